@@ -1,0 +1,90 @@
+import { KNOWN_SPORTS } from './sports.js';
+
+// config is a leaf layer (it imports nothing from errors), so the brand is a registered symbol:
+// instanceof still works across the ESM and CJS builds and across copies of the package.
+const UNKNOWN_SPORT_BRAND = Symbol.for('gcp-pipeline-resilience.UnknownSportError');
+const INVALID_NAME_BRAND = Symbol.for('gcp-pipeline-resilience.InvalidResourceNameError');
+
+function hasBrand(value: unknown, brand: symbol): boolean {
+  return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[brand] === true;
+}
+
+/**
+ * Thrown by `getSportConfig` for a sport it does not know. A configuration mistake, never transient:
+ * it is thrown at once, before any Google call, and names the sports that are known.
+ *
+ * @example
+ * ```ts
+ * import { getSportConfig, UnknownSportError } from 'gcp-pipeline-resilience';
+ * try {
+ *   getSportConfig('nhl');
+ * } catch (err) {
+ *   if (err instanceof UnknownSportError) console.error(err.message);
+ *   // Unknown sport "nhl": expected one of nba, mlb (from the argument)
+ * }
+ * ```
+ */
+export class UnknownSportError extends Error {
+  /** Stable machine-readable code, like `PipelineError.code`. */
+  readonly code = 'UNKNOWN_SPORT';
+  /** Configuration errors never heal by retrying. */
+  readonly transient = false;
+  /** The sport as it was given (before lower-casing). */
+  readonly sport: string;
+  /** The sports that would have been accepted. */
+  readonly knownSports: readonly string[];
+  /** Where the value came from: the argument or the `SPORT` environment variable. */
+  readonly origin: 'argument' | 'SPORT';
+
+  constructor(sport: string, origin: 'argument' | 'SPORT' = 'argument') {
+    const from = origin === 'SPORT' ? 'the SPORT environment variable' : 'the argument';
+    super(
+      `Unknown sport ${JSON.stringify(sport)}: expected one of ${KNOWN_SPORTS.join(', ')} (from ${from})`,
+    );
+    this.name = 'UnknownSportError';
+    this.sport = sport;
+    this.knownSports = KNOWN_SPORTS;
+    this.origin = origin;
+    Object.defineProperty(this, UNKNOWN_SPORT_BRAND, { value: true });
+  }
+
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return hasBrand(value, UNKNOWN_SPORT_BRAND);
+  }
+}
+
+/**
+ * Thrown by `SportConfig.table()` / `topic()` for a name that cannot be a BigQuery dataset, table or
+ * Pub/Sub topic part. Rejecting dots and backticks keeps a caller's value from escaping the
+ * backtick-quoted identifier it ends up in.
+ *
+ * @example
+ * ```ts
+ * import { getSportConfig, InvalidResourceNameError } from 'gcp-pipeline-resilience';
+ * try {
+ *   getSportConfig('mlb').table('mlb_raw', 'x` OR 1=1 --');
+ * } catch (err) {
+ *   if (err instanceof InvalidResourceNameError) console.error(err.kind, err.value);
+ * }
+ * ```
+ */
+export class InvalidResourceNameError extends Error {
+  readonly code = 'INVALID_RESOURCE_NAME';
+  readonly transient = false;
+  /** Which part was wrong. */
+  readonly kind: 'dataset' | 'table' | 'phase';
+  /** The rejected value. */
+  readonly value: string;
+
+  constructor(kind: 'dataset' | 'table' | 'phase', value: string, rule: string) {
+    super(`Invalid ${kind} name ${JSON.stringify(value)}: ${rule}`);
+    this.name = 'InvalidResourceNameError';
+    this.kind = kind;
+    this.value = value;
+    Object.defineProperty(this, INVALID_NAME_BRAND, { value: true });
+  }
+
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return hasBrand(value, INVALID_NAME_BRAND);
+  }
+}

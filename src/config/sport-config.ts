@@ -1,0 +1,152 @@
+import { InvalidResourceNameError, UnknownSportError } from './errors.js';
+import { DEFAULT_SPORT, isKnownSport, type Sport } from './sports.js';
+
+/**
+ * The GCP project every table and topic lives in when the environment names none (the original's
+ * `project_id` default).
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_PROJECT_ID } from 'gcp-pipeline-resilience';
+ * DEFAULT_PROJECT_ID; // 'nba-props-platform'
+ * ```
+ */
+export const DEFAULT_PROJECT_ID = 'nba-props-platform';
+
+/**
+ * The environment variables the config reads: `SPORT`, `GCP_PROJECT_ID`, `GOOGLE_CLOUD_PROJECT`.
+ * `process.env` by default; tests pass a plain object.
+ *
+ * @example
+ * ```ts
+ * import { getSportConfig, type ConfigEnv } from 'gcp-pipeline-resilience';
+ * const env: ConfigEnv = { SPORT: 'mlb', GCP_PROJECT_ID: 'my-project' };
+ * getSportConfig(undefined, env).projectId; // 'my-project'
+ * ```
+ */
+export type ConfigEnv = Readonly<Record<string, string | undefined>>;
+
+/**
+ * Everything a processor needs to name its resources for one sport. Plain, frozen data plus two
+ * pure helpers; nothing is cached between calls of `getSportConfig`.
+ *
+ * @example
+ * ```ts
+ * import { getSportConfig, type SportConfig } from 'gcp-pipeline-resilience';
+ * const config: SportConfig = getSportConfig('mlb');
+ * config.referenceDataset;                          // 'mlb_reference'
+ * config.topic('phase1-scrapers-complete');         // 'mlb-phase1-scrapers-complete'
+ * config.table(config.rawDataset, 'games');         // 'nba-props-platform.mlb_raw.games'
+ * ```
+ */
+export interface SportConfig {
+  readonly sport: Sport;
+  readonly projectId: string;
+  /** `{sport}-scraped-data` */
+  readonly bucket: string;
+  /** `{sport}_raw` */
+  readonly rawDataset: string;
+  /** `{sport}_analytics` */
+  readonly analyticsDataset: string;
+  /** `{sport}_precompute` */
+  readonly precomputeDataset: string;
+  /** `{sport}_predictions` */
+  readonly predictionsDataset: string;
+  /** `{sport}_reference` */
+  readonly referenceDataset: string;
+  /** `{sport}_orchestration` */
+  readonly orchestrationDataset: string;
+  /** `{sport}-{phase}`, e.g. `mlb-phase1-scrapers-complete`. */
+  topic(phase: string): string;
+  /** The fully qualified `project.dataset.name`, ready to go between backticks. */
+  table(dataset: string, name: string): string;
+}
+
+// BigQuery dataset ids: letters, digits, underscores (up to 1024 characters).
+const DATASET_ID = /^[A-Za-z0-9_]{1,1024}$/;
+// Table ids allow more (Unicode letters, dashes, spaces) but never a dot or a backtick, which would
+// change what the qualified name refers to or break out of its quoting.
+const FORBIDDEN_IN_TABLE = /[.`\\\n\r]/;
+// Pub/Sub topic ids: letters, digits and - _ . ~ + %; the phase is a suffix of one.
+const TOPIC_PART = /^[A-Za-z0-9\-_.~+%]+$/;
+
+function defaultEnv(): ConfigEnv {
+  // Read at call time (the original froze its constants at import). `globalThis.process` keeps this
+  // leaf importable where `process` does not exist.
+  return (globalThis as { process?: { env?: ConfigEnv } }).process?.env ?? {};
+}
+
+function firstSet(...values: Array<string | undefined>): string | undefined {
+  for (const value of values) {
+    const trimmed = value?.trim();
+    if (trimmed) return trimmed;
+  }
+  return undefined;
+}
+
+function resolveSport(sport: string | undefined, env: ConfigEnv): Sport {
+  const fromArgument = sport !== undefined;
+  const raw = fromArgument ? sport : firstSet(env.SPORT);
+  if (raw === undefined) return DEFAULT_SPORT;
+  // The original lower-cased the name (`for_sport`, `CURRENT_SPORT`); so do we, and trim too.
+  const normalised = raw.trim().toLowerCase();
+  if (!isKnownSport(normalised)) throw new UnknownSportError(raw, fromArgument ? 'argument' : 'SPORT');
+  return normalised;
+}
+
+/**
+ * The sport config of `sport` (case-insensitive), or of the `SPORT` environment variable, or of
+ * `nba`. `projectId` comes from `GCP_PROJECT_ID`, then `GOOGLE_CLOUD_PROJECT`, then
+ * {@link DEFAULT_PROJECT_ID}. The environment is read on every call, so a test or a Cloud Run
+ * revision that sets a variable after import sees it. An unknown sport throws
+ * {@link UnknownSportError} naming the known ones.
+ *
+ * @param sport - `'nba'` or `'mlb'` in any case; omit to use `SPORT` / `nba`.
+ * @param env - The variables to read; `process.env` by default.
+ *
+ * @example
+ * ```ts
+ * import { getSportConfig } from 'gcp-pipeline-resilience';
+ *
+ * const mlb = getSportConfig('mlb');
+ * mlb.bucket;                                   // 'mlb-scraped-data'
+ * mlb.topic('phase1-scrapers-complete');        // 'mlb-phase1-scrapers-complete'
+ * mlb.table(mlb.referenceDataset, 'unresolved_players');
+ * // 'nba-props-platform.mlb_reference.unresolved_players'
+ *
+ * getSportConfig(undefined, { SPORT: 'MLB', GCP_PROJECT_ID: 'staging' }).projectId; // 'staging'
+ * ```
+ */
+export function getSportConfig(sport?: string, env: ConfigEnv = defaultEnv()): SportConfig {
+  const resolved = resolveSport(sport, env);
+  const projectId = firstSet(env.GCP_PROJECT_ID, env.GOOGLE_CLOUD_PROJECT) ?? DEFAULT_PROJECT_ID;
+  const topicPrefix = resolved;
+
+  const config: SportConfig = {
+    sport: resolved,
+    projectId,
+    bucket: `${resolved}-scraped-data`,
+    rawDataset: `${resolved}_raw`,
+    analyticsDataset: `${resolved}_analytics`,
+    precomputeDataset: `${resolved}_precompute`,
+    predictionsDataset: `${resolved}_predictions`,
+    referenceDataset: `${resolved}_reference`,
+    orchestrationDataset: `${resolved}_orchestration`,
+    topic(phase: string): string {
+      if (!TOPIC_PART.test(phase)) {
+        throw new InvalidResourceNameError('phase', phase, 'use letters, digits and - _ . ~ + %');
+      }
+      return `${topicPrefix}-${phase}`;
+    },
+    table(dataset: string, name: string): string {
+      if (!DATASET_ID.test(dataset)) {
+        throw new InvalidResourceNameError('dataset', dataset, 'use letters, digits and underscores');
+      }
+      if (name.length === 0 || FORBIDDEN_IN_TABLE.test(name)) {
+        throw new InvalidResourceNameError('table', name, 'must be non-empty without dots or backticks');
+      }
+      return `${projectId}.${dataset}.${name}`;
+    },
+  };
+  return Object.freeze(config);
+}

@@ -1,0 +1,47 @@
+/**
+ * The sports the pipeline knows. The original system ran NBA first and added MLB with the same
+ * naming scheme; adding a sport here is the only change needed for its datasets, bucket and topics.
+ *
+ * @example
+ * ```ts
+ * import { KNOWN_SPORTS } from 'gcp-pipeline-resilience';
+ * KNOWN_SPORTS; // ['nba', 'mlb']
+ * ```
+ */
+export const KNOWN_SPORTS = ['nba', 'mlb'] as const;
+
+/**
+ * A sport the pipeline knows.
+ *
+ * @example
+ * ```ts
+ * import type { Sport } from 'gcp-pipeline-resilience';
+ * const sport: Sport = 'mlb';
+ * ```
+ */
+export type Sport = (typeof KNOWN_SPORTS)[number];
+
+/**
+ * The sport used when neither the caller nor the `SPORT` variable names one (the original's default).
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_SPORT } from 'gcp-pipeline-resilience';
+ * DEFAULT_SPORT; // 'nba'
+ * ```
+ */
+export const DEFAULT_SPORT: Sport = 'nba';
+
+/**
+ * Whether a value names a known sport exactly (lower case, no surrounding spaces).
+ *
+ * @example
+ * ```ts
+ * import { isKnownSport } from 'gcp-pipeline-resilience';
+ * isKnownSport('mlb'); // true
+ * isKnownSport('nhl'); // false
+ * ```
+ */
+export function isKnownSport(value: unknown): value is Sport {
+  return typeof value === 'string' && (KNOWN_SPORTS as readonly string[]).includes(value);
+}

@@ -1,0 +1,165 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  DEFAULT_PROJECT_ID,
+  getSportConfig,
+  InvalidResourceNameError,
+  isKnownSport,
+  KNOWN_SPORTS,
+  UnknownSportError,
+} from '../../../src/config/index.js';
+
+const EMPTY_ENV = {};
+
+describe('getSportConfig: the original naming', () => {
+  it('derives every field of mlb from the sport name, as the original __post_init__ did', () => {
+    const config = getSportConfig('mlb', EMPTY_ENV);
+    expect({ ...config, topic: undefined, table: undefined }).toEqual({
+      sport: 'mlb',
+      projectId: 'nba-props-platform',
+      bucket: 'mlb-scraped-data',
+      rawDataset: 'mlb_raw',
+      analyticsDataset: 'mlb_analytics',
+      precomputeDataset: 'mlb_precompute',
+      predictionsDataset: 'mlb_predictions',
+      referenceDataset: 'mlb_reference',
+      orchestrationDataset: 'mlb_orchestration',
+      topic: undefined,
+      table: undefined,
+    });
+  });
+
+  it('derives every field of nba the same way', () => {
+    const config = getSportConfig('nba', EMPTY_ENV);
+    expect(config.sport).toBe('nba');
+    expect(config.projectId).toBe(DEFAULT_PROJECT_ID);
+    expect(config.bucket).toBe('nba-scraped-data');
+    expect(config.rawDataset).toBe('nba_raw');
+    expect(config.analyticsDataset).toBe('nba_analytics');
+    expect(config.precomputeDataset).toBe('nba_precompute');
+    expect(config.predictionsDataset).toBe('nba_predictions');
+    expect(config.referenceDataset).toBe('nba_reference');
+    expect(config.orchestrationDataset).toBe('nba_orchestration');
+  });
+
+  it('names topics {sport}-{phase}', () => {
+    expect(getSportConfig('mlb', EMPTY_ENV).topic('phase1-scrapers-complete')).toBe(
+      'mlb-phase1-scrapers-complete',
+    );
+    expect(getSportConfig('nba', EMPTY_ENV).topic('phase2-raw-complete')).toBe('nba-phase2-raw-complete');
+  });
+
+  it('qualifies tables as project.dataset.name with the configured project', () => {
+    const config = getSportConfig('mlb', { GCP_PROJECT_ID: 'staging-project' });
+    expect(config.table(config.referenceDataset, 'unresolved_players')).toBe(
+      'staging-project.mlb_reference.unresolved_players',
+    );
+  });
+
+  it('refuses table and dataset names that would escape a backtick-quoted identifier', () => {
+    const config = getSportConfig('mlb', EMPTY_ENV);
+    expect(() => config.table('mlb_raw', 'x` OR 1=1 --')).toThrow(InvalidResourceNameError);
+    expect(() => config.table('other.mlb_raw', 'games')).toThrow(/Invalid dataset name/);
+    expect(() => config.table('mlb_raw', '')).toThrow(/Invalid table name/);
+    expect(() => config.topic('')).toThrow(/Invalid phase name/);
+    expect(() => config.topic('phase 1')).toThrow(InvalidResourceNameError);
+  });
+
+  it('returns a frozen object', () => {
+    const config = getSportConfig('nba', EMPTY_ENV);
+    expect(Object.isFrozen(config)).toBe(true);
+  });
+});
+
+describe('getSportConfig: which sport', () => {
+  it('defaults to nba when neither the argument nor SPORT names one', () => {
+    expect(getSportConfig(undefined, EMPTY_ENV).sport).toBe('nba');
+    expect(getSportConfig(undefined, { SPORT: '  ' }).sport).toBe('nba');
+  });
+
+  it('takes SPORT from the environment, lower-cased', () => {
+    expect(getSportConfig(undefined, { SPORT: 'MLB' }).sport).toBe('mlb');
+  });
+
+  it('lets the argument win over SPORT and lower-cases it', () => {
+    expect(getSportConfig('NBA', { SPORT: 'mlb' }).sport).toBe('nba');
+    expect(getSportConfig(' Mlb ', EMPTY_ENV).sport).toBe('mlb');
+  });
+
+  it('rejects an unknown sport with an error that lists the known ones', () => {
+    let caught: unknown;
+    try {
+      getSportConfig('nhl', EMPTY_ENV);
+    } catch (err) {
+      caught = err;
+    }
+    expect(caught).toBeInstanceOf(UnknownSportError);
+    const error = caught as UnknownSportError;
+    expect(error.message).toBe('Unknown sport "nhl": expected one of nba, mlb (from the argument)');
+    expect(error.sport).toBe('nhl');
+    expect(error.knownSports).toEqual(['nba', 'mlb']);
+    expect(error.code).toBe('UNKNOWN_SPORT');
+    expect(error.transient).toBe(false);
+  });
+
+  it('says when the unknown sport came from SPORT', () => {
+    expect(() => getSportConfig(undefined, { SPORT: 'cricket' })).toThrow(
+      /Unknown sport "cricket": expected one of nba, mlb \(from the SPORT environment variable\)/,
+    );
+  });
+
+  it('rejects an empty sport argument instead of silently defaulting', () => {
+    expect(() => getSportConfig('', EMPTY_ENV)).toThrow(UnknownSportError);
+  });
+
+  it('exposes the known sports', () => {
+    expect(KNOWN_SPORTS).toEqual(['nba', 'mlb']);
+    expect(isKnownSport('mlb')).toBe(true);
+    expect(isKnownSport('MLB')).toBe(false);
+    expect(isKnownSport(42)).toBe(false);
+  });
+});
+
+describe('getSportConfig: project id', () => {
+  it('uses GCP_PROJECT_ID first', () => {
+    expect(
+      getSportConfig('nba', { GCP_PROJECT_ID: 'from-gcp', GOOGLE_CLOUD_PROJECT: 'from-google' }).projectId,
+    ).toBe('from-gcp');
+  });
+
+  it('falls back to GOOGLE_CLOUD_PROJECT, then to the original default', () => {
+    expect(getSportConfig('nba', { GOOGLE_CLOUD_PROJECT: 'from-google' }).projectId).toBe('from-google');
+    expect(getSportConfig('nba', { GCP_PROJECT_ID: '', GOOGLE_CLOUD_PROJECT: '' }).projectId).toBe(
+      'nba-props-platform',
+    );
+  });
+});
+
+describe('getSportConfig: reads process.env when called, not at import', () => {
+  const saved = {
+    SPORT: process.env.SPORT,
+    GCP_PROJECT_ID: process.env.GCP_PROJECT_ID,
+    GOOGLE_CLOUD_PROJECT: process.env.GOOGLE_CLOUD_PROJECT,
+  };
+
+  afterEach(() => {
+    for (const [key, value] of Object.entries(saved)) {
+      if (value === undefined) delete process.env[key];
+      else process.env[key] = value;
+    }
+  });
+
+  it('sees variables set after the module was imported', () => {
+    delete process.env.GOOGLE_CLOUD_PROJECT;
+    process.env.SPORT = 'nba';
+    process.env.GCP_PROJECT_ID = 'first-project';
+    expect(getSportConfig().sport).toBe('nba');
+    expect(getSportConfig().projectId).toBe('first-project');
+
+    process.env.SPORT = 'mlb';
+    process.env.GCP_PROJECT_ID = 'second-project';
+    const later = getSportConfig();
+    expect(later.sport).toBe('mlb');
+    expect(later.projectId).toBe('second-project');
+    expect(later.table(later.rawDataset, 'games')).toBe('second-project.mlb_raw.games');
+  });
+});
