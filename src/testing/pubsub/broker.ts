@@ -1,0 +1,591 @@
+import { parseResourceName } from './names.js';
+import { rpcError } from './status.js';
+
+/**
+ * A message as a topic of the stand-in received it (published by a client or forwarded by a
+ * dead-letter policy).
+ *
+ * @example
+ * ```ts
+ * const [dead] = standIn.published('orders-dlq');
+ * expect(dead?.attributes.CloudPubSubDeadLetterSourceDeliveryCount).toBe('5');
+ * ```
+ */
+export interface PubSubStandInMessage {
+  messageId: string;
+  data: Buffer;
+  attributes: Record<string, string>;
+  orderingKey: string;
+  publishTime: Date;
+}
+
+/**
+ * Counters of one subscription of the stand-in, for assertions such as "the bad message was acked".
+ *
+ * @example
+ * ```ts
+ * expect(standIn.subscriptionStats('orders-sub')).toMatchObject({ acked: 1, outstanding: 0 });
+ * ```
+ */
+export interface PubSubSubscriptionStats {
+  /** Messages waiting to be delivered (new, nacked or expired). */
+  undelivered: number;
+  /** Messages delivered and neither acked, nacked nor expired yet. */
+  outstanding: number;
+  /** Messages acknowledged. */
+  acked: number;
+  /** Deliveries that were nacked (ModifyAckDeadline 0). */
+  nacked: number;
+  /** Deliveries whose ack deadline expired. */
+  expired: number;
+  /** Messages forwarded to the dead-letter topic. */
+  deadLettered: number;
+}
+
+/** Dead-letter attribute names Pub/Sub adds to a forwarded message. */
+export const DEAD_LETTER_ATTRIBUTES = {
+  deliveryCount: 'CloudPubSubDeadLetterSourceDeliveryCount',
+  subscription: 'CloudPubSubDeadLetterSourceSubscription',
+  subscriptionProject: 'CloudPubSubDeadLetterSourceSubscriptionProject',
+  topicPublishTime: 'CloudPubSubDeadLetterSourceTopicPublishTime',
+} as const;
+
+/** Wire shape of `google.pubsub.v1.ReceivedMessage` as grpc-js serialises it. */
+export interface WireReceivedMessage {
+  ackId: string;
+  message: {
+    data: Buffer;
+    attributes: Record<string, string>;
+    messageId: string;
+    publishTime: { seconds: string; nanos: number };
+    orderingKey: string;
+  };
+  deliveryAttempt: number;
+}
+
+export interface PublishInput {
+  data?: Buffer | Uint8Array | null;
+  attributes?: Record<string, string> | null;
+  orderingKey?: string | null;
+}
+
+export interface DeadLetterPolicy {
+  deadLetterTopic: string;
+  maxDeliveryAttempts: number;
+}
+
+interface TopicState {
+  name: string;
+  resource: Record<string, unknown>;
+  published: PubSubStandInMessage[];
+}
+
+interface QueueEntry {
+  message: PubSubStandInMessage;
+  /** Delivery attempts made so far: 1 + nacks + expiries once delivered. */
+  attempts: number;
+}
+
+interface Lease {
+  ackId: string;
+  entry: QueueEntry;
+  timer: NodeJS.Timeout;
+  stream: StreamState | undefined;
+}
+
+interface StreamState {
+  deadlineSeconds: number;
+  maxOutstandingMessages: number;
+  outstanding: number;
+  send(messages: WireReceivedMessage[]): void;
+  fail(code: number, details: string): void;
+}
+
+interface SubscriptionState {
+  name: string;
+  project: string;
+  id: string;
+  topic: string;
+  ackDeadlineSeconds: number;
+  deadLetterPolicy: DeadLetterPolicy | undefined;
+  resource: Record<string, unknown>;
+  backlog: QueueEntry[];
+  leases: Map<string, Lease>;
+  streams: StreamState[];
+  nextStream: number;
+  stats: Omit<PubSubSubscriptionStats, 'undelivered' | 'outstanding'>;
+}
+
+/** A handle on a StreamingPull stream attached to a subscription. */
+export interface StreamHandle {
+  setDeadline(seconds: number): void;
+  detach(): void;
+}
+
+interface Waiter {
+  topic: string;
+  count: number;
+  resolve(messages: PubSubStandInMessage[]): void;
+  reject(error: Error): void;
+}
+
+export interface BrokerOptions {
+  /** Multiplies every ack deadline (1 = real time). */
+  ackDeadlineScale: number;
+}
+
+const MAX_MESSAGE_BYTES = 10 * 1024 * 1024;
+
+function toTimestamp(date: Date): { seconds: string; nanos: number } {
+  const ms = date.getTime();
+  return { seconds: String(Math.floor(ms / 1000)), nanos: (ms % 1000) * 1_000_000 };
+}
+
+/**
+ * The in-memory Pub/Sub: topics, subscriptions, leases with real-timer ack deadlines, delivery
+ * attempts and dead-lettering. gRPC-agnostic so that the services stay thin.
+ */
+export class Broker {
+  readonly #topics = new Map<string, TopicState>();
+  readonly #subscriptions = new Map<string, SubscriptionState>();
+  readonly #waiters = new Set<Waiter>();
+  readonly #options: BrokerOptions;
+  #nextMessageId = 1;
+  #nextAckId = 1;
+  #closed = false;
+
+  constructor(options: BrokerOptions) {
+    this.#options = options;
+  }
+
+  // ---- topics ----------------------------------------------------------------------------
+
+  createTopic(resource: Record<string, unknown>): Record<string, unknown> {
+    const name = parseResourceName('topics', resource.name).full;
+    if (this.#topics.has(name)) throw rpcError('ALREADY_EXISTS', 'Topic already exists');
+    const stored = { ...resource, name, labels: resource.labels ?? {} };
+    this.#topics.set(name, { name, resource: stored, published: [] });
+    return stored;
+  }
+
+  getTopic(name: unknown): Record<string, unknown> {
+    return this.#topic(name).resource;
+  }
+
+  deleteTopic(name: unknown): void {
+    const topic = this.#topic(name);
+    this.#topics.delete(topic.name);
+    // As in Pub/Sub, subscriptions outlive their topic and point at `_deleted-topic_`.
+    for (const sub of this.#subscriptions.values()) {
+      if (sub.topic === topic.name) {
+        sub.topic = '_deleted-topic_';
+        sub.resource = { ...sub.resource, topic: '_deleted-topic_' };
+      }
+    }
+  }
+
+  listTopics(project: unknown): Record<string, unknown>[] {
+    const prefix = `${String(project)}/topics/`;
+    return [...this.#topics.values()].filter((t) => t.name.startsWith(prefix)).map((t) => t.resource);
+  }
+
+  listTopicSubscriptions(topic: unknown): string[] {
+    const name = this.#topic(topic).name;
+    return [...this.#subscriptions.values()].filter((s) => s.topic === name).map((s) => s.name);
+  }
+
+  publish(topicName: unknown, messages: readonly PublishInput[]): string[] {
+    const topic = this.#topic(topicName);
+    if (messages.length === 0) throw rpcError('INVALID_ARGUMENT', 'The request contains no messages');
+    let bytes = 0;
+    for (const m of messages) {
+      const size = m.data?.length ?? 0;
+      bytes += size;
+      if (size === 0 && Object.keys(m.attributes ?? {}).length === 0) {
+        throw rpcError('INVALID_ARGUMENT', 'Some messages contain no data and no attributes');
+      }
+    }
+    if (bytes > MAX_MESSAGE_BYTES) {
+      throw rpcError(
+        'INVALID_ARGUMENT',
+        `Request payload size exceeds the limit: ${MAX_MESSAGE_BYTES} bytes`,
+      );
+    }
+    const ids = messages.map((m) => this.#append(topic, m).messageId);
+    this.#pumpTopic(topic.name);
+    return ids;
+  }
+
+  published(topicName: string): PubSubStandInMessage[] {
+    return [...(this.#topics.get(topicName)?.published ?? [])];
+  }
+
+  waitForPublished(topicName: string, count: number, timeoutMs: number): Promise<PubSubStandInMessage[]> {
+    const current = this.published(topicName);
+    if (current.length >= count) return Promise.resolve(current);
+    if (this.#closed) return Promise.reject(new Error('The Pub/Sub stand-in is closed'));
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.#waiters.delete(waiter);
+        const got = this.published(topicName).length;
+        reject(
+          new Error(
+            `Timed out after ${timeoutMs} ms waiting for ${count} message(s) on ${topicName} (got ${got})`,
+          ),
+        );
+      }, timeoutMs);
+      const waiter: Waiter = {
+        topic: topicName,
+        count,
+        resolve: (messages) => {
+          clearTimeout(timer);
+          resolve(messages);
+        },
+        reject: (error) => {
+          clearTimeout(timer);
+          reject(error);
+        },
+      };
+      this.#waiters.add(waiter);
+    });
+  }
+
+  // ---- subscriptions ---------------------------------------------------------------------
+
+  createSubscription(resource: Record<string, unknown>): Record<string, unknown> {
+    const { full: name, project, id } = parseResourceName('subscriptions', resource.name);
+    const topicName = parseResourceName('topics', resource.topic).full;
+    if (this.#subscriptions.has(name)) throw rpcError('ALREADY_EXISTS', 'Subscription already exists');
+    if (!this.#topics.has(topicName)) throw rpcError('NOT_FOUND', `Topic not found (resource=${topicName})`);
+    const pushConfig = resource.pushConfig as { pushEndpoint?: string } | null | undefined;
+    if (pushConfig?.pushEndpoint) {
+      throw rpcError('UNIMPLEMENTED', 'Push subscriptions are not supported by the Pub/Sub stand-in');
+    }
+    const requestedDeadline = Number(resource.ackDeadlineSeconds ?? 0);
+    const ackDeadlineSeconds = requestedDeadline === 0 ? 10 : requestedDeadline;
+    if (!Number.isInteger(ackDeadlineSeconds) || ackDeadlineSeconds < 10 || ackDeadlineSeconds > 600) {
+      throw rpcError(
+        'INVALID_ARGUMENT',
+        `Invalid ack deadline given: ${requestedDeadline}. The ack deadline must be between 10 and 600 seconds`,
+      );
+    }
+    const deadLetterPolicy = this.#deadLetterPolicy(resource.deadLetterPolicy);
+    const stored: Record<string, unknown> = {
+      ...resource,
+      name,
+      topic: topicName,
+      ackDeadlineSeconds,
+      labels: resource.labels ?? {},
+      deadLetterPolicy: deadLetterPolicy ?? null,
+    };
+    this.#subscriptions.set(name, {
+      name,
+      project,
+      id,
+      topic: topicName,
+      ackDeadlineSeconds,
+      deadLetterPolicy,
+      resource: stored,
+      backlog: [],
+      leases: new Map(),
+      streams: [],
+      nextStream: 0,
+      stats: { acked: 0, nacked: 0, expired: 0, deadLettered: 0 },
+    });
+    return stored;
+  }
+
+  getSubscription(name: unknown): Record<string, unknown> {
+    return this.#subscription(name).resource;
+  }
+
+  deleteSubscription(name: unknown): void {
+    const sub = this.#subscription(name);
+    this.#subscriptions.delete(sub.name);
+    for (const lease of sub.leases.values()) clearTimeout(lease.timer);
+    sub.leases.clear();
+    for (const stream of [...sub.streams])
+      stream.fail(5, `Subscription does not exist (resource=${sub.name})`);
+    sub.streams.length = 0;
+  }
+
+  listSubscriptions(project: unknown): Record<string, unknown>[] {
+    const prefix = `${String(project)}/subscriptions/`;
+    return [...this.#subscriptions.values()].filter((s) => s.name.startsWith(prefix)).map((s) => s.resource);
+  }
+
+  stats(subscriptionName: string): PubSubSubscriptionStats | undefined {
+    const sub = this.#subscriptions.get(subscriptionName);
+    if (!sub) return undefined;
+    return { undelivered: sub.backlog.length, outstanding: sub.leases.size, ...sub.stats };
+  }
+
+  // ---- delivery --------------------------------------------------------------------------
+
+  pull(subscriptionName: unknown, maxMessages: number): WireReceivedMessage[] {
+    const sub = this.#subscription(subscriptionName);
+    if (!(maxMessages > 0)) throw rpcError('INVALID_ARGUMENT', 'max_messages must be greater than 0');
+    const out: WireReceivedMessage[] = [];
+    while (out.length < maxMessages) {
+      const entry = sub.backlog.shift();
+      if (!entry) break;
+      out.push(this.#lease(sub, entry, sub.ackDeadlineSeconds, undefined));
+    }
+    return out;
+  }
+
+  attachStream(
+    subscriptionName: unknown,
+    options: {
+      deadlineSeconds: number;
+      maxOutstandingMessages: number;
+      send(messages: WireReceivedMessage[]): void;
+      fail(code: number, details: string): void;
+    },
+  ): StreamHandle {
+    const sub = this.#subscription(subscriptionName);
+    const stream: StreamState = {
+      deadlineSeconds: options.deadlineSeconds > 0 ? options.deadlineSeconds : sub.ackDeadlineSeconds,
+      maxOutstandingMessages: Math.max(0, options.maxOutstandingMessages),
+      outstanding: 0,
+      send: options.send,
+      fail: options.fail,
+    };
+    sub.streams.push(stream);
+    this.#pump(sub);
+    return {
+      setDeadline: (seconds) => {
+        if (seconds > 0) stream.deadlineSeconds = seconds;
+      },
+      detach: () => {
+        const index = sub.streams.indexOf(stream);
+        if (index >= 0) sub.streams.splice(index, 1);
+        // Leases taken on this stream stay until acked or expired, as in Pub/Sub.
+        for (const lease of sub.leases.values()) if (lease.stream === stream) lease.stream = undefined;
+      },
+    };
+  }
+
+  acknowledge(subscriptionName: unknown, ackIds: readonly string[]): void {
+    const sub = this.#subscription(subscriptionName);
+    for (const ackId of ackIds) {
+      const lease = this.#release(sub, ackId);
+      if (lease) sub.stats.acked += 1;
+    }
+    this.#pump(sub);
+  }
+
+  modifyAckDeadline(subscriptionName: unknown, ackIds: readonly string[], seconds: number): void {
+    const sub = this.#subscription(subscriptionName);
+    if (!Number.isInteger(seconds) || seconds < 0 || seconds > 600) {
+      throw rpcError(
+        'INVALID_ARGUMENT',
+        `Invalid ack deadline given: ${seconds}. The ack deadline must be between 0 and 600 seconds`,
+      );
+    }
+    for (const ackId of ackIds) this.#modify(sub, ackId, seconds);
+    this.#pump(sub);
+  }
+
+  /** The per-ackId form StreamingPull uses: `modifyDeadlineSeconds[i]` applies to `modifyDeadlineAckIds[i]`. */
+  modifyAckDeadlines(subscriptionName: unknown, ackIds: readonly string[], seconds: readonly number[]): void {
+    const sub = this.#subscription(subscriptionName);
+    if (ackIds.length !== seconds.length) {
+      throw rpcError(
+        'INVALID_ARGUMENT',
+        'modify_deadline_seconds and modify_deadline_ack_ids differ in length',
+      );
+    }
+    ackIds.forEach((ackId, i) => {
+      const s = seconds[i]!;
+      if (!Number.isInteger(s) || s < 0 || s > 600) {
+        throw rpcError('INVALID_ARGUMENT', `Invalid ack deadline given: ${s}`);
+      }
+      this.#modify(sub, ackId, s);
+    });
+    this.#pump(sub);
+  }
+
+  close(): void {
+    this.#closed = true;
+    for (const sub of this.#subscriptions.values()) {
+      for (const lease of sub.leases.values()) clearTimeout(lease.timer);
+      sub.leases.clear();
+      sub.streams.length = 0;
+    }
+    for (const waiter of this.#waiters) waiter.reject(new Error('The Pub/Sub stand-in was closed'));
+    this.#waiters.clear();
+  }
+
+  // ---- internals -------------------------------------------------------------------------
+
+  #topic(name: unknown): TopicState {
+    const full = parseResourceName('topics', name).full;
+    const topic = this.#topics.get(full);
+    if (!topic) throw rpcError('NOT_FOUND', 'Topic not found');
+    return topic;
+  }
+
+  #subscription(name: unknown): SubscriptionState {
+    const full = parseResourceName('subscriptions', name).full;
+    const sub = this.#subscriptions.get(full);
+    if (!sub) throw rpcError('NOT_FOUND', `Subscription does not exist (resource=${full})`);
+    return sub;
+  }
+
+  #deadLetterPolicy(raw: unknown): DeadLetterPolicy | undefined {
+    const policy = raw as { deadLetterTopic?: string; maxDeliveryAttempts?: number } | null | undefined;
+    if (!policy?.deadLetterTopic) return undefined;
+    const deadLetterTopic = parseResourceName('topics', policy.deadLetterTopic).full;
+    const requested = Number(policy.maxDeliveryAttempts ?? 0);
+    const maxDeliveryAttempts = requested === 0 ? 5 : requested;
+    if (!Number.isInteger(maxDeliveryAttempts) || maxDeliveryAttempts < 5 || maxDeliveryAttempts > 100) {
+      throw rpcError(
+        'INVALID_ARGUMENT',
+        `Invalid max_delivery_attempts given: ${requested}. It must be between 5 and 100`,
+      );
+    }
+    if (!this.#topics.has(deadLetterTopic)) {
+      throw rpcError('NOT_FOUND', `Dead letter topic not found (resource=${deadLetterTopic})`);
+    }
+    return { deadLetterTopic, maxDeliveryAttempts };
+  }
+
+  #append(topic: TopicState, input: PublishInput): PubSubStandInMessage {
+    const message: PubSubStandInMessage = {
+      messageId: String(this.#nextMessageId++),
+      data: Buffer.from(input.data ?? new Uint8Array()),
+      attributes: { ...(input.attributes ?? {}) },
+      orderingKey: input.orderingKey ?? '',
+      publishTime: new Date(),
+    };
+    topic.published.push(message);
+    // Fan-out happens at publish time: a subscription created later does not see this message.
+    for (const sub of this.#subscriptions.values()) {
+      if (sub.topic !== topic.name) continue;
+      sub.backlog.push({ message, attempts: 0 });
+    }
+    for (const waiter of [...this.#waiters]) {
+      if (waiter.topic === topic.name && topic.published.length >= waiter.count) {
+        this.#waiters.delete(waiter);
+        waiter.resolve([...topic.published]);
+      }
+    }
+    return message;
+  }
+
+  #lease(
+    sub: SubscriptionState,
+    entry: QueueEntry,
+    deadlineSeconds: number,
+    stream: StreamState | undefined,
+  ): WireReceivedMessage {
+    entry.attempts += 1;
+    const ackId = `${sub.id}-${this.#nextAckId++}`;
+    const lease: Lease = { ackId, entry, stream, timer: this.#expiryTimer(sub, ackId, deadlineSeconds) };
+    sub.leases.set(ackId, lease);
+    if (stream) stream.outstanding += 1;
+    const { message } = entry;
+    return {
+      ackId,
+      message: {
+        data: message.data,
+        attributes: message.attributes,
+        messageId: message.messageId,
+        publishTime: toTimestamp(message.publishTime),
+        orderingKey: message.orderingKey,
+      },
+      // Pub/Sub only counts delivery attempts when a dead-letter policy is set; otherwise 0.
+      deliveryAttempt: sub.deadLetterPolicy ? entry.attempts : 0,
+    };
+  }
+
+  #expiryTimer(sub: SubscriptionState, ackId: string, seconds: number): NodeJS.Timeout {
+    return setTimeout(
+      () => {
+        const lease = this.#release(sub, ackId);
+        if (!lease) return;
+        sub.stats.expired += 1;
+        this.#redeliver(sub, lease.entry);
+      },
+      seconds * 1000 * this.#options.ackDeadlineScale,
+    );
+  }
+
+  #release(sub: SubscriptionState, ackId: string): Lease | undefined {
+    const lease = sub.leases.get(ackId);
+    if (!lease) return undefined;
+    clearTimeout(lease.timer);
+    sub.leases.delete(ackId);
+    if (lease.stream) lease.stream.outstanding -= 1;
+    return lease;
+  }
+
+  #modify(sub: SubscriptionState, ackId: string, seconds: number): void {
+    if (seconds === 0) {
+      const lease = this.#release(sub, ackId);
+      if (!lease) return;
+      sub.stats.nacked += 1;
+      this.#redeliver(sub, lease.entry);
+      return;
+    }
+    const lease = sub.leases.get(ackId);
+    if (!lease) return;
+    clearTimeout(lease.timer);
+    lease.timer = this.#expiryTimer(sub, ackId, seconds);
+  }
+
+  /** A nack or an expiry: deliver again, or dead-letter once the attempts are used up. */
+  #redeliver(sub: SubscriptionState, entry: QueueEntry): void {
+    const policy = sub.deadLetterPolicy;
+    if (policy && entry.attempts >= policy.maxDeliveryAttempts) {
+      sub.stats.deadLettered += 1;
+      const target = this.#topics.get(policy.deadLetterTopic);
+      // A deleted dead-letter topic drops the message: Pub/Sub cannot forward it either.
+      if (target) {
+        this.#append(target, {
+          data: entry.message.data,
+          orderingKey: entry.message.orderingKey,
+          attributes: {
+            ...entry.message.attributes,
+            [DEAD_LETTER_ATTRIBUTES.deliveryCount]: String(entry.attempts),
+            [DEAD_LETTER_ATTRIBUTES.subscription]: sub.id,
+            [DEAD_LETTER_ATTRIBUTES.subscriptionProject]: sub.project,
+            [DEAD_LETTER_ATTRIBUTES.topicPublishTime]: entry.message.publishTime.toISOString(),
+          },
+        });
+        this.#pumpTopic(target.name);
+      }
+      return;
+    }
+    sub.backlog.push(entry);
+    this.#pump(sub);
+  }
+
+  #pumpTopic(topicName: string): void {
+    for (const sub of this.#subscriptions.values()) if (sub.topic === topicName) this.#pump(sub);
+  }
+
+  /** Hands the backlog to the open streams, round-robin, each message to one stream, within flow control. */
+  #pump(sub: SubscriptionState): void {
+    if (this.#closed || sub.backlog.length === 0 || sub.streams.length === 0) return;
+    const batches = new Map<StreamState, WireReceivedMessage[]>();
+    let idle = 0;
+    while (sub.backlog.length > 0 && idle < sub.streams.length) {
+      const index = sub.nextStream % sub.streams.length;
+      sub.nextStream = index + 1;
+      const stream = sub.streams[index]!;
+      if (stream.maxOutstandingMessages > 0 && stream.outstanding >= stream.maxOutstandingMessages) {
+        idle += 1;
+        continue;
+      }
+      idle = 0;
+      const entry = sub.backlog.shift()!;
+      const received = this.#lease(sub, entry, stream.deadlineSeconds, stream);
+      const batch = batches.get(stream);
+      if (batch) batch.push(received);
+      else batches.set(stream, [received]);
+    }
+    for (const [stream, messages] of batches) stream.send(messages);
+  }
+}
