@@ -1,0 +1,45 @@
+export { brandError, errorBrand } from './brand.js';
+export {
+  CircuitBreakerOpenError,
+  type CircuitBreakerOpenErrorOptions,
+} from './circuit-breaker-open-error.js';
+export { isTransientError, type ToPipelineErrorOptions, toPipelineError } from './classify.js';
+export { type ErrorDetail, GoogleApiError, type GoogleApiErrorDetails } from './google-api-error.js';
+export {
+  BadGatewayError,
+  BadRequestError,
+  CancelledError,
+  ConflictError,
+  DeadlineExceededError,
+  ForbiddenError,
+  GatewayTimeoutError,
+  InternalServerError,
+  NotFoundError,
+  NotImplementedError,
+  PreconditionFailedError,
+  ServiceUnavailableError,
+  StreamingBufferError,
+  TooManyRequestsError,
+  UnauthorizedError,
+} from './http-errors.js';
+export {
+  type DecodeFailure,
+  MessageDecodeError,
+  type MessageDecodeErrorOptions,
+  MessageValidationError,
+  type MessageValidationErrorOptions,
+  type ValidationIssue,
+} from './message-errors.js';
+export { NetworkError, type NetworkErrorOptions } from './network-error.js';
+export { OperationTimeoutError, type OperationTimeoutErrorOptions } from './operation-timeout-error.js';
+export {
+  PartialInsertError,
+  type PartialInsertErrorOptions,
+  type RowFailure,
+} from './partial-insert-error.js';
+export { PipelineError, type PipelineErrorOptions } from './pipeline-error.js';
+export { PlayerNotFoundError, type PlayerNotFoundErrorOptions } from './player-not-found-error.js';
+export { QueryGuardError, type QueryGuardErrorOptions } from './query-guard-error.js';
+export { redactSecrets } from './redact.js';
+export { parseRetryAfter } from './retry-after.js';
+export { type Result, settle } from './settle.js';

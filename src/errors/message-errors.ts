@@ -1,0 +1,126 @@
+import { brandError } from './brand.js';
+import { PipelineError } from './pipeline-error.js';
+
+/**
+ * Why a Pub/Sub message could not be decoded.
+ *
+ * @example
+ * ```ts
+ * const reason: DecodeFailure = 'invalid_json';
+ * ```
+ */
+export type DecodeFailure =
+  | 'invalid_base64'
+  | 'invalid_utf8'
+  | 'invalid_json'
+  | 'missing_data'
+  | 'too_large'
+  | 'unrecognised_input';
+
+/**
+ * Options of {@link MessageDecodeError}.
+ *
+ * @example
+ * ```ts
+ * const options: MessageDecodeErrorOptions = { reason: 'invalid_json', cause: syntaxError };
+ * ```
+ */
+export interface MessageDecodeErrorOptions {
+  /** Which decoding step failed. */
+  reason: DecodeFailure;
+  /** The original thrown value, if any. */
+  cause?: unknown;
+}
+
+/**
+ * A Pub/Sub message body could not be turned into JSON (bad base64, bad UTF-8, bad JSON, no data, too
+ * large). Code `'MESSAGE_DECODE'`, never transient: redelivering the same bytes fails the same way.
+ *
+ * @example
+ * ```ts
+ * import { MessageDecodeError } from 'gcp-pipeline-resilience';
+ *
+ * const err = new MessageDecodeError('Message data is not valid JSON: Unexpected token }', { reason: 'invalid_json' });
+ * err.reason; // 'invalid_json'
+ * ```
+ */
+export class MessageDecodeError extends PipelineError {
+  static {
+    brandError(MessageDecodeError, 'MessageDecodeError');
+  }
+
+  /** Which decoding step failed. */
+  readonly reason: DecodeFailure;
+
+  constructor(message: string, options: MessageDecodeErrorOptions) {
+    super(message, {
+      code: 'MESSAGE_DECODE',
+      transient: false,
+      ...('cause' in options ? { cause: options.cause } : {}),
+    });
+    this.reason = options.reason;
+  }
+}
+
+/**
+ * One problem found while validating a message (the shape of a zod issue, reduced to what is stable).
+ *
+ * @example
+ * ```ts
+ * const issue: ValidationIssue = { path: ['game_date'], message: 'Invalid date', code: 'invalid_format' };
+ * ```
+ */
+export interface ValidationIssue {
+  /** Where in the message the problem is. */
+  path: PropertyKey[];
+  /** What is wrong. */
+  message: string;
+  /** The validator's issue code, e.g. `'invalid_type'`. */
+  code: string;
+}
+
+/**
+ * Options of {@link MessageValidationError}.
+ *
+ * @example
+ * ```ts
+ * const options: MessageValidationErrorOptions = { issues: [{ path: ['sport'], message: 'Required', code: 'invalid_type' }] };
+ * ```
+ */
+export interface MessageValidationErrorOptions {
+  /** Every problem found. */
+  issues: ValidationIssue[];
+  /** The original thrown value (e.g. the `ZodError`). */
+  cause?: unknown;
+}
+
+/**
+ * A decoded message does not match its schema. Code `'MESSAGE_VALIDATION'`, never transient.
+ *
+ * @example
+ * ```ts
+ * import { MessageValidationError } from 'gcp-pipeline-resilience';
+ *
+ * const err = new MessageValidationError('Phase2CompletionMessage is invalid: game_date: Required', {
+ *   issues: [{ path: ['game_date'], message: 'Required', code: 'invalid_type' }],
+ * });
+ * err.issues.length; // 1
+ * ```
+ */
+export class MessageValidationError extends PipelineError {
+  static {
+    brandError(MessageValidationError, 'MessageValidationError');
+  }
+
+  /** Every problem found. */
+  readonly issues: ValidationIssue[];
+
+  constructor(message: string, options: MessageValidationErrorOptions) {
+    super(message, {
+      code: 'MESSAGE_VALIDATION',
+      transient: false,
+      ...('cause' in options ? { cause: options.cause } : {}),
+    });
+    this.issues = options.issues;
+  }
+}

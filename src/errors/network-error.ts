@@ -1,0 +1,49 @@
+import { brandError } from './brand.js';
+import { PipelineError } from './pipeline-error.js';
+
+/**
+ * Options of {@link NetworkError}.
+ *
+ * @example
+ * ```ts
+ * const options: NetworkErrorOptions = { systemCode: 'ECONNRESET', cause: err };
+ * ```
+ */
+export interface NetworkErrorOptions {
+  /** The code the transport reported: a Node system code (`'ECONNRESET'`), an undici code, `'TimeoutError'`. */
+  systemCode?: string;
+  /** The original thrown value. */
+  cause?: unknown;
+  /** Defaults to `true`; `ENOTFOUND` (the host does not exist) is classified as not transient. */
+  transient?: boolean;
+}
+
+/**
+ * The request never got an HTTP or gRPC answer: the connection was reset, refused or timed out, DNS
+ * failed, the socket hung up, `fetch failed`. Code `'NETWORK_ERROR'`, transient by default.
+ *
+ * @example
+ * ```ts
+ * import { NetworkError } from 'gcp-pipeline-resilience';
+ *
+ * const err = new NetworkError('Network request failed (ECONNRESET): socket hang up', { systemCode: 'ECONNRESET' });
+ * err.transient; // true
+ * ```
+ */
+export class NetworkError extends PipelineError {
+  static {
+    brandError(NetworkError, 'NetworkError');
+  }
+
+  /** The code the transport reported, e.g. `'ECONNRESET'`, `'EAI_AGAIN'`, `'UND_ERR_SOCKET'`. */
+  readonly systemCode?: string;
+
+  constructor(message: string, options: NetworkErrorOptions = {}) {
+    super(message, {
+      code: 'NETWORK_ERROR',
+      transient: options.transient ?? true,
+      ...('cause' in options ? { cause: options.cause } : {}),
+    });
+    this.systemCode = options.systemCode;
+  }
+}

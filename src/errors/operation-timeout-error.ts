@@ -1,0 +1,47 @@
+import { brandError } from './brand.js';
+import { PipelineError } from './pipeline-error.js';
+
+/**
+ * Options of {@link OperationTimeoutError}.
+ *
+ * @example
+ * ```ts
+ * const options: OperationTimeoutErrorOptions = { timeoutMs: 30_000 };
+ * ```
+ */
+export interface OperationTimeoutErrorOptions {
+  /** The time limit that was exceeded, in milliseconds. */
+  timeoutMs: number;
+  /** The original thrown value, if any. */
+  cause?: unknown;
+}
+
+/**
+ * An attempt took longer than the time it was given (`attemptTimeoutMs` of `retry`); its signal was
+ * aborted. Code `'OPERATION_TIMEOUT'`, transient: the next attempt may be faster.
+ *
+ * @example
+ * ```ts
+ * import { OperationTimeoutError } from 'gcp-pipeline-resilience';
+ *
+ * const err = new OperationTimeoutError('BigQuery query attempt exceeded 30000 ms', { timeoutMs: 30_000 });
+ * err.transient; // true
+ * ```
+ */
+export class OperationTimeoutError extends PipelineError {
+  static {
+    brandError(OperationTimeoutError, 'OperationTimeoutError');
+  }
+
+  /** The time limit that was exceeded, in milliseconds. */
+  readonly timeoutMs: number;
+
+  constructor(message: string, options: OperationTimeoutErrorOptions) {
+    super(message, {
+      code: 'OPERATION_TIMEOUT',
+      transient: true,
+      ...('cause' in options ? { cause: options.cause } : {}),
+    });
+    this.timeoutMs = options.timeoutMs;
+  }
+}

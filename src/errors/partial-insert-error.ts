@@ -1,0 +1,89 @@
+import { brandError } from './brand.js';
+import type { ErrorDetail } from './google-api-error.js';
+import { PipelineError } from './pipeline-error.js';
+
+/**
+ * One row BigQuery refused in a streaming insert.
+ *
+ * @example
+ * ```ts
+ * const failure: RowFailure = {
+ *   index: 3,
+ *   row: { player_lookup: 'lebronjames' },
+ *   insertId: 'game-42-row-3',
+ *   reasons: [{ reason: 'invalid', message: 'no such field: player_lookup.', location: 'player_lookup' }],
+ * };
+ * ```
+ */
+export interface RowFailure {
+  /** The row's position in the request. */
+  index: number;
+  /** The row as it was sent. */
+  row: unknown;
+  /** The row's `insertId`, when it had one. */
+  insertId?: string;
+  /** What BigQuery said about the row (`reason` `'stopped'` means "not inserted because of other rows"). */
+  reasons: ErrorDetail[];
+}
+
+/**
+ * Options of {@link PartialInsertError}.
+ *
+ * @example
+ * ```ts
+ * const options: PartialInsertErrorOptions = { table: 'nba_raw.games', inserted: 98, failures };
+ * ```
+ */
+export interface PartialInsertErrorOptions {
+  /** The table the rows were sent to. */
+  table: string;
+  /** How many rows were inserted. */
+  inserted: number;
+  /** The rows that were not. */
+  failures: RowFailure[];
+  /** The original thrown value (e.g. `PartialFailureError`). */
+  cause?: unknown;
+  /** Defaults to `false`; true only when every failed row failed for a transient reason. */
+  transient?: boolean;
+}
+
+/**
+ * A streaming insert (`insertAll`) answered but refused some rows. Code `'PARTIAL_INSERT'`. Not
+ * transient unless every row failed for a transient reason: resending rows BigQuery called `invalid`
+ * fails again and, without stable insert ids, duplicates the rows that did get in.
+ *
+ * @example
+ * ```ts
+ * import { PartialInsertError } from 'gcp-pipeline-resilience';
+ *
+ * const err = new PartialInsertError('Inserted 98 of 100 rows into nba_raw.games', {
+ *   table: 'nba_raw.games',
+ *   inserted: 98,
+ *   failures: [],
+ * });
+ * err.code; // 'PARTIAL_INSERT'
+ * ```
+ */
+export class PartialInsertError extends PipelineError {
+  static {
+    brandError(PartialInsertError, 'PartialInsertError');
+  }
+
+  /** The table the rows were sent to. */
+  readonly table: string;
+  /** How many rows were inserted. */
+  readonly inserted: number;
+  /** The rows that were not, with BigQuery's reasons. */
+  readonly failures: RowFailure[];
+
+  constructor(message: string, options: PartialInsertErrorOptions) {
+    super(message, {
+      code: 'PARTIAL_INSERT',
+      transient: options.transient ?? false,
+      ...('cause' in options ? { cause: options.cause } : {}),
+    });
+    this.table = options.table;
+    this.inserted = options.inserted;
+    this.failures = options.failures;
+  }
+}

@@ -1,0 +1,64 @@
+import { brandError } from './brand.js';
+
+/**
+ * Options shared by every error of the taxonomy.
+ *
+ * @example
+ * ```ts
+ * const options: PipelineErrorOptions = { code: 'SCRAPE_FAILED', transient: true, cause: err };
+ * ```
+ */
+export interface PipelineErrorOptions {
+  /** A stable, machine-readable code such as `'SERVICE_UNAVAILABLE'`; defaults to `'UNKNOWN'`. */
+  code?: string;
+  /** Whether trying the same operation again may succeed; defaults to `false`. */
+  transient?: boolean;
+  /** The original thrown value. */
+  cause?: unknown;
+}
+
+/**
+ * The root of every typed error in this package.
+ *
+ * `code` is stable across versions and safe to switch on; `transient` is the retry decision; `cause` is
+ * the original value that was thrown (a Google client error, a Node system error, ...).
+ *
+ * @example
+ * ```ts
+ * import { PipelineError } from 'gcp-pipeline-resilience';
+ *
+ * try {
+ *   await processBatch();
+ * } catch (err) {
+ *   if (err instanceof PipelineError && err.transient) scheduleRedelivery();
+ *   else throw err;
+ * }
+ * ```
+ */
+export class PipelineError extends Error {
+  static {
+    brandError(PipelineError, 'PipelineError');
+  }
+
+  /** A stable, machine-readable code, e.g. `'SERVICE_UNAVAILABLE'`. */
+  readonly code: string;
+  /** Whether trying the same operation again may succeed. */
+  readonly transient: boolean;
+  declare readonly cause?: unknown;
+
+  constructor(message: string, options: PipelineErrorOptions = {}) {
+    super(message, 'cause' in options ? { cause: options.cause } : undefined);
+    this.code = options.code ?? 'UNKNOWN';
+    this.transient = options.transient ?? false;
+    // Branded classes carry their name on the prototype; a user subclass that is not branded gets its
+    // own class name here so that `err.name` always names the class that was constructed.
+    if (!Object.hasOwn(new.target.prototype, 'name')) {
+      Object.defineProperty(this, 'name', {
+        value: new.target.name,
+        enumerable: false,
+        writable: true,
+        configurable: true,
+      });
+    }
+  }
+}

@@ -1,0 +1,51 @@
+import { brandError } from './brand.js';
+import { PipelineError } from './pipeline-error.js';
+
+/**
+ * Options of {@link PlayerNotFoundError}.
+ *
+ * @example
+ * ```ts
+ * const options: PlayerNotFoundErrorOptions = { lookup: 'lebronjames', playerType: 'nba' };
+ * ```
+ */
+export interface PlayerNotFoundErrorOptions {
+  /** The normalised lookup key that was not found. */
+  lookup: string;
+  /** The kind of player looked up, when the registry distinguishes them. */
+  playerType?: string;
+  /** The original thrown value, if any. */
+  cause?: unknown;
+}
+
+/**
+ * The player registry has no entry for a required lookup. Code `'PLAYER_NOT_FOUND'`, not transient.
+ *
+ * @example
+ * ```ts
+ * import { PlayerNotFoundError } from 'gcp-pipeline-resilience';
+ *
+ * const err = new PlayerNotFoundError('Player "lebronjames" is not in the registry', { lookup: 'lebronjames' });
+ * err.lookup; // 'lebronjames'
+ * ```
+ */
+export class PlayerNotFoundError extends PipelineError {
+  static {
+    brandError(PlayerNotFoundError, 'PlayerNotFoundError');
+  }
+
+  /** The normalised lookup key that was not found. */
+  readonly lookup: string;
+  /** The kind of player looked up. */
+  readonly playerType?: string;
+
+  constructor(message: string, options: PlayerNotFoundErrorOptions) {
+    super(message, {
+      code: 'PLAYER_NOT_FOUND',
+      transient: false,
+      ...('cause' in options ? { cause: options.cause } : {}),
+    });
+    this.lookup = options.lookup;
+    this.playerType = options.playerType;
+  }
+}

@@ -1,0 +1,80 @@
+/**
+ * Parses an HTTP `Retry-After` value: delta seconds (`"120"`, also `"1.5"` leniently) or an HTTP date.
+ * Returns milliseconds from `nowMs` (never negative), or `undefined` when the value is not either form.
+ *
+ * @param value the header value
+ * @param nowMs the current time in epoch milliseconds, used for the HTTP-date form
+ *
+ * @example
+ * ```ts
+ * import { parseRetryAfter } from 'gcp-pipeline-resilience';
+ *
+ * parseRetryAfter('120', 0); // 120000
+ * parseRetryAfter('Wed, 21 Oct 2015 07:28:00 GMT', Date.parse('Wed, 21 Oct 2015 07:27:30 GMT')); // 30000
+ * ```
+ */
+export function parseRetryAfter(value: string, nowMs: number): number | undefined {
+  const trimmed = value.trim();
+  if (trimmed === '') return undefined;
+  if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000);
+  // Every date form RFC 9110 allows starts with a day name; Date.parse alone would also accept "5 apples".
+  if (!/^[A-Za-z]{3,9},? /.test(trimmed)) return undefined;
+  const at = Date.parse(trimmed);
+  if (Number.isNaN(at)) return undefined;
+  return Math.max(0, at - nowMs);
+}
+
+/** Reads one header from a plain object (any case) or from a `Headers`/`Map`-like object with `get`. */
+export function readHeader(headers: unknown, name: string): string | undefined {
+  if (typeof headers !== 'object' || headers === null) return undefined;
+  const getter = (headers as { get?: unknown }).get;
+  if (typeof getter === 'function') {
+    const value: unknown = getter.call(headers, name) ?? getter.call(headers, name.toLowerCase());
+    return headerString(value);
+  }
+  const wanted = name.toLowerCase();
+  for (const [key, value] of Object.entries(headers)) {
+    if (key.toLowerCase() === wanted) return headerString(value);
+  }
+  return undefined;
+}
+
+function headerString(value: unknown): string | undefined {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number') return String(value);
+  if (Array.isArray(value) && typeof value[0] === 'string') return value[0];
+  return undefined;
+}
+
+/**
+ * Converts a protobuf `Duration` as the Google clients hand it over into milliseconds: `{seconds, nanos}`
+ * where `seconds` is a number, a string, a bigint or a protobufjs `Long`; or the JSON form `"2.5s"`.
+ */
+export function durationToMs(duration: unknown): number | undefined {
+  if (typeof duration === 'string') {
+    const match = /^(\d+(?:\.\d+)?)s$/.exec(duration.trim());
+    return match ? Math.round(Number(match[1]) * 1000) : undefined;
+  }
+  if (typeof duration !== 'object' || duration === null) return undefined;
+  const { seconds, nanos } = duration as { seconds?: unknown; nanos?: unknown };
+  const s = longToNumber(seconds);
+  const n = typeof nanos === 'number' ? nanos : 0;
+  if (s === undefined && typeof nanos !== 'number') return undefined;
+  return Math.max(0, Math.round((s ?? 0) * 1000 + n / 1e6));
+}
+
+function longToNumber(value: unknown): number | undefined {
+  if (typeof value === 'number') return value;
+  if (typeof value === 'bigint') return Number(value);
+  if (typeof value === 'string' && /^\d+$/.test(value)) return Number(value);
+  if (typeof value === 'object' && value !== null) {
+    const toNumber = (value as { toNumber?: unknown }).toNumber;
+    if (typeof toNumber === 'function') {
+      const n: unknown = toNumber.call(value);
+      if (typeof n === 'number') return n;
+    }
+    const { low, high } = value as { low?: unknown; high?: unknown };
+    if (typeof low === 'number' && typeof high === 'number') return high * 2 ** 32 + (low >>> 0);
+  }
+  return undefined;
+}
