@@ -1,0 +1,45 @@
+/**
+ * Structured fields attached to a log entry. Values that are `Error`s are serialised by the logger.
+ *
+ * @example
+ * ```ts
+ * const fields: LogFields = { table: 'nba_raw.games', attempt: 2 };
+ * ```
+ */
+export type LogFields = Record<string, unknown>;
+
+/**
+ * The logger every layer of the library writes to. Silent by default ({@link silentLogger});
+ * pass {@link cloudLoggingLogger} (or any object with these four methods, e.g. a pino or winston
+ * adapter) to see what the library does.
+ *
+ * @example
+ * ```ts
+ * const logger: Logger = {
+ *   debug: (m, f) => console.debug(m, f),
+ *   info: (m, f) => console.info(m, f),
+ *   warn: (m, f) => console.warn(m, f),
+ *   error: (m, f) => console.error(m, f),
+ * };
+ * await retry(() => fetchRows(), { logger });
+ * ```
+ */
+export interface Logger {
+  debug(message: string, fields?: LogFields): void;
+  info(message: string, fields?: LogFields): void;
+  warn(message: string, fields?: LogFields): void;
+  error(message: string, fields?: LogFields): void;
+}
+
+const noop = (): void => {};
+
+/**
+ * A logger that drops everything: the default of every layer, so the library never writes to
+ * stdout unless asked to.
+ *
+ * @example
+ * ```ts
+ * await retry(() => fetchRows(), { logger: silentLogger }); // same as omitting `logger`
+ * ```
+ */
+export const silentLogger: Logger = Object.freeze({ debug: noop, info: noop, warn: noop, error: noop });
