@@ -1,0 +1,84 @@
+import { setMaxListeners } from 'node:events';
+import { OperationTimeoutError } from '../errors/index.js';
+import type { Clock } from './clock.js';
+import type { RetryContext, RetryFunction } from './options.js';
+
+/**
+ * The signal handed to attempts when nothing can abort them: one shared instance, so the happy path
+ * allocates no AbortController. Clients that add an 'abort' listener per request would trip Node's
+ * MaxListenersExceededWarning on a shared signal, hence the unlimited listener count; they remove
+ * their listener when the request ends, and this signal never fires, so nothing accumulates.
+ */
+export const NEVER_ABORTED: AbortSignal = new AbortController().signal;
+setMaxListeners(0, NEVER_ABORTED);
+
+function schedule(clock: Clock, ms: number, callback: () => void): () => void {
+  if (clock.schedule !== undefined) return clock.schedule(ms, callback);
+  const timer = setTimeout(callback, ms);
+  return () => clearTimeout(timer);
+}
+
+/** How one guarded attempt is limited. */
+export interface AttemptLimits {
+  readonly signal: AbortSignal | undefined;
+  /** Finite when an attempt timeout or the deadline bounds this attempt. */
+  readonly timeoutMs: number;
+  /** The message of the OperationTimeoutError raised when `timeoutMs` passes. */
+  readonly timeoutMessage: string;
+  /** The `timeoutMs` field of that error (the attempt timeout, or the whole deadline). */
+  readonly reportedTimeoutMs: number;
+  readonly clock: Clock;
+}
+
+/**
+ * Calls `fn` once, racing it against the caller's signal and a timeout. Whichever comes first
+ * settles the attempt; the timer and the listener are removed on every path, so nothing outlives it.
+ * A late result of an abandoned `fn` is swallowed (it already lost the race).
+ */
+export function guardedAttempt<T>(fn: RetryFunction<T>, attempt: number, limits: AttemptLimits): Promise<T> {
+  const { signal, timeoutMs } = limits;
+  const controller = timeoutMs === Number.POSITIVE_INFINITY ? undefined : new AbortController();
+  return new Promise<T>((resolve, reject) => {
+    let cancelTimer: (() => void) | undefined;
+    const cleanup = (): void => {
+      if (cancelTimer !== undefined) cancelTimer();
+      signal?.removeEventListener('abort', onAbort);
+    };
+    const onAbort = (): void => {
+      cleanup();
+      controller?.abort(signal?.reason);
+      reject(signal?.reason);
+    };
+    if (controller !== undefined) {
+      cancelTimer = schedule(limits.clock, timeoutMs, () => {
+        cancelTimer = undefined;
+        signal?.removeEventListener('abort', onAbort);
+        const error = new OperationTimeoutError(limits.timeoutMessage, {
+          timeoutMs: limits.reportedTimeoutMs,
+        });
+        controller.abort(error);
+        reject(error);
+      });
+    }
+    signal?.addEventListener('abort', onAbort, { once: true });
+    const context: RetryContext = { attempt, signal: controller?.signal ?? signal ?? NEVER_ABORTED };
+    let result: Promise<T> | T;
+    try {
+      result = fn(context);
+    } catch (err) {
+      cleanup();
+      reject(err);
+      return;
+    }
+    Promise.resolve(result).then(
+      (value) => {
+        cleanup();
+        resolve(value);
+      },
+      (err: unknown) => {
+        cleanup();
+        reject(err);
+      },
+    );
+  });
+}

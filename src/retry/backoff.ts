@@ -1,0 +1,94 @@
+import { decorrelatedJitter } from './jitter/decorrelated.js';
+import { equalJitter } from './jitter/equal.js';
+import { fullJitter } from './jitter/full.js';
+import { noJitter } from './jitter/none.js';
+import type { JitterStrategy } from './jitter/strategy.js';
+
+/**
+ * The built-in jitter modes. `'decorrelated'` is the original system's `retry_with_jitter` formula.
+ *
+ * @example
+ * ```ts
+ * const mode: JitterMode = 'full';
+ * ```
+ */
+export type JitterMode = 'full' | 'equal' | 'decorrelated' | 'none';
+
+/**
+ * The strategy behind each {@link JitterMode}.
+ *
+ * @example
+ * ```ts
+ * jitterStrategies.decorrelated.start({ baseDelayMs: 1000, maxDelayMs: 15000, random: Math.random })(0);
+ * ```
+ */
+export const jitterStrategies: Readonly<Record<JitterMode, JitterStrategy>> = Object.freeze({
+  full: fullJitter,
+  equal: equalJitter,
+  decorrelated: decorrelatedJitter,
+  none: noJitter,
+});
+
+/** The library-wide default schedule (issue 6 tunes it with the contention simulation). */
+export const DEFAULT_JITTER: JitterMode = 'full';
+/** Default first delay, ms. */
+export const DEFAULT_BASE_DELAY_MS = 1000;
+/** Default cap on any single delay, ms. */
+export const DEFAULT_MAX_DELAY_MS = 15_000;
+
+/**
+ * Options of {@link backoffDelays}: the schedule half of `RetryOptions`.
+ *
+ * @example
+ * ```ts
+ * const o: BackoffOptions = { baseDelayMs: 5, maxDelayMs: 2000, jitter: 'full' };
+ * ```
+ */
+export interface BackoffOptions {
+  /** Default 1000. */
+  baseDelayMs?: number;
+  /** Default 15000. */
+  maxDelayMs?: number;
+  /** A built-in mode or your own {@link JitterStrategy}. Default `'full'`. */
+  jitter?: JitterMode | JitterStrategy;
+  /** Uniform in [0, 1). Default `Math.random`. */
+  random?: () => number;
+}
+
+function resolveStrategy(jitter: JitterMode | JitterStrategy | undefined): JitterStrategy {
+  if (jitter === undefined) return jitterStrategies[DEFAULT_JITTER];
+  if (typeof jitter === 'object') return jitter;
+  const strategy = (jitterStrategies as Record<string, JitterStrategy | undefined>)[jitter];
+  if (strategy === undefined) {
+    throw new RangeError(
+      `jitter must be one of ${Object.keys(jitterStrategies).join(', ')} or a JitterStrategy; got ${JSON.stringify(jitter)}`,
+    );
+  }
+  return strategy;
+}
+
+/**
+ * The successive delays (ms) that `retry` sleeps between attempts, as a pure, endless generator:
+ * the first value is the delay before the second attempt. `retry` draws its sleeps from this very
+ * generator, so benchmarks, simulations and hand-written loops see exactly what `retry` would do.
+ * (A `Retry-After` or an open circuit can still raise an individual sleep inside `retry`.)
+ *
+ * @example
+ * ```ts
+ * const delays = backoffDelays({ baseDelayMs: 100, maxDelayMs: 1000, jitter: 'none' });
+ * [...take(delays, 5)]; // [100, 200, 400, 800, 1000]
+ * ```
+ */
+export function* backoffDelays(options: BackoffOptions = {}): Generator<number, never, unknown> {
+  const next = resolveStrategy(options.jitter).start({
+    baseDelayMs: options.baseDelayMs ?? DEFAULT_BASE_DELAY_MS,
+    maxDelayMs: options.maxDelayMs ?? DEFAULT_MAX_DELAY_MS,
+    random: options.random ?? Math.random,
+  });
+  for (let retryIndex = 0; ; retryIndex++) yield next(retryIndex);
+}
+
+/** @internal Validates the jitter option eagerly (a generator body would only run on first `next`). */
+export function assertJitter(jitter: JitterMode | JitterStrategy | undefined): void {
+  resolveStrategy(jitter);
+}

@@ -1,0 +1,218 @@
+import { CircuitBreakerOpenError, type PipelineError, toPipelineError } from '../errors/index.js';
+import { type Logger, silentLogger } from '../logging/index.js';
+import { type Clock, systemClock } from './clock.js';
+
+/**
+ * The three states of a {@link CircuitBreaker}, spelled as in the original system.
+ *
+ * @example
+ * ```ts
+ * if (breaker.state === 'open') skipScraper();
+ * ```
+ */
+export type CircuitState = 'closed' | 'open' | 'half_open';
+
+/**
+ * Options of {@link CircuitBreaker}. The defaults are the original system's `CircuitBreakerConfig`.
+ *
+ * @example
+ * ```ts
+ * const o: CircuitBreakerOptions = { failureThreshold: 5, windowMs: 60_000, openMs: 300_000, halfOpenSuccesses: 3 };
+ * ```
+ */
+export interface CircuitBreakerOptions {
+  /** Failures within `windowMs` that open the circuit. Default 5. */
+  failureThreshold?: number;
+  /** Sliding window over which failures are counted, ms. Default 60 000. */
+  windowMs?: number;
+  /** How long the circuit stays open before it lets calls try again (half-open), ms. Default 300 000. */
+  openMs?: number;
+  /** Successes in half-open that close the circuit. Default 3. */
+  halfOpenSuccesses?: number;
+  /** Default {@link systemClock}. */
+  clock?: Clock;
+  /**
+   * Which errors count as failures of the service. Default: transient errors only (`error.transient`):
+   * 503s, timeouts, resets and rate limits say the service is unwell, whereas a 404, a 400
+   * `invalidQuery` or a 403 `accessDenied` say the request was wrong and must not cut off every
+   * other caller. Errors that do not count neither open nor close the circuit.
+   */
+  isFailure?: (error: PipelineError) => boolean;
+  /** A name for logs and for {@link CircuitBreakerOpenError.key}. */
+  key?: string;
+  /** State changes are logged: opening at warning, half-open and closing at info. */
+  logger?: Logger;
+}
+
+const isTransient = (error: PipelineError): boolean => error.transient;
+
+function positive(name: string, value: number, integer: boolean): number {
+  if (!(value > 0 && (integer ? Number.isInteger(value) : Number.isFinite(value)))) {
+    throw new RangeError(
+      `CircuitBreaker ${name} must be a positive ${integer ? 'integer' : 'number'}; got ${value}`,
+    );
+  }
+  return value;
+}
+
+/**
+ * A circuit breaker with the original system's semantics: in `closed`, failures are counted in a
+ * sliding window and `failureThreshold` of them open the circuit (a success resets the count); in
+ * `open`, calls are refused at once with a {@link CircuitBreakerOpenError} carrying `retryAfterMs`;
+ * after `openMs` the next call finds it `half_open`, where `halfOpenSuccesses` successes close it and
+ * any failure reopens it. Half-open admits every call that arrives, as the original did.
+ *
+ * There are no timers: time is read from the clock when a call arrives, so an idle breaker costs
+ * nothing and never keeps a Cloud Run or Cloud Functions instance alive.
+ *
+ * @example
+ * ```ts
+ * const breaker = new CircuitBreaker({ key: 'bigquery' });
+ * const rows = await breaker.execute(() => client.query(sql));
+ * // or let retry route every attempt through it:
+ * await retry(() => client.query(sql), { breaker });
+ * ```
+ */
+export class CircuitBreaker {
+  readonly key: string | undefined;
+  readonly #threshold: number;
+  readonly #windowMs: number;
+  readonly #openMs: number;
+  readonly #halfOpenSuccesses: number;
+  readonly #clock: Clock;
+  readonly #isFailure: (error: PipelineError) => boolean;
+  readonly #logger: Logger;
+  #state: CircuitState = 'closed';
+  /** Timestamps of the failures inside the window (closed state only). */
+  #failures: number[] = [];
+  #openedAt = 0;
+  #halfOpenCount = 0;
+
+  constructor(options: CircuitBreakerOptions = {}) {
+    this.#threshold = positive('failureThreshold', options.failureThreshold ?? 5, true);
+    this.#windowMs = positive('windowMs', options.windowMs ?? 60_000, false);
+    this.#openMs = positive('openMs', options.openMs ?? 300_000, false);
+    this.#halfOpenSuccesses = positive('halfOpenSuccesses', options.halfOpenSuccesses ?? 3, true);
+    this.#clock = options.clock ?? systemClock;
+    this.#isFailure = options.isFailure ?? isTransient;
+    this.#logger = options.logger ?? silentLogger;
+    this.key = options.key;
+  }
+
+  /**
+   * The current state, with an expired `open` reported (and entered) as `half_open`.
+   *
+   * @example
+   * ```ts
+   * breaker.state; // 'closed'
+   * ```
+   */
+  get state(): CircuitState {
+    if (this.#state === 'open' && this.#clock.now() - this.#openedAt >= this.#openMs) this.#toHalfOpen();
+    return this.#state;
+  }
+
+  /**
+   * Runs `fn` through the breaker. Refuses at once with a {@link CircuitBreakerOpenError} while
+   * open; otherwise returns what `fn` returns, and rethrows what it throws as a typed
+   * `PipelineError` after recording it.
+   *
+   * @example
+   * ```ts
+   * try {
+   *   await breaker.execute(() => scrape(url));
+   * } catch (e) {
+   *   if (e instanceof CircuitBreakerOpenError) console.log(`skipped, retry in ${e.retryAfterMs} ms`);
+   * }
+   * ```
+   */
+  execute<T>(fn: () => Promise<T> | T): Promise<T> {
+    if (this.#state === 'open') {
+      const retryAfterMs = this.#openedAt + this.#openMs - this.#clock.now();
+      if (retryAfterMs > 0) return Promise.reject(this.#openError(retryAfterMs));
+      this.#toHalfOpen();
+    }
+    let result: Promise<T> | T;
+    try {
+      result = fn();
+    } catch (err) {
+      return Promise.reject(this.#onError(err));
+    }
+    return Promise.resolve(result).then(this.#onValue, this.#onRejected) as Promise<T>;
+  }
+
+  readonly #onValue = <T>(value: T): T => {
+    this.#recordSuccess();
+    return value;
+  };
+
+  readonly #onRejected = (err: unknown): never => {
+    throw this.#onError(err);
+  };
+
+  #onError(err: unknown): PipelineError {
+    const error = toPipelineError(err);
+    if (this.#isFailure(error)) this.#recordFailure();
+    return error;
+  }
+
+  #recordSuccess(): void {
+    if (this.#state === 'closed') {
+      if (this.#failures.length > 0) this.#failures = [];
+    } else if (this.#state === 'half_open' && ++this.#halfOpenCount >= this.#halfOpenSuccesses) {
+      this.#state = 'closed';
+      this.#failures = [];
+      this.#logger.info(`circuit ${this.#label()} closed after ${this.#halfOpenCount} successes`, {
+        circuit: this.key,
+        state: 'closed',
+      });
+    }
+  }
+
+  #recordFailure(): void {
+    if (this.#state === 'open') return;
+    const now = this.#clock.now();
+    if (this.#state === 'half_open') {
+      this.#open(now, 'a half-open trial failed');
+      return;
+    }
+    const horizon = now - this.#windowMs;
+    const kept = this.#failures.filter((t) => t > horizon);
+    kept.push(now);
+    this.#failures = kept;
+    if (kept.length >= this.#threshold) {
+      this.#open(now, `${kept.length} failures within ${this.#windowMs} ms`);
+    }
+  }
+
+  #open(now: number, why: string): void {
+    this.#state = 'open';
+    this.#openedAt = now;
+    this.#failures = [];
+    this.#logger.warn(`circuit ${this.#label()} opened: ${why}; refusing calls for ${this.#openMs} ms`, {
+      circuit: this.key,
+      state: 'open',
+      openMs: this.#openMs,
+    });
+  }
+
+  #toHalfOpen(): void {
+    this.#state = 'half_open';
+    this.#halfOpenCount = 0;
+    this.#logger.info(`circuit ${this.#label()} half-open: letting calls through to test the service`, {
+      circuit: this.key,
+      state: 'half_open',
+    });
+  }
+
+  #openError(retryAfterMs: number): CircuitBreakerOpenError {
+    return new CircuitBreakerOpenError(
+      `Circuit ${this.#label()} is open after repeated failures; retry after ${retryAfterMs} ms`,
+      this.key === undefined ? { retryAfterMs } : { retryAfterMs, key: this.key },
+    );
+  }
+
+  #label(): string {
+    return this.key === undefined ? '(unnamed)' : `'${this.key}'`;
+  }
+}

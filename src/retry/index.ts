@@ -1,0 +1,25 @@
+export { type BackoffOptions, backoffDelays, type JitterMode, jitterStrategies } from './backoff.js';
+export { RetryBudget, type RetryBudgetOptions } from './budget.js';
+export { CircuitBreaker, type CircuitBreakerOptions, type CircuitState } from './circuit-breaker.js';
+export { CircuitBreakerRegistry } from './circuit-breaker-registry.js';
+export { type Clock, createTestClock, systemClock, type TestClock, type TestClockOptions } from './clock.js';
+export {
+  cappedExponential,
+  decorrelatedJitter,
+  equalJitter,
+  fullJitter,
+  type JitterParams,
+  type JitterStrategy,
+  noJitter,
+} from './jitter/index.js';
+export type {
+  ErrorClass,
+  RetryContext,
+  RetryFunction,
+  RetryInfo,
+  RetryOptions,
+  RetryPredicate,
+} from './options.js';
+export { bigQueryRetry, retryAggressive, retryFast, retryPatient, retryStandard } from './presets.js';
+export { retry } from './retry.js';
+export { type Awaitable, retryWithJitter, withRetry } from './with-retry.js';

@@ -1,0 +1,44 @@
+/**
+ * The parameters a jitter strategy needs to start one sequence of delays.
+ *
+ * @example
+ * ```ts
+ * const params: JitterParams = { baseDelayMs: 1000, maxDelayMs: 15000, random: Math.random };
+ * ```
+ */
+export interface JitterParams {
+  readonly baseDelayMs: number;
+  readonly maxDelayMs: number;
+  /** Uniform in [0, 1), like `Math.random`. Inject a seeded one for reproducible delays. */
+  readonly random: () => number;
+}
+
+/**
+ * A pluggable backoff schedule. `start` is called once per retried call and returns the function
+ * that yields the delay before retry number `retryIndex` (0 for the first retry); per-call state
+ * (such as decorrelated jitter's previous delay) lives in that closure, so a strategy object is
+ * immutable and can be shared.
+ *
+ * @example
+ * ```ts
+ * const constant: JitterStrategy = { name: 'constant', start: ({ baseDelayMs }) => () => baseDelayMs };
+ * await retry(fn, { jitter: constant });
+ * ```
+ */
+export interface JitterStrategy {
+  readonly name: string;
+  start(params: JitterParams): (retryIndex: number) => number;
+}
+
+/**
+ * `min(maxDelayMs, baseDelayMs * 2^retryIndex)`: the capped exponential every strategy but
+ * decorrelated starts from.
+ *
+ * @example
+ * ```ts
+ * cappedExponential(1000, 15000, 3); // 8000
+ * ```
+ */
+export function cappedExponential(baseDelayMs: number, maxDelayMs: number, retryIndex: number): number {
+  return Math.min(maxDelayMs, baseDelayMs * 2 ** retryIndex);
+}

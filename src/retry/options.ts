@@ -1,0 +1,176 @@
+import type { PipelineError } from '../errors/index.js';
+import type { Logger } from '../logging/index.js';
+import { assertJitter, type BackoffOptions, DEFAULT_BASE_DELAY_MS, DEFAULT_MAX_DELAY_MS } from './backoff.js';
+import type { RetryBudget } from './budget.js';
+import type { CircuitBreaker } from './circuit-breaker.js';
+import type { Clock } from './clock.js';
+
+/**
+ * What `retry` passes to each attempt.
+ *
+ * @example
+ * ```ts
+ * await retry(({ attempt, signal }) => fetch(url, { signal, headers: { 'x-attempt': String(attempt) } }));
+ * ```
+ */
+export interface RetryContext {
+  /** 1 for the first call, 2 for the first retry, ... */
+  readonly attempt: number;
+  /**
+   * Aborted when the caller's `signal` aborts, the attempt times out (`attemptTimeoutMs`) or the
+   * `deadlineMs` passes. Pass it on to the client call so the work really stops. When none of those
+   * options is set this is a shared signal that never aborts.
+   */
+  readonly signal: AbortSignal;
+}
+
+/**
+ * The function `retry` calls; sync or async.
+ *
+ * @example
+ * ```ts
+ * const fn: RetryFunction<number> = async ({ signal }) => (await fetch(url, { signal })).status;
+ * ```
+ */
+export type RetryFunction<T> = (context: RetryContext) => Promise<T> | T;
+
+/**
+ * What `onRetry` receives, before the sleep.
+ *
+ * @example
+ * ```ts
+ * const onRetry = (info: RetryInfo) => metrics.increment('retries', { code: info.error.code });
+ * ```
+ */
+export interface RetryInfo {
+  /** The attempt that just failed (1-based). */
+  attempt: number;
+  /** How long `retry` is about to sleep, ms. */
+  delayMs: number;
+  /** The failure, typed. */
+  error: PipelineError;
+}
+
+/**
+ * Decides whether an error is worth another attempt.
+ *
+ * @example
+ * ```ts
+ * const retryOn: RetryPredicate = (error, attempt) => error.transient && attempt < 3;
+ * ```
+ */
+export type RetryPredicate = (error: PipelineError, attempt: number) => boolean;
+
+/**
+ * Any error class, for `retryOn: [ServiceUnavailableError, DeadlineExceededError]`.
+ *
+ * @example
+ * ```ts
+ * const classes: ErrorClass[] = [ServiceUnavailableError, NetworkError];
+ * ```
+ */
+// biome-ignore lint/suspicious/noExplicitAny: constructor parameters of arbitrary error classes
+export type ErrorClass = abstract new (...args: any[]) => Error;
+
+/**
+ * Options of `retry`, `withRetry` and `@retryWithJitter`. Every field is optional.
+ *
+ * @example
+ * ```ts
+ * const options: RetryOptions = {
+ *   maxAttempts: 4, baseDelayMs: 1000, maxDelayMs: 15_000, jitter: 'full',
+ *   deadlineMs: 60_000, attemptTimeoutMs: 20_000, budget, breaker, logger, name: 'load_games',
+ * };
+ * ```
+ */
+export interface RetryOptions extends BackoffOptions {
+  /** Total calls including the first (not retries). Positive integer or `Infinity`. Default 3. */
+  maxAttempts?: number;
+  /**
+   * Which failures are retried: a predicate, or a list of classes (matched against the typed error
+   * and against the value originally thrown). Default `isTransientError`.
+   */
+  retryOn?: RetryPredicate | ReadonlyArray<ErrorClass>;
+  /**
+   * Total budget for the call, ms, from the moment `retry` is called. No sleep runs past it (when the
+   * next delay would reach it, `retry` gives up at once with the last error), and an attempt still
+   * running when it passes is aborted with an `OperationTimeoutError`.
+   */
+  deadlineMs?: number;
+  /** Per-attempt limit, ms: the attempt's `signal` aborts and it fails with a transient `OperationTimeoutError`. */
+  attemptTimeoutMs?: number;
+  /** Aborting it stops everything at once: `retry` rejects with `signal.reason`. */
+  signal?: AbortSignal;
+  /** A shared retry token bucket; see `RetryBudget`. */
+  budget?: RetryBudget;
+  /** Every attempt goes through `breaker.execute`; see `CircuitBreaker`. */
+  breaker?: CircuitBreaker;
+  /**
+   * Sleep at least as long as a `Retry-After` (`error.retryAfterMs`) asks; when it asks for more than
+   * `maxDelayMs` or than the deadline leaves, give up instead of retrying early. Default true.
+   */
+  honorRetryAfter?: boolean;
+  /** Called before each sleep. A hook that throws (or rejects) is logged and ignored. */
+  onRetry?: (info: RetryInfo) => void;
+  /** Retries log at warning, giving up at error, a late success at info. Default silent. */
+  logger?: Logger;
+  /** Default `systemClock`. */
+  clock?: Clock;
+  /** The operation's name in logs and timeout messages. Default the function's name. */
+  name?: string;
+}
+
+/** The largest delay `setTimeout` honours (2^31 - 1 ms, about 24.8 days). */
+export const MAX_TIMER_MS = 2_147_483_647;
+
+const EMPTY: RetryOptions = Object.freeze({});
+
+export { EMPTY as EMPTY_OPTIONS };
+
+function bad(name: string, rule: string, value: unknown): RangeError {
+  return new RangeError(`retry option ${name} must be ${rule}; got ${String(value)}`);
+}
+
+/**
+ * Checks the options once, with precise messages; returns the problem rather than throwing so that
+ * `retry` can reject and the wrappers can throw at definition time.
+ */
+export function validateRetryOptions(o: RetryOptions): Error | undefined {
+  if (o === EMPTY) return undefined;
+  const { maxAttempts, baseDelayMs, maxDelayMs, deadlineMs, attemptTimeoutMs, retryOn } = o;
+  if (
+    maxAttempts !== undefined &&
+    !(maxAttempts >= 1 && (Number.isInteger(maxAttempts) || maxAttempts === Infinity))
+  ) {
+    return bad('maxAttempts', 'a positive integer (it counts the first call) or Infinity', maxAttempts);
+  }
+  if (baseDelayMs !== undefined && !(baseDelayMs >= 0 && baseDelayMs <= MAX_TIMER_MS)) {
+    return bad('baseDelayMs', `a number of ms in [0, ${MAX_TIMER_MS}]`, baseDelayMs);
+  }
+  if (maxDelayMs !== undefined && !(maxDelayMs >= 0 && maxDelayMs <= MAX_TIMER_MS)) {
+    return bad('maxDelayMs', `a number of ms in [0, ${MAX_TIMER_MS}]`, maxDelayMs);
+  }
+  if (baseDelayMs !== undefined || maxDelayMs !== undefined) {
+    const base = baseDelayMs ?? DEFAULT_BASE_DELAY_MS;
+    const max = maxDelayMs ?? DEFAULT_MAX_DELAY_MS;
+    if (base > max)
+      return new RangeError(`retry option baseDelayMs (${base}) must not exceed maxDelayMs (${max})`);
+  }
+  if (deadlineMs !== undefined && !(deadlineMs > 0 && deadlineMs <= MAX_TIMER_MS)) {
+    return bad('deadlineMs', `a number of ms in (0, ${MAX_TIMER_MS}]`, deadlineMs);
+  }
+  if (attemptTimeoutMs !== undefined && !(attemptTimeoutMs > 0 && attemptTimeoutMs <= MAX_TIMER_MS)) {
+    return bad('attemptTimeoutMs', `a number of ms in (0, ${MAX_TIMER_MS}]`, attemptTimeoutMs);
+  }
+  if (retryOn !== undefined && typeof retryOn !== 'function' && !Array.isArray(retryOn)) {
+    return new TypeError('retry option retryOn must be a predicate or an array of error classes');
+  }
+  if (o.jitter !== undefined) {
+    try {
+      assertJitter(o.jitter);
+    } catch (err) {
+      return err as Error;
+    }
+  }
+  return undefined;
+}

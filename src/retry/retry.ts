@@ -1,0 +1,270 @@
+import {
+  CircuitBreakerOpenError,
+  isTransientError,
+  type PipelineError,
+  toPipelineError,
+} from '../errors/index.js';
+import { type Logger, silentLogger } from '../logging/index.js';
+import { guardedAttempt, NEVER_ABORTED } from './attempt.js';
+import { backoffDelays, DEFAULT_MAX_DELAY_MS } from './backoff.js';
+import { type Clock, systemClock } from './clock.js';
+import {
+  EMPTY_OPTIONS,
+  type RetryContext,
+  type RetryFunction,
+  type RetryOptions,
+  validateRetryOptions,
+} from './options.js';
+
+const DEFAULT_MAX_ATTEMPTS = 3;
+
+/**
+ * Calls `fn` until it succeeds, with jittered exponential backoff between attempts.
+ *
+ * - `maxAttempts` (default 3) counts the first call. A failure that `retryOn` (default
+ *   `isTransientError`) rejects propagates after that one call.
+ * - After the last attempt the last error is rethrown as its typed class (`toPipelineError`).
+ * - Sleeps come from {@link backoffDelays} with the same options. A `Retry-After` raises a sleep to
+ *   at least what the server asked; if it asks for more than `maxDelayMs`, or more than the deadline
+ *   leaves, `retry` gives up at once rather than retry early.
+ * - `deadlineMs` bounds the whole call: no sleep runs past it, and an attempt still running when it
+ *   passes is aborted. `attemptTimeoutMs` bounds each attempt. Both fail the attempt with a transient
+ *   `OperationTimeoutError` and abort its `signal`.
+ * - Aborting `signal` rejects at once with `signal.reason` (the caller's own value, untouched), during
+ *   an attempt or a sleep, and leaves no timer behind.
+ * - With a `budget`, each retryable failure takes a token and each success returns a fraction; no
+ *   retry while the budget is low. With a `breaker`, every attempt goes through it; an open circuit
+ *   is waited for only if its `retryAfterMs` fits like a `Retry-After` would, else `retry` gives up
+ *   with the `CircuitBreakerOpenError`.
+ *
+ * @example
+ * ```ts
+ * const rows = await retry(
+ *   ({ signal }) => bigquery.query({ query: sql, signal }),
+ *   { maxAttempts: 4, deadlineMs: 60_000, logger: cloudLoggingLogger(), name: 'daily_games' },
+ * );
+ * ```
+ */
+export function retry<T>(fn: RetryFunction<T>, options: RetryOptions = EMPTY_OPTIONS): Promise<T> {
+  const invalid = validateRetryOptions(options);
+  if (invalid !== undefined) return Promise.reject(invalid);
+  return executeRetry(fn, options);
+}
+
+/**
+ * `retry` without the option check, for wrappers that validated once at definition time.
+ * The first attempt is run inline and cheaply when nothing can interrupt it (no signal, timeout or
+ * deadline): one context object, no AbortController, no async frame. Anything else, and every
+ * failure, goes to the general loop.
+ */
+export function executeRetry<T>(fn: RetryFunction<T>, o: RetryOptions): Promise<T> {
+  if (o.signal !== undefined || o.attemptTimeoutMs !== undefined || o.deadlineMs !== undefined) {
+    return retryLoop(fn, o, undefined);
+  }
+  const context: RetryContext = { attempt: 1, signal: NEVER_ABORTED };
+  const breaker = o.breaker;
+  let result: Promise<T> | T;
+  try {
+    result = breaker === undefined ? fn(context) : breaker.execute(() => fn(context));
+  } catch (err) {
+    return retryLoop(fn, o, { error: err });
+  }
+  const budget = o.budget;
+  const onRejected = (err: unknown): Promise<T> => retryLoop(fn, o, { error: err });
+  if (budget === undefined) return Promise.resolve(result).then(undefined, onRejected);
+  return Promise.resolve(result).then((value) => {
+    budget.onSuccess();
+    return value;
+  }, onRejected);
+}
+
+type GiveUpReason = 'exhausted' | 'budget' | 'deadline' | 'retry_after' | 'circuit_open';
+
+function matchesRetryOn(o: RetryOptions, error: PipelineError, raw: unknown, attempt: number): boolean {
+  const retryOn = o.retryOn;
+  if (retryOn === undefined) return isTransientError(error);
+  if (typeof retryOn === 'function') return retryOn(error, attempt);
+  for (const cls of retryOn) {
+    if (error instanceof cls || raw instanceof cls) return true;
+  }
+  return false;
+}
+
+function retryAfterOf(error: PipelineError): number | undefined {
+  const value = (error as { retryAfterMs?: unknown }).retryAfterMs;
+  return typeof value === 'number' && value >= 0 ? value : undefined;
+}
+
+function describe(error: PipelineError): string {
+  return `${error.name}: ${error.message}`;
+}
+
+function callOnRetry(
+  o: RetryOptions,
+  logger: Logger,
+  name: string,
+  attempt: number,
+  delayMs: number,
+  error: PipelineError,
+): void {
+  const hook = o.onRetry;
+  if (hook === undefined) return;
+  const complain = (hookError: unknown): void =>
+    logger.warn(`${name}: onRetry hook threw; ignoring it and retrying`, {
+      operation: name,
+      attempt,
+      hookError,
+    });
+  try {
+    const out: unknown = hook({ attempt, delayMs, error });
+    if (out !== null && typeof out === 'object' && typeof (out as PromiseLike<unknown>).then === 'function') {
+      (out as PromiseLike<unknown>).then(undefined, complain);
+    }
+  } catch (hookError) {
+    complain(hookError);
+  }
+}
+
+/**
+ * The general loop. `first` is the failure of an attempt already made inline by `executeRetry`;
+ * undefined when no attempt has been made yet.
+ */
+async function retryLoop<T>(
+  fn: RetryFunction<T>,
+  o: RetryOptions,
+  first: { error: unknown } | undefined,
+): Promise<T> {
+  const clock: Clock = o.clock ?? systemClock;
+  const logger = o.logger ?? silentLogger;
+  const name = o.name ?? (fn.name || 'operation');
+  const maxAttempts = o.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
+  const maxDelayMs = o.maxDelayMs ?? DEFAULT_MAX_DELAY_MS;
+  const { signal, budget } = o;
+  const deadlineMs = o.deadlineMs;
+  const deadlineAt = deadlineMs === undefined ? Number.POSITIVE_INFINITY : clock.now() + deadlineMs;
+  let delays: Generator<number, never, unknown> | undefined;
+
+  const giveUp = (
+    reason: GiveUpReason,
+    attempt: number,
+    error: PipelineError,
+    detail: string,
+  ): PipelineError => {
+    logger.error(
+      `${name}: failed after ${attempt} attempt${attempt === 1 ? '' : 's'} (${detail}): ${describe(error)}`,
+      {
+        operation: name,
+        attempt,
+        maxAttempts,
+        reason,
+        error,
+      },
+    );
+    return error;
+  };
+
+  let attempt = first === undefined ? 0 : 1;
+  let raw: unknown = first?.error;
+  let failed = first !== undefined;
+  for (;;) {
+    if (!failed) {
+      attempt++;
+      try {
+        const value = await runAttempt(fn, attempt, o, clock, name, deadlineAt);
+        budget?.onSuccess();
+        if (attempt > 1) {
+          logger.info(`${name}: succeeded on attempt ${attempt}/${maxAttempts}`, {
+            operation: name,
+            attempt,
+            maxAttempts,
+          });
+        }
+        return value;
+      } catch (err) {
+        raw = err;
+      }
+    }
+    failed = false;
+
+    // The caller's cancellation is not a failure of the operation: hand back their own reason.
+    if (signal?.aborted) throw signal.reason;
+
+    const error = toPipelineError(raw);
+    const circuitOpen = error instanceof CircuitBreakerOpenError;
+    if (!circuitOpen && !matchesRetryOn(o, error, raw, attempt)) {
+      logger.debug(`${name}: attempt ${attempt} failed with a non-retryable error: ${describe(error)}`, {
+        operation: name,
+        attempt,
+        error,
+      });
+      throw error;
+    }
+    // An open circuit made no call, so it neither spends nor earns budget.
+    if (!circuitOpen) budget?.onFailure();
+    if (attempt >= maxAttempts) throw giveUp('exhausted', attempt, error, 'attempts exhausted');
+    if (!circuitOpen && budget !== undefined && !budget.canRetry()) {
+      throw giveUp('budget', attempt, error, 'retry budget exhausted');
+    }
+
+    delays ??= backoffDelays(o);
+    let delayMs = delays.next().value;
+    const asked = circuitOpen || o.honorRetryAfter !== false ? retryAfterOf(error) : undefined;
+    if (asked !== undefined) {
+      if (asked > maxDelayMs) {
+        throw giveUp(
+          circuitOpen ? 'circuit_open' : 'retry_after',
+          attempt,
+          error,
+          `${circuitOpen ? 'circuit open for' : 'server asked to wait'} ${asked} ms, more than maxDelayMs ${maxDelayMs}`,
+        );
+      }
+      if (asked > delayMs) delayMs = asked;
+    }
+    if (clock.now() + delayMs >= deadlineAt) {
+      throw giveUp(
+        'deadline',
+        attempt,
+        error,
+        `the next delay of ${Math.round(delayMs)} ms would pass the ${deadlineMs} ms deadline`,
+      );
+    }
+
+    logger.warn(
+      `${name}: attempt ${attempt}/${maxAttempts} failed: ${describe(error)}. Retrying in ${(delayMs / 1000).toFixed(2)}s`,
+      { operation: name, attempt, maxAttempts, delayMs, error },
+    );
+    callOnRetry(o, logger, name, attempt, delayMs, error);
+    await clock.sleep(delayMs, signal);
+    if (clock.now() >= deadlineAt) {
+      throw giveUp('deadline', attempt, error, `the ${deadlineMs} ms deadline passed`);
+    }
+  }
+}
+
+function runAttempt<T>(
+  fn: RetryFunction<T>,
+  attempt: number,
+  o: RetryOptions,
+  clock: Clock,
+  name: string,
+  deadlineAt: number,
+): Promise<T> {
+  const signal = o.signal;
+  if (signal?.aborted) return Promise.reject(signal.reason);
+  let timeoutMs = o.attemptTimeoutMs ?? Number.POSITIVE_INFINITY;
+  let timeoutMessage = `${name}: attempt ${attempt} timed out after ${timeoutMs} ms`;
+  let reportedTimeoutMs = timeoutMs;
+  if (deadlineAt !== Number.POSITIVE_INFINITY) {
+    const remaining = Math.max(0, deadlineAt - clock.now());
+    if (remaining < timeoutMs) {
+      timeoutMs = remaining;
+      reportedTimeoutMs = o.deadlineMs ?? remaining;
+      timeoutMessage = `${name}: the ${reportedTimeoutMs} ms deadline passed during attempt ${attempt}`;
+    }
+  }
+  const run = (): Promise<T> =>
+    timeoutMs === Number.POSITIVE_INFINITY && signal === undefined
+      ? Promise.resolve(fn({ attempt, signal: NEVER_ABORTED }))
+      : guardedAttempt(fn, attempt, { signal, timeoutMs, timeoutMessage, reportedTimeoutMs, clock });
+  return o.breaker === undefined ? run() : o.breaker.execute(run);
+}

@@ -1,0 +1,78 @@
+import type { RetryOptions } from './options.js';
+import { validateRetryOptions } from './options.js';
+import { executeRetry } from './retry.js';
+
+/**
+ * A value or a promise of it: the return type to declare on a synchronous method decorated with
+ * `@retryWithJitter`, which becomes asynchronous.
+ *
+ * @example
+ * ```ts
+ * class Parser { @retryWithJitter() parse(): Awaitable<number> { return 1; } }
+ * ```
+ */
+export type Awaitable<T> = T | Promise<T>;
+
+function checked(options: RetryOptions): RetryOptions {
+  const invalid = validateRetryOptions(options);
+  if (invalid !== undefined) throw invalid;
+  return options;
+}
+
+/**
+ * Wraps `fn` so that every call is retried with `options`. `this` and the arguments are passed
+ * through; the result is always a promise. Options are checked once, here (a bad option throws at
+ * definition time). The operation is named after `fn` in logs unless `options.name` says otherwise.
+ * `fn` does not receive the attempt's signal: call `retry` directly when it needs one.
+ *
+ * @example
+ * ```ts
+ * const loadGames = withRetry(async (date: string) => executor.query(sql, { params: { date } }), retryStandard);
+ * const rows = await loadGames('2026-01-24');
+ * ```
+ */
+export function withRetry<This, Args extends unknown[], R>(
+  fn: (this: This, ...args: Args) => R,
+  options: RetryOptions = {},
+): (this: This, ...args: Args) => Promise<Awaited<R>> {
+  const named = options.name === undefined && fn.name !== '' ? { ...options, name: fn.name } : options;
+  const resolved = checked(named);
+  return function retried(this: This, ...args: Args): Promise<Awaited<R>> {
+    return executeRetry(() => fn.apply(this, args) as Awaited<R> | Promise<Awaited<R>>, resolved);
+  };
+}
+
+/**
+ * The jittered-retry decorator of the original system, as a standard (TC39, TypeScript 5) method
+ * decorator: no `experimentalDecorators`. `this` and the arguments are passed through and the
+ * method's name is the operation's name in logs.
+ *
+ * A decorated method always returns a promise, also when its body is synchronous: a sync method
+ * becomes async. TypeScript cannot change a method's declared type from a decorator, so it asks you
+ * to say so: a synchronous method must declare a return type that admits a promise (for example
+ * {@link Awaitable}), otherwise tsc reports that the decorator's return type is not assignable.
+ *
+ * @example
+ * ```ts
+ * class GamesProcessor {
+ *   constructor(private readonly executor: BigQueryExecutor) {}
+ *
+ *   @retryWithJitter({ ...retryStandard, logger: cloudLoggingLogger() })
+ *   async loadDay(date: string) {
+ *     return this.executor.query('SELECT * FROM nba_raw.games WHERE game_date = @date', { params: { date } });
+ *   }
+ * }
+ * ```
+ */
+export function retryWithJitter(options: RetryOptions = {}) {
+  checked(options);
+  return function decorate<This, Args extends unknown[], R>(
+    method: (this: This, ...args: Args) => R,
+    context: ClassMethodDecoratorContext<This, (this: This, ...args: Args) => R>,
+  ): (this: This, ...args: Args) => Promise<Awaited<R>> {
+    const resolved = options.name === undefined ? { ...options, name: String(context.name) } : options;
+    return function retried(this: This, ...args: Args): Promise<Awaited<R>> {
+      return executeRetry(() => method.apply(this, args) as Awaited<R> | Promise<Awaited<R>>, resolved);
+    };
+  };
+}
