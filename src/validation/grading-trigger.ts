@@ -1,0 +1,25 @@
+import { z } from 'zod';
+import { optional, relativeOrCalendarDate, Sport } from './primitives.js';
+
+/**
+ * Phase 6 grading should run. No field is required: `target_date` defaults to `'yesterday'` and must be
+ * `'today'`, `'yesterday'` or a real calendar date (the original only said so in a description);
+ * `sport` defaults to `'nba'`.
+ *
+ * Unknown keys are dropped, not rejected.
+ *
+ * @example
+ * ```ts
+ * parseMessage(GradingTriggerMessage, {}); // { target_date: 'yesterday', sport: 'nba', correlation_id: null }
+ * parseMessage(GradingTriggerMessage, { target_date: '2026-01-23', sport: 'mlb' }).sport; // 'mlb'
+ * ```
+ */
+export const GradingTriggerMessage = z
+  .object({
+    target_date: relativeOrCalendarDate.default('yesterday').describe("'today', 'yesterday' or YYYY-MM-DD"),
+    sport: Sport.default('nba').describe('Sport to grade'),
+    correlation_id: optional(z.string({ error: 'must be a string' })).describe('Correlation id for tracing'),
+  })
+  .meta({ title: 'GradingTriggerMessage', description: 'Phase 6 grading trigger' });
+/** The parsed {@link GradingTriggerMessage}. @example `const m: GradingTriggerMessage = parseMessage(GradingTriggerMessage, {});` */
+export type GradingTriggerMessage = z.infer<typeof GradingTriggerMessage>;

@@ -1,0 +1,101 @@
+import type { z } from 'zod';
+import { MessageValidationError, type ValidationIssue } from '../errors/index.js';
+
+/** Issues listed in the error's message; `error.issues` always holds all of them. */
+const MAX_ISSUES_IN_MESSAGE = 10;
+
+/**
+ * Options of {@link parseMessage}.
+ *
+ * @example
+ * ```ts
+ * parseMessage(z.object({ id: z.string() }), raw, { name: 'OrderEvent' });
+ * ```
+ */
+export interface ParseMessageOptions {
+  /** The name that starts the error message; defaults to the schema's `title` metadata, else `'Message'`. */
+  name?: string;
+}
+
+/**
+ * Validates `value` against `schema` and returns the typed, defaulted data, or throws a
+ * {@link MessageValidationError} that lists every issue (path, message, zod code), not just the first.
+ * The error is permanent (`transient: false`): sending the same bytes again cannot succeed. Unknown keys
+ * are dropped by the library's schemas (zod's default `strip`).
+ *
+ * @example
+ * ```ts
+ * try {
+ *   const msg = parseMessage(Phase2CompletionMessage, { game_date: '2026-01-24', record_count: -1 });
+ * } catch (err) {
+ *   // MessageValidationError: "Phase2CompletionMessage: 2 issues: processor_name: Required; record_count: must be >= 0"
+ *   (err as MessageValidationError).issues; // [{ path: ['processor_name'], message: 'Required', code: 'invalid_type' }, ...]
+ * }
+ * ```
+ */
+export function parseMessage<S extends z.ZodType>(
+  schema: S,
+  value: unknown,
+  options?: ParseMessageOptions,
+): z.output<S> {
+  const result = schema.safeParse(value, { error: requiredForMissing });
+  if (result.success) return result.data;
+  throw validationError(schemaName(schema, options?.name), result.error);
+}
+
+/**
+ * The name used in messages and logs for a schema: `options.name`, else its `title` metadata
+ * (every schema of this library has one), else `'Message'`.
+ *
+ * @example
+ * ```ts
+ * schemaName(Phase2CompletionMessage); // 'Phase2CompletionMessage'
+ * ```
+ */
+export function schemaName(schema: z.ZodType, name?: string): string {
+  if (name) return name;
+  const title = schema.meta()?.title;
+  return typeof title === 'string' && title.length > 0 ? title : 'Message';
+}
+
+/**
+ * Renders an issue path the way a reader writes it: `record_count`, `metadata.rows[2]`, or `(root)`.
+ *
+ * @example
+ * ```ts
+ * formatIssuePath(['completed_processors', 1]); // 'completed_processors[1]'
+ * ```
+ */
+export function formatIssuePath(path: readonly PropertyKey[]): string {
+  if (path.length === 0) return '(root)';
+  let out = '';
+  for (const key of path) {
+    if (typeof key === 'number') out += `[${key}]`;
+    else out += out.length === 0 ? String(key) : `.${String(key)}`;
+  }
+  return out;
+}
+
+function validationError(name: string, error: z.ZodError): MessageValidationError {
+  const issues: ValidationIssue[] = error.issues.map((issue) => ({
+    path: [...issue.path],
+    message: issue.message,
+    code: issue.code,
+  }));
+  const shown = issues
+    .slice(0, MAX_ISSUES_IN_MESSAGE)
+    .map((issue) => `${formatIssuePath(issue.path)}: ${issue.message}`);
+  const more =
+    issues.length > MAX_ISSUES_IN_MESSAGE ? `; and ${issues.length - MAX_ISSUES_IN_MESSAGE} more` : '';
+  const count = `${issues.length} issue${issues.length === 1 ? '' : 's'}`;
+  return new MessageValidationError(`${name}: ${count}: ${shown.join('; ')}${more}`, {
+    issues,
+    cause: error,
+  });
+}
+
+/** Lowest-precedence error map: only fills in what neither the schema nor its checks named. */
+function requiredForMissing(issue: z.core.$ZodRawIssue): string | undefined {
+  if (issue.code === 'invalid_type' && issue.input === undefined) return 'Required';
+  return undefined;
+}

@@ -1,0 +1,194 @@
+import { z } from 'zod';
+
+/** zod's own date expression (month lengths and leap years), reused for `target_date` below. */
+const calendarDateRegex: RegExp = z.regexes.date;
+
+/** The issue message of every date field, so a dead-lettered message says exactly what was wrong. */
+const CALENDAR_DATE_MESSAGE = 'must be a real calendar date (YYYY-MM-DD)';
+
+/**
+ * A `YYYY-MM-DD` string that names a day that exists: `2026-13-45` and `2026-02-30` fail, `2024-02-29`
+ * passes and `2025-02-29` fails. The original system only checked the shape with `^\d{4}-\d{2}-\d{2}$`.
+ *
+ * The check is zod's `z.iso.date()`, whose regular expression knows month lengths and leap years, so
+ * the exported JSON Schema carries the same rule as a `pattern` (plus `format: "date"`).
+ *
+ * @example
+ * ```ts
+ * calendarDate.parse('2026-01-24'); // '2026-01-24'
+ * calendarDate.safeParse('2026-02-30').success; // false
+ * ```
+ */
+export const calendarDate = z.iso.date({ error: CALENDAR_DATE_MESSAGE });
+
+/**
+ * True when `value` is a `YYYY-MM-DD` string naming a real calendar day (same rule as {@link calendarDate}).
+ *
+ * @example
+ * ```ts
+ * isCalendarDate('2024-02-29'); // true
+ * isCalendarDate('2023-02-29'); // false
+ * ```
+ */
+export function isCalendarDate(value: unknown): value is string {
+  return typeof value === 'string' && calendarDateRegex.test(value);
+}
+
+/**
+ * The grading target: the words `today` or `yesterday`, or a real calendar date. The original declared
+ * this in a description only and validated nothing, so `'tomorrow'` or `'2026-02-30'` went through.
+ * One regular expression (rather than a union) keeps the issue to one precise line and the JSON Schema
+ * to one `pattern`.
+ *
+ * @example
+ * ```ts
+ * relativeOrCalendarDate.parse('yesterday'); // 'yesterday'
+ * relativeOrCalendarDate.safeParse('tomorrow').success; // false
+ * ```
+ */
+export const relativeOrCalendarDate = z
+  .string({ error: "must be 'today', 'yesterday' or a real calendar date (YYYY-MM-DD)" })
+  .regex(new RegExp(`^(?:today|yesterday|${calendarDateRegex.source.slice(1, -1)})$`), {
+    error: "must be 'today', 'yesterday' or a real calendar date (YYYY-MM-DD)",
+  });
+
+/**
+ * A count that cannot be negative (the original's `int` with `ge=0`). Whole numbers only, as in
+ * Pydantic: `3.5` fails, and so does a numeric string (JSON producers send numbers).
+ *
+ * @example
+ * ```ts
+ * nonNegativeCount.parse(42); // 42
+ * nonNegativeCount.safeParse(-1).success; // false: "must be >= 0"
+ * ```
+ */
+export const nonNegativeCount = z.int({ error: 'must be an integer' }).min(0, { error: 'must be >= 0' });
+
+/**
+ * `Optional[X] = None` of the original: the key may be absent, `undefined` or `null`, and the parsed
+ * value is `null` when it was not given, exactly as the Python model held `None`. Only fields that were
+ * `Optional` in the original accept `null`; a `null` on a field with a non-`None` default (`status`,
+ * `record_count: int = 0`) is rejected, as Pydantic rejected it.
+ *
+ * @example
+ * ```ts
+ * const correlationId = optional(z.string());
+ * correlationId.parse(undefined); // null
+ * correlationId.parse(null); // null
+ * correlationId.parse('abc'); // 'abc'
+ * ```
+ */
+export function optional<T extends z.ZodType>(schema: T) {
+  return schema.nullable().default(null);
+}
+
+const BOOLEAN_WORDS = ['true', 'false', '1', '0', 'yes', 'no', 'on', 'off', 't', 'f', 'y', 'n'] as const;
+const TRUE_WORDS: ReadonlySet<string> = new Set(['true', '1', 'yes', 'on', 't', 'y']);
+
+/** Case-insensitive without the `i` flag, which a JSON Schema `pattern` cannot carry. */
+const booleanWordPattern = new RegExp(
+  `^(?:${BOOLEAN_WORDS.map((word) => [...word].map((c) => (/[a-z]/.test(c) ? `[${c}${c.toUpperCase()}]` : c)).join('')).join('|')})$`,
+);
+
+/**
+ * A boolean for the HTTP request models, which are filled from query strings as often as from JSON
+ * bodies: accepts `true`/`false`, the numbers `0`/`1`, and the strings Pydantic's lax mode accepts
+ * (`'true'`, `'false'`, `'1'`, `'0'`, `'yes'`, `'no'`, `'on'`, `'off'`, `'t'`, `'f'`, `'y'`, `'n'`, in
+ * any case). Anything else (`'maybe'`, `2`) fails. The Pub/Sub messages use a plain strict boolean.
+ *
+ * @example
+ * ```ts
+ * queryBoolean.parse('TRUE'); // true
+ * queryBoolean.parse(0); // false
+ * queryBoolean.safeParse('maybe').success; // false
+ * ```
+ */
+export const queryBoolean = z.union(
+  [
+    z.boolean(),
+    z.literal([0, 1]).transform((value) => value === 1),
+    z
+      .string()
+      .regex(booleanWordPattern)
+      .transform((value) => TRUE_WORDS.has(value.toLowerCase())),
+  ],
+  { error: "must be a boolean (true/false, 1/0, 'yes'/'no', 'on'/'off')" },
+);
+
+/**
+ * The zod `error` option of a field: `Required` when the key is missing, `message` for anything else,
+ * so issues read `processor_name: Required` rather than zod's generic "expected string, received undefined".
+ *
+ * @example
+ * ```ts
+ * const name = z.string({ error: fieldError('must be a string') });
+ * ```
+ */
+export function fieldError(message: string): (issue: { input?: unknown }) => string {
+  return (issue) => (issue.input === undefined ? 'Required' : message);
+}
+
+/**
+ * A required, non-empty string (`processor_name`, `scraper_name`, `gcs_path`, `execution_id`). The
+ * Pydantic model accepted `""`, but every consumer treated an empty name as missing and dropped the
+ * message; failing validation instead sends it to the dead-letter topic, where it can be seen.
+ *
+ * @example
+ * ```ts
+ * requiredText.parse('BdlGamesProcessor'); // 'BdlGamesProcessor'
+ * requiredText.safeParse('').success; // false: "must not be empty"
+ * ```
+ */
+export const requiredText = z
+  .string({ error: fieldError('must be a string') })
+  .min(1, { error: 'must not be empty' });
+
+/**
+ * A required calendar date whose missing key reads `Required` (see {@link calendarDate}).
+ *
+ * @example
+ * ```ts
+ * const Event = z.object({ game_date: requiredDate });
+ * ```
+ */
+export const requiredDate = z.iso.date({ error: fieldError(CALENDAR_DATE_MESSAGE) });
+
+/**
+ * The four statuses of a phase completion (`Literal["success","partial","failed","skipped"]`).
+ *
+ * @example
+ * ```ts
+ * PhaseStatus.parse('partial'); // 'partial'
+ * ```
+ */
+export const PhaseStatus = z.enum(['success', 'partial', 'failed', 'skipped'], {
+  error: fieldError("must be one of 'success', 'partial', 'failed', 'skipped'"),
+});
+/** One of `'success' | 'partial' | 'failed' | 'skipped'`. @example `const s: PhaseStatus = 'skipped';` */
+export type PhaseStatus = z.infer<typeof PhaseStatus>;
+
+/**
+ * The three statuses of a scraper run (`Literal["success","partial","failed"]`: no `skipped`).
+ *
+ * @example
+ * ```ts
+ * ScraperStatus.safeParse('skipped').success; // false
+ * ```
+ */
+export const ScraperStatus = z.enum(['success', 'partial', 'failed'], {
+  error: fieldError("must be one of 'success', 'partial', 'failed'"),
+});
+/** One of `'success' | 'partial' | 'failed'`. @example `const s: ScraperStatus = 'failed';` */
+export type ScraperStatus = z.infer<typeof ScraperStatus>;
+
+/**
+ * The sports the grading function knows (`Literal["nba","mlb"]`).
+ *
+ * @example
+ * ```ts
+ * Sport.parse('mlb'); // 'mlb'
+ * ```
+ */
+export const Sport = z.enum(['nba', 'mlb'], { error: fieldError("must be one of 'nba', 'mlb'") });
+/** `'nba' | 'mlb'`. @example `const s: Sport = 'nba';` */
+export type Sport = z.infer<typeof Sport>;
