@@ -1,0 +1,38 @@
+// The original's `normalize_name_for_lookup` (shared/utils/player_name_normalizer.py): lower-case,
+// strip diacritics (NFD, drop combining marks), then keep only [a-z0-9]. Idempotent, so a lookup that
+// is already normalised ('loganwebb') is unchanged.
+const COMBINING_MARKS = /\p{Mn}/gu;
+const NOT_ALPHANUMERIC = /[^a-z0-9]/g;
+
+/**
+ * The registry's `player_lookup` key for a name: lower case, no diacritics, letters and digits only,
+ * as the original pipeline normalised names before writing and reading the registry.
+ *
+ * @example
+ * ```ts
+ * import { normalizePlayerLookup } from 'gcp-pipeline-resilience';
+ * normalizePlayerLookup('Logan Webb');       // 'loganwebb'
+ * normalizePlayerLookup('José Alvarado');    // 'josealvarado'
+ * normalizePlayerLookup("T.J. O'Neal Jr.");  // 'tjonealjr'
+ * normalizePlayerLookup('loganwebb');        // 'loganwebb'
+ * ```
+ */
+export function normalizePlayerLookup(name: string): string {
+  return name.toLowerCase().normalize('NFD').replace(COMBINING_MARKS, '').replace(NOT_ALPHANUMERIC, '');
+}
+
+/**
+ * The tracker's and the cache's spelling of a player type: trimmed and lower case, `'unknown'` when
+ * absent or blank. The registry column and the flushed rows use the upper-case form.
+ *
+ * @example
+ * ```ts
+ * import { normalizePlayerType } from 'gcp-pipeline-resilience';
+ * normalizePlayerType(' Pitcher '); // 'pitcher'
+ * normalizePlayerType(undefined);   // 'unknown'
+ * ```
+ */
+export function normalizePlayerType(playerType: string | null | undefined): string {
+  const trimmed = playerType?.trim().toLowerCase();
+  return trimmed ? trimmed : 'unknown';
+}

@@ -1,0 +1,31 @@
+// The original's two registry queries (shared/utils/mlb_player_registry/reader.py), with the
+// player-type filter as a query parameter instead of text pasted into the SQL. The table id is ours
+// (validated by the reader), never a caller's lookup or type.
+
+/** Latest universal id of one lookup, optionally of one type. */
+export function singleLookupSql(table: string, withType: boolean): string {
+  return [
+    'SELECT universal_player_id',
+    `FROM \`${table}\``,
+    'WHERE player_lookup = @player_lookup',
+    ...(withType ? ['AND player_type = @player_type'] : []),
+    'AND universal_player_id IS NOT NULL',
+    'ORDER BY processed_at DESC',
+    'LIMIT 1',
+  ].join('\n');
+}
+
+/**
+ * Universal ids of many lookups in one query. Ordered so that the first row of each lookup is its
+ * latest, the same answer the single lookup gives (the original's batch took an arbitrary row).
+ */
+export function batchLookupSql(table: string, withType: boolean): string {
+  return [
+    'SELECT player_lookup, universal_player_id',
+    `FROM \`${table}\``,
+    'WHERE player_lookup IN UNNEST(@player_lookups)',
+    ...(withType ? ['AND player_type = @player_type'] : []),
+    'AND universal_player_id IS NOT NULL',
+    'ORDER BY player_lookup, processed_at DESC',
+  ].join('\n');
+}

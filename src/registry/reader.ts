@@ -1,0 +1,345 @@
+import { type ConfigEnv, getSportConfig } from '../config/index.js';
+import { PlayerNotFoundError, toPipelineError } from '../errors/index.js';
+import { type Logger, silentLogger } from '../logging/index.js';
+import { normalizePlayerLookup, normalizePlayerType } from './normalize.js';
+import { batchLookupSql, singleLookupSql } from './queries.js';
+import { UnresolvedPlayerTracker } from './tracker.js';
+import { TtlCache } from './ttl-cache.js';
+import { type RegistryClock, type RegistryExecutor, wallClock } from './types.js';
+
+/**
+ * Options of {@link PlayerRegistryReader}.
+ *
+ * @example
+ * ```ts
+ * import type { PlayerRegistryReaderOptions } from 'gcp-pipeline-resilience';
+ * declare const executor: PlayerRegistryReaderOptions['executor'];
+ * const options: PlayerRegistryReaderOptions = { executor, sport: 'mlb', source: 'batter_hits_predictor' };
+ * ```
+ */
+export interface PlayerRegistryReaderOptions {
+  executor: RegistryExecutor;
+  /** `'nba'` or `'mlb'`: picks `{sport}_reference.{sport}_players_registry`. */
+  sport: string;
+  /** Who is asking: the `source` of the unresolved players this reader records. */
+  source: string;
+  /** How long an answer (a hit or a miss) is reused. Default 300000 (the original's 300 s). 0 disables. */
+  cacheTtlMs?: number;
+  /** Most cached answers; the oldest go first. Default 100000. */
+  maxCacheEntries?: number;
+  /** Most lookups per batch query; a longer batch is split. Default 10000. */
+  maxLookupsPerQuery?: number;
+  /** Where misses are recorded; the reader makes its own when absent. */
+  tracker?: UnresolvedPlayerTracker;
+  /** Fully qualified registry table; default `{project}.{sport}_reference.{sport}_players_registry`. */
+  table?: string;
+  /** Project of the default tables; default from the sport config (GCP_PROJECT_ID, ...). */
+  projectId?: string;
+  /** Environment for the sport config; `process.env` by default. */
+  env?: ConfigEnv;
+  clock?: RegistryClock;
+  logger?: Logger;
+}
+
+/**
+ * Options of a lookup.
+ *
+ * @example
+ * ```ts
+ * import type { LookupOptions } from 'gcp-pipeline-resilience';
+ * const options: LookupOptions = { playerType: 'pitcher', required: false };
+ * ```
+ */
+export interface LookupOptions {
+  /** `'pitcher'`, `'batter'`, ... in any case; matched against the upper-case `player_type` column. */
+  playerType?: string;
+  /** Throw `PlayerNotFoundError` for a miss. Default true for one lookup, false for a batch (the original's defaults). */
+  required?: boolean;
+}
+
+/**
+ * Counters of a reader, as the original's `get_stats()`.
+ *
+ * @example
+ * ```ts
+ * import type { RegistryReaderStats } from 'gcp-pipeline-resilience';
+ * const hitRate = (s: RegistryReaderStats) => (s.lookups ? s.cacheHits / s.lookups : 0);
+ * ```
+ */
+export interface RegistryReaderStats {
+  lookups: number;
+  cacheHits: number;
+  cacheMisses: number;
+  notFound: number;
+  queries: number;
+}
+
+const TABLE_ID = /^[A-Za-z0-9\-_.:]+\.[A-Za-z0-9_]+\.[^.`\\\s]+$/;
+
+/**
+ * Resolves player lookups to universal player ids from the sport's players registry, with a TTL
+ * cache of hits and misses, batched queries and every miss recorded in an
+ * {@link UnresolvedPlayerTracker}. Queries are parameterised. A failing query rejects with its typed
+ * error (never "not found", which the original returned), and its lookups are neither cached nor
+ * tracked.
+ *
+ * @example
+ * ```ts
+ * import { BigQueryExecutor, PlayerRegistryReader } from 'gcp-pipeline-resilience';
+ *
+ * const reader = new PlayerRegistryReader({
+ *   executor: new BigQueryExecutor(),
+ *   sport: 'mlb',
+ *   source: 'pitcher_strikeouts_predictor',
+ * });
+ * const id = await reader.getUniversalId('Logan Webb', { playerType: 'pitcher' }); // throws if unknown
+ * const ids = await reader.getUniversalIdsBatch(['loganwebb', 'gerritcole']);       // Map, null = unknown
+ * await reader.tracker.flush();
+ * ```
+ */
+export class PlayerRegistryReader {
+  /** Fully qualified registry table. */
+  readonly table: string;
+  /** Where this reader records misses. */
+  readonly tracker: UnresolvedPlayerTracker;
+
+  readonly #executor: RegistryExecutor;
+  readonly #source: string;
+  readonly #logger: Logger;
+  readonly #cache: TtlCache<string | null>;
+  readonly #maxLookupsPerQuery: number;
+  readonly #inflight = new Map<string, Promise<string | null>>();
+  readonly #stats: RegistryReaderStats = {
+    lookups: 0,
+    cacheHits: 0,
+    cacheMisses: 0,
+    notFound: 0,
+    queries: 0,
+  };
+
+  constructor(options: PlayerRegistryReaderOptions) {
+    const config = getSportConfig(options.sport, options.env);
+    const projectId = options.projectId ?? config.projectId;
+    const table = options.table ?? `${projectId}.${config.referenceDataset}.${config.sport}_players_registry`;
+    if (!TABLE_ID.test(table)) {
+      throw new TypeError(
+        `Expected a registry table of the form project.dataset.table, got ${JSON.stringify(table)}`,
+      );
+    }
+    const cacheTtlMs = options.cacheTtlMs ?? 300_000;
+    if (!(cacheTtlMs >= 0)) throw new RangeError(`cacheTtlMs must be >= 0, got ${cacheTtlMs}`);
+    const maxLookups = options.maxLookupsPerQuery ?? 10_000;
+    if (!Number.isInteger(maxLookups) || maxLookups < 1) {
+      throw new RangeError(`maxLookupsPerQuery must be a positive integer, got ${maxLookups}`);
+    }
+    const clock = options.clock ?? wallClock;
+    this.table = table;
+    this.#executor = options.executor;
+    this.#source = options.source;
+    this.#logger = options.logger ?? silentLogger;
+    this.#cache = new TtlCache(cacheTtlMs, options.maxCacheEntries ?? 100_000, clock);
+    this.#maxLookupsPerQuery = maxLookups;
+    this.tracker =
+      options.tracker ??
+      new UnresolvedPlayerTracker({
+        executor: options.executor,
+        sport: config.sport,
+        source: options.source,
+        ...(options.projectId === undefined ? {} : { projectId: options.projectId }),
+        ...(options.env === undefined ? {} : { env: options.env }),
+        clock,
+        logger: this.#logger,
+      });
+  }
+
+  /** A copy of the counters. */
+  get stats(): RegistryReaderStats {
+    return { ...this.#stats };
+  }
+
+  /**
+   * The universal id of one player. The lookup is normalised first (`'Logan Webb'` → `'loganwebb'`).
+   * A miss is recorded in the tracker and throws {@link PlayerNotFoundError} unless
+   * `required: false`, which resolves `null` instead.
+   *
+   * @example
+   * ```ts
+   * const id = await reader.getUniversalId('loganwebb', { playerType: 'pitcher' });
+   * const maybe = await reader.getUniversalId('someone', { required: false }); // string | null
+   * ```
+   */
+  getUniversalId(lookup: string, options?: LookupOptions & { required?: true }): Promise<string>;
+  getUniversalId(lookup: string, options: LookupOptions & { required: false }): Promise<string | null>;
+  getUniversalId(lookup: string, options?: LookupOptions): Promise<string | null>;
+  async getUniversalId(lookup: string, options: LookupOptions = {}): Promise<string | null> {
+    const required = options.required ?? true;
+    const type = typeFilter(options.playerType);
+    const normalised = normalizePlayerLookup(lookup);
+    this.#stats.lookups += 1;
+
+    let id: string | null;
+    const cached = this.#cache.get(cacheKey(normalised, type));
+    if (cached !== undefined) {
+      this.#stats.cacheHits += 1;
+      id = cached.value;
+    } else {
+      this.#stats.cacheMisses += 1;
+      id = await this.#lookupOne(normalised, type);
+    }
+    if (id === null) this.#miss(lookup, normalised, options.playerType, required);
+    return id;
+  }
+
+  /**
+   * The universal ids of many players: cached answers first, then ONE query for all the rest
+   * (`IN UNNEST(@player_lookups)`; split only past `maxLookupsPerQuery`). The map is keyed by the
+   * lookups as given; `null` marks a miss. With `required: true` every miss is still recorded, then
+   * the first one throws {@link PlayerNotFoundError}.
+   *
+   * @example
+   * ```ts
+   * const ids = await reader.getUniversalIdsBatch(['loganwebb', 'Gerrit Cole'], { playerType: 'pitcher' });
+   * ids.get('Gerrit Cole'); // 'mlb_000123' or null
+   * ```
+   */
+  async getUniversalIdsBatch(
+    lookups: readonly string[],
+    options: LookupOptions = {},
+  ): Promise<Map<string, string | null>> {
+    const required = options.required ?? false;
+    const type = typeFilter(options.playerType);
+    const answers = new Map<string, string | null>();
+    const toQuery: string[] = [];
+    const queued = new Set<string>();
+
+    for (const lookup of lookups) {
+      const normalised = normalizePlayerLookup(lookup);
+      this.#stats.lookups += 1;
+      if (answers.has(normalised) || queued.has(normalised)) {
+        this.#stats.cacheHits += 1;
+        continue;
+      }
+      const cached = this.#cache.get(cacheKey(normalised, type));
+      if (cached !== undefined) {
+        this.#stats.cacheHits += 1;
+        answers.set(normalised, cached.value);
+      } else if (normalised === '') {
+        this.#stats.cacheMisses += 1;
+        answers.set(normalised, null);
+      } else {
+        this.#stats.cacheMisses += 1;
+        toQuery.push(normalised);
+        queued.add(normalised);
+      }
+    }
+
+    for (let start = 0; start < toQuery.length; start += this.#maxLookupsPerQuery) {
+      const chunk = toQuery.slice(start, start + this.#maxLookupsPerQuery);
+      const found = await this.#lookupMany(chunk, type);
+      for (const normalised of chunk) {
+        const id = found.get(normalised) ?? null;
+        this.#cache.set(cacheKey(normalised, type), id);
+        answers.set(normalised, id);
+      }
+    }
+
+    const result = new Map<string, string | null>();
+    let firstMiss: string | undefined;
+    for (const lookup of lookups) {
+      const id = answers.get(normalizePlayerLookup(lookup)) ?? null;
+      result.set(lookup, id);
+      if (id === null) {
+        this.#miss(lookup, normalizePlayerLookup(lookup), options.playerType, false);
+        firstMiss ??= lookup;
+      }
+    }
+    if (required && firstMiss !== undefined) throw notFound(firstMiss, options.playerType);
+    return result;
+  }
+
+  /**
+   * Forgets every cached answer (hits and misses).
+   *
+   * @example
+   * ```ts
+   * reader.clearCache(); // e.g. after the registry was rebuilt
+   * ```
+   */
+  clearCache(): void {
+    this.#cache.clear();
+  }
+
+  #miss(lookup: string, normalised: string, playerType: string | undefined, required: boolean): void {
+    this.#stats.notFound += 1;
+    this.tracker.track(normalised, playerType ?? 'unknown', this.#source);
+    if (required) throw notFound(lookup, playerType);
+  }
+
+  #lookupOne(normalised: string, type: string | undefined): Promise<string | null> {
+    if (normalised === '') return Promise.resolve(null);
+    const key = cacheKey(normalised, type);
+    // Concurrent lookups of the same player share one query.
+    const existing = this.#inflight.get(key);
+    if (existing) return existing;
+    const run = this.#queryOne(normalised, type).finally(() => this.#inflight.delete(key));
+    this.#inflight.set(key, run);
+    return run;
+  }
+
+  async #queryOne(normalised: string, type: string | undefined): Promise<string | null> {
+    const params: Record<string, unknown> = { player_lookup: normalised };
+    if (type !== undefined) params.player_type = type.toUpperCase();
+    const rows = await this.#run<{ universal_player_id: string | null }>(
+      singleLookupSql(this.table, type !== undefined),
+      params,
+    );
+    const id = rows[0]?.universal_player_id ?? null;
+    this.#cache.set(cacheKey(normalised, type), id);
+    return id;
+  }
+
+  async #lookupMany(normalised: string[], type: string | undefined): Promise<Map<string, string>> {
+    const params: Record<string, unknown> = { player_lookups: normalised };
+    if (type !== undefined) params.player_type = type.toUpperCase();
+    const rows = await this.#run<{ player_lookup: string; universal_player_id: string | null }>(
+      batchLookupSql(this.table, type !== undefined),
+      params,
+    );
+    const found = new Map<string, string>();
+    for (const row of rows) {
+      // Rows come latest first within a lookup: keep the first.
+      if (row.universal_player_id != null && !found.has(row.player_lookup)) {
+        found.set(row.player_lookup, row.universal_player_id);
+      }
+    }
+    return found;
+  }
+
+  async #run<T>(sql: string, params: Record<string, unknown>): Promise<T[]> {
+    this.#stats.queries += 1;
+    try {
+      return await this.#executor.query<T>(sql, { params });
+    } catch (thrown) {
+      const error = toPipelineError(thrown);
+      this.#logger.error('player registry query failed', { table: this.table, error });
+      throw error;
+    }
+  }
+}
+
+function typeFilter(playerType: string | undefined): string | undefined {
+  const trimmed = playerType?.trim().toLowerCase();
+  return trimmed ? normalizePlayerType(trimmed) : undefined;
+}
+
+function cacheKey(normalised: string, type: string | undefined): string {
+  return `${normalised}\u0000${type ?? 'any'}`;
+}
+
+function notFound(lookup: string, playerType: string | undefined): PlayerNotFoundError {
+  const typed = playerType ? ` (${playerType})` : '';
+  return new PlayerNotFoundError(`Player ${JSON.stringify(lookup)}${typed} is not in the registry`, {
+    lookup,
+    ...(playerType === undefined ? {} : { playerType }),
+  });
+}

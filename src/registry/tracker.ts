@@ -1,0 +1,413 @@
+import { randomUUID } from 'node:crypto';
+import { type ConfigEnv, getSportConfig } from '../config/index.js';
+import { PartialInsertError, type PipelineError, type RowFailure, toPipelineError } from '../errors/index.js';
+import { type Logger, silentLogger } from '../logging/index.js';
+import { UNRESOLVED_PLAYERS_TABLE } from './ddl.js';
+import { type FlushOnExitOptions, hookFlushOnExit } from './exit-hook.js';
+import { normalizePlayerLookup, normalizePlayerType } from './normalize.js';
+import { type RegistryClock, type RegistryExecutor, wallClock } from './types.js';
+
+/**
+ * One row of the unresolved-players table, exactly as written (the original's columns). Timestamps
+ * are ISO 8601 with `Z` (the original wrote naive strings that BigQuery happened to read as UTC).
+ *
+ * @example
+ * ```ts
+ * import type { UnresolvedPlayerRow } from 'gcp-pipeline-resilience';
+ * const row: UnresolvedPlayerRow = {
+ *   player_lookup: 'loganwebb', player_type: 'PITCHER', source: 'pitcher_strikeouts_predictor',
+ *   first_seen: '2026-01-20T17:00:00.000Z', occurrence_count: 3, reported_at: '2026-01-20T18:00:00.000Z',
+ * };
+ * ```
+ */
+export interface UnresolvedPlayerRow {
+  player_lookup: string;
+  player_type: string;
+  source: string;
+  first_seen: string;
+  occurrence_count: number;
+  reported_at: string;
+}
+
+/**
+ * A tracked unresolved player as `entries()` shows it. `count` is every miss not yet written: the
+ * part in a batch awaiting a retried flush plus the misses that arrived since.
+ *
+ * @example
+ * ```ts
+ * import type { UnresolvedPlayer } from 'gcp-pipeline-resilience';
+ * const show = (p: UnresolvedPlayer) => `${p.playerLookup} (${p.playerType}) x${p.count}`;
+ * ```
+ */
+export interface UnresolvedPlayer {
+  /** Normalised lookup (`normalizePlayerLookup`). */
+  readonly playerLookup: string;
+  /** Lower-case type (`normalizePlayerType`); written upper-cased. */
+  readonly playerType: string;
+  /** The source of the first miss. */
+  readonly source: string;
+  readonly firstSeen: Date;
+  readonly count: number;
+  /** Misses already in a batch that a failed flush left pending (written first, with the same ids). */
+  readonly pendingCount: number;
+}
+
+/**
+ * What `flush()` resolves to. It never rejects: a failure is `error` (typed, also logged).
+ *
+ * @example
+ * ```ts
+ * import type { FlushResult } from 'gcp-pipeline-resilience';
+ * const report = (r: FlushResult) => (r.error ? `kept ${r.retained}: ${r.error.code}` : `wrote ${r.flushed}`);
+ * ```
+ */
+export interface FlushResult {
+  /** Rows written by this call. */
+  flushed: number;
+  /** Players still held after it (they will be written by a later flush). */
+  retained: number;
+  /** Why some or all rows were not written; absent when everything tracked was written. */
+  error?: PipelineError;
+}
+
+/**
+ * Options of {@link UnresolvedPlayerTracker}.
+ *
+ * @example
+ * ```ts
+ * import type { UnresolvedPlayerTrackerOptions } from 'gcp-pipeline-resilience';
+ * declare const executor: UnresolvedPlayerTrackerOptions['executor'];
+ * const options: UnresolvedPlayerTrackerOptions = { executor, sport: 'mlb', source: 'mlb_game_processor' };
+ * ```
+ */
+export interface UnresolvedPlayerTrackerOptions {
+  executor: RegistryExecutor;
+  /** `'nba'` or `'mlb'`: picks the reference dataset of the default table. */
+  sport: string;
+  /** The default `source` column: the processor or predictor doing the lookups. */
+  source: string;
+  /** Fully qualified `project.dataset.table`; default `{project}.{sport}_reference.unresolved_players`. */
+  table?: string;
+  /** Project of the default table; default from the sport config (GCP_PROJECT_ID, ...). */
+  projectId?: string;
+  /** Environment for the sport config; `process.env` by default. */
+  env?: ConfigEnv;
+  /** Most distinct (lookup, type) pairs held at once; further new pairs are counted in `overflowCount`. */
+  maxEntries?: number;
+  clock?: RegistryClock;
+  logger?: Logger;
+  /** Makes the id shared by a batch's insert ids; a random UUID by default. */
+  createBatchId?: () => string;
+}
+
+interface Accumulating {
+  source: string;
+  firstSeenMs: number;
+  count: number;
+}
+
+interface PendingRow {
+  insertId: string;
+  row: UnresolvedPlayerRow;
+}
+
+// One slot per (lookup, type). `pending` is a row frozen at snapshot time with a fixed insert id; it
+// is re-sent byte for byte until it is written. `current` collects the misses that arrived after it.
+interface Slot {
+  lookup: string;
+  type: string;
+  pending?: PendingRow;
+  current?: Accumulating;
+}
+
+/**
+ * Collects the players a registry could not resolve, deduplicated by (normalised lookup, player
+ * type) with a count, the first-seen time and the source, and writes them to the unresolved-players
+ * table with {@link UnresolvedPlayerTracker.flush}.
+ *
+ * Unlike the original, a failed flush loses nothing: entries stay until BigQuery has them, and a
+ * retried flush re-sends the same rows with the same insert ids, so an insert whose answer was lost
+ * is not written twice. Memory is bounded by `maxEntries`.
+ *
+ * @example
+ * ```ts
+ * import { BigQueryExecutor, UnresolvedPlayerTracker } from 'gcp-pipeline-resilience';
+ *
+ * const tracker = new UnresolvedPlayerTracker({
+ *   executor: new BigQueryExecutor(),
+ *   sport: 'mlb',
+ *   source: 'pitcher_strikeouts_predictor',
+ * });
+ * tracker.track('Logan Webb', 'pitcher');
+ * tracker.flushOnExit();                  // Cloud Run: flush on SIGTERM
+ * const { flushed, retained, error } = await tracker.flush();
+ * ```
+ */
+export class UnresolvedPlayerTracker {
+  /** Fully qualified table the rows go to. */
+  readonly table: string;
+  /** The cap on distinct players held. */
+  readonly maxEntries: number;
+
+  readonly #executor: RegistryExecutor;
+  readonly #source: string;
+  readonly #clock: RegistryClock;
+  readonly #logger: Logger;
+  readonly #createBatchId: () => string;
+  readonly #slots = new Map<string, Slot>();
+  #pendingRows = 0;
+  #overflowCount = 0;
+  #overflowReported = 0;
+  #flushing: Promise<FlushResult> = Promise.resolve({ flushed: 0, retained: 0 });
+  #unhookExit: (() => void) | undefined;
+
+  constructor(options: UnresolvedPlayerTrackerOptions) {
+    const maxEntries = options.maxEntries ?? 10_000;
+    if (!Number.isInteger(maxEntries) || maxEntries < 1) {
+      throw new RangeError(`maxEntries must be a positive integer, got ${maxEntries}`);
+    }
+    const config = getSportConfig(options.sport, options.env);
+    const projectId = options.projectId ?? config.projectId;
+    this.table = options.table ?? `${projectId}.${config.referenceDataset}.${UNRESOLVED_PLAYERS_TABLE}`;
+    this.maxEntries = maxEntries;
+    this.#executor = options.executor;
+    this.#source = options.source;
+    this.#clock = options.clock ?? wallClock;
+    this.#logger = options.logger ?? silentLogger;
+    this.#createBatchId = options.createBatchId ?? randomUUID;
+  }
+
+  /** Distinct players held (written ones are gone; pending and new ones count once). */
+  get size(): number {
+    return this.#slots.size;
+  }
+
+  /** Misses of new players refused because `maxEntries` were already held (since construction). */
+  get overflowCount(): number {
+    return this.#overflowCount;
+  }
+
+  /**
+   * Records one miss. Returns false when it was not recorded: an empty normalised lookup, or a new
+   * player while `maxEntries` are held (then `overflowCount` grows).
+   *
+   * @example
+   * ```ts
+   * tracker.track('loganwebb', 'pitcher');
+   * tracker.track('LoganWebb', 'PITCHER'); // same player: count 2
+   * tracker.track('loganwebb');            // type 'unknown': another entry
+   * ```
+   */
+  track(lookup: string, playerType = 'unknown', source?: string): boolean {
+    const normalisedLookup = normalizePlayerLookup(lookup);
+    if (normalisedLookup === '') {
+      this.#logger.debug('unresolved player ignored: empty lookup after normalisation', { lookup });
+      return false;
+    }
+    const type = normalizePlayerType(playerType);
+    const key = `${normalisedLookup}\u0000${type}`;
+    let slot = this.#slots.get(key);
+    if (slot === undefined) {
+      if (this.#slots.size >= this.maxEntries) {
+        this.#overflowCount += 1;
+        return false;
+      }
+      slot = { lookup: normalisedLookup, type };
+      this.#slots.set(key, slot);
+    }
+    if (slot.current) {
+      slot.current.count += 1;
+    } else {
+      slot.current = { source: source ?? this.#source, firstSeenMs: this.#clock.now(), count: 1 };
+    }
+    return true;
+  }
+
+  /**
+   * A snapshot of what is held, oldest first.
+   *
+   * @example
+   * ```ts
+   * for (const p of tracker.entries()) console.log(p.playerLookup, p.playerType, p.count);
+   * ```
+   */
+  entries(): UnresolvedPlayer[] {
+    const out: UnresolvedPlayer[] = [];
+    for (const slot of this.#slots.values()) {
+      const pendingCount = slot.pending?.row.occurrence_count ?? 0;
+      const firstSeen = slot.pending ? Date.parse(slot.pending.row.first_seen) : slot.current!.firstSeenMs;
+      out.push(
+        Object.freeze({
+          playerLookup: slot.lookup,
+          playerType: slot.type,
+          source: slot.pending?.row.source ?? slot.current!.source,
+          firstSeen: new Date(firstSeen),
+          count: pendingCount + (slot.current?.count ?? 0),
+          pendingCount,
+        }),
+      );
+    }
+    return out;
+  }
+
+  /**
+   * Writes what is held to {@link UnresolvedPlayerTracker.table} through the executor's streaming
+   * insert and forgets exactly the rows BigQuery accepted. Never rejects.
+   *
+   * A batch is frozen before it is sent (fixed counts, fixed insert ids, one `reported_at`). If any
+   * of it is not written, the next flush re-sends the unwritten rows of that batch unchanged before
+   * anything newer, so a retry after a lost answer is de-duplicated by BigQuery. Misses that arrive
+   * meanwhile go to the next batch. Calls are serialised.
+   *
+   * @example
+   * ```ts
+   * const result = await tracker.flush();
+   * if (result.error) console.warn(`kept ${result.retained} for the next flush`, result.error.code);
+   * ```
+   */
+  flush(): Promise<FlushResult> {
+    const run = this.#flushing.then(() => this.#flushNow());
+    this.#flushing = run;
+    return run;
+  }
+
+  /**
+   * Flushes once on SIGTERM (Cloud Run's shutdown signal) or `beforeExit`. Idempotent: a second call
+   * returns the same unhook function without adding listeners.
+   *
+   * @example
+   * ```ts
+   * const unhook = tracker.flushOnExit({ timeoutMs: 8_000 });
+   * // ... later, if the tracker is retired early:
+   * unhook();
+   * ```
+   */
+  flushOnExit(options?: FlushOnExitOptions): () => void {
+    if (this.#unhookExit) return this.#unhookExit;
+    const remove = hookFlushOnExit(() => this.flush(), options);
+    const unhook = (): void => {
+      remove();
+      if (this.#unhookExit === unhook) this.#unhookExit = undefined;
+    };
+    this.#unhookExit = unhook;
+    return unhook;
+  }
+
+  async #flushNow(): Promise<FlushResult> {
+    this.#reportOverflow();
+    let flushed = 0;
+    // Round 1 finishes an older pending batch (or sends a fresh one); round 2 sends what was tracked
+    // meanwhile, so one healthy flush writes everything tracked before it was called.
+    for (let round = 0; round < 2; round += 1) {
+      if (this.#pendingRows === 0 && !this.#snapshot()) break;
+      const outcome = await this.#sendPending();
+      flushed += outcome.written;
+      if (outcome.error) {
+        this.#logger.error('unresolved players flush failed; entries kept for the next flush', {
+          table: this.table,
+          flushed,
+          retained: this.size,
+          pendingRows: this.#pendingRows,
+          error: outcome.error,
+        });
+        return { flushed, retained: this.size, error: outcome.error };
+      }
+    }
+    if (flushed > 0) this.#logger.info('unresolved players flushed', { table: this.table, flushed });
+    return { flushed, retained: this.size };
+  }
+
+  #snapshot(): boolean {
+    const batchId = this.#createBatchId();
+    const reportedAt = new Date(this.#clock.now()).toISOString();
+    let index = 0;
+    for (const slot of this.#slots.values()) {
+      const current = slot.current;
+      if (!current) continue;
+      const row: UnresolvedPlayerRow = {
+        player_lookup: slot.lookup,
+        player_type: slot.type.toUpperCase(),
+        source: current.source,
+        first_seen: new Date(current.firstSeenMs).toISOString(),
+        occurrence_count: current.count,
+        reported_at: reportedAt,
+      };
+      slot.pending = { insertId: `${batchId}:${index}`, row };
+      slot.current = undefined;
+      index += 1;
+      // The original's Cloud Logging backup: one line per player, once per batch (not per retry).
+      this.#logger.warn('unresolved player', { ...row });
+    }
+    this.#pendingRows = index;
+    return index > 0;
+  }
+
+  async #sendPending(): Promise<{ written: number; error?: PipelineError }> {
+    const batch: Array<Slot & { pending: PendingRow }> = [];
+    for (const slot of this.#slots.values()) {
+      if (slot.pending) batch.push(slot as Slot & { pending: PendingRow });
+    }
+    const rows = batch.map((slot) => slot.pending.row);
+    const idOfRow = new Map<UnresolvedPlayerRow, string>(
+      batch.map((slot) => [slot.pending.row, slot.pending.insertId]),
+    );
+    const ids = batch.map((slot) => slot.pending.insertId);
+
+    let failures: RowFailure[];
+    let error: PipelineError | undefined;
+    try {
+      const result = await this.#executor.insertRows(this.table, rows, {
+        insertId: (row, index) => idOfRow.get(row) ?? ids[index]!,
+        throwOnFailure: false,
+      });
+      failures = result.failed;
+    } catch (thrown) {
+      error = toPipelineError(thrown);
+      // Nothing is known to be written unless the executor says which rows failed.
+      if (!(error instanceof PartialInsertError)) return { written: 0, error };
+      failures = error.failures;
+    }
+
+    const knownIds = new Set(ids);
+    const failedIds = new Set<string>();
+    for (const failure of failures) {
+      const id = failure.insertId ?? ids[failure.index];
+      if (id === undefined || !knownIds.has(id)) {
+        // A failure we cannot place: keep the whole batch (its ids make the re-send harmless).
+        for (const each of ids) failedIds.add(each);
+        break;
+      }
+      failedIds.add(id);
+    }
+    let written = 0;
+    for (const slot of batch) {
+      if (failedIds.has(slot.pending.insertId)) continue;
+      delete (slot as Slot).pending;
+      this.#pendingRows -= 1;
+      written += 1;
+      if (!slot.current) this.#slots.delete(`${slot.lookup}\u0000${slot.type}`);
+    }
+    if (failedIds.size > 0 && error === undefined) {
+      error = new PartialInsertError(
+        `${failedIds.size} of ${rows.length} unresolved-player rows were not written`,
+        {
+          table: this.table,
+          inserted: written,
+          failures,
+        },
+      );
+    }
+    return error ? { written, error } : { written };
+  }
+
+  #reportOverflow(): void {
+    const dropped = this.#overflowCount - this.#overflowReported;
+    if (dropped === 0) return;
+    this.#overflowReported = this.#overflowCount;
+    this.#logger.warn('unresolved player tracker full: misses of new players were not recorded', {
+      dropped,
+      maxEntries: this.maxEntries,
+      table: this.table,
+    });
+  }
+}

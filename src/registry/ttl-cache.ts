@@ -1,0 +1,50 @@
+import type { RegistryClock } from './types.js';
+
+interface CacheEntry<V> {
+  value: V;
+  expiresAt: number;
+}
+
+/**
+ * A bounded TTL map. Expired entries are dropped when read; past `maxEntries` the least recently
+ * written entry goes first (a Map keeps insertion order, and a write re-inserts).
+ */
+export class TtlCache<V> {
+  readonly #entries = new Map<string, CacheEntry<V>>();
+
+  constructor(
+    private readonly ttlMs: number,
+    private readonly maxEntries: number,
+    private readonly clock: RegistryClock,
+  ) {}
+
+  get size(): number {
+    return this.#entries.size;
+  }
+
+  /** The live value, or `undefined` when absent or expired. */
+  get(key: string): { value: V } | undefined {
+    const entry = this.#entries.get(key);
+    if (entry === undefined) return undefined;
+    if (this.clock.now() >= entry.expiresAt) {
+      this.#entries.delete(key);
+      return undefined;
+    }
+    return { value: entry.value };
+  }
+
+  set(key: string, value: V): void {
+    if (this.ttlMs <= 0) return;
+    this.#entries.delete(key);
+    this.#entries.set(key, { value, expiresAt: this.clock.now() + this.ttlMs });
+    while (this.#entries.size > this.maxEntries) {
+      const oldest = this.#entries.keys().next();
+      if (oldest.done) break;
+      this.#entries.delete(oldest.value);
+    }
+  }
+
+  clear(): void {
+    this.#entries.clear();
+  }
+}

@@ -1,0 +1,68 @@
+import type { RowFailure } from '../errors/index.js';
+
+/**
+ * Options the registry passes to {@link RegistryExecutor.query}.
+ *
+ * @example
+ * ```ts
+ * import type { RegistryQueryOptions } from 'gcp-pipeline-resilience';
+ * const options: RegistryQueryOptions = { params: { player_lookup: 'loganwebb' } };
+ * ```
+ */
+export interface RegistryQueryOptions {
+  params?: Record<string, unknown>;
+}
+
+/**
+ * Options the registry passes to {@link RegistryExecutor.insertRows}.
+ *
+ * @example
+ * ```ts
+ * import type { RegistryInsertOptions } from 'gcp-pipeline-resilience';
+ * const ids = ['a', 'b'];
+ * const options: RegistryInsertOptions<object> = { insertId: (_row, i) => ids[i]!, throwOnFailure: false };
+ * ```
+ */
+export interface RegistryInsertOptions<R> {
+  insertId?: (row: R, index: number) => string;
+  throwOnFailure?: boolean;
+}
+
+/**
+ * What the registry needs from a BigQuery executor: a parameterised query and a streaming insert with
+ * caller-chosen insert ids. `BigQueryExecutor` satisfies it; so does any in-memory implementation
+ * used in tests, which keeps the registry free of Google clients.
+ *
+ * @example
+ * ```ts
+ * import { BigQueryExecutor, PlayerRegistryReader, type RegistryExecutor } from 'gcp-pipeline-resilience';
+ * const executor: RegistryExecutor = new BigQueryExecutor({ projectId: 'my-project' });
+ * const reader = new PlayerRegistryReader({ executor, sport: 'mlb', source: 'pitcher_strikeouts_predictor' });
+ * ```
+ */
+export interface RegistryExecutor {
+  query<T = Record<string, unknown>>(sql: string, options?: RegistryQueryOptions): Promise<T[]>;
+  insertRows<R>(
+    table: string,
+    rows: R[],
+    options?: RegistryInsertOptions<R>,
+  ): Promise<{ inserted: number; failed: RowFailure[] }>;
+}
+
+/**
+ * The time source of the registry (cache expiry, `first_seen`, `reported_at`). `systemClock` and
+ * `createTestClock()` from the retry layer both fit.
+ *
+ * @example
+ * ```ts
+ * import type { RegistryClock } from 'gcp-pipeline-resilience';
+ * let now = 0;
+ * const clock: RegistryClock = { now: () => now };
+ * ```
+ */
+export interface RegistryClock {
+  now(): number;
+}
+
+/** The default clock: wall time. */
+export const wallClock: RegistryClock = { now: () => Date.now() };

@@ -1,0 +1,292 @@
+import { describe, expect, it } from 'vitest';
+import { PlayerNotFoundError, ServiceUnavailableError } from '../../../src/errors/index.js';
+import { PlayerRegistryReader, UnresolvedPlayerTracker } from '../../../src/registry/index.js';
+import { createTestClock } from '../../../src/retry/index.js';
+import { googleAccessDenied, googleServiceUnavailable, MemoryExecutor } from './memory-executor.js';
+
+function makeReader(options: { cacheTtlMs?: number; maxLookupsPerQuery?: number } = {}) {
+  const executor = new MemoryExecutor();
+  executor.registry.push(
+    {
+      player_lookup: 'loganwebb',
+      universal_player_id: 'mlb_old_webb',
+      player_type: 'PITCHER',
+      processed_at: 1,
+    },
+    { player_lookup: 'loganwebb', universal_player_id: 'mlb_webb', player_type: 'PITCHER', processed_at: 2 },
+    { player_lookup: 'gerritcole', universal_player_id: 'mlb_cole', player_type: 'PITCHER', processed_at: 1 },
+    { player_lookup: 'aaronjudge', universal_player_id: 'mlb_judge', player_type: 'BATTER', processed_at: 1 },
+    { player_lookup: 'nullid', universal_player_id: null, player_type: 'BATTER', processed_at: 1 },
+  );
+  const clock = createTestClock({ startMs: Date.UTC(2026, 0, 20) });
+  const reader = new PlayerRegistryReader({
+    executor,
+    sport: 'mlb',
+    source: 'pitcher_strikeouts_predictor',
+    env: {},
+    clock,
+    ...options,
+  });
+  return { executor, clock, reader };
+}
+
+describe('PlayerRegistryReader: one lookup', () => {
+  it('reads the latest universal id of the normalised lookup', async () => {
+    const { executor, reader } = makeReader();
+    await expect(reader.getUniversalId('Logan Webb')).resolves.toBe('mlb_webb');
+    expect(executor.queries).toHaveLength(1);
+    expect(executor.queries[0]?.params).toEqual({ player_lookup: 'loganwebb' });
+  });
+
+  it("runs the original's query, parameterised, against {project}.mlb_reference.mlb_players_registry", async () => {
+    const { executor, reader } = makeReader();
+    await reader.getUniversalId('loganwebb');
+    const sql = executor.queries[0]?.sql ?? '';
+    expect(sql).toContain('SELECT universal_player_id');
+    expect(sql).toContain('FROM `nba-props-platform.mlb_reference.mlb_players_registry`');
+    expect(sql).toContain('WHERE player_lookup = @player_lookup');
+    expect(sql).toContain('AND universal_player_id IS NOT NULL');
+    expect(sql).toContain('ORDER BY processed_at DESC');
+    expect(sql).toContain('LIMIT 1');
+    expect(sql).not.toContain('player_type');
+    expect(sql).not.toContain('loganwebb');
+  });
+
+  it('filters by type through a parameter, never by pasting it into the SQL', async () => {
+    const { executor, reader } = makeReader();
+    await expect(reader.getUniversalId('loganwebb', { playerType: 'pitcher' })).resolves.toBe('mlb_webb');
+    await expect(
+      reader.getUniversalId('loganwebb', { playerType: 'batter', required: false }),
+    ).resolves.toBeNull();
+    const hostile = "pitcher' OR '1'='1";
+    await reader.getUniversalId('loganwebb', { playerType: hostile, required: false });
+
+    expect(executor.queries[0]?.sql).toContain('AND player_type = @player_type');
+    expect(executor.queries[0]?.params).toEqual({ player_lookup: 'loganwebb', player_type: 'PITCHER' });
+    expect(executor.queries[2]?.sql).not.toContain("'1'='1");
+    expect(executor.queries[2]?.params.player_type).toBe(hostile.toUpperCase());
+  });
+
+  it('throws PlayerNotFoundError for a miss by default, and records the miss', async () => {
+    const { reader } = makeReader();
+    const error = await reader
+      .getUniversalId('Shohei Ohtani', { playerType: 'batter' })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PlayerNotFoundError);
+    expect(error).toMatchObject({ lookup: 'Shohei Ohtani', playerType: 'batter', code: 'PLAYER_NOT_FOUND' });
+    expect(reader.tracker.entries()).toEqual([
+      expect.objectContaining({
+        playerLookup: 'shoheiohtani',
+        playerType: 'batter',
+        source: 'pitcher_strikeouts_predictor',
+        count: 1,
+      }),
+    ]);
+  });
+
+  it('resolves null for a miss with required: false, and still records it', async () => {
+    const { reader } = makeReader();
+    await expect(reader.getUniversalId('nullid', { required: false })).resolves.toBeNull();
+    expect(reader.tracker.entries()).toEqual([
+      expect.objectContaining({ playerLookup: 'nullid', playerType: 'unknown' }),
+    ]);
+  });
+
+  it('shares one query between concurrent lookups of the same player', async () => {
+    const { executor, reader } = makeReader();
+    const ids = await Promise.all([reader.getUniversalId('loganwebb'), reader.getUniversalId('LoganWebb')]);
+    expect(ids).toEqual(['mlb_webb', 'mlb_webb']);
+    expect(executor.queries).toHaveLength(1);
+  });
+});
+
+describe('PlayerRegistryReader: cache', () => {
+  it('reuses a hit for cacheTtlMs and asks again after it', async () => {
+    const { executor, clock, reader } = makeReader({ cacheTtlMs: 300_000 });
+    await reader.getUniversalId('loganwebb');
+    clock.advance(299_999);
+    await reader.getUniversalId('loganwebb');
+    expect(executor.queries).toHaveLength(1);
+
+    clock.advance(1);
+    await reader.getUniversalId('loganwebb');
+    expect(executor.queries).toHaveLength(2);
+    expect(reader.stats).toMatchObject({ lookups: 3, cacheHits: 1, cacheMisses: 2, queries: 2 });
+  });
+
+  it('caches a miss for the TTL too, and counts every missed occurrence', async () => {
+    const { executor, clock, reader } = makeReader();
+    await reader.getUniversalId('nobody', { required: false });
+    await expect(reader.getUniversalId('nobody')).rejects.toBeInstanceOf(PlayerNotFoundError);
+    expect(executor.queries).toHaveLength(1);
+    expect(reader.tracker.entries()[0]?.count).toBe(2);
+
+    clock.advance(300_000);
+    executor.registry.push({
+      player_lookup: 'nobody',
+      universal_player_id: 'mlb_new',
+      player_type: 'BATTER',
+      processed_at: 3,
+    });
+    await expect(reader.getUniversalId('nobody')).resolves.toBe('mlb_new');
+    expect(executor.queries).toHaveLength(2);
+  });
+
+  it('keeps typed and untyped answers apart', async () => {
+    const { executor, reader } = makeReader();
+    await reader.getUniversalId('loganwebb');
+    await reader.getUniversalId('loganwebb', { playerType: 'pitcher' });
+    await reader.getUniversalId('loganwebb', { playerType: 'PITCHER' });
+    expect(executor.queries).toHaveLength(2);
+  });
+
+  it('does not cache with cacheTtlMs 0', async () => {
+    const { executor, reader } = makeReader({ cacheTtlMs: 0 });
+    await reader.getUniversalId('loganwebb');
+    await reader.getUniversalId('loganwebb');
+    expect(executor.queries).toHaveLength(2);
+  });
+
+  it('forgets everything on clearCache()', async () => {
+    const { executor, reader } = makeReader();
+    await reader.getUniversalId('loganwebb');
+    reader.clearCache();
+    await reader.getUniversalId('loganwebb');
+    expect(executor.queries).toHaveLength(2);
+  });
+});
+
+describe('PlayerRegistryReader: batch', () => {
+  it('answers every lookup with ONE query for all the cache misses', async () => {
+    const { executor, reader } = makeReader();
+    await reader.getUniversalId('gerritcole');
+    const ids = await reader.getUniversalIdsBatch(['Logan Webb', 'gerritcole', 'aaronjudge', 'nobody']);
+
+    expect([...ids]).toEqual([
+      ['Logan Webb', 'mlb_webb'],
+      ['gerritcole', 'mlb_cole'],
+      ['aaronjudge', 'mlb_judge'],
+      ['nobody', null],
+    ]);
+    expect(executor.queries).toHaveLength(2);
+    const batch = executor.queries[1];
+    expect(batch?.sql).toContain('WHERE player_lookup IN UNNEST(@player_lookups)');
+    expect(batch?.sql).toContain('AND universal_player_id IS NOT NULL');
+    expect(batch?.params).toEqual({ player_lookups: ['loganwebb', 'aaronjudge', 'nobody'] });
+  });
+
+  it('caches the batch answers (hits and misses) for later lookups', async () => {
+    const { executor, reader } = makeReader();
+    await reader.getUniversalIdsBatch(['loganwebb', 'nobody']);
+    await expect(reader.getUniversalId('loganwebb')).resolves.toBe('mlb_webb');
+    await expect(reader.getUniversalId('nobody', { required: false })).resolves.toBeNull();
+    expect(executor.queries).toHaveLength(1);
+  });
+
+  it('filters the batch by type through a parameter', async () => {
+    const { executor, reader } = makeReader();
+    const ids = await reader.getUniversalIdsBatch(['loganwebb', 'aaronjudge'], { playerType: 'batter' });
+    expect([...ids.values()]).toEqual([null, 'mlb_judge']);
+    expect(executor.queries[0]?.sql).toContain('AND player_type = @player_type');
+    expect(executor.queries[0]?.params.player_type).toBe('BATTER');
+  });
+
+  it('records every miss and returns nulls by default (the original default: not required)', async () => {
+    const { reader } = makeReader();
+    await reader.getUniversalIdsBatch(['nobody', 'nobody', 'someoneelse']);
+    expect(reader.tracker.entries().map((e) => [e.playerLookup, e.count])).toEqual([
+      ['nobody', 2],
+      ['someoneelse', 1],
+    ]);
+  });
+
+  it('with required, records every miss and then throws for the first', async () => {
+    const { reader } = makeReader();
+    const error = await reader
+      .getUniversalIdsBatch(['loganwebb', 'nobody', 'someoneelse'], { required: true })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PlayerNotFoundError);
+    expect((error as PlayerNotFoundError).lookup).toBe('nobody');
+    expect(reader.tracker.size).toBe(2);
+  });
+
+  it('splits only past maxLookupsPerQuery', async () => {
+    const { executor, reader } = makeReader({ maxLookupsPerQuery: 2 });
+    await reader.getUniversalIdsBatch(['a', 'b', 'c', 'd', 'e']);
+    expect(executor.queries.map((q) => q.params.player_lookups)).toEqual([['a', 'b'], ['c', 'd'], ['e']]);
+  });
+
+  it('does not query for an empty batch', async () => {
+    const { executor, reader } = makeReader();
+    await expect(reader.getUniversalIdsBatch([])).resolves.toEqual(new Map());
+    expect(executor.queries).toHaveLength(0);
+  });
+});
+
+describe('PlayerRegistryReader: a failing registry query', () => {
+  it('rejects with the typed error, not "not found", and records no miss', async () => {
+    const { executor, reader } = makeReader();
+    executor.queryFailures.push(googleServiceUnavailable());
+    const error = await reader.getUniversalId('loganwebb', { required: false }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ServiceUnavailableError);
+    expect(error).not.toBeInstanceOf(PlayerNotFoundError);
+    expect(reader.tracker.size).toBe(0);
+  });
+
+  it('caches nothing from a failure: the next lookup asks again', async () => {
+    const { executor, reader } = makeReader();
+    executor.queryFailures.push(googleServiceUnavailable());
+    await reader.getUniversalId('loganwebb').catch(() => undefined);
+    await expect(reader.getUniversalId('loganwebb')).resolves.toBe('mlb_webb');
+    expect(executor.queries).toHaveLength(2);
+  });
+
+  it('rejects a batch with the typed error too', async () => {
+    const { executor, reader } = makeReader();
+    executor.queryFailures.push(googleAccessDenied());
+    const error = await reader.getUniversalIdsBatch(['loganwebb', 'nobody']).catch((e: unknown) => e);
+    expect(error).toMatchObject({ httpStatus: 403, transient: false });
+    expect(reader.tracker.size).toBe(0);
+    await expect(reader.getUniversalIdsBatch(['loganwebb'])).resolves.toEqual(
+      new Map([['loganwebb', 'mlb_webb']]),
+    );
+  });
+});
+
+describe('PlayerRegistryReader: construction', () => {
+  it('takes the project from the environment and the table from the sport', () => {
+    const executor = new MemoryExecutor();
+    const reader = new PlayerRegistryReader({
+      executor,
+      sport: 'nba',
+      source: 's',
+      env: { GCP_PROJECT_ID: 'staging' },
+    });
+    expect(reader.table).toBe('staging.nba_reference.nba_players_registry');
+    expect(reader.tracker.table).toBe('staging.nba_reference.unresolved_players');
+  });
+
+  it('records its misses, with its own source, in the tracker it is given', async () => {
+    const executor = new MemoryExecutor();
+    const tracker = new UnresolvedPlayerTracker({ executor, sport: 'mlb', source: 'shared', env: {} });
+    const reader = new PlayerRegistryReader({ executor, sport: 'mlb', source: 'reader', env: {}, tracker });
+    await reader.getUniversalId('nobody', { required: false });
+    expect(reader.tracker).toBe(tracker);
+    expect(tracker.entries()[0]?.source).toBe('reader');
+  });
+
+  it('refuses a table id that could break out of its quoting', () => {
+    const executor = new MemoryExecutor();
+    expect(
+      () =>
+        new PlayerRegistryReader({ executor, sport: 'mlb', source: 's', table: 'p.d.t` UNION SELECT 1 --' }),
+    ).toThrow(TypeError);
+  });
+
+  it('rejects an unknown sport', () => {
+    const executor = new MemoryExecutor();
+    expect(() => new PlayerRegistryReader({ executor, sport: 'nhl', source: 's' })).toThrow(
+      /Unknown sport "nhl"/,
+    );
+  });
+});
