@@ -1,0 +1,53 @@
+/**
+ * Limits for one `insertAll` request. BigQuery allows 10 MB per request and recommends about 500 rows;
+ * the defaults leave headroom for the request envelope.
+ *
+ * @example
+ * ```ts
+ * import type { BatchLimits } from 'gcp-pipeline-resilience';
+ * const limits: BatchLimits = { maxRows: 500, maxBytes: 9 * 1024 * 1024 };
+ * ```
+ */
+export interface BatchLimits {
+  readonly maxRows: number;
+  readonly maxBytes: number;
+}
+
+/** 500 rows per request, BigQuery's recommendation for streaming inserts. */
+export const DEFAULT_BATCH_ROWS = 500;
+/** 9 MiB per request: under the 10 MB `insertAll` limit with room for the envelope. */
+export const DEFAULT_BATCH_BYTES = 9 * 1024 * 1024;
+
+/**
+ * Splits items into consecutive batches of at most `maxRows` items and at most `maxBytes` total size,
+ * keeping the input order. An item larger than `maxBytes` on its own gets a batch of its own (BigQuery
+ * will refuse it, and only it, rather than the rows packed with it). Returns the item indexes of each
+ * batch; `sizes[i]` is the encoded size of item `i` in bytes.
+ *
+ * @example
+ * ```ts
+ * import { planBatches } from 'gcp-pipeline-resilience';
+ * planBatches([4, 4, 4, 4, 4], { maxRows: 2, maxBytes: 100 }); // [[0, 1], [2, 3], [4]]
+ * planBatches([60, 60, 10], { maxRows: 10, maxBytes: 100 });   // [[0], [1, 2]]
+ * ```
+ */
+export function planBatches(sizes: readonly number[], limits: BatchLimits): number[][] {
+  const maxRows = Math.floor(limits.maxRows);
+  if (!(maxRows >= 1)) throw new RangeError(`batchRows must be a positive integer, got ${limits.maxRows}`);
+  if (!(limits.maxBytes > 0)) throw new RangeError(`batchBytes must be positive, got ${limits.maxBytes}`);
+  const batches: number[][] = [];
+  let current: number[] = [];
+  let bytes = 0;
+  for (let i = 0; i < sizes.length; i++) {
+    const size = sizes[i] as number;
+    if (current.length > 0 && (current.length >= maxRows || bytes + size > limits.maxBytes)) {
+      batches.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(i);
+    bytes += size;
+  }
+  if (current.length > 0) batches.push(current);
+  return batches;
+}
