@@ -358,6 +358,8 @@ export class UnresolvedPlayerTracker {
     try {
       const result = await this.#executor.insertRows(this.table, rows, {
         insertId: (row, index) => idOfRow.get(row) ?? ids[index]!,
+        // One refused row must not hold back the others: they are written, it stays pending.
+        skipInvalidRows: true,
         throwOnFailure: false,
       });
       failures = result.failed;

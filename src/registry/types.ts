@@ -25,6 +25,8 @@ export interface RegistryQueryOptions {
  */
 export interface RegistryInsertOptions<R> {
   insertId?: (row: R, index: number) => string;
+  /** Insert the valid rows of a request that has invalid ones (BigQuery's `skipInvalidRows`). */
+  skipInvalidRows?: boolean;
   throwOnFailure?: boolean;
 }
 

@@ -73,6 +73,8 @@ describe('flush: writing', () => {
     ]);
     // Explicit, distinct insert ids, so a re-send can be de-duplicated.
     expect(new Set(executor.inserts[0]?.ids).size).toBe(2);
+    // A refused row must not hold back the others, and failures come back as data, not a throw.
+    expect(executor.inserts[0]?.options).toMatchObject({ skipInvalidRows: true, throwOnFailure: false });
   });
 
   it("upper-cases the default 'unknown' type", async () => {

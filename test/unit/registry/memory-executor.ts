@@ -28,6 +28,7 @@ export interface InsertCall {
   table: string;
   rows: Array<Record<string, unknown>>;
   ids: string[];
+  options: { skipInvalidRows?: boolean; throwOnFailure?: boolean };
 }
 
 /**
@@ -84,6 +85,7 @@ export class MemoryExecutor implements RegistryExecutor {
       table,
       rows: rows.map((row) => ({ ...(row as Record<string, unknown>) })),
       ids,
+      options: { skipInvalidRows: options?.skipInvalidRows, throwOnFailure: options?.throwOnFailure },
     });
     this.duringInsert?.();
     await Promise.resolve();
