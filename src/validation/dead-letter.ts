@@ -1,0 +1,82 @@
+import type { DecodeFailure, PipelineError } from '../errors/index.js';
+import type { Envelope } from './envelope.js';
+
+/**
+ * Why a message went to the dead-letter topic (the `dead_letter_reason` attribute): a decode failure
+ * (`invalid_base64`, `invalid_utf8`, `invalid_json`, `missing_data`, `too_large`,
+ * `unrecognised_input`), `validation_failed`, `handler_failed` (a permanent error from the handler) or
+ * `max_delivery_attempts` (a transient error on the last allowed attempt).
+ *
+ * @example
+ * ```ts
+ * const reason: DeadLetterReason = 'validation_failed';
+ * ```
+ */
+export type DeadLetterReason =
+  | DecodeFailure
+  | 'validation_failed'
+  | 'handler_failed'
+  | 'max_delivery_attempts';
+
+/** Pub/Sub's limits: 100 attributes per message, 1024 bytes per attribute value. */
+const MAX_ATTRIBUTES = 100;
+const MAX_ATTRIBUTE_VALUE_BYTES = 1024;
+
+/**
+ * The attributes a dead-lettered message carries: the original attributes, then ours (which win on a
+ * name clash): `dead_letter_reason`, `error_code`, `error_message` (cut to Pub/Sub's 1024-byte limit),
+ * `source_message_id`, `delivery_attempt`, `source_subscription` and `source_input` when known.
+ * Original attributes beyond Pub/Sub's limit of 100 are left out, so the dead-letter publish itself can
+ * never be refused for its attributes.
+ *
+ * @example
+ * ```ts
+ * deadLetterAttributes(envelope, 'validation_failed', error);
+ * // { dead_letter_reason: 'validation_failed', error_code: 'MESSAGE_VALIDATION', error_message: '...', source_message_id: '42', ... }
+ * ```
+ */
+export function deadLetterAttributes(
+  envelope: Envelope,
+  reason: DeadLetterReason,
+  error: PipelineError,
+): Record<string, string> {
+  const ours: Record<string, string> = {
+    dead_letter_reason: reason,
+    error_code: truncateUtf8(error.code, MAX_ATTRIBUTE_VALUE_BYTES),
+    error_message: truncateUtf8(error.message, MAX_ATTRIBUTE_VALUE_BYTES),
+    source_input: envelope.kind,
+  };
+  if (envelope.messageId !== undefined)
+    ours.source_message_id = truncateUtf8(envelope.messageId, MAX_ATTRIBUTE_VALUE_BYTES);
+  if (envelope.deliveryAttempt !== undefined) ours.delivery_attempt = String(envelope.deliveryAttempt);
+  if (envelope.subscription !== undefined) {
+    ours.source_subscription = truncateUtf8(envelope.subscription, MAX_ATTRIBUTE_VALUE_BYTES);
+  }
+  const room = MAX_ATTRIBUTES - Object.keys(ours).length;
+  const kept = Object.entries(envelope.attributes)
+    .filter(([key]) => !(key in ours))
+    .slice(0, room);
+  return { ...Object.fromEntries(kept), ...ours };
+}
+
+/**
+ * Cuts `text` to at most `maxBytes` of UTF-8 without splitting a character, marking the cut with `…`.
+ *
+ * @example
+ * ```ts
+ * truncateUtf8('é'.repeat(600), 1024).length; // 511 ('é' is 2 bytes, '…' is 3)
+ * ```
+ */
+export function truncateUtf8(text: string, maxBytes: number): string {
+  if (Buffer.byteLength(text, 'utf8') <= maxBytes) return text;
+  const ellipsis = '…';
+  let budget = maxBytes - Buffer.byteLength(ellipsis, 'utf8');
+  let out = '';
+  for (const char of text) {
+    const size = Buffer.byteLength(char, 'utf8');
+    if (size > budget) break;
+    budget -= size;
+    out += char;
+  }
+  return out + ellipsis;
+}

@@ -1,0 +1,324 @@
+import { type DecodeFailure, MessageDecodeError } from '../errors/index.js';
+
+/**
+ * Pub/Sub's limit on a message's data, and the default `maxBytes` of decoding: 10 MiB. A payload over
+ * it did not come from Pub/Sub and is refused before it is base64-decoded or parsed.
+ *
+ * @example
+ * ```ts
+ * decodePubSubMessage(schema, body, { maxBytes: DEFAULT_MAX_MESSAGE_BYTES / 10 });
+ * ```
+ */
+export const DEFAULT_MAX_MESSAGE_BYTES = 10 * 1024 * 1024;
+
+/**
+ * What a handler learns about a message besides its data.
+ *
+ * @example
+ * ```ts
+ * const handle = createMessageHandler(Phase2CompletionMessage, async (data, meta: MessageMeta) => {
+ *   console.log(meta.messageId, meta.deliveryAttempt);
+ * });
+ * ```
+ */
+export interface MessageMeta {
+  /** The Pub/Sub message id; `undefined` for bare bytes, strings and objects. */
+  messageId: string | undefined;
+  /** The message attributes (string values only); `{}` when there are none. */
+  attributes: Record<string, string>;
+  /** When Pub/Sub accepted the message, when the input says. */
+  publishTime: Date | undefined;
+  /**
+   * 1 on first delivery, counting up on each redelivery. `undefined` when not known: the input does not
+   * say, or the subscription has no dead-letter policy (Pub/Sub then reports 0).
+   */
+  deliveryAttempt: number | undefined;
+}
+
+/** The input shapes {@link readEnvelope} tells apart; used in logs and dead-letter attributes. */
+export type EnvelopeKind = 'push' | 'cloud_event' | 'subscriber_message' | 'bytes' | 'string' | 'object';
+
+/** The message body before decoding. */
+export type EnvelopeBody =
+  | { kind: 'bytes'; bytes: Uint8Array }
+  | { kind: 'base64'; text: string }
+  | { kind: 'json_text'; text: string }
+  | { kind: 'value'; value: unknown }
+  | { kind: 'missing'; detail: string }
+  | { kind: 'invalid'; reason: DecodeFailure; detail: string };
+
+/**
+ * An input taken apart but not yet decoded: what the handler needs to dead-letter a message whose
+ * body cannot be decoded.
+ */
+export interface Envelope extends MessageMeta {
+  kind: EnvelopeKind;
+  body: EnvelopeBody;
+  subscription: string | undefined;
+}
+
+/**
+ * Tells the accepted input shapes apart without decoding anything. Never throws.
+ *
+ * @example
+ * ```ts
+ * readEnvelope({ message: { data: 'e30=', messageId: '1' }, subscription: 's' }).kind; // 'push'
+ * ```
+ */
+export function readEnvelope(input: unknown): Envelope {
+  if (input === undefined || input === null) {
+    return bare('object', { kind: 'missing', detail: `the input is ${String(input)}` });
+  }
+  if (input instanceof Uint8Array) return bare('bytes', { kind: 'bytes', bytes: input });
+  if (input instanceof ArrayBuffer) return bare('bytes', { kind: 'bytes', bytes: new Uint8Array(input) });
+  if (typeof input === 'string') return bare('string', stringBody(input));
+  if (typeof input === 'number' || typeof input === 'boolean')
+    return bare('object', { kind: 'value', value: input });
+  if (typeof input !== 'object') {
+    return bare('object', {
+      kind: 'invalid',
+      reason: 'unrecognised_input',
+      detail: `a ${typeof input} is not a message`,
+    });
+  }
+  const record = input as Record<string, unknown>;
+  if (isSubscriberMessage(record)) return fromSubscriberMessage(record);
+  if (isRecord(record.data) && isRecord(record.data.message)) {
+    // A CloudEvent's data is the push body itself ({ message, subscription }), structured or raw.
+    const envelope = fromPushBody(record.data, 'cloud_event');
+    if (envelope.messageId === undefined && typeof record.id === 'string') envelope.messageId = record.id;
+    return envelope;
+  }
+  if (isPushBody(record)) return fromPushBody(record, 'push');
+  return bare('object', { kind: 'value', value: input });
+}
+
+/**
+ * Decodes an envelope's body to a JSON value, or throws a permanent `MessageDecodeError` whose `reason`
+ * says why: `missing_data`, `too_large`, `invalid_base64`, `invalid_utf8`, `invalid_json` or
+ * `unrecognised_input`.
+ *
+ * @example
+ * ```ts
+ * decodeBody(readEnvelope('{"a":1}'), DEFAULT_MAX_MESSAGE_BYTES); // { a: 1 }
+ * ```
+ */
+export function decodeBody(envelope: Envelope, maxBytes: number): unknown {
+  const { body } = envelope;
+  const where = describe(envelope);
+  switch (body.kind) {
+    case 'value':
+      return body.value;
+    case 'missing':
+      throw decodeError('missing_data', `${where}: no data (${body.detail})`);
+    case 'invalid':
+      throw decodeError(body.reason, `${where}: ${body.detail}`);
+    case 'json_text': {
+      const size = Buffer.byteLength(body.text, 'utf8');
+      if (size > maxBytes) throw tooLarge(where, size, maxBytes);
+      return parseJson(body.text, where);
+    }
+    case 'base64': {
+      if (body.text.length === 0) throw decodeError('missing_data', `${where}: data is empty`);
+      // The exact decoded size, known before decoding, so an oversized string is never copied.
+      const padding = body.text.endsWith('==') ? 2 : body.text.endsWith('=') ? 1 : 0;
+      const estimated = Math.floor((body.text.length * 3) / 4) - padding;
+      if (estimated > maxBytes) throw tooLarge(where, estimated, maxBytes);
+      if (!isBase64(body.text)) throw decodeError('invalid_base64', `${where}: data is not valid base64`);
+      return decodeBytes(Buffer.from(body.text, 'base64'), where, maxBytes);
+    }
+    case 'bytes':
+      return decodeBytes(body.bytes, where, maxBytes);
+  }
+}
+
+/**
+ * The message's data as it arrived (the base64 decoded when it can be), for the dead-letter topic: the
+ * bytes a person needs to see why it failed, whatever the failure.
+ *
+ * @example
+ * ```ts
+ * Buffer.from(rawBytes(readEnvelope({ message: { data: 'e30=' } }))).toString(); // '{}'
+ * ```
+ */
+export function rawBytes(envelope: Envelope): Uint8Array {
+  const { body } = envelope;
+  switch (body.kind) {
+    case 'bytes':
+      return body.bytes;
+    case 'base64':
+      return isBase64(body.text) ? Buffer.from(body.text, 'base64') : Buffer.from(body.text, 'utf8');
+    case 'json_text':
+      return Buffer.from(body.text, 'utf8');
+    case 'value':
+      return Buffer.from(safeStringify(body.value), 'utf8');
+    case 'missing':
+    case 'invalid':
+      return new Uint8Array(0);
+  }
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+function decodeBytes(bytes: Uint8Array, where: string, maxBytes: number): unknown {
+  if (bytes.length === 0) throw decodeError('missing_data', `${where}: data is empty`);
+  if (bytes.length > maxBytes) throw tooLarge(where, bytes.length, maxBytes);
+  let text: string;
+  try {
+    text = utf8.decode(bytes);
+  } catch (cause) {
+    throw decodeError('invalid_utf8', `${where}: data is not valid UTF-8`, cause);
+  }
+  return parseJson(text, where);
+}
+
+function parseJson(text: string, where: string): unknown {
+  if (text.trim().length === 0) throw decodeError('missing_data', `${where}: data is blank`);
+  try {
+    return JSON.parse(text);
+  } catch (cause) {
+    throw decodeError('invalid_json', `${where}: data is not JSON (${(cause as Error).message})`, cause);
+  }
+}
+
+/**
+ * Strict base64 (standard or URL-safe alphabet, padding optional but correct when present). Node's own
+ * decoder skips characters it does not know, so `'not base64!'` would otherwise decode to garbage.
+ */
+function isBase64(text: string): boolean {
+  if (text.length % 4 === 1) return false;
+  if (text.includes('=') && text.length % 4 !== 0) return false;
+  return /^[A-Za-z0-9+/_-]*={0,2}$/.test(text);
+}
+
+/**
+ * A string starting with `{` or `[` is JSON text; anything else is the base64 `data` of a message
+ * (never ambiguous: base64 has neither character).
+ */
+function stringBody(text: string): EnvelopeBody {
+  const first = text.trimStart()[0];
+  if (first === '{' || first === '[') return { kind: 'json_text', text };
+  if (text.trim().length === 0) return { kind: 'missing', detail: 'the string is empty' };
+  return { kind: 'base64', text: text.trim() };
+}
+
+function isSubscriberMessage(record: Record<string, unknown>): boolean {
+  return (
+    record.data instanceof Uint8Array &&
+    (typeof record.ack === 'function' || typeof record.id === 'string' || typeof record.ackId === 'string')
+  );
+}
+
+function isPushBody(
+  record: Record<string, unknown>,
+): record is Record<string, unknown> & { message: object } {
+  const message = record.message;
+  if (!isRecord(message)) return false;
+  return ['data', 'messageId', 'message_id', 'attributes', 'publishTime', 'publish_time'].some(
+    (key) => key in message,
+  );
+}
+
+function fromSubscriberMessage(record: Record<string, unknown>): Envelope {
+  return {
+    kind: 'subscriber_message',
+    body: { kind: 'bytes', bytes: record.data as Uint8Array },
+    messageId: typeof record.id === 'string' ? record.id : undefined,
+    attributes: readAttributes(record.attributes),
+    publishTime: readTime(record.publishTime),
+    deliveryAttempt: readAttempt(record.deliveryAttempt),
+    subscription: undefined,
+  };
+}
+
+function fromPushBody(record: Record<string, unknown>, kind: 'push' | 'cloud_event'): Envelope {
+  const message = record.message as Record<string, unknown>;
+  const id = message.messageId ?? message.message_id;
+  return {
+    kind,
+    body: pushData(message.data),
+    messageId: typeof id === 'string' ? id : undefined,
+    attributes: readAttributes(message.attributes),
+    publishTime: readTime(message.publishTime ?? message.publish_time),
+    deliveryAttempt: readAttempt(record.deliveryAttempt ?? record.delivery_attempt),
+    subscription: typeof record.subscription === 'string' ? record.subscription : undefined,
+  };
+}
+
+function pushData(data: unknown): EnvelopeBody {
+  if (data === undefined || data === null) return { kind: 'missing', detail: 'message.data is absent' };
+  if (typeof data === 'string') return { kind: 'base64', text: data };
+  if (data instanceof Uint8Array) return { kind: 'bytes', bytes: data };
+  return {
+    kind: 'invalid',
+    reason: 'invalid_base64',
+    detail: `message.data is a ${typeName(data)}, not a base64 string`,
+  };
+}
+
+function bare(kind: EnvelopeKind, body: EnvelopeBody): Envelope {
+  return {
+    kind,
+    body,
+    messageId: undefined,
+    attributes: {},
+    publishTime: undefined,
+    deliveryAttempt: undefined,
+    subscription: undefined,
+  };
+}
+
+function readAttributes(value: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (!isRecord(value)) return out;
+  for (const [key, item] of Object.entries(value)) if (typeof item === 'string') out[key] = item;
+  return out;
+}
+
+function readTime(value: unknown): Date | undefined {
+  if (value instanceof Date) return Number.isNaN(value.getTime()) ? undefined : value;
+  if (typeof value !== 'string' && typeof value !== 'number') return undefined;
+  const date = new Date(value);
+  return Number.isNaN(date.getTime()) ? undefined : date;
+}
+
+function readAttempt(value: unknown): number | undefined {
+  const attempt = typeof value === 'string' ? Number(value) : value;
+  return typeof attempt === 'number' && Number.isInteger(attempt) && attempt > 0 ? attempt : undefined;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return (
+    typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Uint8Array)
+  );
+}
+
+function typeName(value: unknown): string {
+  if (Array.isArray(value)) return 'array';
+  return typeof value;
+}
+
+function describe(envelope: Envelope): string {
+  const label = envelope.kind.replace('_', ' ');
+  return envelope.messageId === undefined ? label : `${label} ${envelope.messageId}`;
+}
+
+function safeStringify(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    try {
+      return String(value);
+    } catch {
+      return '';
+    }
+  }
+}
+
+function tooLarge(where: string, size: number, maxBytes: number): MessageDecodeError {
+  return decodeError('too_large', `${where}: data is ${size} bytes, over the ${maxBytes}-byte limit`);
+}
+
+function decodeError(reason: DecodeFailure, message: string, cause?: unknown): MessageDecodeError {
+  return new MessageDecodeError(message, cause === undefined ? { reason } : { reason, cause });
+}

@@ -1,0 +1,299 @@
+import type { z } from 'zod';
+import {
+  isTransientError,
+  MessageDecodeError,
+  MessageValidationError,
+  type PipelineError,
+  toPipelineError,
+} from '../errors/index.js';
+import { type Logger, silentLogger } from '../logging/index.js';
+import { type DeadLetterReason, deadLetterAttributes } from './dead-letter.js';
+import {
+  DEFAULT_MAX_MESSAGE_BYTES,
+  decodeBody,
+  type Envelope,
+  type MessageMeta,
+  rawBytes,
+  readEnvelope,
+} from './envelope.js';
+import { parseMessage, schemaName } from './parse.js';
+import type { MessagePublisher } from './publish.js';
+
+/**
+ * The function that does the work for one message. Resolve to have the message acked; throw to have it
+ * redelivered (a transient error) or dead-lettered (a permanent one).
+ *
+ * @example
+ * ```ts
+ * const work: MessageHandlerFunction<Phase2CompletionMessage> = async (data, meta) => {
+ *   await recordCompletion(data.game_date, data.processor_name, meta.messageId);
+ * };
+ * ```
+ */
+export type MessageHandlerFunction<T> = (data: T, meta: MessageMeta) => unknown;
+
+/**
+ * Options of {@link createMessageHandler}.
+ *
+ * @example
+ * ```ts
+ * createMessageHandler(Phase2CompletionMessage, work, {
+ *   deadLetterTopic: pubsub.topic('nba-phase2-raw-complete-dlq'),
+ *   maxDeliveryAttempts: 5,
+ *   logger: cloudLoggingLogger(),
+ * });
+ * ```
+ */
+export interface MessageHandlerOptions {
+  /** Where undecodable, invalid and permanently failing messages go (a `Topic` of the client). */
+  deadLetterTopic?: MessagePublisher;
+  /** One entry per message outcome. Default: silent. */
+  logger?: Logger;
+  /**
+   * On this delivery attempt a transient failure is dead-lettered instead of redelivered. Needs a
+   * `deadLetterTopic` and a delivery attempt from Pub/Sub (the subscription must have a dead-letter
+   * policy; otherwise Pub/Sub reports no attempt count); without them the message is redelivered and
+   * the subscription's own policy decides.
+   */
+  maxDeliveryAttempts?: number;
+  /** Decides whether a handler error is worth a redelivery. Default: `isTransientError`. */
+  isTransient?: (error: PipelineError) => boolean;
+  /** Largest accepted data, in bytes. Default 10 MiB. */
+  maxBytes?: number;
+  /** The schema's name in logs and errors; defaults to its `title`. */
+  name?: string;
+}
+
+/**
+ * What happened to one message: `processed` (acked), `dead_lettered` (acked after the dead-letter
+ * publish succeeded), `discarded` (acked: it could never succeed and there is no dead-letter topic),
+ * `retry` (redelivered: transient failure) or `dead_letter_failed` (redelivered: the dead-letter publish
+ * failed, and a message is never acked before it is safe somewhere).
+ *
+ * @example
+ * ```ts
+ * const { outcome } = await handler.handle(body);
+ * if (outcome === 'dead_letter_failed') alert();
+ * ```
+ */
+export type HandlingOutcome = 'processed' | 'dead_lettered' | 'discarded' | 'retry' | 'dead_letter_failed';
+
+/**
+ * The transport-neutral result of {@link MessageHandler.handle}.
+ *
+ * @example
+ * ```ts
+ * const result: HandlingResult = await handler.handle(message);
+ * result.ack; // false when Pub/Sub should redeliver
+ * ```
+ */
+export interface HandlingResult {
+  /** True to acknowledge, false to have Pub/Sub redeliver. */
+  ack: boolean;
+  outcome: HandlingOutcome;
+  /** Set when the message was (or should have been) dead-lettered. */
+  reason?: DeadLetterReason;
+  /** The failure, when there was one (the dead-letter publish error for `dead_letter_failed`). */
+  error?: PipelineError;
+}
+
+/**
+ * The acknowledgeable message of a streaming-pull subscription (a `Message` of `@google-cloud/pubsub`).
+ *
+ * @example
+ * ```ts
+ * subscription.on('message', (message: SubscriberMessage) => void handler.subscription(message));
+ * ```
+ */
+export interface SubscriberMessage {
+  id: string;
+  data: Buffer;
+  attributes: Record<string, string>;
+  publishTime?: Date;
+  deliveryAttempt?: number;
+  ack(): void;
+  nack(): void;
+}
+
+/**
+ * The three adapters (plus the core) returned by {@link createMessageHandler}.
+ *
+ * @example
+ * ```ts
+ * const handler: MessageHandler = createMessageHandler(Phase2CompletionMessage, work);
+ * ```
+ */
+export interface MessageHandler {
+  /** HTTP push endpoint: resolves to `{ status }`, 200 to ack, 503 (or 500) to have Pub/Sub redeliver. */
+  push(body: unknown): Promise<{ status: number; outcome: HandlingOutcome }>;
+  /** CloudEvent function: resolves to ack, rejects (with the typed error) to redeliver. */
+  cloudEvent(event: unknown): Promise<void>;
+  /** Streaming pull: calls `message.ack()` or `message.nack()`, then resolves. Never rejects. */
+  subscription(message: SubscriberMessage): Promise<void>;
+  /** The decision itself, for any other transport. Never rejects. */
+  handle(input: unknown): Promise<HandlingResult>;
+}
+
+/**
+ * Builds the message-processing entry points of a processor. The rules:
+ * - data that cannot be decoded or fails the schema -> acked, and published (raw, with the reason as
+ *   attributes) to `deadLetterTopic` when there is one: redelivering it could never succeed;
+ * - `handler` succeeds -> acked;
+ * - `handler` throws a transient error -> redelivered (nack / non-2xx / rejection), except on
+ *   `maxDeliveryAttempts`, where it is dead-lettered;
+ * - `handler` throws a permanent error -> acked and dead-lettered;
+ * - the dead-letter publish fails -> redelivered, never acked: a message is never lost.
+ * Each outcome is logged once with the message id, delivery attempt and error code.
+ *
+ * @example
+ * ```ts
+ * const handler = createMessageHandler(Phase2CompletionMessage, async (msg, meta) => {
+ *   await orchestrate(msg.game_date, msg.processor_name);
+ * }, { deadLetterTopic: pubsub.topic('nba-phase2-raw-complete-dlq') });
+ *
+ * // HTTP push (Express):
+ * app.post('/pubsub', async (req, res) => res.sendStatus((await handler.push(req.body)).status));
+ * // CloudEvent function:
+ * functions.cloudEvent('phase2', (event) => handler.cloudEvent(event));
+ * // Streaming pull:
+ * pubsub.subscription('phase2-sub').on('message', (m) => void handler.subscription(m));
+ * ```
+ */
+export function createMessageHandler<S extends z.ZodType>(
+  schema: S,
+  handler: MessageHandlerFunction<z.output<S>>,
+  options: MessageHandlerOptions = {},
+): MessageHandler {
+  const { maxDeliveryAttempts } = options;
+  if (
+    maxDeliveryAttempts !== undefined &&
+    !(Number.isInteger(maxDeliveryAttempts) && maxDeliveryAttempts >= 1)
+  ) {
+    throw new RangeError(`maxDeliveryAttempts must be a positive integer, received ${maxDeliveryAttempts}`);
+  }
+  const logger = options.logger ?? silentLogger;
+  const isTransient = options.isTransient ?? ((error: PipelineError) => isTransientError(error));
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
+  const name = schemaName(schema, options.name);
+
+  async function handle(input: unknown): Promise<HandlingResult> {
+    const envelope = readEnvelope(input);
+    const fields = { schema: name, messageId: envelope.messageId, deliveryAttempt: envelope.deliveryAttempt };
+    let data: z.output<S>;
+    try {
+      data = parseMessage(schema, decodeBody(envelope, maxBytes), { name });
+    } catch (caught) {
+      const error = toPipelineError(caught);
+      return reject(envelope, reasonOf(error), error, fields);
+    }
+    try {
+      await handler(data, {
+        messageId: envelope.messageId,
+        attributes: envelope.attributes,
+        publishTime: envelope.publishTime,
+        deliveryAttempt: envelope.deliveryAttempt,
+      });
+    } catch (caught) {
+      const error = toPipelineError(caught);
+      if (!isTransient(error)) return reject(envelope, 'handler_failed', error, fields);
+      if (lastAttempt(envelope)) return reject(envelope, 'max_delivery_attempts', error, fields);
+      logger.warn(`${name} message failed transiently; it will be redelivered`, {
+        ...fields,
+        outcome: 'retry',
+        code: error.code,
+        error: error.message,
+      });
+      return { ack: false, outcome: 'retry', error };
+    }
+    logger.debug(`${name} message processed`, { ...fields, outcome: 'processed' });
+    return { ack: true, outcome: 'processed' };
+  }
+
+  function lastAttempt(envelope: Envelope): boolean {
+    return (
+      maxDeliveryAttempts !== undefined &&
+      options.deadLetterTopic !== undefined &&
+      envelope.deliveryAttempt !== undefined &&
+      envelope.deliveryAttempt >= maxDeliveryAttempts
+    );
+  }
+
+  async function reject(
+    envelope: Envelope,
+    reason: DeadLetterReason,
+    error: PipelineError,
+    fields: Record<string, unknown>,
+  ): Promise<HandlingResult> {
+    const topic = options.deadLetterTopic;
+    const described = { ...fields, reason, code: error.code, error: error.message };
+    if (topic === undefined) {
+      logger.error(`${name} message discarded (${reason}): no dead-letter topic`, {
+        ...described,
+        outcome: 'discarded',
+      });
+      return { ack: true, outcome: 'discarded', reason, error };
+    }
+    try {
+      const deadLetterMessageId = await topic.publishMessage({
+        data: Buffer.from(rawBytes(envelope)),
+        attributes: deadLetterAttributes(envelope, reason, error),
+      });
+      logger.error(`${name} message dead-lettered (${reason})`, {
+        ...described,
+        outcome: 'dead_lettered',
+        deadLetterTopic: topic.name,
+        deadLetterMessageId,
+      });
+      return { ack: true, outcome: 'dead_lettered', reason, error };
+    } catch (caught) {
+      const publishError = toPipelineError(caught);
+      logger.error(`${name} message could not be dead-lettered (${reason}); it will be redelivered`, {
+        ...described,
+        outcome: 'dead_letter_failed',
+        deadLetterTopic: topic.name,
+        deadLetterCode: publishError.code,
+        deadLetterError: publishError.message,
+      });
+      return { ack: false, outcome: 'dead_letter_failed', reason, error: publishError };
+    }
+  }
+
+  async function safeHandle(input: unknown): Promise<HandlingResult> {
+    try {
+      return await handle(input);
+    } catch (caught) {
+      // Only a throwing logger or isTransient gets here; redelivery is the safe answer.
+      return { ack: false, outcome: 'retry', error: toPipelineError(caught) };
+    }
+  }
+
+  return {
+    handle: safeHandle,
+    async push(body) {
+      const result = await safeHandle(body);
+      if (result.ack) return { status: 200, outcome: result.outcome };
+      return { status: result.outcome === 'retry' ? 503 : 500, outcome: result.outcome };
+    },
+    async cloudEvent(event) {
+      const result = await safeHandle(event);
+      if (!result.ack)
+        throw result.error ?? toPipelineError(new Error(`${name} message must be redelivered`));
+    },
+    async subscription(message) {
+      const result = await safeHandle(message);
+      try {
+        if (result.ack) message.ack();
+        else message.nack();
+      } catch {
+        // ack()/nack() are fire-and-forget in the client; a throw here means the message is already
+        // handled or the subscription is closing, and Pub/Sub will redeliver after the deadline anyway.
+      }
+    },
+  };
+}
+
+function reasonOf(error: PipelineError): DeadLetterReason {
+  if (error instanceof MessageDecodeError) return error.reason;
+  if (error instanceof MessageValidationError) return 'validation_failed';
+  return 'unrecognised_input';
+}

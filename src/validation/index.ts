@@ -1,0 +1,33 @@
+export { type DeadLetterReason, deadLetterAttributes } from './dead-letter.js';
+export { type DecodedMessage, type DecodeOptions, decodePubSubMessage } from './decode.js';
+export { DEFAULT_MAX_MESSAGE_BYTES, type EnvelopeKind, type MessageMeta } from './envelope.js';
+export { GradingTriggerMessage } from './grading-trigger.js';
+export {
+  createMessageHandler,
+  type HandlingOutcome,
+  type HandlingResult,
+  type MessageHandler,
+  type MessageHandlerFunction,
+  type MessageHandlerOptions,
+  type SubscriberMessage,
+} from './handler.js';
+export { HealthSummaryRequest, ScraperAvailabilityRequest, SelfHealRequest } from './http-requests.js';
+export { type ToJsonSchemaOptions, toJsonSchema } from './json-schema.js';
+export { formatIssuePath, type ParseMessageOptions, parseMessage, schemaName } from './parse.js';
+export {
+  Phase2CompletionMessage,
+  Phase3AnalyticsMessage,
+  Phase3CompletionMessage,
+} from './phase-messages.js';
+export {
+  calendarDate,
+  isCalendarDate,
+  nonNegativeCount,
+  PhaseStatus,
+  queryBoolean,
+  relativeOrCalendarDate,
+  ScraperStatus,
+  Sport,
+} from './primitives.js';
+export { type MessagePublisher, type PublishValidatedOptions, publishValidated } from './publish.js';
+export { ScraperCompletionMessage } from './scraper-completion.js';

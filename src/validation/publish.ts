@@ -1,0 +1,85 @@
+import type { z } from 'zod';
+import { toPipelineError } from '../errors/index.js';
+import { parseMessage } from './parse.js';
+
+/**
+ * What publishing needs from a topic: `publishMessage({ data, attributes })` resolving to the message id.
+ * A `Topic` of `@google-cloud/pubsub` is one (`pubsub.topic('name')`); so is any object of your own with
+ * that method (a fake in unit tests, a wrapper that adds tracing).
+ *
+ * @example
+ * ```ts
+ * import { PubSub } from '@google-cloud/pubsub';
+ * const topic: MessagePublisher = new PubSub().topic('nba-phase2-raw-complete');
+ * ```
+ */
+export interface MessagePublisher {
+  publishMessage(message: {
+    data: Buffer;
+    attributes?: Record<string, string>;
+    orderingKey?: string;
+  }): Promise<string>;
+  /** The topic's name, used in logs when present (`projects/p/topics/t` on a real `Topic`). */
+  readonly name?: string;
+}
+
+/**
+ * Options of {@link publishValidated}.
+ *
+ * @example
+ * ```ts
+ * await publishValidated(topic, Phase2CompletionMessage, payload, {}, { orderingKey: payload.game_date });
+ * ```
+ */
+export interface PublishValidatedOptions {
+  /** Passed to `publishMessage`; the topic must have message ordering enabled. */
+  orderingKey?: string;
+  /** The schema's name in error messages; defaults to its `title`. */
+  name?: string;
+}
+
+/**
+ * Validates `payload` against `schema`, serialises the parsed value (defaults filled in, unknown keys
+ * dropped) as UTF-8 JSON and publishes it with the topic's own `publishMessage`. Resolves to the
+ * message id.
+ *
+ * A payload that fails validation throws `MessageValidationError` and nothing is published. A publish
+ * failure is rethrown as its typed class (`toPipelineError`: `ServiceUnavailableError`,
+ * `DeadlineExceededError`, `NotFoundError`, ...), with the client's error as `cause`.
+ *
+ * There is no retry here on purpose: the client already retries Publish (UNAVAILABLE, DEADLINE_EXCEEDED,
+ * RESOURCE_EXHAUSTED, INTERNAL, ... with backoff for up to 600 s per its GAPIC config) and that retry
+ * cannot be switched off cleanly, so a second layer would multiply attempts during an outage. A
+ * rejection that reaches you has already been retried. See docs/decisions/validation.md.
+ *
+ * @example
+ * ```ts
+ * const topic = new PubSub().topic('nba-phase2-raw-complete');
+ * const id = await publishValidated(topic, Phase2CompletionMessage, {
+ *   processor_name: 'BdlGamesProcessor', game_date: '2026-01-24', record_count: 240,
+ * }, { source: 'bdl' });
+ * ```
+ */
+export async function publishValidated<S extends z.ZodType>(
+  topic: MessagePublisher,
+  schema: S,
+  payload: z.input<S>,
+  attributes?: Record<string, string>,
+  options?: PublishValidatedOptions,
+): Promise<string> {
+  const data = parseMessage(
+    schema,
+    payload,
+    options?.name === undefined ? undefined : { name: options.name },
+  );
+  const message: { data: Buffer; attributes?: Record<string, string>; orderingKey?: string } = {
+    data: Buffer.from(JSON.stringify(data), 'utf8'),
+  };
+  if (attributes !== undefined && Object.keys(attributes).length > 0) message.attributes = { ...attributes };
+  if (options?.orderingKey !== undefined) message.orderingKey = options.orderingKey;
+  try {
+    return await topic.publishMessage(message);
+  } catch (error) {
+    throw toPipelineError(error);
+  }
+}

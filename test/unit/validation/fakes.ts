@@ -1,0 +1,51 @@
+import type { LogFields, Logger } from '../../../src/logging/index.js';
+import type { MessagePublisher } from '../../../src/validation/index.js';
+
+export interface PublishedMessage {
+  data: Buffer;
+  attributes?: Record<string, string>;
+  orderingKey?: string;
+}
+
+/** Our own publishing port (not a Google client mock): records messages, can be told to fail. */
+export class RecordingTopic implements MessagePublisher {
+  readonly published: PublishedMessage[] = [];
+  readonly failures: unknown[] = [];
+  private next = 0;
+
+  constructor(readonly name = 'projects/test-project/topics/dead-letter') {}
+
+  /** The next publishMessage calls reject with these errors, in order. */
+  failWith(...errors: unknown[]): this {
+    this.failures.push(...errors);
+    return this;
+  }
+
+  async publishMessage(message: PublishedMessage): Promise<string> {
+    const failure = this.failures.shift();
+    if (failure !== undefined) throw failure;
+    this.published.push(message);
+    this.next += 1;
+    return String(this.next);
+  }
+}
+
+export interface LogEntry {
+  level: 'debug' | 'info' | 'warn' | 'error';
+  message: string;
+  fields: LogFields;
+}
+
+export function recordingLogger(): Logger & { entries: LogEntry[] } {
+  const entries: LogEntry[] = [];
+  const at =
+    (level: LogEntry['level']) =>
+    (message: string, fields: LogFields = {}) =>
+      entries.push({ level, message, fields });
+  return { entries, debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
+}
+
+/** A gRPC status error shaped as grpc-js / google-gax throw it. */
+export function grpcError(code: number, name: string, details = 'stand-in failure'): Error {
+  return Object.assign(new Error(`${code} ${name}: ${details}`), { code, details, metadata: {} });
+}
