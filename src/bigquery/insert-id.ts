@@ -33,7 +33,10 @@ export function canonicalJson(value: JsonValue): string {
  * ```
  */
 export function stableInsertId(row: unknown): string {
-  return createHash('sha256')
-    .update(canonicalJson(encodeRow(row)))
-    .digest('hex');
+  return insertIdOfEncoded(encodeRow(row));
+}
+
+/** `stableInsertId` of a row that is already encoded (saves encoding it twice). */
+export function insertIdOfEncoded(json: JsonValue): string {
+  return createHash('sha256').update(canonicalJson(json)).digest('hex');
 }

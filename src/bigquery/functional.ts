@@ -1,0 +1,117 @@
+import type { BigQueryClient } from './client.js';
+import { BigQueryExecutor } from './executor.js';
+import type { QueryParams } from './params.js';
+import type { LoadResult, LoadRowsOptions, QueryOptions } from './types.js';
+
+/**
+ * How a functional helper finds its executor: the one you pass, or a shared one per project (created
+ * on first use and reused, unlike the original, which built a client on every call).
+ *
+ * @example
+ * ```ts
+ * import type { FunctionalOptions } from 'gcp-pipeline-resilience';
+ * const options: FunctionalOptions = { projectId: 'nba-props-platform' };
+ * ```
+ */
+export interface FunctionalOptions {
+  /** Use this executor (its client, retry policy, guard and stats). */
+  executor?: BigQueryExecutor;
+  /** The project of the shared executor; the client's default project when absent. */
+  projectId?: string;
+  /** A client for the shared executor of `projectId` (used only when that executor is first created). */
+  client?: BigQueryClient;
+}
+
+const shared = new Map<string, BigQueryExecutor>();
+
+function executorFor(options: FunctionalOptions): BigQueryExecutor {
+  if (options.executor) return options.executor;
+  const key = options.projectId ?? '';
+  let executor = shared.get(key);
+  if (executor === undefined) {
+    executor = new BigQueryExecutor({
+      ...(options.projectId !== undefined ? { projectId: options.projectId } : {}),
+      ...(options.client !== undefined ? { client: options.client } : {}),
+    });
+    shared.set(key, executor);
+  }
+  return executor;
+}
+
+function split<O extends FunctionalOptions>(options: O): Omit<O, keyof FunctionalOptions> {
+  const { executor: _e, projectId: _p, client: _c, ...rest } = options;
+  return rest;
+}
+
+/**
+ * The original `execute_bigquery`: runs a query and returns its rows. Unlike the original it throws a
+ * typed error (`NotFoundError`, `BadRequestError`, ...) instead of returning `[]` on failure.
+ *
+ * @example
+ * ```ts
+ * import { executeBigQuery } from 'gcp-pipeline-resilience';
+ * const rows = await executeBigQuery('SELECT COUNT(*) AS n FROM mlb_raw.games', { useCache: false });
+ * ```
+ */
+export function executeBigQuery<T = Record<string, unknown>>(
+  sql: string,
+  options: QueryOptions & FunctionalOptions = {},
+): Promise<T[]> {
+  return executorFor(options).query<T>(sql, split(options));
+}
+
+/**
+ * The original `execute_bigquery_with_params`: a parameterised query (types inferred as the original
+ * did, bool before int, plus Date, bigint, arrays and typed nulls). Throws typed errors, never `[]`.
+ *
+ * @example
+ * ```ts
+ * import { executeBigQueryWithParams } from 'gcp-pipeline-resilience';
+ * const rows = await executeBigQueryWithParams('SELECT * FROM mlb_raw.games WHERE home = @team', { team: 'NYY' });
+ * ```
+ */
+export function executeBigQueryWithParams<T = Record<string, unknown>>(
+  sql: string,
+  params: QueryParams,
+  options: Omit<QueryOptions, 'params'> & FunctionalOptions = {},
+): Promise<T[]> {
+  return executorFor(options).query<T>(sql, { ...split(options), params });
+}
+
+/**
+ * The original `insert_bigquery_rows`, with its write path: a batch load job (NDJSON, WRITE_APPEND),
+ * so the rows can be updated at once. Empty input makes no request. Throws typed errors instead of
+ * returning `False`; resolves with the job id and the number of rows loaded.
+ *
+ * @example
+ * ```ts
+ * import { insertBigQueryRows } from 'gcp-pipeline-resilience';
+ * const { outputRows } = await insertBigQueryRows('mlb_reference.unresolved_players', rows);
+ * ```
+ */
+export function insertBigQueryRows(
+  table: string,
+  rows: readonly unknown[],
+  options: LoadRowsOptions & FunctionalOptions = {},
+): Promise<LoadResult> {
+  return executorFor(options).loadRows(table, rows, split(options));
+}
+
+/**
+ * The original `update_bigquery_rows`: runs DML and returns the number of affected rows. Throws typed
+ * errors (`StreamingBufferError` for rows still in the streaming buffer) instead of returning 0.
+ *
+ * @example
+ * ```ts
+ * import { updateBigQueryRows } from 'gcp-pipeline-resilience';
+ * const n = await updateBigQueryRows('UPDATE mlb_raw.games SET status = @s WHERE game_id = @id', {
+ *   params: { s: 'final', id: 42 },
+ * });
+ * ```
+ */
+export function updateBigQueryRows(
+  sql: string,
+  options: QueryOptions & FunctionalOptions = {},
+): Promise<number> {
+  return executorFor(options).update(sql, split(options));
+}

@@ -1,0 +1,200 @@
+import type { RowFailure } from '../errors/index.js';
+import type { Logger } from '../logging/index.js';
+import type { CircuitBreaker, Clock, RetryBudget, RetryOptions } from '../retry/index.js';
+import type { BigQueryClient } from './client.js';
+import type { QueryParams, QueryParamTypes } from './params.js';
+import type { QueryGuardOptions } from './query-guard.js';
+
+/**
+ * Options of `new BigQueryExecutor(...)`.
+ *
+ * @example
+ * ```ts
+ * import { BigQueryExecutor, type BigQueryExecutorOptions } from 'gcp-pipeline-resilience';
+ * const options: BigQueryExecutorOptions = {
+ *   projectId: 'nba-props-platform',
+ *   location: 'US',
+ *   maximumBytesBilled: 50 * 1024 ** 3,
+ *   queryGuard: { partitionedTables: { 'nba_analytics.player_game_summary': 'game_date' } },
+ * };
+ * const bq = new BigQueryExecutor(options);
+ * ```
+ */
+export interface BigQueryExecutorOptions {
+  /**
+   * A client to wrap. Its own retries are switched off for the executor's requests (a sibling client
+   * sharing its auth is used; see docs/decisions/bigquery.md). Default: created on first use with
+   * `{ projectId, location, autoRetry: false }`.
+   */
+  client?: BigQueryClient;
+  projectId?: string;
+  /** Default job location (e.g. `'US'`, `'EU'`). */
+  location?: string;
+  /** Retry policy for every call, over `bigQueryRetry`; a call's own `retry` goes on top. */
+  retry?: RetryOptions;
+  /** Default byte cap of every query (the job fails with `bytesBilledLimitExceeded` above it). */
+  maximumBytesBilled?: number | string | bigint;
+  /** A request that has not answered after this long is abandoned as a transient `OperationTimeoutError`. Default 60000. */
+  attemptTimeoutMs?: number;
+  logger?: Logger;
+  /** A retry budget shared by every call of this executor (and any other holder of it). */
+  budget?: RetryBudget;
+  /** A circuit breaker every attempt goes through. */
+  breaker?: CircuitBreaker;
+  /** Clock for backoff sleeps and attempt timeouts. Default `systemClock`. */
+  clock?: Clock;
+  /** Refuse queries that scan a configured partitioned table without a partition filter. */
+  queryGuard?: QueryGuardOptions;
+  /** Prefix of the job ids the executor generates (a UUID follows). Default `'gpr_'`. */
+  jobIdPrefix?: string;
+}
+
+/**
+ * Options every executor method takes.
+ *
+ * @example
+ * ```ts
+ * import type { CallOptions } from 'gcp-pipeline-resilience';
+ * const options: CallOptions = { signal: AbortSignal.timeout(30_000), retry: { maxAttempts: 5 } };
+ * ```
+ */
+export interface CallOptions {
+  /** Aborting it stops the call at once, between or during attempts; the call rejects with `signal.reason`. */
+  signal?: AbortSignal;
+  /** This call's retry policy, over the executor's. */
+  retry?: RetryOptions;
+}
+
+/**
+ * Options of `executor.query(...)` (and `update`, `dryRun`).
+ *
+ * @example
+ * ```ts
+ * import type { QueryOptions } from 'gcp-pipeline-resilience';
+ * const options: QueryOptions = { params: { team: 'LAL', since: new Date('2024-01-01') }, useCache: false };
+ * ```
+ */
+export interface QueryOptions extends CallOptions {
+  /** `@name` parameters as an object, `?` parameters as an array. */
+  params?: QueryParams;
+  /** Explicit types (needed for `null` and empty arrays). */
+  types?: QueryParamTypes;
+  /** `useQueryCache`; BigQuery's default (true) when absent. */
+  useCache?: boolean;
+  location?: string;
+  /** Validate and estimate only; `query` then returns `[]`. Prefer `executor.dryRun()`, which returns the estimate. */
+  dryRun?: boolean;
+  /** This query's byte cap, over the executor's default. */
+  maximumBytesBilled?: number | string | bigint;
+  /** Whole-call deadline (all attempts) and the job's server-side `jobTimeoutMs`. */
+  timeoutMs?: number;
+  labels?: Record<string, string>;
+  /** The first job's id (re-runs after a failed job get `<jobId>_r<n>`). Default: prefix + random UUID. */
+  jobId?: string;
+  /** Rows per results page (`maxResults`); BigQuery's default when absent. */
+  pageSize?: number;
+  /** Return INT64 as the client's `BigQueryInt` instead of a number (no precision loss past 2^53). */
+  wrapIntegers?: boolean;
+}
+
+/**
+ * What a dry run reports.
+ *
+ * @example
+ * ```ts
+ * const { totalBytesProcessed } = await bq.dryRun('SELECT * FROM mlb_raw.games WHERE game_date = @d', { params: { d: '2024-06-01' } });
+ * ```
+ */
+export interface DryRunResult {
+  /** Bytes the query would read (and bill, before the 10 MB minimum). */
+  totalBytesProcessed: number;
+  /** The statement type BigQuery parsed (`SELECT`, `UPDATE`, ...), when it said. */
+  statementType?: string;
+  /** The referenced tables, as `project.dataset.table`, when BigQuery said. */
+  referencedTables?: string[];
+}
+
+/**
+ * Options of `executor.insertRows(...)`.
+ *
+ * @example
+ * ```ts
+ * import type { InsertRowsOptions } from 'gcp-pipeline-resilience';
+ * type Row = { player_id: string; game_date: string };
+ * const options: InsertRowsOptions<Row> = { insertId: (r) => `${r.player_id}:${r.game_date}`, throwOnFailure: true };
+ * ```
+ */
+export interface InsertRowsOptions<R> extends CallOptions {
+  /** A row's insert id (at most 128 characters). Default: SHA-256 of the row's canonical JSON. */
+  insertId?: (row: R, index: number) => string;
+  /** Rows per `insertAll` request. Default 500. */
+  batchRows?: number;
+  /** Bytes per `insertAll` request. Default 9 MiB. */
+  batchBytes?: number;
+  /** BigQuery's `skipInvalidRows`: insert the valid rows of a request that has invalid ones. */
+  skipInvalidRows?: boolean;
+  /** BigQuery's `ignoreUnknownValues`: drop fields the table does not have. */
+  ignoreUnknownValues?: boolean;
+  /** Throw `PartialInsertError` when any row was not inserted, instead of returning it in `failed`. */
+  throwOnFailure?: boolean;
+}
+
+/**
+ * The outcome of `insertRows`: how many rows BigQuery accepted and, for each row it did not, why.
+ * `failed[i].index` is the row's index in the array the caller passed.
+ *
+ * @example
+ * ```ts
+ * const { inserted, failed } = await bq.insertRows('mlb_raw.games', rows);
+ * for (const f of failed) console.warn(`row ${f.index} refused: ${f.reasons.map((r) => r.reason).join(', ')}`);
+ * ```
+ */
+export interface InsertResult {
+  inserted: number;
+  failed: RowFailure[];
+}
+
+/**
+ * Options of `executor.loadRows(...)`.
+ *
+ * @example
+ * ```ts
+ * import type { LoadRowsOptions } from 'gcp-pipeline-resilience';
+ * const options: LoadRowsOptions = { ignoreUnknownValues: false };
+ * ```
+ */
+export interface LoadRowsOptions extends CallOptions {
+  /** Drop fields the table does not have. Default true, as the original's load path. */
+  ignoreUnknownValues?: boolean;
+  /** The first job's id. Default: prefix + random UUID. */
+  jobId?: string;
+  location?: string;
+}
+
+/**
+ * The outcome of `loadRows`. `jobId` is `null` when there were no rows (no job was run).
+ *
+ * @example
+ * ```ts
+ * const { jobId, outputRows } = await bq.loadRows('mlb_reference.unresolved_players', rows);
+ * ```
+ */
+export interface LoadResult {
+  jobId: string | null;
+  outputRows: number;
+}
+
+/**
+ * Counters of one executor, for demos, tests and metrics: `calls` public method calls, `attempts`
+ * attempts made by them (each a request or a resumed step), `retries` attempts that followed a failure.
+ *
+ * @example
+ * ```ts
+ * const { calls, attempts, retries } = bq.stats;
+ * ```
+ */
+export interface ExecutorStats {
+  calls: number;
+  attempts: number;
+  retries: number;
+}
