@@ -42,7 +42,17 @@ export interface PubSubSubscriptionStats {
   deadLettered: number;
 }
 
-/** Dead-letter attribute names Pub/Sub adds to a forwarded message. */
+/**
+ * The attributes Pub/Sub adds to a message it forwards to a dead-letter topic (the stand-in adds
+ * the same): the delivery count, the source subscription's id and project, and the original
+ * publish time (ISO 8601 here).
+ *
+ * @example
+ * ```ts
+ * const [dead] = await standIn.waitForPublished('orders-dlq');
+ * expect(dead?.attributes[DEAD_LETTER_ATTRIBUTES.subscription]).toBe('orders-sub');
+ * ```
+ */
 export const DEAD_LETTER_ATTRIBUTES = {
   deliveryCount: 'CloudPubSubDeadLetterSourceDeliveryCount',
   subscription: 'CloudPubSubDeadLetterSourceSubscription',
