@@ -117,7 +117,8 @@ function fromPartialFailure(o: Obj): PipelineError | undefined {
     return { index, row, insertId, reasons: toErrorDetails(e.errors) };
   });
   const transient =
-    failures.length > 0 && failures.every((f) => f.reasons.every((r) => isTransientRowReason(r.reason)));
+    failures.length > 0 &&
+    failures.every((f) => f.reasons.length > 0 && f.reasons.every((r) => isTransientRowReason(r.reason)));
   const summary = failures
     .slice(0, 3)
     .map((f) => `row ${f.index}: ${f.reasons.map(describeDetail).join('; ') || 'no reason given'}`)
