@@ -151,7 +151,7 @@ export class CircuitBreaker {
   };
 
   #onError(err: unknown): PipelineError {
-    const error = toPipelineError(err);
+    const error = toPipelineError(err, { now: () => this.#clock.now() });
     if (this.#isFailure(error)) this.#recordFailure();
     return error;
   }

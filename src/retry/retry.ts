@@ -189,7 +189,7 @@ async function retryLoop<T>(
     // The caller's cancellation is not a failure of the operation: hand back their own reason.
     if (signal?.aborted) throw signal.reason;
 
-    const error = toPipelineError(raw);
+    const error = toPipelineError(raw, { now: () => clock.now() });
     const circuitOpen = error instanceof CircuitBreakerOpenError;
     if (!circuitOpen && !matchesRetryOn(o, error, raw, attempt)) {
       logger.debug(`${name}: attempt ${attempt} failed with a non-retryable error: ${describe(error)}`, {

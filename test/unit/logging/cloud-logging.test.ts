@@ -1,0 +1,149 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { NotFoundError, ServiceUnavailableError } from '../../../src/errors/index.js';
+import { cloudLoggingLogger, serializeError, silentLogger } from '../../../src/logging/index.js';
+
+function capture(options: Parameters<typeof cloudLoggingLogger>[0] = {}) {
+  const lines: string[] = [];
+  const logger = cloudLoggingLogger({ ...options, write: (line) => lines.push(line) });
+  const entries = () => lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+  return { logger, lines, entries };
+}
+
+describe('cloudLoggingLogger', () => {
+  it('writes one JSON line per entry with the Cloud Logging severity names', () => {
+    const { logger, lines, entries } = capture();
+    logger.debug('d');
+    logger.info('i');
+    logger.warn('w');
+    logger.error('e');
+    expect(lines).toHaveLength(4);
+    for (const line of lines) expect(line).not.toContain('\n');
+    expect(entries().map((e) => [e.severity, e.message])).toEqual([
+      ['DEBUG', 'd'],
+      ['INFO', 'i'],
+      ['WARNING', 'w'],
+      ['ERROR', 'e'],
+    ]);
+  });
+
+  it('adds an ISO timestamp and the structured fields', () => {
+    const { logger, entries } = capture();
+    logger.info('loaded', { table: 'nba_raw.games', rows: 120, nested: { ok: true } });
+    const [entry] = entries();
+    expect(entry).toMatchObject({
+      severity: 'INFO',
+      message: 'loaded',
+      table: 'nba_raw.games',
+      rows: 120,
+      nested: { ok: true },
+    });
+    expect(new Date(entry?.time as string).toISOString()).toBe(entry?.time);
+  });
+
+  it('serialises errors as {name, code, message, transient}, without stack or cause', () => {
+    const { logger, lines, entries } = capture();
+    const cause = new Error('token=abc123 leaked in a cause');
+    logger.error('gave up', {
+      error: new ServiceUnavailableError('Backend error', { cause }),
+      list: [new NotFoundError('Not found: Table x')],
+      plain: new TypeError('bad'),
+    });
+    const [entry] = entries();
+    expect(entry?.error).toEqual({
+      name: 'ServiceUnavailableError',
+      code: 'SERVICE_UNAVAILABLE',
+      message: 'Backend error',
+      transient: true,
+    });
+    expect(entry?.list).toEqual([
+      { name: 'NotFoundError', code: 'NOT_FOUND', message: 'Not found: Table x', transient: false },
+    ]);
+    expect(entry?.plain).toEqual({ name: 'TypeError', message: 'bad' });
+    expect(lines[0]).not.toContain('stack');
+    expect(lines[0]).not.toContain('abc123');
+  });
+
+  it('keeps numeric codes of raw errors and turns bigints into strings', () => {
+    const { logger, entries } = capture();
+    logger.warn('raw', { error: Object.assign(new Error('grpc'), { code: 14 }), bytes: 10n ** 20n });
+    expect(entries()[0]).toMatchObject({
+      error: { name: 'Error', message: 'grpc', code: 14 },
+      bytes: '100000000000000000000',
+    });
+  });
+
+  it('drops entries below minSeverity', () => {
+    const { logger, entries } = capture({ minSeverity: 'WARNING' });
+    logger.debug('no');
+    logger.info('no');
+    logger.warn('yes');
+    logger.error('yes too');
+    expect(entries().map((e) => e.severity)).toEqual(['WARNING', 'ERROR']);
+  });
+
+  it('adds labels under logging.googleapis.com/labels', () => {
+    const { logger, entries } = capture({ labels: { processor: 'phase2_to_phase3' } });
+    logger.info('hello');
+    expect(entries()[0]?.['logging.googleapis.com/labels']).toEqual({ processor: 'phase2_to_phase3' });
+  });
+
+  it('does not let fields overwrite severity, message or time', () => {
+    const { logger, entries } = capture();
+    logger.error('real message', { severity: 'DEBUG', message: 'spoofed', time: 'yesterday', extra: 1 });
+    const [entry] = entries();
+    expect(entry?.severity).toBe('ERROR');
+    expect(entry?.message).toBe('real message');
+    expect(entry?.time).not.toBe('yesterday');
+    expect(entry?.extra).toBe(1);
+  });
+
+  it('never throws on fields it cannot serialise (a cycle): it writes the entry without them', () => {
+    const { logger, entries } = capture();
+    const cyclic: Record<string, unknown> = { name: 'loop' };
+    cyclic.self = cyclic;
+    expect(() => logger.warn('cyclic', { cyclic })).not.toThrow();
+    const [entry] = entries();
+    expect(entry).toMatchObject({ severity: 'WARNING', message: 'cyclic' });
+    expect(entry?.cyclic).toBeUndefined();
+    expect(typeof entry?.logFieldsError).toBe('string');
+  });
+
+  describe('default output', () => {
+    afterEach(() => {
+      vi.restoreAllMocks();
+    });
+
+    it('writes to process.stdout, one line each', () => {
+      const write = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+      cloudLoggingLogger().info('to stdout', { n: 1 });
+      expect(write).toHaveBeenCalledTimes(1);
+      const text = String(write.mock.calls[0]?.[0]);
+      expect(text.endsWith('\n')).toBe(true);
+      expect(JSON.parse(text)).toMatchObject({ severity: 'INFO', message: 'to stdout', n: 1 });
+    });
+  });
+});
+
+describe('silentLogger', () => {
+  it('accepts every call and writes nothing', () => {
+    const write = vi.spyOn(process.stdout, 'write');
+    silentLogger.debug('x', { a: 1 });
+    silentLogger.info('x');
+    silentLogger.warn('x');
+    silentLogger.error('x', { error: new Error('e') });
+    expect(write).not.toHaveBeenCalled();
+    write.mockRestore();
+    expect(Object.isFrozen(silentLogger)).toBe(true);
+  });
+});
+
+describe('serializeError', () => {
+  it('keeps name and message, and code/transient only when they have the right types', () => {
+    expect(
+      serializeError(Object.assign(new Error('m'), { code: { nested: true }, transient: 'yes' })),
+    ).toEqual({
+      name: 'Error',
+      message: 'm',
+    });
+  });
+});

@@ -1,0 +1,163 @@
+import { describe, expect, it } from 'vitest';
+import { NotFoundError, ServiceUnavailableError } from '../../../src/errors/index.js';
+import { createTestClock, RetryBudget, retry } from '../../../src/retry/index.js';
+import { recordingLogger, seeded } from './helpers.js';
+
+describe('RetryBudget', () => {
+  it('starts full with the gRPC A6 defaults', () => {
+    const budget = new RetryBudget();
+    expect(budget.maxTokens).toBe(10);
+    expect(budget.tokenRatio).toBe(0.1);
+    expect(budget.tokens).toBe(10);
+    expect(budget.canRetry()).toBe(true);
+  });
+
+  it('takes a token per failure and refuses retries at half or less', () => {
+    const budget = new RetryBudget();
+    for (let i = 0; i < 4; i++) budget.onFailure();
+    expect(budget.tokens).toBe(6);
+    expect(budget.canRetry()).toBe(true);
+    budget.onFailure();
+    expect(budget.tokens).toBe(5);
+    expect(budget.canRetry()).toBe(false);
+  });
+
+  it('gives back tokenRatio per success without drifting, capped at maxTokens', () => {
+    const budget = new RetryBudget();
+    for (let i = 0; i < 5; i++) budget.onFailure();
+    budget.onSuccess();
+    expect(budget.tokens).toBe(5.1);
+    expect(budget.canRetry()).toBe(true);
+    for (let i = 0; i < 100; i++) budget.onSuccess();
+    expect(budget.tokens).toBe(10);
+    for (let i = 0; i < 30; i++) budget.onFailure();
+    expect(budget.tokens).toBe(0);
+    for (let i = 0; i < 7; i++) budget.onSuccess();
+    expect(budget.tokens).toBe(0.7);
+  });
+
+  it('accepts custom sizes and rejects nonsense', () => {
+    expect(new RetryBudget({ maxTokens: 100, tokenRatio: 0.5 }).tokens).toBe(100);
+    expect(() => new RetryBudget({ maxTokens: 0 })).toThrow(/maxTokens must be in \(0, 1000\]/);
+    expect(() => new RetryBudget({ maxTokens: 1001 })).toThrow(/maxTokens/);
+    expect(() => new RetryBudget({ tokenRatio: 0 })).toThrow(/tokenRatio must be a positive number/);
+  });
+});
+
+describe('retry with a RetryBudget', () => {
+  it('under a total outage, 1,000 calls make barely more than 1,000 attempts (not 3,000)', async () => {
+    const clock = createTestClock();
+    const budget = new RetryBudget();
+    let attempts = 0;
+    let failures = 0;
+    for (let call = 0; call < 1000; call++) {
+      try {
+        await retry(
+          () => {
+            attempts++;
+            throw new ServiceUnavailableError('outage');
+          },
+          { clock, budget, maxAttempts: 3 },
+        );
+      } catch {
+        failures++;
+      }
+    }
+    expect(failures).toBe(1000);
+    expect(attempts).toBeLessThanOrEqual(1050);
+    expect(attempts).toBe(1003); // 3 + 2 while the bucket drains from 10 to 5, then 1 per call
+
+    // Without a budget the same outage costs three attempts per call.
+    let naive = 0;
+    for (let call = 0; call < 1000; call++) {
+      await retry(
+        () => {
+          naive++;
+          throw new ServiceUnavailableError('outage');
+        },
+        { clock, maxAttempts: 3 },
+      ).catch(() => {});
+    }
+    expect(naive).toBe(3000);
+  });
+
+  it('under 5 % random transient failures, the success rate equals retry without a budget', async () => {
+    async function run(withBudget: boolean): Promise<{ successes: number; attempts: number }> {
+      const clock = createTestClock();
+      const failureRandom = seeded(2026);
+      const budget = withBudget ? new RetryBudget() : undefined;
+      let successes = 0;
+      let attempts = 0;
+      for (let call = 0; call < 5000; call++) {
+        try {
+          await retry(
+            () => {
+              attempts++;
+              if (failureRandom() < 0.05) throw new ServiceUnavailableError('blip');
+              return 'ok';
+            },
+            { clock, budget, maxAttempts: 3, random: seeded(call) },
+          );
+          successes++;
+        } catch {}
+      }
+      return { successes, attempts };
+    }
+    const naive = await run(false);
+    const budgeted = await run(true);
+    expect(budgeted.successes).toBe(naive.successes);
+    expect(budgeted.attempts).toBe(naive.attempts);
+    expect(naive.successes / 5000).toBeGreaterThan(0.99);
+  });
+
+  it('logs the give-up at error with reason budget', async () => {
+    const clock = createTestClock();
+    const budget = new RetryBudget({ maxTokens: 2 });
+    const logger = recordingLogger();
+    let calls = 0;
+    await expect(
+      retry(
+        () => {
+          calls++;
+          throw new ServiceUnavailableError('outage');
+        },
+        { clock, budget, logger },
+      ),
+    ).rejects.toBeInstanceOf(ServiceUnavailableError);
+    expect(calls).toBe(1);
+    expect(logger.entries.at(-1)).toMatchObject({ level: 'error', fields: { reason: 'budget' } });
+  });
+
+  it('a non-retryable failure neither spends nor earns tokens', async () => {
+    const clock = createTestClock();
+    const budget = new RetryBudget();
+    budget.onFailure();
+    await expect(
+      retry(
+        () => {
+          throw new NotFoundError('no such table');
+        },
+        { clock, budget },
+      ),
+    ).rejects.toBeInstanceOf(NotFoundError);
+    expect(budget.tokens).toBe(9);
+  });
+
+  it('a success earns tokenRatio, on the first attempt as after a retry', async () => {
+    const clock = createTestClock();
+    const budget = new RetryBudget();
+    for (let i = 0; i < 3; i++) budget.onFailure();
+    await retry(() => 'first', { clock, budget });
+    expect(budget.tokens).toBe(7.1);
+    let calls = 0;
+    await retry(
+      async () => {
+        calls++;
+        if (calls === 1) throw new ServiceUnavailableError('blip');
+        return 'second';
+      },
+      { clock, budget },
+    );
+    expect(budget.tokens).toBe(6.2);
+  });
+});

@@ -1,0 +1,48 @@
+import type { LogFields, Logger } from '../../../src/logging/index.js';
+
+/** A small seeded PRNG (mulberry32): uniform in [0, 1), reproducible. */
+export function seeded(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export interface LogEntry {
+  level: 'debug' | 'info' | 'warn' | 'error';
+  message: string;
+  fields: LogFields | undefined;
+}
+
+/** A logger that records what it is told. */
+export function recordingLogger(): Logger & { entries: LogEntry[] } {
+  const entries: LogEntry[] = [];
+  const at =
+    (level: LogEntry['level']) =>
+    (message: string, fields?: LogFields): void => {
+      entries.push({ level, message, fields });
+    };
+  return { entries, debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
+}
+
+/** Lets pending promise callbacks run (no timers involved). */
+export async function flush(rounds = 10): Promise<void> {
+  for (let i = 0; i < rounds; i++) await Promise.resolve();
+}
+
+/** Whether a promise has settled, without waiting for it. */
+export async function isSettled(promise: Promise<unknown>): Promise<boolean> {
+  const marker = Symbol('pending');
+  const winner = await Promise.race([
+    promise.then(
+      () => 'settled',
+      () => 'settled',
+    ),
+    flush(20).then(() => marker),
+  ]);
+  return winner !== marker;
+}
