@@ -35,10 +35,25 @@ export interface MessageMeta {
   deliveryAttempt: number | undefined;
 }
 
-/** The input shapes {@link readEnvelope} tells apart; used in logs and dead-letter attributes. */
+/**
+ * The input shapes {@link readEnvelope} tells apart; used in logs and as the `source_input` attribute of a
+ * dead-lettered message.
+ *
+ * @example
+ * ```ts
+ * const kind: EnvelopeKind = readEnvelope(req.body).kind; // 'push'
+ * ```
+ */
 export type EnvelopeKind = 'push' | 'cloud_event' | 'subscriber_message' | 'bytes' | 'string' | 'object';
 
-/** The message body before decoding. */
+/**
+ * The message body before decoding.
+ *
+ * @example
+ * ```ts
+ * const body: EnvelopeBody = { kind: 'base64', text: 'e30=' };
+ * ```
+ */
 export type EnvelopeBody =
   | { kind: 'bytes'; bytes: Uint8Array }
   | { kind: 'base64'; text: string }
@@ -50,6 +65,12 @@ export type EnvelopeBody =
 /**
  * An input taken apart but not yet decoded: what the handler needs to dead-letter a message whose
  * body cannot be decoded.
+ *
+ * @example
+ * ```ts
+ * const envelope: Envelope = readEnvelope(message);
+ * envelope.messageId; // message.id
+ * ```
  */
 export interface Envelope extends MessageMeta {
   kind: EnvelopeKind;
