@@ -249,6 +249,7 @@ const UNNEST_FOLLOWERS = new Set([
   'INNER',
   'CROSS',
   'FULL',
+  'ON',
   'GROUP',
   'ORDER',
   'LIMIT',

@@ -1,0 +1,205 @@
+/**
+ * Fault plans for the BigQuery stand-in: rules that match requests and make them fail, hang, lose
+ * their answer or come back slowly.
+ */
+
+/**
+ * What a fault rule does (exactly one of these per rule).
+ *
+ * @example
+ * ```ts
+ * const act: BigQueryFaultAction = { error: { status: 503, reason: 'backendError' } };
+ * ```
+ */
+export type BigQueryFaultAction =
+  /** Answer with a Google error body (`Retry-After` when `retryAfterSeconds` is given); nothing is applied. */
+  | { error: { status: number; reason: string; message?: string; retryAfterSeconds?: number } }
+  /** `true`: destroy the connection before applying the request. `'after'`: apply it, then destroy the connection (the answer is lost). */
+  | { reset: true | 'after' }
+  /** Wait this long (real time), then answer normally. */
+  | { delayMs: number }
+  /** Never answer (the socket stays open until the client gives up or `close()`). */
+  | { hang: true }
+  /**
+   * The job (jobs.query, jobs.insert, load upload) completes with this `status.errorResult`; nothing
+   * is applied. jobs.query answers with the HTTP error of a failed job (status from the reason,
+   * or `status`); jobs.insert answers 200 with the DONE job and its errorResult.
+   */
+  | { jobError: { reason: string; message?: string; status?: number } }
+  /** insertAll answers 200 with `invalid` for these row indexes and `stopped` for all others; nothing is applied. */
+  | { insertErrors: { invalid: number[]; message?: string } }
+  /** The job reports `jobComplete: false` / state RUNNING for this many status reads before it is DONE. */
+  | { pendingPolls: number };
+
+/**
+ * A fault rule: which requests it matches, how often it acts, and what it does.
+ *
+ * @example
+ * ```ts
+ * const rule: BigQueryFaultRule = {
+ *   method: 'POST',
+ *   path: /\/insertAll$/,
+ *   rate: 0.3,
+ *   seed: 42,
+ *   error: { status: 503, reason: 'backendError' },
+ * };
+ * ```
+ */
+export type BigQueryFaultRule = {
+  /** A name for the request log (default `fault-<n>`). */
+  name?: string;
+  /** HTTP method, case-insensitive. */
+  method?: string;
+  /** The URL path without the query string: a string matches when the path equals it or ends with it. */
+  path?: string | RegExp;
+  /** The SQL statement of the request (or of the job a job-scoped request names). */
+  sql?: RegExp;
+  /** Act on at most this many matching requests (default: unlimited). */
+  times?: number;
+  /** Act on each matching request with this probability (default 1). */
+  rate?: number;
+  /** Seed of the rule's own PRNG (mulberry32) used with `rate` (default 1). */
+  seed?: number;
+} & BigQueryFaultAction;
+
+/**
+ * The handle `faults.add` returns.
+ *
+ * @example
+ * ```ts
+ * const h = standIn.faults.add({ times: 1, error: { status: 503, reason: 'backendError' } });
+ * h.hits; // how many requests it acted on so far
+ * h.remove();
+ * ```
+ */
+export interface BigQueryFaultHandle {
+  readonly id: string;
+  readonly rule: Readonly<BigQueryFaultRule>;
+  /** Number of requests the rule acted on. */
+  readonly hits: number;
+  remove(): void;
+}
+
+/**
+ * The fault plan of a stand-in.
+ *
+ * @example
+ * ```ts
+ * standIn.faults.add({ path: /\/queries$/, times: 2, error: { status: 500, reason: 'backendError' } });
+ * standIn.faults.clear();
+ * ```
+ */
+export interface BigQueryFaultPlan {
+  add(rule: BigQueryFaultRule): BigQueryFaultHandle;
+  clear(): void;
+  readonly rules: readonly BigQueryFaultHandle[];
+}
+
+/** What a request looks like to the matcher. */
+export interface FaultCandidate {
+  method: string;
+  path: string;
+  sql?: string;
+  kind: 'jobCreate' | 'insertAll' | 'other';
+}
+
+/**
+ * A small seeded PRNG (mulberry32) returning floats in [0, 1).
+ *
+ * @example
+ * ```ts
+ * const next = mulberry32(42);
+ * next() === mulberry32(42)(); // true
+ * ```
+ */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+interface InternalRule {
+  handle: BigQueryFaultHandle & { hits: number };
+  rule: BigQueryFaultRule;
+  random: () => number;
+}
+
+function actionCount(rule: BigQueryFaultRule): number {
+  return ['error', 'reset', 'delayMs', 'hang', 'jobError', 'insertErrors', 'pendingPolls'].filter(
+    (k) => (rule as Record<string, unknown>)[k] !== undefined,
+  ).length;
+}
+
+/**
+ * Creates a fault plan. `pick` finds the first rule that matches and is due to act, and counts it.
+ *
+ * @example
+ * ```ts
+ * const plan = createFaultPlan();
+ * plan.add({ times: 1, hang: true });
+ * plan.pick({ method: 'GET', path: '/x', kind: 'other' })?.handle.id; // 'fault-1'
+ * ```
+ */
+export function createFaultPlan(): BigQueryFaultPlan & {
+  pick(c: FaultCandidate): { handle: BigQueryFaultHandle; rule: BigQueryFaultRule } | undefined;
+} {
+  let rules: InternalRule[] = [];
+  let counter = 0;
+  const plan = {
+    add(rule: BigQueryFaultRule): BigQueryFaultHandle {
+      if (actionCount(rule) !== 1) {
+        throw new TypeError(
+          'A fault rule does exactly one of: error, reset, delayMs, hang, jobError, insertErrors, pendingPolls',
+        );
+      }
+      if (rule.rate !== undefined && (rule.rate < 0 || rule.rate > 1)) {
+        throw new RangeError('rate must be between 0 and 1');
+      }
+      counter++;
+      const id = rule.name ?? `fault-${counter}`;
+      const handle = {
+        id,
+        rule,
+        hits: 0,
+        remove() {
+          rules = rules.filter((r) => r.handle !== handle);
+        },
+      };
+      rules.push({ handle, rule, random: mulberry32(rule.seed ?? 1) });
+      return handle;
+    },
+    clear() {
+      rules = [];
+    },
+    get rules() {
+      return rules.map((r) => r.handle);
+    },
+    pick(c: FaultCandidate) {
+      for (const r of rules) {
+        const { rule } = r;
+        if (rule.method && rule.method.toUpperCase() !== c.method.toUpperCase()) continue;
+        if (rule.path !== undefined) {
+          const ok =
+            typeof rule.path === 'string'
+              ? c.path === rule.path || c.path.endsWith(rule.path)
+              : rule.path.test(c.path);
+          if (!ok) continue;
+        }
+        if (rule.sql && (c.sql === undefined || !rule.sql.test(c.sql))) continue;
+        if (('jobError' in rule || 'pendingPolls' in rule) && c.kind !== 'jobCreate') continue;
+        if ('insertErrors' in rule && c.kind !== 'insertAll') continue;
+        if (rule.times !== undefined && r.handle.hits >= rule.times) continue;
+        if (rule.rate !== undefined && r.random() >= rule.rate) continue;
+        r.handle.hits++;
+        return { handle: r.handle, rule };
+      }
+      return undefined;
+    },
+  };
+  return plan;
+}

@@ -1,0 +1,21 @@
+/**
+ * The BigQuery stand-in: a loopback BigQuery v2 REST server backed by DuckDB, with fault plans.
+ * @packageDocumentation
+ */
+export type {
+  BigQueryFaultAction,
+  BigQueryFaultHandle,
+  BigQueryFaultPlan,
+  BigQueryFaultRule,
+} from './faults.js';
+export { startBigQueryStandIn } from './start.js';
+export type {
+  CreateTableInfo,
+  StatementType,
+  TableReference,
+  TableRole,
+  TranslatedStatement,
+  TranslateOptions,
+} from './translate-sql.js';
+export { SqlTranslationError, translateSql } from './translate-sql.js';
+export type { BigQueryRequestLog, BigQueryStandIn, BigQueryStandInOptions } from './types.js';

@@ -1,0 +1,282 @@
+/**
+ * Jobs of the BigQuery stand-in: query and load jobs, their status, statistics and results.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Engine, QueryOutcome, QueryRequest } from './engine.js';
+import { mapDuckError } from './engine.js';
+import { type ErrorProto, httpStatusForReason, StandInHttpError } from './http-errors.js';
+import type { WireCodec } from './values.js';
+
+/** A stored job. */
+export interface JobRecord {
+  projectId: string;
+  jobId: string;
+  location: string;
+  jobType: 'QUERY' | 'LOAD';
+  configuration: Record<string, unknown>;
+  state: 'RUNNING' | 'DONE';
+  /** Status reads left before the job may complete. */
+  pendingPolls: number;
+  /** Runs the job's work; set while the job is RUNNING. */
+  work?: () => Promise<void>;
+  errorResult?: ErrorProto;
+  errors?: ErrorProto[];
+  /** HTTP status of the failure for jobs.query / getQueryResults. */
+  errorStatus?: number;
+  outcome?: QueryOutcome;
+  load?: { outputRows: number; inputBytes: number; outputBytes: number };
+  creationTime: number;
+  startTime: number;
+  endTime?: number;
+  sql?: string;
+}
+
+const DEFAULT_PAGE_ROWS = 100_000;
+
+function encodePageToken(offset: number): string {
+  return Buffer.from(`offset:${offset}`).toString('base64url');
+}
+
+function decodePageToken(token: string): number {
+  const m = /^offset:(\d+)$/.exec(Buffer.from(token, 'base64url').toString());
+  if (!m) throw new StandInHttpError(400, 'invalid', 'Invalid page token.');
+  return Number(m[1]);
+}
+
+/** The paging window of a request (`pageToken` wins over `startIndex`). */
+export function pageWindow(query: { pageToken?: unknown; startIndex?: unknown; maxResults?: unknown }): {
+  start: number;
+  size: number;
+} {
+  const start =
+    typeof query.pageToken === 'string' && query.pageToken !== ''
+      ? decodePageToken(query.pageToken)
+      : Number(query.startIndex ?? 0) || 0;
+  const max = Number(query.maxResults);
+  const size = Number.isFinite(max) && max > 0 ? Math.min(max, DEFAULT_PAGE_ROWS) : DEFAULT_PAGE_ROWS;
+  return { start, size };
+}
+
+/** Paged rows in wire form plus `pageToken` when more remain. */
+export function pageOf(
+  codec: WireCodec,
+  rows: readonly (readonly unknown[])[],
+  window: { start: number; size: number },
+  useInt64Timestamp: boolean,
+  totalRows = rows.length,
+  offsetInRows = window.start,
+): { rows: unknown[]; pageToken?: string } {
+  const slice = rows.slice(offsetInRows, offsetInRows + window.size);
+  const out = slice.map((r) => codec.row(r as never, useInt64Timestamp));
+  const next = window.start + slice.length;
+  return next < totalRows && slice.length > 0
+    ? { rows: out, pageToken: encodePageToken(next) }
+    : { rows: out };
+}
+
+/**
+ * The job store of a stand-in.
+ *
+ * @example
+ * ```ts
+ * const jobs = new JobStore(engine, codec, 'US');
+ * ```
+ */
+export class JobStore {
+  readonly jobs = new Map<string, JobRecord>();
+  readonly requestIds = new Map<string, string>();
+  private readonly engine: Engine;
+  private readonly codec: WireCodec;
+  private readonly location: string;
+
+  constructor(engine: Engine, codec: WireCodec, location: string) {
+    this.engine = engine;
+    this.codec = codec;
+    this.location = location;
+  }
+
+  key(projectId: string, jobId: string): string {
+    return `${projectId}:${jobId}`;
+  }
+
+  newJobId(): string {
+    return `job_${randomUUID().replace(/-/g, '')}`;
+  }
+
+  /** Looks a job up, checking `location` when the request gives one. */
+  get(projectId: string, jobId: string, location?: string): JobRecord {
+    const job = this.jobs.get(this.key(projectId, jobId));
+    if (!job || (location && location.toUpperCase() !== job.location.toUpperCase())) {
+      throw new StandInHttpError(
+        404,
+        'notFound',
+        `Not found: Job ${projectId}:${location ?? this.location}.${jobId}`,
+      );
+    }
+    return job;
+  }
+
+  /** Registers a job; 409 `duplicate` if the id exists. */
+  add(job: JobRecord): void {
+    const k = this.key(job.projectId, job.jobId);
+    if (this.jobs.has(k)) {
+      throw new StandInHttpError(
+        409,
+        'duplicate',
+        `Already Exists: Job ${job.projectId}:${job.location}.${job.jobId}`,
+      );
+    }
+    this.jobs.set(k, job);
+  }
+
+  /** Marks the job failed. */
+  fail(job: JobRecord, error: StandInHttpError | ErrorProto, status?: number): void {
+    const proto = error instanceof StandInHttpError ? error.toErrorProto() : error;
+    const extra = (error as { extraErrors?: ErrorProto[] }).extraErrors ?? [];
+    job.state = 'DONE';
+    job.errorResult = proto;
+    job.errors = [proto, ...extra];
+    job.errorStatus =
+      status ?? (error instanceof StandInHttpError ? error.status : httpStatusForReason(proto.reason));
+    job.endTime = Date.now();
+    delete job.work;
+  }
+
+  /** A query job's work. */
+  queryWork(job: JobRecord, req: QueryRequest): () => Promise<void> {
+    return async () => {
+      try {
+        job.outcome = await this.engine.query(req);
+        job.state = 'DONE';
+        job.endTime = Date.now();
+      } catch (err) {
+        this.fail(job, mapDuckError(err));
+      }
+    };
+  }
+
+  /**
+   * One status read: consumes a pending poll, or runs the job's work when none are left. Returns
+   * whether the job is complete.
+   */
+  async advance(job: JobRecord): Promise<boolean> {
+    if (job.state === 'DONE') return true;
+    if (job.pendingPolls > 0) {
+      job.pendingPolls--;
+      return false;
+    }
+    const work = job.work;
+    delete job.work;
+    if (work) await work();
+    return (job.state as string) === 'DONE';
+  }
+
+  /** Cancels a running job (BigQuery's `stopped` errorResult). */
+  cancel(job: JobRecord): void {
+    if (job.state === 'DONE') return;
+    this.fail(
+      job,
+      { reason: 'stopped', message: 'Job execution was cancelled: User requested cancellation' },
+      499,
+    );
+  }
+
+  /** The REST job resource. */
+  resource(job: JobRecord): Record<string, unknown> {
+    const status: Record<string, unknown> = { state: job.state };
+    if (job.errorResult) {
+      status.errorResult = job.errorResult;
+      status.errors = job.errors;
+    }
+    const statistics: Record<string, unknown> = {
+      creationTime: String(job.creationTime),
+      startTime: String(job.startTime),
+      ...(job.endTime ? { endTime: String(job.endTime) } : {}),
+    };
+    const o = job.outcome;
+    if (job.jobType === 'QUERY' && o) {
+      statistics.totalBytesProcessed = String(o.totalBytesProcessed);
+      statistics.query = queryStatistics(o);
+    }
+    if (job.jobType === 'LOAD' && job.load) {
+      statistics.load = {
+        inputFiles: '1',
+        inputFileBytes: String(job.load.inputBytes),
+        outputRows: String(job.load.outputRows),
+        outputBytes: String(job.load.outputBytes),
+        badRecords: '0',
+      };
+    }
+    return {
+      kind: 'bigquery#job',
+      etag: `"${job.jobId.slice(-8)}${job.state}"`,
+      id: `${job.projectId}:${job.location}.${job.jobId}`,
+      selfLink: `/bigquery/v2/projects/${job.projectId}/jobs/${job.jobId}?location=${job.location}`,
+      user_email: 'stand-in@example.invalid',
+      jobReference: { projectId: job.projectId, jobId: job.jobId, location: job.location },
+      configuration: { ...job.configuration, jobType: job.jobType },
+      status,
+      statistics,
+    };
+  }
+
+  /** jobs.query / getQueryResults body (throws the HTTP error of a failed job). */
+  results(
+    job: JobRecord,
+    complete: boolean,
+    query: { pageToken?: unknown; startIndex?: unknown; maxResults?: unknown },
+    useInt64Timestamp: boolean,
+    kind: 'bigquery#queryResponse' | 'bigquery#getQueryResultsResponse',
+  ): Record<string, unknown> {
+    const jobReference = { projectId: job.projectId, jobId: job.jobId, location: job.location };
+    if (!complete) return { kind, jobReference, jobComplete: false };
+    if (job.errorResult) {
+      throw new StandInHttpError(
+        job.errorStatus ?? httpStatusForReason(job.errorResult.reason),
+        job.errorResult.reason,
+        job.errorResult.message,
+      );
+    }
+    const o = job.outcome!;
+    const base: Record<string, unknown> = {
+      kind,
+      etag: `"${job.jobId.slice(-8)}"`,
+      jobReference,
+      jobComplete: true,
+      totalBytesProcessed: String(o.totalBytesProcessed),
+      cacheHit: false,
+    };
+    if (o.numDmlAffectedRows !== undefined) {
+      base.numDmlAffectedRows = String(o.numDmlAffectedRows);
+      if (o.dmlStats) base.dmlStats = o.dmlStats;
+    }
+    if (!o.schema) return { ...base, totalRows: '0' };
+    const rows = o.rows ?? [];
+    const page = pageOf(this.codec, rows, pageWindow(query), useInt64Timestamp);
+    return {
+      ...base,
+      schema: { fields: o.schema },
+      totalRows: String(rows.length),
+      rows: page.rows,
+      ...(page.pageToken ? { pageToken: page.pageToken } : {}),
+    };
+  }
+}
+
+/** `statistics.query` of a job or dry run. */
+export function queryStatistics(o: QueryOutcome): Record<string, unknown> {
+  return {
+    totalBytesProcessed: String(o.totalBytesProcessed),
+    totalBytesBilled: String(o.totalBytesBilled),
+    billingTier: 1,
+    cacheHit: false,
+    totalSlotMs: '0',
+    statementType: o.statementType,
+    ...(o.schema ? { schema: { fields: o.schema } } : {}),
+    ...(o.numDmlAffectedRows !== undefined ? { numDmlAffectedRows: String(o.numDmlAffectedRows) } : {}),
+    ...(o.dmlStats ? { dmlStats: o.dmlStats } : {}),
+    ...(o.ddlOperationPerformed ? { ddlOperationPerformed: o.ddlOperationPerformed } : {}),
+    ...(o.ddlTargetTable ? { ddlTargetTable: o.ddlTargetTable } : {}),
+    ...(o.referencedTables.length ? { referencedTables: o.referencedTables } : {}),
+  };
+}

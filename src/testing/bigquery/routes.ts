@@ -1,0 +1,535 @@
+/**
+ * The BigQuery v2 REST endpoints of the stand-in.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Engine, QueryRequest } from './engine.js';
+import type { BigQueryFaultRule } from './faults.js';
+import { StandInHttpError } from './http-errors.js';
+import { type JobRecord, type JobStore, pageOf, pageWindow, queryStatistics } from './jobs.js';
+import type { WireCodec } from './values.js';
+
+/** A parsed request handed to a route. */
+export interface RouteContext {
+  method: string;
+  params: Record<string, string>;
+  query: Record<string, string>;
+  body: unknown;
+  /** The fault rule acting on this request, for the actions handlers apply themselves. */
+  fault?: BigQueryFaultRule;
+}
+
+/** A route's answer. */
+export interface RouteResult {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+/** What a request is, for fault matching. */
+export type RouteKind = 'jobCreate' | 'insertAll' | 'other';
+
+/** One route. */
+export interface Route {
+  name: string;
+  method: string;
+  pattern: RegExp;
+  keys: string[];
+  kind: RouteKind;
+  handler: (ctx: RouteContext) => Promise<RouteResult>;
+}
+
+function route(
+  method: string,
+  path: string,
+  name: string,
+  kind: RouteKind,
+  handler: Route['handler'],
+): Route {
+  const keys: string[] = [];
+  const source = path.replace(/:(\w+)/g, (_m, k: string) => {
+    keys.push(k);
+    return '([^/]+)';
+  });
+  return { name, method, pattern: new RegExp(`^${source}$`), keys, kind, handler };
+}
+
+function obj(body: unknown): Record<string, unknown> {
+  return typeof body === 'object' && body !== null && !Array.isArray(body)
+    ? (body as Record<string, unknown>)
+    : {};
+}
+
+function bool(v: unknown): boolean {
+  return v === true || v === 'true';
+}
+
+/** Dependencies of the routes. */
+export interface RouteDeps {
+  engine: Engine;
+  jobs: JobStore;
+  codec: WireCodec;
+  location: string;
+  endpoint: () => string;
+}
+
+/**
+ * All routes, matched against the URL path.
+ *
+ * @example
+ * ```ts
+ * const routes = createRoutes(deps);
+ * routes.find((r) => r.pattern.test('/bigquery/v2/projects/p/queries'))?.name; // 'jobs.query'
+ * ```
+ */
+export function createRoutes(deps: RouteDeps): Route[] {
+  const { engine, jobs, codec } = deps;
+  const api = '/bigquery/v2/projects/:project';
+  const uploads = new Map<string, { projectId: string; metadata: Record<string, unknown> }>();
+
+  const jobFault = (job: JobRecord, fault: BigQueryFaultRule | undefined): boolean => {
+    if (fault && 'pendingPolls' in fault) job.pendingPolls = fault.pendingPolls;
+    if (fault && 'jobError' in fault) {
+      jobs.fail(
+        job,
+        {
+          reason: fault.jobError.reason,
+          message: fault.jobError.message ?? `Injected job failure: ${fault.jobError.reason}`,
+        },
+        fault.jobError.status,
+      );
+      return true;
+    }
+    return false;
+  };
+
+  const queryRequest = (projectId: string, q: Record<string, unknown>, dryRun: boolean): QueryRequest => {
+    if (q.useLegacySql === true) {
+      throw new StandInHttpError(
+        400,
+        'invalidQuery',
+        'Unsupported by the BigQuery stand-in: legacy SQL (useLegacySql: true)',
+      );
+    }
+    if (typeof q.query !== 'string' || q.query.trim() === '') {
+      throw new StandInHttpError(400, 'invalid', 'Required parameter is missing: query');
+    }
+    const dd = obj(q.defaultDataset);
+    return {
+      query: q.query,
+      projectId,
+      ...(Array.isArray(q.queryParameters) ? { queryParameters: q.queryParameters } : {}),
+      ...(typeof q.parameterMode === 'string' ? { parameterMode: q.parameterMode } : {}),
+      ...(typeof dd.datasetId === 'string'
+        ? {
+            defaultDataset: {
+              datasetId: dd.datasetId,
+              ...(typeof dd.projectId === 'string' ? { projectId: dd.projectId } : {}),
+            },
+          }
+        : {}),
+      dryRun,
+      ...(q.maximumBytesBilled !== undefined && q.maximumBytesBilled !== null
+        ? { maximumBytesBilled: q.maximumBytesBilled as string }
+        : {}),
+    };
+  };
+
+  const newJob = (
+    projectId: string,
+    jobId: string,
+    location: string | undefined,
+    type: 'QUERY' | 'LOAD',
+    configuration: Record<string, unknown>,
+  ): JobRecord => {
+    const now = Date.now();
+    return {
+      projectId,
+      jobId,
+      location: location ?? deps.location,
+      jobType: type,
+      configuration,
+      state: 'RUNNING',
+      pendingPolls: 0,
+      creationTime: now,
+      startTime: now,
+    };
+  };
+
+  const startLoad = async (
+    projectId: string,
+    metadata: Record<string, unknown>,
+    data: string,
+    fault: BigQueryFaultRule | undefined,
+  ): Promise<RouteResult> => {
+    const configuration = obj(metadata.configuration);
+    const load = obj(configuration.load);
+    const ref = obj(metadata.jobReference);
+    const jobId = typeof ref.jobId === 'string' ? ref.jobId : jobs.newJobId();
+    const job = newJob(
+      projectId,
+      jobId,
+      typeof ref.location === 'string' ? ref.location : undefined,
+      'LOAD',
+      configuration,
+    );
+    jobs.add(job);
+    if (!jobFault(job, fault)) {
+      job.work = async () => {
+        try {
+          job.load = await engine.load(load, projectId, data);
+          job.state = 'DONE';
+          job.endTime = Date.now();
+        } catch (err) {
+          jobs.fail(
+            job,
+            err instanceof StandInHttpError ? err : new StandInHttpError(400, 'invalid', String(err)),
+          );
+        }
+      };
+      await jobs.advance(job);
+    }
+    return { status: 200, body: jobs.resource(job) };
+  };
+
+  const datasetResource = (projectId: string, datasetId: string) => {
+    const ds = engine.getDataset(projectId, datasetId);
+    return {
+      ...ds.resource,
+      kind: 'bigquery#dataset',
+      etag: `"${ds.lastModifiedTime.toString(36)}"`,
+      id: `${projectId}:${datasetId}`,
+      datasetReference: { projectId, datasetId },
+      location: ds.location,
+      creationTime: String(ds.creationTime),
+      lastModifiedTime: String(ds.lastModifiedTime),
+    };
+  };
+
+  return [
+    route('POST', `${api}/queries`, 'jobs.query', 'jobCreate', async ({ params, body, fault }) => {
+      const q = obj(body);
+      const projectId = params.project!;
+      const format = obj(q.formatOptions);
+      const useInt64 = format.useInt64Timestamp === true;
+      if (typeof q.requestId === 'string' && jobs.requestIds.has(`${projectId}:${q.requestId}`)) {
+        const job = jobs.get(projectId, jobs.requestIds.get(`${projectId}:${q.requestId}`)!);
+        return {
+          status: 200,
+          body: jobs.results(job, await jobs.advance(job), q, useInt64, 'bigquery#queryResponse'),
+        };
+      }
+      const req = queryRequest(projectId, q, bool(q.dryRun));
+      if (req.dryRun) {
+        const o = await engine.query(req);
+        return {
+          status: 200,
+          body: {
+            kind: 'bigquery#queryResponse',
+            jobReference: {
+              projectId,
+              location: typeof q.location === 'string' ? q.location : deps.location,
+            },
+            jobComplete: true,
+            totalBytesProcessed: String(o.totalBytesProcessed),
+            cacheHit: false,
+            ...(o.schema ? { schema: { fields: o.schema } } : {}),
+          },
+        };
+      }
+      const job = newJob(
+        projectId,
+        jobs.newJobId(),
+        typeof q.location === 'string' ? q.location : undefined,
+        'QUERY',
+        {
+          query: { ...q },
+        },
+      );
+      job.sql = req.query;
+      jobs.add(job);
+      if (typeof q.requestId === 'string') jobs.requestIds.set(`${projectId}:${q.requestId}`, job.jobId);
+      const failed = jobFault(job, fault);
+      if (!failed) job.work = jobs.queryWork(job, req);
+      const complete = failed || (await jobs.advance(job));
+      return { status: 200, body: jobs.results(job, complete, q, useInt64, 'bigquery#queryResponse') };
+    }),
+    route('GET', `${api}/queries/:job`, 'jobs.getQueryResults', 'other', async ({ params, query }) => {
+      const job = jobs.get(params.project!, params.job!, query.location);
+      const useInt64 = query['formatOptions.useInt64Timestamp'] === 'true';
+      const complete = await jobs.advance(job);
+      return {
+        status: 200,
+        body: jobs.results(job, complete, query, useInt64, 'bigquery#getQueryResultsResponse'),
+      };
+    }),
+    route('POST', `${api}/jobs`, 'jobs.insert', 'jobCreate', async ({ params, body, fault }) => {
+      const b = obj(body);
+      const projectId = params.project!;
+      const configuration = obj(b.configuration);
+      const ref = obj(b.jobReference);
+      const location = typeof ref.location === 'string' ? ref.location : undefined;
+      if (configuration.load) {
+        throw new StandInHttpError(
+          400,
+          'invalid',
+          'Unsupported by the BigQuery stand-in: load jobs from Cloud Storage URIs (upload the data instead)',
+        );
+      }
+      if (!configuration.query) {
+        const kind = Object.keys(configuration).find(
+          (k) => k !== 'dryRun' && k !== 'labels' && k !== 'jobTimeoutMs',
+        );
+        throw new StandInHttpError(
+          400,
+          'invalid',
+          `Unsupported by the BigQuery stand-in: ${kind ?? 'empty'} jobs`,
+        );
+      }
+      const q = obj(configuration.query);
+      if (q.destinationTable) {
+        throw new StandInHttpError(
+          400,
+          'invalid',
+          'Unsupported by the BigQuery stand-in: query destinationTable',
+        );
+      }
+      const dryRun = bool(configuration.dryRun);
+      const req = queryRequest(projectId, q, dryRun);
+      if (dryRun) {
+        const o = await engine.query(req);
+        const now = String(Date.now());
+        return {
+          status: 200,
+          body: {
+            kind: 'bigquery#job',
+            jobReference: { projectId, location: location ?? deps.location },
+            configuration: { ...configuration, jobType: 'QUERY' },
+            status: { state: 'DONE' },
+            statistics: {
+              creationTime: now,
+              totalBytesProcessed: String(o.totalBytesProcessed),
+              query: queryStatistics(o),
+            },
+          },
+        };
+      }
+      const jobId = typeof ref.jobId === 'string' && ref.jobId !== '' ? ref.jobId : jobs.newJobId();
+      const job = newJob(projectId, jobId, location, 'QUERY', configuration);
+      job.sql = req.query;
+      jobs.add(job);
+      if (!jobFault(job, fault)) {
+        job.work = jobs.queryWork(job, req);
+        await jobs.advance(job);
+      }
+      return { status: 200, body: jobs.resource(job) };
+    }),
+    route('GET', `${api}/jobs`, 'jobs.list', 'other', async ({ params }) => ({
+      status: 200,
+      body: {
+        kind: 'bigquery#jobList',
+        jobs: [...jobs.jobs.values()]
+          .filter((j) => j.projectId === params.project)
+          .map((j) => jobs.resource(j)),
+      },
+    })),
+    route('GET', `${api}/jobs/:job`, 'jobs.get', 'other', async ({ params, query }) => {
+      const job = jobs.get(params.project!, params.job!, query.location);
+      await jobs.advance(job);
+      return { status: 200, body: jobs.resource(job) };
+    }),
+    route('POST', `${api}/jobs/:job/cancel`, 'jobs.cancel', 'other', async ({ params, query }) => {
+      const job = jobs.get(params.project!, params.job!, query.location);
+      jobs.cancel(job);
+      return { status: 200, body: { kind: 'bigquery#jobCancelResponse', job: jobs.resource(job) } };
+    }),
+    route('DELETE', `${api}/jobs/:job/delete`, 'jobs.delete', 'other', async ({ params, query }) => {
+      const job = jobs.get(params.project!, params.job!, query.location);
+      jobs.jobs.delete(jobs.key(job.projectId, job.jobId));
+      return { status: 204 };
+    }),
+    route('POST', `${api}/datasets`, 'datasets.insert', 'other', async ({ params, body }) => {
+      const b = obj(body);
+      const ref = obj(b.datasetReference);
+      const datasetId = typeof ref.datasetId === 'string' ? ref.datasetId : '';
+      if (!datasetId)
+        throw new StandInHttpError(
+          400,
+          'invalid',
+          'Required parameter is missing: datasetReference.datasetId',
+        );
+      const { datasetReference: _r, ...rest } = b;
+      await engine.createDataset(params.project!, datasetId, rest);
+      return { status: 200, body: datasetResource(params.project!, datasetId) };
+    }),
+    route('GET', `${api}/datasets`, 'datasets.list', 'other', async ({ params }) => ({
+      status: 200,
+      body: {
+        kind: 'bigquery#datasetList',
+        datasets: [...engine.datasets.values()]
+          .filter((d) => d.projectId === params.project)
+          .map((d) => ({
+            kind: 'bigquery#dataset',
+            id: `${d.projectId}:${d.datasetId}`,
+            datasetReference: { projectId: d.projectId, datasetId: d.datasetId },
+            location: d.location,
+          })),
+      },
+    })),
+    route('GET', `${api}/datasets/:dataset`, 'datasets.get', 'other', async ({ params }) => ({
+      status: 200,
+      body: datasetResource(params.project!, params.dataset!),
+    })),
+    route('DELETE', `${api}/datasets/:dataset`, 'datasets.delete', 'other', async ({ params, query }) => {
+      await engine.deleteDataset(params.project!, params.dataset!, query.deleteContents === 'true');
+      return { status: 204 };
+    }),
+    route('POST', `${api}/datasets/:dataset/tables`, 'tables.insert', 'other', async ({ params, body }) => {
+      const b = obj(body);
+      const ref = obj(b.tableReference);
+      const tableId = typeof ref.tableId === 'string' ? ref.tableId : '';
+      if (!tableId)
+        throw new StandInHttpError(400, 'invalid', 'Required parameter is missing: tableReference.tableId');
+      const { tableReference: _r, ...rest } = b;
+      await engine.createTable(params.project!, params.dataset!, tableId, rest);
+      return { status: 200, body: await engine.tableResource(params.project!, params.dataset!, tableId) };
+    }),
+    route('GET', `${api}/datasets/:dataset/tables`, 'tables.list', 'other', async ({ params }) => {
+      engine.getDataset(params.project!, params.dataset!);
+      const prefix = `${params.project}:${params.dataset}.`;
+      const tables = [...engine.tables.entries()]
+        .filter(([k]) => k.startsWith(prefix))
+        .map(([, t]) => ({
+          kind: 'bigquery#table',
+          id: `${t.projectId}:${t.datasetId}.${t.tableId}`,
+          tableReference: { projectId: t.projectId, datasetId: t.datasetId, tableId: t.tableId },
+          type: 'TABLE',
+          creationTime: String(t.creationTime),
+        }));
+      return { status: 200, body: { kind: 'bigquery#tableList', tables, totalItems: tables.length } };
+    }),
+    route('GET', `${api}/datasets/:dataset/tables/:table`, 'tables.get', 'other', async ({ params }) => ({
+      status: 200,
+      body: await engine.tableResource(params.project!, params.dataset!, params.table!),
+    })),
+    route(
+      'DELETE',
+      `${api}/datasets/:dataset/tables/:table`,
+      'tables.delete',
+      'other',
+      async ({ params }) => {
+        await engine.deleteTable(params.project!, params.dataset!, params.table!);
+        return { status: 204 };
+      },
+    ),
+    route(
+      'POST',
+      `${api}/datasets/:dataset/tables/:table/insertAll`,
+      'tabledata.insertAll',
+      'insertAll',
+      async ({ params, body, fault }) => {
+        const b = obj(body);
+        const rows = Array.isArray(b.rows) ? (b.rows as Array<{ json?: unknown; insertId?: string }>) : [];
+        if (rows.length === 0) throw new StandInHttpError(400, 'invalid', 'No rows present in the request.');
+        engine.getTable(params.project!, params.dataset!, params.table!);
+        if (fault && 'insertErrors' in fault) {
+          const invalid = new Set(fault.insertErrors.invalid);
+          const message = fault.insertErrors.message ?? 'Injected invalid row';
+          return {
+            status: 200,
+            body: {
+              kind: 'bigquery#tableDataInsertAllResponse',
+              insertErrors: rows.map((_r, index) => ({
+                index,
+                errors: [
+                  invalid.has(index)
+                    ? { reason: 'invalid', location: '', debugInfo: '', message }
+                    : { reason: 'stopped', location: '', debugInfo: '', message: '' },
+                ],
+              })),
+            },
+          };
+        }
+        const insertErrors = await engine.insertAll(params.project!, params.dataset!, params.table!, rows, {
+          skipInvalidRows: bool(b.skipInvalidRows),
+          ignoreUnknownValues: bool(b.ignoreUnknownValues),
+        });
+        return {
+          status: 200,
+          body: {
+            kind: 'bigquery#tableDataInsertAllResponse',
+            ...(insertErrors.length
+              ? {
+                  insertErrors: insertErrors.map((e) => ({
+                    index: e.index,
+                    errors: e.errors.map((x) => ({ ...x, debugInfo: '' })),
+                  })),
+                }
+              : {}),
+          },
+        };
+      },
+    ),
+    route(
+      'GET',
+      `${api}/datasets/:dataset/tables/:table/data`,
+      'tabledata.list',
+      'other',
+      async ({ params, query }) => {
+        const window = pageWindow(query);
+        const useInt64 = query['formatOptions.useInt64Timestamp'] === 'true';
+        const selectedFields = query.selectedFields ? query.selectedFields.split(',') : undefined;
+        const result = await engine.listRows(params.project!, params.dataset!, params.table!, {
+          startIndex: window.start,
+          maxResults: window.size,
+          ...(selectedFields ? { selectedFields } : {}),
+        });
+        const page = pageOf(codec, result.rows, window, useInt64, result.totalRows, 0);
+        return {
+          status: 200,
+          body: {
+            kind: 'bigquery#tableDataList',
+            etag: `"${result.totalRows}"`,
+            totalRows: String(result.totalRows),
+            rows: page.rows,
+            ...(page.pageToken ? { pageToken: page.pageToken } : {}),
+          },
+        };
+      },
+    ),
+    route(
+      'POST',
+      '/upload/bigquery/v2/projects/:project/jobs',
+      'jobs.insert (upload)',
+      'jobCreate',
+      async ({ params, query, body, fault }) => {
+        const projectId = params.project!;
+        if (query.uploadType === 'resumable') {
+          const metadata = obj(body);
+          const uploadId = randomUUID();
+          uploads.set(uploadId, { projectId, metadata });
+          return {
+            status: 200,
+            headers: {
+              location: `${deps.endpoint()}/upload/bigquery/v2/projects/${projectId}/jobs?uploadType=resumable&upload_id=${uploadId}`,
+            },
+            body: {},
+          };
+        }
+        const b = obj(body);
+        return startLoad(projectId, obj(b.metadata), typeof b.data === 'string' ? b.data : '', fault);
+      },
+    ),
+    route(
+      'PUT',
+      '/upload/bigquery/v2/projects/:project/jobs',
+      'jobs.insert (resumable upload)',
+      'jobCreate',
+      async ({ query, body, fault }) => {
+        const upload = uploads.get(query.upload_id ?? '');
+        if (!upload) throw new StandInHttpError(404, 'notFound', 'Not found: upload session');
+        uploads.delete(query.upload_id!);
+        return startLoad(upload.projectId, upload.metadata, typeof body === 'string' ? body : '', fault);
+      },
+    ),
+  ];
+}

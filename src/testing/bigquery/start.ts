@@ -1,0 +1,303 @@
+/**
+ * `startBigQueryStandIn`: a loopback server that speaks BigQuery v2 REST to the real
+ * `@google-cloud/bigquery` client, backed by DuckDB, with a fault plan and a request log.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { BigQueryOptions } from '@google-cloud/bigquery';
+import { Engine, inferParameters, mapDuckError } from './engine.js';
+import { type BigQueryFaultRule, createFaultPlan } from './faults.js';
+import { googleErrorBody, StandInHttpError } from './http-errors.js';
+import { JobStore } from './jobs.js';
+import { createRoutes, type RouteContext } from './routes.js';
+import type { BigQueryRequestLog, BigQueryStandIn, BigQueryStandInOptions } from './types.js';
+import type { QueryParameter } from './values.js';
+import { WireCodec } from './values.js';
+
+const JSON_TYPE = 'application/json; charset=UTF-8';
+
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+/** Splits a `multipart/related` body into its parts. */
+function parseMultipart(body: Buffer, contentType: string): Array<{ headers: string; content: string }> {
+  const m = /boundary="?([^";]+)"?/i.exec(contentType);
+  if (!m) throw new StandInHttpError(400, 'invalid', 'Multipart body without a boundary');
+  const text = body.toString('utf8');
+  const delimiter = `--${m[1]}`;
+  return text
+    .split(delimiter)
+    .slice(1)
+    .filter((p) => !p.startsWith('--'))
+    .map((p) => {
+      const part = p.replace(/^\r?\n/, '');
+      const split = part.indexOf('\r\n\r\n');
+      const headers = split >= 0 ? part.slice(0, split) : '';
+      const content = (split >= 0 ? part.slice(split + 4) : part).replace(/\r?\n$/, '');
+      return { headers, content };
+    });
+}
+
+function parseBody(raw: Buffer, contentType: string): unknown {
+  if (raw.length === 0) return undefined;
+  if (/^multipart\//i.test(contentType)) {
+    const [meta, data] = parseMultipart(raw, contentType);
+    let metadata: unknown;
+    try {
+      metadata = JSON.parse(meta?.content ?? '{}');
+    } catch {
+      throw new StandInHttpError(400, 'parseError', 'Parse Error');
+    }
+    return { metadata, data: data?.content ?? '' };
+  }
+  const text = raw.toString('utf8');
+  if (/json/i.test(contentType) || /^\s*[{[]/.test(text)) {
+    try {
+      return JSON.parse(text);
+    } catch {
+      if (/json/i.test(contentType)) throw new StandInHttpError(400, 'parseError', 'Parse Error');
+    }
+  }
+  return text;
+}
+
+function sqlOfBody(body: unknown): string | undefined {
+  const b = body as { query?: unknown; configuration?: { query?: { query?: unknown } } } | undefined;
+  if (typeof b?.query === 'string') return b.query;
+  const q = b?.configuration?.query?.query;
+  return typeof q === 'string' ? q : undefined;
+}
+
+/**
+ * Starts a BigQuery stand-in on 127.0.0.1. `@google-cloud/bigquery`, `google-auth-library` and
+ * `@duckdb/node-api` are loaded here, on first use, so importing the testing entry point costs
+ * nothing for code that never starts a stand-in.
+ *
+ * @example
+ * ```ts
+ * import { startBigQueryStandIn } from 'gcp-pipeline-resilience/testing';
+ *
+ * const standIn = await startBigQueryStandIn({ projectId: 'test-project' });
+ * const bq = standIn.client({ autoRetry: false });
+ * await bq.createDataset('ds');
+ * await bq.dataset('ds').createTable('t', { schema: 'id:INTEGER,name:STRING' });
+ * await bq.dataset('ds').table('t').insert([{ id: 1, name: 'a' }], { partialRetries: 0 });
+ * standIn.faults.add({ path: /\/queries$/, times: 1, error: { status: 503, reason: 'backendError' } });
+ * await bq.query('SELECT COUNT(*) AS n FROM ds.t').catch((e) => e.code); // 503
+ * const [rows] = await bq.query('SELECT COUNT(*) AS n FROM ds.t'); // [{ n: 1 }]
+ * await standIn.close();
+ * ```
+ */
+export async function startBigQueryStandIn(options: BigQueryStandInOptions = {}): Promise<BigQueryStandIn> {
+  const projectId = options.projectId ?? 'test-project';
+  const location = options.location ?? 'US';
+  const [duck, { BigQuery }, { PassThroughClient }] = await Promise.all([
+    import('@duckdb/node-api'),
+    import('@google-cloud/bigquery'),
+    import('google-auth-library'),
+  ]);
+  const engine = await Engine.create(duck, {
+    location,
+    ...(options.insertIdWindowMs !== undefined ? { insertIdWindowMs: options.insertIdWindowMs } : {}),
+    ...(options.minimumBytesBilledPerTable !== undefined
+      ? { minimumBytesBilledPerTable: options.minimumBytesBilledPerTable }
+      : {}),
+  });
+  engine.defaultProject = projectId;
+  const codec = new WireCodec(duck);
+  const jobs = new JobStore(engine, codec, location);
+  const faults = createFaultPlan();
+  const requests: BigQueryRequestLog[] = [];
+  let endpoint = '';
+  const routes = createRoutes({ engine, jobs, codec, location, endpoint: () => endpoint });
+  const timers = new Set<{ timer: NodeJS.Timeout; resolve: () => void }>();
+  let closing = false;
+
+  const send = (
+    res: ServerResponse,
+    entry: BigQueryRequestLog,
+    status: number,
+    body: unknown,
+    headers: Record<string, string> = {},
+  ) => {
+    entry.status = status;
+    if (status === 204) {
+      res.writeHead(204, headers);
+      res.end();
+      return;
+    }
+    const text = JSON.stringify(body ?? {});
+    res.writeHead(status, {
+      'content-type': JSON_TYPE,
+      'content-length': Buffer.byteLength(text),
+      ...headers,
+    });
+    res.end(text);
+  };
+
+  const sendError = (res: ServerResponse, entry: BigQueryRequestLog, err: unknown) => {
+    const e = mapDuckError(err);
+    send(res, entry, e.status, googleErrorBody(e.status, e.reason, e.message, e.location), e.headers);
+  };
+
+  const delay = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const handle = {
+        timer: setTimeout(() => {
+          timers.delete(handle);
+          resolve();
+        }, ms),
+        resolve,
+      };
+      timers.add(handle);
+    });
+
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const path = url.pathname;
+    const query = Object.fromEntries(url.searchParams);
+    const method = (req.method ?? 'GET').toUpperCase();
+    const entry: BigQueryRequestLog = { method, path, query, body: undefined };
+    requests.push(entry);
+    let raw: Buffer;
+    try {
+      raw = await readBody(req);
+      entry.body = parseBody(raw, String(req.headers['content-type'] ?? ''));
+    } catch (err) {
+      sendError(res, entry, err);
+      return;
+    }
+    let match: { route: (typeof routes)[number]; params: Record<string, string> } | undefined;
+    for (const r of routes) {
+      if (r.method !== method) continue;
+      const m = r.pattern.exec(path);
+      if (!m) continue;
+      const params: Record<string, string> = {};
+      r.keys.forEach((k, i) => {
+        params[k] = decodeURIComponent(m[i + 1]!);
+      });
+      match = { route: r, params };
+      break;
+    }
+    let sql = sqlOfBody(entry.body);
+    if (sql === undefined && match?.params.job) {
+      sql = jobs.jobs.get(jobs.key(match.params.project ?? '', match.params.job))?.sql;
+    }
+    const picked = faults.pick({
+      method,
+      path,
+      ...(sql !== undefined ? { sql } : {}),
+      kind: match?.route.kind ?? 'other',
+    });
+    let fault: BigQueryFaultRule | undefined;
+    let resetAfter = false;
+    if (picked) {
+      entry.fault = picked.handle.id;
+      const rule = picked.rule;
+      if ('error' in rule) {
+        const { status, reason, message, retryAfterSeconds } = rule.error;
+        const headers: Record<string, string> =
+          retryAfterSeconds !== undefined ? { 'retry-after': String(retryAfterSeconds) } : {};
+        send(
+          res,
+          entry,
+          status,
+          googleErrorBody(status, reason, message ?? `Injected fault: ${reason}`),
+          headers,
+        );
+        return;
+      }
+      if ('reset' in rule && rule.reset === true) {
+        req.socket.destroy();
+        return;
+      }
+      if ('hang' in rule) return;
+      if ('delayMs' in rule) {
+        await delay(rule.delayMs);
+        if (closing) return;
+      }
+      if ('reset' in rule && rule.reset === 'after') resetAfter = true;
+      fault = rule;
+    }
+    if (!match) {
+      send(res, entry, 404, googleErrorBody(404, 'notFound', `Not found: ${method} ${path}`));
+      return;
+    }
+    const ctx: RouteContext = {
+      method,
+      params: match.params,
+      query,
+      body: entry.body,
+      ...(fault ? { fault } : {}),
+    };
+    let result: { status: number; body?: unknown; headers?: Record<string, string> } | undefined;
+    let error: unknown;
+    try {
+      result = await match.route.handler(ctx);
+    } catch (err) {
+      error = err;
+    }
+    if (resetAfter) {
+      req.socket.destroy();
+      return;
+    }
+    if (result) send(res, entry, result.status, result.body, result.headers);
+    else sendError(res, entry, error);
+  };
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((err) => {
+      if (!res.headersSent) {
+        const body = googleErrorBody(500, 'internalError', `BigQuery stand-in failure: ${String(err)}`);
+        res.writeHead(500, { 'content-type': JSON_TYPE });
+        res.end(JSON.stringify(body));
+      }
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  endpoint = `http://127.0.0.1:${port}`;
+
+  return {
+    endpoint,
+    projectId,
+    location,
+    faults,
+    requests,
+    client(clientOptions?: BigQueryOptions) {
+      return new BigQuery({
+        projectId,
+        apiEndpoint: endpoint,
+        authClient: new PassThroughClient(),
+        ...clientOptions,
+      });
+    },
+    async run(sql: string, params?: Record<string, unknown>) {
+      const queryParameters: QueryParameter[] | undefined = params ? inferParameters(params) : undefined;
+      const rows = await engine.run(sql, queryParameters);
+      return rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, codec.plain(v)])));
+    },
+    async close() {
+      if (closing) return;
+      closing = true;
+      for (const t of timers) {
+        clearTimeout(t.timer);
+        t.resolve();
+      }
+      timers.clear();
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await closed;
+      await engine.close();
+    },
+  };
+}

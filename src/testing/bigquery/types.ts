@@ -1,0 +1,92 @@
+/**
+ * Public types of the BigQuery stand-in.
+ */
+import type { BigQuery, BigQueryOptions } from '@google-cloud/bigquery';
+import type { BigQueryFaultPlan } from './faults.js';
+
+/**
+ * Options of {@link startBigQueryStandIn}.
+ *
+ * @example
+ * ```ts
+ * const options: BigQueryStandInOptions = { projectId: 'test-project', location: 'EU' };
+ * ```
+ */
+export interface BigQueryStandInOptions {
+  /** Default project of clients and of `dataset.table` names (default `'test-project'`). */
+  projectId?: string;
+  /** Port on 127.0.0.1 (default 0: any free port). */
+  port?: number;
+  /** Location of jobs and datasets that do not name one (default `'US'`). */
+  location?: string;
+  /**
+   * How long an applied insertAll `insertId` suppresses rows with the same id in the same table
+   * (default 60 000 ms, BigQuery's documented "at least one minute"; `Infinity` for ever).
+   */
+  insertIdWindowMs?: number;
+  /**
+   * Bytes billed at least per table a query scans (default 10 MiB, BigQuery's on-demand minimum).
+   * Set 0 to make `maximumBytesBilled` compare against the raw estimate.
+   */
+  minimumBytesBilledPerTable?: number;
+}
+
+/**
+ * One request the stand-in received.
+ *
+ * @example
+ * ```ts
+ * const inserts = standIn.requests.filter((r) => r.path.endsWith('/insertAll'));
+ * ```
+ */
+export interface BigQueryRequestLog {
+  method: string;
+  /** URL path without the query string. */
+  path: string;
+  query: Record<string, string>;
+  /**
+   * Parsed JSON body; for a multipart upload `{ metadata, data }` (data as text); `undefined` when
+   * there was none.
+   */
+  body: unknown;
+  /** Id of the fault rule that acted on the request, if any. */
+  fault?: string;
+  /** HTTP status answered; absent while pending and when no answer was sent (reset, hang). */
+  status?: number;
+}
+
+/**
+ * A running BigQuery stand-in.
+ *
+ * @example
+ * ```ts
+ * const standIn = await startBigQueryStandIn();
+ * const bq = standIn.client({ autoRetry: false });
+ * await bq.createDataset('ds');
+ * const [rows] = await bq.query({ query: 'SELECT 1 AS one' });
+ * await standIn.close();
+ * ```
+ */
+export interface BigQueryStandIn {
+  /** `http://127.0.0.1:PORT` (pass as `apiEndpoint`). */
+  readonly endpoint: string;
+  readonly projectId: string;
+  readonly location: string;
+  /**
+   * A real `BigQuery` client pointed at the stand-in (pass-through auth, no metadata-server probe).
+   * `options` are merged over the defaults.
+   */
+  client(options?: BigQueryOptions): BigQuery;
+  readonly faults: BigQueryFaultPlan;
+  /** Every request received, in order. */
+  readonly requests: BigQueryRequestLog[];
+  /**
+   * Runs GoogleSQL directly (no faults, not logged) and returns rows as plain values: INT64 as
+   * numbers (bigint beyond 2^53), TIMESTAMP/DATETIME as `Date`, NUMERIC/DATE/TIME as strings,
+   * BYTES as `Buffer`. DML returns `[{ numDmlAffectedRows }]`. Parameters: an object of plain values
+   * (types inferred) or BigQuery `queryParameters`.
+   */
+  run(sql: string, params?: Record<string, unknown>): Promise<Record<string, unknown>[]>;
+  /** Stops the server, ends hanging and pending sockets, closes DuckDB. */
+  close(): Promise<void>;
+}

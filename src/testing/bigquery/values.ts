@@ -1,0 +1,524 @@
+/**
+ * Value conversions for the BigQuery stand-in: query parameters → DuckDB bindings, DuckDB values →
+ * the REST wire format, insertAll/NDJSON rows → checked column texts.
+ */
+import type * as Duck from '@duckdb/node-api';
+import type { DuckDBType, DuckDBValue } from '@duckdb/node-api';
+import { StandInHttpError } from './http-errors.js';
+import type { BigQueryField } from './schema.js';
+import { legacyTypeName } from './schema.js';
+import { microsToSecondsText, microsToText, parseDateDays, parseTimestampMicros } from './time.js';
+
+/** The `@duckdb/node-api` module, loaded lazily by the stand-in. */
+export type DuckModule = typeof Duck;
+
+/**
+ * A BigQuery `QueryParameterType`.
+ *
+ * @example
+ * ```ts
+ * const t: QueryParameterType = { type: 'ARRAY', arrayType: { type: 'INT64' } };
+ * ```
+ */
+export interface QueryParameterType {
+  type: string;
+  arrayType?: QueryParameterType;
+  structTypes?: Array<{ name?: string; type: QueryParameterType }>;
+}
+
+/**
+ * A BigQuery `QueryParameterValue`.
+ *
+ * @example
+ * ```ts
+ * const v: QueryParameterValue = { arrayValues: [{ value: '1' }] };
+ * ```
+ */
+export interface QueryParameterValue {
+  value?: unknown;
+  arrayValues?: QueryParameterValue[];
+  structValues?: Record<string, QueryParameterValue>;
+}
+
+/**
+ * A BigQuery `QueryParameter`.
+ *
+ * @example
+ * ```ts
+ * const p: QueryParameter = { name: 'id', parameterType: { type: 'INT64' }, parameterValue: { value: '5' } };
+ * ```
+ */
+export interface QueryParameter {
+  name?: string;
+  parameterType: QueryParameterType;
+  parameterValue?: QueryParameterValue;
+}
+
+function badParam(name: string, type: string, value: unknown): StandInHttpError {
+  return new StandInHttpError(
+    400,
+    'invalid',
+    `Invalid query parameter value for ${name} of type ${type}: ${JSON.stringify(value)}`,
+  );
+}
+
+/**
+ * The DuckDB type of a BigQuery parameter type.
+ *
+ * @example
+ * ```ts
+ * import * as duck from '@duckdb/node-api';
+ * paramDuckType(duck, { type: 'ARRAY', arrayType: { type: 'STRING' } }).toString(); // 'VARCHAR[]'
+ * ```
+ */
+export function paramDuckType(duck: DuckModule, t: QueryParameterType): DuckDBType {
+  switch (t.type.toUpperCase()) {
+    case 'INT64':
+    case 'INTEGER':
+      return duck.BIGINT;
+    case 'FLOAT64':
+    case 'FLOAT':
+      return duck.DOUBLE;
+    case 'NUMERIC':
+      return duck.DECIMAL(38, 9);
+    case 'BIGNUMERIC':
+      return duck.DECIMAL(38, 18);
+    case 'BOOL':
+    case 'BOOLEAN':
+      return duck.BOOLEAN;
+    case 'STRING':
+    case 'GEOGRAPHY':
+      return duck.VARCHAR;
+    case 'JSON':
+      return duck.VARCHAR;
+    case 'BYTES':
+      return duck.BLOB;
+    case 'TIMESTAMP':
+      return duck.TIMESTAMPTZ;
+    case 'DATETIME':
+      return duck.TIMESTAMP;
+    case 'DATE':
+      return duck.DATE;
+    case 'TIME':
+      return duck.TIME;
+    case 'ARRAY':
+      if (!t.arrayType) throw new StandInHttpError(400, 'invalid', 'ARRAY parameter without arrayType');
+      return duck.LIST(paramDuckType(duck, t.arrayType));
+    case 'STRUCT': {
+      const entries: Record<string, DuckDBType> = {};
+      (t.structTypes ?? []).forEach((s, i) => {
+        entries[s.name ?? `_field_${i + 1}`] = paramDuckType(duck, s.type);
+      });
+      return duck.STRUCT(entries);
+    }
+    default:
+      throw new StandInHttpError(
+        400,
+        'invalidQuery',
+        `Unsupported by the BigQuery stand-in: parameter type ${t.type}`,
+      );
+  }
+}
+
+function decimalOf(duck: DuckModule, text: string, scale: number, name: string, type: string): DuckDBValue {
+  const m = /^([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/.exec(text.trim());
+  if (!m || (m[2] === '' && (m[3] ?? '') === '')) throw badParam(name, type, text);
+  let digits = `${m[2]}${m[3] ?? ''}`;
+  let exp = Number(m[4] ?? 0) - (m[3] ?? '').length + scale;
+  if (exp >= 0) digits += '0'.repeat(exp);
+  else {
+    digits = digits.slice(0, digits.length + exp) || '0';
+    exp = 0;
+  }
+  const value = BigInt(digits) * (m[1] === '-' ? -1n : 1n);
+  return duck.decimalValue(value, 38, scale);
+}
+
+/**
+ * The DuckDB value of a BigQuery parameter value (typed by `t`). Throws a 400 `invalid` for a value
+ * that does not fit its type.
+ *
+ * @example
+ * ```ts
+ * import * as duck from '@duckdb/node-api';
+ * paramDuckValue(duck, { type: 'INT64' }, { value: '5' }, 'id'); // 5n
+ * ```
+ */
+export function paramDuckValue(
+  duck: DuckModule,
+  t: QueryParameterType,
+  v: QueryParameterValue | undefined,
+  name: string,
+): DuckDBValue {
+  const type = t.type.toUpperCase();
+  if (type === 'ARRAY') {
+    if (!v || (v.arrayValues === undefined && (v.value === null || v.value === undefined))) {
+      return duck.listValue([]);
+    }
+    return duck.listValue(
+      (v.arrayValues ?? []).map((item) => paramDuckValue(duck, t.arrayType!, item, name)),
+    );
+  }
+  if (type === 'STRUCT') {
+    if (!v?.structValues) return null;
+    const entries: Record<string, DuckDBValue> = {};
+    (t.structTypes ?? []).forEach((s, i) => {
+      const key = s.name ?? `_field_${i + 1}`;
+      entries[key] = paramDuckValue(duck, s.type, v.structValues?.[key], name);
+    });
+    return duck.structValue(entries);
+  }
+  const raw = v?.value;
+  if (raw === null || raw === undefined) return null;
+  const text = String(raw);
+  switch (type) {
+    case 'INT64':
+    case 'INTEGER':
+      if (!/^[+-]?\d+$/.test(text.trim())) throw badParam(name, type, raw);
+      return BigInt(text.trim());
+    case 'FLOAT64':
+    case 'FLOAT': {
+      const n = Number(text);
+      if (Number.isNaN(n) && text !== 'NaN') throw badParam(name, type, raw);
+      return n;
+    }
+    case 'NUMERIC':
+      return decimalOf(duck, text, 9, name, type);
+    case 'BIGNUMERIC':
+      return decimalOf(duck, text, 18, name, type);
+    case 'BOOL':
+    case 'BOOLEAN':
+      if (!/^(true|false)$/i.test(text)) throw badParam(name, type, raw);
+      return text.toLowerCase() === 'true';
+    case 'STRING':
+    case 'GEOGRAPHY':
+      return text;
+    case 'JSON':
+      return typeof raw === 'string' ? raw : JSON.stringify(raw);
+    case 'BYTES': {
+      if (typeof raw === 'object' && raw !== null && Array.isArray((raw as { data?: unknown }).data)) {
+        return duck.blobValue(Uint8Array.from((raw as { data: number[] }).data));
+      }
+      return duck.blobValue(Buffer.from(text, 'base64'));
+    }
+    case 'TIMESTAMP': {
+      const micros = parseTimestampMicros(text);
+      if (micros === undefined) throw badParam(name, type, raw);
+      return new duck.DuckDBTimestampTZValue(micros);
+    }
+    case 'DATETIME': {
+      const micros = parseTimestampMicros(text);
+      if (micros === undefined) throw badParam(name, type, raw);
+      return new duck.DuckDBTimestampValue(micros);
+    }
+    case 'DATE': {
+      const days = parseDateDays(text);
+      if (days === undefined) throw badParam(name, type, raw);
+      return duck.dateValue(days);
+    }
+    case 'TIME': {
+      const m = /^(\d{1,2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))?$/.exec(text);
+      if (!m) throw badParam(name, type, raw);
+      const micros =
+        ((BigInt(m[1]!) * 60n + BigInt(m[2]!)) * 60n + BigInt(m[3]!)) * 1_000_000n +
+        BigInt(((m[4] ?? '') + '000000').slice(0, 6));
+      return duck.timeValue(micros);
+    }
+    default:
+      throw new StandInHttpError(
+        400,
+        'invalidQuery',
+        `Unsupported by the BigQuery stand-in: parameter type ${t.type}`,
+      );
+  }
+}
+
+function decimalText(text: string): string {
+  return text.includes('.') ? text.replace(/0+$/, '').replace(/\.$/, '') : text;
+}
+
+function microsOfTime(v: { micros: bigint }): string {
+  const total = v.micros;
+  const secs = total / 1_000_000n;
+  const frac = (total % 1_000_000n).toString().padStart(6, '0').replace(/0+$/, '');
+  const hh = (secs / 3600n).toString().padStart(2, '0');
+  const mm = ((secs / 60n) % 60n).toString().padStart(2, '0');
+  const ss = (secs % 60n).toString().padStart(2, '0');
+  return `${hh}:${mm}:${ss}${frac ? `.${frac}` : ''}`;
+}
+
+/**
+ * Converts DuckDB values to BigQuery's REST cell values (`{ v }` objects inside rows).
+ *
+ * @example
+ * ```ts
+ * import * as duck from '@duckdb/node-api';
+ * const codec = new WireCodec(duck);
+ * codec.cell(5n, true); // '5'
+ * ```
+ */
+export class WireCodec {
+  private readonly duck: DuckModule;
+  constructor(duck: DuckModule) {
+    this.duck = duck;
+  }
+
+  /** One value; `useInt64Timestamp` chooses int64 microseconds (else float seconds) for TIMESTAMP. */
+  cell(value: DuckDBValue, useInt64Timestamp: boolean): unknown {
+    const d = this.duck;
+    if (value === null || value === undefined) return null;
+    if (typeof value === 'bigint') return value.toString();
+    if (typeof value === 'number') {
+      if (Number.isNaN(value)) return 'NaN';
+      if (value === Number.POSITIVE_INFINITY) return 'Infinity';
+      if (value === Number.NEGATIVE_INFINITY) return '-Infinity';
+      return String(value);
+    }
+    if (typeof value === 'boolean') return value ? 'true' : 'false';
+    if (typeof value === 'string') return value;
+    if (value instanceof d.DuckDBTimestampTZValue) {
+      return useInt64Timestamp ? value.micros.toString() : microsToSecondsText(value.micros);
+    }
+    if (value instanceof d.DuckDBTimestampValue) {
+      return microsToText(value.micros, '')
+        .replace(' ', 'T')
+        .replace(/\.?0+$/, '');
+    }
+    if (value instanceof d.DuckDBDateValue) return value.toString();
+    if (value instanceof d.DuckDBTimeValue) return microsOfTime(value);
+    if (value instanceof d.DuckDBDecimalValue) return decimalText(value.toString());
+    if (value instanceof d.DuckDBBlobValue) return Buffer.from(value.bytes).toString('base64');
+    if (value instanceof d.DuckDBListValue || value instanceof d.DuckDBArrayValue) {
+      return value.items.map((item) => ({ v: this.cell(item, useInt64Timestamp) }));
+    }
+    if (value instanceof d.DuckDBStructValue) {
+      return { f: Object.values(value.entries).map((item) => ({ v: this.cell(item, useInt64Timestamp) })) };
+    }
+    return String(value);
+  }
+
+  /** One row: `{ f: [{ v }, …] }`. */
+  row(values: readonly DuckDBValue[], useInt64Timestamp: boolean): { f: Array<{ v: unknown }> } {
+    return { f: values.map((v) => ({ v: this.cell(v, useInt64Timestamp) })) };
+  }
+
+  /**
+   * A plain JavaScript value for assertions in tests: INT64 as a number when it is a safe integer
+   * (else a bigint), NUMERIC as a string, TIMESTAMP/DATETIME as `Date`, DATE and TIME as strings,
+   * BYTES as `Buffer`, arrays and records as arrays and objects.
+   */
+  plain(value: DuckDBValue): unknown {
+    const d = this.duck;
+    if (value === null || value === undefined) return null;
+    if (typeof value === 'bigint') {
+      return value <= BigInt(Number.MAX_SAFE_INTEGER) && value >= BigInt(Number.MIN_SAFE_INTEGER)
+        ? Number(value)
+        : value;
+    }
+    if (typeof value !== 'object') return value;
+    if (value instanceof d.DuckDBTimestampTZValue || value instanceof d.DuckDBTimestampValue) {
+      return new Date(Number(value.micros / 1000n));
+    }
+    if (value instanceof d.DuckDBDateValue) return value.toString();
+    if (value instanceof d.DuckDBTimeValue) return microsOfTime(value);
+    if (value instanceof d.DuckDBDecimalValue) return decimalText(value.toString());
+    if (value instanceof d.DuckDBBlobValue) return Buffer.from(value.bytes);
+    if (value instanceof d.DuckDBListValue || value instanceof d.DuckDBArrayValue) {
+      return value.items.map((item) => this.plain(item));
+    }
+    if (value instanceof d.DuckDBStructValue) {
+      return Object.fromEntries(Object.entries(value.entries).map(([k, v]) => [k, this.plain(v)]));
+    }
+    return String(value);
+  }
+}
+
+/**
+ * A row-level problem, in insertAll's `ErrorProto` form.
+ *
+ * @example
+ * ```ts
+ * const p: RowProblem = { reason: 'invalid', message: 'no such field: nme.', location: 'nme' };
+ * ```
+ */
+export interface RowProblem {
+  reason: string;
+  message: string;
+  location: string;
+}
+
+/**
+ * Checks a JSON row against a table schema the way insertAll does and returns, per top-level
+ * field, a JSON value DuckDB can cast to the column type (or the problems found).
+ *
+ * @example
+ * ```ts
+ * checkRow({ id: '1' }, [{ name: 'id', type: 'INTEGER', mode: 'NULLABLE' }], false);
+ * // { values: ['1'], problems: [] }
+ * ```
+ */
+export function checkRow(
+  row: unknown,
+  schema: readonly BigQueryField[],
+  ignoreUnknownValues: boolean,
+): { values: unknown[]; problems: RowProblem[] } {
+  const problems: RowProblem[] = [];
+  if (typeof row !== 'object' || row === null || Array.isArray(row)) {
+    return {
+      values: [],
+      problems: [{ reason: 'invalid', message: 'Row is not a JSON object.', location: '' }],
+    };
+  }
+  const values = checkRecord(row as Record<string, unknown>, schema, ignoreUnknownValues, '', problems);
+  return { values, problems };
+}
+
+function checkRecord(
+  obj: Record<string, unknown>,
+  fields: readonly BigQueryField[],
+  ignoreUnknown: boolean,
+  prefix: string,
+  problems: RowProblem[],
+): unknown[] {
+  const known = new Map(fields.map((f) => [f.name.toLowerCase(), f]));
+  if (!ignoreUnknown) {
+    for (const key of Object.keys(obj)) {
+      if (!known.has(key.toLowerCase())) {
+        problems.push({
+          reason: 'invalid',
+          message: `no such field: ${prefix}${key}.`,
+          location: `${prefix}${key}`,
+        });
+      }
+    }
+  }
+  const lower = new Map(Object.entries(obj).map(([k, v]) => [k.toLowerCase(), v]));
+  return fields.map((f) =>
+    checkField(lower.get(f.name.toLowerCase()), f, ignoreUnknown, `${prefix}${f.name}`, problems),
+  );
+}
+
+function checkField(
+  value: unknown,
+  field: BigQueryField,
+  ignoreUnknown: boolean,
+  path: string,
+  problems: RowProblem[],
+): unknown {
+  if (value === undefined || value === null) {
+    if (field.mode === 'REQUIRED') {
+      problems.push({ reason: 'invalid', message: `Missing required field: ${path}.`, location: path });
+    }
+    return field.mode === 'REPEATED' ? [] : null;
+  }
+  if (field.mode === 'REPEATED') {
+    if (!Array.isArray(value)) {
+      problems.push({
+        reason: 'invalid',
+        message: `Array specified for non-repeated field: ${path}.`,
+        location: path,
+      });
+      return null;
+    }
+    const scalar = { ...field, mode: 'NULLABLE' as const };
+    return value.map((item) => {
+      if (item === null) {
+        problems.push({ reason: 'invalid', message: `Null value in array field: ${path}.`, location: path });
+        return null;
+      }
+      return checkField(item, scalar, ignoreUnknown, path, problems);
+    });
+  }
+  if (Array.isArray(value)) {
+    problems.push({
+      reason: 'invalid',
+      message: `Array specified for non-repeated field: ${path}.`,
+      location: path,
+    });
+    return null;
+  }
+  const type = legacyTypeName(field.type);
+  const bad = (what: string) => {
+    problems.push({
+      reason: 'invalid',
+      message: `Cannot convert value to ${what} (bad value): ${typeof value === 'object' ? JSON.stringify(value) : String(value)}`,
+      location: path,
+    });
+    return null;
+  };
+  if (type === 'RECORD') {
+    if (typeof value !== 'object') {
+      problems.push({ reason: 'invalid', message: `This field: ${path} is not a record.`, location: path });
+      return null;
+    }
+    const inner = checkRecord(
+      value as Record<string, unknown>,
+      field.fields ?? [],
+      ignoreUnknown,
+      `${path}.`,
+      problems,
+    );
+    return Object.fromEntries((field.fields ?? []).map((f, i) => [f.name, inner[i]]));
+  }
+  if (typeof value === 'object' && type !== 'JSON') {
+    problems.push({ reason: 'invalid', message: `This field: ${path} is not a record.`, location: path });
+    return null;
+  }
+  const text = String(value);
+  switch (type) {
+    case 'INTEGER':
+      if (typeof value === 'number' ? !Number.isInteger(value) : !/^[+-]?\d+$/.test(text.trim()))
+        return bad('integer');
+      return text.trim();
+    case 'FLOAT':
+      if (
+        typeof value === 'boolean' ||
+        (Number.isNaN(Number(text)) && !/^[+-]?(nan|inf|infinity)$/i.test(text))
+      ) {
+        return bad('floating point');
+      }
+      return typeof value === 'number' ? value : text;
+    case 'NUMERIC':
+    case 'BIGNUMERIC':
+      if (typeof value === 'boolean' || !/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(text.trim())) {
+        return bad('numeric');
+      }
+      return text.trim();
+    case 'BOOLEAN':
+      if (typeof value === 'boolean') return value;
+      if (/^(true|1)$/i.test(text)) return true;
+      if (/^(false|0)$/i.test(text)) return false;
+      return bad('boolean');
+    case 'TIMESTAMP':
+    case 'DATETIME': {
+      let micros: bigint | undefined;
+      if (typeof value === 'number') micros = BigInt(Math.round(value * 1_000_000));
+      else if (/^[+-]?\d+(\.\d+)?$/.test(text.trim()) && type === 'TIMESTAMP') {
+        micros = BigInt(Math.round(Number(text) * 1_000_000));
+      } else micros = parseTimestampMicros(text);
+      if (micros === undefined) return bad(type === 'TIMESTAMP' ? 'timestamp' : 'datetime');
+      return microsToText(micros, type === 'TIMESTAMP' ? '+00' : '');
+    }
+    case 'DATE':
+      if (parseDateDays(text) === undefined) return bad('date');
+      return text.trim();
+    case 'TIME':
+      if (!/^\d{1,2}:\d{2}(:\d{2}(\.\d{1,6})?)?$/.test(text)) return bad('time');
+      return text;
+    case 'BYTES':
+      if (!/^[A-Za-z0-9+/=\s_-]*$/.test(text)) return bad('bytes');
+      return Buffer.from(text, 'base64').toString('base64');
+    case 'JSON':
+      if (typeof value === 'string') {
+        try {
+          JSON.parse(value);
+        } catch {
+          return bad('JSON');
+        }
+        return value;
+      }
+      return JSON.stringify(value);
+    default:
+      return text;
+  }
+}
