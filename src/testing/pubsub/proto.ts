@@ -18,8 +18,9 @@ function interop<T>(mod: T): T {
 }
 
 function resolver(): NodeJS.Require {
-  // The CJS build has `require`; the ESM build only has its own URL to resolve from.
-  return typeof require === 'function' ? require : createRequire(import.meta.url);
+  // The CJS build knows its own file; the ESM build only its URL. (A bare `require` would be
+  // bundled into a throwing shim in the ESM build, so it is not used.)
+  return createRequire(typeof __filename === 'string' ? __filename : import.meta.url);
 }
 
 /** `<package>/build/protos`, found from the package's resolved entry file (its package.json is not exported). */
