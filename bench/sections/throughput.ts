@@ -118,7 +118,7 @@ async function decodeThroughput(mode: Mode) {
         },
       },
     ],
-    mode === 'smoke' ? { rounds: 3, batchMs: 5, warmupMs: 20 } : { rounds: 21, batchMs: 40, warmupMs: 300 },
+    mode === 'smoke' ? { rounds: 3, batchMs: 5, warmupMs: 20 } : { rounds: 150, batchMs: 4, warmupMs: 300 },
   );
   return timings;
 }
