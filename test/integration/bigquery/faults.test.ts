@@ -1,0 +1,198 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { BigQueryExecutor } from '../../../src/bigquery/index.js';
+import {
+  ForbiddenError,
+  InternalServerError,
+  NetworkError,
+  NotFoundError,
+  OperationTimeoutError,
+  ServiceUnavailableError,
+  StreamingBufferError,
+} from '../../../src/errors/index.js';
+import type { RetryInfo } from '../../../src/retry/index.js';
+import { GET_JOB, type Harness, INSERT_JOB, jobIdOf, QUERY_RESULTS, startHarness } from './helpers.js';
+
+describe('query faults: one retry layer, exactly one request per attempt', () => {
+  let h: Harness;
+  let bq: BigQueryExecutor;
+  const SQL = 'SELECT id FROM ds.t ORDER BY id';
+  let mark = 0;
+  const since = (method: string, path: RegExp) =>
+    h.standIn.requests.slice(mark).filter((r) => r.method === method && path.test(r.path));
+
+  beforeAll(async () => {
+    h = await startHarness();
+    await h.standIn.client().createDataset('ds');
+    const setup = h.executor();
+    await setup.query('CREATE TABLE ds.t (id INT64)');
+    await setup.loadRows('ds.t', [{ id: 1 }, { id: 2 }]);
+  });
+  afterAll(() => h.close());
+  afterEach(() => h.standIn.faults.clear());
+
+  const arm = () => {
+    mark = h.standIn.requests.length;
+    bq = h.executor();
+  };
+
+  it.each([
+    ['503 backendError', { status: 503, reason: 'backendError' }, ServiceUnavailableError],
+    ['500 backendError', { status: 500, reason: 'backendError' }, InternalServerError],
+    ['403 rateLimitExceeded', { status: 403, reason: 'rateLimitExceeded' }, ForbiddenError],
+  ])('retries jobs.insert after %s: 2 inserts, same job id', async (_name, error, klass) => {
+    arm();
+    const seen: RetryInfo[] = [];
+    h.standIn.faults.add({ method: 'POST', path: INSERT_JOB, error, times: 1 });
+    expect(await bq.query(SQL, { retry: { onRetry: (i) => seen.push(i) } })).toEqual([{ id: 1 }, { id: 2 }]);
+    const inserts = since('POST', INSERT_JOB);
+    expect(inserts.map((r) => r.status)).toEqual([error.status, 200]);
+    expect(jobIdOf(inserts[0]!)).toBe(jobIdOf(inserts[1]!));
+    expect(seen[0]?.error).toBeInstanceOf(klass);
+    expect(bq.stats).toEqual({ calls: 1, attempts: 2, retries: 1 });
+  });
+
+  it('honours Retry-After on a 429', async () => {
+    arm();
+    const seen: RetryInfo[] = [];
+    h.standIn.faults.add({
+      method: 'POST',
+      path: INSERT_JOB,
+      error: { status: 429, reason: 'rateLimitExceeded', retryAfterSeconds: 1 },
+      times: 1,
+    });
+    await bq.query(SQL, { retry: { onRetry: (i) => seen.push(i), maxDelayMs: 2000 } });
+    expect(since('POST', INSERT_JOB).map((r) => r.status)).toEqual([429, 200]);
+    expect(seen).toHaveLength(1);
+    expect(seen[0]?.delayMs).toBeGreaterThanOrEqual(1000);
+  });
+
+  it('retries a connection reset before the request is applied', async () => {
+    arm();
+    h.standIn.faults.add({ method: 'POST', path: INSERT_JOB, reset: true, times: 1 });
+    expect(await bq.query(SQL)).toHaveLength(2);
+    const inserts = since('POST', INSERT_JOB);
+    expect(inserts).toHaveLength(2);
+    expect(inserts[1]?.status).toBe(200);
+    expect(since('GET', GET_JOB)).toHaveLength(0);
+  });
+
+  it('fetches the job when the insert was applied but its answer lost (409 on our own id)', async () => {
+    arm();
+    h.standIn.faults.add({ method: 'POST', path: INSERT_JOB, reset: 'after', times: 1 });
+    expect(await bq.query(SQL)).toEqual([{ id: 1 }, { id: 2 }]);
+    const inserts = since('POST', INSERT_JOB);
+    expect(inserts).toHaveLength(2);
+    expect(jobIdOf(inserts[0]!)).toBe(jobIdOf(inserts[1]!));
+    expect(inserts[1]?.status).toBe(409);
+    expect(since('GET', GET_JOB)).toHaveLength(1);
+    expect(since('GET', QUERY_RESULTS)).toHaveLength(1);
+  });
+
+  it('waits through a delay without retrying', async () => {
+    arm();
+    h.standIn.faults.add({ path: QUERY_RESULTS, delayMs: 100, times: 1 });
+    await bq.query(SQL);
+    expect(bq.stats).toEqual({ calls: 1, attempts: 1, retries: 0 });
+  });
+
+  it('abandons a hung request after attemptTimeoutMs and resumes the same job', async () => {
+    mark = h.standIn.requests.length;
+    bq = h.executor({ attemptTimeoutMs: 200 });
+    const seen: RetryInfo[] = [];
+    h.standIn.faults.add({ path: QUERY_RESULTS, hang: true, times: 1 });
+    expect(await bq.query(SQL, { retry: { onRetry: (i) => seen.push(i) } })).toHaveLength(2);
+    expect(seen[0]?.error).toBeInstanceOf(OperationTimeoutError);
+    expect(since('POST', INSERT_JOB)).toHaveLength(1);
+    // The job's state is refreshed once before polling again (it might have failed meanwhile).
+    expect(since('GET', GET_JOB)).toHaveLength(1);
+    expect(since('GET', QUERY_RESULTS)).toHaveLength(2);
+  });
+
+  it('gives up on a request that always hangs with OperationTimeoutError', async () => {
+    mark = h.standIn.requests.length;
+    bq = h.executor({ attemptTimeoutMs: 100, retry: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 2 } });
+    h.standIn.faults.add({ method: 'POST', path: INSERT_JOB, hang: true });
+    const err = await bq.query(SQL).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(OperationTimeoutError);
+    expect(since('POST', INSERT_JOB)).toHaveLength(2);
+  });
+
+  it.each(['jobBackendError', 'jobInternalError', 'jobRateLimitExceeded', 'backendError'])(
+    're-runs a job that failed with %s under a new job id',
+    async (reason) => {
+      arm();
+      h.standIn.faults.add({ method: 'POST', path: INSERT_JOB, jobError: { reason }, times: 1 });
+      expect(await bq.query(SQL)).toEqual([{ id: 1 }, { id: 2 }]);
+      const ids = since('POST', INSERT_JOB).map(jobIdOf);
+      expect(ids).toHaveLength(2);
+      expect(new Set(ids).size).toBe(2);
+      expect(bq.stats.retries).toBe(1);
+    },
+  );
+
+  it('does not re-run a job that failed for good', async () => {
+    arm();
+    h.standIn.faults.add({
+      method: 'POST',
+      path: INSERT_JOB,
+      jobError: { reason: 'accessDenied' },
+      times: 1,
+    });
+    await expect(bq.query(SQL)).rejects.toBeInstanceOf(ForbiddenError);
+    expect(since('POST', INSERT_JOB)).toHaveLength(1);
+  });
+
+  it.each([
+    ['404 notFound', { status: 404, reason: 'notFound' }, NotFoundError],
+    ['403 accessDenied', { status: 403, reason: 'accessDenied' }, ForbiddenError],
+    ['403 quotaExceeded', { status: 403, reason: 'quotaExceeded' }, ForbiddenError],
+  ])('rejects a permanent %s after exactly one request', async (_name, error, klass) => {
+    arm();
+    h.standIn.faults.add({ method: 'POST', path: INSERT_JOB, error });
+    const err = await bq.query(SQL).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(klass);
+    expect(since('POST', INSERT_JOB)).toHaveLength(1);
+    expect(bq.stats).toEqual({ calls: 1, attempts: 1, retries: 0 });
+  });
+
+  it('reports DML on the streaming buffer as StreamingBufferError, once', async () => {
+    arm();
+    h.standIn.faults.add({
+      method: 'POST',
+      path: INSERT_JOB,
+      sql: /^UPDATE/,
+      error: {
+        status: 400,
+        reason: 'invalidQuery',
+        message:
+          'UPDATE or DELETE statement over table test-project.ds.t would affect rows in the streaming buffer, which is not supported',
+      },
+    });
+    const err = await bq.update('UPDATE ds.t SET id = id WHERE id = 1').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(StreamingBufferError);
+    expect((err as Error).message).toMatch(/streaming buffer/);
+    expect(since('POST', INSERT_JOB)).toHaveLength(1);
+  });
+
+  it('makes exactly N requests for N attempts when everything fails (no hidden client retries)', async () => {
+    arm();
+    h.standIn.faults.add({
+      method: 'POST',
+      path: INSERT_JOB,
+      error: { status: 503, reason: 'backendError' },
+    });
+    h.standIn.faults.add({ method: 'POST', path: INSERT_JOB, reset: true });
+    const err = await bq.query(SQL, { retry: { maxAttempts: 4 } }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ServiceUnavailableError);
+    expect(since('POST', INSERT_JOB)).toHaveLength(4);
+    expect(bq.stats).toEqual({ calls: 1, attempts: 4, retries: 3 });
+  });
+
+  it('makes one request per attempt on connection resets too (the client noResponseRetries are off)', async () => {
+    arm();
+    h.standIn.faults.add({ method: 'POST', path: INSERT_JOB, reset: true });
+    const err = await bq.query(SQL, { retry: { maxAttempts: 2 } }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(NetworkError);
+    expect(since('POST', INSERT_JOB)).toHaveLength(2);
+  });
+});

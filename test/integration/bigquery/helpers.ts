@@ -1,0 +1,38 @@
+import type { BigQueryExecutorOptions } from '../../../src/bigquery/index.js';
+import { BigQueryExecutor } from '../../../src/bigquery/index.js';
+import type { RetryOptions } from '../../../src/retry/index.js';
+import { type BigQueryStandIn, startBigQueryStandIn } from '../../../src/testing/bigquery/index.js';
+
+/** Tiny delays so fault tests stay fast; no jitter surprises in counts. */
+export const fastRetry: RetryOptions = { maxAttempts: 5, baseDelayMs: 1, maxDelayMs: 5 };
+
+export interface Harness {
+  standIn: BigQueryStandIn;
+  executor(options?: BigQueryExecutorOptions): BigQueryExecutor;
+  /** Requests whose method matches and whose path matches the pattern (in order). */
+  requests(method: string, path: RegExp): BigQueryStandIn['requests'];
+  close(): Promise<void>;
+}
+
+export async function startHarness(): Promise<Harness> {
+  const standIn = await startBigQueryStandIn();
+  return {
+    standIn,
+    executor: (options = {}) =>
+      new BigQueryExecutor({ client: standIn.client(), retry: fastRetry, ...options }),
+    requests: (method, path) => standIn.requests.filter((r) => r.method === method && path.test(r.path)),
+    close: () => standIn.close(),
+  };
+}
+
+export const INSERT_JOB = /\/projects\/[^/]+\/jobs$/;
+export const GET_JOB = /\/projects\/[^/]+\/jobs\/[^/]+$/;
+export const QUERY_RESULTS = /\/projects\/[^/]+\/queries\/[^/]+$/;
+export const INSERT_ALL = /\/insertAll$/;
+export const UPLOAD = /\/upload\/bigquery\/v2\/projects\/[^/]+\/jobs$/;
+
+/** The job id of a jobs.insert request body. */
+export function jobIdOf(request: { body: unknown }): string | undefined {
+  const body = request.body as { jobReference?: { jobId?: string } } | undefined;
+  return body?.jobReference?.jobId;
+}

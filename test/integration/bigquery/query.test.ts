@@ -1,0 +1,168 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BigQueryExecutor } from '../../../src/bigquery/index.js';
+import { BadRequestError, NotFoundError, QueryGuardError } from '../../../src/errors/index.js';
+import { GET_JOB, type Harness, INSERT_JOB, QUERY_RESULTS, startHarness } from './helpers.js';
+
+describe('BigQueryExecutor queries with the real client against the stand-in', () => {
+  let h: Harness;
+  let bq: BigQueryExecutor;
+
+  beforeAll(async () => {
+    h = await startHarness();
+    bq = h.executor();
+    await h.standIn.client().createDataset('ds');
+    await bq.query(
+      'CREATE TABLE ds.players (id INT64, name STRING, team STRING, score FLOAT64, game_date DATE)',
+    );
+    const rows = Array.from({ length: 250 }, (_, i) => ({
+      id: i,
+      name: `p${i}`,
+      team: ['LAL', 'BOS', 'NYK'][i % 3],
+      score: i / 4,
+      game_date: `2024-06-${String((i % 28) + 1).padStart(2, '0')}`,
+    }));
+    await bq.loadRows('ds.players', rows);
+  });
+  afterAll(() => h.close());
+
+  it('binds every named parameter kind and returns decoded values', async () => {
+    const [row] = await bq.query<Record<string, unknown>>(
+      'SELECT @b AS b, @i AS i, @f AS f, @s AS s, @t AS t, @big AS big, @arr AS arr, @nums AS nums, @n AS n, @d AS d',
+      {
+        params: {
+          b: false,
+          i: 42,
+          f: 1.5,
+          s: "it's @s and `tick`",
+          t: new Date('2024-01-02T03:04:05.678Z'),
+          big: 9007199254740993n,
+          arr: ['a', 'b'],
+          nums: [1, 2.5],
+          n: null,
+          d: new Date('2024-02-29T23:00:00Z'),
+        },
+        types: { n: 'STRING', d: 'DATE' },
+        wrapIntegers: true,
+      },
+    );
+    expect(row?.b).toBe(false);
+    expect(String((row?.i as { value: string }).value)).toBe('42');
+    expect(row?.f).toBe(1.5);
+    expect(row?.s).toBe("it's @s and `tick`");
+    expect((row?.t as { value: string }).value).toMatch(/^2024-01-02T03:04:05\.678/);
+    expect((row?.big as { value: string }).value).toBe('9007199254740993');
+    expect(row?.arr).toEqual(['a', 'b']);
+    expect(row?.nums).toEqual([1, 2.5]);
+    expect(row?.n).toBeNull();
+    expect((row?.d as { value: string }).value).toBe('2024-02-29');
+  });
+
+  it('binds positional parameters and arrays in IN UNNEST', async () => {
+    const rows = await bq.query<{ id: number }>(
+      'SELECT id FROM ds.players WHERE team = ? AND id IN UNNEST(?) ORDER BY id',
+      {
+        params: ['BOS', [1, 4, 5, 7]],
+      },
+    );
+    expect(rows.map((r) => r.id)).toEqual([1, 4, 7]);
+  });
+
+  it('reads every page', async () => {
+    const before = h.requests('GET', QUERY_RESULTS).length;
+    const rows = await bq.query<{ id: number }>('SELECT id FROM ds.players ORDER BY id', { pageSize: 100 });
+    expect(rows).toHaveLength(250);
+    expect(rows.at(-1)?.id).toBe(249);
+    const pages = h.requests('GET', QUERY_RESULTS).slice(before);
+    expect(pages).toHaveLength(3);
+    expect(pages.map((p) => p.query.pageToken === undefined)).toEqual([true, false, false]);
+  });
+
+  it('returns DML affected-row counts', async () => {
+    expect(
+      await bq.update("UPDATE ds.players SET name = 'x' WHERE team = @t", { params: { t: 'NYK' } }),
+    ).toBe(83);
+    expect(await bq.update('DELETE FROM ds.players WHERE id >= @from', { params: { from: 240 } })).toBe(10);
+    expect(await bq.update('DELETE FROM ds.players WHERE id < 0')).toBe(0);
+  });
+
+  it('dry-runs without running or reading results', async () => {
+    const before = h.standIn.requests.length;
+    const estimate = await bq.dryRun('SELECT name FROM ds.players WHERE team = @t', { params: { t: 'LAL' } });
+    expect(estimate.totalBytesProcessed).toBeGreaterThan(0);
+    expect(estimate.statementType).toBe('SELECT');
+    expect(estimate.referencedTables).toEqual(['test-project.ds.players']);
+    const sent = h.standIn.requests.slice(before);
+    expect(sent.map((r) => r.method)).toEqual(['POST']);
+    expect((sent[0]?.body as { configuration: { dryRun?: boolean } }).configuration.dryRun).toBe(true);
+    expect(await bq.query('SELECT 1 AS x', { dryRun: true })).toEqual([]);
+  });
+
+  it('sends the byte cap and surfaces bytesBilledLimitExceeded after one attempt', async () => {
+    const capped = h.executor({ maximumBytesBilled: 1 });
+    const before = h.requests('POST', INSERT_JOB).length;
+    const err = await capped.query('SELECT * FROM ds.players').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(BadRequestError);
+    expect((err as BadRequestError).reasons).toContain('bytesBilledLimitExceeded');
+    const sent = h.requests('POST', INSERT_JOB).slice(before);
+    expect(sent).toHaveLength(1);
+    expect(
+      (sent[0]?.body as { configuration: { query: { maximumBytesBilled: string } } }).configuration.query
+        .maximumBytesBilled,
+    ).toBe('1');
+    expect(capped.stats).toEqual({ calls: 1, attempts: 1, retries: 0 });
+  });
+
+  it('passes useQueryCache, labels and the job timeout through', async () => {
+    const before = h.requests('POST', INSERT_JOB).length;
+    await bq.query('SELECT 1 AS x', { useCache: false, labels: { team: 'data' }, timeoutMs: 30_000 });
+    const body = h.requests('POST', INSERT_JOB).slice(before)[0]?.body as {
+      configuration: {
+        query: { useQueryCache: boolean };
+        labels: Record<string, string>;
+        jobTimeoutMs: string;
+      };
+    };
+    expect(body.configuration.query.useQueryCache).toBe(false);
+    expect(body.configuration.labels).toEqual({ team: 'data' });
+    expect(body.configuration.jobTimeoutMs).toBe('30000');
+  });
+
+  it('refuses a parameter it cannot type before any request', async () => {
+    const before = h.standIn.requests.length;
+    await expect(bq.query('SELECT @x', { params: { x: { a: 1 } } })).rejects.toThrow(
+      /Query parameter 'x' is an object/,
+    );
+    await expect(bq.query('SELECT @x', { params: { x: null } })).rejects.toBeInstanceOf(TypeError);
+    expect(h.standIn.requests.length).toBe(before);
+  });
+
+  it('refuses an unfiltered scan of a guarded partitioned table before any request', async () => {
+    const guarded = h.executor({ queryGuard: { partitionedTables: { 'ds.players': 'game_date' } } });
+    const before = h.standIn.requests.length;
+    const err = await guarded
+      .query('SELECT * FROM `test-project.ds.players` WHERE team = @t', { params: { t: 'LAL' } })
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(QueryGuardError);
+    expect(h.standIn.requests.length).toBe(before);
+    const rows = await guarded.query('SELECT COUNT(*) AS n FROM ds.players WHERE game_date = @d', {
+      params: { d: '2024-06-01' },
+      types: { d: 'DATE' },
+    });
+    expect(rows).toEqual([{ n: 9 }]);
+  });
+
+  it('surfaces invalid SQL and a missing table as typed errors after one attempt', async () => {
+    const fresh = h.executor();
+    const bad = await fresh.query('SELEC 1').catch((e: unknown) => e);
+    expect(bad).toBeInstanceOf(BadRequestError);
+    const missing = await fresh.query('SELECT * FROM ds.nope').catch((e: unknown) => e);
+    expect(missing).toBeInstanceOf(NotFoundError);
+    expect(fresh.stats).toEqual({ calls: 2, attempts: 2, retries: 0 });
+  });
+
+  it('never calls jobs.get on the happy path', async () => {
+    const before = h.requests('GET', GET_JOB).length;
+    await bq.query('SELECT 1 AS x');
+    expect(h.requests('GET', GET_JOB).length).toBe(before);
+  });
+});
