@@ -5,3 +5,4 @@
 export * from './errors/index.js';
 export * from './logging/index.js';
 export * from './retry/index.js';
+export * from './validation/index.js';
