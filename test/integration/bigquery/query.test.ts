@@ -26,7 +26,7 @@ describe('BigQueryExecutor queries with the real client against the stand-in', (
   afterAll(() => h.close());
 
   it('binds every named parameter kind and returns decoded values', async () => {
-    const [row] = await bq.query<Record<string, unknown>>(
+    const [first] = await bq.query<Record<string, unknown>>(
       'SELECT @b AS b, @i AS i, @f AS f, @s AS s, @t AS t, @big AS big, @arr AS arr, @nums AS nums, @n AS n, @d AS d',
       {
         params: {
@@ -45,16 +45,18 @@ describe('BigQueryExecutor queries with the real client against the stand-in', (
         wrapIntegers: true,
       },
     );
-    expect(row?.b).toBe(false);
-    expect(String((row?.i as { value: string }).value)).toBe('42');
-    expect(row?.f).toBe(1.5);
-    expect(row?.s).toBe("it's @s and `tick`");
-    expect((row?.t as { value: string }).value).toMatch(/^2024-01-02T03:04:05\.678/);
-    expect((row?.big as { value: string }).value).toBe('9007199254740993');
-    expect(row?.arr).toEqual(['a', 'b']);
-    expect(row?.nums).toEqual([1, 2.5]);
-    expect(row?.n).toBeNull();
-    expect((row?.d as { value: string }).value).toBe('2024-02-29');
+    expect(first).toBeDefined();
+    const row = first as Record<string, unknown>;
+    expect(row.b).toBe(false);
+    expect(String((row.i as { value: string }).value)).toBe('42');
+    expect(row.f).toBe(1.5);
+    expect(row.s).toBe("it's @s and `tick`");
+    expect((row.t as { value: string }).value).toMatch(/^2024-01-02T03:04:05\.678/);
+    expect((row.big as { value: string }).value).toBe('9007199254740993');
+    expect(row.arr).toEqual(['a', 'b']);
+    expect(row.nums).toEqual([1, 2.5]);
+    expect(row.n).toBeNull();
+    expect((row.d as { value: string }).value).toBe('2024-02-29');
   });
 
   it('binds positional parameters and arrays in IN UNNEST', async () => {
@@ -93,7 +95,7 @@ describe('BigQueryExecutor queries with the real client against the stand-in', (
     expect(estimate.referencedTables).toEqual(['test-project.ds.players']);
     const sent = h.standIn.requests.slice(before);
     expect(sent.map((r) => r.method)).toEqual(['POST']);
-    expect((sent[0]?.body as { configuration: { dryRun?: boolean } }).configuration.dryRun).toBe(true);
+    expect((sent[0]!.body as { configuration: { dryRun?: boolean } }).configuration.dryRun).toBe(true);
     expect(await bq.query('SELECT 1 AS x', { dryRun: true })).toEqual([]);
   });
 
@@ -106,7 +108,7 @@ describe('BigQueryExecutor queries with the real client against the stand-in', (
     const sent = h.requests('POST', INSERT_JOB).slice(before);
     expect(sent).toHaveLength(1);
     expect(
-      (sent[0]?.body as { configuration: { query: { maximumBytesBilled: string } } }).configuration.query
+      (sent[0]!.body as { configuration: { query: { maximumBytesBilled: string } } }).configuration.query
         .maximumBytesBilled,
     ).toBe('1');
     expect(capped.stats).toEqual({ calls: 1, attempts: 1, retries: 0 });
