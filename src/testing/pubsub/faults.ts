@@ -45,6 +45,27 @@ export interface PubSubInjectedFault {
 }
 
 /**
+ * A rule in the plan, as `add` returns it: how often it fired, and a way to remove it alone.
+ *
+ * @example
+ * ```ts
+ * const unavailable = standIn.faults.add({ method: 'Publish', code: 'UNAVAILABLE' });
+ * // ... the client retries for a while ...
+ * expect(unavailable.hits).toBeGreaterThan(0);
+ * unavailable.remove();
+ * ```
+ */
+export interface PubSubFaultHandle {
+  readonly id: string;
+  readonly rule: Readonly<PubSubFaultRule>;
+  /** How many calls the rule answered. */
+  readonly hits: number;
+  /** Calls it may still answer (`undefined` when unbounded). */
+  readonly remaining: number | undefined;
+  remove(): void;
+}
+
+/**
  * Fault injection for the Pub/Sub stand-in: rules are consulted in the order added and the first
  * one that fires answers the call.
  *
@@ -57,16 +78,19 @@ export interface PubSubInjectedFault {
  */
 export interface PubSubFaultPlan {
   /** Adds a rule; throws a `TypeError` for an unknown method or code, or an out-of-range `times`/`rate`. */
-  add(rule: PubSubFaultRule): void;
+  add(rule: PubSubFaultRule): PubSubFaultHandle;
   /** Removes every rule. */
   clear(): void;
+  /** The rules still active, in the order they are consulted. */
+  readonly rules: readonly PubSubFaultHandle[];
 }
 
-interface ActiveRule {
+interface ActiveRule extends PubSubFaultHandle {
   method: string;
   code: number;
   message: string;
   remaining: number | undefined;
+  hits: number;
   rate: number | undefined;
   random: () => number;
 }
@@ -87,12 +111,17 @@ function seededRandom(seed: number): () => number {
 export class FaultPlan implements PubSubFaultPlan {
   readonly #rules: ActiveRule[] = [];
   readonly #methods: ReadonlySet<string>;
+  #nextId = 1;
 
   constructor(methods: Iterable<string>) {
     this.#methods = new Set(methods);
   }
 
-  add(rule: PubSubFaultRule): void {
+  get rules(): readonly PubSubFaultHandle[] {
+    return [...this.#rules];
+  }
+
+  add(rule: PubSubFaultRule): PubSubFaultHandle {
     if (!this.#methods.has(rule.method)) {
       throw new TypeError(
         `Unknown Pub/Sub RPC '${rule.method}': expected one of ${[...this.#methods].sort().join(', ')}`,
@@ -105,14 +134,23 @@ export class FaultPlan implements PubSubFaultPlan {
     if (rule.rate !== undefined && !(rule.rate >= 0 && rule.rate <= 1)) {
       throw new TypeError(`Fault 'rate' must be between 0 and 1, got ${rule.rate}`);
     }
-    this.#rules.push({
+    const active: ActiveRule = {
+      id: `fault-${this.#nextId++}`,
+      rule: { ...rule },
       method: rule.method,
       code,
       message: rule.message ?? `stand-in fault: ${statusName(code)}`,
       remaining: rule.times,
+      hits: 0,
       rate: rule.rate,
       random: seededRandom(rule.seed ?? 1),
-    });
+      remove: () => {
+        const index = this.#rules.indexOf(active);
+        if (index >= 0) this.#rules.splice(index, 1);
+      },
+    };
+    this.#rules.push(active);
+    return active;
   }
 
   clear(): void {
@@ -125,6 +163,7 @@ export class FaultPlan implements PubSubFaultPlan {
       const rule = this.#rules[i]!;
       if (rule.method !== method) continue;
       if (rule.rate !== undefined && rule.random() >= rule.rate) continue;
+      rule.hits += 1;
       if (rule.remaining !== undefined) {
         rule.remaining -= 1;
         if (rule.remaining <= 0) this.#rules.splice(i, 1);

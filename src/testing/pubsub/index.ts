@@ -1,6 +1,6 @@
 export type { PubSubStandInMessage, PubSubSubscriptionStats } from './broker.js';
 export { DEAD_LETTER_ATTRIBUTES } from './broker.js';
-export type { PubSubFaultPlan, PubSubFaultRule, PubSubInjectedFault } from './faults.js';
+export type { PubSubFaultHandle, PubSubFaultPlan, PubSubFaultRule, PubSubInjectedFault } from './faults.js';
 export type { PubSubRequestLogEntry } from './services.js';
 export type {
   PubSubStandIn,

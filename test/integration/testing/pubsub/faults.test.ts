@@ -52,13 +52,27 @@ describe('Pub/Sub stand-in: fault plan', () => {
     expect(standIn.published('rejected')).toHaveLength(0);
   });
 
-  it('a spent rule lets the next call through', async () => {
+  it('a spent rule leaves the plan and lets the next call through', async () => {
     const [topic] = await pubsub.createTopic('spent');
-    standIn.faults.add({ method: 'GetTopic', times: 1, code: 'PERMISSION_DENIED' });
+    const denied = standIn.faults.add({ method: 'GetTopic', times: 1, code: 'PERMISSION_DENIED' });
+    expect(standIn.faults.rules).toEqual([denied]);
 
     await expect(topic.getMetadata()).rejects.toMatchObject({ code: 7 });
+    expect(denied).toMatchObject({ hits: 1, remaining: 0 });
+    expect(standIn.faults.rules).toEqual([]);
     const [metadata] = await topic.getMetadata();
     expect(metadata.name).toBe('projects/faults-test/topics/spent');
+  });
+
+  it('an unbounded rule answers every call until removed', async () => {
+    const [topic] = await pubsub.createTopic('unbounded');
+    const exhausted = standIn.faults.add({ method: 'GetTopic', code: 'INVALID_ARGUMENT', message: 'no' });
+    for (let i = 0; i < 3; i++)
+      await expect(topic.getMetadata()).rejects.toMatchObject({ code: 3, details: 'no' });
+    expect(exhausted.hits).toBe(3);
+
+    exhausted.remove();
+    await expect(topic.getMetadata()).resolves.toBeDefined();
   });
 
   it('a StreamingPull fault answers the stream as it opens; the subscriber reconnects and receives', async () => {
