@@ -9,4 +9,7 @@ export default defineConfig({
   target: 'node20',
   splitting: false,
   treeshake: true,
+  // The Pub/Sub stand-in resolves the protos shipped with the client from import.meta.url in ESM;
+  // the shim gives the CJS build the same value.
+  shims: true,
 });
