@@ -11,13 +11,15 @@ export async function executorOverhead(
   mode: Mode,
 ): Promise<{ table: Table; figures: unknown; targets: Target[] }> {
   const title = 'Executor per-call cost over the raw client (SELECT 1 on the BigQuery stand-in)';
-  let lib: typeof import('../../src/index.js') & { BigQueryExecutor?: unknown };
+  type Executor = new (options: Record<string, unknown>) => { query(sql: string): Promise<unknown> };
+  let BigQueryExecutor: Executor;
   let testing: typeof import('../../src/testing/bigquery/index.js');
   try {
-    lib = await import('../../src/index.js');
+    const lib = (await import('../../src/index.js')) as Record<string, unknown>;
     testing = await import('../../src/testing/bigquery/index.js');
     if (typeof lib.BigQueryExecutor !== 'function')
       throw new Error('BigQueryExecutor is not exported from src/index.ts yet');
+    BigQueryExecutor = lib.BigQueryExecutor as Executor;
   } catch (err) {
     const why = err instanceof Error ? err.message.split('\n')[0]! : String(err);
     return {
@@ -30,7 +32,7 @@ export async function executorOverhead(
   const standIn = await testing.startBigQueryStandIn();
   try {
     const client = standIn.client();
-    const executor = new lib.BigQueryExecutor({ client: standIn.client(), projectId: standIn.projectId });
+    const executor = new BigQueryExecutor({ client: standIn.client(), projectId: standIn.projectId });
     const sql = 'SELECT 1 AS x';
     // Three paths: the client's fast path (jobs.query, one request), the client doing what the executor
     // does (jobs.insert with a job id, then getQueryResults: two requests), and the executor.
