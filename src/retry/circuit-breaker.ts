@@ -44,6 +44,13 @@ export interface CircuitBreakerOptions {
   logger?: Logger;
 }
 
+/** @internal Keys of the breaker's step-by-step methods, used by `retry`; not exported from the package. */
+export const admit: unique symbol = Symbol('admit');
+/** @internal */
+export const succeeded: unique symbol = Symbol('succeeded');
+/** @internal */
+export const failed: unique symbol = Symbol('failed');
+
 const isTransient = (error: PipelineError): boolean => error.transient;
 
 function positive(name: string, value: number, integer: boolean): number {
@@ -127,16 +134,13 @@ export class CircuitBreaker {
    * ```
    */
   execute<T>(fn: () => Promise<T> | T): Promise<T> {
-    if (this.#state === 'open') {
-      const retryAfterMs = this.#openedAt + this.#openMs - this.#clock.now();
-      if (retryAfterMs > 0) return Promise.reject(this.#openError(retryAfterMs));
-      this.#toHalfOpen();
-    }
+    const refusal = this[admit]();
+    if (refusal !== undefined) return Promise.reject(refusal);
     let result: Promise<T> | T;
     try {
       result = fn();
     } catch (err) {
-      return Promise.reject(this.#onError(err));
+      return Promise.reject(this[failed](err));
     }
     return Promise.resolve(result).then(this.#onValue, this.#onRejected) as Promise<T>;
   }
@@ -147,10 +151,27 @@ export class CircuitBreaker {
   };
 
   readonly #onRejected = (err: unknown): never => {
-    throw this.#onError(err);
+    throw this[failed](err);
   };
 
-  #onError(err: unknown): PipelineError {
+  /**
+   * Internal (the symbols are not exported from the package): the three steps of `execute`, for
+   * `retry`'s first attempt, which records the outcome itself instead of chaining one more promise.
+   * `admit` returns the refusal when the circuit is open (entering half-open when it has expired).
+   */
+  [admit](): CircuitBreakerOpenError | undefined {
+    if (this.#state !== 'open') return undefined;
+    const retryAfterMs = this.#openedAt + this.#openMs - this.#clock.now();
+    if (retryAfterMs > 0) return this.#openError(retryAfterMs);
+    this.#toHalfOpen();
+    return undefined;
+  }
+
+  [succeeded](): void {
+    this.#recordSuccess();
+  }
+
+  [failed](err: unknown): PipelineError {
     const error = toPipelineError(err, { now: () => this.#clock.now() });
     if (this.#isFailure(error)) this.#recordFailure();
     return error;

@@ -7,6 +7,7 @@ import {
 import { type Logger, silentLogger } from '../logging/index.js';
 import { guardedAttempt, NEVER_ABORTED } from './attempt.js';
 import { backoffDelays, DEFAULT_MAX_DELAY_MS } from './backoff.js';
+import { admit, failed, succeeded } from './circuit-breaker.js';
 import { type Clock, systemClock } from './clock.js';
 import {
   EMPTY_OPTIONS,
@@ -54,29 +55,44 @@ export function retry<T>(fn: RetryFunction<T>, options: RetryOptions = EMPTY_OPT
 /**
  * `retry` without the option check, for wrappers that validated once at definition time.
  * The first attempt is run inline and cheaply when nothing can interrupt it (no signal, timeout or
- * deadline): one context object, no AbortController, no async frame. Anything else, and every
+ * deadline): a shared frozen context, no AbortController, no timer, no async frame, and the
+ * breaker's bookkeeping done here rather than through one more promise. Anything else, and every
  * failure, goes to the general loop.
  */
 export function executeRetry<T>(fn: RetryFunction<T>, o: RetryOptions): Promise<T> {
   if (o.signal !== undefined || o.attemptTimeoutMs !== undefined || o.deadlineMs !== undefined) {
     return retryLoop(fn, o, undefined);
   }
-  const context: RetryContext = { attempt: 1, signal: NEVER_ABORTED };
-  const breaker = o.breaker;
+  // The callbacks below are inline and anonymous on purpose: tools that keep function names (tsx,
+  // esbuild --keep-names) wrap every *named* closure in a defineProperty call, which would double
+  // the cost of the happy path.
+  const { breaker, budget } = o;
+  if (breaker !== undefined) {
+    const refusal = breaker[admit]();
+    if (refusal !== undefined) return retryLoop(fn, o, { error: refusal });
+  }
   let result: Promise<T> | T;
   try {
-    result = breaker === undefined ? fn(context) : breaker.execute(() => fn(context));
+    result = fn(FIRST_CONTEXT);
   } catch (err) {
-    return retryLoop(fn, o, { error: err });
+    return retryLoop(fn, o, { error: breaker === undefined ? err : breaker[failed](err) });
   }
-  const budget = o.budget;
-  const onRejected = (err: unknown): Promise<T> => retryLoop(fn, o, { error: err });
-  if (budget === undefined) return Promise.resolve(result).then(undefined, onRejected);
-  return Promise.resolve(result).then((value) => {
-    budget.onSuccess();
-    return value;
-  }, onRejected);
+  const promise = result instanceof Promise ? result : Promise.resolve(result);
+  if (breaker === undefined && budget === undefined) {
+    return promise.then(undefined, (err: unknown) => retryLoop(fn, o, { error: err }));
+  }
+  return promise.then(
+    (value: T) => {
+      breaker?.[succeeded]();
+      budget?.onSuccess();
+      return value;
+    },
+    (err: unknown) => retryLoop(fn, o, { error: breaker === undefined ? err : breaker[failed](err) }),
+  );
 }
+
+/** The context of every first attempt that nothing can abort: immutable, so one instance serves all. */
+const FIRST_CONTEXT: RetryContext = Object.freeze({ attempt: 1, signal: NEVER_ABORTED });
 
 type GiveUpReason = 'exhausted' | 'budget' | 'deadline' | 'retry_after' | 'circuit_open';
 
