@@ -1,0 +1,213 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { type BigQueryExecutor, stableInsertId } from '../../../src/bigquery/index.js';
+import {
+  BadRequestError,
+  ForbiddenError,
+  NotFoundError,
+  PartialInsertError,
+  ServiceUnavailableError,
+} from '../../../src/errors/index.js';
+import { type Harness, INSERT_ALL, startHarness } from './helpers.js';
+
+interface Row {
+  id: number | string;
+  name: string;
+}
+
+const rowsOf = (n: number, from = 0): Row[] =>
+  Array.from({ length: n }, (_, i) => ({ id: from + i, name: `n${from + i}` }));
+
+describe('insertRows with the real client against the stand-in', () => {
+  let h: Harness;
+  let bq: BigQueryExecutor;
+  let mark = 0;
+  let tableNo = 0;
+  const since = () =>
+    h.standIn.requests.slice(mark).filter((r) => r.method === 'POST' && INSERT_ALL.test(r.path));
+  const rowsSent = (r: { body: unknown }) =>
+    (r.body as { rows: Array<{ insertId: string; json: Row }> }).rows;
+  const count = async (table: string) =>
+    (
+      await bq.query<{ n: number; d: number }>(`SELECT COUNT(*) AS n, COUNT(DISTINCT id) AS d FROM ${table}`)
+    )[0];
+
+  /** A fresh table per test, so counts are exact. */
+  const freshTable = async () => {
+    const name = `ds.t${++tableNo}`;
+    await h.executor().query(`CREATE TABLE ${name} (id INT64, name STRING)`);
+    mark = h.standIn.requests.length;
+    bq = h.executor();
+    return name;
+  };
+
+  beforeAll(async () => {
+    h = await startHarness();
+    await h.standIn.client().createDataset('ds');
+  });
+  afterAll(() => h.close());
+  afterEach(() => h.standIn.faults.clear());
+
+  it('makes no request for no rows', async () => {
+    const table = await freshTable();
+    expect(await bq.insertRows(table, [])).toEqual({ inserted: 0, failed: [] });
+    expect(h.standIn.requests.length).toBe(mark);
+  });
+
+  it('batches by rows, with deterministic ids, raw rows and no client partial retries', async () => {
+    const table = await freshTable();
+    const rows = rowsOf(1200);
+    expect(await bq.insertRows(table, rows)).toEqual({ inserted: 1200, failed: [] });
+    const sent = since();
+    expect(sent.map((r) => rowsSent(r).length)).toEqual([500, 500, 200]);
+    expect(rowsSent(sent[0]!)[0]).toEqual({ insertId: stableInsertId(rows[0]), json: rows[0] });
+    expect(await count(table)).toEqual({ n: 1200, d: 1200 });
+  });
+
+  it('batches by bytes', async () => {
+    const table = await freshTable();
+    const rows = rowsOf(40).map((r) => ({ ...r, name: 'x'.repeat(1000) }));
+    await bq.insertRows(table, rows, { batchBytes: 10_000 });
+    const sizes = since().map((r) => rowsSent(r).length);
+    expect(sizes.reduce((a, b) => a + b, 0)).toBe(40);
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(9);
+    expect(sizes.length).toBeGreaterThanOrEqual(5);
+  });
+
+  it('uses the key function for insert ids', async () => {
+    const table = await freshTable();
+    await bq.insertRows(table, rowsOf(3), { insertId: (r) => `row-${r.id}` });
+    expect(rowsSent(since()[0]!).map((r) => r.insertId)).toEqual(['row-0', 'row-1', 'row-2']);
+  });
+
+  it('writes each row exactly once when every insertAll is applied and its answer lost once', async () => {
+    const table = await freshTable();
+    // Every odd-numbered insertAll (the first attempt of each batch, batches being sequential) is
+    // applied by the stand-in and then its connection is destroyed.
+    let n = 0;
+    const firstOfEachBatch = {
+      test: (path: string) => INSERT_ALL.test(path) && n++ % 2 === 0,
+    } as unknown as RegExp;
+    h.standIn.faults.add({ method: 'POST', path: firstOfEachBatch, reset: 'after' });
+    const result = await bq.insertRows(table, rowsOf(500), { batchRows: 100 });
+    expect(result).toEqual({ inserted: 500, failed: [] });
+    const sent = since();
+    expect(sent).toHaveLength(10);
+    expect(sent.filter((r) => r.fault !== undefined)).toHaveLength(5);
+    for (let b = 0; b < 5; b++) {
+      // The re-sent batch carries exactly the same ids.
+      expect(rowsSent(sent[2 * b + 1]!).map((r) => r.insertId)).toEqual(
+        rowsSent(sent[2 * b]!).map((r) => r.insertId),
+      );
+    }
+    expect(await count(table)).toEqual({ n: 500, d: 500 });
+  });
+
+  it('re-sends only the stopped rows, with the same ids, and reports invalid rows by caller index', async () => {
+    const table = await freshTable();
+    const rows: Row[] = rowsOf(5);
+    rows[3] = { id: 'not-a-number', name: 'bad' };
+    const result = await bq.insertRows(table, rows, { batchRows: 2 });
+    expect(result.inserted).toBe(4);
+    expect(result.failed).toHaveLength(1);
+    expect(result.failed[0]).toMatchObject({ index: 3, row: rows[3], insertId: stableInsertId(rows[3]) });
+    expect(result.failed[0]?.reasons[0]?.reason).toBe('invalid');
+    const sent = since().map((r) => rowsSent(r).map((x) => x.json.id));
+    // batch [0,1]; batch [2,3] refused (3 invalid, 2 stopped); only row 2 re-sent; batch [4].
+    expect(sent).toEqual([[0, 1], [2, 'not-a-number'], [2], [4]]);
+    expect(await count(table)).toEqual({ n: 4, d: 4 });
+  });
+
+  it('re-sends the rows of an injected partial failure and reports the invalid one', async () => {
+    const table = await freshTable();
+    h.standIn.faults.add({ method: 'POST', path: INSERT_ALL, insertErrors: { invalid: [1] }, times: 1 });
+    const rows = rowsOf(4);
+    const result = await bq.insertRows(table, rows);
+    expect(result.inserted).toBe(3);
+    expect(result.failed.map((f) => f.index)).toEqual([1]);
+    expect(since().map((r) => rowsSent(r).length)).toEqual([4, 3]);
+  });
+
+  it('throws PartialInsertError when asked to', async () => {
+    const table = await freshTable();
+    const rows: Row[] = [...rowsOf(2), { id: 'x', name: 'bad' }];
+    const err = await bq.insertRows(table, rows, { throwOnFailure: true }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(PartialInsertError);
+    expect(err).toMatchObject({ table, inserted: 2 });
+    expect((err as PartialInsertError).failures.map((f) => f.index)).toEqual([2]);
+  });
+
+  it('inserts the valid rows in one request with skipInvalidRows', async () => {
+    const table = await freshTable();
+    const rows: Row[] = [...rowsOf(2), { id: 'x', name: 'bad' }];
+    const result = await bq.insertRows(table, rows, { skipInvalidRows: true });
+    expect(result.inserted).toBe(2);
+    expect(result.failed.map((f) => f.index)).toEqual([2]);
+    expect(since()).toHaveLength(1);
+  });
+
+  it('re-sends a whole batch after a transient request failure, with the same ids', async () => {
+    const table = await freshTable();
+    h.standIn.faults.add({
+      method: 'POST',
+      path: INSERT_ALL,
+      error: { status: 503, reason: 'backendError' },
+      times: 2,
+    });
+    await bq.insertRows(table, rowsOf(3));
+    const sent = since();
+    expect(sent.map((r) => r.status)).toEqual([503, 503, 200]);
+    expect(new Set(sent.map((r) => JSON.stringify(rowsSent(r).map((x) => x.insertId)))).size).toBe(1);
+    expect(bq.stats).toEqual({ calls: 1, attempts: 3, retries: 2 });
+  });
+
+  it('gives up with the typed error when the transient failure outlasts the attempts', async () => {
+    const table = await freshTable();
+    h.standIn.faults.add({
+      method: 'POST',
+      path: INSERT_ALL,
+      error: { status: 503, reason: 'backendError' },
+    });
+    await expect(bq.insertRows(table, rowsOf(3), { retry: { maxAttempts: 3 } })).rejects.toBeInstanceOf(
+      ServiceUnavailableError,
+    );
+    expect(since()).toHaveLength(3);
+  });
+
+  it.each([
+    ['404 table', async () => ['ds.missing', undefined] as const, NotFoundError],
+    [
+      '403 accessDenied',
+      async () => [await freshTable(), { status: 403, reason: 'accessDenied' }] as const,
+      ForbiddenError,
+    ],
+    [
+      '400 on the whole request',
+      async () => [await freshTable(), { status: 400, reason: 'invalid' }] as const,
+      BadRequestError,
+    ],
+  ])('rejects a request-level %s after exactly one attempt', async (_name, prepare, klass) => {
+    const [table, error] = await prepare();
+    if (error === undefined) {
+      mark = h.standIn.requests.length;
+      bq = h.executor();
+    } else {
+      h.standIn.faults.add({ method: 'POST', path: INSERT_ALL, error });
+    }
+    await expect(bq.insertRows(table, rowsOf(2))).rejects.toBeInstanceOf(klass);
+    expect(since()).toHaveLength(1);
+    expect(bq.stats).toEqual({ calls: 1, attempts: 1, retries: 0 });
+  });
+
+  it('reports rows still stopped when attempts run out, instead of dropping them', async () => {
+    const table = await freshTable();
+    h.standIn.faults.add({ method: 'POST', path: INSERT_ALL, insertErrors: { invalid: [] } });
+    const result = await bq.insertRows(table, rowsOf(3), { retry: { maxAttempts: 2 } });
+    expect(result.inserted).toBe(0);
+    expect(result.failed.map((f) => [f.index, f.reasons[0]?.reason])).toEqual([
+      [0, 'stopped'],
+      [1, 'stopped'],
+      [2, 'stopped'],
+    ]);
+    expect(since()).toHaveLength(2);
+  });
+});

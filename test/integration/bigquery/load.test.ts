@@ -1,0 +1,128 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { BigQueryExecutor } from '../../../src/bigquery/index.js';
+import { BadRequestError } from '../../../src/errors/index.js';
+import { GET_JOB, type Harness, startHarness, UPLOAD } from './helpers.js';
+
+const uploadJobId = (r: { body: unknown }) =>
+  (r.body as { metadata: { jobReference: { jobId: string } } }).metadata.jobReference.jobId;
+
+describe('loadRows (batch load job from NDJSON) with the real client against the stand-in', () => {
+  let h: Harness;
+  let bq: BigQueryExecutor;
+  let mark = 0;
+  let tableNo = 0;
+  const uploads = () =>
+    h.standIn.requests.slice(mark).filter((r) => r.method === 'POST' && UPLOAD.test(r.path));
+  const rows = [
+    { id: 1, name: 'a', at: new Date('2024-01-01T00:00:00Z') },
+    { id: 2, name: 'b', at: new Date('2024-01-02T00:00:00Z') },
+    { id: 3, name: 'c', at: null },
+  ];
+  const count = async (table: string) =>
+    (
+      await bq.query<{ n: number; d: number }>(`SELECT COUNT(*) AS n, COUNT(DISTINCT id) AS d FROM ${table}`)
+    )[0];
+  const freshTable = async () => {
+    const name = `ds.l${++tableNo}`;
+    await h.executor().query(`CREATE TABLE ${name} (id INT64, name STRING, at TIMESTAMP)`);
+    mark = h.standIn.requests.length;
+    bq = h.executor();
+    return name;
+  };
+
+  beforeAll(async () => {
+    h = await startHarness();
+    await h.standIn.client().createDataset('ds');
+  });
+  afterAll(() => h.close());
+  afterEach(() => h.standIn.faults.clear());
+
+  it('appends with WRITE_APPEND / NEWLINE_DELIMITED_JSON, and DML works on the rows at once', async () => {
+    const table = await freshTable();
+    const result = await bq.loadRows(table, rows);
+    expect(result.outputRows).toBe(3);
+    expect(result.jobId).toMatch(/^gpr_/);
+    expect(uploads()).toHaveLength(1);
+    expect(await bq.update(`UPDATE ${table} SET name = 'z' WHERE id = 2`)).toBe(1);
+    await bq.loadRows(table, [{ id: 4, name: 'd', at: null }]);
+    expect(await count(table)).toEqual({ n: 4, d: 4 });
+  });
+
+  it('makes no request for no rows', async () => {
+    const table = await freshTable();
+    expect(await bq.loadRows(table, [])).toEqual({ jobId: null, outputRows: 0 });
+    expect(h.standIn.requests.length).toBe(mark);
+  });
+
+  it('retries a failed upload under the same job id', async () => {
+    const table = await freshTable();
+    h.standIn.faults.add({
+      method: 'POST',
+      path: UPLOAD,
+      error: { status: 503, reason: 'backendError' },
+      times: 1,
+    });
+    await bq.loadRows(table, rows);
+    expect(uploads().map((r) => r.status)).toEqual([503, 200]);
+    expect(await count(table)).toEqual({ n: 3, d: 3 });
+  });
+
+  it('loads exactly once when the upload was applied and its answer lost', async () => {
+    const table = await freshTable();
+    h.standIn.faults.add({ method: 'POST', path: UPLOAD, reset: 'after', times: 1 });
+    const { jobId } = await bq.loadRows(table, rows);
+    const sent = uploads();
+    expect(sent).toHaveLength(2);
+    expect(sent[0]?.fault).toBeDefined();
+    expect(sent[1]?.status).toBe(409);
+    expect(uploadJobId(sent[1]!)).toBe(uploadJobId(sent[0]!));
+    expect(uploadJobId(sent[0]!)).toBe(jobId);
+    expect(
+      h.standIn.requests.slice(mark).filter((r) => r.method === 'GET' && GET_JOB.test(r.path)),
+    ).toHaveLength(1);
+    expect(h.standIn.requests.slice(mark).some((r) => r.path.endsWith(`/jobs/${jobId}`))).toBe(true);
+    expect(await count(table)).toEqual({ n: 3, d: 3 });
+  });
+
+  it('re-runs a load job that failed with a transient reason under a new job id', async () => {
+    const table = await freshTable();
+    h.standIn.faults.add({ method: 'POST', path: UPLOAD, jobError: { reason: 'backendError' }, times: 1 });
+    const { jobId } = await bq.loadRows(table, rows);
+    const sent = uploads();
+    expect(sent).toHaveLength(2);
+    expect(sent.map(uploadJobId)).toEqual([expect.any(String), jobId]);
+    expect(uploadJobId(sent[0]!)).not.toBe(jobId);
+    expect(await count(table)).toEqual({ n: 3, d: 3 });
+    expect(bq.stats.retries).toBe(1);
+  });
+
+  it('surfaces a load job that failed for good after one attempt', async () => {
+    const table = await freshTable();
+    const err = await bq
+      .loadRows(table, [{ id: 'not-a-number', name: 'x', at: null }], { ignoreUnknownValues: false })
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(BadRequestError);
+    expect(uploads()).toHaveLength(1);
+    expect(await count(table)).toEqual({ n: 0, d: 0 });
+  });
+
+  it('sends the original load configuration and NDJSON', async () => {
+    const table = await freshTable();
+    await bq.loadRows(table, rows);
+    const body = uploads()[0]?.body as {
+      metadata: { configuration: { load: Record<string, unknown> } };
+      data: string;
+    };
+    expect(body.metadata.configuration.load).toMatchObject({
+      sourceFormat: 'NEWLINE_DELIMITED_JSON',
+      writeDisposition: 'WRITE_APPEND',
+      ignoreUnknownValues: true,
+    });
+    expect(body.data.split('\n')).toEqual([
+      '{"id":1,"name":"a","at":"2024-01-01T00:00:00.000Z"}',
+      '{"id":2,"name":"b","at":"2024-01-02T00:00:00.000Z"}',
+      '{"id":3,"name":"c","at":null}',
+      '',
+    ]);
+  });
+});
