@@ -1,3 +1,4 @@
+import { ApiError } from '@google-cloud/common';
 import { describe, expect, it } from 'vitest';
 import {
   BadGatewayError,
@@ -178,17 +179,20 @@ describe('toPipelineError: BigQuery HTTP errors (@google-cloud/common ApiError)'
   });
 
   it('an ApiError with no JSON body (proxy HTML) keeps the status and a readable message', () => {
-    const original = Object.assign(new Error('Service Unavailable'), {
-      code: 503,
+    // Util.parseHttpRespMessage for a non-JSON error response.
+    const original = new ApiError({
       errors: [],
-      response: { statusCode: 503, headers: {}, body: '<html>busy</html>' },
+      code: 503,
+      message: 'Service Unavailable',
+      response: { statusCode: 503, headers: {}, body: '<html>busy</html>' } as never,
     });
     const err = toPipelineError(original) as GoogleApiError;
     expect(err).toBeInstanceOf(ServiceUnavailableError);
     expect(err.reasons).toEqual([]);
-    expect(err.message).toBe(
-      'Google API request failed with HTTP 503 Service Unavailable: Service Unavailable',
+    expect(err.message).toMatch(
+      /^Google API request failed with HTTP 503 Service Unavailable: .*Service Unavailable.*<html>busy<\/html>$/,
     );
+    expect(err.message).not.toContain('\n');
   });
 
   it('uses the status text when the service sent no message at all', () => {
