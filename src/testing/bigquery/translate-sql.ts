@@ -379,13 +379,16 @@ class StatementTranslator {
   splitArgs(start: number, end: number): Array<[number, number]> {
     const out: Array<[number, number]> = [];
     let depth = 0;
+    let angle = 0;
     let from = start;
     for (let i = start; i < end; i++) {
       const tok = this.t[i]!;
       if (tok.kind !== 'op') continue;
       if (tok.text === '(' || tok.text === '[') depth++;
       else if (tok.text === ')' || tok.text === ']') depth--;
-      else if (tok.text === ',' && depth === 0) {
+      else if (tok.text === '<' && ['ARRAY', 'STRUCT'].includes(upper(this.t[this.prev(i)]))) angle++;
+      else if (tok.text === '>' && angle > 0) angle--;
+      else if (tok.text === ',' && depth === 0 && angle === 0) {
         out.push([from, i]);
         from = i + 1;
       }
@@ -713,7 +716,7 @@ class StatementTranslator {
   }
 
   emitArgs(args: Array<[number, number]>): string {
-    return args.map(([s, e]) => this.emit(s, e)).join(', ');
+    return args.map(([s, e]) => this.emit(s, e)).join(',');
   }
 
   arg(args: Array<[number, number]>, k: number): string {

@@ -1,0 +1,345 @@
+import { describe, expect, it } from 'vitest';
+import { tokenizeSql } from '../../../../src/testing/bigquery/tokenize-sql.js';
+import { SqlTranslationError, translateSql } from '../../../../src/testing/bigquery/translate-sql.js';
+
+const P = { projectId: 'p' };
+const one = (sql: string, options = P) => {
+  const out = translateSql(sql, options);
+  expect(out).toHaveLength(1);
+  return out[0]!;
+};
+const sqlOf = (sql: string, options = P) => one(sql, options).sql;
+const refusal = (sql: string, options = P): SqlTranslationError => {
+  try {
+    translateSql(sql, options);
+  } catch (err) {
+    expect(err).toBeInstanceOf(SqlTranslationError);
+    return err as SqlTranslationError;
+  }
+  throw new Error(`expected a refusal of ${sql}`);
+};
+
+describe('tokenizeSql', () => {
+  it('keeps @, ?, backticks and comment markers inside literals as literal text', () => {
+    const tokens = tokenizeSql(
+      "SELECT 'a@b ? `c` -- d', \"x@y\", '''tri'ple''', r'\\d@', b'\\x00' -- @c\n/* @d */ # @e",
+    );
+    expect(tokens.filter((t) => t.kind === 'param' || t.kind === 'positional')).toEqual([]);
+    expect(tokens.filter((t) => t.kind === 'string').map((t) => t.value)).toEqual([
+      'a@b ? `c` -- d',
+      'x@y',
+      "tri'ple",
+      '\\d@',
+    ]);
+    expect(tokens.filter((t) => t.kind === 'bytes').map((t) => t.value)).toEqual(['\x00']);
+    expect(tokens.filter((t) => t.kind === 'comment')).toHaveLength(3);
+  });
+
+  it('decodes escapes in quoted strings and identifiers', () => {
+    const [s, , q] = tokenizeSql("'it\\'s\\n' `we\\`ird`");
+    expect(s!.value).toBe("it's\n");
+    expect(q).toMatchObject({ kind: 'quoted', value: 'we`ird' });
+  });
+
+  it('reads @named, @`quoted` and @@system tokens', () => {
+    const kinds = tokenizeSql('@a @`b c` @@row_count ?').filter((t) => t.kind !== 'ws');
+    expect(kinds.map((t) => [t.kind, t.value])).toEqual([
+      ['param', 'a'],
+      ['param', 'b c'],
+      ['sysvar', 'row_count'],
+      ['positional', '?'],
+    ]);
+  });
+});
+
+describe('translateSql: names', () => {
+  it.each([
+    ['SELECT * FROM `p2.ds.t`', 'SELECT * FROM "p2.ds"."t"'],
+    ['SELECT * FROM `ds.t`', 'SELECT * FROM "p.ds"."t"'],
+    ['SELECT * FROM `p2`.`ds`.`t`', 'SELECT * FROM "p2.ds"."t"'],
+    ['SELECT * FROM ds.t', 'SELECT * FROM "p.ds"."t"'],
+    ['SELECT * FROM my-project.ds.t', 'SELECT * FROM "my-project.ds"."t"'],
+    ['SELECT * FROM `my-project.ds`.t AS x', 'SELECT * FROM "my-project.ds"."t" AS x'],
+  ])('%s', (input, output) => {
+    expect(sqlOf(input)).toBe(output);
+  });
+
+  it('resolves every table position: comma lists, joins, subqueries, DML targets', () => {
+    const stmt = one(
+      'SELECT * FROM ds.a, ds.b JOIN ds.c ON b.id = c.id, ds.d WHERE x IN (SELECT y FROM `ds.e`)',
+    );
+    expect(stmt.tables.map((t) => `${t.tableId}:${t.role}`)).toEqual([
+      'a:read',
+      'b:read',
+      'c:read',
+      'd:read',
+      'e:read',
+    ]);
+    expect(
+      one('INSERT INTO ds.t (a) SELECT a FROM ds.s').tables.map((t) => `${t.tableId}:${t.role}`),
+    ).toEqual(['t:insert', 's:read']);
+    expect(one('DELETE FROM ds.t WHERE TRUE').tables[0]!.role).toBe('modify');
+  });
+
+  it('leaves column paths, struct fields and CTE names alone', () => {
+    expect(sqlOf('WITH c AS (SELECT 1 AS x) SELECT c.x, t.`rec`.a FROM c JOIN ds.t AS t ON TRUE')).toBe(
+      'WITH c AS (SELECT 1 AS x) SELECT c.x, t."rec".a FROM c JOIN "p.ds"."t" AS t ON TRUE',
+    );
+  });
+
+  it('uses the default dataset for unqualified tables and refuses them without one', () => {
+    expect(sqlOf('SELECT * FROM t', { projectId: 'p', defaultDataset: { datasetId: 'ds' } } as never)).toBe(
+      'SELECT * FROM "p.ds"."t"',
+    );
+    const err = refusal('SELECT * FROM t');
+    expect(err.reason).toBe('invalid');
+    expect(err.message).toBe(
+      'Table name "t" missing dataset while no default dataset is set in the request.',
+    );
+  });
+});
+
+describe('translateSql: literals and comments are never rewritten', () => {
+  it('keeps @ and backticks inside strings, and comments, while rewriting the code around them', () => {
+    const stmt = one(
+      'SELECT \'@not_param `ds.t`\' AS a, "x@y" AS b, @real AS c -- @c `ds.t`\n# @hash\nFROM ds.t',
+    );
+    expect(stmt.sql).toBe(
+      'SELECT \'@not_param `ds.t`\' AS a, \'x@y\' AS b, $real AS c -- @c `ds.t`\n-- @hash\nFROM "p.ds"."t"',
+    );
+    expect(stmt.namedParameters).toEqual(['real']);
+    expect(stmt.tables).toHaveLength(1);
+  });
+
+  it('re-quotes strings for DuckDB (doubled quotes, no backslash escapes) and bytes as BLOB', () => {
+    expect(sqlOf("SELECT 'it\\'s', r'a\\b', '''x'y''', b'\\x01A'")).toBe(
+      "SELECT 'it''s', 'a\\b', 'x''y', '\\x01A'::BLOB",
+    );
+  });
+});
+
+describe('translateSql: parameters', () => {
+  it('maps @named to $named and ? to numbered names', () => {
+    const named = one('SELECT * FROM ds.t WHERE a = @a AND b = @B AND c = @a');
+    expect(named.sql).toBe('SELECT * FROM "p.ds"."t" WHERE a = $a AND b = $B AND c = $a');
+    expect(named.namedParameters).toEqual(['a', 'B']);
+    const positional = one('SELECT ?, ?');
+    expect(positional.sql).toBe('SELECT $__pos1, $__pos2');
+    expect(positional.positionalCount).toBe(2);
+  });
+
+  it('rewrites IN UNNEST(@arr) and NOT IN UNNEST', () => {
+    expect(sqlOf('SELECT 1 FROM ds.t WHERE id IN UNNEST(@ids) AND k NOT IN UNNEST([1, 2])')).toBe(
+      'SELECT 1 FROM "p.ds"."t" WHERE id IN (SELECT UNNEST($ids)) AND k NOT IN (SELECT UNNEST([1, 2]))',
+    );
+  });
+
+  it('rewrites FROM UNNEST with an alias and WITH OFFSET', () => {
+    expect(sqlOf('SELECT x FROM UNNEST(@a) AS x')).toBe('SELECT x FROM (SELECT UNNEST($a) AS "x") AS "x"');
+    expect(sqlOf('SELECT x, o FROM UNNEST([3, 4]) x WITH OFFSET AS o')).toBe(
+      'SELECT x, o FROM (SELECT UNNEST([3, 4]) AS "x", UNNEST(range(len([3, 4]))) AS "o") AS "x"',
+    );
+  });
+});
+
+describe('translateSql: functions and types', () => {
+  it.each([
+    ['SELECT SAFE_CAST(x AS INT64)', 'SELECT TRY_CAST(x AS BIGINT)'],
+    [
+      'SELECT CAST(x AS FLOAT64), CAST(y AS NUMERIC), CAST(z AS BIGNUMERIC)',
+      'SELECT CAST(x AS DOUBLE), CAST(y AS DECIMAL(38,9)), CAST(z AS DECIMAL(38,18))',
+    ],
+    [
+      'SELECT CAST(x AS BOOL), CAST(y AS STRING), CAST(z AS BYTES)',
+      'SELECT CAST(x AS BOOLEAN), CAST(y AS VARCHAR), CAST(z AS BLOB)',
+    ],
+    [
+      'SELECT CAST(x AS TIMESTAMP), CAST(y AS DATETIME), CAST(z AS DATE)',
+      'SELECT CAST(x AS TIMESTAMPTZ), CAST(y AS TIMESTAMP), CAST(z AS DATE)',
+    ],
+    ['SELECT CAST(x AS NUMERIC(10, 2)), CAST(y AS JSON)', 'SELECT CAST(x AS DECIMAL(10,2)), CAST(y AS JSON)'],
+    [
+      'SELECT CAST(x AS ARRAY<STRUCT<a INT64, b ARRAY<STRING>>>)',
+      'SELECT CAST(x AS STRUCT("a" BIGINT, "b" VARCHAR[])[])',
+    ],
+    [
+      'SELECT CURRENT_TIMESTAMP(), CURRENT_DATE(), CURRENT_TIMESTAMP',
+      'SELECT current_timestamp, current_date, current_timestamp',
+    ],
+    [
+      'SELECT DATE_SUB(CURRENT_DATE(), INTERVAL 3 DAY)',
+      'SELECT CAST((current_date) - INTERVAL 3 DAY AS DATE)',
+    ],
+    ['SELECT DATE_ADD(d, INTERVAL @n MONTH)', 'SELECT CAST((d) + INTERVAL ($n) MONTH AS DATE)'],
+    ['SELECT TIMESTAMP_SUB(ts, INTERVAL 90 MINUTE)', 'SELECT CAST((ts) - INTERVAL 90 MINUTE AS TIMESTAMPTZ)'],
+    ['SELECT TIMESTAMP_ADD(ts, INTERVAL -1 HOUR)', 'SELECT CAST((ts) + INTERVAL (-1) HOUR AS TIMESTAMPTZ)'],
+    [
+      'SELECT TIMESTAMP_DIFF(a, b, SECOND), DATE_DIFF(a, b, DAY)',
+      "SELECT date_sub('second', b, a), date_diff('day', b, a)",
+    ],
+    [
+      'SELECT TIMESTAMP_TRUNC(ts, HOUR), DATE_TRUNC(d, MONTH)',
+      "SELECT CAST(date_trunc('hour', ts) AS TIMESTAMPTZ), CAST(date_trunc('month', d) AS DATE)",
+    ],
+    [
+      'SELECT COUNTIF(x > 1), IFNULL(a, 0), LOGICAL_AND(b)',
+      'SELECT count_if(x > 1), IFNULL(a, 0), bool_and(b)',
+    ],
+    ['SELECT REGEXP_CONTAINS(s, r"^a")', "SELECT regexp_matches(s, '^a')"],
+    [
+      "SELECT TIMESTAMP '2024-01-01 00:00:00 UTC', DATE '2024-01-01'",
+      "SELECT CAST('2024-01-01 00:00:00 UTC' AS TIMESTAMPTZ), CAST('2024-01-01' AS DATE)",
+    ],
+    [
+      'SELECT TIMESTAMP(s), DATE(ts), DATE(2024, 1, 2), STRING(ts)',
+      'SELECT CAST(s AS TIMESTAMPTZ), CAST(ts AS DATE), make_date(2024, 1, 2), CAST(ts AS VARCHAR)',
+    ],
+    [
+      'SELECT SAFE_DIVIDE(a, b), DIV(a, b)',
+      'SELECT (CASE WHEN (b) = 0 THEN NULL ELSE (a) / (b) END), ((a) // (b))',
+    ],
+    [
+      'SELECT FORMAT_TIMESTAMP("%Y", ts), PARSE_DATE("%Y-%m-%d", s)',
+      "SELECT strftime(ts, '%Y'), CAST(strptime(s, '%Y-%m-%d') AS DATE)",
+    ],
+    [
+      'SELECT UNIX_MICROS(ts), TIMESTAMP_MICROS(n)',
+      'SELECT epoch_us(ts), CAST(make_timestamp(CAST(n AS BIGINT)) AS TIMESTAMPTZ)',
+    ],
+    [
+      "SELECT STRUCT(1 AS a, 'x' AS b), ARRAY<INT64>[1, 2]",
+      'SELECT struct_pack("a" := 1, "b" := \'x\'), CAST([1, 2] AS BIGINT[])',
+    ],
+    ['SELECT * EXCEPT (a, b) FROM ds.t', 'SELECT * EXCLUDE (a, b) FROM "p.ds"."t"'],
+    [
+      'SELECT GENERATE_UUID(), TO_JSON_STRING(s)',
+      'SELECT CAST(gen_random_uuid() AS VARCHAR), CAST(to_json(s) AS VARCHAR)',
+    ],
+  ])('%s', (input, output) => {
+    expect(sqlOf(input)).toBe(output);
+  });
+});
+
+describe('translateSql: statements', () => {
+  it('adds INTO / FROM where GoogleSQL lets them out and types DML statements', () => {
+    expect(one("INSERT ds.t (a) VALUES ('x')")).toMatchObject({
+      sql: 'INSERT INTO "p.ds"."t" (a) VALUES (\'x\')',
+      statementType: 'INSERT',
+    });
+    expect(one('DELETE ds.t WHERE a = 1')).toMatchObject({
+      sql: 'DELETE FROM "p.ds"."t" WHERE a = 1',
+      statementType: 'DELETE',
+    });
+    expect(one('UPDATE ds.t SET a = 1 WHERE b')).toMatchObject({ statementType: 'UPDATE' });
+    const merge = one('MERGE ds.t T USING ds.s S ON T.id = S.id WHEN MATCHED THEN DELETE');
+    expect(merge.sql).toBe(
+      'MERGE INTO "p.ds"."t" T USING "p.ds"."s" S ON T.id = S.id WHEN MATCHED THEN DELETE',
+    );
+    expect(merge.tables.map((t) => `${t.tableId}:${t.role}`)).toEqual(['t:modify', 's:read']);
+  });
+
+  it('refuses UPDATE and DELETE without WHERE, as BigQuery does', () => {
+    expect(refusal('UPDATE ds.t SET a = 1').message).toBe('UPDATE must have a WHERE clause at [1:1]');
+    expect(refusal('DELETE FROM ds.t').message).toBe('DELETE must have a WHERE clause at [1:1]');
+  });
+
+  it('translates CREATE TABLE and returns partitioning, clustering, options and the BigQuery schema', () => {
+    const stmt = one(
+      `CREATE TABLE IF NOT EXISTS ds.ev (id INT64 NOT NULL, ts TIMESTAMP OPTIONS(description = 'when'),
+         tags ARRAY<STRING>, rec STRUCT<a INT64, b STRING>, amount NUMERIC DEFAULT 0)
+       PARTITION BY TIMESTAMP_TRUNC(ts, HOUR) CLUSTER BY id, tags
+       OPTIONS (description = 'events', require_partition_filter = TRUE, partition_expiration_days = 7)`,
+    );
+    expect(stmt.statementType).toBe('CREATE_TABLE');
+    expect(stmt.sql).toBe(
+      'CREATE TABLE IF NOT EXISTS "p.ds"."ev" ("id" BIGINT NOT NULL, "ts" TIMESTAMPTZ, "tags" VARCHAR[], "rec" STRUCT("a" BIGINT, "b" VARCHAR), "amount" DECIMAL(38,9) DEFAULT 0)',
+    );
+    expect(stmt.create).toMatchObject({
+      ifNotExists: true,
+      orReplace: false,
+      timePartitioning: { type: 'HOUR', field: 'ts' },
+      partitionExpression: 'TIMESTAMP_TRUNC(ts, HOUR)',
+      clustering: { fields: ['id', 'tags'] },
+      options: { description: 'events', require_partition_filter: true, partition_expiration_days: 7 },
+    });
+    expect(stmt.create!.columns).toEqual([
+      { name: 'id', type: 'INTEGER', mode: 'REQUIRED' },
+      { name: 'ts', type: 'TIMESTAMP', mode: 'NULLABLE', description: 'when' },
+      { name: 'tags', type: 'STRING', mode: 'REPEATED' },
+      {
+        name: 'rec',
+        type: 'RECORD',
+        mode: 'NULLABLE',
+        fields: [
+          { name: 'a', type: 'INTEGER', mode: 'NULLABLE' },
+          { name: 'b', type: 'STRING', mode: 'NULLABLE' },
+        ],
+      },
+      { name: 'amount', type: 'NUMERIC', mode: 'NULLABLE' },
+    ]);
+  });
+
+  it('handles CREATE OR REPLACE TABLE ... AS SELECT, DATE(col) and RANGE_BUCKET partitioning', () => {
+    const ctas = one('CREATE OR REPLACE TABLE ds.c PARTITION BY DATE(ts) AS SELECT * FROM ds.t');
+    expect(ctas.statementType).toBe('CREATE_TABLE_AS_SELECT');
+    expect(ctas.sql).toBe('CREATE OR REPLACE TABLE "p.ds"."c" AS SELECT * FROM "p.ds"."t"');
+    expect(ctas.create).toMatchObject({ orReplace: true, timePartitioning: { type: 'DAY', field: 'ts' } });
+    const range = one(
+      'CREATE TABLE ds.r (id INT64) PARTITION BY RANGE_BUCKET(id, GENERATE_ARRAY(0, 100, 10))',
+    );
+    expect(range.create?.rangePartitioning).toEqual({
+      field: 'id',
+      range: { start: '0', end: '100', interval: '10' },
+    });
+  });
+
+  it('translates schema, drop, truncate and alter statements', () => {
+    expect(one('CREATE SCHEMA IF NOT EXISTS ds2')).toMatchObject({
+      sql: 'CREATE SCHEMA IF NOT EXISTS "p.ds2"',
+      statementType: 'CREATE_SCHEMA',
+      schema: { projectId: 'p', datasetId: 'ds2', ifNotExists: true },
+    });
+    expect(one('DROP SCHEMA other.ds2 CASCADE').sql).toBe('DROP SCHEMA "other.ds2" CASCADE');
+    expect(one('DROP TABLE IF EXISTS ds.t')).toMatchObject({
+      sql: 'DROP TABLE IF EXISTS "p.ds"."t"',
+      statementType: 'DROP_TABLE',
+    });
+    expect(one('TRUNCATE TABLE ds.t').statementType).toBe('TRUNCATE_TABLE');
+    expect(one('ALTER TABLE ds.t ADD COLUMN IF NOT EXISTS n INT64').sql).toBe(
+      'ALTER TABLE "p.ds"."t" ADD COLUMN IF NOT EXISTS "n" BIGINT',
+    );
+  });
+
+  it('splits scripts at semicolons outside literals', () => {
+    const out = translateSql("CREATE SCHEMA s; INSERT s.t (a) VALUES (';');", P);
+    expect(out.map((s) => s.statementType)).toEqual(['CREATE_SCHEMA', 'INSERT']);
+    expect(out[1]!.sql).toBe('INSERT INTO "p.s"."t" (a) VALUES (\';\')');
+  });
+});
+
+describe('translateSql: refusals name the construct', () => {
+  it.each([
+    ['SELECT @@row_count', 'system variable @@row_count'],
+    ['DECLARE x INT64', 'scripting statement DECLARE'],
+    ['SELECT SAFE.SUBSTR(s, 1)', 'SAFE. function prefix'],
+    ['SELECT AS STRUCT 1 AS a', 'SELECT AS STRUCT'],
+    ['CREATE VIEW ds.v AS SELECT 1', 'CREATE VIEW'],
+    ['CREATE TEMP TABLE t (a INT64)', 'CREATE TEMP TABLE'],
+    ['CREATE TABLE ds.c LIKE ds.t', 'CREATE TABLE ... LIKE'],
+    ["SELECT CAST(s AS DATE FORMAT 'YYYY')", 'CAST ... FORMAT'],
+    ['SELECT CAST(x AS GEOMETRY)', 'type GEOMETRY'],
+    ["SELECT INTERVAL '1-2' YEAR TO MONTH", 'INTERVAL ... YEAR TO ...'],
+    ['SELECT DATE_TRUNC(d, WEEK(MONDAY))', 'WEEK(...) date part in DATE_TRUNC'],
+  ])('%s', (input, construct) => {
+    const err = refusal(input);
+    expect(err.reason).toBe('invalidQuery');
+    expect(err.message).toContain(`Unsupported by the BigQuery stand-in: ${construct}`);
+  });
+
+  it('reports lexical errors with a position', () => {
+    expect(refusal("SELECT 'open").message).toBe('Syntax error: Unclosed string literal at [1:8]');
+    expect(refusal('SELECT 1;\n  SELECT `x').message).toBe(
+      'Syntax error: Unclosed identifier literal at [2:10]',
+    );
+  });
+});
