@@ -295,11 +295,14 @@ export class BigQueryExecutor {
     if (extra.deadlineMs !== undefined) {
       options.deadlineMs = Math.min(extra.deadlineMs, merged.deadlineMs ?? Number.POSITIVE_INFINITY);
     }
+    // The caller's abort reason reaches the caller untouched, as `retry` does it.
+    if (signal?.aborted) return Promise.reject(signal.reason);
     return retry(async (attempt) => {
       this.#stats.attempts++;
       try {
         return await fn(attempt);
       } catch (err) {
+        if (signal?.aborted && err === signal.reason) throw err;
         throw toPipelineError(err);
       }
     }, options);

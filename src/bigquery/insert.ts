@@ -1,10 +1,4 @@
-import {
-  type ErrorDetail,
-  PartialInsertError,
-  PipelineError,
-  type RowFailure,
-  toPipelineError,
-} from '../errors/index.js';
+import { type ErrorDetail, PartialInsertError, PipelineError, type RowFailure } from '../errors/index.js';
 import { DEFAULT_BATCH_BYTES, DEFAULT_BATCH_ROWS, planBatches } from './batching.js';
 import type { ExecutorContext } from './context.js';
 import { encodeRow, type JsonValue } from './encode-row.js';
@@ -161,7 +155,8 @@ export async function insertRows<R>(
         }
       });
     } catch (err) {
-      if (!(err instanceof RowsNotInsertedError)) throw toPipelineError(err);
+      // Already typed by the retry loop, or the caller's own abort reason: pass it on untouched.
+      if (!(err instanceof RowsNotInsertedError)) throw err;
       // Out of attempts with rows still refused for transient reasons: report them, do not lose them.
       ctx.logger.warn('BigQuery insert gave up on rows refused for transient reasons', {
         table: tableName,

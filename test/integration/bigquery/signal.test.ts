@@ -1,0 +1,71 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { type Harness, INSERT_ALL, INSERT_JOB, QUERY_RESULTS, startHarness } from './helpers.js';
+
+describe('AbortSignal: every method stops at once, between and during attempts', () => {
+  let h: Harness;
+
+  beforeAll(async () => {
+    h = await startHarness();
+    await h.standIn.client().createDataset('ds');
+    await h.executor().query('CREATE TABLE ds.t (id INT64)');
+  });
+  afterAll(() => h.close());
+  afterEach(() => h.standIn.faults.clear());
+
+  it('makes no request when the signal is already aborted', async () => {
+    const bq = h.executor();
+    const before = h.standIn.requests.length;
+    const reason = new Error('shutting down');
+    const signal = AbortSignal.abort(reason);
+    await expect(bq.query('SELECT 1', { signal })).rejects.toBe(reason);
+    await expect(bq.update('DELETE FROM ds.t WHERE true', { signal })).rejects.toBe(reason);
+    await expect(bq.insertRows('ds.t', [{ id: 1 }], { signal })).rejects.toBe(reason);
+    await expect(bq.loadRows('ds.t', [{ id: 1 }], { signal })).rejects.toBe(reason);
+    await expect(bq.dryRun('SELECT 1', { signal })).rejects.toBe(reason);
+    expect(h.standIn.requests.length).toBe(before);
+  });
+
+  it('abandons a hung request when aborted and cancels the running job', async () => {
+    const bq = h.executor();
+    h.standIn.faults.add({ path: QUERY_RESULTS, hang: true });
+    const controller = new AbortController();
+    const reason = new Error('caller gave up');
+    const pending = bq.query('SELECT 1', { signal: controller.signal });
+    while (!h.standIn.requests.some((r) => QUERY_RESULTS.test(r.path) && r.fault !== undefined)) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    controller.abort(reason);
+    await expect(pending).rejects.toBe(reason);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(h.standIn.requests.some((r) => r.method === 'POST' && /\/cancel$/.test(r.path))).toBe(true);
+  });
+
+  it('stops between attempts when aborted during the backoff', async () => {
+    const bq = h.executor({
+      retry: { maxAttempts: 10, baseDelayMs: 10_000, maxDelayMs: 10_000, jitter: 'none' },
+    });
+    h.standIn.faults.add({
+      method: 'POST',
+      path: INSERT_ALL,
+      error: { status: 503, reason: 'backendError' },
+    });
+    const controller = new AbortController();
+    const before = h.standIn.requests.length;
+    const pending = bq.insertRows('ds.t', [{ id: 1 }], {
+      signal: controller.signal,
+      retry: { onRetry: () => setTimeout(() => controller.abort(new Error('stop')), 10) },
+    });
+    await expect(pending).rejects.toThrow('stop');
+    expect(h.standIn.requests.slice(before).filter((r) => INSERT_ALL.test(r.path))).toHaveLength(1);
+    expect(bq.stats).toEqual({ calls: 1, attempts: 1, retries: 1 });
+  });
+
+  it('abandons a hung jobs.insert on abort without waiting for the attempt timeout', async () => {
+    const bq = h.executor({ attemptTimeoutMs: 60_000 });
+    h.standIn.faults.add({ method: 'POST', path: INSERT_JOB, hang: true });
+    const started = h.standIn.requests.length;
+    const pending = bq.update('DELETE FROM ds.t WHERE true', { signal: AbortSignal.timeout(100) });
+    await expect(pending).rejects.toMatchObject({ name: 'TimeoutError' });
+    expect(h.standIn.requests.slice(started).filter((r) => INSERT_JOB.test(r.path))).toHaveLength(1);
+  });
+});
