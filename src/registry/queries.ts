@@ -2,7 +2,16 @@
 // player-type filter as a query parameter instead of text pasted into the SQL. The table id is ours
 // (validated by the reader), never a caller's lookup or type.
 
-/** Latest universal id of one lookup, optionally of one type. */
+/**
+ * Latest universal id of one lookup, optionally of one type.
+ *
+ * @example
+ * ```ts
+ * await executor.query(singleLookupSql('p.mlb_reference.mlb_players_registry', true), {
+ *   params: { player_lookup: 'loganwebb', player_type: 'PITCHER' },
+ * });
+ * ```
+ */
 export function singleLookupSql(table: string, withType: boolean): string {
   return [
     'SELECT universal_player_id',
@@ -18,6 +27,13 @@ export function singleLookupSql(table: string, withType: boolean): string {
 /**
  * Universal ids of many lookups in one query. Ordered so that the first row of each lookup is its
  * latest, the same answer the single lookup gives (the original's batch took an arbitrary row).
+ *
+ * @example
+ * ```ts
+ * await executor.query(batchLookupSql('p.mlb_reference.mlb_players_registry', false), {
+ *   params: { player_lookups: ['loganwebb', 'gerritcole'] },
+ * });
+ * ```
  */
 export function batchLookupSql(table: string, withType: boolean): string {
   return [

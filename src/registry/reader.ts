@@ -253,7 +253,9 @@ export class PlayerRegistryReader {
         firstMiss ??= lookup;
       }
     }
-    if (required && firstMiss !== undefined) throw notFound(firstMiss, options.playerType);
+    if (required && firstMiss !== undefined) {
+      throw notFound(firstMiss, normalizePlayerLookup(firstMiss), options.playerType);
+    }
     return result;
   }
 
@@ -272,7 +274,7 @@ export class PlayerRegistryReader {
   #miss(lookup: string, normalised: string, playerType: string | undefined, required: boolean): void {
     this.#stats.notFound += 1;
     this.tracker.track(normalised, playerType ?? 'unknown', this.#source);
-    if (required) throw notFound(lookup, playerType);
+    if (required) throw notFound(lookup, normalised, playerType);
   }
 
   #lookupOne(normalised: string, type: string | undefined): Promise<string | null> {
@@ -336,10 +338,11 @@ function cacheKey(normalised: string, type: string | undefined): string {
   return `${normalised}\u0000${type ?? 'any'}`;
 }
 
-function notFound(lookup: string, playerType: string | undefined): PlayerNotFoundError {
+function notFound(lookup: string, normalised: string, playerType: string | undefined): PlayerNotFoundError {
   const typed = playerType ? ` (${playerType})` : '';
-  return new PlayerNotFoundError(`Player ${JSON.stringify(lookup)}${typed} is not in the registry`, {
-    lookup,
+  const as = lookup === normalised ? '' : ` (looked up as ${JSON.stringify(normalised)})`;
+  return new PlayerNotFoundError(`Player ${JSON.stringify(lookup)}${typed}${as} is not in the registry`, {
+    lookup: normalised,
     ...(playerType === undefined ? {} : { playerType }),
   });
 }

@@ -66,5 +66,12 @@ export interface RegistryClock {
   now(): number;
 }
 
-/** The default clock: wall time. */
+/**
+ * The default clock of the registry: wall time.
+ *
+ * @example
+ * ```ts
+ * const expiresAt = wallClock.now() + 300_000;
+ * ```
+ */
 export const wallClock: RegistryClock = { now: () => Date.now() };

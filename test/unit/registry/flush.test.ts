@@ -262,6 +262,34 @@ describe('flush: partial failure', () => {
     expect(tracker.entries().map((e) => e.playerLookup)).toEqual(['loganwebb']);
   });
 
+  it('keeps the whole batch when a reported failure cannot be matched to a row it sent', async () => {
+    const sent: string[][] = [];
+    const executor = {
+      query: async () => [],
+      insertRows: async <R>(
+        _table: string,
+        rows: R[],
+        options?: { insertId?: (row: R, i: number) => string },
+      ) => {
+        sent.push(rows.map((row, i) => options?.insertId?.(row, i) ?? ''));
+        return {
+          inserted: rows.length - 1,
+          failed: sent.length === 1 ? [{ index: 99, row: {}, insertId: 'not-ours', reasons: [] }] : [],
+        };
+      },
+    };
+    const tracker = new UnresolvedPlayerTracker({ executor, sport: 'mlb', source: 's', env: {} });
+    tracker.track('loganwebb');
+    tracker.track('gerritcole');
+
+    const result = await tracker.flush();
+
+    expect(result).toMatchObject({ flushed: 0, retained: 2 });
+    expect(result.error).toBeInstanceOf(PartialInsertError);
+    await tracker.flush();
+    expect(sent[1]).toEqual(sent[0]);
+  });
+
   it('logs the overflow at the next flush', async () => {
     const executor = new MemoryExecutor();
     const logger = recordingLogger();

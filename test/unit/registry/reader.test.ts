@@ -73,7 +73,10 @@ describe('PlayerRegistryReader: one lookup', () => {
       .getUniversalId('Shohei Ohtani', { playerType: 'batter' })
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PlayerNotFoundError);
-    expect(error).toMatchObject({ lookup: 'Shohei Ohtani', playerType: 'batter', code: 'PLAYER_NOT_FOUND' });
+    expect(error).toMatchObject({ lookup: 'shoheiohtani', playerType: 'batter', code: 'PLAYER_NOT_FOUND' });
+    expect((error as Error).message).toBe(
+      'Player "Shohei Ohtani" (batter) (looked up as "shoheiohtani") is not in the registry',
+    );
     expect(reader.tracker.entries()).toEqual([
       expect.objectContaining({
         playerLookup: 'shoheiohtani',
@@ -90,6 +93,15 @@ describe('PlayerRegistryReader: one lookup', () => {
     expect(reader.tracker.entries()).toEqual([
       expect.objectContaining({ playerLookup: 'nullid', playerType: 'unknown' }),
     ]);
+  });
+
+  it('answers a lookup that normalises to nothing as a miss, without a query or a tracked entry', async () => {
+    const { executor, reader } = makeReader();
+    await expect(reader.getUniversalId(' .- ', { required: false })).resolves.toBeNull();
+    await expect(reader.getUniversalId('')).rejects.toBeInstanceOf(PlayerNotFoundError);
+    await expect(reader.getUniversalIdsBatch(['?'])).resolves.toEqual(new Map([['?', null]]));
+    expect(executor.queries).toHaveLength(0);
+    expect(reader.tracker.size).toBe(0);
   });
 
   it('shares one query between concurrent lookups of the same player', async () => {
@@ -137,6 +149,22 @@ describe('PlayerRegistryReader: cache', () => {
     await reader.getUniversalId('loganwebb');
     await reader.getUniversalId('loganwebb', { playerType: 'pitcher' });
     await reader.getUniversalId('loganwebb', { playerType: 'PITCHER' });
+    expect(executor.queries).toHaveLength(2);
+  });
+
+  it('holds at most maxCacheEntries answers, dropping the oldest first', async () => {
+    const executor = new MemoryExecutor();
+    const reader = new PlayerRegistryReader({
+      executor,
+      sport: 'mlb',
+      source: 's',
+      env: {},
+      maxCacheEntries: 2,
+    });
+    await reader.getUniversalIdsBatch(['a', 'b', 'c']);
+    await reader.getUniversalIdsBatch(['b', 'c']);
+    expect(executor.queries).toHaveLength(1);
+    await reader.getUniversalIdsBatch(['a']);
     expect(executor.queries).toHaveLength(2);
   });
 
@@ -203,10 +231,11 @@ describe('PlayerRegistryReader: batch', () => {
   it('with required, records every miss and then throws for the first', async () => {
     const { reader } = makeReader();
     const error = await reader
-      .getUniversalIdsBatch(['loganwebb', 'nobody', 'someoneelse'], { required: true })
+      .getUniversalIdsBatch(['loganwebb', 'No Body', 'someoneelse'], { required: true })
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PlayerNotFoundError);
     expect((error as PlayerNotFoundError).lookup).toBe('nobody');
+    expect((error as PlayerNotFoundError).message).toContain('"No Body"');
     expect(reader.tracker.size).toBe(2);
   });
 
