@@ -1,0 +1,140 @@
+/**
+ * Example: a phase-3 processor that turns one game date of raw lines into analytics rows.
+ *
+ * 1. Reads the raw lines of the date with a parameterised query (never SQL built from the message).
+ * 2. Resolves players to universal ids through the registry: one batch query per player type, cached;
+ *    every miss is recorded by the reader's `UnresolvedPlayerTracker` (flushed later, not lost).
+ * 3. Streams the analytics rows with a deterministic insert id per row (date, game, player), so a
+ *    retried insert, a redelivered message or a scraper re-send cannot write a row twice.
+ *
+ * Every BigQuery call goes through the executor: one retry layer with typed errors, failed jobs re-run
+ * under new job ids, rows refused as `stopped` re-sent alone. What is still failing after the retries
+ * is thrown, so the message handler nacks it (transient) or dead-letters it (permanent).
+ *
+ * @example
+ * ```ts
+ * const executor = new BigQueryExecutor({ projectId: 'my-project' });
+ * const reader = new PlayerRegistryReader({ executor, sport: 'mlb', source: 'mlb_player_game_processor' });
+ * const processGameDate = createGameDateProcessor({
+ *   executor,
+ *   reader,
+ *   rawTable: 'my-project.mlb_raw.player_game_lines',
+ *   analyticsTable: 'my-project.mlb_analytics.player_game_summary',
+ * });
+ * const { read, written, unresolved } = await processGameDate({ game_date: '2026-04-01' });
+ * ```
+ */
+import type { BigQueryExecutor } from '../src/bigquery/index.js';
+import { PartialInsertError } from '../src/index.js';
+import { normalizePlayerLookup, type PlayerRegistryReader } from '../src/registry/index.js';
+
+/** One analytics row (`mlb_analytics.player_game_summary`). */
+export interface AnalyticsRow {
+  game_date: string;
+  game_id: string;
+  player_lookup: string;
+  player_type: string;
+  /** `null` when the registry does not know the player (the tracker has it). */
+  universal_player_id: string | null;
+  strikeouts: number;
+  hits: number;
+  processed_by: string;
+}
+
+/** Options of {@link createGameDateProcessor}. */
+export interface GameDateProcessorOptions {
+  executor: BigQueryExecutor;
+  reader: PlayerRegistryReader;
+  /** `project.dataset.table` of the raw lines. */
+  rawTable: string;
+  /** `project.dataset.table` of the analytics rows. */
+  analyticsTable: string;
+  /** Written in `processed_by`. */
+  name?: string;
+}
+
+/** What one run did. */
+export interface GameDateResult {
+  read: number;
+  written: number;
+  unresolved: number;
+}
+
+interface RawLineRow {
+  game_id: string;
+  player_name: string;
+  player_type: string;
+  strikeouts: number;
+  hits: number;
+}
+
+// Row reasons after which re-sending the same row may succeed (BigQuery's "can be re-sent as-is").
+const TRANSIENT_ROW_REASONS = new Set(['stopped', 'backendError', 'internalError', 'rateLimitExceeded']);
+
+/**
+ * Builds the processor function for one game date.
+ *
+ * @example
+ * ```ts
+ * const run = createGameDateProcessor({ executor, reader, rawTable, analyticsTable });
+ * await run({ game_date: '2026-04-01' });
+ * ```
+ */
+export function createGameDateProcessor(options: GameDateProcessorOptions) {
+  const { executor, reader, rawTable, analyticsTable } = options;
+  const name = options.name ?? 'mlb_player_game_processor';
+
+  return async function processGameDate(message: { game_date: string }): Promise<GameDateResult> {
+    const lines = await executor.query<RawLineRow>(
+      `SELECT game_id, player_name, player_type, strikeouts, hits
+       FROM \`${rawTable}\`
+       WHERE game_date = @game_date
+       ORDER BY game_id, player_name`,
+      { params: { game_date: message.game_date }, types: { game_date: 'DATE' } },
+    );
+
+    const ids = new Map<string, string | null>();
+    for (const type of ['PITCHER', 'BATTER']) {
+      const names = lines.filter((l) => l.player_type === type).map((l) => l.player_name);
+      if (names.length === 0) continue;
+      const found = await reader.getUniversalIdsBatch(names, { playerType: type.toLowerCase() });
+      for (const [lookup, id] of found) ids.set(`${type}|${lookup}`, id);
+    }
+
+    const rows: AnalyticsRow[] = lines.map((line) => ({
+      game_date: message.game_date,
+      game_id: line.game_id,
+      player_lookup: normalizePlayerLookup(line.player_name),
+      player_type: line.player_type,
+      universal_player_id: ids.get(`${line.player_type}|${line.player_name}`) ?? null,
+      strikeouts: Number(line.strikeouts),
+      hits: Number(line.hits),
+      processed_by: name,
+    }));
+
+    const { inserted, failed } = await executor.insertRows(analyticsTable, rows, {
+      insertId: (row) => `${row.game_date}:${row.game_id}:${row.player_lookup}`,
+    });
+    if (failed.length > 0) {
+      // Rows still `stopped` after the executor's retries: ask Pub/Sub for a redelivery (the insert
+      // ids make the re-run harmless). Rows refused as invalid will not get better: dead-letter.
+      const transient = failed.every((f) =>
+        f.reasons.every((r) => r.reason !== undefined && TRANSIENT_ROW_REASONS.has(r.reason)),
+      );
+      throw new PartialInsertError(
+        `${failed.length} of ${rows.length} rows not written to ${analyticsTable}`,
+        {
+          table: analyticsTable,
+          inserted,
+          failures: failed,
+          transient,
+        },
+      );
+    }
+    return {
+      read: lines.length,
+      written: inserted,
+      unresolved: rows.filter((r) => r.universal_player_id === null).length,
+    };
+  };
+}
