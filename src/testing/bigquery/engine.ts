@@ -304,6 +304,80 @@ export class Engine {
     return meta;
   }
 
+  /**
+   * tables.patch / tables.update: description, labels and other plain fields are merged; schema
+   * changes may add NULLABLE or REPEATED columns and relax REQUIRED to NULLABLE, as BigQuery allows.
+   */
+  patchTable(
+    projectId: string,
+    datasetId: string,
+    tableId: string,
+    patch: Record<string, unknown>,
+  ): Promise<void> {
+    return this.exclusive(async () => {
+      const meta = this.getTable(projectId, datasetId, tableId);
+      const { schema: schemaPatch, tableReference: _ref, ...rest } = patch;
+      const fields = (schemaPatch as { fields?: BigQueryField[] } | undefined)?.fields;
+      if (fields) {
+        let next: BigQueryField[];
+        try {
+          next = normaliseSchema(fields);
+        } catch (err) {
+          throw new StandInHttpError(400, 'invalid', (err as Error).message);
+        }
+        const old = new Map(meta.schema.map((f) => [f.name.toLowerCase(), f]));
+        for (const f of meta.schema) {
+          if (!next.some((n) => n.name.toLowerCase() === f.name.toLowerCase())) {
+            throw new StandInHttpError(
+              400,
+              'invalid',
+              `Provided Schema does not match Table ${projectId}:${datasetId}.${tableId}. Field ${f.name} is missing in new schema`,
+            );
+          }
+        }
+        for (const f of next) {
+          const before = old.get(f.name.toLowerCase());
+          if (!before) {
+            if (f.mode === 'REQUIRED') {
+              throw new StandInHttpError(
+                400,
+                'invalid',
+                `Provided Schema does not match Table ${projectId}:${datasetId}.${tableId}. Cannot add required fields to an existing schema. (field: ${f.name})`,
+              );
+            }
+            await this.conn.run(
+              `ALTER TABLE ${duckTableName(meta)} ADD COLUMN ${quote(f.name)} ${duckTypeOfField(f)}`,
+            );
+          } else if (
+            legacyTypeName(before.type) !== legacyTypeName(f.type) ||
+            (before.mode !== f.mode && !(before.mode === 'REQUIRED' && f.mode === 'NULLABLE'))
+          ) {
+            throw new StandInHttpError(
+              400,
+              'invalid',
+              `Provided Schema does not match Table ${projectId}:${datasetId}.${tableId}. Field ${f.name} has changed type or mode`,
+            );
+          } else if (before.mode === 'REQUIRED' && f.mode === 'NULLABLE') {
+            await this.conn.run(
+              `ALTER TABLE ${duckTableName(meta)} ALTER COLUMN ${quote(f.name)} DROP NOT NULL`,
+            );
+          }
+        }
+        meta.schema = next;
+      }
+      Object.assign(meta.resource, rest);
+      meta.lastModifiedTime = Date.now();
+    });
+  }
+
+  /** datasets.patch / datasets.update: plain fields are merged. */
+  patchDataset(projectId: string, datasetId: string, patch: Record<string, unknown>): void {
+    const ds = this.getDataset(projectId, datasetId);
+    const { datasetReference: _ref, location: _loc, ...rest } = patch;
+    Object.assign(ds.resource, rest);
+    ds.lastModifiedTime = Date.now();
+  }
+
   deleteTable(projectId: string, datasetId: string, tableId: string): Promise<void> {
     return this.exclusive(async () => {
       this.getTable(projectId, datasetId, tableId);

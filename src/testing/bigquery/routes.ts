@@ -383,6 +383,33 @@ export function createRoutes(deps: RouteDeps): Route[] {
       await engine.deleteDataset(params.project!, params.dataset!, query.deleteContents === 'true');
       return { status: 204 };
     }),
+    ...['PATCH', 'PUT'].map((method) =>
+      route(
+        method,
+        `${api}/datasets/:dataset`,
+        `datasets.${method === 'PUT' ? 'update' : 'patch'}`,
+        'other',
+        async ({ params, body }) => {
+          engine.patchDataset(params.project!, params.dataset!, obj(body));
+          return { status: 200, body: datasetResource(params.project!, params.dataset!) };
+        },
+      ),
+    ),
+    ...['PATCH', 'PUT'].map((method) =>
+      route(
+        method,
+        `${api}/datasets/:dataset/tables/:table`,
+        `tables.${method === 'PUT' ? 'update' : 'patch'}`,
+        'other',
+        async ({ params, body }) => {
+          await engine.patchTable(params.project!, params.dataset!, params.table!, obj(body));
+          return {
+            status: 200,
+            body: await engine.tableResource(params.project!, params.dataset!, params.table!),
+          };
+        },
+      ),
+    ),
     route('POST', `${api}/datasets/:dataset/tables`, 'tables.insert', 'other', async ({ params, body }) => {
       const b = obj(body);
       const ref = obj(b.tableReference);

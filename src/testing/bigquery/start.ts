@@ -97,10 +97,19 @@ function sqlOfBody(body: unknown): string | undefined {
 export async function startBigQueryStandIn(options: BigQueryStandInOptions = {}): Promise<BigQueryStandIn> {
   const projectId = options.projectId ?? 'test-project';
   const location = options.location ?? 'US';
+  const need = <T>(name: string, load: () => Promise<T>): Promise<T> =>
+    load().catch((cause: unknown) => {
+      throw new Error(
+        `startBigQueryStandIn needs the optional package "${name}" (npm install --save-dev ${name})`,
+        { cause },
+      );
+    });
+  // google-auth-library arrives with @google-cloud/bigquery, but only as a transitive dependency:
+  // strict installers (pnpm) need it listed by the user.
   const [duck, { BigQuery }, { PassThroughClient }] = await Promise.all([
-    import('@duckdb/node-api'),
-    import('@google-cloud/bigquery'),
-    import('google-auth-library'),
+    need('@duckdb/node-api', () => import('@duckdb/node-api')),
+    need('@google-cloud/bigquery', () => import('@google-cloud/bigquery')),
+    need('google-auth-library', () => import('google-auth-library')),
   ]);
   const engine = await Engine.create(duck, {
     location,

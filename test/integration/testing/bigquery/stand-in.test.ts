@@ -236,9 +236,18 @@ describe('BigQuery stand-in driven by the real @google-cloud/bigquery client', (
     it.each([
       ["SELECT DATE_SUB(DATE '2024-03-01', INTERVAL 1 DAY) AS v", '2024-02-29'],
       ["SELECT DATE_ADD(DATE '2024-01-31', INTERVAL 1 MONTH) AS v", '2024-02-29'],
-      ["SELECT TIMESTAMP_SUB(TIMESTAMP '2024-01-01 00:00:00 UTC', INTERVAL 90 MINUTE) AS v", new Date('2023-12-31T22:30:00Z')],
-      ["SELECT TIMESTAMP_ADD(TIMESTAMP '2024-01-01 00:00:00+02', INTERVAL 1 HOUR) AS v", new Date('2023-12-31T23:00:00Z')],
-      ["SELECT TIMESTAMP_DIFF(TIMESTAMP '2024-01-02 00:00:00 UTC', TIMESTAMP '2024-01-01 12:00:00 UTC', HOUR) AS v", 12],
+      [
+        "SELECT TIMESTAMP_SUB(TIMESTAMP '2024-01-01 00:00:00 UTC', INTERVAL 90 MINUTE) AS v",
+        new Date('2023-12-31T22:30:00Z'),
+      ],
+      [
+        "SELECT TIMESTAMP_ADD(TIMESTAMP '2024-01-01 00:00:00+02', INTERVAL 1 HOUR) AS v",
+        new Date('2023-12-31T23:00:00Z'),
+      ],
+      [
+        "SELECT TIMESTAMP_DIFF(TIMESTAMP '2024-01-02 00:00:00 UTC', TIMESTAMP '2024-01-01 12:00:00 UTC', HOUR) AS v",
+        12,
+      ],
       ["SELECT DATE_DIFF(DATE '2024-03-01', DATE '2024-02-01', DAY) AS v", 29],
       ["SELECT DATE_TRUNC(DATE '2024-03-17', MONTH) AS v", '2024-03-01'],
       ["SELECT SAFE_CAST('x1' AS INT64) AS v", null],
@@ -256,7 +265,7 @@ describe('BigQuery stand-in driven by the real @google-cloud/bigquery client', (
       ['SELECT TIMESTAMP_MICROS(1500000) AS v', new Date(1500)],
       ["SELECT REGEXP_CONTAINS('abc', r'^a') AS v", true],
       ['SELECT CAST(1.5 AS NUMERIC) * 2 AS v', '3'],
-      ["SELECT LOGICAL_AND(x) AS v FROM UNNEST([TRUE, FALSE]) AS x", false],
+      ['SELECT LOGICAL_AND(x) AS v FROM UNNEST([TRUE, FALSE]) AS x', false],
       ["SELECT * EXCEPT (a) FROM (SELECT 1 AS a, 'kept' AS v)", 'kept'],
       ['SELECT CURRENT_DATE() = DATE(CURRENT_TIMESTAMP()) AS v', true],
     ])('%s', async (sql, expected) => {
@@ -298,6 +307,64 @@ describe('BigQuery stand-in driven by the real @google-cloud/bigquery client', (
       expect(gone.message).toBe('Not found: Table test-project:life.events');
       await bq.dataset('life').delete({ force: true });
       expect((await bq.dataset('life').exists())[0]).toBe(false);
+    });
+
+    it('patches table metadata: description, an added column, REQUIRED relaxed; refuses a new REQUIRED column', async () => {
+      const [table] = await bq.dataset('ds').createTable('patched', {
+        schema: [{ name: 'id', type: 'INTEGER', mode: 'REQUIRED' }],
+      });
+      await table.setMetadata({
+        description: 'after',
+        schema: [
+          { name: 'id', type: 'INTEGER', mode: 'NULLABLE' },
+          { name: 'extra', type: 'STRING' },
+        ],
+      });
+      const [meta] = await table.getMetadata();
+      expect(meta.description).toBe('after');
+      expect(meta.schema.fields.map((f: { name: string; mode: string }) => `${f.name}:${f.mode}`)).toEqual([
+        'id:NULLABLE',
+        'extra:NULLABLE',
+      ]);
+      await table.insert([{ extra: 'x' }], { partialRetries: 0 });
+      expect(await s.run('SELECT id, extra FROM ds.patched')).toEqual([{ id: null, extra: 'x' }]);
+      const refused = await failure(
+        table.setMetadata({
+          schema: [...meta.schema.fields, { name: 'must', type: 'STRING', mode: 'REQUIRED' }],
+        }),
+      );
+      expect(refused.code).toBe(400);
+      expect(refused.errors?.[0]?.reason).toBe('invalid');
+    });
+
+    it('accepts resumable uploads (POST metadata, PUT data) as well as multipart ones', async () => {
+      const start = await fetch(
+        `${s.endpoint}/upload/bigquery/v2/projects/test-project/jobs?uploadType=resumable`,
+        {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({
+            configuration: {
+              load: {
+                destinationTable: { projectId: 'test-project', datasetId: 'ds', tableId: 'resumable' },
+                sourceFormat: 'NEWLINE_DELIMITED_JSON',
+                schema: { fields: [{ name: 'id', type: 'INTEGER' }] },
+              },
+            },
+            jobReference: { jobId: 'resumable-1' },
+          }),
+        },
+      );
+      const session = start.headers.get('location');
+      expect(session).toMatch(/upload_id=/);
+      const put = await fetch(session!, { method: 'PUT', body: '{"id":7}\n{"id":8}\n' });
+      const job = (await put.json()) as {
+        status: { state: string };
+        statistics: { load: { outputRows: string } };
+      };
+      expect(job.status.state).toBe('DONE');
+      expect(job.statistics.load.outputRows).toBe('2');
+      expect(await s.run('SELECT SUM(id) AS total FROM ds.resumable')).toEqual([{ total: 15 }]);
     });
 
     it('records PARTITION BY / CLUSTER BY / OPTIONS of CREATE TABLE in the table metadata', async () => {
