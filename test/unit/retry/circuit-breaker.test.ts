@@ -254,6 +254,24 @@ describe('retry with a CircuitBreaker', () => {
     expect(breaker.state).toBe('open');
   });
 
+  it('records first-attempt successes and async failures: half-open closes after 3 successful calls', async () => {
+    const clock = createTestClock();
+    const breaker = new CircuitBreaker({ clock, failureThreshold: 2, openMs: 1000 });
+    for (let i = 0; i < 2; i++) {
+      await retry(() => Promise.reject(new ServiceUnavailableError('down')), {
+        clock,
+        breaker,
+        maxAttempts: 1,
+      }).catch(() => {});
+    }
+    expect(breaker.state).toBe('open');
+    clock.advance(1000);
+    for (let i = 0; i < 2; i++) await retry(async () => 'ok', { clock, breaker });
+    expect(breaker.state).toBe('half_open');
+    await retry(() => 'sync ok', { clock, breaker });
+    expect(breaker.state).toBe('closed');
+  });
+
   it('fails fast with CircuitBreakerOpenError when the open period exceeds maxDelayMs', async () => {
     const clock = createTestClock();
     const logger = recordingLogger();
