@@ -4,4 +4,4 @@
  */
 export { InvalidResourceNameError, UnknownSportError } from './errors.js';
 export { type ConfigEnv, DEFAULT_PROJECT_ID, getSportConfig, type SportConfig } from './sport-config.js';
-export { DEFAULT_SPORT, isKnownSport, KNOWN_SPORTS, type Sport } from './sports.js';
+export { DEFAULT_SPORT, isKnownSport, KNOWN_SPORTS, type SportName } from './sports.js';

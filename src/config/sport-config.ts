@@ -1,5 +1,5 @@
 import { InvalidResourceNameError, UnknownSportError } from './errors.js';
-import { DEFAULT_SPORT, isKnownSport, type Sport } from './sports.js';
+import { DEFAULT_SPORT, isKnownSport, type SportName } from './sports.js';
 
 /**
  * The GCP project every table and topic lives in when the environment names none (the original's
@@ -40,7 +40,7 @@ export type ConfigEnv = Readonly<Record<string, string | undefined>>;
  * ```
  */
 export interface SportConfig {
-  readonly sport: Sport;
+  readonly sport: SportName;
   readonly projectId: string;
   /** `{sport}-scraped-data` */
   readonly bucket: string;
@@ -84,7 +84,7 @@ function firstSet(...values: Array<string | undefined>): string | undefined {
   return undefined;
 }
 
-function resolveSport(sport: string | undefined, env: ConfigEnv): Sport {
+function resolveSport(sport: string | undefined, env: ConfigEnv): SportName {
   const fromArgument = sport !== undefined;
   const raw = fromArgument ? sport : firstSet(env.SPORT);
   if (raw === undefined) return DEFAULT_SPORT;

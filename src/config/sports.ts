@@ -15,11 +15,11 @@ export const KNOWN_SPORTS = ['nba', 'mlb'] as const;
  *
  * @example
  * ```ts
- * import type { Sport } from 'gcp-pipeline-resilience';
- * const sport: Sport = 'mlb';
+ * import type { SportName } from 'gcp-pipeline-resilience';
+ * const sport: SportName = 'mlb';
  * ```
  */
-export type Sport = (typeof KNOWN_SPORTS)[number];
+export type SportName = (typeof KNOWN_SPORTS)[number];
 
 /**
  * The sport used when neither the caller nor the `SPORT` variable names one (the original's default).
@@ -30,7 +30,7 @@ export type Sport = (typeof KNOWN_SPORTS)[number];
  * DEFAULT_SPORT; // 'nba'
  * ```
  */
-export const DEFAULT_SPORT: Sport = 'nba';
+export const DEFAULT_SPORT: SportName = 'nba';
 
 /**
  * Whether a value names a known sport exactly (lower case, no surrounding spaces).
@@ -42,6 +42,6 @@ export const DEFAULT_SPORT: Sport = 'nba';
  * isKnownSport('nhl'); // false
  * ```
  */
-export function isKnownSport(value: unknown): value is Sport {
+export function isKnownSport(value: unknown): value is SportName {
   return typeof value === 'string' && (KNOWN_SPORTS as readonly string[]).includes(value);
 }
