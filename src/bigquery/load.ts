@@ -144,6 +144,8 @@ export async function loadRows(
     if (state.resource.status?.errorResult) fail(state.resource);
     return {
       jobId: state.jobId,
+      // No errorResult with the default maxBadRecords of 0 means every row was appended (loads are
+      // all-or-nothing), so the row count stands in if BigQuery's statistics are missing.
       outputRows: int64(state.resource.statistics?.load?.outputRows) ?? rows.length,
     };
   });
