@@ -34,7 +34,14 @@ import {
   type RowProblem,
 } from './values.js';
 
-/** Metadata of a dataset. */
+/**
+ * Metadata of a dataset.
+ *
+ * @example
+ * ```ts
+ * const ds: DatasetMeta = engine.getDataset('test-project', 'ds');
+ * ```
+ */
 export interface DatasetMeta {
   projectId: string;
   datasetId: string;
@@ -44,7 +51,15 @@ export interface DatasetMeta {
   resource: Record<string, unknown>;
 }
 
-/** Metadata of a table. */
+/**
+ * Metadata of a table.
+ *
+ * @example
+ * ```ts
+ * const t: TableMeta = engine.getTable('test-project', 'ds', 't');
+ * t.schema; // BigQuery fields with modes
+ * ```
+ */
 export interface TableMeta {
   projectId: string;
   datasetId: string;
@@ -58,7 +73,15 @@ export interface TableMeta {
   streamedRows: number;
 }
 
-/** What a statement produced. */
+/**
+ * What a statement produced.
+ *
+ * @example
+ * ```ts
+ * const o: QueryOutcome = await engine.query({ query: 'SELECT 1 AS x', projectId: 'p' });
+ * o.statementType; // 'SELECT'
+ * ```
+ */
 export interface QueryOutcome {
   statementType: StatementType | 'SCRIPT';
   schema?: BigQueryField[];
@@ -72,7 +95,14 @@ export interface QueryOutcome {
   referencedTables: Array<{ projectId: string; datasetId: string; tableId: string }>;
 }
 
-/** A query to run. */
+/**
+ * A query to run.
+ *
+ * @example
+ * ```ts
+ * const req: QueryRequest = { query: 'SELECT @n AS n', projectId: 'p', queryParameters: [{ name: 'n', parameterType: { type: 'INT64' }, parameterValue: { value: '1' } }] };
+ * ```
+ */
 export interface QueryRequest {
   query: string;
   projectId: string;
@@ -93,7 +123,14 @@ function quote(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
 }
 
-/** Maps a DuckDB error to the error BigQuery would give. */
+/**
+ * Maps a DuckDB error to the error BigQuery would give.
+ *
+ * @example
+ * ```ts
+ * mapDuckError(new Error('Binder Error: Referenced column "x" not found')).message; // 'Unrecognized name: x'
+ * ```
+ */
 export function mapDuckError(err: unknown): StandInHttpError {
   if (err instanceof StandInHttpError) return err;
   if (err instanceof SqlTranslationError) return new StandInHttpError(400, err.reason, err.message);
@@ -1029,7 +1066,14 @@ function tableResourceFromDdl(info: CreateTableInfo | undefined): Record<string,
   return out;
 }
 
-/** BigQuery parameters for plain JavaScript values (for {@link Engine.run}). */
+/**
+ * BigQuery parameters for plain JavaScript values (for {@link Engine.run}).
+ *
+ * @example
+ * ```ts
+ * inferParameters({ ids: [1, 2] })[0]?.parameterType; // { type: 'ARRAY', arrayType: { type: 'INT64' } }
+ * ```
+ */
 export function inferParameters(params: Record<string, unknown>): QueryParameter[] {
   const typeOf = (v: unknown): QueryParameter['parameterType'] => {
     if (typeof v === 'boolean') return { type: 'BOOL' };

@@ -95,7 +95,14 @@ export interface BigQueryFaultPlan {
   readonly rules: readonly BigQueryFaultHandle[];
 }
 
-/** What a request looks like to the matcher. */
+/**
+ * What a request looks like to the matcher.
+ *
+ * @example
+ * ```ts
+ * const c: FaultCandidate = { method: 'POST', path: '/bigquery/v2/projects/p/queries', sql: 'SELECT 1', kind: 'jobCreate' };
+ * ```
+ */
 export interface FaultCandidate {
   method: string;
   path: string;

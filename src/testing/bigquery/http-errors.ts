@@ -146,13 +146,27 @@ export function googleErrorBody(
   };
 }
 
-/** 404 for a dataset. */
+/**
+ * 404 for a dataset.
+ *
+ * @example
+ * ```ts
+ * datasetNotFound('p', 'ds').message; // 'Not found: Dataset p:ds'
+ * ```
+ */
 export function datasetNotFound(projectId: string, datasetId: string, location?: string): StandInHttpError {
   const where = location ? ` was not found in location ${location}` : '';
   return new StandInHttpError(404, 'notFound', `Not found: Dataset ${projectId}:${datasetId}${where}`);
 }
 
-/** 404 for a table. */
+/**
+ * 404 for a table.
+ *
+ * @example
+ * ```ts
+ * tableNotFound('p', 'ds', 't').message; // 'Not found: Table p:ds.t'
+ * ```
+ */
 export function tableNotFound(
   projectId: string,
   datasetId: string,

@@ -7,7 +7,15 @@ import { mapDuckError } from './engine.js';
 import { type ErrorProto, httpStatusForReason, StandInHttpError } from './http-errors.js';
 import type { WireCodec } from './values.js';
 
-/** A stored job. */
+/**
+ * A stored job.
+ *
+ * @example
+ * ```ts
+ * const job: JobRecord = store.get('test-project', 'job_1');
+ * job.state; // 'RUNNING' | 'DONE'
+ * ```
+ */
 export interface JobRecord {
   projectId: string;
   jobId: string;
@@ -43,7 +51,14 @@ function decodePageToken(token: string): number {
   return Number(m[1]);
 }
 
-/** The paging window of a request (`pageToken` wins over `startIndex`). */
+/**
+ * The paging window of a request (`pageToken` wins over `startIndex`).
+ *
+ * @example
+ * ```ts
+ * pageWindow({ maxResults: '2' }); // { start: 0, size: 2 }
+ * ```
+ */
 export function pageWindow(query: { pageToken?: unknown; startIndex?: unknown; maxResults?: unknown }): {
   start: number;
   size: number;
@@ -57,7 +72,14 @@ export function pageWindow(query: { pageToken?: unknown; startIndex?: unknown; m
   return { start, size };
 }
 
-/** Paged rows in wire form plus `pageToken` when more remain. */
+/**
+ * Paged rows in wire form plus `pageToken` when more remain.
+ *
+ * @example
+ * ```ts
+ * pageOf(codec, [[1n], [2n], [3n]], { start: 0, size: 2 }, true).rows.length; // 2, with a pageToken
+ * ```
+ */
 export function pageOf(
   codec: WireCodec,
   rows: readonly (readonly unknown[])[],
@@ -263,7 +285,14 @@ export class JobStore {
   }
 }
 
-/** `statistics.query` of a job or dry run. */
+/**
+ * `statistics.query` of a job or dry run.
+ *
+ * @example
+ * ```ts
+ * queryStatistics(outcome).totalBytesBilled; // e.g. '10485760'
+ * ```
+ */
 export function queryStatistics(o: QueryOutcome): Record<string, unknown> {
   return {
     totalBytesProcessed: String(o.totalBytesProcessed),

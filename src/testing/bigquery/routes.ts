@@ -8,7 +8,19 @@ import { StandInHttpError } from './http-errors.js';
 import { type JobRecord, type JobStore, pageOf, pageWindow, queryStatistics } from './jobs.js';
 import type { WireCodec } from './values.js';
 
-/** A parsed request handed to a route. */
+/**
+ * A parsed request handed to a route.
+ *
+ * @example
+ * ```ts
+ * const ctx: RouteContext = { method: 'GET', params: { project: 'p' }, query: {}, body: undefined };
+ * ```
+ *
+ * @example
+ * ```ts
+ * const r: Route | undefined = createRoutes(deps).find((x) => x.name === 'jobs.query');
+ * ```
+ */
 export interface RouteContext {
   method: string;
   params: Record<string, string>;
@@ -18,14 +30,28 @@ export interface RouteContext {
   fault?: BigQueryFaultRule;
 }
 
-/** A route's answer. */
+/**
+ * A route's answer.
+ *
+ * @example
+ * ```ts
+ * const r: RouteResult = { status: 204 };
+ * ```
+ */
 export interface RouteResult {
   status: number;
   body?: unknown;
   headers?: Record<string, string>;
 }
 
-/** What a request is, for fault matching. */
+/**
+ * What a request is, for fault matching.
+ *
+ * @example
+ * ```ts
+ * const kind: RouteKind = 'insertAll';
+ * ```
+ */
 export type RouteKind = 'jobCreate' | 'insertAll' | 'other';
 
 /** One route. */
@@ -63,7 +89,14 @@ function bool(v: unknown): boolean {
   return v === true || v === 'true';
 }
 
-/** Dependencies of the routes. */
+/**
+ * Dependencies of the routes.
+ *
+ * @example
+ * ```ts
+ * const deps: RouteDeps = { engine, jobs, codec, location: 'US', endpoint: () => 'http://127.0.0.1:9050' };
+ * ```
+ */
 export interface RouteDeps {
   engine: Engine;
   jobs: JobStore;

@@ -3,7 +3,14 @@
  * inside of string literals, quoted identifiers or comments.
  */
 
-/** The kinds of token {@link tokenizeSql} produces. */
+/**
+ * The kinds of token {@link tokenizeSql} produces.
+ *
+ * @example
+ * ```ts
+ * const kind: SqlTokenKind = 'param';
+ * ```
+ */
 export type SqlTokenKind =
   | 'ws'
   | 'comment'
@@ -36,7 +43,15 @@ export interface SqlToken {
   start: number;
 }
 
-/** Thrown by {@link tokenizeSql} for an unterminated literal or an unexpected character. */
+/**
+ * Thrown by {@link tokenizeSql} for an unterminated literal or an unexpected character.
+ *
+ * @example
+ * ```ts
+ * try { tokenizeSql("'open"); } catch (e) { (e as SqlSyntaxError).offset; // 0
+ * }
+ * ```
+ */
 export class SqlSyntaxError extends Error {
   readonly offset: number;
   constructor(message: string, offset: number) {

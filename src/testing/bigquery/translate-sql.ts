@@ -46,7 +46,14 @@
 import type { BigQueryField } from './schema.js';
 import { SqlSyntaxError, type SqlToken, sqlPosition, tokenizeSql } from './tokenize-sql.js';
 
-/** How a statement uses a table it names. `read` and `modify` tables are scanned (and billed). */
+/**
+ * How a statement uses a table it names. `read` and `modify` tables are scanned (and billed).
+ *
+ * @example
+ * ```ts
+ * translateSql('DELETE ds.t WHERE TRUE', { projectId: 'p' })[0]?.tables[0]?.role; // 'modify'
+ * ```
+ */
 export type TableRole = 'read' | 'insert' | 'modify' | 'create' | 'drop' | 'alter';
 
 /**
@@ -64,7 +71,14 @@ export interface TableReference {
   role: TableRole;
 }
 
-/** BigQuery's `statementType` values the translator produces. */
+/**
+ * BigQuery's `statementType` values the translator produces.
+ *
+ * @example
+ * ```ts
+ * translateSql('UPDATE ds.t SET a = 1 WHERE TRUE', { projectId: 'p' })[0]?.statementType; // 'UPDATE'
+ * ```
+ */
 export type StatementType =
   | 'SELECT'
   | 'INSERT'

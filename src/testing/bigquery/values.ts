@@ -9,7 +9,14 @@ import type { BigQueryField } from './schema.js';
 import { legacyTypeName } from './schema.js';
 import { microsToSecondsText, microsToText, parseDateDays, parseTimestampMicros } from './time.js';
 
-/** The `@duckdb/node-api` module, loaded lazily by the stand-in. */
+/**
+ * The `@duckdb/node-api` module, loaded lazily by the stand-in.
+ *
+ * @example
+ * ```ts
+ * const duck: DuckModule = await import('@duckdb/node-api');
+ * ```
+ */
 export type DuckModule = typeof Duck;
 
 /**
