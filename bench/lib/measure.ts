@@ -1,4 +1,20 @@
+import v8 from 'node:v8';
+import vm from 'node:vm';
 import { median } from './stats.js';
+
+/**
+ * A young-generation collection before each timed batch, so that every batch starts with an empty young
+ * generation and pays for exactly the garbage it makes. Without it the scavenges land in whichever
+ * case happens to be running, and cases with long batches (the fast ones) are charged for the
+ * garbage of the others: measured as a 4x spread between two identical bare loops.
+ */
+const collect: () => void = (() => {
+  v8.setFlagsFromString('--expose-gc');
+  const gc = vm.runInNewContext('gc') as ((options?: { type: 'minor' | 'major' }) => void) | undefined;
+  // A scavenge only: it empties the young generation without leaving old-space sweeping work that
+  // would spill into the timed batch.
+  return typeof gc === 'function' ? () => gc({ type: 'minor' }) : () => {};
+})();
 
 /** One function under test for the interleaved micro-benchmark. */
 export interface Case {
@@ -11,8 +27,14 @@ export interface Case {
 export interface InterleaveOptions {
   /** Number of rounds; each round runs every case once, in a rotated order. */
   rounds: number;
-  /** Target wall time of one case in one round, used to size its batch. */
+  /** Target wall time of one case in one round, used to size its batch (when `iterations` is not set). */
   batchMs: number;
+  /**
+   * The same number of calls per batch for every case. Preferred: garbage collection is then charged
+   * to every case in proportion to what it allocates, whereas time-sized batches give fast cases long
+   * batches that include scavenges and slow cases short ones that may include none.
+   */
+  iterations?: number;
   /** Wall time spent warming each case up (JIT) before calibration. */
   warmupMs: number;
 }
@@ -26,6 +48,7 @@ export interface CaseTiming {
 }
 
 async function runBatch(c: Case, iterations: number): Promise<number> {
+  collect();
   const start = process.hrtime.bigint();
   for (let i = 0; i < iterations; i++) await c.run();
   return Number(process.hrtime.bigint() - start);
@@ -59,7 +82,7 @@ export async function interleave(cases: readonly Case[], options: InterleaveOpti
     await runFor(c, options.warmupMs);
     const probe = await runFor(c, Math.max(options.batchMs / 2, 5));
     const nsPerCall = probe.ns / probe.iterations;
-    sizes.set(c.name, Math.max(16, Math.round((options.batchMs * 1e6) / nsPerCall)));
+    sizes.set(c.name, options.iterations ?? Math.max(16, Math.round((options.batchMs * 1e6) / nsPerCall)));
   }
   const byRound = new Map<string, number[]>(cases.map((c) => [c.name, []]));
   for (let r = 0; r < options.rounds; r++) {

@@ -132,7 +132,9 @@ async function decodeThroughput(mode: Mode) {
         },
       },
     ],
-    mode === 'smoke' ? { rounds: 3, batchMs: 5, warmupMs: 20 } : { rounds: 150, batchMs: 4, warmupMs: 300 },
+    mode === 'smoke'
+      ? { rounds: 3, batchMs: 5, warmupMs: 20, iterations: 500 }
+      : { rounds: 30, batchMs: 4, warmupMs: 300, iterations: 5_000 },
   );
   return timings;
 }
