@@ -3,7 +3,7 @@
  * completion messages a scraper sends for them (valid ones, one re-send, and malformed ones).
  * The data never changes with `--seed`: only the faults do, so two runs are comparable.
  */
-import { normalizePlayerLookup } from '../src/registry/index.js';
+import { normalizePlayerLookup } from '../src/index.js';
 
 /** One line of the raw table the processor reads (`mlb_raw.player_game_lines`). */
 export interface RawLine {

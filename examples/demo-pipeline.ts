@@ -5,20 +5,19 @@
  */
 import { BigQuery } from '@google-cloud/bigquery';
 import { type Message, PubSub, type Subscription, type Topic } from '@google-cloud/pubsub';
-import { BigQueryExecutor } from '../src/bigquery/index.js';
-import { getSportConfig } from '../src/config/index.js';
 import {
+  BigQueryExecutor,
   GoogleApiError,
+  getSportConfig,
   type HandlingResult,
   NetworkError,
   type PipelineError,
-  type RetryInfo,
-} from '../src/index.js';
-import {
   PlayerRegistryReader,
+  type RegistryReaderStats,
+  type RetryInfo,
   UnresolvedPlayerTracker,
   unresolvedPlayersTableDdl,
-} from '../src/registry/index.js';
+} from '../src/index.js';
 import {
   type BigQueryStandIn,
   type PubSubStandIn,
@@ -67,8 +66,10 @@ export interface MessageCounts {
   invalid: number;
   /** Distinct messages the processor finished (acked). */
   processed: number;
-  /** Distinct messages that reached the dead-letter subscription. */
+  /** Distinct source messages that reached the dead-letter subscription. */
   deadLettered: number;
+  /** Distinct messages the dead-letter topic received (one per dead-lettered source unless one was dead-lettered twice). */
+  deadLetterMessages: number;
   /** Deliveries nacked for a redelivery (transient failures). */
   redeliveries: number;
 }
@@ -94,6 +95,8 @@ export interface DemoSummary {
   /** `player_lookup|TYPE` -> SUM(occurrence_count) found in the table afterwards. */
   writtenUnresolved: Record<string, number>;
   flushAttempts: number;
+  /** The registry reader's counters (lookups, cache hits, queries, misses). */
+  registry: RegistryReaderStats;
   executorStats: { calls: number; attempts: number; retries: number };
   durationMs: number;
   /** duplicates = 0, lost = 0 and every message processed or dead-lettered. */
@@ -254,6 +257,7 @@ export async function runDemoPipeline(options: DemoOptions = {}): Promise<DemoSu
 
     // ---- consumers ----
     const deadLettered = new Map<string, string>();
+    const deadLetterMessageIds = new Set<string>();
     const deadLetterSub = env.pubsub.subscription(`${names.deadLetter}-sub`);
     subscriptions.push(deadLetterSub);
     deadLetterSub.on('message', (message: Message) => {
@@ -261,6 +265,7 @@ export async function runDemoPipeline(options: DemoOptions = {}): Promise<DemoSu
       const reason = message.attributes.dead_letter_reason ?? 'unknown';
       if (!deadLettered.has(source)) log(`dead-letter id=${source} reason=${reason}`);
       deadLettered.set(source, reason);
+      deadLetterMessageIds.add(message.id);
       message.ack();
     });
 
@@ -360,6 +365,10 @@ export async function runDemoPipeline(options: DemoOptions = {}): Promise<DemoSu
       if (!result.error && result.retained === 0) break;
     }
 
+    const registryStats = reader.stats;
+    log(
+      `registry   ${registryStats.lookups} lookups, ${registryStats.cacheHits} cache hits, ${registryStats.queries} queries, ${registryStats.notFound} misses tracked`,
+    );
     if (env.standIns) disarmFaults(env.standIns.bigquery, env.standIns.pubsub);
     // Let a late dead-letter delivery land before counting.
     await until(() => ids.invalid.every((id) => deadLettered.has(id)), 2_000);
@@ -382,6 +391,7 @@ export async function runDemoPipeline(options: DemoOptions = {}): Promise<DemoSu
       invalid: ids.invalid.length,
       processed: processed.size,
       deadLettered: deadLettered.size,
+      deadLetterMessages: deadLetterMessageIds.size,
       redeliveries,
     };
     const everyMessageHandled = all.every((id) => processed.has(id) || deadLettered.has(id));
@@ -404,6 +414,7 @@ export async function runDemoPipeline(options: DemoOptions = {}): Promise<DemoSu
       trackedUnresolved,
       writtenUnresolved: verified.writtenUnresolved,
       flushAttempts,
+      registry: reader.stats,
       executorStats: stats,
       durationMs: Date.now() - started,
       ok: verified.duplicates === 0 && verified.lost === 0 && everyMessageHandled,

@@ -2,7 +2,7 @@
  * Counting what landed, by querying the tables after the run: duplicates and losses are measured,
  * never assumed.
  */
-import type { BigQueryExecutor } from '../src/bigquery/index.js';
+import type { BigQueryExecutor } from '../src/index.js';
 import type { RawLine, RegistryRow } from './demo-data.js';
 
 /** One line of the final table. */

@@ -24,9 +24,12 @@
  * const { read, written, unresolved } = await processGameDate({ game_date: '2026-04-01' });
  * ```
  */
-import type { BigQueryExecutor } from '../src/bigquery/index.js';
-import { PartialInsertError } from '../src/index.js';
-import { normalizePlayerLookup, type PlayerRegistryReader } from '../src/registry/index.js';
+import {
+  type BigQueryExecutor,
+  normalizePlayerLookup,
+  PartialInsertError,
+  type PlayerRegistryReader,
+} from '../src/index.js';
 
 /** One analytics row (`mlb_analytics.player_game_summary`). */
 export interface AnalyticsRow {
