@@ -13,9 +13,25 @@ export interface BatchLimits {
   readonly maxBytes: number;
 }
 
-/** 500 rows per request, BigQuery's recommendation for streaming inserts. */
+/**
+ * 500 rows per request, BigQuery's recommendation for streaming inserts.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_BATCH_ROWS } from 'gcp-pipeline-resilience';
+ * await bq.insertRows('ds.t', rows, { batchRows: DEFAULT_BATCH_ROWS / 2 });
+ * ```
+ */
 export const DEFAULT_BATCH_ROWS = 500;
-/** 9 MiB per request: under the 10 MB `insertAll` limit with room for the envelope. */
+/**
+ * 9 MiB per request: under the 10 MB `insertAll` limit with room for the envelope.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_BATCH_BYTES } from 'gcp-pipeline-resilience';
+ * DEFAULT_BATCH_BYTES; // 9437184
+ * ```
+ */
 export const DEFAULT_BATCH_BYTES = 9 * 1024 * 1024;
 
 /**

@@ -29,7 +29,15 @@ import type {
   QueryOptions,
 } from './types.js';
 
-/** The original's `result(timeout=60)`. */
+/**
+ * The default `attemptTimeoutMs`: 60 s per request, the original's `result(timeout=60)`.
+ *
+ * @example
+ * ```ts
+ * import { BigQueryExecutor, DEFAULT_ATTEMPT_TIMEOUT_MS } from 'gcp-pipeline-resilience';
+ * const bq = new BigQueryExecutor({ attemptTimeoutMs: DEFAULT_ATTEMPT_TIMEOUT_MS / 2 });
+ * ```
+ */
 export const DEFAULT_ATTEMPT_TIMEOUT_MS = 60_000;
 
 function bytesCap(value: number | string | bigint | undefined): string | undefined {
