@@ -54,6 +54,11 @@ export interface DemoOptions {
   log?: (line: string) => void;
   /** Give up waiting for the messages after this long. Default 60 000 ms. */
   timeoutMs?: number;
+  /**
+   * Stand-ins only: adds fault rules ahead of the default plan (so they are consulted first). Tests
+   * use it to break the pipeline on purpose and check that the counts show it.
+   */
+  extraFaults?: (standIns: { bigquery: BigQueryStandIn; pubsub: PubSubStandIn }) => void;
 }
 
 /** Per-message bookkeeping of the run. */
@@ -81,6 +86,11 @@ export interface DemoSummary {
   messages: MessageCounts;
   /** Message ids, to check that exactly the malformed ones were dead-lettered. */
   ids: { valid: string[]; invalid: string[]; processed: string[]; deadLettered: string[] };
+  /**
+   * Stand-ins only: the source message ids of everything the dead-letter topic received, read from
+   * the Pub/Sub stand-in itself (independent of the dead-letter subscription).
+   */
+  deadLetterTopicSources?: string[];
   /** Dead-letter reasons by message id (the `dead_letter_reason` attribute). */
   deadLetterReasons: Record<string, string>;
   tables: TableCheck[];
@@ -249,6 +259,7 @@ export async function runDemoPipeline(options: DemoOptions = {}): Promise<DemoSu
     log(`setup      topics ${names.topic}, ${names.deadLetter} (+ subscriptions)`);
 
     if (env.standIns) {
+      options.extraFaults?.(env.standIns);
       armFaults(env.standIns.bigquery, env.standIns.pubsub, seed);
       log(
         `faults     armed (seed ${seed}): ${env.standIns.bigquery.faults.rules.length} BigQuery rules, Publish UNAVAILABLE x2`,
@@ -401,6 +412,13 @@ export async function runDemoPipeline(options: DemoOptions = {}): Promise<DemoSu
       messages,
       ids: { ...ids, processed: [...processed], deadLettered: [...deadLettered.keys()] },
       deadLetterReasons: Object.fromEntries(deadLettered),
+      ...(env.standIns
+        ? {
+            deadLetterTopicSources: env.standIns.pubsub
+              .published(names.deadLetter)
+              .map((m) => m.attributes.source_message_id ?? ''),
+          }
+        : {}),
       tables: verified.tables,
       rowsWritten: verified.rowsWritten,
       duplicates: verified.duplicates,

@@ -93,11 +93,12 @@ async function main(): Promise<number> {
     ...options,
     ...(quiet ? {} : { log: (line) => console.log(line) }),
   });
-  for (const line of formatReport(summary)) console.log(line);
+  console.log(`done in ${(summary.durationMs / 1000).toFixed(1)} s`);
   if (!summary.ok) {
     console.error('demo FAILED: duplicates or lost rows, or messages neither processed nor dead-lettered');
   }
-  console.log(`(${(summary.durationMs / 1000).toFixed(1)} s)`);
+  // The summary line is the last line of the output.
+  for (const line of formatReport(summary)) console.log(line);
   return summary.ok ? 0 : 1;
 }
 

@@ -56,6 +56,8 @@ describe('the demo pipeline on the stand-ins (seed 1)', () => {
   it('dead-letters exactly the malformed messages, once each, with the decoder reason', () => {
     expect(new Set(summary.ids.deadLettered)).toEqual(new Set(summary.ids.invalid));
     expect(summary.messages.deadLetterMessages).toBe(INVALID);
+    // What the dead-letter topic itself received, read from the Pub/Sub stand-in:
+    expect(summary.deadLetterTopicSources).toEqual(summary.ids.invalid);
     const reasons = summary.ids.invalid.map((id) => summary.deadLetterReasons[id]);
     expect(reasons).toEqual(['invalid_json', 'validation_failed', 'validation_failed', 'validation_failed']);
   });
@@ -97,6 +99,34 @@ describe('the demo pipeline on the stand-ins (seed 1)', () => {
       /^summary: messages=11 valid=7 invalid=4 rows_written=\d+ duplicates=0 lost=0 retries=[1-9]\d* faults_injected=[1-9]\d*$/,
     );
   });
+});
+
+describe('the demo pipeline counts what it finds, it does not assume it', () => {
+  it('reports the rows of a valid message refused for good as lost, and fails', async () => {
+    const summary = await runDemoPipeline({
+      seed: 1,
+      // The first analytics insert (before any default rule): row 0 invalid, the rest stopped.
+      // The processor throws a permanent PartialInsertError, so the handler dead-letters the message.
+      extraFaults: ({ bigquery }) => {
+        bigquery.faults.add({
+          name: 'row 0 invalid',
+          path: /player_game_summary\/insertAll$/,
+          times: 1,
+          insertErrors: { invalid: [0] },
+        });
+      },
+    });
+    expect(summary.ok).toBe(false);
+    expect(summary.lost).toBe(1);
+    expect(summary.duplicates).toBe(0);
+    expect(summary.faults.byKind['bigquery: row 0 invalid']).toBe(1);
+    // One valid message went to the dead-letter topic with the handler's reason.
+    expect(summary.messages.deadLettered).toBe(INVALID + 1);
+    const deadValid = summary.ids.valid.filter((id) => summary.ids.deadLettered.includes(id));
+    expect(deadValid).toHaveLength(1);
+    expect(summary.deadLetterReasons[deadValid[0]!]).toBe('handler_failed');
+    expect(summaryLine(summary)).toContain(' lost=1 ');
+  }, 120_000);
 });
 
 describe('the demo pipeline with another seed', () => {
