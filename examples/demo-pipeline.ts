@@ -121,14 +121,12 @@ interface Environment {
   close(): Promise<void>;
 }
 
-async function openEnvironment(options: DemoOptions): Promise<Environment> {
+async function openEnvironment(projectId: string, options: DemoOptions): Promise<Environment> {
   if (options.projectId !== undefined) {
-    const projectId = options.projectId;
     const bigquery = new BigQuery({ projectId, location: options.location ?? 'US' });
     const pubsub = new PubSub({ projectId });
     return { projectId, bigquery, pubsub, close: () => pubsub.close() };
   }
-  const projectId = 'demo-project';
   const bq = await startBigQueryStandIn({ projectId });
   const ps = await startPubSubStandIn({ projectId }).catch(async (error: unknown) => {
     await bq.close();
@@ -184,10 +182,11 @@ export async function runDemoPipeline(options: DemoOptions = {}): Promise<DemoSu
   const seed = options.seed ?? 1;
   const log = (line: string) =>
     options.log?.(`[${((Date.now() - started) / 1000).toFixed(2).padStart(6)}s] ${line}`);
-  const env = await openEnvironment(options);
-  const cloud = env.standIns === undefined;
+  const cloud = options.projectId !== undefined;
+  const projectId = options.projectId ?? 'demo-project';
   const prefix = options.prefix ?? (cloud ? `gpr_demo_${Date.now()}_` : '');
-  const config = getSportConfig('mlb', { GCP_PROJECT_ID: env.projectId });
+  // Names first: a bad prefix fails here, before anything is started.
+  const config = getSportConfig('mlb', { GCP_PROJECT_ID: projectId });
   const datasets = {
     raw: `${prefix}${config.rawDataset}`,
     analytics: `${prefix}${config.analyticsDataset}`,
@@ -205,6 +204,7 @@ export async function runDemoPipeline(options: DemoOptions = {}): Promise<DemoSu
     deadLetter: `${topicPrefix}${config.topic('phase2-raw-complete-dlq')}`,
   };
 
+  const env = await openEnvironment(projectId, options);
   const executor = new BigQueryExecutor({
     client: env.bigquery,
     projectId: env.projectId,

@@ -84,9 +84,16 @@ function parseArgs(argv: string[]): DemoOptions & { quiet: boolean } {
 }
 
 async function main(): Promise<number> {
-  // Nothing here may probe the GCE metadata server when running on the stand-ins.
-  process.env.METADATA_SERVER_DETECTION ??= 'none';
-  const { quiet, ...options } = parseArgs(process.argv.slice(2));
+  let parsed: ReturnType<typeof parseArgs>;
+  try {
+    parsed = parseArgs(process.argv.slice(2));
+  } catch (error) {
+    console.error((error as Error).message);
+    return 2;
+  }
+  const { quiet, ...options } = parsed;
+  // On the stand-ins nothing may probe the GCE metadata server; on Google Cloud ADC may need it.
+  if (options.projectId === undefined) process.env.METADATA_SERVER_DETECTION ??= 'none';
   const where = options.projectId ? `Google Cloud project ${options.projectId}` : 'embedded stand-ins';
   console.log(`gcp-pipeline-resilience demo on ${where}, seed ${options.seed ?? 1}`);
   const summary = await runDemoPipeline({
