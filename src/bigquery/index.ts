@@ -1,6 +1,12 @@
-export { type BatchLimits, DEFAULT_BATCH_BYTES, DEFAULT_BATCH_ROWS, planBatches } from './batching.js';
+/**
+ * The BigQuery layer: {@link BigQueryExecutor}, one retry layer over the real client, and the
+ * functional helpers with the original system's names. Re-exports only; the building blocks (row
+ * encoding, batching, the SQL tokenizer) stay internal so they can change without a major version.
+ * @packageDocumentation
+ */
+export { DEFAULT_BATCH_BYTES, DEFAULT_BATCH_ROWS } from './batching.js';
 export type { BigQueryClient } from './client.js';
-export { encodeRow, type JsonValue } from './encode-row.js';
+export type { JsonValue } from './encode-row.js';
 export { BigQueryExecutor, DEFAULT_ATTEMPT_TIMEOUT_MS } from './executor.js';
 export {
   executeBigQuery,
@@ -9,22 +15,17 @@ export {
   insertBigQueryRows,
   updateBigQueryRows,
 } from './functional.js';
-export { canonicalJson, stableInsertId } from './insert-id.js';
+export { stableInsertId } from './insert-id.js';
 export {
   type BigQueryParamType,
   type BigQueryScalarType,
   type BigQueryTypeAlias,
-  buildQueryParameters,
-  type EncodedParameters,
   inferParameterType,
-  type QueryParameter,
-  type QueryParameterType,
   type QueryParams,
   type QueryParamTypes,
 } from './params.js';
-export { checkPartitionFilter, type QueryGuardOptions } from './query-guard.js';
-export { type SqlToken, tokenizeSql } from './sql-tokens.js';
-export { formatTableName, parseTableName, type TableRef } from './table-name.js';
+export type { QueryGuardOptions } from './query-guard.js';
+export { parseTableName, type TableRef } from './table-name.js';
 export type {
   BigQueryExecutorOptions,
   CallOptions,
