@@ -54,6 +54,22 @@ interface State {
   polls: number;
 }
 
+/** What a job run has learnt so far; a re-run under a new job id starts again from this. */
+function freshJobProgress(): Omit<State, 'run' | 'jobId'> {
+  return {
+    job: undefined,
+    resource: undefined,
+    complete: false,
+    failed: false,
+    pageToken: undefined,
+    rows: [],
+    results: undefined,
+    verify: false,
+    newJob: false,
+    polls: 0,
+  };
+}
+
 function jobFailure(resource: JobResource): PipelineError {
   return toPipelineError({ status: resource.status, message: resource.status?.errorResult?.message });
 }
@@ -72,20 +88,7 @@ export async function runQueryJob(
 ): Promise<QueryJobOutcome> {
   const client = await ctx.client();
   const firstId = spec.jobId ?? newJobId(ctx.jobIdPrefix);
-  const state: State = {
-    run: 0,
-    jobId: firstId,
-    job: undefined,
-    resource: undefined,
-    complete: false,
-    failed: false,
-    pageToken: undefined,
-    rows: [],
-    results: undefined,
-    verify: false,
-    newJob: false,
-    polls: 0,
-  };
+  const state: State = { run: 0, jobId: firstId, ...freshJobProgress() };
   const location = spec.location ?? ctx.location;
 
   const fail = (resource: JobResource): never => {
@@ -172,18 +175,7 @@ export async function runQueryJob(
         if (state.newJob) {
           state.run++;
           state.jobId = spec.jobId !== undefined ? `${spec.jobId}_r${state.run}` : newJobId(ctx.jobIdPrefix);
-          Object.assign(state, {
-            job: undefined,
-            resource: undefined,
-            complete: false,
-            failed: false,
-            pageToken: undefined,
-            rows: [],
-            results: undefined,
-            verify: false,
-            newJob: false,
-            polls: 0,
-          });
+          Object.assign(state, freshJobProgress());
           ctx.logger.info('re-running failed BigQuery job under a new job id', {
             jobId: state.jobId,
             run: state.run,
