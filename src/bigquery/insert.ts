@@ -17,6 +17,12 @@ const TRANSIENT_ROW_REASONS = new Set([
   'tableUnavailable',
 ]);
 
+function isTransientRowFailure(reasons: readonly ErrorDetail[]): boolean {
+  return (
+    reasons.length > 0 && reasons.every((r) => r.reason !== undefined && TRANSIENT_ROW_REASONS.has(r.reason))
+  );
+}
+
 const MAX_INSERT_ID_LENGTH = 128;
 /** Request envelope: `{"rows":[...],"skipInvalidRows":..,"ignoreUnknownValues":..}` and slack. */
 const ENVELOPE_BYTES = 256;
@@ -140,10 +146,7 @@ export async function insertRows<R>(
               return;
             }
             const reasons = toDetails(errors);
-            if (
-              reasons.length > 0 &&
-              reasons.every((r) => r.reason !== undefined && TRANSIENT_ROW_REASONS.has(r.reason))
-            ) {
+            if (isTransientRowFailure(reasons)) {
               lastReasons.set(rowIndex, reasons);
               resend.push(rowIndex);
             } else {
@@ -180,7 +183,14 @@ export async function insertRows<R>(
       const why = first.reasons.map((r) => r.reason ?? r.message).join(', ') || 'no reason given';
       throw new PartialInsertError(
         `BigQuery refused ${failed.length} of ${rows.length} row(s) inserted into ${tableName} (first: row ${first.index}, ${why})`,
-        { table: tableName, inserted, failures: failed },
+        {
+          table: tableName,
+          inserted,
+          failures: failed,
+          // Rows still `stopped` (or refused for another transient reason) after every re-send may be
+          // accepted later: the caller's own retry or a Pub/Sub redelivery should try again.
+          transient: failed.every((failure) => isTransientRowFailure(failure.reasons)),
+        },
       );
     }
   }

@@ -134,6 +134,21 @@ describe('insertRows with the real client against the stand-in', () => {
     expect(err).toBeInstanceOf(PartialInsertError);
     expect(err).toMatchObject({ table, inserted: 2 });
     expect((err as PartialInsertError).failures.map((f) => f.index)).toEqual([2]);
+    expect((err as PartialInsertError).transient).toBe(false);
+  });
+
+  it('marks the PartialInsertError transient when every row left over is still stopped', async () => {
+    const table = await freshTable();
+    // Every insertAll answers `stopped` for all rows, so the retries run out with nothing refused for good.
+    h.standIn.faults.add({ method: 'POST', path: INSERT_ALL, insertErrors: { invalid: [] } });
+    const err = await bq.insertRows(table, rowsOf(3), { throwOnFailure: true }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(PartialInsertError);
+    expect((err as PartialInsertError).failures.map((f) => f.reasons[0]?.reason)).toEqual([
+      'stopped',
+      'stopped',
+      'stopped',
+    ]);
+    expect((err as PartialInsertError).transient).toBe(true);
   });
 
   it('inserts the valid rows in one request with skipInvalidRows', async () => {
