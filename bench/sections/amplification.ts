@@ -171,6 +171,7 @@ export async function amplification(mode: Mode): Promise<SectionResult> {
     for (const rate of sizingRates) byRate[String(rate)] = await runStrategy(strategy, rate, calls);
     sizing.push({ ...size, byRate });
   }
+  const defaults = new RetryBudget();
   const sizingTable: Table = {
     title: 'RetryBudget sizing (our retry; success rate / attempts per call)',
     headers: ['maxTokens, tokenRatio', ...sizingRates.map((r) => `${pct(r)} failure`)],
@@ -182,7 +183,7 @@ export async function amplification(mode: Mode): Promise<SectionResult> {
         ),
       ],
       ...sizing.map((s) => [
-        `${s.maxTokens}, ${s.tokenRatio}${s.maxTokens === 10 && s.tokenRatio === 0.1 ? ' (default)' : ''}`,
+        `${s.maxTokens}, ${s.tokenRatio}${s.maxTokens === defaults.maxTokens && s.tokenRatio === defaults.tokenRatio ? ' (default)' : ''}`,
         ...sizingRates.map(
           (r) =>
             `${pct(s.byRate[String(r)]!.successRate)} / ${s.byRate[String(r)]!.attemptsPerCall.toFixed(3)}`,
