@@ -38,6 +38,11 @@ export function parseMessage<S extends z.ZodType>(
   value: unknown,
   options?: ParseMessageOptions,
 ): z.output<S> {
+  // A per-call error map takes zod 4 off its fast path (about 5x slower on a valid message, bench §4),
+  // and it only changes messages: so parse plainly, and only a message that fails is parsed again
+  // with the map to word its issues.
+  const fast = schema.safeParse(value);
+  if (fast.success) return fast.data;
   const result = schema.safeParse(value, { error: requiredForMissing });
   if (result.success) return result.data;
   throw validationError(schemaName(schema, options?.name), result.error);
