@@ -24,12 +24,7 @@
  * const { read, written, unresolved } = await processGameDate({ game_date: '2026-04-01' });
  * ```
  */
-import {
-  type BigQueryExecutor,
-  normalizePlayerLookup,
-  PartialInsertError,
-  type PlayerRegistryReader,
-} from '../src/index.js';
+import { type BigQueryExecutor, normalizePlayerLookup, type PlayerRegistryReader } from '../src/index.js';
 
 /** One analytics row (`mlb_analytics.player_game_summary`). */
 export interface AnalyticsRow {
@@ -70,9 +65,6 @@ interface RawLineRow {
   strikeouts: number;
   hits: number;
 }
-
-// Row reasons after which re-sending the same row may succeed (BigQuery's "can be re-sent as-is").
-const TRANSIENT_ROW_REASONS = new Set(['stopped', 'backendError', 'internalError', 'rateLimitExceeded']);
 
 /**
  * Builds the processor function for one game date.
@@ -115,25 +107,13 @@ export function createGameDateProcessor(options: GameDateProcessorOptions) {
       processed_by: name,
     }));
 
-    const { inserted, failed } = await executor.insertRows(analyticsTable, rows, {
+    // Rows still `stopped` after the executor's retries come back as a transient PartialInsertError, so
+    // Pub/Sub redelivers (the insert ids make the re-run harmless); rows refused as invalid make it
+    // permanent, and the handler dead-letters the message.
+    const { inserted } = await executor.insertRows(analyticsTable, rows, {
       insertId: (row) => `${row.game_date}:${row.game_id}:${row.player_lookup}`,
+      throwOnFailure: true,
     });
-    if (failed.length > 0) {
-      // Rows still `stopped` after the executor's retries: ask Pub/Sub for a redelivery (the insert
-      // ids make the re-run harmless). Rows refused as invalid will not get better: dead-letter.
-      const transient = failed.every((f) =>
-        f.reasons.every((r) => r.reason !== undefined && TRANSIENT_ROW_REASONS.has(r.reason)),
-      );
-      throw new PartialInsertError(
-        `${failed.length} of ${rows.length} rows not written to ${analyticsTable}`,
-        {
-          table: analyticsTable,
-          inserted,
-          failures: failed,
-          transient,
-        },
-      );
-    }
     return {
       read: lines.length,
       written: inserted,
