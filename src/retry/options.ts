@@ -39,7 +39,8 @@ export type RetryFunction<T> = (context: RetryContext) => Promise<T> | T;
  *
  * @example
  * ```ts
- * const onRetry = (info: RetryInfo) => metrics.increment('retries', { code: info.error.code });
+ * const onRetry = (info: RetryInfo) =>
+ *   metrics.increment('retries', { operation: info.operation, code: info.error.code });
  * ```
  */
 export interface RetryInfo {
@@ -49,6 +50,8 @@ export interface RetryInfo {
   delayMs: number;
   /** The failure, typed. */
   error: PipelineError;
+  /** The operation's name: `options.name`, else the function's name, else `'operation'` (as in the logs). */
+  operation: string;
 }
 
 /**

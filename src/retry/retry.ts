@@ -132,7 +132,7 @@ function callOnRetry(
       hookError,
     });
   try {
-    const out: unknown = hook({ attempt, delayMs, error });
+    const out: unknown = hook({ attempt, delayMs, error, operation: name });
     if (out !== null && typeof out === 'object' && typeof (out as PromiseLike<unknown>).then === 'function') {
       (out as PromiseLike<unknown>).then(undefined, complain);
     }

@@ -215,6 +215,28 @@ describe('retry: onRetry and logging', () => {
     expect(infos[0]?.error).toBeInstanceOf(ServiceUnavailableError);
   });
 
+  it('names the operation in onRetry: options.name, else the function name, else "operation"', async () => {
+    const seen: string[] = [];
+    const onRetry = (info: RetryInfo) => seen.push(info.operation);
+    const clock = createTestClock();
+    await retry(failing([unavailable(1)], 'ok'), { clock, onRetry, name: 'bigquery.insertRows' });
+    async function loadGames(): Promise<string> {
+      if (seen.length < 2) throw unavailable(2);
+      return 'ok';
+    }
+    await retry(loadGames, { clock, onRetry });
+    let anonymousCalls = 0;
+    await retry(
+      () => {
+        anonymousCalls++;
+        if (anonymousCalls === 1) throw unavailable(3);
+        return 'ok';
+      },
+      { clock, onRetry },
+    );
+    expect(seen).toEqual(['bigquery.insertRows', 'loadGames', 'operation']);
+  });
+
   it('logs and ignores an onRetry hook that throws, and still retries', async () => {
     const clock = createTestClock();
     const logger = recordingLogger();
