@@ -2,6 +2,10 @@
  * Fault plans for the BigQuery stand-in: rules that match requests and make them fail, hang, lose
  * their answer or come back slowly.
  */
+import { mulberry32 } from '../shared/prng.js';
+
+/** Re-exported so existing imports of the PRNG from the fault plan keep working. */
+export { mulberry32 };
 
 /**
  * What a fault rule does (exactly one of these per rule).
@@ -108,26 +112,6 @@ export interface FaultCandidate {
   path: string;
   sql?: string;
   kind: 'jobCreate' | 'insertAll' | 'other';
-}
-
-/**
- * A small seeded PRNG (mulberry32) returning floats in [0, 1).
- *
- * @example
- * ```ts
- * const next = mulberry32(42);
- * next() === mulberry32(42)(); // true
- * ```
- */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 interface InternalRule {

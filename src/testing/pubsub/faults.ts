@@ -1,3 +1,4 @@
+import { mulberry32 } from '../shared/prng.js';
 import { type PubSubStatusName, statusName, toStatusCode } from './status.js';
 
 /**
@@ -95,18 +96,6 @@ interface ActiveRule extends PubSubFaultHandle {
   random: () => number;
 }
 
-/** mulberry32: tiny, fast and good enough to make a fault rate reproducible. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** The stand-in's fault plan; `take` is internal (the server asks it once per call). */
 export class FaultPlan implements PubSubFaultPlan {
   readonly #rules: ActiveRule[] = [];
@@ -143,7 +132,7 @@ export class FaultPlan implements PubSubFaultPlan {
       remaining: rule.times,
       hits: 0,
       rate: rule.rate,
-      random: seededRandom(rule.seed ?? 1),
+      random: mulberry32(rule.seed ?? 1),
       remove: () => {
         const index = this.#rules.indexOf(active);
         if (index >= 0) this.#rules.splice(index, 1);

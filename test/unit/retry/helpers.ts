@@ -1,16 +1,7 @@
 import type { LogFields, Logger } from '../../../src/logging/index.js';
 
-/** A small seeded PRNG (mulberry32): uniform in [0, 1), reproducible. */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A small seeded PRNG (mulberry32): uniform in [0, 1), reproducible; the same one the stand-ins' fault plans use. */
+export { mulberry32 as seeded } from '../../../src/testing/shared/prng.js';
 
 export interface LogEntry {
   level: 'debug' | 'info' | 'warn' | 'error';
