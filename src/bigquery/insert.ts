@@ -2,7 +2,7 @@ import { type ErrorDetail, PartialInsertError, PipelineError, type RowFailure } 
 import { DEFAULT_BATCH_BYTES, DEFAULT_BATCH_ROWS, planBatches } from './batching.js';
 import type { ExecutorContext } from './context.js';
 import { encodeRow, type JsonValue } from './encode-row.js';
-import { insertIdOfEncoded } from './insert-id.js';
+import { canonicalJson, insertIdOfCanonical } from './insert-id.js';
 import { formatTableName, parseTableName } from './table-name.js';
 import type { InsertResult, InsertRowsOptions } from './types.js';
 
@@ -26,6 +26,27 @@ function isTransientRowFailure(reasons: readonly ErrorDetail[]): boolean {
 const MAX_INSERT_ID_LENGTH = 128;
 /** Request envelope: `{"rows":[...],"skipInvalidRows":..,"ignoreUnknownValues":..}` and slack. */
 const ENVELOPE_BYTES = 256;
+
+function checkInsertId(id: unknown, i: number, tableName: string): void {
+  if (typeof id !== 'string' || id.length === 0 || id.length > MAX_INSERT_ID_LENGTH) {
+    throw new TypeError(
+      `insertRows(${tableName}): the insert id of row ${i} must be a non-empty string of at most ${MAX_INSERT_ID_LENGTH} characters, got ${JSON.stringify(id)}`,
+    );
+  }
+}
+
+const PROJECT_ID_TOKEN = '{{projectId}}';
+
+/** The parts of the client's `Table` an insert uses (`request` is @google-cloud/common's). */
+interface InsertTarget {
+  insert(rows: unknown[], options: Record<string, unknown>): Promise<unknown>;
+  request?: (reqOpts: {
+    method: string;
+    uri: string;
+    body: string;
+    headers: Record<string, string>;
+  }) => Promise<[unknown, ...unknown[]]>;
+}
 
 /** Marks an attempt that left rows to re-send; never escapes `insertRows`. */
 class RowsNotInsertedError extends PipelineError {
@@ -87,31 +108,78 @@ export async function insertRows<R>(
       throw new TypeError(`insertRows(${tableName}): row ${i}: ${(err as Error).message}`);
     }
   });
-  const ids = rows.map((row, i) => {
-    const id = options.insertId ? options.insertId(row, i) : insertIdOfEncoded(encoded[i] as JsonValue);
-    if (typeof id !== 'string' || id.length === 0 || id.length > MAX_INSERT_ID_LENGTH) {
-      throw new TypeError(
-        `insertRows(${tableName}): the insert id of row ${i} must be a non-empty string of at most ${MAX_INSERT_ID_LENGTH} characters, got ${JSON.stringify(id)}`,
-      );
+  const count = rows.length;
+  const ids: string[] = new Array(count);
+  // Each row's request text, `{"insertId":...,"json":...}`, made once: it gives the byte size for
+  // batching and is what is sent (the client would otherwise deep-copy and serialise every row again).
+  const texts: string[] = new Array(count);
+  const sizes: number[] = new Array(count);
+  const keyOf = options.insertId;
+  for (let i = 0; i < count; i++) {
+    const json = encoded[i] as { [key: string]: JsonValue };
+    let id: string;
+    let jsonText: string;
+    if (keyOf) {
+      id = keyOf(rows[i] as R, i);
+      checkInsertId(id, i, tableName);
+      jsonText = JSON.stringify(json);
+    } else {
+      // The canonical JSON serves the id hash, the byte size and the request body: it is the same
+      // row as JSON.stringify(json), only with its keys in sorted order.
+      jsonText = canonicalJson(json);
+      id = insertIdOfCanonical(jsonText);
+      checkInsertId(id, i, tableName);
     }
-    return id;
-  });
-  const payloads = encoded.map((json, i) => ({ insertId: ids[i] as string, json }));
-  const sizes = payloads.map((p) => Buffer.byteLength(JSON.stringify(p)) + 1);
+    const text = `{"insertId":${JSON.stringify(id)},"json":${jsonText}}`;
+    ids[i] = id;
+    texts[i] = text;
+    sizes[i] = Buffer.byteLength(text) + 1;
+  }
   const maxBytes = (options.batchBytes ?? DEFAULT_BATCH_BYTES) - ENVELOPE_BYTES;
   const batches = planBatches(sizes, { maxRows: options.batchRows ?? DEFAULT_BATCH_ROWS, maxBytes });
 
   const client = await ctx.client();
   const target = client
     .dataset(ref.datasetId, ref.projectId ? { projectId: ref.projectId } : {})
-    .table(ref.tableId);
-  const requestOptions = {
-    raw: true,
-    partialRetries: 0,
-    ...(options.skipInvalidRows !== undefined ? { skipInvalidRows: options.skipInvalidRows } : {}),
-    ...(options.ignoreUnknownValues !== undefined
-      ? { ignoreUnknownValues: options.ignoreUnknownValues }
-      : {}),
+    .table(ref.tableId) as unknown as InsertTarget;
+  const flags: { skipInvalidRows?: boolean; ignoreUnknownValues?: boolean } = {};
+  if (options.skipInvalidRows !== undefined) flags.skipInvalidRows = options.skipInvalidRows;
+  if (options.ignoreUnknownValues !== undefined) flags.ignoreUnknownValues = options.ignoreUnknownValues;
+  const bodyTail = `]${Object.entries(flags)
+    .map(([k, v]) => `,${JSON.stringify(k)}:${JSON.stringify(v)}`)
+    .join('')}}`;
+
+  /** One insertAll request for `sending`; resolves with the rows BigQuery refused (none: `[]`). */
+  const send = async (sending: readonly number[]): Promise<RawInsertError[]> => {
+    let body = '{"rows":[';
+    for (let p = 0; p < sending.length; p++) {
+      if (p > 0) body += ',';
+      body += texts[sending[p] as number];
+    }
+    body += bodyTail;
+    // The client swaps `{{projectId}}` in JSON string values (not in a text body), and a client that
+    // is not a @google-cloud/common object may have no `request`: both go through `table.insert`.
+    if (typeof target.request === 'function' && !body.includes(PROJECT_ID_TOKEN)) {
+      const [resp] = await target.request({
+        method: 'POST',
+        uri: '/insertAll',
+        body,
+        headers: { 'Content-Type': 'application/json' },
+      });
+      const insertErrors = (resp as { insertErrors?: unknown } | undefined)?.insertErrors;
+      return Array.isArray(insertErrors) ? (insertErrors as RawInsertError[]) : [];
+    }
+    try {
+      await target.insert(
+        sending.map((i) => ({ insertId: ids[i] as string, json: encoded[i] as JsonValue })),
+        { raw: true, partialRetries: 0, ...flags },
+      );
+      return [];
+    } catch (err) {
+      const insertErrors = insertErrorsOf(err);
+      if (insertErrors === undefined) throw err;
+      return insertErrors;
+    }
   };
 
   let inserted = 0;
@@ -122,40 +190,32 @@ export async function insertRows<R>(
     try {
       await ctx.run('bigquery.insertRows', options, async (attempt) => {
         const sending = pending;
-        try {
-          await ctx.guard(attempt, 'tabledata.insertAll', () =>
-            target.insert(
-              sending.map((i) => payloads[i]),
-              requestOptions,
-            ),
-          );
+        const insertErrors = await ctx.guard(attempt, 'tabledata.insertAll', () => send(sending));
+        if (insertErrors.length === 0) {
           inserted += sending.length;
           pending = [];
           return;
-        } catch (err) {
-          const insertErrors = insertErrorsOf(err);
-          if (insertErrors === undefined) throw err;
-          const byPosition = new Map<number, RawInsertError['errors']>();
-          for (const e of insertErrors) if (typeof e.index === 'number') byPosition.set(e.index, e.errors);
-          const resend: number[] = [];
-          sending.forEach((rowIndex, position) => {
-            const errors = byPosition.get(position);
-            if (errors === undefined) {
-              // Not listed: accepted (with skipInvalidRows, valid rows are inserted next to invalid ones).
-              inserted++;
-              return;
-            }
-            const reasons = toDetails(errors);
-            if (isTransientRowFailure(reasons)) {
-              lastReasons.set(rowIndex, reasons);
-              resend.push(rowIndex);
-            } else {
-              failed.push({ index: rowIndex, row: rows[rowIndex], insertId: ids[rowIndex], reasons });
-            }
-          });
-          pending = resend;
-          if (resend.length > 0) throw new RowsNotInsertedError(resend.length, tableName);
         }
+        const byPosition = new Map<number, RawInsertError['errors']>();
+        for (const e of insertErrors) if (typeof e.index === 'number') byPosition.set(e.index, e.errors);
+        const resend: number[] = [];
+        sending.forEach((rowIndex, position) => {
+          const errors = byPosition.get(position);
+          if (errors === undefined) {
+            // Not listed: accepted (with skipInvalidRows, valid rows are inserted next to invalid ones).
+            inserted++;
+            return;
+          }
+          const reasons = toDetails(errors);
+          if (isTransientRowFailure(reasons)) {
+            lastReasons.set(rowIndex, reasons);
+            resend.push(rowIndex);
+          } else {
+            failed.push({ index: rowIndex, row: rows[rowIndex], insertId: ids[rowIndex], reasons });
+          }
+        });
+        pending = resend;
+        if (resend.length > 0) throw new RowsNotInsertedError(resend.length, tableName);
       });
     } catch (err) {
       // Already typed by the retry loop, or the caller's own abort reason: pass it on untouched.

@@ -68,3 +68,65 @@ describe('stableInsertId', () => {
     expect(stableInsertId({ at: new Date(0) })).toBe(stableInsertId({ at: '1970-01-01T00:00:00.000Z' }));
   });
 });
+
+describe('canonicalJson (fast path)', () => {
+  // The original map/join implementation, kept here as the reference the ids were pinned against.
+  const reference = (value: unknown): string => {
+    if (value === null || typeof value !== 'object') return JSON.stringify(value);
+    if (Array.isArray(value)) return `[${value.map(reference).join(',')}]`;
+    const obj = value as Record<string, unknown>;
+    const keys = Object.keys(obj).sort();
+    return `{${keys.map((k) => `${JSON.stringify(k)}:${reference(obj[k])}`).join(',')}}`;
+  };
+
+  it('gives the same text as the reference for sorted, unsorted, numeric and non-ASCII keys', () => {
+    const rows = [
+      { a: 1, b: 2 },
+      { b: 2, a: 1 },
+      { '10': 'x', '9': 'y', a: [], B: {} },
+      { é: 'ü', e: '\u{1F600}', lone: '\ud800', q: '"\\\n' },
+      { z: [{ y: null, x: [1, -0, 1.5e300, true] }], a: { c: { b: 1, a: 2 } } },
+      {},
+    ];
+    for (const row of rows) {
+      const encoded = encodeRow(row);
+      expect(canonicalJson(encoded)).toBe(reference(encoded));
+      expect(Buffer.byteLength(canonicalJson(encoded))).toBe(Buffer.byteLength(JSON.stringify(encoded)));
+    }
+  });
+});
+
+describe('canonicalJson (property-list path)', () => {
+  const reference = (value: unknown): string => {
+    if (value === null || typeof value !== 'object') return JSON.stringify(value);
+    if (Array.isArray(value)) return `[${value.map(reference).join(',')}]`;
+    const obj = value as Record<string, unknown>;
+    const keys = Object.keys(obj).sort();
+    return `{${keys.map((k) => `${JSON.stringify(k)}:${reference(obj[k])}`).join(',')}}`;
+  };
+
+  it('matches the reference for nested objects with different keys, rows in a row and key orders', () => {
+    const values = [
+      { b: { y: 1, x: { q: 1, p: 2 } }, a: [{ z: 1 }, { c: 2, b: 3 }], c: { x: 9 } },
+      [{ b: 1, a: 2 }, { d: 1 }, [{ c: 0 }]],
+      { '10': { '9': 1, '10': 2 }, '9': [{ a: 1 }] },
+      // Same keys in another order right after a cached key list.
+      { execution_id: 'e', processor_name: 'p' },
+      { processor_name: 'p', execution_id: 'e' },
+      { processor_name: 'p', execution_id: 'e', extra: null },
+    ];
+    for (const value of values) expect(canonicalJson(value as never)).toBe(reference(value));
+  });
+
+  it('falls back to the reference walk for objects JSON.stringify would read differently', () => {
+    const ownProto = JSON.parse('{"a":{"__proto__":{"x":1}},"b":{"c":1}}');
+    const hidden: Record<string, unknown> = { k: 1 };
+    Object.defineProperty(hidden, 'x', { value: 5, enumerable: false });
+    const nested = { a: hidden, b: { x: 2 } };
+    const nullProto = Object.assign(Object.create(null) as Record<string, unknown>, {
+      b: 1,
+      a: { d: 1, c: 2 },
+    });
+    for (const value of [ownProto, nested, nullProto]) expect(canonicalJson(value)).toBe(reference(value));
+  });
+});
