@@ -16,6 +16,6 @@ export type {
   TableRole,
   TranslatedStatement,
   TranslateOptions,
-} from './translate-sql.js';
+} from './translate/types.js';
 export { SqlTranslationError, translateSql } from './translate-sql.js';
 export type { BigQueryRequestLog, BigQueryStandIn, BigQueryStandInOptions } from './types.js';

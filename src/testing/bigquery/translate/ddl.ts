@@ -1,0 +1,277 @@
+/**
+ * DDL: `CREATE TABLE` (columns, `PARTITION BY`, `CLUSTER BY`, `OPTIONS`, `AS query`), `ALTER TABLE
+ * … ADD/DROP COLUMN`, and `CREATE/DROP SCHEMA`. What DuckDB cannot hold (partitioning, clustering,
+ * options, column descriptions) is returned as {@link CreateTableInfo} for the engine's catalog.
+ * @module
+ */
+import type { BigQueryField } from '../schema.js';
+import type { SqlToken } from '../tokenize-sql.js';
+import { isWord, upper } from './cursor.js';
+import { duckSchemaName, quoteIdent } from './duck-text.js';
+import { parseType } from './parse-type.js';
+import type { StatementTranslator } from './statement.js';
+import type { CreateTableInfo, TranslatedStatement } from './types.js';
+
+/**
+ * `CREATE SCHEMA [IF NOT EXISTS] d` / `DROP SCHEMA [IF EXISTS] d [CASCADE]` (the keyword at `f`).
+ *
+ * @example
+ * ```ts
+ * schemaStatement(translator, 0, 'DROP_SCHEMA').sql; // 'DROP SCHEMA "p.ds" CASCADE'
+ * ```
+ */
+export function schemaStatement(
+  tr: StatementTranslator,
+  f: number,
+  type: 'CREATE_SCHEMA' | 'DROP_SCHEMA',
+): TranslatedStatement {
+  let j = tr.next(tr.next(f));
+  let ifExists = false;
+  let ifNotExists = false;
+  if (upper(tr.t[j]) === 'IF') {
+    j = tr.next(j);
+    if (upper(tr.t[j]) === 'NOT') {
+      ifNotExists = true;
+      j = tr.next(j);
+    } else ifExists = true;
+    j = tr.next(j);
+  }
+  if (!isWord(tr.t[j])) tr.fail('Syntax error: Expected a dataset name', j);
+  const { parts, next } = tr.readPath(j, true);
+  if (parts.length > 2) tr.fail(`Invalid dataset name: ${parts.join('.')}`, j);
+  const projectId = parts.length === 2 ? parts[0]! : tr.options.projectId;
+  const datasetId = parts[parts.length - 1]!;
+  const cascade = tr.upperNext(next - 1) === 'CASCADE';
+  const name = duckSchemaName(projectId, datasetId);
+  const sql =
+    type === 'CREATE_SCHEMA'
+      ? `CREATE SCHEMA ${ifNotExists ? 'IF NOT EXISTS ' : ''}${name}`
+      : `DROP SCHEMA ${ifExists ? 'IF EXISTS ' : ''}${name}${cascade ? ' CASCADE' : ''}`;
+  return {
+    sql,
+    source: tr.sql,
+    statementType: type,
+    tables: [],
+    namedParameters: [],
+    positionalCount: 0,
+    schema: { projectId, datasetId, ifExists, ifNotExists, cascade },
+  };
+}
+
+/**
+ * `ALTER TABLE t ADD COLUMN [IF NOT EXISTS] c T` / `DROP COLUMN c`; other actions are refused.
+ *
+ * @example
+ * ```ts
+ * alterTable(translator, 0).sql; // 'ALTER TABLE "p.ds"."t" ADD COLUMN "c" BIGINT'
+ * ```
+ */
+export function alterTable(tr: StatementTranslator, f: number): TranslatedStatement {
+  const end = tr.t.length;
+  if (tr.upperNext(f) !== 'TABLE') tr.unsupported(`ALTER ${tr.upperNext(f)}`, f);
+  let out = '';
+  let i = 0;
+  let sawAction = false;
+  while (i < end) {
+    const tok = tr.t[i]!;
+    const w = upper(tok);
+    if (w === 'ADD' && tr.upperNext(i) === 'COLUMN') {
+      sawAction = true;
+      const guard = tr.ifNotExists(tr.next(tr.next(i)));
+      const nameTok = tr.t[guard.next]!;
+      const type = parseType(tr, tr.next(guard.next));
+      out += `ADD COLUMN ${guard.present ? 'IF NOT EXISTS ' : ''}${quoteIdent(nameTok.value)} ${type.duck}`;
+      i = type.next;
+      continue;
+    }
+    if (w === 'DROP' && tr.upperNext(i) === 'COLUMN') sawAction = true;
+    if (w === 'SET' || w === 'RENAME' || (w === 'ALTER' && i !== f))
+      tr.unsupported(`ALTER TABLE ... ${w}`, i);
+    const r = isWord(tok) ? tr.word(i, end) : undefined;
+    if (r) {
+      out += r.text;
+      i = r.next;
+    } else {
+      out += tr.emit(i, i + 1);
+      i++;
+    }
+  }
+  if (!sawAction) tr.unsupported('ALTER TABLE without ADD COLUMN / DROP COLUMN', f);
+  return tr.result(out, 'ALTER_TABLE');
+}
+
+/**
+ * `CREATE [OR REPLACE] TABLE [IF NOT EXISTS] t (cols) PARTITION BY … CLUSTER BY … OPTIONS(…) [AS query]`,
+ * or `CREATE SCHEMA`.
+ *
+ * @example
+ * ```ts
+ * createStatement(translator, 0).create?.clustering; // { fields: ['a'] }
+ * ```
+ */
+export function createStatement(tr: StatementTranslator, f: number): TranslatedStatement {
+  let j = tr.next(f);
+  let orReplace = false;
+  if (upper(tr.t[j]) === 'OR') {
+    j = tr.next(tr.next(j));
+    orReplace = true;
+  }
+  const kind = upper(tr.t[j]);
+  if (kind === 'TEMP' || kind === 'TEMPORARY') tr.unsupported('CREATE TEMP TABLE', j);
+  if (kind === 'SCHEMA') return schemaStatement(tr, f, 'CREATE_SCHEMA');
+  if (kind !== 'TABLE') tr.unsupported(`CREATE ${kind}`, j);
+  const guard = tr.ifNotExists(tr.next(j));
+  const ifNotExists = guard.present;
+  const nameText = tr.word(guard.next, tr.t.length);
+  j = tr.next(nameText.next - 1);
+  const info: CreateTableInfo = { orReplace, ifNotExists, options: {} };
+  let columnsSql: string | undefined;
+  if (tr.isOp(j, '(')) {
+    const close = tr.matching(j);
+    const { sql, fields } = columns(tr, j + 1, close);
+    columnsSql = sql;
+    info.columns = fields;
+    j = tr.next(close);
+  }
+  let asQuery: string | undefined;
+  while (j < tr.t.length) {
+    const w = upper(tr.t[j]);
+    if (w === 'PARTITION' && tr.upperNext(j) === 'BY') {
+      const startExpr = tr.next(tr.next(j));
+      const k = tr.skipUntil(startExpr, tr.t.length, ['CLUSTER', 'OPTIONS', 'AS']);
+      partition(tr, startExpr, k, info);
+      j = k;
+    } else if (w === 'CLUSTER' && tr.upperNext(j) === 'BY') {
+      let k = tr.next(tr.next(j));
+      const fields: string[] = [];
+      while (k < tr.t.length && isWord(tr.t[k]) && !['OPTIONS', 'AS'].includes(upper(tr.t[k]))) {
+        fields.push(tr.t[k]!.value);
+        k = tr.next(k);
+        if (tr.isOp(k, ',')) k = tr.next(k);
+      }
+      info.clustering = { fields };
+      j = k;
+    } else if (w === 'OPTIONS' && tr.isOp(tr.next(j), '(')) {
+      const open = tr.next(j);
+      const close = tr.matching(open);
+      info.options = optionList(tr, open + 1, close);
+      j = tr.next(close);
+    } else if (w === 'DEFAULT' && tr.upperNext(j) === 'COLLATE') {
+      j = tr.next(tr.next(tr.next(j)));
+    } else if (w === 'AS') {
+      asQuery = tr.emit(tr.next(j), tr.t.length).trim();
+      j = tr.t.length;
+    } else if (w === 'LIKE' || w === 'COPY' || w === 'CLONE') {
+      tr.unsupported(`CREATE TABLE ... ${w}`, j);
+    } else if (tr.isOp(j, ';')) {
+      j = tr.next(j);
+    } else {
+      tr.fail(`Syntax error: Unexpected ${tr.t[j]!.text}`, j);
+    }
+  }
+  if (columnsSql === undefined && asQuery === undefined) {
+    tr.fail('Syntax error: CREATE TABLE needs a column list or AS query', f);
+  }
+  if (columnsSql && asQuery !== undefined) tr.fail('Column list with AS query is not supported', f);
+  const head = `CREATE ${orReplace ? 'OR REPLACE ' : ''}TABLE ${ifNotExists ? 'IF NOT EXISTS ' : ''}${nameText.text}`;
+  const sql =
+    asQuery !== undefined
+      ? `${head}${columnsSql ? ` (${columnsSql})` : ''} AS ${asQuery}`
+      : `${head} (${columnsSql})`;
+  return tr.result(sql, asQuery !== undefined ? 'CREATE_TABLE_AS_SELECT' : 'CREATE_TABLE', { create: info });
+}
+
+/** A column list: DuckDB column definitions and the BigQuery fields (modes, descriptions). */
+function columns(
+  tr: StatementTranslator,
+  start: number,
+  end: number,
+): { sql: string; fields: BigQueryField[] } {
+  const fields: BigQueryField[] = [];
+  const parts: string[] = [];
+  for (const [s, e] of tr.splitArgs(start, end)) {
+    const nameIdx = tr.next(s - 1);
+    const nameTok = tr.t[nameIdx]!;
+    const w = upper(nameTok);
+    if (w === 'PRIMARY' || w === 'FOREIGN' || w === 'CONSTRAINT') continue;
+    const type = parseType(tr, tr.next(nameIdx));
+    const field: BigQueryField = { ...type.field, name: nameTok.value };
+    let sql = `${quoteIdent(nameTok.value)} ${type.duck}`;
+    let k = tr.next(type.next - 1);
+    while (k < e) {
+      const kw = upper(tr.t[k]);
+      if (kw === 'NOT' && tr.upperNext(k) === 'NULL') {
+        if (field.mode === 'REPEATED') tr.fail('NOT NULL cannot be applied to ARRAY columns', k);
+        field.mode = 'REQUIRED';
+        sql += ' NOT NULL';
+        k = tr.next(tr.next(k));
+      } else if (kw === 'OPTIONS' && tr.isOp(tr.next(k), '(')) {
+        const close = tr.matching(tr.next(k));
+        const opts = optionList(tr, tr.next(k) + 1, close);
+        if (typeof opts.description === 'string') field.description = opts.description;
+        k = tr.next(close);
+      } else if (kw === 'DEFAULT') {
+        const from = tr.next(k);
+        const m = tr.skipUntil(from, e, ['OPTIONS', 'NOT']);
+        sql += ` DEFAULT ${tr.emit(from, m).trim()}`;
+        k = m;
+      } else if (kw === 'PRIMARY') {
+        k = e;
+      } else {
+        tr.fail(`Syntax error: Unexpected ${tr.t[k]!.text}`, k);
+      }
+    }
+    fields.push(field);
+    parts.push(sql);
+  }
+  return { sql: parts.join(', '), fields };
+}
+
+/** `OPTIONS(name = value, …)`: literals decoded, anything else kept as source text. */
+function optionList(tr: StatementTranslator, start: number, end: number): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [s, e] of tr.splitArgs(start, end)) {
+    const nameIdx = tr.next(s - 1);
+    const eq = tr.next(nameIdx);
+    if (!tr.isOp(eq, '=')) tr.fail('Syntax error: Expected "=" in OPTIONS', eq);
+    const valueIdx = tr.next(eq);
+    const tok = tr.t[valueIdx]!;
+    const single = tr.next(valueIdx) >= e;
+    let value: unknown;
+    if (single && tok.kind === 'string') value = tok.value;
+    else if (single && tok.kind === 'number') value = Number(tok.text);
+    else if (single && (upper(tok) === 'TRUE' || upper(tok) === 'FALSE')) value = upper(tok) === 'TRUE';
+    else if (single && upper(tok) === 'NULL') value = null;
+    else value = tr.sourceText(valueIdx, e);
+    out[tr.t[nameIdx]!.value.toLowerCase()] = value;
+  }
+  return out;
+}
+
+/** Reads the partitioning BigQuery would derive from a `PARTITION BY` expression in [start, end). */
+function partition(tr: StatementTranslator, start: number, end: number, info: CreateTableInfo): void {
+  info.partitionExpression = tr.sourceText(start, end);
+  const sig: SqlToken[] = [];
+  for (let k = start; k < end; k = tr.next(k)) sig.push(tr.t[k]!);
+  const words = sig.map((s) => upper(s));
+  // `_PARTITIONTIME` / `_PARTITIONDATE` mean ingestion-time partitioning: no field.
+  const timePartitioning = (type: string, tok: SqlToken | undefined) => {
+    const name = tok?.value ?? '';
+    return name && !name.toUpperCase().startsWith('_PARTITION') ? { type, field: name } : { type };
+  };
+  if (sig.length === 1) {
+    info.timePartitioning = timePartitioning('DAY', sig[0]);
+  } else if (words[0] === 'DATE' && sig.length === 4) {
+    info.timePartitioning = timePartitioning('DAY', sig[2]);
+  } else if (['TIMESTAMP_TRUNC', 'DATE_TRUNC', 'DATETIME_TRUNC'].includes(words[0]!) && sig.length === 6) {
+    info.timePartitioning = timePartitioning(upper(sig[4]), sig[2]);
+  } else if (words[0] === 'RANGE_BUCKET') {
+    const nums = sig.filter((s) => s.kind === 'number').map((s) => s.text);
+    if (nums.length === 3) {
+      info.rangePartitioning = {
+        field: sig[2]!.value,
+        range: { start: nums[0]!, end: nums[1]!, interval: nums[2]! },
+      };
+    }
+  }
+}

@@ -1,0 +1,441 @@
+/**
+ * The translator of one statement: emits DuckDB SQL token by token, resolving table names,
+ * collecting parameters and handing function calls to {@link rewriteCall} and DDL to ./ddl.ts.
+ * @module
+ */
+import type { SqlToken } from '../tokenize-sql.js';
+import { isWord, TokenCursor, type TokenRange, upper } from './cursor.js';
+import { alterTable, createStatement, schemaStatement } from './ddl.js';
+import { duckBytes, duckString, duckTableName, quoteIdent } from './duck-text.js';
+import { SqlTranslationError } from './error.js';
+import { CURRENT_FUNCTIONS, rewriteCall } from './functions.js';
+import { ParameterCollector } from './parameters.js';
+import { duckScalarType, parseType } from './parse-type.js';
+import { scanTables } from './scan-tables.js';
+import type {
+  StatementType,
+  TableReference,
+  TableRole,
+  TranslatedStatement,
+  TranslateOptions,
+} from './types.js';
+
+const INTERVAL_UNITS = new Set([
+  'MICROSECOND',
+  'MILLISECOND',
+  'SECOND',
+  'MINUTE',
+  'HOUR',
+  'DAY',
+  'WEEK',
+  'MONTH',
+  'QUARTER',
+  'YEAR',
+]);
+
+const SCRIPTING = new Set([
+  'DECLARE',
+  'SET',
+  'BEGIN',
+  'IF',
+  'LOOP',
+  'WHILE',
+  'REPEAT',
+  'FOR',
+  'CALL',
+  'EXECUTE',
+  'RAISE',
+  'RETURN',
+  'EXPORT',
+  'LOAD',
+  'GRANT',
+  'REVOKE',
+  'ASSERT',
+  'COMMIT',
+  'ROLLBACK',
+  'EXPLAIN',
+]);
+
+/** Words that end a `FROM UNNEST(…)` item, so they are not taken as its alias. */
+const UNNEST_FOLLOWERS = new Set([
+  'WITH',
+  'WHERE',
+  'JOIN',
+  'LEFT',
+  'RIGHT',
+  'INNER',
+  'CROSS',
+  'FULL',
+  'ON',
+  'GROUP',
+  'ORDER',
+  'LIMIT',
+  'HAVING',
+  'QUALIFY',
+  'UNION',
+  'EXCEPT',
+  'INTERSECT',
+  'WINDOW',
+]);
+
+/** Keywords followed by a string literal that make a typed literal (`DATE '2024-01-01'`). */
+const TYPED_LITERALS = new Set(['TIMESTAMP', 'DATETIME', 'DATE', 'JSON', 'NUMERIC', 'BIGNUMERIC', 'TIME']);
+
+type Emitted = { text: string; next: number };
+
+/**
+ * Translates one statement's tokens (rebased to the statement's own text).
+ *
+ * @example
+ * ```ts
+ * const sql = 'SELECT * FROM ds.t';
+ * new StatementTranslator(tokenizeSql(sql), sql, { projectId: 'p' }).statement().sql; // 'SELECT * FROM "p.ds"."t"'
+ * ```
+ */
+export class StatementTranslator extends TokenCursor {
+  readonly options: TranslateOptions;
+  private readonly tableStarts: Map<number, TableRole>;
+  private readonly cteNames: Set<string>;
+  private readonly params = new ParameterCollector();
+  readonly tables: TableReference[] = [];
+
+  constructor(tokens: SqlToken[], sql: string, options: TranslateOptions) {
+    super(tokens, sql);
+    this.options = options;
+    const { tableStarts, cteNames } = scanTables(tokens);
+    this.tableStarts = tableStarts;
+    this.cteNames = cteNames;
+  }
+
+  /** The statement's result, with the tables and parameters collected so far. */
+  result(
+    sql: string,
+    statementType: StatementType,
+    extra: Partial<TranslatedStatement> = {},
+  ): TranslatedStatement {
+    return {
+      source: this.sql,
+      tables: this.tables,
+      namedParameters: this.params.names,
+      sql,
+      statementType,
+      positionalCount: this.params.count,
+      ...extra,
+    };
+  }
+
+  /** Parses a dotted name starting at `i`; returns its parts and the index after it. */
+  readPath(i: number, allowHyphen: boolean): { parts: string[]; next: number } {
+    const pieces: string[] = [];
+    let cur = '';
+    let j = i;
+    for (;;) {
+      const tok = this.t[j]!;
+      if (tok.kind === 'quoted') {
+        const split = tok.value.split('.');
+        cur += split[0];
+        for (const p of split.slice(1)) {
+          pieces.push(cur);
+          cur = p;
+        }
+      } else {
+        cur += tok.text;
+      }
+      j++;
+      const after = this.t[j];
+      // Project ids may contain hyphens (`my-project.d.t`), which tokenize as minus signs.
+      if (
+        allowHyphen &&
+        tok.kind !== 'quoted' &&
+        after?.kind === 'op' &&
+        after.text === '-' &&
+        (this.t[j + 1]?.kind === 'ident' || this.t[j + 1]?.kind === 'number')
+      ) {
+        cur += '-';
+        j++;
+        continue;
+      }
+      if (allowHyphen && tok.kind === 'number' && this.t[j]?.kind === 'ident') continue;
+      if (after?.kind === 'op' && after.text === '.' && isWord(this.t[j + 1])) {
+        pieces.push(cur);
+        cur = '';
+        j++;
+        continue;
+      }
+      break;
+    }
+    pieces.push(cur);
+    return { parts: pieces, next: j };
+  }
+
+  resolveTable(parts: string[], at: number): { projectId: string; datasetId: string; tableId: string } {
+    if (parts.some((p) => p === '')) this.fail('Syntax error: Invalid table name', at);
+    if (parts.length === 3) return { projectId: parts[0]!, datasetId: parts[1]!, tableId: parts[2]! };
+    if (parts.length === 2)
+      return { projectId: this.options.projectId, datasetId: parts[0]!, tableId: parts[1]! };
+    if (parts.length === 1) {
+      const dd = this.options.defaultDataset;
+      if (!dd) {
+        throw new SqlTranslationError(
+          `Table name "${parts[0]}" missing dataset while no default dataset is set in the request.`,
+          'invalid',
+        );
+      }
+      return {
+        projectId: dd.projectId ?? this.options.projectId,
+        datasetId: dd.datasetId,
+        tableId: parts[0]!,
+      };
+    }
+    this.fail(`Invalid table name: ${parts.join('.')}`, at);
+  }
+
+  /** Translates the tokens in [start, end). */
+  emit(start: number, end: number): string {
+    let out = '';
+    let i = start;
+    while (i < end) {
+      const tok = this.t[i]!;
+      switch (tok.kind) {
+        case 'ws':
+        case 'number':
+          out += tok.text;
+          i++;
+          break;
+        case 'comment':
+          out += tok.text.startsWith('#') ? `--${tok.text.slice(1)}` : tok.text;
+          i++;
+          break;
+        case 'string':
+          out += duckString(tok.value);
+          i++;
+          break;
+        case 'bytes':
+          out += duckBytes(tok.value);
+          i++;
+          break;
+        case 'param':
+          out += this.params.named(tok.value);
+          i++;
+          break;
+        case 'positional':
+          out += this.params.positional();
+          i++;
+          break;
+        case 'sysvar':
+          this.unsupported(`system variable @@${tok.value}`, i);
+          break;
+        case 'op': {
+          if (tok.text === '*' && this.upperNext(i) === 'EXCEPT' && this.isOp(this.next(this.next(i)), '(')) {
+            out += '* EXCLUDE';
+            i = this.next(i) + 1;
+            break;
+          }
+          out += tok.text;
+          i++;
+          break;
+        }
+        default: {
+          const r = this.word(i, end);
+          out += r.text;
+          i = r.next;
+        }
+      }
+    }
+    return out;
+  }
+
+  /** An identifier, keyword, function call or path at `i`. */
+  word(i: number, end: number): Emitted {
+    const tok = this.t[i]!;
+    const role = this.tableStarts.get(i);
+    const word = tok.kind === 'ident' ? tok.text.toUpperCase() : '';
+    const nextIdx = this.next(i);
+    const callsNext = this.isOp(nextIdx, '(') && nextIdx < end;
+    if (role !== undefined && word === 'UNNEST' && callsNext) return this.fromUnnest(i);
+    if (role !== undefined) return this.tableName(i, role);
+    if (tok.kind === 'quoted' || this.isOp(i + 1, '.')) {
+      if (word === 'SAFE' && this.isOp(i + 1, '.')) this.unsupported('SAFE. function prefix', i);
+      const { next } = this.readPath(i, false);
+      let text = '';
+      for (let k = i; k < next; k++) {
+        const part = this.t[k]!;
+        text += part.kind === 'quoted' ? part.value.split('.').map(quoteIdent).join('.') : part.text;
+      }
+      return { text, next };
+    }
+    if (callsNext) {
+      const call = rewriteCall(this, i, word);
+      if (call) return call;
+    }
+    const nextTok = this.t[nextIdx];
+    if (TYPED_LITERALS.has(word) && nextTok?.kind === 'string') {
+      return { text: `CAST(${duckString(nextTok.value)} AS ${duckScalarType(word)})`, next: nextIdx + 1 };
+    }
+    const current = CURRENT_FUNCTIONS[word];
+    if (current !== undefined) return { text: current, next: i + 1 };
+    switch (word) {
+      case 'IN':
+        if (upper(nextTok) === 'UNNEST' && this.isOp(this.next(nextIdx), '(')) {
+          const { args, close } = this.callArgs(nextIdx);
+          return { text: `IN (SELECT UNNEST(${this.emitArgs(args)}))`, next: close + 1 };
+        }
+        break;
+      case 'INTERVAL':
+        return this.interval(i, end);
+      case 'ARRAY':
+        if (this.isOp(nextIdx, '<')) {
+          const type = parseType(this, i);
+          const open = this.next(type.next - 1);
+          if (!this.isOp(open, '[')) this.unsupported('typed ARRAY without a [...] literal', i);
+          const close = this.matching(open);
+          return { text: `CAST([${this.emit(open + 1, close)}] AS ${type.duck})`, next: close + 1 };
+        }
+        break;
+      case 'SELECT':
+        if (upper(nextTok) === 'AS') this.unsupported(`SELECT AS ${this.upperNext(nextIdx)}`, i);
+        break;
+      case 'STRUCT':
+        if (this.isOp(nextIdx, '<')) this.unsupported('typed STRUCT<...>(...) constructor', i);
+        break;
+    }
+    return { text: tok.text, next: i + 1 };
+  }
+
+  emitArgs(args: TokenRange[]): string {
+    return args.map(([s, e]) => this.emit(s, e)).join(',');
+  }
+
+  arg(args: TokenRange[], k: number): string {
+    const a = args[k];
+    return a ? this.emit(a[0], a[1]).trim() : '';
+  }
+
+  /** The date part argument `k` of `fn` (`DAY`, `ISOWEEK`, …) as DuckDB names it. */
+  unitOf(args: TokenRange[], k: number, fn: string, at: number): string {
+    const a = args[k];
+    const idx = a ? this.next(a[0] - 1) : -1;
+    const tok = this.t[idx];
+    if (!a || tok?.kind !== 'ident') this.fail(`${fn} expects a date part`, at);
+    if (this.isOp(this.next(idx), '(')) this.unsupported(`${tok.text}(...) date part in ${fn}`, idx);
+    const unit = tok.text.toUpperCase();
+    return unit === 'ISOWEEK' ? 'week' : unit === 'ISOYEAR' ? 'isoyear' : unit.toLowerCase();
+  }
+
+  /** `FROM UNNEST(e) [AS] a [WITH OFFSET [AS] o]` as a subquery DuckDB accepts. */
+  fromUnnest(i: number): Emitted {
+    const { args, close } = this.callArgs(i);
+    const expr = this.emitArgs(args).trim();
+    let last = close;
+    let k = this.next(close);
+    if (upper(this.t[k]) === 'AS') k = this.next(k);
+    let alias = 'f0_';
+    if (isWord(this.t[k]) && !UNNEST_FOLLOWERS.has(upper(this.t[k]))) {
+      alias = this.t[k]!.value;
+      last = k;
+      k = this.next(k);
+    }
+    let offset = '';
+    if (upper(this.t[k]) === 'WITH' && this.upperNext(k) === 'OFFSET') {
+      k = this.next(this.next(k));
+      last = k - 1;
+      if (upper(this.t[k]) === 'AS') k = this.next(k);
+      if (isWord(this.t[k]) && !UNNEST_FOLLOWERS.has(upper(this.t[k]))) {
+        offset = `, UNNEST(range(len(${expr}))) AS ${quoteIdent(this.t[k]!.value)}`;
+        last = k;
+      } else {
+        offset = `, UNNEST(range(len(${expr}))) AS "offset"`;
+        last = this.prev(k);
+      }
+    }
+    return {
+      text: `(SELECT UNNEST(${expr}) AS ${quoteIdent(alias)}${offset}) AS ${quoteIdent(alias)}`,
+      next: last + 1,
+    };
+  }
+
+  interval(i: number, end: number): Emitted {
+    let j = this.next(i);
+    const start = j;
+    let depth = 0;
+    while (j < end) {
+      const tok = this.t[j]!;
+      if (tok.kind === 'op' && tok.text === '(') depth++;
+      else if (tok.kind === 'op' && tok.text === ')') depth--;
+      if (depth === 0 && tok.kind === 'ident' && INTERVAL_UNITS.has(tok.text.toUpperCase()) && j > start)
+        break;
+      j++;
+    }
+    if (j >= end) this.fail('Syntax error: INTERVAL without a date part', i);
+    const unit = this.t[j]!.text.toUpperCase();
+    if (this.upperNext(j) === 'TO') this.unsupported(`INTERVAL ... ${unit} TO ...`, i);
+    const single =
+      this.next(start - 1) === this.prev(j) && ['number', 'string'].includes(this.t[start]!.kind);
+    const expr = this.emit(start, j).trim();
+    return { text: single ? `INTERVAL ${expr} ${unit}` : `INTERVAL (${expr}) ${unit}`, next: j + 1 };
+  }
+
+  tableName(i: number, role: TableRole): Emitted {
+    const { parts, next } = this.readPath(i, true);
+    if (parts.length === 1 && this.cteNames.has(parts[0]!.toLowerCase())) {
+      return { text: this.t[i]!.kind === 'quoted' ? quoteIdent(parts[0]!) : parts[0]!, next };
+    }
+    const ref = this.resolveTable(parts, i);
+    this.tables.push({ ...ref, role });
+    return { text: duckTableName(ref), next };
+  }
+
+  /** Whole-statement translation. */
+  statement(): TranslatedStatement {
+    const f = this.first();
+    const end = this.t.length;
+    const firstTok = this.t[f];
+    const word = upper(firstTok);
+    if (word === 'SELECT' || word === 'WITH' || word === '(') return this.result(this.emit(0, end), 'SELECT');
+    switch (word) {
+      case 'INSERT':
+      case 'MERGE':
+        return this.result(this.withKeyword(f, 'INTO'), word);
+      case 'UPDATE':
+        if (!this.hasTopLevel('WHERE')) this.fail(`${word} must have a WHERE clause`, f);
+        return this.result(this.emit(0, end), word);
+      case 'DELETE':
+        if (!this.hasTopLevel('WHERE')) this.fail(`${word} must have a WHERE clause`, f);
+        return this.result(this.withKeyword(f, 'FROM'), word);
+      case 'CREATE':
+        return createStatement(this, f);
+      case 'DROP': {
+        const kind = this.upperNext(f);
+        if (kind === 'TABLE') return this.result(this.emit(0, end), 'DROP_TABLE');
+        if (kind === 'SCHEMA') return schemaStatement(this, f, 'DROP_SCHEMA');
+        this.unsupported(`DROP ${kind}`, f);
+        break;
+      }
+      case 'TRUNCATE':
+        return this.result(this.emit(0, end), 'TRUNCATE_TABLE');
+      case 'ALTER':
+        return alterTable(this, f);
+      default:
+        if (SCRIPTING.has(word)) this.unsupported(`scripting statement ${word}`, f);
+        this.fail(`Syntax error: Unexpected ${firstTok ? `keyword ${firstTok.text}` : 'end of script'}`, f);
+    }
+  }
+
+  /** `INSERT t` → `INSERT INTO t`, `DELETE t` → `DELETE FROM t`: GoogleSQL lets the keyword after `f` be left out. */
+  private withKeyword(f: number, keyword: 'INTO' | 'FROM'): string {
+    const n = this.next(f);
+    return this.upperNext(f) === keyword
+      ? this.emit(0, this.t.length)
+      : `${upper(this.t[f])} ${keyword} ${this.emit(n, this.t.length)}`;
+  }
+
+  private hasTopLevel(keyword: string): boolean {
+    let depth = 0;
+    for (const tok of this.t) {
+      if (tok.kind === 'op' && tok.text === '(') depth++;
+      else if (tok.kind === 'op' && tok.text === ')') depth--;
+      else if (depth === 0 && upper(tok) === keyword) return true;
+    }
+    return false;
+  }
+}
