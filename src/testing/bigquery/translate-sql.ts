@@ -52,16 +52,7 @@ import { SqlTranslationError } from './translate/error.js';
 import { StatementTranslator } from './translate/statement.js';
 import type { TranslatedStatement, TranslateOptions } from './translate/types.js';
 
-export { duckSchemaName, duckTableName } from './translate/duck-text.js';
 export { SqlTranslationError } from './translate/error.js';
-export type {
-  CreateTableInfo,
-  StatementType,
-  TableReference,
-  TableRole,
-  TranslatedStatement,
-  TranslateOptions,
-} from './translate/types.js';
 
 /**
  * Translates GoogleSQL text (one statement, or several separated by `;`) to DuckDB SQL. Throws

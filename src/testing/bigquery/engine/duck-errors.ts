@@ -1,0 +1,34 @@
+/**
+ * Error mapping: DuckDB's and the translator's errors as the errors BigQuery would give.
+ * @module
+ */
+import { StandInHttpError } from '../http-errors.js';
+import { SqlTranslationError } from '../translate/error.js';
+
+/**
+ * Maps a DuckDB error to the error BigQuery would give.
+ *
+ * @example
+ * ```ts
+ * mapDuckError(new Error('Binder Error: Referenced column "x" not found')).message; // 'Unrecognized name: x'
+ * ```
+ */
+export function mapDuckError(err: unknown): StandInHttpError {
+  if (err instanceof StandInHttpError) return err;
+  if (err instanceof SqlTranslationError) return new StandInHttpError(400, err.reason, err.message);
+  const raw = err instanceof Error ? err.message : String(err);
+  const first = raw.split('\n')[0] ?? raw;
+  let m = /Referenced column "?([^"\s]+)"? not found/.exec(first);
+  if (m) return new StandInHttpError(400, 'invalidQuery', `Unrecognized name: ${m[1]}`);
+  m = /(?:Scalar|Aggregate|Table) Function with name "?([^"\s]+)"? does not exist/i.exec(first);
+  if (m) return new StandInHttpError(400, 'invalidQuery', `Function not found: ${m[1]}`);
+  m = /Table with name "?([^"\s!]+)"? does not exist/.exec(first);
+  if (m) return new StandInHttpError(404, 'notFound', `Not found: Table ${m[1]}`);
+  if (/^Parser Error/.test(first)) {
+    return new StandInHttpError(400, 'invalidQuery', `Syntax error: ${first.replace(/^Parser Error: /, '')}`);
+  }
+  if (/^Constraint Error: NOT NULL/.test(first)) {
+    return new StandInHttpError(400, 'invalidQuery', first.replace(/^Constraint Error: /, ''));
+  }
+  return new StandInHttpError(400, 'invalidQuery', `Query error (DuckDB in the BigQuery stand-in): ${first}`);
+}

@@ -1,0 +1,87 @@
+/**
+ * Query parameters: binding a request's BigQuery-typed parameters to the `$name` / `$__posN`
+ * placeholders of a translated statement, and inferring parameters from plain values.
+ * @module
+ */
+import type { DuckDBType, DuckDBValue } from '@duckdb/node-api';
+import { StandInHttpError } from '../http-errors.js';
+import type { TranslatedStatement } from '../translate/types.js';
+import { type DuckModule, paramDuckType, paramDuckValue, type QueryParameter } from '../values.js';
+import type { QueryRequest } from './types.js';
+
+/**
+ * DuckDB values and types for the parameters a statement uses, in BigQuery's parameter modes.
+ *
+ * @example
+ * ```ts
+ * bindParameters(duck, stmt, { query: 'SELECT @n', projectId: 'p', queryParameters: [n] }).values.n;
+ * ```
+ */
+export function bindParameters(
+  duck: DuckModule,
+  stmt: TranslatedStatement,
+  req: QueryRequest,
+): { values: Record<string, DuckDBValue>; types: Record<string, DuckDBType> } {
+  const values: Record<string, DuckDBValue> = {};
+  const types: Record<string, DuckDBType> = {};
+  const params = req.queryParameters ?? [];
+  const positional = (req.parameterMode ?? '').toUpperCase() === 'POSITIONAL';
+  if (stmt.positionalCount > 0) {
+    if (!positional && params.some((p) => p.name)) {
+      throw new StandInHttpError(
+        400,
+        'invalidQuery',
+        'Positional parameters are not allowed in named parameter mode',
+      );
+    }
+    for (let i = 0; i < stmt.positionalCount; i++) {
+      const p = params[i];
+      if (!p)
+        throw new StandInHttpError(
+          400,
+          'invalidQuery',
+          `No parameter found for positional parameter ${i + 1}`,
+        );
+      const name = `__pos${i + 1}`;
+      types[name] = paramDuckType(duck, p.parameterType);
+      values[name] = paramDuckValue(duck, p.parameterType, p.parameterValue, `positional parameter ${i + 1}`);
+    }
+  }
+  for (const name of stmt.namedParameters) {
+    const p = params.find((q) => q.name?.toLowerCase() === name.toLowerCase());
+    if (!p) throw new StandInHttpError(400, 'invalidQuery', `Query parameter '${name}' not found`);
+    types[name] = paramDuckType(duck, p.parameterType);
+    values[name] = paramDuckValue(duck, p.parameterType, p.parameterValue, name);
+  }
+  return { values, types };
+}
+
+/**
+ * BigQuery parameters for plain JavaScript values (for {@link Engine.run}).
+ *
+ * @example
+ * ```ts
+ * inferParameters({ ids: [1, 2] })[0]?.parameterType; // { type: 'ARRAY', arrayType: { type: 'INT64' } }
+ * ```
+ */
+export function inferParameters(params: Record<string, unknown>): QueryParameter[] {
+  const typeOf = (v: unknown): QueryParameter['parameterType'] => {
+    if (typeof v === 'boolean') return { type: 'BOOL' };
+    if (typeof v === 'bigint') return { type: 'INT64' };
+    if (typeof v === 'number') return { type: Number.isInteger(v) ? 'INT64' : 'FLOAT64' };
+    if (v instanceof Date) return { type: 'TIMESTAMP' };
+    if (Array.isArray(v)) return { type: 'ARRAY', arrayType: v.length ? typeOf(v[0]) : { type: 'STRING' } };
+    return { type: 'STRING' };
+  };
+  const paramValueOf = (v: unknown): QueryParameter['parameterValue'] => {
+    if (Array.isArray(v)) return { arrayValues: v.map(paramValueOf) as never };
+    if (v instanceof Date) return { value: v.toISOString() };
+    if (v === null || v === undefined) return { value: null };
+    return { value: String(v) };
+  };
+  return Object.entries(params).map(([name, v]) => ({
+    name,
+    parameterType: typeOf(v),
+    parameterValue: paramValueOf(v),
+  }));
+}

@@ -1,0 +1,149 @@
+/**
+ * Query execution: translate, check the catalog, estimate bytes (and enforce maximumBytesBilled),
+ * then run each statement in DuckDB (a dry run inside a rolled-back transaction) and describe what
+ * it did as BigQuery does (statement type, DML counts, DDL operation).
+ * @module
+ */
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { StandInHttpError } from '../http-errors.js';
+import { fieldOfDuckType } from '../schema.js';
+import type { TableReference, TranslatedStatement } from '../translate/types.js';
+import { translateSql } from '../translate-sql.js';
+import { applyDdlToCatalog } from './apply-ddl.js';
+import { estimateBytes } from './bytes-estimate.js';
+import type { Catalog } from './catalog.js';
+import { mapDuckError } from './duck-errors.js';
+import { bindParameters } from './query-parameters.js';
+import { checkStatementTables } from './statement-checks.js';
+import type { EngineContext, QueryOutcome, QueryRequest } from './types.js';
+
+/**
+ * Runs (or, for a dry run, plans) a GoogleSQL request. The caller holds the engine's queue.
+ *
+ * @example
+ * ```ts
+ * (await executeQuery(ctx, { query: 'SELECT 1 AS x', projectId: 'p' })).rows; // [[1]]
+ * ```
+ */
+export async function executeQuery(ctx: EngineContext, req: QueryRequest): Promise<QueryOutcome> {
+  let statements: TranslatedStatement[];
+  try {
+    statements = translateSql(req.query, {
+      projectId: req.projectId,
+      ...(req.defaultDataset ? { defaultDataset: req.defaultDataset } : {}),
+    });
+  } catch (err) {
+    throw mapDuckError(err);
+  }
+  // Tables created by an earlier statement of the same script are checked when it runs.
+  const first = statements[0]!;
+  checkStatementTables(ctx.catalog, first);
+  const est = await estimateBytes(ctx, statements);
+  if (req.maximumBytesBilled !== undefined && req.maximumBytesBilled !== null && !req.dryRun) {
+    const limit = Number(req.maximumBytesBilled);
+    if (Number.isFinite(limit) && est.billed > limit) {
+      throw new StandInHttpError(
+        400,
+        'bytesBilledLimitExceeded',
+        `Query exceeded limit for bytes billed: ${limit}. ${est.billed} or higher required.`,
+      );
+    }
+  }
+  const referencedTables = statements.flatMap((s) =>
+    s.tables
+      .filter((t) => t.role === 'read' || t.role === 'modify')
+      .map(({ projectId, datasetId, tableId }) => ({ projectId, datasetId, tableId })),
+  );
+  if (req.dryRun) {
+    await ctx.conn.run('BEGIN TRANSACTION');
+    try {
+      const outcome = await runStatements(ctx, statements, req, true);
+      return { ...outcome, totalBytesProcessed: est.processed, totalBytesBilled: 0, referencedTables };
+    } finally {
+      await ctx.conn.run('ROLLBACK');
+    }
+  }
+  const outcome = await runStatements(ctx, statements, req, false);
+  return { ...outcome, totalBytesProcessed: est.processed, totalBytesBilled: est.billed, referencedTables };
+}
+
+async function runStatements(
+  ctx: EngineContext,
+  statements: TranslatedStatement[],
+  req: QueryRequest,
+  dryRun: boolean,
+): Promise<Omit<QueryOutcome, 'totalBytesProcessed' | 'totalBytesBilled' | 'referencedTables'>> {
+  let last: Omit<QueryOutcome, 'totalBytesProcessed' | 'totalBytesBilled' | 'referencedTables'> = {
+    statementType: 'SELECT',
+  };
+  for (const [i, stmt] of statements.entries()) {
+    if (i > 0) checkStatementTables(ctx.catalog, stmt);
+    const { values, types } = bindParameters(ctx.duck, stmt, req);
+    const skip = stmt.create?.ifNotExists && ctx.catalog.hasTable(stmt.tables[0]!);
+    let reader: Awaited<ReturnType<DuckDBConnection['runAndReadAll']>>;
+    try {
+      reader = await ctx.conn.runAndReadAll(stmt.sql, values, types);
+    } catch (err) {
+      throw mapDuckError(err);
+    }
+    const t = stmt.tables[0];
+    const target = t ? { projectId: t.projectId, datasetId: t.datasetId, tableId: t.tableId } : undefined;
+    switch (stmt.statementType) {
+      case 'SELECT': {
+        const names = reader.columnNames();
+        const colTypes = reader.columnTypes();
+        last = {
+          statementType: 'SELECT',
+          schema: names.map((n, k) => fieldOfDuckType(n, colTypes[k]!)),
+          rows: dryRun ? [] : reader.getRows(),
+        };
+        break;
+      }
+      case 'INSERT':
+      case 'UPDATE':
+      case 'DELETE':
+      case 'MERGE': {
+        const affected = Number(reader.getRows()[0]?.[0] ?? reader.rowsChanged);
+        const statKey = {
+          INSERT: 'insertedRowCount',
+          UPDATE: 'updatedRowCount',
+          DELETE: 'deletedRowCount',
+          MERGE: undefined,
+        }[stmt.statementType];
+        last = {
+          statementType: stmt.statementType,
+          numDmlAffectedRows: affected,
+          ...(statKey ? { dmlStats: { [statKey]: String(affected) } } : {}),
+        };
+        if (!dryRun) touch(ctx.catalog, stmt.tables);
+        break;
+      }
+      default: {
+        if (!dryRun) await applyDdlToCatalog(ctx, stmt);
+        last = {
+          statementType: stmt.statementType,
+          ddlOperationPerformed: skip
+            ? 'SKIP'
+            : stmt.statementType.startsWith('DROP')
+              ? 'DROP'
+              : stmt.create?.orReplace
+                ? 'REPLACE'
+                : stmt.statementType.startsWith('CREATE')
+                  ? 'CREATE'
+                  : 'ALTER',
+          ...(target ? { ddlTargetTable: target } : {}),
+        };
+      }
+    }
+  }
+  return statements.length > 1 ? { ...last, statementType: 'SCRIPT' } : last;
+}
+
+function touch(catalog: Catalog, tables: TableReference[]): void {
+  const now = Date.now();
+  for (const t of tables) {
+    if (t.role === 'read') continue;
+    const meta = catalog.findTable(t);
+    if (meta) meta.lastModifiedTime = now;
+  }
+}
