@@ -6,24 +6,8 @@
 /** A uniform source in [0, 1), like Math.random. */
 export type Random = () => number;
 
-/**
- * mulberry32: a 32-bit generator that is tiny, fast and good enough for Monte Carlo runs of this size
- * (it passes gjrand's and PractRand's small batteries; we need uniformity, not cryptography).
- *
- * @example
- * const rnd = mulberry32(42);
- * rnd(); // 0.6011037519201636 on every run
- */
-export function mulberry32(seed: number): Random {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// The same generator the stand-ins' fault plans use: one implementation in the project.
+export { mulberry32 } from '../../src/testing/shared/prng.js';
 
 /**
  * Derives an independent seed for a named stream, so that adding a stream never shifts the others.
