@@ -36,3 +36,15 @@ export function jobIdOf(request: { body: unknown }): string | undefined {
   const body = request.body as { jobReference?: { jobId?: string } } | undefined;
   return body?.jobReference?.jobId;
 }
+
+/** `COUNT(*)` and `COUNT(DISTINCT id)` of a table: a duplicate shows as `n > d`, a lost row as a short `d`. */
+export async function countRowsAndIds(
+  executor: BigQueryExecutor,
+  table: string,
+): Promise<{ n: number; d: number }> {
+  const [counts] = await executor.query<{ n: number; d: number }>(
+    `SELECT COUNT(*) AS n, COUNT(DISTINCT id) AS d FROM ${table}`,
+  );
+  if (counts === undefined) throw new Error(`no count came back for ${table}`);
+  return counts;
+}

@@ -7,7 +7,7 @@ import {
   PartialInsertError,
   ServiceUnavailableError,
 } from '../../../src/errors/index.js';
-import { type Harness, INSERT_ALL, startHarness } from './helpers.js';
+import { countRowsAndIds, type Harness, INSERT_ALL, startHarness } from './helpers.js';
 
 interface Row {
   id: number | string;
@@ -26,10 +26,7 @@ describe('insertRows with the real client against the stand-in', () => {
     h.standIn.requests.slice(mark).filter((r) => r.method === 'POST' && INSERT_ALL.test(r.path));
   const rowsSent = (r: { body: unknown }) =>
     (r.body as { rows: Array<{ insertId: string; json: Row }> }).rows;
-  const count = async (table: string) =>
-    (
-      await bq.query<{ n: number; d: number }>(`SELECT COUNT(*) AS n, COUNT(DISTINCT id) AS d FROM ${table}`)
-    )[0];
+  const count = (table: string) => countRowsAndIds(bq, table);
 
   /** A fresh table per test, so counts are exact. */
   const freshTable = async () => {

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { BigQueryExecutor } from '../../../src/bigquery/index.js';
 import { BadRequestError } from '../../../src/errors/index.js';
-import { GET_JOB, type Harness, startHarness, UPLOAD } from './helpers.js';
+import { countRowsAndIds, GET_JOB, type Harness, startHarness, UPLOAD } from './helpers.js';
 
 const uploadJobId = (r: { body: unknown }) =>
   (r.body as { metadata: { jobReference: { jobId: string } } }).metadata.jobReference.jobId;
@@ -18,10 +18,7 @@ describe('loadRows (batch load job from NDJSON) with the real client against the
     { id: 2, name: 'b', at: new Date('2024-01-02T00:00:00Z') },
     { id: 3, name: 'c', at: null },
   ];
-  const count = async (table: string) =>
-    (
-      await bq.query<{ n: number; d: number }>(`SELECT COUNT(*) AS n, COUNT(DISTINCT id) AS d FROM ${table}`)
-    )[0];
+  const count = (table: string) => countRowsAndIds(bq, table);
   const freshTable = async () => {
     const name = `ds.l${++tableNo}`;
     await h.executor().query(`CREATE TABLE ${name} (id INT64, name STRING, at TIMESTAMP)`);

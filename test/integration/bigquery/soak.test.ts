@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BigQueryExecutor } from '../../../src/bigquery/index.js';
 import { BadRequestError, NotFoundError } from '../../../src/errors/index.js';
-import { type Harness, INSERT_ALL, startHarness } from './helpers.js';
+import { countRowsAndIds, type Harness, INSERT_ALL, startHarness } from './helpers.js';
 
 const ROWS = 10_000;
 
@@ -47,10 +47,7 @@ describe('soak: 10,000 rows through insertRows under 30% seeded faults', () => {
     h.standIn.faults.clear();
 
     expect(result).toEqual({ inserted: ROWS, failed: [] });
-    const [counts] = await bq.query<{ n: number; d: number }>(
-      'SELECT COUNT(*) AS n, COUNT(DISTINCT id) AS d FROM ds.soak',
-    );
-    expect(counts).toEqual({ n: ROWS, d: ROWS });
+    expect(await countRowsAndIds(bq, 'ds.soak')).toEqual({ n: ROWS, d: ROWS });
 
     const sent = h.standIn.requests.slice(mark).filter((r) => r.method === 'POST' && INSERT_ALL.test(r.path));
     const faulted = sent.filter((r) => r.fault !== undefined);
