@@ -2,6 +2,14 @@
  * Fault plans for the BigQuery stand-in: rules that match requests and make them fail, hang, lose
  * their answer or come back slowly.
  */
+import {
+  type CountedFaultRule,
+  createFaultPlanOf,
+  type FaultHandle,
+  type FaultPlanOf,
+  type PickingFaultPlan,
+  pathMatches,
+} from '../shared/fault-plan.js';
 import { mulberry32 } from '../shared/prng.js';
 
 /** Re-exported so existing imports of the PRNG from the fault plan keep working. */
@@ -49,21 +57,13 @@ export type BigQueryFaultAction =
  * };
  * ```
  */
-export type BigQueryFaultRule = {
-  /** A name for the request log (default `fault-<n>`). */
-  name?: string;
+export type BigQueryFaultRule = CountedFaultRule & {
   /** HTTP method, case-insensitive. */
   method?: string;
   /** The URL path without the query string: a string matches when the path equals it or ends with it. */
   path?: string | RegExp;
   /** The SQL statement of the request (or of the job a job-scoped request names). */
   sql?: RegExp;
-  /** Act on at most this many matching requests (default: unlimited). */
-  times?: number;
-  /** Act on each matching request with this probability (default 1). */
-  rate?: number;
-  /** Seed of the rule's own PRNG (mulberry32) used with `rate` (default 1). */
-  seed?: number;
 } & BigQueryFaultAction;
 
 /**
@@ -76,13 +76,7 @@ export type BigQueryFaultRule = {
  * h.remove();
  * ```
  */
-export interface BigQueryFaultHandle {
-  readonly id: string;
-  readonly rule: Readonly<BigQueryFaultRule>;
-  /** Number of requests the rule acted on. */
-  readonly hits: number;
-  remove(): void;
-}
+export type BigQueryFaultHandle = FaultHandle<BigQueryFaultRule>;
 
 /**
  * The fault plan of a stand-in.
@@ -93,11 +87,7 @@ export interface BigQueryFaultHandle {
  * standIn.faults.clear();
  * ```
  */
-export interface BigQueryFaultPlan {
-  add(rule: BigQueryFaultRule): BigQueryFaultHandle;
-  clear(): void;
-  readonly rules: readonly BigQueryFaultHandle[];
-}
+export type BigQueryFaultPlan = FaultPlanOf<BigQueryFaultRule>;
 
 /**
  * What a request looks like to the matcher.
@@ -114,18 +104,6 @@ export interface FaultCandidate {
   kind: 'jobCreate' | 'insertAll' | 'other';
 }
 
-interface InternalRule {
-  handle: BigQueryFaultHandle & { hits: number };
-  rule: BigQueryFaultRule;
-  random: () => number;
-}
-
-function actionCount(rule: BigQueryFaultRule): number {
-  return ['error', 'reset', 'delayMs', 'hang', 'jobError', 'insertErrors', 'pendingPolls'].filter(
-    (k) => (rule as Record<string, unknown>)[k] !== undefined,
-  ).length;
-}
-
 /**
  * Creates a fault plan. `pick` finds the first rule that matches and is due to act, and counts it.
  *
@@ -136,61 +114,16 @@ function actionCount(rule: BigQueryFaultRule): number {
  * plan.pick({ method: 'GET', path: '/x', kind: 'other' })?.handle.id; // 'fault-1'
  * ```
  */
-export function createFaultPlan(): BigQueryFaultPlan & {
-  pick(c: FaultCandidate): { handle: BigQueryFaultHandle; rule: BigQueryFaultRule } | undefined;
-} {
-  let rules: InternalRule[] = [];
-  let counter = 0;
-  const plan = {
-    add(rule: BigQueryFaultRule): BigQueryFaultHandle {
-      if (actionCount(rule) !== 1) {
-        throw new TypeError(
-          'A fault rule does exactly one of: error, reset, delayMs, hang, jobError, insertErrors, pendingPolls',
-        );
-      }
-      if (rule.rate !== undefined && (rule.rate < 0 || rule.rate > 1)) {
-        throw new RangeError('rate must be between 0 and 1');
-      }
-      counter++;
-      const id = rule.name ?? `fault-${counter}`;
-      const handle = {
-        id,
-        rule,
-        hits: 0,
-        remove() {
-          rules = rules.filter((r) => r.handle !== handle);
-        },
-      };
-      rules.push({ handle, rule, random: mulberry32(rule.seed ?? 1) });
-      return handle;
+export function createFaultPlan(): PickingFaultPlan<BigQueryFaultRule, FaultCandidate> {
+  return createFaultPlanOf<BigQueryFaultRule, FaultCandidate>({
+    actions: ['error', 'reset', 'delayMs', 'hang', 'jobError', 'insertErrors', 'pendingPolls'],
+    matches(rule, c) {
+      if (rule.method && rule.method.toUpperCase() !== c.method.toUpperCase()) return false;
+      if (!pathMatches(rule.path, c.path)) return false;
+      if (rule.sql && (c.sql === undefined || !rule.sql.test(c.sql))) return false;
+      if (('jobError' in rule || 'pendingPolls' in rule) && c.kind !== 'jobCreate') return false;
+      if ('insertErrors' in rule && c.kind !== 'insertAll') return false;
+      return true;
     },
-    clear() {
-      rules = [];
-    },
-    get rules() {
-      return rules.map((r) => r.handle);
-    },
-    pick(c: FaultCandidate) {
-      for (const r of rules) {
-        const { rule } = r;
-        if (rule.method && rule.method.toUpperCase() !== c.method.toUpperCase()) continue;
-        if (rule.path !== undefined) {
-          const ok =
-            typeof rule.path === 'string'
-              ? c.path === rule.path || c.path.endsWith(rule.path)
-              : rule.path.test(c.path);
-          if (!ok) continue;
-        }
-        if (rule.sql && (c.sql === undefined || !rule.sql.test(c.sql))) continue;
-        if (('jobError' in rule || 'pendingPolls' in rule) && c.kind !== 'jobCreate') continue;
-        if ('insertErrors' in rule && c.kind !== 'insertAll') continue;
-        if (rule.times !== undefined && r.handle.hits >= rule.times) continue;
-        if (rule.rate !== undefined && r.random() >= rule.rate) continue;
-        r.handle.hits++;
-        return { handle: r.handle, rule };
-      }
-      return undefined;
-    },
-  };
-  return plan;
+  });
 }

@@ -1,4 +1,10 @@
-import { mulberry32 } from '../shared/prng.js';
+import {
+  type CountedFaultRule,
+  createFaultPlanOf,
+  type FaultHandle,
+  type FaultPlanOf,
+  type PickingFaultPlan,
+} from '../shared/fault-plan.js';
 import { type PubSubStatusName, statusName, toStatusCode } from './status.js';
 
 /**
@@ -17,19 +23,13 @@ import { type PubSubStatusName, statusName, toStatusCode } from './status.js';
  * standIn.faults.add({ method: 'Acknowledge', rate: 0.3, seed: 42, code: 14, message: 'flaky' });
  * ```
  */
-export interface PubSubFaultRule {
+export interface PubSubFaultRule extends CountedFaultRule {
   /** The RPC's name as in `pubsub.proto`: `'Publish'`, `'StreamingPull'`, `'Acknowledge'`, `'CreateTopic'`, ... */
   method: string;
   /** The status to answer with, as a number (`14`) or a name (`'UNAVAILABLE'`). */
   code: number | PubSubStatusName;
   /** The status details; defaults to `"stand-in fault: <NAME>"`. */
   message?: string;
-  /** How many calls fail before the rule is spent (a positive integer). */
-  times?: number;
-  /** The probability (0..1) that a matching call fails. */
-  rate?: number;
-  /** Seed of the PRNG used with `rate` (default 1). */
-  seed?: number;
 }
 
 /**
@@ -56,19 +56,12 @@ export interface PubSubInjectedFault {
  * unavailable.remove();
  * ```
  */
-export interface PubSubFaultHandle {
-  readonly id: string;
-  readonly rule: Readonly<PubSubFaultRule>;
-  /** How many calls the rule answered. */
-  readonly hits: number;
-  /** Calls it may still answer (`undefined` when unbounded). */
-  readonly remaining: number | undefined;
-  remove(): void;
-}
+export type PubSubFaultHandle = FaultHandle<PubSubFaultRule>;
 
 /**
  * Fault injection for the Pub/Sub stand-in: rules are consulted in the order added and the first
- * one that fires answers the call.
+ * one that fires answers the call. `add` throws a `TypeError` for an unknown method or code, or an
+ * out-of-range `times`/`rate`.
  *
  * @example
  * ```ts
@@ -77,88 +70,45 @@ export interface PubSubFaultHandle {
  * standIn.faults.clear();
  * ```
  */
-export interface PubSubFaultPlan {
-  /** Adds a rule; throws a `TypeError` for an unknown method or code, or an out-of-range `times`/`rate`. */
-  add(rule: PubSubFaultRule): PubSubFaultHandle;
-  /** Removes every rule. */
-  clear(): void;
-  /** The rules still active, in the order they are consulted. */
-  readonly rules: readonly PubSubFaultHandle[];
-}
-
-interface ActiveRule extends PubSubFaultHandle {
-  method: string;
-  code: number;
-  message: string;
-  remaining: number | undefined;
-  hits: number;
-  rate: number | undefined;
-  random: () => number;
-}
+export type PubSubFaultPlan = FaultPlanOf<PubSubFaultRule>;
 
 /** The stand-in's fault plan; `take` is internal (the server asks it once per call). */
 export class FaultPlan implements PubSubFaultPlan {
-  readonly #rules: ActiveRule[] = [];
-  readonly #methods: ReadonlySet<string>;
-  #nextId = 1;
+  readonly #plan: PickingFaultPlan<PubSubFaultRule, string>;
 
   constructor(methods: Iterable<string>) {
-    this.#methods = new Set(methods);
+    const known = new Set(methods);
+    this.#plan = createFaultPlanOf<PubSubFaultRule, string>({
+      actions: ['code'],
+      validate(rule) {
+        if (!known.has(rule.method)) {
+          throw new TypeError(
+            `Unknown Pub/Sub RPC '${rule.method}': expected one of ${[...known].sort().join(', ')}`,
+          );
+        }
+        toStatusCode(rule.code);
+      },
+      matches: (rule, method) => rule.method === method,
+    });
   }
 
   get rules(): readonly PubSubFaultHandle[] {
-    return [...this.#rules];
+    return this.#plan.rules;
   }
 
   add(rule: PubSubFaultRule): PubSubFaultHandle {
-    if (!this.#methods.has(rule.method)) {
-      throw new TypeError(
-        `Unknown Pub/Sub RPC '${rule.method}': expected one of ${[...this.#methods].sort().join(', ')}`,
-      );
-    }
-    const code = toStatusCode(rule.code);
-    if (rule.times !== undefined && !(Number.isInteger(rule.times) && rule.times > 0)) {
-      throw new TypeError(`Fault 'times' must be a positive integer, got ${rule.times}`);
-    }
-    if (rule.rate !== undefined && !(rule.rate >= 0 && rule.rate <= 1)) {
-      throw new TypeError(`Fault 'rate' must be between 0 and 1, got ${rule.rate}`);
-    }
-    const active: ActiveRule = {
-      id: `fault-${this.#nextId++}`,
-      rule: { ...rule },
-      method: rule.method,
-      code,
-      message: rule.message ?? `stand-in fault: ${statusName(code)}`,
-      remaining: rule.times,
-      hits: 0,
-      rate: rule.rate,
-      random: mulberry32(rule.seed ?? 1),
-      remove: () => {
-        const index = this.#rules.indexOf(active);
-        if (index >= 0) this.#rules.splice(index, 1);
-      },
-    };
-    this.#rules.push(active);
-    return active;
+    return this.#plan.add({ ...rule });
   }
 
   clear(): void {
-    this.#rules.length = 0;
+    this.#plan.clear();
   }
 
   /** Returns the fault for this call of `method`, if any, and spends it. */
   take(method: string): PubSubInjectedFault | undefined {
-    for (let i = 0; i < this.#rules.length; i++) {
-      const rule = this.#rules[i]!;
-      if (rule.method !== method) continue;
-      if (rule.rate !== undefined && rule.random() >= rule.rate) continue;
-      rule.hits += 1;
-      if (rule.remaining !== undefined) {
-        rule.remaining -= 1;
-        if (rule.remaining <= 0) this.#rules.splice(i, 1);
-      }
-      return { code: rule.code, message: rule.message };
-    }
-    return undefined;
+    const picked = this.#plan.pick(method);
+    if (picked === undefined) return undefined;
+    const code = toStatusCode(picked.rule.code);
+    return { code, message: picked.rule.message ?? `stand-in fault: ${statusName(code)}` };
   }
 }

@@ -48,9 +48,13 @@ describe('fault plan matching', () => {
     expect(picks).toEqual(['first', 'first', 'second', 'second']);
     expect(first.hits).toBe(2);
     expect(second.hits).toBe(2);
+    // A spent rule leaves the plan (as in every stand-in); an unbounded one stays until removed.
+    expect(first.remaining).toBe(0);
+    expect(second.remaining).toBeUndefined();
+    expect(plan.rules).toEqual([second]);
     second.remove();
     expect(plan.pick(query)).toBeUndefined();
-    expect(plan.rules).toEqual([first]);
+    expect(plan.rules).toEqual([]);
   });
 
   it('acts at a seeded rate, the same requests for the same seed', () => {

@@ -1,0 +1,162 @@
+/**
+ * The fault-plan core every stand-in shares: rules consulted in the order added, each acting on at most
+ * `times` matching requests (then it leaves the plan), with a seeded probability `rate`, counted in
+ * `hits`. A stand-in supplies only what a rule matches and which actions it may hold.
+ * @module
+ */
+import { mulberry32 } from './prng.js';
+
+/**
+ * The counting part of every stand-in's fault rule.
+ *
+ * @example
+ * ```ts
+ * const counted: CountedFaultRule = { name: 'flaky-page', times: 3, rate: 0.5, seed: 7 };
+ * ```
+ */
+export interface CountedFaultRule {
+  /** A name for the request log (default `fault-<n>`). */
+  name?: string;
+  /** Act on at most this many matching requests (a positive integer; default: unlimited). */
+  times?: number;
+  /** Act on each matching request with this probability, 0..1 (default 1). */
+  rate?: number;
+  /** Seed of the rule's own PRNG (mulberry32) used with `rate` (default 1). */
+  seed?: number;
+}
+
+/**
+ * The handle `faults.add` returns: how often the rule acted, and a way to remove it alone.
+ *
+ * @example
+ * ```ts
+ * const h = standIn.faults.add({ path: '/games', times: 1, status: 503 });
+ * h.hits; // requests it acted on so far
+ * h.remove();
+ * ```
+ */
+export interface FaultHandle<Rule> {
+  readonly id: string;
+  readonly rule: Readonly<Rule>;
+  /** Number of requests the rule acted on. */
+  readonly hits: number;
+  /** Requests it may still act on (`undefined` when unbounded); a spent rule leaves the plan. */
+  readonly remaining: number | undefined;
+  remove(): void;
+}
+
+/**
+ * A stand-in's fault plan.
+ *
+ * @example
+ * ```ts
+ * standIn.faults.add({ path: '/games', times: 2, status: 503 });
+ * standIn.faults.clear();
+ * ```
+ */
+export interface FaultPlanOf<Rule> {
+  add(rule: Rule): FaultHandle<Rule>;
+  clear(): void;
+  readonly rules: readonly FaultHandle<Rule>[];
+}
+
+/** What a stand-in tells the core about its rules. */
+export interface FaultPlanSpec<Rule, Candidate> {
+  /** The action keys of a rule; a rule must hold exactly one of them. */
+  readonly actions: readonly string[];
+  /** Extra checks of a rule's action; throws a `TypeError` naming the field. */
+  validate?(rule: Rule): void;
+  /** Whether the rule applies to the request (before `times` and `rate` are considered). */
+  matches(rule: Rule, candidate: Candidate): boolean;
+}
+
+/**
+ * A plan plus the stand-in's side: `pick` finds the first rule that matches and is due to act, and
+ * counts it.
+ */
+export interface PickingFaultPlan<Rule, Candidate> extends FaultPlanOf<Rule> {
+  pick(candidate: Candidate): { handle: FaultHandle<Rule>; rule: Rule } | undefined;
+}
+
+interface Entry<Rule> {
+  handle: FaultHandle<Rule> & { hits: number };
+  rule: Rule;
+  random: () => number;
+}
+
+/**
+ * Creates a fault plan for one stand-in.
+ *
+ * @example
+ * ```ts
+ * const plan = createFaultPlanOf<{ path: string; hang?: true } & CountedFaultRule, string>({
+ *   actions: ['hang'],
+ *   matches: (rule, path) => rule.path === path,
+ * });
+ * plan.add({ path: '/x', hang: true, times: 1 });
+ * plan.pick('/x')?.handle.hits; // 1
+ * ```
+ */
+export function createFaultPlanOf<Rule extends CountedFaultRule, Candidate>(
+  spec: FaultPlanSpec<Rule, Candidate>,
+): PickingFaultPlan<Rule, Candidate> {
+  let entries: Entry<Rule>[] = [];
+  let counter = 0;
+  return {
+    add(rule: Rule): FaultHandle<Rule> {
+      const present = spec.actions.filter((k) => (rule as Record<string, unknown>)[k] !== undefined);
+      if (present.length !== 1) {
+        throw new TypeError(
+          `A fault rule does exactly one of: ${spec.actions.join(', ')}; got ${present.length === 0 ? 'none' : present.join(' and ')}`,
+        );
+      }
+      if (rule.times !== undefined && !(Number.isInteger(rule.times) && rule.times > 0)) {
+        throw new TypeError(`Fault 'times' must be a positive integer, got ${rule.times}`);
+      }
+      if (rule.rate !== undefined && !(rule.rate >= 0 && rule.rate <= 1)) {
+        throw new RangeError(`Fault 'rate' must be between 0 and 1, got ${rule.rate}`);
+      }
+      spec.validate?.(rule);
+      counter++;
+      const handle = {
+        id: rule.name ?? `fault-${counter}`,
+        rule,
+        hits: 0,
+        get remaining() {
+          return rule.times === undefined ? undefined : rule.times - handle.hits;
+        },
+        remove() {
+          entries = entries.filter((e) => e.handle !== handle);
+        },
+      };
+      entries.push({ handle, rule, random: mulberry32(rule.seed ?? 1) });
+      return handle;
+    },
+    clear() {
+      entries = [];
+    },
+    get rules() {
+      return entries.map((e) => e.handle);
+    },
+    pick(candidate: Candidate) {
+      for (const entry of entries) {
+        const { rule } = entry;
+        if (!spec.matches(rule, candidate)) continue;
+        if (rule.rate !== undefined && entry.random() >= rule.rate) continue;
+        entry.handle.hits++;
+        if (entry.handle.remaining === 0) entry.handle.remove();
+        return { handle: entry.handle, rule };
+      }
+      return undefined;
+    },
+  };
+}
+
+/**
+ * Whether a request path matches a rule's `path`: a string matches when the path equals it or ends
+ * with it; a RegExp is tested against the path.
+ */
+export function pathMatches(pattern: string | RegExp | undefined, path: string): boolean {
+  if (pattern === undefined) return true;
+  return typeof pattern === 'string' ? path === pattern || path.endsWith(pattern) : pattern.test(path);
+}
