@@ -1,50 +1,28 @@
 import type * as Grpc from '@grpc/grpc-js';
+import type { GrpcRequestLogEntry, Msg, ServiceContext, Unary } from '../shared/grpc-server.js';
+import { buildServiceImplementation, recordCall, toStatus } from '../shared/grpc-server.js';
 import type { Broker, StreamHandle, WireReceivedMessage } from './broker.js';
-import type { FaultPlan, PubSubInjectedFault } from './faults.js';
-import { PUBSUB_STATUS_CODES, RpcStatusError } from './status.js';
+import { PUBSUB_STATUS_CODES } from './status.js';
 
 /**
- * One RPC the stand-in received. For StreamingPull every inbound stream request is one entry.
+ * One RPC the Pub/Sub stand-in received (the same type as `GrpcRequestLogEntry`). For StreamingPull
+ * every inbound stream request is one entry.
  *
  * @example
  * ```ts
+ * import { startPubSubStandIn } from 'gcp-pipeline-resilience/testing';
+ * const standIn = await startPubSubStandIn();
  * const publishes = standIn.requests.filter((r) => r.method === 'Publish');
- * expect(publishes.map((r) => r.fault?.code)).toEqual([14, 14, undefined]);
+ * console.log(publishes.map((r) => r.fault?.code)); // e.g. [14, 14, undefined]
  * ```
  */
-export interface PubSubRequestLogEntry {
-  /** The RPC's name as in `pubsub.proto`: `'Publish'`, `'StreamingPull'`, `'Acknowledge'`, ... */
-  method: string;
-  /** The decoded request message (proto-loader objects: camelCase fields, int64 as strings, bytes as Buffer). */
-  request: Readonly<Record<string, unknown>>;
-  /** Set when a fault rule answered this call instead of the stand-in. */
-  fault?: PubSubInjectedFault;
-}
+export type PubSubRequestLogEntry = GrpcRequestLogEntry;
 
-// biome-ignore lint/suspicious/noExplicitAny: proto-loader messages are untyped objects
-type Msg = Record<string, any>;
-type Unary = (request: Msg) => Msg;
-
-interface Context {
+interface Context extends ServiceContext {
   broker: Broker;
-  faults: FaultPlan;
-  requests: PubSubRequestLogEntry[];
 }
 
-function record(ctx: Context, method: string, request: Msg): PubSubInjectedFault | undefined {
-  const entry: PubSubRequestLogEntry = { method, request };
-  ctx.requests.push(entry);
-  const fault = ctx.faults.take(method);
-  if (fault) entry.fault = fault;
-  return fault;
-}
-
-function toStatus(error: unknown): Partial<Grpc.StatusObject> {
-  if (error instanceof RpcStatusError) return { code: error.code, details: error.details };
-  const message = error instanceof Error ? error.message : String(error);
-  return { code: PUBSUB_STATUS_CODES.INTERNAL, details: `Pub/Sub stand-in error: ${message}` };
-}
-
+const STAND_IN = 'Pub/Sub';
 const EMPTY = {};
 
 function publisherMethods(broker: Broker): Record<string, Unary> {
@@ -87,38 +65,6 @@ function subscriberMethods(broker: Broker): Record<string, Unary> {
   };
 }
 
-function unaryHandler(ctx: Context, method: string, impl: Unary | undefined): Grpc.handleUnaryCall<Msg, Msg> {
-  return (call, callback) => {
-    const fault = record(ctx, method, call.request);
-    if (fault) return callback({ code: fault.code, details: fault.message });
-    if (!impl) {
-      return callback({
-        code: PUBSUB_STATUS_CODES.UNIMPLEMENTED,
-        details: `${method} is not implemented by the Pub/Sub stand-in`,
-      });
-    }
-    try {
-      callback(null, impl(call.request));
-    } catch (error) {
-      callback(toStatus(error));
-    }
-  };
-}
-
-function unimplementedStream(ctx: Context, method: string): Grpc.handleBidiStreamingCall<Msg, Msg> {
-  return (call) => {
-    call.once('data', (request: Msg) => {
-      const fault = record(ctx, method, request);
-      call.emit(
-        'error',
-        fault
-          ? { code: fault.code, details: fault.message }
-          : { code: PUBSUB_STATUS_CODES.UNIMPLEMENTED, details: `${method} is not implemented` },
-      );
-    });
-  };
-}
-
 /**
  * StreamingPull: the first request names the subscription and opens a lease stream; later ones
  * carry acks, deadline changes and keep-alives (the Node client acks over unary RPCs, but other
@@ -145,7 +91,7 @@ function streamingPull(ctx: Context): Grpc.handleBidiStreamingCall<Msg, Msg> {
     };
 
     call.on('data', (request: Msg) => {
-      const fault = record(ctx, 'StreamingPull', request);
+      const fault = recordCall(ctx, 'StreamingPull', request);
       if (ended) return;
       try {
         if (!handle) {
@@ -174,7 +120,7 @@ function streamingPull(ctx: Context): Grpc.handleBidiStreamingCall<Msg, Msg> {
           ctx.broker.modifyAckDeadlines(subscription, modifyIds, seconds);
         }
       } catch (error) {
-        fail(toStatus(error));
+        fail(toStatus(error, STAND_IN));
       }
     });
     call.on('end', () => {
@@ -198,20 +144,8 @@ export function buildImplementation(
   kind: 'publisher' | 'subscriber',
 ): Grpc.UntypedServiceImplementation {
   const impls = kind === 'publisher' ? publisherMethods(ctx.broker) : subscriberMethods(ctx.broker);
-  const implementation: Grpc.UntypedServiceImplementation = {};
-  for (const [rpc, method] of Object.entries(service)) {
-    if (rpc === 'StreamingPull') {
-      implementation[rpc] = streamingPull(ctx);
-    } else if (method.requestStream || method.responseStream) {
-      implementation[rpc] = unimplementedStream(ctx, rpc);
-    } else {
-      implementation[rpc] = unaryHandler(ctx, rpc, impls[rpc]);
-    }
-  }
-  return implementation;
-}
-
-/** Every RPC name of the two services, for validating fault rules. */
-export function methodNames(...services: Grpc.ServiceDefinition[]): string[] {
-  return services.flatMap((service) => Object.keys(service));
+  const streams: Record<string, Grpc.handleBidiStreamingCall<Msg, Msg>> = kind === 'subscriber'
+    ? { StreamingPull: streamingPull(ctx) }
+    : {};
+  return buildServiceImplementation(ctx, STAND_IN, service, impls, streams);
 }

@@ -1,9 +1,11 @@
 import type { ClientConfig, PubSub } from '@google-cloud/pubsub';
+import { FaultPlan } from '../shared/faults.js';
+import { bindLoopback, methodNames } from '../shared/grpc-server.js';
 import { Broker, type PubSubStandInMessage, type PubSubSubscriptionStats } from './broker.js';
-import { FaultPlan, type PubSubFaultPlan } from './faults.js';
+import type { PubSubFaultPlan } from './faults.js';
 import { qualify } from './names.js';
 import { loadPubSubPeers } from './proto.js';
-import { buildImplementation, methodNames, type PubSubRequestLogEntry } from './services.js';
+import { buildImplementation, type PubSubRequestLogEntry } from './services.js';
 
 /**
  * Options of {@link startPubSubStandIn}.
@@ -105,7 +107,7 @@ export async function startPubSubStandIn(options: PubSubStandInOptions = {}): Pr
   const { grpc, PubSub: PubSubClass, publisher, subscriber } = await loadPubSubPeers();
 
   const broker = new Broker({ ackDeadlineScale });
-  const faults = new FaultPlan(methodNames(publisher, subscriber));
+  const faults = new FaultPlan('Pub/Sub', methodNames(publisher, subscriber));
   const requests: PubSubRequestLogEntry[] = [];
   const ctx = { broker, faults, requests };
 
@@ -113,13 +115,7 @@ export async function startPubSubStandIn(options: PubSubStandInOptions = {}): Pr
   // Handlers are wrapped before addService: grpc-js copies them when the service is added.
   server.addService(publisher, buildImplementation(ctx, publisher, 'publisher'));
   server.addService(subscriber, buildImplementation(ctx, subscriber, 'subscriber'));
-  const port = await new Promise<number>((resolve, reject) => {
-    server.bindAsync(
-      `127.0.0.1:${options.port ?? 0}`,
-      grpc.ServerCredentials.createInsecure(),
-      (error, bound) => (error ? reject(error) : resolve(bound)),
-    );
-  });
+  const port = await bindLoopback(grpc, server, options.port);
   const endpoint = `127.0.0.1:${port}`;
   const clients: PubSub[] = [];
   let closing: Promise<void> | undefined;
