@@ -1,3 +1,4 @@
+import { toWireTimestamp } from '../shared/timestamp.js';
 import { parseResourceName } from './names.js';
 import { rpcError } from './status.js';
 
@@ -40,6 +41,31 @@ export interface PubSubSubscriptionStats {
   expired: number;
   /** Messages forwarded to the dead-letter topic. */
   deadLettered: number;
+}
+
+/**
+ * What Cloud Monitoring would report for one subscription of the stand-in, read live: the Monitoring
+ * stand-in serves its Pub/Sub metrics from these.
+ *
+ * @example
+ * ```ts
+ * import { startPubSubStandIn } from 'gcp-pipeline-resilience/testing';
+ * const standIn = await startPubSubStandIn();
+ * for (const m of standIn.subscriptionMetrics()) console.log(m.id, m.unacked);
+ * ```
+ */
+export interface PubSubSubscriptionMetrics {
+  /** `projects/{project}/subscriptions/{id}`. */
+  name: string;
+  project: string;
+  id: string;
+  topic: string;
+  /** Messages not yet acknowledged, leased or not (`subscription/num_undelivered_messages`). */
+  unacked: number;
+  /** Publish time of the oldest of them (`subscription/oldest_unacked_message_age`); none when empty. */
+  oldestUnackedPublishTime: Date | undefined;
+  /** When each message was forwarded to the dead-letter topic (`subscription/dead_letter_message_count`). */
+  deadLetteredAt: readonly Date[];
 }
 
 /**
@@ -124,6 +150,7 @@ interface SubscriptionState {
   streams: StreamState[];
   nextStream: number;
   stats: Omit<PubSubSubscriptionStats, 'undelivered' | 'outstanding'>;
+  deadLetteredAt: Date[];
 }
 
 /** A handle on a StreamingPull stream attached to a subscription. */
@@ -145,11 +172,6 @@ export interface BrokerOptions {
 }
 
 const MAX_MESSAGE_BYTES = 10 * 1024 * 1024;
-
-function toTimestamp(date: Date): { seconds: string; nanos: number } {
-  const ms = date.getTime();
-  return { seconds: String(Math.floor(ms / 1000)), nanos: (ms % 1000) * 1_000_000 };
-}
 
 /**
  * The in-memory Pub/Sub: topics, subscriptions, leases with real-timer ack deadlines, delivery
@@ -301,6 +323,7 @@ export class Broker {
       streams: [],
       nextStream: 0,
       stats: { acked: 0, nacked: 0, expired: 0, deadLettered: 0 },
+      deadLetteredAt: [],
     });
     return stored;
   }
@@ -328,6 +351,25 @@ export class Broker {
     const sub = this.#subscriptions.get(subscriptionName);
     if (!sub) return undefined;
     return { undelivered: sub.backlog.length, outstanding: sub.leases.size, ...sub.stats };
+  }
+
+  metrics(): PubSubSubscriptionMetrics[] {
+    return [...this.#subscriptions.values()].map((sub) => {
+      let oldest: Date | undefined;
+      const entries = [...sub.backlog, ...[...sub.leases.values()].map((lease) => lease.entry)];
+      for (const { message } of entries) {
+        if (!oldest || message.publishTime < oldest) oldest = message.publishTime;
+      }
+      return {
+        name: sub.name,
+        project: sub.project,
+        id: sub.id,
+        topic: sub.topic,
+        unacked: entries.length,
+        oldestUnackedPublishTime: oldest,
+        deadLetteredAt: [...sub.deadLetteredAt],
+      };
+    });
   }
 
   // ---- delivery --------------------------------------------------------------------------
@@ -502,7 +544,7 @@ export class Broker {
         data: message.data,
         attributes: message.attributes,
         messageId: message.messageId,
-        publishTime: toTimestamp(message.publishTime),
+        publishTime: toWireTimestamp(message.publishTime),
         orderingKey: message.orderingKey,
       },
       // Pub/Sub only counts delivery attempts when a dead-letter policy is set; otherwise 0.
@@ -550,6 +592,7 @@ export class Broker {
     const policy = sub.deadLetterPolicy;
     if (policy && entry.attempts >= policy.maxDeliveryAttempts) {
       sub.stats.deadLettered += 1;
+      sub.deadLetteredAt.push(new Date());
       const target = this.#topics.get(policy.deadLetterTopic);
       // A deleted dead-letter topic drops the message: Pub/Sub cannot forward it either.
       if (target) {

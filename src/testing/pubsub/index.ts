@@ -1,4 +1,8 @@
-export type { PubSubStandInMessage, PubSubSubscriptionStats } from './broker.js';
+export type {
+  PubSubStandInMessage,
+  PubSubSubscriptionMetrics,
+  PubSubSubscriptionStats,
+} from './broker.js';
 export { DEAD_LETTER_ATTRIBUTES } from './broker.js';
 export type { PubSubFaultHandle, PubSubFaultPlan, PubSubFaultRule, PubSubInjectedFault } from './faults.js';
 export type { PubSubRequestLogEntry } from './services.js';

@@ -1,7 +1,12 @@
 import type { ClientConfig, PubSub } from '@google-cloud/pubsub';
 import { FaultPlan } from '../shared/faults.js';
 import { bindLoopback, methodNames } from '../shared/grpc-server.js';
-import { Broker, type PubSubStandInMessage, type PubSubSubscriptionStats } from './broker.js';
+import {
+  Broker,
+  type PubSubStandInMessage,
+  type PubSubSubscriptionMetrics,
+  type PubSubSubscriptionStats,
+} from './broker.js';
 import type { PubSubFaultPlan } from './faults.js';
 import { qualify } from './names.js';
 import { loadPubSubPeers } from './proto.js';
@@ -75,6 +80,8 @@ export interface PubSubStandIn {
   waitForPublished(topic: string, options?: PubSubWaitOptions): Promise<PubSubStandInMessage[]>;
   /** Counters of a subscription (short id or full name), `undefined` if it does not exist. */
   subscriptionStats(subscription: string): PubSubSubscriptionStats | undefined;
+  /** What Cloud Monitoring would report for every subscription, read live (the Monitoring stand-in's source). */
+  subscriptionMetrics(): PubSubSubscriptionMetrics[];
   /** Ends every stream, clears every ack-deadline timer and stops the server. Idempotent. */
   close(): Promise<void>;
 }
@@ -141,6 +148,7 @@ export async function startPubSubStandIn(options: PubSubStandInOptions = {}): Pr
     waitForPublished: (topic, wait = {}) =>
       broker.waitForPublished(qualify('topics', projectId, topic), wait.count ?? 1, wait.timeoutMs ?? 5000),
     subscriptionStats: (subscription) => broker.stats(qualify('subscriptions', projectId, subscription)),
+    subscriptionMetrics: () => broker.metrics(),
     close() {
       closing ??= (async () => {
         broker.close();

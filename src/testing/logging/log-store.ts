@@ -1,0 +1,130 @@
+import { evaluateFilter, FilterSyntaxError, parseFilter } from '../../monitoring/filter/index.js';
+import type { Msg } from '../shared/grpc-server.js';
+import { rpcError } from '../shared/grpc-status.js';
+import { toWireTimestamp } from '../shared/timestamp.js';
+import { entryView, type LoggingStandInEntry } from './entry-view.js';
+
+/** `projects/{p}/logs/{id}` (also organizations, folders, billingAccounts), the id URL-encoded, up to 512 chars. */
+const LOG_NAME = /^(projects|organizations|folders|billingAccounts)\/([^/]+)\/logs\/([^/]{1,512})$/;
+const RESOURCE_NAME = /^(projects|organizations|folders|billingAccounts)\/[^/]+$/;
+const DEFAULT_PAGE_SIZE = 50;
+const MAX_PAGE_SIZE = 1000;
+
+interface Stored {
+  wire: Msg;
+  view: LoggingStandInEntry;
+  /** `projects/p`: the resource the entry belongs to, from its log name. */
+  parent: string;
+}
+
+/**
+ * The Logging stand-in's entries: WriteLogEntries and ListLogEntries as the service answers them,
+ * gRPC-agnostic so that the services stay thin.
+ */
+export class LogStore {
+  readonly #entries: Stored[] = [];
+  #nextInsertId = 1;
+
+  write(request: Msg): void {
+    const entries: Msg[] = request.entries ?? [];
+    if (entries.length === 0)
+      throw rpcError('INVALID_ARGUMENT', 'entries: at least one log entry is required');
+    const now = new Date();
+    const prepared = entries.map((entry, index) => this.#prepare(entry, request, index, now));
+    // All or nothing (the request's partialSuccess only matters for invalid entries, and every
+    // entry was validated above before anything was stored).
+    this.#entries.push(...prepared);
+  }
+
+  list(request: Msg): { entries: Msg[]; nextPageToken: string } {
+    const resourceNames: string[] = request.resourceNames ?? [];
+    if (resourceNames.length === 0) {
+      throw rpcError('INVALID_ARGUMENT', 'resource_names: at least one resource name is required');
+    }
+    for (const name of resourceNames) {
+      if (!RESOURCE_NAME.test(name)) throw rpcError('INVALID_ARGUMENT', `Invalid resource name: ${name}`);
+    }
+    const pageSize = Number(request.pageSize ?? 0) || DEFAULT_PAGE_SIZE;
+    if (pageSize < 0 || pageSize > MAX_PAGE_SIZE) {
+      throw rpcError('INVALID_ARGUMENT', `page_size must be between 0 and ${MAX_PAGE_SIZE}, got ${pageSize}`);
+    }
+    const descending = orderIsDescending(request.orderBy);
+    const filter = parse(request.filter);
+    const matching = this.#entries
+      .filter((entry) => resourceNames.includes(entry.parent))
+      .filter((entry) => !filter || evaluateFilter(filter, entry.view))
+      .sort((a, b) => {
+        const diff = a.view.timestamp.getTime() - b.view.timestamp.getTime();
+        return descending ? -diff : diff;
+      });
+    const offset = decodePageToken(request.pageToken);
+    const page = matching.slice(offset, offset + pageSize);
+    const next = offset + page.length;
+    return {
+      entries: page.map((entry) => entry.wire),
+      nextPageToken: next < matching.length ? `o${next}` : '',
+    };
+  }
+
+  /** Every entry written so far, in write order. */
+  all(): LoggingStandInEntry[] {
+    return this.#entries.map((entry) => entry.view);
+  }
+
+  clear(): void {
+    this.#entries.length = 0;
+  }
+
+  #prepare(entry: Msg, request: Msg, index: number, now: Date): Stored {
+    const logName: string = entry.logName || request.logName || '';
+    const match = LOG_NAME.exec(logName);
+    if (!match) {
+      throw rpcError(
+        'INVALID_ARGUMENT',
+        `entries[${index}].log_name: invalid log name ${JSON.stringify(logName)}`,
+      );
+    }
+    const resource = entry.resource?.type ? entry.resource : request.resource;
+    if (!resource?.type) {
+      throw rpcError('INVALID_ARGUMENT', `entries[${index}].resource: a monitored resource type is required`);
+    }
+    const wire: Msg = {
+      ...entry,
+      logName,
+      resource: { type: resource.type, labels: { ...(resource.labels ?? {}) } },
+      labels: { ...(request.labels ?? {}), ...(entry.labels ?? {}) },
+      timestamp:
+        entry.timestamp && Number(entry.timestamp.seconds) > 0 ? entry.timestamp : toWireTimestamp(now),
+      receiveTimestamp: toWireTimestamp(now),
+      insertId: entry.insertId || `standin-${this.#nextInsertId++}`,
+    };
+    return { wire, view: entryView(wire), parent: `${match[1]}/${match[2]}` };
+  }
+}
+
+function orderIsDescending(orderBy: unknown): boolean {
+  const text = typeof orderBy === 'string' ? orderBy.trim().toLowerCase() : '';
+  if (text === '' || text === 'timestamp asc' || text === 'timestamp') return false;
+  if (text === 'timestamp desc') return true;
+  throw rpcError(
+    'INVALID_ARGUMENT',
+    `order_by: only "timestamp asc" and "timestamp desc" are supported, got ${JSON.stringify(orderBy)}`,
+  );
+}
+
+function parse(filter: unknown): ReturnType<typeof parseFilter> | undefined {
+  if (typeof filter !== 'string' || filter.trim() === '') return undefined;
+  try {
+    return parseFilter(filter, 'logging');
+  } catch (error) {
+    if (error instanceof FilterSyntaxError) throw rpcError('INVALID_ARGUMENT', `filter: ${error.message}`);
+    throw error;
+  }
+}
+
+function decodePageToken(token: unknown): number {
+  if (typeof token !== 'string' || token === '') return 0;
+  const match = /^o(\d+)$/.exec(token);
+  if (!match) throw rpcError('INVALID_ARGUMENT', `page_token: invalid token ${JSON.stringify(token)}`);
+  return Number(match[1]);
+}

@@ -1,0 +1,3 @@
+export type { MonitoringStandIn, MonitoringStandInOptions } from './stand-in.js';
+export { startMonitoringStandIn } from './stand-in.js';
+export type { PubSubMetricsSource } from './time-series.js';

@@ -1,0 +1,127 @@
+import type { MetricServiceClient } from '@google-cloud/monitoring';
+import { FaultPlan, type GrpcFaultPlan } from '../shared/faults.js';
+import {
+  bindLoopback,
+  buildServiceImplementation,
+  type GrpcRequestLogEntry,
+  methodNames,
+} from '../shared/grpc-server.js';
+import { loadMonitoringPeers } from './proto.js';
+import { listTimeSeries, type PubSubMetricsSource } from './time-series.js';
+
+/**
+ * Options of {@link startMonitoringStandIn}.
+ *
+ * @example
+ * ```ts
+ * import { startMonitoringStandIn, startPubSubStandIn } from 'gcp-pipeline-resilience/testing';
+ * const pubsub = await startPubSubStandIn({ projectId: 'demo' });
+ * const monitoring = await startMonitoringStandIn({ pubsub, projectId: 'demo' });
+ * ```
+ */
+export interface MonitoringStandInOptions {
+  /** The Pub/Sub stand-in whose live state the `pubsub.googleapis.com/subscription/*` metrics report. */
+  pubsub: PubSubMetricsSource;
+  /** The project of the client `client()` returns. Default `'test-project'`. */
+  projectId?: string;
+  /** The port on 127.0.0.1; default 0 (any free port). */
+  port?: number;
+}
+
+/**
+ * A running Cloud Monitoring stand-in.
+ *
+ * @example
+ * ```ts
+ * import { startMonitoringStandIn, startPubSubStandIn } from 'gcp-pipeline-resilience/testing';
+ * const pubsub = await startPubSubStandIn();
+ * const monitoring = await startMonitoringStandIn({ pubsub });
+ * const client = monitoring.client();
+ * const now = Math.floor(Date.now() / 1000);
+ * const [series] = await client.listTimeSeries({
+ *   name: 'projects/test-project',
+ *   filter: 'metric.type = "pubsub.googleapis.com/subscription/num_undelivered_messages"',
+ *   interval: { startTime: { seconds: now - 300 }, endTime: { seconds: now } },
+ * });
+ * await monitoring.close();
+ * await pubsub.close();
+ * ```
+ */
+export interface MonitoringStandIn {
+  /** `'127.0.0.1:PORT'`. */
+  readonly endpoint: string;
+  readonly projectId: string;
+  /** A real `MetricServiceClient` pointed at the stand-in (insecure channel, no credentials). */
+  client(options?: ConstructorParameters<typeof MetricServiceClient>[0]): MetricServiceClient;
+  /** Fault injection by RPC name (`'ListTimeSeries'`, ...). */
+  readonly faults: GrpcFaultPlan;
+  /** Every RPC received, in arrival order. */
+  readonly requests: GrpcRequestLogEntry[];
+  /** Stops the server and closes the clients it handed out. Idempotent. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts a Cloud Monitoring v3 `MetricService` on 127.0.0.1 that the real `@google-cloud/monitoring`
+ * client talks to. `ListTimeSeries` serves `pubsub.googleapis.com/subscription/num_undelivered_messages`,
+ * `oldest_unacked_message_age` (gauges) and `dead_letter_message_count` (delta) for every
+ * subscription of the given Pub/Sub stand-in, read live: one point per series, no sampling delay.
+ * Filters are Monitoring filters (`metric.type = "..." AND resource.labels.subscription_id =
+ * one_of(...)`). Other RPCs answer UNIMPLEMENTED. Needs the optional peers
+ * `@google-cloud/monitoring`, `@grpc/grpc-js` and `@grpc/proto-loader`.
+ *
+ * @example
+ * ```ts
+ * import { startMonitoringStandIn, startPubSubStandIn } from 'gcp-pipeline-resilience/testing';
+ * const pubsub = await startPubSubStandIn();
+ * const monitoring = await startMonitoringStandIn({ pubsub });
+ * monitoring.faults.add({ method: 'ListTimeSeries', code: 'PERMISSION_DENIED' });
+ * // ... the monitor falls back to peeking at the subscriptions ...
+ * await monitoring.close();
+ * await pubsub.close();
+ * ```
+ */
+export async function startMonitoringStandIn(options: MonitoringStandInOptions): Promise<MonitoringStandIn> {
+  const projectId = options.projectId ?? 'test-project';
+  const peers = await loadMonitoringPeers();
+  const faults = new FaultPlan('Cloud Monitoring', methodNames(peers.service));
+  const requests: GrpcRequestLogEntry[] = [];
+  const source = options.pubsub;
+
+  const server = new peers.grpc.Server();
+  server.addService(
+    peers.service,
+    buildServiceImplementation({ faults, requests }, 'Cloud Monitoring', peers.service, {
+      ListTimeSeries: (req) => listTimeSeries(source, req),
+    }),
+  );
+  const port = await bindLoopback(peers.grpc, server, options.port);
+  const clients: MetricServiceClient[] = [];
+  let closing: Promise<void> | undefined;
+
+  return {
+    endpoint: `127.0.0.1:${port}`,
+    projectId,
+    faults,
+    requests,
+    client(clientOptions) {
+      const client = new peers.MetricServiceClient({
+        projectId,
+        apiEndpoint: '127.0.0.1',
+        port,
+        sslCreds: peers.insecureCredentials(),
+        universeDomain: 'googleapis.com',
+        ...clientOptions,
+      });
+      clients.push(client);
+      return client;
+    },
+    close() {
+      closing ??= (async () => {
+        server.forceShutdown();
+        await Promise.allSettled(clients.map((c) => c.close()));
+      })();
+      return closing;
+    },
+  };
+}

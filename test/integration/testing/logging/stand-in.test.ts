@@ -1,0 +1,138 @@
+import type { Logging } from '@google-cloud/logging';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { cloudLoggingLogger } from '../../../../src/index.js';
+import { type LoggingStandIn, startLoggingStandIn } from '../../../../src/testing/index.js';
+
+let standIn: LoggingStandIn;
+let logging: Logging;
+const global = { type: 'global' };
+
+beforeAll(async () => {
+  standIn = await startLoggingStandIn({ projectId: 'logging-test' });
+  logging = standIn.client();
+});
+
+beforeEach(() => {
+  standIn.clear();
+  standIn.faults.clear();
+});
+
+afterAll(async () => {
+  await standIn.close();
+});
+
+async function writeTexts(logId: string, items: Array<{ severity: string; text: string; at?: Date }>) {
+  const log = logging.log(logId);
+  await log.write(
+    items.map((item) =>
+      log.entry(
+        { severity: item.severity, resource: global, ...(item.at ? { timestamp: item.at } : {}) },
+        item.text,
+      ),
+    ),
+  );
+}
+
+describe('Logging stand-in with the real @google-cloud/logging client', () => {
+  it('stores written entries and lists them back through a filter', async () => {
+    await writeTexts('app', [
+      { severity: 'INFO', text: 'started' },
+      { severity: 'ERROR', text: 'BigQuery query failed: quota' },
+      { severity: 'WARNING', text: 'Firestore transaction failed' },
+    ]);
+    const [entries] = await logging.getEntries({ filter: 'severity>=WARNING AND textPayload=~"failed"' });
+    expect(entries.map((e) => e.data).sort()).toEqual([
+      'BigQuery query failed: quota',
+      'Firestore transaction failed',
+    ]);
+    expect(entries.every((e) => e.metadata.logName === 'projects/logging-test/logs/app')).toBe(true);
+    // The client adds one diagnostic entry (jsonPayload) to the first write of the process: skip it.
+    const stored = standIn.entries().filter((e) => e.logName.endsWith('/app') && e.textPayload !== undefined);
+    expect(stored.map((e) => e.severity)).toEqual(['INFO', 'ERROR', 'WARNING']);
+    expect(new Set(stored.map((e) => e.insertId)).size).toBe(3);
+  });
+
+  it('pages through more than 50 entries with page tokens, newest first on request', async () => {
+    const base = Date.parse('2026-02-01T00:00:00Z');
+    await writeTexts(
+      'bulk',
+      Array.from({ length: 130 }, (_, i) => ({
+        severity: 'ERROR',
+        text: `e${i}`,
+        at: new Date(base + i * 1000),
+      })),
+    );
+    const seen: string[] = [];
+    let pageToken: string | undefined;
+    let pages = 0;
+    do {
+      const [entries, next] = await logging.getEntries({
+        filter: 'logName="projects/logging-test/logs/bulk" AND timestamp>="2026-01-01T00:00:00Z"',
+        orderBy: 'timestamp desc',
+        pageSize: 50,
+        autoPaginate: false,
+        ...(pageToken ? { pageToken } : {}),
+      });
+      seen.push(...entries.map((e) => String(e.data)));
+      pageToken = (next as { pageToken?: string } | null)?.pageToken || undefined;
+      pages += 1;
+    } while (pageToken);
+    expect(pages).toBe(3);
+    expect(seen).toHaveLength(130);
+    expect(seen[0]).toBe('e129');
+    expect(seen.at(-1)).toBe('e0');
+  });
+
+  it('returns only the entries of the projects named in resourceNames', async () => {
+    const other = standIn.client({ projectId: 'someone-else' });
+    const log = other.log('theirs');
+    await log.write(log.entry({ severity: 'ERROR', resource: global }, 'not yours'));
+    await writeTexts('mine', [{ severity: 'ERROR', text: 'yours' }]);
+    const [entries] = await logging.getEntries({ filter: 'severity=ERROR' });
+    expect(entries.map((e) => e.data)).toEqual(['yours']);
+  });
+
+  it('answers INVALID_ARGUMENT for a filter it cannot read, naming the position', async () => {
+    await expect(
+      logging.getEntries({ filter: 'severity>=ERROR AND (textPayload=~"x"' }),
+    ).rejects.toMatchObject({
+      code: 3,
+      message: expect.stringMatching(/Expected '\)'.*position/),
+    });
+  });
+
+  it('injects faults by RPC name, as the Pub/Sub stand-in does', async () => {
+    const fault = standIn.faults.add({ method: 'ListLogEntries', code: 'PERMISSION_DENIED', times: 1 });
+    await expect(logging.getEntries({ filter: 'severity>=ERROR' })).rejects.toMatchObject({ code: 7 });
+    expect(fault.hits).toBe(1);
+    await expect(logging.getEntries({ filter: 'severity>=ERROR' })).resolves.toBeDefined();
+    expect(standIn.requests.filter((r) => r.method === 'ListLogEntries').at(-2)?.fault?.code).toBe(7);
+    expect(() => standIn.faults.add({ method: 'Publish', code: 14 })).toThrow(
+      /Unknown Cloud Logging RPC 'Publish'/,
+    );
+  });
+
+  it('turns cloudLoggingLogger lines into the entries Cloud Run would make of them', async () => {
+    const sink = standIn.lineWriter({ serviceName: 'phase2' });
+    const logger = cloudLoggingLogger({ write: sink.write, labels: { processor: 'phase2' } });
+    logger.error('insert failed', {
+      error: Object.assign(new Error('Backend error'), { code: 'SERVICE_UNAVAILABLE' }),
+    });
+    logger.info('fine');
+    sink.write('plain text line');
+    expect(await sink.flush()).toMatchObject({ written: 3, failed: 0 });
+
+    const stored = standIn.entries().filter((e) => e.logName.endsWith('/run.googleapis.com%2Fstdout'));
+    expect(stored.map((e) => e.severity)).toEqual(['ERROR', 'INFO', 'DEFAULT']);
+    const [error] = stored;
+    expect(error?.resource).toMatchObject({ type: 'cloud_run_revision', labels: { service_name: 'phase2' } });
+    expect(error?.labels).toEqual({ processor: 'phase2' });
+    expect(error?.jsonPayload).toEqual({
+      message: 'insert failed',
+      error: { name: 'Error', message: 'Backend error', code: 'SERVICE_UNAVAILABLE' },
+    });
+    expect(stored[2]?.textPayload).toBe('plain text line');
+    const [found] = await logging.getEntries({ filter: 'jsonPayload.error.code=~"." AND severity>=ERROR' });
+    expect(found).toHaveLength(1);
+  });
+});
