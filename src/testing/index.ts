@@ -7,6 +7,11 @@ export * from './bigquery/index.js';
 export * from './logging/index.js';
 export * from './monitoring/index.js';
 export * from './pubsub/index.js';
-export type { GrpcFaultHandle, GrpcFaultPlan, GrpcFaultRule, GrpcInjectedFault } from './shared/faults.js';
+export type {
+  GrpcFaultHandle,
+  GrpcFaultPlan,
+  GrpcFaultRule,
+  GrpcInjectedFault,
+} from './shared/grpc-faults.js';
 export type { GrpcRequestLogEntry } from './shared/grpc-server.js';
 export type { GrpcStatusName } from './shared/grpc-status.js';

@@ -1,5 +1,5 @@
 import type { Logging, LoggingOptions } from '@google-cloud/logging';
-import { FaultPlan, type GrpcFaultPlan } from '../shared/faults.js';
+import { FaultPlan, type GrpcFaultPlan } from '../shared/grpc-faults.js';
 import { bindLoopback, type GrpcRequestLogEntry, methodNames } from '../shared/grpc-server.js';
 import type { LoggingStandInEntry } from './entry-view.js';
 import { createLineWriter, type LoggingLineWriter, type LoggingLineWriterOptions } from './line-writer.js';

@@ -1,5 +1,5 @@
 import type { MetricServiceClient } from '@google-cloud/monitoring';
-import { FaultPlan, type GrpcFaultPlan } from '../shared/faults.js';
+import { FaultPlan, type GrpcFaultPlan } from '../shared/grpc-faults.js';
 import {
   bindLoopback,
   buildServiceImplementation,

@@ -3,7 +3,12 @@
  * types, kept under their original names.
  * @module
  */
-import type { GrpcFaultHandle, GrpcFaultPlan, GrpcFaultRule, GrpcInjectedFault } from '../shared/faults.js';
+import type {
+  GrpcFaultHandle,
+  GrpcFaultPlan,
+  GrpcFaultRule,
+  GrpcInjectedFault,
+} from '../shared/grpc-faults.js';
 
 /**
  * One fault rule of the Pub/Sub stand-in (the same type as `GrpcFaultRule`).

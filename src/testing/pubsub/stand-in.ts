@@ -1,5 +1,5 @@
 import type { ClientConfig, PubSub } from '@google-cloud/pubsub';
-import { FaultPlan } from '../shared/faults.js';
+import { FaultPlan } from '../shared/grpc-faults.js';
 import { bindLoopback, methodNames } from '../shared/grpc-server.js';
 import {
   Broker,

@@ -1,5 +1,5 @@
 import type * as Grpc from '@grpc/grpc-js';
-import type { FaultPlan, GrpcInjectedFault } from './faults.js';
+import type { FaultPlan, GrpcInjectedFault } from './grpc-faults.js';
 import { GRPC_STATUS_CODES, RpcStatusError } from './grpc-status.js';
 
 /**
