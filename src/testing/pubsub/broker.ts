@@ -1,3 +1,4 @@
+import { PUBSUB_DEAD_LETTER_ATTRIBUTES } from '../../validation/dead-letter-attributes.js';
 import { toWireTimestamp } from '../shared/timestamp.js';
 import { parseResourceName } from './names.js';
 import { rpcError } from './status.js';
@@ -71,20 +72,17 @@ export interface PubSubSubscriptionMetrics {
 /**
  * The attributes Pub/Sub adds to a message it forwards to a dead-letter topic (the stand-in adds
  * the same): the delivery count, the source subscription's id and project, and the original
- * publish time (ISO 8601 here).
+ * publish time (ISO 8601 here). The same object as `PUBSUB_DEAD_LETTER_ATTRIBUTES`.
  *
  * @example
  * ```ts
+ * import { DEAD_LETTER_ATTRIBUTES, startPubSubStandIn } from 'gcp-pipeline-resilience/testing';
+ * const standIn = await startPubSubStandIn();
  * const [dead] = await standIn.waitForPublished('orders-dlq');
- * expect(dead?.attributes[DEAD_LETTER_ATTRIBUTES.subscription]).toBe('orders-sub');
+ * console.log(dead?.attributes[DEAD_LETTER_ATTRIBUTES.subscription]); // 'orders-sub'
  * ```
  */
-export const DEAD_LETTER_ATTRIBUTES = {
-  deliveryCount: 'CloudPubSubDeadLetterSourceDeliveryCount',
-  subscription: 'CloudPubSubDeadLetterSourceSubscription',
-  subscriptionProject: 'CloudPubSubDeadLetterSourceSubscriptionProject',
-  topicPublishTime: 'CloudPubSubDeadLetterSourceTopicPublishTime',
-} as const;
+export const DEAD_LETTER_ATTRIBUTES = PUBSUB_DEAD_LETTER_ATTRIBUTES;
 
 /** Wire shape of `google.pubsub.v1.ReceivedMessage` as grpc-js serialises it. */
 export interface WireReceivedMessage {

@@ -1,0 +1,121 @@
+import type { Logging } from '@google-cloud/logging';
+import type { MetricServiceClient } from '@google-cloud/monitoring';
+import type { PubSub, v1 } from '@google-cloud/pubsub';
+
+/**
+ * The Google clients the monitor uses. Each one is optional: a missing client is created on first
+ * use with Application Default Credentials (`@google-cloud/pubsub`, `@google-cloud/monitoring` and
+ * `@google-cloud/logging` are optional peer dependencies, loaded only then). Pass your own to share
+ * connections, to point at an emulator or at the `/testing` stand-ins.
+ *
+ * @example
+ * ```ts
+ * import { PubSub } from '@google-cloud/pubsub';
+ * import { MetricServiceClient } from '@google-cloud/monitoring';
+ * import { Logging } from '@google-cloud/logging';
+ * import type { MonitorClients } from 'gcp-pipeline-resilience';
+ * const clients: MonitorClients = {
+ *   pubsub: new PubSub({ projectId: 'my-project' }),
+ *   monitoring: new MetricServiceClient(),
+ *   logging: new Logging({ projectId: 'my-project' }),
+ * };
+ * ```
+ */
+export interface MonitorClients {
+  /** Publishes replays and, through its configuration, builds the subscriber that peeks and pulls. */
+  pubsub?: PubSub;
+  /** The unary Pull / Acknowledge / ModifyAckDeadline client; default: built from `pubsub`'s configuration. */
+  subscriber?: v1.SubscriberClient;
+  /** Reads the Pub/Sub metrics (`ListTimeSeries`). */
+  monitoring?: MetricServiceClient;
+  /** Reads log entries (`ListLogEntries`). */
+  logging?: Logging;
+}
+
+/** Loads an optional peer, or throws one error that says which package to install for what. */
+async function peer<T>(name: string, purpose: string, load: () => Promise<T>): Promise<T> {
+  try {
+    const mod = (await load()) as T & { default?: T };
+    return mod.default && typeof mod.default === 'object' ? mod.default : mod;
+  } catch (cause) {
+    throw new Error(`${purpose} needs the optional peer dependency ${name}: npm install ${name}`, { cause });
+  }
+}
+
+/**
+ * The clients of one monitor, created on first use and closed by `close()` (only those it created).
+ */
+export class ClientSet {
+  readonly #given: MonitorClients;
+  readonly #projectId: string;
+  readonly #created: Array<{ close(): Promise<unknown> }> = [];
+  #pubsub?: Promise<PubSub>;
+  #subscriber?: Promise<v1.SubscriberClient>;
+  #monitoring?: Promise<MetricServiceClient>;
+  #logging?: Promise<Logging>;
+
+  constructor(given: MonitorClients, projectId: string) {
+    this.#given = given;
+    this.#projectId = projectId;
+  }
+
+  pubsub(): Promise<PubSub> {
+    this.#pubsub ??= this.#given.pubsub
+      ? Promise.resolve(this.#given.pubsub)
+      : peer('@google-cloud/pubsub', 'The dead-letter monitor', () => import('@google-cloud/pubsub')).then(
+          (mod) => this.#own(new mod.PubSub({ projectId: this.#projectId })),
+        );
+    return this.#pubsub;
+  }
+
+  subscriber(): Promise<v1.SubscriberClient> {
+    this.#subscriber ??= this.#given.subscriber
+      ? Promise.resolve(this.#given.subscriber)
+      : (async () => {
+          const mod = await peer(
+            '@google-cloud/pubsub',
+            'The dead-letter monitor',
+            () => import('@google-cloud/pubsub'),
+          );
+          const config = await (await this.pubsub()).getClientConfig();
+          // An emulator configuration carries the port as a string; the GAPIC client wants a number.
+          const { port, ...rest } = config;
+          return this.#own(
+            new mod.v1.SubscriberClient({ ...rest, ...(port === undefined ? {} : { port: Number(port) }) }),
+          );
+        })();
+    return this.#subscriber;
+  }
+
+  monitoring(): Promise<MetricServiceClient> {
+    this.#monitoring ??= this.#given.monitoring
+      ? Promise.resolve(this.#given.monitoring)
+      : peer(
+          '@google-cloud/monitoring',
+          'Counting dead letters through Cloud Monitoring',
+          () => import('@google-cloud/monitoring'),
+        ).then((mod) => this.#own(new mod.MetricServiceClient({ projectId: this.#projectId })));
+    return this.#monitoring;
+  }
+
+  logging(): Promise<Logging> {
+    this.#logging ??= this.#given.logging
+      ? Promise.resolve(this.#given.logging)
+      : peer(
+          '@google-cloud/logging',
+          'The Cloud Logging error check',
+          () => import('@google-cloud/logging'),
+        ).then((mod) => new mod.Logging({ projectId: this.#projectId }));
+    return this.#logging;
+  }
+
+  /** Closes the clients this set created (never the ones it was given). */
+  async close(): Promise<void> {
+    await Promise.allSettled(this.#created.splice(0).map((client) => client.close()));
+  }
+
+  #own<T extends { close(): Promise<unknown> }>(client: T): T {
+    this.#created.push(client);
+    return client;
+  }
+}

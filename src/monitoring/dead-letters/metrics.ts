@@ -1,0 +1,103 @@
+import type { MetricServiceClient } from '@google-cloud/monitoring';
+import { quoteFilterString } from '../filter/index.js';
+
+const PREFIX = 'pubsub.googleapis.com/subscription';
+
+/** What Cloud Monitoring said about one subscription (each value absent when it had no data). */
+export interface SubscriptionMetrics {
+  undelivered?: number;
+  oldestAgeSeconds?: number;
+  /** Sum of `dead_letter_message_count` over the lookback (read on a source subscription). */
+  deadLettered?: number;
+}
+
+type Points = Array<{ value?: { int64Value?: unknown } | null } | null> | null | undefined;
+
+function toNumber(value: unknown): number | undefined {
+  if (value === null || value === undefined) return undefined;
+  const n = Number(String(value));
+  return Number.isFinite(n) ? n : undefined;
+}
+
+/**
+ * Reads one metric for a set of subscriptions in one `ListTimeSeries` call. Gauges give their newest
+ * point (the API returns points newest first); deltas the sum of their points.
+ */
+async function readMetric(
+  client: MetricServiceClient,
+  projectId: string,
+  metric: string,
+  subscriptions: readonly string[],
+  window: { start: Date; end: Date },
+  kind: 'gauge' | 'delta',
+  call: { timeout: number; signal: AbortSignal | undefined },
+): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
+  if (subscriptions.length === 0) return out;
+  const ids = subscriptions.map(quoteFilterString).join(', ');
+  // Rounded up: an event in the current second is inside the window.
+  const toTimestamp = (date: Date) => ({ seconds: Math.ceil(date.getTime() / 1000) });
+  call.signal?.throwIfAborted();
+  const [series] = await client.listTimeSeries(
+    {
+      name: `projects/${projectId}`,
+      filter: `metric.type = ${quoteFilterString(`${PREFIX}/${metric}`)} AND resource.type = "pubsub_subscription" AND resource.labels.subscription_id = one_of(${ids})`,
+      interval: { startTime: toTimestamp(window.start), endTime: toTimestamp(window.end) },
+      view: 'FULL',
+    },
+    { timeout: call.timeout },
+  );
+  for (const one of series ?? []) {
+    const id = one.resource?.labels?.subscription_id;
+    if (!id) continue;
+    const values = ((one.points ?? []) as Points)!
+      .map((point) => toNumber(point?.value?.int64Value))
+      .filter((v): v is number => v !== undefined);
+    if (values.length === 0) continue;
+    const value = kind === 'gauge' ? values[0]! : values.reduce((a, b) => a + b, 0);
+    // One series per subscription is expected; if there are more, deltas add up and gauges take the largest.
+    const previous = out.get(id);
+    out.set(id, kind === 'delta' ? (previous ?? 0) + value : Math.max(previous ?? value, value));
+  }
+  return out;
+}
+
+/**
+ * The three dead-letter metrics for the given subscriptions: undelivered messages and the oldest's
+ * age on each DLQ subscription (gauges, read over the last `gaugeWindowMs` so that one sample is
+ * there), and `dead_letter_message_count` on each source subscription over the lookback.
+ */
+export async function readDeadLetterMetrics(
+  client: MetricServiceClient,
+  projectId: string,
+  dlqSubscriptions: readonly string[],
+  sourceSubscriptions: readonly string[],
+  options: { now: Date; lookbackMs: number; gaugeWindowMs: number; timeout: number; signal?: AbortSignal },
+): Promise<{ dlq: Map<string, SubscriptionMetrics>; source: Map<string, number> }> {
+  const gaugeWindow = { start: new Date(options.now.getTime() - options.gaugeWindowMs), end: options.now };
+  const deltaWindow = { start: new Date(options.now.getTime() - options.lookbackMs), end: options.now };
+  const call = { timeout: options.timeout, signal: options.signal };
+  const [undelivered, age, deadLettered] = await Promise.all([
+    readMetric(client, projectId, 'num_undelivered_messages', dlqSubscriptions, gaugeWindow, 'gauge', call),
+    readMetric(client, projectId, 'oldest_unacked_message_age', dlqSubscriptions, gaugeWindow, 'gauge', call),
+    readMetric(
+      client,
+      projectId,
+      'dead_letter_message_count',
+      sourceSubscriptions,
+      deltaWindow,
+      'delta',
+      call,
+    ),
+  ]);
+  const dlq = new Map<string, SubscriptionMetrics>();
+  for (const id of dlqSubscriptions) {
+    const metrics: SubscriptionMetrics = {};
+    const count = undelivered.get(id);
+    if (count !== undefined) metrics.undelivered = count;
+    const oldest = age.get(id);
+    if (oldest !== undefined) metrics.oldestAgeSeconds = oldest;
+    dlq.set(id, metrics);
+  }
+  return { dlq, source: deadLettered };
+}

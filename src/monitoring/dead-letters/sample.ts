@@ -1,0 +1,75 @@
+import { PUBSUB_DEAD_LETTER_ATTRIBUTES } from '../../validation/index.js';
+import type { PulledMessage } from './pull.js';
+
+/** The attribute a replay sets to how many times a message has been replayed. */
+export const REPLAY_COUNT_ATTRIBUTE = 'replay_count';
+
+/** How many characters of a message's data a sample shows. */
+export const SAMPLE_DATA_CHARS = 200;
+
+/**
+ * One dead-lettered message as the monitor shows it: ids, why it was dead-lettered (the attributes
+ * `createMessageHandler` and Pub/Sub set), and the first 200 characters of its data.
+ *
+ * @example
+ * ```ts
+ * import type { DeadLetterSample } from 'gcp-pipeline-resilience';
+ * const sample: DeadLetterSample = {
+ *   messageId: '42', publishTime: '2026-03-01T10:00:00.000Z', deadLetterReason: 'validation_failed',
+ *   errorCode: 'MESSAGE_VALIDATION', replayCount: 0, attributes: { dead_letter_reason: 'validation_failed' },
+ *   data: '{"game_date":"2026-02-30"}', dataBytes: 26,
+ * };
+ * ```
+ */
+export interface DeadLetterSample {
+  messageId: string;
+  /** When it reached the dead-letter topic (ISO 8601). */
+  publishTime?: string;
+  /** `dead_letter_reason`: `validation_failed`, `invalid_json`, `handler_failed`, `max_delivery_attempts`, ... */
+  deadLetterReason?: string;
+  errorCode?: string;
+  errorMessage?: string;
+  /** The id of the message that failed (`source_message_id`). */
+  sourceMessageId?: string;
+  /** How often it was delivered before it was dead-lettered, when known. */
+  deliveryAttempts?: number;
+  /** How many times it has been replayed already. */
+  replayCount: number;
+  /** Every attribute, as received. */
+  attributes: Record<string, string>;
+  /** The first 200 characters of the data, as UTF-8 (invalid bytes shown as U+FFFD). */
+  data: string;
+  /** The data's full size in bytes. */
+  dataBytes: number;
+}
+
+/** The replay count a message carries (0 when absent or not a non-negative integer). */
+export function replayCountOf(attributes: Record<string, string>): number {
+  const value = Number(attributes[REPLAY_COUNT_ATTRIBUTE]);
+  return Number.isInteger(value) && value >= 0 ? value : 0;
+}
+
+function firstChars(text: string, count: number): string {
+  const chars = Array.from(text);
+  return chars.length <= count ? text : `${chars.slice(0, count).join('')}…`;
+}
+
+/** The sample view of a pulled message. */
+export function toSample(message: PulledMessage): DeadLetterSample {
+  const a = message.attributes;
+  const attempts = Number(a.delivery_attempt ?? a[PUBSUB_DEAD_LETTER_ATTRIBUTES.deliveryCount]);
+  const sample: DeadLetterSample = {
+    messageId: message.messageId,
+    replayCount: replayCountOf(a),
+    attributes: { ...a },
+    data: firstChars(message.data.toString('utf8'), SAMPLE_DATA_CHARS),
+    dataBytes: message.data.length,
+  };
+  if (message.publishTime) sample.publishTime = message.publishTime.toISOString();
+  if (a.dead_letter_reason) sample.deadLetterReason = a.dead_letter_reason;
+  if (a.error_code) sample.errorCode = a.error_code;
+  if (a.error_message) sample.errorMessage = firstChars(a.error_message, SAMPLE_DATA_CHARS);
+  if (a.source_message_id) sample.sourceMessageId = a.source_message_id;
+  if (Number.isInteger(attempts) && attempts > 0) sample.deliveryAttempts = attempts;
+  return sample;
+}

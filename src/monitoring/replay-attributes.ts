@@ -1,0 +1,44 @@
+import { DEAD_LETTER_ATTRIBUTE_NAMES, PUBSUB_DEAD_LETTER_ATTRIBUTES } from '../validation/index.js';
+import { REPLAY_COUNT_ATTRIBUTE, replayCountOf } from './dead-letters/sample.js';
+
+/**
+ * The attributes a replayed message carries: where it was replayed from (the dead-letter
+ * subscription), how many times it has been replayed (1 on the first replay), and the id it had in
+ * the dead-letter queue. A consumer can de-duplicate on `replayed_message_id`: a replay interrupted
+ * between its publish and its ack publishes the same message again on the next run.
+ *
+ * @example
+ * ```ts
+ * import { REPLAY_ATTRIBUTES } from 'gcp-pipeline-resilience';
+ * if (message.attributes[REPLAY_ATTRIBUTES.replayCount]) console.log('a replay of', message.attributes[REPLAY_ATTRIBUTES.replayedMessageId]);
+ * ```
+ */
+export const REPLAY_ATTRIBUTES = {
+  replayedFrom: 'replayed_from',
+  replayCount: REPLAY_COUNT_ATTRIBUTE,
+  replayedMessageId: 'replayed_message_id',
+} as const;
+
+const DROPPED: ReadonlySet<string> = new Set<string>([
+  ...DEAD_LETTER_ATTRIBUTE_NAMES,
+  ...Object.values(PUBSUB_DEAD_LETTER_ATTRIBUTES),
+]);
+
+/**
+ * The attributes to republish a dead-lettered message with: its own attributes without the ones
+ * dead-lettering added (`dead_letter_reason`, `error_*`, `source_*`, `delivery_attempt` and Pub/Sub's
+ * `CloudPubSubDeadLetterSource*`), plus {@link REPLAY_ATTRIBUTES}.
+ */
+export function replayAttributes(
+  attributes: Record<string, string>,
+  from: string,
+  dlqMessageId: string,
+): Record<string, string> {
+  const kept = Object.entries(attributes).filter(([name]) => !DROPPED.has(name));
+  return {
+    ...Object.fromEntries(kept),
+    [REPLAY_ATTRIBUTES.replayedFrom]: from,
+    [REPLAY_ATTRIBUTES.replayCount]: String(replayCountOf(attributes) + 1),
+    [REPLAY_ATTRIBUTES.replayedMessageId]: dlqMessageId,
+  };
+}

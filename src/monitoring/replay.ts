@@ -1,0 +1,430 @@
+import type { v1 } from '@google-cloud/pubsub';
+import type { ConfigEnv } from '../config/index.js';
+import { getSportConfig } from '../config/index.js';
+import { type PipelineError, toPipelineError } from '../errors/index.js';
+import { type Logger, silentLogger } from '../logging/index.js';
+import type { MessagePublisher } from '../validation/index.js';
+import { booleanAt, integerAt, objectAt, refuseUnknownKeys, resourceIdOrPathAt } from './checks.js';
+import { ClientSet, type MonitorClients } from './clients.js';
+import { resourceProject } from './dead-letters/options.js';
+import { acknowledge, extend, type PulledMessage, pullBatch, release } from './dead-letters/pull.js';
+import { type DeadLetterSample, replayCountOf, toSample } from './dead-letters/sample.js';
+import { MonitorConfigError } from './errors.js';
+import { mapLimit } from './map-limit.js';
+import { replayAttributes } from './replay-attributes.js';
+
+/**
+ * Options of {@link replayDeadLetters}.
+ *
+ * @example
+ * ```ts
+ * import type { ReplayOptions } from 'gcp-pipeline-resilience';
+ * const options: ReplayOptions = {
+ *   from: 'nba-phase2-raw-complete-dlq-sub',
+ *   to: 'nba-phase2-raw-complete',
+ *   filter: (m) => m.deadLetterReason === 'max_delivery_attempts',
+ *   max: 500,
+ *   dryRun: true,
+ * };
+ * ```
+ */
+export interface ReplayOptions {
+  /** The dead-letter subscription to drain (id, or full name in the project). */
+  from: string;
+  /** The topic to republish to, normally the one the failed consumer reads (id or full name). */
+  to: string;
+  /** Default: the sport config's project (`GCP_PROJECT_ID`, ...). */
+  projectId?: string;
+  /** Replay only messages for which this returns true; the others stay in the DLQ. A filter that throws counts as false. */
+  filter?: (message: DeadLetterSample) => boolean;
+  /** Replay at most this many messages (default: all). */
+  max?: number;
+  /** Messages replayed this many times already stay in the DLQ and are reported. Default 3. */
+  maxReplays?: number;
+  /** List what would be replayed; publish and acknowledge nothing. */
+  dryRun?: boolean;
+  /** Messages per Pull. Default 100. */
+  batchSize?: number;
+  /** While the run lasts, messages it leaves in the DLQ are held this long per extension (then handed back). Default 60 s. */
+  holdSeconds?: number;
+  /** The environment the sport config reads for the default project. Default `process.env`. */
+  env?: ConfigEnv;
+}
+
+/**
+ * One step of a replay, for progress output.
+ *
+ * @example
+ * ```ts
+ * import type { ReplayEvent } from 'gcp-pipeline-resilience';
+ * const onEvent = (event: ReplayEvent) => {
+ *   if (event.type === 'published') console.log(`${event.messageId} -> ${event.newMessageId}`);
+ * };
+ * ```
+ */
+export type ReplayEvent =
+  | { type: 'pulled'; count: number }
+  | { type: 'published'; messageId: string; newMessageId: string }
+  | { type: 'acked'; messageIds: string[] }
+  | { type: 'held'; messageId: string; why: 'filtered' | 'exhausted' | 'dry_run' | 'over_max' };
+
+/**
+ * What runs a replay: the clients (or a publisher of your own) and the run's controls.
+ *
+ * @example
+ * ```ts
+ * import type { ReplayRunOptions } from 'gcp-pipeline-resilience';
+ * const run: ReplayRunOptions = { signal: AbortSignal.timeout(60_000), onEvent: (e) => console.log(e.type) };
+ * ```
+ */
+export interface ReplayRunOptions {
+  clients?: MonitorClients;
+  /** Where to publish; default: `clients.pubsub.topic(to)`. */
+  publisher?: MessagePublisher;
+  /** Stops the run: no more pulls or publishes; what was published is still acknowledged, the rest handed back. */
+  signal?: AbortSignal;
+  /** Called for every step; an `onEvent` that throws is logged and ignored. */
+  onEvent?: (event: ReplayEvent) => void;
+  logger?: Logger;
+}
+
+/**
+ * What a replay did. Every message it saw is in exactly one of `replayed`, `wouldReplay`,
+ * `exhausted`, `failed` or the `skipped` count; messages in anything but `replayed` are still in
+ * the DLQ.
+ *
+ * @example
+ * ```ts
+ * import { replayDeadLetters } from 'gcp-pipeline-resilience';
+ * const result = await replayDeadLetters({ from: 'orders-dlq-sub', to: 'orders' });
+ * console.log(result.replayed.length, result.exhausted.length, result.failed.length);
+ * ```
+ */
+export interface ReplayResult {
+  from: string;
+  to: string;
+  projectId: string;
+  dryRun: boolean;
+  /** Republished, then acknowledged in the DLQ. */
+  replayed: Array<{ messageId: string; newMessageId: string; replayCount: number }>;
+  /** Dry run: what would have been republished. */
+  wouldReplay: DeadLetterSample[];
+  /** Replayed `maxReplays` times already: left in the DLQ. */
+  exhausted: DeadLetterSample[];
+  /** Not matching `filter`, or over `max`: left in the DLQ. */
+  skipped: number;
+  /**
+   * `publish`: not republished, left in the DLQ. `ack`: republished but still in the DLQ, so a later
+   * run republishes it again (consumers can de-duplicate on `replayed_message_id`).
+   */
+  failed: Array<{ messageId: string; stage: 'publish' | 'ack'; error: PipelineError }>;
+  /** Messages seen again after this run republished them (an ack was lost): acknowledged, not republished twice. */
+  reacknowledged: number;
+  /** Why the run ended. */
+  stoppedBy: 'empty' | 'max' | 'aborted';
+  /** Set when handing held messages back failed: they return when their lease expires. */
+  releaseError?: PipelineError;
+}
+
+const KEYS = [
+  'from',
+  'to',
+  'projectId',
+  'filter',
+  'max',
+  'maxReplays',
+  'dryRun',
+  'batchSize',
+  'holdSeconds',
+  'env',
+] as const;
+
+/** The checked options of a replay. */
+export interface ResolvedReplayOptions {
+  projectId: string;
+  from: string;
+  to: string;
+  filter: ((message: DeadLetterSample) => boolean) | undefined;
+  max: number;
+  maxReplays: number;
+  dryRun: boolean;
+  batchSize: number;
+  holdSeconds: number;
+}
+
+/** Checks replay options (throws {@link MonitorConfigError}) and fills in the defaults. */
+export function resolveReplayOptions(value: unknown, projectIdFallback?: string): ResolvedReplayOptions {
+  const raw = objectAt(value, 'options');
+  refuseUnknownKeys(raw, KEYS, '');
+  const projectId =
+    raw.projectId === undefined
+      ? (projectIdFallback ?? getSportConfig(undefined, raw.env as ConfigEnv | undefined).projectId)
+      : resourceProject(raw.projectId, 'projectId');
+  if (raw.filter !== undefined && typeof raw.filter !== 'function') {
+    throw new MonitorConfigError('filter', 'expected a function (message) => boolean');
+  }
+  const max = raw.max === undefined ? Number.POSITIVE_INFINITY : integerAt(raw.max, 'max', 1, 1);
+  const batchSize = integerAt(raw.batchSize, 'batchSize', 1, 100);
+  if (batchSize > 1000) throw new MonitorConfigError('batchSize', `at most 1000, got ${batchSize}`);
+  const holdSeconds = integerAt(raw.holdSeconds, 'holdSeconds', 10, 60);
+  if (holdSeconds > 600) throw new MonitorConfigError('holdSeconds', `at most 600, got ${holdSeconds}`);
+  return {
+    projectId,
+    from: resourceIdOrPathAt(raw.from, 'from', 'subscription', projectId),
+    to: resourceIdOrPathAt(raw.to, 'to', 'topic', projectId),
+    filter: raw.filter as ResolvedReplayOptions['filter'],
+    max,
+    maxReplays: integerAt(raw.maxReplays, 'maxReplays', 1, 3),
+    dryRun: booleanAt(raw.dryRun, 'dryRun', false),
+    batchSize,
+    holdSeconds,
+  };
+}
+
+/** One replay run's state. */
+class ReplayRun {
+  readonly result: ReplayResult;
+  /** What happened to each DLQ message id this run saw. */
+  readonly #seen = new Map<string, 'held' | 'published' | 'failed'>();
+  /** The current ack id of every message the run leaves in the DLQ. */
+  readonly #held = new Map<string, string>();
+  #counted = 0;
+
+  constructor(
+    readonly options: ResolvedReplayOptions,
+    readonly subscriber: v1.SubscriberClient,
+    readonly publisher: MessagePublisher,
+    readonly run: ReplayRunOptions,
+  ) {
+    this.result = {
+      from: options.from,
+      to: options.to,
+      projectId: options.projectId,
+      dryRun: options.dryRun,
+      replayed: [],
+      wouldReplay: [],
+      exhausted: [],
+      skipped: 0,
+      failed: [],
+      reacknowledged: 0,
+      stoppedBy: 'empty',
+    };
+  }
+
+  get path(): string {
+    return `projects/${this.options.projectId}/subscriptions/${this.options.from}`;
+  }
+
+  emit(event: ReplayEvent): void {
+    try {
+      this.run.onEvent?.(event);
+    } catch (error) {
+      (this.run.logger ?? silentLogger).warn('replay onEvent threw; ignoring it', { error });
+    }
+  }
+
+  async execute(): Promise<ReplayResult> {
+    const { signal } = this.run;
+    try {
+      for (;;) {
+        if (signal?.aborted) {
+          this.result.stoppedBy = 'aborted';
+          break;
+        }
+        if (this.#counted >= this.options.max) {
+          this.result.stoppedBy = 'max';
+          break;
+        }
+        const batch = await pullBatch(this.subscriber, this.path, this.options.batchSize);
+        this.emit({ type: 'pulled', count: batch.length });
+        if (batch.length === 0) break;
+        await this.#handle(batch);
+      }
+    } finally {
+      await this.#releaseHeld();
+    }
+    return this.result;
+  }
+
+  async #handle(batch: PulledMessage[]): Promise<void> {
+    const toPublish: PulledMessage[] = [];
+    const again: string[] = [];
+    const newlyHeld: string[] = [];
+    for (const message of batch) {
+      const seen = this.#seen.get(message.messageId);
+      if (seen === 'published') {
+        again.push(message.ackId);
+        continue;
+      }
+      if (seen !== undefined) {
+        // Held or failed earlier in this run and delivered again: keep its newest lease, count it once.
+        this.#held.set(message.messageId, message.ackId);
+        newlyHeld.push(message.ackId);
+        continue;
+      }
+      const why = this.#classify(message);
+      if (why === 'replay') {
+        toPublish.push(message);
+        this.#counted += 1;
+      } else {
+        this.#hold(message, why);
+        newlyHeld.push(message.ackId);
+      }
+    }
+    if (again.length > 0) await this.#ackAgain(again);
+    if (newlyHeld.length > 0) {
+      await extend(this.subscriber, this.path, newlyHeld, this.options.holdSeconds).catch(() => {
+        // Not fatal: an expired lease only means the message may be pulled again (and recognised).
+      });
+    }
+    await this.#publishAndAck(toPublish);
+  }
+
+  #classify(message: PulledMessage): 'replay' | 'filtered' | 'exhausted' | 'dry_run' | 'over_max' {
+    const sample = toSample(message);
+    if (this.options.filter) {
+      let matches = false;
+      try {
+        matches = this.options.filter(sample) === true;
+      } catch (error) {
+        (this.run.logger ?? silentLogger).warn('replay filter threw; the message stays in the DLQ', {
+          messageId: message.messageId,
+          error,
+        });
+      }
+      if (!matches) return 'filtered';
+    }
+    if (sample.replayCount >= this.options.maxReplays) return 'exhausted';
+    if (this.#counted >= this.options.max) return 'over_max';
+    if (this.options.dryRun) {
+      this.#counted += 1;
+      return 'dry_run';
+    }
+    return 'replay';
+  }
+
+  #hold(message: PulledMessage, why: 'filtered' | 'exhausted' | 'dry_run' | 'over_max'): void {
+    this.#seen.set(message.messageId, 'held');
+    this.#held.set(message.messageId, message.ackId);
+    if (why === 'exhausted') this.result.exhausted.push(toSample(message));
+    else if (why === 'dry_run') this.result.wouldReplay.push(toSample(message));
+    else this.result.skipped += 1;
+    this.emit({ type: 'held', messageId: message.messageId, why });
+  }
+
+  async #ackAgain(ackIds: string[]): Promise<void> {
+    try {
+      await acknowledge(this.subscriber, this.path, ackIds);
+      this.result.reacknowledged += ackIds.length;
+    } catch {
+      // Still republished once in this run; the next run acknowledges it.
+    }
+  }
+
+  async #publishAndAck(messages: PulledMessage[]): Promise<void> {
+    if (messages.length === 0) return;
+    const published = await mapLimit(messages, 16, async (message) => {
+      if (this.run.signal?.aborted) {
+        this.#seen.set(message.messageId, 'held');
+        this.#held.set(message.messageId, message.ackId);
+        this.#counted -= 1;
+        return undefined;
+      }
+      try {
+        const newMessageId = await this.publisher.publishMessage({
+          data: message.data,
+          attributes: replayAttributes(message.attributes, this.options.from, message.messageId),
+        });
+        this.#seen.set(message.messageId, 'published');
+        this.emit({ type: 'published', messageId: message.messageId, newMessageId });
+        return { message, newMessageId };
+      } catch (caught) {
+        this.#seen.set(message.messageId, 'failed');
+        this.#held.set(message.messageId, message.ackId);
+        this.result.failed.push({
+          messageId: message.messageId,
+          stage: 'publish',
+          error: toPipelineError(caught),
+        });
+        return undefined;
+      }
+    });
+    const done = published.filter((p) => p !== undefined);
+    if (done.length === 0) return;
+    // Acknowledged only after its publish succeeded: a crash before this line leaves it in the DLQ.
+    try {
+      await acknowledge(
+        this.subscriber,
+        this.path,
+        done.map((p) => p.message.ackId),
+      );
+      for (const { message, newMessageId } of done) {
+        this.result.replayed.push({
+          messageId: message.messageId,
+          newMessageId,
+          replayCount: replayCountOf(message.attributes) + 1,
+        });
+      }
+      this.emit({ type: 'acked', messageIds: done.map((p) => p.message.messageId) });
+    } catch (caught) {
+      const error = toPipelineError(caught);
+      for (const { message } of done)
+        this.result.failed.push({ messageId: message.messageId, stage: 'ack', error });
+    }
+  }
+
+  async #releaseHeld(): Promise<void> {
+    if (this.#held.size === 0) return;
+    try {
+      await release(this.subscriber, this.path, [...this.#held.values()]);
+    } catch (caught) {
+      this.result.releaseError = toPipelineError(caught);
+    }
+  }
+}
+
+/**
+ * Moves dead-lettered messages back to the topic they came from: pulls them from the DLQ
+ * subscription, republishes each with its data and its attributes (minus the dead-letter ones, plus
+ * `replayed_from`, `replay_count` and `replayed_message_id`) and acknowledges it only after the
+ * publish succeeded. At least once, never lost: a run stopped at any point leaves every message
+ * either still in the DLQ or republished (or both, when it stopped between a publish and its ack);
+ * within one run no message is republished twice. Messages replayed `maxReplays` times already (3)
+ * stay in the DLQ and are reported, so a message that keeps failing cannot loop for ever.
+ *
+ * Messages the run leaves in the DLQ (filtered, exhausted, over `max`, dry run, failed) are held
+ * while it runs so that it does not see them again, then handed back at once.
+ *
+ * @example
+ * ```ts
+ * import { replayDeadLetters } from 'gcp-pipeline-resilience';
+ *
+ * const preview = await replayDeadLetters({ from: 'nba-phase2-raw-complete-dlq-sub', to: 'nba-phase2-raw-complete', dryRun: true });
+ * console.log(`${preview.wouldReplay.length} would be replayed, ${preview.exhausted.length} replayed too often`);
+ * const result = await replayDeadLetters({ from: 'nba-phase2-raw-complete-dlq-sub', to: 'nba-phase2-raw-complete' });
+ * if (result.failed.length > 0) process.exitCode = 1;
+ * ```
+ */
+export async function replayDeadLetters(
+  options: ReplayOptions,
+  run: ReplayRunOptions = {},
+): Promise<ReplayResult> {
+  const resolved = resolveReplayOptions(options);
+  const clients = new ClientSet(run.clients ?? {}, resolved.projectId);
+  try {
+    return await runReplay(resolved, clients, run);
+  } finally {
+    await clients.close();
+  }
+}
+
+/** Runs a replay on checked options with the given clients (the monitor's entry). */
+export async function runReplay(
+  resolved: ResolvedReplayOptions,
+  clients: ClientSet,
+  run: ReplayRunOptions,
+): Promise<ReplayResult> {
+  const subscriber = await clients.subscriber();
+  const publisher = run.publisher ?? (await clients.pubsub()).topic(resolved.to);
+  return new ReplayRun(resolved, subscriber, publisher, run).execute();
+}

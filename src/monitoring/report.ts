@@ -1,0 +1,99 @@
+import type { AlertSeverity, Finding } from '../alerting/index.js';
+import type { PipelineError } from '../errors/index.js';
+import { serializeError } from '../logging/index.js';
+import type { DeadLetterCheckResult } from './dead-letters/check.js';
+import type { LoggingCheckResult } from './logging-check.js';
+
+/**
+ * One check of a run: its result, the typed error that stopped it, or why it did not run.
+ *
+ * @example
+ * ```ts
+ * import type { CheckOutcome, LoggingCheckResult } from 'gcp-pipeline-resilience';
+ * function errors(outcome: CheckOutcome<LoggingCheckResult>): number | undefined {
+ *   return outcome.status === 'ok' ? outcome.result.totalErrors : undefined;
+ * }
+ * ```
+ */
+export type CheckOutcome<T> =
+  | { status: 'ok'; result: T }
+  | { status: 'failed'; error: PipelineError }
+  | { status: 'skipped'; reason: string };
+
+/**
+ * What happened to one finding's alert: `sent` / `suppressed` (by the sink), `failed` (the sink
+ * threw), `would_send` (dry run: nothing was sent), `no_sink` (no sink is configured).
+ *
+ * @example
+ * ```ts
+ * import type { NotificationRecord } from 'gcp-pipeline-resilience';
+ * const record: NotificationRecord = { key: 'dlq:orders-dlq-sub', severity: 'critical', title: '2 messages in dead-letter queue orders-dlq-sub', outcome: 'would_send' };
+ * ```
+ */
+export interface NotificationRecord {
+  key: string;
+  severity: AlertSeverity;
+  title: string;
+  outcome: 'sent' | 'suppressed' | 'failed' | 'would_send' | 'no_sink';
+  detail?: string;
+  error?: PipelineError;
+}
+
+/**
+ * The monitor's report: one object for every consumer (the HTTP response, the CLI, an alert
+ * manager). `status` is `degraded` when some check (or part of one) could not run, else
+ * `errors_found` when there are findings, else `healthy`; `errorsFound` and `degraded` say both
+ * independently. `JSON.stringify(report)` gives its JSON, errors as `{ name, code, message, transient }`.
+ *
+ * @example
+ * ```ts
+ * import { createMonitor } from 'gcp-pipeline-resilience';
+ * const report = await createMonitor({ sport: 'nba' }).run({ dryRun: true });
+ * console.log(report.status, report.summary.dlqMessages, report.findings.map((f) => f.key));
+ * console.log(JSON.stringify(report));
+ * ```
+ */
+export interface MonitorReport {
+  status: 'healthy' | 'errors_found' | 'degraded';
+  errorsFound: boolean;
+  degraded: boolean;
+  /** ISO 8601. */
+  checkedAt: string;
+  projectId: string;
+  /** True when nothing was sent: `notifications` say what would have been. */
+  dryRun: boolean;
+  deadLetters: CheckOutcome<DeadLetterCheckResult>;
+  logging: CheckOutcome<LoggingCheckResult>;
+  /** Every finding of every check, in check order. */
+  findings: Finding[];
+  notifications: NotificationRecord[];
+  summary: {
+    /** Messages in the watched dead-letter subscriptions (known counts). */
+    dlqMessages: number;
+    /** Entries counted over every logging category. */
+    loggingErrors: number;
+    /** The checks, subscriptions and categories that could not be read, e.g. `dead_letters:orders-dlq-sub`. */
+    failed: string[];
+  };
+}
+
+/** Whether a finding says the monitor could not see something (rather than something it saw). */
+export function isBlindSpot(finding: Finding): boolean {
+  return finding.key.startsWith('check_failed:') && finding.severity === 'error';
+}
+
+function replacer(_key: string, value: unknown): unknown {
+  return value instanceof Error ? serializeError(value) : value;
+}
+
+/** Adds the non-enumerable `toJSON` that serialises the report's errors safely. */
+export function withJson<T extends object>(report: T): T {
+  Object.defineProperty(report, 'toJSON', {
+    value(this: T) {
+      const plain = { ...this } as Record<string, unknown>;
+      return JSON.parse(JSON.stringify(plain, replacer));
+    },
+    enumerable: false,
+  });
+  return report;
+}

@@ -1,0 +1,124 @@
+import type { PubSub, Topic } from '@google-cloud/pubsub';
+import { v1 } from '@google-cloud/pubsub';
+import type { MonitorClients } from '../../../src/index.js';
+import {
+  type LoggingStandIn,
+  type MonitoringStandIn,
+  type PubSubStandIn,
+  startLoggingStandIn,
+  startMonitoringStandIn,
+  startPubSubStandIn,
+} from '../../../src/testing/index.js';
+
+/** The three stand-ins the monitor talks to, and real clients pointed at them. */
+export interface Gcp {
+  projectId: string;
+  pubsub: PubSubStandIn;
+  monitoring: MonitoringStandIn;
+  logging: LoggingStandIn;
+  pubsubClient: PubSub;
+  clients: MonitorClients;
+  close(): Promise<void>;
+}
+
+export async function startGcp(projectId: string, options: { ackDeadlineScale?: number } = {}): Promise<Gcp> {
+  const pubsub = await startPubSubStandIn({ projectId, ...options });
+  const monitoring = await startMonitoringStandIn({ pubsub, projectId });
+  const logging = await startLoggingStandIn({ projectId });
+  const pubsubClient = pubsub.client();
+  const clients: MonitorClients = {
+    pubsub: pubsubClient,
+    monitoring: monitoring.client(),
+    logging: logging.client(),
+  };
+  return {
+    projectId,
+    pubsub,
+    monitoring,
+    logging,
+    pubsubClient,
+    clients,
+    async close() {
+      await Promise.allSettled([monitoring.close(), logging.close()]);
+      await pubsubClient.close();
+      await pubsub.close();
+    },
+  };
+}
+
+/** A unary subscriber client on the stand-in, for reading a subscription independently of the code under test. */
+export function rawSubscriber(pubsub: PubSub): v1.SubscriberClient {
+  return new v1.SubscriberClient({ ...pubsub.options, port: Number(pubsub.options.port) });
+}
+
+/**
+ * Creates `<name>` with `<name>-sub`, and a dead-letter topic `<name>-dlq` with `<name>-dlq-sub`, the
+ * source subscription's dead-letter policy pointing at it.
+ */
+export async function createPipeline(
+  pubsub: PubSub,
+  name: string,
+): Promise<{ topic: Topic; dlq: Topic; sub: string; dlqSub: string }> {
+  const [topic] = await pubsub.createTopic(name);
+  const [dlq] = await pubsub.createTopic(`${name}-dlq`);
+  await dlq.createSubscription(`${name}-dlq-sub`);
+  await topic.createSubscription(`${name}-sub`, {
+    deadLetterPolicy: { deadLetterTopic: dlq.name, maxDeliveryAttempts: 5 },
+  });
+  return { topic, dlq, sub: `${name}-sub`, dlqSub: `${name}-dlq-sub` };
+}
+
+/** Publishes dead-lettered messages straight to the DLQ topic, as `createMessageHandler` does. */
+export async function deadLetter(
+  dlq: Topic,
+  messages: Array<{ data: string; reason: string; attributes?: Record<string, string> }>,
+): Promise<string[]> {
+  const ids: string[] = [];
+  for (const [i, m] of messages.entries()) {
+    ids.push(
+      await dlq.publishMessage({
+        data: Buffer.from(m.data),
+        attributes: {
+          dead_letter_reason: m.reason,
+          error_code: m.reason === 'invalid_json' ? 'MESSAGE_DECODE' : 'MESSAGE_VALIDATION',
+          error_message: `bad message ${i}`,
+          source_message_id: `src-${i}`,
+          source_input: 'message',
+          ...m.attributes,
+        },
+      }),
+    );
+  }
+  return ids;
+}
+
+/** Pulls everything from a subscription and hands it back (nack): what it holds right now. */
+export async function contents(
+  subscriber: v1.SubscriberClient,
+  projectId: string,
+  subscription: string,
+): Promise<Array<{ messageId: string; attributes: Record<string, string>; data: string }>> {
+  const path = `projects/${projectId}/subscriptions/${subscription}`;
+  const seen: Array<{ messageId: string; attributes: Record<string, string>; data: string }> = [];
+  const ackIds: string[] = [];
+  for (;;) {
+    const [response] = await subscriber.pull({
+      subscription: path,
+      maxMessages: 1000,
+      returnImmediately: true,
+    });
+    const received = response.receivedMessages ?? [];
+    if (received.length === 0) break;
+    for (const r of received) {
+      ackIds.push(r.ackId!);
+      seen.push({
+        messageId: r.message!.messageId!,
+        attributes: { ...(r.message!.attributes ?? {}) },
+        data: Buffer.from(r.message!.data as Uint8Array).toString(),
+      });
+    }
+  }
+  if (ackIds.length > 0)
+    await subscriber.modifyAckDeadline({ subscription: path, ackIds, ackDeadlineSeconds: 0 });
+  return seen;
+}
