@@ -5,8 +5,12 @@ import { MonitorConfigError } from './errors.js';
 const RESOURCE_ID = /^[A-Za-z][A-Za-z0-9\-_.~+%]{2,254}$/;
 const SEVERITIES: readonly AlertSeverity[] = ['critical', 'error', 'warning', 'info'];
 
+function quoted(text: string): string {
+  return JSON.stringify(text.length > 80 ? `${text.slice(0, 80)}…` : text);
+}
+
 function describe(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value.length > 80 ? `${value.slice(0, 80)}…` : value);
+  if (typeof value === 'string') return `the string ${quoted(value)}`;
   if (Array.isArray(value)) return 'an array';
   return value === null
     ? 'null'
@@ -76,7 +80,7 @@ export function resourceIdAt(value: unknown, field: string, kind: 'subscription'
   if (!RESOURCE_ID.test(id) || id.toLowerCase().startsWith('goog')) {
     throw new MonitorConfigError(
       field,
-      `${describe(id)} is not a valid Pub/Sub ${kind} id (3-255 letters, digits and - _ . ~ + %, starting with a letter, not with "goog")`,
+      `${quoted(id)} is not a valid Pub/Sub ${kind} id (3-255 letters, digits and - _ . ~ + %, starting with a letter, not with "goog")`,
     );
   }
   return id;

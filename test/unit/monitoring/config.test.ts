@@ -1,0 +1,254 @@
+import { describe, expect, it } from 'vitest';
+import {
+  createMonitor,
+  DEFAULT_LOGGING_CATEGORIES,
+  defaultDeadLetterSubscriptions,
+  MonitorConfigError,
+  type MonitorOptions,
+  PipelineError,
+  replayDeadLetters,
+} from '../../../src/index.js';
+
+function configError(make: () => unknown): MonitorConfigError {
+  try {
+    make();
+  } catch (error) {
+    expect(error).toBeInstanceOf(MonitorConfigError);
+    return error as MonitorConfigError;
+  }
+  throw new Error('expected a MonitorConfigError');
+}
+
+const env = { GCP_PROJECT_ID: 'unit-project' };
+
+describe('createMonitor refuses a bad configuration at construction, naming the field', () => {
+  const cases: Array<[string, MonitorOptions | Record<string, unknown>, string, RegExp]> = [
+    ['an unknown option, with a hint', { deadLetter: {} }, 'deadLetter', /did you mean 'deadLetters'/],
+    ['an unknown sport', { sport: 'nhl' }, 'sport', /Unknown sport "nhl"/],
+    [
+      'a bad regular expression',
+      {
+        logging: {
+          categories: [
+            {
+              name: 'bq',
+              description: 'BigQuery',
+              severity: 'warning',
+              patterns: ['ok', '(unclosed'],
+              recoveryCommand: 'x',
+            },
+          ],
+        },
+      },
+      'logging.categories[0].patterns[1]',
+      /invalid regular expression "\(unclosed"/,
+    ],
+    [
+      'a pattern RE2 cannot run',
+      {
+        logging: {
+          categories: [
+            {
+              name: 'bq',
+              description: 'BigQuery',
+              severity: 'warning',
+              patterns: ['(?<=x)y'],
+              recoveryCommand: 'x',
+            },
+          ],
+        },
+      },
+      'logging.categories[0].patterns[0]',
+      /lookahead and lookbehind/,
+    ],
+    [
+      'a bad filter',
+      {
+        logging: {
+          categories: [
+            {
+              name: 'x',
+              description: 'x',
+              severity: 'info',
+              filter: 'severity>=ERROR AND (',
+              recoveryCommand: 'x',
+            },
+          ],
+        },
+      },
+      'logging.categories[0].filter',
+      /invalid Logging filter/,
+    ],
+    [
+      'both patterns and filter',
+      {
+        logging: {
+          categories: [
+            {
+              name: 'x',
+              description: 'x',
+              severity: 'info',
+              filter: 'a=1',
+              patterns: ['a'],
+              recoveryCommand: 'x',
+            },
+          ],
+        },
+      },
+      'logging.categories[0]',
+      /exactly one of patterns and filter/,
+    ],
+    [
+      'an unknown subscription in only',
+      { sport: 'nba', deadLetters: { only: ['nba-phase2-raw-complete-dlq-sub', 'nba-typo-dlq-sub'] } },
+      'deadLetters.only[1]',
+      /unknown subscription "nba-typo-dlq-sub": configured are nba-phase1-scrapers-complete-dlq-sub, /,
+    ],
+    [
+      'a malformed subscription id',
+      {
+        deadLetters: {
+          subscriptions: [
+            {
+              subscription: 'projects/p/subscriptions/x',
+              severity: 'critical',
+              description: 'd',
+              phaseFrom: 'a',
+              phaseTo: 'b',
+            },
+          ],
+        },
+      },
+      'deadLetters.subscriptions[0].subscription',
+      /not a valid Pub\/Sub subscription id/,
+    ],
+    [
+      'a subscription listed twice',
+      {
+        deadLetters: {
+          subscriptions: [
+            {
+              subscription: 'orders-dlq-sub',
+              severity: 'critical',
+              description: 'd',
+              phaseFrom: 'a',
+              phaseTo: 'b',
+            },
+            {
+              subscription: 'orders-dlq-sub',
+              severity: 'warning',
+              description: 'd',
+              phaseFrom: 'a',
+              phaseTo: 'b',
+            },
+          ],
+        },
+      },
+      'deadLetters.subscriptions[1].subscription',
+      /listed twice/,
+    ],
+    [
+      'a severity that does not exist',
+      {
+        deadLetters: {
+          subscriptions: [
+            {
+              subscription: 'orders-dlq-sub',
+              severity: 'high',
+              description: 'd',
+              phaseFrom: 'a',
+              phaseTo: 'b',
+            },
+          ],
+        },
+      },
+      'deadLetters.subscriptions[0].severity',
+      /expected one of critical, error, warning, info/,
+    ],
+    ['a negative threshold', { deadLetters: { threshold: -1 } }, 'deadLetters.threshold', /integer >= 0/],
+    [
+      'a threshold given as text',
+      { logging: { threshold: '5' } },
+      'logging.threshold',
+      /integer >= 0, got the string "5"/,
+    ],
+    [
+      'a severity name that is not one',
+      { logging: { minSeverity: 'LOUD' } },
+      'logging.minSeverity',
+      /LogSeverity name/,
+    ],
+    ['an alert sink without send', { alertSink: {} }, 'alertSink', /send\(finding\)/],
+  ];
+
+  it.each(cases)('%s', (_what, options, field, message) => {
+    const error = configError(() => createMonitor({ env, ...options } as MonitorOptions));
+    expect(error.field).toBe(field);
+    expect(error.message).toMatch(message);
+    expect(error.message.startsWith(`${field}: `)).toBe(true);
+    expect(error).toBeInstanceOf(PipelineError);
+    expect(error).toMatchObject({ code: 'MONITOR_CONFIG', transient: false });
+  });
+
+  it('accepts the defaults and builds no client until a check runs', () => {
+    const monitor = createMonitor({ env, sport: 'nba' });
+    expect(monitor.projectId).toBe('unit-project');
+    expect(monitor.deadLetterSubscriptions).toHaveLength(6);
+  });
+
+  it('refuses a replay whose target it cannot know', async () => {
+    const monitor = createMonitor({ env, sport: 'nba' });
+    await expect(monitor.replay({ from: 'somewhere-dlq-sub' })).rejects.toMatchObject({
+      field: 'to',
+      message: expect.stringMatching(/unknown subscription "somewhere-dlq-sub"/),
+    });
+  });
+});
+
+describe('replayDeadLetters checks its options before any call', () => {
+  const cases: Array<[Record<string, unknown>, string]> = [
+    [{ from: 'ab', to: 'orders' }, 'from'],
+    [{ from: 'orders-dlq-sub', to: 'projects/other/topics/orders', projectId: 'mine' }, 'to'],
+    [{ from: 'orders-dlq-sub', to: 'projects/mine/subscriptions/orders', projectId: 'mine' }, 'to'],
+    [{ from: 'orders-dlq-sub', to: 'orders', maxReplays: 0 }, 'maxReplays'],
+    [{ from: 'orders-dlq-sub', to: 'orders', max: 0 }, 'max'],
+    [{ from: 'orders-dlq-sub', to: 'orders', batchSize: 5000 }, 'batchSize'],
+    [{ from: 'orders-dlq-sub', to: 'orders', filter: 'reason=x' }, 'filter'],
+    [{ from: 'orders-dlq-sub', to: 'orders', retries: 3 }, 'retries'],
+  ];
+  it.each(cases)('%j -> %s', async (options, field) => {
+    await expect(replayDeadLetters({ env, ...options } as never)).rejects.toMatchObject({
+      name: 'MonitorConfigError',
+      field,
+    });
+  });
+});
+
+describe('defaults', () => {
+  it('nba watches the original six; mlb its three prefixed ones', () => {
+    expect(defaultDeadLetterSubscriptions('mlb', env).map((s) => [s.subscription, s.sourceTopic])).toEqual([
+      ['mlb-phase1-scrapers-complete-dlq-sub', 'mlb-phase1-scrapers-complete'],
+      ['mlb-scraper-complete-dlq-sub', 'mlb-scraper-complete'],
+      ['mlb-phase2-raw-complete-dlq-sub', 'mlb-phase2-raw-complete'],
+    ]);
+    expect(defaultDeadLetterSubscriptions('NBA', env).map((s) => s.severity)).toEqual([
+      'critical',
+      'critical',
+      'critical',
+      'warning',
+      'warning',
+      'warning',
+    ]);
+  });
+
+  it('logging: the original three categories with their regular expressions, plus the library’s own', () => {
+    expect(
+      DEFAULT_LOGGING_CATEGORIES.map((c) => [c.name, c.severity, c.patterns?.length ?? c.filter]),
+    ).toEqual([
+      ['bigquery_errors', 'warning', 4],
+      ['firestore_errors', 'warning', 4],
+      ['gcs_errors', 'warning', 4],
+      ['library_errors', 'warning', 'jsonPayload.error.code:*'],
+    ]);
+  });
+});
