@@ -45,7 +45,12 @@ export interface ReplayOptions {
   dryRun?: boolean;
   /** Messages per Pull. Default 100. */
   batchSize?: number;
-  /** While the run lasts, messages it leaves in the DLQ are held this long per extension (then handed back). Default 60 s. */
+  /**
+   * The lease the run takes on each pulled message (ModifyAckDeadline), so that it is neither
+   * redelivered while it is being republished nor while the run holds it out of the way. Messages
+   * the run leaves in the DLQ are handed back at its end; after a crash they return when this
+   * lease expires. 10-600 s, default 60.
+   */
   holdSeconds?: number;
   /** The environment the sport config reads for the default project. Default `process.env`. */
   env?: ConfigEnv;
@@ -120,8 +125,13 @@ export interface ReplayResult {
   failed: Array<{ messageId: string; stage: 'publish' | 'ack'; error: PipelineError }>;
   /** Messages seen again after this run republished them (an ack was lost): acknowledged, not republished twice. */
   reacknowledged: number;
-  /** Why the run ended. */
-  stoppedBy: 'empty' | 'max' | 'aborted';
+  /**
+   * Why the run ended: the DLQ had nothing more for it, `max` was reached, `signal` aborted it, or a
+   * Pull failed after the run had started (`error` says why; a first Pull that fails rejects instead).
+   */
+  stoppedBy: 'empty' | 'max' | 'aborted' | 'failed';
+  /** The Pull failure that ended the run, when `stoppedBy` is `'failed'`. */
+  error?: PipelineError;
   /** Set when handing held messages back failed: they return when their lease expires. */
   releaseError?: PipelineError;
 }
@@ -188,6 +198,8 @@ class ReplayRun {
   readonly #seen = new Map<string, 'held' | 'published' | 'failed'>();
   /** The current ack id of every message the run leaves in the DLQ. */
   readonly #held = new Map<string, string>();
+  /** What each republished message became. */
+  readonly #published = new Map<string, { newMessageId: string; replayCount: number }>();
   #counted = 0;
 
   constructor(
@@ -225,6 +237,9 @@ class ReplayRun {
 
   async execute(): Promise<ReplayResult> {
     const { signal } = this.run;
+    // Batches that held only messages this run had already seen (their leases expired): after a
+    // few in a row the subscription holds nothing new for this run.
+    let stale = 0;
     try {
       for (;;) {
         if (signal?.aborted) {
@@ -235,10 +250,20 @@ class ReplayRun {
           this.result.stoppedBy = 'max';
           break;
         }
-        const batch = await pullBatch(this.subscriber, this.path, this.options.batchSize);
+        let batch: PulledMessage[];
+        try {
+          batch = await pullBatch(this.subscriber, this.path, this.options.batchSize);
+        } catch (caught) {
+          // Nothing done yet: the caller gets the error itself. Otherwise the run so far is reported.
+          if (this.#seen.size === 0) throw toPipelineError(caught);
+          this.result.stoppedBy = 'failed';
+          this.result.error = toPipelineError(caught);
+          break;
+        }
         this.emit({ type: 'pulled', count: batch.length });
         if (batch.length === 0) break;
-        await this.#handle(batch);
+        stale = (await this.#handle(batch)) ? 0 : stale + 1;
+        if (stale >= 3) break;
       }
     } finally {
       await this.#releaseHeld();
@@ -246,14 +271,16 @@ class ReplayRun {
     return this.result;
   }
 
-  async #handle(batch: PulledMessage[]): Promise<void> {
+  /** Handles one batch; resolves to whether it made progress (a new message, or a pending ack done). */
+  async #handle(batch: PulledMessage[]): Promise<boolean> {
     const toPublish: PulledMessage[] = [];
-    const again: string[] = [];
+    const again: PulledMessage[] = [];
     const newlyHeld: string[] = [];
+    let fresh = 0;
     for (const message of batch) {
       const seen = this.#seen.get(message.messageId);
       if (seen === 'published') {
-        again.push(message.ackId);
+        again.push(message);
         continue;
       }
       if (seen !== undefined) {
@@ -262,6 +289,7 @@ class ReplayRun {
         newlyHeld.push(message.ackId);
         continue;
       }
+      fresh += 1;
       const why = this.#classify(message);
       if (why === 'replay') {
         toPublish.push(message);
@@ -271,13 +299,18 @@ class ReplayRun {
         newlyHeld.push(message.ackId);
       }
     }
-    if (again.length > 0) await this.#ackAgain(again);
-    if (newlyHeld.length > 0) {
-      await extend(this.subscriber, this.path, newlyHeld, this.options.holdSeconds).catch(() => {
+    const reacknowledged = again.length > 0 && (await this.#ackAgain(again));
+    // One lease for the whole batch, long enough for its publishes (with the client's retries) and
+    // acks: an ack after an expired lease may be ignored by Pub/Sub, leaving a republished message in
+    // the DLQ, and a held message would come back while the run still needs it out of the way.
+    const leased = [...newlyHeld, ...toPublish.map((m) => m.ackId)];
+    if (leased.length > 0) {
+      await extend(this.subscriber, this.path, leased, this.options.holdSeconds).catch(() => {
         // Not fatal: an expired lease only means the message may be pulled again (and recognised).
       });
     }
     await this.#publishAndAck(toPublish);
+    return fresh > 0 || reacknowledged;
   }
 
   #classify(message: PulledMessage): 'replay' | 'filtered' | 'exhausted' | 'dry_run' | 'over_max' {
@@ -312,13 +345,29 @@ class ReplayRun {
     this.emit({ type: 'held', messageId: message.messageId, why });
   }
 
-  async #ackAgain(ackIds: string[]): Promise<void> {
+  /** Acknowledges messages this run republished already; resolves to whether that worked. */
+  async #ackAgain(messages: PulledMessage[]): Promise<boolean> {
     try {
-      await acknowledge(this.subscriber, this.path, ackIds);
-      this.result.reacknowledged += ackIds.length;
+      await acknowledge(
+        this.subscriber,
+        this.path,
+        messages.map((m) => m.ackId),
+      );
     } catch {
-      // Still republished once in this run; the next run acknowledges it.
+      // Left leased: republished once in this run already; a later run acknowledges it.
+      return false;
     }
+    this.result.reacknowledged += messages.length;
+    for (const { messageId } of messages) {
+      // Its first ack had failed: now it is out of the DLQ, a completed replay.
+      const index = this.result.failed.findIndex((f) => f.messageId === messageId && f.stage === 'ack');
+      const published = this.#published.get(messageId);
+      if (index >= 0 && published) {
+        this.result.failed.splice(index, 1);
+        this.result.replayed.push({ messageId, ...published });
+      }
+    }
+    return true;
   }
 
   async #publishAndAck(messages: PulledMessage[]): Promise<void> {
@@ -336,6 +385,10 @@ class ReplayRun {
           attributes: replayAttributes(message.attributes, this.options.from, message.messageId),
         });
         this.#seen.set(message.messageId, 'published');
+        this.#published.set(message.messageId, {
+          newMessageId,
+          replayCount: replayCountOf(message.attributes) + 1,
+        });
         this.emit({ type: 'published', messageId: message.messageId, newMessageId });
         return { message, newMessageId };
       } catch (caught) {
@@ -358,18 +411,25 @@ class ReplayRun {
         this.path,
         done.map((p) => p.message.ackId),
       );
-      for (const { message, newMessageId } of done) {
+      for (const { message } of done) {
         this.result.replayed.push({
           messageId: message.messageId,
-          newMessageId,
-          replayCount: replayCountOf(message.attributes) + 1,
+          ...this.#published.get(message.messageId)!,
         });
       }
       this.emit({ type: 'acked', messageIds: done.map((p) => p.message.messageId) });
     } catch (caught) {
       const error = toPipelineError(caught);
-      for (const { message } of done)
+      for (const { message } of done) {
         this.result.failed.push({ messageId: message.messageId, stage: 'ack', error });
+      }
+      // Handed straight back so that this run pulls them again and acknowledges them without
+      // republishing; if that fails too, their leases expire and a later run does it.
+      await release(
+        this.subscriber,
+        this.path,
+        done.map((p) => p.message.ackId),
+      ).catch(() => undefined);
     }
   }
 
