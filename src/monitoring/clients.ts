@@ -32,6 +32,17 @@ export interface MonitorClients {
   logging?: Logging;
 }
 
+/** `Logging` has no `close()`; its gax clients do. Closing them lets the process exit. */
+export async function closeLoggingClient(logging: Logging): Promise<void> {
+  const parts = logging as unknown as {
+    loggingService?: { close?: () => Promise<void> };
+    configService?: { close?: () => Promise<void> };
+    api?: Record<string, { close?: () => Promise<void> }>;
+  };
+  const gaxClients = [parts.loggingService, parts.configService, ...Object.values(parts.api ?? {})];
+  await Promise.allSettled(gaxClients.map((client) => client?.close?.()));
+}
+
 /** Loads an optional peer, or throws one error that says which package to install for what. */
 async function peer<T>(name: string, purpose: string, load: () => Promise<T>): Promise<T> {
   try {

@@ -4,6 +4,7 @@
  * @packageDocumentation
  */
 
+export { type CliIo, runCli } from './cli/run.js';
 export type { MonitorClients } from './clients.js';
 export {
   type DeadLetterSubscription,
@@ -17,6 +18,12 @@ export type {
 export type { DeadLetterCheckOptions } from './dead-letters/options.js';
 export type { DeadLetterSample } from './dead-letters/sample.js';
 export { MonitorConfigError } from './errors.js';
+export {
+  createMonitorHandler,
+  type MonitorHandlerOptions,
+  type MonitorHttpRequest,
+  type MonitorHttpResponse,
+} from './http.js';
 export { DEFAULT_LOGGING_CATEGORIES, type LoggingErrorCategory } from './logging-categories.js';
 export type {
   LoggingCategoryResult,

@@ -1,4 +1,5 @@
 import type { Logging, LoggingOptions } from '@google-cloud/logging';
+import { closeLoggingClient } from '../../monitoring/clients.js';
 import { FaultPlan, type GrpcFaultPlan } from '../shared/grpc-faults.js';
 import { bindLoopback, type GrpcRequestLogEntry, methodNames } from '../shared/grpc-server.js';
 import type { LoggingStandInEntry } from './entry-view.js';
@@ -124,18 +125,9 @@ export async function startLoggingStandIn(options: LoggingStandInOptions = {}): 
     close() {
       closing ??= (async () => {
         server.forceShutdown();
-        await Promise.allSettled(clients.map((c) => closeLogging(c)));
+        await Promise.allSettled(clients.map((c) => closeLoggingClient(c)));
       })();
       return closing;
     },
   };
-}
-
-/** `Logging` has no `close()`; its gax clients do. */
-async function closeLogging(logging: Logging): Promise<void> {
-  const services = logging as unknown as Record<string, { close?: () => Promise<void> } | undefined> & {
-    api?: Record<string, { close?: () => Promise<void> }>;
-  };
-  const gaxClients = [services.loggingService, services.configService, ...Object.values(services.api ?? {})];
-  await Promise.allSettled(gaxClients.map((c) => c?.close?.()));
 }

@@ -1,0 +1,72 @@
+/** A command line split into positional words and `--name value` / `--name=value` / `--flag` options. */
+export interface ParsedArgs {
+  positional: string[];
+  options: Map<string, string[]>;
+}
+
+/** A command-line mistake: the message says what to type instead. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+/**
+ * Splits `argv`. `flags` take no value (`--dry-run`, `--json`, `--no-logging`); every other option
+ * takes one. An option not in `known` is a {@link UsageError}.
+ */
+export function parseArgs(
+  argv: readonly string[],
+  known: readonly string[],
+  flags: readonly string[],
+): ParsedArgs {
+  const positional: string[] = [];
+  const options = new Map<string, string[]>();
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (!arg.startsWith('--')) {
+      positional.push(arg);
+      continue;
+    }
+    const eq = arg.indexOf('=');
+    const name = arg.slice(2, eq < 0 ? undefined : eq);
+    if (!known.includes(name) && !flags.includes(name)) {
+      throw new UsageError(
+        `unknown option --${name} (options here: ${[...known, ...flags].map((o) => `--${o}`).join(', ')})`,
+      );
+    }
+    let value: string;
+    if (flags.includes(name)) {
+      if (eq >= 0) throw new UsageError(`--${name} takes no value`);
+      value = 'true';
+    } else if (eq >= 0) value = arg.slice(eq + 1);
+    else {
+      const next = argv[i + 1];
+      if (next === undefined || next.startsWith('--')) throw new UsageError(`--${name} needs a value`);
+      value = next;
+      i += 1;
+    }
+    options.set(name, [...(options.get(name) ?? []), value]);
+  }
+  return { positional, options };
+}
+
+/** The last value of `--name`, if given. */
+export function single(args: ParsedArgs, name: string): string | undefined {
+  return args.options.get(name)?.at(-1);
+}
+
+/** `--name` as a non-negative integer, if given. */
+export function integer(args: ParsedArgs, name: string): number | undefined {
+  const value = single(args, name);
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value))
+    throw new UsageError(`--${name} needs a whole number, got ${JSON.stringify(value)}`);
+  return Number(value);
+}
+
+/** Whether the flag `--name` was given. */
+export function flag(args: ParsedArgs, name: string): boolean {
+  return args.options.has(name);
+}

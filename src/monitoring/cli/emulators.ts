@@ -1,0 +1,60 @@
+import type { ConfigEnv } from '../../config/index.js';
+import { closeLoggingClient, type MonitorClients } from '../clients.js';
+
+/**
+ * Environment variables that point the CLI's clients at local emulators or the `/testing` stand-ins
+ * (insecure channels, no credentials): `PUBSUB_EMULATOR_HOST` (read by the Pub/Sub client itself),
+ * `GPR_MONITORING_EMULATOR_HOST` and `GPR_LOGGING_EMULATOR_HOST` (`host:port`).
+ */
+export const EMULATOR_VARIABLES = [
+  'PUBSUB_EMULATOR_HOST',
+  'GPR_MONITORING_EMULATOR_HOST',
+  'GPR_LOGGING_EMULATOR_HOST',
+] as const;
+
+function hostPort(value: string, name: string): { apiEndpoint: string; port: number } {
+  const match = /^\[?([^\]]+?)\]?:(\d+)$/.exec(value.trim());
+  if (!match) throw new Error(`${name} must be host:port, got ${JSON.stringify(value)}`);
+  return { apiEndpoint: match[1]!, port: Number(match[2]) };
+}
+
+/**
+ * The clients the CLI needs when emulator variables are set (none otherwise: the defaults use
+ * Application Default Credentials), and how to close them.
+ */
+export async function emulatorClients(
+  env: ConfigEnv,
+  projectId: string,
+): Promise<{ clients: MonitorClients; close(): Promise<void> }> {
+  const monitoringHost = env.GPR_MONITORING_EMULATOR_HOST;
+  const loggingHost = env.GPR_LOGGING_EMULATOR_HOST;
+  if (!monitoringHost && !loggingHost) return { clients: {}, close: async () => undefined };
+  const grpc = await import('@grpc/grpc-js');
+  const insecure = {
+    sslCreds: grpc.credentials.createInsecure(),
+    universeDomain: 'googleapis.com',
+    projectId,
+  };
+  const clients: MonitorClients = {};
+  if (monitoringHost) {
+    const { MetricServiceClient } = await import('@google-cloud/monitoring');
+    clients.monitoring = new MetricServiceClient({
+      ...hostPort(monitoringHost, 'GPR_MONITORING_EMULATOR_HOST'),
+      ...insecure,
+    });
+  }
+  if (loggingHost) {
+    const { Logging } = await import('@google-cloud/logging');
+    clients.logging = new Logging({
+      ...hostPort(loggingHost, 'GPR_LOGGING_EMULATOR_HOST'),
+      ...insecure,
+    } as ConstructorParameters<typeof Logging>[0]);
+  }
+  return {
+    clients,
+    close: async () => {
+      await clients.monitoring?.close();
+      if (clients.logging) await closeLoggingClient(clients.logging);
+    },
+  };
+}

@@ -1,0 +1,104 @@
+import type { DeadLetterCheckResult } from '../dead-letters/check.js';
+import type { LoggingCheckResult } from '../logging-check.js';
+import type { ReplayResult } from '../replay.js';
+import type { MonitorReport } from '../report.js';
+
+function table(headers: string[], rows: Array<Array<string | number>>): string[] {
+  const cells = [headers, ...rows.map((r) => r.map(String))];
+  const widths = headers.map((_, i) => Math.max(...cells.map((r) => (r[i] ?? '').length)));
+  const line = (r: string[]) =>
+    r
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
+  return [line(headers), line(widths.map((w) => '-'.repeat(w))), ...cells.slice(1).map(line)];
+}
+
+function age(seconds: number | undefined): string {
+  if (seconds === undefined) return '-';
+  if (seconds < 120) return `${seconds}s`;
+  if (seconds < 7200) return `${Math.round(seconds / 60)}m`;
+  return `${(seconds / 3600).toFixed(1)}h`;
+}
+
+/** `dlq status` for people: one row per subscription, then the samples and what went wrong. */
+export function formatDeadLetters(result: DeadLetterCheckResult): string[] {
+  const rows = result.subscriptions.map((s) => [
+    s.subscription,
+    s.status,
+    s.messages === undefined ? '-' : `${s.countIsLowerBound ? '>=' : ''}${s.messages}`,
+    age(s.oldestAgeSeconds),
+    s.countSource ?? '-',
+    Object.entries(s.reasons)
+      .map(([r, n]) => `${r} x${n}`)
+      .join(', ') || '-',
+  ]);
+  const out = table(['subscription', 'status', 'messages', 'oldest', 'source', 'sampled reasons'], rows);
+  for (const s of result.subscriptions) {
+    for (const sample of s.sample) {
+      out.push(`  ${s.subscription} ${sample.messageId} ${sample.deadLetterReason ?? '?'}: ${sample.data}`);
+    }
+    if (s.error) out.push(`  ${s.subscription}: ${s.error.code}: ${s.error.message}`);
+    for (const warning of s.warnings) out.push(`  ${s.subscription}: warning: ${warning}`);
+  }
+  if (result.monitoringError)
+    out.push(`Cloud Monitoring unreadable (${result.monitoringError.code}); counts from peeks`);
+  out.push(`total: ${result.totalMessages} message(s) in ${result.subscriptions.length} subscription(s)`);
+  return out;
+}
+
+/** `logging errors` for people: one row per category. */
+export function formatLogging(result: LoggingCheckResult): string[] {
+  const out = table(
+    ['category', 'status', 'count', 'latest'],
+    result.categories.map((c) => [
+      c.category,
+      c.status,
+      c.count === undefined ? '-' : `${c.countIsLowerBound ? '>=' : ''}${c.count}`,
+      c.samples[0]?.payload.slice(0, 80) ??
+        (c.error ? `${c.error.code}: ${c.error.message}`.slice(0, 80) : '-'),
+    ]),
+  );
+  out.push(`total: ${result.totalErrors} error(s) in the last ${result.lookbackMinutes} min`);
+  return out;
+}
+
+/** A monitor run for people: status, findings and what was (or would have been) sent. */
+export function formatReport(report: MonitorReport): string[] {
+  const out = [`status: ${report.status}${report.dryRun ? ' (dry run: nothing sent)' : ''}`];
+  if (report.deadLetters.status === 'ok') out.push('', ...formatDeadLetters(report.deadLetters.result));
+  if (report.logging.status === 'ok') out.push('', ...formatLogging(report.logging.result));
+  if (report.findings.length > 0) {
+    out.push('', 'findings:');
+    for (const [i, f] of report.findings.entries()) {
+      const n = report.notifications[i];
+      out.push(`  [${f.severity}] ${f.title} (${n?.outcome ?? 'not sent'})`);
+      if (f.recoveryCommands[0]) out.push(`      ${f.recoveryCommands[0]}`);
+    }
+  }
+  return out;
+}
+
+/** `dlq replay` for people. */
+export function formatReplay(result: ReplayResult): string[] {
+  const out: string[] = [];
+  if (result.dryRun) {
+    out.push(
+      `dry run: ${result.wouldReplay.length} message(s) would be replayed from ${result.from} to ${result.to}`,
+    );
+    for (const m of result.wouldReplay)
+      out.push(`  ${m.messageId} ${m.deadLetterReason ?? '?'} (replays so far: ${m.replayCount}): ${m.data}`);
+  } else {
+    out.push(`replayed ${result.replayed.length} message(s) from ${result.from} to ${result.to}`);
+  }
+  if (result.exhausted.length > 0) {
+    out.push(`${result.exhausted.length} message(s) left in the DLQ: replayed too often already`);
+    for (const m of result.exhausted)
+      out.push(`  ${m.messageId} (replays: ${m.replayCount}) ${m.deadLetterReason ?? '?'}`);
+  }
+  if (result.skipped > 0) out.push(`${result.skipped} message(s) left in the DLQ: not selected`);
+  for (const f of result.failed)
+    out.push(`failed (${f.stage}) ${f.messageId}: ${f.error.code}: ${f.error.message}`);
+  if (result.error) out.push(`stopped: ${result.error.code}: ${result.error.message}`);
+  return out;
+}

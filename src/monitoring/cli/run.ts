@@ -1,0 +1,220 @@
+import type { ConfigEnv } from '../../config/index.js';
+import { toPipelineError } from '../../errors/index.js';
+import type { MonitorClients } from '../clients.js';
+import { MonitorConfigError } from '../errors.js';
+import { createMonitor, type Monitor, type MonitorOptions } from '../monitor.js';
+import { flag, integer, type ParsedArgs, parseArgs, single, UsageError } from './args.js';
+import { emulatorClients } from './emulators.js';
+import { formatDeadLetters, formatLogging, formatReplay, formatReport } from './format.js';
+import { serve } from './serve.js';
+
+/**
+ * What {@link runCli} writes to and reads from; the `gpr` binary passes the process's own.
+ *
+ * @example
+ * ```ts
+ * import type { CliIo } from 'gcp-pipeline-resilience';
+ * const lines: string[] = [];
+ * const io: CliIo = { stdout: (l) => lines.push(l), stderr: (l) => lines.push(l), env: { GCP_PROJECT_ID: 'p' } };
+ * ```
+ */
+export interface CliIo {
+  stdout(line: string): void;
+  stderr(line: string): void;
+  /** Read for `GCP_PROJECT_ID`, `SPORT` and the emulator hosts. */
+  env: ConfigEnv;
+  /** Clients to use instead of creating them (tests, embedding). */
+  clients?: MonitorClients;
+}
+
+const USAGE = `gpr: the gcp-pipeline-resilience monitor
+
+  gpr dlq status     [--subscription ID]... [--threshold N] [--sample N]
+  gpr dlq replay     --from SUBSCRIPTION [--to TOPIC] [--reason R]... [--max N] [--max-replays N] [--dry-run]
+  gpr logging errors [--lookback MINUTES] [--threshold N]
+  gpr check          [--dry-run] [--no-logging] [--no-dead-letters]
+  gpr serve          [--port N]     (GET /health, POST /check; PORT is read too)
+
+common options: --project ID (default GCP_PROJECT_ID), --sport nba|mlb (default SPORT or nba), --json
+exit status: 0 nothing found, 1 something found, 2 usage or configuration error, 3 a check or replay failed
+emulators: PUBSUB_EMULATOR_HOST, GPR_MONITORING_EMULATOR_HOST, GPR_LOGGING_EMULATOR_HOST (host:port)`;
+
+const COMMON = ['project', 'sport'];
+const COMMON_FLAGS = ['json'];
+
+interface Command {
+  options: string[];
+  flags: string[];
+  run(args: ParsedArgs, ctx: Context): Promise<number>;
+}
+
+interface Context {
+  io: CliIo;
+  monitor(extra?: MonitorOptions): Promise<Monitor>;
+  print(json: unknown, human: () => string[], args: ParsedArgs): void;
+}
+
+const COMMANDS: Record<string, Command> = {
+  'dlq status': {
+    options: ['subscription', 'threshold', 'sample'],
+    flags: [],
+    async run(args, ctx) {
+      const subscriptions = args.options.get('subscription');
+      const monitor = await ctx.monitor({
+        logging: false,
+        deadLetters: {
+          ...(subscriptions ? { only: subscriptions } : {}),
+          ...optional('threshold', integer(args, 'threshold')),
+          ...optional('sampleSize', integer(args, 'sample')),
+        },
+      });
+      const result = await monitor.checkDeadLetters();
+      ctx.print(result, () => formatDeadLetters(result), args);
+      if (result.subscriptions.some((s) => s.status === 'failed')) return 3;
+      return result.findings.length > 0 ? 1 : 0;
+    },
+  },
+  'dlq replay': {
+    options: ['from', 'to', 'reason', 'max', 'max-replays'],
+    flags: ['dry-run'],
+    async run(args, ctx) {
+      const from = single(args, 'from');
+      if (!from) throw new UsageError('dlq replay needs --from SUBSCRIPTION');
+      const reasons = args.options.get('reason');
+      const monitor = await ctx.monitor({ logging: false });
+      const to = single(args, 'to');
+      const result = await monitor.replay({
+        from,
+        ...(to ? { to } : {}),
+        ...(reasons ? { filter: (m) => reasons.includes(m.deadLetterReason ?? '') } : {}),
+        ...optional('max', integer(args, 'max')),
+        ...optional('maxReplays', integer(args, 'max-replays')),
+        dryRun: flag(args, 'dry-run'),
+      });
+      ctx.print(result, () => formatReplay(result), args);
+      return result.failed.length > 0 || result.stoppedBy === 'failed' ? 3 : 0;
+    },
+  },
+  'logging errors': {
+    options: ['lookback', 'threshold'],
+    flags: [],
+    async run(args, ctx) {
+      const monitor = await ctx.monitor({
+        deadLetters: false,
+        logging: {
+          ...optional('lookbackMinutes', integer(args, 'lookback')),
+          ...optional('threshold', integer(args, 'threshold')),
+        },
+      });
+      const result = await monitor.checkLoggingErrors();
+      ctx.print(result, () => formatLogging(result), args);
+      if (result.categories.some((c) => c.status === 'failed')) return 3;
+      return result.findings.length > 0 ? 1 : 0;
+    },
+  },
+  check: {
+    options: [],
+    flags: ['dry-run', 'no-logging', 'no-dead-letters'],
+    async run(args, ctx) {
+      const monitor = await ctx.monitor();
+      const report = await monitor.run({
+        dryRun: flag(args, 'dry-run'),
+        includeLogging: !flag(args, 'no-logging'),
+        includeDeadLetters: !flag(args, 'no-dead-letters'),
+      });
+      ctx.print(report, () => formatReport(report), args);
+      return report.status === 'degraded' ? 3 : report.status === 'errors_found' ? 1 : 0;
+    },
+  },
+  serve: {
+    options: ['port'],
+    flags: [],
+    async run(args, ctx) {
+      const port = integer(args, 'port') ?? Number(ctx.io.env.PORT ?? 8080);
+      const monitor = await ctx.monitor();
+      await serve(monitor, port, ctx.io.stderr);
+      return 0;
+    },
+  },
+};
+
+function optional<K extends string, V>(key: K, value: V | undefined): Partial<Record<K, V>> {
+  return value === undefined ? {} : ({ [key]: value } as Record<K, V>);
+}
+
+/**
+ * The `gpr` command line (`npx gpr dlq status`, `npx gpr dlq replay ...`, `npx gpr check`,
+ * `npx gpr serve`), callable in-process: resolves to the exit status instead of exiting. It runs the
+ * same code as {@link createMonitor} and {@link createMonitorHandler}.
+ *
+ * @example
+ * ```ts
+ * import { runCli } from 'gcp-pipeline-resilience';
+ * const status = await runCli(['dlq', 'status', '--sport', 'nba', '--json'], {
+ *   stdout: (line) => console.log(line),
+ *   stderr: (line) => console.error(line),
+ *   env: process.env,
+ * });
+ * process.exitCode = status;
+ * ```
+ */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  const words = argv.filter((a) => !a.startsWith('--'));
+  if (argv.length === 0) {
+    io.stderr(USAGE);
+    return 2;
+  }
+  if (words[0] === 'help' || argv.includes('--help')) {
+    io.stdout(USAGE);
+    return 0;
+  }
+  const name = [`${words[0]} ${words[1]}`, words[0]].find((candidate) => candidate && COMMANDS[candidate]);
+  if (!name) {
+    io.stderr(`gpr: unknown command ${JSON.stringify(words.slice(0, 2).join(' '))}\n\n${USAGE}`);
+    return 2;
+  }
+  const command = COMMANDS[name]!;
+  const created: Array<{ close(): Promise<unknown> }> = [];
+  try {
+    const args = parseArgs(argv, [...COMMON, ...command.options], [...COMMON_FLAGS, ...command.flags]);
+    const extra = args.positional.slice(name.split(' ').length);
+    if (extra.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(extra[0])}`);
+    const ctx: Context = {
+      io,
+      async monitor(options = {}) {
+        const project = single(args, 'project');
+        const base: MonitorOptions = {
+          env: io.env,
+          ...optional('projectId', project),
+          ...optional('sport', single(args, 'sport')),
+        };
+        // Checked before any client is made: a configuration mistake is exit 2 with no call to Google.
+        const probe = createMonitor({ ...base, ...options });
+        let clients = io.clients;
+        if (!clients) {
+          const emulators = await emulatorClients(io.env, probe.projectId);
+          created.push(emulators);
+          clients = emulators.clients;
+        }
+        const monitor = createMonitor({ ...base, ...options, clients });
+        created.push(monitor);
+        return monitor;
+      },
+      print(json, human, parsed) {
+        if (flag(parsed, 'json')) io.stdout(JSON.stringify(json, null, 2));
+        else for (const line of human()) io.stdout(line);
+      },
+    };
+    return await command.run(args, ctx);
+  } catch (error) {
+    if (error instanceof UsageError || error instanceof MonitorConfigError) {
+      io.stderr(`gpr: ${error.message}`);
+      return 2;
+    }
+    const typed = toPipelineError(error);
+    io.stderr(`gpr: ${typed.code}: ${typed.message}`);
+    return 3;
+  } finally {
+    await Promise.allSettled(created.map((m) => m.close()));
+  }
+}

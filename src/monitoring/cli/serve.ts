@@ -1,0 +1,48 @@
+import { createServer, type IncomingMessage } from 'node:http';
+import { createMonitorHandler } from '../http.js';
+import type { Monitor } from '../monitor.js';
+
+const MAX_BODY_BYTES = 64 * 1024;
+
+/** Reads a small JSON body (what Cloud Scheduler sends); anything else is left unparsed. */
+async function readBody(req: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES) throw new Error(`request body over ${MAX_BODY_BYTES} bytes`);
+    chunks.push(chunk as Buffer);
+  }
+  const text = Buffer.concat(chunks).toString('utf8').trim();
+  if (text === '' || !String(req.headers['content-type'] ?? '').includes('json')) return undefined;
+  return JSON.parse(text);
+}
+
+/**
+ * Serves the monitor's handler on `port` until SIGTERM or SIGINT (Cloud Run's stop signal), then
+ * stops accepting requests, lets the ones in flight finish and resolves.
+ */
+export function serve(monitor: Monitor, port: number, log: (line: string) => void): Promise<void> {
+  const handler = createMonitorHandler(monitor);
+  const server = createServer((req, res) => {
+    readBody(req).then(
+      (body) => handler({ method: req.method, url: req.url, body }, res),
+      (error: unknown) => {
+        res.statusCode = 400;
+        res.setHeader('content-type', 'application/json; charset=utf-8');
+        res.end(JSON.stringify({ error: { code: 'BAD_REQUEST', message: (error as Error).message } }));
+      },
+    );
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, () => log(`gpr monitor listening on :${port} (GET /health, POST /check)`));
+    const stop = () => {
+      process.off('SIGTERM', stop);
+      process.off('SIGINT', stop);
+      server.close(() => resolve());
+    };
+    process.on('SIGTERM', stop);
+    process.on('SIGINT', stop);
+  });
+}

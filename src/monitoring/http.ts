@@ -1,0 +1,200 @@
+import { type PipelineError, toPipelineError } from '../errors/index.js';
+import { type Logger, serializeError, silentLogger } from '../logging/index.js';
+import { createMonitor, type Monitor, type MonitorOptions } from './monitor.js';
+
+/**
+ * The request fields the handler reads: those of Node's `IncomingMessage`, Express and the Functions
+ * Framework alike. `body` is read when a JSON body parser has filled it in.
+ *
+ * @example
+ * ```ts
+ * import type { MonitorHttpRequest } from 'gcp-pipeline-resilience';
+ * const request: MonitorHttpRequest = { method: 'POST', url: '/check?dry_run=1' };
+ * ```
+ */
+export interface MonitorHttpRequest {
+  method?: string | undefined;
+  url?: string | undefined;
+  body?: unknown;
+}
+
+/**
+ * The response methods the handler uses (Node's `ServerResponse` and Express's `res` both have them).
+ *
+ * @example
+ * ```ts
+ * import type { MonitorHttpResponse } from 'gcp-pipeline-resilience';
+ * const captured: { status?: number; body?: string } = {};
+ * const response: MonitorHttpResponse = {
+ *   statusCode: 200,
+ *   setHeader: () => undefined,
+ *   end: (body?: string) => { captured.body = body; },
+ * };
+ * ```
+ */
+export interface MonitorHttpResponse {
+  statusCode: number;
+  setHeader(name: string, value: string): unknown;
+  end(body?: string): unknown;
+}
+
+/**
+ * Options of {@link createMonitorHandler}.
+ *
+ * @example
+ * ```ts
+ * import { cloudLoggingLogger, type MonitorHandlerOptions } from 'gcp-pipeline-resilience';
+ * const options: MonitorHandlerOptions = { logger: cloudLoggingLogger() };
+ * ```
+ */
+export interface MonitorHandlerOptions {
+  /** One entry per request that failed unexpectedly (a 500). Default: silent. */
+  logger?: Logger;
+}
+
+const FLAGS = {
+  dry_run: 'dryRun',
+  include_logging: 'includeLogging',
+  include_dead_letters: 'includeDeadLetters',
+} as const;
+type Flag = keyof typeof FLAGS;
+
+class BadRequest extends Error {
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+function flagValue(field: string, value: unknown): boolean {
+  if (typeof value === 'boolean') return value;
+  const text =
+    typeof value === 'number'
+      ? String(value)
+      : typeof value === 'string'
+        ? value.trim().toLowerCase()
+        : undefined;
+  if (text === '1' || text === 'true' || text === 'yes') return true;
+  if (text === '0' || text === 'false' || text === 'no') return false;
+  throw new BadRequest(field, `${field} must be 1/0, true/false or yes/no, got ${JSON.stringify(value)}`);
+}
+
+/** Reads the run's flags from the query string and a parsed JSON body; an unknown one is refused. */
+function readFlags(url: URL, body: unknown): Record<(typeof FLAGS)[Flag], boolean | undefined> {
+  const flags: Record<string, boolean | undefined> = {};
+  const take = (name: string, value: unknown, where: string) => {
+    if (!Object.hasOwn(FLAGS, name)) {
+      throw new BadRequest(
+        name,
+        `unknown ${where} parameter ${JSON.stringify(name)}: expected ${Object.keys(FLAGS).join(', ')}`,
+      );
+    }
+    flags[FLAGS[name as Flag]] = flagValue(name, value);
+  };
+  for (const [name, value] of url.searchParams) take(name, value, 'query');
+  if (body !== null && typeof body === 'object' && !Buffer.isBuffer(body) && !Array.isArray(body)) {
+    for (const [name, value] of Object.entries(body)) take(name, value, 'body');
+  }
+  return flags as Record<(typeof FLAGS)[Flag], boolean | undefined>;
+}
+
+function send(
+  res: MonitorHttpResponse,
+  status: number,
+  payload: unknown,
+  headers: Record<string, string> = {},
+): void {
+  res.statusCode = status;
+  res.setHeader('content-type', 'application/json; charset=utf-8');
+  res.setHeader('cache-control', 'no-store');
+  for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
+  res.end(JSON.stringify(payload));
+}
+
+function errorBody(error: PipelineError | BadRequest): unknown {
+  if (error instanceof BadRequest)
+    return { error: { code: 'BAD_REQUEST', field: error.field, message: error.message } };
+  return { error: serializeError(error) };
+}
+
+/**
+ * The monitor over HTTP, for Cloud Run, Cloud Functions (`functions.http('monitor', handler)`) and
+ * Cloud Scheduler, with the same code as the CLI:
+ *
+ * - `GET /health` -> 200 `{ status: 'ok', projectId, deadLetterSubscriptions }` (no call to Google);
+ * - `POST /check` (or `POST /`) -> runs the monitor and answers 200 with the report's JSON, whatever
+ *   it found (a `degraded` report included); query or JSON-body flags `dry_run`, `include_logging`,
+ *   `include_dead_letters` take `1/0`, `true/false`, `yes/no`. An unknown or malformed flag is a 400
+ *   naming it (a typo in `dry_run` must not send alerts).
+ * - any other path 404, another method 405 with `Allow`; an unexpected failure 500 with the error's
+ *   `{ name, code, message }` (never a stack).
+ *
+ * Give it a {@link Monitor} or the options to create one (checked now: a {@link MonitorConfigError}
+ * is thrown at construction, before the first request).
+ *
+ * @example
+ * ```ts
+ * import { createServer } from 'node:http';
+ * import { createMonitorHandler } from 'gcp-pipeline-resilience';
+ *
+ * const handler = createMonitorHandler({ sport: 'nba' });
+ * createServer((req, res) => void handler(req, res)).listen(Number(process.env.PORT ?? 8080));
+ * // Cloud Scheduler: POST https://<service>/check every 15 minutes
+ * ```
+ */
+export function createMonitorHandler(
+  monitor: Monitor | MonitorOptions = {},
+  options: MonitorHandlerOptions = {},
+): (req: MonitorHttpRequest, res: MonitorHttpResponse) => Promise<void> {
+  const target: Monitor = isMonitor(monitor) ? monitor : createMonitor(monitor);
+  const logger = options.logger ?? silentLogger;
+  return async (req, res) => {
+    const method = (req.method ?? 'GET').toUpperCase();
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', 'http://monitor.invalid');
+    } catch {
+      return send(res, 400, {
+        error: { code: 'BAD_REQUEST', field: 'url', message: 'malformed request URL' },
+      });
+    }
+    const path = url.pathname.replace(/\/+$/, '') || '/';
+    if (path === '/health') {
+      if (method !== 'GET' && method !== 'HEAD')
+        return send(res, 405, { error: { code: 'METHOD_NOT_ALLOWED' } }, { allow: 'GET, HEAD' });
+      return send(res, 200, {
+        status: 'ok',
+        projectId: target.projectId,
+        deadLetterSubscriptions: target.deadLetterSubscriptions.map((s) => s.subscription),
+      });
+    }
+    if (path !== '/check' && path !== '/') return send(res, 404, { error: { code: 'NOT_FOUND', path } });
+    if (method !== 'POST')
+      return send(res, 405, { error: { code: 'METHOD_NOT_ALLOWED' } }, { allow: 'POST' });
+    let flags: ReturnType<typeof readFlags>;
+    try {
+      flags = readFlags(url, req.body);
+    } catch (error) {
+      if (error instanceof BadRequest) return send(res, 400, errorBody(error));
+      throw error;
+    }
+    try {
+      const report = await target.run({
+        dryRun: flags.dryRun ?? false,
+        ...(flags.includeLogging === undefined ? {} : { includeLogging: flags.includeLogging }),
+        ...(flags.includeDeadLetters === undefined ? {} : { includeDeadLetters: flags.includeDeadLetters }),
+      });
+      return send(res, 200, report);
+    } catch (caught) {
+      const error = toPipelineError(caught);
+      logger.error('monitor run failed', { error });
+      return send(res, 500, errorBody(error));
+    }
+  };
+}
+
+function isMonitor(value: Monitor | MonitorOptions): value is Monitor {
+  return typeof (value as Monitor).run === 'function' && typeof (value as Monitor).replay === 'function';
+}

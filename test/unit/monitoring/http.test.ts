@@ -1,0 +1,120 @@
+import { describe, expect, it } from 'vitest';
+import {
+  createMonitor,
+  createMonitorHandler,
+  type Monitor,
+  MonitorConfigError,
+  type MonitorHttpRequest,
+  type MonitorRunOptions,
+} from '../../../src/index.js';
+
+/** A monitor whose run records its options and answers a fixed report (the handler is what is tested). */
+function fakeMonitor(
+  run: (options: MonitorRunOptions) => Promise<unknown> = async () => ({ status: 'healthy' }),
+) {
+  const runs: MonitorRunOptions[] = [];
+  const monitor = {
+    projectId: 'p',
+    deadLetterSubscriptions: [{ subscription: 'orders-dlq-sub' }],
+    run: (options: MonitorRunOptions = {}) => {
+      runs.push(options);
+      return run(options);
+    },
+    replay: () => Promise.reject(new Error('not used')),
+    checkDeadLetters: () => Promise.reject(new Error('not used')),
+    checkLoggingErrors: () => Promise.reject(new Error('not used')),
+    close: async () => undefined,
+  } as unknown as Monitor;
+  return { monitor, runs };
+}
+
+async function call(monitor: Monitor, req: MonitorHttpRequest) {
+  const headers: Record<string, string> = {};
+  const res = {
+    statusCode: 0,
+    body: '',
+    setHeader: (name: string, value: string) => {
+      headers[name] = value;
+    },
+    end(body?: string) {
+      this.body = body ?? '';
+    },
+  };
+  await createMonitorHandler(monitor)(req, res);
+  return { status: res.statusCode, headers, json: JSON.parse(res.body) as Record<string, unknown> };
+}
+
+describe('createMonitorHandler', () => {
+  it('GET /health answers without running the checks', async () => {
+    const { monitor, runs } = fakeMonitor();
+    const response = await call(monitor, { method: 'GET', url: '/health' });
+    expect(response).toMatchObject({
+      status: 200,
+      json: { status: 'ok', projectId: 'p', deadLetterSubscriptions: ['orders-dlq-sub'] },
+    });
+    expect(response.headers['content-type']).toMatch(/application\/json/);
+    expect(runs).toEqual([]);
+  });
+
+  it('POST /check passes dry_run and include_logging from the query, as 1/0, true/false or yes/no', async () => {
+    const { monitor, runs } = fakeMonitor();
+    await call(monitor, { method: 'POST', url: '/check?dry_run=1&include_logging=0' });
+    await call(monitor, { method: 'POST', url: '/check?dry_run=false&include_dead_letters=YES' });
+    await call(monitor, { method: 'POST', url: '/' });
+    expect(runs).toEqual([
+      { dryRun: true, includeLogging: false },
+      { dryRun: false, includeDeadLetters: true },
+      { dryRun: false },
+    ]);
+  });
+
+  it('reads the same flags from a JSON body (Cloud Scheduler, the Functions Framework)', async () => {
+    const { monitor, runs } = fakeMonitor();
+    await call(monitor, { method: 'POST', url: '/check', body: { dry_run: true, include_logging: 'no' } });
+    expect(runs).toEqual([{ dryRun: true, includeLogging: false }]);
+  });
+
+  it('refuses an unknown or malformed flag with a 400 naming it, and runs nothing', async () => {
+    const { monitor, runs } = fakeMonitor();
+    const typo = await call(monitor, { method: 'POST', url: '/check?dryrun=1' });
+    expect(typo).toMatchObject({ status: 400, json: { error: { code: 'BAD_REQUEST', field: 'dryrun' } } });
+    const bad = await call(monitor, { method: 'POST', url: '/check?dry_run=maybe' });
+    expect(bad).toMatchObject({
+      status: 400,
+      json: { error: { field: 'dry_run', message: expect.stringMatching(/1\/0/) } },
+    });
+    expect(runs).toEqual([]);
+  });
+
+  it('answers 404 for another path and 405 with Allow for another method', async () => {
+    const { monitor } = fakeMonitor();
+    expect(await call(monitor, { method: 'GET', url: '/metrics' })).toMatchObject({ status: 404 });
+    const get = await call(monitor, { method: 'GET', url: '/check' });
+    expect(get).toMatchObject({ status: 405, headers: { allow: 'POST' } });
+    expect(await call(monitor, { method: 'DELETE', url: '/health' })).toMatchObject({
+      status: 405,
+      headers: { allow: 'GET, HEAD' },
+    });
+  });
+
+  it('answers 500 with the typed error, never a stack, when a run fails unexpectedly', async () => {
+    const { monitor } = fakeMonitor(() =>
+      Promise.reject(Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' })),
+    );
+    const response = await call(monitor, { method: 'POST', url: '/check' });
+    expect(response.status).toBe(500);
+    expect(response.json).toEqual({
+      error: {
+        name: 'NetworkError',
+        code: 'NETWORK_ERROR',
+        message: expect.stringContaining('ECONNRESET'),
+        transient: true,
+      },
+    });
+  });
+
+  it('checks monitor options at construction', () => {
+    expect(() => createMonitorHandler({ deadLetters: { threshold: -2 } })).toThrow(MonitorConfigError);
+    expect(() => createMonitorHandler(createMonitor({ env: { GCP_PROJECT_ID: 'p' } }))).not.toThrow();
+  });
+});
