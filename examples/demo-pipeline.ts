@@ -7,6 +7,7 @@ import { BigQuery } from '@google-cloud/bigquery';
 import { type Message, PubSub, type Subscription, type Topic } from '@google-cloud/pubsub';
 import {
   BigQueryExecutor,
+  cloudLoggingLogger,
   GoogleApiError,
   getSportConfig,
   type HandlingResult,
@@ -20,8 +21,12 @@ import {
 } from '../src/index.js';
 import {
   type BigQueryStandIn,
+  type LoggingStandIn,
+  type MonitoringStandIn,
   type PubSubStandIn,
   startBigQueryStandIn,
+  startLoggingStandIn,
+  startMonitoringStandIn,
   startPubSubStandIn,
 } from '../src/testing/index.js';
 import {
@@ -33,6 +38,7 @@ import {
   seededRandom,
 } from './demo-data.js';
 import { armFaults, disarmFaults, tallyFaults } from './demo-faults.js';
+import { type DemoMonitorSummary, runDemoMonitor } from './demo-monitor.js';
 import { type TableCheck, verifyTables } from './demo-verify.js';
 import { subscribePhaseTransition } from './phase-transition-handler.js';
 import { createGameDateProcessor } from './processor.js';
@@ -108,8 +114,10 @@ export interface DemoSummary {
   /** The registry reader's counters (lookups, cache hits, queries, misses). */
   registry: RegistryReaderStats;
   executorStats: { calls: number; attempts: number; retries: number };
+  /** Stand-ins only: what the monitor saw afterwards (its dead-letter count must equal `deadLetterMessages`). */
+  monitor?: DemoMonitorSummary;
   durationMs: number;
-  /** duplicates = 0, lost = 0 and every message processed or dead-lettered. */
+  /** duplicates = 0, lost = 0, every message processed or dead-lettered, and the monitor counted every dead letter. */
   ok: boolean;
 }
 
@@ -117,7 +125,12 @@ interface Environment {
   projectId: string;
   bigquery: BigQuery;
   pubsub: PubSub;
-  standIns?: { bigquery: BigQueryStandIn; pubsub: PubSubStandIn };
+  standIns?: {
+    bigquery: BigQueryStandIn;
+    pubsub: PubSubStandIn;
+    monitoring: MonitoringStandIn;
+    logging: LoggingStandIn;
+  };
   close(): Promise<void>;
 }
 
@@ -128,20 +141,28 @@ async function openEnvironment(projectId: string, options: DemoOptions): Promise
     return { projectId, bigquery, pubsub, close: () => pubsub.close() };
   }
   const bq = await startBigQueryStandIn({ projectId });
-  const ps = await startPubSubStandIn({ projectId }).catch(async (error: unknown) => {
-    await bq.close();
-    throw error;
-  });
-  return {
-    projectId,
-    bigquery: bq.client(),
-    pubsub: ps.client(),
-    standIns: { bigquery: bq, pubsub: ps },
-    close: async () => {
-      await ps.close();
-      await bq.close();
-    },
+  const started: Array<{ close(): Promise<void> }> = [bq];
+  const closeAll = async () => {
+    for (const standIn of started.reverse()) await standIn.close();
   };
+  try {
+    const ps = await startPubSubStandIn({ projectId });
+    started.push(ps);
+    const monitoring = await startMonitoringStandIn({ pubsub: ps, projectId });
+    started.push(monitoring);
+    const logging = await startLoggingStandIn({ projectId });
+    started.push(logging);
+    return {
+      projectId,
+      bigquery: bq.client(),
+      pubsub: ps.client(),
+      standIns: { bigquery: bq, pubsub: ps, monitoring, logging },
+      close: closeAll,
+    };
+  } catch (error) {
+    await closeAll();
+    throw error;
+  }
 }
 
 /** `SERVICE_UNAVAILABLE backendError`, `NETWORK_ERROR ECONNRESET`: code and the most useful detail. */
@@ -205,7 +226,11 @@ export async function runDemoPipeline(options: DemoOptions = {}): Promise<DemoSu
   };
 
   const env = await openEnvironment(projectId, options);
+  // On the stand-ins the library's structured logs go where Cloud Run would send them: Cloud Logging.
+  const logSink = env.standIns?.logging.lineWriter({ serviceName: 'mlb-phase2-to-phase3' });
+  const logger = logSink ? cloudLoggingLogger({ write: logSink.write, minSeverity: 'INFO' }) : undefined;
   const executor = new BigQueryExecutor({
+    ...(logger ? { logger } : {}),
     client: env.bigquery,
     projectId: env.projectId,
     location: options.location ?? 'US',
@@ -255,7 +280,9 @@ export async function runDemoPipeline(options: DemoOptions = {}): Promise<DemoSu
       ackDeadlineSeconds: 30,
       deadLetterPolicy: { deadLetterTopic: deadLetterTopic.name, maxDeliveryAttempts: 5 },
     });
+    // `-sub` keeps the dead letters for the monitor; the demo watches them arrive on `-tap`.
     await deadLetterTopic.createSubscription(`${names.deadLetter}-sub`);
+    await deadLetterTopic.createSubscription(`${names.deadLetter}-tap`);
     log(`setup      topics ${names.topic}, ${names.deadLetter} (+ subscriptions)`);
 
     if (env.standIns) {
@@ -269,7 +296,7 @@ export async function runDemoPipeline(options: DemoOptions = {}): Promise<DemoSu
     // ---- consumers ----
     const deadLettered = new Map<string, string>();
     const deadLetterMessageIds = new Set<string>();
-    const deadLetterSub = env.pubsub.subscription(`${names.deadLetter}-sub`);
+    const deadLetterSub = env.pubsub.subscription(`${names.deadLetter}-tap`);
     subscriptions.push(deadLetterSub);
     deadLetterSub.on('message', (message: Message) => {
       const source = message.attributes.source_message_id ?? message.id;
@@ -306,6 +333,7 @@ export async function runDemoPipeline(options: DemoOptions = {}): Promise<DemoSu
     stopHandler = subscribePhaseTransition(subscription, {
       deadLetterTopic,
       maxDeliveryAttempts: 5,
+      ...(logger ? { logger } : {}),
       process: async (message, meta) => {
         const result = await processGameDate(message);
         log(
@@ -406,6 +434,27 @@ export async function runDemoPipeline(options: DemoOptions = {}): Promise<DemoSu
       redeliveries,
     };
     const everyMessageHandled = all.every((id) => processed.has(id) || deadLettered.has(id));
+
+    // ---- the monitor, as Cloud Scheduler would run it (dry run: nothing is sent) ----
+    let monitor: DemoMonitorSummary | undefined;
+    if (env.standIns && logSink) {
+      await logSink.flush();
+      monitor = await runDemoMonitor({
+        projectId: env.projectId,
+        clients: {
+          pubsub: env.pubsub,
+          monitoring: env.standIns.monitoring.client(),
+          logging: env.standIns.logging.client(),
+        },
+        deadLetterSubscription: `${names.deadLetter}-sub`,
+        sourceTopic: names.topic,
+        sourceSubscription: `${names.topic}-sub`,
+      });
+      log(
+        `monitor    ${monitor.status}: ${monitor.dlqMessages} dead letters, ${monitor.loggingErrors} logged errors, ${monitor.replayable} replayable (${monitor.findings.join(', ')})`,
+      );
+    }
+    const monitorCountedAll = monitor === undefined || monitor.dlqMessages === deadLetterMessageIds.size;
     const summary: DemoSummary = {
       mode: cloud ? 'google-cloud' : 'stand-ins',
       seed,
@@ -434,8 +483,9 @@ export async function runDemoPipeline(options: DemoOptions = {}): Promise<DemoSu
       flushAttempts,
       registry: reader.stats,
       executorStats: stats,
+      ...(monitor ? { monitor } : {}),
       durationMs: Date.now() - started,
-      ok: verified.duplicates === 0 && verified.lost === 0 && everyMessageHandled,
+      ok: verified.duplicates === 0 && verified.lost === 0 && everyMessageHandled && monitorCountedAll,
     };
     return summary;
   } finally {

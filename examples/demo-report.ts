@@ -1,6 +1,7 @@
 /**
  * The demo's final report: a table of what was counted, then the one summary line.
  */
+import { monitorLine } from './demo-monitor.js';
 import type { DemoSummary } from './demo-pipeline.js';
 
 function table(headers: string[], rows: Array<Array<string | number>>): string[] {
@@ -25,7 +26,8 @@ export function summaryLine(s: DemoSummary): string {
 }
 
 /**
- * The report's lines: tables, messages, retries, faults, then the summary line (last).
+ * The report's lines: tables, messages, retries, faults, the summary line, then (on the stand-ins)
+ * the monitor line, last.
  *
  * @example
  * ```ts
@@ -64,5 +66,6 @@ export function formatReport(s: DemoSummary): string[] {
   out.push(...table(['faults injected', 'count'], [...kinds, ['total', s.faults.total]]));
   out.push('');
   out.push(summaryLine(s));
+  if (s.monitor) out.push(monitorLine(s.monitor));
   return out;
 }

@@ -12,11 +12,15 @@
  * rateLimitExceeded, connection resets (before and after the request is applied), a failed job
  * (jobBackendError), rows refused as `stopped`, and Pub/Sub UNAVAILABLE on Publish.
  *
- * Then it queries the tables and prints what it counted, ending with one line:
+ * Then it queries the tables and prints what it counted, and on the stand-ins runs the monitor the way
+ * Cloud Scheduler would (dry run): Cloud Monitoring's count of the dead-letter subscription, the
+ * run's own error logs found in Cloud Logging, and a dry-run replay. It ends with two lines:
  *
  *     summary: messages=N valid=N invalid=N rows_written=N duplicates=0 lost=0 retries=N faults_injected=N
+ *     monitor: dlq_messages=N logging_errors=N replayable=N
  *
- * It exits 0 only when duplicates=0, lost=0 and every message was processed or dead-lettered.
+ * It exits 0 only when duplicates=0, lost=0, every message was processed or dead-lettered, and the
+ * monitor counted every dead letter (dlq_messages equals the messages the run dead-lettered).
  *
  * Usage:
  *
@@ -104,7 +108,7 @@ async function main(): Promise<number> {
   if (!summary.ok) {
     console.error('demo FAILED: duplicates or lost rows, or messages neither processed nor dead-lettered');
   }
-  // The summary line is the last line of the output.
+  // The summary line, then (on the stand-ins) the monitor line, end the output.
   for (const line of formatReport(summary)) console.log(line);
   return summary.ok ? 0 : 1;
 }

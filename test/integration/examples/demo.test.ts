@@ -92,9 +92,25 @@ describe('the demo pipeline on the stand-ins (seed 1)', () => {
     expect(summary.messages.redeliveries).toBeGreaterThanOrEqual(1);
   });
 
-  it('ends its report with the one summary line', () => {
+  it('runs the monitor at the end: it counts every dead letter, finds the run’s logged errors, and a replay would take them all', () => {
+    expect(summary.monitor).toMatchObject({
+      status: 'errors_found',
+      dlqMessages: INVALID,
+      replayable: INVALID,
+    });
+    expect(summary.monitor?.dlqMessages).toBe(summary.messages.deadLetterMessages);
+    // The 503 outage outlasted the executor's retries once: its give-up was logged with error.code.
+    expect(summary.monitor?.loggingErrors).toBeGreaterThanOrEqual(1);
+    expect(summary.monitor?.findings).toEqual([
+      'dlq:mlb-phase2-raw-complete-dlq-sub',
+      'logging:library_errors',
+    ]);
+  });
+
+  it('ends its report with the summary line, then the monitor line', () => {
     const report = formatReport(summary);
-    expect(report.at(-1)).toBe(summaryLine(summary));
+    expect(report.at(-2)).toBe(summaryLine(summary));
+    expect(report.at(-1)).toMatch(/^monitor: dlq_messages=4 logging_errors=[1-9]\d* replayable=4$/);
     expect(summaryLine(summary)).toMatch(
       /^summary: messages=11 valid=7 invalid=4 rows_written=\d+ duplicates=0 lost=0 retries=[1-9]\d* faults_injected=[1-9]\d*$/,
     );
@@ -126,6 +142,8 @@ describe('the demo pipeline counts what it finds, it does not assume it', () => 
     expect(deadValid).toHaveLength(1);
     expect(summary.deadLetterReasons[deadValid[0]!]).toBe('handler_failed');
     expect(summaryLine(summary)).toContain(' lost=1 ');
+    // The monitor sees the extra dead letter too.
+    expect(summary.monitor).toMatchObject({ dlqMessages: INVALID + 1, replayable: INVALID + 1 });
   }, 120_000);
 });
 
