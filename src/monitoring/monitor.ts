@@ -363,14 +363,13 @@ export interface CheckRunOptions {
 export async function checkDeadLetters(
   options: DeadLetterCheckOptions & CheckRunOptions = {},
 ): Promise<DeadLetterCheckResult> {
-  const { clients: given, signal, now, ...config } = options;
+  const { clients, signal, now, ...config } = options;
   const resolved = resolveDeadLetterOptions(config, '');
-  const clients = new ClientSet(given ?? {}, resolved.projectId);
-  try {
-    return await runDeadLetterCheck(resolved, clients, (now ?? (() => new Date()))(), signal);
-  } finally {
-    await clients.close();
-  }
+  return runWithOwnClients(
+    resolved.projectId,
+    { clients, signal, now },
+    runDeadLetterCheck.bind(null, resolved),
+  );
 }
 
 /**
@@ -390,11 +389,24 @@ export async function checkDeadLetters(
 export async function checkLoggingErrors(
   options: LoggingCheckOptions & CheckRunOptions = {},
 ): Promise<LoggingCheckResult> {
-  const { clients: given, signal, now, ...config } = options;
+  const { clients, signal, now, ...config } = options;
   const resolved = resolveLoggingOptions(config, '');
-  const clients = new ClientSet(given ?? {}, resolved.projectId);
+  return runWithOwnClients(
+    resolved.projectId,
+    { clients, signal, now },
+    runLoggingCheck.bind(null, resolved),
+  );
+}
+
+/** Runs one check with its own clients (closing those it creates), at `now()`. */
+async function runWithOwnClients<T>(
+  projectId: string,
+  run: CheckRunOptions,
+  check: (clients: ClientSet, now: Date, signal?: AbortSignal) => Promise<T>,
+): Promise<T> {
+  const clients = new ClientSet(run.clients ?? {}, projectId);
   try {
-    return await runLoggingCheck(resolved, clients, (now ?? (() => new Date()))(), signal);
+    return await check(clients, (run.now ?? (() => new Date()))(), run.signal);
   } finally {
     await clients.close();
   }

@@ -1,7 +1,8 @@
 import type { v1 } from '@google-cloud/pubsub';
-import type { AlertSeverity, Finding } from '../../alerting/index.js';
+import type { Finding } from '../../alerting/index.js';
 import { NotFoundError, PipelineError, toPipelineError } from '../../errors/index.js';
 import type { ClientSet } from '../clients.js';
+import type { DeadLetterSubscription } from '../dead-letter-config.js';
 import { deadLetterFindings } from '../findings.js';
 import { mapLimit } from '../map-limit.js';
 import { readDeadLetterMetrics, type SubscriptionMetrics } from './metrics.js';
@@ -32,15 +33,8 @@ export type DeadLetterStatus = 'ok' | 'messages' | 'not_found' | 'failed';
  * for (const s of result.subscriptions) console.log(s.subscription, s.status, s.messages, s.oldestAgeSeconds);
  * ```
  */
-export interface DeadLetterSubscriptionResult {
-  subscription: string;
+export interface DeadLetterSubscriptionResult extends DeadLetterSubscription {
   status: DeadLetterStatus;
-  severity: AlertSeverity;
-  description: string;
-  phaseFrom: string;
-  phaseTo: string;
-  sourceTopic?: string;
-  sourceSubscription?: string;
   recoveryCommand: string;
   /** Undelivered messages (unknown for `not_found` and `failed`). */
   messages?: number;

@@ -1,7 +1,9 @@
 import type { Logging, LoggingOptions } from '@google-cloud/logging';
+import type * as Grpc from '@grpc/grpc-js';
 import { closeLoggingClient } from '../../monitoring/clients.js';
 import { FaultPlan, type GrpcFaultPlan } from '../shared/grpc-faults.js';
 import { bindLoopback, type GrpcRequestLogEntry, methodNames } from '../shared/grpc-server.js';
+import { loopbackClientOptions } from '../shared/peers.js';
 import type { LoggingStandInEntry } from './entry-view.js';
 import { createLineWriter, type LoggingLineWriter, type LoggingLineWriterOptions } from './line-writer.js';
 import { LogStore } from './log-store.js';
@@ -86,11 +88,12 @@ export async function startLoggingStandIn(options: LoggingStandInOptions = {}): 
   const projectId = options.projectId ?? 'test-project';
   const peers = await loadLoggingPeers();
   const store = new LogStore();
-  const faults = new FaultPlan('Cloud Logging', methodNames(peers.service));
+  const faults = new FaultPlan('Cloud Logging', methodNames(...peers.services));
   const requests: GrpcRequestLogEntry[] = [];
 
+  const [service] = peers.services as [Grpc.ServiceDefinition];
   const server = new peers.grpc.Server();
-  server.addService(peers.service, buildLoggingImplementation({ store, faults, requests }, peers.service));
+  server.addService(service, buildLoggingImplementation({ store, faults, requests }, service));
   const port = await bindLoopback(peers.grpc, server, options.port);
   const endpoint = `127.0.0.1:${port}`;
   const clients: Logging[] = [];
@@ -98,12 +101,8 @@ export async function startLoggingStandIn(options: LoggingStandInOptions = {}): 
   let closing: Promise<void> | undefined;
 
   const client = (clientOptions?: LoggingOptions): Logging => {
-    const logging = new peers.Logging({
-      projectId,
-      apiEndpoint: '127.0.0.1',
-      port,
-      sslCreds: peers.insecureCredentials(),
-      universeDomain: 'googleapis.com',
+    const logging = new peers.client.Logging({
+      ...loopbackClientOptions(peers, port, projectId),
       ...clientOptions,
     } as LoggingOptions);
     clients.push(logging);

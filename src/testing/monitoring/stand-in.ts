@@ -1,4 +1,5 @@
 import type { MetricServiceClient } from '@google-cloud/monitoring';
+import type * as Grpc from '@grpc/grpc-js';
 import { FaultPlan, type GrpcFaultPlan } from '../shared/grpc-faults.js';
 import {
   bindLoopback,
@@ -6,6 +7,7 @@ import {
   type GrpcRequestLogEntry,
   methodNames,
 } from '../shared/grpc-server.js';
+import { loopbackClientOptions } from '../shared/peers.js';
 import { loadMonitoringPeers } from './proto.js';
 import { listTimeSeries, type PubSubMetricsSource } from './time-series.js';
 
@@ -84,14 +86,15 @@ export interface MonitoringStandIn {
 export async function startMonitoringStandIn(options: MonitoringStandInOptions): Promise<MonitoringStandIn> {
   const projectId = options.projectId ?? 'test-project';
   const peers = await loadMonitoringPeers();
-  const faults = new FaultPlan('Cloud Monitoring', methodNames(peers.service));
+  const [service] = peers.services as [Grpc.ServiceDefinition];
+  const faults = new FaultPlan('Cloud Monitoring', methodNames(service));
   const requests: GrpcRequestLogEntry[] = [];
   const source = options.pubsub;
 
   const server = new peers.grpc.Server();
   server.addService(
-    peers.service,
-    buildServiceImplementation({ faults, requests }, 'Cloud Monitoring', peers.service, {
+    service,
+    buildServiceImplementation({ faults, requests }, 'Cloud Monitoring', service, {
       ListTimeSeries: (req) => listTimeSeries(source, req),
     }),
   );
@@ -105,12 +108,8 @@ export async function startMonitoringStandIn(options: MonitoringStandInOptions):
     faults,
     requests,
     client(clientOptions) {
-      const client = new peers.MetricServiceClient({
-        projectId,
-        apiEndpoint: '127.0.0.1',
-        port,
-        sslCreds: peers.insecureCredentials(),
-        universeDomain: 'googleapis.com',
+      const client = new peers.client.MetricServiceClient({
+        ...loopbackClientOptions(peers, port, projectId),
         ...clientOptions,
       });
       clients.push(client);

@@ -4,7 +4,16 @@ import type { Msg } from '../shared/grpc-server.js';
 import { rpcError } from '../shared/grpc-status.js';
 import { fromWireTimestamp, toWireTimestamp } from '../shared/timestamp.js';
 
-/** Where the Monitoring stand-in reads its Pub/Sub metrics: a running Pub/Sub stand-in. */
+/**
+ * Where the Monitoring stand-in reads its Pub/Sub metrics: a running Pub/Sub stand-in, or anything
+ * that reports subscriptions the same way.
+ *
+ * @example
+ * ```ts
+ * import { startPubSubStandIn, type PubSubMetricsSource } from 'gcp-pipeline-resilience/testing';
+ * const source: PubSubMetricsSource = await startPubSubStandIn();
+ * ```
+ */
 export interface PubSubMetricsSource {
   subscriptionMetrics(): PubSubSubscriptionMetrics[];
 }
