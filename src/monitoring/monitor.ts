@@ -1,8 +1,8 @@
 import type { AlertSink, Finding } from '../alerting/index.js';
 import { type ConfigEnv, getSportConfig, type SportConfig } from '../config/index.js';
-import { toPipelineError } from '../errors/index.js';
+import { OperationTimeoutError, toPipelineError } from '../errors/index.js';
 import { type Logger, silentLogger } from '../logging/index.js';
-import { objectAt, refuseUnknownKeys } from './checks.js';
+import { integerAt, objectAt, refuseUnknownKeys } from './checks.js';
 import { ClientSet, type MonitorClients } from './clients.js';
 import type { DeadLetterSubscription } from './dead-letter-config.js';
 import { type DeadLetterCheckResult, runDeadLetterCheck } from './dead-letters/check.js';
@@ -63,6 +63,8 @@ export interface MonitorOptions {
   clients?: MonitorClients;
   /** Receives each finding of a run (not in a dry run). */
   alertSink?: AlertSink;
+  /** A `send` that has not settled after this long counts as failed (the run goes on). Default 10 000 ms. */
+  alertTimeoutMs?: number;
   /** Findings are also logged here (error for `critical`/`error`, warn otherwise). Default: silent. */
   logger?: Logger;
   /** The clock (for tests). Default `() => new Date()`. */
@@ -133,6 +135,7 @@ const KEYS = [
   'logging',
   'clients',
   'alertSink',
+  'alertTimeoutMs',
   'logger',
   'now',
   'env',
@@ -150,11 +153,29 @@ function resolveProject(raw: Record<string, unknown>): { projectId: string; spor
   return { projectId, sport };
 }
 
+/** `sink.send(finding)`, or an {@link OperationTimeoutError} once `timeoutMs` has passed. */
+async function sendWithin(sink: AlertSink, finding: Finding, timeoutMs: number) {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () =>
+        reject(new OperationTimeoutError(`alert sink did not answer within ${timeoutMs} ms`, { timeoutMs })),
+      timeoutMs,
+    );
+  });
+  try {
+    return await Promise.race([sink.send(finding), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 async function notify(
   findings: Finding[],
   sink: AlertSink | undefined,
   dryRun: boolean,
   logger: Logger,
+  timeoutMs: number,
 ): Promise<NotificationRecord[]> {
   const records: NotificationRecord[] = [];
   for (const finding of findings) {
@@ -175,7 +196,7 @@ async function notify(
     }
     if (!dryRun && sink) {
       try {
-        const delivery = await sink.send(finding);
+        const delivery = await sendWithin(sink, finding, timeoutMs);
         if (delivery) {
           record.outcome = delivery.outcome;
           if (delivery.detail) record.detail = delivery.detail;
@@ -225,6 +246,8 @@ export function createMonitor(options: MonitorOptions = {}): Monitor {
   }
   if (raw.now !== undefined && typeof raw.now !== 'function')
     throw new MonitorConfigError('now', 'expected a function');
+  if (raw.clients !== undefined) objectAt(raw.clients, 'clients');
+  const alertTimeoutMs = integerAt(raw.alertTimeoutMs, 'alertTimeoutMs', 1, 10_000);
   const deadLetters: ResolvedDeadLetterOptions | undefined =
     options.deadLetters === false
       ? undefined
@@ -284,7 +307,7 @@ export function createMonitor(options: MonitorOptions = {}): Monitor {
       for (const finding of findings) {
         if (isBlindSpot(finding)) failed.push(finding.key.slice('check_failed:'.length));
       }
-      const notifications = await notify(findings, options.alertSink, dryRun, logger);
+      const notifications = await notify(findings, options.alertSink, dryRun, logger, alertTimeoutMs);
       const degraded = failed.length > 0;
       const errorsFound = findings.some((f) => !isBlindSpot(f) && f.key !== 'check_failed:monitoring');
       const report: MonitorReport = {

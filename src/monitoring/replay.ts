@@ -485,6 +485,29 @@ export async function runReplay(
   run: ReplayRunOptions,
 ): Promise<ReplayResult> {
   const subscriber = await clients.subscriber();
+  await refuseLoop(subscriber, resolved);
   const publisher = run.publisher ?? (await clients.pubsub()).topic(resolved.to);
   return new ReplayRun(resolved, subscriber, publisher, run).execute();
+}
+
+/**
+ * Refuses a replay into the topic the dead-letter subscription itself reads: every message would
+ * come straight back (until `maxReplays` stopped it). Best effort: without `subscriptions.get`
+ * permission the check is skipped.
+ */
+async function refuseLoop(subscriber: v1.SubscriberClient, resolved: ResolvedReplayOptions): Promise<void> {
+  let topic: string | null | undefined;
+  try {
+    [{ topic }] = await subscriber.getSubscription({
+      subscription: `projects/${resolved.projectId}/subscriptions/${resolved.from}`,
+    });
+  } catch {
+    return; // a missing subscription is reported by the first Pull, with its own error
+  }
+  if (topic === `projects/${resolved.projectId}/topics/${resolved.to}`) {
+    throw new MonitorConfigError(
+      'to',
+      `${resolved.to} is the topic ${resolved.from} reads: the replay would send every message back into the DLQ`,
+    );
+  }
 }

@@ -151,6 +151,20 @@ describe('the monitor’s report', () => {
     expect(sink.sent.map((f) => f.key)).toEqual(['logging:firestore_errors']);
   });
 
+  it('a sink that never answers times out (alertTimeoutMs) and the run still ends', async () => {
+    const log = gcp.logging.client().log('app');
+    await log.write(log.entry({ severity: 'ERROR', resource: { type: 'global' } }, 'GCS upload failed'));
+    const hanging: AlertSink = { send: () => new Promise(() => undefined) };
+    const report = await monitor({ alertSink: hanging, alertTimeoutMs: 50 }).run();
+    expect(report.notifications).toEqual([
+      expect.objectContaining({
+        key: 'logging:gcs_errors',
+        outcome: 'failed',
+        error: expect.objectContaining({ name: 'OperationTimeoutError' }),
+      }),
+    ]);
+  });
+
   it('is degraded when a check fails, and says which and why; the other check still reports', async () => {
     gcp.logging.faults.add({ method: 'ListLogEntries', code: 'PERMISSION_DENIED' });
     const report = await monitor().run();
