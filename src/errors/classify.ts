@@ -1,5 +1,6 @@
 import { apiErrorForStatus, statusText } from './api-error-factory.js';
 import { decidingReason, isTransientRowReason } from './bigquery-reasons.js';
+import { fromFetchResponse } from './from-response.js';
 import type { ErrorDetail } from './google-api-error.js';
 import { GRPC_STATUS_NAMES, grpcRule, parseGrpcMessage } from './grpc-codes.js';
 import { CancelledError } from './http-errors.js';
@@ -37,6 +38,7 @@ const num = (value: unknown): number | undefined =>
  * node-fetch, undici or Node itself into the matching typed error, keeping the original as `cause`.
  * Already-typed errors (from any copy of this package) are returned unchanged.
  *
+ * A fetch `Response` (or an error carrying one as `response`, as ky's does) becomes an `HttpError`.
  * Order of evidence: BigQuery `errors[].reason` first (a 403 `rateLimitExceeded` is a transient
  * `ForbiddenError`; `jobBackendError` and friends set `requiresNewJobId`), then the HTTP status or gRPC
  * code, then network codes (`ECONNRESET`, `EAI_AGAIN`, `fetch failed`, ...). An aborted request becomes a
@@ -72,6 +74,7 @@ export function toPipelineError(err: unknown, options: ToPipelineErrorOptions = 
     });
   }
   return (
+    fromFetchResponse(err, now) ??
     fromPartialFailure(err) ??
     fromAbortOrTimeout(err) ??
     fromHttp(err, now) ??

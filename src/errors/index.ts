@@ -4,7 +4,20 @@ export {
   type CircuitBreakerOpenErrorOptions,
 } from './circuit-breaker-open-error.js';
 export { isTransientError, type ToPipelineErrorOptions, toPipelineError } from './classify.js';
+export {
+  type HttpErrorFromResponseOptions,
+  httpErrorFromResponse,
+  isFetchResponse,
+  type ResponseLike,
+  urlForErrors,
+} from './from-response.js';
 export { type ErrorDetail, GoogleApiError, type GoogleApiErrorDetails } from './google-api-error.js';
+export {
+  HttpError,
+  type HttpErrorDetails,
+  type HttpErrorOptions,
+  isTransientHttpStatus,
+} from './http-error.js';
 export {
   BadGatewayError,
   BadRequestError,
@@ -30,6 +43,20 @@ export {
   type MessageValidationErrorOptions,
   type ValidationIssue,
 } from './message-errors.js';
+export {
+  HttpBadGatewayError,
+  HttpBadRequestError,
+  HttpConflictError,
+  HttpForbiddenError,
+  HttpGatewayTimeoutError,
+  HttpGoneError,
+  HttpInternalServerError,
+  HttpNotFoundError,
+  HttpRequestTimeoutError,
+  HttpServiceUnavailableError,
+  HttpTooManyRequestsError,
+  HttpUnauthorizedError,
+} from './http-status-errors.js';
 export { NetworkError, type NetworkErrorOptions } from './network-error.js';
 export { OperationTimeoutError, type OperationTimeoutErrorOptions } from './operation-timeout-error.js';
 export {
@@ -41,5 +68,6 @@ export { PipelineError, type PipelineErrorOptions } from './pipeline-error.js';
 export { PlayerNotFoundError, type PlayerNotFoundErrorOptions } from './player-not-found-error.js';
 export { QueryGuardError, type QueryGuardErrorOptions } from './query-guard-error.js';
 export { redactSecrets } from './redact.js';
+export { waitFromHeaders } from './rate-limit-headers.js';
 export { parseRetryAfter } from './retry-after.js';
 export { type Result, settle } from './settle.js';

@@ -2,17 +2,19 @@ import { decorrelatedJitter } from './jitter/decorrelated.js';
 import { equalJitter } from './jitter/equal.js';
 import { fullJitter } from './jitter/full.js';
 import { noJitter } from './jitter/none.js';
+import { proportionalJitter } from './jitter/proportional.js';
 import type { JitterStrategy } from './jitter/strategy.js';
 
 /**
- * The built-in jitter modes. `'decorrelated'` is the original system's `retry_with_jitter` formula.
+ * The built-in jitter modes. `'decorrelated'` is the original system's `retry_with_jitter` formula;
+ * `'proportional'` (`base * 2^n * uniform(0.5, 1.5)`) is its scrapers' backoff.
  *
  * @example
  * ```ts
  * const mode: JitterMode = 'full';
  * ```
  */
-export type JitterMode = 'full' | 'equal' | 'decorrelated' | 'none';
+export type JitterMode = 'full' | 'equal' | 'decorrelated' | 'proportional' | 'none';
 
 /**
  * The strategy behind each {@link JitterMode}.
@@ -26,6 +28,7 @@ export const jitterStrategies: Readonly<Record<JitterMode, JitterStrategy>> = Ob
   full: fullJitter,
   equal: equalJitter,
   decorrelated: decorrelatedJitter,
+  proportional: proportionalJitter,
   none: noJitter,
 });
 

@@ -11,6 +11,7 @@ export {
   type JitterParams,
   type JitterStrategy,
   noJitter,
+  proportionalJitter,
 } from './jitter/index.js';
 export type {
   ErrorClass,
@@ -20,6 +21,13 @@ export type {
   RetryOptions,
   RetryPredicate,
 } from './options.js';
-export { bigQueryRetry, retryAggressive, retryFast, retryPatient, retryStandard } from './presets.js';
+export {
+  bigQueryRetry,
+  retryAggressive,
+  retryFast,
+  retryPatient,
+  retryStandard,
+  scraperRetry,
+} from './presets.js';
 export { retry } from './retry.js';
 export { type Awaitable, retryWithJitter, withRetry } from './with-retry.js';

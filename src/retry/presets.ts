@@ -76,3 +76,23 @@ export const bigQueryRetry: Readonly<RetryOptions> = Object.freeze({
   maxDelayMs: 15_000,
   retryOn: isTransientError,
 });
+
+/**
+ * The original scrapers' HTTP retry: 4 attempts (its 3 retries), `1 s * 2^(n-1) * uniform(0.5, 1.5)`
+ * capped at 30 s (`'proportional'` jitter), 180 s per attempt (its `DEFAULT_SCRAPER_TIMEOUT`),
+ * transient errors only: network failures, timeouts, 408, 429 and 5xx, never another 4xx.
+ * `resilientFetch` starts from these; use it with `retry` for a scraper that is not plain `fetch`.
+ *
+ * @example
+ * ```ts
+ * const page = await retry(({ signal }) => scrapeBoxscores(date, signal), { ...scraperRetry, breaker });
+ * ```
+ */
+export const scraperRetry: Readonly<RetryOptions> = Object.freeze({
+  maxAttempts: 4,
+  baseDelayMs: 1000,
+  maxDelayMs: 30_000,
+  jitter: 'proportional',
+  attemptTimeoutMs: 180_000,
+  retryOn: isTransientError,
+});

@@ -49,6 +49,28 @@ describe('backoffDelays: each jitter mode stays within its formula', () => {
     expect(Math.max(...first)).toBeGreaterThan(0.95 * BASE);
   });
 
+  it("proportional (the scrapers' formula): min(max, base * 2^n * uniform(0.5, 1.5)), whole window used", () => {
+    const random = seeded(7);
+    const outside: number[] = [];
+    const firsts: number[] = [];
+    for (let run = 0; run < SAMPLES / 10; run++) {
+      const delays = take(
+        backoffDelays({ baseDelayMs: BASE, maxDelayMs: 30_000, jitter: 'proportional', random }),
+        8,
+      );
+      firsts.push(delays[0]!);
+      delays.forEach((d, n) => {
+        const t = BASE * 2 ** n;
+        if (!(d >= Math.min(30_000, t * 0.5) && d <= Math.min(30_000, t * 1.5))) outside.push(d);
+      });
+      // From n = 6 (64 s * 0.5 = 32 s) the cap holds whatever the draw: it is a hard ceiling.
+      expect(delays[6]).toBe(30_000);
+    }
+    expect(outside).toEqual([]);
+    expect(Math.min(...firsts)).toBeLessThan(0.55 * BASE);
+    expect(Math.max(...firsts)).toBeGreaterThan(1.45 * BASE);
+  });
+
   it('equal: in [t/2, t) with t = min(max, base * 2^n)', () => {
     const random = seeded(3);
     const outside: number[] = [];
@@ -134,26 +156,35 @@ describe('backoffDelays: each jitter mode stays within its formula', () => {
   });
 
   it('exposes one strategy per mode', () => {
-    expect(Object.keys(jitterStrategies).sort()).toEqual(['decorrelated', 'equal', 'full', 'none']);
+    expect(Object.keys(jitterStrategies).sort()).toEqual([
+      'decorrelated',
+      'equal',
+      'full',
+      'none',
+      'proportional',
+    ]);
     for (const [mode, strategy] of Object.entries(jitterStrategies)) expect(strategy.name).toBe(mode);
   });
 });
 
 describe('retry sleeps exactly what backoffDelays yields', () => {
-  it.each(['full', 'equal', 'decorrelated', 'none'] as const)('%s, seeded', async (jitter) => {
-    const clock = createTestClock();
-    const options = { baseDelayMs: 200, maxDelayMs: 5000, jitter, maxAttempts: 8 };
-    await expect(
-      retry(
-        () => {
-          throw new ServiceUnavailableError('down');
-        },
-        { ...options, clock, random: seeded(42) },
-      ),
-    ).rejects.toBeInstanceOf(ServiceUnavailableError);
-    const expected = take(backoffDelays({ ...options, random: seeded(42) }), 7);
-    expect(clock.sleeps).toEqual(expected);
-  });
+  it.each(['full', 'equal', 'decorrelated', 'proportional', 'none'] as const)(
+    '%s, seeded',
+    async (jitter) => {
+      const clock = createTestClock();
+      const options = { baseDelayMs: 200, maxDelayMs: 5000, jitter, maxAttempts: 8 };
+      await expect(
+        retry(
+          () => {
+            throw new ServiceUnavailableError('down');
+          },
+          { ...options, clock, random: seeded(42) },
+        ),
+      ).rejects.toBeInstanceOf(ServiceUnavailableError);
+      const expected = take(backoffDelays({ ...options, random: seeded(42) }), 7);
+      expect(clock.sleeps).toEqual(expected);
+    },
+  );
 
   it('with a custom strategy too', async () => {
     const clock = createTestClock();

@@ -338,7 +338,7 @@ describe('retry: options are checked', () => {
     [{ baseDelayMs: 20_000 }, /baseDelayMs \(20000\) must not exceed maxDelayMs \(15000\)/],
     [{ deadlineMs: 0 }, /deadlineMs must be/],
     [{ attemptTimeoutMs: -5 }, /attemptTimeoutMs must be/],
-    [{ jitter: 'fuzzy' as never }, /jitter must be one of full, equal, decorrelated, none/],
+    [{ jitter: 'fuzzy' as never }, /jitter must be one of full, equal, decorrelated, proportional, none/],
     [{ retryOn: 'transient' as never }, /retryOn must be a predicate or an array/],
   ])('rejects %j without calling fn', async (options, message) => {
     let calls = 0;

@@ -1,0 +1,122 @@
+import { brandError } from './brand.js';
+import { PipelineError } from './pipeline-error.js';
+
+/**
+ * What an {@link HttpError} carries besides its message. Never the request's headers: they hold the
+ * caller's credentials.
+ *
+ * @example
+ * ```ts
+ * const details: HttpErrorDetails = { url: 'https://api.example.com/v1/games', method: 'GET', retryAfterMs: 2000 };
+ * ```
+ */
+export interface HttpErrorDetails {
+  /** The URL that answered, without its query string, fragment or user info. */
+  url?: string;
+  /** The request method, upper case. */
+  method?: string;
+  /** The reason phrase the server sent (or the standard one). */
+  statusText?: string;
+  /** How long the server asked the client to wait (`Retry-After`, `RateLimit-Reset`, ...), ms. */
+  retryAfterMs?: number;
+  /** The start of the response body, whitespace collapsed, credentials removed, at most a few hundred characters. */
+  bodySnippet?: string;
+  /** Overrides the class's default retry decision. */
+  transient?: boolean;
+  /** The original thrown value, when there was one. */
+  cause?: unknown;
+}
+
+/**
+ * Everything {@link HttpError}'s own constructor takes: the details plus the status and code.
+ *
+ * @example
+ * ```ts
+ * const options: HttpErrorOptions = { status: 418, code: 'CLIENT_ERROR', url: 'https://api.example.com/tea' };
+ * ```
+ */
+export interface HttpErrorOptions extends HttpErrorDetails {
+  /** The HTTP status of the response. */
+  status: number;
+  /** Defaults to the code of the status class: `'REDIRECTION'`, `'CLIENT_ERROR'` or `'SERVER_ERROR'`. */
+  code?: string;
+}
+
+/**
+ * Whether a response with this status is worth another attempt: 408, 429 and every 5xx except 501
+ * (Not Implemented), 505 (HTTP Version Not Supported) and 511 (Network Authentication Required),
+ * which no retry can change.
+ *
+ * @example
+ * ```ts
+ * import { isTransientHttpStatus } from 'gcp-pipeline-resilience';
+ *
+ * isTransientHttpStatus(503); // true
+ * isTransientHttpStatus(404); // false
+ * ```
+ */
+export function isTransientHttpStatus(status: number): boolean {
+  if (status === 408 || status === 429) return true;
+  return status >= 500 && status < 600 && status !== 501 && status !== 505 && status !== 511;
+}
+
+function defaultCode(status: number): string {
+  if (status >= 500) return 'SERVER_ERROR';
+  if (status >= 400) return 'CLIENT_ERROR';
+  return 'REDIRECTION';
+}
+
+/**
+ * A third-party HTTP API answered with a status that is not 2xx. Usually one of its per-status
+ * subclasses ({@link HttpTooManyRequestsError}, {@link HttpServiceUnavailableError}, ...); the base class
+ * itself is used for the other statuses, with code `'CLIENT_ERROR'` (4xx), `'SERVER_ERROR'` (5xx) or
+ * `'REDIRECTION'` (3xx with `redirect: 'manual'`).
+ *
+ * Transient by {@link isTransientHttpStatus} unless said otherwise. `resilientFetch` throws these;
+ * `toPipelineError` turns a thrown `Response` into one. Google APIs get {@link GoogleApiError} instead,
+ * which reads their structured reasons.
+ *
+ * @example
+ * ```ts
+ * import { HttpError, resilientFetch } from 'gcp-pipeline-resilience';
+ *
+ * try {
+ *   await resilientFetch('https://api.example.com/v1/games');
+ * } catch (err) {
+ *   if (err instanceof HttpError && err.status === 404) console.log(`no page at ${err.url}`);
+ *   else throw err;
+ * }
+ * ```
+ */
+export class HttpError extends PipelineError {
+  static {
+    brandError(HttpError, 'HttpError');
+  }
+
+  /** The HTTP status of the response. */
+  readonly status: number;
+  /** The reason phrase the server sent, or the standard one. */
+  readonly statusText: string;
+  /** The URL that answered, without its query string, fragment or user info. */
+  readonly url?: string;
+  /** The request method, upper case, when known. */
+  readonly method?: string;
+  /** How long the server asked the client to wait before trying again, ms. */
+  readonly retryAfterMs?: number;
+  /** The start of the response body (bounded, credentials removed), when it was read. */
+  readonly bodySnippet?: string;
+
+  constructor(message: string, options: HttpErrorOptions) {
+    super(message, {
+      code: options.code ?? defaultCode(options.status),
+      transient: options.transient ?? isTransientHttpStatus(options.status),
+      ...('cause' in options ? { cause: options.cause } : {}),
+    });
+    this.status = options.status;
+    this.statusText = options.statusText ?? '';
+    this.url = options.url;
+    this.method = options.method;
+    this.retryAfterMs = options.retryAfterMs;
+    this.bodySnippet = options.bodySnippet;
+  }
+}

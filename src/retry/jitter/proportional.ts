@@ -1,0 +1,19 @@
+import { type JitterStrategy } from './strategy.js';
+
+/**
+ * The original system's scraper backoff: `base * 2^n * uniform(0.5, 1.5)`, capped at `maxDelayMs`
+ * after the jitter (so the cap is a hard ceiling). Centred on the plain exponential delay, never below
+ * half of it.
+ *
+ * @example
+ * ```ts
+ * await retry(fn, { jitter: 'proportional' }); // delays in [500, 1500), [1000, 3000), ... for base 1000
+ * ```
+ */
+export const proportionalJitter: JitterStrategy = Object.freeze<JitterStrategy>({
+  name: 'proportional',
+  start:
+    ({ baseDelayMs, maxDelayMs, random }) =>
+    (n: number) =>
+      Math.min(maxDelayMs, baseDelayMs * 2 ** n * (0.5 + random())),
+});
