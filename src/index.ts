@@ -1,14 +1,16 @@
 /**
  * gcp-pipeline-resilience: the single public entry point. Re-exports only.
  *
- * Layers, in dependency order: errors <- retry <- (validation, bigquery) <- (registry, alerting) <-
- * monitoring; logging and config are leaves. The loopback stand-ins live in the separate `gcp-pipeline-resilience/testing` subpath.
+ * Layers, in dependency order: errors <- retry <- (validation, bigquery, http) <- (registry, alerting)
+ * <- monitoring; logging and config are leaves. The loopback stand-ins live in the separate
+ * `gcp-pipeline-resilience/testing` subpath.
  * @packageDocumentation
  */
 export * from './alerting/index.js';
 export * from './bigquery/index.js';
 export * from './config/index.js';
 export * from './errors/index.js';
+export * from './http/index.js';
 export * from './logging/index.js';
 export * from './monitoring/index.js';
 export * from './registry/index.js';

@@ -36,14 +36,6 @@ export {
   UnauthorizedError,
 } from './http-errors.js';
 export {
-  type DecodeFailure,
-  MessageDecodeError,
-  type MessageDecodeErrorOptions,
-  MessageValidationError,
-  type MessageValidationErrorOptions,
-  type ValidationIssue,
-} from './message-errors.js';
-export {
   HttpBadGatewayError,
   HttpBadRequestError,
   HttpConflictError,
@@ -57,6 +49,14 @@ export {
   HttpTooManyRequestsError,
   HttpUnauthorizedError,
 } from './http-status-errors.js';
+export {
+  type DecodeFailure,
+  MessageDecodeError,
+  type MessageDecodeErrorOptions,
+  MessageValidationError,
+  type MessageValidationErrorOptions,
+  type ValidationIssue,
+} from './message-errors.js';
 export { NetworkError, type NetworkErrorOptions } from './network-error.js';
 export { OperationTimeoutError, type OperationTimeoutErrorOptions } from './operation-timeout-error.js';
 export {
@@ -67,7 +67,7 @@ export {
 export { PipelineError, type PipelineErrorOptions } from './pipeline-error.js';
 export { PlayerNotFoundError, type PlayerNotFoundErrorOptions } from './player-not-found-error.js';
 export { QueryGuardError, type QueryGuardErrorOptions } from './query-guard-error.js';
-export { redactSecrets } from './redact.js';
 export { waitFromHeaders } from './rate-limit-headers.js';
+export { redactSecrets } from './redact.js';
 export { parseRetryAfter } from './retry-after.js';
 export { type Result, settle } from './settle.js';

@@ -1,4 +1,4 @@
-import { type JitterStrategy } from './strategy.js';
+import type { JitterStrategy } from './strategy.js';
 
 /**
  * The original system's scraper backoff: `base * 2^n * uniform(0.5, 1.5)`, capped at `maxDelayMs`

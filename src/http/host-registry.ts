@@ -1,0 +1,188 @@
+import {
+  type CircuitBreaker,
+  type CircuitBreakerOptions,
+  CircuitBreakerRegistry,
+  type CircuitState,
+  type Clock,
+  RetryBudget,
+  type RetryBudgetOptions,
+  systemClock,
+} from '../retry/index.js';
+import { ConcurrencyLimit } from './concurrency-limit.js';
+import { RateLimit, type RateLimitOptions } from './rate-limit.js';
+
+/**
+ * What each host (or scraper key) gets: a breaker, a retry budget, and optional concurrency and rate
+ * limits. `false` switches a part off.
+ *
+ * @example
+ * ```ts
+ * const policy: HttpHostPolicy = { maxConcurrent: 4, rateLimit: { requestsPerSecond: 5, burst: 5 } };
+ * ```
+ */
+export interface HttpHostPolicy {
+  /** Breaker options; default the original's (5 failures in 60 s open it for 300 s; 3 half-open successes close it). */
+  breaker?: Omit<CircuitBreakerOptions, 'clock' | 'key'> | false;
+  /** Retry budget options; default `RetryBudget`'s (50 tokens, 0.1 back per success). */
+  budget?: RetryBudgetOptions | false;
+  /** Requests in flight at once (headers and body); the others wait in arrival order. Default unlimited. */
+  maxConcurrent?: number;
+  /** Request starts per second, token bucket. Default unlimited. */
+  rateLimit?: RateLimitOptions;
+}
+
+/**
+ * Options of {@link HttpHostRegistry}: a policy for every host, overrides per key, and the clock.
+ *
+ * @example
+ * ```ts
+ * const options: HttpHostRegistryOptions = {
+ *   maxConcurrent: 8,
+ *   hosts: { 'api.balldontlie.io': { rateLimit: { requestsPerSecond: 1, burst: 5 } } },
+ * };
+ * ```
+ */
+export interface HttpHostRegistryOptions extends HttpHostPolicy {
+  /** Per key (a host such as `'api.example.com'`, or a scraper key): replaces the fields it sets. */
+  hosts?: Record<string, HttpHostPolicy>;
+  /** Time for breakers and rate limits; default `systemClock`. */
+  clock?: Clock;
+}
+
+/**
+ * The shared state of one host (or key), as {@link HttpHostRegistry.get} returns it.
+ *
+ * @example
+ * ```ts
+ * const host = hosts.get('api.example.com');
+ * host.breaker?.state; // 'closed'
+ * ```
+ */
+export interface HttpHost {
+  readonly key: string;
+  readonly breaker: CircuitBreaker | undefined;
+  readonly budget: RetryBudget | undefined;
+  readonly concurrency: ConcurrencyLimit | undefined;
+  readonly rateLimit: RateLimit | undefined;
+}
+
+/**
+ * A health snapshot of one host.
+ *
+ * @example
+ * ```ts
+ * const snapshot: HttpHostState = { breaker: 'open', inFlight: 0, queued: 0, budgetTokens: 21 };
+ * ```
+ */
+export interface HttpHostState {
+  breaker?: CircuitState;
+  inFlight?: number;
+  queued?: number;
+  budgetTokens?: number;
+}
+
+/**
+ * One breaker, retry budget, concurrency limit and rate limit per host (or per scraper `key`),
+ * created on first use and shared by every `resilientFetch` call given this registry: the original
+ * system's one breaker per scraper, plus the limits a scraper needs to stay within an API's published
+ * quotas. Breakers come from a {@link CircuitBreakerRegistry}. Keep one registry per process (the
+ * default one is), not one per call.
+ *
+ * @example
+ * ```ts
+ * import { HttpHostRegistry, resilientFetch } from 'gcp-pipeline-resilience';
+ *
+ * const hosts = new HttpHostRegistry({
+ *   maxConcurrent: 4,
+ *   hosts: { 'api.example.com': { rateLimit: { requestsPerSecond: 2, burst: 4 } } },
+ * });
+ * const response = await resilientFetch('https://api.example.com/v1/games', undefined, { hosts });
+ * ```
+ */
+export class HttpHostRegistry {
+  readonly #options: HttpHostRegistryOptions;
+  readonly #clock: Clock;
+  readonly #hosts = new Map<string, HttpHost>();
+  /** The breakers of keys without a breaker override, and one registry per key that has one. */
+  readonly #breakers: CircuitBreakerRegistry | undefined;
+  readonly #overriddenBreakers = new Map<string, CircuitBreakerRegistry | undefined>();
+
+  constructor(options: HttpHostRegistryOptions = {}) {
+    this.#options = { ...options };
+    this.#clock = options.clock ?? systemClock;
+    // Every policy is checked here (the constructors throw precise RangeErrors), not on the first request.
+    this.#breakers = this.#breakerRegistry(options.breaker);
+    validateLimits(this.#policyOf(undefined));
+    for (const [key, policy] of Object.entries(options.hosts ?? {})) {
+      if (policy.breaker !== undefined)
+        this.#overriddenBreakers.set(key, this.#breakerRegistry(policy.breaker));
+      validateLimits(this.#policyOf(policy));
+    }
+  }
+
+  /**
+   * The state of `key` (a host or a scraper key), created with its policy the first time.
+   *
+   * @example
+   * ```ts
+   * hosts.get('api.example.com') === hosts.get('api.example.com'); // true
+   * ```
+   */
+  get(key: string): HttpHost {
+    let host = this.#hosts.get(key);
+    if (host === undefined) {
+      host = this.#create(key, this.#policyOf(this.#options.hosts?.[key]));
+      this.#hosts.set(key, host);
+    }
+    return host;
+  }
+
+  /**
+   * A snapshot of every host used so far, for a health endpoint.
+   *
+   * @example
+   * ```ts
+   * hosts.states(); // { 'api.example.com': { breaker: 'closed', inFlight: 2, queued: 0, budgetTokens: 50 } }
+   * ```
+   */
+  states(): Record<string, HttpHostState> {
+    const out: Record<string, HttpHostState> = {};
+    for (const [key, host] of this.#hosts) {
+      const state: HttpHostState = {};
+      if (host.breaker) state.breaker = host.breaker.state;
+      if (host.concurrency) state.inFlight = host.concurrency.active;
+      const queued = (host.concurrency?.queued ?? 0) + (host.rateLimit?.queued ?? 0);
+      if (host.concurrency || host.rateLimit) state.queued = queued;
+      if (host.budget) state.budgetTokens = host.budget.tokens;
+      out[key] = state;
+    }
+    return out;
+  }
+
+  #policyOf(override: HttpHostPolicy | undefined): HttpHostPolicy {
+    const { hosts: _hosts, clock: _clock, ...defaults } = this.#options;
+    return { ...defaults, ...override };
+  }
+
+  #breakerRegistry(options: HttpHostPolicy['breaker']): CircuitBreakerRegistry | undefined {
+    return options === false ? undefined : new CircuitBreakerRegistry({ ...options, clock: this.#clock });
+  }
+
+  #create(key: string, policy: HttpHostPolicy): HttpHost {
+    const registry = this.#overriddenBreakers.has(key) ? this.#overriddenBreakers.get(key) : this.#breakers;
+    return {
+      key,
+      breaker: registry?.get(key),
+      budget: policy.budget === false ? undefined : new RetryBudget(policy.budget ?? {}),
+      concurrency:
+        policy.maxConcurrent === undefined ? undefined : new ConcurrencyLimit(policy.maxConcurrent),
+      rateLimit: policy.rateLimit === undefined ? undefined : new RateLimit(policy.rateLimit, this.#clock),
+    };
+  }
+}
+
+function validateLimits(policy: HttpHostPolicy): void {
+  if (policy.budget !== false) new RetryBudget(policy.budget ?? {});
+  if (policy.maxConcurrent !== undefined) new ConcurrencyLimit(policy.maxConcurrent);
+  if (policy.rateLimit !== undefined) new RateLimit(policy.rateLimit);
+}

@@ -1,0 +1,110 @@
+import { urlForErrors } from '../errors/index.js';
+
+/** Default cap on a stream request body buffered so that it can be sent again: 8 MiB. */
+export const DEFAULT_MAX_REQUEST_BODY_BYTES = 8 * 1024 * 1024;
+
+/**
+ * A request made replayable once, before the first attempt: every attempt sends the same URL, method,
+ * headers and body.
+ */
+export interface PreparedRequest {
+  readonly url: string;
+  /** Upper case. */
+  readonly method: string;
+  readonly headers: Headers;
+  /** The caller's cancellation (`init.signal`, else the `Request`'s own signal). */
+  readonly signal: AbortSignal | undefined;
+  /** What every attempt passes to `fetch`, without `signal` (each attempt adds its own). */
+  readonly init: RequestInit;
+}
+
+function isStreamBody(body: unknown): body is ReadableStream<Uint8Array> | AsyncIterable<Uint8Array> {
+  if (typeof body !== 'object' || body === null) return false;
+  if (typeof ReadableStream === 'function' && body instanceof ReadableStream) return true;
+  // Node streams and async generators: fetch accepts them, but they can be read only once.
+  return Symbol.asyncIterator in body && !(body instanceof URLSearchParams) && !(body instanceof FormData);
+}
+
+async function bufferStream(
+  body: ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>,
+  maxBytes: number,
+): Promise<Uint8Array<ArrayBuffer>> {
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for await (const chunk of body as AsyncIterable<Uint8Array | string>) {
+    const bytes = typeof chunk === 'string' ? new TextEncoder().encode(chunk) : chunk;
+    total += bytes.byteLength;
+    if (total > maxBytes) {
+      if (typeof (body as ReadableStream).cancel === 'function')
+        await (body as ReadableStream).cancel().catch(() => {});
+      throw new TypeError(
+        `resilientFetch init.body: a stream body is buffered so that a retry can send it again, and this one is over maxRequestBodyBytes (${maxBytes} bytes); pass a Blob, an ArrayBuffer or a string, or raise maxRequestBodyBytes`,
+      );
+    }
+    chunks.push(bytes);
+  }
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.byteLength;
+  }
+  return out;
+}
+
+/**
+ * Reads `fetch`'s two arguments into a {@link PreparedRequest}. Strings, `URLSearchParams`, `FormData`,
+ * `Blob`s, `ArrayBuffer`s and typed arrays are sent again as they are; a `ReadableStream` or async
+ * iterable body, and a `Request`'s body, are buffered here (up to `maxRequestBodyBytes`, else a
+ * `TypeError` before anything is sent). A `Request` input gives its method, headers, body, redirect
+ * mode and signal; `init` overrides them, as with `fetch`.
+ */
+export async function prepareRequest(
+  input: string | URL | Request,
+  init: RequestInit | undefined,
+  maxRequestBodyBytes: number,
+): Promise<PreparedRequest> {
+  const request = typeof Request === 'function' && input instanceof Request ? input : undefined;
+  const url = request ? request.url : String(input);
+  try {
+    new URL(url);
+  } catch {
+    throw new TypeError(`resilientFetch input: not an absolute URL: ${urlForErrors(url)}`);
+  }
+  const merged: RequestInit = {};
+  if (request) {
+    if (request.bodyUsed) {
+      throw new TypeError('resilientFetch input: the Request body was already read, so it cannot be sent');
+    }
+    merged.method = request.method;
+    merged.headers = request.headers;
+    merged.redirect = request.redirect;
+    merged.keepalive = request.keepalive;
+    if (request.body !== null && init?.body === undefined) {
+      const bytes = new Uint8Array(await request.arrayBuffer());
+      if (bytes.byteLength > maxRequestBodyBytes) {
+        throw new TypeError(
+          `resilientFetch input: the Request body (${bytes.byteLength} bytes) is over maxRequestBodyBytes (${maxRequestBodyBytes})`,
+        );
+      }
+      merged.body = bytes;
+    }
+  }
+  const { signal: initSignal, ...rest } = init ?? {};
+  Object.assign(merged, rest);
+  const method = (merged.method ?? 'GET').toUpperCase();
+  const headers = new Headers(merged.headers);
+  let body = merged.body;
+  if (isStreamBody(body)) body = await bufferStream(body, maxRequestBodyBytes);
+  if (body !== undefined && body !== null && (method === 'GET' || method === 'HEAD')) {
+    throw new TypeError(`resilientFetch init.body: a ${method} request cannot have a body`);
+  }
+  const { duplex: _duplex, ...withoutDuplex } = merged as RequestInit & { duplex?: string };
+  return {
+    url,
+    method,
+    headers,
+    signal: initSignal ?? request?.signal ?? undefined,
+    init: { ...withoutDuplex, method, headers, ...(body === undefined ? {} : { body }) },
+  };
+}

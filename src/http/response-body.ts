@@ -1,0 +1,88 @@
+import { PipelineError } from '../errors/index.js';
+
+/** Default cap on a buffered response body: 64 MiB. */
+export const DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
+/** How much of an error response is read for the error's body snippet. */
+export const ERROR_BODY_BYTES = 8 * 1024;
+
+/** A response body over `maxResponseBytes`: not transient (the next attempt gets the same body). */
+export function responseTooLarge(url: string, limit: number, seen: number | undefined): PipelineError {
+  return new PipelineError(
+    `Response from ${url} is larger than maxResponseBytes (${limit} bytes${seen === undefined ? '' : `; content-length ${seen}`}); raise maxResponseBytes or pass bufferBody: false and stream it`,
+    { code: 'RESPONSE_TOO_LARGE', transient: false },
+  );
+}
+
+/**
+ * Reads a whole body into memory, refusing more than `maxBytes`: at once when `content-length` says
+ * so, else while reading. The read is cut by the signal `fetch` was given (the attempt's timeout).
+ */
+export async function readBodyCapped(
+  response: Response,
+  maxBytes: number,
+  urlForMessages: string,
+): Promise<Uint8Array<ArrayBuffer>> {
+  const declared = Number(response.headers.get('content-length') ?? Number.NaN);
+  if (declared > maxBytes) {
+    await response.body?.cancel().catch(() => {});
+    throw responseTooLarge(urlForMessages, maxBytes, declared);
+  }
+  if (response.body === null) return new Uint8Array(0);
+  // A declared length within the cap: undici already refuses a body longer than it says.
+  if (Number.isFinite(declared) && !response.headers.has('content-encoding')) {
+    return new Uint8Array(await response.arrayBuffer());
+  }
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > maxBytes) {
+      await reader.cancel().catch(() => {});
+      throw responseTooLarge(urlForMessages, maxBytes, undefined);
+    }
+    chunks.push(value);
+  }
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.byteLength;
+  }
+  return out;
+}
+
+/** The start of an error response's body as text (at most `ERROR_BODY_BYTES`); `undefined` for binary bodies. */
+export async function readErrorBody(response: Response): Promise<string | undefined> {
+  const type = response.headers.get('content-type') ?? '';
+  if (response.body === null || (type !== '' && !/text|json|xml|html|problem/i.test(type))) {
+    await response.body?.cancel().catch(() => {});
+    return undefined;
+  }
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  while (total < ERROR_BODY_BYTES) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+    total += value.byteLength;
+  }
+  await reader.cancel().catch(() => {});
+  const bytes = new Uint8Array(Math.min(total, ERROR_BODY_BYTES));
+  let at = 0;
+  for (const c of chunks) {
+    const part = c.subarray(0, bytes.length - at);
+    bytes.set(part, at);
+    at += part.byteLength;
+    if (at >= bytes.length) break;
+  }
+  return new TextDecoder().decode(bytes);
+}
+
+/** Statuses whose response has no body by definition. */
+export function hasNullBody(method: string, status: number): boolean {
+  return method === 'HEAD' || status === 204 || status === 205 || status === 304;
+}

@@ -1,0 +1,106 @@
+/**
+ * The HTTP stand-in's fault rules: the shared fault-plan core, matched on method and path.
+ * @module
+ */
+import {
+  type CountedFaultRule,
+  createFaultPlanOf,
+  type FaultHandle,
+  type FaultPlanOf,
+  type PickingFaultPlan,
+  pathMatches,
+} from '../shared/fault-plan.js';
+
+/**
+ * What an HTTP fault rule does (exactly one of these per rule).
+ *
+ * @example
+ * ```ts
+ * const act: HttpFaultAction = { status: 429, headers: { 'retry-after': '2' } };
+ * ```
+ */
+export type HttpFaultAction =
+  /** Answer with this status (and headers, body) instead of the route; the route does not run. */
+  | { status: number; headers?: Record<string, string>; body?: string }
+  /** Wait this long (real time), then answer normally. */
+  | { delayMs: number }
+  /** Never answer (the socket stays open until the client gives up or `close()`). */
+  | { hang: true }
+  /** `true`: reset the connection before the route runs. `'after'`: run the route, then reset (the answer is lost). */
+  | { reset: true | 'after' }
+  /** Send the route's status and headers (with the full `content-length`) and only this many body bytes, then reset. */
+  | { truncateBody: number }
+  /** Send the route's status and headers at once, then the body `chunkBytes` at a time every `intervalMs`. */
+  | { slowBody: { intervalMs: number; chunkBytes?: number } };
+
+/**
+ * An HTTP fault rule: which requests it matches, how often it acts, and what it does.
+ *
+ * @example
+ * ```ts
+ * const rule: HttpFaultRule = { method: 'GET', path: '/v1/games', times: 2, status: 503, headers: { 'retry-after': '1' } };
+ * ```
+ */
+export type HttpFaultRule = CountedFaultRule & {
+  /** HTTP method, case-insensitive. */
+  method?: string;
+  /** The path without the query string: a string matches when the path equals it or ends with it. */
+  path?: string | RegExp;
+} & HttpFaultAction;
+
+/**
+ * The handle `faults.add` returns.
+ *
+ * @example
+ * ```ts
+ * const h = standIn.faults.add({ path: '/v1/games', times: 1, reset: true });
+ * h.hits; // requests it acted on so far
+ * ```
+ */
+export type HttpFaultHandle = FaultHandle<HttpFaultRule>;
+
+/**
+ * The fault plan of the HTTP stand-in.
+ *
+ * @example
+ * ```ts
+ * standIn.faults.add({ path: /^\/v1\//, rate: 0.2, seed: 7, status: 503 });
+ * standIn.faults.clear();
+ * ```
+ */
+export type HttpFaultPlan = FaultPlanOf<HttpFaultRule>;
+
+/** What a request looks like to the matcher. */
+export interface HttpFaultCandidate {
+  method: string;
+  path: string;
+}
+
+function nonNegative(field: string, value: number): void {
+  if (!(Number.isFinite(value) && value >= 0)) {
+    throw new TypeError(`Fault '${field}' must be a finite number >= 0, got ${value}`);
+  }
+}
+
+/** @internal Creates the HTTP stand-in's plan. */
+export function createHttpFaultPlan(): PickingFaultPlan<HttpFaultRule, HttpFaultCandidate> {
+  return createFaultPlanOf<HttpFaultRule, HttpFaultCandidate>({
+    actions: ['status', 'delayMs', 'hang', 'reset', 'truncateBody', 'slowBody'],
+    validate(rule) {
+      if ('status' in rule && !(Number.isInteger(rule.status) && rule.status >= 100 && rule.status <= 599)) {
+        throw new TypeError(`Fault 'status' must be an HTTP status (100-599), got ${rule.status}`);
+      }
+      if ('delayMs' in rule) nonNegative('delayMs', rule.delayMs);
+      if ('truncateBody' in rule) nonNegative('truncateBody', rule.truncateBody);
+      if ('slowBody' in rule) {
+        nonNegative('slowBody.intervalMs', rule.slowBody.intervalMs);
+        if (rule.slowBody.chunkBytes !== undefined && !(rule.slowBody.chunkBytes >= 1)) {
+          throw new TypeError(`Fault 'slowBody.chunkBytes' must be >= 1, got ${rule.slowBody.chunkBytes}`);
+        }
+      }
+    },
+    matches: (rule, c) =>
+      (!rule.method || rule.method.toUpperCase() === c.method.toUpperCase()) &&
+      pathMatches(rule.path, c.path),
+  });
+}
