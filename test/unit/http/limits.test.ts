@@ -104,9 +104,9 @@ describe('ConcurrencyLimit', () => {
     );
     while (order.length < 100) {
       await flush();
-      releases.splice(0, 2).forEach((release) => release());
+      for (const release of releases.splice(0, 2)) release();
     }
-    releases.forEach((release) => release());
+    for (const release of releases) release();
     await Promise.all(calls);
     expect(most).toBe(3);
     expect(order).toEqual(Array.from({ length: 100 }, (_, i) => i));
