@@ -16,6 +16,7 @@ const sections: Record<string, () => Promise<Section>> = {
   contention: async () => (await import('./sections/contention/index.js')).contention,
   amplification: async () => (await import('./sections/amplification.js')).amplification,
   throughput: async () => (await import('./sections/throughput.js')).throughput,
+  http: async () => (await import('./sections/http.js')).http,
 };
 
 const resultsPath = new URL('./results.json', import.meta.url);

@@ -1,5 +1,5 @@
 import type { CircuitBreaker, RetryBudget, RetryOptions } from '../retry/index.js';
-import { MAX_TIMER_MS, validateRetryOptions } from '../retry/options.js';
+import { validateRetryOptions } from '../retry/options.js';
 import { scraperRetry } from '../retry/presets.js';
 import { HttpHostRegistry } from './host-registry.js';
 import { DEFAULT_MAX_REQUEST_BODY_BYTES } from './request.js';
@@ -68,20 +68,12 @@ export interface ResilientFetchOptions extends Omit<RetryOptions, 'signal' | 'bu
   maxRequestBodyBytes?: number;
 }
 
-/** The options of one call, checked and with every default filled in. */
-export interface ResolvedFetchOptions {
-  readonly retry: RetryOptions;
-  readonly attemptTimeoutMs: number;
-  readonly breaker: CircuitBreaker | false | undefined;
-  readonly budget: RetryBudget | false | undefined;
-  readonly fetch: FetchFunction | undefined;
-  readonly hosts: HttpHostRegistry | undefined;
-  readonly key: string | undefined;
-  readonly retryNonIdempotent: boolean;
-  readonly bufferBody: boolean;
-  readonly maxResponseBytes: number;
-  readonly maxRequestBodyBytes: number;
-}
+/** Default per-attempt timeout: the original scrapers' 180 s. */
+export const DEFAULT_ATTEMPT_TIMEOUT_MS = scraperRetry.attemptTimeoutMs as number;
+
+const EMPTY: ResilientFetchOptions = Object.freeze({});
+
+export { EMPTY as EMPTY_FETCH_OPTIONS };
 
 function positiveInteger(name: string, value: unknown): void {
   if (value !== undefined && !(Number.isInteger(value) && (value as number) > 0)) {
@@ -89,55 +81,58 @@ function positiveInteger(name: string, value: unknown): void {
   }
 }
 
-/** Checks the options with precise messages and fills in the defaults. Throws a `TypeError` or `RangeError`. */
-export function resolveFetchOptions(options: ResilientFetchOptions): ResolvedFetchOptions {
+/**
+ * Checks the options with precise messages (a `TypeError` or `RangeError`); allocates nothing on the
+ * usual path, because most callers pass a fresh options object on every call.
+ */
+export function checkFetchOptions(options: ResilientFetchOptions): void {
+  if (options === EMPTY) return;
   if ('signal' in options) {
     throw new TypeError(
       "resilientFetch takes the caller's cancellation as init.signal, as fetch does; remove the signal option",
     );
   }
-  const {
-    attemptTimeoutMs = scraperRetry.attemptTimeoutMs as number,
-    breaker,
-    budget,
-    fetch,
-    hosts,
-    key,
-    retryNonIdempotent = false,
-    bufferBody = true,
-    maxResponseBytes = DEFAULT_MAX_RESPONSE_BYTES,
-    maxRequestBodyBytes = DEFAULT_MAX_REQUEST_BODY_BYTES,
-    ...retryOptions
-  } = options;
-  const { attemptTimeoutMs: _preset, ...presetWithoutTimeout } = scraperRetry;
-  const retry: RetryOptions = { ...presetWithoutTimeout, ...retryOptions };
-  const invalid = validateRetryOptions({ ...retry, attemptTimeoutMs });
+  const invalid = validateRetryOptions(
+    // retry compares baseDelayMs with its own default cap (15 s); the scrapers' cap is 30 s.
+    options.baseDelayMs !== undefined && options.maxDelayMs === undefined
+      ? ({ ...options, maxDelayMs: scraperRetry.maxDelayMs } as RetryOptions)
+      : (options as RetryOptions),
+  );
   if (invalid !== undefined) throw invalid;
-  if (!(attemptTimeoutMs > 0 && attemptTimeoutMs <= MAX_TIMER_MS)) {
-    throw new RangeError(`resilientFetch option attemptTimeoutMs must be in (0, ${MAX_TIMER_MS}]`);
+  positiveInteger('maxResponseBytes', options.maxResponseBytes);
+  positiveInteger('maxRequestBodyBytes', options.maxRequestBodyBytes);
+  if (options.fetch !== undefined && typeof options.fetch !== 'function') {
+    throw new TypeError(`resilientFetch option fetch must be a function; got ${typeof options.fetch}`);
   }
-  positiveInteger('maxResponseBytes', maxResponseBytes);
-  positiveInteger('maxRequestBodyBytes', maxRequestBodyBytes);
-  if (fetch !== undefined && typeof fetch !== 'function') {
-    throw new TypeError(`resilientFetch option fetch must be a function; got ${typeof fetch}`);
-  }
-  if (hosts !== undefined && !(hosts instanceof HttpHostRegistry)) {
+  if (options.hosts !== undefined && !(options.hosts instanceof HttpHostRegistry)) {
     throw new TypeError('resilientFetch option hosts must be an HttpHostRegistry');
   }
+  const { key } = options;
   if (key !== undefined && (typeof key !== 'string' || key === '')) {
     throw new TypeError('resilientFetch option key must be a non-empty string');
   }
+  if (options.breaker !== undefined && options.breaker !== false && typeof options.breaker !== 'object') {
+    throw new TypeError('resilientFetch option breaker must be a CircuitBreaker or false');
+  }
+  if (options.budget !== undefined && options.budget !== false && typeof options.budget !== 'object') {
+    throw new TypeError('resilientFetch option budget must be a RetryBudget or false');
+  }
+}
+
+/** The limits of one call, read once from its options. */
+export interface FetchLimits {
+  readonly attemptTimeoutMs: number;
+  readonly bufferBody: boolean;
+  readonly maxResponseBytes: number;
+  readonly fetch: FetchFunction | undefined;
+}
+
+/** Reads the HTTP limits of a checked options object, defaults filled in. */
+export function limitsOf(options: ResilientFetchOptions): FetchLimits {
   return {
-    retry,
-    attemptTimeoutMs,
-    breaker,
-    budget,
-    fetch,
-    hosts,
-    key,
-    retryNonIdempotent: retryNonIdempotent === true,
-    bufferBody: bufferBody !== false,
-    maxResponseBytes,
-    maxRequestBodyBytes,
+    attemptTimeoutMs: options.attemptTimeoutMs ?? DEFAULT_ATTEMPT_TIMEOUT_MS,
+    bufferBody: options.bufferBody !== false,
+    maxResponseBytes: options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
+    fetch: options.fetch,
   };
 }

@@ -3,15 +3,21 @@ import { urlForErrors } from '../errors/index.js';
 /** Default cap on a stream request body buffered so that it can be sent again: 8 MiB. */
 export const DEFAULT_MAX_REQUEST_BODY_BYTES = 8 * 1024 * 1024;
 
+/** Methods that RFC 9110 defines as idempotent: sending them twice has the effect of sending them once. */
+const IDEMPOTENT_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS', 'TRACE']);
+
 /**
  * A request made replayable once, before the first attempt: every attempt sends the same URL, method,
  * headers and body.
  */
 export interface PreparedRequest {
   readonly url: string;
+  /** The URL's `host` (with the port when there is one). */
+  readonly host: string;
   /** Upper case. */
   readonly method: string;
-  readonly headers: Headers;
+  /** An idempotent method, or an `Idempotency-Key` header: safe to send twice. */
+  readonly idempotent: boolean;
   /** The caller's cancellation (`init.signal`, else the `Request`'s own signal). */
   readonly signal: AbortSignal | undefined;
   /** What every attempt passes to `fetch`, without `signal` (each attempt adds its own). */
@@ -66,11 +72,13 @@ export async function prepareRequest(
 ): Promise<PreparedRequest> {
   const request = typeof Request === 'function' && input instanceof Request ? input : undefined;
   const url = request ? request.url : String(input);
+  let host: string;
   try {
-    new URL(url);
+    host = new URL(url).host;
   } catch {
     throw new TypeError(`resilientFetch input: not an absolute URL: ${urlForErrors(url)}`);
   }
+  // Only what the caller gave goes to fetch: every key it has to read costs time on every attempt.
   const merged: RequestInit = {};
   if (request) {
     if (request.bodyUsed) {
@@ -90,21 +98,22 @@ export async function prepareRequest(
       merged.body = bytes;
     }
   }
-  const { signal: initSignal, ...rest } = init ?? {};
-  Object.assign(merged, rest);
-  const method = (merged.method ?? 'GET').toUpperCase();
-  const headers = new Headers(merged.headers);
-  let body = merged.body;
-  if (isStreamBody(body)) body = await bufferStream(body, maxRequestBodyBytes);
-  if (body !== undefined && body !== null && (method === 'GET' || method === 'HEAD')) {
+  let signal: AbortSignal | undefined = request?.signal;
+  if (init !== undefined) {
+    for (const key of Object.keys(init) as Array<keyof RequestInit>) {
+      if (key === 'signal') signal = init.signal ?? signal;
+      else (merged as Record<string, unknown>)[key] = init[key];
+    }
+  }
+  const method = merged.method === undefined ? 'GET' : merged.method.toUpperCase();
+  if (merged.method !== undefined) merged.method = method;
+  if (isStreamBody(merged.body)) {
+    merged.body = await bufferStream(merged.body, maxRequestBodyBytes);
+    delete (merged as { duplex?: string }).duplex;
+  }
+  if (merged.body !== undefined && merged.body !== null && (method === 'GET' || method === 'HEAD')) {
     throw new TypeError(`resilientFetch init.body: a ${method} request cannot have a body`);
   }
-  const { duplex: _duplex, ...withoutDuplex } = merged as RequestInit & { duplex?: string };
-  return {
-    url,
-    method,
-    headers,
-    signal: initSignal ?? request?.signal ?? undefined,
-    init: { ...withoutDuplex, method, headers, ...(body === undefined ? {} : { body }) },
-  };
+  const idempotent = IDEMPOTENT_METHODS.has(method) || new Headers(merged.headers).has('idempotency-key');
+  return { url, host, method, idempotent, signal, init: merged };
 }

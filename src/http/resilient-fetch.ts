@@ -6,6 +6,7 @@ import {
   PipelineError,
   urlForErrors,
 } from '../errors/index.js';
+import { NEVER_ABORTED } from '../retry/attempt.js';
 import {
   type Clock,
   type RetryContext,
@@ -13,16 +14,21 @@ import {
   type RetryPredicate,
   systemClock,
 } from '../retry/index.js';
+import { scraperRetry } from '../retry/presets.js';
 import { executeRetry } from '../retry/retry.js';
+import { withBufferedBody } from './buffered-response.js';
 import { type HttpHost, HttpHostRegistry } from './host-registry.js';
-import { type ResilientFetchOptions, type ResolvedFetchOptions, resolveFetchOptions } from './options.js';
-import { type PreparedRequest, prepareRequest } from './request.js';
+import {
+  checkFetchOptions,
+  EMPTY_FETCH_OPTIONS,
+  type FetchLimits,
+  limitsOf,
+  type ResilientFetchOptions,
+} from './options.js';
+import { DEFAULT_MAX_REQUEST_BODY_BYTES, type PreparedRequest, prepareRequest } from './request.js';
 import { hasNullBody, readBodyCapped, readErrorBody } from './response-body.js';
 import { scheduleOn } from './schedule.js';
 import { transportError } from './transport-error.js';
-
-/** Methods that RFC 9110 defines as idempotent: sending them twice has the effect of sending them once. */
-const IDEMPOTENT_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS', 'TRACE']);
 
 /** Failures before the request reached the server: safe to retry whatever the method. */
 const NOT_SENT_CODES: ReadonlySet<string> = new Set([
@@ -33,6 +39,14 @@ const NOT_SENT_CODES: ReadonlySet<string> = new Set([
   'EHOSTUNREACH',
   'ENETUNREACH',
 ]);
+
+/**
+ * Every option of `retry` but the attempt timeout, each required (its value may be undefined): when
+ * `retry` gains an option, this stops compiling until `resilientFetch` passes it on.
+ */
+type EveryRetryOption = {
+  [K in Exclude<keyof RetryOptions, 'attemptTimeoutMs'>]: RetryOptions[K] | undefined;
+};
 
 let processHosts: HttpHostRegistry | undefined;
 
@@ -51,11 +65,6 @@ let processHosts: HttpHostRegistry | undefined;
 export function defaultHttpHosts(): HttpHostRegistry {
   processHosts ??= new HttpHostRegistry();
   return processHosts;
-}
-
-/** Whether a request may be sent twice: an idempotent method, or an `Idempotency-Key` header. */
-function isIdempotent(request: PreparedRequest): boolean {
-  return IDEMPOTENT_METHODS.has(request.method) || request.headers.has('idempotency-key');
 }
 
 function notSent(error: PipelineError): boolean {
@@ -117,24 +126,35 @@ function retryPredicate(retryOn: RetryOptions['retryOn'], idempotent: boolean): 
 export async function resilientFetch(
   input: string | URL | Request,
   init?: RequestInit,
-  options: ResilientFetchOptions = {},
+  options: ResilientFetchOptions = EMPTY_FETCH_OPTIONS,
 ): Promise<Response> {
-  const resolved = resolveFetchOptions(options);
-  const request = await prepareRequest(input, init, resolved.maxRequestBodyBytes);
-  const host = (resolved.hosts ?? defaultHttpHosts()).get(resolved.key ?? new URL(request.url).host);
-  const idempotent = resolved.retryNonIdempotent || isIdempotent(request);
-  const shownUrl = urlForErrors(request.url);
-  const retryOptions: RetryOptions = {
-    ...resolved.retry,
-    retryOn: retryPredicate(resolved.retry.retryOn, idempotent),
-    name: resolved.retry.name ?? `${request.method} ${shownUrl}`,
+  checkFetchOptions(options);
+  const request = await prepareRequest(
+    input,
+    init,
+    options.maxRequestBodyBytes ?? DEFAULT_MAX_REQUEST_BODY_BYTES,
+  );
+  const host = (options.hosts ?? defaultHttpHosts()).get(options.key ?? request.host);
+  const exchange = new Exchange(request, limitsOf(options), host, options.clock ?? systemClock);
+  // Every retry option the caller gave, by the same name; the scrapers' preset where they gave none.
+  // The attempt timeout is left out: it is enforced here, after the host's limits admit the request.
+  const retryOptions: EveryRetryOption = {
+    maxAttempts: options.maxAttempts ?? scraperRetry.maxAttempts,
+    baseDelayMs: options.baseDelayMs ?? scraperRetry.baseDelayMs,
+    maxDelayMs: options.maxDelayMs ?? scraperRetry.maxDelayMs,
+    jitter: options.jitter ?? scraperRetry.jitter,
+    random: options.random,
+    retryOn: retryPredicate(options.retryOn, options.retryNonIdempotent === true || request.idempotent),
+    deadlineMs: options.deadlineMs,
+    signal: request.signal,
+    budget: options.budget === undefined ? host.budget : options.budget || undefined,
+    breaker: options.breaker === undefined ? host.breaker : options.breaker || undefined,
+    honorRetryAfter: options.honorRetryAfter,
+    onRetry: options.onRetry,
+    logger: options.logger,
+    clock: options.clock,
+    name: options.name ?? `${request.method} ${request.host}`,
   };
-  const breaker = resolved.breaker === undefined ? host.breaker : resolved.breaker || undefined;
-  const budget = resolved.budget === undefined ? host.budget : resolved.budget || undefined;
-  if (breaker !== undefined) retryOptions.breaker = breaker;
-  if (budget !== undefined) retryOptions.budget = budget;
-  if (request.signal !== undefined) retryOptions.signal = request.signal;
-  const exchange = new Exchange(request, resolved, host, shownUrl);
   return executeRetry((context) => exchange.attempt(context), retryOptions);
 }
 
@@ -151,7 +171,7 @@ export async function resilientFetch(
 export function createResilientFetch(
   defaults: ResilientFetchOptions,
 ): (input: string | URL | Request, init?: RequestInit, options?: ResilientFetchOptions) => Promise<Response> {
-  resolveFetchOptions(defaults);
+  checkFetchOptions(defaults);
   return (input, init, options) =>
     resilientFetch(input, init, options === undefined ? defaults : { ...defaults, ...options });
 }
@@ -159,17 +179,22 @@ export function createResilientFetch(
 /** One call's attempts: the host's limits around `fetch`, then the body, under the attempt timeout. */
 class Exchange {
   readonly #request: PreparedRequest;
-  readonly #o: ResolvedFetchOptions;
+  readonly #o: FetchLimits;
   readonly #host: HttpHost;
-  readonly #shownUrl: string;
   readonly #clock: Clock;
+  #shownUrl: string | undefined;
 
-  constructor(request: PreparedRequest, o: ResolvedFetchOptions, host: HttpHost, shownUrl: string) {
+  constructor(request: PreparedRequest, limits: FetchLimits, host: HttpHost, clock: Clock) {
     this.#request = request;
-    this.#o = o;
+    this.#o = limits;
     this.#host = host;
-    this.#shownUrl = shownUrl;
-    this.#clock = o.retry.clock ?? systemClock;
+    this.#clock = clock;
+  }
+
+  /** The URL as messages show it (no query string, no credentials), built on first use. */
+  get shownUrl(): string {
+    this.#shownUrl ??= urlForErrors(this.#request.url);
+    return this.#shownUrl;
   }
 
   attempt(context: RetryContext): Promise<Response> {
@@ -195,11 +220,13 @@ class Exchange {
     const controller = new AbortController();
     const forward = (): void => controller.abort(signal.reason);
     if (signal.aborted) throw signal.reason;
-    signal.addEventListener('abort', forward, { once: true });
+    // retry's shared never-aborted signal needs no listener.
+    const listens = signal !== NEVER_ABORTED;
+    if (listens) signal.addEventListener('abort', forward, { once: true });
     const cancelTimer = scheduleOn(this.#clock, o.attemptTimeoutMs, () =>
       controller.abort(
         new OperationTimeoutError(
-          `${request.method} ${this.#shownUrl}: attempt ${attempt} timed out after ${o.attemptTimeoutMs} ms ` +
+          `${request.method} ${this.shownUrl}: attempt ${attempt} timed out after ${o.attemptTimeoutMs} ms ` +
             `(${o.bufferBody ? 'response and body' : 'response headers'})`,
           { timeoutMs: o.attemptTimeoutMs },
         ),
@@ -220,31 +247,19 @@ class Exchange {
       if (!o.bufferBody) return response;
       if (hasNullBody(request.method, response.status)) {
         await response.body?.cancel().catch(() => {});
-        return rebuild(response, null);
+        return response;
       }
-      return rebuild(response, await readBodyCapped(response, o.maxResponseBytes, this.#shownUrl));
+      return withBufferedBody(
+        response,
+        await readBodyCapped(response, o.maxResponseBytes, () => this.shownUrl),
+      );
     } catch (err) {
       if (err instanceof PipelineError) throw err;
       if (controller.signal.aborted) throw controller.signal.reason;
       throw transportError(err, () => this.#clock.now());
     } finally {
       cancelTimer();
-      signal.removeEventListener('abort', forward);
+      if (listens) signal.removeEventListener('abort', forward);
     }
   }
-}
-
-/** A complete `Response` over the buffered body, with the original's status, headers and URL. */
-function rebuild(response: Response, body: Uint8Array<ArrayBuffer> | null): Response {
-  let headers = response.headers;
-  if (headers.has('content-encoding')) {
-    // The bytes are already decoded: the encoding and the encoded length no longer describe them.
-    headers = new Headers(headers);
-    headers.delete('content-encoding');
-    headers.delete('content-length');
-  }
-  const out = new Response(body, { status: response.status, statusText: response.statusText, headers });
-  Object.defineProperty(out, 'url', { value: response.url });
-  if (response.redirected) Object.defineProperty(out, 'redirected', { value: true });
-  return out;
 }

@@ -20,12 +20,12 @@ export function responseTooLarge(url: string, limit: number, seen: number | unde
 export async function readBodyCapped(
   response: Response,
   maxBytes: number,
-  urlForMessages: string,
+  urlForMessages: () => string,
 ): Promise<Uint8Array<ArrayBuffer>> {
   const declared = Number(response.headers.get('content-length') ?? Number.NaN);
   if (declared > maxBytes) {
     await response.body?.cancel().catch(() => {});
-    throw responseTooLarge(urlForMessages, maxBytes, declared);
+    throw responseTooLarge(urlForMessages(), maxBytes, declared);
   }
   if (response.body === null) return new Uint8Array(0);
   // A declared length within the cap: undici already refuses a body longer than it says.
@@ -41,7 +41,7 @@ export async function readBodyCapped(
     total += value.byteLength;
     if (total > maxBytes) {
       await reader.cancel().catch(() => {});
-      throw responseTooLarge(urlForMessages, maxBytes, undefined);
+      throw responseTooLarge(urlForMessages(), maxBytes, undefined);
     }
     chunks.push(value);
   }

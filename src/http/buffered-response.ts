@@ -1,0 +1,91 @@
+const decoder = new TextDecoder();
+
+/** The buffered bytes of each response handed out, and whether they were read. */
+const buffered = new WeakMap<
+  Response,
+  { bytes: Uint8Array<ArrayBuffer>; used: boolean; stream?: ReadableStream }
+>();
+
+function take(response: Response): Uint8Array<ArrayBuffer> {
+  const state = buffered.get(response);
+  if (state === undefined) throw new TypeError('Illegal invocation');
+  if (state.used) throw new TypeError('Body is unusable: Body has already been read');
+  state.used = true;
+  return state.bytes;
+}
+
+function reader<T>(convert: (bytes: Uint8Array<ArrayBuffer>, response: Response) => T | Promise<T>) {
+  return function read(this: Response): Promise<T> {
+    try {
+      return Promise.resolve(convert(take(this), this));
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  };
+}
+
+/**
+ * The prototype of a response whose body was read inside the attempt: the platform's `Response`
+ * prototype (status, headers, `url`, `instanceof Response` unchanged) with the body members serving
+ * the buffered bytes instead of the spent stream.
+ */
+const BUFFERED_PROTOTYPE: object = Object.create(Response.prototype, {
+  bodyUsed: {
+    get(this: Response) {
+      return buffered.get(this)?.used ?? false;
+    },
+  },
+  body: {
+    get(this: Response) {
+      const state = buffered.get(this);
+      if (state === undefined) return null;
+      if (state.stream === undefined) {
+        state.used = true;
+        state.stream = new Blob([state.bytes]).stream();
+      }
+      return state.stream;
+    },
+  },
+  // The bytes belong to this response alone (a clone gets its own copy), so a view over the whole
+  // buffer can hand the buffer itself out.
+  arrayBuffer: {
+    value: reader((b) =>
+      b.byteOffset === 0 && b.byteLength === b.buffer.byteLength
+        ? b.buffer
+        : b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength),
+    ),
+  },
+  bytes: { value: reader((b) => b.slice()) },
+  text: { value: reader((b) => decoder.decode(b)) },
+  json: { value: reader((b) => JSON.parse(decoder.decode(b)) as unknown) },
+  blob: { value: reader((b, r) => new Blob([b], { type: r.headers.get('content-type') ?? '' })) },
+  formData: { value: reader((b, r) => new Response(b, { headers: r.headers }).formData()) },
+  clone: {
+    value(this: Response): Response {
+      const state = buffered.get(this);
+      if (state === undefined || state.used)
+        throw new TypeError('Response.clone: Body has already been consumed');
+      const copy = new Response(null, {
+        status: this.status,
+        statusText: this.statusText,
+        headers: this.headers,
+      });
+      Object.defineProperty(copy, 'url', { value: this.url });
+      if (this.redirected) Object.defineProperty(copy, 'redirected', { value: true });
+      return withBufferedBody(copy, state.bytes.slice());
+    },
+  },
+});
+
+/**
+ * Gives a `Response` whose body was already read into `bytes` its body back: `arrayBuffer()`,
+ * `bytes()`, `text()`, `json()`, `blob()`, `formData()`, `body` and `clone()` serve the buffered bytes,
+ * once, as the platform's would (a second read rejects with a `TypeError`; reading `body` counts as a
+ * read). The object stays the platform's own `Response` (status, headers, `url`, `redirected`,
+ * `instanceof`), which costs far less than building a new one and streaming the bytes through it again.
+ */
+export function withBufferedBody(response: Response, bytes: Uint8Array<ArrayBuffer>): Response {
+  buffered.set(response, { bytes, used: false });
+  Object.setPrototypeOf(response, BUFFERED_PROTOTYPE);
+  return response;
+}
