@@ -11,37 +11,13 @@ import { backOff } from 'exponential-backoff';
 import Opossum from 'opossum';
 import pRetry from 'p-retry';
 import { CircuitBreaker, RetryBudget, retry } from '../../src/index.js';
+import { loadBuilt } from '../lib/built.js';
 import { type Case, type CaseTiming, interleave } from '../lib/measure.js';
 import type { Mode, SectionResult, Target } from '../lib/section.js';
 import { fmt, median, round, type Table } from '../lib/stats.js';
 import { executorOverhead } from './executor-overhead.js';
 
 type RetryApi = Pick<typeof import('../../src/index.js'), 'retry' | 'RetryBudget' | 'CircuitBreaker'>;
-
-/**
- * The library as the package ships it: src/index.ts bundled by esbuild (the bundler tsup uses) without
- * `keepNames`, which tsx turns on for the sources. Written under node_modules/.cache so that its
- * package imports (zod) resolve. Undefined, with the reason, when esbuild is not installed.
- */
-async function loadBuilt(): Promise<{ api?: RetryApi; reason?: string }> {
-  try {
-    const esbuild = await import('esbuild');
-    const out = new URL('../../node_modules/.cache/gcp-pipeline-resilience-bench/index.mjs', import.meta.url);
-    await esbuild.build({
-      entryPoints: [new URL('../../src/index.ts', import.meta.url).pathname],
-      outfile: out.pathname,
-      bundle: true,
-      format: 'esm',
-      platform: 'node',
-      target: 'node20',
-      packages: 'external',
-      logLevel: 'silent',
-    });
-    return { api: (await import(out.href)) as RetryApi };
-  } catch (err) {
-    return { reason: err instanceof Error ? err.message.split('\n')[0] : String(err) };
-  }
-}
 
 /** The happy path: an async function that resolves at once, as every library's own benchmark uses. */
 const fn = async () => 1;
@@ -91,7 +67,7 @@ function buildCases(built: RetryApi | undefined): { cases: Case[]; dispose: () =
  * BigQuery stand-in.
  */
 export async function overhead(mode: Mode): Promise<SectionResult> {
-  const built = await loadBuilt();
+  const built = await loadBuilt<RetryApi>();
   const { cases, dispose } = buildCases(built.api);
   const settings =
     mode === 'smoke'
