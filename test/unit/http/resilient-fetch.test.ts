@@ -458,3 +458,74 @@ describe('resilientFetch: typed errors carry what a caller needs', () => {
     expect((err as HttpTooManyRequestsError).retryAfterMs).toBe(120_000);
   });
 });
+
+describe('resilientFetch: the host limits under failure and cancellation', () => {
+  it('a caller who aborts while queued for a slot leaves the queue; the slot goes to the next caller', async () => {
+    const clock = createTestClock({ startMs: START });
+    const hosts = new HttpHostRegistry({ clock, maxConcurrent: 1 });
+    let release: (() => void) | undefined;
+    const gated = (_input: string | URL | Request, _init?: RequestInit) =>
+      new Promise<Response>((resolve) => {
+        release = () => resolve(new Response('done'));
+      });
+    const options: ResilientFetchOptions = { clock, hosts, fetch: gated };
+    const first = resilientFetch(URL_A, undefined, options);
+    const controller = new AbortController();
+    const queued = resilientFetch(URL_A, { signal: controller.signal }, options);
+    const third = resilientFetch(URL_A, undefined, options);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(hosts.states()['api.example.com']).toMatchObject({ inFlight: 1, queued: 2 });
+    controller.abort('not needed any more');
+    await expect(queued).rejects.toBe('not needed any more');
+    expect(hosts.states()['api.example.com']).toMatchObject({ inFlight: 1, queued: 1 });
+    release!();
+    await expect((await first).text()).resolves.toBe('done');
+    await new Promise((resolve) => setImmediate(resolve));
+    release!();
+    await expect((await third).text()).resolves.toBe('done');
+    expect(hosts.states()['api.example.com']).toMatchObject({ inFlight: 0, queued: 0 });
+  });
+
+  it('failed attempts give their slot back', async () => {
+    const clock = createTestClock({ startMs: START });
+    const hosts = new HttpHostRegistry({ clock, maxConcurrent: 2, breaker: false });
+    const fetch = scriptedFetch([{ reject: connectionRefused() }, { status: 503 }, { status: 404 }]);
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 6 }, () => resilientFetch(URL_A, undefined, { clock, hosts, fetch })),
+    );
+    expect(outcomes.every((o) => o.status === 'rejected')).toBe(true);
+    expect(fetch.seen.length).toBeGreaterThan(6);
+    expect(hosts.states()['api.example.com']).toMatchObject({ inFlight: 0, queued: 0 });
+  });
+
+  it('the deadline bounds the wait for a rate-limit token: a typed timeout, no request sent', async () => {
+    const clock = createTestClock({ startMs: START });
+    const hosts = new HttpHostRegistry({ clock, rateLimit: { requestsPerSecond: 0.1, burst: 1 } });
+    const fetch = scriptedFetch([{ status: 200 }]);
+    const options: ResilientFetchOptions = { clock, hosts, fetch, deadlineMs: 2000 };
+    await resilientFetch(URL_A, undefined, options);
+    const waiting = resilientFetch(URL_A, undefined, options);
+    await new Promise((resolve) => setImmediate(resolve));
+    clock.advance(2000);
+    await expect(waiting).rejects.toMatchObject({ name: 'OperationTimeoutError', transient: true });
+    expect(fetch.seen).toHaveLength(1);
+    expect(hosts.states()['api.example.com']).toMatchObject({ queued: 0 });
+  });
+
+  it("retry's logs name the method and host, never the query string", async () => {
+    const entries: string[] = [];
+    const logger = {
+      debug: (m: string) => entries.push(m),
+      info: (m: string) => entries.push(m),
+      warn: (m: string) => entries.push(m),
+      error: (m: string) => entries.push(m),
+    };
+    const { options } = setup([{ status: 503 }], { logger, maxAttempts: 2 });
+    await resilientFetch(URL_A, undefined, options).catch(() => undefined);
+    expect(entries.length).toBeGreaterThan(0);
+    for (const line of entries) {
+      expect(line).toMatch(/^GET api\.example\.com: /);
+      expect(line).not.toContain('s3cret');
+    }
+  });
+});
