@@ -159,6 +159,16 @@ export function httpErrorFromResponse(
  * `Authorization` header. `undefined` when `value` holds no `Response`.
  */
 export function fromFetchResponse(value: object, now: () => number): PipelineError | undefined {
+  try {
+    return classifyResponse(value, now);
+  } catch {
+    // A hostile or broken object (a getter that throws): not a Response we can read; let the other
+    // classifiers have it.
+    return undefined;
+  }
+}
+
+function classifyResponse(value: object, now: () => number): PipelineError | undefined {
   const response = isFetchResponse(value)
     ? value
     : isFetchResponse((value as { response?: unknown }).response)

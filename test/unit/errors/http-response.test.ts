@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { fromFetchResponse } from '../../../src/errors/from-response.js';
 import {
   GoogleApiError,
   HttpBadGatewayError,
@@ -210,5 +211,30 @@ describe('isFetchResponse and urlForErrors', () => {
     const err = new HttpTooManyRequestsError('slow down', { retryAfterMs: 10 });
     expect(err).toBeInstanceOf(PipelineError);
     expect(err).toMatchObject({ status: 429, statusText: 'Too Many Requests', transient: true });
+  });
+});
+
+describe('fromFetchResponse (the Response step of toPipelineError) on hostile values', () => {
+  it('passes on, without throwing, an object whose every read throws or whose headers throw', () => {
+    const proxy = new Proxy(
+      {},
+      {
+        get() {
+          throw new Error('no reading me');
+        },
+      },
+    );
+    const throwingHeaders = {
+      status: 503,
+      ok: false,
+      url: 'https://api.example.com/x',
+      headers: {
+        get() {
+          throw new Error('boom');
+        },
+      },
+    };
+    expect(fromFetchResponse(proxy, now)).toBeUndefined();
+    expect(fromFetchResponse(throwingHeaders, now)).toBeUndefined();
   });
 });
