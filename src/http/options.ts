@@ -2,17 +2,21 @@ import type { CircuitBreaker, RetryBudget, RetryOptions } from '../retry/index.j
 import { validateRetryOptions } from '../retry/options.js';
 import { scraperRetry } from '../retry/presets.js';
 import { HttpHostRegistry } from './host-registry.js';
-import { DEFAULT_MAX_REQUEST_BODY_BYTES } from './request.js';
 import { DEFAULT_MAX_RESPONSE_BYTES } from './response-body.js';
 
 /**
- * A `fetch`-shaped function: the platform's, undici's with your own `Agent`, or a test double.
+ * A `fetch`-shaped function: the platform's, undici's `fetch` with your own `Agent` as `dispatcher`, or
+ * a test double.
  *
  * @example
  * ```ts
- * import { Agent, fetch as undiciFetch } from 'undici';
- * const agent = new Agent({ connections: 8 });
- * const viaAgent: FetchFunction = (input, init) => undiciFetch(input, { ...init, dispatcher: agent });
+ * const timedFetch: FetchFunction = async (input, init) => {
+ *   const started = Date.now();
+ *   const response = await fetch(input, init);
+ *   console.log(`${response.status} in ${Date.now() - started} ms`);
+ *   return response;
+ * };
+ * await resilientFetch('https://api.example.com/v1/games', undefined, { fetch: timedFetch });
  * ```
  */
 export type FetchFunction = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;

@@ -70,7 +70,12 @@ describe('resilientFetch against the HTTP stand-in (real fetch, loopback)', () =
   });
 
   it('a slow body hits the attempt timeout, and the next attempt gets the page', async () => {
-    api.faults.add({ name: 'slow', path: '/v1/games', times: 1, slowBody: { intervalMs: 40, chunkBytes: 4 } });
+    api.faults.add({
+      name: 'slow',
+      path: '/v1/games',
+      times: 1,
+      slowBody: { intervalMs: 40, chunkBytes: 4 },
+    });
     const failures: unknown[] = [];
     const response = await resilientFetch(games(), undefined, {
       ...options,
