@@ -46,3 +46,19 @@ describe('the Response resilientFetch returns (body read inside the attempt)', (
     expect(() => response.clone()).toThrow(TypeError);
   });
 });
+
+describe('bufferBody: false', () => {
+  it('returns the live response at the headers; errors are still typed and retried', async () => {
+    const clock = createTestClock();
+    const fetch = scriptedFetch([{ status: 503 }, { status: 200, body: 'streamed' }]);
+    const response = await resilientFetch('https://api.example.com/page', undefined, {
+      clock,
+      hosts: new HttpHostRegistry({ clock }),
+      fetch,
+      bufferBody: false,
+    });
+    expect(fetch.seen).toHaveLength(2);
+    expect(response.bodyUsed).toBe(false);
+    expect(await response.text()).toBe('streamed');
+  });
+});
