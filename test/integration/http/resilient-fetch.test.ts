@@ -230,11 +230,11 @@ describe('resilientFetch against the HTTP stand-in (real fetch, loopback)', () =
         return r;
       }),
     );
-    await vi.waitFor(() => expect(done).toBe(burst));
+    await vi.waitFor(() => expect(done).toBe(burst), { interval: 2 });
     for (let elapsedMs = 50; done < 100; elapsedMs += 50) {
       clock.advance(50);
       const allowed = Math.min(100, burst + Math.floor((rate * elapsedMs) / 1000));
-      await vi.waitFor(() => expect(done).toBe(allowed));
+      await vi.waitFor(() => expect(done).toBe(allowed), { interval: 2 });
       // What the server saw agrees, and nothing extra slipped through.
       expect(api.requests).toHaveLength(allowed);
     }
