@@ -1,4 +1,5 @@
 import { urlForErrors } from '../errors/index.js';
+import { concatBytes } from './bytes.js';
 
 /** Default cap on a stream request body buffered so that it can be sent again: 8 MiB. */
 export const DEFAULT_MAX_REQUEST_BODY_BYTES = 8 * 1024 * 1024;
@@ -49,13 +50,7 @@ async function bufferStream(
     }
     chunks.push(bytes);
   }
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.byteLength;
-  }
-  return out;
+  return concatBytes(chunks, total);
 }
 
 /**

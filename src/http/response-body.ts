@@ -1,4 +1,5 @@
 import { PipelineError } from '../errors/index.js';
+import { concatBytes } from './bytes.js';
 
 /** Default cap on a buffered response body: 64 MiB. */
 export const DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
@@ -45,13 +46,7 @@ export async function readBodyCapped(
     }
     chunks.push(value);
   }
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.byteLength;
-  }
-  return out;
+  return concatBytes(chunks, total);
 }
 
 /** The start of an error response's body as text (at most `ERROR_BODY_BYTES`); `undefined` for binary bodies. */
@@ -71,15 +66,7 @@ export async function readErrorBody(response: Response): Promise<string | undefi
     total += value.byteLength;
   }
   await reader.cancel().catch(() => {});
-  const bytes = new Uint8Array(Math.min(total, ERROR_BODY_BYTES));
-  let at = 0;
-  for (const c of chunks) {
-    const part = c.subarray(0, bytes.length - at);
-    bytes.set(part, at);
-    at += part.byteLength;
-    if (at >= bytes.length) break;
-  }
-  return new TextDecoder().decode(bytes);
+  return new TextDecoder().decode(concatBytes(chunks, Math.min(total, ERROR_BODY_BYTES)));
 }
 
 /** Statuses whose response has no body by definition. */

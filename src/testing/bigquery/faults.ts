@@ -8,7 +8,8 @@ import {
   type FaultHandle,
   type FaultPlanOf,
   type PickingFaultPlan,
-  pathMatches,
+  type RequestMatch,
+  requestMatches,
 } from '../shared/fault-plan.js';
 import { mulberry32 } from '../shared/prng.js';
 
@@ -57,14 +58,11 @@ export type BigQueryFaultAction =
  * };
  * ```
  */
-export type BigQueryFaultRule = CountedFaultRule & {
-  /** HTTP method, case-insensitive. */
-  method?: string;
-  /** The URL path without the query string: a string matches when the path equals it or ends with it. */
-  path?: string | RegExp;
-  /** The SQL statement of the request (or of the job a job-scoped request names). */
-  sql?: RegExp;
-} & BigQueryFaultAction;
+export type BigQueryFaultRule = CountedFaultRule &
+  RequestMatch & {
+    /** The SQL statement of the request (or of the job a job-scoped request names). */
+    sql?: RegExp;
+  } & BigQueryFaultAction;
 
 /**
  * The handle `faults.add` returns.
@@ -118,8 +116,7 @@ export function createFaultPlan(): PickingFaultPlan<BigQueryFaultRule, FaultCand
   return createFaultPlanOf<BigQueryFaultRule, FaultCandidate>({
     actions: ['error', 'reset', 'delayMs', 'hang', 'jobError', 'insertErrors', 'pendingPolls'],
     matches(rule, c) {
-      if (rule.method && rule.method.toUpperCase() !== c.method.toUpperCase()) return false;
-      if (!pathMatches(rule.path, c.path)) return false;
+      if (!requestMatches(rule, c.method, c.path)) return false;
       if (rule.sql && (c.sql === undefined || !rule.sql.test(c.sql))) return false;
       if (('jobError' in rule || 'pendingPolls' in rule) && c.kind !== 'jobCreate') return false;
       if ('insertErrors' in rule && c.kind !== 'insertAll') return false;

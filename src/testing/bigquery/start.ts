@@ -5,6 +5,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { BigQueryOptions } from '@google-cloud/bigquery';
+import { readRequestBody } from '../shared/read-body.js';
 import { Engine, inferParameters, mapDuckError } from './engine.js';
 import { type BigQueryFaultRule, createFaultPlan } from './faults.js';
 import { googleErrorBody, StandInHttpError } from './http-errors.js';
@@ -15,15 +16,6 @@ import type { QueryParameter } from './values.js';
 import { WireCodec } from './values.js';
 
 const JSON_TYPE = 'application/json; charset=UTF-8';
-
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
-}
 
 /** Splits a `multipart/related` body into its parts. */
 function parseMultipart(body: Buffer, contentType: string): Array<{ headers: string; content: string }> {
@@ -176,7 +168,7 @@ export async function startBigQueryStandIn(options: BigQueryStandInOptions = {})
     requests.push(entry);
     let raw: Buffer;
     try {
-      raw = await readBody(req);
+      raw = await readRequestBody(req);
       entry.body = parseBody(raw, String(req.headers['content-type'] ?? ''));
     } catch (err) {
       sendError(res, entry, err);

@@ -8,7 +8,8 @@ import {
   type FaultHandle,
   type FaultPlanOf,
   type PickingFaultPlan,
-  pathMatches,
+  type RequestMatch,
+  requestMatches,
 } from '../shared/fault-plan.js';
 
 /**
@@ -41,12 +42,7 @@ export type HttpFaultAction =
  * const rule: HttpFaultRule = { method: 'GET', path: '/v1/games', times: 2, status: 503, headers: { 'retry-after': '1' } };
  * ```
  */
-export type HttpFaultRule = CountedFaultRule & {
-  /** HTTP method, case-insensitive. */
-  method?: string;
-  /** The path without the query string: a string matches when the path equals it or ends with it. */
-  path?: string | RegExp;
-} & HttpFaultAction;
+export type HttpFaultRule = CountedFaultRule & RequestMatch & HttpFaultAction;
 
 /**
  * The handle `faults.add` returns.
@@ -99,8 +95,6 @@ export function createHttpFaultPlan(): PickingFaultPlan<HttpFaultRule, HttpFault
         }
       }
     },
-    matches: (rule, c) =>
-      (!rule.method || rule.method.toUpperCase() === c.method.toUpperCase()) &&
-      pathMatches(rule.path, c.path),
+    matches: (rule, c) => requestMatches(rule, c.method, c.path),
   });
 }

@@ -5,6 +5,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { readRequestBody } from '../shared/read-body.js';
 import { createHttpFaultPlan, type HttpFaultPlan, type HttpFaultRule } from './faults.js';
 
 /**
@@ -120,15 +121,6 @@ export interface HttpStandIn {
 
 const JSON_TYPE = 'application/json; charset=utf-8';
 
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
-}
-
 function routeMatches(route: HttpStandInRoute, method: string, path: string): boolean {
   if (route.method && route.method.toUpperCase() !== method) return false;
   return typeof route.path === 'string' ? route.path === path : route.path.test(path);
@@ -220,7 +212,7 @@ export async function startHttpStandIn(options: HttpStandInOptions = {}): Promis
     const q = raw.indexOf('?');
     const method = (req.method ?? 'GET').toUpperCase();
     const path = q === -1 ? raw : raw.slice(0, q);
-    const body = await readBody(req);
+    const body = await readRequestBody(req);
     const headers: Record<string, string> = {};
     for (const [k, v] of Object.entries(req.headers)) {
       if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v;

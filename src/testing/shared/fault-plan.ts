@@ -153,6 +153,26 @@ export function createFaultPlanOf<Rule extends CountedFaultRule, Candidate>(
 }
 
 /**
+ * The request fields an HTTP stand-in's rule may match on.
+ *
+ * @example
+ * ```ts
+ * const match: RequestMatch = { method: 'GET', path: /^\/v1\// };
+ * ```
+ */
+export interface RequestMatch {
+  /** HTTP method, case-insensitive. */
+  method?: string;
+  /** The URL path without the query string: a string matches when the path equals it or ends with it. */
+  path?: string | RegExp;
+}
+
+/** Whether a request's method and path match a rule's `method` and `path` (absent fields match all). */
+export function requestMatches(rule: RequestMatch, method: string, path: string): boolean {
+  return (!rule.method || rule.method.toUpperCase() === method.toUpperCase()) && pathMatches(rule.path, path);
+}
+
+/**
  * Whether a request path matches a rule's `path`: a string matches when the path equals it or ends
  * with it; a RegExp is tested against the path.
  */
