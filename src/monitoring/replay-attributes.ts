@@ -9,8 +9,16 @@ import { REPLAY_COUNT_ATTRIBUTE, replayCountOf } from './dead-letters/sample.js'
  *
  * @example
  * ```ts
+ * import type { Message } from '@google-cloud/pubsub';
  * import { REPLAY_ATTRIBUTES } from 'gcp-pipeline-resilience';
- * if (message.attributes[REPLAY_ATTRIBUTES.replayCount]) console.log('a replay of', message.attributes[REPLAY_ATTRIBUTES.replayedMessageId]);
+ * const seen = new Set<string>();
+ * function isDuplicateReplay(message: Message): boolean {
+ *   const original = message.attributes[REPLAY_ATTRIBUTES.replayedMessageId];
+ *   if (original === undefined) return false;
+ *   if (seen.has(original)) return true;
+ *   seen.add(original);
+ *   return false;
+ * }
  * ```
  */
 export const REPLAY_ATTRIBUTES = {

@@ -24,8 +24,10 @@ export const DEAD_LETTER_ATTRIBUTE_NAMES = [
  *
  * @example
  * ```ts
+ * import type { Message } from '@google-cloud/pubsub';
  * import { PUBSUB_DEAD_LETTER_ATTRIBUTES } from 'gcp-pipeline-resilience';
- * const attempts = Number(message.attributes[PUBSUB_DEAD_LETTER_ATTRIBUTES.deliveryCount] ?? 0);
+ * const attemptsOf = (message: Message) =>
+ *   Number(message.attributes[PUBSUB_DEAD_LETTER_ATTRIBUTES.deliveryCount] ?? 0);
  * ```
  */
 export const PUBSUB_DEAD_LETTER_ATTRIBUTES = {

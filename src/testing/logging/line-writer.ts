@@ -6,6 +6,7 @@ import { LOG_SEVERITY_LEVELS } from '../../monitoring/filter/index.js';
  *
  * @example
  * ```ts
+ * import type { LoggingLineWriterOptions } from 'gcp-pipeline-resilience/testing';
  * const options: LoggingLineWriterOptions = { logId: 'run.googleapis.com%2Fstdout', serviceName: 'phase2' };
  * ```
  */

@@ -9,8 +9,10 @@ import { rpcError } from './status.js';
  *
  * @example
  * ```ts
+ * import { startPubSubStandIn } from 'gcp-pipeline-resilience/testing';
+ * const standIn = await startPubSubStandIn();
  * const [dead] = standIn.published('orders-dlq');
- * expect(dead?.attributes.CloudPubSubDeadLetterSourceDeliveryCount).toBe('5');
+ * console.log(dead?.attributes.CloudPubSubDeadLetterSourceDeliveryCount); // '5' after five failed deliveries
  * ```
  */
 export interface PubSubStandInMessage {
@@ -26,7 +28,10 @@ export interface PubSubStandInMessage {
  *
  * @example
  * ```ts
- * expect(standIn.subscriptionStats('orders-sub')).toMatchObject({ acked: 1, outstanding: 0 });
+ * import { startPubSubStandIn } from 'gcp-pipeline-resilience/testing';
+ * const standIn = await startPubSubStandIn();
+ * const stats = standIn.subscriptionStats('orders-sub');
+ * if (stats?.acked !== 1 || stats.outstanding !== 0) throw new Error('the bad message was not acked');
  * ```
  */
 export interface PubSubSubscriptionStats {

@@ -17,6 +17,7 @@ import { buildImplementation, type PubSubRequestLogEntry } from './services.js';
  *
  * @example
  * ```ts
+ * import { startPubSubStandIn } from 'gcp-pipeline-resilience/testing';
  * const standIn = await startPubSubStandIn({ projectId: 'demo', ackDeadlineScale: 0.01 });
  * ```
  */
@@ -37,6 +38,8 @@ export interface PubSubStandInOptions {
  *
  * @example
  * ```ts
+ * import { startPubSubStandIn } from 'gcp-pipeline-resilience/testing';
+ * const standIn = await startPubSubStandIn();
  * await standIn.waitForPublished('orders-dlq', { count: 2, timeoutMs: 3000 });
  * ```
  */
@@ -52,11 +55,12 @@ export interface PubSubWaitOptions {
  *
  * @example
  * ```ts
+ * import { startPubSubStandIn } from 'gcp-pipeline-resilience/testing';
  * const standIn = await startPubSubStandIn();
  * const pubsub = standIn.client();
  * const [topic] = await pubsub.createTopic('orders');
  * await topic.publishMessage({ json: { id: 1 } });
- * expect(standIn.published('orders')).toHaveLength(1);
+ * console.log(standIn.published('orders').length); // 1
  * await pubsub.close();
  * await standIn.close();
  * ```
@@ -95,12 +99,13 @@ export interface PubSubStandIn {
  *
  * @example
  * ```ts
+ * import { startPubSubStandIn } from 'gcp-pipeline-resilience/testing';
  * const standIn = await startPubSubStandIn();
  * standIn.faults.add({ method: 'Publish', times: 2, code: 'UNAVAILABLE' });
  * const pubsub = standIn.client();
  * const [topic] = await pubsub.createTopic('orders');
  * await topic.publishMessage({ data: Buffer.from('hi') }); // survives via the client's own retry
- * expect(standIn.requests.filter((r) => r.method === 'Publish')).toHaveLength(3);
+ * console.log(standIn.requests.filter((r) => r.method === 'Publish').length); // 3
  * await pubsub.close();
  * await standIn.close();
  * ```

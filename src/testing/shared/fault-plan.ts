@@ -11,7 +11,10 @@ import { mulberry32 } from './prng.js';
  *
  * @example
  * ```ts
- * const counted: CountedFaultRule = { name: 'flaky-page', times: 3, rate: 0.5, seed: 7 };
+ * import { startLoggingStandIn } from 'gcp-pipeline-resilience/testing';
+ * const standIn = await startLoggingStandIn();
+ * // `name`, `times`, `rate` and `seed` are the counting part every stand-in's rules share.
+ * standIn.faults.add({ method: 'ListLogEntries', code: 'UNAVAILABLE', name: 'flaky-page', times: 3, rate: 0.5, seed: 7 });
  * ```
  */
 export interface CountedFaultRule {
@@ -30,7 +33,9 @@ export interface CountedFaultRule {
  *
  * @example
  * ```ts
- * const h = standIn.faults.add({ path: '/games', times: 1, status: 503 });
+ * import { startLoggingStandIn } from 'gcp-pipeline-resilience/testing';
+ * const standIn = await startLoggingStandIn();
+ * const h = standIn.faults.add({ method: 'ListLogEntries', times: 1, code: 'UNAVAILABLE' });
  * h.hits; // requests it acted on so far
  * h.remove();
  * ```
@@ -50,7 +55,10 @@ export interface FaultHandle<Rule> {
  *
  * @example
  * ```ts
- * standIn.faults.add({ path: '/games', times: 2, status: 503 });
+ * import { startMonitoringStandIn, startPubSubStandIn } from 'gcp-pipeline-resilience/testing';
+ * const pubsub = await startPubSubStandIn();
+ * const standIn = await startMonitoringStandIn({ pubsub });
+ * standIn.faults.add({ method: 'ListTimeSeries', times: 2, code: 'UNAVAILABLE' });
  * standIn.faults.clear();
  * ```
  */
@@ -86,16 +94,6 @@ interface Entry<Rule> {
 
 /**
  * Creates a fault plan for one stand-in.
- *
- * @example
- * ```ts
- * const plan = createFaultPlanOf<{ path: string; hang?: true } & CountedFaultRule, string>({
- *   actions: ['hang'],
- *   matches: (rule, path) => rule.path === path,
- * });
- * plan.add({ path: '/x', hang: true, times: 1 });
- * plan.pick('/x')?.handle.hits; // 1
- * ```
  */
 export function createFaultPlanOf<Rule extends CountedFaultRule, Candidate>(
   spec: FaultPlanSpec<Rule, Candidate>,

@@ -6,12 +6,7 @@
 /**
  * A small seeded PRNG (mulberry32) returning floats in [0, 1). Tiny and fast; its statistical quality
  * is ample for deciding which calls a fault rule hits, and it is not for anything cryptographic.
- *
- * @example
- * ```ts
- * const next = mulberry32(42);
- * next() === mulberry32(42)(); // true
- * ```
+ * The same seed always gives the same sequence.
  */
 export function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
