@@ -7,7 +7,7 @@ import { integerAt, objectAt, refuseUnknownKeys, stringAt } from './checks.js';
 import type { ClientSet } from './clients.js';
 import { resourceProject } from './dead-letters/options.js';
 import { MonitorConfigError } from './errors.js';
-import { severityLevel } from './filter/index.js';
+import { FilterSyntaxError, MAX_LOGGING_FILTER_CHARS, parseFilter, severityLevel } from './filter/index.js';
 import { loggingFindings } from './findings.js';
 import {
   categoryFilter,
@@ -117,6 +117,9 @@ export function resolveLoggingOptions(
       );
     }
   });
+  categories.forEach((category, i) => {
+    checkCategoryFilter(category, minSeverity, resourceTypes as string[], `${at('categories')}[${i}]`);
+  });
   return {
     projectId,
     categories,
@@ -128,6 +131,35 @@ export function resolveLoggingOptions(
     maxEntries: integerAt(raw.maxEntries, at('maxEntries'), 1, 10_000),
     callTimeoutMs: integerAt(raw.callTimeoutMs, at('callTimeoutMs'), 1000, 20_000),
   };
+}
+
+/**
+ * Checks the whole filter a category will send (window, severity, resource types and its own
+ * clause): each part may be valid alone and the whole still too long or too deep for Cloud Logging.
+ */
+function checkCategoryFilter(
+  category: LoggingErrorCategory,
+  minSeverity: string,
+  resourceTypes: string[],
+  field: string,
+): void {
+  // Any instant: every ISO 8601 timestamp of these years has the same length.
+  const instant = new Date(0);
+  const filter = categoryFilter(category, { start: instant, end: instant, minSeverity, resourceTypes });
+  if (filter.length > MAX_LOGGING_FILTER_CHARS) {
+    throw new MonitorConfigError(
+      field,
+      `its filter would be ${filter.length} characters long; Cloud Logging accepts at most ${MAX_LOGGING_FILTER_CHARS}: use fewer patterns or split the category`,
+    );
+  }
+  try {
+    parseFilter(filter, 'logging');
+  } catch (error) {
+    if (error instanceof FilterSyntaxError) {
+      throw new MonitorConfigError(field, `its full filter is invalid: ${error.message}`, { cause: error });
+    }
+    throw error;
+  }
 }
 
 /**

@@ -5,7 +5,7 @@
  */
 export type { FilterDialect, FilterNode, FilterOperator, FilterValue } from './ast.js';
 export { evaluateFilter } from './evaluate.js';
-export { parseFilter } from './parse.js';
+export { MAX_FILTER_DEPTH, MAX_LOGGING_FILTER_CHARS, parseFilter } from './parse.js';
 export { quoteFilterString } from './quote.js';
 export { compileRe2, Re2PatternError } from './re2.js';
 export { LOG_SEVERITY_LEVELS, type LogSeverityName, severityLevel } from './severity.js';

@@ -14,6 +14,16 @@ const MONITORING_FUNCTIONS: Record<string, number> = {
 
 const TIME_FIELDS = new Set(['timestamp', 'receiveTimestamp']);
 
+/** Cloud Logging refuses a filter longer than this (the API's documented maximum). */
+export const MAX_LOGGING_FILTER_CHARS = 20_000;
+
+/**
+ * The deepest nesting of parentheses and NOTs the parser reads: far more than any real filter,
+ * and far less than what would exhaust the call stack of the recursive descent (and of the
+ * evaluator that walks the tree).
+ */
+export const MAX_FILTER_DEPTH = 64;
+
 /**
  * A recursive-descent parser with the Logging query language's documented precedence, loosest
  * first: AND (explicit, or implied by two terms side by side), then OR, then NOT / `-`. So
@@ -25,6 +35,7 @@ class Parser {
   readonly #filter: string;
   readonly #dialect: FilterDialect;
   #index = 0;
+  #depth = 0;
 
   constructor(filter: string, dialect: FilterDialect) {
     this.#filter = filter;
@@ -91,7 +102,7 @@ class Parser {
     const token = this.#peek();
     if (this.#isKeyword(token, 'NOT') || token.type === '-') {
       this.#next();
-      return { kind: 'not', child: this.#unary() };
+      return { kind: 'not', child: this.#nested(token, () => this.#unary()) };
     }
     return this.#primary();
   }
@@ -100,7 +111,7 @@ class Parser {
     const token = this.#next();
     if (token.type === '(') {
       if (this.#peek().type === ')') throw this.#error('Empty parentheses', token.position);
-      const inner = this.#conjunction();
+      const inner = this.#nested(token, () => this.#conjunction());
       const close = this.#next();
       if (close.type !== ')') throw this.#error(`Expected ')' but found ${describe(close)}`, close.position);
       return inner;
@@ -118,6 +129,22 @@ class Parser {
       );
     }
     throw this.#error(`Unexpected ${describe(token)}`, token.position);
+  }
+
+  /** Parses one nesting level deeper (a parenthesis or a NOT), refusing hostile depths. */
+  #nested(opening: Token, parse: () => FilterNode): FilterNode {
+    if (this.#depth >= MAX_FILTER_DEPTH) {
+      throw this.#error(
+        `The filter is nested more than ${MAX_FILTER_DEPTH} levels deep (parentheses and NOTs)`,
+        opening.position,
+      );
+    }
+    this.#depth += 1;
+    try {
+      return parse();
+    } finally {
+      this.#depth -= 1;
+    }
   }
 
   #comparison(field: Extract<Token, { type: 'word' }>): FilterNode {
@@ -254,9 +281,17 @@ function describe(token: Token): string {
  * Parses a filter of the Logging query language (the subset this library writes and the Logging
  * stand-in serves: comparisons `= != < <= > >= : =~ !~`, `severity` by level, `timestamp` by time,
  * any field path including `jsonPayload.*`, AND / OR / NOT / `-` with the documented precedence, and
- * parentheses). With `dialect: 'monitoring'` values may also be the functions of Cloud Monitoring
+ * parentheses), at most {@link MAX_FILTER_DEPTH} levels deep and, in the Logging dialect, at most
+ * {@link MAX_LOGGING_FILTER_CHARS} characters long. With `dialect: 'monitoring'` values may also be the functions of Cloud Monitoring
  * filters (`one_of`, `starts_with`, ...). Throws {@link FilterSyntaxError} naming the position.
  */
 export function parseFilter(filter: string, dialect: FilterDialect = 'logging'): FilterNode {
+  if (dialect === 'logging' && filter.length > MAX_LOGGING_FILTER_CHARS) {
+    throw new FilterSyntaxError(
+      `The filter is ${filter.length} characters long; Cloud Logging accepts at most ${MAX_LOGGING_FILTER_CHARS} characters`,
+      filter,
+      MAX_LOGGING_FILTER_CHARS,
+    );
+  }
   return new Parser(filter, dialect).parse();
 }

@@ -179,6 +179,42 @@ describe('createMonitor refuses a bad configuration at construction, naming the 
       /LogSeverity name/,
     ],
     ['an alert sink without send', { alertSink: {} }, 'alertSink', /send\(finding\)/],
+    [
+      'patterns whose filter Cloud Logging would refuse as too long',
+      {
+        logging: {
+          categories: [
+            {
+              name: 'many',
+              description: 'many patterns',
+              severity: 'warning',
+              patterns: Array.from({ length: 300 }, (_, i) => `pattern number ${i} failed`),
+              recoveryCommand: 'x',
+            },
+          ],
+        },
+      },
+      'logging.categories[0]',
+      /filter would be \d+ characters long; Cloud Logging accepts at most 20000/,
+    ],
+    [
+      'a filter nested too deep once the monitor wraps it',
+      {
+        logging: {
+          categories: [
+            {
+              name: 'deep',
+              description: 'deep',
+              severity: 'warning',
+              filter: `${'('.repeat(64)}a=b${')'.repeat(64)}`,
+              recoveryCommand: 'x',
+            },
+          ],
+        },
+      },
+      'logging.categories[0]',
+      /nested more than 64 levels deep/,
+    ],
   ];
 
   it.each(cases)('%s', (_what, options, field, message) => {

@@ -112,6 +112,39 @@ describe('parseFilter: refuses what it cannot read, naming the position', () => 
     expect((caught as FilterSyntaxError).position).toBeLessThanOrEqual(filter.length);
   });
 
+  it('refuses hostile nesting with a FilterSyntaxError, not a stack overflow', () => {
+    // Under Cloud Logging's 20 000 characters, and deep enough to exhaust the stack of a plain
+    // recursive descent.
+    const deep = [
+      `${'('.repeat(9_000)}a=b${')'.repeat(9_000)}`,
+      `${'NOT '.repeat(4_900)}a=b`,
+      `${'-'.repeat(19_900)}a=b`,
+    ];
+    for (const filter of deep) {
+      for (const dialect of ['logging', 'monitoring'] as const) {
+        let caught: unknown;
+        try {
+          parseFilter(filter, dialect);
+        } catch (error) {
+          caught = error;
+        }
+        expect(caught).toBeInstanceOf(FilterSyntaxError);
+        expect((caught as Error).message).toMatch(/nested more than 64 levels deep/);
+      }
+    }
+    // 64 levels are fine, and evaluate.
+    const ok = parseFilter(`${'('.repeat(33)}${'NOT '.repeat(31)}a=b${')'.repeat(33)}`);
+    expect(evaluateFilter(ok, { a: 'c' })).toBe(true);
+  });
+
+  it('refuses a Logging filter over 20 000 characters, as Cloud Logging does', () => {
+    const clause = 'textPayload:"x" OR ';
+    const long = `${clause.repeat(Math.ceil(20_001 / clause.length))}textPayload:"y"`;
+    expect(() => parseFilter(long)).toThrow(FilterSyntaxError);
+    expect(() => parseFilter(long)).toThrow(/at most 20000 characters/);
+    expect(() => parseFilter(long.slice(long.length - 19_999).replace(/^[^t]*/, ''))).not.toThrow();
+  });
+
   it('accepts the Monitoring functions only in the monitoring dialect', () => {
     expect(() => parseFilter('resource.labels.subscription_id=one_of("a","b")', 'monitoring')).not.toThrow();
     expect(() => parseFilter('a=starts_with("x","y")', 'monitoring')).toThrow(/takes 1 argument/);
