@@ -2,7 +2,7 @@ import type { Entry, Logging } from '@google-cloud/logging';
 import type { AlertSeverity, Finding } from '../alerting/index.js';
 import type { ConfigEnv } from '../config/index.js';
 import { getSportConfig } from '../config/index.js';
-import { type PipelineError, toPipelineError } from '../errors/index.js';
+import { PipelineError, toPipelineError } from '../errors/index.js';
 import { integerAt, objectAt, refuseUnknownKeys, stringAt } from './checks.js';
 import type { ClientSet } from './clients.js';
 import { resourceProject } from './dead-letters/options.js';
@@ -235,6 +235,13 @@ export interface LoggingCheckResult {
 }
 
 const PAGE_SIZE = 1000;
+/**
+ * Cloud Logging may answer a page with no entry and a next-page token (its search of that page ran
+ * out of time); so many in a row mean the search is not getting anywhere.
+ */
+const MAX_EMPTY_PAGES = 100;
+/** The code of the error a category fails with when Cloud Logging's paging goes wrong. */
+const PAGING_ERROR = 'LOGGING_PAGING';
 const SAMPLE_CHARS = 200;
 
 function cut(text: string): string {
@@ -294,8 +301,19 @@ async function countCategory(
   try {
     let count = 0;
     let pageToken: string | undefined;
+    const followed = new Set<string>();
+    let emptyPages = 0;
     do {
       signal?.throwIfAborted();
+      if (pageToken !== undefined) {
+        if (followed.has(pageToken)) {
+          throw new PipelineError(
+            `Cloud Logging returned the page token ${JSON.stringify(pageToken.slice(0, 40))} again: the count would repeat pages, so it is not given`,
+            { code: PAGING_ERROR },
+          );
+        }
+        followed.add(pageToken);
+      }
       const [entries, next] = await logging.getEntries({
         resourceNames: [`projects/${options.projectId}`],
         filter,
@@ -312,6 +330,13 @@ async function countCategory(
       }
       count += entries.length;
       pageToken = (next as { pageToken?: string | null } | null | undefined)?.pageToken || undefined;
+      emptyPages = entries.length === 0 ? emptyPages + 1 : 0;
+      if (pageToken && emptyPages >= MAX_EMPTY_PAGES) {
+        throw new PipelineError(
+          `Cloud Logging sent ${MAX_EMPTY_PAGES} pages in a row without an entry and still a next-page token (${count} entries so far): the count is unknown`,
+          { code: PAGING_ERROR },
+        );
+      }
     } while (pageToken && count < options.maxEntries);
     result.count = count;
     result.countIsLowerBound = pageToken !== undefined;

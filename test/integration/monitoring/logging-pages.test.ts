@@ -1,0 +1,128 @@
+import type { Logging } from '@google-cloud/logging';
+import type * as Grpc from '@grpc/grpc-js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkLoggingErrors } from '../../../src/index.js';
+import { closeLoggingClient } from '../../../src/monitoring/clients.js';
+import { loadLoggingPeers } from '../../../src/testing/logging/proto.js';
+import { FaultPlan } from '../../../src/testing/shared/grpc-faults.js';
+import {
+  bindLoopback,
+  buildServiceImplementation,
+  type GrpcRequestLogEntry,
+  type Msg,
+  methodNames,
+} from '../../../src/testing/shared/grpc-server.js';
+import { loopbackClientOptions } from '../../../src/testing/shared/peers.js';
+import { toWireTimestamp } from '../../../src/testing/shared/timestamp.js';
+
+/**
+ * A Cloud Logging server that misbehaves the way a paging loop must survive: `ListLogEntries` answers
+ * with what `answer` says, whatever the request. The real `@google-cloud/logging` client talks to it.
+ */
+async function hostileLogging(answer: (request: Msg, call: number) => Msg) {
+  const peers = await loadLoggingPeers();
+  const [service] = peers.services as [Grpc.ServiceDefinition];
+  const requests: GrpcRequestLogEntry[] = [];
+  let calls = 0;
+  const server = new peers.grpc.Server();
+  server.addService(
+    service,
+    buildServiceImplementation(
+      { faults: new FaultPlan('Cloud Logging', methodNames(service)), requests },
+      'Cloud Logging',
+      service,
+      { ListLogEntries: (request) => answer(request, ++calls) },
+    ),
+  );
+  const port = await bindLoopback(peers.grpc, server);
+  const client: Logging = new peers.client.Logging(loopbackClientOptions(peers, port, 'hostile') as never);
+  return {
+    client,
+    lists: () => requests.filter((r) => r.method === 'ListLogEntries').length,
+    async close() {
+      await closeLoggingClient(client);
+      server.forceShutdown();
+    },
+  };
+}
+
+const NOW = new Date('2026-03-01T12:00:00.000Z');
+
+function entry(i: number): Msg {
+  return {
+    logName: 'projects/hostile/logs/app',
+    resource: { type: 'cloud_run_revision', labels: {} },
+    severity: 'ERROR',
+    timestamp: toWireTimestamp(new Date(NOW.getTime() - 1000)),
+    insertId: `e${i}`,
+    textPayload: `GCS upload ${i} failed`,
+  };
+}
+
+const category = {
+  name: 'gcs_errors',
+  description: 'Cloud Storage Errors',
+  severity: 'warning' as const,
+  patterns: ['GCS.*failed'],
+  recoveryCommand: 'x',
+};
+
+describe('checkLoggingErrors against a Cloud Logging whose pages never end', () => {
+  let endless: Awaited<ReturnType<typeof hostileLogging>>;
+  let looping: Awaited<ReturnType<typeof hostileLogging>>;
+  let sparse: Awaited<ReturnType<typeof hostileLogging>>;
+
+  beforeAll(async () => {
+    // Empty pages with a fresh token every time (Cloud Logging may send empty pages with a token).
+    endless = await hostileLogging((_request, call) => ({ entries: [], nextPageToken: `t${call}` }));
+    // The same token again and again, one entry each time: a loop that would count for ever.
+    looping = await hostileLogging(() => ({ entries: [entry(1)], nextPageToken: 'same' }));
+    // Realistic: some empty pages with tokens, then the entries, then the end.
+    sparse = await hostileLogging((request) => {
+      const page = Number(String(request.pageToken || 'p0').slice(1));
+      if (page < 5) return { entries: [], nextPageToken: `p${page + 1}` };
+      if (page === 5) return { entries: [entry(1), entry(2)], nextPageToken: 'p6' };
+      return { entries: [entry(3)], nextPageToken: '' };
+    });
+  });
+
+  afterAll(async () => {
+    await Promise.all([endless.close(), looping.close(), sparse.close()]);
+  });
+
+  const check = (client: Logging) =>
+    checkLoggingErrors({
+      projectId: 'hostile',
+      categories: [category],
+      threshold: 0,
+      clients: { logging: client },
+      now: () => NOW,
+    });
+
+  it('follows empty pages to the entries behind them', async () => {
+    const result = await check(sparse.client);
+    expect(result.categories[0]).toMatchObject({
+      status: 'errors_found',
+      count: 3,
+      countIsLowerBound: false,
+    });
+  });
+
+  it('gives up on endless empty pages: the category failed, the report says why', async () => {
+    const result = await check(endless.client);
+    const [gcs] = result.categories;
+    expect(gcs).toMatchObject({ status: 'failed', error: { code: 'LOGGING_PAGING' } });
+    expect(gcs!.error!.message).toMatch(/100 pages in a row without an entry/);
+    expect(endless.lists()).toBe(100);
+    expect(result.findings.map((f) => f.key)).toEqual(['check_failed:logging:gcs_errors']);
+  });
+
+  it('refuses a page token it has already followed instead of counting the same page again', async () => {
+    const result = await check(looping.client);
+    const [gcs] = result.categories;
+    expect(gcs).toMatchObject({ status: 'failed', error: { code: 'LOGGING_PAGING' } });
+    expect(gcs!.error!.message).toMatch(/page token "same" again/);
+    expect(gcs!.count).toBeUndefined();
+    expect(looping.lists()).toBe(2);
+  });
+});
