@@ -27,10 +27,24 @@ export type FilterNode =
       field: string[];
       op: FilterOperator;
       value: FilterValue;
-      /** The compiled pattern of `=~` / `!~`. */
-      regex?: RegExp;
+      /** The compiled pattern of `=~` / `!~` (and of `monitoring.regex.full_match`). */
+      regex?: TextPattern;
       position: number;
     };
+
+/**
+ * A compiled `=~` pattern: whether it matches a value (anywhere in it, or the whole of it for
+ * `monitoring.regex.full_match`).
+ */
+export interface TextPattern {
+  test(text: string): boolean;
+}
+
+/**
+ * Compiles an RE2 pattern for matching; `whole` asks for a match of the whole value. Throws a
+ * `Re2PatternError` for a pattern RE2 refuses.
+ */
+export type PatternCompiler = (pattern: string, whole: boolean) => TextPattern;
 
 /** Which language a filter is written in: they share the grammar, not the functions. */
 export type FilterDialect = 'logging' | 'monitoring';

@@ -1,4 +1,4 @@
-import type { FilterDialect, FilterNode, FilterOperator, FilterValue } from './ast.js';
+import type { FilterDialect, FilterNode, FilterOperator, FilterValue, PatternCompiler } from './ast.js';
 import { compileRe2, Re2PatternError } from './re2.js';
 import { severityLevel } from './severity.js';
 import { FilterSyntaxError, type Token, tokenize } from './tokenize.js';
@@ -34,12 +34,14 @@ class Parser {
   readonly #tokens: Token[];
   readonly #filter: string;
   readonly #dialect: FilterDialect;
+  readonly #compile: PatternCompiler;
   #index = 0;
   #depth = 0;
 
-  constructor(filter: string, dialect: FilterDialect) {
+  constructor(filter: string, dialect: FilterDialect, compile: PatternCompiler) {
     this.#filter = filter;
     this.#dialect = dialect;
+    this.#compile = compile;
     this.#tokens = tokenize(filter);
   }
 
@@ -230,12 +232,12 @@ class Parser {
         throw this.#error(`${value.name}() can only follow = or !=`, opPosition);
       }
       if (value.name === 'monitoring.regex.full_match')
-        node.regex = this.#regex(`^(?:${value.args[0]})$`, opPosition);
+        node.regex = this.#regex(value.args[0]!, true, opPosition);
       return;
     }
     if (value.kind !== 'text') return;
     if (op === '=~' || op === '!~') {
-      node.regex = this.#regex(value.text, opPosition);
+      node.regex = this.#regex(value.text, false, opPosition);
       return;
     }
     const path = node.field.join('.');
@@ -247,9 +249,9 @@ class Parser {
     }
   }
 
-  #regex(pattern: string, position: number): RegExp {
+  #regex(pattern: string, whole: boolean, position: number) {
     try {
-      return compileRe2(pattern);
+      return this.#compile(pattern, whole);
     } catch (error) {
       if (error instanceof Re2PatternError) {
         throw this.#error(
@@ -277,6 +279,18 @@ function describe(token: Token): string {
   }
 }
 
+/** Options of {@link parseFilter}. */
+export interface ParseFilterOptions {
+  /**
+   * How `=~` patterns are compiled. Default: {@link compileRe2} (JavaScript's backtracking engine:
+   * enough to check a configured pattern, not to match untrusted text; the stand-ins pass RE2JS).
+   */
+  compilePattern?: PatternCompiler;
+}
+
+const compileRe2Pattern: PatternCompiler = (pattern, whole) =>
+  compileRe2(whole ? `^(?:${pattern})$` : pattern);
+
 /**
  * Parses a filter of the Logging query language (the subset this library writes and the Logging
  * stand-in serves: comparisons `= != < <= > >= : =~ !~`, `severity` by level, `timestamp` by time,
@@ -285,7 +299,11 @@ function describe(token: Token): string {
  * {@link MAX_LOGGING_FILTER_CHARS} characters long. With `dialect: 'monitoring'` values may also be the functions of Cloud Monitoring
  * filters (`one_of`, `starts_with`, ...). Throws {@link FilterSyntaxError} naming the position.
  */
-export function parseFilter(filter: string, dialect: FilterDialect = 'logging'): FilterNode {
+export function parseFilter(
+  filter: string,
+  dialect: FilterDialect = 'logging',
+  options: ParseFilterOptions = {},
+): FilterNode {
   if (dialect === 'logging' && filter.length > MAX_LOGGING_FILTER_CHARS) {
     throw new FilterSyntaxError(
       `The filter is ${filter.length} characters long; Cloud Logging accepts at most ${MAX_LOGGING_FILTER_CHARS} characters`,
@@ -293,5 +311,5 @@ export function parseFilter(filter: string, dialect: FilterDialect = 'logging'):
       MAX_LOGGING_FILTER_CHARS,
     );
   }
-  return new Parser(filter, dialect).parse();
+  return new Parser(filter, dialect, options.compilePattern ?? compileRe2Pattern).parse();
 }

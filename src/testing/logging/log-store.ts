@@ -1,4 +1,9 @@
-import { evaluateFilter, FilterSyntaxError, parseFilter } from '../../monitoring/filter/index.js';
+import {
+  evaluateFilter,
+  FilterSyntaxError,
+  type PatternCompiler,
+  parseFilter,
+} from '../../monitoring/filter/index.js';
 import type { Msg } from '../shared/grpc-server.js';
 import { rpcError } from '../shared/grpc-status.js';
 import { toWireTimestamp } from '../shared/timestamp.js';
@@ -25,6 +30,9 @@ export class LogStore {
   readonly #entries: Stored[] = [];
   #nextInsertId = 1;
 
+  /** `compilePattern` runs the filters' `=~` patterns (RE2 in the stand-in). */
+  constructor(private readonly compilePattern: PatternCompiler) {}
+
   write(request: Msg): void {
     const entries: Msg[] = request.entries ?? [];
     if (entries.length === 0)
@@ -49,7 +57,7 @@ export class LogStore {
       throw rpcError('INVALID_ARGUMENT', `page_size must be between 0 and ${MAX_PAGE_SIZE}, got ${pageSize}`);
     }
     const descending = orderIsDescending(request.orderBy);
-    const filter = parse(request.filter);
+    const filter = parse(request.filter, this.compilePattern);
     const matching = this.#entries
       .filter((entry) => resourceNames.includes(entry.parent))
       .filter((entry) => !filter || evaluateFilter(filter, entry.view))
@@ -112,10 +120,10 @@ function orderIsDescending(orderBy: unknown): boolean {
   );
 }
 
-function parse(filter: unknown): ReturnType<typeof parseFilter> | undefined {
+function parse(filter: unknown, compilePattern: PatternCompiler): ReturnType<typeof parseFilter> | undefined {
   if (typeof filter !== 'string' || filter.trim() === '') return undefined;
   try {
-    return parseFilter(filter, 'logging');
+    return parseFilter(filter, 'logging', { compilePattern });
   } catch (error) {
     if (error instanceof FilterSyntaxError) throw rpcError('INVALID_ARGUMENT', `filter: ${error.message}`);
     throw error;

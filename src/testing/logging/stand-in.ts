@@ -4,6 +4,7 @@ import { closeLoggingClient } from '../../monitoring/clients.js';
 import { FaultPlan, type GrpcFaultPlan } from '../shared/grpc-faults.js';
 import { bindLoopback, type GrpcRequestLogEntry, methodNames } from '../shared/grpc-server.js';
 import { loopbackClientOptions } from '../shared/peers.js';
+import { loadRe2Compiler } from '../shared/re2.js';
 import type { LoggingStandInEntry } from './entry-view.js';
 import { createLineWriter, type LoggingLineWriter, type LoggingLineWriterOptions } from './line-writer.js';
 import { LogStore } from './log-store.js';
@@ -71,8 +72,9 @@ export interface LoggingStandIn {
  * Starts a Cloud Logging v2 gRPC server on 127.0.0.1 that the real `@google-cloud/logging` client
  * talks to: `WriteLogEntries` and `ListLogEntries` (filters in the Logging query language subset the
  * monitor uses, `timestamp asc|desc` order, pages of up to 1000 with page tokens). Other RPCs answer
- * UNIMPLEMENTED. Needs the optional peers `@google-cloud/logging`, `@grpc/grpc-js` and
- * `@grpc/proto-loader`.
+ * UNIMPLEMENTED. `=~` patterns run on RE2JS, as RE2 runs them in Cloud Logging (linear time, RE2
+ * syntax). Needs the optional peers `@google-cloud/logging`, `@grpc/grpc-js`, `@grpc/proto-loader`
+ * and `re2js`.
  *
  * @example
  * ```ts
@@ -86,8 +88,8 @@ export interface LoggingStandIn {
  */
 export async function startLoggingStandIn(options: LoggingStandInOptions = {}): Promise<LoggingStandIn> {
   const projectId = options.projectId ?? 'test-project';
-  const peers = await loadLoggingPeers();
-  const store = new LogStore();
+  const [peers, compilePattern] = await Promise.all([loadLoggingPeers(), loadRe2Compiler()]);
+  const store = new LogStore(compilePattern);
   const faults = new FaultPlan('Cloud Logging', methodNames(...peers.services));
   const requests: GrpcRequestLogEntry[] = [];
 

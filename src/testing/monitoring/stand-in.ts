@@ -8,6 +8,7 @@ import {
   methodNames,
 } from '../shared/grpc-server.js';
 import { loopbackClientOptions } from '../shared/peers.js';
+import { loadRe2Compiler } from '../shared/re2.js';
 import { loadMonitoringPeers } from './proto.js';
 import { listTimeSeries, type PubSubMetricsSource } from './time-series.js';
 
@@ -70,7 +71,7 @@ export interface MonitoringStandIn {
  * subscription of the given Pub/Sub stand-in, read live: one point per series, no sampling delay.
  * Filters are Monitoring filters (`metric.type = "..." AND resource.labels.subscription_id =
  * one_of(...)`). Other RPCs answer UNIMPLEMENTED. Needs the optional peers
- * `@google-cloud/monitoring`, `@grpc/grpc-js` and `@grpc/proto-loader`.
+ * `@google-cloud/monitoring`, `@grpc/grpc-js`, `@grpc/proto-loader` and `re2js`.
  *
  * @example
  * ```ts
@@ -85,7 +86,7 @@ export interface MonitoringStandIn {
  */
 export async function startMonitoringStandIn(options: MonitoringStandInOptions): Promise<MonitoringStandIn> {
   const projectId = options.projectId ?? 'test-project';
-  const peers = await loadMonitoringPeers();
+  const [peers, compilePattern] = await Promise.all([loadMonitoringPeers(), loadRe2Compiler()]);
   const [service] = peers.services as [Grpc.ServiceDefinition];
   const faults = new FaultPlan('Cloud Monitoring', methodNames(service));
   const requests: GrpcRequestLogEntry[] = [];
@@ -95,7 +96,7 @@ export async function startMonitoringStandIn(options: MonitoringStandInOptions):
   server.addService(
     service,
     buildServiceImplementation({ faults, requests }, 'Cloud Monitoring', service, {
-      ListTimeSeries: (req) => listTimeSeries(source, req),
+      ListTimeSeries: (req) => listTimeSeries(source, req, compilePattern),
     }),
   );
   const port = await bindLoopback(peers.grpc, server, options.port);

@@ -1,4 +1,9 @@
-import { evaluateFilter, FilterSyntaxError, parseFilter } from '../../monitoring/filter/index.js';
+import {
+  evaluateFilter,
+  FilterSyntaxError,
+  type PatternCompiler,
+  parseFilter,
+} from '../../monitoring/filter/index.js';
 import type { PubSubSubscriptionMetrics } from '../pubsub/broker.js';
 import type { Msg } from '../shared/grpc-server.js';
 import { rpcError } from '../shared/grpc-status.js';
@@ -63,12 +68,12 @@ function pubsubSeries(source: PubSubMetricsSource): Array<Series & { project: st
   });
 }
 
-function parse(filter: unknown) {
+function parse(filter: unknown, compilePattern: PatternCompiler) {
   if (typeof filter !== 'string' || !filter.includes('metric.type')) {
     throw rpcError('INVALID_ARGUMENT', 'filter: a filter naming one metric.type is required');
   }
   try {
-    return parseFilter(filter, 'monitoring');
+    return parseFilter(filter, 'monitoring', { compilePattern });
   } catch (error) {
     if (error instanceof FilterSyntaxError) throw rpcError('INVALID_ARGUMENT', `filter: ${error.message}`);
     throw error;
@@ -80,14 +85,19 @@ function parse(filter: unknown) {
  * current value stamped at the interval's end, a delta's count within the interval). There is no
  * history and no sampling delay.
  */
-export function listTimeSeries(source: PubSubMetricsSource, request: Msg, now: Date = new Date()) {
+export function listTimeSeries(
+  source: PubSubMetricsSource,
+  request: Msg,
+  compilePattern: PatternCompiler,
+  now: Date = new Date(),
+) {
   const project = /^projects\/([^/]+)$/.exec(String(request.name ?? ''))?.[1];
   if (!project)
     throw rpcError(
       'INVALID_ARGUMENT',
       `name: expected projects/PROJECT_ID, got ${JSON.stringify(request.name)}`,
     );
-  const filter = parse(request.filter);
+  const filter = parse(request.filter, compilePattern);
   const requestedEnd = fromWireTimestamp(request.interval?.endTime);
   if (!requestedEnd) throw rpcError('INVALID_ARGUMENT', 'interval.end_time is required');
   const end = requestedEnd > now ? now : requestedEnd;

@@ -101,6 +101,39 @@ describe('Logging stand-in with the real @google-cloud/logging client', () => {
     });
   });
 
+  it('matches =~ in linear time, as RE2 does: a pattern that backtracks exponentially elsewhere answers', async () => {
+    // With a backtracking engine `(a+)+$` on 40 a's and a '!' runs for days and freezes the process.
+    await writeTexts('redos', [
+      { severity: 'ERROR', text: `${'a'.repeat(40)}!` },
+      { severity: 'ERROR', text: 'aaaa' },
+    ]);
+    const [entries] = await logging.getEntries({ filter: 'textPayload=~"(a+)+$"' });
+    expect(entries.map((e) => e.data)).toEqual(['aaaa']);
+    const [anchored] = await logging.getEntries({ filter: 'textPayload=~"^(a|aa)+$"' });
+    expect(anchored.map((e) => e.data)).toEqual(['aaaa']);
+  });
+
+  it('reads =~ patterns with RE2 syntax and semantics, and refuses what RE2 refuses', async () => {
+    await writeTexts('re2', [
+      { severity: 'ERROR', text: 'Überweisung fehlgeschlagen' },
+      { severity: 'ERROR', text: 'job 42 failed' },
+      { severity: 'ERROR', text: 'cost was $5.* exactly' },
+      { severity: 'ERROR', text: 'BIGQUERY quota' },
+    ]);
+    const matching = async (pattern: string) => {
+      const [entries] = await logging.getEntries({ filter: `textPayload=~"${pattern}"` });
+      return entries.map((e) => e.data);
+    };
+    expect(await matching('^\\\\p{Lu}\\\\p{Ll}+ ')).toEqual(['Überweisung fehlgeschlagen']);
+    expect(await matching('job [[:digit:]]+ failed')).toEqual(['job 42 failed']);
+    expect(await matching('\\\\Q$5.*\\\\E')).toEqual(['cost was $5.* exactly']);
+    expect(await matching('(?i:bigquery) quota')).toEqual(['BIGQUERY quota']);
+    await expect(logging.getEntries({ filter: 'textPayload=~"a{1001}"' })).rejects.toMatchObject({
+      code: 3,
+    });
+    await expect(logging.getEntries({ filter: 'textPayload=~"(?=x)"' })).rejects.toMatchObject({ code: 3 });
+  });
+
   it('injects faults by RPC name, as the Pub/Sub stand-in does', async () => {
     const fault = standIn.faults.add({ method: 'ListLogEntries', code: 'PERMISSION_DENIED', times: 1 });
     await expect(logging.getEntries({ filter: 'severity>=ERROR' })).rejects.toMatchObject({ code: 7 });
