@@ -15,11 +15,14 @@ export class Re2PatternError extends Error {
 }
 
 const LEADING_FLAGS = /^\(\?([imsU]+)\)/;
+/** RE2 refuses a `{n}`, `{n,}` or `{n,m}` with a count above this. */
+const MAX_REPEAT = 1000;
 
 /**
  * Compiles an RE2 pattern to an equivalent JavaScript `RegExp` (unanchored, as `=~` matches anywhere
  * in the value). Leading `(?i)`, `(?s)`, `(?m)` become flags; `(?P<name>` becomes `(?<name>`; `\A`
- * and `\z` become `^` and `$`. Lookahead, lookbehind and backreferences throw {@link Re2PatternError}.
+ * and `\z` become `^` and `$`. Lookahead, lookbehind, backreferences and repeat counts over 1000 throw
+ * {@link Re2PatternError}.
  */
 export function compileRe2(pattern: string): RegExp {
   let source = pattern;
@@ -58,6 +61,14 @@ export function compileRe2(pattern: string): RegExp {
       if (source[i + 1] === '^') out += source[++i];
       if (source[i + 1] === ']') out += `\\${source[++i]}`;
       continue;
+    }
+    if (char === '{') {
+      const repeat = /^\{(\d+)(?:,(\d*))?\}/.exec(source.slice(i));
+      const counts = repeat ? [repeat[1], repeat[2]].filter((n) => n !== undefined && n !== '') : [];
+      const over = counts.find((n) => Number(n) > MAX_REPEAT);
+      if (over !== undefined) {
+        throw new Re2PatternError(`the repeat count ${over} is over RE2's limit of ${MAX_REPEAT}`);
+      }
     }
     if (char === '(' && source[i + 1] === '?') {
       const rest = source.slice(i + 2);

@@ -216,6 +216,15 @@ describe('compileRe2', () => {
       expect(() => compileRe2(pattern), pattern).toThrow(Re2PatternError);
     }
   });
+
+  it('refuses repeat counts over 1000, as RE2 does, and keeps the ones up to it', () => {
+    for (const pattern of ['a{1001}', 'a{2,1001}', 'a{1001,}', '(ab){5000}']) {
+      expect(() => compileRe2(pattern), pattern).toThrow(/repeat count/);
+    }
+    for (const pattern of ['a{1000}', 'a{2,1000}', 'a{1000,}', '[{]1001}', '\\{1001}']) {
+      expect(() => compileRe2(pattern), pattern).not.toThrow();
+    }
+  });
 });
 
 describe('quoteFilterString', () => {
