@@ -449,7 +449,9 @@ class ReplayRun {
  * `replayed_from`, `replay_count` and `replayed_message_id`) and acknowledges it only after the
  * publish succeeded. At least once, never lost: a run stopped at any point leaves every message
  * either still in the DLQ or republished (or both, when it stopped between a publish and its ack);
- * within one run no message is republished twice. Messages replayed `maxReplays` times already (3)
+ * within one run no message is republished after its acknowledgement. A copy can still come from a
+ * publish whose answer was lost (Pub/Sub stored it, the client did not hear so and sent it again):
+ * every copy carries the same `replayed_message_id`, for consumers to de-duplicate on. Messages replayed `maxReplays` times already (3)
  * stay in the DLQ and are reported, so a message that keeps failing cannot loop for ever.
  *
  * Messages the run leaves in the DLQ (filtered, exhausted, over `max`, dry run, failed) are held

@@ -23,12 +23,17 @@ import { type GrpcStatusName, statusName, toStatusCode } from './grpc-status.js'
  *
  * For a streaming RPC the fault answers the stream as it opens (its first request).
  *
+ * `served: true` makes it a lost answer: a unary call is carried out first (a Publish stores its
+ * messages, an Acknowledge acknowledges) and only then answered with the status, as when the
+ * response is lost on the way back and the client cannot tell whether the call took effect.
+ *
  * @example
  * ```ts
  * import { startPubSubStandIn } from 'gcp-pipeline-resilience/testing';
  * const standIn = await startPubSubStandIn();
  * standIn.faults.add({ method: 'Publish', times: 2, code: 'UNAVAILABLE' });
  * standIn.faults.add({ method: 'Acknowledge', rate: 0.3, seed: 42, code: 14, message: 'flaky' });
+ * standIn.faults.add({ method: 'Publish', times: 1, code: 'UNAVAILABLE', served: true }); // stored, answer lost
  * ```
  */
 export interface GrpcFaultRule extends CountedFaultRule {
@@ -38,6 +43,8 @@ export interface GrpcFaultRule extends CountedFaultRule {
   code: number | GrpcStatusName;
   /** The status details; defaults to `"stand-in fault: <NAME>"`. */
   message?: string;
+  /** Carry the (unary) call out before answering with the status: its answer is lost. Default false. */
+  served?: boolean;
 }
 
 /**
@@ -53,6 +60,8 @@ export interface GrpcFaultRule extends CountedFaultRule {
 export interface GrpcInjectedFault {
   code: number;
   message: string;
+  /** The call was carried out before the status was sent (a lost answer). */
+  served?: boolean;
 }
 
 /**
@@ -102,6 +111,9 @@ export class FaultPlan implements GrpcFaultPlan {
           );
         }
         toStatusCode(rule.code);
+        if (rule.served !== undefined && typeof rule.served !== 'boolean') {
+          throw new TypeError(`Fault 'served' must be true or false, got ${JSON.stringify(rule.served)}`);
+        }
       },
       matches: (rule, method) => rule.method === method,
     });
@@ -124,6 +136,11 @@ export class FaultPlan implements GrpcFaultPlan {
     const picked = this.#plan.pick(method);
     if (picked === undefined) return undefined;
     const code = toStatusCode(picked.rule.code);
-    return { code, message: picked.rule.message ?? `stand-in fault: ${statusName(code)}` };
+    const fault: GrpcInjectedFault = {
+      code,
+      message: picked.rule.message ?? `stand-in fault: ${statusName(code)}`,
+    };
+    if (picked.rule.served === true) fault.served = true;
+    return fault;
   }
 }

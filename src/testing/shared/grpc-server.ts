@@ -57,7 +57,16 @@ function unaryHandler(
 ): Grpc.handleUnaryCall<Msg, Msg> {
   return (call, callback) => {
     const fault = recordCall(ctx, method, call.request);
-    if (fault) return callback({ code: fault.code, details: fault.message });
+    if (fault && !(fault.served && impl)) return callback({ code: fault.code, details: fault.message });
+    if (fault && impl) {
+      // A lost answer: the call takes effect (or fails on its own), and the client hears the status.
+      try {
+        impl(call.request);
+      } catch {
+        // What the call would have answered is lost with the answer.
+      }
+      return callback({ code: fault.code, details: fault.message });
+    }
     if (!impl) {
       return callback({
         code: GRPC_STATUS_CODES.UNIMPLEMENTED,

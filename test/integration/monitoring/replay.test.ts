@@ -177,6 +177,36 @@ describe('replayDeadLetters with the real clients on the stand-ins', () => {
     expect(gcp.pubsub.subscriptionStats(p.from)).toMatchObject({ undelivered: 1, outstanding: 0, acked: 0 });
   });
 
+  it('a publish whose answer is lost is sent again by the client: nothing lost, the copy names its original', async () => {
+    const p = await pipelineWith(3);
+    // Pub/Sub stores the batch, then the answer is lost: the client's own retry publishes it again.
+    gcp.pubsub.faults.add({ method: 'Publish', code: 'UNAVAILABLE', served: true, times: 1 });
+    const result = await replay({ from: p.from, to: p.to });
+    expect(result).toMatchObject({ failed: [], stoppedBy: 'empty' });
+    expect(result.replayed).toHaveLength(3);
+    const out = republished(p.to);
+    expect(new Set(out.map((m) => m.data))).toEqual(new Set(['order-0', 'order-1', 'order-2']));
+    expect(out).toHaveLength(6);
+    // Each DLQ message id stands for one original: a consumer de-duplicates on it.
+    const dataOf = new Map<string, Set<string>>();
+    for (const m of out) {
+      const id = m.attributes[REPLAY_ATTRIBUTES.replayedMessageId]!;
+      dataOf.set(id, (dataOf.get(id) ?? new Set()).add(m.data));
+    }
+    expect([...dataOf.values()].map((data) => data.size)).toEqual([1, 1, 1]);
+    expect(gcp.pubsub.subscriptionStats(p.from)).toMatchObject({ acked: 3, undelivered: 0 });
+  });
+
+  it('an acknowledgement whose answer is lost is retried by the client: no failure, no second publish', async () => {
+    const p = await pipelineWith(3);
+    gcp.pubsub.faults.add({ method: 'Acknowledge', code: 'UNAVAILABLE', served: true, times: 1 });
+    const result = await replay({ from: p.from, to: p.to });
+    expect(result).toMatchObject({ failed: [], reacknowledged: 0, stoppedBy: 'empty' });
+    expect(result.replayed).toHaveLength(3);
+    expect(republished(p.to)).toHaveLength(3);
+    expect(gcp.pubsub.subscriptionStats(p.from)).toMatchObject({ acked: 3, undelivered: 0, outstanding: 0 });
+  });
+
   it('a lost ack is made good in the same run without publishing twice', async () => {
     const p = await pipelineWith(3);
     gcp.pubsub.faults.add({ method: 'Acknowledge', code: 'PERMISSION_DENIED', times: 1 });
