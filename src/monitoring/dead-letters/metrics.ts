@@ -13,10 +13,14 @@ export interface SubscriptionMetrics {
 
 type Points = Array<{ value?: { int64Value?: unknown } | null } | null> | null | undefined;
 
-function toNumber(value: unknown): number | undefined {
+/**
+ * A point's int64 as a count: a non-negative whole number, else `undefined` (no data). A negative or
+ * malformed value must never pass for a count: -5 undelivered messages would read as "nothing to see".
+ */
+function toCount(value: unknown): number | undefined {
   if (value === null || value === undefined) return undefined;
-  const n = Number(String(value));
-  return Number.isFinite(n) ? n : undefined;
+  const text = String(value).trim();
+  return /^\d+$/.test(text) ? Number(text) : undefined;
 }
 
 /**
@@ -51,7 +55,7 @@ async function readMetric(
     const id = one.resource?.labels?.subscription_id;
     if (!id) continue;
     const values = ((one.points ?? []) as Points)!
-      .map((point) => toNumber(point?.value?.int64Value))
+      .map((point) => toCount(point?.value?.int64Value))
       .filter((v): v is number => v !== undefined);
     if (values.length === 0) continue;
     const value = kind === 'gauge' ? values[0]! : values.reduce((a, b) => a + b, 0);
