@@ -82,7 +82,11 @@ describe('replayDeadLetters with the real clients on the stand-ins', () => {
 
   it('dryRun lists what it would replay and changes nothing', async () => {
     const p = await pipelineWith(4);
+    const before = gcp.pubsub.requests.length;
     const result = await replay({ from: p.from, to: p.to, dryRun: true });
+    // Every RPC of the dry run only reads or leases: nothing is published or acknowledged anywhere.
+    const sent = new Set(gcp.pubsub.requests.slice(before).map((r) => r.method));
+    expect([...sent].sort()).toEqual(['GetSubscription', 'ModifyAckDeadline', 'Pull']);
     expect(result.wouldReplay.map((m) => m.data).sort()).toEqual([
       'order-0',
       'order-1',
