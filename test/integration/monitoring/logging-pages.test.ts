@@ -1,19 +1,11 @@
 import type { Logging } from '@google-cloud/logging';
-import type * as Grpc from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkLoggingErrors } from '../../../src/index.js';
 import { closeLoggingClient } from '../../../src/monitoring/clients.js';
 import { loadLoggingPeers } from '../../../src/testing/logging/proto.js';
-import { FaultPlan } from '../../../src/testing/shared/grpc-faults.js';
-import {
-  bindLoopback,
-  buildServiceImplementation,
-  type GrpcRequestLogEntry,
-  type Msg,
-  methodNames,
-} from '../../../src/testing/shared/grpc-server.js';
-import { loopbackClientOptions } from '../../../src/testing/shared/peers.js';
+import type { Msg } from '../../../src/testing/shared/grpc-server.js';
 import { toWireTimestamp } from '../../../src/testing/shared/timestamp.js';
+import { serveHostile } from './hostile-server.js';
 
 /**
  * A Cloud Logging server that misbehaves the way a paging loop must survive: `ListLogEntries` answers
@@ -21,27 +13,21 @@ import { toWireTimestamp } from '../../../src/testing/shared/timestamp.js';
  */
 async function hostileLogging(answer: (request: Msg, call: number) => Msg) {
   const peers = await loadLoggingPeers();
-  const [service] = peers.services as [Grpc.ServiceDefinition];
-  const requests: GrpcRequestLogEntry[] = [];
   let calls = 0;
-  const server = new peers.grpc.Server();
-  server.addService(
-    service,
-    buildServiceImplementation(
-      { faults: new FaultPlan('Cloud Logging', methodNames(service)), requests },
-      'Cloud Logging',
-      service,
-      { ListLogEntries: (request) => answer(request, ++calls) },
-    ),
+  const server = await serveHostile(
+    peers,
+    'Cloud Logging',
+    'ListLogEntries',
+    (request) => answer(request, ++calls),
+    'hostile',
   );
-  const port = await bindLoopback(peers.grpc, server);
-  const client: Logging = new peers.client.Logging(loopbackClientOptions(peers, port, 'hostile') as never);
+  const client: Logging = new peers.client.Logging(server.clientOptions as never);
   return {
     client,
-    lists: () => requests.filter((r) => r.method === 'ListLogEntries').length,
+    lists: () => server.requests.filter((r) => r.method === 'ListLogEntries').length,
     async close() {
       await closeLoggingClient(client);
-      server.forceShutdown();
+      server.shutdown();
     },
   };
 }

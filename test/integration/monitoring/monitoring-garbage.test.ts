@@ -1,18 +1,11 @@
 import type { MetricServiceClient } from '@google-cloud/monitoring';
-import type * as Grpc from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkDeadLetters } from '../../../src/index.js';
 import { loadMonitoringPeers } from '../../../src/testing/monitoring/proto.js';
-import { FaultPlan } from '../../../src/testing/shared/grpc-faults.js';
-import {
-  bindLoopback,
-  buildServiceImplementation,
-  type Msg,
-  methodNames,
-} from '../../../src/testing/shared/grpc-server.js';
-import { loopbackClientOptions } from '../../../src/testing/shared/peers.js';
+import type { Msg } from '../../../src/testing/shared/grpc-server.js';
 import { toWireTimestamp } from '../../../src/testing/shared/timestamp.js';
 import { createPipeline, deadLetter, type Gcp, startGcp } from './helpers.js';
+import { serveHostile } from './hostile-server.js';
 
 const PROJECT = 'garbage';
 const NOW = new Date();
@@ -20,42 +13,33 @@ const NOW = new Date();
 /** A Cloud Monitoring that answers every ListTimeSeries with `value` for each subscription asked about. */
 async function garbageMonitoring(value: unknown) {
   const peers = await loadMonitoringPeers();
-  const [service] = peers.services as [Grpc.ServiceDefinition];
-  const server = new peers.grpc.Server();
-  server.addService(
-    service,
-    buildServiceImplementation(
-      { faults: new FaultPlan('Cloud Monitoring', methodNames(service)), requests: [] },
-      'Cloud Monitoring',
-      service,
-      {
-        ListTimeSeries: (request: Msg) => {
-          const ids = [...String(request.filter).matchAll(/"([^"]+)"/g)]
-            .map((m) => m[1]!)
-            .filter((id) => !id.includes('/') && id !== 'pubsub_subscription');
-          const point = { interval: { endTime: toWireTimestamp(NOW) }, value: { int64Value: value } };
-          return {
-            timeSeries: ids.map((id) => ({
-              resource: { type: 'pubsub_subscription', labels: { subscription_id: id } },
-              metricKind: 'GAUGE',
-              valueType: 'INT64',
-              points: [point],
-            })),
-            nextPageToken: '',
-          };
-        },
-      },
-    ),
+  const server = await serveHostile(
+    peers,
+    'Cloud Monitoring',
+    'ListTimeSeries',
+    (request: Msg) => {
+      const ids = [...String(request.filter).matchAll(/"([^"]+)"/g)]
+        .map((m) => m[1]!)
+        .filter((id) => !id.includes('/') && id !== 'pubsub_subscription');
+      const point = { interval: { endTime: toWireTimestamp(NOW) }, value: { int64Value: value } };
+      return {
+        timeSeries: ids.map((id) => ({
+          resource: { type: 'pubsub_subscription', labels: { subscription_id: id } },
+          metricKind: 'GAUGE',
+          valueType: 'INT64',
+          points: [point],
+        })),
+        nextPageToken: '',
+      };
+    },
+    PROJECT,
   );
-  const port = await bindLoopback(peers.grpc, server);
-  const client = new peers.client.MetricServiceClient(
-    loopbackClientOptions(peers, port, PROJECT) as never,
-  ) as MetricServiceClient;
+  const client = new peers.client.MetricServiceClient(server.clientOptions as never) as MetricServiceClient;
   return {
     client,
     async close() {
       await client.close();
-      server.forceShutdown();
+      server.shutdown();
     },
   };
 }
