@@ -1,7 +1,9 @@
 /**
- * How urgent a finding is: `critical` pages someone, `error` and `warning` go to the team's channel,
- * `info` is for the record. The original system's DLQ monitor used `critical` and `warning`; its
- * processor alerts `error`, `warning` and `info`.
+ * How urgent a finding or an alert is: `critical` pages someone, `error` and `warning` go to the
+ * team's channel, `info` and `success` are for the record (a processing summary, a recovery). The
+ * original system's DLQ monitor used `critical` and `warning`; its processor alerts `error`, `warning`,
+ * `info` and `success`. The alert manager routes `critical` and `error` to email and Slack, the others
+ * to Slack.
  *
  * @example
  * ```ts
@@ -9,7 +11,7 @@
  * const severity: AlertSeverity = 'critical';
  * ```
  */
-export type AlertSeverity = 'critical' | 'error' | 'warning' | 'info';
+export type AlertSeverity = 'critical' | 'error' | 'warning' | 'info' | 'success';
 
 /**
  * One thing a check found that someone may need to act on, in a shape an alert channel can send

@@ -1,0 +1,80 @@
+import type { Clock } from '../../retry/index.js';
+import type { AlertSeverity } from '../finding.js';
+
+/**
+ * An alert as the channels receive it: checked, defaults filled in, and stamped with the environment
+ * and the time of sending.
+ *
+ * @example
+ * ```ts
+ * import type { AlertMessage } from 'gcp-pipeline-resilience';
+ * const message: AlertMessage = {
+ *   key: 'dlq:orders-dlq-sub', source: 'dead_letters', severity: 'critical',
+ *   title: '4 messages in dead-letter queue orders-dlq-sub', message: 'Orders could not be loaded.',
+ *   fields: { messages: 4 }, recoveryCommands: [], environment: 'production', at: new Date(),
+ * };
+ * ```
+ */
+export interface AlertMessage {
+  key: string;
+  source: string;
+  severity: AlertSeverity;
+  title: string;
+  message: string;
+  fields: Record<string, string | number | boolean>;
+  recoveryCommands: string[];
+  /** `ENVIRONMENT`, default `production`: shown in Slack's footer and the email subject. */
+  environment: string;
+  at: Date;
+}
+
+/**
+ * What a channel's `send` is given besides the message.
+ *
+ * @example
+ * ```ts
+ * import type { ChannelContext } from 'gcp-pipeline-resilience';
+ * function remaining(context: ChannelContext): number {
+ *   return context.deadlineMs;
+ * }
+ * ```
+ */
+export interface ChannelContext {
+  /** Aborts when the manager's deadline passes: pass it on to every call. */
+  signal: AbortSignal;
+  /** What is left of the manager's deadline, ms, when `send` is called. */
+  deadlineMs: number;
+  clock: Clock;
+  /** Call once per attempt (first call and each retry), so the result can count them. */
+  countAttempt(): void;
+}
+
+/**
+ * A way to deliver an alert: {@link slackChannel}, {@link sendGridChannel}, {@link smtpChannel}, or
+ * your own (PagerDuty, Teams, a Pub/Sub topic). `send` resolves when the alert was accepted and
+ * rejects (preferably with a `PipelineError`) when it was not; it should honour `context.signal` and
+ * bound its own retries by `context.deadlineMs`.
+ *
+ * @example
+ * ```ts
+ * import { createAlertManager, type AlertChannel } from 'gcp-pipeline-resilience';
+ * const pager: AlertChannel = {
+ *   name: 'pager',
+ *   async send(message, context) {
+ *     context.countAttempt();
+ *     const response = await fetch('https://pager.example.com/v1/events', {
+ *       method: 'POST',
+ *       body: JSON.stringify({ summary: message.title, severity: message.severity }),
+ *       signal: context.signal,
+ *     });
+ *     if (!response.ok) throw new Error(`pager answered ${response.status}`);
+ *   },
+ * };
+ * const alerts = createAlertManager({ channels: [pager], routes: { critical: ['pager'] } });
+ * ```
+ */
+export interface AlertChannel {
+  /** Unique among a manager's channels; routes name it. `'log'` is reserved. */
+  readonly name: string;
+  send(message: AlertMessage, context: ChannelContext): Promise<void>;
+}

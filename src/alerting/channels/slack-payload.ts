@@ -1,0 +1,106 @@
+/**
+ * The Slack message of an alert: the original's attachment (colour per level, title, text, up to 10
+ * fields, footer with the environment) written as Block Kit blocks inside a coloured attachment, every
+ * text cut to Slack's limits.
+ * @module
+ */
+import { ALERT_LEVEL_STYLES } from '../levels.js';
+import type { AlertMessage } from './channel.js';
+import { cutEscaped, cutText } from './cut.js';
+import { SLACK_LIMITS } from './slack-limits.js';
+
+/** What the channel may add to every message. */
+export interface SlackPayloadOptions {
+  channel?: string;
+  username?: string;
+  iconEmoji?: string;
+}
+
+type TextObject = { type: 'plain_text' | 'mrkdwn'; text: string; emoji?: boolean };
+type Block =
+  | { type: 'header'; text: TextObject }
+  | { type: 'section'; text?: TextObject; fields?: TextObject[] }
+  | { type: 'context'; elements: TextObject[] };
+
+/** The JSON body of an incoming-webhook POST. */
+export interface SlackWebhookPayload {
+  text: string;
+  channel?: string;
+  username?: string;
+  icon_emoji?: string;
+  attachments: Array<{ color: string; fallback: string; blocks: Block[] }>;
+}
+
+/** Slack's mrkdwn needs `&`, `<` and `>` escaped; nothing else. */
+export function escapeMrkdwn(text: string): string {
+  return text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
+}
+
+function mrkdwn(text: string, max: number): TextObject {
+  return { type: 'mrkdwn', text: cutEscaped(text, max, escapeMrkdwn) };
+}
+
+function fieldBlocks(fields: AlertMessage['fields']): TextObject[] {
+  const entries = Object.entries(fields);
+  const shown =
+    entries.length > SLACK_LIMITS.sectionFields ? entries.slice(0, SLACK_LIMITS.sectionFields - 1) : entries;
+  const out: TextObject[] = shown.map(([name, value]) => {
+    const title = `*${escapeMrkdwn(cutText(name, 100))}*\n`;
+    return {
+      type: 'mrkdwn' as const,
+      text: title + cutEscaped(String(value), SLACK_LIMITS.fieldText - title.length, escapeMrkdwn),
+    };
+  });
+  if (shown.length < entries.length) {
+    const rest = entries.slice(shown.length).map(([name]) => name);
+    out.push(mrkdwn(`+${rest.length} more fields: ${rest.join(', ')}`, SLACK_LIMITS.fieldText));
+  }
+  return out;
+}
+
+/**
+ * The webhook payload for `message`.
+ *
+ * @example
+ * ```ts
+ * const payload = slackPayload(message, { username: 'Pipeline Alerts', iconEmoji: ':rotating_light:' });
+ * ```
+ */
+export function slackPayload(message: AlertMessage, options: SlackPayloadOptions = {}): SlackWebhookPayload {
+  const style = ALERT_LEVEL_STYLES[message.severity];
+  const summary = cutEscaped(
+    `${style.emoji} [${message.environment}] ${style.label}: ${message.title}`,
+    SLACK_LIMITS.sectionText,
+    escapeMrkdwn,
+  );
+  const blocks: Block[] = [
+    {
+      type: 'header',
+      text: {
+        type: 'plain_text',
+        text: cutText(`${style.emoji} ${message.title}`, SLACK_LIMITS.headerText),
+        emoji: true,
+      },
+    },
+  ];
+  if (message.message.trim() !== '')
+    blocks.push({ type: 'section', text: mrkdwn(message.message, SLACK_LIMITS.sectionText) });
+  if (Object.keys(message.fields).length > 0)
+    blocks.push({ type: 'section', fields: fieldBlocks(message.fields) });
+  if (message.recoveryCommands.length > 0) {
+    // Code spans keep commands copyable; a backtick inside one would end it, so it is replaced.
+    const commands = message.recoveryCommands.map((c) => `\`${c.replaceAll('`', "'")}\``).join('\n');
+    blocks.push({ type: 'section', text: mrkdwn(`*Recovery*\n${commands}`, SLACK_LIMITS.sectionText) });
+  }
+  const footer = `${style.label} · Environment: ${message.environment} · key ${message.key} · ${message.at.toISOString()}`;
+  blocks.push({ type: 'context', elements: [mrkdwn(footer, SLACK_LIMITS.fieldText)] });
+
+  const payload: SlackWebhookPayload = {
+    text: summary,
+    attachments: [{ color: style.color, fallback: summary, blocks }],
+  };
+  if (options.channel !== undefined) payload.channel = options.channel;
+  if (options.username !== undefined) payload.username = options.username;
+  if (options.iconEmoji !== undefined) payload.icon_emoji = options.iconEmoji;
+  return payload;
+}

@@ -1,0 +1,377 @@
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import { OperationTimeoutError, type PipelineError, toPipelineError } from '../errors/index.js';
+import { cloudLoggingLogger, type Logger } from '../logging/index.js';
+import { type Clock, systemClock } from '../retry/index.js';
+import type { AlertMessage, ChannelContext } from './channels/channel.js';
+import { cutText } from './channels/cut.js';
+import { parseOptions } from './checks.js';
+import { AlertDeliveryError } from './errors.js';
+import type { AlertSeverity, AlertSink } from './finding.js';
+import { ALERT_SEVERITIES } from './levels.js';
+import { type AlertManagerOptions, resolveManagerOptions } from './options.js';
+import { type ClaimResult, RateLimiter } from './rate-limit/limiter.js';
+import { memoryRateLimitStore } from './rate-limit/memory-store.js';
+import { ruleFor } from './rate-limit/rules.js';
+import type { WindowRule } from './rate-limit/state.js';
+import type { AlertResult, ChannelOutcome } from './result.js';
+
+/**
+ * An alert for {@link AlertManager.send}. A monitor `Finding` is one; for your own alerts only `key`,
+ * `severity` and `title` are needed.
+ *
+ * @example
+ * ```ts
+ * import type { AlertInput } from 'gcp-pipeline-resilience';
+ * const alert: AlertInput = {
+ *   key: 'processor:phase2_games:bigquery_insert',
+ *   severity: 'error',
+ *   title: 'phase2_games: BigQuery insert failed',
+ *   message: '3 rows were refused for good (invalid).',
+ *   fields: { processor: 'phase2_games', failed_rows: 3 },
+ * };
+ * ```
+ */
+export interface AlertInput {
+  /** What the rate limit counts: the same key for the same condition (`processor:<name>:<error type>`). */
+  key: string;
+  severity: AlertSeverity;
+  title: string;
+  message?: string;
+  /** Shown as Slack fields (up to 10) and an email table. */
+  fields?: Record<string, string | number | boolean>;
+  recoveryCommands?: string[];
+  /** Who raised it. Default `'application'`. */
+  source?: string;
+}
+
+/**
+ * Options of one {@link AlertManager.send}.
+ *
+ * @example
+ * ```ts
+ * import type { SendOptions } from 'gcp-pipeline-resilience';
+ * const options: SendOptions = { force: true };
+ * ```
+ */
+export interface SendOptions {
+  /** Send even if the rate limit is reached (the delivery is still recorded). Backfill mode still applies. */
+  force?: boolean;
+}
+
+/**
+ * Sends alerts to its channels and writes one structured log line per alert, within limits shared
+ * through its store. An {@link AlertSink}: give it to `createMonitor({ alertSink })`.
+ *
+ * @example
+ * ```ts
+ * import { createAlertManager, createMonitor } from 'gcp-pipeline-resilience';
+ * const alerts = createAlertManager();
+ * const monitor = createMonitor({ alertSink: alerts });
+ * ```
+ */
+export interface AlertManager extends AlertSink {
+  /**
+   * Sends `alert` to the channels its severity routes to, unless the rate limit or backfill mode holds
+   * it back. Resolves with what happened (`sent` if at least one channel took it); rejects with an
+   * {@link AlertDeliveryError} when every routed channel failed, and with an {@link AlertConfigError}
+   * for a malformed alert. Never rejects because the rate-limit store is down: it sends and says so.
+   */
+  send(alert: AlertInput, options?: SendOptions): Promise<AlertResult>;
+  /** The configured channels' names, in order (the log line is not one of them). */
+  readonly channels: readonly string[];
+  /** The store's name (`'memory'`, `'gcs'`, ...). */
+  readonly store: string;
+}
+
+const alertSchema = z.object({
+  key: z.string().min(1).max(512),
+  severity: z.enum(ALERT_SEVERITIES as [AlertSeverity, ...AlertSeverity[]]),
+  title: z.string().trim().min(1),
+  message: z.string().optional(),
+  fields: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
+  recoveryCommands: z.array(z.string()).optional(),
+  source: z.string().optional(),
+});
+
+/** Longest text of an alert kept in the log line. */
+const LOG_TEXT_MAX = 2000;
+
+function windowText(rule: WindowRule): string {
+  const minutes = rule.windowMs / 60_000;
+  return `${rule.max} per ${Number.isInteger(minutes) ? minutes : minutes.toFixed(1)} min`;
+}
+
+function errorText(error: PipelineError | undefined): string {
+  return error ? `${error.code}: ${error.message}` : 'unknown error';
+}
+
+function describe(result: Omit<AlertResult, 'detail'>, rule: WindowRule, store: string): string {
+  if (result.outcome === 'suppressed') {
+    if (result.reason === 'backfill') return 'suppressed: backfill mode holds back everything but critical';
+    if (result.reason === 'in_flight')
+      return `suppressed: another instance is sending it now (${windowText(rule)})`;
+    const next = result.window?.nextAllowedAt ? `; next allowed at ${result.window.nextAllowedAt}` : '';
+    return `suppressed: rate limited, ${result.window?.sent ?? 0} sent in the window (${windowText(rule)})${next}`;
+  }
+  const parts: string[] = [];
+  const routed = result.channels.filter((c) => c.channel !== 'log' && c.status !== 'skipped');
+  const sent = routed.filter((c) => c.status === 'sent').map((c) => c.channel);
+  parts.push(
+    sent.length > 0
+      ? `sent to ${sent.join(', ')}`
+      : routed.length === 0
+        ? 'logged only (no channel routed)'
+        : 'not delivered',
+  );
+  for (const c of routed.filter((c) => c.status === 'failed'))
+    parts.push(`${c.channel} failed (${errorText(c.error)})`);
+  if (result.rateLimit === 'unavailable') {
+    parts.push(
+      `rate-limit store ${store} unavailable (${errorText(result.rateLimitError)}): sent without a limit`,
+    );
+  } else if (result.rateLimit === 'forced') {
+    parts.push('forced past the rate limit');
+  }
+  if (result.recorded === false) parts.push(`delivery not recorded (${errorText(result.rateLimitError)})`);
+  return parts.join('; ');
+}
+
+/**
+ * Creates an alert manager. Options are checked now ({@link AlertConfigError} names the field).
+ *
+ * - **Routing** as the original: `critical` and `error` go to email and Slack, `warning`, `info` and
+ *   `success` to Slack; every alert also becomes one structured log line (error, warn or info), so a
+ *   log-based alert policy still fires when every channel is down.
+ * - **Rate limits shared by every instance**: before sending, an instance claims a slot of the key's
+ *   window in `store` with compare-and-set; the slot is recorded as a delivery once a channel took the
+ *   alert, or released at once if none did. With 100 instances racing, one sends and 99 report
+ *   `in_flight` or `limited`. A claim left by a crashed instance frees itself after `claimLeaseMs`.
+ *   A store that cannot answer within `storeTimeoutMs` does not stop the alert: it is sent and the
+ *   result says `rateLimit: 'unavailable'` (a duplicate is preferred to a missed alert).
+ * - **Failures**: channels are independent (one failing does not stop the others); when every routed
+ *   channel failed, `send` rejects with {@link AlertDeliveryError} saying which and why.
+ * - `force` passes the rate limit; `backfillMode` holds back everything that is not `critical`.
+ *
+ * @example
+ * ```ts
+ * import { createAlertManager, gcsRateLimitStore, sendGridChannel, slackChannel } from 'gcp-pipeline-resilience';
+ * import { Storage } from '@google-cloud/storage';
+ *
+ * const alerts = createAlertManager({
+ *   channels: [
+ *     slackChannel({ webhookUrl: process.env.SLACK_WEBHOOK_URL! }),
+ *     sendGridChannel({ apiKey: process.env.SENDGRID_API_KEY!, from: 'alerts@example.com', to: ['oncall@example.com'] }),
+ *   ],
+ *   store: gcsRateLimitStore({ storage: new Storage(), bucket: 'my-project-alert-state' }),
+ * });
+ * const result = await alerts.send({
+ *   key: 'processor:phase2_games:bigquery_insert',
+ *   severity: 'error',
+ *   title: 'phase2_games: BigQuery insert failed',
+ *   fields: { failed_rows: 3 },
+ * });
+ * console.log(result.outcome, result.detail); // 'sent', 'sent to email, slack'
+ * ```
+ */
+export function createAlertManager(options: AlertManagerOptions = {}): AlertManager {
+  const o = resolveManagerOptions(options);
+  const store = o.store ?? memoryRateLimitStore();
+  const clock: Clock = o.clock ?? systemClock;
+  const now = o.now ?? Date.now;
+  const logger: Logger = o.logger ?? cloudLoggingLogger();
+  const limiter = new RateLimiter({
+    store,
+    leaseMs: o.claimLeaseMs,
+    storeTimeoutMs: o.storeTimeoutMs,
+    now,
+    clock,
+    newClaimId: randomUUID,
+  });
+
+  const writeLogLine = (
+    message: AlertMessage,
+    result: Omit<AlertResult, 'detail'> & { detail: string },
+  ): void => {
+    const failed =
+      result.channels.every((c) => c.channel === 'log' || c.status !== 'sent') &&
+      result.channels.some((c) => c.status === 'failed');
+    const urgent = message.severity === 'critical' || message.severity === 'error';
+    const level: keyof Logger =
+      result.outcome === 'suppressed'
+        ? 'info'
+        : urgent || failed
+          ? 'error'
+          : message.severity === 'warning'
+            ? 'warn'
+            : 'info';
+    const channels: Record<string, string> = {};
+    for (const c of result.channels) {
+      if (c.channel !== 'log')
+        channels[c.channel] = c.status === 'failed' ? `failed: ${errorText(c.error)}` : c.status;
+    }
+    try {
+      logger[level](
+        `alert ${failed ? 'not delivered' : result.outcome}: ${cutText(message.title, LOG_TEXT_MAX)}`,
+        {
+          alert: {
+            key: message.key,
+            severity: message.severity,
+            source: message.source,
+            title: cutText(message.title, LOG_TEXT_MAX),
+            message: cutText(message.message, LOG_TEXT_MAX),
+            fields: message.fields,
+            environment: message.environment,
+            outcome: failed ? 'failed' : result.outcome,
+            ...(result.reason ? { reason: result.reason } : {}),
+            rate_limit: result.rateLimit,
+            ...(result.recorded === undefined ? {} : { recorded: result.recorded }),
+            channels,
+            detail: result.detail,
+          },
+        },
+      );
+    } catch {
+      // A logger that throws must not turn a delivered alert into a failed send.
+    }
+  };
+
+  const runChannels = async (
+    message: AlertMessage,
+    routed: string[],
+    deadlineAt: number,
+    signal: AbortSignal,
+  ) => {
+    return Promise.all(
+      o.channels.map(async (channel): Promise<ChannelOutcome> => {
+        if (!routed.includes(channel.name)) {
+          return {
+            channel: channel.name,
+            status: 'skipped',
+            attempts: 0,
+            detail: `not routed for ${message.severity}`,
+          };
+        }
+        let attempts = 0;
+        const context: ChannelContext = {
+          signal,
+          deadlineMs: Math.max(0, deadlineAt - clock.now()),
+          clock,
+          countAttempt: () => {
+            attempts++;
+          },
+        };
+        try {
+          await channel.send(message, context);
+          return { channel: channel.name, status: 'sent', attempts };
+        } catch (error) {
+          return { channel: channel.name, status: 'failed', attempts, error: toPipelineError(error) };
+        }
+      }),
+    );
+  };
+
+  const send = async (input: AlertInput, sendOptions: SendOptions = {}): Promise<AlertResult> => {
+    const alert = parseOptions(alertSchema, input, 'alert');
+    const force = sendOptions.force === true;
+    const message: AlertMessage = {
+      key: alert.key,
+      source: alert.source ?? 'application',
+      severity: alert.severity,
+      title: alert.title,
+      message: alert.message ?? '',
+      fields: alert.fields ?? {},
+      recoveryCommands: alert.recoveryCommands ?? [],
+      environment: o.environment,
+      at: new Date(now()),
+    };
+    const rule = ruleFor(o.rateLimits, alert.key);
+    const base = { key: alert.key, severity: alert.severity };
+    const finish = (partial: Omit<AlertResult, 'detail'>): AlertResult => {
+      const result: AlertResult = { ...partial, detail: describe(partial, rule, store.name) };
+      writeLogLine(message, result);
+      return result;
+    };
+    const logOutcome: ChannelOutcome = { channel: 'log', status: 'sent', attempts: 1 };
+
+    if (o.backfillMode === true && alert.severity !== 'critical') {
+      return finish({
+        ...base,
+        outcome: 'suppressed',
+        reason: 'backfill',
+        rateLimit: 'not_checked',
+        channels: [logOutcome],
+      });
+    }
+
+    const startedAt = clock.now();
+    const deadlineAt = startedAt + o.deadlineMs;
+    const controller = new AbortController();
+    const cancelDeadline = (
+      clock.schedule ??
+      ((ms: number, cb: () => void) => {
+        const t = setTimeout(cb, ms);
+        return () => clearTimeout(t);
+      })
+    )(o.deadlineMs, () =>
+      controller.abort(
+        new OperationTimeoutError(`alert ${alert.key} was not sent within ${o.deadlineMs} ms`, {
+          timeoutMs: o.deadlineMs,
+        }),
+      ),
+    );
+    try {
+      const claim: ClaimResult = await limiter.claim(alert.key, rule, force);
+      const window = (sent: number, nextAllowedAt?: number) => ({
+        sent,
+        max: rule.max,
+        windowMs: rule.windowMs,
+        ...(nextAllowedAt === undefined ? {} : { nextAllowedAt: new Date(nextAllowedAt).toISOString() }),
+      });
+      if (claim.decision === 'limited' || claim.decision === 'in_flight') {
+        return finish({
+          ...base,
+          outcome: 'suppressed',
+          reason: claim.decision === 'limited' ? 'rate_limited' : 'in_flight',
+          rateLimit: claim.decision,
+          window: window(claim.sent, claim.decision === 'limited' ? claim.nextAllowedAt : undefined),
+          channels: [logOutcome],
+        });
+      }
+      const claimed = claim.decision === 'allowed' || claim.decision === 'forced' ? claim : undefined;
+      // Keep time to record the delivery once the channels are done.
+      const reserve = claimed ? Math.min(o.storeTimeoutMs, Math.floor(o.deadlineMs / 3)) : 0;
+      const routed = o.routes[alert.severity];
+      const channels = await runChannels(message, routed, deadlineAt - reserve, controller.signal);
+      const delivered = routed.length === 0 || channels.some((c) => c.status === 'sent');
+      const partial: Omit<AlertResult, 'detail'> = {
+        ...base,
+        outcome: 'sent',
+        rateLimit: claim.decision,
+        ...(claim.decision === 'unavailable' ? { rateLimitError: claim.error } : {}),
+        ...(claimed ? { window: window(claimed.sent) } : {}),
+        channels: [...channels, logOutcome],
+      };
+      if (claimed) {
+        const problem = delivered
+          ? await limiter.confirm(alert.key, claimed.claimId, now(), rule)
+          : await limiter.release(alert.key, claimed.claimId, rule);
+        if (delivered) partial.recorded = problem === undefined;
+        if (problem && delivered) partial.rateLimitError = problem;
+      }
+      const result = finish(partial);
+      if (!delivered) {
+        throw new AlertDeliveryError(`alert ${alert.key} was not delivered: ${result.detail}`, result);
+      }
+      return result;
+    } finally {
+      cancelDeadline();
+    }
+  };
+
+  return {
+    send,
+    channels: o.channels.map((c) => c.name),
+    store: store.name,
+  };
+}

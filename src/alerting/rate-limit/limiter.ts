@@ -1,0 +1,158 @@
+/**
+ * The shared rate limit: claim a slot of the window with compare-and-set, send, then record the
+ * delivery (or release the slot when nothing could be sent). Every store call is bounded and retried
+ * with our `retry`; a store that cannot answer in time makes the claim `unavailable`.
+ * @module
+ */
+import { OperationTimeoutError, type PipelineError, toPipelineError } from '../../errors/index.js';
+import { type Clock, retry } from '../../retry/index.js';
+import {
+  confirm,
+  decide,
+  parseState,
+  type RateLimitState,
+  release,
+  serializeState,
+  type WindowRule,
+} from './state.js';
+import type { RateLimitStore } from './store.js';
+
+/** What a claim found. */
+export type ClaimResult =
+  | { decision: 'allowed' | 'forced'; claimId: string; sent: number }
+  | { decision: 'limited'; sent: number; nextAllowedAt: number }
+  | { decision: 'in_flight'; sent: number; until: number }
+  | { decision: 'unavailable'; error: PipelineError };
+
+export interface LimiterOptions {
+  store: RateLimitStore;
+  /** How long a claim holds its slot without being confirmed or released. */
+  leaseMs: number;
+  /** Budget of one phase (claim, confirm or release), compare-and-set rounds and retries included. */
+  storeTimeoutMs: number;
+  /** Wall-clock time, epoch ms: what records hold, so every instance reads them alike. */
+  now: () => number;
+  /** For the retries' sleeps and the phase budget. */
+  clock: Clock;
+  newClaimId: () => string;
+}
+
+/** Compare-and-set rounds a phase may lose to other writers before it gives up. */
+const EXTRA_ROUNDS = 8;
+
+export class RateLimiter {
+  constructor(private readonly options: LimiterOptions) {}
+
+  get storeName(): string {
+    return this.options.store.name;
+  }
+
+  /** Takes a slot of `key`'s window for this send, or says why not. Never rejects. */
+  async claim(key: string, rule: WindowRule, force: boolean): Promise<ClaimResult> {
+    const claimId = this.options.newClaimId();
+    try {
+      return await this.update(key, rule.max + EXTRA_ROUNDS, (state, now) => {
+        const decision = decide(state, claimId, rule, now, this.options.leaseMs, force);
+        switch (decision.kind) {
+          case 'mine':
+            // Our own write whose answer was lost: the claim is in the record.
+            return {
+              done: { decision: force ? 'forced' : 'allowed', claimId, sent: decision.sent } as ClaimResult,
+            };
+          case 'claim':
+            return {
+              next: decision.next,
+              done: { decision: force ? 'forced' : 'allowed', claimId, sent: decision.sent } as ClaimResult,
+            };
+          case 'limited':
+            return {
+              done: { decision: 'limited', sent: decision.sent, nextAllowedAt: decision.nextAllowedAt },
+            };
+          case 'in_flight':
+            return { done: { decision: 'in_flight', sent: decision.sent, until: decision.until } };
+        }
+      });
+    } catch (error) {
+      return { decision: 'unavailable', error: toPipelineError(error) };
+    }
+  }
+
+  /** Records the delivery of `claimId` at `sentAt`. Resolves with the error when it could not. */
+  async confirm(
+    key: string,
+    claimId: string,
+    sentAt: number,
+    rule: WindowRule,
+  ): Promise<PipelineError | undefined> {
+    return this.settle(key, rule, (state, now) => confirm(state, claimId, sentAt, now, rule));
+  }
+
+  /** Frees the slot of `claimId` (nothing was sent). Resolves with the error when it could not. */
+  async release(key: string, claimId: string, rule: WindowRule): Promise<PipelineError | undefined> {
+    return this.settle(key, rule, (state, now) => release(state, claimId, now, rule.windowMs));
+  }
+
+  private async settle(
+    key: string,
+    rule: WindowRule,
+    change: (state: RateLimitState, now: number) => RateLimitState | undefined,
+  ): Promise<PipelineError | undefined> {
+    try {
+      await this.update(key, rule.max + EXTRA_ROUNDS, (state, now) => ({
+        next: change(state, now),
+        done: undefined,
+      }));
+      return undefined;
+    } catch (error) {
+      return toPipelineError(error);
+    }
+  }
+
+  /**
+   * Read, decide, write under compare-and-set; a lost race reads again. `step` returns the record to
+   * write (if any) and the answer once written.
+   */
+  private async update<T>(
+    key: string,
+    rounds: number,
+    step: (state: RateLimitState, now: number) => { next?: RateLimitState; done: T },
+  ): Promise<T> {
+    const { store, clock, storeTimeoutMs } = this.options;
+    const deadline = clock.now() + storeTimeoutMs;
+    const call = <R>(name: string, fn: (signal: AbortSignal) => Promise<R>): Promise<R> => {
+      const left = deadline - clock.now();
+      if (left <= 0) {
+        return Promise.reject(
+          new OperationTimeoutError(
+            `rate-limit store ${store.name} did not answer within ${storeTimeoutMs} ms`,
+            {
+              timeoutMs: storeTimeoutMs,
+            },
+          ),
+        );
+      }
+      return retry(({ signal }) => fn(signal), {
+        name: `rate-limit store ${store.name} ${name}`,
+        maxAttempts: 3,
+        baseDelayMs: 100,
+        maxDelayMs: 1000,
+        deadlineMs: left,
+        attemptTimeoutMs: left,
+        clock,
+      });
+    };
+    for (let round = 0; round < rounds; round++) {
+      const record = await call('read', (signal) => store.read(key, signal));
+      const { next, done } = step(parseState(record?.text), this.options.now());
+      if (next === undefined) return done;
+      const written = await call('write', (signal) =>
+        store.write(key, serializeState(next), record?.version, signal),
+      );
+      if (written) return done;
+    }
+    throw new OperationTimeoutError(
+      `rate-limit record ${key} changed under this instance ${rounds} times in a row (store ${store.name})`,
+      { timeoutMs: storeTimeoutMs },
+    );
+  }
+}

@@ -1,0 +1,84 @@
+import type { PipelineError } from '../errors/index.js';
+import type { AlertDelivery, AlertSeverity } from './finding.js';
+
+/**
+ * What the shared rate limit decided for one alert:
+ * - `allowed`: this instance claimed a slot of the window and sent;
+ * - `limited`: the window is full (`rateLimit.sent` deliveries already recorded), nothing sent;
+ * - `in_flight`: another instance holds the last free slot and is sending right now, nothing sent;
+ * - `forced`: `force: true` skipped the check (the delivery is still recorded);
+ * - `unavailable`: the store could not be read or written in time: sent anyway (a duplicate is better
+ *   than a missed alert), `rateLimitError` says why;
+ * - `not_checked`: nothing was sent for another reason (backfill mode), so the store was not asked.
+ *
+ * @example
+ * ```ts
+ * import type { RateLimitDecision } from 'gcp-pipeline-resilience';
+ * const decision: RateLimitDecision = 'unavailable';
+ * ```
+ */
+export type RateLimitDecision =
+  | 'allowed'
+  | 'limited'
+  | 'in_flight'
+  | 'forced'
+  | 'unavailable'
+  | 'not_checked';
+
+/**
+ * One channel's part in a send: `sent`, `failed` (with the typed error of its last attempt), or
+ * `skipped` (routed but not configured, or not routed at this severity: `detail` says which).
+ *
+ * @example
+ * ```ts
+ * import type { ChannelOutcome } from 'gcp-pipeline-resilience';
+ * const outcome: ChannelOutcome = { channel: 'slack', status: 'sent', attempts: 2 };
+ * ```
+ */
+export interface ChannelOutcome {
+  /** `'slack'`, `'email'`, `'log'`, or a custom channel's name. */
+  channel: string;
+  status: 'sent' | 'failed' | 'skipped';
+  /** Calls made (retries included); 0 when skipped. */
+  attempts: number;
+  error?: PipelineError;
+  detail?: string;
+}
+
+/**
+ * What `AlertManager.send` did with one alert. `outcome` is `sent` when at least one channel took it
+ * (the others may have failed: see `channels`) and `suppressed` when the rate limit or backfill mode
+ * held it back; when every channel failed, `send` rejects with an `AlertDeliveryError` carrying this
+ * result instead. `detail` says it all in one line, for the monitor's report.
+ *
+ * @example
+ * ```ts
+ * import { createAlertManager } from 'gcp-pipeline-resilience';
+ * const alerts = createAlertManager({ slack: { webhookUrl: process.env.SLACK_WEBHOOK_URL! } });
+ * const result = await alerts.send({ key: 'orders:load', severity: 'warning', title: 'Orders load is slow' });
+ * if (result.rateLimit === 'unavailable') console.warn('rate-limit store down:', result.rateLimitError?.message);
+ * console.log(result.outcome, result.detail);
+ * ```
+ */
+export interface AlertResult extends AlertDelivery {
+  outcome: 'sent' | 'suppressed';
+  key: string;
+  severity: AlertSeverity;
+  /** Why nothing was sent, when `outcome` is `suppressed`. */
+  reason?: 'rate_limited' | 'in_flight' | 'backfill';
+  rateLimit: RateLimitDecision;
+  /** Why the store could not be used (`rateLimit: 'unavailable'`), or why a delivery could not be recorded. */
+  rateLimitError?: PipelineError;
+  /**
+   * Whether the delivery was recorded in the store (`true`), or could not be, so the slot it claimed
+   * frees itself when its lease runs out (`false`; another instance may then send it again).
+   * Absent when nothing was claimed.
+   */
+  recorded?: boolean;
+  /** Deliveries recorded in the window before this one, and the window's maximum. */
+  window?: { sent: number; max: number; windowMs: number; nextAllowedAt?: string };
+  /** Every channel, in the order configured; the log line last. */
+  channels: ChannelOutcome[];
+  /** One line: what was sent where, what failed and why, what the rate limit did. */
+  detail: string;
+}
