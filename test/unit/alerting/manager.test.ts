@@ -1,0 +1,363 @@
+import { describe, expect, it } from 'vitest';
+import {
+  type AlertChannel,
+  AlertConfigError,
+  AlertDeliveryError,
+  type AlertMessage,
+  createAlertManager,
+  createTestClock,
+  type LogFields,
+  type Logger,
+  memoryRateLimitStore,
+  NetworkError,
+  type RateLimitStore,
+  ServiceUnavailableError,
+} from '../../../src/index.js';
+
+const T0 = Date.parse('2026-12-01T10:00:00Z');
+
+/** A channel that records what it gets and fails as told. */
+function recordingChannel(name: string, behaviour: (n: number) => 'ok' | Error = () => 'ok') {
+  const received: AlertMessage[] = [];
+  const channel: AlertChannel = {
+    name,
+    async send(message, context) {
+      context.countAttempt();
+      const outcome = behaviour(received.length + 1);
+      received.push(message);
+      if (outcome !== 'ok') throw outcome;
+    },
+  };
+  return { channel, received };
+}
+
+function capturingLogger() {
+  const lines: Array<{ level: string; message: string; fields?: LogFields }> = [];
+  const at =
+    (level: string) =>
+    (message: string, fields?: LogFields): void => {
+      lines.push({ level, message, fields });
+    };
+  const logger: Logger = { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
+  return { logger, lines };
+}
+
+function setup(extra: Parameters<typeof createAlertManager>[0] = {}) {
+  const clock = createTestClock();
+  const slack = recordingChannel('slack');
+  const email = recordingChannel('email');
+  const { logger, lines } = capturingLogger();
+  const store = memoryRateLimitStore();
+  const make = (more: Parameters<typeof createAlertManager>[0] = {}) =>
+    createAlertManager({
+      channels: [slack.channel, email.channel],
+      store,
+      logger,
+      clock,
+      now: () => T0 + clock.now(),
+      env: {},
+      ...extra,
+      ...more,
+    });
+  return { clock, slack, email, lines, store, alerts: make(), make };
+}
+
+const alert = { key: 'processor:phase2:insert', severity: 'error' as const, title: 'phase2: insert failed' };
+
+describe('createAlertManager: routing and levels', () => {
+  it('routes error and critical to email and Slack, warning, info and success to Slack only', async () => {
+    const { alerts, slack, email } = setup();
+    await alerts.send({ ...alert, key: 'a' });
+    await alerts.send({ ...alert, key: 'b', severity: 'critical' });
+    await alerts.send({ ...alert, key: 'c', severity: 'warning' });
+    await alerts.send({ ...alert, key: 'd', severity: 'info' });
+    const result = await alerts.send({ ...alert, key: 'e', severity: 'success' });
+    expect(slack.received.map((m) => m.key)).toEqual(['a', 'b', 'c', 'd', 'e']);
+    expect(email.received.map((m) => m.key)).toEqual(['a', 'b']);
+    expect(result.channels).toEqual([
+      { channel: 'slack', status: 'sent', attempts: 1 },
+      { channel: 'email', status: 'skipped', attempts: 0, detail: 'not routed for success' },
+      { channel: 'log', status: 'sent', attempts: 1 },
+    ]);
+    expect(result.detail).toBe('sent to slack');
+  });
+
+  it('stamps the environment (ENVIRONMENT, default production) and the time on every message', async () => {
+    const { make, slack } = setup();
+    await make({ env: { ENVIRONMENT: 'staging' } }).send(alert);
+    await make().send({ ...alert, key: 'other' });
+    expect(slack.received.map((m) => m.environment)).toEqual(['staging', 'production']);
+    expect(slack.received[0]!.at.toISOString()).toBe('2026-12-01T10:00:00.000Z');
+  });
+
+  it('writes one structured log line per alert: error for urgent ones, info for a suppressed one', async () => {
+    const { alerts, lines } = setup();
+    await alerts.send({ ...alert, fields: { rows: 3 } });
+    await alerts.send(alert);
+    expect(lines.map((l) => [l.level, l.message])).toEqual([
+      ['error', 'alert sent: phase2: insert failed'],
+      ['info', 'alert suppressed: phase2: insert failed'],
+    ]);
+    expect(lines[0]!.fields).toMatchObject({
+      alert: {
+        key: 'processor:phase2:insert',
+        severity: 'error',
+        outcome: 'sent',
+        rate_limit: 'allowed',
+        recorded: true,
+        channels: { slack: 'sent', email: 'sent' },
+        fields: { rows: 3 },
+      },
+    });
+    expect(lines[1]!.fields).toMatchObject({ alert: { outcome: 'suppressed', reason: 'rate_limited' } });
+  });
+
+  it('a logger that throws does not turn a delivered alert into a failure', async () => {
+    const boom = () => {
+      throw new Error('logger down');
+    };
+    const { make } = setup();
+    const alerts = make({ logger: { debug: boom, info: boom, warn: boom, error: boom } });
+    await expect(alerts.send(alert)).resolves.toMatchObject({ outcome: 'sent' });
+  });
+
+  it('custom routes, custom channels, and no routed channel means the log line alone', async () => {
+    const pager = recordingChannel('pager');
+    const { make, slack } = setup();
+    const alerts = make({
+      channels: [slack.channel, pager.channel],
+      routes: { critical: ['pager', 'slack'], warning: [] },
+    });
+    await alerts.send({ ...alert, key: 'x', severity: 'critical' });
+    const warning = await alerts.send({ ...alert, key: 'y', severity: 'warning' });
+    expect(pager.received.map((m) => m.key)).toEqual(['x']);
+    expect(slack.received.map((m) => m.key)).toEqual(['x']);
+    expect(warning).toMatchObject({ outcome: 'sent', detail: 'logged only (no channel routed)' });
+  });
+});
+
+describe('createAlertManager: rate limits', () => {
+  it('sends a key once per window (default 15 min), then again after the window', async () => {
+    const { alerts, slack, clock } = setup();
+    expect((await alerts.send(alert)).outcome).toBe('sent');
+    clock.advance(14 * 60_000);
+    const held = await alerts.send(alert);
+    expect(held).toMatchObject({
+      outcome: 'suppressed',
+      reason: 'rate_limited',
+      rateLimit: 'limited',
+      window: { sent: 1, max: 1, windowMs: 900_000, nextAllowedAt: '2026-12-01T10:15:00.000Z' },
+    });
+    expect(held.detail).toContain('next allowed at 2026-12-01T10:15:00.000Z');
+    clock.advance(60_000 + 1);
+    expect((await alerts.send(alert)).outcome).toBe('sent');
+    expect(slack.received).toHaveLength(2);
+  });
+
+  it('uses the rule of the longest key prefix: 60 min per DLQ, 5 per 60 min per logging category', async () => {
+    const { alerts, slack, clock } = setup();
+    const dlq = { key: 'dlq:orders-dlq-sub', severity: 'critical' as const, title: '4 dead letters' };
+    await alerts.send(dlq);
+    clock.advance(30 * 60_000);
+    expect((await alerts.send(dlq)).outcome).toBe('suppressed');
+    const category = {
+      key: 'logging:bigquery_errors',
+      severity: 'warning' as const,
+      title: 'BigQuery errors',
+    };
+    const outcomes = [];
+    for (let i = 0; i < 7; i++) outcomes.push((await alerts.send(category)).outcome);
+    expect(outcomes).toEqual(['sent', 'sent', 'sent', 'sent', 'sent', 'suppressed', 'suppressed']);
+    expect(slack.received).toHaveLength(6);
+  });
+
+  it('instances sharing a store share the limit; force passes it and still counts', async () => {
+    const { make, slack } = setup();
+    const a = make();
+    const b = make();
+    await a.send(alert);
+    expect((await b.send(alert)).outcome).toBe('suppressed');
+    expect(await b.send(alert, { force: true })).toMatchObject({
+      outcome: 'sent',
+      rateLimit: 'forced',
+      recorded: true,
+    });
+    expect(slack.received).toHaveLength(2);
+  });
+
+  it('backfill mode holds back everything but critical, without asking the store', async () => {
+    const reads: string[] = [];
+    const base = memoryRateLimitStore();
+    const store: RateLimitStore = {
+      ...base,
+      name: 'counting',
+      read: (k) => {
+        reads.push(k);
+        return base.read(k);
+      },
+    };
+    const { make, slack } = setup({ store });
+    const alerts = make({ backfillMode: true });
+    expect(await alerts.send(alert, { force: true })).toMatchObject({
+      outcome: 'suppressed',
+      reason: 'backfill',
+      rateLimit: 'not_checked',
+    });
+    expect((await alerts.send({ ...alert, severity: 'critical' })).outcome).toBe('sent');
+    expect(slack.received).toHaveLength(1);
+    // Claim and record of the critical alert only: the held-back one never reached the store.
+    expect(reads).toEqual(['processor:phase2:insert', 'processor:phase2:insert']);
+  });
+});
+
+describe('createAlertManager: failures', () => {
+  it('a failing channel does not stop the others, and the result says which failed and why', async () => {
+    const { make, slack } = setup();
+    const email = recordingChannel('email', () => new ServiceUnavailableError('SendGrid answered HTTP 503'));
+    const result = await make({ channels: [slack.channel, email.channel] }).send(alert);
+    expect(result.outcome).toBe('sent');
+    expect(result.channels[1]).toMatchObject({ channel: 'email', status: 'failed', attempts: 1 });
+    expect(result.channels[1]!.error).toBeInstanceOf(ServiceUnavailableError);
+    expect(result.detail).toBe(
+      'sent to slack; email failed (SERVICE_UNAVAILABLE: SendGrid answered HTTP 503)',
+    );
+  });
+
+  it('when every channel fails: AlertDeliveryError, an error log line, and the slot is released at once', async () => {
+    const { make, lines } = setup();
+    let down = true;
+    const slack = recordingChannel('slack', () => (down ? new NetworkError('socket hang up') : 'ok'));
+    const alerts = make({ channels: [slack.channel] });
+    const error = await alerts.send(alert).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AlertDeliveryError);
+    const failed = error as AlertDeliveryError;
+    expect(failed.transient).toBe(true);
+    expect(failed.message).toContain('slack failed (NETWORK_ERROR: socket hang up)');
+    expect(failed.result.channels[0]).toMatchObject({ channel: 'slack', status: 'failed' });
+    expect(lines.at(-1)).toMatchObject({
+      level: 'error',
+      message: 'alert not delivered: phase2: insert failed',
+    });
+    down = false;
+    // No wait for the lease: the failed sender released its slot.
+    expect((await alerts.send(alert)).outcome).toBe('sent');
+  });
+
+  it('a store that throws: the alert is sent anyway and the result says the limit was unavailable', async () => {
+    const store: RateLimitStore = {
+      name: 'broken',
+      read: async () => {
+        throw new ServiceUnavailableError('store down');
+      },
+      write: async () => true,
+    };
+    const { make, slack } = setup({ store });
+    const result = await make().send(alert);
+    expect(result).toMatchObject({ outcome: 'sent', rateLimit: 'unavailable' });
+    expect(result.rateLimitError).toBeInstanceOf(ServiceUnavailableError);
+    expect(result.recorded).toBeUndefined();
+    expect(result.detail).toBe(
+      'sent to slack, email; rate-limit store broken unavailable (SERVICE_UNAVAILABLE: store down): sent without a limit',
+    );
+    expect(slack.received).toHaveLength(1);
+  });
+
+  it('a store that never answers is given storeTimeoutMs, then the alert is sent', async () => {
+    const clock = createTestClock();
+    const store: RateLimitStore = {
+      name: 'hung',
+      read: (_key, signal) =>
+        new Promise((_, reject) => signal?.addEventListener('abort', () => reject(signal.reason))),
+      write: async () => true,
+    };
+    const { make, slack } = setup({ store, clock, now: () => T0 + clock.now() });
+    const pending = make().send(alert);
+    await new Promise((r) => setImmediate(r));
+    clock.advance(3000);
+    const result = await pending;
+    expect(result).toMatchObject({ outcome: 'sent', rateLimit: 'unavailable' });
+    expect(result.rateLimitError?.code).toBe('OPERATION_TIMEOUT');
+    expect(slack.received).toHaveLength(1);
+  });
+
+  it('a write whose answer was lost is recognised as our own claim on the retry', async () => {
+    const base = memoryRateLimitStore();
+    let writes = 0;
+    const store: RateLimitStore = {
+      name: 'lossy',
+      read: base.read,
+      async write(key, text, version) {
+        const ok = await base.write(key, text, version);
+        writes++;
+        if (writes === 1) throw new NetworkError('socket hang up after the write');
+        return ok;
+      },
+    };
+    const { make, slack } = setup({ store });
+    const alerts = make();
+    expect(await alerts.send(alert)).toMatchObject({ outcome: 'sent', rateLimit: 'allowed', recorded: true });
+    expect((await alerts.send(alert)).outcome).toBe('suppressed');
+    expect(slack.received).toHaveLength(1);
+  });
+
+  it('a delivery that cannot be recorded says so (the claim then expires after its lease)', async () => {
+    const base = memoryRateLimitStore();
+    let writes = 0;
+    const store: RateLimitStore = {
+      name: 'flaky',
+      read: base.read,
+      async write(key, text, version) {
+        writes++;
+        if (writes > 1) throw new ServiceUnavailableError('store down');
+        return base.write(key, text, version);
+      },
+    };
+    const { make, clock } = setup({ store });
+    const alerts = make();
+    const result = await alerts.send(alert);
+    expect(result).toMatchObject({ outcome: 'sent', recorded: false });
+    expect(result.detail).toContain('delivery not recorded (SERVICE_UNAVAILABLE: store down)');
+    // Meanwhile the claim holds the slot; after the 60 s lease another sender may send again.
+    expect((await make({ store: { ...base, name: 'same' } }).send(alert)).reason).toBe('in_flight');
+    clock.advance(60_001);
+    expect((await make({ store: { ...base, name: 'same' } }).send(alert)).outcome).toBe('sent');
+  });
+});
+
+describe('createAlertManager: bad input', () => {
+  it('refuses bad options with an AlertConfigError naming the field', () => {
+    const slack = recordingChannel('slack').channel;
+    const cases: Array<[unknown, string]> = [
+      [{ chanels: [] }, 'chanels'],
+      [{ channels: [slack, slack] }, 'channels[1].name'],
+      [{ channels: [{ ...slack, name: 'log' }] }, 'channels[0].name'],
+      [{ channels: [{ name: 'x' }] }, 'channels[0]'],
+      [{ channels: [slack], routes: { error: ['email'] } }, 'routes.error[0]'],
+      [{ rateLimits: { 'dlq:': { windowMinutes: 0 } } }, 'rateLimits.dlq:.windowMinutes'],
+      [{ deadlineMs: 20_000, claimLeaseMs: 10_000 }, 'claimLeaseMs'],
+      [{ store: {} }, 'store'],
+    ];
+    for (const [options, field] of cases) {
+      let caught: unknown;
+      try {
+        createAlertManager(options as never);
+      } catch (e) {
+        caught = e;
+      }
+      expect(caught, field).toBeInstanceOf(AlertConfigError);
+      expect((caught as AlertConfigError).field).toBe(field);
+    }
+  });
+
+  it('refuses a malformed alert before anything is sent', async () => {
+    const { alerts, slack } = setup();
+    await expect(alerts.send({ ...alert, key: '' })).rejects.toMatchObject({ field: 'alert.key' });
+    await expect(alerts.send({ ...alert, severity: 'fatal' as never })).rejects.toMatchObject({
+      field: 'alert.severity',
+    });
+    await expect(alerts.send({ ...alert, fields: { x: {} as never } })).rejects.toMatchObject({
+      field: 'alert.fields.x',
+    });
+    expect(slack.received).toHaveLength(0);
+  });
+});
