@@ -1,8 +1,10 @@
 /**
- * `gcp-pipeline-resilience/testing`: loopback stand-ins of BigQuery, Pub/Sub, Cloud Logging and Cloud
- * Monitoring that the real Google clients talk to, and of third-party HTTP APIs, with fault plans.
+ * `gcp-pipeline-resilience/testing`: loopback stand-ins of BigQuery, Pub/Sub, Cloud Logging, Cloud
+ * Monitoring and Cloud Storage that the real Google clients talk to, of third-party HTTP APIs, and of
+ * Slack, SendGrid and an SMTP server for the alert channels, with fault plans.
  * @packageDocumentation
  */
+export * from './alerting/index.js';
 export * from './bigquery/index.js';
 export * from './http/index.js';
 export * from './logging/index.js';
@@ -16,3 +18,10 @@ export type {
 } from './shared/grpc-faults.js';
 export type { GrpcRequestLogEntry } from './shared/grpc-server.js';
 export type { GrpcStatusName } from './shared/grpc-status.js';
+export type {
+  HttpServiceFaultAction,
+  HttpServiceFaultPlan,
+  HttpServiceFaultRule,
+  HttpServiceRequest,
+} from './shared/http-service.js';
+export * from './storage/index.js';

@@ -5,7 +5,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { BigQueryOptions } from '@google-cloud/bigquery';
-import { readRequestBody } from '../shared/read-body.js';
+import { readRequestBody, splitMultipart } from '../shared/read-body.js';
 import { Engine, inferParameters, mapDuckError } from './engine.js';
 import { type BigQueryFaultRule, createFaultPlan } from './faults.js';
 import { googleErrorBody, StandInHttpError } from './http-errors.js';
@@ -19,21 +19,9 @@ const JSON_TYPE = 'application/json; charset=UTF-8';
 
 /** Splits a `multipart/related` body into its parts. */
 function parseMultipart(body: Buffer, contentType: string): Array<{ headers: string; content: string }> {
-  const m = /boundary="?([^";]+)"?/i.exec(contentType);
-  if (!m) throw new StandInHttpError(400, 'invalid', 'Multipart body without a boundary');
-  const text = body.toString('utf8');
-  const delimiter = `--${m[1]}`;
-  return text
-    .split(delimiter)
-    .slice(1)
-    .filter((p) => !p.startsWith('--'))
-    .map((p) => {
-      const part = p.replace(/^\r?\n/, '');
-      const split = part.indexOf('\r\n\r\n');
-      const headers = split >= 0 ? part.slice(0, split) : '';
-      const content = (split >= 0 ? part.slice(split + 4) : part).replace(/\r?\n$/, '');
-      return { headers, content };
-    });
+  const parts = splitMultipart(body, contentType);
+  if (!parts) throw new StandInHttpError(400, 'invalid', 'Multipart body without a boundary');
+  return parts;
 }
 
 function parseBody(raw: Buffer, contentType: string): unknown {

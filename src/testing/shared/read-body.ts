@@ -13,3 +13,28 @@ export function readRequestBody(req: IncomingMessage): Promise<Buffer> {
     req.on('error', reject);
   });
 }
+
+/**
+ * Splits a `multipart/related` body (a Google upload: JSON metadata, then the media) into its parts;
+ * `undefined` when the content type has no boundary.
+ */
+export function splitMultipart(
+  body: Buffer,
+  contentType: string,
+): Array<{ headers: string; content: string }> | undefined {
+  const m = /boundary="?([^";]+)"?/i.exec(contentType);
+  if (!m) return undefined;
+  const text = body.toString('utf8');
+  const delimiter = `--${m[1]}`;
+  return text
+    .split(delimiter)
+    .slice(1)
+    .filter((p) => !p.startsWith('--'))
+    .map((p) => {
+      const part = p.replace(/^\r?\n/, '');
+      const split = part.indexOf('\r\n\r\n');
+      const headers = split >= 0 ? part.slice(0, split) : '';
+      const content = (split >= 0 ? part.slice(split + 4) : part).replace(/\r?\n$/, '');
+      return { headers, content };
+    });
+}

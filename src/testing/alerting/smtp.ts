@@ -1,0 +1,297 @@
+/**
+ * `startSmtpStandIn`: an SMTP submission server on 127.0.0.1 (smtp-server, an optional peer) with
+ * STARTTLS, login, a fault plan per SMTP step, and a record of every message it accepted.
+ * @module
+ */
+import type { Socket } from 'node:net';
+import { type CountedFaultRule, createFaultPlanOf, type FaultPlanOf } from '../shared/fault-plan.js';
+
+/**
+ * The step of an SMTP session a fault acts at: the greeting (`connect`), `auth`, `mail` (MAIL FROM),
+ * `rcpt` (each RCPT TO) or `data` (after the message was received, before it is accepted).
+ *
+ * @example
+ * ```ts
+ * const step: SmtpStep = 'data';
+ * ```
+ */
+export type SmtpStep = 'connect' | 'auth' | 'mail' | 'rcpt' | 'data';
+
+/**
+ * A fault rule of the SMTP stand-in: at which step, how often, and what it does (exactly one of
+ * `reply`, `drop`, `delayMs`).
+ *
+ * @example
+ * ```ts
+ * const drop: SmtpFaultRule = { step: 'data', times: 1, drop: true };
+ * const busy: SmtpFaultRule = { step: 'mail', times: 2, reply: { code: 451, message: 'Try again later' } };
+ * ```
+ */
+export type SmtpFaultRule = CountedFaultRule & { step?: SmtpStep } & (
+    | { reply: { code: number; message?: string } }
+    | { drop: true }
+    | { delayMs: number }
+  );
+
+/**
+ * Options of {@link startSmtpStandIn}.
+ *
+ * @example
+ * ```ts
+ * import { startSmtpStandIn } from 'gcp-pipeline-resilience/testing';
+ * const smtp = await startSmtpStandIn({ users: { alerts: 's3cret' } });
+ * ```
+ */
+export interface SmtpStandInOptions {
+  /** Accounts that may log in; with none, login is not offered and not needed. */
+  users?: Record<string, string>;
+  /** Offer STARTTLS (default true). `false` makes a server that only speaks in clear. */
+  starttls?: boolean;
+  /** Your own certificate; default: smtp-server's built-in self-signed one (clients must not verify it). */
+  tls?: { key: string | Buffer; cert: string | Buffer };
+  /** Largest message accepted, bytes (552 above). Default 10 MiB. */
+  maxMessageBytes?: number;
+  /** The port on 127.0.0.1; default 0 (any free port). */
+  port?: number;
+}
+
+/**
+ * A message the stand-in accepted.
+ *
+ * @example
+ * ```ts
+ * const [message] = smtp.messages;
+ * message?.subject; // '[production] ERROR: phase2: insert failed'
+ * ```
+ */
+export interface SmtpStandInMessage {
+  readonly from: string;
+  readonly to: string[];
+  /** The decoded `Subject` header. */
+  readonly subject: string;
+  /** The message as sent (headers and MIME body). */
+  readonly raw: string;
+  /** Whether the session was encrypted (STARTTLS) when the message was sent. */
+  readonly secure: boolean;
+  /** The account that logged in, if any. */
+  readonly user?: string;
+}
+
+/**
+ * A running SMTP stand-in.
+ *
+ * @example
+ * ```ts
+ * import { smtpChannel } from 'gcp-pipeline-resilience';
+ * import { startSmtpStandIn } from 'gcp-pipeline-resilience/testing';
+ * const smtp = await startSmtpStandIn({ users: { alerts: 'pw' } });
+ * const email = smtpChannel({
+ *   host: smtp.host, port: smtp.port, user: 'alerts', password: 'pw', tls: smtp.clientTls,
+ *   from: 'alerts@example.com', to: ['oncall@example.com'],
+ * });
+ * smtp.faults.add({ step: 'data', times: 1, drop: true });
+ * await smtp.close();
+ * ```
+ */
+export interface SmtpStandIn {
+  readonly host: string;
+  readonly port: number;
+  /** What a client needs to accept the built-in certificate: `{ rejectUnauthorized: false }` (or your `ca`). */
+  readonly clientTls: { rejectUnauthorized: boolean };
+  readonly messages: SmtpStandInMessage[];
+  /** Sessions opened, and what each one ended with. */
+  readonly sessions: Array<{ id: string; secure: boolean; steps: SmtpStep[]; dropped: boolean }>;
+  readonly faults: FaultPlanOf<SmtpFaultRule>;
+  close(): Promise<void>;
+}
+
+/** Decodes RFC 2047 encoded words (`=?UTF-8?Q?...?=`, `=?UTF-8?B?...?=`) in a header value. */
+function decodeHeader(value: string): string {
+  return value
+    .replace(/\?=\s+=\?/g, '?==?')
+    .replace(/=\?([^?]+)\?([QqBb])\?([^?]*)\?=/g, (_, _charset: string, enc: string, text: string) => {
+      if (enc.toUpperCase() === 'B') return Buffer.from(text, 'base64').toString('utf8');
+      const bytes = text.replace(/_/g, ' ').replace(/=([0-9A-Fa-f]{2})/g, (_m, hex: string) => `%${hex}`);
+      try {
+        return decodeURIComponent(bytes);
+      } catch {
+        return text;
+      }
+    });
+}
+
+function subjectOf(raw: string): string {
+  const head = raw.split(/\r?\n\r?\n/, 1)[0] ?? '';
+  const match = /^Subject:(.*(?:\r?\n[ \t].*)*)/im.exec(head);
+  return match ? decodeHeader(match[1]!.replace(/\r?\n[ \t]/g, ' ').trim()) : '';
+}
+
+/**
+ * Starts an SMTP submission stand-in on 127.0.0.1 with `smtp-server` (an optional peer): STARTTLS
+ * (smtp-server's built-in certificate unless `tls` is given), login only over TLS when `users` are
+ * given (535 otherwise), a size limit, and a fault plan per step: a `reply` with an SMTP code (4xx
+ * temporary, 5xx permanent), a `drop` of the connection, or a `delayMs`. Records every accepted
+ * message with its envelope, decoded subject and whether it came over TLS.
+ *
+ * @example
+ * ```ts
+ * import { startSmtpStandIn } from 'gcp-pipeline-resilience/testing';
+ * const smtp = await startSmtpStandIn();
+ * smtp.faults.add({ step: 'data', times: 1, drop: true }); // the connection drops after DATA
+ * console.log(smtp.host, smtp.port);
+ * await smtp.close();
+ * ```
+ */
+export async function startSmtpStandIn(options: SmtpStandInOptions = {}): Promise<SmtpStandIn> {
+  let mod: typeof import('smtp-server');
+  try {
+    mod = await import('smtp-server');
+  } catch (cause) {
+    throw new Error(
+      'startSmtpStandIn needs the optional package "smtp-server" (npm install --save-dev smtp-server)',
+      {
+        cause,
+      },
+    );
+  }
+  const messages: SmtpStandInMessage[] = [];
+  const sessions: SmtpStandIn['sessions'] = [];
+  const sockets = new Map<number, Socket>();
+  const faults = createFaultPlanOf<SmtpFaultRule, SmtpStep>({
+    actions: ['reply', 'drop', 'delayMs'],
+    validate(rule) {
+      if (
+        'reply' in rule &&
+        !(Number.isInteger(rule.reply.code) && rule.reply.code >= 400 && rule.reply.code <= 599)
+      ) {
+        throw new TypeError(
+          `Fault 'reply.code' must be an SMTP error code (400-599), got ${rule.reply.code}`,
+        );
+      }
+    },
+    matches: (rule, step) => rule.step === undefined || rule.step === step,
+  });
+  const users = options.users;
+  const timers = new Set<NodeJS.Timeout>();
+
+  type Session = { id: string; secure: boolean; remotePort: number; user?: unknown };
+  const track = (session: Session) => {
+    let entry = sessions.find((s) => s.id === session.id);
+    if (!entry) {
+      entry = { id: session.id, secure: false, steps: [], dropped: false };
+      sessions.push(entry);
+    }
+    entry.secure = session.secure;
+    return entry;
+  };
+
+  /** Applies the fault plan at `step`, then calls `next` (or answers with the fault). */
+  const at = (step: SmtpStep, session: Session, callback: (err?: Error | null) => void, next: () => void) => {
+    const entry = track(session);
+    entry.steps.push(step);
+    const picked = faults.pick(step);
+    if (!picked) return next();
+    const rule = picked.rule;
+    if ('reply' in rule) {
+      const error = Object.assign(new Error(rule.reply.message ?? `Injected fault at ${step}`), {
+        responseCode: rule.reply.code,
+      });
+      return callback(error);
+    }
+    if ('drop' in rule) {
+      entry.dropped = true;
+      sockets.get(session.remotePort)?.destroy();
+      return;
+    }
+    const timer = setTimeout(() => {
+      timers.delete(timer);
+      next();
+    }, rule.delayMs);
+    timers.add(timer);
+  };
+
+  const server = new mod.SMTPServer({
+    logger: false,
+    secure: false,
+    ...(options.tls ? { key: options.tls.key, cert: options.tls.cert } : {}),
+    disabledCommands: [...(options.starttls === false ? ['STARTTLS'] : []), ...(users ? [] : ['AUTH'])],
+    authOptional: users === undefined,
+    allowInsecureAuth: false,
+    size: options.maxMessageBytes ?? 10 * 1024 * 1024,
+    onConnect(session, callback) {
+      at('connect', session as Session, callback, () => callback());
+    },
+    onAuth(auth, session, callback) {
+      at('auth', session as Session, callback, () => {
+        const expected = users?.[auth.username ?? ''];
+        if (expected === undefined || expected !== auth.password) {
+          return callback(Object.assign(new Error('Invalid username or password'), { responseCode: 535 }));
+        }
+        callback(null, { user: auth.username });
+      });
+    },
+    onMailFrom(_address, session, callback) {
+      at('mail', session as Session, callback, () => callback());
+    },
+    onRcptTo(_address, session, callback) {
+      at('rcpt', session as Session, callback, () => callback());
+    },
+    onData(stream, session, callback) {
+      const chunks: Buffer[] = [];
+      stream.on('data', (c: Buffer) => chunks.push(c));
+      stream.on('end', () => {
+        if ((stream as { sizeExceeded?: boolean }).sizeExceeded) {
+          return callback(
+            Object.assign(new Error('Message exceeds fixed maximum message size'), { responseCode: 552 }),
+          );
+        }
+        at('data', session as Session, callback, () => {
+          const raw = Buffer.concat(chunks).toString('utf8');
+          const envelope = session.envelope;
+          const user = (session as Session).user;
+          messages.push({
+            from: envelope.mailFrom ? envelope.mailFrom.address : '',
+            to: envelope.rcptTo.map((r) => r.address),
+            subject: subjectOf(raw),
+            raw,
+            secure: session.secure,
+            ...(typeof user === 'string' ? { user } : {}),
+          });
+          callback();
+        });
+      });
+    },
+  });
+  const net = (server as unknown as { server: import('node:net').Server }).server;
+  net.on('connection', (socket: Socket) => {
+    const port = socket.remotePort;
+    if (port === undefined) return;
+    sockets.set(port, socket);
+    socket.on('close', () => sockets.delete(port));
+  });
+  server.on('error', () => {
+    // A client that drops mid-session is an ordinary event for a stand-in, not a crash.
+  });
+  await new Promise<void>((resolve, reject) => {
+    net.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  const port = (net.address() as import('node:net').AddressInfo).port;
+  let closed: Promise<void> | undefined;
+  return {
+    host: '127.0.0.1',
+    port,
+    clientTls: { rejectUnauthorized: false },
+    messages,
+    sessions,
+    faults,
+    close() {
+      closed ??= new Promise<void>((resolve) => {
+        for (const timer of timers) clearTimeout(timer);
+        for (const socket of sockets.values()) socket.destroy();
+        server.close(() => resolve());
+      });
+      return closed;
+    },
+  };
+}

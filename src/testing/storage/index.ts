@@ -1,0 +1,6 @@
+export {
+  type StorageStandIn,
+  type StorageStandInObject,
+  type StorageStandInOptions,
+  startStorageStandIn,
+} from './stand-in.js';
