@@ -1,0 +1,164 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  type AlertResult,
+  createAlertManager,
+  gcsRateLimitStore,
+  silentLogger,
+  slackChannel,
+} from '../../../src/index.js';
+import {
+  type SlackStandIn,
+  type StorageStandIn,
+  startSlackStandIn,
+  startStorageStandIn,
+} from '../../../src/testing/index.js';
+
+const BUCKET = 'alert-state';
+const dlqAlert = {
+  key: 'dlq:orders-dlq-sub',
+  severity: 'critical' as const,
+  title: '4 messages in dead-letter queue orders-dlq-sub',
+};
+
+let storage: StorageStandIn;
+let slack: SlackStandIn;
+
+beforeAll(async () => {
+  storage = await startStorageStandIn({ buckets: [BUCKET] });
+  slack = await startSlackStandIn();
+});
+afterAll(async () => {
+  await Promise.all([storage.close(), slack.close()]);
+});
+
+/** One instance: its own Storage client (nothing shared in memory with the others), its own manager. */
+function instance(now: () => number = Date.now, prefix = 'limits/') {
+  return createAlertManager({
+    channels: [slackChannel({ webhookUrl: slack.webhookUrl, minIntervalMs: 0 })],
+    store: gcsRateLimitStore({ storage: storage.client(), bucket: BUCKET, prefix }),
+    logger: silentLogger,
+    now,
+    deadlineMs: 20_000,
+    storeTimeoutMs: 15_000,
+  });
+}
+
+function tally(results: AlertResult[]) {
+  const count = (f: (r: AlertResult) => boolean) => results.filter(f).length;
+  return {
+    sent: count((r) => r.outcome === 'sent'),
+    inFlight: count((r) => r.reason === 'in_flight'),
+    limited: count((r) => r.reason === 'rate_limited'),
+  };
+}
+
+describe('the rate limit shared through Cloud Storage (real @google-cloud/storage client, stand-in)', () => {
+  it('100 instances racing with the same alert send it exactly once per window', async () => {
+    slack.messages.length = 0;
+    let clock = Date.parse('2026-12-01T10:00:00Z');
+    const now = () => clock;
+    const prefix = 'race/';
+    const first = await Promise.all(Array.from({ length: 100 }, () => instance(now, prefix).send(dlqAlert)));
+    expect(tally(first).sent).toBe(1);
+    expect(tally(first).inFlight + tally(first).limited).toBe(99);
+    expect(slack.messages).toHaveLength(1);
+    // The 412 answers prove the race was real: the stand-in refused the losers' writes.
+    expect(storage.requests.filter((r) => r.status === 412).length).toBeGreaterThan(0);
+
+    // Later in the same 60-minute window: still nobody sends.
+    clock += 59 * 60_000;
+    const again = await Promise.all(Array.from({ length: 100 }, () => instance(now, prefix).send(dlqAlert)));
+    expect(tally(again)).toEqual({ sent: 0, inFlight: 0, limited: 100 });
+    expect(slack.messages).toHaveLength(1);
+
+    // The next window: exactly one more.
+    clock += 2 * 60_000;
+    const next = await Promise.all(Array.from({ length: 100 }, () => instance(now, prefix).send(dlqAlert)));
+    expect(tally(next).sent).toBe(1);
+    expect(slack.messages).toHaveLength(2);
+  });
+
+  it('a store write whose answer is lost (connection reset after it was applied) still sends exactly once', async () => {
+    slack.messages.length = 0;
+    storage.faults.add({ method: 'POST', path: /\/upload\//, times: 1, reset: 'after' });
+    const a = await instance(Date.now, 'lost-answer/').send(dlqAlert);
+    expect(a).toMatchObject({ outcome: 'sent', rateLimit: 'allowed', recorded: true });
+    expect((await instance(Date.now, 'lost-answer/').send(dlqAlert)).reason).toBe('rate_limited');
+    expect(slack.messages).toHaveLength(1);
+  });
+
+  it('a store outage sends anyway and says so; the limit works again once the store is back', async () => {
+    slack.messages.length = 0;
+    const outage = storage.faults.add({ status: 503 });
+    const results = await Promise.all([1, 2, 3].map(() => instance(Date.now, 'outage/').send(dlqAlert)));
+    for (const r of results) {
+      expect(r).toMatchObject({ outcome: 'sent', rateLimit: 'unavailable' });
+      expect(r.rateLimitError?.code).toBe('SERVICE_UNAVAILABLE');
+      expect(r.detail).toContain('rate-limit store gcs unavailable');
+    }
+    expect(slack.messages).toHaveLength(3);
+    outage.remove();
+    expect((await instance(Date.now, 'outage/').send(dlqAlert)).rateLimit).toBe('allowed');
+    expect((await instance(Date.now, 'outage/').send(dlqAlert)).reason).toBe('rate_limited');
+  });
+
+  it('a store that cannot be reached at all (server gone) sends anyway', async () => {
+    const gone = await startStorageStandIn({ buckets: [BUCKET] });
+    const client = gone.client();
+    await gone.close();
+    slack.messages.length = 0;
+    const result = await createAlertManager({
+      channels: [slackChannel({ webhookUrl: slack.webhookUrl, minIntervalMs: 0 })],
+      store: gcsRateLimitStore({ storage: client, bucket: BUCKET }),
+      logger: silentLogger,
+    }).send(dlqAlert);
+    expect(result).toMatchObject({ outcome: 'sent', rateLimit: 'unavailable' });
+    expect(result.rateLimitError?.code).toBe('NETWORK_ERROR');
+    expect(slack.messages).toHaveLength(1);
+  });
+
+  it('an instance killed after claiming: the others hold back until its lease ends, then one sends', async () => {
+    slack.messages.length = 0;
+    const hang = slack.faults.add({ method: 'POST', hang: true });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', fileURLToPath(new URL('./crash-child.ts', import.meta.url))],
+      {
+        env: {
+          ...process.env,
+          GPR_STORAGE_URL: storage.url,
+          GPR_BUCKET: BUCKET,
+          GPR_WEBHOOK: slack.webhookUrl,
+        },
+        stdio: 'ignore',
+      },
+    );
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    // Wait until the child's Slack post has arrived: its claim is then in the store.
+    const deadline = Date.now() + 20_000;
+    while (hang.hits === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    expect(hang.hits).toBe(1);
+    child.kill('SIGKILL');
+    await exited;
+    hang.remove();
+
+    // The child used the default prefix; its lease was 600 s.
+    const survivor = (now: () => number) =>
+      createAlertManager({
+        channels: [slackChannel({ webhookUrl: slack.webhookUrl, minIntervalMs: 0 })],
+        store: gcsRateLimitStore({ storage: storage.client(), bucket: BUCKET }),
+        logger: silentLogger,
+        now,
+      });
+    expect(await survivor(Date.now).send(dlqAlert)).toMatchObject({
+      outcome: 'suppressed',
+      reason: 'in_flight',
+    });
+    expect(slack.messages).toHaveLength(0);
+    const later = await survivor(() => Date.now() + 601_000).send(dlqAlert);
+    expect(later).toMatchObject({ outcome: 'sent', rateLimit: 'allowed', recorded: true });
+    expect(slack.messages).toHaveLength(1);
+  });
+});
