@@ -325,6 +325,9 @@ export function createMonitor(options: MonitorOptions = {}): Monitor {
           dlqMessages: deadLetterOutcome.status === 'ok' ? deadLetterOutcome.result.totalMessages : 0,
           loggingErrors: loggingOutcome.status === 'ok' ? loggingOutcome.result.totalErrors : 0,
           failed,
+          alertsSent: notifications.filter((n) => n.outcome === 'sent').length,
+          alertsSuppressed: notifications.filter((n) => n.outcome === 'suppressed').length,
+          alertsFailed: notifications.filter((n) => n.outcome === 'failed').length,
         },
       };
       return withJson(report);

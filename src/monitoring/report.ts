@@ -74,6 +74,12 @@ export interface MonitorReport {
     loggingErrors: number;
     /** The checks, subscriptions and categories that could not be read, e.g. `dead_letters:orders-dlq-sub`. */
     failed: string[];
+    /** Findings the sink sent (`sent` notifications). */
+    alertsSent: number;
+    /** Findings the sink held back: its rate limit (another run or instance sent them in this window) or routing. */
+    alertsSuppressed: number;
+    /** Findings whose sending failed (the sink threw or timed out). */
+    alertsFailed: number;
   };
 }
 

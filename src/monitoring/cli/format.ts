@@ -73,8 +73,13 @@ export function formatReport(report: MonitorReport): string[] {
     for (const [i, f] of report.findings.entries()) {
       const n = report.notifications[i];
       out.push(`  [${f.severity}] ${f.title} (${n?.outcome ?? 'not sent'})`);
+      if (n?.detail) out.push(`      ${n.detail}`);
+      if (n?.error) out.push(`      ${n.error.code}: ${n.error.message}`);
       if (f.recoveryCommands[0]) out.push(`      ${f.recoveryCommands[0]}`);
     }
+    const { alertsSent, alertsSuppressed, alertsFailed } = report.summary;
+    if (!report.dryRun)
+      out.push(`alerts: sent=${alertsSent} suppressed=${alertsSuppressed} failed=${alertsFailed}`);
   }
   return out;
 }
