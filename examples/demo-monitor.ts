@@ -1,11 +1,22 @@
 /**
- * The demo's last step: the monitor, run on the stand-ins the way Cloud Scheduler would run it
- * (`createMonitor(...).run({ dryRun: true })`), then a dry-run replay of the dead-letter queue.
+ * The demo's last step: the monitor, run on the stand-ins twice the way Cloud Scheduler would run it
+ * on two fresh instances, each with its own alert manager and its own Cloud Storage client: the first
+ * run sends one alert per dead-letter queue to Slack, the second (same window) sends none, because the
+ * rate limit lives in the shared store, not in memory. Then a dry-run replay of the dead-letter queue.
  */
 import type { Logging } from '@google-cloud/logging';
 import type { MetricServiceClient } from '@google-cloud/monitoring';
 import type { PubSub } from '@google-cloud/pubsub';
-import { createMonitor } from '../src/index.js';
+import type { Storage } from '@google-cloud/storage';
+import {
+  createAlertManager,
+  createMonitor,
+  gcsRateLimitStore,
+  type Logger,
+  type MonitorReport,
+  silentLogger,
+  slackChannel,
+} from '../src/index.js';
 
 /** What the monitor saw after the run. */
 export interface DemoMonitorSummary {
@@ -19,6 +30,14 @@ export interface DemoMonitorSummary {
   replayable: number;
   /** The findings' keys, e.g. `dlq:mlb-phase2-raw-complete-dlq-sub`. */
   findings: string[];
+  /** Alerts the first run sent. */
+  alertsSent: number;
+  /** Alerts the second run (a new instance, same window) held back because the first had sent them. */
+  alertsSuppressed: number;
+  /** Alerts the second run sent anyway (0 when the shared limit works). */
+  secondRunSent: number;
+  /** The `detail` of each notification of both runs, for the demo's log. */
+  notifications: string[];
 }
 
 /** Options of {@link runDemoMonitor}: the clients and the names the pipeline used. */
@@ -29,46 +48,73 @@ export interface DemoMonitorOptions {
   deadLetterSubscription: string;
   sourceTopic: string;
   sourceSubscription: string;
+  /** Where alerts go: the Slack stand-in's webhook, and a new Storage client per instance for the shared limits. */
+  alerting: { webhookUrl: string; storage: () => Storage; bucket: string; logger?: Logger };
 }
 
 /**
- * Runs the monitor (dry run: nothing is sent) and a dry-run replay, and returns the figures of the
- * `monitor:` line.
+ * Runs the monitor twice, as two fresh instances in the same window would (each with its own alert
+ * manager and Storage client), then a dry-run replay; returns the figures of the `monitor:` line.
  *
  * @example
  * ```ts
- * const monitor = await runDemoMonitor({ projectId, clients, deadLetterSubscription, sourceTopic, sourceSubscription });
+ * const monitor = await runDemoMonitor({ projectId, clients, deadLetterSubscription, sourceTopic, sourceSubscription, alerting });
  * console.log(monitorLine(monitor));
  * ```
  */
 export async function runDemoMonitor(options: DemoMonitorOptions): Promise<DemoMonitorSummary> {
-  const monitor = createMonitor({
-    projectId: options.projectId,
-    clients: options.clients,
-    deadLetters: {
-      subscriptions: [
-        {
-          subscription: options.deadLetterSubscription,
-          severity: 'critical',
-          description: 'Phase 2 raw-data completions the phase-transition handler could not process',
-          phaseFrom: 'phase2',
-          phaseTo: 'phase3',
-          sourceTopic: options.sourceTopic,
-          sourceSubscription: options.sourceSubscription,
-        },
-      ],
-    },
-    logging: { lookbackMinutes: 15, threshold: 0 },
-  });
+  const instance = () =>
+    createMonitor({
+      projectId: options.projectId,
+      clients: options.clients,
+      deadLetters: {
+        subscriptions: [
+          {
+            subscription: options.deadLetterSubscription,
+            severity: 'critical',
+            description: 'Phase 2 raw-data completions the phase-transition handler could not process',
+            phaseFrom: 'phase2',
+            phaseTo: 'phase3',
+            sourceTopic: options.sourceTopic,
+            sourceSubscription: options.sourceSubscription,
+          },
+        ],
+      },
+      // The original's threshold: a category alerts above 5 errors in 15 minutes.
+      logging: { lookbackMinutes: 15 },
+      alertSink: createAlertManager({
+        channels: [slackChannel({ webhookUrl: options.alerting.webhookUrl })],
+        store: gcsRateLimitStore({ storage: options.alerting.storage(), bucket: options.alerting.bucket }),
+        logger: options.alerting.logger ?? silentLogger,
+      }),
+    });
+  const runOnce = async (): Promise<MonitorReport> => {
+    const monitor = instance();
+    try {
+      return await monitor.run();
+    } finally {
+      await monitor.close();
+    }
+  };
+  const first = await runOnce();
+  const second = await runOnce();
+  const monitor = instance();
   try {
-    const report = await monitor.run({ dryRun: true });
     const replay = await monitor.replay({ from: options.deadLetterSubscription, dryRun: true });
     return {
-      status: report.status,
-      dlqMessages: report.summary.dlqMessages,
-      loggingErrors: report.summary.loggingErrors,
+      status: first.status,
+      dlqMessages: first.summary.dlqMessages,
+      loggingErrors: first.summary.loggingErrors,
       replayable: replay.wouldReplay.length,
-      findings: report.findings.map((f) => f.key),
+      findings: first.findings.map((f) => f.key),
+      alertsSent: first.summary.alertsSent,
+      alertsSuppressed: second.summary.alertsSuppressed,
+      secondRunSent: second.summary.alertsSent,
+      notifications: [first, second].flatMap((report, run) =>
+        report.notifications.map(
+          (n) => `run ${run + 1} ${n.key}: ${n.outcome}${n.detail ? ` (${n.detail})` : ''}`,
+        ),
+      ),
     };
   } finally {
     await monitor.close();
@@ -76,14 +122,14 @@ export async function runDemoMonitor(options: DemoMonitorOptions): Promise<DemoM
 }
 
 /**
- * The demo's last line: `monitor: dlq_messages=N logging_errors=N replayable=N`.
+ * The demo's last line: `monitor: dlq_messages=N logging_errors=N alerts_sent=N alerts_suppressed=N replayable=N`.
  *
  * @example
  * ```ts
- * monitorLine({ status: 'errors_found', dlqMessages: 4, loggingErrors: 1, replayable: 4, findings: [] });
- * // 'monitor: dlq_messages=4 logging_errors=1 replayable=4'
+ * monitorLine(summary.monitor);
+ * // 'monitor: dlq_messages=4 logging_errors=1 alerts_sent=1 alerts_suppressed=1 replayable=4'
  * ```
  */
 export function monitorLine(m: DemoMonitorSummary): string {
-  return `monitor: dlq_messages=${m.dlqMessages} logging_errors=${m.loggingErrors} replayable=${m.replayable}`;
+  return `monitor: dlq_messages=${m.dlqMessages} logging_errors=${m.loggingErrors} alerts_sent=${m.alertsSent} alerts_suppressed=${m.alertsSuppressed} replayable=${m.replayable}`;
 }

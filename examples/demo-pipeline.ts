@@ -24,10 +24,14 @@ import {
   type LoggingStandIn,
   type MonitoringStandIn,
   type PubSubStandIn,
+  type SlackStandIn,
+  type StorageStandIn,
   startBigQueryStandIn,
   startLoggingStandIn,
   startMonitoringStandIn,
   startPubSubStandIn,
+  startSlackStandIn,
+  startStorageStandIn,
 } from '../src/testing/index.js';
 import {
   analyticsKey,
@@ -114,10 +118,13 @@ export interface DemoSummary {
   /** The registry reader's counters (lookups, cache hits, queries, misses). */
   registry: RegistryReaderStats;
   executorStats: { calls: number; attempts: number; retries: number };
-  /** Stand-ins only: what the monitor saw afterwards (its dead-letter count must equal `deadLetterMessages`). */
+  /** Stand-ins only: what the monitor saw and sent afterwards (its dead-letter count must equal `deadLetterMessages`). */
   monitor?: DemoMonitorSummary;
   durationMs: number;
-  /** duplicates = 0, lost = 0, every message processed or dead-lettered, and the monitor counted every dead letter. */
+  /**
+   * duplicates = 0, lost = 0, every message processed or dead-lettered, the monitor counted every dead
+   * letter, its alerts reached Slack once, and a second run in the same window sent none.
+   */
   ok: boolean;
 }
 
@@ -130,9 +137,15 @@ interface Environment {
     pubsub: PubSubStandIn;
     monitoring: MonitoringStandIn;
     logging: LoggingStandIn;
+    /** Where the monitor's alerts go, and the bucket their shared rate limits live in. */
+    slack: SlackStandIn;
+    storage: StorageStandIn;
   };
   close(): Promise<void>;
 }
+
+/** The Cloud Storage bucket of the alert manager's shared rate limits (stand-ins only). */
+const ALERT_BUCKET = 'demo-alert-state';
 
 async function openEnvironment(projectId: string, options: DemoOptions): Promise<Environment> {
   if (options.projectId !== undefined) {
@@ -152,11 +165,15 @@ async function openEnvironment(projectId: string, options: DemoOptions): Promise
     started.push(monitoring);
     const logging = await startLoggingStandIn({ projectId });
     started.push(logging);
+    const slack = await startSlackStandIn();
+    started.push(slack);
+    const storage = await startStorageStandIn({ projectId, buckets: [ALERT_BUCKET] });
+    started.push(storage);
     return {
       projectId,
       bigquery: bq.client(),
       pubsub: ps.client(),
-      standIns: { bigquery: bq, pubsub: ps, monitoring, logging },
+      standIns: { bigquery: bq, pubsub: ps, monitoring, logging, slack, storage },
       close: closeAll,
     };
   } catch (error) {
@@ -435,10 +452,12 @@ export async function runDemoPipeline(options: DemoOptions = {}): Promise<DemoSu
     };
     const everyMessageHandled = all.every((id) => processed.has(id) || deadLettered.has(id));
 
-    // ---- the monitor, as Cloud Scheduler would run it (dry run: nothing is sent) ----
+    // ---- the monitor, as Cloud Scheduler would run it on two fresh instances in one window ----
     let monitor: DemoMonitorSummary | undefined;
+    let slackMessages = 0;
     if (env.standIns && logSink) {
       await logSink.flush();
+      const { slack, storage } = env.standIns;
       monitor = await runDemoMonitor({
         projectId: env.projectId,
         clients: {
@@ -449,12 +468,30 @@ export async function runDemoPipeline(options: DemoOptions = {}): Promise<DemoSu
         deadLetterSubscription: `${names.deadLetter}-sub`,
         sourceTopic: names.topic,
         sourceSubscription: `${names.topic}-sub`,
+        alerting: {
+          webhookUrl: slack.webhookUrl,
+          storage: () => storage.client(),
+          bucket: ALERT_BUCKET,
+          // The alert manager's structured line, shortened for the console.
+          logger: cloudLoggingLogger({ write: (line) => log(`alert log  ${line.slice(0, 150)}…`) }),
+        },
       });
+      slackMessages = slack.messages.length;
       log(
         `monitor    ${monitor.status}: ${monitor.dlqMessages} dead letters, ${monitor.loggingErrors} logged errors, ${monitor.replayable} replayable (${monitor.findings.join(', ')})`,
       );
+      for (const line of monitor.notifications) log(`alerts     ${line}`);
+      log(`alerts     Slack stand-in received ${slackMessages} message(s)`);
     }
-    const monitorCountedAll = monitor === undefined || monitor.dlqMessages === deadLetterMessageIds.size;
+    // Every dead letter counted; the first run's alerts (one per finding) reached Slack; the second run,
+    // another instance in the same window, held every one of them back through the shared store.
+    const monitorOk =
+      monitor === undefined ||
+      (monitor.dlqMessages === deadLetterMessageIds.size &&
+        monitor.alertsSent === monitor.findings.length &&
+        slackMessages === monitor.alertsSent &&
+        monitor.secondRunSent === 0 &&
+        monitor.alertsSuppressed === monitor.findings.length);
     const summary: DemoSummary = {
       mode: cloud ? 'google-cloud' : 'stand-ins',
       seed,
@@ -485,7 +522,7 @@ export async function runDemoPipeline(options: DemoOptions = {}): Promise<DemoSu
       executorStats: stats,
       ...(monitor ? { monitor } : {}),
       durationMs: Date.now() - started,
-      ok: verified.duplicates === 0 && verified.lost === 0 && everyMessageHandled && monitorCountedAll,
+      ok: verified.duplicates === 0 && verified.lost === 0 && everyMessageHandled && monitorOk,
     };
     return summary;
   } finally {

@@ -13,14 +13,18 @@
  * (jobBackendError), rows refused as `stopped`, and Pub/Sub UNAVAILABLE on Publish.
  *
  * Then it queries the tables and prints what it counted, and on the stand-ins runs the monitor the way
- * Cloud Scheduler would (dry run): Cloud Monitoring's count of the dead-letter subscription, the
- * run's own error logs found in Cloud Logging, and a dry-run replay. It ends with two lines:
+ * Cloud Scheduler would, twice, as two fresh instances in the same window: Cloud Monitoring's count of
+ * the dead-letter subscription, the run's own error logs found in Cloud Logging, alerts through an
+ * alert manager to a Slack stand-in with rate limits shared through a Cloud Storage stand-in (the first
+ * run sends one alert per dead-letter queue, the second sends none), and a dry-run replay. It ends
+ * with two lines:
  *
  *     summary: messages=N valid=N invalid=N rows_written=N duplicates=0 lost=0 retries=N faults_injected=N
- *     monitor: dlq_messages=N logging_errors=N replayable=N
+ *     monitor: dlq_messages=N logging_errors=N alerts_sent=N alerts_suppressed=N replayable=N
  *
- * It exits 0 only when duplicates=0, lost=0, every message was processed or dead-lettered, and the
- * monitor counted every dead letter (dlq_messages equals the messages the run dead-lettered).
+ * It exits 0 only when duplicates=0, lost=0, every message was processed or dead-lettered, the
+ * monitor counted every dead letter (dlq_messages equals the messages the run dead-lettered), each of
+ * its alerts reached Slack once, and the second run held every alert back.
  *
  * Usage:
  *

@@ -100,17 +100,27 @@ describe('the demo pipeline on the stand-ins (seed 1)', () => {
     });
     expect(summary.monitor?.dlqMessages).toBe(summary.messages.deadLetterMessages);
     // The 503 outage outlasted the executor's retries once: its give-up was logged with error.code.
+    // Below the original's threshold (more than 5 in 15 minutes), it is counted but not alerted on.
     expect(summary.monitor?.loggingErrors).toBeGreaterThanOrEqual(1);
-    expect(summary.monitor?.findings).toEqual([
-      'dlq:mlb-phase2-raw-complete-dlq-sub',
-      'logging:library_errors',
+    expect(summary.monitor?.findings).toEqual(['dlq:mlb-phase2-raw-complete-dlq-sub']);
+  });
+
+  it('alerts once per dead-letter queue; a second monitor instance in the same window sends none', () => {
+    expect(summary.monitor).toMatchObject({ alertsSent: 1, alertsSuppressed: 1, secondRunSent: 0 });
+    expect(summary.monitor?.notifications).toEqual([
+      'run 1 dlq:mlb-phase2-raw-complete-dlq-sub: sent (sent to slack)',
+      expect.stringMatching(
+        /^run 2 dlq:mlb-phase2-raw-complete-dlq-sub: suppressed \(suppressed: rate limited, 1 sent in the window \(1 per 60 min\)/,
+      ),
     ]);
   });
 
   it('ends its report with the summary line, then the monitor line', () => {
     const report = formatReport(summary);
     expect(report.at(-2)).toBe(summaryLine(summary));
-    expect(report.at(-1)).toMatch(/^monitor: dlq_messages=4 logging_errors=[1-9]\d* replayable=4$/);
+    expect(report.at(-1)).toMatch(
+      /^monitor: dlq_messages=4 logging_errors=[1-9]\d* alerts_sent=1 alerts_suppressed=1 replayable=4$/,
+    );
     expect(summaryLine(summary)).toMatch(
       /^summary: messages=11 valid=7 invalid=4 rows_written=\d+ duplicates=0 lost=0 retries=[1-9]\d* faults_injected=[1-9]\d*$/,
     );
