@@ -13,12 +13,14 @@ const SECRET_PATTERNS: ReadonlyArray<readonly [RegExp, string]> = [
   ],
   [/-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(-----END [A-Z ]*PRIVATE KEY-----|$)/g, REDACTED],
   [/\bya29\.[A-Za-z0-9._-]+/g, REDACTED],
+  // A Slack incoming webhook's URL is its credential: /services/T<team>/B<bot>/<secret>.
+  [/(\/services\/T[A-Za-z0-9]+\/B[A-Za-z0-9]+\/)[^\s/?#"']+/g, `$1${REDACTED}`],
 ];
 
 /**
  * Removes credentials from text that is about to go into an error message or a log line: bearer and
  * basic tokens, `Authorization` headers, `access_token=` style parameters (in URLs, headers and JSON),
- * OAuth `ya29.` tokens and PEM private keys. Also caps the length.
+ * OAuth `ya29.` tokens, PEM private keys and the secret part of Slack webhook URLs. Also caps the length.
  *
  * @example
  * ```ts

@@ -3,7 +3,7 @@
  * `Retry-After` Slack asked for has passed (Slack: continuing after a 429 risks the app being disabled).
  * @module
  */
-import { TooManyRequestsError } from '../../errors/index.js';
+import { HttpTooManyRequestsError } from '../../errors/index.js';
 import type { Clock } from '../../retry/index.js';
 
 export class Pacer {
@@ -19,7 +19,7 @@ export class Pacer {
    * Waits for this post's turn. Rejects at once, without waiting, when the turn would come after
    * `latestAt` (the caller's deadline, clock ms); rejects with `signal.reason` when aborted.
    */
-  async turn(clock: Clock, latestAt: number, signal: AbortSignal): Promise<void> {
+  async turn(clock: Clock, latestAt: number, signal: AbortSignal | undefined): Promise<void> {
     const previous = this.#queue;
     let done!: () => void;
     this.#queue = new Promise<void>((resolve) => {
@@ -27,13 +27,13 @@ export class Pacer {
     });
     try {
       await previous;
-      signal.throwIfAborted();
+      signal?.throwIfAborted();
       const wait = this.#notBefore - clock.now();
       if (wait > 0) {
         if (clock.now() + wait > latestAt) {
-          throw new TooManyRequestsError(
+          throw new HttpTooManyRequestsError(
             `${this.label} is paused for ${Math.ceil(wait)} ms (rate limit), past this alert's deadline`,
-            { httpStatus: 429, retryAfterMs: Math.ceil(wait), transient: true },
+            { retryAfterMs: Math.ceil(wait) },
           );
         }
         await clock.sleep(wait, signal);

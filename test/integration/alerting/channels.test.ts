@@ -3,13 +3,13 @@ import {
   AlertDeliveryError,
   createAlertManager,
   createTestClock,
+  HttpTooManyRequestsError,
   memoryRateLimitStore,
   SmtpError,
   sendGridChannel,
   silentLogger,
   slackChannel,
   smtpChannel,
-  TooManyRequestsError,
 } from '../../../src/index.js';
 import {
   type SendGridStandIn,
@@ -110,8 +110,8 @@ describe('Slack channel against the Slack stand-in', () => {
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AlertDeliveryError);
     const failure = (error as AlertDeliveryError).result.channels[0]!.error;
-    expect(failure).toBeInstanceOf(TooManyRequestsError);
-    expect((failure as TooManyRequestsError).retryAfterMs).toBe(120_000);
+    expect(failure).toBeInstanceOf(HttpTooManyRequestsError);
+    expect((failure as HttpTooManyRequestsError).retryAfterMs).toBe(120_000);
     expect(JSON.stringify(error)).not.toContain('stand-in-webhook');
   });
 });
@@ -158,7 +158,7 @@ describe('email channels against the SendGrid and SMTP stand-ins', () => {
     expect(result.channels[1]).toMatchObject({ channel: 'email', status: 'failed', attempts: 1 });
     expect(result.channels[1]!.error?.code).toBe('UNAUTHORIZED');
     expect(result.detail).toMatch(
-      /^sent to slack; email failed \(UNAUTHORIZED: SendGrid \(email\) answered HTTP 401/,
+      /^sent to slack; email failed \(UNAUTHORIZED: SendGrid \(email\): HTTP 401 Unauthorized from POST http:\/\/127\.0\.0\.1:\d+\/v3\/mail\/send: /,
     );
     expect(JSON.stringify(result)).not.toContain('SG.revoked');
     expect(slack.messages).toHaveLength(1);

@@ -5,12 +5,12 @@ import {
   type AlertMessage,
   type ChannelContext,
   createTestClock,
+  HttpTooManyRequestsError,
   SLACK_LIMITS,
   sendGridChannel,
   slackChannel,
   slackPayload,
   smtpChannel,
-  TooManyRequestsError,
 } from '../../../src/index.js';
 
 const WEBHOOK = 'https://hooks.slack.com/services/T000/B000/s3cr3tT0kenValue';
@@ -186,7 +186,7 @@ describe('slackChannel', () => {
     ]);
     const channel = slackChannel({ webhookUrl: WEBHOOK, fetch, maxAttempts: 1 });
     const { ctx, clock } = context();
-    await expect(channel.send(message(), ctx)).rejects.toBeInstanceOf(TooManyRequestsError);
+    await expect(channel.send(message(), ctx)).rejects.toBeInstanceOf(HttpTooManyRequestsError);
     await channel.send(message(), ctx);
     expect(clock.sleeps).toEqual([4000]);
     expect(requests).toHaveLength(2);
@@ -198,8 +198,8 @@ describe('slackChannel', () => {
     ]);
     const channel = slackChannel({ webhookUrl: WEBHOOK, fetch });
     const error = await channel.send(message(), context().ctx).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(TooManyRequestsError);
-    expect((error as TooManyRequestsError).retryAfterMs).toBe(30_000);
+    expect(error).toBeInstanceOf(HttpTooManyRequestsError);
+    expect((error as HttpTooManyRequestsError).retryAfterMs).toBe(30_000);
     expect(String((error as Error).message)).not.toContain('s3cr3t');
     expect(requests).toHaveLength(1);
   });
@@ -209,7 +209,9 @@ describe('slackChannel', () => {
     const error = await slackChannel({ webhookUrl: WEBHOOK, fetch })
       .send(message(), context().ctx)
       .catch((e: unknown) => e as Error);
-    expect((error as Error).message).toBe('Slack webhook (slack) answered HTTP 404: no_service');
+    expect((error as Error).message).toBe(
+      'Slack webhook (slack): HTTP 404 Not Found from POST https://hooks.slack.com/services/T000/B000/[REDACTED]: no_service',
+    );
     expect(requests).toHaveLength(1);
   });
 });

@@ -8,6 +8,7 @@ const SECRETS = [
   '1//0gSecretRefreshToken',
   'hunter2',
   'MIIEvQIBADANBgkqhkiG9w0BAQEFAASC',
+  'xoxWebhookSecret42',
 ];
 
 describe('redactSecrets', () => {
@@ -24,6 +25,10 @@ describe('redactSecrets', () => {
     ['password', 'password=hunter2'],
     ['PEM key', '-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n-----END PRIVATE KEY-----'],
     ['bare OAuth token', 'token ya29.a0AfH6SMBsecretsecret expired'],
+    [
+      'Slack webhook path',
+      'HTTP 404 from POST https://hooks.slack.com/services/T0001/B0002/xoxWebhookSecret42: no_service',
+    ],
   ])('removes a %s', (_label, text) => {
     const out = redactSecrets(text);
     for (const secret of SECRETS) expect(out).not.toContain(secret);
