@@ -18,10 +18,4 @@ export type {
 } from './shared/grpc-faults.js';
 export type { GrpcRequestLogEntry } from './shared/grpc-server.js';
 export type { GrpcStatusName } from './shared/grpc-status.js';
-export type {
-  HttpServiceFaultAction,
-  HttpServiceFaultPlan,
-  HttpServiceFaultRule,
-  HttpServiceRequest,
-} from './shared/http-service.js';
 export * from './storage/index.js';

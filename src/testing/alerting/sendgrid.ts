@@ -4,11 +4,8 @@
  * @module
  */
 import { randomUUID } from 'node:crypto';
-import {
-  type HttpServiceFaultPlan,
-  type HttpServiceRequest,
-  startHttpService,
-} from '../shared/http-service.js';
+import type { HttpFaultPlan } from '../http/faults.js';
+import { type HttpStandInAnswer, type HttpStandInRequest, startHttpStandIn } from '../http/stand-in.js';
 
 /**
  * Options of {@link startSendGridStandIn}.
@@ -63,8 +60,8 @@ export interface SendGridStandIn {
   /** `'http://127.0.0.1:PORT/v3/mail/send'`: the channel's `endpoint`. */
   readonly endpoint: string;
   readonly mails: SendGridStandInMail[];
-  readonly requests: HttpServiceRequest[];
-  readonly faults: HttpServiceFaultPlan;
+  readonly requests: HttpStandInRequest[];
+  readonly faults: HttpFaultPlan;
   close(): Promise<void>;
 }
 
@@ -73,8 +70,8 @@ const MAX_BYTES = 30 * 1024 * 1024;
 
 const EMAIL = /^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/;
 
-function errors(status: number, message: string, field?: string) {
-  return { status, body: { errors: [{ message, field: field ?? null, help: null }] } };
+function errors(status: number, message: string, field?: string): HttpStandInAnswer {
+  return { status, json: { errors: [{ message, field: field ?? null, help: null }] } };
 }
 
 /** Checks a `mail/send` body; the first problem, as SendGrid words it. */
@@ -139,8 +136,8 @@ function check(body: Record<string, unknown>): { message: string; field: string 
 /**
  * Starts a SendGrid v3 stand-in on 127.0.0.1: `POST /v3/mail/send` checks the bearer key (401), the
  * size (413), the body (400 with SendGrid's `errors` array: personalizations, recipients, sender,
- * subject, content) and answers 202 with an `X-Message-Id`. Takes the shared fault plan (`status`
- * with headers such as `Retry-After`, `delayMs`, `hang`, `reset`).
+ * subject, content) and answers 202 with an `X-Message-Id`. Takes the HTTP stand-in's fault plan
+ * (`status` with headers such as `Retry-After`, `delayMs`, `hang`, `reset`, ...).
  *
  * @example
  * ```ts
@@ -152,41 +149,41 @@ function check(body: Record<string, unknown>): { message: string; field: string 
  */
 export async function startSendGridStandIn(options: SendGridStandInOptions = {}): Promise<SendGridStandIn> {
   const mails: SendGridStandInMail[] = [];
-  const service = await startHttpService({
+  const handler = (request: HttpStandInRequest): HttpStandInAnswer => {
+    if (request.method !== 'POST') return errors(405, 'method not allowed');
+    const auth = /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1];
+    if (!auth || (options.apiKey !== undefined && auth !== options.apiKey)) {
+      return errors(401, 'The provided authorization grant is invalid, expired, or revoked');
+    }
+    if (Buffer.byteLength(request.body, 'utf8') > MAX_BYTES) return errors(413, 'Payload Too Large');
+    let body: Record<string, unknown>;
+    try {
+      body = JSON.parse(request.body) as Record<string, unknown>;
+    } catch {
+      return errors(400, 'Bad Request', 'body');
+    }
+    const problem = check(body);
+    if (problem) return errors(400, problem.message, problem.field);
+    const messageId = randomUUID().replaceAll('-', '').slice(0, 22);
+    const personalizations = body.personalizations as Array<{ to: Array<{ email: string }> }>;
+    mails.push({
+      messageId,
+      from: (body.from as { email: string }).email,
+      to: personalizations.flatMap((p) => p.to.map((t) => t.email)),
+      subject: body.subject as string,
+      content: Object.fromEntries(
+        (body.content as Array<{ type: string; value: string }>).map((c) => [c.type, c.value]),
+      ),
+      body,
+    });
+    return { status: 202, headers: { 'x-message-id': messageId } };
+  };
+  const service = await startHttpStandIn({
     ...(options.port !== undefined ? { port: options.port } : {}),
-    handle(request) {
-      if (request.path !== '/v3/mail/send') return errors(404, 'resource not found');
-      if (request.method !== 'POST') return errors(405, 'method not allowed');
-      const auth = /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1];
-      if (!auth || (options.apiKey !== undefined && auth !== options.apiKey)) {
-        return errors(401, 'The provided authorization grant is invalid, expired, or revoked');
-      }
-      if (request.body.length > MAX_BYTES) return errors(413, 'Payload Too Large');
-      let body: Record<string, unknown>;
-      try {
-        body = JSON.parse(request.body.toString('utf8')) as Record<string, unknown>;
-      } catch {
-        return errors(400, 'Bad Request', 'body');
-      }
-      const problem = check(body);
-      if (problem) return errors(400, problem.message, problem.field);
-      const messageId = randomUUID().replaceAll('-', '').slice(0, 22);
-      const personalizations = body.personalizations as Array<{ to: Array<{ email: string }> }>;
-      mails.push({
-        messageId,
-        from: (body.from as { email: string }).email,
-        to: personalizations.flatMap((p) => p.to.map((t) => t.email)),
-        subject: body.subject as string,
-        content: Object.fromEntries(
-          (body.content as Array<{ type: string; value: string }>).map((c) => [c.type, c.value]),
-        ),
-        body,
-      });
-      return { status: 202, headers: { 'x-message-id': messageId } };
-    },
-    errorBody: (status) => ({
-      errors: [{ message: `Injected fault: HTTP ${status}`, field: null, help: null }],
-    }),
+    routes: [
+      { path: '/v3/mail/send', handler },
+      { path: /.*/, handler: () => errors(404, 'resource not found') },
+    ],
   });
   return {
     url: service.url,

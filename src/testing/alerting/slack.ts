@@ -5,11 +5,8 @@
  */
 import { SLACK_LIMITS } from '../../alerting/channels/slack-limits.js';
 import type { SlackWebhookPayload } from '../../alerting/index.js';
-import {
-  type HttpServiceFaultPlan,
-  type HttpServiceRequest,
-  startHttpService,
-} from '../shared/http-service.js';
+import type { HttpFaultPlan } from '../http/faults.js';
+import { type HttpStandInRequest, startHttpStandIn } from '../http/stand-in.js';
 
 /**
  * Options of {@link startSlackStandIn}.
@@ -69,9 +66,9 @@ export interface SlackStandIn {
   /** Every message accepted (answered 200 `ok`), in order. */
   readonly messages: SlackStandInMessage[];
   /** Every request, accepted or not. */
-  readonly requests: HttpServiceRequest[];
-  /** Fault injection: `status` (with `Retry-After`), `delayMs`, `hang`, `reset`. */
-  readonly faults: HttpServiceFaultPlan;
+  readonly requests: HttpStandInRequest[];
+  /** Fault injection: `status` (with `Retry-After`), `delayMs`, `hang`, `reset`, `truncateBody`, `slowBody`. */
+  readonly faults: HttpFaultPlan;
   close(): Promise<void>;
 }
 
@@ -140,8 +137,8 @@ function checkPayload(payload: unknown): Problem {
  * is checked as Slack checks it (`no_text`, `invalid_payload`, `invalid_blocks` for a header over 150
  * characters, a section over 3000, more than 10 fields, more than 50 blocks; all 400) and answered 200
  * `ok`; other paths answer 404 `no_service`. With `rateLimit`, posts above the rate answer 429
- * `rate_limited` with `Retry-After: 1`. Takes the shared fault plan (`status` and headers such as
- * `Retry-After`, `delayMs`, `hang`, `reset`).
+ * `rate_limited` with `Retry-After: 1`. Takes the HTTP stand-in's fault plan (`status` and headers such
+ * as `Retry-After`, `delayMs`, `hang`, `reset`, ...).
  *
  * @example
  * ```ts
@@ -172,30 +169,32 @@ export async function startSlackStandIn(options: SlackStandInOptions = {}): Prom
     tokens -= 1;
     return true;
   };
-  const service = await startHttpService({
+  const service = await startHttpStandIn({
     ...(options.port !== undefined ? { port: options.port } : {}),
-    handle(request) {
-      if (request.method !== 'POST' || !request.path.startsWith('/services/')) {
-        return { status: 404, body: 'no_service' };
-      }
-      let payload: unknown;
-      try {
-        payload = JSON.parse(request.body.toString('utf8'));
-      } catch {
-        return { status: 400, body: 'invalid_payload' };
-      }
-      const problem = checkPayload(payload);
-      if (problem) return problem;
-      if (!take()) return { status: 429, headers: { 'retry-after': '1' }, body: 'rate_limited' };
-      messages.push({
-        path: request.path,
-        payload: payload as SlackStandInMessage['payload'],
-        receivedAt: new Date(),
-      });
-      return { status: 200, body: 'ok' };
-    },
-    errorBody: (status) =>
-      status === 429 ? 'rate_limited' : status >= 500 ? 'rollup_error' : 'invalid_payload',
+    routes: [
+      {
+        method: 'POST',
+        path: /^\/services\//,
+        handler(request) {
+          let payload: unknown;
+          try {
+            payload = JSON.parse(request.body);
+          } catch {
+            return { status: 400, body: 'invalid_payload' };
+          }
+          const problem = checkPayload(payload);
+          if (problem) return problem;
+          if (!take()) return { status: 429, headers: { 'retry-after': '1' }, body: 'rate_limited' };
+          messages.push({
+            path: request.path,
+            payload: payload as SlackStandInMessage['payload'],
+            receivedAt: new Date(),
+          });
+          return { status: 200, body: 'ok' };
+        },
+      },
+      { path: /.*/, handler: () => ({ status: 404, body: 'no_service' }) },
+    ],
   });
   return {
     url: service.url,

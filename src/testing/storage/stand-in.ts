@@ -5,12 +5,8 @@
  */
 import type { Storage, StorageOptions } from '@google-cloud/storage';
 import { googleErrorBody } from '../bigquery/http-errors.js';
-import {
-  type HttpServiceAnswer,
-  type HttpServiceFaultPlan,
-  type HttpServiceRequest,
-  startHttpService,
-} from '../shared/http-service.js';
+import type { HttpFaultPlan } from '../http/faults.js';
+import { type HttpStandInAnswer, type HttpStandInRequest, startHttpStandIn } from '../http/stand-in.js';
 import { splitMultipart } from '../shared/read-body.js';
 import {
   ObjectStore,
@@ -83,9 +79,9 @@ export interface StorageStandIn {
   /** The live generation of an object, if any. */
   object(bucket: string, name: string): StorageStandInObject | undefined;
   /** Fault injection by method and path (e.g. `{ status: 503 }` on every request: an outage). */
-  readonly faults: HttpServiceFaultPlan;
+  readonly faults: HttpFaultPlan;
   /** Every request received, in arrival order. */
-  readonly requests: HttpServiceRequest[];
+  readonly requests: HttpStandInRequest[];
   /** Stops the server. Idempotent. */
   close(): Promise<void>;
 }
@@ -108,8 +104,17 @@ function preconditions(query: Readonly<Record<string, string>>): Preconditions {
   return out;
 }
 
-function json(status: number, body: object): HttpServiceAnswer {
-  return { status, body };
+function json(status: number, body: object): HttpStandInAnswer {
+  return { status, json: body };
+}
+
+/** A request as the routes read it: the query parsed, the body as bytes. */
+interface StorageRequest {
+  method: string;
+  path: string;
+  query: Readonly<Record<string, string>>;
+  headers: Readonly<Record<string, string>>;
+  body: Buffer;
 }
 
 function fault(status: number, reason: string, message: string): never {
@@ -117,7 +122,7 @@ function fault(status: number, reason: string, message: string): never {
 }
 
 /** The upload's resource and media: multipart (`uploadType=multipart`) or media alone (`uploadType=media`). */
-function readUpload(request: HttpServiceRequest): {
+function readUpload(request: StorageRequest): {
   resource: { name?: string; contentType?: string; metadata?: Record<string, string>; cacheControl?: string };
   content: Buffer;
 } {
@@ -160,7 +165,8 @@ function readUpload(request: HttpServiceRequest): {
  * list, simple and multipart upload, metadata patch and delete, with the generation and
  * metageneration preconditions (`ifGenerationMatch=0`: create only) applied atomically, answered 412
  * `conditionNotMet` as GCS does. Every write makes a new, larger generation. Resumable uploads are not
- * served (pass `resumable: false`). Takes the same fault plan as the other HTTP stand-ins.
+ * served (pass `resumable: false`), and content is kept as UTF-8 text (JSON, CSV: what a pipeline keeps
+ * in small state objects). Takes the HTTP stand-in's fault plan (`{ status: 503 }`: an outage).
  *
  * @example
  * ```ts
@@ -189,7 +195,7 @@ export async function startStorageStandIn(options: StorageStandInOptions = {}): 
   });
   for (const name of options.buckets ?? []) store.createBucket(name);
 
-  const route = (request: HttpServiceRequest): HttpServiceAnswer => {
+  const route = (request: StorageRequest): HttpStandInAnswer => {
     const { method, path, query } = request;
     const pre = preconditions(query);
     let m = OBJECT_PATH.exec(path);
@@ -203,6 +209,7 @@ export async function startStorageStandIn(options: StorageStandInOptions = {}): 
         if (query.alt === 'media') {
           return {
             status: 200,
+            body: object.content,
             headers: {
               'content-type': object.contentType,
               'x-goog-generation': String(object.generation),
@@ -210,7 +217,6 @@ export async function startStorageStandIn(options: StorageStandInOptions = {}): 
               'x-goog-hash': `crc32c=${object.crc32c},md5=${objectResource(object).md5Hash as string}`,
               'x-goog-stored-content-encoding': 'identity',
             },
-            body: object.content,
           };
         }
         return json(200, objectResource(object));
@@ -264,24 +270,31 @@ export async function startStorageStandIn(options: StorageStandInOptions = {}): 
     return fault(404, 'notFound', `Not found: ${method} ${path}`);
   };
 
-  const service = await startHttpService({
+  const service = await startHttpStandIn({
     ...(options.port !== undefined ? { port: options.port } : {}),
-    handle(request) {
-      try {
-        return route(request);
-      } catch (error) {
-        if (error instanceof StorageFault)
-          return json(error.status, googleErrorBody(error.status, error.reason, error.message));
-        if (error instanceof SyntaxError) return json(400, googleErrorBody(400, 'parseError', 'Parse Error'));
-        throw error;
-      }
-    },
-    errorBody: (status) =>
-      googleErrorBody(
-        status,
-        status === 429 ? 'rateLimitExceeded' : 'backendError',
-        `Injected fault: HTTP ${status}`,
-      ),
+    routes: [
+      {
+        path: /.*/,
+        handler(request) {
+          try {
+            return route({
+              method: request.method,
+              path: request.path,
+              query: Object.fromEntries(new URLSearchParams(request.query)),
+              headers: request.headers,
+              body: Buffer.from(request.body, 'utf8'),
+            });
+          } catch (error) {
+            if (error instanceof StorageFault) {
+              return json(error.status, googleErrorBody(error.status, error.reason, error.message));
+            }
+            if (error instanceof SyntaxError)
+              return json(400, googleErrorBody(400, 'parseError', 'Parse Error'));
+            throw error;
+          }
+        },
+      },
+    ],
   });
 
   const view = (o: StoredObject): StorageStandInObject => ({
