@@ -21,7 +21,15 @@ export const ALERT_LEVEL_STYLES: Readonly<
   success: Object.freeze({ color: '#00FF00', emoji: '✅', label: 'SUCCESS' }),
 });
 
-/** Every severity, most urgent first. */
+/**
+ * Every severity, most urgent first.
+ *
+ * @example
+ * ```ts
+ * import { ALERT_SEVERITIES } from 'gcp-pipeline-resilience';
+ * ALERT_SEVERITIES.indexOf('warning') < ALERT_SEVERITIES.indexOf('info'); // true
+ * ```
+ */
 export const ALERT_SEVERITIES: readonly AlertSeverity[] = Object.freeze([
   'critical',
   'error',

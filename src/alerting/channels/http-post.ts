@@ -10,7 +10,21 @@ import { HttpError, PipelineError, parseRetryAfter } from '../../errors/index.js
 import { HttpHostRegistry, resilientFetch } from '../../http/index.js';
 import type { ChannelContext } from './channel.js';
 
-/** The `fetch` the channels call: the platform's by default, a test double or an undici dispatcher's otherwise. */
+/**
+ * The `fetch` the HTTP channels call: the platform's by default, a test double or a `fetch` with your
+ * own undici dispatcher (a proxy) otherwise.
+ *
+ * @example
+ * ```ts
+ * import { slackChannel, type AlertFetch } from 'gcp-pipeline-resilience';
+ * const posts: string[] = [];
+ * const recording: AlertFetch = async (input, init) => {
+ *   posts.push(String(init.body));
+ *   return new Response('ok', { status: 200 });
+ * };
+ * const slack = slackChannel({ webhookUrl: 'https://hooks.slack.com/services/T0/B0/x', fetch: recording });
+ * ```
+ */
 export type AlertFetch = (input: string, init: RequestInit) => Promise<Response>;
 
 export interface HttpPostOptions {

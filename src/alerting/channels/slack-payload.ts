@@ -22,7 +22,18 @@ type Block =
   | { type: 'section'; text?: TextObject; fields?: TextObject[] }
   | { type: 'context'; elements: TextObject[] };
 
-/** The JSON body of an incoming-webhook POST. */
+/**
+ * The JSON body of an incoming-webhook POST, as {@link slackPayload} builds it.
+ *
+ * @example
+ * ```ts
+ * import type { SlackWebhookPayload } from 'gcp-pipeline-resilience';
+ * const payload: SlackWebhookPayload = {
+ *   text: '⚠️ [staging] WARNING: disk almost full',
+ *   attachments: [{ color: '#FFA500', fallback: 'disk almost full', blocks: [] }],
+ * };
+ * ```
+ */
 export interface SlackWebhookPayload {
   text: string;
   channel?: string;
@@ -59,11 +70,20 @@ function fieldBlocks(fields: AlertMessage['fields']): TextObject[] {
 }
 
 /**
- * The webhook payload for `message`.
+ * The webhook payload `slackChannel` posts for `message`: to preview a message, or to post it with your
+ * own client.
  *
  * @example
  * ```ts
- * const payload = slackPayload(message, { username: 'Pipeline Alerts', iconEmoji: ':rotating_light:' });
+ * import { slackPayload } from 'gcp-pipeline-resilience';
+ * const payload = slackPayload(
+ *   {
+ *     key: 'dlq:orders-dlq-sub', source: 'dead_letters', severity: 'critical', title: '4 dead letters',
+ *     message: '', fields: { messages: 4 }, recoveryCommands: [], environment: 'staging', at: new Date(),
+ *   },
+ *   { username: 'Pipeline Alerts', iconEmoji: ':rotating_light:' },
+ * );
+ * payload.attachments[0]?.color; // '#FF0000'
  * ```
  */
 export function slackPayload(message: AlertMessage, options: SlackPayloadOptions = {}): SlackWebhookPayload {
