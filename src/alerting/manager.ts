@@ -94,6 +94,24 @@ const alertSchema = z.object({
   source: z.string().optional(),
 });
 
+/**
+ * `work`, or the signal's reason once it aborts: a channel that ignores its signal cannot hold a send
+ * past the deadline.
+ */
+async function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) throw signal.reason;
+  let onAbort = (): void => {};
+  const aborted = new Promise<never>((_, reject) => {
+    onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+  try {
+    return await Promise.race([work, aborted]);
+  } finally {
+    signal.removeEventListener('abort', onAbort);
+  }
+}
+
 /** Longest text of an alert kept in the log line. */
 const LOG_TEXT_MAX = 2000;
 
@@ -262,7 +280,7 @@ export function createAlertManager(options: AlertManagerOptions = {}): AlertMana
           },
         };
         try {
-          await channel.send(message, context);
+          await untilAborted(channel.send(message, context), signal);
           return { channel: channel.name, status: 'sent', attempts };
         } catch (error) {
           return { channel: channel.name, status: 'failed', attempts, error: toPipelineError(error) };

@@ -361,3 +361,18 @@ describe('createAlertManager: bad input', () => {
     expect(slack.received).toHaveLength(0);
   });
 });
+
+describe('createAlertManager: a channel that never answers', () => {
+  it('is given up at the deadline even if it ignores its signal; the others are not held back', async () => {
+    const { make, clock, slack } = setup();
+    const stuck: AlertChannel = { name: 'email', send: () => new Promise(() => {}) };
+    const pending = make({ channels: [slack.channel, stuck] }).send(alert);
+    await new Promise((r) => setImmediate(r));
+    clock.advance(9000);
+    const result = await pending;
+    expect(result.outcome).toBe('sent');
+    expect(result.channels[1]).toMatchObject({ channel: 'email', status: 'failed' });
+    expect(result.channels[1]!.error?.code).toBe('OPERATION_TIMEOUT');
+    expect(slack.received).toHaveLength(1);
+  });
+});
