@@ -4,6 +4,7 @@
  * @module
  */
 import { z } from 'zod';
+import type { AlertFetch } from './channels/http-post.js';
 import { AlertConfigError } from './errors.js';
 
 function pathOf(prefix: string, path: readonly PropertyKey[]): string {
@@ -74,3 +75,11 @@ export const sender = z.union([
 export const channelName = z
   .string()
   .regex(/^[a-z][a-z0-9_-]{0,39}$/i, { message: 'expected a short name of letters, digits, - and _' });
+
+/** The options every HTTP channel takes: its name, per-attempt timeout, attempts and `fetch`. */
+export const httpChannelFields = {
+  name: channelName.optional(),
+  attemptTimeoutMs: positiveInt(120_000).optional(),
+  maxAttempts: positiveInt(10).optional(),
+  fetch: fn<AlertFetch>().optional(),
+};

@@ -1,9 +1,9 @@
 import type { Clock } from '../../retry/index.js';
-import type { AlertSeverity } from '../finding.js';
+import type { Finding } from '../finding.js';
 
 /**
- * An alert as the channels receive it: checked, defaults filled in, and stamped with the environment
- * and the time of sending.
+ * An alert as the channels receive it: a complete {@link Finding} (defaults filled in), stamped with
+ * the environment and the time of sending.
  *
  * @example
  * ```ts
@@ -15,14 +15,7 @@ import type { AlertSeverity } from '../finding.js';
  * };
  * ```
  */
-export interface AlertMessage {
-  key: string;
-  source: string;
-  severity: AlertSeverity;
-  title: string;
-  message: string;
-  fields: Record<string, string | number | boolean>;
-  recoveryCommands: string[];
+export interface AlertMessage extends Finding {
   /** `ENVIRONMENT`, default `production`: shown in Slack's footer and the email subject. */
   environment: string;
   at: Date;

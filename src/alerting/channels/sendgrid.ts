@@ -1,14 +1,5 @@
 import { z } from 'zod';
-import {
-  channelName,
-  credential,
-  fn,
-  parseOptions,
-  positiveInt,
-  recipients,
-  sender,
-  serviceUrl,
-} from '../checks.js';
+import { credential, httpChannelFields, parseOptions, recipients, sender, serviceUrl } from '../checks.js';
 import type { AlertChannel } from './channel.js';
 import { type Credential, readCredential } from './credential.js';
 import { emailContent } from './email-content.js';
@@ -61,12 +52,9 @@ const schema = z.strictObject({
   apiKey: credential,
   from: sender,
   to: recipients,
-  name: channelName.optional(),
   endpoint: serviceUrl.optional(),
   maxBodyBytes: z.int().min(1000).max(20_000_000).optional(),
-  attemptTimeoutMs: positiveInt(120_000).optional(),
-  maxAttempts: positiveInt(10).optional(),
-  fetch: fn<AlertFetch>().optional(),
+  ...httpChannelFields,
 });
 
 /**

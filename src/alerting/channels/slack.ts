@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { channelName, fn, parseOptions, positiveInt, serviceUrl } from '../checks.js';
+import { httpChannelFields, parseOptions, serviceUrl } from '../checks.js';
 import type { AlertChannel } from './channel.js';
 import { type AlertFetch, httpPost } from './http-post.js';
 import { Pacer } from './pacer.js';
@@ -40,7 +40,6 @@ export interface SlackChannelOptions {
 
 const schema = z.strictObject({
   webhookUrl: serviceUrl,
-  name: channelName.optional(),
   channel: z.string().min(1).max(80).optional(),
   username: z.string().min(1).max(80).optional(),
   iconEmoji: z
@@ -48,9 +47,7 @@ const schema = z.strictObject({
     .regex(/^:[a-z0-9_+-]+:$/, { message: 'expected an emoji code such as :rotating_light:' })
     .optional(),
   minIntervalMs: z.int().min(0).max(60_000).optional(),
-  attemptTimeoutMs: positiveInt(120_000).optional(),
-  maxAttempts: positiveInt(10).optional(),
-  fetch: fn<AlertFetch>().optional(),
+  ...httpChannelFields,
 });
 
 /**

@@ -5,6 +5,7 @@
  */
 import type { Socket } from 'node:net';
 import { type CountedFaultRule, createFaultPlanOf, type FaultPlanOf } from '../shared/fault-plan.js';
+import { importPeers } from '../shared/peers.js';
 
 /**
  * The step of an SMTP session a fault acts at: the greeting (`connect`), `auth`, `mail` (MAIL FROM),
@@ -143,17 +144,11 @@ function subjectOf(raw: string): string {
  * ```
  */
 export async function startSmtpStandIn(options: SmtpStandInOptions = {}): Promise<SmtpStandIn> {
-  let mod: typeof import('smtp-server');
-  try {
-    mod = await import('smtp-server');
-  } catch (cause) {
-    throw new Error(
-      'startSmtpStandIn needs the optional package "smtp-server" (npm install --save-dev smtp-server)',
-      {
-        cause,
-      },
-    );
-  }
+  const [mod] = await importPeers(
+    'SMTP',
+    ['smtp-server'],
+    async () => [await import('smtp-server')] as const,
+  );
   const messages: SmtpStandInMessage[] = [];
   const sessions: SmtpStandIn['sessions'] = [];
   const sockets = new Map<number, Socket>();

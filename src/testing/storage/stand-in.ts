@@ -7,6 +7,7 @@ import type { Storage, StorageOptions } from '@google-cloud/storage';
 import { googleErrorBody } from '../bigquery/http-errors.js';
 import type { HttpFaultPlan } from '../http/faults.js';
 import { type HttpStandInAnswer, type HttpStandInRequest, startHttpStandIn } from '../http/stand-in.js';
+import { importPeers } from '../shared/peers.js';
 import { splitMultipart } from '../shared/read-body.js';
 import {
   ObjectStore,
@@ -179,15 +180,11 @@ function readUpload(request: StorageRequest): {
  */
 export async function startStorageStandIn(options: StorageStandInOptions = {}): Promise<StorageStandIn> {
   const projectId = options.projectId ?? 'test-project';
-  let mod: typeof import('@google-cloud/storage');
-  try {
-    mod = await import('@google-cloud/storage');
-  } catch (cause) {
-    throw new Error(
-      'startStorageStandIn needs the optional package "@google-cloud/storage" (npm install --save-dev @google-cloud/storage)',
-      { cause },
-    );
-  }
+  const [mod] = await importPeers(
+    'Cloud Storage',
+    ['@google-cloud/storage'],
+    async () => [await import('@google-cloud/storage')] as const,
+  );
   const store = new ObjectStore((content) => {
     const crc = new mod.CRC32C();
     crc.update(content);

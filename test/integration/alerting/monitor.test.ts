@@ -12,7 +12,7 @@ import {
   startSlackStandIn,
   startStorageStandIn,
 } from '../../../src/testing/index.js';
-import { createPipeline, deadLetter, type Gcp, startGcp } from '../monitoring/helpers.js';
+import { type Gcp, seedTwoFindings, startGcp } from '../monitoring/helpers.js';
 
 const PROJECT = 'monitor-alerts';
 let gcp: Gcp;
@@ -64,15 +64,7 @@ async function freshRun() {
 
 describe('the monitor with the alert manager (shared store, Slack stand-in)', () => {
   it('alerts on a DLQ and a logging category; a second run on a new instance in the window holds the DLQ alert back', async () => {
-    const { dlq } = await createPipeline(gcp.pubsubClient, 'orders');
-    await deadLetter(dlq, [
-      { data: '{', reason: 'invalid_json' },
-      { data: '{}', reason: 'validation_failed' },
-    ]);
-    const log = gcp.logging.client().log('app');
-    await log.write(
-      log.entry({ severity: 'ERROR', resource: { type: 'global' } }, 'BigQuery query failed: boom'),
-    );
+    await seedTwoFindings(gcp, 'orders');
 
     const first = await freshRun();
     expect(first.notifications.map((n) => [n.key, n.outcome])).toEqual([

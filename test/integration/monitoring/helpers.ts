@@ -122,3 +122,16 @@ export async function contents(
     await subscriber.modifyAckDeadline({ subscription: path, ackIds, ackDeadlineSeconds: 0 });
   return seen;
 }
+
+/** Two dead letters on `<name>`'s DLQ and one logged BigQuery error: a dead-letter and a logging finding. */
+export async function seedTwoFindings(gcp: Gcp, name: string): Promise<void> {
+  const { dlq } = await createPipeline(gcp.pubsubClient, name);
+  await deadLetter(dlq, [
+    { data: '{', reason: 'invalid_json' },
+    { data: '{}', reason: 'validation_failed' },
+  ]);
+  const log = gcp.logging.client().log('app');
+  await log.write(
+    log.entry({ severity: 'ERROR', resource: { type: 'global' } }, 'BigQuery query failed: boom'),
+  );
+}

@@ -6,7 +6,7 @@ import {
   type Finding,
   type MonitorOptions,
 } from '../../../src/index.js';
-import { createPipeline, deadLetter, type Gcp, startGcp } from './helpers.js';
+import { createPipeline, type Gcp, seedTwoFindings, startGcp } from './helpers.js';
 
 const PROJECT = 'monitor-run';
 let gcp: Gcp;
@@ -78,15 +78,7 @@ describe('the monitor’s report', () => {
   });
 
   it('alerts on dead letters and on logging errors alike, through the sink', async () => {
-    const { dlq } = await createPipeline(gcp.pubsubClient, 'busy');
-    await deadLetter(dlq, [
-      { data: '{', reason: 'invalid_json' },
-      { data: '{}', reason: 'validation_failed' },
-    ]);
-    const log = gcp.logging.client().log('app');
-    await log.write(
-      log.entry({ severity: 'ERROR', resource: { type: 'global' } }, 'BigQuery query failed: boom'),
-    );
+    await seedTwoFindings(gcp, 'busy');
     const sink = recordingSink();
     const m = monitor({
       alertSink: sink,
