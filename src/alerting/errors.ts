@@ -40,8 +40,8 @@ export class AlertConfigError extends PipelineError {
  *
  * @example
  * ```ts
- * import { AlertDeliveryError, createAlertManager } from 'gcp-pipeline-resilience';
- * const alerts = createAlertManager({ slack: { webhookUrl: process.env.SLACK_WEBHOOK_URL! } });
+ * import { AlertDeliveryError, createAlertManager, slackChannel } from 'gcp-pipeline-resilience';
+ * const alerts = createAlertManager({ channels: [slackChannel({ webhookUrl: process.env.SLACK_WEBHOOK_URL! })] });
  * try {
  *   await alerts.send({ key: 'orders:load', severity: 'error', title: 'Orders load failed' });
  * } catch (err) {

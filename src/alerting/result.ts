@@ -53,8 +53,8 @@ export interface ChannelOutcome {
  *
  * @example
  * ```ts
- * import { createAlertManager } from 'gcp-pipeline-resilience';
- * const alerts = createAlertManager({ slack: { webhookUrl: process.env.SLACK_WEBHOOK_URL! } });
+ * import { createAlertManager, slackChannel } from 'gcp-pipeline-resilience';
+ * const alerts = createAlertManager({ channels: [slackChannel({ webhookUrl: process.env.SLACK_WEBHOOK_URL! })] });
  * const result = await alerts.send({ key: 'orders:load', severity: 'warning', title: 'Orders load is slow' });
  * if (result.rateLimit === 'unavailable') console.warn('rate-limit store down:', result.rateLimitError?.message);
  * console.log(result.outcome, result.detail);

@@ -28,6 +28,9 @@ export interface SendGridStandInOptions {
  *
  * @example
  * ```ts
+ * import { startSendGridStandIn } from 'gcp-pipeline-resilience/testing';
+ * const sendgrid = await startSendGridStandIn();
+ * // ... send an alert through sendGridChannel({ endpoint: sendgrid.endpoint, ... }) ...
  * const [mail] = sendgrid.mails;
  * mail?.to; // ['oncall@example.com']
  * ```

@@ -32,6 +32,9 @@ export interface SlackStandInOptions {
  *
  * @example
  * ```ts
+ * import { startSlackStandIn } from 'gcp-pipeline-resilience/testing';
+ * const slack = await startSlackStandIn();
+ * // ... send an alert through slackChannel({ webhookUrl: slack.webhookUrl }) ...
  * const [first] = slack.messages;
  * first?.payload.attachments?.[0]?.color; // '#FF0000'
  * ```

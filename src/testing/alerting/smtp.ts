@@ -13,6 +13,7 @@ import { importPeers } from '../shared/peers.js';
  *
  * @example
  * ```ts
+ * import type { SmtpStep } from 'gcp-pipeline-resilience/testing';
  * const step: SmtpStep = 'data';
  * ```
  */
@@ -24,6 +25,7 @@ export type SmtpStep = 'connect' | 'auth' | 'mail' | 'rcpt' | 'data';
  *
  * @example
  * ```ts
+ * import type { SmtpFaultRule } from 'gcp-pipeline-resilience/testing';
  * const drop: SmtpFaultRule = { step: 'data', times: 1, drop: true };
  * const busy: SmtpFaultRule = { step: 'mail', times: 2, reply: { code: 451, message: 'Try again later' } };
  * ```
@@ -61,6 +63,9 @@ export interface SmtpStandInOptions {
  *
  * @example
  * ```ts
+ * import { startSmtpStandIn } from 'gcp-pipeline-resilience/testing';
+ * const smtp = await startSmtpStandIn();
+ * // ... send an alert through smtpChannel({ host: smtp.host, port: smtp.port, tls: smtp.clientTls, ... }) ...
  * const [message] = smtp.messages;
  * message?.subject; // '[production] ERROR: phase2: insert failed'
  * ```

@@ -40,6 +40,8 @@ export interface StorageStandInOptions {
  *
  * @example
  * ```ts
+ * import { startStorageStandIn } from 'gcp-pipeline-resilience/testing';
+ * const standIn = await startStorageStandIn({ buckets: ['alert-state'] });
  * const object = standIn.object('alert-state', 'gpr-alert-rate-limits/dlq:orders-dlq-sub');
  * object?.generation; // 1733050000000000
  * ```
