@@ -74,11 +74,13 @@ export function brandError<C extends AnyClass>(
       if (this !== ctor) {
         return typeof this === 'function' && Function.prototype[Symbol.hasInstance].call(this, instance);
       }
-      return (
-        (typeof instance === 'object' || typeof instance === 'function') &&
-        instance !== null &&
-        (instance as Record<symbol, unknown>)[brand] === true
-      );
+      if ((typeof instance !== 'object' && typeof instance !== 'function') || instance === null) return false;
+      try {
+        return (instance as Record<symbol, unknown>)[brand] === true;
+      } catch {
+        // A revoked Proxy or a throwing trap: not one of ours, and `instanceof` must not throw.
+        return false;
+      }
     },
   });
   return ctor;

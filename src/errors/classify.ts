@@ -9,6 +9,17 @@ import { PartialInsertError, type RowFailure } from './partial-insert-error.js';
 import { PipelineError } from './pipeline-error.js';
 import { redactSecrets } from './redact.js';
 import { durationToMs, parseRetryAfter, readHeader } from './retry-after.js';
+import {
+  describeSafely,
+  field,
+  intField,
+  isInstance,
+  isObj,
+  listOf,
+  type Obj,
+  objField,
+  strField,
+} from './safe-read.js';
 
 /**
  * Options of {@link toPipelineError}.
@@ -26,10 +37,6 @@ export interface ToPipelineErrorOptions {
   now?: () => number;
 }
 
-type Obj = Record<string, unknown>;
-
-const isObj = (value: unknown): value is Obj => typeof value === 'object' && value !== null;
-const str = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
 const num = (value: unknown): number | undefined =>
   typeof value === 'number' && Number.isInteger(value) ? value : undefined;
 
@@ -44,6 +51,9 @@ const num = (value: unknown): number | undefined =>
  * code, then network codes (`ECONNRESET`, `EAI_AGAIN`, `fetch failed`, ...). An aborted request becomes a
  * non-transient {@link CancelledError}. Anything else becomes a non-transient `PipelineError` with code
  * `'UNKNOWN'`. Messages say what failed and what the service said, without credentials.
+ *
+ * Never throws, whatever the value: fields whose getters throw count as absent, and a value that
+ * cannot be read at all (a revoked Proxy) becomes a permanent `PipelineError` saying so.
  *
  * @example
  * ```ts
@@ -60,18 +70,37 @@ const num = (value: unknown): number | undefined =>
  * ```
  */
 export function toPipelineError(err: unknown, options: ToPipelineErrorOptions = {}): PipelineError {
-  if (err instanceof PipelineError) return err;
-  const now = options.now ?? Date.now;
+  try {
+    return classify(err, options.now ?? Date.now);
+  } catch (failure) {
+    // Only a value that defeats even the guarded reads gets here; its description is all we have.
+    return new PipelineError(
+      `Unknown error (a ${typeof err} that could not be read was thrown: ${clean(describeSafely(isObj(failure) ? field(failure, 'message') : failure))})`,
+      { cause: err },
+    );
+  }
+}
+
+function classify(err: unknown, now: () => number): PipelineError {
+  if (isInstance(err, PipelineError)) return err as PipelineError;
   if (err === undefined || err === null) {
     return new PipelineError(`Unknown error: ${String(err)} was thrown`, { cause: err });
   }
   if (typeof err === 'string') {
     return new PipelineError(`Unknown error (a string was thrown): ${clean(err)}`, { cause: err });
   }
-  if (!isObj(err)) {
-    return new PipelineError(`Unknown error (a ${typeof err} was thrown): ${clean(String(err))}`, {
+  if (!isObj(err) || typeof err === 'function') {
+    return new PipelineError(`Unknown error (a ${typeof err} was thrown): ${clean(describeSafely(err))}`, {
       cause: err,
     });
+  }
+  if (!isReadable(err)) {
+    return new PipelineError(
+      `Unknown error (an object that cannot be read was thrown, e.g. a revoked Proxy)`,
+      {
+        cause: err,
+      },
+    );
   }
   return (
     fromFetchResponse(err, now) ??
@@ -85,8 +114,18 @@ export function toPipelineError(err: unknown, options: ToPipelineErrorOptions = 
   );
 }
 
+/** False for a revoked Proxy (every operation on it throws) and for Proxies that refuse to be inspected. */
+function isReadable(o: Obj): boolean {
+  try {
+    Object.getPrototypeOf(o);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /**
- * The default retry predicate: would trying the same operation again possibly succeed?
+ * The default retry predicate: would trying the same operation again possibly succeed? Never throws.
  *
  * @example
  * ```ts
@@ -97,7 +136,7 @@ export function toPipelineError(err: unknown, options: ToPipelineErrorOptions = 
  * ```
  */
 export function isTransientError(err: unknown): boolean {
-  return err instanceof PipelineError ? err.transient : toPipelineError(err).transient;
+  return toPipelineError(err).transient === true;
 }
 
 function clean(text: string): string {
@@ -108,16 +147,14 @@ function clean(text: string): string {
 // @google-cloud/common PartialFailureError (table.insert with insertErrors)
 
 function fromPartialFailure(o: Obj): PipelineError | undefined {
-  if (o.name !== 'PartialFailureError' || !Array.isArray(o.errors)) return undefined;
-  const insertErrors =
-    isObj(o.response) && Array.isArray(o.response.insertErrors) ? o.response.insertErrors : [];
-  const failures: RowFailure[] = o.errors.map((entry: unknown, position: number): RowFailure => {
-    const e = isObj(entry) ? entry : {};
-    const fromResponse: unknown = insertErrors[position];
-    const index = (isObj(fromResponse) ? num(fromResponse.index) : undefined) ?? position;
-    const row = e.row;
-    const insertId = isObj(row) && 'json' in row ? str(row.insertId) : undefined;
-    return { index, row, insertId, reasons: toErrorDetails(e.errors) };
+  const entries = field(o, 'name') === 'PartialFailureError' ? listOf(field(o, 'errors')) : undefined;
+  if (entries === undefined) return undefined;
+  const insertErrors = listOf(field(objField(o, 'response'), 'insertErrors')) ?? [];
+  const failures: RowFailure[] = entries.map((entry: unknown, position: number): RowFailure => {
+    const index = intField(insertErrors[position], 'index') ?? position;
+    const row = field(entry, 'row');
+    const insertId = isObj(row) && field(row, 'json') !== undefined ? strField(row, 'insertId') : undefined;
+    return { index, row, insertId, reasons: toErrorDetails(field(entry, 'errors')) };
   });
   const transient =
     failures.length > 0 &&
@@ -140,12 +177,11 @@ function describeDetail(detail: ErrorDetail): string {
 }
 
 function toErrorDetails(value: unknown): ErrorDetail[] {
-  if (!Array.isArray(value)) return [];
-  return value.filter(isObj).map((e) => {
-    const detail: ErrorDetail = { message: clean(str(e.message) ?? '') };
-    const reason = str(e.reason);
-    const location = str(e.location);
-    const domain = str(e.domain);
+  return (listOf(value) ?? []).filter(isObj).map((e) => {
+    const detail: ErrorDetail = { message: clean(strField(e, 'message') ?? '') };
+    const reason = strField(e, 'reason');
+    const location = strField(e, 'location');
+    const domain = strField(e, 'domain');
     if (reason) detail.reason = reason;
     if (location) detail.location = location;
     if (domain) detail.domain = domain;
@@ -157,16 +193,22 @@ function toErrorDetails(value: unknown): ErrorDetail[] {
 // Aborts (node-fetch AbortError, DOMException, Node ABORT_ERR, gaxios) and DOMException TimeoutError
 
 function fromAbortOrTimeout(o: Obj): PipelineError | undefined {
-  const name = str(o.name);
-  const code = o.code;
-  const message = clean(str(o.message) ?? '');
-  if (name === 'AbortError' || code === 'ABORT_ERR' || code === 'AbortError' || o.type === 'aborted') {
+  const name = strField(o, 'name');
+  const code = field(o, 'code');
+  if (
+    name === 'AbortError' ||
+    code === 'ABORT_ERR' ||
+    code === 'AbortError' ||
+    field(o, 'type') === 'aborted'
+  ) {
     // The caller aborted: retrying would override the caller's decision.
+    const message = clean(strField(o, 'message') ?? '');
     return new CancelledError(`Request cancelled by the caller (AbortError): ${message || 'aborted'}`, {
       cause: o,
     });
   }
   if (name === 'TimeoutError' || code === 'TimeoutError') {
+    const message = clean(strField(o, 'message') ?? '');
     return new NetworkError(`Request timed out (TimeoutError): ${message || 'timed out'}`, {
       systemCode: 'TimeoutError',
       cause: o,
@@ -178,9 +220,14 @@ function fromAbortOrTimeout(o: Obj): PipelineError | undefined {
 // ---------------------------------------------------------------------------------------------------
 // HTTP: @google-cloud/common ApiError, gaxios GaxiosError, anything with a response status
 
-function httpStatusOf(o: Obj): number | undefined {
-  const response = isObj(o.response) ? o.response : undefined;
-  const candidates = [response?.statusCode, response?.status, o.statusCode, o.status, o.code];
+function httpStatusOf(o: Obj, response: Obj | undefined): number | undefined {
+  const candidates = [
+    field(response, 'statusCode'),
+    field(response, 'status'),
+    field(o, 'statusCode'),
+    field(o, 'status'),
+    field(o, 'code'),
+  ];
   for (const candidate of candidates) {
     const status = num(candidate);
     if (status !== undefined && status >= 100 && status < 600) return status;
@@ -189,10 +236,9 @@ function httpStatusOf(o: Obj): number | undefined {
 }
 
 /** The `{code, message, errors, details, status}` error body, wherever the client left it. */
-function errorBodyOf(o: Obj): Obj | undefined {
-  const response = isObj(o.response) ? o.response : undefined;
+function errorBodyOf(response: Obj | undefined): Obj | undefined {
   if (!response) return undefined;
-  for (const candidate of [response.data, response.body]) {
+  for (const candidate of [field(response, 'data'), field(response, 'body')]) {
     let body: unknown = candidate;
     if (typeof body === 'string') {
       try {
@@ -201,27 +247,29 @@ function errorBodyOf(o: Obj): Obj | undefined {
         continue;
       }
     }
-    if (isObj(body) && isObj(body.error)) return body.error;
+    const error = objField(body, 'error');
+    if (error) return error;
   }
   return undefined;
 }
 
 function fromHttp(o: Obj, now: () => number): PipelineError | undefined {
-  const httpStatus = httpStatusOf(o);
+  const response = objField(o, 'response');
+  const httpStatus = httpStatusOf(o, response);
   if (httpStatus === undefined || httpStatus < 300) return undefined;
-  const body = errorBodyOf(o);
-  const errors = toErrorDetails(Array.isArray(o.errors) && o.errors.length > 0 ? o.errors : body?.errors);
-  const rpcDetails = Array.isArray(body?.details) ? body.details : [];
-  const errorInfo = rpcDetails.find((d) => isObj(d) && str(d['@type'])?.endsWith('google.rpc.ErrorInfo'));
-  const infoReason = str(o.reason) ?? (isObj(errorInfo) ? str(errorInfo.reason) : undefined);
-  const domain = str(o.domain) ?? (isObj(errorInfo) ? str(errorInfo.domain) : undefined);
+  const body = errorBodyOf(response);
+  const ownErrors = listOf(field(o, 'errors'));
+  const errors = toErrorDetails(ownErrors && ownErrors.length > 0 ? ownErrors : field(body, 'errors'));
+  const rpcDetails = listOf(field(body, 'details')) ?? [];
+  const errorInfo = rpcDetails.find((d) => strField(d, '@type')?.endsWith('google.rpc.ErrorInfo'));
+  const infoReason = strField(o, 'reason') ?? strField(errorInfo, 'reason');
+  const domain = strField(o, 'domain') ?? strField(errorInfo, 'domain');
   const reasons = reasonsOf(errors, infoReason);
-  const response = isObj(o.response) ? o.response : undefined;
   const retryAfterMs =
-    retryAfterFromHeaders(response?.headers ?? o.headers, now) ??
+    retryAfterFromHeaders(field(response, 'headers') ?? field(o, 'headers'), now) ??
     retryDelayOf([...rpcDetails, ...statusDetailsOf(o)]);
   const serviceMessage = clean(
-    str(o.message) || str(body?.message) || statusText(httpStatus) || 'no message',
+    strField(o, 'message') || strField(body, 'message') || statusText(httpStatus) || 'no message',
   );
   const decided = decidingReason(reasons);
   const text = statusText(httpStatus);
@@ -257,16 +305,15 @@ function retryAfterFromHeaders(headers: unknown, now: () => number): number | un
 }
 
 function statusDetailsOf(o: Obj): unknown[] {
-  if (Array.isArray(o.statusDetails)) return o.statusDetails;
-  if (isObj(o.error) && Array.isArray(o.error.statusDetails)) return o.error.statusDetails;
-  return [];
+  return listOf(field(o, 'statusDetails')) ?? listOf(field(objField(o, 'error'), 'statusDetails')) ?? [];
 }
 
 /** `google.rpc.RetryInfo.retryDelay`, decoded by gax (`{seconds: Long, nanos}`) or as JSON (`"2.5s"`). */
 function retryDelayOf(details: readonly unknown[]): number | undefined {
   for (const detail of details) {
-    if (isObj(detail) && 'retryDelay' in detail) {
-      const ms = durationToMs(detail.retryDelay);
+    const delay = field(detail, 'retryDelay');
+    if (delay !== undefined) {
+      const ms = durationToMs(delay);
       if (ms !== undefined) return ms;
     }
   }
@@ -277,16 +324,19 @@ function retryDelayOf(details: readonly unknown[]): number | undefined {
 // A failed BigQuery job: ApiError built from job.status (no code), or the status object itself
 
 function fromJobStatus(o: Obj): PipelineError | undefined {
-  const status = isObj(o.status) ? o.status : o;
-  const errorResult = isObj(status.errorResult) ? status.errorResult : undefined;
-  const listed = toErrorDetails(Array.isArray(o.errors) ? o.errors : status.errors);
+  const status = objField(o, 'status') ?? o;
+  const errorResult = objField(status, 'errorResult');
+  const ownErrors = listOf(field(o, 'errors'));
+  const listed = toErrorDetails(ownErrors ?? field(status, 'errors'));
   const errors = errorResult ? dedupe([...toErrorDetails([errorResult]), ...listed]) : listed;
   const reasons = reasonsOf(errors, undefined);
   if (reasons.length === 0) return undefined;
   const decided = decidingReason(reasons);
   // python-bigquery maps reasons it does not know to 500.
   const httpStatus = decided?.rule.httpStatus ?? 500;
-  const serviceMessage = clean(str(o.message) || errors.map((e) => e.message).join('; ') || 'no message');
+  const serviceMessage = clean(
+    strField(o, 'message') || errors.map((e) => e.message).join('; ') || 'no message',
+  );
   const message = `BigQuery job failed (reason: ${reasons[0]}): ${serviceMessage}`;
   return apiErrorForStatus(
     httpStatus,
@@ -317,32 +367,34 @@ function dedupe(details: ErrorDetail[]): ErrorDetail[] {
 // gRPC: grpc-js ServiceError, google-gax GoogleError, Pub/Sub PublishError
 
 function fromGrpc(o: Obj): PipelineError | undefined {
-  const rawMessage = str(o.message) ?? '';
+  const rawMessage = strField(o, 'message') ?? '';
   const parsed = parseGrpcMessage(rawMessage);
-  const code = num(o.code) ?? parsed?.code;
+  const code = intField(o, 'code') ?? parsed?.code;
   const rule = code === undefined ? undefined : grpcRule(code);
   if (code === undefined || !rule) return undefined;
-  const inner = isObj(o.error) ? o.error : undefined;
+  const inner = objField(o, 'error');
+  const ownDetails = field(o, 'details');
   const details = clean(
-    (typeof o.details === 'string' && o.details) ||
+    (typeof ownDetails === 'string' && ownDetails) ||
       parsed?.details ||
-      (inner && str(inner.details)) ||
+      strField(inner, 'details') ||
       rawMessage ||
       'no details',
   );
-  const reason = str(o.reason) ?? (inner ? str(inner.reason) : undefined);
-  const domain = str(o.domain) ?? (inner ? str(inner.domain) : undefined);
+  const reason = strField(o, 'reason') ?? strField(inner, 'reason');
+  const domain = strField(o, 'domain') ?? strField(inner, 'domain');
   const errors: ErrorDetail[] = reason ? [{ reason, message: details, ...(domain ? { domain } : {}) }] : [];
   const reasons = reason ? [reason] : [];
   const decided = decidingReason(reasons);
-  const metadata = o.metadata ?? inner?.metadata;
+  const metadata = field(o, 'metadata') ?? field(inner, 'metadata');
   const pushback = readHeader(metadata, 'grpc-retry-pushback-ms');
   const retryAfterMs =
-    retryDelayOf(statusDetailsOf(o)) ?? (pushback && /^\d+$/.test(pushback) ? Number(pushback) : undefined);
-  const orderingKey = str(o.orderingKey);
+    retryDelayOf(statusDetailsOf(o)) ??
+    (pushback && /^\d{1,10}$/.test(pushback) ? Number(pushback) : undefined);
+  const orderingKey = strField(o, 'orderingKey');
   const what =
     orderingKey !== undefined
-      ? `Pub/Sub publish failed for ordering key "${orderingKey}"`
+      ? `Pub/Sub publish failed for ordering key "${clean(orderingKey)}"`
       : 'Google API call failed';
   const message = `${what} with gRPC ${code} ${GRPC_STATUS_NAMES[code]}${reason ? ` (reason: ${reason})` : ''}: ${details}`;
   return apiErrorForStatus(
@@ -393,20 +445,25 @@ const NETWORK_CODES: ReadonlySet<string> = new Set([
 // temporary DNS failure and stays transient.
 const PERMANENT_NETWORK_CODES: ReadonlySet<string> = new Set(['ENOTFOUND']);
 
-function networkCodeOf(o: Obj): string | undefined {
-  const code = str(o.code);
+function networkCodeOf(o: unknown): string | undefined {
+  const code = strField(o, 'code');
   if (code && NETWORK_CODES.has(code)) return code;
   return undefined;
 }
 
 function fromNetwork(o: Obj): PipelineError | undefined {
-  const message = str(o.message) ?? '';
+  const message = strField(o, 'message') ?? '';
   let systemCode = networkCodeOf(o);
   let detail = message;
   let isNetwork = systemCode !== undefined;
-  if (!isNetwork && o.name === 'FetchError' && (o.type === 'system' || /timeout/.test(str(o.type) ?? ''))) {
+  const type = strField(o, 'type');
+  if (
+    !isNetwork &&
+    field(o, 'name') === 'FetchError' &&
+    (type === 'system' || type?.includes('timeout') === true)
+  ) {
     isNetwork = true;
-    systemCode = str(o.code);
+    systemCode = strField(o, 'code');
   }
   if (!isNetwork && /socket hang up/i.test(message)) {
     isNetwork = true;
@@ -418,26 +475,29 @@ function fromNetwork(o: Obj): PipelineError | undefined {
   }
   if (!isNetwork && message === 'fetch failed') {
     isNetwork = true;
-    const cause = isObj(o.cause) ? o.cause : undefined;
-    systemCode = cause ? (networkCodeOf(cause) ?? str(cause.code)) : undefined;
-    const causeMessage = cause ? str(cause.message) : undefined;
+    const cause = objField(o, 'cause');
+    systemCode = cause ? (networkCodeOf(cause) ?? strField(cause, 'code')) : undefined;
+    const causeMessage = strField(cause, 'message');
     if (causeMessage) detail = `${message}: ${causeMessage}`;
   }
   if (!isNetwork) return undefined;
   const transient = !(systemCode && PERMANENT_NETWORK_CODES.has(systemCode));
-  return new NetworkError(`Network request failed (${systemCode ?? 'no system code'}): ${clean(detail)}`, {
-    systemCode,
-    transient,
-    cause: o,
-  });
+  return new NetworkError(
+    `Network request failed (${clean(systemCode ?? 'no system code')}): ${clean(detail)}`,
+    {
+      systemCode,
+      transient,
+      cause: o,
+    },
+  );
 }
 
 // ---------------------------------------------------------------------------------------------------
 
 function fromUnknown(o: Obj): PipelineError {
-  const message = str(o.message);
-  const name = str(o.name);
-  if (o instanceof Error || message !== undefined) {
+  const message = strField(o, 'message');
+  const name = strField(o, 'name');
+  if (isInstance(o, Error) || message !== undefined) {
     const text = message || '(no message)';
     const prefix = name && name !== 'Error' ? `${name}: ` : '';
     return new PipelineError(clean(`${prefix}${text}`), { cause: o });
@@ -448,8 +508,13 @@ function fromUnknown(o: Obj): PipelineError {
 function summarise(o: Obj): string {
   try {
     const json = JSON.stringify(o);
-    return json === undefined ? Object.prototype.toString.call(o) : json;
+    if (json !== undefined) return json;
   } catch {
+    // A cycle, a BigInt, a throwing toJSON or getter: fall back to the tag.
+  }
+  try {
     return Object.prototype.toString.call(o);
+  } catch {
+    return '[object]';
   }
 }

@@ -1,6 +1,19 @@
 /**
+ * The longest delay a server can ask for that we keep: 2^31 - 1 ms (about 24.8 days), the largest
+ * delay `setTimeout` honours. A bigger ask (a 400-digit `Retry-After`, a date in the year 9999) is
+ * capped to it rather than becoming `Infinity`; the retry loop gives up on any ask above `maxDelayMs`.
+ */
+export const MAX_RETRY_AFTER_MS = 2_147_483_647;
+
+function capped(ms: number): number | undefined {
+  if (Number.isNaN(ms)) return undefined;
+  return Math.min(MAX_RETRY_AFTER_MS, Math.max(0, Math.round(ms)));
+}
+
+/**
  * Parses an HTTP `Retry-After` value: delta seconds (`"120"`, also `"1.5"` leniently) or an HTTP date.
- * Returns milliseconds from `nowMs` (never negative), or `undefined` when the value is not either form.
+ * Returns milliseconds from `nowMs` (never negative, at most 2^31 - 1), or `undefined` when the value
+ * is not either form.
  *
  * @param value the header value
  * @param nowMs the current time in epoch milliseconds, used for the HTTP-date form
@@ -14,27 +27,35 @@
  * ```
  */
 export function parseRetryAfter(value: string, nowMs: number): number | undefined {
+  if (typeof value !== 'string') return undefined;
   const trimmed = value.trim();
   if (trimmed === '') return undefined;
-  if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000);
+  if (/^\d+(\.\d+)?$/.test(trimmed)) return capped(Number(trimmed) * 1000);
   // Every date form RFC 9110 allows starts with a day name; Date.parse alone would also accept "5 apples".
   if (!/^[A-Za-z]{3,9},? /.test(trimmed)) return undefined;
   const at = Date.parse(trimmed);
   if (Number.isNaN(at)) return undefined;
-  return Math.max(0, at - nowMs);
+  return capped(at - nowMs);
 }
 
-/** Reads one header from a plain object (any case) or from a `Headers`/`Map`-like object with `get`. */
+/**
+ * Reads one header from a plain object (any case) or from a `Headers`/`Map`-like object with `get`.
+ * Never throws: a `get` or a getter that throws counts as "no such header".
+ */
 export function readHeader(headers: unknown, name: string): string | undefined {
   if (typeof headers !== 'object' || headers === null) return undefined;
-  const getter = (headers as { get?: unknown }).get;
-  if (typeof getter === 'function') {
-    const value: unknown = getter.call(headers, name) ?? getter.call(headers, name.toLowerCase());
-    return headerString(value);
-  }
-  const wanted = name.toLowerCase();
-  for (const [key, value] of Object.entries(headers)) {
-    if (key.toLowerCase() === wanted) return headerString(value);
+  try {
+    const getter = (headers as { get?: unknown }).get;
+    if (typeof getter === 'function') {
+      const value: unknown = getter.call(headers, name) ?? getter.call(headers, name.toLowerCase());
+      return headerString(value);
+    }
+    const wanted = name.toLowerCase();
+    for (const key of Object.keys(headers)) {
+      if (key.toLowerCase() === wanted) return headerString((headers as Record<string, unknown>)[key]);
+    }
+  } catch {
+    // A hostile headers object: treat the header as absent.
   }
   return undefined;
 }
@@ -49,29 +70,34 @@ function headerString(value: unknown): string | undefined {
 /**
  * Converts a protobuf `Duration` as the Google clients hand it over into milliseconds: `{seconds, nanos}`
  * where `seconds` is a number, a string, a bigint or a protobufjs `Long`; or the JSON form `"2.5s"`.
+ * Capped at 2^31 - 1 ms; `undefined` for anything else, including a `Long` whose `toNumber` throws.
  */
 export function durationToMs(duration: unknown): number | undefined {
-  if (typeof duration === 'string') {
-    const match = /^(\d+(?:\.\d+)?)s$/.exec(duration.trim());
-    return match ? Math.round(Number(match[1]) * 1000) : undefined;
+  try {
+    if (typeof duration === 'string') {
+      const match = /^(\d{1,20}(?:\.\d{1,9})?)s$/.exec(duration.trim());
+      return match ? capped(Number(match[1]) * 1000) : undefined;
+    }
+    if (typeof duration !== 'object' || duration === null) return undefined;
+    const { seconds, nanos } = duration as { seconds?: unknown; nanos?: unknown };
+    const s = longToNumber(seconds);
+    const n = typeof nanos === 'number' && Number.isFinite(nanos) ? nanos : 0;
+    if (s === undefined && typeof nanos !== 'number') return undefined;
+    return capped((s ?? 0) * 1000 + n / 1e6);
+  } catch {
+    return undefined;
   }
-  if (typeof duration !== 'object' || duration === null) return undefined;
-  const { seconds, nanos } = duration as { seconds?: unknown; nanos?: unknown };
-  const s = longToNumber(seconds);
-  const n = typeof nanos === 'number' ? nanos : 0;
-  if (s === undefined && typeof nanos !== 'number') return undefined;
-  return Math.max(0, Math.round((s ?? 0) * 1000 + n / 1e6));
 }
 
 function longToNumber(value: unknown): number | undefined {
-  if (typeof value === 'number') return value;
+  if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
   if (typeof value === 'bigint') return Number(value);
-  if (typeof value === 'string' && /^\d+$/.test(value)) return Number(value);
+  if (typeof value === 'string' && /^\d{1,20}$/.test(value)) return Number(value);
   if (typeof value === 'object' && value !== null) {
     const toNumber = (value as { toNumber?: unknown }).toNumber;
     if (typeof toNumber === 'function') {
       const n: unknown = toNumber.call(value);
-      if (typeof n === 'number') return n;
+      if (typeof n === 'number' && Number.isFinite(n)) return n;
     }
     const { low, high } = value as { low?: unknown; high?: unknown };
     if (typeof low === 'number' && typeof high === 'number') return high * 2 ** 32 + (low >>> 0);
