@@ -7,7 +7,7 @@ import { CancelledError } from './http-errors.js';
 import { NetworkError } from './network-error.js';
 import { PartialInsertError, type RowFailure } from './partial-insert-error.js';
 import { PipelineError } from './pipeline-error.js';
-import { redactSecrets } from './redact.js';
+import { cleanMessage } from './redact.js';
 import { durationToMs, parseRetryAfter, readHeader } from './retry-after.js';
 import {
   describeSafely,
@@ -139,9 +139,7 @@ export function isTransientError(err: unknown): boolean {
   return toPipelineError(err).transient === true;
 }
 
-function clean(text: string): string {
-  return redactSecrets(text.replace(/\s*\n\s*/g, ' ').trim());
-}
+const clean = cleanMessage;
 
 // ---------------------------------------------------------------------------------------------------
 // @google-cloud/common PartialFailureError (table.insert with insertErrors)

@@ -1,6 +1,15 @@
 /** Longest service message kept in an error message; HTML error pages from proxies can be huge. */
 const MAX_MESSAGE_LENGTH = 2000;
 
+/**
+ * How much of a text is ever looked at. Messages are cut to this before any pattern runs, so the
+ * cost of redaction does not grow with the input (a 1 MB message costs what a 4 kB one does), and
+ * redaction may shorten what is kept without losing the part that fits.
+ */
+const SCAN_LIMIT = 2 * MAX_MESSAGE_LENGTH;
+
+const TRUNCATED = '... (truncated)';
+
 const REDACTED = '[REDACTED]';
 
 // Each pattern keeps the label and replaces only the secret, so the message still says what was there.
@@ -31,7 +40,21 @@ const SECRET_PATTERNS: ReadonlyArray<readonly [RegExp, string]> = [
  * ```
  */
 export function redactSecrets(text: string): string {
-  let out = text;
+  const cut = text.length > SCAN_LIMIT;
+  let out = cut ? text.slice(0, SCAN_LIMIT) : text;
   for (const [pattern, replacement] of SECRET_PATTERNS) out = out.replace(pattern, replacement);
-  return out.length > MAX_MESSAGE_LENGTH ? `${out.slice(0, MAX_MESSAGE_LENGTH)}... (truncated)` : out;
+  if (out.length > MAX_MESSAGE_LENGTH) return `${out.slice(0, MAX_MESSAGE_LENGTH)}${TRUNCATED}`;
+  return cut ? `${out}${TRUNCATED}` : out;
+}
+
+/**
+ * A service message made fit for an error message: cut first (see {@link SCAN_LIMIT}), every run of
+ * whitespace that holds a line break made one space, trimmed, credentials removed. Linear in the
+ * length it keeps: `\s+` matches each run once and never backtracks into it.
+ */
+export function cleanMessage(text: string): string {
+  const cut = text.length > SCAN_LIMIT;
+  const head = cut ? text.slice(0, SCAN_LIMIT) : text;
+  const collapsed = head.replace(/\s+/g, (run) => (run.includes('\n') ? ' ' : run)).trim();
+  return redactSecrets(cut ? `${collapsed}${TRUNCATED}` : collapsed);
 }

@@ -1,0 +1,71 @@
+import { performance } from 'node:perf_hooks';
+import { describe, expect, it } from 'vitest';
+import { redactSecrets, ServiceUnavailableError, toPipelineError } from '../../../src/errors/index.js';
+
+const MB = 1024 * 1024;
+
+/**
+ * Messages built to make backtracking patterns go quadratic: long runs of whitespace with or without
+ * a line break at the end, secret labels followed by whitespace, and label soup.
+ */
+const HOSTILE: ReadonlyArray<readonly [string, string]> = [
+  ['1 MB of spaces', ' '.repeat(MB)],
+  ['1 MB of spaces then a line break', `${' '.repeat(MB)}\nend`],
+  ['spaces and line breaks interleaved', ' \n'.repeat(MB / 2)],
+  ['tabs then a letter', `${'\t'.repeat(MB)}x`],
+  ['"Bearer" then 1 MB of spaces', `Bearer${' '.repeat(MB)}!`],
+  ['"authorization" then 1 MB of spaces', `authorization${' '.repeat(MB)}`],
+  ['"key" then 1 MB of spaces', `key${' '.repeat(MB)}`],
+  ['"key=" repeated', 'key='.repeat(MB / 4)],
+  ['"token " repeated', 'token '.repeat(MB / 6)],
+  ['PEM headers without an end', '-----BEGIN PRIVATE KEY-----'.repeat(MB / 27)],
+  ['a gRPC prefix then 1 MB of spaces', `14 UNAVAILABLE:${' '.repeat(MB)}`],
+];
+
+/**
+ * A generous bound: the linear code needs a few milliseconds per megabyte, while the quadratic
+ * pattern it replaces needed 12 s for 60,000 spaces (about an hour for 1 MB). Not a timing check of
+ * performance, only of the complexity class.
+ */
+const GENEROUS_MS = 2_000;
+
+describe('classification and redaction are linear in the message length (no ReDoS)', () => {
+  it('a 503 whose message is 60,000 spaces classifies at once (it took 12 s)', () => {
+    const started = performance.now();
+    const err = toPipelineError({ message: ' '.repeat(60_000), response: { status: 503 } });
+    expect(performance.now() - started).toBeLessThan(GENEROUS_MS);
+    expect(err).toBeInstanceOf(ServiceUnavailableError);
+  });
+
+  it.each(HOSTILE)('%s: toPipelineError finishes within a generous bound', (_label, message) => {
+    for (const thrown of [
+      { message, response: { status: 503 } },
+      Object.assign(new Error(message), { code: 'ECONNRESET' }),
+      { message, code: 14 },
+      new Error(message),
+      message,
+    ]) {
+      const started = performance.now();
+      const err = toPipelineError(thrown);
+      expect(performance.now() - started).toBeLessThan(GENEROUS_MS);
+      expect(err.message.length).toBeLessThan(2_300);
+    }
+  });
+
+  it.each(HOSTILE)('%s: redactSecrets finishes within a generous bound', (_label, message) => {
+    const started = performance.now();
+    const out = redactSecrets(message);
+    expect(performance.now() - started).toBeLessThan(GENEROUS_MS);
+    expect(out.length).toBeLessThan(2_100);
+  });
+
+  it('line breaks inside a cut message still collapse into single spaces', () => {
+    const err = toPipelineError(new Error('first line\n\n   second line\t\nthird'));
+    expect(err.message).toBe('first line second line third');
+  });
+
+  it('a secret straddling the cut is still redacted', () => {
+    const out = redactSecrets(`${'x'.repeat(1990)} Bearer ya29.${'a'.repeat(100)}`);
+    expect(out).not.toMatch(/ya29\.a/);
+  });
+});
