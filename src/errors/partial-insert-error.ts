@@ -86,4 +86,29 @@ export class PartialInsertError extends PipelineError {
     this.inserted = options.inserted;
     this.failures = options.failures;
   }
+
+  /**
+   * What `JSON.stringify` (and loggers that call it) write: which rows failed and why, never the rows
+   * themselves, which can be large and hold personal data. The rows stay on `failures[i].row`.
+   *
+   * @example
+   * ```ts
+   * JSON.stringify(err); // {"name":"PartialInsertError","code":"PARTIAL_INSERT",...,"failures":[{"index":3,"reasons":[...]}]}
+   * ```
+   */
+  toJSON(): Record<string, unknown> {
+    return {
+      name: this.name,
+      code: this.code,
+      message: this.message,
+      transient: this.transient,
+      table: this.table,
+      inserted: this.inserted,
+      failures: this.failures.map((failure) => ({
+        index: failure.index,
+        ...(failure.insertId === undefined ? {} : { insertId: failure.insertId }),
+        reasons: failure.reasons,
+      })),
+    };
+  }
 }

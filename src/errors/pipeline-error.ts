@@ -1,4 +1,5 @@
 import { brandError } from './brand.js';
+import { scrubCause } from './scrub.js';
 
 /**
  * Options shared by every error of the taxonomy.
@@ -13,7 +14,10 @@ export interface PipelineErrorOptions {
   code?: string;
   /** Whether trying the same operation again may succeed; defaults to `false`. */
   transient?: boolean;
-  /** The original thrown value. */
+  /**
+   * The original thrown value. Kept as is unless it holds credentials or the request a client made
+   * (headers, body): then the error keeps a copy without them (see the class docs).
+   */
   cause?: unknown;
 }
 
@@ -21,7 +25,10 @@ export interface PipelineErrorOptions {
  * The root of every typed error in this package.
  *
  * `code` is stable across versions and safe to switch on; `transient` is the retry decision; `cause` is
- * the original value that was thrown (a Google client error, a Node system error, ...).
+ * the original value that was thrown (a Google client error, a Node system error, ...). No credential
+ * is kept at any depth: when the cause holds one (a client's `response.request.headers`, a gaxios
+ * `config`, a token in a message), `cause` is a copy of it without the request and the credential, so
+ * `util.inspect(err, { depth: 10 })` and deep serializers (Error Reporting, Sentry) cannot leak it.
  *
  * @example
  * ```ts
@@ -47,7 +54,7 @@ export class PipelineError extends Error {
   declare readonly cause?: unknown;
 
   constructor(message: string, options: PipelineErrorOptions = {}) {
-    super(message, 'cause' in options ? { cause: options.cause } : undefined);
+    super(message, 'cause' in options ? { cause: scrubCause(options.cause) } : undefined);
     this.code = options.code ?? 'UNKNOWN';
     this.transient = options.transient ?? false;
     // Branded classes carry their name on the prototype; a user subclass that is not branded gets its

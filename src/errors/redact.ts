@@ -41,8 +41,7 @@ const SECRET_PATTERNS: ReadonlyArray<readonly [RegExp, string]> = [
  */
 export function redactSecrets(text: string): string {
   const cut = text.length > SCAN_LIMIT;
-  let out = cut ? text.slice(0, SCAN_LIMIT) : text;
-  for (const [pattern, replacement] of SECRET_PATTERNS) out = out.replace(pattern, replacement);
+  const out = removeSecrets(cut ? text.slice(0, SCAN_LIMIT) : text);
   if (out.length > MAX_MESSAGE_LENGTH) return `${out.slice(0, MAX_MESSAGE_LENGTH)}${TRUNCATED}`;
   return cut ? `${out}${TRUNCATED}` : out;
 }
@@ -57,4 +56,14 @@ export function cleanMessage(text: string): string {
   const head = cut ? text.slice(0, SCAN_LIMIT) : text;
   const collapsed = head.replace(/\s+/g, (run) => (run.includes('\n') ? ' ' : run)).trim();
   return redactSecrets(cut ? `${collapsed}${TRUNCATED}` : collapsed);
+}
+
+/**
+ * The credential patterns of {@link redactSecrets} without the length cap, for text that is kept
+ * whole (string fields of an error's `cause`). Every pattern is linear in the length of the text.
+ */
+export function removeSecrets(text: string): string {
+  let out = text;
+  for (const [pattern, replacement] of SECRET_PATTERNS) out = out.replace(pattern, replacement);
+  return out;
 }

@@ -283,7 +283,7 @@ describe('toPipelineError: BigQuery HTTP errors (@google-cloud/common ApiError)'
 });
 
 describe('toPipelineError: gaxios HTTP errors', () => {
-  it('classifies by response.status and the body errors, keeping the GaxiosError as cause', () => {
+  it('classifies by response.status and the body errors, keeping the GaxiosError (without its request) as cause', () => {
     const original = gaxiosHttpError(403, {
       error: {
         code: 403,
@@ -295,7 +295,12 @@ describe('toPipelineError: gaxios HTTP errors', () => {
     expect(err).toBeInstanceOf(ForbiddenError);
     expect(err.transient).toBe(true);
     expect(err.reason).toBe('rateLimitExceeded');
-    expect(err.cause).toBe(original);
+    // The original holds the request (config.headers.Authorization): the cause is a copy without it.
+    const cause = err.cause as { constructor: unknown; status: number; config?: unknown; message: string };
+    expect(cause.constructor).toBe(original.constructor);
+    expect(cause.status).toBe(403);
+    expect(cause.message).toBe(original.message);
+    expect(cause.config).toBeUndefined();
     expect(err.message).toBe(
       'Google API request failed with HTTP 403 Forbidden (reason: rateLimitExceeded): Exceeded rate limits',
     );
