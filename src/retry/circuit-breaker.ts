@@ -121,8 +121,8 @@ export class CircuitBreaker {
 
   /**
    * Runs `fn` through the breaker. Refuses at once with a {@link CircuitBreakerOpenError} while
-   * open; otherwise returns what `fn` returns, and rethrows what it throws as a typed
-   * `PipelineError` after recording it.
+   * open; otherwise returns what `fn` returns, and rethrows exactly what it throws (after recording
+   * it through `isFailure`, which sees the typed view `toPipelineError(thrown)`).
    *
    * @example
    * ```ts
@@ -140,7 +140,8 @@ export class CircuitBreaker {
     try {
       result = fn();
     } catch (err) {
-      return Promise.reject(this[failed](err));
+      this[failed](err);
+      return Promise.reject(err);
     }
     return Promise.resolve(result).then(this.#onValue, this.#onRejected) as Promise<T>;
   }
@@ -151,7 +152,8 @@ export class CircuitBreaker {
   };
 
   readonly #onRejected = (err: unknown): never => {
-    throw this[failed](err);
+    this[failed](err);
+    throw err;
   };
 
   /**

@@ -24,7 +24,12 @@ const DEFAULT_MAX_ATTEMPTS = 3;
  *
  * - `maxAttempts` (default 3) counts the first call. A failure that `retryOn` (default
  *   `isTransientError`) rejects propagates after that one call.
- * - After the last attempt the last error is rethrown as its typed class (`toPipelineError`).
+ * - Transparent: when `retry` gives up (attempts, budget or deadline exhausted, or a failure that is
+ *   not retried) the caller gets exactly the value the function last threw (`e === thrown`), so
+ *   `catch (e) { if (e instanceof MyError) ... }` keeps working. Retry decisions, `onRetry` and the
+ *   logs use the typed view (`toPipelineError`); call it yourself for the same view. Only errors the
+ *   retry layer makes itself are its own classes: `CircuitBreakerOpenError` when the breaker refuses
+ *   the call, `OperationTimeoutError` when `attemptTimeoutMs` or `deadlineMs` cuts an attempt off.
  * - Sleeps come from {@link backoffDelays} with the same options. A `Retry-After` raises a sleep to
  *   at least what the server asked; if it asks for more than `maxDelayMs`, or more than the deadline
  *   leaves, `retry` gives up at once rather than retry early.
@@ -75,7 +80,8 @@ export function executeRetry<T>(fn: RetryFunction<T>, o: RetryOptions): Promise<
   try {
     result = fn(FIRST_CONTEXT);
   } catch (err) {
-    return retryLoop(fn, o, { error: breaker === undefined ? err : breaker[failed](err) });
+    breaker?.[failed](err);
+    return retryLoop(fn, o, { error: err });
   }
   const promise = result instanceof Promise ? result : Promise.resolve(result);
   if (breaker === undefined && budget === undefined) {
@@ -87,7 +93,10 @@ export function executeRetry<T>(fn: RetryFunction<T>, o: RetryOptions): Promise<
       budget?.onSuccess();
       return value;
     },
-    (err: unknown) => retryLoop(fn, o, { error: breaker === undefined ? err : breaker[failed](err) }),
+    (err: unknown) => {
+      breaker?.[failed](err);
+      return retryLoop(fn, o, { error: err });
+    },
   );
 }
 
@@ -160,12 +169,8 @@ async function retryLoop<T>(
   const deadlineAt = deadlineMs === undefined ? Number.POSITIVE_INFINITY : clock.now() + deadlineMs;
   let delays: Generator<number, never, unknown> | undefined;
 
-  const giveUp = (
-    reason: GiveUpReason,
-    attempt: number,
-    error: PipelineError,
-    detail: string,
-  ): PipelineError => {
+  /** Logs why `retry` stops and returns what the caller gets: the value the function threw. */
+  const giveUp = (reason: GiveUpReason, attempt: number, error: PipelineError, detail: string): unknown => {
     logger.error(
       `${name}: failed after ${attempt} attempt${attempt === 1 ? '' : 's'} (${detail}): ${describe(error)}`,
       {
@@ -176,7 +181,7 @@ async function retryLoop<T>(
         error,
       },
     );
-    return error;
+    return raw;
   };
 
   let attempt = first === undefined ? 0 : 1;
@@ -213,7 +218,7 @@ async function retryLoop<T>(
         attempt,
         error,
       });
-      throw error;
+      throw raw;
     }
     // An open circuit made no call, so it neither spends nor earns budget.
     if (!circuitOpen) budget?.onFailure();
@@ -282,5 +287,25 @@ function runAttempt<T>(
     timeoutMs === Number.POSITIVE_INFINITY && signal === undefined
       ? Promise.resolve(fn({ attempt, signal: NEVER_ABORTED }))
       : guardedAttempt(fn, attempt, { signal, timeoutMs, timeoutMessage, reportedTimeoutMs, clock });
-  return o.breaker === undefined ? run() : o.breaker.execute(run);
+  const breaker = o.breaker;
+  if (breaker === undefined) return run();
+  const refusal = breaker[admit]();
+  if (refusal !== undefined) return Promise.reject(refusal);
+  let pending: Promise<T>;
+  try {
+    pending = run();
+  } catch (err) {
+    pending = Promise.reject(err);
+  }
+  return pending.then(
+    (value) => {
+      breaker[succeeded]();
+      return value;
+    },
+    (err: unknown) => {
+      // The caller's own cancellation says nothing about the service: it is not a failure.
+      if (signal?.aborted !== true) breaker[failed](err);
+      throw err;
+    },
+  );
 }

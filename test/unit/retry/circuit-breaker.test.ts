@@ -3,7 +3,6 @@ import {
   CircuitBreakerOpenError,
   NotFoundError,
   OperationTimeoutError,
-  PipelineError,
   ServiceUnavailableError,
 } from '../../../src/errors/index.js';
 import {
@@ -143,17 +142,18 @@ describe('CircuitBreaker: which errors count', () => {
     expect(breaker.state).toBe('open');
   });
 
-  it('rethrows what fn throws as a typed error, sync throws included', async () => {
-    const breaker = new CircuitBreaker({ clock: createTestClock() });
+  it('rethrows exactly what fn throws, sync throws included, and counts it by its typed view', async () => {
+    const breaker = new CircuitBreaker({ clock: createTestClock(), failureThreshold: 2 });
     const raw = Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' });
     const err = await breaker
       .execute(() => {
         throw raw;
       })
       .catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(PipelineError);
-    expect((err as PipelineError).transient).toBe(true);
-    expect((err as PipelineError).cause).toBe(raw);
+    expect(err).toBe(raw);
+    await breaker.execute(() => Promise.reject(raw)).catch(() => undefined);
+    // Both failures were transient by their typed view (a NetworkError), so they opened the circuit.
+    expect(breaker.state).toBe('open');
   });
 
   it('passes sync values through', async () => {
