@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { CircuitBreaker, RetryBudget } from '../../../src/retry/index.js';
 import { type Harness, INSERT_ALL, INSERT_JOB, QUERY_RESULTS, startHarness } from './helpers.js';
 
 describe('AbortSignal: every method stops at once, between and during attempts', () => {
@@ -67,5 +68,19 @@ describe('AbortSignal: every method stops at once, between and during attempts',
     const pending = bq.update('DELETE FROM ds.t WHERE true', { signal: AbortSignal.timeout(100) });
     await expect(pending).rejects.toMatchObject({ name: 'TimeoutError' });
     expect(h.standIn.requests.slice(started).filter((r) => INSERT_JOB.test(r.path))).toHaveLength(1);
+  });
+
+  it("a caller's AbortSignal.timeout opens no shared breaker and spends no budget", async () => {
+    // One failure would open it for 300 s, for every call of the process that shares it.
+    const breaker = new CircuitBreaker({ failureThreshold: 1 });
+    const budget = new RetryBudget({ maxTokens: 2 });
+    const bq = h.executor({ breaker, budget });
+    h.standIn.faults.add({ path: QUERY_RESULTS, hang: true, times: 1 });
+    await expect(bq.query('SELECT 1 AS x', { signal: AbortSignal.timeout(100) })).rejects.toMatchObject({
+      name: 'TimeoutError',
+    });
+    expect(breaker.state).toBe('closed');
+    expect(budget.tokens).toBe(2);
+    await expect(bq.query('SELECT 1 AS x')).resolves.toEqual([{ x: 1 }]);
   });
 });
