@@ -1,5 +1,6 @@
 import { OperationTimeoutError } from '../errors/index.js';
 import type { Clock } from '../retry/index.js';
+import { onAbort } from '../shared/abort-fanout.js';
 
 /** How one request to BigQuery is bounded. */
 export interface GuardOptions {
@@ -39,11 +40,12 @@ export function guardCall<T>(work: () => Promise<T>, options: GuardOptions): Pro
   return new Promise<T>((resolve, reject) => {
     let settled = false;
     let cancelTimer: (() => void) | undefined;
+    let unsubscribe: (() => void) | undefined;
     const finish = (): boolean => {
       if (settled) return false;
       settled = true;
       cancelTimer?.();
-      signal?.removeEventListener('abort', onAbort);
+      unsubscribe?.();
       return true;
     };
     const abandon = (): void => {
@@ -53,7 +55,7 @@ export function guardCall<T>(work: () => Promise<T>, options: GuardOptions): Pro
         // Releasing is best effort; the caller already has its answer.
       }
     };
-    const onAbort = (): void => {
+    const onAborted = (): void => {
       if (!finish()) return;
       abandon();
       reject(signal?.reason);
@@ -71,7 +73,8 @@ export function guardCall<T>(work: () => Promise<T>, options: GuardOptions): Pro
         );
       });
     }
-    signal?.addEventListener('abort', onAbort, { once: true });
+    // One listener on the signal however many requests share it (see abort-fanout.ts).
+    if (signal !== undefined) unsubscribe = onAbort(signal, onAborted);
     let pending: Promise<T>;
     try {
       pending = work();

@@ -1,5 +1,6 @@
 import { setMaxListeners } from 'node:events';
 import { OperationTimeoutError } from '../errors/index.js';
+import { onAbort } from '../shared/abort-fanout.js';
 import type { Clock } from './clock.js';
 import type { RetryContext, RetryFunction } from './options.js';
 
@@ -32,27 +33,28 @@ export interface AttemptLimits {
 
 /**
  * Calls `fn` once, racing it against the caller's signal and a timeout. Whichever comes first
- * settles the attempt; the timer and the listener are removed on every path, so nothing outlives it.
- * A late result of an abandoned `fn` is swallowed (it already lost the race).
+ * settles the attempt; the timer and the subscription are removed on every path, so nothing
+ * outlives it. A late result of an abandoned `fn` is swallowed (it already lost the race).
+ *
+ * `fn` gets a signal of its own, aborted with the caller's reason or the timeout error: whatever
+ * listeners the client adds go on it, not on the caller's signal, which many calls may share. The
+ * caller's signal gets one listener for all of them (see abort-fanout.ts).
  */
 export function guardedAttempt<T>(fn: RetryFunction<T>, attempt: number, limits: AttemptLimits): Promise<T> {
   const { signal, timeoutMs } = limits;
-  const controller = timeoutMs === Number.POSITIVE_INFINITY ? undefined : new AbortController();
+  const controller =
+    timeoutMs === Number.POSITIVE_INFINITY && signal === undefined ? undefined : new AbortController();
   return new Promise<T>((resolve, reject) => {
     let cancelTimer: (() => void) | undefined;
+    let unsubscribe: (() => void) | undefined;
     const cleanup = (): void => {
       if (cancelTimer !== undefined) cancelTimer();
-      signal?.removeEventListener('abort', onAbort);
+      unsubscribe?.();
     };
-    const onAbort = (): void => {
-      cleanup();
-      controller?.abort(signal?.reason);
-      reject(signal?.reason);
-    };
-    if (controller !== undefined) {
+    if (controller !== undefined && timeoutMs !== Number.POSITIVE_INFINITY) {
       cancelTimer = schedule(limits.clock, timeoutMs, () => {
         cancelTimer = undefined;
-        signal?.removeEventListener('abort', onAbort);
+        unsubscribe?.();
         const error = new OperationTimeoutError(limits.timeoutMessage, {
           timeoutMs: limits.reportedTimeoutMs,
         });
@@ -60,8 +62,14 @@ export function guardedAttempt<T>(fn: RetryFunction<T>, attempt: number, limits:
         reject(error);
       });
     }
-    signal?.addEventListener('abort', onAbort, { once: true });
-    const context: RetryContext = { attempt, signal: controller?.signal ?? signal ?? NEVER_ABORTED };
+    if (signal !== undefined) {
+      unsubscribe = onAbort(signal, () => {
+        cleanup();
+        controller?.abort(signal.reason);
+        reject(signal.reason);
+      });
+    }
+    const context: RetryContext = { attempt, signal: controller?.signal ?? NEVER_ABORTED };
     let result: Promise<T> | T;
     try {
       result = fn(context);

@@ -1,3 +1,5 @@
+import { onAbort } from '../shared/abort-fanout.js';
+
 /**
  * The source of time for the retry engine and the circuit breaker. Inject {@link createTestClock}
  * in tests so that nothing really sleeps.
@@ -38,15 +40,15 @@ export const systemClock: Clock = Object.freeze({
     if (signal === undefined) return new Promise<void>((resolve) => setTimeout(resolve, ms));
     if (signal.aborted) return Promise.reject(signal.reason);
     return new Promise<void>((resolve, reject) => {
-      const onAbort = (): void => {
-        clearTimeout(timer);
-        reject(signal.reason);
-      };
       const timer = setTimeout(() => {
-        signal.removeEventListener('abort', onAbort);
+        unsubscribe();
         resolve();
       }, ms);
-      signal.addEventListener('abort', onAbort, { once: true });
+      // One listener on the signal however many calls sleep on it (see abort-fanout.ts).
+      const unsubscribe = onAbort(signal, () => {
+        clearTimeout(timer);
+        reject(signal.reason);
+      });
     });
   },
   schedule(ms: number, callback: () => void): () => void {

@@ -76,11 +76,37 @@ describe('AbortSignal: every method stops at once, between and during attempts',
     const budget = new RetryBudget({ maxTokens: 2 });
     const bq = h.executor({ breaker, budget });
     h.standIn.faults.add({ path: QUERY_RESULTS, hang: true, times: 1 });
-    await expect(bq.query('SELECT 1 AS x', { signal: AbortSignal.timeout(100) })).rejects.toMatchObject({
-      name: 'TimeoutError',
-    });
+    const controller = new AbortController();
+    const mark = h.standIn.requests.length;
+    const pending = bq.query('SELECT 1 AS x', { signal: controller.signal });
+    while (!h.standIn.requests.slice(mark).some((r) => QUERY_RESULTS.test(r.path) && r.fault !== undefined)) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    // Exactly what AbortSignal.timeout(ms) does when its time is up, without racing a real timer.
+    controller.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError'));
+    await expect(pending).rejects.toMatchObject({ name: 'TimeoutError' });
     expect(breaker.state).toBe('closed');
     expect(budget.tokens).toBe(2);
     await expect(bq.query('SELECT 1 AS x')).resolves.toEqual([{ x: 1 }]);
+  });
+
+  it('25 concurrent queries sharing one AbortSignal trigger no MaxListenersExceededWarning', async () => {
+    const warnings: Error[] = [];
+    const onWarning = (warning: Error) => {
+      if (warning.name === 'MaxListenersExceededWarning') warnings.push(warning);
+    };
+    process.on('warning', onWarning);
+    try {
+      const bq = h.executor();
+      const controller = new AbortController();
+      const results = await Promise.all(
+        Array.from({ length: 25 }, (_, i) => bq.query(`SELECT ${i} AS x`, { signal: controller.signal })),
+      );
+      expect(results.map((rows) => rows[0]?.x)).toEqual(Array.from({ length: 25 }, (_, i) => i));
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(warnings).toEqual([]);
+    } finally {
+      process.off('warning', onWarning);
+    }
   });
 });

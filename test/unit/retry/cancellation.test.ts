@@ -274,18 +274,25 @@ describe('retry: signal', () => {
     expect(clock.pendingTimers).toBe(0);
   });
 
-  it('passes the caller signal straight to fn when nothing else can abort the attempt', async () => {
+  it("hands fn a signal of its own that follows the caller's (so a shared signal collects no listeners)", async () => {
     const clock = createTestClock();
     const controller = new AbortController();
     let seen: AbortSignal | undefined;
-    await retry(
+    const p = retry(
       ({ signal }) => {
         seen = signal;
-        return 1;
+        return new Promise<never>(() => undefined);
       },
       { clock, signal: controller.signal },
     );
-    expect(seen).toBe(controller.signal);
+    await flush();
+    expect(seen).not.toBe(controller.signal);
+    expect(seen?.aborted).toBe(false);
+    const reason = new Error('stop');
+    controller.abort(reason);
+    await expect(p).rejects.toBe(reason);
+    expect(seen?.aborted).toBe(true);
+    expect(seen?.reason).toBe(reason);
   });
 
   it('an attempt that fails because it saw the abort still rejects with the caller reason', async () => {
