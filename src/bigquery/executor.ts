@@ -9,11 +9,14 @@ import {
   retry,
   systemClock,
 } from '../retry/index.js';
+import { validateRetryOptions } from '../retry/options.js';
+import { checkOptions } from '../shared/check-options.js';
 import { type BigQueryClient, createDefaultClient, withoutClientRetries } from './client.js';
 import { type ExecutorContext, int64 } from './context.js';
 import { guardCall } from './guard-call.js';
 import { insertRows } from './insert.js';
 import { loadRows } from './load.js';
+import { EXECUTOR_OPTIONS, INSERT_OPTIONS, LOAD_OPTIONS, QUERY_OPTIONS } from './option-keys.js';
 import { buildQueryParameters } from './params.js';
 import { checkPartitionFilter, type QueryGuardOptions } from './query-guard.js';
 import { runQueryJob } from './query-job.js';
@@ -49,6 +52,18 @@ function bytesCap(value: number | string | bigint | undefined): string | undefin
   return text;
 }
 
+function checkRetry(where: string, options: RetryOptions | undefined): void {
+  if (options === undefined) return;
+  const problem = validateRetryOptions(options, where);
+  if (problem !== undefined) throw problem;
+}
+
+/** A call's options: only the keys the method knows, of the right kinds, and a valid `retry`. */
+function checkCall(where: string, options: CallOptions, spec: typeof QUERY_OPTIONS): void {
+  checkOptions(where, options, spec);
+  checkRetry(`${where}: option retry`, options.retry);
+}
+
 /**
  * The one path to BigQuery: queries, DML, dry runs, streaming inserts and batch loads, each with one
  * retry layer (ours; the client's own retries are off), typed errors, deterministic insert ids,
@@ -81,6 +96,8 @@ export class BigQueryExecutor {
   readonly #context: ExecutorContext;
 
   constructor(options: BigQueryExecutorOptions = {}) {
+    checkOptions('new BigQueryExecutor', options, EXECUTOR_OPTIONS);
+    checkRetry('new BigQueryExecutor: option retry', options.retry);
     this.#options = options;
     this.#clock = options.clock ?? systemClock;
     this.#logger = options.logger ?? silentLogger;
@@ -136,6 +153,7 @@ export class BigQueryExecutor {
    * ```
    */
   async query<T = Record<string, unknown>>(sql: string, options: QueryOptions = {}): Promise<T[]> {
+    checkCall('BigQueryExecutor.query', options, QUERY_OPTIONS);
     this.#stats.calls++;
     const outcome = await runQueryJob(this.#context, this.#querySpec(sql, options), options);
     return outcome.rows as T[];
@@ -151,6 +169,7 @@ export class BigQueryExecutor {
    * ```
    */
   async update(sql: string, options: QueryOptions = {}): Promise<number> {
+    checkCall('BigQueryExecutor.update', options, QUERY_OPTIONS);
     this.#stats.calls++;
     const outcome = await runQueryJob(
       this.#context,
@@ -175,6 +194,7 @@ export class BigQueryExecutor {
    * ```
    */
   async dryRun(sql: string, options: QueryOptions = {}): Promise<DryRunResult> {
+    checkCall('BigQueryExecutor.dryRun', options, QUERY_OPTIONS);
     this.#stats.calls++;
     const outcome = await runQueryJob(
       this.#context,
@@ -213,6 +233,7 @@ export class BigQueryExecutor {
     rows: readonly R[],
     options: InsertRowsOptions<R> = {},
   ): Promise<InsertResult> {
+    checkCall('BigQueryExecutor.insertRows', options, INSERT_OPTIONS);
     this.#stats.calls++;
     return insertRows(this.#context, table, rows, options);
   }
@@ -232,6 +253,7 @@ export class BigQueryExecutor {
     rows: readonly unknown[],
     options: LoadRowsOptions = {},
   ): Promise<LoadResult> {
+    checkCall('BigQueryExecutor.loadRows', options, LOAD_OPTIONS);
     this.#stats.calls++;
     return loadRows(this.#context, table, rows, options);
   }

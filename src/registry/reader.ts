@@ -1,6 +1,7 @@
 import { type ConfigEnv, getSportConfig } from '../config/index.js';
 import { PlayerNotFoundError, toPipelineError } from '../errors/index.js';
 import { type Logger, silentLogger } from '../logging/index.js';
+import { checkOptions } from '../shared/check-options.js';
 import { normalizePlayerLookup, normalizePlayerType } from './normalize.js';
 import { batchLookupSql, singleLookupSql } from './queries.js';
 import { UnresolvedPlayerTracker } from './tracker.js';
@@ -118,6 +119,20 @@ export class PlayerRegistryReader {
   };
 
   constructor(options: PlayerRegistryReaderOptions) {
+    checkOptions('new PlayerRegistryReader', options, {
+      executor: 'object',
+      sport: 'string',
+      source: 'string',
+      cacheTtlMs: 'number',
+      maxCacheEntries: 'number',
+      maxLookupsPerQuery: 'number',
+      tracker: 'object',
+      table: 'string',
+      projectId: 'string',
+      env: 'object',
+      clock: 'object',
+      logger: 'object',
+    });
     const config = getSportConfig(options.sport, options.env);
     const projectId = options.projectId ?? config.projectId;
     const table = options.table ?? `${projectId}.${config.referenceDataset}.${config.sport}_players_registry`;

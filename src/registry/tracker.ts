@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { type ConfigEnv, getSportConfig } from '../config/index.js';
 import { PartialInsertError, type PipelineError, type RowFailure, toPipelineError } from '../errors/index.js';
 import { type Logger, silentLogger } from '../logging/index.js';
+import { checkOptions } from '../shared/check-options.js';
 import { UNRESOLVED_PLAYERS_TABLE } from './ddl.js';
 import { type FlushOnExitOptions, hookFlushOnExit } from './exit-hook.js';
 import { normalizePlayerLookup, normalizePlayerType } from './normalize.js';
@@ -162,6 +163,18 @@ export class UnresolvedPlayerTracker {
   #unhookExit: (() => void) | undefined;
 
   constructor(options: UnresolvedPlayerTrackerOptions) {
+    checkOptions('new UnresolvedPlayerTracker', options, {
+      executor: 'object',
+      sport: 'string',
+      source: 'string',
+      table: 'string',
+      projectId: 'string',
+      env: 'object',
+      maxEntries: 'number',
+      clock: 'object',
+      logger: 'object',
+      createBatchId: 'function',
+    });
     const maxEntries = options.maxEntries ?? 10_000;
     if (!Number.isInteger(maxEntries) || maxEntries < 1) {
       throw new RangeError(`maxEntries must be a positive integer, got ${maxEntries}`);

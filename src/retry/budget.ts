@@ -1,3 +1,5 @@
+import { checkOptions } from '../shared/check-options.js';
+
 /**
  * Options of {@link RetryBudget}.
  *
@@ -45,6 +47,7 @@ export class RetryBudget {
   readonly #ratioMilli: number;
 
   constructor(options: RetryBudgetOptions = {}) {
+    checkOptions('new RetryBudget', options, { maxTokens: 'number', tokenRatio: 'number' });
     const maxTokens = options.maxTokens ?? DEFAULT_MAX_TOKENS;
     const tokenRatio = options.tokenRatio ?? 0.1;
     if (!(Number.isFinite(maxTokens) && maxTokens > 0 && maxTokens <= 1000)) {

@@ -1,5 +1,6 @@
 import { CircuitBreakerOpenError, type PipelineError, toPipelineError } from '../errors/index.js';
 import { type Logger, silentLogger } from '../logging/index.js';
+import { checkOptions, type OptionSpec } from '../shared/check-options.js';
 import { type Clock, systemClock } from './clock.js';
 
 /**
@@ -53,6 +54,17 @@ export const failed: unique symbol = Symbol('failed');
 
 const isTransient = (error: PipelineError): boolean => error.transient;
 
+const BREAKER_OPTION_SPEC: OptionSpec = {
+  failureThreshold: 'number',
+  windowMs: 'number',
+  openMs: 'number',
+  halfOpenSuccesses: 'number',
+  clock: 'object',
+  isFailure: 'function',
+  key: 'string',
+  logger: 'object',
+};
+
 function positive(name: string, value: number, integer: boolean): number {
   if (!(value > 0 && (integer ? Number.isInteger(value) : Number.isFinite(value)))) {
     throw new RangeError(
@@ -96,6 +108,7 @@ export class CircuitBreaker {
   #halfOpenCount = 0;
 
   constructor(options: CircuitBreakerOptions = {}) {
+    checkOptions('new CircuitBreaker', options, BREAKER_OPTION_SPEC);
     this.#threshold = positive('failureThreshold', options.failureThreshold ?? 5, true);
     this.#windowMs = positive('windowMs', options.windowMs ?? 60_000, false);
     this.#openMs = positive('openMs', options.openMs ?? 300_000, false);

@@ -1,5 +1,6 @@
 import type { PipelineError } from '../errors/index.js';
 import type { Logger } from '../logging/index.js';
+import { type OptionSpec, optionsProblem } from '../shared/check-options.js';
 import { assertJitter, type BackoffOptions, DEFAULT_BASE_DELAY_MS, DEFAULT_MAX_DELAY_MS } from './backoff.js';
 import type { RetryBudget } from './budget.js';
 import type { CircuitBreaker } from './circuit-breaker.js';
@@ -134,12 +135,85 @@ function bad(name: string, rule: string, value: unknown): RangeError {
   return new RangeError(`retry option ${name} must be ${rule}; got ${String(value)}`);
 }
 
+/** Every key of {@link RetryOptions} and the kind of its value; anything else is refused. */
+const RETRY_OPTION_SPEC: OptionSpec = {
+  maxAttempts: 'number',
+  baseDelayMs: 'number',
+  maxDelayMs: 'number',
+  jitter: ['string', 'object'],
+  random: 'function',
+  retryOn: ['function', 'array'],
+  deadlineMs: 'number',
+  attemptTimeoutMs: 'number',
+  signal: 'signal',
+  budget: 'object',
+  breaker: 'object',
+  honorRetryAfter: 'boolean',
+  onRetry: 'function',
+  logger: 'object',
+  clock: 'object',
+  name: 'string',
+};
+
+/**
+ * The fast pre-check of {@link RETRY_OPTION_SPEC} that `retry` runs on every call (an options
+ * literal is often new on each call): a `switch` on the key, no lookups. False sends the options to
+ * the general check, which finds the problem and words the message.
+ */
+function keysLookRight(o: RetryOptions): boolean {
+  for (const key in o) {
+    const value = (o as Record<string, unknown>)[key];
+    if (value === undefined) continue;
+    switch (key) {
+      case 'maxAttempts':
+      case 'baseDelayMs':
+      case 'maxDelayMs':
+      case 'deadlineMs':
+      case 'attemptTimeoutMs':
+        if (typeof value !== 'number') return false;
+        break;
+      case 'budget':
+      case 'breaker':
+      case 'logger':
+      case 'clock':
+        if (typeof value !== 'object' || value === null) return false;
+        break;
+      case 'random':
+      case 'onRetry':
+        if (typeof value !== 'function') return false;
+        break;
+      case 'name':
+        if (typeof value !== 'string') return false;
+        break;
+      case 'honorRetryAfter':
+        if (typeof value !== 'boolean') return false;
+        break;
+      case 'jitter':
+      case 'retryOn':
+      case 'signal':
+        // Rarer and with several accepted kinds: the general check decides.
+        return false;
+      default:
+        return false;
+    }
+  }
+  return true;
+}
+
 /**
  * Checks the options once, with precise messages; returns the problem rather than throwing so that
- * `retry` can reject and the wrappers can throw at definition time.
+ * `retry` can reject and the wrappers can throw at definition time. An unknown key is a `TypeError`
+ * with a hint (`retries` -> `maxAttempts`), a value of the wrong kind a `TypeError` that says what it
+ * got, a number out of range a `RangeError`.
+ *
+ * @param where who is asking, for the message (`'retry'`, `'withRetry'`, ...)
  */
-export function validateRetryOptions(o: RetryOptions): Error | undefined {
+export function validateRetryOptions(o: RetryOptions, where = 'retry'): Error | undefined {
   if (o === EMPTY) return undefined;
+  if (!keysLookRight(o)) {
+    const problem = optionsProblem(where, o, RETRY_OPTION_SPEC);
+    if (problem !== undefined) return problem;
+  }
   const { maxAttempts, baseDelayMs, maxDelayMs, deadlineMs, attemptTimeoutMs, retryOn } = o;
   if (
     maxAttempts !== undefined &&

@@ -13,8 +13,8 @@ import { executeRetry } from './retry.js';
  */
 export type Awaitable<T> = T | Promise<T>;
 
-function checked(options: RetryOptions): RetryOptions {
-  const invalid = validateRetryOptions(options);
+function checked(options: RetryOptions, where: string): RetryOptions {
+  const invalid = validateRetryOptions(options, where);
   if (invalid !== undefined) throw invalid;
   return options;
 }
@@ -36,7 +36,7 @@ export function withRetry<This, Args extends unknown[], R>(
   options: RetryOptions = {},
 ): (this: This, ...args: Args) => Promise<Awaited<R>> {
   const named = options.name === undefined && fn.name !== '' ? { ...options, name: fn.name } : options;
-  const resolved = checked(named);
+  const resolved = checked(named, 'withRetry');
   return function retried(this: This, ...args: Args): Promise<Awaited<R>> {
     return executeRetry(() => fn.apply(this, args) as Awaited<R> | Promise<Awaited<R>>, resolved);
   };
@@ -65,7 +65,7 @@ export function withRetry<This, Args extends unknown[], R>(
  * ```
  */
 export function retryWithJitter(options: RetryOptions = {}) {
-  checked(options);
+  checked(options, '@retryWithJitter');
   return function decorate<This, Args extends unknown[], R>(
     method: (this: This, ...args: Args) => R,
     context: ClassMethodDecoratorContext<This, (this: This, ...args: Args) => R>,

@@ -7,6 +7,7 @@ import {
   toPipelineError,
 } from '../errors/index.js';
 import { type Logger, silentLogger } from '../logging/index.js';
+import { checkOptions, type OptionSpec } from '../shared/check-options.js';
 import { type DeadLetterReason, deadLetterAttributes } from './dead-letter.js';
 import {
   DEFAULT_MAX_MESSAGE_BYTES,
@@ -134,6 +135,15 @@ export interface MessageHandler {
   handle(input: unknown): Promise<HandlingResult>;
 }
 
+const HANDLER_OPTIONS: OptionSpec = {
+  deadLetterTopic: 'object',
+  logger: 'object',
+  maxDeliveryAttempts: 'number',
+  isTransient: 'function',
+  maxBytes: 'number',
+  name: 'string',
+};
+
 /**
  * Builds the message-processing entry points of a processor. The rules:
  * - data that cannot be decoded or fails the schema -> acked, and published (raw, with the reason as
@@ -164,6 +174,7 @@ export function createMessageHandler<S extends z.ZodType>(
   handler: MessageHandlerFunction<z.output<S>>,
   options: MessageHandlerOptions = {},
 ): MessageHandler {
+  checkOptions('createMessageHandler', options, HANDLER_OPTIONS);
   const { maxDeliveryAttempts } = options;
   if (
     maxDeliveryAttempts !== undefined &&

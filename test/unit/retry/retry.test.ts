@@ -335,7 +335,7 @@ describe('retry: options are checked', () => {
     [{ deadlineMs: 0 }, /deadlineMs must be/],
     [{ attemptTimeoutMs: -5 }, /attemptTimeoutMs must be/],
     [{ jitter: 'fuzzy' as never }, /jitter must be one of full, equal, decorrelated, proportional, none/],
-    [{ retryOn: 'transient' as never }, /retryOn must be a predicate or an array/],
+    [{ retryOn: 'transient' as never }, /retryOn must be a function or an array, got a string/],
   ])('rejects %j without calling fn', async (options, message) => {
     let calls = 0;
     await expect(

@@ -1,0 +1,232 @@
+/**
+ * One check for every options object of the library: unknown keys are refused with a hint, and a
+ * value of the wrong kind says what it got. Internal: not exported from the package.
+ *
+ * Why refuse unknown keys: `retry(fn, { retries: 3 })` (p-retry's name) used to be accepted and did
+ * nothing, so the call silently ran with the default of 3 attempts; `{ deadLetter: topic }` for
+ * `deadLetterTopic` silently discarded invalid messages. A typo in an option is a bug the library
+ * can see at once.
+ */
+
+/** The kinds an option value can be checked for. */
+export type OptionKind =
+  | 'number'
+  | 'string'
+  | 'boolean'
+  | 'function'
+  | 'object'
+  | 'array'
+  | 'signal'
+  | 'any'
+  | ReadonlyArray<'number' | 'string' | 'boolean' | 'function' | 'object' | 'array' | 'bigint'>;
+
+/** Option name -> the kind (or kinds) its value must be. `undefined` is always allowed (absent). */
+export type OptionSpec = Readonly<Record<string, OptionKind>>;
+
+/**
+ * Names people reach for from other libraries (p-retry, async-retry, cockatiel, opossum, the Google
+ * clients), with the candidates they mean, in order; the first one that the options object knows is
+ * suggested.
+ */
+const ALIASES: Readonly<Record<string, readonly string[]>> = {
+  retries: ['maxAttempts', 'maxDeliveryAttempts'],
+  maxretries: ['maxAttempts', 'maxDeliveryAttempts'],
+  attempts: ['maxAttempts', 'maxDeliveryAttempts'],
+  maxattempts: ['maxAttempts', 'maxDeliveryAttempts'],
+  times: ['maxAttempts'],
+  retry: ['maxAttempts'],
+  mintimeout: ['baseDelayMs'],
+  mindelay: ['baseDelayMs'],
+  initialdelay: ['baseDelayMs'],
+  delay: ['baseDelayMs'],
+  basedelay: ['baseDelayMs'],
+  startingdelay: ['baseDelayMs'],
+  maxtimeout: ['maxDelayMs'],
+  maxdelay: ['maxDelayMs'],
+  timeout: ['attemptTimeoutMs', 'timeoutMs'],
+  timeoutms: ['attemptTimeoutMs', 'timeoutMs'],
+  attempttimeout: ['attemptTimeoutMs'],
+  deadline: ['deadlineMs', 'timeoutMs'],
+  totaltimeout: ['deadlineMs', 'timeoutMs'],
+  maxretrytime: ['deadlineMs'],
+  abortsignal: ['signal'],
+  onfailedattempt: ['onRetry'],
+  onerror: ['onRetry'],
+  shouldretry: ['retryOn'],
+  retryif: ['retryOn'],
+  retrycondition: ['retryOn'],
+  randomize: ['jitter'],
+  threshold: ['failureThreshold'],
+  errorthresholdpercentage: ['failureThreshold'],
+  resettimeout: ['openMs'],
+  halfopenafter: ['openMs'],
+  successthreshold: ['halfOpenSuccesses'],
+  rollingcounttimeout: ['windowMs'],
+  tokens: ['maxTokens'],
+  ratio: ['tokenRatio'],
+  deadletter: ['deadLetterTopic'],
+  dlq: ['deadLetterTopic'],
+  deadlettertopicname: ['deadLetterTopic'],
+  deadletterqueue: ['deadLetterTopic'],
+  onfailure: ['onInvalid'],
+  skipinvalid: ['skipInvalidRows'],
+  ignoreunknown: ['ignoreUnknownValues'],
+  batchsize: ['batchRows'],
+  maxbytes: ['batchBytes', 'maxBytes'],
+  insertid: ['insertId'],
+  raw: ['insertId'],
+  parameters: ['params'],
+  queryparameters: ['params'],
+  usequerycache: ['useCache'],
+  maximumbytes: ['maximumBytesBilled'],
+  jobtimeoutms: ['timeoutMs'],
+  maxresults: ['pageSize'],
+  autoretry: ['retry'],
+  project: ['projectId'],
+};
+
+/** Levenshtein distance, case-insensitive; small strings only. */
+function distance(a: string, b: string): number {
+  const s = a.toLowerCase();
+  const t = b.toLowerCase();
+  let previous = Array.from({ length: t.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= s.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= t.length; j++) {
+      const cost = s[i - 1] === t[j - 1] ? 0 : 1;
+      current[j] = Math.min(
+        (previous[j] as number) + 1,
+        (current[j - 1] as number) + 1,
+        (previous[j - 1] as number) + cost,
+      );
+    }
+    previous = current;
+  }
+  return previous[t.length] as number;
+}
+
+/** The known key an unknown one most likely meant, or `undefined`. */
+export function suggestKey(unknown: string, known: readonly string[]): string | undefined {
+  const alias = ALIASES[unknown.toLowerCase()]?.find((candidate) => known.includes(candidate));
+  if (alias !== undefined) return alias;
+  let best: string | undefined;
+  let bestDistance = Number.POSITIVE_INFINITY;
+  for (const key of known) {
+    const d = distance(unknown, key);
+    // About a third of the longer name may differ: maxEntry -> maxEntries, maxAtempts -> maxAttempts.
+    const allowed = Math.max(2, Math.ceil(Math.max(unknown.length, key.length) * 0.35));
+    if (d <= allowed && d < bestDistance) {
+      best = key;
+      bestDistance = d;
+    }
+  }
+  return best;
+}
+
+/** `a string ("3")`, `a number (3)`, `null`, `an array`, ...: what a value is, for messages. */
+export function describeValue(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  switch (typeof value) {
+    case 'string':
+      return `a string (${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)})`;
+    case 'number':
+    case 'boolean':
+    case 'bigint':
+      return `a ${typeof value} (${String(value)})`;
+    case 'undefined':
+      return 'undefined';
+    case 'object':
+      return 'an object';
+    default:
+      return `a ${typeof value}`;
+  }
+}
+
+function isSignal(value: unknown): boolean {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as AbortSignal).aborted === 'boolean' &&
+    typeof (value as AbortSignal).addEventListener === 'function'
+  );
+}
+
+type Predicate = (value: unknown) => boolean;
+
+const PREDICATES: Readonly<Record<string, Predicate>> = {
+  number: (v) => typeof v === 'number',
+  string: (v) => typeof v === 'string',
+  boolean: (v) => typeof v === 'boolean',
+  function: (v) => typeof v === 'function',
+  bigint: (v) => typeof v === 'bigint',
+  object: (v) => typeof v === 'object' && v !== null && !Array.isArray(v),
+  array: (v) => Array.isArray(v),
+  signal: isSignal,
+  any: () => true,
+};
+
+function predicateOf(kind: OptionKind): Predicate {
+  if (typeof kind === 'string') return PREDICATES[kind] as Predicate;
+  const each = kind.map((k) => PREDICATES[k] as Predicate);
+  return (v) => each.some((p) => p(v));
+}
+
+function expected(kind: OptionKind): string {
+  if (kind === 'signal') return 'an AbortSignal';
+  const kinds: readonly string[] = typeof kind === 'string' ? [kind] : kind;
+  return kinds.map((k) => (k === 'object' || k === 'array' ? `an ${k}` : `a ${k}`)).join(' or ');
+}
+
+/** A spec turned into one predicate per key (checked on hot paths: `retry` checks every call). */
+const compiled = new WeakMap<OptionSpec, Readonly<Record<string, Predicate>>>();
+
+function compile(spec: OptionSpec): Readonly<Record<string, Predicate>> {
+  let predicates = compiled.get(spec);
+  if (predicates === undefined) {
+    const out: Record<string, Predicate> = Object.create(null);
+    for (const key of Object.keys(spec)) out[key] = predicateOf(spec[key] as OptionKind);
+    predicates = out;
+    compiled.set(spec, predicates);
+  }
+  return predicates;
+}
+
+/**
+ * Checks an options object against its spec. Returns the problem as a `TypeError` (so callers that
+ * must reject rather than throw can), or `undefined` when the options are fine.
+ *
+ * @param where what the options belong to, for the message: `'retry'`, `'new CircuitBreaker'`, ...
+ */
+export function optionsProblem(where: string, options: unknown, spec: OptionSpec): TypeError | undefined {
+  if (options === undefined) return undefined;
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    return new TypeError(`${where}: options must be an object, got ${describeValue(options)}`);
+  }
+  const predicates = compile(spec);
+  for (const key in options) {
+    const accepts = predicates[key];
+    if (accepts === undefined) return unknownKey(where, key, spec);
+    const value = (options as Record<string, unknown>)[key];
+    if (value !== undefined && !accepts(value)) {
+      return new TypeError(
+        `${where}: option ${key} must be ${expected(spec[key] as OptionKind)}, got ${describeValue(value)}`,
+      );
+    }
+  }
+  return undefined;
+}
+
+function unknownKey(where: string, key: string, spec: OptionSpec): TypeError {
+  const known = Object.keys(spec);
+  const suggestion = suggestKey(key, known);
+  const hint =
+    suggestion !== undefined ? ` Did you mean '${suggestion}'?` : ` Known options: ${known.join(', ')}.`;
+  return new TypeError(`${where}: unknown option '${key}'.${hint}`);
+}
+
+/** {@link optionsProblem}, thrown. */
+export function checkOptions(where: string, options: unknown, spec: OptionSpec): void {
+  const problem = optionsProblem(where, options, spec);
+  if (problem !== undefined) throw problem;
+}
