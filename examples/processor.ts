@@ -107,12 +107,11 @@ export function createGameDateProcessor(options: GameDateProcessorOptions) {
       processed_by: name,
     }));
 
-    // Rows still `stopped` after the executor's retries come back as a transient PartialInsertError, so
-    // Pub/Sub redelivers (the insert ids make the re-run harmless); rows refused as invalid make it
-    // permanent, and the handler dead-letters the message.
+    // By default a refused row rejects with PartialInsertError: rows still `stopped` after the
+    // executor's retries make it transient, so Pub/Sub redelivers (the insert ids make the re-run
+    // harmless); rows refused as invalid make it permanent, and the handler dead-letters the message.
     const { inserted } = await executor.insertRows(analyticsTable, rows, {
       insertId: (row) => `${row.game_date}:${row.game_id}:${row.player_lookup}`,
-      throwOnFailure: true,
     });
     return {
       read: lines.length,

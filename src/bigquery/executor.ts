@@ -81,7 +81,7 @@ function checkCall(where: string, options: CallOptions, spec: typeof QUERY_OPTIO
  * const changed = await bq.update('UPDATE nba_raw.games SET status = @s WHERE game_id = @id', {
  *   params: { s: 'final', id: 42 },
  * });
- * const { inserted, failed } = await bq.insertRows('nba_raw.events', events, { insertId: (e) => e.event_id });
+ * const { inserted } = await bq.insertRows('nba_raw.events', events, { insertId: (e) => e.event_id });
  * ```
  */
 export class BigQueryExecutor {
@@ -217,15 +217,22 @@ export class BigQueryExecutor {
   /**
    * Streams rows into a table with `insertAll`. Each row gets a deterministic insert id (your key
    * function, or the SHA-256 of its content), so re-sent rows are de-duplicated by BigQuery. Only rows
-   * refused for transient reasons (`stopped`, `backendError`, ...) are re-sent; rows refused for good
-   * are returned in `failed` (or thrown as `PartialInsertError` with `throwOnFailure`). Empty input
-   * makes no request.
+   * refused for transient reasons (`stopped`, `backendError`, ...) are re-sent. When rows are refused
+   * for good (row by row, or a request refused as a whole with a 400), every other batch is still
+   * sent, then `insertRows` rejects with `PartialInsertError` listing each refused row by its index in
+   * `rows`, with BigQuery's reasons; `{ throwOnFailure: false }` returns them in `failed` instead.
+   * Empty input makes no request.
    *
    * @example
    * ```ts
-   * const { inserted, failed } = await bq.insertRows('mlb_reference.unresolved_players', rows, {
-   *   insertId: (r) => `${r.source}:${r.normalized_lookup}`,
-   * });
+   * try {
+   *   await bq.insertRows('mlb_reference.unresolved_players', rows, {
+   *     insertId: (r) => `${r.source}:${r.normalized_lookup}`,
+   *   });
+   * } catch (err) {
+   *   if (err instanceof PartialInsertError) for (const f of err.failures) console.warn(f.index, f.reasons);
+   *   throw err;
+   * }
    * ```
    */
   async insertRows<R>(

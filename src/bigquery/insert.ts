@@ -1,4 +1,11 @@
-import { type ErrorDetail, PartialInsertError, PipelineError, type RowFailure } from '../errors/index.js';
+import {
+  type ErrorDetail,
+  GoogleApiError,
+  PartialInsertError,
+  PipelineError,
+  type RowFailure,
+  toPipelineError,
+} from '../errors/index.js';
 import { DEFAULT_BATCH_BYTES, DEFAULT_BATCH_ROWS, planBatches } from './batching.js';
 import type { ExecutorContext } from './context.js';
 import { encodeRow, type JsonValue } from './encode-row.js';
@@ -24,6 +31,9 @@ function isTransientRowFailure(reasons: readonly ErrorDetail[]): boolean {
 }
 
 const MAX_INSERT_ID_LENGTH = 128;
+/** insertAll's documented limits per request: 10 MB and 50,000 rows (BigQuery answers 400 above them). */
+const MAX_REQUEST_BYTES = 10 * 1024 * 1024;
+const MAX_REQUEST_ROWS = 50_000;
 /** Request envelope: `{"rows":[...],"skipInvalidRows":..,"ignoreUnknownValues":..}` and slack. */
 const ENVELOPE_BYTES = 256;
 
@@ -98,6 +108,16 @@ export async function insertRows<R>(
   const ref = parseTableName(table);
   const tableName = formatTableName(ref);
   if (!Array.isArray(rows)) throw new TypeError(`insertRows(${tableName}) needs an array of rows`);
+  if (options.batchRows !== undefined && options.batchRows > MAX_REQUEST_ROWS) {
+    throw new RangeError(
+      `insertRows(${tableName}): batchRows must be at most ${MAX_REQUEST_ROWS} (insertAll's limit per request), got ${options.batchRows}`,
+    );
+  }
+  if (options.batchBytes !== undefined && options.batchBytes > MAX_REQUEST_BYTES) {
+    throw new RangeError(
+      `insertRows(${tableName}): batchBytes must be at most ${MAX_REQUEST_BYTES} (insertAll's 10 MB limit per request), got ${options.batchBytes}`,
+    );
+  }
   if (rows.length === 0) return { inserted: 0, failed: [] };
 
   // Everything that can be refused locally is refused before the first request.
@@ -184,7 +204,24 @@ export async function insertRows<R>(
 
   let inserted = 0;
   const failed: RowFailure[] = [];
+  // Whether a row that failed with a whole request (or was not sent) may succeed on a later try:
+  // the transient flag of the error that refused it. Rows refused one by one are judged by reason.
+  const transientByRequest = new Map<number, boolean>();
+  const failRow = (rowIndex: number, reasons: ErrorDetail[], requestTransient?: boolean): void => {
+    failed.push({ index: rowIndex, row: rows[rowIndex], insertId: ids[rowIndex], reasons });
+    if (requestTransient !== undefined) transientByRequest.set(rowIndex, requestTransient);
+  };
+  // Errors that refused whole requests: their rows are in `failed` with the error's reasons.
+  const requestErrors: PipelineError[] = [];
+  // An error that says the table, the credentials or the service is the problem: later batches
+  // would fail the same way, so they are not sent; their rows are reported as not sent.
+  let stoppedBy: PipelineError | undefined;
   for (const batch of batches) {
+    if (stoppedBy !== undefined) {
+      const reasons = notSentReasons(stoppedBy);
+      for (const rowIndex of batch) failRow(rowIndex, reasons, stoppedBy.transient);
+      continue;
+    }
     let pending = batch;
     const lastReasons = new Map<number, ErrorDetail[]>();
     try {
@@ -211,48 +248,90 @@ export async function insertRows<R>(
             lastReasons.set(rowIndex, reasons);
             resend.push(rowIndex);
           } else {
-            failed.push({ index: rowIndex, row: rows[rowIndex], insertId: ids[rowIndex], reasons });
+            failRow(rowIndex, reasons);
           }
         });
         pending = resend;
         if (resend.length > 0) throw new RowsNotInsertedError(resend.length, tableName);
       });
     } catch (err) {
-      // Already typed by the retry loop, or the caller's own abort reason: pass it on untouched.
-      if (!(err instanceof RowsNotInsertedError)) throw err;
-      // Out of attempts with rows still refused for transient reasons: report them, do not lose them.
-      ctx.logger.warn('BigQuery insert gave up on rows refused for transient reasons', {
+      // The caller's own abort: their reason, untouched.
+      if (options.signal?.aborted && err === options.signal.reason) throw err;
+      if (err instanceof RowsNotInsertedError) {
+        // Out of attempts with rows still refused for transient reasons: report them, do not lose them.
+        ctx.logger.warn('BigQuery insert gave up on rows refused for transient reasons', {
+          table: tableName,
+          rows: pending.length,
+        });
+        for (const rowIndex of pending) failRow(rowIndex, lastReasons.get(rowIndex) ?? []);
+        continue;
+      }
+      const error = toPipelineError(err);
+      requestErrors.push(error);
+      const reasons = requestReasons(error);
+      for (const rowIndex of pending) failRow(rowIndex, reasons, error.transient);
+      // A 400 refuses this request for what it holds (too large, too many rows, malformed): the
+      // other batches may well be fine, so they are sent. Anything else stops the call.
+      if (!isRefusedForItsContent(error)) stoppedBy = error;
+      ctx.logger.warn('BigQuery refused an insertAll request as a whole', {
         table: tableName,
         rows: pending.length,
+        error,
       });
-      for (const rowIndex of pending) {
-        failed.push({
-          index: rowIndex,
-          row: rows[rowIndex],
-          insertId: ids[rowIndex],
-          reasons: lastReasons.get(rowIndex) ?? [],
-        });
-      }
     }
   }
   failed.sort((a, b) => a.index - b.index);
+  if (stoppedBy !== undefined && inserted === 0 && failed.length === count && requestErrors.length === 1) {
+    // Nothing was written and one failure explains everything (a missing table, a 403, an outage):
+    // the typed error itself says it best.
+    throw stoppedBy;
+  }
   if (failed.length > 0) {
     ctx.logger.warn('BigQuery insert refused rows', { table: tableName, inserted, failed: failed.length });
-    if (options.throwOnFailure) {
-      const first = failed[0] as RowFailure;
-      const why = first.reasons.map((r) => r.reason ?? r.message).join(', ') || 'no reason given';
-      throw new PartialInsertError(
-        `BigQuery refused ${failed.length} of ${rows.length} row(s) inserted into ${tableName} (first: row ${first.index}, ${why})`,
-        {
-          table: tableName,
-          inserted,
-          failures: failed,
-          // Rows still `stopped` (or refused for another transient reason) after every re-send may be
-          // accepted later: the caller's own retry or a Pub/Sub redelivery should try again.
-          transient: failed.every((failure) => isTransientRowFailure(failure.reasons)),
-        },
+    // Rows that are not written are never returned quietly when the call itself was cut short.
+    if (options.throwOnFailure !== false || stoppedBy !== undefined) {
+      // Worth trying again (a redelivery, the caller's own retry) only when nothing was refused for
+      // good: rows still `stopped` after every re-send, or refused by a transient request failure.
+      const transient = failed.every(
+        (f) => transientByRequest.get(f.index) ?? isTransientRowFailure(f.reasons),
       );
+      throw partialInsertError(tableName, count, inserted, failed, transient, requestErrors[0], stoppedBy);
     }
   }
   return { inserted, failed };
+}
+
+/** What the rows of a request refused as a whole failed with: the error's own entries. */
+function requestReasons(error: PipelineError): ErrorDetail[] {
+  if (error instanceof GoogleApiError && error.errors.length > 0) return error.errors;
+  const reason = error instanceof GoogleApiError ? error.reason : undefined;
+  return [{ ...(reason ? { reason } : {}), message: error.message }];
+}
+
+/** Rows not sent because an earlier request stopped the call: `stopped`, as BigQuery says of rows it did not try. */
+function notSentReasons(error: PipelineError): ErrorDetail[] {
+  return [{ reason: 'stopped', message: `not sent: an earlier request failed (${error.code})` }];
+}
+
+function isRefusedForItsContent(error: PipelineError): boolean {
+  return error instanceof GoogleApiError && error.httpStatus === 400 && !error.transient;
+}
+
+function partialInsertError(
+  tableName: string,
+  count: number,
+  inserted: number,
+  failed: RowFailure[],
+  transient: boolean,
+  firstRequestError: PipelineError | undefined,
+  stoppedBy: PipelineError | undefined,
+): PartialInsertError {
+  const first = failed[0] as RowFailure;
+  const why = first.reasons.map((r) => r.reason ?? r.message).join(', ') || 'no reason given';
+  const stopped = stoppedBy ? `; the rest was not sent after ${stoppedBy.name}: ${stoppedBy.message}` : '';
+  const cause = stoppedBy ?? firstRequestError;
+  return new PartialInsertError(
+    `BigQuery refused ${failed.length} of ${count} row(s) inserted into ${tableName} (first: row ${first.index}, ${why})${stopped}`,
+    { table: tableName, inserted, failures: failed, transient, ...(cause ? { cause } : {}) },
+  );
 }

@@ -121,31 +121,38 @@ export interface DryRunResult {
  * ```ts
  * import type { InsertRowsOptions } from 'gcp-pipeline-resilience';
  * type Row = { player_id: string; game_date: string };
- * const options: InsertRowsOptions<Row> = { insertId: (r) => `${r.player_id}:${r.game_date}`, throwOnFailure: true };
+ * const options: InsertRowsOptions<Row> = { insertId: (r) => `${r.player_id}:${r.game_date}`, batchRows: 1000 };
  * ```
  */
 export interface InsertRowsOptions<R> extends CallOptions {
   /** A row's insert id (at most 128 characters). Default: SHA-256 of the row's canonical JSON. */
   insertId?: (row: R, index: number) => string;
-  /** Rows per `insertAll` request. Default 500. */
+  /** Rows per `insertAll` request. Default 500; at most 50,000 (insertAll's limit). */
   batchRows?: number;
-  /** Bytes per `insertAll` request. Default 9 MiB. */
+  /** Bytes per `insertAll` request. Default 9 MiB; at most 10 MB (insertAll's limit). */
   batchBytes?: number;
   /** BigQuery's `skipInvalidRows`: insert the valid rows of a request that has invalid ones. */
   skipInvalidRows?: boolean;
   /** BigQuery's `ignoreUnknownValues`: drop fields the table does not have. */
   ignoreUnknownValues?: boolean;
-  /** Throw `PartialInsertError` when any row was not inserted, instead of returning it in `failed`. */
+  /**
+   * Default `true`: when any row is refused for good, every other row is written first and then
+   * `insertRows` rejects with `PartialInsertError` (`inserted`, `failures[]` by the row's index in
+   * your array, with BigQuery's reasons). `false` returns `{ inserted, failed }` instead, for callers
+   * that handle `failed` themselves. A call cut short (a 404 table, an outage that outlasts the
+   * retries) rejects either way.
+   */
   throwOnFailure?: boolean;
 }
 
 /**
  * The outcome of `insertRows`: how many rows BigQuery accepted and, for each row it did not, why.
- * `failed[i].index` is the row's index in the array the caller passed.
+ * `failed[i].index` is the row's index in the array the caller passed. `failed` can only be non-empty
+ * with `throwOnFailure: false`; by default a refused row makes `insertRows` reject.
  *
  * @example
  * ```ts
- * const { inserted, failed } = await bq.insertRows('mlb_raw.games', rows);
+ * const { inserted, failed } = await bq.insertRows('mlb_raw.games', rows, { throwOnFailure: false });
  * for (const f of failed) console.warn(`row ${f.index} refused: ${f.reasons.map((r) => r.reason).join(', ')}`);
  * ```
  */

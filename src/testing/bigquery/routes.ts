@@ -8,6 +8,11 @@ import { StandInHttpError } from './http-errors.js';
 import { type JobRecord, type JobStore, pageOf, pageWindow, queryStatistics } from './jobs.js';
 import type { WireCodec } from './values.js';
 
+/** insertAll's request size limit: 10 MB (BigQuery answers 400 badRequest above it). */
+const INSERT_ALL_MAX_REQUEST_BYTES = 10 * 1024 * 1024;
+/** insertAll's row count limit per request (BigQuery answers 400 invalid above it). */
+const INSERT_ALL_MAX_ROWS = 50_000;
+
 /**
  * A parsed request handed to a route.
  *
@@ -26,6 +31,8 @@ export interface RouteContext {
   params: Record<string, string>;
   query: Record<string, string>;
   body: unknown;
+  /** The size of the request body in bytes, as received. */
+  bodyBytes: number;
   /** The fault rule acting on this request, for the actions handlers apply themselves. */
   fault?: BigQueryFaultRule;
 }
@@ -486,10 +493,26 @@ export function createRoutes(deps: RouteDeps): Route[] {
       `${api}/datasets/:dataset/tables/:table/insertAll`,
       'tabledata.insertAll',
       'insertAll',
-      async ({ params, body, fault }) => {
+      async ({ params, body, bodyBytes, fault }) => {
+        // BigQuery's documented insertAll limits, refused the way it refuses them: the request as a
+        // whole, with a 400, nothing applied.
+        if (bodyBytes > INSERT_ALL_MAX_REQUEST_BYTES) {
+          throw new StandInHttpError(
+            400,
+            'badRequest',
+            `Request payload size exceeds the limit: ${INSERT_ALL_MAX_REQUEST_BYTES} bytes.`,
+          );
+        }
         const b = obj(body);
         const rows = Array.isArray(b.rows) ? (b.rows as Array<{ json?: unknown; insertId?: string }>) : [];
         if (rows.length === 0) throw new StandInHttpError(400, 'invalid', 'No rows present in the request.');
+        if (rows.length > INSERT_ALL_MAX_ROWS) {
+          throw new StandInHttpError(
+            400,
+            'invalid',
+            `too many rows present in the request, limit: ${INSERT_ALL_MAX_ROWS} row count: ${rows.length}.`,
+          );
+        }
         engine.getTable(params.project!, params.dataset!, params.table!);
         if (fault && 'insertErrors' in fault) {
           const invalid = new Set(fault.insertErrors.invalid);

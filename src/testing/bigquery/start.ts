@@ -223,6 +223,7 @@ export async function startBigQueryStandIn(options: BigQueryStandInOptions = {})
       params: match.params,
       query,
       body: entry.body,
+      bodyBytes: raw.length,
       ...(fault ? { fault } : {}),
     };
     let result: { status: number; body?: unknown; headers?: Record<string, string> } | undefined;

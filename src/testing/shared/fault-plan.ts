@@ -1,7 +1,7 @@
 /**
  * The fault-plan core every stand-in shares: rules consulted in the order added, each acting on at most
- * `times` matching requests (then it leaves the plan), with a seeded probability `rate`, counted in
- * `hits`. A stand-in supplies only what a rule matches and which actions it may hold.
+ * `times` matching requests (then it leaves the plan), after letting the first `after` through, with a
+ * seeded probability `rate`, counted in `hits`. A stand-in supplies only what a rule matches and which actions it may hold.
  * @module
  */
 import { mulberry32 } from './prng.js';
@@ -22,6 +22,8 @@ export interface CountedFaultRule {
   name?: string;
   /** Act on at most this many matching requests (a positive integer; default: unlimited). */
   times?: number;
+  /** Let this many matching requests through untouched before acting (default 0): "fail from the 3rd on". */
+  after?: number;
   /** Act on each matching request with this probability, 0..1 (default 1). */
   rate?: number;
   /** Seed of the rule's own PRNG (mulberry32) used with `rate` (default 1). */
@@ -90,6 +92,8 @@ interface Entry<Rule> {
   handle: FaultHandle<Rule> & { hits: number };
   rule: Rule;
   random: () => number;
+  /** Matching requests let through because of `after`. */
+  passed: number;
 }
 
 /**
@@ -111,6 +115,9 @@ export function createFaultPlanOf<Rule extends CountedFaultRule, Candidate>(
       if (rule.times !== undefined && !(Number.isInteger(rule.times) && rule.times > 0)) {
         throw new TypeError(`Fault 'times' must be a positive integer, got ${rule.times}`);
       }
+      if (rule.after !== undefined && !(Number.isInteger(rule.after) && rule.after >= 0)) {
+        throw new TypeError(`Fault 'after' must be a non-negative integer, got ${rule.after}`);
+      }
       if (rule.rate !== undefined && !(rule.rate >= 0 && rule.rate <= 1)) {
         throw new RangeError(`Fault 'rate' must be between 0 and 1, got ${rule.rate}`);
       }
@@ -127,7 +134,7 @@ export function createFaultPlanOf<Rule extends CountedFaultRule, Candidate>(
           entries = entries.filter((e) => e.handle !== handle);
         },
       };
-      entries.push({ handle, rule, random: mulberry32(rule.seed ?? 1) });
+      entries.push({ handle, rule, random: mulberry32(rule.seed ?? 1), passed: 0 });
       return handle;
     },
     clear() {
@@ -140,6 +147,10 @@ export function createFaultPlanOf<Rule extends CountedFaultRule, Candidate>(
       for (const entry of entries) {
         const { rule } = entry;
         if (!spec.matches(rule, candidate)) continue;
+        if (rule.after !== undefined && entry.passed < rule.after) {
+          entry.passed++;
+          continue;
+        }
         if (rule.rate !== undefined && entry.random() >= rule.rate) continue;
         entry.handle.hits++;
         if (entry.handle.remaining === 0) entry.handle.remove();

@@ -103,7 +103,7 @@ describe('insertRows with the real client against the stand-in', () => {
     const table = await freshTable();
     const rows: Row[] = rowsOf(5);
     rows[3] = { id: 'not-a-number', name: 'bad' };
-    const result = await bq.insertRows(table, rows, { batchRows: 2 });
+    const result = await bq.insertRows(table, rows, { batchRows: 2, throwOnFailure: false });
     expect(result.inserted).toBe(4);
     expect(result.failed).toHaveLength(1);
     expect(result.failed[0]).toMatchObject({ index: 3, row: rows[3], insertId: stableInsertId(rows[3]) });
@@ -118,13 +118,13 @@ describe('insertRows with the real client against the stand-in', () => {
     const table = await freshTable();
     h.standIn.faults.add({ method: 'POST', path: INSERT_ALL, insertErrors: { invalid: [1] }, times: 1 });
     const rows = rowsOf(4);
-    const result = await bq.insertRows(table, rows);
+    const result = await bq.insertRows(table, rows, { throwOnFailure: false });
     expect(result.inserted).toBe(3);
     expect(result.failed.map((f) => f.index)).toEqual([1]);
     expect(since().map((r) => rowsSent(r).length)).toEqual([4, 3]);
   });
 
-  it('throws PartialInsertError when asked to', async () => {
+  it('throws PartialInsertError by default (and when asked to)', async () => {
     const table = await freshTable();
     const rows: Row[] = [...rowsOf(2), { id: 'x', name: 'bad' }];
     const err = await bq.insertRows(table, rows, { throwOnFailure: true }).catch((e: unknown) => e);
@@ -151,7 +151,7 @@ describe('insertRows with the real client against the stand-in', () => {
   it('inserts the valid rows in one request with skipInvalidRows', async () => {
     const table = await freshTable();
     const rows: Row[] = [...rowsOf(2), { id: 'x', name: 'bad' }];
-    const result = await bq.insertRows(table, rows, { skipInvalidRows: true });
+    const result = await bq.insertRows(table, rows, { skipInvalidRows: true, throwOnFailure: false });
     expect(result.inserted).toBe(2);
     expect(result.failed.map((f) => f.index)).toEqual([2]);
     expect(since()).toHaveLength(1);
@@ -192,11 +192,6 @@ describe('insertRows with the real client against the stand-in', () => {
       async () => [await freshTable(), { status: 403, reason: 'accessDenied' }] as const,
       ForbiddenError,
     ],
-    [
-      '400 on the whole request',
-      async () => [await freshTable(), { status: 400, reason: 'invalid' }] as const,
-      BadRequestError,
-    ],
   ])('rejects a request-level %s after exactly one attempt', async (_name, prepare, klass) => {
     const [table, error] = await prepare();
     if (error === undefined) {
@@ -213,7 +208,10 @@ describe('insertRows with the real client against the stand-in', () => {
   it('reports rows still stopped when attempts run out, instead of dropping them', async () => {
     const table = await freshTable();
     h.standIn.faults.add({ method: 'POST', path: INSERT_ALL, insertErrors: { invalid: [] } });
-    const result = await bq.insertRows(table, rowsOf(3), { retry: { maxAttempts: 2 } });
+    const result = await bq.insertRows(table, rowsOf(3), {
+      retry: { maxAttempts: 2 },
+      throwOnFailure: false,
+    });
     expect(result.inserted).toBe(0);
     expect(result.failed.map((f) => [f.index, f.reasons[0]?.reason])).toEqual([
       [0, 'stopped'],
@@ -221,5 +219,28 @@ describe('insertRows with the real client against the stand-in', () => {
       [2, 'stopped'],
     ]);
     expect(since()).toHaveLength(2);
+  });
+
+  it('a 400 on the whole request reports its rows as failed (PartialInsertError caused by the BadRequestError), after one attempt', async () => {
+    const table = await freshTable();
+    h.standIn.faults.add({ method: 'POST', path: INSERT_ALL, error: { status: 400, reason: 'invalid' } });
+    const err = await bq.insertRows(table, rowsOf(2)).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(PartialInsertError);
+    expect((err as PartialInsertError).cause).toBeInstanceOf(BadRequestError);
+    expect((err as PartialInsertError).failures.map((f) => [f.index, f.reasons[0]?.reason])).toEqual([
+      [0, 'invalid'],
+      [1, 'invalid'],
+    ]);
+    expect(since()).toHaveLength(1);
+    expect(bq.stats).toEqual({ calls: 1, attempts: 1, retries: 0 });
+  });
+
+  it.each([
+    [{ batchRows: 50_001 }, /batchRows must be at most 50000/],
+    [{ batchBytes: 11 * 1024 * 1024 }, /batchBytes must be at most 10485760/],
+  ])('refuses %o up front: above insertAll limits', async (options, message) => {
+    const table = await freshTable();
+    await expect(bq.insertRows(table, rowsOf(1), options)).rejects.toThrow(message);
+    expect(since()).toHaveLength(0);
   });
 });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BigQueryExecutor } from '../../../src/bigquery/index.js';
-import { BadRequestError, NotFoundError } from '../../../src/errors/index.js';
+import { BadRequestError, NotFoundError, PartialInsertError } from '../../../src/errors/index.js';
 import { countRowsAndIds, type Harness, INSERT_ALL, startHarness } from './helpers.js';
 
 const ROWS = 10_000;
@@ -72,11 +72,15 @@ describe('soak: 10,000 rows through insertRows under 30% seeded faults', () => {
     const executor = h.executor({ retry: { maxAttempts: 12, baseDelayMs: 1, maxDelayMs: 5 } });
     // 400 invalid rows: reported, not retried; the other rows of the request are re-sent once.
     h.standIn.faults.add({ method: 'POST', path: INSERT_ALL, insertErrors: { invalid: [0, 1] }, times: 1 });
-    const partial = await executor.insertRows('ds.soak', [
-      { id: ROWS, payload: 'x' },
-      { id: ROWS + 1, payload: 'y' },
-      { id: ROWS + 2, payload: 'z' },
-    ]);
+    const partial = await executor.insertRows(
+      'ds.soak',
+      [
+        { id: ROWS, payload: 'x' },
+        { id: ROWS + 1, payload: 'y' },
+        { id: ROWS + 2, payload: 'z' },
+      ],
+      { throwOnFailure: false },
+    );
     expect(partial.inserted).toBe(1);
     expect(partial.failed.map((f) => [f.index, f.reasons[0]?.reason])).toEqual([
       [0, 'invalid'],
@@ -90,9 +94,9 @@ describe('soak: 10,000 rows through insertRows under 30% seeded faults', () => {
       error: { status: 400, reason: 'invalid' },
       times: 1,
     });
-    await expect(executor.insertRows('ds.soak', [{ id: -1, payload: 'p' }])).rejects.toBeInstanceOf(
-      BadRequestError,
-    );
+    const refused = await executor.insertRows('ds.soak', [{ id: -1, payload: 'p' }]).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(PartialInsertError);
+    expect((refused as PartialInsertError).cause).toBeInstanceOf(BadRequestError);
     await expect(executor.insertRows('ds.nope', [{ id: -2, payload: 'q' }])).rejects.toBeInstanceOf(
       NotFoundError,
     );

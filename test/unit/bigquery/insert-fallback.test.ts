@@ -39,7 +39,7 @@ describe('insertRows through table.insert (no request method)', () => {
     });
     const bq = new BigQueryExecutor({ client: client as never, retry: { baseDelayMs: 0, jitter: 'none' } });
     const rows = [{ id: 1 }, { id: 2 }];
-    const result = await bq.insertRows('ds.t', rows, { skipInvalidRows: false });
+    const result = await bq.insertRows('ds.t', rows, { skipInvalidRows: false, throwOnFailure: false });
     expect(calls[0]).toEqual({
       table: 'ds.t',
       rows: rows.map((json) => ({ insertId: stableInsertId(json), json })),
