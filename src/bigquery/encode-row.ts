@@ -21,7 +21,86 @@ const CLIENT_VALUE_CLASSES = new Set([
   'Geography',
 ]);
 
-function encodeValue(value: unknown, path: string): JsonValue | undefined {
+/**
+ * Values with internal state that JSON would send as `{}` (or as index keys): refused with the way to
+ * convert them. Checked only for objects whose prototype is not `Object.prototype`.
+ */
+const REFUSED: ReadonlyArray<readonly [abstract new (...args: never[]) => unknown, string]> = [
+  [Map, 'convert it with Object.fromEntries(map) (a STRUCT or JSON column) or Array.from(map)'],
+  [Set, 'convert it with Array.from(set) (a REPEATED column)'],
+  [WeakMap, 'it cannot be read as data'],
+  [WeakSet, 'it cannot be read as data'],
+  [Promise, 'await it first'],
+  [RegExp, 'send its source as a string'],
+  [Error, 'send its message (and code) as strings'],
+];
+
+function describeField(path: string): string {
+  return path === '' ? 'The row' : `Row field '${path}'`;
+}
+
+function ctorName(value: object): string {
+  const name = (value.constructor as { name?: unknown } | undefined)?.name;
+  return typeof name === 'string' && name !== '' ? name : 'an object without a constructor';
+}
+
+/** Prototypes already inspected: whether instances keep data in accessors JSON would drop. */
+const dropsData = new WeakMap<object, string | undefined>();
+
+/** The first getter defined by a class between `proto` and `Object.prototype`, if any. */
+function accessorOf(proto: object): string | undefined {
+  if (dropsData.has(proto)) return dropsData.get(proto);
+  let found: string | undefined;
+  for (let p: object | null = proto; p !== null && p !== Object.prototype; p = Object.getPrototypeOf(p)) {
+    for (const key of Object.getOwnPropertyNames(p)) {
+      if (key !== 'constructor' && Object.getOwnPropertyDescriptor(p, key)?.get !== undefined) {
+        found = key;
+        break;
+      }
+    }
+    if (found !== undefined) break;
+  }
+  dropsData.set(proto, found);
+  return found;
+}
+
+/**
+ * Checks an object that is not a plain record: refused when JSON would not carry it faithfully (a
+ * Map, a class keeping its data in getters or private fields, ...). Returns its replacement value
+ * when it has a JSON form of its own (a boxed primitive, an ArrayBuffer), `undefined` otherwise.
+ */
+function checkClassInstance(value: object, path: string): { replacement: unknown } | undefined {
+  if (value instanceof Number || value instanceof String || value instanceof Boolean) {
+    return { replacement: value.valueOf() };
+  }
+  if (value instanceof ArrayBuffer) return { replacement: new Uint8Array(value) };
+  if (ArrayBuffer.isView(value)) {
+    throw new TypeError(
+      `${describeField(path)} is a ${ctorName(value)}, which JSON cannot carry; convert it with Array.from() (a REPEATED column) or pass bytes as a Uint8Array`,
+    );
+  }
+  for (const [ctor, hint] of REFUSED) {
+    if (value instanceof ctor) {
+      throw new TypeError(`${describeField(path)} is a ${ctorName(value)}, which JSON cannot carry; ${hint}`);
+    }
+  }
+  const getter = accessorOf(Object.getPrototypeOf(value) as object);
+  if (getter !== undefined || Object.keys(value).length === 0) {
+    throw new TypeError(
+      `${describeField(path)} is an instance of ${ctorName(value)}` +
+        (getter !== undefined
+          ? ` whose getter '${getter}' JSON would not send`
+          : ' with no own fields for JSON to send') +
+        '; pass a plain object, or give the class a toJSON()',
+    );
+  }
+  return undefined;
+}
+
+/** Objects on the path from the row to the value being encoded, to tell a cycle from a shared value. */
+type Ancestors = object[];
+
+function encodeValue(value: unknown, path: string, ancestors: Ancestors): JsonValue | undefined {
   if (value === null) return null;
   switch (typeof value) {
     case 'undefined':
@@ -30,47 +109,83 @@ function encodeValue(value: unknown, path: string): JsonValue | undefined {
     case 'boolean':
       return value;
     case 'number':
-      // JSON has no NaN or Infinity; BigQuery accepts them as strings for FLOAT64 columns.
+      // JSON has no NaN or Infinity; BigQuery reads these strings into FLOAT64 columns.
       return Number.isFinite(value) ? value : String(value);
     case 'bigint':
       // INT64 beyond 2^53 survives only as a string.
       return value.toString();
     case 'function':
     case 'symbol':
-      throw new TypeError(`Row field '${path}' is a ${typeof value}, which has no BigQuery representation`);
+      throw new TypeError(
+        `${describeField(path)} is a ${typeof value}, which has no BigQuery representation`,
+      );
+  }
+  const obj = value as Record<string, unknown>;
+  if (ancestors.includes(obj)) {
+    throw new TypeError(`${describeField(path)} is a circular reference to an enclosing object`);
   }
   if (value instanceof Date) {
-    if (Number.isNaN(value.getTime())) throw new TypeError(`Row field '${path}' is an invalid Date`);
+    if (Number.isNaN(value.getTime())) throw new TypeError(`${describeField(path)} is an invalid Date`);
     return value.toISOString();
   }
   if (value instanceof Uint8Array) return Buffer.from(value).toString('base64');
   if (Array.isArray(value)) {
-    return value.map((item, i) => {
-      const encoded = encodeValue(item, `${path}[${i}]`);
+    ancestors.push(value);
+    const out = value.map((item, i) => {
+      const encoded = encodeValue(item, `${path}[${i}]`, ancestors);
       return encoded === undefined ? null : encoded;
     });
+    ancestors.pop();
+    return out;
   }
-  const obj = value as Record<string, unknown>;
-  const ctor = (obj.constructor as { name?: string } | undefined)?.name;
-  if (ctor !== undefined && CLIENT_VALUE_CLASSES.has(ctor) && 'value' in obj) {
-    return encodeValue(obj.value, path);
+  const proto = Object.getPrototypeOf(obj);
+  if (proto !== Object.prototype && proto !== null) {
+    const ctor = (obj.constructor as { name?: string } | undefined)?.name;
+    if (ctor !== undefined && CLIENT_VALUE_CLASSES.has(ctor) && 'value' in obj) {
+      return encodeValue(obj.value, path, ancestors);
+    }
   }
   if (typeof (obj as { toJSON?: unknown }).toJSON === 'function') {
-    return encodeValue((obj as { toJSON(): unknown }).toJSON(), path);
+    return encodeValue((obj as { toJSON(): unknown }).toJSON(), path, ancestors);
   }
+  if (proto !== Object.prototype && proto !== null) {
+    const replaced = checkClassInstance(obj, path);
+    if (replaced !== undefined) return encodeValue(replaced.replacement, path, ancestors);
+  }
+  ancestors.push(obj);
   const out: Record<string, JsonValue> = {};
   for (const key of Object.keys(obj)) {
-    const encoded = encodeValue(obj[key], path ? `${path}.${key}` : key);
-    if (encoded !== undefined) out[key] = encoded;
+    const encoded = encodeValue(obj[key], path ? `${path}.${key}` : key, ancestors);
+    if (encoded === undefined) continue;
+    if (key === '__proto__') {
+      // An own `__proto__` key (JSON.parse makes them) is data: defined, not assigned, which would
+      // set the prototype of `out` and lose the value.
+      Object.defineProperty(out, key, {
+        value: encoded,
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+    } else {
+      out[key] = encoded;
+    }
   }
+  ancestors.pop();
   return out;
 }
 
 /**
  * Encodes one row into the JSON BigQuery's `insertAll` and NDJSON load jobs accept: `Date` becomes an
- * ISO-8601 string, `bigint` a decimal string, bytes base64, non-finite numbers the strings `NaN` /
- * `Infinity`, `undefined` fields are dropped, and the client's value classes (`BigQueryDate`, ...) their
- * `.value`. Functions and symbols are a `TypeError` naming the field.
+ * ISO-8601 string, `bigint` a decimal string, bytes (`Uint8Array`, `Buffer`, `ArrayBuffer`) base64,
+ * non-finite numbers the strings `NaN` / `Infinity` / `-Infinity` (what BigQuery reads into FLOAT64),
+ * boxed primitives their value, objects with `toJSON` its result, the client's value classes
+ * (`BigQueryDate`, ...) their `.value`; `undefined` fields are left out and an own `__proto__` key is
+ * kept as data. A class instance is sent as its own fields.
+ *
+ * A value JSON cannot carry faithfully is a `TypeError` naming the field path, never sent as `{}`:
+ * functions, symbols, `Map`, `Set`, `WeakMap`, `WeakSet`, `Promise`, `RegExp`, `Error`, typed arrays
+ * other than bytes, class instances that keep their data in getters or private fields, circular
+ * references and invalid dates. So two different rows can never collapse into one insert id.
  *
  * @example
  * ```ts
@@ -85,5 +200,5 @@ export function encodeRow(row: unknown): { [key: string]: JsonValue } {
       `A row must be a plain object, got ${row === null ? 'null' : Array.isArray(row) ? 'an array' : typeof row}`,
     );
   }
-  return encodeValue(row, '') as { [key: string]: JsonValue };
+  return encodeValue(row, '', []) as { [key: string]: JsonValue };
 }
