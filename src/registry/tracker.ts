@@ -3,6 +3,7 @@ import { type ConfigEnv, getSportConfig } from '../config/index.js';
 import { PartialInsertError, type PipelineError, type RowFailure, toPipelineError } from '../errors/index.js';
 import { type Logger, silentLogger } from '../logging/index.js';
 import { checkOptions } from '../shared/check-options.js';
+import { safeLogger } from '../shared/safe-logger.js';
 import { UNRESOLVED_PLAYERS_TABLE } from './ddl.js';
 import { type FlushOnExitOptions, hookFlushOnExit } from './exit-hook.js';
 import { normalizePlayerLookup, normalizePlayerType } from './normalize.js';
@@ -186,7 +187,8 @@ export class UnresolvedPlayerTracker {
     this.#executor = options.executor;
     this.#source = options.source;
     this.#clock = options.clock ?? wallClock;
-    this.#logger = options.logger ?? silentLogger;
+    // Every log call is isolated: a logger that throws (EPIPE on stdout) must not fail a flush.
+    this.#logger = safeLogger(options.logger ?? silentLogger);
     this.#createBatchId = options.createBatchId ?? randomUUID;
   }
 
@@ -279,9 +281,23 @@ export class UnresolvedPlayerTracker {
    * ```
    */
   flush(): Promise<FlushResult> {
-    const run = this.#flushing.then(() => this.#flushNow());
+    const run = this.#flushing.then(() => this.#flushIsolated());
     this.#flushing = run;
     return run;
+  }
+
+  /** `#flushNow`, with anything unexpected turned into the result's `error`: the chain never rejects. */
+  async #flushIsolated(): Promise<FlushResult> {
+    try {
+      return await this.#flushNow();
+    } catch (thrown) {
+      const error = toPipelineError(thrown);
+      this.#logger.error('unresolved players flush failed; entries kept for the next flush', {
+        table: this.table,
+        error,
+      });
+      return { flushed: 0, retained: this.size, error };
+    }
   }
 
   /**
@@ -312,8 +328,15 @@ export class UnresolvedPlayerTracker {
     // Round 1 finishes an older pending batch (or sends a fresh one); round 2 sends what was tracked
     // meanwhile, so one healthy flush writes everything tracked before it was called.
     for (let round = 0; round < 2; round += 1) {
-      if (this.#pendingRows === 0 && !this.#snapshot()) break;
-      const outcome = await this.#sendPending();
+      let outcome: { written: number; error?: PipelineError };
+      try {
+        if (this.#pendingRows === 0 && !this.#snapshot()) break;
+        outcome = await this.#sendPending();
+      } catch (thrown) {
+        // A callback that threw (createBatchId, the clock, a synchronous executor): nothing moved
+        // that was not written, so every entry is still held.
+        outcome = { written: 0, error: toPipelineError(thrown) };
+      }
       flushed += outcome.written;
       if (outcome.error) {
         this.#logger.error('unresolved players flush failed; entries kept for the next flush', {
@@ -331,7 +354,12 @@ export class UnresolvedPlayerTracker {
   }
 
   #snapshot(): boolean {
-    const batchId = this.#createBatchId();
+    // Everything that calls out (the id maker, the clock) runs before any entry moves, so a throw
+    // here leaves every entry where it was, for the next flush.
+    const batchId: unknown = this.#createBatchId();
+    if (typeof batchId !== 'string' || batchId === '') {
+      throw new TypeError(`createBatchId must return a non-empty string, got ${String(batchId)}`);
+    }
     const reportedAt = new Date(this.#clock.now()).toISOString();
     let index = 0;
     for (const slot of this.#slots.values()) {
