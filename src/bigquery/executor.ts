@@ -11,6 +11,7 @@ import {
 } from '../retry/index.js';
 import { validateRetryOptions } from '../retry/options.js';
 import { checkOptions } from '../shared/check-options.js';
+import { safeLogger } from '../shared/safe-logger.js';
 import { type BigQueryClient, createDefaultClient, withoutClientRetries } from './client.js';
 import { type ExecutorContext, int64 } from './context.js';
 import { guardCall } from './guard-call.js';
@@ -100,7 +101,7 @@ export class BigQueryExecutor {
     checkRetry('new BigQueryExecutor: option retry', options.retry);
     this.#options = options;
     this.#clock = options.clock ?? systemClock;
-    this.#logger = options.logger ?? silentLogger;
+    this.#logger = options.logger === undefined ? silentLogger : safeLogger(options.logger);
     const timeout = options.attemptTimeoutMs ?? DEFAULT_ATTEMPT_TIMEOUT_MS;
     if (!(timeout > 0))
       throw new RangeError(`attemptTimeoutMs must be a positive number of ms, got ${timeout}`);

@@ -2,6 +2,7 @@ import { type ConfigEnv, getSportConfig } from '../config/index.js';
 import { PlayerNotFoundError, toPipelineError } from '../errors/index.js';
 import { type Logger, silentLogger } from '../logging/index.js';
 import { checkOptions } from '../shared/check-options.js';
+import { safeLogger } from '../shared/safe-logger.js';
 import { normalizePlayerLookup, normalizePlayerType } from './normalize.js';
 import { batchLookupSql, singleLookupSql } from './queries.js';
 import { UnresolvedPlayerTracker } from './tracker.js';
@@ -151,7 +152,7 @@ export class PlayerRegistryReader {
     this.table = table;
     this.#executor = options.executor;
     this.#source = options.source;
-    this.#logger = options.logger ?? silentLogger;
+    this.#logger = options.logger === undefined ? silentLogger : safeLogger(options.logger);
     this.#cache = new TtlCache(cacheTtlMs, options.maxCacheEntries ?? 100_000, clock);
     this.#maxLookupsPerQuery = maxLookups;
     this.tracker =

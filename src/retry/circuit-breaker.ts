@@ -1,6 +1,7 @@
 import { CircuitBreakerOpenError, type PipelineError, toPipelineError } from '../errors/index.js';
 import { type Logger, silentLogger } from '../logging/index.js';
 import { checkOptions, type OptionSpec } from '../shared/check-options.js';
+import { safeLogger } from '../shared/safe-logger.js';
 import { type Clock, systemClock } from './clock.js';
 
 /**
@@ -115,7 +116,7 @@ export class CircuitBreaker {
     this.#halfOpenSuccesses = positive('halfOpenSuccesses', options.halfOpenSuccesses ?? 3, true);
     this.#clock = options.clock ?? systemClock;
     this.#isFailure = options.isFailure ?? isTransient;
-    this.#logger = options.logger ?? silentLogger;
+    this.#logger = options.logger === undefined ? silentLogger : safeLogger(options.logger);
     this.key = options.key;
   }
 

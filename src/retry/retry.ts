@@ -5,6 +5,7 @@ import {
   toPipelineError,
 } from '../errors/index.js';
 import { type Logger, silentLogger } from '../logging/index.js';
+import { safeLogger } from '../shared/safe-logger.js';
 import { guardedAttempt, NEVER_ABORTED } from './attempt.js';
 import { backoffDelays, DEFAULT_MAX_DELAY_MS } from './backoff.js';
 import { admit, failed, succeeded } from './circuit-breaker.js';
@@ -160,7 +161,8 @@ async function retryLoop<T>(
   first: { error: unknown } | undefined,
 ): Promise<T> {
   const clock: Clock = o.clock ?? systemClock;
-  const logger = o.logger ?? silentLogger;
+  // A logger that throws must not replace what the caller gets, nor stop a retry.
+  const logger = o.logger === undefined ? silentLogger : safeLogger(o.logger);
   const name = o.name ?? (fn.name || 'operation');
   const maxAttempts = o.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
   const maxDelayMs = o.maxDelayMs ?? DEFAULT_MAX_DELAY_MS;

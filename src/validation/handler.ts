@@ -8,6 +8,7 @@ import {
 } from '../errors/index.js';
 import { type Logger, silentLogger } from '../logging/index.js';
 import { checkOptions, type OptionSpec } from '../shared/check-options.js';
+import { safeLogger } from '../shared/safe-logger.js';
 import { type DeadLetterReason, deadLetterAttributes } from './dead-letter.js';
 import {
   DEFAULT_MAX_MESSAGE_BYTES,
@@ -182,7 +183,8 @@ export function createMessageHandler<S extends z.ZodType>(
   ) {
     throw new RangeError(`maxDeliveryAttempts must be a positive integer, received ${maxDeliveryAttempts}`);
   }
-  const logger = options.logger ?? silentLogger;
+  // A logger that throws (EPIPE) must not turn every delivery into a redelivery.
+  const logger = options.logger === undefined ? silentLogger : safeLogger(options.logger);
   const isTransient = options.isTransient ?? ((error: PipelineError) => isTransientError(error));
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
   const name = schemaName(schema, options.name);
