@@ -2,7 +2,7 @@
  * gcp-pipeline-resilience: the single public entry point. Re-exports only.
  *
  * Layers, in dependency order: errors <- retry <- (validation, bigquery, http) <- (registry, alerting)
- * <- monitoring; logging and config are leaves. The loopback stand-ins live in the separate
+ * <- monitoring; logging, config and shutdown are leaves. The loopback stand-ins live in the separate
  * `gcp-pipeline-resilience/testing` subpath.
  * @packageDocumentation
  */
@@ -15,4 +15,5 @@ export * from './logging/index.js';
 export * from './monitoring/index.js';
 export * from './registry/index.js';
 export * from './retry/index.js';
+export * from './shutdown/index.js';
 export * from './validation/index.js';

@@ -3,7 +3,7 @@
  * @packageDocumentation
  */
 export { UNRESOLVED_PLAYERS_DDL, UNRESOLVED_PLAYERS_TABLE, unresolvedPlayersTableDdl } from './ddl.js';
-export { type ExitSignalTarget, type FlushOnExitOptions, hookFlushOnExit } from './exit-hook.js';
+export type { FlushOnExitOptions } from './exit-hook.js';
 export { normalizePlayerLookup, normalizePlayerType } from './normalize.js';
 export {
   type LookupOptions,

@@ -4,8 +4,9 @@ import { PartialInsertError, type PipelineError, type RowFailure, toPipelineErro
 import { type Logger, silentLogger } from '../logging/index.js';
 import { checkOptions } from '../shared/check-options.js';
 import { safeLogger } from '../shared/safe-logger.js';
+import { defaultShutdownCoordinator } from '../shutdown/index.js';
 import { UNRESOLVED_PLAYERS_TABLE } from './ddl.js';
-import { type FlushOnExitOptions, hookFlushOnExit } from './exit-hook.js';
+import type { FlushOnExitOptions } from './exit-hook.js';
 import { normalizePlayerLookup, normalizePlayerType } from './normalize.js';
 import { type RegistryClock, type RegistryExecutor, wallClock } from './types.js';
 
@@ -301,21 +302,36 @@ export class UnresolvedPlayerTracker {
   }
 
   /**
-   * Flushes once on SIGTERM (Cloud Run's shutdown signal) or `beforeExit`. Idempotent: a second call
-   * returns the same unhook function without adding listeners.
+   * Flushes once when the process shuts down (SIGTERM, Cloud Run's shutdown signal; SIGINT; or the
+   * event loop running empty), by joining the process-wide shutdown coordinator (`onShutdown`). Every
+   * tracker (and any other component) of the process joins the same one, so the process exits only
+   * when all of their flushes have finished or the total limit (8 s) has passed. Idempotent: a second
+   * call returns the same unhook function.
    *
    * @example
    * ```ts
-   * const unhook = tracker.flushOnExit({ timeoutMs: 8_000 });
+   * const unhook = tracker.flushOnExit();
    * // ... later, if the tracker is retired early:
    * unhook();
    * ```
    */
-  flushOnExit(options?: FlushOnExitOptions): () => void {
+  flushOnExit(options: FlushOnExitOptions = {}): () => void {
     if (this.#unhookExit) return this.#unhookExit;
-    const remove = hookFlushOnExit(() => this.flush(), options);
+    checkOptions('flushOnExit', options, { coordinator: 'object', timeoutMs: 'number', name: 'string' });
+    const coordinator = options.coordinator ?? defaultShutdownCoordinator();
+    const leave = coordinator.onShutdown(
+      () => {
+        // It runs once; after that the tracker may join again (e.g. a script that keeps going).
+        if (this.#unhookExit === unhook) this.#unhookExit = undefined;
+        return this.flush();
+      },
+      {
+        name: options.name ?? `unresolved players (${this.table})`,
+        ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+      },
+    );
     const unhook = (): void => {
-      remove();
+      leave();
       if (this.#unhookExit === unhook) this.#unhookExit = undefined;
     };
     this.#unhookExit = unhook;

@@ -1,17 +1,14 @@
 import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
-import {
-  type ExitSignalTarget,
-  hookFlushOnExit,
-  UnresolvedPlayerTracker,
-} from '../../../src/registry/index.js';
+import { UnresolvedPlayerTracker } from '../../../src/registry/index.js';
 import { createTestClock } from '../../../src/retry/index.js';
+import { createShutdownCoordinator, type ShutdownProcess } from '../../../src/shutdown/index.js';
 import { MemoryExecutor } from './memory-executor.js';
 
-class FakeProcess extends EventEmitter implements ExitSignalTarget {
+class FakeProcess extends EventEmitter implements ShutdownProcess {
   readonly pid = 4242;
   readonly kills: Array<[number, string]> = [];
-  kill(pid: number, signal: 'SIGTERM'): boolean {
+  kill(pid: number, signal: NodeJS.Signals): boolean {
     this.kills.push([pid, signal]);
     return true;
   }
@@ -19,69 +16,90 @@ class FakeProcess extends EventEmitter implements ExitSignalTarget {
 
 /** Lets queued promise callbacks run. */
 async function settle(): Promise<void> {
-  for (let i = 0; i < 20; i += 1) await Promise.resolve();
+  for (let i = 0; i < 40; i += 1) await Promise.resolve();
 }
 
-function makeTracker() {
+function makeTracker(sport = 'mlb') {
   const executor = new MemoryExecutor();
   const tracker = new UnresolvedPlayerTracker({
     executor,
-    sport: 'mlb',
-    source: 'mlb_game_processor',
+    sport,
+    source: `${sport}_game_processor`,
     env: {},
   });
   return { executor, tracker };
 }
 
-describe('flushOnExit', () => {
-  it('hooks SIGTERM and beforeExit once, however often it is called', () => {
+function coordinatorOn(target: FakeProcess) {
+  const clock = createTestClock();
+  return { clock, coordinator: createShutdownCoordinator({ process: target, clock }) };
+}
+
+describe('flushOnExit joins the shutdown coordinator', () => {
+  it('joins once, however often it is called, and leaves on unhook', () => {
     const { tracker } = makeTracker();
     const target = new FakeProcess();
-    const unhook = tracker.flushOnExit({ target });
-    const again = tracker.flushOnExit({ target });
-
-    expect(again).toBe(unhook);
+    const { coordinator } = coordinatorOn(target);
+    const unhook = tracker.flushOnExit({ coordinator });
+    expect(tracker.flushOnExit({ coordinator })).toBe(unhook);
+    expect(coordinator.size).toBe(1);
     expect(target.listenerCount('SIGTERM')).toBe(1);
-    expect(target.listenerCount('beforeExit')).toBe(1);
-
     unhook();
     unhook();
+    expect(coordinator.size).toBe(0);
     expect(target.listenerCount('SIGTERM')).toBe(0);
-    expect(target.listenerCount('beforeExit')).toBe(0);
-  });
-
-  it('can hook again after unhooking', () => {
-    const { tracker } = makeTracker();
-    const target = new FakeProcess();
-    tracker.flushOnExit({ target })();
-    tracker.flushOnExit({ target });
-    expect(target.listenerCount('SIGTERM')).toBe(1);
   });
 
   it('flushes on SIGTERM, then re-raises the signal when no one else listens', async () => {
     const { executor, tracker } = makeTracker();
     const target = new FakeProcess();
+    const { coordinator } = coordinatorOn(target);
     tracker.track('loganwebb', 'pitcher');
-    tracker.flushOnExit({ target });
-
+    tracker.flushOnExit({ coordinator });
     target.emit('SIGTERM');
     await settle();
-
     expect(executor.rowsInTable()).toEqual([expect.objectContaining({ player_lookup: 'loganwebb' })]);
     expect(target.kills).toEqual([[4242, 'SIGTERM']]);
     expect(target.listenerCount('SIGTERM')).toBe(0);
+  });
+
+  it('two trackers: the process is let go only after the slower flush, and the signal raised once', async () => {
+    const nba = makeTracker('nba');
+    const mlb = makeTracker('mlb');
+    const target = new FakeProcess();
+    const { coordinator } = coordinatorOn(target);
+    nba.tracker.track('lebronjames');
+    mlb.tracker.track('loganwebb', 'pitcher');
+    let releaseMlb: () => void = () => undefined;
+    mlb.executor.duringInsert = () => undefined;
+    const realInsert = mlb.executor.insertRows.bind(mlb.executor);
+    mlb.executor.insertRows = ((...args: Parameters<typeof realInsert>) =>
+      new Promise<void>((resolve) => {
+        releaseMlb = resolve;
+      }).then(() => realInsert(...args))) as typeof realInsert;
+    nba.tracker.flushOnExit({ coordinator });
+    mlb.tracker.flushOnExit({ coordinator });
+
+    target.emit('SIGTERM');
+    await settle();
+    expect(nba.executor.rowsInTable()).toHaveLength(1);
+    expect(target.kills).toEqual([]);
+
+    releaseMlb();
+    await settle();
+    expect(mlb.executor.rowsInTable()).toHaveLength(1);
+    expect(target.kills).toEqual([[4242, 'SIGTERM']]);
   });
 
   it("leaves the exit to the application's own SIGTERM handler when there is one", async () => {
     const { executor, tracker } = makeTracker();
     const target = new FakeProcess();
     target.on('SIGTERM', () => {});
+    const { coordinator } = coordinatorOn(target);
     tracker.track('loganwebb');
-    tracker.flushOnExit({ target });
-
+    tracker.flushOnExit({ coordinator });
     target.emit('SIGTERM');
     await settle();
-
     expect(executor.rowsInTable()).toHaveLength(1);
     expect(target.kills).toEqual([]);
   });
@@ -89,46 +107,42 @@ describe('flushOnExit', () => {
   it('flushes once on beforeExit, even if the event fires again after the flush', async () => {
     const { executor, tracker } = makeTracker();
     const target = new FakeProcess();
+    const { coordinator } = coordinatorOn(target);
     tracker.track('loganwebb');
     executor.insertPlan.push({ kind: 'throw', error: new Error('socket hang up') });
-    tracker.flushOnExit({ target });
-
+    tracker.flushOnExit({ coordinator });
     target.emit('beforeExit');
     await settle();
     target.emit('beforeExit');
     await settle();
-
     expect(executor.inserts).toHaveLength(1);
     expect(tracker.size).toBe(1);
+    expect(target.kills).toEqual([]);
   });
 
   it('runs nothing after unhook', async () => {
     const { executor, tracker } = makeTracker();
     const target = new FakeProcess();
+    const { coordinator } = coordinatorOn(target);
     tracker.track('loganwebb');
-    tracker.flushOnExit({ target })();
+    tracker.flushOnExit({ coordinator })();
     target.emit('beforeExit');
+    target.emit('SIGTERM');
     await settle();
     expect(executor.inserts).toHaveLength(0);
   });
 
-  it('stops waiting for a flush that outlives timeoutMs', async () => {
+  it('stops waiting for a flush that outlives its timeoutMs', async () => {
+    const { executor, tracker } = makeTracker();
     const target = new FakeProcess();
-    const clock = createTestClock();
-    let flushes = 0;
-    hookFlushOnExit(
-      () => {
-        flushes += 1;
-        return new Promise(() => {});
-      },
-      { target, timeoutMs: 8_000, clock },
-    );
+    const { coordinator, clock } = coordinatorOn(target);
+    executor.insertRows = (() => new Promise(() => {})) as typeof executor.insertRows;
+    tracker.track('loganwebb');
+    tracker.flushOnExit({ coordinator, timeoutMs: 3_000 });
     target.emit('SIGTERM');
     await settle();
-    expect(flushes).toBe(1);
     expect(target.kills).toEqual([]);
-
-    clock.advance(8_000);
+    clock.advance(3_000);
     await settle();
     expect(target.kills).toEqual([[4242, 'SIGTERM']]);
     expect(clock.pendingTimers).toBe(0);

@@ -1,0 +1,314 @@
+import { type Logger, silentLogger } from '../logging/index.js';
+import { checkOptions } from '../shared/check-options.js';
+import { safeLogger } from '../shared/safe-logger.js';
+import type {
+  ShutdownContext,
+  ShutdownProcess,
+  ShutdownReport,
+  ShutdownTask,
+  ShutdownTaskOptions,
+  ShutdownTaskOutcome,
+  ShutdownTrigger,
+} from './types.js';
+
+/**
+ * The default total limit of a shutdown: 8 s. Cloud Run sends SIGKILL 10 s after SIGTERM (Cloud
+ * Functions and GKE's default grace period give as much or more); 2 s are left for the process to
+ * exit after the last task.
+ *
+ * @example
+ * ```ts
+ * import { createShutdownCoordinator, DEFAULT_SHUTDOWN_TIMEOUT_MS } from 'gcp-pipeline-resilience';
+ * const coordinator = createShutdownCoordinator({ timeoutMs: DEFAULT_SHUTDOWN_TIMEOUT_MS / 2 });
+ * ```
+ */
+export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 8_000;
+
+/**
+ * Options of {@link createShutdownCoordinator}.
+ *
+ * @example
+ * ```ts
+ * import { createShutdownCoordinator, type ShutdownCoordinatorOptions } from 'gcp-pipeline-resilience';
+ * const options: ShutdownCoordinatorOptions = { timeoutMs: 25_000, signals: ['SIGTERM'] };
+ * const coordinator = createShutdownCoordinator(options);
+ * ```
+ */
+export interface ShutdownCoordinatorOptions {
+  /** Total limit from the signal to the last task, ms. Default 8000 (Cloud Run kills at 10 s). */
+  timeoutMs?: number;
+  /** The signals that start a shutdown. Default `['SIGTERM', 'SIGINT']`. */
+  signals?: readonly NodeJS.Signals[];
+  /** Also run the tasks when the event loop runs empty (`beforeExit`), for scripts. Default true. */
+  runOnBeforeExit?: boolean;
+  /** Where to listen. Default `process`. */
+  process?: ShutdownProcess;
+  /** Times the limits (tests pass `createTestClock()`). Default `setTimeout`. */
+  clock?: { schedule(ms: number, callback: () => void): () => void };
+  /** Task failures and time-outs at error, the shutdown itself at info. Default silent. */
+  logger?: Logger;
+}
+
+/**
+ * One place where every component that must finish something before the process exits joins in.
+ *
+ * @example
+ * ```ts
+ * const coordinator = createShutdownCoordinator();
+ * coordinator.onShutdown(() => nbaTracker.flush(), { name: 'nba unresolved players' });
+ * coordinator.onShutdown(() => mlbTracker.flush(), { name: 'mlb unresolved players' });
+ * ```
+ */
+export interface ShutdownCoordinator {
+  /**
+   * Joins a task; returns the function that leaves again (idempotent). The first task makes the
+   * coordinator listen to its signals; when the last one leaves it stops listening. A task joined
+   * while a shutdown runs is started at once and waited for, within the same limit.
+   */
+  onShutdown(task: ShutdownTask, options?: ShutdownTaskOptions): () => void;
+  /**
+   * Runs every task now (what a signal does, without re-raising it) and resolves with the report
+   * when all have finished or timed out. Calls while one runs get the same promise.
+   */
+  shutdown(trigger?: ShutdownTrigger): Promise<ShutdownReport>;
+  /** `idle`, `running`, or `done` (after a signal or `shutdown()`: the process is going down). */
+  readonly state: 'idle' | 'running' | 'done';
+  /** Tasks joined and not yet run. */
+  readonly size: number;
+  /** The total limit, ms. */
+  readonly timeoutMs: number;
+}
+
+interface Entry {
+  readonly task: ShutdownTask;
+  readonly name: string;
+  readonly timeoutMs: number | undefined;
+}
+
+function defaultSchedule(ms: number, callback: () => void): () => void {
+  const timer = setTimeout(callback, ms);
+  return () => clearTimeout(timer);
+}
+
+function positiveMs(where: string, value: number | undefined): void {
+  if (value !== undefined && !(value > 0 && value <= 2_147_483_647)) {
+    throw new RangeError(`${where} must be a number of ms in (0, 2147483647], got ${value}`);
+  }
+}
+
+/**
+ * Creates a shutdown coordinator: on SIGTERM or SIGINT it runs every joined task at once, and the
+ * process exits only when every task has finished or the total limit (8 s by default) has passed;
+ * then the signal is raised again, once, so the process ends the way it would have without us. If
+ * the application has its own listener for that signal, the exit is left to it (it can
+ * `await coordinator.shutdown()` first). Tasks that throw or time out are reported and logged;
+ * they never keep the others from running. Idle, it adds no listener and no timer.
+ *
+ * Most code uses the process-wide {@link onShutdown}; create your own coordinator for a different
+ * limit, other signals, or tests (with a fake process and a test clock).
+ *
+ * @example
+ * ```ts
+ * import { createShutdownCoordinator } from 'gcp-pipeline-resilience';
+ *
+ * const coordinator = createShutdownCoordinator({ timeoutMs: 8_000 });
+ * coordinator.onShutdown(() => tracker.flush(), { name: 'unresolved players' });
+ * coordinator.onShutdown(({ signal }) => subscription.close(), { name: 'subscription', timeoutMs: 3_000 });
+ * ```
+ */
+export function createShutdownCoordinator(options: ShutdownCoordinatorOptions = {}): ShutdownCoordinator {
+  checkOptions('createShutdownCoordinator', options, {
+    timeoutMs: 'number',
+    signals: 'array',
+    runOnBeforeExit: 'boolean',
+    process: 'object',
+    clock: 'object',
+    logger: 'object',
+  });
+  positiveMs('createShutdownCoordinator: timeoutMs', options.timeoutMs);
+  const timeoutMs = options.timeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS;
+  const signals = [...(options.signals ?? (['SIGTERM', 'SIGINT'] as const))];
+  const runOnBeforeExit = options.runOnBeforeExit ?? true;
+  const target = options.process ?? (process as unknown as ShutdownProcess);
+  const schedule = options.clock ? options.clock.schedule.bind(options.clock) : defaultSchedule;
+  const logger = options.logger === undefined ? silentLogger : safeLogger(options.logger);
+
+  const entries = new Set<Entry>();
+  let state: 'idle' | 'running' | 'done' = 'idle';
+  let installed = false;
+  let counter = 0;
+  let running: { promise: Promise<ShutdownReport>; join(entry: Entry): void } | undefined;
+  let lastReport: ShutdownReport | undefined;
+
+  const listeners = new Map<string, () => void>();
+  for (const signal of signals) listeners.set(signal, () => onSignal(signal));
+  if (runOnBeforeExit) listeners.set('beforeExit', () => onBeforeExit());
+
+  function install(): void {
+    if (installed) return;
+    installed = true;
+    for (const [event, listener] of listeners) target.on(event, listener);
+  }
+
+  function uninstall(): void {
+    if (!installed) return;
+    installed = false;
+    for (const [event, listener] of listeners) target.off(event, listener);
+  }
+
+  function onSignal(signal: NodeJS.Signals): void {
+    if (state === 'running') {
+      logger.warn(`shutdown: ${signal} received again; still waiting for the tasks`, { signal });
+      return;
+    }
+    void run(signal).then(() => {
+      uninstall();
+      // Our listener replaced Node's default action (exit). When nobody else listens, raise the
+      // signal once more so the process ends as it would have without us.
+      if (target.listenerCount(signal) === 0) target.kill(target.pid, signal);
+    });
+  }
+
+  function onBeforeExit(): void {
+    // The tasks' own I/O makes the loop busy again; beforeExit fires once more afterwards, when
+    // they are done and have left, so a dead endpoint cannot loop for ever.
+    if (state === 'idle' && entries.size > 0) void run('beforeExit');
+  }
+
+  function run(trigger: ShutdownTrigger): Promise<ShutdownReport> {
+    if (running) return running.promise;
+    state = 'running';
+    logger.info(`shutdown (${trigger}): running ${entries.size} task(s), ${timeoutMs} ms at most`, {
+      trigger,
+      tasks: entries.size,
+      timeoutMs,
+    });
+    const outcomes: Array<Promise<ShutdownTaskOutcome>> = [];
+    // One "you are out of time" per task still running, for the total limit.
+    const timeOuts = new Set<() => void>();
+    let cancelTotal: (() => void) | undefined;
+
+    const start = (entry: Entry): void => {
+      entries.delete(entry);
+      outcomes.push(
+        new Promise<ShutdownTaskOutcome>((resolve) => {
+          const controller = new AbortController();
+          let cancelOwn: (() => void) | undefined;
+          let done = false;
+          const settle = (outcome: ShutdownTaskOutcome): void => {
+            if (done) return;
+            done = true;
+            timeOuts.delete(timeOut);
+            cancelOwn?.();
+            if (outcome.status === 'timed_out') {
+              controller.abort(new Error(`shutdown task '${entry.name}' ran out of time`));
+            }
+            resolve(outcome);
+          };
+          const timeOut = (): void => settle({ name: entry.name, status: 'timed_out' });
+          timeOuts.add(timeOut);
+          if (entry.timeoutMs !== undefined && entry.timeoutMs < timeoutMs) {
+            cancelOwn = schedule(entry.timeoutMs, timeOut);
+          }
+          const context: ShutdownContext = { trigger, signal: controller.signal };
+          let result: unknown;
+          try {
+            result = entry.task(context);
+          } catch (error) {
+            settle({ name: entry.name, status: 'failed', error });
+            return;
+          }
+          Promise.resolve(result).then(
+            () => settle({ name: entry.name, status: 'completed' }),
+            (error: unknown) => settle({ name: entry.name, status: 'failed', error }),
+          );
+        }),
+      );
+    };
+
+    // Registered before any task starts: a task that joins another one synchronously is started too.
+    const current = { promise: Promise.resolve(undefined as unknown as ShutdownReport), join: start };
+    running = current;
+    current.promise = (async (): Promise<ShutdownReport> => {
+      cancelTotal = schedule(timeoutMs, () => {
+        for (const timeOut of [...timeOuts]) timeOut();
+      });
+      for (const entry of [...entries]) start(entry);
+      // Wait until every started task has an outcome; tasks that join meanwhile join the wait.
+      let awaited = 0;
+      while (awaited < outcomes.length) {
+        const batch = outcomes.slice(awaited);
+        awaited = outcomes.length;
+        await Promise.all(batch);
+      }
+      cancelTotal?.();
+      const tasks = await Promise.all(outcomes);
+      const report: ShutdownReport = { trigger, tasks };
+      for (const outcome of tasks) {
+        if (outcome.status === 'failed') {
+          logger.error(`shutdown task '${outcome.name}' failed`, {
+            task: outcome.name,
+            error: outcome.error,
+          });
+        } else if (outcome.status === 'timed_out') {
+          logger.error(`shutdown task '${outcome.name}' did not finish within its limit`, {
+            task: outcome.name,
+          });
+        }
+      }
+      logger.info(`shutdown (${trigger}) finished`, {
+        trigger,
+        completed: tasks.filter((t) => t.status === 'completed').length,
+        failed: tasks.filter((t) => t.status === 'failed').length,
+        timedOut: tasks.filter((t) => t.status === 'timed_out').length,
+      });
+      running = undefined;
+      lastReport = report;
+      if (trigger === 'beforeExit') {
+        state = 'idle';
+        if (entries.size === 0) uninstall();
+      } else {
+        state = 'done';
+      }
+      return report;
+    })();
+    return current.promise;
+  }
+
+  return {
+    get state() {
+      return state;
+    },
+    get size() {
+      return entries.size;
+    },
+    timeoutMs,
+    onShutdown(task: ShutdownTask, taskOptions: ShutdownTaskOptions = {}): () => void {
+      if (typeof task !== 'function') {
+        throw new TypeError(`onShutdown needs a function, got ${task === null ? 'null' : typeof task}`);
+      }
+      checkOptions('onShutdown', taskOptions, { name: 'string', timeoutMs: 'number' });
+      positiveMs('onShutdown: timeoutMs', taskOptions.timeoutMs);
+      const entry: Entry = {
+        task,
+        name: taskOptions.name ?? `task-${++counter}`,
+        timeoutMs: taskOptions.timeoutMs,
+      };
+      if (state === 'done') {
+        logger.warn(`shutdown already finished; task '${entry.name}' will not run`, { task: entry.name });
+        return () => undefined;
+      }
+      entries.add(entry);
+      if (running) running.join(entry);
+      else install();
+      return () => {
+        if (!entries.delete(entry)) return;
+        if (entries.size === 0 && state === 'idle') uninstall();
+      };
+    },
+    shutdown(trigger: ShutdownTrigger = 'manual'): Promise<ShutdownReport> {
+      if (state === 'done' && lastReport !== undefined) return Promise.resolve(lastReport);
+      return run(trigger);
+    },
+  };
+}

@@ -1,0 +1,108 @@
+/**
+ * The part of `process` the shutdown coordinator uses: signal and `beforeExit` listeners and
+ * `kill`. Tests pass an `EventEmitter` with a `kill` and a `pid`.
+ *
+ * @example
+ * ```ts
+ * import type { ShutdownProcess } from 'gcp-pipeline-resilience';
+ * const target: ShutdownProcess = process;
+ * ```
+ */
+export interface ShutdownProcess {
+  on(event: string, listener: () => void): unknown;
+  off(event: string, listener: () => void): unknown;
+  listenerCount(event: string): number;
+  kill(pid: number, signal: NodeJS.Signals): unknown;
+  readonly pid: number;
+}
+
+/**
+ * What started a shutdown: a signal, the event loop running empty (`beforeExit`), or a call to
+ * `coordinator.shutdown()`.
+ *
+ * @example
+ * ```ts
+ * import type { ShutdownTrigger } from 'gcp-pipeline-resilience';
+ * const trigger: ShutdownTrigger = 'SIGTERM';
+ * ```
+ */
+export type ShutdownTrigger = NodeJS.Signals | 'beforeExit' | 'manual';
+
+/**
+ * What a shutdown task receives: why the process is going down, and a signal that aborts when the
+ * task's time is up (pass it on to the work so it stops).
+ *
+ * @example
+ * ```ts
+ * import { onShutdown, type ShutdownContext } from 'gcp-pipeline-resilience';
+ * onShutdown(async ({ signal, trigger }: ShutdownContext) => {
+ *   console.log(`draining after ${trigger}`);
+ *   await fetch('http://127.0.0.1:8080/drain', { signal });
+ * });
+ * ```
+ */
+export interface ShutdownContext {
+  readonly trigger: ShutdownTrigger;
+  /** Aborts (with an `OperationTimeoutError`-like reason) when the task's time limit passes. */
+  readonly signal: AbortSignal;
+}
+
+/**
+ * A shutdown task: flush a buffer, close a pool, drain a subscription. It may return a promise; the
+ * process waits for it (up to the time limit). A task that throws or rejects is reported, and the
+ * other tasks still run.
+ *
+ * @example
+ * ```ts
+ * import type { ShutdownTask } from 'gcp-pipeline-resilience';
+ * const closePool: ShutdownTask = async () => { await pool.end(); };
+ * ```
+ */
+export type ShutdownTask = (context: ShutdownContext) => unknown;
+
+/**
+ * Options of {@link ShutdownCoordinator.onShutdown}.
+ *
+ * @example
+ * ```ts
+ * import { onShutdown, type ShutdownTaskOptions } from 'gcp-pipeline-resilience';
+ * const options: ShutdownTaskOptions = { name: 'flush nba unresolved players', timeoutMs: 5_000 };
+ * onShutdown(() => tracker.flush(), options);
+ * ```
+ */
+export interface ShutdownTaskOptions {
+  /** The task's name in logs and in the report. Default `task-<n>`. */
+  name?: string;
+  /** The task's own limit, ms, within the coordinator's total limit. Default: the total limit. */
+  timeoutMs?: number;
+}
+
+/**
+ * How one task ended.
+ *
+ * @example
+ * ```ts
+ * import type { ShutdownTaskOutcome } from 'gcp-pipeline-resilience';
+ * const outcome: ShutdownTaskOutcome = { name: 'flush', status: 'timed_out' };
+ * ```
+ */
+export interface ShutdownTaskOutcome {
+  name: string;
+  status: 'completed' | 'failed' | 'timed_out';
+  /** What the task threw or rejected with (`failed` only). */
+  error?: unknown;
+}
+
+/**
+ * What a shutdown did: every task and how it ended.
+ *
+ * @example
+ * ```ts
+ * const report = await coordinator.shutdown();
+ * for (const t of report.tasks) if (t.status !== 'completed') console.error(t.name, t.status);
+ * ```
+ */
+export interface ShutdownReport {
+  trigger: ShutdownTrigger;
+  tasks: ShutdownTaskOutcome[];
+}

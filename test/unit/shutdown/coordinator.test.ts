@@ -1,0 +1,257 @@
+import { EventEmitter } from 'node:events';
+import { describe, expect, it } from 'vitest';
+import { createTestClock } from '../../../src/retry/index.js';
+import {
+  createShutdownCoordinator,
+  DEFAULT_SHUTDOWN_TIMEOUT_MS,
+  type ShutdownContext,
+  type ShutdownProcess,
+} from '../../../src/shutdown/index.js';
+
+class FakeProcess extends EventEmitter implements ShutdownProcess {
+  readonly pid = 7;
+  readonly kills: Array<[number, string]> = [];
+  kill(pid: number, signal: NodeJS.Signals): boolean {
+    this.kills.push([pid, signal]);
+    return true;
+  }
+}
+
+async function settle(): Promise<void> {
+  for (let i = 0; i < 40; i += 1) await Promise.resolve();
+}
+
+/** A task the test finishes (or fails) by hand. */
+function manualTask() {
+  let finish: () => void = () => undefined;
+  let fail: (error: unknown) => void = () => undefined;
+  const contexts: ShutdownContext[] = [];
+  const task = (context: ShutdownContext) => {
+    contexts.push(context);
+    return new Promise<void>((resolve, reject) => {
+      finish = resolve;
+      fail = reject;
+    });
+  };
+  return { task, contexts, finish: () => finish(), fail: (e: unknown) => fail(e) };
+}
+
+function setup(options: { timeoutMs?: number; signals?: NodeJS.Signals[]; runOnBeforeExit?: boolean } = {}) {
+  const target = new FakeProcess();
+  const clock = createTestClock();
+  const coordinator = createShutdownCoordinator({ process: target, clock, ...options });
+  return { target, clock, coordinator };
+}
+
+describe('shutdown coordinator', () => {
+  it('adds no listener until a task joins, and removes them when the last one leaves', () => {
+    const { target, coordinator } = setup();
+    expect(target.listenerCount('SIGTERM')).toBe(0);
+    const leaveA = coordinator.onShutdown(() => undefined);
+    const leaveB = coordinator.onShutdown(() => undefined);
+    expect(['SIGTERM', 'SIGINT', 'beforeExit'].map((e) => target.listenerCount(e))).toEqual([1, 1, 1]);
+    leaveA();
+    expect(target.listenerCount('SIGTERM')).toBe(1);
+    leaveB();
+    leaveB();
+    expect(['SIGTERM', 'SIGINT', 'beforeExit'].map((e) => target.listenerCount(e))).toEqual([0, 0, 0]);
+  });
+
+  it('defaults to 8 s in total', () => {
+    expect(DEFAULT_SHUTDOWN_TIMEOUT_MS).toBe(8_000);
+    expect(setup().coordinator.timeoutMs).toBe(8_000);
+  });
+
+  it('on SIGTERM runs every task at once and re-raises the signal only when all have finished', async () => {
+    const { target, coordinator } = setup();
+    const fast = manualTask();
+    const slow = manualTask();
+    coordinator.onShutdown(fast.task, { name: 'fast' });
+    coordinator.onShutdown(slow.task, { name: 'slow' });
+    target.emit('SIGTERM');
+    await settle();
+    expect(fast.contexts).toHaveLength(1);
+    expect(slow.contexts).toHaveLength(1);
+    expect(fast.contexts[0]?.trigger).toBe('SIGTERM');
+    fast.finish();
+    await settle();
+    expect(target.kills).toEqual([]);
+    slow.finish();
+    await settle();
+    expect(target.kills).toEqual([[7, 'SIGTERM']]);
+    expect(target.listenerCount('SIGTERM')).toBe(0);
+    expect(coordinator.state).toBe('done');
+  });
+
+  it('SIGINT does the same and re-raises SIGINT', async () => {
+    const { target, coordinator } = setup();
+    coordinator.onShutdown(() => undefined);
+    target.emit('SIGINT');
+    await settle();
+    expect(target.kills).toEqual([[7, 'SIGINT']]);
+  });
+
+  it('the total limit lets the process go when a task hangs; the task is told through its signal', async () => {
+    const { clock, coordinator } = setup({ timeoutMs: 8_000 });
+    const hung = manualTask();
+    const done = manualTask();
+    coordinator.onShutdown(hung.task, { name: 'hung' });
+    coordinator.onShutdown(done.task, { name: 'done' });
+    const report = coordinator.shutdown('SIGTERM');
+    await settle();
+    done.finish();
+    clock.advance(7_999);
+    await settle();
+    expect(hung.contexts[0]?.signal.aborted).toBe(false);
+    clock.advance(1);
+    expect(await report).toEqual({
+      trigger: 'SIGTERM',
+      tasks: [
+        { name: 'hung', status: 'timed_out' },
+        { name: 'done', status: 'completed' },
+      ],
+    });
+    expect(hung.contexts[0]?.signal.aborted).toBe(true);
+    expect(clock.pendingTimers).toBe(0);
+  });
+
+  it("a task's own limit applies within the total", async () => {
+    const { clock, coordinator } = setup();
+    const slow = manualTask();
+    coordinator.onShutdown(slow.task, { name: 'slow', timeoutMs: 1_000 });
+    const report = coordinator.shutdown();
+    clock.advance(1_000);
+    expect((await report).tasks).toEqual([{ name: 'slow', status: 'timed_out' }]);
+  });
+
+  it('a task that throws or rejects is reported; the others still run', async () => {
+    const { target, coordinator } = setup();
+    const boom = new Error('pool already closed');
+    coordinator.onShutdown(
+      () => {
+        throw boom;
+      },
+      { name: 'sync' },
+    );
+    coordinator.onShutdown(() => Promise.reject(boom), { name: 'async' });
+    let ran = false;
+    coordinator.onShutdown(
+      () => {
+        ran = true;
+      },
+      { name: 'ok' },
+    );
+    const report = await coordinator.shutdown('SIGTERM');
+    expect(ran).toBe(true);
+    expect(report.tasks).toEqual([
+      { name: 'sync', status: 'failed', error: boom },
+      { name: 'async', status: 'failed', error: boom },
+      { name: 'ok', status: 'completed' },
+    ]);
+    expect(target.kills).toEqual([]);
+  });
+
+  it('a task that joins while a shutdown runs is started at once and waited for', async () => {
+    const { target, coordinator } = setup();
+    const late = manualTask();
+    coordinator.onShutdown(() => {
+      coordinator.onShutdown(late.task, { name: 'late' });
+    });
+    target.emit('SIGTERM');
+    await settle();
+    expect(late.contexts).toHaveLength(1);
+    expect(target.kills).toEqual([]);
+    late.finish();
+    await settle();
+    expect(target.kills).toEqual([[7, 'SIGTERM']]);
+  });
+
+  it('a second SIGTERM while running neither restarts the tasks nor kills early', async () => {
+    const { target, coordinator } = setup();
+    const task = manualTask();
+    coordinator.onShutdown(task.task);
+    target.emit('SIGTERM');
+    target.emit('SIGTERM');
+    await settle();
+    expect(task.contexts).toHaveLength(1);
+    expect(target.kills).toEqual([]);
+    task.finish();
+    await settle();
+    expect(target.kills).toEqual([[7, 'SIGTERM']]);
+  });
+
+  it("leaves the exit to the application's own listener, which can await the same shutdown", async () => {
+    const { target, coordinator } = setup();
+    const task = manualTask();
+    coordinator.onShutdown(task.task);
+    let appDone = false;
+    target.on('SIGTERM', async () => {
+      await coordinator.shutdown('SIGTERM');
+      appDone = true;
+    });
+    target.emit('SIGTERM');
+    await settle();
+    expect(appDone).toBe(false);
+    task.finish();
+    await settle();
+    expect(appDone).toBe(true);
+    expect(target.kills).toEqual([]);
+    expect(task.contexts).toHaveLength(1);
+  });
+
+  it('two coordinators on one process: the signal is re-raised once, by the last to finish', async () => {
+    const target = new FakeProcess();
+    const a = createShutdownCoordinator({ process: target, clock: createTestClock() });
+    const b = createShutdownCoordinator({ process: target, clock: createTestClock() });
+    const slow = manualTask();
+    a.onShutdown(() => undefined);
+    b.onShutdown(slow.task);
+    target.emit('SIGTERM');
+    await settle();
+    expect(target.kills).toEqual([]);
+    slow.finish();
+    await settle();
+    expect(target.kills).toEqual([[7, 'SIGTERM']]);
+  });
+
+  it('beforeExit runs the tasks once and re-raises nothing; the coordinator can be joined again', async () => {
+    const { target, coordinator } = setup();
+    let runs = 0;
+    coordinator.onShutdown(() => {
+      runs++;
+    });
+    target.emit('beforeExit');
+    await settle();
+    target.emit('beforeExit');
+    await settle();
+    expect(runs).toBe(1);
+    expect(target.kills).toEqual([]);
+    expect(coordinator.state).toBe('idle');
+    expect(target.listenerCount('beforeExit')).toBe(0);
+    coordinator.onShutdown(() => {
+      runs++;
+    });
+    target.emit('SIGTERM');
+    await settle();
+    expect(runs).toBe(2);
+  });
+
+  it('listens only to the configured signals', async () => {
+    const { target, coordinator } = setup({ signals: ['SIGTERM'], runOnBeforeExit: false });
+    coordinator.onShutdown(() => undefined);
+    expect(['SIGTERM', 'SIGINT', 'beforeExit'].map((e) => target.listenerCount(e))).toEqual([1, 0, 0]);
+  });
+
+  it('refuses bad options with a hint', () => {
+    const target = new FakeProcess();
+    expect(() => createShutdownCoordinator({ process: target, timeout: 5 } as never)).toThrow(
+      /unknown option 'timeout'/,
+    );
+    expect(() => createShutdownCoordinator({ process: target, timeoutMs: 0 })).toThrow(RangeError);
+    const coordinator = createShutdownCoordinator({ process: target });
+    expect(() => coordinator.onShutdown('flush' as never)).toThrow(TypeError);
+    expect(() => coordinator.onShutdown(() => undefined, { nmae: 'x' } as never)).toThrow(
+      /Did you mean 'name'/,
+    );
+  });
+});
