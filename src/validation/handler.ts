@@ -3,7 +3,7 @@ import {
   isTransientError,
   MessageDecodeError,
   MessageValidationError,
-  type PipelineError,
+  PipelineError,
   toPipelineError,
 } from '../errors/index.js';
 import { type Logger, silentLogger } from '../logging/index.js';
@@ -35,20 +35,28 @@ import type { MessagePublisher } from './publish.js';
 export type MessageHandlerFunction<T> = (data: T, meta: MessageMeta) => unknown;
 
 /**
- * Options of {@link createMessageHandler}.
+ * What happens to a message that can never succeed (undecodable, invalid, or failing permanently in
+ * the handler): `'dead-letter'` publishes it to `deadLetterTopic` with the reason as attributes, then
+ * acks it; `'nack'` leaves it to Pub/Sub (redelivered until the subscription's own dead-letter policy
+ * takes it); `'ack-and-log'` acks it and logs it at error level (a `logger` is required: acking with
+ * no trace is what the handler must never do).
  *
  * @example
  * ```ts
- * createMessageHandler(Phase2CompletionMessage, work, {
- *   deadLetterTopic: pubsub.topic('nba-phase2-raw-complete-dlq'),
- *   maxDeliveryAttempts: 5,
- *   logger: cloudLoggingLogger(),
- * });
+ * const policy: InvalidMessagePolicy = 'nack'; // the subscription has a dead-letter policy
  * ```
  */
-export interface MessageHandlerOptions {
-  /** Where undecodable, invalid and permanently failing messages go (a `Topic` of the client). */
-  deadLetterTopic?: MessagePublisher;
+export type InvalidMessagePolicy = 'dead-letter' | 'ack-and-log' | 'nack';
+
+/**
+ * The options of {@link createMessageHandler} other than where bad messages go.
+ *
+ * @example
+ * ```ts
+ * const common: MessageHandlerBaseOptions = { maxDeliveryAttempts: 5, logger: cloudLoggingLogger() };
+ * ```
+ */
+export interface MessageHandlerBaseOptions {
   /** One entry per message outcome. Default: silent. */
   logger?: Logger;
   /**
@@ -67,10 +75,45 @@ export interface MessageHandlerOptions {
 }
 
 /**
+ * Options of {@link createMessageHandler}. Where messages that can never succeed go is always an
+ * explicit choice: a `deadLetterTopic` (then they are dead-lettered unless `onInvalid` says
+ * otherwise), or, without one, `onInvalid: 'nack'` or `'ack-and-log'`. Nothing is ever acked
+ * silently.
+ *
+ * @example
+ * ```ts
+ * createMessageHandler(Phase2CompletionMessage, work, {
+ *   deadLetterTopic: pubsub.topic('nba-phase2-raw-complete-dlq'),
+ *   maxDeliveryAttempts: 5,
+ *   logger: cloudLoggingLogger(),
+ * });
+ * // No topic of your own: let the subscription's dead-letter policy take them.
+ * createMessageHandler(Phase2CompletionMessage, work, { onInvalid: 'nack' });
+ * ```
+ */
+export type MessageHandlerOptions = MessageHandlerBaseOptions &
+  (
+    | {
+        /** Where undecodable, invalid and permanently failing messages go (a `Topic` of the client). */
+        deadLetterTopic: MessagePublisher;
+        /** Default `'dead-letter'`. */
+        onInvalid?: InvalidMessagePolicy;
+      }
+    | {
+        deadLetterTopic?: undefined;
+        /** Required without a `deadLetterTopic`. */
+        onInvalid: 'ack-and-log' | 'nack';
+      }
+  );
+
+/**
  * What happened to one message: `processed` (acked), `dead_lettered` (acked after the dead-letter
- * publish succeeded), `discarded` (acked: it could never succeed and there is no dead-letter topic),
- * `retry` (redelivered: transient failure) or `dead_letter_failed` (redelivered: the dead-letter publish
- * failed, and a message is never acked before it is safe somewhere).
+ * publish succeeded), `discarded` (acked and logged at error level: it could never succeed and
+ * `onInvalid` is `'ack-and-log'`), `nacked` (it could never succeed and `onInvalid` is `'nack'`: left
+ * to the subscription's dead-letter policy), `retry` (redelivered: transient failure),
+ * `dead_letter_failed` (redelivered: the dead-letter publish failed, and a message is never acked
+ * before it is safe somewhere) or `no_body` (redelivered: there was no message at all, e.g. a push
+ * endpoint without a JSON body parser).
  *
  * @example
  * ```ts
@@ -78,7 +121,14 @@ export interface MessageHandlerOptions {
  * if (outcome === 'dead_letter_failed') alert();
  * ```
  */
-export type HandlingOutcome = 'processed' | 'dead_lettered' | 'discarded' | 'retry' | 'dead_letter_failed';
+export type HandlingOutcome =
+  | 'processed'
+  | 'dead_lettered'
+  | 'discarded'
+  | 'nacked'
+  | 'retry'
+  | 'dead_letter_failed'
+  | 'no_body';
 
 /**
  * The transport-neutral result of {@link MessageHandler.handle}.
@@ -126,7 +176,12 @@ export interface SubscriberMessage {
  * ```
  */
 export interface MessageHandler {
-  /** HTTP push endpoint: resolves to `{ status }`, 200 to ack, 503 (or 500) to have Pub/Sub redeliver. */
+  /**
+   * HTTP push endpoint: resolves to `{ status }`, 200 to ack, 503 (or 500) to have Pub/Sub redeliver.
+   * A request without a body (`undefined`, `null` or `{}`: no JSON body parser, or one that did not
+   * match the content type) is a server misconfiguration: 500, logged at error level, never
+   * dead-lettered.
+   */
   push(body: unknown): Promise<{ status: number; outcome: HandlingOutcome }>;
   /** CloudEvent function: resolves to ack, rejects (with the typed error) to redeliver. */
   cloudEvent(event: unknown): Promise<void>;
@@ -138,6 +193,7 @@ export interface MessageHandler {
 
 const HANDLER_OPTIONS: OptionSpec = {
   deadLetterTopic: 'object',
+  onInvalid: 'string',
   logger: 'object',
   maxDeliveryAttempts: 'number',
   isTransient: 'function',
@@ -173,9 +229,10 @@ const HANDLER_OPTIONS: OptionSpec = {
 export function createMessageHandler<S extends z.ZodType>(
   schema: S,
   handler: MessageHandlerFunction<z.output<S>>,
-  options: MessageHandlerOptions = {},
+  options: MessageHandlerOptions,
 ): MessageHandler {
   checkOptions('createMessageHandler', options, HANDLER_OPTIONS);
+  const onInvalid = invalidPolicyOf(options);
   const { maxDeliveryAttempts } = options;
   if (
     maxDeliveryAttempts !== undefined &&
@@ -239,11 +296,21 @@ export function createMessageHandler<S extends z.ZodType>(
   ): Promise<HandlingResult> {
     const topic = options.deadLetterTopic;
     const described = { ...fields, reason, code: error.code, error: error.message };
-    if (topic === undefined) {
-      logger.error(`${name} message discarded (${reason}): no dead-letter topic`, {
-        ...described,
-        outcome: 'discarded',
-      });
+    if (onInvalid === 'nack') {
+      logger.error(
+        `${name} message can never succeed (${reason}); nacked for the subscription's dead-letter policy`,
+        { ...described, outcome: 'nacked' },
+      );
+      return { ack: false, outcome: 'nacked', reason, error };
+    }
+    if (onInvalid === 'ack-and-log' || topic === undefined) {
+      logger.error(
+        `${name} message discarded (${reason}): acked without processing (onInvalid: 'ack-and-log')`,
+        {
+          ...described,
+          outcome: 'discarded',
+        },
+      );
       return { ack: true, outcome: 'discarded', reason, error };
     }
     try {
@@ -280,20 +347,34 @@ export function createMessageHandler<S extends z.ZodType>(
     }
   }
 
+  /** Resolves to the no-body result when there is no message at all (and logs it), else undefined. */
+  function noMessage(input: unknown, via: string): HandlingResult | undefined {
+    if (input !== undefined && input !== null && !isEmptyPlainObject(input)) return undefined;
+    const error = new PipelineError(
+      `${name} ${via} had no message (${input === undefined ? 'undefined' : input === null ? 'null' : 'an empty object'}): ` +
+        'a server misconfiguration (no JSON body parser, or one that did not match the content type), not a bad message; answered for redelivery',
+      { code: 'NO_MESSAGE', transient: true },
+    );
+    logger.error(error.message, { schema: name, outcome: 'no_body', code: error.code });
+    return { ack: false, outcome: 'no_body', error };
+  }
+
   return {
-    handle: safeHandle,
+    handle: (input) => Promise.resolve(noMessage(input, 'input') ?? safeHandle(input)),
     async push(body) {
+      const missing = noMessage(body, 'push request');
+      if (missing !== undefined) return { status: 500, outcome: missing.outcome };
       const result = await safeHandle(body);
       if (result.ack) return { status: 200, outcome: result.outcome };
       return { status: result.outcome === 'retry' ? 503 : 500, outcome: result.outcome };
     },
     async cloudEvent(event) {
-      const result = await safeHandle(event);
+      const result = noMessage(event, 'CloudEvent') ?? (await safeHandle(event));
       if (!result.ack)
         throw result.error ?? toPipelineError(new Error(`${name} message must be redelivered`));
     },
     async subscription(message) {
-      const result = await safeHandle(message);
+      const result = noMessage(message, 'subscription message') ?? (await safeHandle(message));
       try {
         if (result.ack) message.ack();
         else message.nack();
@@ -303,6 +384,47 @@ export function createMessageHandler<S extends z.ZodType>(
       }
     },
   };
+}
+
+function isEmptyPlainObject(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const proto = Object.getPrototypeOf(value);
+  return (proto === Object.prototype || proto === null) && Object.keys(value).length === 0;
+}
+
+/** The explicit choice for messages that can never succeed, checked at construction. */
+function invalidPolicyOf(options: MessageHandlerOptions | undefined): InvalidMessagePolicy {
+  if (options === undefined || options === null) {
+    throw new TypeError(
+      "createMessageHandler needs options: a deadLetterTopic, or onInvalid: 'nack' | 'ack-and-log' (where messages that can never succeed go)",
+    );
+  }
+  const { deadLetterTopic, onInvalid, logger } = options as {
+    deadLetterTopic?: unknown;
+    onInvalid?: unknown;
+    logger?: unknown;
+  };
+  if (
+    onInvalid !== undefined &&
+    onInvalid !== 'dead-letter' &&
+    onInvalid !== 'nack' &&
+    onInvalid !== 'ack-and-log'
+  ) {
+    throw new TypeError(
+      `createMessageHandler: onInvalid must be 'dead-letter', 'nack' or 'ack-and-log', got ${JSON.stringify(onInvalid)}`,
+    );
+  }
+  if (deadLetterTopic === undefined && (onInvalid === undefined || onInvalid === 'dead-letter')) {
+    throw new TypeError(
+      "createMessageHandler: without a deadLetterTopic, say where messages that can never succeed go: onInvalid: 'nack' (the subscription's dead-letter policy takes them) or 'ack-and-log' (acked and logged at error level)",
+    );
+  }
+  if (onInvalid === 'ack-and-log' && logger === undefined) {
+    throw new TypeError(
+      "createMessageHandler: onInvalid: 'ack-and-log' needs a logger; acking a message with no trace is what it must never do",
+    );
+  }
+  return (onInvalid as InvalidMessagePolicy | undefined) ?? 'dead-letter';
 }
 
 function reasonOf(error: PipelineError): DeadLetterReason {

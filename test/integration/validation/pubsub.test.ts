@@ -188,10 +188,15 @@ describe('createMessageHandler().subscription with the real client', () => {
     const [dlq] = await pubsub.createTopic('transient-dlq');
     const topic = await topicWithSubscription('transient', { topic: dlq, maxDeliveryAttempts: 5 });
     const attempts: Array<number | undefined> = [];
-    const handler = createMessageHandler(Phase2CompletionMessage, (_data, meta) => {
-      attempts.push(meta.deliveryAttempt);
-      throw new ServiceUnavailableError('BigQuery is unavailable', { httpStatus: 503 });
-    });
+    const handler = createMessageHandler(
+      Phase2CompletionMessage,
+      (_data, meta) => {
+        attempts.push(meta.deliveryAttempt);
+        throw new ServiceUnavailableError('BigQuery is unavailable', { httpStatus: 503 });
+      },
+      // The subscription's own dead-letter policy takes what never succeeds.
+      { onInvalid: 'nack' },
+    );
     open('transient-sub').on('message', (message: Message) => void handler.subscription(message));
 
     await publishValidated(topic, Phase2CompletionMessage, good);

@@ -54,9 +54,13 @@ function subscriberMessage(
 describe('createMessageHandler: success', () => {
   it('passes typed data and meta to the handler and acks (push 200, cloudEvent resolves, ack())', async () => {
     const seen: Array<[unknown, MessageMeta]> = [];
-    const handler = createMessageHandler(Phase2CompletionMessage, (data, meta) => {
-      seen.push([data, meta]);
-    });
+    const handler = createMessageHandler(
+      Phase2CompletionMessage,
+      (data, meta) => {
+        seen.push([data, meta]);
+      },
+      { onInvalid: 'nack' },
+    );
 
     expect(await handler.push(push(b64(good), 2))).toEqual({ status: 200, outcome: 'processed' });
     await expect(handler.cloudEvent({ id: 'ce', data: push(b64(good)) })).resolves.toBeUndefined();
@@ -77,7 +81,7 @@ describe('createMessageHandler: success', () => {
 
   it('logs one debug entry per processed message, silently by default', async () => {
     const logger = recordingLogger();
-    const handler = createMessageHandler(Phase2CompletionMessage, () => {}, { logger });
+    const handler = createMessageHandler(Phase2CompletionMessage, () => {}, { logger, onInvalid: 'nack' });
     await handler.push(push(b64(good), 1));
     expect(logger.entries).toEqual([
       {
@@ -92,7 +96,7 @@ describe('createMessageHandler: success', () => {
       },
     ]);
     await expect(
-      createMessageHandler(Phase2CompletionMessage, () => {}).push(push(b64(good))),
+      createMessageHandler(Phase2CompletionMessage, () => {}, { onInvalid: 'nack' }).push(push(b64(good))),
     ).resolves.toEqual({
       status: 200,
       outcome: 'processed',
@@ -151,9 +155,12 @@ describe('createMessageHandler: messages that can never succeed', () => {
     );
   });
 
-  it('acks and logs (discarded) when there is no dead-letter topic', async () => {
+  it("acks and logs (discarded) with onInvalid: 'ack-and-log' and no dead-letter topic", async () => {
     const logger = recordingLogger();
-    const handler = createMessageHandler(Phase2CompletionMessage, () => {}, { logger });
+    const handler = createMessageHandler(Phase2CompletionMessage, () => {}, {
+      logger,
+      onInvalid: 'ack-and-log',
+    });
     const message = subscriberMessage(Buffer.from('not json'));
     await handler.subscription(message);
     expect([message.acks, message.nacks]).toEqual([1, 0]);
@@ -225,11 +232,19 @@ describe('createMessageHandler: handler failures', () => {
     const work = () => {
       throw new Error('boom');
     };
-    expect(await createMessageHandler(Phase2CompletionMessage, work).push(push(b64(good)))).toEqual({
+    expect(
+      await createMessageHandler(Phase2CompletionMessage, work, {
+        onInvalid: 'ack-and-log',
+        logger: recordingLogger(),
+      }).push(push(b64(good))),
+    ).toEqual({
       status: 200,
       outcome: 'discarded',
     });
-    const retrying = createMessageHandler(Phase2CompletionMessage, work, { isTransient: () => true });
+    const retrying = createMessageHandler(Phase2CompletionMessage, work, {
+      isTransient: () => true,
+      onInvalid: 'nack',
+    });
     expect(await retrying.push(push(b64(good)))).toEqual({ status: 503, outcome: 'retry' });
   });
 
@@ -262,14 +277,20 @@ describe('createMessageHandler: handler failures', () => {
       maxDeliveryAttempts: 2,
     });
     expect((await withTopic.push(push(b64(good)))).outcome).toBe('retry');
-    const withoutTopic = createMessageHandler(Phase2CompletionMessage, failing, { maxDeliveryAttempts: 2 });
+    const withoutTopic = createMessageHandler(Phase2CompletionMessage, failing, {
+      maxDeliveryAttempts: 2,
+      onInvalid: 'nack',
+    });
     expect((await withoutTopic.push(push(b64(good), 9))).outcome).toBe('retry');
   });
 
   it('refuses a maxDeliveryAttempts that is not a positive integer', () => {
     for (const bad of [0, -1, 2.5, Number.NaN]) {
       expect(() =>
-        createMessageHandler(Phase2CompletionMessage, () => {}, { maxDeliveryAttempts: bad }),
+        createMessageHandler(Phase2CompletionMessage, () => {}, {
+          maxDeliveryAttempts: bad,
+          onInvalid: 'nack',
+        }),
       ).toThrow(RangeError);
     }
   });
@@ -332,7 +353,10 @@ describe('createMessageHandler: robustness', () => {
       warn() {},
       error() {},
     };
-    const handler = createMessageHandler(Phase2CompletionMessage, () => {}, { logger: throwingLogger });
+    const handler = createMessageHandler(Phase2CompletionMessage, () => {}, {
+      logger: throwingLogger,
+      onInvalid: 'nack',
+    });
     const message = subscriberMessage(Buffer.from(JSON.stringify(good)));
     await expect(handler.subscription(message)).resolves.toBeUndefined();
     expect([message.acks, message.nacks]).toEqual([1, 0]);

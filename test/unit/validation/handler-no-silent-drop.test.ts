@@ -1,0 +1,149 @@
+import { describe, expect, it } from 'vitest';
+import { BadRequestError } from '../../../src/errors/index.js';
+import {
+  createMessageHandler,
+  Phase2CompletionMessage,
+  type SubscriberMessage,
+} from '../../../src/validation/index.js';
+import { RecordingTopic, recordingLogger } from './fakes.js';
+
+const good = { processor_name: 'BdlGamesProcessor', game_date: '2026-01-23' };
+const invalid = { processor_name: '', game_date: 'yesterday' };
+const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64');
+const push = (data: unknown) => ({
+  message: { data: b64(data), attributes: {}, messageId: 'm-1' },
+  subscription: 'projects/p/subscriptions/s',
+});
+
+function subscriberMessage(data: unknown): SubscriberMessage & { acks: number; nacks: number } {
+  return {
+    id: 'sub-1',
+    data: Buffer.from(JSON.stringify(data)),
+    attributes: {},
+    acks: 0,
+    nacks: 0,
+    ack() {
+      this.acks += 1;
+    },
+    nack() {
+      this.nacks += 1;
+    },
+  };
+}
+
+/** Options as a JavaScript caller (or an untyped config) would pass them. */
+const loose = (o: Record<string, unknown>) => o as never;
+
+describe('the message handler never drops a message silently', () => {
+  it('without a dead-letter topic, the choice must be made at construction (TypeError otherwise)', () => {
+    expect(() => createMessageHandler(Phase2CompletionMessage, () => undefined, loose({}))).toThrow(
+      TypeError,
+    );
+    expect(() => createMessageHandler(Phase2CompletionMessage, () => undefined, loose({}))).toThrow(
+      /deadLetterTopic.*onInvalid/,
+    );
+    expect(() =>
+      (createMessageHandler as (...args: unknown[]) => unknown)(Phase2CompletionMessage, () => undefined),
+    ).toThrow(TypeError);
+  });
+
+  it("onInvalid: 'dead-letter' needs a topic", () => {
+    expect(() =>
+      createMessageHandler(Phase2CompletionMessage, () => undefined, loose({ onInvalid: 'dead-letter' })),
+    ).toThrow(/deadLetterTopic/);
+  });
+
+  it("onInvalid: 'ack-and-log' needs a logger: acking with no trace is what it must not do", () => {
+    expect(() =>
+      createMessageHandler(Phase2CompletionMessage, () => undefined, loose({ onInvalid: 'ack-and-log' })),
+    ).toThrow(/logger/);
+  });
+
+  it('an unknown onInvalid is refused', () => {
+    expect(() =>
+      createMessageHandler(Phase2CompletionMessage, () => undefined, loose({ onInvalid: 'drop' })),
+    ).toThrow(/onInvalid/);
+  });
+
+  it("'ack-and-log' acks an invalid message and logs it at error level", async () => {
+    const logger = recordingLogger();
+    const handler = createMessageHandler(Phase2CompletionMessage, () => undefined, {
+      onInvalid: 'ack-and-log',
+      logger,
+    });
+    expect(await handler.push(push(invalid))).toEqual({ status: 200, outcome: 'discarded' });
+    expect(logger.entries.filter((e) => e.level === 'error')).toHaveLength(1);
+    expect(logger.entries[0]?.fields).toMatchObject({ outcome: 'discarded', reason: 'validation_failed' });
+  });
+
+  it("'nack' redelivers an invalid message (the subscription's own dead-letter policy decides)", async () => {
+    const logger = recordingLogger();
+    const handler = createMessageHandler(Phase2CompletionMessage, () => undefined, {
+      onInvalid: 'nack',
+      logger,
+    });
+    const pushed = await handler.push(push(invalid));
+    expect(pushed.status).toBeGreaterThanOrEqual(500);
+    expect(pushed.outcome).toBe('nacked');
+    const message = subscriberMessage(invalid);
+    await handler.subscription(message);
+    expect([message.acks, message.nacks]).toEqual([0, 1]);
+    await expect(handler.cloudEvent({ data: push(invalid), id: 'e1' })).rejects.toBeDefined();
+    expect(logger.entries.some((e) => e.level === 'error')).toBe(true);
+  });
+
+  it("'nack' also covers a permanent handler failure", async () => {
+    const handler = createMessageHandler(
+      Phase2CompletionMessage,
+      () => {
+        throw new BadRequestError('invalidQuery', { httpStatus: 400 });
+      },
+      { onInvalid: 'nack' },
+    );
+    const message = subscriberMessage(good);
+    await handler.subscription(message);
+    expect([message.acks, message.nacks]).toEqual([0, 1]);
+  });
+
+  it('with a topic the default is dead-letter, and onInvalid can still choose nack', async () => {
+    const topic = new RecordingTopic();
+    const byDefault = createMessageHandler(Phase2CompletionMessage, () => undefined, {
+      deadLetterTopic: topic,
+    });
+    expect(await byDefault.push(push(invalid))).toEqual({ status: 200, outcome: 'dead_lettered' });
+    const nacking = createMessageHandler(Phase2CompletionMessage, () => undefined, {
+      deadLetterTopic: topic,
+      onInvalid: 'nack',
+    });
+    expect((await nacking.push(push(invalid))).outcome).toBe('nacked');
+    expect(topic.published).toHaveLength(1);
+  });
+});
+
+describe('a push request with no body is a server misconfiguration, not a bad message', () => {
+  it.each([
+    ['undefined (no JSON body parser)', undefined],
+    ['null', null],
+    ['{} (a body parser that did not match the content type)', {}],
+  ])(
+    '%s: answers 500 so Pub/Sub redelivers, logs at error level, never dead-letters',
+    async (_label, body) => {
+      const topic = new RecordingTopic();
+      const logger = recordingLogger();
+      let calls = 0;
+      const handler = createMessageHandler(
+        Phase2CompletionMessage,
+        () => {
+          calls++;
+        },
+        { deadLetterTopic: topic, logger },
+      );
+      expect(await handler.push(body)).toEqual({ status: 500, outcome: 'no_body' });
+      expect(topic.published).toEqual([]);
+      expect(calls).toBe(0);
+      const errors = logger.entries.filter((e) => e.level === 'error');
+      expect(errors).toHaveLength(1);
+      expect(errors[0]?.message).toMatch(/body/i);
+    },
+  );
+});
