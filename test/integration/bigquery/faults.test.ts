@@ -88,6 +88,18 @@ describe('query faults: one retry layer, exactly one request per attempt', () =>
     expect(since('GET', QUERY_RESULTS)).toHaveLength(1);
   });
 
+  it('runs a DML statement exactly once when its jobs.insert was applied and the answer lost', async () => {
+    arm();
+    await h.executor().query('CREATE TABLE ds.counter (n INT64)');
+    await h.executor().loadRows('ds.counter', [{ n: 0 }]);
+    arm();
+    h.standIn.faults.add({ method: 'POST', path: INSERT_JOB, sql: /UPDATE/, reset: 'after', times: 1 });
+    expect(await bq.update('UPDATE ds.counter SET n = n + 1 WHERE true')).toBe(1);
+    const inserts = since('POST', INSERT_JOB);
+    expect(inserts.map((r) => r.status)).toEqual([undefined, 409]);
+    expect(await h.executor().query('SELECT n FROM ds.counter')).toEqual([{ n: 1 }]);
+  });
+
   it('waits through a delay without retrying', async () => {
     arm();
     h.standIn.faults.add({ path: QUERY_RESULTS, delayMs: 100, times: 1 });
