@@ -1,6 +1,7 @@
 import type { CircuitBreaker, RetryBudget, RetryOptions } from '../retry/index.js';
 import { validateRetryOptions } from '../retry/options.js';
 import { scraperRetry } from '../retry/presets.js';
+import type { OptionSpec } from '../shared/check-options.js';
 import { HttpHostRegistry } from './host-registry.js';
 import { DEFAULT_MAX_RESPONSE_BYTES } from './response-body.js';
 
@@ -85,6 +86,19 @@ function positiveInteger(name: string, value: unknown): void {
   }
 }
 
+/** The keys `resilientFetch` adds to the retry options (unknown keys are refused with a hint). */
+const FETCH_OPTION_SPEC: OptionSpec = {
+  breaker: ['object', 'boolean'],
+  budget: ['object', 'boolean'],
+  fetch: 'function',
+  hosts: 'object',
+  key: 'string',
+  retryNonIdempotent: 'boolean',
+  bufferBody: 'boolean',
+  maxResponseBytes: 'number',
+  maxRequestBodyBytes: 'number',
+};
+
 /**
  * Checks the options with precise messages (a `TypeError` or `RangeError`); allocates nothing on the
  * usual path, because most callers pass a fresh options object on every call.
@@ -101,6 +115,8 @@ export function checkFetchOptions(options: ResilientFetchOptions): void {
     options.baseDelayMs !== undefined && options.maxDelayMs === undefined
       ? ({ ...options, maxDelayMs: scraperRetry.maxDelayMs } as RetryOptions)
       : (options as RetryOptions),
+    'resilientFetch',
+    FETCH_OPTION_SPEC,
   );
   if (invalid !== undefined) throw invalid;
   positiveInteger('maxResponseBytes', options.maxResponseBytes);

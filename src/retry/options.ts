@@ -200,6 +200,19 @@ function keysLookRight(o: RetryOptions): boolean {
   return true;
 }
 
+/** Specs of layers that take every retry option plus their own (`resilientFetch`), merged once. */
+const extendedSpecs = new WeakMap<OptionSpec, OptionSpec>();
+
+function specWith(extra: OptionSpec | undefined): OptionSpec {
+  if (extra === undefined) return RETRY_OPTION_SPEC;
+  let spec = extendedSpecs.get(extra);
+  if (spec === undefined) {
+    spec = { ...RETRY_OPTION_SPEC, ...extra };
+    extendedSpecs.set(extra, spec);
+  }
+  return spec;
+}
+
 /**
  * Checks the options once, with precise messages; returns the problem rather than throwing so that
  * `retry` can reject and the wrappers can throw at definition time. An unknown key is a `TypeError`
@@ -207,11 +220,16 @@ function keysLookRight(o: RetryOptions): boolean {
  * got, a number out of range a `RangeError`.
  *
  * @param where who is asking, for the message (`'retry'`, `'withRetry'`, ...)
+ * @param extra the keys a layer built on `retry` adds to its options (and kinds it changes)
  */
-export function validateRetryOptions(o: RetryOptions, where = 'retry'): Error | undefined {
+export function validateRetryOptions(
+  o: RetryOptions,
+  where = 'retry',
+  extra?: OptionSpec,
+): Error | undefined {
   if (o === EMPTY) return undefined;
   if (!keysLookRight(o)) {
-    const problem = optionsProblem(where, o, RETRY_OPTION_SPEC);
+    const problem = optionsProblem(where, o, specWith(extra));
     if (problem !== undefined) return problem;
   }
   const { maxAttempts, baseDelayMs, maxDelayMs, deadlineMs, attemptTimeoutMs, retryOn } = o;

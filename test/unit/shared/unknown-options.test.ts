@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type BigQueryClient, BigQueryExecutor } from '../../../src/bigquery/index.js';
+import { resilientFetch } from '../../../src/http/index.js';
 import { PlayerRegistryReader, UnresolvedPlayerTracker } from '../../../src/registry/index.js';
 import {
   CircuitBreaker,
@@ -120,6 +121,30 @@ describe('unknown option keys are refused with a hint', () => {
     expect((await rejected(bq.query('SELECT 1', loose({ retry: { retries: 2 } })))).message).toContain(
       "Did you mean 'maxAttempts'?",
     );
+  });
+
+  it('resilientFetch refuses unknown keys (retry options and its own), before any request', async () => {
+    let calls = 0;
+    const fetch = async () => {
+      calls++;
+      return new Response('ok');
+    };
+    const retries = await resilientFetch(
+      'https://api.example.test/x',
+      undefined,
+      loose({ fetch, retries: 3 }),
+    ).catch((e: unknown) => e);
+    expect(retries).toBeInstanceOf(TypeError);
+    expect((retries as Error).message).toContain(
+      "resilientFetch: unknown option 'retries'. Did you mean 'maxAttempts'?",
+    );
+    const typo = await resilientFetch(
+      'https://api.example.test/x',
+      undefined,
+      loose({ fetch, bufferBdy: false }),
+    ).catch((e: unknown) => e);
+    expect((typo as Error).message).toContain("Did you mean 'bufferBody'?");
+    expect(calls).toBe(0);
   });
 
   it('the message handler refuses unknown keys', () => {
