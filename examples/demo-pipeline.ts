@@ -194,7 +194,7 @@ function describeError(error: PipelineError): string {
 }
 
 /** Resolves when `condition()` holds (polled), or false after `timeoutMs`. */
-async function until(condition: () => boolean, timeoutMs: number): Promise<boolean> {
+export async function until(condition: () => boolean, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   while (!condition()) {
     if (Date.now() > deadline) return false;

@@ -7,12 +7,16 @@ import {
   PartialInsertError,
   ServiceUnavailableError,
 } from '../../../src/errors/index.js';
+import { caught } from '../../helpers/caught.js';
 import { countRowsAndIds, type Harness, INSERT_ALL, startHarness } from './helpers.js';
 
 interface Row {
   id: number | string;
   name: string;
 }
+
+/** BigQuery's request limit is 10 MB; one row this big can only travel alone and is refused whole. */
+const HUGE = 'x'.repeat(10 * 1024 * 1024 + 1024);
 
 const rowsOf = (n: number, from = 0): Row[] =>
   Array.from({ length: n }, (_, i) => ({ id: from + i, name: `n${from + i}` }));
@@ -27,6 +31,8 @@ describe('insertRows with the real client against the stand-in', () => {
   const rowsSent = (r: { body: unknown }) =>
     (r.body as { rows: Array<{ insertId: string; json: Row }> }).rows;
   const count = (table: string) => countRowsAndIds(bq, table);
+  const idsIn = async (table: string) =>
+    (await bq.query<{ id: number }>(`SELECT id FROM ${table} ORDER BY id`)).map((r) => r.id);
 
   /** A fresh table per test, so counts are exact. */
   const freshTable = async () => {
@@ -242,5 +248,81 @@ describe('insertRows with the real client against the stand-in', () => {
     const table = await freshTable();
     await expect(bq.insertRows(table, rowsOf(1), options)).rejects.toThrow(message);
     expect(since()).toHaveLength(0);
+  });
+
+  it('a row refused for good: every other row is written first, then PartialInsertError names it', async () => {
+    const table = await freshTable();
+    const rows: Row[] = rowsOf(5);
+    rows[3] = { id: 'not-a-number', name: 'bad' };
+    const error = await caught(bq.insertRows(table, rows, { batchRows: 2 }));
+    expect(error).toBeInstanceOf(PartialInsertError);
+    const partial = error as PartialInsertError;
+    expect(partial.inserted).toBe(4);
+    expect(partial.failures.map((f) => f.index)).toEqual([3]);
+    expect(partial.failures[0]?.row).toBe(rows[3]);
+    expect(partial.failures[0]?.reasons[0]?.reason).toBe('invalid');
+    expect(partial.transient).toBe(false);
+    expect(await idsIn(table)).toEqual([0, 1, 2, 4]);
+  });
+
+  it('{ throwOnFailure: false } returns { inserted, failed } instead', async () => {
+    const table = await freshTable();
+    const rows: Row[] = [...rowsOf(2), { id: 'x', name: 'bad' }];
+    const result = await bq.insertRows(table, rows, { throwOnFailure: false });
+    expect(result.inserted).toBe(2);
+    expect(result.failed.map((f) => f.index)).toEqual([2]);
+  });
+
+  it('rows refused only because others were (stopped) keep being re-sent, and land', async () => {
+    const table = await freshTable();
+    h.standIn.faults.add({ method: 'POST', path: INSERT_ALL, insertErrors: { invalid: [1] }, times: 1 });
+    const error = await caught(bq.insertRows(table, rowsOf(4)));
+    expect((error as PartialInsertError).failures.map((f) => f.index)).toEqual([1]);
+    expect(since().map((r) => (r.body as { rows: unknown[] }).rows.length)).toEqual([4, 3]);
+    expect(await idsIn(table)).toEqual([0, 2, 3]);
+  });
+
+  it('a request refused as a whole (over 10 MB) does not stop the other batches', async () => {
+    const table = await freshTable();
+    const rows: Row[] = [...rowsOf(3), { id: 3, name: HUGE }, ...rowsOf(3, 4)];
+    const error = await caught(bq.insertRows(table, rows));
+    expect(error).toBeInstanceOf(PartialInsertError);
+    const partial = error as PartialInsertError;
+    expect(partial.inserted).toBe(6);
+    expect(partial.failures.map((f) => f.index)).toEqual([3]);
+    expect(partial.failures[0]?.row).toBe(rows[3]);
+    expect(partial.failures[0]?.reasons[0]?.message).toContain('Request payload size exceeds the limit');
+    // Three requests: the rows before it, the refused one (once: a 400 is not retried), the rows after it.
+    expect(since().map((r) => r.status)).toEqual([200, 400, 200]);
+    expect(await idsIn(table)).toEqual([0, 1, 2, 4, 5, 6]);
+  });
+
+  it('with { throwOnFailure: false } the refused request is reported row by row, by caller index', async () => {
+    const table = await freshTable();
+    const rows: Row[] = [...rowsOf(2), { id: 2, name: HUGE }, ...rowsOf(2, 3)];
+    const result = await bq.insertRows(table, rows, { throwOnFailure: false });
+    expect(result.inserted).toBe(4);
+    expect(result.failed.map((f) => f.index)).toEqual([2]);
+    expect(await countRowsAndIds(bq, table)).toEqual({ n: 4, d: 4 });
+  });
+
+  it('a transient failure that outlasts the attempts after some batches landed: PartialInsertError with every row not written', async () => {
+    const table = await freshTable();
+    // The second request onwards answers 503: batch 1 lands, batch 2 runs out of attempts.
+    h.standIn.faults.add({
+      method: 'POST',
+      path: INSERT_ALL,
+      error: { status: 503, reason: 'backendError' },
+      after: 1,
+    });
+    const error = await caught(bq.insertRows(table, rowsOf(6), { batchRows: 2, retry: { maxAttempts: 2 } }));
+    expect(error).toBeInstanceOf(PartialInsertError);
+    const partial = error as PartialInsertError;
+    expect(partial.inserted).toBe(2);
+    expect(partial.failures.map((f) => f.index)).toEqual([2, 3, 4, 5]);
+    // Everything left over may succeed later: a redelivery should retry, not dead-letter.
+    expect(partial.transient).toBe(true);
+    h.standIn.faults.clear();
+    expect(await idsIn(table)).toEqual([0, 1]);
   });
 });

@@ -16,6 +16,7 @@ import {
   registryRows,
   seededRandom,
 } from '../../../examples/demo-data.js';
+import { until } from '../../../examples/demo-pipeline.js';
 import { subscribePhaseTransition } from '../../../examples/phase-transition-handler.js';
 import { createGameDateProcessor } from '../../../examples/processor.js';
 import { publishCompletion, publishRaw } from '../../../examples/scraper-publish.js';
@@ -168,15 +169,6 @@ function armFaults(
       },
     })),
   ];
-}
-
-async function until(condition: () => boolean, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) return false;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  return true;
 }
 
 interface Run {

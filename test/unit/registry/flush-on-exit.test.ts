@@ -1,18 +1,9 @@
-import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { UnresolvedPlayerTracker } from '../../../src/registry/index.js';
 import { createTestClock } from '../../../src/retry/index.js';
-import { createShutdownCoordinator, type ShutdownProcess } from '../../../src/shutdown/index.js';
+import { createShutdownCoordinator } from '../../../src/shutdown/index.js';
+import { FakeProcess } from '../../helpers/fake-process.js';
 import { MemoryExecutor } from './memory-executor.js';
-
-class FakeProcess extends EventEmitter implements ShutdownProcess {
-  readonly pid = 4242;
-  readonly kills: Array<[number, string]> = [];
-  kill(pid: number, signal: NodeJS.Signals): boolean {
-    this.kills.push([pid, signal]);
-    return true;
-  }
-}
 
 /** Lets queued promise callbacks run. */
 async function settle(): Promise<void> {

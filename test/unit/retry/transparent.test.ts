@@ -16,6 +16,7 @@ import {
   retryWithJitter,
   withRetry,
 } from '../../../src/retry/index.js';
+import { caught } from '../../helpers/caught.js';
 
 /** A user's own error class: what their `catch` blocks test with instanceof. */
 class ScraperError extends Error {
@@ -31,15 +32,6 @@ class ScraperError extends Error {
 /** A Node system error as the transport throws it: transient by our rules, and not one of our classes. */
 function resetError(n: number): NodeJS.ErrnoException {
   return Object.assign(new Error(`read ECONNRESET #${n}`), { code: 'ECONNRESET' });
-}
-
-async function caught(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a rejection');
 }
 
 describe('retry is transparent: the caller catches exactly what the function threw', () => {

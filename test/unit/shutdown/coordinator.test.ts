@@ -1,21 +1,11 @@
-import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { createTestClock } from '../../../src/retry/index.js';
 import {
   createShutdownCoordinator,
   DEFAULT_SHUTDOWN_TIMEOUT_MS,
   type ShutdownContext,
-  type ShutdownProcess,
 } from '../../../src/shutdown/index.js';
-
-class FakeProcess extends EventEmitter implements ShutdownProcess {
-  readonly pid = 7;
-  readonly kills: Array<[number, string]> = [];
-  kill(pid: number, signal: NodeJS.Signals): boolean {
-    this.kills.push([pid, signal]);
-    return true;
-  }
-}
+import { FakeProcess } from '../../helpers/fake-process.js';
 
 async function settle(): Promise<void> {
   for (let i = 0; i < 40; i += 1) await Promise.resolve();
@@ -37,7 +27,7 @@ function manualTask() {
 }
 
 function setup(options: { timeoutMs?: number; signals?: NodeJS.Signals[]; runOnBeforeExit?: boolean } = {}) {
-  const target = new FakeProcess();
+  const target = new FakeProcess(7);
   const clock = createTestClock();
   const coordinator = createShutdownCoordinator({ process: target, clock, ...options });
   return { target, clock, coordinator };
@@ -200,7 +190,7 @@ describe('shutdown coordinator', () => {
   });
 
   it('two coordinators on one process: the signal is re-raised once, by the last to finish', async () => {
-    const target = new FakeProcess();
+    const target = new FakeProcess(7);
     const a = createShutdownCoordinator({ process: target, clock: createTestClock() });
     const b = createShutdownCoordinator({ process: target, clock: createTestClock() });
     const slow = manualTask();
@@ -243,7 +233,7 @@ describe('shutdown coordinator', () => {
   });
 
   it('refuses bad options with a hint', () => {
-    const target = new FakeProcess();
+    const target = new FakeProcess(7);
     expect(() => createShutdownCoordinator({ process: target, timeout: 5 } as never)).toThrow(
       /unknown option 'timeout'/,
     );

@@ -1,5 +1,5 @@
 import type { LogFields, Logger } from '../../../src/logging/index.js';
-import type { MessagePublisher } from '../../../src/validation/index.js';
+import type { MessagePublisher, SubscriberMessage } from '../../../src/validation/index.js';
 
 export interface PublishedMessage {
   data: Buffer;
@@ -48,4 +48,26 @@ export function recordingLogger(): Logger & { entries: LogEntry[] } {
 /** A gRPC status error shaped as grpc-js / google-gax throw it. */
 export function grpcError(code: number, name: string, details = 'stand-in failure'): Error {
   return Object.assign(new Error(`${code} ${name}: ${details}`), { code, details, metadata: {} });
+}
+
+/** A streaming-pull message that counts its own ack() and nack() calls. */
+export function subscriberMessage(
+  data: Buffer,
+  deliveryAttempt = 1,
+): SubscriberMessage & { acks: number; nacks: number } {
+  return {
+    id: 'sub-1',
+    data,
+    attributes: {},
+    publishTime: new Date('2026-01-24T04:00:00Z'),
+    deliveryAttempt,
+    acks: 0,
+    nacks: 0,
+    ack() {
+      this.acks += 1;
+    },
+    nack() {
+      this.nacks += 1;
+    },
+  };
 }

@@ -1,11 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BadRequestError } from '../../../src/errors/index.js';
-import {
-  createMessageHandler,
-  Phase2CompletionMessage,
-  type SubscriberMessage,
-} from '../../../src/validation/index.js';
-import { RecordingTopic, recordingLogger } from './fakes.js';
+import { createMessageHandler, Phase2CompletionMessage } from '../../../src/validation/index.js';
+import { RecordingTopic, recordingLogger, subscriberMessage } from './fakes.js';
 
 const good = { processor_name: 'BdlGamesProcessor', game_date: '2026-01-23' };
 const invalid = { processor_name: '', game_date: 'yesterday' };
@@ -14,22 +10,6 @@ const push = (data: unknown) => ({
   message: { data: b64(data), attributes: {}, messageId: 'm-1' },
   subscription: 'projects/p/subscriptions/s',
 });
-
-function subscriberMessage(data: unknown): SubscriberMessage & { acks: number; nacks: number } {
-  return {
-    id: 'sub-1',
-    data: Buffer.from(JSON.stringify(data)),
-    attributes: {},
-    acks: 0,
-    nacks: 0,
-    ack() {
-      this.acks += 1;
-    },
-    nack() {
-      this.nacks += 1;
-    },
-  };
-}
 
 /** Options as a JavaScript caller (or an untyped config) would pass them. */
 const loose = (o: Record<string, unknown>) => o as never;
@@ -85,7 +65,7 @@ describe('the message handler never drops a message silently', () => {
     const pushed = await handler.push(push(invalid));
     expect(pushed.status).toBeGreaterThanOrEqual(500);
     expect(pushed.outcome).toBe('nacked');
-    const message = subscriberMessage(invalid);
+    const message = subscriberMessage(Buffer.from(JSON.stringify(invalid)));
     await handler.subscription(message);
     expect([message.acks, message.nacks]).toEqual([0, 1]);
     await expect(handler.cloudEvent({ data: push(invalid), id: 'e1' })).rejects.toBeDefined();
@@ -100,7 +80,7 @@ describe('the message handler never drops a message silently', () => {
       },
       { onInvalid: 'nack' },
     );
-    const message = subscriberMessage(good);
+    const message = subscriberMessage(Buffer.from(JSON.stringify(good)));
     await handler.subscription(message);
     expect([message.acks, message.nacks]).toEqual([0, 1]);
   });

@@ -9,9 +9,8 @@ import {
   createMessageHandler,
   type MessageMeta,
   Phase2CompletionMessage,
-  type SubscriberMessage,
 } from '../../../src/validation/index.js';
-import { grpcError, RecordingTopic, recordingLogger } from './fakes.js';
+import { grpcError, RecordingTopic, recordingLogger, subscriberMessage } from './fakes.js';
 
 const good = { processor_name: 'BdlGamesProcessor', game_date: '2026-01-23' };
 const b64 = (value: unknown) =>
@@ -27,27 +26,6 @@ function push(data: unknown, deliveryAttempt?: number) {
     },
     subscription: 'projects/test-project/subscriptions/phase2-push',
     ...(deliveryAttempt === undefined ? {} : { deliveryAttempt }),
-  };
-}
-
-function subscriberMessage(
-  data: Buffer,
-  deliveryAttempt = 1,
-): SubscriberMessage & { acks: number; nacks: number } {
-  return {
-    id: 'sub-1',
-    data,
-    attributes: {},
-    publishTime: new Date('2026-01-24T04:00:00Z'),
-    deliveryAttempt,
-    acks: 0,
-    nacks: 0,
-    ack() {
-      this.acks += 1;
-    },
-    nack() {
-      this.nacks += 1;
-    },
   };
 }
 
