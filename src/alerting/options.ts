@@ -12,6 +12,7 @@ import { AlertConfigError } from './errors.js';
 import type { AlertSeverity } from './finding.js';
 import { ALERT_SEVERITIES } from './levels.js';
 import { DEFAULT_RATE_LIMITS, type RateLimitRule } from './rate-limit/rules.js';
+import { MAX_CLAIM_LEASE_MS } from './rate-limit/state.js';
 import type { RateLimitStore } from './rate-limit/store.js';
 
 /**
@@ -57,7 +58,8 @@ export interface AlertManagerOptions {
   storeTimeoutMs?: number;
   /**
    * How long a claimed slot stays held without being recorded or released: after a crash mid-send,
-   * the next sender of the same alert sends once this has passed. Default 60 000 ms; at least `deadlineMs`.
+   * the next sender of the same alert sends once this has passed. Default 60 000 ms; at least `deadlineMs`,
+   * at most one hour.
    */
   claimLeaseMs?: number;
   /** Wall-clock time in epoch ms, written into the shared records. Default `Date.now`. */
@@ -110,7 +112,7 @@ const schema = z.strictObject({
     .optional(),
   deadlineMs: positiveInt(600_000).optional(),
   storeTimeoutMs: positiveInt(600_000).optional(),
-  claimLeaseMs: positiveInt(24 * 3_600_000).optional(),
+  claimLeaseMs: positiveInt(MAX_CLAIM_LEASE_MS).optional(),
   now: fn<() => number>().optional(),
   clock: z
     .custom<Clock>((v) => typeof v === 'object' && v !== null && typeof (v as Clock).sleep === 'function', {

@@ -60,11 +60,28 @@ export function serializeState(state: RateLimitState): string {
   });
 }
 
-/** Drops deliveries older than the window and claims whose lease ran out. */
+/**
+ * How far ahead of this instance's clock another writer's may run and its times still count. A time
+ * further ahead is garbage (or a clock that is badly wrong): counting it would hold an alert back until
+ * that time, possibly forever.
+ */
+export const MAX_CLOCK_AHEAD_MS = 3_600_000;
+
+/** The longest lease a claim may take (`claimLeaseMs` at most). */
+export const MAX_CLAIM_LEASE_MS = 3_600_000;
+
+/**
+ * Drops deliveries older than the window and claims whose lease ran out, and times too far in the
+ * future to come from a live instance: a delivery more than {@link MAX_CLOCK_AHEAD_MS} ahead, a claim
+ * that ends more than that plus {@link MAX_CLAIM_LEASE_MS} ahead. So a bad record holds an alert back
+ * for at most a window and an hour, never for good.
+ */
 export function prune(state: RateLimitState, now: number, windowMs: number): RateLimitState {
+  const latestSent = now + MAX_CLOCK_AHEAD_MS;
+  const latestUntil = latestSent + MAX_CLAIM_LEASE_MS;
   return {
-    sent: state.sent.filter((t) => t > now - windowMs),
-    claims: state.claims.filter((c) => c.until > now),
+    sent: state.sent.filter((t) => t > now - windowMs && t <= latestSent),
+    claims: state.claims.filter((c) => c.until > now && c.until <= latestUntil),
   };
 }
 

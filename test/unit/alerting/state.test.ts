@@ -100,11 +100,40 @@ describe('rate-limit record', () => {
     const state = {
       sent: [1, 2, 3],
       claims: [
-        { id: 'a', until: 9e9 },
-        { id: 'b', until: 9e9 },
+        { id: 'a', until: 9000 },
+        { id: 'b', until: 9000 },
       ],
     };
     expect(decide(state, 'c', five, 10, 1000, false)).toMatchObject({ kind: 'in_flight', sent: 3 });
     expect(decide({ ...state, claims: [state.claims[0]!] }, 'c', five, 10, 1000, false).kind).toBe('claim');
+  });
+});
+
+describe('rate-limit record from the future (garbage, or a writer whose clock is far ahead)', () => {
+  const hour = 3_600_000;
+  const lease = 60_000;
+
+  it('a delivery time far in the future does not hold the alert back forever', () => {
+    const now = Date.parse('2026-12-01T10:00:00Z');
+    const garbage = parseState(JSON.stringify({ sent: [1e15], claims: [] }));
+    expect(decide(garbage, 'me', rule, now, lease, false).kind).toBe('claim');
+    // A writer a few seconds ahead is a clock skew, not garbage: its delivery still counts.
+    const skewed = parseState(JSON.stringify({ sent: [now + 5000], claims: [] }));
+    expect(decide(skewed, 'me', rule, now, lease, false).kind).toBe('limited');
+    // Up to an hour ahead is tolerated as skew; further is dropped.
+    expect(decide({ sent: [now + hour], claims: [] }, 'me', rule, now, lease, false).kind).toBe('limited');
+    expect(decide({ sent: [now + hour + 1], claims: [] }, 'me', rule, now, lease, false).kind).toBe('claim');
+  });
+
+  it('a claim whose lease ends far in the future does not hold the alert back forever', () => {
+    const now = Date.parse('2026-12-01T10:00:00Z');
+    const garbage = { sent: [], claims: [{ id: 'ghost', until: 1e15 }] };
+    expect(decide(garbage, 'me', rule, now, lease, false).kind).toBe('claim');
+    // The longest lease an instance may take, from a clock an hour ahead, is still a live claim.
+    const longest = { sent: [], claims: [{ id: 'slow', until: now + 2 * hour }] };
+    expect(decide(longest, 'me', rule, now, lease, false).kind).toBe('in_flight');
+    const beyond = { sent: [], claims: [{ id: 'ghost', until: now + 2 * hour + 1 }] };
+    expect(decide(beyond, 'me', rule, now, lease, false).kind).toBe('claim');
+    expect(confirm(beyond, 'me', now, now, rule)).toEqual({ sent: [now], claims: [] });
   });
 });
