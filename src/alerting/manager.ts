@@ -324,67 +324,74 @@ export function createAlertManager(options: AlertManagerOptions = {}): AlertMana
 
     const startedAt = clock.now();
     const deadlineAt = startedAt + o.deadlineMs;
-    const controller = new AbortController();
-    const cancelDeadline = (
+    const schedule =
       clock.schedule ??
       ((ms: number, cb: () => void) => {
         const t = setTimeout(cb, ms);
         return () => clearTimeout(t);
-      })
-    )(o.deadlineMs, () =>
+      });
+    const claim: ClaimResult = await limiter.claim(alert.key, rule, force);
+    const window = (sent: number, nextAllowedAt?: number) => ({
+      sent,
+      max: rule.max,
+      windowMs: rule.windowMs,
+      ...(nextAllowedAt === undefined ? {} : { nextAllowedAt: new Date(nextAllowedAt).toISOString() }),
+    });
+    if (claim.decision === 'limited' || claim.decision === 'in_flight') {
+      return finish({
+        ...base,
+        outcome: 'suppressed',
+        reason: claim.decision === 'limited' ? 'rate_limited' : 'in_flight',
+        rateLimit: claim.decision,
+        window: window(claim.sent, claim.decision === 'limited' ? claim.nextAllowedAt : undefined),
+        channels: [logOutcome],
+      });
+    }
+    const claimed = claim.decision === 'allowed' || claim.decision === 'forced' ? claim : undefined;
+    // The end of the deadline is kept to record the delivery: the channels are cut before it (even
+    // one that ignores the deadline it was given), so the whole send, recording included, ends
+    // within deadlineMs, and therefore within the claim's lease (claimLeaseMs >= deadlineMs).
+    const reserve = claimed ? Math.min(o.storeTimeoutMs, Math.floor(o.deadlineMs / 3)) : 0;
+    const channelsEnd = deadlineAt - reserve;
+    const controller = new AbortController();
+    const cancelCut = schedule(Math.max(0, channelsEnd - clock.now()), () =>
       controller.abort(
-        new OperationTimeoutError(`alert ${alert.key} was not sent within ${o.deadlineMs} ms`, {
-          timeoutMs: o.deadlineMs,
-        }),
+        new OperationTimeoutError(
+          `alert ${alert.key} was not sent within its ${o.deadlineMs} ms deadline` +
+            (reserve > 0 ? ` (the last ${reserve} ms are kept to record the delivery)` : ''),
+          { timeoutMs: o.deadlineMs },
+        ),
       ),
     );
+    let channels: ChannelOutcome[];
     try {
-      const claim: ClaimResult = await limiter.claim(alert.key, rule, force);
-      const window = (sent: number, nextAllowedAt?: number) => ({
-        sent,
-        max: rule.max,
-        windowMs: rule.windowMs,
-        ...(nextAllowedAt === undefined ? {} : { nextAllowedAt: new Date(nextAllowedAt).toISOString() }),
-      });
-      if (claim.decision === 'limited' || claim.decision === 'in_flight') {
-        return finish({
-          ...base,
-          outcome: 'suppressed',
-          reason: claim.decision === 'limited' ? 'rate_limited' : 'in_flight',
-          rateLimit: claim.decision,
-          window: window(claim.sent, claim.decision === 'limited' ? claim.nextAllowedAt : undefined),
-          channels: [logOutcome],
-        });
-      }
-      const claimed = claim.decision === 'allowed' || claim.decision === 'forced' ? claim : undefined;
-      // Keep time to record the delivery once the channels are done.
-      const reserve = claimed ? Math.min(o.storeTimeoutMs, Math.floor(o.deadlineMs / 3)) : 0;
-      const routed = o.routes[alert.severity];
-      const channels = await runChannels(message, routed, deadlineAt - reserve, controller.signal);
-      const delivered = routed.length === 0 || channels.some((c) => c.status === 'sent');
-      const partial: Omit<AlertResult, 'detail'> = {
-        ...base,
-        outcome: 'sent',
-        rateLimit: claim.decision,
-        ...(claim.decision === 'unavailable' ? { rateLimitError: claim.error } : {}),
-        ...(claimed ? { window: window(claimed.sent) } : {}),
-        channels: [...channels, logOutcome],
-      };
-      if (claimed) {
-        const problem = delivered
-          ? await limiter.confirm(alert.key, claimed.claimId, now(), rule)
-          : await limiter.release(alert.key, claimed.claimId, rule);
-        if (delivered) partial.recorded = problem === undefined;
-        if (problem && delivered) partial.rateLimitError = problem;
-      }
-      const result = finish(partial);
-      if (!delivered) {
-        throw new AlertDeliveryError(`alert ${alert.key} was not delivered: ${result.detail}`, result);
-      }
-      return result;
+      channels = await runChannels(message, o.routes[alert.severity], channelsEnd, controller.signal);
     } finally {
-      cancelDeadline();
+      cancelCut();
     }
+    const routed = o.routes[alert.severity];
+    const delivered = routed.length === 0 || channels.some((c) => c.status === 'sent');
+    const partial: Omit<AlertResult, 'detail'> = {
+      ...base,
+      outcome: 'sent',
+      rateLimit: claim.decision,
+      ...(claim.decision === 'unavailable' ? { rateLimitError: claim.error } : {}),
+      ...(claimed ? { window: window(claimed.sent) } : {}),
+      channels: [...channels, logOutcome],
+    };
+    if (claimed) {
+      const left = Math.max(0, Math.min(o.storeTimeoutMs, deadlineAt - clock.now()));
+      const problem = delivered
+        ? await limiter.confirm(alert.key, claimed.claimId, now(), rule, left)
+        : await limiter.release(alert.key, claimed.claimId, rule, left);
+      if (delivered) partial.recorded = problem === undefined;
+      if (problem && delivered) partial.rateLimitError = problem;
+    }
+    const result = finish(partial);
+    if (!delivered) {
+      throw new AlertDeliveryError(`alert ${alert.key} was not delivered: ${result.detail}`, result);
+    }
+    return result;
   };
 
   return {

@@ -28,7 +28,10 @@ export interface LimiterOptions {
   store: RateLimitStore;
   /** How long a claim holds its slot without being confirmed or released. */
   leaseMs: number;
-  /** Budget of one phase (claim, confirm or release), compare-and-set rounds and retries included. */
+  /**
+   * Default budget of one phase (claim, confirm or release), compare-and-set rounds and retries
+   * included; a call may give less (what is left of the send's deadline).
+   */
   storeTimeoutMs: number;
   /** Wall-clock time, epoch ms: what records hold, so every instance reads them alike. */
   now: () => number;
@@ -48,10 +51,15 @@ export class RateLimiter {
   }
 
   /** Takes a slot of `key`'s window for this send, or says why not. Never rejects. */
-  async claim(key: string, rule: WindowRule, force: boolean): Promise<ClaimResult> {
+  async claim(
+    key: string,
+    rule: WindowRule,
+    force: boolean,
+    budgetMs = this.options.storeTimeoutMs,
+  ): Promise<ClaimResult> {
     const claimId = this.options.newClaimId();
     try {
-      return await this.update(key, rule.max + EXTRA_ROUNDS, (state, now) => {
+      return await this.update(key, rule.max + EXTRA_ROUNDS, budgetMs, (state, now) => {
         const decision = decide(state, claimId, rule, now, this.options.leaseMs, force);
         switch (decision.kind) {
           case 'mine':
@@ -83,22 +91,29 @@ export class RateLimiter {
     claimId: string,
     sentAt: number,
     rule: WindowRule,
+    budgetMs = this.options.storeTimeoutMs,
   ): Promise<PipelineError | undefined> {
-    return this.settle(key, rule, (state, now) => confirm(state, claimId, sentAt, now, rule));
+    return this.settle(key, rule, budgetMs, (state, now) => confirm(state, claimId, sentAt, now, rule));
   }
 
   /** Frees the slot of `claimId` (nothing was sent). Resolves with the error when it could not. */
-  async release(key: string, claimId: string, rule: WindowRule): Promise<PipelineError | undefined> {
-    return this.settle(key, rule, (state, now) => release(state, claimId, now, rule.windowMs));
+  async release(
+    key: string,
+    claimId: string,
+    rule: WindowRule,
+    budgetMs = this.options.storeTimeoutMs,
+  ): Promise<PipelineError | undefined> {
+    return this.settle(key, rule, budgetMs, (state, now) => release(state, claimId, now, rule.windowMs));
   }
 
   private async settle(
     key: string,
     rule: WindowRule,
+    budgetMs: number,
     change: (state: RateLimitState, now: number) => RateLimitState | undefined,
   ): Promise<PipelineError | undefined> {
     try {
-      await this.update(key, rule.max + EXTRA_ROUNDS, (state, now) => ({
+      await this.update(key, rule.max + EXTRA_ROUNDS, budgetMs, (state, now) => ({
         next: change(state, now),
         done: undefined,
       }));
@@ -115,20 +130,18 @@ export class RateLimiter {
   private async update<T>(
     key: string,
     rounds: number,
+    budgetMs: number,
     step: (state: RateLimitState, now: number) => { next?: RateLimitState; done: T },
   ): Promise<T> {
-    const { store, clock, storeTimeoutMs } = this.options;
-    const deadline = clock.now() + storeTimeoutMs;
+    const { store, clock } = this.options;
+    const deadline = clock.now() + budgetMs;
     const call = <R>(name: string, fn: (signal: AbortSignal) => Promise<R>): Promise<R> => {
       const left = deadline - clock.now();
       if (left <= 0) {
         return Promise.reject(
-          new OperationTimeoutError(
-            `rate-limit store ${store.name} did not answer within ${storeTimeoutMs} ms`,
-            {
-              timeoutMs: storeTimeoutMs,
-            },
-          ),
+          new OperationTimeoutError(`rate-limit store ${store.name} did not answer within ${budgetMs} ms`, {
+            timeoutMs: budgetMs,
+          }),
         );
       }
       return retry(({ signal }) => fn(signal), {
@@ -152,7 +165,7 @@ export class RateLimiter {
     }
     throw new OperationTimeoutError(
       `rate-limit record ${key} changed under this instance ${rounds} times in a row (store ${store.name})`,
-      { timeoutMs: storeTimeoutMs },
+      { timeoutMs: budgetMs },
     );
   }
 }

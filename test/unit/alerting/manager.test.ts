@@ -4,6 +4,7 @@ import {
   AlertConfigError,
   AlertDeliveryError,
   type AlertMessage,
+  type AlertResult,
   createAlertManager,
   createTestClock,
   type LogFields,
@@ -373,6 +374,68 @@ describe('createAlertManager: a channel that never answers', () => {
     expect(result.outcome).toBe('sent');
     expect(result.channels[1]).toMatchObject({ channel: 'email', status: 'failed' });
     expect(result.channels[1]!.error?.code).toBe('OPERATION_TIMEOUT');
+    expect(slack.received).toHaveLength(1);
+  });
+});
+
+describe('createAlertManager: deadlineMs bounds the whole send, recording included', () => {
+  /** Lets the virtual clock run in steps of `stepMs` until `pending` settles (at most `maxMs`). */
+  async function runClock(
+    clock: ReturnType<typeof createTestClock>,
+    pending: Promise<unknown>,
+    maxMs: number,
+  ) {
+    let settled = false;
+    void pending.then(
+      () => (settled = true),
+      () => (settled = true),
+    );
+    for (let ms = 0; ms < maxMs && !settled; ms += 250) {
+      await new Promise((r) => setImmediate(r));
+      if (!settled) clock.advance(250);
+    }
+  }
+
+  it('a channel that takes the whole deadline and a slow store: the send still ends within deadlineMs, and a lease of deadlineMs keeps a second instance out', async () => {
+    const base = memoryRateLimitStore();
+    let writes = 0;
+    let second: Promise<AlertResult> | undefined;
+    const { make, clock, slack } = setup();
+    const store: RateLimitStore = {
+      name: 'slow',
+      read: base.read,
+      async write(key, text, version) {
+        writes++;
+        if (writes === 2) {
+          // Recording the first delivery takes 2.5 s; meanwhile another instance sees the alert.
+          await clock.sleep(2500);
+          second = make({ store: { ...base, name: 'other' }, channels: [slack.channel] }).send(alert);
+          await second;
+        }
+        return base.write(key, text, version);
+      },
+    };
+    // Email honours the signal but not the deadline it was given (a custom channel may do that).
+    const email: AlertChannel = {
+      name: 'email',
+      send: (_m, context) =>
+        new Promise((_, reject) =>
+          context.signal.addEventListener('abort', () => reject(context.signal.reason)),
+        ),
+    };
+    const start = clock.now();
+    const pending = make({
+      store,
+      channels: [slack.channel, email],
+      deadlineMs: 9000,
+      storeTimeoutMs: 3000,
+      claimLeaseMs: 9000,
+    }).send(alert);
+    await runClock(clock, pending, 30_000);
+    const result = await pending;
+    expect(result).toMatchObject({ outcome: 'sent', recorded: true });
+    expect(clock.now() - start).toBeLessThanOrEqual(9000);
+    expect(await second).toMatchObject({ outcome: 'suppressed', reason: 'in_flight' });
     expect(slack.received).toHaveLength(1);
   });
 });
