@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { OperationTimeoutError, type PipelineError, toPipelineError } from '../errors/index.js';
 import { cloudLoggingLogger, type Logger } from '../logging/index.js';
 import { type Clock, systemClock } from '../retry/index.js';
+import { safeLogger } from '../shared/safe-logger.js';
 import type { AlertMessage, ChannelContext } from './channels/channel.js';
 import { cutText } from './channels/cut.js';
 import { parseOptions } from './checks.js';
@@ -197,7 +198,8 @@ export function createAlertManager(options: AlertManagerOptions = {}): AlertMana
   const store = o.store ?? memoryRateLimitStore();
   const clock: Clock = o.clock ?? systemClock;
   const now = o.now ?? Date.now;
-  const logger: Logger = o.logger ?? cloudLoggingLogger();
+  // A logger that throws or rejects must not turn a delivered alert into a failed send.
+  const logger: Logger = safeLogger(o.logger ?? cloudLoggingLogger());
   const limiter = new RateLimiter({
     store,
     leaseMs: o.claimLeaseMs,
@@ -228,30 +230,26 @@ export function createAlertManager(options: AlertManagerOptions = {}): AlertMana
       if (c.channel !== 'log')
         channels[c.channel] = c.status === 'failed' ? `failed: ${errorText(c.error)}` : c.status;
     }
-    try {
-      logger[level](
-        `alert ${failed ? 'not delivered' : result.outcome}: ${cutText(message.title, LOG_TEXT_MAX)}`,
-        {
-          alert: {
-            key: message.key,
-            severity: message.severity,
-            source: message.source,
-            title: cutText(message.title, LOG_TEXT_MAX),
-            message: cutText(message.message, LOG_TEXT_MAX),
-            fields: message.fields,
-            environment: message.environment,
-            outcome: failed ? 'failed' : result.outcome,
-            ...(result.reason ? { reason: result.reason } : {}),
-            rate_limit: result.rateLimit,
-            ...(result.recorded === undefined ? {} : { recorded: result.recorded }),
-            channels,
-            detail: result.detail,
-          },
+    logger[level](
+      `alert ${failed ? 'not delivered' : result.outcome}: ${cutText(message.title, LOG_TEXT_MAX)}`,
+      {
+        alert: {
+          key: message.key,
+          severity: message.severity,
+          source: message.source,
+          title: cutText(message.title, LOG_TEXT_MAX),
+          message: cutText(message.message, LOG_TEXT_MAX),
+          fields: message.fields,
+          environment: message.environment,
+          outcome: failed ? 'failed' : result.outcome,
+          ...(result.reason ? { reason: result.reason } : {}),
+          rate_limit: result.rateLimit,
+          ...(result.recorded === undefined ? {} : { recorded: result.recorded }),
+          channels,
+          detail: result.detail,
         },
-      );
-    } catch {
-      // A logger that throws must not turn a delivered alert into a failed send.
-    }
+      },
+    );
   };
 
   const runChannels = async (

@@ -439,3 +439,69 @@ describe('createAlertManager: deadlineMs bounds the whole send, recording includ
     expect(slack.received).toHaveLength(1);
   });
 });
+
+describe('createAlertManager: nothing escapes a send', () => {
+  it('a logger whose methods are async and reject causes no unhandled rejection', async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const reject = async () => {
+        throw new Error('log sink down');
+      };
+      const { make } = setup();
+      const alerts = make({ logger: { debug: reject, info: reject, warn: reject, error: reject } });
+      await expect(alerts.send(alert)).resolves.toMatchObject({ outcome: 'sent' });
+      await expect(alerts.send(alert)).resolves.toMatchObject({ outcome: 'suppressed' });
+      for (let i = 0; i < 3; i++) await new Promise((r) => setImmediate(r));
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+    expect(unhandled).toEqual([]);
+  });
+
+  it('a channel that throws a value nothing can read is a failed channel, and its slot is released', async () => {
+    const hostile = new Proxy(
+      {},
+      {
+        get() {
+          throw new Error('trap');
+        },
+        getPrototypeOf() {
+          throw new Error('trap');
+        },
+        has() {
+          throw new Error('trap');
+        },
+        ownKeys() {
+          throw new Error('trap');
+        },
+        getOwnPropertyDescriptor() {
+          throw new Error('trap');
+        },
+      },
+    );
+    let throwing = true;
+    const odd: AlertChannel = {
+      name: 'slack',
+      async send() {
+        if (throwing) throw hostile;
+      },
+    };
+    const { make, lines } = setup();
+    const alerts = make({ channels: [odd] });
+    const error = await alerts.send(alert).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AlertDeliveryError);
+    expect((error as AlertDeliveryError).result.channels[0]).toMatchObject({
+      channel: 'slack',
+      status: 'failed',
+    });
+    expect(lines.at(-1)).toMatchObject({
+      level: 'error',
+      message: 'alert not delivered: phase2: insert failed',
+    });
+    throwing = false;
+    // Released at once: the next send goes out without waiting for the lease.
+    expect((await alerts.send(alert)).outcome).toBe('sent');
+  });
+});

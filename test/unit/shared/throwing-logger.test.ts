@@ -50,6 +50,38 @@ describe('a logger that throws never changes what the work does', () => {
     expect(error).toBe(original);
   });
 
+  it('a logger whose methods are async and reject causes no unhandled rejection (retry, breaker)', async () => {
+    const reject = async () => {
+      throw Object.assign(new Error('write EPIPE'), { code: 'EPIPE' });
+    };
+    const asyncLogger: Logger = { debug: reject, info: reject, warn: reject, error: reject };
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      let calls = 0;
+      const ok = await retry(
+        () => {
+          if (++calls < 3) throw reset();
+          return 'done';
+        },
+        { clock: createTestClock(), logger: asyncLogger },
+      );
+      expect(ok).toBe('done');
+      const breaker = new CircuitBreaker({
+        clock: createTestClock(),
+        failureThreshold: 1,
+        logger: asyncLogger,
+      });
+      await breaker.execute(() => Promise.reject(reset())).catch(() => {});
+      expect(breaker.state).toBe('open');
+      for (let i = 0; i < 3; i++) await new Promise((r) => setImmediate(r));
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+    expect(unhandled).toEqual([]);
+  });
+
   it('the circuit breaker still opens, and the caller still gets its own error', async () => {
     const breaker = new CircuitBreaker({ clock: createTestClock(), failureThreshold: 1, logger: epipe });
     const original = reset();
