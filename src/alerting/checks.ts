@@ -4,6 +4,7 @@
  * @module
  */
 import { z } from 'zod';
+import { suggestKey } from '../shared/check-options.js';
 import type { AlertFetch } from './channels/http-post.js';
 import { AlertConfigError } from './errors.js';
 
@@ -16,15 +17,56 @@ function pathOf(prefix: string, path: readonly PropertyKey[]): string {
   return out || 'options';
 }
 
-/** `value` parsed by `schema`, or an {@link AlertConfigError} for its first problem. */
+/** The parts of a zod schema this walk reads (zod 4's `_zod.def`). */
+interface SchemaDef {
+  type: string;
+  shape?: Record<string, { _zod: { def: SchemaDef } }>;
+  innerType?: { _zod: { def: SchemaDef } };
+  in?: { _zod: { def: SchemaDef } };
+  element?: { _zod: { def: SchemaDef } };
+  valueType?: { _zod: { def: SchemaDef } };
+  options?: Array<{ _zod: { def: SchemaDef } }>;
+}
+
+const WRAPPERS = new Set(['optional', 'nullable', 'default', 'prefault', 'readonly', 'nonoptional']);
+
+/** The object schemas a value at `path` may be checked by (several for a union of objects). */
+function objectsAt(def: SchemaDef, path: readonly PropertyKey[]): SchemaDef[] {
+  while (WRAPPERS.has(def.type) && def.innerType) def = def.innerType._zod.def;
+  if (def.type === 'pipe' && def.in) return objectsAt(def.in._zod.def, path);
+  if (def.type === 'union') return (def.options ?? []).flatMap((o) => objectsAt(o._zod.def, path));
+  if (path.length === 0) return def.type === 'object' ? [def] : [];
+  const [part, ...rest] = path;
+  if (def.type === 'object') {
+    const child = def.shape?.[String(part)];
+    return child ? objectsAt(child._zod.def, rest) : [];
+  }
+  const inner = def.type === 'array' ? def.element : def.type === 'record' ? def.valueType : undefined;
+  return inner ? objectsAt(inner._zod.def, rest) : [];
+}
+
+/** What to say about an unknown key: the key it most likely meant, and the known ones. */
+function unknownKeyProblem(key: string, known: readonly string[]): string {
+  const best = suggestKey(key, known);
+  const hint = best === undefined ? '' : ` (did you mean '${best}'?)`;
+  return `unknown option${hint}${known.length > 0 ? `; known options are ${known.join(', ')}` : ''}`;
+}
+
+/**
+ * `value` parsed by `schema`, or an {@link AlertConfigError} for its first problem. An unknown key is
+ * reported first, with the closest known key: a misspelt option also makes the right one look missing.
+ */
 export function parseOptions<T>(schema: z.ZodType<T>, value: unknown, prefix: string): T {
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0] as z.core.$ZodIssue;
-  const keys = issue.code === 'unrecognized_keys' ? issue.keys : [];
-  const field = pathOf(prefix, keys.length > 0 ? [...issue.path, keys[0] as string] : issue.path);
-  const problem = keys.length > 0 ? 'unknown option' : issue.message;
-  throw new AlertConfigError(field, problem);
+  const issues = parsed.error.issues as z.core.$ZodIssue[];
+  const issue = issues.find((i) => i.code === 'unrecognized_keys') ?? (issues[0] as z.core.$ZodIssue);
+  if (issue.code !== 'unrecognized_keys')
+    throw new AlertConfigError(pathOf(prefix, issue.path), issue.message);
+  const key = String(issue.keys[0]);
+  const def = (schema as unknown as { _zod: { def: SchemaDef } })._zod.def;
+  const known = [...new Set(objectsAt(def, issue.path).flatMap((o) => Object.keys(o.shape ?? {})))];
+  throw new AlertConfigError(pathOf(prefix, [...issue.path, key]), unknownKeyProblem(key, known));
 }
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);

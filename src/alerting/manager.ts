@@ -90,7 +90,14 @@ const alertSchema = z.object({
   severity: z.enum(ALERT_SEVERITIES as [AlertSeverity, ...AlertSeverity[]]),
   title: z.string().trim().min(1),
   message: z.string().optional(),
-  fields: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
+  fields: z
+    .record(
+      z.string(),
+      z.union([z.string(), z.number(), z.boolean()], {
+        message: 'expected a string, a finite number or a boolean',
+      }),
+    )
+    .optional(),
   recoveryCommands: z.array(z.string()).optional(),
   source: z.string().optional(),
 });

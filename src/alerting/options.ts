@@ -87,6 +87,8 @@ const channel = z.custom<AlertChannel>(
   { message: 'expected a channel: an object with a name and a send(message, context) method' },
 );
 
+const LOGGER_METHODS = ['debug', 'info', 'warn', 'error'] as const;
+
 const schema = z.strictObject({
   channels: z.array(channel).max(20).optional(),
   routes: z
@@ -106,18 +108,27 @@ const schema = z.strictObject({
   backfillMode: z.boolean().optional(),
   environment: z.string().min(1).max(60).optional(),
   logger: z
-    .custom<Logger>((v) => typeof v === 'object' && v !== null && typeof (v as Logger).error === 'function', {
-      message: 'expected a logger with debug, info, warn and error methods',
-    })
+    .custom<Logger>(
+      (v) =>
+        typeof v === 'object' &&
+        v !== null &&
+        LOGGER_METHODS.every((m) => typeof (v as Logger)[m] === 'function'),
+      { message: 'expected a logger with debug, info, warn and error methods' },
+    )
     .optional(),
   deadlineMs: positiveInt(600_000).optional(),
   storeTimeoutMs: positiveInt(600_000).optional(),
   claimLeaseMs: positiveInt(MAX_CLAIM_LEASE_MS).optional(),
   now: fn<() => number>().optional(),
   clock: z
-    .custom<Clock>((v) => typeof v === 'object' && v !== null && typeof (v as Clock).sleep === 'function', {
-      message: 'expected a clock with now() and sleep()',
-    })
+    .custom<Clock>(
+      (v) =>
+        typeof v === 'object' &&
+        v !== null &&
+        typeof (v as Clock).now === 'function' &&
+        typeof (v as Clock).sleep === 'function',
+      { message: 'expected a clock with now() and sleep()' },
+    )
     .optional(),
   env: z.record(z.string(), z.string().optional()).optional(),
 });

@@ -4,6 +4,7 @@ import {
   AlertConfigError,
   type AlertMessage,
   type ChannelContext,
+  createAlertManager,
   createTestClock,
   HttpTooManyRequestsError,
   SLACK_LIMITS,
@@ -273,5 +274,53 @@ describe('smtpChannel', () => {
     expect(configError(() => smtpChannel({ ...options, port: 70_000 })).field).toBe('port');
     expect(configError(() => smtpChannel({ ...options, host: 'smtp example com' })).field).toBe('host');
     expect(smtpChannel({ ...options, user: 'alerts', password: () => 'p' }).name).toBe('email');
+  });
+});
+
+describe('options of the alerting layer: unknown keys and incomplete objects', () => {
+  it('an unknown key is refused with the closest known one, and reported before the field it misspells', () => {
+    const typo = configError(() => slackChannel({ webhookURL: WEBHOOK } as never));
+    expect(typo.field).toBe('webhookURL');
+    expect(typo.message).toContain("did you mean 'webhookUrl'?");
+    const retries = configError(() => slackChannel({ webhookUrl: WEBHOOK, maxAttempt: 3 } as never));
+    expect(retries.message).toContain("did you mean 'maxAttempts'?");
+    const nested = configError(() =>
+      smtpChannel({
+        host: 'smtp.example.com',
+        from: 'alerts@example.com',
+        to: ['oncall@example.com'],
+        tls: { rejectUnauthorised: false } as never,
+      }),
+    );
+    expect(nested.field).toBe('tls.rejectUnauthorised');
+    expect(nested.message).toContain("did you mean 'rejectUnauthorized'?");
+    const far = configError(() =>
+      sendGridChannel({ apiKey: 'k', from: 'a@example.com', to: ['b@example.com'], zzz: 1 } as never),
+    );
+    expect(far.message).toContain('known options are apiKey, from, to');
+    expect(far.message).not.toContain('did you mean');
+  });
+
+  it('a manager option misspelt is refused with a hint', () => {
+    const e = configError(() => createAlertManager({ chanels: [] } as never));
+    expect(e.field).toBe('chanels');
+    expect(e.message).toContain("did you mean 'channels'?");
+  });
+
+  it('a logger or clock missing a method is refused at construction, not when an alert is sent', () => {
+    const onlyError = { error: () => {} };
+    expect(configError(() => createAlertManager({ logger: onlyError as never })).field).toBe('logger');
+    const noNow = { sleep: async () => {} };
+    expect(configError(() => createAlertManager({ clock: noNow as never })).field).toBe('clock');
+  });
+
+  it('an alert field that is not a string, number or boolean says what is expected', async () => {
+    const alerts = createAlertManager({ logger: { debug() {}, info() {}, warn() {}, error() {} } });
+    const error = await alerts
+      .send({ key: 'k', severity: 'error', title: 't', fields: { rows: undefined as never } })
+      .catch((e: unknown) => e as AlertConfigError);
+    expect(error).toBeInstanceOf(AlertConfigError);
+    expect((error as AlertConfigError).field).toBe('alert.fields.rows');
+    expect((error as AlertConfigError).message).toContain('expected a string, a finite number or a boolean');
   });
 });
