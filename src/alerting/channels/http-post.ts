@@ -9,6 +9,7 @@
 import { HttpError, PipelineError, parseRetryAfter } from '../../errors/index.js';
 import { HttpHostRegistry, resilientFetch } from '../../http/index.js';
 import type { ChannelContext } from './channel.js';
+import { withoutSecrets } from './secrets.js';
 
 /**
  * The `fetch` the HTTP channels call: the platform's by default, a test double or a `fetch` with your
@@ -42,6 +43,8 @@ export interface HttpPostOptions {
   beforeAttempt?: (signal: AbortSignal | undefined) => Promise<void>;
   /** Sees each answer's status and `Retry-After` (ms), accepted or not. */
   onAnswer?: (status: number, retryAfterMs: number | undefined) => void;
+  /** Values that must not appear in what is thrown, at any depth (the webhook URL, the API key). */
+  secrets: readonly string[];
 }
 
 /**
@@ -50,8 +53,19 @@ export interface HttpPostOptions {
  */
 const ALERT_HOSTS = new HttpHostRegistry({ breaker: false, budget: false });
 
-/** POSTs until accepted; rejects with the typed error of the last attempt, its message led by `label`. */
+/**
+ * POSTs until accepted; rejects with the typed error of the last attempt, its message led by `label`
+ * and without `options.secrets` anywhere in it or its causes.
+ */
 export async function httpPost(options: HttpPostOptions, context: ChannelContext): Promise<void> {
+  try {
+    await post(options, context);
+  } catch (error) {
+    throw error === context.signal.reason ? error : withoutSecrets(error, options.secrets);
+  }
+}
+
+async function post(options: HttpPostOptions, context: ChannelContext): Promise<void> {
   const counted = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
     await options.beforeAttempt?.(init?.signal ?? undefined);
     context.countAttempt();

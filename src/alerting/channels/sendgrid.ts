@@ -100,6 +100,7 @@ export function sendGridChannel(options: SendGridChannelOptions): AlertChannel {
             ],
           }),
           accepted: [202],
+          secrets: [key],
           attemptTimeoutMs: o.attemptTimeoutMs ?? 5000,
           maxAttempts: o.maxAttempts ?? 3,
           fetch: fetchFn,

@@ -3,6 +3,7 @@ import { httpChannelFields, parseOptions, serviceUrl } from '../checks.js';
 import type { AlertChannel } from './channel.js';
 import { type AlertFetch, httpPost } from './http-post.js';
 import { Pacer } from './pacer.js';
+import { urlSecrets } from './secrets.js';
 import { slackPayload } from './slack-payload.js';
 
 /**
@@ -73,6 +74,7 @@ export function slackChannel(options: SlackChannelOptions): AlertChannel {
   const label = `Slack webhook (${name})`;
   const pacer = new Pacer(o.minIntervalMs ?? 1000, label);
   const fetchFn = o.fetch ?? ((input, init) => globalThis.fetch(input, init));
+  const secrets = urlSecrets(o.webhookUrl);
   return {
     name,
     async send(message, context) {
@@ -86,6 +88,7 @@ export function slackChannel(options: SlackChannelOptions): AlertChannel {
             slackPayload(message, { channel: o.channel, username: o.username, iconEmoji: o.iconEmoji }),
           ),
           accepted: [200],
+          secrets,
           attemptTimeoutMs: o.attemptTimeoutMs ?? 5000,
           maxAttempts: o.maxAttempts ?? 3,
           fetch: fetchFn,

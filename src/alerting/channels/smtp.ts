@@ -5,6 +5,7 @@ import { AlertConfigError } from '../errors.js';
 import type { AlertChannel } from './channel.js';
 import { type Credential, readCredential } from './credential.js';
 import { emailContent } from './email-content.js';
+import { smtpPasswordSecrets, withoutSecrets } from './secrets.js';
 import type { EmailSender } from './sendgrid.js';
 import { SmtpError } from './smtp-error.js';
 
@@ -178,7 +179,9 @@ export function smtpChannel(options: SmtpChannelOptions): AlertChannel {
             ]);
           } catch (error) {
             if (signal.aborted) throw signal.reason;
-            throw SmtpError.from(error);
+            // A server may echo the login back in its reply: the password never reaches the error.
+            const secrets = pass === undefined ? [] : smtpPasswordSecrets(o.user ?? '', pass);
+            throw withoutSecrets(SmtpError.from(error), secrets);
           } finally {
             signal.removeEventListener('abort', stop);
             transport.close();

@@ -1,3 +1,4 @@
+import { inspect } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   AlertDeliveryError,
@@ -213,6 +214,27 @@ describe('email channels against the SendGrid and SMTP stand-ins', () => {
     expect((login.error as SmtpError).responseCode).toBe(535);
     expect(JSON.stringify(wrong)).not.toContain('wrong-pass');
     expect(smtp.messages).toHaveLength(1);
+  });
+
+  it('SMTP: a server that echoes the login back (plain or base64) does not put the password in the error', async () => {
+    const echoed = [
+      'smtp-pass',
+      Buffer.from('\0alerts\0smtp-pass').toString('base64'),
+      Buffer.from('smtp-pass').toString('base64'),
+    ];
+    smtp.faults.add({
+      step: 'auth',
+      times: 1,
+      reply: { code: 535, message: `Authentication failed for ${echoed.join(' / ')}` },
+    });
+    const error = await createAlertManager({ channels: [email()], logger: silentLogger })
+      .send(alert())
+      .catch((e: unknown) => e as AlertDeliveryError);
+    expect(error).toBeInstanceOf(AlertDeliveryError);
+    const failure = (error as AlertDeliveryError).result.channels[0]!.error;
+    expect((failure as SmtpError).responseCode).toBe(535);
+    const printed = `${inspect(error, { depth: 20, showHidden: true })}\n${JSON.stringify(error)}`;
+    for (const secret of echoed) expect(printed).not.toContain(secret);
   });
 
   it('SMTP: a server without STARTTLS is refused by default, before the password crosses the wire', async () => {

@@ -1,7 +1,10 @@
+import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { emailContent } from '../../../src/alerting/channels/email-content.js';
 import {
   AlertConfigError,
+  AlertDeliveryError,
+  type AlertFetch,
   type AlertMessage,
   type ChannelContext,
   createAlertManager,
@@ -9,6 +12,7 @@ import {
   HttpTooManyRequestsError,
   SLACK_LIMITS,
   sendGridChannel,
+  silentLogger,
   slackChannel,
   slackPayload,
   smtpChannel,
@@ -322,5 +326,63 @@ describe('options of the alerting layer: unknown keys and incomplete objects', (
     expect(error).toBeInstanceOf(AlertConfigError);
     expect((error as AlertConfigError).field).toBe('alert.fields.rows');
     expect((error as AlertConfigError).message).toContain('expected a string, a finite number or a boolean');
+  });
+});
+
+describe('secrets of the channels never appear in an error, at any depth', () => {
+  /** Everything a logger or an error reporter could print of `value`. */
+  function printed(value: unknown): string {
+    return `${inspect(value, { depth: 20, showHidden: true })}\n${JSON.stringify(value)}`;
+  }
+
+  const webhooks = [
+    'https://hooks.slack.com/services/T000/B000/s3cr3tT0kenValue',
+    'https://hooks.slack.com/triggers/T0123ABC/4567890123/s3cr3tT0kenValue',
+    'https://chat.example.com/hooks/s3cr3tT0kenValue',
+  ];
+  const failures: Array<[string, AlertFetch]> = [
+    ['404', async () => new Response('no_service', { status: 404 })],
+    ['500', async () => new Response('oops', { status: 500 })],
+    [
+      'a network error naming the URL',
+      async (url) => {
+        throw new TypeError('fetch failed', {
+          cause: new Error(`connect ECONNREFUSED while posting to ${url}`),
+        });
+      },
+    ],
+  ];
+
+  for (const webhookUrl of webhooks) {
+    for (const [what, fetch] of failures) {
+      it(`Slack webhook ${new URL(webhookUrl).pathname.split('/')[1]}: ${what}`, async () => {
+        const channel = slackChannel({ webhookUrl, fetch, maxAttempts: 1 });
+        const error = await channel.send(message(), context().ctx).catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(Error);
+        expect(printed(error)).not.toContain('s3cr3tT0kenValue');
+        const delivery = await createAlertManager({ channels: [channel], logger: silentLogger })
+          .send({ key: 'k', severity: 'warning', title: 't' })
+          .catch((e: unknown) => e);
+        expect(delivery).toBeInstanceOf(AlertDeliveryError);
+        expect(printed(delivery)).not.toContain('s3cr3tT0kenValue');
+        expect(printed((delivery as AlertDeliveryError).result)).not.toContain('s3cr3tT0kenValue');
+      });
+    }
+  }
+
+  it('SendGrid: a key the server echoes back without "Bearer"', async () => {
+    const fetch: AlertFetch = async () =>
+      new Response(JSON.stringify({ errors: [{ message: 'key SG.abc123.def456secret is revoked' }] }), {
+        status: 401,
+      });
+    const channel = sendGridChannel({
+      apiKey: 'SG.abc123.def456secret',
+      from: 'alerts@example.com',
+      to: ['oncall@example.com'],
+      fetch,
+    });
+    const error = await channel.send(message(), context().ctx).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(Error);
+    expect(printed(error)).not.toContain('def456secret');
   });
 });
