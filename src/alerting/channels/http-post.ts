@@ -9,6 +9,7 @@
 import { HttpError, PipelineError, parseRetryAfter } from '../../errors/index.js';
 import { HttpHostRegistry, resilientFetch } from '../../http/index.js';
 import type { ChannelContext } from './channel.js';
+import { cutText } from './cut.js';
 import { withoutSecrets } from './secrets.js';
 
 /**
@@ -43,6 +44,11 @@ export interface HttpPostOptions {
   beforeAttempt?: (signal: AbortSignal | undefined) => Promise<void>;
   /** Sees each answer's status and `Retry-After` (ms), accepted or not. */
   onAnswer?: (status: number, retryAfterMs: number | undefined) => void;
+  /**
+   * Reads an accepted answer's body: the reason it is in fact a refusal (Slack's `invalid_payload`
+   * with a 200), or `undefined` when it is a delivery.
+   */
+  refusal?: (body: string) => string | undefined;
   /** Values that must not appear in what is thrown, at any depth (the webhook URL, the API key). */
   secrets: readonly string[];
 }
@@ -108,6 +114,13 @@ async function post(options: HttpPostOptions, context: ChannelContext): Promise<
         status: response.status,
         transient: false,
       },
+    );
+  }
+  const refusal = options.refusal?.(await response.text().catch(() => ''));
+  if (refusal !== undefined) {
+    throw new HttpError(
+      `${options.label}: answered HTTP ${response.status} with ${JSON.stringify(cutText(refusal, 200))}, which is a refusal`,
+      { status: response.status, transient: false },
     );
   }
 }

@@ -6,6 +6,12 @@
 import { HttpTooManyRequestsError } from '../../errors/index.js';
 import type { Clock } from '../../retry/index.js';
 
+/**
+ * The longest a 429's `Retry-After` holds the channel: Slack asks for seconds; a value of years (a
+ * proxy's, a bug's) would otherwise fail every alert of the process. After it, one post tries again.
+ */
+export const MAX_PAUSE_MS = 5 * 60_000;
+
 export class Pacer {
   #queue: Promise<void> = Promise.resolve();
   #notBefore = Number.NEGATIVE_INFINITY;
@@ -44,8 +50,12 @@ export class Pacer {
     }
   }
 
-  /** Holds every later post until `ms` from now (a 429's `Retry-After`). */
+  /**
+   * Holds every later post until `ms` from now (a 429's `Retry-After`), at most
+   * {@link MAX_PAUSE_MS}: a wrong or hostile value must not silence the channel for good.
+   */
   pause(clock: Clock, ms: number): void {
-    this.#notBefore = Math.max(this.#notBefore, clock.now() + ms);
+    const wait = Number.isFinite(ms) ? Math.min(Math.max(0, ms), MAX_PAUSE_MS) : MAX_PAUSE_MS;
+    this.#notBefore = Math.max(this.#notBefore, clock.now() + wait);
   }
 }

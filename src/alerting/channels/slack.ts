@@ -52,6 +52,27 @@ const schema = z.strictObject({
 });
 
 /**
+ * What a 200 from a webhook says when it is not a delivery. Slack answers errors with 4xx and a text
+ * code, but a proxy or a Slack-compatible service may answer 200 with the code (`invalid_payload`,
+ * `no_service`) or JSON `{"ok": false, "error": ...}`. `ok`, an empty body and anything else (JSON
+ * `{"ok": true}`, `{"success": true}`) are deliveries.
+ */
+function slackRefusal(body: string): string | undefined {
+  const text = body.trim();
+  if (text === '' || text === 'ok') return undefined;
+  if (/^[a-z][a-z0-9_]{1,80}$/.test(text)) return text;
+  if (text.startsWith('{')) {
+    try {
+      const json = JSON.parse(text) as { ok?: unknown; error?: unknown };
+      if (json?.ok === false) return typeof json.error === 'string' ? json.error : 'ok: false';
+    } catch {
+      // Not JSON: not one of Slack's refusals.
+    }
+  }
+  return undefined;
+}
+
+/**
  * A Slack incoming-webhook channel: the original system's message (colour per level, title, text, up to
  * 10 fields, recovery commands, a footer with the environment) as Block Kit blocks in a coloured
  * attachment, cut to Slack's limits. Posts leave this channel one at a time, at least a second apart;
@@ -88,6 +109,7 @@ export function slackChannel(options: SlackChannelOptions): AlertChannel {
             slackPayload(message, { channel: o.channel, username: o.username, iconEmoji: o.iconEmoji }),
           ),
           accepted: [200],
+          refusal: slackRefusal,
           secrets,
           attemptTimeoutMs: o.attemptTimeoutMs ?? 5000,
           maxAttempts: o.maxAttempts ?? 3,

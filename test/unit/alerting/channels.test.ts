@@ -9,6 +9,7 @@ import {
   type ChannelContext,
   createAlertManager,
   createTestClock,
+  HttpError,
   HttpTooManyRequestsError,
   SLACK_LIMITS,
   sendGridChannel,
@@ -207,6 +208,49 @@ describe('slackChannel', () => {
     expect((error as HttpTooManyRequestsError).retryAfterMs).toBe(30_000);
     expect(String((error as Error).message)).not.toContain('s3cr3t');
     expect(requests).toHaveLength(1);
+  });
+
+  it("a 200 whose body is a Slack error code is a failure, not a delivery; 'ok' and JSON ok:true are", async () => {
+    for (const body of ['invalid_payload', 'no_service', '{"ok":false,"error":"invalid_blocks"}']) {
+      const { fetch, requests } = scriptedFetch([{ status: 200, body }]);
+      const error = await slackChannel({ webhookUrl: WEBHOOK, fetch })
+        .send(message(), context().ctx)
+        .catch((e: unknown) => e);
+      expect(error, body).toBeInstanceOf(HttpError);
+      expect((error as HttpError).transient).toBe(false);
+      expect((error as Error).message).toContain(body.startsWith('{') ? 'invalid_blocks' : body);
+      expect(requests).toHaveLength(1);
+    }
+    for (const body of ['ok', '{"ok":true}', '']) {
+      const { fetch } = scriptedFetch([{ status: 200, body }]);
+      await expect(slackChannel({ webhookUrl: WEBHOOK, fetch }).send(message(), context().ctx)).resolves.toBe(
+        undefined,
+      );
+    }
+  });
+
+  it('a Retry-After of years (or garbage) holds the channel for at most five minutes', async () => {
+    const { fetch, requests } = scriptedFetch([
+      { status: 429, body: 'rate_limited', headers: { 'retry-after': '99999999' } },
+      { status: 200, body: 'ok' },
+    ]);
+    const channel = slackChannel({ webhookUrl: WEBHOOK, fetch, maxAttempts: 1 });
+    const { ctx, clock } = context();
+    await expect(channel.send(message(), ctx)).rejects.toBeInstanceOf(HttpTooManyRequestsError);
+    clock.advance(5 * 60_000);
+    await expect(channel.send(message(), ctx)).resolves.toBe(undefined);
+    expect(requests).toHaveLength(2);
+
+    const garbage = scriptedFetch([
+      { status: 429, body: 'rate_limited', headers: { 'retry-after': '-5' } },
+      { status: 200, body: 'ok' },
+    ]);
+    const other = slackChannel({ webhookUrl: WEBHOOK, fetch: garbage.fetch, maxAttempts: 1 });
+    const second = context();
+    await expect(other.send(message(), second.ctx)).rejects.toBeInstanceOf(HttpTooManyRequestsError);
+    await other.send(message(), second.ctx);
+    // A Retry-After that is not a number of seconds or a date counts as Slack's usual second.
+    expect(second.clock.sleeps).toEqual([1000]);
   });
 
   it('does not retry a 4xx that will not change (a revoked webhook)', async () => {
