@@ -4,6 +4,7 @@ import { OperationTimeoutError, type PipelineError, toPipelineError } from '../e
 import { cloudLoggingLogger, type Logger } from '../logging/index.js';
 import { type Clock, systemClock } from '../retry/index.js';
 import { safeLogger } from '../shared/safe-logger.js';
+import { defaultShutdownCoordinator } from '../shutdown/index.js';
 import type { AlertMessage, ChannelContext } from './channels/channel.js';
 import { cutText } from './channels/cut.js';
 import { parseOptions } from './checks.js';
@@ -294,7 +295,7 @@ export function createAlertManager(options: AlertManagerOptions = {}): AlertMana
     );
   };
 
-  const send = async (input: AlertInput, sendOptions: SendOptions = {}): Promise<AlertResult> => {
+  const deliver = async (input: AlertInput, sendOptions: SendOptions): Promise<AlertResult> => {
     const alert = parseOptions(alertSchema, input, 'alert');
     const force = sendOptions.force === true;
     const message: AlertMessage = {
@@ -397,6 +398,24 @@ export function createAlertManager(options: AlertManagerOptions = {}): AlertMana
       throw new AlertDeliveryError(`alert ${alert.key} was not delivered: ${result.detail}`, result);
     }
     return result;
+  };
+
+  const shutdown = o.shutdown === false ? undefined : (o.shutdown ?? defaultShutdownCoordinator());
+  // While a send is in flight it is a shutdown task: SIGTERM waits for it to be delivered, recorded
+  // (or its claim released) and logged, instead of leaving a claim that holds the alert for a lease.
+  const send = async (input: AlertInput, sendOptions: SendOptions = {}): Promise<AlertResult> => {
+    if (shutdown === undefined) return deliver(input, sendOptions);
+    let done = (): void => {};
+    const finished = new Promise<void>((resolve) => {
+      done = resolve;
+    });
+    const leave = shutdown.onShutdown(() => finished, { name: 'alert manager: a send in flight' });
+    try {
+      return await deliver(input, sendOptions);
+    } finally {
+      done();
+      leave();
+    }
   };
 
   return {

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import type { ConfigEnv } from '../config/index.js';
 import type { Logger } from '../logging/index.js';
 import type { Clock } from '../retry/index.js';
+import type { ShutdownCoordinator } from '../shutdown/index.js';
 import type { AlertChannel } from './channels/channel.js';
 import { fn, parseOptions, positiveInt } from './checks.js';
 import { AlertConfigError } from './errors.js';
@@ -68,6 +69,12 @@ export interface AlertManagerOptions {
   clock?: Clock;
   /** Read for `ENVIRONMENT`. Default `process.env`. */
   env?: ConfigEnv;
+  /**
+   * The shutdown a send in flight joins, so that SIGTERM (Cloud Run stopping the instance) waits for
+   * it to be delivered, recorded and logged before the process exits (within the coordinator's
+   * limit, 8 s by default). Default: the process-wide one (`onShutdown`); `false`: none.
+   */
+  shutdown?: ShutdownCoordinator | false;
 }
 
 const rule = z.strictObject({
@@ -131,6 +138,15 @@ const schema = z.strictObject({
     )
     .optional(),
   env: z.record(z.string(), z.string().optional()).optional(),
+  shutdown: z
+    .union([
+      z.literal(false),
+      z.custom<ShutdownCoordinator>(
+        (v) =>
+          typeof v === 'object' && v !== null && typeof (v as ShutdownCoordinator).onShutdown === 'function',
+      ),
+    ])
+    .optional(),
 });
 
 /** The checked options with the routes resolved to channel names. */

@@ -161,4 +161,43 @@ describe('the rate limit shared through Cloud Storage (real @google-cloud/storag
     expect(later).toMatchObject({ outcome: 'sent', rateLimit: 'allowed', recorded: true });
     expect(slack.messages).toHaveLength(1);
   });
+  it('SIGTERM while a send is in flight: the process waits for it, records it and logs it before it exits', async () => {
+    slack.messages.length = 0;
+    const slow = slack.faults.add({ method: 'POST', times: 1, delayMs: 1500 });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', fileURLToPath(new URL('./sigterm-child.ts', import.meta.url))],
+      {
+        env: {
+          ...process.env,
+          GPR_STORAGE_URL: storage.url,
+          GPR_BUCKET: BUCKET,
+          GPR_WEBHOOK: slack.webhookUrl,
+          GPR_PREFIX: 'sigterm/',
+        },
+        stdio: ['ignore', 'pipe', 'ignore'],
+      },
+    );
+    let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString('utf8');
+    });
+    const exited = new Promise<NodeJS.Signals | null>((resolve) =>
+      child.once('exit', (_code, signal) => resolve(signal)),
+    );
+    // Wait until the child's Slack post has arrived: its claim is in the store, the answer 1.5 s away.
+    const deadline = Date.now() + 20_000;
+    while (slow.hits === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    expect(slow.hits).toBe(1);
+    child.kill('SIGTERM');
+    // It still ends the way SIGTERM ends a process, once the send is done.
+    expect(await exited).toBe('SIGTERM');
+    expect(stdout).toContain('alert sent: 4 dead letters');
+    expect(slack.messages).toHaveLength(1);
+    // The delivery was recorded, not left as a claim: the next sender is rate limited, not in flight.
+    expect(await instance(Date.now, 'sigterm/').send(dlqAlert)).toMatchObject({
+      outcome: 'suppressed',
+      reason: 'rate_limited',
+    });
+  }, 60_000);
 });

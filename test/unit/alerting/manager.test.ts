@@ -6,6 +6,7 @@ import {
   type AlertMessage,
   type AlertResult,
   createAlertManager,
+  createShutdownCoordinator,
   createTestClock,
   type LogFields,
   type Logger,
@@ -14,6 +15,7 @@ import {
   type RateLimitStore,
   ServiceUnavailableError,
 } from '../../../src/index.js';
+import { FakeProcess } from '../../helpers/fake-process.js';
 
 const T0 = Date.parse('2026-12-01T10:00:00Z');
 
@@ -503,5 +505,43 @@ describe('createAlertManager: nothing escapes a send', () => {
     throwing = false;
     // Released at once: the next send goes out without waiting for the lease.
     expect((await alerts.send(alert)).outcome).toBe('sent');
+  });
+});
+
+describe('createAlertManager: SIGTERM while a send is in flight', () => {
+  it('a send in flight is a shutdown task: SIGTERM waits for it, then the signal is raised again', async () => {
+    const target = new FakeProcess(7);
+    const shutdown = createShutdownCoordinator({ process: target, clock: createTestClock() });
+    let answer = (): void => {};
+    const slow: AlertChannel = {
+      name: 'slack',
+      send: () =>
+        new Promise<void>((resolve) => {
+          answer = resolve;
+        }),
+    };
+    const { make, lines } = setup();
+    const pending = make({ channels: [slow], shutdown }).send(alert);
+    await new Promise((r) => setImmediate(r));
+    expect(shutdown.size).toBe(1);
+    target.emit('SIGTERM');
+    await new Promise((r) => setImmediate(r));
+    expect(target.kills).toEqual([]);
+    answer();
+    expect((await pending).outcome).toBe('sent');
+    for (let i = 0; i < 3; i++) await new Promise((r) => setImmediate(r));
+    expect(lines.at(-1)?.message).toBe('alert sent: phase2: insert failed');
+    expect(target.kills).toEqual([[7, 'SIGTERM']]);
+  });
+
+  it('joins nothing once the send is over, nor with shutdown: false; a coordinator that is not one is refused', async () => {
+    const target = new FakeProcess(7);
+    const shutdown = createShutdownCoordinator({ process: target, clock: createTestClock() });
+    const { make } = setup();
+    await make({ shutdown }).send(alert);
+    expect(shutdown.size).toBe(0);
+    expect(target.listenerCount('SIGTERM')).toBe(0);
+    await make({ shutdown: false }).send({ ...alert, key: 'other' });
+    expect(() => make({ shutdown: {} as never })).toThrow(AlertConfigError);
   });
 });
