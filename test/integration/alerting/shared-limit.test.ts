@@ -80,6 +80,77 @@ describe('the rate limit shared through Cloud Storage (real @google-cloud/storag
     expect(slack.messages).toHaveLength(2);
   });
 
+  it('100 senders in 4 processes send it exactly once per window', async () => {
+    slack.messages.length = 0;
+    const before = storage.requests.filter((r) => r.status === 412).length;
+    const children = [1, 2, 3, 4].map(() => {
+      const child = spawn(
+        process.execPath,
+        ['--import', 'tsx', fileURLToPath(new URL('./race-child.ts', import.meta.url))],
+        {
+          env: {
+            ...process.env,
+            GPR_STORAGE_URL: storage.url,
+            GPR_BUCKET: BUCKET,
+            GPR_WEBHOOK: slack.webhookUrl,
+            GPR_PREFIX: 'process-race/',
+            GPR_SENDERS: '25',
+          },
+          stdio: ['pipe', 'pipe', 'ignore'],
+        },
+      );
+      const lines: string[] = [];
+      let waiting: Array<() => void> = [];
+      let buffer = '';
+      child.stdout.on('data', (chunk: Buffer) => {
+        buffer += chunk.toString('utf8');
+        const parts = buffer.split('\n');
+        buffer = parts.pop() ?? '';
+        lines.push(...parts);
+        for (const wake of waiting) wake();
+        waiting = [];
+      });
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      const nextLine = async (): Promise<string> => {
+        while (lines.length === 0) await new Promise<void>((resolve) => waiting.push(resolve));
+        return lines.shift() ?? '';
+      };
+      return { child, nextLine, exited };
+    });
+    // Every process has its 25 managers and clients before the first round starts.
+    expect(await Promise.all(children.map((c) => c.nextLine()))).toEqual([
+      'ready',
+      'ready',
+      'ready',
+      'ready',
+    ]);
+    const round = async (at: number) => {
+      for (const c of children) c.child.stdin.write(`${at}\n`);
+      const answers = await Promise.all(
+        children.map(async (c) => JSON.parse(await c.nextLine()) as string[]),
+      );
+      const all = answers.flat();
+      return {
+        sent: all.filter((a) => a === 'sent').length,
+        held: all.filter((a) => a === 'in_flight' || a === 'rate_limited').length,
+      };
+    };
+    const t0 = Date.parse('2026-12-01T10:00:00Z');
+    try {
+      expect(await round(t0)).toEqual({ sent: 1, held: 99 });
+      expect(slack.messages).toHaveLength(1);
+      // The processes really raced: the stand-in refused the losers' writes.
+      expect(storage.requests.filter((r) => r.status === 412).length).toBeGreaterThan(before);
+      expect(await round(t0 + 59 * 60_000)).toEqual({ sent: 0, held: 100 });
+      expect(await round(t0 + 61 * 60_000)).toEqual({ sent: 1, held: 99 });
+      expect(slack.messages).toHaveLength(2);
+    } finally {
+      for (const c of children) c.child.stdin.end();
+      await Promise.all(children.map((c) => c.exited));
+    }
+    // Four processes starting tsx and the Storage client on a shared 2-core machine take a while.
+  }, 120_000);
+
   it('a store write whose answer is lost (connection reset after it was applied) still sends exactly once', async () => {
     slack.messages.length = 0;
     storage.faults.add({ method: 'POST', path: /\/upload\//, times: 1, reset: 'after' });
