@@ -198,7 +198,7 @@ function describe(result: Omit<AlertResult, 'detail'>, rule: WindowRule, store: 
  *   title: 'phase2_games: BigQuery insert failed',
  *   fields: { failed_rows: 3 },
  * });
- * console.log(result.outcome, result.detail); // 'sent', 'sent to email, slack'
+ * console.log(result.outcome, result.detail); // 'sent', 'sent to slack, email'
  * ```
  */
 export function createAlertManager(options: AlertManagerOptions = {}): AlertManager {
