@@ -87,11 +87,29 @@ export const serviceUrl = z.string().refine(
 /** One email address, as SendGrid and SMTP servers take it. */
 export const emailAddress = z.email({ message: 'expected an email address such as alerts@example.com' });
 
-/** A non-empty list of addresses. */
+/**
+ * A non-empty list of addresses, none twice (in any case): SendGrid refuses a mail that names an
+ * address twice, so every alert would fail.
+ */
 export const recipients = z
   .array(emailAddress)
   .min(1, { message: 'expected at least one recipient' })
-  .max(1000);
+  .max(1000)
+  .superRefine((list, ctx) => {
+    const first = new Map<string, number>();
+    list.forEach((address, i) => {
+      const earlier = first.get(address.toLowerCase());
+      if (earlier === undefined) {
+        first.set(address.toLowerCase(), i);
+        return;
+      }
+      ctx.addIssue({
+        code: 'custom',
+        path: [i],
+        message: `repeats the recipient at index ${earlier} (${list[earlier]}): list each address once`,
+      });
+    });
+  });
 
 /** A secret given as its value or as a function that fetches it (from Secret Manager, say). */
 export const credential = z.union(

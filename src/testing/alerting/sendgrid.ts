@@ -97,10 +97,19 @@ function check(body: Record<string, unknown>): { message: string; field: string 
         field: `personalizations.${i}.to`,
       };
     }
+    const seen = new Set<string>();
     for (const [j, r] of to.entries()) {
-      if (!EMAIL.test(String((r as { email?: unknown }).email ?? ''))) {
+      const email = String((r as { email?: unknown }).email ?? '');
+      if (!EMAIL.test(email)) {
         return { message: 'Does not contain a valid address.', field: `personalizations.${i}.to.${j}.email` };
       }
+      if (seen.has(email.toLowerCase())) {
+        return {
+          message: `Each email address in the personalization block should be unique between to, cc, and bcc. We found the first duplicate instance of [${email}] in the personalizations.${i}.to field.`,
+          field: `personalizations.${i}.to`,
+        };
+      }
+      seen.add(email.toLowerCase());
     }
   }
   if (!EMAIL.test(String((body.from as { email?: unknown } | undefined)?.email ?? ''))) {

@@ -299,6 +299,23 @@ describe('sendGridChannel', () => {
     expect(configError(() => sendGridChannel({ ...options, from: { email: 'x' } })).field).toMatch(/^from/);
   });
 
+  it('refuses a recipient listed twice (SendGrid refuses every mail that does, so every alert would fail)', () => {
+    const twice = configError(() =>
+      sendGridChannel({ ...options, to: ['oncall@example.com', 'lead@example.com', 'OnCall@Example.com'] }),
+    );
+    expect(twice.field).toBe('to[2]');
+    expect(twice.message).toContain('oncall@example.com');
+    expect(
+      configError(() =>
+        smtpChannel({
+          host: 'smtp.example.com',
+          from: 'a@example.com',
+          to: ['b@example.com', 'b@example.com'],
+        }),
+      ).field,
+    ).toBe('to[1]');
+  });
+
   it('a key callback that fails is a typed error that does not leak the key', async () => {
     const { fetch, requests } = scriptedFetch([{ status: 202 }]);
     const channel = sendGridChannel({

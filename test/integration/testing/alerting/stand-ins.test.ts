@@ -82,4 +82,17 @@ describe('the SendGrid stand-in', () => {
     });
     expect(sendgrid.requests.at(0)?.status).toBe(202);
   });
+  it('refuses an address listed twice in a personalization (any case), as SendGrid does', async () => {
+    const [status, body] = await post(
+      sendgrid.endpoint,
+      {
+        ...mail,
+        personalizations: [{ to: [{ email: 'oncall@example.com' }, { email: 'OnCall@example.com' }] }],
+      },
+      { authorization: 'Bearer SG.ok' },
+    );
+    expect(status).toBe(400);
+    expect(JSON.parse(body).errors[0]).toMatchObject({ field: 'personalizations.0.to' });
+    expect(JSON.parse(body).errors[0].message).toContain('should be unique');
+  });
 });
