@@ -85,4 +85,10 @@ export interface AlertDelivery {
 export interface AlertSink {
   // biome-ignore lint/suspicious/noConfusingVoidType: a sink written `async send(f) { await post(f) }` returns Promise<void>
   send(finding: Finding): Promise<AlertDelivery | void>;
+  /**
+   * The longest one `send` takes, ms, when the sink bounds it (an alert manager's `deadlineMs`). The
+   * monitor refuses an `alertTimeoutMs` that is not longer: it would report as failed an alert that
+   * the sink was still delivering.
+   */
+  readonly deadlineMs?: number;
 }

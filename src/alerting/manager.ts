@@ -84,6 +84,8 @@ export interface AlertManager extends AlertSink {
   readonly channels: readonly string[];
   /** The store's name (`'memory'`, `'gcs'`, ...). */
   readonly store: string;
+  /** The bound of one `send`, recording included (`deadlineMs`). */
+  readonly deadlineMs: number;
 }
 
 const alertSchema = z.object({
@@ -422,5 +424,6 @@ export function createAlertManager(options: AlertManagerOptions = {}): AlertMana
     send,
     channels: o.channels.map((c) => c.name),
     store: store.name,
+    deadlineMs: o.deadlineMs,
   };
 }

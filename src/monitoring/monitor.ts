@@ -63,7 +63,10 @@ export interface MonitorOptions {
   clients?: MonitorClients;
   /** Receives each finding of a run (not in a dry run). */
   alertSink?: AlertSink;
-  /** A `send` that has not settled after this long counts as failed (the run goes on). Default 10 000 ms. */
+  /**
+   * A `send` that has not settled after this long counts as failed (the run goes on). Default 10 000
+   * ms; longer than the sink's `deadlineMs` when it has one (an alert manager's: 9000).
+   */
   alertTimeoutMs?: number;
   /** Findings are also logged here (error for `critical`/`error`, warn otherwise). Default: silent. */
   logger?: Logger;
@@ -248,6 +251,13 @@ export function createMonitor(options: MonitorOptions = {}): Monitor {
     throw new MonitorConfigError('now', 'expected a function');
   if (raw.clients !== undefined) objectAt(raw.clients, 'clients');
   const alertTimeoutMs = integerAt(raw.alertTimeoutMs, 'alertTimeoutMs', 1, 10_000);
+  const sinkDeadlineMs = (raw.alertSink as AlertSink | undefined)?.deadlineMs;
+  if (typeof sinkDeadlineMs === 'number' && alertTimeoutMs <= sinkDeadlineMs) {
+    throw new MonitorConfigError(
+      'alertTimeoutMs',
+      `${alertTimeoutMs} ms must be longer than the alert sink's deadlineMs (${sinkDeadlineMs}): the run would report as failed an alert the sink was still delivering`,
+    );
+  }
   const deadLetters: ResolvedDeadLetterOptions | undefined =
     options.deadLetters === false
       ? undefined

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  createAlertManager,
   createMonitor,
   DEFAULT_LOGGING_CATEGORIES,
   defaultDeadLetterSubscriptions,
@@ -179,6 +180,12 @@ describe('createMonitor refuses a bad configuration at construction, naming the 
       /LogSeverity name/,
     ],
     ['an alert sink without send', { alertSink: {} }, 'alertSink', /send\(finding\)/],
+    [
+      'an alert timeout that gives up before the alert manager can finish a send',
+      { alertSink: createAlertManager({ deadlineMs: 20_000 }), alertTimeoutMs: 10_000 },
+      'alertTimeoutMs',
+      /longer than the alert sink's deadlineMs \(20000\)/,
+    ],
     [
       'patterns whose filter Cloud Logging would refuse as too long',
       {
