@@ -2,6 +2,7 @@ import type { AlertSink, Finding } from '../alerting/index.js';
 import { type ConfigEnv, getSportConfig, type SportConfig } from '../config/index.js';
 import { OperationTimeoutError, toPipelineError } from '../errors/index.js';
 import { type Logger, silentLogger } from '../logging/index.js';
+import { safeLogger } from '../shared/safe-logger.js';
 import { integerAt, objectAt, refuseUnknownKeys } from './checks.js';
 import { ClientSet, type MonitorClients } from './clients.js';
 import type { DeadLetterSubscription } from './dead-letter-config.js';
@@ -272,7 +273,8 @@ export function createMonitor(options: MonitorOptions = {}): Monitor {
       : resolveLoggingOptions({ env: options.env, ...options.logging }, 'logging', projectId);
   const clients = new ClientSet(options.clients ?? {}, projectId);
   const now = options.now ?? (() => new Date());
-  const logger = options.logger ?? silentLogger;
+  // A logger that throws (EPIPE on a closed stdout) must not stop the findings reaching the sink.
+  const logger = safeLogger(options.logger ?? silentLogger);
 
   const checkDeadLetters = async (run: { signal?: AbortSignal } = {}) => {
     if (!deadLetters) throw new MonitorConfigError('deadLetters', 'the dead-letter check is turned off');

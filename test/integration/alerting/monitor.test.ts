@@ -31,7 +31,7 @@ afterAll(async () => {
 });
 
 /** A monitor run as Cloud Scheduler would start it on a fresh instance: nothing in memory from the last run. */
-async function freshRun() {
+async function freshRun(name = 'orders', extra: Partial<Parameters<typeof createMonitor>[0]> = {}) {
   const alerts = createAlertManager({
     channels: [slackChannel({ webhookUrl: slack.webhookUrl })],
     store: gcsRateLimitStore({ storage: storage.client(), bucket: 'alert-state' }),
@@ -44,7 +44,7 @@ async function freshRun() {
     deadLetters: {
       subscriptions: [
         {
-          subscription: 'orders-dlq-sub',
+          subscription: `${name}-dlq-sub`,
           severity: 'critical',
           description: 'Orders',
           phaseFrom: 'p2',
@@ -54,6 +54,7 @@ async function freshRun() {
       callTimeoutMs: 2000,
     },
     logging: { threshold: 0, resourceTypes: [], callTimeoutMs: 2000 },
+    ...extra,
   });
   try {
     return await monitor.run();
@@ -94,5 +95,20 @@ describe('the monitor with the alert manager (shared store, Slack stand-in)', ()
       /^suppressed: rate limited, 1 sent in the window \(1 per 60 min\)/,
     );
     expect(slack.messages).toHaveLength(3);
+  });
+  it('a monitor logger that throws (EPIPE on stdout) still lets every finding reach the alert manager', async () => {
+    await seedTwoFindings(gcp, 'payments');
+    const epipe = () => {
+      throw Object.assign(new Error('write EPIPE'), { code: 'EPIPE' });
+    };
+    const before = slack.messages.length;
+    const report = await freshRun('payments', {
+      logger: { debug: epipe, info: epipe, warn: epipe, error: epipe },
+    });
+    expect(report.notifications.map((n) => [n.key, n.outcome])).toEqual([
+      ['dlq:payments-dlq-sub', 'sent'],
+      ['logging:bigquery_errors', 'sent'],
+    ]);
+    expect(slack.messages.length - before).toBe(2);
   });
 });
