@@ -157,6 +157,31 @@ describe('createAlertManager: rate limits', () => {
     expect(slack.received).toHaveLength(2);
   });
 
+  it('window boundaries: held back 1 ms before nextAllowedAt, sent at it; a 5-per-hour window slides', async () => {
+    const { alerts, clock } = setup();
+    await alerts.send(alert);
+    clock.advance(15 * 60_000 - 1);
+    const held = await alerts.send(alert);
+    expect(held.outcome).toBe('suppressed');
+    expect(held.window?.nextAllowedAt).toBe('2026-12-01T10:15:00.000Z');
+    clock.advance(1);
+    expect((await alerts.send(alert)).outcome).toBe('sent');
+
+    const category = { key: 'logging:gcs_errors', severity: 'warning' as const, title: 'GCS errors' };
+    const start = clock.now();
+    for (let i = 0; i < 5; i++) {
+      expect((await alerts.send(category)).outcome).toBe('sent');
+      clock.advance(10 * 60_000);
+    }
+    // 50 minutes in: five in the last hour, the sixth waits until the first leaves the window.
+    const sixth = await alerts.send(category);
+    expect(sixth).toMatchObject({ outcome: 'suppressed', window: { sent: 5, max: 5 } });
+    expect(Date.parse(sixth.window!.nextAllowedAt!)).toBe(T0 + start + 60 * 60_000);
+    clock.advance(start + 60 * 60_000 - clock.now());
+    expect((await alerts.send(category)).outcome).toBe('sent');
+    expect((await alerts.send(category)).outcome).toBe('suppressed');
+  });
+
   it('uses the rule of the longest key prefix: 60 min per DLQ, 5 per 60 min per logging category', async () => {
     const { alerts, slack, clock } = setup();
     const dlq = { key: 'dlq:orders-dlq-sub', severity: 'critical' as const, title: '4 dead letters' };
