@@ -359,7 +359,7 @@ export function createAlertManager(options: AlertManagerOptions = {}): AlertMana
     // The end of the deadline is kept to record the delivery: the channels are cut before it (even
     // one that ignores the deadline it was given), so the whole send, recording included, ends
     // within deadlineMs, and therefore within the claim's lease (claimLeaseMs >= deadlineMs).
-    const reserve = claimed ? Math.min(o.storeTimeoutMs, Math.floor(o.deadlineMs / 3)) : 0;
+    const reserve = claimed ? o.storeTimeoutMs : 0;
     const channelsEnd = deadlineAt - reserve;
     const controller = new AbortController();
     const cancelCut = schedule(Math.max(0, channelsEnd - clock.now()), () =>

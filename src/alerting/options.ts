@@ -55,7 +55,11 @@ export interface AlertManagerOptions {
   logger?: Logger;
   /** Bound of one `send`: rate limit, channels and recording. Default 9000 ms (under the monitor's 10 s). */
   deadlineMs?: number;
-  /** Bound of each rate-limit step (claim, record), retries included. Default 3000 ms. */
+  /**
+   * Bound of each rate-limit step (claim, record), retries included. Default 3000 ms, or a third of
+   * `deadlineMs` when that is shorter; at most a third of `deadlineMs`, so that a store that does not
+   * answer always leaves the channels at least a third of the deadline to send the alert.
+   */
   storeTimeoutMs?: number;
   /**
    * How long a claimed slot stays held without being recorded or released: after a crash mid-send,
@@ -199,6 +203,13 @@ export function resolveManagerOptions(options: unknown): ResolvedManagerOptions 
       `must be at least deadlineMs (${deadlineMs}): a lease shorter than a send lets a second instance send the same alert meanwhile`,
     );
   }
+  const storeMax = Math.max(1, Math.floor(deadlineMs / 3));
+  if (o.storeTimeoutMs !== undefined && o.storeTimeoutMs > storeMax) {
+    throw new AlertConfigError(
+      'storeTimeoutMs',
+      `must be at most a third of deadlineMs (${storeMax}): a store that does not answer would leave the channels too little of the deadline to send the alert`,
+    );
+  }
   const env = o.env ?? process.env;
   return {
     ...o,
@@ -206,7 +217,7 @@ export function resolveManagerOptions(options: unknown): ResolvedManagerOptions 
     routes,
     rateLimits: { ...DEFAULT_RATE_LIMITS, ...o.rateLimits },
     deadlineMs,
-    storeTimeoutMs: Math.min(o.storeTimeoutMs ?? 3000, deadlineMs),
+    storeTimeoutMs: o.storeTimeoutMs ?? Math.min(3000, storeMax),
     claimLeaseMs,
     environment: o.environment ?? (env.ENVIRONMENT?.trim() || 'production'),
   };

@@ -40,7 +40,7 @@ function instance(now: () => number = Date.now, prefix = 'limits/') {
     store: gcsRateLimitStore({ storage: storage.client(), bucket: BUCKET, prefix }),
     logger: silentLogger,
     now,
-    deadlineMs: 20_000,
+    deadlineMs: 45_000,
     storeTimeoutMs: 15_000,
   });
 }

@@ -308,6 +308,40 @@ describe('createAlertManager: failures', () => {
     expect(slack.received).toHaveLength(1);
   });
 
+  it("a store that never answers cannot take the channels' share of the deadline: the claim gets at most a third", async () => {
+    const clock = createTestClock();
+    const store: RateLimitStore = {
+      name: 'hung',
+      read: (_key, signal) =>
+        new Promise((_, reject) => signal?.addEventListener('abort', () => reject(signal.reason))),
+      write: async () => true,
+    };
+    // Slack takes 1 s to answer: it needs its share of the deadline after the claim gave up.
+    const received: string[] = [];
+    const slow: AlertChannel = {
+      name: 'slack',
+      async send(message, context) {
+        await clock.sleep(1000, context.signal);
+        received.push(message.key);
+      },
+    };
+    const { make } = setup({ store, clock, now: () => T0 + clock.now() });
+    // A storeTimeoutMs as long as the deadline is refused: it would leave the channels nothing.
+    expect(() => make({ channels: [slow], deadlineMs: 9000, storeTimeoutMs: 9000 })).toThrow(
+      expect.objectContaining({ field: 'storeTimeoutMs' }),
+    );
+    // Without one, a short deadline gets a claim of a third of it (not the 3 s default).
+    const pending = make({ channels: [slow], deadlineMs: 3000 }).send(alert);
+    void pending.catch(() => {});
+    for (let i = 0; i < 12; i++) {
+      await new Promise((r) => setImmediate(r));
+      clock.advance(250);
+    }
+    const result = await pending;
+    expect(result).toMatchObject({ outcome: 'sent', rateLimit: 'unavailable' });
+    expect(received).toEqual([alert.key]);
+  });
+
   it('a write whose answer was lost is recognised as our own claim on the retry', async () => {
     const base = memoryRateLimitStore();
     let writes = 0;
