@@ -3,6 +3,7 @@ import { toPipelineError } from '../../errors/index.js';
 import type { MonitorClients } from '../clients.js';
 import { MonitorConfigError } from '../errors.js';
 import { createMonitor, type Monitor, type MonitorOptions } from '../monitor.js';
+import { alertManagerFromEnv } from './alert-env.js';
 import { flag, integer, type ParsedArgs, parseArgs, single, UsageError } from './args.js';
 import { emulatorClients } from './emulators.js';
 import { formatDeadLetters, formatLogging, formatReplay, formatReport } from './format.js';
@@ -21,7 +22,7 @@ import { serve } from './serve.js';
 export interface CliIo {
   stdout(line: string): void;
   stderr(line: string): void;
-  /** Read for `GCP_PROJECT_ID`, `SPORT` and the emulator hosts. */
+  /** Read for `GCP_PROJECT_ID`, `SPORT`, the emulator hosts and the alert channels (`SLACK_WEBHOOK_URL`, ...). */
   env: ConfigEnv;
   /** Clients to use instead of creating them (tests, embedding). */
   clients?: MonitorClients;
@@ -37,7 +38,9 @@ const USAGE = `gpr: the gcp-pipeline-resilience monitor
 
 common options: --project ID (default GCP_PROJECT_ID), --sport nba|mlb (default SPORT or nba), --json
 exit status: 0 nothing found, 1 something found, 2 usage or configuration error, 3 a check or replay failed
-emulators: PUBSUB_EMULATOR_HOST, GPR_MONITORING_EMULATOR_HOST, GPR_LOGGING_EMULATOR_HOST (host:port)`;
+emulators: PUBSUB_EMULATOR_HOST, GPR_MONITORING_EMULATOR_HOST, GPR_LOGGING_EMULATOR_HOST (host:port)
+alerts of check and serve: SLACK_WEBHOOK_URL; SENDGRID_API_KEY, ALERT_EMAIL_FROM, ALERT_EMAIL_TO (a,b);
+  GPR_ALERT_BUCKET (rate limits shared in Cloud Storage), ENVIRONMENT`;
 
 const COMMON = ['project', 'sport'];
 const COMMON_FLAGS = ['json'];
@@ -45,6 +48,8 @@ const COMMON_FLAGS = ['json'];
 interface Command {
   options: string[];
   flags: string[];
+  /** Sends the findings to the alert manager the environment configures (`alert-env.ts`). */
+  alerts?: boolean;
   run(args: ParsedArgs, ctx: Context): Promise<number>;
 }
 
@@ -115,6 +120,7 @@ const COMMANDS: Record<string, Command> = {
   check: {
     options: [],
     flags: ['dry-run', 'no-logging', 'no-dead-letters'],
+    alerts: true,
     async run(args, ctx) {
       const monitor = await ctx.monitor();
       const report = await monitor.run({
@@ -129,6 +135,7 @@ const COMMANDS: Record<string, Command> = {
   serve: {
     options: ['port'],
     flags: [],
+    alerts: true,
     async run(args, ctx) {
       const port = integer(args, 'port') ?? Number(ctx.io.env.PORT ?? 8080);
       const monitor = await ctx.monitor();
@@ -183,10 +190,12 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       io,
       async monitor(options = {}) {
         const project = single(args, 'project');
+        const alertSink = command.alerts ? await alertManagerFromEnv(io.env, io.stderr) : undefined;
         const base: MonitorOptions = {
           env: io.env,
           ...optional('projectId', project),
           ...optional('sport', single(args, 'sport')),
+          ...optional('alertSink', alertSink),
         };
         // Checked before any client is made: a configuration mistake is exit 2 with no call to Google.
         const probe = createMonitor({ ...base, ...options });

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CliIo, createMonitorHandler, type Finding, runCli } from '../../../src/index.js';
+import { startSlackStandIn } from '../../../src/testing/index.js';
 import { createPipeline, deadLetter, type Gcp, startGcp } from './helpers.js';
 
 const PROJECT = 'entry-points';
@@ -168,6 +169,48 @@ describe('the gpr CLI (runCli), with the real clients on the stand-ins', () => {
     expect(await runCli(['dlq', 'replay', '--sport', 'mlb'], bad)).toBe(2);
     expect(bad.err[0]).toBe('gpr: dlq replay needs --from SUBSCRIPTION');
     expect(await runCli(['dlq', 'nuke'], io())).toBe(2);
+  });
+});
+
+describe('gpr check alerts through the channels its environment names', () => {
+  it('SLACK_WEBHOOK_URL: one alert per dead-letter finding reaches Slack; stderr says the limits are per process', async () => {
+    const slack = await startSlackStandIn();
+    try {
+      const cli = io();
+      cli.env = { ...cli.env, SLACK_WEBHOOK_URL: slack.webhookUrl, ENVIRONMENT: 'staging' };
+      const status = await runCli(['check', '--sport', 'mlb', '--no-logging'], cli);
+      expect(status).toBe(1);
+      expect(slack.messages.length).toBeGreaterThan(0);
+      expect(cli.out).toContain(`alerts: sent=${slack.messages.length} suppressed=0 failed=0`);
+      expect(JSON.stringify(slack.messages[0]?.payload)).toContain('staging');
+      // The alert log lines go to stderr: stdout holds only the report.
+      expect(cli.out.some((l) => l.includes('"alert"'))).toBe(false);
+      expect(cli.err.filter((l) => JSON.parse(l.startsWith('{') ? l : '{}').alert)).toHaveLength(
+        slack.messages.length,
+      );
+      expect(cli.err).toContain(
+        'gpr: alert rate limits hold for this process only; set GPR_ALERT_BUCKET to share them with every run',
+      );
+    } finally {
+      await slack.close();
+    }
+  });
+
+  it('a malformed SLACK_WEBHOOK_URL or half an email configuration is exit 2, naming the variable, not its value', async () => {
+    const secret = 'http://hooks.example.com/services/T000/B000/s3cr3t';
+    const bad = io();
+    bad.env = { ...bad.env, SLACK_WEBHOOK_URL: secret };
+    expect(await runCli(['check', '--sport', 'mlb', '--no-logging'], bad)).toBe(2);
+    expect(bad.err.join('\n')).toMatch(/^gpr: SLACK_WEBHOOK_URL: webhookUrl: expected an https:\/\/ URL/);
+    expect(bad.err.join('\n')).not.toContain('s3cr3t');
+    const half = io();
+    half.env = { ...half.env, SENDGRID_API_KEY: 'SG.key', ALERT_EMAIL_FROM: 'alerts@example.com' };
+    expect(await runCli(['check', '--sport', 'mlb', '--no-logging'], half)).toBe(2);
+    expect(half.err).toEqual([
+      'gpr: email alerts need SENDGRID_API_KEY, ALERT_EMAIL_FROM, ALERT_EMAIL_TO; ALERT_EMAIL_TO is not set',
+    ]);
+    // dlq status does not alert: the alert variables are not read.
+    expect(await runCli(['dlq', 'status', '--sport', 'mlb'], half)).toBe(1);
   });
 });
 
