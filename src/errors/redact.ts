@@ -13,23 +13,29 @@ const TRUNCATED = '... (truncated)';
 const REDACTED = '[REDACTED]';
 
 // Each pattern keeps the label and replaces only the secret, so the message still says what was there.
+// The PEM block goes first: the `private_key` label pattern below would otherwise replace only its
+// first word (`-----BEGIN`), and the block, no longer recognizable, would keep the key's body.
 const SECRET_PATTERNS: ReadonlyArray<readonly [RegExp, string]> = [
+  [/-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(-----END [A-Z ]*PRIVATE KEY-----|$)/g, REDACTED],
   [/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/gi, `$1 ${REDACTED}`],
   [/\b(authorization|x-goog-api-key|cookie)(["']?\s*[:=]\s*["']?)[^"',;\r\n}]+/gi, `$1$2${REDACTED}`],
   [
     /\b(access_token|refresh_token|id_token|client_secret|private_key|api_key|apikey|key|token|sig|signature|password)(["']?\s*[:=]\s*["']?)[^\s"'&,;}]+/gi,
     `$1$2${REDACTED}`,
   ],
-  [/-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(-----END [A-Z ]*PRIVATE KEY-----|$)/g, REDACTED],
   [/\bya29\.[A-Za-z0-9._-]+/g, REDACTED],
   // A Slack incoming webhook's URL is its credential: /services/T<team>/B<bot>/<secret>.
   [/(\/services\/T[A-Za-z0-9]+\/B[A-Za-z0-9]+\/)[^\s/?#"']+/g, `$1${REDACTED}`],
+  // The password of a URL's user info (`https://user:password@host/`). Anchored on `://`, and neither
+  // part can cross a `/`, so each `://` is scanned at most up to the next one: linear.
+  [/(:\/\/[^\s/?#@:]*:)[^\s/?#@]+@/g, `$1${REDACTED}@`],
 ];
 
 /**
  * Removes credentials from text that is about to go into an error message or a log line: bearer and
  * basic tokens, `Authorization` headers, `access_token=` style parameters (in URLs, headers and JSON),
- * OAuth `ya29.` tokens, PEM private keys and the secret part of Slack webhook URLs. Also caps the length.
+ * OAuth `ya29.` tokens, PEM private keys (also JSON-escaped, as in a service-account key file), the
+ * secret part of Slack webhook URLs and the password in a URL's user info. Also caps the length.
  *
  * @example
  * ```ts

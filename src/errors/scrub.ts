@@ -32,29 +32,33 @@ const SECRET_KEYS: ReadonlySet<string> = new Set([
   'apikey',
 ]);
 
-/** Bounds of the walk: errors are small; a huge graph is left as it is past these. */
+/**
+ * Bounds of the walk: errors are small. What lies past them (a cause chain 10,000 deep, a graph of
+ * thousands of objects) cannot be checked, so it is not kept: {@link NOT_WALKED} stands in its place.
+ */
 const MAX_DEPTH = 12;
-const MAX_NODES = 2_000;
+const MAX_NODES = 10_000;
+
+/** What a kept `cause` holds where the walk stopped. */
+const NOT_WALKED = '[not kept: nested too deep or too large to check for credentials]';
 
 /**
  * What the walk does to an object: walk it and copy it if something inside must go (arrays, plain
  * objects, errors, other class instances such as the response stream @google-cloud/common throws
- * with), turn it into a plain object without its credentials (a fetch `Headers`), or keep it as it
- * is (values with internal slots, which a copy would break, and which hold no request).
+ * with, and the entries of a `Map` or `Set`, such as the one inside grpc-js `Metadata`), turn it into
+ * a plain object without its credentials (a fetch `Headers`), copy it with the credential redacted
+ * (a `URL`, `URLSearchParams`), or keep it as it is (other values with internal slots, which a copy
+ * would break, and which hold no request).
  */
-type Shape = 'array' | 'error' | 'object' | 'headers' | 'opaque';
+type Shape = 'array' | 'error' | 'object' | 'headers' | 'map' | 'set' | 'url' | 'params' | 'opaque';
 
 const OPAQUE: ReadonlyArray<abstract new (...args: never[]) => unknown> = [
-  Map,
-  Set,
   WeakMap,
   WeakSet,
   Date,
   RegExp,
   Promise,
   ArrayBuffer,
-  URL,
-  URLSearchParams,
 ];
 
 function shapeOf(value: object): Shape {
@@ -63,8 +67,19 @@ function shapeOf(value: object): Shape {
   if (proto === Object.prototype || proto === null) return 'object';
   if (value instanceof Error) return 'error';
   if (typeof Headers === 'function' && value instanceof Headers) return 'headers';
+  if (value instanceof Map) return 'map';
+  if (value instanceof Set) return 'set';
+  if (value instanceof URL) return 'url';
+  if (value instanceof URLSearchParams) return 'params';
   if (ArrayBuffer.isView(value) || OPAQUE.some((ctor) => value instanceof ctor)) return 'opaque';
   return 'object';
+}
+
+/** A key whose value is dropped: the request a client made, or a credential itself. */
+function isDroppedKey(key: unknown): boolean {
+  if (typeof key !== 'string') return false;
+  const lower = key.toLowerCase();
+  return REQUEST_KEYS.has(lower) || SECRET_KEYS.has(lower);
 }
 
 class Scrubber {
@@ -75,13 +90,74 @@ class Scrubber {
     if (typeof value === 'string') return removeSecrets(value);
     if ((typeof value !== 'object' && typeof value !== 'function') || value === null) return value;
     if (this.#memo.has(value)) return this.#memo.get(value);
-    if (typeof value === 'function' || depth > MAX_DEPTH || ++this.#nodes > MAX_NODES) return value;
+    try {
+      return this.#walk(value, depth);
+    } catch (failure) {
+      // A Proxy whose traps throw, a getter-only `stack` that fails: what cannot be walked cannot be
+      // checked. Nested, it is not kept; the thrown value itself is kept by `scrubCause`.
+      if (depth === 0) throw failure;
+      this.#memo.set(value, NOT_WALKED);
+      return NOT_WALKED;
+    }
+  }
+
+  #walk(value: object, depth: number): unknown {
+    if (typeof value === 'function') return value;
     // A typed error scrubbed its own cause when it was made.
     if ((value as Record<symbol, unknown>)[PIPELINE_BRAND] === true) return value;
+    if (depth > MAX_DEPTH || ++this.#nodes > MAX_NODES) return NOT_WALKED;
     const shape = shapeOf(value);
-    if (shape === 'opaque') return value;
-    if (shape === 'headers') return this.#headers(value as Headers);
-    return this.#object(value, shape, depth);
+    switch (shape) {
+      case 'opaque':
+        return value;
+      case 'headers':
+        return this.#headers(value as Headers);
+      case 'map':
+        return this.#map(value as Map<unknown, unknown>, depth);
+      case 'set':
+        return this.#set(value as Set<unknown>, depth);
+      case 'url':
+        return redactedUrl(value as URL);
+      case 'params':
+        return redactedParams(value as URLSearchParams);
+      default:
+        return this.#object(value, shape, depth);
+    }
+  }
+
+  /** A `Map` (grpc-js keeps `Metadata` in one) without its credential entries, values walked. */
+  #map(map: Map<unknown, unknown>, depth: number): unknown {
+    const copy: Map<unknown, unknown> = Object.setPrototypeOf(new Map(), Object.getPrototypeOf(map));
+    this.#memo.set(map, copy);
+    let changed = false;
+    for (const [key, entry] of Map.prototype.entries.call(map) as IterableIterator<[unknown, unknown]>) {
+      if (isDroppedKey(key)) {
+        changed = true;
+        continue;
+      }
+      const scrubbedKey = this.scrub(key, depth + 1);
+      const scrubbed = this.scrub(entry, depth + 1);
+      if (scrubbedKey !== key || scrubbed !== entry) changed = true;
+      Map.prototype.set.call(copy, scrubbedKey, scrubbed);
+    }
+    if (changed) return copy;
+    this.#memo.set(map, map);
+    return map;
+  }
+
+  /** A `Set` with its members walked. */
+  #set(set: Set<unknown>, depth: number): unknown {
+    const copy: Set<unknown> = Object.setPrototypeOf(new Set(), Object.getPrototypeOf(set));
+    this.#memo.set(set, copy);
+    let changed = false;
+    for (const member of Set.prototype.values.call(set) as IterableIterator<unknown>) {
+      const scrubbed = this.scrub(member, depth + 1);
+      if (scrubbed !== member) changed = true;
+      Set.prototype.add.call(copy, scrubbed);
+    }
+    if (changed) return copy;
+    this.#memo.set(set, set);
+    return set;
   }
 
   /** A fetch `Headers` holding a credential becomes a plain object without it. */
@@ -114,12 +190,9 @@ class Scrubber {
     for (const key of Reflect.ownKeys(value)) {
       const descriptor = Object.getOwnPropertyDescriptor(value, key);
       if (descriptor === undefined) continue;
-      if (typeof key === 'string') {
-        const lower = key.toLowerCase();
-        if ((REQUEST_KEYS.has(lower) || SECRET_KEYS.has(lower)) && shape !== 'array') {
-          changed = true;
-          continue;
-        }
+      if (shape !== 'array' && isDroppedKey(key)) {
+        changed = true;
+        continue;
       }
       if ('value' in descriptor) {
         const scrubbed = this.scrub(descriptor.value, depth + 1);
@@ -142,13 +215,36 @@ class Scrubber {
 
 const PIPELINE_BRAND = Symbol.for('gcp-pipeline-resilience/PipelineError');
 
+/** A `URL` as is, or a copy without the credentials in its query and user info. */
+function redactedUrl(url: URL): URL | string {
+  const href = url.href;
+  const clean = removeSecrets(href);
+  if (clean === href && url.password === '') return url;
+  try {
+    const copy = new URL(clean);
+    if (copy.password !== '') copy.password = 'REDACTED';
+    return copy;
+  } catch {
+    return clean;
+  }
+}
+
+/** `URLSearchParams` as they are, or a copy without the credentials among them. */
+function redactedParams(params: URLSearchParams): URLSearchParams {
+  const text = params.toString();
+  const clean = removeSecrets(text);
+  return clean === text ? params : new URLSearchParams(clean);
+}
+
 /**
  * What a typed error keeps as its `cause`: the original value, or, when it holds a credential or a
  * request, a copy without it. The copy keeps the prototype, the own properties (enumerable or not)
  * and the `cause` chain; it drops every `request`, `config` (the request a client made: headers with
  * the bearer token, the body with the rows) and every key that is a credential itself
- * (`authorization`, `cookie`, `access_token`, ...), and removes credentials from strings. The
- * caller's value is never modified. Never throws: a value that cannot be walked is kept as it is.
+ * (`authorization`, `cookie`, `access_token`, ...) also among the entries of a `Map`, redacts `URL`s
+ * and removes credentials from strings. What lies deeper than the walk goes (12 levels, 10,000
+ * objects) is replaced by a note saying so. The caller's value is never modified. Never throws: a
+ * value that cannot be walked at all is kept as it is.
  */
 export function scrubCause(value: unknown): unknown {
   try {

@@ -1,4 +1,5 @@
 import { inspect } from 'node:util';
+import { Metadata } from '@grpc/grpc-js';
 import { describe, expect, it } from 'vitest';
 import {
   ForbiddenError,
@@ -11,11 +12,12 @@ import { bigQueryHttpError, gaxiosHttpError } from './fixtures.js';
 
 const TOKEN = 'ya29.a0AfH6SMB-very-secret-token';
 
-/** Fails when the token can be found anywhere a deep serializer looks. */
-function expectNoToken(err: unknown): void {
-  expect(inspect(err, { depth: 12, showHidden: true })).not.toContain(TOKEN);
-  expect(deepStrings(err).filter((s) => s.includes(TOKEN))).toEqual([]);
-  expect(JSON.stringify(err)).not.toContain(TOKEN);
+/** Fails when the secret can be found anywhere a deep serializer looks. */
+function expectNoToken(err: unknown, secret = TOKEN): void {
+  expect(inspect(err, { depth: 12, showHidden: true })).not.toContain(secret);
+  expect(inspect(err, { depth: Number.POSITIVE_INFINITY, maxArrayLength: 0 })).not.toContain(secret);
+  expect(deepStrings(err, 200).filter((s) => s.includes(secret))).toEqual([]);
+  expect(JSON.stringify(err)).not.toContain(secret);
 }
 
 /** An ApiError as @google-cloud/common builds it from a teeny-request response with an OAuth client. */
@@ -115,5 +117,83 @@ describe('no credential in any typed error, at any depth', () => {
     });
     // The rows are still there for the caller to re-send.
     expect(err.failures[0]?.row).toEqual({ player: 'secret-row-payload', ssn: '123-45-6789' });
+  });
+
+  it('a service-account key in a message (JSON, escaped newlines) is removed whole', () => {
+    const body = 'MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7-key-body';
+    const original = new Error(
+      `could not load credentials {"type":"service_account","private_key": "-----BEGIN PRIVATE KEY-----\\n${body}\\n-----END PRIVATE KEY-----\\n","client_email":"x@p.iam.gserviceaccount.com"}`,
+    );
+    const err = toPipelineError(original);
+    expect(err.message).not.toContain(body);
+    expectNoToken(err, body);
+    expect(err.message).toContain('client_email');
+  });
+
+  it('grpc metadata (a Map inside grpc-js Metadata) keeps no authorization or API key', () => {
+    const metadata = new Metadata();
+    metadata.set('authorization', `Bearer ${TOKEN}`);
+    metadata.set('x-goog-api-key', 'AIzaSy-secret-api-key');
+    metadata.set('x-goog-request-params', 'subscription=projects/p/subscriptions/s');
+    const original = Object.assign(new Error('14 UNAVAILABLE: connection dropped'), {
+      code: 14,
+      details: 'connection dropped',
+      metadata,
+    });
+    const err = toPipelineError(original);
+    expect(err.code).toBe('SERVICE_UNAVAILABLE');
+    expectNoToken(err);
+    expectNoToken(err, 'AIzaSy-secret-api-key');
+    // The harmless entries stay readable through Metadata's own API.
+    const kept = (err.cause as { metadata: Metadata }).metadata;
+    expect(kept.get('x-goog-request-params')).toEqual(['subscription=projects/p/subscriptions/s']);
+    expect(kept.get('authorization')).toEqual([]);
+    expect(metadata.get('authorization')).toEqual([`Bearer ${TOKEN}`]);
+  });
+
+  it('a request nested deeper than the walk goes is not kept either', () => {
+    let nested: unknown = { response: { request: { headers: { authorization: `Bearer ${TOKEN}` } } } };
+    for (let i = 0; i < 30; i++) nested = { inner: nested };
+    const original = Object.assign(new Error('backend error'), { code: 503, context: nested });
+    expectNoToken(toPipelineError(original));
+  });
+
+  it('a cause chain 10,000 deep neither overflows the stack nor keeps the token at its end', () => {
+    let chain: Error = Object.assign(new Error(`leaf: Authorization: Bearer ${TOKEN}`), {
+      config: { headers: { Authorization: `Bearer ${TOKEN}` } },
+    });
+    for (let i = 0; i < 10_000; i++) chain = new Error(`level ${i}`, { cause: chain });
+    const err = toPipelineError(chain);
+    expect(err.message).toBe('level 9999');
+    // Followed link by link (a recursive walk would itself overflow at this depth).
+    const kept: string[] = [];
+    for (let link: unknown = err; typeof link === 'object' && link !== null; ) {
+      kept.push(...deepStrings(link, 3));
+      link = (link as { cause?: unknown }).cause;
+    }
+    expect(kept.filter((s) => s.includes(TOKEN))).toEqual([]);
+  });
+
+  it('a request after a large array in the cause is not kept', () => {
+    const original = Object.assign(new Error('insert failed'), {
+      code: 400,
+      errors: Array.from({ length: 5_000 }, (_, i) => ({ index: i, reason: 'invalid' })),
+      response: { statusCode: 400, request: { headers: { authorization: `Bearer ${TOKEN}` } } },
+    });
+    expectNoToken(toPipelineError(original));
+  });
+
+  it('a URL object with a key, a token or a password in it is kept without them', () => {
+    const original = Object.assign(new Error('fetch failed'), {
+      cause: Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }),
+      url: new URL(`https://bigquery.googleapis.com/v2/x?key=AIzaSy-secret-api-key&access_token=${TOKEN}`),
+      proxy: new URL('http://proxyuser:proxy-secret-password@proxy.internal:3128/'),
+    });
+    const err = toPipelineError(original);
+    expect(err.code).toBe('NETWORK_ERROR');
+    expectNoToken(err);
+    expectNoToken(err, 'AIzaSy-secret-api-key');
+    expectNoToken(err, 'proxy-secret-password');
+    expect(String((err.cause as { url: unknown }).url)).toContain('bigquery.googleapis.com/v2/x');
   });
 });

@@ -20,6 +20,9 @@ const HOSTILE: ReadonlyArray<readonly [string, string]> = [
   ['"token " repeated', 'token '.repeat(MB / 6)],
   ['PEM headers without an end', '-----BEGIN PRIVATE KEY-----'.repeat(MB / 27)],
   ['a gRPC prefix then 1 MB of spaces', `14 UNAVAILABLE:${' '.repeat(MB)}`],
+  ['URL user info without an "@"', `https://user:${'p'.repeat(MB)}`],
+  ['"://x:" repeated', '://x:'.repeat(MB / 5)],
+  ['"-----BEGIN X" then 1 MB of capitals', `-----BEGIN ${'A'.repeat(MB)}`],
 ];
 
 /**
