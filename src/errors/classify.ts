@@ -82,7 +82,13 @@ export function toPipelineError(err: unknown, options: ToPipelineErrorOptions = 
 }
 
 function classify(err: unknown, now: () => number): PipelineError {
-  if (isInstance(err, PipelineError)) return err as PipelineError;
+  if (isInstance(err, PipelineError)) {
+    if (isWellFormed(err as Obj)) return err as PipelineError;
+    return new PipelineError(
+      'Unknown error (a value carrying the PipelineError brand without its fields was thrown)',
+      { cause: err },
+    );
+  }
   if (err === undefined || err === null) {
     return new PipelineError(`Unknown error: ${String(err)} was thrown`, { cause: err });
   }
@@ -111,6 +117,20 @@ function classify(err: unknown, now: () => number): PipelineError {
     fromGrpc(err) ??
     fromNetwork(err) ??
     fromUnknown(err)
+  );
+}
+
+/**
+ * The brand says "already typed", but anything can carry a symbol: callers read `code`, `transient`,
+ * `name` and `message` of what this returns without a guard, so those must be there and be what
+ * they claim.
+ */
+function isWellFormed(o: Obj): boolean {
+  return (
+    typeof field(o, 'code') === 'string' &&
+    typeof field(o, 'transient') === 'boolean' &&
+    typeof field(o, 'message') === 'string' &&
+    typeof field(o, 'name') === 'string'
   );
 }
 

@@ -178,6 +178,31 @@ describe('the classifiers never throw, whatever is thrown at them', () => {
     expect(typed.transient).toBe(true);
   });
 
+  it('a value posing as a typed error (the brand, fields that throw or lie) is wrapped, not trusted', () => {
+    const brand = Symbol.for('gcp-pipeline-resilience/PipelineError');
+    const throwing = Object.create({
+      [brand]: true,
+      get transient(): boolean {
+        return boom();
+      },
+      get code(): string {
+        return boom();
+      },
+      get message(): string {
+        return boom();
+      },
+    });
+    const lying = { [brand]: true, code: 42, transient: 'yes', message: { text: 'x' }, name: 'Error' };
+    for (const impostor of [throwing, lying]) {
+      expect(isTransientError(impostor)).toBe(false);
+      const typed = toPipelineError(impostor);
+      expect(typed).not.toBe(impostor);
+      expect(typed.code).toBe('UNKNOWN');
+      expect(typed.transient).toBe(false);
+      expect(typeof typed.message).toBe('string');
+    }
+  });
+
   it('a revoked Proxy becomes a permanent PipelineError that says it could not be read', () => {
     const value = revoked();
     const typed = toPipelineError(value);
