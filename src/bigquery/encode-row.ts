@@ -70,7 +70,12 @@ function accessorOf(proto: object): string | undefined {
  * when it has a JSON form of its own (a boxed primitive, an ArrayBuffer), `undefined` otherwise.
  */
 function checkClassInstance(value: object, path: string): { replacement: unknown } | undefined {
-  if (value instanceof Number || value instanceof String || value instanceof Boolean) {
+  if (
+    value instanceof Number ||
+    value instanceof String ||
+    value instanceof Boolean ||
+    value instanceof BigInt
+  ) {
     return { replacement: value.valueOf() };
   }
   if (value instanceof ArrayBuffer) return { replacement: new Uint8Array(value) };
@@ -100,12 +105,40 @@ function checkClassInstance(value: object, path: string): { replacement: unknown
 /** Objects on the path from the row to the value being encoded, to tell a cycle from a shared value. */
 type Ancestors = object[];
 
-function encodeValue(value: unknown, path: string, ancestors: Ancestors): JsonValue | undefined {
+/**
+ * Whether a string is valid Unicode: no lone surrogate (half of an emoji cut by `slice`, ...). A lone
+ * surrogate has no UTF-8 form, so a STRING column cannot hold it as sent.
+ */
+const isWellFormed: (text: string) => boolean =
+  typeof (String.prototype as { isWellFormed?: unknown }).isWellFormed === 'function'
+    ? (text) => (text as unknown as { isWellFormed(): boolean }).isWellFormed()
+    : (text) => !/\p{Surrogate}/u.test(text);
+
+function checkText(text: string, what: string): string {
+  if (!isWellFormed(text)) {
+    throw new TypeError(
+      `${what} holds a lone surrogate (half of a UTF-16 pair, e.g. an emoji cut in two), which has no UTF-8 form for BigQuery; fix the text or replace it with text.toWellFormed()`,
+    );
+  }
+  return text;
+}
+
+/**
+ * Encodes one value. `viaToJSON` is true for the value a `toJSON` returned: as in `JSON.stringify`,
+ * its own `toJSON` is not called again (one returning itself would otherwise recurse forever).
+ */
+function encodeValue(
+  value: unknown,
+  path: string,
+  ancestors: Ancestors,
+  viaToJSON = false,
+): JsonValue | undefined {
   if (value === null) return null;
   switch (typeof value) {
     case 'undefined':
       return undefined;
     case 'string':
+      return checkText(value, describeField(path));
     case 'boolean':
       return value;
     case 'number':
@@ -131,10 +164,12 @@ function encodeValue(value: unknown, path: string, ancestors: Ancestors): JsonVa
   if (value instanceof Uint8Array) return Buffer.from(value).toString('base64');
   if (Array.isArray(value)) {
     ancestors.push(value);
-    const out = value.map((item, i) => {
-      const encoded = encodeValue(item, `${path}[${i}]`, ancestors);
-      return encoded === undefined ? null : encoded;
-    });
+    // A plain loop, not `map`: `map` keeps the holes of a sparse array, which JSON sends as null.
+    const out: JsonValue[] = new Array(value.length);
+    for (let i = 0; i < value.length; i++) {
+      const encoded = encodeValue(value[i], `${path}[${i}]`, ancestors);
+      out[i] = encoded === undefined ? null : encoded;
+    }
     ancestors.pop();
     return out;
   }
@@ -145,8 +180,8 @@ function encodeValue(value: unknown, path: string, ancestors: Ancestors): JsonVa
       return encodeValue(obj.value, path, ancestors);
     }
   }
-  if (typeof (obj as { toJSON?: unknown }).toJSON === 'function') {
-    return encodeValue((obj as { toJSON(): unknown }).toJSON(), path, ancestors);
+  if (!viaToJSON && typeof (obj as { toJSON?: unknown }).toJSON === 'function') {
+    return encodeValue((obj as { toJSON(): unknown }).toJSON(), path, ancestors, true);
   }
   if (proto !== Object.prototype && proto !== null) {
     const replaced = checkClassInstance(obj, path);
@@ -155,7 +190,9 @@ function encodeValue(value: unknown, path: string, ancestors: Ancestors): JsonVa
   ancestors.push(obj);
   const out: Record<string, JsonValue> = {};
   for (const key of Object.keys(obj)) {
-    const encoded = encodeValue(obj[key], path ? `${path}.${key}` : key, ancestors);
+    const fieldPath = path ? `${path}.${key}` : key;
+    checkText(key, `The name of row field '${fieldPath}'`);
+    const encoded = encodeValue(obj[key], fieldPath, ancestors);
     if (encoded === undefined) continue;
     if (key === '__proto__') {
       // An own `__proto__` key (JSON.parse makes them) is data: defined, not assigned, which would
@@ -178,14 +215,17 @@ function encodeValue(value: unknown, path: string, ancestors: Ancestors): JsonVa
  * Encodes one row into the JSON BigQuery's `insertAll` and NDJSON load jobs accept: `Date` becomes an
  * ISO-8601 string, `bigint` a decimal string, bytes (`Uint8Array`, `Buffer`, `ArrayBuffer`) base64,
  * non-finite numbers the strings `NaN` / `Infinity` / `-Infinity` (what BigQuery reads into FLOAT64),
- * boxed primitives their value, objects with `toJSON` its result, the client's value classes
- * (`BigQueryDate`, ...) their `.value`; `undefined` fields are left out and an own `__proto__` key is
- * kept as data. A class instance is sent as its own fields.
+ * boxed primitives their value, objects with `toJSON` its result (called once, as JSON does), the
+ * client's value classes (`BigQueryDate`, ...) their `.value`; `undefined` fields are left out,
+ * `undefined` and holes in arrays become `null`, `-0` is `0` (JSON has no negative zero), and an own
+ * `__proto__` key is kept as data. A class instance is sent as its own fields.
  *
  * A value JSON cannot carry faithfully is a `TypeError` naming the field path, never sent as `{}`:
  * functions, symbols, `Map`, `Set`, `WeakMap`, `WeakSet`, `Promise`, `RegExp`, `Error`, typed arrays
  * other than bytes, class instances that keep their data in getters or private fields, circular
- * references and invalid dates. So two different rows can never collapse into one insert id.
+ * references, invalid dates and strings (values or field names) with a lone surrogate, which have no
+ * UTF-8 form. So is a row whose JSON form is not an object (a `Date`, a `toJSON` giving a number).
+ * So two different rows can never collapse into one insert id.
  *
  * @example
  * ```ts
@@ -200,5 +240,13 @@ export function encodeRow(row: unknown): { [key: string]: JsonValue } {
       `A row must be a plain object, got ${row === null ? 'null' : Array.isArray(row) ? 'an array' : typeof row}`,
     );
   }
-  return encodeValue(row, '', []) as { [key: string]: JsonValue };
+  const encoded = encodeValue(row, '', []);
+  if (encoded === null || typeof encoded !== 'object' || Array.isArray(encoded)) {
+    // A Date, or a class whose toJSON gives a string, a number, an array or null: BigQuery takes a
+    // row only as a JSON object (anything else would refuse the whole request it travels in).
+    throw new TypeError(
+      `A row must encode to a JSON object, but this one encodes to ${encoded === null ? 'null' : Array.isArray(encoded) ? 'an array' : encoded === undefined ? 'nothing' : `a ${typeof encoded}`} (through its toJSON or its type); pass a plain object`,
+    );
+  }
+  return encoded;
 }

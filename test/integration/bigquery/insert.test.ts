@@ -325,4 +325,23 @@ describe('insertRows with the real client against the stand-in', () => {
     h.standIn.faults.clear();
     expect(await idsIn(table)).toEqual([0, 1]);
   });
+
+  it('a row with a sparse array costs only that row, not the request it travels in', async () => {
+    const table = `ds.t${++tableNo}`;
+    await h.executor().query(`CREATE TABLE ${table} (id INT64, tags ARRAY<INT64>)`);
+    mark = h.standIn.requests.length;
+    bq = h.executor();
+    const rows = [
+      { id: 0, tags: [1] },
+      // biome-ignore lint/suspicious/noSparseArray: the hole is the point
+      { id: 1, tags: [1, , 3] },
+      { id: 2, tags: [] },
+    ];
+    const result = await bq.insertRows(table, rows, { throwOnFailure: false });
+    // The hole goes out as null (as JSON sends it), which BigQuery refuses in an array: that row only.
+    expect(result.failed.map((f) => [f.index, f.reasons[0]?.reason])).toEqual([[1, 'invalid']]);
+    expect(result.inserted).toBe(2);
+    expect(since().map((r) => r.status)).toEqual([200, 200]);
+    expect(await idsIn(table)).toEqual([0, 2]);
+  });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { encodeRow } from '../../../src/bigquery/encode-row.js';
+import { encodeRow, type JsonValue } from '../../../src/bigquery/encode-row.js';
 import { canonicalJson, stableInsertId } from '../../../src/bigquery/insert-id.js';
 
 describe('encodeRow', () => {
@@ -89,7 +89,8 @@ describe('canonicalJson (fast path)', () => {
       {},
     ];
     for (const row of rows) {
-      const encoded = encodeRow(row);
+      // encodeRow refuses a lone surrogate (no UTF-8 form); canonicalJson itself must still escape it.
+      const encoded = 'lone' in row ? (row as JsonValue) : encodeRow(row);
       expect(canonicalJson(encoded)).toBe(reference(encoded));
       expect(Buffer.byteLength(canonicalJson(encoded))).toBe(Buffer.byteLength(JSON.stringify(encoded)));
     }

@@ -20,6 +20,19 @@ function recordingClient() {
   return { client: client as never, sent };
 }
 
+/** A client with @google-cloud/common's `request`: records the exact text of every insertAll body. */
+function bodyRecordingClient() {
+  const bodies: string[] = [];
+  const table = {
+    request: async (reqOpts: { body: string }) => {
+      bodies.push(reqOpts.body);
+      return [{}];
+    },
+    insert: async () => [{}],
+  };
+  return { client: { dataset: () => ({ table: () => table }) } as never, bodies };
+}
+
 class Money {
   #cents: number;
   constructor(cents: number) {
@@ -149,3 +162,96 @@ function canonical(value: unknown): string {
   const keys = Object.keys(value).sort();
   return `{${keys.map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`).join(',')}}`;
 }
+
+describe('what is sent is what JSON would send, and a row is a JSON object', () => {
+  it('a sparse array is sent with null in its holes (valid JSON), with the id of that row', async () => {
+    const { client, bodies } = bodyRecordingClient();
+    const bq = new BigQueryExecutor({ client });
+    // biome-ignore lint/suspicious/noSparseArray: the hole is the point
+    const sparse = { id: 1, tags: [1, , 3] };
+    await bq.insertRows('ds.t', [{ id: 0, tags: [] }, sparse]);
+    expect(bodies).toHaveLength(1);
+    const body = JSON.parse(bodies[0] as string) as { rows: Array<{ insertId: string; json: unknown }> };
+    expect(body.rows[1]?.json).toEqual({ id: 1, tags: [1, null, 3] });
+    expect(body.rows[1]?.insertId).toBe(stableInsertId({ id: 1, tags: [1, null, 3] }));
+    expect(stableInsertId(sparse)).toBe(stableInsertId({ id: 1, tags: [1, null, 3] }));
+  });
+
+  it('every insertAll body is valid JSON whose rows are the rows as JSON sends them (fast-check)', async () => {
+    const value = fc.oneof(
+      fc.jsonValue({ maxDepth: 2 }),
+      fc.sparseArray(fc.integer(), { maxLength: 4 }),
+      fc.array(fc.oneof(fc.constant(undefined), fc.integer()), { maxLength: 3 }),
+      fc.date({ noInvalidDate: true }),
+      fc.bigInt(),
+    );
+    const row = fc.dictionary(fc.string({ maxLength: 5 }), value, { maxKeys: 4 });
+    await fc.assert(
+      fc.asyncProperty(fc.array(row, { minLength: 1, maxLength: 4 }), async (rows) => {
+        const { client, bodies } = bodyRecordingClient();
+        await new BigQueryExecutor({ client }).insertRows('ds.t', rows);
+        const sent = bodies.flatMap(
+          (b) => (JSON.parse(b) as { rows: Array<{ insertId: string; json: unknown }> }).rows,
+        );
+        expect(sent.map((r) => r.json)).toEqual(
+          rows.map((r) => JSON.parse(JSON.stringify(r, (_k, v) => (typeof v === 'bigint' ? String(v) : v)))),
+        );
+      }),
+      { numRuns: 150, seed: 9 },
+    );
+  });
+
+  it.each([
+    ['a number', { toJSON: () => 5 }],
+    ['an array', { toJSON: () => [1, 2] }],
+    ['a string (a Date as the row)', new Date(0)],
+    ['null', { toJSON: () => null }],
+  ])('a row whose JSON form is %s is a TypeError naming the row, before any request', async (_l, bad) => {
+    const { client, bodies } = bodyRecordingClient();
+    const bq = new BigQueryExecutor({ client });
+    const error = await bq.insertRows('ds.t', [{ id: 0 }, bad as object]).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TypeError);
+    expect((error as Error).message).toMatch(/row 1\b.*JSON object/);
+    expect(bodies).toEqual([]);
+    expect(() => encodeRow(bad)).toThrow(TypeError);
+  });
+
+  it('a toJSON is applied once per value, as JSON does; one returning itself is not a stack overflow', () => {
+    const self: Record<string, unknown> = { id: 7 };
+    self.toJSON = () => self;
+    const error = (() => {
+      try {
+        encodeRow({ nested: self });
+        return undefined;
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(error).toBeInstanceOf(TypeError);
+    expect((error as Error).message).toContain("'nested.toJSON'");
+  });
+
+  it.each([
+    ['a value', { name: 'Lu\uD83Dka' }, "'name'"],
+    ['a nested value', { player: { names: ['ok', 'x\uDC00'] } }, "'player.names[1]'"],
+    ['a key', { 'bad\uD800key': 1 }, 'bad'],
+  ])(
+    'a string with a lone surrogate in %s (not valid UTF-8) is a TypeError naming the field',
+    async (_l, bad, path) => {
+      const { client, bodies } = bodyRecordingClient();
+      const bq = new BigQueryExecutor({ client });
+      const error = await bq.insertRows('ds.t', [{ id: 0 }, bad]).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(TypeError);
+      expect((error as Error).message).toContain('row 1');
+      expect((error as Error).message).toContain(path);
+      expect((error as Error).message).toMatch(/surrogate/);
+      expect(bodies).toEqual([]);
+      // A well-formed emoji is fine.
+      expect(encodeRow({ name: 'Luka \uD83C\uDFC0' })).toEqual({ name: 'Luka \uD83C\uDFC0' });
+    },
+  );
+
+  it('a boxed bigint is sent as its decimal string', () => {
+    expect(encodeRow({ big: Object(2n ** 70n) })).toEqual({ big: '1180591620717411303424' });
+  });
+});
