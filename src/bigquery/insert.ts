@@ -45,6 +45,28 @@ function checkInsertId(id: unknown, i: number, tableName: string): void {
   }
 }
 
+/** Refuses a second, different row under an id the key function already gave (see above). */
+function checkSameRowPerId(
+  firstWithId: Map<string, number>,
+  encoded: ReadonlyArray<{ [key: string]: JsonValue }>,
+  id: string,
+  i: number,
+  tableName: string,
+): void {
+  const first = firstWithId.get(id);
+  if (first === undefined) {
+    firstWithId.set(id, i);
+    return;
+  }
+  const a = encoded[first] as { [key: string]: JsonValue };
+  const b = encoded[i] as { [key: string]: JsonValue };
+  if (canonicalJson(a) !== canonicalJson(b)) {
+    throw new TypeError(
+      `insertRows(${tableName}): rows ${first} and ${i} have the same insert id ${JSON.stringify(id)} but different content; BigQuery would keep only one of them. Make the insertId function unique per row, or leave it out (the default id is a hash of the whole row)`,
+    );
+  }
+}
+
 const PROJECT_ID_TOKEN = '{{projectId}}';
 
 /** The parts of the client's `Table` an insert uses (`request` is @google-cloud/common's). */
@@ -135,6 +157,9 @@ export async function insertRows<R>(
   const texts: string[] = new Array(count);
   const sizes: number[] = new Array(count);
   const keyOf = options.insertId;
+  // The first row given each id by the key function: BigQuery keeps one row per id, so two rows
+  // with one id must be the same row (a legitimate duplicate), never two different ones.
+  const firstWithId = keyOf ? new Map<string, number>() : undefined;
   for (let i = 0; i < count; i++) {
     const json = encoded[i] as { [key: string]: JsonValue };
     let id: string;
@@ -143,6 +168,7 @@ export async function insertRows<R>(
       id = keyOf(rows[i] as R, i);
       checkInsertId(id, i, tableName);
       jsonText = JSON.stringify(json);
+      checkSameRowPerId(firstWithId as Map<string, number>, encoded, id, i, tableName);
     } else {
       // The canonical JSON serves the id hash, the byte size and the request body: it is the same
       // row as JSON.stringify(json), only with its keys in sorted order.

@@ -125,7 +125,11 @@ export interface DryRunResult {
  * ```
  */
 export interface InsertRowsOptions<R> extends CallOptions {
-  /** A row's insert id (at most 128 characters). Default: SHA-256 of the row's canonical JSON. */
+  /**
+   * A row's insert id (at most 128 characters). Default: SHA-256 of the row's canonical JSON. BigQuery
+   * keeps one row per id, so two rows of one call with the same id must be the same row: two
+   * different rows given one id are refused up front with a `TypeError` naming both.
+   */
   insertId?: (row: R, index: number) => string;
   /** Rows per `insertAll` request. Default 500; at most 50,000 (insertAll's limit). */
   batchRows?: number;

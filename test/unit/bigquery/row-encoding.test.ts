@@ -254,4 +254,33 @@ describe('what is sent is what JSON would send, and a row is a JSON object', () 
   it('a boxed bigint is sent as its decimal string', () => {
     expect(encodeRow({ big: Object(2n ** 70n) })).toEqual({ big: '1180591620717411303424' });
   });
+
+  it('two different rows given the same insert id by the key function are refused up front, naming both', async () => {
+    const { client, bodies } = bodyRecordingClient();
+    const bq = new BigQueryExecutor({ client });
+    const rows = [
+      { game: 'g1', player: 'a', points: 30 },
+      { game: 'g1', player: 'b', points: 10 },
+      { game: 'g1', player: 'a', points: 31 },
+    ];
+    const error = await bq
+      .insertRows('ds.t', rows, { insertId: (r) => `${r.game}:${r.player}` })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TypeError);
+    expect((error as Error).message).toMatch(/rows 0 and 2\b/);
+    expect((error as Error).message).toContain('g1:a');
+    expect(bodies).toEqual([]);
+  });
+
+  it('the same row twice under one insert id is a legitimate duplicate: sent, and de-duplicated by BigQuery', async () => {
+    const { client, bodies } = bodyRecordingClient();
+    const bq = new BigQueryExecutor({ client });
+    const rows = [
+      { game: 'g1', player: 'a', points: 30 },
+      { points: 30, player: 'a', game: 'g1' },
+    ];
+    await bq.insertRows('ds.t', rows, { insertId: (r) => `${r.game}:${r.player}` });
+    const sent = (JSON.parse(bodies[0] as string) as { rows: Array<{ insertId: string }> }).rows;
+    expect(sent.map((r) => r.insertId)).toEqual(['g1:a', 'g1:a']);
+  });
 });
