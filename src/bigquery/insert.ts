@@ -135,6 +135,11 @@ export async function insertRows<R>(
       `insertRows(${tableName}): batchRows must be at most ${MAX_REQUEST_ROWS} (insertAll's limit per request), got ${options.batchRows}`,
     );
   }
+  if (options.batchBytes !== undefined && !(options.batchBytes > ENVELOPE_BYTES)) {
+    throw new RangeError(
+      `insertRows(${tableName}): batchBytes must be more than ${ENVELOPE_BYTES} (the request's own envelope takes that much), got ${options.batchBytes}`,
+    );
+  }
   if (options.batchBytes !== undefined && options.batchBytes > MAX_REQUEST_BYTES) {
     throw new RangeError(
       `insertRows(${tableName}): batchBytes must be at most ${MAX_REQUEST_BYTES} (insertAll's 10 MB limit per request), got ${options.batchBytes}`,

@@ -244,7 +244,9 @@ describe('insertRows with the real client against the stand-in', () => {
   it.each([
     [{ batchRows: 50_001 }, /batchRows must be at most 50000/],
     [{ batchBytes: 11 * 1024 * 1024 }, /batchBytes must be at most 10485760/],
-  ])('refuses %o up front: above insertAll limits', async (options, message) => {
+    [{ batchBytes: 100 }, /batchBytes must be more than 256 .*got 100$/],
+    [{ batchBytes: 0 }, /batchBytes must be more than 256 .*got 0$/],
+  ])('refuses %o up front: outside insertAll limits', async (options, message) => {
     const table = await freshTable();
     await expect(bq.insertRows(table, rowsOf(1), options)).rejects.toThrow(message);
     expect(since()).toHaveLength(0);
