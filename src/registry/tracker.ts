@@ -103,6 +103,13 @@ export interface UnresolvedPlayerTrackerOptions {
   createBatchId?: () => string;
 }
 
+/** A lone UTF-16 surrogate (half of an emoji cut in two): text with no UTF-8 form. */
+const LONE_SURROGATE = /\p{Surrogate}/u;
+
+function hasLoneSurrogate(text: string): boolean {
+  return LONE_SURROGATE.test(text);
+}
+
 interface Accumulating {
   source: string;
   firstSeenMs: number;
@@ -177,6 +184,11 @@ export class UnresolvedPlayerTracker {
       logger: 'object',
       createBatchId: 'function',
     });
+    if (hasLoneSurrogate(options.source)) {
+      throw new TypeError(
+        'new UnresolvedPlayerTracker: option source has a lone surrogate (text with no UTF-8 form, which BigQuery cannot hold)',
+      );
+    }
     const maxEntries = options.maxEntries ?? 10_000;
     if (!Number.isInteger(maxEntries) || maxEntries < 1) {
       throw new RangeError(`maxEntries must be a positive integer, got ${maxEntries}`);
@@ -204,7 +216,8 @@ export class UnresolvedPlayerTracker {
   }
 
   /**
-   * Records one miss. Returns false when it was not recorded: an empty normalised lookup, or a new
+   * Records one miss. Returns false when it was not recorded: an empty normalised lookup, a type or
+   * source with a lone surrogate (text with no UTF-8 form, which BigQuery cannot hold), or a new
    * player while `maxEntries` are held (then `overflowCount` grows).
    *
    * @example
@@ -221,6 +234,14 @@ export class UnresolvedPlayerTracker {
       return false;
     }
     const type = normalizePlayerType(playerType);
+    if (hasLoneSurrogate(type) || (source !== undefined && hasLoneSurrogate(source))) {
+      // BigQuery cannot hold it and the executor refuses such a row: tracked, it would fail every
+      // later flush of the whole batch, so it is refused here, where the caller sees `false`.
+      this.#logger.warn('unresolved player not tracked: its type or source has no UTF-8 form', {
+        lookup: normalisedLookup,
+      });
+      return false;
+    }
     const key = `${normalisedLookup}\u0000${type}`;
     let slot = this.#slots.get(key);
     if (slot === undefined) {

@@ -316,4 +316,21 @@ describe('UnresolvedPlayerTracker.flush against the BigQuery stand-in', () => {
       counts: { 'aaronjudge/BATTER': 1, 'gerritcole/PITCHER': 2, 'loganwebb/PITCHER': 1 },
     });
   });
+
+  it('a player type or source that has no UTF-8 form is not tracked, so it cannot wedge every later flush', async () => {
+    const table = await freshUnresolvedTable();
+    const tracker = makeTracker(executor(), table);
+    // Half of an emoji (a lone surrogate): BigQuery cannot hold it, and encodeRow refuses the row.
+    expect(tracker.track('loganwebb', 'pitcher\uD83D')).toBe(false);
+    expect(tracker.track('gerritcole', 'pitcher', 'predictor\uDC00')).toBe(false);
+    expect(tracker.track('aaronjudge', 'batter')).toBe(true);
+
+    await expect(tracker.flush()).resolves.toEqual({ flushed: 1, retained: 0 });
+    tracker.track('shoheiohtani', 'batter');
+    await expect(tracker.flush()).resolves.toEqual({ flushed: 1, retained: 0 });
+    expect((await countsOf(table)).counts).toEqual({ 'aaronjudge/BATTER': 1, 'shoheiohtani/BATTER': 1 });
+    expect(
+      () => new UnresolvedPlayerTracker({ executor: executor(), sport: 'mlb', source: 'x\uD800', env: {} }),
+    ).toThrow(/source has a lone surrogate/);
+  });
 });
