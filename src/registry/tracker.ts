@@ -326,8 +326,9 @@ export class UnresolvedPlayerTracker {
    * Flushes once when the process shuts down (SIGTERM, Cloud Run's shutdown signal; SIGINT; or the
    * event loop running empty), by joining the process-wide shutdown coordinator (`onShutdown`). Every
    * tracker (and any other component) of the process joins the same one, so the process exits only
-   * when all of their flushes have finished or the total limit (8 s) has passed. Idempotent: a second
-   * call returns the same unhook function.
+   * when all of their flushes have finished or the total limit (8 s) has passed. A flush that leaves
+   * rows unwritten is a `failed` task in the shutdown report, with the flush's error. Idempotent: a
+   * second call returns the same unhook function.
    *
    * @example
    * ```ts
@@ -341,10 +342,13 @@ export class UnresolvedPlayerTracker {
     checkOptions('flushOnExit', options, { coordinator: 'object', timeoutMs: 'number', name: 'string' });
     const coordinator = options.coordinator ?? defaultShutdownCoordinator();
     const leave = coordinator.onShutdown(
-      () => {
+      async () => {
         // It runs once; after that the tracker may join again (e.g. a script that keeps going).
         if (this.#unhookExit === unhook) this.#unhookExit = undefined;
-        return this.flush();
+        const result = await this.flush();
+        // flush() reports instead of rejecting; the shutdown report must not call rows that were
+        // not written "completed", so its error becomes the task's failure.
+        if (result.error) throw result.error;
       },
       {
         name: options.name ?? `unresolved players (${this.table})`,

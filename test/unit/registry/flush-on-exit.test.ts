@@ -111,6 +111,24 @@ describe('flushOnExit joins the shutdown coordinator', () => {
     expect(target.kills).toEqual([]);
   });
 
+  it('a flush that could not write is reported as failed, with its error, not as completed', async () => {
+    const { executor, tracker } = makeTracker();
+    const target = new FakeProcess();
+    const { coordinator } = coordinatorOn(target);
+    tracker.track('loganwebb', 'pitcher');
+    const refused = new Error('socket hang up');
+    executor.insertPlan.push({ kind: 'throw', error: refused });
+    tracker.flushOnExit({ coordinator, name: 'mlb unresolved' });
+    target.emit('SIGTERM');
+    await settle();
+    const report = await coordinator.shutdown();
+    expect(report.tasks).toEqual([
+      { name: 'mlb unresolved', status: 'failed', error: expect.objectContaining({ cause: refused }) },
+    ]);
+    expect(tracker.size).toBe(1);
+    expect(target.kills).toEqual([[4242, 'SIGTERM']]);
+  });
+
   it('runs nothing after unhook', async () => {
     const { executor, tracker } = makeTracker();
     const target = new FakeProcess();
