@@ -38,7 +38,8 @@ export type MessageHandlerFunction<T> = (data: T, meta: MessageMeta) => unknown;
  * What happens to a message that can never succeed (undecodable, invalid, or failing permanently in
  * the handler): `'dead-letter'` publishes it to `deadLetterTopic` with the reason as attributes, then
  * acks it; `'nack'` leaves it to Pub/Sub (redelivered until the subscription's own dead-letter policy
- * takes it); `'ack-and-log'` acks it and logs it at error level (a `logger` is required: acking with
+ * takes it); `'ack-and-log'` acks it and logs it at error level (a `logger` other than `silentLogger` is
+ * required, and a message whose log line cannot be written is redelivered, not acked: acking with
  * no trace is what the handler must never do).
  *
  * @example
@@ -304,13 +305,23 @@ export function createMessageHandler<S extends z.ZodType>(
       return { ack: false, outcome: 'nacked', reason, error };
     }
     if (onInvalid === 'ack-and-log' || topic === undefined) {
-      logger.error(
-        `${name} message discarded (${reason}): acked without processing (onInvalid: 'ack-and-log')`,
-        {
-          ...described,
-          outcome: 'discarded',
-        },
-      );
+      try {
+        // The caller's own logger, not the isolated one: the log line is the only trace of an acked
+        // message, so when it cannot be written (EPIPE) the message is redelivered, not acked.
+        options.logger?.error(
+          `${name} message discarded (${reason}): acked without processing (onInvalid: 'ack-and-log')`,
+          { ...described, outcome: 'discarded' },
+        );
+      } catch (logFailure) {
+        return {
+          ack: false,
+          outcome: 'retry',
+          error: new PipelineError(
+            `${name} message could not be discarded: its error log line was not written; it will be redelivered`,
+            { code: 'DISCARD_NOT_LOGGED', transient: true, cause: logFailure },
+          ),
+        };
+      }
       return { ack: true, outcome: 'discarded', reason, error };
     }
     try {
@@ -419,9 +430,9 @@ function invalidPolicyOf(options: MessageHandlerOptions | undefined): InvalidMes
       "createMessageHandler: without a deadLetterTopic, say where messages that can never succeed go: onInvalid: 'nack' (the subscription's dead-letter policy takes them) or 'ack-and-log' (acked and logged at error level)",
     );
   }
-  if (onInvalid === 'ack-and-log' && logger === undefined) {
+  if (onInvalid === 'ack-and-log' && (logger === undefined || logger === silentLogger)) {
     throw new TypeError(
-      "createMessageHandler: onInvalid: 'ack-and-log' needs a logger; acking a message with no trace is what it must never do",
+      `createMessageHandler: onInvalid: 'ack-and-log' needs a logger${logger === undefined ? '' : ' other than silentLogger'}; acking a message with no trace is what it must never do`,
     );
   }
   return (onInvalid as InvalidMessagePolicy | undefined) ?? 'dead-letter';

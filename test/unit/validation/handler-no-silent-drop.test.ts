@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BadRequestError } from '../../../src/errors/index.js';
+import { silentLogger } from '../../../src/logging/index.js';
 import { createMessageHandler, Phase2CompletionMessage } from '../../../src/validation/index.js';
 import { RecordingTopic, recordingLogger, subscriberMessage } from './fakes.js';
 
@@ -54,6 +55,39 @@ describe('the message handler never drops a message silently', () => {
     expect(await handler.push(push(invalid))).toEqual({ status: 200, outcome: 'discarded' });
     expect(logger.entries.filter((e) => e.level === 'error')).toHaveLength(1);
     expect(logger.entries[0]?.fields).toMatchObject({ outcome: 'discarded', reason: 'validation_failed' });
+  });
+
+  it("'ack-and-log' does not ack when the log line could not be written: it is redelivered", async () => {
+    let failing = true;
+    const written: string[] = [];
+    const logger = {
+      ...recordingLogger(),
+      error: (message: string) => {
+        if (failing) throw Object.assign(new Error('write EPIPE'), { code: 'EPIPE' });
+        written.push(message);
+      },
+    };
+    const handler = createMessageHandler(Phase2CompletionMessage, () => undefined, {
+      onInvalid: 'ack-and-log',
+      logger,
+    });
+    expect(await handler.push(push(invalid))).toEqual({ status: 503, outcome: 'retry' });
+    const message = subscriberMessage(Buffer.from(JSON.stringify(invalid)));
+    await handler.subscription(message);
+    expect(message.acks).toBe(0);
+    expect(message.nacks).toBe(1);
+    failing = false;
+    expect(await handler.push(push(invalid))).toEqual({ status: 200, outcome: 'discarded' });
+    expect(written).toHaveLength(1);
+  });
+
+  it("'ack-and-log' with the silent logger is refused: it would ack with no trace", () => {
+    expect(() =>
+      createMessageHandler(Phase2CompletionMessage, () => undefined, {
+        onInvalid: 'ack-and-log',
+        logger: silentLogger,
+      }),
+    ).toThrow(/ack-and-log.*silentLogger/);
   });
 
   it("'nack' redelivers an invalid message (the subscription's own dead-letter policy decides)", async () => {
