@@ -99,9 +99,19 @@ export interface UnresolvedPlayerTrackerOptions {
   maxEntries?: number;
   clock?: RegistryClock;
   logger?: Logger;
-  /** Makes the id shared by a batch's insert ids; a random UUID by default. */
+  /**
+   * Makes the id shared by a batch's insert ids (`<id>:<row>`); a random UUID by default. It must
+   * differ for every batch, also across restarts: BigQuery drops a row whose insert id it saw in the
+   * last minute or so. A repeat within the process, or an id too long for the 128-character insert
+   * id, fails that flush (its entries are kept).
+   */
   createBatchId?: () => string;
 }
+
+/** BigQuery's limit on an insert id. */
+const MAX_INSERT_ID_LENGTH = 128;
+/** Batch ids remembered to refuse a repeat: far more flushes than fit in BigQuery's de-duplication window. */
+const REMEMBERED_BATCH_IDS = 1_024;
 
 /** A lone UTF-16 surrogate (half of an emoji cut in two): text with no UTF-8 form. */
 const LONE_SURROGATE = /\p{Surrogate}/u;
@@ -168,6 +178,8 @@ export class UnresolvedPlayerTracker {
   #pendingRows = 0;
   #overflowCount = 0;
   #overflowReported = 0;
+  /** The latest batch ids, oldest first (a Set keeps insertion order). */
+  readonly #usedBatchIds = new Set<string>();
   #flushing: Promise<FlushResult> = Promise.resolve({ flushed: 0, retained: 0 });
   #unhookExit: (() => void) | undefined;
 
@@ -395,11 +407,36 @@ export class UnresolvedPlayerTracker {
   }
 
   #snapshot(): boolean {
+    let anything = false;
+    for (const slot of this.#slots.values()) {
+      if (slot.current) {
+        anything = true;
+        break;
+      }
+    }
+    if (!anything) return false;
     // Everything that calls out (the id maker, the clock) runs before any entry moves, so a throw
     // here leaves every entry where it was, for the next flush.
     const batchId: unknown = this.#createBatchId();
     if (typeof batchId !== 'string' || batchId === '') {
       throw new TypeError(`createBatchId must return a non-empty string, got ${String(batchId)}`);
+    }
+    // Insert ids are `${batchId}:${index}` and BigQuery takes at most 128 characters.
+    if (batchId.length + 1 + String(this.#slots.size).length > MAX_INSERT_ID_LENGTH) {
+      throw new TypeError(
+        `createBatchId returned ${batchId.length} characters; with ":<row>" the insert id must fit in ${MAX_INSERT_ID_LENGTH}`,
+      );
+    }
+    // A repeated id gives this batch the insert ids of an earlier one: BigQuery would drop its rows
+    // as duplicates (within its de-duplication window), silently.
+    if (this.#usedBatchIds.has(batchId)) {
+      throw new TypeError(
+        `createBatchId returned ${JSON.stringify(batchId)} again; each batch needs an id of its own, or BigQuery drops its rows as duplicates of the earlier batch`,
+      );
+    }
+    this.#usedBatchIds.add(batchId);
+    if (this.#usedBatchIds.size > REMEMBERED_BATCH_IDS) {
+      this.#usedBatchIds.delete(this.#usedBatchIds.values().next().value as string);
     }
     const reportedAt = new Date(this.#clock.now()).toISOString();
     let index = 0;

@@ -94,6 +94,31 @@ describe('flush never rejects and never wedges', () => {
     expect(stored(executor)).toEqual(['loganwebb:1']);
   });
 
+  it('a createBatchId that repeats an id is refused: BigQuery would drop the second batch as a duplicate', async () => {
+    const { executor, tracker: t } = tracker({ createBatchId: () => '2026-01-20' });
+    t.track('loganwebb', 'pitcher');
+    expect(await t.flush()).toEqual({ flushed: 1, retained: 0 });
+    t.track('aaronjudge', 'batter');
+    const second = await t.flush();
+    expect(second.flushed).toBe(0);
+    expect(second.error?.message).toMatch(/createBatchId returned "2026-01-20" again/);
+    expect(t.entries().map((e) => [e.playerLookup, e.count, e.pendingCount])).toEqual([['aaronjudge', 1, 0]]);
+    expect(stored(executor)).toEqual(['loganwebb:1']);
+  });
+
+  it('a batch id too long for an insert id (128 characters) is refused before any entry is frozen', async () => {
+    let calls = 0;
+    const { executor, tracker: t } = tracker({
+      createBatchId: () => (++calls === 1 ? 'x'.repeat(127) : `b${calls}`),
+    });
+    t.track('loganwebb', 'pitcher');
+    const first = await t.flush();
+    expect(first.error?.message).toMatch(/createBatchId.*128/);
+    expect(t.entries().map((e) => [e.playerLookup, e.pendingCount])).toEqual([['loganwebb', 0]]);
+    expect(await t.flush()).toEqual({ flushed: 1, retained: 0 });
+    expect(executor.inserts.flatMap((call) => call.ids)).toEqual(['b2:0']);
+  });
+
   it('a clock that throws once does not wedge the tracker', async () => {
     let throwNext = false;
     const clock = fakeClock();
