@@ -107,7 +107,10 @@ function distance(a: string, b: string): number {
 
 /** The known key an unknown one most likely meant, or `undefined`. */
 export function suggestKey(unknown: string, known: readonly string[]): string | undefined {
-  const alias = ALIASES[unknown.toLowerCase()]?.find((candidate) => known.includes(candidate));
+  // Own keys only: 'constructor' or '__proto__' must not find Object.prototype's members.
+  const lower = unknown.toLowerCase();
+  const candidates = Object.hasOwn(ALIASES, lower) ? ALIASES[lower] : undefined;
+  const alias = candidates?.find((candidate) => known.includes(candidate));
   if (alias !== undefined) return alias;
   let best: string | undefined;
   let bestDistance = Number.POSITIVE_INFINITY;

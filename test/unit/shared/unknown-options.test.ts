@@ -70,6 +70,15 @@ describe('unknown option keys are refused with a hint', () => {
     expect(error.message).toContain('maxAttempts');
   });
 
+  it.each(['constructor', 'toString', 'hasOwnProperty', '__proto__'])(
+    'a key named like an Object.prototype member (%s) is named as unknown',
+    async (key) => {
+      const options = JSON.parse(`{${JSON.stringify(key)}: 1}`) as Loose;
+      const error = await rejected(retry(() => 1, loose(options)));
+      expect(error.message).toContain(`retry: unknown option '${key}'`);
+    },
+  );
+
   it('withRetry and the decorator refuse at definition time', () => {
     expect(thrown(() => withRetry(async () => 1, loose({ retries: 3 }))).message).toContain(
       "Did you mean 'maxAttempts'?",
