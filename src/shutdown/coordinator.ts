@@ -1,4 +1,4 @@
-import { type Logger, silentLogger } from '../logging/index.js';
+import { cloudLoggingLogger, type Logger } from '../logging/index.js';
 import { checkOptions } from '../shared/check-options.js';
 import { safeLogger } from '../shared/safe-logger.js';
 import type {
@@ -45,7 +45,10 @@ export interface ShutdownCoordinatorOptions {
   process?: ShutdownProcess;
   /** Times the limits (tests pass `createTestClock()`). Default `setTimeout`. */
   clock?: { schedule(ms: number, callback: () => void): () => void };
-  /** Task failures and time-outs at error, the shutdown itself at info. Default silent. */
+  /**
+   * Task failures and time-outs at error, the shutdown itself at info. Default: only the errors, as
+   * Cloud Logging JSON lines on stderr (what a failed task left undone must not go unseen).
+   */
   logger?: Logger;
 }
 
@@ -83,6 +86,15 @@ interface Entry {
   readonly task: ShutdownTask;
   readonly name: string;
   readonly timeoutMs: number | undefined;
+}
+
+/**
+ * The logger of a coordinator given none: ERROR entries only (a task that failed or timed out), as
+ * Cloud Logging JSON lines on stderr. What a task could not finish (rows a flush could not write)
+ * dies with the process, and there is no caller left to see an error: it must not go unseen.
+ */
+function lastResortLogger(): Logger {
+  return cloudLoggingLogger({ minSeverity: 'ERROR', write: (line) => process.stderr.write(`${line}\n`) });
 }
 
 function defaultSchedule(ms: number, callback: () => void): () => void {
@@ -131,7 +143,7 @@ export function createShutdownCoordinator(options: ShutdownCoordinatorOptions = 
   const runOnBeforeExit = options.runOnBeforeExit ?? true;
   const target = options.process ?? (process as unknown as ShutdownProcess);
   const schedule = options.clock ? options.clock.schedule.bind(options.clock) : defaultSchedule;
-  const logger = options.logger === undefined ? silentLogger : safeLogger(options.logger);
+  const logger = safeLogger(options.logger ?? lastResortLogger());
 
   const entries = new Set<Entry>();
   let state: 'idle' | 'running' | 'done' = 'idle';

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createTestClock } from '../../../src/retry/index.js';
 import {
   createShutdownCoordinator,
@@ -139,6 +139,32 @@ describe('shutdown coordinator', () => {
       { name: 'ok', status: 'completed' },
     ]);
     expect(target.kills).toEqual([]);
+  });
+
+  it('without a logger, a task that failed or timed out is still written to stderr (at ERROR), nothing else is', async () => {
+    const { clock, coordinator } = setup({ timeoutMs: 1_000 });
+    const lines: string[] = [];
+    const spy = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: unknown) => {
+      lines.push(String(chunk));
+      return true;
+    });
+    try {
+      coordinator.onShutdown(() => Promise.reject(new Error('BigQuery unavailable')), { name: 'mlb flush' });
+      coordinator.onShutdown(() => new Promise(() => {}), { name: 'hangs' });
+      coordinator.onShutdown(() => undefined, { name: 'fine' });
+      const done = coordinator.shutdown('SIGTERM');
+      await settle();
+      clock.advance(1_000);
+      await done;
+    } finally {
+      spy.mockRestore();
+    }
+    const entries = lines.map((line) => JSON.parse(line) as { severity: string; message: string });
+    expect(entries.map((e) => [e.severity, e.message])).toEqual([
+      ['ERROR', "shutdown task 'mlb flush' failed"],
+      ['ERROR', "shutdown task 'hangs' did not finish within its limit"],
+    ]);
+    expect(lines[0]).toContain('BigQuery unavailable');
   });
 
   it('a task that joins while a shutdown runs is started at once and waited for', async () => {
