@@ -304,9 +304,9 @@ export class UnresolvedPlayerTracker {
    * insert and forgets exactly the rows BigQuery accepted. Never rejects.
    *
    * A batch is frozen before it is sent (fixed counts, fixed insert ids, one `reported_at`). If any
-   * of it is not written, the next flush re-sends the unwritten rows of that batch unchanged before
-   * anything newer, so a retry after a lost answer is de-duplicated by BigQuery. Misses that arrive
-   * meanwhile go to the next batch. Calls are serialised.
+   * of it is not written, the next flush re-sends the unwritten rows unchanged, so a retry after a
+   * lost answer is de-duplicated by BigQuery; a player's later misses wait for its pending row, other
+   * players travel with it (a row refused for good holds back no one else). Calls are serialised.
    *
    * @example
    * ```ts
@@ -378,12 +378,15 @@ export class UnresolvedPlayerTracker {
   async #flushNow(): Promise<FlushResult> {
     this.#reportOverflow();
     let flushed = 0;
-    // Round 1 finishes an older pending batch (or sends a fresh one); round 2 sends what was tracked
-    // meanwhile, so one healthy flush writes everything tracked before it was called.
+    // Each round freezes the new misses of players with no row pending and sends every pending row:
+    // an older batch's unwritten rows (unchanged, same ids) with the new ones, so a row refused for
+    // good never holds back players tracked after it. Round 2 sends what was tracked during round
+    // 1, so one healthy flush writes everything tracked before it was called.
     for (let round = 0; round < 2; round += 1) {
       let outcome: { written: number; error?: PipelineError };
       try {
-        if (this.#pendingRows === 0 && !this.#snapshot()) break;
+        this.#snapshot();
+        if (this.#pendingRows === 0) break;
         outcome = await this.#sendPending();
       } catch (thrown) {
         // A callback that threw (createBatchId, the clock, a synchronous executor): nothing moved
@@ -409,7 +412,7 @@ export class UnresolvedPlayerTracker {
   #snapshot(): boolean {
     let anything = false;
     for (const slot of this.#slots.values()) {
-      if (slot.current) {
+      if (slot.current && !slot.pending) {
         anything = true;
         break;
       }
@@ -442,7 +445,8 @@ export class UnresolvedPlayerTracker {
     let index = 0;
     for (const slot of this.#slots.values()) {
       const current = slot.current;
-      if (!current) continue;
+      // A player with a row still pending keeps collecting: its next row follows that one.
+      if (!current || slot.pending) continue;
       const row: UnresolvedPlayerRow = {
         player_lookup: slot.lookup,
         player_type: slot.type.toUpperCase(),
@@ -457,7 +461,7 @@ export class UnresolvedPlayerTracker {
       // The original's Cloud Logging backup: one line per player, once per batch (not per retry).
       this.#logger.warn('unresolved player', { ...row });
     }
-    this.#pendingRows = index;
+    this.#pendingRows += index;
     return index > 0;
   }
 

@@ -119,6 +119,21 @@ describe('flush never rejects and never wedges', () => {
     expect(executor.inserts.flatMap((call) => call.ids)).toEqual(['b2:0']);
   });
 
+  it('a row BigQuery refuses for good does not hold back players tracked after it', async () => {
+    const { executor, tracker: t } = tracker({});
+    t.track('loganwebb', 'pitcher');
+    // The table refuses this row every time (e.g. a column too narrow for its source).
+    executor.insertPlan.push({ kind: 'reject-rows', indexes: [0], reason: 'invalid' });
+    expect((await t.flush()).error).toBeDefined();
+    t.track('aaronjudge', 'batter');
+    executor.insertPlan.push({ kind: 'reject-rows', indexes: [0], reason: 'invalid' });
+    const second = await t.flush();
+    expect(second.error).toBeDefined();
+    expect(second.flushed).toBe(1);
+    expect(stored(executor)).toEqual(['aaronjudge:1']);
+    expect(t.entries().map((e) => [e.playerLookup, e.pendingCount])).toEqual([['loganwebb', 1]]);
+  });
+
   it('a clock that throws once does not wedge the tracker', async () => {
     let throwNext = false;
     const clock = fakeClock();

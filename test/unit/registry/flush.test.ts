@@ -157,15 +157,17 @@ describe('flush: a retry reuses its insert ids', () => {
 
     expect(retried).toEqual({ flushed: 4, retained: 0 });
     const [first, second, third] = executor.inserts;
-    // The retry sends the pending batch exactly as before: same rows, same ids.
-    expect(second?.ids).toEqual(first?.ids);
-    expect(second?.rows).toEqual(first?.rows);
-    // The misses that arrived meanwhile go in a new batch with new ids.
-    expect(third?.rows.map((r) => [r.player_lookup, r.occurrence_count])).toEqual([
-      ['loganwebb', 1],
+    // The retry re-sends the pending rows exactly as before: same rows, same ids.
+    expect(second?.ids.slice(0, 2)).toEqual(first?.ids);
+    expect(second?.rows.slice(0, 2)).toEqual(first?.rows);
+    // A player with no row pending joins that request in a new batch; loganwebb's new miss waits
+    // for its pending row to be written, then goes in the next batch.
+    expect(second?.rows.slice(2).map((r) => [r.player_lookup, r.occurrence_count])).toEqual([
       ['shoheiohtani', 1],
     ]);
-    expect(third?.ids.some((id) => first?.ids.includes(id))).toBe(false);
+    expect(third?.rows.map((r) => [r.player_lookup, r.occurrence_count])).toEqual([['loganwebb', 1]]);
+    const newIds = [...(second?.ids.slice(2) ?? []), ...(third?.ids ?? [])];
+    expect(newIds.some((id) => first?.ids.includes(id))).toBe(false);
     // No row landed twice, and the table's counts add up to every tracked miss.
     expect(executor.rowsInTable()).toHaveLength(4);
     expect(countsInTable(executor)).toEqual({
@@ -190,7 +192,7 @@ describe('flush: a retry reuses its insert ids', () => {
     expect(executor.inserts[1]?.ids).toEqual(executor.inserts[0]?.ids);
   });
 
-  it('does not start a new batch while an older one is still pending', async () => {
+  it('a pending row keeps its id and content; a player tracked after it travels in the same request', async () => {
     const { executor, tracker } = makeTracker();
     tracker.track('loganwebb');
     executor.insertPlan.push(
@@ -198,12 +200,22 @@ describe('flush: a retry reuses its insert ids', () => {
       { kind: 'throw', error: googleServiceUnavailable() },
     );
     await tracker.flush();
+    tracker.track('loganwebb');
     tracker.track('gerritcole');
     await tracker.flush();
 
     expect(executor.inserts).toHaveLength(2);
-    expect(executor.inserts[1]?.rows.map((r) => r.player_lookup)).toEqual(['loganwebb']);
-    expect(tracker.size).toBe(2);
+    const [first, second] = executor.inserts;
+    expect(second?.rows.map((r) => [r.player_lookup, r.occurrence_count])).toEqual([
+      ['loganwebb', 1],
+      ['gerritcole', 1],
+    ]);
+    expect(second?.ids[0]).toBe(first?.ids[0]);
+    expect(second?.ids[1]).not.toBe(first?.ids[0]);
+    expect(tracker.entries().map((e) => [e.playerLookup, e.count, e.pendingCount])).toEqual([
+      ['loganwebb', 2, 1],
+      ['gerritcole', 1, 1],
+    ]);
   });
 
   it('serialises concurrent flushes so no row is sent by two of them', async () => {
