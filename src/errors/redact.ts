@@ -29,13 +29,15 @@ const SECRET_PATTERNS: ReadonlyArray<readonly [RegExp, string]> = [
   // The password of a URL's user info (`https://user:password@host/`). Anchored on `://`, and neither
   // part can cross a `/`, so each `://` is scanned at most up to the next one: linear.
   [/(:\/\/[^\s/?#@:]*:)[^\s/?#@]+@/g, `$1${REDACTED}@`],
+  // A user name alone can be the credential (`https://token@host`): the whole user info goes.
+  [/\b([a-z][a-z0-9+.-]*:\/\/)[^/@\s?#]+@/gi, `$1${REDACTED}@`],
 ];
 
 /**
  * Removes credentials from text that is about to go into an error message or a log line: bearer and
  * basic tokens, `Authorization` headers, `access_token=` style parameters (in URLs, headers and JSON),
  * OAuth `ya29.` tokens, PEM private keys (also JSON-escaped, as in a service-account key file), the
- * secret part of Slack webhook URLs and the password in a URL's user info. Also caps the length.
+ * secret part of Slack webhook URLs and a URL's user info. Also caps the length.
  *
  * @example
  * ```ts

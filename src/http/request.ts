@@ -67,12 +67,19 @@ export async function prepareRequest(
 ): Promise<PreparedRequest> {
   const request = typeof Request === 'function' && input instanceof Request ? input : undefined;
   const url = request ? request.url : String(input);
-  let host: string;
+  let parsed: URL;
   try {
-    host = new URL(url).host;
+    parsed = new URL(url);
   } catch {
     throw new TypeError(`resilientFetch input: not an absolute URL: ${urlForErrors(url)}`);
   }
+  // fetch refuses these too, but with the whole URL (password included) in its message.
+  if (parsed.username !== '' || parsed.password !== '') {
+    throw new TypeError(
+      `resilientFetch input: the URL carries a user name or password (${urlForErrors(url)}), which fetch refuses; send credentials in an Authorization header`,
+    );
+  }
+  const host = parsed.host;
   // Only what the caller gave goes to fetch: every key it has to read costs time on every attempt.
   const merged: RequestInit = {};
   if (request) {

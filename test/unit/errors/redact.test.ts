@@ -29,6 +29,11 @@ describe('redactSecrets', () => {
       'Slack webhook path',
       'HTTP 404 from POST https://hooks.slack.com/services/T0001/B0002/xoxWebhookSecret42: no_service',
     ],
+    [
+      'URL user info',
+      'Request cannot be constructed from a URL that includes credentials: https://scraper:hunter2@api.example.com/x',
+    ],
+    ['URL user info without a name', 'GET http://:hunter2@10.0.0.1:8080/x failed'],
   ])('removes a %s', (_label, text) => {
     const out = redactSecrets(text);
     for (const secret of SECRETS) expect(out).not.toContain(secret);
