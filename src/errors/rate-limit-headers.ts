@@ -18,7 +18,7 @@ function seconds(value: string | undefined): number | undefined {
 
 /**
  * How long a response asks the client to wait, in ms from `nowMs`, from the first of:
- * `Retry-After` (delta seconds or an HTTP date); when `rateLimited`, also the rate-limit headers in use
+ * `Retry-After` (delta seconds or an HTTP date; the longest of several); when `rateLimited`, also the rate-limit headers in use
  * today: `RateLimit-Reset` (IETF draft, delta seconds), `RateLimit` (`reset=30` or `t=30`),
  * `X-RateLimit-Reset-After` (seconds) and `X-RateLimit-Reset` (epoch seconds when it looks like a date
  * after 2001, else delta seconds). `undefined` when none is present and well-formed.
@@ -39,10 +39,12 @@ function seconds(value: string | undefined): number | undefined {
  * ```
  */
 export function waitFromHeaders(headers: unknown, nowMs: number, rateLimited: boolean): number | undefined {
-  const retryAfter = header(headers, 'retry-after');
+  // Not length-capped as the others are: a Retry-After of 400 digits asks for a very long wait, and
+  // ignoring it would retry after the backoff, sooner than asked. Bounded by the server's header size.
+  const retryAfter = readHeader(headers, 'retry-after');
   if (retryAfter !== undefined) {
     const ms = parseRetryAfter(retryAfter, nowMs);
-    if (ms !== undefined && Number.isFinite(ms)) return ms;
+    if (ms !== undefined) return ms;
   }
   if (!rateLimited) return undefined;
   const reset = seconds(header(headers, 'ratelimit-reset'));

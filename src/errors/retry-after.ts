@@ -10,10 +10,23 @@ function capped(ms: number): number | undefined {
   return Math.min(MAX_RETRY_AFTER_MS, Math.max(0, Math.round(ms)));
 }
 
+/** Every date form RFC 9110 allows starts with a day name; Date.parse alone would also accept "5 apples". */
+const DATE_START = /^[A-Za-z]{3,9},? /;
+const DELTA_SECONDS = /^\d+(\.\d+)?$/;
+
+function parseOne(value: string, nowMs: number): number | undefined {
+  if (DELTA_SECONDS.test(value)) return capped(Number(value) * 1000);
+  if (!DATE_START.test(value)) return undefined;
+  const at = Date.parse(value);
+  if (Number.isNaN(at)) return undefined;
+  return capped(at - nowMs);
+}
+
 /**
  * Parses an HTTP `Retry-After` value: delta seconds (`"120"`, also `"1.5"` leniently) or an HTTP date.
  * Returns milliseconds from `nowMs` (never negative, at most 2^31 - 1), or `undefined` when the value
- * is not either form.
+ * is not either form. Several values (a response with more than one `Retry-After`, which `Headers`
+ * joins with commas) give the longest wait.
  *
  * @param value the header value
  * @param nowMs the current time in epoch milliseconds, used for the HTTP-date form
@@ -24,18 +37,27 @@ function capped(ms: number): number | undefined {
  *
  * parseRetryAfter('120', 0); // 120000
  * parseRetryAfter('Wed, 21 Oct 2015 07:28:00 GMT', Date.parse('Wed, 21 Oct 2015 07:27:30 GMT')); // 30000
+ * parseRetryAfter('5, 30', 0); // 30000
  * ```
  */
 export function parseRetryAfter(value: string, nowMs: number): number | undefined {
   if (typeof value !== 'string') return undefined;
   const trimmed = value.trim();
   if (trimmed === '') return undefined;
-  if (/^\d+(\.\d+)?$/.test(trimmed)) return capped(Number(trimmed) * 1000);
-  // Every date form RFC 9110 allows starts with a day name; Date.parse alone would also accept "5 apples".
-  if (!/^[A-Za-z]{3,9},? /.test(trimmed)) return undefined;
-  const at = Date.parse(trimmed);
-  if (Number.isNaN(at)) return undefined;
-  return capped(at - nowMs);
+  const single = parseOne(trimmed, nowMs);
+  if (single !== undefined || !trimmed.includes(',')) return single;
+  // A list: a comma also follows the day name of a date ("Sun, 01 Mar 2026 ..."), so a piece that is a
+  // day name alone is joined with the next one.
+  const pieces = trimmed.split(',').map((piece) => piece.trim());
+  let longest: number | undefined;
+  for (let i = 0; i < pieces.length; i++) {
+    let piece = pieces[i]!;
+    if (/^[A-Za-z]{3,9}$/.test(piece) && i + 1 < pieces.length) piece = `${piece}, ${pieces[++i]!}`;
+    const ms = parseOne(piece, nowMs);
+    if (ms === undefined) return undefined;
+    longest = Math.max(longest ?? 0, ms);
+  }
+  return longest;
 }
 
 /**

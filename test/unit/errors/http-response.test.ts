@@ -24,6 +24,7 @@ import {
   urlForErrors,
   waitFromHeaders,
 } from '../../../src/errors/index.js';
+import { MAX_RETRY_AFTER_MS } from '../../../src/errors/retry-after.js';
 
 const NOW = Date.parse('2026-03-01T12:00:00Z');
 const now = () => NOW;
@@ -190,6 +191,20 @@ describe('waitFromHeaders', () => {
     [{ ratelimit: 'reset=1e9' }],
   ])('ignores malformed or absurd values %o', (headers) => {
     expect(waitFromHeaders(h(headers), NOW, true)).toBeUndefined();
+  });
+  it('a Retry-After of more digits than it reads is a wait beyond any cap, not no wait at all', () => {
+    for (const digits of [13, 64, 65, 400]) {
+      const ms = waitFromHeaders(h({ 'retry-after': '9'.repeat(digits) }), NOW, false);
+      expect(ms).toBe(MAX_RETRY_AFTER_MS);
+      expect(Number.isFinite(ms)).toBe(true);
+    }
+  });
+  it('several Retry-After values: the longest wait', () => {
+    expect(waitFromHeaders(h({ 'retry-after': '3, 11, 2' }), NOW, false)).toBe(11_000);
+    const a = new Date(NOW + 5000).toUTCString();
+    const b = new Date(NOW + 20_000).toUTCString();
+    expect(waitFromHeaders(h({ 'retry-after': `${b}, ${a}` }), NOW, false)).toBe(20_000);
+    expect(waitFromHeaders(h({ 'retry-after': `4, ${a}` }), NOW, false)).toBe(5000);
   });
   it('reads plain objects in any case', () => {
     expect(waitFromHeaders({ 'Retry-After': '1' }, NOW, false)).toBe(1000);
