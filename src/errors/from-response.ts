@@ -93,10 +93,15 @@ export function urlForErrors(url: string): string {
   return redactSecrets(shown);
 }
 
-/** The start of a body for an error: whitespace collapsed, credentials removed, bounded. */
+/** C0 and C1 control characters (NULs of a binary body, terminal escape sequences), and DEL. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching them is the point: they must not reach logs.
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/g;
+
+/** The start of a body for an error: control characters dropped, whitespace collapsed, credentials removed, bounded. */
 export function bodySnippetOf(body: string): string | undefined {
   const collapsed = body
     .slice(0, MAX_BODY_SNIPPET * 4)
+    .replace(CONTROL_CHARACTERS, ' ')
     .replace(/\s+/g, ' ')
     .trim();
   if (collapsed === '') return undefined;

@@ -134,6 +134,14 @@ describe('httpErrorFromResponse', () => {
     expect(err.message).not.toContain('abc123def');
   });
 
+  it('keeps no control characters of the body (NULs of a binary page, terminal escapes) in the snippet', () => {
+    const body = `\u0000\u0000oops\u001b[31m red \u001b]0;title\u0007 \u007f done`;
+    const err = httpErrorFromResponse(response(500), { body });
+    expect(err.bodySnippet).toBe('oops [31m red ]0;title done');
+    expect([...err.message].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f)).toBe(false);
+    expect(httpErrorFromResponse(response(500), { body: '\u0000'.repeat(500) }).bodySnippet).toBeUndefined();
+  });
+
   it('uses the URL passed in options when the Response has none (a constructed Response)', () => {
     const r = new Response('', { status: 502 });
     expect(httpErrorFromResponse(r, { url: 'http://127.0.0.1:9/x?y=1' }).url).toBe('http://127.0.0.1:9/x');
