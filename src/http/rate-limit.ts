@@ -1,4 +1,5 @@
 import { type Clock, systemClock } from '../retry/index.js';
+import { MAX_TIMER_MS } from '../retry/options.js';
 import { scheduleOn } from './schedule.js';
 import { enqueue, type Waiter } from './waiters.js';
 
@@ -106,7 +107,12 @@ export class RateLimit {
       next.resolve();
     }
     if (this.#queue.length === 0) return;
-    const waitMs = Math.max(1, Math.ceil(((1 - this.#tokens) * 1000) / this.requestsPerSecond));
+    // A timer cannot wait longer than MAX_TIMER_MS (a longer one fires at once); a very slow rate
+    // wakes up early, finds no token and sets the next timer.
+    const waitMs = Math.min(
+      MAX_TIMER_MS,
+      Math.max(1, Math.ceil(((1 - this.#tokens) * 1000) / this.requestsPerSecond)),
+    );
     this.#cancelTimer = scheduleOn(this.#clock, waitMs, () => {
       this.#cancelTimer = undefined;
       this.#pump();

@@ -71,6 +71,27 @@ describe('RateLimit: a token bucket on the injected clock', () => {
     expect(clock.pendingTimers).toBe(0);
   });
 
+  it('a very slow rate never asks for a timer longer than a timer can wait (it would fire at once, in a loop)', async () => {
+    const clock = createTestClock();
+    const asked: number[] = [];
+    const recording = {
+      ...clock,
+      schedule: (ms: number, callback: () => void) => {
+        asked.push(ms);
+        return clock.schedule(ms, callback);
+      },
+    };
+    const limit = new RateLimit({ requestsPerSecond: 1e-7, burst: 1 }, recording);
+    await limit.take();
+    const waiting = limit.take();
+    expect(asked.length).toBe(1);
+    expect(asked[0]).toBeLessThanOrEqual(2_147_483_647);
+    // A token every 1e10 ms: the timers in between wake up early and wait again.
+    clock.advance(1.01e10);
+    await expect(waiting).resolves.toBeUndefined();
+    expect(asked.every((ms) => ms <= 2_147_483_647)).toBe(true);
+  });
+
   it.each([
     [{ requestsPerSecond: 0 }, /requestsPerSecond must be a positive number; got 0/],
     [{ requestsPerSecond: Number.NaN }, /requestsPerSecond/],
