@@ -1,3 +1,4 @@
+import { atRest } from '../retry/circuit-breaker.js';
 import {
   type CircuitBreaker,
   type CircuitBreakerOptions,
@@ -43,10 +44,21 @@ export interface HttpHostPolicy {
  * ```
  */
 export interface HttpHostRegistryOptions extends HttpHostPolicy {
-  /** Per key (a host such as `'api.example.com'`, or a scraper key): replaces the fields it sets. */
+  /**
+   * Per key (a host such as `'api.example.com'` or `'localhost:8080'`, as a URL's `host` reads: no
+   * scheme, no path, the default port left out; or a scraper key): replaces the fields it sets. Keys
+   * are case-insensitive.
+   */
   hosts?: Record<string, HttpHostPolicy>;
   /** Time for breakers and rate limits; default `systemClock`. */
   clock?: Clock;
+  /**
+   * How many keys the registry keeps before it forgets those at rest (breaker closed with no recent
+   * failure, budget full, nothing in flight or queued, rate-limit bucket full): a crawler that meets
+   * a new host on every page must not grow without bound. A key that holds state is never
+   * forgotten, so the count can pass this while many hosts are failing. Default 10 000.
+   */
+  maxHosts?: number;
 }
 
 /**
@@ -100,20 +112,38 @@ export interface HttpHostState {
  * ```
  */
 export class HttpHostRegistry {
-  readonly #options: HttpHostRegistryOptions;
+  readonly #defaults: HttpHostPolicy;
+  /** The per-key overrides, keys in lower case. */
+  readonly #overrides = new Map<string, HttpHostPolicy>();
   readonly #clock: Clock;
   readonly #hosts = new Map<string, HttpHost>();
   /** The breakers of keys without a breaker override, and one registry per key that has one. */
   readonly #breakers: CircuitBreakerRegistry | undefined;
   readonly #overriddenBreakers = new Map<string, CircuitBreakerRegistry | undefined>();
+  readonly #maxHosts: number;
+  /** The size at which the next sweep for keys at rest runs. */
+  #sweepAt: number;
 
   constructor(options: HttpHostRegistryOptions = {}) {
-    this.#options = { ...options };
-    this.#clock = options.clock ?? systemClock;
+    const { hosts, clock, maxHosts, ...defaults } = options;
+    this.#defaults = defaults;
+    this.#clock = clock ?? systemClock;
+    this.#maxHosts = maxHosts ?? DEFAULT_MAX_HOSTS;
+    if (!(Number.isInteger(this.#maxHosts) && this.#maxHosts > 0)) {
+      throw new RangeError(`HttpHostRegistry maxHosts must be a positive integer; got ${String(maxHosts)}`);
+    }
+    this.#sweepAt = this.#maxHosts;
     // Every policy is checked here (the constructors throw precise RangeErrors), not on the first request.
-    this.#breakers = this.#breakerRegistry(options.breaker);
-    validateLimits(this.#policyOf(undefined));
-    for (const [key, policy] of Object.entries(options.hosts ?? {})) {
+    this.#breakers = this.#breakerRegistry(defaults.breaker);
+    validateLimits(defaults);
+    for (const [written, policy] of Object.entries(hosts ?? {})) {
+      const key = overrideKey(written);
+      if (this.#overrides.has(key)) {
+        throw new TypeError(
+          `HttpHostRegistry hosts key '${written}' is given twice (keys are case-insensitive)`,
+        );
+      }
+      this.#overrides.set(key, policy);
       if (policy.breaker !== undefined)
         this.#overriddenBreakers.set(key, this.#breakerRegistry(policy.breaker));
       validateLimits(this.#policyOf(policy));
@@ -121,20 +151,20 @@ export class HttpHostRegistry {
   }
 
   /**
-   * The state of `key` (a host or a scraper key), created with its policy the first time.
+   * The state of `key` (a host or a scraper key, case-insensitive), created with its policy the
+   * first time.
    *
    * @example
    * ```ts
-   * hosts.get('api.example.com') === hosts.get('api.example.com'); // true
+   * hosts.get('api.example.com') === hosts.get('API.example.com'); // true
    * ```
    */
   get(key: string): HttpHost {
-    let host = this.#hosts.get(key);
-    if (host === undefined) {
-      host = this.#create(key, this.#policyOf(this.#options.hosts?.[key]));
-      this.#hosts.set(key, host);
-    }
-    return host;
+    // A URL's host is already in lower case: the usual lookup needs no conversion.
+    const host = this.#hosts.get(key);
+    if (host !== undefined) return host;
+    const normal = key.toLowerCase();
+    return this.#hosts.get(normal) ?? this.#add(normal);
   }
 
   /**
@@ -159,9 +189,28 @@ export class HttpHostRegistry {
     return out;
   }
 
+  #add(key: string): HttpHost {
+    if (this.#hosts.size >= this.#sweepAt) this.#sweep();
+    const host = this.#create(key, this.#policyOf(this.#overrides.get(key)));
+    this.#hosts.set(key, host);
+    return host;
+  }
+
+  /**
+   * Forgets the keys at rest (a fresh entry would be identical to them). When most keys hold state,
+   * the next sweep waits until the map has doubled, so that sweeps cost O(1) per new key.
+   */
+  #sweep(): void {
+    for (const [key, host] of this.#hosts) {
+      if (!isAtRest(host)) continue;
+      this.#hosts.delete(key);
+      (this.#overriddenBreakers.has(key) ? this.#overriddenBreakers.get(key) : this.#breakers)?.delete(key);
+    }
+    this.#sweepAt = Math.max(this.#maxHosts, 2 * this.#hosts.size);
+  }
+
   #policyOf(override: HttpHostPolicy | undefined): HttpHostPolicy {
-    const { hosts: _hosts, clock: _clock, ...defaults } = this.#options;
-    return { ...defaults, ...override };
+    return override === undefined ? this.#defaults : { ...this.#defaults, ...override };
   }
 
   #breakerRegistry(options: HttpHostPolicy['breaker']): CircuitBreakerRegistry | undefined {
@@ -179,6 +228,35 @@ export class HttpHostRegistry {
       rateLimit: policy.rateLimit === undefined ? undefined : new RateLimit(policy.rateLimit, this.#clock),
     };
   }
+}
+
+/** Default `maxHosts`. */
+const DEFAULT_MAX_HOSTS = 10_000;
+
+/** An override key as the registry looks it up; refuses a URL, which would never match a host. */
+function overrideKey(written: string): string {
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(written)) {
+    let host = written;
+    try {
+      host = new URL(written).host;
+    } catch {
+      // Not a URL either: the message below still says what a key looks like.
+    }
+    throw new TypeError(
+      `HttpHostRegistry hosts key '${written}' is a URL, not a host: write it as a URL's host reads ('${host}')`,
+    );
+  }
+  return written.toLowerCase();
+}
+
+function isAtRest(host: HttpHost): boolean {
+  const { breaker, budget, concurrency, rateLimit } = host;
+  return (
+    (breaker === undefined || breaker[atRest]()) &&
+    (budget === undefined || budget.tokens === budget.maxTokens) &&
+    (concurrency === undefined || (concurrency.active === 0 && concurrency.queued === 0)) &&
+    (rateLimit === undefined || (rateLimit.queued === 0 && rateLimit.tokens >= rateLimit.burst))
+  );
 }
 
 function validateLimits(policy: HttpHostPolicy): void {

@@ -38,6 +38,19 @@ export class CircuitBreakerRegistry {
   }
 
   /**
+   * Forgets the breaker of `key` (the next `get` creates a fresh, closed one). For registries keyed
+   * by something unbounded, such as the hosts a crawler meets. Returns whether there was one.
+   *
+   * @example
+   * ```ts
+   * registry.delete('retired_scraper'); // true
+   * ```
+   */
+  delete(key: string): boolean {
+    return this.#breakers.delete(key);
+  }
+
+  /**
    * The state of every breaker created so far, for a health endpoint.
    *
    * @example

@@ -52,6 +52,8 @@ export const admit: unique symbol = Symbol('admit');
 export const succeeded: unique symbol = Symbol('succeeded');
 /** @internal */
 export const failed: unique symbol = Symbol('failed');
+/** @internal Whether the breaker holds no state worth keeping: closed, no failure inside the window. */
+export const atRest: unique symbol = Symbol('atRest');
 
 const isTransient = (error: PipelineError): boolean => error.transient;
 
@@ -191,6 +193,12 @@ export class CircuitBreaker {
     const error = toPipelineError(err, { now: () => this.#clock.now() });
     if (this.#isFailure(error)) this.#recordFailure();
     return error;
+  }
+
+  [atRest](): boolean {
+    if (this.#state !== 'closed') return false;
+    const failures = this.#failures;
+    return failures.length === 0 || failures[failures.length - 1]! <= this.#clock.now() - this.#windowMs;
   }
 
   #recordSuccess(): void {

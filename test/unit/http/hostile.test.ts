@@ -67,7 +67,7 @@ describe('resilientFetch: Retry-After from a hostile server never makes it retry
     headers.append('retry-after', '2');
     headers.append('retry-after', '7');
     const { clock, fetch, options } = setup([
-      { status: 503, headers: Object.fromEntries(headers) },
+      { status: 503, headers: { 'retry-after': headers.get('retry-after')! } },
       { status: 200 },
     ]);
     await resilientFetch(URL_A, undefined, options);
@@ -84,5 +84,65 @@ describe('resilientFetch: Retry-After from a hostile server never makes it retry
     ]);
     await resilientFetch(URL_A, undefined, options);
     expect(clock.sleeps).toEqual([9000]);
+  });
+});
+
+describe('HttpHostRegistry: keys and size', () => {
+  it('host keys are case-insensitive: an override written in capitals applies to the URL', async () => {
+    const clock = createTestClock({ startMs: START });
+    const hosts = new HttpHostRegistry({
+      clock,
+      hosts: { 'API.Example.com': { maxConcurrent: 1 } },
+    });
+    const fetch = scriptedFetch([{ status: 200 }]);
+    await resilientFetch(URL_A, undefined, { clock, hosts, fetch });
+    expect(hosts.get('api.example.com').concurrency?.max).toBe(1);
+    expect(hosts.get('API.EXAMPLE.COM')).toBe(hosts.get('api.example.com'));
+  });
+
+  it('refuses an override key written as a URL, which would never match', () => {
+    expect(
+      () => new HttpHostRegistry({ hosts: { 'https://api.example.com': { maxConcurrent: 1 } } }),
+    ).toThrow(/hosts key 'https:\/\/api\.example\.com' is a URL, not a host: .*'api\.example\.com'/);
+  });
+
+  it('forgets hosts at rest beyond maxHosts, and keeps every host that holds state', async () => {
+    const clock = createTestClock({ startMs: START });
+    const hosts = new HttpHostRegistry({ clock, maxHosts: 100, breaker: { failureThreshold: 1 } });
+    const failing = scriptedFetch([{ status: 503 }]);
+    await resilientFetch('https://down.example.com/', undefined, {
+      clock,
+      hosts,
+      fetch: failing,
+      maxAttempts: 1,
+    }).catch(() => undefined);
+    const ok = scriptedFetch([{ status: 200 }]);
+    for (let i = 0; i < 1000; i++) {
+      await resilientFetch(`https://site-${i}.example.com/`, undefined, { clock, hosts, fetch: ok });
+    }
+    const keys = Object.keys(hosts.states());
+    expect(keys.length).toBeLessThanOrEqual(200);
+    expect(keys).toContain('down.example.com');
+    expect(hosts.states()['down.example.com']).toMatchObject({ breaker: 'open' });
+  });
+
+  it('keeps a host with a request in flight or a drained rate-limit bucket; forgets it once at rest', async () => {
+    const clock = createTestClock({ startMs: START });
+    const hosts = new HttpHostRegistry({
+      clock,
+      maxHosts: 10,
+      rateLimit: { requestsPerSecond: 1, burst: 2 },
+    });
+    const limited = hosts.get('limited.example.com');
+    await limited.rateLimit!.take();
+    for (let i = 0; i < 30; i++) hosts.get(`site-${i}.example.com`);
+    expect(hosts.get('limited.example.com')).toBe(limited);
+    clock.advance(5000);
+    for (let i = 30; i < 60; i++) hosts.get(`site-${i}.example.com`);
+    expect(Object.keys(hosts.states())).not.toContain('limited.example.com');
+  });
+
+  it('refuses a maxHosts that is not a positive integer', () => {
+    expect(() => new HttpHostRegistry({ maxHosts: 0 })).toThrow(/maxHosts must be a positive integer; got 0/);
   });
 });

@@ -231,6 +231,18 @@ describe('CircuitBreakerRegistry', () => {
     expect(a.key).toBe('bdl_boxscores');
   });
 
+  it('delete forgets a key: the next get makes a fresh, closed breaker', async () => {
+    const clock = createTestClock();
+    const registry = new CircuitBreakerRegistry({ clock, failureThreshold: 1 });
+    const a = registry.get('retired');
+    await failTimes(a, 1);
+    expect(registry.delete('retired')).toBe(true);
+    expect(registry.delete('retired')).toBe(false);
+    expect(registry.states()).toEqual({});
+    expect(registry.get('retired')).not.toBe(a);
+    expect(registry.get('retired').state).toBe('closed');
+  });
+
   it('rejects bad defaults at construction', () => {
     expect(() => new CircuitBreakerRegistry({ openMs: 0 })).toThrow(/openMs/);
   });
