@@ -1,8 +1,17 @@
-import type { CircuitBreaker, RetryBudget, RetryOptions } from '../retry/index.js';
+import { isTransientError } from '../errors/index.js';
+import {
+  type CircuitBreaker,
+  type Clock,
+  type RetryBudget,
+  type RetryOptions,
+  type RetryPredicate,
+  systemClock,
+} from '../retry/index.js';
 import { validateRetryOptions } from '../retry/options.js';
 import { scraperRetry } from '../retry/presets.js';
 import type { OptionSpec } from '../shared/check-options.js';
 import { HttpHostRegistry } from './host-registry.js';
+import { DEFAULT_MAX_REQUEST_BODY_BYTES } from './request.js';
 import { DEFAULT_MAX_RESPONSE_BYTES } from './response-body.js';
 
 /**
@@ -100,11 +109,61 @@ const FETCH_OPTION_SPEC: OptionSpec = {
 };
 
 /**
- * Checks the options with precise messages (a `TypeError` or `RangeError`); allocates nothing on the
- * usual path, because most callers pass a fresh options object on every call.
+ * One options object read once: checked (a `TypeError` or `RangeError` with a precise message), its
+ * defaults filled in, and the `retry` options that do not depend on the request set aside.
+ * `createResilientFetch` builds it when it is called; `resilientFetch` on every call.
  */
-export function checkFetchOptions(options: ResilientFetchOptions): void {
-  if (options === EMPTY) return;
+export interface FetchPlan {
+  readonly attemptTimeoutMs: number;
+  readonly bufferBody: boolean;
+  readonly maxResponseBytes: number;
+  readonly maxRequestBodyBytes: number;
+  readonly fetch: FetchFunction | undefined;
+  readonly hosts: HttpHostRegistry | undefined;
+  readonly key: string | undefined;
+  readonly clock: Clock;
+  readonly retryNonIdempotent: boolean;
+  /** `false`: none; `undefined`: the host's. */
+  readonly breaker: CircuitBreaker | false | undefined;
+  readonly budget: RetryBudget | false | undefined;
+  readonly retryOn: RetryPredicate;
+  readonly name: string | undefined;
+  /** The caller's `retry` options that `resilientFetch` passes on as they are. */
+  readonly retry: Readonly<PassedRetryOptions>;
+}
+
+/** The `retry` options passed on unchanged (the others are per request, or enforced here). */
+export type PassedRetryOptions = Pick<
+  RetryOptions,
+  | 'maxAttempts'
+  | 'baseDelayMs'
+  | 'maxDelayMs'
+  | 'jitter'
+  | 'random'
+  | 'deadlineMs'
+  | 'honorRetryAfter'
+  | 'onRetry'
+  | 'logger'
+  | 'clock'
+>;
+
+/** `retryOn` as a predicate: the default, a caller's predicate, or a list of classes. */
+function predicateOf(retryOn: RetryOptions['retryOn']): RetryPredicate {
+  if (retryOn === undefined) return isTransientError;
+  if (typeof retryOn === 'function') return retryOn;
+  return (error) => retryOn.some((cls) => error instanceof cls);
+}
+
+/** Checks an options object and reads it into a {@link FetchPlan}. */
+export function planFetch(options: ResilientFetchOptions): FetchPlan {
+  if (options === EMPTY) return EMPTY_PLAN;
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw new TypeError(
+      `resilientFetch options must be an object (the third argument; fetch's own options go in the second); got ${
+        options === null ? 'null' : Array.isArray(options) ? 'an array' : typeof options
+      }`,
+    );
+  }
   if ('signal' in options) {
     throw new TypeError(
       "resilientFetch takes the caller's cancellation as init.signal, as fetch does; remove the signal option",
@@ -137,22 +196,39 @@ export function checkFetchOptions(options: ResilientFetchOptions): void {
   if (options.budget !== undefined && options.budget !== false && typeof options.budget !== 'object') {
     throw new TypeError('resilientFetch option budget must be a RetryBudget or false');
   }
-}
-
-/** The limits of one call, read once from its options. */
-export interface FetchLimits {
-  readonly attemptTimeoutMs: number;
-  readonly bufferBody: boolean;
-  readonly maxResponseBytes: number;
-  readonly fetch: FetchFunction | undefined;
-}
-
-/** Reads the HTTP limits of a checked options object, defaults filled in. */
-export function limitsOf(options: ResilientFetchOptions): FetchLimits {
+  if (options.onRetry !== undefined && typeof options.onRetry !== 'function') {
+    throw new TypeError(`resilientFetch option onRetry must be a function; got ${typeof options.onRetry}`);
+  }
+  if (options.name !== undefined && typeof options.name !== 'string') {
+    throw new TypeError(`resilientFetch option name must be a string; got ${typeof options.name}`);
+  }
   return {
     attemptTimeoutMs: options.attemptTimeoutMs ?? DEFAULT_ATTEMPT_TIMEOUT_MS,
     bufferBody: options.bufferBody !== false,
     maxResponseBytes: options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
+    maxRequestBodyBytes: options.maxRequestBodyBytes ?? DEFAULT_MAX_REQUEST_BODY_BYTES,
     fetch: options.fetch,
+    hosts: options.hosts,
+    key,
+    clock: options.clock ?? systemClock,
+    retryNonIdempotent: options.retryNonIdempotent === true,
+    breaker: options.breaker,
+    budget: options.budget,
+    retryOn: predicateOf(options.retryOn),
+    name: options.name,
+    retry: {
+      maxAttempts: options.maxAttempts ?? scraperRetry.maxAttempts,
+      baseDelayMs: options.baseDelayMs ?? scraperRetry.baseDelayMs,
+      maxDelayMs: options.maxDelayMs ?? scraperRetry.maxDelayMs,
+      jitter: options.jitter ?? scraperRetry.jitter,
+      random: options.random,
+      deadlineMs: options.deadlineMs,
+      honorRetryAfter: options.honorRetryAfter,
+      onRetry: options.onRetry,
+      logger: options.logger,
+      clock: options.clock,
+    },
   };
 }
+
+const EMPTY_PLAN: FetchPlan = planFetch({});

@@ -58,13 +58,14 @@ async function bufferStream(
  * `Blob`s, `ArrayBuffer`s and typed arrays are sent again as they are; a `ReadableStream` or async
  * iterable body, and a `Request`'s body, are buffered here (up to `maxRequestBodyBytes`, else a
  * `TypeError` before anything is sent). A `Request` input gives its method, headers, body, redirect
- * mode and signal; `init` overrides them, as with `fetch`.
+ * mode and signal; `init` overrides them, as with `fetch` (`init.signal: null` drops the Request's
+ * signal). Synchronous unless a body has to be buffered; throws the `TypeError` of a bad argument.
  */
-export async function prepareRequest(
+export function prepareRequest(
   input: string | URL | Request,
   init: RequestInit | undefined,
   maxRequestBodyBytes: number,
-): Promise<PreparedRequest> {
+): PreparedRequest | Promise<PreparedRequest> {
   const request = typeof Request === 'function' && input instanceof Request ? input : undefined;
   const url = request ? request.url : String(input);
   let parsed: URL;
@@ -80,8 +81,12 @@ export async function prepareRequest(
     );
   }
   const host = parsed.host;
+  if (request === undefined && (init === undefined || isEmpty(init))) {
+    return { url, host, method: 'GET', idempotent: true, signal: undefined, init: NO_INIT };
+  }
   // Only what the caller gave goes to fetch: every key it has to read costs time on every attempt.
   const merged: RequestInit = {};
+  let signal: AbortSignal | undefined = request?.signal;
   if (request) {
     if (request.bodyUsed) {
       throw new TypeError('resilientFetch input: the Request body was already read, so it cannot be sent');
@@ -90,7 +95,21 @@ export async function prepareRequest(
     merged.headers = request.headers;
     merged.redirect = request.redirect;
     merged.keepalive = request.keepalive;
-    if (request.body !== null && init?.body === undefined) {
+  }
+  if (init !== undefined) {
+    for (const key of Object.keys(init) as Array<keyof RequestInit>) {
+      if (key === 'signal') {
+        // As in fetch: an absent (undefined) signal keeps the Request's, null removes it.
+        if (init.signal !== undefined) signal = init.signal ?? undefined;
+      } else (merged as Record<string, unknown>)[key] = init[key];
+    }
+  }
+  const method = merged.method === undefined ? 'GET' : merged.method.toUpperCase();
+  if (merged.method !== undefined) merged.method = method;
+  const requestBody = request !== undefined && request.body !== null && init?.body === undefined;
+  if (!requestBody && !isStreamBody(merged.body)) return finish(url, host, method, signal, merged);
+  return (async () => {
+    if (requestBody) {
       const bytes = new Uint8Array(await request.arrayBuffer());
       if (bytes.byteLength > maxRequestBodyBytes) {
         throw new TypeError(
@@ -98,24 +117,35 @@ export async function prepareRequest(
         );
       }
       merged.body = bytes;
+    } else {
+      merged.body = await bufferStream(
+        merged.body as ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>,
+        maxRequestBodyBytes,
+      );
+      delete (merged as { duplex?: string }).duplex;
     }
-  }
-  let signal: AbortSignal | undefined = request?.signal;
-  if (init !== undefined) {
-    for (const key of Object.keys(init) as Array<keyof RequestInit>) {
-      if (key === 'signal') signal = init.signal ?? signal;
-      else (merged as Record<string, unknown>)[key] = init[key];
-    }
-  }
-  const method = merged.method === undefined ? 'GET' : merged.method.toUpperCase();
-  if (merged.method !== undefined) merged.method = method;
-  if (isStreamBody(merged.body)) {
-    merged.body = await bufferStream(merged.body, maxRequestBodyBytes);
-    delete (merged as { duplex?: string }).duplex;
-  }
-  if (merged.body !== undefined && merged.body !== null && (method === 'GET' || method === 'HEAD')) {
+    return finish(url, host, method, signal, merged);
+  })();
+}
+
+/** The `init` of a plain GET: nothing for fetch to read. */
+const NO_INIT: RequestInit = Object.freeze({});
+
+function isEmpty(init: RequestInit): boolean {
+  for (const _ in init) return false;
+  return true;
+}
+
+function finish(
+  url: string,
+  host: string,
+  method: string,
+  signal: AbortSignal | undefined,
+  init: RequestInit,
+): PreparedRequest {
+  if (init.body !== undefined && init.body !== null && (method === 'GET' || method === 'HEAD')) {
     throw new TypeError(`resilientFetch init.body: a ${method} request cannot have a body`);
   }
-  const idempotent = IDEMPOTENT_METHODS.has(method) || new Headers(merged.headers).has('idempotency-key');
-  return { url, host, method, idempotent, signal, init: merged };
+  const idempotent = IDEMPOTENT_METHODS.has(method) || new Headers(init.headers).has('idempotency-key');
+  return { url, host, method, idempotent, signal, init };
 }

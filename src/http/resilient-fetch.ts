@@ -1,31 +1,18 @@
 import {
   httpErrorFromResponse,
-  isTransientError,
   NetworkError,
   OperationTimeoutError,
   PipelineError,
   urlForErrors,
 } from '../errors/index.js';
 import { NEVER_ABORTED } from '../retry/attempt.js';
-import {
-  type Clock,
-  type RetryContext,
-  type RetryOptions,
-  type RetryPredicate,
-  systemClock,
-} from '../retry/index.js';
-import { scraperRetry } from '../retry/presets.js';
+import { admit, failed, succeeded } from '../retry/circuit-breaker.js';
+import type { CircuitBreaker, RetryContext, RetryOptions } from '../retry/index.js';
 import { executeRetry } from '../retry/retry.js';
 import { withBufferedBody } from './buffered-response.js';
 import { type HttpHost, HttpHostRegistry } from './host-registry.js';
-import {
-  checkFetchOptions,
-  EMPTY_FETCH_OPTIONS,
-  type FetchLimits,
-  limitsOf,
-  type ResilientFetchOptions,
-} from './options.js';
-import { DEFAULT_MAX_REQUEST_BODY_BYTES, type PreparedRequest, prepareRequest } from './request.js';
+import { EMPTY_FETCH_OPTIONS, type FetchPlan, planFetch, type ResilientFetchOptions } from './options.js';
+import { type PreparedRequest, prepareRequest } from './request.js';
 import { hasNullBody, readBodyCapped, readErrorBody } from './response-body.js';
 import { scheduleOn } from './schedule.js';
 import { transportError } from './transport-error.js';
@@ -73,16 +60,6 @@ function notSent(error: PipelineError): boolean {
   );
 }
 
-function retryPredicate(retryOn: RetryOptions['retryOn'], idempotent: boolean): RetryPredicate {
-  const base: RetryPredicate =
-    retryOn === undefined
-      ? isTransientError
-      : typeof retryOn === 'function'
-        ? retryOn
-        : (error) => retryOn.some((cls) => error instanceof cls);
-  return idempotent ? base : (error, attempt) => notSent(error) && base(error, attempt);
-}
-
 /**
  * `fetch` for scrapers and other callers of third-party HTTP APIs, with the library's retry around it:
  *
@@ -123,44 +100,23 @@ function retryPredicate(retryOn: RetryOptions['retryOn'], idempotent: boolean): 
  * const games = await response.json();
  * ```
  */
-export async function resilientFetch(
+export function resilientFetch(
   input: string | URL | Request,
   init?: RequestInit,
   options: ResilientFetchOptions = EMPTY_FETCH_OPTIONS,
 ): Promise<Response> {
-  checkFetchOptions(options);
-  const request = await prepareRequest(
-    input,
-    init,
-    options.maxRequestBodyBytes ?? DEFAULT_MAX_REQUEST_BODY_BYTES,
-  );
-  const host = (options.hosts ?? defaultHttpHosts()).get(options.key ?? request.host);
-  const exchange = new Exchange(request, limitsOf(options), host, options.clock ?? systemClock);
-  // Every retry option the caller gave, by the same name; the scrapers' preset where they gave none.
-  // The attempt timeout is left out: it is enforced here, after the host's limits admit the request.
-  const retryOptions: EveryRetryOption = {
-    maxAttempts: options.maxAttempts ?? scraperRetry.maxAttempts,
-    baseDelayMs: options.baseDelayMs ?? scraperRetry.baseDelayMs,
-    maxDelayMs: options.maxDelayMs ?? scraperRetry.maxDelayMs,
-    jitter: options.jitter ?? scraperRetry.jitter,
-    random: options.random,
-    retryOn: retryPredicate(options.retryOn, options.retryNonIdempotent === true || request.idempotent),
-    deadlineMs: options.deadlineMs,
-    signal: request.signal,
-    budget: options.budget === undefined ? host.budget : options.budget || undefined,
-    breaker: options.breaker === undefined ? host.breaker : options.breaker || undefined,
-    honorRetryAfter: options.honorRetryAfter,
-    onRetry: options.onRetry,
-    logger: options.logger,
-    clock: options.clock,
-    name: options.name ?? `${request.method} ${request.host}`,
-  };
-  return executeRetry((context) => exchange.attempt(context), retryOptions);
+  let plan: FetchPlan;
+  try {
+    plan = planFetch(options);
+  } catch (err) {
+    return Promise.reject(err);
+  }
+  return fetchWithPlan(plan, input, init);
 }
 
 /**
  * Options set once for every call of the function {@link createResilientFetch} returns; each call may
- * add or override options.
+ * add or override options. The defaults are checked here, once: bad ones throw at once.
  *
  * @example
  * ```ts
@@ -171,24 +127,83 @@ export async function resilientFetch(
 export function createResilientFetch(
   defaults: ResilientFetchOptions,
 ): (input: string | URL | Request, init?: RequestInit, options?: ResilientFetchOptions) => Promise<Response> {
-  checkFetchOptions(defaults);
-  return (input, init, options) =>
-    resilientFetch(input, init, options === undefined ? defaults : { ...defaults, ...options });
+  const base = planFetch(defaults);
+  return (input, init, options) => {
+    if (options === undefined) return fetchWithPlan(base, input, init);
+    let plan: FetchPlan;
+    try {
+      plan = planFetch({ ...defaults, ...options });
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    return fetchWithPlan(plan, input, init);
+  };
 }
 
-/** One call's attempts: the host's limits around `fetch`, then the body, under the attempt timeout. */
+function fetchWithPlan(plan: FetchPlan, input: string | URL | Request, init: RequestInit | undefined) {
+  let prepared: PreparedRequest | Promise<PreparedRequest>;
+  try {
+    prepared = prepareRequest(input, init, plan.maxRequestBodyBytes);
+  } catch (err) {
+    return Promise.reject(err);
+  }
+  return prepared instanceof Promise
+    ? prepared.then((request) => exchange(plan, request))
+    : exchange(plan, prepared);
+}
+
+/** Runs one prepared request under `retry`, with its host's state. */
+function exchange(plan: FetchPlan, request: PreparedRequest): Promise<Response> {
+  const host = (plan.hosts ?? defaultHttpHosts()).get(plan.key ?? request.host);
+  const breaker = plan.breaker === undefined ? host.breaker : plan.breaker || undefined;
+  const calls = new Exchange(request, plan, host, breaker);
+  const r = plan.retry;
+  // Every retry option the caller gave, by the same name; the scrapers' preset where they gave none.
+  // The attempt timeout and the breaker are left out: both are applied here, after the host's limits
+  // admit the request, so that a wait in this process's own queue is never blamed on the host.
+  const retryOptions: EveryRetryOption = {
+    maxAttempts: r.maxAttempts,
+    baseDelayMs: r.baseDelayMs,
+    maxDelayMs: r.maxDelayMs,
+    jitter: r.jitter,
+    random: r.random,
+    retryOn: (error, attempt) => calls.shouldRetry(error, attempt),
+    deadlineMs: r.deadlineMs,
+    signal: request.signal,
+    budget: plan.budget === undefined ? host.budget : plan.budget || undefined,
+    breaker: undefined,
+    honorRetryAfter: r.honorRetryAfter,
+    onRetry: r.onRetry,
+    logger: r.logger,
+    clock: r.clock,
+    name: plan.name ?? `${request.method} ${request.host}`,
+  };
+  return executeRetry((context) => calls.attempt(context), retryOptions);
+}
+
+/**
+ * One call's attempts: the breaker, then the host's limits, then `fetch` and the body under the
+ * attempt timeout. Only an attempt that reached `fetch` counts for the breaker and the retry budget.
+ */
 class Exchange {
   readonly #request: PreparedRequest;
-  readonly #o: FetchLimits;
+  readonly #plan: FetchPlan;
   readonly #host: HttpHost;
-  readonly #clock: Clock;
+  readonly #breaker: CircuitBreaker | undefined;
+  /** Whether the current attempt has called `fetch`. */
+  #sent = false;
   #shownUrl: string | undefined;
 
-  constructor(request: PreparedRequest, limits: FetchLimits, host: HttpHost, clock: Clock) {
+  constructor(
+    request: PreparedRequest,
+    plan: FetchPlan,
+    host: HttpHost,
+    breaker: CircuitBreaker | undefined,
+  ) {
     this.#request = request;
-    this.#o = limits;
+    this.#plan = plan;
     this.#host = host;
-    this.#clock = clock;
+    this.#breaker = breaker;
   }
 
   /** The URL as messages show it (no query string, no credentials), built on first use. */
@@ -197,10 +212,38 @@ class Exchange {
     return this.#shownUrl;
   }
 
+  /**
+   * `retry`'s `retryOn`. An attempt that never called `fetch` failed in this process (the deadline
+   * passed while it waited for a slot or a token): not retried (the deadline is gone) and not charged
+   * to the host's budget. A request that may not be sent twice is retried only if it never left.
+   */
+  shouldRetry(error: PipelineError, attempt: number): boolean {
+    if (!this.#sent) return false;
+    if (!(this.#plan.retryNonIdempotent || this.#request.idempotent) && !notSent(error)) return false;
+    return this.#plan.retryOn(error, attempt);
+  }
+
   attempt(context: RetryContext): Promise<Response> {
+    const breaker = this.#breaker;
+    if (breaker !== undefined) {
+      const refusal = breaker[admit]();
+      if (refusal !== undefined) return Promise.reject(refusal);
+    }
+    this.#sent = false;
     const { concurrency, rateLimit } = this.#host;
-    if (concurrency === undefined && rateLimit === undefined) return this.#send(context);
-    return this.#limited(context);
+    const sending =
+      concurrency === undefined && rateLimit === undefined ? this.#send(context) : this.#limited(context);
+    if (breaker === undefined) return sending;
+    return sending.then(
+      (response) => {
+        breaker[succeeded]();
+        return response;
+      },
+      (err: unknown) => {
+        // Neither a wait in our own queue nor the caller's cancellation says anything about the host.
+        throw this.#sent && this.#request.signal?.aborted !== true ? breaker[failed](err) : err;
+      },
+    );
   }
 
   async #limited(context: RetryContext): Promise<Response> {
@@ -216,14 +259,14 @@ class Exchange {
 
   async #send({ attempt, signal }: RetryContext): Promise<Response> {
     const request = this.#request;
-    const o = this.#o;
+    const o = this.#plan;
     const controller = new AbortController();
     const forward = (): void => controller.abort(signal.reason);
     if (signal.aborted) throw signal.reason;
     // retry's shared never-aborted signal needs no listener.
     const listens = signal !== NEVER_ABORTED;
     if (listens) signal.addEventListener('abort', forward, { once: true });
-    const cancelTimer = scheduleOn(this.#clock, o.attemptTimeoutMs, () =>
+    const cancelTimer = scheduleOn(o.clock, o.attemptTimeoutMs, () =>
       controller.abort(
         new OperationTimeoutError(
           `${request.method} ${this.shownUrl}: attempt ${attempt} timed out after ${o.attemptTimeoutMs} ms ` +
@@ -234,13 +277,14 @@ class Exchange {
     );
     try {
       const fetchImpl = o.fetch ?? globalThis.fetch;
+      this.#sent = true;
       const response = await fetchImpl(request.url, { ...request.init, signal: controller.signal });
       if (response.status >= 400) {
         const body = await readErrorBody(response);
         throw httpErrorFromResponse(response, {
           method: request.method,
           url: request.url,
-          now: () => this.#clock.now(),
+          now: () => o.clock.now(),
           ...(body === undefined ? {} : { body }),
         });
       }
@@ -256,7 +300,7 @@ class Exchange {
     } catch (err) {
       if (err instanceof PipelineError) throw err;
       if (controller.signal.aborted) throw controller.signal.reason;
-      throw transportError(err, () => this.#clock.now());
+      throw transportError(err, () => o.clock.now());
     } finally {
       cancelTimer();
       if (listens) signal.removeEventListener('abort', forward);

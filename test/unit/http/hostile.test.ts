@@ -87,6 +87,110 @@ describe('resilientFetch: Retry-After from a hostile server never makes it retry
   });
 });
 
+describe("resilientFetch: the wait in this process's own queues is never blamed on the host", () => {
+  it('calls whose deadline passes while queued for a rate-limit token neither open the breaker nor spend the budget', async () => {
+    const clock = createTestClock({ startMs: START });
+    const hosts = new HttpHostRegistry({ clock, rateLimit: { requestsPerSecond: 1, burst: 1 } });
+    const fetch = scriptedFetch([{ status: 200, body: 'ok' }]);
+    const options: ResilientFetchOptions = { clock, hosts, fetch, deadlineMs: 5_000 };
+    const outcomes = Promise.allSettled(
+      Array.from({ length: 30 }, () => resilientFetch(URL_A, undefined, options)),
+    );
+    for (let i = 0; i < 12; i++) {
+      await new Promise((resolve) => setImmediate(resolve));
+      clock.advance(1000);
+    }
+    const settled = await outcomes;
+    const timedOut = settled.filter((o) => o.status === 'rejected');
+    expect(timedOut.length).toBeGreaterThan(20);
+    for (const o of timedOut) {
+      expect((o as PromiseRejectedResult).reason).toMatchObject({ name: 'OperationTimeoutError' });
+    }
+    // The API answered every request it got: its breaker is closed and its budget full.
+    expect(hosts.states()['api.example.com']).toMatchObject({
+      breaker: 'closed',
+      budgetTokens: 50,
+      queued: 0,
+    });
+    await new Promise((resolve) => setImmediate(resolve));
+    clock.advance(1000);
+    await expect(resilientFetch(URL_A, undefined, options)).resolves.toMatchObject({ status: 200 });
+  });
+
+  it('calls whose deadline passes while queued for a concurrency slot do not open the breaker', async () => {
+    const clock = createTestClock({ startMs: START });
+    const hosts = new HttpHostRegistry({ clock, maxConcurrent: 1 });
+    let release: (() => void) | undefined;
+    const gated = () =>
+      new Promise<Response>((resolve) => {
+        release = () => resolve(new Response('done'));
+      });
+    const options: ResilientFetchOptions = { clock, hosts, fetch: gated, deadlineMs: 10_000 };
+    const first = resilientFetch(URL_A, undefined, { clock, hosts, fetch: gated });
+    const queued = Array.from({ length: 10 }, () => resilientFetch(URL_A, undefined, options));
+    await new Promise((resolve) => setImmediate(resolve));
+    clock.advance(10_000);
+    for (const call of queued) await expect(call).rejects.toMatchObject({ name: 'OperationTimeoutError' });
+    release!();
+    await first;
+    expect(hosts.states()['api.example.com']).toMatchObject({
+      breaker: 'closed',
+      budgetTokens: 50,
+      inFlight: 0,
+      queued: 0,
+    });
+  });
+
+  it('a request that was sent and timed out under the deadline still counts against the host', async () => {
+    const clock = createTestClock({ startMs: START });
+    const hosts = new HttpHostRegistry({ clock, breaker: { failureThreshold: 2 } });
+    const hanging = (_input: string | URL | Request, init?: RequestInit) =>
+      new Promise<Response>((_resolve, reject) => {
+        init?.signal?.addEventListener('abort', () => reject(init.signal?.reason));
+      });
+    const options: ResilientFetchOptions = { clock, hosts, fetch: hanging, deadlineMs: 1000 };
+    for (let i = 0; i < 2; i++) {
+      const call = resilientFetch(URL_A, undefined, options);
+      await new Promise((resolve) => setImmediate(resolve));
+      clock.advance(1000);
+      await expect(call).rejects.toMatchObject({ name: 'OperationTimeoutError' });
+    }
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(hosts.states()['api.example.com']).toMatchObject({ breaker: 'open' });
+  });
+});
+
+describe('resilientFetch: options a caller may get wrong', () => {
+  it.each([null, 5, 'fast', true])(
+    'refuses %j as options with a TypeError that says what it wants',
+    async (bad) => {
+      await expect(resilientFetch(URL_A, undefined, bad as unknown as ResilientFetchOptions)).rejects.toThrow(
+        /resilientFetch options must be an object/,
+      );
+    },
+  );
+
+  it.each(['bufferBody', 'retryNonIdempotent', 'honorRetryAfter'])(
+    'refuses a %s that is not a boolean, naming it',
+    async (name) => {
+      const { fetch, options } = setup([{ status: 200 }]);
+      await expect(resilientFetch(URL_A, undefined, { ...options, [name]: 'no' })).rejects.toThrow(
+        new RegExp(`option ${name} must be a boolean, got a string`),
+      );
+      expect(fetch.seen).toHaveLength(0);
+    },
+  );
+
+  it("init.signal: null drops the Request's own signal, as fetch does", async () => {
+    const { fetch, options } = setup([{ status: 200 }]);
+    const controller = new AbortController();
+    controller.abort(new Error('old'));
+    const request = new Request('https://api.example.com/x', { signal: controller.signal });
+    await expect(resilientFetch(request, { signal: null }, options)).resolves.toMatchObject({ status: 200 });
+    expect(fetch.seen).toHaveLength(1);
+  });
+});
+
 describe('HttpHostRegistry: keys and size', () => {
   it('host keys are case-insensitive: an override written in capitals applies to the URL', async () => {
     const clock = createTestClock({ startMs: START });
