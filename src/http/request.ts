@@ -129,7 +129,7 @@ export function prepareRequest(
 }
 
 /** The `init` of a plain GET: nothing for fetch to read. */
-const NO_INIT: RequestInit = Object.freeze({});
+export const NO_INIT: RequestInit = Object.freeze({});
 
 function isEmpty(init: RequestInit): boolean {
   for (const _ in init) return false;

@@ -9,10 +9,11 @@ import { NEVER_ABORTED } from '../retry/attempt.js';
 import { admit, failed, succeeded } from '../retry/circuit-breaker.js';
 import type { CircuitBreaker, RetryContext, RetryOptions } from '../retry/index.js';
 import { executeRetry } from '../retry/retry.js';
+import { releaseController, takeController } from './abort-pool.js';
 import { withBufferedBody } from './buffered-response.js';
 import { type HttpHost, HttpHostRegistry } from './host-registry.js';
 import { EMPTY_FETCH_OPTIONS, type FetchPlan, planFetch, type ResilientFetchOptions } from './options.js';
-import { type PreparedRequest, prepareRequest } from './request.js';
+import { NO_INIT, type PreparedRequest, prepareRequest } from './request.js';
 import { hasNullBody, readBodyCapped, readErrorBody } from './response-body.js';
 import { scheduleOn } from './schedule.js';
 import { transportError } from './transport-error.js';
@@ -258,27 +259,28 @@ class Exchange {
   }
 
   async #send({ attempt, signal }: RetryContext): Promise<Response> {
+    if (signal.aborted) throw signal.reason;
     const request = this.#request;
     const o = this.#plan;
-    const controller = new AbortController();
-    const forward = (): void => controller.abort(signal.reason);
-    if (signal.aborted) throw signal.reason;
+    const pooled = takeController();
+    const { controller } = pooled;
     // retry's shared never-aborted signal needs no listener.
-    const listens = signal !== NEVER_ABORTED;
-    if (listens) signal.addEventListener('abort', forward, { once: true });
+    const forward = signal === NEVER_ABORTED ? undefined : () => controller.abort(signal.reason);
+    if (forward !== undefined) signal.addEventListener('abort', forward, { once: true });
     const cancelTimer = scheduleOn(o.clock, o.attemptTimeoutMs, () =>
-      controller.abort(
-        new OperationTimeoutError(
-          `${request.method} ${this.shownUrl}: attempt ${attempt} timed out after ${o.attemptTimeoutMs} ms ` +
-            `(${o.bufferBody ? 'response and body' : 'response headers'})`,
-          { timeoutMs: o.attemptTimeoutMs },
-        ),
-      ),
+      controller.abort(this.#timeoutError(attempt)),
     );
+    // A response handed out with its body unread still needs the signal: its controller is not reused.
+    let live = false;
     try {
       const fetchImpl = o.fetch ?? globalThis.fetch;
       this.#sent = true;
-      const response = await fetchImpl(request.url, { ...request.init, signal: controller.signal });
+      const response = await fetchImpl(
+        request.url,
+        request.init === NO_INIT
+          ? { signal: controller.signal }
+          : { ...request.init, signal: controller.signal },
+      );
       if (response.status >= 400) {
         const body = await readErrorBody(response);
         throw httpErrorFromResponse(response, {
@@ -288,7 +290,10 @@ class Exchange {
           ...(body === undefined ? {} : { body }),
         });
       }
-      if (!o.bufferBody) return response;
+      if (!o.bufferBody) {
+        live = true;
+        return response;
+      }
       if (hasNullBody(request.method, response.status)) {
         await response.body?.cancel().catch(() => {});
         return response;
@@ -303,7 +308,17 @@ class Exchange {
       throw transportError(err, () => o.clock.now());
     } finally {
       cancelTimer();
-      if (listens) signal.removeEventListener('abort', forward);
+      if (forward !== undefined) signal.removeEventListener('abort', forward);
+      if (!live) releaseController(pooled);
     }
+  }
+
+  #timeoutError(attempt: number): OperationTimeoutError {
+    const o = this.#plan;
+    return new OperationTimeoutError(
+      `${this.#request.method} ${this.shownUrl}: attempt ${attempt} timed out after ${o.attemptTimeoutMs} ms ` +
+        `(${o.bufferBody ? 'response and body' : 'response headers'})`,
+      { timeoutMs: o.attemptTimeoutMs },
+    );
   }
 }
