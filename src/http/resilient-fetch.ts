@@ -9,7 +9,7 @@ import { NEVER_ABORTED } from '../retry/attempt.js';
 import { admit, failed, succeeded } from '../retry/circuit-breaker.js';
 import type { CircuitBreaker, RetryContext, RetryOptions } from '../retry/index.js';
 import { executeRetry } from '../retry/retry.js';
-import { releaseController, takeController } from './abort-pool.js';
+import { abortForFetch } from './attempt-signal.js';
 import { withBufferedBody } from './buffered-response.js';
 import { type HttpHost, HttpHostRegistry } from './host-registry.js';
 import { EMPTY_FETCH_OPTIONS, type FetchPlan, planFetch, type ResilientFetchOptions } from './options.js';
@@ -232,19 +232,9 @@ class Exchange {
     }
     this.#sent = false;
     const { concurrency, rateLimit } = this.#host;
-    const sending =
-      concurrency === undefined && rateLimit === undefined ? this.#send(context) : this.#limited(context);
-    if (breaker === undefined) return sending;
-    return sending.then(
-      (response) => {
-        breaker[succeeded]();
-        return response;
-      },
-      (err: unknown) => {
-        // Neither a wait in our own queue nor the caller's cancellation says anything about the host.
-        throw this.#sent && this.#request.signal?.aborted !== true ? breaker[failed](err) : err;
-      },
-    );
+    return concurrency === undefined && rateLimit === undefined
+      ? this.#send(context)
+      : this.#limited(context);
   }
 
   async #limited(context: RetryContext): Promise<Response> {
@@ -262,18 +252,15 @@ class Exchange {
     if (signal.aborted) throw signal.reason;
     const request = this.#request;
     const o = this.#plan;
-    const pooled = takeController();
-    const { controller } = pooled;
+    const fetchImpl = o.fetch ?? globalThis.fetch;
+    const controller = abortForFetch(fetchImpl);
     // retry's shared never-aborted signal needs no listener.
     const forward = signal === NEVER_ABORTED ? undefined : () => controller.abort(signal.reason);
     if (forward !== undefined) signal.addEventListener('abort', forward, { once: true });
     const cancelTimer = scheduleOn(o.clock, o.attemptTimeoutMs, () =>
       controller.abort(this.#timeoutError(attempt)),
     );
-    // A response handed out with its body unread still needs the signal: its controller is not reused.
-    let live = false;
     try {
-      const fetchImpl = o.fetch ?? globalThis.fetch;
       this.#sent = true;
       const response = await fetchImpl(
         request.url,
@@ -290,26 +277,28 @@ class Exchange {
           ...(body === undefined ? {} : { body }),
         });
       }
-      if (!o.bufferBody) {
-        live = true;
-        return response;
+      if (o.bufferBody) {
+        if (hasNullBody(request.method, response.status)) {
+          await response.body?.cancel().catch(() => {});
+        } else {
+          withBufferedBody(response, await readBodyCapped(response, o.maxResponseBytes, () => this.shownUrl));
+        }
       }
-      if (hasNullBody(request.method, response.status)) {
-        await response.body?.cancel().catch(() => {});
-        return response;
-      }
-      return withBufferedBody(
-        response,
-        await readBodyCapped(response, o.maxResponseBytes, () => this.shownUrl),
-      );
+      this.#breaker?.[succeeded]();
+      return response;
     } catch (err) {
-      if (err instanceof PipelineError) throw err;
-      if (controller.signal.aborted) throw controller.signal.reason;
-      throw transportError(err, () => o.clock.now());
+      const thrown =
+        err instanceof PipelineError
+          ? err
+          : controller.signal.aborted
+            ? controller.signal.reason
+            : transportError(err, () => o.clock.now());
+      // The request reached fetch, so the outcome speaks about the host, unless the caller cancelled.
+      if (this.#breaker !== undefined && request.signal?.aborted !== true) this.#breaker[failed](thrown);
+      throw thrown;
     } finally {
       cancelTimer();
       if (forward !== undefined) signal.removeEventListener('abort', forward);
-      if (!live) releaseController(pooled);
     }
   }
 

@@ -101,6 +101,32 @@ describe('resilientFetch against the HTTP stand-in (real fetch, loopback)', () =
     expect(api.requests).toHaveLength(2);
   });
 
+  it("the caller's signal cancels a request in flight with the caller's reason, and nothing is retried", async () => {
+    api.faults.add({ path: '/v1/games', hang: true });
+    const caller = new AbortController();
+    const pending = resilientFetch(games(), { signal: caller.signal }, options).catch((e: unknown) => e);
+    await vi.waitFor(() => expect(api.requests).toHaveLength(1));
+    const reason = new Error('scraper shutting down');
+    caller.abort(reason);
+    expect(await pending).toBe(reason);
+    expect(api.requests).toHaveLength(1);
+  });
+
+  it('a live response (bufferBody: false) keeps its body past its attempt timeout and other calls timing out', async () => {
+    api.faults.add({ path: '/v1/games', times: 1, slowBody: { intervalMs: 20, chunkBytes: 8 } });
+    const live = await resilientFetch(games(), undefined, {
+      ...options,
+      bufferBody: false,
+      attemptTimeoutMs: 60,
+    });
+    // Other calls time out (their own signals abort) while the live body is still arriving.
+    api.faults.add({ path: '/v1/games', times: 2, hang: true });
+    await expect(
+      resilientFetch(games(), undefined, { ...options, attemptTimeoutMs: 30, maxAttempts: 2 }),
+    ).rejects.toBeInstanceOf(OperationTimeoutError);
+    await expect(live.json()).resolves.toEqual(PAGE);
+  });
+
   it('a 404 is not retried: one request, a typed error without the query string or the token', async () => {
     const err = await resilientFetch(
       `${api.url}/v1/nope?api_key=s3cret`,
