@@ -7,9 +7,10 @@ import {
 } from '../errors/index.js';
 import { NEVER_ABORTED } from '../retry/attempt.js';
 import { admit, failed, succeeded } from '../retry/circuit-breaker.js';
-import type { CircuitBreaker, RetryContext, RetryOptions } from '../retry/index.js';
+import { type CircuitBreaker, type RetryContext, type RetryOptions, systemClock } from '../retry/index.js';
 import { executeRetry } from '../retry/retry.js';
 import { abortForFetch } from './attempt-signal.js';
+import { startTimeout, stopTimeout } from './attempt-timeouts.js';
 import { withBufferedBody } from './buffered-response.js';
 import { type HttpHost, HttpHostRegistry } from './host-registry.js';
 import { EMPTY_FETCH_OPTIONS, type FetchPlan, planFetch, type ResilientFetchOptions } from './options.js';
@@ -257,9 +258,11 @@ class Exchange {
     // retry's shared never-aborted signal needs no listener.
     const forward = signal === NEVER_ABORTED ? undefined : () => controller.abort(signal.reason);
     if (forward !== undefined) signal.addEventListener('abort', forward, { once: true });
-    const cancelTimer = scheduleOn(o.clock, o.attemptTimeoutMs, () =>
-      controller.abort(this.#timeoutError(attempt)),
-    );
+    const onTimeout = () => controller.abort(this.#timeoutError(attempt));
+    // The system clock's timeouts share one timer per duration; an injected clock schedules its own.
+    const pending = o.clock === systemClock ? startTimeout(o.attemptTimeoutMs, onTimeout) : undefined;
+    const cancelTimer =
+      pending === undefined ? scheduleOn(o.clock, o.attemptTimeoutMs, onTimeout) : undefined;
     try {
       this.#sent = true;
       const response = await fetchImpl(
@@ -297,7 +300,8 @@ class Exchange {
       if (this.#breaker !== undefined && request.signal?.aborted !== true) this.#breaker[failed](thrown);
       throw thrown;
     } finally {
-      cancelTimer();
+      if (pending !== undefined) stopTimeout(pending);
+      else cancelTimer?.();
       if (forward !== undefined) signal.removeEventListener('abort', forward);
     }
   }
