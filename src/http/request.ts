@@ -68,19 +68,7 @@ export function prepareRequest(
 ): PreparedRequest | Promise<PreparedRequest> {
   const request = typeof Request === 'function' && input instanceof Request ? input : undefined;
   const url = request ? request.url : String(input);
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    throw new TypeError(`resilientFetch input: not an absolute URL: ${urlForErrors(url)}`);
-  }
-  // fetch refuses these too, but with the whole URL (password included) in its message.
-  if (parsed.username !== '' || parsed.password !== '') {
-    throw new TypeError(
-      `resilientFetch input: the URL carries a user name or password (${urlForErrors(url)}), which fetch refuses; send credentials in an Authorization header`,
-    );
-  }
-  const host = parsed.host;
+  const host = hostOf(url);
   if (request === undefined && (init === undefined || isEmpty(init))) {
     return { url, host, method: 'GET', idempotent: true, signal: undefined, init: NO_INIT };
   }
@@ -126,6 +114,55 @@ export function prepareRequest(
     }
     return finish(url, host, method, signal, merged);
   })();
+}
+
+/** Hosts of the URL prefixes seen lately (see {@link hostOf}); cleared when full. */
+const hostsByAuthority = new Map<string, string>();
+const MAX_AUTHORITIES = 512;
+
+/**
+ * The start of an http(s) URL up to the end of its authority (user info, host, port): the first `/`,
+ * `\`, `?` or `#` after `//`, as the URL standard reads it. The host, and whether the URL parses at
+ * all, depend only on this part (the parser never fails in a path, query or fragment).
+ */
+function authorityOf(url: string): string | undefined {
+  let start: number;
+  if (url.startsWith('https://')) start = 8;
+  else if (url.startsWith('http://')) start = 7;
+  else return undefined;
+  for (let i = start; i < url.length; i++) {
+    const c = url.charCodeAt(i);
+    if (c === 47 || c === 92 || c === 63 || c === 35) return url.slice(0, i);
+  }
+  return url;
+}
+
+/**
+ * The URL's host (with its port when there is one), checked: an absolute URL without user info. A
+ * scraper calls a few hosts many times, so the parse of each authority is remembered and the rest of
+ * the URL is left to `fetch`, which parses it anyway.
+ */
+function hostOf(url: string): string {
+  const authority = authorityOf(url);
+  const known = authority === undefined ? undefined : hostsByAuthority.get(authority);
+  if (known !== undefined) return known;
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new TypeError(`resilientFetch input: not an absolute URL: ${urlForErrors(url)}`);
+  }
+  // fetch refuses these too, but with the whole URL (password included) in its message.
+  if (parsed.username !== '' || parsed.password !== '') {
+    throw new TypeError(
+      `resilientFetch input: the URL carries a user name or password (${urlForErrors(url)}), which fetch refuses; send credentials in an Authorization header`,
+    );
+  }
+  if (authority !== undefined) {
+    if (hostsByAuthority.size >= MAX_AUTHORITIES) hostsByAuthority.clear();
+    hostsByAuthority.set(authority, parsed.host);
+  }
+  return parsed.host;
 }
 
 /** The `init` of a plain GET: nothing for fetch to read. */

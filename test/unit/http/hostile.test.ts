@@ -47,6 +47,32 @@ describe('resilientFetch: credentials in the URL', () => {
   });
 });
 
+describe('resilientFetch: the host of a URL whose authority was seen before', () => {
+  it('keys each call by its own host, however the authority is written, and still refuses user info', async () => {
+    const { fetch, hosts, options } = setup([
+      { status: 200 },
+      { status: 200 },
+      { status: 200 },
+      { status: 200 },
+    ]);
+    await resilientFetch('https://api.example.com/v1/a', undefined, options);
+    // Same authority, other paths; then the same host written in upper case and with its default port.
+    await resilientFetch('https://api.example.com?q=1', undefined, options);
+    await resilientFetch('https://API.example.com:443/v1/b', undefined, options);
+    await resilientFetch('https://api.example.com:8443\\v1\\c', undefined, options);
+    expect(Object.keys(hosts.states()).sort()).toEqual(['api.example.com', 'api.example.com:8443']);
+    const err = await resilientFetch('https://u:hunter2@api.example.com/v1/a', undefined, options).catch(
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(TypeError);
+    expect(inspect(err, { depth: 20 })).not.toContain('hunter2');
+    await expect(resilientFetch('https://api.example.com:99999/v1/a', undefined, options)).rejects.toThrow(
+      /not an absolute URL/,
+    );
+    expect(fetch.seen).toHaveLength(4);
+  });
+});
+
 describe('resilientFetch: Retry-After from a hostile server never makes it retry sooner than asked', () => {
   it('a delta-seconds value too long to read is a wait beyond any cap: no retry, typed error', async () => {
     for (const digits of [40, 65, 400]) {
