@@ -93,7 +93,8 @@ const BUFFERED_PROTOTYPE: object = Object.create(Response.prototype, {
  * `instanceof`), which costs far less than building a new one and streaming the bytes through it again.
  */
 export function withBufferedBody(response: Response, bytes: Uint8Array<ArrayBuffer>): Response {
-  Object.defineProperty(response, STATE, { value: { bytes, used: false } satisfies BufferedState });
   Object.setPrototypeOf(response, BUFFERED_PROTOTYPE);
+  // An assignment costs less than defineProperty; the key is a module-private symbol.
+  (response as Buffered)[STATE] = { bytes, used: false };
   return response;
 }
