@@ -12,6 +12,7 @@ import type { DuckDBConnection, DuckDBInstance, DuckDBValue } from '@duckdb/node
 import { MIB, tableStats } from './engine/bytes-estimate.js';
 import { Catalog } from './engine/catalog.js';
 import { insertAllRows } from './engine/insert-rows.js';
+import { installLibrary } from './engine/library/install.js';
 import { runLoadJob } from './engine/load-job.js';
 import { executeQuery } from './engine/query.js';
 import { inferParameters } from './engine/query-parameters.js';
@@ -78,9 +79,19 @@ export class Engine {
     duck: DuckModule,
     options: { location: string; insertIdWindowMs?: number; minimumBytesBilledPerTable?: number },
   ): Promise<Engine> {
-    const instance = await duck.DuckDBInstance.create(':memory:');
+    // Never the network, never the file system: no extension is installed or loaded on demand
+    // (what would need one is refused), and no SQL reads or writes files.
+    const instance = await duck.DuckDBInstance.create(':memory:', {
+      autoinstall_known_extensions: 'false',
+      autoload_known_extensions: 'false',
+      enable_external_access: 'false',
+      // BigQuery sorts NULLs first in ascending order and last in descending order.
+      default_null_order: 'nulls_first_on_asc_last_on_desc',
+    });
     const conn = await instance.connect();
     await conn.run("SET TimeZone = 'UTC'");
+    await installLibrary(conn, duck);
+    await conn.run('SET lock_configuration = true');
     return new Engine(duck, instance, conn, {
       location: options.location,
       insertIdWindowMs: options.insertIdWindowMs ?? 60_000,

@@ -218,6 +218,8 @@ function scalarBigQueryType(typeId: number, alias?: string, scale?: number): str
       return 'TIME';
     case 18:
       return 'BYTES';
+    case 15:
+      return 'INTERVAL';
     case 19:
       return (scale ?? 0) > 9 ? 'BIGNUMERIC' : 'NUMERIC';
     default:

@@ -65,7 +65,27 @@ const IDENT_START = /[A-Za-z_]/;
 const IDENT_PART = /[A-Za-z0-9_]/;
 const MULTI_OPS = ['<>', '!=', '||', '<=', '=>', '<<'];
 
-function decodeEscapes(body: string, offset: number): string {
+/** Marks a byte written as an escape in a bytes literal, so it is not UTF-8 encoded again. */
+const RAW_BYTE = '\u{F0000}';
+
+/**
+ * The bytes of a bytes literal as Latin-1 text: characters written as themselves are UTF-8 encoded,
+ * escaped bytes (`\xC4`, `\304`) are taken as they are.
+ */
+function bytesOfLiteral(decoded: string): string {
+  let out = '';
+  const chars = Array.from(decoded);
+  for (let k = 0; k < chars.length; k++) {
+    if (chars[k] === RAW_BYTE) {
+      out += chars[++k] ?? '';
+      continue;
+    }
+    out += Buffer.from(chars[k]!, 'utf8').toString('latin1');
+  }
+  return out;
+}
+
+function decodeEscapes(body: string, offset: number, bytes = false): string {
   let out = '';
   for (let i = 0; i < body.length; i++) {
     const ch = body[i]!;
@@ -102,13 +122,13 @@ function decodeEscapes(body: string, offset: number): string {
       case '2':
       case '3': {
         const oct = body.slice(i, i + 3);
-        out += String.fromCharCode(Number.parseInt(oct, 8));
+        out += (bytes ? RAW_BYTE : '') + String.fromCharCode(Number.parseInt(oct, 8));
         i += 2;
         break;
       }
       case 'x':
       case 'X':
-        out += String.fromCharCode(Number.parseInt(body.slice(i + 1, i + 3), 16));
+        out += (bytes ? RAW_BYTE : '') + String.fromCharCode(Number.parseInt(body.slice(i + 1, i + 3), 16));
         i += 2;
         break;
       case 'u':
@@ -194,7 +214,8 @@ export function tokenizeSql(sql: string): SqlToken[] {
       if (!closed) throw new SqlSyntaxError('Unclosed string literal', start);
       const body = sql.slice(bodyStart, j);
       i = j + delim.length;
-      push(bytes ? 'bytes' : 'string', start, i, raw ? body : decodeEscapes(body, start));
+      const text = raw ? body : decodeEscapes(body, start, bytes);
+      push(bytes ? 'bytes' : 'string', start, i, bytes ? bytesOfLiteral(text) : text);
       continue;
     }
     if (ch === '`') {

@@ -4,6 +4,7 @@
  */
 import type * as Duck from '@duckdb/node-api';
 import type { DuckDBType, DuckDBValue } from '@duckdb/node-api';
+import { intervalText } from './engine/library/text.js';
 import { StandInHttpError } from './http-errors.js';
 import type { BigQueryField } from './schema.js';
 import { legacyTypeName } from './schema.js';
@@ -295,6 +296,7 @@ export class WireCodec {
     if (value instanceof d.DuckDBTimeValue) return microsOfTime(value);
     if (value instanceof d.DuckDBDecimalValue) return decimalText(value.toString());
     if (value instanceof d.DuckDBBlobValue) return Buffer.from(value.bytes).toString('base64');
+    if (value instanceof d.DuckDBIntervalValue) return intervalText(value);
     if (value instanceof d.DuckDBListValue || value instanceof d.DuckDBArrayValue) {
       return value.items.map((item) => ({ v: this.cell(item, useInt64Timestamp) }));
     }

@@ -14,6 +14,7 @@ import { estimateBytes } from './bytes-estimate.js';
 import type { Catalog } from './catalog.js';
 import { mapDuckError } from './duck-errors.js';
 import { bindParameters } from './query-parameters.js';
+import { checkColumnNames, normaliseRows } from './result-checks.js';
 import { checkStatementTables } from './statement-checks.js';
 import type { EngineContext, QueryOutcome, QueryRequest } from './types.js';
 
@@ -92,10 +93,12 @@ async function runStatements(
       case 'SELECT': {
         const names = reader.columnNames();
         const colTypes = reader.columnTypes();
+        const schema = names.map((n, k) => fieldOfDuckType(n, colTypes[k]!));
+        checkColumnNames(schema);
         last = {
           statementType: 'SELECT',
-          schema: names.map((n, k) => fieldOfDuckType(n, colTypes[k]!)),
-          rows: dryRun ? [] : reader.getRows(),
+          schema,
+          rows: dryRun ? [] : normaliseRows(ctx.duck, schema, reader.getRows()),
         };
         break;
       }

@@ -8,10 +8,15 @@ import { isWord, TokenCursor, type TokenRange, upper } from './cursor.js';
 import { alterTable, createStatement, schemaStatement } from './ddl.js';
 import { duckBytes, duckString, duckTableName, quoteIdent } from './duck-text.js';
 import { SqlTranslationError } from './error.js';
-import { CURRENT_FUNCTIONS, rewriteCall } from './functions.js';
+import { scanOperators } from './expression-scan.js';
+import { CURRENT_FUNCTIONS, rewriteCall } from './functions/index.js';
+import { CALLABLE_KEYWORDS, DUCKDB_ONLY_RESERVED, RESERVED_KEYWORDS } from './keywords.js';
+import { numberLiteral } from './literals.js';
+import { OperatorRewrites, type Wrapper } from './operators.js';
 import { ParameterCollector } from './parameters.js';
 import { duckScalarType, parseType } from './parse-type.js';
 import { scanTables } from './scan-tables.js';
+import { selectList } from './select-list.js';
 import type {
   StatementType,
   TableReference,
@@ -78,6 +83,25 @@ const UNNEST_FOLLOWERS = new Set([
   'WINDOW',
 ]);
 
+/** Words after which `TABLE` is the keyword of a statement, not a name. */
+const TABLE_KEYWORD_AFTER = new Set([
+  'CREATE',
+  'DROP',
+  'ALTER',
+  'TRUNCATE',
+  'REPLACE',
+  'TEMP',
+  'TEMPORARY',
+  'SNAPSHOT',
+  'EXTERNAL',
+]);
+
+/** Words followed by `(` that are not function calls. */
+const NOT_CALLS = new Set(['VALUES', 'INSERT', 'PIVOT', 'UNPIVOT', 'SYSTEM', 'OPTIONS', 'SETS', 'AS']);
+
+/** Callable keywords DuckDB spells the same way: `ARRAY(subquery)`, `EXISTS(subquery)`, `UNNEST(…)`. */
+const KEYWORD_CONSTRUCTS = new Set(['ARRAY', 'EXISTS', 'UNNEST']);
+
 /** Keywords followed by a string literal that make a typed literal (`DATE '2024-01-01'`). */
 const TYPED_LITERALS = new Set(['TIMESTAMP', 'DATETIME', 'DATE', 'JSON', 'NUMERIC', 'BIGNUMERIC', 'TIME']);
 
@@ -97,6 +121,7 @@ export class StatementTranslator extends TokenCursor {
   private readonly tableStarts: Map<number, TableRole>;
   private readonly cteNames: Set<string>;
   private readonly params = new ParameterCollector();
+  private readonly operators: OperatorRewrites;
   readonly tables: TableReference[] = [];
 
   constructor(tokens: SqlToken[], sql: string, options: TranslateOptions) {
@@ -105,6 +130,10 @@ export class StatementTranslator extends TokenCursor {
     const { tableStarts, cteNames } = scanTables(tokens);
     this.tableStarts = tableStarts;
     this.cteNames = cteNames;
+    const spans = scanOperators(this, 0, tokens.length, (i) =>
+      this.tableStarts.has(i) && upper(tokens[i]) !== 'UNNEST' ? this.readPath(i, true).next - 1 : undefined,
+    );
+    this.operators = new OperatorRewrites(this, spans);
   }
 
   /** The statement's result, with the tables and parameters collected so far. */
@@ -194,53 +223,54 @@ export class StatementTranslator extends TokenCursor {
   emit(start: number, end: number): string {
     let out = '';
     let i = start;
+    const open = new Set<Wrapper>();
     while (i < end) {
       const tok = this.t[i]!;
+      for (const w of this.operators.startingAt(i)) {
+        out += w.prefix;
+        open.add(w);
+      }
+      let chunk: Emitted;
       switch (tok.kind) {
         case 'ws':
+          chunk = { text: tok.text, next: i + 1 };
+          break;
         case 'number':
-          out += tok.text;
-          i++;
+          chunk = { text: numberLiteral(this, i), next: i + 1 };
           break;
         case 'comment':
-          out += tok.text.startsWith('#') ? `--${tok.text.slice(1)}` : tok.text;
-          i++;
+          chunk = { text: tok.text.startsWith('#') ? `--${tok.text.slice(1)}` : tok.text, next: i + 1 };
           break;
         case 'string':
-          out += duckString(tok.value);
-          i++;
+          chunk = { text: duckString(tok.value), next: i + 1 };
           break;
         case 'bytes':
-          out += duckBytes(tok.value);
-          i++;
+          chunk = { text: duckBytes(tok.value), next: i + 1 };
           break;
         case 'param':
-          out += this.params.named(tok.value);
-          i++;
+          chunk = { text: this.params.named(tok.value), next: i + 1 };
           break;
         case 'positional':
-          out += this.params.positional();
-          i++;
+          chunk = { text: this.params.positional(), next: i + 1 };
           break;
         case 'sysvar':
           this.unsupported(`system variable @@${tok.value}`, i);
           break;
         case 'op': {
           if (tok.text === '*' && this.upperNext(i) === 'EXCEPT' && this.isOp(this.next(this.next(i)), '(')) {
-            out += '* EXCLUDE';
-            i = this.next(i) + 1;
+            chunk = { text: '* EXCLUDE', next: this.next(i) + 1 };
             break;
           }
-          out += tok.text;
-          i++;
+          const infix = this.operators.infix(i);
+          chunk = infix ?? { text: tok.text, next: i + 1 };
           break;
         }
-        default: {
-          const r = this.word(i, end);
-          out += r.text;
-          i = r.next;
-        }
+        default:
+          chunk = upper(tok) === 'SELECT' ? selectList(this, i, end) : this.word(i, end);
       }
+      out += chunk.text;
+      out += this.operators.closing(i, chunk.next, open);
+      i = chunk.next;
     }
     return out;
   }
@@ -255,8 +285,13 @@ export class StatementTranslator extends TokenCursor {
     if (role !== undefined && word === 'UNNEST' && callsNext) return this.fromUnnest(i);
     if (role !== undefined) return this.tableName(i, role);
     if (tok.kind === 'quoted' || this.isOp(i + 1, '.')) {
-      if (word === 'SAFE' && this.isOp(i + 1, '.')) this.unsupported('SAFE. function prefix', i);
-      const { next } = this.readPath(i, false);
+      const { parts, next } = this.readPath(i, false);
+      if (this.isOp(this.next(next - 1), '(')) {
+        if (parts.length === 2 && parts[0]!.toUpperCase() === 'SAFE') {
+          return rewriteCall(this, this.next(this.next(i)), parts[1]!.toUpperCase(), true);
+        }
+        this.unsupported(`function ${parts.join('.')}`, i);
+      }
       let text = '';
       for (let k = i; k < next; k++) {
         const part = this.t[k]!;
@@ -264,16 +299,20 @@ export class StatementTranslator extends TokenCursor {
       }
       return { text, next };
     }
-    if (callsNext) {
-      const call = rewriteCall(this, i, word);
-      if (call) return call;
-    }
+    if (callsNext && this.isFunctionCall(i, word)) return rewriteCall(this, i, word, false);
     const nextTok = this.t[nextIdx];
     if (TYPED_LITERALS.has(word) && nextTok?.kind === 'string') {
+      // TIMESTAMP literals follow GoogleSQL's parsing (zones, extra fractional digits) in the library.
+      if (word === 'TIMESTAMP')
+        return { text: `bq_timestamp(${duckString(nextTok.value)})`, next: nextIdx + 1 };
       return { text: `CAST(${duckString(nextTok.value)} AS ${duckScalarType(word)})`, next: nextIdx + 1 };
     }
     const current = CURRENT_FUNCTIONS[word];
     if (current !== undefined) return { text: current, next: i + 1 };
+    // `offset` is a column name (WITH OFFSET) unless it continues LIMIT (`LIMIT 10 OFFSET 5`).
+    if (word === 'OFFSET' && !['number', 'param', 'positional'].includes(nextTok?.kind ?? '')) {
+      return { text: quoteIdent('offset'), next: i + 1 };
+    }
     switch (word) {
       case 'IN':
         if (upper(nextTok) === 'UNNEST' && this.isOp(this.next(nextIdx), '(')) {
@@ -292,14 +331,25 @@ export class StatementTranslator extends TokenCursor {
           return { text: `CAST([${this.emit(open + 1, close)}] AS ${type.duck})`, next: close + 1 };
         }
         break;
-      case 'SELECT':
-        if (upper(nextTok) === 'AS') this.unsupported(`SELECT AS ${this.upperNext(nextIdx)}`, i);
-        break;
       case 'STRUCT':
         if (this.isOp(nextIdx, '<')) this.unsupported('typed STRUCT<...>(...) constructor', i);
         break;
     }
+    if (
+      DUCKDB_ONLY_RESERVED.has(word) &&
+      !(word === 'TABLE' && TABLE_KEYWORD_AFTER.has(upper(this.t[this.prev(i)])))
+    ) {
+      return { text: quoteIdent(tok.text), next: i + 1 };
+    }
     return { text: tok.text, next: i + 1 };
+  }
+
+  /** Whether the identifier `word` at `i`, followed by `(`, is a function call (not `VALUES (`, `ARRAY(subquery)`, …). */
+  private isFunctionCall(i: number, word: string): boolean {
+    if (NOT_CALLS.has(word)) return false;
+    if (word === 'REPLACE' && this.isOp(this.prev(i), '*')) return false;
+    if (RESERVED_KEYWORDS.has(word)) return CALLABLE_KEYWORDS.has(word) && !KEYWORD_CONSTRUCTS.has(word);
+    return true;
   }
 
   emitArgs(args: TokenRange[]): string {
@@ -378,7 +428,7 @@ export class StatementTranslator extends TokenCursor {
   tableName(i: number, role: TableRole): Emitted {
     const { parts, next } = this.readPath(i, true);
     if (parts.length === 1 && this.cteNames.has(parts[0]!.toLowerCase())) {
-      return { text: this.t[i]!.kind === 'quoted' ? quoteIdent(parts[0]!) : parts[0]!, next };
+      return { text: quoteIdent(parts[0]!), next };
     }
     const ref = this.resolveTable(parts, i);
     this.tables.push({ ...ref, role });

@@ -1,0 +1,28 @@
+/**
+ * Installs the stand-in's function library (JavaScript scalar functions and SQL macros) on a new
+ * DuckDB connection.
+ * @module
+ */
+import type { DuckDBConnection } from '@duckdb/node-api';
+import type { DuckModule } from '../../values.js';
+import { datetimeFunctions } from './datetime.js';
+import { MACROS } from './macros.js';
+import { mathFunctions } from './math.js';
+import { stringFunctions } from './strings.js';
+import { timeFormatFunctions } from './time-format.js';
+import { registerScalar } from './udf.js';
+
+/**
+ * Registers every library function on `conn`.
+ *
+ * @example
+ * ```ts
+ * await installLibrary(conn, duck);
+ * ```
+ */
+export async function installLibrary(conn: DuckDBConnection, duck: DuckModule): Promise<void> {
+  for (const spec of [...stringFunctions, ...datetimeFunctions, ...timeFormatFunctions, ...mathFunctions]) {
+    registerScalar(conn, duck, spec);
+  }
+  for (const sql of MACROS) await conn.run(sql);
+}

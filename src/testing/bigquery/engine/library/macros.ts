@@ -1,0 +1,66 @@
+/**
+ * SQL macros for GoogleSQL operators DuckDB reads differently. A macro is inlined where it is
+ * called, and `typeof(…)` is resolved when DuckDB binds the query, so the checks cost nothing for the
+ * types they do not concern.
+ * @module
+ */
+
+/**
+ * The `CREATE MACRO` statements the engine runs on a new database.
+ *
+ * @example
+ * ```ts
+ * for (const sql of MACROS) await conn.run(sql);
+ * ```
+ */
+export const MACROS: readonly string[] = [
+  // Division: by zero is an error in GoogleSQL (DuckDB returns NULL); NUMERIC / NUMERIC is NUMERIC
+  // in GoogleSQL (DuckDB: DOUBLE), which the stand-in does not compute, so it refuses it.
+  `CREATE MACRO bq_div(a, b) AS CASE
+     WHEN typeof(a) LIKE 'DECIMAL%' OR typeof(b) LIKE 'DECIMAL%'
+       THEN error('Unsupported by the BigQuery stand-in: division of NUMERIC values')
+     WHEN b = 0 THEN error('division by zero: ' || CAST(a AS VARCHAR) || ' / ' || CAST(b AS VARCHAR))
+     ELSE a / b END`,
+  // DATE - DATE is an INTERVAL in GoogleSQL (DuckDB: a number of days).
+  `CREATE MACRO bq_sub(a, b) AS CASE
+     WHEN typeof(a) = 'DATE' AND typeof(b) = 'DATE'
+       THEN error('Unsupported by the BigQuery stand-in: DATE - DATE (an INTERVAL in BigQuery)')
+     ELSE a - b END`,
+  // Shifts by 64 bits or more give 0 in GoogleSQL (DuckDB: an error); a negative count is an error.
+  `CREATE MACRO bq_shift_left(a, n) AS CASE
+     WHEN n < 0 THEN error('Bitwise shift by a negative count')
+     WHEN n >= 64 THEN CAST(0 AS BIGINT) ELSE CAST(a AS BIGINT) << n END`,
+  `CREATE MACRO bq_shift_right(a, n) AS CASE
+     WHEN n < 0 THEN error('Bitwise shift by a negative count')
+     WHEN n >= 64 THEN CAST(0 AS BIGINT) ELSE CAST(a AS BIGINT) >> n END`,
+  // Array subscripts: OFFSET is 0-based, ORDINAL 1-based; out of range is an error, or NULL with SAFE_.
+  `CREATE MACRO bq_offset(a, i) AS CASE
+     WHEN i < 0 OR i >= len(a) THEN error('Array index ' || CAST(i AS VARCHAR) || ' is out of bounds')
+     ELSE a[i + 1] END`,
+  'CREATE MACRO bq_safe_offset(a, i) AS CASE WHEN i < 0 OR i >= len(a) THEN NULL ELSE a[i + 1] END',
+  `CREATE MACRO bq_ordinal(a, i) AS CASE
+     WHEN i < 1 OR i > len(a) THEN error('Array index ' || CAST(i AS VARCHAR) || ' is out of bounds')
+     ELSE a[i] END`,
+  'CREATE MACRO bq_safe_ordinal(a, i) AS CASE WHEN i < 1 OR i > len(a) THEN NULL ELSE a[i] END',
+  // Integer division and remainder: by zero is an error; DIV of NUMERIC values is refused.
+  `CREATE MACRO bq_int_div(a, b) AS CASE
+     WHEN typeof(a) LIKE 'DECIMAL%' OR typeof(b) LIKE 'DECIMAL%'
+       THEN error('Unsupported by the BigQuery stand-in: DIV of NUMERIC values')
+     WHEN b = 0 THEN error('division by zero: ' || CAST(a AS VARCHAR) || ' / ' || CAST(b AS VARCHAR))
+     ELSE a // b END`,
+  `CREATE MACRO bq_mod(a, b) AS CASE
+     WHEN b = 0 THEN error('division by zero: MOD(' || CAST(a AS VARCHAR) || ', ' || CAST(b AS VARCHAR) || ')')
+     ELSE a % b END`,
+  // Functions whose INT64 form returns FLOAT64 in GoogleSQL (CEIL, ROUND, …) while DuckDB keeps the
+  // integer type: a value whose type only DuckDB knows is refused rather than returned mistyped.
+  `CREATE MACRO bq_not_integer(x, fn) AS CASE
+     WHEN typeof(x) IN ('TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT', 'HUGEINT')
+       THEN error('Unsupported by the BigQuery stand-in: ' || fn || ' of an INT64 value; CAST it to FLOAT64')
+     ELSE x END`,
+  // Functions whose NUMERIC form returns NUMERIC in GoogleSQL (SQRT, POW, LN, …) while the stand-in
+  // computes them in FLOAT64.
+  `CREATE MACRO bq_not_decimal(x, fn) AS CASE
+     WHEN typeof(x) LIKE 'DECIMAL%'
+       THEN error('Unsupported by the BigQuery stand-in: ' || fn || ' of a NUMERIC value')
+     ELSE x END`,
+];

@@ -1,0 +1,89 @@
+/**
+ * What BigQuery enforces on a query's result that DuckDB does not: unique column names, no NULL
+ * arrays (a NULL ARRAY is returned as `[]`), no NULL array elements (an error), INT64 range.
+ * @module
+ */
+import type { DuckDBValue } from '@duckdb/node-api';
+import { StandInHttpError } from '../http-errors.js';
+import type { BigQueryField } from '../schema.js';
+import type { DuckModule } from '../values.js';
+
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+
+function invalid(message: string): StandInHttpError {
+  return new StandInHttpError(400, 'invalidQuery', message);
+}
+
+/**
+ * Throws BigQuery's error for duplicate result column names (compared case-insensitively).
+ *
+ * @example
+ * ```ts
+ * checkColumnNames([{ name: 'a', type: 'INTEGER' }, { name: 'A', type: 'INTEGER' }]); // throws
+ * ```
+ */
+export function checkColumnNames(schema: readonly BigQueryField[]): void {
+  const seen = new Set<string>();
+  const duplicates = new Set<string>();
+  for (const f of schema) {
+    const key = f.name.toLowerCase();
+    if (seen.has(key)) duplicates.add(f.name);
+    seen.add(key);
+  }
+  if (duplicates.size > 0) {
+    throw invalid(
+      `Duplicate column names in the result are not supported. Found duplicate(s): ${[...duplicates].join(', ')}`,
+    );
+  }
+}
+
+function normaliseValue(duck: DuckModule, field: BigQueryField, value: DuckDBValue): DuckDBValue {
+  if (field.mode === 'REPEATED') {
+    if (value === null || value === undefined) return duck.listValue([]);
+    const items = (value as { items: DuckDBValue[] }).items;
+    const scalar: BigQueryField = { ...field, mode: 'NULLABLE' };
+    return duck.listValue(
+      items.map((item) => {
+        if (item === null || item === undefined) {
+          throw invalid(`Array cannot have a null element; error in writing field ${field.name}`);
+        }
+        return normaliseValue(duck, scalar, item);
+      }),
+    );
+  }
+  if (value === null || value === undefined) return null;
+  if (field.type === 'RECORD' && field.fields) {
+    const entries = (value as { entries: Record<string, DuckDBValue> }).entries;
+    const out: Record<string, DuckDBValue> = {};
+    for (const f of field.fields) out[f.name] = normaliseValue(duck, f, entries[f.name] ?? null);
+    return duck.structValue(out);
+  }
+  if (field.type === 'INTEGER' && typeof value === 'bigint' && (value < INT64_MIN || value > INT64_MAX)) {
+    throw invalid(`int64 overflow: ${value}`);
+  }
+  return value;
+}
+
+function needsWalk(field: BigQueryField): boolean {
+  return field.mode === 'REPEATED' || field.type === 'RECORD' || field.type === 'INTEGER';
+}
+
+/**
+ * The rows as BigQuery would return them: NULL arrays become `[]`; a NULL element inside an array,
+ * or an INT64 out of range, is BigQuery's error.
+ *
+ * @example
+ * ```ts
+ * normaliseRows(duck, [{ name: 'a', type: 'INTEGER', mode: 'REPEATED' }], [[null]]); // [[[]]] (an empty list)
+ * ```
+ */
+export function normaliseRows(
+  duck: DuckModule,
+  schema: readonly BigQueryField[],
+  rows: DuckDBValue[][],
+): DuckDBValue[][] {
+  const walk = schema.map(needsWalk);
+  if (!walk.some(Boolean)) return rows;
+  return rows.map((row) => row.map((v, k) => (walk[k] ? normaliseValue(duck, schema[k]!, v) : v)));
+}
