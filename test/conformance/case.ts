@@ -6,11 +6,19 @@
  */
 
 /** A value as BigQuery returns it through the client, in the suite's notation. */
-export type Expected = null | string | number | boolean | Expected[] | { [field: string]: Expected } | Tagged;
+export type Expected =
+  | null
+  | string
+  | number
+  | bigint
+  | boolean
+  | Expected[]
+  | { [field: string]: Expected }
+  | Tagged;
 
 /**
- * Values the client does not return as plain JSON. A plain integer number means INT64, any other
- * plain number FLOAT64; `$float` marks a FLOAT64 whose value is an integer (or NaN / ±Infinity).
+ * Values the client does not return as plain JSON. A plain integer number means INT64 (a bigint an
+ * INT64 beyond 2^53, which the client rounds to the nearest Number), any other plain number FLOAT64; `$float` marks a FLOAT64 whose value is an integer (or NaN / ±Infinity).
  */
 export type Tagged =
   | { $float: number | string }
@@ -39,6 +47,8 @@ export interface ConformanceCase {
   excluded?: string;
   /** Compare arrays inside the rows as multisets (the documented order is not guaranteed). */
   unorderedArrays?: true;
+  /** Compare STRING values as multisets of the parts between this separator (STRING_AGG without ORDER BY). */
+  unorderedStrings?: string;
 }
 
 /** FLOAT64 with an integer (or special) value. */

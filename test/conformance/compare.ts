@@ -100,14 +100,23 @@ function describe(v: unknown): string {
   }
 }
 
+/** How loosely to compare where the reference's order is not guaranteed. */
+export interface CompareOptions {
+  /** Arrays as multisets. */
+  unorderedArrays?: boolean;
+  /** STRING values as multisets of the parts between this separator. */
+  unorderedStrings?: string;
+}
+
 /** Compares one client value (typed by its schema field) with the documented value. */
 export function compareValue(
   field: SchemaField,
   actual: unknown,
   expected: Expected,
-  unorderedArrays: boolean,
+  options: CompareOptions,
   path: string,
 ): Mismatch {
+  const unorderedArrays = options.unorderedArrays === true;
   if (field.mode === 'REPEATED') {
     if (!Array.isArray(expected)) return `${path}: expected ${describe(expected)}, got an array`;
     if (!Array.isArray(actual)) return `${path}: expected an array, got ${describe(actual)}`;
@@ -117,14 +126,14 @@ export function compareValue(
     const scalar = { ...field, mode: 'NULLABLE' };
     if (!unorderedArrays) {
       for (const [k, e] of expected.entries()) {
-        const m = compareValue(scalar, actual[k], e, unorderedArrays, `${path}[${k}]`);
+        const m = compareValue(scalar, actual[k], e, options, `${path}[${k}]`);
         if (m) return m;
       }
       return undefined;
     }
     const left = [...actual];
     for (const e of expected) {
-      const at = left.findIndex((a) => compareValue(scalar, a, e, true, path) === undefined);
+      const at = left.findIndex((a) => compareValue(scalar, a, e, options, path) === undefined);
       if (at < 0) return `${path}: no element matches ${describe(e)} in ${describe(actual)}`;
       left.splice(at, 1);
     }
@@ -138,9 +147,17 @@ export function compareValue(
     `${path}: expected a ${want} (${describe(expected)}), got ${type} ${describe(actual)}`;
   if (typeof expected === 'string') {
     if (type !== 'STRING') return wrongType('STRING');
-    return actual === expected
-      ? undefined
-      : `${path}: expected ${describe(expected)}, got ${describe(actual)}`;
+    const sep = options.unorderedStrings;
+    const same =
+      sep !== undefined && typeof actual === 'string'
+        ? actual.split(sep).sort().join(sep) === expected.split(sep).sort().join(sep)
+        : actual === expected;
+    return same ? undefined : `${path}: expected ${describe(expected)}, got ${describe(actual)}`;
+  }
+  if (typeof expected === 'bigint') {
+    // Beyond 2^53 the client returns INT64 as the nearest Number.
+    if (type !== 'INTEGER' && type !== 'INT64') return wrongType('INT64');
+    return actual === Number(expected) ? undefined : `${path}: expected ${expected}, got ${describe(actual)}`;
   }
   if (typeof expected === 'boolean') {
     if (type !== 'BOOLEAN' && type !== 'BOOL') return wrongType('BOOL');
@@ -155,7 +172,8 @@ export function compareValue(
       ? undefined
       : `${path}: expected ${expected}, got ${actual}`;
   }
-  if (Array.isArray(expected)) return `${path}: expected an array, got a ${type}`;
+  if (Array.isArray(expected) || typeof expected !== 'object')
+    return `${path}: unexpected value ${describe(expected)}`;
   const tag = expected as Record<string, unknown>;
   if ('$float' in expected) {
     if (type !== 'FLOAT' && type !== 'FLOAT64') return wrongType('FLOAT64');
@@ -226,7 +244,7 @@ export function compareValue(
     field.fields ?? [],
     actual as Record<string, unknown>,
     expected as { [k: string]: Expected },
-    unorderedArrays,
+    options,
     path,
   );
 }
@@ -235,7 +253,7 @@ function compareRecord(
   fields: SchemaField[],
   actual: Record<string, unknown>,
   expected: { [k: string]: Expected },
-  unorderedArrays: boolean,
+  options: CompareOptions,
   path: string,
 ): Mismatch {
   const names = fields.map((f) => f.name);
@@ -248,7 +266,7 @@ function compareRecord(
       f,
       actual[f.name],
       expected[f.name]!,
-      unorderedArrays,
+      options,
       path ? `${path}.${f.name}` : f.name,
     );
     if (m) return m;
@@ -262,14 +280,14 @@ export function compareRows(
   actual: Array<Record<string, unknown>>,
   expected: Array<Record<string, Expected>>,
   ordered: boolean,
-  unorderedArrays: boolean,
+  options: CompareOptions,
 ): Mismatch {
   if (actual.length !== expected.length) {
     return `expected ${expected.length} rows, got ${actual.length}: ${describe(actual.slice(0, 3))}`;
   }
   if (ordered) {
     for (const [k, e] of expected.entries()) {
-      const m = compareRecord(schema, actual[k]!, e, unorderedArrays, '');
+      const m = compareRecord(schema, actual[k]!, e, options, '');
       if (m) return `row ${k}: ${m}`;
     }
     return undefined;
@@ -278,7 +296,7 @@ export function compareRows(
   for (const [k, e] of expected.entries()) {
     let firstMismatch: Mismatch;
     const at = left.findIndex((a) => {
-      const m = compareRecord(schema, a, e, unorderedArrays, '');
+      const m = compareRecord(schema, a, e, options, '');
       firstMismatch ??= m;
       return m === undefined;
     });

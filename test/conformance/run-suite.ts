@@ -65,13 +65,10 @@ async function runOne(bq: BigQuery, c: ConformanceCase): Promise<CaseOutcome> {
     return { case: c, verdict: 'wrong', detail: `not a clean 400 (code ${String(e.code)}): ${message}` };
   }
   if (c.error) return { case: c, verdict: 'wrong', detail: `documented error, got ${rows.length} rows` };
-  const mismatch = compareRows(
-    schema,
-    rows,
-    c.rows ?? [],
-    hasTopLevelOrderBy(c.sql),
-    c.unorderedArrays === true,
-  );
+  const mismatch = compareRows(schema, rows, c.rows ?? [], hasTopLevelOrderBy(c.sql), {
+    unorderedArrays: c.unorderedArrays === true,
+    ...(c.unorderedStrings ? { unorderedStrings: c.unorderedStrings } : {}),
+  });
   return mismatch ? { case: c, verdict: 'wrong', detail: mismatch } : { case: c, verdict: 'correct' };
 }
 

@@ -1,6 +1,15 @@
 /** Every case of the GoogleSQL conformance suite, page by page. */
 import type { ConformanceCase } from '../case.js';
 import {
+  aggregateCases,
+  approximateCases,
+  conditionalCases,
+  hashCases,
+  navigationCases,
+  numberingCases,
+  statisticalCases,
+} from './aggregate-functions.js';
+import {
   dateFunctionCases,
   datetimeFunctionCases,
   formatElementCases,
@@ -18,4 +27,11 @@ export const conformanceCases: ConformanceCase[] = [
   ...timestampFunctionCases,
   ...formatElementCases,
   ...mathFunctionCases,
+  ...conditionalCases,
+  ...aggregateCases,
+  ...statisticalCases,
+  ...approximateCases,
+  ...navigationCases,
+  ...numberingCases,
+  ...hashCases,
 ];

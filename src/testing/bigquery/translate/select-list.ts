@@ -118,7 +118,10 @@ export function selectList(tr: StatementTranslator, at: number, end: number): { 
     k = tr.next(tr.next(k));
   }
   const stop = listEnd(tr, k, end);
-  const items = tr.splitArgs(k, stop);
+  // GoogleSQL allows a trailing comma after the last item.
+  const all = tr.splitArgs(k, stop);
+  const items = all.filter(([s, e]) => tr.next(s - 1) < e);
+  const trailing = items.length < all.length ? ' ' : '';
   let anonymous = 0;
   const parts = items.map(([s, e], n) => {
     const alias = itemAlias(tr, s, e);
@@ -138,5 +141,5 @@ export function selectList(tr: StatementTranslator, at: number, end: number): { 
     return `${trimmed} AS ${quoteIdent(`f${anonymous++}_`)}${text.slice(trimmed.length)}`;
   });
   const body = asStruct ? `struct_pack(${parts.join(', ')}) ` : parts.join(',');
-  return { text: `${head} ${body}`, next: stop };
+  return { text: `${head} ${body}${trailing}`, next: stop };
 }

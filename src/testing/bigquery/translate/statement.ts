@@ -335,10 +335,10 @@ export class StatementTranslator extends TokenCursor {
         if (this.isOp(nextIdx, '<')) this.unsupported('typed STRUCT<...>(...) constructor', i);
         break;
     }
-    if (
-      DUCKDB_ONLY_RESERVED.has(word) &&
-      !(word === 'TABLE' && TABLE_KEYWORD_AFTER.has(upper(this.t[this.prev(i)])))
-    ) {
+    const before = upper(this.t[this.prev(i)]);
+    const keywordUse =
+      (word === 'TABLE' && TABLE_KEYWORD_AFTER.has(before)) || (word === 'ROW' && before === 'CURRENT');
+    if (DUCKDB_ONLY_RESERVED.has(word) && !keywordUse) {
       return { text: quoteIdent(tok.text), next: i + 1 };
     }
     return { text: tok.text, next: i + 1 };
@@ -399,7 +399,9 @@ export class StatementTranslator extends TokenCursor {
       }
     }
     return {
-      text: `(SELECT UNNEST(${expr}) AS ${quoteIdent(alias)}${offset}) AS ${quoteIdent(alias)}`,
+      // max_depth 2 unnests the array and, when its elements are STRUCTs, their fields into columns as
+      // GoogleSQL exposes them; the alias still names the whole element (a scalar, or the row).
+      text: `(SELECT UNNEST(${expr}, max_depth := 2) AS ${quoteIdent(alias)}${offset}) AS ${quoteIdent(alias)}`,
       next: last + 1,
     };
   }

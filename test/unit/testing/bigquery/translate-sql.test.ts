@@ -135,9 +135,11 @@ describe('translateSql: parameters', () => {
   });
 
   it('rewrites FROM UNNEST with an alias and WITH OFFSET', () => {
-    expect(sqlOf('SELECT x FROM UNNEST(@a) AS x')).toBe('SELECT x FROM (SELECT UNNEST($a) AS "x") AS "x"');
+    expect(sqlOf('SELECT x FROM UNNEST(@a) AS x')).toBe(
+      'SELECT x FROM (SELECT UNNEST($a, max_depth := 2) AS "x") AS "x"',
+    );
     expect(sqlOf('SELECT x, o FROM UNNEST([3, 4]) x WITH OFFSET AS o')).toBe(
-      'SELECT x, o FROM (SELECT UNNEST([3, 4]) AS "x", UNNEST(range(len([3, 4]))) AS "o") AS "x"',
+      'SELECT x, o FROM (SELECT UNNEST([3, 4], max_depth := 2) AS "x", UNNEST(range(len([3, 4]))) AS "o") AS "x"',
     );
   });
 });

@@ -5,6 +5,7 @@
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { DuckModule } from '../../values.js';
+import { aggregateFunctions } from './aggregates.js';
 import { datetimeFunctions } from './datetime.js';
 import { MACROS } from './macros.js';
 import { mathFunctions } from './math.js';
@@ -21,7 +22,13 @@ import { registerScalar } from './udf.js';
  * ```
  */
 export async function installLibrary(conn: DuckDBConnection, duck: DuckModule): Promise<void> {
-  for (const spec of [...stringFunctions, ...datetimeFunctions, ...timeFormatFunctions, ...mathFunctions]) {
+  for (const spec of [
+    ...stringFunctions,
+    ...datetimeFunctions,
+    ...timeFormatFunctions,
+    ...mathFunctions,
+    ...aggregateFunctions,
+  ]) {
     registerScalar(conn, duck, spec);
   }
   for (const sql of MACROS) await conn.run(sql);

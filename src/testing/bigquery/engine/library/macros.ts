@@ -63,4 +63,13 @@ export const MACROS: readonly string[] = [
      WHEN typeof(x) LIKE 'DECIMAL%'
        THEN error('Unsupported by the BigQuery stand-in: ' || fn || ' of a NUMERIC value')
      ELSE x END`,
+  // STRING_AGG with LIMIT: the joined list, NULL when it is empty.
+  'CREATE MACRO bq_join(l, sep) AS CASE WHEN len(l) = 0 THEN NULL ELSE array_to_string(l, sep) END',
+  // APPROX_QUANTILES over a sorted list: n + 1 boundaries, exact (a valid approximation).
+  `CREATE MACRO bq_quantiles(l, n) AS CASE WHEN len(l) = 0 THEN NULL
+     ELSE list_transform(range(n + 1), i -> l[CAST(floor(i * (len(l) - 1) / n) AS BIGINT) + 1]) END`,
+  // PERCENTILE_DISC: the first value whose cumulative distribution reaches p (NULLs first when respected).
+  `CREATE MACRO bq_percentile_disc(l, p, respect) AS (
+     CASE WHEN respect THEN list_sort(l, 'ASC', 'NULLS FIRST') ELSE list_sort(list_filter(l, v -> v IS NOT NULL)) END
+   )[greatest(1, CAST(ceil(p * CASE WHEN respect THEN len(l) ELSE len(list_filter(l, v -> v IS NOT NULL)) END) AS BIGINT))]`,
 ];

@@ -108,6 +108,19 @@ export class Call {
     }
   }
 
+  /**
+   * The `OVER (…)` or `OVER name` clause after the call, emitted, and the token after it; for rewrites
+   * that must put the window on an inner aggregate (`bq_var_pop(list(x) OVER (…))`).
+   */
+  over(): { text: string; next: number } | undefined {
+    const { tr } = this;
+    const kw = tr.next(this.close);
+    if (upper(tr.t[kw]) !== 'OVER') return undefined;
+    const target = tr.next(kw);
+    const end = tr.isOp(target, '(') ? tr.matching(target) : target;
+    return { text: ` OVER ${tr.emit(target, end + 1).trim()}`, next: end + 1 };
+  }
+
   fail(message: string): never {
     this.tr.fail(message, this.at);
   }
@@ -125,7 +138,7 @@ export class Call {
  * const upperCase: Rewrite = (call) => `bq_upper(${call.all()})`;
  * ```
  */
-export type Rewrite = (call: Call) => string;
+export type Rewrite = (call: Call) => string | { text: string; next: number };
 
 /**
  * How a GoogleSQL function is translated: `rewrite`, and optionally `safe` for `SAFE.` calls
@@ -139,7 +152,7 @@ export type Rewrite = (call: Call) => string;
  */
 export interface FunctionEntry {
   rewrite: Rewrite;
-  safe?: Rewrite;
+  safe?: (call: Call) => string;
 }
 
 /** A table of functions by GoogleSQL name (upper case). */

@@ -6,6 +6,7 @@
  * @module
  */
 import type { StatementTranslator } from '../statement.js';
+import { AGGREGATE_FUNCTIONS } from './aggregate.js';
 import { Call, type FunctionTable } from './call.js';
 import { CONVERSION_FUNCTIONS } from './conversion.js';
 import { DATETIME_FUNCTIONS } from './datetime.js';
@@ -29,6 +30,7 @@ export const FUNCTIONS: FunctionTable = {
   ...DATETIME_FUNCTIONS,
   ...MATH_FUNCTIONS,
   ...MISC_FUNCTIONS,
+  ...AGGREGATE_FUNCTIONS,
 };
 
 /**
@@ -49,6 +51,7 @@ export function rewriteCall(
   if (!entry) tr.unsupported(`function ${safe ? 'SAFE.' : ''}${name}`, i);
   const { args, close } = tr.callArgs(i);
   const call = new Call(tr, name, i, args, close, safe);
-  if (!safe) return { text: entry.rewrite(call), next: close + 1 };
-  return { text: entry.safe ? entry.safe(call) : `try(${entry.rewrite(call)})`, next: close + 1 };
+  const out = safe && entry.safe ? entry.safe(call) : entry.rewrite(call);
+  const { text, next } = typeof out === 'string' ? { text: out, next: close + 1 } : out;
+  return { text: safe && !entry.safe ? `try(${text})` : text, next };
 }

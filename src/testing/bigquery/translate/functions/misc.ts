@@ -4,7 +4,7 @@
  */
 import { isWord } from '../cursor.js';
 import { quoteIdent } from '../duck-text.js';
-import { type Call, call, type FunctionTable } from './call.js';
+import { type Call, call, type FunctionTable, udf } from './call.js';
 
 /** `STRUCT(1 AS a, x)` → `struct_pack("a" := 1, "x" := x)`; unnamed fields are named as BigQuery names them. */
 function struct(c: Call): string {
@@ -43,24 +43,22 @@ export const MISC_FUNCTIONS: FunctionTable = {
   COALESCE: call('COALESCE'),
   NULLIF: call('NULLIF'),
   GENERATE_UUID: { rewrite: () => 'CAST(gen_random_uuid() AS VARCHAR)' },
-  COUNT: call('count'),
-  COUNTIF: {
+  MD5: udf('bq_md5'),
+  SHA1: udf('bq_sha1'),
+  SHA256: udf('bq_sha256'),
+  SHA512: udf('bq_sha512'),
+  NULLIFZERO: {
     rewrite: (c) => {
       c.arity(1);
-      return `count(CASE WHEN ${c.arg(0)} THEN 1 END)`;
+      return `NULLIF(${c.arg(0)}, 0)`;
     },
   },
-  SUM: call('sum'),
-  MIN: call('min'),
-  MAX: call('max'),
-  AVG: call('avg'),
-  LOGICAL_AND: call('bool_and'),
-  LOGICAL_OR: call('bool_or'),
+  ZEROIFNULL: {
+    rewrite: (c) => {
+      c.arity(1);
+      return `COALESCE(${c.arg(0)}, 0)`;
+    },
+  },
   ARRAY_LENGTH: call('len'),
-  ARRAY_AGG: call('array_agg'),
-  STRING_AGG: call('string_agg'),
-  ROW_NUMBER: call('row_number'),
-  RANK: call('rank'),
-  DENSE_RANK: call('dense_rank'),
   GENERATE_ARRAY: call('generate_series'),
 };
