@@ -9,6 +9,8 @@ import {
   numberingCases,
   statisticalCases,
 } from './aggregate-functions.js';
+import { arrayFunctionCases } from './array-functions.js';
+import { conversionFunctionCases } from './conversion-functions.js';
 import {
   dateFunctionCases,
   datetimeFunctionCases,
@@ -34,4 +36,6 @@ export const conformanceCases: ConformanceCase[] = [
   ...navigationCases,
   ...numberingCases,
   ...hashCases,
+  ...arrayFunctionCases,
+  ...conversionFunctionCases,
 ];

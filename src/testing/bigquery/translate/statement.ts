@@ -303,8 +303,13 @@ export class StatementTranslator extends TokenCursor {
     const nextTok = this.t[nextIdx];
     if (TYPED_LITERALS.has(word) && nextTok?.kind === 'string') {
       // TIMESTAMP literals follow GoogleSQL's parsing (zones, extra fractional digits) in the library.
-      if (word === 'TIMESTAMP')
+      if (word === 'TIMESTAMP') {
         return { text: `bq_timestamp(${duckString(nextTok.value)})`, next: nextIdx + 1 };
+      }
+      // The stand-in's BIGNUMERIC has 18 fractional digits (BigQuery's 38): refuse what it would round.
+      if (word === 'BIGNUMERIC' && /\.\d{19,}/.test(nextTok.value.replace(/0+(?=$|[eE])/, ''))) {
+        this.unsupported('BIGNUMERIC literal with more than 18 fractional digits', i);
+      }
       return { text: `CAST(${duckString(nextTok.value)} AS ${duckScalarType(word)})`, next: nextIdx + 1 };
     }
     const current = CURRENT_FUNCTIONS[word];

@@ -9,6 +9,7 @@ import { aggregateFunctions } from './aggregates.js';
 import { datetimeFunctions } from './datetime.js';
 import { MACROS } from './macros.js';
 import { mathFunctions } from './math.js';
+import { numericFunctions } from './numeric.js';
 import { stringFunctions } from './strings.js';
 import { timeFormatFunctions } from './time-format.js';
 import { registerScalar } from './udf.js';
@@ -28,6 +29,7 @@ export async function installLibrary(conn: DuckDBConnection, duck: DuckModule): 
     ...timeFormatFunctions,
     ...mathFunctions,
     ...aggregateFunctions,
+    ...numericFunctions,
   ]) {
     registerScalar(conn, duck, spec);
   }

@@ -72,4 +72,19 @@ export const MACROS: readonly string[] = [
   `CREATE MACRO bq_percentile_disc(l, p, respect) AS (
      CASE WHEN respect THEN list_sort(l, 'ASC', 'NULLS FIRST') ELSE list_sort(list_filter(l, v -> v IS NOT NULL)) END
    )[greatest(1, CAST(ceil(p * CASE WHEN respect THEN len(l) ELSE len(list_filter(l, v -> v IS NOT NULL)) END) AS BIGINT))]`,
+  // ARRAY_FIRST / ARRAY_LAST of an empty array are errors.
+  `CREATE MACRO bq_array_first(a) AS CASE WHEN len(a) = 0
+     THEN error('ARRAY_FIRST cannot get the first element of an empty array') ELSE a[1] END`,
+  `CREATE MACRO bq_array_last(a) AS CASE WHEN len(a) = 0
+     THEN error('ARRAY_LAST cannot get the last element of an empty array') ELSE a[len(a)] END`,
+  // ARRAY_IS_DISTINCT: NULL counts as one value.
+  `CREATE MACRO bq_array_is_distinct(a) AS
+     len(list_distinct(a)) + least(1, len(list_filter(a, v -> v IS NULL))) = len(a)`,
+  // ARRAY_SLICE: 0-based inclusive offsets, negative ones counted from the end, clamped to the array.
+  `CREATE MACRO bq_array_slice(a, s, e) AS CASE WHEN s IS NULL OR e IS NULL THEN NULL ELSE list_slice(a,
+     greatest(CASE WHEN s < 0 THEN len(a) + s ELSE s END, 0) + 1,
+     least(CASE WHEN e < 0 THEN len(a) + e ELSE e END, len(a) - 1) + 1) END`,
+  // GENERATE_ARRAY: a step of 0 is an error; NULL in, NULL out.
+  `CREATE MACRO bq_generate_array(a, b, step) AS CASE WHEN step = 0
+     THEN error('Sequence step cannot be 0.') ELSE generate_series(a, b, step) END`,
 ];

@@ -601,6 +601,19 @@ export const stringFunctions: ScalarSpec[] = [
     fn: ([v]) => BigInt((v!.value as string).codePointAt(0) ?? 0),
   },
   { name: 'bq_string', params: ['any'], returns: S, fn: ([v]) => castToString(v!) },
+  ...[S, B].flatMap((kind): ScalarSpec[] =>
+    [2, 3].map((n) => ({
+      name: 'bq_array_to_string',
+      params: n === 2 ? [(d) => d.LIST(kind(d)), kind] : [(d) => d.LIST(kind(d)), kind, kind],
+      returns: kind,
+      fn: ([a, sep, nullText]) => {
+        const parts = (a!.value as SqlValue[])
+          .map((v) => (v === null ? (nullText ? text(nullText) : null) : text({ type: sep!.type, value: v })))
+          .filter((v): v is string => v !== null);
+        return same(sep!, parts.join(text(sep)));
+      },
+    })),
+  ),
   {
     name: 'bq_bytes',
     params: [S],

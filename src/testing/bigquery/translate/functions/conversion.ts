@@ -4,7 +4,7 @@
  */
 import { upper } from '../cursor.js';
 import { parseType } from '../parse-type.js';
-import type { Call, FunctionTable } from './call.js';
+import { type Call, type FunctionTable, udf } from './call.js';
 
 /** `CAST`/`SAFE_CAST(x AS T)` with T translated; `FORMAT` clauses are refused. */
 function cast(c: Call, safe: boolean): string {
@@ -47,6 +47,8 @@ function cast(c: Call, safe: boolean): string {
 export const CONVERSION_FUNCTIONS: FunctionTable = {
   CAST: { rewrite: (c) => cast(c, false), safe: (c) => cast(c, true) },
   SAFE_CAST: { rewrite: (c) => cast(c, true) },
+  PARSE_NUMERIC: udf('bq_parse_numeric'),
+  PARSE_BIGNUMERIC: udf('bq_parse_bignumeric'),
   STRING: {
     rewrite: (c) => {
       c.arity(1, 2);

@@ -7,6 +7,7 @@
  */
 import type { StatementTranslator } from '../statement.js';
 import { AGGREGATE_FUNCTIONS } from './aggregate.js';
+import { ARRAY_FUNCTIONS } from './arrays.js';
 import { Call, type FunctionTable } from './call.js';
 import { CONVERSION_FUNCTIONS } from './conversion.js';
 import { DATETIME_FUNCTIONS } from './datetime.js';
@@ -31,6 +32,7 @@ export const FUNCTIONS: FunctionTable = {
   ...MATH_FUNCTIONS,
   ...MISC_FUNCTIONS,
   ...AGGREGATE_FUNCTIONS,
+  ...ARRAY_FUNCTIONS,
 };
 
 /**

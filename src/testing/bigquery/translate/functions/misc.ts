@@ -59,6 +59,4 @@ export const MISC_FUNCTIONS: FunctionTable = {
       return `COALESCE(${c.arg(0)}, 0)`;
     },
   },
-  ARRAY_LENGTH: call('len'),
-  GENERATE_ARRAY: call('generate_series'),
 };
