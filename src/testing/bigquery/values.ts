@@ -4,6 +4,7 @@
  */
 import type * as Duck from '@duckdb/node-api';
 import type { DuckDBType, DuckDBValue } from '@duckdb/node-api';
+import { canonicalJson } from './engine/library/json-value.js';
 import { intervalText } from './engine/library/text.js';
 import { StandInHttpError } from './http-errors.js';
 import type { BigQueryField } from './schema.js';
@@ -518,15 +519,12 @@ function checkField(
       if (!/^[A-Za-z0-9+/=\s_-]*$/.test(text)) return bad('bytes');
       return Buffer.from(text, 'base64').toString('base64');
     case 'JSON':
-      if (typeof value === 'string') {
-        try {
-          JSON.parse(value);
-        } catch {
-          return bad('JSON');
-        }
-        return value;
+      try {
+        // Stored as BigQuery stores it: compact, keys sorted, numbers normalized.
+        return canonicalJson(typeof value === 'string' ? value : JSON.stringify(value), 'round');
+      } catch {
+        return bad('JSON');
       }
-      return JSON.stringify(value);
     default:
       return text;
   }

@@ -18,6 +18,7 @@ import {
   timeFunctionCases,
   timestampFunctionCases,
 } from './datetime-functions.js';
+import { jsonFunctionCases } from './json-functions.js';
 import { mathFunctionCases } from './mathematical-functions.js';
 import { stringFunctionCases } from './string-functions.js';
 
@@ -38,4 +39,5 @@ export const conformanceCases: ConformanceCase[] = [
   ...hashCases,
   ...arrayFunctionCases,
   ...conversionFunctionCases,
+  ...jsonFunctionCases,
 ];

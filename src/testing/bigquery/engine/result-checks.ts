@@ -1,12 +1,14 @@
 /**
  * What BigQuery enforces on a query's result that DuckDB does not: unique column names, no NULL
- * arrays (a NULL ARRAY is returned as `[]`), no NULL array elements (an error), INT64 range.
+ * arrays (a NULL ARRAY is returned as `[]`), no NULL array elements (an error), INT64 range, JSON in
+ * canonical form.
  * @module
  */
 import type { DuckDBValue } from '@duckdb/node-api';
 import { StandInHttpError } from '../http-errors.js';
 import type { BigQueryField } from '../schema.js';
 import type { DuckModule } from '../values.js';
+import { canonicalJson } from './library/json-value.js';
 
 const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
@@ -59,6 +61,8 @@ function normaliseValue(duck: DuckModule, field: BigQueryField, value: DuckDBVal
     for (const f of field.fields) out[f.name] = normaliseValue(duck, f, entries[f.name] ?? null);
     return duck.structValue(out);
   }
+  // JSON is returned in BigQuery's canonical form, whichever DuckDB function produced it.
+  if (field.type === 'JSON' && typeof value === 'string') return canonicalJson(value, 'round');
   if (field.type === 'INTEGER' && typeof value === 'bigint' && (value < INT64_MIN || value > INT64_MAX)) {
     throw invalid(`int64 overflow: ${value}`);
   }
@@ -66,7 +70,9 @@ function normaliseValue(duck: DuckModule, field: BigQueryField, value: DuckDBVal
 }
 
 function needsWalk(field: BigQueryField): boolean {
-  return field.mode === 'REPEATED' || field.type === 'RECORD' || field.type === 'INTEGER';
+  return (
+    field.mode === 'REPEATED' || field.type === 'RECORD' || field.type === 'INTEGER' || field.type === 'JSON'
+  );
 }
 
 /**

@@ -79,6 +79,10 @@ export class OperatorRewrites {
       return { span: { ...span, opLast: paren }, prefix: `(${SUBSCRIPTS[kind]}(`, infix: ',', suffix: '' };
     }
     this.replaced.set(span.rightLast, '))');
+    // `json['key']`: a member of a JSON object (arrays take no string subscripts).
+    if (c.t[inner]?.kind === 'string' && c.next(inner) === span.rightLast) {
+      return { span, prefix: '(bq_json_field(', infix: ',', suffix: '' };
+    }
     return { span, prefix: '(bq_offset(', infix: ',', suffix: '' };
   }
 

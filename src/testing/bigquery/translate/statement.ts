@@ -306,6 +306,8 @@ export class StatementTranslator extends TokenCursor {
       if (word === 'TIMESTAMP') {
         return { text: `bq_timestamp(${duckString(nextTok.value)})`, next: nextIdx + 1 };
       }
+      // JSON literals are stored in BigQuery's canonical form (keys sorted, numbers normalized).
+      if (word === 'JSON') return { text: `bq_parse_json(${duckString(nextTok.value)})`, next: nextIdx + 1 };
       // The stand-in's BIGNUMERIC has 18 fractional digits (BigQuery's 38): refuse what it would round.
       if (word === 'BIGNUMERIC' && /\.\d{19,}/.test(nextTok.value.replace(/0+(?=$|[eE])/, ''))) {
         this.unsupported('BIGNUMERIC literal with more than 18 fractional digits', i);

@@ -7,6 +7,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import type { DuckModule } from '../../values.js';
 import { aggregateFunctions } from './aggregates.js';
 import { datetimeFunctions } from './datetime.js';
+import { jsonFunctions } from './json.js';
 import { MACROS } from './macros.js';
 import { mathFunctions } from './math.js';
 import { numericFunctions } from './numeric.js';
@@ -30,6 +31,7 @@ export async function installLibrary(conn: DuckDBConnection, duck: DuckModule): 
     ...mathFunctions,
     ...aggregateFunctions,
     ...numericFunctions,
+    ...jsonFunctions,
   ]) {
     registerScalar(conn, duck, spec);
   }

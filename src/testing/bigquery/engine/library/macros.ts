@@ -34,14 +34,20 @@ export const MACROS: readonly string[] = [
      WHEN n < 0 THEN error('Bitwise shift by a negative count')
      WHEN n >= 64 THEN CAST(0 AS BIGINT) ELSE CAST(a AS BIGINT) >> n END`,
   // Array subscripts: OFFSET is 0-based, ORDINAL 1-based; out of range is an error, or NULL with SAFE_.
+  // DuckDB would also index strings and JSON text: a STRING subscript is an error in GoogleSQL, and a
+  // JSON array subscript is refused.
+  `CREATE MACRO bq_subscriptable(a) AS CASE
+     WHEN typeof(a) = 'JSON' THEN error('Unsupported by the BigQuery stand-in: JSON array subscript')
+     WHEN typeof(a) = 'VARCHAR' THEN error('Element access using [] is not supported on values of type STRING')
+     ELSE a END`,
   `CREATE MACRO bq_offset(a, i) AS CASE
-     WHEN i < 0 OR i >= len(a) THEN error('Array index ' || CAST(i AS VARCHAR) || ' is out of bounds')
+     WHEN i < 0 OR i >= len(bq_subscriptable(a)) THEN error('Array index ' || CAST(i AS VARCHAR) || ' is out of bounds')
      ELSE a[i + 1] END`,
-  'CREATE MACRO bq_safe_offset(a, i) AS CASE WHEN i < 0 OR i >= len(a) THEN NULL ELSE a[i + 1] END',
+  'CREATE MACRO bq_safe_offset(a, i) AS CASE WHEN i < 0 OR i >= len(bq_subscriptable(a)) THEN NULL ELSE a[i + 1] END',
   `CREATE MACRO bq_ordinal(a, i) AS CASE
-     WHEN i < 1 OR i > len(a) THEN error('Array index ' || CAST(i AS VARCHAR) || ' is out of bounds')
+     WHEN i < 1 OR i > len(bq_subscriptable(a)) THEN error('Array index ' || CAST(i AS VARCHAR) || ' is out of bounds')
      ELSE a[i] END`,
-  'CREATE MACRO bq_safe_ordinal(a, i) AS CASE WHEN i < 1 OR i > len(a) THEN NULL ELSE a[i] END',
+  'CREATE MACRO bq_safe_ordinal(a, i) AS CASE WHEN i < 1 OR i > len(bq_subscriptable(a)) THEN NULL ELSE a[i] END',
   // Integer division and remainder: by zero is an error; DIV of NUMERIC values is refused.
   `CREATE MACRO bq_int_div(a, b) AS CASE
      WHEN typeof(a) LIKE 'DECIMAL%' OR typeof(b) LIKE 'DECIMAL%'

@@ -52,7 +52,9 @@ export const CONVERSION_FUNCTIONS: FunctionTable = {
   STRING: {
     rewrite: (c) => {
       c.arity(1, 2);
-      return c.count === 2 ? `bq_timestamp_string(${c.all()})` : `bq_string(${c.arg(0)})`;
+      return c.count === 2
+        ? `bq_timestamp_string(${c.all()})`
+        : `bq_string_of(${c.arg(0)}, typeof(${c.arg(0)}))`;
     },
   },
 };

@@ -11,6 +11,7 @@ import { ARRAY_FUNCTIONS } from './arrays.js';
 import { Call, type FunctionTable } from './call.js';
 import { CONVERSION_FUNCTIONS } from './conversion.js';
 import { DATETIME_FUNCTIONS } from './datetime.js';
+import { JSON_FUNCTIONS } from './json.js';
 import { MATH_FUNCTIONS } from './math.js';
 import { MISC_FUNCTIONS } from './misc.js';
 import { STRING_FUNCTIONS } from './strings.js';
@@ -33,6 +34,7 @@ export const FUNCTIONS: FunctionTable = {
   ...MISC_FUNCTIONS,
   ...AGGREGATE_FUNCTIONS,
   ...ARRAY_FUNCTIONS,
+  ...JSON_FUNCTIONS,
 };
 
 /**
