@@ -306,7 +306,9 @@ function objectMembers(args: Typed[]): Array<[string, Json]> {
     const inner = (values!.type as unknown as { valueType: DuckDBType }).valueType;
     const mask = args[1]!.mask;
     const m = mask !== null && typeof mask === 'object' && 'list' in mask ? mask.list : null;
-    ks.forEach((k, i) => pairs.push([k, { arg: { type: inner, value: vs[i] ?? null }, mask: m }]));
+    ks.forEach((k, i) => {
+      pairs.push([k, { arg: { type: inner, value: vs[i] ?? null }, mask: m }]);
+    });
   } else {
     if (args.length % 2 !== 0) throw new SqlFunctionError('No matching signature for function JSON_OBJECT');
     for (let i = 0; i < args.length; i += 2) pairs.push([args[i]!.arg.value, args[i + 1]!]);
