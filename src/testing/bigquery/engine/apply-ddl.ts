@@ -4,11 +4,13 @@
  * @module
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { type BigQueryField, fieldOfDuckType, normaliseSchema } from '../schema.js';
+import { StandInHttpError, tableNotFound } from '../http-errors.js';
+import { type BigQueryField, duckColumnsDdl, fieldOfDuckType, normaliseSchema } from '../schema.js';
 import { duckTableName } from '../translate/duck-text.js';
 import type { TranslatedStatement } from '../translate/types.js';
+import { applyAlter } from './alter-table.js';
 import { tableResourceFromDdl } from './catalog.js';
-import type { EngineContext } from './types.js';
+import type { EngineContext, TableMeta } from './types.js';
 
 /** Schema of a DuckDB table as BigQuery fields (modes from NOT NULL). */
 async function duckSchema(
@@ -32,6 +34,38 @@ async function duckSchema(
   );
   const types = reader.columnTypes();
   return reader.columnNames().map((n, i) => fieldOfDuckType(n, types[i]!, notNull.has(n)));
+}
+
+/** What `CREATE TABLE … LIKE / COPY` takes from the source table besides its schema. */
+function copiedResource(source: TableMeta): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const key of ['timePartitioning', 'rangePartitioning', 'clustering'] as const) {
+    if (source.resource[key] !== undefined) out[key] = structuredClone(source.resource[key]);
+  }
+  return out;
+}
+
+/**
+ * The DuckDB statements of `CREATE TABLE t LIKE / COPY / CLONE s`: the columns of the source's
+ * schema (with its NOT NULL modes), and its rows for COPY and CLONE.
+ *
+ * @example
+ * ```ts
+ * await copyTableSql(ctx, stmt); // ['CREATE TABLE "p.ds"."t" ("id" BIGINT NOT NULL)', 'INSERT INTO …']
+ * ```
+ */
+export function copyTableSql(ctx: EngineContext, stmt: TranslatedStatement): string[] {
+  const create = stmt.create!;
+  const src = ctx.catalog.findTable(create.source!);
+  const t = stmt.tables[0]!;
+  if (!src) throw tableNotFound(create.source!.projectId, create.source!.datasetId, create.source!.tableId);
+  if (src.resource.type === 'VIEW' || src.resource.type === 'MATERIALIZED_VIEW') {
+    throw new StandInHttpError(400, 'invalidQuery', `${src.datasetId}.${src.tableId} is a view, not a table`);
+  }
+  const head = `CREATE ${create.orReplace ? 'OR REPLACE ' : ''}TABLE ${create.ifNotExists ? 'IF NOT EXISTS ' : ''}`;
+  const sql = [`${head}${duckTableName(t)} (${duckColumnsDdl(src.schema)})`];
+  if (create.source!.rows) sql.push(`INSERT INTO ${duckTableName(t)} SELECT * FROM ${duckTableName(src)}`);
+  return sql;
 }
 
 /**
@@ -64,25 +98,51 @@ export async function applyDdlToCatalog(ctx: EngineContext, stmt: TranslatedStat
       if (!t) return;
       const existing = catalog.findTable(t);
       if (existing && stmt.create?.ifNotExists) return;
-      const schema = stmt.create?.columns
-        ? normaliseSchema(stmt.create.columns)
-        : await duckSchema(ctx.conn, t);
-      catalog.recordTable(t, schema, tableResourceFromDdl(stmt.create));
+      const source = stmt.create?.source ? catalog.findTable(stmt.create.source) : undefined;
+      const schema = source
+        ? structuredClone(source.schema)
+        : stmt.create?.columns
+          ? normaliseSchema(stmt.create.columns)
+          : await duckSchema(ctx.conn, t);
+      catalog.recordTable(t, schema, {
+        ...(source ? copiedResource(source) : {}),
+        ...tableResourceFromDdl(stmt.create),
+      });
       return;
     }
-    case 'ALTER_TABLE':
-    case 'TRUNCATE_TABLE': {
-      if (!t) return;
-      const meta = catalog.findTable(t);
-      if (!meta) return;
-      if (stmt.statementType === 'ALTER_TABLE') {
-        const fresh = await duckSchema(ctx.conn, t);
-        const old = new Map(meta.schema.map((f) => [f.name.toLowerCase(), f]));
-        meta.schema = fresh.map((f) => old.get(f.name.toLowerCase()) ?? f);
-      } else {
-        meta.insertIds.clear();
-        meta.streamedRows = 0;
+    case 'CREATE_VIEW':
+    case 'CREATE_MATERIALIZED_VIEW': {
+      if (!t || (catalog.findTable(t) && stmt.create?.ifNotExists)) return;
+      const schema = await duckSchema(ctx.conn, t);
+      for (const f of schema) {
+        const description = stmt.view?.descriptions?.[f.name];
+        if (description !== undefined) f.description = description;
       }
+      const query = stmt.view?.query ?? '';
+      const materialized = stmt.statementType === 'CREATE_MATERIALIZED_VIEW';
+      catalog.recordTable(t, schema, {
+        ...tableResourceFromDdl(stmt.create),
+        ...(materialized
+          ? { type: 'MATERIALIZED_VIEW', materializedView: { query, enableRefresh: true } }
+          : { type: 'VIEW', view: { query, useLegacySql: false } }),
+      });
+      return;
+    }
+    case 'DROP_VIEW':
+    case 'DROP_MATERIALIZED_VIEW':
+      if (t) catalog.forgetTable(t);
+      return;
+    case 'ALTER_TABLE':
+    case 'ALTER_VIEW':
+    case 'ALTER_MATERIALIZED_VIEW':
+    case 'ALTER_SCHEMA':
+      await applyAlter(ctx, stmt);
+      return;
+    case 'TRUNCATE_TABLE': {
+      const meta = t ? catalog.findTable(t) : undefined;
+      if (!meta) return;
+      meta.insertIds.clear();
+      meta.streamedRows = 0;
       meta.lastModifiedTime = Date.now();
       return;
     }

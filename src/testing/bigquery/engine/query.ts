@@ -9,10 +9,11 @@ import { StandInHttpError } from '../http-errors.js';
 import { fieldOfDuckType } from '../schema.js';
 import type { TableReference, TranslatedStatement } from '../translate/types.js';
 import { translateSql } from '../translate-sql.js';
-import { applyDdlToCatalog } from './apply-ddl.js';
+import { applyDdlToCatalog, copyTableSql } from './apply-ddl.js';
 import { estimateBytes } from './bytes-estimate.js';
 import type { Catalog } from './catalog.js';
 import { mapDuckError } from './duck-errors.js';
+import { materializeMetadata } from './information-schema.js';
 import { bindParameters } from './query-parameters.js';
 import { checkColumnNames, normaliseRows } from './result-checks.js';
 import { checkStatementTables } from './statement-checks.js';
@@ -81,9 +82,13 @@ async function runStatements(
     if (i > 0) checkStatementTables(ctx.catalog, stmt);
     const { values, types } = bindParameters(ctx.duck, stmt, req);
     const skip = stmt.create?.ifNotExists && ctx.catalog.hasTable(stmt.tables[0]!);
-    let reader: Awaited<ReturnType<DuckDBConnection['runAndReadAll']>>;
+    if (stmt.metadata) await materializeMetadata(ctx, stmt.metadata);
+    // Statements the engine applies itself (ALTER, search indexes) have no SQL; LIKE / COPY have
+    // theirs written from the source table's schema.
+    const sqls = skip ? [] : stmt.create?.source ? copyTableSql(ctx, stmt) : stmt.sql ? [stmt.sql] : [];
+    let reader: Awaited<ReturnType<DuckDBConnection['runAndReadAll']>> | undefined;
     try {
-      reader = await ctx.conn.runAndReadAll(stmt.sql, values, types);
+      for (const sql of sqls) reader = await ctx.conn.runAndReadAll(sql, values, types);
     } catch (err) {
       throw mapDuckError(err);
     }
@@ -91,6 +96,7 @@ async function runStatements(
     const target = t ? { projectId: t.projectId, datasetId: t.datasetId, tableId: t.tableId } : undefined;
     switch (stmt.statementType) {
       case 'SELECT': {
+        if (!reader) throw new StandInHttpError(500, 'internalError', 'The query produced no result');
         const names = reader.columnNames();
         const colTypes = reader.columnTypes();
         const schema = names.map((n, k) => fieldOfDuckType(n, colTypes[k]!));
@@ -106,7 +112,7 @@ async function runStatements(
       case 'UPDATE':
       case 'DELETE':
       case 'MERGE': {
-        const affected = Number(reader.getRows()[0]?.[0] ?? reader.rowsChanged);
+        const affected = Number(reader?.getRows()[0]?.[0] ?? reader?.rowsChanged ?? 0);
         const statKey = {
           INSERT: 'insertedRowCount',
           UPDATE: 'updatedRowCount',

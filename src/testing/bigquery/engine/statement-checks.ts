@@ -22,6 +22,7 @@ export function checkStatementTables(catalog: Catalog, stmt: TranslatedStatement
       throw datasetNotFound(t.projectId, t.datasetId, catalog.location);
     }
     if (t.role === 'create' || t.role === 'drop') continue;
+    if (t.role === 'alter' && stmt.ifExists) continue;
     if (!catalog.hasTable(t)) {
       throw tableNotFound(
         t.projectId,
@@ -35,6 +36,26 @@ export function checkStatementTables(catalog: Catalog, stmt: TranslatedStatement
     const t = stmt.tables[0];
     if (t && !catalog.hasTable(t) && !/\bIF\s+EXISTS\b/i.test(stmt.sql)) {
       throw tableNotFound(t.projectId, t.datasetId, t.tableId);
+    }
+  }
+  if (stmt.statementType === 'DROP_VIEW' || stmt.statementType === 'DROP_MATERIALIZED_VIEW') {
+    const t = stmt.tables[0];
+    const meta = t ? catalog.findTable(t) : undefined;
+    if (t && !meta && !stmt.ifExists) throw tableNotFound(t.projectId, t.datasetId, t.tableId);
+    const wanted = stmt.statementType === 'DROP_VIEW' ? 'VIEW' : 'MATERIALIZED_VIEW';
+    if (t && meta && meta.resource.type !== wanted) {
+      throw new StandInHttpError(
+        400,
+        'invalidQuery',
+        `${t.datasetId}.${t.tableId} is not a ${wanted.replace('_', ' ').toLowerCase()}`,
+      );
+    }
+  }
+  if (stmt.statementType === 'DROP_TABLE') {
+    const t = stmt.tables[0];
+    const type = t ? catalog.findTable(t)?.resource.type : undefined;
+    if (t && (type === 'VIEW' || type === 'MATERIALIZED_VIEW')) {
+      throw new StandInHttpError(400, 'invalidQuery', `${t.datasetId}.${t.tableId} is a view; use DROP VIEW`);
     }
   }
   if (stmt.statementType === 'CREATE_SCHEMA' && stmt.schema) {

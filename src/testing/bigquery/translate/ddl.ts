@@ -1,13 +1,15 @@
 /**
- * DDL: `CREATE TABLE` (columns, `PARTITION BY`, `CLUSTER BY`, `OPTIONS`, `AS query`), `ALTER TABLE
- * … ADD/DROP COLUMN`, and `CREATE/DROP SCHEMA`. What DuckDB cannot hold (partitioning, clustering,
+ * DDL: `CREATE TABLE` (columns, `PARTITION BY`, `CLUSTER BY`, `OPTIONS`, `AS query`, `LIKE`, `COPY`,
+ * `CLONE`) and `CREATE/DROP SCHEMA` (views and indexes: ddl-views.ts; ALTER: ddl-alter.ts). What DuckDB cannot hold (partitioning, clustering,
  * options, column descriptions) is returned as {@link CreateTableInfo} for the engine's catalog.
  * @module
  */
 import type { BigQueryField } from '../schema.js';
 import type { SqlToken } from '../tokenize-sql.js';
 import { isWord, upper } from './cursor.js';
+import { createView, searchIndex } from './ddl-views.js';
 import { duckSchemaName, quoteIdent } from './duck-text.js';
+import { optionList } from './options.js';
 import { parseType } from './parse-type.js';
 import type { StatementTranslator } from './statement.js';
 import type { CreateTableInfo, TranslatedStatement } from './types.js';
@@ -59,48 +61,6 @@ export function schemaStatement(
 }
 
 /**
- * `ALTER TABLE t ADD COLUMN [IF NOT EXISTS] c T` / `DROP COLUMN c`; other actions are refused.
- *
- * @example
- * ```ts
- * alterTable(translator, 0).sql; // 'ALTER TABLE "p.ds"."t" ADD COLUMN "c" BIGINT'
- * ```
- */
-export function alterTable(tr: StatementTranslator, f: number): TranslatedStatement {
-  const end = tr.t.length;
-  if (tr.upperNext(f) !== 'TABLE') tr.unsupported(`ALTER ${tr.upperNext(f)}`, f);
-  let out = '';
-  let i = 0;
-  let sawAction = false;
-  while (i < end) {
-    const tok = tr.t[i]!;
-    const w = upper(tok);
-    if (w === 'ADD' && tr.upperNext(i) === 'COLUMN') {
-      sawAction = true;
-      const guard = tr.ifNotExists(tr.next(tr.next(i)));
-      const nameTok = tr.t[guard.next]!;
-      const type = parseType(tr, tr.next(guard.next));
-      out += `ADD COLUMN ${guard.present ? 'IF NOT EXISTS ' : ''}${quoteIdent(nameTok.value)} ${type.duck}`;
-      i = type.next;
-      continue;
-    }
-    if (w === 'DROP' && tr.upperNext(i) === 'COLUMN') sawAction = true;
-    if (w === 'SET' || w === 'RENAME' || (w === 'ALTER' && i !== f))
-      tr.unsupported(`ALTER TABLE ... ${w}`, i);
-    const r = isWord(tok) ? tr.word(i, end) : undefined;
-    if (r) {
-      out += r.text;
-      i = r.next;
-    } else {
-      out += tr.emit(i, i + 1);
-      i++;
-    }
-  }
-  if (!sawAction) tr.unsupported('ALTER TABLE without ADD COLUMN / DROP COLUMN', f);
-  return tr.result(out, 'ALTER_TABLE');
-}
-
-/**
  * `CREATE [OR REPLACE] TABLE [IF NOT EXISTS] t (cols) PARTITION BY … CLUSTER BY … OPTIONS(…) [AS query]`,
  * or `CREATE SCHEMA`.
  *
@@ -119,7 +79,9 @@ export function createStatement(tr: StatementTranslator, f: number): TranslatedS
   const kind = upper(tr.t[j]);
   if (kind === 'TEMP' || kind === 'TEMPORARY') tr.unsupported('CREATE TEMP TABLE', j);
   if (kind === 'SCHEMA') return schemaStatement(tr, f, 'CREATE_SCHEMA');
-  if (kind !== 'TABLE') tr.unsupported(`CREATE ${kind}`, j);
+  if (kind === 'VIEW' || kind === 'MATERIALIZED') return createView(tr, f, j, orReplace);
+  if (kind === 'SEARCH' && tr.upperNext(j) === 'INDEX') return searchIndex(tr, f, 'CREATE');
+  if (kind !== 'TABLE') tr.unsupported(`CREATE ${kind}${tr.upperNext(j) === 'INDEX' ? ' INDEX' : ''}`, j);
   const guard = tr.ifNotExists(tr.next(j));
   const ifNotExists = guard.present;
   const nameText = tr.word(guard.next, tr.t.length);
@@ -162,12 +124,23 @@ export function createStatement(tr: StatementTranslator, f: number): TranslatedS
       asQuery = tr.emit(tr.next(j), tr.t.length).trim();
       j = tr.t.length;
     } else if (w === 'LIKE' || w === 'COPY' || w === 'CLONE') {
-      tr.unsupported(`CREATE TABLE ... ${w}`, j);
+      // The engine writes the DDL from the source table's schema (and copies its rows for COPY / CLONE).
+      const src = tr.next(j);
+      const { parts, next } = tr.readPath(src, true);
+      info.source = { ...tr.resolveTable(parts, src), rows: w !== 'LIKE' };
+      tr.word(src, tr.t.length);
+      j = tr.next(next - 1);
+      if (upper(tr.t[j]) === 'FOR') tr.unsupported(`CREATE TABLE ... ${w} ... FOR SYSTEM_TIME AS OF`, j);
     } else if (tr.isOp(j, ';')) {
       j = tr.next(j);
     } else {
       tr.fail(`Syntax error: Unexpected ${tr.t[j]!.text}`, j);
     }
+  }
+  if (info.source) {
+    if (columnsSql !== undefined || asQuery !== undefined)
+      tr.fail('Syntax error: LIKE / COPY with a column list or AS query', f);
+    return tr.result('', 'CREATE_TABLE', { create: info });
   }
   if (columnsSql === undefined && asQuery === undefined) {
     tr.fail('Syntax error: CREATE TABLE needs a column list or AS query', f);
@@ -225,27 +198,6 @@ function columns(
     parts.push(sql);
   }
   return { sql: parts.join(', '), fields };
-}
-
-/** `OPTIONS(name = value, …)`: literals decoded, anything else kept as source text. */
-function optionList(tr: StatementTranslator, start: number, end: number): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [s, e] of tr.splitArgs(start, end)) {
-    const nameIdx = tr.next(s - 1);
-    const eq = tr.next(nameIdx);
-    if (!tr.isOp(eq, '=')) tr.fail('Syntax error: Expected "=" in OPTIONS', eq);
-    const valueIdx = tr.next(eq);
-    const tok = tr.t[valueIdx]!;
-    const single = tr.next(valueIdx) >= e;
-    let value: unknown;
-    if (single && tok.kind === 'string') value = tok.value;
-    else if (single && tok.kind === 'number') value = Number(tok.text);
-    else if (single && (upper(tok) === 'TRUE' || upper(tok) === 'FALSE')) value = upper(tok) === 'TRUE';
-    else if (single && upper(tok) === 'NULL') value = null;
-    else value = tr.sourceText(valueIdx, e);
-    out[tr.t[nameIdx]!.value.toLowerCase()] = value;
-  }
-  return out;
 }
 
 /** Reads the partitioning BigQuery would derive from a `PARTITION BY` expression in [start, end). */

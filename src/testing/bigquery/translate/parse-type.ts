@@ -4,8 +4,9 @@
  * @module
  */
 import type { BigQueryField } from '../schema.js';
-import { isWord, type TokenCursor } from './cursor.js';
+import { isWord, type TokenCursor, upper } from './cursor.js';
 import { quoteIdent } from './duck-text.js';
+import { optionsAt } from './options.js';
 
 /**
  * A parsed type: its DuckDB spelling, the BigQuery field it declares, and the token after it.
@@ -120,9 +121,23 @@ function parseStruct(c: TokenCursor, i: number): ParsedType {
     const nameTok = c.t[j];
     if (!isWord(nameTok)) c.fail('Syntax error: Expected a field name in STRUCT<...>', j);
     const inner = parseType(c, c.next(j));
-    fields.push({ ...inner.field, name: nameTok!.value });
+    const field: BigQueryField = { ...inner.field, name: nameTok!.value };
+    let sep = c.next(inner.next - 1);
+    // Field attributes: `NOT NULL` (a REQUIRED field) and `OPTIONS(description = …)`.
+    for (;;) {
+      if (upper(c.t[sep]) === 'NOT' && c.upperNext(sep) === 'NULL') {
+        if (field.mode === 'REPEATED') c.fail('NOT NULL cannot be applied to ARRAY fields', sep);
+        field.mode = 'REQUIRED';
+        sep = c.next(c.next(sep));
+        continue;
+      }
+      const opts = optionsAt(c, sep);
+      if (!opts) break;
+      if (typeof opts.options.description === 'string') field.description = opts.options.description;
+      sep = c.next(opts.next - 1);
+    }
+    fields.push(field);
     ducks.push(`${quoteIdent(nameTok!.value)} ${inner.duck}`);
-    const sep = c.next(inner.next - 1);
     if (c.isOp(sep, ',')) {
       j = c.next(sep);
       continue;

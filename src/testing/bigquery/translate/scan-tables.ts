@@ -118,6 +118,19 @@ export function scanTables(t: SqlToken[]): { tableStarts: Map<number, TableRole>
       case 'INSERT':
         if (k === 0 && upper(t[sig[1] ?? -1]) !== 'INTO') mark(1, 'insert');
         break;
+      case 'ON':
+        // CREATE / DROP SEARCH INDEX i ON t: the table must exist.
+        if (depth === 0 && upper(t[sig[2] ?? -1]) === 'INDEX' && ['CREATE', 'DROP'].includes(firstWord)) {
+          mark(k + 1, 'alter');
+        }
+        break;
+      case 'LIKE':
+      case 'COPY':
+      case 'CLONE':
+        // CREATE TABLE t LIKE / COPY / CLONE s
+        if (depth === 0 && firstWord === 'CREATE') mark(k + 1, 'read');
+        break;
+      case 'VIEW':
       case 'TABLE': {
         const role: TableRole | undefined =
           firstWord === 'CREATE'
@@ -129,7 +142,7 @@ export function scanTables(t: SqlToken[]): { tableStarts: Map<number, TableRole>
                 : firstWord === 'TRUNCATE'
                   ? 'alter'
                   : undefined;
-        if (role && k <= 4) mark(skipIfExists(k + 1), role);
+        if (role && k <= 5 && depth === 0) mark(skipIfExists(k + 1), role);
         break;
       }
     }

@@ -5,19 +5,23 @@
  */
 import type { SqlToken } from '../tokenize-sql.js';
 import { isWord, TokenCursor, type TokenRange, upper } from './cursor.js';
-import { alterTable, createStatement, schemaStatement } from './ddl.js';
+import { createStatement, schemaStatement } from './ddl.js';
+import { alterStatement } from './ddl-alter.js';
+import { dropView, searchIndex } from './ddl-views.js';
 import { duckBytes, duckString, duckTableName, quoteIdent } from './duck-text.js';
 import { SqlTranslationError } from './error.js';
 import { scanOperators } from './expression-scan.js';
 import { CURRENT_FUNCTIONS, rewriteCall } from './functions/index.js';
 import { CALLABLE_KEYWORDS, DUCKDB_ONLY_RESERVED, RESERVED_KEYWORDS } from './keywords.js';
 import { numberLiteral } from './literals.js';
+import { metadataReference } from './metadata-names.js';
 import { OperatorRewrites, type Wrapper } from './operators.js';
 import { ParameterCollector } from './parameters.js';
 import { duckScalarType, parseType } from './parse-type.js';
 import { scanTables } from './scan-tables.js';
 import { selectList } from './select-list.js';
 import type {
+  MetadataReference,
   StatementType,
   TableReference,
   TableRole,
@@ -123,10 +127,14 @@ export class StatementTranslator extends TokenCursor {
   private readonly params = new ParameterCollector();
   private readonly operators: OperatorRewrites;
   readonly tables: TableReference[] = [];
+  readonly metadata: MetadataReference[] = [];
+  /** An INSERT, UPDATE or MERGE: values are stored into columns. */
+  readonly dml: boolean;
 
   constructor(tokens: SqlToken[], sql: string, options: TranslateOptions) {
     super(tokens, sql);
     this.options = options;
+    this.dml = ['INSERT', 'UPDATE', 'MERGE'].includes(upper(tokens[this.first()]));
     const { tableStarts, cteNames } = scanTables(tokens);
     this.tableStarts = tableStarts;
     this.cteNames = cteNames;
@@ -149,6 +157,7 @@ export class StatementTranslator extends TokenCursor {
       sql,
       statementType,
       positionalCount: this.params.count,
+      ...(this.metadata.length ? { metadata: this.metadata } : {}),
       ...extra,
     };
   }
@@ -242,6 +251,10 @@ export class StatementTranslator extends TokenCursor {
           chunk = { text: tok.text.startsWith('#') ? `--${tok.text.slice(1)}` : tok.text, next: i + 1 };
           break;
         case 'string':
+          // DuckDB reads `FROM 'file.csv'` as a file: GoogleSQL has no such table.
+          if (['FROM', 'JOIN'].includes(upper(this.t[this.prev(i)]))) {
+            this.unsupported('a table named by a string literal', i);
+          }
           chunk = { text: duckString(tok.value), next: i + 1 };
           break;
         case 'bytes':
@@ -439,6 +452,12 @@ export class StatementTranslator extends TokenCursor {
     if (parts.length === 1 && this.cteNames.has(parts[0]!.toLowerCase())) {
       return { text: quoteIdent(parts[0]!), next };
     }
+    const meta = metadataReference(parts, this.options);
+    if (meta) {
+      if (role !== 'read') this.fail(`${parts.join('.')} is read-only`, i);
+      this.metadata.push(meta);
+      return { text: meta.duckName, next };
+    }
     const ref = this.resolveTable(parts, i);
     this.tables.push({ ...ref, role });
     return { text: duckTableName(ref), next };
@@ -467,13 +486,15 @@ export class StatementTranslator extends TokenCursor {
         const kind = this.upperNext(f);
         if (kind === 'TABLE') return this.result(this.emit(0, end), 'DROP_TABLE');
         if (kind === 'SCHEMA') return schemaStatement(this, f, 'DROP_SCHEMA');
+        if (kind === 'VIEW' || kind === 'MATERIALIZED') return dropView(this, f);
+        if (kind === 'SEARCH') return searchIndex(this, f, 'DROP');
         this.unsupported(`DROP ${kind}`, f);
         break;
       }
       case 'TRUNCATE':
         return this.result(this.emit(0, end), 'TRUNCATE_TABLE');
       case 'ALTER':
-        return alterTable(this, f);
+        return alterStatement(this, f);
       default:
         if (SCRIPTING.has(word)) this.unsupported(`scripting statement ${word}`, f);
         this.fail(`Syntax error: Unexpected ${firstTok ? `keyword ${firstTok.text}` : 'end of script'}`, f);

@@ -49,7 +49,16 @@ export type StatementType =
   | 'ALTER_TABLE'
   | 'TRUNCATE_TABLE'
   | 'CREATE_SCHEMA'
-  | 'DROP_SCHEMA';
+  | 'DROP_SCHEMA'
+  | 'ALTER_SCHEMA'
+  | 'CREATE_VIEW'
+  | 'DROP_VIEW'
+  | 'ALTER_VIEW'
+  | 'CREATE_MATERIALIZED_VIEW'
+  | 'DROP_MATERIALIZED_VIEW'
+  | 'ALTER_MATERIALIZED_VIEW'
+  | 'CREATE_SEARCH_INDEX'
+  | 'DROP_SEARCH_INDEX';
 
 /**
  * What a `CREATE TABLE` asked for besides its columns.
@@ -71,6 +80,64 @@ export interface CreateTableInfo {
   clustering?: { fields: string[] };
   /** `OPTIONS(name = value, …)`: literals decoded, anything else kept as source text. */
   options: Record<string, unknown>;
+  /** `CREATE TABLE t LIKE s` (schema only) or `COPY s` / `CLONE s` (schema and rows). */
+  source?: { projectId: string; datasetId: string; tableId: string; rows: boolean };
+}
+
+/**
+ * A view a `CREATE [MATERIALIZED] VIEW` defines.
+ *
+ * @example
+ * ```ts
+ * const view: ViewInfo = { query: 'SELECT 1 AS x', materialized: false };
+ * ```
+ */
+export interface ViewInfo {
+  /** The GoogleSQL query, as written. */
+  query: string;
+  materialized: boolean;
+  /** Column descriptions from the optional column list. */
+  descriptions?: Record<string, string>;
+}
+
+/**
+ * One action of an `ALTER TABLE` (or `ALTER VIEW` / `ALTER SCHEMA … SET OPTIONS`), applied by the
+ * engine in order.
+ *
+ * @example
+ * ```ts
+ * const action: AlterAction = { kind: 'dropNotNull', column: 'id', ifExists: false };
+ * ```
+ */
+export type AlterAction =
+  | { kind: 'addColumn'; field: BigQueryField; duckType: string; ifNotExists: boolean }
+  | { kind: 'dropColumn'; column: string; ifExists: boolean }
+  | { kind: 'renameColumn'; column: string; to: string; ifExists: boolean }
+  | { kind: 'renameTable'; to: string }
+  | { kind: 'setOptions'; options: Record<string, unknown> }
+  | { kind: 'columnOptions'; column: string; options: Record<string, unknown>; ifExists: boolean }
+  | { kind: 'dropNotNull'; column: string; ifExists: boolean }
+  | { kind: 'setDataType'; column: string; field: BigQueryField; duckType: string; ifExists: boolean }
+  | { kind: 'setDefault'; column: string; expression: string; duckExpression: string; ifExists: boolean }
+  | { kind: 'dropDefault'; column: string; ifExists: boolean };
+
+/**
+ * An `INFORMATION_SCHEMA` view or `__TABLES__` a query reads, which the engine fills from its catalog
+ * into the DuckDB table `duckName` before the query runs.
+ *
+ * @example
+ * ```ts
+ * const ref: MetadataReference = { projectId: 'p', datasetId: 'ds', view: 'TABLES', duckName: 'temp.main."bq_meta:p.ds.TABLES"' };
+ * ```
+ */
+export interface MetadataReference {
+  projectId: string;
+  /** The dataset, or absent for a project-wide view in a region (`region-us.INFORMATION_SCHEMA.…`). */
+  datasetId?: string;
+  region?: string;
+  /** `TABLES`, `COLUMNS`, `VIEWS`, …, or `__TABLES__`. */
+  view: string;
+  duckName: string;
 }
 
 /**
@@ -94,7 +161,15 @@ export interface TranslatedStatement {
   /** Number of `?` placeholders. */
   positionalCount: number;
   create?: CreateTableInfo;
-  /** For CREATE/DROP SCHEMA. */
+  /** For CREATE [MATERIALIZED] VIEW. */
+  view?: ViewInfo;
+  /** For ALTER statements: what to change, in order. */
+  alter?: AlterAction[];
+  /** `ALTER … IF EXISTS` / `DROP … IF EXISTS`: a missing target is no error. */
+  ifExists?: boolean;
+  /** The INFORMATION_SCHEMA views and `__TABLES__` the statement reads. */
+  metadata?: MetadataReference[];
+  /** For CREATE/DROP/ALTER SCHEMA. */
   schema?: {
     projectId: string;
     datasetId: string;

@@ -9,6 +9,15 @@ import { type Call, call, type FunctionTable, udf } from './call.js';
 /** `STRUCT(1 AS a, x)` → `struct_pack("a" := 1, "x" := x)`; unnamed fields are named as BigQuery names them. */
 function struct(c: Call): string {
   const { tr } = c;
+  // In DML a STRUCT is stored into a column, which GoogleSQL does by position (DuckDB: by field name,
+  // unless the struct is unnamed).
+  if (tr.dml) {
+    const values = c.args.map(([s, e]) => {
+      const as = tr.lastTopLevelAs(s, e);
+      return tr.emit(s, as >= 0 ? as : e).trim();
+    });
+    return `row(${values.join(', ')})`;
+  }
   const fields = c.args.map(([s, e], k) => {
     const as = tr.lastTopLevelAs(s, e);
     if (as >= 0) {

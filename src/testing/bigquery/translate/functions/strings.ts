@@ -4,7 +4,7 @@
  * REGEXP_REPLACE run on DuckDB's RE2, the engine BigQuery uses too.
  * @module
  */
-import { type Call, type FunctionTable, udf } from './call.js';
+import { type Call, type FunctionEntry, type FunctionTable, udf } from './call.js';
 
 const NORMAL_FORMS = new Set(['NFC', 'NFKC', 'NFD', 'NFKD']);
 
@@ -13,6 +13,17 @@ function normalizeMode(c: Call): string {
   const mode = c.count > 1 ? c.word(1) : 'NFC';
   if (!mode || !NORMAL_FORMS.has(mode)) c.fail(`${c.name} expects NFC, NFKC, NFD or NFKD as its mode`);
   return `'${mode}'`;
+}
+
+/**
+ * A function with STRING and BYTES forms whose result has its first argument's type: a bare NULL
+ * there is a STRING, as in GoogleSQL (the first signature).
+ */
+function textual(name: string): FunctionEntry {
+  return {
+    rewrite: (c) =>
+      `${name}(${c.args.map((_, k) => (k === 0 && c.isNull(0) ? 'CAST(NULL AS VARCHAR)' : c.arg(k))).join(', ')})`,
+  };
 }
 
 /**
@@ -56,15 +67,15 @@ export const STRING_FUNCTIONS: FunctionTable = {
   TO_HEX: udf('bq_to_hex'),
   INITCAP: udf('bq_initcap'),
   INSTR: udf('bq_instr'),
-  LEFT: udf('bq_left'),
-  RIGHT: udf('bq_right'),
-  LOWER: udf('bq_lower'),
-  UPPER: udf('bq_upper'),
-  LPAD: udf('bq_lpad'),
-  RPAD: udf('bq_rpad'),
-  LTRIM: udf('bq_ltrim'),
-  RTRIM: udf('bq_rtrim'),
-  TRIM: udf('bq_trim'),
+  LEFT: textual('bq_left'),
+  RIGHT: textual('bq_right'),
+  LOWER: textual('bq_lower'),
+  UPPER: textual('bq_upper'),
+  LPAD: textual('bq_lpad'),
+  RPAD: textual('bq_rpad'),
+  LTRIM: textual('bq_ltrim'),
+  RTRIM: textual('bq_rtrim'),
+  TRIM: textual('bq_trim'),
   NORMALIZE: { rewrite: (c) => `bq_normalize(${c.arg(0)}, ${normalizeMode(c)})` },
   NORMALIZE_AND_CASEFOLD: { rewrite: (c) => `bq_normalize_and_casefold(${c.arg(0)}, ${normalizeMode(c)})` },
   REGEXP_CONTAINS: {
@@ -73,9 +84,9 @@ export const STRING_FUNCTIONS: FunctionTable = {
       return `regexp_matches(${c.arg(0)}, ${c.arg(1)})`;
     },
   },
-  REGEXP_EXTRACT: udf('bq_regexp_extract'),
-  REGEXP_SUBSTR: udf('bq_regexp_extract'),
-  REGEXP_EXTRACT_ALL: udf('bq_regexp_extract_all'),
+  REGEXP_EXTRACT: textual('bq_regexp_extract'),
+  REGEXP_SUBSTR: textual('bq_regexp_extract'),
+  REGEXP_EXTRACT_ALL: textual('bq_regexp_extract_all'),
   REGEXP_INSTR: udf('bq_regexp_instr'),
   REGEXP_REPLACE: {
     rewrite: (c) => {
@@ -83,16 +94,16 @@ export const STRING_FUNCTIONS: FunctionTable = {
       return `regexp_replace(${c.all()}, 'g')`;
     },
   },
-  REPEAT: udf('bq_repeat'),
-  REPLACE: udf('bq_replace'),
-  REVERSE: udf('bq_reverse'),
+  REPEAT: textual('bq_repeat'),
+  REPLACE: textual('bq_replace'),
+  REVERSE: textual('bq_reverse'),
   SAFE_CONVERT_BYTES_TO_STRING: udf('bq_safe_convert_bytes_to_string'),
   SOUNDEX: udf('bq_soundex'),
-  SPLIT: udf('bq_split'),
+  SPLIT: textual('bq_split'),
   SPLIT_SUBSTR: udf('bq_split_substr'),
   STRPOS: udf('bq_strpos'),
-  SUBSTR: udf('bq_substr'),
-  SUBSTRING: udf('bq_substr'),
+  SUBSTR: textual('bq_substr'),
+  SUBSTRING: textual('bq_substr'),
   TO_CODE_POINTS: udf('bq_to_code_points'),
   TRANSLATE: udf('bq_translate'),
   UNICODE: udf('bq_unicode'),
