@@ -20,6 +20,7 @@ import {
 } from './datetime-functions.js';
 import { jsonFunctionCases } from './json-functions.js';
 import { mathFunctionCases } from './mathematical-functions.js';
+import { querySyntaxCases } from './query-syntax.js';
 import { stringFunctionCases } from './string-functions.js';
 
 export const conformanceCases: ConformanceCase[] = [
@@ -40,4 +41,5 @@ export const conformanceCases: ConformanceCase[] = [
   ...arrayFunctionCases,
   ...conversionFunctionCases,
   ...jsonFunctionCases,
+  ...querySyntaxCases,
 ];

@@ -92,6 +92,8 @@ export function scanTables(t: SqlToken[]): { tableStarts: Map<number, TableRole>
       case 'FROM': {
         if (parenOwners[depth - 1] === 'EXTRACT') break;
         const prevWord = upper(t[sig[k - 1] ?? -1]);
+        // `a IS [NOT] DISTINCT FROM b` is an operator.
+        if (prevWord === 'DISTINCT' && upper(t[sig[k - 2] ?? -1]) !== 'SELECT') break;
         mark(k + 1, prevWord === 'DELETE' ? 'modify' : 'read');
         if (prevWord !== 'DELETE') fromList[depth] = true;
         break;

@@ -36,6 +36,10 @@ function listEnd(tr: StatementTranslator, from: number, end: number): number {
     } else if (depth === 0 && tok.kind === 'ident' && LIST_ENDERS.has(tok.text.toUpperCase())) {
       // `* EXCEPT (…)` is part of the list.
       if (tok.text.toUpperCase() === 'EXCEPT' && tr.isOp(tr.prev(k), '*')) continue;
+      // `a IS [NOT] DISTINCT FROM b` is an operator.
+      if (upper(tok) === 'FROM' && upper(tr.t[tr.prev(k)]) === 'DISTINCT' && tr.prev(k) !== from - 1) {
+        if (upper(tr.t[tr.prev(tr.prev(k))]) !== 'SELECT') continue;
+      }
       return k;
     }
   }
@@ -94,6 +98,67 @@ function isStar(tr: StatementTranslator, s: number, e: number): boolean {
   return false;
 }
 
+const FROM_ENDERS = new Set([
+  'WHERE',
+  'GROUP',
+  'HAVING',
+  'QUALIFY',
+  'WINDOW',
+  'ORDER',
+  'LIMIT',
+  'UNION',
+  'INTERSECT',
+  'EXCEPT',
+]);
+
+/** The `USING (…)` column lists of the joins of the FROM clause at `from`, in join order. */
+function usingLists(tr: StatementTranslator, from: number, end: number): string[][] {
+  const lists: string[][] = [];
+  let depth = 0;
+  for (let k = tr.next(from); k < end; k = tr.next(k)) {
+    const tok = tr.t[k]!;
+    if (tr.isOp(k, '(') || tr.isOp(k, '[')) depth++;
+    else if (tr.isOp(k, ')') || tr.isOp(k, ']')) {
+      if (depth === 0) break;
+      depth--;
+    } else if (depth === 0 && tok.kind === 'ident' && FROM_ENDERS.has(upper(tok))) break;
+    else if (depth === 0 && upper(tok) === 'USING' && tr.isOp(tr.next(k), '(')) {
+      const open = tr.next(k);
+      lists.push(tr.splitArgs(open + 1, tr.matching(open)).map(([s]) => tr.t[tr.next(s - 1)]!.value));
+    }
+  }
+  return lists;
+}
+
+/**
+ * `*` over joins with `USING`: GoogleSQL puts the USING columns first (the last join's first), DuckDB
+ * leaves them where the left input has them. `undefined` when the item is not a bare `*` [EXCEPT (…)].
+ */
+function usingStar(tr: StatementTranslator, s: number, e: number, lists: string[][]): string | undefined {
+  const star = tr.next(s - 1);
+  if (!tr.isOp(star, '*') || lists.length === 0) return undefined;
+  const after = tr.next(star);
+  let except: string[] = [];
+  if (after < e) {
+    if (upper(tr.t[after]) !== 'EXCEPT' || !tr.isOp(tr.next(after), '(')) {
+      tr.unsupported(`SELECT * ${upper(tr.t[after])} with JOIN ... USING`, star);
+    }
+    const open = tr.next(after);
+    except = tr.splitArgs(open + 1, tr.matching(open)).map(([a]) => tr.t[tr.next(a - 1)]!.value);
+  }
+  const seen = new Set(except.map((c) => c.toLowerCase()));
+  const first: string[] = [];
+  for (const list of [...lists].reverse()) {
+    for (const col of list) {
+      if (seen.has(col.toLowerCase())) continue;
+      seen.add(col.toLowerCase());
+      first.push(col);
+    }
+  }
+  const excluded = [...first, ...except].map(quoteIdent).join(', ');
+  return `${[...first.map(quoteIdent), `* EXCLUDE (${excluded})`].join(', ')} `;
+}
+
 /**
  * Translates `SELECT [DISTINCT|ALL] [AS STRUCT] items` from the SELECT at `at`, naming anonymous
  * items; returns the DuckDB text and the index of the token after the list.
@@ -123,7 +188,10 @@ export function selectList(tr: StatementTranslator, at: number, end: number): { 
   const items = all.filter(([s, e]) => tr.next(s - 1) < e);
   const trailing = items.length < all.length ? ' ' : '';
   let anonymous = 0;
+  const lists = upper(tr.t[stop]) === 'FROM' ? usingLists(tr, stop, end) : [];
   const parts = items.map(([s, e], n) => {
+    const reordered = asStruct ? undefined : usingStar(tr, s, e, lists);
+    if (reordered !== undefined) return ` ${reordered}`;
     const alias = itemAlias(tr, s, e);
     if (asStruct) {
       const name = alias ?? pathName(tr, s, e) ?? `_field_${n + 1}`;

@@ -18,6 +18,7 @@ import { metadataReference } from './metadata-names.js';
 import { OperatorRewrites, type Wrapper } from './operators.js';
 import { ParameterCollector } from './parameters.js';
 import { duckScalarType, parseType } from './parse-type.js';
+import { isExcludeNulls, pivotClause, type UnpivotWrap, unpivotWraps } from './pivot.js';
 import { scanTables } from './scan-tables.js';
 import { selectList } from './select-list.js';
 import type {
@@ -126,6 +127,7 @@ export class StatementTranslator extends TokenCursor {
   private readonly cteNames: Set<string>;
   private readonly params = new ParameterCollector();
   private readonly operators: OperatorRewrites;
+  private readonly unpivots: Map<number, UnpivotWrap>;
   readonly tables: TableReference[] = [];
   readonly metadata: MetadataReference[] = [];
   /** An INSERT, UPDATE or MERGE: values are stored into columns. */
@@ -142,6 +144,7 @@ export class StatementTranslator extends TokenCursor {
       this.tableStarts.has(i) && upper(tokens[i]) !== 'UNNEST' ? this.readPath(i, true).next - 1 : undefined,
     );
     this.operators = new OperatorRewrites(this, spans);
+    this.unpivots = unpivotWraps(this);
   }
 
   /** The statement's result, with the tables and parameters collected so far. */
@@ -233,8 +236,14 @@ export class StatementTranslator extends TokenCursor {
     let out = '';
     let i = start;
     const open = new Set<Wrapper>();
+    const unpivotCloses: number[] = [];
     while (i < end) {
       const tok = this.t[i]!;
+      const unpivot = this.unpivots.get(i);
+      if (unpivot) {
+        out += unpivot.prefix;
+        unpivotCloses.push(unpivot.close);
+      }
       for (const w of this.operators.startingAt(i)) {
         out += w.prefix;
         open.add(w);
@@ -283,6 +292,10 @@ export class StatementTranslator extends TokenCursor {
       }
       out += chunk.text;
       out += this.operators.closing(i, chunk.next, open);
+      while (unpivotCloses.length && unpivotCloses[unpivotCloses.length - 1]! < chunk.next) {
+        unpivotCloses.pop();
+        out += ')';
+      }
       i = chunk.next;
     }
     return out;
@@ -312,6 +325,8 @@ export class StatementTranslator extends TokenCursor {
       }
       return { text, next };
     }
+    if (word === 'PIVOT' && callsNext) return pivotClause(this, i);
+    if (isExcludeNulls(this, i)) return { text: '', next: this.next(nextIdx) };
     if (callsNext && this.isFunctionCall(i, word)) return rewriteCall(this, i, word, false);
     const nextTok = this.t[nextIdx];
     if (TYPED_LITERALS.has(word) && nextTok?.kind === 'string') {
