@@ -183,8 +183,24 @@ export class Engine {
           `Already Exists: Table ${projectId}:${datasetId}.${tableId}`,
         );
       }
-      if (resource.view) {
-        throw new StandInHttpError(400, 'invalid', 'Unsupported by the BigQuery stand-in: views');
+      const view = resource.view as { query?: unknown; useLegacySql?: unknown } | undefined;
+      if (view) {
+        // A view made by tables.insert is the view its CREATE VIEW statement would make.
+        if (view.useLegacySql === true || typeof view.query !== 'string') {
+          throw new StandInHttpError(
+            400,
+            'invalid',
+            'Unsupported by the BigQuery stand-in: legacy SQL views',
+          );
+        }
+        await executeQuery(this.ctx, {
+          query: `CREATE VIEW \`${projectId}.${datasetId}.${tableId}\` AS ${view.query}`,
+          projectId,
+        });
+        const meta = this.catalog.getTable(projectId, datasetId, tableId);
+        const { schema: _s, view: _v, tableReference: _r, ...rest } = resource;
+        Object.assign(meta.resource, rest);
+        return meta;
       }
       let schema: BigQueryField[];
       try {
@@ -222,8 +238,10 @@ export class Engine {
 
   deleteTable(projectId: string, datasetId: string, tableId: string): Promise<void> {
     return this.exclusive(async () => {
-      this.catalog.getTable(projectId, datasetId, tableId);
-      await this.conn.run(`DROP TABLE ${duckTableName({ projectId, datasetId, tableId })}`);
+      const meta = this.catalog.getTable(projectId, datasetId, tableId);
+      const kind =
+        meta.resource.type === 'VIEW' || meta.resource.type === 'MATERIALIZED_VIEW' ? 'VIEW' : 'TABLE';
+      await this.conn.run(`DROP ${kind} ${duckTableName({ projectId, datasetId, tableId })}`);
       this.catalog.forgetTable({ projectId, datasetId, tableId });
     });
   }
@@ -232,7 +250,8 @@ export class Engine {
   tableResource(projectId: string, datasetId: string, tableId: string): Promise<Record<string, unknown>> {
     return this.exclusive(async () => {
       const meta = this.catalog.getTable(projectId, datasetId, tableId);
-      const stats = await tableStats(this.conn, meta);
+      const isView = meta.resource.type === 'VIEW' || meta.resource.type === 'MATERIALIZED_VIEW';
+      const stats = isView ? undefined : await tableStats(this.conn, meta);
       const ds = this.catalog.getDataset(projectId, datasetId);
       const { schema: _ignored, ...rest } = meta.resource;
       return {
@@ -242,11 +261,10 @@ export class Engine {
         id: `${projectId}:${datasetId}.${tableId}`,
         tableReference: { projectId, datasetId, tableId },
         schema: { fields: meta.schema },
-        numRows: String(stats.rows),
-        numBytes: String(stats.bytes),
+        ...(stats ? { numRows: String(stats.rows), numBytes: String(stats.bytes) } : {}),
         creationTime: String(meta.creationTime),
         lastModifiedTime: String(meta.lastModifiedTime),
-        type: 'TABLE',
+        type: typeof meta.resource.type === 'string' ? meta.resource.type : 'TABLE',
         location: ds.location,
         ...(meta.streamedRows > 0
           ? {
@@ -263,6 +281,19 @@ export class Engine {
 
   // ---------------------------------------------------------------- rows
 
+  /** A table that holds rows: views are refused as BigQuery refuses them. */
+  private tableNotView(projectId: string, datasetId: string, tableId: string, action: string): TableMeta {
+    const meta = this.catalog.getTable(projectId, datasetId, tableId);
+    if (meta.resource.type === 'VIEW' || meta.resource.type === 'MATERIALIZED_VIEW') {
+      throw new StandInHttpError(
+        400,
+        'invalid',
+        `Cannot ${action} ${projectId}:${datasetId}.${tableId}: it is a view`,
+      );
+    }
+    return meta;
+  }
+
   /**
    * insertAll: checks every row, applies all of them (or, with `skipInvalidRows`, the valid ones),
    * skips rows whose insertId was applied within the window, and returns insertErrors.
@@ -275,7 +306,12 @@ export class Engine {
     options: { skipInvalidRows?: boolean; ignoreUnknownValues?: boolean },
   ): Promise<Array<{ index: number; errors: RowProblem[] }>> {
     return this.exclusive(() =>
-      insertAllRows(this.ctx, this.catalog.getTable(projectId, datasetId, tableId), rows, options),
+      insertAllRows(
+        this.ctx,
+        this.tableNotView(projectId, datasetId, tableId, 'insert rows into'),
+        rows,
+        options,
+      ),
     );
   }
 
@@ -287,7 +323,7 @@ export class Engine {
     options: { startIndex: number; maxResults?: number; selectedFields?: string[] },
   ): Promise<{ rows: DuckDBValue[][]; totalRows: number; schema: BigQueryField[] }> {
     return this.exclusive(async () => {
-      const meta = this.catalog.getTable(projectId, datasetId, tableId);
+      const meta = this.tableNotView(projectId, datasetId, tableId, 'list the rows of');
       let fields = meta.schema;
       if (options.selectedFields?.length) {
         const wanted = new Set(options.selectedFields.map((f) => f.trim().toLowerCase()));

@@ -469,7 +469,7 @@ export function createRoutes(deps: RouteDeps): Route[] {
           kind: 'bigquery#table',
           id: `${t.projectId}:${t.datasetId}.${t.tableId}`,
           tableReference: { projectId: t.projectId, datasetId: t.datasetId, tableId: t.tableId },
-          type: 'TABLE',
+          type: typeof t.resource.type === 'string' ? t.resource.type : 'TABLE',
           creationTime: String(t.creationTime),
         }));
       return { status: 200, body: { kind: 'bigquery#tableList', tables, totalItems: tables.length } };

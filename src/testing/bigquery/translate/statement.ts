@@ -371,6 +371,10 @@ export class StatementTranslator extends TokenCursor {
         break;
     }
     const before = upper(this.t[this.prev(i)]);
+    // MERGE … WHEN NOT MATCHED THEN INSERT ROW: the source row's columns, by position.
+    if (word === 'ROW' && before === 'INSERT' && upper(this.t[this.first()]) === 'MERGE') {
+      return { text: 'BY POSITION', next: i + 1 };
+    }
     const keywordUse =
       (word === 'TABLE' && TABLE_KEYWORD_AFTER.has(before)) || (word === 'ROW' && before === 'CURRENT');
     if (DUCKDB_ONLY_RESERVED.has(word) && !keywordUse) {

@@ -315,9 +315,46 @@ describe('translateSql: statements', () => {
       statementType: 'DROP_TABLE',
     });
     expect(one('TRUNCATE TABLE ds.t').statementType).toBe('TRUNCATE_TABLE');
-    expect(one('ALTER TABLE ds.t ADD COLUMN IF NOT EXISTS n INT64').sql).toBe(
-      'ALTER TABLE "p.ds"."t" ADD COLUMN IF NOT EXISTS "n" BIGINT',
+    expect(one('ALTER TABLE ds.t ADD COLUMN IF NOT EXISTS n INT64, DROP COLUMN IF EXISTS m')).toMatchObject({
+      sql: '',
+      statementType: 'ALTER_TABLE',
+      alter: [
+        { kind: 'addColumn', field: { name: 'n', type: 'INTEGER' }, duckType: 'BIGINT', ifNotExists: true },
+        { kind: 'dropColumn', column: 'm', ifExists: true },
+      ],
+    });
+    expect(one("ALTER TABLE ds.t ALTER COLUMN c SET OPTIONS (description = 'd')").alter).toEqual([
+      { kind: 'columnOptions', column: 'c', options: { description: 'd' }, ifExists: false },
+    ]);
+  });
+
+  it('translates views, search indexes and CREATE TABLE LIKE', () => {
+    expect(one('CREATE OR REPLACE VIEW ds.v AS SELECT 1 AS x')).toMatchObject({
+      sql: 'CREATE OR REPLACE VIEW "p.ds"."v" AS SELECT 1 AS x',
+      statementType: 'CREATE_VIEW',
+      view: { query: 'SELECT 1 AS x', materialized: false },
+    });
+    expect(one('CREATE MATERIALIZED VIEW ds.mv AS SELECT 1 AS x').statementType).toBe(
+      'CREATE_MATERIALIZED_VIEW',
     );
+    expect(one('DROP VIEW IF EXISTS ds.v')).toMatchObject({
+      sql: 'DROP VIEW IF EXISTS "p.ds"."v"',
+      ifExists: true,
+    });
+    expect(one('CREATE SEARCH INDEX i ON ds.t(ALL COLUMNS)')).toMatchObject({
+      sql: '',
+      statementType: 'CREATE_SEARCH_INDEX',
+      tables: [{ tableId: 't', role: 'alter' }],
+    });
+    expect(one('CREATE TABLE ds.c LIKE ds.t').create?.source).toEqual({
+      projectId: 'p',
+      datasetId: 'ds',
+      tableId: 't',
+      rows: false,
+    });
+    expect(one('SELECT * FROM ds.INFORMATION_SCHEMA.TABLES').metadata).toEqual([
+      { projectId: 'p', datasetId: 'ds', view: 'TABLES', duckName: 'temp.main."bq_meta:p.ds.TABLES"' },
+    ]);
   });
 
   it('splits scripts at semicolons outside literals', () => {
@@ -334,9 +371,9 @@ describe('translateSql: refusals name the construct', () => {
     ['SELECT NET.HOST(s)', 'function NET.HOST'],
     ['SELECT FOO(1)', 'function FOO'],
     ['SELECT AS VALUE 1', 'SELECT AS VALUE'],
-    ['CREATE VIEW ds.v AS SELECT 1', 'CREATE VIEW'],
+    ['CREATE SNAPSHOT TABLE ds.s CLONE ds.t', 'CREATE SNAPSHOT'],
     ['CREATE TEMP TABLE t (a INT64)', 'CREATE TEMP TABLE'],
-    ['CREATE TABLE ds.c LIKE ds.t', 'CREATE TABLE ... LIKE'],
+    ['SELECT * FROM ds.INFORMATION_SCHEMA.JOBS', 'INFORMATION_SCHEMA.JOBS'],
     ["SELECT CAST(s AS DATE FORMAT 'YYYY')", 'CAST ... FORMAT'],
     ['SELECT CAST(x AS GEOMETRY)', 'type GEOMETRY'],
     ["SELECT INTERVAL '1-2' YEAR TO MONTH", 'INTERVAL ... YEAR TO ...'],
