@@ -5,6 +5,8 @@
  *   tsx bench/run.ts                     all sections
  *   tsx bench/run.ts overhead contention  only these (results.json keeps the other sections' last figures)
  *   tsx bench/run.ts --smoke             a few seconds per section, to check that it runs; writes nothing
+ *   npm run bench -- fidelity            the BigQuery stand-in's GoogleSQL conformance (PIPELINE_SQL_DIR=dir
+ *                                        adds the acceptance of a pipeline's SQL files)
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { machineInfo, machineLine } from './lib/machine.js';
@@ -17,6 +19,7 @@ const sections: Record<string, () => Promise<Section>> = {
   amplification: async () => (await import('./sections/amplification.js')).amplification,
   throughput: async () => (await import('./sections/throughput.js')).throughput,
   http: async () => (await import('./sections/http.js')).http,
+  fidelity: async () => (await import('./sections/fidelity.js')).fidelity,
 };
 
 const resultsPath = new URL('./results.json', import.meta.url);

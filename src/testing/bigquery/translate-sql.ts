@@ -2,48 +2,40 @@
  * GoogleSQL → DuckDB translation for the BigQuery stand-in.
  *
  * The translation works on tokens ({@link tokenizeSql}), so string literals, quoted identifiers and
- * comments are never rewritten, whatever they contain (`'a@b'`, `` '`x`' ``, `-- @p`).
+ * comments are never rewritten, whatever they contain (`'a@b'`, `` '`x`' ``, `-- @p`). Its rule is
+ * never a wrong answer: what it cannot translate exactly is refused with
+ * {@link SqlTranslationError} (`invalidQuery`, naming the construct).
  *
  * | GoogleSQL | DuckDB |
  * |---|---|
  * | `` `project.dataset.table` ``, `` `dataset.table` ``, `` `p`.`d`.`t` ``, `dataset.table`, `my-project.d.t` (table positions) | `"project.dataset"."table"` (one DuckDB schema per dataset) |
  * | unqualified `table` with a default dataset; CTE names | resolved / left alone |
- * | `@name`, `@`name`` | `$name` (bound with its BigQuery type) |
- * | `?` | `$__posN` |
- * | `x IN UNNEST(e)`, `x NOT IN UNNEST(e)` | `x IN (SELECT UNNEST(e))` |
- * | `FROM UNNEST(e) [AS] a [WITH OFFSET [AS] o]` | `FROM (SELECT UNNEST(e) AS a[, UNNEST(range(len(e))) AS o]) AS a` |
- * | `SAFE_CAST(x AS T)` | `TRY_CAST(x AS T')` |
- * | `CAST(x AS T)` | `CAST(x AS T')` with T' below |
- * | `INT64`/`INT`/`INTEGER`, `FLOAT64`, `NUMERIC(p,s)`, `BIGNUMERIC`, `BOOL`, `STRING(n)`, `BYTES`, `TIMESTAMP`, `DATETIME`, `DATE`, `TIME`, `JSON`, `GEOGRAPHY`, `ARRAY<T>`, `STRUCT<a T>` | `BIGINT`, `DOUBLE`, `DECIMAL(p,s)` (default 38,9), `DECIMAL(38,18)`, `BOOLEAN`, `VARCHAR`, `BLOB`, `TIMESTAMPTZ`, `TIMESTAMP`, `DATE`, `TIME`, `JSON`, `VARCHAR`, `T'[]`, `STRUCT("a" T')` |
- * | `TIMESTAMP 'lit'`, `DATETIME 'lit'`, `DATE 'lit'`, `JSON 'lit'`, `NUMERIC 'lit'` | typed casts |
- * | `'…'`, `"…"`, `'''…'''`, `r'…'`, `b'…'` | standard `'…'` literals (`''` escaping), `'\xHH'::BLOB` |
- * | `CURRENT_TIMESTAMP()`, `CURRENT_DATE()`, `CURRENT_DATETIME()`, `CURRENT_TIME()` | `current_timestamp`, `current_date`, … (session time zone UTC) |
- * | `DATE_ADD`/`DATE_SUB`/`TIMESTAMP_ADD`/`TIMESTAMP_SUB`/`DATETIME_ADD`/`DATETIME_SUB(x, INTERVAL n UNIT)` | `CAST((x) ± INTERVAL (n) UNIT AS T)` |
- * | `DATE_DIFF(a, b, UNIT)`, `TIMESTAMP_DIFF`, `DATETIME_DIFF` | `date_diff('unit', b, a)`, `date_sub('unit', b, a)` |
- * | `DATE_TRUNC`, `TIMESTAMP_TRUNC`, `DATETIME_TRUNC(x, UNIT)` | `date_trunc('unit', x)` (cast back) |
- * | `TIMESTAMP(x)`, `DATETIME(x)`, `STRING(x)`, `DATE(x)`, `DATE(y, m, d)` | casts, `make_date` |
- * | `UNIX_SECONDS/MILLIS/MICROS`, `TIMESTAMP_SECONDS/MILLIS/MICROS` | `epoch…`, `to_timestamp`, `make_timestamp` |
- * | `FORMAT_TIMESTAMP/FORMAT_DATE(fmt, x)`, `PARSE_TIMESTAMP/PARSE_DATE(fmt, s)` | `strftime(x, fmt)`, `strptime(s, fmt)` |
- * | `COUNTIF`, `LOGICAL_AND`, `LOGICAL_OR`, `REGEXP_CONTAINS`, `GENERATE_ARRAY`, `SPLIT`, `BYTE_LENGTH`, `CHAR_LENGTH` | `count_if`, `bool_and`, `bool_or`, `regexp_matches`, `generate_series`, `string_split`, `octet_length`, `length` |
- * | `IFNULL`, `IF`, `COALESCE`, `ARRAY_LENGTH`, `ARRAY_AGG`, `STRING_AGG`, `QUALIFY`, `ARRAY(SELECT …)`, `[1, 2]` | unchanged (DuckDB has them) |
- * | `SAFE_DIVIDE(a, b)`, `DIV(a, b)`, `GENERATE_UUID()`, `TO_JSON_STRING(x)` | `CASE WHEN b = 0 …`, `a // b`, `gen_random_uuid()`, `to_json(x)` |
- * | `STRUCT(1 AS a, x)`, `ARRAY<T>[…]` | `struct_pack(a := 1, x := x)`, `CAST([…] AS T'[])` |
- * | `SELECT * EXCEPT (a)` | `SELECT * EXCLUDE (a)` |
- * | `INSERT t …`, `DELETE t WHERE …`, `MERGE t USING …` | `INSERT INTO`, `DELETE FROM`, `MERGE INTO` |
- * | `UPDATE`/`DELETE` without `WHERE` | refused, as BigQuery does |
- * | `CREATE [OR REPLACE] TABLE [IF NOT EXISTS] t (cols) PARTITION BY … CLUSTER BY … OPTIONS(…) [AS query]` | DuckDB DDL; partitioning, clustering and options returned as metadata |
- * | `CREATE SCHEMA`, `DROP SCHEMA [CASCADE]`, `DROP TABLE`, `TRUNCATE TABLE`, `ALTER TABLE … ADD/DROP COLUMN` | the DuckDB equivalents |
- * | `#` comments | `--` comments |
- * | anything else that DuckDB does not know | DuckDB's error, reported as `invalidQuery` by the stand-in |
+ * | `ds.INFORMATION_SCHEMA.TABLES`, `` `region-us`.INFORMATION_SCHEMA.… ``, `ds.__TABLES__` | a temporary table the engine fills from its catalog |
+ * | `@name`, `?` | `$name`, `$__posN` (bound with their BigQuery types) |
+ * | `x IN UNNEST(e)` | `x IN (SELECT UNNEST(e))` |
+ * | `FROM UNNEST(e) [AS] a [WITH OFFSET [AS] o]` | a subquery exposing STRUCT fields as columns |
+ * | functions | an allowlist (`translate/functions/`): DuckDB's function where it is exact, else the stand-in's GoogleSQL library (`engine/library/`, `bq_…`); any other function is refused |
+ * | `SAFE.f(…)` | `try(…)` |
+ * | `CAST`, `SAFE_CAST` | GoogleSQL's rounding and parsing for INT64, FLOAT64, BOOL, STRING, BYTES, TIMESTAMP; `CAST … FORMAT` and CAST to INTERVAL refused |
+ * | `a / b`, `a - b`, `a ^ b`, `a << n`, `x LIKE p`, `a[OFFSET(i)]`, `json['k']` | macros with GoogleSQL's errors and types (`bq_div`, …), `xor`, `LIKE p ESCAPE '\'` |
+ * | `1.5`, `1e3`, `0x1F`, `TIMESTAMP '…'`, `JSON '…'`, `NUMERIC '…'` | FLOAT64, INT64, GoogleSQL-parsed typed literals |
+ * | unnamed select items; `SELECT AS STRUCT` | `AS "f0_"`, `AS "f1_"`, …; `struct_pack(…)` |
+ * | `SELECT *` over `JOIN … USING`; `PIVOT`; `UNPIVOT`; `… UNION ALL … ORDER BY expr` | USING columns first; GoogleSQL column names; value column before name column; a wrapped set operation |
+ * | `STRUCT(…)` in `INSERT`/`UPDATE`/`MERGE`; `MERGE … INSERT ROW` | `row(…)` (stored by position); `INSERT BY POSITION` |
+ * | `INSERT t …`, `DELETE t WHERE …`, `MERGE t USING …`; `UPDATE`/`DELETE` without `WHERE` | `INSERT INTO`, `DELETE FROM`, `MERGE INTO`; refused, as BigQuery does |
+ * | `CREATE [OR REPLACE] TABLE … PARTITION BY … CLUSTER BY … OPTIONS(…) [AS query]`, `… LIKE / COPY / CLONE` | DuckDB DDL, with partitioning, clustering and options as metadata; LIKE / COPY written by the engine |
+ * | `CREATE [OR REPLACE] [MATERIALIZED] VIEW`, `DROP [MATERIALIZED] VIEW` | DuckDB views, recorded as `VIEW` / `MATERIALIZED_VIEW` |
+ * | `ALTER TABLE` actions, `ALTER VIEW / SCHEMA … SET OPTIONS`, `CREATE / DROP SEARCH INDEX` | actions the engine applies (`engine/alter-table.ts`); no-ops |
+ * | `CREATE SCHEMA`, `DROP SCHEMA [CASCADE]`, `DROP TABLE`, `TRUNCATE TABLE` | the DuckDB equivalents |
+ * | comments | block comments |
  *
- * Refused with {@link SqlTranslationError} (`invalidQuery`, naming the construct): `@@system`
- * variables, scripting (`DECLARE`, `SET`, `BEGIN`, `IF`, `LOOP`, …), `SAFE.` function prefixes,
- * `SELECT AS STRUCT/VALUE`, `CREATE VIEW/FUNCTION/PROCEDURE`, `CREATE TABLE … LIKE/COPY/CLONE`,
- * `CAST(… FORMAT …)`, `INTERVAL … TO …`, `WEEK(<weekday>)`, legacy SQL.
+ * Refused: `@@system` variables, scripting (`DECLARE`, `SET`, `BEGIN`, `IF`, `LOOP`, …), `SELECT AS
+ * VALUE`, `CREATE FUNCTION/PROCEDURE`, temporary tables, `CAST(… FORMAT …)`, `INTERVAL … TO …`,
+ * `RANGE`, dotted functions other than `SAFE.` (`NET.`, `KEYS.`, …), tables named by string literals,
+ * legacy SQL, and every function outside the allowlist.
  *
- * The work is split by concern under ./translate/: token navigation (cursor.ts), table discovery
- * (scan-tables.ts), types (parse-type.ts), function rewrites (functions.ts), DDL (ddl.ts), parameters
- * (parameters.ts) and the statement translator that ties them together (statement.ts).
+ * The work is split by concern under ./translate/ (see docs/decisions/bigquery-stand-in.md, "File
+ * layout").
  *
  * @module
  */

@@ -767,7 +767,7 @@ FROM (
     ] as const
   ).map(([call, alias, shift, fallback]) =>
     nav.c(
-      call.slice(0, 4).toLowerCase(),
+      call.split('(')[0]!.toLowerCase(),
       `${FINISHERS}
 SELECT name,
   finish_time,

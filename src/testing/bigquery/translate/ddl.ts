@@ -164,6 +164,8 @@ function columns(
   const parts: string[] = [];
   for (const [s, e] of tr.splitArgs(start, end)) {
     const nameIdx = tr.next(s - 1);
+    // A trailing comma after the last column.
+    if (nameIdx >= e) continue;
     const nameTok = tr.t[nameIdx]!;
     const w = upper(nameTok);
     if (w === 'PRIMARY' || w === 'FOREIGN' || w === 'CONSTRAINT') continue;

@@ -1,6 +1,7 @@
 /**
  * Number literals. GoogleSQL types `1.5` and `1e3` as FLOAT64 (DuckDB: DECIMAL), every integer
- * literal as INT64 (DuckDB: the narrowest integer, so `2147483647 + 1` overflows), and reads `0x1F`
+ * literal as INT64 (DuckDB: the narrowest integer, so `2147483647 + 1` overflows; `date - 7` keeps
+ * DuckDB's typing, which adds days), and reads `0x1F`
  * as hexadecimal (DuckDB: `0 AS x1F`).
  * @module
  */
@@ -30,5 +31,15 @@ export function numberLiteral(c: TokenCursor, i: number): string {
   const inArithmetic =
     (prev?.kind === 'op' && ARITHMETIC.has(prev.text)) || (next?.kind === 'op' && ARITHMETIC.has(next.text));
   if (BigInt(text) > 0x7fffffffffffffffn) c.fail(`Invalid integer literal: ${text}`, i);
-  return inArithmetic ? `CAST(${text} AS BIGINT)` : text;
+  // `date - 7`, `date + 7`: DuckDB adds days to a DATE only from a 32-bit integer, so a literal that
+  // follows `+` / `-` after a non-literal operand (which is 64-bit or a date) keeps DuckDB's typing.
+  const before = c.t[c.prev(c.prev(i))];
+  const afterDateLike =
+    prev?.kind === 'op' &&
+    (prev.text === '+' || prev.text === '-') &&
+    before !== undefined &&
+    before.kind !== 'number' &&
+    !(before.kind === 'op' && before.text !== ')') &&
+    !(next?.kind === 'op' && ['*', '/', '%', '<<', '>>'].includes(next.text));
+  return inArithmetic && !afterDateLike ? `CAST(${text} AS BIGINT)` : text;
 }

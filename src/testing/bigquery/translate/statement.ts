@@ -21,6 +21,7 @@ import { duckScalarType, parseType } from './parse-type.js';
 import { isExcludeNulls, pivotClause, type UnpivotWrap, unpivotWraps } from './pivot.js';
 import { scanTables } from './scan-tables.js';
 import { selectList } from './select-list.js';
+import { orderedSetOperation } from './set-operations.js';
 import type {
   MetadataReference,
   StatementType,
@@ -111,6 +112,12 @@ const KEYWORD_CONSTRUCTS = new Set(['ARRAY', 'EXISTS', 'UNNEST']);
 const TYPED_LITERALS = new Set(['TIMESTAMP', 'DATETIME', 'DATE', 'JSON', 'NUMERIC', 'BIGNUMERIC', 'TIME']);
 
 type Emitted = { text: string; next: number };
+
+/** A comment (`-- x`, `# x`, `/* x *\/`) as a block comment DuckDB reads the same wherever it lands. */
+function blockComment(text: string): string {
+  if (text.startsWith('/*')) return text;
+  return `/*${text.slice(text.startsWith('#') ? 1 : 2).replace(/\*\//g, '* /')} */`;
+}
 
 /**
  * Translates one statement's tokens (rebased to the statement's own text).
@@ -257,7 +264,8 @@ export class StatementTranslator extends TokenCursor {
           chunk = { text: numberLiteral(this, i), next: i + 1 };
           break;
         case 'comment':
-          chunk = { text: tok.text.startsWith('#') ? `--${tok.text.slice(1)}` : tok.text, next: i + 1 };
+          // As a block comment: a line comment would swallow what follows once whitespace is trimmed.
+          chunk = { text: blockComment(tok.text), next: i + 1 };
           break;
         case 'string':
           // DuckDB reads `FROM 'file.csv'` as a file: GoogleSQL has no such table.
@@ -488,7 +496,15 @@ export class StatementTranslator extends TokenCursor {
     const end = this.t.length;
     const firstTok = this.t[f];
     const word = upper(firstTok);
-    if (word === 'SELECT' || word === 'WITH' || word === '(') return this.result(this.emit(0, end), 'SELECT');
+    if (word === 'SELECT' || word === 'WITH' || word === '(') {
+      const ordered = orderedSetOperation(this);
+      if (ordered) {
+        const { bodyStart, orderAt } = ordered;
+        const body = `SELECT * FROM (${this.emit(bodyStart, orderAt).trim()}) `;
+        return this.result(`${this.emit(0, bodyStart)}${body}${this.emit(orderAt, end)}`, 'SELECT');
+      }
+      return this.result(this.emit(0, end), 'SELECT');
+    }
     switch (word) {
       case 'INSERT':
       case 'MERGE':

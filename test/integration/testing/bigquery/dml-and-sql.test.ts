@@ -1,6 +1,6 @@
 /**
  * DML and the GoogleSQL analytics pipelines use most, through the real client: MERGE with every
- * clause, INSERT forms, UPDATE … FROM, arrays, coercions, and the function list of issue 14.
+ * clause, INSERT forms, UPDATE … FROM, arrays, coercions, and the functions analytics pipelines use most.
  */
 import type { BigQuery } from '@google-cloud/bigquery';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -6,6 +6,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { DuckModule } from '../../values.js';
 import { aggregateFunctions } from './aggregates.js';
+import { castFunctions } from './casts.js';
 import { datetimeFunctions } from './datetime.js';
 import { jsonFunctions } from './json.js';
 import { MACROS } from './macros.js';
@@ -32,6 +33,7 @@ export async function installLibrary(conn: DuckDBConnection, duck: DuckModule): 
     ...aggregateFunctions,
     ...numericFunctions,
     ...jsonFunctions,
+    ...castFunctions,
   ]) {
     registerScalar(conn, duck, spec);
   }

@@ -14,6 +14,18 @@
  * ```
  */
 export const MACROS: readonly string[] = [
+  // CAST to INT64 / FLOAT64 / BOOL: FLOAT64 rounds half away from zero (DuckDB: to even), STRING
+  // is parsed as GoogleSQL parses it (casts.ts).
+  `CREATE MACRO bq_cast_int64(x) AS CASE
+     WHEN typeof(x) IN ('DOUBLE', 'FLOAT') THEN CAST(round(TRY_CAST(x AS DOUBLE)) AS BIGINT)
+     WHEN typeof(x) = 'VARCHAR' THEN bq_string_to_int64(CAST(x AS VARCHAR))
+     ELSE CAST(x AS BIGINT) END`,
+  `CREATE MACRO bq_cast_float64(x) AS CASE
+     WHEN typeof(x) = 'VARCHAR' THEN bq_string_to_float64(CAST(x AS VARCHAR))
+     ELSE CAST(x AS DOUBLE) END`,
+  `CREATE MACRO bq_cast_bool(x) AS CASE
+     WHEN typeof(x) = 'VARCHAR' THEN bq_string_to_bool(CAST(x AS VARCHAR))
+     ELSE CAST(x AS BOOLEAN) END`,
   // Division: by zero is an error in GoogleSQL (DuckDB returns NULL); NUMERIC / NUMERIC is NUMERIC
   // in GoogleSQL (DuckDB: DOUBLE), which the stand-in does not compute, so it refuses it.
   `CREATE MACRO bq_div(a, b) AS CASE

@@ -206,8 +206,16 @@ export function registerScalar(conn: DuckDBConnection, duck: DuckModule, spec: S
     ...(handleNulls ? { specialHandling: true } : {}),
     ...(spec.volatile ? { volatile: true } : {}),
     mainFunction: (info, input, output) => {
-      const columns = Array.from({ length: input.columnCount }, (_, k) => input.getColumnVector(k));
       try {
+        let columns: ReturnType<typeof input.getColumnVector>[];
+        try {
+          columns = Array.from({ length: input.columnCount }, (_, k) => input.getColumnVector(k));
+        } catch {
+          // DuckDB's untyped NULL inside a list (`[]`, `[NULL]`) has no vector the API can read.
+          throw new SqlFunctionError(
+            `Unsupported by the BigQuery stand-in: an untyped [] or NULL argument of ${spec.name}`,
+          );
+        }
         for (let row = 0; row < input.rowCount; row++) {
           const args: SqlArg[] = columns.map((v) => ({
             type: v.type,

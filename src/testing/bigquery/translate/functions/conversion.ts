@@ -3,8 +3,14 @@
  * @module
  */
 import { upper } from '../cursor.js';
-import { parseType } from '../parse-type.js';
+import { duckScalarType, parseType } from '../parse-type.js';
 import { type Call, type FunctionTable, udf } from './call.js';
+
+const STRICT_CASTS: Record<string, string> = {
+  INTEGER: 'bq_cast_int64',
+  FLOAT: 'bq_cast_float64',
+  BOOLEAN: 'bq_cast_bool',
+};
 
 /** `CAST`/`SAFE_CAST(x AS T)` with T translated; `FORMAT` clauses are refused. */
 function cast(c: Call, safe: boolean): string {
@@ -33,6 +39,20 @@ function cast(c: Call, safe: boolean): string {
         : value;
     return safe ? `try(${fn}(${arg}))` : `${fn}(${arg})`;
   }
+  // INT64, FLOAT64 and BOOL: GoogleSQL's rounding and STRING parsing (engine/library/casts.ts).
+  const strict = type.field.mode === 'REPEATED' ? undefined : STRICT_CASTS[type.field.type];
+  if (
+    strict &&
+    type.duck ===
+      duckScalarType(
+        type.field.type === 'INTEGER' ? 'INT64' : type.field.type === 'FLOAT' ? 'FLOAT64' : 'BOOL',
+      )
+  ) {
+    return safe ? `try(${strict}(${value}))` : `${strict}(${value})`;
+  }
+  // Strings DuckDB would read as intervals in its own formats.
+  if (type.field.mode !== 'REPEATED' && type.field.type === 'INTERVAL')
+    c.unsupported(`${c.name} to INTERVAL`);
   return `${safe ? 'TRY_CAST' : 'CAST'}(${value} AS ${type.duck})`;
 }
 
