@@ -105,7 +105,7 @@ describe('translateSql: literals and comments are never rewritten', () => {
       'SELECT \'@not_param `ds.t`\' AS a, "x@y" AS b, @real AS c -- @c `ds.t`\n# @hash\nFROM ds.t',
     );
     expect(stmt.sql).toBe(
-      'SELECT \'@not_param `ds.t`\' AS a, \'x@y\' AS b, $real AS c -- @c `ds.t`\n-- @hash\nFROM "p.ds"."t"',
+      'SELECT \'@not_param `ds.t`\' AS a, \'x@y\' AS b, $real AS c /* @c `ds.t` */\n/* @hash */\nFROM "p.ds"."t"',
     );
     expect(stmt.namedParameters).toEqual(['real']);
     expect(stmt.tables).toHaveLength(1);
@@ -146,14 +146,14 @@ describe('translateSql: parameters', () => {
 
 describe('translateSql: functions and types', () => {
   it.each([
-    ['SELECT SAFE_CAST(x AS INT64) AS v', 'SELECT TRY_CAST(x AS BIGINT) AS v'],
+    ['SELECT SAFE_CAST(x AS INT64) AS v', 'SELECT try(bq_cast_int64(x)) AS v'],
     [
       'SELECT CAST(x AS FLOAT64) AS a, CAST(y AS NUMERIC) AS b, CAST(z AS BIGNUMERIC) AS c',
-      'SELECT CAST(x AS DOUBLE) AS a, CAST(y AS DECIMAL(38,9)) AS b, CAST(z AS DECIMAL(38,18)) AS c',
+      'SELECT bq_cast_float64(x) AS a, CAST(y AS DECIMAL(38,9)) AS b, CAST(z AS DECIMAL(38,18)) AS c',
     ],
     [
       'SELECT CAST(x AS BOOL) AS a, CAST(y AS STRING) AS b, CAST(z AS BYTES) AS c',
-      'SELECT CAST(x AS BOOLEAN) AS a, bq_string(y) AS b, bq_bytes(z) AS c',
+      'SELECT bq_cast_bool(x) AS a, bq_string(y) AS b, bq_bytes(z) AS c',
     ],
     [
       'SELECT CAST(x AS TIMESTAMP) AS a, CAST(y AS DATETIME) AS b, CAST(z AS DATE) AS c',
@@ -213,7 +213,7 @@ describe('translateSql: functions and types', () => {
 
   it('names anonymous columns f0_, f1_, … as BigQuery does, counting only the anonymous ones', () => {
     expect(sqlOf('SELECT 1, x, t.y, 2 AS two, x + 1 FROM ds.t')).toBe(
-      'SELECT 1 AS "f0_", x, t.y, 2 AS two, x + CAST(1 AS BIGINT) AS "f1_" FROM "p.ds"."t"',
+      'SELECT 1 AS "f0_", x, t.y, 2 AS two, x + 1 AS "f1_" FROM "p.ds"."t"',
     );
   });
 
