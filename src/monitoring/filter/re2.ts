@@ -1,8 +1,11 @@
 /**
- * Cloud Logging's `=~` takes an RE2 pattern. RE2 and JavaScript agree on most syntax; this module
- * refuses what RE2 does not have (lookaround, backreferences: a pattern using them is refused by the
- * service too) and translates the few RE2 forms JavaScript spells differently, so that a pattern is
- * checked where it is configured and matched the same way by the Logging stand-in.
+ * RE2 patterns (the dialect of Cloud Logging's `=~` and of BigQuery's REGEXP_ functions) for
+ * JavaScript's engine. RE2 and JavaScript agree on most syntax; this module translates the forms
+ * JavaScript spells differently (`(?P<name>`, `\\A`, `\\z`, POSIX classes, `\\Q…\\E`, `\\pL`,
+ * `\\x{…}`, literal braces, leading `(?i)` flags) and refuses what RE2 does not have (lookaround,
+ * backreferences, inline flag groups, repeat counts over 1000: a pattern using them is refused by the
+ * services too), so that
+ * a pattern is checked where it is configured and matched the same way by the stand-ins.
  * @module
  */
 
@@ -14,80 +17,171 @@ export class Re2PatternError extends Error {
   }
 }
 
-const LEADING_FLAGS = /^\(\?([imsU]+)\)/;
 /** RE2 refuses a `{n}`, `{n,}` or `{n,m}` with a count above this. */
 const MAX_REPEAT = 1000;
 
+const POSIX: Record<string, string> = {
+  alnum: '0-9A-Za-z',
+  alpha: 'A-Za-z',
+  ascii: '\\x00-\\x7F',
+  blank: '\\t ',
+  cntrl: '\\x00-\\x1F\\x7F',
+  digit: '0-9',
+  graph: '!-~',
+  lower: 'a-z',
+  print: ' -~',
+  punct: '!-\\/:-@\\[-`{-~',
+  space: '\\t\\n\\v\\f\\r ',
+  upper: 'A-Z',
+  word: '0-9A-Za-z_',
+  xdigit: '0-9A-Fa-f',
+};
+
+const JS_SYNTAX = new Set([...'^$\\.*+?()[]{}|/']);
+
+function invalid(why: string): never {
+  throw new Re2PatternError(why);
+}
+
+function escapeLiteral(ch: string): string {
+  return JS_SYNTAX.has(ch) || ch === '-' ? `\\${ch}` : ch;
+}
+
+/** The JavaScript source and flags of an RE2 pattern. */
 /**
- * Compiles an RE2 pattern to an equivalent JavaScript `RegExp` (unanchored, as `=~` matches anywhere
- * in the value). Leading `(?i)`, `(?s)`, `(?m)` become flags; `(?P<name>` becomes `(?<name>`; `\A`
- * and `\z` become `^` and `$`. Lookahead, lookbehind, backreferences and repeat counts over 1000 throw
- * {@link Re2PatternError}.
+ * An RE2 pattern as JavaScript `RegExp` source and flags. `unicode` is the pattern of a STRING (code
+ * points, `\\pL` classes, `\\x{10FFFF}`); without it the pattern reads bytes (Latin-1 code units).
+ * Throws {@link Re2PatternError} for what RE2 does not have.
+ *
+ * @example
+ * ```ts
+ * translateRe2('(?i)[[:digit:]]+\\z', { unicode: true }); // { source: '[0-9]+$', flags: 'i' }
+ * ```
  */
-export function compileRe2(pattern: string): RegExp {
-  let source = pattern;
+export function translateRe2(
+  pattern: string,
+  options: { unicode?: boolean } = {},
+): { source: string; flags: string } {
+  const unicode = options.unicode === true;
   let flags = '';
-  const leading = LEADING_FLAGS.exec(source);
-  if (leading) {
-    if (leading[1]!.includes('U')) throw new Re2PatternError('the ungreedy flag (?U) is not supported');
-    flags = [...new Set(leading[1]!)].join('');
-    source = source.slice(leading[0].length);
+  let body = pattern;
+  const lead = /^\(\?([imsU]+)\)/.exec(body);
+  if (lead) {
+    if (lead[1]!.includes('U')) invalid('the ungreedy flag (?U) is not supported');
+    flags = [...new Set(lead[1]!)].join('');
+    body = body.slice(lead[0].length);
   }
+  const multiline = flags.includes('m');
   let out = '';
   let inClass = false;
-  for (let i = 0; i < source.length; i++) {
-    const char = source[i]!;
-    if (char === '\\') {
-      const next = source[i + 1];
-      if (next === undefined) throw new Re2PatternError('the pattern ends with a lone backslash');
-      if (!inClass && /[1-9]/.test(next)) {
-        throw new Re2PatternError(`backreferences (\\${next}) are not supported by RE2`);
-      }
-      if (!inClass && next === 'A') out += '^';
-      else if (!inClass && next === 'z') out += '$';
-      else out += char + next;
-      i += 1;
+  for (let i = 0; i < body.length; i++) {
+    const ch = body[i]!;
+    if (ch === '\\') {
+      const n = body[i + 1];
+      if (n === undefined) invalid('the pattern ends with a lone backslash');
+      i++;
+      if (/[1-9]/.test(n) && !inClass) invalid(`backreferences (\\${n}) are not supported by RE2`);
+      if (n === 'z') out += multiline ? '(?![\\s\\S])' : '$';
+      else if (n === 'A') out += multiline ? '(?<![\\s\\S])' : '^';
+      else if (n === 'C') invalid('\\C');
+      else if (n === 'Q') {
+        const end = body.indexOf('\\E', i + 1);
+        const lit = end < 0 ? body.slice(i + 1) : body.slice(i + 1, end);
+        for (const c of lit) out += escapeLiteral(c);
+        i = end < 0 ? body.length : end + 1;
+      } else if ((n === 'p' || n === 'P') && body[i + 1] !== '{') {
+        if (!unicode) invalid('Unicode class in a BYTES pattern');
+        out += `\\${n}{${body[i + 1] ?? ''}}`;
+        i++;
+      } else if (n === 'x' && body[i + 1] === '{') {
+        const end = body.indexOf('}', i);
+        out += unicode ? `\\u{${body.slice(i + 2, end)}}` : `\\x${body.slice(i + 2, end).padStart(2, '0')}`;
+        i = end;
+      } else if (/[A-Za-z0-9]/.test(n)) out += `\\${n}`;
+      else
+        out += inClass
+          ? n === ']' || n === '\\' || n === '-' || n === '^'
+            ? `\\${n}`
+            : n
+          : escapeLiteral(n);
       continue;
     }
     if (inClass) {
-      if (char === ']') inClass = false;
-      out += char;
+      if (ch === '[' && body[i + 1] === ':') {
+        const end = body.indexOf(':]', i);
+        const name = body.slice(i + 2, end);
+        const negated = name.startsWith('^');
+        const cls = POSIX[negated ? name.slice(1) : name];
+        if (end < 0 || !cls || negated) invalid(`invalid character class [:${name}:]`);
+        out += cls;
+        i = end + 1;
+        continue;
+      }
+      if (ch === ']') inClass = false;
+      out += ch === '[' ? '\\[' : ch;
       continue;
     }
-    if (char === '[') {
+    if (ch === '[') {
       inClass = true;
-      out += char;
-      // A ']' right after '[' or '[^' is a literal member, not the end of the class.
-      if (source[i + 1] === '^') out += source[++i];
-      if (source[i + 1] === ']') out += `\\${source[++i]}`;
+      out += ch;
+      if (body[i + 1] === '^') {
+        out += '^';
+        i++;
+      }
+      if (body[i + 1] === ']') {
+        out += '\\]';
+        i++;
+      }
       continue;
     }
-    if (char === '{') {
-      const repeat = /^\{(\d+)(?:,(\d*))?\}/.exec(source.slice(i));
-      const counts = repeat ? [repeat[1], repeat[2]].filter((n) => n !== undefined && n !== '') : [];
-      const over = counts.find((n) => Number(n) > MAX_REPEAT);
-      if (over !== undefined) {
-        throw new Re2PatternError(`the repeat count ${over} is over RE2's limit of ${MAX_REPEAT}`);
-      }
-    }
-    if (char === '(' && source[i + 1] === '?') {
-      const rest = source.slice(i + 2);
-      if (/^(=|!|<=|<!)/.test(rest)) {
-        throw new Re2PatternError('lookahead and lookbehind ((?=, (?!, (?<=, (?<!) are not supported by RE2');
-      }
+    if (ch === '(' && body[i + 1] === '?') {
+      const rest = body.slice(i + 2);
       if (rest.startsWith('P<')) {
         out += '(?<';
         i += 3;
         continue;
       }
-      if (/^[imsU-]+[:)]/.test(rest)) {
-        throw new Re2PatternError('inline flags are supported only at the start of the pattern');
+      if (/^(=|!|<=|<!)/.test(rest)) {
+        invalid('lookahead and lookbehind ((?=, (?!, (?<=, (?<!) are not supported by RE2');
+      }
+      if (!rest.startsWith(':') && !rest.startsWith('<')) {
+        invalid('inline flags are supported only at the start of the pattern');
       }
     }
-    out += char;
+    if (ch === '{') {
+      const repeat = /^\{(\d+)(?:,(\d*))?\}/.exec(body.slice(i));
+      const over = [repeat?.[1], repeat?.[2]].find(
+        (n) => n !== undefined && n !== '' && Number(n) > MAX_REPEAT,
+      );
+      if (over !== undefined) invalid(`the repeat count ${over} is over RE2's limit of ${MAX_REPEAT}`);
+    }
+    if (ch === '{' && !/^\{\d+(,\d*)?\}/.test(body.slice(i))) {
+      out += '\\{';
+      continue;
+    }
+    if (ch === '}' && !/\{\d+(,\d*)?$/.test(body.slice(0, i))) {
+      out += '\\}';
+      continue;
+    }
+    out += ch;
   }
+  if (inClass) invalid('missing ]');
+  return { source: out, flags: flags.replace('m', 'm').replace('U', '') };
+}
+
+/**
+ * Compiles an RE2 pattern to an equivalent JavaScript `RegExp` (unanchored, as `=~` matches anywhere
+ * in the value). Throws {@link Re2PatternError} for what RE2 does not have.
+ *
+ * @example
+ * ```ts
+ * compileRe2('(?i)quota (?P<what>\\w+)').exec('QUOTA exceeded')?.groups?.what; // 'exceeded'
+ * ```
+ */
+export function compileRe2(pattern: string): RegExp {
+  const { source, flags } = translateRe2(pattern);
   try {
-    return new RegExp(out, flags);
+    return new RegExp(source, flags);
   } catch (error) {
     throw new Re2PatternError((error as Error).message.replace(/^Invalid regular expression: /, ''));
   }

@@ -135,6 +135,27 @@ export const CALLABLE_KEYWORDS: ReadonlySet<string> = new Set([
 ]);
 
 /**
+ * The parts an `INTERVAL n PART` literal takes (and `DATETIME_ADD` accepts).
+ *
+ * @example
+ * ```ts
+ * INTERVAL_PARTS.has('QUARTER'); // true
+ * ```
+ */
+export const INTERVAL_PARTS: ReadonlySet<string> = new Set([
+  'MICROSECOND',
+  'MILLISECOND',
+  'SECOND',
+  'MINUTE',
+  'HOUR',
+  'DAY',
+  'WEEK',
+  'MONTH',
+  'QUARTER',
+  'YEAR',
+]);
+
+/**
  * The date and time parts GoogleSQL names in `INTERVAL`, `EXTRACT`, `DATE_TRUNC` and friends.
  *
  * @example
@@ -143,19 +164,10 @@ export const CALLABLE_KEYWORDS: ReadonlySet<string> = new Set([
  * ```
  */
 export const DATE_PARTS: ReadonlySet<string> = new Set([
-  'MICROSECOND',
-  'MILLISECOND',
-  'SECOND',
-  'MINUTE',
-  'HOUR',
-  'DAY',
+  ...INTERVAL_PARTS,
   'DAYOFWEEK',
   'DAYOFYEAR',
-  'WEEK',
   'ISOWEEK',
-  'MONTH',
-  'QUARTER',
-  'YEAR',
   'ISOYEAR',
   'DATE',
   'DATETIME',

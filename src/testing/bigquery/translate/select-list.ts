@@ -10,8 +10,8 @@ import { CURRENT_FUNCTIONS } from './functions/index.js';
 import { DATE_PARTS, RESERVED_KEYWORDS } from './keywords.js';
 import type { StatementTranslator } from './statement.js';
 
-const LIST_ENDERS = new Set([
-  'FROM',
+/** Clause keywords that end a FROM clause. */
+const FROM_ENDERS = new Set([
   'WHERE',
   'GROUP',
   'HAVING',
@@ -23,6 +23,9 @@ const LIST_ENDERS = new Set([
   'INTERSECT',
   'EXCEPT',
 ]);
+
+/** Clause keywords that end a select list. */
+const LIST_ENDERS = new Set(['FROM', ...FROM_ENDERS]);
 
 /** Index of the token that ends the select list starting at `from` (a clause keyword, `)` or the end). */
 function listEnd(tr: StatementTranslator, from: number, end: number): number {
@@ -97,19 +100,6 @@ function isStar(tr: StatementTranslator, s: number, e: number): boolean {
   }
   return false;
 }
-
-const FROM_ENDERS = new Set([
-  'WHERE',
-  'GROUP',
-  'HAVING',
-  'QUALIFY',
-  'WINDOW',
-  'ORDER',
-  'LIMIT',
-  'UNION',
-  'INTERSECT',
-  'EXCEPT',
-]);
 
 /** The `USING (…)` column lists of the joins of the FROM clause at `from`, in join order. */
 function usingLists(tr: StatementTranslator, from: number, end: number): string[][] {

@@ -12,7 +12,7 @@ import { duckBytes, duckString, duckTableName, quoteIdent } from './duck-text.js
 import { SqlTranslationError } from './error.js';
 import { scanOperators } from './expression-scan.js';
 import { CURRENT_FUNCTIONS, rewriteCall } from './functions/index.js';
-import { CALLABLE_KEYWORDS, DUCKDB_ONLY_RESERVED, RESERVED_KEYWORDS } from './keywords.js';
+import { CALLABLE_KEYWORDS, DUCKDB_ONLY_RESERVED, INTERVAL_PARTS, RESERVED_KEYWORDS } from './keywords.js';
 import { numberLiteral } from './literals.js';
 import { metadataReference } from './metadata-names.js';
 import { OperatorRewrites, type Wrapper } from './operators.js';
@@ -30,19 +30,6 @@ import type {
   TranslatedStatement,
   TranslateOptions,
 } from './types.js';
-
-const INTERVAL_UNITS = new Set([
-  'MICROSECOND',
-  'MILLISECOND',
-  'SECOND',
-  'MINUTE',
-  'HOUR',
-  'DAY',
-  'WEEK',
-  'MONTH',
-  'QUARTER',
-  'YEAR',
-]);
 
 const SCRIPTING = new Set([
   'DECLARE',
@@ -461,7 +448,7 @@ export class StatementTranslator extends TokenCursor {
       const tok = this.t[j]!;
       if (tok.kind === 'op' && tok.text === '(') depth++;
       else if (tok.kind === 'op' && tok.text === ')') depth--;
-      if (depth === 0 && tok.kind === 'ident' && INTERVAL_UNITS.has(tok.text.toUpperCase()) && j > start)
+      if (depth === 0 && tok.kind === 'ident' && INTERVAL_PARTS.has(tok.text.toUpperCase()) && j > start)
         break;
       j++;
     }

@@ -6,131 +6,8 @@
  * REGEXP_REPLACE run on DuckDB's own RE2.
  * @module
  */
+import { Re2PatternError, translateRe2 } from '../../../../monitoring/filter/re2.js';
 import { SqlFunctionError } from './udf.js';
-
-const POSIX: Record<string, string> = {
-  alnum: '0-9A-Za-z',
-  alpha: 'A-Za-z',
-  ascii: '\\x00-\\x7F',
-  blank: '\\t ',
-  cntrl: '\\x00-\\x1F\\x7F',
-  digit: '0-9',
-  graph: '!-~',
-  lower: 'a-z',
-  print: ' -~',
-  punct: '!-\\/:-@\\[-`{-~',
-  space: '\\t\\n\\v\\f\\r ',
-  upper: 'A-Z',
-  word: '0-9A-Za-z_',
-  xdigit: '0-9A-Fa-f',
-};
-
-const JS_SYNTAX = new Set([...'^$\\.*+?()[]{}|/']);
-
-function invalid(pattern: string, why: string): never {
-  throw new SqlFunctionError(`Cannot parse regular expression: ${why} in "${pattern}"`);
-}
-
-function escapeLiteral(ch: string): string {
-  return JS_SYNTAX.has(ch) || ch === '-' ? `\\${ch}` : ch;
-}
-
-/** The JavaScript source and flags of an RE2 pattern. */
-function convert(pattern: string, unicode: boolean): { source: string; flags: string } {
-  let flags = '';
-  let body = pattern;
-  const lead = /^\(\?([imsU]+)\)/.exec(body);
-  if (lead) {
-    if (lead[1]!.includes('U')) invalid(pattern, 'ungreedy mode (?U)');
-    flags = [...new Set(lead[1]!)].join('');
-    body = body.slice(lead[0].length);
-  }
-  const multiline = flags.includes('m');
-  let out = '';
-  let inClass = false;
-  for (let i = 0; i < body.length; i++) {
-    const ch = body[i]!;
-    if (ch === '\\') {
-      const n = body[i + 1];
-      if (n === undefined) invalid(pattern, 'trailing \\');
-      i++;
-      if (/[1-9]/.test(n) && !inClass) invalid(pattern, `invalid escape sequence \\${n}`);
-      if (n === 'z') out += multiline ? '(?![\\s\\S])' : '$';
-      else if (n === 'A') out += multiline ? '(?<![\\s\\S])' : '^';
-      else if (n === 'C') invalid(pattern, '\\C');
-      else if (n === 'Q') {
-        const end = body.indexOf('\\E', i + 1);
-        const lit = end < 0 ? body.slice(i + 1) : body.slice(i + 1, end);
-        for (const c of lit) out += escapeLiteral(c);
-        i = end < 0 ? body.length : end + 1;
-      } else if ((n === 'p' || n === 'P') && body[i + 1] !== '{') {
-        if (!unicode) invalid(pattern, 'Unicode class in a BYTES pattern');
-        out += `\\${n}{${body[i + 1] ?? ''}}`;
-        i++;
-      } else if (n === 'x' && body[i + 1] === '{') {
-        const end = body.indexOf('}', i);
-        out += unicode ? `\\u{${body.slice(i + 2, end)}}` : `\\x${body.slice(i + 2, end).padStart(2, '0')}`;
-        i = end;
-      } else if (/[A-Za-z0-9]/.test(n)) out += `\\${n}`;
-      else
-        out += inClass
-          ? n === ']' || n === '\\' || n === '-' || n === '^'
-            ? `\\${n}`
-            : n
-          : escapeLiteral(n);
-      continue;
-    }
-    if (inClass) {
-      if (ch === '[' && body[i + 1] === ':') {
-        const end = body.indexOf(':]', i);
-        const name = body.slice(i + 2, end);
-        const negated = name.startsWith('^');
-        const cls = POSIX[negated ? name.slice(1) : name];
-        if (end < 0 || !cls || negated) invalid(pattern, `invalid character class [:${name}:]`);
-        out += cls;
-        i = end + 1;
-        continue;
-      }
-      if (ch === ']') inClass = false;
-      out += ch === '[' ? '\\[' : ch;
-      continue;
-    }
-    if (ch === '[') {
-      inClass = true;
-      out += ch;
-      if (body[i + 1] === '^') {
-        out += '^';
-        i++;
-      }
-      if (body[i + 1] === ']') {
-        out += '\\]';
-        i++;
-      }
-      continue;
-    }
-    if (ch === '(' && body[i + 1] === '?') {
-      const rest = body.slice(i + 2);
-      if (rest.startsWith('P<')) {
-        out += '(?<';
-        i += 3;
-        continue;
-      }
-      if (/^(=|!|<=|<!)/.test(rest)) invalid(pattern, 'look-around is not RE2 syntax');
-      if (!rest.startsWith(':') && !rest.startsWith('<')) invalid(pattern, 'inline flags inside the pattern');
-    }
-    if (ch === '{' && !/^\{\d+(,\d*)?\}/.test(body.slice(i))) {
-      out += '\\{';
-      continue;
-    }
-    if (ch === '}' && !/\{\d+(,\d*)?$/.test(body.slice(0, i))) {
-      out += '\\}';
-      continue;
-    }
-    out += ch;
-  }
-  if (inClass) invalid(pattern, 'missing ]');
-  return { source: out, flags: flags.replace('m', 'm').replace('U', '') };
-}
 
 const cache = new Map<string, RegExp>();
 
@@ -147,11 +24,12 @@ export function compileRe2(pattern: string, unicode: boolean): RegExp {
   const key = `${unicode ? 'u' : 'b'}:${pattern}`;
   let re = cache.get(key);
   if (!re) {
-    const { source, flags } = convert(pattern, unicode);
     try {
+      const { source, flags } = translateRe2(pattern, { unicode });
       re = new RegExp(source, `g${unicode ? 'u' : ''}${flags}`);
     } catch (err) {
-      invalid(pattern, (err as Error).message);
+      const why = err instanceof Re2PatternError ? err.message : (err as Error).message;
+      throw new SqlFunctionError(`Cannot parse regular expression: ${why} in "${pattern}"`);
     }
     cache.set(key, re);
   }

@@ -7,6 +7,7 @@
  * @module
  */
 import { upper } from '../cursor.js';
+import { INTERVAL_PARTS } from '../keywords.js';
 import { duckScalarType } from '../parse-type.js';
 import type { Call, FunctionEntry, FunctionTable } from './call.js';
 
@@ -52,20 +53,9 @@ const DUCK = {
 type Kind = keyof typeof DUCK;
 
 /** The units each `…_ADD`/`…_SUB` function accepts. */
-const ADD_UNITS: Record<Kind, Set<string>> = {
+const ADD_UNITS: Record<Kind, ReadonlySet<string>> = {
   DATE: new Set(['DAY', 'WEEK', 'MONTH', 'QUARTER', 'YEAR']),
-  DATETIME: new Set([
-    'MICROSECOND',
-    'MILLISECOND',
-    'SECOND',
-    'MINUTE',
-    'HOUR',
-    'DAY',
-    'WEEK',
-    'MONTH',
-    'QUARTER',
-    'YEAR',
-  ]),
+  DATETIME: INTERVAL_PARTS,
   TIMESTAMP: new Set(['MICROSECOND', 'MILLISECOND', 'SECOND', 'MINUTE', 'HOUR', 'DAY']),
   TIME: new Set(['MICROSECOND', 'MILLISECOND', 'SECOND', 'MINUTE', 'HOUR']),
 };
