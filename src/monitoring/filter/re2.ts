@@ -44,7 +44,7 @@ function invalid(why: string): never {
 }
 
 function escapeLiteral(ch: string): string {
-  return JS_SYNTAX.has(ch) || ch === '-' ? `\\${ch}` : ch;
+  return JS_SYNTAX.has(ch) ? `\\${ch}` : ch;
 }
 
 /** The JavaScript source and flags of an RE2 pattern. */
@@ -81,6 +81,14 @@ export function translateRe2(
       if (n === undefined) invalid('the pattern ends with a lone backslash');
       i++;
       if (/[1-9]/.test(n) && !inClass) invalid(`backreferences (\\${n}) are not supported by RE2`);
+      if (/[0-7]/.test(n) && inClass) {
+        // An octal escape inside a class (`[\\1]`): the code unit, spelled as JavaScript reads it in
+        // both modes.
+        const octal = /^[0-7]{1,3}/.exec(body.slice(i))![0];
+        out += `\\x${Number.parseInt(octal, 8).toString(16).padStart(2, '0')}`;
+        i += octal.length - 1;
+        continue;
+      }
       if (n === 'z') out += multiline ? '(?![\\s\\S])' : '$';
       else if (n === 'A') out += multiline ? '(?<![\\s\\S])' : '^';
       else if (n === 'C') invalid('\\C');
@@ -149,17 +157,19 @@ export function translateRe2(
       }
     }
     if (ch === '{') {
+      // A repeat `{n}`, `{n,}`, `{n,m}` is copied whole; any other brace is a literal.
       const repeat = /^\{(\d+)(?:,(\d*))?\}/.exec(body.slice(i));
-      const over = [repeat?.[1], repeat?.[2]].find(
-        (n) => n !== undefined && n !== '' && Number(n) > MAX_REPEAT,
-      );
+      if (!repeat) {
+        out += '\\{';
+        continue;
+      }
+      const over = [repeat[1], repeat[2]].find((n) => n !== undefined && n !== '' && Number(n) > MAX_REPEAT);
       if (over !== undefined) invalid(`the repeat count ${over} is over RE2's limit of ${MAX_REPEAT}`);
-    }
-    if (ch === '{' && !/^\{\d+(,\d*)?\}/.test(body.slice(i))) {
-      out += '\\{';
+      out += repeat[0];
+      i += repeat[0].length - 1;
       continue;
     }
-    if (ch === '}' && !/\{\d+(,\d*)?$/.test(body.slice(0, i))) {
+    if (ch === '}') {
       out += '\\}';
       continue;
     }
@@ -179,9 +189,9 @@ export function translateRe2(
  * ```
  */
 export function compileRe2(pattern: string): RegExp {
-  const { source, flags } = translateRe2(pattern);
+  const { source, flags } = translateRe2(pattern, { unicode: true });
   try {
-    return new RegExp(source, flags);
+    return new RegExp(source, `u${flags}`);
   } catch (error) {
     throw new Re2PatternError((error as Error).message.replace(/^Invalid regular expression: /, ''));
   }
