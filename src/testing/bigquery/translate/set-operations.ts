@@ -25,6 +25,25 @@ function mainQueryStart(c: TokenCursor, start: number): number {
 }
 
 /**
+ * Refuses a set operator without `ALL` or `DISTINCT`, as GoogleSQL does (`SELECT 1 UNION SELECT 2` is
+ * a syntax error in BigQuery; DuckDB would read it as `UNION DISTINCT` and answer). `k` is the
+ * operator's token; `* EXCEPT (…)` is a column list, not a set operator, and is left alone.
+ *
+ * @example
+ * ```ts
+ * requireSetQuantifier(cursor, 3); // throws for 'SELECT 1 UNION SELECT 2'
+ * ```
+ */
+export function requireSetQuantifier(c: TokenCursor, k: number): void {
+  if (!SET_OPERATORS.has(upper(c.t[k])) || c.t[k]?.kind !== 'ident' || c.isOp(c.prev(k), '*')) return;
+  const after = c.t[c.next(k)];
+  const quantifier = upper(after);
+  if (quantifier === 'ALL' || quantifier === 'DISTINCT') return;
+  const got = after ? (after.kind === 'ident' ? `keyword ${after.text}` : `"${after.text}"`) : 'end of input';
+  c.fail(`Syntax error: Expected keyword ALL or keyword DISTINCT but got ${got}`, c.next(k));
+}
+
+/**
  * Where to wrap a query whose top level is a set operation followed by ORDER BY: the start of the set
  * operation and the ORDER token; `undefined` for any other statement.
  *

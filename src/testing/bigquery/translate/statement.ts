@@ -21,7 +21,7 @@ import { duckScalarType, parseType } from './parse-type.js';
 import { isExcludeNulls, pivotClause, type UnpivotWrap, unpivotWraps } from './pivot.js';
 import { scanTables } from './scan-tables.js';
 import { selectList } from './select-list.js';
-import { orderedSetOperation } from './set-operations.js';
+import { orderedSetOperation, requireSetQuantifier } from './set-operations.js';
 import type {
   MetadataReference,
   StatementType,
@@ -320,6 +320,7 @@ export class StatementTranslator extends TokenCursor {
       }
       return { text, next };
     }
+    requireSetQuantifier(this, i);
     if (word === 'PIVOT' && callsNext) return pivotClause(this, i);
     if (isExcludeNulls(this, i)) return { text: '', next: this.next(nextIdx) };
     if (callsNext && this.isFunctionCall(i, word)) return rewriteCall(this, i, word, false);

@@ -149,6 +149,13 @@ describe('BigQuery stand-in fidelity rules, through the real client', () => {
       expect(e.message).toContain('Duplicate column names');
     });
 
+    it('UNION without ALL or DISTINCT is a syntax error, as in BigQuery', async () => {
+      const e = await refusal('SELECT 1 AS x UNION SELECT 2');
+      expect(e.message).toContain('Expected keyword ALL or keyword DISTINCT');
+      const { rows } = await query('SELECT 1 AS x UNION DISTINCT SELECT 1 ORDER BY x');
+      expect(rows).toEqual([{ x: 1 }]);
+    });
+
     it('a literal 1.5 is FLOAT64', async () => {
       const { rows, fields } = await query('SELECT 1.5 AS f, 1.5 * 2 AS g');
       expect(fields.map((f) => f.type)).toEqual(['FLOAT', 'FLOAT']);

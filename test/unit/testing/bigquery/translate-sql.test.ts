@@ -383,6 +383,18 @@ describe('translateSql: refusals name the construct', () => {
     expect(err.message).toContain(`Unsupported by the BigQuery stand-in: ${construct}`);
   });
 
+  it('refuses a set operator without ALL or DISTINCT, as GoogleSQL does', () => {
+    expect(refusal('SELECT 1 UNION SELECT 2').message).toBe(
+      'Syntax error: Expected keyword ALL or keyword DISTINCT but got keyword SELECT at [1:16]',
+    );
+    expect(refusal('SELECT a FROM ds.t EXCEPT (SELECT 1)').message).toContain(
+      'Expected keyword ALL or keyword DISTINCT but got "("',
+    );
+    expect(refusal('SELECT 1 INTERSECT').message).toContain('but got end of input');
+    expect(sqlOf('SELECT 1 UNION DISTINCT SELECT 2 INTERSECT ALL SELECT 1')).toContain('UNION DISTINCT');
+    expect(sqlOf('SELECT * EXCEPT (a) FROM ds.t')).toContain('* EXCLUDE');
+  });
+
   it('reports lexical errors with a position', () => {
     expect(refusal("SELECT 'open").message).toBe('Syntax error: Unclosed string literal at [1:8]');
     expect(refusal('SELECT 1;\n  SELECT `x').message).toBe(
