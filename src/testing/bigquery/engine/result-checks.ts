@@ -1,7 +1,7 @@
 /**
  * What BigQuery enforces on a query's result that DuckDB does not: unique column names, no NULL
- * arrays (a NULL ARRAY is returned as `[]`), no NULL array elements (an error), INT64 range, JSON in
- * canonical form.
+ * arrays (a NULL ARRAY is returned as `[]`), no NULL array elements (an error), the INT64 range, the
+ * DATE / DATETIME / TIMESTAMP range (years 1 to 9999), JSON in canonical form.
  * @module
  */
 import type { DuckDBValue } from '@duckdb/node-api';
@@ -12,6 +12,31 @@ import { canonicalJson } from './library/json-value.js';
 
 const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
+
+/** Days from 1970-01-01 to 0001-01-01 and to 9999-12-31, BigQuery's DATE range. */
+const DATE_MIN_DAYS = -719_162;
+const DATE_MAX_DAYS = 2_932_896;
+/** Microseconds from 1970-01-01 to 0001-01-01T00:00:00 and to 9999-12-31T23:59:59.999999. */
+const MICROS_MIN = -62_135_596_800_000_000n;
+const MICROS_MAX = 253_402_300_799_999_999n;
+
+/**
+ * Whether a DATE, DATETIME or TIMESTAMP value lies outside BigQuery's range. DuckDB's dates go past
+ * year 9999 (and to ±infinity), so `DATE_ADD(DATE '9999-12-31', INTERVAL 1 DAY)` would otherwise come
+ * back as `10000-01-01` where BigQuery raises an error.
+ */
+function outOfCivilRange(type: string, value: DuckDBValue): boolean {
+  if (type === 'DATE') {
+    const days = (value as { days?: number }).days;
+    return (
+      typeof days === 'number' && (!Number.isFinite(days) || days < DATE_MIN_DAYS || days > DATE_MAX_DAYS)
+    );
+  }
+  const micros = (value as { micros?: bigint }).micros;
+  return typeof micros === 'bigint' && (micros < MICROS_MIN || micros > MICROS_MAX);
+}
+
+const CIVIL_TYPES = new Set(['DATE', 'DATETIME', 'TIMESTAMP']);
 
 function invalid(message: string): StandInHttpError {
   return new StandInHttpError(400, 'invalidQuery', message);
@@ -66,18 +91,27 @@ function normaliseValue(duck: DuckModule, field: BigQueryField, value: DuckDBVal
   if (field.type === 'INTEGER' && typeof value === 'bigint' && (value < INT64_MIN || value > INT64_MAX)) {
     throw invalid(`int64 overflow: ${value}`);
   }
+  if (CIVIL_TYPES.has(field.type) && outOfCivilRange(field.type, value)) {
+    throw invalid(
+      `${field.type} value out of range (years 1 to 9999) in field ${field.name}: ${String(value)}`,
+    );
+  }
   return value;
 }
 
 function needsWalk(field: BigQueryField): boolean {
   return (
-    field.mode === 'REPEATED' || field.type === 'RECORD' || field.type === 'INTEGER' || field.type === 'JSON'
+    field.mode === 'REPEATED' ||
+    field.type === 'RECORD' ||
+    field.type === 'INTEGER' ||
+    field.type === 'JSON' ||
+    CIVIL_TYPES.has(field.type)
   );
 }
 
 /**
  * The rows as BigQuery would return them: NULL arrays become `[]`; a NULL element inside an array,
- * or an INT64 out of range, is BigQuery's error.
+ * an INT64 out of range, or a DATE / DATETIME / TIMESTAMP outside years 1 to 9999, is BigQuery's error.
  *
  * @example
  * ```ts

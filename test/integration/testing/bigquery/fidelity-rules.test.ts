@@ -156,6 +156,19 @@ describe('BigQuery stand-in fidelity rules, through the real client', () => {
       expect(rows).toEqual([{ x: 1 }]);
     });
 
+    it('a DATE, DATETIME or TIMESTAMP past year 9999 is an error, not a year-10000 value', async () => {
+      for (const sql of [
+        "SELECT DATE_ADD(DATE '9999-12-31', INTERVAL 1 DAY) AS d",
+        "SELECT DATETIME_ADD(DATETIME '9999-12-31 23:59:59', INTERVAL 1 SECOND) AS d",
+        "SELECT TIMESTAMP_ADD(TIMESTAMP '9999-12-31 23:59:59.999999+00', INTERVAL 1 MICROSECOND) AS t",
+        "SELECT [DATE_SUB(DATE '0001-01-01', INTERVAL 1 DAY)] AS a",
+      ]) {
+        expect((await refusal(sql)).message).toContain('out of range (years 1 to 9999)');
+      }
+      const edge = await one("SELECT DATE '9999-12-31' AS hi, DATE '0001-01-01' AS lo");
+      expect(edge).toEqual({ hi: bq.date('9999-12-31'), lo: bq.date('0001-01-01') });
+    });
+
     it('a literal 1.5 is FLOAT64', async () => {
       const { rows, fields } = await query('SELECT 1.5 AS f, 1.5 * 2 AS g');
       expect(fields.map((f) => f.type)).toEqual(['FLOAT', 'FLOAT']);
