@@ -4,9 +4,10 @@
  * it did as BigQuery does (statement type, DML counts, DDL operation).
  * @module
  */
-import type { DuckDBConnection } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBType, DuckDBValue } from '@duckdb/node-api';
 import { StandInHttpError } from '../http-errors.js';
 import { fieldOfDuckType } from '../schema.js';
+import { MULTIPLE_MATCH_MESSAGE } from '../translate/match-check.js';
 import type { TableReference, TranslatedStatement } from '../translate/types.js';
 import { translateSql } from '../translate-sql.js';
 import { applyDdlToCatalog, copyTableSql } from './apply-ddl.js';
@@ -86,6 +87,9 @@ async function runStatements(
     // Statements the engine applies itself (ALTER, search indexes) have no SQL; LIKE / COPY have
     // theirs written from the source table's schema.
     const sqls = skip ? [] : stmt.create?.source ? copyTableSql(ctx, stmt) : stmt.sql ? [stmt.sql] : [];
+    // A runtime error in BigQuery, so a dry run does not look for it.
+    if (stmt.multipleMatchCheck && !dryRun)
+      await refuseMultipleMatches(ctx, stmt.multipleMatchCheck, values, types);
     let reader: Awaited<ReturnType<DuckDBConnection['runAndReadAll']>> | undefined;
     try {
       for (const sql of sqls) reader = await ctx.conn.runAndReadAll(sql, values, types);
@@ -146,6 +150,33 @@ async function runStatements(
     }
   }
   return statements.length > 1 ? { ...last, statementType: 'SCRIPT' } : last;
+}
+
+/**
+ * Runs an UPDATE's or MERGE's multiple-match check and refuses the statement as BigQuery does when a
+ * target row matches several source rows. A check DuckDB cannot run leaves the decision to the
+ * statement itself, whose own error then reaches the caller.
+ */
+async function refuseMultipleMatches(
+  ctx: EngineContext,
+  sql: string,
+  values: Record<string, DuckDBValue>,
+  types: Record<string, DuckDBType>,
+): Promise<void> {
+  const used = (name: string) => new RegExp(`\\$${name}\\b`).test(sql);
+  const names = Object.keys(values).filter(used);
+  let found = false;
+  try {
+    const reader = await ctx.conn.runAndReadAll(
+      sql,
+      Object.fromEntries(names.map((n) => [n, values[n]!])),
+      Object.fromEntries(names.map((n) => [n, types[n]!])),
+    );
+    found = reader.getRows().length > 0;
+  } catch {
+    return;
+  }
+  if (found) throw new StandInHttpError(400, 'invalidQuery', MULTIPLE_MATCH_MESSAGE);
 }
 
 function touch(catalog: Catalog, tables: TableReference[]): void {

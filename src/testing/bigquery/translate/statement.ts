@@ -14,6 +14,7 @@ import { scanOperators } from './expression-scan.js';
 import { CURRENT_FUNCTIONS, rewriteCall } from './functions/index.js';
 import { CALLABLE_KEYWORDS, DUCKDB_ONLY_RESERVED, INTERVAL_PARTS, RESERVED_KEYWORDS } from './keywords.js';
 import { numberLiteral } from './literals.js';
+import { multipleMatchCheck } from './match-check.js';
 import { metadataReference } from './metadata-names.js';
 import { OperatorRewrites, type Wrapper } from './operators.js';
 import { ParameterCollector } from './parameters.js';
@@ -495,11 +496,12 @@ export class StatementTranslator extends TokenCursor {
     }
     switch (word) {
       case 'INSERT':
-      case 'MERGE':
         return this.result(this.withKeyword(f, 'INTO'), word);
+      case 'MERGE':
+        return this.withMatchCheck(this.result(this.withKeyword(f, 'INTO'), word), f);
       case 'UPDATE':
         if (!this.hasTopLevel('WHERE')) this.fail(`${word} must have a WHERE clause`, f);
-        return this.result(this.emit(0, end), word);
+        return this.withMatchCheck(this.result(this.emit(0, end), word), f);
       case 'DELETE':
         if (!this.hasTopLevel('WHERE')) this.fail(`${word} must have a WHERE clause`, f);
         return this.result(this.withKeyword(f, 'FROM'), word);
@@ -530,6 +532,16 @@ export class StatementTranslator extends TokenCursor {
     return this.upperNext(f) === keyword
       ? this.emit(0, this.t.length)
       : `${upper(this.t[f])} ${keyword} ${this.emit(n, this.t.length)}`;
+  }
+
+  /**
+   * Adds the multiple-match check to an UPDATE or MERGE. Skipped with `?` placeholders, whose
+   * numbering the check's own emission would shift.
+   */
+  private withMatchCheck(stmt: TranslatedStatement, f: number): TranslatedStatement {
+    if (this.params.count > 0) return stmt;
+    const check = multipleMatchCheck(this, f);
+    return check ? { ...stmt, multipleMatchCheck: check } : stmt;
   }
 
   private hasTopLevel(keyword: string): boolean {

@@ -167,6 +167,11 @@ export interface TranslatedStatement {
   alter?: AlterAction[];
   /** `ALTER … IF EXISTS` / `DROP … IF EXISTS`: a missing target is no error. */
   ifExists?: boolean;
+  /**
+   * For `UPDATE … FROM` and `MERGE … WHEN MATCHED`: a query that returns a row when a target row
+   * matches several source rows, which BigQuery refuses; the engine runs it before the statement.
+   */
+  multipleMatchCheck?: string;
   /** The INFORMATION_SCHEMA views and `__TABLES__` the statement reads. */
   metadata?: MetadataReference[];
   /** For CREATE/DROP/ALTER SCHEMA. */

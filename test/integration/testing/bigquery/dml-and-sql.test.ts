@@ -94,6 +94,52 @@ describe('BigQuery stand-in DML and pipeline SQL, through the real client', () =
     });
   });
 
+  describe('a target row matched by several source rows', () => {
+    const refusal = async (sql: string, params?: Record<string, unknown>) => {
+      const err = await bq.query({ query: sql, useLegacySql: false, params }).then(
+        () => undefined,
+        (e: { code?: number; message?: string }) => e,
+      );
+      expect(err?.code).toBe(400);
+      expect(err?.message).toContain('UPDATE/MERGE must match at most one source row for each target row');
+    };
+
+    it('is refused in UPDATE … FROM and MERGE, as BigQuery does, and nothing changes', async () => {
+      await run('CREATE TABLE ds.mm (id INT64, v STRING)');
+      await run(`INSERT ds.mm VALUES (1, 'a'), (2, 'b')`);
+      const twice = `(SELECT 1 AS id, 'x' AS v UNION ALL SELECT 1, 'y')`;
+      await refusal(`UPDATE ds.mm SET v = s.v FROM ${twice} s WHERE mm.id = s.id`);
+      await refusal(`UPDATE ds.mm AS m SET v = s.v FROM ${twice} s WHERE m.id = s.id AND m.id = @id`, {
+        id: 1,
+      });
+      await refusal(`MERGE ds.mm T USING ${twice} S ON T.id = S.id WHEN MATCHED THEN UPDATE SET v = S.v`);
+      await refusal(
+        `MERGE INTO \`ds.mm\` USING ${twice} S ON mm.id = S.id AND S.id = @id
+        WHEN NOT MATCHED THEN INSERT ROW WHEN MATCHED AND S.v <> 'z' THEN DELETE`,
+        { id: 1 },
+      );
+      expect(await run('SELECT id, v FROM ds.mm ORDER BY id')).toEqual([
+        { id: 1, v: 'a' },
+        { id: 2, v: 'b' },
+      ]);
+    });
+
+    it('is accepted when no clause would change the row, or each row matches once', async () => {
+      await run('CREATE TABLE ds.mm2 (id INT64, v STRING)');
+      await run(`INSERT ds.mm2 VALUES (1, 'a'), (2, 'b')`);
+      // Only one of the two source rows meets the clause's condition, so only one changes the row.
+      await run(`MERGE ds.mm2 T USING (SELECT 1 AS id, 'x' AS v UNION ALL SELECT 1, 'y') S ON T.id = S.id
+        WHEN MATCHED AND S.v = 'never' THEN UPDATE SET v = S.v
+        WHEN MATCHED AND S.v = 'y' THEN UPDATE SET v = 'once'`);
+      await run(`UPDATE ds.mm2 m SET v = s.v FROM (SELECT 1 AS id, 'x' AS v UNION ALL SELECT 2, 'y') s
+        WHERE m.id = s.id`);
+      expect(await run('SELECT id, v FROM ds.mm2 ORDER BY id')).toEqual([
+        { id: 1, v: 'x' },
+        { id: 2, v: 'y' },
+      ]);
+    });
+  });
+
   describe('arrays', () => {
     it('subscripts: OFFSET, SAFE_OFFSET, ORDINAL, SAFE_ORDINAL, plain', async () => {
       expect(
