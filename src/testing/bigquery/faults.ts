@@ -36,9 +36,11 @@ export type BigQueryFaultAction =
   /**
    * The job (jobs.query, jobs.insert, load upload) completes with this `status.errorResult`; nothing
    * is applied. jobs.query answers with the HTTP error of a failed job (status from the reason,
-   * or `status`); jobs.insert answers 200 with the DONE job and its errorResult.
+   * or `status`); jobs.insert answers 200 with the DONE job and its errorResult. With `afterPolls`
+   * the job is created and reports RUNNING (`jobComplete: false`) for that many status reads first,
+   * then fails: a job that fails after it was created.
    */
-  | { jobError: { reason: string; message?: string; status?: number } }
+  | { jobError: { reason: string; message?: string; status?: number; afterPolls?: number } }
   /** insertAll answers 200 with `invalid` for these row indexes and `stopped` for all others; nothing is applied. */
   | { insertErrors: { invalid: number[]; message?: string } }
   /** The job reports `jobComplete: false` / state RUNNING for this many status reads before it is DONE. */

@@ -39,7 +39,10 @@ export interface JobRecord {
   sql?: string;
 }
 
-const DEFAULT_PAGE_ROWS = 100_000;
+/** The largest page the stand-in returns when a request asks for more rows or none (default). */
+export const DEFAULT_PAGE_ROWS = 100_000;
+/** How long BigQuery remembers a jobs.query `requestId`: 15 minutes (QueryRequest.requestId). */
+export const DEFAULT_REQUEST_ID_WINDOW_MS = 15 * 60_000;
 
 function encodePageToken(offset: number): string {
   return Buffer.from(`offset:${offset}`).toString('base64url');
@@ -59,7 +62,10 @@ function decodePageToken(token: string): number {
  * pageWindow({ maxResults: '2' }); // { start: 0, size: 2 }
  * ```
  */
-export function pageWindow(query: { pageToken?: unknown; startIndex?: unknown; maxResults?: unknown }): {
+export function pageWindow(
+  query: { pageToken?: unknown; startIndex?: unknown; maxResults?: unknown },
+  maxPageRows = DEFAULT_PAGE_ROWS,
+): {
   start: number;
   size: number;
 } {
@@ -68,7 +74,7 @@ export function pageWindow(query: { pageToken?: unknown; startIndex?: unknown; m
       ? decodePageToken(query.pageToken)
       : Number(query.startIndex ?? 0) || 0;
   const max = Number(query.maxResults);
-  const size = Number.isFinite(max) && max > 0 ? Math.min(max, DEFAULT_PAGE_ROWS) : DEFAULT_PAGE_ROWS;
+  const size = Number.isFinite(max) && max > 0 ? Math.min(max, maxPageRows) : maxPageRows;
   return { start, size };
 }
 
@@ -97,6 +103,25 @@ export function pageOf(
 }
 
 /**
+ * What the stand-in remembers of a jobs.query `requestId`: the request's result-affecting fields, when
+ * it came, and its answer (a job, or the body of an answer given without one).
+ *
+ * @example
+ * ```ts
+ * const seen: RememberedRequest = { fingerprint: '{"query":"SELECT 1"}', at: Date.now(), jobId: 'job_1' };
+ * ```
+ */
+export interface RememberedRequest {
+  fingerprint: string;
+  at: number;
+  /** The job the first request created, and why (`jobCreationReason.code`). */
+  jobId?: string;
+  jobCreationReason?: string;
+  /** The body of a first answer given without a job. */
+  answer?: Record<string, unknown>;
+}
+
+/**
  * The job store of a stand-in.
  *
  * @example
@@ -106,15 +131,47 @@ export function pageOf(
  */
 export class JobStore {
   readonly jobs = new Map<string, JobRecord>();
-  readonly requestIds = new Map<string, string>();
+  /** jobs.query requests by `project:requestId`, for BigQuery's de-duplication. */
+  readonly requestIds = new Map<string, RememberedRequest>();
   private readonly engine: Engine;
   private readonly codec: WireCodec;
   private readonly location: string;
+  private readonly maxPageRows: number;
+  private readonly requestIdWindowMs: number;
 
-  constructor(engine: Engine, codec: WireCodec, location: string) {
+  constructor(
+    engine: Engine,
+    codec: WireCodec,
+    location: string,
+    settings: { maxPageRows?: number; requestIdWindowMs?: number } = {},
+  ) {
     this.engine = engine;
     this.codec = codec;
     this.location = location;
+    this.maxPageRows = settings.maxPageRows ?? DEFAULT_PAGE_ROWS;
+    this.requestIdWindowMs = settings.requestIdWindowMs ?? DEFAULT_REQUEST_ID_WINDOW_MS;
+  }
+
+  /**
+   * The earlier request a jobs.query with this `requestId` duplicates, if any: same id, same
+   * result-affecting fields, within the window, and not failed (a failed request applied nothing, so
+   * sending it again runs it again). Expired and failed entries are forgotten.
+   */
+  recall(projectId: string, requestId: string, fingerprint: string): RememberedRequest | undefined {
+    const key = `${projectId}:${requestId}`;
+    const seen = this.requestIds.get(key);
+    if (seen === undefined) return undefined;
+    const job = seen.jobId === undefined ? undefined : this.jobs.get(this.key(projectId, seen.jobId));
+    if (Date.now() - seen.at > this.requestIdWindowMs || job?.errorResult !== undefined) {
+      this.requestIds.delete(key);
+      return undefined;
+    }
+    return seen.fingerprint === fingerprint ? seen : undefined;
+  }
+
+  /** Remembers a jobs.query answer under its `requestId`. */
+  remember(projectId: string, requestId: string, entry: RememberedRequest): void {
+    this.requestIds.set(`${projectId}:${requestId}`, entry);
   }
 
   key(projectId: string, jobId: string): string {
@@ -274,7 +331,7 @@ export class JobStore {
     }
     if (!o.schema) return { ...base, totalRows: '0' };
     const rows = o.rows ?? [];
-    const page = pageOf(this.codec, rows, pageWindow(query), useInt64Timestamp);
+    const page = pageOf(this.codec, rows, pageWindow(query, this.maxPageRows), useInt64Timestamp);
     return {
       ...base,
       schema: { fields: o.schema },

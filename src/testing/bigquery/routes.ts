@@ -97,6 +97,24 @@ function bool(v: unknown): boolean {
 }
 
 /**
+ * The fields of a jobs.query request that may change its result (QueryRequest.requestId: "all
+ * parameters in the request that may affect the result are considered"; `timeoutMs`, `maxResults` and
+ * the like are not).
+ */
+function requestFingerprint(q: Record<string, unknown>): string {
+  return JSON.stringify([
+    q.query,
+    q.queryParameters,
+    q.parameterMode,
+    q.useLegacySql,
+    q.defaultDataset,
+    q.connectionProperties,
+    q.maximumBytesBilled,
+    q.location,
+  ]);
+}
+
+/**
  * Dependencies of the routes.
  *
  * @example
@@ -110,6 +128,8 @@ export interface RouteDeps {
   codec: WireCodec;
   location: string;
   endpoint: () => string;
+  /** The most rows of a tabledata.list page (default 100,000). */
+  maxPageRows?: number;
 }
 
 /**
@@ -126,17 +146,20 @@ export function createRoutes(deps: RouteDeps): Route[] {
   const api = '/bigquery/v2/projects/:project';
   const uploads = new Map<string, { projectId: string; metadata: Record<string, unknown> }>();
 
+  /** Applies a job fault; true when the fault decides the job's outcome (it fails, now or later). */
   const jobFault = (job: JobRecord, fault: BigQueryFaultRule | undefined): boolean => {
     if (fault && 'pendingPolls' in fault) job.pendingPolls = fault.pendingPolls;
     if (fault && 'jobError' in fault) {
-      jobs.fail(
-        job,
-        {
-          reason: fault.jobError.reason,
-          message: fault.jobError.message ?? `Injected job failure: ${fault.jobError.reason}`,
-        },
-        fault.jobError.status,
-      );
+      const { reason, message, status, afterPolls } = fault.jobError;
+      const fail = () =>
+        jobs.fail(job, { reason, message: message ?? `Injected job failure: ${reason}` }, status);
+      if (afterPolls !== undefined && afterPolls > 0) {
+        // Created and running first; the status read after `afterPolls` finds it failed.
+        job.pendingPolls = afterPolls;
+        job.work = async () => fail();
+      } else {
+        fail();
+      }
       return true;
     }
     return false;
@@ -251,14 +274,21 @@ export function createRoutes(deps: RouteDeps): Route[] {
       const projectId = params.project!;
       const format = obj(q.formatOptions);
       const useInt64 = format.useInt64Timestamp === true;
-      if (typeof q.requestId === 'string' && jobs.requestIds.has(`${projectId}:${q.requestId}`)) {
-        const job = jobs.get(projectId, jobs.requestIds.get(`${projectId}:${q.requestId}`)!);
-        return {
-          status: 200,
-          body: jobs.results(job, await jobs.advance(job), q, useInt64, 'bigquery#queryResponse'),
-        };
+      const optional = q.jobCreationMode === 'JOB_CREATION_OPTIONAL';
+      const dryRun = bool(q.dryRun);
+      // Dry runs are never duplicates; any other repeat of a requestId with the same result-affecting
+      // fields, within the window, gets the first request's answer instead of running again.
+      const requestId =
+        typeof q.requestId === 'string' && q.requestId !== '' && !dryRun ? q.requestId : undefined;
+      const fingerprint = requestFingerprint(q);
+      const seen = requestId === undefined ? undefined : jobs.recall(projectId, requestId, fingerprint);
+      if (seen?.answer !== undefined) return { status: 200, body: seen.answer };
+      if (seen?.jobId !== undefined) {
+        const job = jobs.get(projectId, seen.jobId);
+        const answer = jobs.results(job, await jobs.advance(job), q, useInt64, 'bigquery#queryResponse');
+        return { status: 200, body: { ...answer, jobCreationReason: { code: seen.jobCreationReason } } };
       }
-      const req = queryRequest(projectId, q, bool(q.dryRun));
+      const req = queryRequest(projectId, q, dryRun);
       if (req.dryRun) {
         const o = await engine.query(req);
         return {
@@ -281,17 +311,38 @@ export function createRoutes(deps: RouteDeps): Route[] {
         jobs.newJobId(),
         typeof q.location === 'string' ? q.location : undefined,
         'QUERY',
-        {
-          query: { ...q },
-        },
+        { query: { ...q } },
       );
       job.sql = req.query;
-      jobs.add(job);
-      if (typeof q.requestId === 'string') jobs.requestIds.set(`${projectId}:${q.requestId}`, job.jobId);
-      const failed = jobFault(job, fault);
-      if (!failed) job.work = jobs.queryWork(job, req);
-      const complete = failed || (await jobs.advance(job));
-      return { status: 200, body: jobs.results(job, complete, q, useInt64, 'bigquery#queryResponse') };
+      // JOB_CREATION_REQUIRED (the default) always creates a job; OPTIONAL only when the answer
+      // cannot be given at once (still running, or more than one page).
+      if (!optional) jobs.add(job);
+      if (!jobFault(job, fault)) job.work = jobs.queryWork(job, req);
+      const complete = await jobs.advance(job);
+      const answer = jobs.results(job, complete, q, useInt64, 'bigquery#queryResponse');
+      if (optional && complete && answer.pageToken === undefined) {
+        const { jobReference: _none, ...rest } = answer;
+        const jobless = {
+          ...rest,
+          queryId: `query_${randomUUID().replace(/-/g, '')}`,
+          location: job.location,
+        };
+        if (requestId !== undefined) {
+          jobs.remember(projectId, requestId, { fingerprint, at: Date.now(), answer: jobless });
+        }
+        return { status: 200, body: jobless };
+      }
+      if (optional) jobs.add(job);
+      const reason = !optional ? 'REQUESTED' : complete ? 'LARGE_RESULTS' : 'LONG_RUNNING';
+      if (requestId !== undefined) {
+        jobs.remember(projectId, requestId, {
+          fingerprint,
+          at: Date.now(),
+          jobId: job.jobId,
+          jobCreationReason: reason,
+        });
+      }
+      return { status: 200, body: { ...answer, jobCreationReason: { code: reason } } };
     }),
     route('GET', `${api}/queries/:job`, 'jobs.getQueryResults', 'other', async ({ params, query }) => {
       const job = jobs.get(params.project!, params.job!, query.location);
@@ -558,7 +609,7 @@ export function createRoutes(deps: RouteDeps): Route[] {
       'tabledata.list',
       'other',
       async ({ params, query }) => {
-        const window = pageWindow(query);
+        const window = pageWindow(query, deps.maxPageRows);
         const useInt64 = query['formatOptions.useInt64Timestamp'] === 'true';
         const selectedFields = query.selectedFields ? query.selectedFields.split(',') : undefined;
         const result = await engine.listRows(params.project!, params.dataset!, params.table!, {

@@ -100,11 +100,21 @@ export async function startBigQueryStandIn(options: BigQueryStandInOptions = {})
   });
   engine.defaultProject = projectId;
   const codec = new WireCodec(duck);
-  const jobs = new JobStore(engine, codec, location);
+  const jobs = new JobStore(engine, codec, location, {
+    ...(options.maxPageRows !== undefined ? { maxPageRows: options.maxPageRows } : {}),
+    ...(options.requestIdWindowMs !== undefined ? { requestIdWindowMs: options.requestIdWindowMs } : {}),
+  });
   const faults = createFaultPlan();
   const requests: BigQueryRequestLog[] = [];
   let endpoint = '';
-  const routes = createRoutes({ engine, jobs, codec, location, endpoint: () => endpoint });
+  const routes = createRoutes({
+    engine,
+    jobs,
+    codec,
+    location,
+    endpoint: () => endpoint,
+    ...(options.maxPageRows !== undefined ? { maxPageRows: options.maxPageRows } : {}),
+  });
   const timers = new Set<{ timer: NodeJS.Timeout; resolve: () => void }>();
   let closing = false;
 

@@ -29,6 +29,17 @@ export interface BigQueryStandInOptions {
    * Set 0 to make `maximumBytesBilled` compare against the raw estimate.
    */
   minimumBytesBilledPerTable?: number;
+  /**
+   * The most rows one results page holds when the request asks for more or sets no `maxResults`
+   * (default 100,000). BigQuery limits a page by its size in bytes; a small value makes an ordinary
+   * `bigquery.query(sql)` read several pages, as a large result does against BigQuery.
+   */
+  maxPageRows?: number;
+  /**
+   * How long a jobs.query `requestId` is remembered (default 15 minutes, as BigQuery documents): a
+   * repeat with the same result-affecting fields gets the first answer instead of running again.
+   */
+  requestIdWindowMs?: number;
 }
 
 /**
