@@ -247,12 +247,12 @@ export async function runDemoPipeline(options: DemoOptions = {}): Promise<DemoSu
   const logSink = env.standIns?.logging.lineWriter({ serviceName: 'mlb-phase2-to-phase3' });
   const logger = logSink ? cloudLoggingLogger({ write: logSink.write, minSeverity: 'INFO' }) : undefined;
   const executor = new BigQueryExecutor({
-    ...(logger ? { logger } : {}),
     client: env.bigquery,
     projectId: env.projectId,
     location: options.location ?? 'US',
-    attemptTimeoutMs: 30_000,
     retry: {
+      ...(logger ? { logger } : {}),
+      attemptTimeoutMs: 30_000,
       maxAttempts: 6,
       baseDelayMs: cloud ? 200 : 25,
       maxDelayMs: cloud ? 5_000 : 400,

@@ -48,22 +48,50 @@ export const DEFAULT_BATCH_BYTES = 9 * 1024 * 1024;
  * ```
  */
 export function planBatches(sizes: readonly number[], limits: BatchLimits): number[][] {
-  const maxRows = Math.floor(limits.maxRows);
-  if (!(maxRows >= 1)) throw new RangeError(`batchRows must be a positive integer, got ${limits.maxRows}`);
-  if (!(limits.maxBytes > 0)) throw new RangeError(`batchBytes must be positive, got ${limits.maxBytes}`);
   const batches: number[][] = [];
+  const batcher = new Batcher(limits);
   let current: number[] = [];
-  let bytes = 0;
   for (let i = 0; i < sizes.length; i++) {
-    const size = sizes[i] as number;
-    if (current.length > 0 && (current.length >= maxRows || bytes + size > limits.maxBytes)) {
+    if (batcher.startsNewBatch(sizes[i] as number)) {
       batches.push(current);
       current = [];
-      bytes = 0;
     }
     current.push(i);
-    bytes += size;
   }
   if (current.length > 0) batches.push(current);
   return batches;
+}
+
+/**
+ * The batching rule of {@link planBatches}, one item at a time, for callers that make each item only
+ * when its batch is about to be sent (so a million rows are never all encoded at once).
+ */
+export class Batcher {
+  readonly #maxRows: number;
+  readonly #maxBytes: number;
+  #rows = 0;
+  #bytes = 0;
+
+  constructor(limits: BatchLimits) {
+    const maxRows = Math.floor(limits.maxRows);
+    if (!(maxRows >= 1)) throw new RangeError(`batchRows must be a positive integer, got ${limits.maxRows}`);
+    if (!(limits.maxBytes > 0)) throw new RangeError(`batchBytes must be positive, got ${limits.maxBytes}`);
+    this.#maxRows = maxRows;
+    this.#maxBytes = limits.maxBytes;
+  }
+
+  /**
+   * Places the next item, of `size` bytes: true when it does not fit in the current batch and so opens
+   * the next one (the current batch is complete); false when it joins the current batch.
+   */
+  startsNewBatch(size: number): boolean {
+    const full = this.#rows > 0 && (this.#rows >= this.#maxRows || this.#bytes + size > this.#maxBytes);
+    if (full) {
+      this.#rows = 0;
+      this.#bytes = 0;
+    }
+    this.#rows++;
+    this.#bytes += size;
+    return full;
+  }
 }

@@ -4,22 +4,40 @@ import type { Clock, RetryContext } from '../retry/index.js';
 import type { BigQueryClient } from './client.js';
 import type { CallOptions } from './types.js';
 
-/** What the operation modules need from the executor: the client, the retry loop and the request guard. */
+/**
+ * How one public call talks to BigQuery: its retry loops and its requests, with the call's merged
+ * `retry` options (the executor's over `bigQueryRetry`, the call's on top).
+ */
+export interface CallScope {
+  readonly clock: Clock;
+  /** The call's logger (`retry.logger`): retries, re-runs, rows given up on. */
+  readonly logger: Logger;
+  /** The caller's signal (`retry.signal`). */
+  readonly signal: AbortSignal | undefined;
+  /** How long one request may go unanswered (`retry.attemptTimeoutMs`, default 60 s). */
+  readonly requestTimeoutMs: number;
+  /** What is left of the call's `retry.deadlineMs` (Infinity without one). */
+  remainingMs(): number;
+  /**
+   * One retry loop with the call's options (a public call, or one batch of an insert). Counts the
+   * executor's attempts and retries; each attempt's failure reaches `retry` typed, the caller's own
+   * abort reason untouched.
+   */
+  run<T>(name: string, fn: (attempt: RetryContext) => Promise<T>): Promise<T>;
+  /**
+   * One request, bounded by `requestTimeoutMs` and the attempt's signal (the retry layer's attempt
+   * guard). `work` gets a signal that aborts when the request is abandoned, to release what it holds.
+   */
+  request<T>(attempt: RetryContext, what: string, work: (signal: AbortSignal) => Promise<T>): Promise<T>;
+}
+
+/** What the per-path modules (query, insert, load) need from the executor. */
 export interface ExecutorContext {
   client(): Promise<BigQueryClient>;
   readonly location: string | undefined;
-  readonly clock: Clock;
-  readonly logger: Logger;
   readonly jobIdPrefix: string;
-  /** One retry loop per public call; counts attempts and retries. */
-  run<T>(
-    name: string,
-    call: CallOptions,
-    fn: (attempt: RetryContext) => Promise<T>,
-    extra?: { deadlineMs?: number },
-  ): Promise<T>;
-  /** One request, bounded by the attempt timeout and the attempt's signal. */
-  guard<T>(attempt: RetryContext, what: string, work: () => Promise<T>, onAbandon?: () => void): Promise<T>;
+  /** The scope of one public call. */
+  scope(call: CallOptions): CallScope;
 }
 
 /** A fresh job id: the prefix and a random UUID (BigQuery allows letters, digits, '_' and '-'). */
@@ -27,66 +45,11 @@ export function newJobId(prefix: string): string {
   return `${prefix}${randomUUID()}`;
 }
 
-/** The BigQuery `Job` resource fields the executor reads. */
-export interface JobResource {
-  jobReference?: { jobId?: string; location?: string; projectId?: string };
-  status?: { state?: string; errorResult?: { reason?: string; message?: string }; errors?: unknown[] };
-  statistics?: {
-    totalBytesProcessed?: string | number;
-    query?: {
-      totalBytesProcessed?: string | number;
-      numDmlAffectedRows?: string | number;
-      statementType?: string;
-      referencedTables?: Array<{ projectId?: string; datasetId?: string; tableId?: string }>;
-    };
-    load?: { outputRows?: string | number };
-  };
-}
-
-/** The client's `Job` methods the executor uses. */
-export interface JobHandle {
-  id?: string;
-  location?: string;
-  metadata?: JobResource;
-  getMetadata(): Promise<[JobResource, ...unknown[]]>;
-  getQueryResults(
-    options: Record<string, unknown>,
-  ): Promise<[unknown[], unknown, QueryResultsResource | undefined]>;
-  cancel(): Promise<unknown>;
-}
-
-/** The `getQueryResults` response fields the executor reads. */
-export interface QueryResultsResource {
-  jobComplete?: boolean;
-  pageToken?: string;
-  numDmlAffectedRows?: string | number;
-  totalRows?: string | number;
-}
-
-/** The HTTP status of a client error, when it has one. */
-export function httpStatusOf(err: unknown): number | undefined {
-  if (err === null || typeof err !== 'object') return undefined;
-  const o = err as { code?: unknown; response?: { statusCode?: unknown } };
-  if (typeof o.code === 'number') return o.code;
-  if (typeof o.response?.statusCode === 'number') return o.response.statusCode;
-  return undefined;
-}
-
 /**
- * `createJob` turns a jobs.insert answer that carries `status.errors` into an `ApiError` with no
- * `code` and the job resource as `response`; this recognises it and returns that resource.
+ * The pause before the next status read of a job that is not done: `firstMs`, doubling, at most
+ * `maxMs`. BigQuery already waits server-side before answering `jobComplete: false`; the pause only
+ * keeps a fast-answering server (or a stand-in) from being polled in a tight loop.
  */
-export function jobResourceOf(err: unknown): JobResource | undefined {
-  if (err === null || typeof err !== 'object') return undefined;
-  const o = err as { code?: unknown; response?: unknown };
-  if (o.code !== undefined || o.response === null || typeof o.response !== 'object') return undefined;
-  const resource = o.response as JobResource;
-  return resource.jobReference !== undefined && resource.status !== undefined ? resource : undefined;
-}
-
-/** A number from BigQuery's int64-as-string fields. */
-export function int64(value: string | number | undefined): number | undefined {
-  if (value === undefined || value === null) return undefined;
-  const n = typeof value === 'number' ? value : Number(value);
-  return Number.isFinite(n) ? n : undefined;
+export function pollDelayMs(polls: number, firstMs: number, maxMs: number): number {
+  return Math.min(maxMs, firstMs * 2 ** Math.min(polls, 10));
 }

@@ -1,26 +1,25 @@
-import { toPipelineError } from '../errors/index.js';
+import { OperationTimeoutError, toPipelineError } from '../errors/index.js';
 import { type Logger, silentLogger } from '../logging/index.js';
-import {
-  bigQueryRetry,
-  type CircuitBreaker,
-  type Clock,
-  type RetryContext,
-  type RetryOptions,
-  retry,
-  systemClock,
-} from '../retry/index.js';
+import { bigQueryRetry, type RetryContext, type RetryOptions, systemClock } from '../retry/index.js';
 import { validateRetryOptions } from '../retry/options.js';
-import { checkOptions } from '../shared/check-options.js';
+import { executeRetry } from '../retry/retry.js';
 import { safeLogger } from '../shared/safe-logger.js';
 import { type BigQueryClient, createDefaultClient, withoutClientRetries } from './client.js';
-import { type ExecutorContext, int64 } from './context.js';
-import { guardCall } from './guard-call.js';
+import type { CallScope, ExecutorContext } from './context.js';
 import { insertRows } from './insert.js';
 import { loadRows } from './load.js';
-import { EXECUTOR_OPTIONS, INSERT_OPTIONS, LOAD_OPTIONS, QUERY_OPTIONS } from './option-keys.js';
+import {
+  checkExecutorOptions,
+  EXECUTOR_OPTIONS,
+  INSERT_OPTIONS,
+  LOAD_OPTIONS,
+  QUERY_OPTIONS,
+} from './option-keys.js';
 import { buildQueryParameters } from './params.js';
+import { type QueryOutcome, type QuerySpec, runQuery } from './query.js';
 import { checkPartitionFilter, type QueryGuardOptions } from './query-guard.js';
-import { runQueryJob } from './query-job.js';
+import { guardRequest } from './request-guard.js';
+import { int64 } from './rest.js';
 import type {
   BigQueryExecutorOptions,
   CallOptions,
@@ -34,12 +33,13 @@ import type {
 } from './types.js';
 
 /**
- * The default `attemptTimeoutMs`: 60 s per request, the original's `result(timeout=60)`.
+ * The default of `retry.attemptTimeoutMs` in the executor: 60 s per request to BigQuery, the
+ * original's `result(timeout=60)`.
  *
  * @example
  * ```ts
  * import { BigQueryExecutor, DEFAULT_ATTEMPT_TIMEOUT_MS } from 'gcp-pipeline-resilience';
- * const bq = new BigQueryExecutor({ attemptTimeoutMs: DEFAULT_ATTEMPT_TIMEOUT_MS / 2 });
+ * const bq = new BigQueryExecutor({ retry: { attemptTimeoutMs: DEFAULT_ATTEMPT_TIMEOUT_MS / 2 } });
  * ```
  */
 export const DEFAULT_ATTEMPT_TIMEOUT_MS = 60_000;
@@ -61,8 +61,15 @@ function checkRetry(where: string, options: RetryOptions | undefined): void {
 
 /** A call's options: only the keys the method knows, of the right kinds, and a valid `retry`. */
 function checkCall(where: string, options: CallOptions, spec: typeof QUERY_OPTIONS): void {
-  checkOptions(where, options, spec);
+  checkExecutorOptions(where, options, spec);
   checkRetry(`${where}: option retry`, options.retry);
+}
+
+function positiveMs(name: string, value: number | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!(value > 0 && Number.isFinite(value)))
+    throw new RangeError(`${name} must be a positive number of ms, got ${value}`);
+  return Math.ceil(value);
 }
 
 /**
@@ -87,9 +94,6 @@ function checkCall(where: string, options: CallOptions, spec: typeof QUERY_OPTIO
  */
 export class BigQueryExecutor {
   readonly #options: BigQueryExecutorOptions;
-  readonly #clock: Clock;
-  readonly #logger: Logger;
-  readonly #attemptTimeoutMs: number;
   readonly #guard: QueryGuardOptions | undefined;
   readonly #maximumBytesBilled: string | undefined;
   readonly #stats: ExecutorStats = { calls: 0, attempts: 0, retries: 0 };
@@ -97,33 +101,17 @@ export class BigQueryExecutor {
   readonly #context: ExecutorContext;
 
   constructor(options: BigQueryExecutorOptions = {}) {
-    checkOptions('new BigQueryExecutor', options, EXECUTOR_OPTIONS);
+    checkExecutorOptions('new BigQueryExecutor', options, EXECUTOR_OPTIONS);
     checkRetry('new BigQueryExecutor: option retry', options.retry);
     this.#options = options;
-    this.#clock = options.clock ?? systemClock;
-    this.#logger = options.logger === undefined ? silentLogger : safeLogger(options.logger);
-    const timeout = options.attemptTimeoutMs ?? DEFAULT_ATTEMPT_TIMEOUT_MS;
-    if (!(timeout > 0))
-      throw new RangeError(`attemptTimeoutMs must be a positive number of ms, got ${timeout}`);
-    this.#attemptTimeoutMs = timeout;
     this.#guard = options.queryGuard;
     this.#maximumBytesBilled = bytesCap(options.maximumBytesBilled);
     if (options.client !== undefined) this.#client = Promise.resolve(withoutClientRetries(options.client));
     this.#context = {
       client: () => this.#getClient(),
       location: options.location,
-      clock: this.#clock,
-      logger: this.#logger,
       jobIdPrefix: options.jobIdPrefix ?? 'gpr_',
-      run: (name, call, fn, extra) => this.#run(name, call, fn, extra),
-      guard: (attempt, what, work, onAbandon) =>
-        guardCall(work, {
-          timeoutMs: this.#attemptTimeoutMs,
-          signal: attempt.signal,
-          clock: this.#clock,
-          what,
-          ...(onAbandon ? { onAbandon } : {}),
-        }),
+      scope: (call) => this.#scope(call),
     };
   }
 
@@ -142,8 +130,11 @@ export class BigQueryExecutor {
 
   /**
    * Runs a query and returns its rows, typed as the caller says (the client decodes values: INT64 as
-   * number, TIMESTAMP as `BigQueryTimestamp`, ...). All pages are read. Parameters are typed by
-   * inference or `types`; a parameter that cannot be typed is a `TypeError` before any request.
+   * number, TIMESTAMP as `BigQueryTimestamp`, ...). A short query is one request: jobs.query with a
+   * `requestId` (BigQuery de-duplicates every re-send of it) and `JOB_CREATION_OPTIONAL`, so BigQuery
+   * answers without creating a job when it can; a long one continues on the job BigQuery created. All
+   * pages are read. Parameters are typed by inference or `types`; a parameter that cannot be typed is a
+   * `TypeError` before any request.
    *
    * @example
    * ```ts
@@ -154,15 +145,15 @@ export class BigQueryExecutor {
    * ```
    */
   async query<T = Record<string, unknown>>(sql: string, options: QueryOptions = {}): Promise<T[]> {
-    checkCall('BigQueryExecutor.query', options, QUERY_OPTIONS);
-    this.#stats.calls++;
-    const outcome = await runQueryJob(this.#context, this.#querySpec(sql, options), options);
+    const outcome = await this.#query('BigQueryExecutor.query', sql, options, options.dryRun === true);
     return outcome.rows as T[];
   }
 
   /**
    * Runs a DML statement (UPDATE, DELETE, MERGE, INSERT ... SELECT) and returns the number of rows it
-   * affected. DML on rows still in the streaming buffer fails with `StreamingBufferError`.
+   * affected. It goes through jobs.query like a query: every re-send carries the same `requestId`, so
+   * a statement whose answer was lost is not applied twice (BigQuery returns the first result within
+   * 15 minutes). DML on rows still in the streaming buffer fails with `StreamingBufferError`.
    *
    * @example
    * ```ts
@@ -170,22 +161,13 @@ export class BigQueryExecutor {
    * ```
    */
   async update(sql: string, options: QueryOptions = {}): Promise<number> {
-    checkCall('BigQueryExecutor.update', options, QUERY_OPTIONS);
-    this.#stats.calls++;
-    const outcome = await runQueryJob(
-      this.#context,
-      this.#querySpec(sql, { ...options, dryRun: false }),
-      options,
-    );
-    return (
-      int64(outcome.results?.numDmlAffectedRows) ??
-      int64(outcome.job.statistics?.query?.numDmlAffectedRows) ??
-      0
-    );
+    const outcome = await this.#query('BigQueryExecutor.update', sql, options, false);
+    return outcome.dmlAffectedRows ?? 0;
   }
 
   /**
-   * Validates a query and estimates what it would read, without running it.
+   * Validates a query and estimates what it would read, without running it (one jobs.insert with
+   * `dryRun`).
    *
    * @example
    * ```ts
@@ -195,14 +177,8 @@ export class BigQueryExecutor {
    * ```
    */
   async dryRun(sql: string, options: QueryOptions = {}): Promise<DryRunResult> {
-    checkCall('BigQueryExecutor.dryRun', options, QUERY_OPTIONS);
-    this.#stats.calls++;
-    const outcome = await runQueryJob(
-      this.#context,
-      this.#querySpec(sql, { ...options, dryRun: true }),
-      options,
-    );
-    const stats = outcome.job.statistics;
+    const outcome = await this.#query('BigQueryExecutor.dryRun', sql, options, true);
+    const stats = outcome.statistics;
     const result: DryRunResult = {
       totalBytesProcessed: int64(stats?.query?.totalBytesProcessed) ?? int64(stats?.totalBytesProcessed) ?? 0,
     };
@@ -243,7 +219,8 @@ export class BigQueryExecutor {
   ): Promise<InsertResult> {
     checkCall('BigQueryExecutor.insertRows', options, INSERT_OPTIONS);
     this.#stats.calls++;
-    return insertRows(this.#context, table, rows, options);
+    const scope = this.#scope(options);
+    return insertRows(await this.#getClient(), scope, table, rows, options);
   }
 
   /**
@@ -263,7 +240,8 @@ export class BigQueryExecutor {
   ): Promise<LoadResult> {
     checkCall('BigQueryExecutor.loadRows', options, LOAD_OPTIONS);
     this.#stats.calls++;
-    return loadRows(this.#context, table, rows, options);
+    const scope = this.#scope(options);
+    return loadRows(await this.#getClient(), scope, this.#context, table, rows, options);
   }
 
   #getClient(): Promise<BigQueryClient> {
@@ -276,73 +254,97 @@ export class BigQueryExecutor {
     return this.#client;
   }
 
-  #querySpec(sql: string, options: QueryOptions) {
+  async #query(where: string, sql: string, options: QueryOptions, dryRun: boolean): Promise<QueryOutcome> {
+    checkCall(where, options, QUERY_OPTIONS);
+    this.#stats.calls++;
     if (typeof sql !== 'string' || sql.trim() === '') throw new TypeError('A SQL statement is required');
     checkPartitionFilter(sql, this.#guard);
-    const params = buildQueryParameters(options.params, options.types);
-    const configuration: Record<string, unknown> = { query: sql, useLegacySql: false };
-    if (params) {
-      configuration.parameterMode = params.parameterMode;
-      configuration.queryParameters = params.queryParameters;
-    }
-    if (options.useCache !== undefined) configuration.useQueryCache = options.useCache;
-    const cap = bytesCap(options.maximumBytesBilled) ?? this.#maximumBytesBilled;
-    if (cap !== undefined) configuration.maximumBytesBilled = cap;
-    if (options.labels) configuration.labels = options.labels;
-    if (options.dryRun) configuration.dryRun = true;
-    if (options.timeoutMs !== undefined) {
-      if (!(options.timeoutMs > 0))
-        throw new RangeError(`timeoutMs must be positive, got ${options.timeoutMs}`);
-      configuration.jobTimeoutMs = Math.ceil(options.timeoutMs);
-    }
-    return {
-      configuration,
-      location: options.location,
+    const scope = this.#scope(options);
+    const deadlineMs = options.retry?.deadlineMs ?? this.#options.retry?.deadlineMs;
+    const spec: QuerySpec = {
+      sql,
+      parameters: buildQueryParameters(options.params, options.types),
+      useQueryCache: options.useCache,
+      maximumBytesBilled: bytesCap(options.maximumBytesBilled) ?? this.#maximumBytesBilled,
+      labels: options.labels,
+      jobTimeoutMs:
+        positiveMs('jobTimeoutMs', options.jobTimeoutMs) ?? positiveMs('retry.deadlineMs', deadlineMs),
+      dryRun,
+      location: options.location ?? this.#options.location,
       jobId: options.jobId,
-      dryRun: options.dryRun === true,
       pageSize: options.pageSize,
-      wrapIntegers: options.wrapIntegers,
-      deadlineMs: options.timeoutMs,
+      wrapIntegers: options.wrapIntegers === true,
+      jobIdPrefix: this.#context.jobIdPrefix,
     };
+    if (spec.pageSize !== undefined && !(Number.isInteger(spec.pageSize) && spec.pageSize > 0)) {
+      throw new RangeError(`pageSize must be a positive integer, got ${spec.pageSize}`);
+    }
+    return runQuery(await this.#getClient(), scope, spec);
   }
 
-  #run<T>(
-    name: string,
-    call: CallOptions,
-    fn: (attempt: RetryContext) => Promise<T>,
-    extra: { deadlineMs?: number | undefined } = {},
-  ): Promise<T> {
-    const merged: RetryOptions = { ...bigQueryRetry, ...this.#options.retry, ...call.retry };
-    const userOnRetry = merged.onRetry;
-    const options: RetryOptions = {
-      ...merged,
-      name,
-      clock: merged.clock ?? this.#clock,
-      logger: merged.logger ?? this.#logger,
+  /**
+   * The scope of one public call: its merged retry options (`bigQueryRetry`, the executor's, the
+   * call's), split into what the retry loops take and what bounds each request.
+   */
+  #scope(call: CallOptions): CallScope {
+    const { attemptTimeoutMs, deadlineMs, ...loop } = {
+      ...bigQueryRetry,
+      ...this.#options.retry,
+      ...call.retry,
+    } as RetryOptions;
+    const stats = this.#stats;
+    const clock = loop.clock ?? systemClock;
+    const logger: Logger = loop.logger === undefined ? silentLogger : safeLogger(loop.logger);
+    const signal = loop.signal;
+    const requestTimeoutMs = attemptTimeoutMs ?? DEFAULT_ATTEMPT_TIMEOUT_MS;
+    const deadlineAt = deadlineMs === undefined ? Number.POSITIVE_INFINITY : clock.now() + deadlineMs;
+    const userOnRetry = loop.onRetry;
+    const base: RetryOptions = {
+      ...loop,
+      clock,
+      logger,
       onRetry: (info) => {
-        this.#stats.retries++;
+        stats.retries++;
         userOnRetry?.(info);
       },
     };
-    const signal = call.signal ?? merged.signal;
-    if (signal !== undefined) options.signal = signal;
-    const budget = merged.budget ?? this.#options.budget;
-    if (budget !== undefined) options.budget = budget;
-    const breaker: CircuitBreaker | undefined = merged.breaker ?? this.#options.breaker;
-    if (breaker !== undefined) options.breaker = breaker;
-    if (extra.deadlineMs !== undefined) {
-      options.deadlineMs = Math.min(extra.deadlineMs, merged.deadlineMs ?? Number.POSITIVE_INFINITY);
-    }
-    // The caller's abort reason reaches the caller untouched, as `retry` does it.
-    if (signal?.aborted) return Promise.reject(signal.reason);
-    return retry(async (attempt) => {
-      this.#stats.attempts++;
-      try {
-        return await fn(attempt);
-      } catch (err) {
-        if (signal?.aborted && err === signal.reason) throw err;
-        throw toPipelineError(err);
-      }
-    }, options);
+    return {
+      clock,
+      logger,
+      signal,
+      requestTimeoutMs,
+      remainingMs: () => deadlineAt - clock.now(),
+      run<T>(name: string, fn: (attempt: RetryContext) => Promise<T>): Promise<T> {
+        // The caller's abort reason reaches the caller untouched, as `retry` does it.
+        if (signal?.aborted) return Promise.reject(signal.reason);
+        const options: RetryOptions = { ...base, name };
+        if (deadlineAt !== Number.POSITIVE_INFINITY) {
+          const left = deadlineAt - clock.now();
+          if (left <= 0) {
+            return Promise.reject(
+              new OperationTimeoutError(
+                `${name}: the ${deadlineMs} ms deadline passed before this step started`,
+                {
+                  timeoutMs: deadlineMs as number,
+                },
+              ),
+            );
+          }
+          options.deadlineMs = left;
+        }
+        // Options were checked when the executor and the call were; the loop need not check them again.
+        return executeRetry(async (attempt) => {
+          stats.attempts++;
+          try {
+            return await fn(attempt);
+          } catch (err) {
+            if (signal?.aborted && err === signal.reason) throw err;
+            throw toPipelineError(err);
+          }
+        }, options);
+      },
+      request: (attempt, what, work) =>
+        guardRequest(attempt, what, work, { timeoutMs: requestTimeoutMs, clock }),
+    };
   }
 }

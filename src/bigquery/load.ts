@@ -1,37 +1,53 @@
 import type { Writable } from 'node:stream';
+import { jobFailed } from '../errors/bigquery-wire.js';
 import { toPipelineError } from '../errors/index.js';
-import type { RetryContext } from '../retry/index.js';
+import { concurrencyOf, sendBatches } from './batch-pool.js';
+import { Batcher } from './batching.js';
 import type { BigQueryClient } from './client.js';
-import {
-  type ExecutorContext,
-  httpStatusOf,
-  int64,
-  type JobHandle,
-  type JobResource,
-  newJobId,
-} from './context.js';
+import { type CallScope, newJobId, pollDelayMs } from './context.js';
 import { encodeRow } from './encode-row.js';
+import { type JobPlan, type RunningJob, runJob } from './job-runner.js';
+import { int64, type JobResource, jobRefOf } from './rest.js';
+import { RowLedger } from './row-ledger.js';
 import { formatTableName, parseTableName } from './table-name.js';
 import type { LoadResult, LoadRowsOptions } from './types.js';
 
 type TableHandle = ReturnType<ReturnType<BigQueryClient['dataset']>['table']>;
 
+/** The client's `Job` as the upload stream hands it over. */
+interface UploadedJob {
+  id?: string;
+  location?: string;
+  metadata?: JobResource;
+}
+
+/**
+ * NDJSON bytes per load job by default. One job's body is held in memory while its upload may be
+ * re-sent, so with `concurrency` jobs in flight this bounds the memory a load needs; a larger input is
+ * split into several jobs (BigQuery allows 1,500 load jobs per table per day: 64 MiB per job is
+ * 96 GB a day before that limit).
+ */
+export const DEFAULT_JOB_BYTES = 64 * 1024 * 1024;
+
 /**
  * One multipart upload of NDJSON to the jobs upload endpoint (what `table.createWriteStream` does),
  * resolving with the created job as soon as the upload is answered. The public `createWriteStream`
  * would also subscribe to the job's `complete` event, which starts the client's own background
- * polling (jobs.get every 500 ms); `createWriteStream_` does not, so every request is ours.
+ * polling (jobs.get every 500 ms); `createWriteStream_` does not, so every request is ours. An
+ * abandoned upload (timeout, abort) destroys its stream.
  */
 function upload(
   table: TableHandle,
   body: string,
   metadata: Record<string, unknown>,
-  onStream: (stream: Writable) => void,
-): Promise<JobHandle> {
-  return new Promise<JobHandle>((resolve, reject) => {
-    const stream = table.createWriteStream_(metadata as Parameters<TableHandle['createWriteStream_']>[0]);
-    onStream(stream);
-    stream.once('job', (job: JobHandle | null) => {
+  signal: AbortSignal,
+): Promise<UploadedJob> {
+  return new Promise<UploadedJob>((resolve, reject) => {
+    const stream: Writable = table.createWriteStream_(
+      metadata as Parameters<TableHandle['createWriteStream_']>[0],
+    );
+    signal.addEventListener('abort', () => stream.destroy(), { once: true });
+    stream.once('job', (job: UploadedJob | null) => {
       if (job) resolve(job);
       else reject(new Error('BigQuery load upload was answered without a job reference'));
     });
@@ -40,113 +56,158 @@ function upload(
   });
 }
 
-const POLL_MIN_MS = 50;
-const POLL_MAX_MS = 2000;
+/** Consecutive rows `start..end-1` loaded by one job. */
+interface LoadPart {
+  index: number;
+  start: number;
+  end: number;
+}
 
 /**
- * A batch load job from NDJSON with WRITE_APPEND (the original's write path: no streaming buffer, so
- * UPDATE/DELETE work on the rows at once). Retried as a whole job in our retry loop: a lost upload
- * answer is retried under the same job id (a 409 then means the job exists and is fetched, so rows
- * are never loaded twice); a job that finished with a transient error is re-run under a new job id.
+ * Batch load jobs from NDJSON with WRITE_APPEND (the original's write path: no streaming buffer, so
+ * UPDATE/DELETE work on the rows at once), through the one job runner: a lost upload answer is retried
+ * under the same job id (a 409 then means the job exists and is fetched, so rows are never loaded
+ * twice); a job that finished with a transient error is re-run under a new job id. Each job is all or
+ * nothing. An input over `jobBytes` of NDJSON is split into several jobs, up to `concurrency` at once;
+ * a job refused for good is reported row by row while the others load.
  */
 export async function loadRows(
-  ctx: ExecutorContext,
+  client: BigQueryClient,
+  scope: CallScope,
+  defaults: { location: string | undefined; jobIdPrefix: string },
   table: string,
   rows: readonly unknown[],
   options: LoadRowsOptions,
 ): Promise<LoadResult> {
   const ref = parseTableName(table);
   const tableName = formatTableName(ref);
-  if (!Array.isArray(rows)) throw new TypeError(`loadRows(${tableName}) needs an array of rows`);
-  if (rows.length === 0) return { jobId: null, outputRows: 0 };
-  const body = `${rows
-    .map((row, i) => {
-      try {
-        return JSON.stringify(encodeRow(row));
-      } catch (err) {
-        throw new TypeError(`loadRows(${tableName}): row ${i}: ${(err as Error).message}`);
-      }
-    })
-    .join('\n')}\n`;
+  const where = `loadRows(${tableName})`;
+  if (!Array.isArray(rows)) throw new TypeError(`${where} needs an array of rows`);
+  const concurrency = concurrencyOf(options.concurrency, where);
+  if (options.jobBytes !== undefined && !(options.jobBytes > 0)) {
+    throw new RangeError(`${where}: jobBytes must be a positive number of bytes, got ${options.jobBytes}`);
+  }
+  const batcher = new Batcher({
+    maxRows: Number.MAX_SAFE_INTEGER,
+    maxBytes: options.jobBytes ?? DEFAULT_JOB_BYTES,
+  });
+  if (rows.length === 0) return { jobId: null, jobIds: [], outputRows: 0 };
 
-  const client = await ctx.client();
-  const location = options.location ?? ctx.location;
+  const line = (i: number): string => {
+    try {
+      return JSON.stringify(encodeRow(rows[i]));
+    } catch (err) {
+      throw new TypeError(`${where}: row ${i}: ${(err as Error).message}`);
+    }
+  };
+  // Every row is checked, and the jobs' boundaries set, before the first request; each job's NDJSON
+  // is made again only when it is next.
+  const parts: LoadPart[] = [];
+  for (let i = 0; i < rows.length; i++) {
+    if (batcher.startsNewBatch(Buffer.byteLength(line(i)) + 1) || i === 0) {
+      const last = parts.at(-1);
+      if (last) last.end = i;
+      parts.push({ index: parts.length, start: i, end: rows.length });
+    }
+  }
+
+  const location = options.location ?? defaults.location;
   const target = client
     .dataset(ref.datasetId, ref.projectId ? { projectId: ref.projectId } : {})
     .table(ref.tableId, location ? { location } : {});
-  const state = {
-    run: 0,
-    jobId: options.jobId ?? newJobId(ctx.jobIdPrefix),
-    job: undefined as JobHandle | undefined,
-    resource: undefined as JobResource | undefined,
-    newJob: false,
-    polls: 0,
-  };
+  const ledger = new RowLedger('loaded', tableName, rows);
+  const jobIds: string[] = new Array(parts.length);
+  let outputRows = 0;
 
-  const metadataFor = (jobId: string): Record<string, unknown> => ({
-    jobId,
-    sourceFormat: 'NEWLINE_DELIMITED_JSON',
-    writeDisposition: 'WRITE_APPEND',
-    ignoreUnknownValues: options.ignoreUnknownValues ?? true,
-  });
-
-  const fail = (resource: JobResource): never => {
-    const error = toPipelineError({
-      status: resource.status,
-      message: resource.status?.errorResult?.message,
-    });
-    state.newJob = error.transient;
-    throw error;
-  };
-
-  const start = async (attempt: RetryContext): Promise<void> => {
-    let stream: Writable | undefined;
-    try {
-      const job = await ctx.guard(
-        attempt,
-        'jobs.insert (upload)',
-        () => upload(target, body, metadataFor(state.jobId), (s) => (stream = s)),
-        () => stream?.destroy(),
-      );
-      state.job = job;
-      state.resource = job.metadata;
-    } catch (err) {
-      if (httpStatusOf(err) !== 409) throw err;
-      ctx.logger.debug('load upload answered 409 for our job id; fetching the job', { jobId: state.jobId });
-      const job = client.job(state.jobId, location ? { location } : {}) as unknown as JobHandle;
-      const [resource] = await ctx.guard(attempt, 'jobs.get', () => job.getMetadata());
-      state.job = job;
-      state.resource = resource;
-    }
-  };
-
-  return ctx.run('bigquery.loadRows', options, async (attempt) => {
-    if (state.newJob) {
-      state.run++;
-      state.jobId =
-        options.jobId !== undefined ? `${options.jobId}_r${state.run}` : newJobId(ctx.jobIdPrefix);
-      Object.assign(state, { job: undefined, resource: undefined, newJob: false, polls: 0 });
-      ctx.logger.info('re-running failed BigQuery load job under a new job id', {
-        jobId: state.jobId,
-        run: state.run,
-      });
-    }
-    if (state.job === undefined) await start(attempt);
-    const job = state.job as JobHandle;
-    while (state.resource?.status?.state !== 'DONE') {
-      await ctx.clock.sleep(
-        Math.min(POLL_MAX_MS, POLL_MIN_MS * 2 ** Math.min(state.polls++, 6)),
-        attempt.signal,
-      );
-      const [resource] = await ctx.guard(attempt, 'jobs.get', () => job.getMetadata());
-      state.resource = resource;
-    }
-    if (state.resource.status?.errorResult) fail(state.resource);
-    return {
-      jobId: state.jobId,
-      // No errorResult with the default maxBadRecords of 0 means every row was appended (loads are
-      // all-or-nothing), so the row count stands in if BigQuery's statistics are missing.
-      outputRows: int64(state.resource.statistics?.load?.outputRows) ?? rows.length,
+  const loadPart = async (part: LoadPart): Promise<void> => {
+    const chosenId =
+      options.jobId === undefined
+        ? undefined
+        : parts.length === 1
+          ? options.jobId
+          : `${options.jobId}_p${part.index}`;
+    let body: string | undefined;
+    let polls = 0;
+    const plan: JobPlan<{ jobId: string; outputRows: number }> = {
+      name: 'bigquery.loadRows',
+      what: 'load',
+      chosenId,
+      freshId: () => newJobId(defaults.jobIdPrefix),
+      idNamesJob: true,
+      location,
+      async start(attempt, jobId) {
+        body ??= ndjson(part, line);
+        const data = body;
+        const metadata = {
+          jobId,
+          sourceFormat: 'NEWLINE_DELIMITED_JSON',
+          writeDisposition: 'WRITE_APPEND',
+          ignoreUnknownValues: options.ignoreUnknownValues ?? true,
+        };
+        const job = await scope.request(attempt, 'jobs.insert (upload)', (signal) =>
+          upload(target, data, metadata, signal),
+        );
+        const running: RunningJob = {
+          ref: jobRefOf(job.metadata?.jobReference) ?? {
+            jobId: job.id ?? jobId,
+            ...((job.location ?? location) ? { location: job.location ?? location } : {}),
+          },
+          resource: job.metadata,
+          done: false,
+        };
+        return { job: running };
+      },
+      async finish(attempt, job, control) {
+        while (job.resource?.status?.state !== 'DONE') {
+          await scope.clock.sleep(pollDelayMs(polls++, 50, 2000), attempt.signal);
+          await control.refresh(attempt);
+        }
+        const resource = job.resource;
+        if (jobFailed(resource)) control.fail(resource);
+        job.done = true;
+        // No errorResult with the default maxBadRecords of 0 means every row was appended (loads are
+        // all-or-nothing), so the row count stands in if BigQuery's statistics are missing.
+        return {
+          jobId: job.ref.jobId,
+          outputRows: int64(resource.statistics?.load?.outputRows) ?? part.end - part.start,
+        };
+      },
+      restart: () => {
+        polls = 0;
+      },
     };
-  });
+    try {
+      const loaded = await runJob(client, scope, plan);
+      jobIds[part.index] = loaded.jobId;
+      outputRows += loaded.outputRows;
+      ledger.written(part.end - part.start);
+    } catch (err) {
+      if (scope.signal?.aborted && err === scope.signal.reason) throw err;
+      ledger.refusedWhole(part.start, range(part.start, part.end), toPipelineError(err));
+    } finally {
+      body = undefined;
+    }
+  };
+
+  let nextPart = 0;
+  await sendBatches(
+    concurrency,
+    () => parts[nextPart++],
+    loadPart,
+    () => ledger.stopped,
+  );
+  ledger.notSent(parts[nextPart]?.start ?? rows.length, rows.length);
+  ledger.outcome(true, scope.logger, 'any');
+  const ids = jobIds.filter((id): id is string => id !== undefined);
+  return { jobId: ids[0] ?? null, jobIds: ids, outputRows };
+}
+
+function ndjson(part: LoadPart, line: (i: number) => string): string {
+  const lines: string[] = [];
+  for (let i = part.start; i < part.end; i++) lines.push(line(i));
+  return `${lines.join('\n')}\n`;
+}
+
+function* range(from: number, to: number): Generator<number> {
+  for (let i = from; i < to; i++) yield i;
 }

@@ -1,4 +1,5 @@
-import type { OptionSpec } from '../shared/check-options.js';
+import { RETRY_OPTION_KEYS } from '../retry/options.js';
+import { checkOptions, type OptionSpec } from '../shared/check-options.js';
 
 /**
  * Every option key the executor accepts, and the kind of its value. Anything else is refused with
@@ -12,16 +13,11 @@ export const EXECUTOR_OPTIONS: OptionSpec = {
   location: 'string',
   retry: 'object',
   maximumBytesBilled: ['number', 'string', 'bigint'],
-  attemptTimeoutMs: 'number',
-  logger: 'object',
-  budget: 'object',
-  breaker: 'object',
-  clock: 'object',
   queryGuard: 'object',
   jobIdPrefix: 'string',
 };
 
-const CALL_OPTIONS: OptionSpec = { signal: 'signal', retry: 'object' };
+const CALL_OPTIONS: OptionSpec = { retry: 'object' };
 
 /** `query`, `update` and `dryRun`. */
 export const QUERY_OPTIONS: OptionSpec = {
@@ -32,7 +28,7 @@ export const QUERY_OPTIONS: OptionSpec = {
   location: 'string',
   dryRun: 'boolean',
   maximumBytesBilled: ['number', 'string', 'bigint'],
-  timeoutMs: 'number',
+  jobTimeoutMs: 'number',
   labels: 'object',
   jobId: 'string',
   pageSize: 'number',
@@ -48,6 +44,7 @@ export const INSERT_OPTIONS: OptionSpec = {
   skipInvalidRows: 'boolean',
   ignoreUnknownValues: 'boolean',
   throwOnFailure: 'boolean',
+  concurrency: 'number',
 };
 
 /** `loadRows`. */
@@ -56,4 +53,32 @@ export const LOAD_OPTIONS: OptionSpec = {
   ignoreUnknownValues: 'boolean',
   jobId: 'string',
   location: 'string',
+  jobBytes: 'number',
+  concurrency: 'number',
 };
+
+/** Where a key that is not the executor's own lives: the retry options, or a BigQuery-side limit. */
+function whereItLives(key: string): string | undefined {
+  if (key === 'timeoutMs') {
+    return "'timeoutMs' is not an executor option: pass { retry: { deadlineMs } } for the whole call, or jobTimeoutMs for BigQuery's limit on the query's job";
+  }
+  if (RETRY_OPTION_KEYS.includes(key)) {
+    return `'${key}' is a retry option: pass it as { retry: { ${key} } } (every retry option lives in retry)`;
+  }
+  return undefined;
+}
+
+/**
+ * Checks executor or call options against their spec; a retry option given beside `retry` (`{ signal }`,
+ * `{ attemptTimeoutMs }`) is refused with where it belongs, the rest as `checkOptions` does.
+ */
+export function checkExecutorOptions(where: string, options: unknown, spec: OptionSpec): void {
+  if (typeof options === 'object' && options !== null) {
+    for (const key in options) {
+      if (Object.hasOwn(spec, key)) continue;
+      const hint = whereItLives(key);
+      if (hint !== undefined) throw new TypeError(`${where}: ${hint}`);
+    }
+  }
+  checkOptions(where, options, spec);
+}

@@ -1,6 +1,5 @@
 import type { RowFailure } from '../errors/index.js';
-import type { Logger } from '../logging/index.js';
-import type { CircuitBreaker, Clock, RetryBudget, RetryOptions } from '../retry/index.js';
+import type { RetryOptions } from '../retry/index.js';
 import type { BigQueryClient } from './client.js';
 import type { QueryParams, QueryParamTypes } from './params.js';
 import type { QueryGuardOptions } from './query-guard.js';
@@ -30,19 +29,16 @@ export interface BigQueryExecutorOptions {
   projectId?: string;
   /** Default job location (e.g. `'US'`, `'EU'`). */
   location?: string;
-  /** Retry policy for every call, over `bigQueryRetry`; a call's own `retry` goes on top. */
+  /**
+   * Every call's retry policy, over `bigQueryRetry`; a call's own `retry` goes on top. Everything that
+   * is the retry layer's lives here: attempts and backoff, `deadlineMs` (the whole call),
+   * `attemptTimeoutMs` (here: how long one request to BigQuery may go unanswered, default 60 s; a
+   * query's attempt may poll a long job with many requests), `signal`, a shared `budget` and `breaker`,
+   * `logger` (which also gets the executor's own warnings) and `clock`.
+   */
   retry?: RetryOptions;
   /** Default byte cap of every query (the job fails with `bytesBilledLimitExceeded` above it). */
   maximumBytesBilled?: number | string | bigint;
-  /** A request that has not answered after this long is abandoned as a transient `OperationTimeoutError`. Default 60000. */
-  attemptTimeoutMs?: number;
-  logger?: Logger;
-  /** A retry budget shared by every call of this executor (and any other holder of it). */
-  budget?: RetryBudget;
-  /** A circuit breaker every attempt goes through. */
-  breaker?: CircuitBreaker;
-  /** Clock for backoff sleeps and attempt timeouts. Default `systemClock`. */
-  clock?: Clock;
   /** Refuse queries that scan a configured partitioned table without a partition filter. */
   queryGuard?: QueryGuardOptions;
   /** Prefix of the job ids the executor generates (a UUID follows). Default `'gpr_'`. */
@@ -55,13 +51,14 @@ export interface BigQueryExecutorOptions {
  * @example
  * ```ts
  * import type { CallOptions } from 'gcp-pipeline-resilience';
- * const options: CallOptions = { signal: AbortSignal.timeout(30_000), retry: { maxAttempts: 5 } };
+ * const options: CallOptions = { retry: { signal: AbortSignal.timeout(30_000), maxAttempts: 5 } };
  * ```
  */
 export interface CallOptions {
-  /** Aborting it stops the call at once, between or during attempts; the call rejects with `signal.reason`. */
-  signal?: AbortSignal;
-  /** This call's retry policy, over the executor's. */
+  /**
+   * This call's retry policy, over the executor's: e.g. `{ signal }` to stop the call at once (it
+   * rejects with `signal.reason`), `{ deadlineMs }` for the whole call.
+   */
   retry?: RetryOptions;
 }
 
@@ -86,10 +83,16 @@ export interface QueryOptions extends CallOptions {
   dryRun?: boolean;
   /** This query's byte cap, over the executor's default. */
   maximumBytesBilled?: number | string | bigint;
-  /** Whole-call deadline (all attempts) and the job's server-side `jobTimeoutMs`. */
-  timeoutMs?: number;
+  /**
+   * BigQuery's server-side limit for the query's job, ms: past it BigQuery stops the job. Default: the
+   * call's `retry.deadlineMs` when there is one (a job nobody will wait for is stopped too).
+   */
+  jobTimeoutMs?: number;
   labels?: Record<string, string>;
-  /** The first job's id (re-runs after a failed job get `<jobId>_r<n>`). Default: prefix + random UUID. */
+  /**
+   * Run the query as a job of this id (jobs.insert; re-runs after a failed job get `<jobId>_r<n>`). By
+   * default a query goes through jobs.query, where BigQuery answers a short query without a job.
+   */
   jobId?: string;
   /** Rows per results page (`maxResults`); BigQuery's default when absent. */
   pageSize?: number;
@@ -147,6 +150,8 @@ export interface InsertRowsOptions<R> extends CallOptions {
    * retries) rejects either way.
    */
   throwOnFailure?: boolean;
+  /** insertAll requests in flight at once. Default 4; the outcome does not depend on their order. */
+  concurrency?: number;
 }
 
 /**
@@ -177,9 +182,19 @@ export interface InsertResult {
 export interface LoadRowsOptions extends CallOptions {
   /** Drop fields the table does not have. Default true, as the original's load path. */
   ignoreUnknownValues?: boolean;
-  /** The first job's id. Default: prefix + random UUID. */
+  /**
+   * The first job's id. Default: prefix + random UUID. When the rows are split into several jobs,
+   * job `k` gets `<jobId>_p<k>`.
+   */
   jobId?: string;
   location?: string;
+  /**
+   * NDJSON bytes per load job: a larger input is split into several jobs, each all or nothing.
+   * Default 64 MiB.
+   */
+  jobBytes?: number;
+  /** Load jobs in flight at once when the rows are split. Default 4. */
+  concurrency?: number;
 }
 
 /**
@@ -187,11 +202,14 @@ export interface LoadRowsOptions extends CallOptions {
  *
  * @example
  * ```ts
- * const { jobId, outputRows } = await bq.loadRows('mlb_reference.unresolved_players', rows);
+ * const { jobId, jobIds, outputRows } = await bq.loadRows('mlb_reference.unresolved_players', rows);
  * ```
  */
 export interface LoadResult {
+  /** The job that loaded the rows (the first one when they were split); `null` for no rows. */
   jobId: string | null;
+  /** Every job that loaded rows, in row order. */
+  jobIds: string[];
   outputRows: number;
 }
 

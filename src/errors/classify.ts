@@ -1,5 +1,12 @@
 import { apiErrorForStatus, statusText } from './api-error-factory.js';
-import { decidingReason, isTransientRowReason } from './bigquery-reasons.js';
+import {
+  decidingReason,
+  errorDetailsOf,
+  httpStatusOf,
+  insertErrorsOf,
+  isTransientRowFailure,
+  jobStatusDetails,
+} from './bigquery-wire.js';
 import { fromFetchResponse } from './from-response.js';
 import type { ErrorDetail } from './google-api-error.js';
 import { GRPC_STATUS_NAMES, grpcRule, parseGrpcMessage } from './grpc-codes.js';
@@ -36,9 +43,6 @@ export interface ToPipelineErrorOptions {
    */
   now?: () => number;
 }
-
-const num = (value: unknown): number | undefined =>
-  typeof value === 'number' && Number.isInteger(value) ? value : undefined;
 
 /**
  * Turns anything thrown by @google-cloud/bigquery, @google-cloud/pubsub, google-gax, grpc-js, gaxios,
@@ -167,16 +171,14 @@ const clean = cleanMessage;
 function fromPartialFailure(o: Obj): PipelineError | undefined {
   const entries = field(o, 'name') === 'PartialFailureError' ? listOf(field(o, 'errors')) : undefined;
   if (entries === undefined) return undefined;
-  const insertErrors = listOf(field(objField(o, 'response'), 'insertErrors')) ?? [];
+  const insertErrors = insertErrorsOf(o) ?? [];
   const failures: RowFailure[] = entries.map((entry: unknown, position: number): RowFailure => {
-    const index = intField(insertErrors[position], 'index') ?? position;
+    const index = insertErrors[position]?.index ?? position;
     const row = field(entry, 'row');
     const insertId = isObj(row) && field(row, 'json') !== undefined ? strField(row, 'insertId') : undefined;
-    return { index, row, insertId, reasons: toErrorDetails(field(entry, 'errors')) };
+    return { index, row, insertId, reasons: errorDetailsOf(field(entry, 'errors')) };
   });
-  const transient =
-    failures.length > 0 &&
-    failures.every((f) => f.reasons.length > 0 && f.reasons.every((r) => isTransientRowReason(r.reason)));
+  const transient = failures.length > 0 && failures.every((f) => isTransientRowFailure(f.reasons));
   const summary = failures
     .slice(0, 3)
     .map((f) => `row ${f.index}: ${f.reasons.map(describeDetail).join('; ') || 'no reason given'}`)
@@ -192,19 +194,6 @@ function fromPartialFailure(o: Obj): PipelineError | undefined {
 
 function describeDetail(detail: ErrorDetail): string {
   return detail.reason ? `${detail.reason}${detail.message ? ` (${detail.message})` : ''}` : detail.message;
-}
-
-function toErrorDetails(value: unknown): ErrorDetail[] {
-  return (listOf(value) ?? []).filter(isObj).map((e) => {
-    const detail: ErrorDetail = { message: clean(strField(e, 'message') ?? '') };
-    const reason = strField(e, 'reason');
-    const location = strField(e, 'location');
-    const domain = strField(e, 'domain');
-    if (reason) detail.reason = reason;
-    if (location) detail.location = location;
-    if (domain) detail.domain = domain;
-    return detail;
-  });
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -238,21 +227,6 @@ function fromAbortOrTimeout(o: Obj): PipelineError | undefined {
 // ---------------------------------------------------------------------------------------------------
 // HTTP: @google-cloud/common ApiError, gaxios GaxiosError, anything with a response status
 
-function httpStatusOf(o: Obj, response: Obj | undefined): number | undefined {
-  const candidates = [
-    field(response, 'statusCode'),
-    field(response, 'status'),
-    field(o, 'statusCode'),
-    field(o, 'status'),
-    field(o, 'code'),
-  ];
-  for (const candidate of candidates) {
-    const status = num(candidate);
-    if (status !== undefined && status >= 100 && status < 600) return status;
-  }
-  return undefined;
-}
-
 /** The `{code, message, errors, details, status}` error body, wherever the client left it. */
 function errorBodyOf(response: Obj | undefined): Obj | undefined {
   if (!response) return undefined;
@@ -273,11 +247,11 @@ function errorBodyOf(response: Obj | undefined): Obj | undefined {
 
 function fromHttp(o: Obj, now: () => number): PipelineError | undefined {
   const response = objField(o, 'response');
-  const httpStatus = httpStatusOf(o, response);
+  const httpStatus = httpStatusOf(o);
   if (httpStatus === undefined || httpStatus < 300) return undefined;
   const body = errorBodyOf(response);
   const ownErrors = listOf(field(o, 'errors'));
-  const errors = toErrorDetails(ownErrors && ownErrors.length > 0 ? ownErrors : field(body, 'errors'));
+  const errors = errorDetailsOf(ownErrors && ownErrors.length > 0 ? ownErrors : field(body, 'errors'));
   const rpcDetails = listOf(field(body, 'details')) ?? [];
   const errorInfo = rpcDetails.find((d) => strField(d, '@type')?.endsWith('google.rpc.ErrorInfo'));
   const infoReason = strField(o, 'reason') ?? strField(errorInfo, 'reason');
@@ -342,11 +316,7 @@ function retryDelayOf(details: readonly unknown[]): number | undefined {
 // A failed BigQuery job: ApiError built from job.status (no code), or the status object itself
 
 function fromJobStatus(o: Obj): PipelineError | undefined {
-  const status = objField(o, 'status') ?? o;
-  const errorResult = objField(status, 'errorResult');
-  const ownErrors = listOf(field(o, 'errors'));
-  const listed = toErrorDetails(ownErrors ?? field(status, 'errors'));
-  const errors = errorResult ? dedupe([...toErrorDetails([errorResult]), ...listed]) : listed;
+  const errors = jobStatusDetails(o);
   const reasons = reasonsOf(errors, undefined);
   if (reasons.length === 0) return undefined;
   const decided = decidingReason(reasons);
@@ -369,16 +339,6 @@ function fromJobStatus(o: Obj): PipelineError | undefined {
     },
     { serviceMessage },
   );
-}
-
-function dedupe(details: ErrorDetail[]): ErrorDetail[] {
-  const seen = new Set<string>();
-  return details.filter((d) => {
-    const key = `${d.reason}\u0000${d.message}\u0000${d.location}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
 }
 
 // ---------------------------------------------------------------------------------------------------

@@ -156,6 +156,12 @@ const RETRY_OPTION_SPEC: OptionSpec = {
 };
 
 /**
+ * Every key of {@link RetryOptions}: layers that take a nested `retry` object point a misplaced key
+ * there (`{ signal }` on a BigQuery call -> `{ retry: { signal } }`).
+ */
+export const RETRY_OPTION_KEYS: readonly string[] = Object.freeze(Object.keys(RETRY_OPTION_SPEC));
+
+/**
  * The fast pre-check of {@link RETRY_OPTION_SPEC} that `retry` runs on every call (an options
  * literal is often new on each call): a `switch` on the key, no lookups. False sends the options to
  * the general check, which finds the problem and words the message.

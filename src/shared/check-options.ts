@@ -79,7 +79,6 @@ const ALIASES: Readonly<Record<string, readonly string[]>> = {
   queryparameters: ['params'],
   usequerycache: ['useCache'],
   maximumbytes: ['maximumBytesBilled'],
-  jobtimeoutms: ['timeoutMs'],
   maxresults: ['pageSize'],
   autoretry: ['retry'],
   project: ['projectId'],

@@ -51,7 +51,7 @@ describe('an OAuth bearer token never ends up in a typed error (real client, sta
     });
     standIn.faults.add({
       method: 'POST',
-      path: /\/jobs$/,
+      path: /\/queries$/,
       error: { status: 403, reason: 'accessDenied' },
       times: 1,
     });

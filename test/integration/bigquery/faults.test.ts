@@ -10,7 +10,17 @@ import {
   StreamingBufferError,
 } from '../../../src/errors/index.js';
 import type { RetryInfo } from '../../../src/retry/index.js';
-import { GET_JOB, type Harness, INSERT_JOB, jobIdOf, QUERY_RESULTS, startHarness } from './helpers.js';
+import {
+  fastRetry,
+  GET_JOB,
+  type Harness,
+  INSERT_JOB,
+  JOBS_QUERY,
+  jobIdOf,
+  QUERY_RESULTS,
+  requestIdOf,
+  startHarness,
+} from './helpers.js';
 
 describe('query faults: one retry layer, exactly one request per attempt', () => {
   let h: Harness;
@@ -39,15 +49,31 @@ describe('query faults: one retry layer, exactly one request per attempt', () =>
     ['503 backendError', { status: 503, reason: 'backendError' }, ServiceUnavailableError],
     ['500 backendError', { status: 500, reason: 'backendError' }, InternalServerError],
     ['403 rateLimitExceeded', { status: 403, reason: 'rateLimitExceeded' }, ForbiddenError],
-  ])('retries jobs.insert after %s: 2 inserts, same job id', async (_name, error, klass) => {
+  ])('retries jobs.query after %s: 2 requests, same requestId', async (_name, error, klass) => {
     arm();
     const seen: RetryInfo[] = [];
-    h.standIn.faults.add({ method: 'POST', path: INSERT_JOB, error, times: 1 });
+    h.standIn.faults.add({ method: 'POST', path: JOBS_QUERY, error, times: 1 });
     expect(await bq.query(SQL, { retry: { onRetry: (i) => seen.push(i) } })).toEqual([{ id: 1 }, { id: 2 }]);
+    const sent = since('POST', JOBS_QUERY);
+    expect(sent.map((r) => r.status)).toEqual([error.status, 200]);
+    expect(requestIdOf(sent[0]!)).toBe(requestIdOf(sent[1]!));
+    expect(seen[0]?.error).toBeInstanceOf(klass);
+    expect(bq.stats).toEqual({ calls: 1, attempts: 2, retries: 1 });
+  });
+
+  it.each([
+    ['503 backendError', { status: 503, reason: 'backendError' }],
+    ['403 rateLimitExceeded', { status: 403, reason: 'rateLimitExceeded' }],
+  ])('retries jobs.insert of a caller-named job after %s: 2 inserts, same job id', async (_name, error) => {
+    arm();
+    h.standIn.faults.add({ method: 'POST', path: INSERT_JOB, error, times: 1 });
+    expect(await bq.query(SQL, { jobId: `named_${error.status}_${error.reason}` })).toEqual([
+      { id: 1 },
+      { id: 2 },
+    ]);
     const inserts = since('POST', INSERT_JOB);
     expect(inserts.map((r) => r.status)).toEqual([error.status, 200]);
     expect(jobIdOf(inserts[0]!)).toBe(jobIdOf(inserts[1]!));
-    expect(seen[0]?.error).toBeInstanceOf(klass);
     expect(bq.stats).toEqual({ calls: 1, attempts: 2, retries: 1 });
   });
 
@@ -56,30 +82,40 @@ describe('query faults: one retry layer, exactly one request per attempt', () =>
     const seen: RetryInfo[] = [];
     h.standIn.faults.add({
       method: 'POST',
-      path: INSERT_JOB,
+      path: JOBS_QUERY,
       error: { status: 429, reason: 'rateLimitExceeded', retryAfterSeconds: 1 },
       times: 1,
     });
     await bq.query(SQL, { retry: { onRetry: (i) => seen.push(i), maxDelayMs: 2000 } });
-    expect(since('POST', INSERT_JOB).map((r) => r.status)).toEqual([429, 200]);
+    expect(since('POST', JOBS_QUERY).map((r) => r.status)).toEqual([429, 200]);
     expect(seen).toHaveLength(1);
     expect(seen[0]?.delayMs).toBeGreaterThanOrEqual(1000);
   });
 
   it('retries a connection reset before the request is applied', async () => {
     arm();
-    h.standIn.faults.add({ method: 'POST', path: INSERT_JOB, reset: true, times: 1 });
+    h.standIn.faults.add({ method: 'POST', path: JOBS_QUERY, reset: true, times: 1 });
     expect(await bq.query(SQL)).toHaveLength(2);
-    const inserts = since('POST', INSERT_JOB);
-    expect(inserts).toHaveLength(2);
-    expect(inserts[1]?.status).toBe(200);
+    const sent = since('POST', JOBS_QUERY);
+    expect(sent).toHaveLength(2);
+    expect(sent[1]?.status).toBe(200);
     expect(since('GET', GET_JOB)).toHaveLength(0);
+  });
+
+  it('a lost jobs.query answer is re-sent with the same requestId and BigQuery answers it from the first run', async () => {
+    arm();
+    h.standIn.faults.add({ method: 'POST', path: JOBS_QUERY, reset: 'after', times: 1 });
+    expect(await bq.query(SQL)).toEqual([{ id: 1 }, { id: 2 }]);
+    const sent = since('POST', JOBS_QUERY);
+    expect(sent).toHaveLength(2);
+    expect(requestIdOf(sent[0]!)).toBe(requestIdOf(sent[1]!));
+    expect(sent[1]?.status).toBe(200);
   });
 
   it('fetches the job when the insert was applied but its answer lost (409 on our own id)', async () => {
     arm();
     h.standIn.faults.add({ method: 'POST', path: INSERT_JOB, reset: 'after', times: 1 });
-    expect(await bq.query(SQL)).toEqual([{ id: 1 }, { id: 2 }]);
+    expect(await bq.query(SQL, { jobId: 'lost_answer_job' })).toEqual([{ id: 1 }, { id: 2 }]);
     const inserts = since('POST', INSERT_JOB);
     expect(inserts).toHaveLength(2);
     expect(jobIdOf(inserts[0]!)).toBe(jobIdOf(inserts[1]!));
@@ -88,33 +124,55 @@ describe('query faults: one retry layer, exactly one request per attempt', () =>
     expect(since('GET', QUERY_RESULTS)).toHaveLength(1);
   });
 
-  it('runs a DML statement exactly once when its jobs.insert was applied and the answer lost', async () => {
+  it('runs a DML statement exactly once when its jobs.query was applied and the answer lost', async () => {
     arm();
     await h.executor().query('CREATE TABLE ds.counter (n INT64)');
     await h.executor().loadRows('ds.counter', [{ n: 0 }]);
     arm();
-    h.standIn.faults.add({ method: 'POST', path: INSERT_JOB, sql: /UPDATE/, reset: 'after', times: 1 });
+    h.standIn.faults.add({ method: 'POST', path: JOBS_QUERY, sql: /UPDATE/, reset: 'after', times: 1 });
     expect(await bq.update('UPDATE ds.counter SET n = n + 1 WHERE true')).toBe(1);
-    const inserts = since('POST', INSERT_JOB);
-    expect(inserts.map((r) => r.status)).toEqual([undefined, 409]);
+    const sent = since('POST', JOBS_QUERY);
+    expect(sent.map((r) => r.status)).toEqual([undefined, 200]);
+    expect(requestIdOf(sent[0]!)).toBe(requestIdOf(sent[1]!));
     expect(await h.executor().query('SELECT n FROM ds.counter')).toEqual([{ n: 1 }]);
+  });
+
+  it('runs a DML statement of a caller-named job exactly once when its jobs.insert answer was lost', async () => {
+    arm();
+    await h.executor().query('CREATE TABLE ds.counter2 (n INT64)');
+    await h.executor().loadRows('ds.counter2', [{ n: 0 }]);
+    arm();
+    h.standIn.faults.add({ method: 'POST', path: INSERT_JOB, sql: /UPDATE/, reset: 'after', times: 1 });
+    expect(await bq.update('UPDATE ds.counter2 SET n = n + 1 WHERE true', { jobId: 'dml_once' })).toBe(1);
+    expect(since('POST', INSERT_JOB).map((r) => r.status)).toEqual([undefined, 409]);
+    expect(await h.executor().query('SELECT n FROM ds.counter2')).toEqual([{ n: 1 }]);
   });
 
   it('waits through a delay without retrying', async () => {
     arm();
-    h.standIn.faults.add({ path: QUERY_RESULTS, delayMs: 100, times: 1 });
+    h.standIn.faults.add({ path: JOBS_QUERY, delayMs: 100, times: 1 });
     await bq.query(SQL);
+    expect(bq.stats).toEqual({ calls: 1, attempts: 1, retries: 0 });
+  });
+
+  it('continues on the job BigQuery created for a slow query, polling getQueryResults', async () => {
+    arm();
+    h.standIn.faults.add({ method: 'POST', path: JOBS_QUERY, pendingPolls: 2, times: 1 });
+    expect(await bq.query(SQL)).toEqual([{ id: 1 }, { id: 2 }]);
+    expect(since('POST', JOBS_QUERY)).toHaveLength(1);
+    expect(since('GET', QUERY_RESULTS)).toHaveLength(2);
     expect(bq.stats).toEqual({ calls: 1, attempts: 1, retries: 0 });
   });
 
   it('abandons a hung request after attemptTimeoutMs and resumes the same job', async () => {
     mark = h.standIn.requests.length;
-    bq = h.executor({ attemptTimeoutMs: 200 });
+    bq = h.executor({ retry: { ...fastRetry, attemptTimeoutMs: 200 } });
     const seen: RetryInfo[] = [];
+    h.standIn.faults.add({ method: 'POST', path: JOBS_QUERY, pendingPolls: 1, times: 1 });
     h.standIn.faults.add({ path: QUERY_RESULTS, hang: true, times: 1 });
     expect(await bq.query(SQL, { retry: { onRetry: (i) => seen.push(i) } })).toHaveLength(2);
     expect(seen[0]?.error).toBeInstanceOf(OperationTimeoutError);
-    expect(since('POST', INSERT_JOB)).toHaveLength(1);
+    expect(since('POST', JOBS_QUERY)).toHaveLength(1);
     // The job's state is refreshed once before polling again (it might have failed meanwhile).
     expect(since('GET', GET_JOB)).toHaveLength(1);
     expect(since('GET', QUERY_RESULTS)).toHaveLength(2);
@@ -122,22 +180,65 @@ describe('query faults: one retry layer, exactly one request per attempt', () =>
 
   it('gives up on a request that always hangs with OperationTimeoutError', async () => {
     mark = h.standIn.requests.length;
-    bq = h.executor({ attemptTimeoutMs: 100, retry: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 2 } });
-    h.standIn.faults.add({ method: 'POST', path: INSERT_JOB, hang: true });
+    bq = h.executor({ retry: { attemptTimeoutMs: 100, maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 2 } });
+    h.standIn.faults.add({ method: 'POST', path: JOBS_QUERY, hang: true });
     const err = await bq.query(SQL).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(OperationTimeoutError);
-    expect(since('POST', INSERT_JOB)).toHaveLength(2);
+    expect(since('POST', JOBS_QUERY)).toHaveLength(2);
+  });
+
+  it.each(['jobBackendError', 'jobInternalError', 'jobRateLimitExceeded'])(
+    're-runs a query whose job failed with %s under a new requestId',
+    async (reason) => {
+      arm();
+      h.standIn.faults.add({ method: 'POST', path: JOBS_QUERY, jobError: { reason }, times: 1 });
+      expect(await bq.query(SQL)).toEqual([{ id: 1 }, { id: 2 }]);
+      const ids = since('POST', JOBS_QUERY).map(requestIdOf);
+      expect(ids).toHaveLength(2);
+      expect(new Set(ids).size).toBe(2);
+      expect(bq.stats.retries).toBe(1);
+    },
+  );
+
+  it('re-sends a query answered with backendError under the same requestId (its first run applied nothing)', async () => {
+    arm();
+    h.standIn.faults.add({
+      method: 'POST',
+      path: JOBS_QUERY,
+      jobError: { reason: 'backendError' },
+      times: 1,
+    });
+    expect(await bq.query(SQL)).toEqual([{ id: 1 }, { id: 2 }]);
+    const sent = since('POST', JOBS_QUERY);
+    expect(sent.map((r) => r.status)).toEqual([500, 200]);
+    expect(requestIdOf(sent[0]!)).toBe(requestIdOf(sent[1]!));
+  });
+
+  it('re-runs a query whose job BigQuery created then failed with a transient error, under a new requestId', async () => {
+    arm();
+    h.standIn.faults.add({
+      method: 'POST',
+      path: JOBS_QUERY,
+      jobError: { reason: 'backendError', afterPolls: 1 },
+      times: 1,
+    });
+    expect(await bq.query(SQL)).toEqual([{ id: 1 }, { id: 2 }]);
+    const sent = since('POST', JOBS_QUERY);
+    expect(sent).toHaveLength(2);
+    expect(requestIdOf(sent[0]!)).not.toBe(requestIdOf(sent[1]!));
+    // The poll that found the job failed (500), then one jobs.get that read its errorResult.
+    expect(since('GET', QUERY_RESULTS).map((r) => r.status)).toEqual([500]);
+    expect(since('GET', GET_JOB)).toHaveLength(1);
+    expect(bq.stats).toEqual({ calls: 1, attempts: 3, retries: 2 });
   });
 
   it.each(['jobBackendError', 'jobInternalError', 'jobRateLimitExceeded', 'backendError'])(
-    're-runs a job that failed with %s under a new job id',
+    're-runs a caller-named job that failed with %s under <id>_r1',
     async (reason) => {
       arm();
       h.standIn.faults.add({ method: 'POST', path: INSERT_JOB, jobError: { reason }, times: 1 });
-      expect(await bq.query(SQL)).toEqual([{ id: 1 }, { id: 2 }]);
-      const ids = since('POST', INSERT_JOB).map(jobIdOf);
-      expect(ids).toHaveLength(2);
-      expect(new Set(ids).size).toBe(2);
+      expect(await bq.query(SQL, { jobId: `rerun_${reason}` })).toEqual([{ id: 1 }, { id: 2 }]);
+      expect(since('POST', INSERT_JOB).map(jobIdOf)).toEqual([`rerun_${reason}`, `rerun_${reason}_r1`]);
       expect(bq.stats.retries).toBe(1);
     },
   );
@@ -146,11 +247,20 @@ describe('query faults: one retry layer, exactly one request per attempt', () =>
     arm();
     h.standIn.faults.add({
       method: 'POST',
-      path: INSERT_JOB,
+      path: JOBS_QUERY,
       jobError: { reason: 'accessDenied' },
       times: 1,
     });
     await expect(bq.query(SQL)).rejects.toBeInstanceOf(ForbiddenError);
+    expect(since('POST', JOBS_QUERY)).toHaveLength(1);
+    arm();
+    h.standIn.faults.add({
+      method: 'POST',
+      path: INSERT_JOB,
+      jobError: { reason: 'accessDenied' },
+      times: 1,
+    });
+    await expect(bq.query(SQL, { jobId: 'denied_job' })).rejects.toBeInstanceOf(ForbiddenError);
     expect(since('POST', INSERT_JOB)).toHaveLength(1);
   });
 
@@ -160,10 +270,10 @@ describe('query faults: one retry layer, exactly one request per attempt', () =>
     ['403 quotaExceeded', { status: 403, reason: 'quotaExceeded' }, ForbiddenError],
   ])('rejects a permanent %s after exactly one request', async (_name, error, klass) => {
     arm();
-    h.standIn.faults.add({ method: 'POST', path: INSERT_JOB, error });
+    h.standIn.faults.add({ method: 'POST', path: JOBS_QUERY, error });
     const err = await bq.query(SQL).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(klass);
-    expect(since('POST', INSERT_JOB)).toHaveLength(1);
+    expect(since('POST', JOBS_QUERY)).toHaveLength(1);
     expect(bq.stats).toEqual({ calls: 1, attempts: 1, retries: 0 });
   });
 
@@ -171,7 +281,7 @@ describe('query faults: one retry layer, exactly one request per attempt', () =>
     arm();
     h.standIn.faults.add({
       method: 'POST',
-      path: INSERT_JOB,
+      path: JOBS_QUERY,
       sql: /^UPDATE/,
       error: {
         status: 400,
@@ -183,28 +293,27 @@ describe('query faults: one retry layer, exactly one request per attempt', () =>
     const err = await bq.update('UPDATE ds.t SET id = id WHERE id = 1').catch((e: unknown) => e);
     expect(err).toBeInstanceOf(StreamingBufferError);
     expect((err as Error).message).toMatch(/streaming buffer/);
-    expect(since('POST', INSERT_JOB)).toHaveLength(1);
+    expect(since('POST', JOBS_QUERY)).toHaveLength(1);
   });
 
   it('makes exactly N requests for N attempts when everything fails (no hidden client retries)', async () => {
     arm();
     h.standIn.faults.add({
       method: 'POST',
-      path: INSERT_JOB,
+      path: JOBS_QUERY,
       error: { status: 503, reason: 'backendError' },
     });
-    h.standIn.faults.add({ method: 'POST', path: INSERT_JOB, reset: true });
     const err = await bq.query(SQL, { retry: { maxAttempts: 4 } }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ServiceUnavailableError);
-    expect(since('POST', INSERT_JOB)).toHaveLength(4);
+    expect(since('POST', JOBS_QUERY)).toHaveLength(4);
     expect(bq.stats).toEqual({ calls: 1, attempts: 4, retries: 3 });
   });
 
   it('makes one request per attempt on connection resets too (the client noResponseRetries are off)', async () => {
     arm();
-    h.standIn.faults.add({ method: 'POST', path: INSERT_JOB, reset: true });
+    h.standIn.faults.add({ method: 'POST', path: JOBS_QUERY, reset: true });
     const err = await bq.query(SQL, { retry: { maxAttempts: 2 } }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(NetworkError);
-    expect(since('POST', INSERT_JOB)).toHaveLength(2);
+    expect(since('POST', JOBS_QUERY)).toHaveLength(2);
   });
 });

@@ -6,7 +6,7 @@ import {
   updateBigQueryRows,
 } from '../../../src/bigquery/index.js';
 import { BadRequestError, NotFoundError } from '../../../src/errors/index.js';
-import { type Harness, INSERT_JOB, startHarness } from './helpers.js';
+import { type Harness, JOBS_QUERY, startHarness } from './helpers.js';
 
 describe('functional helpers with the original names', () => {
   let h: Harness;
@@ -62,9 +62,9 @@ describe('functional helpers with the original names', () => {
 
   it('share one executor per project when none is given, wrapping the given client', async () => {
     const client = h.standIn.client();
-    const before = h.requests('POST', INSERT_JOB).length;
+    const before = h.requests('POST', JOBS_QUERY).length;
     expect(await executeBigQuery('SELECT 1 AS x', { projectId: 'test-project', client })).toEqual([{ x: 1 }]);
     expect(await executeBigQuery('SELECT 2 AS x', { projectId: 'test-project' })).toEqual([{ x: 2 }]);
-    expect(h.requests('POST', INSERT_JOB).length - before).toBe(2);
+    expect(h.requests('POST', JOBS_QUERY).length - before).toBe(2);
   });
 });

@@ -28,8 +28,14 @@ export async function startHarness(): Promise<Harness> {
 export const INSERT_JOB = /\/projects\/[^/]+\/jobs$/;
 export const GET_JOB = /\/projects\/[^/]+\/jobs\/[^/]+$/;
 export const QUERY_RESULTS = /\/projects\/[^/]+\/queries\/[^/]+$/;
+export const JOBS_QUERY = /\/projects\/[^/]+\/queries$/;
 export const INSERT_ALL = /\/insertAll$/;
 export const UPLOAD = /\/upload\/bigquery\/v2\/projects\/[^/]+\/jobs$/;
+
+/** The requestId of a jobs.query request body. */
+export function requestIdOf(request: { body: unknown }): string | undefined {
+  return (request.body as { requestId?: string } | undefined)?.requestId;
+}
 
 /** The job id of a jobs.insert request body. */
 export function jobIdOf(request: { body: unknown }): string | undefined {

@@ -84,14 +84,14 @@ describe('insertRows with the real client against the stand-in', () => {
 
   it('writes each row exactly once when every insertAll is applied and its answer lost once', async () => {
     const table = await freshTable();
-    // Every odd-numbered insertAll (the first attempt of each batch, batches being sequential) is
-    // applied by the stand-in and then its connection is destroyed.
+    // Every odd-numbered insertAll (the first attempt of each batch, batches sent one at a time with
+    // concurrency 1) is applied by the stand-in and then its connection is destroyed.
     let n = 0;
     const firstOfEachBatch = {
       test: (path: string) => INSERT_ALL.test(path) && n++ % 2 === 0,
     } as unknown as RegExp;
     h.standIn.faults.add({ method: 'POST', path: firstOfEachBatch, reset: 'after' });
-    const result = await bq.insertRows(table, rowsOf(500), { batchRows: 100 });
+    const result = await bq.insertRows(table, rowsOf(500), { batchRows: 100, concurrency: 1 });
     expect(result).toEqual({ inserted: 500, failed: [] });
     const sent = since();
     expect(sent).toHaveLength(10);
@@ -109,7 +109,7 @@ describe('insertRows with the real client against the stand-in', () => {
     const table = await freshTable();
     const rows: Row[] = rowsOf(5);
     rows[3] = { id: 'not-a-number', name: 'bad' };
-    const result = await bq.insertRows(table, rows, { batchRows: 2, throwOnFailure: false });
+    const result = await bq.insertRows(table, rows, { batchRows: 2, throwOnFailure: false, concurrency: 1 });
     expect(result.inserted).toBe(4);
     expect(result.failed).toHaveLength(1);
     expect(result.failed[0]).toMatchObject({ index: 3, row: rows[3], insertId: stableInsertId(rows[3]) });

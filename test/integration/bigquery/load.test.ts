@@ -47,7 +47,7 @@ describe('loadRows (batch load job from NDJSON) with the real client against the
 
   it('makes no request for no rows', async () => {
     const table = await freshTable();
-    expect(await bq.loadRows(table, [])).toEqual({ jobId: null, outputRows: 0 });
+    expect(await bq.loadRows(table, [])).toEqual({ jobId: null, jobIds: [], outputRows: 0 });
     expect(h.standIn.requests.length).toBe(mark);
   });
 

@@ -1,7 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BigQueryExecutor } from '../../../src/bigquery/index.js';
 import { BadRequestError, NotFoundError, QueryGuardError } from '../../../src/errors/index.js';
-import { GET_JOB, type Harness, INSERT_JOB, QUERY_RESULTS, startHarness } from './helpers.js';
+import {
+  GET_JOB,
+  type Harness,
+  INSERT_JOB,
+  JOBS_QUERY,
+  jobIdOf,
+  QUERY_RESULTS,
+  startHarness,
+} from './helpers.js';
 
 describe('BigQueryExecutor queries with the real client against the stand-in', () => {
   let h: Harness;
@@ -69,14 +77,18 @@ describe('BigQueryExecutor queries with the real client against the stand-in', (
     expect(rows.map((r) => r.id)).toEqual([1, 4, 7]);
   });
 
-  it('reads every page', async () => {
-    const before = h.requests('GET', QUERY_RESULTS).length;
+  it('reads every page: the first from jobs.query, the others from the job BigQuery created', async () => {
+    const before = h.standIn.requests.length;
     const rows = await bq.query<{ id: number }>('SELECT id FROM ds.players ORDER BY id', { pageSize: 100 });
     expect(rows).toHaveLength(250);
     expect(rows.at(-1)?.id).toBe(249);
-    const pages = h.requests('GET', QUERY_RESULTS).slice(before);
-    expect(pages).toHaveLength(3);
-    expect(pages.map((p) => p.query.pageToken === undefined)).toEqual([true, false, false]);
+    const sent = h.standIn.requests.slice(before);
+    expect(sent.map((r) => r.method)).toEqual(['POST', 'GET', 'GET']);
+    expect(JOBS_QUERY.test(sent[0]!.path)).toBe(true);
+    expect((sent[0]!.body as { maxResults?: number }).maxResults).toBe(100);
+    const pages = sent.slice(1);
+    expect(pages.every((p) => QUERY_RESULTS.test(p.path) && p.query.pageToken !== undefined)).toBe(true);
+    expect(pages.map((p) => p.query.maxResults)).toEqual(['100', '100']);
   });
 
   it('returns DML affected-row counts', async () => {
@@ -101,32 +113,61 @@ describe('BigQueryExecutor queries with the real client against the stand-in', (
 
   it('sends the byte cap and surfaces bytesBilledLimitExceeded after one attempt', async () => {
     const capped = h.executor({ maximumBytesBilled: 1 });
-    const before = h.requests('POST', INSERT_JOB).length;
+    const before = h.requests('POST', JOBS_QUERY).length;
     const err = await capped.query('SELECT * FROM ds.players').catch((e: unknown) => e);
     expect(err).toBeInstanceOf(BadRequestError);
     expect((err as BadRequestError).reasons).toContain('bytesBilledLimitExceeded');
-    const sent = h.requests('POST', INSERT_JOB).slice(before);
+    const sent = h.requests('POST', JOBS_QUERY).slice(before);
     expect(sent).toHaveLength(1);
-    expect(
-      (sent[0]!.body as { configuration: { query: { maximumBytesBilled: string } } }).configuration.query
-        .maximumBytesBilled,
-    ).toBe('1');
+    expect((sent[0]!.body as { maximumBytesBilled: string }).maximumBytesBilled).toBe('1');
     expect(capped.stats).toEqual({ calls: 1, attempts: 1, retries: 0 });
   });
 
   it('passes useQueryCache, labels and the job timeout through', async () => {
-    const before = h.requests('POST', INSERT_JOB).length;
-    await bq.query('SELECT 1 AS x', { useCache: false, labels: { team: 'data' }, timeoutMs: 30_000 });
-    const body = h.requests('POST', INSERT_JOB).slice(before)[0]?.body as {
-      configuration: {
-        query: { useQueryCache: boolean };
-        labels: Record<string, string>;
-        jobTimeoutMs: string;
-      };
-    };
-    expect(body.configuration.query.useQueryCache).toBe(false);
-    expect(body.configuration.labels).toEqual({ team: 'data' });
-    expect(body.configuration.jobTimeoutMs).toBe('30000');
+    const before = h.requests('POST', JOBS_QUERY).length;
+    await bq.query('SELECT 1 AS x', { useCache: false, labels: { team: 'data' }, jobTimeoutMs: 30_000 });
+    await bq.query('SELECT 2 AS x', { retry: { deadlineMs: 20_000 } });
+    const [explicit, fromDeadline] = h.requests('POST', JOBS_QUERY).slice(before) as Array<{
+      body: { useQueryCache: boolean; labels: Record<string, string>; jobTimeoutMs: string };
+    }>;
+    expect(explicit?.body.useQueryCache).toBe(false);
+    expect(explicit?.body.labels).toEqual({ team: 'data' });
+    expect(explicit?.body.jobTimeoutMs).toBe('30000');
+    // A call's deadline bounds its job on BigQuery's side too.
+    expect(fromDeadline?.body.jobTimeoutMs).toBe('20000');
+  });
+
+  it('runs a short query in one jobs.query request, as the raw client does, without a job', async () => {
+    const before = h.standIn.requests.length;
+    expect(await bq.query('SELECT 1 AS x')).toEqual([{ x: 1 }]);
+    const sent = h.standIn.requests.slice(before);
+    expect(sent).toHaveLength(1);
+    const body = sent[0]!.body as Record<string, unknown>;
+    expect(body).toMatchObject({
+      query: 'SELECT 1 AS x',
+      useLegacySql: false,
+      formatOptions: { useInt64Timestamp: true },
+      jobCreationMode: 'JOB_CREATION_OPTIONAL',
+    });
+    expect(body.requestId).toMatch(/^[0-9a-f-]{36}$/);
+    // BigQuery's wait stays under the executor's per-request timeout (60 s by default).
+    expect(body.timeoutMs).toBe(10_000);
+  });
+
+  it("runs a query as a job of the caller's id through jobs.insert, and a script as a job", async () => {
+    const before = h.standIn.requests.length;
+    expect(await bq.query('SELECT 3 AS x', { jobId: 'caller_job_1' })).toEqual([{ x: 3 }]);
+    const sent = h.standIn.requests.slice(before);
+    expect(
+      sent.map(
+        (r) =>
+          `${r.method} ${INSERT_JOB.test(r.path) ? 'jobs.insert' : QUERY_RESULTS.test(r.path) ? 'getQueryResults' : r.path}`,
+      ),
+    ).toEqual(['POST jobs.insert', 'GET getQueryResults']);
+    expect(jobIdOf(sent[0]!)).toBe('caller_job_1');
+    const mark = h.standIn.requests.length;
+    await bq.query('SELECT 4 AS x; SELECT 5 AS y').catch(() => undefined);
+    expect(INSERT_JOB.test(h.standIn.requests[mark]!.path)).toBe(true);
   });
 
   it('refuses a parameter it cannot type before any request', async () => {

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CircuitBreaker, RetryBudget } from '../../../src/retry/index.js';
-import { type Harness, INSERT_ALL, INSERT_JOB, QUERY_RESULTS, startHarness } from './helpers.js';
+import { fastRetry, type Harness, INSERT_ALL, JOBS_QUERY, QUERY_RESULTS, startHarness } from './helpers.js';
 
 describe('AbortSignal: every method stops at once, between and during attempts', () => {
   let h: Harness;
@@ -18,20 +18,22 @@ describe('AbortSignal: every method stops at once, between and during attempts',
     const before = h.standIn.requests.length;
     const reason = new Error('shutting down');
     const signal = AbortSignal.abort(reason);
-    await expect(bq.query('SELECT 1', { signal })).rejects.toBe(reason);
-    await expect(bq.update('DELETE FROM ds.t WHERE true', { signal })).rejects.toBe(reason);
-    await expect(bq.insertRows('ds.t', [{ id: 1 }], { signal })).rejects.toBe(reason);
-    await expect(bq.loadRows('ds.t', [{ id: 1 }], { signal })).rejects.toBe(reason);
-    await expect(bq.dryRun('SELECT 1', { signal })).rejects.toBe(reason);
+    await expect(bq.query('SELECT 1', { retry: { signal } })).rejects.toBe(reason);
+    await expect(bq.update('DELETE FROM ds.t WHERE true', { retry: { signal } })).rejects.toBe(reason);
+    await expect(bq.insertRows('ds.t', [{ id: 1 }], { retry: { signal } })).rejects.toBe(reason);
+    await expect(bq.loadRows('ds.t', [{ id: 1 }], { retry: { signal } })).rejects.toBe(reason);
+    await expect(bq.dryRun('SELECT 1', { retry: { signal } })).rejects.toBe(reason);
     expect(h.standIn.requests.length).toBe(before);
   });
 
   it('abandons a hung request when aborted and cancels the running job', async () => {
     const bq = h.executor();
+    // BigQuery answers jobComplete: false with a job; the poll that follows hangs.
+    h.standIn.faults.add({ method: 'POST', path: JOBS_QUERY, pendingPolls: 1, times: 1 });
     h.standIn.faults.add({ path: QUERY_RESULTS, hang: true });
     const controller = new AbortController();
     const reason = new Error('caller gave up');
-    const pending = bq.query('SELECT 1', { signal: controller.signal });
+    const pending = bq.query('SELECT 1', { retry: { signal: controller.signal } });
     while (!h.standIn.requests.some((r) => QUERY_RESULTS.test(r.path) && r.fault !== undefined)) {
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
@@ -53,32 +55,35 @@ describe('AbortSignal: every method stops at once, between and during attempts',
     const controller = new AbortController();
     const before = h.standIn.requests.length;
     const pending = bq.insertRows('ds.t', [{ id: 1 }], {
-      signal: controller.signal,
-      retry: { onRetry: () => setTimeout(() => controller.abort(new Error('stop')), 10) },
+      retry: {
+        signal: controller.signal,
+        onRetry: () => setTimeout(() => controller.abort(new Error('stop')), 10),
+      },
     });
     await expect(pending).rejects.toThrow('stop');
     expect(h.standIn.requests.slice(before).filter((r) => INSERT_ALL.test(r.path))).toHaveLength(1);
     expect(bq.stats).toEqual({ calls: 1, attempts: 1, retries: 1 });
   });
 
-  it('abandons a hung jobs.insert on abort without waiting for the attempt timeout', async () => {
-    const bq = h.executor({ attemptTimeoutMs: 60_000 });
-    h.standIn.faults.add({ method: 'POST', path: INSERT_JOB, hang: true });
+  it('abandons a hung jobs.query on abort without waiting for the attempt timeout', async () => {
+    const bq = h.executor({ retry: { ...fastRetry, attemptTimeoutMs: 60_000 } });
+    h.standIn.faults.add({ method: 'POST', path: JOBS_QUERY, hang: true });
     const started = h.standIn.requests.length;
-    const pending = bq.update('DELETE FROM ds.t WHERE true', { signal: AbortSignal.timeout(100) });
+    const pending = bq.update('DELETE FROM ds.t WHERE true', { retry: { signal: AbortSignal.timeout(100) } });
     await expect(pending).rejects.toMatchObject({ name: 'TimeoutError' });
-    expect(h.standIn.requests.slice(started).filter((r) => INSERT_JOB.test(r.path))).toHaveLength(1);
+    expect(h.standIn.requests.slice(started).filter((r) => JOBS_QUERY.test(r.path))).toHaveLength(1);
   });
 
   it("a caller's AbortSignal.timeout opens no shared breaker and spends no budget", async () => {
     // One failure would open it for 300 s, for every call of the process that shares it.
     const breaker = new CircuitBreaker({ failureThreshold: 1 });
     const budget = new RetryBudget({ maxTokens: 2 });
-    const bq = h.executor({ breaker, budget });
+    const bq = h.executor({ retry: { ...fastRetry, breaker, budget } });
+    h.standIn.faults.add({ method: 'POST', path: JOBS_QUERY, pendingPolls: 1, times: 1 });
     h.standIn.faults.add({ path: QUERY_RESULTS, hang: true, times: 1 });
     const controller = new AbortController();
     const mark = h.standIn.requests.length;
-    const pending = bq.query('SELECT 1 AS x', { signal: controller.signal });
+    const pending = bq.query('SELECT 1 AS x', { retry: { signal: controller.signal } });
     while (!h.standIn.requests.slice(mark).some((r) => QUERY_RESULTS.test(r.path) && r.fault !== undefined)) {
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
@@ -100,7 +105,9 @@ describe('AbortSignal: every method stops at once, between and during attempts',
       const bq = h.executor();
       const controller = new AbortController();
       const results = await Promise.all(
-        Array.from({ length: 25 }, (_, i) => bq.query(`SELECT ${i} AS x`, { signal: controller.signal })),
+        Array.from({ length: 25 }, (_, i) =>
+          bq.query(`SELECT ${i} AS x`, { retry: { signal: controller.signal } }),
+        ),
       );
       expect(results.map((rows) => rows[0]?.x)).toEqual(Array.from({ length: 25 }, (_, i) => i));
       await new Promise((resolve) => setImmediate(resolve));

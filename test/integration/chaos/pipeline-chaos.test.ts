@@ -188,9 +188,14 @@ async function runChaos(seed: number, bigquery: BigQueryStandIn, pubsub: PubSubS
   const executor = new BigQueryExecutor({
     client: bigquery.client(),
     projectId: PROJECT,
-    // A reset on a kept-alive socket can leave the client waiting: the attempt timeout abandons it.
-    attemptTimeoutMs: 1_500,
-    retry: { maxAttempts: 6, baseDelayMs: 5, maxDelayMs: 40, random: seededRandom(seed) },
+    retry: {
+      // A reset on a kept-alive socket can leave the client waiting: the request timeout abandons it.
+      attemptTimeoutMs: 1_500,
+      maxAttempts: 6,
+      baseDelayMs: 5,
+      maxDelayMs: 40,
+      random: seededRandom(seed),
+    },
   });
   for (const dataset of ['mlb_raw', 'mlb_analytics', 'mlb_reference']) {
     await executor.query(`CREATE SCHEMA IF NOT EXISTS \`${PROJECT}.${dataset}\``);

@@ -1,33 +1,35 @@
 import { describe, expect, it } from 'vitest';
-import { guardCall } from '../../../src/bigquery/guard-call.js';
+import { guardRequest } from '../../../src/bigquery/request-guard.js';
 import { OperationTimeoutError } from '../../../src/errors/index.js';
-import { createTestClock } from '../../../src/retry/index.js';
+import { NEVER_ABORTED } from '../../../src/retry/attempt.js';
+import { createTestClock, type RetryContext } from '../../../src/retry/index.js';
 
 const never = () => new Promise<never>(() => undefined);
+const attemptOf = (signal: AbortSignal = NEVER_ABORTED): RetryContext => ({ attempt: 1, signal });
 
-describe('guardCall', () => {
-  it('passes a result or an error through', async () => {
+describe('guardRequest (the retry layer attempt guard, per request)', () => {
+  it('passes a result or an error through and leaves no timer', async () => {
     const clock = createTestClock();
-    await expect(
-      guardCall(async () => 7, { timeoutMs: 10, signal: undefined, clock, what: 'x' }),
-    ).resolves.toBe(7);
+    await expect(guardRequest(attemptOf(), 'x', async () => 7, { timeoutMs: 10, clock })).resolves.toBe(7);
     const boom = new Error('boom');
     await expect(
-      guardCall(() => Promise.reject(boom), { timeoutMs: 10, signal: undefined, clock, what: 'x' }),
+      guardRequest(attemptOf(), 'x', () => Promise.reject(boom), { timeoutMs: 10, clock }),
     ).rejects.toBe(boom);
     expect(clock.pendingTimers).toBe(0);
   });
 
-  it('abandons a hung call at the timeout with a transient OperationTimeoutError and releases it', async () => {
+  it('abandons a hung request at the timeout with a transient OperationTimeoutError and releases it', async () => {
     const clock = createTestClock();
     let released = 0;
-    const pending = guardCall(never, {
-      timeoutMs: 60_000,
-      signal: undefined,
-      clock,
-      what: 'jobs.insert',
-      onAbandon: () => released++,
-    });
+    const pending = guardRequest(
+      attemptOf(),
+      'jobs.insert',
+      (signal) => {
+        signal.addEventListener('abort', () => released++);
+        return never();
+      },
+      { timeoutMs: 60_000, clock },
+    );
     clock.advance(59_999);
     expect(released).toBe(0);
     clock.advance(1);
@@ -42,13 +44,15 @@ describe('guardCall', () => {
     const clock = createTestClock();
     const controller = new AbortController();
     let released = 0;
-    const pending = guardCall(never, {
-      timeoutMs: 1000,
-      signal: controller.signal,
-      clock,
-      what: 'x',
-      onAbandon: () => released++,
-    });
+    const pending = guardRequest(
+      attemptOf(controller.signal),
+      'x',
+      (signal) => {
+        signal.addEventListener('abort', () => released++);
+        return never();
+      },
+      { timeoutMs: 1000, clock },
+    );
     const reason = new Error('stop');
     controller.abort(reason);
     await expect(pending).rejects.toBe(reason);
@@ -56,23 +60,25 @@ describe('guardCall', () => {
     expect(clock.pendingTimers).toBe(0);
     let started = false;
     await expect(
-      guardCall(
+      guardRequest(
+        attemptOf(controller.signal),
+        'x',
         async () => {
           started = true;
         },
-        { timeoutMs: 1000, signal: controller.signal, clock, what: 'x' },
+        { timeoutMs: 1000, clock },
       ),
     ).rejects.toBe(reason);
     expect(started).toBe(false);
   });
 
-  it('swallows the late outcome of an abandoned call', async () => {
+  it('swallows the late outcome of an abandoned request', async () => {
     const clock = createTestClock();
     let fail!: (e: unknown) => void;
     const late = new Promise<never>((_, reject) => {
       fail = reject;
     });
-    const pending = guardCall(() => late, { timeoutMs: 5, signal: undefined, clock, what: 'x' });
+    const pending = guardRequest(attemptOf(), 'x', () => late, { timeoutMs: 5, clock });
     clock.advance(5);
     await expect(pending).rejects.toBeInstanceOf(OperationTimeoutError);
     fail(new Error('late'));

@@ -1,0 +1,159 @@
+import { httpStatusOf, jobFailed } from '../errors/bigquery-wire.js';
+import { GoogleApiError, toPipelineError } from '../errors/index.js';
+import type { RetryContext } from '../retry/index.js';
+import type { BigQueryClient } from './client.js';
+import type { CallScope } from './context.js';
+import { cancelJob, getJob, type JobRef, type JobResource } from './rest.js';
+
+/** A job started by the current run (or found under its id after a 409). */
+export interface RunningJob {
+  readonly ref: JobRef;
+  /** The last resource read (the creating request's answer, jobs.get). */
+  resource: JobResource | undefined;
+  /** Set by `finish` once the job is known to have finished well (results arriving, DONE without error). */
+  done: boolean;
+}
+
+/** What the creating request of a run gave: the outcome already (a short query), or a job to wait for. */
+export type Started<T> = { readonly result: T } | { readonly job: RunningJob };
+
+/** What `finish` may ask of the runner. */
+export interface JobControl {
+  /** Throws the job's failure, typed; a transient one makes the next attempt start a new job. */
+  fail(resource: JobResource): never;
+  /** Reads the job again (jobs.get) and fails if it failed; returns the fresh resource. */
+  refresh(attempt: RetryContext): Promise<JobResource>;
+}
+
+/** One kind of job (a query through jobs.query or jobs.insert, a load), as the runner drives it. */
+export interface JobPlan<T> {
+  /** The retry loop's name (`'bigquery.query'`). */
+  name: string;
+  /** What runs, for logs (`'query'`, `'load'`). */
+  what: string;
+  /** The first run's id chosen by the caller; re-runs get `<id>_r<n>`. */
+  chosenId: string | undefined;
+  /** A fresh id for a run when the caller chose none (a job id, or a jobs.query requestId). */
+  freshId(): string;
+  /** True when the id is sent as the job's id: a 409 on it means an earlier request of ours created it. */
+  idNamesJob: boolean;
+  /** Where a job fetched by its id lives. */
+  location: string | undefined;
+  /** The run's creating request (one request). */
+  start(attempt: RetryContext, id: string): Promise<Started<T>>;
+  /** Waits for the job and reads its outcome; keeps its progress, so a later attempt resumes it. */
+  finish(attempt: RetryContext, job: RunningJob, control: JobControl): Promise<T>;
+  /** Forgets the progress of a run that a new job replaces. */
+  restart?(): void;
+}
+
+/**
+ * The one job runner for queries and loads, as a resumable state machine inside one retry loop:
+ *
+ * 1. start the run's job (jobs.insert under our id, an upload under our id, or jobs.query with a
+ *    requestId). A 409 on an id we chose means an earlier attempt's request created the job and its
+ *    answer was lost: the job is fetched (jobs.get), not failed;
+ * 2. wait for it and read the outcome (`plan.finish`). A transient failure while waiting resumes the
+ *    same job on the next attempt, after refreshing it once (it may have failed meanwhile);
+ * 3. a job that itself failed (`errorResult`, or a `job*` reason) with a transient error is re-run as a
+ *    new job (`<id>_r<n>` for a caller's id, else a fresh id or requestId). A job failed for good is not.
+ *
+ * When the call gives up (abort, deadline, attempts exhausted) on a job that may still be running, a
+ * best-effort jobs.cancel stops it.
+ */
+export async function runJob<T>(client: BigQueryClient, scope: CallScope, plan: JobPlan<T>): Promise<T> {
+  let run = 0;
+  let id = plan.chosenId ?? plan.freshId();
+  let job: RunningJob | undefined;
+  /** The current run's job finished with an error: there is nothing to cancel or resume. */
+  let failed = false;
+  /** The next attempt starts a new job. */
+  let newJob = false;
+  /** The next attempt refreshes the job before waiting again. */
+  let verify = false;
+
+  const refOf = (jobId: string): JobRef => ({ jobId, ...(plan.location ? { location: plan.location } : {}) });
+  const fetch = (attempt: RetryContext, ref: JobRef): Promise<JobResource> =>
+    scope.request(attempt, 'jobs.get', () => getJob(client, ref));
+  const failedRun = (rerun: boolean): void => {
+    failed = true;
+    newJob = rerun;
+  };
+  const control: JobControl = {
+    fail(resource) {
+      const error = toPipelineError({
+        status: resource.status,
+        message: resource.status?.errorResult?.message,
+      });
+      // A finished job cannot be polled back to life: if it is worth retrying at all, it is as a new job.
+      failedRun(error.transient);
+      throw error;
+    },
+    async refresh(attempt) {
+      const current = job as RunningJob;
+      const resource = await fetch(attempt, current.ref);
+      current.resource = resource;
+      if (jobFailed(resource)) control.fail(resource);
+      return resource;
+    },
+  };
+
+  const start = async (attempt: RetryContext): Promise<Started<T>> => {
+    try {
+      return await plan.start(attempt, id);
+    } catch (err) {
+      if (plan.idNamesJob && httpStatusOf(err) === 409) {
+        scope.logger.debug(
+          `BigQuery ${plan.what}: our job id exists already (an earlier request of this call created it); fetching the job`,
+          {
+            jobId: id,
+          },
+        );
+        const ref = refOf(id);
+        return { job: { ref, resource: await fetch(attempt, ref), done: false } };
+      }
+      const error = toPipelineError(err);
+      if (error instanceof GoogleApiError && error.requiresNewJobId) failedRun(true);
+      throw err;
+    }
+  };
+
+  try {
+    return await scope.run(plan.name, async (attempt) => {
+      if (newJob) {
+        run++;
+        id = plan.chosenId !== undefined ? `${plan.chosenId}_r${run}` : plan.freshId();
+        job = undefined;
+        failed = false;
+        newJob = false;
+        verify = false;
+        plan.restart?.();
+        scope.logger.info(`re-running a failed BigQuery ${plan.what} as a new job`, { jobId: id, run });
+      }
+      if (job === undefined) {
+        const started = await start(attempt);
+        if ('result' in started) return started.result;
+        job = started.job;
+        if (job.resource !== undefined && jobFailed(job.resource)) control.fail(job.resource);
+      } else if (verify) {
+        await control.refresh(attempt);
+        verify = false;
+      }
+      const current = job;
+      try {
+        return await plan.finish(attempt, current, control);
+      } catch (err) {
+        if (!failed) {
+          const error = toPipelineError(err);
+          if (error instanceof GoogleApiError && error.requiresNewJobId) failedRun(true);
+          else if (error.transient && !current.done) verify = true;
+        }
+        throw err;
+      }
+    });
+  } catch (err) {
+    // Do not leave a job running that nobody will read (abort, deadline, retries exhausted).
+    if (job !== undefined && !job.done && !failed) cancelJob(client, job.ref);
+    throw err;
+  }
+}

@@ -1,0 +1,151 @@
+import type { BigQueryClient } from './client.js';
+
+/**
+ * BigQuery REST through the client's own authenticated `request` (the @google-cloud/common `Service`
+ * method every client call ends in): the executor builds each request body itself, so it knows exactly
+ * what is sent (one `requestId` reused by every re-send, our job ids, no hidden polling).
+ */
+
+/** A job's address: `projects/{projectId}/jobs/{jobId}` in `location`. */
+export interface JobRef {
+  projectId?: string;
+  jobId: string;
+  location?: string;
+}
+
+/** The BigQuery `Job` resource fields the executor reads. */
+export interface JobResource {
+  jobReference?: { jobId?: string; location?: string; projectId?: string };
+  status?: { state?: string; errorResult?: { reason?: string; message?: string }; errors?: unknown[] };
+  statistics?: {
+    totalBytesProcessed?: string | number;
+    query?: {
+      totalBytesProcessed?: string | number;
+      numDmlAffectedRows?: string | number;
+      statementType?: string;
+      referencedTables?: Array<{ projectId?: string; datasetId?: string; tableId?: string }>;
+    };
+    load?: { outputRows?: string | number };
+  };
+}
+
+/** The jobs.query and jobs.getQueryResults answer fields the executor reads. */
+export interface QueryResponse {
+  jobReference?: { jobId?: string; location?: string; projectId?: string };
+  /** Set on an answer given without a job (`JOB_CREATION_OPTIONAL`). */
+  queryId?: string;
+  jobComplete?: boolean;
+  schema?: { fields?: unknown[] };
+  rows?: unknown[];
+  pageToken?: string;
+  totalRows?: string | number;
+  numDmlAffectedRows?: string | number;
+  totalBytesProcessed?: string | number;
+  statementType?: string;
+}
+
+/** One REST request, relative to `/bigquery/v2/projects/{projectId}`. */
+export interface RestRequest {
+  method?: 'GET' | 'POST';
+  uri: string;
+  json?: unknown;
+  qs?: Record<string, string | number | boolean | undefined>;
+  /** The project in the path; the client's own project when absent. */
+  projectId?: string;
+}
+
+interface RequestingClient {
+  request(options: RestRequest, callback: (err: Error | null, body?: unknown) => void): unknown;
+}
+
+function requesting(client: BigQueryClient): RequestingClient {
+  const candidate = client as unknown as Partial<RequestingClient>;
+  if (typeof candidate.request !== 'function') {
+    throw new TypeError(
+      'BigQueryExecutor needs a @google-cloud/bigquery client for queries and jobs: the given client has no request() method',
+    );
+  }
+  return candidate as RequestingClient;
+}
+
+/** Sends one request with the client's auth, endpoint, user agent and interceptors; resolves with the body. */
+export function restCall<T>(client: BigQueryClient, request: RestRequest): Promise<T> {
+  const target = requesting(client);
+  return new Promise<T>((resolve, reject) => {
+    target.request(request, (err, body) => {
+      if (err) reject(err);
+      else resolve(body as T);
+    });
+  });
+}
+
+/** `jobs.get`: the job's current resource. */
+export function getJob(client: BigQueryClient, ref: JobRef): Promise<JobResource> {
+  return restCall<JobResource>(client, jobRequest(ref, ''));
+}
+
+/** A request about one job: `/jobs/{jobId}{suffix}?location=...` in the job's project. */
+function jobRequest(ref: JobRef, suffix: string, method: 'GET' | 'POST' = 'GET'): RestRequest {
+  return {
+    method,
+    uri: `/jobs/${encodeURIComponent(ref.jobId)}${suffix}`,
+    ...(ref.location ? { qs: { location: ref.location } } : {}),
+    ...(ref.projectId ? { projectId: ref.projectId } : {}),
+  };
+}
+
+/** `jobs.cancel`, best effort: errors are ignored (the job may have finished meanwhile). */
+export function cancelJob(client: BigQueryClient, ref: JobRef): void {
+  restCall(client, jobRequest(ref, '/cancel', 'POST')).catch(() => undefined);
+}
+
+/** A job reference as the REST answers give it, or `undefined` when it names no job. */
+export function jobRefOf(
+  reference: { jobId?: string; location?: string; projectId?: string } | undefined,
+): JobRef | undefined {
+  if (reference?.jobId === undefined || reference.jobId === '') return undefined;
+  return {
+    jobId: reference.jobId,
+    ...(reference.location ? { location: reference.location } : {}),
+    ...(reference.projectId ? { projectId: reference.projectId } : {}),
+  };
+}
+
+interface SchemaMerging {
+  mergeSchemaWithRows_(
+    schema: unknown,
+    rows: unknown[],
+    options: { wrapIntegers: boolean; parseJSON: boolean; listParams: Record<string, unknown> },
+  ): unknown[];
+}
+
+/**
+ * Rows of a jobs.query / getQueryResults answer, decoded by the client's own decoder (INT64 as number
+ * or `BigQueryInt`, TIMESTAMP as `BigQueryTimestamp`, ...), exactly as `bigquery.query()` returns them.
+ * Timestamps arrive as int64 microseconds: every request asks `formatOptions.useInt64Timestamp`.
+ */
+export function decodeRows(
+  client: BigQueryClient,
+  response: QueryResponse,
+  wrapIntegers: boolean,
+): unknown[] {
+  if (!response.schema || !Array.isArray(response.rows) || response.rows.length === 0) return [];
+  const decoder = client.constructor as unknown as Partial<SchemaMerging>;
+  if (typeof decoder.mergeSchemaWithRows_ !== 'function') {
+    throw new TypeError(
+      'BigQueryExecutor needs a @google-cloud/bigquery client to decode rows: the given client has no mergeSchemaWithRows_',
+    );
+  }
+  return decoder.mergeSchemaWithRows_(response.schema, response.rows, {
+    wrapIntegers,
+    parseJSON: false,
+    listParams: { 'formatOptions.useInt64Timestamp': true },
+  });
+}
+
+/** A number from BigQuery's int64-as-string fields. */
+export function int64(value: string | number | undefined): number | undefined {
+  if (value === undefined || value === null) return undefined;
+  const n = typeof value === 'number' ? value : Number(value);
+  return Number.isFinite(n) ? n : undefined;
+}

@@ -1,0 +1,71 @@
+import { tokenizeSql } from './sql-tokens.js';
+
+/** Words that open a GoogleSQL scripting statement (procedural language). */
+const SCRIPT_KEYWORDS = new Set([
+  'DECLARE',
+  'BEGIN',
+  'IF',
+  'LOOP',
+  'WHILE',
+  'REPEAT',
+  'FOR',
+  'CALL',
+  'EXECUTE',
+  'RAISE',
+  'RETURN',
+  'SET',
+  'CASE',
+  'BREAK',
+  'LEAVE',
+  'CONTINUE',
+  'ITERATE',
+]);
+
+/** Words that open a statement that only reads. */
+const READ_KEYWORDS = new Set(['SELECT', 'WITH']);
+
+// A cheap first look: without a semicolon or one of the script words, no tokenizing is needed.
+const MAYBE_SCRIPT = /;|\b(?:DECLARE|BEGIN|IF|LOOP|WHILE|REPEAT|FOR|CALL|EXECUTE|RAISE|RETURN|SET|CASE)\b/i;
+
+function firstWord(tokens: ReturnType<typeof tokenizeSql>): string | undefined {
+  for (const token of tokens) {
+    if (token.kind === 'punct' && token.text === '(') continue;
+    return token.kind === 'word' ? token.text.toUpperCase() : undefined;
+  }
+  return undefined;
+}
+
+/**
+ * Whether `sql` is a script: more than one statement (a `;` followed by anything but comments), or
+ * one that opens with a scripting word (`DECLARE`, `BEGIN`, `IF`, `CALL`, ...). A script runs as a job
+ * with child jobs, so the executor gives it a job of its own id rather than jobs.query.
+ *
+ * @example
+ * ```ts
+ * isScript('SELECT 1'); // false
+ * isScript('DECLARE x INT64 DEFAULT 1; SELECT x'); // true
+ * ```
+ */
+export function isScript(sql: string): boolean {
+  if (!MAYBE_SCRIPT.test(sql)) return false;
+  const tokens = tokenizeSql(sql);
+  const first = firstWord(tokens);
+  if (first !== undefined && SCRIPT_KEYWORDS.has(first)) return true;
+  const semicolon = tokens.findIndex((t) => t.kind === 'punct' && t.text === ';');
+  return semicolon !== -1 && tokens.slice(semicolon + 1).some((t) => !(t.kind === 'punct' && t.text === ';'));
+}
+
+/**
+ * Whether `sql` can only read: its first word is `SELECT` or `WITH` (a `WITH` in GoogleSQL opens a
+ * query; DML puts it after `INSERT`). Anything else (DML, DDL, a script) may change data.
+ *
+ * @example
+ * ```ts
+ * isReadOnly('WITH t AS (SELECT 1) SELECT * FROM t'); // true
+ * isReadOnly('UPDATE ds.t SET x = 1 WHERE true'); // false
+ * ```
+ */
+export function isReadOnly(sql: string): boolean {
+  const first = firstWord(tokenizeSql(sql));
+  return first !== undefined && READ_KEYWORDS.has(first) && !isScript(sql);
+}
