@@ -5,7 +5,7 @@ import { countRowsAndIds, type Harness, INSERT_ALL, startHarness } from './helpe
 
 const ROWS = 10_000;
 
-describe('soak: 10,000 rows through insertRows under 30% seeded faults', () => {
+describe('soak: 10,000 rows through insertRows, 4 batches in flight, under 30% seeded faults', () => {
   let h: Harness;
   let bq: BigQueryExecutor;
 
@@ -41,7 +41,7 @@ describe('soak: 10,000 rows through insertRows under 30% seeded faults', () => {
     const rows = Array.from({ length: ROWS }, (_, id) => ({ id, payload: `row-${id}` }));
     const mark = h.standIn.requests.length;
     const started = performance.now();
-    const result = await bq.insertRows('ds.soak', rows, { batchRows: 100 });
+    const result = await bq.insertRows('ds.soak', rows, { batchRows: 100, concurrency: 4 });
     const elapsedMs = performance.now() - started;
     const stats = bq.stats;
     h.standIn.faults.clear();
