@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { needsJob } from '../../../src/bigquery/query.js';
+import { isReadOnly, isScript } from '../../../src/bigquery/statement-kind.js';
+
+describe('statement kind: what may be re-sent late, and what needs a job', () => {
+  it.each([
+    ['SELECT 1', true],
+    ['  (SELECT 1) UNION ALL (SELECT 2)', true],
+    ['WITH t AS (SELECT 1 AS x) SELECT x FROM t', true],
+    ["SELECT ';' AS semi -- DELETE FROM t; UPDATE", true],
+    ['UPDATE ds.t SET n = n + 1 WHERE true', false],
+    ['DELETE FROM ds.t WHERE true', false],
+    ['MERGE ds.t USING ds.s ON false WHEN NOT MATCHED THEN INSERT ROW', false],
+    ['INSERT INTO ds.t SELECT 1', false],
+    ['CREATE TABLE ds.t (x INT64)', false],
+    ['SELECT 1; DELETE FROM ds.t WHERE true', false],
+    ['', false],
+  ])('isReadOnly(%j) is %s', (sql, expected) => {
+    expect(isReadOnly(sql)).toBe(expected);
+  });
+
+  it.each([
+    ['SELECT 1', false],
+    ['SELECT 1;', false],
+    ['SELECT 1;;  ', false],
+    ["SELECT 'a;b' AS x", false],
+    ['SELECT 1 /* ; DECLARE */', false],
+    ['SELECT 1; SELECT 2', true],
+    ['DECLARE x INT64 DEFAULT 1; SELECT x', true],
+    ['BEGIN SELECT 1; END', true],
+    ['CALL ds.proc()', true],
+    ['SELECT IF(true, 1, 2) AS x', false],
+    ['SELECT CASE WHEN true THEN 1 END AS x', false],
+  ])('isScript(%j) is %s', (sql, expected) => {
+    expect(isScript(sql)).toBe(expected);
+  });
+
+  it('sends a query through jobs.query unless a job id, a dry run or a script asks for a job', () => {
+    expect(needsJob({ sql: 'SELECT 1', dryRun: false, jobId: undefined })).toBe(false);
+    expect(needsJob({ sql: 'UPDATE ds.t SET n = 1 WHERE true', dryRun: false, jobId: undefined })).toBe(
+      false,
+    );
+    expect(needsJob({ sql: 'SELECT 1', dryRun: false, jobId: 'mine' })).toBe(true);
+    expect(needsJob({ sql: 'SELECT 1', dryRun: true, jobId: undefined })).toBe(true);
+    expect(needsJob({ sql: 'SELECT 1; SELECT 2', dryRun: false, jobId: undefined })).toBe(true);
+  });
+});
