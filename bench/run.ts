@@ -20,6 +20,7 @@ const sections: Record<string, () => Promise<Section>> = {
   throughput: async () => (await import('./sections/throughput.js')).throughput,
   http: async () => (await import('./sections/http.js')).http,
   fidelity: async () => (await import('./sections/fidelity.js')).fidelity,
+  bigquery: async () => (await import('./sections/bigquery.js')).bigquery,
 };
 
 const resultsPath = new URL('./results.json', import.meta.url);
