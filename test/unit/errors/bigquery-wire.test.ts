@@ -17,10 +17,15 @@ describe('BigQuery wire facts: one home for the taxonomy and the executor', () =
       'userRateLimitExceeded',
       'jobBackendError',
     ]) {
-      expect(isTransientRowFailure([{ reason }]), reason).toBe(true);
+      expect(isTransientRowFailure([{ reason, message: '' }]), reason).toBe(true);
     }
-    expect(isTransientRowFailure([{ reason: 'invalid' }])).toBe(false);
-    expect(isTransientRowFailure([{ reason: 'stopped' }, { reason: 'invalid' }])).toBe(false);
+    expect(isTransientRowFailure([{ reason: 'invalid', message: '' }])).toBe(false);
+    expect(
+      isTransientRowFailure([
+        { reason: 'stopped', message: '' },
+        { reason: 'invalid', message: '' },
+      ]),
+    ).toBe(false);
     expect(isTransientRowFailure([])).toBe(false);
     expect(isTransientRowFailure([{ message: 'no reason' }])).toBe(false);
   });
@@ -35,7 +40,7 @@ describe('BigQuery wire facts: one home for the taxonomy and the executor', () =
       'notFound',
     ]) {
       const error = toPipelineError({ code: 400, errors: [{ reason, message: reason }], message: reason });
-      expect(isTransientRowFailure([{ reason }]), reason).toBe(error.transient);
+      expect(isTransientRowFailure([{ reason, message: '' }]), reason).toBe(error.transient);
     }
   });
 
