@@ -207,8 +207,12 @@ describe('an option of the wrong kind says what it got', () => {
     expect(thrown(() => new CircuitBreaker(loose({ openMs: '300s' }))).message).toContain(
       'got a string ("300s")',
     );
-    expect(thrown(() => new BigQueryExecutor(loose({ attemptTimeoutMs: '60s' }))).message).toContain(
-      'got a string ("60s")',
+    expect(
+      thrown(() => new BigQueryExecutor(loose({ retry: { attemptTimeoutMs: '60s' } }))).message,
+    ).toContain('got a string ("60s")');
+    // A retry option beside `retry` is refused with where it lives.
+    expect(thrown(() => new BigQueryExecutor(loose({ attemptTimeoutMs: 60_000 }))).message).toContain(
+      "pass it as { retry: { attemptTimeoutMs } }",
     );
     const bq = new BigQueryExecutor({ client: untouchableClient });
     expect(
