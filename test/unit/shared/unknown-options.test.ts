@@ -212,7 +212,7 @@ describe('an option of the wrong kind says what it got', () => {
     ).toContain('got a string ("60s")');
     // A retry option beside `retry` is refused with where it lives.
     expect(thrown(() => new BigQueryExecutor(loose({ attemptTimeoutMs: 60_000 }))).message).toContain(
-      "pass it as { retry: { attemptTimeoutMs } }",
+      'pass it as { retry: { attemptTimeoutMs } }',
     );
     const bq = new BigQueryExecutor({ client: untouchableClient });
     expect(
