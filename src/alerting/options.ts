@@ -56,7 +56,8 @@ export interface AlertManagerOptions {
   /** Bound of one `send`: rate limit, channels and recording. Default 9000 ms (under the monitor's 10 s). */
   deadlineMs?: number;
   /**
-   * Bound of each rate-limit step (claim, record), retries included. Default 3000 ms, or a third of
+   * Bound of each rate-limit step (claim, record), retries included: a store request that fails or
+   * times out is made again until this budget is spent, however many tries that takes. Default 3000 ms, or a third of
    * `deadlineMs` when that is shorter; at most a third of `deadlineMs`, so that a store that does not
    * answer always leaves the channels at least a third of the deadline to send the alert.
    */

@@ -22,7 +22,10 @@ export interface GcsRateLimitStoreOptions {
   bucket: string;
   /** Object name prefix. Default `'gpr-alert-rate-limits/'`. */
   prefix?: string;
-  /** Per request, ms (the client's own retries are off: ours bound the whole step). Default 2000. */
+  /**
+   * Per request, ms. Default 2000. The client's own retries are off: the alert manager asks again
+   * after a request that timed out, for as long as its `storeTimeoutMs` lasts.
+   */
   requestTimeoutMs?: number;
 }
 

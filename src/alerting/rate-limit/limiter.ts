@@ -1,7 +1,8 @@
 /**
  * The shared rate limit: claim a slot of the window with compare-and-set, send, then record the
- * delivery (or release the slot when nothing could be sent). Every store call is bounded and retried
- * with our `retry`; a store that cannot answer in time makes the claim `unavailable`.
+ * delivery (or release the slot when nothing could be sent). Every store call is retried with our
+ * `retry` for as long as the phase's budget lasts; a store that cannot answer within it makes the
+ * claim `unavailable`.
  * @module
  */
 import { OperationTimeoutError, type PipelineError, toPipelineError } from '../../errors/index.js';
@@ -146,7 +147,10 @@ export class RateLimiter {
       }
       return retry(({ signal }) => fn(signal), {
         name: `rate-limit store ${store.name} ${name}`,
-        maxAttempts: 3,
+        // Bounded by the phase's budget, not by a count: a store slower than its per-request timeout
+        // for a while (a loaded instance, a slow region) is still asked until the budget is spent.
+        // Giving up earlier would send without the limit while storeTimeoutMs still allows waiting.
+        maxAttempts: Number.POSITIVE_INFINITY,
         baseDelayMs: 100,
         maxDelayMs: 1000,
         deadlineMs: left,

@@ -34,15 +34,29 @@ afterAll(async () => {
 });
 
 /** One instance: its own Storage client (nothing shared in memory with the others), its own manager. */
-function instance(now: () => number = Date.now, prefix = 'limits/') {
+function instance(
+  now: () => number = Date.now,
+  prefix = 'limits/',
+  tuning: { storeTimeoutMs?: number; requestTimeoutMs?: number } = {},
+) {
   return createAlertManager({
     channels: [slackChannel({ webhookUrl: slack.webhookUrl, minIntervalMs: 0 })],
-    store: gcsRateLimitStore({ storage: storage.client(), bucket: BUCKET, prefix }),
+    store: gcsRateLimitStore({
+      storage: storage.client(),
+      bucket: BUCKET,
+      prefix,
+      ...(tuning.requestTimeoutMs === undefined ? {} : { requestTimeoutMs: tuning.requestTimeoutMs }),
+    }),
     logger: silentLogger,
     now,
     deadlineMs: 45_000,
-    storeTimeoutMs: 15_000,
+    storeTimeoutMs: tuning.storeTimeoutMs ?? 15_000,
   });
+}
+
+/** What a sender that fell back to sending without the limit says (the store did not answer in time). */
+function unlimited(results: AlertResult[]) {
+  return results.filter((r) => r.rateLimit === 'unavailable').map((r) => r.detail);
 }
 
 function tally(results: AlertResult[]) {
@@ -61,6 +75,8 @@ describe('the rate limit shared through Cloud Storage (real @google-cloud/storag
     const now = () => clock;
     const prefix = 'race/';
     const first = await Promise.all(Array.from({ length: 100 }, () => instance(now, prefix).send(dlqAlert)));
+    // A working store, however loaded the machine: nobody may fall back to sending without the limit.
+    expect(unlimited(first)).toEqual([]);
     expect(tally(first).sent).toBe(1);
     expect(tally(first).inFlight + tally(first).limited).toBe(99);
     expect(slack.messages).toHaveLength(1);
@@ -76,6 +92,7 @@ describe('the rate limit shared through Cloud Storage (real @google-cloud/storag
     // The next window: exactly one more.
     clock += 2 * 60_000;
     const next = await Promise.all(Array.from({ length: 100 }, () => instance(now, prefix).send(dlqAlert)));
+    expect(unlimited(next)).toEqual([]);
     expect(tally(next).sent).toBe(1);
     expect(slack.messages).toHaveLength(2);
   });
@@ -151,6 +168,28 @@ describe('the rate limit shared through Cloud Storage (real @google-cloud/storag
     // Four processes starting tsx and the Storage client on a shared 2-core machine take a while.
   }, 120_000);
 
+  it('senders whose store answers slower than its per-request timeout keep asking within storeTimeoutMs: still exactly once', async () => {
+    // What a loaded instance sees: the first 30 reads answer after 1.5 s, past the store's 1 s
+    // per-request timeout, so each of the 10 senders loses its first three reads. storeTimeoutMs
+    // (15 s) leaves room to ask again; none may fall back to sending without the limit.
+    slack.messages.length = 0;
+    const slow = storage.faults.add({ method: 'GET', path: /slow-store/, times: 30, delayMs: 1500 });
+    try {
+      const results = await Promise.all(
+        Array.from({ length: 10 }, () =>
+          instance(Date.now, 'slow-store/', { requestTimeoutMs: 1000 }).send(dlqAlert),
+        ),
+      );
+      expect(slow.hits).toBe(30);
+      expect(unlimited(results)).toEqual([]);
+      expect(tally(results)).toMatchObject({ sent: 1 });
+      expect(tally(results).inFlight + tally(results).limited).toBe(9);
+      expect(slack.messages).toHaveLength(1);
+    } finally {
+      slow.remove();
+    }
+  });
+
   it('a store write whose answer is lost (connection reset after it was applied) still sends exactly once', async () => {
     slack.messages.length = 0;
     storage.faults.add({ method: 'POST', path: /\/upload\//, times: 1, reset: 'after' });
@@ -163,7 +202,10 @@ describe('the rate limit shared through Cloud Storage (real @google-cloud/storag
   it('a store outage sends anyway and says so; the limit works again once the store is back', async () => {
     slack.messages.length = 0;
     const outage = storage.faults.add({ status: 503 });
-    const results = await Promise.all([1, 2, 3].map(() => instance(Date.now, 'outage/').send(dlqAlert)));
+    // Every answer is a 503: each sender retries for its storeTimeoutMs, then sends.
+    const results = await Promise.all(
+      [1, 2, 3].map(() => instance(Date.now, 'outage/', { storeTimeoutMs: 1000 }).send(dlqAlert)),
+    );
     for (const r of results) {
       expect(r).toMatchObject({ outcome: 'sent', rateLimit: 'unavailable' });
       expect(r.rateLimitError?.code).toBe('SERVICE_UNAVAILABLE');

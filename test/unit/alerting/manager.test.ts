@@ -308,6 +308,36 @@ describe('createAlertManager: failures', () => {
     expect(slack.received).toHaveLength(1);
   });
 
+  it('a store slower than its per-request timeout is asked again for the whole storeTimeoutMs, not a fixed number of times', async () => {
+    // Each request the store makes gives up after 2 s (as gcsRateLimitStore's requestTimeoutMs does
+    // on a loaded instance); the first four reads time out, the fifth answers, 8.6 s into a 15 s budget.
+    const clock = createTestClock();
+    const base = memoryRateLimitStore();
+    let reads = 0;
+    const store: RateLimitStore = {
+      name: 'slow',
+      async read(key, signal) {
+        reads++;
+        if (reads <= 4) {
+          await clock.sleep(2000, signal);
+          throw new NetworkError('network timeout at: http://storage/o/alert');
+        }
+        return base.read(key, signal);
+      },
+      write: base.write,
+    };
+    const { make, slack } = setup({ store, clock, now: () => T0 + clock.now() });
+    const alerts = make({ deadlineMs: 45_000, storeTimeoutMs: 15_000 });
+    expect(await alerts.send(alert)).toMatchObject({ outcome: 'sent', rateLimit: 'allowed', recorded: true });
+    expect(reads).toBe(6);
+    // The delivery is in the store: a second instance is held back instead of sending without a limit.
+    expect(await make({ store: base }).send(alert)).toMatchObject({
+      outcome: 'suppressed',
+      reason: 'rate_limited',
+    });
+    expect(slack.received).toHaveLength(1);
+  });
+
   it("a store that never answers cannot take the channels' share of the deadline: the claim gets at most a third", async () => {
     const clock = createTestClock();
     const store: RateLimitStore = {
