@@ -4,6 +4,8 @@
  * encoding, batching, the SQL tokenizer) stay internal so they can change without a major version.
  * @packageDocumentation
  */
+
+export { parseTableName, type TableRef } from '../config/table-name.js';
 export { DEFAULT_BATCH_BYTES, DEFAULT_BATCH_ROWS } from './batching.js';
 export type { BigQueryClient } from './client.js';
 export type { JsonValue } from './encode-row.js';
@@ -25,7 +27,6 @@ export {
   type QueryParamTypes,
 } from './params.js';
 export type { QueryGuardOptions } from './query-guard.js';
-export { parseTableName, type TableRef } from './table-name.js';
 export type {
   BigQueryExecutorOptions,
   CallOptions,

@@ -1,3 +1,4 @@
+import { formatTableName, parseTableName } from '../config/table-name.js';
 import { insertErrorsOf, insertErrorsOfResponse, isTransientRowFailure } from '../errors/bigquery-wire.js';
 import { type ErrorDetail, PipelineError, toPipelineError } from '../errors/index.js';
 import { concurrencyOf, sendBatches } from './batch-pool.js';
@@ -7,7 +8,6 @@ import type { CallScope } from './context.js';
 import { encodeRow, type JsonValue } from './encode-row.js';
 import { canonicalJson, insertIdOfCanonical } from './insert-id.js';
 import { RowLedger } from './row-ledger.js';
-import { formatTableName, parseTableName } from './table-name.js';
 import type { InsertResult, InsertRowsOptions } from './types.js';
 
 const MAX_INSERT_ID_LENGTH = 128;

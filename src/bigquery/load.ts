@@ -1,4 +1,5 @@
 import type { Writable } from 'node:stream';
+import { formatTableName, parseTableName } from '../config/table-name.js';
 import { jobFailed } from '../errors/bigquery-wire.js';
 import { toPipelineError } from '../errors/index.js';
 import { concurrencyOf, sendBatches } from './batch-pool.js';
@@ -9,7 +10,6 @@ import { encodeRow } from './encode-row.js';
 import { type JobPlan, type RunningJob, runJob } from './job-runner.js';
 import { int64, type JobResource, jobRefOf } from './rest.js';
 import { RowLedger } from './row-ledger.js';
-import { formatTableName, parseTableName } from './table-name.js';
 import type { LoadResult, LoadRowsOptions } from './types.js';
 
 type TableHandle = ReturnType<ReturnType<BigQueryClient['dataset']>['table']>;

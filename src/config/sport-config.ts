@@ -1,5 +1,6 @@
 import { InvalidResourceNameError, UnknownSportError } from './errors.js';
 import { DEFAULT_SPORT, isKnownSport, type SportName } from './sports.js';
+import { isDatasetId, isTableId } from './table-name.js';
 
 /**
  * The GCP project every table and topic lives in when the environment names none (the original's
@@ -62,11 +63,6 @@ export interface SportConfig {
   table(dataset: string, name: string): string;
 }
 
-// BigQuery dataset ids: letters, digits, underscores (up to 1024 characters).
-const DATASET_ID = /^[A-Za-z0-9_]{1,1024}$/;
-// Table ids allow more (Unicode letters, dashes, spaces) but never a dot or a backtick, which would
-// change what the qualified name refers to or break out of its quoting.
-const FORBIDDEN_IN_TABLE = /[.`\\\n\r]/;
 // Pub/Sub topic ids: letters, digits and - _ . ~ + %; the phase is a suffix of one.
 const TOPIC_PART = /^[A-Za-z0-9\-_.~+%]+$/;
 
@@ -139,11 +135,15 @@ export function getSportConfig(sport?: string, env: ConfigEnv = defaultEnv()): S
       return `${topicPrefix}-${phase}`;
     },
     table(dataset: string, name: string): string {
-      if (!DATASET_ID.test(dataset)) {
+      if (typeof dataset !== 'string' || !isDatasetId(dataset)) {
         throw new InvalidResourceNameError('dataset', dataset, 'use letters, digits and underscores');
       }
-      if (name.length === 0 || FORBIDDEN_IN_TABLE.test(name)) {
-        throw new InvalidResourceNameError('table', name, 'must be non-empty without dots or backticks');
+      if (typeof name !== 'string' || !isTableId(name)) {
+        throw new InvalidResourceNameError(
+          'table',
+          name,
+          'use letters, digits, underscores, dashes and spaces (no dots or backticks)',
+        );
       }
       return `${projectId}.${dataset}.${name}`;
     },

@@ -1,3 +1,4 @@
+import { parseQualifiedTableName } from '../config/table-name.js';
 /**
  * The table the tracker flushes to, inside the sport's reference dataset.
  *
@@ -10,9 +11,6 @@
  * ```
  */
 export const UNRESOLVED_PLAYERS_TABLE = 'unresolved_players';
-
-/** `project.dataset.table`, no backticks: the value goes between backticks in the DDL. */
-const QUALIFIED_TABLE = /^[A-Za-z0-9\-_.:]+\.[A-Za-z0-9_]+\.[^.`\\\s]+$/;
 
 /**
  * The `CREATE TABLE IF NOT EXISTS` statement of the unresolved-players table for a fully qualified
@@ -29,11 +27,8 @@ const QUALIFIED_TABLE = /^[A-Za-z0-9\-_.:]+\.[A-Za-z0-9_]+\.[^.`\\\s]+$/;
  * ```
  */
 export function unresolvedPlayersTableDdl(tableId: string): string {
-  if (!QUALIFIED_TABLE.test(tableId)) {
-    throw new TypeError(
-      `Expected a table id of the form project.dataset.table, got ${JSON.stringify(tableId)}`,
-    );
-  }
+  // `project.dataset.table`, no backticks: the value goes between backticks in the DDL.
+  parseQualifiedTableName(tableId, 'a table id');
   return `CREATE TABLE IF NOT EXISTS \`${tableId}\` (
   player_lookup STRING NOT NULL OPTIONS (description = 'Normalized player name: lowercase, no spaces, e.g. loganwebb'),
   player_type STRING NOT NULL OPTIONS (description = 'PITCHER, BATTER or UNKNOWN'),

@@ -1,4 +1,5 @@
 import { type ConfigEnv, getSportConfig } from '../config/index.js';
+import { parseQualifiedTableName } from '../config/table-name.js';
 import { PlayerNotFoundError, toPipelineError } from '../errors/index.js';
 import { type Logger, silentLogger } from '../logging/index.js';
 import { checkOptions } from '../shared/check-options.js';
@@ -76,8 +77,6 @@ export interface RegistryReaderStats {
   queries: number;
 }
 
-const TABLE_ID = /^[A-Za-z0-9\-_.:]+\.[A-Za-z0-9_]+\.[^.`\\\s]+$/;
-
 /**
  * Resolves player lookups to universal player ids from the sport's players registry, with a TTL
  * cache of hits and misses, batched queries and every miss recorded in an
@@ -137,11 +136,7 @@ export class PlayerRegistryReader {
     const config = getSportConfig(options.sport, options.env);
     const projectId = options.projectId ?? config.projectId;
     const table = options.table ?? `${projectId}.${config.referenceDataset}.${config.sport}_players_registry`;
-    if (!TABLE_ID.test(table)) {
-      throw new TypeError(
-        `Expected a registry table of the form project.dataset.table, got ${JSON.stringify(table)}`,
-      );
-    }
+    parseQualifiedTableName(table, 'a registry table');
     const cacheTtlMs = options.cacheTtlMs ?? 300_000;
     if (!(cacheTtlMs >= 0)) throw new RangeError(`cacheTtlMs must be >= 0, got ${cacheTtlMs}`);
     const maxLookups = options.maxLookupsPerQuery ?? 10_000;
