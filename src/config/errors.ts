@@ -1,13 +1,6 @@
+// config is a leaf: of the errors layer it uses only the brand helper, which imports nothing.
+import { brandError } from '../errors/brand.js';
 import { KNOWN_SPORTS } from './sports.js';
-
-// config is a leaf layer (it imports nothing from errors), so the brand is a registered symbol:
-// instanceof still works across the ESM and CJS builds and across copies of the package.
-const UNKNOWN_SPORT_BRAND = Symbol.for('gcp-pipeline-resilience.UnknownSportError');
-const INVALID_NAME_BRAND = Symbol.for('gcp-pipeline-resilience.InvalidResourceNameError');
-
-function hasBrand(value: unknown, brand: symbol): boolean {
-  return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[brand] === true;
-}
 
 /**
  * Thrown by `getSportConfig` for a sport it does not know. A configuration mistake, never transient:
@@ -45,11 +38,10 @@ export class UnknownSportError extends Error {
     this.sport = sport;
     this.knownSports = KNOWN_SPORTS;
     this.origin = origin;
-    Object.defineProperty(this, UNKNOWN_SPORT_BRAND, { value: true });
   }
 
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasBrand(value, UNKNOWN_SPORT_BRAND);
+  static {
+    brandError(UnknownSportError, 'UnknownSportError');
   }
 }
 
@@ -81,10 +73,9 @@ export class InvalidResourceNameError extends Error {
     this.name = 'InvalidResourceNameError';
     this.kind = kind;
     this.value = value;
-    Object.defineProperty(this, INVALID_NAME_BRAND, { value: true });
   }
 
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasBrand(value, INVALID_NAME_BRAND);
+  static {
+    brandError(InvalidResourceNameError, 'InvalidResourceNameError');
   }
 }

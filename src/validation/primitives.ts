@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { KNOWN_SPORTS } from '../config/sports.js';
 
 /** zod's own date expression (month lengths and leap years), reused for `target_date` below. */
 const calendarDateRegex: RegExp = z.regexes.date;
@@ -182,13 +183,15 @@ export const ScraperStatus = z.enum(['success', 'partial', 'failed'], {
 export type ScraperStatus = z.infer<typeof ScraperStatus>;
 
 /**
- * The sports the grading function knows (`Literal["nba","mlb"]`).
+ * The sports the pipeline knows ({@link KNOWN_SPORTS}, the list the sport config reads).
  *
  * @example
  * ```ts
  * Sport.parse('mlb'); // 'mlb'
  * ```
  */
-export const Sport = z.enum(['nba', 'mlb'], { error: fieldError("must be one of 'nba', 'mlb'") });
+export const Sport = z.enum(KNOWN_SPORTS, {
+  error: fieldError(`must be one of ${KNOWN_SPORTS.map((sport) => `'${sport}'`).join(', ')}`),
+});
 /** `'nba' | 'mlb'`. @example `const s: Sport = 'nba';` */
 export type Sport = z.infer<typeof Sport>;

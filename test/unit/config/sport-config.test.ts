@@ -7,6 +7,7 @@ import {
   KNOWN_SPORTS,
   UnknownSportError,
 } from '../../../src/config/index.js';
+import { Sport } from '../../../src/validation/index.js';
 
 const EMPTY_ENV = {};
 
@@ -161,5 +162,24 @@ describe('getSportConfig: reads process.env when called, not at import', () => {
     expect(later.sport).toBe('mlb');
     expect(later.projectId).toBe('second-project');
     expect(later.table(later.rawDataset, 'games')).toBe('second-project.mlb_raw.games');
+  });
+});
+
+describe('the sports, listed once', () => {
+  it('the message schema accepts exactly the sports the config knows, and names them when it refuses', () => {
+    for (const sport of KNOWN_SPORTS) expect(Sport.parse(sport)).toBe(sport);
+    const refused = Sport.safeParse('nhl');
+    expect(refused.success).toBe(false);
+    expect(refused.error?.issues[0]?.message).toBe(
+      `must be one of ${KNOWN_SPORTS.map((sport) => `'${sport}'`).join(', ')}`,
+    );
+  });
+
+  it('config errors carry the package brand, so a second copy of the package recognizes them', () => {
+    const error = new UnknownSportError('nhl');
+    expect(
+      (error as unknown as Record<symbol, unknown>)[Symbol.for('gcp-pipeline-resilience/UnknownSportError')],
+    ).toBe(true);
+    expect(error.name).toBe('UnknownSportError');
   });
 });
