@@ -19,7 +19,6 @@ export {
   type UnresolvedPlayerTrackerOptions,
 } from './tracker.js';
 export type {
-  RegistryClock,
   RegistryExecutor,
   RegistryInsertOptions,
   RegistryQueryOptions,

@@ -2,13 +2,14 @@ import { type ConfigEnv, getSportConfig } from '../config/index.js';
 import { parseQualifiedTableName } from '../config/table-name.js';
 import { PlayerNotFoundError, toPipelineError } from '../errors/index.js';
 import { type Logger, silentLogger } from '../logging/index.js';
+import { type Clock, systemClock } from '../retry/index.js';
 import { checkOptions } from '../shared/check-options.js';
 import { safeLogger } from '../shared/safe-logger.js';
 import { normalizePlayerLookup, normalizePlayerType } from './normalize.js';
 import { batchLookupSql, singleLookupSql } from './queries.js';
 import { UnresolvedPlayerTracker } from './tracker.js';
 import { TtlCache } from './ttl-cache.js';
-import { type RegistryClock, type RegistryExecutor, wallClock } from './types.js';
+import type { RegistryExecutor } from './types.js';
 
 /**
  * Options of {@link PlayerRegistryReader}.
@@ -40,7 +41,7 @@ export interface PlayerRegistryReaderOptions {
   projectId?: string;
   /** Environment for the sport config; `process.env` by default. */
   env?: ConfigEnv;
-  clock?: RegistryClock;
+  clock?: Pick<Clock, 'now'>;
   logger?: Logger;
 }
 
@@ -143,7 +144,7 @@ export class PlayerRegistryReader {
     if (!Number.isInteger(maxLookups) || maxLookups < 1) {
       throw new RangeError(`maxLookupsPerQuery must be a positive integer, got ${maxLookups}`);
     }
-    const clock = options.clock ?? wallClock;
+    const clock = options.clock ?? systemClock;
     this.table = table;
     this.#executor = options.executor;
     this.#source = options.source;

@@ -2,13 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { type ConfigEnv, getSportConfig } from '../config/index.js';
 import { PartialInsertError, type PipelineError, type RowFailure, toPipelineError } from '../errors/index.js';
 import { type Logger, silentLogger } from '../logging/index.js';
+import { type Clock, systemClock } from '../retry/index.js';
 import { checkOptions } from '../shared/check-options.js';
 import { safeLogger } from '../shared/safe-logger.js';
 import { defaultShutdownCoordinator } from '../shutdown/index.js';
 import { UNRESOLVED_PLAYERS_TABLE } from './ddl.js';
 import type { FlushOnExitOptions } from './exit-hook.js';
 import { normalizePlayerLookup, normalizePlayerType } from './normalize.js';
-import { type RegistryClock, type RegistryExecutor, wallClock } from './types.js';
+import type { RegistryExecutor } from './types.js';
 
 /**
  * One row of the unresolved-players table, exactly as written (the original's columns). Timestamps
@@ -97,7 +98,7 @@ export interface UnresolvedPlayerTrackerOptions {
   env?: ConfigEnv;
   /** Most distinct (lookup, type) pairs held at once; further new pairs are counted in `overflowCount`. */
   maxEntries?: number;
-  clock?: RegistryClock;
+  clock?: Pick<Clock, 'now'>;
   logger?: Logger;
   /**
    * Makes the id shared by a batch's insert ids (`<id>:<row>`); a random UUID by default. It must
@@ -171,7 +172,7 @@ export class UnresolvedPlayerTracker {
 
   readonly #executor: RegistryExecutor;
   readonly #source: string;
-  readonly #clock: RegistryClock;
+  readonly #clock: Pick<Clock, 'now'>;
   readonly #logger: Logger;
   readonly #createBatchId: () => string;
   readonly #slots = new Map<string, Slot>();
@@ -211,7 +212,7 @@ export class UnresolvedPlayerTracker {
     this.maxEntries = maxEntries;
     this.#executor = options.executor;
     this.#source = options.source;
-    this.#clock = options.clock ?? wallClock;
+    this.#clock = options.clock ?? systemClock;
     // Every log call is isolated: a logger that throws (EPIPE on stdout) must not fail a flush.
     this.#logger = safeLogger(options.logger ?? silentLogger);
     this.#createBatchId = options.createBatchId ?? randomUUID;

@@ -1,4 +1,4 @@
-import type { RegistryClock } from './types.js';
+import type { Clock } from '../retry/index.js';
 
 interface CacheEntry<V> {
   value: V;
@@ -22,7 +22,7 @@ export class TtlCache<V> {
   constructor(
     private readonly ttlMs: number,
     private readonly maxEntries: number,
-    private readonly clock: RegistryClock,
+    private readonly clock: Pick<Clock, 'now'>,
   ) {}
 
   get size(): number {

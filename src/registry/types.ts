@@ -50,28 +50,3 @@ export interface RegistryExecutor {
     options?: RegistryInsertOptions<R>,
   ): Promise<{ inserted: number; failed: RowFailure[] }>;
 }
-
-/**
- * The time source of the registry (cache expiry, `first_seen`, `reported_at`). `systemClock` and
- * `createTestClock()` from the retry layer both fit.
- *
- * @example
- * ```ts
- * import type { RegistryClock } from 'gcp-pipeline-resilience';
- * let now = 0;
- * const clock: RegistryClock = { now: () => now };
- * ```
- */
-export interface RegistryClock {
-  now(): number;
-}
-
-/**
- * The default clock of the registry: wall time.
- *
- * @example
- * ```ts
- * const expiresAt = wallClock.now() + 300_000;
- * ```
- */
-export const wallClock: RegistryClock = { now: () => Date.now() };

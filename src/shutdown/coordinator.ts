@@ -1,4 +1,5 @@
 import { cloudLoggingLogger, type Logger } from '../logging/index.js';
+import type { Clock } from '../retry/index.js';
 import { checkOptions } from '../shared/check-options.js';
 import { safeLogger } from '../shared/safe-logger.js';
 import type {
@@ -44,7 +45,7 @@ export interface ShutdownCoordinatorOptions {
   /** Where to listen. Default `process`. */
   process?: ShutdownProcess;
   /** Times the limits (tests pass `createTestClock()`). Default `setTimeout`. */
-  clock?: { schedule(ms: number, callback: () => void): () => void };
+  clock?: Required<Pick<Clock, 'schedule'>>;
   /**
    * Task failures and time-outs at error, the shutdown itself at info. Default: only the errors, as
    * Cloud Logging JSON lines on stderr (what a failed task left undone must not go unseen).
