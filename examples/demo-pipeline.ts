@@ -23,6 +23,7 @@ import {
   type BigQueryStandIn,
   type LoggingStandIn,
   type MonitoringStandIn,
+  mulberry32,
   type PubSubStandIn,
   type SlackStandIn,
   type StorageStandIn,
@@ -33,14 +34,7 @@ import {
   startSlackStandIn,
   startStorageStandIn,
 } from '../src/testing/index.js';
-import {
-  analyticsKey,
-  completionPayloads,
-  malformedMessages,
-  rawLines,
-  registryRows,
-  seededRandom,
-} from './demo-data.js';
+import { analyticsKey, completionPayloads, malformedMessages, rawLines, registryRows } from './demo-data.js';
 import { armFaults, disarmFaults, tallyFaults } from './demo-faults.js';
 import { type DemoMonitorSummary, runDemoMonitor } from './demo-monitor.js';
 import { type TableCheck, verifyTables } from './demo-verify.js';
@@ -256,7 +250,7 @@ export async function runDemoPipeline(options: DemoOptions = {}): Promise<DemoSu
       maxAttempts: 6,
       baseDelayMs: cloud ? 200 : 25,
       maxDelayMs: cloud ? 5_000 : 400,
-      random: seededRandom(seed),
+      random: mulberry32(seed),
       onRetry: (info: RetryInfo) =>
         log(
           `retry      ${describeError(info.error)}: attempt ${info.attempt + 1} in ${Math.round(info.delayMs)} ms`,

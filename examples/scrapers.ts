@@ -29,8 +29,12 @@ import {
   type RetryInfo,
   resilientFetch,
 } from '../src/index.js';
-import { startBigQueryStandIn, startHttpStandIn, startPubSubStandIn } from '../src/testing/index.js';
-import { seededRandom } from './demo-data.js';
+import {
+  mulberry32,
+  startBigQueryStandIn,
+  startHttpStandIn,
+  startPubSubStandIn,
+} from '../src/testing/index.js';
 import { publishCompletion } from './scraper-publish.js';
 
 /** Options of {@link runScrapers}. */
@@ -170,7 +174,7 @@ export async function runScrapers(options: ScrapersOptions = {}): Promise<Scrape
               baseDelayMs: 50,
               maxDelayMs: 2000,
               attemptTimeoutMs: 1000,
-              random: seededRandom(seed),
+              random: mulberry32(seed),
               onRetry: (info: RetryInfo) => {
                 retries.push(info.error.name);
                 log(

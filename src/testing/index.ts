@@ -18,4 +18,5 @@ export type {
 } from './shared/grpc-faults.js';
 export type { GrpcRequestLogEntry } from './shared/grpc-server.js';
 export type { GrpcStatusName } from './shared/grpc-status.js';
+export { mulberry32 } from './shared/prng.js';
 export * from './storage/index.js';

@@ -3,7 +3,8 @@
  * with whether the handler must process it or dead-letter it. Seeded: the same seed gives the same
  * bytes.
  */
-import { malformedMessages, seededRandom } from '../../../examples/demo-data.js';
+import { malformedMessages } from '../../../examples/demo-data.js';
+import { mulberry32 } from '../../../src/testing/index.js';
 
 export interface HostileMessage {
   label: string;
@@ -19,7 +20,7 @@ function nested(depth: number): string {
 }
 
 export function hostileMessages(seed: number, validDate: string): HostileMessage[] {
-  const random = seededRandom(seed * 31 + 7);
+  const random = mulberry32(seed * 31 + 7);
   const junk = Buffer.from(Array.from({ length: 512 }, () => Math.floor(random() * 256)));
   return [
     ...malformedMessages().map((m) => ({ ...m, expect: 'dead_lettered' as const })),

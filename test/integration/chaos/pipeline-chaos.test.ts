@@ -14,7 +14,6 @@ import {
   type RawLine,
   rawLines,
   registryRows,
-  seededRandom,
 } from '../../../examples/demo-data.js';
 import { until } from '../../../examples/demo-pipeline.js';
 import { subscribePhaseTransition } from '../../../examples/phase-transition-handler.js';
@@ -29,6 +28,7 @@ import {
 } from '../../../src/index.js';
 import {
   type BigQueryStandIn,
+  mulberry32,
   type PubSubStandIn,
   startBigQueryStandIn,
   startPubSubStandIn,
@@ -194,7 +194,7 @@ async function runChaos(seed: number, bigquery: BigQueryStandIn, pubsub: PubSubS
       maxAttempts: 6,
       baseDelayMs: 5,
       maxDelayMs: 40,
-      random: seededRandom(seed),
+      random: mulberry32(seed),
     },
   });
   for (const dataset of ['mlb_raw', 'mlb_analytics', 'mlb_reference']) {
