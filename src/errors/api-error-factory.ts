@@ -16,24 +16,32 @@ import {
   TooManyRequestsError,
   UnauthorizedError,
 } from './http-errors.js';
+import { isTransientStatus, STATUS_TABLE } from './status-table.js';
 
-type ApiErrorClass = new (message: string, details?: GoogleApiErrorDetails) => GoogleApiError;
+type ApiErrorClass = (new (
+  message: string,
+  details?: GoogleApiErrorDetails,
+) => GoogleApiError) & { readonly httpStatus: number };
 
-const BY_STATUS: ReadonlyMap<number, ApiErrorClass> = new Map<number, ApiErrorClass>([
-  [400, BadRequestError],
-  [401, UnauthorizedError],
-  [403, ForbiddenError],
-  [404, NotFoundError],
-  [409, ConflictError],
-  [412, PreconditionFailedError],
-  [429, TooManyRequestsError],
-  [499, CancelledError],
-  [500, InternalServerError],
-  [501, NotImplementedError],
-  [502, BadGatewayError],
-  [503, ServiceUnavailableError],
-  [504, GatewayTimeoutError],
-]);
+// The class of each status. DeadlineExceededError (a 504 chosen by gRPC code) and StreamingBufferError
+// (a 400 chosen by message) are picked by their own rules below.
+const CLASSES: readonly ApiErrorClass[] = [
+  BadRequestError,
+  UnauthorizedError,
+  ForbiddenError,
+  NotFoundError,
+  ConflictError,
+  PreconditionFailedError,
+  TooManyRequestsError,
+  CancelledError,
+  InternalServerError,
+  NotImplementedError,
+  BadGatewayError,
+  ServiceUnavailableError,
+  GatewayTimeoutError,
+];
+
+let byStatus: ReadonlyMap<number, ApiErrorClass> | undefined;
 
 const STREAMING_BUFFER = /streaming buffer/i;
 
@@ -53,24 +61,18 @@ export function apiErrorForStatus(
   if (httpStatus === 400 && STREAMING_BUFFER.test(options.serviceMessage ?? message)) {
     return new StreamingBufferError(message, { ...details, transient: false });
   }
-  const Class = BY_STATUS.get(httpStatus);
+  byStatus ??= new Map(CLASSES.map((Class) => [Class.httpStatus, Class]));
+  const Class = byStatus.get(httpStatus);
   if (Class) return new Class(message, details);
-  if (httpStatus === 408) {
+  if (httpStatus >= 400 && httpStatus < 600) {
+    // A status without a class of its own: the table's code (e.g. REQUEST_TIMEOUT) or the generic one
+    // of its range, and the table's retry decision.
+    const code = STATUS_TABLE[httpStatus]?.code ?? (httpStatus < 500 ? 'CLIENT_ERROR' : 'SERVER_ERROR');
     return new GoogleApiError(message, {
-      code: 'REQUEST_TIMEOUT',
-      transient: true,
+      code,
+      transient: isTransientStatus(httpStatus),
       ...stripUndefined(details),
     });
-  }
-  if (httpStatus >= 400 && httpStatus < 500) {
-    return new GoogleApiError(message, {
-      code: 'CLIENT_ERROR',
-      transient: false,
-      ...stripUndefined(details),
-    });
-  }
-  if (httpStatus >= 500 && httpStatus < 600) {
-    return new GoogleApiError(message, { code: 'SERVER_ERROR', transient: true, ...stripUndefined(details) });
   }
   return new GoogleApiError(message, details);
 }
@@ -78,29 +80,3 @@ export function apiErrorForStatus(
 function stripUndefined(details: GoogleApiErrorDetails): GoogleApiErrorDetails {
   return Object.fromEntries(Object.entries(details).filter(([, v]) => v !== undefined));
 }
-
-/** The reason phrase of an HTTP status, for messages. */
-export function statusText(status: number): string {
-  return STATUS_TEXT[status] ?? '';
-}
-
-const STATUS_TEXT: Readonly<Record<number, string>> = {
-  400: 'Bad Request',
-  401: 'Unauthorized',
-  403: 'Forbidden',
-  404: 'Not Found',
-  405: 'Method Not Allowed',
-  408: 'Request Timeout',
-  409: 'Conflict',
-  410: 'Gone',
-  412: 'Precondition Failed',
-  413: 'Payload Too Large',
-  422: 'Unprocessable Content',
-  429: 'Too Many Requests',
-  499: 'Client Closed Request',
-  500: 'Internal Server Error',
-  501: 'Not Implemented',
-  502: 'Bad Gateway',
-  503: 'Service Unavailable',
-  504: 'Gateway Timeout',
-};

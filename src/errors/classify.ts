@@ -1,4 +1,4 @@
-import { apiErrorForStatus, statusText } from './api-error-factory.js';
+import { apiErrorForStatus } from './api-error-factory.js';
 import {
   decidingReason,
   errorDetailsOf,
@@ -9,7 +9,7 @@ import {
 } from './bigquery-wire.js';
 import { fromFetchResponse } from './from-response.js';
 import type { ErrorDetail } from './google-api-error.js';
-import { GRPC_STATUS_NAMES, grpcRule, parseGrpcMessage } from './grpc-codes.js';
+import { parseGrpcMessage } from './grpc-codes.js';
 import { CancelledError } from './http-errors.js';
 import { NetworkError } from './network-error.js';
 import { PartialInsertError, type RowFailure } from './partial-insert-error.js';
@@ -27,6 +27,7 @@ import {
   objField,
   strField,
 } from './safe-read.js';
+import { GRPC_STATUS_NAMES, grpcRule, statusText } from './status-table.js';
 
 /**
  * Options of {@link toPipelineError}.

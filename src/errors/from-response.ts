@@ -1,9 +1,9 @@
-import { statusText as standardStatusText } from './api-error-factory.js';
 import { HttpError } from './http-error.js';
-import { HTTP_ERROR_CLASSES } from './http-status-errors.js';
+import { httpErrorClassFor } from './http-status-errors.js';
 import { PipelineError } from './pipeline-error.js';
 import { quotaExhausted, waitFromHeaders } from './rate-limit-headers.js';
 import { redactSecrets } from './redact.js';
+import { statusText as standardStatusText } from './status-table.js';
 
 /** Longest body snippet an error keeps, in characters. */
 export const MAX_BODY_SNIPPET = 300;
@@ -153,7 +153,7 @@ export function httpErrorFromResponse(
     ...(rateLimitedForbidden ? { transient: true } : {}),
     ...('cause' in options ? { cause: options.cause } : {}),
   };
-  const Class = HTTP_ERROR_CLASSES.get(status);
+  const Class = httpErrorClassFor(status);
   return Class ? new Class(message, details) : new HttpError(message, { ...details, status });
 }
 

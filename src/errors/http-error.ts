@@ -1,5 +1,6 @@
 import { brandError } from './brand.js';
 import { PipelineError } from './pipeline-error.js';
+import { isTransientStatus } from './status-table.js';
 
 /**
  * What an {@link HttpError} carries besides its message. Never the request's headers: they hold the
@@ -56,8 +57,7 @@ export interface HttpErrorOptions extends HttpErrorDetails {
  * ```
  */
 export function isTransientHttpStatus(status: number): boolean {
-  if (status === 408 || status === 429) return true;
-  return status >= 500 && status < 600 && status !== 501 && status !== 505 && status !== 511;
+  return isTransientStatus(status);
 }
 
 function defaultCode(status: number): string {

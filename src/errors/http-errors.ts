@@ -1,18 +1,19 @@
 import { brandError } from './brand.js';
 import { GoogleApiError, type GoogleApiErrorDetails } from './google-api-error.js';
+import { classFacts } from './status-table.js';
 
-// Each class fills in its own code, status and retry default; explicit details always win.
+// Each class fills in its status and that status's code and retry default from the status table;
+// explicit details always win.
 function withDefaults(
   details: GoogleApiErrorDetails,
-  code: string,
   httpStatus: number,
-  transient: boolean,
+  code: string = classFacts(httpStatus).code,
 ): GoogleApiErrorDetails {
   return {
     ...details,
     code: details.code ?? code,
     httpStatus: details.httpStatus ?? httpStatus,
-    transient: details.transient ?? transient,
+    transient: details.transient ?? classFacts(httpStatus).transient,
   };
 }
 
@@ -34,8 +35,11 @@ export class BadRequestError extends GoogleApiError {
     brandError(BadRequestError, 'BadRequestError');
   }
 
+  /** The HTTP status this class stands for. */
+  static readonly httpStatus: number = 400;
+
   constructor(message: string, details: GoogleApiErrorDetails = {}) {
-    super(message, withDefaults(details, 'BAD_REQUEST', 400, false));
+    super(message, withDefaults(details, BadRequestError.httpStatus));
   }
 }
 
@@ -57,8 +61,11 @@ export class UnauthorizedError extends GoogleApiError {
     brandError(UnauthorizedError, 'UnauthorizedError');
   }
 
+  /** The HTTP status this class stands for. */
+  static readonly httpStatus: number = 401;
+
   constructor(message: string, details: GoogleApiErrorDetails = {}) {
-    super(message, withDefaults(details, 'UNAUTHORIZED', 401, false));
+    super(message, withDefaults(details, UnauthorizedError.httpStatus));
   }
 }
 
@@ -80,8 +87,11 @@ export class ForbiddenError extends GoogleApiError {
     brandError(ForbiddenError, 'ForbiddenError');
   }
 
+  /** The HTTP status this class stands for. */
+  static readonly httpStatus: number = 403;
+
   constructor(message: string, details: GoogleApiErrorDetails = {}) {
-    super(message, withDefaults(details, 'FORBIDDEN', 403, false));
+    super(message, withDefaults(details, ForbiddenError.httpStatus));
   }
 }
 
@@ -103,8 +113,11 @@ export class NotFoundError extends GoogleApiError {
     brandError(NotFoundError, 'NotFoundError');
   }
 
+  /** The HTTP status this class stands for. */
+  static readonly httpStatus: number = 404;
+
   constructor(message: string, details: GoogleApiErrorDetails = {}) {
-    super(message, withDefaults(details, 'NOT_FOUND', 404, false));
+    super(message, withDefaults(details, NotFoundError.httpStatus));
   }
 }
 
@@ -126,8 +139,11 @@ export class ConflictError extends GoogleApiError {
     brandError(ConflictError, 'ConflictError');
   }
 
+  /** The HTTP status this class stands for. */
+  static readonly httpStatus: number = 409;
+
   constructor(message: string, details: GoogleApiErrorDetails = {}) {
-    super(message, withDefaults(details, 'CONFLICT', 409, false));
+    super(message, withDefaults(details, ConflictError.httpStatus));
   }
 }
 
@@ -149,8 +165,11 @@ export class PreconditionFailedError extends GoogleApiError {
     brandError(PreconditionFailedError, 'PreconditionFailedError');
   }
 
+  /** The HTTP status this class stands for. */
+  static readonly httpStatus: number = 412;
+
   constructor(message: string, details: GoogleApiErrorDetails = {}) {
-    super(message, withDefaults(details, 'PRECONDITION_FAILED', 412, false));
+    super(message, withDefaults(details, PreconditionFailedError.httpStatus));
   }
 }
 
@@ -172,8 +191,11 @@ export class TooManyRequestsError extends GoogleApiError {
     brandError(TooManyRequestsError, 'TooManyRequestsError');
   }
 
+  /** The HTTP status this class stands for. */
+  static readonly httpStatus: number = 429;
+
   constructor(message: string, details: GoogleApiErrorDetails = {}) {
-    super(message, withDefaults(details, 'TOO_MANY_REQUESTS', 429, true));
+    super(message, withDefaults(details, TooManyRequestsError.httpStatus));
   }
 }
 
@@ -195,8 +217,11 @@ export class CancelledError extends GoogleApiError {
     brandError(CancelledError, 'CancelledError');
   }
 
+  /** The HTTP status this class stands for. */
+  static readonly httpStatus: number = 499;
+
   constructor(message: string, details: GoogleApiErrorDetails = {}) {
-    super(message, withDefaults(details, 'CANCELLED', 499, false));
+    super(message, withDefaults(details, CancelledError.httpStatus));
   }
 }
 
@@ -218,8 +243,11 @@ export class InternalServerError extends GoogleApiError {
     brandError(InternalServerError, 'InternalServerError');
   }
 
+  /** The HTTP status this class stands for. */
+  static readonly httpStatus: number = 500;
+
   constructor(message: string, details: GoogleApiErrorDetails = {}) {
-    super(message, withDefaults(details, 'INTERNAL_SERVER_ERROR', 500, true));
+    super(message, withDefaults(details, InternalServerError.httpStatus));
   }
 }
 
@@ -241,8 +269,11 @@ export class NotImplementedError extends GoogleApiError {
     brandError(NotImplementedError, 'NotImplementedError');
   }
 
+  /** The HTTP status this class stands for. */
+  static readonly httpStatus: number = 501;
+
   constructor(message: string, details: GoogleApiErrorDetails = {}) {
-    super(message, withDefaults(details, 'NOT_IMPLEMENTED', 501, false));
+    super(message, withDefaults(details, NotImplementedError.httpStatus));
   }
 }
 
@@ -264,8 +295,11 @@ export class BadGatewayError extends GoogleApiError {
     brandError(BadGatewayError, 'BadGatewayError');
   }
 
+  /** The HTTP status this class stands for. */
+  static readonly httpStatus: number = 502;
+
   constructor(message: string, details: GoogleApiErrorDetails = {}) {
-    super(message, withDefaults(details, 'BAD_GATEWAY', 502, true));
+    super(message, withDefaults(details, BadGatewayError.httpStatus));
   }
 }
 
@@ -287,8 +321,11 @@ export class ServiceUnavailableError extends GoogleApiError {
     brandError(ServiceUnavailableError, 'ServiceUnavailableError');
   }
 
+  /** The HTTP status this class stands for. */
+  static readonly httpStatus: number = 503;
+
   constructor(message: string, details: GoogleApiErrorDetails = {}) {
-    super(message, withDefaults(details, 'SERVICE_UNAVAILABLE', 503, true));
+    super(message, withDefaults(details, ServiceUnavailableError.httpStatus));
   }
 }
 
@@ -310,8 +347,11 @@ export class GatewayTimeoutError extends GoogleApiError {
     brandError(GatewayTimeoutError, 'GatewayTimeoutError');
   }
 
+  /** The HTTP status this class stands for. */
+  static readonly httpStatus: number = 504;
+
   constructor(message: string, details: GoogleApiErrorDetails = {}) {
-    super(message, withDefaults(details, 'GATEWAY_TIMEOUT', 504, true));
+    super(message, withDefaults(details, GatewayTimeoutError.httpStatus));
   }
 }
 
@@ -334,7 +374,7 @@ export class DeadlineExceededError extends GatewayTimeoutError {
   }
 
   constructor(message: string, details: GoogleApiErrorDetails = {}) {
-    super(message, withDefaults(details, 'DEADLINE_EXCEEDED', 504, true));
+    super(message, withDefaults(details, DeadlineExceededError.httpStatus, 'DEADLINE_EXCEEDED'));
   }
 }
 
@@ -357,6 +397,6 @@ export class StreamingBufferError extends BadRequestError {
   }
 
   constructor(message: string, details: GoogleApiErrorDetails = {}) {
-    super(message, withDefaults(details, 'STREAMING_BUFFER', 400, false));
+    super(message, withDefaults(details, StreamingBufferError.httpStatus, 'STREAMING_BUFFER'));
   }
 }

@@ -1,8 +1,16 @@
 import { brandError } from './brand.js';
-import { HttpError, type HttpErrorDetails } from './http-error.js';
+import { HttpError, type HttpErrorDetails, type HttpErrorOptions } from './http-error.js';
+import { classFacts } from './status-table.js';
 
 // One class per status a scraper meets often enough to catch by name; every other status is an
 // HttpError with a generic code (docs/decisions/http.md).
+
+// Each class takes its status's reason phrase and code from the status table; explicit details win
+// for the phrase (the server's own), never for the status.
+function forStatus(status: number, details: HttpErrorDetails): HttpErrorOptions {
+  const facts = classFacts(status);
+  return { statusText: facts.text, ...details, status, code: facts.code };
+}
 
 /**
  * HTTP 400 Bad Request from a third-party API: the API refused the request as malformed; fix the request, do not retry.
@@ -24,8 +32,11 @@ export class HttpBadRequestError extends HttpError {
     brandError(HttpBadRequestError, 'HttpBadRequestError');
   }
 
+  /** The HTTP status this class stands for. */
+  static readonly status: number = 400;
+
   constructor(message: string, details: HttpErrorDetails = {}) {
-    super(message, { statusText: 'Bad Request', ...details, status: 400, code: 'BAD_REQUEST' });
+    super(message, forStatus(HttpBadRequestError.status, details));
   }
 }
 
@@ -49,8 +60,11 @@ export class HttpUnauthorizedError extends HttpError {
     brandError(HttpUnauthorizedError, 'HttpUnauthorizedError');
   }
 
+  /** The HTTP status this class stands for. */
+  static readonly status: number = 401;
+
   constructor(message: string, details: HttpErrorDetails = {}) {
-    super(message, { statusText: 'Unauthorized', ...details, status: 401, code: 'UNAUTHORIZED' });
+    super(message, forStatus(HttpUnauthorizedError.status, details));
   }
 }
 
@@ -74,8 +88,11 @@ export class HttpForbiddenError extends HttpError {
     brandError(HttpForbiddenError, 'HttpForbiddenError');
   }
 
+  /** The HTTP status this class stands for. */
+  static readonly status: number = 403;
+
   constructor(message: string, details: HttpErrorDetails = {}) {
-    super(message, { statusText: 'Forbidden', ...details, status: 403, code: 'FORBIDDEN' });
+    super(message, forStatus(HttpForbiddenError.status, details));
   }
 }
 
@@ -99,8 +116,11 @@ export class HttpNotFoundError extends HttpError {
     brandError(HttpNotFoundError, 'HttpNotFoundError');
   }
 
+  /** The HTTP status this class stands for. */
+  static readonly status: number = 404;
+
   constructor(message: string, details: HttpErrorDetails = {}) {
-    super(message, { statusText: 'Not Found', ...details, status: 404, code: 'NOT_FOUND' });
+    super(message, forStatus(HttpNotFoundError.status, details));
   }
 }
 
@@ -124,8 +144,11 @@ export class HttpRequestTimeoutError extends HttpError {
     brandError(HttpRequestTimeoutError, 'HttpRequestTimeoutError');
   }
 
+  /** The HTTP status this class stands for. */
+  static readonly status: number = 408;
+
   constructor(message: string, details: HttpErrorDetails = {}) {
-    super(message, { statusText: 'Request Timeout', ...details, status: 408, code: 'REQUEST_TIMEOUT' });
+    super(message, forStatus(HttpRequestTimeoutError.status, details));
   }
 }
 
@@ -149,8 +172,11 @@ export class HttpConflictError extends HttpError {
     brandError(HttpConflictError, 'HttpConflictError');
   }
 
+  /** The HTTP status this class stands for. */
+  static readonly status: number = 409;
+
   constructor(message: string, details: HttpErrorDetails = {}) {
-    super(message, { statusText: 'Conflict', ...details, status: 409, code: 'CONFLICT' });
+    super(message, forStatus(HttpConflictError.status, details));
   }
 }
 
@@ -174,8 +200,11 @@ export class HttpGoneError extends HttpError {
     brandError(HttpGoneError, 'HttpGoneError');
   }
 
+  /** The HTTP status this class stands for. */
+  static readonly status: number = 410;
+
   constructor(message: string, details: HttpErrorDetails = {}) {
-    super(message, { statusText: 'Gone', ...details, status: 410, code: 'GONE' });
+    super(message, forStatus(HttpGoneError.status, details));
   }
 }
 
@@ -200,8 +229,11 @@ export class HttpTooManyRequestsError extends HttpError {
     brandError(HttpTooManyRequestsError, 'HttpTooManyRequestsError');
   }
 
+  /** The HTTP status this class stands for. */
+  static readonly status: number = 429;
+
   constructor(message: string, details: HttpErrorDetails = {}) {
-    super(message, { statusText: 'Too Many Requests', ...details, status: 429, code: 'TOO_MANY_REQUESTS' });
+    super(message, forStatus(HttpTooManyRequestsError.status, details));
   }
 }
 
@@ -225,13 +257,11 @@ export class HttpInternalServerError extends HttpError {
     brandError(HttpInternalServerError, 'HttpInternalServerError');
   }
 
+  /** The HTTP status this class stands for. */
+  static readonly status: number = 500;
+
   constructor(message: string, details: HttpErrorDetails = {}) {
-    super(message, {
-      statusText: 'Internal Server Error',
-      ...details,
-      status: 500,
-      code: 'INTERNAL_SERVER_ERROR',
-    });
+    super(message, forStatus(HttpInternalServerError.status, details));
   }
 }
 
@@ -255,8 +285,11 @@ export class HttpBadGatewayError extends HttpError {
     brandError(HttpBadGatewayError, 'HttpBadGatewayError');
   }
 
+  /** The HTTP status this class stands for. */
+  static readonly status: number = 502;
+
   constructor(message: string, details: HttpErrorDetails = {}) {
-    super(message, { statusText: 'Bad Gateway', ...details, status: 502, code: 'BAD_GATEWAY' });
+    super(message, forStatus(HttpBadGatewayError.status, details));
   }
 }
 
@@ -281,13 +314,11 @@ export class HttpServiceUnavailableError extends HttpError {
     brandError(HttpServiceUnavailableError, 'HttpServiceUnavailableError');
   }
 
+  /** The HTTP status this class stands for. */
+  static readonly status: number = 503;
+
   constructor(message: string, details: HttpErrorDetails = {}) {
-    super(message, {
-      statusText: 'Service Unavailable',
-      ...details,
-      status: 503,
-      code: 'SERVICE_UNAVAILABLE',
-    });
+    super(message, forStatus(HttpServiceUnavailableError.status, details));
   }
 }
 
@@ -311,25 +342,35 @@ export class HttpGatewayTimeoutError extends HttpError {
     brandError(HttpGatewayTimeoutError, 'HttpGatewayTimeoutError');
   }
 
+  /** The HTTP status this class stands for. */
+  static readonly status: number = 504;
+
   constructor(message: string, details: HttpErrorDetails = {}) {
-    super(message, { statusText: 'Gateway Timeout', ...details, status: 504, code: 'GATEWAY_TIMEOUT' });
+    super(message, forStatus(HttpGatewayTimeoutError.status, details));
   }
 }
 
 type HttpErrorClass = new (message: string, details?: HttpErrorDetails) => HttpError;
 
-/** @internal The class of each status that has one. */
-export const HTTP_ERROR_CLASSES: ReadonlyMap<number, HttpErrorClass> = new Map<number, HttpErrorClass>([
-  [400, HttpBadRequestError],
-  [401, HttpUnauthorizedError],
-  [403, HttpForbiddenError],
-  [404, HttpNotFoundError],
-  [408, HttpRequestTimeoutError],
-  [409, HttpConflictError],
-  [410, HttpGoneError],
-  [429, HttpTooManyRequestsError],
-  [500, HttpInternalServerError],
-  [502, HttpBadGatewayError],
-  [503, HttpServiceUnavailableError],
-  [504, HttpGatewayTimeoutError],
-]);
+const CLASSES = [
+  HttpBadRequestError,
+  HttpUnauthorizedError,
+  HttpForbiddenError,
+  HttpNotFoundError,
+  HttpRequestTimeoutError,
+  HttpConflictError,
+  HttpGoneError,
+  HttpTooManyRequestsError,
+  HttpInternalServerError,
+  HttpBadGatewayError,
+  HttpServiceUnavailableError,
+  HttpGatewayTimeoutError,
+];
+
+let byStatus: ReadonlyMap<number, HttpErrorClass> | undefined;
+
+/** @internal The class of `status`, when it has one of its own. Built on first use. */
+export function httpErrorClassFor(status: number): HttpErrorClass | undefined {
+  byStatus ??= new Map(CLASSES.map((Class) => [Class.status, Class]));
+  return byStatus.get(status);
+}

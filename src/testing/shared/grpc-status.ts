@@ -1,26 +1,11 @@
+import { GRPC_STATUS_NAMES, type GrpcCodeName } from '../../errors/status-table.js';
 /**
- * gRPC status codes by name, as `google.rpc.Code` defines them. Kept here rather than read from
- * `@grpc/grpc-js` so that fault rules can be validated without loading the optional peer.
+ * gRPC status codes by name, as `google.rpc.Code` defines them, derived from the errors layer's one
+ * list so that fault rules can be validated without loading the optional peer `@grpc/grpc-js`.
  */
-export const GRPC_STATUS_CODES = {
-  OK: 0,
-  CANCELLED: 1,
-  UNKNOWN: 2,
-  INVALID_ARGUMENT: 3,
-  DEADLINE_EXCEEDED: 4,
-  NOT_FOUND: 5,
-  ALREADY_EXISTS: 6,
-  PERMISSION_DENIED: 7,
-  RESOURCE_EXHAUSTED: 8,
-  FAILED_PRECONDITION: 9,
-  ABORTED: 10,
-  OUT_OF_RANGE: 11,
-  UNIMPLEMENTED: 12,
-  INTERNAL: 13,
-  UNAVAILABLE: 14,
-  DATA_LOSS: 15,
-  UNAUTHENTICATED: 16,
-} as const;
+export const GRPC_STATUS_CODES = Object.freeze(
+  Object.fromEntries(GRPC_STATUS_NAMES.map((name, code) => [name, code])),
+) as Readonly<Record<GrpcStatusName, number>>;
 
 /**
  * The name of a gRPC status code, e.g. `'UNAVAILABLE'`, as the fault rules of every gRPC stand-in
@@ -32,21 +17,17 @@ export const GRPC_STATUS_CODES = {
  * const code: GrpcStatusName = 'RESOURCE_EXHAUSTED';
  * ```
  */
-export type GrpcStatusName = keyof typeof GRPC_STATUS_CODES;
-
-const NAMES_BY_CODE = new Map<number, GrpcStatusName>(
-  Object.entries(GRPC_STATUS_CODES).map(([name, code]) => [code, name as GrpcStatusName]),
-);
+export type GrpcStatusName = GrpcCodeName;
 
 /** The status name of a numeric code (`14` → `'UNAVAILABLE'`), or `undefined` if unknown. */
 export function statusName(code: number): GrpcStatusName | undefined {
-  return NAMES_BY_CODE.get(code);
+  return GRPC_STATUS_NAMES[code];
 }
 
 /** Normalises a code given as a number or a name; throws a `TypeError` naming the bad value. */
 export function toStatusCode(code: number | string): number {
   if (typeof code === 'number') {
-    if (Number.isInteger(code) && NAMES_BY_CODE.has(code)) return code;
+    if (Number.isInteger(code) && GRPC_STATUS_NAMES[code] !== undefined) return code;
     throw new TypeError(`Unknown gRPC status code ${code}: expected an integer from 0 to 16`);
   }
   const key = code.toUpperCase();
