@@ -17,12 +17,10 @@ import type { JitterStrategy } from './jitter/strategy.js';
 export type JitterMode = 'full' | 'equal' | 'decorrelated' | 'proportional' | 'none';
 
 /**
- * The strategy behind each {@link JitterMode}.
+ * The strategy behind each {@link JitterMode}. Internal: a caller names a mode (`jitter: 'full'`) or
+ * passes its own {@link JitterStrategy}; there is no third way.
  *
- * @example
- * ```ts
- * jitterStrategies.decorrelated.start({ baseDelayMs: 1000, maxDelayMs: 15000, random: Math.random })(0);
- * ```
+ * @internal
  */
 export const jitterStrategies: Readonly<Record<JitterMode, JitterStrategy>> = Object.freeze({
   full: fullJitter,

@@ -1,18 +1,9 @@
-export { type BackoffOptions, backoffDelays, type JitterMode, jitterStrategies } from './backoff.js';
+export { type BackoffOptions, backoffDelays, type JitterMode } from './backoff.js';
 export { RetryBudget, type RetryBudgetOptions } from './budget.js';
 export { CircuitBreaker, type CircuitBreakerOptions, type CircuitState } from './circuit-breaker.js';
 export { CircuitBreakerRegistry } from './circuit-breaker-registry.js';
 export { type Clock, createTestClock, systemClock, type TestClock, type TestClockOptions } from './clock.js';
-export {
-  cappedExponential,
-  decorrelatedJitter,
-  equalJitter,
-  fullJitter,
-  type JitterParams,
-  type JitterStrategy,
-  noJitter,
-  proportionalJitter,
-} from './jitter/index.js';
+export { cappedExponential, type JitterParams, type JitterStrategy } from './jitter/index.js';
 export type {
   ErrorClass,
   RetryContext,

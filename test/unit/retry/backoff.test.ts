@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { ServiceUnavailableError } from '../../../src/errors/index.js';
+import { jitterStrategies } from '../../../src/retry/backoff.js';
 import {
   backoffDelays,
   createTestClock,
   type JitterMode,
   type JitterStrategy,
-  jitterStrategies,
   retry,
 } from '../../../src/retry/index.js';
 import { seeded } from './helpers.js';
