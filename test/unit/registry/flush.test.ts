@@ -89,7 +89,7 @@ describe('flush: writing', () => {
     tracker.track('loganwebb', 'pitcher');
     tracker.track('gerritcole', 'pitcher');
     await tracker.flush();
-    const warnings = logger.lines.filter((l) => l.level === 'warn' && l.message === 'unresolved player');
+    const warnings = logger.entries.filter((l) => l.level === 'warn' && l.message === 'unresolved player');
     expect(warnings.map((l) => l.fields?.player_lookup)).toEqual(['loganwebb', 'gerritcole']);
   });
 });
@@ -110,7 +110,7 @@ describe('flush: failure keeps entries', () => {
       ['loganwebb', 1],
       ['gerritcole', 1],
     ]);
-    const logged = logger.lines.find((l) => l.level === 'error');
+    const logged = logger.entries.find((l) => l.level === 'error');
     expect(logged?.fields?.error).toBe(result.error);
     expect(executor.rowsInTable()).toHaveLength(0);
   });
@@ -317,7 +317,7 @@ describe('flush: partial failure', () => {
     tracker.track('b');
     tracker.track('c');
     await tracker.flush();
-    const warning = logger.lines.find((l) => l.message.startsWith('unresolved player tracker full'));
+    const warning = logger.entries.find((l) => l.message.startsWith('unresolved player tracker full'));
     expect(warning?.fields).toMatchObject({ dropped: 2, maxEntries: 1 });
   });
 });

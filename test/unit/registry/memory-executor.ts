@@ -135,16 +135,7 @@ export function fakeClock(startMs = Date.UTC(2026, 0, 20, 17, 0, 0)) {
   };
 }
 
-/** A logger that keeps what it is told. */
-export function recordingLogger() {
-  const lines: Array<{ level: string; message: string; fields?: Record<string, unknown> }> = [];
-  const at =
-    (level: string) =>
-    (message: string, fields?: Record<string, unknown>): void => {
-      lines.push(fields === undefined ? { level, message } : { level, message, fields });
-    };
-  return { lines, debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
-}
+export { recordingLogger } from '../../helpers/recording-logger.js';
 
 /** A raw error shaped like the ones @google-cloud/bigquery throws for a 503. */
 export function googleServiceUnavailable(): Error {

@@ -1,24 +1,7 @@
-import type { LogFields, Logger } from '../../../src/logging/index.js';
-
 /** A small seeded PRNG (mulberry32): uniform in [0, 1), reproducible; the same one the stand-ins' fault plans use. */
 export { mulberry32 as seeded } from '../../../src/testing/shared/prng.js';
 
-export interface LogEntry {
-  level: 'debug' | 'info' | 'warn' | 'error';
-  message: string;
-  fields: LogFields | undefined;
-}
-
-/** A logger that records what it is told. */
-export function recordingLogger(): Logger & { entries: LogEntry[] } {
-  const entries: LogEntry[] = [];
-  const at =
-    (level: LogEntry['level']) =>
-    (message: string, fields?: LogFields): void => {
-      entries.push({ level, message, fields });
-    };
-  return { entries, debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
-}
+export { type LogEntry, recordingLogger } from '../../helpers/recording-logger.js';
 
 /** Lets pending promise callbacks run (no timers involved). */
 export async function flush(rounds = 10): Promise<void> {

@@ -30,20 +30,7 @@ export class RecordingTopic implements MessagePublisher {
   }
 }
 
-export interface LogEntry {
-  level: 'debug' | 'info' | 'warn' | 'error';
-  message: string;
-  fields: LogFields;
-}
-
-export function recordingLogger(): Logger & { entries: LogEntry[] } {
-  const entries: LogEntry[] = [];
-  const at =
-    (level: LogEntry['level']) =>
-    (message: string, fields: LogFields = {}) =>
-      entries.push({ level, message, fields });
-  return { entries, debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
-}
+export { type LogEntry, recordingLogger } from '../../helpers/recording-logger.js';
 
 /** A gRPC status error shaped as grpc-js / google-gax throw it. */
 export function grpcError(code: number, name: string, details = 'stand-in failure'): Error {
