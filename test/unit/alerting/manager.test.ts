@@ -16,6 +16,7 @@ import {
   ServiceUnavailableError,
 } from '../../../src/index.js';
 import { FakeProcess } from '../../helpers/fake-process.js';
+import { recordingLogger } from '../../helpers/recording-logger.js';
 
 const T0 = Date.parse('2026-12-01T10:00:00Z');
 
@@ -34,22 +35,12 @@ function recordingChannel(name: string, behaviour: (n: number) => 'ok' | Error =
   return { channel, received };
 }
 
-function capturingLogger() {
-  const lines: Array<{ level: string; message: string; fields?: LogFields }> = [];
-  const at =
-    (level: string) =>
-    (message: string, fields?: LogFields): void => {
-      lines.push({ level, message, fields });
-    };
-  const logger: Logger = { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
-  return { logger, lines };
-}
-
 function setup(extra: Parameters<typeof createAlertManager>[0] = {}) {
   const clock = createTestClock();
   const slack = recordingChannel('slack');
   const email = recordingChannel('email');
-  const { logger, lines } = capturingLogger();
+  const logger = recordingLogger();
+  const lines = logger.entries;
   const store = memoryRateLimitStore();
   const make = (more: Parameters<typeof createAlertManager>[0] = {}) =>
     createAlertManager({
