@@ -8,8 +8,6 @@ import {
   createAlertManager,
   createShutdownCoordinator,
   createTestClock,
-  type LogFields,
-  type Logger,
   memoryRateLimitStore,
   NetworkError,
   type RateLimitStore,

@@ -1,4 +1,3 @@
-import type { LogFields, Logger } from '../../../src/logging/index.js';
 import type { MessagePublisher, SubscriberMessage } from '../../../src/validation/index.js';
 
 export interface PublishedMessage {
