@@ -30,7 +30,8 @@
  *
  *     npm run demo                          # embedded BigQuery and Pub/Sub stand-ins, seed 1
  *     npm run demo -- --seed 42             # another fault sequence
- *     npm run demo -- --quiet               # only the final table and summary
+ *     npm run demo -- --quiet               # only the final tables and summary lines
+ *     npm run demo -- --help                # the options
  *     npm run demo -- --project my-project  # real Google Cloud (see below)
  *
  * Against Google Cloud (`--project ID`): the same steps, without a fault plan, using Application
@@ -48,67 +49,33 @@
  * ```
  */
 
-import { type DemoOptions, runDemoPipeline } from './demo-pipeline.js';
-import { formatReport } from './demo-report.js';
-
-function parseArgs(argv: string[]): DemoOptions & { quiet: boolean } {
-  const options: DemoOptions & { quiet: boolean } = { quiet: false };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    const value = () => {
-      const next = argv[++i];
-      if (next === undefined) throw new Error(`${arg} needs a value`);
-      return next;
-    };
-    switch (arg) {
-      case '--seed': {
-        const seed = Number(value());
-        if (!Number.isInteger(seed)) throw new Error('--seed needs an integer');
-        options.seed = seed;
-        break;
-      }
-      case '--project':
-        options.projectId = value();
-        break;
-      case '--prefix':
-        options.prefix = value();
-        break;
-      case '--location':
-        options.location = value();
-        break;
-      case '--keep':
-        options.keep = true;
-        break;
-      case '--quiet':
-        options.quiet = true;
-        break;
-      default:
-        throw new Error(
-          `unknown argument ${arg} (use --seed N, --project ID, --prefix P, --location L, --keep, --quiet)`,
-        );
-    }
-  }
-  return options;
-}
+import { demoHelp, parseDemoArgs } from './demo-args.js';
 
 async function main(): Promise<number> {
-  let parsed: ReturnType<typeof parseArgs>;
+  let parsed: ReturnType<typeof parseDemoArgs>;
   try {
-    parsed = parseArgs(process.argv.slice(2));
+    parsed = parseDemoArgs(process.argv.slice(2));
   } catch (error) {
     console.error((error as Error).message);
     return 2;
   }
-  const { quiet, ...options } = parsed;
+  const { quiet, help, ...options } = parsed;
+  if (help) {
+    console.log(demoHelp());
+    return 0;
+  }
+  // Loaded only now, so that --help and a mistyped argument answer without loading the pipeline.
+  const { runDemoPipeline } = await import('./demo-pipeline.js');
+  const { formatReport } = await import('./demo-report.js');
   // On the stand-ins nothing may probe the GCE metadata server; on Google Cloud ADC may need it.
   if (options.projectId === undefined) process.env.METADATA_SERVER_DETECTION ??= 'none';
   const where = options.projectId ? `Google Cloud project ${options.projectId}` : 'embedded stand-ins';
-  console.log(`gcp-pipeline-resilience demo on ${where}, seed ${options.seed ?? 1}`);
+  if (!quiet) console.log(`gcp-pipeline-resilience demo on ${where}, seed ${options.seed ?? 1}`);
   const summary = await runDemoPipeline({
     ...options,
     ...(quiet ? {} : { log: (line) => console.log(line) }),
   });
-  console.log(`done in ${(summary.durationMs / 1000).toFixed(1)} s`);
+  if (!quiet) console.log(`done in ${(summary.durationMs / 1000).toFixed(1)} s`);
   if (!summary.ok) {
     console.error('demo FAILED: duplicates or lost rows, or messages neither processed nor dead-lettered');
   }

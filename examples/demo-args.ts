@@ -1,0 +1,126 @@
+/**
+ * The demo's command line: one table of options that both the parser and `--help` read, so the help
+ * text cannot drift from what is accepted.
+ */
+import type { DemoOptions } from './demo-pipeline.js';
+
+/** What the command line asks for: the pipeline's options, plus how much to print. */
+export interface DemoArgs extends DemoOptions {
+  /** Print only the final tables and summary lines. */
+  quiet: boolean;
+  /** Print the options and exit. */
+  help: boolean;
+}
+
+interface OptionSpec {
+  /** The flag, with its value placeholder if it takes one. */
+  usage: string;
+  /** One line for `--help`. */
+  description: string;
+  /** Applies the flag (and its value, for flags that take one) to the parsed arguments. */
+  apply: (args: DemoArgs, value: () => string) => void;
+}
+
+const OPTIONS: Record<string, OptionSpec> = {
+  '--seed': {
+    usage: '--seed N',
+    description: 'seed of the fault plan and of the retry jitter (default 1)',
+    apply: (args, value) => {
+      const raw = value();
+      const seed = Number(raw);
+      if (!Number.isInteger(seed)) throw new Error(`--seed needs an integer, got ${JSON.stringify(raw)}`);
+      args.seed = seed;
+    },
+  },
+  '--project': {
+    usage: '--project ID',
+    description: 'run against this Google Cloud project (Application Default Credentials)',
+    apply: (args, value) => {
+      args.projectId = value();
+    },
+  },
+  '--prefix': {
+    usage: '--prefix P',
+    description: 'prefix of the datasets, topics and subscriptions the demo creates',
+    apply: (args, value) => {
+      args.prefix = value();
+    },
+  },
+  '--location': {
+    usage: '--location L',
+    description: "BigQuery location on Google Cloud (default 'US')",
+    apply: (args, value) => {
+      args.location = value();
+    },
+  },
+  '--keep': {
+    usage: '--keep',
+    description: "Google Cloud only: keep the demo's datasets and topics at the end",
+    apply: (args) => {
+      args.keep = true;
+    },
+  },
+  '--quiet': {
+    usage: '--quiet',
+    description: 'print only the final tables and summary lines',
+    apply: (args) => {
+      args.quiet = true;
+    },
+  },
+  '--help': {
+    usage: '--help, -h',
+    description: 'print these options and exit',
+    apply: (args) => {
+      args.help = true;
+    },
+  },
+};
+
+const ALIASES: Record<string, string> = { '-h': '--help' };
+
+/**
+ * Parses the demo's arguments; throws an `Error` naming the argument that is unknown or lacks a value.
+ *
+ * @example
+ * ```ts
+ * parseDemoArgs(['--seed', '7', '--quiet']); // { quiet: true, help: false, seed: 7 }
+ * ```
+ */
+export function parseDemoArgs(argv: readonly string[]): DemoArgs {
+  const args: DemoArgs = { quiet: false, help: false };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] ?? '';
+    const spec = OPTIONS[ALIASES[arg] ?? arg];
+    if (spec === undefined) {
+      throw new Error(`unknown argument ${JSON.stringify(arg)}; run with --help for the options`);
+    }
+    spec.apply(args, () => {
+      const next = argv[++i];
+      if (next === undefined || next.startsWith('--')) throw new Error(`${arg} needs a value`);
+      return next;
+    });
+  }
+  return args;
+}
+
+/**
+ * The `--help` text: usage, then one line per option.
+ *
+ * @example
+ * ```ts
+ * console.log(demoHelp());
+ * ```
+ */
+export function demoHelp(): string {
+  const specs = Object.values(OPTIONS);
+  const width = Math.max(...specs.map((s) => s.usage.length));
+  return [
+    'Usage: npm run demo -- [options]',
+    '',
+    'Runs the pipeline end to end on embedded stand-ins of BigQuery, Pub/Sub, Cloud Logging,',
+    'Cloud Monitoring, Slack and Cloud Storage (no Google account), or on Google Cloud with --project.',
+    '',
+    'Options:',
+    ...specs.map((s) => `  ${s.usage.padEnd(width)}  ${s.description}`),
+  ].join('\n');
+}

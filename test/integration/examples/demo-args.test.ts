@@ -1,0 +1,72 @@
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { demoHelp, parseDemoArgs } from '../../../examples/demo-args.js';
+
+const run = promisify(execFile);
+const root = fileURLToPath(new URL('../../../', import.meta.url));
+const tsx = fileURLToPath(new URL('../../../node_modules/.bin/tsx', import.meta.url));
+
+describe('the demo command line', () => {
+  it('reads every documented option', () => {
+    expect(
+      parseDemoArgs([
+        '--seed',
+        '7',
+        '--project',
+        'p',
+        '--prefix',
+        'x_',
+        '--location',
+        'EU',
+        '--keep',
+        '--quiet',
+      ]),
+    ).toEqual({
+      help: false,
+      quiet: true,
+      seed: 7,
+      projectId: 'p',
+      prefix: 'x_',
+      location: 'EU',
+      keep: true,
+    });
+    expect(parseDemoArgs(['-h']).help).toBe(true);
+    expect(parseDemoArgs(['--seed', '-3']).seed).toBe(-3);
+  });
+
+  it('names the argument it refuses', () => {
+    expect(() => parseDemoArgs(['--verbose'])).toThrow('unknown argument "--verbose"; run with --help');
+    expect(() => parseDemoArgs(['--seed'])).toThrow('--seed needs a value');
+    expect(() => parseDemoArgs(['--seed', '--quiet'])).toThrow('--seed needs a value');
+    expect(() => parseDemoArgs(['--seed', '1.5'])).toThrow('--seed needs an integer, got "1.5"');
+  });
+
+  it('lists every option it accepts in --help', () => {
+    const help = demoHelp();
+    for (const flag of [
+      '--seed N',
+      '--project ID',
+      '--prefix P',
+      '--location L',
+      '--keep',
+      '--quiet',
+      '--help',
+    ]) {
+      expect(help).toContain(flag);
+    }
+  });
+
+  it('prints the options and exits 0 on `npm run demo -- --help`; exits 2 naming an unknown argument', async () => {
+    const { stdout, stderr } = await run(tsx, ['examples/demo.ts', '--help'], { cwd: root });
+    expect(stdout.trim()).toBe(demoHelp());
+    expect(stderr).toBe('');
+    const failure = await run(tsx, ['examples/demo.ts', '--nope'], { cwd: root }).then(
+      () => undefined,
+      (error: { code: number; stderr: string }) => error,
+    );
+    expect(failure?.code).toBe(2);
+    expect(failure?.stderr).toContain('unknown argument "--nope"');
+  }, 60_000);
+});
