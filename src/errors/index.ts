@@ -71,3 +71,8 @@ export { waitFromHeaders } from './rate-limit-headers.js';
 export { redactSecrets } from './redact.js';
 export { parseRetryAfter } from './retry-after.js';
 export { type Result, settle } from './settle.js';
+export {
+  UnsupportedSchemaError,
+  type UnsupportedSchemaErrorOptions,
+  type UnsupportedSchemaKind,
+} from './unsupported-schema-error.js';

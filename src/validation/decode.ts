@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { DEFAULT_MAX_MESSAGE_BYTES, decodeBody, type MessageMeta, readEnvelope } from './envelope.js';
 import { parseMessage } from './parse.js';
+import { assertZod4Schema } from './zod4-schema.js';
 
 /**
  * Options of {@link decodePubSubMessage}.
@@ -55,6 +56,7 @@ export function decodePubSubMessage<S extends z.ZodType>(
   input: unknown,
   options?: DecodeOptions,
 ): DecodedMessage<z.output<S>> {
+  assertZod4Schema(schema, 'decodePubSubMessage');
   const envelope = readEnvelope(input);
   const payload = decodeBody(envelope, options?.maxBytes ?? DEFAULT_MAX_MESSAGE_BYTES);
   const data = parseMessage(

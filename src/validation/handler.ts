@@ -20,6 +20,7 @@ import {
 } from './envelope.js';
 import { parseMessage, schemaName } from './parse.js';
 import type { MessagePublisher } from './publish.js';
+import { assertZod4Schema } from './zod4-schema.js';
 
 /**
  * The function that does the work for one message. Resolve to have the message acked; throw to have it
@@ -232,6 +233,7 @@ export function createMessageHandler<S extends z.ZodType>(
   handler: MessageHandlerFunction<z.output<S>>,
   options: MessageHandlerOptions,
 ): MessageHandler {
+  assertZod4Schema(schema, 'createMessageHandler');
   checkOptions('createMessageHandler', options, HANDLER_OPTIONS);
   const onInvalid = invalidPolicyOf(options);
   const { maxDeliveryAttempts } = options;

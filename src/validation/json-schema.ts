@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { assertZod4Schema } from './zod4-schema.js';
 
 /**
  * Options of {@link toJsonSchema}.
@@ -34,6 +35,7 @@ export interface ToJsonSchemaOptions {
  * ```
  */
 export function toJsonSchema(schema: z.ZodType, options?: ToJsonSchemaOptions): Record<string, unknown> {
+  assertZod4Schema(schema, 'toJsonSchema');
   const json = z.toJSONSchema(schema, {
     target: 'draft-2020-12',
     io: options?.io ?? 'input',

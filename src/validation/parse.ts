@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { MessageValidationError, type ValidationIssue } from '../errors/index.js';
+import { assertZod4Schema } from './zod4-schema.js';
 
 /** Issues listed in the error's message; `error.issues` always holds all of them. */
 const MAX_ISSUES_IN_MESSAGE = 10;
@@ -38,6 +39,7 @@ export function parseMessage<S extends z.ZodType>(
   value: unknown,
   options?: ParseMessageOptions,
 ): z.output<S> {
+  assertZod4Schema(schema, 'parseMessage');
   // A per-call error map takes zod 4 off its fast path (about 5x slower on a valid message, bench §4),
   // and it only changes messages: so parse plainly, and only a message that fails is parsed again
   // with the map to word its issues.
@@ -59,7 +61,8 @@ export function parseMessage<S extends z.ZodType>(
  */
 export function schemaName(schema: z.ZodType, name?: string): string {
   if (name) return name;
-  const title = schema.meta()?.title;
+  // zod/mini schemas have no `.meta()`; they get the fallback name.
+  const title = typeof schema.meta === 'function' ? schema.meta()?.title : undefined;
   return typeof title === 'string' && title.length > 0 ? title : 'Message';
 }
 

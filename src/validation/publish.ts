@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { toPipelineError } from '../errors/index.js';
 import { parseMessage } from './parse.js';
+import { assertZod4Schema } from './zod4-schema.js';
 
 /**
  * What publishing needs from a topic: `publishMessage({ data, attributes })` resolving to the message id.
@@ -67,6 +68,7 @@ export async function publishValidated<S extends z.ZodType>(
   attributes?: Record<string, string>,
   options?: PublishValidatedOptions,
 ): Promise<string> {
+  assertZod4Schema(schema, 'publishValidated');
   const data = parseMessage(
     schema,
     payload,

@@ -1,0 +1,49 @@
+import { brandError } from './brand.js';
+import { PipelineError } from './pipeline-error.js';
+
+/**
+ * What was passed where a zod 4 schema was expected.
+ * - `'zod3'`: a zod 3 schema (`import { z } from 'zod'` with zod 3 installed, or `'zod/v3'`).
+ * - `'not-a-schema'`: anything else (undefined, a plain object, a JSON Schema, another validator).
+ */
+export type UnsupportedSchemaKind = 'zod3' | 'not-a-schema';
+
+/**
+ * Options of {@link UnsupportedSchemaError}.
+ */
+export interface UnsupportedSchemaErrorOptions {
+  /** What was passed instead of a zod 4 schema. */
+  kind: UnsupportedSchemaKind;
+}
+
+/**
+ * A function that validates messages got something other than a zod 4 schema: most often a zod 3
+ * schema, from a project that still has `zod@3` installed. Thrown at once, when the handler is created or
+ * the message parsed, with the fix in the message, instead of a `TypeError` from inside zod.
+ * Code `'UNSUPPORTED_SCHEMA'`, never transient: the same schema fails the same way every time.
+ *
+ * @example
+ * ```ts
+ * import { UnsupportedSchemaError, parseMessage } from 'gcp-pipeline-resilience';
+ * import { z as z3 } from 'zod/v3';
+ *
+ * try {
+ *   parseMessage(z3.object({ id: z3.string() }) as never, { id: 'a' });
+ * } catch (err) {
+ *   if (err instanceof UnsupportedSchemaError) console.error(err.kind, err.message); // 'zod3', 'parseMessage: ...'
+ * }
+ * ```
+ */
+export class UnsupportedSchemaError extends PipelineError {
+  static {
+    brandError(UnsupportedSchemaError, 'UnsupportedSchemaError');
+  }
+
+  /** What was passed instead of a zod 4 schema. */
+  readonly kind: UnsupportedSchemaKind;
+
+  constructor(message: string, options: UnsupportedSchemaErrorOptions) {
+    super(message, { code: 'UNSUPPORTED_SCHEMA', transient: false });
+    this.kind = options.kind;
+  }
+}

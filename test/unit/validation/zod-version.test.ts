@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import * as zm from 'zod/mini';
+import { z as z3 } from 'zod/v3';
+import { PipelineError, UnsupportedSchemaError } from '../../../src/errors/index.js';
+import {
+  createMessageHandler,
+  decodePubSubMessage,
+  parseMessage,
+  publishValidated,
+  toJsonSchema,
+} from '../../../src/validation/index.js';
+import { RecordingTopic } from './fakes.js';
+
+const zod3Schema = z3.object({ id: z3.string() }) as unknown as z.ZodType;
+const envelope = { message: { data: Buffer.from('{"id":"a"}').toString('base64'), messageId: '1' } };
+
+function thrown(fn: () => unknown): unknown {
+  try {
+    fn();
+  } catch (error) {
+    return error;
+  }
+  return undefined;
+}
+
+describe('zod 4 is required: a zod 3 schema gets a typed error that says so', () => {
+  it.each([
+    ['parseMessage', () => parseMessage(zod3Schema, { id: 'a' })],
+    ['decodePubSubMessage', () => decodePubSubMessage(zod3Schema, envelope)],
+    ['createMessageHandler', () => createMessageHandler(zod3Schema, () => {}, { onInvalid: 'nack' })],
+    ['toJsonSchema', () => toJsonSchema(zod3Schema)],
+  ])('%s throws UnsupportedSchemaError naming itself and the fix', (where, call) => {
+    const error = thrown(call);
+    expect(error).toBeInstanceOf(UnsupportedSchemaError);
+    expect(error).toBeInstanceOf(PipelineError);
+    expect(error).toMatchObject({ kind: 'zod3', code: 'UNSUPPORTED_SCHEMA', transient: false });
+    expect((error as Error).message).toMatch(new RegExp(`^${where}: the schema is a zod 3 schema`));
+    expect((error as Error).message).toContain('zod@^4');
+  });
+
+  it('publishValidated rejects before anything is published', async () => {
+    const topic = new RecordingTopic();
+    await expect(publishValidated(topic, zod3Schema, { id: 'a' })).rejects.toMatchObject({
+      name: 'UnsupportedSchemaError',
+      kind: 'zod3',
+      message: expect.stringMatching(/^publishValidated: /),
+    });
+    expect(topic.published).toHaveLength(0);
+  });
+
+  it.each([
+    ['undefined', undefined, 'got undefined'],
+    ['null', null, 'got null'],
+    ['a plain object', { type: 'object' }, 'got an object without zod internals'],
+    ['a function', () => true, 'got function'],
+  ])('names what it got instead of a schema: %s', (_label, value, got) => {
+    const error = thrown(() => parseMessage(value as never, {}));
+    expect(error).toMatchObject({ kind: 'not-a-schema' });
+    expect((error as Error).message).toBe(
+      `parseMessage: expected a zod 4 schema (such as z.object({...}) or Phase2CompletionMessage), ${got}`,
+    );
+  });
+
+  it('accepts zod 4 schemas, and names one without `.meta()` (zod/mini) "Message" instead of failing', () => {
+    expect(parseMessage(z.object({ id: z.string() }), { id: 'a' })).toEqual({ id: 'a' });
+    // The public types name classic schemas; at run time any zod 4 schema works.
+    const mini = zm.object({ id: zm.string() }) as unknown as z.ZodType;
+    expect(parseMessage(mini, { id: 'a' })).toEqual({ id: 'a' });
+    expect(() => parseMessage(mini, {})).toThrow(/^Message: 1 issue: id: /);
+  });
+});
