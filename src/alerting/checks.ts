@@ -3,7 +3,7 @@
  * {@link AlertConfigError} naming the field. Values are never echoed: a webhook URL or a key is a credential.
  * @module
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { suggestKey } from '../shared/check-options.js';
 import type { AlertFetch } from './channels/http-post.js';
 import { AlertConfigError } from './errors.js';

@@ -2,7 +2,7 @@
  * The options of `createAlertManager`, checked once with messages that name the field.
  * @module
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ConfigEnv } from '../config/index.js';
 import type { Logger } from '../logging/index.js';
 import type { Clock } from '../retry/index.js';

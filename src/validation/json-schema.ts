@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { assertZod4Schema } from './zod4-schema.js';
 
 /**

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { nonNegativeCount, optional, PhaseStatus, requiredDate, requiredText } from './primitives.js';
 
 const text = z.string({ error: 'must be a string' });

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { KNOWN_SPORTS } from '../config/sports.js';
 
 /** zod's own date expression (month lengths and leap years), reused for `target_date` below. */

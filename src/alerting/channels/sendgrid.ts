@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { credential, httpChannelFields, parseOptions, recipients, sender, serviceUrl } from '../checks.js';
 import type { AlertChannel } from './channel.js';
 import { type Credential, readCredential } from './credential.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { httpChannelFields, parseOptions, serviceUrl } from '../checks.js';
 import type { AlertChannel } from './channel.js';
 import { type AlertFetch, httpPost } from './http-post.js';

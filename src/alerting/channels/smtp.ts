@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { retry } from '../../retry/index.js';
 import { channelName, credential, parseOptions, positiveInt, recipients, sender } from '../checks.js';
 import { AlertConfigError } from '../errors.js';

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Bucket, Storage, StorageOptions } from '@google-cloud/storage';
-import { z } from 'zod';
+import * as z from 'zod';
 import { PreconditionFailedError, toPipelineError } from '../../errors/index.js';
 import { parseOptions, positiveInt } from '../checks.js';
 import type { RateLimitStore } from './store.js';
