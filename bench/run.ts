@@ -21,6 +21,7 @@ const sections: Record<string, () => Promise<Section>> = {
   http: async () => (await import('./sections/http.js')).http,
   fidelity: async () => (await import('./sections/fidelity.js')).fidelity,
   bigquery: async () => (await import('./sections/bigquery.js')).bigquery,
+  size: async () => (await import('./sections/size.js')).size,
 };
 
 const resultsPath = new URL('./results.json', import.meta.url);

@@ -1,0 +1,36 @@
+/**
+ * The size promises of the built package (bench/lib/bundle-size.ts holds the list): a one-line
+ * application bundled with esbuild `--bundle --minify --platform=node` must stay under each case's
+ * ceiling. Sizes are deterministic, so this is a test; import time is measured in `npm run bench`.
+ * `npm test` builds first.
+ */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { bundleSize, kb, SIZE_CASES } from '../../bench/lib/bundle-size.js';
+
+beforeAll(() => {
+  const entry = fileURLToPath(new URL('../../dist/index.js', import.meta.url));
+  if (!existsSync(entry)) throw new Error(`${entry} is missing: build the package first (npx tsup)`);
+});
+
+describe('what importing the package costs a bundled application', () => {
+  it.each(SIZE_CASES)('$name stays within $ceilingKb KB minified', async ({ code, ceilingKb }) => {
+    const { bytes } = await bundleSize(code);
+    expect(kb(bytes), `${kb(bytes)} KB`).toBeLessThanOrEqual(ceilingKb);
+  });
+
+  it('bundles no zod for the retry layer and the error taxonomy', async () => {
+    for (const c of SIZE_CASES.filter((c) => !c.code.includes('import *'))) {
+      expect((await bundleSize(c.code)).zodBytes, c.name).toBe(0);
+    }
+  });
+
+  it('bundles no zod locale but English, even for import * (zod is imported as a namespace)', async () => {
+    const all = SIZE_CASES.find((c) => c.code.includes('import *'));
+    const { inputs } = await bundleSize(all?.code ?? '');
+    expect(inputs.some((file) => file.includes('node_modules/zod/'))).toBe(true);
+    // `import { z } from 'zod'` made esbuild keep every locale (about 260 KB minified).
+    expect(inputs.filter((file) => /zod\/v4\/locales\/(?!en\.js)/.test(file))).toEqual([]);
+  });
+});
