@@ -33,11 +33,11 @@ function reader<T>(convert: (bytes: Uint8Array<ArrayBuffer>, response: Response)
 }
 
 /**
- * The prototype of a response whose body was read inside the attempt: the platform's `Response`
- * prototype (status, headers, `url`, `instanceof Response` unchanged) with the body members serving
- * the buffered bytes instead of the spent stream.
+ * The members of a response whose body was read inside the attempt, laid over the platform's
+ * `Response` prototype (status, headers, `url`, `instanceof Response` unchanged): the body members
+ * serve the buffered bytes instead of the spent stream.
  */
-const BUFFERED_PROTOTYPE: object = Object.create(Response.prototype, {
+const BUFFERED_MEMBERS: PropertyDescriptorMap = {
   bodyUsed: {
     get(this: Response) {
       return stateOf(this)?.used ?? false;
@@ -83,7 +83,14 @@ const BUFFERED_PROTOTYPE: object = Object.create(Response.prototype, {
       return withBufferedBody(copy, state.bytes.slice());
     },
   },
-});
+};
+
+/**
+ * Built on first use, not at import: the first read of the global `Response` makes Node load its
+ * fetch implementation (undici), about 70 ms of CPU on a loaded 2-core machine, which an application
+ * that never calls `resilientFetch` should not pay on every cold start.
+ */
+let bufferedPrototype: object | undefined;
 
 /**
  * Gives a `Response` whose body was already read into `bytes` its body back: `arrayBuffer()`,
@@ -96,5 +103,8 @@ export function withBufferedBody(response: Response, bytes: Uint8Array<ArrayBuff
   Object.setPrototypeOf(response, BUFFERED_PROTOTYPE);
   // An assignment costs less than defineProperty; the key is a module-private symbol.
   (response as Buffered)[STATE] = { bytes, used: false };
+  Object.defineProperty(response, STATE, { value: { bytes, used: false } satisfies BufferedState });
+  bufferedPrototype ??= Object.create(Response.prototype, BUFFERED_MEMBERS) as object;
+  Object.setPrototypeOf(response, bufferedPrototype);
   return response;
 }

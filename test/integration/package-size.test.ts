@@ -4,10 +4,15 @@
  * ceiling. Sizes are deterministic, so this is a test; import time is measured in `npm run bench`.
  * `npm test` builds first.
  */
+import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { bundleSize, kb, SIZE_CASES } from '../../bench/lib/bundle-size.js';
+
+const run = promisify(execFile);
+const root = fileURLToPath(new URL('../../', import.meta.url));
 
 beforeAll(() => {
   const entry = fileURLToPath(new URL('../../dist/index.js', import.meta.url));
@@ -32,5 +37,23 @@ describe('what importing the package costs a bundled application', () => {
     expect(inputs.some((file) => file.includes('node_modules/zod/'))).toBe(true);
     // `import { z } from 'zod'` made esbuild keep every locale (about 260 KB minified).
     expect(inputs.filter((file) => /zod\/v4\/locales\/(?!en\.js)/.test(file))).toEqual([]);
+  });
+});
+
+describe('what importing the package costs a cold start in Node', () => {
+  it("reads none of Node's fetch globals at import (the first read loads undici)", async () => {
+    const script = `
+      const read = [];
+      for (const name of ['fetch', 'Response', 'Request', 'Headers', 'FormData']) {
+        const own = Object.getOwnPropertyDescriptor(globalThis, name);
+        Object.defineProperty(globalThis, name, {
+          configurable: true,
+          get() { read.push(name); return own.get ? own.get.call(globalThis) : own.value; },
+        });
+      }
+      await import('gcp-pipeline-resilience');
+      process.stdout.write(JSON.stringify(read));`;
+    const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], { cwd: root });
+    expect(JSON.parse(stdout)).toEqual([]);
   });
 });
