@@ -100,11 +100,9 @@ let bufferedPrototype: object | undefined;
  * `instanceof`), which costs far less than building a new one and streaming the bytes through it again.
  */
 export function withBufferedBody(response: Response, bytes: Uint8Array<ArrayBuffer>): Response {
-  Object.setPrototypeOf(response, BUFFERED_PROTOTYPE);
-  // An assignment costs less than defineProperty; the key is a module-private symbol.
-  (response as Buffered)[STATE] = { bytes, used: false };
-  Object.defineProperty(response, STATE, { value: { bytes, used: false } satisfies BufferedState });
   bufferedPrototype ??= Object.create(Response.prototype, BUFFERED_MEMBERS) as object;
   Object.setPrototypeOf(response, bufferedPrototype);
+  // An assignment costs less than defineProperty; the key is a module-private symbol.
+  (response as Buffered)[STATE] = { bytes, used: false };
   return response;
 }
