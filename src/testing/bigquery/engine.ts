@@ -11,7 +11,7 @@
 import type { DuckDBConnection, DuckDBInstance, DuckDBValue } from '@duckdb/node-api';
 import { MIB, tableStats } from './engine/bytes-estimate.js';
 import { Catalog } from './engine/catalog.js';
-import { insertAllRows } from './engine/insert-rows.js';
+import { insertAllRows, insertValues } from './engine/insert-rows.js';
 import { installLibrary } from './engine/library/install.js';
 import { runLoadJob } from './engine/load-job.js';
 import { executeQuery } from './engine/query.js';
@@ -292,6 +292,20 @@ export class Engine {
       );
     }
     return meta;
+  }
+
+  /**
+   * Appends rows already checked by `checkRow` (Storage Write API commits and committed-stream
+   * appends): several tables at once, all in one turn of the queue, so a commit is visible whole.
+   * Unlike insertAll, these rows are not in a streaming buffer (DML may change them at once).
+   */
+  appendChecked(writes: ReadonlyArray<{ table: TableMeta; rows: unknown[][] }>): Promise<void> {
+    return this.exclusive(async () => {
+      for (const { table, rows } of writes) {
+        await insertValues(this.conn, table, rows);
+        if (rows.length) table.lastModifiedTime = Date.now();
+      }
+    });
   }
 
   /**

@@ -10,6 +10,14 @@ export type {
 } from './faults.js';
 export { startBigQueryStandIn } from './start.js';
 export type {
+  StorageWriteFaultHandle,
+  StorageWriteFaultPlan,
+  StorageWriteFaultRule,
+  StorageWriteMethod,
+} from './storage-write/faults.js';
+export type { StorageWriteRequestLogEntry } from './storage-write/service.js';
+export type { StorageWriteStandIn, WriteClientOptions } from './storage-write/start.js';
+export type {
   CreateTableInfo,
   StatementType,
   TableReference,

@@ -11,6 +11,7 @@ import { type BigQueryFaultRule, createFaultPlan } from './faults.js';
 import { googleErrorBody, StandInHttpError } from './http-errors.js';
 import { JobStore } from './jobs.js';
 import { createRoutes, type RouteContext } from './routes.js';
+import { type StartedStorageWrite, startStorageWrite } from './storage-write/start.js';
 import type { BigQueryRequestLog, BigQueryStandIn, BigQueryStandInOptions } from './types.js';
 import type { QueryParameter } from './values.js';
 import { WireCodec } from './values.js';
@@ -71,6 +72,7 @@ function sqlOfBody(body: unknown): string | undefined {
  * standIn.faults.add({ path: /\/queries$/, times: 1, error: { status: 503, reason: 'backendError' } });
  * await bq.query('SELECT COUNT(*) AS n FROM ds.t').catch((e) => e.code); // 503
  * const [rows] = await bq.query('SELECT COUNT(*) AS n FROM ds.t'); // [{ n: 1 }]
+ * const writer = standIn.writeClient(); // a real BigQueryWriteClient on the same tables
  * await standIn.close();
  * ```
  */
@@ -107,6 +109,29 @@ export async function startBigQueryStandIn(options: BigQueryStandInOptions = {})
   const faults = createFaultPlan();
   const requests: BigQueryRequestLog[] = [];
   let endpoint = '';
+  // The Storage Write gRPC service shares the engine, so rows written either way meet in one catalog.
+  let storageWrite: StartedStorageWrite | undefined;
+  let storageWriteMissing: unknown;
+  if (options.storageWrite !== false) {
+    try {
+      storageWrite = await startStorageWrite(engine, projectId);
+    } catch (error) {
+      if (options.storageWrite === true) {
+        await engine.close();
+        throw error;
+      }
+      storageWriteMissing = error;
+    }
+  }
+  const storageWriteOrThrow = (): StartedStorageWrite => {
+    if (storageWrite) return storageWrite;
+    throw new Error(
+      options.storageWrite === false
+        ? 'The Storage Write service was not started (storageWrite: false)'
+        : 'The Storage Write service could not start; install @google-cloud/bigquery-storage, @grpc/grpc-js and @grpc/proto-loader',
+      { cause: storageWriteMissing },
+    );
+  };
   const routes = createRoutes({
     engine,
     jobs,
@@ -273,6 +298,12 @@ export async function startBigQueryStandIn(options: BigQueryStandInOptions = {})
     location,
     faults,
     requests,
+    get storageWrite() {
+      return storageWriteOrThrow();
+    },
+    writeClient(clientOptions) {
+      return storageWriteOrThrow().writeClient(clientOptions);
+    },
     client(clientOptions?: BigQueryOptions) {
       return new BigQuery({
         projectId,
@@ -297,6 +328,7 @@ export async function startBigQueryStandIn(options: BigQueryStandInOptions = {})
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
       await closed;
+      await storageWrite?.close();
       await engine.close();
     },
   };

@@ -2,7 +2,9 @@
  * Public types of the BigQuery stand-in.
  */
 import type { BigQuery, BigQueryOptions } from '@google-cloud/bigquery';
+import type { v1 } from '@google-cloud/bigquery-storage';
 import type { BigQueryFaultPlan } from './faults.js';
+import type { StorageWriteStandIn, WriteClientOptions } from './storage-write/start.js';
 
 /**
  * Options of {@link startBigQueryStandIn}.
@@ -40,6 +42,12 @@ export interface BigQueryStandInOptions {
    * repeat with the same result-affecting fields gets the first answer instead of running again.
    */
   requestIdWindowMs?: number;
+  /**
+   * Serve the Storage Write API (`google.cloud.bigquery.storage.v1.BigQueryWrite`, gRPC) over the
+   * same tables. Default: served when `@google-cloud/bigquery-storage`, `@grpc/grpc-js` and
+   * `@grpc/proto-loader` are installed; `true` makes their absence an error; `false` never serves it.
+   */
+  storageWrite?: boolean;
 }
 
 /**
@@ -88,6 +96,14 @@ export interface BigQueryStandIn {
    * `options` are merged over the defaults.
    */
   client(options?: BigQueryOptions): BigQuery;
+  /**
+   * A real `BigQueryWriteClient` (`@google-cloud/bigquery-storage` v1) pointed at the stand-in's
+   * Storage Write service (insecure channel, pass-through auth). Rows it writes are read by the
+   * same queries as rows inserted over REST. Closed with the stand-in.
+   */
+  writeClient(options?: WriteClientOptions): v1.BigQueryWriteClient;
+  /** The Storage Write gRPC service: its endpoint, fault plan and request log. */
+  readonly storageWrite: StorageWriteStandIn;
   readonly faults: BigQueryFaultPlan;
   /** Every request received, in order. */
   readonly requests: BigQueryRequestLog[];
