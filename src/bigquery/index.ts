@@ -27,6 +27,7 @@ export {
   type QueryParamTypes,
 } from './params.js';
 export type { QueryGuardOptions } from './query-guard.js';
+export type { BigQueryWriteClient } from './storage-write/client.js';
 export type {
   BigQueryExecutorOptions,
   CallOptions,
@@ -37,4 +38,6 @@ export type {
   LoadResult,
   LoadRowsOptions,
   QueryOptions,
+  WriteResult,
+  WriteRowsOptions,
 } from './types.js';

@@ -15,6 +15,7 @@ export const EXECUTOR_OPTIONS: OptionSpec = {
   maximumBytesBilled: ['number', 'string', 'bigint'],
   queryGuard: 'object',
   jobIdPrefix: 'string',
+  writeClient: 'object',
 };
 
 const CALL_OPTIONS: OptionSpec = { retry: 'object' };
@@ -45,6 +46,17 @@ export const INSERT_OPTIONS: OptionSpec = {
   ignoreUnknownValues: 'boolean',
   throwOnFailure: 'boolean',
   concurrency: 'number',
+};
+
+/** `writeRows`. */
+export const WRITE_OPTIONS: OptionSpec = {
+  ...CALL_OPTIONS,
+  mode: 'string',
+  batchRows: 'number',
+  batchBytes: 'number',
+  maxInflightRequests: 'number',
+  maxInflightBytes: 'number',
+  ignoreUnknownValues: 'boolean',
 };
 
 /** `loadRows`. */

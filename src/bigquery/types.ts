@@ -3,6 +3,7 @@ import type { RetryOptions } from '../retry/index.js';
 import type { BigQueryClient } from './client.js';
 import type { QueryParams, QueryParamTypes } from './params.js';
 import type { QueryGuardOptions } from './query-guard.js';
+import type { BigQueryWriteClient } from './storage-write/client.js';
 
 /**
  * Options of `new BigQueryExecutor(...)`.
@@ -43,6 +44,12 @@ export interface BigQueryExecutorOptions {
   queryGuard?: QueryGuardOptions;
   /** Prefix of the job ids the executor generates (a UUID follows). Default `'gpr_'`. */
   jobIdPrefix?: string;
+  /**
+   * The Storage Write client `writeRows` uses (`v1.BigQueryWriteClient` of
+   * `@google-cloud/bigquery-storage`). Its own retries are bypassed per call. Default: created on
+   * first use with keepalive (30 s / 10 s).
+   */
+  writeClient?: BigQueryWriteClient;
 }
 
 /**
@@ -226,4 +233,53 @@ export interface ExecutorStats {
   calls: number;
   attempts: number;
   retries: number;
+}
+
+/**
+ * Options of `executor.writeRows(...)` (the Storage Write API).
+ *
+ * @example
+ * ```ts
+ * import type { WriteRowsOptions } from 'gcp-pipeline-resilience';
+ * const options: WriteRowsOptions = { mode: 'committed', maxInflightRequests: 20 };
+ * ```
+ */
+export interface WriteRowsOptions extends CallOptions {
+  /**
+   * - `'atomic'` (default): every row of the call becomes visible at once, or none does (a PENDING
+   *   stream, committed at the end). Exactly once across retries.
+   * - `'committed'`: rows become visible as they are acknowledged; exactly once across retries and
+   *   reconnects (offsets). A failed call may have written a prefix (`StorageError.writtenRows`).
+   * - `'default'`: the `_default` stream, at least once: a retry after a lost answer may duplicate
+   *   rows. The highest throughput, no stream to create.
+   */
+  mode?: 'atomic' | 'committed' | 'default';
+  /** Rows per AppendRows request. Default 10,000. */
+  batchRows?: number;
+  /** Bytes of serialized rows per AppendRows request. Default 8 MiB; at most 9.5 MiB (the API allows 10 MB). */
+  batchBytes?: number;
+  /** AppendRows requests in flight on the connection. Default 100. */
+  maxInflightRequests?: number;
+  /** Bytes in flight on the connection. Default 64 MiB. */
+  maxInflightBytes?: number;
+  /** Drop fields the table does not have instead of refusing the row. Default false. */
+  ignoreUnknownValues?: boolean;
+}
+
+/**
+ * The outcome of `writeRows`.
+ *
+ * @example
+ * ```ts
+ * const { written, commitTime } = await bq.writeRows('ds.events', rows);
+ * ```
+ */
+export interface WriteResult {
+  mode: 'atomic' | 'committed' | 'default';
+  /** Rows written (all of the call's rows: a call that could not write them all rejects). */
+  written: number;
+  /** The write stream (atomic and committed modes). */
+  stream?: string;
+  /** When the rows became visible (atomic mode). */
+  commitTime?: Date;
 }

@@ -72,6 +72,13 @@ export { redactSecrets } from './redact.js';
 export { parseRetryAfter } from './retry-after.js';
 export { type Result, settle } from './settle.js';
 export {
+  RowError,
+  type RowErrorOptions,
+  StorageError,
+  type StorageErrorCode,
+  type StorageErrorOptions,
+} from './storage-write-errors.js';
+export {
   UnsupportedSchemaError,
   type UnsupportedSchemaErrorOptions,
   type UnsupportedSchemaKind,

@@ -1,0 +1,489 @@
+/**
+ * `writeRows`: the Storage Write API path of the executor, in three modes.
+ *
+ * - atomic (default): a PENDING stream per call, appends with explicit offsets, finalize, then
+ *   BatchCommitWriteStreams: every row of the call becomes visible, or none does.
+ * - committed: a COMMITTED stream per call with offsets: rows are visible as appended, exactly once
+ *   across reconnects (ALREADY_EXISTS on a resent offset means "already written").
+ * - default: the `_default` stream, at least once (a resend after a lost answer may duplicate).
+ *
+ * The call is one retry loop (the executor's: budget, breaker, backoff, signal) over a resumable
+ * state: an attempt goes on from the last acknowledged offset on the same stream, so progress is
+ * never thrown away and nothing is appended twice. Once a commit was sent, its outcome is read back
+ * with GetWriteStream (`commit_time`) before anything else: a stream is never committed blindly twice
+ * and never replaced by a second stream that could be committed too.
+ * @module
+ */
+import type { ErrorDetail, RowFailure } from '../../errors/index.js';
+import { RowError, StorageError, type StorageErrorCode } from '../../errors/index.js';
+import type { RetryContext } from '../../retry/index.js';
+import { onAbort } from '../../shared/abort-fanout.js';
+import { planBatches } from '../batching.js';
+import type { ExecutorContext } from '../context.js';
+import { formatTableName, parseTableName } from '../table-name.js';
+import type { WriteResult, WriteRowsOptions } from '../types.js';
+import {
+  type BigQueryWriteClient,
+  loadStorageModule,
+  type StorageModule,
+  unaryCallOptions,
+} from './client.js';
+import { type AppendAnswer, AppendConnection, RETRYABLE_CONNECTION_CODES } from './connection.js';
+import { encodeRow } from './encode.js';
+import { compileSchema, type StorageField, UnsupportedSchemaError, type WriteSchema } from './schema.js';
+
+/** What `writeRows` needs from the executor besides the common context. */
+export interface StorageWriteContext {
+  readonly exec: ExecutorContext;
+  writeClient(): Promise<BigQueryWriteClient>;
+  /** The project of table names that do not name one. */
+  projectId(client: BigQueryWriteClient): Promise<string>;
+  /** Schemas of `_default` streams by table path, shared by the executor's calls. */
+  readonly defaultSchemas: Map<string, WriteSchema>;
+  readonly attemptTimeoutMs: number;
+}
+
+/** Storage Write's request limit is 10 MB; the default leaves room for the envelope and the descriptor. */
+export const DEFAULT_WRITE_BATCH_BYTES = 8 * 1024 * 1024;
+export const DEFAULT_WRITE_BATCH_ROWS = 10_000;
+export const DEFAULT_MAX_INFLIGHT_REQUESTS = 100;
+export const DEFAULT_MAX_INFLIGHT_BYTES = 64 * 1024 * 1024;
+const MAX_REQUEST_BYTES = 9.5 * 1024 * 1024;
+
+const STORAGE_CODE_NAMES: Record<number, StorageErrorCode> = {
+  6: 'OFFSET_ALREADY_EXISTS',
+  11: 'OFFSET_OUT_OF_RANGE',
+};
+
+/** One planned request: the rows' indexes in the caller's array, their bytes, its offset. */
+interface Chunk {
+  rows: number[];
+  bytes: Uint8Array[];
+  offset: number;
+}
+
+/** The resumable state of one call. */
+interface CallState {
+  stream?: string;
+  schema?: WriteSchema;
+  chunks?: Chunk[];
+  /** Chunks acknowledged, in order (the next chunk to send). */
+  acked: number;
+  finalized: boolean;
+  commitSent: boolean;
+  commitTime?: Date;
+}
+
+type Mode = NonNullable<WriteRowsOptions['mode']>;
+
+function positiveInt(name: string, value: number | undefined, fallback: number, max = Infinity): number {
+  if (value === undefined) return fallback;
+  if (!(Number.isInteger(value) && value > 0 && value <= max)) {
+    throw new RangeError(
+      `writeRows: ${name} must be a positive integer${Number.isFinite(max) ? ` of at most ${max}` : ''}, got ${value}`,
+    );
+  }
+  return value;
+}
+
+function dateOf(ts: unknown): Date | undefined {
+  const t = ts as { seconds?: unknown; nanos?: unknown } | null | undefined;
+  if (!t || t.seconds === undefined || t.seconds === null) return undefined;
+  const ms = Number(t.seconds) * 1000 + Math.floor(Number(t.nanos ?? 0) / 1e6);
+  return ms > 0 ? new Date(ms) : undefined;
+}
+
+/**
+ * Writes `rows` through the Storage Write API. See the module comment for the modes.
+ */
+export async function writeRows(
+  ctx: StorageWriteContext,
+  table: string,
+  rows: readonly unknown[],
+  options: WriteRowsOptions,
+): Promise<WriteResult> {
+  const mode: Mode = options.mode ?? 'atomic';
+  if (mode !== 'atomic' && mode !== 'committed' && mode !== 'default') {
+    throw new TypeError(
+      `writeRows: mode must be 'atomic', 'committed' or 'default', got ${JSON.stringify(mode)}`,
+    );
+  }
+  if (!Array.isArray(rows)) throw new TypeError(`writeRows(${table}): rows must be an array`);
+  const ref = parseTableName(table);
+  const tableName = formatTableName(ref);
+  const limits = {
+    batchRows: positiveInt('batchRows', options.batchRows, DEFAULT_WRITE_BATCH_ROWS),
+    batchBytes: positiveInt('batchBytes', options.batchBytes, DEFAULT_WRITE_BATCH_BYTES, MAX_REQUEST_BYTES),
+    maxInflightRequests: positiveInt(
+      'maxInflightRequests',
+      options.maxInflightRequests,
+      DEFAULT_MAX_INFLIGHT_REQUESTS,
+    ),
+    maxInflightBytes: positiveInt('maxInflightBytes', options.maxInflightBytes, DEFAULT_MAX_INFLIGHT_BYTES),
+  };
+  if (rows.length === 0) return { mode, written: 0 };
+  const [mod, client] = await Promise.all([loadStorageModule(), ctx.writeClient()]);
+  const project = ref.projectId ?? (await ctx.projectId(client));
+  const parent = `projects/${project}/datasets/${ref.datasetId}/tables/${ref.tableId}`;
+  const state: CallState = { acked: 0, finalized: false, commitSent: false };
+  const call = new WriteCall(ctx, mod, client, { mode, parent, tableName, rows, limits, options, state });
+  return ctx.exec.run(`writeRows ${tableName}`, options, (attempt) => call.attempt(attempt));
+}
+
+interface CallSpec {
+  mode: Mode;
+  parent: string;
+  tableName: string;
+  rows: readonly unknown[];
+  limits: { batchRows: number; batchBytes: number; maxInflightRequests: number; maxInflightBytes: number };
+  options: WriteRowsOptions;
+  state: CallState;
+}
+
+class WriteCall {
+  readonly #ctx: StorageWriteContext;
+  readonly #mod: StorageModule;
+  readonly #client: BigQueryWriteClient;
+  readonly #spec: CallSpec;
+
+  constructor(ctx: StorageWriteContext, mod: StorageModule, client: BigQueryWriteClient, spec: CallSpec) {
+    this.#ctx = ctx;
+    this.#mod = mod;
+    this.#client = client;
+    this.#spec = spec;
+  }
+
+  get #state(): CallState {
+    return this.#spec.state;
+  }
+
+  async attempt(attempt: RetryContext): Promise<WriteResult> {
+    const { mode } = this.#spec;
+    const state = this.#state;
+    if (mode === 'atomic' && state.commitSent) return this.#commit(attempt);
+    if (!state.stream) await this.#open(attempt);
+    const chunks = state.chunks!;
+    if (state.acked < chunks.length) await this.#appendAll(attempt);
+    if (mode !== 'atomic') return this.#result();
+    if (!state.finalized) {
+      const [answer] = (await this.#unary(attempt, 'FinalizeWriteStream', () =>
+        this.#client.finalizeWriteStream({ name: state.stream }, this.#callOptions()),
+      )) as unknown as [{ rowCount?: unknown }];
+      const rowCount = Number(answer?.rowCount ?? 0);
+      const expected = this.#spec.rows.length;
+      if (rowCount !== expected) {
+        // A stream that holds another number of rows than we appended must never be committed.
+        this.#restart();
+        throw this.#error(
+          'ROW_COUNT_MISMATCH',
+          `The finalized stream ${state.stream} holds ${rowCount} rows, expected ${expected}; it was abandoned uncommitted`,
+          { transient: true },
+        );
+      }
+      state.finalized = true;
+    }
+    return this.#commit(attempt);
+  }
+
+  #result(): WriteResult {
+    const state = this.#state;
+    const result: WriteResult = { mode: this.#spec.mode, written: this.#spec.rows.length };
+    if (this.#spec.mode !== 'default' && state.stream) result.stream = state.stream;
+    if (state.commitTime) result.commitTime = state.commitTime;
+    return result;
+  }
+
+  /** Creates the stream (or finds the default one), gets the schema, encodes and plans the rows. */
+  async #open(attempt: RetryContext): Promise<void> {
+    const { mode, parent } = this.#spec;
+    const state = this.#state;
+    let fields: StorageField[];
+    let fromCache = false;
+    if (mode === 'default') {
+      const name = `${parent}/streams/_default`;
+      const cached = this.#ctx.defaultSchemas.get(parent);
+      if (cached) {
+        state.schema = cached;
+        fromCache = true;
+        fields = cached.fields as StorageField[];
+      } else {
+        const [stream] = (await this.#unary(attempt, 'GetWriteStream', () =>
+          this.#client.getWriteStream({ name, view: 'FULL' }, this.#callOptions()),
+        )) as unknown as [{ tableSchema?: { fields?: StorageField[] } }];
+        fields = stream?.tableSchema?.fields ?? [];
+      }
+      state.stream = name;
+    } else {
+      const [stream] = (await this.#unary(attempt, 'CreateWriteStream', () =>
+        this.#client.createWriteStream(
+          { parent, writeStream: { type: mode === 'atomic' ? 'PENDING' : 'COMMITTED' } },
+          this.#callOptions(),
+        ),
+      )) as unknown as [{ name?: string; tableSchema?: { fields?: StorageField[] } }];
+      if (!stream?.name)
+        throw this.#error('STREAM_NOT_FOUND', 'CreateWriteStream answered without a stream name', {
+          transient: true,
+        });
+      state.stream = stream.name;
+      fields = stream.tableSchema?.fields ?? [];
+    }
+    if (!state.schema || !fromCache) state.schema = this.#compile(fields);
+    let encoded = this.#encode(state.schema);
+    if ('failures' in encoded && fromCache) {
+      // The cached schema may be stale (a column added since): fetch it once more before refusing rows.
+      this.#ctx.defaultSchemas.delete(parent);
+      const [stream] = (await this.#unary(attempt, 'GetWriteStream', () =>
+        this.#client.getWriteStream({ name: state.stream, view: 'FULL' }, this.#callOptions()),
+      )) as unknown as [{ tableSchema?: { fields?: StorageField[] } }];
+      state.schema = this.#compile(stream?.tableSchema?.fields ?? []);
+      encoded = this.#encode(state.schema);
+    }
+    if (mode === 'default') this.#ctx.defaultSchemas.set(parent, state.schema);
+    if ('failures' in encoded) {
+      // Nothing was sent: the stream (if any) is left empty and uncommitted.
+      this.#restart();
+      throw new RowError(
+        `writeRows(${this.#spec.tableName}): ${encoded.failures.length} of ${this.#spec.rows.length} row(s) do not fit the table; nothing was written`,
+        { table: this.#spec.tableName, writtenRows: 0, failures: encoded.failures },
+      );
+    }
+    state.chunks = encoded.chunks;
+    state.acked = 0;
+  }
+
+  #compile(fields: StorageField[]): WriteSchema {
+    if (fields.length === 0) {
+      throw this.#error(
+        'TABLE_NOT_FOUND',
+        `The Storage Write API returned no schema for ${this.#spec.tableName}`,
+        {},
+      );
+    }
+    try {
+      return compileSchema(this.#mod, fields);
+    } catch (error) {
+      if (error instanceof UnsupportedSchemaError)
+        throw new TypeError(`writeRows(${this.#spec.tableName}): ${error.message}`);
+      throw error;
+    }
+  }
+
+  #encode(schema: WriteSchema): { chunks: Chunk[] } | { failures: RowFailure[] } {
+    const { rows, limits, options } = this.#spec;
+    const bytes: Uint8Array[] = [];
+    const failures: RowFailure[] = [];
+    rows.forEach((row, index) => {
+      const out = encodeRow(schema, row, options.ignoreUnknownValues === true);
+      if ('problems' in out) failures.push({ index, row, reasons: out.problems });
+      else bytes.push(out.bytes);
+    });
+    if (failures.length > 0) return { failures };
+    const batches = planBatches(
+      bytes.map((b) => b.length + 4),
+      { maxRows: limits.batchRows, maxBytes: limits.batchBytes },
+    );
+    let offset = 0;
+    const chunks = batches.map((indexes) => {
+      const chunk: Chunk = { rows: indexes, bytes: indexes.map((i) => bytes[i]!), offset };
+      offset += indexes.length;
+      return chunk;
+    });
+    return { chunks };
+  }
+
+  /** Pipelines the unacknowledged chunks on a fresh connection and reads the answers in order. */
+  async #appendAll(attempt: RetryContext): Promise<void> {
+    const state = this.#state;
+    const { mode, limits, tableName } = this.#spec;
+    const chunks = state.chunks!;
+    const withOffsets = mode !== 'default';
+    const conn = new AppendConnection(this.#client, state.stream!, state.schema!.descriptor, {
+      maxInflightRequests: limits.maxInflightRequests,
+      maxInflightBytes: limits.maxInflightBytes,
+      timeoutMs: this.#ctx.attemptTimeoutMs,
+      clock: this.#ctx.exec.clock,
+      table: tableName,
+    });
+    const unsubscribe = attempt.signal
+      ? onAbort(attempt.signal, () => conn.close(attempt.signal!.reason))
+      : undefined;
+    const answers: Array<Promise<{ answer: AppendAnswer } | { error: unknown }>> = [];
+    let wake: (() => void) | undefined;
+    let sendingDone = false;
+    const sending = (async () => {
+      for (let i = state.acked; i < chunks.length; i++) {
+        const chunk = chunks[i]!;
+        await conn.ready(chunk.bytes.reduce((n, b) => n + b.length, 0));
+        if (!conn.open) break;
+        answers.push(
+          conn.send(chunk.bytes, withOffsets ? chunk.offset : undefined).then(
+            (answer) => ({ answer }),
+            (error: unknown) => ({ error }),
+          ),
+        );
+        wake?.();
+      }
+    })().finally(() => {
+      sendingDone = true;
+      wake?.();
+    });
+    try {
+      let index = state.acked;
+      let read = 0;
+      // Answers are read in order as they arrive, while later chunks are still being sent.
+      while (index < chunks.length) {
+        if (read >= answers.length) {
+          if (sendingDone)
+            throw this.#error('CONNECTION_LOST', `The AppendRows connection to ${conn.stream} ended`, {
+              transient: true,
+            });
+          await new Promise<void>((resolve) => {
+            wake = resolve;
+          });
+          wake = undefined;
+          continue;
+        }
+        const outcome = await answers[read]!;
+        read++;
+        if ('error' in outcome) throw outcome.error;
+        this.#check(outcome.answer, chunks[index]!, index);
+        index++;
+        state.acked = index;
+      }
+    } finally {
+      unsubscribe?.();
+      // Rejects whatever is still in flight; those results are not read.
+      conn.close();
+      await sending.catch(() => undefined);
+    }
+  }
+
+  /** Interprets one answer; throws for anything but "these rows are written". */
+  #check(answer: AppendAnswer, chunk: Chunk, chunkIndex: number): void {
+    const { mode, tableName } = this.#spec;
+    if (!answer.error) {
+      if (mode !== 'default' && answer.offset !== undefined && answer.offset !== chunk.offset) {
+        throw this.#error(
+          'OFFSET_OUT_OF_RANGE',
+          `AppendRows wrote chunk ${chunkIndex} at offset ${answer.offset}, expected ${chunk.offset}`,
+          {},
+        );
+      }
+      return;
+    }
+    const { code, message } = answer.error;
+    // The offset already holds rows: this chunk was written by an earlier attempt whose answer was lost.
+    if (code === 6 && mode !== 'default') return;
+    if (answer.rowErrors?.length) {
+      const written = this.#writtenBefore(chunkIndex);
+      const failures: RowFailure[] = [];
+      const bad = new Map(answer.rowErrors.map((r) => [r.index, r.message]));
+      const chunks = this.#state.chunks!;
+      for (let c = chunkIndex; c < chunks.length; c++) {
+        chunks[c]!.rows.forEach((rowIndex, i) => {
+          const reason: ErrorDetail =
+            c === chunkIndex && bad.has(i)
+              ? { reason: 'invalid', message: bad.get(i) ?? 'row error' }
+              : { reason: 'stopped', message: 'not written because other rows were refused' };
+          failures.push({ index: rowIndex, row: this.#spec.rows[rowIndex], reasons: [reason] });
+        });
+      }
+      if (mode === 'atomic') this.#restart();
+      throw new RowError(
+        `writeRows(${tableName}): BigQuery refused ${answer.rowErrors.length} row(s)${mode === 'atomic' ? '; nothing was written' : `; ${written} row(s) before them were written`}`,
+        { table: tableName, writtenRows: mode === 'atomic' ? 0 : written, failures },
+      );
+    }
+    const transient = RETRYABLE_CONNECTION_CODES.has(code) || code === 8;
+    throw this.#error(
+      STORAGE_CODE_NAMES[code] ?? 'APPEND_FAILED',
+      `AppendRows to ${this.#state.stream} failed with gRPC ${code}: ${message}${code === 11 ? ' (an offset the writer planned is beyond the end of the stream: a bug in offsets)' : ''}`,
+      { transient, grpcCode: code },
+    );
+  }
+
+  #writtenBefore(chunkIndex: number): number {
+    const chunks = this.#state.chunks!;
+    let n = 0;
+    for (let c = 0; c < chunkIndex; c++) n += chunks[c]!.rows.length;
+    return n;
+  }
+
+  /** Sends the commit, or, once one was sent, reads the stream's state before sending another. */
+  async #commit(attempt: RetryContext): Promise<WriteResult> {
+    const state = this.#state;
+    if (state.commitSent) {
+      const [stream] = (await this.#unary(attempt, 'GetWriteStream', () =>
+        this.#client.getWriteStream({ name: state.stream, view: 'BASIC' }, this.#callOptions()),
+      )) as unknown as [{ commitTime?: unknown }];
+      const committed = dateOf(stream?.commitTime);
+      if (committed) {
+        state.commitTime = committed;
+        return this.#result();
+      }
+    }
+    state.commitSent = true;
+    const [answer] = (await this.#unary(attempt, 'BatchCommitWriteStreams', () =>
+      this.#client.batchCommitWriteStreams(
+        { parent: this.#spec.parent, writeStreams: [state.stream!] },
+        this.#callOptions(),
+      ),
+    )) as unknown as [
+      {
+        commitTime?: unknown;
+        streamErrors?: Array<{ code?: unknown; entity?: string; errorMessage?: string }>;
+      },
+    ];
+    const commitTime = dateOf(answer?.commitTime);
+    if (commitTime) {
+      state.commitTime = commitTime;
+      return this.#result();
+    }
+    // A failed commit is a successful answer without commit_time. STREAM_ALREADY_COMMITTED on our own
+    // stream is confirmed by reading the stream on the next attempt (the answer to an earlier commit
+    // may have been lost).
+    const first = answer?.streamErrors?.[0];
+    const code = String(first?.code ?? 'STORAGE_ERROR_CODE_UNSPECIFIED') as StorageErrorCode;
+    throw this.#error(
+      code,
+      `BatchCommitWriteStreams did not commit ${state.stream}: ${code}${first?.errorMessage ? ` (${first.errorMessage})` : ''}`,
+      { transient: code === 'STREAM_ALREADY_COMMITTED', ...(first?.entity ? { entity: first.entity } : {}) },
+    );
+  }
+
+  /** One unary RPC, bounded by the attempt timeout and the attempt's signal. */
+  #unary<T>(attempt: RetryContext, what: string, work: () => Promise<T>): Promise<T> {
+    return this.#ctx.exec.guard(attempt, `Storage Write ${what}`, work);
+  }
+
+  #callOptions(): Record<string, unknown> {
+    return unaryCallOptions(this.#ctx.attemptTimeoutMs);
+  }
+
+  /** Abandons the stream (never committed): the next attempt starts over on a new one. */
+  #restart(): void {
+    const state = this.#state;
+    if (state.commitSent) return;
+    delete state.stream;
+    delete state.schema;
+    delete state.chunks;
+    state.acked = 0;
+    state.finalized = false;
+  }
+
+  #error(
+    storageCode: StorageErrorCode,
+    message: string,
+    extra: { transient?: boolean; grpcCode?: number; entity?: string },
+  ): StorageError {
+    const state = this.#state;
+    const written = this.#spec.mode === 'atomic' ? 0 : state.chunks ? this.#writtenBefore(state.acked) : 0;
+    return new StorageError(message, {
+      storageCode,
+      table: this.#spec.tableName,
+      ...(state.stream ? { stream: state.stream } : {}),
+      writtenRows: written,
+      ...extra,
+    });
+  }
+}
