@@ -15,7 +15,7 @@
  * @module
  */
 import type { ErrorDetail, RowFailure } from '../../errors/index.js';
-import { RowError, StorageError, type StorageErrorCode } from '../../errors/index.js';
+import { isTransientError, RowError, StorageError, type StorageErrorCode } from '../../errors/index.js';
 import type { RetryContext } from '../../retry/index.js';
 import { onAbort } from '../../shared/abort-fanout.js';
 import { planBatches } from '../batching.js';
@@ -71,8 +71,14 @@ interface CallState {
   acked: number;
   finalized: boolean;
   commitSent: boolean;
+  /** What is known of the last commit sent: applied, not applied (read back or refused), or unknown. */
+  commitOutcome?: 'committed' | 'uncommitted' | 'refused' | 'unknown';
   commitTime?: Date;
 }
+
+/** GetWriteStream reads (and the first pause between them) to learn a commit's outcome. */
+const COMMIT_READS = 10;
+const COMMIT_READ_FIRST_DELAY_MS = 10;
 
 type Mode = NonNullable<WriteRowsOptions['mode']>;
 
@@ -127,7 +133,23 @@ export async function writeRows(
   const parent = `projects/${project}/datasets/${ref.datasetId}/tables/${ref.tableId}`;
   const state: CallState = { acked: 0, finalized: false, commitSent: false };
   const call = new WriteCall(ctx, mod, client, { mode, parent, tableName, rows, limits, options, state });
-  return ctx.exec.run(`writeRows ${tableName}`, options, (attempt) => call.attempt(attempt));
+  try {
+    return await ctx.exec.run(`writeRows ${tableName}`, options, (attempt) => call.attempt(attempt));
+  } catch (error) {
+    if (state.commitSent && state.commitOutcome === 'unknown' && !options.signal?.aborted) {
+      throw new StorageError(
+        `writeRows(${tableName}): the commit of ${state.stream} was sent and its outcome could not be read back; read the stream (GetWriteStream commit_time) before writing these rows again`,
+        {
+          storageCode: 'COMMIT_OUTCOME_UNKNOWN',
+          table: tableName,
+          stream: state.stream!,
+          transient: false,
+          cause: error,
+        },
+      );
+    }
+    throw error;
+  }
 }
 
 interface CallSpec {
@@ -409,46 +431,78 @@ class WriteCall {
     return n;
   }
 
-  /** Sends the commit, or, once one was sent, reads the stream's state before sending another. */
+  /**
+   * Sends the commit; once one was sent, reads the stream's state before sending another (a stream
+   * commits at most once, so a resent commit cannot write twice, but its answer would be
+   * STREAM_ALREADY_COMMITTED, not a commit time).
+   */
   async #commit(attempt: RetryContext): Promise<WriteResult> {
     const state = this.#state;
-    if (state.commitSent) {
-      const [stream] = (await this.#unary(attempt, 'GetWriteStream', () =>
-        this.#client.getWriteStream({ name: state.stream, view: 'BASIC' }, this.#callOptions()),
-      )) as unknown as [{ commitTime?: unknown }];
-      const committed = dateOf(stream?.commitTime);
-      if (committed) {
-        state.commitTime = committed;
-        return this.#result();
-      }
-    }
+    if (state.commitSent && (await this.#readCommitted(attempt))) return this.#result();
     state.commitSent = true;
-    const [answer] = (await this.#unary(attempt, 'BatchCommitWriteStreams', () =>
-      this.#client.batchCommitWriteStreams(
-        { parent: this.#spec.parent, writeStreams: [state.stream!] },
-        this.#callOptions(),
-      ),
-    )) as unknown as [
-      {
-        commitTime?: unknown;
-        streamErrors?: Array<{ code?: unknown; entity?: string; errorMessage?: string }>;
-      },
-    ];
+    state.commitOutcome = 'unknown';
+    let answer: {
+      commitTime?: unknown;
+      streamErrors?: Array<{ code?: unknown; entity?: string; errorMessage?: string }>;
+    };
+    try {
+      [answer] = (await this.#unary(attempt, 'BatchCommitWriteStreams', () =>
+        this.#client.batchCommitWriteStreams(
+          { parent: this.#spec.parent, writeStreams: [state.stream!] },
+          this.#callOptions(),
+        ),
+      )) as unknown as [typeof answer];
+    } catch (error) {
+      // The commit may have been applied and its answer lost: read the stream before anything else.
+      if (attempt.signal?.aborted) throw error;
+      if (await this.#readCommitted(attempt)) return this.#result();
+      throw error;
+    }
     const commitTime = dateOf(answer?.commitTime);
     if (commitTime) {
       state.commitTime = commitTime;
+      state.commitOutcome = 'committed';
       return this.#result();
     }
-    // A failed commit is a successful answer without commit_time. STREAM_ALREADY_COMMITTED on our own
-    // stream is confirmed by reading the stream on the next attempt (the answer to an earlier commit
-    // may have been lost).
+    // A failed commit is a successful answer without commit_time.
     const first = answer?.streamErrors?.[0];
     const code = String(first?.code ?? 'STORAGE_ERROR_CODE_UNSPECIFIED') as StorageErrorCode;
+    // STREAM_ALREADY_COMMITTED on our own stream: an earlier commit whose answer was lost.
+    if (code === 'STREAM_ALREADY_COMMITTED' && (await this.#readCommitted(attempt))) return this.#result();
+    state.commitOutcome = 'refused';
     throw this.#error(
       code,
-      `BatchCommitWriteStreams did not commit ${state.stream}: ${code}${first?.errorMessage ? ` (${first.errorMessage})` : ''}`,
-      { transient: code === 'STREAM_ALREADY_COMMITTED', ...(first?.entity ? { entity: first.entity } : {}) },
+      `BatchCommitWriteStreams did not commit ${state.stream}: ${code}${first?.errorMessage ? ` (${first.errorMessage})` : ''}; none of its rows are visible`,
+      { transient: false, ...(first?.entity ? { entity: first.entity } : {}) },
     );
+  }
+
+  /**
+   * Whether the stream is committed (GetWriteStream `commit_time`), read with its own short retries
+   * so that a flaky read does not end the call with the commit's outcome unknown.
+   */
+  async #readCommitted(attempt: RetryContext): Promise<boolean> {
+    const state = this.#state;
+    let delayMs = COMMIT_READ_FIRST_DELAY_MS;
+    for (let read = 1; ; read++) {
+      try {
+        const [stream] = (await this.#unary(attempt, 'GetWriteStream', () =>
+          this.#client.getWriteStream({ name: state.stream, view: 'BASIC' }, this.#callOptions()),
+        )) as unknown as [{ commitTime?: unknown }];
+        const committed = dateOf(stream?.commitTime);
+        if (committed) {
+          state.commitTime = committed;
+          state.commitOutcome = 'committed';
+          return true;
+        }
+        state.commitOutcome = 'uncommitted';
+        return false;
+      } catch (error) {
+        if (attempt.signal?.aborted || read >= COMMIT_READS || !isTransientError(error)) throw error;
+        await this.#ctx.exec.clock.sleep(delayMs, attempt.signal);
+        delayMs = Math.min(delayMs * 2, 2000);
+      }
+    }
   }
 
   /** One unary RPC, bounded by the attempt timeout and the attempt's signal. */

@@ -5,6 +5,9 @@ import { type BigQueryStandIn, startBigQueryStandIn } from '../../../src/testing
 import { caught } from '../../helpers/caught.js';
 import { fastRetry } from './helpers.js';
 
+/** The system clock, except that backoff pauses end at once (deadlines still use real timers). */
+const instantSleeps = { now: () => Date.now(), sleep: async () => undefined };
+
 const rowsOf = (n: number, from = 0) =>
   Array.from({ length: n }, (_, i) => ({ id: from + i, name: `n${from + i}` }));
 
@@ -135,22 +138,47 @@ describe('writeRows through the Storage Write API (real clients against the stan
     expect(await ids(table)).toEqual(rowsOf(50).map((r) => r.id));
   });
 
-  it('atomic: a commit refused as STREAM_ALREADY_COMMITTED after a lost answer is confirmed and counted once', async () => {
+  it('atomic: the read-back of a lost commit is retried on its own; the stream is committed once', async () => {
     const table = await freshTable();
     const mark = s.storageWrite.requests.length;
-    // The first commit is applied and its answer lost; the read-back fails too; the second commit
-    // answers STREAM_ALREADY_COMMITTED; the writer reads the stream again and sees commit_time.
     s.storageWrite.faults.add({
       method: 'BatchCommitWriteStreams',
       times: 1,
       code: 'UNAVAILABLE',
       served: true,
     });
-    s.storageWrite.faults.add({ method: 'GetWriteStream', times: 1, code: 'UNAVAILABLE' });
-    const result = await executor().writeRows(table, rowsOf(5));
+    s.storageWrite.faults.add({ method: 'GetWriteStream', times: 3, code: 'UNAVAILABLE' });
+    const result = await executor({ clock: instantSleeps }).writeRows(table, rowsOf(5), {
+      retry: { maxAttempts: 2, baseDelayMs: 1 },
+    });
     expect(result.written).toBe(5);
     expect(await ids(table)).toEqual([0, 1, 2, 3, 4]);
+    expect(calls('BatchCommitWriteStreams', mark)).toHaveLength(1);
     expect(calls('CreateWriteStream', mark)).toHaveLength(1);
+  });
+
+  it('atomic: a commit whose outcome cannot be read back is reported as COMMIT_OUTCOME_UNKNOWN, naming the stream', async () => {
+    const table = await freshTable();
+    s.storageWrite.faults.add({
+      method: 'BatchCommitWriteStreams',
+      times: 1,
+      code: 'UNAVAILABLE',
+      served: true,
+    });
+    s.storageWrite.faults.add({ method: 'GetWriteStream', code: 'UNAVAILABLE' });
+    const error = await caught(
+      executor({ clock: instantSleeps }).writeRows(table, rowsOf(5), {
+        retry: { maxAttempts: 2, baseDelayMs: 1 },
+      }),
+    );
+    s.storageWrite.faults.clear();
+    expect(error).toBeInstanceOf(StorageError);
+    expect((error as StorageError).storageCode).toBe('COMMIT_OUTCOME_UNKNOWN');
+    expect((error as StorageError).transient).toBe(false);
+    expect((error as StorageError).stream).toMatch(/\/streams\//);
+    // The stream named in the error is the one to read: here it was committed.
+    const [state] = await s.writeClient().getWriteStream({ name: (error as StorageError).stream });
+    expect(state.commitTime).toBeTruthy();
   });
 
   it('atomic: an append applied but whose answer was lost is resent at the same offset and counted once', async () => {
