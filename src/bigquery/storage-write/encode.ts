@@ -192,6 +192,18 @@ function scalar(value: unknown, field: StorageField, path: string): unknown {
   }
 }
 
+const COLUMN_NAMES = new WeakMap<readonly StorageField[], ReadonlySet<string>>();
+
+/** The column names of a (nested) schema, computed once per schema rather than once per row. */
+function columnNames(fields: readonly StorageField[]): ReadonlySet<string> {
+  let names = COLUMN_NAMES.get(fields);
+  if (!names) {
+    names = new Set(fields.map((f) => f.name));
+    COLUMN_NAMES.set(fields, names);
+  }
+  return names;
+}
+
 function record(
   row: Record<string, unknown>,
   fields: readonly StorageField[],
@@ -199,8 +211,8 @@ function record(
   ignoreUnknownValues: boolean,
 ): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  const known = new Set(fields.map((f) => f.name));
   if (!ignoreUnknownValues) {
+    const known = columnNames(fields);
     for (const key of Object.keys(row)) {
       if (!known.has(key) && row[key] !== undefined) {
         throw new Problem(`${prefix}${key}`, `${prefix}${key}: no such column in the table`);

@@ -51,6 +51,8 @@ export function rowDecoder(peers: StorageWritePeers, rawDescriptor: unknown): Ro
   // Without resolveAll, proto2 `required` is not enforced and nested types are not linked.
   new peers.protobuf.Root().add(type).resolveAll();
   const names = columnNames(descriptor);
+  // Only placeholder field names (a column name that is not a proto identifier) need renaming.
+  const renamed = [...names.values()].some((map) => [...map].some(([field, column]) => field !== column));
   const rename = (value: unknown, messageName: string): unknown => {
     if (Array.isArray(value)) return value.map((v) => rename(v, messageName));
     if (value === null || typeof value !== 'object') return value;
@@ -68,7 +70,7 @@ export function rowDecoder(peers: StorageWritePeers, rawDescriptor: unknown): Ro
       try {
         const message = type.decode(bytes);
         const object = type.toObject(message, { longs: String, bytes: String, enums: String });
-        return { row: rename(object, descriptor.name ?? '') as Record<string, unknown> };
+        return { row: (renamed ? rename(object, descriptor.name ?? '') : object) as Record<string, unknown> };
       } catch (error) {
         return { problem: error instanceof Error ? error.message : String(error) };
       }
