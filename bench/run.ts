@@ -22,6 +22,7 @@ const sections: Record<string, () => Promise<Section>> = {
   fidelity: async () => (await import('./sections/fidelity.js')).fidelity,
   bigquery: async () => (await import('./sections/bigquery.js')).bigquery,
   size: async () => (await import('./sections/size.js')).size,
+  'storage-write': async () => (await import('./sections/storage-write.js')).storageWrite,
 };
 
 const resultsPath = new URL('./results.json', import.meta.url);
