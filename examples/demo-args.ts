@@ -53,6 +53,18 @@ const OPTIONS: Record<string, OptionSpec> = {
       args.location = value();
     },
   },
+  '--writer': {
+    usage: '--writer storage|insert-all',
+    description:
+      "how the processor writes its rows: 'storage' (Storage Write API, atomic; default) or 'insert-all'",
+    apply: (args, value) => {
+      const writer = value();
+      if (writer !== 'storage' && writer !== 'insert-all') {
+        throw new Error(`--writer must be storage or insert-all, got ${JSON.stringify(writer)}`);
+      }
+      args.writer = writer;
+    },
+  },
   '--keep': {
     usage: '--keep',
     description: "Google Cloud only: keep the demo's datasets and topics at the end",

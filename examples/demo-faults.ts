@@ -71,6 +71,31 @@ export function armFaults(bigquery: BigQueryStandIn, pubsub: PubSubStandIn, seed
     insertErrors: { invalid: [] },
   });
   plan.add({ name: 'reset after apply', path: insertAll, rate: 0.3, seed: s(5), times: 2, reset: 'after' });
+  // Storage Write (the processor's default writer): an append and a commit applied but answered
+  // UNAVAILABLE (lost answers), and a stream creation refused once.
+  const storage = bigquery.storageWrite.faults;
+  storage.add({
+    name: 'append answer lost',
+    method: 'AppendRows',
+    times: 1,
+    code: 'UNAVAILABLE',
+    served: true,
+  });
+  storage.add({
+    name: 'commit answer lost',
+    method: 'BatchCommitWriteStreams',
+    times: 1,
+    code: 'UNAVAILABLE',
+    served: true,
+  });
+  storage.add({
+    name: 'create stream unavailable',
+    method: 'CreateWriteStream',
+    rate: 0.3,
+    seed: s(7),
+    times: 2,
+    code: 'UNAVAILABLE',
+  });
   // The client retries Publish on UNAVAILABLE by itself (its GAPIC config); we only count.
   pubsub.faults.add({ method: 'Publish', times: 2, code: 'UNAVAILABLE' });
 }
@@ -78,6 +103,7 @@ export function armFaults(bigquery: BigQueryStandIn, pubsub: PubSubStandIn, seed
 /** Removes every rule (before the verification queries, which must read the truth). */
 export function disarmFaults(bigquery: BigQueryStandIn, pubsub: PubSubStandIn): void {
   bigquery.faults.clear();
+  bigquery.storageWrite.faults.clear();
   pubsub.faults.clear();
 }
 
@@ -93,6 +119,11 @@ export function tallyFaults(
   for (const request of bigquery.requests) {
     if (request.fault === undefined) continue;
     const kind = `bigquery: ${request.fault}`;
+    byKind[kind] = (byKind[kind] ?? 0) + 1;
+  }
+  for (const request of bigquery.storageWrite.requests) {
+    if (request.fault === undefined) continue;
+    const kind = `bigquery storage write: ${request.fault.id}`;
     byKind[kind] = (byKind[kind] ?? 0) + 1;
   }
   let publishRetries = 0;

@@ -59,6 +59,11 @@ export interface DemoOptions {
   /** Give up waiting for the messages after this long. Default 60 000 ms. */
   timeoutMs?: number;
   /**
+   * How the processor writes its analytics rows: `'storage'` (default) through the Storage Write API
+   * in atomic mode, `'insert-all'` through the legacy streaming insertAll with insert ids.
+   */
+  writer?: 'storage' | 'insert-all';
+  /**
    * Stand-ins only: adds fault rules ahead of the default plan (so they are consulted first). Tests
    * use it to break the pipeline on purpose and check that the counts show it.
    */
@@ -242,6 +247,7 @@ export async function runDemoPipeline(options: DemoOptions = {}): Promise<DemoSu
   const logger = logSink ? cloudLoggingLogger({ write: logSink.write, minSeverity: 'INFO' }) : undefined;
   const executor = new BigQueryExecutor({
     client: env.bigquery,
+    ...(env.standIns ? { writeClient: env.standIns.bigquery.writeClient() } : {}),
     projectId: env.projectId,
     location: options.location ?? 'US',
     retry: {
@@ -332,6 +338,7 @@ export async function runDemoPipeline(options: DemoOptions = {}): Promise<DemoSu
       reader,
       rawTable: tables.raw,
       analyticsTable: tables.analytics,
+      writer: options.writer ?? 'storage',
     });
 
     const processed = new Set<string>();

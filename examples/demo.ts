@@ -30,6 +30,7 @@
  *
  *     npm run demo                          # embedded BigQuery and Pub/Sub stand-ins, seed 1
  *     npm run demo -- --seed 42             # another fault sequence
+ *     npm run demo -- --writer insert-all   # analytics rows through insertAll (default: Storage Write, atomic)
  *     npm run demo -- --quiet               # only the final tables and summary lines
  *     npm run demo -- --help                # the options
  *     npm run demo -- --project my-project  # real Google Cloud (see below)
@@ -70,7 +71,11 @@ async function main(): Promise<number> {
   // On the stand-ins nothing may probe the GCE metadata server; on Google Cloud ADC may need it.
   if (options.projectId === undefined) process.env.METADATA_SERVER_DETECTION ??= 'none';
   const where = options.projectId ? `Google Cloud project ${options.projectId}` : 'embedded stand-ins';
-  if (!quiet) console.log(`gcp-pipeline-resilience demo on ${where}, seed ${options.seed ?? 1}`);
+  if (!quiet) {
+    console.log(
+      `gcp-pipeline-resilience demo on ${where}, seed ${options.seed ?? 1}, writer ${options.writer ?? 'storage'}`,
+    );
+  }
   const summary = await runDemoPipeline({
     ...options,
     ...(quiet ? {} : { log: (line) => console.log(line) }),
