@@ -1,0 +1,136 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadStorageModule, type StorageModule } from '../../../../src/bigquery/storage-write/client.js';
+import { encodeRow } from '../../../../src/bigquery/storage-write/encode.js';
+import {
+  compileSchema,
+  type StorageField,
+  type WriteSchema,
+} from '../../../../src/bigquery/storage-write/schema.js';
+
+let mod: StorageModule;
+const schemaOf = (...fields: StorageField[]): WriteSchema => compileSchema(mod, fields);
+
+/** The problem of a row that must be refused: its location and message. */
+function refused(schema: WriteSchema, row: unknown, ignoreUnknownValues = false) {
+  const out = encodeRow(schema, row, ignoreUnknownValues);
+  if (!('problems' in out)) throw new Error(`expected ${JSON.stringify(row)} to be refused`);
+  return out.problems[0]!;
+}
+
+/** The decoded message of a row that must be accepted (longs as strings, bytes as base64). */
+function decoded(schema: WriteSchema, row: unknown) {
+  const out = encodeRow(schema, row, false);
+  if ('problems' in out) throw new Error(JSON.stringify(out.problems));
+  const type = schema.type as unknown as {
+    decode(b: Uint8Array): unknown;
+    toObject(m: unknown, o: object): Record<string, unknown>;
+  };
+  return type.toObject(type.decode(out.bytes), { longs: String, bytes: String });
+}
+
+describe('encodeRow: every value is converted explicitly or refused, naming the column', () => {
+  beforeAll(async () => {
+    mod = await loadStorageModule();
+  });
+
+  it('INT64: safe integers, digit strings and bigints exactly; never a silent 0 or a rounded value', () => {
+    const s = schemaOf({ name: 'n', type: 'INT64' });
+    expect(decoded(s, { n: '9223372036854775807' })).toEqual({ n: '9223372036854775807' });
+    expect(decoded(s, { n: -5n })).toEqual({ n: '-5' });
+    expect(refused(s, { n: 'abc' })).toMatchObject({
+      location: 'n',
+      message: expect.stringMatching(/not an INT64/),
+    });
+    expect(refused(s, { n: 1.9 }).message).toMatch(/safe integer/);
+    expect(refused(s, { n: 2 ** 53 + 2 }).message).toMatch(/safe integer/);
+    expect(refused(s, { n: '9223372036854775808' }).message).toMatch(/INT64 range/);
+    expect(refused(s, { n: true }).location).toBe('n');
+  });
+
+  it("BOOL: booleans and 'true'/'false' only ('yes' and 1 are refused, 'false' is false)", () => {
+    const s = schemaOf({ name: 'b', type: 'BOOL' });
+    expect(decoded(s, { b: 'false' })).toEqual({ b: false });
+    expect(refused(s, { b: 'yes' }).location).toBe('b');
+    expect(refused(s, { b: 1 }).location).toBe('b');
+  });
+
+  it('DATE: calendar dates and Dates (UTC day); a day number or an impossible date is refused', () => {
+    const s = schemaOf({ name: 'd', type: 'DATE' });
+    expect(decoded(s, { d: '1970-01-02' })).toEqual({ d: 1 });
+    expect(decoded(s, { d: new Date('2026-01-02T23:59:59Z') })).toEqual({ d: 20455 });
+    expect(refused(s, { d: '2026-02-30' }).message).toMatch(/calendar date/);
+    expect(refused(s, { d: 20455 }).location).toBe('d');
+    expect(refused(s, { d: new Date('nope') }).location).toBe('d');
+  });
+
+  it('TIMESTAMP: Dates, ISO 8601 with zones (microseconds kept) and seconds as numbers, as insertAll reads them', () => {
+    const s = schemaOf({ name: 't', type: 'TIMESTAMP' });
+    expect(decoded(s, { t: '1970-01-01T00:00:01.000001Z' })).toEqual({ t: '1000001' });
+    expect(decoded(s, { t: '1970-01-01 01:00:00+01:00' })).toEqual({ t: '0' });
+    expect(decoded(s, { t: new Date(1500) })).toEqual({ t: '1500000' });
+    expect(decoded(s, { t: 1.5 })).toEqual({ t: '1500000' });
+    expect(refused(s, { t: 'yesterday' }).location).toBe('t');
+    expect(refused(s, { t: '2026-01-01T25:00:00Z' }).location).toBe('t');
+  });
+
+  it('BYTES: buffers and strict base64; any other string is refused, not mangled', () => {
+    const s = schemaOf({ name: 'x', type: 'BYTES' });
+    expect(decoded(s, { x: Buffer.from('hi') })).toEqual({ x: Buffer.from('hi').toString('base64') });
+    expect(decoded(s, { x: 'aGk=' })).toEqual({ x: 'aGk=' });
+    expect(refused(s, { x: 'hello world!' }).location).toBe('x');
+  });
+
+  it('JSON, NUMERIC, DATETIME, TIME: text forms checked, values serialized (bigint included)', () => {
+    const s = schemaOf(
+      { name: 'j', type: 'JSON' },
+      { name: 'm', type: 'NUMERIC' },
+      { name: 'dt', type: 'DATETIME' },
+      { name: 'tm', type: 'TIME' },
+    );
+    expect(
+      decoded(s, { j: { a: 1n }, m: 12345678901234567890n, dt: '2026-01-02T03:04:05.5', tm: '23:59' }),
+    ).toEqual({
+      j: '{"a":"1"}',
+      m: '12345678901234567890',
+      dt: '2026-01-02 03:04:05.5',
+      tm: '23:59:00',
+    });
+    expect(refused(s, { j: '{not json' }).location).toBe('j');
+    expect(refused(s, { m: '1.2.3' }).location).toBe('m');
+    expect(refused(s, { dt: '2026-13-01 00:00:00' }).location).toBe('dt');
+    expect(refused(s, { tm: '24:00:00' }).location).toBe('tm');
+  });
+
+  it('modes: REQUIRED must be present, REPEATED takes an array without nulls, STRUCT recurses with paths', () => {
+    const s = schemaOf(
+      { name: 'id', type: 'INT64', mode: 'REQUIRED' },
+      { name: 'tags', type: 'STRING', mode: 'REPEATED' },
+      { name: 'p', type: 'STRUCT', fields: [{ name: 'team', type: 'STRING', mode: 'REQUIRED' }] },
+    );
+    expect(decoded(s, { id: 1, tags: ['a', 'b'], p: { team: 'LAL' } })).toEqual({
+      id: '1',
+      tags: ['a', 'b'],
+      p: { team: 'LAL' },
+    });
+    expect(refused(s, { tags: [] }).location).toBe('id');
+    expect(refused(s, { id: 1, tags: 'a' }).location).toBe('tags');
+    expect(refused(s, { id: 1, tags: ['a', null] }).location).toBe('tags[1]');
+    expect(refused(s, { id: 1, p: {} }).location).toBe('p.team');
+    expect(refused(s, { id: 1, p: { team: 'x', extra: 1 } }).location).toBe('p.extra');
+  });
+
+  it('unknown columns are refused unless ignoreUnknownValues; non-object rows are refused', () => {
+    const s = schemaOf({ name: 'id', type: 'INT64' });
+    expect(refused(s, { id: 1, nope: 2 }).location).toBe('nope');
+    expect('bytes' in encodeRow(s, { id: 1, nope: 2 }, true)).toBe(true);
+    expect(refused(s, null).message).toMatch(/must be an object/);
+    expect(refused(s, [1]).message).toMatch(/must be an object/);
+    // An own key named like an Object.prototype member is just an unknown column.
+    expect(refused(s, JSON.parse('{"__proto__": 1, "id": 1}')).location).toBe('__proto__');
+  });
+
+  it('a schema the writer cannot describe is refused up front', () => {
+    expect(() => schemaOf({ name: 'first-name', type: 'STRING' })).toThrow(/not a valid proto field name/);
+    expect(() => schemaOf({ name: 'r', type: 'RANGE' })).toThrow(/RANGE/);
+  });
+});
