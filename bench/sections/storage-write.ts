@@ -2,6 +2,7 @@ import { BigQueryExecutor } from '../../src/index.js';
 import { startBigQueryStandIn } from '../../src/testing/bigquery/index.js';
 import type { Mode, SectionResult, Target } from '../lib/section.js';
 import { fmt, median, round, type Table } from '../lib/stats.js';
+import { makeRows } from './throughput.js';
 
 const INSERT_BATCH_ROWS = 500;
 const STORAGE_METHODS = [
@@ -11,15 +12,6 @@ const STORAGE_METHODS = [
   'FinalizeWriteStream',
   'BatchCommitWriteStreams',
 ] as const;
-
-function makeRows(n: number, round: number) {
-  return Array.from({ length: n }, (_, i) => ({
-    processor_name: `Processor${i % 17}`,
-    game_date: '2026-01-24',
-    record_count: i,
-    execution_id: `exec-${round}-${i}`,
-  }));
-}
 
 const COLUMNS = 'processor_name STRING, game_date DATE, record_count INT64, execution_id STRING';
 

@@ -6,7 +6,8 @@ import { fmt, median, round, type Table } from '../lib/stats.js';
 
 const BATCH_ROWS = 500;
 
-function makeRows(n: number, round: number) {
+/** The rows of the insert benchmarks (also the storage-write section's). */
+export function makeRows(n: number, round: number) {
   return Array.from({ length: n }, (_, i) => ({
     processor_name: `Processor${i % 17}`,
     game_date: '2026-01-24',

@@ -27,6 +27,18 @@ export interface RowFailure {
 }
 
 /**
+ * The failures as written to JSON: index, insert id and reasons, never the row itself (rows can be
+ * large and hold personal data). Shared by every error that reports refused rows.
+ */
+export function rowFailuresForJson(failures: readonly RowFailure[]): Array<Record<string, unknown>> {
+  return failures.map((failure) => ({
+    index: failure.index,
+    ...(failure.insertId === undefined ? {} : { insertId: failure.insertId }),
+    reasons: failure.reasons,
+  }));
+}
+
+/**
  * Options of {@link PartialInsertError}.
  *
  * @example
@@ -104,11 +116,7 @@ export class PartialInsertError extends PipelineError {
       transient: this.transient,
       table: this.table,
       inserted: this.inserted,
-      failures: this.failures.map((failure) => ({
-        index: failure.index,
-        ...(failure.insertId === undefined ? {} : { insertId: failure.insertId }),
-        reasons: failure.reasons,
-      })),
+      failures: rowFailuresForJson(this.failures),
     };
   }
 }

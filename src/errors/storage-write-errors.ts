@@ -1,5 +1,5 @@
 import { brandError } from './brand.js';
-import type { RowFailure } from './partial-insert-error.js';
+import { type RowFailure, rowFailuresForJson } from './partial-insert-error.js';
 import { PipelineError } from './pipeline-error.js';
 
 /**
@@ -178,7 +178,7 @@ export class RowError extends PipelineError {
       transient: this.transient,
       table: this.table,
       writtenRows: this.writtenRows,
-      failures: this.failures.map((f) => ({ index: f.index, reasons: f.reasons })),
+      failures: rowFailuresForJson(this.failures),
     };
   }
 }
