@@ -148,7 +148,47 @@ export async function writeRows(
         },
       );
     }
+    if (mode === 'committed' && error instanceof StorageError && state.stream && !options.signal?.aborted) {
+      throw await withExactWrittenRows(client, state.stream, error, ctx.attemptTimeoutMs);
+    }
     throw error;
+  }
+}
+
+/**
+ * A committed-mode call that failed may have written more than its acknowledged appends (answers
+ * lost in flight). Finalizing the stream ends it and returns its exact row count, always a prefix of
+ * the call's rows (offsets are contiguous): the error then says exactly which rows are written.
+ * When even that fails, the error keeps the acknowledged count and says "at least".
+ */
+async function withExactWrittenRows(
+  client: BigQueryWriteClient,
+  stream: string,
+  error: StorageError,
+  timeoutMs: number,
+): Promise<StorageError> {
+  try {
+    const [answer] = (await client.finalizeWriteStream(
+      { name: stream },
+      unaryCallOptions(Math.min(timeoutMs, 10_000)),
+    )) as unknown as [{ rowCount?: unknown }];
+    const rowCount = Number(answer?.rowCount);
+    if (!Number.isSafeInteger(rowCount)) throw new Error('no row count');
+    return new StorageError(
+      `${error.message}; the stream was finalized: rows 0..${rowCount - 1} of the call are written, the rest are not`,
+      {
+        storageCode: error.storageCode,
+        table: error.table,
+        stream,
+        ...(error.entity === undefined ? {} : { entity: error.entity }),
+        ...(error.grpcCode === undefined ? {} : { grpcCode: error.grpcCode }),
+        writtenRows: rowCount,
+        transient: false,
+        cause: error,
+      },
+    );
+  } catch {
+    return error;
   }
 }
 

@@ -259,6 +259,33 @@ describe('writeRows through the Storage Write API (real clients against the stan
     expect(bq.stats.retries).toBe(0);
   });
 
+  it('committed: a failed call says exactly which prefix is written (read from the finalized stream), so the rest can be resent once', async () => {
+    const table = await freshTable();
+    const rows = rowsOf(40);
+    // The 2nd append is stored but its answer lost, and the call has no attempt left to find out.
+    s.storageWrite.faults.add({
+      method: 'AppendRows',
+      after: 1,
+      times: 1,
+      code: 'UNAVAILABLE',
+      served: true,
+    });
+    const bq = executor();
+    const error = await caught(
+      bq.writeRows(table, rows, {
+        mode: 'committed',
+        batchRows: 10,
+        maxInflightRequests: 1,
+        retry: { maxAttempts: 1 },
+      }),
+    );
+    expect(error).toBeInstanceOf(StorageError);
+    expect((error as StorageError).writtenRows).toBe(20);
+    expect((error as StorageError).transient).toBe(false);
+    await bq.writeRows(table, rows.slice((error as StorageError).writtenRows), { mode: 'committed' });
+    expect(await ids(table)).toEqual(rows.map((r) => r.id));
+  });
+
   it('default: at least once; a lost append answer is resent (the duplicate is the documented cost)', async () => {
     const table = await freshTable();
     s.storageWrite.faults.add({ method: 'AppendRows', times: 1, code: 'UNAVAILABLE', served: true });
