@@ -32,7 +32,18 @@ export interface StorageWriteStandIn {
   readonly requests: StorageWriteRequestLogEntry[];
 }
 
-/** Options of a `BigQueryWriteClient` the stand-in builds (merged over the loopback ones). */
+/**
+ * Options of the `BigQueryWriteClient` that `standIn.writeClient()` builds: google-gax client options,
+ * merged over the loopback ones (endpoint, port, insecure credentials, pass-through auth).
+ *
+ * @example
+ * ```ts
+ * import { startBigQueryStandIn, type WriteClientOptions } from 'gcp-pipeline-resilience/testing';
+ * const standIn = await startBigQueryStandIn();
+ * const options: WriteClientOptions = { 'grpc.keepalive_time_ms': 30_000 };
+ * const client = standIn.writeClient(options);
+ * ```
+ */
 export type WriteClientOptions = Record<string, unknown>;
 
 /** The running service plus what the BigQuery stand-in needs to wire it in. */
