@@ -56,6 +56,9 @@ export class WriteStreams {
     if (!m) throw rpcError('INVALID_ARGUMENT', `Invalid table name: ${JSON.stringify(parent)}`);
     const meta = this.#engine.catalog.findTable({ projectId: m[1]!, datasetId: m[2]!, tableId: m[3]! });
     if (!meta) throw rpcError('NOT_FOUND', `Table not found: ${parent}`);
+    if (meta.resource.type === 'VIEW' || meta.resource.type === 'MATERIALIZED_VIEW') {
+      throw rpcError('INVALID_ARGUMENT', `Cannot write to ${parent}: it is a view`);
+    }
     return meta;
   }
 

@@ -360,6 +360,19 @@ describe('Storage Write stand-in driven by the real v1.BigQueryWriteClient', () 
     expect(log.at(-1)?.fault?.served).toBe(true);
   });
 
+  it('a view cannot be written, and a missing table is NOT_FOUND', async () => {
+    const table = await freshTable();
+    await s.run(`CREATE VIEW ds.v_${table} AS SELECT id FROM ds.${table}`);
+    const view = (await caught(
+      writer.createWriteStream({ parent: parentOf(`v_${table}`), writeStream: { type: 'PENDING' } }),
+    )) as { code: number };
+    expect(view.code).toBe(3);
+    const missing = (await caught(
+      writer.getWriteStream({ name: `${parentOf('nope')}/streams/_default` }),
+    )) as { code: number };
+    expect(missing.code).toBe(5);
+  });
+
   it('fault rules are checked: unknown RPC, inBand outside AppendRows, two actions', () => {
     expect(() => s.storageWrite.faults.add({ method: 'Append' as 'AppendRows', code: 14 })).toThrow(
       /Unknown BigQuery Storage Write RPC 'Append'/,
