@@ -3,22 +3,19 @@
  * keepalive), the project of short table names, and the `_default` stream schema cache.
  * @module
  */
-import type { ExecutorContext } from '../context.js';
 import { type BigQueryWriteClient, DEFAULT_WRITE_CLIENT_OPTIONS, loadStorageModule } from './client.js';
 import type { StorageWriteContext } from './write-rows.js';
 
 /** Builds the Storage Write context of an executor. */
-export function createStorageWriteContext(
-  exec: ExecutorContext,
-  options: { writeClient?: BigQueryWriteClient; projectId?: string; attemptTimeoutMs: number },
-): StorageWriteContext {
+export function createStorageWriteContext(options: {
+  writeClient?: BigQueryWriteClient;
+  projectId?: string;
+}): StorageWriteContext {
   let client: Promise<BigQueryWriteClient> | undefined =
     options.writeClient === undefined ? undefined : Promise.resolve(options.writeClient);
   let project: Promise<string> | undefined =
     options.projectId === undefined ? undefined : Promise.resolve(options.projectId);
   return {
-    exec,
-    attemptTimeoutMs: options.attemptTimeoutMs,
     defaultSchemas: new Map(),
     writeClient() {
       client ??= loadStorageModule()

@@ -14,13 +14,14 @@
  * and never replaced by a second stream that could be committed too.
  * @module
  */
+
+import { formatTableName, parseTableName } from '../../config/table-name.js';
 import type { ErrorDetail, RowFailure } from '../../errors/index.js';
 import { isTransientError, RowError, StorageError, type StorageErrorCode } from '../../errors/index.js';
 import type { RetryContext } from '../../retry/index.js';
 import { onAbort } from '../../shared/abort-fanout.js';
 import { planBatches } from '../batching.js';
-import type { ExecutorContext } from '../context.js';
-import { formatTableName, parseTableName } from '../table-name.js';
+import type { CallScope } from '../context.js';
 import type { WriteResult, WriteRowsOptions } from '../types.js';
 import {
   type BigQueryWriteClient,
@@ -34,13 +35,11 @@ import { compileSchema, type StorageField, UnsupportedSchemaError, type WriteSch
 
 /** What `writeRows` needs from the executor besides the common context. */
 export interface StorageWriteContext {
-  readonly exec: ExecutorContext;
   writeClient(): Promise<BigQueryWriteClient>;
   /** The project of table names that do not name one. */
   projectId(client: BigQueryWriteClient): Promise<string>;
   /** Schemas of `_default` streams by table path, shared by the executor's calls. */
   readonly defaultSchemas: Map<string, WriteSchema>;
-  readonly attemptTimeoutMs: number;
 }
 
 /** Storage Write's request limit is 10 MB; the default leaves room for the envelope and the descriptor. */
@@ -104,6 +103,7 @@ function dateOf(ts: unknown): Date | undefined {
  */
 export async function writeRows(
   ctx: StorageWriteContext,
+  scope: CallScope,
   table: string,
   rows: readonly unknown[],
   options: WriteRowsOptions,
@@ -132,11 +132,19 @@ export async function writeRows(
   const project = ref.projectId ?? (await ctx.projectId(client));
   const parent = `projects/${project}/datasets/${ref.datasetId}/tables/${ref.tableId}`;
   const state: CallState = { acked: 0, finalized: false, commitSent: false };
-  const call = new WriteCall(ctx, mod, client, { mode, parent, tableName, rows, limits, options, state });
+  const call = new WriteCall(ctx, scope, mod, client, {
+    mode,
+    parent,
+    tableName,
+    rows,
+    limits,
+    options,
+    state,
+  });
   try {
-    return await ctx.exec.run(`writeRows ${tableName}`, options, (attempt) => call.attempt(attempt));
+    return await scope.run(`writeRows ${tableName}`, (attempt) => call.attempt(attempt));
   } catch (error) {
-    if (state.commitSent && state.commitOutcome === 'unknown' && !options.signal?.aborted) {
+    if (state.commitSent && state.commitOutcome === 'unknown' && !scope.signal?.aborted) {
       throw new StorageError(
         `writeRows(${tableName}): the commit of ${state.stream} was sent and its outcome could not be read back; read the stream (GetWriteStream commit_time) before writing these rows again`,
         {
@@ -148,8 +156,8 @@ export async function writeRows(
         },
       );
     }
-    if (mode === 'committed' && error instanceof StorageError && state.stream && !options.signal?.aborted) {
-      throw await withExactWrittenRows(client, state.stream, error, ctx.attemptTimeoutMs);
+    if (mode === 'committed' && error instanceof StorageError && state.stream && !scope.signal?.aborted) {
+      throw await withExactWrittenRows(client, state.stream, error, scope.requestTimeoutMs);
     }
     throw error;
   }
@@ -204,12 +212,20 @@ interface CallSpec {
 
 class WriteCall {
   readonly #ctx: StorageWriteContext;
+  readonly #scope: CallScope;
   readonly #mod: StorageModule;
   readonly #client: BigQueryWriteClient;
   readonly #spec: CallSpec;
 
-  constructor(ctx: StorageWriteContext, mod: StorageModule, client: BigQueryWriteClient, spec: CallSpec) {
+  constructor(
+    ctx: StorageWriteContext,
+    scope: CallScope,
+    mod: StorageModule,
+    client: BigQueryWriteClient,
+    spec: CallSpec,
+  ) {
     this.#ctx = ctx;
+    this.#scope = scope;
     this.#mod = mod;
     this.#client = client;
     this.#spec = spec;
@@ -362,8 +378,8 @@ class WriteCall {
     const conn = new AppendConnection(this.#client, state.stream!, state.schema!.descriptor, {
       maxInflightRequests: limits.maxInflightRequests,
       maxInflightBytes: limits.maxInflightBytes,
-      timeoutMs: this.#ctx.attemptTimeoutMs,
-      clock: this.#ctx.exec.clock,
+      timeoutMs: this.#scope.requestTimeoutMs,
+      clock: this.#scope.clock,
       table: tableName,
     });
     const unsubscribe = attempt.signal
@@ -539,7 +555,7 @@ class WriteCall {
         return false;
       } catch (error) {
         if (attempt.signal?.aborted || read >= COMMIT_READS || !isTransientError(error)) throw error;
-        await this.#ctx.exec.clock.sleep(delayMs, attempt.signal);
+        await this.#scope.clock.sleep(delayMs, attempt.signal);
         delayMs = Math.min(delayMs * 2, 2000);
       }
     }
@@ -547,11 +563,11 @@ class WriteCall {
 
   /** One unary RPC, bounded by the attempt timeout and the attempt's signal. */
   #unary<T>(attempt: RetryContext, what: string, work: () => Promise<T>): Promise<T> {
-    return this.#ctx.exec.guard(attempt, `Storage Write ${what}`, work);
+    return this.#scope.request(attempt, `Storage Write ${what}`, () => work());
   }
 
   #callOptions(): Record<string, unknown> {
-    return unaryCallOptions(this.#ctx.attemptTimeoutMs);
+    return unaryCallOptions(this.#scope.requestTimeoutMs);
   }
 
   /** Abandons the stream (never committed): the next attempt starts over on a new one. */

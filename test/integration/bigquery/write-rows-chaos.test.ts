@@ -93,8 +93,7 @@ describe('writeRows under 30% mixed Storage Write faults: 100,000 rows in 200 ca
         client: s.client(),
         writeClient: s.writeClient(),
         projectId: 'test-project',
-        clock: instantSleeps,
-        retry: { maxAttempts, baseDelayMs: 1, maxDelayMs: 2 },
+        retry: { maxAttempts, baseDelayMs: 1, maxDelayMs: 2, clock: instantSleeps },
       });
       const rowsOfCall = (call: number) =>
         Array.from({ length: ROWS_PER_CALL }, (_, i) => ({

@@ -148,8 +148,8 @@ describe('writeRows through the Storage Write API (real clients against the stan
       served: true,
     });
     s.storageWrite.faults.add({ method: 'GetWriteStream', times: 3, code: 'UNAVAILABLE' });
-    const result = await executor({ clock: instantSleeps }).writeRows(table, rowsOf(5), {
-      retry: { maxAttempts: 2, baseDelayMs: 1 },
+    const result = await executor().writeRows(table, rowsOf(5), {
+      retry: { maxAttempts: 2, baseDelayMs: 1, clock: instantSleeps },
     });
     expect(result.written).toBe(5);
     expect(await ids(table)).toEqual([0, 1, 2, 3, 4]);
@@ -167,8 +167,8 @@ describe('writeRows through the Storage Write API (real clients against the stan
     });
     s.storageWrite.faults.add({ method: 'GetWriteStream', code: 'UNAVAILABLE' });
     const error = await caught(
-      executor({ clock: instantSleeps }).writeRows(table, rowsOf(5), {
-        retry: { maxAttempts: 2, baseDelayMs: 1 },
+      executor().writeRows(table, rowsOf(5), {
+        retry: { maxAttempts: 2, baseDelayMs: 1, clock: instantSleeps },
       }),
     );
     s.storageWrite.faults.clear();
@@ -300,8 +300,8 @@ describe('writeRows through the Storage Write API (real clients against the stan
     const table = await freshTable();
     s.storageWrite.faults.add({ method: 'AppendRows', times: 1, hang: true });
     const onRetry: unknown[] = [];
-    const result = await executor({ attemptTimeoutMs: 300 }).writeRows(table, rowsOf(5), {
-      retry: { ...fastRetry, onRetry: (info) => onRetry.push(info.error) },
+    const result = await executor().writeRows(table, rowsOf(5), {
+      retry: { ...fastRetry, attemptTimeoutMs: 300, onRetry: (info) => onRetry.push(info.error) },
     });
     expect(result.written).toBe(5);
     expect(onRetry[0]).toBeInstanceOf(OperationTimeoutError);
@@ -312,7 +312,7 @@ describe('writeRows through the Storage Write API (real clients against the stan
     const table = await freshTable();
     s.storageWrite.faults.add({ method: 'AppendRows', times: 1, hang: true });
     const controller = new AbortController();
-    const pending = executor().writeRows(table, rowsOf(5), { signal: controller.signal });
+    const pending = executor().writeRows(table, rowsOf(5), { retry: { signal: controller.signal } });
     const reason = new Error('shutting down');
     setTimeout(() => controller.abort(reason), 100);
     expect(await caught(pending)).toBe(reason);
