@@ -43,13 +43,13 @@ const PROTO_TYPES: Record<string, string> = {
 };
 
 /** Thrown for a table the writer cannot describe (a column type or name it does not support). */
-export class UnsupportedSchemaError extends TypeError {}
+export class UnwritableSchemaError extends TypeError {}
 
 function messageOf(name: string, fields: readonly StorageField[]): Record<string, unknown> {
   const nestedType: Record<string, unknown>[] = [];
   const field = fields.map((f, i) => {
     if (!PROTO_NAME.test(f.name)) {
-      throw new UnsupportedSchemaError(
+      throw new UnwritableSchemaError(
         `Column '${f.name}' is not a valid proto field name; writeRows supports column names of letters, digits and '_'`,
       );
     }
@@ -69,7 +69,7 @@ function messageOf(name: string, fields: readonly StorageField[]): Record<string
     } else {
       const type = PROTO_TYPES[f.type];
       if (!type)
-        throw new UnsupportedSchemaError(
+        throw new UnwritableSchemaError(
           `Column '${f.name}' has type ${f.type}, which writeRows does not support`,
         );
       out.type = type;
@@ -81,7 +81,7 @@ function messageOf(name: string, fields: readonly StorageField[]): Record<string
 }
 
 /**
- * Compiles a Storage API table schema. Throws `UnsupportedSchemaError` for RANGE, INTERVAL or a
+ * Compiles a Storage API table schema. Throws `UnwritableSchemaError` for RANGE, INTERVAL or a
  * column name that is not a proto identifier.
  */
 export function compileSchema(mod: StorageModule, fields: readonly StorageField[]): WriteSchema {

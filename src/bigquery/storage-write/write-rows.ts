@@ -31,7 +31,7 @@ import {
 } from './client.js';
 import { type AppendAnswer, AppendConnection, RETRYABLE_CONNECTION_CODES } from './connection.js';
 import { encodeRow } from './encode.js';
-import { compileSchema, type StorageField, UnsupportedSchemaError, type WriteSchema } from './schema.js';
+import { compileSchema, type StorageField, UnwritableSchemaError, type WriteSchema } from './schema.js';
 
 /** What `writeRows` needs from the executor besides the common context. */
 export interface StorageWriteContext {
@@ -340,7 +340,7 @@ class WriteCall {
     try {
       return compileSchema(this.#mod, fields);
     } catch (error) {
-      if (error instanceof UnsupportedSchemaError)
+      if (error instanceof UnwritableSchemaError)
         throw new TypeError(`writeRows(${this.#spec.tableName}): ${error.message}`);
       throw error;
     }
