@@ -166,7 +166,9 @@ describe('query faults: one retry layer, exactly one request per attempt', () =>
 
   it('abandons a hung request after attemptTimeoutMs and resumes the same job', async () => {
     mark = h.standIn.requests.length;
-    bq = h.executor({ retry: { ...fastRetry, attemptTimeoutMs: 200 } });
+    // Long enough that no request but the hung one reaches it on a loaded machine: the counts below
+    // assume exactly one timeout.
+    bq = h.executor({ retry: { ...fastRetry, attemptTimeoutMs: 2_000 } });
     const seen: RetryInfo[] = [];
     h.standIn.faults.add({ method: 'POST', path: JOBS_QUERY, pendingPolls: 1, times: 1 });
     h.standIn.faults.add({ path: QUERY_RESULTS, hang: true, times: 1 });
