@@ -2,7 +2,7 @@
  * gcp-pipeline-resilience: the single public entry point. Re-exports only.
  *
  * Layers, in dependency order: errors <- retry <- (validation, bigquery, http) <- (registry, alerting)
- * <- monitoring; logging, config and shutdown are leaves. The loopback stand-ins live in the separate
+ * <- monitoring; logging, config, telemetry and shutdown are leaves. The loopback stand-ins live in the separate
  * `gcp-pipeline-resilience/testing` subpath.
  * @packageDocumentation
  */
@@ -16,4 +16,5 @@ export * from './monitoring/index.js';
 export * from './registry/index.js';
 export * from './retry/index.js';
 export * from './shutdown/index.js';
+export * from './telemetry/index.js';
 export * from './validation/index.js';

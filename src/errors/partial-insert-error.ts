@@ -108,7 +108,7 @@ export class PartialInsertError extends PipelineError {
    * JSON.stringify(err); // {"name":"PartialInsertError","code":"PARTIAL_INSERT",...,"failures":[{"index":3,"reasons":[...]}]}
    * ```
    */
-  toJSON(): Record<string, unknown> {
+  override toJSON(): Record<string, unknown> {
     return {
       name: this.name,
       code: this.code,

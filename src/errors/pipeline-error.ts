@@ -68,4 +68,23 @@ export class PipelineError extends Error {
       });
     }
   }
+
+  /**
+   * What `JSON.stringify` (and the loggers that call it: pino, winston, `console` JSON) write: the
+   * name and message (which an `Error` keeps out of JSON by default) with the code, `transient` and
+   * the other fields of the class, never the `cause` (it can hold a client's request) nor the stack.
+   *
+   * @example
+   * ```ts
+   * JSON.stringify(new PipelineError('flush failed', { code: 'FLUSH_FAILED' }));
+   * // {"name":"PipelineError","message":"flush failed","code":"FLUSH_FAILED","transient":false}
+   * ```
+   */
+  toJSON(): Record<string, unknown> {
+    const out: Record<string, unknown> = { name: this.name, message: this.message };
+    for (const key of Object.keys(this)) {
+      if (key !== 'cause' && key !== 'stack') out[key] = (this as unknown as Record<string, unknown>)[key];
+    }
+    return out;
+  }
 }

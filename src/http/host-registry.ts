@@ -222,7 +222,7 @@ export class HttpHostRegistry {
     return {
       key,
       breaker: registry?.get(key),
-      budget: policy.budget === false ? undefined : new RetryBudget(policy.budget ?? {}),
+      budget: policy.budget === false ? undefined : new RetryBudget({ name: key, ...policy.budget }),
       concurrency:
         policy.maxConcurrent === undefined ? undefined : new ConcurrencyLimit(policy.maxConcurrent),
       rateLimit: policy.rateLimit === undefined ? undefined : new RateLimit(policy.rateLimit, this.#clock),

@@ -143,6 +143,8 @@ export type PassedRetryOptions = Pick<
   | 'deadlineMs'
   | 'honorRetryAfter'
   | 'onRetry'
+  | 'onGiveUp'
+  | 'onSuccess'
   | 'logger'
   | 'clock'
 >;
@@ -225,6 +227,8 @@ export function planFetch(options: ResilientFetchOptions): FetchPlan {
       deadlineMs: options.deadlineMs,
       honorRetryAfter: options.honorRetryAfter,
       onRetry: options.onRetry,
+      onGiveUp: options.onGiveUp,
+      onSuccess: options.onSuccess,
       logger: options.logger,
       clock: options.clock,
     },

@@ -176,6 +176,8 @@ function exchange(plan: FetchPlan, request: PreparedRequest): Promise<Response> 
     breaker: undefined,
     honorRetryAfter: r.honorRetryAfter,
     onRetry: r.onRetry,
+    onGiveUp: r.onGiveUp,
+    onSuccess: r.onSuccess,
     logger: r.logger,
     clock: r.clock,
     name: plan.name ?? `${request.method} ${request.host}`,

@@ -1,5 +1,7 @@
+import { currentTraceParent } from '../telemetry/current-trace.js';
 import type { LogFields, Logger } from './logger.js';
 import { serializeError } from './serialize-error.js';
+import { errorOf, reportedErrorFields, type ServiceContext } from './reported-error.js';
 
 /**
  * Cloud Logging severities, in increasing order, as the structured-logging agent of Cloud Run and
@@ -27,13 +29,52 @@ export interface CloudLoggingLoggerOptions {
   minSeverity?: CloudLoggingSeverity;
   /** Added to every entry as `logging.googleapis.com/labels`, which Cloud Logging indexes. */
   labels?: Record<string, string>;
+  /**
+   * The project of `logging.googleapis.com/trace` (`projects/<project>/traces/<trace id>`), which links
+   * an entry to its trace. Default: `GOOGLE_CLOUD_PROJECT`, `GCLOUD_PROJECT`, `GCP_PROJECT` or
+   * `GCP_PROJECT_ID` from the environment. Without one, entries carry no trace fields.
+   */
+  projectId?: string;
+  /**
+   * `serviceContext` of error entries, by which Error Reporting groups them. Default: `K_SERVICE`
+   * and `K_REVISION` (Cloud Run), else `FUNCTION_TARGET` (Cloud Functions), else `'node'`.
+   */
+  serviceContext?: ServiceContext;
 }
 
 const RANK: Record<CloudLoggingSeverity, number> = { DEBUG: 0, INFO: 1, WARNING: 2, ERROR: 3 };
-const RESERVED = new Set(['severity', 'message', 'time', 'logging.googleapis.com/labels']);
+const TRACE = 'logging.googleapis.com/trace';
+const SPAN_ID = 'logging.googleapis.com/spanId';
+const SAMPLED = 'logging.googleapis.com/trace_sampled';
+const RESERVED = new Set([
+  'severity',
+  'message',
+  'time',
+  'logging.googleapis.com/labels',
+  TRACE,
+  SPAN_ID,
+  SAMPLED,
+  '@type',
+  'stack_trace',
+  'serviceContext',
+]);
 
-function replacer(_key: string, value: unknown): unknown {
-  if (value instanceof Error) return serializeError(value);
+function envProject(): string | undefined {
+  const env = process.env;
+  return env.GOOGLE_CLOUD_PROJECT || env.GCLOUD_PROJECT || env.GCP_PROJECT || env.GCP_PROJECT_ID || undefined;
+}
+
+function envService(): ServiceContext {
+  const env = process.env;
+  if (env.K_SERVICE)
+    return env.K_REVISION ? { service: env.K_SERVICE, version: env.K_REVISION } : { service: env.K_SERVICE };
+  return { service: env.FUNCTION_TARGET || 'node' };
+}
+
+function replacer(this: Record<string, unknown>, key: string, value: unknown): unknown {
+  // `this[key]` is the value before its own toJSON ran: errors keep the one shape of serializeError.
+  const original = this[key];
+  if (original instanceof Error) return serializeError(original);
   if (typeof value === 'bigint') return value.toString();
   return value;
 }
@@ -46,8 +87,19 @@ function defaultWrite(line: string): void {
  * A {@link Logger} that writes one JSON line per entry in the format Cloud Logging's structured
  * logging expects on Cloud Run and Cloud Functions: `{ severity, message, time, ...fields }`.
  * `Error` values anywhere in the fields become `{ name, code, message, transient }` (no stack, no
- * cause: see {@link serializeError}). Fields cannot overwrite `severity`, `message` or `time`.
- * A field that cannot be serialised (a cycle) never throws: the entry is written without fields.
+ * cause: see {@link serializeError}). Fields cannot overwrite `severity`, `message`, `time` or the
+ * fields below. A field that cannot be serialised (a cycle) never throws: the entry is written
+ * without fields.
+ *
+ * - Trace: every entry written while a trace is known names it in `logging.googleapis.com/trace`
+ *   (`projects/<project>/traces/<id>`), `logging.googleapis.com/spanId` and
+ *   `logging.googleapis.com/trace_sampled`, so Cloud Logging shows it under its trace: the active
+ *   OpenTelemetry span when an SDK is registered, else the trace of the Pub/Sub message or push
+ *   request that `createMessageHandler` is handling (its `googclient_traceparent` attribute, or the
+ *   request's `traceparent` / `X-Cloud-Trace-Context` header).
+ * - Errors: an `ERROR` entry with an `Error` in its fields (`error`, `err`, or any field) takes the
+ *   shape Error Reporting groups: `@type` ReportedErrorEvent, `stack_trace` (the error's name,
+ *   message and frames; no cause) and `serviceContext`.
  *
  * @example
  * ```ts
@@ -60,6 +112,8 @@ export function cloudLoggingLogger(options: CloudLoggingLoggerOptions = {}): Log
   const write = options.write ?? defaultWrite;
   const minRank = RANK[options.minSeverity ?? 'DEBUG'];
   const labels = options.labels;
+  const projectId = options.projectId ?? envProject();
+  const serviceContext = options.serviceContext ?? envService();
 
   const emit = (severity: CloudLoggingSeverity, message: string, fields: LogFields | undefined): void => {
     if (RANK[severity] < minRank) return;
@@ -70,6 +124,18 @@ export function cloudLoggingLogger(options: CloudLoggingLoggerOptions = {}): Log
       }
     }
     if (labels !== undefined) entry['logging.googleapis.com/labels'] = labels;
+    if (projectId !== undefined) {
+      const trace = currentTraceParent();
+      if (trace !== undefined) {
+        entry[TRACE] = `projects/${projectId}/traces/${trace.traceId}`;
+        entry[SPAN_ID] = trace.spanId;
+        entry[SAMPLED] = trace.sampled;
+      }
+    }
+    if (severity === 'ERROR' && fields !== undefined) {
+      const error = errorOf(fields);
+      if (error !== undefined) Object.assign(entry, reportedErrorFields(error, serviceContext));
+    }
     let line: string;
     try {
       line = JSON.stringify(entry, replacer);

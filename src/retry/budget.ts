@@ -1,4 +1,11 @@
 import { checkOptions } from '../shared/check-options.js';
+import { ATTR } from '../telemetry/attributes.js';
+import { notify } from '../telemetry/listeners.js';
+import { count, observeGauge } from '../telemetry/metrics.js';
+
+function budgetReadings(budget: RetryBudget): Array<readonly [number, Record<string, string>]> {
+  return [[budget.tokens, { [ATTR.budgetName]: budget.name ?? '(unnamed)' }]];
+}
 
 /**
  * Options of {@link RetryBudget}.
@@ -9,6 +16,12 @@ import { checkOptions } from '../shared/check-options.js';
  * ```
  */
 export interface RetryBudgetOptions {
+  /** A name for metrics (`resilience.retry_budget.name`) and events: the downstream it guards. */
+  name?: string;
+  /** Called when the budget runs low enough to refuse retries. A listener that throws is ignored. */
+  onExhausted?: (event: RetryBudgetEvent) => void;
+  /** Called when successes have refilled it enough to allow retries again. A listener that throws is ignored. */
+  onRecovered?: (event: RetryBudgetEvent) => void;
   /**
    * Size of the bucket, and its initial content. gRPC A6 allows (0, 1000]. Default 50: with 10, the
    * random clusters of failures that a 5 % failure rate still produces drain the bucket to half and
@@ -17,6 +30,24 @@ export interface RetryBudgetOptions {
   maxTokens?: number;
   /** Tokens given back by each success (3 decimals, as in gRPC A6). Default 0.1. */
   tokenRatio?: number;
+}
+
+/**
+ * What `onExhausted` and `onRecovered` receive.
+ *
+ * @example
+ * ```ts
+ * const budget = new RetryBudget({
+ *   name: 'bigquery',
+ *   onExhausted: (e: RetryBudgetEvent) => console.warn(`${e.name}: retries paused (${e.tokens}/${e.maxTokens} tokens)`),
+ * });
+ * ```
+ */
+export interface RetryBudgetEvent {
+  name: string | undefined;
+  /** Tokens left when it happened. */
+  tokens: number;
+  maxTokens: number;
 }
 
 /** With 10 (the issue's figure) 16 of 20 seeded runs at 5 % failure lost successes to naive retry; with 50, none (bench §3). */
@@ -40,14 +71,25 @@ const SCALE = 1000;
  * ```
  */
 export class RetryBudget {
+  /** The name given in the options. */
+  readonly name: string | undefined;
   readonly maxTokens: number;
   readonly tokenRatio: number;
   #milli: number;
   readonly #maxMilli: number;
   readonly #ratioMilli: number;
+  readonly #onExhausted: ((event: RetryBudgetEvent) => void) | undefined;
+  readonly #onRecovered: ((event: RetryBudgetEvent) => void) | undefined;
+  #observed = false;
 
   constructor(options: RetryBudgetOptions = {}) {
-    checkOptions('new RetryBudget', options, { maxTokens: 'number', tokenRatio: 'number' });
+    checkOptions('new RetryBudget', options, {
+      maxTokens: 'number',
+      tokenRatio: 'number',
+      name: 'string',
+      onExhausted: 'function',
+      onRecovered: 'function',
+    });
     const maxTokens = options.maxTokens ?? DEFAULT_MAX_TOKENS;
     const tokenRatio = options.tokenRatio ?? 0.1;
     if (!(Number.isFinite(maxTokens) && maxTokens > 0 && maxTokens <= 1000)) {
@@ -61,6 +103,9 @@ export class RetryBudget {
     this.#maxMilli = Math.round(maxTokens * SCALE);
     this.#ratioMilli = Math.max(1, Math.round(tokenRatio * SCALE));
     this.#milli = this.#maxMilli;
+    this.name = options.name;
+    this.#onExhausted = options.onExhausted;
+    this.#onRecovered = options.onRecovered;
   }
 
   /**
@@ -96,7 +141,10 @@ export class RetryBudget {
    * ```
    */
   onFailure(): void {
+    if (!this.#observed) this.#observe();
+    const could = this.canRetry();
     this.#milli = Math.max(0, this.#milli - SCALE);
+    if (could && !this.canRetry()) this.#crossed('exhausted');
   }
 
   /**
@@ -108,6 +156,25 @@ export class RetryBudget {
    * ```
    */
   onSuccess(): void {
-    if (this.#milli < this.#maxMilli) this.#milli = Math.min(this.#maxMilli, this.#milli + this.#ratioMilli);
+    if (!this.#observed) this.#observe();
+    if (this.#milli < this.#maxMilli) {
+      const could = this.canRetry();
+      this.#milli = Math.min(this.#maxMilli, this.#milli + this.#ratioMilli);
+      if (!could && this.canRetry()) this.#crossed('recovered');
+    }
+  }
+
+  /** Joins the tokens gauge on first use, so that budgets made only to check options never show. */
+  #observe(): void {
+    this.#observed = true;
+    observeGauge('budgetTokens', this, budgetReadings);
+  }
+
+  #crossed(what: 'exhausted' | 'recovered'): void {
+    const name = this.name;
+    if (what === 'exhausted') count('budgetExhaustions', 1, { [ATTR.budgetName]: name ?? '(unnamed)' });
+    const event: RetryBudgetEvent = { name, tokens: this.tokens, maxTokens: this.maxTokens };
+    // Listeners run in the middle of someone's retry: their failure is nobody's business but theirs.
+    notify(what === 'exhausted' ? this.#onExhausted : this.#onRecovered, event, () => {});
   }
 }

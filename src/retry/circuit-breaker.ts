@@ -2,6 +2,9 @@ import { CircuitBreakerOpenError, type PipelineError, toPipelineError } from '..
 import { type Logger, silentLogger } from '../logging/index.js';
 import { checkOptions, type OptionSpec } from '../shared/check-options.js';
 import { safeLogger } from '../shared/safe-logger.js';
+import { ATTR } from '../telemetry/attributes.js';
+import { notify } from '../telemetry/listeners.js';
+import { count, observeGauge } from '../telemetry/metrics.js';
 import { type Clock, systemClock } from './clock.js';
 
 /**
@@ -13,6 +16,26 @@ import { type Clock, systemClock } from './clock.js';
  * ```
  */
 export type CircuitState = 'closed' | 'open' | 'half_open';
+
+/**
+ * What `onStateChange` receives: which breaker, from and to which state, and why.
+ *
+ * @example
+ * ```ts
+ * const onStateChange = (change: CircuitStateChange) =>
+ *   console.warn(`circuit ${change.key ?? '(unnamed)'}: ${change.from} -> ${change.to} (${change.cause})`);
+ * ```
+ */
+export interface CircuitStateChange {
+  /** The breaker's `key`, when it has one. */
+  key: string | undefined;
+  from: CircuitState;
+  to: CircuitState;
+  /** Why, in words: `'5 failures within 60000 ms'`, `'a half-open trial failed'`, `'open for 300000 ms'`, `'3 successes in half-open'`. */
+  cause: string;
+  /** The failure that opened the circuit (opening only). */
+  error?: PipelineError;
+}
 
 /**
  * Options of {@link CircuitBreaker}. The defaults are the original system's `CircuitBreakerConfig`.
@@ -44,6 +67,8 @@ export interface CircuitBreakerOptions {
   key?: string;
   /** State changes are logged: opening at warning, half-open and closing at info. */
   logger?: Logger;
+  /** Called on every state change. A listener that throws is logged and ignored. */
+  onStateChange?: (change: CircuitStateChange) => void;
 }
 
 /** @internal Keys of the breaker's step-by-step methods, used by `retry`; not exported from the package. */
@@ -54,6 +79,27 @@ export const succeeded: unique symbol = Symbol('succeeded');
 export const failed: unique symbol = Symbol('failed');
 /** @internal Whether the breaker holds no state worth keeping: closed, no failure inside the window. */
 export const atRest: unique symbol = Symbol('atRest');
+/** @internal The state without side effects, for the state gauge. */
+export const peekState: unique symbol = Symbol('peekState');
+
+const STATES: readonly CircuitState[] = ['closed', 'open', 'half_open'];
+
+/** The `resilience.circuit_breaker.state` readings of one breaker: 1 for its state, 0 for the others. */
+function breakerReadings(breaker: CircuitBreaker): Array<readonly [number, Record<string, string>]> {
+  const state = breaker[peekState]();
+  const name = breaker.key ?? '(unnamed)';
+  return STATES.map(
+    (s) => [s === state ? 1 : 0, { [ATTR.breakerName]: name, [ATTR.breakerState]: s }] as const,
+  );
+}
+
+function recordTransition(key: string | undefined, from: CircuitState, to: CircuitState): void {
+  count('breakerTransitions', 1, {
+    [ATTR.breakerName]: key ?? '(unnamed)',
+    [ATTR.breakerFrom]: from,
+    [ATTR.breakerState]: to,
+  });
+}
 
 const isTransient = (error: PipelineError): boolean => error.transient;
 
@@ -66,6 +112,7 @@ const BREAKER_OPTION_SPEC: OptionSpec = {
   isFailure: 'function',
   key: 'string',
   logger: 'object',
+  onStateChange: 'function',
 };
 
 function positive(name: string, value: number, integer: boolean): number {
@@ -104,11 +151,13 @@ export class CircuitBreaker {
   readonly #clock: Clock;
   readonly #isFailure: (error: PipelineError) => boolean;
   readonly #logger: Logger;
+  readonly #onStateChange: ((change: CircuitStateChange) => void) | undefined;
   #state: CircuitState = 'closed';
   /** Timestamps of the failures inside the window (closed state only). */
   #failures: number[] = [];
   #openedAt = 0;
   #halfOpenCount = 0;
+  #observed = false;
 
   constructor(options: CircuitBreakerOptions = {}) {
     checkOptions('new CircuitBreaker', options, BREAKER_OPTION_SPEC);
@@ -120,6 +169,7 @@ export class CircuitBreaker {
     this.#isFailure = options.isFailure ?? isTransient;
     this.#logger = options.logger === undefined ? silentLogger : safeLogger(options.logger);
     this.key = options.key;
+    this.#onStateChange = options.onStateChange;
   }
 
   /**
@@ -132,6 +182,12 @@ export class CircuitBreaker {
    */
   get state(): CircuitState {
     if (this.#state === 'open' && this.#clock.now() - this.#openedAt >= this.#openMs) this.#toHalfOpen();
+    return this.#state;
+  }
+
+  /** The state as `state` reports it, without entering half-open (for metrics, read at any time). */
+  [peekState](): CircuitState {
+    if (this.#state === 'open' && this.#clock.now() - this.#openedAt >= this.#openMs) return 'half_open';
     return this.#state;
   }
 
@@ -178,6 +234,11 @@ export class CircuitBreaker {
    * `admit` returns the refusal when the circuit is open (entering half-open when it has expired).
    */
   [admit](): CircuitBreakerOpenError | undefined {
+    if (!this.#observed) {
+      // Joins the state gauge on first use, so that breakers made only to check options never show.
+      this.#observed = true;
+      observeGauge('breakerState', this, breakerReadings);
+    }
     if (this.#state !== 'open') return undefined;
     const retryAfterMs = this.#openedAt + this.#openMs - this.#clock.now();
     if (retryAfterMs > 0) return this.#openError(retryAfterMs);
@@ -191,7 +252,7 @@ export class CircuitBreaker {
 
   [failed](err: unknown): PipelineError {
     const error = toPipelineError(err, { now: () => this.#clock.now() });
-    if (this.#isFailure(error)) this.#recordFailure();
+    if (this.#isFailure(error)) this.#recordFailure(error);
     return error;
   }
 
@@ -211,14 +272,15 @@ export class CircuitBreaker {
         circuit: this.key,
         state: 'closed',
       });
+      this.#changed('half_open', 'closed', `${this.#halfOpenCount} successes in half-open`, undefined);
     }
   }
 
-  #recordFailure(): void {
+  #recordFailure(error: PipelineError): void {
     if (this.#state === 'open') return;
     const now = this.#clock.now();
     if (this.#state === 'half_open') {
-      this.#open(now, 'a half-open trial failed');
+      this.#open(now, 'a half-open trial failed', error);
       return;
     }
     const horizon = now - this.#windowMs;
@@ -226,11 +288,12 @@ export class CircuitBreaker {
     kept.push(now);
     this.#failures = kept;
     if (kept.length >= this.#threshold) {
-      this.#open(now, `${kept.length} failures within ${this.#windowMs} ms`);
+      this.#open(now, `${kept.length} failures within ${this.#windowMs} ms`, error);
     }
   }
 
-  #open(now: number, why: string): void {
+  #open(now: number, why: string, error: PipelineError): void {
+    const from = this.#state;
     this.#state = 'open';
     this.#openedAt = now;
     this.#failures = [];
@@ -238,7 +301,9 @@ export class CircuitBreaker {
       circuit: this.key,
       state: 'open',
       openMs: this.#openMs,
+      error,
     });
+    this.#changed(from, 'open', why, error);
   }
 
   #toHalfOpen(): void {
@@ -248,6 +313,21 @@ export class CircuitBreaker {
       circuit: this.key,
       state: 'half_open',
     });
+    this.#changed('open', 'half_open', `open for ${this.#openMs} ms`, undefined);
+  }
+
+  /** Tells listeners and metrics; a listener that throws is logged, never thrown into a call. */
+  #changed(from: CircuitState, to: CircuitState, cause: string, error: PipelineError | undefined): void {
+    recordTransition(this.key, from, to);
+    if (this.#onStateChange === undefined) return;
+    const change: CircuitStateChange = { key: this.key, from, to, cause };
+    if (error !== undefined) change.error = error;
+    notify(this.#onStateChange, change, (hookError) =>
+      this.#logger.warn(`circuit ${this.#label()}: onStateChange listener threw; ignoring it`, {
+        circuit: this.key,
+        hookError,
+      }),
+    );
   }
 
   #openError(retryAfterMs: number): CircuitBreakerOpenError {

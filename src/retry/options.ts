@@ -56,6 +56,67 @@ export interface RetryInfo {
 }
 
 /**
+ * Why `retry` stopped without a success: `exhausted` (the last of `maxAttempts` failed),
+ * `not_retryable` (`retryOn` refused the failure), `budget` (the shared `RetryBudget` is low),
+ * `deadline` (the next sleep or the attempt would pass `deadlineMs`), `retry_after` (the server asked
+ * for a longer wait than `maxDelayMs` or the deadline allow) or `circuit_open` (the breaker is open
+ * for longer than that).
+ *
+ * @example
+ * ```ts
+ * const alertWorthy = (reason: GiveUpReason) => reason === 'budget' || reason === 'circuit_open';
+ * ```
+ */
+export type GiveUpReason =
+  | 'exhausted'
+  | 'not_retryable'
+  | 'budget'
+  | 'deadline'
+  | 'retry_after'
+  | 'circuit_open';
+
+/**
+ * What `onGiveUp` receives when `retry` stops without a success (not when the caller aborts: that is
+ * not a failure of the operation).
+ *
+ * @example
+ * ```ts
+ * const onGiveUp = (info: GiveUpInfo) =>
+ *   console.warn(`${info.operation} gave up after ${info.attempts} attempts (${info.reason}): ${info.error.code}`);
+ * ```
+ */
+export interface GiveUpInfo {
+  /** Attempts made, the failed last one included. */
+  attempts: number;
+  reason: GiveUpReason;
+  /** The last failure, typed (the caller gets the value that was thrown). */
+  error: PipelineError;
+  /** As in {@link RetryInfo}. */
+  operation: string;
+  /** From the call of `retry` to giving up, ms (by the options' clock). */
+  elapsedMs: number;
+}
+
+/**
+ * What `onSuccess` receives when an attempt succeeds.
+ *
+ * @example
+ * ```ts
+ * const onSuccess = (info: RetrySuccessInfo) => {
+ *   if (info.attempts > 1) console.info(`${info.operation} needed ${info.attempts} attempts`);
+ * };
+ * ```
+ */
+export interface RetrySuccessInfo {
+  /** The attempt that succeeded (1 when no retry was needed). */
+  attempts: number;
+  /** As in {@link RetryInfo}. */
+  operation: string;
+  /** From the call of `retry` to the success, ms (by the options' clock). */
+  elapsedMs: number;
+}
+
+/**
  * Decides whether an error is worth another attempt.
  *
  * @example
@@ -114,13 +175,20 @@ export interface RetryOptions extends BackoffOptions {
    * `maxDelayMs` or than the deadline leaves, give up instead of retrying early. Default true.
    */
   honorRetryAfter?: boolean;
-  /** Called before each sleep. A hook that throws (or rejects) is logged and ignored. */
+  /** Called before each sleep. A listener that throws (or rejects) is logged and ignored. */
   onRetry?: (info: RetryInfo) => void;
+  /** Called once when `retry` stops without a success. A listener that throws is logged and ignored. */
+  onGiveUp?: (info: GiveUpInfo) => void;
+  /** Called once when an attempt succeeds. A listener that throws is logged and ignored. */
+  onSuccess?: (info: RetrySuccessInfo) => void;
   /** Retries log at warning, giving up at error, a late success at info. Default silent. */
   logger?: Logger;
   /** Default `systemClock`. */
   clock?: Clock;
-  /** The operation's name in logs and timeout messages. Default the function's name. */
+  /**
+   * The operation's name in logs, events, timeout messages and metrics (`resilience.operation.name`:
+   * keep it low in cardinality, e.g. `'load_games'`, not one per date). Default the function's name.
+   */
   name?: string;
 }
 
@@ -150,6 +218,8 @@ const RETRY_OPTION_SPEC: OptionSpec = {
   breaker: 'object',
   honorRetryAfter: 'boolean',
   onRetry: 'function',
+  onGiveUp: 'function',
+  onSuccess: 'function',
   logger: 'object',
   clock: 'object',
   name: 'string',
@@ -186,6 +256,8 @@ function keysLookRight(o: RetryOptions): boolean {
         break;
       case 'random':
       case 'onRetry':
+      case 'onGiveUp':
+      case 'onSuccess':
         if (typeof value !== 'function') return false;
         break;
       case 'name':

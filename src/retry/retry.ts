@@ -6,17 +6,22 @@ import {
 } from '../errors/index.js';
 import { type Logger, silentLogger } from '../logging/index.js';
 import { safeLogger } from '../shared/safe-logger.js';
+import { metricsEnabled } from '../telemetry/api.js';
+import { notify } from '../telemetry/listeners.js';
 import { guardedAttempt, NEVER_ABORTED } from './attempt.js';
 import { backoffDelays, DEFAULT_MAX_DELAY_MS } from './backoff.js';
 import { admit, failed, succeeded } from './circuit-breaker.js';
 import { type Clock, systemClock } from './clock.js';
 import {
   EMPTY_OPTIONS,
+  type GiveUpReason,
   type RetryContext,
+  type RetryInfo,
   type RetryFunction,
   type RetryOptions,
   validateRetryOptions,
 } from './options.js';
+import { formatDelay, recordCancelled, recordGiveUp, recordRetry, recordSuccess } from './telemetry.js';
 
 const DEFAULT_MAX_ATTEMPTS = 3;
 
@@ -67,44 +72,68 @@ export function retry<T>(fn: RetryFunction<T>, options: RetryOptions = EMPTY_OPT
  */
 export function executeRetry<T>(fn: RetryFunction<T>, o: RetryOptions): Promise<T> {
   if (o.signal !== undefined || o.attemptTimeoutMs !== undefined || o.deadlineMs !== undefined) {
-    return retryLoop(fn, o, undefined);
+    return retryLoop(fn, o, undefined, undefined);
   }
   // The callbacks below are inline and anonymous on purpose: tools that keep function names (tsx,
   // esbuild --keep-names) wrap every *named* closure in a defineProperty call, which would double
   // the cost of the happy path.
   const { breaker, budget } = o;
+  // The clock is read only for listeners that want the elapsed time.
+  const startedAt =
+    o.onSuccess === undefined && o.onGiveUp === undefined ? undefined : (o.clock ?? systemClock).now();
   if (breaker !== undefined) {
     const refusal = breaker[admit]();
-    if (refusal !== undefined) return retryLoop(fn, o, { error: refusal });
+    if (refusal !== undefined) return retryLoop(fn, o, { error: refusal }, startedAt);
   }
   let result: Promise<T> | T;
   try {
     result = fn(FIRST_CONTEXT);
   } catch (err) {
     breaker?.[failed](err);
-    return retryLoop(fn, o, { error: err });
+    return retryLoop(fn, o, { error: err }, startedAt);
   }
   const promise = result instanceof Promise ? result : Promise.resolve(result);
-  if (breaker === undefined && budget === undefined) {
-    return promise.then(undefined, (err: unknown) => retryLoop(fn, o, { error: err }));
+  if (breaker === undefined && budget === undefined && startedAt === undefined) {
+    if (!metricsEnabled())
+      return promise.then(undefined, (err: unknown) => retryLoop(fn, o, { error: err }, startedAt));
+    return promise.then(
+      (value: T) => {
+        if (metricsEnabled()) recordSuccess(o.name ?? (fn.name || 'operation'), 1);
+        return value;
+      },
+      (err: unknown) => retryLoop(fn, o, { error: err }, startedAt),
+    );
   }
   return promise.then(
     (value: T) => {
       breaker?.[succeeded]();
       budget?.onSuccess();
+      if (metricsEnabled()) recordSuccess(o.name ?? (fn.name || 'operation'), 1);
+      if (startedAt !== undefined) succeededOnce(o, fn, 1, startedAt);
       return value;
     },
     (err: unknown) => {
       breaker?.[failed](err);
-      return retryLoop(fn, o, { error: err });
+      return retryLoop(fn, o, { error: err }, startedAt);
     },
   );
 }
 
+/** `onSuccess`, isolated: a listener that throws is logged, never turned into a failure. */
+function succeededOnce<T>(o: RetryOptions, fn: RetryFunction<T>, attempts: number, startedAt: number): void {
+  const operation = o.name ?? (fn.name || 'operation');
+  const elapsedMs = (o.clock ?? systemClock).now() - startedAt;
+  notify(o.onSuccess, { attempts, operation, elapsedMs }, (hookError) =>
+    loggerOf(o).warn(`${operation}: onSuccess listener threw; ignoring it`, { operation, hookError }),
+  );
+}
+
+function loggerOf(o: RetryOptions): Logger {
+  return o.logger === undefined ? silentLogger : safeLogger(o.logger);
+}
+
 /** The context of every first attempt that nothing can abort: immutable, so one instance serves all. */
 const FIRST_CONTEXT: RetryContext = Object.freeze({ attempt: 1, signal: NEVER_ABORTED });
-
-type GiveUpReason = 'exhausted' | 'budget' | 'deadline' | 'retry_after' | 'circuit_open';
 
 function matchesRetryOn(o: RetryOptions, error: PipelineError, raw: unknown, attempt: number): boolean {
   const retryOn = o.retryOn;
@@ -125,30 +154,14 @@ function describe(error: PipelineError): string {
   return `${error.name}: ${error.message}`;
 }
 
-function callOnRetry(
-  o: RetryOptions,
-  logger: Logger,
-  name: string,
-  attempt: number,
-  delayMs: number,
-  error: PipelineError,
-): void {
-  const hook = o.onRetry;
-  if (hook === undefined) return;
-  const complain = (hookError: unknown): void =>
-    logger.warn(`${name}: onRetry hook threw; ignoring it and retrying`, {
-      operation: name,
-      attempt,
+function callOnRetry(o: RetryOptions, logger: Logger, info: RetryInfo): void {
+  notify(o.onRetry, info, (hookError) =>
+    logger.warn(`${info.operation}: onRetry listener threw; ignoring it and retrying`, {
+      operation: info.operation,
+      attempt: info.attempt,
       hookError,
-    });
-  try {
-    const out: unknown = hook({ attempt, delayMs, error, operation: name });
-    if (out !== null && typeof out === 'object' && typeof (out as PromiseLike<unknown>).then === 'function') {
-      (out as PromiseLike<unknown>).then(undefined, complain);
-    }
-  } catch (hookError) {
-    complain(hookError);
-  }
+    }),
+  );
 }
 
 /**
@@ -159,8 +172,10 @@ async function retryLoop<T>(
   fn: RetryFunction<T>,
   o: RetryOptions,
   first: { error: unknown } | undefined,
+  firstStartedAt: number | undefined,
 ): Promise<T> {
   const clock: Clock = o.clock ?? systemClock;
+  const startedAt = firstStartedAt ?? clock.now();
   // A logger that throws must not replace what the caller gets, nor stop a retry.
   const logger = o.logger === undefined ? silentLogger : safeLogger(o.logger);
   const name = o.name ?? (fn.name || 'operation');
@@ -173,6 +188,13 @@ async function retryLoop<T>(
 
   /** Logs why `retry` stops and returns what the caller gets: the value the function threw. */
   const giveUp = (reason: GiveUpReason, attempt: number, error: PipelineError, detail: string): unknown => {
+    recordGiveUp(name, attempt, reason, error);
+    notify(
+      o.onGiveUp,
+      { attempts: attempt, reason, error, operation: name, elapsedMs: clock.now() - startedAt },
+      (hookError) =>
+        logger.warn(`${name}: onGiveUp listener threw; ignoring it`, { operation: name, attempt, hookError }),
+    );
     logger.error(
       `${name}: failed after ${attempt} attempt${attempt === 1 ? '' : 's'} (${detail}): ${describe(error)}`,
       {
@@ -195,6 +217,15 @@ async function retryLoop<T>(
       try {
         const value = await runAttempt(fn, attempt, o, clock, name, deadlineAt);
         budget?.onSuccess();
+        recordSuccess(name, attempt);
+        if (o.onSuccess !== undefined) {
+          notify(
+            o.onSuccess,
+            { attempts: attempt, operation: name, elapsedMs: clock.now() - startedAt },
+            (hookError) =>
+              logger.warn(`${name}: onSuccess listener threw; ignoring it`, { operation: name, hookError }),
+          );
+        }
         if (attempt > 1) {
           logger.info(`${name}: succeeded on attempt ${attempt}/${maxAttempts}`, {
             operation: name,
@@ -210,11 +241,31 @@ async function retryLoop<T>(
     failed = false;
 
     // The caller's cancellation is not a failure of the operation: hand back their own reason.
-    if (signal?.aborted) throw signal.reason;
+    if (signal?.aborted) {
+      recordCancelled(name);
+      throw signal.reason;
+    }
 
     const error = toPipelineError(raw, { now: () => clock.now() });
     const circuitOpen = error instanceof CircuitBreakerOpenError;
     if (!circuitOpen && !matchesRetryOn(o, error, raw, attempt)) {
+      recordGiveUp(name, attempt, 'not_retryable', error);
+      notify(
+        o.onGiveUp,
+        {
+          attempts: attempt,
+          reason: 'not_retryable',
+          error,
+          operation: name,
+          elapsedMs: clock.now() - startedAt,
+        },
+        (hookError) =>
+          logger.warn(`${name}: onGiveUp listener threw; ignoring it`, {
+            operation: name,
+            attempt,
+            hookError,
+          }),
+      );
       logger.debug(`${name}: attempt ${attempt} failed with a non-retryable error: ${describe(error)}`, {
         operation: name,
         attempt,
@@ -253,10 +304,11 @@ async function retryLoop<T>(
     }
 
     logger.warn(
-      `${name}: attempt ${attempt}/${maxAttempts} failed: ${describe(error)}. Retrying in ${(delayMs / 1000).toFixed(2)}s`,
-      { operation: name, attempt, maxAttempts, delayMs, error },
+      `${name}: attempt ${attempt}/${maxAttempts} failed: ${describe(error)}; retrying in ${formatDelay(delayMs)}`,
+      { operation: name, attempt, maxAttempts, delayMs: Math.round(delayMs), error },
     );
-    callOnRetry(o, logger, name, attempt, delayMs, error);
+    recordRetry(name, attempt, delayMs, error);
+    callOnRetry(o, logger, { attempt, delayMs, error, operation: name });
     await clock.sleep(delayMs, signal);
     if (clock.now() >= deadlineAt) {
       throw giveUp('deadline', attempt, error, `the ${deadlineMs} ms deadline passed`);

@@ -120,7 +120,7 @@ describe.each(compilers)('@retryWithJitter as a standard decorator, lowered by %
     await expect(processor.loadDay('2026-01-24')).resolves.toBe('nba_raw.games/2026-01-24');
     expect(processor.calls).toBe(3);
     expect(logger.entries.map((e) => e.message)).toEqual([
-      expect.stringMatching(/^loadDay: attempt 1\/4 failed: ServiceUnavailableError: down #1\. Retrying in/),
+      expect.stringMatching(/^loadDay: attempt 1\/4 failed: ServiceUnavailableError: down #1; retrying in/),
       expect.stringMatching(/^loadDay: attempt 2\/4 failed/),
       'loadDay: succeeded on attempt 3/4',
     ]);

@@ -246,7 +246,7 @@ describe('retry: onRetry and logging', () => {
     });
     expect(result).toBe('ok');
     expect(fn.calls()).toBe(3);
-    const hookLogs = logger.entries.filter((e) => e.message.includes('onRetry hook threw'));
+    const hookLogs = logger.entries.filter((e) => e.message.includes('onRetry listener threw'));
     expect(hookLogs).toHaveLength(2);
     expect(hookLogs[0]?.level).toBe('warn');
     expect(hookLogs[0]?.fields?.hookError).toMatchObject({ message: 'metrics backend down' });
@@ -263,7 +263,7 @@ describe('retry: onRetry and logging', () => {
     });
     expect(result).toBe('ok');
     await Promise.resolve();
-    expect(logger.entries.some((e) => e.message.includes('onRetry hook threw'))).toBe(true);
+    expect(logger.entries.some((e) => e.message.includes('onRetry listener threw'))).toBe(true);
   });
 
   it('logs each retry at warning, a late success at info, as the original did', async () => {
@@ -274,11 +274,11 @@ describe('retry: onRetry and logging', () => {
     expect(logger.entries.map((e) => [e.level, e.message])).toEqual([
       [
         'warn',
-        'load_games: attempt 1/3 failed: ServiceUnavailableError: backend unavailable #1. Retrying in 1.00s',
+        'load_games: attempt 1/3 failed: ServiceUnavailableError: backend unavailable #1; retrying in 1000 ms',
       ],
       [
         'warn',
-        'load_games: attempt 2/3 failed: ServiceUnavailableError: backend unavailable #2. Retrying in 2.00s',
+        'load_games: attempt 2/3 failed: ServiceUnavailableError: backend unavailable #2; retrying in 2000 ms',
       ],
       ['info', 'load_games: succeeded on attempt 3/3'],
     ]);

@@ -1,0 +1,77 @@
+import { currentTraceParent } from '../telemetry/current-trace.js';
+import type { LogFields, Logger } from './logger.js';
+import { serializeError } from './serialize-error.js';
+
+/**
+ * The part of a pino logger the adapter calls (`pino()` and its children are such objects).
+ *
+ * @example
+ * ```ts
+ * import pino from 'pino';
+ * const target: PinoLike = pino();
+ * ```
+ */
+export interface PinoLike {
+  debug(object: object, message: string): void;
+  info(object: object, message: string): void;
+  warn(object: object, message: string): void;
+  error(object: object, message: string): void;
+}
+
+function plain(value: unknown, depth: number): unknown {
+  if (value instanceof Error) return serializeError(value);
+  if (typeof value === 'bigint') return value.toString();
+  if (depth > 0 && value !== null && typeof value === 'object' && !Array.isArray(value)) {
+    const proto = Object.getPrototypeOf(value);
+    if (proto === Object.prototype || proto === null) {
+      const out: Record<string, unknown> = {};
+      for (const key of Object.keys(value))
+        out[key] = plain((value as Record<string, unknown>)[key], depth - 1);
+      return out;
+    }
+  }
+  if (depth > 0 && Array.isArray(value)) return value.map((item) => plain(item, depth - 1));
+  return value;
+}
+
+/**
+ * Adapts a pino logger to the library's {@link Logger}: `logger.warn(message, fields)` becomes
+ * `pino.warn(fields, message)`. `Error` values in the fields (under any key, a few levels deep)
+ * become `{ name, message, code, transient }` ({@link serializeError}): pino serialises only an `err`
+ * key by itself, and an `Error`'s name and message are not enumerable. While a trace is known (an
+ * active OpenTelemetry span, or the message being handled) each entry also gets `trace_id`,
+ * `span_id` and `trace_flags`, the fields OpenTelemetry's own pino instrumentation writes. A pino
+ * that throws never breaks the work that logs.
+ *
+ * @example
+ * ```ts
+ * import pino from 'pino';
+ * import { BigQueryExecutor, pinoLogger } from 'gcp-pipeline-resilience';
+ *
+ * const bq = new BigQueryExecutor({ logger: pinoLogger(pino({ level: 'info' })) });
+ * ```
+ */
+export function pinoLogger(target: PinoLike): Logger {
+  if (target === null || typeof target !== 'object' || typeof target.warn !== 'function') {
+    throw new TypeError(
+      'pinoLogger needs a pino logger (an object with debug, info, warn and error methods)',
+    );
+  }
+  const call =
+    (level: 'debug' | 'info' | 'warn' | 'error') =>
+    (message: string, fields?: LogFields): void => {
+      try {
+        const object = (fields === undefined ? {} : plain(fields, 4)) as Record<string, unknown>;
+        const trace = currentTraceParent();
+        if (trace !== undefined) {
+          object.trace_id = trace.traceId;
+          object.span_id = trace.spanId;
+          object.trace_flags = trace.sampled ? '01' : '00';
+        }
+        target[level](object, message);
+      } catch {
+        // A logger's failure has nowhere safer to go.
+      }
+    };
+  return { debug: call('debug'), info: call('info'), warn: call('warn'), error: call('error') };
+}

@@ -1,0 +1,146 @@
+import type { Attributes, AttributeValue, Context, Link, Span } from '@opentelemetry/api';
+import { otel, tracingEnabled } from './api.js';
+import { ATTR, SCOPE_NAME } from './attributes.js';
+import { formatTraceparent, type TraceParent } from './trace-context.js';
+
+/**
+ * Span helpers over `@opentelemetry/api`. Internal: not exported from the package. Every function
+ * is a no-op that allocates nothing when no SDK is registered (`startSpan` returns undefined), and
+ * none of them throws: a broken SDK must not break the work it watches.
+ */
+
+/** The span kinds the library uses. */
+export type SpanKindName = 'internal' | 'client' | 'producer' | 'consumer';
+
+/** What a failed operation or attempt records: the taxonomy's `code` becomes `error.type`. */
+export interface ErrorLike {
+  readonly name: string;
+  readonly message: string;
+  readonly code?: unknown;
+}
+
+/** Options of {@link startSpan}. */
+export interface StartSpanOptions {
+  kind?: SpanKindName;
+  attributes?: Attributes;
+  /** A remote parent (a message's `googclient_traceparent`); default the active span. */
+  parent?: TraceParent;
+  /** Another trace this work relates to (the push request that delivered a message). */
+  link?: TraceParent;
+  /** Start time, ms since the epoch (a span made after the fact). */
+  startTime?: number;
+}
+
+export type { Span };
+
+const KIND = { internal: 0, client: 2, producer: 3, consumer: 4 } as const;
+
+/** `error.type`: the taxonomy's code when it has one, else the error's name. */
+export function errorType(error: ErrorLike): string {
+  return typeof error.code === 'string' && error.code !== '' ? error.code : error.name || 'Error';
+}
+
+function remote(parent: TraceParent) {
+  return {
+    traceId: parent.traceId,
+    spanId: parent.spanId,
+    traceFlags: parent.sampled ? 1 : 0,
+    isRemote: true,
+  };
+}
+
+/** Starts a span (a child of the active one, or of `parent`); undefined when nothing would record it. */
+export function startSpan(name: string, options: StartSpanOptions = {}): Span | undefined {
+  if (!tracingEnabled()) return undefined;
+  const api = otel();
+  if (api === undefined) return undefined;
+  try {
+    let ctx: Context = api.context.active();
+    if (options.parent !== undefined) ctx = api.trace.setSpanContext(ctx, remote(options.parent));
+    const links: Link[] | undefined =
+      options.link === undefined ? undefined : [{ context: remote(options.link) }];
+    return api.trace.getTracer(SCOPE_NAME).startSpan(
+      name,
+      {
+        kind: KIND[options.kind ?? 'internal'],
+        ...(options.attributes === undefined ? {} : { attributes: options.attributes }),
+        ...(links === undefined ? {} : { links }),
+        ...(options.startTime === undefined ? {} : { startTime: options.startTime }),
+      },
+      ctx,
+    );
+  } catch {
+    return undefined;
+  }
+}
+
+/** Runs `fn` with `span` as the active span (so spans started inside are its children). */
+export function inSpan<T>(span: Span | undefined, fn: () => T): T {
+  const api = span === undefined ? undefined : otel();
+  if (api === undefined || span === undefined) return fn();
+  return api.context.with(api.trace.setSpan(api.context.active(), span), fn);
+}
+
+/** Sets attributes, skipping undefined values. */
+export function setAttributes(
+  span: Span | undefined,
+  attributes: Record<string, AttributeValue | undefined>,
+): void {
+  if (span === undefined) return;
+  try {
+    for (const key of Object.keys(attributes)) {
+      const value = attributes[key];
+      if (value !== undefined) span.setAttribute(key, value);
+    }
+  } catch {
+    // A broken span must not break the work.
+  }
+}
+
+/** Adds a span event (e.g. `retry`) to `span`, or to the active span when `span` is undefined. */
+export function addEvent(span: Span | undefined, name: string, attributes: Attributes): void {
+  if (!tracingEnabled()) return;
+  try {
+    const target = span ?? otel()?.trace.getActiveSpan();
+    target?.addEvent(name, attributes);
+  } catch {
+    // as above
+  }
+}
+
+/**
+ * Ends `span`: status error with `error.type` and an `exception` event (type and message, no stack:
+ * stacks and causes can carry request data) when `error` is given, else leaves the status unset.
+ */
+export function endSpan(span: Span | undefined, error?: ErrorLike, attributes?: Attributes): void {
+  if (span === undefined) return;
+  try {
+    if (attributes !== undefined) span.setAttributes(attributes);
+    if (error !== undefined) {
+      const type = errorType(error);
+      span.setAttribute(ATTR.errorType, type);
+      span.setStatus({ code: 2, message: `${error.name}: ${error.message}` });
+      span.addEvent('exception', { 'exception.type': type, 'exception.message': error.message });
+    }
+    span.end();
+  } catch {
+    // as above
+  }
+}
+
+/** The W3C `traceparent` of `span`, to carry it in a message; undefined when it has no valid context. */
+export function traceparentOf(span: Span | undefined): string | undefined {
+  if (span === undefined) return undefined;
+  const api = otel();
+  try {
+    const ctx = span.spanContext();
+    if (api === undefined || !api.isSpanContextValid(ctx)) return undefined;
+    return formatTraceparent({
+      traceId: ctx.traceId,
+      spanId: ctx.spanId,
+      sampled: (ctx.traceFlags & 1) === 1,
+    });
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,160 @@
+/**
+ * W3C trace context and Google's `X-Cloud-Trace-Context`, parsed and written without OpenTelemetry,
+ * so that logs can name the trace of a message or a request even when no SDK is registered.
+ */
+
+/**
+ * A trace position as W3C trace context carries it: 32 lowercase hex digits of trace id, 16 of span
+ * id, and whether the trace is sampled.
+ *
+ * @example
+ * ```ts
+ * const parent: TraceParent = { traceId: '4bf92f3577b34da6a3ce929d0e0e4736', spanId: '00f067aa0ba902b7', sampled: true };
+ * ```
+ */
+export interface TraceParent {
+  readonly traceId: string;
+  readonly spanId: string;
+  readonly sampled: boolean;
+}
+
+/**
+ * The message attribute in which the Pub/Sub client (and this library) carries the W3C
+ * `traceparent` of the span that published a message.
+ *
+ * @example
+ * ```ts
+ * import { PUBSUB_TRACEPARENT_ATTRIBUTE } from 'gcp-pipeline-resilience';
+ * const traceparent = message.attributes[PUBSUB_TRACEPARENT_ATTRIBUTE];
+ * ```
+ */
+export const PUBSUB_TRACEPARENT_ATTRIBUTE = 'googclient_traceparent';
+
+const TRACEPARENT = /^([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})(-.*)?$/;
+const ZERO_TRACE = '0'.repeat(32);
+const ZERO_SPAN = '0'.repeat(16);
+
+/**
+ * Reads a W3C `traceparent` (`00-<trace id>-<span id>-<flags>`). Anything malformed, an all-zero
+ * id, version `ff`, or extra fields on version `00` gives `undefined`: a bad header from outside
+ * starts a new trace rather than failing the work.
+ *
+ * @example
+ * ```ts
+ * import { parseTraceparent } from 'gcp-pipeline-resilience';
+ * parseTraceparent('00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01');
+ * // { traceId: '4bf92f35…', spanId: '00f067aa0ba902b7', sampled: true }
+ * ```
+ */
+export function parseTraceparent(value: unknown): TraceParent | undefined {
+  if (typeof value !== 'string' || value.length > 512) return undefined;
+  const match = TRACEPARENT.exec(value.trim());
+  if (match === null) return undefined;
+  const [, version, traceId, spanId, flags, rest] = match as unknown as [
+    string,
+    string,
+    string,
+    string,
+    string,
+    string | undefined,
+  ];
+  if (version === 'ff' || (version === '00' && rest !== undefined)) return undefined;
+  if (traceId === ZERO_TRACE || spanId === ZERO_SPAN) return undefined;
+  return { traceId, spanId, sampled: (Number.parseInt(flags, 16) & 1) === 1 };
+}
+
+/**
+ * Writes a W3C `traceparent` (version `00`).
+ *
+ * @example
+ * ```ts
+ * import { formatTraceparent } from 'gcp-pipeline-resilience';
+ * formatTraceparent({ traceId: '4bf92f3577b34da6a3ce929d0e0e4736', spanId: '00f067aa0ba902b7', sampled: true });
+ * // '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01'
+ * ```
+ */
+export function formatTraceparent(parent: TraceParent): string {
+  return `00-${parent.traceId}-${parent.spanId}-${parent.sampled ? '01' : '00'}`;
+}
+
+const CLOUD_TRACE = /^([0-9a-fA-F]{32})(?:\/(\d{1,20}))?(?:;o=([0-9]+))?$/;
+
+/**
+ * Reads Google's `X-Cloud-Trace-Context` header (`TRACE_ID/SPAN_ID;o=OPTIONS`, the span id in
+ * decimal), which Cloud Run and the Google front end add to incoming requests. The span id is
+ * turned into the 16 hex digits W3C and Cloud Logging use; a missing span id, or one of 0 or above
+ * 2^64 - 1, gives `undefined` (there is nothing to be a child of).
+ *
+ * @example
+ * ```ts
+ * import { parseCloudTraceContext } from 'gcp-pipeline-resilience';
+ * parseCloudTraceContext('105445aa7843bc8bf206b12000100000/1;o=1');
+ * // { traceId: '105445aa7843bc8bf206b12000100000', spanId: '0000000000000001', sampled: true }
+ * ```
+ */
+export function parseCloudTraceContext(value: unknown): TraceParent | undefined {
+  if (typeof value !== 'string' || value.length > 128) return undefined;
+  const match = CLOUD_TRACE.exec(value.trim());
+  if (match === null || match[2] === undefined) return undefined;
+  const traceId = match[1]!.toLowerCase();
+  const span = BigInt(match[2]);
+  if (traceId === ZERO_TRACE || span === 0n || span > 0xffffffffffffffffn) return undefined;
+  return { traceId, spanId: span.toString(16).padStart(16, '0'), sampled: match[3] === '1' };
+}
+
+/**
+ * Headers as the usual servers hand them over: a fetch `Headers`, a Node `IncomingHttpHeaders`
+ * (lowercase names, possibly arrays), or a plain record.
+ *
+ * @example
+ * ```ts
+ * const headers: RequestHeaders = { traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' };
+ * ```
+ */
+export type RequestHeaders =
+  | { get(name: string): string | null }
+  | Readonly<Record<string, string | readonly string[] | undefined>>;
+
+/** A header's value, case-insensitively; the first of repeated values. */
+export function headerValue(headers: RequestHeaders | undefined, name: string): string | undefined {
+  if (headers === undefined || headers === null || typeof headers !== 'object') return undefined;
+  if (typeof (headers as { get?: unknown }).get === 'function') {
+    try {
+      return (headers as { get(n: string): string | null }).get(name) ?? undefined;
+    } catch {
+      return undefined;
+    }
+  }
+  const record = headers as Record<string, unknown>;
+  let value = record[name];
+  if (value === undefined) {
+    const lower = name.toLowerCase();
+    for (const key of Object.keys(record)) {
+      if (key.toLowerCase() === lower) {
+        value = record[key];
+        break;
+      }
+    }
+  }
+  if (Array.isArray(value)) value = value[0];
+  return typeof value === 'string' ? value : undefined;
+}
+
+/**
+ * The trace an incoming request belongs to: its `traceparent` header, else its
+ * `X-Cloud-Trace-Context`.
+ *
+ * @example
+ * ```ts
+ * import { traceParentFromHeaders } from 'gcp-pipeline-resilience';
+ * app.post('/pubsub', (req, res) => {
+ *   const parent = traceParentFromHeaders(req.headers); // undefined when the request carries none
+ * });
+ * ```
+ */
+export function traceParentFromHeaders(headers: RequestHeaders | undefined): TraceParent | undefined {
+  return (
+    parseTraceparent(headerValue(headers, 'traceparent')) ??
+    parseCloudTraceContext(headerValue(headers, 'x-cloud-trace-context'))
+  );
+}
