@@ -9,6 +9,19 @@ import {
 import { type Logger, silentLogger } from '../logging/index.js';
 import { checkOptions, type OptionSpec } from '../shared/check-options.js';
 import { safeLogger } from '../shared/safe-logger.js';
+import { metricsEnabled } from '../telemetry/api.js';
+import { ATTR, PUBSUB_SYSTEM } from '../telemetry/attributes.js';
+import { runInTrace } from '../telemetry/current-trace.js';
+import { notify } from '../telemetry/listeners.js';
+import { count, recordSeconds } from '../telemetry/metrics.js';
+import { endSpan, inSpan, type Span, startSpan } from '../telemetry/spans.js';
+import {
+  PUBSUB_TRACEPARENT_ATTRIBUTE,
+  parseTraceparent,
+  type RequestHeaders,
+  type TraceParent,
+  traceParentFromHeaders,
+} from '../telemetry/trace-context.js';
 import { type DeadLetterReason, deadLetterAttributes } from './dead-letter.js';
 import {
   DEFAULT_MAX_MESSAGE_BYTES,
@@ -20,6 +33,7 @@ import {
 } from './envelope.js';
 import { parseMessage, schemaName } from './parse.js';
 import type { MessagePublisher } from './publish.js';
+import { publishTraced, shortName } from './publish-span.js';
 import { assertZod4Schema } from './zod4-schema.js';
 
 /**
@@ -74,6 +88,39 @@ export interface MessageHandlerBaseOptions {
   maxBytes?: number;
   /** The schema's name in logs and errors; defaults to its `title`. */
   name?: string;
+  /**
+   * The subscription the messages come from, for spans and metrics
+   * (`messaging.destination.subscription.name`) when the input does not say (a push body does).
+   */
+  subscription?: string;
+  /** Called once per message with what was decided. A listener that throws is logged and ignored. */
+  onOutcome?: (event: MessageOutcomeEvent) => void;
+}
+
+/**
+ * What `onOutcome` receives for each message (each push request, CloudEvent or delivery).
+ *
+ * @example
+ * ```ts
+ * const onOutcome = (e: MessageOutcomeEvent) => {
+ *   if (e.outcome === 'dead_letter_failed') console.error(`message ${e.messageId} stuck: ${e.error?.code}`);
+ * };
+ * ```
+ */
+export interface MessageOutcomeEvent {
+  outcome: HandlingOutcome;
+  /** True when the message is acknowledged. */
+  ack: boolean;
+  /** Why it was (or should have been) dead-lettered. */
+  reason?: DeadLetterReason;
+  /** The failure, when there was one. */
+  error?: PipelineError;
+  /** The schema's name. */
+  schema: string;
+  messageId: string | undefined;
+  deliveryAttempt: number | undefined;
+  /** From receiving the input to the decision, ms, dead-lettering included. */
+  durationMs: number;
 }
 
 /**
@@ -182,15 +229,16 @@ export interface MessageHandler {
    * HTTP push endpoint: resolves to `{ status }`, 200 to ack, 503 (or 500) to have Pub/Sub redeliver.
    * A request without a body (`undefined`, `null` or `{}`: no JSON body parser, or one that did not
    * match the content type) is a server misconfiguration: 500, logged at error level, never
-   * dead-lettered.
+   * dead-lettered. Pass the request's `headers` to link the handling to the request's trace
+   * (`traceparent`, `X-Cloud-Trace-Context`).
    */
-  push(body: unknown): Promise<{ status: number; outcome: HandlingOutcome }>;
+  push(body: unknown, headers?: RequestHeaders): Promise<{ status: number; outcome: HandlingOutcome }>;
   /** CloudEvent function: resolves to ack, rejects (with the typed error) to redeliver. */
   cloudEvent(event: unknown): Promise<void>;
   /** Streaming pull: calls `message.ack()` or `message.nack()`, then resolves. Never rejects. */
   subscription(message: SubscriberMessage): Promise<void>;
-  /** The decision itself, for any other transport. Never rejects. */
-  handle(input: unknown): Promise<HandlingResult>;
+  /** The decision itself, for any other transport. Never rejects. `headers` as for `push`. */
+  handle(input: unknown, headers?: RequestHeaders): Promise<HandlingResult>;
 }
 
 const HANDLER_OPTIONS: OptionSpec = {
@@ -201,6 +249,8 @@ const HANDLER_OPTIONS: OptionSpec = {
   isTransient: 'function',
   maxBytes: 'number',
   name: 'string',
+  subscription: 'string',
+  onOutcome: 'function',
 };
 
 /**
@@ -249,8 +299,7 @@ export function createMessageHandler<S extends z.ZodType>(
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
   const name = schemaName(schema, options.name);
 
-  async function handle(input: unknown): Promise<HandlingResult> {
-    const envelope = readEnvelope(input);
+  async function handle(envelope: Envelope): Promise<HandlingResult> {
     const fields = { schema: name, messageId: envelope.messageId, deliveryAttempt: envelope.deliveryAttempt };
     let data: z.output<S>;
     try {
@@ -274,7 +323,7 @@ export function createMessageHandler<S extends z.ZodType>(
         ...fields,
         outcome: 'retry',
         code: error.code,
-        error: error.message,
+        error,
       });
       return { ack: false, outcome: 'retry', error };
     }
@@ -298,7 +347,7 @@ export function createMessageHandler<S extends z.ZodType>(
     fields: Record<string, unknown>,
   ): Promise<HandlingResult> {
     const topic = options.deadLetterTopic;
-    const described = { ...fields, reason, code: error.code, error: error.message };
+    const described = { ...fields, reason, code: error.code, error };
     if (onInvalid === 'nack') {
       logger.error(
         `${name} message can never succeed (${reason}); nacked for the subscription's dead-letter policy`,
@@ -327,7 +376,7 @@ export function createMessageHandler<S extends z.ZodType>(
       return { ack: true, outcome: 'discarded', reason, error };
     }
     try {
-      const deadLetterMessageId = await topic.publishMessage({
+      const deadLetterMessageId = await publishTraced(topic, {
         data: Buffer.from(rawBytes(envelope)),
         attributes: deadLetterAttributes(envelope, reason, error),
       });
@@ -345,15 +394,15 @@ export function createMessageHandler<S extends z.ZodType>(
         outcome: 'dead_letter_failed',
         deadLetterTopic: topic.name,
         deadLetterCode: publishError.code,
-        deadLetterError: publishError.message,
+        deadLetterError: publishError,
       });
       return { ack: false, outcome: 'dead_letter_failed', reason, error: publishError };
     }
   }
 
-  async function safeHandle(input: unknown): Promise<HandlingResult> {
+  async function safeHandle(envelope: Envelope): Promise<HandlingResult> {
     try {
-      return await handle(input);
+      return await handle(envelope);
     } catch (caught) {
       // Only a throwing logger or isTransient gets here; redelivery is the safe answer.
       return { ack: false, outcome: 'retry', error: toPipelineError(caught) };
@@ -372,22 +421,98 @@ export function createMessageHandler<S extends z.ZodType>(
     return { ack: false, outcome: 'no_body', error };
   }
 
+  /**
+   * One input from receipt to decision: inside a CONSUMER span `process <subscription>` that continues
+   * the trace the message carries (else the request's), with the outcome recorded in the span, the
+   * metrics and `onOutcome`.
+   */
+  function observed(
+    input: unknown,
+    via: string,
+    headers: RequestHeaders | undefined,
+  ): Promise<HandlingResult> {
+    const timed = options.onOutcome !== undefined || metricsEnabled();
+    const started = timed ? performance.now() : 0;
+    const missing = noMessage(input, via);
+    if (missing !== undefined) {
+      finish(missing, undefined, undefined, started);
+      return Promise.resolve(missing);
+    }
+    const envelope = readEnvelope(input);
+    const { parent, link } = traceOf(envelope, input, headers);
+    const subscription = shortName(envelope.subscription ?? options.subscription);
+    const span = startSpan(`process ${subscription ?? name}`, {
+      kind: 'consumer',
+      ...(parent === undefined ? {} : { parent }),
+      ...(link === undefined ? {} : { link }),
+      attributes: {
+        [ATTR.messagingSystem]: PUBSUB_SYSTEM,
+        [ATTR.messagingOperationType]: 'process',
+        [ATTR.messagingOperationName]: 'process',
+        ...(subscription === undefined
+          ? {}
+          : { [ATTR.messagingDestination]: subscription, [ATTR.messagingSubscription]: subscription }),
+        ...(envelope.messageId === undefined ? {} : { [ATTR.messagingMessageId]: envelope.messageId }),
+        ...(envelope.deliveryAttempt === undefined
+          ? {}
+          : { [ATTR.pubsubDeliveryAttempt]: envelope.deliveryAttempt }),
+      },
+    });
+    return runInTrace(parent ?? link, () => inSpan(span, () => safeHandle(envelope))).then((result) => {
+      finish(result, envelope, span, started);
+      return result;
+    });
+  }
+
+  function finish(
+    result: HandlingResult,
+    envelope: Envelope | undefined,
+    span: Span | undefined,
+    started: number,
+  ): void {
+    const attributes: Record<string, string> = {
+      [ATTR.messagingSystem]: PUBSUB_SYSTEM,
+      [ATTR.handlerOutcome]: result.outcome,
+    };
+    if (result.reason !== undefined) attributes[ATTR.handlerReason] = result.reason;
+    if (result.outcome !== 'processed' && result.error !== undefined)
+      attributes[ATTR.errorType] = result.error.code;
+    endSpan(span, result.outcome === 'processed' ? undefined : result.error, attributes);
+    if (started === 0 && options.onOutcome === undefined) return;
+    const durationMs = performance.now() - started;
+    count('handlerOutcomes', 1, attributes);
+    recordSeconds('processDuration', durationMs, attributes);
+    if (options.onOutcome === undefined) return;
+    const event: MessageOutcomeEvent = {
+      outcome: result.outcome,
+      ack: result.ack,
+      schema: name,
+      messageId: envelope?.messageId,
+      deliveryAttempt: envelope?.deliveryAttempt,
+      durationMs,
+    };
+    if (result.reason !== undefined) event.reason = result.reason;
+    if (result.error !== undefined) event.error = result.error;
+    notify(options.onOutcome, event, (hookError) =>
+      logger.warn(`${name}: onOutcome listener threw; ignoring it`, { schema: name, hookError }),
+    );
+  }
+
   return {
-    handle: (input) => Promise.resolve(noMessage(input, 'input') ?? safeHandle(input)),
-    async push(body) {
-      const missing = noMessage(body, 'push request');
-      if (missing !== undefined) return { status: 500, outcome: missing.outcome };
-      const result = await safeHandle(body);
+    handle: (input, headers) => observed(input, 'input', headers),
+    async push(body, headers) {
+      const result = await observed(body, 'push request', headers);
+      if (result.outcome === 'no_body') return { status: 500, outcome: result.outcome };
       if (result.ack) return { status: 200, outcome: result.outcome };
       return { status: result.outcome === 'retry' ? 503 : 500, outcome: result.outcome };
     },
     async cloudEvent(event) {
-      const result = noMessage(event, 'CloudEvent') ?? (await safeHandle(event));
+      const result = await observed(event, 'CloudEvent', undefined);
       if (!result.ack)
         throw result.error ?? toPipelineError(new Error(`${name} message must be redelivered`));
     },
     async subscription(message) {
-      const result = noMessage(message, 'subscription message') ?? (await safeHandle(message));
+      const result = await observed(message, 'subscription message', undefined);
       try {
         if (result.ack) message.ack();
         else message.nack();
@@ -397,6 +522,28 @@ export function createMessageHandler<S extends z.ZodType>(
       }
     },
   };
+}
+
+/**
+ * The trace a message continues: its `googclient_traceparent` attribute (the span that published
+ * it), else a CloudEvent's `traceparent` extension, else the request's headers. When the message
+ * names a trace and the request another, the request's is kept as a link.
+ */
+function traceOf(
+  envelope: Envelope,
+  input: unknown,
+  headers: RequestHeaders | undefined,
+): { parent?: TraceParent; link?: TraceParent } {
+  const fromMessage =
+    parseTraceparent(envelope.attributes[PUBSUB_TRACEPARENT_ATTRIBUTE]) ??
+    (envelope.kind === 'cloud_event'
+      ? parseTraceparent((input as { traceparent?: unknown }).traceparent)
+      : undefined);
+  const fromRequest = traceParentFromHeaders(headers);
+  if (fromMessage === undefined) return fromRequest === undefined ? {} : { parent: fromRequest };
+  if (fromRequest === undefined || fromRequest.traceId === fromMessage.traceId)
+    return { parent: fromMessage };
+  return { parent: fromMessage, link: fromRequest };
 }
 
 function isEmptyPlainObject(value: unknown): boolean {

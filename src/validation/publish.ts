@@ -1,6 +1,6 @@
 import type { z } from 'zod';
-import { toPipelineError } from '../errors/index.js';
 import { parseMessage } from './parse.js';
+import { publishTraced } from './publish-span.js';
 import { assertZod4Schema } from './zod4-schema.js';
 
 /**
@@ -48,6 +48,10 @@ export interface PublishValidatedOptions {
  * failure is rethrown as its typed class (`toPipelineError`: `ServiceUnavailableError`,
  * `DeadlineExceededError`, `NotFoundError`, ...), with the client's error as `cause`.
  *
+ * With an OpenTelemetry SDK registered, the publish is a PRODUCER span `send <topic>` and the
+ * message carries its W3C trace context in the `googclient_traceparent` attribute (as the Pub/Sub
+ * client's own tracing does), so the handler that receives it continues the same trace.
+ *
  * There is no retry here on purpose: the client already retries Publish (UNAVAILABLE, DEADLINE_EXCEEDED,
  * RESOURCE_EXHAUSTED, INTERNAL, ... with backoff for up to 600 s per its GAPIC config) and that retry
  * cannot be switched off cleanly, so a second layer would multiply attempts during an outage. A
@@ -79,9 +83,5 @@ export async function publishValidated<S extends z.ZodType>(
   };
   if (attributes !== undefined && Object.keys(attributes).length > 0) message.attributes = { ...attributes };
   if (options?.orderingKey !== undefined) message.orderingKey = options.orderingKey;
-  try {
-    return await topic.publishMessage(message);
-  } catch (error) {
-    throw toPipelineError(error);
-  }
+  return publishTraced(topic, message);
 }
