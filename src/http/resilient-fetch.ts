@@ -1,14 +1,19 @@
 import {
+  HttpError,
   httpErrorFromResponse,
   NetworkError,
   OperationTimeoutError,
   PipelineError,
+  toPipelineError,
   urlForErrors,
 } from '../errors/index.js';
 import { NEVER_ABORTED } from '../retry/attempt.js';
+import { inAttemptSpan } from '../retry/attempt-span.js';
 import { admit, failed, succeeded } from '../retry/circuit-breaker.js';
 import { type CircuitBreaker, type RetryContext, type RetryOptions, systemClock } from '../retry/index.js';
 import { executeRetry } from '../retry/retry.js';
+import { ATTR } from '../telemetry/attributes.js';
+import { endSpan, inSpan, startSpan } from '../telemetry/spans.js';
 import { abortForFetch } from './attempt-signal.js';
 import { startTimeout, stopTimeout } from './attempt-timeouts.js';
 import { withBufferedBody } from './buffered-response.js';
@@ -182,7 +187,41 @@ function exchange(plan: FetchPlan, request: PreparedRequest): Promise<Response> 
     clock: r.clock,
     name: plan.name ?? `${request.method} ${request.host}`,
   };
-  return executeRetry((context) => calls.attempt(context), retryOptions);
+  const span = startSpan(request.method, {
+    kind: 'client',
+    attributes: {
+      [ATTR.httpMethod]: request.method,
+      [ATTR.serverAddress]: request.host,
+      [ATTR.operation]: retryOptions.name,
+    },
+  });
+  if (span === undefined) return executeRetry((context) => calls.attempt(context), retryOptions);
+  // Traced: one CLIENT span per call, a child per attempt with its resend count and status.
+  const traced = inSpan(span, () =>
+    executeRetry(
+      (context) =>
+        inAttemptSpan(
+          span,
+          request.method,
+          context.attempt,
+          context.attempt > 1 ? { [ATTR.httpResendCount]: context.attempt - 1 } : undefined,
+          () => calls.attempt(context),
+          (attemptSpan, response) => attemptSpan.setAttribute(ATTR.httpStatus, response.status),
+        ),
+      retryOptions,
+    ),
+  );
+  return traced.then(
+    (response) => {
+      endSpan(span, undefined, { [ATTR.httpStatus]: response.status });
+      return response;
+    },
+    (err: unknown) => {
+      const error = toPipelineError(err);
+      endSpan(span, error, error instanceof HttpError ? { [ATTR.httpStatus]: error.status } : undefined);
+      throw err;
+    },
+  );
 }
 
 /**

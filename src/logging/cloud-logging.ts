@@ -1,7 +1,7 @@
 import { currentTraceParent } from '../telemetry/current-trace.js';
 import type { LogFields, Logger } from './logger.js';
-import { serializeError } from './serialize-error.js';
 import { errorOf, reportedErrorFields, type ServiceContext } from './reported-error.js';
+import { serializeError } from './serialize-error.js';
 
 /**
  * Cloud Logging severities, in increasing order, as the structured-logging agent of Cloud Run and

@@ -16,8 +16,8 @@ import {
   EMPTY_OPTIONS,
   type GiveUpReason,
   type RetryContext,
-  type RetryInfo,
   type RetryFunction,
+  type RetryInfo,
   type RetryOptions,
   validateRetryOptions,
 } from './options.js';

@@ -46,3 +46,6 @@ export const PUBSUB_SYSTEM = 'gcp.pubsub';
 
 /** The instrumentation scope of every tracer and meter the library gets. */
 export const SCOPE_NAME = 'gcp-pipeline-resilience';
+
+/** Span and metric attributes (the API's type, without importing the API). */
+export type Attributes = Record<string, string | number | boolean | undefined>;

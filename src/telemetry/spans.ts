@@ -25,6 +25,8 @@ export interface StartSpanOptions {
   attributes?: Attributes;
   /** A remote parent (a message's `googclient_traceparent`); default the active span. */
   parent?: TraceParent;
+  /** A local parent, whatever the active context says (attempts of an operation). */
+  parentSpan?: Span;
   /** Another trace this work relates to (the push request that delivered a message). */
   link?: TraceParent;
   /** Start time, ms since the epoch (a span made after the fact). */
@@ -57,6 +59,7 @@ export function startSpan(name: string, options: StartSpanOptions = {}): Span | 
   try {
     let ctx: Context = api.context.active();
     if (options.parent !== undefined) ctx = api.trace.setSpanContext(ctx, remote(options.parent));
+    if (options.parentSpan !== undefined) ctx = api.trace.setSpan(ctx, options.parentSpan);
     const links: Link[] | undefined =
       options.link === undefined ? undefined : [{ context: remote(options.link) }];
     return api.trace.getTracer(SCOPE_NAME).startSpan(

@@ -43,7 +43,7 @@ describe('cloudLoggingLogger', () => {
   it('serialises errors as {name, code, message, transient}, without stack or cause', () => {
     const { logger, lines, entries } = capture();
     const cause = new Error('token=abc123 leaked in a cause');
-    logger.error('gave up', {
+    logger.warn('gave up', {
       error: new ServiceUnavailableError('Backend error', { cause }),
       list: [new NotFoundError('Not found: Table x')],
       plain: new TypeError('bad'),
