@@ -1,3 +1,4 @@
+import { parseTableName, type TableRef } from '../config/table-name.js';
 import { OperationTimeoutError, toPipelineError } from '../errors/index.js';
 import { type Logger, silentLogger } from '../logging/index.js';
 import { bigQueryRetry, type RetryContext, type RetryOptions, systemClock } from '../retry/index.js';
@@ -23,6 +24,7 @@ import { guardRequest } from './request-guard.js';
 import { int64 } from './rest.js';
 import { createStorageWriteContext } from './storage-write/context.js';
 import { type StorageWriteContext, writeRows } from './storage-write/write-rows.js';
+import { type ExecutorTelemetry, traceAttempt, traceCall } from './telemetry.js';
 import type {
   BigQueryExecutorOptions,
   CallOptions,
@@ -105,6 +107,7 @@ export class BigQueryExecutor {
   #client: Promise<BigQueryClient> | undefined;
   readonly #context: ExecutorContext;
   readonly #storageWrite: StorageWriteContext;
+  readonly #telemetry: ExecutorTelemetry;
 
   constructor(options: BigQueryExecutorOptions = {}) {
     checkExecutorOptions('new BigQueryExecutor', options, EXECUTOR_OPTIONS);
@@ -113,6 +116,12 @@ export class BigQueryExecutor {
     this.#guard = options.queryGuard;
     this.#maximumBytesBilled = bytesCap(options.maximumBytesBilled);
     if (options.client !== undefined) this.#client = Promise.resolve(withoutClientRetries(options.client));
+    this.#telemetry = {
+      clock: options.retry?.clock ?? systemClock,
+      logger: options.retry?.logger === undefined ? silentLogger : safeLogger(options.retry.logger),
+      onRequest: options.onRequest,
+      recordQueryText: options.recordQueryText === true,
+    };
     this.#context = {
       client: () => this.#getClient(),
       location: options.location,
@@ -155,8 +164,12 @@ export class BigQueryExecutor {
    * ```
    */
   async query<T = Record<string, unknown>>(sql: string, options: QueryOptions = {}): Promise<T[]> {
-    const outcome = await this.#query('BigQueryExecutor.query', sql, options, options.dryRun === true);
-    return outcome.rows as T[];
+    checkCall('BigQueryExecutor.query', options, QUERY_OPTIONS);
+    this.#stats.calls++;
+    return traceCall(this.#telemetry, { method: 'query', sql }, async () => {
+      const outcome = await this.#query(sql, options, options.dryRun === true);
+      return outcome.rows as T[];
+    });
   }
 
   /**
@@ -171,8 +184,12 @@ export class BigQueryExecutor {
    * ```
    */
   async update(sql: string, options: QueryOptions = {}): Promise<number> {
-    const outcome = await this.#query('BigQueryExecutor.update', sql, options, false);
-    return outcome.dmlAffectedRows ?? 0;
+    checkCall('BigQueryExecutor.update', options, QUERY_OPTIONS);
+    this.#stats.calls++;
+    return traceCall(this.#telemetry, { method: 'update', sql }, async () => {
+      const outcome = await this.#query(sql, options, false);
+      return outcome.dmlAffectedRows ?? 0;
+    });
   }
 
   /**
@@ -187,18 +204,23 @@ export class BigQueryExecutor {
    * ```
    */
   async dryRun(sql: string, options: QueryOptions = {}): Promise<DryRunResult> {
-    const outcome = await this.#query('BigQueryExecutor.dryRun', sql, options, true);
-    const stats = outcome.statistics;
-    const result: DryRunResult = {
-      totalBytesProcessed: int64(stats?.query?.totalBytesProcessed) ?? int64(stats?.totalBytesProcessed) ?? 0,
-    };
-    if (stats?.query?.statementType) result.statementType = stats.query.statementType;
-    if (stats?.query?.referencedTables) {
-      result.referencedTables = stats.query.referencedTables.map((t) =>
-        [t.projectId, t.datasetId, t.tableId].filter(Boolean).join('.'),
-      );
-    }
-    return result;
+    checkCall('BigQueryExecutor.dryRun', options, QUERY_OPTIONS);
+    this.#stats.calls++;
+    return traceCall(this.#telemetry, { method: 'dryRun', sql }, async () => {
+      const outcome = await this.#query(sql, options, true);
+      const stats = outcome.statistics;
+      const result: DryRunResult = {
+        totalBytesProcessed:
+          int64(stats?.query?.totalBytesProcessed) ?? int64(stats?.totalBytesProcessed) ?? 0,
+      };
+      if (stats?.query?.statementType) result.statementType = stats.query.statementType;
+      if (stats?.query?.referencedTables) {
+        result.referencedTables = stats.query.referencedTables.map((t) =>
+          [t.projectId, t.datasetId, t.tableId].filter(Boolean).join('.'),
+        );
+      }
+      return result;
+    });
   }
 
   /**
@@ -230,7 +252,12 @@ export class BigQueryExecutor {
     checkCall('BigQueryExecutor.insertRows', options, INSERT_OPTIONS);
     this.#stats.calls++;
     const scope = this.#scope(options);
-    return insertRows(await this.#getClient(), scope, table, rows, options);
+    return traceCall(
+      this.#telemetry,
+      { method: 'insertRows', table, ref: refOf(table) },
+      async () => insertRows(await this.#getClient(), scope, table, rows, options),
+      (result) => ({ written: result.inserted, failed: result.failed.length }),
+    );
   }
 
   /**
@@ -251,7 +278,12 @@ export class BigQueryExecutor {
     checkCall('BigQueryExecutor.loadRows', options, LOAD_OPTIONS);
     this.#stats.calls++;
     const scope = this.#scope(options);
-    return loadRows(await this.#getClient(), scope, this.#context, table, rows, options);
+    return traceCall(
+      this.#telemetry,
+      { method: 'loadRows', table, ref: refOf(table) },
+      async () => loadRows(await this.#getClient(), scope, this.#context, table, rows, options),
+      (result) => ({ written: result.outputRows, failed: 0 }),
+    );
   }
 
   /**
@@ -283,7 +315,13 @@ export class BigQueryExecutor {
   ): Promise<WriteResult> {
     checkCall('BigQueryExecutor.writeRows', options, WRITE_OPTIONS);
     this.#stats.calls++;
-    return writeRows(this.#storageWrite, this.#scope(options), table, rows, options);
+    const scope = this.#scope(options);
+    return traceCall(
+      this.#telemetry,
+      { method: 'writeRows', table, ref: refOf(table) },
+      () => writeRows(this.#storageWrite, scope, table, rows, options),
+      (result) => ({ written: result.written, failed: 0 }),
+    );
   }
 
   #getClient(): Promise<BigQueryClient> {
@@ -296,9 +334,7 @@ export class BigQueryExecutor {
     return this.#client;
   }
 
-  async #query(where: string, sql: string, options: QueryOptions, dryRun: boolean): Promise<QueryOutcome> {
-    checkCall(where, options, QUERY_OPTIONS);
-    this.#stats.calls++;
+  async #query(sql: string, options: QueryOptions, dryRun: boolean): Promise<QueryOutcome> {
     if (typeof sql !== 'string' || sql.trim() === '') throw new TypeError('A SQL statement is required');
     checkPartitionFilter(sql, this.#guard);
     const scope = this.#scope(options);
@@ -335,6 +371,7 @@ export class BigQueryExecutor {
       ...call.retry,
     } as RetryOptions;
     const stats = this.#stats;
+    const telemetry = this.#telemetry;
     const clock = loop.clock ?? systemClock;
     const logger: Logger = loop.logger === undefined ? silentLogger : safeLogger(loop.logger);
     const signal = loop.signal;
@@ -378,7 +415,7 @@ export class BigQueryExecutor {
         return executeRetry(async (attempt) => {
           stats.attempts++;
           try {
-            return await fn(attempt);
+            return await traceAttempt(telemetry, attempt.attempt, () => fn(attempt));
           } catch (err) {
             if (signal?.aborted && err === signal.reason) throw err;
             throw toPipelineError(err);
@@ -388,5 +425,14 @@ export class BigQueryExecutor {
       request: (attempt, what, work) =>
         guardRequest(attempt, what, work, { timeoutMs: requestTimeoutMs, clock }),
     };
+  }
+}
+
+/** The table a call names, for its span; a bad name is left to the call itself to refuse. */
+function refOf(table: string): TableRef | undefined {
+  try {
+    return parseTableName(table);
+  } catch {
+    return undefined;
   }
 }

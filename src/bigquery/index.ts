@@ -28,6 +28,7 @@ export {
 } from './params.js';
 export type { QueryGuardOptions } from './query-guard.js';
 export type { BigQueryWriteClient } from './storage-write/client.js';
+export type { BigQueryMethod, BigQueryRequestInfo } from './telemetry.js';
 export type {
   BigQueryExecutorOptions,
   CallOptions,

@@ -16,6 +16,8 @@ export const EXECUTOR_OPTIONS: OptionSpec = {
   queryGuard: 'object',
   jobIdPrefix: 'string',
   writeClient: 'object',
+  onRequest: 'function',
+  recordQueryText: 'boolean',
 };
 
 const CALL_OPTIONS: OptionSpec = { retry: 'object' };

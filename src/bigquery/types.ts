@@ -4,6 +4,7 @@ import type { BigQueryClient } from './client.js';
 import type { QueryParams, QueryParamTypes } from './params.js';
 import type { QueryGuardOptions } from './query-guard.js';
 import type { BigQueryWriteClient } from './storage-write/client.js';
+import type { BigQueryRequestInfo } from './telemetry.js';
 
 /**
  * Options of `new BigQueryExecutor(...)`.
@@ -50,6 +51,16 @@ export interface BigQueryExecutorOptions {
    * first use with keepalive (30 s / 10 s).
    */
   writeClient?: BigQueryWriteClient;
+  /**
+   * Called after every request (attempt) with its method, table, attempt number, status and
+   * duration. A listener that throws is logged and ignored.
+   */
+  onRequest?: (info: BigQueryRequestInfo) => void;
+  /**
+   * Put each query's SQL in its span's `db.query.text`. Off by default: SQL can hold literal data
+   * (names, ids) that should not reach a tracing backend.
+   */
+  recordQueryText?: boolean;
 }
 
 /**

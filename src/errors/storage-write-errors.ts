@@ -170,7 +170,7 @@ export class RowError extends PipelineError {
    * JSON.stringify(err); // {"name":"RowError","code":"ROW_ERROR",...,"failures":[{"index":3,"reasons":[...]}]}
    * ```
    */
-  toJSON(): Record<string, unknown> {
+  override toJSON(): Record<string, unknown> {
     return {
       name: this.name,
       code: this.code,

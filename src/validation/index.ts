@@ -12,6 +12,7 @@ export {
   type MessageHandlerBaseOptions,
   type MessageHandlerFunction,
   type MessageHandlerOptions,
+  type MessageOutcomeEvent,
   type SubscriberMessage,
 } from './handler.js';
 export { HealthSummaryRequest, ScraperAvailabilityRequest, SelfHealRequest } from './http-requests.js';
