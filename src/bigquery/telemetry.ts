@@ -196,3 +196,16 @@ export function traceAttempt<T>(
     },
   );
 }
+
+/**
+ * Rows sent again under the insert ids of an earlier send (BigQuery de-duplicates them instead of
+ * writing them twice): `resilience.bigquery.rows.duplicates_avoided`.
+ */
+export function recordResent(method: BigQueryMethod, table: string, rows: number): void {
+  if (!metricsEnabled()) return;
+  count('rowsDuplicatesAvoided', rows, {
+    [ATTR.dbSystem]: BIGQUERY_SYSTEM,
+    [ATTR.dbOperation]: method,
+    [ATTR.dbCollection]: table,
+  });
+}

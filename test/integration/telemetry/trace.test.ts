@@ -176,6 +176,9 @@ describe('one message traced across publish, handle and the BigQuery calls it ma
     expect(delays.reduce((n, p) => n + (p.value as { count: number }).count, 0)).toBe(2);
     const written = await otel.points('resilience.bigquery.rows.written');
     expect(written.map((p) => [p.attributes['db.collection.name'], p.value])).toEqual([['ds.games', 2]]);
+    // The insert re-sent after the 503 went under the same insert ids.
+    const resent = await otel.points('resilience.bigquery.rows.duplicates_avoided');
+    expect(resent.map((p) => [p.attributes['db.collection.name'], p.value])).toEqual([['ds.games', 2]]);
     const handled = await otel.points('resilience.message_handler.outcomes');
     expect(handled.map((p) => [p.attributes['resilience.message_handler.outcome'], p.value])).toEqual([
       ['processed', 1],
