@@ -8,6 +8,8 @@ import type { DemoOptions } from './demo-pipeline.js';
 export interface DemoArgs extends DemoOptions {
   /** Print only the final tables and summary lines. */
   quiet: boolean;
+  /** Also print one message's OpenTelemetry trace and a retry table per operation. */
+  trace: boolean;
   /** Print the options and exit. */
   help: boolean;
 }
@@ -79,6 +81,13 @@ const OPTIONS: Record<string, OptionSpec> = {
       args.quiet = true;
     },
   },
+  '--trace': {
+    usage: '--trace',
+    description: "also print one message's OpenTelemetry trace as a tree and a retry table per operation",
+    apply: (args) => {
+      args.trace = true;
+    },
+  },
   '--help': {
     usage: '--help, -h',
     description: 'print these options and exit',
@@ -95,11 +104,11 @@ const ALIASES: Record<string, string> = { '-h': '--help' };
  *
  * @example
  * ```ts
- * parseDemoArgs(['--seed', '7', '--quiet']); // { quiet: true, help: false, seed: 7 }
+ * parseDemoArgs(['--seed', '7', '--quiet']); // { quiet: true, trace: false, help: false, seed: 7 }
  * ```
  */
 export function parseDemoArgs(argv: readonly string[]): DemoArgs {
-  const args: DemoArgs = { quiet: false, help: false };
+  const args: DemoArgs = { quiet: false, trace: false, help: false };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] ?? '';
     const spec = OPTIONS[ALIASES[arg] ?? arg];

@@ -33,6 +33,7 @@
  *     npm run demo -- --writer insert-all   # analytics rows through insertAll (default: Storage Write, atomic)
  *     npm run demo -- --quiet               # only the final tables and summary lines
  *     npm run demo -- --help                # the options
+ *     npm run demo -- --trace               # also print one message's OpenTelemetry trace and a retry table
  *     npm run demo -- --project my-project  # real Google Cloud (see below)
  *
  * Against Google Cloud (`--project ID`): the same steps, without a fault plan, using Application
@@ -60,12 +61,13 @@ async function main(): Promise<number> {
     console.error((error as Error).message);
     return 2;
   }
-  const { quiet, help, ...options } = parsed;
+  const { quiet, help, trace, ...options } = parsed;
   if (help) {
     console.log(demoHelp());
     return 0;
   }
   // Loaded only now, so that --help and a mistyped argument answer without loading the pipeline.
+  const tracing = trace ? (await import('./demo-trace.js')).startDemoTracing() : undefined;
   const { runDemoPipeline } = await import('./demo-pipeline.js');
   const { formatReport } = await import('./demo-report.js');
   // On the stand-ins nothing may probe the GCE metadata server; on Google Cloud ADC may need it.
@@ -81,6 +83,10 @@ async function main(): Promise<number> {
     ...(quiet ? {} : { log: (line) => console.log(line) }),
   });
   if (!quiet) console.log(`done in ${(summary.durationMs / 1000).toFixed(1)} s`);
+  if (tracing !== undefined) {
+    for (const line of tracing.report()) console.log(line);
+    await tracing.stop();
+  }
   if (!summary.ok) {
     console.error('demo FAILED: duplicates or lost rows, or messages neither processed nor dead-lettered');
   }

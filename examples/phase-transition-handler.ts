@@ -62,6 +62,8 @@ export function subscribePhaseTransition(
   const handler = createMessageHandler(Phase2CompletionMessage, options.process, {
     deadLetterTopic: options.deadLetterTopic,
     maxDeliveryAttempts: options.maxDeliveryAttempts ?? 5,
+    // Names the CONSUMER span and its messaging.destination.subscription.name.
+    subscription: subscription.name,
     ...(options.logger ? { logger: options.logger } : {}),
   });
   const inFlight = new Set<Promise<void>>();

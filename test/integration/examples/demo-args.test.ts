@@ -22,10 +22,12 @@ describe('the demo command line', () => {
         'EU',
         '--keep',
         '--quiet',
+        '--trace',
       ]),
     ).toEqual({
       help: false,
       quiet: true,
+      trace: true,
       seed: 7,
       projectId: 'p',
       prefix: 'x_',
@@ -52,6 +54,7 @@ describe('the demo command line', () => {
       '--location L',
       '--keep',
       '--quiet',
+      '--trace',
       '--help',
     ]) {
       expect(help).toContain(flag);
