@@ -36,7 +36,16 @@ export interface BigQueryRequestInfo {
   readonly error?: PipelineError;
 }
 
-/** The executor's public methods, as spans and `onRequest` name them. */
+/**
+ * The executor's public methods, as spans and `onRequest` name them.
+ *
+ * @example
+ * ```ts
+ * import type { BigQueryMethod, BigQueryRequestInfo } from 'gcp-pipeline-resilience';
+ * const writes: BigQueryMethod[] = ['insertRows', 'loadRows'];
+ * const isWrite = (info: BigQueryRequestInfo) => writes.includes(info.method);
+ * ```
+ */
 export type BigQueryMethod = 'query' | 'update' | 'dryRun' | 'insertRows' | 'loadRows' | 'writeRows';
 
 /** One public call in flight: what its attempts report. */

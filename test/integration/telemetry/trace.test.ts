@@ -186,4 +186,18 @@ describe('one message traced across publish, handle and the BigQuery calls it ma
     const durations = await otel.points('db.client.operation.duration');
     expect(durations.map((p) => p.attributes['db.operation.name']).sort()).toEqual(['insertRows', 'query']);
   });
+
+  it('records db.query.text only when opted in, and a throwing onRequest listener breaks nothing', async () => {
+    const bq = new BigQueryExecutor({
+      client: bqStandIn.client(),
+      recordQueryText: true,
+      onRequest: () => {
+        throw new Error('listener bug');
+      },
+    });
+    const sql = 'SELECT 7 AS seven';
+    expect(await bq.query(sql)).toEqual([{ seven: 7 }]);
+    const traced = otel.named('query').filter((s) => s.attributes['db.query.text'] !== undefined);
+    expect(traced.map((s) => s.attributes['db.query.text'])).toEqual([sql]);
+  });
 });
