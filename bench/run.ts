@@ -23,6 +23,7 @@ const sections: Record<string, () => Promise<Section>> = {
   bigquery: async () => (await import('./sections/bigquery.js')).bigquery,
   size: async () => (await import('./sections/size.js')).size,
   'storage-write': async () => (await import('./sections/storage-write.js')).storageWrite,
+  telemetry: async () => (await import('./sections/telemetry.js')).telemetry,
 };
 
 const resultsPath = new URL('./results.json', import.meta.url);

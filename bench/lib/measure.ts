@@ -8,7 +8,7 @@ import { median } from './stats.js';
  * case happens to be running, and cases with long batches (the fast ones) are charged for the
  * garbage of the others: measured as a 4x spread between two identical bare loops.
  */
-const collect: () => void = (() => {
+export const collect: () => void = (() => {
   v8.setFlagsFromString('--expose-gc');
   const gc = vm.runInNewContext('gc') as ((options?: { type: 'minor' | 'major' }) => void) | undefined;
   // A scavenge only: it empties the young generation without leaving old-space sweeping work that

@@ -1,0 +1,307 @@
+import { context, metrics, ProxyTracerProvider, trace } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics';
+import {
+  BasicTracerProvider,
+  InMemorySpanExporter,
+  SimpleSpanProcessor,
+} from '@opentelemetry/sdk-trace-base';
+import { BigQueryExecutor, retry } from '../../src/index.js';
+import { startBigQueryStandIn } from '../../src/testing/bigquery/index.js';
+import { collect } from '../lib/measure.js';
+import type { Mode, SectionResult, Target } from '../lib/section.js';
+import { fmt, median, round, type Table } from '../lib/stats.js';
+
+/**
+ * §6 What telemetry costs. The library decides whether to trace by one read of the OpenTelemetry
+ * API's global slot, so the states below are switched by swapping that slot between batches, in
+ * rotated order, in one process:
+ *
+ * - no telemetry: no slot at all (the API never loaded, as without the optional peer);
+ * - API, no SDK: the API loaded and a context manager registered, but no tracer or meter provider;
+ * - hand-instrumented: what a user of a library without telemetry writes, `startActiveSpan` around
+ *   the call through the API's no-op tracer (same slot as "API, no SDK");
+ * - SDK: a tracer and a meter provider registered (in-memory exporter, every span sampled).
+ *
+ * Workloads: `retry(fn)` on an `fn` that resolves at once (the worst case: the call costs ~150 ns,
+ * so any telemetry cost shows), and `executor.query('SELECT 1')` on the BigQuery stand-in.
+ */
+
+const SLOT = Symbol.for('opentelemetry.js.api.1');
+const root = globalThis as unknown as Record<symbol, unknown>;
+
+class NullReader extends MetricReader {
+  protected async onForceFlush(): Promise<void> {}
+  protected async onShutdown(): Promise<void> {}
+}
+
+type State = 'none' | 'api' | 'sdk';
+
+interface Slots {
+  set: (state: State) => void;
+  exporter: InMemorySpanExporter;
+  stop: () => Promise<void>;
+}
+
+/** Registers what each state needs once, and keeps a copy of the slot as each state leaves it. */
+function prepareSlots(): Slots {
+  delete root[SLOT];
+  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+  const apiOnly = { ...(root[SLOT] as object) };
+  const exporter = new InMemorySpanExporter();
+  const tracerProvider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
+  const meterProvider = new MeterProvider({ readers: [new NullReader()] });
+  trace.setGlobalTracerProvider(tracerProvider);
+  metrics.setGlobalMeterProvider(meterProvider);
+  const withSdk = { ...(root[SLOT] as object) };
+  return {
+    exporter,
+    set: (state) => {
+      if (state === 'none') delete root[SLOT];
+      else root[SLOT] = state === 'api' ? apiOnly : withSdk;
+    },
+    stop: async () => {
+      root[SLOT] = withSdk;
+      trace.disable();
+      metrics.disable();
+      context.disable();
+      await tracerProvider.shutdown();
+      await meterProvider.shutdown();
+      delete root[SLOT];
+    },
+  };
+}
+
+interface Variant {
+  name: string;
+  state: State;
+  run: () => Promise<unknown>;
+}
+
+/**
+ * ns of this process's CPU time per call (user + system). On a shared 2-core machine wall time
+ * mostly measures the neighbours (a paired wall-time ratio of two identical code paths spread from
+ * 0.1x to 25x); CPU time is charged only while this process runs.
+ */
+async function batch(variant: Variant, n: number): Promise<number> {
+  collect();
+  const start = process.cpuUsage();
+  for (let i = 0; i < n; i++) await variant.run();
+  const used = process.cpuUsage(start);
+  return ((used.user + used.system) * 1000) / n;
+}
+
+/** Rounds of every variant in rotated order; returns ns (or ms) per call by round. */
+async function rounds(
+  variants: Variant[],
+  set: (s: State) => void,
+  settings: { rounds: number; iterations: number; warmup: number },
+  afterBatch: () => void,
+): Promise<Map<string, number[]>> {
+  for (const v of variants) {
+    set(v.state);
+    await batch(v, settings.warmup);
+    afterBatch();
+  }
+  const out = new Map(variants.map((v) => [v.name, [] as number[]]));
+  for (let r = 0; r < settings.rounds; r++) {
+    for (let k = 0; k < variants.length; k++) {
+      const v = variants[(k + r) % variants.length]!;
+      set(v.state);
+      out.get(v.name)!.push(await batch(v, settings.iterations));
+      afterBatch();
+    }
+  }
+  return out;
+}
+
+/** (variant / baseline of the same round) for every round, sorted. */
+function ratios(byRound: Map<string, number[]>, name: string, baseline: string): number[] {
+  const base = byRound.get(baseline)!;
+  return byRound
+    .get(name)!
+    .map((v, r) => v / base[r]!)
+    .sort((a, b) => a - b);
+}
+
+/** Median over rounds of (variant / baseline of the same round). */
+function pairedRatio(byRound: Map<string, number[]>, name: string, baseline: string): number {
+  return median(ratios(byRound, name, baseline));
+}
+
+/** The interquartile range of the paired ratios, to show how much the machine moved them. */
+function ratioSpread(byRound: Map<string, number[]>, name: string, baseline: string): string {
+  const sorted = ratios(byRound, name, baseline);
+  const at = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]!;
+  return `${at(0.25).toFixed(2)}–${at(0.75).toFixed(2)}`;
+}
+
+export async function telemetry(mode: Mode): Promise<SectionResult> {
+  const slots = prepareSlots();
+  const fn = async () => 1;
+  // A tracer of a provider that never gets a delegate: the API's no-op tracer. (`trace.getTracer` would
+  // hand out the global proxy, which delegates to the SDK registered for the 'sdk' state.)
+  const tracer = new ProxyTracerProvider().getTracer('hand-instrumented');
+  // Two sets, each with its own no-telemetry baseline: the SDK variants leave garbage (spans, metric
+  // attribute sets) that the batch after them would pay for, so they are kept away from the
+  // no-SDK comparison, which the issue's 5 % target is about.
+  const noSdk: Variant[] = [
+    { name: 'retry(fn), no telemetry', state: 'none', run: () => retry(fn) },
+    { name: 'retry(fn), API loaded, no SDK', state: 'api', run: () => retry(fn) },
+  ];
+  const others: Variant[] = [
+    { name: 'retry(fn), no telemetry (baseline of the rows below)', state: 'none', run: () => retry(fn) },
+    {
+      name: 'startActiveSpan(() => retry(fn)), API no-op (hand-instrumented)',
+      state: 'api',
+      run: () =>
+        tracer.startActiveSpan('op', (span) =>
+          retry(fn).finally(() => {
+            span.end();
+          }),
+        ),
+    },
+    {
+      name: 'retry(fn), SDK registered (metrics only: retry makes no span)',
+      state: 'sdk',
+      run: () => retry(fn),
+    },
+  ];
+  const microSettings =
+    mode === 'smoke'
+      ? { rounds: 3, iterations: 2000, warmup: 2000 }
+      : { rounds: 60, iterations: 20_000, warmup: 40_000 };
+  const clear = () => slots.exporter.reset();
+  const microRounds = await rounds(noSdk, slots.set, microSettings, clear);
+  const otherRounds = await rounds(others, slots.set, microSettings, clear);
+
+  const standIn = await startBigQueryStandIn();
+  let macroRounds: Map<string, number[]>;
+  let macroSdkRounds: Map<string, number[]>;
+  const macroSettings =
+    mode === 'smoke' ? { rounds: 3, iterations: 5, warmup: 10 } : { rounds: 40, iterations: 8, warmup: 30 };
+  try {
+    const bq = new BigQueryExecutor({ client: standIn.client(), projectId: standIn.projectId });
+    const q = () => bq.query('SELECT 1 AS x');
+    macroRounds = await rounds(
+      [
+        { name: "executor.query('SELECT 1'), no telemetry", state: 'none', run: q },
+        { name: "executor.query('SELECT 1'), API loaded, no SDK", state: 'api', run: q },
+      ],
+      slots.set,
+      macroSettings,
+      clear,
+    );
+    macroSdkRounds = await rounds(
+      [
+        {
+          name: "executor.query('SELECT 1'), no telemetry (baseline of the row below)",
+          state: 'none',
+          run: q,
+        },
+        { name: "executor.query('SELECT 1'), SDK (spans + metrics)", state: 'sdk', run: q },
+      ],
+      slots.set,
+      macroSettings,
+      clear,
+    );
+  } finally {
+    await standIn.close();
+    await slots.stop();
+  }
+
+  const describe = (byRound: Map<string, number[]>, baseline: string, unit: 'ns' | 'ms') =>
+    [...byRound.entries()].map(([name, values]) => {
+      const med = median(values);
+      const shown = unit === 'ns' ? fmt(med) : (med / 1e6).toFixed(3);
+      return [
+        name,
+        shown,
+        name === baseline ? '—' : `${pairedRatio(byRound, name, baseline).toFixed(3)}x`,
+        name === baseline ? '—' : ratioSpread(byRound, name, baseline),
+      ];
+    });
+  const microBase = noSdk[0]!.name;
+  const otherBase = others[0]!.name;
+  const apiRatio = pairedRatio(microRounds, noSdk[1]!.name, microBase);
+  const handRatio = pairedRatio(otherRounds, others[1]!.name, otherBase);
+  const macroBase = "executor.query('SELECT 1'), no telemetry";
+  const macroApi = pairedRatio(macroRounds, "executor.query('SELECT 1'), API loaded, no SDK", macroBase);
+  const macroSdk = pairedRatio(
+    macroSdkRounds,
+    "executor.query('SELECT 1'), SDK (spans + metrics)",
+    "executor.query('SELECT 1'), no telemetry (baseline of the row below)",
+  );
+  const ours = median(microRounds.get(noSdk[1]!.name)!) - median(microRounds.get(microBase)!);
+  const hand = median(otherRounds.get(others[1]!.name)!) - median(otherRounds.get(otherBase)!);
+
+  const tables: Table[] = [
+    {
+      title: 'Telemetry cost on the happy path: retry(fn), fn = async () => 1',
+      headers: [
+        'Call',
+        'median CPU ns/call',
+        'vs no telemetry (median of paired ratios)',
+        'p25–p75 of ratios',
+      ],
+      rows: [...describe(microRounds, microBase, 'ns'), ...describe(otherRounds, otherBase, 'ns')],
+      note: `${microSettings.rounds} rounds of ${fmt(microSettings.iterations)} calls per variant in two sets (no SDK; then hand-instrumented and SDK, with their own baseline), rotated order, a scavenge before each batch, the OpenTelemetry global slot swapped between batches, timed in CPU time of this process; ratio = median over rounds of (variant / no-telemetry batch of the same round).`,
+    },
+    {
+      title: "Telemetry cost of one executor call: executor.query('SELECT 1') on the BigQuery stand-in",
+      headers: [
+        'Call',
+        'median CPU ms/call',
+        'vs no telemetry (median of paired ratios)',
+        'p25–p75 of ratios',
+      ],
+      rows: [
+        ...describe(macroRounds, macroBase, 'ms'),
+        ...describe(
+          macroSdkRounds,
+          "executor.query('SELECT 1'), no telemetry (baseline of the row below)",
+          'ms',
+        ),
+      ],
+      note: `${macroSettings.rounds} rounds of ${macroSettings.iterations} calls per variant in two sets like the above (two HTTP requests and a DuckDB query each; CPU time includes the in-process stand-in).`,
+    },
+  ];
+  const targets: Target[] = [
+    {
+      name: 'API present, no SDK: retry(fn) within 5% of no telemetry',
+      met: apiRatio <= 1.05,
+      detail: `${apiRatio.toFixed(3)}x (limit 1.05x)`,
+    },
+    {
+      name: 'API present, no SDK: executor.query within 5% of no telemetry',
+      met: macroApi <= 1.05,
+      detail: `${macroApi.toFixed(3)}x (limit 1.05x)`,
+    },
+    {
+      name: 'API present, no SDK: ours costs less than hand-instrumenting with the API no-op',
+      met: ours < hand,
+      detail: `${fmt(ours)} ns vs ${fmt(hand)} ns over no telemetry (hand-instrumented ${handRatio.toFixed(3)}x)`,
+    },
+  ];
+  return {
+    title: '6. Telemetry overhead',
+    tables,
+    targets,
+    figures: {
+      microSettings,
+      macroSettings,
+      micro: Object.fromEntries(
+        [...microRounds, ...otherRounds].map(([k, v]) => [k, { medianNs: round(median(v), 1) }]),
+      ),
+      macro: Object.fromEntries(
+        [...macroRounds].map(([k, v]) => [k, { medianMs: round(median(v) / 1e6, 4) }]),
+      ),
+      ratios: {
+        apiNoSdkVsNone: round(apiRatio, 4),
+        handInstrumentedVsNone: round(handRatio, 4),
+        executorApiNoSdkVsNone: round(macroApi, 4),
+        executorSdkVsNone: round(macroSdk, 4),
+      },
+    },
+  };
+}
