@@ -88,8 +88,11 @@ export function isBlindSpot(finding: Finding): boolean {
   return finding.key.startsWith('check_failed:') && finding.severity === 'error';
 }
 
-function replacer(_key: string, value: unknown): unknown {
-  return value instanceof Error ? serializeError(value) : value;
+function replacer(this: Record<string, unknown>, key: string, value: unknown): unknown {
+  // `this[key]` is the value before its own toJSON ran: a PipelineError's toJSON keeps every field
+  // (errors, reasons, ...), whereas a report keeps only the searchable shape of serializeError.
+  const original = this[key];
+  return original instanceof Error ? serializeError(original) : value;
 }
 
 /** Adds the non-enumerable `toJSON` that serialises the report's errors safely. */
