@@ -160,9 +160,13 @@ describe('Logging stand-in with the real @google-cloud/logging client', () => {
     const [error] = stored;
     expect(error?.resource).toMatchObject({ type: 'cloud_run_revision', labels: { service_name: 'phase2' } });
     expect(error?.labels).toEqual({ processor: 'phase2' });
+    // An ERROR entry with an error is an Error Reporting event as well.
     expect(error?.jsonPayload).toEqual({
       message: 'insert failed',
       error: { name: 'Error', message: 'Backend error', code: 'SERVICE_UNAVAILABLE' },
+      '@type': 'type.googleapis.com/google.devtools.clouderrorreporting.v1beta1.ReportedErrorEvent',
+      serviceContext: { service: expect.any(String) },
+      stack_trace: expect.stringMatching(/^Error: Backend error\n\s+at /),
     });
     expect(stored[2]?.textPayload).toBe('plain text line');
     const [found] = await logging.getEntries({ filter: 'jsonPayload.error.code=~"." AND severity>=ERROR' });
