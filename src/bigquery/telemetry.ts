@@ -6,7 +6,7 @@ import type { Clock } from '../retry/index.js';
 import { metricsEnabled, tracingEnabled } from '../telemetry/api.js';
 import { ATTR, type Attributes, BIGQUERY_SYSTEM } from '../telemetry/attributes.js';
 import { count, recordSeconds } from '../telemetry/metrics.js';
-import { endSpan, inSpan, type Span, startSpan } from '../telemetry/spans.js';
+import { endSpan, inSpan, inSpanAsync, type Span, startSpan } from '../telemetry/spans.js';
 
 /**
  * What `onRequest` receives after each request (attempt) an executor method made: the method, the
@@ -188,13 +188,7 @@ export function traceAttempt<T>(
       settings.logger.warn(`bigquery.${call.method}: onRequest listener threw; ignoring it`, { hookError });
     }
   };
-  let pending: Promise<T>;
-  try {
-    pending = inSpan(span, fn);
-  } catch (err) {
-    pending = Promise.reject(err);
-  }
-  return pending.then(
+  return inSpanAsync(span, fn).then(
     (value) => {
       report(undefined);
       return value;

@@ -1,6 +1,6 @@
 import { toPipelineError } from '../errors/index.js';
 import { ATTR, type Attributes } from '../telemetry/attributes.js';
-import { endSpan, inSpan, type Span, startSpan } from '../telemetry/spans.js';
+import { endSpan, inSpanAsync, type Span, startSpan } from '../telemetry/spans.js';
 
 /**
  * Runs one attempt of an operation inside a child span `<operation span name> attempt` of
@@ -22,13 +22,7 @@ export function inAttemptSpan<T>(
     kind: 'client',
     attributes: { [ATTR.attempt]: attempt, ...attributes },
   });
-  let pending: Promise<T>;
-  try {
-    pending = inSpan(span, fn);
-  } catch (err) {
-    pending = Promise.reject(err);
-  }
-  return pending.then(
+  return inSpanAsync(span, fn).then(
     (value) => {
       if (span !== undefined && onValue !== undefined) {
         try {

@@ -84,6 +84,15 @@ export function inSpan<T>(span: Span | undefined, fn: () => T): T {
   return api.context.with(api.trace.setSpan(api.context.active(), span), fn);
 }
 
+/** {@link inSpan} for an async `fn`: a synchronous throw becomes a rejection, as an async call's would. */
+export function inSpanAsync<T>(span: Span | undefined, fn: () => Promise<T>): Promise<T> {
+  try {
+    return inSpan(span, fn);
+  } catch (err) {
+    return Promise.reject(err);
+  }
+}
+
 /** Sets attributes, skipping undefined values. */
 export function setAttributes(
   span: Span | undefined,
