@@ -263,7 +263,7 @@ export async function telemetry(mode: Mode): Promise<SectionResult> {
           'ms',
         ),
       ],
-      note: `${macroSettings.rounds} rounds of ${macroSettings.iterations} calls per variant in two sets like the above (two HTTP requests and a DuckDB query each; CPU time includes the in-process stand-in).`,
+      note: `${macroSettings.rounds} rounds of ${macroSettings.iterations} calls per variant in two sets like the above (one jobs.query request and a DuckDB query each; CPU time includes the in-process stand-in).`,
     },
   ];
   const targets: Target[] = [
