@@ -2,11 +2,7 @@
  * Limits for one `insertAll` request. BigQuery allows 10 MB per request and recommends about 500 rows;
  * the defaults leave headroom for the request envelope.
  *
- * @example
- * ```ts
- * import type { BatchLimits } from 'gcp-pipeline-resilience';
- * const limits: BatchLimits = { maxRows: 500, maxBytes: 9 * 1024 * 1024 };
- * ```
+ * @internal
  */
 export interface BatchLimits {
   readonly maxRows: number;
@@ -40,12 +36,7 @@ export const DEFAULT_BATCH_BYTES = 9 * 1024 * 1024;
  * will refuse it, and only it, rather than the rows packed with it). Returns the item indexes of each
  * batch; `sizes[i]` is the encoded size of item `i` in bytes.
  *
- * @example
- * ```ts
- * import { planBatches } from 'gcp-pipeline-resilience';
- * planBatches([4, 4, 4, 4, 4], { maxRows: 2, maxBytes: 100 }); // [[0, 1], [2, 3], [4]]
- * planBatches([60, 60, 10], { maxRows: 10, maxBytes: 100 });   // [[0], [1, 2]]
- * ```
+ * @internal
  */
 export function planBatches(sizes: readonly number[], limits: BatchLimits): number[][] {
   const batches: number[][] = [];

@@ -227,12 +227,7 @@ function encodeValue(
  * UTF-8 form. So is a row whose JSON form is not an object (a `Date`, a `toJSON` giving a number).
  * So two different rows can never collapse into one insert id.
  *
- * @example
- * ```ts
- * import { encodeRow } from 'gcp-pipeline-resilience';
- * encodeRow({ id: 1n, at: new Date(0), note: undefined });
- * // { id: '1', at: '1970-01-01T00:00:00.000Z' }
- * ```
+ * @internal
  */
 export function encodeRow(row: unknown): { [key: string]: JsonValue } {
   if (row === null || typeof row !== 'object' || Array.isArray(row)) {

@@ -5,11 +5,7 @@ import { encodeRow, type JsonValue } from './encode-row.js';
  * Serialises a JSON value with object keys sorted at every level, so two rows with the same content
  * give the same text whatever order their keys were written in.
  *
- * @example
- * ```ts
- * import { canonicalJson } from 'gcp-pipeline-resilience';
- * canonicalJson({ b: 1, a: [{ d: 2, c: 3 }] }); // '{"a":[{"c":3,"d":2}],"b":1}'
- * ```
+ * @internal
  */
 export function canonicalJson(value: JsonValue): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value);

@@ -87,11 +87,7 @@ export type QueryParamTypes = Readonly<Record<string, BigQueryParamType>> | read
 /**
  * The REST `QueryParameterType` shape.
  *
- * @example
- * ```ts
- * import type { QueryParameterType } from 'gcp-pipeline-resilience';
- * const t: QueryParameterType = { type: 'ARRAY', arrayType: { type: 'INT64' } };
- * ```
+ * @internal
  */
 export interface QueryParameterType {
   type: string;
@@ -101,11 +97,7 @@ export interface QueryParameterType {
 /**
  * The REST `QueryParameter` shape, as sent in `configuration.query.queryParameters`.
  *
- * @example
- * ```ts
- * import type { QueryParameter } from 'gcp-pipeline-resilience';
- * const p: QueryParameter = { name: 'id', parameterType: { type: 'INT64' }, parameterValue: { value: 5 } };
- * ```
+ * @internal
  */
 export interface QueryParameter {
   name?: string;
@@ -119,12 +111,7 @@ export interface QueryParameter {
 /**
  * The encoded parameters of one query.
  *
- * @example
- * ```ts
- * import { buildQueryParameters, type EncodedParameters } from 'gcp-pipeline-resilience';
- * const p: EncodedParameters | undefined = buildQueryParameters({ id: 5 });
- * p?.parameterMode; // 'named'
- * ```
+ * @internal
  */
 export interface EncodedParameters {
   parameterMode: 'named' | 'positional';
@@ -361,14 +348,7 @@ export function inferParameterType(value: unknown, name = 'value'): QueryParamet
  * is a `TypeError` that names the parameter, raised before any request is made. Returns `undefined`
  * when there are no parameters.
  *
- * @example
- * ```ts
- * import { buildQueryParameters } from 'gcp-pipeline-resilience';
- * buildQueryParameters({ team: 'LAL', deletedAt: null }, { deletedAt: 'TIMESTAMP' });
- * // { parameterMode: 'named', queryParameters: [
- * //   { name: 'team', parameterType: { type: 'STRING' }, parameterValue: { value: 'LAL' } },
- * //   { name: 'deletedAt', parameterType: { type: 'TIMESTAMP' }, parameterValue: { value: null } } ] }
- * ```
+ * @internal
  */
 export function buildQueryParameters(
   params?: QueryParams,

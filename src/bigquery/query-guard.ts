@@ -125,13 +125,7 @@ function matchesTable(pathParts: string[], keyParts: string[]): boolean {
  * the filter prunes partitions (a `WHERE game_date IS NOT NULL` passes, and a `WHERE` in another
  * subquery counts); it catches the common mistake, a full scan with no date filter at all.
  *
- * @example
- * ```ts
- * import { checkPartitionFilter } from 'gcp-pipeline-resilience';
- * const guard = { partitionedTables: { 'mlb_raw.games': 'game_date' } };
- * checkPartitionFilter('SELECT * FROM mlb_raw.games WHERE game_date = @d', guard); // ok
- * checkPartitionFilter('SELECT * FROM mlb_raw.games', guard); // throws QueryGuardError
- * ```
+ * @internal
  */
 export function checkPartitionFilter(sql: string, guard: QueryGuardOptions | undefined): void {
   if (!guard) return;

@@ -9,13 +9,7 @@ import type { Clock, RetryContext } from '../retry/index.js';
  * signal that aborts when the request is abandoned, to release what it holds (an upload stream); its
  * late result or error is swallowed.
  *
- * @example
- * ```ts
- * const resource = await guardRequest(attempt, 'jobs.get', () => getJob(client, ref), {
- *   timeoutMs: 60_000,
- *   clock: systemClock,
- * });
- * ```
+ * @internal
  */
 export function guardRequest<T>(
   attempt: RetryContext,

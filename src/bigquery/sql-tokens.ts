@@ -2,12 +2,7 @@
  * One lexical token of a GoogleSQL statement. Strings and comments are recognised (so their contents
  * are never mistaken for names) but strings are kept as `string` tokens and comments are dropped.
  *
- * @example
- * ```ts
- * import { tokenizeSql, type SqlToken } from 'gcp-pipeline-resilience';
- * const tokens: SqlToken[] = tokenizeSql("SELECT 'a -- b' FROM t");
- * tokens.map((t) => t.kind); // ['word', 'string', 'word', 'word']
- * ```
+ * @internal
  */
 export interface SqlToken {
   /** `word`: bare identifier or keyword; `quoted`: backtick identifier (text without backticks). */
@@ -29,11 +24,7 @@ const WORD_PART = /[A-Za-z0-9_]/;
  * string or comment runs to the end of the text rather than throwing: the guard that uses this must
  * not be the thing that rejects odd SQL (BigQuery does that).
  *
- * @example
- * ```ts
- * import { tokenizeSql } from 'gcp-pipeline-resilience';
- * tokenizeSql('SELECT `p.d.t`.x -- note').map((t) => t.text); // ['SELECT', 'p.d.t', '.', 'x']
- * ```
+ * @internal
  */
 export function tokenizeSql(sql: string): SqlToken[] {
   const tokens: SqlToken[] = [];

@@ -40,11 +40,7 @@ function firstWord(tokens: ReturnType<typeof tokenizeSql>): string | undefined {
  * one that opens with a scripting word (`DECLARE`, `BEGIN`, `IF`, `CALL`, ...). A script runs as a job
  * with child jobs, so the executor gives it a job of its own id rather than jobs.query.
  *
- * @example
- * ```ts
- * isScript('SELECT 1'); // false
- * isScript('DECLARE x INT64 DEFAULT 1; SELECT x'); // true
- * ```
+ * @internal
  */
 export function isScript(sql: string): boolean {
   if (!MAYBE_SCRIPT.test(sql)) return false;
@@ -59,11 +55,7 @@ export function isScript(sql: string): boolean {
  * Whether `sql` can only read: its first word is `SELECT` or `WITH` (a `WITH` in GoogleSQL opens a
  * query; DML puts it after `INSERT`). Anything else (DML, DDL, a script) may change data.
  *
- * @example
- * ```ts
- * isReadOnly('WITH t AS (SELECT 1) SELECT * FROM t'); // true
- * isReadOnly('UPDATE ds.t SET x = 1 WHERE true'); // false
- * ```
+ * @internal
  */
 export function isReadOnly(sql: string): boolean {
   const first = firstWord(tokenizeSql(sql));

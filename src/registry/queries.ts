@@ -5,12 +5,7 @@
 /**
  * Latest universal id of one lookup, optionally of one type.
  *
- * @example
- * ```ts
- * await executor.query(singleLookupSql('p.mlb_reference.mlb_players_registry', true), {
- *   params: { player_lookup: 'loganwebb', player_type: 'PITCHER' },
- * });
- * ```
+ * @internal
  */
 export function singleLookupSql(table: string, withType: boolean): string {
   return [
@@ -28,12 +23,7 @@ export function singleLookupSql(table: string, withType: boolean): string {
  * Universal ids of many lookups in one query. Ordered so that the first row of each lookup is its
  * latest, the same answer the single lookup gives (the original's batch took an arbitrary row).
  *
- * @example
- * ```ts
- * await executor.query(batchLookupSql('p.mlb_reference.mlb_players_registry', false), {
- *   params: { player_lookups: ['loganwebb', 'gerritcole'] },
- * });
- * ```
+ * @internal
  */
 export function batchLookupSql(table: string, withType: boolean): string {
   return [

@@ -9,12 +9,7 @@ interface CacheEntry<V> {
  * A bounded TTL map. Expired entries are dropped when read; past `maxEntries` the least recently
  * written entry goes first (a Map keeps insertion order, and a write re-inserts).
  *
- * @example
- * ```ts
- * const cache = new TtlCache<string | null>(300_000, 100_000, { now: () => Date.now() });
- * cache.set('loganwebb\u0000any', 'mlb_webb');
- * cache.get('loganwebb\u0000any'); // { value: 'mlb_webb' }
- * ```
+ * @internal
  */
 export class TtlCache<V> {
   readonly #entries = new Map<string, CacheEntry<V>>();

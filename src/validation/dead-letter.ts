@@ -62,10 +62,7 @@ export function deadLetterAttributes(
 /**
  * Cuts `text` to at most `maxBytes` of UTF-8 without splitting a character, marking the cut with `…`.
  *
- * @example
- * ```ts
- * truncateUtf8('é'.repeat(600), 1024).length; // 511 ('é' is 2 bytes, '…' is 3)
- * ```
+ * @internal
  */
 export function truncateUtf8(text: string, maxBytes: number): string {
   if (Buffer.byteLength(text, 'utf8') <= maxBytes) return text;

@@ -49,10 +49,7 @@ export type EnvelopeKind = 'push' | 'cloud_event' | 'subscriber_message' | 'byte
 /**
  * The message body before decoding.
  *
- * @example
- * ```ts
- * const body: EnvelopeBody = { kind: 'base64', text: 'e30=' };
- * ```
+ * @internal
  */
 export type EnvelopeBody =
   | { kind: 'bytes'; bytes: Uint8Array }
@@ -66,11 +63,7 @@ export type EnvelopeBody =
  * An input taken apart but not yet decoded: what the handler needs to dead-letter a message whose
  * body cannot be decoded.
  *
- * @example
- * ```ts
- * const envelope: Envelope = readEnvelope(message);
- * envelope.messageId; // message.id
- * ```
+ * @internal
  */
 export interface Envelope extends MessageMeta {
   kind: EnvelopeKind;
@@ -81,10 +74,7 @@ export interface Envelope extends MessageMeta {
 /**
  * Tells the accepted input shapes apart without decoding anything. Never throws.
  *
- * @example
- * ```ts
- * readEnvelope({ message: { data: 'e30=', messageId: '1' }, subscription: 's' }).kind; // 'push'
- * ```
+ * @internal
  */
 export function readEnvelope(input: unknown): Envelope {
   if (input === undefined || input === null) {
@@ -119,10 +109,7 @@ export function readEnvelope(input: unknown): Envelope {
  * says why: `missing_data`, `too_large`, `invalid_base64`, `invalid_utf8`, `invalid_json` or
  * `unrecognised_input`.
  *
- * @example
- * ```ts
- * decodeBody(readEnvelope('{"a":1}'), DEFAULT_MAX_MESSAGE_BYTES); // { a: 1 }
- * ```
+ * @internal
  */
 export function decodeBody(envelope: Envelope, maxBytes: number): unknown {
   const { body } = envelope;
@@ -157,10 +144,7 @@ export function decodeBody(envelope: Envelope, maxBytes: number): unknown {
  * The message's data as it arrived (the base64 decoded when it can be), for the dead-letter topic: the
  * bytes a person needs to see why it failed, whatever the failure.
  *
- * @example
- * ```ts
- * Buffer.from(rawBytes(readEnvelope({ message: { data: 'e30=' } }))).toString(); // '{}'
- * ```
+ * @internal
  */
 export function rawBytes(envelope: Envelope): Uint8Array {
   const { body } = envelope;

@@ -71,13 +71,7 @@ export const nonNegativeCount = z.int({ error: 'must be an integer' }).min(0, { 
  * `Optional` in the original accept `null`; a `null` on a field with a non-`None` default (`status`,
  * `record_count: int = 0`) is rejected, as Pydantic rejected it.
  *
- * @example
- * ```ts
- * const correlationId = optional(z.string());
- * correlationId.parse(undefined); // null
- * correlationId.parse(null); // null
- * correlationId.parse('abc'); // 'abc'
- * ```
+ * @internal
  */
 export function optional<T extends z.ZodType>(schema: T) {
   return schema.nullable().default(null);
@@ -120,10 +114,7 @@ export const queryBoolean = z.union(
  * The zod `error` option of a field: `Required` when the key is missing, `message` for anything else,
  * so issues read `processor_name: Required` rather than zod's generic "expected string, received undefined".
  *
- * @example
- * ```ts
- * const name = z.string({ error: fieldError('must be a string') });
- * ```
+ * @internal
  */
 export function fieldError(message: string): (issue: { input?: unknown }) => string {
   return (issue) => (issue.input === undefined ? 'Required' : message);
@@ -134,11 +125,7 @@ export function fieldError(message: string): (issue: { input?: unknown }) => str
  * Pydantic model accepted `""`, but every consumer treated an empty name as missing and dropped the
  * message; failing validation instead sends it to the dead-letter topic, where it can be seen.
  *
- * @example
- * ```ts
- * requiredText.parse('BdlGamesProcessor'); // 'BdlGamesProcessor'
- * requiredText.safeParse('').success; // false: "must not be empty"
- * ```
+ * @internal
  */
 export const requiredText = z
   .string({ error: fieldError('must be a string') })
@@ -147,10 +134,7 @@ export const requiredText = z
 /**
  * A required calendar date whose missing key reads `Required` (see {@link calendarDate}).
  *
- * @example
- * ```ts
- * const Event = z.object({ game_date: requiredDate });
- * ```
+ * @internal
  */
 export const requiredDate = z.iso.date({ error: fieldError(CALENDAR_DATE_MESSAGE) });
 

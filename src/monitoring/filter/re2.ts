@@ -53,10 +53,7 @@ function escapeLiteral(ch: string): string {
  * points, `\\pL` classes, `\\x{10FFFF}`); without it the pattern reads bytes (Latin-1 code units).
  * Throws {@link Re2PatternError} for what RE2 does not have.
  *
- * @example
- * ```ts
- * translateRe2('(?i)[[:digit:]]+\\z', { unicode: true }); // { source: '[0-9]+$', flags: 'i' }
- * ```
+ * @internal
  */
 export function translateRe2(
   pattern: string,
@@ -183,10 +180,7 @@ export function translateRe2(
  * Compiles an RE2 pattern to an equivalent JavaScript `RegExp` (unanchored, as `=~` matches anywhere
  * in the value). Throws {@link Re2PatternError} for what RE2 does not have.
  *
- * @example
- * ```ts
- * compileRe2('(?i)quota (?P<what>\\w+)').exec('QUOTA exceeded')?.groups?.what; // 'exceeded'
- * ```
+ * @internal
  */
 export function compileRe2(pattern: string): RegExp {
   const { source, flags } = translateRe2(pattern, { unicode: true });

@@ -8,10 +8,7 @@ const JITTER_PCT = 0.3;
  * `prev` starts at `base`; each delay is `d = uniform(base, min(max, prev * 3))`, `prev = d`, then
  * `min(max(0, d + d * 0.3 * (2 * random() - 1)), max)`. Bounds: `[0.7 * base, max]`.
  *
- * @example
- * ```ts
- * await retry(fn, { jitter: 'decorrelated' }); // first delay in [700, 1300] for base 1000
- * ```
+ * @internal
  */
 export const decorrelatedJitter: JitterStrategy = Object.freeze<JitterStrategy>({
   name: 'decorrelated',

@@ -4,10 +4,7 @@ import { cappedExponential, type JitterStrategy } from './strategy.js';
  * Equal Jitter (AWS, 2015): `t/2 + random(0, t/2)` with `t = min(max, base * 2^n)`. Never retries
  * sooner than half the exponential delay.
  *
- * @example
- * ```ts
- * await retry(fn, { jitter: 'equal' }); // delays in [500, 1000), [1000, 2000), ...
- * ```
+ * @internal
  */
 export const equalJitter: JitterStrategy = Object.freeze<JitterStrategy>({
   name: 'equal',

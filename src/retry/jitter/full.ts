@@ -4,10 +4,7 @@ import { cappedExponential, type JitterStrategy } from './strategy.js';
  * Full Jitter (AWS, 2015): `random(0, min(max, base * 2^n))`. The fewest calls under contention in
  * the AWS simulation; the default.
  *
- * @example
- * ```ts
- * await retry(fn, { jitter: 'full' }); // delays in [0, 1000), [0, 2000), ...
- * ```
+ * @internal
  */
 export const fullJitter: JitterStrategy = Object.freeze<JitterStrategy>({
   name: 'full',

@@ -5,10 +5,7 @@ import type { JitterStrategy } from './strategy.js';
  * after the jitter (so the cap is a hard ceiling). Centred on the plain exponential delay, never below
  * half of it.
  *
- * @example
- * ```ts
- * await retry(fn, { jitter: 'proportional' }); // delays in [500, 1500), [1000, 3000), ... for base 1000
- * ```
+ * @internal
  */
 export const proportionalJitter: JitterStrategy = Object.freeze<JitterStrategy>({
   name: 'proportional',

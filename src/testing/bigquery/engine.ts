@@ -30,11 +30,7 @@ export type { DatasetMeta, QueryOutcome, QueryRequest, TableMeta } from './engin
 /**
  * The SQL engine of the stand-in. Created by {@link Engine.create}.
  *
- * @example
- * ```ts
- * const duck = await import('@duckdb/node-api');
- * const engine = await Engine.create(duck, { location: 'US' });
- * ```
+ * @internal
  */
 export class Engine {
   readonly duck: DuckModule;

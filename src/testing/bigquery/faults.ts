@@ -92,10 +92,7 @@ export type BigQueryFaultPlan = FaultPlanOf<BigQueryFaultRule>;
 /**
  * What a request looks like to the matcher.
  *
- * @example
- * ```ts
- * const c: FaultCandidate = { method: 'POST', path: '/bigquery/v2/projects/p/queries', sql: 'SELECT 1', kind: 'jobCreate' };
- * ```
+ * @internal
  */
 export interface FaultCandidate {
   method: string;
@@ -107,12 +104,7 @@ export interface FaultCandidate {
 /**
  * Creates a fault plan. `pick` finds the first rule that matches and is due to act, and counts it.
  *
- * @example
- * ```ts
- * const plan = createFaultPlan();
- * plan.add({ times: 1, hang: true });
- * plan.pick({ method: 'GET', path: '/x', kind: 'other' })?.handle.id; // 'fault-1'
- * ```
+ * @internal
  */
 export function createFaultPlan(): PickingFaultPlan<BigQueryFaultRule, FaultCandidate> {
   return createFaultPlanOf<BigQueryFaultRule, FaultCandidate>({

@@ -21,10 +21,7 @@ const STATUS_NAMES: Record<number, string> = {
 /**
  * The canonical `status` string Google puts in an error body for an HTTP status.
  *
- * @example
- * ```ts
- * googleStatusName(404); // 'NOT_FOUND'
- * ```
+ * @internal
  */
 export function googleStatusName(status: number): string {
   return STATUS_NAMES[status] ?? 'UNKNOWN';
@@ -50,11 +47,7 @@ const REASON_STATUS: Record<string, number> = {
  * getQueryResults): the status of that reason in BigQuery's error table, 400 for the rest
  * (including `jobBackendError`, `jobInternalError`, `jobRateLimitExceeded`, `invalidQuery`).
  *
- * @example
- * ```ts
- * httpStatusForReason('notFound'); // 404
- * httpStatusForReason('jobBackendError'); // 400
- * ```
+ * @internal
  */
 export function httpStatusForReason(reason: string): number {
   return REASON_STATUS[reason] ?? 400;
@@ -63,10 +56,7 @@ export function httpStatusForReason(reason: string): number {
 /**
  * An `ErrorProto` as BigQuery returns it.
  *
- * @example
- * ```ts
- * const e: ErrorProto = { reason: 'invalid', message: 'no such field: x.', location: 'x' };
- * ```
+ * @internal
  */
 export interface ErrorProto {
   reason: string;
@@ -79,10 +69,7 @@ export interface ErrorProto {
 /**
  * An error the stand-in answers with. Handlers throw it; the server turns it into the response.
  *
- * @example
- * ```ts
- * throw new StandInHttpError(404, 'notFound', 'Not found: Table p:ds.t');
- * ```
+ * @internal
  */
 export class StandInHttpError extends Error {
   readonly status: number;
@@ -116,10 +103,7 @@ export class StandInHttpError extends Error {
 /**
  * The JSON body of a Google API error: `{ error: { code, message, errors: [...], status } }`.
  *
- * @example
- * ```ts
- * googleErrorBody(503, 'backendError', 'Backend error').error.status; // 'UNAVAILABLE'
- * ```
+ * @internal
  */
 export function googleErrorBody(
   status: number,
@@ -149,10 +133,7 @@ export function googleErrorBody(
 /**
  * 404 for a dataset.
  *
- * @example
- * ```ts
- * datasetNotFound('p', 'ds').message; // 'Not found: Dataset p:ds'
- * ```
+ * @internal
  */
 export function datasetNotFound(projectId: string, datasetId: string, location?: string): StandInHttpError {
   const where = location ? ` was not found in location ${location}` : '';
@@ -162,10 +143,7 @@ export function datasetNotFound(projectId: string, datasetId: string, location?:
 /**
  * 404 for a table.
  *
- * @example
- * ```ts
- * tableNotFound('p', 'ds', 't').message; // 'Not found: Table p:ds.t'
- * ```
+ * @internal
  */
 export function tableNotFound(
   projectId: string,

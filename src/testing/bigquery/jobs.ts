@@ -10,11 +10,7 @@ import type { WireCodec } from './values.js';
 /**
  * A stored job.
  *
- * @example
- * ```ts
- * const job: JobRecord = store.get('test-project', 'job_1');
- * job.state; // 'RUNNING' | 'DONE'
- * ```
+ * @internal
  */
 export interface JobRecord {
   projectId: string;
@@ -57,10 +53,7 @@ function decodePageToken(token: string): number {
 /**
  * The paging window of a request (`pageToken` wins over `startIndex`).
  *
- * @example
- * ```ts
- * pageWindow({ maxResults: '2' }); // { start: 0, size: 2 }
- * ```
+ * @internal
  */
 export function pageWindow(
   query: { pageToken?: unknown; startIndex?: unknown; maxResults?: unknown },
@@ -81,10 +74,7 @@ export function pageWindow(
 /**
  * Paged rows in wire form plus `pageToken` when more remain.
  *
- * @example
- * ```ts
- * pageOf(codec, [[1n], [2n], [3n]], { start: 0, size: 2 }, true).rows.length; // 2, with a pageToken
- * ```
+ * @internal
  */
 export function pageOf(
   codec: WireCodec,
@@ -106,10 +96,7 @@ export function pageOf(
  * What the stand-in remembers of a jobs.query `requestId`: the request's result-affecting fields, when
  * it came, and its answer (a job, or the body of an answer given without one).
  *
- * @example
- * ```ts
- * const seen: RememberedRequest = { fingerprint: '{"query":"SELECT 1"}', at: Date.now(), jobId: 'job_1' };
- * ```
+ * @internal
  */
 export interface RememberedRequest {
   fingerprint: string;
@@ -124,10 +111,7 @@ export interface RememberedRequest {
 /**
  * The job store of a stand-in.
  *
- * @example
- * ```ts
- * const jobs = new JobStore(engine, codec, 'US');
- * ```
+ * @internal
  */
 export class JobStore {
   readonly jobs = new Map<string, JobRecord>();
@@ -345,10 +329,7 @@ export class JobStore {
 /**
  * `statistics.query` of a job or dry run.
  *
- * @example
- * ```ts
- * queryStatistics(outcome).totalBytesBilled; // e.g. '10485760'
- * ```
+ * @internal
  */
 export function queryStatistics(o: QueryOutcome): Record<string, unknown> {
   return {

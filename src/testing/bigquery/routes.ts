@@ -16,15 +16,7 @@ const INSERT_ALL_MAX_ROWS = 50_000;
 /**
  * A parsed request handed to a route.
  *
- * @example
- * ```ts
- * const ctx: RouteContext = { method: 'GET', params: { project: 'p' }, query: {}, body: undefined };
- * ```
- *
- * @example
- * ```ts
- * const r: Route | undefined = createRoutes(deps).find((x) => x.name === 'jobs.query');
- * ```
+ * @internal
  */
 export interface RouteContext {
   method: string;
@@ -40,10 +32,7 @@ export interface RouteContext {
 /**
  * A route's answer.
  *
- * @example
- * ```ts
- * const r: RouteResult = { status: 204 };
- * ```
+ * @internal
  */
 export interface RouteResult {
   status: number;
@@ -54,10 +43,7 @@ export interface RouteResult {
 /**
  * What a request is, for fault matching.
  *
- * @example
- * ```ts
- * const kind: RouteKind = 'insertAll';
- * ```
+ * @internal
  */
 export type RouteKind = 'jobCreate' | 'insertAll' | 'other';
 
@@ -117,10 +103,7 @@ function requestFingerprint(q: Record<string, unknown>): string {
 /**
  * Dependencies of the routes.
  *
- * @example
- * ```ts
- * const deps: RouteDeps = { engine, jobs, codec, location: 'US', endpoint: () => 'http://127.0.0.1:9050' };
- * ```
+ * @internal
  */
 export interface RouteDeps {
   engine: Engine;
@@ -135,11 +118,7 @@ export interface RouteDeps {
 /**
  * All routes, matched against the URL path.
  *
- * @example
- * ```ts
- * const routes = createRoutes(deps);
- * routes.find((r) => r.pattern.test('/bigquery/v2/projects/p/queries'))?.name; // 'jobs.query'
- * ```
+ * @internal
  */
 export function createRoutes(deps: RouteDeps): Route[] {
   const { engine, jobs, codec } = deps;

@@ -6,10 +6,7 @@ import type { DuckDBType } from '@duckdb/node-api';
 /**
  * A BigQuery `TableFieldSchema` as the REST API carries it.
  *
- * @example
- * ```ts
- * const field: BigQueryField = { name: 'id', type: 'INTEGER', mode: 'REQUIRED' };
- * ```
+ * @internal
  */
 export interface BigQueryField {
   name: string;
@@ -48,10 +45,7 @@ const LEGACY_NAMES: Record<string, string> = {
  * The name BigQuery reports for a type in a schema (`INT64` → `INTEGER`, `STRUCT` → `RECORD`, …), or
  * `undefined` for a type the stand-in does not know.
  *
- * @example
- * ```ts
- * legacyTypeName('int64'); // 'INTEGER'
- * ```
+ * @internal
  */
 export function legacyTypeName(type: string): string | undefined {
   return LEGACY_NAMES[type.toUpperCase()];
@@ -61,10 +55,7 @@ export function legacyTypeName(type: string): string | undefined {
  * Normalises a schema received from a client: legacy type names, explicit modes, nested fields.
  * Throws a plain `Error` with BigQuery's wording for an unknown type.
  *
- * @example
- * ```ts
- * normaliseSchema([{ name: 'n', type: 'INT64' }]); // [{ name: 'n', type: 'INTEGER', mode: 'NULLABLE' }]
- * ```
+ * @internal
  */
 export function normaliseSchema(fields: readonly BigQueryField[]): BigQueryField[] {
   return fields.map((field) => {
@@ -91,10 +82,7 @@ function quoteIdent(name: string): string {
 /**
  * The DuckDB column type for a BigQuery field (mode included: REPEATED becomes a list).
  *
- * @example
- * ```ts
- * duckTypeOfField({ name: 'tags', type: 'STRING', mode: 'REPEATED' }); // 'VARCHAR[]'
- * ```
+ * @internal
  */
 export function duckTypeOfField(field: BigQueryField): string {
   const base = duckScalarType(field);
@@ -138,10 +126,7 @@ function duckScalarType(field: BigQueryField): string {
 /**
  * The DuckDB column list for a `CREATE TABLE` from a BigQuery schema.
  *
- * @example
- * ```ts
- * duckColumnsDdl([{ name: 'id', type: 'INTEGER', mode: 'REQUIRED' }]); // '"id" BIGINT NOT NULL'
- * ```
+ * @internal
  */
 export function duckColumnsDdl(fields: readonly BigQueryField[]): string {
   return fields
@@ -153,11 +138,7 @@ export function duckColumnsDdl(fields: readonly BigQueryField[]): string {
  * The BigQuery field for a DuckDB result column. DuckDB `TIMESTAMPTZ` is BigQuery `TIMESTAMP` and
  * DuckDB `TIMESTAMP` is BigQuery `DATETIME` (the translator maps types the same way).
  *
- * @example
- * ```ts
- * import { BIGINT } from '@duckdb/node-api';
- * fieldOfDuckType('n', BIGINT); // { name: 'n', type: 'INTEGER', mode: 'NULLABLE' }
- * ```
+ * @internal
  */
 export function fieldOfDuckType(name: string, type: DuckDBType, notNull = false): BigQueryField {
   const json = type.toJson() as { typeId: number; alias?: string; valueType?: unknown };
@@ -231,10 +212,7 @@ function scalarBigQueryType(typeId: number, alias?: string, scale?: number): str
  * The logical size BigQuery bills for one non-NULL value of a type (STRING and BYTES: 2 bytes plus
  * the content; nested values: their text length, an approximation).
  *
- * @example
- * ```ts
- * fixedValueBytes('INTEGER'); // 8
- * ```
+ * @internal
  */
 export function fixedValueBytes(type: string): number | undefined {
   switch (legacyTypeName(type)) {

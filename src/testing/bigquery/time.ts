@@ -10,10 +10,7 @@ const TS =
  * Microseconds since the epoch for the timestamp forms BigQuery accepts (`2024-01-02T03:04:05.123456Z`,
  * `2024-01-02 03:04:05 UTC`, `2024/01/02 03:04`, `…+02:00`, a bare date); `undefined` if unparseable.
  *
- * @example
- * ```ts
- * parseTimestampMicros('1970-01-01T00:00:01.000001Z'); // 1000001n
- * ```
+ * @internal
  */
 export function parseTimestampMicros(text: string): bigint | undefined {
   const m = TS.exec(text.trim());
@@ -38,10 +35,7 @@ export function parseTimestampMicros(text: string): bigint | undefined {
 /**
  * Days since the epoch for `YYYY-MM-DD`; `undefined` if invalid.
  *
- * @example
- * ```ts
- * parseDateDays('1970-01-02'); // 1
- * ```
+ * @internal
  */
 export function parseDateDays(text: string): number | undefined {
   const m = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(text.trim());
@@ -54,10 +48,7 @@ export function parseDateDays(text: string): number | undefined {
 /**
  * `YYYY-MM-DD HH:MM:SS.ffffff+00` for microseconds since the epoch (a form DuckDB casts exactly).
  *
- * @example
- * ```ts
- * microsToText(1000001n); // '1970-01-01 00:00:01.000001+00'
- * ```
+ * @internal
  */
 export function microsToText(micros: bigint, zone = '+00'): string {
   let ms = micros / 1000n;
@@ -73,10 +64,7 @@ export function microsToText(micros: bigint, zone = '+00'): string {
 /**
  * Seconds since the epoch as a decimal string (BigQuery's float timestamp form).
  *
- * @example
- * ```ts
- * microsToSecondsText(1500000n); // '1.5'
- * ```
+ * @internal
  */
 export function microsToSecondsText(micros: bigint): string {
   const neg = micros < 0n;

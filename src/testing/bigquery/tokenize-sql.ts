@@ -6,10 +6,7 @@
 /**
  * The kinds of token {@link tokenizeSql} produces.
  *
- * @example
- * ```ts
- * const kind: SqlTokenKind = 'param';
- * ```
+ * @internal
  */
 export type SqlTokenKind =
   | 'ws'
@@ -28,12 +25,7 @@ export type SqlTokenKind =
  * One lexical token. `value` is the decoded content for strings, bytes (latin1), quoted identifiers
  * and parameters (the name without `@`); `text` is always the exact source text.
  *
- * @example
- * ```ts
- * const [first] = tokenizeSql("'a@b'");
- * first?.kind; // 'string'
- * first?.value; // 'a@b'
- * ```
+ * @internal
  */
 export interface SqlToken {
   kind: SqlTokenKind;
@@ -46,11 +38,7 @@ export interface SqlToken {
 /**
  * Thrown by {@link tokenizeSql} for an unterminated literal or an unexpected character.
  *
- * @example
- * ```ts
- * try { tokenizeSql("'open"); } catch (e) { (e as SqlSyntaxError).offset; // 0
- * }
- * ```
+ * @internal
  */
 export class SqlSyntaxError extends Error {
   readonly offset: number;
@@ -154,10 +142,7 @@ function decodeEscapes(body: string, offset: number, bytes = false): string {
  * (`b'…'`) literals, backtick identifiers, `--`, `#` and `/* *\/` comments, `@named` and `?`
  * parameters and `@@system` variables.
  *
- * @example
- * ```ts
- * tokenizeSql('SELECT @id -- @not_a_param').filter((t) => t.kind === 'param').length; // 1
- * ```
+ * @internal
  */
 export function tokenizeSql(sql: string): SqlToken[] {
   const tokens: SqlToken[] = [];
@@ -288,10 +273,7 @@ export function tokenizeSql(sql: string): SqlToken[] {
 /**
  * The 1-based `[line:column]` of an offset, as BigQuery prints it in error messages.
  *
- * @example
- * ```ts
- * sqlPosition('SELECT\n  x', 9); // '2:3'
- * ```
+ * @internal
  */
 export function sqlPosition(sql: string, offset: number): string {
   const before = sql.slice(0, offset);

@@ -14,20 +14,14 @@ import { microsToSecondsText, microsToText, parseDateDays, parseTimestampMicros 
 /**
  * The `@duckdb/node-api` module, loaded lazily by the stand-in.
  *
- * @example
- * ```ts
- * const duck: DuckModule = await import('@duckdb/node-api');
- * ```
+ * @internal
  */
 export type DuckModule = typeof Duck;
 
 /**
  * A BigQuery `QueryParameterType`.
  *
- * @example
- * ```ts
- * const t: QueryParameterType = { type: 'ARRAY', arrayType: { type: 'INT64' } };
- * ```
+ * @internal
  */
 export interface QueryParameterType {
   type: string;
@@ -38,10 +32,7 @@ export interface QueryParameterType {
 /**
  * A BigQuery `QueryParameterValue`.
  *
- * @example
- * ```ts
- * const v: QueryParameterValue = { arrayValues: [{ value: '1' }] };
- * ```
+ * @internal
  */
 export interface QueryParameterValue {
   value?: unknown;
@@ -52,10 +43,7 @@ export interface QueryParameterValue {
 /**
  * A BigQuery `QueryParameter`.
  *
- * @example
- * ```ts
- * const p: QueryParameter = { name: 'id', parameterType: { type: 'INT64' }, parameterValue: { value: '5' } };
- * ```
+ * @internal
  */
 export interface QueryParameter {
   name?: string;
@@ -74,11 +62,7 @@ function badParam(name: string, type: string, value: unknown): StandInHttpError 
 /**
  * The DuckDB type of a BigQuery parameter type.
  *
- * @example
- * ```ts
- * import * as duck from '@duckdb/node-api';
- * paramDuckType(duck, { type: 'ARRAY', arrayType: { type: 'STRING' } }).toString(); // 'VARCHAR[]'
- * ```
+ * @internal
  */
 export function paramDuckType(duck: DuckModule, t: QueryParameterType): DuckDBType {
   switch (t.type.toUpperCase()) {
@@ -147,11 +131,7 @@ function decimalOf(duck: DuckModule, text: string, scale: number, name: string, 
  * The DuckDB value of a BigQuery parameter value (typed by `t`). Throws a 400 `invalid` for a value
  * that does not fit its type.
  *
- * @example
- * ```ts
- * import * as duck from '@duckdb/node-api';
- * paramDuckValue(duck, { type: 'INT64' }, { value: '5' }, 'id'); // 5n
- * ```
+ * @internal
  */
 export function paramDuckValue(
   duck: DuckModule,
@@ -259,12 +239,7 @@ function microsOfTime(v: { micros: bigint }): string {
 /**
  * Converts DuckDB values to BigQuery's REST cell values (`{ v }` objects inside rows).
  *
- * @example
- * ```ts
- * import * as duck from '@duckdb/node-api';
- * const codec = new WireCodec(duck);
- * codec.cell(5n, true); // '5'
- * ```
+ * @internal
  */
 export class WireCodec {
   private readonly duck: DuckModule;
@@ -346,10 +321,7 @@ export class WireCodec {
 /**
  * A row-level problem, in insertAll's `ErrorProto` form.
  *
- * @example
- * ```ts
- * const p: RowProblem = { reason: 'invalid', message: 'no such field: nme.', location: 'nme' };
- * ```
+ * @internal
  */
 export interface RowProblem {
   reason: string;
@@ -361,11 +333,7 @@ export interface RowProblem {
  * Checks a JSON row against a table schema the way insertAll does and returns, per top-level
  * field, a JSON value DuckDB can cast to the column type (or the problems found).
  *
- * @example
- * ```ts
- * checkRow({ id: '1' }, [{ name: 'id', type: 'INTEGER', mode: 'NULLABLE' }], false);
- * // { values: ['1'], problems: [] }
- * ```
+ * @internal
  */
 export function checkRow(
   row: unknown,

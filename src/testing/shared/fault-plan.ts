@@ -9,13 +9,7 @@ import { mulberry32 } from './prng.js';
 /**
  * The counting part of every stand-in's fault rule.
  *
- * @example
- * ```ts
- * import { startLoggingStandIn } from 'gcp-pipeline-resilience/testing';
- * const standIn = await startLoggingStandIn();
- * // `name`, `times`, `rate` and `seed` are the counting part every stand-in's rules share.
- * standIn.faults.add({ method: 'ListLogEntries', code: 'UNAVAILABLE', name: 'flaky-page', times: 3, rate: 0.5, seed: 7 });
- * ```
+ * @internal
  */
 export interface CountedFaultRule {
   /** A name for the request log (default `fault-<n>`). */
@@ -33,14 +27,7 @@ export interface CountedFaultRule {
 /**
  * The handle `faults.add` returns: how often the rule acted, and a way to remove it alone.
  *
- * @example
- * ```ts
- * import { startLoggingStandIn } from 'gcp-pipeline-resilience/testing';
- * const standIn = await startLoggingStandIn();
- * const h = standIn.faults.add({ method: 'ListLogEntries', times: 1, code: 'UNAVAILABLE' });
- * h.hits; // requests it acted on so far
- * h.remove();
- * ```
+ * @internal
  */
 export interface FaultHandle<Rule> {
   readonly id: string;
@@ -55,14 +42,7 @@ export interface FaultHandle<Rule> {
 /**
  * A stand-in's fault plan.
  *
- * @example
- * ```ts
- * import { startMonitoringStandIn, startPubSubStandIn } from 'gcp-pipeline-resilience/testing';
- * const pubsub = await startPubSubStandIn();
- * const standIn = await startMonitoringStandIn({ pubsub });
- * standIn.faults.add({ method: 'ListTimeSeries', times: 2, code: 'UNAVAILABLE' });
- * standIn.faults.clear();
- * ```
+ * @internal
  */
 export interface FaultPlanOf<Rule> {
   add(rule: Rule): FaultHandle<Rule>;
@@ -164,10 +144,7 @@ export function createFaultPlanOf<Rule extends CountedFaultRule, Candidate>(
 /**
  * The request fields an HTTP stand-in's rule may match on.
  *
- * @example
- * ```ts
- * const match: RequestMatch = { method: 'GET', path: /^\/v1\// };
- * ```
+ * @internal
  */
 export interface RequestMatch {
   /** HTTP method, case-insensitive. */

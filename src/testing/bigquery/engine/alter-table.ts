@@ -26,10 +26,7 @@ const WIDENINGS: Record<string, readonly string[]> = {
  * Table options as table resource fields (`description`, `friendlyName`, …); the options themselves
  * are kept under `options`.
  *
- * @example
- * ```ts
- * applyTableOptions(resource, { description: 'new' }); // resource.description === 'new'
- * ```
+ * @internal
  */
 export function applyTableOptions(resource: Record<string, unknown>, options: Record<string, unknown>): void {
   const fields: Record<string, string> = {
@@ -176,10 +173,7 @@ const ALTERED_TYPE: Record<string, string | undefined> = {
 /**
  * Applies an `ALTER TABLE / VIEW / MATERIALIZED VIEW / SCHEMA` statement.
  *
- * @example
- * ```ts
- * await applyAlter(ctx, translateSql('ALTER TABLE ds.t ADD COLUMN c STRING', { projectId: 'p' })[0]!);
- * ```
+ * @internal
  */
 export async function applyAlter(ctx: EngineContext, stmt: TranslatedStatement): Promise<void> {
   const { catalog } = ctx;

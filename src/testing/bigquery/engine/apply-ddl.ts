@@ -49,10 +49,7 @@ function copiedResource(source: TableMeta): Record<string, unknown> {
  * The DuckDB statements of `CREATE TABLE t LIKE / COPY / CLONE s`: the columns of the source's
  * schema (with its NOT NULL modes), and its rows for COPY and CLONE.
  *
- * @example
- * ```ts
- * await copyTableSql(ctx, stmt); // ['CREATE TABLE "p.ds"."t" ("id" BIGINT NOT NULL)', 'INSERT INTO …']
- * ```
+ * @internal
  */
 export function copyTableSql(ctx: EngineContext, stmt: TranslatedStatement): string[] {
   const create = stmt.create!;
@@ -71,10 +68,7 @@ export function copyTableSql(ctx: EngineContext, stmt: TranslatedStatement): str
 /**
  * Records in the catalog what a DDL statement did in DuckDB.
  *
- * @example
- * ```ts
- * await applyDdlToCatalog(ctx, translateSql('CREATE SCHEMA ds', { projectId: 'p' })[0]!);
- * ```
+ * @internal
  */
 export async function applyDdlToCatalog(ctx: EngineContext, stmt: TranslatedStatement): Promise<void> {
   const { catalog } = ctx;

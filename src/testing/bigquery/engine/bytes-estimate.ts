@@ -16,10 +16,7 @@ export const MIB = 1024 * 1024;
 /**
  * Row count and logical size of a table (for the table resource and billing estimates).
  *
- * @example
- * ```ts
- * (await tableStats(conn, meta)).rows; // 3
- * ```
+ * @internal
  */
 export async function tableStats(
   conn: DuckDBConnection,
@@ -45,10 +42,7 @@ export async function tableStats(
  * Deterministic bytes estimate: the logical size of every table the statements scan, billed in
  * whole MiB with the per-table minimum.
  *
- * @example
- * ```ts
- * (await estimateBytes(ctx, translateSql('SELECT * FROM ds.t', { projectId: 'p' }))).billed; // 10485760
- * ```
+ * @internal
  */
 export async function estimateBytes(
   ctx: EngineContext,

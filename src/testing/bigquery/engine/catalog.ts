@@ -18,10 +18,7 @@ export interface TableAddress {
 /**
  * The catalog key of a dataset (`p:d`) or table (`p:d.t`), as BigQuery writes table ids.
  *
- * @example
- * ```ts
- * catalogKey('p', 'ds', 't'); // 'p:ds.t'
- * ```
+ * @internal
  */
 export function catalogKey(projectId: string, datasetId: string, tableId?: string): string {
   return tableId === undefined ? `${projectId}:${datasetId}` : `${projectId}:${datasetId}.${tableId}`;
@@ -30,12 +27,7 @@ export function catalogKey(projectId: string, datasetId: string, tableId?: strin
 /**
  * Datasets and tables by catalog key.
  *
- * @example
- * ```ts
- * const catalog = new Catalog('US');
- * catalog.recordDataset('p', 'ds', {});
- * catalog.getDataset('p', 'ds').location; // 'US'
- * ```
+ * @internal
  */
 export class Catalog {
   readonly datasets = new Map<string, DatasetMeta>();
@@ -123,10 +115,7 @@ export class Catalog {
 /**
  * The table resource fields a `CREATE TABLE` statement declares (partitioning, clustering, options).
  *
- * @example
- * ```ts
- * tableResourceFromDdl({ orReplace: false, ifNotExists: false, options: { description: 'd' } }).description; // 'd'
- * ```
+ * @internal
  */
 export function tableResourceFromDdl(info: CreateTableInfo | undefined): Record<string, unknown> {
   if (!info) return {};

@@ -8,10 +8,7 @@ import { SqlTranslationError } from '../translate/error.js';
 /**
  * Maps a DuckDB error to the error BigQuery would give.
  *
- * @example
- * ```ts
- * mapDuckError(new Error('Binder Error: Referenced column "x" not found')).message; // 'Unrecognized name: x'
- * ```
+ * @internal
  */
 export function mapDuckError(err: unknown): StandInHttpError {
   if (err instanceof StandInHttpError) return err;

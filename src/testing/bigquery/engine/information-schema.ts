@@ -30,10 +30,7 @@ const GOOGLESQL_NAMES: Record<string, string> = {
 /**
  * A field's type as INFORMATION_SCHEMA writes it (`INT64`, `ARRAY<STRING>`, `STRUCT<a INT64>`).
  *
- * @example
- * ```ts
- * googleSqlType({ name: 'x', type: 'INTEGER', mode: 'REPEATED' }); // 'ARRAY<INT64>'
- * ```
+ * @internal
  */
 export function googleSqlType(field: BigQueryField): string {
   const name = GOOGLESQL_NAMES[field.type] ?? field.type;
@@ -376,10 +373,7 @@ function tablesOf(ctx: EngineContext, ref: MetadataReference): TableMeta[] {
 /**
  * Fills the DuckDB tables of the metadata views a statement reads from the catalog.
  *
- * @example
- * ```ts
- * await materializeMetadata(ctx, stmt.metadata ?? []);
- * ```
+ * @internal
  */
 export async function materializeMetadata(
   ctx: EngineContext,

@@ -13,10 +13,7 @@ import type { EngineContext, TableMeta } from './types.js';
 /**
  * Inserts checked rows (the output of `checkRow`). The caller holds the engine's queue.
  *
- * @example
- * ```ts
- * await insertValues(conn, meta, [[1n, 'a']]);
- * ```
+ * @internal
  */
 export async function insertValues(
   conn: DuckDBConnection,
@@ -61,10 +58,7 @@ export async function insertValues(
  * skips rows whose insertId was applied within the window, and returns insertErrors. The caller
  * holds the engine's queue.
  *
- * @example
- * ```ts
- * await insertAllRows(ctx, meta, [{ json: { id: 1 }, insertId: 'a' }], {}); // []
- * ```
+ * @internal
  */
 export async function insertAllRows(
   ctx: EngineContext,

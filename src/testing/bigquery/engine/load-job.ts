@@ -14,10 +14,7 @@ import type { EngineContext } from './types.js';
  * Load job: applies NDJSON rows to a table atomically, creating the table if asked. The caller
  * holds the engine's queue.
  *
- * @example
- * ```ts
- * await runLoadJob(ctx, { destinationTable: { datasetId: 'ds', tableId: 't' }, sourceFormat: 'NEWLINE_DELIMITED_JSON' }, 'p', '{"id":1}\n');
- * ```
+ * @internal
  */
 export async function runLoadJob(
   ctx: EngineContext,

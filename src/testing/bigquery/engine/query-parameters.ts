@@ -12,10 +12,7 @@ import type { QueryRequest } from './types.js';
 /**
  * DuckDB values and types for the parameters a statement uses, in BigQuery's parameter modes.
  *
- * @example
- * ```ts
- * bindParameters(duck, stmt, { query: 'SELECT @n', projectId: 'p', queryParameters: [n] }).values.n;
- * ```
+ * @internal
  */
 export function bindParameters(
   duck: DuckModule,
@@ -59,10 +56,7 @@ export function bindParameters(
 /**
  * BigQuery parameters for plain JavaScript values (for {@link Engine.run}).
  *
- * @example
- * ```ts
- * inferParameters({ ids: [1, 2] })[0]?.parameterType; // { type: 'ARRAY', arrayType: { type: 'INT64' } }
- * ```
+ * @internal
  */
 export function inferParameters(params: Record<string, unknown>): QueryParameter[] {
   const typeOf = (v: unknown): QueryParameter['parameterType'] => {

@@ -23,10 +23,7 @@ import type { EngineContext, QueryOutcome, QueryRequest } from './types.js';
 /**
  * Runs (or, for a dry run, plans) a GoogleSQL request. The caller holds the engine's queue.
  *
- * @example
- * ```ts
- * (await executeQuery(ctx, { query: 'SELECT 1 AS x', projectId: 'p' })).rows; // [[1]]
- * ```
+ * @internal
  */
 export async function executeQuery(ctx: EngineContext, req: QueryRequest): Promise<QueryOutcome> {
   let statements: TranslatedStatement[];

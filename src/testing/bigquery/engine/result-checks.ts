@@ -45,10 +45,7 @@ function invalid(message: string): StandInHttpError {
 /**
  * Throws BigQuery's error for duplicate result column names (compared case-insensitively).
  *
- * @example
- * ```ts
- * checkColumnNames([{ name: 'a', type: 'INTEGER' }, { name: 'A', type: 'INTEGER' }]); // throws
- * ```
+ * @internal
  */
 export function checkColumnNames(schema: readonly BigQueryField[]): void {
   const seen = new Set<string>();
@@ -113,10 +110,7 @@ function needsWalk(field: BigQueryField): boolean {
  * The rows as BigQuery would return them: NULL arrays become `[]`; a NULL element inside an array,
  * an INT64 out of range, or a DATE / DATETIME / TIMESTAMP outside years 1 to 9999, is BigQuery's error.
  *
- * @example
- * ```ts
- * normaliseRows(duck, [{ name: 'a', type: 'INTEGER', mode: 'REPEATED' }], [[null]]); // [[[]]] (an empty list)
- * ```
+ * @internal
  */
 export function normaliseRows(
   duck: DuckModule,

@@ -12,10 +12,7 @@ import type { TableMeta } from './types.js';
 /**
  * Applies a new schema to a table (DuckDB columns and `meta.schema`). The caller holds the engine's queue.
  *
- * @example
- * ```ts
- * await applySchemaPatch(conn, meta, [...meta.schema, { name: 'note', type: 'STRING', mode: 'NULLABLE' }]);
- * ```
+ * @internal
  */
 export async function applySchemaPatch(
   conn: DuckDBConnection,

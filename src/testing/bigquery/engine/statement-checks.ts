@@ -11,10 +11,7 @@ import type { Catalog } from './catalog.js';
  * Throws the error BigQuery gives when a statement names a missing dataset or table, creates one
  * that exists, or drops a dataset still in use.
  *
- * @example
- * ```ts
- * checkStatementTables(catalog, translateSql('SELECT * FROM ds.missing', { projectId: 'p' })[0]!); // throws 404
- * ```
+ * @internal
  */
 export function checkStatementTables(catalog: Catalog, stmt: TranslatedStatement): void {
   for (const t of stmt.tables) {

@@ -11,10 +11,7 @@ import type { Catalog } from './catalog.js';
 /**
  * Metadata of a dataset.
  *
- * @example
- * ```ts
- * const ds: DatasetMeta = engine.getDataset('test-project', 'ds');
- * ```
+ * @internal
  */
 export interface DatasetMeta {
   projectId: string;
@@ -28,11 +25,7 @@ export interface DatasetMeta {
 /**
  * Metadata of a table.
  *
- * @example
- * ```ts
- * const t: TableMeta = engine.getTable('test-project', 'ds', 't');
- * t.schema; // BigQuery fields with modes
- * ```
+ * @internal
  */
 export interface TableMeta {
   projectId: string;
@@ -50,11 +43,7 @@ export interface TableMeta {
 /**
  * What a statement produced.
  *
- * @example
- * ```ts
- * const o: QueryOutcome = await engine.query({ query: 'SELECT 1 AS x', projectId: 'p' });
- * o.statementType; // 'SELECT'
- * ```
+ * @internal
  */
 export interface QueryOutcome {
   statementType: StatementType | 'SCRIPT';
@@ -72,10 +61,7 @@ export interface QueryOutcome {
 /**
  * A query to run.
  *
- * @example
- * ```ts
- * const req: QueryRequest = { query: 'SELECT @n AS n', projectId: 'p', queryParameters: [{ name: 'n', parameterType: { type: 'INT64' }, parameterValue: { value: '1' } }] };
- * ```
+ * @internal
  */
 export interface QueryRequest {
   query: string;
@@ -91,10 +77,7 @@ export interface QueryRequest {
  * What the engine's parts share: the DuckDB connection (the caller holds the engine's queue), the
  * DuckDB module, the catalog and the engine's settings.
  *
- * @example
- * ```ts
- * const ctx: EngineContext = { conn, duck, catalog, insertIdWindowMs: 60_000, minimumBytesBilledPerTable: 10 * 1024 * 1024 };
- * ```
+ * @internal
  */
 export interface EngineContext {
   readonly conn: DuckDBConnection;

@@ -9,10 +9,7 @@ import { SqlTranslationError } from './error.js';
 /**
  * The upper-cased text of an identifier or operator token (`''` for anything else).
  *
- * @example
- * ```ts
- * upper({ kind: 'ident', text: 'select', value: 'select', start: 0 }); // 'SELECT'
- * ```
+ * @internal
  */
 export function upper(tok: SqlToken | undefined): string {
   return tok && (tok.kind === 'ident' || tok.kind === 'op') ? tok.text.toUpperCase() : '';
@@ -21,10 +18,7 @@ export function upper(tok: SqlToken | undefined): string {
 /**
  * Whether the token can be a name (an identifier or a back-quoted name).
  *
- * @example
- * ```ts
- * isWord({ kind: 'quoted', text: '`a.b`', value: 'a.b', start: 0 }); // true
- * ```
+ * @internal
  */
 export function isWord(tok: SqlToken | undefined): boolean {
   return tok !== undefined && (tok.kind === 'ident' || tok.kind === 'quoted');
@@ -36,11 +30,7 @@ export type TokenRange = [number, number];
 /**
  * The tokens of one statement and its source text, with the moves the translator makes over them.
  *
- * @example
- * ```ts
- * const c = new TokenCursor(tokenizeSql('f(a, b)'), 'f(a, b)');
- * c.callArgs(0).args.length; // 2
- * ```
+ * @internal
  */
 export class TokenCursor {
   readonly t: SqlToken[];

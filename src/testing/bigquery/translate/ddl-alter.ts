@@ -128,10 +128,7 @@ function tableAction(tr: StatementTranslator, s: number, e: number): AlterAction
  * `ALTER TABLE [IF EXISTS] t action, …`, `ALTER [MATERIALIZED] VIEW [IF EXISTS] v SET OPTIONS(…)`,
  * `ALTER SCHEMA [IF EXISTS] d SET OPTIONS(…)`.
  *
- * @example
- * ```ts
- * alterStatement(translator, 0).alter; // [{ kind: 'addColumn', … }, { kind: 'setOptions', … }]
- * ```
+ * @internal
  */
 export function alterStatement(tr: StatementTranslator, f: number): TranslatedStatement {
   const kindAt = tr.next(f);

@@ -22,10 +22,7 @@ function ifExists(tr: StatementTranslator, j: number): { present: boolean; next:
  * `CREATE [OR REPLACE] [MATERIALIZED] VIEW [IF NOT EXISTS] v [(c [OPTIONS(…)], …)] [PARTITION BY …]
  * [CLUSTER BY …] [OPTIONS(…)] AS query`; `kindAt` is the token of `VIEW` or `MATERIALIZED`.
  *
- * @example
- * ```ts
- * createView(translator, 0, 1, false).sql; // 'CREATE VIEW "p.ds"."v" AS SELECT …'
- * ```
+ * @internal
  */
 export function createView(
   tr: StatementTranslator,
@@ -93,10 +90,7 @@ export function createView(
 /**
  * `DROP [MATERIALIZED] VIEW [IF EXISTS] v`.
  *
- * @example
- * ```ts
- * dropView(translator, 0).sql; // 'DROP VIEW "p.ds"."v"'
- * ```
+ * @internal
  */
 export function dropView(tr: StatementTranslator, f: number): TranslatedStatement {
   const kindAt = tr.next(f);
@@ -118,10 +112,7 @@ export function dropView(tr: StatementTranslator, f: number): TranslatedStatemen
  * `CREATE SEARCH INDEX [IF NOT EXISTS] i ON t(…) [OPTIONS(…)]` / `DROP SEARCH INDEX [IF EXISTS] i ON
  * t`: the table must exist; nothing else happens.
  *
- * @example
- * ```ts
- * searchIndex(translator, 0, 'CREATE').statementType; // 'CREATE_SEARCH_INDEX'
- * ```
+ * @internal
  */
 export function searchIndex(
   tr: StatementTranslator,

@@ -17,10 +17,7 @@ import type { CreateTableInfo, TranslatedStatement } from './types.js';
 /**
  * `CREATE SCHEMA [IF NOT EXISTS] d` / `DROP SCHEMA [IF EXISTS] d [CASCADE]` (the keyword at `f`).
  *
- * @example
- * ```ts
- * schemaStatement(translator, 0, 'DROP_SCHEMA').sql; // 'DROP SCHEMA "p.ds" CASCADE'
- * ```
+ * @internal
  */
 export function schemaStatement(
   tr: StatementTranslator,
@@ -64,10 +61,7 @@ export function schemaStatement(
  * `CREATE [OR REPLACE] TABLE [IF NOT EXISTS] t (cols) PARTITION BY … CLUSTER BY … OPTIONS(…) [AS query]`,
  * or `CREATE SCHEMA`.
  *
- * @example
- * ```ts
- * createStatement(translator, 0).create?.clustering; // { fields: ['a'] }
- * ```
+ * @internal
  */
 export function createStatement(tr: StatementTranslator, f: number): TranslatedStatement {
   let j = tr.next(f);

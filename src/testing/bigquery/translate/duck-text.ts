@@ -6,10 +6,7 @@
 /**
  * A DuckDB quoted identifier (`"` doubled inside).
  *
- * @example
- * ```ts
- * quoteIdent('a"b'); // '"a""b"'
- * ```
+ * @internal
  */
 export function quoteIdent(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
@@ -18,10 +15,7 @@ export function quoteIdent(name: string): string {
 /**
  * The DuckDB schema that holds a dataset's tables.
  *
- * @example
- * ```ts
- * duckSchemaName('p', 'ds'); // '"p.ds"'
- * ```
+ * @internal
  */
 export function duckSchemaName(projectId: string, datasetId: string): string {
   return quoteIdent(`${projectId}.${datasetId}`);
@@ -30,10 +24,7 @@ export function duckSchemaName(projectId: string, datasetId: string): string {
 /**
  * The DuckDB name of a BigQuery table.
  *
- * @example
- * ```ts
- * duckTableName({ projectId: 'p', datasetId: 'ds', tableId: 't' }); // '"p.ds"."t"'
- * ```
+ * @internal
  */
 export function duckTableName(ref: { projectId: string; datasetId: string; tableId: string }): string {
   return `${duckSchemaName(ref.projectId, ref.datasetId)}.${quoteIdent(ref.tableId)}`;
@@ -42,10 +33,7 @@ export function duckTableName(ref: { projectId: string; datasetId: string; table
 /**
  * A standard SQL string literal (`''` escaping), whatever GoogleSQL quoting the value came in.
  *
- * @example
- * ```ts
- * duckString("it's"); // "'it''s'"
- * ```
+ * @internal
  */
 export function duckString(value: string): string {
   return `'${value.replace(/'/g, "''")}'`;
@@ -54,10 +42,7 @@ export function duckString(value: string): string {
 /**
  * A DuckDB BLOB literal; bytes outside printable ASCII (and `\`, `'`) are written as `\xHH`.
  *
- * @example
- * ```ts
- * duckBytes('a\u0000'); // "'a\\x00'::BLOB"
- * ```
+ * @internal
  */
 export function duckBytes(value: string): string {
   let out = '';

@@ -14,10 +14,7 @@ import { CALLABLE_KEYWORDS, DATE_PARTS, RESERVED_KEYWORDS } from './keywords.js'
 /**
  * One binary operator and its operands' extent (token indexes, inclusive).
  *
- * @example
- * ```ts
- * const span: OperatorSpan = { op: '/', at: 3, opLast: 3, leftStart: 1, rightLast: 5 };
- * ```
+ * @internal
  */
 export interface OperatorSpan {
   /** The operator, upper case (`/`, `-`, `LIKE`, `NOT LIKE`, `IS`, …). */
@@ -85,11 +82,7 @@ interface PendingOp {
  * The binary operators of the tokens in [start, end), with their operands. `tableEnd(i)` returns the
  * last token of a table name starting at `i` (table names may contain `-`), or `undefined`.
  *
- * @example
- * ```ts
- * const sql = 'SELECT a / (b - 1) AS x';
- * scanOperators(new TokenCursor(tokenizeSql(sql), sql), 0, tokenizeSql(sql).length).map((s) => s.op); // ['-', '/']
- * ```
+ * @internal
  */
 export function scanOperators(
   c: TokenCursor,

@@ -7,10 +7,7 @@
  * GoogleSQL reserved keywords (upper case): never a column name, never a function name unless listed
  * in {@link CALLABLE_KEYWORDS}.
  *
- * @example
- * ```ts
- * RESERVED_KEYWORDS.has('SELECT'); // true
- * ```
+ * @internal
  */
 export const RESERVED_KEYWORDS: ReadonlySet<string> = new Set([
   'ALL',
@@ -114,10 +111,7 @@ export const RESERVED_KEYWORDS: ReadonlySet<string> = new Set([
 /**
  * Reserved keywords that are also function names when a `(` follows (`IF(…)`, `LEFT(…)`, `CAST(…)`).
  *
- * @example
- * ```ts
- * CALLABLE_KEYWORDS.has('IF'); // true
- * ```
+ * @internal
  */
 export const CALLABLE_KEYWORDS: ReadonlySet<string> = new Set([
   'IF',
@@ -137,10 +131,7 @@ export const CALLABLE_KEYWORDS: ReadonlySet<string> = new Set([
 /**
  * The parts an `INTERVAL n PART` literal takes (and `DATETIME_ADD` accepts).
  *
- * @example
- * ```ts
- * INTERVAL_PARTS.has('QUARTER'); // true
- * ```
+ * @internal
  */
 export const INTERVAL_PARTS: ReadonlySet<string> = new Set([
   'MICROSECOND',
@@ -158,10 +149,7 @@ export const INTERVAL_PARTS: ReadonlySet<string> = new Set([
 /**
  * The date and time parts GoogleSQL names in `INTERVAL`, `EXTRACT`, `DATE_TRUNC` and friends.
  *
- * @example
- * ```ts
- * DATE_PARTS.has('ISOWEEK'); // true
- * ```
+ * @internal
  */
 export const DATE_PARTS: ReadonlySet<string> = new Set([
   ...INTERVAL_PARTS,
@@ -179,10 +167,7 @@ export const DATE_PARTS: ReadonlySet<string> = new Set([
  * `position`): the translator quotes them. Words GoogleSQL statements use as keywords (`DROP TABLE`,
  * `VALUES`, `ADD COLUMN`) are handled where those statements are read.
  *
- * @example
- * ```ts
- * DUCKDB_ONLY_RESERVED.has('SUMMARIZE'); // true
- * ```
+ * @internal
  */
 export const DUCKDB_ONLY_RESERVED: ReadonlySet<string> = new Set([
   'ANALYSE',

@@ -13,10 +13,7 @@ const ARITHMETIC = new Set(['+', '-', '*', '/', '%', '&', '|', '^', '<<', '>>', 
 /**
  * The DuckDB text of the number token at `i`.
  *
- * @example
- * ```ts
- * numberLiteral(cursor, i); // "CAST('1.5' AS DOUBLE)" for 1.5
- * ```
+ * @internal
  */
 export function numberLiteral(c: TokenCursor, i: number): string {
   const text = c.t[i]!.text;

@@ -40,10 +40,7 @@ function targetReference(tr: StatementTranslator, start: number, end: number): s
  * with a `WHEN MATCHED` clause), or `undefined` when the statement cannot match a row twice. Called
  * after the statement itself was emitted; the tables the check names are not recorded again.
  *
- * @example
- * ```ts
- * multipleMatchCheck(tr, 0); // 'SELECT 1 FROM "p.ds"."t" AS T JOIN … GROUP BY T.rowid HAVING COUNT(*) > 1 LIMIT 1'
- * ```
+ * @internal
  */
 export function multipleMatchCheck(tr: StatementTranslator, f: number): string | undefined {
   const end = tr.t.length;

@@ -24,10 +24,7 @@ const DATASET_ONLY = new Set(['PARTITIONS']);
 /**
  * The metadata view a table path names, or `undefined` for an ordinary table.
  *
- * @example
- * ```ts
- * metadataReference(['ds', 'INFORMATION_SCHEMA', 'TABLES'], { projectId: 'p' })?.datasetId; // 'ds'
- * ```
+ * @internal
  */
 export function metadataReference(parts: string[], options: TranslateOptions): MetadataReference | undefined {
   const upperParts = parts.map((p) => p.toUpperCase());

@@ -38,10 +38,7 @@ const FUNCTION_OPERATORS: Record<string, string> = {
  * The rewrites of one statement's operators, keyed by token index, applied by the translator as it
  * emits tokens.
  *
- * @example
- * ```ts
- * const ops = new OperatorRewrites(cursor, scanOperators(cursor, 0, cursor.t.length));
- * ```
+ * @internal
  */
 export class OperatorRewrites {
   private readonly starts = new Map<number, Wrapper[]>();

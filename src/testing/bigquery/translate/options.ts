@@ -8,10 +8,7 @@ import { type TokenCursor, upper } from './cursor.js';
  * Reads the options between the parentheses at [start, end): literals decoded, anything else kept as
  * source text (`labels = [('k', 'v')]`).
  *
- * @example
- * ```ts
- * optionList(cursor, open + 1, close); // { description: 'a table', expiration_timestamp: "TIMESTAMP '…'" }
- * ```
+ * @internal
  */
 export function optionList(c: TokenCursor, start: number, end: number): Record<string, unknown> {
   const out: Record<string, unknown> = {};
@@ -37,10 +34,7 @@ export function optionList(c: TokenCursor, start: number, end: number): Record<s
 /**
  * Reads `OPTIONS(…)` when it starts at token `i`; `undefined` otherwise.
  *
- * @example
- * ```ts
- * optionsAt(cursor, i)?.options.description; // 'the name'
- * ```
+ * @internal
  */
 export function optionsAt(
   c: TokenCursor,

@@ -7,12 +7,7 @@
 /**
  * Collects the parameters of one statement in order of first use.
  *
- * @example
- * ```ts
- * const p = new ParameterCollector();
- * p.named('id'); // '$id'
- * p.positional(); // '$__pos1'
- * ```
+ * @internal
  */
 export class ParameterCollector {
   /** Named parameters (without `@`), in order of first use. */

@@ -11,10 +11,7 @@ import { optionsAt } from './options.js';
 /**
  * A parsed type: its DuckDB spelling, the BigQuery field it declares, and the token after it.
  *
- * @example
- * ```ts
- * const parsed: ParsedType = { duck: 'BIGINT[]', field: { name: '', type: 'INTEGER', mode: 'REPEATED' }, next: 4 };
- * ```
+ * @internal
  */
 export interface ParsedType {
   duck: string;
@@ -54,10 +51,7 @@ const SCALARS: Record<string, { duck: string; type: string }> = {
  * The DuckDB type of a GoogleSQL scalar type name (upper case, no parameters); used by typed
  * literals, conversion functions and the date/time functions that cast their result back.
  *
- * @example
- * ```ts
- * duckScalarType('TIMESTAMP'); // 'TIMESTAMPTZ'
- * ```
+ * @internal
  */
 export function duckScalarType(name: string): string {
   const scalar = SCALARS[name];
@@ -68,11 +62,7 @@ export function duckScalarType(name: string): string {
 /**
  * Parses a GoogleSQL type at token `i`.
  *
- * @example
- * ```ts
- * const sql = 'ARRAY<INT64>';
- * parseType(new TokenCursor(tokenizeSql(sql), sql), 0).duck; // 'BIGINT[]'
- * ```
+ * @internal
  */
 export function parseType(c: TokenCursor, i: number): ParsedType {
   const tok = c.t[i];

@@ -42,10 +42,7 @@ function aliased(c: TokenCursor, s: number, e: number): { exprEnd: number; alias
  * `PIVOT(agg [AS a] FOR col IN (v [AS n], …))` at `i` with GoogleSQL's column names; one aggregate
  * only (DuckDB cannot name several the GoogleSQL way).
  *
- * @example
- * ```ts
- * pivotClause(translator, i).text; // `PIVOT(sum(sales) FOR quarter IN ('Q1' AS "total_Q1"))`
- * ```
+ * @internal
  */
 export function pivotClause(tr: StatementTranslator, i: number): { text: string; next: number } {
   const open = tr.next(i);
@@ -85,10 +82,7 @@ const FROM_ITEM_STARTERS = new Set(['FROM', 'JOIN']);
  * The UNPIVOTs of a statement, keyed by the token where their input (the from_item before them)
  * starts: the translator opens a projection there and closes it after the UNPIVOT.
  *
- * @example
- * ```ts
- * unpivotWraps(cursor).get(3)?.prefix; // '(SELECT * EXCLUDE ("quarter", "sales"), "sales", "quarter" FROM '
- * ```
+ * @internal
  */
 export function unpivotWraps(c: TokenCursor): Map<number, UnpivotWrap> {
   const wraps = new Map<number, UnpivotWrap>();

@@ -27,11 +27,7 @@ const FROM_LIST_ENDERS = new Set([
 /**
  * Table positions (token index → role) and CTE names (lower case) of one statement's tokens.
  *
- * @example
- * ```ts
- * const { tableStarts } = scanTables(tokenizeSql('SELECT * FROM ds.t'));
- * [...tableStarts.values()]; // ['read']
- * ```
+ * @internal
  */
 export function scanTables(t: SqlToken[]): { tableStarts: Map<number, TableRole>; cteNames: Set<string> } {
   const tableStarts = new Map<number, TableRole>();

@@ -153,10 +153,7 @@ function usingStar(tr: StatementTranslator, s: number, e: number, lists: string[
  * Translates `SELECT [DISTINCT|ALL] [AS STRUCT] items` from the SELECT at `at`, naming anonymous
  * items; returns the DuckDB text and the index of the token after the list.
  *
- * @example
- * ```ts
- * selectList(translator, 0, tokens.length).text; // 'SELECT 1 AS "f0_", x'
- * ```
+ * @internal
  */
 export function selectList(tr: StatementTranslator, at: number, end: number): { text: string; next: number } {
   let k = tr.next(at);

@@ -29,10 +29,7 @@ function mainQueryStart(c: TokenCursor, start: number): number {
  * a syntax error in BigQuery; DuckDB would read it as `UNION DISTINCT` and answer). `k` is the
  * operator's token; `* EXCEPT (…)` is a column list, not a set operator, and is left alone.
  *
- * @example
- * ```ts
- * requireSetQuantifier(cursor, 3); // throws for 'SELECT 1 UNION SELECT 2'
- * ```
+ * @internal
  */
 export function requireSetQuantifier(c: TokenCursor, k: number): void {
   if (!SET_OPERATORS.has(upper(c.t[k])) || c.t[k]?.kind !== 'ident' || c.isOp(c.prev(k), '*')) return;
@@ -47,10 +44,7 @@ export function requireSetQuantifier(c: TokenCursor, k: number): void {
  * Where to wrap a query whose top level is a set operation followed by ORDER BY: the start of the set
  * operation and the ORDER token; `undefined` for any other statement.
  *
- * @example
- * ```ts
- * orderedSetOperation(cursor); // { bodyStart: 0, orderAt: 14 } for 'SELECT 1 AS x UNION ALL SELECT 2 ORDER BY -x'
- * ```
+ * @internal
  */
 export function orderedSetOperation(c: TokenCursor): { bodyStart: number; orderAt: number } | undefined {
   const bodyStart = mainQueryStart(c, c.first());

@@ -110,11 +110,7 @@ function blockComment(text: string): string {
 /**
  * Translates one statement's tokens (rebased to the statement's own text).
  *
- * @example
- * ```ts
- * const sql = 'SELECT * FROM ds.t';
- * new StatementTranslator(tokenizeSql(sql), sql, { projectId: 'p' }).statement().sql; // 'SELECT * FROM "p.ds"."t"'
- * ```
+ * @internal
  */
 export class StatementTranslator extends TokenCursor {
   readonly options: TranslateOptions;

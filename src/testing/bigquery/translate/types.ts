@@ -87,10 +87,7 @@ export interface CreateTableInfo {
 /**
  * A view a `CREATE [MATERIALIZED] VIEW` defines.
  *
- * @example
- * ```ts
- * const view: ViewInfo = { query: 'SELECT 1 AS x', materialized: false };
- * ```
+ * @internal
  */
 export interface ViewInfo {
   /** The GoogleSQL query, as written. */
@@ -104,10 +101,7 @@ export interface ViewInfo {
  * One action of an `ALTER TABLE` (or `ALTER VIEW` / `ALTER SCHEMA … SET OPTIONS`), applied by the
  * engine in order.
  *
- * @example
- * ```ts
- * const action: AlterAction = { kind: 'dropNotNull', column: 'id', ifExists: false };
- * ```
+ * @internal
  */
 export type AlterAction =
   | { kind: 'addColumn'; field: BigQueryField; duckType: string; ifNotExists: boolean }
@@ -125,10 +119,7 @@ export type AlterAction =
  * An `INFORMATION_SCHEMA` view or `__TABLES__` a query reads, which the engine fills from its catalog
  * into the DuckDB table `duckName` before the query runs.
  *
- * @example
- * ```ts
- * const ref: MetadataReference = { projectId: 'p', datasetId: 'ds', view: 'TABLES', duckName: 'temp.main."bq_meta:p.ds.TABLES"' };
- * ```
+ * @internal
  */
 export interface MetadataReference {
   projectId: string;

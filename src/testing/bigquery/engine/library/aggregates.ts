@@ -121,10 +121,7 @@ function digest(algorithm: string, a: SqlArg | undefined): Uint8Array {
 /**
  * The list-finishing aggregates and the hash functions.
  *
- * @example
- * ```ts
- * for (const spec of aggregateFunctions) registerScalar(conn, duck, spec);
- * ```
+ * @internal
  */
 export const aggregateFunctions: ScalarSpec[] = [
   stat('bq_var_pop', 1, (xs) => squares(xs) / xs.length),

@@ -16,10 +16,7 @@ const INT64_MAX = 2n ** 63n - 1n;
 /**
  * A STRING as INT64, or GoogleSQL's error.
  *
- * @example
- * ```ts
- * parseInt64(' -0x1A '); // -26n
- * ```
+ * @internal
  */
 export function parseInt64(text: string): bigint {
   const m = INT.exec(text);
@@ -33,10 +30,7 @@ export function parseInt64(text: string): bigint {
 /**
  * A STRING as FLOAT64, or GoogleSQL's error.
  *
- * @example
- * ```ts
- * parseFloat64('-inf'); // -Infinity
- * ```
+ * @internal
  */
 export function parseFloat64(text: string): number {
   const special = SPECIAL.exec(text);
@@ -53,10 +47,7 @@ export function parseFloat64(text: string): number {
 /**
  * The strict STRING casts.
  *
- * @example
- * ```ts
- * for (const spec of castFunctions) registerScalar(conn, duck, spec);
- * ```
+ * @internal
  */
 export const castFunctions: ScalarSpec[] = [
   {

@@ -26,10 +26,7 @@ export interface CivilDateTime extends CivilDate {
 /**
  * Days since 1970-01-01 of a proleptic Gregorian date.
  *
- * @example
- * ```ts
- * daysFromCivil(1970, 1, 2); // 1
- * ```
+ * @internal
  */
 export function daysFromCivil(year: number, month: number, day: number): number {
   const y = month <= 2 ? year - 1 : year;
@@ -44,10 +41,7 @@ export function daysFromCivil(year: number, month: number, day: number): number 
 /**
  * The date of a day number.
  *
- * @example
- * ```ts
- * civilFromDays(0); // { year: 1970, month: 1, day: 1 }
- * ```
+ * @internal
  */
 export function civilFromDays(days: number): CivilDate {
   const z = days + 719468;
@@ -81,10 +75,7 @@ export function weekday(days: number): number {
 /**
  * The civil date and time of microseconds since the epoch (no time zone).
  *
- * @example
- * ```ts
- * civilFromMicros(86_400_000_001n).micros; // 1
- * ```
+ * @internal
  */
 export function civilFromMicros(micros: bigint): CivilDateTime {
   let days = micros / DAY_MICROS;
@@ -148,10 +139,7 @@ function formatterOf(zone: string): Intl.DateTimeFormat {
 /**
  * The UTC offset (minutes) of a time zone at an instant.
  *
- * @example
- * ```ts
- * zoneOffsetMinutes('America/Los_Angeles', 0n); // -480
- * ```
+ * @internal
  */
 export function zoneOffsetMinutes(zone: string, utcMicros: bigint): number {
   const fixed = fixedOffsetMinutes(zone);
@@ -179,10 +167,7 @@ export function zoneOffsetMinutes(zone: string, utcMicros: bigint): number {
  * The instant (UTC microseconds) of a civil time in a zone; for a time that a transition skips or
  * repeats, the earlier offset wins, as in BigQuery.
  *
- * @example
- * ```ts
- * utcFromLocal('America/Los_Angeles', 0n); // 28_800_000_000n
- * ```
+ * @internal
  */
 export function utcFromLocal(zone: string, localMicros: bigint): bigint {
   // The offsets a day before and a day after bracket any transition near this time.
@@ -197,10 +182,7 @@ export function utcFromLocal(zone: string, localMicros: bigint): bigint {
 /**
  * Checks that a time zone name or offset is valid (throws {@link SqlFunctionError} if not).
  *
- * @example
- * ```ts
- * checkZone('Europe/Paris');
- * ```
+ * @internal
  */
 export function checkZone(zone: string): void {
   if (fixedOffsetMinutes(zone) === undefined) formatterOf(zone);

@@ -243,10 +243,7 @@ const TIMESTAMP_TEXT =
  * Parses a GoogleSQL timestamp string (`YYYY-[M]M-[D]D[( |T)[H]H:[M]M[:[S]S[.F]]][zone]`) in the zone
  * `zone` when the text names none; extra fractional digits are truncated.
  *
- * @example
- * ```ts
- * parseTimestamp('2008-12-25 15:30:00+00', 'UTC'); // 1230219000000000n
- * ```
+ * @internal
  */
 export function parseTimestamp(s: string, zone: string): bigint {
   const m = TIMESTAMP_TEXT.exec(s);
@@ -289,10 +286,7 @@ function dateOfMicros(us: bigint): number {
 /**
  * The date and time functions.
  *
- * @example
- * ```ts
- * for (const spec of datetimeFunctions) registerScalar(conn, duck, spec);
- * ```
+ * @internal
  */
 export const datetimeFunctions: ScalarSpec[] = [
   // Truncation: DATE_TRUNC, DATETIME_TRUNC, TIMESTAMP_TRUNC, TIME_TRUNC follow their argument's type.

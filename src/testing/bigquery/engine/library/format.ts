@@ -118,10 +118,7 @@ function numberOf(arg: SqlArg): number {
 /**
  * Formats `args` with a GoogleSQL format string; `null` when the result is NULL.
  *
- * @example
- * ```ts
- * formatSql('%05d', [{ type: duck.BIGINT, value: 42n }]); // '00042'
- * ```
+ * @internal
  */
 export function formatSql(format: string, args: SqlArg[]): string | null {
   let out = '';

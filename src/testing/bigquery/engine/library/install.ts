@@ -19,10 +19,7 @@ import { registerScalar } from './udf.js';
 /**
  * Registers every library function on `conn`.
  *
- * @example
- * ```ts
- * await installLibrary(conn, duck);
- * ```
+ * @internal
  */
 export async function installLibrary(conn: DuckDBConnection, duck: DuckModule): Promise<void> {
   for (const spec of [

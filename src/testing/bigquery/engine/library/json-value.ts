@@ -29,10 +29,7 @@ const NUMBER_TOKEN = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/;
 /**
  * Parses JSON text, keeping numbers as their source text.
  *
- * @example
- * ```ts
- * parseJson('{"a": [1, 2.50]}'); // { obj: [['a', [{ num: '1' }, { num: '2.50' }]]] }
- * ```
+ * @internal
  */
 export function parseJson(text: string): Json {
   let i = 0;
@@ -140,11 +137,7 @@ function decimalKey(text: string): string {
  * A double as BigQuery's JSON type writes it: the shortest round-trip digits, `.0` on integral
  * values up to 15 digits, an exponent (at least two digits) beyond.
  *
- * @example
- * ```ts
- * jsonDouble(10); // '10.0'
- * jsonDouble(9.223372036854776e20); // '9.223372036854776e+20'
- * ```
+ * @internal
  */
 export function jsonDouble(x: number): string {
   if (x === 0) return Object.is(x, -0) ? '-0.0' : '0.0';
@@ -211,10 +204,7 @@ export function quoteJson(s: string): string {
  * Compact JSON text. `sorted` writes object keys in order (the JSON type's serialization); otherwise
  * they stay in source order (the JSON-formatted STRING functions).
  *
- * @example
- * ```ts
- * serialize(parseJson('{"b": 1, "a": [true]}'), true); // '{"a":[true],"b":1}'
- * ```
+ * @internal
  */
 export function serialize(v: Json, sorted: boolean): string {
   if (v === null) return 'null';
@@ -229,10 +219,7 @@ export function serialize(v: Json, sorted: boolean): string {
 /**
  * BigQuery's text of a JSON value given as text (normalized, keys sorted), e.g. for a JSON column.
  *
- * @example
- * ```ts
- * canonicalJson('{"b": 1.50, "a": 2}'); // '{"a":2,"b":1.5}'
- * ```
+ * @internal
  */
 export function canonicalJson(text: string, mode: 'exact' | 'round' = 'exact'): string {
   return serialize(normalize(parseJson(text), mode), true);
@@ -254,10 +241,7 @@ const PATH_STEP_LEGACY = [
  * Parses a JSONPath into its member names / indexes: `standard` is JSON_QUERY's and JSON_VALUE's
  * dialect (`$.a."b.c"[0]`), otherwise JSON_EXTRACT's (`$.a['b.c'][0]`).
  *
- * @example
- * ```ts
- * parsePath("$.class['students'][0]", false); // ['class', 'students', '0']
- * ```
+ * @internal
  */
 export function parsePath(path: string, standard: boolean): string[] {
   if (!path.startsWith('$')) throw new SqlFunctionError(`Invalid JSONPath: ${path}`);
@@ -299,10 +283,7 @@ export type JsonMask = 'json' | { list: JsonMask } | { struct: Record<string, Js
 /**
  * Reads a DuckDB type text into a {@link JsonMask}.
  *
- * @example
- * ```ts
- * jsonMask('STRUCT(a JSON, b INTEGER[])'); // { struct: { a: 'json', b: { list: null } } }
- * ```
+ * @internal
  */
 export function jsonMask(typeText: string): JsonMask {
   let i = 0;

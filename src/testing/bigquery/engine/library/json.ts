@@ -335,10 +335,7 @@ function wideMode(arg: SqlArg | undefined, fallback: 'exact' | 'round'): 'exact'
 /**
  * The JSON functions.
  *
- * @example
- * ```ts
- * for (const spec of jsonFunctions) registerScalar(conn, duck, spec);
- * ```
+ * @internal
  */
 export const jsonFunctions: ScalarSpec[] = [
   ...extract('bq_json_extract', false),

@@ -8,10 +8,7 @@
 /**
  * The `CREATE MACRO` statements the engine runs on a new database.
  *
- * @example
- * ```ts
- * for (const sql of MACROS) await conn.run(sql);
- * ```
+ * @internal
  */
 export const MACROS: readonly string[] = [
   // CAST to INT64 / FLOAT64 / BOOL: FLOAT64 rounds half away from zero (DuckDB: to even), STRING

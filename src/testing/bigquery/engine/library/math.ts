@@ -90,10 +90,7 @@ function vectors(a: SqlArg | undefined, b: SqlArg | undefined, name: string): [n
 /**
  * The mathematical functions.
  *
- * @example
- * ```ts
- * for (const spec of mathFunctions) registerScalar(conn, duck, spec);
- * ```
+ * @internal
  */
 export const mathFunctions: ScalarSpec[] = [
   unary('ACOS', Math.acos, (x) => x >= -1 && x <= 1),

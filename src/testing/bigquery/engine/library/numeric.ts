@@ -14,10 +14,7 @@ const TEXT = /^\s*([+-])?\s*(\d[\d,]*)?(?:\.(\d*))?(?:[eE]([+-]?\d+))?\s*([+-])?
 /**
  * The value of a decimal text scaled to `scale` digits (half away from zero), as a bigint.
  *
- * @example
- * ```ts
- * parseDecimalText('  1,2,,3,.45 + ', 9); // 123450000000n
- * ```
+ * @internal
  */
 export function parseDecimalText(text: string, scale: number): bigint {
   const m = TEXT.exec(text);
@@ -71,10 +68,7 @@ function parser(
 /**
  * PARSE_NUMERIC and PARSE_BIGNUMERIC.
  *
- * @example
- * ```ts
- * for (const spec of numericFunctions) registerScalar(conn, duck, spec);
- * ```
+ * @internal
  */
 export const numericFunctions: ScalarSpec[] = [
   parser('bq_parse_numeric', 9, (d) => d.DECIMAL(38, 9), 38),

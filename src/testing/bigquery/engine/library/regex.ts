@@ -15,10 +15,7 @@ const cache = new Map<string, RegExp>();
  * A global JavaScript RegExp for an RE2 pattern; `unicode` for STRING patterns (code points), off for
  * BYTES patterns matched against Latin-1 text.
  *
- * @example
- * ```ts
- * compileRe2('(?P<y>\\d{4})', true).exec('in 2024')?.groups?.y; // '2024'
- * ```
+ * @internal
  */
 export function compileRe2(pattern: string, unicode: boolean): RegExp {
   const key = `${unicode ? 'u' : 'b'}:${pattern}`;
@@ -54,10 +51,7 @@ export interface RegexMatch {
  * The non-overlapping matches of `re` in `text` from UTF-16 offset `from`; an empty match moves the
  * search on by one character, as RE2's global iteration does.
  *
- * @example
- * ```ts
- * allMatches(compileRe2('a', true), 'banana', 0).length; // 3
- * ```
+ * @internal
  */
 export function allMatches(
   re: RegExp,

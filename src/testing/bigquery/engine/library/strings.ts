@@ -327,10 +327,7 @@ function containsSubstr(v: SqlArg, needle: string): boolean {
 /**
  * The string and bytes functions.
  *
- * @example
- * ```ts
- * for (const spec of stringFunctions) registerScalar(conn, duck, spec);
- * ```
+ * @internal
  */
 export const stringFunctions: ScalarSpec[] = [
   ...both(

@@ -10,10 +10,7 @@ import { type SqlArg, SqlFunctionError, type SqlValue, TypeId } from './udf.js';
 /**
  * C's `%.{precision}g` for a finite double (exponent with at least two digits).
  *
- * @example
- * ```ts
- * formatG(0.00001, 15); // '1e-05'
- * ```
+ * @internal
  */
 export function formatG(x: number, precision: number, keepPoint = false): string {
   if (x === 0)
@@ -45,10 +42,7 @@ function stripFraction(s: string): string {
  * The shortest of `%.15g` and `%.17g` that reads back as the same double: how GoogleSQL casts
  * FLOAT64 to STRING.
  *
- * @example
- * ```ts
- * floatToString(1 / 3); // '0.33333333333333331'
- * ```
+ * @internal
  */
 export function floatToString(x: number): string {
   if (Number.isNaN(x)) return 'nan';
@@ -114,10 +108,7 @@ function utf8(bytes: Uint8Array): string {
 /**
  * `CAST(x AS STRING)` for a value of any scalar type.
  *
- * @example
- * ```ts
- * castToString({ type: duck.DOUBLE, value: 1 }); // '1'
- * ```
+ * @internal
  */
 export function castToString(arg: SqlArg): string | null {
   const { value, type } = arg;
@@ -195,10 +186,7 @@ function childType(type: DuckDBType): DuckDBType {
 /**
  * FORMAT's `%t` (readable, `literal = false`) or `%T` (a SQL literal) form of a value.
  *
- * @example
- * ```ts
- * formatValue({ type: duck.VARCHAR, value: 'a' }, true); // '"a"'
- * ```
+ * @internal
  */
 export function formatValue(arg: SqlArg, literal: boolean): string {
   const { value, type } = arg;

@@ -480,10 +480,7 @@ function civilOf(p: Parsed, fmt: string, s: string): { days: number; time: bigin
 /**
  * The FORMAT_ and PARSE_ functions for dates and times.
  *
- * @example
- * ```ts
- * for (const spec of timeFormatFunctions) registerScalar(conn, duck, spec);
- * ```
+ * @internal
  */
 export const timeFormatFunctions: ScalarSpec[] = [
   {

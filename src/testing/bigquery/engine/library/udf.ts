@@ -37,10 +37,7 @@ export const TypeId = {
  * `Uint8Array`, booleans, lists as arrays, structs as objects, and DuckDB's own value objects for
  * dates, times, timestamps, intervals and decimals.
  *
- * @example
- * ```ts
- * const v: SqlValue = 5n;
- * ```
+ * @internal
  */
 export type SqlValue =
   | null
@@ -63,10 +60,7 @@ export interface SqlArg {
  * A GoogleSQL error raised by a JavaScript function; DuckDB reports its message and the stand-in
  * answers it as BigQuery's 400 `invalidQuery`.
  *
- * @example
- * ```ts
- * throw new SqlFunctionError('division by zero: 1 / 0');
- * ```
+ * @internal
  */
 export class SqlFunctionError extends Error {
   constructor(message: string) {
@@ -80,10 +74,7 @@ export class SqlFunctionError extends Error {
  * `varargs` takes any number of further arguments. Unless `nulls` is `'handle'`, a NULL argument
  * makes the result NULL without calling `fn`.
  *
- * @example
- * ```ts
- * const upper: ScalarSpec = { name: 'bq_upper', params: ['any'], returns: (d) => d.VARCHAR, fn: ([s]) => String(s!.value).toUpperCase() };
- * ```
+ * @internal
  */
 export interface ScalarSpec {
   name: string;
@@ -99,10 +90,7 @@ export interface ScalarSpec {
 /**
  * A DuckDB value (as `getItem` returns it) as a {@link SqlValue}.
  *
- * @example
- * ```ts
- * toSqlValue(duck, duck.BIGINT, 5); // 5n
- * ```
+ * @internal
  */
 export function toSqlValue(duck: DuckModule, type: DuckDBType, value: DuckDBValue): SqlValue {
   if (value === null || value === undefined) return null;
@@ -189,10 +177,7 @@ function toDuckValue(duck: DuckModule, type: DuckDBType, value: SqlValue | undef
  * Registers one JavaScript scalar function on a connection. Registering the same name with other
  * parameter types adds an overload, and DuckDB picks the one that fits the arguments.
  *
- * @example
- * ```ts
- * registerScalar(conn, duck, { name: 'bq_len', params: ['any'], returns: (d) => d.BIGINT, fn: ([s]) => BigInt(String(s!.value).length) });
- * ```
+ * @internal
  */
 export function registerScalar(conn: DuckDBConnection, duck: DuckModule, spec: ScalarSpec): void {
   const typeOf = (t: 'any' | ((d: DuckModule) => DuckDBType)) => (t === 'any' ? duck.ANY : t(duck));

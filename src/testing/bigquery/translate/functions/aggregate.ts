@@ -160,10 +160,7 @@ function percentile(fn: string): FunctionEntry {
 /**
  * The aggregate and analytic functions.
  *
- * @example
- * ```ts
- * AGGREGATE_FUNCTIONS.ARRAY_AGG?.rewrite(call); // 'array_agg(x ORDER BY y)'
- * ```
+ * @internal
  */
 export const AGGREGATE_FUNCTIONS: FunctionTable = {
   ANY_VALUE: {

@@ -24,10 +24,7 @@ function lambda(c: Call, k: number): string {
 /**
  * The array functions.
  *
- * @example
- * ```ts
- * ARRAY_FUNCTIONS.ARRAY_REVERSE?.rewrite(call); // 'list_reverse(a)'
- * ```
+ * @internal
  */
 export const ARRAY_FUNCTIONS: FunctionTable = {
   ARRAY_LENGTH: unary('len'),

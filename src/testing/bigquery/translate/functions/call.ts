@@ -9,10 +9,7 @@ import type { StatementTranslator } from '../statement.js';
 /**
  * One GoogleSQL function call: its name, its arguments (token ranges) and how to emit them.
  *
- * @example
- * ```ts
- * const rewrite: Rewrite = (call) => `lower(${call.arg(0)})`;
- * ```
+ * @internal
  */
 export class Call {
   readonly tr: StatementTranslator;
@@ -133,10 +130,7 @@ export class Call {
 /**
  * A rewrite: the DuckDB text of a GoogleSQL call.
  *
- * @example
- * ```ts
- * const upperCase: Rewrite = (call) => `bq_upper(${call.all()})`;
- * ```
+ * @internal
  */
 export type Rewrite = (call: Call) => string | { text: string; next: number };
 
@@ -145,10 +139,7 @@ export type Rewrite = (call: Call) => string | { text: string; next: number };
  * (by default the rewrite is wrapped in DuckDB's `try(…)`), or `noSafe` when BigQuery has no SAFE
  * form of it.
  *
- * @example
- * ```ts
- * const entry: FunctionEntry = { rewrite: (c) => `abs(${c.all()})` };
- * ```
+ * @internal
  */
 export interface FunctionEntry {
   rewrite: Rewrite;
@@ -161,10 +152,7 @@ export type FunctionTable = Record<string, FunctionEntry>;
 /**
  * A call of a DuckDB function with the same arguments.
  *
- * @example
- * ```ts
- * FUNCTIONS.ABS = call('abs');
- * ```
+ * @internal
  */
 export function call(duckName: string): FunctionEntry {
   return { rewrite: (c) => `${duckName}(${c.all()})` };
@@ -175,10 +163,7 @@ export function call(duckName: string): FunctionEntry {
  * arguments of any type, `nullAs` types a bare `NULL` argument (DuckDB cannot hand an untyped NULL to
  * them).
  *
- * @example
- * ```ts
- * FUNCTIONS.SOUNDEX = udf('bq_soundex');
- * ```
+ * @internal
  */
 export function udf(name: string, nullAs?: string): FunctionEntry {
   return {

@@ -59,10 +59,7 @@ function cast(c: Call, safe: boolean): string {
 /**
  * CAST and the conversion functions.
  *
- * @example
- * ```ts
- * CONVERSION_FUNCTIONS.SAFE_CAST?.rewrite(call); // 'TRY_CAST(x AS BIGINT)'
- * ```
+ * @internal
  */
 export const CONVERSION_FUNCTIONS: FunctionTable = {
   CAST: { rewrite: (c) => cast(c, false), safe: (c) => cast(c, true) },

@@ -16,10 +16,7 @@ const WEEKDAYS = new Set(['SUNDAY', 'MONDAY', 'TUESDAY', 'WEDNESDAY', 'THURSDAY'
 /**
  * The date part argument `k` as the library spells it: `'DAY'`, `'WEEK_MONDAY'` for `WEEK(MONDAY)`.
  *
- * @example
- * ```ts
- * datePart(call, 1); // "'WEEK_MONDAY'"
- * ```
+ * @internal
  */
 export function datePart(c: Call, k: number): string {
   const at = c.first(k);
@@ -155,10 +152,7 @@ function constructorOf(c: Call, fn: string, type: string): string {
  * `CURRENT_TIMESTAMP` and friends, written with or without `()`: the session time zone is UTC, so
  * DuckDB's values match BigQuery's.
  *
- * @example
- * ```ts
- * CURRENT_FUNCTIONS.CURRENT_DATE; // 'current_date'
- * ```
+ * @internal
  */
 export const CURRENT_FUNCTIONS: Readonly<Record<string, string>> = {
   CURRENT_TIMESTAMP: 'current_timestamp',
@@ -188,10 +182,7 @@ function unary(fn: string): FunctionEntry {
 /**
  * The date and time functions.
  *
- * @example
- * ```ts
- * DATETIME_FUNCTIONS.DATE_TRUNC?.rewrite(call); // "bq_trunc(d, 'MONTH')"
- * ```
+ * @internal
  */
 export const DATETIME_FUNCTIONS: FunctionTable = {
   CURRENT_TIMESTAMP: current('CURRENT_TIMESTAMP'),

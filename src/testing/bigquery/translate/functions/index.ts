@@ -21,10 +21,7 @@ export { CURRENT_FUNCTIONS } from './datetime.js';
 /**
  * Every function the translator knows, by GoogleSQL name.
  *
- * @example
- * ```ts
- * 'SOUNDEX' in FUNCTIONS; // true
- * ```
+ * @internal
  */
 export const FUNCTIONS: FunctionTable = {
   ...STRING_FUNCTIONS,
@@ -40,10 +37,7 @@ export const FUNCTIONS: FunctionTable = {
 /**
  * Translates the call of `name` whose name token is at `i` (the `(` follows), or refuses it.
  *
- * @example
- * ```ts
- * rewriteCall(translator, i, 'SOUNDEX', false).text; // 'bq_soundex(…)'
- * ```
+ * @internal
  */
 export function rewriteCall(
   tr: StatementTranslator,

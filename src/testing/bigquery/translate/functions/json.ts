@@ -61,10 +61,7 @@ function jsonOnly(name: string): FunctionEntry {
 /**
  * The JSON functions.
  *
- * @example
- * ```ts
- * JSON_FUNCTIONS.JSON_VALUE?.rewrite(call); // 'bq_json_value(doc, path)'
- * ```
+ * @internal
  */
 export const JSON_FUNCTIONS: FunctionTable = {
   JSON_EXTRACT: pathFunction('bq_json_extract', 2),

@@ -70,10 +70,7 @@ function extreme(pick: 'greatest' | 'least'): FunctionEntry {
 /**
  * The mathematical functions.
  *
- * @example
- * ```ts
- * MATH_FUNCTIONS.DIV?.rewrite(call); // 'bq_int_div(CAST(20 AS BIGINT), CAST(4 AS BIGINT))'
- * ```
+ * @internal
  */
 export const MATH_FUNCTIONS: FunctionTable = {
   ABS: {

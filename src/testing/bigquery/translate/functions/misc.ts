@@ -35,10 +35,7 @@ function struct(c: Call): string {
 /**
  * The remaining functions.
  *
- * @example
- * ```ts
- * MISC_FUNCTIONS.COUNTIF?.rewrite(call); // 'count(CASE WHEN (x) THEN 1 END)'
- * ```
+ * @internal
  */
 export const MISC_FUNCTIONS: FunctionTable = {
   STRUCT: { rewrite: struct },

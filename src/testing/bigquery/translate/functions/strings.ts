@@ -29,10 +29,7 @@ function textual(name: string): FunctionEntry {
 /**
  * The string functions.
  *
- * @example
- * ```ts
- * STRING_FUNCTIONS.SOUNDEX?.rewrite(call); // 'bq_soundex(…)'
- * ```
+ * @internal
  */
 export const STRING_FUNCTIONS: FunctionTable = {
   ASCII: udf('bq_ascii'),
