@@ -77,7 +77,7 @@ function resolveStrategy(jitter: JitterMode | JitterStrategy | undefined): Jitte
  * @example
  * ```ts
  * const delays = backoffDelays({ baseDelayMs: 100, maxDelayMs: 1000, jitter: 'none' });
- * [...take(delays, 5)]; // [100, 200, 400, 800, 1000]
+ * Array.from({ length: 5 }, () => delays.next().value); // [100, 200, 400, 800, 1000]
  * ```
  */
 export function* backoffDelays(options: BackoffOptions = {}): Generator<number, never, unknown> {

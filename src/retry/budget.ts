@@ -67,6 +67,9 @@ const SCALE = 1000;
  * @example
  * ```ts
  * const budget = new RetryBudget(); // { maxTokens: 50, tokenRatio: 0.1 }
+ * declare function loadDay(date: string): Promise<void>;
+ *
+ * const dates = ['2026-11-27', '2026-11-28'];
  * await Promise.all(dates.map((d) => retry(() => loadDay(d), { budget })));
  * ```
  */
@@ -125,7 +128,8 @@ export class RetryBudget {
    *
    * @example
    * ```ts
-   * if (!budget.canRetry()) throw lastError;
+   * const budget = new RetryBudget();
+   * if (!budget.canRetry()) console.warn('retries paused: the downstream service is failing');
    * ```
    */
   canRetry(): boolean {
@@ -137,6 +141,7 @@ export class RetryBudget {
    *
    * @example
    * ```ts
+   * const budget = new RetryBudget();
    * budget.onFailure();
    * ```
    */
@@ -152,6 +157,7 @@ export class RetryBudget {
    *
    * @example
    * ```ts
+   * const budget = new RetryBudget();
    * budget.onSuccess();
    * ```
    */

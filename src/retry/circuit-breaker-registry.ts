@@ -1,12 +1,14 @@
 import { CircuitBreaker, type CircuitBreakerOptions, type CircuitState } from './circuit-breaker.js';
 
 /**
- * One {@link CircuitBreaker} per key, created on first use with shared defaults: the original
- * system's `CircuitBreakerManager.get_breaker(scraper_name)`. Keep one registry per process.
+ * One {@link CircuitBreaker} per key, created on first use with shared defaults.
+ * Keep one registry per process.
  *
  * @example
  * ```ts
- * const breakers = new CircuitBreakerRegistry({ openMs: 120_000, logger });
+ * declare function scrape(scraper: string): Promise<object[]>;
+ *
+ * const breakers = new CircuitBreakerRegistry({ openMs: 120_000, logger: cloudLoggingLogger() });
  * await retry(() => scrape('bdl_boxscores'), { breaker: breakers.get('bdl_boxscores') });
  * ```
  */
@@ -25,6 +27,7 @@ export class CircuitBreakerRegistry {
    *
    * @example
    * ```ts
+   * const registry = new CircuitBreakerRegistry();
    * registry.get('odds_api') === registry.get('odds_api'); // true
    * ```
    */
@@ -43,6 +46,8 @@ export class CircuitBreakerRegistry {
    *
    * @example
    * ```ts
+   * const registry = new CircuitBreakerRegistry();
+   * registry.get('retired_scraper');
    * registry.delete('retired_scraper'); // true
    * ```
    */
@@ -55,7 +60,9 @@ export class CircuitBreakerRegistry {
    *
    * @example
    * ```ts
-   * registry.states(); // { bdl_boxscores: 'closed', odds_api: 'open' }
+   * const registry = new CircuitBreakerRegistry();
+   * registry.get('bdl_boxscores');
+   * registry.states(); // { bdl_boxscores: 'closed' }
    * ```
    */
   states(): Record<string, CircuitState> {

@@ -8,11 +8,13 @@ import { count, observeGauge } from '../telemetry/metrics.js';
 import { type Clock, systemClock } from './clock.js';
 
 /**
- * The three states of a {@link CircuitBreaker}, spelled as in the original system.
+ * The three states of a {@link CircuitBreaker}.
  *
  * @example
  * ```ts
- * if (breaker.state === 'open') skipScraper();
+ * const breaker = new CircuitBreaker({ key: 'odds_api' });
+ * const state: CircuitState = breaker.state;
+ * if (state === 'open') console.warn('odds_api is down; skipping this run');
  * ```
  */
 export type CircuitState = 'closed' | 'open' | 'half_open';
@@ -137,9 +139,9 @@ function positive(name: string, value: number, integer: boolean): number {
  * @example
  * ```ts
  * const breaker = new CircuitBreaker({ key: 'bigquery' });
- * const rows = await breaker.execute(() => client.query(sql));
+ * const games = await breaker.execute(() => fetch('https://api.example.com/v1/games'));
  * // or let retry route every attempt through it:
- * await retry(() => client.query(sql), { breaker });
+ * await retry(() => fetch('https://api.example.com/v1/games'), { breaker });
  * ```
  */
 export class CircuitBreaker {
@@ -177,7 +179,7 @@ export class CircuitBreaker {
    *
    * @example
    * ```ts
-   * breaker.state; // 'closed'
+   * new CircuitBreaker().state; // 'closed'
    * ```
    */
   get state(): CircuitState {
@@ -198,8 +200,9 @@ export class CircuitBreaker {
    *
    * @example
    * ```ts
+   * const breaker = new CircuitBreaker({ key: 'odds_api' });
    * try {
-   *   await breaker.execute(() => scrape(url));
+   *   await breaker.execute(() => fetch('https://api.example.com/v1/odds'));
    * } catch (e) {
    *   if (e instanceof CircuitBreakerOpenError) console.log(`skipped, retry in ${e.retryAfterMs} ms`);
    * }

@@ -7,6 +7,7 @@ import { onAbort } from '../shared/abort-fanout.js';
  * @example
  * ```ts
  * const clock: Clock = systemClock;
+ * const controller = new AbortController();
  * await clock.sleep(250, controller.signal); // rejects with signal.reason if aborted meanwhile
  * ```
  */
@@ -31,7 +32,7 @@ export interface Clock {
  *
  * @example
  * ```ts
- * await retry(() => fetchRows(), { clock: systemClock }); // the default
+ * await retry(() => fetch('https://api.example.com/v1/games'), { clock: systemClock }); // the default
  * ```
  */
 export const systemClock: Clock = Object.freeze({
@@ -106,8 +107,15 @@ interface VirtualTimer {
  * @example
  * ```ts
  * const clock = createTestClock();
- * await expect(retry(failTwiceThenSucceed, { clock })).resolves.toBe('ok');
- * expect(clock.sleeps).toHaveLength(2);
+ * let calls = 0;
+ * const result = await retry(
+ *   async () => {
+ *     if (++calls < 3) throw new ServiceUnavailableError('backend busy');
+ *     return 'ok';
+ *   },
+ *   { clock },
+ * );
+ * clock.sleeps.length; // 2: two waits, no real time spent
  * ```
  */
 export function createTestClock(options: TestClockOptions = {}): TestClock {

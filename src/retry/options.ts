@@ -11,6 +11,7 @@ import type { Clock } from './clock.js';
  *
  * @example
  * ```ts
+ * const url = 'https://api.example.com/v1/games';
  * await retry(({ attempt, signal }) => fetch(url, { signal, headers: { 'x-attempt': String(attempt) } }));
  * ```
  */
@@ -30,7 +31,9 @@ export interface RetryContext {
  *
  * @example
  * ```ts
- * const fn: RetryFunction<number> = async ({ signal }) => (await fetch(url, { signal })).status;
+ * const fetchStatus: RetryFunction<number> = async ({ signal }) =>
+ *   (await fetch('https://api.example.com/v1/games', { signal })).status;
+ * const status = await retry(fetchStatus, { attemptTimeoutMs: 10_000 });
  * ```
  */
 export type RetryFunction<T> = (context: RetryContext) => Promise<T> | T;
@@ -40,8 +43,10 @@ export type RetryFunction<T> = (context: RetryContext) => Promise<T> | T;
  *
  * @example
  * ```ts
+ * const retriesByCode = new Map<string, number>();
  * const onRetry = (info: RetryInfo) =>
- *   metrics.increment('retries', { operation: info.operation, code: info.error.code });
+ *   retriesByCode.set(info.error.code, (retriesByCode.get(info.error.code) ?? 0) + 1);
+ * await retry(() => fetch('https://api.example.com/v1/games'), { onRetry });
  * ```
  */
 export interface RetryInfo {
@@ -142,6 +147,9 @@ export type ErrorClass = abstract new (...args: any[]) => Error;
  *
  * @example
  * ```ts
+ * const budget = new RetryBudget();
+ * const breaker = new CircuitBreaker({ key: 'bigquery' });
+ * const logger = cloudLoggingLogger();
  * const options: RetryOptions = {
  *   maxAttempts: 4, baseDelayMs: 1000, maxDelayMs: 15_000, jitter: 'full',
  *   deadlineMs: 60_000, attemptTimeoutMs: 20_000, budget, breaker, logger, name: 'load_games',

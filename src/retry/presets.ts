@@ -2,13 +2,19 @@ import { isTransientError } from '../errors/index.js';
 import type { RetryOptions } from './options.js';
 
 /**
- * The original `retry_fast`: 3 attempts, 0.5 s base, 5 s cap. For cheap, latency-sensitive calls.
+ * 3 attempts, 0.5 s base, 5 s cap. For cheap, latency-sensitive calls.
  * Presets are frozen; spread them to add options. Like every option set without `jitter`, they use
  * the library's default jitter.
  *
  * @example
  * ```ts
- * await retry(() => publisher.publish(data), { ...retryFast, logger });
+ * import { PubSub } from '@google-cloud/pubsub';
+ *
+ * const topic = new PubSub().topic('nba-phase2-raw-complete');
+ * await retry(() => topic.publishMessage({ json: { game_date: '2026-11-28' } }), {
+ *   ...retryFast,
+ *   logger: cloudLoggingLogger(),
+ * });
  * ```
  */
 export const retryFast: Readonly<RetryOptions> = Object.freeze({
@@ -18,11 +24,14 @@ export const retryFast: Readonly<RetryOptions> = Object.freeze({
 });
 
 /**
- * The original `retry_standard`: 4 attempts, 1 s base, 15 s cap.
+ * 4 attempts, 1 s base, 15 s cap.
  *
  * @example
  * ```ts
+ * declare function fetchScheduleOnce(date: string): Promise<string[]>;
+ *
  * const fetchSchedule = withRetry(fetchScheduleOnce, retryStandard);
+ * const games = await fetchSchedule('2026-11-28');
  * ```
  */
 export const retryStandard: Readonly<RetryOptions> = Object.freeze({
@@ -32,11 +41,13 @@ export const retryStandard: Readonly<RetryOptions> = Object.freeze({
 });
 
 /**
- * The original `retry_patient`: 5 attempts, 2 s base, 30 s cap. For batch work that can wait.
+ * 5 attempts, 2 s base, 30 s cap. For batch work that can wait.
  *
  * @example
  * ```ts
- * await retry(() => executor.loadRows(table, rows), retryPatient);
+ * const executor = new BigQueryExecutor({ projectId: 'nba-props-platform' });
+ * const rows = [{ game_id: 'g1', points: 31 }];
+ * await retry(() => executor.loadRows('nba_analytics.player_game_summary', rows), retryPatient);
  * ```
  */
 export const retryPatient: Readonly<RetryOptions> = Object.freeze({
@@ -46,12 +57,13 @@ export const retryPatient: Readonly<RetryOptions> = Object.freeze({
 });
 
 /**
- * The original `retry_aggressive`: 7 attempts, 1 s base, 45 s cap. Pair it with a `budget` so an
+ * 7 attempts, 1 s base, 45 s cap. Pair it with a `budget` so an
  * outage does not multiply the load by seven.
  *
  * @example
  * ```ts
- * await retry(() => scrape(url), { ...retryAggressive, budget });
+ * const budget = new RetryBudget();
+ * await retry(() => fetch('https://api.example.com/v1/games'), { ...retryAggressive, budget });
  * ```
  */
 export const retryAggressive: Readonly<RetryOptions> = Object.freeze({
@@ -61,13 +73,16 @@ export const retryAggressive: Readonly<RetryOptions> = Object.freeze({
 });
 
 /**
- * What the original BigQuery helpers used: 3 attempts, 1 s base, 15 s cap, transient errors only
- * (the original retried `ServiceUnavailable` and `DeadlineExceeded`; `isTransientError` also covers
- * `rateLimitExceeded`, `backendError`, resets and the like).
+ * For calls of the raw BigQuery client: 3 attempts, 1 s base, 15 s cap, transient errors only
+ * (`isTransientError`: `ServiceUnavailable`, `DeadlineExceeded`, `rateLimitExceeded`, `backendError`,
+ * resets and the like).
  *
  * @example
  * ```ts
- * await retry(({ signal }) => bigquery.query({ query: sql, signal }), bigQueryRetry);
+ * import { BigQuery } from '@google-cloud/bigquery';
+ *
+ * const bigquery = new BigQuery();
+ * const [rows] = await retry(() => bigquery.query({ query: 'SELECT 1 AS x' }), bigQueryRetry);
  * ```
  */
 export const bigQueryRetry: Readonly<RetryOptions> = Object.freeze({
@@ -78,14 +93,17 @@ export const bigQueryRetry: Readonly<RetryOptions> = Object.freeze({
 });
 
 /**
- * The original scrapers' HTTP retry: 4 attempts (its 3 retries), `1 s * 2^(n-1) * uniform(0.5, 1.5)`
- * capped at 30 s (`'proportional'` jitter), 180 s per attempt (its `DEFAULT_SCRAPER_TIMEOUT`),
+ * HTTP retry for scrapers: 4 attempts, `1 s * 2^(n-1) * uniform(0.5, 1.5)`
+ * capped at 30 s (`'proportional'` jitter), 180 s per attempt,
  * transient errors only: network failures, timeouts, 408, 429 and 5xx, never another 4xx.
  * `resilientFetch` starts from these; use it with `retry` for a scraper that is not plain `fetch`.
  *
  * @example
  * ```ts
- * const page = await retry(({ signal }) => scrapeBoxscores(date, signal), { ...scraperRetry, breaker });
+ * declare function scrapeBoxscores(date: string, signal: AbortSignal): Promise<object[]>;
+ *
+ * const breaker = new CircuitBreaker();
+ * const page = await retry(({ signal }) => scrapeBoxscores('2026-11-28', signal), { ...scraperRetry, breaker });
  * ```
  */
 export const scraperRetry: Readonly<RetryOptions> = Object.freeze({

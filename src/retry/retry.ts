@@ -51,8 +51,11 @@ const DEFAULT_MAX_ATTEMPTS = 3;
  *
  * @example
  * ```ts
- * const rows = await retry(
- *   ({ signal }) => bigquery.query({ query: sql, signal }),
+ * import { BigQuery } from '@google-cloud/bigquery';
+ *
+ * const bigquery = new BigQuery();
+ * const [rows] = await retry(
+ *   () => bigquery.query({ query: 'SELECT game_id FROM `nba_raw.schedule`' }),
  *   { maxAttempts: 4, deadlineMs: 60_000, logger: cloudLoggingLogger(), name: 'daily_games' },
  * );
  * ```

@@ -27,6 +27,8 @@ function checked(options: RetryOptions, where: string): RetryOptions {
  *
  * @example
  * ```ts
+ * const executor = new BigQueryExecutor({ projectId: 'nba-props-platform' });
+ * const sql = 'SELECT game_id FROM `nba_raw.schedule` WHERE game_date = @date';
  * const loadGames = withRetry(async (date: string) => executor.query(sql, { params: { date } }), retryStandard);
  * const rows = await loadGames('2026-01-24');
  * ```

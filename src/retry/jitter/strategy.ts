@@ -22,7 +22,7 @@ export interface JitterParams {
  * @example
  * ```ts
  * const constant: JitterStrategy = { name: 'constant', start: ({ baseDelayMs }) => () => baseDelayMs };
- * await retry(fn, { jitter: constant });
+ * await retry(() => fetch('https://api.example.com/v1/games'), { jitter: constant });
  * ```
  */
 export interface JitterStrategy {
