@@ -87,6 +87,7 @@ function positiveMs(name: string, value: number | undefined): number | undefined
  * @example
  * ```ts
  * import { BigQueryExecutor } from 'gcp-pipeline-resilience';
+ * const events = [{ event_id: 'e1', kind: 'shot' }];
  *
  * const bq = new BigQueryExecutor({ projectId: 'nba-props-platform', location: 'US' });
  * const rows = await bq.query<{ player_lookup: string }>(
@@ -139,6 +140,7 @@ export class BigQueryExecutor {
    *
    * @example
    * ```ts
+   * const bq = new BigQueryExecutor({ projectId: 'nba-props-platform' });
    * await bq.query('SELECT 1');
    * bq.stats; // { calls: 1, attempts: 1, retries: 0 }
    * ```
@@ -157,6 +159,7 @@ export class BigQueryExecutor {
    *
    * @example
    * ```ts
+   * const bq = new BigQueryExecutor({ projectId: 'nba-props-platform' });
    * const games = await bq.query<{ game_id: number; home: string }>(
    *   'SELECT game_id, home FROM mlb_raw.games WHERE game_date = @d AND home IN UNNEST(@teams)',
    *   { params: { d: '2024-06-01', teams: ['NYY', 'BOS'] }, types: { d: 'DATE' } },
@@ -180,6 +183,7 @@ export class BigQueryExecutor {
    *
    * @example
    * ```ts
+   * const bq = new BigQueryExecutor({ projectId: 'nba-props-platform' });
    * const n = await bq.update('DELETE FROM mlb_raw.games WHERE game_date = @d', { params: { d: new Date('2024-06-01') }, types: { d: 'DATE' } });
    * ```
    */
@@ -198,6 +202,7 @@ export class BigQueryExecutor {
    *
    * @example
    * ```ts
+   * const bq = new BigQueryExecutor({ projectId: 'nba-props-platform' });
    * const { totalBytesProcessed } = await bq.dryRun('SELECT * FROM mlb_raw.games WHERE game_date = @d', {
    *   params: { d: '2024-06-01' },
    * });
@@ -234,6 +239,8 @@ export class BigQueryExecutor {
    *
    * @example
    * ```ts
+   * const bq = new BigQueryExecutor({ projectId: 'nba-props-platform' });
+   * declare const rows: Array<Record<string, unknown>>;
    * try {
    *   await bq.insertRows('mlb_reference.unresolved_players', rows, {
    *     insertId: (r) => `${r.source}:${r.normalized_lookup}`,
@@ -267,6 +274,8 @@ export class BigQueryExecutor {
    *
    * @example
    * ```ts
+   * const bq = new BigQueryExecutor({ projectId: 'nba-props-platform' });
+   * declare const rows: Array<Record<string, unknown>>;
    * const { jobId, outputRows } = await bq.loadRows('mlb_reference.unresolved_players', rows);
    * ```
    */

@@ -86,6 +86,7 @@ export function executeBigQueryWithParams<T = Record<string, unknown>>(
  * @example
  * ```ts
  * import { insertBigQueryRows } from 'gcp-pipeline-resilience';
+ * declare const rows: Array<Record<string, unknown>>;
  * const { outputRows } = await insertBigQueryRows('mlb_reference.unresolved_players', rows);
  * ```
  */

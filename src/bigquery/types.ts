@@ -123,6 +123,7 @@ export interface QueryOptions extends CallOptions {
  *
  * @example
  * ```ts
+ * const bq = new BigQueryExecutor({ projectId: 'nba-props-platform' });
  * const { totalBytesProcessed } = await bq.dryRun('SELECT * FROM mlb_raw.games WHERE game_date = @d', { params: { d: '2024-06-01' } });
  * ```
  */
@@ -179,6 +180,8 @@ export interface InsertRowsOptions<R> extends CallOptions {
  *
  * @example
  * ```ts
+ * const bq = new BigQueryExecutor({ projectId: 'nba-props-platform' });
+ * declare const rows: Array<Record<string, unknown>>;
  * const { inserted, failed } = await bq.insertRows('mlb_raw.games', rows, { throwOnFailure: false });
  * for (const f of failed) console.warn(`row ${f.index} refused: ${f.reasons.map((r) => r.reason).join(', ')}`);
  * ```
@@ -220,6 +223,8 @@ export interface LoadRowsOptions extends CallOptions {
  *
  * @example
  * ```ts
+ * const bq = new BigQueryExecutor({ projectId: 'nba-props-platform' });
+ * declare const rows: Array<Record<string, unknown>>;
  * const { jobId, jobIds, outputRows } = await bq.loadRows('mlb_reference.unresolved_players', rows);
  * ```
  */
@@ -237,6 +242,7 @@ export interface LoadResult {
  *
  * @example
  * ```ts
+ * const bq = new BigQueryExecutor({ projectId: 'nba-props-platform' });
  * const { calls, attempts, retries } = bq.stats;
  * ```
  */

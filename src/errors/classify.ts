@@ -34,6 +34,7 @@ import { GRPC_STATUS_NAMES, grpcRule, statusText } from './status-table.js';
  *
  * @example
  * ```ts
+ * const clock = systemClock;
  * const options: ToPipelineErrorOptions = { now: () => clock.now() };
  * ```
  */
@@ -62,7 +63,11 @@ export interface ToPipelineErrorOptions {
  *
  * @example
  * ```ts
+ * import { BigQuery } from '@google-cloud/bigquery';
  * import { toPipelineError, ForbiddenError } from 'gcp-pipeline-resilience';
+ * const bigquery = new BigQuery();
+ * const sql = 'SELECT 1 AS x';
+ * const logger = cloudLoggingLogger();
  *
  * try {
  *   await bigquery.query(sql);

@@ -28,6 +28,7 @@ export interface ResponseLike {
  *
  * @example
  * ```ts
+ * declare const response: Response;
  * const options: HttpErrorFromResponseOptions = { method: 'POST', body: await response.text() };
  * ```
  */

@@ -53,6 +53,7 @@ export interface GoogleApiErrorDetails extends PipelineErrorOptions {
  * @example
  * ```ts
  * import { GoogleApiError, toPipelineError } from 'gcp-pipeline-resilience';
+ * declare const thrown: unknown;
  *
  * const err = toPipelineError(thrown);
  * if (err instanceof GoogleApiError && err.reason === 'quotaExceeded') alertOnCall(err.message);

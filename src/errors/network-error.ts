@@ -6,6 +6,7 @@ import { PipelineError } from './pipeline-error.js';
  *
  * @example
  * ```ts
+ * declare const err: unknown;
  * const options: NetworkErrorOptions = { systemCode: 'ECONNRESET', cause: err };
  * ```
  */

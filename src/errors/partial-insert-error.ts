@@ -105,6 +105,7 @@ export class PartialInsertError extends PipelineError {
    *
    * @example
    * ```ts
+   * declare const err: unknown;
    * JSON.stringify(err); // {"name":"PartialInsertError","code":"PARTIAL_INSERT",...,"failures":[{"index":3,"reasons":[...]}]}
    * ```
    */

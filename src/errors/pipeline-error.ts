@@ -6,6 +6,7 @@ import { scrubCause } from './scrub.js';
  *
  * @example
  * ```ts
+ * declare const err: unknown;
  * const options: PipelineErrorOptions = { code: 'SCRAPE_FAILED', transient: true, cause: err };
  * ```
  */

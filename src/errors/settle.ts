@@ -20,6 +20,7 @@ export type Result<T> = { ok: true; value: T } | { ok: false; error: PipelineErr
  * @example
  * ```ts
  * import { settle } from 'gcp-pipeline-resilience';
+ * const executor = new BigQueryExecutor({ projectId: 'nba-props-platform' });
  *
  * const result = await settle(() => executor.query('SELECT 1 AS x'));
  * if (result.ok) console.log(result.value);

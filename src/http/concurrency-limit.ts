@@ -6,6 +6,8 @@ import { enqueue, type Waiter } from './waiters.js';
  *
  * @example
  * ```ts
+ * const signal = AbortSignal.timeout(30_000);
+ * const url = 'https://api.example.com/v1/games';
  * const limit = new ConcurrencyLimit(4);
  * await limit.acquire(signal);
  * try {

@@ -66,6 +66,7 @@ export interface HttpHostRegistryOptions extends HttpHostPolicy {
  *
  * @example
  * ```ts
+ * const hosts = new HttpHostRegistry();
  * const host = hosts.get('api.example.com');
  * host.breaker?.state; // 'closed'
  * ```
@@ -156,6 +157,7 @@ export class HttpHostRegistry {
    *
    * @example
    * ```ts
+   * const hosts = new HttpHostRegistry();
    * hosts.get('api.example.com') === hosts.get('API.example.com'); // true
    * ```
    */
@@ -172,6 +174,7 @@ export class HttpHostRegistry {
    *
    * @example
    * ```ts
+   * const hosts = new HttpHostRegistry();
    * hosts.states(); // { 'api.example.com': { breaker: 'closed', inFlight: 2, queued: 0, budgetTokens: 50 } }
    * ```
    */

@@ -38,6 +38,7 @@ export type FetchFunction = (input: string | URL | Request, init?: RequestInit) 
  *
  * @example
  * ```ts
+ * const hosts = new HttpHostRegistry();
  * const options: ResilientFetchOptions = {
  *   maxAttempts: 3, attemptTimeoutMs: 20_000, deadlineMs: 60_000, key: 'odds_api', hosts,
  * };

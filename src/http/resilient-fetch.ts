@@ -127,6 +127,7 @@ export function resilientFetch(
  *
  * @example
  * ```ts
+ * const hosts = new HttpHostRegistry();
  * const scraperFetch = createResilientFetch({ hosts, key: 'odds_api', deadlineMs: 120_000 });
  * await scraperFetch('https://api.example.com/v4/odds', undefined, { maxAttempts: 2 });
  * ```

@@ -15,6 +15,7 @@ export type LogFields = Record<string, unknown>;
  *
  * @example
  * ```ts
+ * declare function fetchRows(): Promise<object[]>;
  * const logger: Logger = {
  *   debug: (m, f) => console.debug(m, f),
  *   info: (m, f) => console.info(m, f),
@@ -39,6 +40,7 @@ const noop = (): void => {};
  *
  * @example
  * ```ts
+ * declare function fetchRows(): Promise<object[]>;
  * await retry(() => fetchRows(), { logger: silentLogger }); // same as omitting `logger`
  * ```
  */

@@ -176,6 +176,7 @@ export class PlayerRegistryReader {
    *
    * @example
    * ```ts
+   * declare const reader: PlayerRegistryReader;
    * const id = await reader.getUniversalId('loganwebb', { playerType: 'pitcher' });
    * const maybe = await reader.getUniversalId('someone', { required: false }); // string | null
    * ```
@@ -210,6 +211,7 @@ export class PlayerRegistryReader {
    *
    * @example
    * ```ts
+   * declare const reader: PlayerRegistryReader;
    * const ids = await reader.getUniversalIdsBatch(['loganwebb', 'Gerrit Cole'], { playerType: 'pitcher' });
    * ids.get('Gerrit Cole'); // 'mlb_000123' or null
    * ```
@@ -276,6 +278,7 @@ export class PlayerRegistryReader {
    *
    * @example
    * ```ts
+   * declare const reader: PlayerRegistryReader;
    * reader.clearCache(); // e.g. after the registry was rebuilt
    * ```
    */

@@ -235,6 +235,7 @@ export class UnresolvedPlayerTracker {
    *
    * @example
    * ```ts
+   * declare const tracker: UnresolvedPlayerTracker;
    * tracker.track('loganwebb', 'pitcher');
    * tracker.track('LoganWebb', 'PITCHER'); // same player: count 2
    * tracker.track('loganwebb');            // type 'unknown': another entry
@@ -278,6 +279,7 @@ export class UnresolvedPlayerTracker {
    *
    * @example
    * ```ts
+   * declare const tracker: UnresolvedPlayerTracker;
    * for (const p of tracker.entries()) console.log(p.playerLookup, p.playerType, p.count);
    * ```
    */
@@ -311,6 +313,7 @@ export class UnresolvedPlayerTracker {
    *
    * @example
    * ```ts
+   * declare const tracker: UnresolvedPlayerTracker;
    * const result = await tracker.flush();
    * if (result.error) console.warn(`kept ${result.retained} for the next flush`, result.error.code);
    * ```
@@ -345,6 +348,7 @@ export class UnresolvedPlayerTracker {
    *
    * @example
    * ```ts
+   * declare const tracker: UnresolvedPlayerTracker;
    * const unhook = tracker.flushOnExit();
    * // ... later, if the tracker is retired early:
    * unhook();

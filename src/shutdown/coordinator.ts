@@ -58,6 +58,7 @@ export interface ShutdownCoordinatorOptions {
  *
  * @example
  * ```ts
+ * declare const nbaTracker: UnresolvedPlayerTracker;
  * const coordinator = createShutdownCoordinator();
  * coordinator.onShutdown(() => nbaTracker.flush(), { name: 'nba unresolved players' });
  * coordinator.onShutdown(() => mlbTracker.flush(), { name: 'mlb unresolved players' });
@@ -123,6 +124,7 @@ function positiveMs(where: string, value: number | undefined): void {
  * @example
  * ```ts
  * import { createShutdownCoordinator } from 'gcp-pipeline-resilience';
+ * declare const tracker: UnresolvedPlayerTracker;
  *
  * const coordinator = createShutdownCoordinator({ timeoutMs: 8_000 });
  * coordinator.onShutdown(() => tracker.flush(), { name: 'unresolved players' });

@@ -34,6 +34,7 @@ export function defaultShutdownCoordinator(): ShutdownCoordinator {
  * @example
  * ```ts
  * import { onShutdown } from 'gcp-pipeline-resilience';
+ * declare const nbaTracker: UnresolvedPlayerTracker;
  *
  * const leave = onShutdown(() => nbaTracker.flush(), { name: 'nba unresolved players' });
  * onShutdown(() => mlbTracker.flush(), { name: 'mlb unresolved players' });

@@ -66,6 +66,7 @@ export type ShutdownTask = (context: ShutdownContext) => unknown;
  * @example
  * ```ts
  * import { onShutdown, type ShutdownTaskOptions } from 'gcp-pipeline-resilience';
+ * declare const tracker: UnresolvedPlayerTracker;
  * const options: ShutdownTaskOptions = { name: 'flush nba unresolved players', timeoutMs: 5_000 };
  * onShutdown(() => tracker.flush(), options);
  * ```

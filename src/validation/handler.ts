@@ -131,6 +131,8 @@ export interface MessageOutcomeEvent {
  *
  * @example
  * ```ts
+ * import { PubSub } from '@google-cloud/pubsub';
+ * const pubsub = new PubSub();
  * createMessageHandler(Phase2CompletionMessage, work, {
  *   deadLetterTopic: pubsub.topic('nba-phase2-raw-complete-dlq'),
  *   maxDeliveryAttempts: 5,
@@ -266,6 +268,8 @@ const HANDLER_OPTIONS: OptionSpec = {
  *
  * @example
  * ```ts
+ * import { PubSub } from '@google-cloud/pubsub';
+ * const pubsub = new PubSub();
  * const handler = createMessageHandler(Phase2CompletionMessage, async (msg, meta) => {
  *   await orchestrate(msg.game_date, msg.processor_name);
  * }, { deadLetterTopic: pubsub.topic('nba-phase2-raw-complete-dlq') });
