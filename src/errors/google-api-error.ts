@@ -54,6 +54,7 @@ export interface GoogleApiErrorDetails extends PipelineErrorOptions {
  * ```ts
  * import { GoogleApiError, toPipelineError } from 'gcp-pipeline-resilience';
  * declare const thrown: unknown;
+ * declare function alertOnCall(message: string): void;
  *
  * const err = toPipelineError(thrown);
  * if (err instanceof GoogleApiError && err.reason === 'quotaExceeded') alertOnCall(err.message);

@@ -22,7 +22,13 @@ export type DecodeFailure =
  *
  * @example
  * ```ts
- * const options: MessageDecodeErrorOptions = { reason: 'invalid_json', cause: syntaxError };
+ * const raw = '{"game_date": ';
+ * try {
+ *   JSON.parse(raw);
+ * } catch (cause) {
+ *   const options: MessageDecodeErrorOptions = { reason: 'invalid_json', cause };
+ *   throw new MessageDecodeError('the message body is not JSON', options);
+ * }
  * ```
  */
 export interface MessageDecodeErrorOptions {

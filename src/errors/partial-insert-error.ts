@@ -43,7 +43,9 @@ export function rowFailuresForJson(failures: readonly RowFailure[]): Array<Recor
  *
  * @example
  * ```ts
+ * const failures = [{ index: 3, row: { game_id: 'g4' }, reasons: [{ reason: 'invalid', message: 'no such field: pts' }] }];
  * const options: PartialInsertErrorOptions = { table: 'nba_raw.games', inserted: 98, failures };
+ * throw new PartialInsertError('2 rows refused by nba_raw.games', options);
  * ```
  */
 export interface PartialInsertErrorOptions {

@@ -34,6 +34,8 @@ export interface PipelineErrorOptions {
  * @example
  * ```ts
  * import { PipelineError } from 'gcp-pipeline-resilience';
+ * declare function processBatch(): Promise<void>;
+ * declare function scheduleRedelivery(): void;
  *
  * try {
  *   await processBatch();

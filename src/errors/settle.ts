@@ -6,21 +6,25 @@ import type { PipelineError } from './pipeline-error.js';
  *
  * @example
  * ```ts
- * const result: Result<number> = { ok: true, value: 42 };
- * if (!result.ok) console.error(result.error.code);
+ * function report(result: Result<number>): void {
+ *   if (result.ok) console.log(result.value);
+ *   else console.error(result.error.code);
+ * }
+ * report(await settle(() => 42));
  * ```
  */
 export type Result<T> = { ok: true; value: T } | { ok: false; error: PipelineError };
 
 /**
  * Runs work and returns a {@link Result} instead of throwing, for callers that prefer results to
- * exceptions (the original system's "v2 Result pattern"). Failures, including a synchronous throw from
+ * exceptions. Failures, including a synchronous throw from
  * `work`, come back as `toPipelineError(err)`. Never rejects.
  *
  * @example
  * ```ts
  * import { settle } from 'gcp-pipeline-resilience';
  * const executor = new BigQueryExecutor({ projectId: 'nba-props-platform' });
+ * declare function requeue(): void;
  *
  * const result = await settle(() => executor.query('SELECT 1 AS x'));
  * if (result.ok) console.log(result.value);

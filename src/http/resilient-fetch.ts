@@ -53,7 +53,9 @@ let processHosts: HttpHostRegistry | undefined;
  * ```ts
  * import { defaultHttpHosts } from 'gcp-pipeline-resilience';
  *
- * app.get('/healthz', (_req, res) => res.json(defaultHttpHosts().states()));
+ * import { createServer } from 'node:http';
+ *
+ * createServer((_req, res) => res.end(JSON.stringify(defaultHttpHosts().states()))).listen(8080);
  * ```
  */
 export function defaultHttpHosts(): HttpHostRegistry {

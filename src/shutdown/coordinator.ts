@@ -58,7 +58,7 @@ export interface ShutdownCoordinatorOptions {
  *
  * @example
  * ```ts
- * declare const nbaTracker: UnresolvedPlayerTracker;
+ * declare const nbaTracker: UnresolvedPlayerTracker, mlbTracker: UnresolvedPlayerTracker;
  * const coordinator = createShutdownCoordinator();
  * coordinator.onShutdown(() => nbaTracker.flush(), { name: 'nba unresolved players' });
  * coordinator.onShutdown(() => mlbTracker.flush(), { name: 'mlb unresolved players' });
@@ -125,10 +125,11 @@ function positiveMs(where: string, value: number | undefined): void {
  * ```ts
  * import { createShutdownCoordinator } from 'gcp-pipeline-resilience';
  * declare const tracker: UnresolvedPlayerTracker;
+ * declare const subscription: { close(): Promise<void> }; // e.g. a Pub/Sub Subscription
  *
  * const coordinator = createShutdownCoordinator({ timeoutMs: 8_000 });
  * coordinator.onShutdown(() => tracker.flush(), { name: 'unresolved players' });
- * coordinator.onShutdown(({ signal }) => subscription.close(), { name: 'subscription', timeoutMs: 3_000 });
+ * coordinator.onShutdown(() => subscription.close(), { name: 'subscription', timeoutMs: 3_000 });
  * ```
  */
 export function createShutdownCoordinator(options: ShutdownCoordinatorOptions = {}): ShutdownCoordinator {

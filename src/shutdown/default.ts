@@ -10,8 +10,10 @@ let processCoordinator: ShutdownCoordinator | undefined;
  *
  * @example
  * ```ts
+ * import { createServer } from 'node:http';
  * import { defaultShutdownCoordinator } from 'gcp-pipeline-resilience';
  *
+ * const server = createServer().listen(8080);
  * process.on('SIGTERM', async () => {
  *   server.close();
  *   await defaultShutdownCoordinator().shutdown('SIGTERM'); // every flush finished or timed out
@@ -34,7 +36,7 @@ export function defaultShutdownCoordinator(): ShutdownCoordinator {
  * @example
  * ```ts
  * import { onShutdown } from 'gcp-pipeline-resilience';
- * declare const nbaTracker: UnresolvedPlayerTracker;
+ * declare const nbaTracker: UnresolvedPlayerTracker, mlbTracker: UnresolvedPlayerTracker;
  *
  * const leave = onShutdown(() => nbaTracker.flush(), { name: 'nba unresolved players' });
  * onShutdown(() => mlbTracker.flush(), { name: 'mlb unresolved players' });

@@ -55,7 +55,9 @@ export interface ShutdownContext {
  * @example
  * ```ts
  * import type { ShutdownTask } from 'gcp-pipeline-resilience';
+ * declare const pool: { end(): Promise<void> }; // e.g. a database pool
  * const closePool: ShutdownTask = async () => { await pool.end(); };
+ * onShutdown(closePool, { name: 'db pool' });
  * ```
  */
 export type ShutdownTask = (context: ShutdownContext) => unknown;
@@ -99,6 +101,7 @@ export interface ShutdownTaskOutcome {
  *
  * @example
  * ```ts
+ * const coordinator = createShutdownCoordinator();
  * const report = await coordinator.shutdown();
  * for (const t of report.tasks) if (t.status !== 'completed') console.error(t.name, t.status);
  * ```

@@ -71,6 +71,7 @@ export type BigQueryFaultRule = CountedFaultRule &
  *
  * @example
  * ```ts
+ * const standIn = await startBigQueryStandIn();
  * const h = standIn.faults.add({ times: 1, error: { status: 503, reason: 'backendError' } });
  * h.hits; // how many requests it acted on so far
  * h.remove();
@@ -83,6 +84,7 @@ export type BigQueryFaultHandle = FaultHandle<BigQueryFaultRule>;
  *
  * @example
  * ```ts
+ * const standIn = await startBigQueryStandIn();
  * standIn.faults.add({ path: /\/queries$/, times: 2, error: { status: 500, reason: 'backendError' } });
  * standIn.faults.clear();
  * ```

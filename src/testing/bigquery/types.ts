@@ -55,6 +55,7 @@ export interface BigQueryStandInOptions {
  *
  * @example
  * ```ts
+ * const standIn = await startBigQueryStandIn();
  * const inserts = standIn.requests.filter((r) => r.path.endsWith('/insertAll'));
  * ```
  */

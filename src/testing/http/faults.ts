@@ -49,6 +49,7 @@ export type HttpFaultRule = CountedFaultRule & RequestMatch & HttpFaultAction;
  *
  * @example
  * ```ts
+ * const standIn = await startHttpStandIn();
  * const h = standIn.faults.add({ path: '/v1/games', times: 1, reset: true });
  * h.hits; // requests it acted on so far
  * ```
@@ -60,6 +61,7 @@ export type HttpFaultHandle = FaultHandle<HttpFaultRule>;
  *
  * @example
  * ```ts
+ * const standIn = await startHttpStandIn();
  * standIn.faults.add({ path: /^\/v1\//, rate: 0.2, seed: 7, status: 503 });
  * standIn.faults.clear();
  * ```

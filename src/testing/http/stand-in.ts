@@ -13,6 +13,7 @@ import { createHttpFaultPlan, type HttpFaultPlan, type HttpFaultRule } from './f
  *
  * @example
  * ```ts
+ * const standIn = await startHttpStandIn();
  * const posts = standIn.requests.filter((r) => r.method === 'POST' && r.path === '/v1/jobs');
  * ```
  */
@@ -59,6 +60,7 @@ export interface HttpStandInAnswer {
  *
  * @example
  * ```ts
+ * const standIn = await startHttpStandIn();
  * standIn.serve({ path: '/v1/games', json: { games: [] } });
  * standIn.serve({ method: 'POST', path: /^\/v1\/jobs$/, handler: (req) => ({ status: 201, json: { got: req.body } }) });
  * ```
