@@ -31,6 +31,8 @@ const MAX_ATTRIBUTE_VALUE_BYTES = 1024;
  *
  * @example
  * ```ts
+ * declare const envelope: Envelope; // the message as the handler took it apart
+ * const error = new MessageValidationError('Phase2CompletionMessage: game_date: Required', { issues: [] });
  * deadLetterAttributes(envelope, 'validation_failed', error);
  * // { dead_letter_reason: 'validation_failed', error_code: 'MESSAGE_VALIDATION', error_message: '...', source_message_id: '42', ... }
  * ```

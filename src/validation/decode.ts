@@ -8,7 +8,8 @@ import { assertZod4Schema } from './zod4-schema.js';
  *
  * @example
  * ```ts
- * decodePubSubMessage(Phase2CompletionMessage, req.body, { maxBytes: 1024 * 1024 });
+ * declare const body: unknown; // a push request's body
+ * decodePubSubMessage(Phase2CompletionMessage, body, { maxBytes: 1024 * 1024 });
  * ```
  */
 export interface DecodeOptions {
@@ -23,6 +24,7 @@ export interface DecodeOptions {
  *
  * @example
  * ```ts
+ * declare const body: unknown; // a push request's body
  * const { data, messageId }: DecodedMessage<Phase2CompletionMessage> = decodePubSubMessage(Phase2CompletionMessage, body);
  * ```
  */
@@ -45,7 +47,8 @@ export interface DecodedMessage<T> extends MessageMeta {
  *
  * @example
  * ```ts
- * app.post('/pubsub', (req, res) => {
+ * declare const app: { post(path: string, route: (req: { body: unknown }) => void): void }; // e.g. Express
+ * app.post('/pubsub', (req) => {
  *   const { data, messageId, deliveryAttempt } = decodePubSubMessage(Phase2CompletionMessage, req.body);
  *   // data.processor_name, data.game_date, data.record_count ...
  * });

@@ -6,7 +6,8 @@ import { type DecodeFailure, MessageDecodeError } from '../errors/index.js';
  *
  * @example
  * ```ts
- * decodePubSubMessage(schema, body, { maxBytes: DEFAULT_MAX_MESSAGE_BYTES / 10 });
+ * declare const body: unknown; // a push request's body
+ * decodePubSubMessage(Phase2CompletionMessage, body, { maxBytes: DEFAULT_MAX_MESSAGE_BYTES / 10 });
  * ```
  */
 export const DEFAULT_MAX_MESSAGE_BYTES = 10 * 1024 * 1024;
@@ -18,7 +19,7 @@ export const DEFAULT_MAX_MESSAGE_BYTES = 10 * 1024 * 1024;
  * ```ts
  * const handle = createMessageHandler(Phase2CompletionMessage, async (data, meta: MessageMeta) => {
  *   console.log(meta.messageId, meta.deliveryAttempt);
- * });
+ * }, { onInvalid: 'nack' });
  * ```
  */
 export interface MessageMeta {
@@ -36,20 +37,21 @@ export interface MessageMeta {
 }
 
 /**
- * The input shapes {@link readEnvelope} tells apart; used in logs and as the `source_input` attribute of a
+ * The input shapes a message handler tells apart; used in logs and as the `source_input` attribute of a
  * dead-lettered message.
  *
  * @example
  * ```ts
- * const kind: EnvelopeKind = readEnvelope(req.body).kind; // 'push'
+ * function describe(kind: EnvelopeKind): string {
+ *   return kind === 'push' ? 'a push subscription request' : `a ${kind} input`;
+ * }
  * ```
  */
 export type EnvelopeKind = 'push' | 'cloud_event' | 'subscriber_message' | 'bytes' | 'string' | 'object';
 
 /**
- * The message body before decoding.
- *
- * @internal
+ * The message body before decoding, as an {@link Envelope} carries it. Its use is shown with
+ * `deadLetterAttributes`.
  */
 export type EnvelopeBody =
   | { kind: 'bytes'; bytes: Uint8Array }
@@ -61,9 +63,21 @@ export type EnvelopeBody =
 
 /**
  * An input taken apart but not yet decoded: what the handler needs to dead-letter a message whose
- * body cannot be decoded.
+ * body cannot be decoded: the input to `deadLetterAttributes`.
  *
- * @internal
+ * @example
+ * ```ts
+ * const envelope: Envelope = {
+ *   kind: 'push',
+ *   body: { kind: 'base64', text: 'e30=' },
+ *   subscription: 'projects/p/subscriptions/nba-phase2-raw-complete-sub',
+ *   messageId: '42',
+ *   attributes: {},
+ *   publishTime: undefined,
+ *   deliveryAttempt: 1,
+ * };
+ * const attributes = deadLetterAttributes(envelope, 'handler_failed', new NotFoundError('no such table'));
+ * ```
  */
 export interface Envelope extends MessageMeta {
   kind: EnvelopeKind;

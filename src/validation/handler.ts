@@ -42,6 +42,7 @@ import { assertZod4Schema } from './zod4-schema.js';
  *
  * @example
  * ```ts
+ * declare function recordCompletion(gameDate: string, processor: string, messageId?: string): Promise<void>;
  * const work: MessageHandlerFunction<Phase2CompletionMessage> = async (data, meta) => {
  *   await recordCompletion(data.game_date, data.processor_name, meta.messageId);
  * };
@@ -133,6 +134,7 @@ export interface MessageOutcomeEvent {
  * ```ts
  * import { PubSub } from '@google-cloud/pubsub';
  * const pubsub = new PubSub();
+ * declare function work(data: Phase2CompletionMessage): Promise<void>;
  * createMessageHandler(Phase2CompletionMessage, work, {
  *   deadLetterTopic: pubsub.topic('nba-phase2-raw-complete-dlq'),
  *   maxDeliveryAttempts: 5,
@@ -168,8 +170,10 @@ export type MessageHandlerOptions = MessageHandlerBaseOptions &
  *
  * @example
  * ```ts
+ * declare const handler: MessageHandler; // from createMessageHandler
+ * declare const body: unknown; // a push request's body
  * const { outcome } = await handler.handle(body);
- * if (outcome === 'dead_letter_failed') alert();
+ * if (outcome === 'dead_letter_failed') console.error('message kept for redelivery: dead-letter topic down');
  * ```
  */
 export type HandlingOutcome =
@@ -186,6 +190,8 @@ export type HandlingOutcome =
  *
  * @example
  * ```ts
+ * declare const handler: MessageHandler; // from createMessageHandler
+ * declare const message: unknown; // a push body, a CloudEvent or a subscriber Message
  * const result: HandlingResult = await handler.handle(message);
  * result.ack; // false when Pub/Sub should redeliver
  * ```
@@ -205,6 +211,9 @@ export interface HandlingResult {
  *
  * @example
  * ```ts
+ * import { PubSub } from '@google-cloud/pubsub';
+ * declare const handler: MessageHandler; // from createMessageHandler
+ * const subscription = new PubSub().subscription('nba-phase2-raw-complete-sub');
  * subscription.on('message', (message: SubscriberMessage) => void handler.subscription(message));
  * ```
  */
@@ -223,7 +232,8 @@ export interface SubscriberMessage {
  *
  * @example
  * ```ts
- * const handler: MessageHandler = createMessageHandler(Phase2CompletionMessage, work);
+ * declare function work(data: Phase2CompletionMessage): Promise<void>;
+ * const handler: MessageHandler = createMessageHandler(Phase2CompletionMessage, work, { onInvalid: 'nack' });
  * ```
  */
 export interface MessageHandler {
@@ -270,6 +280,10 @@ const HANDLER_OPTIONS: OptionSpec = {
  * ```ts
  * import { PubSub } from '@google-cloud/pubsub';
  * const pubsub = new PubSub();
+ * declare function orchestrate(gameDate: string, processor: string): Promise<void>;
+ * type Reply = { sendStatus(code: number): void };
+ * declare const app: { post(path: string, route: (req: { body: unknown }, res: Reply) => Promise<void>): void };
+ * declare const functions: { cloudEvent(name: string, fn: (event: unknown) => Promise<unknown>): void };
  * const handler = createMessageHandler(Phase2CompletionMessage, async (msg, meta) => {
  *   await orchestrate(msg.game_date, msg.processor_name);
  * }, { deadLetterTopic: pubsub.topic('nba-phase2-raw-complete-dlq') });

@@ -1,7 +1,13 @@
 export { type DeadLetterReason, deadLetterAttributes } from './dead-letter.js';
 export { DEAD_LETTER_ATTRIBUTE_NAMES, PUBSUB_DEAD_LETTER_ATTRIBUTES } from './dead-letter-attributes.js';
 export { type DecodedMessage, type DecodeOptions, decodePubSubMessage } from './decode.js';
-export { DEFAULT_MAX_MESSAGE_BYTES, type EnvelopeKind, type MessageMeta } from './envelope.js';
+export {
+  DEFAULT_MAX_MESSAGE_BYTES,
+  type Envelope,
+  type EnvelopeBody,
+  type EnvelopeKind,
+  type MessageMeta,
+} from './envelope.js';
 export { GradingTriggerMessage } from './grading-trigger.js';
 export {
   createMessageHandler,

@@ -28,7 +28,7 @@ export interface ToJsonSchemaOptions {
  *
  * @example
  * ```ts
- * import Ajv2020 from 'ajv/dist/2020';
+ * import { Ajv2020 } from 'ajv/dist/2020.js';
  * const schema = toJsonSchema(Phase2CompletionMessage);
  * schema.required; // ['processor_name', 'game_date']
  * new Ajv2020({ strict: false }).validate(schema, { processor_name: 'p', game_date: '2026-01-24' }); // true

@@ -10,6 +10,8 @@ const MAX_ISSUES_IN_MESSAGE = 10;
  *
  * @example
  * ```ts
+ * import { z } from 'zod';
+ * const raw: unknown = JSON.parse('{"id":"o-1"}');
  * parseMessage(z.object({ id: z.string() }), raw, { name: 'OrderEvent' });
  * ```
  */

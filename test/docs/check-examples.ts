@@ -73,7 +73,8 @@ export function tsdocExamples(source: string, text: string): DocExample[] {
         codeLines = body;
         offset = i + 1;
       }
-      while (codeLines.length > 0 && (codeLines.at(-1) ?? '').trim() === '') codeLines = codeLines.slice(0, -1);
+      while (codeLines.length > 0 && (codeLines.at(-1) ?? '').trim() === '')
+        codeLines = codeLines.slice(0, -1);
       const code = codeLines.join('\n');
       if (code.trim() !== '' && !NO_TYPECHECK.test(code)) {
         examples.push({ source, line: firstLine + offset, code });
@@ -155,7 +156,8 @@ function namesOf(code: string): { declared: Set<string>; used: Set<string> } {
       if (clause.name) declared.add(clause.name.text);
       const bindings = clause.namedBindings;
       if (bindings && ts.isNamespaceImport(bindings)) declared.add(bindings.name.text);
-      if (bindings && ts.isNamedImports(bindings)) for (const e of bindings.elements) declared.add(e.name.text);
+      if (bindings && ts.isNamedImports(bindings))
+        for (const e of bindings.elements) declared.add(e.name.text);
     }
   }
   const used = new Set<string>();
@@ -184,7 +186,11 @@ function preludeFor(code: string, exported: ReadonlyMap<string, Entry>): string 
 }
 
 /** Writes each example to `outDir` and typechecks them together in one program. */
-export function checkExamples(root: string, examples: readonly DocExample[], outDir: string): ExampleFailure[] {
+export function checkExamples(
+  root: string,
+  examples: readonly DocExample[],
+  outDir: string,
+): ExampleFailure[] {
   rmSync(outDir, { recursive: true, force: true });
   mkdirSync(outDir, { recursive: true });
   const options: ts.CompilerOptions = {
