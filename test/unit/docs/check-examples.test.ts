@@ -1,0 +1,82 @@
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { checkExamples, markdownExamples, tsdocExamples } from '../../docs/check-examples.js';
+
+describe('doc example extraction', () => {
+  it('takes the ```ts blocks of Markdown with the line of their first code line, nocheck left out', () => {
+    const md = [
+      '# T',
+      '',
+      '```ts',
+      'const a = 1;',
+      '```',
+      '```sh',
+      'npm ci',
+      '```',
+      '```ts nocheck',
+      'x',
+      '```',
+    ];
+    expect(markdownExamples('README.md', md.join('\n'))).toEqual([
+      { source: 'README.md', line: 4, code: 'const a = 1;' },
+    ]);
+  });
+
+  it('takes each @example of a TSDoc comment, fenced or not, up to the next tag', () => {
+    const src = [
+      'const x = 1;',
+      '/**',
+      ' * Adds.',
+      ' *',
+      ' * @example',
+      ' * ```ts',
+      ' * add(1, 2);',
+      ' * ```',
+      ' * @example',
+      ' * add(3, 4);',
+      ' * @returns the sum',
+      ' */',
+      'export function add(a: number, b: number) { return a + b; }',
+      '/** @example',
+      ' * // @noTypecheck',
+      ' * gsutil ls',
+      ' */',
+    ].join('\n');
+    expect(tsdocExamples('src/add.ts', src)).toEqual([
+      { source: 'src/add.ts', line: 7, code: 'add(1, 2);' },
+      { source: 'src/add.ts', line: 10, code: 'add(3, 4);' },
+    ]);
+  });
+});
+
+describe('checkExamples', () => {
+  // Under the repository (git-ignored) so that @types/node resolves as it does for the real check.
+  const root = resolve(import.meta.dirname, '../../../.doc-examples', `unit-${process.pid}`);
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  it('imports the package names an example uses, and reports errors at the documented line', () => {
+    mkdirSync(join(root, 'src/testing'), { recursive: true });
+    writeFileSync(
+      join(root, 'src/index.ts'),
+      'export function add(a: number, b: number): number { return a + b; }\nconst hidden = 1;\nexport { hidden as _h };\n',
+    );
+    writeFileSync(join(root, 'src/testing/index.ts'), 'export const standIn = { port: 1 };\n');
+    const failures = checkExamples(
+      root,
+      [
+        {
+          source: 'src/ok.ts',
+          line: 10,
+          code: 'const n: number = add(1, 2);\nstandIn.port;\nawait Promise.resolve(n);',
+        },
+        { source: 'src/bad.ts', line: 20, code: 'const s: string = add(1, 2);\nnotExported();' },
+        { source: 'README.md', line: 30, code: "import { hidden } from 'gcp-pipeline-resilience';" },
+      ],
+      join(root, 'out'),
+    );
+    expect(failures.map((f) => f.at)).toEqual(['src/bad.ts:20:7', 'src/bad.ts:21:1', 'README.md:30:10']);
+    expect(failures[1]?.message).toContain("Cannot find name 'notExported'");
+    expect(failures[2]?.message).toContain('hidden');
+  });
+});
