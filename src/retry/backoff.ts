@@ -30,7 +30,7 @@ export const jitterStrategies: Readonly<Record<JitterMode, JitterStrategy>> = Ob
   none: noJitter,
 });
 
-/** The library-wide default schedule (issue 6 tunes it with the contention simulation). */
+/** The library-wide default jitter: full jitter spreads a burst of retries best (docs/decisions/retry.md). */
 export const DEFAULT_JITTER: JitterMode = 'full';
 /** Default first delay, ms. */
 export const DEFAULT_BASE_DELAY_MS = 1000;

@@ -50,7 +50,10 @@ export interface RetryBudgetEvent {
   maxTokens: number;
 }
 
-/** With 10 (the issue's figure) 16 of 20 seeded runs at 5 % failure lost successes to naive retry; with 50, none (bench §3). */
+/**
+ * 50, not 10: with 10 tokens, 16 of 20 seeded runs at 5 % failure lost successes that plain retry kept;
+ * with 50, none (the retry-budget section of `npm run bench`).
+ */
 const DEFAULT_MAX_TOKENS = 50;
 
 /** Tokens are kept in thousandths, as gRPC A6 does, so 0.1 + 0.1 + ... never drifts. */
