@@ -1,6 +1,9 @@
 import { defineConfig } from 'vitest/config';
+import { lowerDecorators } from './src/testing/vitest/lower-decorators.js';
 
 export default defineConfig({
+  // Standard decorators (`@retryWithJitter`) in test files: vitest's oxc transform leaves them in place.
+  plugins: [lowerDecorators()],
   test: {
     include: ['test/**/*.test.ts'],
     environment: 'node',

@@ -20,3 +20,4 @@ export type { GrpcRequestLogEntry } from './shared/grpc-server.js';
 export type { GrpcStatusName } from './shared/grpc-status.js';
 export { mulberry32 } from './shared/prng.js';
 export * from './storage/index.js';
+export { type LowerDecoratorsPlugin, lowerDecorators } from './vitest/lower-decorators.js';
