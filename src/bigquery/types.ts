@@ -289,6 +289,8 @@ export interface WriteRowsOptions extends CallOptions {
  *
  * @example
  * ```ts
+ * const bq = new BigQueryExecutor({ projectId: 'nba-props-platform' });
+ * declare const rows: Array<Record<string, unknown>>;
  * const { written, commitTime } = await bq.writeRows('ds.events', rows);
  * ```
  */

@@ -71,6 +71,8 @@ export interface StorageErrorOptions {
  * @example
  * ```ts
  * import { StorageError } from 'gcp-pipeline-resilience';
+ * const bq = new BigQueryExecutor({ projectId: 'nba-props-platform' });
+ * declare const rows: Array<Record<string, unknown>>;
  * try {
  *   await bq.writeRows('ds.events', rows);
  * } catch (err) {
@@ -134,6 +136,8 @@ export interface RowErrorOptions {
  * @example
  * ```ts
  * import { RowError } from 'gcp-pipeline-resilience';
+ * const bq = new BigQueryExecutor({ projectId: 'nba-props-platform' });
+ * declare const rows: Array<Record<string, unknown>>;
  * try {
  *   await bq.writeRows('ds.events', rows);
  * } catch (err) {
@@ -167,6 +171,7 @@ export class RowError extends PipelineError {
    *
    * @example
    * ```ts
+   * declare const err: unknown;
    * JSON.stringify(err); // {"name":"RowError","code":"ROW_ERROR",...,"failures":[{"index":3,"reasons":[...]}]}
    * ```
    */

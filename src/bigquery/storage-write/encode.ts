@@ -247,11 +247,7 @@ function record(
 /**
  * Checks, converts and encodes one JSON row. Columns are matched by exact name.
  *
- * @example
- * ```ts
- * const out = encodeRow(schema, { id: 1, day: '2026-01-02' }, false);
- * if ('problems' in out) console.warn(out.problems);
- * ```
+ * @internal
  */
 export function encodeRow(schema: WriteSchema, row: unknown, ignoreUnknownValues: boolean): EncodedRow {
   if (typeof row !== 'object' || row === null || Array.isArray(row)) {

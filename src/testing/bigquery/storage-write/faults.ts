@@ -76,6 +76,7 @@ export interface StorageWriteFaultRule extends CountedFaultRule {
  *
  * @example
  * ```ts
+ * const standIn = await startBigQueryStandIn({ storageWrite: true });
  * const h = standIn.storageWrite.faults.add({ method: 'AppendRows', rate: 0.3, seed: 7, code: 'ABORTED' });
  * h.hits; // appends it acted on
  * ```
@@ -87,6 +88,7 @@ export type StorageWriteFaultHandle = FaultHandle<StorageWriteFaultRule>;
  *
  * @example
  * ```ts
+ * const standIn = await startBigQueryStandIn({ storageWrite: true });
  * standIn.storageWrite.faults.add({ method: 'CreateWriteStream', times: 2, code: 'UNAVAILABLE' });
  * standIn.storageWrite.faults.clear();
  * ```

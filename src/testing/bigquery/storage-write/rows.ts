@@ -101,11 +101,7 @@ function findMessage(root: RawDescriptor, name: string): RawDescriptor | undefin
  * microseconds, DATE from days since the epoch; everything else is already in the JSON form.
  * Columns the table does not have are kept, so `checkRow` reports them.
  *
- * @example
- * ```ts
- * toInsertJson({ ts: '1000000', d: 1 }, [{ name: 'ts', type: 'TIMESTAMP' }, { name: 'd', type: 'DATE' }]);
- * // { ts: '1970-01-01 00:00:01.000000+00', d: '1970-01-02' }
- * ```
+ * @internal
  */
 export function toInsertJson(
   row: Record<string, unknown>,
@@ -145,11 +141,7 @@ function convertScalar(value: unknown, field: BigQueryField): unknown {
  * The Storage API `TableSchema` of a table (type names as the Storage API spells them: INT64,
  * DOUBLE, BOOL, STRUCT).
  *
- * @example
- * ```ts
- * storageTableSchema([{ name: 'id', type: 'INTEGER', mode: 'REQUIRED' }]);
- * // { fields: [{ name: 'id', type: 'INT64', mode: 'REQUIRED' }] }
- * ```
+ * @internal
  */
 export function storageTableSchema(fields: readonly BigQueryField[]): { fields: unknown[] } {
   return { fields: fields.map(storageField) };
