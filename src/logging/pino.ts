@@ -48,7 +48,7 @@ function plain(value: unknown, depth: number): unknown {
  * import pino from 'pino';
  * import { BigQueryExecutor, pinoLogger } from 'gcp-pipeline-resilience';
  *
- * const bq = new BigQueryExecutor({ logger: pinoLogger(pino({ level: 'info' })) });
+ * const bq = new BigQueryExecutor({ retry: { logger: pinoLogger(pino({ level: 'info' })) } });
  * ```
  */
 export function pinoLogger(target: PinoLike): Logger {

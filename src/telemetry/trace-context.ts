@@ -24,7 +24,10 @@ export interface TraceParent {
  *
  * @example
  * ```ts
+ * import type { Message } from '@google-cloud/pubsub';
  * import { PUBSUB_TRACEPARENT_ATTRIBUTE } from 'gcp-pipeline-resilience';
+ *
+ * declare const message: Message;
  * const traceparent = message.attributes[PUBSUB_TRACEPARENT_ATTRIBUTE];
  * ```
  */
@@ -146,9 +149,12 @@ export function headerValue(headers: RequestHeaders | undefined, name: string): 
  *
  * @example
  * ```ts
+ * import { createServer } from 'node:http';
  * import { traceParentFromHeaders } from 'gcp-pipeline-resilience';
- * app.post('/pubsub', (req, res) => {
+ *
+ * createServer((req, res) => {
  *   const parent = traceParentFromHeaders(req.headers); // undefined when the request carries none
+ *   res.end(parent?.traceId ?? 'no trace');
  * });
  * ```
  */
