@@ -1,10 +1,5 @@
-import {
-  createTestClock,
-  RetryBudget,
-  retry,
-  ServiceUnavailableError,
-  type TestClock,
-} from '../../src/index.js';
+import { RetryBudget, retry, ServiceUnavailableError } from '../../src/index.js';
+import { createTestClock, type TestClock } from '../../src/testing/clock.js';
 import { deriveSeed, mulberry32, type Random } from '../lib/rng.js';
 import type { Mode, SectionResult, Target } from '../lib/section.js';
 import { fmt, round, type Table } from '../lib/stats.js';

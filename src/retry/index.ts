@@ -7,7 +7,7 @@ export {
   type CircuitStateChange,
 } from './circuit-breaker.js';
 export { CircuitBreakerRegistry } from './circuit-breaker-registry.js';
-export { type Clock, createTestClock, systemClock, type TestClock, type TestClockOptions } from './clock.js';
+export { type Clock, systemClock } from './clock.js';
 export { cappedExponential, type JitterParams, type JitterStrategy } from './jitter/index.js';
 export type {
   ErrorClass,

@@ -6,6 +6,7 @@
  */
 export * from './alerting/index.js';
 export * from './bigquery/index.js';
+export { createTestClock, type TestClock, type TestClockOptions } from './clock.js';
 export * from './http/index.js';
 export * from './logging/index.js';
 export * from './monitoring/index.js';

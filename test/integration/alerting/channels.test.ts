@@ -3,7 +3,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   AlertDeliveryError,
   createAlertManager,
-  createTestClock,
   HttpTooManyRequestsError,
   memoryRateLimitStore,
   SmtpError,
@@ -12,6 +11,7 @@ import {
   slackChannel,
   smtpChannel,
 } from '../../../src/index.js';
+import { createTestClock } from '../../../src/testing/clock.js';
 import {
   type SendGridStandIn,
   type SlackStandIn,

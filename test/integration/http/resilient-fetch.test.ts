@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   CircuitBreakerOpenError,
-  createTestClock,
   HttpHostRegistry,
   HttpNotFoundError,
   HttpServiceUnavailableError,
@@ -11,6 +10,7 @@ import {
   type ResilientFetchOptions,
   resilientFetch,
 } from '../../../src/index.js';
+import { createTestClock } from '../../../src/testing/clock.js';
 import { type HttpStandIn, startHttpStandIn } from '../../../src/testing/index.js';
 
 const PAGE = {

@@ -8,7 +8,6 @@ import {
   type AlertMessage,
   type ChannelContext,
   createAlertManager,
-  createTestClock,
   HttpError,
   HttpTooManyRequestsError,
   SLACK_LIMITS,
@@ -18,6 +17,7 @@ import {
   slackPayload,
   smtpChannel,
 } from '../../../src/index.js';
+import { createTestClock } from '../../../src/testing/clock.js';
 
 const WEBHOOK = 'https://hooks.slack.com/services/T000/B000/s3cr3tT0kenValue';
 

@@ -7,12 +7,12 @@ import {
   type AlertResult,
   createAlertManager,
   createShutdownCoordinator,
-  createTestClock,
   memoryRateLimitStore,
   NetworkError,
   type RateLimitStore,
   ServiceUnavailableError,
 } from '../../../src/index.js';
+import { createTestClock } from '../../../src/testing/clock.js';
 import { FakeProcess } from '../../helpers/fake-process.js';
 import { recordingLogger } from '../../helpers/recording-logger.js';
 

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { guardRequest } from '../../../src/bigquery/request-guard.js';
 import { OperationTimeoutError } from '../../../src/errors/index.js';
 import { NEVER_ABORTED } from '../../../src/retry/attempt.js';
-import { createTestClock, type RetryContext } from '../../../src/retry/index.js';
+import type { RetryContext } from '../../../src/retry/index.js';
+import { createTestClock } from '../../../src/testing/clock.js';
 
 const never = () => new Promise<never>(() => undefined);
 const attemptOf = (signal: AbortSignal = NEVER_ABORTED): RetryContext => ({ attempt: 1, signal });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createTestClock, HttpHostRegistry, resilientFetch } from '../../../src/index.js';
+import { HttpHostRegistry, resilientFetch } from '../../../src/index.js';
+import { createTestClock } from '../../../src/testing/clock.js';
 import { scriptedFetch } from './fake-fetch.js';
 
 async function fetched(body: string, headers: Record<string, string> = {}): Promise<Response> {

@@ -2,12 +2,12 @@ import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { MAX_RETRY_AFTER_MS } from '../../../src/errors/retry-after.js';
 import {
-  createTestClock,
   HttpHostRegistry,
   HttpTooManyRequestsError,
   type ResilientFetchOptions,
   resilientFetch,
 } from '../../../src/index.js';
+import { createTestClock } from '../../../src/testing/clock.js';
 import { type Scripted, scriptedFetch } from './fake-fetch.js';
 
 const START = Date.parse('2026-03-01T12:00:00Z');

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ConcurrencyLimit, createTestClock, RateLimit } from '../../../src/index.js';
+import { ConcurrencyLimit, RateLimit } from '../../../src/index.js';
+import { createTestClock } from '../../../src/testing/clock.js';
 import { flush } from '../retry/helpers.js';
 
 describe('RateLimit: a token bucket on the injected clock', () => {

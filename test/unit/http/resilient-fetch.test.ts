@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import {
   CircuitBreakerOpenError,
   createResilientFetch,
-  createTestClock,
   HttpHostRegistry,
   HttpNotFoundError,
   HttpServiceUnavailableError,
@@ -11,6 +10,7 @@ import {
   type ResilientFetchOptions,
   resilientFetch,
 } from '../../../src/index.js';
+import { createTestClock } from '../../../src/testing/clock.js';
 import { connectionRefused, type Scripted, scriptedFetch } from './fake-fetch.js';
 
 const START = Date.parse('2026-03-01T12:00:00Z');

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { UnresolvedPlayerTracker } from '../../../src/registry/index.js';
-import { createTestClock } from '../../../src/retry/index.js';
 import { createShutdownCoordinator } from '../../../src/shutdown/index.js';
+import { createTestClock } from '../../../src/testing/clock.js';
 import { FakeProcess } from '../../helpers/fake-process.js';
 import { MemoryExecutor } from './memory-executor.js';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { PlayerNotFoundError, ServiceUnavailableError } from '../../../src/errors/index.js';
 import { PlayerRegistryReader, UnresolvedPlayerTracker } from '../../../src/registry/index.js';
-import { createTestClock } from '../../../src/retry/index.js';
+import { createTestClock } from '../../../src/testing/clock.js';
 import { googleAccessDenied, googleServiceUnavailable, MemoryExecutor } from './memory-executor.js';
 
 function makeReader(options: { cacheTtlMs?: number; maxLookupsPerQuery?: number } = {}) {

@@ -1,13 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ServiceUnavailableError } from '../../../src/errors/index.js';
 import { jitterStrategies } from '../../../src/retry/backoff.js';
-import {
-  backoffDelays,
-  createTestClock,
-  type JitterMode,
-  type JitterStrategy,
-  retry,
-} from '../../../src/retry/index.js';
+import { backoffDelays, type JitterMode, type JitterStrategy, retry } from '../../../src/retry/index.js';
+import { createTestClock } from '../../../src/testing/clock.js';
 import { seeded } from './helpers.js';
 
 function take(gen: Iterator<number>, n: number): number[] {

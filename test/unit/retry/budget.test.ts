@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { NotFoundError, ServiceUnavailableError } from '../../../src/errors/index.js';
-import { createTestClock, RetryBudget, retry } from '../../../src/retry/index.js';
+import { RetryBudget, retry } from '../../../src/retry/index.js';
+import { createTestClock } from '../../../src/testing/clock.js';
 import { recordingLogger, seeded } from './helpers.js';
 
 describe('RetryBudget', () => {

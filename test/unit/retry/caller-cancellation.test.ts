@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { CircuitBreaker, createTestClock, RetryBudget, retry } from '../../../src/retry/index.js';
+import { CircuitBreaker, RetryBudget, retry } from '../../../src/retry/index.js';
+import { createTestClock } from '../../../src/testing/clock.js';
 import { flush } from './helpers.js';
 
 /** What `fetch` and the Google clients do with a signal: reject with its reason when it aborts. */

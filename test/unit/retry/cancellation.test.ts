@@ -5,7 +5,8 @@ import {
   ServiceUnavailableError,
   TooManyRequestsError,
 } from '../../../src/errors/index.js';
-import { type Clock, createTestClock, retry, systemClock } from '../../../src/retry/index.js';
+import { type Clock, retry, systemClock } from '../../../src/retry/index.js';
+import { createTestClock } from '../../../src/testing/clock.js';
 import { flush, isSettled, recordingLogger } from './helpers.js';
 
 const down = () => new ServiceUnavailableError('down');

@@ -5,13 +5,8 @@ import {
   OperationTimeoutError,
   ServiceUnavailableError,
 } from '../../../src/errors/index.js';
-import {
-  CircuitBreaker,
-  CircuitBreakerRegistry,
-  createTestClock,
-  RetryBudget,
-  retry,
-} from '../../../src/retry/index.js';
+import { CircuitBreaker, CircuitBreakerRegistry, RetryBudget, retry } from '../../../src/retry/index.js';
+import { createTestClock } from '../../../src/testing/clock.js';
 import { recordingLogger } from './helpers.js';
 
 const fail = () => Promise.reject(new ServiceUnavailableError('down'));

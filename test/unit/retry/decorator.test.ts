@@ -3,7 +3,8 @@ import { transformSync } from 'esbuild';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import { ServiceUnavailableError } from '../../../src/errors/index.js';
-import { createTestClock, type RetryOptions, retryWithJitter } from '../../../src/retry/index.js';
+import { type RetryOptions, retryWithJitter } from '../../../src/retry/index.js';
+import { createTestClock } from '../../../src/testing/clock.js';
 import { recordingLogger } from './helpers.js';
 
 /**

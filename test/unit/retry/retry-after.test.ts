@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ServiceUnavailableError, TooManyRequestsError } from '../../../src/errors/index.js';
-import { createTestClock, retry } from '../../../src/retry/index.js';
+import { retry } from '../../../src/retry/index.js';
+import { createTestClock } from '../../../src/testing/clock.js';
 import { recordingLogger } from './helpers.js';
 
 const throttled = (retryAfterMs: number) => new TooManyRequestsError('Rate limit exceeded', { retryAfterMs });

@@ -5,7 +5,8 @@ import {
   NotFoundError,
   ServiceUnavailableError,
 } from '../../../src/errors/index.js';
-import { createTestClock, type RetryInfo, retry } from '../../../src/retry/index.js';
+import { type RetryInfo, retry } from '../../../src/retry/index.js';
+import { createTestClock } from '../../../src/testing/clock.js';
 import { recordingLogger } from './helpers.js';
 
 const unavailable = (n = 1) => new ServiceUnavailableError(`backend unavailable #${n}`);

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createTestClock, retry, systemClock } from '../../../src/retry/index.js';
+import { retry, systemClock } from '../../../src/retry/index.js';
+import { createTestClock } from '../../../src/testing/clock.js';
 import { flush } from './helpers.js';
 
 /** Collects process warnings of one kind while a test runs. */

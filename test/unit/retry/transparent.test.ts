@@ -9,13 +9,13 @@ import {
 } from '../../../src/errors/index.js';
 import {
   CircuitBreaker,
-  createTestClock,
   RetryBudget,
   type RetryInfo,
   retry,
   retryWithJitter,
   withRetry,
 } from '../../../src/retry/index.js';
+import { createTestClock } from '../../../src/testing/clock.js';
 import { caught } from '../../helpers/caught.js';
 
 /** A user's own error class: what their `catch` blocks test with instanceof. */

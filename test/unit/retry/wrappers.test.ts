@@ -2,13 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { isTransientError, NotFoundError, ServiceUnavailableError } from '../../../src/errors/index.js';
 import {
   bigQueryRetry,
-  createTestClock,
   retryAggressive,
   retryFast,
   retryPatient,
   retryStandard,
   withRetry,
 } from '../../../src/retry/index.js';
+import { createTestClock } from '../../../src/testing/clock.js';
 import { recordingLogger } from './helpers.js';
 
 describe('withRetry', () => {

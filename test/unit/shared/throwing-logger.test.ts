@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Logger } from '../../../src/logging/index.js';
-import { CircuitBreaker, createTestClock, retry } from '../../../src/retry/index.js';
+import { CircuitBreaker, retry } from '../../../src/retry/index.js';
+import { createTestClock } from '../../../src/testing/clock.js';
 import { createMessageHandler, Phase2CompletionMessage } from '../../../src/validation/index.js';
 import { RecordingTopic } from '../validation/fakes.js';
 

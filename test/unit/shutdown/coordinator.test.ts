@@ -1,10 +1,10 @@
 import { describe, expect, it, vi } from 'vitest';
-import { createTestClock } from '../../../src/retry/index.js';
 import {
   createShutdownCoordinator,
   DEFAULT_SHUTDOWN_TIMEOUT_MS,
   type ShutdownContext,
 } from '../../../src/shutdown/index.js';
+import { createTestClock } from '../../../src/testing/clock.js';
 import { FakeProcess } from '../../helpers/fake-process.js';
 
 async function settle(): Promise<void> {

@@ -1,11 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import {
-  createTestClock,
   HttpHostRegistry,
   HttpNotFoundError,
   type ResilientFetchOptions,
   resilientFetch,
 } from '../../../src/index.js';
+import { createTestClock } from '../../../src/testing/clock.js';
 import { type OtelHarness, registerOtel } from '../../helpers/otel.js';
 import { type Scripted, scriptedFetch } from '../http/fake-fetch.js';
 

@@ -3,7 +3,8 @@ import type { ExportResult } from '@opentelemetry/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { NotFoundError, ServiceUnavailableError } from '../../../src/errors/index.js';
 import { cloudLoggingLogger } from '../../../src/logging/index.js';
-import { CircuitBreaker, createTestClock, RetryBudget, retry } from '../../../src/retry/index.js';
+import { CircuitBreaker, RetryBudget, retry } from '../../../src/retry/index.js';
+import { createTestClock } from '../../../src/testing/clock.js';
 import { type OtelHarness, type ReadableSpan, registerOtel } from '../../helpers/otel.js';
 
 let otel: OtelHarness | undefined;

@@ -1,10 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  createTestClock,
-  retryWithJitter,
-  ServiceUnavailableError,
-  silentLogger,
-} from '../../../src/index.js';
+import { retryWithJitter, ServiceUnavailableError, silentLogger } from '../../../src/index.js';
+import { createTestClock } from '../../../src/testing/clock.js';
 import { lowerDecorators } from '../../../src/testing/index.js';
 
 // This class is written with a standard decorator in the test file itself: it runs only because

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { BigQueryWriteClient } from '../../../../src/bigquery/storage-write/client.js';
 import { AppendConnection } from '../../../../src/bigquery/storage-write/connection.js';
 import { OperationTimeoutError, StorageError } from '../../../../src/errors/index.js';
-import { createTestClock } from '../../../../src/retry/index.js';
+import { createTestClock } from '../../../../src/testing/clock.js';
 
 /** A duplex that records what was written and answers only when told to. */
 class FakeCall extends EventEmitter {
