@@ -127,7 +127,7 @@ export async function runDemoMonitor(options: DemoMonitorOptions): Promise<DemoM
  * @example
  * ```ts
  * monitorLine(summary.monitor);
- * // 'monitor: dlq_messages=4 logging_errors=1 alerts_sent=1 alerts_suppressed=1 replayable=4'
+ * // 'monitor: dlq_messages=4 logging_errors=5 alerts_sent=1 alerts_suppressed=1 replayable=4'
  * ```
  */
 export function monitorLine(m: DemoMonitorSummary): string {
