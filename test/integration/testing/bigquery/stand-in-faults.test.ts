@@ -1,25 +1,7 @@
 import type { BigQuery } from '@google-cloud/bigquery';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type BigQueryStandIn, startBigQueryStandIn } from '../../../../src/testing/bigquery/index.js';
-import { useStandIn } from './stand-in-fixture.js';
-
-type PartialFailureLike<R = unknown> = {
-  name: string;
-  errors: Array<{ row: R; errors: Array<{ reason: string; message: string }> }>;
-};
-
-type ApiErrorLike = { code?: number; message: string; errors?: Array<{ reason?: string; message?: string }> };
-
-async function failure(
-  p: Promise<unknown>,
-): Promise<ApiErrorLike & { name?: string; response?: { headers?: unknown } }> {
-  try {
-    await p;
-  } catch (err) {
-    return err as ApiErrorLike;
-  }
-  throw new Error('expected the call to fail');
-}
+import { type ApiErrorLike, failure, type PartialFailureLike, useStandIn } from './stand-in-fixture.js';
 
 const fixture = useStandIn();
 let s: BigQueryStandIn;

@@ -62,3 +62,28 @@ export function useStandIn(): StandInFixture {
     },
   };
 }
+
+/** The parts of a client error the tests read. */
+export type ApiErrorLike = {
+  code?: number;
+  message: string;
+  errors?: Array<{ reason?: string; message?: string }>;
+};
+
+/** The client's `PartialFailureError` as the insert tests read it. */
+export type PartialFailureLike<R = unknown> = {
+  name: string;
+  errors: Array<{ row: R; errors: Array<{ reason: string; message: string }> }>;
+};
+
+/** The error `p` rejects with; fails the test when it resolves. */
+export async function failure(
+  p: Promise<unknown>,
+): Promise<ApiErrorLike & { name?: string; response?: { headers?: unknown } }> {
+  try {
+    await p;
+  } catch (err) {
+    return err as ApiErrorLike;
+  }
+  throw new Error('expected the call to fail');
+}

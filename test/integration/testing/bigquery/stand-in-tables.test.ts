@@ -1,20 +1,7 @@
 import type { BigQuery } from '@google-cloud/bigquery';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { BigQueryStandIn } from '../../../../src/testing/bigquery/index.js';
-import { useStandIn } from './stand-in-fixture.js';
-
-type ApiErrorLike = { code?: number; message: string; errors?: Array<{ reason?: string; message?: string }> };
-
-async function failure(
-  p: Promise<unknown>,
-): Promise<ApiErrorLike & { name?: string; response?: { headers?: unknown } }> {
-  try {
-    await p;
-  } catch (err) {
-    return err as ApiErrorLike;
-  }
-  throw new Error('expected the call to fail');
-}
+import { failure, useStandIn } from './stand-in-fixture.js';
 
 const fixture = useStandIn();
 let s: BigQueryStandIn;
