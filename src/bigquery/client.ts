@@ -57,7 +57,7 @@ const DEFAULT_PROJECT_ID_TOKEN = '{{projectId}}';
  *
  * Why a sibling: @google-cloud/common reads `autoRetry` / `retryOptions` once, in the constructor, and
  * keeps them in a closure (`makeAuthenticatedRequestFactory(config)`); nothing on the instance can turn
- * them off afterwards. The only per-request switch, `reqOpts.maxRetries` (honoured when it is a number,
+ * them off afterwards. The only per-request switch, `reqOpts.maxRetries` (honored when it is a number,
  * so 0 works there, unlike the constructor's falsy check), covers HTTP status retries but not the
  * `noResponseRetries` that re-send after a connection reset. So we build a second client of the same
  * class with `autoRetry: false` that shares the user's auth client (same token cache), project,

@@ -2,7 +2,7 @@ import * as nodeCrypto from 'node:crypto';
 import { encodeRow, type JsonValue } from './encode-row.js';
 
 /**
- * Serialises a JSON value with object keys sorted at every level, so two rows with the same content
+ * Serializes a JSON value with object keys sorted at every level, so two rows with the same content
  * give the same text whatever order their keys were written in.
  *
  * @internal

@@ -273,7 +273,7 @@ export async function insertRows<R>(
 /**
  * One insertAll request; resolves with the rows BigQuery refused (none: `[]`). The body is the rows'
  * request texts joined, sent as text through the table's `request` (the client would deep-copy and
- * serialise every row again). A client without `request` (not a @google-cloud/common object), or a body
+ * serialize every row again). A client without `request` (not a @google-cloud/common object), or a body
  * holding `{{projectId}}` (which the client substitutes in JSON values but not in a text body), goes
  * through `table.insert` with the same ids, raw, with the client's partial retries off.
  */

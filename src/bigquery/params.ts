@@ -1,6 +1,6 @@
 /**
  * A scalar GoogleSQL parameter type. Aliases (`INTEGER`, `INT`, `FLOAT`, `BOOLEAN`, `BIGINT`) are
- * accepted and normalised.
+ * accepted and normalized.
  *
  * @example
  * ```ts
@@ -151,7 +151,7 @@ interface ResolvedType {
   array: boolean;
 }
 
-function normaliseScalar(raw: string, label: string): BigQueryScalarType {
+function normalizeScalar(raw: string, label: string): BigQueryScalarType {
   const upper = raw.trim().toUpperCase();
   const alias = Object.hasOwn(ALIASES, upper) ? ALIASES[upper as BigQueryTypeAlias] : undefined;
   if (alias) return alias;
@@ -164,12 +164,12 @@ function resolveExplicitType(type: BigQueryParamType, label: string): ResolvedTy
     if (type.length !== 1 || typeof type[0] !== 'string') {
       throw new TypeError(`${label}: an array type is written ['ELEMENT_TYPE'], got ${JSON.stringify(type)}`);
     }
-    return { scalar: normaliseScalar(type[0], label), array: true };
+    return { scalar: normalizeScalar(type[0], label), array: true };
   }
   if (typeof type !== 'string') throw new TypeError(`${label}: a type must be a string, got ${typeof type}`);
   const arrayMatch = /^\s*ARRAY\s*<\s*([A-Za-z0-9]+)\s*>\s*$/i.exec(type);
-  if (arrayMatch) return { scalar: normaliseScalar(arrayMatch[1] as string, label), array: true };
-  return { scalar: normaliseScalar(type, label), array: false };
+  if (arrayMatch) return { scalar: normalizeScalar(arrayMatch[1] as string, label), array: true };
+  return { scalar: normalizeScalar(type, label), array: false };
 }
 
 function describe(value: unknown): string {

@@ -92,7 +92,7 @@ function whereRanges(tokens: SqlToken[]): Array<[number, number]> {
   return ranges;
 }
 
-function normaliseKey(key: string): string[] {
+function normalizeKey(key: string): string[] {
   return key
     .replace(/`/g, '')
     .split('.')
@@ -115,7 +115,7 @@ function matchesTable(pathParts: string[], keyParts: string[]): boolean {
 /**
  * Refuses, with `QueryGuardError` (rule `'partition_filter'`), a statement that reads a configured
  * partitioned table without filtering on its partition column. It works on tokens, not text: names
- * inside strings and comments do not count, backticked and dotted paths are both recognised.
+ * inside strings and comments do not count, backticked and dotted paths are both recognized.
  *
  * The heuristic, in full: a configured table is "read" when a path `dataset.table` (or
  * `project.dataset.table`) appears anywhere in the statement; it is "filtered" when its partition
@@ -135,7 +135,7 @@ export function checkPartitionFilter(sql: string, guard: QueryGuardOptions | und
   const paths = collectPaths(tokens);
   let ranges: Array<[number, number]> | undefined;
   for (const [table, column] of entries) {
-    const keyParts = normaliseKey(table);
+    const keyParts = normalizeKey(table);
     if (keyParts.length < 2) continue;
     if (!paths.some((p) => matchesTable(p.parts, keyParts))) continue;
     ranges ??= whereRanges(tokens);

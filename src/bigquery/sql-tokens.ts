@@ -1,5 +1,5 @@
 /**
- * One lexical token of a GoogleSQL statement. Strings and comments are recognised (so their contents
+ * One lexical token of a GoogleSQL statement. Strings and comments are recognized (so their contents
  * are never mistaken for names) but strings are kept as `string` tokens and comments are dropped.
  *
  * @internal

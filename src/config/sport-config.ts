@@ -85,9 +85,9 @@ function resolveSport(sport: string | undefined, env: ConfigEnv): SportName {
   const raw = fromArgument ? sport : firstSet(env.SPORT);
   if (raw === undefined) return DEFAULT_SPORT;
   // The original lower-cased the name (`for_sport`, `CURRENT_SPORT`); so do we, and trim too.
-  const normalised = raw.trim().toLowerCase();
-  if (!isKnownSport(normalised)) throw new UnknownSportError(raw, fromArgument ? 'argument' : 'SPORT');
-  return normalised;
+  const normalized = raw.trim().toLowerCase();
+  if (!isKnownSport(normalized)) throw new UnknownSportError(raw, fromArgument ? 'argument' : 'SPORT');
+  return normalized;
 }
 
 /**

@@ -26,7 +26,7 @@ type AnyClass = abstract new (...args: never[]) => unknown;
  * The dual-package hazard: an application importing the ESM build and a dependency requiring the CJS
  * build get two distinct `NotFoundError` functions, and plain `instanceof` says no across them. The brand
  * is a `Symbol.for` key stored on the class prototype; the static `Symbol.hasInstance` installed here
- * checks for it, so every copy recognises every other copy's instances (and their subclasses, because the
+ * checks for it, so every copy recognizes every other copy's instances (and their subclasses, because the
  * brand is inherited through the prototype chain).
  *
  * A subclass that is not branded itself keeps ordinary `instanceof` semantics for its own checks

@@ -486,10 +486,10 @@ function fromUnknown(o: Obj): PipelineError {
     const prefix = name && name !== 'Error' ? `${name}: ` : '';
     return new PipelineError(clean(`${prefix}${text}`), { cause: o });
   }
-  return new PipelineError(`Unknown error (an object was thrown): ${clean(summarise(o))}`, { cause: o });
+  return new PipelineError(`Unknown error (an object was thrown): ${clean(summarize(o))}`, { cause: o });
 }
 
-function summarise(o: Obj): string {
+function summarize(o: Obj): string {
   try {
     const json = JSON.stringify(o);
     if (json !== undefined) return json;

@@ -174,7 +174,7 @@ export class PreconditionFailedError extends GoogleApiError {
 }
 
 /**
- * HTTP 429, or gRPC RESOURCE_EXHAUSTED: slow down and try again (honour `retryAfterMs`).
+ * HTTP 429, or gRPC RESOURCE_EXHAUSTED: slow down and try again (honor `retryAfterMs`).
  *
  * Code `'TOO_MANY_REQUESTS'`, `httpStatus` 429, transient by default: true.
  *

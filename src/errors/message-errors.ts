@@ -15,7 +15,7 @@ export type DecodeFailure =
   | 'invalid_json'
   | 'missing_data'
   | 'too_large'
-  | 'unrecognised_input';
+  | 'unrecognized_input';
 
 /**
  * Options of {@link MessageDecodeError}.

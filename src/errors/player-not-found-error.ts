@@ -10,7 +10,7 @@ import { PipelineError } from './pipeline-error.js';
  * ```
  */
 export interface PlayerNotFoundErrorOptions {
-  /** The normalised lookup key that was not found. */
+  /** The normalized lookup key that was not found. */
   lookup: string;
   /** The kind of player looked up, when the registry distinguishes them. */
   playerType?: string;
@@ -34,7 +34,7 @@ export class PlayerNotFoundError extends PipelineError {
     brandError(PlayerNotFoundError, 'PlayerNotFoundError');
   }
 
-  /** The normalised lookup key that was not found. */
+  /** The normalized lookup key that was not found. */
   readonly lookup: string;
   /** The kind of player looked up. */
   readonly playerType?: string;

@@ -1,6 +1,6 @@
 /**
  * The longest delay a server can ask for that we keep: 2^31 - 1 ms (about 24.8 days), the largest
- * delay `setTimeout` honours. A bigger ask (a 400-digit `Retry-After`, a date in the year 9999) is
+ * delay `setTimeout` honors. A bigger ask (a 400-digit `Retry-After`, a date in the year 9999) is
  * capped to it rather than becoming `Infinity`; the retry loop gives up on any ask above `maxDelayMs`.
  */
 export const MAX_RETRY_AFTER_MS = 2_147_483_647;

@@ -88,7 +88,7 @@ function defaultWrite(line: string): void {
  * logging expects on Cloud Run and Cloud Functions: `{ severity, message, time, ...fields }`.
  * `Error` values anywhere in the fields become `{ name, code, message, transient }` (no stack, no
  * cause: see {@link serializeError}). Fields cannot overwrite `severity`, `message`, `time` or the
- * fields below. A field that cannot be serialised (a cycle) never throws: the entry is written
+ * fields below. A field that cannot be serialized (a cycle) never throws: the entry is written
  * without fields.
  *
  * - Trace: every entry written while a trace is known names it in `logging.googleapis.com/trace`

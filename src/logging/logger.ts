@@ -1,5 +1,5 @@
 /**
- * Structured fields attached to a log entry. Values that are `Error`s are serialised by the logger.
+ * Structured fields attached to a log entry. Values that are `Error`s are serialized by the logger.
  *
  * @example
  * ```ts

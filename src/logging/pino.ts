@@ -37,7 +37,7 @@ function plain(value: unknown, depth: number): unknown {
 /**
  * Adapts a pino logger to the library's {@link Logger}: `logger.warn(message, fields)` becomes
  * `pino.warn(fields, message)`. `Error` values in the fields (under any key, a few levels deep)
- * become `{ name, message, code, transient }` ({@link serializeError}): pino serialises only an `err`
+ * become `{ name, message, code, transient }` ({@link serializeError}): pino serializes only an `err`
  * key by itself, and an `Error`'s name and message are not enumerable. While a trace is known (an
  * active OpenTelemetry span, or the message being handled) each entry also gets `trace_id`,
  * `span_id` and `trace_flags`, the fields OpenTelemetry's own pino instrumentation writes. A pino

@@ -306,7 +306,7 @@ class ReplayRun {
     const leased = [...newlyHeld, ...toPublish.map((m) => m.ackId)];
     if (leased.length > 0) {
       await extend(this.subscriber, this.path, leased, this.options.holdSeconds).catch(() => {
-        // Not fatal: an expired lease only means the message may be pulled again (and recognised).
+        // Not fatal: an expired lease only means the message may be pulled again (and recognized).
       });
     }
     await this.#publishAndAck(toPublish);

@@ -95,7 +95,7 @@ function replacer(this: Record<string, unknown>, key: string, value: unknown): u
   return original instanceof Error ? serializeError(original) : value;
 }
 
-/** Adds the non-enumerable `toJSON` that serialises the report's errors safely. */
+/** Adds the non-enumerable `toJSON` that serializes the report's errors safely. */
 export function withJson<T extends object>(report: T): T {
   Object.defineProperty(report, 'toJSON', {
     value(this: T) {

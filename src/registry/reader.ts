@@ -170,7 +170,7 @@ export class PlayerRegistryReader {
   }
 
   /**
-   * The universal id of one player. The lookup is normalised first (`'Logan Webb'` → `'loganwebb'`).
+   * The universal id of one player. The lookup is normalized first (`'Logan Webb'` → `'loganwebb'`).
    * A miss is recorded in the tracker and throws {@link PlayerNotFoundError} unless
    * `required: false`, which resolves `null` instead.
    *
@@ -187,19 +187,19 @@ export class PlayerRegistryReader {
   async getUniversalId(lookup: string, options: LookupOptions = {}): Promise<string | null> {
     const required = options.required ?? true;
     const type = typeFilter(options.playerType);
-    const normalised = normalizePlayerLookup(lookup);
+    const normalized = normalizePlayerLookup(lookup);
     this.#stats.lookups += 1;
 
     let id: string | null;
-    const cached = this.#cache.get(cacheKey(normalised, type));
+    const cached = this.#cache.get(cacheKey(normalized, type));
     if (cached !== undefined) {
       this.#stats.cacheHits += 1;
       id = cached.value;
     } else {
       this.#stats.cacheMisses += 1;
-      id = await this.#lookupOne(normalised, type);
+      id = await this.#lookupOne(normalized, type);
     }
-    if (id === null) this.#miss(lookup, normalised, options.playerType, required);
+    if (id === null) this.#miss(lookup, normalized, options.playerType, required);
     return id;
   }
 
@@ -227,33 +227,33 @@ export class PlayerRegistryReader {
     const queued = new Set<string>();
 
     for (const lookup of lookups) {
-      const normalised = normalizePlayerLookup(lookup);
+      const normalized = normalizePlayerLookup(lookup);
       this.#stats.lookups += 1;
-      if (answers.has(normalised) || queued.has(normalised)) {
+      if (answers.has(normalized) || queued.has(normalized)) {
         this.#stats.cacheHits += 1;
         continue;
       }
-      const cached = this.#cache.get(cacheKey(normalised, type));
+      const cached = this.#cache.get(cacheKey(normalized, type));
       if (cached !== undefined) {
         this.#stats.cacheHits += 1;
-        answers.set(normalised, cached.value);
-      } else if (normalised === '') {
+        answers.set(normalized, cached.value);
+      } else if (normalized === '') {
         this.#stats.cacheMisses += 1;
-        answers.set(normalised, null);
+        answers.set(normalized, null);
       } else {
         this.#stats.cacheMisses += 1;
-        toQuery.push(normalised);
-        queued.add(normalised);
+        toQuery.push(normalized);
+        queued.add(normalized);
       }
     }
 
     for (let start = 0; start < toQuery.length; start += this.#maxLookupsPerQuery) {
       const chunk = toQuery.slice(start, start + this.#maxLookupsPerQuery);
       const found = await this.#lookupMany(chunk, type);
-      for (const normalised of chunk) {
-        const id = found.get(normalised) ?? null;
-        this.#cache.set(cacheKey(normalised, type), id);
-        answers.set(normalised, id);
+      for (const normalized of chunk) {
+        const id = found.get(normalized) ?? null;
+        this.#cache.set(cacheKey(normalized, type), id);
+        answers.set(normalized, id);
       }
     }
 
@@ -286,37 +286,37 @@ export class PlayerRegistryReader {
     this.#cache.clear();
   }
 
-  #miss(lookup: string, normalised: string, playerType: string | undefined, required: boolean): void {
+  #miss(lookup: string, normalized: string, playerType: string | undefined, required: boolean): void {
     this.#stats.notFound += 1;
-    this.tracker.track(normalised, playerType ?? 'unknown', this.#source);
-    if (required) throw notFound(lookup, normalised, playerType);
+    this.tracker.track(normalized, playerType ?? 'unknown', this.#source);
+    if (required) throw notFound(lookup, normalized, playerType);
   }
 
-  #lookupOne(normalised: string, type: string | undefined): Promise<string | null> {
-    if (normalised === '') return Promise.resolve(null);
-    const key = cacheKey(normalised, type);
+  #lookupOne(normalized: string, type: string | undefined): Promise<string | null> {
+    if (normalized === '') return Promise.resolve(null);
+    const key = cacheKey(normalized, type);
     // Concurrent lookups of the same player share one query.
     const existing = this.#inflight.get(key);
     if (existing) return existing;
-    const run = this.#queryOne(normalised, type).finally(() => this.#inflight.delete(key));
+    const run = this.#queryOne(normalized, type).finally(() => this.#inflight.delete(key));
     this.#inflight.set(key, run);
     return run;
   }
 
-  async #queryOne(normalised: string, type: string | undefined): Promise<string | null> {
-    const params: Record<string, unknown> = { player_lookup: normalised };
+  async #queryOne(normalized: string, type: string | undefined): Promise<string | null> {
+    const params: Record<string, unknown> = { player_lookup: normalized };
     if (type !== undefined) params.player_type = type.toUpperCase();
     const rows = await this.#run<{ universal_player_id: string | null }>(
       singleLookupSql(this.table, type !== undefined),
       params,
     );
     const id = rows[0]?.universal_player_id ?? null;
-    this.#cache.set(cacheKey(normalised, type), id);
+    this.#cache.set(cacheKey(normalized, type), id);
     return id;
   }
 
-  async #lookupMany(normalised: string[], type: string | undefined): Promise<Map<string, string>> {
-    const params: Record<string, unknown> = { player_lookups: normalised };
+  async #lookupMany(normalized: string[], type: string | undefined): Promise<Map<string, string>> {
+    const params: Record<string, unknown> = { player_lookups: normalized };
     if (type !== undefined) params.player_type = type.toUpperCase();
     const rows = await this.#run<{ player_lookup: string; universal_player_id: string | null }>(
       batchLookupSql(this.table, type !== undefined),
@@ -349,15 +349,15 @@ function typeFilter(playerType: string | undefined): string | undefined {
   return trimmed ? normalizePlayerType(trimmed) : undefined;
 }
 
-function cacheKey(normalised: string, type: string | undefined): string {
-  return `${normalised}\u0000${type ?? 'any'}`;
+function cacheKey(normalized: string, type: string | undefined): string {
+  return `${normalized}\u0000${type ?? 'any'}`;
 }
 
-function notFound(lookup: string, normalised: string, playerType: string | undefined): PlayerNotFoundError {
+function notFound(lookup: string, normalized: string, playerType: string | undefined): PlayerNotFoundError {
   const typed = playerType ? ` (${playerType})` : '';
-  const as = lookup === normalised ? '' : ` (looked up as ${JSON.stringify(normalised)})`;
+  const as = lookup === normalized ? '' : ` (looked up as ${JSON.stringify(normalized)})`;
   return new PlayerNotFoundError(`Player ${JSON.stringify(lookup)}${typed}${as} is not in the registry`, {
-    lookup: normalised,
+    lookup: normalized,
     ...(playerType === undefined ? {} : { playerType }),
   });
 }

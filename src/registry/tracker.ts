@@ -44,7 +44,7 @@ export interface UnresolvedPlayerRow {
  * ```
  */
 export interface UnresolvedPlayer {
-  /** Normalised lookup (`normalizePlayerLookup`). */
+  /** Normalized lookup (`normalizePlayerLookup`). */
   readonly playerLookup: string;
   /** Lower-case type (`normalizePlayerType`); written upper-cased. */
   readonly playerType: string;
@@ -142,7 +142,7 @@ interface Slot {
 }
 
 /**
- * Collects the players a registry could not resolve, deduplicated by (normalised lookup, player
+ * Collects the players a registry could not resolve, deduplicated by (normalized lookup, player
  * type) with a count, the first-seen time and the source, and writes them to the unresolved-players
  * table with {@link UnresolvedPlayerTracker.flush}.
  *
@@ -229,7 +229,7 @@ export class UnresolvedPlayerTracker {
   }
 
   /**
-   * Records one miss. Returns false when it was not recorded: an empty normalised lookup, a type or
+   * Records one miss. Returns false when it was not recorded: an empty normalized lookup, a type or
    * source with a lone surrogate (text with no UTF-8 form, which BigQuery cannot hold), or a new
    * player while `maxEntries` are held (then `overflowCount` grows).
    *
@@ -242,9 +242,9 @@ export class UnresolvedPlayerTracker {
    * ```
    */
   track(lookup: string, playerType = 'unknown', source?: string): boolean {
-    const normalisedLookup = normalizePlayerLookup(lookup);
-    if (normalisedLookup === '') {
-      this.#logger.debug('unresolved player ignored: empty lookup after normalisation', { lookup });
+    const normalizedLookup = normalizePlayerLookup(lookup);
+    if (normalizedLookup === '') {
+      this.#logger.debug('unresolved player ignored: empty lookup after normalization', { lookup });
       return false;
     }
     const type = normalizePlayerType(playerType);
@@ -252,18 +252,18 @@ export class UnresolvedPlayerTracker {
       // BigQuery cannot hold it and the executor refuses such a row: tracked, it would fail every
       // later flush of the whole batch, so it is refused here, where the caller sees `false`.
       this.#logger.warn('unresolved player not tracked: its type or source has no UTF-8 form', {
-        lookup: normalisedLookup,
+        lookup: normalizedLookup,
       });
       return false;
     }
-    const key = `${normalisedLookup}\u0000${type}`;
+    const key = `${normalizedLookup}\u0000${type}`;
     let slot = this.#slots.get(key);
     if (slot === undefined) {
       if (this.#slots.size >= this.maxEntries) {
         this.#overflowCount += 1;
         return false;
       }
-      slot = { lookup: normalisedLookup, type };
+      slot = { lookup: normalizedLookup, type };
       this.#slots.set(key, slot);
     }
     if (slot.current) {
@@ -309,7 +309,7 @@ export class UnresolvedPlayerTracker {
    * A batch is frozen before it is sent (fixed counts, fixed insert ids, one `reported_at`). If any
    * of it is not written, the next flush re-sends the unwritten rows unchanged, so a retry after a
    * lost answer is de-duplicated by BigQuery; a player's later misses wait for its pending row, other
-   * players travel with it (a row refused for good holds back no one else). Calls are serialised.
+   * players travel with it (a row refused for good holds back no one else). Calls are serialized.
    *
    * @example
    * ```ts

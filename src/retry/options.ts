@@ -200,7 +200,7 @@ export interface RetryOptions extends BackoffOptions {
   name?: string;
 }
 
-/** The largest delay `setTimeout` honours (2^31 - 1 ms, about 24.8 days). */
+/** The largest delay `setTimeout` honors (2^31 - 1 ms, about 24.8 days). */
 export const MAX_TIMER_MS = 2_147_483_647;
 
 const EMPTY: RetryOptions = Object.freeze({});

@@ -51,7 +51,7 @@ interface VirtualTimer {
 /**
  * Creates a {@link TestClock}. `sleep(ms)` resolves at once and advances `now()` by `ms` (firing any
  * timer that falls due), so `retry` runs to completion without real time; it records each requested
- * sleep in `.sleeps` and honours a signal that is already aborted by rejecting with its reason.
+ * sleep in `.sleeps` and honors a signal that is already aborted by rejecting with its reason.
  * `schedule` registers a virtual timer that fires when `advance` or `sleep` moves time past it.
  *
  * @example

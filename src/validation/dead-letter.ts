@@ -4,7 +4,7 @@ import type { Envelope } from './envelope.js';
 /**
  * Why a message went to the dead-letter topic (the `dead_letter_reason` attribute): a decode failure
  * (`invalid_base64`, `invalid_utf8`, `invalid_json`, `missing_data`, `too_large`,
- * `unrecognised_input`), `validation_failed`, `handler_failed` (a permanent error from the handler) or
+ * `unrecognized_input`), `validation_failed`, `handler_failed` (a permanent error from the handler) or
  * `max_delivery_attempts` (a transient error on the last allowed attempt).
  *
  * @example

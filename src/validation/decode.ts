@@ -42,7 +42,7 @@ export interface DecodedMessage<T> extends MessageMeta {
  * - an already-parsed value (validated as is).
  *
  * Throws a permanent `MessageDecodeError` whose `reason` is `invalid_base64`, `invalid_utf8`,
- * `invalid_json`, `missing_data`, `too_large` or `unrecognised_input`, or a permanent
+ * `invalid_json`, `missing_data`, `too_large` or `unrecognized_input`, or a permanent
  * `MessageValidationError` listing every schema issue. Nothing else escapes.
  *
  * @example

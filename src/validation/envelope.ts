@@ -102,7 +102,7 @@ export function readEnvelope(input: unknown): Envelope {
   if (typeof input !== 'object') {
     return bare('object', {
       kind: 'invalid',
-      reason: 'unrecognised_input',
+      reason: 'unrecognized_input',
       detail: `a ${typeof input} is not a message`,
     });
   }
@@ -121,7 +121,7 @@ export function readEnvelope(input: unknown): Envelope {
 /**
  * Decodes an envelope's body to a JSON value, or throws a permanent `MessageDecodeError` whose `reason`
  * says why: `missing_data`, `too_large`, `invalid_base64`, `invalid_utf8`, `invalid_json` or
- * `unrecognised_input`.
+ * `unrecognized_input`.
  *
  * @internal
  */

@@ -608,5 +608,5 @@ function invalidPolicyOf(options: MessageHandlerOptions | undefined): InvalidMes
 function reasonOf(error: PipelineError): DeadLetterReason {
   if (error instanceof MessageDecodeError) return error.reason;
   if (error instanceof MessageValidationError) return 'validation_failed';
-  return 'unrecognised_input';
+  return 'unrecognized_input';
 }

@@ -46,7 +46,7 @@ export type ScraperAvailabilityRequest = z.infer<typeof ScraperAvailabilityReque
 
 /**
  * Parameters of the daily health summary. `target_date` a real date or `null` (the function then
- * summarises today); `send_slack` defaults to `true`.
+ * summarizes today); `send_slack` defaults to `true`.
  *
  * Unknown keys are dropped, not rejected.
  *

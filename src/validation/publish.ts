@@ -43,7 +43,7 @@ export interface PublishValidatedOptions {
 }
 
 /**
- * Validates `payload` against `schema`, serialises the parsed value (defaults filled in, unknown keys
+ * Validates `payload` against `schema`, serializes the parsed value (defaults filled in, unknown keys
  * dropped) as UTF-8 JSON and publishes it with the topic's own `publishMessage`. Resolves to the
  * message id.
  *

@@ -45,7 +45,7 @@ export interface ChannelContext {
 /**
  * A way to deliver an alert: {@link slackChannel}, {@link sendGridChannel}, {@link smtpChannel}, or
  * your own (PagerDuty, Teams, a Pub/Sub topic). `send` resolves when the alert was accepted and
- * rejects (preferably with a `PipelineError`) when it was not; it should honour `context.signal` and
+ * rejects (preferably with a `PipelineError`) when it was not; it should honor `context.signal` and
  * bound its own retries by `context.deadlineMs`.
  *
  * @example

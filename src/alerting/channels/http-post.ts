@@ -1,6 +1,6 @@
 /**
  * The HTTP path of the alert channels: `resilientFetch` (per-attempt timeout, our retry on network
- * errors, 408, 429 and 5xx, `Retry-After` honoured, typed `HttpError`s), bounded by the manager's
+ * errors, 408, 429 and 5xx, `Retry-After` honored, typed `HttpError`s), bounded by the manager's
  * deadline and cancelled by its signal. A POST is retried although it is not idempotent: a duplicate
  * alert is preferred to a lost one. Errors name the service; the URL they show has the secret part of
  * a webhook path redacted (`redactSecrets`).
@@ -105,7 +105,7 @@ async function post(options: HttpPostOptions, context: ChannelContext): Promise<
     );
   } catch (error) {
     // The manager's own deadline or cancellation is shared by every channel: passed on untouched.
-    throw error === context.signal.reason ? error : labelled(error, options.label);
+    throw error === context.signal.reason ? error : labeled(error, options.label);
   }
   if (!options.accepted.includes(response.status)) {
     throw new HttpError(
@@ -126,7 +126,7 @@ async function post(options: HttpPostOptions, context: ChannelContext): Promise<
 }
 
 /** The same error, its message led by the service's name (errors made by `resilientFetch` are ours to change). */
-function labelled(error: unknown, label: string): unknown {
+function labeled(error: unknown, label: string): unknown {
   if (error instanceof PipelineError && !error.message.startsWith(label)) {
     Object.defineProperty(error, 'message', {
       value: `${label}: ${error.message}`,

@@ -24,7 +24,7 @@ export interface SlackChannelOptions {
   webhookUrl: string;
   /** The channel's name in routes and results. Default `'slack'`. */
   name?: string;
-  /** Overrides the webhook's channel (honoured by legacy webhooks only), e.g. `'#pipeline-alerts'`. */
+  /** Overrides the webhook's channel (honored by legacy webhooks only), e.g. `'#pipeline-alerts'`. */
   channel?: string;
   username?: string;
   /** e.g. `':rotating_light:'`. */
@@ -73,8 +73,8 @@ function slackRefusal(body: string): string | undefined {
 }
 
 /**
- * A Slack incoming-webhook channel: the original system's message (colour per level, title, text, up to
- * 10 fields, recovery commands, a footer with the environment) as Block Kit blocks in a coloured
+ * A Slack incoming-webhook channel: the original system's message (color per level, title, text, up to
+ * 10 fields, recovery commands, a footer with the environment) as Block Kit blocks in a colored
  * attachment, cut to Slack's limits. Posts leave this channel one at a time, at least a second apart;
  * a 429's `Retry-After` holds every later post until it has passed. Network errors, 408, 429 and 5xx
  * are retried within the manager's deadline (a retried post that Slack had in fact received shows

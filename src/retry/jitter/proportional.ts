@@ -2,7 +2,7 @@ import type { JitterStrategy } from './strategy.js';
 
 /**
  * The original system's scraper backoff: `base * 2^n * uniform(0.5, 1.5)`, capped at `maxDelayMs`
- * after the jitter (so the cap is a hard ceiling). Centred on the plain exponential delay, never below
+ * after the jitter (so the cap is a hard ceiling). Centered on the plain exponential delay, never below
  * half of it.
  *
  * @internal

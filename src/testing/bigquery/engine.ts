@@ -19,7 +19,7 @@ import { inferParameters } from './engine/query-parameters.js';
 import { applySchemaPatch } from './engine/schema-patch.js';
 import type { DatasetMeta, EngineContext, QueryOutcome, QueryRequest, TableMeta } from './engine/types.js';
 import { StandInHttpError } from './http-errors.js';
-import { type BigQueryField, duckColumnsDdl, normaliseSchema } from './schema.js';
+import { type BigQueryField, duckColumnsDdl, normalizeSchema } from './schema.js';
 import { duckSchemaName, duckTableName, quoteIdent } from './translate/duck-text.js';
 import type { DuckModule, QueryParameter, RowProblem } from './values.js';
 
@@ -200,7 +200,7 @@ export class Engine {
       }
       let schema: BigQueryField[];
       try {
-        schema = normaliseSchema(
+        schema = normalizeSchema(
           ((resource.schema as { fields?: BigQueryField[] } | undefined)?.fields ?? []) as BigQueryField[],
         );
       } catch (err) {

@@ -52,12 +52,12 @@ export function legacyTypeName(type: string): string | undefined {
 }
 
 /**
- * Normalises a schema received from a client: legacy type names, explicit modes, nested fields.
+ * Normalizes a schema received from a client: legacy type names, explicit modes, nested fields.
  * Throws a plain `Error` with BigQuery's wording for an unknown type.
  *
  * @internal
  */
-export function normaliseSchema(fields: readonly BigQueryField[]): BigQueryField[] {
+export function normalizeSchema(fields: readonly BigQueryField[]): BigQueryField[] {
   return fields.map((field) => {
     const type = legacyTypeName(field.fields && !field.type ? 'RECORD' : String(field.type ?? ''));
     if (!type) throw new Error(`Invalid value for type: ${String(field.type)} is not a valid value`);
@@ -67,7 +67,7 @@ export function normaliseSchema(fields: readonly BigQueryField[]): BigQueryField
     const out: BigQueryField = { ...field, type, mode: (field.mode?.toUpperCase() ?? 'NULLABLE') as never };
     if (type === 'RECORD') {
       if (!field.fields?.length) throw new Error(`Field ${field.name} is type RECORD but has no schema.`);
-      out.fields = normaliseSchema(field.fields);
+      out.fields = normalizeSchema(field.fields);
     } else {
       delete out.fields;
     }

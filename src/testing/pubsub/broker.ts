@@ -89,7 +89,7 @@ export interface PubSubSubscriptionMetrics {
  */
 export const DEAD_LETTER_ATTRIBUTES = PUBSUB_DEAD_LETTER_ATTRIBUTES;
 
-/** Wire shape of `google.pubsub.v1.ReceivedMessage` as grpc-js serialises it. */
+/** Wire shape of `google.pubsub.v1.ReceivedMessage` as grpc-js serializes it. */
 export interface WireReceivedMessage {
   ackId: string;
   message: {

@@ -24,7 +24,7 @@ export function statusName(code: number): GrpcStatusName | undefined {
   return GRPC_STATUS_NAMES[code];
 }
 
-/** Normalises a code given as a number or a name; throws a `TypeError` naming the bad value. */
+/** Normalizes a code given as a number or a name; throws a `TypeError` naming the bad value. */
 export function toStatusCode(code: number | string): number {
   if (typeof code === 'number') {
     if (Number.isInteger(code) && GRPC_STATUS_NAMES[code] !== undefined) return code;

@@ -77,7 +77,7 @@ describe('query faults: one retry layer, exactly one request per attempt', () =>
     expect(bq.stats).toEqual({ calls: 1, attempts: 2, retries: 1 });
   });
 
-  it('honours Retry-After on a 429', async () => {
+  it('honors Retry-After on a 429', async () => {
     arm();
     const seen: RetryInfo[] = [];
     h.standIn.faults.add({

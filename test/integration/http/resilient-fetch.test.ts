@@ -173,7 +173,7 @@ describe('resilientFetch against the HTTP stand-in (real fetch, loopback)', () =
     ]);
   });
 
-  it('honours Retry-After as an HTTP date (on the injected clock)', async () => {
+  it('honors Retry-After as an HTTP date (on the injected clock)', async () => {
     const startMs = Math.floor(Date.now() / 1000) * 1000;
     const clock = createTestClock({ startMs });
     api.faults.add({

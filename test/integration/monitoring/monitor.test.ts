@@ -116,7 +116,7 @@ describe('the monitor’s report', () => {
     await m.close();
   });
 
-  it('honours dryRun: sends nothing and says what it would have sent', async () => {
+  it('honors dryRun: sends nothing and says what it would have sent', async () => {
     const log = gcp.logging.client().log('app');
     await log.write(log.entry({ severity: 'ERROR', resource: { type: 'global' } }, 'GCS upload failed'));
     const sink = recordingSink();
@@ -206,7 +206,7 @@ describe('the monitor’s report', () => {
     expect(off.logging).toEqual({ status: 'skipped', reason: 'not configured' });
   });
 
-  it('serialises to JSON with no Error objects left and no stack traces', async () => {
+  it('serializes to JSON with no Error objects left and no stack traces', async () => {
     gcp.monitoring.faults.add({ method: 'ListTimeSeries', code: 'PERMISSION_DENIED' });
     const report = await monitor().run();
     const text = JSON.stringify(report);

@@ -71,7 +71,7 @@ function configError(make: () => unknown): AlertConfigError {
 }
 
 describe('slackPayload', () => {
-  it("is the original's message: colour per level, title, text, fields, footer with the environment", () => {
+  it("is the original's message: color per level, title, text, fields, footer with the environment", () => {
     const p = slackPayload(message(), {
       username: 'Pipeline Alerts',
       iconEmoji: ':rotating_light:',

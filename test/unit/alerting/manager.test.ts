@@ -19,13 +19,13 @@ import { recordingLogger } from '../../helpers/recording-logger.js';
 const T0 = Date.parse('2026-12-01T10:00:00Z');
 
 /** A channel that records what it gets and fails as told. */
-function recordingChannel(name: string, behaviour: (n: number) => 'ok' | Error = () => 'ok') {
+function recordingChannel(name: string, behavior: (n: number) => 'ok' | Error = () => 'ok') {
   const received: AlertMessage[] = [];
   const channel: AlertChannel = {
     name,
     async send(message, context) {
       context.countAttempt();
-      const outcome = behaviour(received.length + 1);
+      const outcome = behavior(received.length + 1);
       received.push(message);
       if (outcome !== 'ok') throw outcome;
     },
@@ -361,7 +361,7 @@ describe('createAlertManager: failures', () => {
     expect(received).toEqual([alert.key]);
   });
 
-  it('a write whose answer was lost is recognised as our own claim on the retry', async () => {
+  it('a write whose answer was lost is recognized as our own claim on the retry', async () => {
     const base = memoryRateLimitStore();
     let writes = 0;
     const store: RateLimitStore = {
@@ -495,7 +495,7 @@ describe('createAlertManager: deadlineMs bounds the whole send, recording includ
         return base.write(key, text, version);
       },
     };
-    // Email honours the signal but not the deadline it was given (a custom channel may do that).
+    // Email honors the signal but not the deadline it was given (a custom channel may do that).
     const email: AlertChannel = {
       name: 'email',
       send: (_m, context) =>

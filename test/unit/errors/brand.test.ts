@@ -76,7 +76,7 @@ describe('brands', () => {
     expect((err as unknown as Record<symbol, unknown>)[Symbol.for('my-scrapers/ScraperBlockedError')]).toBe(
       true,
     );
-    // A structurally separate class carrying the same brand (a second copy) is recognised.
+    // A structurally separate class carrying the same brand (a second copy) is recognized.
     class Copy extends Error {}
     brandError(Copy, 'ScraperBlockedError', 'my-scrapers');
     expect(new Copy()).toBeInstanceOf(ScraperBlockedError);

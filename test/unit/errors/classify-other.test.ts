@@ -33,11 +33,11 @@ describe('toPipelineError: values that are not errors', () => {
     expect(Object.hasOwn(err, 'cause')).toBe(true);
   });
 
-  it('a function is summarised by its kind', () => {
+  it('a function is summarized by its kind', () => {
     expect(toPipelineError(() => 1).message).toBe('Unknown error (a function was thrown): () => 1');
   });
 
-  it('an object that cannot be serialised is still summarised', () => {
+  it('an object that cannot be serialized is still summarized', () => {
     const circular: Record<string, unknown> = {};
     circular.self = circular;
     expect(toPipelineError(circular).message).toBe('Unknown error (an object was thrown): [object Object]');
@@ -121,7 +121,7 @@ describe('toPipelineError: PartialFailureError (table.insert)', () => {
     expect(err.transient).toBe(true);
   });
 
-  it('summarises at most three rows and uses positions when the response lacks indexes', () => {
+  it('summarizes at most three rows and uses positions when the response lacks indexes', () => {
     const original = partialFailure(
       [0, 1, 2, 3, 4].map((i) => ({
         index: i,

@@ -220,7 +220,7 @@ describe('waitFromHeaders', () => {
 });
 
 describe('isFetchResponse and urlForErrors', () => {
-  it('recognises real and duck-typed responses, and nothing else', () => {
+  it('recognizes real and duck-typed responses, and nothing else', () => {
     expect(isFetchResponse(new Response('x'))).toBe(true);
     expect(isFetchResponse({ status: 500, ok: false, url: '', headers: { get: () => null } })).toBe(true);
     expect(isFetchResponse({ status: 500 })).toBe(false);

@@ -88,7 +88,7 @@ describe('resilientFetch: Retry-After from a hostile server never makes it retry
     }
   });
 
-  it('several Retry-After headers (joined by Headers): the longest wait is honoured', async () => {
+  it('several Retry-After headers (joined by Headers): the longest wait is honored', async () => {
     const headers = new Headers();
     headers.append('retry-after', '2');
     headers.append('retry-after', '7');
@@ -101,7 +101,7 @@ describe('resilientFetch: Retry-After from a hostile server never makes it retry
     expect(clock.sleeps).toEqual([7000]);
   });
 
-  it('several HTTP-date Retry-After values: the latest is honoured', async () => {
+  it('several HTTP-date Retry-After values: the latest is honored', async () => {
     const soon = new Date(START + 3000).toUTCString();
     const later = new Date(START + 9000).toUTCString();
     const { clock, options } = setup([

@@ -309,7 +309,7 @@ describe('resilientFetch: per-host state', () => {
     expect(Object.keys(hosts.states())).toEqual(['bdl_boxscores']);
   });
 
-  it('honours per-key overrides of the registry policy', () => {
+  it('honors per-key overrides of the registry policy', () => {
     const hosts = new HttpHostRegistry({
       maxConcurrent: 8,
       hosts: { slow: { maxConcurrent: 1, rateLimit: { requestsPerSecond: 1 }, breaker: false } },

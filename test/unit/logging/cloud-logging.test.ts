@@ -40,7 +40,7 @@ describe('cloudLoggingLogger', () => {
     expect(new Date(entry?.time as string).toISOString()).toBe(entry?.time);
   });
 
-  it('serialises errors as {name, code, message, transient}, without stack or cause', () => {
+  it('serializes errors as {name, code, message, transient}, without stack or cause', () => {
     const { logger, lines, entries } = capture();
     const cause = new Error('token=abc123 leaked in a cause');
     logger.warn('gave up', {
@@ -97,7 +97,7 @@ describe('cloudLoggingLogger', () => {
     expect(entry?.extra).toBe(1);
   });
 
-  it('never throws on fields it cannot serialise (a cycle): it writes the entry without them', () => {
+  it('never throws on fields it cannot serialize (a cycle): it writes the entry without them', () => {
     const { logger, entries } = capture();
     const cyclic: Record<string, unknown> = { name: 'loop' };
     cyclic.self = cyclic;

@@ -218,7 +218,7 @@ describe('flush: a retry reuses its insert ids', () => {
     ]);
   });
 
-  it('serialises concurrent flushes so no row is sent by two of them', async () => {
+  it('serializes concurrent flushes so no row is sent by two of them', async () => {
     const { executor, tracker } = makeTracker();
     tracker.track('loganwebb');
     tracker.track('gerritcole');

@@ -14,7 +14,7 @@ export interface RegistryRow {
 }
 
 /** What one insertRows call does. */
-export type InsertBehaviour =
+export type InsertBehavior =
   | { kind: 'ok' }
   | { kind: 'throw'; error: unknown; applied?: boolean }
   | { kind: 'reject-rows'; indexes: number[]; reason?: string };
@@ -43,7 +43,7 @@ export class MemoryExecutor implements RegistryExecutor {
   /** Rows in the "table", keyed by insert id: a re-sent id is dropped, as BigQuery does. */
   readonly stored = new Map<string, Record<string, unknown>>();
   readonly queryFailures: unknown[] = [];
-  readonly insertPlan: InsertBehaviour[] = [];
+  readonly insertPlan: InsertBehavior[] = [];
   /** Called inside insertRows before it answers (to act "while the insert is in flight"). */
   duringInsert: (() => void) | undefined;
 
@@ -89,12 +89,12 @@ export class MemoryExecutor implements RegistryExecutor {
     });
     this.duringInsert?.();
     await Promise.resolve();
-    const behaviour = this.insertPlan.shift() ?? { kind: 'ok' };
-    if (behaviour.kind === 'throw') {
-      if (behaviour.applied) this.#store(rows, ids, []);
-      throw behaviour.error;
+    const behavior = this.insertPlan.shift() ?? { kind: 'ok' };
+    if (behavior.kind === 'throw') {
+      if (behavior.applied) this.#store(rows, ids, []);
+      throw behavior.error;
     }
-    const rejected = behaviour.kind === 'reject-rows' ? behaviour.indexes : [];
+    const rejected = behavior.kind === 'reject-rows' ? behavior.indexes : [];
     this.#store(rows, ids, rejected);
     const failed: RowFailure[] = rejected.map((index) => ({
       index,
@@ -102,7 +102,7 @@ export class MemoryExecutor implements RegistryExecutor {
       insertId: ids[index] as string,
       reasons: [
         {
-          reason: behaviour.kind === 'reject-rows' ? (behaviour.reason ?? 'invalid') : 'invalid',
+          reason: behavior.kind === 'reject-rows' ? (behavior.reason ?? 'invalid') : 'invalid',
           message: 'rejected',
         },
       ],

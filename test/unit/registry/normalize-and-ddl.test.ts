@@ -27,7 +27,7 @@ describe('normalizePlayerLookup: the original normalize_name_for_lookup', () => 
     expect(normalizePlayerLookup(once)).toBe(once);
   });
 
-  it("normalises types to trimmed lower case, 'unknown' when blank", () => {
+  it("normalizes types to trimmed lower case, 'unknown' when blank", () => {
     expect(normalizePlayerType(' PITCHER ')).toBe('pitcher');
     expect(normalizePlayerType('')).toBe('unknown');
     expect(normalizePlayerType(undefined)).toBe('unknown');

@@ -31,7 +31,7 @@ function makeReader(options: { cacheTtlMs?: number; maxLookupsPerQuery?: number 
 }
 
 describe('PlayerRegistryReader: one lookup', () => {
-  it('reads the latest universal id of the normalised lookup', async () => {
+  it('reads the latest universal id of the normalized lookup', async () => {
     const { executor, reader } = makeReader();
     await expect(reader.getUniversalId('Logan Webb')).resolves.toBe('mlb_webb');
     expect(executor.queries).toHaveLength(1);
@@ -95,7 +95,7 @@ describe('PlayerRegistryReader: one lookup', () => {
     ]);
   });
 
-  it('answers a lookup that normalises to nothing as a miss, without a query or a tracked entry', async () => {
+  it('answers a lookup that normalizes to nothing as a miss, without a query or a tracked entry', async () => {
     const { executor, reader } = makeReader();
     await expect(reader.getUniversalId(' .- ', { required: false })).resolves.toBeNull();
     await expect(reader.getUniversalId('')).rejects.toBeInstanceOf(PlayerNotFoundError);

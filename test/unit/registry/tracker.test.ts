@@ -17,7 +17,7 @@ function makeTracker(options: { maxEntries?: number } = {}) {
 }
 
 describe('UnresolvedPlayerTracker: tracking', () => {
-  it('deduplicates by (normalised lookup, player type) and counts every miss', () => {
+  it('deduplicates by (normalized lookup, player type) and counts every miss', () => {
     const { tracker } = makeTracker();
     tracker.track('loganwebb', 'pitcher');
     tracker.track('Logan Webb', 'PITCHER');
@@ -65,7 +65,7 @@ describe('UnresolvedPlayerTracker: tracking', () => {
     expect(tracker.entries()[0]?.source).toBe('pitcher_strikeouts_predictor');
   });
 
-  it('ignores a lookup that normalises to nothing', () => {
+  it('ignores a lookup that normalizes to nothing', () => {
     const { tracker } = makeTracker();
     expect(tracker.track(' .- ', 'pitcher')).toBe(false);
     expect(tracker.size).toBe(0);

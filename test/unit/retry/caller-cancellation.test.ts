@@ -4,7 +4,7 @@ import { createTestClock } from '../../../src/testing/clock.js';
 import { flush } from './helpers.js';
 
 /** What `fetch` and the Google clients do with a signal: reject with its reason when it aborts. */
-function honoursSignal({ signal }: { signal: AbortSignal }): Promise<never> {
+function honorsSignal({ signal }: { signal: AbortSignal }): Promise<never> {
   return new Promise<never>((_resolve, reject) => {
     signal.addEventListener('abort', () => reject(signal.reason), { once: true });
   });
@@ -25,7 +25,7 @@ describe("a caller's own cancellation is not a failure of the operation", () => 
     const budget = new RetryBudget({ maxTokens: 2 });
     for (let i = 0; i < 3; i++) {
       const controller = new AbortController();
-      const call = retry(honoursSignal, { clock, breaker, budget, signal: controller.signal });
+      const call = retry(honorsSignal, { clock, breaker, budget, signal: controller.signal });
       await flush();
       const why = reason();
       controller.abort(why);

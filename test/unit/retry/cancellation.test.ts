@@ -416,7 +416,7 @@ describe('createTestClock', () => {
     expect(clock.sleeps).toEqual([250, 750]);
   });
 
-  it('honours an already-aborted signal', async () => {
+  it('honors an already-aborted signal', async () => {
     const clock = createTestClock();
     await expect(clock.sleep(100, AbortSignal.abort('nope'))).rejects.toBe('nope');
     expect(clock.now()).toBe(0);

@@ -1,7 +1,7 @@
 /**
  * Compile-time checks of `@retryWithJitter`, run by `tsc` (the typecheck step), not by vitest: vitest 4
  * transforms with oxc, which does not lower standard decorators, and Node 20 cannot run them natively.
- * The runtime behaviour is tested in decorator.test.ts through the tsc and esbuild lowerings.
+ * The runtime behavior is tested in decorator.test.ts through the tsc and esbuild lowerings.
  */
 import { type Awaitable, retryWithJitter } from '../../../src/retry/index.js';
 

@@ -215,9 +215,9 @@ describe('decodePubSubMessage: @google-cloud/pubsub Message, bytes, strings, obj
     ['%%%', 'invalid_base64'],
     [undefined, 'missing_data'],
     [null, 'missing_data'],
-    [() => payload, 'unrecognised_input'],
-    [Symbol('x'), 'unrecognised_input'],
-    [10n, 'unrecognised_input'],
+    [() => payload, 'unrecognized_input'],
+    [Symbol('x'), 'unrecognized_input'],
+    [10n, 'unrecognized_input'],
   ])('refuses %s with reason %s', (input, reason) => {
     expect(decodeFailure(input).reason).toBe(reason);
   });

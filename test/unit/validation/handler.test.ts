@@ -206,7 +206,7 @@ describe('createMessageHandler: handler failures', () => {
     expect(JSON.parse(deadLetterTopic.published[0]!.data.toString())).toEqual(good);
   });
 
-  it('treats a plain Error as permanent (isTransientError) and honours a custom isTransient', async () => {
+  it('treats a plain Error as permanent (isTransientError) and honors a custom isTransient', async () => {
     const work = () => {
       throw new Error('boom');
     };

@@ -5,7 +5,7 @@
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { StandInHttpError, tableNotFound } from '../http-errors.js';
-import { type BigQueryField, duckColumnsDdl, fieldOfDuckType, normaliseSchema } from '../schema.js';
+import { type BigQueryField, duckColumnsDdl, fieldOfDuckType, normalizeSchema } from '../schema.js';
 import { duckTableName } from '../translate/duck-text.js';
 import type { TranslatedStatement } from '../translate/types.js';
 import { applyAlter } from './alter-table.js';
@@ -96,7 +96,7 @@ export async function applyDdlToCatalog(ctx: EngineContext, stmt: TranslatedStat
       const schema = source
         ? structuredClone(source.schema)
         : stmt.create?.columns
-          ? normaliseSchema(stmt.create.columns)
+          ? normalizeSchema(stmt.create.columns)
           : await duckSchema(ctx.conn, t);
       catalog.recordTable(t, schema, {
         ...(source ? copiedResource(source) : {}),

@@ -4,7 +4,7 @@
  * @module
  */
 import { StandInHttpError, tableNotFound } from '../http-errors.js';
-import { type BigQueryField, duckColumnsDdl, normaliseSchema } from '../schema.js';
+import { type BigQueryField, duckColumnsDdl, normalizeSchema } from '../schema.js';
 import { duckTableName } from '../translate/duck-text.js';
 import { checkRow } from '../values.js';
 import { insertValues } from './insert-rows.js';
@@ -65,7 +65,7 @@ export async function runLoadJob(
   });
   let schema: BigQueryField[];
   try {
-    schema = meta ? meta.schema : normaliseSchema(schemaFields!);
+    schema = meta ? meta.schema : normalizeSchema(schemaFields!);
   } catch (err) {
     throw new StandInHttpError(400, 'invalid', (err as Error).message);
   }

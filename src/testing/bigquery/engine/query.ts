@@ -16,7 +16,7 @@ import type { Catalog } from './catalog.js';
 import { mapDuckError } from './duck-errors.js';
 import { materializeMetadata } from './information-schema.js';
 import { bindParameters } from './query-parameters.js';
-import { checkColumnNames, normaliseRows } from './result-checks.js';
+import { checkColumnNames, normalizeRows } from './result-checks.js';
 import { checkStatementTables } from './statement-checks.js';
 import type { EngineContext, QueryOutcome, QueryRequest } from './types.js';
 
@@ -105,7 +105,7 @@ async function runStatements(
         last = {
           statementType: 'SELECT',
           schema,
-          rows: dryRun ? [] : normaliseRows(ctx.duck, schema, reader.getRows()),
+          rows: dryRun ? [] : normalizeRows(ctx.duck, schema, reader.getRows()),
         };
         break;
       }

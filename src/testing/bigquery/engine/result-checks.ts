@@ -62,7 +62,7 @@ export function checkColumnNames(schema: readonly BigQueryField[]): void {
   }
 }
 
-function normaliseValue(duck: DuckModule, field: BigQueryField, value: DuckDBValue): DuckDBValue {
+function normalizeValue(duck: DuckModule, field: BigQueryField, value: DuckDBValue): DuckDBValue {
   if (field.mode === 'REPEATED') {
     if (value === null || value === undefined) return duck.listValue([]);
     const items = (value as { items: DuckDBValue[] }).items;
@@ -72,7 +72,7 @@ function normaliseValue(duck: DuckModule, field: BigQueryField, value: DuckDBVal
         if (item === null || item === undefined) {
           throw invalid(`Array cannot have a null element; error in writing field ${field.name}`);
         }
-        return normaliseValue(duck, scalar, item);
+        return normalizeValue(duck, scalar, item);
       }),
     );
   }
@@ -80,7 +80,7 @@ function normaliseValue(duck: DuckModule, field: BigQueryField, value: DuckDBVal
   if (field.type === 'RECORD' && field.fields) {
     const entries = (value as { entries: Record<string, DuckDBValue> }).entries;
     const out: Record<string, DuckDBValue> = {};
-    for (const f of field.fields) out[f.name] = normaliseValue(duck, f, entries[f.name] ?? null);
+    for (const f of field.fields) out[f.name] = normalizeValue(duck, f, entries[f.name] ?? null);
     return duck.structValue(out);
   }
   // JSON is returned in BigQuery's canonical form, whichever DuckDB function produced it.
@@ -112,12 +112,12 @@ function needsWalk(field: BigQueryField): boolean {
  *
  * @internal
  */
-export function normaliseRows(
+export function normalizeRows(
   duck: DuckModule,
   schema: readonly BigQueryField[],
   rows: DuckDBValue[][],
 ): DuckDBValue[][] {
   const walk = schema.map(needsWalk);
   if (!walk.some(Boolean)) return rows;
-  return rows.map((row) => row.map((v, k) => (walk[k] ? normaliseValue(duck, schema[k]!, v) : v)));
+  return rows.map((row) => row.map((v, k) => (walk[k] ? normalizeValue(duck, schema[k]!, v) : v)));
 }

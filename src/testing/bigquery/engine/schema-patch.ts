@@ -5,7 +5,7 @@
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { StandInHttpError } from '../http-errors.js';
-import { type BigQueryField, duckTypeOfField, legacyTypeName, normaliseSchema } from '../schema.js';
+import { type BigQueryField, duckTypeOfField, legacyTypeName, normalizeSchema } from '../schema.js';
 import { duckTableName, quoteIdent } from '../translate/duck-text.js';
 import type { TableMeta } from './types.js';
 
@@ -21,7 +21,7 @@ export async function applySchemaPatch(
 ): Promise<void> {
   let next: BigQueryField[];
   try {
-    next = normaliseSchema(fields);
+    next = normalizeSchema(fields);
   } catch (err) {
     throw new StandInHttpError(400, 'invalid', (err as Error).message);
   }

@@ -96,7 +96,7 @@ describe('Pub/Sub stand-in: topics and subscriptions', () => {
   });
 
   it('answers RPCs it does not implement with UNIMPLEMENTED, and logs them', async () => {
-    const [topic] = await pubsub.createTopic('labelled');
+    const [topic] = await pubsub.createTopic('labeled');
     await expect(topic.setMetadata({ labels: { team: 'data' } })).rejects.toMatchObject({ code: 12 });
     expect(standIn.requests.at(-1)?.method).toBe('UpdateTopic');
   });
