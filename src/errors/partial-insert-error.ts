@@ -112,14 +112,7 @@ export class PartialInsertError extends PipelineError {
    * ```
    */
   override toJSON(): Record<string, unknown> {
-    return {
-      name: this.name,
-      code: this.code,
-      message: this.message,
-      transient: this.transient,
-      table: this.table,
-      inserted: this.inserted,
-      failures: rowFailuresForJson(this.failures),
-    };
+    // The base writes every own field; only the failures lose their rows.
+    return { ...super.toJSON(), failures: rowFailuresForJson(this.failures) };
   }
 }

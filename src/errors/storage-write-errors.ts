@@ -176,14 +176,7 @@ export class RowError extends PipelineError {
    * ```
    */
   override toJSON(): Record<string, unknown> {
-    return {
-      name: this.name,
-      code: this.code,
-      message: this.message,
-      transient: this.transient,
-      table: this.table,
-      writtenRows: this.writtenRows,
-      failures: rowFailuresForJson(this.failures),
-    };
+    // The base writes every own field; only the failures lose their rows.
+    return { ...super.toJSON(), failures: rowFailuresForJson(this.failures) };
   }
 }
