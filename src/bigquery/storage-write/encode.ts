@@ -13,6 +13,12 @@ export type EncodedRow = { bytes: Uint8Array } | { problems: ErrorDetail[] };
 
 const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
+/** BigQuery's TIMESTAMP, DATE and DATETIME range: 0001-01-01 to 9999-12-31 (UTC), in microseconds and days. */
+const MIN_MICROS = -62_135_596_800_000_000n;
+const MAX_MICROS = 253_402_300_799_999_999n;
+const MIN_DAY = -719_162;
+const MAX_DAY = 2_932_896;
+const RANGE = "within BigQuery's range (0001-01-01 to 9999-12-31)";
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const DATETIME = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d{1,6})?)?$/;
 const TIME = /^(\d{2}):(\d{2})(?::(\d{2})(\.\d{1,6})?)?$/;
@@ -53,16 +59,25 @@ function daysOf(y: number, m: number, d: number, path: string, raw: unknown): nu
   return ms / 86_400_000;
 }
 
+/** The microseconds as INT64 text, or a problem when they fall outside BigQuery's range. */
+function inRange(micros: bigint, value: unknown, path: string): string {
+  if (micros < MIN_MICROS || micros > MAX_MICROS) {
+    throw new Problem(path, `${path}: ${describe(value)} is not a TIMESTAMP ${RANGE}`);
+  }
+  return micros.toString();
+}
+
 function timestampMicros(value: unknown, path: string): string {
   if (value instanceof Date) {
     const ms = value.getTime();
     if (Number.isNaN(ms)) throw new Problem(path, `${path}: an invalid Date is not a TIMESTAMP`);
-    return String(BigInt(ms) * 1000n);
+    return inRange(BigInt(ms) * 1000n, value, path);
   }
   // A number is seconds since the epoch, as insertAll reads it.
   if (typeof value === 'number') {
     if (!Number.isFinite(value)) throw new Problem(path, `${path}: ${value} is not a TIMESTAMP`);
-    return String(Math.round(value * 1_000_000));
+    // Through BigInt, never String(number): 1e26 would be the text "1e+26", which INT64 misreads.
+    return inRange(BigInt(Math.round(value * 1_000_000)), value, path);
   }
   if (typeof value !== 'string')
     throw new Problem(
@@ -90,7 +105,7 @@ function timestampMicros(value: unknown, path: string): string {
     const minutes = Number(zm[2]) * 60 + Number(zm[3] ?? 0);
     micros -= BigInt((zm[1] === '-' ? -1 : 1) * minutes) * 60_000_000n;
   }
-  return String(micros);
+  return inRange(micros, value, path);
 }
 
 function scalar(value: unknown, field: StorageField, path: string): unknown {
@@ -157,7 +172,9 @@ function scalar(value: unknown, field: StorageField, path: string): unknown {
       if (value instanceof Date) {
         const ms = value.getTime();
         if (Number.isNaN(ms)) throw bad('a DATE');
-        return Math.floor(ms / 86_400_000);
+        const day = Math.floor(ms / 86_400_000);
+        if (day < MIN_DAY || day > MAX_DAY) throw bad(`a DATE ${RANGE}`);
+        return day;
       }
       const m = typeof value === 'string' ? DATE.exec(value.trim()) : null;
       if (!m) throw bad("a DATE ('YYYY-MM-DD' or a Date)");
@@ -166,6 +183,8 @@ function scalar(value: unknown, field: StorageField, path: string): unknown {
     case 'DATETIME': {
       if (value instanceof Date) {
         if (Number.isNaN(value.getTime())) throw bad('a DATETIME');
+        const year = value.getUTCFullYear();
+        if (year < 1 || year > 9999) throw bad(`a DATETIME ${RANGE}`);
         return value.toISOString().replace('T', ' ').replace('Z', '');
       }
       const m = typeof value === 'string' ? DATETIME.exec(value.trim()) : null;

@@ -73,6 +73,27 @@ describe('encodeRow: every value is converted explicitly or refused, naming the 
     expect(refused(s, { t: '2026-01-01T25:00:00Z' }).location).toBe('t');
   });
 
+  it('TIMESTAMP, DATE, DATETIME outside 0001-01-01..9999-12-31 are refused, never written as another instant', () => {
+    // 1e20 seconds used to become the INT64 text "1e+26", which protobufjs read as 1 microsecond.
+    const t = schemaOf({ name: 't', type: 'TIMESTAMP' });
+    expect(refused(t, { t: 1e20 })).toMatchObject({ location: 't', message: expect.stringMatching(/range/) });
+    expect(refused(t, { t: -1e12 }).message).toMatch(/range/);
+    expect(refused(t, { t: new Date(Date.UTC(10000, 0, 1)) }).message).toMatch(/range/);
+    expect(decoded(t, { t: '9999-12-31T23:59:59.999999Z' })).toEqual({ t: '253402300799999999' });
+    const d = schemaOf({ name: 'd', type: 'DATE' });
+    const farPast = new Date(0);
+    farPast.setUTCFullYear(-5000);
+    expect(refused(d, { d: farPast })).toMatchObject({
+      location: 'd',
+      message: expect.stringMatching(/range/),
+    });
+    const dt = schemaOf({ name: 'dt', type: 'DATETIME' });
+    expect(refused(dt, { dt: new Date(Date.UTC(20000, 0, 1)) })).toMatchObject({
+      location: 'dt',
+      message: expect.stringMatching(/range/),
+    });
+  });
+
   it('BYTES: buffers and strict base64; any other string is refused, not mangled', () => {
     const s = schemaOf({ name: 'x', type: 'BYTES' });
     expect(decoded(s, { x: Buffer.from('hi') })).toEqual({ x: Buffer.from('hi').toString('base64') });
