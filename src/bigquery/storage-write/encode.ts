@@ -46,8 +46,9 @@ function describe(value: unknown): string {
 }
 
 function daysOf(y: number, m: number, d: number, path: string, raw: unknown): number {
-  const ms = Date.UTC(y, m - 1, d);
-  const back = new Date(ms);
+  // setUTCFullYear, not Date.UTC: Date.UTC reads years 0-99 as 1900-1999.
+  const back = new Date(0);
+  const ms = back.setUTCFullYear(y, m - 1, d);
   if (
     Number.isNaN(ms) ||
     back.getUTCFullYear() !== y ||
@@ -56,6 +57,7 @@ function daysOf(y: number, m: number, d: number, path: string, raw: unknown): nu
   ) {
     throw new Problem(path, `${path}: ${describe(raw)} is not a calendar date`);
   }
+  if (y < 1) throw new Problem(path, `${path}: ${describe(raw)} is not a date ${RANGE}`);
   return ms / 86_400_000;
 }
 

@@ -94,6 +94,17 @@ describe('encodeRow: every value is converted explicitly or refused, naming the 
     });
   });
 
+  it('years 0001-0099 are dates like any other (Date.UTC would read them as 1900-1999)', () => {
+    const t = schemaOf({ name: 't', type: 'TIMESTAMP' });
+    expect(decoded(t, { t: '0001-01-01T00:00:00Z' })).toEqual({ t: '-62135596800000000' });
+    const d = schemaOf({ name: 'd', type: 'DATE' });
+    expect(decoded(d, { d: '0001-01-01' })).toEqual({ d: -719162 });
+    expect(decoded(d, { d: '0099-12-31' })).toEqual({ d: -683004 });
+    const dt = schemaOf({ name: 'dt', type: 'DATETIME' });
+    expect(decoded(dt, { dt: '0050-06-01 00:00:00' })).toEqual({ dt: '0050-06-01 00:00:00' });
+    expect(refused(d, { d: '0000-01-01' }).location).toBe('d');
+  });
+
   it('BYTES: buffers and strict base64; any other string is refused, not mangled', () => {
     const s = schemaOf({ name: 'x', type: 'BYTES' });
     expect(decoded(s, { x: Buffer.from('hi') })).toEqual({ x: Buffer.from('hi').toString('base64') });
