@@ -330,6 +330,22 @@ export interface RowProblem {
 }
 
 /**
+ * Integer digits a NUMERIC / BIGNUMERIC column holds: 29 for NUMERIC as in BigQuery; 20 for
+ * BIGNUMERIC, the stand-in's DECIMAL(38, 18) (BigQuery holds 38: wider values are refused here).
+ */
+const MAX_INTEGER_DIGITS = { NUMERIC: 29, BIGNUMERIC: 20 } as const;
+
+/** How many digits a decimal text has before its point, exponent applied and leading zeros dropped. */
+function integerDigits(text: string): number {
+  const [mantissa = '', exponent = '0'] = text.replace(/^[+-]/, '').toLowerCase().split('e');
+  const [whole = '', fraction = ''] = mantissa.split('.');
+  const digits = `${whole}${fraction}`.replace(/^0+/, '');
+  if (digits === '') return 0;
+  const leadingZeros = `${whole}${fraction}`.length - digits.length;
+  return whole.length - leadingZeros + Number(exponent);
+}
+
+/**
  * Checks a JSON row against a table schema the way insertAll does and returns, per top-level
  * field, a JSON value DuckDB can cast to the column type (or the problems found).
  *
@@ -461,6 +477,9 @@ function checkField(
       if (typeof value === 'boolean' || !/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(text.trim())) {
         return bad('numeric');
       }
+      // Checked here, not left to the store: a value the table cannot hold must be a row error,
+      // never a failed store after the append was acknowledged or its offset reserved.
+      if (integerDigits(text.trim()) > MAX_INTEGER_DIGITS[type]) return bad(`${type} (out of range)`);
       return text.trim();
     case 'BOOLEAN':
       if (typeof value === 'boolean') return value;

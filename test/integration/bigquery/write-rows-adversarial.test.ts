@@ -1,0 +1,52 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BigQueryExecutor } from '../../../src/bigquery/index.js';
+import { RowError } from '../../../src/errors/index.js';
+import { type BigQueryStandIn, startBigQueryStandIn } from '../../../src/testing/bigquery/index.js';
+import { caught } from '../../helpers/caught.js';
+import { fastRetry } from './helpers.js';
+
+/** Rows 0..5 with `value` in row 3 (the second row of the second chunk when batchRows is 2). */
+const rowsWith = (value: unknown) =>
+  Array.from({ length: 6 }, (_, id) => (id === 3 ? { id, v: value } : { id }));
+
+describe('writeRows under hostile input (real clients against the stand-in)', () => {
+  let s: BigQueryStandIn;
+  let tableNo = 0;
+  const executor = () =>
+    new BigQueryExecutor({
+      client: s.client(),
+      writeClient: s.writeClient(),
+      projectId: 'test-project',
+      retry: fastRetry,
+    });
+  const freshTable = async (columns: string) => {
+    const name = `ds.adv${++tableNo}`;
+    await s.run(`CREATE TABLE ${name} (${columns})`);
+    return name;
+  };
+  const ids = async (table: string) =>
+    (await s.run(`SELECT id FROM ${table} ORDER BY id`)).map((r) => Number(r.id));
+
+  beforeAll(async () => {
+    s = await startBigQueryStandIn();
+    await s.run('CREATE SCHEMA ds');
+  });
+  afterAll(async () => {
+    await s.close();
+  });
+
+  it.each(['atomic', 'committed'] as const)(
+    '%s: a NUMERIC beyond 29 integer digits is a row error, never a success with rows missing or duplicated',
+    async (mode) => {
+      const table = await freshTable('id INT64, v NUMERIC');
+      const error = await caught(executor().writeRows(table, rowsWith('1e40'), { mode, batchRows: 2 }));
+      expect(error).toBeInstanceOf(RowError);
+      const written = (error as RowError).writtenRows;
+      const stored = await ids(table);
+      // Whatever was written is exactly what the error says, each row once.
+      expect(stored).toEqual([...new Set(stored)]);
+      expect(stored.length).toBe(written);
+      expect((error as RowError).failures.find((f) => f.index === 3)?.reasons[0]?.reason).toBe('invalid');
+    },
+  );
+});
