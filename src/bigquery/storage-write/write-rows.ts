@@ -457,7 +457,9 @@ class WriteCall {
       const failures: RowFailure[] = [];
       const bad = new Map(answer.rowErrors.map((r) => [r.index, r.message]));
       const chunks = this.#state.chunks!;
-      for (let c = chunkIndex; c < chunks.length; c++) {
+      // Atomic: the chunks before this one are in a stream that will never be committed, so they
+      // are not written either and are listed too. Other modes: they are written.
+      for (let c = mode === 'atomic' ? 0 : chunkIndex; c < chunks.length; c++) {
         chunks[c]!.rows.forEach((rowIndex, i) => {
           const reason: ErrorDetail =
             c === chunkIndex && bad.has(i)

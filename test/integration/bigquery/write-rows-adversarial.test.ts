@@ -49,4 +49,23 @@ describe('writeRows under hostile input (real clients against the stand-in)', ()
       expect((error as RowError).failures.find((f) => f.index === 3)?.reasons[0]?.reason).toBe('invalid');
     },
   );
+
+  it.each(['atomic', 'committed'] as const)(
+    '%s: after a row error every row of the call is either stored or listed in failures, never both, never neither',
+    async (mode) => {
+      const table = await freshTable('id INT64, v NUMERIC');
+      const error = (await caught(
+        executor().writeRows(table, rowsWith('1e40'), { mode, batchRows: 2 }),
+      )) as RowError;
+      expect(error).toBeInstanceOf(RowError);
+      const stored = await ids(table);
+      const failed = error.failures.map((f) => f.index).sort((a, b) => a - b);
+      expect(stored.filter((id) => failed.includes(id))).toEqual([]);
+      expect([...stored, ...failed].sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5]);
+      expect(error.writtenRows).toBe(stored.length);
+      expect(error.failures.filter((f) => f.reasons[0]?.reason === 'invalid').map((f) => f.index)).toEqual([
+        3,
+      ]);
+    },
+  );
 });
