@@ -388,11 +388,12 @@ class WriteCall {
     const answers: Array<Promise<{ answer: AppendAnswer } | { error: unknown }>> = [];
     let wake: (() => void) | undefined;
     let sendingDone = false;
+    let stopSending = false;
     const sending = (async () => {
       for (let i = state.acked; i < chunks.length; i++) {
         const chunk = chunks[i]!;
         await conn.ready(chunk.bytes.reduce((n, b) => n + b.length, 0));
-        if (!conn.open) break;
+        if (!conn.open || stopSending) break;
         answers.push(
           conn.send(chunk.bytes, withOffsets ? chunk.offset : undefined).then(
             (answer) => ({ answer }),
@@ -424,6 +425,14 @@ class WriteCall {
         const outcome = await answers[read]!;
         read++;
         if ('error' in outcome) throw outcome.error;
+        if (mode === 'default' && outcome.answer.rowErrors?.length) {
+          // Without offsets, the appends sent after this one are applied whatever it was answered:
+          // wait for their answers so that the error says exactly which rows are written.
+          stopSending = true;
+          await sending.catch(() => undefined);
+          const later = await Promise.all(answers.slice(read));
+          throw this.#defaultRowError(index, [outcome, ...later]);
+        }
         this.#check(outcome.answer, chunks[index]!, index);
         index++;
         state.acked = index;
@@ -479,6 +488,52 @@ class WriteCall {
       STORAGE_CODE_NAMES[code] ?? 'APPEND_FAILED',
       `AppendRows to ${this.#state.stream} failed with gRPC ${code}: ${message}${code === 11 ? ' (an offset the writer planned is beyond the end of the stream: a bug in offsets)' : ''}`,
       { transient, grpcCode: code },
+    );
+  }
+
+  /**
+   * The RowError of a default-stream call whose chunk `first` had rows refused, from the outcomes of
+   * that chunk and of every chunk sent after it: a chunk answered without error is written; one with
+   * row errors or an in-band error is not; one whose answer was lost may be (reason `unknown`); one
+   * never sent is not (`stopped`).
+   */
+  #defaultRowError(
+    first: number,
+    outcomes: ReadonlyArray<{ answer: AppendAnswer } | { error: unknown }>,
+  ): RowError {
+    const chunks = this.#state.chunks!;
+    const failures: RowFailure[] = [];
+    let written = this.#writtenBefore(first);
+    let refused = 0;
+    for (let c = first; c < chunks.length; c++) {
+      const outcome = outcomes[c - first];
+      const rows = chunks[c]!.rows;
+      if (outcome !== undefined && 'answer' in outcome && !outcome.answer.error) {
+        written += rows.length;
+        continue;
+      }
+      const bad = new Map(
+        outcome !== undefined && 'answer' in outcome
+          ? (outcome.answer.rowErrors ?? []).map((r) => [r.index, r.message] as const)
+          : [],
+      );
+      refused += bad.size;
+      rows.forEach((rowIndex, i) => {
+        const reason: ErrorDetail = bad.has(i)
+          ? { reason: 'invalid', message: bad.get(i) || 'row error' }
+          : outcome !== undefined && 'error' in outcome
+            ? {
+                reason: 'unknown',
+                message:
+                  'the connection ended before BigQuery answered: these rows may or may not be written',
+              }
+            : { reason: 'stopped', message: 'not written because other rows were refused' };
+        failures.push({ index: rowIndex, row: this.#spec.rows[rowIndex], reasons: [reason] });
+      });
+    }
+    return new RowError(
+      `writeRows(${this.#spec.tableName}): BigQuery refused ${refused} row(s); ${written} other row(s) were written`,
+      { table: this.#spec.tableName, writtenRows: written, failures },
     );
   }
 

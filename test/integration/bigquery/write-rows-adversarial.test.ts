@@ -50,7 +50,7 @@ describe('writeRows under hostile input (real clients against the stand-in)', ()
     },
   );
 
-  it.each(['atomic', 'committed'] as const)(
+  it.each(['atomic', 'committed', 'default'] as const)(
     '%s: after a row error every row of the call is either stored or listed in failures, never both, never neither',
     async (mode) => {
       const table = await freshTable('id INT64, v NUMERIC');
