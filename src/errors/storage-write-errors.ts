@@ -5,7 +5,7 @@ import { PipelineError } from './pipeline-error.js';
 /**
  * The Storage Write API's `StorageError.StorageErrorCode` names (google.cloud.bigquery.storage.v1),
  * plus the outcomes the writer itself reports: `COMMIT_OUTCOME_UNKNOWN` (the commit was sent and
- * its outcome could not be read back), `ROW_COUNT_MISMATCH` (a finalized stream holds another
+ * its outcome could not be read back, or the caller aborted before it was known), `ROW_COUNT_MISMATCH` (a finalized stream holds another
  * number of rows than were appended), `APPEND_FAILED` (an in-band append error without a more
  * precise code) and `CONNECTION_LOST` (the AppendRows connection ended with appends unanswered;
  * transient for the codes Google documents as retryable: UNAVAILABLE, ABORTED, CANCELLED,

@@ -144,9 +144,14 @@ export async function writeRows(
   try {
     return await scope.run(`writeRows ${tableName}`, (attempt) => call.attempt(attempt));
   } catch (error) {
-    if (state.commitSent && state.commitOutcome === 'unknown' && !scope.signal?.aborted) {
+    // Also when the caller aborted: a bare abort reason would let a redelivered message write the
+    // rows a second time after a commit that was applied.
+    if (state.commitSent && state.commitOutcome === 'unknown') {
+      const why = scope.signal?.aborted
+        ? 'the call was aborted before its outcome was known'
+        : 'its outcome could not be read back';
       throw new StorageError(
-        `writeRows(${tableName}): the commit of ${state.stream} was sent and its outcome could not be read back; read the stream (GetWriteStream commit_time) before writing these rows again`,
+        `writeRows(${tableName}): the commit of ${state.stream} was sent and ${why}; read the stream (GetWriteStream commit_time) before writing these rows again`,
         {
           storageCode: 'COMMIT_OUTCOME_UNKNOWN',
           table: tableName,

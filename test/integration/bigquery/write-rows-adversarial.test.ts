@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BigQueryExecutor } from '../../../src/bigquery/index.js';
-import { RowError } from '../../../src/errors/index.js';
+import { RowError, StorageError } from '../../../src/errors/index.js';
 import { type BigQueryStandIn, startBigQueryStandIn } from '../../../src/testing/bigquery/index.js';
 import { caught } from '../../helpers/caught.js';
 import { fastRetry } from './helpers.js';
@@ -68,4 +68,27 @@ describe('writeRows under hostile input (real clients against the stand-in)', ()
       ]);
     },
   );
+
+  it('an abort while the commit is in flight says the commit may be applied (it was), naming the stream', async () => {
+    const table = await freshTable('id INT64, v NUMERIC');
+    // The commit is applied at once; its answer would come 60 s later.
+    s.storageWrite.faults.add({ method: 'BatchCommitWriteStreams', times: 1, delayMs: 60_000 });
+    const mark = s.storageWrite.requests.length;
+    const controller = new AbortController();
+    const reason = new Error('SIGTERM');
+    const pending = caught(
+      executor().writeRows(table, rowsWith(1), { retry: { signal: controller.signal } }),
+    );
+    while (!s.storageWrite.requests.slice(mark).some((r) => r.method === 'BatchCommitWriteStreams')) {
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    controller.abort(reason);
+    const error = await pending;
+    s.storageWrite.faults.clear();
+    expect(await ids(table)).toEqual([0, 1, 2, 3, 4, 5]);
+    // A bare abort reason would make a redelivered message write these rows a second time.
+    expect(error).toBeInstanceOf(StorageError);
+    expect(error).toMatchObject({ storageCode: 'COMMIT_OUTCOME_UNKNOWN', cause: reason });
+    expect((error as StorageError).stream).toMatch(/\/streams\//);
+  });
 });
