@@ -161,8 +161,9 @@ export async function writeRows(
         },
       );
     }
-    if (mode === 'committed' && error instanceof StorageError && state.stream && !scope.signal?.aborted) {
-      throw await withExactWrittenRows(client, state.stream, error, scope.requestTimeoutMs);
+    // Whatever ended the call (a timeout, the breaker, the budget too): a RowError already counts exactly.
+    if (mode === 'committed' && !(error instanceof RowError) && state.stream && !scope.signal?.aborted) {
+      throw await withExactWrittenRows(client, tableName, state.stream, error, scope.requestTimeoutMs);
     }
     throw error;
   }
@@ -176,10 +177,11 @@ export async function writeRows(
  */
 async function withExactWrittenRows(
   client: BigQueryWriteClient,
+  table: string,
   stream: string,
-  error: StorageError,
+  error: unknown,
   timeoutMs: number,
-): Promise<StorageError> {
+): Promise<unknown> {
   try {
     const [answer] = (await client.finalizeWriteStream(
       { name: stream },
@@ -187,14 +189,16 @@ async function withExactWrittenRows(
     )) as unknown as [{ rowCount?: unknown }];
     const rowCount = Number(answer?.rowCount);
     if (!Number.isSafeInteger(rowCount)) throw new Error('no row count');
+    const storage = error instanceof StorageError ? error : undefined;
+    const message = error instanceof Error ? error.message : String(error);
     return new StorageError(
-      `${error.message}; the stream was finalized: rows 0..${rowCount - 1} of the call are written, the rest are not`,
+      `${message}; the stream was finalized: ${rowCount === 0 ? 'no row' : `rows 0..${rowCount - 1}`} of the call are written, the rest are not`,
       {
-        storageCode: error.storageCode,
-        table: error.table,
+        storageCode: storage?.storageCode ?? 'APPEND_FAILED',
+        table,
         stream,
-        ...(error.entity === undefined ? {} : { entity: error.entity }),
-        ...(error.grpcCode === undefined ? {} : { grpcCode: error.grpcCode }),
+        ...(storage?.entity === undefined ? {} : { entity: storage.entity }),
+        ...(storage?.grpcCode === undefined ? {} : { grpcCode: storage.grpcCode }),
         writtenRows: rowCount,
         transient: false,
         cause: error,

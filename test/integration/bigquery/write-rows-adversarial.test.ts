@@ -91,4 +91,22 @@ describe('writeRows under hostile input (real clients against the stand-in)', ()
     expect(error).toMatchObject({ storageCode: 'COMMIT_OUTCOME_UNKNOWN', cause: reason });
     expect((error as StorageError).stream).toMatch(/\/streams\//);
   });
+
+  it('committed: a call that gives up on a timeout says exactly which rows are written', async () => {
+    const table = await freshTable('id INT64, v NUMERIC');
+    // The 3rd append is never answered (nor applied): rows 0-3 are visible, 4-5 are not.
+    s.storageWrite.faults.add({ method: 'AppendRows', after: 2, times: 1, hang: true });
+    const error = await caught(
+      executor().writeRows(table, rowsWith(1), {
+        mode: 'committed',
+        batchRows: 2,
+        retry: { maxAttempts: 1, attemptTimeoutMs: 2000 },
+      }),
+    );
+    s.storageWrite.faults.clear();
+    expect(await ids(table)).toEqual([0, 1, 2, 3]);
+    // Without the count, a caller resending the call's rows duplicates 0-3.
+    expect(error).toBeInstanceOf(StorageError);
+    expect(error).toMatchObject({ writtenRows: 4, cause: { code: 'OPERATION_TIMEOUT' } });
+  });
 });
