@@ -362,7 +362,20 @@ class WriteCall {
     rows.forEach((row, index) => {
       const out = encodeRow(schema, row, options.ignoreUnknownValues === true);
       if ('problems' in out) failures.push({ index, row, reasons: out.problems });
-      else bytes.push(out.bytes);
+      else if (out.bytes.length > MAX_REQUEST_BYTES) {
+        // No request can carry it: sent alone it would fail the whole call with a bare APPEND_FAILED.
+        failures.push({
+          index,
+          row,
+          reasons: [
+            {
+              reason: 'invalid',
+              message: `The row is ${out.bytes.length} bytes encoded; a Storage Write request holds at most 10 MB`,
+              location: '',
+            },
+          ],
+        });
+      } else bytes.push(out.bytes);
     });
     if (failures.length > 0) return { failures };
     const batches = planBatches(

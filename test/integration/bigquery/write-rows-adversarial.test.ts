@@ -109,4 +109,21 @@ describe('writeRows under hostile input (real clients against the stand-in)', ()
     expect(error).toBeInstanceOf(StorageError);
     expect(error).toMatchObject({ writtenRows: 4, cause: { code: 'OPERATION_TIMEOUT' } });
   });
+
+  it.each(['atomic', 'committed', 'default'] as const)(
+    '%s: a row larger than a Storage Write request is refused by index before anything is sent',
+    async (mode) => {
+      const table = await freshTable('id INT64, v STRING');
+      const mark = s.storageWrite.requests.length;
+      const rows = [{ id: 0 }, { id: 1, v: 'x'.repeat(11 * 1024 * 1024) }, { id: 2 }];
+      const error = await caught(executor().writeRows(table, rows, { mode }));
+      expect(error).toBeInstanceOf(RowError);
+      expect((error as RowError).writtenRows).toBe(0);
+      expect((error as RowError).failures.map((f) => [f.index, f.reasons[0]?.message])).toEqual([
+        [1, expect.stringMatching(/bytes.*10 MB/)],
+      ]);
+      expect(s.storageWrite.requests.slice(mark).filter((r) => r.method === 'AppendRows')).toEqual([]);
+      expect(await ids(table)).toEqual([]);
+    },
+  );
 });
