@@ -25,6 +25,7 @@ const TIME = /^(\d{2}):(\d{2})(?::(\d{2})(\.\d{1,6})?)?$/;
 const TIMESTAMP =
   /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?)?\s*(Z|UTC|[+-]\d{2}(?::?\d{2})?)?$/i;
 const NUMERIC = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
 class Problem extends Error {
@@ -139,7 +140,11 @@ function scalar(value: unknown, field: StorageField, path: string): unknown {
       throw bad('a BOOL (true or false)');
     case 'STRING':
     case 'GEOGRAPHY':
-      if (typeof value === 'string') return value;
+      if (typeof value === 'string') {
+        // UTF-8 cannot carry a lone surrogate: protobufjs would write bytes BigQuery stores as U+FFFD.
+        if (LONE_SURROGATE.test(value)) throw bad('valid Unicode text (it holds a lone surrogate)');
+        return value;
+      }
       if (typeof value === 'number' || typeof value === 'bigint') return String(value);
       throw bad(`a ${field.type}`);
     case 'NUMERIC':
@@ -154,6 +159,7 @@ function scalar(value: unknown, field: StorageField, path: string): unknown {
       throw bad('BYTES (a Buffer, a Uint8Array or a base64 string)');
     case 'JSON':
       if (typeof value === 'string') {
+        if (LONE_SURROGATE.test(value)) throw bad('valid Unicode text (it holds a lone surrogate)');
         try {
           JSON.parse(value);
         } catch {

@@ -105,6 +105,18 @@ describe('encodeRow: every value is converted explicitly or refused, naming the 
     expect(refused(d, { d: '0000-01-01' }).location).toBe('d');
   });
 
+  it('a string with a lone surrogate is refused, not written with replacement characters', () => {
+    const s = schemaOf({ name: 's', type: 'STRING' }, { name: 'tags', type: 'STRING', mode: 'REPEATED' });
+    expect(refused(s, { s: 'a\ud800b' })).toMatchObject({
+      location: 's',
+      message: expect.stringMatching(/surrogate/),
+    });
+    expect(refused(s, { tags: ['ok', '\udc00'] }).location).toBe('tags[1]');
+    const j = schemaOf({ name: 'j', type: 'JSON' });
+    expect(refused(j, { j: '"\ud800"' }).location).toBe('j');
+    expect(decoded(s, { s: 'emoji \ud83d\ude00 ok' })).toEqual({ s: 'emoji \ud83d\ude00 ok' });
+  });
+
   it('BYTES: buffers and strict base64; any other string is refused, not mangled', () => {
     const s = schemaOf({ name: 'x', type: 'BYTES' });
     expect(decoded(s, { x: Buffer.from('hi') })).toEqual({ x: Buffer.from('hi').toString('base64') });
