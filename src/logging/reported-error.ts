@@ -1,3 +1,4 @@
+import { redactSecrets } from '../errors/redact.js';
 import type { LogFields } from './logger.js';
 
 /**
@@ -43,7 +44,7 @@ export function errorOf(fields: LogFields): Error | undefined {
  * cause chain is left out (it can hold a client's request).
  */
 export function stackTraceOf(error: Error): string {
-  const head = `${error.name}: ${error.message}`;
+  const head = `${error.name}: ${redactSecrets(String(error.message))}`;
   let stack: unknown;
   try {
     stack = error.stack;

@@ -124,6 +124,24 @@ describe('cloudLoggingLogger', () => {
   });
 });
 
+describe('credentials in logged errors', () => {
+  it('never writes a token or key from an error message, neither in the error field nor in the Error Reporting stack_trace', () => {
+    const { logger, lines } = capture({ projectId: 'p' });
+    const raw = new Error(
+      'GET https://bigquery.googleapis.com/x?key=AIzaSyFAKE0123456789&access_token=ya29.FAKETOKEN failed: Authorization: Bearer ya29.OTHER',
+    );
+    logger.error('request failed', { error: raw });
+    logger.warn('retrying', { attempt: 1, err: raw });
+    for (const line of lines) {
+      expect(line).not.toMatch(/AIzaSyFAKE|ya29\.FAKETOKEN|ya29\.OTHER/);
+      expect(line).toContain('[REDACTED]');
+    }
+    const entry = JSON.parse(lines[0]!) as Record<string, string>;
+    expect(entry.stack_trace).toMatch(/^Error: GET https:\/\/bigquery\.googleapis\.com\/x\?key=\[REDACTED\]/);
+    expect(serializeError(raw).message).not.toMatch(/ya29\.FAKETOKEN/);
+  });
+});
+
 describe('silentLogger', () => {
   it('accepts every call and writes nothing', () => {
     const write = vi.spyOn(process.stdout, 'write');
