@@ -5,6 +5,7 @@ import type { Logger } from '../logging/index.js';
 import type { Clock } from '../retry/index.js';
 import { metricsEnabled, tracingEnabled } from '../telemetry/api.js';
 import { ATTR, type Attributes, BIGQUERY_SYSTEM } from '../telemetry/attributes.js';
+import { notify } from '../telemetry/listeners.js';
 import { count, recordSeconds } from '../telemetry/metrics.js';
 import { endSpan, inSpan, inSpanAsync, type Span, startSpan } from '../telemetry/spans.js';
 
@@ -59,7 +60,7 @@ interface CallTrace {
 export interface ExecutorTelemetry {
   readonly clock: Clock;
   readonly logger: Logger;
-  readonly onRequest: ((info: BigQueryRequestInfo) => void) | undefined;
+  readonly onRequest: ((info: BigQueryRequestInfo) => unknown) | undefined;
   /** Put the SQL in `db.query.text` (off by default: SQL can hold data). */
   readonly recordQueryText: boolean;
 }
@@ -182,11 +183,10 @@ export function traceAttempt<T>(
       durationMs: Math.round(settings.clock.now() - started),
       ...(error === undefined ? {} : { error }),
     };
-    try {
-      onRequest(info);
-    } catch (hookError) {
-      settings.logger.warn(`bigquery.${call.method}: onRequest listener threw; ignoring it`, { hookError });
-    }
+    // notify: a listener that throws, or is async and rejects, is logged (never an unhandled rejection).
+    notify(onRequest, info, (hookError) =>
+      settings.logger.warn(`bigquery.${call.method}: onRequest listener threw; ignoring it`, { hookError }),
+    );
   };
   return inSpanAsync(span, fn).then(
     (value) => {
