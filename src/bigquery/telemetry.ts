@@ -6,7 +6,7 @@ import type { Clock } from '../retry/index.js';
 import { metricsEnabled, tracingEnabled } from '../telemetry/api.js';
 import { ATTR, type Attributes, BIGQUERY_SYSTEM } from '../telemetry/attributes.js';
 import { notify } from '../telemetry/listeners.js';
-import { count, recordSeconds } from '../telemetry/metrics.js';
+import { collectionAttribute, count, recordSeconds } from '../telemetry/metrics.js';
 import { endSpan, inSpan, inSpanAsync, type Span, startSpan } from '../telemetry/spans.js';
 
 /**
@@ -123,8 +123,14 @@ export function traceCall<T>(
       if (metrics) {
         recordSeconds('dbDuration', settings.clock.now() - started, metricAttributes);
         if (counts !== undefined) {
-          count('rowsWritten', counts.written, { ...metricAttributes, [ATTR.dbCollection]: table });
-          count('rowsFailed', counts.failed, { ...metricAttributes, [ATTR.dbCollection]: table });
+          count('rowsWritten', counts.written, {
+            ...metricAttributes,
+            [ATTR.dbCollection]: collectionAttribute(table),
+          });
+          count('rowsFailed', counts.failed, {
+            ...metricAttributes,
+            [ATTR.dbCollection]: collectionAttribute(table),
+          });
         }
       }
       return value;
@@ -141,7 +147,7 @@ export function traceCall<T>(
         if (Array.isArray(failedRows)) {
           count('rowsFailed', failedRows.length, {
             ...metricAttributes,
-            [ATTR.dbCollection]: table,
+            [ATTR.dbCollection]: collectionAttribute(table),
             [ATTR.errorType]: error.code,
           });
         }
@@ -209,6 +215,6 @@ export function recordResent(method: BigQueryMethod, table: string, rows: number
   count('rowsDuplicatesAvoided', rows, {
     [ATTR.dbSystem]: BIGQUERY_SYSTEM,
     [ATTR.dbOperation]: method,
-    [ATTR.dbCollection]: table,
+    [ATTR.dbCollection]: collectionAttribute(table),
   });
 }

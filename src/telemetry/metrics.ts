@@ -166,19 +166,30 @@ export function recordSeconds(key: MetricKey, ms: number, attributes: Attributes
   }
 }
 
-const MAX_OPERATION_NAMES = 200;
-const operationNames = new Set<string>();
+const MAX_ATTRIBUTE_VALUES = 200;
+
+/** Keeps the first 200 distinct values of one attribute; later ones become `_OTHER`. */
+function capped(): (value: string) => string {
+  const seen = new Set<string>();
+  return (value) => {
+    if (seen.has(value)) return value;
+    if (seen.size >= MAX_ATTRIBUTE_VALUES) return '_OTHER';
+    seen.add(value);
+    return value;
+  };
+}
 
 /**
  * An operation name fit to be a metric attribute: names past the first 200 distinct ones become
  * `_OTHER`, so that a name built from data (`load ${date}`) cannot blow up the series count.
  */
-export function operationAttribute(name: string): string {
-  if (operationNames.has(name)) return name;
-  if (operationNames.size >= MAX_OPERATION_NAMES) return '_OTHER';
-  operationNames.add(name);
-  return name;
-}
+export const operationAttribute: (name: string) => string = capped();
+
+/**
+ * A table name fit to be a metric attribute (`db.collection.name`), capped the same way: date- or
+ * id-sharded tables (`events_20260101`, `tmp_<uuid>`) would otherwise add a series per table.
+ */
+export const collectionAttribute: (table: string) => string = capped();
 
 // ---- gauges read at collection time from the live breakers and budgets ----
 
