@@ -161,9 +161,14 @@ export async function writeRows(
         },
       );
     }
-    // Whatever ended the call (a timeout, the breaker, the budget too): a RowError already counts exactly.
-    if (mode === 'committed' && !(error instanceof RowError) && state.stream && !scope.signal?.aborted) {
-      throw await withExactWrittenRows(client, tableName, state.stream, error, scope.requestTimeoutMs);
+    // Whatever ended the call (a timeout, the breaker, the budget, the caller's abort too: rows may
+    // be visible already, and a bare reason would have them resent): a RowError already counts exactly.
+    // After an abort the one finalize is bounded more tightly (a shutdown is waiting).
+    if (mode === 'committed' && !(error instanceof RowError) && state.stream) {
+      const timeoutMs = scope.signal?.aborted
+        ? Math.min(scope.requestTimeoutMs, 5_000)
+        : scope.requestTimeoutMs;
+      throw await withExactWrittenRows(client, tableName, state.stream, error, timeoutMs);
     }
     throw error;
   }

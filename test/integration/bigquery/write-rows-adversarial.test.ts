@@ -126,4 +126,31 @@ describe('writeRows under hostile input (real clients against the stand-in)', ()
       expect(await ids(table)).toEqual([]);
     },
   );
+
+  it('committed: an abort after rows became visible says exactly which rows are written', async () => {
+    const table = await freshTable('id INT64, v NUMERIC');
+    s.storageWrite.faults.add({ method: 'AppendRows', after: 2, times: 1, hang: true });
+    const mark = s.storageWrite.requests.length;
+    const controller = new AbortController();
+    const reason = new Error('SIGTERM');
+    const pending = caught(
+      executor().writeRows(table, rowsWith(1), {
+        mode: 'committed',
+        batchRows: 2,
+        retry: { signal: controller.signal },
+      }),
+    );
+    while (s.storageWrite.requests.slice(mark).filter((r) => r.method === 'AppendRows').length < 3) {
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    // Abort once the first two appends are visible (the third one hangs).
+    while ((await ids(table)).length < 4) await new Promise((resolve) => setImmediate(resolve));
+    controller.abort(reason);
+    const error = await pending;
+    s.storageWrite.faults.clear();
+    expect(await ids(table)).toEqual([0, 1, 2, 3]);
+    // The bare reason would leave the caller to resend rows 0-3 a second time.
+    expect(error).toBeInstanceOf(StorageError);
+    expect(error).toMatchObject({ writtenRows: 4, cause: reason });
+  });
 });
