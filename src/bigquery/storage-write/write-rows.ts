@@ -68,6 +68,11 @@ interface CallState {
   chunks?: Chunk[];
   /** Chunks acknowledged, in order (the next chunk to send). */
   acked: number;
+  /**
+   * Default mode: chunks past `acked` known to be written (appends without offsets sent after one that
+   * failed are applied anyway): a retry does not send them again.
+   */
+  written?: boolean[];
   finalized: boolean;
   commitSent: boolean;
   /** What is known of the last commit sent: applied, not applied (read back or refused), or unknown. */
@@ -341,6 +346,7 @@ class WriteCall {
     }
     state.chunks = encoded.chunks;
     state.acked = 0;
+    delete state.written;
   }
 
   #compile(fields: StorageField[]): WriteSchema {
@@ -413,11 +419,14 @@ class WriteCall {
       ? onAbort(attempt.signal, () => conn.close(attempt.signal!.reason))
       : undefined;
     const answers: Array<Promise<{ answer: AppendAnswer } | { error: unknown }>> = [];
+    // The chunks to send, in order: answers[k] is the answer of chunks[toSend[k]].
+    const toSend: number[] = [];
+    for (let i = state.acked; i < chunks.length; i++) if (!state.written?.[i]) toSend.push(i);
     let wake: (() => void) | undefined;
     let sendingDone = false;
     let stopSending = false;
     const sending = (async () => {
-      for (let i = state.acked; i < chunks.length; i++) {
+      for (const i of toSend) {
         const chunk = chunks[i]!;
         await conn.ready(chunk.bytes.reduce((n, b) => n + b.length, 0));
         if (!conn.open || stopSending) break;
@@ -434,10 +443,9 @@ class WriteCall {
       wake?.();
     });
     try {
-      let index = state.acked;
       let read = 0;
       // Answers are read in order as they arrive, while later chunks are still being sent.
-      while (index < chunks.length) {
+      while (read < toSend.length) {
         if (read >= answers.length) {
           if (sendingDone)
             throw this.#error('CONNECTION_LOST', `The AppendRows connection to ${conn.stream} ended`, {
@@ -449,20 +457,30 @@ class WriteCall {
           wake = undefined;
           continue;
         }
+        const index = toSend[read]!;
         const outcome = await answers[read]!;
         read++;
         if ('error' in outcome) throw outcome.error;
-        if (mode === 'default' && outcome.answer.rowErrors?.length) {
+        if (mode === 'default' && outcome.answer.error) {
           // Without offsets, the appends sent after this one are applied whatever it was answered:
-          // wait for their answers so that the error says exactly which rows are written.
+          // wait for their answers, so that the error says exactly which rows are written and a
+          // retry does not send the written ones again.
           stopSending = true;
           await sending.catch(() => undefined);
-          const later = await Promise.all(answers.slice(read));
-          throw this.#defaultRowError(index, [outcome, ...later]);
+          const later = new Map<number, { answer: AppendAnswer } | { error: unknown }>();
+          const settled = await Promise.all(answers.slice(read));
+          settled.forEach((o, k) => {
+            const chunk = toSend[read + k]!;
+            later.set(chunk, o);
+            if ('answer' in o && !o.answer.error) this.#markWritten(chunk);
+          });
+          if (outcome.answer.rowErrors?.length) throw this.#defaultRowError(index, outcome.answer, later);
         }
         this.#check(outcome.answer, chunks[index]!, index);
-        index++;
-        state.acked = index;
+        if (index === state.acked) {
+          state.acked++;
+          while (state.written?.[state.acked]) state.acked++;
+        } else this.#markWritten(index);
       }
     } finally {
       unsubscribe?.();
@@ -519,33 +537,29 @@ class WriteCall {
   }
 
   /**
-   * The RowError of a default-stream call whose chunk `first` had rows refused, from the outcomes of
-   * that chunk and of every chunk sent after it: a chunk answered without error is written; one with
-   * row errors or an in-band error is not; one whose answer was lost may be (reason `unknown`); one
-   * never sent is not (`stopped`).
+   * The RowError of a default-stream call whose chunk `first` had rows refused (`answer`), from what
+   * is known of the chunks after it (`later`: the outcomes of those sent on this connection): a chunk
+   * answered without error is written; one with row errors or an in-band error is not; one whose
+   * answer was lost may be (reason `unknown`); one never sent is not (`stopped`).
    */
   #defaultRowError(
     first: number,
-    outcomes: ReadonlyArray<{ answer: AppendAnswer } | { error: unknown }>,
+    answer: AppendAnswer,
+    later: ReadonlyMap<number, { answer: AppendAnswer } | { error: unknown }>,
   ): RowError {
     const chunks = this.#state.chunks!;
     const failures: RowFailure[] = [];
-    let written = this.#writtenBefore(first);
     let refused = 0;
     for (let c = first; c < chunks.length; c++) {
-      const outcome = outcomes[c - first];
-      const rows = chunks[c]!.rows;
-      if (outcome !== undefined && 'answer' in outcome && !outcome.answer.error) {
-        written += rows.length;
-        continue;
-      }
+      if (this.#state.written?.[c]) continue;
+      const outcome = c === first ? { answer } : later.get(c);
       const bad = new Map(
         outcome !== undefined && 'answer' in outcome
           ? (outcome.answer.rowErrors ?? []).map((r) => [r.index, r.message] as const)
           : [],
       );
       refused += bad.size;
-      rows.forEach((rowIndex, i) => {
+      chunks[c]!.rows.forEach((rowIndex, i) => {
         const reason: ErrorDetail = bad.has(i)
           ? { reason: 'invalid', message: bad.get(i) || 'row error' }
           : outcome !== undefined && 'error' in outcome
@@ -558,10 +572,28 @@ class WriteCall {
         failures.push({ index: rowIndex, row: this.#spec.rows[rowIndex], reasons: [reason] });
       });
     }
+    const written = this.#writtenCount();
     return new RowError(
       `writeRows(${this.#spec.tableName}): BigQuery refused ${refused} row(s); ${written} other row(s) were written`,
       { table: this.#spec.tableName, writtenRows: written, failures },
     );
+  }
+
+  #markWritten(chunk: number): void {
+    const state = this.#state;
+    state.written ??= [];
+    state.written[chunk] = true;
+  }
+
+  /** Rows known to be written: the acknowledged prefix and, in default mode, chunks written past it. */
+  #writtenCount(): number {
+    const state = this.#state;
+    if (!state.chunks) return 0;
+    let n = this.#writtenBefore(state.acked);
+    state.written?.forEach((done, c) => {
+      if (done && c >= state.acked) n += state.chunks![c]!.rows.length;
+    });
+    return n;
   }
 
   #writtenBefore(chunkIndex: number): number {
@@ -661,6 +693,7 @@ class WriteCall {
     delete state.stream;
     delete state.schema;
     delete state.chunks;
+    delete state.written;
     state.acked = 0;
     state.finalized = false;
   }
@@ -671,7 +704,7 @@ class WriteCall {
     extra: { transient?: boolean; grpcCode?: number; entity?: string },
   ): StorageError {
     const state = this.#state;
-    const written = this.#spec.mode === 'atomic' ? 0 : state.chunks ? this.#writtenBefore(state.acked) : 0;
+    const written = this.#spec.mode === 'atomic' ? 0 : this.#writtenCount();
     return new StorageError(message, {
       storageCode,
       table: this.#spec.tableName,

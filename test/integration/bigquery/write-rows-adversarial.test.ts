@@ -153,4 +153,24 @@ describe('writeRows under hostile input (real clients against the stand-in)', ()
     expect(error).toBeInstanceOf(StorageError);
     expect(error).toMatchObject({ writtenRows: 4, cause: reason });
   });
+
+  it.each([
+    ['INVALID_ARGUMENT', 'fails', [0, 1, 4, 5]],
+    ['UNAVAILABLE', 'is retried', [0, 1, 2, 3, 4, 5]],
+  ] as const)(
+    'default: an append refused in-band with %s %s; the appends sent after it were applied and are counted once, never resent',
+    async (code, _what, stored) => {
+      const table = await freshTable('id INT64, v NUMERIC');
+      s.storageWrite.faults.add({ method: 'AppendRows', after: 1, times: 1, code, inBand: true });
+      const outcome = await executor()
+        .writeRows(table, rowsWith(1), { mode: 'default', batchRows: 2 })
+        .then(
+          (result) => result.written,
+          (error: StorageError) => error.writtenRows,
+        );
+      s.storageWrite.faults.clear();
+      expect(await ids(table)).toEqual(stored);
+      expect(outcome).toBe(stored.length);
+    },
+  );
 });
