@@ -133,8 +133,12 @@ export function cloudLoggingLogger(options: CloudLoggingLoggerOptions = {}): Log
       }
     }
     if (severity === 'ERROR' && fields !== undefined) {
-      const error = errorOf(fields);
-      if (error !== undefined) Object.assign(entry, reportedErrorFields(error, serviceContext));
+      try {
+        const error = errorOf(fields);
+        if (error !== undefined) Object.assign(entry, reportedErrorFields(error, serviceContext));
+      } catch {
+        // An error whose name or message cannot be read: the entry goes out without the Error Reporting shape.
+      }
     }
     let line: string;
     try {

@@ -142,6 +142,30 @@ describe('credentials in logged errors', () => {
   });
 });
 
+describe('hostile errors', () => {
+  it('an error whose name or message getter throws never makes the logger throw; the entry is still written', () => {
+    const { logger, entries } = capture();
+    const byName = new Error('m');
+    Object.defineProperty(byName, 'name', {
+      get() {
+        throw new Error('getter');
+      },
+    });
+    const byMessage = new Error('m');
+    Object.defineProperty(byMessage, 'message', {
+      get() {
+        throw new Error('getter');
+      },
+    });
+    expect(() => logger.error('first', { error: byName })).not.toThrow();
+    expect(() => logger.error('second', { err: byMessage })).not.toThrow();
+    expect(entries().map((e) => [e.severity, e.message])).toEqual([
+      ['ERROR', 'first'],
+      ['ERROR', 'second'],
+    ]);
+  });
+});
+
 describe('silentLogger', () => {
   it('accepts every call and writes nothing', () => {
     const write = vi.spyOn(process.stdout, 'write');
