@@ -255,7 +255,7 @@ function overrideKey(written: string): string {
 function isAtRest(host: HttpHost): boolean {
   const { breaker, budget, concurrency, rateLimit } = host;
   return (
-    (breaker === undefined || breaker[atRest]()) &&
+    (breaker === undefined || atRest(breaker)) &&
     (budget === undefined || budget.tokens === budget.maxTokens) &&
     (concurrency === undefined || (concurrency.active === 0 && concurrency.queued === 0)) &&
     (rateLimit === undefined || (rateLimit.queued === 0 && rateLimit.tokens >= rateLimit.burst))

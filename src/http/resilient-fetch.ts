@@ -272,7 +272,7 @@ class Exchange {
   attempt(context: RetryContext): Promise<Response> {
     const breaker = this.#breaker;
     if (breaker !== undefined) {
-      const refusal = breaker[admit]();
+      const refusal = admit(breaker);
       if (refusal !== undefined) return Promise.reject(refusal);
     }
     this.#sent = false;
@@ -331,7 +331,7 @@ class Exchange {
           withBufferedBody(response, await readBodyCapped(response, o.maxResponseBytes, () => this.shownUrl));
         }
       }
-      this.#breaker?.[succeeded]();
+      if (this.#breaker !== undefined) succeeded(this.#breaker);
       return response;
     } catch (err) {
       const thrown =
@@ -341,7 +341,7 @@ class Exchange {
             ? controller.signal.reason
             : transportError(err, () => o.clock.now());
       // The request reached fetch, so the outcome speaks about the host, unless the caller cancelled.
-      if (this.#breaker !== undefined && request.signal?.aborted !== true) this.#breaker[failed](thrown);
+      if (this.#breaker !== undefined && request.signal?.aborted !== true) failed(this.#breaker, thrown);
       throw thrown;
     } finally {
       if (pending !== undefined) stopTimeout(pending);

@@ -73,22 +73,50 @@ export interface CircuitBreakerOptions {
   onStateChange?: (change: CircuitStateChange) => void;
 }
 
-/** @internal Keys of the breaker's step-by-step methods, used by `retry`; not exported from the package. */
-export const admit: unique symbol = Symbol('admit');
-/** @internal */
-export const succeeded: unique symbol = Symbol('succeeded');
-/** @internal */
-export const failed: unique symbol = Symbol('failed');
+/**
+ * The breaker's step-by-step protocol, for `retry` (whose first attempt records the outcome itself
+ * instead of chaining one more promise) and `resilientFetch`. Internal: not exported from the
+ * package. Free functions over private methods rather than symbol-keyed methods: a class with
+ * computed keys is one a bundler must keep, so an application that never makes a breaker would carry
+ * the whole class.
+ */
+interface BreakerSteps {
+  admitCall(): CircuitBreakerOpenError | undefined;
+  recordSucceeded(): void;
+  recordFailed(err: unknown): PipelineError;
+  isAtRest(): boolean;
+  peekState(): CircuitState;
+}
+
+function steps(breaker: CircuitBreaker): BreakerSteps {
+  return breaker as unknown as BreakerSteps;
+}
+
+/** @internal The refusal when the circuit is open (entering half-open when it has expired), else undefined. */
+export function admit(breaker: CircuitBreaker): CircuitBreakerOpenError | undefined {
+  return steps(breaker).admitCall();
+}
+
+/** @internal Records a success of an admitted call. */
+export function succeeded(breaker: CircuitBreaker): void {
+  steps(breaker).recordSucceeded();
+}
+
+/** @internal Records a failure of an admitted call (through `isFailure`) and returns its typed view. */
+export function failed(breaker: CircuitBreaker, err: unknown): PipelineError {
+  return steps(breaker).recordFailed(err);
+}
+
 /** @internal Whether the breaker holds no state worth keeping: closed, no failure inside the window. */
-export const atRest: unique symbol = Symbol('atRest');
-/** @internal The state without side effects, for the state gauge. */
-export const peekState: unique symbol = Symbol('peekState');
+export function atRest(breaker: CircuitBreaker): boolean {
+  return steps(breaker).isAtRest();
+}
 
 const STATES: readonly CircuitState[] = ['closed', 'open', 'half_open'];
 
 /** The `resilience.circuit_breaker.state` readings of one breaker: 1 for its state, 0 for the others. */
 function breakerReadings(breaker: CircuitBreaker): Array<readonly [number, Record<string, string>]> {
-  const state = breaker[peekState]();
+  const state = steps(breaker).peekState();
   const name = breaker.key ?? '(unnamed)';
   return STATES.map(
     (s) => [s === state ? 1 : 0, { [ATTR.breakerName]: name, [ATTR.breakerState]: s }] as const,
@@ -188,7 +216,8 @@ export class CircuitBreaker {
   }
 
   /** The state as `state` reports it, without entering half-open (for metrics, read at any time). */
-  [peekState](): CircuitState {
+  // biome-ignore lint/correctness/noUnusedPrivateClassMembers: called through BreakerSteps, by the state gauge
+  private peekState(): CircuitState {
     if (this.#state === 'open' && this.#clock.now() - this.#openedAt >= this.#openMs) return 'half_open';
     return this.#state;
   }
@@ -209,13 +238,13 @@ export class CircuitBreaker {
    * ```
    */
   execute<T>(fn: () => Promise<T> | T): Promise<T> {
-    const refusal = this[admit]();
+    const refusal = this.admitCall();
     if (refusal !== undefined) return Promise.reject(refusal);
     let result: Promise<T> | T;
     try {
       result = fn();
     } catch (err) {
-      this[failed](err);
+      this.recordFailed(err);
       return Promise.reject(err);
     }
     return Promise.resolve(result).then(this.#onValue, this.#onRejected) as Promise<T>;
@@ -227,16 +256,12 @@ export class CircuitBreaker {
   };
 
   readonly #onRejected = (err: unknown): never => {
-    this[failed](err);
+    this.recordFailed(err);
     throw err;
   };
 
-  /**
-   * Internal (the symbols are not exported from the package): the three steps of `execute`, for
-   * `retry`'s first attempt, which records the outcome itself instead of chaining one more promise.
-   * `admit` returns the refusal when the circuit is open (entering half-open when it has expired).
-   */
-  [admit](): CircuitBreakerOpenError | undefined {
+  /** The steps of `execute`, one by one (see {@link admit}). */
+  private admitCall(): CircuitBreakerOpenError | undefined {
     if (!this.#observed) {
       // Joins the state gauge on first use, so that breakers made only to check options never show.
       this.#observed = true;
@@ -249,17 +274,19 @@ export class CircuitBreaker {
     return undefined;
   }
 
-  [succeeded](): void {
+  // biome-ignore lint/correctness/noUnusedPrivateClassMembers: called through BreakerSteps, by succeeded()
+  private recordSucceeded(): void {
     this.#recordSuccess();
   }
 
-  [failed](err: unknown): PipelineError {
+  private recordFailed(err: unknown): PipelineError {
     const error = toPipelineError(err, { now: () => this.#clock.now() });
     if (this.#isFailure(error)) this.#recordFailure(error);
     return error;
   }
 
-  [atRest](): boolean {
+  // biome-ignore lint/correctness/noUnusedPrivateClassMembers: called through BreakerSteps, by atRest()
+  private isAtRest(): boolean {
     if (this.#state !== 'closed') return false;
     const failures = this.#failures;
     return failures.length === 0 || failures[failures.length - 1]! <= this.#clock.now() - this.#windowMs;

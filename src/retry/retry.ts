@@ -85,14 +85,14 @@ export function executeRetry<T>(fn: RetryFunction<T>, o: RetryOptions): Promise<
   const startedAt =
     o.onSuccess === undefined && o.onGiveUp === undefined ? undefined : (o.clock ?? systemClock).now();
   if (breaker !== undefined) {
-    const refusal = breaker[admit]();
+    const refusal = admit(breaker);
     if (refusal !== undefined) return retryLoop(fn, o, { error: refusal }, startedAt);
   }
   let result: Promise<T> | T;
   try {
     result = fn(FIRST_CONTEXT);
   } catch (err) {
-    breaker?.[failed](err);
+    if (breaker !== undefined) failed(breaker, err);
     return retryLoop(fn, o, { error: err }, startedAt);
   }
   const promise = result instanceof Promise ? result : Promise.resolve(result);
@@ -109,14 +109,14 @@ export function executeRetry<T>(fn: RetryFunction<T>, o: RetryOptions): Promise<
   }
   return promise.then(
     (value: T) => {
-      breaker?.[succeeded]();
+      if (breaker !== undefined) succeeded(breaker);
       budget?.onSuccess();
       if (metricsEnabled()) recordSuccess(o.name ?? (fn.name || 'operation'), 1);
       if (startedAt !== undefined) succeededOnce(o, fn, 1, startedAt);
       return value;
     },
     (err: unknown) => {
-      breaker?.[failed](err);
+      if (breaker !== undefined) failed(breaker, err);
       return retryLoop(fn, o, { error: err }, startedAt);
     },
   );
@@ -346,7 +346,7 @@ function runAttempt<T>(
       : guardedAttempt(fn, attempt, { signal, timeoutMs, timeoutMessage, reportedTimeoutMs, clock });
   const breaker = o.breaker;
   if (breaker === undefined) return run();
-  const refusal = breaker[admit]();
+  const refusal = admit(breaker);
   if (refusal !== undefined) return Promise.reject(refusal);
   let pending: Promise<T>;
   try {
@@ -356,12 +356,12 @@ function runAttempt<T>(
   }
   return pending.then(
     (value) => {
-      breaker[succeeded]();
+      succeeded(breaker);
       return value;
     },
     (err: unknown) => {
       // The caller's own cancellation says nothing about the service: it is not a failure.
-      if (signal?.aborted !== true) breaker[failed](err);
+      if (signal?.aborted !== true) failed(breaker, err);
       throw err;
     },
   );
