@@ -30,7 +30,7 @@ export const ALERT_LEVEL_STYLES: Readonly<
  * ALERT_SEVERITIES.indexOf('warning') < ALERT_SEVERITIES.indexOf('info'); // true
  * ```
  */
-export const ALERT_SEVERITIES: readonly AlertSeverity[] = Object.freeze([
+export const ALERT_SEVERITIES: readonly AlertSeverity[] = /* @__PURE__ */ Object.freeze([
   'critical',
   'error',
   'warning',

@@ -86,7 +86,7 @@ export interface ResilientFetchOptions extends Omit<RetryOptions, 'signal' | 'bu
 /** Default per-attempt timeout: the original scrapers' 180 s. */
 export const DEFAULT_ATTEMPT_TIMEOUT_MS = scraperRetry.attemptTimeoutMs as number;
 
-const EMPTY: ResilientFetchOptions = Object.freeze({});
+const EMPTY: ResilientFetchOptions = /* @__PURE__ */ Object.freeze({});
 
 export { EMPTY as EMPTY_FETCH_OPTIONS };
 

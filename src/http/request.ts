@@ -166,7 +166,7 @@ function hostOf(url: string): string {
 }
 
 /** The `init` of a plain GET: nothing for fetch to read. */
-export const NO_INIT: RequestInit = Object.freeze({});
+export const NO_INIT: RequestInit = /* @__PURE__ */ Object.freeze({});
 
 function isEmpty(init: RequestInit): boolean {
   for (const _ in init) return false;

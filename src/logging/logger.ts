@@ -44,4 +44,9 @@ const noop = (): void => {};
  * await retry(() => fetchRows(), { logger: silentLogger }); // same as omitting `logger`
  * ```
  */
-export const silentLogger: Logger = Object.freeze({ debug: noop, info: noop, warn: noop, error: noop });
+export const silentLogger: Logger = /* @__PURE__ */ Object.freeze({
+  debug: noop,
+  info: noop,
+  warn: noop,
+  error: noop,
+});

@@ -54,7 +54,7 @@ const NAME = /^[A-Za-z][A-Za-z0-9_-]{0,62}$/;
  * // ['bigquery_errors', 'firestore_errors', 'gcs_errors', 'library_errors']
  * ```
  */
-export const DEFAULT_LOGGING_CATEGORIES: readonly LoggingErrorCategory[] = Object.freeze([
+export const DEFAULT_LOGGING_CATEGORIES: readonly LoggingErrorCategory[] = /* @__PURE__ */ Object.freeze([
   {
     name: 'bigquery_errors',
     description: 'BigQuery Query/Insert Errors',

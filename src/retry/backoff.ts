@@ -22,7 +22,7 @@ export type JitterMode = 'full' | 'equal' | 'decorrelated' | 'proportional' | 'n
  *
  * @internal
  */
-export const jitterStrategies: Readonly<Record<JitterMode, JitterStrategy>> = Object.freeze({
+export const jitterStrategies: Readonly<Record<JitterMode, JitterStrategy>> = /* @__PURE__ */ Object.freeze({
   full: fullJitter,
   equal: equalJitter,
   decorrelated: decorrelatedJitter,

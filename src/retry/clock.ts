@@ -35,7 +35,7 @@ export interface Clock {
  * await retry(() => fetch('https://api.example.com/v1/games'), { clock: systemClock }); // the default
  * ```
  */
-export const systemClock: Clock = Object.freeze({
+export const systemClock: Clock = /* @__PURE__ */ Object.freeze({
   now: () => Date.now(),
   sleep(ms: number, signal?: AbortSignal): Promise<void> {
     if (signal === undefined) return new Promise<void>((resolve) => setTimeout(resolve, ms));

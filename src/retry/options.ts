@@ -203,7 +203,7 @@ export interface RetryOptions extends BackoffOptions {
 /** The largest delay `setTimeout` honors (2^31 - 1 ms, about 24.8 days). */
 export const MAX_TIMER_MS = 2_147_483_647;
 
-const EMPTY: RetryOptions = Object.freeze({});
+const EMPTY: RetryOptions = /* @__PURE__ */ Object.freeze({});
 
 export { EMPTY as EMPTY_OPTIONS };
 
@@ -237,7 +237,9 @@ const RETRY_OPTION_SPEC: OptionSpec = {
  * Every key of {@link RetryOptions}: layers that take a nested `retry` object point a misplaced key
  * there (`{ signal }` on a BigQuery call -> `{ retry: { signal } }`).
  */
-export const RETRY_OPTION_KEYS: readonly string[] = Object.freeze(Object.keys(RETRY_OPTION_SPEC));
+export const RETRY_OPTION_KEYS: readonly string[] = /* @__PURE__ */ Object.freeze(
+  /* @__PURE__ */ Object.keys(RETRY_OPTION_SPEC),
+);
 
 /**
  * The fast pre-check of {@link RETRY_OPTION_SPEC} that `retry` runs on every call (an options

@@ -17,7 +17,7 @@ import type { RetryOptions } from './options.js';
  * });
  * ```
  */
-export const retryFast: Readonly<RetryOptions> = Object.freeze({
+export const retryFast: Readonly<RetryOptions> = /* @__PURE__ */ Object.freeze({
   maxAttempts: 3,
   baseDelayMs: 500,
   maxDelayMs: 5000,
@@ -34,7 +34,7 @@ export const retryFast: Readonly<RetryOptions> = Object.freeze({
  * const games = await fetchSchedule('2026-11-28');
  * ```
  */
-export const retryStandard: Readonly<RetryOptions> = Object.freeze({
+export const retryStandard: Readonly<RetryOptions> = /* @__PURE__ */ Object.freeze({
   maxAttempts: 4,
   baseDelayMs: 1000,
   maxDelayMs: 15_000,
@@ -50,7 +50,7 @@ export const retryStandard: Readonly<RetryOptions> = Object.freeze({
  * await retry(() => executor.loadRows('nba_analytics.player_game_summary', rows), retryPatient);
  * ```
  */
-export const retryPatient: Readonly<RetryOptions> = Object.freeze({
+export const retryPatient: Readonly<RetryOptions> = /* @__PURE__ */ Object.freeze({
   maxAttempts: 5,
   baseDelayMs: 2000,
   maxDelayMs: 30_000,
@@ -66,7 +66,7 @@ export const retryPatient: Readonly<RetryOptions> = Object.freeze({
  * await retry(() => fetch('https://api.example.com/v1/games'), { ...retryAggressive, budget });
  * ```
  */
-export const retryAggressive: Readonly<RetryOptions> = Object.freeze({
+export const retryAggressive: Readonly<RetryOptions> = /* @__PURE__ */ Object.freeze({
   maxAttempts: 7,
   baseDelayMs: 1000,
   maxDelayMs: 45_000,
@@ -85,7 +85,7 @@ export const retryAggressive: Readonly<RetryOptions> = Object.freeze({
  * const [rows] = await retry(() => bigquery.query({ query: 'SELECT 1 AS x' }), bigQueryRetry);
  * ```
  */
-export const bigQueryRetry: Readonly<RetryOptions> = Object.freeze({
+export const bigQueryRetry: Readonly<RetryOptions> = /* @__PURE__ */ Object.freeze({
   maxAttempts: 3,
   baseDelayMs: 1000,
   maxDelayMs: 15_000,
@@ -106,7 +106,7 @@ export const bigQueryRetry: Readonly<RetryOptions> = Object.freeze({
  * const page = await retry(({ signal }) => scrapeBoxscores('2026-11-28', signal), { ...scraperRetry, breaker });
  * ```
  */
-export const scraperRetry: Readonly<RetryOptions> = Object.freeze({
+export const scraperRetry: Readonly<RetryOptions> = /* @__PURE__ */ Object.freeze({
   maxAttempts: 4,
   baseDelayMs: 1000,
   maxDelayMs: 30_000,

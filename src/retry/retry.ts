@@ -136,7 +136,7 @@ function loggerOf(o: RetryOptions): Logger {
 }
 
 /** The context of every first attempt that nothing can abort: immutable, so one instance serves all. */
-const FIRST_CONTEXT: RetryContext = Object.freeze({ attempt: 1, signal: NEVER_ABORTED });
+const FIRST_CONTEXT: RetryContext = /* @__PURE__ */ Object.freeze({ attempt: 1, signal: NEVER_ABORTED });
 
 function matchesRetryOn(o: RetryOptions, error: PipelineError, raw: unknown, attempt: number): boolean {
   const retryOn = o.retryOn;

@@ -8,7 +8,7 @@
  * SLACK_LIMITS.sectionFields; // 10
  * ```
  */
-export const SLACK_LIMITS = Object.freeze({
+export const SLACK_LIMITS = /* @__PURE__ */ Object.freeze({
   /** Blocks in one message. */
   blocks: 50,
   /** A header block's plain text. */

@@ -28,13 +28,14 @@ export interface RateLimitRule {
  * const alerts = createAlertManager({ rateLimits: { ...DEFAULT_RATE_LIMITS, 'dlq:': { windowMinutes: 30 } } });
  * ```
  */
-export const DEFAULT_RATE_LIMITS: Readonly<Record<string, Readonly<RateLimitRule>>> = Object.freeze({
-  '': Object.freeze({ windowMinutes: 15, maxPerWindow: 1 }),
-  'dlq:': Object.freeze({ windowMinutes: 60, maxPerWindow: 1 }),
-  'dlq_missing:': Object.freeze({ windowMinutes: 60, maxPerWindow: 1 }),
-  'check_failed:': Object.freeze({ windowMinutes: 60, maxPerWindow: 1 }),
-  'logging:': Object.freeze({ windowMinutes: 60, maxPerWindow: 5 }),
-});
+export const DEFAULT_RATE_LIMITS: Readonly<Record<string, Readonly<RateLimitRule>>> =
+  /* @__PURE__ */ Object.freeze({
+    '': Object.freeze({ windowMinutes: 15, maxPerWindow: 1 }),
+    'dlq:': Object.freeze({ windowMinutes: 60, maxPerWindow: 1 }),
+    'dlq_missing:': Object.freeze({ windowMinutes: 60, maxPerWindow: 1 }),
+    'check_failed:': Object.freeze({ windowMinutes: 60, maxPerWindow: 1 }),
+    'logging:': Object.freeze({ windowMinutes: 60, maxPerWindow: 5 }),
+  });
 
 /** The window of `key`: the rule of its longest matching prefix. */
 export function ruleFor(rules: Readonly<Record<string, RateLimitRule>>, key: string): WindowRule {

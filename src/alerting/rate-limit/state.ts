@@ -23,7 +23,7 @@ export interface RateLimitState {
   claims: Claim[];
 }
 
-const EMPTY: RateLimitState = Object.freeze({ sent: [], claims: [] }) as RateLimitState;
+const EMPTY: RateLimitState = /* @__PURE__ */ Object.freeze({ sent: [], claims: [] }) as RateLimitState;
 
 /**
  * Reads a stored record. Text that is not a record (written by something else, cut, hand-edited)

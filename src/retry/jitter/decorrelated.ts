@@ -10,7 +10,7 @@ const JITTER_PCT = 0.3;
  *
  * @internal
  */
-export const decorrelatedJitter: JitterStrategy = Object.freeze<JitterStrategy>({
+export const decorrelatedJitter: JitterStrategy = /* @__PURE__ */ Object.freeze<JitterStrategy>({
   name: 'decorrelated',
   start: ({ baseDelayMs, maxDelayMs, random }) => {
     let prev = baseDelayMs;

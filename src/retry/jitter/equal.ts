@@ -6,7 +6,7 @@ import { cappedExponential, type JitterStrategy } from './strategy.js';
  *
  * @internal
  */
-export const equalJitter: JitterStrategy = Object.freeze<JitterStrategy>({
+export const equalJitter: JitterStrategy = /* @__PURE__ */ Object.freeze<JitterStrategy>({
   name: 'equal',
   start:
     ({ baseDelayMs, maxDelayMs, random }) =>

@@ -6,7 +6,7 @@ import { cappedExponential, type JitterStrategy } from './strategy.js';
  *
  * @internal
  */
-export const fullJitter: JitterStrategy = Object.freeze<JitterStrategy>({
+export const fullJitter: JitterStrategy = /* @__PURE__ */ Object.freeze<JitterStrategy>({
   name: 'full',
   start:
     ({ baseDelayMs, maxDelayMs, random }) =>

@@ -6,7 +6,7 @@ import { cappedExponential, type JitterStrategy } from './strategy.js';
  *
  * @internal
  */
-export const noJitter: JitterStrategy = Object.freeze<JitterStrategy>({
+export const noJitter: JitterStrategy = /* @__PURE__ */ Object.freeze<JitterStrategy>({
   name: 'none',
   start:
     ({ baseDelayMs, maxDelayMs }) =>

@@ -7,7 +7,7 @@ import type { JitterStrategy } from './strategy.js';
  *
  * @internal
  */
-export const proportionalJitter: JitterStrategy = Object.freeze<JitterStrategy>({
+export const proportionalJitter: JitterStrategy = /* @__PURE__ */ Object.freeze<JitterStrategy>({
   name: 'proportional',
   start:
     ({ baseDelayMs, maxDelayMs, random }) =>
