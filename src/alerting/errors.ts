@@ -1,4 +1,5 @@
-import { brandError, PipelineError } from '../errors/index.js';
+import { brandClass } from '../errors/brand.js';
+import { PipelineError } from '../errors/index.js';
 import type { AlertResult } from './result.js';
 
 /**
@@ -19,9 +20,10 @@ import type { AlertResult } from './result.js';
  * ```
  */
 export class AlertConfigError extends PipelineError {
-  static {
-    brandError(AlertConfigError, 'AlertConfigError');
-  }
+  protected static override readonly brand: symbol = /* @__PURE__ */ brandClass(
+    AlertConfigError,
+    'AlertConfigError',
+  );
 
   /** The path of the offending value, e.g. `'email.to[1]'` or `'alert.severity'`. */
   readonly field: string;
@@ -52,9 +54,10 @@ export class AlertConfigError extends PipelineError {
  * ```
  */
 export class AlertDeliveryError extends PipelineError {
-  static {
-    brandError(AlertDeliveryError, 'AlertDeliveryError');
-  }
+  protected static override readonly brand: symbol = /* @__PURE__ */ brandClass(
+    AlertDeliveryError,
+    'AlertDeliveryError',
+  );
 
   /** What happened, channel by channel. */
   readonly result: AlertResult;

@@ -1,5 +1,5 @@
 // config is a leaf: of the errors layer it uses only the brand helper, which imports nothing.
-import { brandError } from '../errors/brand.js';
+import { brandClass } from '../errors/brand.js';
 import { KNOWN_SPORTS } from './sports.js';
 
 /**
@@ -40,9 +40,10 @@ export class UnknownSportError extends Error {
     this.origin = origin;
   }
 
-  static {
-    brandError(UnknownSportError, 'UnknownSportError');
-  }
+  protected static readonly brand: symbol = /* @__PURE__ */ brandClass(
+    UnknownSportError,
+    'UnknownSportError',
+  );
 }
 
 /**
@@ -75,7 +76,8 @@ export class InvalidResourceNameError extends Error {
     this.value = value;
   }
 
-  static {
-    brandError(InvalidResourceNameError, 'InvalidResourceNameError');
-  }
+  protected static readonly brand: symbol = /* @__PURE__ */ brandClass(
+    InvalidResourceNameError,
+    'InvalidResourceNameError',
+  );
 }

@@ -85,3 +85,17 @@ export function brandError<C extends AnyClass>(
   });
   return ctor;
 }
+
+/**
+ * {@link brandError} in the form the package's own error classes use: the initializer of a static
+ * field (`protected static override readonly brand: symbol = brandClass(MyError, 'MyError')`, the
+ * call annotated as pure). Returns the brand symbol. Unlike a `static {}` block, which a bundler must
+ * always keep, a static field whose initializer is a pure call lets it drop the whole class from an
+ * application that never uses it. Internal: not exported from the package.
+ *
+ * @internal
+ */
+export function brandClass(ctor: AnyClass, name: string): symbol {
+  brandError(ctor, name);
+  return errorBrand(name);
+}

@@ -1,4 +1,4 @@
-import { brandError } from './brand.js';
+import { brandClass } from './brand.js';
 import { PipelineError } from './pipeline-error.js';
 
 /**
@@ -30,9 +30,10 @@ export interface CircuitBreakerOpenErrorOptions {
  * ```
  */
 export class CircuitBreakerOpenError extends PipelineError {
-  static {
-    brandError(CircuitBreakerOpenError, 'CircuitBreakerOpenError');
-  }
+  protected static override readonly brand: symbol = /* @__PURE__ */ brandClass(
+    CircuitBreakerOpenError,
+    'CircuitBreakerOpenError',
+  );
 
   /** How long until the breaker lets a trial call through. */
   readonly retryAfterMs: number;

@@ -1,4 +1,4 @@
-import { brandError } from './brand.js';
+import { brandClass } from './brand.js';
 import { PipelineError, type PipelineErrorOptions } from './pipeline-error.js';
 
 /**
@@ -61,9 +61,10 @@ export interface GoogleApiErrorDetails extends PipelineErrorOptions {
  * ```
  */
 export class GoogleApiError extends PipelineError {
-  static {
-    brandError(GoogleApiError, 'GoogleApiError');
-  }
+  protected static override readonly brand: symbol = /* @__PURE__ */ brandClass(
+    GoogleApiError,
+    'GoogleApiError',
+  );
 
   /** The HTTP status; for gRPC errors the canonical HTTP status of the gRPC code. */
   readonly httpStatus?: number;

@@ -1,4 +1,4 @@
-import { brandError } from './brand.js';
+import { brandClass } from './brand.js';
 import { PipelineError } from './pipeline-error.js';
 import { isTransientStatus } from './status-table.js';
 
@@ -89,9 +89,7 @@ function defaultCode(status: number): string {
  * ```
  */
 export class HttpError extends PipelineError {
-  static {
-    brandError(HttpError, 'HttpError');
-  }
+  protected static override readonly brand: symbol = /* @__PURE__ */ brandClass(HttpError, 'HttpError');
 
   /** The HTTP status of the response. */
   readonly status: number;

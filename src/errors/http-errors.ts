@@ -1,4 +1,4 @@
-import { brandError } from './brand.js';
+import { brandClass } from './brand.js';
 import { GoogleApiError, type GoogleApiErrorDetails } from './google-api-error.js';
 import { classFacts } from './status-table.js';
 
@@ -31,9 +31,10 @@ function withDefaults(
  * ```
  */
 export class BadRequestError extends GoogleApiError {
-  static {
-    brandError(BadRequestError, 'BadRequestError');
-  }
+  protected static override readonly brand: symbol = /* @__PURE__ */ brandClass(
+    BadRequestError,
+    'BadRequestError',
+  );
 
   /** The HTTP status this class stands for. */
   static readonly httpStatus: number = 400;
@@ -57,9 +58,10 @@ export class BadRequestError extends GoogleApiError {
  * ```
  */
 export class UnauthorizedError extends GoogleApiError {
-  static {
-    brandError(UnauthorizedError, 'UnauthorizedError');
-  }
+  protected static override readonly brand: symbol = /* @__PURE__ */ brandClass(
+    UnauthorizedError,
+    'UnauthorizedError',
+  );
 
   /** The HTTP status this class stands for. */
   static readonly httpStatus: number = 401;
@@ -83,9 +85,10 @@ export class UnauthorizedError extends GoogleApiError {
  * ```
  */
 export class ForbiddenError extends GoogleApiError {
-  static {
-    brandError(ForbiddenError, 'ForbiddenError');
-  }
+  protected static override readonly brand: symbol = /* @__PURE__ */ brandClass(
+    ForbiddenError,
+    'ForbiddenError',
+  );
 
   /** The HTTP status this class stands for. */
   static readonly httpStatus: number = 403;
@@ -109,9 +112,10 @@ export class ForbiddenError extends GoogleApiError {
  * ```
  */
 export class NotFoundError extends GoogleApiError {
-  static {
-    brandError(NotFoundError, 'NotFoundError');
-  }
+  protected static override readonly brand: symbol = /* @__PURE__ */ brandClass(
+    NotFoundError,
+    'NotFoundError',
+  );
 
   /** The HTTP status this class stands for. */
   static readonly httpStatus: number = 404;
@@ -135,9 +139,10 @@ export class NotFoundError extends GoogleApiError {
  * ```
  */
 export class ConflictError extends GoogleApiError {
-  static {
-    brandError(ConflictError, 'ConflictError');
-  }
+  protected static override readonly brand: symbol = /* @__PURE__ */ brandClass(
+    ConflictError,
+    'ConflictError',
+  );
 
   /** The HTTP status this class stands for. */
   static readonly httpStatus: number = 409;
@@ -161,9 +166,10 @@ export class ConflictError extends GoogleApiError {
  * ```
  */
 export class PreconditionFailedError extends GoogleApiError {
-  static {
-    brandError(PreconditionFailedError, 'PreconditionFailedError');
-  }
+  protected static override readonly brand: symbol = /* @__PURE__ */ brandClass(
+    PreconditionFailedError,
+    'PreconditionFailedError',
+  );
 
   /** The HTTP status this class stands for. */
   static readonly httpStatus: number = 412;
@@ -187,9 +193,10 @@ export class PreconditionFailedError extends GoogleApiError {
  * ```
  */
 export class TooManyRequestsError extends GoogleApiError {
-  static {
-    brandError(TooManyRequestsError, 'TooManyRequestsError');
-  }
+  protected static override readonly brand: symbol = /* @__PURE__ */ brandClass(
+    TooManyRequestsError,
+    'TooManyRequestsError',
+  );
 
   /** The HTTP status this class stands for. */
   static readonly httpStatus: number = 429;
@@ -213,9 +220,10 @@ export class TooManyRequestsError extends GoogleApiError {
  * ```
  */
 export class CancelledError extends GoogleApiError {
-  static {
-    brandError(CancelledError, 'CancelledError');
-  }
+  protected static override readonly brand: symbol = /* @__PURE__ */ brandClass(
+    CancelledError,
+    'CancelledError',
+  );
 
   /** The HTTP status this class stands for. */
   static readonly httpStatus: number = 499;
@@ -239,9 +247,10 @@ export class CancelledError extends GoogleApiError {
  * ```
  */
 export class InternalServerError extends GoogleApiError {
-  static {
-    brandError(InternalServerError, 'InternalServerError');
-  }
+  protected static override readonly brand: symbol = /* @__PURE__ */ brandClass(
+    InternalServerError,
+    'InternalServerError',
+  );
 
   /** The HTTP status this class stands for. */
   static readonly httpStatus: number = 500;
@@ -265,9 +274,10 @@ export class InternalServerError extends GoogleApiError {
  * ```
  */
 export class NotImplementedError extends GoogleApiError {
-  static {
-    brandError(NotImplementedError, 'NotImplementedError');
-  }
+  protected static override readonly brand: symbol = /* @__PURE__ */ brandClass(
+    NotImplementedError,
+    'NotImplementedError',
+  );
 
   /** The HTTP status this class stands for. */
   static readonly httpStatus: number = 501;
@@ -291,9 +301,10 @@ export class NotImplementedError extends GoogleApiError {
  * ```
  */
 export class BadGatewayError extends GoogleApiError {
-  static {
-    brandError(BadGatewayError, 'BadGatewayError');
-  }
+  protected static override readonly brand: symbol = /* @__PURE__ */ brandClass(
+    BadGatewayError,
+    'BadGatewayError',
+  );
 
   /** The HTTP status this class stands for. */
   static readonly httpStatus: number = 502;
@@ -317,9 +328,10 @@ export class BadGatewayError extends GoogleApiError {
  * ```
  */
 export class ServiceUnavailableError extends GoogleApiError {
-  static {
-    brandError(ServiceUnavailableError, 'ServiceUnavailableError');
-  }
+  protected static override readonly brand: symbol = /* @__PURE__ */ brandClass(
+    ServiceUnavailableError,
+    'ServiceUnavailableError',
+  );
 
   /** The HTTP status this class stands for. */
   static readonly httpStatus: number = 503;
@@ -343,9 +355,10 @@ export class ServiceUnavailableError extends GoogleApiError {
  * ```
  */
 export class GatewayTimeoutError extends GoogleApiError {
-  static {
-    brandError(GatewayTimeoutError, 'GatewayTimeoutError');
-  }
+  protected static override readonly brand: symbol = /* @__PURE__ */ brandClass(
+    GatewayTimeoutError,
+    'GatewayTimeoutError',
+  );
 
   /** The HTTP status this class stands for. */
   static readonly httpStatus: number = 504;
@@ -369,9 +382,10 @@ export class GatewayTimeoutError extends GoogleApiError {
  * ```
  */
 export class DeadlineExceededError extends GatewayTimeoutError {
-  static {
-    brandError(DeadlineExceededError, 'DeadlineExceededError');
-  }
+  protected static override readonly brand: symbol = /* @__PURE__ */ brandClass(
+    DeadlineExceededError,
+    'DeadlineExceededError',
+  );
 
   constructor(message: string, details: GoogleApiErrorDetails = {}) {
     super(message, withDefaults(details, DeadlineExceededError.httpStatus, 'DEADLINE_EXCEEDED'));
@@ -392,9 +406,10 @@ export class DeadlineExceededError extends GatewayTimeoutError {
  * ```
  */
 export class StreamingBufferError extends BadRequestError {
-  static {
-    brandError(StreamingBufferError, 'StreamingBufferError');
-  }
+  protected static override readonly brand: symbol = /* @__PURE__ */ brandClass(
+    StreamingBufferError,
+    'StreamingBufferError',
+  );
 
   constructor(message: string, details: GoogleApiErrorDetails = {}) {
     super(message, withDefaults(details, StreamingBufferError.httpStatus, 'STREAMING_BUFFER'));

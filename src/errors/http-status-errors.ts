@@ -1,4 +1,4 @@
-import { brandError } from './brand.js';
+import { brandClass } from './brand.js';
 import { HttpError, type HttpErrorDetails, type HttpErrorOptions } from './http-error.js';
 import { classFacts } from './status-table.js';
 
@@ -28,9 +28,10 @@ function forStatus(status: number, details: HttpErrorDetails): HttpErrorOptions 
  * ```
  */
 export class HttpBadRequestError extends HttpError {
-  static {
-    brandError(HttpBadRequestError, 'HttpBadRequestError');
-  }
+  protected static override readonly brand: symbol = /* @__PURE__ */ brandClass(
+    HttpBadRequestError,
+    'HttpBadRequestError',
+  );
 
   /** The HTTP status this class stands for. */
   static readonly status: number = 400;
@@ -56,9 +57,10 @@ export class HttpBadRequestError extends HttpError {
  * ```
  */
 export class HttpUnauthorizedError extends HttpError {
-  static {
-    brandError(HttpUnauthorizedError, 'HttpUnauthorizedError');
-  }
+  protected static override readonly brand: symbol = /* @__PURE__ */ brandClass(
+    HttpUnauthorizedError,
+    'HttpUnauthorizedError',
+  );
 
   /** The HTTP status this class stands for. */
   static readonly status: number = 401;
@@ -84,9 +86,10 @@ export class HttpUnauthorizedError extends HttpError {
  * ```
  */
 export class HttpForbiddenError extends HttpError {
-  static {
-    brandError(HttpForbiddenError, 'HttpForbiddenError');
-  }
+  protected static override readonly brand: symbol = /* @__PURE__ */ brandClass(
+    HttpForbiddenError,
+    'HttpForbiddenError',
+  );
 
   /** The HTTP status this class stands for. */
   static readonly status: number = 403;
@@ -112,9 +115,10 @@ export class HttpForbiddenError extends HttpError {
  * ```
  */
 export class HttpNotFoundError extends HttpError {
-  static {
-    brandError(HttpNotFoundError, 'HttpNotFoundError');
-  }
+  protected static override readonly brand: symbol = /* @__PURE__ */ brandClass(
+    HttpNotFoundError,
+    'HttpNotFoundError',
+  );
 
   /** The HTTP status this class stands for. */
   static readonly status: number = 404;
@@ -140,9 +144,10 @@ export class HttpNotFoundError extends HttpError {
  * ```
  */
 export class HttpRequestTimeoutError extends HttpError {
-  static {
-    brandError(HttpRequestTimeoutError, 'HttpRequestTimeoutError');
-  }
+  protected static override readonly brand: symbol = /* @__PURE__ */ brandClass(
+    HttpRequestTimeoutError,
+    'HttpRequestTimeoutError',
+  );
 
   /** The HTTP status this class stands for. */
   static readonly status: number = 408;
@@ -168,9 +173,10 @@ export class HttpRequestTimeoutError extends HttpError {
  * ```
  */
 export class HttpConflictError extends HttpError {
-  static {
-    brandError(HttpConflictError, 'HttpConflictError');
-  }
+  protected static override readonly brand: symbol = /* @__PURE__ */ brandClass(
+    HttpConflictError,
+    'HttpConflictError',
+  );
 
   /** The HTTP status this class stands for. */
   static readonly status: number = 409;
@@ -196,9 +202,10 @@ export class HttpConflictError extends HttpError {
  * ```
  */
 export class HttpGoneError extends HttpError {
-  static {
-    brandError(HttpGoneError, 'HttpGoneError');
-  }
+  protected static override readonly brand: symbol = /* @__PURE__ */ brandClass(
+    HttpGoneError,
+    'HttpGoneError',
+  );
 
   /** The HTTP status this class stands for. */
   static readonly status: number = 410;
@@ -225,9 +232,10 @@ export class HttpGoneError extends HttpError {
  * ```
  */
 export class HttpTooManyRequestsError extends HttpError {
-  static {
-    brandError(HttpTooManyRequestsError, 'HttpTooManyRequestsError');
-  }
+  protected static override readonly brand: symbol = /* @__PURE__ */ brandClass(
+    HttpTooManyRequestsError,
+    'HttpTooManyRequestsError',
+  );
 
   /** The HTTP status this class stands for. */
   static readonly status: number = 429;
@@ -253,9 +261,10 @@ export class HttpTooManyRequestsError extends HttpError {
  * ```
  */
 export class HttpInternalServerError extends HttpError {
-  static {
-    brandError(HttpInternalServerError, 'HttpInternalServerError');
-  }
+  protected static override readonly brand: symbol = /* @__PURE__ */ brandClass(
+    HttpInternalServerError,
+    'HttpInternalServerError',
+  );
 
   /** The HTTP status this class stands for. */
   static readonly status: number = 500;
@@ -281,9 +290,10 @@ export class HttpInternalServerError extends HttpError {
  * ```
  */
 export class HttpBadGatewayError extends HttpError {
-  static {
-    brandError(HttpBadGatewayError, 'HttpBadGatewayError');
-  }
+  protected static override readonly brand: symbol = /* @__PURE__ */ brandClass(
+    HttpBadGatewayError,
+    'HttpBadGatewayError',
+  );
 
   /** The HTTP status this class stands for. */
   static readonly status: number = 502;
@@ -310,9 +320,10 @@ export class HttpBadGatewayError extends HttpError {
  * ```
  */
 export class HttpServiceUnavailableError extends HttpError {
-  static {
-    brandError(HttpServiceUnavailableError, 'HttpServiceUnavailableError');
-  }
+  protected static override readonly brand: symbol = /* @__PURE__ */ brandClass(
+    HttpServiceUnavailableError,
+    'HttpServiceUnavailableError',
+  );
 
   /** The HTTP status this class stands for. */
   static readonly status: number = 503;
@@ -338,9 +349,10 @@ export class HttpServiceUnavailableError extends HttpError {
  * ```
  */
 export class HttpGatewayTimeoutError extends HttpError {
-  static {
-    brandError(HttpGatewayTimeoutError, 'HttpGatewayTimeoutError');
-  }
+  protected static override readonly brand: symbol = /* @__PURE__ */ brandClass(
+    HttpGatewayTimeoutError,
+    'HttpGatewayTimeoutError',
+  );
 
   /** The HTTP status this class stands for. */
   static readonly status: number = 504;

@@ -1,4 +1,4 @@
-import { brandError } from './brand.js';
+import { brandClass } from './brand.js';
 import { PipelineError } from './pipeline-error.js';
 
 /**
@@ -51,9 +51,10 @@ export interface MessageDecodeErrorOptions {
  * ```
  */
 export class MessageDecodeError extends PipelineError {
-  static {
-    brandError(MessageDecodeError, 'MessageDecodeError');
-  }
+  protected static override readonly brand: symbol = /* @__PURE__ */ brandClass(
+    MessageDecodeError,
+    'MessageDecodeError',
+  );
 
   /** Which decoding step failed. */
   readonly reason: DecodeFailure;
@@ -114,9 +115,10 @@ export interface MessageValidationErrorOptions {
  * ```
  */
 export class MessageValidationError extends PipelineError {
-  static {
-    brandError(MessageValidationError, 'MessageValidationError');
-  }
+  protected static override readonly brand: symbol = /* @__PURE__ */ brandClass(
+    MessageValidationError,
+    'MessageValidationError',
+  );
 
   /** Every problem found. */
   readonly issues: ValidationIssue[];

@@ -1,4 +1,4 @@
-import { brandError } from './brand.js';
+import { brandClass } from './brand.js';
 import { PipelineError } from './pipeline-error.js';
 
 /**
@@ -32,9 +32,7 @@ export interface NetworkErrorOptions {
  * ```
  */
 export class NetworkError extends PipelineError {
-  static {
-    brandError(NetworkError, 'NetworkError');
-  }
+  protected static override readonly brand: symbol = /* @__PURE__ */ brandClass(NetworkError, 'NetworkError');
 
   /** The code the transport reported, e.g. `'ECONNRESET'`, `'EAI_AGAIN'`, `'UND_ERR_SOCKET'`. */
   readonly systemCode?: string;

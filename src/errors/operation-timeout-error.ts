@@ -1,4 +1,4 @@
-import { brandError } from './brand.js';
+import { brandClass } from './brand.js';
 import { PipelineError } from './pipeline-error.js';
 
 /**
@@ -29,9 +29,10 @@ export interface OperationTimeoutErrorOptions {
  * ```
  */
 export class OperationTimeoutError extends PipelineError {
-  static {
-    brandError(OperationTimeoutError, 'OperationTimeoutError');
-  }
+  protected static override readonly brand: symbol = /* @__PURE__ */ brandClass(
+    OperationTimeoutError,
+    'OperationTimeoutError',
+  );
 
   /** The time limit that was exceeded, in milliseconds. */
   readonly timeoutMs: number;

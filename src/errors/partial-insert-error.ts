@@ -1,4 +1,4 @@
-import { brandError } from './brand.js';
+import { brandClass } from './brand.js';
 import type { ErrorDetail } from './google-api-error.js';
 import { PipelineError } from './pipeline-error.js';
 
@@ -79,9 +79,10 @@ export interface PartialInsertErrorOptions {
  * ```
  */
 export class PartialInsertError extends PipelineError {
-  static {
-    brandError(PartialInsertError, 'PartialInsertError');
-  }
+  protected static override readonly brand: symbol = /* @__PURE__ */ brandClass(
+    PartialInsertError,
+    'PartialInsertError',
+  );
 
   /** The table the rows were sent to. */
   readonly table: string;

@@ -1,4 +1,4 @@
-import { brandError } from './brand.js';
+import { brandClass } from './brand.js';
 import { scrubCause } from './scrub.js';
 
 /**
@@ -46,9 +46,7 @@ export interface PipelineErrorOptions {
  * ```
  */
 export class PipelineError extends Error {
-  static {
-    brandError(PipelineError, 'PipelineError');
-  }
+  protected static readonly brand: symbol = /* @__PURE__ */ brandClass(PipelineError, 'PipelineError');
 
   /** A stable, machine-readable code, e.g. `'SERVICE_UNAVAILABLE'`. */
   readonly code: string;

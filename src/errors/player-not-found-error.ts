@@ -1,4 +1,4 @@
-import { brandError } from './brand.js';
+import { brandClass } from './brand.js';
 import { PipelineError } from './pipeline-error.js';
 
 /**
@@ -30,9 +30,10 @@ export interface PlayerNotFoundErrorOptions {
  * ```
  */
 export class PlayerNotFoundError extends PipelineError {
-  static {
-    brandError(PlayerNotFoundError, 'PlayerNotFoundError');
-  }
+  protected static override readonly brand: symbol = /* @__PURE__ */ brandClass(
+    PlayerNotFoundError,
+    'PlayerNotFoundError',
+  );
 
   /** The normalized lookup key that was not found. */
   readonly lookup: string;

@@ -1,4 +1,4 @@
-import { brandError } from './brand.js';
+import { brandClass } from './brand.js';
 import { PipelineError } from './pipeline-error.js';
 
 /**
@@ -32,9 +32,10 @@ export interface QueryGuardErrorOptions {
  * ```
  */
 export class QueryGuardError extends PipelineError {
-  static {
-    brandError(QueryGuardError, 'QueryGuardError');
-  }
+  protected static override readonly brand: symbol = /* @__PURE__ */ brandClass(
+    QueryGuardError,
+    'QueryGuardError',
+  );
 
   /** Which rule refused the query. */
   readonly rule: string;

@@ -1,4 +1,4 @@
-import { brandError } from './brand.js';
+import { brandClass } from './brand.js';
 import { type RowFailure, rowFailuresForJson } from './partial-insert-error.js';
 import { PipelineError } from './pipeline-error.js';
 
@@ -82,9 +82,7 @@ export interface StorageErrorOptions {
  * ```
  */
 export class StorageError extends PipelineError {
-  static {
-    brandError(StorageError, 'StorageError');
-  }
+  protected static override readonly brand: symbol = /* @__PURE__ */ brandClass(StorageError, 'StorageError');
 
   readonly storageCode: StorageErrorCode;
   readonly table: string;
@@ -147,9 +145,7 @@ export interface RowErrorOptions {
  * ```
  */
 export class RowError extends PipelineError {
-  static {
-    brandError(RowError, 'RowError');
-  }
+  protected static override readonly brand: symbol = /* @__PURE__ */ brandClass(RowError, 'RowError');
 
   readonly table: string;
   readonly writtenRows: number;

@@ -1,4 +1,4 @@
-import { brandError } from './brand.js';
+import { brandClass } from './brand.js';
 import { PipelineError } from './pipeline-error.js';
 
 /**
@@ -35,9 +35,10 @@ export interface UnsupportedSchemaErrorOptions {
  * ```
  */
 export class UnsupportedSchemaError extends PipelineError {
-  static {
-    brandError(UnsupportedSchemaError, 'UnsupportedSchemaError');
-  }
+  protected static override readonly brand: symbol = /* @__PURE__ */ brandClass(
+    UnsupportedSchemaError,
+    'UnsupportedSchemaError',
+  );
 
   /** What was passed instead of a zod 4 schema. */
   readonly kind: UnsupportedSchemaKind;

@@ -1,4 +1,5 @@
-import { brandError, PipelineError } from '../errors/index.js';
+import { brandClass } from '../errors/brand.js';
+import { PipelineError } from '../errors/index.js';
 
 /**
  * The monitor's configuration is wrong: an unknown option or subscription name, a malformed
@@ -18,9 +19,10 @@ import { brandError, PipelineError } from '../errors/index.js';
  * ```
  */
 export class MonitorConfigError extends PipelineError {
-  static {
-    brandError(MonitorConfigError, 'MonitorConfigError');
-  }
+  protected static override readonly brand: symbol = /* @__PURE__ */ brandClass(
+    MonitorConfigError,
+    'MonitorConfigError',
+  );
 
   /** The path of the offending option, e.g. `'deadLetters.subscriptions[2].subscription'`. */
   readonly field: string;

@@ -1,4 +1,5 @@
-import { brandError, PipelineError, redactSecrets } from '../../errors/index.js';
+import { brandClass } from '../../errors/brand.js';
+import { PipelineError, redactSecrets } from '../../errors/index.js';
 
 /** Nodemailer's codes for a connection that failed or broke: worth another attempt on a new connection. */
 const CONNECTION_CODES = new Set([
@@ -24,9 +25,7 @@ const CONNECTION_CODES = new Set([
  * ```
  */
 export class SmtpError extends PipelineError {
-  static {
-    brandError(SmtpError, 'SmtpError');
-  }
+  protected static override readonly brand: symbol = /* @__PURE__ */ brandClass(SmtpError, 'SmtpError');
 
   /** The server's reply code (`451`, `550`, `535`), when it answered. */
   readonly responseCode?: number;
