@@ -70,6 +70,8 @@ export interface BundleSize {
   zodBytes: number;
   /** The files that put code in the bundle, relative to the repository root. */
   inputs: string[];
+  /** The bundle itself, to check what was kept. */
+  text: string;
 }
 
 /** The optional peers of the package: external in every measurement. */
@@ -111,7 +113,7 @@ export async function bundleSize(code: string): Promise<BundleSize> {
       if (file.includes('node_modules/zod/')) zodBytes += input.bytesInOutput;
     }
   }
-  return { bytes: output.contents.length, zodBytes, inputs };
+  return { bytes: output.contents.length, zodBytes, inputs, text: output.text };
 }
 
 /** Bytes to KB (1024), one decimal. */

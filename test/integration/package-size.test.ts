@@ -31,6 +31,19 @@ describe('what importing the package costs a bundled application', () => {
     }
   });
 
+  it('drops the classes an application never uses: `{ retry }` carries no CircuitBreaker and no error class of other layers', async () => {
+    const retryOnly = SIZE_CASES.find((c) => /import \{ retry \}/.test(c.code));
+    const { text } = await bundleSize(retryOnly?.code ?? '');
+    // `retry` itself is there, with the classes its classification constructs...
+    expect(text).toContain('"ServiceUnavailableError"');
+    expect(text).toContain('"CircuitBreakerOpenError"');
+    // ...but not the breaker (its option check names it) nor errors that only other layers throw.
+    expect(text).not.toContain('new CircuitBreaker');
+    for (const name of ['MessageDecodeError', 'StorageError', 'QueryGuardError', 'AlertConfigError']) {
+      expect(text, name).not.toContain(`"${name}"`);
+    }
+  });
+
   it('bundles no zod locale but English, even for import * (zod is imported as a namespace)', async () => {
     const all = SIZE_CASES.find((c) => c.code.includes('import *'));
     const { inputs } = await bundleSize(all?.code ?? '');
