@@ -6,7 +6,15 @@ import type { Clock } from '../retry/index.js';
 import { metricsEnabled, tracingEnabled } from '../telemetry/api.js';
 import { ATTR, type Attributes, BIGQUERY_SYSTEM } from '../telemetry/attributes.js';
 import { notify } from '../telemetry/listeners.js';
-import { collectionAttribute, count, recordSeconds } from '../telemetry/metrics.js';
+import {
+  collectionAttribute,
+  count,
+  dbDuration,
+  recordSeconds,
+  rowsDuplicatesAvoided,
+  rowsFailed,
+  rowsWritten,
+} from '../telemetry/metrics.js';
 import { endSpan, inSpan, inSpanAsync, type Span, startSpan } from '../telemetry/spans.js';
 
 /**
@@ -121,13 +129,13 @@ export function traceCall<T>(
       const counts = rows?.(value);
       endSpan(span, undefined, counts === undefined ? undefined : { [ATTR.rowCount]: counts.written });
       if (metrics) {
-        recordSeconds('dbDuration', settings.clock.now() - started, metricAttributes);
+        recordSeconds(dbDuration, settings.clock.now() - started, metricAttributes);
         if (counts !== undefined) {
-          count('rowsWritten', counts.written, {
+          count(rowsWritten, counts.written, {
             ...metricAttributes,
             [ATTR.dbCollection]: collectionAttribute(table),
           });
-          count('rowsFailed', counts.failed, {
+          count(rowsFailed, counts.failed, {
             ...metricAttributes,
             [ATTR.dbCollection]: collectionAttribute(table),
           });
@@ -139,13 +147,13 @@ export function traceCall<T>(
       const error = toPipelineError(err);
       endSpan(span, error);
       if (metrics) {
-        recordSeconds('dbDuration', settings.clock.now() - started, {
+        recordSeconds(dbDuration, settings.clock.now() - started, {
           ...metricAttributes,
           [ATTR.errorType]: error.code,
         });
         const failedRows = (err as { failures?: unknown }).failures;
         if (Array.isArray(failedRows)) {
-          count('rowsFailed', failedRows.length, {
+          count(rowsFailed, failedRows.length, {
             ...metricAttributes,
             [ATTR.dbCollection]: collectionAttribute(table),
             [ATTR.errorType]: error.code,
@@ -212,7 +220,7 @@ export function traceAttempt<T>(
  */
 export function recordResent(method: BigQueryMethod, table: string, rows: number): void {
   if (!metricsEnabled()) return;
-  count('rowsDuplicatesAvoided', rows, {
+  count(rowsDuplicatesAvoided, rows, {
     [ATTR.dbSystem]: BIGQUERY_SYSTEM,
     [ATTR.dbOperation]: method,
     [ATTR.dbCollection]: collectionAttribute(table),

@@ -1,7 +1,7 @@
 import { checkOptions } from '../shared/check-options.js';
 import { ATTR } from '../telemetry/attributes.js';
 import { notify } from '../telemetry/listeners.js';
-import { count, observeGauge } from '../telemetry/metrics.js';
+import { budgetExhaustions, budgetTokens, count, observeGauge } from '../telemetry/metrics.js';
 
 function budgetReadings(budget: RetryBudget): Array<readonly [number, Record<string, string>]> {
   return [[budget.tokens, { [ATTR.budgetName]: budget.name ?? '(unnamed)' }]];
@@ -176,12 +176,12 @@ export class RetryBudget {
   /** Joins the tokens gauge on first use, so that budgets made only to check options never show. */
   #observe(): void {
     this.#observed = true;
-    observeGauge('budgetTokens', this, budgetReadings);
+    observeGauge(budgetTokens, this, budgetReadings);
   }
 
   #crossed(what: 'exhausted' | 'recovered'): void {
     const name = this.name;
-    if (what === 'exhausted') count('budgetExhaustions', 1, { [ATTR.budgetName]: name ?? '(unnamed)' });
+    if (what === 'exhausted') count(budgetExhaustions, 1, { [ATTR.budgetName]: name ?? '(unnamed)' });
     const event: RetryBudgetEvent = { name, tokens: this.tokens, maxTokens: this.maxTokens };
     // Listeners run in the middle of someone's retry: their failure is nobody's business but theirs.
     notify(what === 'exhausted' ? this.#onExhausted : this.#onRecovered, event, () => {});

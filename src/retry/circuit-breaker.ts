@@ -4,7 +4,7 @@ import { checkOptions, type OptionSpec } from '../shared/check-options.js';
 import { safeLogger } from '../shared/safe-logger.js';
 import { ATTR } from '../telemetry/attributes.js';
 import { notify } from '../telemetry/listeners.js';
-import { count, observeGauge } from '../telemetry/metrics.js';
+import { breakerState, breakerTransitions, count, observeGauge } from '../telemetry/metrics.js';
 import { type Clock, systemClock } from './clock.js';
 
 /**
@@ -124,7 +124,7 @@ function breakerReadings(breaker: CircuitBreaker): Array<readonly [number, Recor
 }
 
 function recordTransition(key: string | undefined, from: CircuitState, to: CircuitState): void {
-  count('breakerTransitions', 1, {
+  count(breakerTransitions, 1, {
     [ATTR.breakerName]: key ?? '(unnamed)',
     [ATTR.breakerFrom]: from,
     [ATTR.breakerState]: to,
@@ -265,7 +265,7 @@ export class CircuitBreaker {
     if (!this.#observed) {
       // Joins the state gauge on first use, so that breakers made only to check options never show.
       this.#observed = true;
-      observeGauge('breakerState', this, breakerReadings);
+      observeGauge(breakerState, this, breakerReadings);
     }
     if (this.#state !== 'open') return undefined;
     const retryAfterMs = this.#openedAt + this.#openMs - this.#clock.now();

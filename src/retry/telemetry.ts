@@ -1,7 +1,14 @@
 import type { PipelineError } from '../errors/index.js';
 import { metricsEnabled } from '../telemetry/api.js';
 import { ATTR } from '../telemetry/attributes.js';
-import { count, operationAttribute, recordSeconds } from '../telemetry/metrics.js';
+import {
+  count,
+  operationAttribute,
+  recordSeconds,
+  retryAttempts,
+  retryCalls,
+  retryDelay,
+} from '../telemetry/metrics.js';
 import { addEvent } from '../telemetry/spans.js';
 import type { GiveUpReason } from './options.js';
 
@@ -15,8 +22,8 @@ import type { GiveUpReason } from './options.js';
 export function recordSuccess(operation: string, attempt: number): void {
   if (!metricsEnabled()) return;
   const op = operationAttribute(operation);
-  count('retryAttempts', 1, { [ATTR.operation]: op, [ATTR.outcome]: 'success' });
-  count('retryCalls', 1, {
+  count(retryAttempts, 1, { [ATTR.operation]: op, [ATTR.outcome]: 'success' });
+  count(retryCalls, 1, {
     [ATTR.operation]: op,
     [ATTR.outcome]: attempt > 1 ? 'success_with_retry' : 'success_without_retry',
   });
@@ -31,8 +38,8 @@ export function recordRetry(operation: string, attempt: number, delayMs: number,
   });
   if (!metricsEnabled()) return;
   const op = operationAttribute(operation);
-  count('retryAttempts', 1, { [ATTR.operation]: op, [ATTR.outcome]: 'retry', [ATTR.errorType]: error.code });
-  recordSeconds('retryDelay', delayMs, { [ATTR.operation]: op, [ATTR.errorType]: error.code });
+  count(retryAttempts, 1, { [ATTR.operation]: op, [ATTR.outcome]: 'retry', [ATTR.errorType]: error.code });
+  recordSeconds(retryDelay, delayMs, { [ATTR.operation]: op, [ATTR.errorType]: error.code });
 }
 
 /** The last attempt failed: `retry` gives up. */
@@ -44,12 +51,12 @@ export function recordGiveUp(
 ): void {
   if (!metricsEnabled()) return;
   const op = operationAttribute(operation);
-  count('retryAttempts', 1, {
+  count(retryAttempts, 1, {
     [ATTR.operation]: op,
     [ATTR.outcome]: 'failure',
     [ATTR.errorType]: error.code,
   });
-  count('retryCalls', 1, {
+  count(retryCalls, 1, {
     [ATTR.operation]: op,
     [ATTR.outcome]: attempt > 1 ? 'failure_with_retry' : 'failure_without_retry',
     [ATTR.giveUpReason]: reason,
@@ -60,7 +67,7 @@ export function recordGiveUp(
 /** The caller aborted: not a failure of the operation. */
 export function recordCancelled(operation: string): void {
   if (!metricsEnabled()) return;
-  count('retryAttempts', 1, { [ATTR.operation]: operationAttribute(operation), [ATTR.outcome]: 'cancelled' });
+  count(retryAttempts, 1, { [ATTR.operation]: operationAttribute(operation), [ATTR.outcome]: 'cancelled' });
 }
 
 /**

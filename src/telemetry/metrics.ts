@@ -3,7 +3,118 @@ import { metricsEnabled, otel, registeredMeterProvider } from './api.js';
 import { ATTR, SCOPE_NAME } from './attributes.js';
 
 /**
- * The library's metrics, one home each: name, instrument, UCUM unit and description. Names follow
+ * One metric of the library: name, instrument, UCUM unit and description.
+ *
+ * @internal
+ */
+export interface MetricDefinition {
+  readonly name: string;
+  readonly instrument: 'counter' | 'histogram' | 'gauge';
+  readonly unit: string;
+  readonly description: string;
+}
+
+// One constant per metric, so that a bundler keeps only the metrics of the layers an application
+// imports (a layer records through its own constants; the catalog below is kept only when imported).
+
+export const retryAttempts = {
+  name: 'resilience.retry.attempts',
+  instrument: 'counter',
+  unit: '{attempt}',
+  description:
+    'Attempts made by retry, by operation; outcome is success, retry (failed, another attempt follows), failure (failed, the last one) or cancelled; error.type is the failure code',
+} as const satisfies MetricDefinition;
+
+export const retryCalls = {
+  name: 'resilience.retry.calls',
+  instrument: 'counter',
+  unit: '{call}',
+  description:
+    'Calls of retry by result: success_without_retry, success_with_retry, failure_without_retry, failure_with_retry (resilience4j kinds), with the reason retry gave up',
+} as const satisfies MetricDefinition;
+
+export const retryDelay = {
+  name: 'resilience.retry.delay',
+  instrument: 'histogram',
+  unit: 's',
+  description: 'The sleeps retry made before another attempt, by operation and the error that caused them',
+} as const satisfies MetricDefinition;
+
+export const breakerState = {
+  name: 'resilience.circuit_breaker.state',
+  instrument: 'gauge',
+  unit: '{circuit_breaker}',
+  description:
+    'Circuit breakers in each state (closed, open, half_open), by breaker name: 1 for the state a named breaker is in, 0 for the others',
+} as const satisfies MetricDefinition;
+
+export const breakerTransitions = {
+  name: 'resilience.circuit_breaker.transitions',
+  instrument: 'counter',
+  unit: '{transition}',
+  description: 'State changes of circuit breakers, by breaker name, from and to state',
+} as const satisfies MetricDefinition;
+
+export const budgetTokens = {
+  name: 'resilience.retry_budget.tokens',
+  instrument: 'gauge',
+  unit: '{token}',
+  description: 'Tokens left in each retry budget, by budget name (retries stop at half of the maximum)',
+} as const satisfies MetricDefinition;
+
+export const budgetExhaustions = {
+  name: 'resilience.retry_budget.exhaustions',
+  instrument: 'counter',
+  unit: '{event}',
+  description: 'Times a retry budget ran low enough to refuse retries, by budget name',
+} as const satisfies MetricDefinition;
+
+export const handlerOutcomes = {
+  name: 'resilience.message_handler.outcomes',
+  instrument: 'counter',
+  unit: '{message}',
+  description:
+    'Messages handled, by outcome (processed, retry, dead_lettered, discarded, nacked, dead_letter_failed, no_body) and reason',
+} as const satisfies MetricDefinition;
+
+export const processDuration = {
+  name: 'messaging.process.duration',
+  instrument: 'histogram',
+  unit: 's',
+  description: 'Duration of handling one message (semantic conventions), including dead-lettering',
+} as const satisfies MetricDefinition;
+
+export const dbDuration = {
+  name: 'db.client.operation.duration',
+  instrument: 'histogram',
+  unit: 's',
+  description: 'Duration of one BigQuery executor operation, all attempts included (semantic conventions)',
+} as const satisfies MetricDefinition;
+
+export const rowsWritten = {
+  name: 'resilience.bigquery.rows.written',
+  instrument: 'counter',
+  unit: '{row}',
+  description: 'Rows BigQuery accepted, by table and operation (insertRows, loadRows, writeRows)',
+} as const satisfies MetricDefinition;
+
+export const rowsFailed = {
+  name: 'resilience.bigquery.rows.failed',
+  instrument: 'counter',
+  unit: '{row}',
+  description: 'Rows refused for good (reported to the caller), by table, operation and error.type',
+} as const satisfies MetricDefinition;
+
+export const rowsDuplicatesAvoided = {
+  name: 'resilience.bigquery.rows.duplicates_avoided',
+  instrument: 'counter',
+  unit: '{row}',
+  description:
+    'Rows sent again under the insert id (or stream offset) of an earlier send whose answer was lost or failed, which BigQuery de-duplicates instead of writing twice',
+} as const satisfies MetricDefinition;
+
+/**
+ * Every metric of the library: name, instrument, UCUM unit and description. Names follow
  * Polly (`resilience.polly.strategy.*`) and resilience4j (`resilience4j.retry.calls`), with the
  * semantic conventions' own metrics where they exist (`db.client.operation.duration`,
  * `messaging.process.duration`).
@@ -15,152 +126,87 @@ import { ATTR, SCOPE_NAME } from './attributes.js';
  * ```
  */
 export const TELEMETRY_METRICS = {
-  retryAttempts: {
-    name: 'resilience.retry.attempts',
-    instrument: 'counter',
-    unit: '{attempt}',
-    description:
-      'Attempts made by retry, by operation; outcome is success, retry (failed, another attempt follows), failure (failed, the last one) or cancelled; error.type is the failure code',
-  },
-  retryCalls: {
-    name: 'resilience.retry.calls',
-    instrument: 'counter',
-    unit: '{call}',
-    description:
-      'Calls of retry by result: success_without_retry, success_with_retry, failure_without_retry, failure_with_retry (resilience4j kinds), with the reason retry gave up',
-  },
-  retryDelay: {
-    name: 'resilience.retry.delay',
-    instrument: 'histogram',
-    unit: 's',
-    description: 'The sleeps retry made before another attempt, by operation and the error that caused them',
-  },
-  breakerState: {
-    name: 'resilience.circuit_breaker.state',
-    instrument: 'gauge',
-    unit: '{circuit_breaker}',
-    description:
-      'Circuit breakers in each state (closed, open, half_open), by breaker name: 1 for the state a named breaker is in, 0 for the others',
-  },
-  breakerTransitions: {
-    name: 'resilience.circuit_breaker.transitions',
-    instrument: 'counter',
-    unit: '{transition}',
-    description: 'State changes of circuit breakers, by breaker name, from and to state',
-  },
-  budgetTokens: {
-    name: 'resilience.retry_budget.tokens',
-    instrument: 'gauge',
-    unit: '{token}',
-    description: 'Tokens left in each retry budget, by budget name (retries stop at half of the maximum)',
-  },
-  budgetExhaustions: {
-    name: 'resilience.retry_budget.exhaustions',
-    instrument: 'counter',
-    unit: '{event}',
-    description: 'Times a retry budget ran low enough to refuse retries, by budget name',
-  },
-  handlerOutcomes: {
-    name: 'resilience.message_handler.outcomes',
-    instrument: 'counter',
-    unit: '{message}',
-    description:
-      'Messages handled, by outcome (processed, retry, dead_lettered, discarded, nacked, dead_letter_failed, no_body) and reason',
-  },
-  processDuration: {
-    name: 'messaging.process.duration',
-    instrument: 'histogram',
-    unit: 's',
-    description: 'Duration of handling one message (semantic conventions), including dead-lettering',
-  },
-  dbDuration: {
-    name: 'db.client.operation.duration',
-    instrument: 'histogram',
-    unit: 's',
-    description: 'Duration of one BigQuery executor operation, all attempts included (semantic conventions)',
-  },
-  rowsWritten: {
-    name: 'resilience.bigquery.rows.written',
-    instrument: 'counter',
-    unit: '{row}',
-    description: 'Rows BigQuery accepted, by table and operation (insertRows, loadRows, writeRows)',
-  },
-  rowsFailed: {
-    name: 'resilience.bigquery.rows.failed',
-    instrument: 'counter',
-    unit: '{row}',
-    description: 'Rows refused for good (reported to the caller), by table, operation and error.type',
-  },
-  rowsDuplicatesAvoided: {
-    name: 'resilience.bigquery.rows.duplicates_avoided',
-    instrument: 'counter',
-    unit: '{row}',
-    description:
-      'Rows sent again under the insert id (or stream offset) of an earlier send whose answer was lost or failed, which BigQuery de-duplicates instead of writing twice',
-  },
+  retryAttempts,
+  retryCalls,
+  retryDelay,
+  breakerState,
+  breakerTransitions,
+  budgetTokens,
+  budgetExhaustions,
+  handlerOutcomes,
+  processDuration,
+  dbDuration,
+  rowsWritten,
+  rowsFailed,
+  rowsDuplicatesAvoided,
 } as const;
-
-type MetricKey = keyof typeof TELEMETRY_METRICS;
 
 /** Boundaries for durations in seconds: 5 ms to 2 min, the range of BigQuery calls and retry sleeps. */
 const SECONDS_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120];
 
-interface Instruments {
-  counters: Record<string, Counter>;
-  histograms: Record<string, Histogram>;
+/** The meter of the registered provider and the instruments made on it so far, by metric name. */
+interface Built {
+  provider: unknown;
+  meter: Meter | undefined;
+  instruments: Map<string, Counter | Histogram>;
+  gauges: Set<string>;
 }
 
-let cache: { provider: unknown; instruments: Instruments | undefined } | undefined;
+let cache: Built | undefined;
 
-function build(meter: Meter): Instruments {
-  const counters: Record<string, Counter> = {};
-  const histograms: Record<string, Histogram> = {};
-  for (const [key, m] of Object.entries(TELEMETRY_METRICS)) {
-    const base = { description: m.description, unit: m.unit };
-    if (m.instrument === 'counter') counters[key] = meter.createCounter(m.name, base);
-    else if (m.instrument === 'histogram') {
-      histograms[key] = meter.createHistogram(m.name, {
-        ...base,
-        advice: { explicitBucketBoundaries: SECONDS_BUCKETS },
-      });
-    } else {
-      meter.createObservableGauge(m.name, base).addCallback((result) => observeGauges(key, result));
-    }
-  }
-  return { counters, histograms };
-}
-
-/** The instruments of the registered meter provider, rebuilt when the provider changes. */
-function instruments(): Instruments | undefined {
+/**
+ * The meter of the registered provider; a new provider (an SDK registered, or replaced) starts a new
+ * set of instruments. Instruments are made on first use, so only the metrics of the layers in use
+ * are ever created.
+ */
+function current(): Built | undefined {
   const provider = registeredMeterProvider();
   if (provider === undefined) return undefined;
-  if (cache?.provider === provider) return cache.instruments;
-  let built: Instruments | undefined;
+  if (cache?.provider === provider) return cache;
+  let meter: Meter | undefined;
   try {
-    const api = otel();
-    built = api === undefined ? undefined : build(api.metrics.getMeter(SCOPE_NAME));
+    meter = otel()?.metrics.getMeter(SCOPE_NAME);
   } catch {
-    built = undefined;
+    meter = undefined;
   }
-  cache = { provider, instruments: built };
-  return built;
+  cache = { provider, meter, instruments: new Map(), gauges: new Set() };
+  for (const definition of gaugeDefinitions.values()) ensureGauge(cache, definition);
+  return cache;
+}
+
+function instrument(definition: MetricDefinition): Counter | Histogram | undefined {
+  const built = current();
+  if (built?.meter === undefined) return undefined;
+  let made = built.instruments.get(definition.name);
+  if (made === undefined) {
+    const base = { description: definition.description, unit: definition.unit };
+    made =
+      definition.instrument === 'histogram'
+        ? built.meter.createHistogram(definition.name, {
+            ...base,
+            advice: { explicitBucketBoundaries: SECONDS_BUCKETS },
+          })
+        : built.meter.createCounter(definition.name, base);
+    built.instruments.set(definition.name, made);
+  }
+  return made;
 }
 
 /** Adds to a counter; a no-op without a meter provider. Never throws. */
-export function count(key: MetricKey, value: number, attributes: Attributes): void {
+export function count(definition: MetricDefinition, value: number, attributes: Attributes): void {
   if (!metricsEnabled() || value === 0) return;
   try {
-    instruments()?.counters[key]?.add(value, attributes);
+    (instrument(definition) as Counter | undefined)?.add(value, attributes);
   } catch {
     // A broken SDK must not break the work.
   }
 }
 
 /** Records a duration, given in ms, in seconds; a no-op without a meter provider. Never throws. */
-export function recordSeconds(key: MetricKey, ms: number, attributes: Attributes): void {
+export function recordSeconds(definition: MetricDefinition, ms: number, attributes: Attributes): void {
   if (!metricsEnabled()) return;
   try {
-    instruments()?.histograms[key]?.record(ms / 1000, attributes);
+    (instrument(definition) as Histogram | undefined)?.record(ms / 1000, attributes);
   } catch {
     // as above
   }
@@ -200,26 +246,47 @@ interface GaugeSource {
 }
 const gaugeSources: Record<string, Set<GaugeSource>> = {};
 const liveAfterSweep: Record<string, number> = {};
+/** The gauges that have had a source, to be made on every new meter provider. */
+const gaugeDefinitions = new Map<string, MetricDefinition>();
+
+function ensureGauge(built: Built, definition: MetricDefinition): void {
+  if (built.meter === undefined || built.gauges.has(definition.name)) return;
+  built.gauges.add(definition.name);
+  try {
+    built.meter
+      .createObservableGauge(definition.name, { description: definition.description, unit: definition.unit })
+      .addCallback((result) => observeGauges(definition.name, result));
+  } catch {
+    // A broken SDK must not break the breaker or budget that joins the gauge.
+  }
+}
 
 /**
- * Makes `target` (a circuit breaker, a retry budget) part of the gauge `key` for as long as it lives:
- * held weakly, read only when a metric reader collects. Dead entries are swept as new ones arrive.
+ * Makes `target` (a circuit breaker, a retry budget) part of the gauge `definition` for as long as
+ * it lives: held weakly, read only when a metric reader collects. Dead entries are swept as new ones
+ * arrive.
  */
 export function observeGauge<T extends object>(
-  key: 'breakerState' | 'budgetTokens',
+  definition: typeof breakerState | typeof budgetTokens,
   target: T,
   read: (target: T) => Iterable<Reading>,
 ): void {
+  const key = definition.name;
   let set = gaugeSources[key];
   if (set === undefined) {
     set = new Set();
     gaugeSources[key] = set;
+    gaugeDefinitions.set(key, definition);
   }
   if (set.size >= 2 * (liveAfterSweep[key] ?? 32)) {
     for (const source of set) if (source.ref.deref() === undefined) set.delete(source);
     liveAfterSweep[key] = Math.max(32, set.size);
   }
   set.add({ ref: new WeakRef(target), read: read as (target: object) => Iterable<Reading> });
+  if (metricsEnabled()) {
+    const built = current();
+    if (built !== undefined) ensureGauge(built, definition);
+  }
 }
 
 function observeGauges(key: string, result: ObservableResult): void {

@@ -13,7 +13,7 @@ import { metricsEnabled } from '../telemetry/api.js';
 import { ATTR, PUBSUB_SYSTEM } from '../telemetry/attributes.js';
 import { runInTrace } from '../telemetry/current-trace.js';
 import { notify } from '../telemetry/listeners.js';
-import { count, recordSeconds } from '../telemetry/metrics.js';
+import { count, handlerOutcomes, processDuration, recordSeconds } from '../telemetry/metrics.js';
 import { endSpan, inSpan, type Span, startSpan } from '../telemetry/spans.js';
 import {
   PUBSUB_TRACEPARENT_ATTRIBUTE,
@@ -498,8 +498,8 @@ export function createMessageHandler<S extends z.ZodType>(
     endSpan(span, result.outcome === 'processed' ? undefined : result.error, attributes);
     if (started === 0 && options.onOutcome === undefined) return;
     const durationMs = performance.now() - started;
-    count('handlerOutcomes', 1, attributes);
-    recordSeconds('processDuration', durationMs, attributes);
+    count(handlerOutcomes, 1, attributes);
+    recordSeconds(processDuration, durationMs, attributes);
     if (options.onOutcome === undefined) return;
     const event: MessageOutcomeEvent = {
       outcome: result.outcome,
