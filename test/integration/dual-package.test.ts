@@ -158,4 +158,24 @@ describe('dual package: ESM and CJS builds side by side', () => {
     expect(classified).toBeInstanceOf(esm.NetworkError as ErrorClass);
     expect(classified.transient).toBe(true);
   });
+
+  it("a CircuitBreaker of one build works under the other build's retry, both ways", async () => {
+    type Breaker = { readonly state: string };
+    type RetryFn = (fn: () => unknown, options: object) => Promise<unknown>;
+    const unavailable = () => {
+      throw Object.assign(new Error('14 UNAVAILABLE: try again'), { code: 14 });
+    };
+    for (const [maker, runner] of [
+      [cjs, esm],
+      [esm, cjs],
+    ] as const) {
+      const breaker = new (maker.CircuitBreaker as new (o: object) => Breaker)({ failureThreshold: 1 });
+      const retry = runner.retry as RetryFn;
+      await expect(retry(unavailable, { breaker, maxAttempts: 1 })).rejects.toThrow('UNAVAILABLE');
+      expect(breaker.state).toBe('open');
+      await expect(retry(() => 42, { breaker, maxAttempts: 1 })).rejects.toBeInstanceOf(
+        runner.CircuitBreakerOpenError as ErrorClass,
+      );
+    }
+  });
 });
