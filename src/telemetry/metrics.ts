@@ -229,13 +229,13 @@ function capped(): (value: string) => string {
  * An operation name fit to be a metric attribute: names past the first 200 distinct ones become
  * `_OTHER`, so that a name built from data (`load ${date}`) cannot blow up the series count.
  */
-export const operationAttribute: (name: string) => string = capped();
+export const operationAttribute: (name: string) => string = /* @__PURE__ */ capped();
 
 /**
  * A table name fit to be a metric attribute (`db.collection.name`), capped the same way: date- or
  * id-sharded tables (`events_20260101`, `tmp_<uuid>`) would otherwise add a series per table.
  */
-export const collectionAttribute: (table: string) => string = capped();
+export const collectionAttribute: (table: string) => string = /* @__PURE__ */ capped();
 
 // ---- gauges read at collection time from the live breakers and budgets ----
 
