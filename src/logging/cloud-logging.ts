@@ -1,7 +1,7 @@
 import { currentTraceParent } from '../telemetry/current-trace.js';
 import type { LogFields, Logger } from './logger.js';
 import { errorOf, reportedErrorFields, type ServiceContext } from './reported-error.js';
-import { serializeError } from './serialize-error.js';
+import { errorMessage, serializeError } from './serialize-error.js';
 
 /**
  * Cloud Logging severities, in increasing order, as the structured-logging agent of Cloud Run and
@@ -137,7 +137,7 @@ export function cloudLoggingLogger(options: CloudLoggingLoggerOptions = {}): Log
         const error = errorOf(fields);
         if (error !== undefined) Object.assign(entry, reportedErrorFields(error, serviceContext));
       } catch {
-        // An error whose name or message cannot be read: the entry goes out without the Error Reporting shape.
+        // A hostile fields object (a throwing getter on a key): the entry goes out without the Error Reporting shape.
       }
     }
     let line: string;
@@ -148,7 +148,7 @@ export function cloudLoggingLogger(options: CloudLoggingLoggerOptions = {}): Log
         severity,
         message,
         time: entry.time,
-        logFieldsError: err instanceof Error ? err.message : String(err),
+        logFieldsError: err instanceof Error ? errorMessage(err) : String(err),
       });
     }
     write(line);

@@ -1,5 +1,5 @@
-import { redactSecrets } from '../errors/redact.js';
 import type { LogFields } from './logger.js';
+import { errorMessage, errorName } from './serialize-error.js';
 
 /**
  * Which service an error came from, as Error Reporting groups errors.
@@ -44,7 +44,7 @@ export function errorOf(fields: LogFields): Error | undefined {
  * cause chain is left out (it can hold a client's request).
  */
 export function stackTraceOf(error: Error): string {
-  const head = `${error.name}: ${redactSecrets(String(error.message))}`;
+  const head = `${errorName(error)}: ${errorMessage(error)}`;
   let stack: unknown;
   try {
     stack = error.stack;

@@ -29,10 +29,51 @@ export interface SerializedError {
  * ```
  */
 export function serializeError(error: Error): SerializedError {
-  // Messages of raw client errors can hold a request URL with its key or token.
-  const out: SerializedError = { name: error.name, message: redactSecrets(String(error.message)) };
-  const { code, transient } = error as { code?: unknown; transient?: unknown };
+  const out: SerializedError = { name: errorName(error), message: errorMessage(error) };
+  const code = readField(error, 'code');
+  const transient = readField(error, 'transient');
   if (typeof code === 'string' || typeof code === 'number') out.code = code;
   if (typeof transient === 'boolean') out.transient = transient;
   return out;
+}
+
+/** A field of a hostile error (a getter that throws, a revoked proxy) reads as `undefined`. */
+function readField(error: Error, key: string): unknown {
+  try {
+    return (error as unknown as Record<string, unknown>)[key];
+  } catch {
+    return undefined;
+  }
+}
+
+/** A field rendered as text; `undefined` when it cannot be read or rendered (a throwing getter or `toString`, a symbol). */
+function textField(error: Error, key: string): string | undefined {
+  try {
+    return String((error as unknown as Record<string, unknown>)[key]);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * An error's `name`, never throwing: `'Error'` when the getter throws or the value cannot be
+ * rendered. Every log and report path reads names through here, so a hostile error cannot make a
+ * logger throw into the caller.
+ *
+ * @internal
+ */
+export function errorName(error: Error): string {
+  return textField(error, 'name') ?? 'Error';
+}
+
+/**
+ * An error's `message` with credentials redacted (messages of raw client errors can hold a request
+ * URL with its key or token), never throwing: `'<unreadable message>'` when the getter throws or
+ * the value cannot be rendered.
+ *
+ * @internal
+ */
+export function errorMessage(error: Error): string {
+  const text = textField(error, 'message');
+  return text === undefined ? '<unreadable message>' : redactSecrets(text);
 }
