@@ -170,7 +170,7 @@ export class BigQueryExecutor {
     checkCall('BigQueryExecutor.query', options, QUERY_OPTIONS);
     this.#stats.calls++;
     return traceCall(this.#telemetry, { method: 'query', sql }, async () => {
-      const outcome = await this.#query(sql, options, options.dryRun === true);
+      const outcome = await this.#query(sql, options, 'query');
       return outcome.rows as T[];
     });
   }
@@ -191,7 +191,7 @@ export class BigQueryExecutor {
     checkCall('BigQueryExecutor.update', options, QUERY_OPTIONS);
     this.#stats.calls++;
     return traceCall(this.#telemetry, { method: 'update', sql }, async () => {
-      const outcome = await this.#query(sql, options, false);
+      const outcome = await this.#query(sql, options, 'update');
       return outcome.dmlAffectedRows ?? 0;
     });
   }
@@ -212,7 +212,7 @@ export class BigQueryExecutor {
     checkCall('BigQueryExecutor.dryRun', options, QUERY_OPTIONS);
     this.#stats.calls++;
     return traceCall(this.#telemetry, { method: 'dryRun', sql }, async () => {
-      const outcome = await this.#query(sql, options, true);
+      const outcome = await this.#query(sql, options, 'dryRun');
       const stats = outcome.statistics;
       const result: DryRunResult = {
         totalBytesProcessed:
@@ -343,7 +343,7 @@ export class BigQueryExecutor {
     return this.#client;
   }
 
-  async #query(sql: string, options: QueryOptions, dryRun: boolean): Promise<QueryOutcome> {
+  async #query(sql: string, options: QueryOptions, method: QuerySpec['method']): Promise<QueryOutcome> {
     if (typeof sql !== 'string' || sql.trim() === '') throw new TypeError('A SQL statement is required');
     checkPartitionFilter(sql, this.#guard);
     const scope = this.#scope(options);
@@ -356,7 +356,8 @@ export class BigQueryExecutor {
       labels: options.labels,
       jobTimeoutMs:
         positiveMs('jobTimeoutMs', options.jobTimeoutMs) ?? positiveMs('retry.deadlineMs', deadlineMs),
-      dryRun,
+      dryRun: method === 'dryRun' || (method === 'query' && options.dryRun === true),
+      method,
       location: options.location ?? this.#options.location,
       jobId: options.jobId,
       pageSize: options.pageSize,

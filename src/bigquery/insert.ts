@@ -8,7 +8,7 @@ import type { CallScope } from './context.js';
 import { encodeRow, type JsonValue } from './encode-row.js';
 import { canonicalJson, insertIdOfCanonical } from './insert-id.js';
 import { RowLedger } from './row-ledger.js';
-import { recordResent } from './telemetry.js';
+import { operationName, recordResent } from './telemetry.js';
 import type { InsertResult, InsertRowsOptions } from './types.js';
 
 const MAX_INSERT_ID_LENGTH = 128;
@@ -203,7 +203,7 @@ export async function insertRows<R>(
     let pending: number[] = batch.texts.map((_, p) => p);
     const lastReasons = new Map<number, ErrorDetail[]>();
     try {
-      await scope.run('bigquery.insertRows', async (attempt) => {
+      await scope.run(operationName('insertRows'), async (attempt) => {
         const sending = pending;
         if (attempt.attempt > 1) recordResent('insertRows', tableName, sending.length);
         const refused = await scope.request(attempt, 'tabledata.insertAll', () =>

@@ -27,7 +27,7 @@ export interface JobControl {
 
 /** One kind of job (a query through jobs.query or jobs.insert, a load), as the runner drives it. */
 export interface JobPlan<T> {
-  /** The retry loop's name (`'bigquery.query'`). */
+  /** The retry loop's name (`operationName('query')`). */
   name: string;
   /** What runs, for logs (`'query'`, `'load'`). */
   what: string;

@@ -10,6 +10,7 @@ import { encodeRow } from './encode-row.js';
 import { type JobPlan, type RunningJob, runJob } from './job-runner.js';
 import { int64, type JobResource, jobRefOf } from './rest.js';
 import { RowLedger } from './row-ledger.js';
+import { operationName } from './telemetry.js';
 import type { LoadResult, LoadRowsOptions } from './types.js';
 
 type TableHandle = ReturnType<ReturnType<BigQueryClient['dataset']>['table']>;
@@ -129,7 +130,7 @@ export async function loadRows(
     let body: string | undefined;
     let polls = 0;
     const plan: JobPlan<{ jobId: string; outputRows: number }> = {
-      name: 'bigquery.loadRows',
+      name: operationName('loadRows'),
       what: 'load',
       chosenId,
       freshId: () => newJobId(defaults.jobIdPrefix),

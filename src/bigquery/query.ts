@@ -7,6 +7,7 @@ import { type JobPlan, type RunningJob, runJob, type Started } from './job-runne
 import type { EncodedParameters } from './params.js';
 import { decodeRows, int64, type JobResource, jobRefOf, type QueryResponse, restCall } from './rest.js';
 import { isReadOnly, isScript } from './statement-kind.js';
+import { operationName } from './telemetry.js';
 
 /** One query as the executor sends it: the statement and every request field of BigQuery's own. */
 export interface QuerySpec {
@@ -19,6 +20,8 @@ export interface QuerySpec {
   /** BigQuery's server-side job limit, ms. */
   jobTimeoutMs: number | undefined;
   dryRun: boolean;
+  /** The executor method that runs it, which names its retry loop. */
+  method: 'query' | 'update' | 'dryRun';
   location: string | undefined;
   /** A caller-chosen job id: the query runs as a job of that id (jobs.insert). */
   jobId: string | undefined;
@@ -74,7 +77,7 @@ export async function runQuery(
   const pages = resultsReader(client, scope, spec, serverWaitMs);
   const viaJob = needsJob(spec);
   const plan: JobPlan<QueryOutcome> = {
-    name: spec.dryRun ? 'bigquery.dryRun' : 'bigquery.query',
+    name: operationName(spec.method),
     what: 'query',
     chosenId: spec.jobId,
     freshId: viaJob ? () => newJobId(spec.jobIdPrefix) : () => randomUUID(),

@@ -57,6 +57,18 @@ export interface BigQueryRequestInfo {
  */
 export type BigQueryMethod = 'query' | 'update' | 'dryRun' | 'insertRows' | 'loadRows' | 'writeRows';
 
+/**
+ * The retry loop's operation name for an executor method: `bigquery.<method>`, one fixed name per
+ * method. The table and the SQL never go in it (they are span attributes, capped there): the retry
+ * metrics keep a bounded set of operation names for the caller's own `retry` names, and
+ * date-sharded tables would use it up.
+ *
+ * @internal
+ */
+export function operationName(method: BigQueryMethod): string {
+  return `bigquery.${method}`;
+}
+
 /** One public call in flight: what its attempts report. */
 interface CallTrace {
   readonly method: BigQueryMethod;

@@ -22,6 +22,7 @@ import type { RetryContext } from '../../retry/index.js';
 import { onAbort } from '../../shared/abort-fanout.js';
 import { planBatches } from '../batching.js';
 import type { CallScope } from '../context.js';
+import { operationName } from '../telemetry.js';
 import type { WriteResult, WriteRowsOptions } from '../types.js';
 import {
   type BigQueryWriteClient,
@@ -147,7 +148,7 @@ export async function writeRows(
     state,
   });
   try {
-    return await scope.run(`writeRows ${tableName}`, (attempt) => call.attempt(attempt));
+    return await scope.run(operationName('writeRows'), (attempt) => call.attempt(attempt));
   } catch (error) {
     // Also when the caller aborted: a bare abort reason would let a redelivered message write the
     // rows a second time after a commit that was applied.
