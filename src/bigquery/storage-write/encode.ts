@@ -219,16 +219,19 @@ function scalar(value: unknown, field: StorageField, path: string): unknown {
   }
 }
 
-const COLUMN_NAMES = new WeakMap<readonly StorageField[], ReadonlySet<string>>();
+const COLUMNS = new WeakMap<readonly StorageField[], ReadonlyMap<string, StorageField>>();
 
-/** The column names of a (nested) schema, computed once per schema rather than once per row. */
-function columnNames(fields: readonly StorageField[]): ReadonlySet<string> {
-  let names = COLUMN_NAMES.get(fields);
-  if (!names) {
-    names = new Set(fields.map((f) => f.name));
-    COLUMN_NAMES.set(fields, names);
+/**
+ * The columns of a (nested) schema by lowercased name, computed once per schema rather than once
+ * per row: BigQuery column names are case-insensitive (`Column1` and `column1` are one column).
+ */
+function columnsByName(fields: readonly StorageField[]): ReadonlyMap<string, StorageField> {
+  let columns = COLUMNS.get(fields);
+  if (!columns) {
+    columns = new Map(fields.map((f) => [f.name.toLowerCase(), f]));
+    COLUMNS.set(fields, columns);
   }
-  return names;
+  return columns;
 }
 
 function record(
@@ -238,17 +241,29 @@ function record(
   ignoreUnknownValues: boolean,
 ): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  if (!ignoreUnknownValues) {
-    const known = columnNames(fields);
-    for (const key of Object.keys(row)) {
-      if (!known.has(key) && row[key] !== undefined) {
-        throw new Problem(`${prefix}${key}`, `${prefix}${key}: no such column in the table`);
-      }
+  const columns = columnsByName(fields);
+  const given = new Map<StorageField, { key: string; value: unknown }>();
+  for (const key of Object.keys(row)) {
+    const value = row[key];
+    if (value === undefined) continue;
+    const field = columns.get(key.toLowerCase());
+    if (!field) {
+      if (ignoreUnknownValues) continue;
+      throw new Problem(`${prefix}${key}`, `${prefix}${key}: no such column in the table`);
     }
+    const earlier = given.get(field);
+    if (earlier) {
+      // Never pick one of two values silently.
+      throw new Problem(
+        `${prefix}${field.name}`,
+        `${prefix}${earlier.key} and ${prefix}${key}: two keys for the column ${prefix}${field.name} (column names are case-insensitive)`,
+      );
+    }
+    given.set(field, { key, value });
   }
   for (const field of fields) {
     const path = `${prefix}${field.name}`;
-    const value = Object.hasOwn(row, field.name) ? row[field.name] : undefined;
+    const value = given.get(field)?.value;
     const mode = field.mode ?? 'NULLABLE';
     if (value === undefined || value === null) {
       if (mode === 'REQUIRED' && !field.defaultValueExpression) {
@@ -272,7 +287,8 @@ function record(
 }
 
 /**
- * Checks, converts and encodes one JSON row. Columns are matched by exact name.
+ * Checks, converts and encodes one JSON row. Columns are matched by name, ignoring case, as
+ * BigQuery does; two keys for one column are a row problem.
  *
  * @internal
  */

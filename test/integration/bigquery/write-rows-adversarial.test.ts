@@ -173,4 +173,37 @@ describe('writeRows under hostile input (real clients against the stand-in)', ()
       expect(outcome).toBe(stored.length);
     },
   );
+
+  it.each(['atomic', 'committed', 'default'] as const)(
+    '%s: column names match ignoring case, as BigQuery and insertRows do (nested STRUCT fields too)',
+    async (mode) => {
+      const table = await freshTable('id INT64, Score FLOAT64, meta STRUCT<Source STRING>');
+      const result = await executor().writeRows(
+        table,
+        [
+          { ID: 1, score: 1.5, META: { source: 'a' } },
+          { Id: 2, SCORE: 2.5 },
+        ],
+        { mode },
+      );
+      expect(result.written).toBe(2);
+      expect(
+        await s.run(`SELECT id, Score AS score, meta.source AS source FROM ${table} ORDER BY id`),
+      ).toEqual([
+        { id: 1, score: 1.5, source: 'a' },
+        { id: 2, score: 2.5, source: null },
+      ]);
+    },
+  );
+
+  it('two keys of one row naming one column (differing only by case) are a row error naming both, never one picked silently', async () => {
+    const table = await freshTable('id INT64, v STRING');
+    const error = await caught(
+      executor().writeRows(table, [{ id: 1 }, { id: 2, v: 'x', V: 'y' }, { id: 3 }], { mode: 'atomic' }),
+    );
+    expect(error).toBeInstanceOf(RowError);
+    const failure = (error as RowError).failures.find((f) => f.index === 1);
+    expect(failure?.reasons[0]?.message).toMatch(/v and V: two keys for the column v/);
+    expect(await ids(table)).toEqual([]);
+  });
 });
