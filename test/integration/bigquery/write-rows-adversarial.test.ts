@@ -206,4 +206,23 @@ describe('writeRows under hostile input (real clients against the stand-in)', ()
     expect(failure?.reasons[0]?.message).toMatch(/v and V: two keys for the column v/);
     expect(await ids(table)).toEqual([]);
   });
+
+  it.each(['atomic', 'committed', 'default'] as const)(
+    '%s: a stand-in append whose store fails after its offset was taken leaves no offset counted as written without its rows',
+    async (mode) => {
+      const table = await freshTable('id INT64, v NUMERIC');
+      // The 2nd append passes every check, takes its offset, then storing its rows fails.
+      const fault = s.storageWrite.faults.add({
+        method: 'AppendRows',
+        after: 1,
+        times: 1,
+        code: 'INTERNAL',
+        storeFails: true,
+      });
+      const result = await executor().writeRows(table, rowsWith(1), { mode, batchRows: 2 });
+      expect(fault.hits).toBe(1);
+      expect(result.written).toBe(6);
+      expect(await ids(table)).toEqual([0, 1, 2, 3, 4, 5]);
+    },
+  );
 });

@@ -41,7 +41,9 @@ export type StorageWriteMethod = (typeof STORAGE_WRITE_METHODS)[number];
  *   request is answered with an in-band error and the connection stays open.
  *   With `served: true` the call is carried out first (the append's rows are stored, the commit is
  *   applied) and only then answered with the status: the answer is lost, as when the network fails
- *   on the way back.
+ *   on the way back. With `storeFails: true` (`AppendRows` only) the
+ *   append passes every check and takes its offset, then storing its rows fails: it is answered
+ *   in-band with `code`, and the stream's end moves back to that offset.
  * - `delayMs`: answer after this long (latency; AppendRows answers still arrive in order, and
  *   pipelined requests overlap their delays as they would on a real network).
  * - `hang: true`: never answer.
@@ -65,6 +67,8 @@ export interface StorageWriteFaultRule extends CountedFaultRule {
   served?: boolean;
   /** `AppendRows` only: answer this request with an in-band error instead of ending the connection. */
   inBand?: boolean;
+  /** `AppendRows` only: the store of the checked rows fails (answered in-band with `code`). */
+  storeFails?: boolean;
   /** Answer after this many milliseconds. */
   delayMs?: number;
   /** Never answer. */
@@ -102,6 +106,7 @@ export interface StorageWriteFault {
   message?: string;
   served?: boolean;
   inBand?: boolean;
+  storeFails?: boolean;
   delayMs?: number;
   hang?: boolean;
 }
@@ -126,14 +131,16 @@ export function createStorageWriteFaultPlan(): StorageWriteFaultPlan & {
       if (rule.hang !== undefined && rule.hang !== true) {
         throw new TypeError(`Fault 'hang' must be true, got ${JSON.stringify(rule.hang)}`);
       }
-      for (const key of ['served', 'inBand'] as const) {
+      for (const key of ['served', 'inBand', 'storeFails'] as const) {
         if (rule[key] !== undefined && typeof rule[key] !== 'boolean') {
           throw new TypeError(`Fault '${key}' must be true or false, got ${JSON.stringify(rule[key])}`);
         }
         if (rule[key] && rule.code === undefined) throw new TypeError(`Fault '${key}' needs a 'code'`);
       }
-      if (rule.inBand && rule.method !== 'AppendRows') {
-        throw new TypeError(`Fault 'inBand' applies to AppendRows only, not ${rule.method}`);
+      for (const key of ['inBand', 'storeFails'] as const) {
+        if (rule[key] && rule.method !== 'AppendRows') {
+          throw new TypeError(`Fault '${key}' applies to AppendRows only, not ${rule.method}`);
+        }
       }
     },
     matches: (rule, method) => rule.method === method,
@@ -154,6 +161,7 @@ export function createStorageWriteFaultPlan(): StorageWriteFaultPlan & {
         fault.message = rule.message ?? `stand-in fault: ${statusName(fault.code)}`;
         if (rule.served) fault.served = true;
         if (rule.inBand) fault.inBand = true;
+        if (rule.storeFails) fault.storeFails = true;
       }
       if (rule.delayMs !== undefined) fault.delayMs = rule.delayMs;
       if (rule.hang) fault.hang = true;

@@ -112,8 +112,8 @@ function unaryHandlers(ctx: StorageWriteContext): Record<string, Grpc.handleUnar
     GetWriteStream: unary(ctx, 'GetWriteStream', (req) =>
       streams.resource(existing(req.name), req.view === 'FULL'),
     ),
-    FinalizeWriteStream: unary(ctx, 'FinalizeWriteStream', (req) => ({
-      rowCount: String(streams.finalize(req.name)),
+    FinalizeWriteStream: unary(ctx, 'FinalizeWriteStream', async (req) => ({
+      rowCount: String(await streams.finalize(req.name)),
     })),
     BatchCommitWriteStreams: unary(ctx, 'BatchCommitWriteStreams', (req) =>
       streams.commit(req.parent, req.writeStreams ?? []),
@@ -188,7 +188,7 @@ function appendRowsHandler(ctx: StorageWriteContext): Grpc.handleBidiStreamingCa
     ): Promise<void> => {
       if (conn.done || ctx.closed()) return;
       if (fault?.hang) return;
-      if (fault?.code !== undefined && !fault.served && !fault.inBand) {
+      if (fault?.code !== undefined && !fault.served && !fault.inBand && !fault.storeFails) {
         await conn.replies;
         return fail(fault.code, fault.message ?? '');
       }
@@ -261,12 +261,16 @@ function appendRowsHandler(ctx: StorageWriteContext): Grpc.handleBidiStreamingCa
           rowErrors,
         });
       }
-      const result = ctx.streams.append(state, int64(request.offset), values);
+      const storeError = fault?.storeFails
+        ? new Error(fault.message ?? 'stand-in fault: store failed')
+        : undefined;
+      const result = ctx.streams.append(state, int64(request.offset), values, storeError);
       if ('code' in result) return respond({ error: { ...result, details: [] } });
       try {
         await result.stored;
       } catch (error) {
-        return respond({ error: { code: 13, message: String((error as Error).message), details: [] } });
+        const code = error === storeError ? (fault?.code ?? 13) : 13;
+        return respond({ error: { code, message: String((error as Error).message), details: [] } });
       }
       if (fault?.served && fault.code !== undefined) {
         await conn.replies;

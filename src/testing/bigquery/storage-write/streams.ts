@@ -22,8 +22,15 @@ export interface WriteStreamState {
   readonly createTime: Date;
   commitTime?: Date;
   finalized: boolean;
-  /** Rows appended so far: the next offset. */
+  /**
+   * Rows appended so far: the next offset. It moves when an append is checked (so pipelined appends
+   * take their offsets in order) and moves back if storing the rows fails.
+   */
   end: number;
+  /** The stores of this stream's visible appends, chained so they apply in offset order. */
+  stores: Promise<void>;
+  /** Bumped when a store fails: the appends checked before that against later offsets fail too. */
+  generation: number;
   /** Rows appended but not visible yet (PENDING until commit, BUFFERED until flushed). */
   held: unknown[][];
   /** BUFFERED: rows made visible by FlushRows. */
@@ -81,6 +88,8 @@ export class WriteStreams {
       end: 0,
       held: [],
       flushed: 0,
+      stores: Promise.resolve(),
+      generation: 0,
       ...(type === 'COMMITTED' ? { commitTime: now } : {}),
     };
     this.#streams.set(state.name, state);
@@ -110,6 +119,8 @@ export class WriteStreams {
       end: 0,
       held: [],
       flushed: 0,
+      stores: Promise.resolve(),
+      generation: 0,
     };
     this.#streams.set(name, state);
     return state;
@@ -133,11 +144,15 @@ export class WriteStreams {
    * Checks an append's offset and stream state; on success reserves the rows and returns a promise
    * that settles once they are stored (visible for `_default` and COMMITTED streams). The check and
    * the reservation happen synchronously, so appends are applied in the order they are checked.
+   * The append is atomic: when the store fails (`storeError` injects such a failure), the stream's
+   * end moves back to the append's offset, and the appends already checked against later offsets
+   * fail as well, so no offset is ever counted as written without its rows.
    */
   append(
     state: WriteStreamState,
     offset: number | undefined,
     rows: unknown[][],
+    storeError?: Error,
   ): { offset: number | undefined; stored: Promise<void> } | InBandError {
     const isDefault = state.name.endsWith(`/streams/${DEFAULT_STREAM}`);
     if (isDefault && offset !== undefined) {
@@ -161,21 +176,45 @@ export class WriteStreams {
     const first = state.end;
     state.end += rows.length;
     if (state.type === 'COMMITTED') {
-      return {
-        offset: isDefault ? undefined : first,
-        stored: this.#engine.appendChecked([{ table: state.table, rows }]),
-      };
+      const generation = state.generation;
+      const stored = state.stores
+        .then(async () => {
+          // An earlier append of this stream failed to store: this one's offset is past the end now.
+          if (!isDefault && state.generation !== generation) {
+            throw new Error(
+              `Offset ${first} is beyond the end ${state.end} of ${state.name}: an earlier append failed`,
+            );
+          }
+          if (storeError) throw storeError;
+          await this.#engine.appendChecked([{ table: state.table, rows }]);
+        })
+        .catch((error: unknown) => {
+          if (isDefault) state.end -= rows.length;
+          else if (state.generation === generation) {
+            state.generation++;
+            state.end = first;
+          }
+          throw error;
+        });
+      state.stores = stored.catch(() => undefined);
+      return { offset: isDefault ? undefined : first, stored };
+    }
+    if (storeError) {
+      state.end = first;
+      return { offset: first, stored: Promise.reject(storeError) };
     }
     state.held.push(...rows);
     return { offset: first, stored: Promise.resolve() };
   }
 
-  finalize(name: string): number {
+  /** Refuses further appends; the row count is read once the appends already checked are stored (or rolled back). */
+  async finalize(name: string): Promise<number> {
     const state = this.#required(name);
     if (state.name.endsWith(`/streams/${DEFAULT_STREAM}`)) {
       throw rpcError('INVALID_ARGUMENT', `FinalizeWriteStream is not supported on the default stream`);
     }
     state.finalized = true;
+    await state.stores;
     return state.end;
   }
 
