@@ -1,6 +1,7 @@
 import type { Attributes, AttributeValue, Context, Link, Span } from '@opentelemetry/api';
 import { otel, tracingEnabled } from './api.js';
 import { ATTR, SCOPE_NAME } from './attributes.js';
+import { spanErrorText } from './span-error-text.js';
 import { formatTraceparent, type TraceParent } from './trace-context.js';
 
 /**
@@ -123,6 +124,7 @@ export function addEvent(span: Span | undefined, name: string, attributes: Attri
 /**
  * Ends `span`: status error with `error.type` and an `exception` event (type and message, no stack:
  * stacks and causes can carry request data) when `error` is given, else leaves the status unset.
+ * The message is recorded with values redacted ({@link spanErrorText}), on every span alike.
  */
 export function endSpan(span: Span | undefined, error?: ErrorLike, attributes?: Attributes): void {
   if (span === undefined) return;
@@ -131,8 +133,9 @@ export function endSpan(span: Span | undefined, error?: ErrorLike, attributes?: 
     if (error !== undefined) {
       const type = errorType(error);
       span.setAttribute(ATTR.errorType, type);
-      span.setStatus({ code: 2, message: `${error.name}: ${error.message}` });
-      span.addEvent('exception', { 'exception.type': type, 'exception.message': error.message });
+      const message = spanErrorText(String(error.message));
+      span.setStatus({ code: 2, message: `${error.name}: ${message}` });
+      span.addEvent('exception', { 'exception.type': type, 'exception.message': message });
     }
     span.end();
   } catch {
