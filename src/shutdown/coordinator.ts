@@ -1,6 +1,7 @@
 import { cloudLoggingLogger, type Logger } from '../logging/index.js';
 import type { Clock } from '../retry/index.js';
 import { checkOptions } from '../shared/check-options.js';
+import type { NodeSignal } from '../shared/node-types.js';
 import { safeLogger } from '../shared/safe-logger.js';
 import type {
   ShutdownContext,
@@ -39,7 +40,7 @@ export interface ShutdownCoordinatorOptions {
   /** Total limit from the signal to the last task, ms. Default 8000 (Cloud Run kills at 10 s). */
   timeoutMs?: number;
   /** The signals that start a shutdown. Default `['SIGTERM', 'SIGINT']`. */
-  signals?: readonly NodeJS.Signals[];
+  signals?: readonly NodeSignal[];
   /** Also run the tasks when the event loop runs empty (`beforeExit`), for scripts. Default true. */
   runOnBeforeExit?: boolean;
   /** Where to listen. Default `process`. */
@@ -172,7 +173,7 @@ export function createShutdownCoordinator(options: ShutdownCoordinatorOptions = 
     for (const [event, listener] of listeners) target.off(event, listener);
   }
 
-  function onSignal(signal: NodeJS.Signals): void {
+  function onSignal(signal: NodeSignal): void {
     if (state === 'running') {
       logger.warn(`shutdown: ${signal} received again; still waiting for the tasks`, { signal });
       return;

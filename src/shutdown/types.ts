@@ -1,3 +1,4 @@
+import type { NodeSignal } from '../shared/node-types.js';
 /**
  * The part of `process` the shutdown coordinator uses: signal and `beforeExit` listeners and
  * `kill`. Tests pass an `EventEmitter` with a `kill` and a `pid`.
@@ -12,7 +13,7 @@ export interface ShutdownProcess {
   on(event: string, listener: () => void): unknown;
   off(event: string, listener: () => void): unknown;
   listenerCount(event: string): number;
-  kill(pid: number, signal: NodeJS.Signals): unknown;
+  kill(pid: number, signal: NodeSignal): unknown;
   readonly pid: number;
 }
 
@@ -26,7 +27,7 @@ export interface ShutdownProcess {
  * const trigger: ShutdownTrigger = 'SIGTERM';
  * ```
  */
-export type ShutdownTrigger = NodeJS.Signals | 'beforeExit' | 'manual';
+export type ShutdownTrigger = NodeSignal | 'beforeExit' | 'manual';
 
 /**
  * What a shutdown task receives: why the process is going down, and a signal that aborts when the

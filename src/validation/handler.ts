@@ -8,6 +8,7 @@ import {
 } from '../errors/index.js';
 import { type Logger, silentLogger } from '../logging/index.js';
 import { checkOptions, type OptionSpec } from '../shared/check-options.js';
+import type { NodeBuffer } from '../shared/node-types.js';
 import { safeLogger } from '../shared/safe-logger.js';
 import { metricsEnabled } from '../telemetry/api.js';
 import { ATTR, PUBSUB_SYSTEM } from '../telemetry/attributes.js';
@@ -219,7 +220,7 @@ export interface HandlingResult {
  */
 export interface SubscriberMessage {
   id: string;
-  data: Buffer;
+  data: NodeBuffer;
   attributes: Record<string, string>;
   publishTime?: Date;
   deliveryAttempt?: number;

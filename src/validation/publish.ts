@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { NodeBuffer } from '../shared/node-types.js';
 import { parseMessage } from './parse.js';
 import { publishTraced } from './publish-span.js';
 import { assertZod4Schema } from './zod4-schema.js';
@@ -16,7 +17,7 @@ import { assertZod4Schema } from './zod4-schema.js';
  */
 export interface MessagePublisher {
   publishMessage(message: {
-    data: Buffer;
+    data: NodeBuffer;
     attributes?: Record<string, string>;
     orderingKey?: string;
   }): Promise<string>;

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { retry } from '../../retry/index.js';
+import type { NodeBuffer } from '../../shared/node-types.js';
 import { channelName, credential, parseOptions, positiveInt, recipients, sender } from '../checks.js';
 import { AlertConfigError } from '../errors.js';
 import type { AlertChannel } from './channel.js';
@@ -44,7 +45,11 @@ export interface SmtpChannelOptions {
   /** The channel's name in routes and results. Default `'email'`. */
   name?: string;
   /** Certificates to trust (a private CA), the name to check, or `rejectUnauthorized: false` for a test server. */
-  tls?: { ca?: string | Buffer | Array<string | Buffer>; servername?: string; rejectUnauthorized?: boolean };
+  tls?: {
+    ca?: string | NodeBuffer | Array<string | NodeBuffer>;
+    servername?: string;
+    rejectUnauthorized?: boolean;
+  };
   /** Size limit of each body (text and HTML), bytes. Default 100 000. */
   maxBodyBytes?: number;
   /** Connection, greeting and socket timeout of each attempt, ms. Default 10 000. */
