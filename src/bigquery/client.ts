@@ -1,16 +1,7 @@
 import type { BigQuery, BigQueryOptions } from '@google-cloud/bigquery';
+import type { BigQueryClient } from './client-types.js';
 
-/**
- * The client type the executor wraps (`BigQuery` from `@google-cloud/bigquery`, an optional peer).
- *
- * @example
- * ```ts
- * import type { BigQueryClient } from 'gcp-pipeline-resilience';
- * import { BigQuery } from '@google-cloud/bigquery';
- * const client: BigQueryClient = new BigQuery({ autoRetry: false });
- * ```
- */
-export type BigQueryClient = BigQuery;
+export type { BigQueryClient } from './client-types.js';
 
 /**
  * Creates the default client on first use. The package is loaded here, not at module top level, so a
@@ -19,7 +10,7 @@ export type BigQueryClient = BigQuery;
 export async function createDefaultClient(
   projectId: string | undefined,
   location: string | undefined,
-): Promise<BigQuery> {
+): Promise<BigQueryClient> {
   let mod: typeof import('@google-cloud/bigquery');
   try {
     mod = await import('@google-cloud/bigquery');
@@ -65,7 +56,7 @@ const DEFAULT_PROJECT_ID_TOKEN = '{{projectId}}';
  *
  * A client that is not a @google-cloud/common `Service` (a hand-made fake, say) is returned as is.
  */
-export function withoutClientRetries(client: BigQuery): BigQuery {
+export function withoutClientRetries(client: BigQueryClient): BigQueryClient {
   const internals = client as unknown as ServiceInternals;
   if (typeof internals.makeAuthenticatedRequest !== 'function' || internals.authClient === undefined)
     return client;

@@ -1,10 +1,9 @@
-import type { Writable } from 'node:stream';
 import { formatTableName, parseTableName } from '../config/table-name.js';
 import { jobFailed } from '../errors/bigquery-wire.js';
 import { toPipelineError } from '../errors/index.js';
 import { concurrencyOf, sendBatches } from './batch-pool.js';
 import { Batcher } from './batching.js';
-import type { BigQueryClient } from './client.js';
+import type { BigQueryClient, BigQueryTableHandle, BigQueryUploadStream } from './client-types.js';
 import { type CallScope, newJobId, pollDelayMs } from './context.js';
 import { encodeRow } from './encode-row.js';
 import { type JobPlan, type RunningJob, runJob } from './job-runner.js';
@@ -12,8 +11,6 @@ import { int64, type JobResource, jobRefOf } from './rest.js';
 import { RowLedger } from './row-ledger.js';
 import { operationName } from './telemetry.js';
 import type { LoadResult, LoadRowsOptions } from './types.js';
-
-type TableHandle = ReturnType<ReturnType<BigQueryClient['dataset']>['table']>;
 
 /** The client's `Job` as the upload stream hands it over. */
 interface UploadedJob {
@@ -38,15 +35,13 @@ export const DEFAULT_JOB_BYTES = 64 * 1024 * 1024;
  * abandoned upload (timeout, abort) destroys its stream.
  */
 function upload(
-  table: TableHandle,
+  table: BigQueryTableHandle,
   body: string,
   metadata: Record<string, unknown>,
   signal: AbortSignal,
 ): Promise<UploadedJob> {
   return new Promise<UploadedJob>((resolve, reject) => {
-    const stream: Writable = table.createWriteStream_(
-      metadata as Parameters<TableHandle['createWriteStream_']>[0],
-    );
+    const stream: BigQueryUploadStream = table.createWriteStream_(metadata);
     signal.addEventListener('abort', () => stream.destroy(), { once: true });
     stream.once('job', (job: UploadedJob | null) => {
       if (job) resolve(job);

@@ -1,6 +1,12 @@
 import type { Logging } from '@google-cloud/logging';
 import type { MetricServiceClient } from '@google-cloud/monitoring';
 import type { PubSub, v1 } from '@google-cloud/pubsub';
+import type {
+  MonitorLoggingClient,
+  MonitorMetricClient,
+  MonitorPubSubClient,
+  MonitorSubscriberClient,
+} from './client-types.js';
 
 /**
  * The Google clients the monitor uses. Each one is optional: a missing client is created on first
@@ -23,17 +29,27 @@ import type { PubSub, v1 } from '@google-cloud/pubsub';
  */
 export interface MonitorClients {
   /** Publishes replays and, through its configuration, builds the subscriber that peeks and pulls. */
-  pubsub?: PubSub;
+  pubsub?: MonitorPubSubClient;
   /** The unary Pull / Acknowledge / ModifyAckDeadline client; default: built from `pubsub`'s configuration. */
-  subscriber?: v1.SubscriberClient;
+  subscriber?: MonitorSubscriberClient;
   /** Reads the Pub/Sub metrics (`ListTimeSeries`). */
-  monitoring?: MetricServiceClient;
+  monitoring?: MonitorMetricClient;
   /** Reads log entries (`ListLogEntries`). */
-  logging?: Logging;
+  logging?: MonitorLoggingClient;
 }
 
+/*
+ * The monitor's own code reads the answers through the clients' full types (type-only imports, absent
+ * from the published declarations). The given clients are only known to have the methods listed in
+ * `client-types.ts`, which are the ones called; these views say so in one place.
+ */
+const asPubSub = (client: MonitorPubSubClient) => client as unknown as PubSub;
+const asSubscriber = (client: MonitorSubscriberClient) => client as unknown as v1.SubscriberClient;
+const asMetricClient = (client: MonitorMetricClient) => client as unknown as MetricServiceClient;
+const asLogging = (client: MonitorLoggingClient) => client as unknown as Logging;
+
 /** `Logging` has no `close()`; its gax clients do. Closing them lets the process exit. */
-export async function closeLoggingClient(logging: Logging): Promise<void> {
+export async function closeLoggingClient(logging: MonitorLoggingClient): Promise<void> {
   const parts = logging as unknown as {
     loggingService?: { close?: () => Promise<void> };
     configService?: { close?: () => Promise<void> };
@@ -72,7 +88,7 @@ export class ClientSet {
 
   pubsub(): Promise<PubSub> {
     this.#pubsub ??= this.#given.pubsub
-      ? Promise.resolve(this.#given.pubsub)
+      ? Promise.resolve(asPubSub(this.#given.pubsub))
       : peer('@google-cloud/pubsub', 'The dead-letter monitor', () => import('@google-cloud/pubsub')).then(
           (mod) => this.#own(new mod.PubSub({ projectId: this.#projectId })),
         );
@@ -81,7 +97,7 @@ export class ClientSet {
 
   subscriber(): Promise<v1.SubscriberClient> {
     this.#subscriber ??= this.#given.subscriber
-      ? Promise.resolve(this.#given.subscriber)
+      ? Promise.resolve(asSubscriber(this.#given.subscriber))
       : (async () => {
           const mod = await peer(
             '@google-cloud/pubsub',
@@ -100,7 +116,7 @@ export class ClientSet {
 
   monitoring(): Promise<MetricServiceClient> {
     this.#monitoring ??= this.#given.monitoring
-      ? Promise.resolve(this.#given.monitoring)
+      ? Promise.resolve(asMetricClient(this.#given.monitoring))
       : peer(
           '@google-cloud/monitoring',
           'Counting dead letters through Cloud Monitoring',
@@ -111,7 +127,7 @@ export class ClientSet {
 
   logging(): Promise<Logging> {
     this.#logging ??= this.#given.logging
-      ? Promise.resolve(this.#given.logging)
+      ? Promise.resolve(asLogging(this.#given.logging))
       : peer(
           '@google-cloud/logging',
           'The Cloud Logging error check',

@@ -3,6 +3,7 @@ import type { Bucket, Storage, StorageOptions } from '@google-cloud/storage';
 import * as z from 'zod';
 import { PreconditionFailedError, toPipelineError } from '../../errors/index.js';
 import { parseOptions, positiveInt } from '../checks.js';
+import type { GcsStorageClient } from './client-types.js';
 import type { RateLimitStore } from './store.js';
 
 /**
@@ -17,7 +18,7 @@ import type { RateLimitStore } from './store.js';
  */
 export interface GcsRateLimitStoreOptions {
   /** A `Storage` client of `@google-cloud/storage` (an optional peer); its credentials and endpoint are used. */
-  storage: Storage;
+  storage: GcsStorageClient;
   /** The bucket (it must exist; the identity needs `storage.objects.get` and `storage.objects.create`). */
   bucket: string;
   /** Object name prefix. Default `'gpr-alert-rate-limits/'`. */
@@ -30,8 +31,8 @@ export interface GcsRateLimitStoreOptions {
 }
 
 const schema = z.strictObject({
-  storage: z.custom<Storage>(
-    (v) => typeof v === 'object' && v !== null && typeof (v as Storage).bucket === 'function',
+  storage: z.custom<GcsStorageClient>(
+    (v) => typeof v === 'object' && v !== null && typeof (v as GcsStorageClient).bucket === 'function',
     { message: 'expected a Storage client of @google-cloud/storage' },
   ),
   bucket: z.string().regex(/^[a-z0-9][a-z0-9._-]{1,220}[a-z0-9]$/, {
@@ -69,7 +70,7 @@ interface StorageInternals {
  * A sibling of the user's client with the client's own retries off (they would retry for up to 600 s)
  * and a per-request timeout; same credentials, endpoint and project. The user's client is untouched.
  */
-function siblingWithoutRetries(storage: Storage, timeout: number): Storage {
+function siblingWithoutRetries(storage: GcsStorageClient, timeout: number): Storage {
   const s = storage as unknown as StorageInternals;
   const Ctor = storage.constructor as new (options: StorageOptions) => Storage;
   const options: StorageOptions & Record<string, unknown> = { retryOptions: { autoRetry: false }, timeout };

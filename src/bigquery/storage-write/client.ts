@@ -4,20 +4,9 @@
  * @module
  */
 import { createRequire } from 'node:module';
-import type { v1 } from '@google-cloud/bigquery-storage';
+import type { BigQueryWriteClient } from '../client-types.js';
 
-/**
- * The Storage Write client type `writeRows` uses: `v1.BigQueryWriteClient` of
- * `@google-cloud/bigquery-storage`.
- *
- * @example
- * ```ts
- * import type { BigQueryWriteClient } from 'gcp-pipeline-resilience';
- * import { v1 } from '@google-cloud/bigquery-storage';
- * const client: BigQueryWriteClient = new v1.BigQueryWriteClient();
- * ```
- */
-export type BigQueryWriteClient = v1.BigQueryWriteClient;
+export type { BigQueryWriteClient } from '../client-types.js';
 
 /** The parts of protobufjs the encoder uses. */
 export interface ProtobufApi {

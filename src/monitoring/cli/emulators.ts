@@ -36,9 +36,10 @@ export async function emulatorClients(
     projectId,
   };
   const clients: MonitorClients = {};
+  let monitoring: { close(): Promise<void> } | undefined;
   if (monitoringHost) {
     const { MetricServiceClient } = await import('@google-cloud/monitoring');
-    clients.monitoring = new MetricServiceClient({
+    clients.monitoring = monitoring = new MetricServiceClient({
       ...hostPort(monitoringHost, 'GPR_MONITORING_EMULATOR_HOST'),
       ...insecure,
     });
@@ -53,7 +54,7 @@ export async function emulatorClients(
   return {
     clients,
     close: async () => {
-      await clients.monitoring?.close();
+      await monitoring?.close();
       if (clients.logging) await closeLoggingClient(clients.logging);
     },
   };

@@ -1,0 +1,47 @@
+/**
+ * The parts of the Google clients the monitor calls, declared structurally so that the package's
+ * public types need none of the optional peers. A real `PubSub`, `v1.SubscriberClient`,
+ * `MetricServiceClient` and `Logging` are each one (`test/types/client-types.ts` proves it); so is an
+ * object of your own with the same methods. The monitor reads the answers in the shapes the Google
+ * APIs document.
+ * @module
+ */
+import type { MessagePublisher } from '../validation/index.js';
+
+/** What the monitor calls on a `PubSub` of `@google-cloud/pubsub`. */
+export interface MonitorPubSubClient {
+  /** The topic a replay publishes to. */
+  topic(name: string): MessagePublisher;
+  /** The configuration the default subscriber client is built from (project, endpoint, credentials). */
+  getClientConfig(): Promise<object>;
+}
+
+/** What the monitor calls on a `v1.SubscriberClient` of `@google-cloud/pubsub` (unary calls only). */
+export interface MonitorSubscriberClient {
+  pull(
+    request: { subscription?: string | null; maxMessages?: number | null },
+    options?: object,
+  ): Promise<unknown>;
+  acknowledge(
+    request: { subscription?: string | null; ackIds?: string[] | null },
+    options?: object,
+  ): Promise<unknown>;
+  modifyAckDeadline(
+    request: { subscription?: string | null; ackIds?: string[] | null; ackDeadlineSeconds?: number | null },
+    options?: object,
+  ): Promise<unknown>;
+  getSubscription(request: { subscription?: string | null }, options?: object): Promise<unknown>;
+}
+
+/** What the monitor calls on a `MetricServiceClient` of `@google-cloud/monitoring`. */
+export interface MonitorMetricClient {
+  listTimeSeries(
+    request: { name?: string | null; filter?: string | null },
+    options?: object,
+  ): Promise<unknown>;
+}
+
+/** What the monitor calls on a `Logging` of `@google-cloud/logging`. */
+export interface MonitorLoggingClient {
+  getEntries(options?: { filter?: string; pageSize?: number; orderBy?: string }): Promise<unknown>;
+}
