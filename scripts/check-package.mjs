@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
  * `npm run check:package`, after publint: packs the package into a temporary directory and runs
- * are-the-types-wrong on that tarball. `attw --pack .` would pack into the repository root and then
+ * are-the-types-wrong on that tarball, then typechecks it as a fresh project with only zod and
+ * typescript beside it (`check-consumer-types.mjs`). `attw --pack .` would pack into the repository root and then
  * delete every `gcp-pipeline-resilience-*.tgz` there, including one the user packed themselves.
  * Needs `npm run build` first.
  */
@@ -9,6 +10,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { checkConsumerTypes } from './check-consumer-types.mjs';
 
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 const work = mkdtempSync(join(tmpdir(), 'gpr-pack-'));
@@ -16,6 +18,10 @@ try {
   const packed = execFileSync(npm, ['pack', '--silent', '--pack-destination', work], { encoding: 'utf8' });
   const tarball = join(work, packed.trim().split('\n').at(-1) ?? '');
   execFileSync(process.execPath, [attwBin(), tarball], { stdio: 'inherit' });
+  const ms = await checkConsumerTypes(tarball);
+  console.log(
+    `consumer types: a project with only this package, zod and typescript typechecks (nodenext, node16, bundler; ESM and CJS) in ${(ms / 1000).toFixed(1)} s`,
+  );
 } finally {
   rmSync(work, { recursive: true, force: true });
 }
