@@ -23,6 +23,8 @@ import { fmt, median, round, type Table } from '../lib/stats.js';
  * - API, no SDK: the API loaded and a context manager registered, but no tracer or meter provider;
  * - hand-instrumented: what a user of a library without telemetry writes, `startActiveSpan` around
  *   the call through the API's no-op tracer (same slot as "API, no SDK");
+ * - inert meter: a meter provider whose instruments do nothing, so that the library's own share of
+ *   the SDK cost (attribute objects, instrument lookup) shows apart from the SDK's recording;
  * - SDK: a tracer and a meter provider registered (in-memory exporter, every span sampled).
  *
  * "No telemetry" sets the slot to `undefined` rather than deleting it: deleting a global property
@@ -45,7 +47,19 @@ class NullReader extends MetricReader {
   protected async onShutdown(): Promise<void> {}
 }
 
-type State = 'none' | 'api' | 'sdk';
+/** `inert-meter`: a meter provider whose instruments do nothing, to isolate the library's own share. */
+type State = 'none' | 'api' | 'inert-meter' | 'sdk';
+
+/** A meter provider whose instruments ignore every measurement. */
+const inertMeterProvider = (() => {
+  const instrument = { add() {}, record() {}, addCallback() {}, removeCallback() {} };
+  const meter = {
+    createCounter: () => instrument,
+    createHistogram: () => instrument,
+    createObservableGauge: () => instrument,
+  };
+  return { getMeter: () => meter } as unknown as Parameters<typeof metrics.setGlobalMeterProvider>[0];
+})();
 
 interface Slots {
   set: (state: State) => void;
@@ -64,10 +78,12 @@ function prepareSlots(): Slots {
   trace.setGlobalTracerProvider(tracerProvider);
   metrics.setGlobalMeterProvider(meterProvider);
   const withSdk = { ...(root[SLOT] as object) };
+  const inertMeter = { ...apiOnly, metrics: inertMeterProvider };
   return {
     exporter,
     set: (state) => {
-      root[SLOT] = state === 'none' ? undefined : state === 'api' ? apiOnly : withSdk;
+      const slot = { none: undefined, api: apiOnly, 'inert-meter': inertMeter, sdk: withSdk };
+      root[SLOT] = slot[state];
     },
     stop: async () => {
       root[SLOT] = withSdk;
@@ -184,7 +200,19 @@ export async function telemetry(mode: Mode): Promise<SectionResult> {
       ? { rounds: 3, iterations: 2000, warmup: 2000 }
       : { rounds: 60, iterations: 20_000, warmup: 40_000 };
   const clear = () => slots.exporter.reset();
+  // What retry itself does when a meter provider is registered (attribute objects, instrument lookup),
+  // without the SDK's own recording: before the set below, whose hand-instrumented variant turns on
+  // the AsyncLocalStorage context manager (a promise hook for the rest of the process).
+  const ownShare: Variant[] = [
+    { name: 'retry(fn), no telemetry (baseline of the row below)', state: 'none', run: callRetry },
+    {
+      name: "retry(fn), meter provider with inert instruments (the library's own share of the SDK cost)",
+      state: 'inert-meter',
+      run: callRetry,
+    },
+  ];
   const microRounds = await rounds(noSdk, slots.set, microSettings, clear);
+  const ownRounds = await rounds(ownShare, slots.set, microSettings, clear);
   const otherRounds = await rounds(others, slots.set, microSettings, clear);
 
   const standIn = await startBigQueryStandIn();
@@ -257,8 +285,12 @@ export async function telemetry(mode: Mode): Promise<SectionResult> {
         'vs no telemetry (median of paired ratios)',
         'p25–p75 of ratios',
       ],
-      rows: [...describe(microRounds, microBase, 'ns'), ...describe(otherRounds, otherBase, 'ns')],
-      note: `${microSettings.rounds} rounds of ${fmt(microSettings.iterations)} calls per variant in two sets (no SDK; then hand-instrumented and SDK, with their own baseline), rotated order, a scavenge before each batch, the OpenTelemetry global slot set between batches (never deleted: see the section's comment), every variant calling one shared function, timed in CPU time of this process; ratio = median over rounds of (variant / no-telemetry batch of the same round).`,
+      rows: [
+        ...describe(microRounds, microBase, 'ns'),
+        ...describe(ownRounds, ownShare[0]!.name, 'ns'),
+        ...describe(otherRounds, otherBase, 'ns'),
+      ],
+      note: `${microSettings.rounds} rounds of ${fmt(microSettings.iterations)} calls per variant in three sets, each with its own no-telemetry baseline (no SDK; a meter provider whose instruments do nothing; hand-instrumented and SDK), rotated order, a scavenge before each batch, the OpenTelemetry global slot set between batches (never deleted: see the section's comment), every variant calling one shared function, timed in CPU time of this process; ratio = median over rounds of (variant / no-telemetry batch of the same round).`,
     },
     {
       title: "Telemetry cost of one executor call: executor.query('SELECT 1') on the BigQuery stand-in",
@@ -304,7 +336,10 @@ export async function telemetry(mode: Mode): Promise<SectionResult> {
       microSettings,
       macroSettings,
       micro: Object.fromEntries(
-        [...microRounds, ...otherRounds].map(([k, v]) => [k, { medianNs: round(median(v), 1) }]),
+        [...microRounds, ...ownRounds, ...otherRounds].map(([k, v]) => [
+          k,
+          { medianNs: round(median(v), 1) },
+        ]),
       ),
       macro: Object.fromEntries(
         [...macroRounds].map(([k, v]) => [k, { medianMs: round(median(v) / 1e6, 4) }]),
@@ -313,6 +348,7 @@ export async function telemetry(mode: Mode): Promise<SectionResult> {
         apiNoSdkVsNone: round(apiRatio, 4),
         noneAgainVsNone: round(aaRatio, 4),
         handInstrumentedVsNone: round(handRatio, 4),
+        inertMeterVsNone: round(pairedRatio(ownRounds, ownShare[1]!.name, ownShare[0]!.name), 4),
         executorApiNoSdkVsNone: round(macroApi, 4),
         executorSdkVsNone: round(macroSdk, 4),
       },
