@@ -29,7 +29,7 @@ import { fmt, median, round, type Table } from '../lib/stats.js';
  *
  * "No telemetry" sets the slot to `undefined` rather than deleting it: deleting a global property
  * and adding it again makes V8 discard the code it compiled against the old property (measured: 66
- * deoptimizations of `retry`/`executeRetry` in 80 batches, and +300 to +500 ns per call in each batch
+ * deoptimizations of `retry`/`executeRetry` in 80 batches, and +130 to +500 ns per call in each batch
  * that followed a re-add), a cost an application never pays, since its slot appears once. The slot is
  * switched through every state during warm-up, before any batch is timed.
  *
