@@ -5,6 +5,7 @@
  */
 import * as z from 'zod';
 import { suggestKey } from '../shared/check-options.js';
+import { lazy } from '../shared/lazy.js';
 import type { AlertFetch } from './channels/http-post.js';
 import { AlertConfigError } from './errors.js';
 
@@ -72,52 +73,60 @@ export function parseOptions<T>(schema: z.ZodType<T>, value: unknown, prefix: st
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
 /** An `https://` URL (`http://` only on loopback, for stand-ins); the URL itself never appears in a message. */
-export const serviceUrl = z.string().refine(
-  (text) => {
-    try {
-      const url = new URL(text);
-      return url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK.has(url.hostname));
-    } catch {
-      return false;
-    }
-  },
-  { message: 'expected an https:// URL (http:// only on 127.0.0.1 or localhost); the value is not shown' },
+export const serviceUrl = lazy(() =>
+  z.string().refine(
+    (text) => {
+      try {
+        const url = new URL(text);
+        return url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK.has(url.hostname));
+      } catch {
+        return false;
+      }
+    },
+    { message: 'expected an https:// URL (http:// only on 127.0.0.1 or localhost); the value is not shown' },
+  ),
 );
 
 /** One email address, as SendGrid and SMTP servers take it. */
-export const emailAddress = z.email({ message: 'expected an email address such as alerts@example.com' });
+export const emailAddress = lazy(() =>
+  z.email({ message: 'expected an email address such as alerts@example.com' }),
+);
 
 /**
  * A non-empty list of addresses, none twice (in any case): SendGrid refuses a mail that names an
  * address twice, so every alert would fail.
  */
-export const recipients = z
-  .array(emailAddress)
-  .min(1, { message: 'expected at least one recipient' })
-  .max(1000)
-  .superRefine((list, ctx) => {
-    const first = new Map<string, number>();
-    list.forEach((address, i) => {
-      const earlier = first.get(address.toLowerCase());
-      if (earlier === undefined) {
-        first.set(address.toLowerCase(), i);
-        return;
-      }
-      ctx.addIssue({
-        code: 'custom',
-        path: [i],
-        message: `repeats the recipient at index ${earlier} (${list[earlier]}): list each address once`,
+export const recipients = lazy(() =>
+  z
+    .array(emailAddress())
+    .min(1, { message: 'expected at least one recipient' })
+    .max(1000)
+    .superRefine((list, ctx) => {
+      const first = new Map<string, number>();
+      list.forEach((address, i) => {
+        const earlier = first.get(address.toLowerCase());
+        if (earlier === undefined) {
+          first.set(address.toLowerCase(), i);
+          return;
+        }
+        ctx.addIssue({
+          code: 'custom',
+          path: [i],
+          message: `repeats the recipient at index ${earlier} (${list[earlier]}): list each address once`,
+        });
       });
-    });
-  });
+    }),
+);
 
 /** A secret given as its value or as a function that fetches it (from Secret Manager, say). */
-export const credential = z.union(
-  [
-    z.string().trim().min(1, { message: 'expected a non-empty secret or a function returning one' }),
-    z.custom<() => string | Promise<string>>((v) => typeof v === 'function'),
-  ],
-  { message: 'expected a non-empty secret or a function returning one' },
+export const credential = lazy(() =>
+  z.union(
+    [
+      z.string().trim().min(1, { message: 'expected a non-empty secret or a function returning one' }),
+      z.custom<() => string | Promise<string>>((v) => typeof v === 'function'),
+    ],
+    { message: 'expected a non-empty secret or a function returning one' },
+  ),
 );
 
 export const positiveInt = (max: number) => z.int().min(1).max(max);
@@ -126,20 +135,24 @@ export const positiveInt = (max: number) => z.int().min(1).max(max);
 export const fn = <T>() => z.custom<T>((v) => typeof v === 'function', { message: 'expected a function' });
 
 /** A sender: an address, or an address and a display name. */
-export const sender = z.union([
-  emailAddress,
-  z.strictObject({ email: emailAddress, name: z.string().min(1).max(100).optional() }),
-]);
+export const sender = lazy(() =>
+  z.union([
+    emailAddress(),
+    z.strictObject({ email: emailAddress(), name: z.string().min(1).max(100).optional() }),
+  ]),
+);
 
 /** A channel's name: what routes and results call it. */
-export const channelName = z
-  .string()
-  .regex(/^[a-z][a-z0-9_-]{0,39}$/i, { message: 'expected a short name of letters, digits, - and _' });
+export const channelName = lazy(() =>
+  z
+    .string()
+    .regex(/^[a-z][a-z0-9_-]{0,39}$/i, { message: 'expected a short name of letters, digits, - and _' }),
+);
 
 /** The options every HTTP channel takes: its name, per-attempt timeout, attempts and `fetch`. */
-export const httpChannelFields = {
-  name: channelName.optional(),
+export const httpChannelFields = lazy(() => ({
+  name: channelName().optional(),
   attemptTimeoutMs: positiveInt(120_000).optional(),
   maxAttempts: positiveInt(10).optional(),
   fetch: fn<AlertFetch>().optional(),
-};
+}));

@@ -1,8 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import * as z from 'zod';
 import { OperationTimeoutError, type PipelineError, toPipelineError } from '../errors/index.js';
 import { cloudLoggingLogger, type Logger } from '../logging/index.js';
 import { type Clock, systemClock } from '../retry/index.js';
+import { lazy } from '../shared/lazy.js';
+import { randomUUID } from '../shared/node-crypto.js';
 import { safeLogger } from '../shared/safe-logger.js';
 import { defaultShutdownCoordinator } from '../shutdown/index.js';
 import type { AlertMessage, ChannelContext } from './channels/channel.js';
@@ -88,22 +89,24 @@ export interface AlertManager extends AlertSink {
   readonly deadlineMs: number;
 }
 
-const alertSchema = z.object({
-  key: z.string().min(1).max(512),
-  severity: z.enum(ALERT_SEVERITIES as [AlertSeverity, ...AlertSeverity[]]),
-  title: z.string().trim().min(1),
-  message: z.string().optional(),
-  fields: z
-    .record(
-      z.string(),
-      z.union([z.string(), z.number(), z.boolean()], {
-        message: 'expected a string, a finite number or a boolean',
-      }),
-    )
-    .optional(),
-  recoveryCommands: z.array(z.string()).optional(),
-  source: z.string().optional(),
-});
+const alertSchema = lazy(() =>
+  z.object({
+    key: z.string().min(1).max(512),
+    severity: z.enum(ALERT_SEVERITIES as [AlertSeverity, ...AlertSeverity[]]),
+    title: z.string().trim().min(1),
+    message: z.string().optional(),
+    fields: z
+      .record(
+        z.string(),
+        z.union([z.string(), z.number(), z.boolean()], {
+          message: 'expected a string, a finite number or a boolean',
+        }),
+      )
+      .optional(),
+    recoveryCommands: z.array(z.string()).optional(),
+    source: z.string().optional(),
+  }),
+);
 
 /**
  * `work`, or the signal's reason once it aborts: a channel that ignores its signal cannot hold a send
@@ -298,7 +301,7 @@ export function createAlertManager(options: AlertManagerOptions = {}): AlertMana
   };
 
   const deliver = async (input: AlertInput, sendOptions: SendOptions): Promise<AlertResult> => {
-    const alert = parseOptions(alertSchema, input, 'alert');
+    const alert = parseOptions(alertSchema(), input, 'alert');
     const force = sendOptions.force === true;
     const message: AlertMessage = {
       key: alert.key,

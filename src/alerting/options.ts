@@ -6,6 +6,7 @@ import * as z from 'zod';
 import type { ConfigEnv } from '../config/index.js';
 import type { Logger } from '../logging/index.js';
 import type { Clock } from '../retry/index.js';
+import { lazy } from '../shared/lazy.js';
 import type { ShutdownCoordinator } from '../shutdown/index.js';
 import type { AlertChannel } from './channels/channel.js';
 import { fn, parseOptions, positiveInt } from './checks.js';
@@ -82,77 +83,85 @@ export interface AlertManagerOptions {
   shutdown?: ShutdownCoordinator | false;
 }
 
-const rule = z.strictObject({
-  windowMinutes: z
-    .number()
-    .positive()
-    .max(7 * 24 * 60),
-  maxPerWindow: positiveInt(100).optional(),
-});
+const rule = lazy(() =>
+  z.strictObject({
+    windowMinutes: z
+      .number()
+      .positive()
+      .max(7 * 24 * 60),
+    maxPerWindow: positiveInt(100).optional(),
+  }),
+);
 
-const channel = z.custom<AlertChannel>(
-  (v) =>
-    typeof v === 'object' &&
-    v !== null &&
-    typeof (v as AlertChannel).name === 'string' &&
-    typeof (v as AlertChannel).send === 'function',
-  { message: 'expected a channel: an object with a name and a send(message, context) method' },
+const channel = lazy(() =>
+  z.custom<AlertChannel>(
+    (v) =>
+      typeof v === 'object' &&
+      v !== null &&
+      typeof (v as AlertChannel).name === 'string' &&
+      typeof (v as AlertChannel).send === 'function',
+    { message: 'expected a channel: an object with a name and a send(message, context) method' },
+  ),
 );
 
 const LOGGER_METHODS = ['debug', 'info', 'warn', 'error'] as const;
 
-const schema = z.strictObject({
-  channels: z.array(channel).max(20).optional(),
-  routes: z
-    .partialRecord(z.enum(ALERT_SEVERITIES as [AlertSeverity, ...AlertSeverity[]]), z.array(z.string()))
-    .optional(),
-  store: z
-    .custom<RateLimitStore>(
-      (v) =>
-        typeof v === 'object' &&
-        v !== null &&
-        typeof (v as RateLimitStore).read === 'function' &&
-        typeof (v as RateLimitStore).write === 'function',
-      { message: 'expected a rate-limit store: an object with read and write methods' },
-    )
-    .optional(),
-  rateLimits: z.record(z.string().max(200), rule).optional(),
-  backfillMode: z.boolean().optional(),
-  environment: z.string().min(1).max(60).optional(),
-  logger: z
-    .custom<Logger>(
-      (v) =>
-        typeof v === 'object' &&
-        v !== null &&
-        LOGGER_METHODS.every((m) => typeof (v as Logger)[m] === 'function'),
-      { message: 'expected a logger with debug, info, warn and error methods' },
-    )
-    .optional(),
-  deadlineMs: positiveInt(600_000).optional(),
-  storeTimeoutMs: positiveInt(600_000).optional(),
-  claimLeaseMs: positiveInt(MAX_CLAIM_LEASE_MS).optional(),
-  now: fn<() => number>().optional(),
-  clock: z
-    .custom<Clock>(
-      (v) =>
-        typeof v === 'object' &&
-        v !== null &&
-        typeof (v as Clock).now === 'function' &&
-        typeof (v as Clock).sleep === 'function',
-      { message: 'expected a clock with now() and sleep()' },
-    )
-    .optional(),
-  env: z.record(z.string(), z.string().optional()).optional(),
-  shutdown: z
-    .union([
-      z.literal(false),
-      z.custom<ShutdownCoordinator>(
+const schema = lazy(() =>
+  z.strictObject({
+    channels: z.array(channel()).max(20).optional(),
+    routes: z
+      .partialRecord(z.enum(ALERT_SEVERITIES as [AlertSeverity, ...AlertSeverity[]]), z.array(z.string()))
+      .optional(),
+    store: z
+      .custom<RateLimitStore>(
         (v) =>
-          typeof v === 'object' && v !== null && typeof (v as ShutdownCoordinator).onShutdown === 'function',
-      ),
-    ])
-    .optional(),
-});
+          typeof v === 'object' &&
+          v !== null &&
+          typeof (v as RateLimitStore).read === 'function' &&
+          typeof (v as RateLimitStore).write === 'function',
+        { message: 'expected a rate-limit store: an object with read and write methods' },
+      )
+      .optional(),
+    rateLimits: z.record(z.string().max(200), rule()).optional(),
+    backfillMode: z.boolean().optional(),
+    environment: z.string().min(1).max(60).optional(),
+    logger: z
+      .custom<Logger>(
+        (v) =>
+          typeof v === 'object' &&
+          v !== null &&
+          LOGGER_METHODS.every((m) => typeof (v as Logger)[m] === 'function'),
+        { message: 'expected a logger with debug, info, warn and error methods' },
+      )
+      .optional(),
+    deadlineMs: positiveInt(600_000).optional(),
+    storeTimeoutMs: positiveInt(600_000).optional(),
+    claimLeaseMs: positiveInt(MAX_CLAIM_LEASE_MS).optional(),
+    now: fn<() => number>().optional(),
+    clock: z
+      .custom<Clock>(
+        (v) =>
+          typeof v === 'object' &&
+          v !== null &&
+          typeof (v as Clock).now === 'function' &&
+          typeof (v as Clock).sleep === 'function',
+        { message: 'expected a clock with now() and sleep()' },
+      )
+      .optional(),
+    env: z.record(z.string(), z.string().optional()).optional(),
+    shutdown: z
+      .union([
+        z.literal(false),
+        z.custom<ShutdownCoordinator>(
+          (v) =>
+            typeof v === 'object' &&
+            v !== null &&
+            typeof (v as ShutdownCoordinator).onShutdown === 'function',
+        ),
+      ])
+      .optional(),
+  }),
+);
 
 /** The checked options with the routes resolved to channel names. */
 export interface ResolvedManagerOptions extends AlertManagerOptions {
@@ -167,7 +176,7 @@ export interface ResolvedManagerOptions extends AlertManagerOptions {
 
 /** Checks `options` and fills in the defaults; throws {@link AlertConfigError}. */
 export function resolveManagerOptions(options: unknown): ResolvedManagerOptions {
-  const o = parseOptions(schema, options ?? {}, '') as AlertManagerOptions;
+  const o = parseOptions(schema(), options ?? {}, '') as AlertManagerOptions;
   const channels = o.channels ?? [];
   const names = new Set<string>();
   channels.forEach((c, i) => {

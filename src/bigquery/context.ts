@@ -1,6 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import type { Logger } from '../logging/index.js';
 import type { Clock, RetryContext } from '../retry/index.js';
+import { randomUUID } from '../shared/node-crypto.js';
 import type { BigQueryClient } from './client.js';
 import type { CallOptions } from './types.js';
 

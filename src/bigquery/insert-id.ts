@@ -1,4 +1,4 @@
-import * as nodeCrypto from 'node:crypto';
+import { nodeCrypto } from '../shared/node-crypto.js';
 import { encodeRow, type JsonValue } from './encode-row.js';
 
 /**
@@ -117,15 +117,17 @@ function collectKeys(value: unknown, into: Set<string>): boolean {
   return true;
 }
 
-// One-shot hash (Node >= 20.12, 21.7): no Hash object per row. Same digest as createHash.
-const oneShotHash = (nodeCrypto as { hash?: (algorithm: string, data: string, encoding: 'hex') => string })
-  .hash;
+type OneShotHash = (algorithm: string, data: string, encoding: 'hex') => string;
+// One-shot hash (Node >= 20.12, 21.7): no Hash object per row. Same digest as createHash. Looked up
+// on the first insert id, not at import (see shared/node-crypto.ts); `null` when this Node has none.
+let oneShotHash: OneShotHash | null | undefined;
 
 /** `stableInsertId` of a row whose canonical JSON (`canonicalJson`) is already computed. */
 export function insertIdOfCanonical(canonical: string): string {
-  return oneShotHash !== undefined
+  oneShotHash ??= (nodeCrypto() as { hash?: OneShotHash }).hash ?? null;
+  return oneShotHash !== null
     ? oneShotHash('sha256', canonical, 'hex')
-    : nodeCrypto.createHash('sha256').update(canonical).digest('hex');
+    : nodeCrypto().createHash('sha256').update(canonical).digest('hex');
 }
 
 /**

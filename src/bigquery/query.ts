@@ -1,6 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import { PipelineError } from '../errors/index.js';
 import type { RetryContext } from '../retry/index.js';
+import { randomUUID } from '../shared/node-crypto.js';
 import type { BigQueryClient } from './client.js';
 import { type CallScope, newJobId, pollDelayMs } from './context.js';
 import { type JobPlan, type RunningJob, runJob, type Started } from './job-runner.js';

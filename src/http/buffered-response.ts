@@ -1,4 +1,7 @@
-const decoder = new TextDecoder();
+import { lazy } from '../shared/lazy.js';
+
+// Built on first use: the first TextDecoder of a process loads Node's encoding module.
+const decoder = lazy(() => new TextDecoder());
 
 /** The buffered bytes of a response handed out, and whether they were read. */
 interface BufferedState {
@@ -64,8 +67,8 @@ const BUFFERED_MEMBERS: PropertyDescriptorMap = {
     ),
   },
   bytes: { value: reader((b) => b.slice()) },
-  text: { value: reader((b) => decoder.decode(b)) },
-  json: { value: reader((b) => JSON.parse(decoder.decode(b)) as unknown) },
+  text: { value: reader((b) => decoder().decode(b)) },
+  json: { value: reader((b) => JSON.parse(decoder().decode(b)) as unknown) },
   blob: { value: reader((b, r) => new Blob([b], { type: r.headers.get('content-type') ?? '' })) },
   formData: { value: reader((b, r) => new Response(b, { headers: r.headers }).formData()) },
   clone: {

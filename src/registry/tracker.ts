@@ -1,9 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import { type ConfigEnv, getSportConfig } from '../config/index.js';
 import { PartialInsertError, type PipelineError, type RowFailure, toPipelineError } from '../errors/index.js';
 import { type Logger, silentLogger } from '../logging/index.js';
 import { type Clock, systemClock } from '../retry/index.js';
 import { checkOptions } from '../shared/check-options.js';
+import { randomUUID } from '../shared/node-crypto.js';
 import { safeLogger } from '../shared/safe-logger.js';
 import { defaultShutdownCoordinator } from '../shutdown/index.js';
 import { UNRESOLVED_PLAYERS_TABLE } from './ddl.js';

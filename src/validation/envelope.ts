@@ -1,4 +1,5 @@
 import { type DecodeFailure, MessageDecodeError } from '../errors/index.js';
+import { lazy } from '../shared/lazy.js';
 
 /**
  * Pub/Sub's limit on a message's data, and the default `maxBytes` of decoding: 10 MiB. A payload over
@@ -177,14 +178,15 @@ export function rawBytes(envelope: Envelope): Uint8Array {
   }
 }
 
-const utf8 = new TextDecoder('utf-8', { fatal: true });
+// Built on first use: the first TextDecoder of a process loads Node's encoding module.
+const utf8 = lazy(() => new TextDecoder('utf-8', { fatal: true }));
 
 function decodeBytes(bytes: Uint8Array, where: string, maxBytes: number): unknown {
   if (bytes.length === 0) throw decodeError('missing_data', `${where}: data is empty`);
   if (bytes.length > maxBytes) throw tooLarge(where, bytes.length, maxBytes);
   let text: string;
   try {
-    text = utf8.decode(bytes);
+    text = utf8().decode(bytes);
   } catch (cause) {
     throw decodeError('invalid_utf8', `${where}: data is not valid UTF-8`, cause);
   }

@@ -54,10 +54,10 @@ describe('what importing the package costs a bundled application', () => {
 });
 
 describe('what importing the package costs a cold start in Node', () => {
-  it("reads none of Node's fetch globals at import (the first read loads undici)", async () => {
+  it("reads none of Node's lazily loaded globals at import (fetch's load undici)", async () => {
     const script = `
       const read = [];
-      for (const name of ['fetch', 'Response', 'Request', 'Headers', 'FormData']) {
+      for (const name of ['fetch', 'Response', 'Request', 'Headers', 'FormData', 'TextDecoder', 'TextEncoder']) {
         const own = Object.getOwnPropertyDescriptor(globalThis, name);
         Object.defineProperty(globalThis, name, {
           configurable: true,
@@ -68,5 +68,25 @@ describe('what importing the package costs a cold start in Node', () => {
       process.stdout.write(JSON.stringify(read));`;
     const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], { cwd: root });
     expect(JSON.parse(stdout)).toEqual([]);
+  });
+
+  // `process.moduleLoadList` names every Node builtin loaded so far. The probe proves it can see the
+  // two: it lists them once they are imported on purpose, after the package.
+  it('loads neither node:crypto (OpenSSL) nor node:http at import: they load on first use', async () => {
+    const script = `
+      const wanted = ['NativeModule crypto', 'NativeModule http'];
+      const loaded = () => wanted.filter((name) => process.moduleLoadList.includes(name));
+      const before = loaded();
+      await import('gcp-pipeline-resilience');
+      const afterPackage = loaded();
+      await import('node:crypto');
+      await import('node:http');
+      process.stdout.write(JSON.stringify({ before, afterPackage, afterProbe: loaded() }));`;
+    const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], { cwd: root });
+    expect(JSON.parse(stdout)).toEqual({
+      before: [],
+      afterPackage: [],
+      afterProbe: ['NativeModule crypto', 'NativeModule http'],
+    });
   });
 });

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { lazy } from '../../shared/lazy.js';
 import { credential, httpChannelFields, parseOptions, recipients, sender, serviceUrl } from '../checks.js';
 import type { AlertChannel } from './channel.js';
 import { type Credential, readCredential } from './credential.js';
@@ -48,14 +49,16 @@ export interface SendGridChannelOptions {
   fetch?: AlertFetch;
 }
 
-const schema = z.strictObject({
-  apiKey: credential,
-  from: sender,
-  to: recipients,
-  endpoint: serviceUrl.optional(),
-  maxBodyBytes: z.int().min(1000).max(20_000_000).optional(),
-  ...httpChannelFields,
-});
+const schema = lazy(() =>
+  z.strictObject({
+    apiKey: credential(),
+    from: sender(),
+    to: recipients(),
+    endpoint: serviceUrl().optional(),
+    maxBodyBytes: z.int().min(1000).max(20_000_000).optional(),
+    ...httpChannelFields(),
+  }),
+);
 
 /**
  * Email through SendGrid's v3 API (`POST /v3/mail/send`, accepted with 202): one message to every
@@ -76,7 +79,7 @@ const schema = z.strictObject({
  * ```
  */
 export function sendGridChannel(options: SendGridChannelOptions): AlertChannel {
-  const o = parseOptions(schema, options, '');
+  const o = parseOptions(schema(), options, '');
   const name = o.name ?? 'email';
   const from = typeof o.from === 'string' ? { email: o.from } : o.from;
   const fetchFn = o.fetch ?? ((input, init) => globalThis.fetch(input, init));

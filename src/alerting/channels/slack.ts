@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { lazy } from '../../shared/lazy.js';
 import { httpChannelFields, parseOptions, serviceUrl } from '../checks.js';
 import type { AlertChannel } from './channel.js';
 import { type AlertFetch, httpPost } from './http-post.js';
@@ -39,17 +40,19 @@ export interface SlackChannelOptions {
   fetch?: AlertFetch;
 }
 
-const schema = z.strictObject({
-  webhookUrl: serviceUrl,
-  channel: z.string().min(1).max(80).optional(),
-  username: z.string().min(1).max(80).optional(),
-  iconEmoji: z
-    .string()
-    .regex(/^:[a-z0-9_+-]+:$/, { message: 'expected an emoji code such as :rotating_light:' })
-    .optional(),
-  minIntervalMs: z.int().min(0).max(60_000).optional(),
-  ...httpChannelFields,
-});
+const schema = lazy(() =>
+  z.strictObject({
+    webhookUrl: serviceUrl(),
+    channel: z.string().min(1).max(80).optional(),
+    username: z.string().min(1).max(80).optional(),
+    iconEmoji: z
+      .string()
+      .regex(/^:[a-z0-9_+-]+:$/, { message: 'expected an emoji code such as :rotating_light:' })
+      .optional(),
+    minIntervalMs: z.int().min(0).max(60_000).optional(),
+    ...httpChannelFields(),
+  }),
+);
 
 /**
  * What a 200 from a webhook says when it is not a delivery. Slack answers errors with 4xx and a text
@@ -90,7 +93,7 @@ function slackRefusal(body: string): string | undefined {
  * ```
  */
 export function slackChannel(options: SlackChannelOptions): AlertChannel {
-  const o = parseOptions(schema, options, '');
+  const o = parseOptions(schema(), options, '');
   const name = o.name ?? 'slack';
   const label = `Slack webhook (${name})`;
   const pacer = new Pacer(o.minIntervalMs ?? 1000, label);

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { retry } from '../../retry/index.js';
 import type { NodeBuffer } from '../../shared/node-types.js';
+import { lazy } from '../../shared/lazy.js';
 import { channelName, credential, parseOptions, positiveInt, recipients, sender } from '../checks.js';
 import { AlertConfigError } from '../errors.js';
 import type { AlertChannel } from './channel.js';
@@ -58,33 +59,35 @@ export interface SmtpChannelOptions {
   maxAttempts?: number;
 }
 
-const schema = z.strictObject({
-  host: z
-    .string()
-    .min(1)
-    .max(253)
-    .regex(/^[A-Za-z0-9.:[\]-]+$/, { message: 'expected a host name or address' }),
-  port: z.int().min(1).max(65_535).optional(),
-  secure: z.boolean().optional(),
-  requireTLS: z.boolean().optional(),
-  user: z.string().min(1).optional(),
-  password: credential.optional(),
-  from: sender,
-  to: recipients,
-  name: channelName.optional(),
-  tls: z
-    .strictObject({
-      ca: z
-        .union([z.string(), z.instanceof(Buffer), z.array(z.union([z.string(), z.instanceof(Buffer)]))])
-        .optional(),
-      servername: z.string().min(1).optional(),
-      rejectUnauthorized: z.boolean().optional(),
-    })
-    .optional(),
-  maxBodyBytes: z.int().min(1000).max(20_000_000).optional(),
-  attemptTimeoutMs: positiveInt(120_000).optional(),
-  maxAttempts: positiveInt(10).optional(),
-});
+const schema = lazy(() =>
+  z.strictObject({
+    host: z
+      .string()
+      .min(1)
+      .max(253)
+      .regex(/^[A-Za-z0-9.:[\]-]+$/, { message: 'expected a host name or address' }),
+    port: z.int().min(1).max(65_535).optional(),
+    secure: z.boolean().optional(),
+    requireTLS: z.boolean().optional(),
+    user: z.string().min(1).optional(),
+    password: credential().optional(),
+    from: sender(),
+    to: recipients(),
+    name: channelName().optional(),
+    tls: z
+      .strictObject({
+        ca: z
+          .union([z.string(), z.instanceof(Buffer), z.array(z.union([z.string(), z.instanceof(Buffer)]))])
+          .optional(),
+        servername: z.string().min(1).optional(),
+        rejectUnauthorized: z.boolean().optional(),
+      })
+      .optional(),
+    maxBodyBytes: z.int().min(1000).max(20_000_000).optional(),
+    attemptTimeoutMs: positiveInt(120_000).optional(),
+    maxAttempts: positiveInt(10).optional(),
+  }),
+);
 
 type Nodemailer = typeof import('nodemailer');
 
@@ -128,7 +131,7 @@ function loadNodemailer(): Promise<Nodemailer> {
  * ```
  */
 export function smtpChannel(options: SmtpChannelOptions): AlertChannel {
-  const o = parseOptions(schema, options, '');
+  const o = parseOptions(schema(), options, '');
   if (o.user !== undefined && o.password === undefined) {
     throw new AlertConfigError('password', 'required with user (a value or a function returning it)');
   }

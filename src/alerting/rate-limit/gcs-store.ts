@@ -1,7 +1,8 @@
-import { createHash } from 'node:crypto';
 import type { Bucket, Storage, StorageOptions } from '@google-cloud/storage';
 import * as z from 'zod';
 import { PreconditionFailedError, toPipelineError } from '../../errors/index.js';
+import { lazy } from '../../shared/lazy.js';
+import { nodeCrypto } from '../../shared/node-crypto.js';
 import { parseOptions, positiveInt } from '../checks.js';
 import type { GcsStorageClient } from './client-types.js';
 import type { RateLimitStore } from './store.js';
@@ -30,17 +31,19 @@ export interface GcsRateLimitStoreOptions {
   requestTimeoutMs?: number;
 }
 
-const schema = z.strictObject({
-  storage: z.custom<GcsStorageClient>(
-    (v) => typeof v === 'object' && v !== null && typeof (v as GcsStorageClient).bucket === 'function',
-    { message: 'expected a Storage client of @google-cloud/storage' },
-  ),
-  bucket: z.string().regex(/^[a-z0-9][a-z0-9._-]{1,220}[a-z0-9]$/, {
-    message: 'expected a bucket name (3-222 lower-case letters, digits, . _ -)',
+const schema = lazy(() =>
+  z.strictObject({
+    storage: z.custom<GcsStorageClient>(
+      (v) => typeof v === 'object' && v !== null && typeof (v as GcsStorageClient).bucket === 'function',
+      { message: 'expected a Storage client of @google-cloud/storage' },
+    ),
+    bucket: z.string().regex(/^[a-z0-9][a-z0-9._-]{1,220}[a-z0-9]$/, {
+      message: 'expected a bucket name (3-222 lower-case letters, digits, . _ -)',
+    }),
+    prefix: z.string().max(200).optional(),
+    requestTimeoutMs: positiveInt(120_000).optional(),
   }),
-  prefix: z.string().max(200).optional(),
-  requestTimeoutMs: positiveInt(120_000).optional(),
-});
+);
 
 /** The record lives in this custom metadata key: one GET reads it with the object's generation. */
 const STATE_KEY = 'gpr-rate-limit';
@@ -52,7 +55,7 @@ const SAFE = /[^A-Za-z0-9._:-]/g;
 export function objectNameOf(prefix: string, key: string): string {
   const escaped = key.replace(SAFE, (c) => encodeURIComponent(c));
   if (escaped.length <= 200) return prefix + escaped;
-  const digest = createHash('sha256').update(key).digest('hex').slice(0, 32);
+  const digest = nodeCrypto().createHash('sha256').update(key).digest('hex').slice(0, 32);
   return `${prefix}${escaped.slice(0, 160)}~${digest}`;
 }
 
@@ -103,7 +106,7 @@ function siblingWithoutRetries(storage: GcsStorageClient, timeout: number): Stor
  * ```
  */
 export function gcsRateLimitStore(options: GcsRateLimitStoreOptions): RateLimitStore {
-  const o = parseOptions(schema, options, '');
+  const o = parseOptions(schema(), options, '');
   const prefix = o.prefix ?? 'gpr-alert-rate-limits/';
   let bucket: Bucket | undefined;
   const bucketOf = () => {
