@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { retry } from '../../retry/index.js';
-import type { NodeBuffer } from '../../shared/node-types.js';
 import { lazy } from '../../shared/lazy.js';
+import type { NodeBuffer } from '../../shared/node-types.js';
 import { channelName, credential, parseOptions, positiveInt, recipients, sender } from '../checks.js';
 import { AlertConfigError } from '../errors.js';
 import type { AlertChannel } from './channel.js';
