@@ -3,8 +3,8 @@ import { DEFAULT_SPORT, isKnownSport, type SportName } from './sports.js';
 import { isDatasetId, isTableId } from './table-name.js';
 
 /**
- * The GCP project every table and topic lives in when the environment names none (the original's
- * `project_id` default).
+ * The GCP project every table and topic lives in when neither `GCP_PROJECT_ID` nor
+ * `GOOGLE_CLOUD_PROJECT` names one.
  *
  * @example
  * ```ts
@@ -67,8 +67,8 @@ export interface SportConfig {
 const TOPIC_PART = /^[A-Za-z0-9\-_.~+%]+$/;
 
 function defaultEnv(): ConfigEnv {
-  // Read at call time (the original froze its constants at import). `globalThis.process` keeps this
-  // leaf importable where `process` does not exist.
+  // Read at call time, so a variable set after import (a test, a new revision) is seen.
+  // `globalThis.process` keeps this leaf importable where `process` does not exist.
   return (globalThis as { process?: { env?: ConfigEnv } }).process?.env ?? {};
 }
 
@@ -84,7 +84,7 @@ function resolveSport(sport: string | undefined, env: ConfigEnv): SportName {
   const fromArgument = sport !== undefined;
   const raw = fromArgument ? sport : firstSet(env.SPORT);
   if (raw === undefined) return DEFAULT_SPORT;
-  // The original lower-cased the name (`for_sport`, `CURRENT_SPORT`); so do we, and trim too.
+  // Case and surrounding spaces carry no meaning in a sport name: 'MLB' and ' mlb ' mean mlb.
   const normalized = raw.trim().toLowerCase();
   if (!isKnownSport(normalized)) throw new UnknownSportError(raw, fromArgument ? 'argument' : 'SPORT');
   return normalized;

@@ -1,6 +1,6 @@
 /**
- * The sports the pipeline knows. The original system ran NBA first and added MLB with the same
- * naming scheme; adding a sport here is the only change needed for its datasets, bucket and topics.
+ * The sports the pipeline knows. Every sport follows the same naming scheme, so adding one here is the
+ * only change needed for its datasets, bucket and topics.
  *
  * @example
  * ```ts
@@ -22,7 +22,7 @@ export const KNOWN_SPORTS = ['nba', 'mlb'] as const;
 export type SportName = (typeof KNOWN_SPORTS)[number];
 
 /**
- * The sport used when neither the caller nor the `SPORT` variable names one (the original's default).
+ * The sport used when neither the caller nor the `SPORT` variable names one.
  *
  * @example
  * ```ts

@@ -14,7 +14,7 @@ export const UNRESOLVED_PLAYERS_TABLE = 'unresolved_players';
 
 /**
  * The `CREATE TABLE IF NOT EXISTS` statement of the unresolved-players table for a fully qualified
- * table id: the original schema (every column NOT NULL), partitioned by `DATE(reported_at)` with a
+ * table id: every column NOT NULL, partitioned by `DATE(reported_at)` with a
  * 90-day partition expiry, clustered by `player_lookup, player_type, source`.
  *
  * @param tableId - `project.dataset.table`, e.g. from `getSportConfig('mlb').table(...)`.
@@ -47,7 +47,7 @@ OPTIONS (
 }
 
 /**
- * The DDL of the original table, `nba-props-platform.mlb_reference.unresolved_players`, as shipped in
+ * The DDL of `nba-props-platform.mlb_reference.unresolved_players`, as shipped in
  * `sql/unresolved_players.sql` (the package includes the `sql/` folder). For another project or
  * sport use {@link unresolvedPlayersTableDdl}.
  *

@@ -1,12 +1,11 @@
-// The original's `normalize_name_for_lookup` (shared/utils/player_name_normalizer.py): lower-case,
-// strip diacritics (NFD, drop combining marks), then keep only [a-z0-9]. Idempotent, so a lookup that
+// Lower-case, strip diacritics (NFD, drop combining marks), then keep only [a-z0-9]. Idempotent, so a lookup that
 // is already normalized ('loganwebb') is unchanged.
 const COMBINING_MARKS = /\p{Mn}/gu;
 const NOT_ALPHANUMERIC = /[^a-z0-9]/g;
 
 /**
  * The registry's `player_lookup` key for a name: lower case, no diacritics, letters and digits only,
- * as the original pipeline normalized names before writing and reading the registry.
+ * as the registry's `player_lookup` column holds them.
  *
  * @example
  * ```ts

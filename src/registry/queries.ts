@@ -1,5 +1,5 @@
-// The original's two registry queries (shared/utils/mlb_player_registry/reader.py), with the
-// player-type filter as a query parameter instead of text pasted into the SQL. The table id is ours
+// The registry's two queries (one lookup, many lookups), with the player-type filter as a query
+// parameter, never text pasted into the SQL. The table id is ours
 // (validated by the reader), never a caller's lookup or type.
 
 /**
@@ -21,7 +21,7 @@ export function singleLookupSql(table: string, withType: boolean): string {
 
 /**
  * Universal ids of many lookups in one query. Ordered so that the first row of each lookup is its
- * latest, the same answer the single lookup gives (the original's batch took an arbitrary row).
+ * latest, the same answer the single lookup gives.
  *
  * @internal
  */

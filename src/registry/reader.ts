@@ -27,7 +27,7 @@ export interface PlayerRegistryReaderOptions {
   sport: string;
   /** Who is asking: the `source` of the unresolved players this reader records. */
   source: string;
-  /** How long an answer (a hit or a miss) is reused. Default 300000 (the original's 300 s). 0 disables. */
+  /** How long an answer (a hit or a miss) is reused. Default 300000 (5 minutes). 0 disables. */
   cacheTtlMs?: number;
   /** Most cached answers; the oldest go first. Default 100000. */
   maxCacheEntries?: number;
@@ -57,12 +57,12 @@ export interface PlayerRegistryReaderOptions {
 export interface LookupOptions {
   /** `'pitcher'`, `'batter'`, ... in any case; matched against the upper-case `player_type` column. */
   playerType?: string;
-  /** Throw `PlayerNotFoundError` for a miss. Default true for one lookup, false for a batch (the original's defaults). */
+  /** Throw `PlayerNotFoundError` for a miss. Default true for one lookup, false for a batch (a miss is `null`). */
   required?: boolean;
 }
 
 /**
- * Counters of a reader, as the original's `get_stats()`.
+ * Counters of a reader since it was created (`reader.stats`), e.g. for a cache hit rate.
  *
  * @example
  * ```ts
@@ -82,8 +82,8 @@ export interface RegistryReaderStats {
  * Resolves player lookups to universal player ids from the sport's players registry, with a TTL
  * cache of hits and misses, batched queries and every miss recorded in an
  * {@link UnresolvedPlayerTracker}. Queries are parameterised. A failing query rejects with its typed
- * error (never "not found", which the original returned), and its lookups are neither cached nor
- * tracked.
+ * error, never "not found" (an outage must not look like an unknown player), and its lookups are
+ * neither cached nor tracked.
  *
  * @example
  * ```ts

@@ -12,8 +12,8 @@ import { normalizePlayerLookup, normalizePlayerType } from './normalize.js';
 import type { RegistryExecutor } from './types.js';
 
 /**
- * One row of the unresolved-players table, exactly as written (the original's columns). Timestamps
- * are ISO 8601 with `Z` (the original wrote naive strings that BigQuery happened to read as UTC).
+ * One row of the unresolved-players table, exactly as written. Timestamps are ISO 8601 with `Z`, so
+ * no reader has to guess their time zone.
  *
  * @example
  * ```ts
@@ -146,7 +146,7 @@ interface Slot {
  * type) with a count, the first-seen time and the source, and writes them to the unresolved-players
  * table with {@link UnresolvedPlayerTracker.flush}.
  *
- * Unlike the original, a failed flush loses nothing: entries stay until BigQuery has them, and a
+ * A failed flush loses nothing: entries stay until BigQuery has them, and a
  * retried flush re-sends the same rows with the same insert ids, so an insert whose answer was lost
  * is not written twice. Memory is bounded by `maxEntries`.
  *
@@ -463,7 +463,8 @@ export class UnresolvedPlayerTracker {
       slot.pending = { insertId: `${batchId}:${index}`, row };
       slot.current = undefined;
       index += 1;
-      // The original's Cloud Logging backup: one line per player, once per batch (not per retry).
+      // A log line per player, once per batch (not per retry): a backup in Cloud Logging of what the
+      // table should receive.
       this.#logger.warn('unresolved player', { ...row });
     }
     this.#pendingRows += index;
