@@ -83,7 +83,7 @@ export interface ResilientFetchOptions extends Omit<RetryOptions, 'signal' | 'bu
   maxRequestBodyBytes?: number;
 }
 
-/** Default per-attempt timeout: the original scrapers' 180 s. */
+/** Default per-attempt timeout, 180 s ({@link scraperRetry}'s), covering the headers and the body. */
 export const DEFAULT_ATTEMPT_TIMEOUT_MS = scraperRetry.attemptTimeoutMs as number;
 
 const EMPTY: ResilientFetchOptions = /* @__PURE__ */ Object.freeze({});

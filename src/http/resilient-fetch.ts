@@ -75,7 +75,7 @@ function notSent(error: PipelineError): boolean {
  * - The first two arguments are `fetch`'s; the third is {@link ResilientFetchOptions} (every `retry`
  *   option by the same name, plus the HTTP ones). `init.signal` is the caller's cancellation: aborting
  *   it rejects at once with the signal's reason, as `retry` does.
- * - Defaults are the original scrapers' ({@link scraperRetry}): 4 attempts, `1 s * 2^(n-1) *
+ * - Defaults are {@link scraperRetry}'s: 4 attempts, `1 s * 2^(n-1) *
  *   uniform(0.5, 1.5)` capped at 30 s, 180 s per attempt. The attempt timeout covers the body: it is
  *   read inside the attempt (`bufferBody`, up to `maxResponseBytes`), so a slow or cut-off body is
  *   retried like any other failure, and the `Response` returned is complete.

@@ -6,8 +6,9 @@ import { proportionalJitter } from './jitter/proportional.js';
 import type { JitterStrategy } from './jitter/strategy.js';
 
 /**
- * The built-in jitter modes. `'decorrelated'` is the original system's `retry_with_jitter` formula;
- * `'proportional'` (`base * 2^n * uniform(0.5, 1.5)`) is its scrapers' backoff.
+ * The built-in jitter modes: `'full'` (the default: uniform in `[0, exponential delay]`), `'equal'`,
+ * `'decorrelated'` (each delay drawn from the previous one, plus ±30 %), `'proportional'`
+ * (`base * 2^n * uniform(0.5, 1.5)`, the scrapers' backoff) and `'none'`.
  *
  * @example
  * ```ts

@@ -40,7 +40,8 @@ export interface CircuitStateChange {
 }
 
 /**
- * Options of {@link CircuitBreaker}. The defaults are the original system's `CircuitBreakerConfig`.
+ * Options of {@link CircuitBreaker}. By default 5 transient failures within 60 s open the circuit for
+ * 300 s, and 3 successes in half-open close it.
  *
  * @example
  * ```ts
@@ -155,11 +156,12 @@ function positive(name: string, value: number, integer: boolean): number {
 }
 
 /**
- * A circuit breaker with the original system's semantics: in `closed`, failures are counted in a
- * sliding window and `failureThreshold` of them open the circuit (a success resets the count); in
+ * A circuit breaker: in `closed`, failures are counted in a sliding window and `failureThreshold` of
+ * them open the circuit (a success resets the count); in
  * `open`, calls are refused at once with a {@link CircuitBreakerOpenError} carrying `retryAfterMs`;
  * after `openMs` the next call finds it `half_open`, where `halfOpenSuccesses` successes close it and
- * any failure reopens it. Half-open admits every call that arrives, as the original did.
+ * any failure reopens it. Half-open admits every call that arrives (no probe quota), so a recovered
+ * service is back in use within `halfOpenSuccesses` calls.
  *
  * There are no timers: time is read from the clock when a call arrives, so an idle breaker costs
  * nothing and never keeps a Cloud Run or Cloud Functions instance alive.

@@ -45,9 +45,8 @@ export function withRetry<This, Args extends unknown[], R>(
 }
 
 /**
- * The jittered-retry decorator of the original system, as a standard (TC39, TypeScript 5) method
- * decorator: no `experimentalDecorators`. `this` and the arguments are passed through and the
- * method's name is the operation's name in logs.
+ * {@link withRetry} as a standard (TC39, TypeScript 5) method decorator: no `experimentalDecorators`.
+ * `this` and the arguments are passed through and the method's name is the operation's name in logs.
  *
  * A decorated method always returns a promise, also when its body is synchronous: a sync method
  * becomes async. TypeScript cannot change a method's declared type from a decorator, so it asks you

@@ -1,10 +1,10 @@
 import type { JitterStrategy } from './strategy.js';
 
-/** The extra ±30 % of the original `retry_with_jitter` (`jitter_pct=0.3`). */
+/** The extra ±30 % spread added to each decorrelated delay. */
 const JITTER_PCT = 0.3;
 
 /**
- * The original system's `retry_with_jitter` formula: decorrelated jitter plus ±30 %.
+ * Decorrelated jitter plus ±30 %, so clients that failed together spread out further.
  * `prev` starts at `base`; each delay is `d = uniform(base, min(max, prev * 3))`, `prev = d`, then
  * `min(max(0, d + d * 0.3 * (2 * random() - 1)), max)`. Bounds: `[0.7 * base, max]`.
  *

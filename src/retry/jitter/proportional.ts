@@ -1,7 +1,7 @@
 import type { JitterStrategy } from './strategy.js';
 
 /**
- * The original system's scraper backoff: `base * 2^n * uniform(0.5, 1.5)`, capped at `maxDelayMs`
+ * Proportional jitter, the scrapers' backoff: `base * 2^n * uniform(0.5, 1.5)`, capped at `maxDelayMs`
  * after the jitter (so the cap is a hard ceiling). Centered on the plain exponential delay, never below
  * half of it.
  *
