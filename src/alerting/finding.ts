@@ -1,8 +1,7 @@
 /**
  * How urgent a finding or an alert is: `critical` pages someone, `error` and `warning` go to the
  * team's channel, `info` and `success` are for the record (a processing summary, a recovery). The
- * original system's DLQ monitor used `critical` and `warning`; its processor alerts `error`, `warning`,
- * `info` and `success`. The alert manager routes `critical` and `error` to email and Slack, the others
+ * monitor's dead-letter findings are `critical` or `warning`. The alert manager routes `critical` and `error` to email and Slack, the others
  * to Slack.
  *
  * @example

@@ -1,7 +1,7 @@
 import type { AlertSeverity } from './finding.js';
 
 /**
- * How each severity looks in Slack and email: the original system's colors and emoji
+ * How each severity looks in Slack and email, colors and emoji
  * (error 🚨 #FF0000, warning ⚠️ #FFA500, info ℹ️ #0000FF, success ✅ #00FF00); `critical` is shown
  * like `error` with its own label.
  *

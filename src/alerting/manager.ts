@@ -172,7 +172,7 @@ function describe(result: Omit<AlertResult, 'detail'>, rule: WindowRule, store: 
 /**
  * Creates an alert manager. Options are checked now ({@link AlertConfigError} names the field).
  *
- * - **Routing** as the original: `critical` and `error` go to email and Slack, `warning`, `info` and
+ * - **Routing**: `critical` and `error` go to email and Slack, `warning`, `info` and
  *   `success` to Slack; every alert also becomes one structured log line (error, warn or info), so a
  *   log-based alert policy still fires when every channel is down.
  * - **Rate limits shared by every instance**: before sending, an instance claims a slot of the key's

@@ -18,8 +18,8 @@ import { MAX_CLAIM_LEASE_MS } from './rate-limit/state.js';
 import type { RateLimitStore } from './rate-limit/store.js';
 
 /**
- * Options of `createAlertManager`. Every field is optional; the defaults follow the original system
- * (routing error to email and Slack, warning to Slack; its rate limits) with the limits kept in `store`.
+ * Options of `createAlertManager`. Every field is optional; by default `critical` and `error` go to email
+ * and Slack, everything else to Slack, under {@link DEFAULT_RATE_LIMITS} kept in `store`.
  *
  * @example
  * ```ts

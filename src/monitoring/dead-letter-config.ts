@@ -65,7 +65,7 @@ interface Phase {
   phaseTo: string;
 }
 
-/** The sport-prefixed phase topics whose dead letters the original monitor watched. */
+/** The sport-prefixed phase topics whose dead letters the monitor watches by default. */
 const PHASE_TOPICS: readonly Phase[] = [
   {
     phase: 'phase1-scrapers-complete',
@@ -119,8 +119,8 @@ const NBA_TOPICS: ReadonlyArray<Phase & { subscription: string }> = [
 ];
 
 /**
- * The dead-letter subscriptions of a sport, named from its config. For `nba` these are the six the
- * original monitor watched (`nba-phase1-scrapers-complete-dlq-sub`, `nba-scraper-complete-dlq-sub`,
+ * The dead-letter subscriptions of a sport, named from its config. For `nba` these are six
+ * (`nba-phase1-scrapers-complete-dlq-sub`, `nba-scraper-complete-dlq-sub`,
  * `nba-phase2-raw-complete-dlq-sub` critical; `analytics-ready-dead-letter-sub`,
  * `line-changed-dead-letter-sub`, `prediction-request-dlq-sub` warning). Other sports get the three
  * sport-prefixed ones; the three unprefixed topics belong to the NBA platform.

@@ -226,9 +226,9 @@ async function attempt<T>(run: () => Promise<T>, signal: AbortSignal | undefined
 
 /**
  * Creates the monitor: checks the whole configuration now (a {@link MonitorConfigError} names the
- * bad option), and talks to Google only when a check runs. Defaults follow the original DLQ monitor:
- * the six `nba` dead-letter subscriptions, alert above 0 messages; the BigQuery, Firestore and GCS
- * log categories plus this library's own errors, above 5 entries in 15 minutes.
+ * bad option), and talks to Google only when a check runs. Defaults: the six `nba` dead-letter
+ * subscriptions, alert above 0 messages; the BigQuery, Firestore and GCS log categories plus this
+ * library's own errors, above 5 entries in 15 minutes.
  *
  * @example
  * ```ts
@@ -412,7 +412,7 @@ export async function checkDeadLetters(
 
 /**
  * Counts error entries in Cloud Logging per category over a lookback window (default: the
- * original's BigQuery, Firestore and GCS categories plus this library's own errors, 15 minutes,
+ * BigQuery, Firestore and GCS categories plus this library's own errors, 15 minutes,
  * severity ERROR and up, Cloud Run and Cloud Functions). Every filter is written with explicit
  * parentheses; counts page through all matching entries (up to `maxEntries`), not the first 50. A
  * category whose query fails is `failed` and the others still run.

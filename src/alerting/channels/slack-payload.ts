@@ -1,6 +1,6 @@
 /**
- * The Slack message of an alert: the original's attachment (color per level, title, text, up to 10
- * fields, footer with the environment) written as Block Kit blocks inside a colored attachment, every
+ * The Slack message of an alert (color per level, title, text, up to 10 fields, footer with the
+ * environment) written as Block Kit blocks inside a colored attachment, every
  * text cut to Slack's limits.
  * @module
  */

@@ -3,7 +3,7 @@ import type { RateLimitStore, StoredRecord } from './store.js';
 /**
  * A {@link RateLimitStore} in this process's memory: for tests and for a single long-lived process.
  * It is **not shared**: every instance of a Cloud Run service or Cloud Function has its own, and a
- * cold start begins empty (the original system's limits behaved like this). Give instances a shared
+ * cold start begins empty, so N instances may each send the same alert. Give instances a shared
  * store such as {@link gcsRateLimitStore} instead.
  *
  * @example

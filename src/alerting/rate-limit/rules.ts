@@ -17,10 +17,10 @@ export interface RateLimitRule {
 }
 
 /**
- * The default rules, by key prefix (the longest matching prefix wins; `''` matches every key): the
- * original system's limits, now shared by every instance. 15 minutes per alert (`ProcessorAlerting`),
- * 60 minutes per dead-letter queue (`DLQ_ALERT_COOLDOWN_MINUTES`) and for a missing queue or a check
- * that could not run, 5 per 60 minutes per logging category (`AlertManager`'s category limit).
+ * The default rules, by key prefix (the longest matching prefix wins; `''` matches every key), applied
+ * across every instance that shares the store: one alert per 15 minutes per key, one per 60 minutes
+ * per dead-letter queue and for a missing queue or a check that could not run, 5 per 60 minutes per
+ * logging category.
  *
  * @example
  * ```ts
