@@ -20,7 +20,7 @@ export const DEAD_LETTER_ATTRIBUTE_NAMES = [
 
 /**
  * The attributes Pub/Sub itself adds to a message its dead-letter policy forwards: the delivery
- * count, the source subscription's id and project, and the original publish time.
+ * count, the source subscription's id and project, and the first publish time.
  *
  * @example
  * ```ts

@@ -3,8 +3,8 @@ import { optional, relativeOrCalendarDate, Sport } from './primitives.js';
 
 /**
  * Phase 6 grading should run. No field is required: `target_date` defaults to `'yesterday'` and must be
- * `'today'`, `'yesterday'` or a real calendar date (the original only said so in a description);
- * `sport` defaults to `'nba'`.
+ * `'today'`, `'yesterday'` or a real calendar date (checked, so `'tomorrow'` or `'2026-02-30'` is a
+ * validation error); `sport` defaults to `'nba'`.
  *
  * Unknown keys are dropped, not rejected.
  *

@@ -4,7 +4,7 @@ import { calendarDate, optional, queryBoolean } from './primitives.js';
 /**
  * Parameters of the self-heal HTTP function. All optional: `target_date` a real date or `null`,
  * `force_heal` and `skip_phase3` default to `false`. The booleans also accept the query-string
- * spellings Pydantic accepted (`'true'`, `'1'`, `'yes'`, `'off'`, ...; see {@link queryBoolean}).
+ * spellings (`'true'`, `'1'`, `'yes'`, `'off'`, ...; see {@link queryBoolean}).
  *
  * Unknown keys are dropped, not rejected.
  *

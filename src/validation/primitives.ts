@@ -9,7 +9,7 @@ const CALENDAR_DATE_MESSAGE = 'must be a real calendar date (YYYY-MM-DD)';
 
 /**
  * A `YYYY-MM-DD` string that names a day that exists: `2026-13-45` and `2026-02-30` fail, `2024-02-29`
- * passes and `2025-02-29` fails. The original system only checked the shape with `^\d{4}-\d{2}-\d{2}$`.
+ * passes and `2025-02-29` fails: a well-shaped date that does not exist is refused.
  *
  * The check is zod's `z.iso.date()`, whose regular expression knows month lengths and leap years, so
  * the exported JSON Schema carries the same rule as a `pattern` (plus `format: "date"`).
@@ -36,8 +36,8 @@ export function isCalendarDate(value: unknown): value is string {
 }
 
 /**
- * The grading target: the words `today` or `yesterday`, or a real calendar date. The original declared
- * this in a description only and validated nothing, so `'tomorrow'` or `'2026-02-30'` went through.
+ * The grading target: the words `today` or `yesterday`, or a real calendar date; `'tomorrow'` and
+ * `'2026-02-30'` fail.
  * One regular expression (rather than a union) keeps the issue to one precise line and the JSON Schema
  * to one `pattern`.
  *
@@ -54,8 +54,7 @@ export const relativeOrCalendarDate = z
   });
 
 /**
- * A count that cannot be negative (the original's `int` with `ge=0`). Whole numbers only, as in
- * Pydantic: `3.5` fails, and so does a numeric string (JSON producers send numbers).
+ * A count that cannot be negative. Whole numbers only: `3.5` fails, and so does a numeric string (JSON producers send numbers).
  *
  * @example
  * ```ts
@@ -66,10 +65,10 @@ export const relativeOrCalendarDate = z
 export const nonNegativeCount = z.int({ error: 'must be an integer' }).min(0, { error: 'must be >= 0' });
 
 /**
- * `Optional[X] = None` of the original: the key may be absent, `undefined` or `null`, and the parsed
- * value is `null` when it was not given, exactly as the Python model held `None`. Only fields that were
- * `Optional` in the original accept `null`; a `null` on a field with a non-`None` default (`status`,
- * `record_count: int = 0`) is rejected, as Pydantic rejected it.
+ * An optional field: the key may be absent, `undefined` or `null`, and the parsed value is `null` when
+ * it was not given, so a consumer tests one value. Only optional fields accept `null`; a `null` on a
+ * field with a default (`status`, `record_count`) is rejected, since it would silently become the
+ * default.
  *
  * @internal
  */
@@ -87,7 +86,7 @@ const booleanWordPattern = new RegExp(
 
 /**
  * A boolean for the HTTP request models, which are filled from query strings as often as from JSON
- * bodies: accepts `true`/`false`, the numbers `0`/`1`, and the strings Pydantic's lax mode accepts
+ * bodies: accepts `true`/`false`, the numbers `0`/`1`, and the usual query-string spellings
  * (`'true'`, `'false'`, `'1'`, `'0'`, `'yes'`, `'no'`, `'on'`, `'off'`, `'t'`, `'f'`, `'y'`, `'n'`, in
  * any case). Anything else (`'maybe'`, `2`) fails. The Pub/Sub messages use a plain strict boolean.
  *
@@ -121,9 +120,9 @@ export function fieldError(message: string): (issue: { input?: unknown }) => str
 }
 
 /**
- * A required, non-empty string (`processor_name`, `scraper_name`, `gcs_path`, `execution_id`). The
- * Pydantic model accepted `""`, but every consumer treated an empty name as missing and dropped the
- * message; failing validation instead sends it to the dead-letter topic, where it can be seen.
+ * A required, non-empty string (`processor_name`, `scraper_name`, `gcs_path`, `execution_id`). A
+ * consumer treats an empty name as missing and would drop the message; failing validation instead
+ * sends it to the dead-letter topic, where it can be seen.
  *
  * @internal
  */

@@ -76,7 +76,7 @@ export interface PubSubSubscriptionMetrics {
 
 /**
  * The attributes Pub/Sub adds to a message it forwards to a dead-letter topic (the stand-in adds
- * the same): the delivery count, the source subscription's id and project, and the original
+ * the same): the delivery count, the source subscription's id and project, and the first
  * publish time (ISO 8601 here). The same object as `PUBSUB_DEAD_LETTER_ATTRIBUTES`.
  *
  * @example
