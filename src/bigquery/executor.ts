@@ -40,8 +40,8 @@ import type {
 } from './types.js';
 
 /**
- * The default of `retry.attemptTimeoutMs` in the executor: 60 s per request to BigQuery, the
- * original's `result(timeout=60)`.
+ * The default of `retry.attemptTimeoutMs` in the executor: 60 s per request to BigQuery, so a hung
+ * request is retried instead of holding the call until its deadline.
  *
  * @example
  * ```ts
@@ -269,7 +269,7 @@ export class BigQueryExecutor {
 
   /**
    * Appends rows with a batch load job (NDJSON, WRITE_APPEND): no streaming buffer, so the rows can be
-   * updated or deleted at once (the original system's write path). Retried as a whole job; a job that
+   * updated or deleted at once. Retried as a whole job; a job that
    * failed is re-run under a new job id, a lost answer is recovered by fetching the same job id.
    *
    * @example

@@ -5,7 +5,7 @@ import type { LoadResult, LoadRowsOptions, QueryOptions } from './types.js';
 
 /**
  * How a functional helper finds its executor: the one you pass, or a shared one per project (created
- * on first use and reused, unlike the original, which built a client on every call).
+ * on first use and reused, so a helper called in a loop does not build a client per call).
  *
  * @example
  * ```ts
@@ -44,8 +44,8 @@ function split<O extends FunctionalOptions>(options: O): Omit<O, keyof Functiona
 }
 
 /**
- * The original `execute_bigquery`: runs a query and returns its rows. Unlike the original it throws a
- * typed error (`NotFoundError`, `BadRequestError`, ...) instead of returning `[]` on failure.
+ * Runs a query and returns its rows. A failure rejects with a typed error (`NotFoundError`,
+ * `BadRequestError`, ...), never `[]`, so an outage cannot pass for an empty result.
  *
  * @example
  * ```ts
@@ -61,8 +61,8 @@ export function executeBigQuery<T = Record<string, unknown>>(
 }
 
 /**
- * The original `execute_bigquery_with_params`: a parameterised query (types inferred as the original
- * did, bool before int, plus Date, bigint, arrays and typed nulls). Throws typed errors, never `[]`.
+ * A parameterised query (types inferred: boolean before integer, number, string, Date, bigint,
+ * arrays and typed nulls). Throws typed errors, never `[]`.
  *
  * @example
  * ```ts
@@ -79,9 +79,9 @@ export function executeBigQueryWithParams<T = Record<string, unknown>>(
 }
 
 /**
- * The original `insert_bigquery_rows`, with its write path: a batch load job (NDJSON, WRITE_APPEND),
- * so the rows can be updated at once. Empty input makes no request. Throws typed errors instead of
- * returning `False`; resolves with the job id and the number of rows loaded.
+ * Appends rows with a batch load job (NDJSON, WRITE_APPEND), so the rows can be updated at once (no
+ * streaming buffer). Empty input makes no request. Throws typed errors; resolves with the job id and
+ * the number of rows loaded.
  *
  * @example
  * ```ts
@@ -99,8 +99,8 @@ export function insertBigQueryRows(
 }
 
 /**
- * The original `update_bigquery_rows`: runs DML and returns the number of affected rows. Throws typed
- * errors (`StreamingBufferError` for rows still in the streaming buffer) instead of returning 0.
+ * Runs DML and returns the number of affected rows. Throws typed errors (`StreamingBufferError` for
+ * rows still in the streaming buffer), never 0 for a failure.
  *
  * @example
  * ```ts

@@ -60,8 +60,8 @@ interface LoadPart {
 }
 
 /**
- * Batch load jobs from NDJSON with WRITE_APPEND (the original's write path: no streaming buffer, so
- * UPDATE/DELETE work on the rows at once), through the one job runner: a lost upload answer is retried
+ * Batch load jobs from NDJSON with WRITE_APPEND (no streaming buffer, so UPDATE/DELETE work on the
+ * rows at once), through the one job runner: a lost upload answer is retried
  * under the same job id (a 409 then means the job exists and is fetched, so rows are never loaded
  * twice); a job that finished with a transient error is re-run under a new job id. Each job is all or
  * nothing. An input over `jobBytes` of NDJSON is split into several jobs, up to `concurrency` at once;

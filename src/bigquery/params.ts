@@ -183,7 +183,7 @@ function describe(value: unknown): string {
 }
 
 function inferScalar(value: unknown, label: string): BigQueryScalarType {
-  // Boolean before integer, as the original (Python's bool is an int).
+  // Boolean before integer, so `true` is never sent as 1.
   if (typeof value === 'boolean') return 'BOOL';
   if (typeof value === 'bigint') return 'INT64';
   if (typeof value === 'number') return Number.isInteger(value) ? 'INT64' : 'FLOAT64';
@@ -323,7 +323,7 @@ function encodeOne(value: unknown, explicit: BigQueryParamType | undefined, labe
 }
 
 /**
- * Infers the BigQuery type of one value as the original did, extended: boolean -> `BOOL` (checked
+ * Infers the BigQuery type of one value: boolean -> `BOOL` (checked
  * before integers), integer number or bigint -> `INT64`, other numbers -> `FLOAT64`, string ->
  * `STRING`, `Date` -> `TIMESTAMP`, arrays -> `ARRAY<element type>` (integers and fractions together
  * make `FLOAT64`). Anything else (objects, `undefined`, `null`, empty or mixed arrays) is a

@@ -201,7 +201,7 @@ export interface InsertResult {
  * ```
  */
 export interface LoadRowsOptions extends CallOptions {
-  /** Drop fields the table does not have. Default true, as the original's load path. */
+  /** Drop fields the table does not have. Default true, so a row with an extra key still loads. */
   ignoreUnknownValues?: boolean;
   /**
    * The first job's id. Default: prefix + random UUID. When the rows are split into several jobs,
