@@ -48,7 +48,7 @@ export interface ToPipelineErrorOptions {
 
 /**
  * Turns anything thrown by @google-cloud/bigquery, @google-cloud/pubsub, google-gax, grpc-js, gaxios,
- * node-fetch, undici or Node itself into the matching typed error, keeping the original as `cause`.
+ * node-fetch, undici or Node itself into the matching typed error, keeping the thrown value as `cause`.
  * Already-typed errors (from any copy of this package) are returned unchanged.
  *
  * A fetch `Response` (or an error carrying one as `response`, as ky's does) becomes an `HttpError`.

@@ -41,7 +41,7 @@ export interface HttpErrorFromResponseOptions {
   body?: string;
   /** The current time in epoch ms, to turn an HTTP-date `Retry-After` into a delay. Default `Date.now`. */
   now?: () => number;
-  /** The original thrown value (kept as `cause`). */
+  /** The value that was thrown, kept as `cause`. */
   cause?: unknown;
 }
 

@@ -24,7 +24,7 @@ export interface HttpErrorDetails {
   bodySnippet?: string;
   /** Overrides the class's default retry decision. */
   transient?: boolean;
-  /** The original thrown value, when there was one. */
+  /** The value that was thrown, when there was one, kept as `cause`. */
   cause?: unknown;
 }
 

@@ -34,7 +34,7 @@ export type DecodeFailure =
 export interface MessageDecodeErrorOptions {
   /** Which decoding step failed. */
   reason: DecodeFailure;
-  /** The original thrown value, if any. */
+  /** The value that was thrown, if any, kept as `cause`. */
   cause?: unknown;
 }
 
@@ -97,7 +97,7 @@ export interface ValidationIssue {
 export interface MessageValidationErrorOptions {
   /** Every problem found. */
   issues: ValidationIssue[];
-  /** The original thrown value (e.g. the `ZodError`). */
+  /** The value that was thrown (e.g. the `ZodError`), kept as `cause`. */
   cause?: unknown;
 }
 

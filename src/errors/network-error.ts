@@ -13,7 +13,7 @@ import { PipelineError } from './pipeline-error.js';
 export interface NetworkErrorOptions {
   /** The code the transport reported: a Node system code (`'ECONNRESET'`), an undici code, `'TimeoutError'`. */
   systemCode?: string;
-  /** The original thrown value. */
+  /** The value that was thrown, kept as `cause`. */
   cause?: unknown;
   /** Defaults to `true`; `ENOTFOUND` (the host does not exist) is classified as not transient. */
   transient?: boolean;

@@ -12,7 +12,7 @@ import { PipelineError } from './pipeline-error.js';
 export interface OperationTimeoutErrorOptions {
   /** The time limit that was exceeded, in milliseconds. */
   timeoutMs: number;
-  /** The original thrown value, if any. */
+  /** The value that was thrown, if any, kept as `cause`. */
   cause?: unknown;
 }
 

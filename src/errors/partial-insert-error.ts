@@ -55,7 +55,7 @@ export interface PartialInsertErrorOptions {
   inserted: number;
   /** The rows that were not. */
   failures: RowFailure[];
-  /** The original thrown value (e.g. `PartialFailureError`). */
+  /** The value the client threw (e.g. `PartialFailureError`), kept as `cause`. */
   cause?: unknown;
   /** Defaults to `false`; true only when every failed row failed for a transient reason. */
   transient?: boolean;

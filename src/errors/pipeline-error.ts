@@ -16,7 +16,7 @@ export interface PipelineErrorOptions {
   /** Whether trying the same operation again may succeed; defaults to `false`. */
   transient?: boolean;
   /**
-   * The original thrown value. Kept as is unless it holds credentials or the request a client made
+   * The value that was thrown. Kept as is unless it holds credentials or the request a client made
    * (headers, body): then the error keeps a copy without them (see the class docs).
    */
   cause?: unknown;
@@ -26,7 +26,7 @@ export interface PipelineErrorOptions {
  * The root of every typed error in this package.
  *
  * `code` is stable across versions and safe to switch on; `transient` is the retry decision; `cause` is
- * the original value that was thrown (a Google client error, a Node system error, ...). No credential
+ * the value that was thrown (a Google client error, a Node system error, ...). No credential
  * is kept at any depth: when the cause holds one (a client's `response.request.headers`, a gaxios
  * `config`, a token in a message), `cause` is a copy of it without the request and the credential, so
  * `util.inspect(err, { depth: 10 })` and deep serializers (Error Reporting, Sentry) cannot leak it.

@@ -14,7 +14,7 @@ export interface PlayerNotFoundErrorOptions {
   lookup: string;
   /** The kind of player looked up, when the registry distinguishes them. */
   playerType?: string;
-  /** The original thrown value, if any. */
+  /** The value that was thrown, if any, kept as `cause`. */
   cause?: unknown;
 }
 

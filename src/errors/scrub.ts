@@ -199,7 +199,7 @@ class Scrubber {
         if (scrubbed !== descriptor.value) changed = true;
         descriptor.value = scrubbed;
       } else if (key === 'stack' && shape === 'error') {
-        // V8 may expose `stack` as an accessor that only works on the original object.
+        // V8 may expose `stack` as an accessor that only works on the object it belongs to, not a copy.
         descriptor.value = removeSecrets(String((value as { stack?: unknown }).stack ?? ''));
         delete descriptor.get;
         delete descriptor.set;
@@ -237,7 +237,7 @@ function redactedParams(params: URLSearchParams): URLSearchParams {
 }
 
 /**
- * What a typed error keeps as its `cause`: the original value, or, when it holds a credential or a
+ * What a typed error keeps as its `cause`: the thrown value itself, or, when it holds a credential or a
  * request, a copy without it. The copy keeps the prototype, the own properties (enumerable or not)
  * and the `cause` chain; it drops every `request`, `config` (the request a client made: headers with
  * the bearer token, the body with the rows) and every key that is a credential itself
