@@ -76,7 +76,8 @@ function slackRefusal(body: string): string | undefined {
 }
 
 /**
- * A Slack incoming-webhook channel: one message per alert (color per level, title, text, up to 10 fields, recovery commands, a footer with the environment) as Block Kit blocks in a colored
+ * A Slack incoming-webhook channel: one message per alert (color per level, title, text, up to 10
+ * fields, recovery commands, a footer with the environment) as Block Kit blocks in a colored
  * attachment, cut to Slack's limits. Posts leave this channel one at a time, at least a second apart;
  * a 429's `Retry-After` holds every later post until it has passed. Network errors, 408, 429 and 5xx
  * are retried within the manager's deadline (a retried post that Slack had in fact received shows
