@@ -1,8 +1,8 @@
 /**
  * How urgent a finding or an alert is: `critical` pages someone, `error` and `warning` go to the
  * team's channel, `info` and `success` are for the record (a processing summary, a recovery). The
- * monitor's dead-letter findings are `critical` or `warning`. The alert manager routes `critical` and `error` to email and Slack, the others
- * to Slack.
+ * monitor's dead-letter findings are `critical` or `warning`. The alert manager routes `critical` and `error`
+ * to email and Slack, the others to Slack.
  *
  * @example
  * ```ts

@@ -1,7 +1,8 @@
 /**
  * The BigQuery layer: {@link BigQueryExecutor}, one retry layer over the real client, and the
- * functional helpers (`executeBigQuery`, ...) for code written as plain function calls. Re-exports only; the building blocks (row
- * encoding, batching, the SQL tokenizer) stay internal so they can change without a major version.
+ * functional helpers (`executeBigQuery`, ...) for code written as plain function calls. Re-exports only; the
+ * building blocks (row encoding, batching, the SQL tokenizer) stay internal so they can change without a
+ * major version.
  * @packageDocumentation
  */
 

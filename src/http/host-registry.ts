@@ -22,7 +22,10 @@ import { RateLimit, type RateLimitOptions } from './rate-limit.js';
  * ```
  */
 export interface HttpHostPolicy {
-  /** Breaker options; default {@link CircuitBreaker}'s (5 failures in 60 s open it for 300 s; 3 half-open successes close it). */
+  /**
+   * Breaker options; default {@link CircuitBreaker}'s (5 failures in 60 s open it for 300 s; 3 half-open
+   * successes close it).
+   */
   breaker?: Omit<CircuitBreakerOptions, 'clock' | 'key'> | false;
   /** Retry budget options; default `RetryBudget`'s (50 tokens, 0.1 back per success). */
   budget?: RetryBudgetOptions | false;
@@ -97,9 +100,9 @@ export interface HttpHostState {
 /**
  * One breaker, retry budget, concurrency limit and rate limit per host (or per scraper `key`),
  * created on first use and shared by every `resilientFetch` call given this registry: one breaker per
- * scraper, so one failing API does not trip the others, plus the limits a scraper needs to stay within an API's published
- * quotas. Breakers come from a {@link CircuitBreakerRegistry}. Keep one registry per process (the
- * default one is), not one per call.
+ * scraper, so one failing API does not trip the others, plus the limits a scraper needs to stay within an
+ * API's published quotas. Breakers come from a {@link CircuitBreakerRegistry}. Keep one registry per process
+ * (the default one is), not one per call.
  *
  * @example
  * ```ts

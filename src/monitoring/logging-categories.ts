@@ -44,8 +44,9 @@ const NAME = /^[A-Za-z][A-Za-z0-9_-]{0,62}$/;
 
 /**
  * The default categories: BigQuery, Firestore and Cloud Storage failures as the pipeline's own log lines
- * word them (regular expressions, severity `warning`, a recovery hint each), plus `library_errors`: this library's own structured logs, entries whose
- * `jsonPayload.error.code` is set (every error a layer logs through `cloudLoggingLogger`).
+ * word them (regular expressions, severity `warning`, a recovery hint each), plus `library_errors`: this
+ * library's own structured logs, entries whose `jsonPayload.error.code` is set (every error a layer logs
+ * through `cloudLoggingLogger`).
  *
  * @example
  * ```ts

@@ -1,5 +1,5 @@
-// Lower-case, strip diacritics (NFD, drop combining marks), then keep only [a-z0-9]. Idempotent, so a lookup that
-// is already normalized ('loganwebb') is unchanged.
+// Lower-case, strip diacritics (NFD, drop combining marks), then keep only [a-z0-9]. Idempotent, so a lookup
+// that is already normalized ('loganwebb') is unchanged.
 const COMBINING_MARKS = /\p{Mn}/gu;
 const NOT_ALPHANUMERIC = /[^a-z0-9]/g;
 

@@ -57,7 +57,10 @@ export interface PlayerRegistryReaderOptions {
 export interface LookupOptions {
   /** `'pitcher'`, `'batter'`, ... in any case; matched against the upper-case `player_type` column. */
   playerType?: string;
-  /** Throw `PlayerNotFoundError` for a miss. Default true for one lookup, false for a batch (a miss is `null`). */
+  /**
+   * Throw `PlayerNotFoundError` for a miss. Default true for one lookup, false for a batch (a miss is
+   * `null`).
+   */
   required?: boolean;
 }
 

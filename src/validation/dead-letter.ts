@@ -26,8 +26,8 @@ const MAX_ATTRIBUTE_VALUE_BYTES = 1024;
  * The attributes a dead-lettered message carries: the message's own attributes, then ours (which win on a
  * name clash): `dead_letter_reason`, `error_code`, `error_message` (cut to Pub/Sub's 1024-byte limit),
  * `source_message_id`, `delivery_attempt`, `source_subscription` and `source_input` when known.
- * The message's own attributes beyond Pub/Sub's limit of 100 are left out, so the dead-letter publish itself can
- * never be refused for its attributes.
+ * The message's own attributes beyond Pub/Sub's limit of 100 are left out, so the dead-letter publish itself
+ * can never be refused for its attributes.
  *
  * @example
  * ```ts

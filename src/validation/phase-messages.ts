@@ -5,8 +5,8 @@ const text = z.string({ error: 'must be a string' });
 
 /**
  * A Phase 2 (raw) processor finished. Topic `nba-phase2-raw-complete`, consumed by the phase2→3
- * orchestrator. `processor_name` and `game_date` required; `phase` defaults to `'phase_2_raw'`, `status` to `'success'`, `record_count` to `0`
- * (never negative); the optional strings default to `null`.
+ * orchestrator. `processor_name` and `game_date` required; `phase` defaults to `'phase_2_raw'`, `status` to
+ * `'success'`, `record_count` to `0` (never negative); the optional strings default to `null`.
  *
  * Unknown keys are dropped, not rejected: a newer
  * producer adding a field must not send an older consumer's traffic to the dead-letter topic.

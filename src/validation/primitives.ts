@@ -54,7 +54,8 @@ export const relativeOrCalendarDate = z
   });
 
 /**
- * A count that cannot be negative. Whole numbers only: `3.5` fails, and so does a numeric string (JSON producers send numbers).
+ * A count that cannot be negative. Whole numbers only: `3.5` fails, and so does a numeric string (JSON
+ * producers send numbers).
  *
  * @example
  * ```ts

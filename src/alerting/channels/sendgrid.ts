@@ -63,9 +63,9 @@ const schema = lazy(() =>
 /**
  * Email through SendGrid's v3 API (`POST /v3/mail/send`, accepted with 202): one message to every
  * recipient, with a text and an HTML part, cut to `maxBodyBytes`. Each attempt has a timeout, so a
- * hung API cannot hold the alert past the manager's deadline; network errors, 408, 429 (after `Retry-After`) and 5xx are retried within the
- * manager's deadline. The key is read at each send, so a rotated key is used at once. Checked now:
- * a malformed address or a missing key is an {@link AlertConfigError}.
+ * hung API cannot hold the alert past the manager's deadline; network errors, 408, 429 (after `Retry-After`)
+ * and 5xx are retried within the manager's deadline. The key is read at each send, so a rotated key is used
+ * at once. Checked now: a malformed address or a missing key is an {@link AlertConfigError}.
  *
  * @example
  * ```ts
