@@ -56,7 +56,7 @@ export function planBatches(sizes: readonly number[], limits: BatchLimits): numb
 }
 
 /**
- * The batching rule of {@link planBatches}, one item at a time, for callers that make each item only
+ * The batching rule of `planBatches`, one item at a time, for callers that make each item only
  * when its batch is about to be sent (so a million rows are never all encoded at once).
  */
 export class Batcher {

@@ -64,7 +64,7 @@ export function needsJob(spec: Pick<QuerySpec, 'jobId' | 'dryRun' | 'sql'>): boo
  * `jobCreationMode: JOB_CREATION_OPTIONAL`, a `requestId` kept by every re-send of this run (BigQuery
  * de-duplicates it, so a lost answer cannot run a DML statement twice), `timeoutMs` under the request
  * timeout: a short query is one request. When BigQuery answers with a job (`jobComplete: false`, more
- * pages), the rest is read with getQueryResults on that job. Otherwise (see {@link needsJob}) jobs.insert
+ * pages), the rest is read with getQueryResults on that job. Otherwise (see `needsJob`) jobs.insert
  * under our job id, then getQueryResults.
  */
 export async function runQuery(

@@ -103,7 +103,7 @@ function spanName(target: CallTarget): string {
 
 /**
  * Runs one public executor call: a CLIENT span `<method> [dataset.table]` with the `db.*`
- * attributes, `db.client.operation.duration`, and (through {@link traceAttempt}) a child span and an
+ * attributes, `db.client.operation.duration`, and (through `traceAttempt`) a child span and an
  * `onRequest` event per attempt. Costs one property read when no SDK is registered and no
  * `onRequest` is set.
  */

@@ -55,7 +55,7 @@ export function redactSecrets(text: string): string {
 }
 
 /**
- * A service message made fit for an error message: cut first (see {@link SCAN_LIMIT}), every run of
+ * A service message made fit for an error message: cut first (see `SCAN_LIMIT`), every run of
  * whitespace that holds a line break made one space, trimmed, credentials removed. Linear in the
  * length it keeps: `\s+` matches each run once and never backtracks into it.
  */

@@ -5,7 +5,7 @@
  * instead of making `toPipelineError` itself throw.
  */
 
-/** A record read field by field; every read goes through {@link field}. */
+/** A record read field by field; every read goes through `field`. */
 export type Obj = Record<string, unknown>;
 
 /** Longest array the classifier walks (errors[], insertErrors[], statusDetails[]). */
@@ -45,7 +45,7 @@ export function objField(value: unknown, key: string): Obj | undefined {
 }
 
 /**
- * A copy of `value` when it is an array (at most {@link MAX_LIST} items, each read safely), else
+ * A copy of `value` when it is an array (at most `MAX_LIST` items, each read safely), else
  * `undefined`. The copy cannot change or throw under the caller's feet.
  */
 export function listOf(value: unknown): unknown[] | undefined {

@@ -34,7 +34,7 @@ const SECRET_KEYS: ReadonlySet<string> = new Set([
 
 /**
  * Bounds of the walk: errors are small. What lies past them (a cause chain 10,000 deep, a graph of
- * thousands of objects) cannot be checked, so it is not kept: {@link NOT_WALKED} stands in its place.
+ * thousands of objects) cannot be checked, so it is not kept: `NOT_WALKED` stands in its place.
  */
 const MAX_DEPTH = 12;
 const MAX_NODES = 10_000;

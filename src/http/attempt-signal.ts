@@ -16,7 +16,7 @@ type Listener = EventListenerOrEventListenerObject;
  * `EventTarget` about 3 µs more, together as much as the rest of `resilientFetch`. undici (Node's
  * `fetch`) takes any object with a boolean `aborted` and an `addEventListener` as `init.signal`: its
  * `Request` adds one 'abort' listener, which aborts the request's own signal with our `reason` (the
- * request, or the body being read, then fails with it). {@link abortForFetch} hands this out only
+ * request, or the body being read, then fails with it). `abortForFetch` hands this out only
  * after checking that the platform's `Request` really follows it, and only to Node's own `fetch`;
  * any other `fetch` gets a real `AbortController`.
  */
@@ -85,7 +85,7 @@ export class AttemptSignal implements AttemptAbort {
   }
 }
 
-/** Whether the platform's `Request` follows an {@link AttemptSignal}; undefined until first asked. */
+/** Whether the platform's `Request` follows an `AttemptSignal`; undefined until first asked. */
 let requestFollowsAttemptSignals: boolean | undefined;
 
 function probe(): boolean {
@@ -115,7 +115,7 @@ let checkedFetch: unknown;
 let checkedIsNode = false;
 
 /**
- * The abort handle for one attempt that calls `fetchImpl`: an {@link AttemptSignal} for Node's own
+ * The abort handle for one attempt that calls `fetchImpl`: an `AttemptSignal` for Node's own
  * `fetch` when its `Request` follows one, else a real `AbortController`.
  */
 export function abortForFetch(fetchImpl: unknown): AttemptAbort {

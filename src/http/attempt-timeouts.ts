@@ -25,7 +25,7 @@ interface DurationList {
 const lists = new Map<number, DurationList>();
 
 /**
- * Calls `fire` once, `ms` from now, unless {@link stopTimeout} comes first. The wait does not keep
+ * Calls `fire` once, `ms` from now, unless `stopTimeout` comes first. The wait does not keep
  * the process alive (the request it guards does).
  */
 export function startTimeout(ms: number, fire: () => void): PendingTimeout {

@@ -157,7 +157,7 @@ function predicateOf(retryOn: RetryOptions['retryOn']): RetryPredicate {
   return (error) => retryOn.some((cls) => error instanceof cls);
 }
 
-/** Checks an options object and reads it into a {@link FetchPlan}. */
+/** Checks an options object and reads it into a `FetchPlan`. */
 export function planFetch(options: ResilientFetchOptions): FetchPlan {
   if (options === EMPTY) return EMPTY_PLAN;
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {

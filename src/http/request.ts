@@ -54,7 +54,7 @@ async function bufferStream(
 }
 
 /**
- * Reads `fetch`'s two arguments into a {@link PreparedRequest}. Strings, `URLSearchParams`, `FormData`,
+ * Reads `fetch`'s two arguments into a `PreparedRequest`. Strings, `URLSearchParams`, `FormData`,
  * `Blob`s, `ArrayBuffer`s and typed arrays are sent again as they are; a `ReadableStream` or async
  * iterable body, and a `Request`'s body, are buffered here (up to `maxRequestBodyBytes`, else a
  * `TypeError` before anything is sent). A `Request` input gives its method, headers, body, redirect
@@ -116,7 +116,7 @@ export function prepareRequest(
   })();
 }
 
-/** Hosts of the URL prefixes seen lately (see {@link hostOf}); cleared when full. */
+/** Hosts of the URL prefixes seen lately (see `hostOf`); cleared when full. */
 const hostsByAuthority = new Map<string, string>();
 const MAX_AUTHORITIES = 512;
 

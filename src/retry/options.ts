@@ -242,7 +242,7 @@ export const RETRY_OPTION_KEYS: readonly string[] = /* @__PURE__ */ Object.freez
 );
 
 /**
- * The fast pre-check of {@link RETRY_OPTION_SPEC} that `retry` runs on every call (an options
+ * The fast pre-check of `RETRY_OPTION_SPEC` that `retry` runs on every call (an options
  * literal is often new on each call): a `switch` on the key, no lookups. False sends the options to
  * the general check, which finds the problem and words the message.
  */

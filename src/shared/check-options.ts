@@ -227,7 +227,7 @@ function unknownKey(where: string, key: string, spec: OptionSpec): TypeError {
   return new TypeError(`${where}: unknown option '${key}'.${hint}`);
 }
 
-/** {@link optionsProblem}, thrown. */
+/** `optionsProblem`, thrown. */
 export function checkOptions(where: string, options: unknown, spec: OptionSpec): void {
   const problem = optionsProblem(where, options, spec);
   if (problem !== undefined) throw problem;

@@ -20,7 +20,7 @@ export interface ErrorLike {
   readonly code?: unknown;
 }
 
-/** Options of {@link startSpan}. */
+/** Options of `startSpan`. */
 export interface StartSpanOptions {
   kind?: SpanKindName;
   attributes?: Attributes;
@@ -85,7 +85,7 @@ export function inSpan<T>(span: Span | undefined, fn: () => T): T {
   return api.context.with(api.trace.setSpan(api.context.active(), span), fn);
 }
 
-/** {@link inSpan} for an async `fn`: a synchronous throw becomes a rejection, as an async call's would. */
+/** `inSpan` for an async `fn`: a synchronous throw becomes a rejection, as an async call's would. */
 export function inSpanAsync<T>(span: Span | undefined, fn: () => Promise<T>): Promise<T> {
   try {
     return inSpan(span, fn);

@@ -85,12 +85,42 @@ export function tsdocExamples(source: string, text: string): DocExample[] {
   return examples;
 }
 
+export interface DocLink {
+  /** Repository-relative path of the file the link is written in. */
+  readonly source: string;
+  /** 1-based line of the link. */
+  readonly line: number;
+  /** The name the link points to: the first identifier of `{@link Name.member | text}`. */
+  readonly target: string;
+}
+
+/** The `{@link …}` (and `{@linkcode …}`, `{@linkplain …}`) targets of the TSDoc comments of a file. */
+export function tsdocLinks(source: string, text: string): DocLink[] {
+  const links: DocLink[] = [];
+  const comment = /\/\*\*[\s\S]*?\*\//g;
+  for (let match = comment.exec(text); match; match = comment.exec(text)) {
+    const link = /\{@link(?:code|plain)?\s+([A-Za-z_$][\w$]*)/g;
+    for (let found = link.exec(match[0]); found; found = link.exec(match[0])) {
+      const line = text.slice(0, match.index + found.index).split('\n').length;
+      links.push({ source, line, target: found[1] ?? '' });
+    }
+  }
+  return links;
+}
+
 function walk(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const path = join(dir, entry.name);
     if (entry.isDirectory()) return walk(path);
     return entry.isFile() && path.endsWith('.ts') && !path.endsWith('.d.ts') ? [path] : [];
   });
+}
+
+/** All `{@link …}` of the TSDoc in `src/` of the repository at `root`. */
+export function collectLinks(root: string): DocLink[] {
+  return walk(join(root, 'src'))
+    .sort()
+    .flatMap((file) => tsdocLinks(relative(root, file), readFileSync(file, 'utf8')));
 }
 
 /** All documentation examples of the repository at `root`. */
@@ -190,6 +220,7 @@ export function checkExamples(
   root: string,
   examples: readonly DocExample[],
   outDir: string,
+  links: readonly DocLink[] = [],
 ): ExampleFailure[] {
   rmSync(outDir, { recursive: true, force: true });
   mkdirSync(outDir, { recursive: true });
@@ -214,6 +245,14 @@ export function checkExamples(
     options,
   );
   const exported = exportedNames(root, entries);
+  // A link is followed by a reader of the published docs, so it must name what the package exports.
+  const failures: ExampleFailure[] = links
+    .filter((link) => !exported.has(link.target))
+    .map((link) => ({
+      example: { source: link.source, line: link.line, code: '' },
+      at: `${link.source}:${link.line}`,
+      message: `{@link ${link.target}} points to a name neither entry point exports`,
+    }));
   const byFile = new Map<string, { example: DocExample; prelude: number }>();
   examples.forEach((example, index) => {
     const name = `${String(index).padStart(4, '0')}-${example.source.replace(/[^A-Za-z0-9]+/g, '_')}-${example.line}.ts`;
@@ -225,7 +264,6 @@ export function checkExamples(
     byFile.set(resolve(file), { example, prelude: prelude.length });
   });
   const program = ts.createProgram([...byFile.keys()], options, undefined, entries);
-  const failures: ExampleFailure[] = [];
   for (const diagnostic of ts.getPreEmitDiagnostics(program)) {
     const message = ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n');
     const file = diagnostic.file ? resolve(diagnostic.file.fileName) : undefined;
@@ -246,10 +284,13 @@ export function checkExamples(
 function main(): void {
   const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
   const examples = collectExamples(root);
-  const failures = checkExamples(root, examples, join(root, '.doc-examples'));
+  const links = collectLinks(root);
+  const failures = checkExamples(root, examples, join(root, '.doc-examples'), links);
   for (const failure of failures) console.error(`${failure.at}: ${failure.message}`);
   const failed = new Set(failures.map((f) => f.example)).size;
-  console.log(`doc examples: ${examples.length} checked, ${failed} failing (${failures.length} errors)`);
+  console.log(
+    `doc examples: ${examples.length} checked, {@link}s: ${links.length} checked; ${failed} failing (${failures.length} errors)`,
+  );
   if (failures.length > 0) process.exitCode = 1;
 }
 

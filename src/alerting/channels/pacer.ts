@@ -52,7 +52,7 @@ export class Pacer {
 
   /**
    * Holds every later post until `ms` from now (a 429's `Retry-After`), at most
-   * {@link MAX_PAUSE_MS}: a wrong or hostile value must not silence the channel for good.
+   * `MAX_PAUSE_MS`: a wrong or hostile value must not silence the channel for good.
    */
   pause(clock: Clock, ms: number): void {
     const wait = Number.isFinite(ms) ? Math.min(Math.max(0, ms), MAX_PAUSE_MS) : MAX_PAUSE_MS;

@@ -72,8 +72,8 @@ export const MAX_CLAIM_LEASE_MS = 3_600_000;
 
 /**
  * Drops deliveries older than the window and claims whose lease ran out, and times too far in the
- * future to come from a live instance: a delivery more than {@link MAX_CLOCK_AHEAD_MS} ahead, a claim
- * that ends more than that plus {@link MAX_CLAIM_LEASE_MS} ahead. So a bad record holds an alert back
+ * future to come from a live instance: a delivery more than `MAX_CLOCK_AHEAD_MS` ahead, a claim
+ * that ends more than that plus `MAX_CLAIM_LEASE_MS` ahead. So a bad record holds an alert back
  * for at most a window and an hour, never for good.
  */
 export function prune(state: RateLimitState, now: number, windowMs: number): RateLimitState {
@@ -85,7 +85,7 @@ export function prune(state: RateLimitState, now: number, windowMs: number): Rat
   };
 }
 
-/** What {@link decide} found. */
+/** What `decide` found. */
 export type Decision =
   /** The claim is (already) in the record: this instance may send. */
   | { kind: 'mine'; sent: number }

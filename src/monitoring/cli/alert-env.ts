@@ -46,7 +46,7 @@ function fromVariable<T>(name: string, make: () => T): T {
 /**
  * The alert manager the environment asks for, or `undefined` when it names no channel (the monitor
  * then only reports). Email needs all three of `SENDGRID_API_KEY`, `ALERT_EMAIL_FROM` and
- * `ALERT_EMAIL_TO` (comma-separated); one without the others is a {@link UsageError}, not an email
+ * `ALERT_EMAIL_TO` (comma-separated); one without the others is a `UsageError`, not an email
  * channel silently left out. `GPR_ALERT_BUCKET` keeps the rate limits in Cloud Storage (needs
  * `@google-cloud/storage`); without it they hold for this process only, and a line on `stderr` says
  * so. The alert log lines go to `stderr` too (Cloud Run and Cloud Functions ingest its JSON lines as

@@ -14,7 +14,7 @@ export class UsageError extends Error {
 
 /**
  * Splits `argv`. `flags` take no value (`--dry-run`, `--json`, `--no-logging`); every other option
- * takes one. An option not in `known` is a {@link UsageError}.
+ * takes one. An option not in `known` is a `UsageError`.
  */
 export function parseArgs(
   argv: readonly string[],

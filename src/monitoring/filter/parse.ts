@@ -279,10 +279,10 @@ function describe(token: Token): string {
   }
 }
 
-/** Options of {@link parseFilter}. */
+/** Options of `parseFilter`. */
 export interface ParseFilterOptions {
   /**
-   * How `=~` patterns are compiled. Default: {@link compileRe2} (JavaScript's backtracking engine:
+   * How `=~` patterns are compiled. Default: `compileRe2` (JavaScript's backtracking engine:
    * enough to check a configured pattern, not to match untrusted text; the stand-ins pass RE2JS).
    */
   compilePattern?: PatternCompiler;
@@ -295,9 +295,9 @@ const compileRe2Pattern: PatternCompiler = (pattern, whole) =>
  * Parses a filter of the Logging query language (the subset this library writes and the Logging
  * stand-in serves: comparisons `= != < <= > >= : =~ !~`, `severity` by level, `timestamp` by time,
  * any field path including `jsonPayload.*`, AND / OR / NOT / `-` with the documented precedence, and
- * parentheses), at most {@link MAX_FILTER_DEPTH} levels deep and, in the Logging dialect, at most
- * {@link MAX_LOGGING_FILTER_CHARS} characters long. With `dialect: 'monitoring'` values may also be the functions of Cloud Monitoring
- * filters (`one_of`, `starts_with`, ...). Throws {@link FilterSyntaxError} naming the position.
+ * parentheses), at most `MAX_FILTER_DEPTH` levels deep and, in the Logging dialect, at most
+ * `MAX_LOGGING_FILTER_CHARS` characters long. With `dialect: 'monitoring'` values may also be the functions of Cloud Monitoring
+ * filters (`one_of`, `starts_with`, ...). Throws `FilterSyntaxError` naming the position.
  */
 export function parseFilter(
   filter: string,

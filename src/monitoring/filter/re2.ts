@@ -51,7 +51,7 @@ function escapeLiteral(ch: string): string {
 /**
  * An RE2 pattern as JavaScript `RegExp` source and flags. `unicode` is the pattern of a STRING (code
  * points, `\\pL` classes, `\\x{10FFFF}`); without it the pattern reads bytes (Latin-1 code units).
- * Throws {@link Re2PatternError} for what RE2 does not have.
+ * Throws `Re2PatternError` for what RE2 does not have.
  *
  * @internal
  */
@@ -178,7 +178,7 @@ export function translateRe2(
 
 /**
  * Compiles an RE2 pattern to an equivalent JavaScript `RegExp` (unanchored, as `=~` matches anywhere
- * in the value). Throws {@link Re2PatternError} for what RE2 does not have.
+ * in the value). Throws `Re2PatternError` for what RE2 does not have.
  *
  * @internal
  */

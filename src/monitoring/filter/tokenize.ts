@@ -84,7 +84,7 @@ function readWord(filter: string, start: number): { token: Token; end: number } 
   return { token: { type: 'word', text, position: start, segments }, end: i };
 }
 
-/** Splits a filter into tokens; throws {@link FilterSyntaxError} on a character that starts none. */
+/** Splits a filter into tokens; throws `FilterSyntaxError` on a character that starts none. */
 export function tokenize(filter: string): Token[] {
   const tokens: Token[] = [];
   let i = 0;

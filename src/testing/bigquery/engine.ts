@@ -28,7 +28,7 @@ export { inferParameters } from './engine/query-parameters.js';
 export type { DatasetMeta, QueryOutcome, QueryRequest, TableMeta } from './engine/types.js';
 
 /**
- * The SQL engine of the stand-in. Created by {@link Engine.create}.
+ * The SQL engine of the stand-in. Created by `Engine.create`.
  *
  * @internal
  */

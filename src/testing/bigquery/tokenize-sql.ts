@@ -4,7 +4,7 @@
  */
 
 /**
- * The kinds of token {@link tokenizeSql} produces.
+ * The kinds of token `tokenizeSql` produces.
  *
  * @internal
  */
@@ -36,7 +36,7 @@ export interface SqlToken {
 }
 
 /**
- * Thrown by {@link tokenizeSql} for an unterminated literal or an unexpected character.
+ * Thrown by `tokenizeSql` for an unterminated literal or an unexpected character.
  *
  * @internal
  */

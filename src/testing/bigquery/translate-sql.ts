@@ -1,7 +1,7 @@
 /**
  * GoogleSQL → DuckDB translation for the BigQuery stand-in.
  *
- * The translation works on tokens ({@link tokenizeSql}), so string literals, quoted identifiers and
+ * The translation works on tokens (`tokenizeSql`), so string literals, quoted identifiers and
  * comments are never rewritten, whatever they contain (`'a@b'`, `` '`x`' ``, `-- @p`). Its rule is
  * never a wrong answer: what it cannot translate exactly is refused with
  * {@link SqlTranslationError} (`invalidQuery`, naming the construct).

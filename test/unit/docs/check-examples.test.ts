@@ -1,7 +1,7 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { checkExamples, markdownExamples, tsdocExamples } from '../../docs/check-examples.js';
+import { checkExamples, markdownExamples, tsdocExamples, tsdocLinks } from '../../docs/check-examples.js';
 
 describe('doc example extraction', () => {
   it('takes the ```ts blocks of Markdown with the line of their first code line, nocheck left out', () => {
@@ -78,5 +78,25 @@ describe('checkExamples', () => {
     expect(failures.map((f) => f.at)).toEqual(['src/bad.ts:20:7', 'src/bad.ts:21:1', 'README.md:30:10']);
     expect(failures[1]?.message).toContain("Cannot find name 'notExported'");
     expect(failures[2]?.message).toContain('hidden');
+  });
+
+  it('refuses a {@link} to a name neither entry point exports, and accepts one to an exported name', () => {
+    mkdirSync(join(root, 'src/testing'), { recursive: true });
+    writeFileSync(join(root, 'src/index.ts'), 'export function add(a: number, b: number): number { return a + b; }\n');
+    writeFileSync(join(root, 'src/testing/index.ts'), 'export const standIn = { port: 1 };\n');
+    const links = tsdocLinks(
+      'src/doc.ts',
+      [
+        '/**',
+        ' * Uses {@link add}, {@linkcode standIn.port | the port} and {@link internalHelper}.',
+        ' */',
+        '// {@link notInTsdoc} is a line comment, not TSDoc',
+      ].join('\n'),
+    );
+    expect(links.map((l) => `${l.line}:${l.target}`)).toEqual(['2:add', '2:standIn', '2:internalHelper']);
+    const failures = checkExamples(root, [], join(root, 'out-links'), links);
+    expect(failures.map((f) => `${f.at} ${f.message}`)).toEqual([
+      'src/doc.ts:2 {@link internalHelper} points to a name neither entry point exports',
+    ]);
   });
 });

@@ -54,7 +54,7 @@ export function bindParameters(
 }
 
 /**
- * BigQuery parameters for plain JavaScript values (for {@link Engine.run}).
+ * BigQuery parameters for plain JavaScript values (for `Engine.run`).
  *
  * @internal
  */

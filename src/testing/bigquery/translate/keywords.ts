@@ -5,7 +5,7 @@
 
 /**
  * GoogleSQL reserved keywords (upper case): never a column name, never a function name unless listed
- * in {@link CALLABLE_KEYWORDS}.
+ * in `CALLABLE_KEYWORDS`.
  *
  * @internal
  */

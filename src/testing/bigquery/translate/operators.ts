@@ -1,6 +1,6 @@
 /**
  * Operators whose DuckDB meaning differs from GoogleSQL's, rewritten around their operands (found by
- * {@link scanOperators}): `a / b` → `bq_div(a, b)` (division by zero is an error, NUMERIC division
+ * `scanOperators`): `a / b` → `bq_div(a, b)` (division by zero is an error, NUMERIC division
  * is refused), `a - b` → `bq_sub(a, b)` (DATE - DATE is refused: BigQuery returns an INTERVAL),
  * `a ^ b` → `xor(a, b)`, `<<`/`>>` → `bq_shift_left`/`bq_shift_right` (shifts of 64 or more give 0),
  * `LIKE p` → `LIKE p ESCAPE '\'` (GoogleSQL escapes with a backslash), and array subscripts

@@ -1,6 +1,6 @@
 /**
  * The translator of one statement: emits DuckDB SQL token by token, resolving table names,
- * collecting parameters and handing function calls to {@link rewriteCall} and DDL to ./ddl.ts.
+ * collecting parameters and handing function calls to `rewriteCall` and DDL to ./ddl.ts.
  * @module
  */
 import type { SqlToken } from '../tokenize-sql.js';

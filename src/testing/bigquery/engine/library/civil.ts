@@ -180,7 +180,7 @@ export function utcFromLocal(zone: string, localMicros: bigint): bigint {
 }
 
 /**
- * Checks that a time zone name or offset is valid (throws {@link SqlFunctionError} if not).
+ * Checks that a time zone name or offset is valid (throws `SqlFunctionError` if not).
  *
  * @internal
  */

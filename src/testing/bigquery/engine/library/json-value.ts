@@ -6,7 +6,7 @@
  */
 import { SqlFunctionError } from './udf.js';
 
-/** A JSON number, with its text (the source text, or the canonical text after {@link normalize}). */
+/** A JSON number, with its text (the source text, or the canonical text after `normalize`). */
 export interface JsonNumber {
   num: string;
 }
@@ -281,7 +281,7 @@ export function walk(v: Json, steps: readonly string[]): Json | undefined {
 export type JsonMask = 'json' | { list: JsonMask } | { struct: Record<string, JsonMask> } | null;
 
 /**
- * Reads a DuckDB type text into a {@link JsonMask}.
+ * Reads a DuckDB type text into a `JsonMask`.
  *
  * @internal
  */

@@ -1,7 +1,7 @@
 /**
  * Scalar functions written in JavaScript and registered in DuckDB: where a GoogleSQL function has no
  * DuckDB twin with the same semantics, the stand-in implements it here, row by row, from BigQuery's
- * documented behavior. Arguments arrive as {@link SqlValue}s tagged with their DuckDB type, so one
+ * documented behavior. Arguments arrive as `SqlValue`s tagged with their DuckDB type, so one
  * function can behave as BigQuery does for STRING and for BYTES.
  * @module
  */
@@ -88,7 +88,7 @@ export interface ScalarSpec {
 }
 
 /**
- * A DuckDB value (as `getItem` returns it) as a {@link SqlValue}.
+ * A DuckDB value (as `getItem` returns it) as a `SqlValue`.
  *
  * @internal
  */
