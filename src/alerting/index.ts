@@ -9,7 +9,13 @@ export type { AlertFetch } from './channels/http-post.js';
 export { type EmailSender, type SendGridChannelOptions, sendGridChannel } from './channels/sendgrid.js';
 export { type SlackChannelOptions, slackChannel } from './channels/slack.js';
 export { SLACK_LIMITS } from './channels/slack-limits.js';
-export { type SlackWebhookPayload, slackPayload } from './channels/slack-payload.js';
+export {
+  type SlackBlock,
+  type SlackPayloadOptions,
+  type SlackTextObject,
+  type SlackWebhookPayload,
+  slackPayload,
+} from './channels/slack-payload.js';
 export { type SmtpChannelOptions, smtpChannel } from './channels/smtp.js';
 export { SmtpError } from './channels/smtp-error.js';
 export { AlertConfigError, AlertDeliveryError } from './errors.js';

@@ -24,6 +24,7 @@ export {
   type BigQueryScalarType,
   type BigQueryTypeAlias,
   inferParameterType,
+  type QueryParameterType,
   type QueryParams,
   type QueryParamTypes,
 } from './params.js';

@@ -85,9 +85,15 @@ export type QueryParams = Readonly<Record<string, unknown>> | readonly unknown[]
 export type QueryParamTypes = Readonly<Record<string, BigQueryParamType>> | readonly BigQueryParamType[];
 
 /**
- * The REST `QueryParameterType` shape.
+ * A query parameter's type as the BigQuery REST API carries it (`queryParameters[].parameterType`):
+ * what {@link inferParameterType} returns, nested for arrays.
  *
- * @internal
+ * @example
+ * ```ts
+ * const describe = (t: QueryParameterType): string =>
+ *   t.arrayType ? `ARRAY<${describe(t.arrayType)}>` : t.type;
+ * describe(inferParameterType([1, 2.5])); // 'ARRAY<FLOAT64>'
+ * ```
  */
 export interface QueryParameterType {
   type: string;

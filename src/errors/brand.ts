@@ -17,9 +17,6 @@ export function errorBrand(name: string, namespace: string = BRAND_NAMESPACE): s
   return Symbol.for(`${namespace}/${name}`);
 }
 
-/** Any class, abstract or not, whatever its constructor parameters. */
-type AnyClass = abstract new (...args: never[]) => unknown;
-
 /**
  * Brands an error class so that `instanceof` answers by brand rather than by prototype identity.
  *
@@ -53,7 +50,8 @@ type AnyClass = abstract new (...args: never[]) => unknown;
  * }
  * ```
  */
-export function brandError<C extends AnyClass>(
+// `C` is any class, abstract or not, whatever its constructor parameters.
+export function brandError<C extends abstract new (...args: never[]) => unknown>(
   ctor: C,
   name: string,
   namespace: string = BRAND_NAMESPACE,

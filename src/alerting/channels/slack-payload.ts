@@ -9,18 +9,57 @@ import type { AlertMessage } from './channel.js';
 import { cutEscaped, cutText } from './cut.js';
 import { SLACK_LIMITS } from './slack-limits.js';
 
-/** What the channel may add to every message. */
+/**
+ * What a Slack channel adds to every message it posts: the `channel`, `username` and `iconEmoji`
+ * overrides an incoming webhook accepts.
+ *
+ * @example
+ * ```ts
+ * declare const message: AlertMessage;
+ * const identity: SlackPayloadOptions = { username: 'Pipeline Alerts', iconEmoji: ':rotating_light:' };
+ * await fetch(process.env.SLACK_WEBHOOK_URL!, {
+ *   method: 'POST',
+ *   headers: { 'content-type': 'application/json' },
+ *   body: JSON.stringify(slackPayload(message, identity)),
+ * });
+ * ```
+ */
 export interface SlackPayloadOptions {
   channel?: string;
   username?: string;
   iconEmoji?: string;
 }
 
-type TextObject = { type: 'plain_text' | 'mrkdwn'; text: string; emoji?: boolean };
-type Block =
-  | { type: 'header'; text: TextObject }
-  | { type: 'section'; text?: TextObject; fields?: TextObject[] }
-  | { type: 'context'; elements: TextObject[] };
+/**
+ * A Block Kit text object: plain text (the header) or mrkdwn (sections, fields, the footer).
+ *
+ * @example
+ * ```ts
+ * declare const message: AlertMessage;
+ * const footer = slackPayload(message).attachments[0]?.blocks.at(-1);
+ * const texts: SlackTextObject[] = footer?.type === 'context' ? footer.elements : [];
+ * texts.map((t) => t.text); // the level, environment, key and time
+ * ```
+ */
+export type SlackTextObject = { type: 'plain_text' | 'mrkdwn'; text: string; emoji?: boolean };
+
+/**
+ * One Block Kit block of an alert's attachment: the header (emoji and title), sections (text, fields,
+ * recovery commands) and the context footer.
+ *
+ * @example
+ * ```ts
+ * declare const message: AlertMessage;
+ * const header = slackPayload(message).attachments[0]?.blocks.find(
+ *   (b): b is Extract<SlackBlock, { type: 'header' }> => b.type === 'header',
+ * );
+ * header?.text.text; // e.g. '🚨 4 messages in dead-letter queue orders-dlq-sub'
+ * ```
+ */
+export type SlackBlock =
+  | { type: 'header'; text: SlackTextObject }
+  | { type: 'section'; text?: SlackTextObject; fields?: SlackTextObject[] }
+  | { type: 'context'; elements: SlackTextObject[] };
 
 /**
  * The JSON body of an incoming-webhook POST, as {@link slackPayload} builds it.
@@ -39,7 +78,7 @@ export interface SlackWebhookPayload {
   channel?: string;
   username?: string;
   icon_emoji?: string;
-  attachments: Array<{ color: string; fallback: string; blocks: Block[] }>;
+  attachments: Array<{ color: string; fallback: string; blocks: SlackBlock[] }>;
 }
 
 /** Slack's mrkdwn needs `&`, `<` and `>` escaped; nothing else. */
@@ -47,15 +86,15 @@ export function escapeMrkdwn(text: string): string {
   return text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
 }
 
-function mrkdwn(text: string, max: number): TextObject {
+function mrkdwn(text: string, max: number): SlackTextObject {
   return { type: 'mrkdwn', text: cutEscaped(text, max, escapeMrkdwn) };
 }
 
-function fieldBlocks(fields: AlertMessage['fields']): TextObject[] {
+function fieldBlocks(fields: AlertMessage['fields']): SlackTextObject[] {
   const entries = Object.entries(fields);
   const shown =
     entries.length > SLACK_LIMITS.sectionFields ? entries.slice(0, SLACK_LIMITS.sectionFields - 1) : entries;
-  const out: TextObject[] = shown.map(([name, value]) => {
+  const out: SlackTextObject[] = shown.map(([name, value]) => {
     const title = `*${escapeMrkdwn(cutText(name, 100))}*\n`;
     return {
       type: 'mrkdwn' as const,
@@ -93,7 +132,7 @@ export function slackPayload(message: AlertMessage, options: SlackPayloadOptions
     SLACK_LIMITS.sectionText,
     escapeMrkdwn,
   );
-  const blocks: Block[] = [
+  const blocks: SlackBlock[] = [
     {
       type: 'header',
       text: {
