@@ -6,7 +6,18 @@
  * @module
  */
 
-/** The gRPC status names in code order (`google.rpc.Code`): the name of code `n` is at index `n`. */
+/**
+ * The gRPC status names in code order (`google.rpc.Code`): the name of code `n` is at index `n`.
+ * Exported from `gcp-pipeline-resilience/testing`, e.g. to name the code a request log recorded.
+ *
+ * @example
+ * ```ts
+ * const pubsub = await startPubSubStandIn();
+ * pubsub.faults.add({ method: 'Publish', code: 'UNAVAILABLE', times: 1 });
+ * // ... publish through pubsub.client(), then:
+ * pubsub.requests.map((r) => (r.fault?.code === undefined ? 'OK' : GRPC_STATUS_NAMES[r.fault.code]));
+ * ```
+ */
 export const GRPC_STATUS_NAMES = [
   'OK',
   'CANCELLED',

@@ -18,7 +18,13 @@ export type {
   GrpcInjectedFault,
 } from './shared/grpc-faults.js';
 export type { GrpcRequestLogEntry } from './shared/grpc-server.js';
-export type { GrpcStatusName } from './shared/grpc-status.js';
+export type {
+  CountedFaultRule,
+  FaultHandle,
+  FaultPlanOf,
+  RequestMatch,
+} from './shared/fault-plan.js';
+export { GRPC_STATUS_NAMES, type GrpcStatusName } from './shared/grpc-status.js';
 export { mulberry32 } from './shared/prng.js';
 export * from './storage/index.js';
 export { type LowerDecoratorsPlugin, lowerDecorators } from './vitest/lower-decorators.js';

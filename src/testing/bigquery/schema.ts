@@ -4,9 +4,16 @@
 import type { DuckDBType } from '@duckdb/node-api';
 
 /**
- * A BigQuery `TableFieldSchema` as the REST API carries it.
+ * A BigQuery `TableFieldSchema` as the REST API carries it (`schema.fields[]`): what the stand-in
+ * stores for a table and what {@link translateSql} reports for the columns of a `CREATE TABLE`.
  *
- * @internal
+ * @example
+ * ```ts
+ * const columnPaths = (fields: BigQueryField[], prefix = ''): string[] =>
+ *   fields.flatMap((f) => [`${prefix}${f.name}`, ...columnPaths(f.fields ?? [], `${prefix}${f.name}.`)]);
+ * const [stmt] = translateSql('CREATE TABLE ds.t (id INT64 NOT NULL, s STRUCT<a STRING>)', { projectId: 'p' });
+ * columnPaths(stmt?.create?.columns ?? []); // ['id', 's', 's.a']
+ * ```
  */
 export interface BigQueryField {
   name: string;

@@ -7,9 +7,17 @@
 import { mulberry32 } from './prng.js';
 
 /**
- * The counting part of every stand-in's fault rule.
+ * The counting part of every stand-in's fault rule: how many matching requests it acts on, after how
+ * many, and with which seeded probability. Every `*FaultRule` of `./testing` includes these fields.
  *
- * @internal
+ * @example
+ * ```ts
+ * const flaky: CountedFaultRule = { after: 2, rate: 0.3, seed: 7 }; // from the 3rd request on, 30 %
+ * const api = await startHttpStandIn({ routes: [{ path: '/v1/games', json: { games: [] } }] });
+ * api.faults.add({ ...flaky, path: '/v1/games', status: 503 });
+ * const pubsub = await startPubSubStandIn();
+ * pubsub.faults.add({ ...flaky, method: 'Publish', code: 'UNAVAILABLE' });
+ * ```
  */
 export interface CountedFaultRule {
   /** A name for the request log (default `fault-<n>`). */
@@ -27,7 +35,14 @@ export interface CountedFaultRule {
 /**
  * The handle `faults.add` returns: how often the rule acted, and a way to remove it alone.
  *
- * @internal
+ * @example
+ * ```ts
+ * const api = await startHttpStandIn({ routes: [{ path: '/v1/games', json: { games: [] } }] });
+ * const outage: FaultHandle<HttpFaultRule> = api.faults.add({ path: '/v1/games', status: 503 });
+ * await resilientFetch(`${api.url}/v1/games`).catch(() => undefined);
+ * outage.hits; // attempts the outage answered
+ * outage.remove(); // the API is back
+ * ```
  */
 export interface FaultHandle<Rule> {
   readonly id: string;
@@ -40,9 +55,20 @@ export interface FaultHandle<Rule> {
 }
 
 /**
- * A stand-in's fault plan.
+ * A stand-in's fault plan (`standIn.faults`): rules added in order, each leaving the plan once spent.
+ * Every stand-in's plan has this shape, whatever its rule type.
  *
- * @internal
+ * @example
+ * ```ts
+ * function failTwice<Rule>(faults: FaultPlanOf<Rule>, rule: Rule): void {
+ *   faults.clear();
+ *   faults.add(rule);
+ *   faults.add(rule);
+ * }
+ * const api = await startHttpStandIn({ routes: [{ path: '/v1/games', json: { games: [] } }] });
+ * failTwice(api.faults, { path: '/v1/games', times: 1, status: 503 });
+ * api.faults.rules.length; // 2
+ * ```
  */
 export interface FaultPlanOf<Rule> {
   add(rule: Rule): FaultHandle<Rule>;
@@ -142,9 +168,14 @@ export function createFaultPlanOf<Rule extends CountedFaultRule, Candidate>(
 }
 
 /**
- * The request fields an HTTP stand-in's rule may match on.
+ * The request fields an HTTP stand-in's rule (HTTP, BigQuery REST) may match on.
  *
- * @internal
+ * @example
+ * ```ts
+ * const inserts: RequestMatch = { method: 'POST', path: /\/insertAll$/ };
+ * const bigquery = await startBigQueryStandIn();
+ * bigquery.faults.add({ ...inserts, times: 2, error: { status: 503, reason: 'backendError' } });
+ * ```
  */
 export interface RequestMatch {
   /** HTTP method, case-insensitive. */

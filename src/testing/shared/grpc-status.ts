@@ -1,4 +1,6 @@
-import { GRPC_STATUS_NAMES, type GrpcCodeName } from '../../errors/status-table.js';
+import { GRPC_STATUS_NAMES } from '../../errors/status-table.js';
+
+export { GRPC_STATUS_NAMES };
 /**
  * gRPC status codes by name, as `google.rpc.Code` defines them, derived from the errors layer's one
  * list so that fault rules can be validated without loading the optional peer `@grpc/grpc-js`.
@@ -13,11 +15,13 @@ export const GRPC_STATUS_CODES = Object.freeze(
  *
  * @example
  * ```ts
- * import type { GrpcStatusName } from 'gcp-pipeline-resilience/testing';
- * const code: GrpcStatusName = 'RESOURCE_EXHAUSTED';
+ * import { startPubSubStandIn, type GrpcStatusName } from 'gcp-pipeline-resilience/testing';
+ * const pubsub = await startPubSubStandIn();
+ * const failPublish = (code: GrpcStatusName) => pubsub.faults.add({ method: 'Publish', code, times: 1 });
+ * failPublish('RESOURCE_EXHAUSTED');
  * ```
  */
-export type GrpcStatusName = GrpcCodeName;
+export type GrpcStatusName = (typeof GRPC_STATUS_NAMES)[number];
 
 /** The status name of a numeric code (`14` → `'UNAVAILABLE'`), or `undefined` if unknown. */
 export function statusName(code: number): GrpcStatusName | undefined {

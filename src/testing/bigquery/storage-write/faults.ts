@@ -10,7 +10,18 @@ import {
 } from '../../shared/fault-plan.js';
 import { type GrpcStatusName, statusName, toStatusCode } from '../../shared/grpc-status.js';
 
-/** The RPCs of `google.cloud.bigquery.storage.v1.BigQueryWrite`. */
+/**
+ * The RPCs of `google.cloud.bigquery.storage.v1.BigQueryWrite`, in the order a write calls them.
+ *
+ * @example
+ * ```ts
+ * const standIn = await startBigQueryStandIn({ storageWrite: true });
+ * // ... write through new BigQueryExecutor({ client: standIn.client(), writeClient: standIn.writeClient() }), then:
+ * for (const method of STORAGE_WRITE_METHODS) {
+ *   console.log(method, standIn.storageWrite.requests.filter((r) => r.method === method).length);
+ * }
+ * ```
+ */
 export const STORAGE_WRITE_METHODS = [
   'CreateWriteStream',
   'AppendRows',
@@ -25,8 +36,11 @@ export const STORAGE_WRITE_METHODS = [
  *
  * @example
  * ```ts
- * import type { StorageWriteMethod } from 'gcp-pipeline-resilience/testing';
- * const method: StorageWriteMethod = 'BatchCommitWriteStreams';
+ * import { startBigQueryStandIn, type StorageWriteMethod } from 'gcp-pipeline-resilience/testing';
+ * const standIn = await startBigQueryStandIn({ storageWrite: true });
+ * const loseAnswer = (method: StorageWriteMethod) =>
+ *   standIn.storageWrite.faults.add({ method, times: 1, code: 'UNAVAILABLE', served: true });
+ * loseAnswer('BatchCommitWriteStreams'); // the commit is applied, its answer lost
  * ```
  */
 export type StorageWriteMethod = (typeof STORAGE_WRITE_METHODS)[number];
@@ -99,7 +113,18 @@ export type StorageWriteFaultHandle = FaultHandle<StorageWriteFaultRule>;
  */
 export type StorageWriteFaultPlan = FaultPlanOf<StorageWriteFaultRule>;
 
-/** What a fault does to one call, resolved from a rule. */
+/**
+ * What a fault did to one call, resolved from its rule; the request log records it as `fault`.
+ *
+ * @example
+ * ```ts
+ * const standIn = await startBigQueryStandIn({ storageWrite: true });
+ * standIn.storageWrite.faults.add({ method: 'AppendRows', after: 2, times: 1, code: 'UNAVAILABLE' });
+ * // ... write rows, then:
+ * const faults: StorageWriteFault[] = standIn.storageWrite.requests.flatMap((r) => (r.fault ? [r.fault] : []));
+ * faults.filter((f) => f.served).length; // calls carried out whose answer was lost
+ * ```
+ */
 export interface StorageWriteFault {
   id: string;
   code?: number;

@@ -85,9 +85,14 @@ export interface CreateTableInfo {
 }
 
 /**
- * A view a `CREATE [MATERIALIZED] VIEW` defines.
+ * A view a `CREATE [MATERIALIZED] VIEW` defines (`TranslatedStatement.view`).
  *
- * @internal
+ * @example
+ * ```ts
+ * const describe = (view: ViewInfo) => `${view.materialized ? 'materialized view' : 'view'} over: ${view.query}`;
+ * const [stmt] = translateSql('CREATE VIEW ds.v AS SELECT 1 AS x', { projectId: 'p' });
+ * if (stmt?.view) describe(stmt.view); // 'view over: SELECT 1 AS x'
+ * ```
  */
 export interface ViewInfo {
   /** The GoogleSQL query, as written. */
@@ -99,9 +104,13 @@ export interface ViewInfo {
 
 /**
  * One action of an `ALTER TABLE` (or `ALTER VIEW` / `ALTER SCHEMA … SET OPTIONS`), applied by the
- * engine in order.
+ * engine in order (`TranslatedStatement.alter`).
  *
- * @internal
+ * @example
+ * ```ts
+ * const [stmt] = translateSql('ALTER TABLE ds.t ADD COLUMN note STRING, DROP COLUMN old', { projectId: 'p' });
+ * const kinds = (stmt?.alter ?? []).map((action: AlterAction) => action.kind); // ['addColumn', 'dropColumn']
+ * ```
  */
 export type AlterAction =
   | { kind: 'addColumn'; field: BigQueryField; duckType: string; ifNotExists: boolean }
@@ -117,9 +126,13 @@ export type AlterAction =
 
 /**
  * An `INFORMATION_SCHEMA` view or `__TABLES__` a query reads, which the engine fills from its catalog
- * into the DuckDB table `duckName` before the query runs.
+ * into the DuckDB table `duckName` before the query runs (`TranslatedStatement.metadata`).
  *
- * @internal
+ * @example
+ * ```ts
+ * const [stmt] = translateSql('SELECT table_name FROM ds.INFORMATION_SCHEMA.TABLES', { projectId: 'p' });
+ * const views = (stmt?.metadata ?? []).map((m: MetadataReference) => `${m.datasetId}.${m.view}`); // ['ds.TABLES']
+ * ```
  */
 export interface MetadataReference {
   projectId: string;
