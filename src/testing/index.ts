@@ -12,18 +12,18 @@ export * from './logging/index.js';
 export * from './monitoring/index.js';
 export * from './pubsub/index.js';
 export type {
+  CountedFaultRule,
+  FaultHandle,
+  FaultPlanOf,
+  RequestMatch,
+} from './shared/fault-plan.js';
+export type {
   GrpcFaultHandle,
   GrpcFaultPlan,
   GrpcFaultRule,
   GrpcInjectedFault,
 } from './shared/grpc-faults.js';
 export type { GrpcRequestLogEntry } from './shared/grpc-server.js';
-export type {
-  CountedFaultRule,
-  FaultHandle,
-  FaultPlanOf,
-  RequestMatch,
-} from './shared/fault-plan.js';
 export { GRPC_STATUS_NAMES, type GrpcStatusName } from './shared/grpc-status.js';
 export { mulberry32 } from './shared/prng.js';
 export * from './storage/index.js';

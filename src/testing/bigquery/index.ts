@@ -8,6 +8,7 @@ export type {
   BigQueryFaultPlan,
   BigQueryFaultRule,
 } from './faults.js';
+export type { BigQueryField } from './schema.js';
 export { startBigQueryStandIn } from './start.js';
 export {
   STORAGE_WRITE_METHODS,
@@ -19,7 +20,6 @@ export {
 } from './storage-write/faults.js';
 export type { StorageWriteRequestLogEntry } from './storage-write/service.js';
 export type { StorageWriteStandIn, WriteClientOptions } from './storage-write/start.js';
-export type { BigQueryField } from './schema.js';
 export type {
   AlterAction,
   CreateTableInfo,
