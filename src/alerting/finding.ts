@@ -6,8 +6,10 @@
  *
  * @example
  * ```ts
- * import type { AlertSeverity } from 'gcp-pipeline-resilience';
- * const severity: AlertSeverity = 'critical';
+ * import { createAlertManager, type AlertSeverity } from 'gcp-pipeline-resilience';
+ * const alerts = createAlertManager();
+ * const severityOf = (failedRows: number): AlertSeverity => (failedRows > 100 ? 'critical' : 'error');
+ * await alerts.send({ key: 'processor:phase2_games:insert', severity: severityOf(3), title: '3 rows refused' });
  * ```
  */
 export type AlertSeverity = 'critical' | 'error' | 'warning' | 'info' | 'success';
@@ -21,16 +23,11 @@ export type AlertSeverity = 'critical' | 'error' | 'warning' | 'info' | 'success
  *
  * @example
  * ```ts
- * import type { Finding } from 'gcp-pipeline-resilience';
- * const finding: Finding = {
- *   key: 'dlq:nba-phase2-raw-complete-dlq-sub',
- *   source: 'dead_letters',
- *   severity: 'critical',
- *   title: '4 messages in dead-letter queue nba-phase2-raw-complete-dlq-sub',
- *   message: 'Phase 2 raw completions (phase2 -> phase3) could not be processed.',
- *   fields: { messages: 4, oldest_age_seconds: 120 },
- *   recoveryCommands: ['npx gpr dlq replay --from nba-phase2-raw-complete-dlq-sub --to nba-phase2-raw-complete --dry-run'],
- * };
+ * import { createMonitor, type Finding } from 'gcp-pipeline-resilience';
+ * const monitor = createMonitor({ sport: 'nba' });
+ * const report = await monitor.run({ dryRun: true });
+ * const pages: Finding[] = report.findings.filter((f) => f.severity === 'critical');
+ * for (const f of pages) console.log(f.key, f.title, f.recoveryCommands.join('\n'));
  * ```
  */
 export interface Finding {
@@ -55,8 +52,15 @@ export interface Finding {
  *
  * @example
  * ```ts
- * import type { AlertDelivery } from 'gcp-pipeline-resilience';
- * const delivery: AlertDelivery = { outcome: 'suppressed', detail: 'rate limited: 5 in the last 60 min' };
+ * import { createMonitor, type AlertDelivery, type Finding } from 'gcp-pipeline-resilience';
+ * declare function postToPager(finding: Finding): Promise<boolean>; // false when the pager deduplicated it
+ * const monitor = createMonitor({
+ *   alertSink: {
+ *     async send(finding): Promise<AlertDelivery> {
+ *       return (await postToPager(finding)) ? { outcome: 'sent' } : { outcome: 'suppressed', detail: 'deduplicated by the pager' };
+ *     },
+ *   },
+ * });
  * ```
  */
 export interface AlertDelivery {
@@ -70,7 +74,7 @@ export interface AlertDelivery {
  *
  * @example
  * ```ts
- * import type { AlertSink } from 'gcp-pipeline-resilience';
+ * import { createMonitor, type AlertSink } from 'gcp-pipeline-resilience';
  * const slack: AlertSink = {
  *   async send(finding) {
  *     await fetch(process.env.SLACK_WEBHOOK_URL!, {
@@ -79,6 +83,7 @@ export interface AlertDelivery {
  *     });
  *   },
  * };
+ * const monitor = createMonitor({ sport: 'nba', alertSink: slack });
  * ```
  */
 export interface AlertSink {

@@ -25,14 +25,16 @@ import type { AlertResult, ChannelOutcome } from './result.js';
  *
  * @example
  * ```ts
- * import type { AlertInput } from 'gcp-pipeline-resilience';
- * const alert: AlertInput = {
- *   key: 'processor:phase2_games:bigquery_insert',
+ * import { createAlertManager, type AlertInput } from 'gcp-pipeline-resilience';
+ * const alerts = createAlertManager();
+ * const insertFailed = (processor: string, failedRows: number): AlertInput => ({
+ *   key: `processor:${processor}:bigquery_insert`,
  *   severity: 'error',
- *   title: 'phase2_games: BigQuery insert failed',
- *   message: '3 rows were refused for good (invalid).',
- *   fields: { processor: 'phase2_games', failed_rows: 3 },
- * };
+ *   title: `${processor}: BigQuery insert failed`,
+ *   message: `${failedRows} rows were refused for good (invalid).`,
+ *   fields: { processor, failed_rows: failedRows },
+ * });
+ * await alerts.send(insertFailed('phase2_games', 3));
  * ```
  */
 export interface AlertInput {
@@ -53,8 +55,10 @@ export interface AlertInput {
  *
  * @example
  * ```ts
- * import type { SendOptions } from 'gcp-pipeline-resilience';
- * const options: SendOptions = { force: true };
+ * import { createAlertManager, type SendOptions } from 'gcp-pipeline-resilience';
+ * const alerts = createAlertManager();
+ * const manualRun: SendOptions = { force: true }; // an operator asked: pass the rate limit (still recorded)
+ * await alerts.send({ key: 'manual:backfill', severity: 'info', title: 'Backfill finished' }, manualRun);
  * ```
  */
 export interface SendOptions {

@@ -13,8 +13,11 @@ import type { AlertDelivery, AlertSeverity } from './finding.js';
  *
  * @example
  * ```ts
- * import type { RateLimitDecision } from 'gcp-pipeline-resilience';
- * const decision: RateLimitDecision = 'unavailable';
+ * import { createAlertManager, type RateLimitDecision } from 'gcp-pipeline-resilience';
+ * const alerts = createAlertManager();
+ * const storeWasDown = (d: RateLimitDecision) => d === 'unavailable'; // sent anyway: a duplicate is possible
+ * const result = await alerts.send({ key: 'dlq:orders-dlq-sub', severity: 'critical', title: '4 dead letters' });
+ * if (storeWasDown(result.rateLimit)) console.warn('rate-limit store unavailable', result.rateLimitError?.code);
  * ```
  */
 export type RateLimitDecision =
@@ -31,8 +34,11 @@ export type RateLimitDecision =
  *
  * @example
  * ```ts
- * import type { ChannelOutcome } from 'gcp-pipeline-resilience';
- * const outcome: ChannelOutcome = { channel: 'slack', status: 'sent', attempts: 2 };
+ * import { createAlertManager, type ChannelOutcome } from 'gcp-pipeline-resilience';
+ * const alerts = createAlertManager();
+ * const result = await alerts.send({ key: 'dlq:orders-dlq-sub', severity: 'critical', title: '4 dead letters' });
+ * const failed: ChannelOutcome[] = result.channels.filter((c) => c.status === 'failed');
+ * for (const c of failed) console.error(`${c.channel} failed after ${c.attempts} attempts: ${c.error?.code}`);
  * ```
  */
 export interface ChannelOutcome {

@@ -7,12 +7,15 @@ import type { Finding } from '../finding.js';
  *
  * @example
  * ```ts
- * import type { AlertMessage } from 'gcp-pipeline-resilience';
- * const message: AlertMessage = {
- *   key: 'dlq:orders-dlq-sub', source: 'dead_letters', severity: 'critical',
- *   title: '4 messages in dead-letter queue orders-dlq-sub', message: 'Orders could not be loaded.',
- *   fields: { messages: 4 }, recoveryCommands: [], environment: 'production', at: new Date(),
+ * import { createAlertManager, type AlertChannel, type AlertMessage } from 'gcp-pipeline-resilience';
+ * const toTeams = (message: AlertMessage) => ({ title: message.title, text: `${message.message} (${message.environment})` });
+ * const teams: AlertChannel = {
+ *   name: 'teams',
+ *   async send(message) {
+ *     await fetch(process.env.TEAMS_WEBHOOK_URL!, { method: 'POST', body: JSON.stringify(toTeams(message)) });
+ *   },
  * };
+ * const alerts = createAlertManager({ channels: [teams] });
  * ```
  */
 export interface AlertMessage extends Finding {

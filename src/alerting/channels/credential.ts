@@ -10,8 +10,10 @@ import { PipelineError, redactSecrets } from '../../errors/index.js';
  *
  * @example
  * ```ts
- * import type { Credential } from 'gcp-pipeline-resilience';
- * const fromEnv: Credential = () => process.env.SMTP_PASSWORD ?? '';
+ * import { smtpChannel, type Credential } from 'gcp-pipeline-resilience';
+ * declare function readSecret(name: string): Promise<string>; // e.g. a Secret Manager read
+ * const smtpPassword: Credential = () => readSecret('smtp-password'); // read at each send: rotation applies at once
+ * const email = smtpChannel({ host: 'smtp.example.com', user: 'alerts', password: smtpPassword, from: 'alerts@example.com', to: ['oncall@example.com'] });
  * ```
  */
 export type Credential = string | (() => string | Promise<string>);

@@ -11,8 +11,9 @@ import { type AlertFetch, httpPost } from './http-post.js';
  *
  * @example
  * ```ts
- * import type { EmailSender } from 'gcp-pipeline-resilience';
- * const from: EmailSender = { email: 'alerts@example.com', name: 'Pipeline Alerts' };
+ * import { sendGridChannel, type EmailSender } from 'gcp-pipeline-resilience';
+ * const sender = (env: string): EmailSender => ({ email: 'alerts@example.com', name: `Pipeline Alerts (${env})` });
+ * const email = sendGridChannel({ apiKey: process.env.SENDGRID_API_KEY!, from: sender('staging'), to: ['oncall@example.com'] });
  * ```
  */
 export type EmailSender = string | { email: string; name?: string };
@@ -22,12 +23,11 @@ export type EmailSender = string | { email: string; name?: string };
  *
  * @example
  * ```ts
- * import type { SendGridChannelOptions } from 'gcp-pipeline-resilience';
- * const options: SendGridChannelOptions = {
- *   apiKey: () => process.env.SENDGRID_API_KEY ?? '',
- *   from: 'alerts@example.com',
- *   to: ['oncall@example.com'],
- * };
+ * import { createAlertManager, sendGridChannel, type SendGridChannelOptions } from 'gcp-pipeline-resilience';
+ * function oncallEmail(to: string[]): SendGridChannelOptions {
+ *   return { apiKey: () => process.env.SENDGRID_API_KEY ?? '', from: 'alerts@example.com', to };
+ * }
+ * const alerts = createAlertManager({ channels: [sendGridChannel(oncallEmail(['oncall@example.com']))] });
  * ```
  */
 export interface SendGridChannelOptions {

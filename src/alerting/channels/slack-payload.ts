@@ -66,11 +66,12 @@ export type SlackBlock =
  *
  * @example
  * ```ts
- * import type { SlackWebhookPayload } from 'gcp-pipeline-resilience';
- * const payload: SlackWebhookPayload = {
- *   text: '⚠️ [staging] WARNING: disk almost full',
- *   attachments: [{ color: '#FFA500', fallback: 'disk almost full', blocks: [] }],
- * };
+ * import { slackPayload, type AlertMessage, type SlackWebhookPayload } from 'gcp-pipeline-resilience';
+ * declare const message: AlertMessage;
+ * async function post(url: string, payload: SlackWebhookPayload): Promise<void> {
+ *   await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(payload) });
+ * }
+ * await post(process.env.SLACK_WEBHOOK_URL!, slackPayload(message, { username: 'Pipeline Alerts' }));
  * ```
  */
 export interface SlackWebhookPayload {

@@ -12,12 +12,13 @@ import { slackPayload } from './slack-payload.js';
  *
  * @example
  * ```ts
- * import type { SlackChannelOptions } from 'gcp-pipeline-resilience';
- * const options: SlackChannelOptions = {
- *   webhookUrl: process.env.SLACK_WEBHOOK_URL!,
- *   username: 'Pipeline Alerts',
+ * import { createAlertManager, slackChannel, type SlackChannelOptions } from 'gcp-pipeline-resilience';
+ * const slackFor = (team: string): SlackChannelOptions => ({
+ *   webhookUrl: process.env[`SLACK_WEBHOOK_${team.toUpperCase()}`]!,
+ *   username: `Pipeline Alerts (${team})`,
  *   iconEmoji: ':rotating_light:',
- * };
+ * });
+ * const alerts = createAlertManager({ channels: [slackChannel(slackFor('data'))] });
  * ```
  */
 export interface SlackChannelOptions {

@@ -16,14 +16,14 @@ import { SmtpError } from './smtp-error.js';
  *
  * @example
  * ```ts
- * import type { SmtpChannelOptions } from 'gcp-pipeline-resilience';
- * const options: SmtpChannelOptions = {
+ * import { createAlertManager, smtpChannel, type SmtpChannelOptions } from 'gcp-pipeline-resilience';
+ * const relay: Omit<SmtpChannelOptions, 'to'> = {
  *   host: 'smtp-relay.brevo.com',
  *   user: 'alerts@example.com',
  *   password: () => process.env.SMTP_PASSWORD ?? '',
  *   from: 'alerts@example.com',
- *   to: ['oncall@example.com'],
  * };
+ * const alerts = createAlertManager({ channels: [smtpChannel({ ...relay, to: ['oncall@example.com'] })] });
  * ```
  */
 export interface SmtpChannelOptions {

@@ -12,9 +12,10 @@ import type { RateLimitStore } from './store.js';
  *
  * @example
  * ```ts
- * import type { GcsRateLimitStoreOptions } from 'gcp-pipeline-resilience';
+ * import { createAlertManager, gcsRateLimitStore, type GcsRateLimitStoreOptions } from 'gcp-pipeline-resilience';
  * import { Storage } from '@google-cloud/storage';
- * const options: GcsRateLimitStoreOptions = { storage: new Storage(), bucket: 'my-project-alert-state' };
+ * const stateIn = (bucket: string): GcsRateLimitStoreOptions => ({ storage: new Storage(), bucket });
+ * const alerts = createAlertManager({ store: gcsRateLimitStore(stateIn('my-project-alert-state')) });
  * ```
  */
 export interface GcsRateLimitStoreOptions {

@@ -6,8 +6,9 @@ import type { WindowRule } from './state.js';
  *
  * @example
  * ```ts
- * import type { RateLimitRule } from 'gcp-pipeline-resilience';
- * const rule: RateLimitRule = { windowMinutes: 60, maxPerWindow: 5 };
+ * import { createAlertManager, DEFAULT_RATE_LIMITS, type RateLimitRule } from 'gcp-pipeline-resilience';
+ * const hourly: RateLimitRule = { windowMinutes: 60, maxPerWindow: 5 };
+ * const alerts = createAlertManager({ rateLimits: { ...DEFAULT_RATE_LIMITS, 'processor:': hourly } });
  * ```
  */
 export interface RateLimitRule {

@@ -45,8 +45,22 @@ export interface RateLimitStore {
  *
  * @example
  * ```ts
- * import type { StoredRecord } from 'gcp-pipeline-resilience';
- * const record: StoredRecord = { text: '{"sent":[],"claims":[]}', version: '1717000000000001' };
+ * import { createAlertManager, type RateLimitStore, type StoredRecord } from 'gcp-pipeline-resilience';
+ * // A store over a Map, versioned by a counter (compare-and-set, as a shared store must be).
+ * const records = new Map<string, StoredRecord>();
+ * let version = 0;
+ * const store: RateLimitStore = {
+ *   name: 'map',
+ *   async read(key) {
+ *     return records.get(key);
+ *   },
+ *   async write(key, text, expectedVersion) {
+ *     if (records.get(key)?.version !== expectedVersion) return false;
+ *     records.set(key, { text, version: String(++version) });
+ *     return true;
+ *   },
+ * };
+ * const alerts = createAlertManager({ store });
  * ```
  */
 export interface StoredRecord {
