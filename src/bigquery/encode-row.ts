@@ -3,8 +3,11 @@
  *
  * @example
  * ```ts
- * import type { JsonValue } from 'gcp-pipeline-resilience';
- * const v: JsonValue = { id: '9007199254740993', tags: ['a'], at: '2024-01-01T00:00:00.000Z' };
+ * import { BigQueryExecutor, type JsonValue } from 'gcp-pipeline-resilience';
+ * const bq = new BigQueryExecutor();
+ * // A JSON column is written from a JSON-compatible value: no undefined, Date or bigint inside it.
+ * const payload: { [key: string]: JsonValue } = { id: '9007199254740993', tags: ['a'], at: '2024-01-01T00:00:00.000Z' };
+ * await bq.insertRows('nba_raw.events', [{ event_id: 'e1', payload: JSON.stringify(payload) }]);
  * ```
  */
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };

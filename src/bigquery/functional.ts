@@ -9,8 +9,9 @@ import type { LoadResult, LoadRowsOptions, QueryOptions } from './types.js';
  *
  * @example
  * ```ts
- * import type { FunctionalOptions } from 'gcp-pipeline-resilience';
- * const options: FunctionalOptions = { projectId: 'nba-props-platform' };
+ * import { executeBigQuery, type FunctionalOptions } from 'gcp-pipeline-resilience';
+ * const staging: FunctionalOptions = { projectId: 'nba-props-platform-staging' };
+ * const rows = await executeBigQuery('SELECT COUNT(*) AS n FROM nba_raw.games', staging);
  * ```
  */
 export interface FunctionalOptions {

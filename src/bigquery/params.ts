@@ -4,8 +4,14 @@
  *
  * @example
  * ```ts
- * import type { BigQueryScalarType } from 'gcp-pipeline-resilience';
- * const t: BigQueryScalarType = 'TIMESTAMP';
+ * import { BigQueryExecutor, type BigQueryScalarType } from 'gcp-pipeline-resilience';
+ * const bq = new BigQueryExecutor();
+ * // A null parameter carries no type of its own: name it.
+ * const deletedAtType: BigQueryScalarType = 'TIMESTAMP';
+ * await bq.update('UPDATE nba_raw.games SET deleted_at = @at WHERE game_id = @id', {
+ *   params: { at: null, id: 'g1' },
+ *   types: { at: deletedAtType },
+ * });
  * ```
  */
 export type BigQueryScalarType =
@@ -29,8 +35,14 @@ export type BigQueryScalarType =
  *
  * @example
  * ```ts
- * import type { BigQueryParamType } from 'gcp-pipeline-resilience';
+ * import { BigQueryExecutor, type BigQueryParamType } from 'gcp-pipeline-resilience';
+ * const bq = new BigQueryExecutor();
+ * // An empty array has no element to infer from: ['INT64'] is ARRAY<INT64>.
  * const types: Record<string, BigQueryParamType> = { ids: ['INT64'], note: 'STRING' };
+ * await bq.query('SELECT * FROM nba_raw.games WHERE game_id IN UNNEST(@ids) OR note = @note', {
+ *   params: { ids: [], note: null },
+ *   types,
+ * });
  * ```
  */
 export type BigQueryParamType =
@@ -44,8 +56,10 @@ export type BigQueryParamType =
  *
  * @example
  * ```ts
- * import type { BigQueryTypeAlias } from 'gcp-pipeline-resilience';
- * const t: BigQueryTypeAlias = 'INTEGER'; // sent as INT64
+ * import { BigQueryExecutor, type BigQueryTypeAlias } from 'gcp-pipeline-resilience';
+ * const bq = new BigQueryExecutor();
+ * const legacyType: BigQueryTypeAlias = 'INTEGER'; // the legacy-SQL name, sent as INT64
+ * await bq.query('SELECT @n IS NULL AS missing', { params: { n: null }, types: { n: legacyType } });
  * ```
  */
 export type BigQueryTypeAlias =
@@ -65,9 +79,11 @@ export type BigQueryTypeAlias =
  *
  * @example
  * ```ts
- * import type { QueryParams } from 'gcp-pipeline-resilience';
- * const named: QueryParams = { team: 'LAL', since: new Date('2024-01-01') };
- * const positional: QueryParams = ['LAL', 10];
+ * import { BigQueryExecutor, type QueryParams } from 'gcp-pipeline-resilience';
+ * const bq = new BigQueryExecutor();
+ * const gamesSince = (params: QueryParams) =>
+ *   bq.query('SELECT game_id FROM nba_raw.games WHERE team = @team AND game_date >= @since', { params });
+ * await gamesSince({ team: 'LAL', since: new Date('2024-01-01') });
  * ```
  */
 export type QueryParams = Readonly<Record<string, unknown>> | readonly unknown[];
@@ -78,8 +94,13 @@ export type QueryParams = Readonly<Record<string, unknown>> | readonly unknown[]
  *
  * @example
  * ```ts
- * import type { QueryParamTypes } from 'gcp-pipeline-resilience';
+ * import { BigQueryExecutor, type QueryParamTypes } from 'gcp-pipeline-resilience';
+ * const bq = new BigQueryExecutor();
  * const types: QueryParamTypes = { deletedAt: 'TIMESTAMP', tags: ['STRING'] };
+ * await bq.update('UPDATE nba_raw.games SET deleted_at = @deletedAt, tags = @tags WHERE game_id = @id', {
+ *   params: { deletedAt: null, tags: [], id: 'g1' },
+ *   types,
+ * });
  * ```
  */
 export type QueryParamTypes = Readonly<Record<string, BigQueryParamType>> | readonly BigQueryParamType[];

@@ -7,8 +7,11 @@ import { type SqlToken, tokenizeSql } from './sql-tokens.js';
  *
  * @example
  * ```ts
- * import type { QueryGuardOptions } from 'gcp-pipeline-resilience';
+ * import { BigQueryExecutor, type QueryGuardOptions } from 'gcp-pipeline-resilience';
+ * // Refuse a query that would scan a whole partitioned table (no filter on its partition column).
  * const guard: QueryGuardOptions = { partitionedTables: { 'mlb_raw.games': 'game_date' } };
+ * const bq = new BigQueryExecutor({ queryGuard: guard });
+ * await bq.query("SELECT * FROM mlb_raw.games WHERE game_date = '2026-06-01'");
  * ```
  */
 export interface QueryGuardOptions {

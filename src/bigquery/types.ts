@@ -68,8 +68,10 @@ export interface BigQueryExecutorOptions {
  *
  * @example
  * ```ts
- * import type { CallOptions } from 'gcp-pipeline-resilience';
- * const options: CallOptions = { retry: { signal: AbortSignal.timeout(30_000), maxAttempts: 5 } };
+ * import { BigQueryExecutor, type CallOptions } from 'gcp-pipeline-resilience';
+ * const bq = new BigQueryExecutor();
+ * const within = (ms: number): CallOptions => ({ retry: { signal: AbortSignal.timeout(ms), maxAttempts: 5 } });
+ * await bq.update('DELETE FROM nba_raw.games WHERE game_date < @d', { params: { d: '2020-01-01' }, ...within(30_000) });
  * ```
  */
 export interface CallOptions {
@@ -85,8 +87,10 @@ export interface CallOptions {
  *
  * @example
  * ```ts
- * import type { QueryOptions } from 'gcp-pipeline-resilience';
- * const options: QueryOptions = { params: { team: 'LAL', since: new Date('2024-01-01') }, useCache: false };
+ * import { BigQueryExecutor, type QueryOptions } from 'gcp-pipeline-resilience';
+ * const bq = new BigQueryExecutor();
+ * const fresh = (params: QueryOptions['params']): QueryOptions => ({ params, useCache: false, labels: { job: 'grader' } });
+ * const games = await bq.query('SELECT * FROM nba_raw.games WHERE team = @team', fresh({ team: 'LAL' }));
  * ```
  */
 export interface QueryOptions extends CallOptions {
@@ -141,9 +145,13 @@ export interface DryRunResult {
  *
  * @example
  * ```ts
- * import type { InsertRowsOptions } from 'gcp-pipeline-resilience';
- * type Row = { player_id: string; game_date: string };
- * const options: InsertRowsOptions<Row> = { insertId: (r) => `${r.player_id}:${r.game_date}`, batchRows: 1000 };
+ * import { BigQueryExecutor, type InsertRowsOptions } from 'gcp-pipeline-resilience';
+ * type Row = { player_id: string; game_date: string; points: number };
+ * declare const rows: Row[];
+ * const bq = new BigQueryExecutor();
+ * // One insert id per (player, game): a redelivered message cannot write a row twice.
+ * const byPlayerAndGame: InsertRowsOptions<Row> = { insertId: (r) => `${r.player_id}:${r.game_date}`, batchRows: 1000 };
+ * await bq.insertRows('nba_analytics.player_game_summary', rows, byPlayerAndGame);
  * ```
  */
 export interface InsertRowsOptions<R> extends CallOptions {
@@ -196,8 +204,11 @@ export interface InsertResult {
  *
  * @example
  * ```ts
- * import type { LoadRowsOptions } from 'gcp-pipeline-resilience';
- * const options: LoadRowsOptions = { ignoreUnknownValues: false };
+ * import { BigQueryExecutor, type LoadRowsOptions } from 'gcp-pipeline-resilience';
+ * declare const rows: Array<Record<string, unknown>>;
+ * const bq = new BigQueryExecutor();
+ * const strict: LoadRowsOptions = { ignoreUnknownValues: false }; // an unknown field fails the job instead of being dropped
+ * await bq.loadRows('nba_raw.games', rows, strict);
  * ```
  */
 export interface LoadRowsOptions extends CallOptions {
@@ -257,8 +268,11 @@ export interface ExecutorStats {
  *
  * @example
  * ```ts
- * import type { WriteRowsOptions } from 'gcp-pipeline-resilience';
- * const options: WriteRowsOptions = { mode: 'committed', maxInflightRequests: 20 };
+ * import { BigQueryExecutor, type WriteRowsOptions } from 'gcp-pipeline-resilience';
+ * declare const events: Array<{ event_id: string }>;
+ * const bq = new BigQueryExecutor();
+ * const bulk: WriteRowsOptions = { mode: 'committed', maxInflightRequests: 20 };
+ * const { written } = await bq.writeRows('nba_raw.events', events, bulk);
  * ```
  */
 export interface WriteRowsOptions extends CallOptions {

@@ -15,8 +15,9 @@ export const KNOWN_SPORTS = ['nba', 'mlb'] as const;
  *
  * @example
  * ```ts
- * import type { SportName } from 'gcp-pipeline-resilience';
- * const sport: SportName = 'mlb';
+ * import { getSportConfig, KNOWN_SPORTS, type SportName } from 'gcp-pipeline-resilience';
+ * const rawTable = (sport: SportName, name: string) => getSportConfig(sport).table(`${sport}_raw`, name);
+ * const gameTables = KNOWN_SPORTS.map((sport) => rawTable(sport, 'games'));
  * ```
  */
 export type SportName = (typeof KNOWN_SPORTS)[number];
