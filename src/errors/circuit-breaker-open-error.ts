@@ -6,7 +6,12 @@ import { PipelineError } from './pipeline-error.js';
  *
  * @example
  * ```ts
- * const options: CircuitBreakerOpenErrorOptions = { retryAfterMs: 240_000, key: 'bigquery' };
+ * import { CircuitBreakerOpenError, type CircuitBreakerOpenErrorOptions } from 'gcp-pipeline-resilience';
+ * // A fake dependency in a test refuses as an open breaker would.
+ * const openFor = (ms: number): CircuitBreakerOpenErrorOptions => ({ retryAfterMs: ms, key: 'bigquery' });
+ * const refuse = async (): Promise<never> => {
+ *   throw new CircuitBreakerOpenError('circuit open for bigquery', openFor(240_000));
+ * };
  * ```
  */
 export interface CircuitBreakerOpenErrorOptions {

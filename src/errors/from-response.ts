@@ -13,7 +13,11 @@ export const MAX_BODY_SNIPPET = 300;
  *
  * @example
  * ```ts
- * const like: ResponseLike = { status: 503, statusText: 'Service Unavailable', url: 'https://api.example.com/x', headers: new Headers() };
+ * import { httpErrorFromResponse, type ResponseLike } from 'gcp-pipeline-resilience';
+ * // Any response-shaped object works, e.g. from got or axios adapted in a few lines.
+ * declare const got: { statusCode: number; statusMessage?: string; url: string; headers: Record<string, string> };
+ * const like: ResponseLike = { status: got.statusCode, statusText: got.statusMessage ?? '', url: got.url, headers: new Headers(got.headers) };
+ * if (like.status >= 400) throw httpErrorFromResponse(like);
  * ```
  */
 export interface ResponseLike {
@@ -28,8 +32,10 @@ export interface ResponseLike {
  *
  * @example
  * ```ts
- * declare const response: Response;
- * const options: HttpErrorFromResponseOptions = { method: 'POST', body: await response.text() };
+ * import { httpErrorFromResponse, type HttpErrorFromResponseOptions } from 'gcp-pipeline-resilience';
+ * const response = await fetch('https://api.example.com/v1/games', { method: 'POST', body: '{}' });
+ * const options: HttpErrorFromResponseOptions = { method: 'POST', body: await response.clone().text() };
+ * if (!response.ok) throw httpErrorFromResponse(response, options);
  * ```
  */
 export interface HttpErrorFromResponseOptions {

@@ -6,7 +6,15 @@ import { PipelineError, type PipelineErrorOptions } from './pipeline-error.js';
  *
  * @example
  * ```ts
- * const detail: ErrorDetail = { reason: 'rateLimitExceeded', message: 'Exceeded rate limits', domain: 'global' };
+ * import { GoogleApiError, toPipelineError, type ErrorDetail } from 'gcp-pipeline-resilience';
+ * declare function insert(): Promise<void>;
+ * try {
+ *   await insert();
+ * } catch (thrown) {
+ *   const err = toPipelineError(thrown);
+ *   const details: ErrorDetail[] = err instanceof GoogleApiError ? err.errors : [];
+ *   for (const d of details) console.error(d.reason, d.location ?? '', d.message);
+ * }
  * ```
  */
 export interface ErrorDetail {
@@ -25,7 +33,12 @@ export interface ErrorDetail {
  *
  * @example
  * ```ts
- * const details: GoogleApiErrorDetails = { httpStatus: 503, reasons: ['backendError'], retryAfterMs: 2000 };
+ * import { ServiceUnavailableError, type GoogleApiErrorDetails } from 'gcp-pipeline-resilience';
+ * // A fake BigQuery in a test fails the way the real one does.
+ * const backendError = (retryAfterMs: number): GoogleApiErrorDetails => ({ httpStatus: 503, reasons: ['backendError'], retryAfterMs });
+ * const fakeQuery = async (): Promise<never> => {
+ *   throw new ServiceUnavailableError('Backend error', backendError(2000));
+ * };
  * ```
  */
 export interface GoogleApiErrorDetails extends PipelineErrorOptions {

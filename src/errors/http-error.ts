@@ -8,7 +8,12 @@ import { isTransientStatus } from './status-table.js';
  *
  * @example
  * ```ts
- * const details: HttpErrorDetails = { url: 'https://api.example.com/v1/games', method: 'GET', retryAfterMs: 2000 };
+ * import { HttpServiceUnavailableError, type HttpErrorDetails } from 'gcp-pipeline-resilience';
+ * // A fake scraper target in a test answers as resilientFetch would report a 503.
+ * const unavailable = (url: string): HttpErrorDetails => ({ url, method: 'GET', retryAfterMs: 2000 });
+ * const fakeFetch = async (): Promise<never> => {
+ *   throw new HttpServiceUnavailableError('503 Service Unavailable', unavailable('https://api.example.com/v1/games'));
+ * };
  * ```
  */
 export interface HttpErrorDetails {
@@ -33,7 +38,11 @@ export interface HttpErrorDetails {
  *
  * @example
  * ```ts
- * const options: HttpErrorOptions = { status: 418, code: 'CLIENT_ERROR', url: 'https://api.example.com/tea' };
+ * import { HttpError, type HttpErrorOptions } from 'gcp-pipeline-resilience';
+ * // A status with no class of its own is a plain HttpError.
+ * const teapot = (url: string): HttpErrorOptions => ({ status: 418, code: 'CLIENT_ERROR', url });
+ * const err = new HttpError("418 I'm a teapot", teapot('https://api.example.com/tea'));
+ * err.transient; // false
  * ```
  */
 export interface HttpErrorOptions extends HttpErrorDetails {

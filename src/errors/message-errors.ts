@@ -6,7 +6,14 @@ import { PipelineError } from './pipeline-error.js';
  *
  * @example
  * ```ts
- * const reason: DecodeFailure = 'invalid_json';
+ * import { decodePubSubMessage, MessageDecodeError, Phase2CompletionMessage, type DecodeFailure } from 'gcp-pipeline-resilience';
+ * declare const body: unknown;
+ * const producerBug = (reason: DecodeFailure) => reason === 'invalid_json' || reason === 'invalid_utf8';
+ * try {
+ *   decodePubSubMessage(Phase2CompletionMessage, body);
+ * } catch (err) {
+ *   if (err instanceof MessageDecodeError && producerBug(err.reason)) console.error('fix the producer', err.reason);
+ * }
  * ```
  */
 export type DecodeFailure =
@@ -74,7 +81,14 @@ export class MessageDecodeError extends PipelineError {
  *
  * @example
  * ```ts
- * const issue: ValidationIssue = { path: ['game_date'], message: 'Invalid date', code: 'invalid_format' };
+ * import { MessageValidationError, parseMessage, Phase2CompletionMessage, type ValidationIssue } from 'gcp-pipeline-resilience';
+ * declare const payload: unknown;
+ * const describe = (issue: ValidationIssue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`;
+ * try {
+ *   parseMessage(Phase2CompletionMessage, payload);
+ * } catch (err) {
+ *   if (err instanceof MessageValidationError) console.error(err.issues.map(describe).join('; '));
+ * }
  * ```
  */
 export interface ValidationIssue {
@@ -91,7 +105,13 @@ export interface ValidationIssue {
  *
  * @example
  * ```ts
- * const options: MessageValidationErrorOptions = { issues: [{ path: ['sport'], message: 'Required', code: 'invalid_type' }] };
+ * import { MessageValidationError, type MessageValidationErrorOptions } from 'gcp-pipeline-resilience';
+ * // Your own check, reported the way the package reports a schema failure.
+ * function requireSport(payload: { sport?: string }): void {
+ *   if (payload.sport) return;
+ *   const options: MessageValidationErrorOptions = { issues: [{ path: ['sport'], message: 'Required', code: 'invalid_type' }] };
+ *   throw new MessageValidationError('sport: Required', options);
+ * }
  * ```
  */
 export interface MessageValidationErrorOptions {

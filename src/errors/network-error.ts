@@ -6,8 +6,12 @@ import { PipelineError } from './pipeline-error.js';
  *
  * @example
  * ```ts
- * declare const err: unknown;
- * const options: NetworkErrorOptions = { systemCode: 'ECONNRESET', cause: err };
+ * import { NetworkError, type NetworkErrorOptions } from 'gcp-pipeline-resilience';
+ * // A fake client in a test drops the connection as a real reset would.
+ * const reset = (cause?: unknown): NetworkErrorOptions => ({ systemCode: 'ECONNRESET', cause });
+ * const flaky = async (): Promise<never> => {
+ *   throw new NetworkError('socket hang up', reset());
+ * };
  * ```
  */
 export interface NetworkErrorOptions {

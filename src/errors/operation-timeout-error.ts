@@ -6,7 +6,19 @@ import { PipelineError } from './pipeline-error.js';
  *
  * @example
  * ```ts
- * const options: OperationTimeoutErrorOptions = { timeoutMs: 30_000 };
+ * import { OperationTimeoutError, type OperationTimeoutErrorOptions } from 'gcp-pipeline-resilience';
+ * const after = (timeoutMs: number): OperationTimeoutErrorOptions => ({ timeoutMs });
+ * async function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
+ *   let timer: NodeJS.Timeout | undefined;
+ *   const timeout = new Promise<never>((_, reject) => {
+ *     timer = setTimeout(() => reject(new OperationTimeoutError(`no answer in ${ms} ms`, after(ms))), ms);
+ *   });
+ *   try {
+ *     return await Promise.race([work, timeout]);
+ *   } finally {
+ *     clearTimeout(timer);
+ *   }
+ * }
  * ```
  */
 export interface OperationTimeoutErrorOptions {

@@ -7,12 +7,15 @@ import { PipelineError } from './pipeline-error.js';
  *
  * @example
  * ```ts
- * const failure: RowFailure = {
- *   index: 3,
- *   row: { player_lookup: 'lebronjames' },
- *   insertId: 'game-42-row-3',
- *   reasons: [{ reason: 'invalid', message: 'no such field: player_lookup.', location: 'player_lookup' }],
- * };
+ * import { BigQueryExecutor, PartialInsertError, type RowFailure } from 'gcp-pipeline-resilience';
+ * declare const rows: Array<{ player_lookup: string }>;
+ * const bq = new BigQueryExecutor();
+ * const reasonsOf = (f: RowFailure) => f.reasons.map((r) => `${r.reason}${r.location ? ` (${r.location})` : ''}`).join(', ');
+ * try {
+ *   await bq.insertRows('nba_analytics.player_game_summary', rows);
+ * } catch (err) {
+ *   if (err instanceof PartialInsertError) for (const f of err.failures) console.error(`row ${f.index}: ${reasonsOf(f)}`);
+ * }
  * ```
  */
 export interface RowFailure {

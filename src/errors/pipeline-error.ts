@@ -6,8 +6,13 @@ import { scrubCause } from './scrub.js';
  *
  * @example
  * ```ts
- * declare const err: unknown;
- * const options: PipelineErrorOptions = { code: 'SCRAPE_FAILED', transient: true, cause: err };
+ * import { PipelineError, type PipelineErrorOptions } from 'gcp-pipeline-resilience';
+ * // Your own failure, in the package's taxonomy: retry and the handler read `transient`.
+ * const blocked = (cause: unknown): PipelineErrorOptions => ({ code: 'SCRAPE_BLOCKED', transient: true, cause });
+ * declare function scrape(): Promise<string>;
+ * const page = await scrape().catch((err: unknown) => {
+ *   throw new PipelineError('the site blocked the scraper', blocked(err));
+ * });
  * ```
  */
 export interface PipelineErrorOptions {

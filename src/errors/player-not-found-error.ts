@@ -6,7 +6,12 @@ import { PipelineError } from './pipeline-error.js';
  *
  * @example
  * ```ts
- * const options: PlayerNotFoundErrorOptions = { lookup: 'lebronjames', playerType: 'nba' };
+ * import { PlayerNotFoundError, type PlayerNotFoundErrorOptions } from 'gcp-pipeline-resilience';
+ * // A fake registry in a test misses as the real reader does.
+ * const miss = (lookup: string): PlayerNotFoundErrorOptions => ({ lookup, playerType: 'pitcher' });
+ * const fakeLookup = async (lookup: string): Promise<never> => {
+ *   throw new PlayerNotFoundError(`no registry entry for ${lookup}`, miss(lookup));
+ * };
  * ```
  */
 export interface PlayerNotFoundErrorOptions {

@@ -6,7 +6,14 @@ import { PipelineError } from './pipeline-error.js';
  *
  * @example
  * ```ts
- * const options: QueryGuardErrorOptions = { rule: 'partition_filter', table: 'nba_analytics.player_game_summary' };
+ * import { QueryGuardError, type QueryGuardErrorOptions } from 'gcp-pipeline-resilience';
+ * // Your own pre-flight rule, refused the way the executor's guard refuses.
+ * const fullScan = (table: string): QueryGuardErrorOptions => ({ rule: 'partition_filter', table });
+ * function checkSql(sql: string): void {
+ *   if (/FROM\s+nba_analytics\.player_game_summary\b/i.test(sql) && !/game_date/i.test(sql)) {
+ *     throw new QueryGuardError('filter on game_date', fullScan('nba_analytics.player_game_summary'));
+ *   }
+ * }
  * ```
  */
 export interface QueryGuardErrorOptions {

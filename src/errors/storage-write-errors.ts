@@ -13,8 +13,15 @@ import { PipelineError } from './pipeline-error.js';
  *
  * @example
  * ```ts
- * import type { StorageErrorCode } from 'gcp-pipeline-resilience';
- * const code: StorageErrorCode = 'OFFSET_OUT_OF_RANGE';
+ * import { BigQueryExecutor, StorageError, type StorageErrorCode } from 'gcp-pipeline-resilience';
+ * declare const rows: Array<{ event_id: string }>;
+ * const bq = new BigQueryExecutor();
+ * const needsAHuman = (code: StorageErrorCode) => code === 'COMMIT_OUTCOME_UNKNOWN' || code === 'OFFSET_OUT_OF_RANGE';
+ * try {
+ *   await bq.writeRows('nba_raw.events', rows);
+ * } catch (err) {
+ *   if (err instanceof StorageError && needsAHuman(err.storageCode)) console.error(err.storageCode, err.stream);
+ * }
  * ```
  */
 export type StorageErrorCode =
@@ -43,8 +50,12 @@ export type StorageErrorCode =
  *
  * @example
  * ```ts
- * import type { StorageErrorOptions } from 'gcp-pipeline-resilience';
- * const options: StorageErrorOptions = { storageCode: 'STREAM_NOT_FOUND', table: 'ds.t', transient: false };
+ * import { StorageError, type StorageErrorOptions } from 'gcp-pipeline-resilience';
+ * // A fake writer in a test fails as the real one does when its stream is gone.
+ * const streamGone = (table: string): StorageErrorOptions => ({ storageCode: 'STREAM_NOT_FOUND', table, transient: false });
+ * const fakeWrite = async (): Promise<never> => {
+ *   throw new StorageError('write stream not found', streamGone('ds.t'));
+ * };
  * ```
  */
 export interface StorageErrorOptions {
@@ -112,8 +123,12 @@ export class StorageError extends PipelineError {
  *
  * @example
  * ```ts
- * import type { RowErrorOptions } from 'gcp-pipeline-resilience';
- * const options: RowErrorOptions = { table: 'ds.t', writtenRows: 0, failures: [] };
+ * import { RowError, type RowErrorOptions, type RowFailure } from 'gcp-pipeline-resilience';
+ * // Your own pre-write check, reported the way writeRows reports rows the schema refuses.
+ * function refuse(table: string, failures: RowFailure[]): never {
+ *   const options: RowErrorOptions = { table, writtenRows: 0, failures };
+ *   throw new RowError(`${failures.length} rows refused`, options);
+ * }
  * ```
  */
 export interface RowErrorOptions {
