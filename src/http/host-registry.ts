@@ -18,7 +18,11 @@ import { RateLimit, type RateLimitOptions } from './rate-limit.js';
  *
  * @example
  * ```ts
- * const policy: HttpHostPolicy = { maxConcurrent: 4, rateLimit: { requestsPerSecond: 5, burst: 5 } };
+ * import { HttpHostRegistry, resilientFetch, type HttpHostPolicy } from 'gcp-pipeline-resilience';
+ * // The API's published limits, per scraper key.
+ * const balldontlie: HttpHostPolicy = { maxConcurrent: 4, rateLimit: { requestsPerSecond: 5, burst: 5 } };
+ * const hosts = new HttpHostRegistry({ hosts: { bdl: balldontlie } });
+ * await resilientFetch('https://api.balldontlie.io/v1/games', {}, { hosts, key: 'bdl' });
  * ```
  */
 export interface HttpHostPolicy {
@@ -40,10 +44,12 @@ export interface HttpHostPolicy {
  *
  * @example
  * ```ts
- * const options: HttpHostRegistryOptions = {
+ * import { HttpHostRegistry, type HttpHostRegistryOptions } from 'gcp-pipeline-resilience';
+ * const limits = (requestsPerSecond: number): HttpHostRegistryOptions => ({
  *   maxConcurrent: 8,
- *   hosts: { 'api.balldontlie.io': { rateLimit: { requestsPerSecond: 1, burst: 5 } } },
- * };
+ *   hosts: { 'api.balldontlie.io': { rateLimit: { requestsPerSecond, burst: 5 } } },
+ * });
+ * const hosts = new HttpHostRegistry(limits(process.env.BDL_PAID ? 10 : 1));
  * ```
  */
 export interface HttpHostRegistryOptions extends HttpHostPolicy {
@@ -87,7 +93,13 @@ export interface HttpHost {
  *
  * @example
  * ```ts
- * const snapshot: HttpHostState = { breaker: 'open', inFlight: 0, queued: 0, budgetTokens: 21 };
+ * import { defaultHttpHosts, type HttpHostState } from 'gcp-pipeline-resilience';
+ * import { createServer } from 'node:http';
+ * const unhealthy = (s: HttpHostState) => s.breaker === 'open' || (s.budgetTokens ?? 1) < 1;
+ * createServer((_req, res) => {
+ *   const states = Object.entries(defaultHttpHosts().states());
+ *   res.writeHead(states.some(([, s]) => unhealthy(s)) ? 503 : 200).end(JSON.stringify(Object.fromEntries(states)));
+ * }).listen(8080);
  * ```
  */
 export interface HttpHostState {

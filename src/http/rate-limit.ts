@@ -8,7 +8,9 @@ import { enqueue, type Waiter } from './waiters.js';
  *
  * @example
  * ```ts
- * const options: RateLimitOptions = { requestsPerSecond: 5, burst: 10 };
+ * import { HttpHostRegistry, type RateLimitOptions } from 'gcp-pipeline-resilience';
+ * const perSecond = (requestsPerSecond: number): RateLimitOptions => ({ requestsPerSecond, burst: requestsPerSecond * 2 });
+ * const hosts = new HttpHostRegistry({ hosts: { 'stats.nba.com': { rateLimit: perSecond(5) } } });
  * ```
  */
 export interface RateLimitOptions {

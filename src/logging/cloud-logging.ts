@@ -9,7 +9,10 @@ import { errorMessage, serializeError } from './serialize-error.js';
  *
  * @example
  * ```ts
- * const min: CloudLoggingSeverity = 'WARNING';
+ * import { cloudLoggingLogger, type CloudLoggingSeverity } from 'gcp-pipeline-resilience';
+ * const levels: CloudLoggingSeverity[] = ['DEBUG', 'INFO', 'WARNING', 'ERROR'];
+ * const fromEnv = levels.find((l) => l === process.env.LOG_LEVEL?.toUpperCase()) ?? 'INFO';
+ * const logger = cloudLoggingLogger({ minSeverity: fromEnv });
  * ```
  */
 export type CloudLoggingSeverity = 'DEBUG' | 'INFO' | 'WARNING' | 'ERROR';
@@ -19,7 +22,10 @@ export type CloudLoggingSeverity = 'DEBUG' | 'INFO' | 'WARNING' | 'ERROR';
  *
  * @example
  * ```ts
- * const options: CloudLoggingLoggerOptions = { minSeverity: 'INFO', labels: { service: 'phase2' } };
+ * import { cloudLoggingLogger, retry, type CloudLoggingLoggerOptions } from 'gcp-pipeline-resilience';
+ * const forService = (service: string): CloudLoggingLoggerOptions => ({ minSeverity: 'INFO', labels: { service } });
+ * const logger = cloudLoggingLogger(forService('phase2'));
+ * await retry(() => fetch('https://api.example.com/v1/games'), { logger, name: 'games' });
  * ```
  */
 export interface CloudLoggingLoggerOptions {

@@ -3,7 +3,12 @@
  *
  * @example
  * ```ts
- * const fields: LogFields = { table: 'nba_raw.games', attempt: 2 };
+ * import { retry, type LogFields, type Logger } from 'gcp-pipeline-resilience';
+ * // A logger of your own: every layer calls these four methods with a message and fields.
+ * const line = (severity: string) => (message: string, fields: LogFields) =>
+ *   console.log(JSON.stringify({ severity, message, ...fields }));
+ * const logger: Logger = { debug: line('DEBUG'), info: line('INFO'), warn: line('WARNING'), error: line('ERROR') };
+ * await retry(() => fetch('https://api.example.com/v1/games'), { logger });
  * ```
  */
 export type LogFields = Record<string, unknown>;

@@ -7,8 +7,11 @@ import { serializeError } from './serialize-error.js';
  *
  * @example
  * ```ts
+ * import { pinoLogger, retry, type PinoLike } from 'gcp-pipeline-resilience';
  * import pino from 'pino';
- * const target: PinoLike = pino();
+ * const child = (service: string): PinoLike => pino().child({ service });
+ * const logger = pinoLogger(child('phase2'));
+ * await retry(() => fetch('https://api.example.com/v1/games'), { logger });
  * ```
  */
 export interface PinoLike {

@@ -6,7 +6,10 @@ import { errorMessage, errorName } from './serialize-error.js';
  *
  * @example
  * ```ts
- * const context: ServiceContext = { service: 'mlb-phase2-to-phase3', version: 'rev-42' };
+ * import { cloudLoggingLogger, type ServiceContext } from 'gcp-pipeline-resilience';
+ * // Error Reporting groups errors by service and version: name them when K_SERVICE is not set (a job, a VM).
+ * const serviceContext: ServiceContext = { service: 'mlb-phase2-to-phase3', version: process.env.GIT_SHA ?? 'dev' };
+ * const logger = cloudLoggingLogger({ serviceContext });
  * ```
  */
 export interface ServiceContext {

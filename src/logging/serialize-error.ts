@@ -8,7 +8,11 @@ import { redactSecrets } from '../errors/redact.js';
  *
  * @example
  * ```ts
- * const entry: SerializedError = { name: 'ServiceUnavailableError', code: 'SERVICE_UNAVAILABLE', message: 'Backend error', transient: true };
+ * import { serializeError, toPipelineError, type SerializedError } from 'gcp-pipeline-resilience';
+ * declare function loadGames(): Promise<void>;
+ * const failures: SerializedError[] = [];
+ * await loadGames().catch((err: unknown) => failures.push(serializeError(toPipelineError(err))));
+ * console.log(JSON.stringify({ failed: failures.map((f) => f.code ?? f.name) }));
  * ```
  */
 export interface SerializedError {

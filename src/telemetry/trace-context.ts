@@ -9,7 +9,11 @@
  *
  * @example
  * ```ts
- * const parent: TraceParent = { traceId: '4bf92f3577b34da6a3ce929d0e0e4736', spanId: '00f067aa0ba902b7', sampled: true };
+ * import { formatTraceparent, parseTraceparent, type TraceParent } from 'gcp-pipeline-resilience';
+ * // Continue a trace across a hop this library does not make (e.g. a Cloud Tasks task).
+ * const childOf = (parent: TraceParent, spanId: string): TraceParent => ({ ...parent, spanId });
+ * const incoming = parseTraceparent('00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01');
+ * const header = incoming ? formatTraceparent(childOf(incoming, 'b7ad6b7169203331')) : undefined;
  * ```
  */
 export interface TraceParent {
@@ -111,7 +115,11 @@ export function parseCloudTraceContext(value: unknown): TraceParent | undefined 
  *
  * @example
  * ```ts
- * const headers: RequestHeaders = { traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' };
+ * import { traceParentFromHeaders, type RequestHeaders } from 'gcp-pipeline-resilience';
+ * import type { IncomingMessage } from 'node:http';
+ * const traceOf = (headers: RequestHeaders) => traceParentFromHeaders(headers)?.traceId;
+ * declare const req: IncomingMessage;
+ * traceOf(req.headers); // from traceparent, else X-Cloud-Trace-Context
  * ```
  */
 export type RequestHeaders =
