@@ -19,12 +19,13 @@ import type {
  * import { PubSub } from '@google-cloud/pubsub';
  * import { MetricServiceClient } from '@google-cloud/monitoring';
  * import { Logging } from '@google-cloud/logging';
- * import type { MonitorClients } from 'gcp-pipeline-resilience';
- * const clients: MonitorClients = {
- *   pubsub: new PubSub({ projectId: 'my-project' }),
+ * import { createMonitor, type MonitorClients } from 'gcp-pipeline-resilience';
+ * const clientsFor = (projectId: string): MonitorClients => ({
+ *   pubsub: new PubSub({ projectId }),
  *   monitoring: new MetricServiceClient(),
- *   logging: new Logging({ projectId: 'my-project' }),
- * };
+ *   logging: new Logging({ projectId }),
+ * });
+ * const monitor = createMonitor({ sport: 'nba', clients: clientsFor('my-project') });
  * ```
  */
 export interface MonitorClients {

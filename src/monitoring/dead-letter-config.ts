@@ -8,8 +8,8 @@ import { MonitorConfigError } from './errors.js';
  *
  * @example
  * ```ts
- * import type { DeadLetterSubscription } from 'gcp-pipeline-resilience';
- * const dlq: DeadLetterSubscription = {
+ * import { createMonitor, defaultDeadLetterSubscriptions, type DeadLetterSubscription } from 'gcp-pipeline-resilience';
+ * const mlbRaw: DeadLetterSubscription = {
  *   subscription: 'mlb-phase2-raw-complete-dlq-sub',
  *   severity: 'critical',
  *   description: 'Phase 2 raw-data completions that could not be processed',
@@ -19,6 +19,9 @@ import { MonitorConfigError } from './errors.js';
  *   sourceSubscription: 'mlb-phase2-raw-complete-sub',
  *   recoveryCommand: 'npx gpr dlq replay --from mlb-phase2-raw-complete-dlq-sub --to mlb-phase2-raw-complete --dry-run',
  * };
+ * const monitor = createMonitor({
+ *   deadLetters: { subscriptions: [...defaultDeadLetterSubscriptions('nba'), mlbRaw] },
+ * });
  * ```
  */
 export interface DeadLetterSubscription {

@@ -8,8 +8,13 @@ import { createMonitor, type Monitor, type MonitorOptions } from './monitor.js';
  *
  * @example
  * ```ts
- * import type { MonitorHttpRequest } from 'gcp-pipeline-resilience';
+ * import { createMonitorHandler, type MonitorHttpRequest, type MonitorHttpResponse } from 'gcp-pipeline-resilience';
+ * // Drive the handler from a framework that is not node:http (here: a test).
+ * const handle = createMonitorHandler({ sport: 'nba' });
  * const request: MonitorHttpRequest = { method: 'POST', url: '/check?dry_run=1' };
+ * let body = '';
+ * const response: MonitorHttpResponse = { statusCode: 200, setHeader: () => undefined, end: (b?: string) => { body = b ?? ''; } };
+ * await handle(request, response);
  * ```
  */
 export interface MonitorHttpRequest {
@@ -23,13 +28,18 @@ export interface MonitorHttpRequest {
  *
  * @example
  * ```ts
- * import type { MonitorHttpResponse } from 'gcp-pipeline-resilience';
+ * import { createMonitorHandler, type MonitorHttpResponse } from 'gcp-pipeline-resilience';
+ * // Capture the handler's answer (for a test, or a framework with its own response object).
  * const captured: { status?: number; body?: string } = {};
  * const response: MonitorHttpResponse = {
  *   statusCode: 200,
  *   setHeader: () => undefined,
- *   end: (body?: string) => { captured.body = body; },
+ *   end(body?: string) {
+ *     captured.status = this.statusCode;
+ *     captured.body = body;
+ *   },
  * };
+ * await createMonitorHandler({ sport: 'nba' })({ method: 'GET', url: '/health' }, response);
  * ```
  */
 export interface MonitorHttpResponse {
@@ -43,8 +53,9 @@ export interface MonitorHttpResponse {
  *
  * @example
  * ```ts
- * import { cloudLoggingLogger, type MonitorHandlerOptions } from 'gcp-pipeline-resilience';
- * const options: MonitorHandlerOptions = { logger: cloudLoggingLogger() };
+ * import { cloudLoggingLogger, createMonitor, createMonitorHandler, type MonitorHandlerOptions } from 'gcp-pipeline-resilience';
+ * const options: MonitorHandlerOptions = { logger: cloudLoggingLogger({ labels: { service: 'dlq-monitor' } }) };
+ * export const handler = createMonitorHandler(createMonitor({ sport: 'nba' }), options);
  * ```
  */
 export interface MonitorHandlerOptions {

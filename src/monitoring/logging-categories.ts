@@ -17,7 +17,7 @@ import {
  *
  * @example
  * ```ts
- * import type { LoggingErrorCategory } from 'gcp-pipeline-resilience';
+ * import { checkLoggingErrors, DEFAULT_LOGGING_CATEGORIES, type LoggingErrorCategory } from 'gcp-pipeline-resilience';
  * const pubsub: LoggingErrorCategory = {
  *   name: 'pubsub_errors',
  *   description: 'Pub/Sub publish failures',
@@ -25,6 +25,7 @@ import {
  *   patterns: ['Publish.*failed', 'DEADLINE_EXCEEDED'],
  *   recoveryCommand: 'gcloud pubsub topics list',
  * };
+ * const result = await checkLoggingErrors({ categories: [...DEFAULT_LOGGING_CATEGORIES, pubsub] });
  * ```
  */
 export interface LoggingErrorCategory {

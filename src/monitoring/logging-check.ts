@@ -22,8 +22,10 @@ import { mapLimit } from './map-limit.js';
  *
  * @example
  * ```ts
- * import type { LoggingCheckOptions } from 'gcp-pipeline-resilience';
- * const options: LoggingCheckOptions = { lookbackMinutes: 15, threshold: 5, resourceTypes: ['cloud_run_revision'] };
+ * import { checkLoggingErrors, createMonitor, type LoggingCheckOptions } from 'gcp-pipeline-resilience';
+ * const cloudRun: LoggingCheckOptions = { lookbackMinutes: 15, threshold: 5, resourceTypes: ['cloud_run_revision'] };
+ * const result = await checkLoggingErrors(cloudRun);
+ * const monitor = createMonitor({ logging: cloudRun });
  * ```
  */
 export interface LoggingCheckOptions {
@@ -167,11 +169,10 @@ function checkCategoryFilter(
  *
  * @example
  * ```ts
- * import type { LoggingSample } from 'gcp-pipeline-resilience';
- * const sample: LoggingSample = {
- *   timestamp: '2026-03-01T10:00:00.000Z', severity: 'ERROR', resourceType: 'cloud_run_revision',
- *   logName: 'projects/p/logs/run.googleapis.com%2Fstdout', payload: 'BigQuery query failed: quota', errorCode: 'QUOTA_EXCEEDED',
- * };
+ * import { checkLoggingErrors, type LoggingSample } from 'gcp-pipeline-resilience';
+ * const line = (s: LoggingSample) => `${s.timestamp} ${s.severity} ${s.errorCode ?? ''} ${s.payload.slice(0, 120)}`;
+ * const result = await checkLoggingErrors({ lookbackMinutes: 60 });
+ * for (const c of result.categories) for (const s of c.samples) console.log(c.category, line(s));
  * ```
  */
 export interface LoggingSample {

@@ -82,8 +82,10 @@ export interface MonitorOptions {
  *
  * @example
  * ```ts
- * import type { MonitorRunOptions } from 'gcp-pipeline-resilience';
- * const options: MonitorRunOptions = { dryRun: true, includeLogging: false };
+ * import { createMonitor, type MonitorRunOptions } from 'gcp-pipeline-resilience';
+ * const monitor = createMonitor({ sport: 'nba' });
+ * const quick: MonitorRunOptions = { dryRun: true, includeLogging: false }; // dead letters only, nothing sent
+ * const report = await monitor.run(quick);
  * ```
  */
 export interface MonitorRunOptions {
@@ -101,8 +103,10 @@ export interface MonitorRunOptions {
  *
  * @example
  * ```ts
- * import type { MonitorReplayOptions } from 'gcp-pipeline-resilience';
- * const options: MonitorReplayOptions = { from: 'nba-phase2-raw-complete-dlq-sub', dryRun: true };
+ * import { createMonitor, type MonitorReplayOptions } from 'gcp-pipeline-resilience';
+ * const monitor = createMonitor({ sport: 'nba' });
+ * const preview = (from: string): MonitorReplayOptions => ({ from, dryRun: true });
+ * const result = await monitor.replay(preview('nba-phase2-raw-complete-dlq-sub'));
  * ```
  */
 export type MonitorReplayOptions = Omit<ReplayOptions, 'to' | 'projectId' | 'env'> & { to?: string };
@@ -369,8 +373,9 @@ export function createMonitor(options: MonitorOptions = {}): Monitor {
  *
  * @example
  * ```ts
- * import type { CheckRunOptions } from 'gcp-pipeline-resilience';
- * const run: CheckRunOptions = { signal: AbortSignal.timeout(30_000) };
+ * import { checkDeadLetters, type CheckRunOptions } from 'gcp-pipeline-resilience';
+ * const within = (ms: number): CheckRunOptions => ({ signal: AbortSignal.timeout(ms) });
+ * const result = await checkDeadLetters({ sport: 'nba', ...within(30_000) });
  * ```
  */
 export interface CheckRunOptions {

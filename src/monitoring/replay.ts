@@ -18,14 +18,15 @@ import { replayAttributes } from './replay-attributes.js';
  *
  * @example
  * ```ts
- * import type { ReplayOptions } from 'gcp-pipeline-resilience';
- * const options: ReplayOptions = {
- *   from: 'nba-phase2-raw-complete-dlq-sub',
- *   to: 'nba-phase2-raw-complete',
+ * import { replayDeadLetters, type ReplayOptions } from 'gcp-pipeline-resilience';
+ * const retryExhausted = (from: string, to: string): ReplayOptions => ({
+ *   from,
+ *   to,
  *   filter: (m) => m.deadLetterReason === 'max_delivery_attempts',
  *   max: 500,
  *   dryRun: true,
- * };
+ * });
+ * const result = await replayDeadLetters(retryExhausted('nba-phase2-raw-complete-dlq-sub', 'nba-phase2-raw-complete'));
  * ```
  */
 export interface ReplayOptions {
@@ -78,8 +79,9 @@ export type ReplayEvent =
  *
  * @example
  * ```ts
- * import type { ReplayRunOptions } from 'gcp-pipeline-resilience';
+ * import { replayDeadLetters, type ReplayRunOptions } from 'gcp-pipeline-resilience';
  * const run: ReplayRunOptions = { signal: AbortSignal.timeout(60_000), onEvent: (e) => console.log(e.type) };
+ * await replayDeadLetters({ from: 'nba-phase2-raw-complete-dlq-sub', to: 'nba-phase2-raw-complete' }, run);
  * ```
  */
 export interface ReplayRunOptions {

@@ -26,8 +26,11 @@ export type CheckOutcome<T> =
  *
  * @example
  * ```ts
- * import type { NotificationRecord } from 'gcp-pipeline-resilience';
- * const record: NotificationRecord = { key: 'dlq:orders-dlq-sub', severity: 'critical', title: '2 messages in dead-letter queue orders-dlq-sub', outcome: 'would_send' };
+ * import { createMonitor, type NotificationRecord } from 'gcp-pipeline-resilience';
+ * const monitor = createMonitor({ sport: 'nba' });
+ * const report = await monitor.run({ dryRun: true });
+ * const wouldSend: NotificationRecord[] = report.notifications.filter((n) => n.outcome === 'would_send');
+ * for (const n of wouldSend) console.log(`${n.severity} ${n.key}: ${n.title}`);
  * ```
  */
 export interface NotificationRecord {

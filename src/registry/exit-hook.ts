@@ -5,8 +5,11 @@ import type { ShutdownCoordinator } from '../shutdown/index.js';
  *
  * @example
  * ```ts
- * import { createShutdownCoordinator, type FlushOnExitOptions } from 'gcp-pipeline-resilience';
+ * import { createShutdownCoordinator, type FlushOnExitOptions, type UnresolvedPlayerTracker } from 'gcp-pipeline-resilience';
+ * declare const tracker: UnresolvedPlayerTracker;
+ * // A Cloud Run service with a 30 s termination grace: a longer total limit, 5 s for this flush.
  * const options: FlushOnExitOptions = { coordinator: createShutdownCoordinator({ timeoutMs: 20_000 }), timeoutMs: 5_000 };
+ * tracker.flushOnExit(options);
  * ```
  */
 export interface FlushOnExitOptions {

@@ -16,9 +16,14 @@ import type { RegistryExecutor } from './types.js';
  *
  * @example
  * ```ts
- * import type { PlayerRegistryReaderOptions } from 'gcp-pipeline-resilience';
- * declare const executor: PlayerRegistryReaderOptions['executor'];
- * const options: PlayerRegistryReaderOptions = { executor, sport: 'mlb', source: 'batter_hits_predictor' };
+ * import { BigQueryExecutor, PlayerRegistryReader, type PlayerRegistryReaderOptions } from 'gcp-pipeline-resilience';
+ * const forPredictor = (source: string): PlayerRegistryReaderOptions => ({
+ *   executor: new BigQueryExecutor(),
+ *   sport: 'mlb',
+ *   source,
+ *   cacheTtlMs: 600_000,
+ * });
+ * const reader = new PlayerRegistryReader(forPredictor('batter_hits_predictor'));
  * ```
  */
 export interface PlayerRegistryReaderOptions {
@@ -50,8 +55,10 @@ export interface PlayerRegistryReaderOptions {
  *
  * @example
  * ```ts
- * import type { LookupOptions } from 'gcp-pipeline-resilience';
- * const options: LookupOptions = { playerType: 'pitcher', required: false };
+ * import { PlayerRegistryReader, type LookupOptions } from 'gcp-pipeline-resilience';
+ * declare const reader: PlayerRegistryReader;
+ * const pitcherOrNull: LookupOptions = { playerType: 'pitcher', required: false };
+ * const id = await reader.getUniversalId('Logan Webb', pitcherOrNull); // null for an unknown pitcher
  * ```
  */
 export interface LookupOptions {

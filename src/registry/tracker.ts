@@ -17,11 +17,14 @@ import type { RegistryExecutor } from './types.js';
  *
  * @example
  * ```ts
- * import type { UnresolvedPlayerRow } from 'gcp-pipeline-resilience';
- * const row: UnresolvedPlayerRow = {
- *   player_lookup: 'loganwebb', player_type: 'PITCHER', source: 'pitcher_strikeouts_predictor',
- *   first_seen: '2026-01-20T17:00:00.000Z', occurrence_count: 3, reported_at: '2026-01-20T18:00:00.000Z',
- * };
+ * import { BigQueryExecutor, type UnresolvedPlayerRow } from 'gcp-pipeline-resilience';
+ * // Read back what the tracker wrote, typed as it wrote it.
+ * const bq = new BigQueryExecutor();
+ * const rows = await bq.query<UnresolvedPlayerRow>(
+ *   'SELECT * FROM mlb_reference.unresolved_players WHERE reported_at > @since ORDER BY occurrence_count DESC',
+ *   { params: { since: new Date(Date.now() - 86_400_000) } },
+ * );
+ * rows[0]?.player_lookup;
  * ```
  */
 export interface UnresolvedPlayerRow {
@@ -79,9 +82,13 @@ export interface FlushResult {
  *
  * @example
  * ```ts
- * import type { UnresolvedPlayerTrackerOptions } from 'gcp-pipeline-resilience';
- * declare const executor: UnresolvedPlayerTrackerOptions['executor'];
- * const options: UnresolvedPlayerTrackerOptions = { executor, sport: 'mlb', source: 'mlb_game_processor' };
+ * import { BigQueryExecutor, UnresolvedPlayerTracker, type UnresolvedPlayerTrackerOptions } from 'gcp-pipeline-resilience';
+ * const forProcessor = (source: string): UnresolvedPlayerTrackerOptions => ({
+ *   executor: new BigQueryExecutor(),
+ *   sport: 'mlb',
+ *   source,
+ * });
+ * const tracker = new UnresolvedPlayerTracker(forProcessor('mlb_game_processor'));
  * ```
  */
 export interface UnresolvedPlayerTrackerOptions {

@@ -5,8 +5,10 @@ import type { RowFailure } from '../errors/index.js';
  *
  * @example
  * ```ts
- * import type { RegistryQueryOptions } from 'gcp-pipeline-resilience';
- * const options: RegistryQueryOptions = { params: { player_lookup: 'loganwebb' } };
+ * import type { RegistryExecutor, RegistryQueryOptions } from 'gcp-pipeline-resilience';
+ * declare const executor: RegistryExecutor;
+ * const byLookup = (player_lookup: string): RegistryQueryOptions => ({ params: { player_lookup } });
+ * const rows = await executor.query('SELECT * FROM mlb_reference.players WHERE player_lookup = @player_lookup', byLookup('loganwebb'));
  * ```
  */
 export interface RegistryQueryOptions {

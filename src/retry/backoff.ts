@@ -12,7 +12,13 @@ import type { JitterStrategy } from './jitter/strategy.js';
  *
  * @example
  * ```ts
- * const mode: JitterMode = 'full';
+ * import { backoffDelays, type JitterMode } from 'gcp-pipeline-resilience';
+ * // Compare the first five delays of each mode (seeded, so the figures repeat).
+ * const modes: JitterMode[] = ['full', 'equal', 'decorrelated', 'proportional', 'none'];
+ * for (const jitter of modes) {
+ *   const delays = backoffDelays({ baseDelayMs: 1000, maxDelayMs: 15_000, jitter, random: () => 0.5 });
+ *   console.log(jitter, Array.from({ length: 5 }, () => delays.next().value));
+ * }
  * ```
  */
 export type JitterMode = 'full' | 'equal' | 'decorrelated' | 'proportional' | 'none';
@@ -43,7 +49,10 @@ export const DEFAULT_MAX_DELAY_MS = 15_000;
  *
  * @example
  * ```ts
- * const o: BackoffOptions = { baseDelayMs: 5, maxDelayMs: 2000, jitter: 'full' };
+ * import { backoffDelays, retry, type BackoffOptions } from 'gcp-pipeline-resilience';
+ * const schedule: BackoffOptions = { baseDelayMs: 5, maxDelayMs: 2000, jitter: 'full' };
+ * const firstDelays = backoffDelays(schedule); // what retry would sleep, for a simulation
+ * await retry(() => fetch('https://api.example.com/v1/games'), { ...schedule, maxAttempts: 5 });
  * ```
  */
 export interface BackoffOptions {

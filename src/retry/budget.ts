@@ -12,7 +12,10 @@ function budgetReadings(budget: RetryBudget): Array<readonly [number, Record<str
  *
  * @example
  * ```ts
- * const o: RetryBudgetOptions = { maxTokens: 50, tokenRatio: 0.1 };
+ * import { retry, RetryBudget, type RetryBudgetOptions } from 'gcp-pipeline-resilience';
+ * const budgetFor = (callsPerRetry: number): RetryBudgetOptions => ({ maxTokens: 50, tokenRatio: 1 / callsPerRetry });
+ * const budget = new RetryBudget(budgetFor(10)); // at most one retry per 10 successful calls, in an outage
+ * await retry(() => fetch('https://api.example.com/v1/games'), { budget });
  * ```
  */
 export interface RetryBudgetOptions {

@@ -45,7 +45,10 @@ export interface CircuitStateChange {
  *
  * @example
  * ```ts
- * const o: CircuitBreakerOptions = { failureThreshold: 5, windowMs: 60_000, openMs: 300_000, halfOpenSuccesses: 3 };
+ * import { CircuitBreaker, CircuitBreakerRegistry, type CircuitBreakerOptions } from 'gcp-pipeline-resilience';
+ * const quickToRecover: CircuitBreakerOptions = { failureThreshold: 3, openMs: 30_000 };
+ * const breaker = new CircuitBreaker({ ...quickToRecover, key: 'scores-api' });
+ * const breakers = new CircuitBreakerRegistry(quickToRecover); // one breaker per key, same options
  * ```
  */
 export interface CircuitBreakerOptions {

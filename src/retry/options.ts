@@ -126,7 +126,9 @@ export interface RetrySuccessInfo {
  *
  * @example
  * ```ts
- * const retryOn: RetryPredicate = (error, attempt) => error.transient && attempt < 3;
+ * import { retry, type RetryPredicate } from 'gcp-pipeline-resilience';
+ * const transientButNotTimeouts: RetryPredicate = (error) => error.transient && error.code !== 'OPERATION_TIMEOUT';
+ * await retry(() => fetch('https://api.example.com/v1/games'), { retryOn: transientButNotTimeouts });
  * ```
  */
 export type RetryPredicate = (error: PipelineError, attempt: number) => boolean;
@@ -136,7 +138,9 @@ export type RetryPredicate = (error: PipelineError, attempt: number) => boolean;
  *
  * @example
  * ```ts
- * const classes: ErrorClass[] = [ServiceUnavailableError, NetworkError];
+ * import { NetworkError, retry, ServiceUnavailableError, type ErrorClass } from 'gcp-pipeline-resilience';
+ * const outages: ErrorClass[] = [ServiceUnavailableError, NetworkError];
+ * await retry(() => fetch('https://api.example.com/v1/games'), { retryOn: outages });
  * ```
  */
 // biome-ignore lint/suspicious/noExplicitAny: constructor parameters of arbitrary error classes

@@ -5,8 +5,17 @@ import type { NodeSignal } from '../shared/node-types.js';
  *
  * @example
  * ```ts
- * import type { ShutdownProcess } from 'gcp-pipeline-resilience';
- * const target: ShutdownProcess = process;
+ * import { createShutdownCoordinator, type ShutdownProcess } from 'gcp-pipeline-resilience';
+ * // A process stand-in for a test: records listeners and kills instead of ending the run.
+ * const listeners = new Map<string, () => void>();
+ * const fake: ShutdownProcess = {
+ *   on: (event, listener) => listeners.set(event, listener),
+ *   off: (event) => listeners.delete(event),
+ *   listenerCount: (event) => (listeners.has(event) ? 1 : 0),
+ *   kill: () => true,
+ *   pid: 1,
+ * };
+ * const coordinator = createShutdownCoordinator({ process: fake, signals: ['SIGTERM'] });
  * ```
  */
 export interface ShutdownProcess {
@@ -23,8 +32,13 @@ export interface ShutdownProcess {
  *
  * @example
  * ```ts
- * import type { ShutdownTrigger } from 'gcp-pipeline-resilience';
- * const trigger: ShutdownTrigger = 'SIGTERM';
+ * import { createShutdownCoordinator, type ShutdownTrigger } from 'gcp-pipeline-resilience';
+ * const coordinator = createShutdownCoordinator();
+ * async function drain(trigger: ShutdownTrigger) {
+ *   const report = await coordinator.shutdown(trigger);
+ *   return report.tasks.filter((t) => t.status !== 'completed');
+ * }
+ * process.once('SIGUSR2', () => void drain('SIGUSR2'));
  * ```
  */
 export type ShutdownTrigger = NodeSignal | 'beforeExit' | 'manual';
@@ -86,8 +100,11 @@ export interface ShutdownTaskOptions {
  *
  * @example
  * ```ts
- * import type { ShutdownTaskOutcome } from 'gcp-pipeline-resilience';
- * const outcome: ShutdownTaskOutcome = { name: 'flush', status: 'timed_out' };
+ * import { createShutdownCoordinator, type ShutdownTaskOutcome } from 'gcp-pipeline-resilience';
+ * const coordinator = createShutdownCoordinator();
+ * const report = await coordinator.shutdown();
+ * const unfinished: ShutdownTaskOutcome[] = report.tasks.filter((t) => t.status !== 'completed');
+ * if (unfinished.length > 0) process.exitCode = 1;
  * ```
  */
 export interface ShutdownTaskOutcome {

@@ -9,7 +9,15 @@ import type { Envelope } from './envelope.js';
  *
  * @example
  * ```ts
- * const reason: DeadLetterReason = 'validation_failed';
+ * import { replayDeadLetters, type DeadLetterReason } from 'gcp-pipeline-resilience';
+ * // Replay what failed for a passing reason; a message that is invalid would only fail again.
+ * const worthReplaying = new Set<DeadLetterReason>(['max_delivery_attempts', 'handler_failed']);
+ * await replayDeadLetters({
+ *   from: 'nba-phase2-raw-complete-dlq-sub',
+ *   to: 'nba-phase2-raw-complete',
+ *   filter: (m) => worthReplaying.has(m.deadLetterReason as DeadLetterReason),
+ *   dryRun: true,
+ * });
  * ```
  */
 export type DeadLetterReason =

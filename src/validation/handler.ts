@@ -43,10 +43,15 @@ import { assertZod4Schema } from './zod4-schema.js';
  *
  * @example
  * ```ts
+ * import { createMessageHandler, Phase2CompletionMessage, type MessageHandlerFunction } from 'gcp-pipeline-resilience';
+ * import { PubSub } from '@google-cloud/pubsub';
  * declare function recordCompletion(gameDate: string, processor: string, messageId?: string): Promise<void>;
  * const work: MessageHandlerFunction<Phase2CompletionMessage> = async (data, meta) => {
  *   await recordCompletion(data.game_date, data.processor_name, meta.messageId);
  * };
+ * const handler = createMessageHandler(Phase2CompletionMessage, work, {
+ *   deadLetterTopic: new PubSub().topic('nba-phase2-dead-letter'),
+ * });
  * ```
  */
 export type MessageHandlerFunction<T> = (data: T, meta: MessageMeta) => unknown;
@@ -61,7 +66,14 @@ export type MessageHandlerFunction<T> = (data: T, meta: MessageMeta) => unknown;
  *
  * @example
  * ```ts
- * const policy: InvalidMessagePolicy = 'nack'; // the subscription has a dead-letter policy
+ * import { createMessageHandler, Phase2CompletionMessage, type InvalidMessagePolicy } from 'gcp-pipeline-resilience';
+ * declare function work(data: Phase2CompletionMessage): Promise<void>;
+ * // 'nack' when the subscription has its own dead-letter policy; 'ack-and-log' to drop with a log line.
+ * const onInvalid: InvalidMessagePolicy = process.env.DLQ_POLICY_ON_SUBSCRIPTION ? 'nack' : 'ack-and-log';
+ * const handler = createMessageHandler(Phase2CompletionMessage, work, {
+ *   onInvalid,
+ *   logger: cloudLoggingLogger(),
+ * });
  * ```
  */
 export type InvalidMessagePolicy = 'dead-letter' | 'ack-and-log' | 'nack';
@@ -71,7 +83,11 @@ export type InvalidMessagePolicy = 'dead-letter' | 'ack-and-log' | 'nack';
  *
  * @example
  * ```ts
+ * import { cloudLoggingLogger, createMessageHandler, Phase2CompletionMessage, type MessageHandlerBaseOptions } from 'gcp-pipeline-resilience';
+ * declare function work(data: Phase2CompletionMessage): Promise<void>;
+ * // Shared by every handler of the service; each adds its own dead-letter choice.
  * const common: MessageHandlerBaseOptions = { maxDeliveryAttempts: 5, logger: cloudLoggingLogger() };
+ * const handler = createMessageHandler(Phase2CompletionMessage, work, { ...common, onInvalid: 'nack' });
  * ```
  */
 export interface MessageHandlerBaseOptions {
@@ -233,8 +249,18 @@ export interface SubscriberMessage {
  *
  * @example
  * ```ts
+ * import { createMessageHandler, Phase2CompletionMessage, type MessageHandler } from 'gcp-pipeline-resilience';
+ * import { createServer } from 'node:http';
  * declare function work(data: Phase2CompletionMessage): Promise<void>;
- * const handler: MessageHandler = createMessageHandler(Phase2CompletionMessage, work, { onInvalid: 'nack' });
+ * function serve(handler: MessageHandler, port: number) {
+ *   return createServer(async (req, res) => {
+ *     const chunks: Buffer[] = [];
+ *     for await (const chunk of req) chunks.push(chunk as Buffer);
+ *     const { status } = await handler.push(JSON.parse(Buffer.concat(chunks).toString('utf8')));
+ *     res.writeHead(status).end();
+ *   }).listen(port);
+ * }
+ * serve(createMessageHandler(Phase2CompletionMessage, work, { onInvalid: 'nack' }), 8080);
  * ```
  */
 export interface MessageHandler {

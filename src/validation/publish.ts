@@ -11,8 +11,12 @@ import { assertZod4Schema } from './zod4-schema.js';
  *
  * @example
  * ```ts
+ * import { Phase2CompletionMessage, publishValidated, type MessagePublisher } from 'gcp-pipeline-resilience';
  * import { PubSub } from '@google-cloud/pubsub';
- * const topic: MessagePublisher = new PubSub().topic('nba-phase2-raw-complete');
+ * const completions: MessagePublisher = new PubSub().topic('nba-phase2-raw-complete');
+ * await publishValidated(completions, Phase2CompletionMessage, {
+ *   processor_name: 'bdl_player_boxscores', game_date: '2026-11-28', record_count: 412,
+ * });
  * ```
  */
 export interface MessagePublisher {

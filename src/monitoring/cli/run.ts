@@ -14,9 +14,11 @@ import { serve } from './serve.js';
  *
  * @example
  * ```ts
- * import type { CliIo } from 'gcp-pipeline-resilience';
+ * import { runCli, type CliIo } from 'gcp-pipeline-resilience';
+ * // Run the CLI in a test and capture what it prints.
  * const lines: string[] = [];
  * const io: CliIo = { stdout: (l) => lines.push(l), stderr: (l) => lines.push(l), env: { GCP_PROJECT_ID: 'p' } };
+ * const exitCode = await runCli(['dlq', 'status', '--json'], io);
  * ```
  */
 export interface CliIo {

@@ -17,8 +17,10 @@ import { type DeadLetterSample, toSample } from './sample.js';
  *
  * @example
  * ```ts
- * import type { DeadLetterStatus } from 'gcp-pipeline-resilience';
- * const status: DeadLetterStatus = 'messages';
+ * import { checkDeadLetters, type DeadLetterStatus } from 'gcp-pipeline-resilience';
+ * const needsAttention = (s: DeadLetterStatus) => s !== 'ok';
+ * const result = await checkDeadLetters({ sport: 'nba' });
+ * for (const q of result.subscriptions.filter((s) => needsAttention(s.status))) console.log(q.subscription, q.status);
  * ```
  */
 export type DeadLetterStatus = 'ok' | 'messages' | 'not_found' | 'failed';

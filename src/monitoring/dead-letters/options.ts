@@ -13,8 +13,10 @@ import { MonitorConfigError } from '../errors.js';
  *
  * @example
  * ```ts
- * import type { DeadLetterCheckOptions } from 'gcp-pipeline-resilience';
- * const options: DeadLetterCheckOptions = { sport: 'nba', threshold: 0, sampleSize: 3, lookbackMinutes: 15 };
+ * import { checkDeadLetters, createMonitor, type DeadLetterCheckOptions } from 'gcp-pipeline-resilience';
+ * const nba: DeadLetterCheckOptions = { sport: 'nba', threshold: 0, sampleSize: 3, lookbackMinutes: 15 };
+ * const once = await checkDeadLetters(nba);               // one check
+ * const monitor = createMonitor({ deadLetters: nba });    // or as part of every monitor run
  * ```
  */
 export interface DeadLetterCheckOptions {

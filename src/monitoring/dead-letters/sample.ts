@@ -13,12 +13,10 @@ export const SAMPLE_DATA_CHARS = 200;
  *
  * @example
  * ```ts
- * import type { DeadLetterSample } from 'gcp-pipeline-resilience';
- * const sample: DeadLetterSample = {
- *   messageId: '42', publishTime: '2026-03-01T10:00:00.000Z', deadLetterReason: 'validation_failed',
- *   errorCode: 'MESSAGE_VALIDATION', replayCount: 0, attributes: { dead_letter_reason: 'validation_failed' },
- *   data: '{"game_date":"2026-02-30"}', dataBytes: 26,
- * };
+ * import { checkDeadLetters, type DeadLetterSample } from 'gcp-pipeline-resilience';
+ * const line = (s: DeadLetterSample) => `${s.messageId} ${s.deadLetterReason ?? '?'} ${s.errorCode ?? ''}: ${s.data.slice(0, 80)}`;
+ * const result = await checkDeadLetters({ sport: 'nba', sampleSize: 3 });
+ * for (const q of result.subscriptions) for (const s of q.sample) console.log(q.subscription, line(s));
  * ```
  */
 export interface DeadLetterSample {

@@ -3,7 +3,14 @@
  *
  * @example
  * ```ts
- * const params: JitterParams = { baseDelayMs: 1000, maxDelayMs: 15000, random: Math.random };
+ * import { retry, type JitterParams, type JitterStrategy } from 'gcp-pipeline-resilience';
+ * // Linear backoff with ±20 %: base, 2 × base, 3 × base, ... up to the cap.
+ * const linear: JitterStrategy = {
+ *   name: 'linear',
+ *   start: ({ baseDelayMs, maxDelayMs, random }: JitterParams) => (retryIndex) =>
+ *     Math.min(maxDelayMs, baseDelayMs * (retryIndex + 1) * (0.8 + 0.4 * random())),
+ * };
+ * await retry(() => fetch('https://api.example.com/v1/games'), { jitter: linear });
  * ```
  */
 export interface JitterParams {
