@@ -13,8 +13,11 @@ import { importPeers } from '../shared/peers.js';
  *
  * @example
  * ```ts
- * import type { SmtpStep } from 'gcp-pipeline-resilience/testing';
- * const step: SmtpStep = 'data';
+ * import { startSmtpStandIn, type SmtpStep } from 'gcp-pipeline-resilience/testing';
+ * const smtp = await startSmtpStandIn({ users: { alerts: 'pw' } });
+ * // Drop the connection once at each step, one test run per step.
+ * const steps: SmtpStep[] = ['mail', 'rcpt', 'data'];
+ * for (const step of steps) smtp.faults.add({ step, times: 1, drop: true });
  * ```
  */
 export type SmtpStep = 'connect' | 'auth' | 'mail' | 'rcpt' | 'data';
@@ -25,9 +28,11 @@ export type SmtpStep = 'connect' | 'auth' | 'mail' | 'rcpt' | 'data';
  *
  * @example
  * ```ts
- * import type { SmtpFaultRule } from 'gcp-pipeline-resilience/testing';
+ * import { startSmtpStandIn, type SmtpFaultRule } from 'gcp-pipeline-resilience/testing';
  * const drop: SmtpFaultRule = { step: 'data', times: 1, drop: true };
  * const busy: SmtpFaultRule = { step: 'mail', times: 2, reply: { code: 451, message: 'Try again later' } };
+ * const smtp = await startSmtpStandIn({ users: { alerts: 'pw' } });
+ * for (const rule of [busy, drop]) smtp.faults.add(rule);
  * ```
  */
 export type SmtpFaultRule = CountedFaultRule & { step?: SmtpStep } & (

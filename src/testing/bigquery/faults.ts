@@ -21,7 +21,11 @@ export { mulberry32 };
  *
  * @example
  * ```ts
- * const act: BigQueryFaultAction = { error: { status: 503, reason: 'backendError' } };
+ * import { startBigQueryStandIn, type BigQueryFaultAction } from 'gcp-pipeline-resilience/testing';
+ * const bigquery = await startBigQueryStandIn();
+ * const backendError: BigQueryFaultAction = { error: { status: 503, reason: 'backendError' } };
+ * bigquery.faults.add({ path: /\/insertAll$/, times: 2, ...backendError });
+ * bigquery.faults.add({ path: /\/queries$/, times: 1, ...backendError });
  * ```
  */
 export type BigQueryFaultAction =
@@ -51,13 +55,16 @@ export type BigQueryFaultAction =
  *
  * @example
  * ```ts
- * const rule: BigQueryFaultRule = {
+ * import { startBigQueryStandIn, type BigQueryFaultRule } from 'gcp-pipeline-resilience/testing';
+ * const flakyInserts: BigQueryFaultRule = {
  *   method: 'POST',
  *   path: /\/insertAll$/,
  *   rate: 0.3,
  *   seed: 42,
  *   error: { status: 503, reason: 'backendError' },
  * };
+ * const bigquery = await startBigQueryStandIn();
+ * const handle = bigquery.faults.add(flakyInserts);
  * ```
  */
 export type BigQueryFaultRule = CountedFaultRule &

@@ -11,7 +11,10 @@ import type { StorageWriteStandIn, WriteClientOptions } from './storage-write/st
  *
  * @example
  * ```ts
- * const options: BigQueryStandInOptions = { projectId: 'test-project', location: 'EU' };
+ * import { startBigQueryStandIn, type BigQueryStandInOptions } from 'gcp-pipeline-resilience/testing';
+ * const euProject: BigQueryStandInOptions = { projectId: 'test-project', location: 'EU' };
+ * const bigquery = await startBigQueryStandIn(euProject);
+ * const executor = new BigQueryExecutor({ client: bigquery.client() });
  * ```
  */
 export interface BigQueryStandInOptions {

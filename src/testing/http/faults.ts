@@ -17,7 +17,10 @@ import {
  *
  * @example
  * ```ts
- * const act: HttpFaultAction = { status: 429, headers: { 'retry-after': '2' } };
+ * import { startHttpStandIn, type HttpFaultAction } from 'gcp-pipeline-resilience/testing';
+ * const api = await startHttpStandIn({ routes: [{ path: '/v1/games', json: { games: [] } }] });
+ * const rateLimited: HttpFaultAction = { status: 429, headers: { 'retry-after': '2' } };
+ * api.faults.add({ path: '/v1/games', times: 1, ...rateLimited });
  * ```
  */
 export type HttpFaultAction =
@@ -39,7 +42,11 @@ export type HttpFaultAction =
  *
  * @example
  * ```ts
- * const rule: HttpFaultRule = { method: 'GET', path: '/v1/games', times: 2, status: 503, headers: { 'retry-after': '1' } };
+ * import { startHttpStandIn, type HttpFaultRule } from 'gcp-pipeline-resilience/testing';
+ * const outage: HttpFaultRule = { method: 'GET', path: '/v1/games', times: 2, status: 503, headers: { 'retry-after': '1' } };
+ * const api = await startHttpStandIn({ routes: [{ path: '/v1/games', json: { games: [] } }] });
+ * api.faults.add(outage);
+ * await resilientFetch(`${api.url}/v1/games`); // two 503s, then the answer
  * ```
  */
 export type HttpFaultRule = CountedFaultRule & RequestMatch & HttpFaultAction;

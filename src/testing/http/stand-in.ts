@@ -42,7 +42,11 @@ export interface HttpStandInRequest {
  *
  * @example
  * ```ts
- * const answer: HttpStandInAnswer = { status: 200, json: { rows: [] } };
+ * import { startHttpStandIn, type HttpStandInAnswer } from 'gcp-pipeline-resilience/testing';
+ * const page = (games: string[]): HttpStandInAnswer => ({ status: 200, json: { games } });
+ * const api = await startHttpStandIn({
+ *   routes: [{ path: '/v1/games', handler: (req) => page(req.query.includes('date=') ? ['g1'] : []) }],
+ * });
  * ```
  */
 export interface HttpStandInAnswer {

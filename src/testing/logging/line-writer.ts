@@ -6,8 +6,12 @@ import { LOG_SEVERITY_LEVELS } from '../../monitoring/filter/index.js';
  *
  * @example
  * ```ts
- * import type { LoggingLineWriterOptions } from 'gcp-pipeline-resilience/testing';
- * const options: LoggingLineWriterOptions = { logId: 'run.googleapis.com%2Fstdout', serviceName: 'phase2' };
+ * import { cloudLoggingLogger } from 'gcp-pipeline-resilience';
+ * import { startLoggingStandIn, type LoggingLineWriterOptions } from 'gcp-pipeline-resilience/testing';
+ * const logging = await startLoggingStandIn();
+ * const asCloudRun: LoggingLineWriterOptions = { logId: 'run.googleapis.com%2Fstdout', serviceName: 'phase2' };
+ * const sink = logging.lineWriter(asCloudRun);
+ * const logger = cloudLoggingLogger({ write: sink.write }); // its lines become entries the monitor can find
  * ```
  */
 export interface LoggingLineWriterOptions {

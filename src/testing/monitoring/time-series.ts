@@ -15,8 +15,13 @@ import { fromWireTimestamp, toWireTimestamp } from '../shared/timestamp.js';
  *
  * @example
  * ```ts
- * import { startPubSubStandIn, type PubSubMetricsSource } from 'gcp-pipeline-resilience/testing';
- * const source: PubSubMetricsSource = await startPubSubStandIn();
+ * import { startMonitoringStandIn, startPubSubStandIn, type PubSubMetricsSource } from 'gcp-pipeline-resilience/testing';
+ * const pubsub = await startPubSubStandIn();
+ * // Any object with subscriptionMetrics() feeds the Monitoring stand-in: here, a backlog of 100 added.
+ * const withBacklog: PubSubMetricsSource = {
+ *   subscriptionMetrics: () => pubsub.subscriptionMetrics().map((m) => ({ ...m, unacked: m.unacked + 100 })),
+ * };
+ * const monitoring = await startMonitoringStandIn({ pubsub: withBacklog });
  * ```
  */
 export interface PubSubMetricsSource {

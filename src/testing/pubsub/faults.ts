@@ -15,8 +15,11 @@ import type {
  *
  * @example
  * ```ts
- * import type { PubSubFaultRule } from 'gcp-pipeline-resilience/testing';
- * const rule: PubSubFaultRule = { method: 'Publish', times: 2, code: 'UNAVAILABLE' };
+ * import { startPubSubStandIn, type PubSubFaultRule } from 'gcp-pipeline-resilience/testing';
+ * const unavailable = (method: string, times: number): PubSubFaultRule => ({ method, times, code: 'UNAVAILABLE' });
+ * const pubsub = await startPubSubStandIn();
+ * pubsub.faults.add(unavailable('Publish', 2));
+ * pubsub.faults.add(unavailable('StreamingPull', 1));
  * ```
  */
 export type PubSubFaultRule = GrpcFaultRule;
@@ -26,8 +29,12 @@ export type PubSubFaultRule = GrpcFaultRule;
  *
  * @example
  * ```ts
- * import type { PubSubInjectedFault } from 'gcp-pipeline-resilience/testing';
- * const fault: PubSubInjectedFault = { code: 14, message: 'stand-in fault: UNAVAILABLE' };
+ * import { startPubSubStandIn, type PubSubInjectedFault } from 'gcp-pipeline-resilience/testing';
+ * const pubsub = await startPubSubStandIn();
+ * pubsub.faults.add({ method: 'Publish', code: 'UNAVAILABLE', times: 2 });
+ * // ... publish through pubsub.client(), then:
+ * const injected: PubSubInjectedFault[] = pubsub.requests.flatMap((r) => (r.fault ? [r.fault] : []));
+ * injected.length; // 2: the client retried through both
  * ```
  */
 export type PubSubInjectedFault = GrpcInjectedFault;

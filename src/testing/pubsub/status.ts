@@ -15,8 +15,10 @@ export {
  *
  * @example
  * ```ts
- * import type { PubSubStatusName } from 'gcp-pipeline-resilience/testing';
- * const code: PubSubStatusName = 'RESOURCE_EXHAUSTED';
+ * import { startPubSubStandIn, type PubSubStatusName } from 'gcp-pipeline-resilience/testing';
+ * const pubsub = await startPubSubStandIn();
+ * const refusePublish = (code: PubSubStatusName) => pubsub.faults.add({ method: 'Publish', code, times: 1 });
+ * refusePublish('RESOURCE_EXHAUSTED');
  * ```
  */
 export type PubSubStatusName = import('../shared/grpc-status.js').GrpcStatusName;

@@ -19,7 +19,9 @@ export type TableRole = 'read' | 'insert' | 'modify' | 'create' | 'drop' | 'alte
  *
  * @example
  * ```ts
- * const ref: TableReference = { projectId: 'p', datasetId: 'd', tableId: 't', role: 'read' };
+ * import { translateSql, type TableReference } from 'gcp-pipeline-resilience/testing';
+ * const [stmt] = translateSql('INSERT INTO ds.totals SELECT * FROM ds.games', { projectId: 'p' });
+ * const written = (stmt?.tables ?? []).filter((t: TableReference) => t.role !== 'read').map((t) => `${t.datasetId}.${t.tableId}`);
  * ```
  */
 export interface TableReference {
@@ -65,7 +67,10 @@ export type StatementType =
  *
  * @example
  * ```ts
- * const info: CreateTableInfo = { orReplace: false, ifNotExists: true, options: {}, clustering: { fields: ['a'] } };
+ * import { translateSql, type CreateTableInfo } from 'gcp-pipeline-resilience/testing';
+ * const partitionOf = (info: CreateTableInfo) => info.timePartitioning?.field ?? info.partitionExpression;
+ * const [stmt] = translateSql('CREATE TABLE ds.games (game_date DATE, id STRING) PARTITION BY game_date CLUSTER BY id', { projectId: 'p' });
+ * if (stmt?.create) console.log(partitionOf(stmt.create), stmt.create.clustering?.fields);
  * ```
  */
 export interface CreateTableInfo {
@@ -193,7 +198,9 @@ export interface TranslatedStatement {
  *
  * @example
  * ```ts
- * const options: TranslateOptions = { projectId: 'p', defaultDataset: { datasetId: 'ds' } };
+ * import { translateSql, type TranslateOptions } from 'gcp-pipeline-resilience/testing';
+ * const inDataset = (datasetId: string): TranslateOptions => ({ projectId: 'p', defaultDataset: { datasetId } });
+ * const [stmt] = translateSql('SELECT * FROM games', inDataset('nba_raw')); // unqualified names resolve to nba_raw
  * ```
  */
 export interface TranslateOptions {
