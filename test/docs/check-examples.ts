@@ -200,6 +200,39 @@ function namesOf(code: string): { declared: Set<string>; used: Set<string> } {
 }
 
 /**
+ * Whether an example only restates a type: besides imports and `declare`s, nothing but typed
+ * declarations (`const mode: JitterMode = 'full'`) whose names nothing else uses. Such an example
+ * shows nothing the signature does not; an example shows the symbol in use.
+ */
+export function restatesOnly(code: string): boolean {
+  const file = ts.createSourceFile('example.ts', code, ts.ScriptTarget.ES2022, true);
+  const declared = new Set<ts.Identifier>();
+  for (const statement of file.statements) {
+    if (ts.isImportDeclaration(statement)) continue;
+    if (
+      ts.canHaveModifiers(statement) &&
+      ts.getModifiers(statement)?.some((m) => m.kind === ts.SyntaxKind.DeclareKeyword)
+    )
+      continue;
+    if (ts.isTypeAliasDeclaration(statement) || ts.isInterfaceDeclaration(statement)) continue;
+    if (!ts.isVariableStatement(statement)) return false;
+    for (const declaration of statement.declarationList.declarations) {
+      if (!declaration.type || !ts.isIdentifier(declaration.name)) return false;
+      declared.add(declaration.name);
+    }
+  }
+  if (declared.size === 0) return false;
+  const names = new Set([...declared].map((id) => id.text));
+  let used = false;
+  const visit = (node: ts.Node): void => {
+    if (ts.isIdentifier(node) && names.has(node.text) && !declared.has(node)) used = true;
+    if (!used) ts.forEachChild(node, visit);
+  };
+  visit(file);
+  return !used;
+}
+
+/**
  * The import line put in front of an example: the package's own names that the example uses but
  * neither declares nor imports itself. Examples leave these imports out, as the TSDoc of most
  * libraries does; a name the package does not export is never imported, so it fails the check.
@@ -253,6 +286,14 @@ export function checkExamples(
       at: `${link.source}:${link.line}`,
       message: `{@link ${link.target}} points to a name neither entry point exports`,
     }));
+  for (const example of examples.filter((e) => restatesOnly(e.code))) {
+    failures.push({
+      example,
+      at: `${example.source}:${example.line}`,
+      message:
+        'the example only restates a type: show the symbol in use (passed to, or returned by, the API)',
+    });
+  }
   const byFile = new Map<string, { example: DocExample; prelude: number }>();
   examples.forEach((example, index) => {
     const name = `${String(index).padStart(4, '0')}-${example.source.replace(/[^A-Za-z0-9]+/g, '_')}-${example.line}.ts`;

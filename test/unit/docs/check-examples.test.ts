@@ -1,7 +1,13 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { checkExamples, markdownExamples, tsdocExamples, tsdocLinks } from '../../docs/check-examples.js';
+import {
+  checkExamples,
+  markdownExamples,
+  restatesOnly,
+  tsdocExamples,
+  tsdocLinks,
+} from '../../docs/check-examples.js';
 
 describe('doc example extraction', () => {
   it('takes the ```ts blocks of Markdown with the line of their first code line, nocheck left out', () => {
@@ -50,6 +56,19 @@ describe('doc example extraction', () => {
   });
 });
 
+describe('restatesOnly', () => {
+  it('flags typed declarations that nothing uses, and nothing else', () => {
+    expect(restatesOnly("const mode: JitterMode = 'full';")).toBe(true);
+    expect(
+      restatesOnly("import type { X } from 'p';\ndeclare const y: number;\nconst o: X = { a: y };"),
+    ).toBe(true);
+    expect(restatesOnly("const mode: JitterMode = 'full';\nbackoffDelays({ jitter: mode });")).toBe(false);
+    expect(restatesOnly('const a: A = f();\nconst b: B = { a };')).toBe(false);
+    expect(restatesOnly("const mode = 'full';")).toBe(false);
+    expect(restatesOnly('retry(fn);')).toBe(false);
+  });
+});
+
 describe('checkExamples', () => {
   // Under the repository (git-ignored) so that @types/node resolves as it does for the real check.
   const root = resolve(import.meta.dirname, '../../../.doc-examples', `unit-${process.pid}`);
@@ -82,7 +101,10 @@ describe('checkExamples', () => {
 
   it('refuses a {@link} to a name neither entry point exports, and accepts one to an exported name', () => {
     mkdirSync(join(root, 'src/testing'), { recursive: true });
-    writeFileSync(join(root, 'src/index.ts'), 'export function add(a: number, b: number): number { return a + b; }\n');
+    writeFileSync(
+      join(root, 'src/index.ts'),
+      'export function add(a: number, b: number): number { return a + b; }\n',
+    );
     writeFileSync(join(root, 'src/testing/index.ts'), 'export const standIn = { port: 1 };\n');
     const links = tsdocLinks(
       'src/doc.ts',
