@@ -1,6 +1,6 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   checkExamples,
   markdownExamples,
@@ -69,18 +69,21 @@ describe('restatesOnly', () => {
   });
 });
 
-describe('checkExamples', () => {
+// Each test builds a TypeScript program: on a loaded 2-core machine that alone can take 30 s.
+describe('checkExamples', { timeout: 120_000 }, () => {
   // Under the repository (git-ignored) so that @types/node resolves as it does for the real check.
   const root = resolve(import.meta.dirname, '../../../.doc-examples', `unit-${process.pid}`);
-  afterAll(() => rmSync(root, { recursive: true, force: true }));
-
-  it('imports the package names an example uses, and reports errors at the documented line', () => {
+  beforeAll(() => {
     mkdirSync(join(root, 'src/testing'), { recursive: true });
     writeFileSync(
       join(root, 'src/index.ts'),
       'export function add(a: number, b: number): number { return a + b; }\nconst hidden = 1;\nexport { hidden as _h };\n',
     );
     writeFileSync(join(root, 'src/testing/index.ts'), 'export const standIn = { port: 1 };\n');
+  });
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  it('imports the package names an example uses, and reports errors at the documented line', () => {
     const failures = checkExamples(
       root,
       [
@@ -99,13 +102,7 @@ describe('checkExamples', () => {
     expect(failures[2]?.message).toContain('hidden');
   });
 
-  it('refuses a {@link} to a name neither entry point exports, and accepts one to an exported name', () => {
-    mkdirSync(join(root, 'src/testing'), { recursive: true });
-    writeFileSync(
-      join(root, 'src/index.ts'),
-      'export function add(a: number, b: number): number { return a + b; }\n',
-    );
-    writeFileSync(join(root, 'src/testing/index.ts'), 'export const standIn = { port: 1 };\n');
+  it('refuses a {@link} to a name neither entry point exports, and an example that only restates a type', () => {
     const links = tsdocLinks(
       'src/doc.ts',
       [
@@ -116,9 +113,14 @@ describe('checkExamples', () => {
       ].join('\n'),
     );
     expect(links.map((l) => `${l.line}:${l.target}`)).toEqual(['2:add', '2:standIn', '2:internalHelper']);
-    const failures = checkExamples(root, [], join(root, 'out-links'), links);
+    const examples = [
+      { source: 'src/restate.ts', line: 5, code: 'const n: number = 1;' },
+      { source: 'src/use.ts', line: 9, code: 'const n: number = add(1, 2);\nconsole.log(n);' },
+    ];
+    const failures = checkExamples(root, examples, join(root, 'out-links'), links);
     expect(failures.map((f) => `${f.at} ${f.message}`)).toEqual([
       'src/doc.ts:2 {@link internalHelper} points to a name neither entry point exports',
+      'src/restate.ts:5 the example only restates a type: show the symbol in use (passed to, or returned by, the API)',
     ]);
   });
 });
