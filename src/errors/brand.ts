@@ -93,7 +93,7 @@ export function brandError<C extends abstract new (...args: never[]) => unknown>
  *
  * @internal
  */
-export function brandClass(ctor: AnyClass, name: string): symbol {
+export function brandClass(ctor: abstract new (...args: never[]) => unknown, name: string): symbol {
   brandError(ctor, name);
   return errorBrand(name);
 }
