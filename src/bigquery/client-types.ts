@@ -16,9 +16,12 @@
  *
  * @example
  * ```ts
- * import type { BigQueryClient } from 'gcp-pipeline-resilience';
+ * import { BigQueryExecutor, type BigQueryClient } from 'gcp-pipeline-resilience';
  * import { BigQuery } from '@google-cloud/bigquery';
- * const client: BigQueryClient = new BigQuery({ autoRetry: false });
+ * // A factory typed on the structural client accepts the real one; the executor turns its retries off.
+ * const executorFor = (client: BigQueryClient) => new BigQueryExecutor({ client });
+ * const bq = executorFor(new BigQuery({ projectId: 'my-project', location: 'EU' }));
+ * await bq.query('SELECT 1 AS one');
  * ```
  */
 export interface BigQueryClient {
@@ -59,9 +62,12 @@ export interface BigQueryUploadStream {
  *
  * @example
  * ```ts
- * import type { BigQueryWriteClient } from 'gcp-pipeline-resilience';
+ * import { BigQueryExecutor, type BigQueryWriteClient } from 'gcp-pipeline-resilience';
  * import { v1 } from '@google-cloud/bigquery-storage';
- * const client: BigQueryWriteClient = new v1.BigQueryWriteClient();
+ * const writerFor = (writeClient: BigQueryWriteClient) =>
+ *   new BigQueryExecutor({ projectId: 'my-project', writeClient });
+ * const bq = writerFor(new v1.BigQueryWriteClient());
+ * await bq.writeRows('nba_raw.events', [{ event_id: 'e1' }]);
  * ```
  */
 export interface BigQueryWriteClient {

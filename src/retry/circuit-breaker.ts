@@ -265,7 +265,7 @@ export class CircuitBreaker {
     throw err;
   };
 
-  /** The steps of `execute`, one by one (see {@link admit}). */
+  /** The steps of `execute`, one by one (see `admit`). */
   private admitCall(): CircuitBreakerOpenError | undefined {
     if (!this.#observed) {
       // Joins the state gauge on first use, so that breakers made only to check options never show.

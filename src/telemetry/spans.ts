@@ -124,7 +124,7 @@ export function addEvent(span: Span | undefined, name: string, attributes: Attri
 /**
  * Ends `span`: status error with `error.type` and an `exception` event (type and message, no stack:
  * stacks and causes can carry request data) when `error` is given, else leaves the status unset.
- * The message is recorded with values redacted ({@link spanErrorText}), on every span alike.
+ * The message is recorded with values redacted (`spanErrorText`), on every span alike.
  */
 export function endSpan(span: Span | undefined, error?: ErrorLike, attributes?: Attributes): void {
   if (span === undefined) return;
