@@ -15,6 +15,7 @@ export * from './logging/index.js';
 export * from './monitoring/index.js';
 export * from './registry/index.js';
 export * from './retry/index.js';
+export type { NodeBuffer, NodeSignal } from './shared/node-types.js';
 export * from './shutdown/index.js';
 export * from './telemetry/index.js';
 export * from './validation/index.js';

@@ -28,6 +28,7 @@ export {
   type SendOptions,
 } from './manager.js';
 export type { AlertManagerOptions } from './options.js';
+export type { GcsStorageClient } from './rate-limit/client-types.js';
 export { type GcsRateLimitStoreOptions, gcsRateLimitStore } from './rate-limit/gcs-store.js';
 export { memoryRateLimitStore } from './rate-limit/memory-store.js';
 export { DEFAULT_RATE_LIMITS, type RateLimitRule } from './rate-limit/rules.js';

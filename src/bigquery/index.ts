@@ -9,6 +9,7 @@
 export { parseTableName, type TableRef } from '../config/table-name.js';
 export { DEFAULT_BATCH_BYTES, DEFAULT_BATCH_ROWS } from './batching.js';
 export type { BigQueryClient } from './client.js';
+export type { BigQueryDatasetHandle, BigQueryTableHandle, BigQueryUploadStream } from './client-types.js';
 export type { JsonValue } from './encode-row.js';
 export { BigQueryExecutor, DEFAULT_ATTEMPT_TIMEOUT_MS } from './executor.js';
 export {

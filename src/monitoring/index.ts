@@ -5,6 +5,12 @@
  */
 
 export { type CliIo, runCli } from './cli/run.js';
+export type {
+  MonitorLoggingClient,
+  MonitorMetricClient,
+  MonitorPubSubClient,
+  MonitorSubscriberClient,
+} from './client-types.js';
 export type { MonitorClients } from './clients.js';
 export {
   type DeadLetterSubscription,
