@@ -4,9 +4,10 @@ import got from 'got';
 import ky from 'ky';
 import * as sources from '../../src/index.js';
 import { loadBuilt } from '../lib/built.js';
-import type { Case } from '../lib/measure.js';
+import { threadSchedule } from '../lib/cpu-wait.js';
+import { type Case, collect } from '../lib/measure.js';
 import type { Mode, SectionResult, Target } from '../lib/section.js';
-import { fmt, median, round, type Table } from '../lib/stats.js';
+import { fmt, mean, median, round, type Table } from '../lib/stats.js';
 
 /** A page of the size a scraper typically fetches (about 4 KB of JSON). */
 const PAGE = JSON.stringify({
@@ -36,20 +37,30 @@ async function startServer(): Promise<{ url: string; server: Server }> {
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
 }
 
-/** One case's figures: medians over rounds of wall and CPU time per call, and of its per-round ratio to the floor. */
+/** One case's figures: medians over rounds of the time per call, and of its per-round ratio to the floor. */
 interface PairedTiming {
   name: string;
+  /** Wall clock, as read. */
   wallUs: number;
-  cpuUs: number;
   wallRatio: number;
+  /** Time the thread was runnable but other processes held the CPUs. */
+  cpuWaitUs: number;
+  /** Wall clock less that wait: what the wall clock reads on an idle machine. */
+  ownWallUs: number;
+  ownWallRatio: number;
+  /** Process CPU time (client, loopback server and V8's helper threads). */
+  cpuUs: number;
   cpuRatio: number;
+  /** Times per call the thread blocked of its own accord (in epoll, for a timer): 0 when nothing waits. */
+  sleepsPerCall: number;
 }
 
 /**
- * Rounds in one process; each round runs every case `calls` times (order rotated per round) and
- * records wall and CPU time per call (process CPU: client and loopback server alike). Ratios are taken
- * within a round, against the first case, then the median over rounds: on a shared machine the load
- * drifts between rounds far more than within one.
+ * Rounds in one process; each round runs every case for a batch of `calls` (order rotated per round)
+ * and records per call the wall time, the time spent waiting for a CPU (Linux) and the process CPU
+ * time. Each batch starts with an empty young generation, so it pays for its own garbage. Ratios are
+ * taken within a round, against the first case, then the median: on a shared machine the load drifts
+ * between rounds far more than within one, so rounds are many and short.
  */
 async function pairedRounds(
   cases: Case[],
@@ -58,28 +69,49 @@ async function pairedRounds(
   warmup: number,
 ): Promise<PairedTiming[]> {
   for (const c of cases) for (let i = 0; i < warmup; i++) await c.run();
-  const wall = cases.map(() => [] as number[]);
-  const cpu = cases.map(() => [] as number[]);
+  const series = cases.map(() => ({
+    wall: [] as number[],
+    wait: [] as number[],
+    cpu: [] as number[],
+    sleeps: [] as number[],
+  }));
   for (let r = 0; r < rounds; r++) {
     for (let k = 0; k < cases.length; k++) {
       const i = (k + r) % cases.length;
       const c = cases[i]!;
+      collect();
+      const sched0 = threadSchedule();
       const cpu0 = process.cpuUsage();
       const t0 = process.hrtime.bigint();
       for (let n = 0; n < calls; n++) await c.run();
       const ns = Number(process.hrtime.bigint() - t0);
       const used = process.cpuUsage(cpu0);
-      wall[i]!.push(ns / calls / 1000);
-      cpu[i]!.push((used.user + used.system) / calls);
+      const sched1 = threadSchedule();
+      const s = series[i]!;
+      s.wall.push(ns / calls / 1000);
+      s.cpu.push((used.user + used.system) / calls);
+      s.wait.push(sched0 && sched1 ? (sched1.waitNs - sched0.waitNs) / calls / 1000 : 0);
+      s.sleeps.push(sched0 && sched1 ? (sched1.sleeps - sched0.sleeps) / calls : Number.NaN);
     }
   }
-  return cases.map((c, i) => ({
-    name: c.name,
-    wallUs: median(wall[i]!),
-    cpuUs: median(cpu[i]!),
-    wallRatio: median(wall[i]!.map((v, r) => v / wall[0]![r]!)),
-    cpuRatio: median(cpu[i]!.map((v, r) => v / cpu[0]![r]!)),
-  }));
+  const floor = series[0]!;
+  const own = (s: (typeof series)[number]) => s.wall.map((w, r) => w - s.wait[r]!);
+  const floorOwn = own(floor);
+  return cases.map((c, i) => {
+    const s = series[i]!;
+    const ownWall = own(s);
+    return {
+      name: c.name,
+      wallUs: median(s.wall),
+      wallRatio: median(s.wall.map((v, r) => v / floor.wall[r]!)),
+      cpuWaitUs: median(s.wait),
+      ownWallUs: median(ownWall),
+      ownWallRatio: median(ownWall.map((v, r) => v / floorOwn[r]!)),
+      cpuUs: median(s.cpu),
+      cpuRatio: median(s.cpu.map((v, r) => v / floor.cpu[r]!)),
+      sleepsPerCall: mean(s.sleeps),
+    };
+  });
 }
 
 /**
@@ -158,64 +190,80 @@ export async function http(mode: Mode): Promise<SectionResult> {
   ];
 
   const { rounds, calls, warmup } =
-    mode === 'smoke' ? { rounds: 3, calls: 30, warmup: 20 } : { rounds: 31, calls: 150, warmup: 300 };
+    mode === 'smoke' ? { rounds: 3, calls: 20, warmup: 20 } : { rounds: 201, calls: 20, warmup: 300 };
   try {
     const happyTimings = await pairedRounds(happy, rounds, calls, warmup);
     const retriedTimings = await pairedRounds(retried, rounds, Math.ceil(calls / 3), Math.ceil(warmup / 3));
     const ours = happyTimings[2]!;
     const withTimeout = happyTimings[1]!;
+    const x = (ratio: number) => `${ratio.toFixed(3)}x`;
     const row = (t: PairedTiming) => [
       t.name,
-      fmt(t.wallUs, 1),
-      `${t.wallRatio.toFixed(3)}x`,
+      fmt(t.ownWallUs, 1),
+      x(t.ownWallRatio),
       fmt(t.cpuUs, 1),
-      `${t.cpuRatio.toFixed(3)}x`,
+      x(t.cpuRatio),
+      fmt(t.wallUs, 1),
+      x(t.wallRatio),
+      fmt(t.cpuWaitUs, 1),
+      Number.isNaN(t.sleepsPerCall) ? 'n/a' : t.sleepsPerCall.toFixed(3),
     ];
-    const headers = ['Call', 'median µs/call (wall)', 'ratio (wall)', 'median µs/call (CPU)', 'ratio (CPU)'];
+    const headers = [
+      'Call',
+      'µs/call (wall less CPU wait)',
+      'ratio',
+      'µs/call (CPU)',
+      'ratio (CPU)',
+      'µs/call (raw wall)',
+      'ratio (raw wall)',
+      'µs/call waiting for a CPU',
+      'sleeps/call',
+    ];
+    const method =
+      `${rounds} rounds of ${calls} sequential calls per case, order rotated, each batch after a scavenge; ratios are per round against the first row, then the median. ` +
+      "Wall less CPU wait: the wall clock minus the time the event loop's thread was runnable but other processes held the CPUs (Linux schedstat), i.e. what the wall clock reads on an idle machine; " +
+      'the raw wall clock on this shared 2-core machine is mostly that wait. Sleeps/call: how often the thread blocked of its own accord (0: nothing in the call waits on a timer, a delayed ACK or a new connection). ' +
+      "CPU is the process's (client, loopback server, V8 helper threads). One node:http server on 127.0.0.1, keep-alive.";
     const tables: Table[] = [
       {
         title: 'HTTP per-call cost on loopback, success (a 4 KB JSON page)',
         headers,
         rows: happyTimings.map(row),
-        note:
-          `${rounds} rounds of ${calls} sequential calls per case, order rotated; ratios are per round against the bare fetch, then the median. ` +
-          "CPU is the process's (client and loopback server). One node:http server on 127.0.0.1, keep-alive. Every case reads the whole body; " +
-          'resilientFetch reads it inside the attempt (its 180 s timeout covers it).',
+        note: `${method} Every case reads the whole body; resilientFetch reads it inside the attempt (its 180 s timeout covers it).`,
       },
       {
         title: 'HTTP per-call cost when every call meets one 503 and retries once (no backoff)',
         headers,
         rows: retriedTimings.map(row),
-        note: 'Two requests per call; ratios against a hand-written retry loop. Every client is told to wait 0 between attempts (a 0 ms timer still costs about 1 ms), so the figure is its retry machinery.',
+        note: `${method} Two requests per call; ratios against a hand-written retry loop. Every client is told to wait 0 between attempts (a 0 ms timer still costs about 1 ms, a sleep the table shows), so the figure is its retry machinery.`,
       },
     ];
     const targets: Target[] = [
       {
         name: 'resilientFetch overhead per call vs bare fetch on loopback <= 1.05x',
-        met: ours.wallRatio <= 1.05,
+        met: ours.ownWallRatio <= 1.05 && ours.cpuRatio <= 1.05,
         detail:
-          `wall ${ours.wallRatio.toFixed(3)}x (${fmt(ours.wallUs, 1)} µs), CPU ${ours.cpuRatio.toFixed(3)}x; ` +
-          `a fetch with a timeout signal alone is ${withTimeout.wallRatio.toFixed(3)}x wall, ${withTimeout.cpuRatio.toFixed(3)}x CPU`,
+          `wall less CPU wait ${x(ours.ownWallRatio)} (${fmt(ours.ownWallUs, 1)} µs), CPU ${x(ours.cpuRatio)}, raw wall ${x(ours.wallRatio)}; ` +
+          `a fetch with a timeout signal alone is ${x(withTimeout.ownWallRatio)} wall less CPU wait, ${x(withTimeout.cpuRatio)} CPU`,
       },
     ];
+    const rounded = (t: PairedTiming) => ({
+      name: t.name,
+      ownWallUs: round(t.ownWallUs, 1),
+      ownWallRatio: round(t.ownWallRatio, 4),
+      cpuUs: round(t.cpuUs, 1),
+      cpuRatio: round(t.cpuRatio, 4),
+      wallUs: round(t.wallUs, 1),
+      wallRatio: round(t.wallRatio, 4),
+      cpuWaitUs: round(t.cpuWaitUs, 1),
+      sleepsPerCall: Number.isNaN(t.sleepsPerCall) ? null : round(t.sleepsPerCall, 4),
+    });
     return {
       title: 'HTTP: resilientFetch vs bare fetch, ky and got',
       tables,
       figures: {
-        success: happyTimings.map((t) => ({
-          ...t,
-          wallUs: round(t.wallUs, 1),
-          cpuUs: round(t.cpuUs, 1),
-          wallRatio: round(t.wallRatio, 4),
-          cpuRatio: round(t.cpuRatio, 4),
-        })),
-        retried: retriedTimings.map((t) => ({
-          ...t,
-          wallUs: round(t.wallUs, 1),
-          cpuUs: round(t.cpuUs, 1),
-          wallRatio: round(t.wallRatio, 4),
-          cpuRatio: round(t.cpuRatio, 4),
-        })),
+        success: happyTimings.map(rounded),
+        retried: retriedTimings.map(rounded),
         library: built.api ? 'as built by esbuild' : `sources through tsx (${built.reason})`,
         versions: { ky: '1.x (2.x needs Node 22)', got: '14.x (15+ needs Node 22)' },
       },
