@@ -157,6 +157,72 @@ function predicateOf(retryOn: RetryOptions['retryOn']): RetryPredicate {
   return (error) => retryOn.some((cls) => error instanceof cls);
 }
 
+/** A plain object (not null, not an array): what `retry`'s general check calls an object. */
+function isPlainObject(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Whether every key of `options` is one of `resilientFetch`'s own (none of `retry`'s), with a value of
+ * the kind its spec asks for. The usual call passes only these (`{ hosts, key }`, a fresh literal each
+ * time): it then skips `retry`'s general check, which would only confirm the same, and shares the
+ * preset's retry options. Anything else (a retry option, an unknown key, a value of another kind)
+ * goes through the general check, which words the message.
+ */
+function onlyFetchKeys(options: ResilientFetchOptions): boolean {
+  for (const key in options) {
+    const value = (options as Record<string, unknown>)[key];
+    if (value === undefined) continue;
+    switch (key) {
+      case 'hosts':
+        if (!isPlainObject(value)) return false;
+        break;
+      case 'breaker':
+      case 'budget':
+        if (value !== false && !isPlainObject(value)) return false;
+        break;
+      case 'key':
+        if (typeof value !== 'string') return false;
+        break;
+      case 'fetch':
+        if (typeof value !== 'function') return false;
+        break;
+      case 'bufferBody':
+      case 'retryNonIdempotent':
+        if (typeof value !== 'boolean') return false;
+        break;
+      case 'maxResponseBytes':
+      case 'maxRequestBodyBytes':
+        if (typeof value !== 'number') return false;
+        break;
+      default:
+        return false;
+    }
+  }
+  return true;
+}
+
+/** The `retry` options a plan passes on: the caller's, else the scrapers' preset. */
+function passedRetryOptions(options: ResilientFetchOptions): PassedRetryOptions {
+  return {
+    maxAttempts: options.maxAttempts ?? scraperRetry.maxAttempts,
+    baseDelayMs: options.baseDelayMs ?? scraperRetry.baseDelayMs,
+    maxDelayMs: options.maxDelayMs ?? scraperRetry.maxDelayMs,
+    jitter: options.jitter ?? scraperRetry.jitter,
+    random: options.random,
+    deadlineMs: options.deadlineMs,
+    honorRetryAfter: options.honorRetryAfter,
+    onRetry: options.onRetry,
+    onGiveUp: options.onGiveUp,
+    onSuccess: options.onSuccess,
+    logger: options.logger,
+    clock: options.clock,
+  };
+}
+
+/** {@link passedRetryOptions} of an options object without any `retry` option. */
+const PRESET_RETRY: Readonly<PassedRetryOptions> = Object.freeze(passedRetryOptions({}));
+
 /** Checks an options object and reads it into a `FetchPlan`. */
 export function planFetch(options: ResilientFetchOptions): FetchPlan {
   if (options === EMPTY) return EMPTY_PLAN;
@@ -172,14 +238,17 @@ export function planFetch(options: ResilientFetchOptions): FetchPlan {
       "resilientFetch takes the caller's cancellation as init.signal, as fetch does; remove the signal option",
     );
   }
-  const invalid = validateRetryOptions(
-    // retry compares baseDelayMs with its own default cap (15 s); the scrapers' cap is 30 s.
-    options.baseDelayMs !== undefined && options.maxDelayMs === undefined
-      ? ({ ...options, maxDelayMs: scraperRetry.maxDelayMs } as RetryOptions)
-      : (options as RetryOptions),
-    'resilientFetch',
-    FETCH_OPTION_SPEC,
-  );
+  const fetchKeysOnly = onlyFetchKeys(options);
+  const invalid = fetchKeysOnly
+    ? undefined
+    : validateRetryOptions(
+        // retry compares baseDelayMs with its own default cap (15 s); the scrapers' cap is 30 s.
+        options.baseDelayMs !== undefined && options.maxDelayMs === undefined
+          ? ({ ...options, maxDelayMs: scraperRetry.maxDelayMs } as RetryOptions)
+          : (options as RetryOptions),
+        'resilientFetch',
+        FETCH_OPTION_SPEC,
+      );
   if (invalid !== undefined) throw invalid;
   positiveInteger('maxResponseBytes', options.maxResponseBytes);
   positiveInteger('maxRequestBodyBytes', options.maxRequestBodyBytes);
@@ -219,20 +288,7 @@ export function planFetch(options: ResilientFetchOptions): FetchPlan {
     budget: options.budget,
     retryOn: predicateOf(options.retryOn),
     name: options.name,
-    retry: {
-      maxAttempts: options.maxAttempts ?? scraperRetry.maxAttempts,
-      baseDelayMs: options.baseDelayMs ?? scraperRetry.baseDelayMs,
-      maxDelayMs: options.maxDelayMs ?? scraperRetry.maxDelayMs,
-      jitter: options.jitter ?? scraperRetry.jitter,
-      random: options.random,
-      deadlineMs: options.deadlineMs,
-      honorRetryAfter: options.honorRetryAfter,
-      onRetry: options.onRetry,
-      onGiveUp: options.onGiveUp,
-      onSuccess: options.onSuccess,
-      logger: options.logger,
-      clock: options.clock,
-    },
+    retry: fetchKeysOnly ? PRESET_RETRY : passedRetryOptions(options),
   };
 }
 

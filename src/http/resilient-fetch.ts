@@ -12,6 +12,7 @@ import { inAttemptSpan } from '../retry/attempt-span.js';
 import { admit, failed, succeeded } from '../retry/circuit-breaker.js';
 import { type CircuitBreaker, type RetryContext, type RetryOptions, systemClock } from '../retry/index.js';
 import { executeRetry } from '../retry/retry.js';
+import { tracingEnabled } from '../telemetry/api.js';
 import { ATTR } from '../telemetry/attributes.js';
 import { endSpan, inSpan, startSpan } from '../telemetry/spans.js';
 import { abortForFetch } from './attempt-signal.js';
@@ -190,14 +191,17 @@ function exchange(plan: FetchPlan, request: PreparedRequest): Promise<Response> 
     clock: r.clock,
     name: plan.name ?? `${request.method} ${request.host}`,
   };
-  const span = startSpan(request.method, {
-    kind: 'client',
-    attributes: {
-      [ATTR.httpMethod]: request.method,
-      [ATTR.serverAddress]: request.host,
-      [ATTR.operation]: retryOptions.name,
-    },
-  });
+  // Untraced (no SDK registered), the span's attributes are not even built.
+  const span = tracingEnabled()
+    ? startSpan(request.method, {
+        kind: 'client',
+        attributes: {
+          [ATTR.httpMethod]: request.method,
+          [ATTR.serverAddress]: request.host,
+          [ATTR.operation]: retryOptions.name,
+        },
+      })
+    : undefined;
   if (span === undefined) return executeRetry((context) => calls.attempt(context), retryOptions);
   // Traced: one CLIENT span per call, a child per attempt with its resend count and status.
   const traced = inSpan(span, () =>

@@ -394,6 +394,12 @@ describe('resilientFetch: cancellation and options', () => {
     [{ fetch: 'nope' }, /option fetch must be a function/],
     [{ hosts: {} }, /option hosts must be an HttpHostRegistry/],
     [{ key: '' }, /option key must be a non-empty string/],
+    // Mixed with a valid hosts registry: resilientFetch's own keys are checked as closely as retry's.
+    [{ hosts: new HttpHostRegistry(), key: 5 }, /option key must be a string, got a number/],
+    [{ hosts: new HttpHostRegistry(), breaker: true }, /option breaker must be a CircuitBreaker or false/],
+    [{ hosts: new HttpHostRegistry(), maxResponseBytes: '1' }, /option maxResponseBytes must be a number/],
+    [{ hosts: [] }, /option hosts must be an object, got an array/],
+    [{ hosts: new HttpHostRegistry(), host: 'api.example.com' }, /unknown option 'host'/],
   ])('refuses %o', async (bad, message) => {
     await expect(resilientFetch(URL_A, undefined, bad as ResilientFetchOptions)).rejects.toThrow(message);
   });
