@@ -171,29 +171,29 @@ function isPlainObject(value: unknown): boolean {
  */
 function onlyFetchKeys(options: ResilientFetchOptions): boolean {
   for (const key in options) {
+    // The key first: an unknown key is refused even when its value is undefined.
     const value = (options as Record<string, unknown>)[key];
-    if (value === undefined) continue;
     switch (key) {
       case 'hosts':
-        if (!isPlainObject(value)) return false;
+        if (value !== undefined && !isPlainObject(value)) return false;
         break;
       case 'breaker':
       case 'budget':
-        if (value !== false && !isPlainObject(value)) return false;
+        if (value !== undefined && value !== false && !isPlainObject(value)) return false;
         break;
       case 'key':
-        if (typeof value !== 'string') return false;
+        if (value !== undefined && typeof value !== 'string') return false;
         break;
       case 'fetch':
-        if (typeof value !== 'function') return false;
+        if (value !== undefined && typeof value !== 'function') return false;
         break;
       case 'bufferBody':
       case 'retryNonIdempotent':
-        if (typeof value !== 'boolean') return false;
+        if (value !== undefined && typeof value !== 'boolean') return false;
         break;
       case 'maxResponseBytes':
       case 'maxRequestBodyBytes':
-        if (typeof value !== 'number') return false;
+        if (value !== undefined && typeof value !== 'number') return false;
         break;
       default:
         return false;

@@ -400,6 +400,10 @@ describe('resilientFetch: cancellation and options', () => {
     [{ hosts: new HttpHostRegistry(), maxResponseBytes: '1' }, /option maxResponseBytes must be a number/],
     [{ hosts: [] }, /option hosts must be an object, got an array/],
     [{ hosts: new HttpHostRegistry(), host: 'api.example.com' }, /unknown option 'host'/],
+    [
+      { hosts: new HttpHostRegistry(), retries: undefined },
+      /unknown option 'retries'\. Did you mean 'maxAttempts'\?/,
+    ],
   ])('refuses %o', async (bad, message) => {
     await expect(resilientFetch(URL_A, undefined, bad as ResilientFetchOptions)).rejects.toThrow(message);
   });
