@@ -220,7 +220,7 @@ function passedRetryOptions(options: ResilientFetchOptions): PassedRetryOptions 
   };
 }
 
-/** {@link passedRetryOptions} of an options object without any `retry` option. */
+/** `passedRetryOptions` of an options object without any `retry` option. */
 const PRESET_RETRY: Readonly<PassedRetryOptions> = Object.freeze(passedRetryOptions({}));
 
 /** Checks an options object and reads it into a `FetchPlan`. */
