@@ -367,6 +367,25 @@ export function checkRow(
   return { values, problems };
 }
 
+/** A record's fields by exact name and by lower-case name, built once per schema version. */
+interface FieldIndex {
+  exact: Set<string>;
+  byLower: Map<string, BigQueryField>;
+}
+const fieldIndexes = new WeakMap<readonly BigQueryField[], FieldIndex>();
+
+function fieldIndexOf(fields: readonly BigQueryField[]): FieldIndex {
+  let index = fieldIndexes.get(fields);
+  if (!index || index.exact.size !== fields.length || fields.some((f) => !index?.exact.has(f.name))) {
+    index = {
+      exact: new Set(fields.map((f) => f.name)),
+      byLower: new Map(fields.map((f) => [f.name.toLowerCase(), f])),
+    };
+    fieldIndexes.set(fields, index);
+  }
+  return index;
+}
+
 function checkRecord(
   obj: Record<string, unknown>,
   fields: readonly BigQueryField[],
@@ -374,22 +393,59 @@ function checkRecord(
   prefix: string,
   problems: RowProblem[],
 ): unknown[] {
-  const known = new Map(fields.map((f) => [f.name.toLowerCase(), f]));
-  if (!ignoreUnknown) {
-    for (const key of Object.keys(obj)) {
-      if (!known.has(key.toLowerCase())) {
-        problems.push({
-          reason: 'invalid',
-          message: `no such field: ${prefix}${key}.`,
-          location: `${prefix}${key}`,
-        });
-      }
+  const index = fieldIndexOf(fields);
+  // Field names match case-insensitively; a row whose keys all match exactly (the usual case) is
+  // read directly, any other through a lower-cased copy of its keys.
+  let exact = true;
+  for (const key of Object.keys(obj)) {
+    if (index.exact.has(key)) continue;
+    exact = false;
+    if (!ignoreUnknown && !index.byLower.has(key.toLowerCase())) {
+      problems.push({
+        reason: 'invalid',
+        message: `no such field: ${prefix}${key}.`,
+        location: `${prefix}${key}`,
+      });
     }
+  }
+  if (exact) {
+    return fields.map((f) =>
+      checkField(
+        Object.hasOwn(obj, f.name) ? obj[f.name] : undefined,
+        f,
+        ignoreUnknown,
+        `${prefix}${f.name}`,
+        problems,
+      ),
+    );
   }
   const lower = new Map(Object.entries(obj).map(([k, v]) => [k.toLowerCase(), v]));
   return fields.map((f) =>
     checkField(lower.get(f.name.toLowerCase()), f, ignoreUnknown, `${prefix}${f.name}`, problems),
   );
+}
+
+/** Records a value the field's type cannot hold, with BigQuery's wording. */
+function badValue(problems: RowProblem[], what: string, value: unknown, path: string): null {
+  problems.push({
+    reason: 'invalid',
+    message: `Cannot convert value to ${what} (bad value): ${typeof value === 'object' ? JSON.stringify(value) : String(value)}`,
+    location: path,
+  });
+  return null;
+}
+
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+
+/** An INT64 in range, as text; undefined for anything else. */
+function int64Text(value: unknown, text: string): string | undefined {
+  // A number is read as the digits JSON sends for it (beyond 2^53, rounded ones).
+  if (typeof value === 'number' && !Number.isInteger(value)) return undefined;
+  const t = text.trim();
+  if (!/^[+-]?\d+$/.test(t)) return undefined;
+  const n = BigInt(t);
+  return n < INT64_MIN || n > INT64_MAX ? undefined : t;
 }
 
 function checkField(
@@ -432,14 +488,6 @@ function checkField(
     return null;
   }
   const type = legacyTypeName(field.type);
-  const bad = (what: string) => {
-    problems.push({
-      reason: 'invalid',
-      message: `Cannot convert value to ${what} (bad value): ${typeof value === 'object' ? JSON.stringify(value) : String(value)}`,
-      location: path,
-    });
-    return null;
-  };
   if (type === 'RECORD') {
     if (typeof value !== 'object') {
       problems.push({ reason: 'invalid', message: `This field: ${path} is not a record.`, location: path });
@@ -461,31 +509,30 @@ function checkField(
   const text = String(value);
   switch (type) {
     case 'INTEGER':
-      if (typeof value === 'number' ? !Number.isInteger(value) : !/^[+-]?\d+$/.test(text.trim()))
-        return bad('integer');
-      return text.trim();
+      return int64Text(value, text) ?? badValue(problems, 'integer', value, path);
     case 'FLOAT':
       if (
         typeof value === 'boolean' ||
         (Number.isNaN(Number(text)) && !/^[+-]?(nan|inf|infinity)$/i.test(text))
       ) {
-        return bad('floating point');
+        return badValue(problems, 'floating point', value, path);
       }
       return typeof value === 'number' ? value : text;
     case 'NUMERIC':
     case 'BIGNUMERIC':
       if (typeof value === 'boolean' || !/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(text.trim())) {
-        return bad('numeric');
+        return badValue(problems, 'numeric', value, path);
       }
       // Checked here, not left to the store: a value the table cannot hold must be a row error,
       // never a failed store after the append was acknowledged or its offset reserved.
-      if (integerDigits(text.trim()) > MAX_INTEGER_DIGITS[type]) return bad(`${type} (out of range)`);
+      if (integerDigits(text.trim()) > MAX_INTEGER_DIGITS[type])
+        return badValue(problems, `${type} (out of range)`, value, path);
       return text.trim();
     case 'BOOLEAN':
       if (typeof value === 'boolean') return value;
       if (/^(true|1)$/i.test(text)) return true;
       if (/^(false|0)$/i.test(text)) return false;
-      return bad('boolean');
+      return badValue(problems, 'boolean', value, path);
     case 'TIMESTAMP':
     case 'DATETIME': {
       let micros: bigint | undefined;
@@ -493,24 +540,25 @@ function checkField(
       else if (/^[+-]?\d+(\.\d+)?$/.test(text.trim()) && type === 'TIMESTAMP') {
         micros = BigInt(Math.round(Number(text) * 1_000_000));
       } else micros = parseTimestampMicros(text);
-      if (micros === undefined) return bad(type === 'TIMESTAMP' ? 'timestamp' : 'datetime');
+      if (micros === undefined)
+        return badValue(problems, type === 'TIMESTAMP' ? 'timestamp' : 'datetime', value, path);
       return microsToText(micros, type === 'TIMESTAMP' ? '+00' : '');
     }
     case 'DATE':
-      if (parseDateDays(text) === undefined) return bad('date');
+      if (parseDateDays(text) === undefined) return badValue(problems, 'date', value, path);
       return text.trim();
     case 'TIME':
-      if (!/^\d{1,2}:\d{2}(:\d{2}(\.\d{1,6})?)?$/.test(text)) return bad('time');
+      if (!/^\d{1,2}:\d{2}(:\d{2}(\.\d{1,6})?)?$/.test(text)) return badValue(problems, 'time', value, path);
       return text;
     case 'BYTES':
-      if (!/^[A-Za-z0-9+/=\s_-]*$/.test(text)) return bad('bytes');
+      if (!/^[A-Za-z0-9+/=\s_-]*$/.test(text)) return badValue(problems, 'bytes', value, path);
       return Buffer.from(text, 'base64').toString('base64');
     case 'JSON':
       try {
         // Stored as BigQuery stores it: compact, keys sorted, numbers normalized.
         return canonicalJson(typeof value === 'string' ? value : JSON.stringify(value), 'round');
       } catch {
-        return bad('JSON');
+        return badValue(problems, 'JSON', value, path);
       }
     default:
       return text;
