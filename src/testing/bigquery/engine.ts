@@ -2,7 +2,8 @@
  * The BigQuery stand-in's storage and SQL engine: an in-memory DuckDB database (one DuckDB schema
  * per dataset) plus the BigQuery metadata DuckDB cannot hold (schemas with modes, partitioning,
  * clustering, insert ids). Every DuckDB call goes through one queue: a DuckDB connection runs one
- * statement at a time.
+ * statement at a time. insertAll does not wait for the queue: it checks and accepts rows into a
+ * streaming buffer, which the queue applies before its next operation.
  *
  * This file owns the queue and the catalog operations of the REST API; the work itself lives in
  * ./engine/ (catalog, insert-rows, load-job, query, query-parameters, statement-checks, apply-ddl,
@@ -11,12 +12,13 @@
 import type { DuckDBConnection, DuckDBInstance, DuckDBValue } from '@duckdb/node-api';
 import { MIB, tableStats } from './engine/bytes-estimate.js';
 import { Catalog } from './engine/catalog.js';
-import { insertAllRows, insertValues } from './engine/insert-rows.js';
+import { acceptInsertAll, insertValues } from './engine/insert-rows.js';
 import { installLibrary } from './engine/library/install.js';
 import { runLoadJob } from './engine/load-job.js';
 import { executeQuery } from './engine/query.js';
 import { inferParameters } from './engine/query-parameters.js';
 import { applySchemaPatch } from './engine/schema-patch.js';
+import { type RefusedRows, refusedRowsError, StreamingBuffer } from './engine/streaming-buffer.js';
 import type { DatasetMeta, EngineContext, QueryOutcome, QueryRequest, TableMeta } from './engine/types.js';
 import { StandInHttpError } from './http-errors.js';
 import { type BigQueryField, duckColumnsDdl, normalizeSchema } from './schema.js';
@@ -26,6 +28,11 @@ import type { DuckModule, QueryParameter, RowProblem } from './values.js';
 export { mapDuckError } from './engine/duck-errors.js';
 export { inferParameters } from './engine/query-parameters.js';
 export type { DatasetMeta, QueryOutcome, QueryRequest, TableMeta } from './engine/types.js';
+
+/** insertAll quiet for this long: the streaming buffer is applied in the background. */
+const BUFFER_IDLE_MS = 200;
+/** The streaming buffer holds this many rows: applied in the background at once. */
+const BUFFER_APPLY_ROWS = 100_000;
 
 /**
  * The SQL engine of the stand-in. Created by `Engine.create`.
@@ -46,6 +53,11 @@ export class Engine {
   private readonly ctx: EngineContext;
   private chain: Promise<unknown> = Promise.resolve();
   private closed = false;
+  private readonly buffer = new StreamingBuffer();
+  /** Accepted rows DuckDB refused: every later operation fails with them (see refusedRowsError). */
+  private readonly refused: RefusedRows[] = [];
+  private idleTimer: NodeJS.Timeout | undefined;
+  private lastInsertAt = 0;
 
   private constructor(
     duck: DuckModule,
@@ -95,21 +107,74 @@ export class Engine {
     });
   }
 
-  /** Runs `fn` alone on the connection (queued after everything before it). */
+  /**
+   * Runs `fn` alone on the connection (queued after everything before it), after the streaming
+   * buffer is applied, so it sees every row insertAll accepted before it ran.
+   */
   exclusive<T>(fn: () => Promise<T>): Promise<T> {
-    const run = this.chain.then(() => {
+    const run = this.chain.then(async () => {
       if (this.closed) throw new StandInHttpError(503, 'backendError', 'The BigQuery stand-in is closed');
+      if (this.buffer.rows > 0) await this.applyBuffer();
+      this.throwIfRowsWereLost();
       return fn();
     });
     this.chain = run.catch(() => undefined);
     return run;
   }
 
+  /** Applies the streaming buffer (the caller holds the queue); refused rows are kept for every later call. */
+  private async applyBuffer(): Promise<void> {
+    const refused = await this.buffer.apply(this.conn, this.catalog);
+    if (refused.length === 0) return;
+    this.refused.push(...refused);
+    process.emitWarning(refusedRowsError(refused).message, 'BigQueryStandInWarning');
+  }
+
+  private throwIfRowsWereLost(): void {
+    if (this.refused.length > 0) throw refusedRowsError(this.refused);
+  }
+
+  /**
+   * Applies the buffer in the background: once insertAll has been quiet for a moment (an idle
+   * stream), or at once when it holds many rows (bounded memory).
+   */
+  private scheduleApply(): void {
+    if (this.buffer.rows >= BUFFER_APPLY_ROWS) {
+      this.applyInBackground();
+      return;
+    }
+    if (this.idleTimer) return;
+    const wait = (delayMs: number) => {
+      this.idleTimer = setTimeout(() => {
+        const quietFor = Date.now() - this.lastInsertAt;
+        if (quietFor < BUFFER_IDLE_MS) {
+          wait(BUFFER_IDLE_MS - quietFor);
+          return;
+        }
+        this.idleTimer = undefined;
+        this.applyInBackground();
+      }, delayMs);
+      this.idleTimer.unref();
+    };
+    wait(BUFFER_IDLE_MS);
+  }
+
+  private applyInBackground(): void {
+    this.chain = this.chain
+      .then(() => (this.closed || this.buffer.rows === 0 ? undefined : this.applyBuffer()))
+      .catch(() => undefined);
+  }
+
+  /** Applies what the streaming buffer holds, then closes DuckDB; rejects if accepted rows were lost. */
   async close(): Promise<void> {
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.idleTimer = undefined;
+    this.applyInBackground();
     await this.chain;
     this.closed = true;
     this.conn.closeSync();
     this.instance.closeSync();
+    this.throwIfRowsWereLost();
   }
 
   // ---------------------------------------------------------------- datasets
@@ -305,8 +370,10 @@ export class Engine {
   }
 
   /**
-   * insertAll: checks every row, applies all of them (or, with `skipInvalidRows`, the valid ones),
-   * skips rows whose insertId was applied within the window, and returns insertErrors.
+   * insertAll: checks every row, accepts all of them (or, with `skipInvalidRows`, the valid ones)
+   * into the streaming buffer, skips rows whose insertId was accepted within the window, and
+   * returns insertErrors. It does not wait for the queue: the rows are applied before the next
+   * operation (see {@link Engine.exclusive}).
    */
   insertAll(
     projectId: string,
@@ -314,15 +381,17 @@ export class Engine {
     tableId: string,
     rows: Array<{ json?: unknown; insertId?: string }>,
     options: { skipInvalidRows?: boolean; ignoreUnknownValues?: boolean },
-  ): Promise<Array<{ index: number; errors: RowProblem[] }>> {
-    return this.exclusive(() =>
-      insertAllRows(
-        this.ctx,
-        this.tableNotView(projectId, datasetId, tableId, 'insert rows into'),
-        rows,
-        options,
-      ),
-    );
+  ): Array<{ index: number; errors: RowProblem[] }> {
+    if (this.closed) throw new StandInHttpError(503, 'backendError', 'The BigQuery stand-in is closed');
+    this.throwIfRowsWereLost();
+    const meta = this.tableNotView(projectId, datasetId, tableId, 'insert rows into');
+    const { insertErrors, accepted } = acceptInsertAll(meta, rows, options, this.insertIdWindowMs);
+    if (accepted.length > 0) {
+      this.buffer.add(meta, meta.schema, accepted);
+      this.lastInsertAt = Date.now();
+      this.scheduleApply();
+    }
+    return insertErrors;
   }
 
   /** tabledata.list */

@@ -1,6 +1,6 @@
 /**
- * Writing rows: the bulk insert every write path uses, and insertAll's check-then-apply with
- * insertId de-duplication inside a time window (as BigQuery's best-effort de-dup does).
+ * Writing rows: the bulk insert every write path uses, and insertAll's checks with insertId
+ * de-duplication inside a time window (as BigQuery's best-effort de-dup does).
  * @module
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
@@ -8,7 +8,7 @@ import { StandInHttpError } from '../http-errors.js';
 import { duckTypeOfField, legacyTypeName } from '../schema.js';
 import { duckTableName, quoteIdent } from '../translate/duck-text.js';
 import { checkRow, type RowProblem } from '../values.js';
-import type { EngineContext, TableMeta } from './types.js';
+import type { TableMeta } from './types.js';
 
 /**
  * Inserts checked rows (the output of `checkRow`). The caller holds the engine's queue.
@@ -32,15 +32,20 @@ export async function insertValues(
   });
   const cols = meta.schema.map((f) => quoteIdent(f.name)).join(', ');
   const sql = `INSERT INTO ${duckTableName(meta)} (${cols}) SELECT ${exprs.join(', ')} FROM (SELECT unnest(CAST(CAST($1 AS JSON) AS JSON[])) AS r)`;
+  // Scalars travel as text (DuckDB casts them); arrays and records as JSON.
+  const asJson = meta.schema.map((f) => f.mode === 'REPEATED' || legacyTypeName(f.type) === 'RECORD');
+  const width = meta.schema.length;
   const chunk = 5000;
   for (let start = 0; start < rows.length; start += chunk) {
-    const part = rows.slice(start, start + chunk).map((row) =>
-      meta.schema.map((f, i) => {
+    const part: unknown[][] = [];
+    for (const row of rows.slice(start, start + chunk)) {
+      const cells: unknown[] = new Array(width);
+      for (let i = 0; i < width; i++) {
         const v = row[i];
-        if (v === null || v === undefined) return null;
-        return f.mode === 'REPEATED' || legacyTypeName(f.type) === 'RECORD' ? v : String(v);
-      }),
-    );
+        cells[i] = v === null || v === undefined ? null : asJson[i] ? v : String(v);
+      }
+      part.push(cells);
+    }
     try {
       await conn.run(sql, [JSON.stringify(part)]);
     } catch (err) {
@@ -54,20 +59,20 @@ export async function insertValues(
 }
 
 /**
- * insertAll: checks every row, applies all of them (or, with `skipInvalidRows`, the valid ones),
- * skips rows whose insertId was applied within the window, and returns insertErrors. The caller
- * holds the engine's queue.
+ * insertAll's request path: checks every row, accepts all of them (or, with `skipInvalidRows`, the
+ * valid ones), skips rows whose insertId was accepted within the window, and returns insertErrors
+ * with the rows to write. Nothing touches DuckDB here: the accepted rows go to the streaming buffer.
  *
  * @internal
  */
-export async function insertAllRows(
-  ctx: EngineContext,
+export function acceptInsertAll(
   meta: TableMeta,
   rows: Array<{ json?: unknown; insertId?: string }>,
   options: { skipInvalidRows?: boolean; ignoreUnknownValues?: boolean },
-): Promise<Array<{ index: number; errors: RowProblem[] }>> {
+  insertIdWindowMs: number,
+): { insertErrors: Array<{ index: number; errors: RowProblem[] }>; accepted: unknown[][] } {
   const now = Date.now();
-  for (const [id, at] of meta.insertIds) if (now - at > ctx.insertIdWindowMs) meta.insertIds.delete(id);
+  for (const [id, at] of meta.insertIds) if (now - at > insertIdWindowMs) meta.insertIds.delete(id);
   const checked = rows.map((r) => checkRow(r.json, meta.schema, options.ignoreUnknownValues ?? false));
   const failed = checked.some((c) => c.problems.length > 0);
   const insertErrors: Array<{ index: number; errors: RowProblem[] }> = [];
@@ -78,22 +83,19 @@ export async function insertAllRows(
         insertErrors.push({ index, errors: [{ reason: 'stopped', message: '', location: '' }] });
       }
     });
-    if (!options.skipInvalidRows) return insertErrors;
+    if (!options.skipInvalidRows) return { insertErrors, accepted: [] };
   }
-  const toApply: unknown[][] = [];
-  const seenNow = new Set<string>();
+  const accepted: unknown[][] = [];
   checked.forEach((c, index) => {
     if (c.problems.length > 0) return;
     const id = rows[index]?.insertId;
     if (id !== undefined && id !== '') {
-      if (meta.insertIds.has(id) || seenNow.has(id)) return;
-      seenNow.add(id);
+      if (meta.insertIds.has(id)) return;
+      meta.insertIds.set(id, now);
     }
-    toApply.push(c.values);
+    accepted.push(c.values);
   });
-  await insertValues(ctx.conn, meta, toApply);
-  for (const id of seenNow) meta.insertIds.set(id, now);
-  meta.streamedRows += toApply.length;
-  if (toApply.length) meta.lastModifiedTime = now;
-  return insertErrors;
+  meta.streamedRows += accepted.length;
+  if (accepted.length) meta.lastModifiedTime = now;
+  return { insertErrors, accepted };
 }
