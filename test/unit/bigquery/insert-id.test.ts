@@ -87,6 +87,8 @@ describe('canonicalJson (fast path)', () => {
       { é: 'ü', e: '\u{1F600}', lone: '\ud800', q: '"\\\n' },
       { z: [{ y: null, x: [1, -0, 1.5e300, true] }], a: { c: { b: 1, a: 2 } } },
       {},
+      // A flat row with an own __proto__ key (JSON.parse makes one): data, written in its place.
+      JSON.parse('{"b":1,"__proto__":"p","a":null}') as Record<string, unknown>,
     ];
     for (const row of rows) {
       // encodeRow refuses a lone surrogate (no UTF-8 form); canonicalJson itself must still escape it.
