@@ -83,9 +83,9 @@ describe("the BigQuery stand-in's streaming buffer", () => {
       [{ i: 1e19 }, 'Cannot convert value to integer (bad value): 10000000000000000000'],
       [
         { n: '100000000000000000000000000000' },
-        'Cannot convert value to numeric (bad value): 100000000000000000000000000000',
+        'Cannot convert value to NUMERIC (out of range) (bad value): 100000000000000000000000000000',
       ],
-      [{ n: '1e30' }, 'Cannot convert value to numeric (bad value): 1e30'],
+      [{ n: '1e30' }, 'Cannot convert value to NUMERIC (out of range) (bad value): 1e30'],
     ]);
     expect(await s.run('SELECT CAST(i AS STRING) AS i FROM ds.ranges ORDER BY i')).toEqual([
       { i: '-9223372036854775808' },
