@@ -373,7 +373,7 @@ export class Engine {
    * insertAll: checks every row, accepts all of them (or, with `skipInvalidRows`, the valid ones)
    * into the streaming buffer, skips rows whose insertId was accepted within the window, and
    * returns insertErrors. It does not wait for the queue: the rows are applied before the next
-   * operation (see {@link Engine.exclusive}).
+   * operation (see `Engine.exclusive`).
    */
   insertAll(
     projectId: string,
