@@ -253,7 +253,11 @@ export const RETRY_OPTION_KEYS: readonly string[] = /* @__PURE__ */ Object.freez
 function keysLookRight(o: RetryOptions): boolean {
   for (const key in o) {
     const value = (o as Record<string, unknown>)[key];
-    if (value === undefined) continue;
+    // The key first: an unknown key is refused by the general check even when its value is undefined.
+    if (value === undefined) {
+      if (Object.hasOwn(RETRY_OPTION_SPEC, key)) continue;
+      return false;
+    }
     switch (key) {
       case 'maxAttempts':
       case 'baseDelayMs':

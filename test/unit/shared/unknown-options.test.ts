@@ -50,6 +50,13 @@ describe('unknown option keys are refused with a hint', () => {
     expect(calls).toBe(0);
   });
 
+  it('retry(fn, { retries: undefined }) rejects too: the key is unknown whatever its value', async () => {
+    let calls = 0;
+    const error = await rejected(retry(() => ++calls, loose({ retries: undefined })));
+    expect(error.message).toMatch(/Did you mean 'maxAttempts'\?/);
+    expect(calls).toBe(0);
+  });
+
   it.each([
     [{ minTimeout: 100 }, 'minTimeout', 'baseDelayMs'],
     [{ maxTimeout: 100 }, 'maxTimeout', 'maxDelayMs'],
