@@ -133,7 +133,11 @@ export class ClientSet {
           '@google-cloud/logging',
           'The Cloud Logging error check',
           () => import('@google-cloud/logging'),
-        ).then((mod) => new mod.Logging({ projectId: this.#projectId }));
+        ).then((mod) => {
+          const logging = new mod.Logging({ projectId: this.#projectId });
+          this.#created.push({ close: () => closeLoggingClient(logging) });
+          return logging;
+        });
     return this.#logging;
   }
 
