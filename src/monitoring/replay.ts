@@ -1,7 +1,7 @@
 import type { v1 } from '@google-cloud/pubsub';
 import type { ConfigEnv } from '../config/index.js';
 import { getSportConfig } from '../config/index.js';
-import { type PipelineError, toPipelineError } from '../errors/index.js';
+import { NotFoundError, type PipelineError, toPipelineError } from '../errors/index.js';
 import { type Logger, silentLogger } from '../logging/index.js';
 import type { MessagePublisher } from '../validation/index.js';
 import { booleanAt, integerAt, objectAt, refuseUnknownKeys, resourceIdOrPathAt } from './checks.js';
@@ -118,7 +118,10 @@ export interface ReplayResult {
   wouldReplay: DeadLetterSample[];
   /** Replayed `maxReplays` times already: left in the DLQ. */
   exhausted: DeadLetterSample[];
-  /** Not matching `filter`, or over `max`: left in the DLQ. */
+  /**
+   * Left in the DLQ without being tried: not matching `filter`, over `max`, or pulled when the run was
+   * stopped (`signal`, or the target topic found missing).
+   */
   skipped: number;
   /**
    * `publish`: not republished, left in the DLQ. `ack`: republished but still in the DLQ, so a later
@@ -128,8 +131,10 @@ export interface ReplayResult {
   /** Messages seen again after this run republished them (an ack was lost): acknowledged, not republished twice. */
   reacknowledged: number;
   /**
-   * Why the run ended: the DLQ had nothing more for it, `max` was reached, `signal` aborted it, or a
-   * Pull failed after the run had started (`error` says why; a first Pull that fails rejects instead).
+   * Why the run ended: the DLQ had nothing more for it, `max` was reached, `signal` aborted it, or it
+   * `failed` (`error` says why): a Pull failed after the run had started (a first Pull that fails
+   * rejects instead), or a publish found the target topic missing (`NotFoundError`): every later
+   * publish would fail the same way, so the run stops at once and leaves the rest in the DLQ.
    */
   stoppedBy: 'empty' | 'max' | 'aborted' | 'failed';
   /** The Pull failure that ended the run, when `stoppedBy` is `'failed'`. */
@@ -203,6 +208,8 @@ class ReplayRun {
   /** What each republished message became. */
   readonly #published = new Map<string, { newMessageId: string; replayCount: number }>();
   #counted = 0;
+  /** Set when a publish answered that the target topic does not exist: no later publish can succeed. */
+  #targetMissing: PipelineError | undefined;
 
   constructor(
     readonly options: ResolvedReplayOptions,
@@ -265,6 +272,11 @@ class ReplayRun {
         this.emit({ type: 'pulled', count: batch.length });
         if (batch.length === 0) break;
         stale = (await this.#handle(batch)) ? 0 : stale + 1;
+        if (this.#targetMissing !== undefined) {
+          this.result.stoppedBy = 'failed';
+          this.result.error = this.#targetMissing;
+          break;
+        }
         if (stale >= 3) break;
       }
     } finally {
@@ -375,10 +387,11 @@ class ReplayRun {
   async #publishAndAck(messages: PulledMessage[]): Promise<void> {
     if (messages.length === 0) return;
     const published = await mapLimit(messages, 16, async (message) => {
-      if (this.run.signal?.aborted) {
+      if (this.run.signal?.aborted || this.#targetMissing !== undefined) {
         this.#seen.set(message.messageId, 'held');
         this.#held.set(message.messageId, message.ackId);
         this.#counted -= 1;
+        this.result.skipped += 1;
         return undefined;
       }
       try {
@@ -396,11 +409,9 @@ class ReplayRun {
       } catch (caught) {
         this.#seen.set(message.messageId, 'failed');
         this.#held.set(message.messageId, message.ackId);
-        this.result.failed.push({
-          messageId: message.messageId,
-          stage: 'publish',
-          error: toPipelineError(caught),
-        });
+        const error = toPipelineError(caught);
+        if (error instanceof NotFoundError) this.#targetMissing ??= error;
+        this.result.failed.push({ messageId: message.messageId, stage: 'publish', error });
         return undefined;
       }
     });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
+  NotFoundError,
   REPLAY_ATTRIBUTES,
   type ReplayEvent,
   type ReplayResult,
@@ -169,6 +170,29 @@ describe('replayDeadLetters with the real clients on the stand-ins', () => {
       'the failed message back',
     );
     expect(gcp.pubsub.subscriptionStats(p.from)).toMatchObject({ acked: 2, undelivered: 1 });
+  });
+
+  it('stops at the first publish that finds the target topic missing and leaves every message in the DLQ', async () => {
+    const p = await pipelineWith(40);
+    const events: ReplayEvent[] = [];
+    const result = await replay(
+      { from: p.from, to: `${p.name}-missing`, batchSize: 20 },
+      { onEvent: (event) => events.push(event) },
+    );
+    expect(result.stoppedBy).toBe('failed');
+    expect(result.error).toBeInstanceOf(NotFoundError);
+    expect(result.replayed).toEqual([]);
+    expect(result.failed.length).toBeGreaterThan(0);
+    for (const failure of result.failed) expect(failure.error).toBeInstanceOf(NotFoundError);
+    // The first batch only: every message of it either tried (failed) or left untried (skipped).
+    expect(result.failed.length + result.skipped).toBe(20);
+    expect(events.filter((e) => e.type === 'pulled')).toHaveLength(1);
+    await until(
+      () => gcp.pubsub.subscriptionStats(p.from)?.outstanding === 0,
+      5000,
+      'the held messages back',
+    );
+    expect(gcp.pubsub.subscriptionStats(p.from)).toMatchObject({ acked: 0, undelivered: 40 });
   });
 
   it('refuses to replay into the topic the dead-letter subscription reads', async () => {
