@@ -7,6 +7,7 @@ import {
   DeadlineExceededError,
   ForbiddenError,
   GatewayTimeoutError,
+  type GoogleApiErrorClass,
   InternalServerError,
   NotFoundError,
   NotImplementedError,
@@ -18,14 +19,9 @@ import {
 } from './http-errors.js';
 import { isTransientStatus, STATUS_TABLE } from './status-table.js';
 
-type ApiErrorClass = (new (
-  message: string,
-  details?: GoogleApiErrorDetails,
-) => GoogleApiError) & { readonly httpStatus: number };
-
 // The class of each status. DeadlineExceededError (a 504 chosen by gRPC code) and StreamingBufferError
 // (a 400 chosen by message) are picked by their own rules below.
-const CLASSES: readonly ApiErrorClass[] = [
+const CLASSES: readonly GoogleApiErrorClass[] = [
   BadRequestError,
   UnauthorizedError,
   ForbiddenError,
@@ -40,8 +36,6 @@ const CLASSES: readonly ApiErrorClass[] = [
   ServiceUnavailableError,
   GatewayTimeoutError,
 ];
-
-let byStatus: ReadonlyMap<number, ApiErrorClass> | undefined;
 
 const STREAMING_BUFFER = /streaming buffer/i;
 
@@ -61,8 +55,7 @@ export function apiErrorForStatus(
   if (httpStatus === 400 && STREAMING_BUFFER.test(options.serviceMessage ?? message)) {
     return new StreamingBufferError(message, { ...details, transient: false });
   }
-  byStatus ??= new Map(CLASSES.map((Class) => [Class.httpStatus, Class]));
-  const Class = byStatus.get(httpStatus);
+  const Class = CLASSES.find((C) => C.httpStatus === httpStatus);
   if (Class) return new Class(message, details);
   if (httpStatus >= 400 && httpStatus < 600) {
     // A status without a class of its own: the table's code (e.g. REQUEST_TIMEOUT) or the generic one

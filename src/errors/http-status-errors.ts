@@ -1,15 +1,38 @@
 import { brandClass } from './brand.js';
-import { HttpError, type HttpErrorDetails, type HttpErrorOptions } from './http-error.js';
+import { HttpError, type HttpErrorDetails } from './http-error.js';
 import { classFacts } from './status-table.js';
 
 // One class per status a scraper meets often enough to catch by name; every other status is an
 // HttpError with a generic code (docs/decisions/http.md).
 
-// Each class takes its status's reason phrase and code from the status table; explicit details win
-// for the phrase (the server's own), never for the status.
-function forStatus(status: number, details: HttpErrorDetails): HttpErrorOptions {
-  const facts = classFacts(status);
-  return { statusText: facts.text, ...details, status, code: facts.code };
+/**
+ * A per-status third-party HTTP error class: constructed with the details of {@link HttpError} but
+ * not the status, which the class fixes. Its instances are `HttpError`s (the type of
+ * `HttpNotFoundError` is that of its instances), and `instanceof` tells the classes apart.
+ */
+export interface HttpStatusErrorClass {
+  new (message: string, details?: HttpErrorDetails): HttpError;
+  readonly prototype: HttpError;
+  /** The HTTP status this class stands for. */
+  readonly status: number;
+}
+
+/**
+ * Makes the error class of an HTTP status from its row of the status table: its name, reason phrase
+ * and code. Explicit details win for the phrase (the server's own), never for the status. One
+ * factory for the 12 classes, so that each costs a line, not a class body, in every bundle.
+ */
+function httpErrorClass(name: string, status: number): HttpStatusErrorClass {
+  const Class = class extends HttpError {
+    static readonly status: number = status;
+    constructor(message: string, details: HttpErrorDetails = {}) {
+      const facts = classFacts(status);
+      super(message, { statusText: facts.text, ...details, status, code: facts.code });
+    }
+  };
+  Object.defineProperty(Class, 'name', { value: name });
+  brandClass(Class, name);
+  return Class;
 }
 
 /**
@@ -27,19 +50,11 @@ function forStatus(status: number, details: HttpErrorDetails): HttpErrorOptions 
  * err.code; // 'BAD_REQUEST'
  * ```
  */
-export class HttpBadRequestError extends HttpError {
-  protected static override readonly brand: symbol = /* @__PURE__ */ brandClass(
-    HttpBadRequestError,
-    'HttpBadRequestError',
-  );
-
-  /** The HTTP status this class stands for. */
-  static readonly status: number = 400;
-
-  constructor(message: string, details: HttpErrorDetails = {}) {
-    super(message, forStatus(HttpBadRequestError.status, details));
-  }
-}
+export const HttpBadRequestError: HttpStatusErrorClass = /* @__PURE__ */ httpErrorClass(
+  'HttpBadRequestError',
+  400,
+);
+export type HttpBadRequestError = HttpError;
 
 /**
  * HTTP 401 Unauthorized from a third-party API: missing or rejected credentials.
@@ -56,19 +71,11 @@ export class HttpBadRequestError extends HttpError {
  * err.code; // 'UNAUTHORIZED'
  * ```
  */
-export class HttpUnauthorizedError extends HttpError {
-  protected static override readonly brand: symbol = /* @__PURE__ */ brandClass(
-    HttpUnauthorizedError,
-    'HttpUnauthorizedError',
-  );
-
-  /** The HTTP status this class stands for. */
-  static readonly status: number = 401;
-
-  constructor(message: string, details: HttpErrorDetails = {}) {
-    super(message, forStatus(HttpUnauthorizedError.status, details));
-  }
-}
+export const HttpUnauthorizedError: HttpStatusErrorClass = /* @__PURE__ */ httpErrorClass(
+  'HttpUnauthorizedError',
+  401,
+);
+export type HttpUnauthorizedError = HttpError;
 
 /**
  * HTTP 403 Forbidden from a third-party API: the credentials may not do this. Transient only when the response says it is a rate limit (`X-RateLimit-Remaining: 0` with a reset time, as GitHub answers).
@@ -85,19 +92,11 @@ export class HttpUnauthorizedError extends HttpError {
  * err.code; // 'FORBIDDEN'
  * ```
  */
-export class HttpForbiddenError extends HttpError {
-  protected static override readonly brand: symbol = /* @__PURE__ */ brandClass(
-    HttpForbiddenError,
-    'HttpForbiddenError',
-  );
-
-  /** The HTTP status this class stands for. */
-  static readonly status: number = 403;
-
-  constructor(message: string, details: HttpErrorDetails = {}) {
-    super(message, forStatus(HttpForbiddenError.status, details));
-  }
-}
+export const HttpForbiddenError: HttpStatusErrorClass = /* @__PURE__ */ httpErrorClass(
+  'HttpForbiddenError',
+  403,
+);
+export type HttpForbiddenError = HttpError;
 
 /**
  * HTTP 404 Not Found from a third-party API: no such page or resource.
@@ -114,19 +113,11 @@ export class HttpForbiddenError extends HttpError {
  * err.code; // 'NOT_FOUND'
  * ```
  */
-export class HttpNotFoundError extends HttpError {
-  protected static override readonly brand: symbol = /* @__PURE__ */ brandClass(
-    HttpNotFoundError,
-    'HttpNotFoundError',
-  );
-
-  /** The HTTP status this class stands for. */
-  static readonly status: number = 404;
-
-  constructor(message: string, details: HttpErrorDetails = {}) {
-    super(message, forStatus(HttpNotFoundError.status, details));
-  }
-}
+export const HttpNotFoundError: HttpStatusErrorClass = /* @__PURE__ */ httpErrorClass(
+  'HttpNotFoundError',
+  404,
+);
+export type HttpNotFoundError = HttpError;
 
 /**
  * HTTP 408 Request Timeout from a third-party API: the server gave up waiting for the request; try again.
@@ -143,19 +134,11 @@ export class HttpNotFoundError extends HttpError {
  * err.code; // 'REQUEST_TIMEOUT'
  * ```
  */
-export class HttpRequestTimeoutError extends HttpError {
-  protected static override readonly brand: symbol = /* @__PURE__ */ brandClass(
-    HttpRequestTimeoutError,
-    'HttpRequestTimeoutError',
-  );
-
-  /** The HTTP status this class stands for. */
-  static readonly status: number = 408;
-
-  constructor(message: string, details: HttpErrorDetails = {}) {
-    super(message, forStatus(HttpRequestTimeoutError.status, details));
-  }
-}
+export const HttpRequestTimeoutError: HttpStatusErrorClass = /* @__PURE__ */ httpErrorClass(
+  'HttpRequestTimeoutError',
+  408,
+);
+export type HttpRequestTimeoutError = HttpError;
 
 /**
  * HTTP 409 Conflict from a third-party API: the request conflicts with the current state of the resource.
@@ -172,19 +155,11 @@ export class HttpRequestTimeoutError extends HttpError {
  * err.code; // 'CONFLICT'
  * ```
  */
-export class HttpConflictError extends HttpError {
-  protected static override readonly brand: symbol = /* @__PURE__ */ brandClass(
-    HttpConflictError,
-    'HttpConflictError',
-  );
-
-  /** The HTTP status this class stands for. */
-  static readonly status: number = 409;
-
-  constructor(message: string, details: HttpErrorDetails = {}) {
-    super(message, forStatus(HttpConflictError.status, details));
-  }
-}
+export const HttpConflictError: HttpStatusErrorClass = /* @__PURE__ */ httpErrorClass(
+  'HttpConflictError',
+  409,
+);
+export type HttpConflictError = HttpError;
 
 /**
  * HTTP 410 Gone from a third-party API: the resource was removed for good.
@@ -201,19 +176,8 @@ export class HttpConflictError extends HttpError {
  * err.code; // 'GONE'
  * ```
  */
-export class HttpGoneError extends HttpError {
-  protected static override readonly brand: symbol = /* @__PURE__ */ brandClass(
-    HttpGoneError,
-    'HttpGoneError',
-  );
-
-  /** The HTTP status this class stands for. */
-  static readonly status: number = 410;
-
-  constructor(message: string, details: HttpErrorDetails = {}) {
-    super(message, forStatus(HttpGoneError.status, details));
-  }
-}
+export const HttpGoneError: HttpStatusErrorClass = /* @__PURE__ */ httpErrorClass('HttpGoneError', 410);
+export type HttpGoneError = HttpError;
 
 /**
  * HTTP 429 Too Many Requests from a third-party API: slow down; `retryAfterMs` says for how long when the API said so.
@@ -231,19 +195,11 @@ export class HttpGoneError extends HttpError {
  * err.code; // 'TOO_MANY_REQUESTS'
  * ```
  */
-export class HttpTooManyRequestsError extends HttpError {
-  protected static override readonly brand: symbol = /* @__PURE__ */ brandClass(
-    HttpTooManyRequestsError,
-    'HttpTooManyRequestsError',
-  );
-
-  /** The HTTP status this class stands for. */
-  static readonly status: number = 429;
-
-  constructor(message: string, details: HttpErrorDetails = {}) {
-    super(message, forStatus(HttpTooManyRequestsError.status, details));
-  }
-}
+export const HttpTooManyRequestsError: HttpStatusErrorClass = /* @__PURE__ */ httpErrorClass(
+  'HttpTooManyRequestsError',
+  429,
+);
+export type HttpTooManyRequestsError = HttpError;
 
 /**
  * HTTP 500 Internal Server Error from a third-party API: the API failed; try again.
@@ -260,19 +216,11 @@ export class HttpTooManyRequestsError extends HttpError {
  * err.code; // 'INTERNAL_SERVER_ERROR'
  * ```
  */
-export class HttpInternalServerError extends HttpError {
-  protected static override readonly brand: symbol = /* @__PURE__ */ brandClass(
-    HttpInternalServerError,
-    'HttpInternalServerError',
-  );
-
-  /** The HTTP status this class stands for. */
-  static readonly status: number = 500;
-
-  constructor(message: string, details: HttpErrorDetails = {}) {
-    super(message, forStatus(HttpInternalServerError.status, details));
-  }
-}
+export const HttpInternalServerError: HttpStatusErrorClass = /* @__PURE__ */ httpErrorClass(
+  'HttpInternalServerError',
+  500,
+);
+export type HttpInternalServerError = HttpError;
 
 /**
  * HTTP 502 Bad Gateway from a third-party API: a proxy in front of the API failed; try again.
@@ -289,19 +237,11 @@ export class HttpInternalServerError extends HttpError {
  * err.code; // 'BAD_GATEWAY'
  * ```
  */
-export class HttpBadGatewayError extends HttpError {
-  protected static override readonly brand: symbol = /* @__PURE__ */ brandClass(
-    HttpBadGatewayError,
-    'HttpBadGatewayError',
-  );
-
-  /** The HTTP status this class stands for. */
-  static readonly status: number = 502;
-
-  constructor(message: string, details: HttpErrorDetails = {}) {
-    super(message, forStatus(HttpBadGatewayError.status, details));
-  }
-}
+export const HttpBadGatewayError: HttpStatusErrorClass = /* @__PURE__ */ httpErrorClass(
+  'HttpBadGatewayError',
+  502,
+);
+export type HttpBadGatewayError = HttpError;
 
 /**
  * HTTP 503 Service Unavailable from a third-party API: the API is overloaded or down for maintenance; try again, after `retryAfterMs` when given.
@@ -319,19 +259,11 @@ export class HttpBadGatewayError extends HttpError {
  * err.code; // 'SERVICE_UNAVAILABLE'
  * ```
  */
-export class HttpServiceUnavailableError extends HttpError {
-  protected static override readonly brand: symbol = /* @__PURE__ */ brandClass(
-    HttpServiceUnavailableError,
-    'HttpServiceUnavailableError',
-  );
-
-  /** The HTTP status this class stands for. */
-  static readonly status: number = 503;
-
-  constructor(message: string, details: HttpErrorDetails = {}) {
-    super(message, forStatus(HttpServiceUnavailableError.status, details));
-  }
-}
+export const HttpServiceUnavailableError: HttpStatusErrorClass = /* @__PURE__ */ httpErrorClass(
+  'HttpServiceUnavailableError',
+  503,
+);
+export type HttpServiceUnavailableError = HttpError;
 
 /**
  * HTTP 504 Gateway Timeout from a third-party API: a proxy in front of the API timed out; try again.
@@ -348,23 +280,13 @@ export class HttpServiceUnavailableError extends HttpError {
  * err.code; // 'GATEWAY_TIMEOUT'
  * ```
  */
-export class HttpGatewayTimeoutError extends HttpError {
-  protected static override readonly brand: symbol = /* @__PURE__ */ brandClass(
-    HttpGatewayTimeoutError,
-    'HttpGatewayTimeoutError',
-  );
+export const HttpGatewayTimeoutError: HttpStatusErrorClass = /* @__PURE__ */ httpErrorClass(
+  'HttpGatewayTimeoutError',
+  504,
+);
+export type HttpGatewayTimeoutError = HttpError;
 
-  /** The HTTP status this class stands for. */
-  static readonly status: number = 504;
-
-  constructor(message: string, details: HttpErrorDetails = {}) {
-    super(message, forStatus(HttpGatewayTimeoutError.status, details));
-  }
-}
-
-type HttpErrorClass = new (message: string, details?: HttpErrorDetails) => HttpError;
-
-const CLASSES = [
+const CLASSES: readonly HttpStatusErrorClass[] = [
   HttpBadRequestError,
   HttpUnauthorizedError,
   HttpForbiddenError,
@@ -379,10 +301,7 @@ const CLASSES = [
   HttpGatewayTimeoutError,
 ];
 
-let byStatus: ReadonlyMap<number, HttpErrorClass> | undefined;
-
-/** @internal The class of `status`, when it has one of its own. Built on first use. */
-export function httpErrorClassFor(status: number): HttpErrorClass | undefined {
-  byStatus ??= new Map(CLASSES.map((Class) => [Class.status, Class]));
-  return byStatus.get(status);
+/** @internal The class of `status`, when it has one of its own. */
+export function httpErrorClassFor(status: number): HttpStatusErrorClass | undefined {
+  return CLASSES.find((Class) => Class.status === status);
 }

@@ -25,64 +25,51 @@ export type OptionSpec = Readonly<Record<string, OptionKind>>;
 
 /**
  * Names people reach for from other libraries (p-retry, async-retry, cockatiel, opossum, the Google
- * clients), with the candidates they mean, in order; the first one that the options object knows is
- * suggested.
+ * clients), lower case, with the candidates they mean, in order; the first candidate that the options
+ * object knows is suggested. One row per list of candidates: `[candidates, names that mean them]`,
+ * space-separated (kept as strings: the table ships with every options check, `retry`'s included).
  */
-const ALIASES: Readonly<Record<string, readonly string[]>> = {
-  retries: ['maxAttempts', 'maxDeliveryAttempts'],
-  maxretries: ['maxAttempts', 'maxDeliveryAttempts'],
-  attempts: ['maxAttempts', 'maxDeliveryAttempts'],
-  maxattempts: ['maxAttempts', 'maxDeliveryAttempts'],
-  times: ['maxAttempts'],
-  retry: ['maxAttempts'],
-  mintimeout: ['baseDelayMs'],
-  mindelay: ['baseDelayMs'],
-  initialdelay: ['baseDelayMs'],
-  delay: ['baseDelayMs'],
-  basedelay: ['baseDelayMs'],
-  startingdelay: ['baseDelayMs'],
-  maxtimeout: ['maxDelayMs'],
-  maxdelay: ['maxDelayMs'],
-  timeout: ['attemptTimeoutMs', 'timeoutMs'],
-  timeoutms: ['attemptTimeoutMs', 'timeoutMs'],
-  attempttimeout: ['attemptTimeoutMs'],
-  deadline: ['deadlineMs', 'timeoutMs'],
-  totaltimeout: ['deadlineMs', 'timeoutMs'],
-  maxretrytime: ['deadlineMs'],
-  abortsignal: ['signal'],
-  onfailedattempt: ['onRetry'],
-  onerror: ['onRetry'],
-  shouldretry: ['retryOn'],
-  retryif: ['retryOn'],
-  retrycondition: ['retryOn'],
-  randomize: ['jitter'],
-  threshold: ['failureThreshold'],
-  errorthresholdpercentage: ['failureThreshold'],
-  resettimeout: ['openMs'],
-  halfopenafter: ['openMs'],
-  successthreshold: ['halfOpenSuccesses'],
-  rollingcounttimeout: ['windowMs'],
-  tokens: ['maxTokens'],
-  ratio: ['tokenRatio'],
-  deadletter: ['deadLetterTopic'],
-  dlq: ['deadLetterTopic'],
-  deadlettertopicname: ['deadLetterTopic'],
-  deadletterqueue: ['deadLetterTopic'],
-  onfailure: ['onInvalid'],
-  skipinvalid: ['skipInvalidRows'],
-  ignoreunknown: ['ignoreUnknownValues'],
-  batchsize: ['batchRows'],
-  maxbytes: ['batchBytes', 'maxBytes'],
-  insertid: ['insertId'],
-  raw: ['insertId'],
-  parameters: ['params'],
-  queryparameters: ['params'],
-  usequerycache: ['useCache'],
-  maximumbytes: ['maximumBytesBilled'],
-  maxresults: ['pageSize'],
-  autoretry: ['retry'],
-  project: ['projectId'],
-};
+const ALIASES: ReadonlyArray<readonly [candidates: string, names: string]> = [
+  ['maxAttempts maxDeliveryAttempts', 'retries maxretries attempts maxattempts'],
+  ['maxAttempts', 'times retry'],
+  ['baseDelayMs', 'mintimeout mindelay initialdelay delay basedelay startingdelay'],
+  ['maxDelayMs', 'maxtimeout maxdelay'],
+  ['attemptTimeoutMs timeoutMs', 'timeout timeoutms'],
+  ['attemptTimeoutMs', 'attempttimeout'],
+  ['deadlineMs timeoutMs', 'deadline totaltimeout'],
+  ['deadlineMs', 'maxretrytime'],
+  ['signal', 'abortsignal'],
+  ['onRetry', 'onfailedattempt onerror'],
+  ['retryOn', 'shouldretry retryif retrycondition'],
+  ['jitter', 'randomize'],
+  ['failureThreshold', 'threshold errorthresholdpercentage'],
+  ['openMs', 'resettimeout halfopenafter'],
+  ['halfOpenSuccesses', 'successthreshold'],
+  ['windowMs', 'rollingcounttimeout'],
+  ['maxTokens', 'tokens'],
+  ['tokenRatio', 'ratio'],
+  ['deadLetterTopic', 'deadletter dlq deadlettertopicname deadletterqueue'],
+  ['onInvalid', 'onfailure'],
+  ['skipInvalidRows', 'skipinvalid'],
+  ['ignoreUnknownValues', 'ignoreunknown'],
+  ['batchRows', 'batchsize'],
+  ['batchBytes maxBytes', 'maxbytes'],
+  ['insertId', 'insertid raw'],
+  ['params', 'parameters queryparameters'],
+  ['useCache', 'usequerycache'],
+  ['maximumBytesBilled', 'maximumbytes'],
+  ['pageSize', 'maxresults'],
+  ['retry', 'autoretry'],
+  ['projectId', 'project'],
+];
+
+/** The candidates an alias means, in order, or `undefined` when it is none of the table's names. */
+function aliasCandidates(lower: string): string[] | undefined {
+  for (const [candidates, names] of ALIASES) {
+    if (names.split(' ').includes(lower)) return candidates.split(' ');
+  }
+  return undefined;
+}
 
 /** Levenshtein distance, case-insensitive; small strings only. */
 function distance(a: string, b: string): number {
@@ -106,10 +93,7 @@ function distance(a: string, b: string): number {
 
 /** The known key an unknown one most likely meant, or `undefined`. */
 export function suggestKey(unknown: string, known: readonly string[]): string | undefined {
-  // Own keys only: 'constructor' or '__proto__' must not find Object.prototype's members.
-  const lower = unknown.toLowerCase();
-  const candidates = Object.hasOwn(ALIASES, lower) ? ALIASES[lower] : undefined;
-  const alias = candidates?.find((candidate) => known.includes(candidate));
+  const alias = aliasCandidates(unknown.toLowerCase())?.find((candidate) => known.includes(candidate));
   if (alias !== undefined) return alias;
   let best: string | undefined;
   let bestDistance = Number.POSITIVE_INFINITY;

@@ -96,7 +96,7 @@ describe('the status table is the one source of each status fact', () => {
       const status = 'httpStatus' in Class ? Class.httpStatus : Class.status;
       const row = STATUS_TABLE[status];
       const doc = new RegExp(
-        `Code \`'${row?.code}'\`, \`(?:httpStatus|status)\` ${status}, transient by default: ${row?.transient}\\.(?:(?!export class)[\\s\\S])*export class ${Class.name} `,
+        `Code \`'${row?.code}'\`, \`(?:httpStatus|status)\` ${status}, transient by default: ${row?.transient}\\.(?:(?!export const)[\\s\\S])*export const ${Class.name}: `,
       );
       expect([Class.name, doc.test(sources)]).toEqual([Class.name, true]);
     }
