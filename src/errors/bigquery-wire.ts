@@ -27,39 +27,61 @@ export interface ReasonRule {
 // (_ERROR_REASON_TO_EXCEPTION, unknown reasons -> 500), and the BigQuery error-messages page.
 // Differences from _ERROR_REASON_TO_EXCEPTION: userRateLimitExceeded (429, like rateLimitExceeded) and
 // bytesBilledLimitExceeded (400) are added; the job* reasons keep python's 500 fallback.
-const RULES: Readonly<Record<string, ReasonRule>> = {
-  rateLimitExceeded: { transient: true, httpStatus: 429 },
-  userRateLimitExceeded: { transient: true, httpStatus: 429 },
-  backendError: { transient: true, httpStatus: 500 },
-  internalError: { transient: true, httpStatus: 500 },
-  badGateway: { transient: true, httpStatus: 502 },
-  tableUnavailable: { transient: true, httpStatus: 400 },
-  jobBackendError: { transient: true, requiresNewJobId: true, httpStatus: 500 },
-  jobInternalError: { transient: true, requiresNewJobId: true, httpStatus: 500 },
-  jobRateLimitExceeded: { transient: true, requiresNewJobId: true, httpStatus: 500 },
-  quotaExceeded: { transient: false, httpStatus: 403 },
-  invalid: { transient: false, httpStatus: 400 },
-  invalidQuery: { transient: false, httpStatus: 400 },
-  notFound: { transient: false, httpStatus: 404 },
-  accessDenied: { transient: false, httpStatus: 403 },
-  duplicate: { transient: false, httpStatus: 409 },
-  resourcesExceeded: { transient: false, httpStatus: 400 },
-  responseTooLarge: { transient: false, httpStatus: 403 },
-  billingNotEnabled: { transient: false, httpStatus: 403 },
-  bytesBilledLimitExceeded: { transient: false, httpStatus: 400 },
-  billingTierLimitExceeded: { transient: false, httpStatus: 400 },
-  blocked: { transient: false, httpStatus: 403 },
-  policyViolation: { transient: false, httpStatus: 403 },
-  resourceInUse: { transient: false, httpStatus: 400 },
-  notImplemented: { transient: false, httpStatus: 501 },
-  invalidUser: { transient: false, httpStatus: 400 },
+// Three groups, each reason with the HTTP status it stands for (kept flat: the table ships with
+// every bundle that classifies errors).
+
+/** Reasons after which the same request may succeed later. */
+const TRANSIENT_REASONS: Readonly<Record<string, number>> = {
+  rateLimitExceeded: 429,
+  userRateLimitExceeded: 429,
+  backendError: 500,
+  internalError: 500,
+  badGateway: 502,
+  tableUnavailable: 400,
+};
+
+/** Reasons of a job that failed inside BigQuery: transient, but only as a new job (new job id). */
+const NEW_JOB_REASONS: Readonly<Record<string, number>> = {
+  jobBackendError: 500,
+  jobInternalError: 500,
+  jobRateLimitExceeded: 500,
+};
+
+/** Reasons after which the same request fails again. */
+const PERMANENT_REASONS: Readonly<Record<string, number>> = {
+  quotaExceeded: 403,
+  invalid: 400,
+  invalidQuery: 400,
+  notFound: 404,
+  accessDenied: 403,
+  duplicate: 409,
+  resourcesExceeded: 400,
+  responseTooLarge: 403,
+  billingNotEnabled: 403,
+  bytesBilledLimitExceeded: 400,
+  billingTierLimitExceeded: 400,
+  blocked: 403,
+  policyViolation: 403,
+  resourceInUse: 400,
+  notImplemented: 501,
+  invalidUser: 400,
   // A cancelled job (or, in insertAll, a row held back by other rows' errors); 499 = CANCELLED.
-  stopped: { transient: false, httpStatus: 499 },
+  stopped: 499,
 };
 
 /** The rule for a BigQuery reason, or `undefined` for reasons that do not decide (e.g. `badRequest`). */
 export function reasonRule(reason: string): ReasonRule | undefined {
-  return Object.hasOwn(RULES, reason) ? RULES[reason] : undefined;
+  // Own keys only: 'constructor' or '__proto__' must not find Object.prototype's members.
+  if (Object.hasOwn(TRANSIENT_REASONS, reason)) {
+    return { transient: true, httpStatus: TRANSIENT_REASONS[reason] as number };
+  }
+  if (Object.hasOwn(NEW_JOB_REASONS, reason)) {
+    return { transient: true, requiresNewJobId: true, httpStatus: NEW_JOB_REASONS[reason] as number };
+  }
+  if (Object.hasOwn(PERMANENT_REASONS, reason)) {
+    return { transient: false, httpStatus: PERMANENT_REASONS[reason] as number };
+  }
+  return undefined;
 }
 
 /**
