@@ -155,6 +155,12 @@ interface Built {
 let cache: Built | undefined;
 
 /**
+ * Makes the gauges that have sources on a new meter; set by the first `observeGauge`, so that an
+ * application without breakers or budgets carries no gauge code.
+ */
+let gaugesOnNewMeter: ((built: Built) => void) | undefined;
+
+/**
  * The meter of the registered provider; a new provider (an SDK registered, or replaced) starts a new
  * set of instruments. Instruments are made on first use, so only the metrics of the layers in use
  * are ever created.
@@ -170,7 +176,7 @@ function current(): Built | undefined {
     meter = undefined;
   }
   cache = { provider, meter, instruments: new Map(), gauges: new Set() };
-  for (const definition of gaugeDefinitions.values()) ensureGauge(cache, definition);
+  gaugesOnNewMeter?.(cache);
   return cache;
 }
 
@@ -277,6 +283,9 @@ export function observeGauge<T extends object>(
     set = new Set();
     gaugeSources[key] = set;
     gaugeDefinitions.set(key, definition);
+    gaugesOnNewMeter ??= (built) => {
+      for (const gauge of gaugeDefinitions.values()) ensureGauge(built, gauge);
+    };
   }
   if (set.size >= 2 * (liveAfterSweep[key] ?? 32)) {
     for (const source of set) if (source.ref.deref() === undefined) set.delete(source);
