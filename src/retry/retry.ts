@@ -101,7 +101,7 @@ export function executeRetry<T>(fn: RetryFunction<T>, o: RetryOptions): Promise<
       return promise.then(undefined, (err: unknown) => retryLoop(fn, o, { error: err }, startedAt));
     return promise.then(
       (value: T) => {
-        if (metricsEnabled()) recordSuccess(o.name ?? (fn.name || 'operation'), 1);
+        if (metricsEnabled()) recordSuccess(operationName(o, fn), 1);
         return value;
       },
       (err: unknown) => retryLoop(fn, o, { error: err }, startedAt),
@@ -111,8 +111,18 @@ export function executeRetry<T>(fn: RetryFunction<T>, o: RetryOptions): Promise<
     (value: T) => {
       if (breaker !== undefined) succeeded(breaker);
       budget?.onSuccess();
-      if (metricsEnabled()) recordSuccess(o.name ?? (fn.name || 'operation'), 1);
-      if (startedAt !== undefined) succeededOnce(o, fn, 1, startedAt);
+      if (metricsEnabled()) recordSuccess(operationName(o, fn), 1);
+      if (startedAt !== undefined) {
+        const operation = operationName(o, fn);
+        const elapsedMs = (o.clock ?? systemClock).now() - startedAt;
+        listen(
+          o.onSuccess,
+          { attempts: 1, operation, elapsedMs },
+          loggerOf(o),
+          'onSuccess listener threw; ignoring it',
+          { operation },
+        );
+      }
       return value;
     },
     (err: unknown) => {
@@ -122,17 +132,30 @@ export function executeRetry<T>(fn: RetryFunction<T>, o: RetryOptions): Promise<
   );
 }
 
-/** `onSuccess`, isolated: a listener that throws is logged, never turned into a failure. */
-function succeededOnce<T>(o: RetryOptions, fn: RetryFunction<T>, attempts: number, startedAt: number): void {
-  const operation = o.name ?? (fn.name || 'operation');
-  const elapsedMs = (o.clock ?? systemClock).now() - startedAt;
-  notify(o.onSuccess, { attempts, operation, elapsedMs }, (hookError) =>
-    loggerOf(o).warn(`${operation}: onSuccess listener threw; ignoring it`, { operation, hookError }),
-  );
+/** The operation's name in logs, events and metrics: `name`, else the function's name. */
+function operationName<T>(o: RetryOptions, fn: RetryFunction<T>): string {
+  return o.name ?? (fn.name || 'operation');
 }
 
+/** The options' logger, made safe: a logger that throws must not replace what the caller gets. */
 function loggerOf(o: RetryOptions): Logger {
   return o.logger === undefined ? silentLogger : safeLogger(o.logger);
+}
+
+/**
+ * Calls one of the options' listeners; one that throws (or rejects) is logged at warning with
+ * `fields` and ignored, never turned into a failure.
+ */
+function listen<E>(
+  listener: ((event: E) => void) | undefined,
+  event: E,
+  logger: Logger,
+  what: string,
+  fields: { operation: string; attempt?: number },
+): void {
+  notify(listener, event, (hookError) =>
+    logger.warn(`${fields.operation}: ${what}`, { ...fields, hookError }),
+  );
 }
 
 /** The context of every first attempt that nothing can abort: immutable, so one instance serves all. */
@@ -157,16 +180,6 @@ function describe(error: PipelineError): string {
   return `${error.name}: ${error.message}`;
 }
 
-function callOnRetry(o: RetryOptions, logger: Logger, info: RetryInfo): void {
-  notify(o.onRetry, info, (hookError) =>
-    logger.warn(`${info.operation}: onRetry listener threw; ignoring it and retrying`, {
-      operation: info.operation,
-      attempt: info.attempt,
-      hookError,
-    }),
-  );
-}
-
 /**
  * The general loop. `first` is the failure of an attempt already made inline by `executeRetry`;
  * undefined when no attempt has been made yet.
@@ -179,9 +192,8 @@ async function retryLoop<T>(
 ): Promise<T> {
   const clock: Clock = o.clock ?? systemClock;
   const startedAt = firstStartedAt ?? clock.now();
-  // A logger that throws must not replace what the caller gets, nor stop a retry.
-  const logger = o.logger === undefined ? silentLogger : safeLogger(o.logger);
-  const name = o.name ?? (fn.name || 'operation');
+  const logger = loggerOf(o);
+  const name = operationName(o, fn);
   const maxAttempts = o.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
   const maxDelayMs = o.maxDelayMs ?? DEFAULT_MAX_DELAY_MS;
   const { signal, budget } = o;
@@ -189,15 +201,20 @@ async function retryLoop<T>(
   const deadlineAt = deadlineMs === undefined ? Number.POSITIVE_INFINITY : clock.now() + deadlineMs;
   let delays: Generator<number, never, unknown> | undefined;
 
-  /** Logs why `retry` stops and returns what the caller gets: the value the function threw. */
-  const giveUp = (reason: GiveUpReason, attempt: number, error: PipelineError, detail: string): unknown => {
+  /** Records and reports that `retry` stops without a success. */
+  const stop = (reason: GiveUpReason, error: PipelineError): void => {
     recordGiveUp(name, attempt, reason, error);
-    notify(
+    listen(
       o.onGiveUp,
       { attempts: attempt, reason, error, operation: name, elapsedMs: clock.now() - startedAt },
-      (hookError) =>
-        logger.warn(`${name}: onGiveUp listener threw; ignoring it`, { operation: name, attempt, hookError }),
+      logger,
+      'onGiveUp listener threw; ignoring it',
+      { operation: name, attempt },
     );
+  };
+  /** Logs why `retry` stops and returns what the caller gets: the value the function threw. */
+  const giveUp = (reason: GiveUpReason, error: PipelineError, detail: string): unknown => {
+    stop(reason, error);
     logger.error(
       `${name}: failed after ${attempt} attempt${attempt === 1 ? '' : 's'} (${detail}): ${describe(error)}`,
       {
@@ -222,11 +239,12 @@ async function retryLoop<T>(
         budget?.onSuccess();
         recordSuccess(name, attempt);
         if (o.onSuccess !== undefined) {
-          notify(
+          listen(
             o.onSuccess,
             { attempts: attempt, operation: name, elapsedMs: clock.now() - startedAt },
-            (hookError) =>
-              logger.warn(`${name}: onSuccess listener threw; ignoring it`, { operation: name, hookError }),
+            logger,
+            'onSuccess listener threw; ignoring it',
+            { operation: name },
           );
         }
         if (attempt > 1) {
@@ -252,23 +270,7 @@ async function retryLoop<T>(
     const error = toPipelineError(raw, { now: () => clock.now() });
     const circuitOpen = error instanceof CircuitBreakerOpenError;
     if (!circuitOpen && !matchesRetryOn(o, error, raw, attempt)) {
-      recordGiveUp(name, attempt, 'not_retryable', error);
-      notify(
-        o.onGiveUp,
-        {
-          attempts: attempt,
-          reason: 'not_retryable',
-          error,
-          operation: name,
-          elapsedMs: clock.now() - startedAt,
-        },
-        (hookError) =>
-          logger.warn(`${name}: onGiveUp listener threw; ignoring it`, {
-            operation: name,
-            attempt,
-            hookError,
-          }),
-      );
+      stop('not_retryable', error);
       logger.debug(`${name}: attempt ${attempt} failed with a non-retryable error: ${describe(error)}`, {
         operation: name,
         attempt,
@@ -278,9 +280,9 @@ async function retryLoop<T>(
     }
     // An open circuit made no call, so it neither spends nor earns budget.
     if (!circuitOpen) budget?.onFailure();
-    if (attempt >= maxAttempts) throw giveUp('exhausted', attempt, error, 'attempts exhausted');
+    if (attempt >= maxAttempts) throw giveUp('exhausted', error, 'attempts exhausted');
     if (!circuitOpen && budget !== undefined && !budget.canRetry()) {
-      throw giveUp('budget', attempt, error, 'retry budget exhausted');
+      throw giveUp('budget', error, 'retry budget exhausted');
     }
 
     delays ??= backoffDelays(o);
@@ -290,7 +292,6 @@ async function retryLoop<T>(
       if (asked > maxDelayMs) {
         throw giveUp(
           circuitOpen ? 'circuit_open' : 'retry_after',
-          attempt,
           error,
           `${circuitOpen ? 'circuit open for' : 'server asked to wait'} ${asked} ms, more than maxDelayMs ${maxDelayMs}`,
         );
@@ -300,7 +301,6 @@ async function retryLoop<T>(
     if (clock.now() + delayMs >= deadlineAt) {
       throw giveUp(
         'deadline',
-        attempt,
         error,
         `the next delay of ${Math.round(delayMs)} ms would pass the ${deadlineMs} ms deadline`,
       );
@@ -311,10 +311,19 @@ async function retryLoop<T>(
       { operation: name, attempt, maxAttempts, delayMs: Math.round(delayMs), error },
     );
     recordRetry(name, attempt, delayMs, error);
-    callOnRetry(o, logger, { attempt, delayMs, error, operation: name });
+    listen(
+      o.onRetry,
+      { attempt, delayMs, error, operation: name },
+      logger,
+      'onRetry listener threw; ignoring it and retrying',
+      {
+        operation: name,
+        attempt,
+      },
+    );
     await clock.sleep(delayMs, signal);
     if (clock.now() >= deadlineAt) {
-      throw giveUp('deadline', attempt, error, `the ${deadlineMs} ms deadline passed`);
+      throw giveUp('deadline', error, `the ${deadlineMs} ms deadline passed`);
     }
   }
 }
