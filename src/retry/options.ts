@@ -215,6 +215,16 @@ function bad(name: string, rule: string, value: unknown): RangeError {
   return new RangeError(`retry option ${name} must be ${rule}; got ${String(value)}`);
 }
 
+/**
+ * A number of ms that must lie in `[0, MAX_TIMER_MS]` (`zeroAllowed`) or `(0, MAX_TIMER_MS]`: the
+ * problem, or `undefined` when it is absent or fits.
+ */
+function outOfRange(name: string, value: number | undefined, zeroAllowed: boolean): RangeError | undefined {
+  if (value === undefined || ((zeroAllowed ? value >= 0 : value > 0) && value <= MAX_TIMER_MS))
+    return undefined;
+  return bad(name, `a number of ms in ${zeroAllowed ? '[' : '('}0, ${MAX_TIMER_MS}]`, value);
+}
+
 /** Every key of {@link RetryOptions} and the kind of its value; anything else is refused. */
 const RETRY_OPTION_SPEC: OptionSpec = {
   maxAttempts: 'number',
@@ -335,24 +345,18 @@ export function validateRetryOptions(
   ) {
     return bad('maxAttempts', 'a positive integer (it counts the first call) or Infinity', maxAttempts);
   }
-  if (baseDelayMs !== undefined && !(baseDelayMs >= 0 && baseDelayMs <= MAX_TIMER_MS)) {
-    return bad('baseDelayMs', `a number of ms in [0, ${MAX_TIMER_MS}]`, baseDelayMs);
-  }
-  if (maxDelayMs !== undefined && !(maxDelayMs >= 0 && maxDelayMs <= MAX_TIMER_MS)) {
-    return bad('maxDelayMs', `a number of ms in [0, ${MAX_TIMER_MS}]`, maxDelayMs);
-  }
+  const delayProblem =
+    outOfRange('baseDelayMs', baseDelayMs, true) ?? outOfRange('maxDelayMs', maxDelayMs, true);
+  if (delayProblem !== undefined) return delayProblem;
   if (baseDelayMs !== undefined || maxDelayMs !== undefined) {
     const base = baseDelayMs ?? DEFAULT_BASE_DELAY_MS;
     const max = maxDelayMs ?? DEFAULT_MAX_DELAY_MS;
     if (base > max)
       return new RangeError(`retry option baseDelayMs (${base}) must not exceed maxDelayMs (${max})`);
   }
-  if (deadlineMs !== undefined && !(deadlineMs > 0 && deadlineMs <= MAX_TIMER_MS)) {
-    return bad('deadlineMs', `a number of ms in (0, ${MAX_TIMER_MS}]`, deadlineMs);
-  }
-  if (attemptTimeoutMs !== undefined && !(attemptTimeoutMs > 0 && attemptTimeoutMs <= MAX_TIMER_MS)) {
-    return bad('attemptTimeoutMs', `a number of ms in (0, ${MAX_TIMER_MS}]`, attemptTimeoutMs);
-  }
+  const limitProblem =
+    outOfRange('deadlineMs', deadlineMs, false) ?? outOfRange('attemptTimeoutMs', attemptTimeoutMs, false);
+  if (limitProblem !== undefined) return limitProblem;
   if (retryOn !== undefined && typeof retryOn !== 'function' && !Array.isArray(retryOn)) {
     return new TypeError('retry option retryOn must be a predicate or an array of error classes');
   }
