@@ -17,7 +17,7 @@ import {
   TooManyRequestsError,
   UnauthorizedError,
 } from './http-errors.js';
-import { isTransientStatus, STATUS_TABLE } from './status-table.js';
+import { isTransientStatus, statusFacts } from './status-table.js';
 
 // The class of each status. DeadlineExceededError (a 504 chosen by gRPC code) and StreamingBufferError
 // (a 400 chosen by message) are picked by their own rules below.
@@ -60,7 +60,7 @@ export function apiErrorForStatus(
   if (httpStatus >= 400 && httpStatus < 600) {
     // A status without a class of its own: the table's code (e.g. REQUEST_TIMEOUT) or the generic one
     // of its range, and the table's retry decision.
-    const code = STATUS_TABLE[httpStatus]?.code ?? (httpStatus < 500 ? 'CLIENT_ERROR' : 'SERVER_ERROR');
+    const code = statusFacts(httpStatus)?.code ?? (httpStatus < 500 ? 'CLIENT_ERROR' : 'SERVER_ERROR');
     return new GoogleApiError(message, {
       code,
       transient: isTransientStatus(httpStatus),

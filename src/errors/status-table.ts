@@ -41,14 +41,6 @@ export const GRPC_STATUS_NAMES = [
 /** A gRPC status name, e.g. `'UNAVAILABLE'`. */
 export type GrpcCodeName = (typeof GRPC_STATUS_NAMES)[number];
 
-/** How a gRPC code that maps to a status differs from the status's own defaults. */
-export interface GrpcOverride {
-  /** Overrides the status's default retry decision. */
-  readonly transient?: boolean;
-  /** The code is a deadline (the error is a `DeadlineExceededError`, not a plain 504). */
-  readonly deadline?: true;
-}
-
 /** The facts of one HTTP status. */
 export interface StatusFacts {
   /** The standard reason phrase. */
@@ -57,81 +49,65 @@ export interface StatusFacts {
   readonly code?: string;
   /** Whether an error of this status is worth retrying by default. */
   readonly transient: boolean;
-  /** The gRPC codes that mean this status, with what differs for each. */
-  readonly grpc?: Readonly<Partial<Record<GrpcCodeName, GrpcOverride>>>;
 }
 
-const NONE: GrpcOverride = {};
+/**
+ * Every status this package names, one row each: `[status, reason phrase, code of its error class
+ * ('' for a status without a class of its own), transient by default, the gRPC codes that mean it]`.
+ * A gRPC code may say how it differs from its status: `:transient` or `:permanent` overrides the
+ * retry default, `:deadline` makes the error a `DeadlineExceededError` rather than a plain 504.
+ * Rows rather than objects: the table ships with every bundle that classifies errors.
+ */
+const ROWS: ReadonlyArray<
+  readonly [status: number, text: string, code: string, transient: boolean, grpc?: string]
+> = [
+  [400, 'Bad Request', 'BAD_REQUEST', false, 'INVALID_ARGUMENT FAILED_PRECONDITION OUT_OF_RANGE'],
+  [401, 'Unauthorized', 'UNAUTHORIZED', false, 'UNAUTHENTICATED'],
+  [403, 'Forbidden', 'FORBIDDEN', false, 'PERMISSION_DENIED'],
+  [404, 'Not Found', 'NOT_FOUND', false, 'NOT_FOUND'],
+  [405, 'Method Not Allowed', '', false],
+  [408, 'Request Timeout', 'REQUEST_TIMEOUT', true],
+  // ABORTED is a concurrency conflict (a transaction lost a race): trying again is the documented fix.
+  [409, 'Conflict', 'CONFLICT', false, 'ALREADY_EXISTS ABORTED:transient'],
+  [410, 'Gone', 'GONE', false],
+  [412, 'Precondition Failed', 'PRECONDITION_FAILED', false],
+  [413, 'Payload Too Large', '', false],
+  [422, 'Unprocessable Content', '', false],
+  [429, 'Too Many Requests', 'TOO_MANY_REQUESTS', true, 'RESOURCE_EXHAUSTED'],
+  [499, 'Client Closed Request', 'CANCELLED', false, 'CANCELLED'],
+  // DATA_LOSS means unrecoverable loss or corruption: repeating the call cannot bring the data back.
+  [500, 'Internal Server Error', 'INTERNAL_SERVER_ERROR', true, 'UNKNOWN INTERNAL DATA_LOSS:permanent'],
+  [501, 'Not Implemented', 'NOT_IMPLEMENTED', false, 'UNIMPLEMENTED'],
+  [502, 'Bad Gateway', 'BAD_GATEWAY', true],
+  [503, 'Service Unavailable', 'SERVICE_UNAVAILABLE', true, 'UNAVAILABLE'],
+  [504, 'Gateway Timeout', 'GATEWAY_TIMEOUT', true, 'DEADLINE_EXCEEDED:deadline'],
+  [505, 'HTTP Version Not Supported', '', false],
+  [511, 'Network Authentication Required', '', false],
+];
 
-/** Every status this package names, by number. */
-export const STATUS_TABLE: Readonly<Record<number, StatusFacts>> = {
-  400: {
-    text: 'Bad Request',
-    code: 'BAD_REQUEST',
-    transient: false,
-    grpc: { INVALID_ARGUMENT: NONE, FAILED_PRECONDITION: NONE, OUT_OF_RANGE: NONE },
-  },
-  401: { text: 'Unauthorized', code: 'UNAUTHORIZED', transient: false, grpc: { UNAUTHENTICATED: NONE } },
-  403: { text: 'Forbidden', code: 'FORBIDDEN', transient: false, grpc: { PERMISSION_DENIED: NONE } },
-  404: { text: 'Not Found', code: 'NOT_FOUND', transient: false, grpc: { NOT_FOUND: NONE } },
-  405: { text: 'Method Not Allowed', transient: false },
-  408: { text: 'Request Timeout', code: 'REQUEST_TIMEOUT', transient: true },
-  409: {
-    text: 'Conflict',
-    code: 'CONFLICT',
-    transient: false,
-    // ABORTED is a concurrency conflict (a transaction lost a race): trying again is the documented fix.
-    grpc: { ALREADY_EXISTS: NONE, ABORTED: { transient: true } },
-  },
-  410: { text: 'Gone', code: 'GONE', transient: false },
-  412: { text: 'Precondition Failed', code: 'PRECONDITION_FAILED', transient: false },
-  413: { text: 'Payload Too Large', transient: false },
-  422: { text: 'Unprocessable Content', transient: false },
-  429: {
-    text: 'Too Many Requests',
-    code: 'TOO_MANY_REQUESTS',
-    transient: true,
-    grpc: { RESOURCE_EXHAUSTED: NONE },
-  },
-  499: { text: 'Client Closed Request', code: 'CANCELLED', transient: false, grpc: { CANCELLED: NONE } },
-  500: {
-    text: 'Internal Server Error',
-    code: 'INTERNAL_SERVER_ERROR',
-    transient: true,
-    // DATA_LOSS means unrecoverable loss or corruption: repeating the call cannot bring the data back.
-    grpc: { UNKNOWN: NONE, INTERNAL: NONE, DATA_LOSS: { transient: false } },
-  },
-  501: { text: 'Not Implemented', code: 'NOT_IMPLEMENTED', transient: false, grpc: { UNIMPLEMENTED: NONE } },
-  502: { text: 'Bad Gateway', code: 'BAD_GATEWAY', transient: true },
-  503: {
-    text: 'Service Unavailable',
-    code: 'SERVICE_UNAVAILABLE',
-    transient: true,
-    grpc: { UNAVAILABLE: NONE },
-  },
-  504: {
-    text: 'Gateway Timeout',
-    code: 'GATEWAY_TIMEOUT',
-    transient: true,
-    grpc: { DEADLINE_EXCEEDED: { deadline: true } },
-  },
-  505: { text: 'HTTP Version Not Supported', transient: false },
-  511: { text: 'Network Authentication Required', transient: false },
-};
+let byStatus: ReadonlyMap<number, StatusFacts> | undefined;
+
+/** The facts of a status the table names, or `undefined`. Built on first use. */
+export function statusFacts(status: number): StatusFacts | undefined {
+  byStatus ??= new Map(
+    ROWS.map(([row, text, code, transient]) => [row, code ? { text, code, transient } : { text, transient }]),
+  );
+  return byStatus.get(status);
+}
 
 /**
  * The facts of `status` that its error class needs. Throws for a status without a class of its own:
  * a class is declared for a status only together with its row in the table.
  */
 export function classFacts(status: number): { code: string; transient: boolean; text: string } {
-  const facts = STATUS_TABLE[status];
+  const facts = statusFacts(status);
   if (facts?.code === undefined) throw new Error(`No error class facts for HTTP ${status}`);
   return { code: facts.code, transient: facts.transient, text: facts.text };
 }
 
 /** The reason phrase of an HTTP status, for messages; empty for a status the table does not name. */
 export function statusText(status: number): string {
-  return STATUS_TABLE[status]?.text ?? '';
+  return statusFacts(status)?.text ?? '';
 }
 
 /**
@@ -139,7 +115,7 @@ export function statusText(status: number): string {
  * otherwise any other 5xx is, and nothing else.
  */
 export function isTransientStatus(status: number): boolean {
-  const facts = STATUS_TABLE[status];
+  const facts = statusFacts(status);
   if (facts) return facts.transient;
   return status >= 500 && status < 600;
 }
@@ -162,10 +138,13 @@ export function grpcRule(code: number): GrpcRule | undefined {
 // Built on first use, so importing the errors layer does no work a bundler must keep.
 function buildGrpcRules(): ReadonlyMap<number, GrpcRule> {
   const rules = new Map<number, GrpcRule>();
-  for (const [status, facts] of Object.entries(STATUS_TABLE)) {
-    for (const [name, override] of Object.entries(facts.grpc ?? {})) {
-      const code = GRPC_STATUS_NAMES.indexOf(name as GrpcCodeName);
-      rules.set(code, { httpStatus: Number(status), ...override });
+  for (const [httpStatus, , , , grpc] of ROWS) {
+    for (const entry of grpc?.split(' ') ?? []) {
+      const [name, how] = entry.split(':');
+      const rule: GrpcRule = { httpStatus };
+      if (how === 'deadline') rule.deadline = true;
+      else if (how !== undefined) rule.transient = how === 'transient';
+      rules.set(GRPC_STATUS_NAMES.indexOf(name as GrpcCodeName), rule);
     }
   }
   return rules;

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import * as errors from '../../../src/errors/index.js';
-import { GRPC_STATUS_NAMES, grpcRule, STATUS_TABLE } from '../../../src/errors/status-table.js';
+import { GRPC_STATUS_NAMES, grpcRule, statusFacts } from '../../../src/errors/status-table.js';
 
 const googleClasses = [
   errors.BadRequestError,
@@ -36,7 +36,7 @@ const httpClasses = [
 describe('the status table is the one source of each status fact', () => {
   it('each Google API error class takes its code and retry default from its status row', () => {
     for (const Class of googleClasses) {
-      const row = STATUS_TABLE[Class.httpStatus];
+      const row = statusFacts(Class.httpStatus);
       const error = new Class('x');
       expect({
         name: Class.name,
@@ -54,7 +54,7 @@ describe('the status table is the one source of each status fact', () => {
 
   it('each third-party HTTP error class takes its code, phrase and retry default from its status row', () => {
     for (const Class of httpClasses) {
-      const row = STATUS_TABLE[Class.status];
+      const row = statusFacts(Class.status);
       const error = new Class('x');
       expect({
         name: Class.name,
@@ -82,7 +82,7 @@ describe('the status table is the one source of each status fact', () => {
     for (let code = 1; code < GRPC_STATUS_NAMES.length; code++) {
       const rule = grpcRule(code);
       expect(rule, GRPC_STATUS_NAMES[code]).toBeDefined();
-      expect(STATUS_TABLE[rule?.httpStatus ?? 0], GRPC_STATUS_NAMES[code]).toBeDefined();
+      expect(statusFacts(rule?.httpStatus ?? 0), GRPC_STATUS_NAMES[code]).toBeDefined();
     }
     expect(grpcRule(0)).toBeUndefined();
     expect(grpcRule(17)).toBeUndefined();
@@ -94,7 +94,7 @@ describe('the status table is the one source of each status fact', () => {
       .join('\n');
     for (const Class of [...googleClasses, ...httpClasses]) {
       const status = 'httpStatus' in Class ? Class.httpStatus : Class.status;
-      const row = STATUS_TABLE[status];
+      const row = statusFacts(status);
       const doc = new RegExp(
         `Code \`'${row?.code}'\`, \`(?:httpStatus|status)\` ${status}, transient by default: ${row?.transient}\\.(?:(?!export const)[\\s\\S])*export const ${Class.name}: `,
       );
