@@ -1,3 +1,4 @@
+import { decidingReason } from './bigquery-wire.js';
 import { GoogleApiError, type GoogleApiErrorDetails } from './google-api-error.js';
 import {
   BadGatewayError,
@@ -43,7 +44,8 @@ const STREAMING_BUFFER = /streaming buffer/i;
  * Builds the class that matches an HTTP status. Statuses without a class get the base class with a code
  * that still says what happened: 408 is `REQUEST_TIMEOUT` and transient (the request never reached a
  * verdict, and @google-cloud/common retries it too); other 4xx are `CLIENT_ERROR`, other 5xx
- * `SERVER_ERROR` and transient (BigQuery: "any unlisted 5xx: retry the request later").
+ * `SERVER_ERROR` and transient (BigQuery: "any unlisted 5xx: retry the request later"). The first
+ * of `details.reasons` that BigQuery gives a rule for sets `transient` and `requiresNewJobId`.
  */
 export function apiErrorForStatus(
   httpStatus: number,
@@ -51,6 +53,15 @@ export function apiErrorForStatus(
   details: GoogleApiErrorDetails,
   options: { deadline?: boolean; serviceMessage?: string } = {},
 ): GoogleApiError {
+  // A BigQuery reason decides before the status or the gRPC code: a 403 `rateLimitExceeded` is transient.
+  const decided = decidingReason(details.reasons ?? []);
+  if (decided !== undefined) {
+    details = {
+      ...details,
+      transient: decided.rule.transient,
+      requiresNewJobId: decided.rule.requiresNewJobId,
+    };
+  }
   if (options.deadline) return new DeadlineExceededError(message, details);
   if (httpStatus === 400 && STREAMING_BUFFER.test(options.serviceMessage ?? message)) {
     return new StreamingBufferError(message, { ...details, transient: false });

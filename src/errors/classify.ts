@@ -14,8 +14,9 @@ import { CancelledError } from './http-errors.js';
 import { NetworkError } from './network-error.js';
 import { PartialInsertError, type RowFailure } from './partial-insert-error.js';
 import { PipelineError } from './pipeline-error.js';
+import { waitFromHeaders } from './rate-limit-headers.js';
 import { cleanMessage } from './redact.js';
-import { durationToMs, parseRetryAfter, readHeader } from './retry-after.js';
+import { durationToMs, readHeader } from './retry-after.js';
 import {
   describeSafely,
   field,
@@ -264,12 +265,11 @@ function fromHttp(o: Obj, now: () => number): PipelineError | undefined {
   const domain = strField(o, 'domain') ?? strField(errorInfo, 'domain');
   const reasons = reasonsOf(errors, infoReason);
   const retryAfterMs =
-    retryAfterFromHeaders(field(response, 'headers') ?? field(o, 'headers'), now) ??
+    waitFromHeaders(field(response, 'headers') ?? field(o, 'headers'), now(), false) ??
     retryDelayOf([...rpcDetails, ...statusDetailsOf(o)]);
   const serviceMessage = clean(
     strField(o, 'message') || strField(body, 'message') || statusText(httpStatus) || 'no message',
   );
-  const decided = decidingReason(reasons);
   const text = statusText(httpStatus);
   const message =
     `Google API request failed with HTTP ${httpStatus}${text ? ` ${text}` : ''}` +
@@ -277,16 +277,7 @@ function fromHttp(o: Obj, now: () => number): PipelineError | undefined {
   return apiErrorForStatus(
     httpStatus,
     message,
-    {
-      httpStatus,
-      errors,
-      reasons,
-      retryAfterMs,
-      domain,
-      transient: decided?.rule.transient,
-      requiresNewJobId: decided?.rule.requiresNewJobId,
-      cause: o,
-    },
+    { httpStatus, errors, reasons, retryAfterMs, domain, cause: o },
     { serviceMessage },
   );
 }
@@ -295,11 +286,6 @@ function reasonsOf(errors: ErrorDetail[], infoReason: string | undefined): strin
   const reasons = errors.flatMap((e) => (e.reason ? [e.reason] : []));
   if (infoReason && !reasons.includes(infoReason)) reasons.push(infoReason);
   return reasons;
-}
-
-function retryAfterFromHeaders(headers: unknown, now: () => number): number | undefined {
-  const value = readHeader(headers, 'retry-after');
-  return value === undefined ? undefined : parseRetryAfter(value, now());
 }
 
 function statusDetailsOf(o: Obj): unknown[] {
@@ -335,14 +321,7 @@ function fromJobStatus(o: Obj): PipelineError | undefined {
   return apiErrorForStatus(
     httpStatus,
     message,
-    {
-      httpStatus,
-      errors,
-      reasons,
-      transient: decided?.rule.transient,
-      requiresNewJobId: decided?.rule.requiresNewJobId,
-      cause: o,
-    },
+    { httpStatus, errors, reasons, cause: o },
     { serviceMessage },
   );
 }
@@ -369,7 +348,6 @@ function fromGrpc(o: Obj): PipelineError | undefined {
   const domain = strField(o, 'domain') ?? strField(inner, 'domain');
   const errors: ErrorDetail[] = reason ? [{ reason, message: details, ...(domain ? { domain } : {}) }] : [];
   const reasons = reason ? [reason] : [];
-  const decided = decidingReason(reasons);
   const metadata = field(o, 'metadata') ?? field(inner, 'metadata');
   const pushback = readHeader(metadata, 'grpc-retry-pushback-ms');
   const retryAfterMs =
@@ -384,16 +362,7 @@ function fromGrpc(o: Obj): PipelineError | undefined {
   return apiErrorForStatus(
     rule.httpStatus,
     message,
-    {
-      grpcCode: code,
-      errors,
-      reasons,
-      retryAfterMs,
-      domain,
-      transient: decided?.rule.transient ?? rule.transient,
-      requiresNewJobId: decided?.rule.requiresNewJobId,
-      cause: o,
-    },
+    { grpcCode: code, errors, reasons, retryAfterMs, domain, transient: rule.transient, cause: o },
     { deadline: rule.deadline, serviceMessage: details },
   );
 }
