@@ -6,6 +6,14 @@ import { classFacts } from './status-table.js';
  * A per-status Google API error class: constructed as {@link GoogleApiError} is, with the HTTP status
  * it stands for. Its instances are `GoogleApiError`s (the type of `BadRequestError` is that of its
  * instances), and `instanceof` tells the classes apart.
+ *
+ * @example
+ * ```ts
+ * import { BadGatewayError, ServiceUnavailableError, toPipelineError, type GoogleApiErrorClass } from 'gcp-pipeline-resilience';
+ * const outages: GoogleApiErrorClass[] = [BadGatewayError, ServiceUnavailableError];
+ * const isOutage = (thrown: unknown) => outages.some((Class) => toPipelineError(thrown) instanceof Class);
+ * console.log(outages.map((Class) => Class.httpStatus), isOutage(new Error('x'))); // [502, 503] false
+ * ```
  */
 export interface GoogleApiErrorClass {
   new (message: string, details?: GoogleApiErrorDetails): GoogleApiError;

@@ -9,6 +9,16 @@ import { classFacts } from './status-table.js';
  * A per-status third-party HTTP error class: constructed with the details of {@link HttpError} but
  * not the status, which the class fixes. Its instances are `HttpError`s (the type of
  * `HttpNotFoundError` is that of its instances), and `instanceof` tells the classes apart.
+ *
+ * @example
+ * ```ts
+ * import { HttpGoneError, HttpNotFoundError, resilientFetch, type HttpStatusErrorClass } from 'gcp-pipeline-resilience';
+ * const missing: HttpStatusErrorClass[] = [HttpNotFoundError, HttpGoneError];
+ * const page = await resilientFetch('https://api.example.com/v1/games/42').catch((err: unknown) => {
+ *   if (missing.some((Class) => err instanceof Class)) return undefined;
+ *   throw err;
+ * });
+ * ```
  */
 export interface HttpStatusErrorClass {
   new (message: string, details?: HttpErrorDetails): HttpError;

@@ -26,6 +26,7 @@ export {
   DeadlineExceededError,
   ForbiddenError,
   GatewayTimeoutError,
+  type GoogleApiErrorClass,
   InternalServerError,
   NotFoundError,
   NotImplementedError,
@@ -46,6 +47,7 @@ export {
   HttpNotFoundError,
   HttpRequestTimeoutError,
   HttpServiceUnavailableError,
+  type HttpStatusErrorClass,
   HttpTooManyRequestsError,
   HttpUnauthorizedError,
 } from './http-status-errors.js';
