@@ -85,39 +85,30 @@ export function toPipelineError(err: unknown, options: ToPipelineErrorOptions = 
     return classify(err, options.now ?? Date.now);
   } catch (failure) {
     // Only a value that defeats even the guarded reads gets here; its description is all we have.
-    return new PipelineError(
-      `Unknown error (a ${typeof err} that could not be read was thrown: ${clean(describeSafely(isObj(failure) ? field(failure, 'message') : failure))})`,
-      { cause: err },
+    return unknownError(
+      ` (a ${typeof err} that could not be read was thrown: ${clean(describeSafely(isObj(failure) ? field(failure, 'message') : failure))})`,
+      err,
     );
   }
+}
+
+/** A permanent `PipelineError` saying what was thrown, when nothing more is known about it. */
+function unknownError(what: string, cause: unknown): PipelineError {
+  return new PipelineError(`Unknown error${what}`, { cause });
 }
 
 function classify(err: unknown, now: () => number): PipelineError {
   if (isInstance(err, PipelineError)) {
     if (isWellFormed(err as Obj)) return err as PipelineError;
-    return new PipelineError(
-      'Unknown error (a value carrying the PipelineError brand without its fields was thrown)',
-      { cause: err },
-    );
+    return unknownError(' (a value carrying the PipelineError brand without its fields was thrown)', err);
   }
-  if (err === undefined || err === null) {
-    return new PipelineError(`Unknown error: ${String(err)} was thrown`, { cause: err });
-  }
-  if (typeof err === 'string') {
-    return new PipelineError(`Unknown error (a string was thrown): ${clean(err)}`, { cause: err });
-  }
+  if (err === undefined || err === null) return unknownError(`: ${String(err)} was thrown`, err);
+  if (typeof err === 'string') return unknownError(` (a string was thrown): ${clean(err)}`, err);
   if (!isObj(err) || typeof err === 'function') {
-    return new PipelineError(`Unknown error (a ${typeof err} was thrown): ${clean(describeSafely(err))}`, {
-      cause: err,
-    });
+    return unknownError(` (a ${typeof err} was thrown): ${clean(describeSafely(err))}`, err);
   }
   if (!isReadable(err)) {
-    return new PipelineError(
-      `Unknown error (an object that cannot be read was thrown, e.g. a revoked Proxy)`,
-      {
-        cause: err,
-      },
-    );
+    return unknownError(' (an object that cannot be read was thrown, e.g. a revoked Proxy)', err);
   }
   return (
     fromFetchResponse(err, now) ??
@@ -209,6 +200,7 @@ function describeDetail(detail: ErrorDetail): string {
 function fromAbortOrTimeout(o: Obj): PipelineError | undefined {
   const name = strField(o, 'name');
   const code = field(o, 'code');
+  const message = clean(strField(o, 'message') ?? '');
   if (
     name === 'AbortError' ||
     code === 'ABORT_ERR' ||
@@ -216,13 +208,11 @@ function fromAbortOrTimeout(o: Obj): PipelineError | undefined {
     field(o, 'type') === 'aborted'
   ) {
     // The caller aborted: retrying would override the caller's decision.
-    const message = clean(strField(o, 'message') ?? '');
     return new CancelledError(`Request cancelled by the caller (AbortError): ${message || 'aborted'}`, {
       cause: o,
     });
   }
   if (name === 'TimeoutError' || code === 'TimeoutError') {
-    const message = clean(strField(o, 'message') ?? '');
     return new NetworkError(`Request timed out (TimeoutError): ${message || 'timed out'}`, {
       systemCode: 'TimeoutError',
       cause: o,
@@ -394,10 +384,6 @@ const NETWORK_CODES: ReadonlySet<string> = new Set([
   'UND_ERR_BODY_TIMEOUT',
 ]);
 
-// ENOTFOUND: DNS says the name does not exist, almost always a wrong endpoint; EAI_AGAIN is the
-// temporary DNS failure and stays transient.
-const PERMANENT_NETWORK_CODES: ReadonlySet<string> = new Set(['ENOTFOUND']);
-
 function networkCodeOf(o: unknown): string | undefined {
   const code = strField(o, 'code');
   if (code && NETWORK_CODES.has(code)) return code;
@@ -434,7 +420,9 @@ function fromNetwork(o: Obj): PipelineError | undefined {
     if (causeMessage) detail = `${message}: ${causeMessage}`;
   }
   if (!isNetwork) return undefined;
-  const transient = !(systemCode && PERMANENT_NETWORK_CODES.has(systemCode));
+  // ENOTFOUND: DNS says the name does not exist, almost always a wrong endpoint; EAI_AGAIN is the
+  // temporary DNS failure and stays transient.
+  const transient = systemCode !== 'ENOTFOUND';
   return new NetworkError(
     `Network request failed (${clean(systemCode ?? 'no system code')}): ${clean(detail)}`,
     {
@@ -455,7 +443,7 @@ function fromUnknown(o: Obj): PipelineError {
     const prefix = name && name !== 'Error' ? `${name}: ` : '';
     return new PipelineError(clean(`${prefix}${text}`), { cause: o });
   }
-  return new PipelineError(`Unknown error (an object was thrown): ${clean(summarize(o))}`, { cause: o });
+  return unknownError(` (an object was thrown): ${clean(summarize(o))}`, o);
 }
 
 function summarize(o: Obj): string {
