@@ -17,7 +17,6 @@ import {
   type GiveUpReason,
   type RetryContext,
   type RetryFunction,
-  type RetryInfo,
   type RetryOptions,
   validateRetryOptions,
 } from './options.js';

@@ -1,6 +1,6 @@
 import type { PipelineError } from '../errors/index.js';
 import { metricsEnabled } from '../telemetry/api.js';
-import { ATTR } from '../telemetry/attributes.js';
+import { ATTR, type Attributes } from '../telemetry/attributes.js';
 import {
   count,
   operationAttribute,
@@ -18,15 +18,26 @@ import type { GiveUpReason } from './options.js';
  * when no SDK is registered.
  */
 
+/** Adds one to a retry metric: the operation, the outcome and, for a failure, why and its code. */
+function countOne(
+  metric: typeof retryAttempts | typeof retryCalls,
+  operation: string,
+  outcome: string,
+  error?: PipelineError,
+  reason?: GiveUpReason,
+): void {
+  const attributes: Attributes = { [ATTR.operation]: operation, [ATTR.outcome]: outcome };
+  if (reason !== undefined) attributes[ATTR.giveUpReason] = reason;
+  if (error !== undefined) attributes[ATTR.errorType] = error.code;
+  count(metric, 1, attributes);
+}
+
 /** One attempt (and so the call) succeeded. */
 export function recordSuccess(operation: string, attempt: number): void {
   if (!metricsEnabled()) return;
   const op = operationAttribute(operation);
-  count(retryAttempts, 1, { [ATTR.operation]: op, [ATTR.outcome]: 'success' });
-  count(retryCalls, 1, {
-    [ATTR.operation]: op,
-    [ATTR.outcome]: attempt > 1 ? 'success_with_retry' : 'success_without_retry',
-  });
+  countOne(retryAttempts, op, 'success');
+  countOne(retryCalls, op, attempt > 1 ? 'success_with_retry' : 'success_without_retry');
 }
 
 /** An attempt failed and another follows after `delayMs`. */
@@ -38,7 +49,7 @@ export function recordRetry(operation: string, attempt: number, delayMs: number,
   });
   if (!metricsEnabled()) return;
   const op = operationAttribute(operation);
-  count(retryAttempts, 1, { [ATTR.operation]: op, [ATTR.outcome]: 'retry', [ATTR.errorType]: error.code });
+  countOne(retryAttempts, op, 'retry', error);
   recordSeconds(retryDelay, delayMs, { [ATTR.operation]: op, [ATTR.errorType]: error.code });
 }
 
@@ -51,23 +62,14 @@ export function recordGiveUp(
 ): void {
   if (!metricsEnabled()) return;
   const op = operationAttribute(operation);
-  count(retryAttempts, 1, {
-    [ATTR.operation]: op,
-    [ATTR.outcome]: 'failure',
-    [ATTR.errorType]: error.code,
-  });
-  count(retryCalls, 1, {
-    [ATTR.operation]: op,
-    [ATTR.outcome]: attempt > 1 ? 'failure_with_retry' : 'failure_without_retry',
-    [ATTR.giveUpReason]: reason,
-    [ATTR.errorType]: error.code,
-  });
+  countOne(retryAttempts, op, 'failure', error);
+  countOne(retryCalls, op, attempt > 1 ? 'failure_with_retry' : 'failure_without_retry', error, reason);
 }
 
 /** The caller aborted: not a failure of the operation. */
 export function recordCancelled(operation: string): void {
   if (!metricsEnabled()) return;
-  count(retryAttempts, 1, { [ATTR.operation]: operationAttribute(operation), [ATTR.outcome]: 'cancelled' });
+  countOne(retryAttempts, operationAttribute(operation), 'cancelled');
 }
 
 /**
