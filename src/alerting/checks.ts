@@ -4,7 +4,7 @@
  * @module
  */
 import * as z from 'zod';
-import { suggestKey } from '../shared/check-options.js';
+import { OPTION_ALIASES, suggestKey } from '../shared/check-options.js';
 import { lazy } from '../shared/lazy.js';
 import type { AlertFetch } from './channels/http-post.js';
 import { AlertConfigError } from './errors.js';
@@ -48,7 +48,7 @@ function objectsAt(def: SchemaDef, path: readonly PropertyKey[]): SchemaDef[] {
 
 /** What to say about an unknown key: the key it most likely meant, and the known ones. */
 function unknownKeyProblem(key: string, known: readonly string[]): string {
-  const best = suggestKey(key, known);
+  const best = suggestKey(key, known, OPTION_ALIASES);
   const hint = best === undefined ? '' : ` (did you mean '${best}'?)`;
   return `unknown option${hint}${known.length > 0 ? `; known options are ${known.join(', ')}` : ''}`;
 }

@@ -1,6 +1,6 @@
 import type { PipelineError } from '../errors/index.js';
 import type { Logger } from '../logging/index.js';
-import { type OptionSpec, optionsProblem } from '../shared/check-options.js';
+import { type OptionSpec, optionsProblem, RETRY_ALIASES } from '../shared/check-options.js';
 import { assertJitter, type BackoffOptions, DEFAULT_BASE_DELAY_MS, DEFAULT_MAX_DELAY_MS } from './backoff.js';
 import type { RetryBudget } from './budget.js';
 import type { CircuitBreaker } from './circuit-breaker.js';
@@ -335,7 +335,7 @@ export function validateRetryOptions(
 ): Error | undefined {
   if (o === EMPTY) return undefined;
   if (!keysLookRight(o)) {
-    const problem = optionsProblem(where, o, specWith(extra));
+    const problem = optionsProblem(where, o, specWith(extra), [RETRY_ALIASES]);
     if (problem !== undefined) return problem;
   }
   const { maxAttempts, baseDelayMs, maxDelayMs, deadlineMs, attemptTimeoutMs, retryOn } = o;

@@ -27,9 +27,15 @@ export type OptionSpec = Readonly<Record<string, OptionKind>>;
  * Names people reach for from other libraries (p-retry, async-retry, cockatiel, opossum, the Google
  * clients), lower case, with the candidates they mean, in order; the first candidate that the options
  * object knows is suggested. One row per list of candidates: `[candidates, names that mean them]`,
- * space-separated (kept as strings: the table ships with every options check, `retry`'s included).
+ * space-separated. No name is in two rows.
  */
-const ALIASES: ReadonlyArray<readonly [candidates: string, names: string]> = [
+export type AliasTable = ReadonlyArray<readonly [candidates: string, names: string]>;
+
+/**
+ * The rows whose candidates include an option of `retry`: all that `retry`'s own check needs (a row
+ * without a known candidate suggests nothing), so a bundle of `retry` carries no other layer's names.
+ */
+export const RETRY_ALIASES: AliasTable = [
   ['maxAttempts maxDeliveryAttempts', 'retries maxretries attempts maxattempts'],
   ['maxAttempts', 'times retry'],
   ['baseDelayMs', 'mintimeout mindelay initialdelay delay basedelay startingdelay'],
@@ -42,6 +48,10 @@ const ALIASES: ReadonlyArray<readonly [candidates: string, names: string]> = [
   ['onRetry', 'onfailedattempt onerror'],
   ['retryOn', 'shouldretry retryif retrycondition'],
   ['jitter', 'randomize'],
+];
+
+/** The rows of the other layers' options. */
+const LAYER_ALIASES: AliasTable = [
   ['failureThreshold', 'threshold errorthresholdpercentage'],
   ['openMs', 'resettimeout halfopenafter'],
   ['halfOpenSuccesses', 'successthreshold'],
@@ -63,10 +73,15 @@ const ALIASES: ReadonlyArray<readonly [candidates: string, names: string]> = [
   ['projectId', 'project'],
 ];
 
-/** The candidates an alias means, in order, or `undefined` when it is none of the table's names. */
-function aliasCandidates(lower: string): string[] | undefined {
-  for (const [candidates, names] of ALIASES) {
-    if (names.split(' ').includes(lower)) return candidates.split(' ');
+/** Every row: what any options object but `retry`'s is checked with. */
+export const OPTION_ALIASES: readonly AliasTable[] = [RETRY_ALIASES, LAYER_ALIASES];
+
+/** The candidates an alias means, in order, or `undefined` when it is none of the tables' names. */
+function aliasCandidates(lower: string, tables: readonly AliasTable[]): string[] | undefined {
+  for (const table of tables) {
+    for (const [candidates, names] of table) {
+      if (names.split(' ').includes(lower)) return candidates.split(' ');
+    }
   }
   return undefined;
 }
@@ -91,9 +106,18 @@ function distance(a: string, b: string): number {
   return previous[t.length] as number;
 }
 
-/** The known key an unknown one most likely meant, or `undefined`. */
-export function suggestKey(unknown: string, known: readonly string[]): string | undefined {
-  const alias = aliasCandidates(unknown.toLowerCase())?.find((candidate) => known.includes(candidate));
+/**
+ * The known key an unknown one most likely meant, or `undefined`: an alias of `aliases` first, else
+ * the closest known key.
+ */
+export function suggestKey(
+  unknown: string,
+  known: readonly string[],
+  aliases: readonly AliasTable[],
+): string | undefined {
+  const alias = aliasCandidates(unknown.toLowerCase(), aliases)?.find((candidate) =>
+    known.includes(candidate),
+  );
   if (alias !== undefined) return alias;
   let best: string | undefined;
   let bestDistance = Number.POSITIVE_INFINITY;
@@ -183,8 +207,15 @@ function compile(spec: OptionSpec): Readonly<Record<string, Predicate>> {
  * must reject rather than throw can), or `undefined` when the options are fine.
  *
  * @param where what the options belong to, for the message: `'retry'`, `'new CircuitBreaker'`, ...
+ * @param aliases the alias tables an unknown key is looked up in (no default, so that `retry`'s
+ *   bundle keeps only its own)
  */
-export function optionsProblem(where: string, options: unknown, spec: OptionSpec): TypeError | undefined {
+export function optionsProblem(
+  where: string,
+  options: unknown,
+  spec: OptionSpec,
+  aliases: readonly AliasTable[],
+): TypeError | undefined {
   if (options === undefined) return undefined;
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
     return new TypeError(`${where}: options must be an object, got ${describeValue(options)}`);
@@ -192,7 +223,7 @@ export function optionsProblem(where: string, options: unknown, spec: OptionSpec
   const predicates = compile(spec);
   for (const key in options) {
     const accepts = predicates[key];
-    if (accepts === undefined) return unknownKey(where, key, spec);
+    if (accepts === undefined) return unknownKey(where, key, spec, aliases);
     const value = (options as Record<string, unknown>)[key];
     if (value !== undefined && !accepts(value)) {
       return new TypeError(
@@ -203,9 +234,9 @@ export function optionsProblem(where: string, options: unknown, spec: OptionSpec
   return undefined;
 }
 
-function unknownKey(where: string, key: string, spec: OptionSpec): TypeError {
+function unknownKey(where: string, key: string, spec: OptionSpec, aliases: readonly AliasTable[]): TypeError {
   const known = Object.keys(spec);
-  const suggestion = suggestKey(key, known);
+  const suggestion = suggestKey(key, known, aliases);
   const hint =
     suggestion !== undefined ? ` Did you mean '${suggestion}'?` : ` Known options: ${known.join(', ')}.`;
   return new TypeError(`${where}: unknown option '${key}'.${hint}`);
@@ -213,6 +244,6 @@ function unknownKey(where: string, key: string, spec: OptionSpec): TypeError {
 
 /** `optionsProblem`, thrown. */
 export function checkOptions(where: string, options: unknown, spec: OptionSpec): void {
-  const problem = optionsProblem(where, options, spec);
+  const problem = optionsProblem(where, options, spec, OPTION_ALIASES);
   if (problem !== undefined) throw problem;
 }
