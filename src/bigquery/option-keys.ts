@@ -1,5 +1,5 @@
 import { RETRY_OPTION_KEYS } from '../retry/options.js';
-import { checkOptions, type OptionSpec } from '../shared/check-options.js';
+import { checkOptions, OPTION_ALIASES, type OptionSpec } from '../shared/check-options.js';
 
 /**
  * Every option key the executor accepts, and the kind of its value. Anything else is refused with
@@ -94,5 +94,5 @@ export function checkExecutorOptions(where: string, options: unknown, spec: Opti
       if (hint !== undefined) throw new TypeError(`${where}: ${hint}`);
     }
   }
-  checkOptions(where, options, spec);
+  checkOptions(where, options, spec, OPTION_ALIASES);
 }

@@ -3,7 +3,7 @@ import { parseQualifiedTableName } from '../config/table-name.js';
 import { PlayerNotFoundError, toPipelineError } from '../errors/index.js';
 import { type Logger, silentLogger } from '../logging/index.js';
 import { type Clock, systemClock } from '../retry/index.js';
-import { checkOptions } from '../shared/check-options.js';
+import { checkOptions, OPTION_ALIASES } from '../shared/check-options.js';
 import { safeLogger } from '../shared/safe-logger.js';
 import { normalizePlayerLookup, normalizePlayerType } from './normalize.js';
 import { batchLookupSql, singleLookupSql } from './queries.js';
@@ -130,20 +130,25 @@ export class PlayerRegistryReader {
   };
 
   constructor(options: PlayerRegistryReaderOptions) {
-    checkOptions('new PlayerRegistryReader', options, {
-      executor: 'object',
-      sport: 'string',
-      source: 'string',
-      cacheTtlMs: 'number',
-      maxCacheEntries: 'number',
-      maxLookupsPerQuery: 'number',
-      tracker: 'object',
-      table: 'string',
-      projectId: 'string',
-      env: 'object',
-      clock: 'object',
-      logger: 'object',
-    });
+    checkOptions(
+      'new PlayerRegistryReader',
+      options,
+      {
+        executor: 'object',
+        sport: 'string',
+        source: 'string',
+        cacheTtlMs: 'number',
+        maxCacheEntries: 'number',
+        maxLookupsPerQuery: 'number',
+        tracker: 'object',
+        table: 'string',
+        projectId: 'string',
+        env: 'object',
+        clock: 'object',
+        logger: 'object',
+      },
+      OPTION_ALIASES,
+    );
     const config = getSportConfig(options.sport, options.env);
     const projectId = options.projectId ?? config.projectId;
     const table = options.table ?? `${projectId}.${config.referenceDataset}.${config.sport}_players_registry`;

@@ -2,7 +2,7 @@ import { type ConfigEnv, getSportConfig } from '../config/index.js';
 import { PartialInsertError, type PipelineError, type RowFailure, toPipelineError } from '../errors/index.js';
 import { type Logger, silentLogger } from '../logging/index.js';
 import { type Clock, systemClock } from '../retry/index.js';
-import { checkOptions } from '../shared/check-options.js';
+import { checkOptions, OPTION_ALIASES } from '../shared/check-options.js';
 import { randomUUID } from '../shared/node-crypto.js';
 import { safeLogger } from '../shared/safe-logger.js';
 import { defaultShutdownCoordinator } from '../shutdown/index.js';
@@ -192,18 +192,23 @@ export class UnresolvedPlayerTracker {
   #unhookExit: (() => void) | undefined;
 
   constructor(options: UnresolvedPlayerTrackerOptions) {
-    checkOptions('new UnresolvedPlayerTracker', options, {
-      executor: 'object',
-      sport: 'string',
-      source: 'string',
-      table: 'string',
-      projectId: 'string',
-      env: 'object',
-      maxEntries: 'number',
-      clock: 'object',
-      logger: 'object',
-      createBatchId: 'function',
-    });
+    checkOptions(
+      'new UnresolvedPlayerTracker',
+      options,
+      {
+        executor: 'object',
+        sport: 'string',
+        source: 'string',
+        table: 'string',
+        projectId: 'string',
+        env: 'object',
+        maxEntries: 'number',
+        clock: 'object',
+        logger: 'object',
+        createBatchId: 'function',
+      },
+      OPTION_ALIASES,
+    );
     if (hasLoneSurrogate(options.source)) {
       throw new TypeError(
         'new UnresolvedPlayerTracker: option source has a lone surrogate (text with no UTF-8 form, which BigQuery cannot hold)',
@@ -363,7 +368,12 @@ export class UnresolvedPlayerTracker {
    */
   flushOnExit(options: FlushOnExitOptions = {}): () => void {
     if (this.#unhookExit) return this.#unhookExit;
-    checkOptions('flushOnExit', options, { coordinator: 'object', timeoutMs: 'number', name: 'string' });
+    checkOptions(
+      'flushOnExit',
+      options,
+      { coordinator: 'object', timeoutMs: 'number', name: 'string' },
+      OPTION_ALIASES,
+    );
     const coordinator = options.coordinator ?? defaultShutdownCoordinator();
     const leave = coordinator.onShutdown(
       async () => {

@@ -1,4 +1,4 @@
-import { checkOptions } from '../shared/check-options.js';
+import { checkOptions, POLICY_ALIASES } from '../shared/check-options.js';
 import { ATTR } from '../telemetry/attributes.js';
 import { notify } from '../telemetry/listeners.js';
 import { budgetExhaustions, budgetTokens, count, observeGauge } from '../telemetry/metrics.js';
@@ -92,13 +92,18 @@ export class RetryBudget {
   #observed = false;
 
   constructor(options: RetryBudgetOptions = {}) {
-    checkOptions('new RetryBudget', options, {
-      maxTokens: 'number',
-      tokenRatio: 'number',
-      name: 'string',
-      onExhausted: 'function',
-      onRecovered: 'function',
-    });
+    checkOptions(
+      'new RetryBudget',
+      options,
+      {
+        maxTokens: 'number',
+        tokenRatio: 'number',
+        name: 'string',
+        onExhausted: 'function',
+        onRecovered: 'function',
+      },
+      [POLICY_ALIASES],
+    );
     const maxTokens = options.maxTokens ?? DEFAULT_MAX_TOKENS;
     const tokenRatio = options.tokenRatio ?? 0.1;
     if (!(Number.isFinite(maxTokens) && maxTokens > 0 && maxTokens <= 1000)) {

@@ -1,6 +1,6 @@
 import { CircuitBreakerOpenError, type PipelineError, toPipelineError } from '../errors/index.js';
 import { type Logger, silentLogger } from '../logging/index.js';
-import { checkOptions, type OptionSpec } from '../shared/check-options.js';
+import { checkOptions, type OptionSpec, POLICY_ALIASES } from '../shared/check-options.js';
 import { safeLogger } from '../shared/safe-logger.js';
 import { ATTR } from '../telemetry/attributes.js';
 import { notify } from '../telemetry/listeners.js';
@@ -195,7 +195,7 @@ export class CircuitBreaker {
   #observed = false;
 
   constructor(options: CircuitBreakerOptions = {}) {
-    checkOptions('new CircuitBreaker', options, BREAKER_OPTION_SPEC);
+    checkOptions('new CircuitBreaker', options, BREAKER_OPTION_SPEC, [POLICY_ALIASES]);
     this.#threshold = positive('failureThreshold', options.failureThreshold ?? 5, true);
     this.#windowMs = positive('windowMs', options.windowMs ?? 60_000, false);
     this.#openMs = positive('openMs', options.openMs ?? 300_000, false);

@@ -50,14 +50,18 @@ export const RETRY_ALIASES: AliasTable = [
   ['jitter', 'randomize'],
 ];
 
-/** The rows of the other layers' options. */
-const LAYER_ALIASES: AliasTable = [
+/** The rows of the circuit breaker's and the retry budget's options. */
+export const POLICY_ALIASES: AliasTable = [
   ['failureThreshold', 'threshold errorthresholdpercentage'],
   ['openMs', 'resettimeout halfopenafter'],
   ['halfOpenSuccesses', 'successthreshold'],
   ['windowMs', 'rollingcounttimeout'],
   ['maxTokens', 'tokens'],
   ['tokenRatio', 'ratio'],
+];
+
+/** The rows of the other layers' options. */
+const LAYER_ALIASES: AliasTable = [
   ['deadLetterTopic', 'deadletter dlq deadlettertopicname deadletterqueue'],
   ['onInvalid', 'onfailure'],
   ['skipInvalidRows', 'skipinvalid'],
@@ -73,8 +77,8 @@ const LAYER_ALIASES: AliasTable = [
   ['projectId', 'project'],
 ];
 
-/** Every row: what any options object but `retry`'s is checked with. */
-export const OPTION_ALIASES: readonly AliasTable[] = [RETRY_ALIASES, LAYER_ALIASES];
+/** Every row: what the options of the other layers are checked with. */
+export const OPTION_ALIASES: readonly AliasTable[] = [RETRY_ALIASES, POLICY_ALIASES, LAYER_ALIASES];
 
 /** The candidates an alias means, in order, or `undefined` when it is none of the tables' names. */
 function aliasCandidates(lower: string, tables: readonly AliasTable[]): string[] | undefined {
@@ -243,7 +247,12 @@ function unknownKey(where: string, key: string, spec: OptionSpec, aliases: reado
 }
 
 /** `optionsProblem`, thrown. */
-export function checkOptions(where: string, options: unknown, spec: OptionSpec): void {
-  const problem = optionsProblem(where, options, spec, OPTION_ALIASES);
+export function checkOptions(
+  where: string,
+  options: unknown,
+  spec: OptionSpec,
+  aliases: readonly AliasTable[],
+): void {
+  const problem = optionsProblem(where, options, spec, aliases);
   if (problem !== undefined) throw problem;
 }

@@ -1,6 +1,6 @@
 import { cloudLoggingLogger, type Logger } from '../logging/index.js';
 import type { Clock } from '../retry/index.js';
-import { checkOptions } from '../shared/check-options.js';
+import { checkOptions, OPTION_ALIASES } from '../shared/check-options.js';
 import type { NodeSignal } from '../shared/node-types.js';
 import { safeLogger } from '../shared/safe-logger.js';
 import type {
@@ -134,14 +134,19 @@ function positiveMs(where: string, value: number | undefined): void {
  * ```
  */
 export function createShutdownCoordinator(options: ShutdownCoordinatorOptions = {}): ShutdownCoordinator {
-  checkOptions('createShutdownCoordinator', options, {
-    timeoutMs: 'number',
-    signals: 'array',
-    runOnBeforeExit: 'boolean',
-    process: 'object',
-    clock: 'object',
-    logger: 'object',
-  });
+  checkOptions(
+    'createShutdownCoordinator',
+    options,
+    {
+      timeoutMs: 'number',
+      signals: 'array',
+      runOnBeforeExit: 'boolean',
+      process: 'object',
+      clock: 'object',
+      logger: 'object',
+    },
+    OPTION_ALIASES,
+  );
   positiveMs('createShutdownCoordinator: timeoutMs', options.timeoutMs);
   const timeoutMs = options.timeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS;
   const signals = [...(options.signals ?? (['SIGTERM', 'SIGINT'] as const))];
@@ -304,7 +309,7 @@ export function createShutdownCoordinator(options: ShutdownCoordinatorOptions = 
       if (typeof task !== 'function') {
         throw new TypeError(`onShutdown needs a function, got ${task === null ? 'null' : typeof task}`);
       }
-      checkOptions('onShutdown', taskOptions, { name: 'string', timeoutMs: 'number' });
+      checkOptions('onShutdown', taskOptions, { name: 'string', timeoutMs: 'number' }, OPTION_ALIASES);
       positiveMs('onShutdown: timeoutMs', taskOptions.timeoutMs);
       const entry: Entry = {
         task,

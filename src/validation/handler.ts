@@ -7,7 +7,7 @@ import {
   toPipelineError,
 } from '../errors/index.js';
 import { type Logger, silentLogger } from '../logging/index.js';
-import { checkOptions, type OptionSpec } from '../shared/check-options.js';
+import { checkOptions, OPTION_ALIASES, type OptionSpec } from '../shared/check-options.js';
 import type { NodeBuffer } from '../shared/node-types.js';
 import { safeLogger } from '../shared/safe-logger.js';
 import { metricsEnabled } from '../telemetry/api.js';
@@ -329,7 +329,7 @@ export function createMessageHandler<S extends z.ZodType>(
   options: MessageHandlerOptions,
 ): MessageHandler {
   assertZod4Schema(schema, 'createMessageHandler');
-  checkOptions('createMessageHandler', options, HANDLER_OPTIONS);
+  checkOptions('createMessageHandler', options, HANDLER_OPTIONS, OPTION_ALIASES);
   const onInvalid = invalidPolicyOf(options);
   const { maxDeliveryAttempts } = options;
   if (
