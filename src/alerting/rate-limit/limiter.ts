@@ -145,6 +145,8 @@ export class RateLimiter {
           }),
         );
       }
+      // The store's last answer (a refused connection, a 503) before the budget ran out.
+      let lastAnswer: PipelineError | undefined;
       return retry(({ signal }) => fn(signal), {
         name: `rate-limit store ${store.name} ${name}`,
         // Bounded by the phase's budget, not by a count: a store slower than its per-request timeout
@@ -156,6 +158,17 @@ export class RateLimiter {
         deadlineMs: left,
         attemptTimeoutMs: left,
         clock,
+        onRetry: ({ error }) => {
+          lastAnswer = error;
+        },
+      }).catch((error: unknown) => {
+        // A try cut off by the end of the budget says only that time ran out, which is true of any
+        // store; a loaded instance cuts the refusal of an unreachable store on its way in. What the
+        // store said is the reason to report: only a store that never answered is a timeout.
+        if (lastAnswer !== undefined && error instanceof OperationTimeoutError && clock.now() >= deadline) {
+          throw lastAnswer;
+        }
+        throw error;
       });
     };
     for (let round = 0; round < rounds; round++) {

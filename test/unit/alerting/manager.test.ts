@@ -297,6 +297,31 @@ describe('createAlertManager: failures', () => {
     expect(slack.received).toHaveLength(1);
   });
 
+  it('a store that refuses every connection is reported by its refusal, even when the budget ends while the last refusal is on its way', async () => {
+    // A loaded instance: each refusal takes 1.2 s to come back. The third try starts between 2.4 s
+    // and 2.7 s (whatever the jitter) and is still waiting for its refusal when the 3 s budget ends.
+    // All the store ever said is that it refused the connection: that is what the result must say.
+    const clock = createTestClock();
+    let reads = 0;
+    const store: RateLimitStore = {
+      name: 'gone',
+      async read(_key, signal) {
+        reads++;
+        await clock.sleep(1200, signal);
+        throw new NetworkError('connect ECONNREFUSED 127.0.0.1:9');
+      },
+      write: async () => true,
+    };
+    const { make, slack } = setup({ store, clock, now: () => T0 + clock.now() });
+    const result = await make().send(alert);
+    expect(reads).toBe(3);
+    expect(result).toMatchObject({ outcome: 'sent', rateLimit: 'unavailable' });
+    expect(result.rateLimitError?.code).toBe('NETWORK_ERROR');
+    expect(result.rateLimitError?.message).toContain('ECONNREFUSED');
+    expect(result.detail).toContain('rate-limit store gone unavailable (NETWORK_ERROR: connect ECONNREFUSED');
+    expect(slack.received).toHaveLength(1);
+  });
+
   it('a store slower than its per-request timeout is asked again for the whole storeTimeoutMs, not a fixed number of times', async () => {
     // Each request the store makes gives up after 2 s (as gcsRateLimitStore's requestTimeoutMs does
     // on a loaded instance); the first four reads time out, the fifth answers, 8.6 s into a 15 s budget.
