@@ -5,6 +5,7 @@
 
 import { Storage } from '@google-cloud/storage';
 import { createAlertManager, gcsRateLimitStore, silentLogger, slackChannel } from '../../../src/index.js';
+import { createTestClock } from '../../../src/testing/index.js';
 
 const { GPR_STORAGE_URL, GPR_BUCKET, GPR_WEBHOOK } = process.env;
 const alerts = createAlertManager({
@@ -12,7 +13,10 @@ const alerts = createAlertManager({
   store: gcsRateLimitStore({
     storage: new Storage({ apiEndpoint: GPR_STORAGE_URL, projectId: 'test-project' }),
     bucket: GPR_BUCKET ?? '',
+    requestTimeoutMs: 120_000,
   }),
+  // Its claim must not fall back to sending without the limit on a loaded machine: virtual budgets.
+  clock: createTestClock(),
   deadlineMs: 120_000,
   claimLeaseMs: 600_000,
   logger: silentLogger,

@@ -8,6 +8,7 @@
 import { createInterface } from 'node:readline';
 import { Storage } from '@google-cloud/storage';
 import { createAlertManager, gcsRateLimitStore, silentLogger, slackChannel } from '../../../src/index.js';
+import { createTestClock } from '../../../src/testing/index.js';
 
 const { GPR_STORAGE_URL, GPR_BUCKET, GPR_WEBHOOK, GPR_PREFIX, GPR_SENDERS } = process.env;
 let now = 0;
@@ -18,9 +19,13 @@ const managers = Array.from({ length: Number(GPR_SENDERS ?? 1) }, () =>
       storage: new Storage({ apiEndpoint: GPR_STORAGE_URL, projectId: 'test-project' }),
       bucket: GPR_BUCKET ?? '',
       prefix: GPR_PREFIX,
+      // Each request ends with the stand-in's answer, however loaded the machine.
+      requestTimeoutMs: 120_000,
     }),
     logger: silentLogger,
     now: () => now,
+    // Budgets on a virtual clock: a starved event loop cannot spend them (see shared-limit.test.ts).
+    clock: createTestClock(),
     deadlineMs: 30_000,
     storeTimeoutMs: 10_000,
     shutdown: false,
