@@ -15,6 +15,7 @@ import { ALERT_SEVERITIES } from './levels.js';
 import { type AlertManagerOptions, resolveManagerOptions } from './options.js';
 import { type ClaimResult, RateLimiter } from './rate-limit/limiter.js';
 import { memoryRateLimitStore } from './rate-limit/memory-store.js';
+import { OwnDeliveries } from './rate-limit/own-deliveries.js';
 import { ruleFor } from './rate-limit/rules.js';
 import type { WindowRule } from './rate-limit/state.js';
 import type { AlertResult, ChannelOutcome } from './result.js';
@@ -138,6 +139,10 @@ function windowText(rule: WindowRule): string {
   return `${rule.max} per ${Number.isInteger(minutes) ? minutes : minutes.toFixed(1)} min`;
 }
 
+function times(n: number): string {
+  return n === 1 ? 'once' : `${n} times`;
+}
+
 function errorText(error: PipelineError | undefined): string {
   return error ? `${error.code}: ${error.message}` : 'unknown error';
 }
@@ -148,6 +153,12 @@ function describe(result: Omit<AlertResult, 'detail'>, rule: WindowRule, store: 
     if (result.reason === 'in_flight')
       return `suppressed: another instance is sending it now (${windowText(rule)})`;
     const next = result.window?.nextAllowedAt ? `; next allowed at ${result.window.nextAllowedAt}` : '';
+    if (result.rateLimit === 'unavailable') {
+      return (
+        `suppressed: rate-limit store ${store} unavailable (${errorText(result.rateLimitError)}) and this ` +
+        `instance already sent it ${times(result.window?.sent ?? 0)} in the window (${windowText(rule)})${next}`
+      );
+    }
     return `suppressed: rate limited, ${result.window?.sent ?? 0} sent in the window (${windowText(rule)})${next}`;
   }
   const parts: string[] = [];
@@ -184,7 +195,9 @@ function describe(result: Omit<AlertResult, 'detail'>, rule: WindowRule, store: 
  *   alert, or released at once if none did. With 100 instances racing, one sends and 99 report
  *   `in_flight` or `limited`. A claim left by a crashed instance frees itself after `claimLeaseMs`.
  *   A store that cannot answer within `storeTimeoutMs` does not stop the alert: it is sent and the
- *   result says `rateLimit: 'unavailable'` (a duplicate is preferred to a missed alert).
+ *   result says `rateLimit: 'unavailable'` (a duplicate is preferred to a missed alert). Each
+ *   instance still sends a key at most the rule's maximum per window meanwhile (it counts its own
+ *   deliveries), so an outage of the store costs at most one duplicate per instance per window.
  * - **Failures**: channels are independent (one failing does not stop the others); when every routed
  *   channel failed, `send` rejects with {@link AlertDeliveryError} saying which and why.
  * - `force` passes the rate limit; `backfillMode` holds back everything that is not `critical`.
@@ -225,6 +238,8 @@ export function createAlertManager(options: AlertManagerOptions = {}): AlertMana
     clock,
     newClaimId: randomUUID,
   });
+  // What this instance delivered: the limit it still keeps when the store cannot answer.
+  const ownDeliveries = new OwnDeliveries();
 
   const writeLogLine = (
     message: AlertMessage,
@@ -362,6 +377,23 @@ export function createAlertManager(options: AlertManagerOptions = {}): AlertMana
         channels: [logOutcome],
       });
     }
+    if (claim.decision === 'unavailable' && !force) {
+      // Without the store's word, this instance still sends at most the rule's maximum per window:
+      // a store outage makes the limit per instance, not absent. Nothing is lost: it sent this
+      // alert itself, within the window.
+      const full = ownDeliveries.full(alert.key, rule, now());
+      if (full !== undefined) {
+        return finish({
+          ...base,
+          outcome: 'suppressed',
+          reason: 'rate_limited',
+          rateLimit: 'unavailable',
+          rateLimitError: claim.error,
+          window: window(full.sent, full.nextAllowedAt),
+          channels: [logOutcome],
+        });
+      }
+    }
     const claimed = claim.decision === 'allowed' || claim.decision === 'forced' ? claim : undefined;
     // The end of the deadline is kept to record the delivery: the channels are cut before it (even
     // one that ignores the deadline it was given), so the whole send, recording included, ends
@@ -386,6 +418,7 @@ export function createAlertManager(options: AlertManagerOptions = {}): AlertMana
     }
     const routed = o.routes[alert.severity];
     const delivered = routed.length === 0 || channels.some((c) => c.status === 'sent');
+    if (delivered) ownDeliveries.record(alert.key, rule, now());
     const partial: Omit<AlertResult, 'detail'> = {
       ...base,
       outcome: 'sent',

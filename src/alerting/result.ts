@@ -8,7 +8,8 @@ import type { AlertDelivery, AlertSeverity } from './finding.js';
  * - `in_flight`: another instance holds the last free slot and is sending right now, nothing sent;
  * - `forced`: `force: true` skipped the check (the delivery is still recorded);
  * - `unavailable`: the store could not be read or written in time: sent anyway (a duplicate is better
- *   than a missed alert), `rateLimitError` says why;
+ *   than a missed alert), `rateLimitError` says why; unless this instance itself already sent the key
+ *   the rule's maximum times in the window: then `suppressed` with reason `rate_limited`;
  * - `not_checked`: nothing was sent for another reason (backfill mode), so the store was not asked.
  *
  * @example

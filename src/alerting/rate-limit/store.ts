@@ -6,7 +6,7 @@
  * writer came first. Nothing else is asked of a store, so any service with a conditional write fits:
  * a GCS object generation ({@link gcsRateLimitStore}), a Firestore update time, a Redis `WATCH`, a SQL
  * row version. A store that throws (or does not answer in time) makes the alert manager send anyway and
- * say so (`rateLimit: 'unavailable'`).
+ * say so (`rateLimit: 'unavailable'`), within a limit per instance.
  *
  * @example
  * ```ts

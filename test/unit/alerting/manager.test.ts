@@ -7,6 +7,7 @@ import {
   type AlertResult,
   createAlertManager,
   createShutdownCoordinator,
+  ForbiddenError,
   memoryRateLimitStore,
   NetworkError,
   type RateLimitStore,
@@ -277,6 +278,100 @@ describe('createAlertManager: failures', () => {
       'sent to slack, email; rate-limit store broken unavailable (SERVICE_UNAVAILABLE: store down): sent without a limit',
     );
     expect(slack.received).toHaveLength(1);
+  });
+
+  it('a store that is down: each instance still sends an alert at most once per window (duplicates bounded by instances, not by sends)', async () => {
+    // Not retried (the identity lost its access to the bucket), so the sends happen at known times.
+    let down = true;
+    const base = memoryRateLimitStore();
+    const store: RateLimitStore = {
+      name: 'flaky',
+      read: async (key, signal) => {
+        if (down) throw new ForbiddenError('store down');
+        return base.read(key, signal);
+      },
+      write: base.write,
+    };
+    const { make, slack, clock, lines } = setup({ store });
+    const a = make();
+    expect(await a.send(alert)).toMatchObject({ outcome: 'sent', rateLimit: 'unavailable' });
+    // The same instance, the same window, the store still down: held back by what it sent itself.
+    clock.advance(5 * 60_000);
+    const held = await a.send(alert);
+    expect(held).toMatchObject({
+      outcome: 'suppressed',
+      reason: 'rate_limited',
+      rateLimit: 'unavailable',
+      window: { sent: 1, max: 1, windowMs: 900_000, nextAllowedAt: '2026-12-01T10:15:00.000Z' },
+    });
+    expect(held.rateLimitError).toBeInstanceOf(ForbiddenError);
+    expect(held.detail).toBe(
+      'suppressed: rate-limit store flaky unavailable (FORBIDDEN: store down) and this instance already sent it once in the window (1 per 15 min); next allowed at 2026-12-01T10:15:00.000Z',
+    );
+    expect(lines.at(-1)).toMatchObject({
+      level: 'info',
+      fields: { alert: { outcome: 'suppressed', reason: 'rate_limited', rate_limit: 'unavailable' } },
+    });
+    // Another instance knows nothing of it: it sends (a duplicate, one per instance).
+    expect(await make().send(alert)).toMatchObject({ outcome: 'sent', rateLimit: 'unavailable' });
+    // force still passes; another key is not held back.
+    expect(await a.send(alert, { force: true })).toMatchObject({ outcome: 'sent', rateLimit: 'unavailable' });
+    expect((await a.send({ ...alert, key: 'processor:phase2:other' })).outcome).toBe('sent');
+    // A window after the forced send (which counts, as the store counts it): the instance sends again.
+    clock.advance(15 * 60_000);
+    expect(await a.send(alert)).toMatchObject({ outcome: 'sent', rateLimit: 'unavailable' });
+    expect(slack.received.map((m) => m.key)).toEqual([
+      alert.key,
+      alert.key,
+      alert.key,
+      'processor:phase2:other',
+      alert.key,
+    ]);
+    // Once the store answers, its word decides again.
+    down = false;
+    expect(await make().send(alert)).toMatchObject({ outcome: 'sent', rateLimit: 'allowed' });
+  });
+
+  it('a delivery the store recorded still counts for its instance when the store goes down in the same window', async () => {
+    let down = false;
+    const base = memoryRateLimitStore();
+    const store: RateLimitStore = {
+      name: 'flaky',
+      read: async (key, signal) => {
+        if (down) throw new NetworkError('connect ECONNREFUSED');
+        return base.read(key, signal);
+      },
+      write: base.write,
+    };
+    const { make, slack } = setup({ store });
+    const a = make({ rateLimits: { '': { windowMinutes: 15, maxPerWindow: 2 } } });
+    expect(await a.send(alert)).toMatchObject({ outcome: 'sent', rateLimit: 'allowed' });
+    down = true;
+    expect(await a.send(alert)).toMatchObject({ outcome: 'sent', rateLimit: 'unavailable' });
+    expect(await a.send(alert)).toMatchObject({
+      outcome: 'suppressed',
+      rateLimit: 'unavailable',
+      window: { sent: 2, max: 2 },
+    });
+    expect(slack.received).toHaveLength(2);
+  });
+
+  it('a store that is down and a clock stepped back: what the instance sent "in the future" does not hold an alert back', async () => {
+    const store: RateLimitStore = {
+      name: 'broken',
+      read: async () => {
+        throw new ForbiddenError('no access to the bucket');
+      },
+      write: async () => true,
+    };
+    let wall = T0;
+    const { make, slack } = setup({ store, now: () => wall });
+    const alerts = make();
+    expect((await alerts.send(alert)).outcome).toBe('sent');
+    expect((await alerts.send(alert)).outcome).toBe('suppressed');
+    wall = T0 - 24 * 60 * 60_000;
+    expect(await alerts.send(alert)).toMatchObject({ outcome: 'sent', rateLimit: 'unavailable' });
+    expect(slack.received).toHaveLength(2);
   });
 
   it('a store that never answers is given storeTimeoutMs, then the alert is sent', async () => {
