@@ -197,7 +197,8 @@ function describe(result: Omit<AlertResult, 'detail'>, rule: WindowRule, store: 
  *   A store that cannot answer within `storeTimeoutMs` does not stop the alert: it is sent and the
  *   result says `rateLimit: 'unavailable'` (a duplicate is preferred to a missed alert). Each
  *   instance still sends a key at most the rule's maximum per window meanwhile (it counts its own
- *   deliveries), so an outage of the store costs at most one duplicate per instance per window.
+ *   deliveries): an outage of the store multiplies the limit by the number of instances instead of
+ *   lifting it.
  * - **Failures**: channels are independent (one failing does not stop the others); when every routed
  *   channel failed, `send` rejects with {@link AlertDeliveryError} saying which and why.
  * - `force` passes the rate limit; `backfillMode` holds back everything that is not `critical`.
