@@ -49,7 +49,12 @@ export async function readBodyCapped(
   return concatBytes(chunks, total);
 }
 
-/** The start of an error response's body as text (at most `ERROR_BODY_BYTES`); `undefined` for binary bodies. */
+/**
+ * The start of an error response's body as text (at most `ERROR_BODY_BYTES`); `undefined` for binary
+ * bodies. Never rejects: the status is what the error is about, so a body that is cut off, or that the
+ * attempt's timeout or the caller's signal interrupts, gives the snippet read so far (the status would
+ * otherwise be lost, and a 404 retried as a network error).
+ */
 export async function readErrorBody(response: Response): Promise<string | undefined> {
   const type = response.headers.get('content-type') ?? '';
   if (response.body === null || (type !== '' && !/text|json|xml|html|problem/i.test(type))) {
@@ -59,13 +64,18 @@ export async function readErrorBody(response: Response): Promise<string | undefi
   const reader = response.body.getReader();
   const chunks: Uint8Array[] = [];
   let total = 0;
-  while (total < ERROR_BODY_BYTES) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    chunks.push(value);
-    total += value.byteLength;
+  try {
+    while (total < ERROR_BODY_BYTES) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      chunks.push(value);
+      total += value.byteLength;
+    }
+  } catch {
+    // Cut off or aborted: keep what arrived.
   }
   await reader.cancel().catch(() => {});
+  if (total === 0) return undefined;
   return new TextDecoder().decode(concatBytes(chunks, Math.min(total, ERROR_BODY_BYTES)));
 }
 

@@ -1,0 +1,55 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import {
+  HttpHostRegistry,
+  HttpNotFoundError,
+  type ResilientFetchOptions,
+  resilientFetch,
+} from '../../../src/index.js';
+import { type HttpStandIn, startHttpStandIn } from '../../../src/testing/index.js';
+
+// Cases found by attacking resilientFetch with the platform fetch against the HTTP stand-in.
+
+const MISSING_BODY = 'no game with this id; see https://api.example.com/docs for the ids';
+
+let api: HttpStandIn;
+let options: ResilientFetchOptions;
+
+beforeAll(async () => {
+  api = await startHttpStandIn({
+    routes: [
+      { method: 'GET', path: '/v1/games', json: { games: [] } },
+      { method: 'GET', path: '/v1/missing', status: 404, body: MISSING_BODY },
+      { method: 'POST', path: '/v1/jobs', handler: (req) => ({ status: 201, json: { received: req.body } }) },
+      { path: '/v1/moved', status: 302, headers: { location: '/v1/games' } },
+      { path: '/v1/loop', status: 302, headers: { location: '/v1/loop' } },
+    ],
+  });
+});
+afterAll(() => api.close());
+beforeEach(() => {
+  api.faults.clear();
+  api.requests.length = 0;
+  options = { hosts: new HttpHostRegistry(), baseDelayMs: 1, maxDelayMs: 20, attemptTimeoutMs: 5000 };
+});
+
+const missing = () => `${api.url}/v1/missing?api_key=s3cret`;
+
+describe('an error status keeps its class when its body cannot be read whole', () => {
+  it('a 404 whose body is cut off is an HttpNotFoundError after one request, not a retried NetworkError', async () => {
+    api.faults.add({ path: '/v1/missing', times: 1, truncateBody: 10 });
+    const err = await resilientFetch(missing(), undefined, options).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(HttpNotFoundError);
+    expect(err).toMatchObject({ status: 404, transient: false, bodySnippet: MISSING_BODY.slice(0, 10) });
+    expect(api.requests).toHaveLength(1);
+  });
+
+  it('a 404 whose body trickles past the attempt timeout is an HttpNotFoundError after one request', async () => {
+    api.faults.add({ path: '/v1/missing', times: 1, slowBody: { intervalMs: 1000, chunkBytes: 4 } });
+    const err = await resilientFetch(missing(), undefined, { ...options, attemptTimeoutMs: 300 }).catch(
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(HttpNotFoundError);
+    expect(err).toMatchObject({ status: 404, transient: false });
+    expect(api.requests).toHaveLength(1);
+  });
+});
