@@ -384,6 +384,13 @@ const NETWORK_CODES: ReadonlySet<string> = new Set([
   'UND_ERR_BODY_TIMEOUT',
 ]);
 
+/**
+ * Why undici's `fetch` refused to go on, as its `fetch failed` cause says (a plain error, no system
+ * code): the request's own redirect rules, which the same request meets again on every attempt.
+ */
+const FETCH_REFUSAL =
+  /^(?:unexpected redirect|redirect count exceeded|cross origin not allowed|URL scheme must be a HTTP\(S\) scheme)/;
+
 function networkCodeOf(o: unknown): string | undefined {
   const code = strField(o, 'code');
   if (code && NETWORK_CODES.has(code)) return code;
@@ -422,7 +429,13 @@ function fromNetwork(o: Obj): PipelineError | undefined {
   if (!isNetwork) return undefined;
   // ENOTFOUND: DNS says the name does not exist, almost always a wrong endpoint; EAI_AGAIN is the
   // temporary DNS failure and stays transient.
-  const transient = systemCode !== 'ENOTFOUND';
+  const transient =
+    systemCode !== 'ENOTFOUND' &&
+    !(
+      systemCode === undefined &&
+      message === 'fetch failed' &&
+      FETCH_REFUSAL.test(strField(objField(o, 'cause'), 'message') ?? '')
+    );
   return new NetworkError(
     `Network request failed (${clean(systemCode ?? 'no system code')}): ${clean(detail)}`,
     {

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   HttpHostRegistry,
   HttpNotFoundError,
+  PipelineError,
   type ResilientFetchOptions,
   resilientFetch,
 } from '../../../src/index.js';
@@ -51,5 +52,24 @@ describe('an error status keeps its class when its body cannot be read whole', (
     expect(err).toBeInstanceOf(HttpNotFoundError);
     expect(err).toMatchObject({ status: 404, transient: false });
     expect(api.requests).toHaveLength(1);
+  });
+});
+
+describe('failures that no retry can change are not retried', () => {
+  it("redirect: 'error' meeting a redirect fails after one request, not as a transient network error", async () => {
+    const err = await resilientFetch(`${api.url}/v1/moved`, { redirect: 'error' }, options).catch(
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(PipelineError);
+    expect(err).toMatchObject({ transient: false });
+    expect((err as Error).message).toMatch(/redirect/);
+    expect(api.requests).toHaveLength(1);
+  });
+
+  it('a redirect loop fails after one attempt (fetch follows 20 redirects), not after four', async () => {
+    const err = await resilientFetch(`${api.url}/v1/loop`, undefined, options).catch((e: unknown) => e);
+    expect(err).toMatchObject({ transient: false });
+    expect((err as Error).message).toMatch(/redirect count exceeded/);
+    expect(api.requests).toHaveLength(21);
   });
 });
