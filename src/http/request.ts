@@ -32,23 +32,70 @@ function isStreamBody(body: unknown): body is ReadableStream<Uint8Array> | Async
   return Symbol.asyncIterator in body && !(body instanceof URLSearchParams) && !(body instanceof FormData);
 }
 
+/** One chunk at a time from a stream or an async iterable, and a way to stop it early. */
+interface ChunkSource {
+  next(): Promise<IteratorResult<Uint8Array | string, unknown>>;
+  stop(reason: unknown): void;
+}
+
+function chunkSource(body: ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>): ChunkSource {
+  if (typeof ReadableStream === 'function' && body instanceof ReadableStream) {
+    const reader = body.getReader();
+    return {
+      next: () => reader.read() as Promise<IteratorResult<Uint8Array, unknown>>,
+      stop: (reason) => void reader.cancel(reason).catch(() => {}),
+    };
+  }
+  const iterator = (body as AsyncIterable<Uint8Array | string>)[Symbol.asyncIterator]();
+  return {
+    next: () => iterator.next(),
+    // Not awaited: an async generator suspended in an await finishes that await before it returns.
+    stop: (reason) => void Promise.resolve(iterator.return?.(reason)).catch(() => {}),
+  };
+}
+
+/**
+ * Reads a stream body into one buffer, refusing more than `maxBytes` as soon as it is passed (the rest
+ * is never read). An abort of `signal` stops the read at once, cancels the stream with the signal's
+ * reason and rejects with it, as the request itself would.
+ */
 async function bufferStream(
   body: ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>,
   maxBytes: number,
+  signal: AbortSignal | undefined,
+  what: string,
 ): Promise<Uint8Array<ArrayBuffer>> {
+  if (signal?.aborted) throw signal.reason;
+  const source = chunkSource(body);
+  let removeListener: (() => void) | undefined;
+  const aborted =
+    signal === undefined
+      ? undefined
+      : new Promise<never>((_, reject) => {
+          const onAbort = () => reject(signal.reason);
+          signal.addEventListener('abort', onAbort, { once: true });
+          removeListener = () => signal.removeEventListener('abort', onAbort);
+        });
   const chunks: Uint8Array[] = [];
   let total = 0;
-  for await (const chunk of body as AsyncIterable<Uint8Array | string>) {
-    const bytes = typeof chunk === 'string' ? new TextEncoder().encode(chunk) : chunk;
-    total += bytes.byteLength;
-    if (total > maxBytes) {
-      if (typeof (body as ReadableStream).cancel === 'function')
-        await (body as ReadableStream).cancel().catch(() => {});
-      throw new TypeError(
-        `resilientFetch init.body: a stream body is buffered so that a retry can send it again, and this one is over maxRequestBodyBytes (${maxBytes} bytes); pass a Blob, an ArrayBuffer or a string, or raise maxRequestBodyBytes`,
-      );
+  try {
+    for (;;) {
+      const { done, value } = await (aborted ? Promise.race([source.next(), aborted]) : source.next());
+      if (done) break;
+      const bytes = typeof value === 'string' ? new TextEncoder().encode(value) : value;
+      total += bytes.byteLength;
+      if (total > maxBytes) {
+        throw new TypeError(
+          `resilientFetch ${what}: a stream body is buffered so that a retry can send it again, and this one is over maxRequestBodyBytes (${maxBytes} bytes); pass a Blob, an ArrayBuffer or a string, or raise maxRequestBodyBytes`,
+        );
+      }
+      chunks.push(bytes);
     }
-    chunks.push(bytes);
+  } catch (err) {
+    source.stop(err);
+    throw err;
+  } finally {
+    removeListener?.();
   }
   return concatBytes(chunks, total);
 }
@@ -98,17 +145,18 @@ export function prepareRequest(
   if (!requestBody && !isStreamBody(merged.body)) return finish(url, host, method, signal, merged);
   return (async () => {
     if (requestBody) {
-      const bytes = new Uint8Array(await request.arrayBuffer());
-      if (bytes.byteLength > maxRequestBodyBytes) {
-        throw new TypeError(
-          `resilientFetch input: the Request body (${bytes.byteLength} bytes) is over maxRequestBodyBytes (${maxRequestBodyBytes})`,
-        );
-      }
-      merged.body = bytes;
+      merged.body = await bufferStream(
+        request.body as ReadableStream<Uint8Array>,
+        maxRequestBodyBytes,
+        signal,
+        'input (the Request body)',
+      );
     } else {
       merged.body = await bufferStream(
         merged.body as ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>,
         maxRequestBodyBytes,
+        signal,
+        'init.body',
       );
       delete (merged as { duplex?: string }).duplex;
     }

@@ -73,3 +73,57 @@ describe('failures that no retry can change are not retried', () => {
     expect(api.requests).toHaveLength(21);
   });
 });
+
+describe("the caller's signal while a stream body is buffered", () => {
+  it("an abort while the body is still being read rejects with the caller's reason; nothing is sent", async () => {
+    const controller = new AbortController();
+    const reason = new Error('scraper shutting down');
+    let cancelled: unknown;
+    // A stream whose end never comes: the call can only end through the signal.
+    const body = new ReadableStream<Uint8Array>({
+      start(c) {
+        c.enqueue(new TextEncoder().encode('{"rows":['));
+      },
+      cancel(why) {
+        cancelled = why;
+      },
+    });
+    const call = resilientFetch(
+      `${api.url}/v1/jobs`,
+      { method: 'POST', body, signal: controller.signal, duplex: 'half' } as RequestInit,
+      options,
+    );
+    await new Promise((resolve) => setImmediate(resolve));
+    controller.abort(reason);
+    await expect(call).rejects.toBe(reason);
+    expect(cancelled).toBe(reason);
+    expect(api.requests).toHaveLength(0);
+  });
+
+  it("a Request's stream body over maxRequestBodyBytes is refused without reading it all", async () => {
+    const chunk = new Uint8Array(64 * 1024);
+    let pulls = 0;
+    const body = new ReadableStream<Uint8Array>({
+      pull(c) {
+        pulls++;
+        // 64 MiB in all, far past the 256 KiB cap.
+        if (pulls > 1024) c.close();
+        else c.enqueue(chunk);
+      },
+    });
+    const request = new Request(`${api.url}/v1/jobs`, {
+      method: 'POST',
+      body,
+      duplex: 'half',
+    } as RequestInit);
+    const err = await resilientFetch(request, undefined, {
+      ...options,
+      maxRequestBodyBytes: 256 * 1024,
+    }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(TypeError);
+    expect((err as Error).message).toMatch(/maxRequestBodyBytes/);
+    // The cap is 4 chunks; a few more may sit in the stream's queue, never the whole body.
+    expect(pulls).toBeLessThan(16);
+    expect(api.requests).toHaveLength(0);
+  });
+});
