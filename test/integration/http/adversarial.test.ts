@@ -2,10 +2,12 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   HttpHostRegistry,
   HttpNotFoundError,
+  HttpTooManyRequestsError,
   PipelineError,
   type ResilientFetchOptions,
   resilientFetch,
 } from '../../../src/index.js';
+import { createTestClock } from '../../../src/testing/clock.js';
 import { type HttpStandIn, startHttpStandIn } from '../../../src/testing/index.js';
 
 // Cases found by attacking resilientFetch with the platform fetch against the HTTP stand-in.
@@ -125,5 +127,52 @@ describe("the caller's signal while a stream body is buffered", () => {
     // The cap is 4 chunks; a few more may sit in the stream's queue, never the whole body.
     expect(pulls).toBeLessThan(16);
     expect(api.requests).toHaveLength(0);
+  });
+});
+
+describe('rate-limit reset headers as APIs really send them', () => {
+  it('a 429 with RateLimit-Reset as epoch seconds waits until then and retries, instead of giving up', async () => {
+    const startMs = Math.floor(Date.now() / 1000) * 1000;
+    const clock = createTestClock({ startMs });
+    api.faults.add({
+      path: '/v1/games',
+      times: 1,
+      status: 429,
+      headers: { 'ratelimit-reset': String(startMs / 1000 + 3) },
+    });
+    const response = await resilientFetch(`${api.url}/v1/games`, undefined, {
+      ...options,
+      clock,
+      maxDelayMs: 30_000,
+    });
+    expect(response.status).toBe(200);
+    expect(clock.sleeps).toEqual([3000]);
+    expect(api.requests).toHaveLength(2);
+  });
+
+  it('a 429 with X-RateLimit-Reset as epoch milliseconds waits until then', async () => {
+    const startMs = Math.floor(Date.now() / 1000) * 1000;
+    const clock = createTestClock({ startMs });
+    api.faults.add({
+      path: '/v1/games',
+      times: 1,
+      status: 429,
+      headers: { 'x-ratelimit-reset': String(startMs + 4000) },
+    });
+    await resilientFetch(`${api.url}/v1/games`, undefined, { ...options, clock, maxDelayMs: 30_000 });
+    expect(clock.sleeps).toEqual([4000]);
+  });
+
+  it('a reset years away is reported capped, like any other wait a server asks for', async () => {
+    api.faults.add({
+      path: '/v1/games',
+      times: 1,
+      status: 429,
+      headers: { 'ratelimit-reset': '999999999999' },
+    });
+    const err = await resilientFetch(`${api.url}/v1/games`, undefined, options).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(HttpTooManyRequestsError);
+    expect((err as HttpTooManyRequestsError).retryAfterMs).toBe(2_147_483_647);
+    expect(api.requests).toHaveLength(1);
   });
 });
