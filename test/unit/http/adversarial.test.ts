@@ -1,7 +1,29 @@
-import { describe, expect, it } from 'vitest';
-import { waitFromHeaders } from '../../../src/index.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { parseRetryAfter, waitFromHeaders } from '../../../src/index.js';
 
 // Cases found by attacking the HTTP layer with inputs its own tests did not try.
+
+describe('Retry-After dates read the same in every time zone', () => {
+  const saved = process.env.TZ;
+  afterEach(() => {
+    if (saved === undefined) delete process.env.TZ;
+    else process.env.TZ = saved;
+  });
+
+  it('the asctime form is GMT, as RFC 9110 says, not the local time of the machine', () => {
+    process.env.TZ = 'America/New_York';
+    const now = Date.parse('2026-03-01T12:00:00Z');
+    expect(parseRetryAfter('Sun Mar  1 12:00:30 2026', now)).toBe(30_000);
+    expect(parseRetryAfter('Sun, 01 Mar 2026 12:00:30 GMT', now)).toBe(30_000);
+    expect(parseRetryAfter('Sunday, 01-Mar-26 12:00:30 GMT', now)).toBe(30_000);
+  });
+
+  it('a value that only starts like a date is not one: it is ignored, not read as "retry now"', () => {
+    const now = Date.parse('2026-03-01T12:00:00Z');
+    expect(parseRetryAfter('Tuesday 2026', now)).toBeUndefined();
+    expect(parseRetryAfter('Sun, 5 apples', now)).toBeUndefined();
+  });
+});
 
 describe('waitFromHeaders: reset headers in the forms APIs send', () => {
   const now = Date.parse('2026-03-01T12:00:00Z');
