@@ -9,6 +9,7 @@ import {
   type RetryBudgetOptions,
   systemClock,
 } from '../retry/index.js';
+import { checkOptions, type OptionSpec } from '../shared/check-options.js';
 import { ConcurrencyLimit } from './concurrency-limit.js';
 import { RateLimit, type RateLimitOptions } from './rate-limit.js';
 
@@ -141,6 +142,8 @@ export class HttpHostRegistry {
   #sweepAt: number;
 
   constructor(options: HttpHostRegistryOptions = {}) {
+    // A misspelt limit ('maxConcurent') would otherwise leave the host unlimited without a word.
+    checkOptions('HttpHostRegistry', options, REGISTRY_SPEC);
     const { hosts, clock, maxHosts, ...defaults } = options;
     this.#defaults = defaults;
     this.#clock = clock ?? systemClock;
@@ -153,6 +156,7 @@ export class HttpHostRegistry {
     this.#breakers = this.#breakerRegistry(defaults.breaker);
     validateLimits(defaults);
     for (const [written, policy] of Object.entries(hosts ?? {})) {
+      checkOptions(`HttpHostRegistry hosts['${written}']`, policy, POLICY_SPEC);
       const key = overrideKey(written);
       if (this.#overrides.has(key)) {
         throw new TypeError(
@@ -247,6 +251,16 @@ export class HttpHostRegistry {
     };
   }
 }
+
+/** The fields of a host policy, as `checkOptions` reads them. */
+const POLICY_SPEC: OptionSpec = {
+  breaker: ['object', 'boolean'],
+  budget: ['object', 'boolean'],
+  maxConcurrent: 'number',
+  rateLimit: 'object',
+};
+
+const REGISTRY_SPEC: OptionSpec = { ...POLICY_SPEC, hosts: 'object', clock: 'object', maxHosts: 'number' };
 
 /** Default `maxHosts`. */
 const DEFAULT_MAX_HOSTS = 10_000;

@@ -1,7 +1,25 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { parseRetryAfter, waitFromHeaders } from '../../../src/index.js';
+import { HttpHostRegistry, parseRetryAfter, waitFromHeaders } from '../../../src/index.js';
 
 // Cases found by attacking the HTTP layer with inputs its own tests did not try.
+
+describe('HttpHostRegistry: a misspelt or misplaced policy is refused, not ignored', () => {
+  it.each([
+    [{ maxConcurent: 4 }, /maxConcurent.*maxConcurrent/],
+    [{ rateLimit: { requestsPerSecond: 5, brust: 10 } }, /brust.*burst/],
+    [{ hosts: { 'api.example.com': { maxConcurent: 2 } } }, /hosts\['api\.example\.com'\].*maxConcurent/],
+    [{ hosts: { 'api.example.com': 5 } }, /hosts\['api\.example\.com'\].*must be an object/],
+    [{ rateLimit: 5 }, /rateLimit must be an object/],
+    [{ maxConcurrent: '4' }, /maxConcurrent must be a number/],
+  ])('%j', (options, message) => {
+    expect(() => new HttpHostRegistry(options as never)).toThrow(TypeError);
+    expect(() => new HttpHostRegistry(options as never)).toThrow(message);
+  });
+
+  it('null options are refused with a message that says what was expected', () => {
+    expect(() => new HttpHostRegistry(null as never)).toThrow(/HttpHostRegistry: options must be an object/);
+  });
+});
 
 describe('Retry-After dates read the same in every time zone', () => {
   const saved = process.env.TZ;
