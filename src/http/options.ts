@@ -1,8 +1,8 @@
 import { isTransientError } from '../errors/index.js';
 import {
-  type CircuitBreaker,
+  CircuitBreaker,
   type Clock,
-  type RetryBudget,
+  RetryBudget,
   type RetryOptions,
   type RetryPredicate,
   systemClock,
@@ -262,10 +262,15 @@ export function planFetch(options: ResilientFetchOptions): FetchPlan {
   if (key !== undefined && (typeof key !== 'string' || key === '')) {
     throw new TypeError('resilientFetch option key must be a non-empty string');
   }
-  if (options.breaker !== undefined && options.breaker !== false && typeof options.breaker !== 'object') {
+  // An object of another class would fail only inside the call, with a message about its internals.
+  if (
+    options.breaker !== undefined &&
+    options.breaker !== false &&
+    !(options.breaker instanceof CircuitBreaker)
+  ) {
     throw new TypeError('resilientFetch option breaker must be a CircuitBreaker or false');
   }
-  if (options.budget !== undefined && options.budget !== false && typeof options.budget !== 'object') {
+  if (options.budget !== undefined && options.budget !== false && !(options.budget instanceof RetryBudget)) {
     throw new TypeError('resilientFetch option budget must be a RetryBudget or false');
   }
   if (options.onRetry !== undefined && typeof options.onRetry !== 'function') {

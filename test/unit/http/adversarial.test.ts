@@ -1,7 +1,16 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { HttpHostRegistry, parseRetryAfter, waitFromHeaders } from '../../../src/index.js';
+import {
+  HttpHostRegistry,
+  parseRetryAfter,
+  type ResilientFetchOptions,
+  resilientFetch,
+  waitFromHeaders,
+} from '../../../src/index.js';
+import { scriptedFetch } from './fake-fetch.js';
 
 // Cases found by attacking the HTTP layer with inputs its own tests did not try.
+
+const URL_A = 'https://api.example.com/v1/games';
 
 describe('HttpHostRegistry: a misspelt or misplaced policy is refused, not ignored', () => {
   it.each([
@@ -18,6 +27,23 @@ describe('HttpHostRegistry: a misspelt or misplaced policy is refused, not ignor
 
   it('null options are refused with a message that says what was expected', () => {
     expect(() => new HttpHostRegistry(null as never)).toThrow(/HttpHostRegistry: options must be an object/);
+  });
+});
+
+describe('resilientFetch: breaker and budget of the wrong kind are refused before the call', () => {
+  it.each([
+    ['breaker', {}],
+    ['budget', {}],
+    ['breaker', { state: 'closed' }],
+  ])('%s: %j', async (name, value) => {
+    const fetch = scriptedFetch([{ status: 200 }]);
+    const err = await resilientFetch(URL_A, undefined, {
+      fetch,
+      [name]: value,
+    } as ResilientFetchOptions).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(TypeError);
+    expect((err as Error).message).toMatch(new RegExp(`resilientFetch option ${name} must be`));
+    expect(fetch.seen).toHaveLength(0);
   });
 });
 
