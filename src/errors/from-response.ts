@@ -1,5 +1,6 @@
 import { HttpError } from './http-error.js';
 import { httpErrorClassFor } from './http-status-errors.js';
+import { NetworkError } from './network-error.js';
 import { PipelineError } from './pipeline-error.js';
 import { quotaExhausted, waitFromHeaders } from './rate-limit-headers.js';
 import { redactSecrets } from './redact.js';
@@ -187,6 +188,12 @@ function classifyResponse(value: object, now: () => number): PipelineError | und
       ? (value as { response: Response }).response
       : undefined;
   if (response === undefined) return undefined;
+  // Status 0 is fetch's network-error response (`Response.error()`): no server answered.
+  if (response.status === 0) {
+    return new NetworkError('Network request failed: a network-error Response (status 0) was thrown', {
+      transient: true,
+    });
+  }
   if (response.status < 300) {
     return new PipelineError(
       `A successful HTTP ${response.status} response was thrown as an error (from ${urlForErrors(response.url) || 'an unknown URL'})`,

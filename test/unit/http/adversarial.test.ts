@@ -1,9 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   HttpHostRegistry,
+  NetworkError,
   parseRetryAfter,
   type ResilientFetchOptions,
   resilientFetch,
+  toPipelineError,
   waitFromHeaders,
 } from '../../../src/index.js';
 import { scriptedFetch } from './fake-fetch.js';
@@ -44,6 +46,15 @@ describe('resilientFetch: breaker and budget of the wrong kind are refused befor
     expect(err).toBeInstanceOf(TypeError);
     expect((err as Error).message).toMatch(new RegExp(`resilientFetch option ${name} must be`));
     expect(fetch.seen).toHaveLength(0);
+  });
+});
+
+describe('toPipelineError of a network-error Response (Response.error(), status 0)', () => {
+  it('is a transient NetworkError, not "a successful response"', () => {
+    const error = toPipelineError(Response.error());
+    expect(error).toBeInstanceOf(NetworkError);
+    expect(error.transient).toBe(true);
+    expect(error.message).not.toMatch(/successful/);
   });
 });
 
