@@ -223,6 +223,23 @@ function passedRetryOptions(options: ResilientFetchOptions): PassedRetryOptions 
 /** `passedRetryOptions` of an options object without any `retry` option. */
 const PRESET_RETRY: Readonly<PassedRetryOptions> = Object.freeze(passedRetryOptions({}));
 
+/**
+ * `createResilientFetch`'s defaults with one call's options over them. A key the call sets to
+ * `undefined` means "not given", as everywhere else in the options: it keeps the bound default (an
+ * unknown key stays, so that the check still refuses it).
+ */
+export function overlayOptions(
+  defaults: ResilientFetchOptions,
+  options: ResilientFetchOptions,
+): ResilientFetchOptions {
+  const merged: Record<string, unknown> = { ...defaults };
+  for (const key in options) {
+    const value = (options as Record<string, unknown>)[key];
+    if (value !== undefined || !Object.hasOwn(merged, key)) merged[key] = value;
+  }
+  return merged as ResilientFetchOptions;
+}
+
 /** Checks an options object and reads it into a `FetchPlan`. */
 export function planFetch(options: ResilientFetchOptions): FetchPlan {
   if (options === EMPTY) return EMPTY_PLAN;

@@ -19,7 +19,13 @@ import { abortForFetch } from './attempt-signal.js';
 import { startTimeout, stopTimeout } from './attempt-timeouts.js';
 import { withBufferedBody } from './buffered-response.js';
 import { type HttpHost, HttpHostRegistry } from './host-registry.js';
-import { EMPTY_FETCH_OPTIONS, type FetchPlan, planFetch, type ResilientFetchOptions } from './options.js';
+import {
+  EMPTY_FETCH_OPTIONS,
+  type FetchPlan,
+  overlayOptions,
+  planFetch,
+  type ResilientFetchOptions,
+} from './options.js';
 import { NO_INIT, type PreparedRequest, prepareRequest } from './request.js';
 import { hasNullBody, readBodyCapped, readErrorBody } from './response-body.js';
 import { scheduleOn } from './schedule.js';
@@ -143,7 +149,7 @@ export function createResilientFetch(
     if (options === undefined) return fetchWithPlan(base, input, init);
     let plan: FetchPlan;
     try {
-      plan = planFetch({ ...defaults, ...options });
+      plan = planFetch(overlayOptions(defaults, options));
     } catch (err) {
       return Promise.reject(err);
     }

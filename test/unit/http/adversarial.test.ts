@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import {
+  createResilientFetch,
   HttpHostRegistry,
   NetworkError,
   parseRetryAfter,
@@ -8,6 +9,7 @@ import {
   toPipelineError,
   waitFromHeaders,
 } from '../../../src/index.js';
+import { createTestClock } from '../../../src/testing/clock.js';
 import { scriptedFetch } from './fake-fetch.js';
 
 // Cases found by attacking the HTTP layer with inputs its own tests did not try.
@@ -95,5 +97,22 @@ describe('waitFromHeaders: reset headers in the forms APIs send', () => {
     [{ 'x-ratelimit-reset-after': '999999999' }, 2_147_483_647],
   ])('%j', (headers, ms) => {
     expect(waitFromHeaders(new Headers(headers), now, true)).toBe(ms);
+  });
+});
+
+describe('createResilientFetch: an option given as undefined on a call keeps the bound default', () => {
+  it('{ maxAttempts: undefined } is "not given", as everywhere else in the options', async () => {
+    const fetch = scriptedFetch([{ status: 503 }]);
+    const clock = createTestClock();
+    const scraperFetch = createResilientFetch({
+      fetch,
+      clock,
+      hosts: new HttpHostRegistry(),
+      maxAttempts: 1,
+    });
+    await expect(scraperFetch(URL_A, undefined, { maxAttempts: undefined })).rejects.toMatchObject({
+      status: 503,
+    });
+    expect(fetch.seen).toHaveLength(1);
   });
 });
