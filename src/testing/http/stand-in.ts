@@ -29,6 +29,8 @@ export interface HttpStandInRequest {
   readonly headers: Readonly<Record<string, string>>;
   /** The request body as UTF-8 text (`''` when none). */
   readonly body: string;
+  /** The request body's bytes, exactly as received (empty when none): compare binary uploads with these. */
+  readonly bodyBytes: Uint8Array;
   /** The id of the fault rule that acted on it, if any. */
   fault?: string;
   /** The status it was answered with (also when the body was then cut or dripped); unset when it got none. */
@@ -230,6 +232,7 @@ export async function startHttpStandIn(options: HttpStandInOptions = {}): Promis
       query: q === -1 ? '' : raw.slice(q + 1),
       headers,
       body: body.toString('utf8'),
+      bodyBytes: new Uint8Array(body),
     };
     requests.push(entry);
     const picked = faults.pick({ method, path });

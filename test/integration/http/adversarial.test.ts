@@ -176,3 +176,40 @@ describe('rate-limit reset headers as APIs really send them', () => {
     expect(api.requests).toHaveLength(1);
   });
 });
+
+describe('binary bodies are replayed byte for byte (the stand-in records the bytes)', () => {
+  // Not valid UTF-8: a text comparison would see U+FFFD on both sides and miss a corruption.
+  const BYTES = new Uint8Array([0xff, 0xfe, 0x00, 0x80, 0xc3, 0x28, 0x0a, 0x7f]);
+  const bodies: Array<[string, () => BodyInit]> = [
+    ['Uint8Array', () => BYTES.slice()],
+    ['ArrayBuffer', () => BYTES.slice().buffer],
+    ['Blob', () => new Blob([BYTES])],
+    [
+      'ReadableStream',
+      () =>
+        new ReadableStream<Uint8Array>({
+          start(c) {
+            c.enqueue(BYTES.slice(0, 3));
+            c.enqueue(BYTES.slice(3));
+            c.close();
+          },
+        }),
+    ],
+  ];
+  it.each(bodies)('%s', async (_kind, body) => {
+    api.faults.add({ path: '/v1/jobs', times: 1, status: 503 });
+    const response = await resilientFetch(
+      `${api.url}/v1/jobs`,
+      {
+        method: 'POST',
+        body: body(),
+        headers: { 'Idempotency-Key': 'job-7' },
+        duplex: 'half',
+      } as RequestInit,
+      options,
+    );
+    expect(response.status).toBe(201);
+    expect(api.requests).toHaveLength(2);
+    for (const request of api.requests) expect(request.bodyBytes).toEqual(BYTES);
+  });
+});
