@@ -71,7 +71,7 @@ export interface ResilientFetchOptions extends Omit<RetryOptions, 'signal' | 'bu
    * Read the whole body inside the attempt, so that the attempt timeout and the retries cover it (a body
    * cut off mid-way is retried), and return a `Response` over the buffered bytes. Default true.
    * `false`: return the live `Response` as soon as the headers arrive; reading its body is then the
-   * caller's business, outside any timeout or retry.
+   * caller's business, outside any timeout or retry (`init.signal` still cuts it, as with `fetch`).
    */
   bufferBody?: boolean;
   /** Largest body `bufferBody` reads, bytes; more fails with code `'RESPONSE_TOO_LARGE'`. Default 64 MiB. */

@@ -19,6 +19,7 @@ import { abortForFetch } from './attempt-signal.js';
 import { startTimeout, stopTimeout } from './attempt-timeouts.js';
 import { withBufferedBody } from './buffered-response.js';
 import { type HttpHost, HttpHostRegistry } from './host-registry.js';
+import { followCallerSignal } from './live-body.js';
 import {
   EMPTY_FETCH_OPTIONS,
   type FetchPlan,
@@ -340,7 +341,7 @@ class Exchange {
         } else {
           withBufferedBody(response, await readBodyCapped(response, o.maxResponseBytes, () => this.shownUrl));
         }
-      }
+      } else if (request.signal !== undefined) followCallerSignal(response, request.signal, controller);
       if (this.#breaker !== undefined) succeeded(this.#breaker);
       return response;
     } catch (err) {

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   HttpHostRegistry,
   HttpNotFoundError,
@@ -211,5 +211,25 @@ describe('binary bodies are replayed byte for byte (the stand-in records the byt
     expect(response.status).toBe(201);
     expect(api.requests).toHaveLength(2);
     for (const request of api.requests) expect(request.bodyBytes).toEqual(BYTES);
+  });
+});
+
+describe("bufferBody: false: the caller's signal still cuts the body, as fetch's does", () => {
+  it("an abort after the headers makes the body's reader reject with the caller's reason and closes the connection", async () => {
+    api.serve({ path: '/v1/export', body: 'row\n'.repeat(500) });
+    api.faults.add({ path: '/v1/export', times: 1, slowBody: { intervalMs: 50, chunkBytes: 16 } });
+    const controller = new AbortController();
+    const reason = new Error('scraper shutting down');
+    const response = await resilientFetch(
+      `${api.url}/v1/export`,
+      { signal: controller.signal },
+      { ...options, bufferBody: false },
+    );
+    expect(response.status).toBe(200);
+    const reading = response.text();
+    controller.abort(reason);
+    await expect(reading).rejects.toBe(reason);
+    await vi.waitFor(() => expect(api.inFlight).toBe(0));
+    expect(api.requests[0]?.outcome).toBeUndefined();
   });
 });
