@@ -17,7 +17,7 @@ export interface PreparedRequest {
   readonly host: string;
   /** Upper case. */
   readonly method: string;
-  /** An idempotent method, or an `Idempotency-Key` header: safe to send twice. */
+  /** An idempotent method, or a non-empty `Idempotency-Key` header: safe to send twice. */
   readonly idempotent: boolean;
   /** The caller's cancellation (`init.signal`, else the `Request`'s own signal). */
   readonly signal: AbortSignal | undefined;
@@ -231,6 +231,8 @@ function finish(
   if (init.body !== undefined && init.body !== null && (method === 'GET' || method === 'HEAD')) {
     throw new TypeError(`resilientFetch init.body: a ${method} request cannot have a body`);
   }
-  const idempotent = IDEMPOTENT_METHODS.has(method) || new Headers(init.headers).has('idempotency-key');
+  // An empty key names no operation, so the server has nothing to recognize a repeat by.
+  const idempotent =
+    IDEMPOTENT_METHODS.has(method) || (new Headers(init.headers).get('idempotency-key') ?? '') !== '';
   return { url, host, method, idempotent, signal, init };
 }

@@ -116,3 +116,27 @@ describe('createResilientFetch: an option given as undefined on a call keeps the
     expect(fetch.seen).toHaveLength(1);
   });
 });
+
+describe('resilientFetch: an empty Idempotency-Key is no key', () => {
+  it('a POST answered 503 whose Idempotency-Key header is empty is sent once', async () => {
+    const fetch = scriptedFetch([{ status: 503 }, { status: 201 }]);
+    const err = await resilientFetch(
+      URL_A,
+      { method: 'POST', body: '{}', headers: { 'Idempotency-Key': '' } },
+      { fetch, clock: createTestClock(), hosts: new HttpHostRegistry() },
+    ).catch((e: unknown) => e);
+    expect(err).toMatchObject({ status: 503 });
+    expect(fetch.seen).toHaveLength(1);
+  });
+
+  it('with a key, the same POST is retried', async () => {
+    const fetch = scriptedFetch([{ status: 503 }, { status: 201 }]);
+    const response = await resilientFetch(
+      URL_A,
+      { method: 'POST', body: '{}', headers: { 'Idempotency-Key': 'job-7' } },
+      { fetch, clock: createTestClock(), hosts: new HttpHostRegistry() },
+    );
+    expect(response.status).toBe(201);
+    expect(fetch.seen).toHaveLength(2);
+  });
+});
