@@ -2,6 +2,8 @@
  * The HTTP stand-in's fault rules: the shared fault-plan core, matched on method and path.
  * @module
  */
+
+import { checkOptions, type OptionSpec } from '../../shared/check-options.js';
 import {
   type CountedFaultRule,
   createFaultPlanOf,
@@ -81,6 +83,25 @@ export interface HttpFaultCandidate {
   path: string;
 }
 
+/** Every field an HTTP fault rule may have: a misspelt one (`tims: 1`) would change what the rule does. */
+const RULE_SPEC: OptionSpec = {
+  name: 'string',
+  times: 'number',
+  after: 'number',
+  rate: 'number',
+  seed: 'number',
+  method: 'string',
+  path: ['string', 'object'],
+  status: 'number',
+  headers: 'object',
+  body: 'string',
+  delayMs: 'number',
+  hang: 'boolean',
+  reset: ['boolean', 'string'],
+  truncateBody: 'number',
+  slowBody: 'object',
+};
+
 function nonNegative(field: string, value: number): void {
   if (!(Number.isFinite(value) && value >= 0)) {
     throw new TypeError(`Fault '${field}' must be a finite number >= 0, got ${value}`);
@@ -92,6 +113,13 @@ export function createHttpFaultPlan(): PickingFaultPlan<HttpFaultRule, HttpFault
   return createFaultPlanOf<HttpFaultRule, HttpFaultCandidate>({
     actions: ['status', 'delayMs', 'hang', 'reset', 'truncateBody', 'slowBody'],
     validate(rule) {
+      checkOptions('HTTP fault rule', rule, RULE_SPEC);
+      if ('slowBody' in rule) {
+        checkOptions('HTTP fault rule slowBody', rule.slowBody, {
+          intervalMs: 'number',
+          chunkBytes: 'number',
+        });
+      }
       if ('status' in rule && !(Number.isInteger(rule.status) && rule.status >= 100 && rule.status <= 599)) {
         throw new TypeError(`Fault 'status' must be an HTTP status (100-599), got ${rule.status}`);
       }

@@ -5,6 +5,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { checkOptions, type OptionSpec } from '../../shared/check-options.js';
 import { readRequestBody } from '../shared/read-body.js';
 import { createHttpFaultPlan, type HttpFaultPlan, type HttpFaultRule } from './faults.js';
 
@@ -129,6 +130,24 @@ export interface HttpStandIn {
 
 const JSON_TYPE = 'application/json; charset=utf-8';
 
+const ROUTE_SPEC: OptionSpec = {
+  method: 'string',
+  path: ['string', 'object'],
+  handler: 'function',
+  status: 'number',
+  headers: 'object',
+  body: ['string', 'object'],
+  json: 'any',
+};
+
+/** A misspelt route field (`jsn`) would serve an empty 200; a route without a path would match nothing. */
+function checkRoute(route: HttpStandInRoute): void {
+  checkOptions('HTTP stand-in route', route, ROUTE_SPEC);
+  if (route === undefined || !(typeof route.path === 'string' || route.path instanceof RegExp)) {
+    throw new TypeError('HTTP stand-in route: path must be a string or a RegExp');
+  }
+}
+
 function routeMatches(route: HttpStandInRoute, method: string, path: string): boolean {
   if (route.method && route.method.toUpperCase() !== method) return false;
   return typeof route.path === 'string' ? route.path === path : route.path.test(path);
@@ -181,6 +200,8 @@ function resetSocket(socket: Socket): void {
  * ```
  */
 export async function startHttpStandIn(options: HttpStandInOptions = {}): Promise<HttpStandIn> {
+  checkOptions('startHttpStandIn', options, { port: 'number', routes: 'array' });
+  for (const route of options.routes ?? []) checkRoute(route);
   const routes: HttpStandInRoute[] = [...(options.routes ?? [])];
   const faults = createHttpFaultPlan();
   const requests: HttpStandInRequest[] = [];
@@ -314,6 +335,7 @@ export async function startHttpStandIn(options: HttpStandInOptions = {}): Promis
   return {
     url: `http://127.0.0.1:${port}`,
     serve(route: HttpStandInRoute) {
+      checkRoute(route);
       routes.push(route);
     },
     faults,

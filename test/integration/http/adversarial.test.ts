@@ -233,3 +233,27 @@ describe("bufferBody: false: the caller's signal still cuts the body, as fetch's
     expect(api.requests[0]?.outcome).toBeUndefined();
   });
 });
+
+describe('the HTTP stand-in refuses what it would misread', () => {
+  it.each([
+    [{ path: '/v1/games', tims: 1, status: 503 }, /unknown option 'tims'.*times/],
+    [{ path: '/v1/games', status: 503, header: { 'retry-after': '1' } }, /unknown option 'header'.*headers/],
+    [{ path: '/v1/games', slowBody: { intervalMs: 10, chunkbytes: 4 } }, /slowBody.*chunkbytes.*chunkBytes/],
+  ])('fault rule %j', (rule, message) => {
+    expect(() => api.faults.add(rule as never)).toThrow(message);
+    expect(api.faults.rules).toHaveLength(0);
+  });
+
+  it.each([
+    [{ path: '/v1/teams', jsn: { teams: [] } }, /unknown option 'jsn'.*json/],
+    [{ json: { teams: [] } }, /path must be a string or a RegExp/],
+  ])('route %j', (route, message) => {
+    expect(() => api.serve(route as never)).toThrow(message);
+  });
+
+  it('options with a misspelt key', async () => {
+    await expect(startHttpStandIn({ rotues: [] } as never)).rejects.toThrow(
+      /unknown option 'rotues'.*routes/,
+    );
+  });
+});
