@@ -131,37 +131,31 @@ describe("the caller's signal while a stream body is buffered", () => {
 });
 
 describe('rate-limit reset headers as APIs really send them', () => {
-  it('a 429 with RateLimit-Reset as epoch seconds waits until then and retries, instead of giving up', async () => {
-    const startMs = Math.floor(Date.now() / 1000) * 1000;
-    const clock = createTestClock({ startMs });
-    api.faults.add({
-      path: '/v1/games',
-      times: 1,
-      status: 429,
-      headers: { 'ratelimit-reset': String(startMs / 1000 + 3) },
-    });
-    const response = await resilientFetch(`${api.url}/v1/games`, undefined, {
-      ...options,
-      clock,
-      maxDelayMs: 30_000,
-    });
-    expect(response.status).toBe(200);
-    expect(clock.sleeps).toEqual([3000]);
-    expect(api.requests).toHaveLength(2);
-  });
-
-  it('a 429 with X-RateLimit-Reset as epoch milliseconds waits until then', async () => {
-    const startMs = Math.floor(Date.now() / 1000) * 1000;
-    const clock = createTestClock({ startMs });
-    api.faults.add({
-      path: '/v1/games',
-      times: 1,
-      status: 429,
-      headers: { 'x-ratelimit-reset': String(startMs + 4000) },
-    });
-    await resilientFetch(`${api.url}/v1/games`, undefined, { ...options, clock, maxDelayMs: 30_000 });
-    expect(clock.sleeps).toEqual([4000]);
-  });
+  it.each([
+    ['RateLimit-Reset', 'epoch seconds', 'ratelimit-reset', (startMs: number) => startMs / 1000 + 3, 3000],
+    [
+      'X-RateLimit-Reset',
+      'epoch milliseconds',
+      'x-ratelimit-reset',
+      (startMs: number) => startMs + 4000,
+      4000,
+    ],
+  ])(
+    'a 429 with %s as %s waits until then and retries, instead of giving up',
+    async (_h, _form, name, at, waitMs) => {
+      const startMs = Math.floor(Date.now() / 1000) * 1000;
+      const clock = createTestClock({ startMs });
+      api.faults.add({ path: '/v1/games', times: 1, status: 429, headers: { [name]: String(at(startMs)) } });
+      const response = await resilientFetch(`${api.url}/v1/games`, undefined, {
+        ...options,
+        clock,
+        maxDelayMs: 30_000,
+      });
+      expect(response.status).toBe(200);
+      expect(clock.sleeps).toEqual([waitMs]);
+      expect(api.requests).toHaveLength(2);
+    },
+  );
 
   it('a reset years away is reported capped, like any other wait a server asks for', async () => {
     api.faults.add({
