@@ -9,7 +9,7 @@ import {
   type RetryBudgetOptions,
   systemClock,
 } from '../retry/index.js';
-import { checkOptions, type OptionSpec } from '../shared/check-options.js';
+import { checkOptions, OPTION_ALIASES, type OptionSpec } from '../shared/check-options.js';
 import { ConcurrencyLimit } from './concurrency-limit.js';
 import { RateLimit, type RateLimitOptions } from './rate-limit.js';
 
@@ -143,7 +143,7 @@ export class HttpHostRegistry {
 
   constructor(options: HttpHostRegistryOptions = {}) {
     // A misspelt limit ('maxConcurent') would otherwise leave the host unlimited without a word.
-    checkOptions('HttpHostRegistry', options, REGISTRY_SPEC);
+    checkOptions('HttpHostRegistry', options, REGISTRY_SPEC, OPTION_ALIASES);
     const { hosts, clock, maxHosts, ...defaults } = options;
     this.#defaults = defaults;
     this.#clock = clock ?? systemClock;
@@ -156,7 +156,7 @@ export class HttpHostRegistry {
     this.#breakers = this.#breakerRegistry(defaults.breaker);
     validateLimits(defaults);
     for (const [written, policy] of Object.entries(hosts ?? {})) {
-      checkOptions(`HttpHostRegistry hosts['${written}']`, policy, POLICY_SPEC);
+      checkOptions(`HttpHostRegistry hosts['${written}']`, policy, POLICY_SPEC, OPTION_ALIASES);
       const key = overrideKey(written);
       if (this.#overrides.has(key)) {
         throw new TypeError(

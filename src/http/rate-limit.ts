@@ -1,6 +1,6 @@
 import { type Clock, systemClock } from '../retry/index.js';
 import { MAX_TIMER_MS } from '../retry/options.js';
-import { checkOptions } from '../shared/check-options.js';
+import { checkOptions, OPTION_ALIASES } from '../shared/check-options.js';
 import { scheduleOn } from './schedule.js';
 import { enqueue, type Waiter } from './waiters.js';
 
@@ -47,7 +47,7 @@ export class RateLimit {
   #cancelTimer: (() => void) | undefined;
 
   constructor(options: RateLimitOptions, clock: Clock = systemClock) {
-    checkOptions('rateLimit', options, { requestsPerSecond: 'number', burst: 'number' });
+    checkOptions('rateLimit', options, { requestsPerSecond: 'number', burst: 'number' }, OPTION_ALIASES);
     const { requestsPerSecond } = options;
     if (!(Number.isFinite(requestsPerSecond) && requestsPerSecond > 0)) {
       throw new RangeError(

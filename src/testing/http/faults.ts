@@ -3,7 +3,7 @@
  * @module
  */
 
-import { checkOptions, type OptionSpec } from '../../shared/check-options.js';
+import { checkOptions, OPTION_ALIASES, type OptionSpec } from '../../shared/check-options.js';
 import {
   type CountedFaultRule,
   createFaultPlanOf,
@@ -113,12 +113,17 @@ export function createHttpFaultPlan(): PickingFaultPlan<HttpFaultRule, HttpFault
   return createFaultPlanOf<HttpFaultRule, HttpFaultCandidate>({
     actions: ['status', 'delayMs', 'hang', 'reset', 'truncateBody', 'slowBody'],
     validate(rule) {
-      checkOptions('HTTP fault rule', rule, RULE_SPEC);
+      checkOptions('HTTP fault rule', rule, RULE_SPEC, OPTION_ALIASES);
       if ('slowBody' in rule) {
-        checkOptions('HTTP fault rule slowBody', rule.slowBody, {
-          intervalMs: 'number',
-          chunkBytes: 'number',
-        });
+        checkOptions(
+          'HTTP fault rule slowBody',
+          rule.slowBody,
+          {
+            intervalMs: 'number',
+            chunkBytes: 'number',
+          },
+          OPTION_ALIASES,
+        );
       }
       if ('status' in rule && !(Number.isInteger(rule.status) && rule.status >= 100 && rule.status <= 599)) {
         throw new TypeError(`Fault 'status' must be an HTTP status (100-599), got ${rule.status}`);

@@ -5,7 +5,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { checkOptions, type OptionSpec } from '../../shared/check-options.js';
+import { checkOptions, OPTION_ALIASES, type OptionSpec } from '../../shared/check-options.js';
 import { readRequestBody } from '../shared/read-body.js';
 import { createHttpFaultPlan, type HttpFaultPlan, type HttpFaultRule } from './faults.js';
 
@@ -142,7 +142,7 @@ const ROUTE_SPEC: OptionSpec = {
 
 /** A misspelt route field (`jsn`) would serve an empty 200; a route without a path would match nothing. */
 function checkRoute(route: HttpStandInRoute): void {
-  checkOptions('HTTP stand-in route', route, ROUTE_SPEC);
+  checkOptions('HTTP stand-in route', route, ROUTE_SPEC, OPTION_ALIASES);
   if (route === undefined || !(typeof route.path === 'string' || route.path instanceof RegExp)) {
     throw new TypeError('HTTP stand-in route: path must be a string or a RegExp');
   }
@@ -200,7 +200,7 @@ function resetSocket(socket: Socket): void {
  * ```
  */
 export async function startHttpStandIn(options: HttpStandInOptions = {}): Promise<HttpStandIn> {
-  checkOptions('startHttpStandIn', options, { port: 'number', routes: 'array' });
+  checkOptions('startHttpStandIn', options, { port: 'number', routes: 'array' }, OPTION_ALIASES);
   for (const route of options.routes ?? []) checkRoute(route);
   const routes: HttpStandInRoute[] = [...(options.routes ?? [])];
   const faults = createHttpFaultPlan();
