@@ -12,75 +12,21 @@ function capped(ms: number): number | undefined {
 
 const DELTA_SECONDS = /^\d+(\.\d+)?$/;
 
-const MONTHS: Readonly<Record<string, number>> = {
-  jan: 0,
-  feb: 1,
-  mar: 2,
-  apr: 3,
-  may: 4,
-  jun: 5,
-  jul: 6,
-  aug: 7,
-  sep: 8,
-  oct: 9,
-  nov: 10,
-  dec: 11,
-};
-const DAY = '(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)';
-const TIME = '(\\d{2}):(\\d{2}):(\\d{2})';
-/** `Sun, 06 Nov 1994 08:49:37 GMT` (IMF-fixdate; a one-digit day and `UTC` are accepted too). */
-const IMF_FIXDATE = new RegExp(`^${DAY}, (\\d{1,2}) ([A-Za-z]{3}) (\\d{4}) ${TIME} (?:GMT|UTC)$`, 'i');
-/** `Sunday, 06-Nov-94 08:49:37 GMT` (RFC 850, obsolete). */
-const RFC_850 = new RegExp(`^${DAY}[a-z]{0,6}, (\\d{1,2})-([A-Za-z]{3})-(\\d{2}) ${TIME} GMT$`, 'i');
-/** `Sun Nov  6 08:49:37 1994` (asctime, obsolete): no zone written, GMT by definition. */
-const ASCTIME = new RegExp(`^${DAY} ([A-Za-z]{3}) {1,2}(\\d{1,2}) ${TIME} (\\d{4})$`, 'i');
-
 /**
- * The epoch ms of an HTTP date in one of RFC 9110's three forms, all GMT, read field by field: never
- * `Date.parse`, which reads a zoneless date in the machine's time zone and accepts almost anything
- * that starts with a day name ("Tuesday 2026").
+ * The three forms of an HTTP date (RFC 9110): IMF-fixdate `Sun, 06 Nov 1994 08:49:37 GMT`, RFC 850
+ * `Sunday, 06-Nov-94 08:49:37 GMT` and asctime `Sun Nov  6 08:49:37 1994`, all GMT. `Date.parse` alone
+ * would read a zoneless date in the machine's time zone and accept almost anything that starts with
+ * a day name ("Tuesday 2026").
  */
-function parseHttpDate(value: string, nowMs: number): number | undefined {
-  const fields = dateFields(value, nowMs);
-  if (fields === undefined) return undefined;
-  const { day, month, year, time } = fields;
-  const monthIndex = MONTHS[month.toLowerCase()];
-  if (monthIndex === undefined) return undefined;
-  const [h, min, sec] = time.map(Number) as [number, number, number];
-  if (day < 1 || day > 31 || h > 23 || min > 59 || sec > 60) return undefined;
-  return Date.UTC(year, monthIndex, day, h, min, sec);
-}
-
-/** The fields of an HTTP date in whichever of the three forms it is written. */
-function dateFields(
-  value: string,
-  nowMs: number,
-): { day: number; month: string; year: number; time: string[] } | undefined {
-  const imf = IMF_FIXDATE.exec(value);
-  if (imf) return { day: Number(imf[1]), month: imf[2]!, year: Number(imf[3]), time: imf.slice(4, 7) };
-  const rfc850 = RFC_850.exec(value);
-  if (rfc850) {
-    // Two-digit years: RFC 9110 reads one more than 50 years ahead as the past century.
-    const yy = Number(rfc850[3]);
-    const year = 2000 + yy > new Date(nowMs).getUTCFullYear() + 50 ? 1900 + yy : 2000 + yy;
-    return { day: Number(rfc850[1]), month: rfc850[2]!, year, time: rfc850.slice(4, 7) };
-  }
-  const asctime = ASCTIME.exec(value);
-  if (asctime) {
-    return {
-      day: Number(asctime[2]),
-      month: asctime[1]!,
-      year: Number(asctime[6]),
-      time: asctime.slice(3, 6),
-    };
-  }
-  return undefined;
-}
+const HTTP_DATE =
+  /^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]{0,6}(?:, \d{1,2}[ -][A-Za-z]{3}[ -]\d{2,4} \d\d:\d\d:\d\d (?:GMT|UTC)| [A-Za-z]{3} {1,2}\d{1,2} \d\d:\d\d:\d\d \d{4})$/i;
 
 function parseOne(value: string, nowMs: number): number | undefined {
   if (DELTA_SECONDS.test(value)) return capped(Number(value) * 1000);
-  const at = parseHttpDate(value, nowMs);
-  return at === undefined ? undefined : capped(at - nowMs);
+  if (!HTTP_DATE.test(value)) return undefined;
+  // asctime has no zone written: it is GMT by definition.
+  const at = Date.parse(/\d$/.test(value) ? `${value} GMT` : value);
+  return Number.isNaN(at) ? undefined : capped(at - nowMs);
 }
 
 /**
