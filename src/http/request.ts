@@ -113,7 +113,11 @@ export function prepareRequest(
   init: RequestInit | undefined,
   maxRequestBodyBytes: number,
 ): PreparedRequest | Promise<PreparedRequest> {
-  const request = typeof Request === 'function' && input instanceof Request ? input : undefined;
+  // A string, the usual input, skips the global `Request` (a lazy accessor of Node's until first read).
+  const request =
+    typeof input !== 'string' && typeof Request === 'function' && input instanceof Request
+      ? input
+      : undefined;
   const url = request ? request.url : String(input);
   const host = hostOf(url);
   if (request === undefined && (init === undefined || isEmpty(init))) {
@@ -191,6 +195,18 @@ function authorityOf(url: string): string | undefined {
  * the URL is left to `fetch`, which parses it anyway.
  */
 function hostOf(url: string): string {
+  // A scraper often calls the same URL again: the same string needs no scan at all.
+  if (url === lastUrl) return lastHost;
+  const host = parseHost(url);
+  lastUrl = url;
+  lastHost = host;
+  return host;
+}
+
+let lastUrl: string | undefined;
+let lastHost = '';
+
+function parseHost(url: string): string {
   const authority = authorityOf(url);
   const known = authority === undefined ? undefined : hostsByAuthority.get(authority);
   if (known !== undefined) return known;

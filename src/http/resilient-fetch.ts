@@ -28,7 +28,7 @@ import {
   type ResilientFetchOptions,
 } from './options.js';
 import { NO_INIT, type PreparedRequest, prepareRequest } from './request.js';
-import { hasNullBody, readBodyCapped, readErrorBody } from './response-body.js';
+import { declaredWithin, hasNullBody, readBodyCapped, readErrorBody } from './response-body.js';
 import { scheduleOn } from './schedule.js';
 import { transportError } from './transport-error.js';
 
@@ -305,7 +305,7 @@ class Exchange {
   }
 
   async #send({ attempt, signal }: RetryContext): Promise<Response> {
-    if (signal.aborted) throw signal.reason;
+    if (signal !== NEVER_ABORTED && signal.aborted) throw signal.reason;
     const request = this.#request;
     const o = this.#plan;
     const fetchImpl = o.fetch ?? globalThis.fetch;
@@ -339,7 +339,10 @@ class Exchange {
         if (hasNullBody(request.method, response.status)) {
           await response.body?.cancel().catch(() => {});
         } else {
-          withBufferedBody(response, await readBodyCapped(response, o.maxResponseBytes, () => this.shownUrl));
+          const bytes = declaredWithin(response, o.maxResponseBytes)
+            ? new Uint8Array(await response.arrayBuffer())
+            : await readBodyCapped(response, o.maxResponseBytes, () => this.shownUrl);
+          withBufferedBody(response, bytes);
         }
       } else if (request.signal !== undefined) followCallerSignal(response, request.signal, controller);
       if (this.#breaker !== undefined) succeeded(this.#breaker);

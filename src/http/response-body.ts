@@ -15,6 +15,17 @@ export function responseTooLarge(url: string, limit: number, seen: number | unde
 }
 
 /**
+ * Whether `arrayBuffer()` may read the body whole: its `content-length` is within `maxBytes` and it is
+ * not encoded (undici refuses a body longer than it declares, but decompresses an encoded one past
+ * its declared length). The usual case, checked without an async step; `readBodyCapped` does the rest.
+ */
+export function declaredWithin(response: Response, maxBytes: number): boolean {
+  const { headers } = response;
+  const length = headers.get('content-length');
+  return length !== null && Number(length) <= maxBytes && headers.get('content-encoding') === null;
+}
+
+/**
  * Reads a whole body into memory, refusing more than `maxBytes`: at once when `content-length` says
  * so, else while reading. The read is cut by the signal `fetch` was given (the attempt's timeout).
  */

@@ -427,6 +427,24 @@ describe('resilientFetch: cancellation and options', () => {
     expect(fetch.seen).toHaveLength(1);
   });
 
+  it('an encoded body is capped by what it decodes to, not by its declared content-length', async () => {
+    const headers = { 'content-length': '5', 'content-encoding': 'gzip' };
+    const { options } = setup([{ status: 200, headers, body: 'x'.repeat(100) }], { maxResponseBytes: 10 });
+    await expect(resilientFetch(URL_A, undefined, options)).rejects.toMatchObject({
+      code: 'RESPONSE_TOO_LARGE',
+    });
+  });
+
+  it('a body within its declared content-length comes back whole, readable once', async () => {
+    const body = JSON.stringify({ rows: [1, 2, 3] });
+    const headers = { 'content-length': String(body.length), 'content-type': 'application/json' };
+    const { options } = setup([{ status: 200, headers, body }], { maxResponseBytes: body.length });
+    const response = await resilientFetch(URL_A, undefined, options);
+    expect(response.headers.get('content-type')).toBe('application/json');
+    expect(await response.json()).toEqual({ rows: [1, 2, 3] });
+    await expect(response.text()).rejects.toThrow(TypeError);
+  });
+
   it('HEAD and 204 answers come back with no body', async () => {
     const { options } = setup([{ status: 204 }]);
     const response = await resilientFetch(URL_A, { method: 'DELETE' }, options);
