@@ -28,7 +28,7 @@ import {
   type ResilientFetchOptions,
 } from './options.js';
 import { NO_INIT, type PreparedRequest, prepareRequest } from './request.js';
-import { declaredWithin, hasNullBody, readBodyCapped, readErrorBody } from './response-body.js';
+import { hasNullBody, readBodyCapped, readErrorBody } from './response-body.js';
 import { scheduleOn } from './schedule.js';
 import { transportError } from './transport-error.js';
 
@@ -339,10 +339,7 @@ class Exchange {
         if (hasNullBody(request.method, response.status)) {
           await response.body?.cancel().catch(() => {});
         } else {
-          const bytes = declaredWithin(response, o.maxResponseBytes)
-            ? new Uint8Array(await response.arrayBuffer())
-            : await readBodyCapped(response, o.maxResponseBytes, () => this.shownUrl);
-          withBufferedBody(response, bytes);
+          withBufferedBody(response, await readBodyCapped(response, o.maxResponseBytes, () => this.shownUrl));
         }
       } else if (request.signal !== undefined) followCallerSignal(response, request.signal, controller);
       if (this.#breaker !== undefined) succeeded(this.#breaker);

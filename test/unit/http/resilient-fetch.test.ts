@@ -435,6 +435,26 @@ describe('resilientFetch: cancellation and options', () => {
     });
   });
 
+  it('a body that goes on past its first chunk is refused once its content-length is over the cap', async () => {
+    let pulls = 0;
+    const stream = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        pulls++;
+        controller.enqueue(new Uint8Array(4));
+      },
+    });
+    const fetch = async () => new Response(stream, { status: 200, headers: { 'content-length': '100' } });
+    const rejection = resilientFetch(URL_A, undefined, {
+      fetch,
+      hosts: new HttpHostRegistry(),
+      maxResponseBytes: 10,
+    });
+    await expect(rejection).rejects.toMatchObject({ code: 'RESPONSE_TOO_LARGE' });
+    await expect(rejection).rejects.toThrow(/content-length 100/);
+    // Refused on the second chunk (8 bytes read, under the cap), not after reading up to the cap.
+    expect(pulls).toBeLessThanOrEqual(3);
+  });
+
   it('a body within its declared content-length comes back whole, readable once', async () => {
     const body = JSON.stringify({ rows: [1, 2, 3] });
     const headers = { 'content-length': String(body.length), 'content-type': 'application/json' };
