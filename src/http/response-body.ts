@@ -37,6 +37,13 @@ export async function readBodyCapped(
   for (;;) {
     const { done, value } = await reader.read();
     if (done) break;
+    // What undici's own readers refuse too (only a custom `fetch` can hand out such a body).
+    if (!(value instanceof Uint8Array)) {
+      await reader.cancel().catch(() => {});
+      throw new TypeError(
+        `Response from ${urlForMessages()}: the body stream yielded a chunk that is not a Uint8Array`,
+      );
+    }
     total += value.byteLength;
     const declared = chunks.length === 1 ? Number(response.headers.get('content-length') ?? Number.NaN) : 0;
     if (total > maxBytes || declared > maxBytes) {

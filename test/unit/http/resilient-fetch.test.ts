@@ -455,6 +455,19 @@ describe('resilientFetch: cancellation and options', () => {
     expect(pulls).toBeLessThanOrEqual(3);
   });
 
+  it('a body stream of something other than bytes (from a custom fetch) fails with a TypeError', async () => {
+    const stream = new ReadableStream({
+      start(controller) {
+        controller.enqueue('not bytes');
+        controller.close();
+      },
+    });
+    const fetch = async () => new Response(stream, { status: 200 });
+    await expect(
+      resilientFetch(URL_A, undefined, { fetch, hosts: new HttpHostRegistry(), maxAttempts: 1 }),
+    ).rejects.toThrow(/chunk that is not a Uint8Array/);
+  });
+
   it('a body within its declared content-length comes back whole, readable once', async () => {
     const body = JSON.stringify({ rows: [1, 2, 3] });
     const headers = { 'content-length': String(body.length), 'content-type': 'application/json' };
