@@ -113,11 +113,7 @@ export function prepareRequest(
   init: RequestInit | undefined,
   maxRequestBodyBytes: number,
 ): PreparedRequest | Promise<PreparedRequest> {
-  // A string, the usual input, skips the global `Request` (a lazy accessor of Node's until first read).
-  const request =
-    typeof input !== 'string' && typeof Request === 'function' && input instanceof Request
-      ? input
-      : undefined;
+  const request = typeof Request === 'function' && input instanceof Request ? input : undefined;
   const url = request ? request.url : String(input);
   const host = hostOf(url);
   if (request === undefined && (init === undefined || isEmpty(init))) {

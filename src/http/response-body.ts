@@ -40,9 +40,7 @@ export async function readBodyCapped(
     // What undici's own readers refuse too (only a custom `fetch` can hand out such a body).
     if (!(value instanceof Uint8Array)) {
       await reader.cancel().catch(() => {});
-      throw new TypeError(
-        `Response from ${urlForMessages()}: the body stream yielded a chunk that is not a Uint8Array`,
-      );
+      throw new TypeError(`Response from ${urlForMessages()}: a body chunk is not a Uint8Array`);
     }
     total += value.byteLength;
     const declared = chunks.length === 1 ? Number(response.headers.get('content-length') ?? Number.NaN) : 0;

@@ -465,7 +465,7 @@ describe('resilientFetch: cancellation and options', () => {
     const fetch = async () => new Response(stream, { status: 200 });
     await expect(
       resilientFetch(URL_A, undefined, { fetch, hosts: new HttpHostRegistry(), maxAttempts: 1 }),
-    ).rejects.toThrow(/chunk that is not a Uint8Array/);
+    ).rejects.toThrow(/a body chunk is not a Uint8Array/);
   });
 
   it('a body within its declared content-length comes back whole, readable once', async () => {
