@@ -58,15 +58,10 @@ export async function readBodyCapped(
  * undici hands out), else copied (a view into a larger or pooled buffer, a `Buffer`).
  */
 function owned(chunk: Uint8Array): Uint8Array<ArrayBuffer> {
-  if (
-    chunk.constructor === Uint8Array &&
-    chunk.byteOffset === 0 &&
-    chunk.buffer instanceof ArrayBuffer &&
-    chunk.byteLength === chunk.buffer.byteLength
-  ) {
-    return chunk as Uint8Array<ArrayBuffer>;
-  }
-  return concatBytes([chunk], chunk.byteLength);
+  const whole = chunk.byteOffset === 0 && chunk.byteLength === chunk.buffer.byteLength;
+  return whole && chunk.constructor === Uint8Array && chunk.buffer instanceof ArrayBuffer
+    ? (chunk as Uint8Array<ArrayBuffer>)
+    : new Uint8Array(chunk);
 }
 
 /**
