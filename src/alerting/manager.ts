@@ -378,11 +378,16 @@ export function createAlertManager(options: AlertManagerOptions = {}): AlertMana
         channels: [logOutcome],
       });
     }
+    // The slot this send took in the instance's own window, while the store cannot answer.
+    let reservedAt: number | undefined;
     if (claim.decision === 'unavailable' && !force) {
       // Without the store's word, this instance still sends at most the rule's maximum per window:
       // a store outage makes the limit per instance, not absent. Nothing is lost: it sent this
-      // alert itself, within the window.
-      const full = ownDeliveries.full(alert.key, rule, now());
+      // alert itself, within the window. The slot is taken before the channels run, so that sends
+      // of one key running at once cannot all pass.
+      const at = now();
+      const full = ownDeliveries.reserve(alert.key, rule, at);
+      if (full === undefined) reservedAt = at;
       if (full !== undefined) {
         return finish({
           ...base,
@@ -414,12 +419,19 @@ export function createAlertManager(options: AlertManagerOptions = {}): AlertMana
     let channels: ChannelOutcome[];
     try {
       channels = await runChannels(message, o.routes[alert.severity], channelsEnd, controller.signal);
+    } catch (error) {
+      if (reservedAt !== undefined) ownDeliveries.release(alert.key, reservedAt);
+      throw error;
     } finally {
       cancelCut();
     }
     const routed = o.routes[alert.severity];
     const delivered = routed.length === 0 || channels.some((c) => c.status === 'sent');
-    if (delivered) ownDeliveries.record(alert.key, rule, now());
+    if (reservedAt !== undefined) {
+      if (!delivered) ownDeliveries.release(alert.key, reservedAt);
+    } else if (delivered) {
+      ownDeliveries.record(alert.key, rule, now());
+    }
     const partial: Omit<AlertResult, 'detail'> = {
       ...base,
       outcome: 'sent',

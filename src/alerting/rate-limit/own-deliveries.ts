@@ -30,14 +30,32 @@ export class OwnDeliveries {
   }
 
   /**
-   * When this instance alone already filled `key`'s window at `now`: how many it sent and when the
-   * next slot frees. `undefined` when it may send.
+   * When this instance alone already filled `key`'s window at `now` (deliveries and reservations of
+   * sends still running): how many, and when the next slot frees. `undefined` when it may send.
    */
   full(key: string, rule: WindowRule, now: number): { sent: number; nextAllowedAt: number } | undefined {
     const times = inWindow(this.#byKey.get(key)?.times ?? [], now, rule.windowMs);
     if (times.length < rule.max) return undefined;
     const oldest = times[times.length - rule.max] ?? now;
     return { sent: times.length, nextAllowedAt: oldest + rule.windowMs };
+  }
+
+  /**
+   * Takes a slot of `key`'s window at `at` for a send about to run, so that sends of the same key
+   * running at once on this instance cannot all pass {@link full}: the window is full, or the slot is
+   * taken. Give it back with {@link release} when nothing was delivered.
+   */
+  reserve(key: string, rule: WindowRule, at: number): { sent: number; nextAllowedAt: number } | undefined {
+    const full = this.full(key, rule, at);
+    if (full === undefined) this.record(key, rule, at);
+    return full;
+  }
+
+  /** Gives back a slot taken by {@link reserve} at `at` whose send delivered nothing. */
+  release(key: string, at: number): void {
+    const entry = this.#byKey.get(key);
+    const index = entry?.times.lastIndexOf(at) ?? -1;
+    if (entry !== undefined && index >= 0) entry.times.splice(index, 1);
   }
 
   #sweep(now: number): void {

@@ -332,6 +332,51 @@ describe('createAlertManager: failures', () => {
     expect(await make().send(alert)).toMatchObject({ outcome: 'sent', rateLimit: 'allowed' });
   });
 
+  it('a store that is down: sends of one key running at once on one instance go out once, not once each', async () => {
+    const store: RateLimitStore = {
+      name: 'gone',
+      read: async () => {
+        throw new NetworkError('connect ECONNREFUSED');
+      },
+      write: async () => {
+        throw new NetworkError('connect ECONNREFUSED');
+      },
+    };
+    const { make, slack } = setup({ store });
+    const a = make();
+    const results = await Promise.all(Array.from({ length: 5 }, () => a.send(alert)));
+    expect(results.map((r) => r.outcome).sort()).toEqual([
+      'sent',
+      'suppressed',
+      'suppressed',
+      'suppressed',
+      'suppressed',
+    ]);
+    expect(slack.received).toHaveLength(1);
+  });
+
+  it('a store that is down: a send that reached no channel gives its slot back, so the next one goes out', async () => {
+    const store: RateLimitStore = {
+      name: 'gone',
+      read: async () => {
+        throw new NetworkError('connect ECONNREFUSED');
+      },
+      write: async () => {
+        throw new NetworkError('connect ECONNREFUSED');
+      },
+    };
+    let failing = true;
+    const slack = recordingChannel('slack', () =>
+      failing ? new ServiceUnavailableError('slack down') : 'ok',
+    );
+    const { make } = setup({ store });
+    const a = make({ channels: [slack.channel], routes: { error: ['slack'] } });
+    await expect(a.send(alert)).rejects.toBeInstanceOf(AlertDeliveryError);
+    failing = false;
+    expect(await a.send(alert)).toMatchObject({ outcome: 'sent', rateLimit: 'unavailable' });
+    expect(await a.send(alert)).toMatchObject({ outcome: 'suppressed', rateLimit: 'unavailable' });
+  });
+
   it('a delivery the store recorded still counts for its instance when the store goes down in the same window', async () => {
     let down = false;
     const base = memoryRateLimitStore();
