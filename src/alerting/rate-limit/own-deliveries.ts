@@ -42,8 +42,8 @@ export class OwnDeliveries {
 
   /**
    * Takes a slot of `key`'s window at `at` for a send about to run, so that sends of the same key
-   * running at once on this instance cannot all pass {@link full}: the window is full, or the slot is
-   * taken. Give it back with {@link release} when nothing was delivered.
+   * running at once on this instance cannot all pass `full`: the window is full, or the slot is
+   * taken. Give it back with `release` when nothing was delivered.
    */
   reserve(key: string, rule: WindowRule, at: number): { sent: number; nextAllowedAt: number } | undefined {
     const full = this.full(key, rule, at);
@@ -51,7 +51,7 @@ export class OwnDeliveries {
     return full;
   }
 
-  /** Gives back a slot taken by {@link reserve} at `at` whose send delivered nothing. */
+  /** Gives back a slot taken by `reserve` at `at` whose send delivered nothing. */
   release(key: string, at: number): void {
     const entry = this.#byKey.get(key);
     const index = entry?.times.lastIndexOf(at) ?? -1;
