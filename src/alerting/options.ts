@@ -83,6 +83,16 @@ export interface AlertManagerOptions {
   shutdown?: ShutdownCoordinator | false;
 }
 
+/** An object carrying these methods: the structural check of an injected collaborator. */
+const withMethods = <T>(methods: readonly string[], message?: string) =>
+  z.custom<T>(
+    (v) =>
+      typeof v === 'object' &&
+      v !== null &&
+      methods.every((m) => typeof (v as Record<string, unknown>)[m] === 'function'),
+    message === undefined ? undefined : { message },
+  );
+
 const rule = lazy(() =>
   z.strictObject({
     windowMinutes: z
@@ -112,54 +122,24 @@ const schema = lazy(() =>
     routes: z
       .partialRecord(z.enum(ALERT_SEVERITIES as [AlertSeverity, ...AlertSeverity[]]), z.array(z.string()))
       .optional(),
-    store: z
-      .custom<RateLimitStore>(
-        (v) =>
-          typeof v === 'object' &&
-          v !== null &&
-          typeof (v as RateLimitStore).read === 'function' &&
-          typeof (v as RateLimitStore).write === 'function',
-        { message: 'expected a rate-limit store: an object with read and write methods' },
-      )
-      .optional(),
+    store: withMethods<RateLimitStore>(
+      ['read', 'write'],
+      'expected a rate-limit store: an object with read and write methods',
+    ).optional(),
     rateLimits: z.record(z.string().max(200), rule()).optional(),
     backfillMode: z.boolean().optional(),
     environment: z.string().min(1).max(60).optional(),
-    logger: z
-      .custom<Logger>(
-        (v) =>
-          typeof v === 'object' &&
-          v !== null &&
-          LOGGER_METHODS.every((m) => typeof (v as Logger)[m] === 'function'),
-        { message: 'expected a logger with debug, info, warn and error methods' },
-      )
-      .optional(),
+    logger: withMethods<Logger>(
+      LOGGER_METHODS,
+      'expected a logger with debug, info, warn and error methods',
+    ).optional(),
     deadlineMs: positiveInt(600_000).optional(),
     storeTimeoutMs: positiveInt(600_000).optional(),
     claimLeaseMs: positiveInt(MAX_CLAIM_LEASE_MS).optional(),
     now: fn<() => number>().optional(),
-    clock: z
-      .custom<Clock>(
-        (v) =>
-          typeof v === 'object' &&
-          v !== null &&
-          typeof (v as Clock).now === 'function' &&
-          typeof (v as Clock).sleep === 'function',
-        { message: 'expected a clock with now() and sleep()' },
-      )
-      .optional(),
+    clock: withMethods<Clock>(['now', 'sleep'], 'expected a clock with now() and sleep()').optional(),
     env: z.record(z.string(), z.string().optional()).optional(),
-    shutdown: z
-      .union([
-        z.literal(false),
-        z.custom<ShutdownCoordinator>(
-          (v) =>
-            typeof v === 'object' &&
-            v !== null &&
-            typeof (v as ShutdownCoordinator).onShutdown === 'function',
-        ),
-      ])
-      .optional(),
+    shutdown: z.union([z.literal(false), withMethods<ShutdownCoordinator>(['onShutdown'])]).optional(),
   }),
 );
 
