@@ -55,6 +55,14 @@ function setup(extra: Parameters<typeof createAlertManager>[0] = {}) {
   return { clock, slack, email, lines, store, alerts: make(), make };
 }
 
+/** A store no request reaches: every read and write is refused. */
+function unreachableStore(): RateLimitStore {
+  const refuse = async (): Promise<never> => {
+    throw new NetworkError('connect ECONNREFUSED');
+  };
+  return { name: 'gone', read: refuse, write: refuse };
+}
+
 const alert = { key: 'processor:phase2:insert', severity: 'error' as const, title: 'phase2: insert failed' };
 
 describe('createAlertManager: routing and levels', () => {
@@ -333,16 +341,7 @@ describe('createAlertManager: failures', () => {
   });
 
   it('a store that is down: sends of one key running at once on one instance go out once, not once each', async () => {
-    const store: RateLimitStore = {
-      name: 'gone',
-      read: async () => {
-        throw new NetworkError('connect ECONNREFUSED');
-      },
-      write: async () => {
-        throw new NetworkError('connect ECONNREFUSED');
-      },
-    };
-    const { make, slack } = setup({ store });
+    const { make, slack } = setup({ store: unreachableStore() });
     const a = make();
     const results = await Promise.all(Array.from({ length: 5 }, () => a.send(alert)));
     expect(results.map((r) => r.outcome).sort()).toEqual([
@@ -356,20 +355,11 @@ describe('createAlertManager: failures', () => {
   });
 
   it('a store that is down: a send that reached no channel gives its slot back, so the next one goes out', async () => {
-    const store: RateLimitStore = {
-      name: 'gone',
-      read: async () => {
-        throw new NetworkError('connect ECONNREFUSED');
-      },
-      write: async () => {
-        throw new NetworkError('connect ECONNREFUSED');
-      },
-    };
     let failing = true;
     const slack = recordingChannel('slack', () =>
       failing ? new ServiceUnavailableError('slack down') : 'ok',
     );
-    const { make } = setup({ store });
+    const { make } = setup({ store: unreachableStore() });
     const a = make({ channels: [slack.channel], routes: { error: ['slack'] } });
     await expect(a.send(alert)).rejects.toBeInstanceOf(AlertDeliveryError);
     failing = false;
