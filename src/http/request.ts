@@ -1,4 +1,5 @@
 import { urlForErrors } from '../errors/index.js';
+import { onAbort } from '../shared/abort-fanout.js';
 import { concatBytes } from './bytes.js';
 
 /** Default cap on a stream request body buffered so that it can be sent again: 8 MiB. */
@@ -72,9 +73,7 @@ async function bufferStream(
     signal === undefined
       ? undefined
       : new Promise<never>((_, reject) => {
-          const onAbort = () => reject(signal.reason);
-          signal.addEventListener('abort', onAbort, { once: true });
-          removeListener = () => signal.removeEventListener('abort', onAbort);
+          removeListener = onAbort(signal, () => reject(signal.reason));
         });
   const chunks: Uint8Array[] = [];
   let total = 0;
