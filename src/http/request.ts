@@ -170,7 +170,8 @@ const MAX_AUTHORITIES = 512;
 /**
  * The start of an http(s) URL up to the end of its authority (user info, host, port): the first `/`,
  * `\`, `?` or `#` after `//`, as the URL standard reads it. The host, and whether the URL parses at
- * all, depend only on this part (the parser never fails in a path, query or fragment).
+ * all, depend only on this part (the parser never fails in a path, query or fragment). `undefined`
+ * when the host is not inside it (an empty authority, as in `http:///host`, or a tab or newline).
  */
 function authorityOf(url: string): string | undefined {
   let start: number;
@@ -179,7 +180,10 @@ function authorityOf(url: string): string | undefined {
   else return undefined;
   for (let i = start; i < url.length; i++) {
     const c = url.charCodeAt(i);
-    if (c === 47 || c === 92 || c === 63 || c === 35) return url.slice(0, i);
+    // Tab and newlines are dropped by the parser, and slashes right after `//` are skipped: either
+    // way the host is further on, so such a URL is not keyed by this prefix.
+    if (c === 9 || c === 10 || c === 13) return undefined;
+    if (c === 47 || c === 92 || c === 63 || c === 35) return i === start ? undefined : url.slice(0, i);
   }
   return url;
 }
