@@ -43,7 +43,7 @@ export async function readBodyCapped(
       throw new TypeError(`Response from ${urlForMessages()}: a body chunk is not a Uint8Array`);
     }
     total += value.byteLength;
-    const declared = chunks.length === 1 ? Number(response.headers.get('content-length') ?? Number.NaN) : 0;
+    const declared = chunks.length === 1 ? declaredDecodedLength(response.headers) : 0;
     if (total > maxBytes || declared > maxBytes) {
       await reader.cancel().catch(() => {});
       throw responseTooLarge(urlForMessages(), maxBytes, declared > maxBytes ? declared : undefined);
@@ -51,6 +51,17 @@ export async function readBodyCapped(
     chunks.push(value);
   }
   return chunks.length === 1 ? owned(chunks[0]!) : concatBytes(chunks, total);
+}
+
+/**
+ * The body's length as `content-length` declares it, when that is the length of the decoded bytes:
+ * with a `content-encoding` it counts the encoded bytes, which may be more than the decoded ones
+ * (incompressible data gzipped), so it says nothing about the cap. `NaN` when unknown.
+ */
+function declaredDecodedLength(headers: Headers): number {
+  const encoding = headers.get('content-encoding');
+  if (encoding !== null && encoding.trim().toLowerCase() !== 'identity') return Number.NaN;
+  return Number(headers.get('content-length') ?? Number.NaN);
 }
 
 /**
