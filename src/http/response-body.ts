@@ -93,7 +93,8 @@ export async function readErrorBody(response: Response): Promise<string | undefi
   try {
     while (total < ERROR_BODY_BYTES) {
       const { done, value } = await reader.read();
-      if (done) break;
+      // Only a custom `fetch` hands out other chunks (strings): the snippet stops there.
+      if (done || !(value instanceof Uint8Array)) break;
       chunks.push(value);
       total += value.byteLength;
     }
