@@ -147,7 +147,12 @@ function errorText(error: PipelineError | undefined): string {
   return error ? `${error.code}: ${error.message}` : 'unknown error';
 }
 
-function describe(result: Omit<AlertResult, 'detail'>, rule: WindowRule, store: string): string {
+function describe(
+  result: Omit<AlertResult, 'detail'>,
+  rule: WindowRule,
+  store: string,
+  forced: boolean,
+): string {
   if (result.outcome === 'suppressed') {
     if (result.reason === 'backfill') return 'suppressed: backfill mode holds back everything but critical';
     if (result.reason === 'in_flight')
@@ -175,7 +180,11 @@ function describe(result: Omit<AlertResult, 'detail'>, rule: WindowRule, store: 
     parts.push(`${c.channel} failed (${errorText(c.error)})`);
   if (result.rateLimit === 'unavailable') {
     parts.push(
-      `rate-limit store ${store} unavailable (${errorText(result.rateLimitError)}): sent without a limit`,
+      `rate-limit store ${store} unavailable (${errorText(result.rateLimitError)}): ` +
+        // Without the store, a send that is not forced is still held to this instance's own window.
+        (forced
+          ? 'forced, sent without a limit'
+          : `sent within this instance's own limit (${windowText(rule)})`),
     );
   } else if (result.rateLimit === 'forced') {
     parts.push('forced past the rate limit');
@@ -337,7 +346,7 @@ export function createAlertManager(options: AlertManagerOptions = {}): AlertMana
     const rule = ruleFor(o.rateLimits, alert.key);
     const base = { key: alert.key, severity: alert.severity };
     const finish = (partial: Omit<AlertResult, 'detail'>): AlertResult => {
-      const result: AlertResult = { ...partial, detail: describe(partial, rule, store.name) };
+      const result: AlertResult = { ...partial, detail: describe(partial, rule, store.name, force) };
       writeLogLine(message, result);
       return result;
     };

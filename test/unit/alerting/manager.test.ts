@@ -283,9 +283,13 @@ describe('createAlertManager: failures', () => {
     expect(result.rateLimitError).toBeInstanceOf(ServiceUnavailableError);
     expect(result.recorded).toBeUndefined();
     expect(result.detail).toBe(
-      'sent to slack, email; rate-limit store broken unavailable (SERVICE_UNAVAILABLE: store down): sent without a limit',
+      "sent to slack, email; rate-limit store broken unavailable (SERVICE_UNAVAILABLE: store down): sent within this instance's own limit (1 per 15 min)",
     );
     expect(slack.received).toHaveLength(1);
+    const forced = await make().send({ ...alert, key: 'other' }, { force: true });
+    expect(forced.detail).toBe(
+      'sent to slack, email; rate-limit store broken unavailable (SERVICE_UNAVAILABLE: store down): forced, sent without a limit',
+    );
   });
 
   it('a store that is down: each instance still sends an alert at most once per window (duplicates bounded by instances, not by sends)', async () => {
