@@ -133,8 +133,9 @@ export interface ReplayResult {
   /**
    * Why the run ended: the DLQ had nothing more for it, `max` was reached, `signal` aborted it, or it
    * `failed` (`error` says why): a Pull failed after the run had started (a first Pull that fails
-   * rejects instead), or a publish found the target topic missing (`NotFoundError`): every later
-   * publish would fail the same way, so the run stops at once and leaves the rest in the DLQ.
+   * rejects instead), or a publish found the target topic missing (`NotFoundError` from the run's own
+   * publisher, not from a `publisher` you pass): every later publish would fail the same way, so the
+   * run stops at once and leaves the rest in the DLQ.
    */
   stoppedBy: 'empty' | 'max' | 'aborted' | 'failed';
   /** The Pull failure that ended the run, when `stoppedBy` is `'failed'`. */
@@ -410,7 +411,9 @@ class ReplayRun {
         this.#seen.set(message.messageId, 'failed');
         this.#held.set(message.messageId, message.ackId);
         const error = toPipelineError(caught);
-        if (error instanceof NotFoundError) this.#targetMissing ??= error;
+        // From the run's own publisher, the topic of `to`, NOT_FOUND can only mean that topic. A
+        // publisher of the caller's may mean anything by it: its failures stay per message.
+        if (error instanceof NotFoundError && this.run.publisher === undefined) this.#targetMissing ??= error;
         this.result.failed.push({ messageId: message.messageId, stage: 'publish', error });
         return undefined;
       }

@@ -195,6 +195,25 @@ describe('replayDeadLetters with the real clients on the stand-ins', () => {
     expect(gcp.pubsub.subscriptionStats(p.from)).toMatchObject({ acked: 0, undelivered: 40 });
   });
 
+  it("a publisher of the caller's that answers NotFoundError for one message fails that message only", async () => {
+    const p = await pipelineWith(4);
+    const topic = gcp.pubsubClient.topic(p.to);
+    const result = await replay(
+      { from: p.from, to: p.to, batchSize: 1 },
+      {
+        publisher: {
+          publishMessage: async (message) => {
+            if (String(message.data) === 'order-0') throw new NotFoundError('no such order');
+            return topic.publishMessage(message);
+          },
+        },
+      },
+    );
+    expect(result.stoppedBy).toBe('empty');
+    expect(result.failed).toEqual([expect.objectContaining({ stage: 'publish' })]);
+    expect(result.replayed).toHaveLength(3);
+  });
+
   it('refuses to replay into the topic the dead-letter subscription reads', async () => {
     const p = await pipelineWith(1);
     await expect(replay({ from: p.from, to: `${p.name}-dlq` })).rejects.toMatchObject({
