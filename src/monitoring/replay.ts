@@ -505,7 +505,41 @@ export async function runReplay(
   const subscriber = await clients.subscriber();
   await refuseLoop(subscriber, resolved);
   const publisher = run.publisher ?? (await clients.pubsub()).topic(resolved.to);
-  return new ReplayRun(resolved, subscriber, publisher, run).execute();
+  const replay = new ReplayRun(resolved, subscriber, publisher, run);
+  if (resolved.dryRun && run.publisher === undefined) {
+    // A dry run publishes nothing, so nothing else would notice that the target topic is missing.
+    const missing = await missingTopic(publisher, resolved);
+    if (missing !== undefined) {
+      replay.result.stoppedBy = 'failed';
+      replay.result.error = missing;
+      return replay.result;
+    }
+  }
+  return replay.execute();
+}
+
+/**
+ * Looks the run's own target topic up (GetTopic) and resolves to a `NotFoundError` naming it when
+ * Pub/Sub says it does not exist. Best effort: a client without `getMetadata`, or a lookup refused
+ * for another reason (no `pubsub.topics.get` permission), is not an answer, and the run goes on.
+ */
+async function missingTopic(
+  publisher: MessagePublisher,
+  resolved: ResolvedReplayOptions,
+): Promise<NotFoundError | undefined> {
+  const lookup = (publisher as { getMetadata?: unknown }).getMetadata;
+  if (typeof lookup !== 'function') return undefined;
+  try {
+    await (lookup as () => Promise<unknown>).call(publisher);
+    return undefined;
+  } catch (caught) {
+    const error = toPipelineError(caught);
+    if (!(error instanceof NotFoundError)) return undefined;
+    return new NotFoundError(
+      `replay target topic projects/${resolved.projectId}/topics/${resolved.to} does not exist: nothing can be replayed into it`,
+      { cause: error, httpStatus: error.httpStatus, grpcCode: error.grpcCode },
+    );
+  }
 }
 
 /**

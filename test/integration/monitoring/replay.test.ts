@@ -87,7 +87,7 @@ describe('replayDeadLetters with the real clients on the stand-ins', () => {
     const result = await replay({ from: p.from, to: p.to, dryRun: true });
     // Every RPC of the dry run only reads or leases: nothing is published or acknowledged anywhere.
     const sent = new Set(gcp.pubsub.requests.slice(before).map((r) => r.method));
-    expect([...sent].sort()).toEqual(['GetSubscription', 'ModifyAckDeadline', 'Pull']);
+    expect([...sent].sort()).toEqual(['GetSubscription', 'GetTopic', 'ModifyAckDeadline', 'Pull']);
     expect(result.wouldReplay.map((m) => m.data).sort()).toEqual([
       'order-0',
       'order-1',
@@ -193,6 +193,27 @@ describe('replayDeadLetters with the real clients on the stand-ins', () => {
       'the held messages back',
     );
     expect(gcp.pubsub.subscriptionStats(p.from)).toMatchObject({ acked: 0, undelivered: 40 });
+  });
+
+  it('a dry run into a topic that does not exist reports NotFoundError and lists nothing as replayable', async () => {
+    const p = await pipelineWith(3);
+    const before = gcp.pubsub.requests.length;
+    const result = await replay({ from: p.from, to: `${p.name}-missing`, dryRun: true });
+    expect(result).toMatchObject({ dryRun: true, stoppedBy: 'failed', wouldReplay: [], replayed: [] });
+    expect(result.error).toBeInstanceOf(NotFoundError);
+    expect(result.error?.message).toContain(`${p.name}-missing`);
+    const methods = gcp.pubsub.requests.slice(before).map((r) => r.method);
+    expect(methods).toContain('GetTopic');
+    expect(methods).not.toContain('Pull');
+    expect(gcp.pubsub.subscriptionStats(p.from)).toMatchObject({ acked: 0, undelivered: 3, outstanding: 0 });
+  });
+
+  it('a dry run into an existing topic is not stopped by a topic lookup that is refused', async () => {
+    const p = await pipelineWith(2);
+    gcp.pubsub.faults.add({ method: 'GetTopic', code: 'PERMISSION_DENIED', times: 1 });
+    const result = await replay({ from: p.from, to: p.to, dryRun: true });
+    expect(result.stoppedBy).toBe('empty');
+    expect(result.wouldReplay).toHaveLength(2);
   });
 
   it("a publisher of the caller's that answers NotFoundError for one message fails that message only", async () => {
