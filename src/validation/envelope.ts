@@ -87,11 +87,35 @@ export interface Envelope extends MessageMeta {
 }
 
 /**
- * Tells the accepted input shapes apart without decoding anything. Never throws.
+ * Tells the accepted input shapes apart without decoding anything. Never throws: an input that
+ * cannot be read at all (a getter or a Proxy trap that throws, a revoked Proxy) is an
+ * `unrecognized_input` body, which decoding refuses with a typed error.
  *
  * @internal
  */
 export function readEnvelope(input: unknown): Envelope {
+  try {
+    return readShape(input);
+  } catch (caught) {
+    return bare('object', {
+      kind: 'invalid',
+      reason: 'unrecognized_input',
+      detail: `the input cannot be read (reading it threw ${thrownName(caught)})`,
+    });
+  }
+}
+
+/** The class name of what reading an input threw, without reading anything that could throw again. */
+function thrownName(caught: unknown): string {
+  try {
+    if (caught instanceof Error) return `a ${caught.name}`;
+    return caught === null ? 'null' : `a ${typeof caught}`;
+  } catch {
+    return 'a value that cannot be read';
+  }
+}
+
+function readShape(input: unknown): Envelope {
   if (input === undefined || input === null) {
     return bare('object', { kind: 'missing', detail: `the input is ${String(input)}` });
   }

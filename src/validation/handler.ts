@@ -579,6 +579,19 @@ function traceOf(
   input: unknown,
   headers: RequestHeaders | undefined,
 ): { parent?: TraceParent; link?: TraceParent } {
+  try {
+    return readTrace(envelope, input, headers);
+  } catch {
+    // Trace context is optional: headers or an event that cannot be read must not stop the handling.
+    return {};
+  }
+}
+
+function readTrace(
+  envelope: Envelope,
+  input: unknown,
+  headers: RequestHeaders | undefined,
+): { parent?: TraceParent; link?: TraceParent } {
   const fromMessage =
     parseTraceparent(envelope.attributes[PUBSUB_TRACEPARENT_ATTRIBUTE]) ??
     (envelope.kind === 'cloud_event'
@@ -592,9 +605,14 @@ function traceOf(
 }
 
 function isEmptyPlainObject(value: unknown): boolean {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  const proto = Object.getPrototypeOf(value);
-  return (proto === Object.prototype || proto === null) && Object.keys(value).length === 0;
+  try {
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+    const proto = Object.getPrototypeOf(value);
+    return (proto === Object.prototype || proto === null) && Object.keys(value).length === 0;
+  } catch {
+    // An object that cannot be inspected (a revoked Proxy) is not "no message": decoding reports it.
+    return false;
+  }
 }
 
 /** The explicit choice for messages that can never succeed, checked at construction. */

@@ -1,0 +1,74 @@
+import type { PubSub, Topic } from '@google-cloud/pubsub';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type PubSubStandIn, startPubSubStandIn } from '../../../src/testing/pubsub/index.js';
+import {
+  createMessageHandler,
+  Phase2CompletionMessage,
+  type SubscriberMessage,
+} from '../../../src/validation/index.js';
+
+let standIn: PubSubStandIn;
+let pubsub: PubSub;
+let deadLetters: Topic;
+
+beforeAll(async () => {
+  standIn = await startPubSubStandIn({ projectId: 'hostile-input' });
+  pubsub = standIn.client();
+  [deadLetters] = await pubsub.createTopic('hostile-dlq');
+});
+
+afterAll(async () => {
+  await pubsub.close();
+  await standIn.close();
+});
+
+const good = Buffer.from('{"processor_name":"p","game_date":"2026-01-24"}').toString('base64');
+const throwing = (what: string) => () => {
+  throw new Error(`${what} getter failed`);
+};
+
+describe('createMessageHandler on inputs that cannot be read (real client dead-letter topic)', () => {
+  it('handle() resolves, and an input whose data cannot be read is dead-lettered as unrecognized_input', async () => {
+    let calls = 0;
+    const handler = createMessageHandler(Phase2CompletionMessage, () => void calls++, {
+      deadLetterTopic: deadLetters,
+    });
+    const input = Object.defineProperty({ id: 'm-1', ack() {} }, 'data', { get: throwing('data') });
+    const result = await handler.handle(input);
+    expect(result).toMatchObject({ ack: true, outcome: 'dead_lettered', reason: 'unrecognized_input' });
+    expect(calls).toBe(0);
+    const [stored] = await standIn.waitForPublished('hostile-dlq');
+    expect(stored?.attributes).toMatchObject({ dead_letter_reason: 'unrecognized_input' });
+  });
+
+  it('subscription() never rejects on a message whose attributes cannot be read, and settles it', async () => {
+    const handler = createMessageHandler(Phase2CompletionMessage, () => undefined, { onInvalid: 'nack' });
+    const settled: string[] = [];
+    const message = Object.defineProperty(
+      {
+        id: 'm-2',
+        data: Buffer.from('{}'),
+        ack: () => settled.push('ack'),
+        nack: () => settled.push('nack'),
+      },
+      'attributes',
+      { get: throwing('attributes') },
+    ) as unknown as SubscriberMessage;
+    await expect(handler.subscription(message)).resolves.toBeUndefined();
+    expect(settled).toEqual(['nack']);
+  });
+
+  it('push() with request headers whose getters throw still handles the message (trace context is optional)', async () => {
+    let calls = 0;
+    const handler = createMessageHandler(Phase2CompletionMessage, () => void calls++, { onInvalid: 'nack' });
+    const headers = Object.defineProperty({}, 'traceparent', {
+      get: throwing('traceparent'),
+      enumerable: true,
+    });
+    await expect(handler.push({ message: { data: good, messageId: 'm-3' } }, headers)).resolves.toEqual({
+      status: 200,
+      outcome: 'processed',
+    });
+    expect(calls).toBe(1);
+  });
+});

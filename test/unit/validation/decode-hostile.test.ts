@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { MessageDecodeError } from '../../../src/errors/index.js';
+import { decodePubSubMessage, Phase2CompletionMessage } from '../../../src/validation/index.js';
+
+const good = Buffer.from('{"processor_name":"p","game_date":"2026-01-24"}').toString('base64');
+
+/** The error `decodePubSubMessage` throws for `input`. */
+function decodeFailure(input: unknown): unknown {
+  try {
+    decodePubSubMessage(Phase2CompletionMessage, input);
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected decoding to fail');
+}
+
+describe('decodePubSubMessage on inputs that cannot be read', () => {
+  const revocable = Proxy.revocable({}, {});
+  revocable.revoke();
+  const cases: Array<[string, unknown]> = [
+    [
+      'a message whose data getter throws',
+      {
+        id: '1',
+        ack() {},
+        get data(): never {
+          throw new Error('boom');
+        },
+      },
+    ],
+    [
+      'a push body whose attributes getter throws',
+      {
+        message: {
+          data: good,
+          get attributes(): never {
+            throw new Error('boom');
+          },
+        },
+      },
+    ],
+    [
+      'a Proxy whose every trap throws',
+      new Proxy(
+        {},
+        {
+          get() {
+            throw new Error('get');
+          },
+          getPrototypeOf() {
+            throw new Error('getPrototypeOf');
+          },
+          has() {
+            throw new Error('has');
+          },
+        },
+      ),
+    ],
+    ['a revoked Proxy', revocable.proxy],
+  ];
+  for (const [what, input] of cases) {
+    it(`${what}: MessageDecodeError unrecognized_input, not the getter's error`, () => {
+      const error = decodeFailure(input);
+      expect(error).toBeInstanceOf(MessageDecodeError);
+      expect(error).toMatchObject({ reason: 'unrecognized_input', transient: false });
+      expect((error as Error).message).toMatch(/cannot be read/);
+    });
+  }
+});
