@@ -45,11 +45,45 @@ export function parseMessage<S extends z.ZodType>(
   // A per-call error map takes zod 4 off its fast path (about 5x slower on a valid message, measured in `npm run bench`),
   // and it only changes messages: so parse plainly, and only a message that fails is parsed again
   // with the map to word its issues.
-  const fast = schema.safeParse(value);
+  const name = schemaName(schema, options?.name);
+  const fast = safeParseOf(schema, value, undefined, name);
   if (fast.success) return fast.data;
-  const result = schema.safeParse(value, { error: requiredForMissing });
+  const result = safeParseOf(schema, value, { error: requiredForMissing }, name);
   if (result.success) return result.data;
-  throw validationError(schemaName(schema, options?.name), result.error);
+  throw validationError(name, result.error);
+}
+
+/**
+ * `schema.safeParse`, except that code of the schema's own that throws (a refinement, a transform,
+ * an async refinement zod cannot run synchronously) is a `MessageValidationError` with one `custom`
+ * issue at the root, the thrown value as `cause`: the message did not pass the schema, and the
+ * caller gets the one typed error a failed validation has.
+ */
+function safeParseOf<S extends z.ZodType>(
+  schema: S,
+  value: unknown,
+  params: { error: typeof requiredForMissing } | undefined,
+  name: string,
+): z.ZodSafeParseResult<z.output<S>> {
+  try {
+    return schema.safeParse(value, params) as z.ZodSafeParseResult<z.output<S>>;
+  } catch (thrown) {
+    const message = `the schema threw: ${describeThrown(thrown)}`;
+    throw new MessageValidationError(`${name}: 1 issue: (root): ${message}`, {
+      issues: [{ path: [], message, code: 'custom' }],
+      cause: thrown,
+    });
+  }
+}
+
+/** A one-line description of a thrown value that cannot itself throw. */
+function describeThrown(thrown: unknown): string {
+  try {
+    if (thrown instanceof Error) return `${thrown.name}: ${thrown.message}`;
+    return typeof thrown === 'string' ? thrown : `a thrown ${thrown === null ? 'null' : typeof thrown}`;
+  } catch {
+    return 'a value that cannot be read';
+  }
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { PubSub, Topic } from '@google-cloud/pubsub';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as z from 'zod';
 import { type PubSubStandIn, startPubSubStandIn } from '../../../src/testing/pubsub/index.js';
 import {
   createMessageHandler,
@@ -70,5 +71,30 @@ describe('createMessageHandler on inputs that cannot be read (real client dead-l
       outcome: 'processed',
     });
     expect(calls).toBe(1);
+  });
+});
+
+describe('createMessageHandler with a schema whose own code throws', () => {
+  it('dead-letters the message as validation_failed, naming the schema failure', async () => {
+    const schema = z.object({ id: z.string() }).refine(() => {
+      throw new Error('lookup table not loaded');
+    });
+    let calls = 0;
+    const handler = createMessageHandler(schema, () => void calls++, {
+      deadLetterTopic: deadLetters,
+      name: 'Order',
+    });
+    const before = standIn.published('hostile-dlq').length;
+    const data = Buffer.from('{"id":"a"}').toString('base64');
+    const result = await handler.handle({ message: { data, messageId: 'schema-1' } });
+    expect(result).toMatchObject({ ack: true, outcome: 'dead_lettered', reason: 'validation_failed' });
+    expect(calls).toBe(0);
+    const stored = await standIn.waitForPublished('hostile-dlq', { count: before + 1 });
+    expect(stored[before]?.attributes).toMatchObject({
+      dead_letter_reason: 'validation_failed',
+      error_code: 'MESSAGE_VALIDATION',
+      source_message_id: 'schema-1',
+    });
+    expect(stored[before]?.attributes.error_message).toMatch(/the schema threw/);
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { MessageDecodeError } from '../../../src/errors/index.js';
-import { decodePubSubMessage, Phase2CompletionMessage } from '../../../src/validation/index.js';
+import * as z from 'zod';
+import { MessageDecodeError, MessageValidationError } from '../../../src/errors/index.js';
+import { decodePubSubMessage, Phase2CompletionMessage, parseMessage } from '../../../src/validation/index.js';
 
 const good = Buffer.from('{"processor_name":"p","game_date":"2026-01-24"}').toString('base64');
 
@@ -66,4 +67,42 @@ describe('decodePubSubMessage on inputs that cannot be read', () => {
       expect((error as Error).message).toMatch(/cannot be read/);
     });
   }
+});
+
+describe('a schema whose own code throws', () => {
+  const thrown = new Error('lookup table not loaded');
+  const refining = z.object({ id: z.string() }).refine(() => {
+    throw thrown;
+  });
+  const transforming = z.object({ id: z.string() }).transform((): never => {
+    throw thrown;
+  });
+  const asyncRefining = z.object({ id: z.string() }).refine(async () => true);
+
+  for (const [what, schema] of [
+    ['a refinement', refining],
+    ['a transform', transforming],
+    ['an async refinement (zod parses synchronously here)', asyncRefining],
+  ] as const) {
+    it(`${what}: MessageValidationError naming the schema failure, with the thrown value as cause`, () => {
+      let caught: unknown;
+      try {
+        parseMessage(schema, { id: 'a' }, { name: 'Order' });
+      } catch (error) {
+        caught = error;
+      }
+      expect(caught).toBeInstanceOf(MessageValidationError);
+      const error = caught as MessageValidationError;
+      expect(error.transient).toBe(false);
+      expect(error.message).toMatch(/^Order: 1 issue: \(root\): the schema threw/);
+      expect(error.issues).toEqual([
+        { path: [], code: 'custom', message: expect.stringMatching(/^the schema threw/) },
+      ]);
+      expect(error.cause).toBeDefined();
+    });
+  }
+
+  it('decodePubSubMessage reports it as a MessageValidationError too', () => {
+    expect(() => decodePubSubMessage(refining, '{"id":"a"}')).toThrow(MessageValidationError);
+  });
 });
