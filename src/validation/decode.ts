@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { DEFAULT_MAX_MESSAGE_BYTES, decodeBody, type MessageMeta, readEnvelope } from './envelope.js';
+import { decodeBody, type MessageMeta, maxBytesOption, readEnvelope } from './envelope.js';
 import { parseMessage } from './parse.js';
 import { assertZod4Schema } from './zod4-schema.js';
 
@@ -60,8 +60,9 @@ export function decodePubSubMessage<S extends z.ZodType>(
   options?: DecodeOptions,
 ): DecodedMessage<z.output<S>> {
   assertZod4Schema(schema, 'decodePubSubMessage');
+  const maxBytes = maxBytesOption(options?.maxBytes, 'decodePubSubMessage');
   const envelope = readEnvelope(input);
-  const payload = decodeBody(envelope, options?.maxBytes ?? DEFAULT_MAX_MESSAGE_BYTES);
+  const payload = decodeBody(envelope, maxBytes);
   const data = parseMessage(
     schema,
     payload,

@@ -14,6 +14,21 @@ import { lazy } from '../shared/lazy.js';
 export const DEFAULT_MAX_MESSAGE_BYTES = 10 * 1024 * 1024;
 
 /**
+ * The `maxBytes` option, checked: a number of bytes, `>= 0` (`0` refuses any data, `Infinity` sets
+ * no limit of its own). `NaN` (or a string that is not a number) would switch the limit off without
+ * a word, since every comparison with it is false, and a negative limit is a mistake: both are a
+ * `RangeError` naming the caller.
+ *
+ * @internal
+ */
+export function maxBytesOption(value: unknown, caller: string): number {
+  if (value === undefined) return DEFAULT_MAX_MESSAGE_BYTES;
+  if (typeof value === 'number' && value >= 0) return value;
+  const got = typeof value === 'number' ? String(value) : `a ${typeof value}`;
+  throw new RangeError(`${caller}: maxBytes must be a number of bytes >= 0, received ${got}`);
+}
+
+/**
  * What a handler learns about a message besides its data.
  *
  * @example

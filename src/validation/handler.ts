@@ -25,10 +25,10 @@ import {
 } from '../telemetry/trace-context.js';
 import { type DeadLetterReason, deadLetterAttributes } from './dead-letter.js';
 import {
-  DEFAULT_MAX_MESSAGE_BYTES,
   decodeBody,
   type Envelope,
   type MessageMeta,
+  maxBytesOption,
   rawBytes,
   readEnvelope,
 } from './envelope.js';
@@ -341,7 +341,7 @@ export function createMessageHandler<S extends z.ZodType>(
   // A logger that throws (EPIPE) must not turn every delivery into a redelivery.
   const logger = options.logger === undefined ? silentLogger : safeLogger(options.logger);
   const isTransient = options.isTransient ?? ((error: PipelineError) => isTransientError(error));
-  const maxBytes = options.maxBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
+  const maxBytes = maxBytesOption(options.maxBytes, 'createMessageHandler');
   const name = schemaName(schema, options.name);
 
   async function handle(envelope: Envelope): Promise<HandlingResult> {

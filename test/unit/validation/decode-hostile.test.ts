@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
 import { MessageDecodeError, MessageValidationError } from '../../../src/errors/index.js';
-import { decodePubSubMessage, Phase2CompletionMessage, parseMessage } from '../../../src/validation/index.js';
+import {
+  createMessageHandler,
+  decodePubSubMessage,
+  Phase2CompletionMessage,
+  parseMessage,
+} from '../../../src/validation/index.js';
 
 const good = Buffer.from('{"processor_name":"p","game_date":"2026-01-24"}').toString('base64');
 
@@ -104,5 +109,44 @@ describe('a schema whose own code throws', () => {
 
   it('decodePubSubMessage reports it as a MessageValidationError too', () => {
     expect(() => decodePubSubMessage(refining, '{"id":"a"}')).toThrow(MessageValidationError);
+  });
+});
+
+describe('maxBytes must be a usable limit', () => {
+  const body = { message: { data: good, messageId: '1' } };
+  for (const maxBytes of [Number.NaN, -1, Number.NEGATIVE_INFINITY]) {
+    it(`decodePubSubMessage refuses maxBytes ${maxBytes} with a RangeError naming it`, () => {
+      expect(() => decodePubSubMessage(Phase2CompletionMessage, body, { maxBytes })).toThrow(
+        expect.objectContaining({
+          name: 'RangeError',
+          message: expect.stringMatching(/^decodePubSubMessage: maxBytes must be/),
+        }),
+      );
+    });
+    it(`createMessageHandler refuses maxBytes ${maxBytes} at construction`, () => {
+      expect(() =>
+        createMessageHandler(Phase2CompletionMessage, () => undefined, { onInvalid: 'nack', maxBytes }),
+      ).toThrow(
+        expect.objectContaining({
+          name: 'RangeError',
+          message: expect.stringMatching(/^createMessageHandler: maxBytes must be/),
+        }),
+      );
+    });
+  }
+  it('decodePubSubMessage refuses a maxBytes that is a string (it would compare as NaN)', () => {
+    const maxBytes = 'ten megabytes' as unknown as number;
+    expect(() => decodePubSubMessage(Phase2CompletionMessage, body, { maxBytes })).toThrow(
+      /^decodePubSubMessage: maxBytes must be a number of bytes >= 0, received a string$/,
+    );
+  });
+  it('accepts a number of bytes, Infinity (no limit of its own) and 0 (refuses any data)', () => {
+    expect(decodePubSubMessage(Phase2CompletionMessage, body, { maxBytes: 1024 }).messageId).toBe('1');
+    expect(() => decodePubSubMessage(Phase2CompletionMessage, body, { maxBytes: 0 })).toThrow(
+      expect.objectContaining({ reason: 'too_large' }),
+    );
+    expect(
+      decodePubSubMessage(Phase2CompletionMessage, body, { maxBytes: Number.POSITIVE_INFINITY }).messageId,
+    ).toBe('1');
   });
 });
