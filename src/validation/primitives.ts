@@ -63,7 +63,19 @@ export const relativeOrCalendarDate = z
  * nonNegativeCount.safeParse(-1).success; // false: "must be >= 0"
  * ```
  */
-export const nonNegativeCount = z.int({ error: 'must be an integer' }).min(0, { error: 'must be >= 0' });
+export const nonNegativeCount = z.int({ error: countError }).min(0, { error: 'must be >= 0' });
+
+/**
+ * The issue message of a count: an integer past `Number.MAX_SAFE_INTEGER` is reported as too large (it
+ * is an integer, but JSON numbers beyond 2^53 - 1 arrive rounded), one below the safe range as
+ * negative, anything else that is not a whole number as `must be an integer`.
+ */
+function countError(issue: { code: string }): string {
+  if (issue.code === 'too_big')
+    return `must be at most ${Number.MAX_SAFE_INTEGER} (a larger integer cannot be carried exactly in JSON)`;
+  if (issue.code === 'too_small') return 'must be >= 0';
+  return 'must be an integer';
+}
 
 /**
  * An optional field: the key may be absent, `undefined` or `null`, and the parsed value is `null` when

@@ -150,3 +150,32 @@ describe('maxBytes must be a usable limit', () => {
     ).toBe('1');
   });
 });
+
+describe('counts beyond the safe integer range', () => {
+  it('say the limit instead of "must be an integer" (the value is an integer, too large to carry exactly)', () => {
+    const text = '{"processor_name":"p","game_date":"2026-01-24","record_count":9007199254740993}';
+    let caught: unknown;
+    try {
+      decodePubSubMessage(Phase2CompletionMessage, text);
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(MessageValidationError);
+    expect((caught as MessageValidationError).issues).toEqual([
+      {
+        path: ['record_count'],
+        code: 'too_big',
+        message: 'must be at most 9007199254740991 (a larger integer cannot be carried exactly in JSON)',
+      },
+    ]);
+  });
+
+  it('a fraction and a number JSON cannot hold are still "must be an integer"', () => {
+    for (const count of ['1.5', '1e400']) {
+      const text = `{"processor_name":"p","game_date":"2026-01-24","record_count":${count}}`;
+      expect(() => decodePubSubMessage(Phase2CompletionMessage, text)).toThrow(
+        'Phase2CompletionMessage: 1 issue: record_count: must be an integer',
+      );
+    }
+  });
+});
