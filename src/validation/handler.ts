@@ -343,6 +343,8 @@ export function createMessageHandler<S extends z.ZodType>(
   const isTransient = options.isTransient ?? ((error: PipelineError) => isTransientError(error));
   const maxBytes = maxBytesOption(options.maxBytes, 'createMessageHandler');
   const name = schemaName(schema, options.name);
+  /** The handlings running now, by message (see `deliveryKey`). */
+  const inFlight = new Map<string, { envelope: Envelope; result: Promise<HandlingResult> }>();
 
   async function handle(envelope: Envelope): Promise<HandlingResult> {
     const fields = { schema: name, messageId: envelope.messageId, deliveryAttempt: envelope.deliveryAttempt };
@@ -484,6 +486,40 @@ export function createMessageHandler<S extends z.ZodType>(
       return Promise.resolve(missing);
     }
     const envelope = readEnvelope(input);
+    const key = deliveryKey(envelope, options.subscription);
+    const running = key === undefined ? undefined : inFlight.get(key);
+    if (running !== undefined && sameData(running.envelope, envelope)) {
+      // Delivered again while its first delivery is still being handled (a lease or push deadline
+      // ran out): running the handler twice at once would do its work twice. This delivery waits
+      // for that handling and gets its outcome, so both deliveries are acked or both redelivered.
+      logger.debug(`${name} message delivered again while it is being handled; it gets that outcome`, {
+        schema: name,
+        messageId: envelope.messageId,
+        deliveryAttempt: envelope.deliveryAttempt,
+      });
+      return running.result.then((result) => {
+        finish(result, envelope, undefined, started);
+        return result;
+      });
+    }
+    const handled = handleObserved(input, envelope, headers, started);
+    if (key !== undefined) {
+      inFlight.set(key, { envelope, result: handled });
+      const forget = () => {
+        if (inFlight.get(key)?.result === handled) inFlight.delete(key);
+      };
+      handled.then(forget, forget);
+    }
+    return handled;
+  }
+
+  /** The handling of one delivery nobody else is handling, in its CONSUMER span. */
+  function handleObserved(
+    input: unknown,
+    envelope: Envelope,
+    headers: RequestHeaders | undefined,
+    started: number,
+  ): Promise<HandlingResult> {
     const { parent, link } = traceOf(envelope, input, headers);
     const subscription = shortName(envelope.subscription ?? options.subscription);
     const span = startSpan(`process ${subscription ?? name}`, {
@@ -602,6 +638,20 @@ function readTrace(
   if (fromRequest === undefined || fromRequest.traceId === fromMessage.traceId)
     return { parent: fromMessage };
   return { parent: fromMessage, link: fromRequest };
+}
+
+/**
+ * What identifies a message across its deliveries: its Pub/Sub id within its subscription. `undefined`
+ * for inputs without an id (bare bytes, strings, objects), which are never taken for one another.
+ */
+function deliveryKey(envelope: Envelope, subscription: string | undefined): string | undefined {
+  if (envelope.messageId === undefined) return undefined;
+  return `${envelope.subscription ?? subscription ?? ''}\u0000${envelope.messageId}`;
+}
+
+/** True when two deliveries carry the same data (a redelivery, not another message reusing an id). */
+function sameData(a: Envelope, b: Envelope): boolean {
+  return Buffer.from(rawBytes(a)).equals(rawBytes(b));
 }
 
 function isEmptyPlainObject(value: unknown): boolean {

@@ -1,4 +1,4 @@
-import type { PubSub, Topic } from '@google-cloud/pubsub';
+import { type PubSub, type Topic, v1 } from '@google-cloud/pubsub';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as z from 'zod';
 import { type PubSubStandIn, startPubSubStandIn } from '../../../src/testing/pubsub/index.js';
@@ -96,5 +96,64 @@ describe('createMessageHandler with a schema whose own code throws', () => {
       source_message_id: 'schema-1',
     });
     expect(stored[before]?.attributes.error_message).toMatch(/the schema threw/);
+  });
+});
+
+describe('the same message delivered again while it is still being processed', () => {
+  it('is processed once; both deliveries get its outcome and are acknowledged (real client, unary Pull)', async () => {
+    const [topic] = await pubsub.createTopic('twice');
+    await topic.createSubscription('twice-sub');
+    const subscription = 'projects/hostile-input/subscriptions/twice-sub';
+    const subscriber = new v1.SubscriberClient({ ...pubsub.options, port: Number(pubsub.options.port) });
+    await topic.publishMessage({ data: Buffer.from('{"processor_name":"p","game_date":"2026-01-24"}') });
+
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let calls = 0;
+    const handler = createMessageHandler(
+      Phase2CompletionMessage,
+      async () => {
+        calls += 1;
+        await gate;
+      },
+      { onInvalid: 'nack' },
+    );
+    const settled: string[] = [];
+    const acks: Array<Promise<unknown>> = [];
+    const pullOne = async (): Promise<{ message: SubscriberMessage; ackId: string }> => {
+      const [response] = await subscriber.pull({ subscription, maxMessages: 1 });
+      const received = response.receivedMessages?.[0];
+      if (!received?.ackId || !received.message) throw new Error('nothing pulled');
+      const ackId = received.ackId;
+      const message: SubscriberMessage = {
+        id: String(received.message.messageId),
+        data: Buffer.from(received.message.data ?? ''),
+        attributes: { ...(received.message.attributes ?? {}) },
+        ack: () => {
+          settled.push(`ack ${ackId}`);
+          acks.push(subscriber.acknowledge({ subscription, ackIds: [ackId] }));
+        },
+        nack: () => settled.push(`nack ${ackId}`),
+      };
+      return { message, ackId };
+    };
+
+    const first = await pullOne();
+    const firstDone = handler.subscription(first.message);
+    // The lease of the first delivery is given up (as when it expires): Pub/Sub delivers it again.
+    await subscriber.modifyAckDeadline({ subscription, ackIds: [first.ackId], ackDeadlineSeconds: 0 });
+    const second = await pullOne();
+    expect(second.message.id).toBe(first.message.id);
+    const secondDone = handler.subscription(second.message);
+    release();
+    await Promise.all([firstDone, secondDone]);
+
+    await Promise.all(acks);
+    await subscriber.close();
+    expect(calls).toBe(1);
+    expect(settled.filter((s) => s.startsWith('ack'))).toHaveLength(2);
+    expect(standIn.subscriptionStats('twice-sub')).toMatchObject({ acked: 1, undelivered: 0 });
   });
 });
