@@ -405,11 +405,13 @@ export function createMessageHandler<S extends z.ZodType>(
     if (onInvalid === 'ack-and-log' || topic === undefined) {
       try {
         // The caller's own logger, not the isolated one: the log line is the only trace of an acked
-        // message, so when it cannot be written (EPIPE) the message is redelivered, not acked.
-        options.logger?.error(
+        // message, so when it cannot be written (EPIPE) the message is redelivered, not acked. A
+        // logger that writes asynchronously is waited for, and its rejection counts the same.
+        const written: unknown = options.logger?.error(
           `${name} message discarded (${reason}): acked without processing (onInvalid: 'ack-and-log')`,
           { ...described, outcome: 'discarded' },
         );
+        if (isThenable(written)) await written;
       } catch (logFailure) {
         return {
           ack: false,
@@ -654,6 +656,14 @@ function sameData(a: Envelope, b: Envelope): boolean {
   return Buffer.from(rawBytes(a)).equals(rawBytes(b));
 }
 
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    (typeof value === 'object' || typeof value === 'function') &&
+    value !== null &&
+    typeof (value as { then?: unknown }).then === 'function'
+  );
+}
+
 function isEmptyPlainObject(value: unknown): boolean {
   try {
     if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
@@ -695,6 +705,11 @@ function invalidPolicyOf(options: MessageHandlerOptions | undefined): InvalidMes
   if (onInvalid === 'ack-and-log' && (logger === undefined || logger === silentLogger)) {
     throw new TypeError(
       `createMessageHandler: onInvalid: 'ack-and-log' needs a logger${logger === undefined ? '' : ' other than silentLogger'}; acking a message with no trace is what it must never do`,
+    );
+  }
+  if (onInvalid === 'ack-and-log' && typeof (logger as { error?: unknown }).error !== 'function') {
+    throw new TypeError(
+      "createMessageHandler: onInvalid: 'ack-and-log' needs a logger with an error() method: it writes the only trace of each discarded message",
     );
   }
   return (onInvalid as InvalidMessagePolicy | undefined) ?? 'dead-letter';
