@@ -1,6 +1,7 @@
 import type { z } from 'zod';
+import { MessageValidationError, type ValidationIssue } from '../errors/index.js';
 import type { NodeBuffer } from '../shared/node-types.js';
-import { parseMessage } from './parse.js';
+import { formatIssuePath, parseMessage, schemaName } from './parse.js';
 import { publishTraced } from './publish-span.js';
 import { assertZod4Schema } from './zod4-schema.js';
 
@@ -90,7 +91,68 @@ export async function publishValidated<S extends z.ZodType>(
   const message: { data: Buffer; attributes?: Record<string, string>; orderingKey?: string } = {
     data: Buffer.from(JSON.stringify(data), 'utf8'),
   };
-  if (attributes !== undefined && Object.keys(attributes).length > 0) message.attributes = { ...attributes };
+  if (attributes !== undefined) {
+    checkAttributes(attributes, schemaName(schema, options?.name));
+    if (Object.keys(attributes).length > 0) message.attributes = { ...attributes };
+  }
   if (options?.orderingKey !== undefined) message.orderingKey = options.orderingKey;
   return publishTraced(topic, message);
+}
+
+/** Pub/Sub's limits on a message's attributes. */
+const MAX_ATTRIBUTES = 100;
+const MAX_ATTRIBUTE_KEY_BYTES = 256;
+const MAX_ATTRIBUTE_VALUE_BYTES = 1024;
+
+/**
+ * Refuses attributes Pub/Sub (or its client) would refuse, before anything is sent: a value that is not
+ * a string, an empty key, a key over 256 or a value over 1024 bytes of UTF-8, more than 100 of them, or
+ * something other than an object. One `MessageValidationError` lists every issue, with its path
+ * (`attributes.<key>`): the same error a payload that fails its schema gets.
+ */
+function checkAttributes(attributes: unknown, name: string): void {
+  const issues: ValidationIssue[] = [];
+  const issue = (path: PropertyKey[], message: string) => issues.push({ path, message, code: 'custom' });
+  if (typeof attributes !== 'object' || attributes === null || Array.isArray(attributes)) {
+    const got = Array.isArray(attributes)
+      ? 'an array'
+      : attributes === null
+        ? 'null'
+        : `a ${typeof attributes}`;
+    issue(['attributes'], `must be an object of strings, got ${got}`);
+  } else {
+    const entries = Object.entries(attributes);
+    if (entries.length > MAX_ATTRIBUTES)
+      issue(['attributes'], `at most ${MAX_ATTRIBUTES} attributes, got ${entries.length}`);
+    for (const [key, value] of entries) {
+      if (key === '') issue([], 'attributes: a key must not be empty');
+      const keyBytes = Buffer.byteLength(key, 'utf8');
+      if (keyBytes > MAX_ATTRIBUTE_KEY_BYTES)
+        issue(
+          ['attributes', key],
+          `the key must be at most ${MAX_ATTRIBUTE_KEY_BYTES} bytes of UTF-8, got ${keyBytes}`,
+        );
+      if (typeof value !== 'string') {
+        issue(
+          ['attributes', key],
+          `must be a string, got ${value === undefined ? 'undefined' : value === null ? 'null' : `a ${typeof value}`}`,
+        );
+        continue;
+      }
+      const valueBytes = Buffer.byteLength(value, 'utf8');
+      if (valueBytes > MAX_ATTRIBUTE_VALUE_BYTES)
+        issue(
+          ['attributes', key],
+          `must be at most ${MAX_ATTRIBUTE_VALUE_BYTES} bytes of UTF-8, got ${valueBytes}`,
+        );
+    }
+  }
+  if (issues.length === 0) return;
+  const listed = issues.map((i) => `${formatIssuePath(i.path)}: ${i.message}`);
+  const shown =
+    listed.slice(0, 10).join('; ') + (listed.length > 10 ? `; and ${listed.length - 10} more` : '');
+  throw new MessageValidationError(
+    `${name}: ${issues.length} issue${issues.length === 1 ? '' : 's'}: ${shown}`,
+    { issues },
+  );
 }

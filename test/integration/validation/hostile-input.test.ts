@@ -1,10 +1,12 @@
 import { type PubSub, type Topic, v1 } from '@google-cloud/pubsub';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as z from 'zod';
+import { MessageValidationError } from '../../../src/errors/index.js';
 import { type PubSubStandIn, startPubSubStandIn } from '../../../src/testing/pubsub/index.js';
 import {
   createMessageHandler,
   Phase2CompletionMessage,
+  publishValidated,
   type SubscriberMessage,
 } from '../../../src/validation/index.js';
 
@@ -155,5 +157,48 @@ describe('the same message delivered again while it is still being processed', (
     expect(calls).toBe(1);
     expect(settled.filter((s) => s.startsWith('ack'))).toHaveLength(2);
     expect(standIn.subscriptionStats('twice-sub')).toMatchObject({ acked: 1, undelivered: 0 });
+  });
+});
+
+describe('publishValidated checks attributes as Pub/Sub would, before anything is sent', () => {
+  const payload = { processor_name: 'p', game_date: '2026-01-24' };
+  const cases: Array<[string, unknown, string]> = [
+    ['a number value', { n: 5 }, 'attributes.n: must be a string, got a number'],
+    ['an undefined value', { a: undefined }, 'attributes.a: must be a string, got undefined'],
+    ['an empty key', { '': 'x' }, '(root): attributes: a key must not be empty'],
+    [
+      'a value over 1024 bytes',
+      { k: 'é'.repeat(513) },
+      'attributes.k: must be at most 1024 bytes of UTF-8, got 1026',
+    ],
+    ['a key over 256 bytes', { ['k'.repeat(257)]: 'v' }, 'must be at most 256 bytes of UTF-8, got 257'],
+    [
+      'more than 100 attributes',
+      Object.fromEntries(Array.from({ length: 101 }, (_, i) => [`a${i}`, 'v'])),
+      'attributes: at most 100 attributes, got 101',
+    ],
+    ['an array', ['x'], 'attributes: must be an object of strings, got an array'],
+  ];
+  for (const [what, attributes, message] of cases) {
+    it(`${what}: MessageValidationError naming it, and no Publish RPC`, async () => {
+      const [topic] = await pubsub.createTopic(`attrs-${cases.findIndex((c) => c[0] === what)}`);
+      const from = standIn.requests.length;
+      let caught: unknown;
+      try {
+        await publishValidated(topic, Phase2CompletionMessage, payload, attributes as Record<string, string>);
+      } catch (error) {
+        caught = error;
+      }
+      expect(caught).toBeInstanceOf(MessageValidationError);
+      expect((caught as Error).message).toContain(message);
+      expect(standIn.requests.slice(from).filter((r) => r.method === 'Publish')).toEqual([]);
+    });
+  }
+
+  it('attributes at the limits are published as given', async () => {
+    const [topic] = await pubsub.createTopic('attrs-at-limits');
+    const attributes = Object.fromEntries(Array.from({ length: 100 }, (_, i) => [`a${i}`, 'é'.repeat(512)]));
+    await publishValidated(topic, Phase2CompletionMessage, payload, attributes);
+    expect(standIn.published('attrs-at-limits')[0]?.attributes).toEqual(attributes);
   });
 });
