@@ -114,25 +114,51 @@ function baseResult(config: Config): DeadLetterSubscriptionResult {
   return result;
 }
 
-/** Whether the subscription exists: `undefined` when Pub/Sub would not say (no `subscriptions.get` permission). */
+/** What `GetSubscription` said: missing, found (with its own dead-letter policy, if any), or unknown. */
+type Existence =
+  | { found: false }
+  | { found: true; deadLetterPolicy?: { topic: string; maxDeliveryAttempts: number } }
+  | { found: undefined };
+
+/** Whether the subscription exists: unknown when Pub/Sub would not say (no `subscriptions.get` permission). */
 async function exists(
   subscriber: v1.SubscriberClient,
   path: string,
   result: DeadLetterSubscriptionResult,
   timeout: number,
-) {
+): Promise<Existence> {
   try {
-    await subscriber.getSubscription({ subscription: path }, { timeout });
-    return true;
+    const [subscription] = await subscriber.getSubscription({ subscription: path }, { timeout });
+    const policy = subscription?.deadLetterPolicy;
+    if (!policy?.deadLetterTopic) return { found: true };
+    return {
+      found: true,
+      // Pub/Sub's default when the policy leaves it at 0.
+      deadLetterPolicy: {
+        topic: policy.deadLetterTopic,
+        maxDeliveryAttempts: policy.maxDeliveryAttempts || 5,
+      },
+    };
   } catch (caught) {
     const error = toPipelineError(caught);
     if (error instanceof NotFoundError) {
       result.error = error;
-      return false;
+      return { found: false };
     }
     result.warnings.push(`could not read the subscription's metadata: ${error.code} ${error.message}`);
-    return undefined;
+    return { found: undefined };
   }
+}
+
+/**
+ * Why a subscription is not peeked: every Pull counts a delivery attempt, and on a subscription with a
+ * dead-letter policy of its own enough peeks (one per monitor run) would forward its messages away.
+ */
+function notPeekedBecause(policy: { topic: string; maxDeliveryAttempts: number }): string {
+  return (
+    `not peeked: it has a dead-letter policy of its own (to ${policy.topic} after ${policy.maxDeliveryAttempts} ` +
+    'delivery attempts), and each peek counts one attempt, so repeated checks would forward its messages there'
+  );
 }
 
 async function checkOne(
@@ -146,10 +172,12 @@ async function checkOne(
   try {
     ctx.signal?.throwIfAborted();
     const subscriber = await ctx.subscriber();
-    if ((await exists(subscriber, path, result, ctx.options.callTimeoutMs)) === false) {
+    const existence = await exists(subscriber, path, result, ctx.options.callTimeoutMs);
+    if (existence.found === false) {
       result.status = 'not_found';
       return result;
     }
+    const ownPolicy = existence.found ? existence.deadLetterPolicy : undefined;
     if (metrics?.undelivered !== undefined) {
       result.messages = metrics.undelivered;
       result.countSource = 'monitoring';
@@ -160,7 +188,17 @@ async function checkOne(
     const { sampleSize, peekLimit, threshold } = ctx.options;
     const wantsSample = sampleSize > 0 && (result.messages === undefined || result.messages > threshold);
     const needsCount = result.messages === undefined;
-    if ((needsCount && peekLimit > 0) || (wantsSample && result.messages !== 0)) {
+    const wantsPeek = (needsCount && peekLimit > 0) || (wantsSample && result.messages !== 0);
+    if (wantsPeek && ownPolicy) {
+      if (needsCount) {
+        result.error = new PipelineError(
+          `Cloud Monitoring had no data for it, and it is ${notPeekedBecause(ownPolicy)}`,
+          { code: 'NO_DATA' },
+        );
+        return result;
+      }
+      result.warnings.push(`no sample: ${notPeekedBecause(ownPolicy)}`);
+    } else if (wantsPeek) {
       await peekInto(
         result,
         subscriber,
