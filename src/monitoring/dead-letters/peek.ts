@@ -19,7 +19,38 @@ export interface PeekResult {
  * has a dead-letter policy of its own), a subscriber attached to it may get it a moment later, and
  * the order of redelivery may change.
  */
-export async function peekSubscription(
+export function peekSubscription(
+  subscriber: v1.SubscriberClient,
+  subscription: string,
+  limit: number,
+  call: { timeout: number; signal?: AbortSignal | undefined },
+): Promise<PeekResult> {
+  return inTurn(subscription, () => peekNow(subscriber, subscription, limit, call));
+}
+
+/**
+ * The peek in progress on each subscription of this process. A peek holds what it pulled until it
+ * hands it back, so a second peek of the same subscription at the same time (two HTTP requests, two
+ * monitors) would see those messages as gone and count 0: peeks of one subscription take turns.
+ */
+const peeking = new Map<string, Promise<unknown>>();
+
+async function inTurn<T>(subscription: string, run: () => Promise<T>): Promise<T> {
+  const previous = peeking.get(subscription) ?? Promise.resolve();
+  const current = previous.then(run, run);
+  const done = current.then(
+    () => undefined,
+    () => undefined,
+  );
+  peeking.set(subscription, done);
+  try {
+    return await current;
+  } finally {
+    if (peeking.get(subscription) === done) peeking.delete(subscription);
+  }
+}
+
+async function peekNow(
   subscriber: v1.SubscriberClient,
   subscription: string,
   limit: number,

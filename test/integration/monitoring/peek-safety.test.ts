@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { checkDeadLetters, type DeadLetterSubscription } from '../../../src/index.js';
-import { deadLetter, type Gcp, rawSubscriber, startGcp } from './helpers.js';
+import { checkDeadLetters, createMonitor, type DeadLetterSubscription } from '../../../src/index.js';
+import { createPipeline, deadLetter, type Gcp, rawSubscriber, startGcp } from './helpers.js';
 
 const PROJECT = 'peek-safety';
 let gcp: Gcp;
@@ -99,5 +99,33 @@ describe('the peek never moves a message out of the subscription it watches', ()
     expect(result!.findings.map((f) => f.key)).toContain('check_failed:dead_letters:blindfwd-dlq-sub');
     expect(gcp.pubsub.subscriptionStats('blindfwd-dlq-sub')).toMatchObject({ undelivered: 1 });
     expect(gcp.pubsub.subscriptionStats('blindfwd-dlq-dlq-sub')).toMatchObject({ undelivered: 0 });
+  });
+});
+
+describe('peeks of one subscription in one process take turns', () => {
+  it('concurrent runs without Cloud Monitoring all count the messages, none sees them leased by another', async () => {
+    const { dlq } = await createPipeline(gcp.pubsubClient, 'crowded');
+    await deadLetter(dlq, [
+      { data: 'a', reason: 'invalid_json' },
+      { data: 'b', reason: 'validation_failed' },
+    ]);
+    gcp.monitoring.faults.add({ method: 'ListTimeSeries', code: 'PERMISSION_DENIED' });
+    const monitor = createMonitor({
+      projectId: PROJECT,
+      deadLetters: { subscriptions: [watch('crowded')] },
+      logging: false,
+      clients: gcp.clients,
+    });
+    const reports = await Promise.all([monitor.run({ dryRun: true }), monitor.run({ dryRun: true })]);
+    const single = await Promise.all([
+      checkDeadLetters({ projectId: PROJECT, subscriptions: [watch('crowded')], clients: gcp.clients }),
+      checkDeadLetters({ projectId: PROJECT, subscriptions: [watch('crowded')], clients: gcp.clients }),
+    ]);
+    expect(reports.map((r) => [r.status, r.summary.dlqMessages])).toEqual([
+      ['errors_found', 2],
+      ['errors_found', 2],
+    ]);
+    expect(single.map((r) => r.subscriptions[0]?.messages)).toEqual([2, 2]);
+    expect(gcp.pubsub.subscriptionStats('crowded-dlq-sub')).toMatchObject({ undelivered: 2, acked: 0 });
   });
 });
