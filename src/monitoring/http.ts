@@ -102,7 +102,13 @@ function readFlags(url: URL, body: unknown): Record<(typeof FLAGS)[Flag], boolea
         `unknown ${where} parameter ${JSON.stringify(name)}: expected ${Object.keys(FLAGS).join(', ')}`,
       );
     }
-    flags[FLAGS[name as Flag]] = flagValue(name, value);
+    const key = FLAGS[name as Flag];
+    const given = flagValue(name, value);
+    // `?dry_run=1&dry_run=0` must not quietly become "send the alerts": which one was meant is unknown.
+    if (flags[key] !== undefined && flags[key] !== given) {
+      throw new BadRequest(name, `${name} is given twice with conflicting values`);
+    }
+    flags[key] = given;
   };
   for (const [name, value] of url.searchParams) take(name, value, 'query');
   if (body !== null && typeof body === 'object' && !Buffer.isBuffer(body) && !Array.isArray(body)) {
@@ -137,8 +143,8 @@ function errorBody(error: PipelineError | BadRequest): unknown {
  * - `GET /health` -> 200 `{ status: 'ok', projectId, deadLetterSubscriptions }` (no call to Google);
  * - `POST /check` (or `POST /`) -> runs the monitor and answers 200 with the report's JSON, whatever
  *   it found (a `degraded` report included); query or JSON-body flags `dry_run`, `include_logging`,
- *   `include_dead_letters` take `1/0`, `true/false`, `yes/no`. An unknown or malformed flag is a 400
- *   naming it (a typo in `dry_run` must not send alerts).
+ *   `include_dead_letters` take `1/0`, `true/false`, `yes/no`. An unknown or malformed flag, or one
+ *   given twice with conflicting values, is a 400 naming it (a typo in `dry_run` must not send alerts).
  * - any other path 404, another method 405 with `Allow`; an unexpected failure 500 with the error's
  *   `{ name, code, message }` (never a stack).
  *

@@ -86,6 +86,23 @@ describe('createMonitorHandler', () => {
     expect(runs).toEqual([]);
   });
 
+  it('refuses a flag given twice with different values (query twice, or query and body), and runs nothing', async () => {
+    const { monitor, runs } = fakeMonitor();
+    const twice = await call(monitor, { method: 'POST', url: '/check?dry_run=1&dry_run=0' });
+    expect(twice).toMatchObject({
+      status: 400,
+      json: {
+        error: { code: 'BAD_REQUEST', field: 'dry_run', message: expect.stringMatching(/twice|conflict/) },
+      },
+    });
+    const both = await call(monitor, { method: 'POST', url: '/check?dry_run=yes', body: { dry_run: false } });
+    expect(both).toMatchObject({ status: 400, json: { error: { field: 'dry_run' } } });
+    expect(runs).toEqual([]);
+    // The same value twice is no conflict.
+    await call(monitor, { method: 'POST', url: '/check?dry_run=1&dry_run=true', body: { dry_run: 'yes' } });
+    expect(runs).toEqual([{ dryRun: true }]);
+  });
+
   it('answers 404 for another path and 405 with Allow for another method', async () => {
     const { monitor } = fakeMonitor();
     expect(await call(monitor, { method: 'GET', url: '/metrics' })).toMatchObject({ status: 404 });
