@@ -1,5 +1,6 @@
 import { type PipelineError, toPipelineError } from '../errors/index.js';
 import { type Logger, serializeError, silentLogger } from '../logging/index.js';
+import { safeLogger } from '../shared/safe-logger.js';
 import { createMonitor, type Monitor, type MonitorOptions } from './monitor.js';
 
 /**
@@ -166,7 +167,8 @@ export function createMonitorHandler(
   options: MonitorHandlerOptions = {},
 ): (req: MonitorHttpRequest, res: MonitorHttpResponse) => Promise<void> {
   const target: Monitor = isMonitor(monitor) ? monitor : createMonitor(monitor);
-  const logger = options.logger ?? silentLogger;
+  // A logger that throws (EPIPE on a closed stdout) must not turn a 500 into no answer at all.
+  const logger = safeLogger(options.logger ?? silentLogger);
   return async (req, res) => {
     const method = (req.method ?? 'GET').toUpperCase();
     let url: URL;

@@ -103,6 +103,31 @@ describe('createMonitorHandler', () => {
     expect(runs).toEqual([{ dryRun: true }]);
   });
 
+  it('still answers 500 when its logger throws, and never rejects', async () => {
+    const { monitor } = fakeMonitor(() => Promise.reject(new Error('boom')));
+    const throwing = {
+      debug() {},
+      info() {},
+      warn() {},
+      error() {
+        throw new Error('EPIPE');
+      },
+    };
+    let body = '';
+    const res = {
+      statusCode: 0,
+      setHeader: () => undefined,
+      end: (b?: string) => {
+        body = b ?? '';
+      },
+    };
+    await expect(
+      createMonitorHandler(monitor, { logger: throwing })({ method: 'POST', url: '/check' }, res),
+    ).resolves.toBeUndefined();
+    expect(res.statusCode).toBe(500);
+    expect(JSON.parse(body)).toMatchObject({ error: { message: expect.stringContaining('boom') } });
+  });
+
   it('answers 404 for another path and 405 with Allow for another method', async () => {
     const { monitor } = fakeMonitor();
     expect(await call(monitor, { method: 'GET', url: '/metrics' })).toMatchObject({ status: 404 });
