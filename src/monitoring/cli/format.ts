@@ -3,6 +3,19 @@ import type { LoggingCheckResult } from '../logging-check.js';
 import type { ReplayResult } from '../replay.js';
 import type { MonitorReport } from '../report.js';
 
+/**
+ * `text` with its control characters written as `\uXXXX`: message data, attributes and log lines are
+ * anyone's bytes, and printed raw they could move the cursor, clear the screen or retitle the window of
+ * whoever reads the output.
+ */
+export function printable(text: string): string {
+  return text.replace(
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: matching them is the point: they must not reach a terminal.
+    /[\u0000-\u001f\u007f-\u009f]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+}
+
 function table(headers: string[], rows: Array<Array<string | number>>): string[] {
   const cells = [headers, ...rows.map((r) => r.map(String))];
   const widths = headers.map((_, i) => Math.max(...cells.map((r) => (r[i] ?? '').length)));

@@ -6,7 +6,7 @@ import { createMonitor, type Monitor, type MonitorOptions } from '../monitor.js'
 import { alertManagerFromEnv } from './alert-env.js';
 import { flag, integer, type ParsedArgs, parseArgs, single, UsageError } from './args.js';
 import { emulatorClients } from './emulators.js';
-import { formatDeadLetters, formatLogging, formatReplay, formatReport } from './format.js';
+import { formatDeadLetters, formatLogging, formatReplay, formatReport, printable } from './format.js';
 import { serve } from './serve.js';
 
 /**
@@ -213,7 +213,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       },
       print(json, human, parsed) {
         if (flag(parsed, 'json')) io.stdout(JSON.stringify(json, null, 2));
-        else for (const line of human()) io.stdout(line);
+        else for (const line of human()) io.stdout(printable(line));
       },
     };
     return await command.run(args, ctx);

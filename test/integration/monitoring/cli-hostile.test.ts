@@ -1,0 +1,59 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type CliIo, runCli } from '../../../src/index.js';
+import { createPipeline, type Gcp, startGcp } from './helpers.js';
+
+const PROJECT = 'cli-hostile';
+const SUBSCRIPTION = 'mlb-phase1-scrapers-complete-dlq-sub';
+let gcp: Gcp;
+
+beforeAll(async () => {
+  gcp = await startGcp(PROJECT);
+});
+
+afterAll(async () => {
+  await gcp.close();
+});
+
+function io(env: Record<string, string> = {}): CliIo & { out: string[]; err: string[] } {
+  const out: string[] = [];
+  const err: string[] = [];
+  return {
+    out,
+    err,
+    stdout: (l) => out.push(l),
+    stderr: (l) => err.push(l),
+    env: { GCP_PROJECT_ID: PROJECT, ...env },
+    clients: gcp.clients,
+  };
+}
+
+// C0 and C1 control characters, line breaks included: what a terminal acts on (ESC starts a control sequence).
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching them is the point.
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+
+describe('gpr prints message data for people without handing the terminal control sequences', () => {
+  it('escapes control characters of the data and attributes of a sample', async () => {
+    const { dlq } = await createPipeline(gcp.pubsubClient, 'mlb-phase1-scrapers-complete');
+    await dlq.publishMessage({
+      // ESC [2J clears the screen, ESC ]0; sets the window title, a line break fakes a line; then bytes that are not UTF-8.
+      data: Buffer.concat([
+        Buffer.from('\u001b[2J\u001b]0;owned\u0007\u009b31m\ntotal: 0 message(s)'),
+        Buffer.from([0xff, 0xfe, 0x00]),
+      ]),
+      attributes: { dead_letter_reason: 'invalid_json\u001b[8m', error_code: 'X' },
+    });
+    const cli = io();
+    const status = await runCli(['dlq', 'status', '--sport', 'mlb', '--subscription', SUBSCRIPTION], cli);
+    expect(status).toBe(1);
+    const sampleLine = cli.out.find((l) => l.startsWith(`  ${SUBSCRIPTION} `));
+    expect(sampleLine).toBeDefined();
+    for (const line of cli.out) expect(line).not.toMatch(CONTROL);
+    // Shown, not dropped: the reader can still see what was there.
+    expect(sampleLine).toContain('\\u001b[2J');
+    // --json keeps the exact text (JSON escapes it).
+    const json = io();
+    await runCli(['dlq', 'status', '--sport', 'mlb', '--subscription', SUBSCRIPTION, '--json'], json);
+    const parsed = JSON.parse(json.out.join('\n'));
+    expect(parsed.subscriptions[0].sample[0].data.startsWith('\u001b[2J')).toBe(true);
+  });
+});
