@@ -139,13 +139,21 @@ const COMMANDS: Record<string, Command> = {
     flags: [],
     alerts: true,
     async run(args, ctx) {
-      const port = integer(args, 'port') ?? Number(ctx.io.env.PORT ?? 8080);
+      const port = portNumber(integer(args, 'port'), '--port') ?? portNumber(ctx.io.env.PORT, 'PORT') ?? 8080;
       const monitor = await ctx.monitor();
       await serve(monitor, port, ctx.io.stderr);
       return 0;
     },
   },
 };
+
+/** A TCP port (0: any free one), or a `UsageError` naming where the bad value came from. */
+function portNumber(value: number | string | undefined, source: string): number | undefined {
+  if (value === undefined) return undefined;
+  const text = String(value).trim();
+  if (/^\d+$/.test(text) && Number(text) <= 65535) return Number(text);
+  throw new UsageError(`${source} must be a port number from 0 to 65535, got ${JSON.stringify(value)}`);
+}
 
 function optional<K extends string, V>(key: K, value: V | undefined): Partial<Record<K, V>> {
   return value === undefined ? {} : ({ [key]: value } as Record<K, V>);

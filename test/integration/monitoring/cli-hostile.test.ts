@@ -57,3 +57,14 @@ describe('gpr prints message data for people without handing the terminal contro
     expect(parsed.subscriptions[0].sample[0].data.startsWith('\u001b[2J')).toBe(true);
   });
 });
+
+describe('gpr refuses bad arguments with exit 2 and a clear message', () => {
+  it('a port outside 0-65535, or a PORT that is not a number, is a usage error', async () => {
+    const high = io();
+    expect(await runCli(['serve', '--port', '70000'], high)).toBe(2);
+    expect(high.err.join('\n')).toMatch(/--port.*65535/);
+    const env = io({ PORT: 'eighty' });
+    expect(await runCli(['serve'], env)).toBe(2);
+    expect(env.err.join('\n')).toMatch(/PORT.*"eighty"/);
+  });
+});
