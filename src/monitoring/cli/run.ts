@@ -159,6 +159,23 @@ function optional<K extends string, V>(key: K, value: V | undefined): Partial<Re
   return value === undefined ? {} : ({ [key]: value } as Record<K, V>);
 }
 
+/** Every option that takes no value, whatever the command. */
+const VALUELESS = new Set(['help', ...COMMON_FLAGS, ...Object.values(COMMANDS).flatMap((c) => c.flags)]);
+
+/**
+ * The words of `argv` that are not options or option values (`--project p dlq status` is the
+ * command `dlq status`: `p` is the value of `--project`).
+ */
+function commandWords(argv: readonly string[]): string[] {
+  const words: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (!arg.startsWith('--')) words.push(arg);
+    else if (!arg.includes('=') && !VALUELESS.has(arg.slice(2))) i += 1;
+  }
+  return words;
+}
+
 /**
  * The `gpr` command line (`npx gpr dlq status`, `npx gpr dlq replay ...`, `npx gpr check`,
  * `npx gpr serve`), callable in-process: resolves to the exit status instead of exiting. It runs the
@@ -176,7 +193,7 @@ function optional<K extends string, V>(key: K, value: V | undefined): Partial<Re
  * ```
  */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
-  const words = argv.filter((a) => !a.startsWith('--'));
+  const words = commandWords(argv);
   if (argv.length === 0) {
     io.stderr(USAGE);
     return 2;

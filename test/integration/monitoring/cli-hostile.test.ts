@@ -67,4 +67,24 @@ describe('gpr refuses bad arguments with exit 2 and a clear message', () => {
     expect(await runCli(['serve'], env)).toBe(2);
     expect(env.err.join('\n')).toMatch(/PORT.*"eighty"/);
   });
+
+  it('takes the common options before the command too', async () => {
+    const cli = io();
+    const status = await runCli(
+      [
+        '--sport',
+        'mlb',
+        '--project',
+        PROJECT,
+        'dlq',
+        'status',
+        '--subscription',
+        'mlb-phase2-raw-complete-dlq-sub',
+      ],
+      cli,
+    );
+    expect(cli.err).toEqual([]);
+    expect(status).toBe(1); // the subscription is missing: a finding
+    expect(cli.out.at(-1)).toBe('total: 0 message(s) in 1 subscription(s)');
+  });
 });
