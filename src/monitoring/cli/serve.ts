@@ -39,7 +39,12 @@ export async function serve(monitor: Monitor, port: number, log: (line: string) 
   });
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, () => log(`gpr monitor listening on :${port} (GET /health, POST /check)`));
+    // The port taken, not the one asked for: with 0 the system picks it and only the server knows.
+    server.listen(port, () => {
+      const address = server.address();
+      const bound = typeof address === 'object' && address ? address.port : port;
+      log(`gpr monitor listening on :${bound} (GET /health, POST /check)`);
+    });
     const stop = () => {
       process.off('SIGTERM', stop);
       process.off('SIGINT', stop);

@@ -1,0 +1,50 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type CliIo, runCli } from '../../../src/index.js';
+import { type Gcp, startGcp } from './helpers.js';
+
+const PROJECT = 'serve';
+let gcp: Gcp;
+
+beforeAll(async () => {
+  gcp = await startGcp(PROJECT);
+});
+
+afterAll(async () => {
+  await gcp.close();
+});
+
+/** `gpr serve --port 0` in this process, the port it took, and how to stop it (as SIGTERM does). */
+async function startServe() {
+  let announce: (line: string) => void = () => undefined;
+  const listening = new Promise<string>((resolve) => {
+    announce = resolve;
+  });
+  const io: CliIo = {
+    stdout: () => undefined,
+    stderr: (line) => {
+      if (line.includes('listening')) announce(line);
+    },
+    env: { GCP_PROJECT_ID: PROJECT },
+    clients: gcp.clients,
+  };
+  const exit = runCli(['serve', '--port', '0', '--sport', 'mlb'], io);
+  const line = await Promise.race([listening, exit.then((code) => `exited ${code}`)]);
+  const port = Number(/:(\d+)/.exec(line)?.[1]);
+  return {
+    port,
+    line,
+    stop: async () => {
+      process.emit('SIGTERM', 'SIGTERM');
+      return exit;
+    },
+  };
+}
+
+describe('gpr serve', () => {
+  it('says the port it really listens on when given port 0', async () => {
+    const server = await startServe();
+    expect(server.line).toMatch(/listening on :\d+/);
+    expect(server.port).toBeGreaterThan(0);
+    expect(await server.stop()).toBe(0);
+  });
+});
