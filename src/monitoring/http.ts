@@ -5,7 +5,8 @@ import { createMonitor, type Monitor, type MonitorOptions } from './monitor.js';
 
 /**
  * The request fields the handler reads: those of Node's `IncomingMessage`, Express and the Functions
- * Framework alike. `body` is read when a JSON body parser has filled it in.
+ * Framework alike. `body` is a parsed JSON object, or its text or bytes (parsed here whatever the
+ * content type); any other body is refused with a 400.
  *
  * @example
  * ```ts
@@ -112,10 +113,38 @@ function readFlags(url: URL, body: unknown): Record<(typeof FLAGS)[Flag], boolea
     flags[key] = given;
   };
   for (const [name, value] of url.searchParams) take(name, value, 'query');
-  if (body !== null && typeof body === 'object' && !Buffer.isBuffer(body) && !Array.isArray(body)) {
-    for (const [name, value] of Object.entries(body)) take(name, value, 'body');
-  }
+  for (const [name, value] of Object.entries(bodyFlags(body))) take(name, value, 'body');
   return flags as Record<(typeof FLAGS)[Flag], boolean | undefined>;
+}
+
+/**
+ * The flags of a request body: a parsed JSON object, or the raw text or bytes of one, whatever the
+ * content type said (Cloud Scheduler sends `application/octet-stream` unless told otherwise, and the
+ * Functions Framework then gives the body as bytes). A body that is there but is not a JSON object
+ * is a 400: ignored, `{"dry_run": true}` would have sent real alerts.
+ */
+function bodyFlags(body: unknown): Record<string, unknown> {
+  if (body === undefined || body === null) return {};
+  let value = body;
+  if (typeof body === 'string' || body instanceof Uint8Array) {
+    const text = (typeof body === 'string' ? body : Buffer.from(body).toString('utf8')).trim();
+    if (text === '') return {};
+    try {
+      value = JSON.parse(text);
+    } catch {
+      throw new BadRequest(
+        'body',
+        `the body must be a JSON object of flags (${Object.keys(FLAGS).join(', ')}); it is not JSON`,
+      );
+    }
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new BadRequest(
+      'body',
+      `the body must be a JSON object of flags (${Object.keys(FLAGS).join(', ')}), got ${Array.isArray(value) ? 'an array' : typeof value}`,
+    );
+  }
+  return value as Record<string, unknown>;
 }
 
 function send(

@@ -4,18 +4,21 @@ import type { Monitor } from '../monitor.js';
 
 const MAX_BODY_BYTES = 64 * 1024;
 
-/** Reads a small JSON body (what Cloud Scheduler sends); anything else is left unparsed. */
-async function readBody(req: IncomingMessage): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) throw new Error(`request body over ${MAX_BODY_BYTES} bytes`);
-    chunks.push(chunk as Buffer);
-  }
-  const text = Buffer.concat(chunks).toString('utf8').trim();
-  if (text === '' || !String(req.headers['content-type'] ?? '').includes('json')) return undefined;
-  return JSON.parse(text);
+/** The request's body as text, or `undefined` when it is over `MAX_BODY_BYTES` (the rest is drained). */
+function readBody(req: IncomingMessage): Promise<string | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
+    };
+    req.on('data', onData);
+    req.once('error', reject);
+    req.once('end', () =>
+      resolve(size > MAX_BODY_BYTES ? undefined : Buffer.concat(chunks).toString('utf8')),
+    );
+  });
 }
 
 /**
@@ -28,13 +31,18 @@ export async function serve(monitor: Monitor, port: number, log: (line: string) 
   const { createServer } = await import('node:http');
   const handler = createMonitorHandler(monitor);
   const server = createServer((req, res) => {
+    const refuse = (status: number, message: string) => {
+      res.statusCode = status;
+      res.setHeader('content-type', 'application/json; charset=utf-8');
+      res.end(JSON.stringify({ error: { code: 'BAD_REQUEST', field: 'body', message } }));
+    };
+    // The handler parses the body whatever its content type (Cloud Scheduler sends octet-stream).
     readBody(req).then(
-      (body) => handler({ method: req.method, url: req.url, body }, res),
-      (error: unknown) => {
-        res.statusCode = 400;
-        res.setHeader('content-type', 'application/json; charset=utf-8');
-        res.end(JSON.stringify({ error: { code: 'BAD_REQUEST', message: (error as Error).message } }));
-      },
+      (body) =>
+        body === undefined
+          ? refuse(413, `request body over ${MAX_BODY_BYTES} bytes`)
+          : handler({ method: req.method, url: req.url, body }, res),
+      (error: unknown) => refuse(400, (error as Error).message),
     );
   });
   return new Promise((resolve, reject) => {

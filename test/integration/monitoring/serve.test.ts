@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CliIo, runCli } from '../../../src/index.js';
 import { type Gcp, startGcp } from './helpers.js';
@@ -12,6 +13,26 @@ beforeAll(async () => {
 afterAll(async () => {
   await gcp.close();
 });
+
+interface Answer {
+  status: number | undefined;
+  json: Record<string, unknown>;
+}
+
+function post(port: number, path: string, body: string | Buffer, headers: Record<string, string>) {
+  return new Promise<Answer>((resolve, reject) => {
+    const req = request({ port, path, method: 'POST', agent: false, headers }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => {
+        text += chunk;
+      });
+      res.on('end', () => resolve({ status: res.statusCode, json: JSON.parse(text) }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
 
 /** `gpr serve --port 0` in this process, the port it took, and how to stop it (as SIGTERM does). */
 async function startServe() {
@@ -46,5 +67,26 @@ describe('gpr serve', () => {
     expect(server.line).toMatch(/listening on :\d+/);
     expect(server.port).toBeGreaterThan(0);
     expect(await server.stop()).toBe(0);
+  });
+
+  it('reads the flags of a JSON body sent without a JSON content type (Cloud Scheduler sends application/octet-stream)', async () => {
+    const server = await startServe();
+    try {
+      const answer = await post(server.port, '/check?include_logging=0', '{"dry_run": true}', {
+        'content-type': 'application/octet-stream',
+      });
+      expect(answer.status).toBe(200);
+      expect(answer.json).toMatchObject({ dryRun: true });
+      const form = await post(server.port, '/check', 'dry_run=1', {
+        'content-type': 'application/x-www-form-urlencoded',
+      });
+      expect(form).toMatchObject({ status: 400, json: { error: { code: 'BAD_REQUEST', field: 'body' } } });
+      const huge = await post(server.port, '/check', Buffer.alloc(100_000, 0x20), {
+        'content-type': 'application/json',
+      });
+      expect(huge).toMatchObject({ status: 413, json: { error: { field: 'body' } } });
+    } finally {
+      await server.stop();
+    }
   });
 });

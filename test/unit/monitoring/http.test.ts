@@ -128,6 +128,19 @@ describe('createMonitorHandler', () => {
     expect(JSON.parse(body)).toMatchObject({ error: { message: expect.stringContaining('boom') } });
   });
 
+  it('reads a body given as text or bytes, and refuses one that is not a JSON object', async () => {
+    const { monitor, runs } = fakeMonitor();
+    await call(monitor, { method: 'POST', url: '/check', body: Buffer.from('{"dry_run": true}') });
+    await call(monitor, { method: 'POST', url: '/check', body: ' {"include_logging": "0"} ' });
+    await call(monitor, { method: 'POST', url: '/check', body: Buffer.alloc(0) });
+    expect(runs).toEqual([{ dryRun: true }, { dryRun: false, includeLogging: false }, { dryRun: false }]);
+    for (const body of ['dry_run=1', [{ dry_run: true }], 'true', 1]) {
+      const refused = await call(monitor, { method: 'POST', url: '/check', body });
+      expect(refused).toMatchObject({ status: 400, json: { error: { code: 'BAD_REQUEST', field: 'body' } } });
+    }
+    expect(runs).toHaveLength(3);
+  });
+
   it('answers 404 for another path and 405 with Allow for another method', async () => {
     const { monitor } = fakeMonitor();
     expect(await call(monitor, { method: 'GET', url: '/metrics' })).toMatchObject({ status: 404 });
