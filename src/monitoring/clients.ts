@@ -60,6 +60,16 @@ export async function closeLoggingClient(logging: MonitorLoggingClient): Promise
   await Promise.allSettled(gaxClients.map((client) => client?.close?.()));
 }
 
+/**
+ * Makes a gax client's gRPC stub now and waits for it. The generated clients make it on their first
+ * call and, if that fails (no credentials), reject a promise nobody awaits
+ * (`this.initialize().catch((err) => { throw err; })`): an unhandled rejection, which ends a Node
+ * process. Made here, the failure is this call's error and the check reports it.
+ */
+async function stubReady(client: unknown): Promise<void> {
+  await (client as { initialize?: () => Promise<unknown> } | undefined)?.initialize?.();
+}
+
 /** Loads an optional peer, or throws one error that says which package to install for what. */
 async function peer<T>(name: string, purpose: string, load: () => Promise<T>): Promise<T> {
   try {
@@ -98,7 +108,7 @@ export class ClientSet {
 
   subscriber(): Promise<v1.SubscriberClient> {
     this.#subscriber ??= this.#given.subscriber
-      ? Promise.resolve(asSubscriber(this.#given.subscriber))
+      ? this.#ready(asSubscriber(this.#given.subscriber), stubReady)
       : (async () => {
           const mod = await peer(
             '@google-cloud/pubsub',
@@ -108,27 +118,36 @@ export class ClientSet {
           const config = await (await this.pubsub()).getClientConfig();
           // An emulator configuration carries the port as a string; the GAPIC client wants a number.
           const { port, ...rest } = config;
-          return this.#own(
+          const subscriber = this.#own(
             new mod.v1.SubscriberClient({ ...rest, ...(port === undefined ? {} : { port: Number(port) }) }),
           );
+          return this.#ready(subscriber, stubReady);
         })();
-    return this.#subscriber;
+    return this.#retryable(this.#subscriber, () => {
+      this.#subscriber = undefined;
+    });
   }
 
   monitoring(): Promise<MetricServiceClient> {
     this.#monitoring ??= this.#given.monitoring
-      ? Promise.resolve(asMetricClient(this.#given.monitoring))
+      ? this.#ready(asMetricClient(this.#given.monitoring), stubReady)
       : peer(
           '@google-cloud/monitoring',
           'Counting dead letters through Cloud Monitoring',
           () => import('@google-cloud/monitoring'),
-        ).then((mod) => this.#own(new mod.MetricServiceClient({ projectId: this.#projectId })));
-    return this.#monitoring;
+        ).then((mod) =>
+          this.#ready(this.#own(new mod.MetricServiceClient({ projectId: this.#projectId })), stubReady),
+        );
+    return this.#retryable(this.#monitoring, () => {
+      this.#monitoring = undefined;
+    });
   }
 
   logging(): Promise<Logging> {
+    // `Logging` calls its `loggingService` (a gax client) for ListLogEntries.
+    const ready = (logging: Logging) => stubReady((logging as { loggingService?: unknown }).loggingService);
     this.#logging ??= this.#given.logging
-      ? Promise.resolve(asLogging(this.#given.logging))
+      ? this.#ready(asLogging(this.#given.logging), ready)
       : peer(
           '@google-cloud/logging',
           'The Cloud Logging error check',
@@ -136,14 +155,33 @@ export class ClientSet {
         ).then((mod) => {
           const logging = new mod.Logging({ projectId: this.#projectId });
           this.#created.push({ close: () => closeLoggingClient(logging) });
-          return logging;
+          return this.#ready(logging, ready);
         });
-    return this.#logging;
+    return this.#retryable(this.#logging, () => {
+      this.#logging = undefined;
+    });
   }
 
   /** Closes the clients this set created (never the ones it was given). */
   async close(): Promise<void> {
     await Promise.allSettled(this.#created.splice(0).map((client) => client.close()));
+  }
+
+  /** `client` once `prepare` has succeeded for it. */
+  async #ready<T>(client: T, prepare: (client: T) => Promise<void>): Promise<T> {
+    await prepare(client);
+    return client;
+  }
+
+  /**
+   * `pending`, forgotten if it fails: a gax client whose stub could not be made keeps that failure
+   * for good, so the next check makes a new client (the failed one is closed with the others).
+   */
+  #retryable<T>(pending: Promise<T>, forget: () => void): Promise<T> {
+    return pending.catch((error: unknown) => {
+      forget();
+      throw error;
+    });
   }
 
   #own<T extends { close(): Promise<unknown> }>(client: T): T {
