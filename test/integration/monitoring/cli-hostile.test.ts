@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type CliIo, runCli } from '../../../src/index.js';
-import { createPipeline, type Gcp, startGcp } from './helpers.js';
+import { runCli } from '../../../src/index.js';
+import { cliIo, createPipeline, type Gcp, startGcp } from './helpers.js';
 
 const PROJECT = 'cli-hostile';
 const SUBSCRIPTION = 'mlb-phase1-scrapers-complete-dlq-sub';
@@ -14,18 +14,7 @@ afterAll(async () => {
   await gcp.close();
 });
 
-function io(env: Record<string, string> = {}): CliIo & { out: string[]; err: string[] } {
-  const out: string[] = [];
-  const err: string[] = [];
-  return {
-    out,
-    err,
-    stdout: (l) => out.push(l),
-    stderr: (l) => err.push(l),
-    env: { GCP_PROJECT_ID: PROJECT, ...env },
-    clients: gcp.clients,
-  };
-}
+const io = (env: Record<string, string> = {}) => cliIo(gcp, env);
 
 // C0 and C1 control characters, line breaks included: what a terminal acts on (ESC starts a control sequence).
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching them is the point.

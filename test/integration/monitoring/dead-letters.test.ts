@@ -1,10 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import {
-  checkDeadLetters,
-  type DeadLetterSubscription,
-  defaultDeadLetterSubscriptions,
-} from '../../../src/index.js';
-import { contents, createPipeline, deadLetter, type Gcp, rawSubscriber, startGcp } from './helpers.js';
+import { checkDeadLetters, defaultDeadLetterSubscriptions } from '../../../src/index.js';
+import { contents, createPipeline, deadLetter, type Gcp, rawSubscriber, startGcp, watch } from './helpers.js';
 
 const PROJECT = 'dlq-check';
 let gcp: Gcp;
@@ -21,18 +17,6 @@ beforeEach(() => {
 afterAll(async () => {
   await gcp.close();
 });
-
-function watch(name: string, extra: Partial<DeadLetterSubscription> = {}): DeadLetterSubscription {
-  return {
-    subscription: `${name}-dlq-sub`,
-    severity: 'critical',
-    description: `${name} completions`,
-    phaseFrom: 'phase2',
-    phaseTo: 'phase3',
-    sourceTopic: name,
-    ...extra,
-  };
-}
 
 describe('checkDeadLetters with the real clients on the stand-ins', () => {
   it('counts from Cloud Monitoring, samples without acking, and reports the handler’s attributes', async () => {

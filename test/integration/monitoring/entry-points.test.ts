@@ -5,9 +5,9 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type CliIo, createMonitorHandler, type Finding, runCli } from '../../../src/index.js';
+import { createMonitorHandler, type Finding, runCli } from '../../../src/index.js';
 import { startSlackStandIn } from '../../../src/testing/index.js';
-import { createPipeline, deadLetter, type Gcp, startGcp } from './helpers.js';
+import { cliIo, createPipeline, deadLetter, type Gcp, startGcp } from './helpers.js';
 
 const PROJECT = 'entry-points';
 let gcp: Gcp;
@@ -26,18 +26,7 @@ afterAll(async () => {
   await gcp.close();
 });
 
-function io(): CliIo & { out: string[]; err: string[] } {
-  const out: string[] = [];
-  const err: string[] = [];
-  return {
-    out,
-    err,
-    stdout: (l) => out.push(l),
-    stderr: (l) => err.push(l),
-    env: { GCP_PROJECT_ID: PROJECT },
-    clients: gcp.clients,
-  };
-}
+const io = (env: Record<string, string> = {}) => cliIo(gcp, env);
 
 describe('the HTTP handler on a plain node http server, with the real clients on the stand-ins', () => {
   let server: Server;

@@ -1,6 +1,6 @@
 import type { PubSub, Topic } from '@google-cloud/pubsub';
 import { v1 } from '@google-cloud/pubsub';
-import type { MonitorClients } from '../../../src/index.js';
+import type { CliIo, DeadLetterSubscription, MonitorClients } from '../../../src/index.js';
 import {
   type LoggingStandIn,
   type MonitoringStandIn,
@@ -134,4 +134,31 @@ export async function seedTwoFindings(gcp: Gcp, name: string): Promise<void> {
   await log.write(
     log.entry({ severity: 'ERROR', resource: { type: 'global' } }, 'BigQuery query failed: boom'),
   );
+}
+
+/** The configuration of `<name>-dlq-sub` (made by {@link createPipeline}), replayed to `<name>`. */
+export function watch(name: string, extra: Partial<DeadLetterSubscription> = {}): DeadLetterSubscription {
+  return {
+    subscription: `${name}-dlq-sub`,
+    severity: 'critical',
+    description: `${name} completions`,
+    phaseFrom: 'phase2',
+    phaseTo: 'phase3',
+    sourceTopic: name,
+    ...extra,
+  };
+}
+
+/** The CLI's I/O on the stand-ins' clients, with what it printed. */
+export function cliIo(gcp: Gcp, env: Record<string, string> = {}): CliIo & { out: string[]; err: string[] } {
+  const out: string[] = [];
+  const err: string[] = [];
+  return {
+    out,
+    err,
+    stdout: (l) => out.push(l),
+    stderr: (l) => err.push(l),
+    env: { GCP_PROJECT_ID: gcp.projectId, ...env },
+    clients: gcp.clients,
+  };
 }

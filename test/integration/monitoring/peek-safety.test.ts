@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { checkDeadLetters, createMonitor, type DeadLetterSubscription } from '../../../src/index.js';
-import { createPipeline, deadLetter, type Gcp, rawSubscriber, startGcp } from './helpers.js';
+import { checkDeadLetters, createMonitor } from '../../../src/index.js';
+import { createPipeline, deadLetter, type Gcp, rawSubscriber, startGcp, watch } from './helpers.js';
 
 const PROJECT = 'peek-safety';
 let gcp: Gcp;
@@ -17,17 +17,6 @@ beforeEach(() => {
 afterAll(async () => {
   await gcp.close();
 });
-
-function watch(name: string): DeadLetterSubscription {
-  return {
-    subscription: `${name}-dlq-sub`,
-    severity: 'critical',
-    description: `${name} completions`,
-    phaseFrom: 'phase2',
-    phaseTo: 'phase3',
-    sourceTopic: name,
-  };
-}
 
 /** A DLQ subscription `<name>-dlq-sub` with a dead-letter policy of its own (5 attempts, to `<name>-dlq-dlq`). */
 async function dlqWithItsOwnPolicy(name: string) {
