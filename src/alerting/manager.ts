@@ -18,6 +18,7 @@ import { memoryRateLimitStore } from './rate-limit/memory-store.js';
 import { OwnDeliveries } from './rate-limit/own-deliveries.js';
 import { ruleFor } from './rate-limit/rules.js';
 import type { WindowRule } from './rate-limit/state.js';
+import { UnrecordedDeliveries } from './rate-limit/unrecorded.js';
 import type { AlertResult, ChannelOutcome } from './result.js';
 
 /**
@@ -250,6 +251,28 @@ export function createAlertManager(options: AlertManagerOptions = {}): AlertMana
   });
   // What this instance delivered: the limit it still keeps when the store cannot answer.
   const ownDeliveries = new OwnDeliveries();
+  // What it delivered while the store could not be asked: written back once the store answers again.
+  const unrecorded = new UnrecordedDeliveries();
+
+  /** Writes back the outage deliveries of every key but `except`, within `budgetMs`. Never rejects. */
+  const writeBackOthers = async (except: string, budgetMs: number): Promise<void> => {
+    await Promise.all(
+      unrecorded.keys(now(), except).map(async ({ key, rule, times }) => {
+        const problem = await limiter.writeBack(key, times, rule, budgetMs);
+        if (problem === undefined) unrecorded.written(key, times);
+        else {
+          logger.warn(
+            `alert deliveries of ${key} made while the rate-limit store was down not yet recorded`,
+            {
+              key,
+              deliveries: times.length,
+              error: problem,
+            },
+          );
+        }
+      }),
+    );
+  };
 
   const writeLogLine = (
     message: AlertMessage,
@@ -370,98 +393,121 @@ export function createAlertManager(options: AlertManagerOptions = {}): AlertMana
         const t = setTimeout(cb, ms);
         return () => clearTimeout(t);
       });
-    const claim: ClaimResult = await limiter.claim(alert.key, rule, force);
-    const window = (sent: number, nextAllowedAt?: number) => ({
-      sent,
-      max: rule.max,
-      windowMs: rule.windowMs,
-      ...(nextAllowedAt === undefined ? {} : { nextAllowedAt: new Date(nextAllowedAt).toISOString() }),
-    });
-    if (claim.decision === 'limited' || claim.decision === 'in_flight') {
-      return finish({
-        ...base,
-        outcome: 'suppressed',
-        reason: claim.decision === 'limited' ? 'rate_limited' : 'in_flight',
-        rateLimit: claim.decision,
-        window: window(claim.sent, claim.decision === 'limited' ? claim.nextAllowedAt : undefined),
-        channels: [logOutcome],
+    const afterClaim = async (claim: ClaimResult): Promise<AlertResult> => {
+      const window = (sent: number, nextAllowedAt?: number) => ({
+        sent,
+        max: rule.max,
+        windowMs: rule.windowMs,
+        ...(nextAllowedAt === undefined ? {} : { nextAllowedAt: new Date(nextAllowedAt).toISOString() }),
       });
-    }
-    // The slot this send took in the instance's own window, while the store cannot answer.
-    let reservedAt: number | undefined;
-    if (claim.decision === 'unavailable' && !force) {
-      // Without the store's word, this instance still sends at most the rule's maximum per window:
-      // a store outage makes the limit per instance, not absent. Nothing is lost: it sent this
-      // alert itself, within the window. The slot is taken before the channels run, so that sends
-      // of one key running at once cannot all pass.
-      const at = now();
-      const full = ownDeliveries.reserve(alert.key, rule, at);
-      if (full === undefined) reservedAt = at;
-      if (full !== undefined) {
+      if (claim.decision === 'limited' || claim.decision === 'in_flight') {
         return finish({
           ...base,
           outcome: 'suppressed',
-          reason: 'rate_limited',
-          rateLimit: 'unavailable',
-          rateLimitError: claim.error,
-          window: window(full.sent, full.nextAllowedAt),
+          reason: claim.decision === 'limited' ? 'rate_limited' : 'in_flight',
+          rateLimit: claim.decision,
+          window: window(claim.sent, claim.decision === 'limited' ? claim.nextAllowedAt : undefined),
           channels: [logOutcome],
         });
       }
-    }
-    const claimed = claim.decision === 'allowed' || claim.decision === 'forced' ? claim : undefined;
-    // The end of the deadline is kept to record the delivery: the channels are cut before it (even
-    // one that ignores the deadline it was given), so the whole send, recording included, ends
-    // within deadlineMs, and therefore within the claim's lease (claimLeaseMs >= deadlineMs).
-    const reserve = claimed ? o.storeTimeoutMs : 0;
-    const channelsEnd = deadlineAt - reserve;
-    const controller = new AbortController();
-    const cancelCut = schedule(Math.max(0, channelsEnd - clock.now()), () =>
-      controller.abort(
-        new OperationTimeoutError(
-          `alert ${alert.key} was not sent within its ${o.deadlineMs} ms deadline` +
-            (reserve > 0 ? ` (the last ${reserve} ms are kept to record the delivery)` : ''),
-          { timeoutMs: o.deadlineMs },
+      // The slot this send took in the instance's own window, while the store cannot answer.
+      let reservedAt: number | undefined;
+      if (claim.decision === 'unavailable' && !force) {
+        // Without the store's word, this instance still sends at most the rule's maximum per window:
+        // a store outage makes the limit per instance, not absent. Nothing is lost: it sent this
+        // alert itself, within the window. The slot is taken before the channels run, so that sends
+        // of one key running at once cannot all pass.
+        const at = now();
+        const full = ownDeliveries.reserve(alert.key, rule, at);
+        if (full === undefined) reservedAt = at;
+        if (full !== undefined) {
+          return finish({
+            ...base,
+            outcome: 'suppressed',
+            reason: 'rate_limited',
+            rateLimit: 'unavailable',
+            rateLimitError: claim.error,
+            window: window(full.sent, full.nextAllowedAt),
+            channels: [logOutcome],
+          });
+        }
+      }
+      const claimed = claim.decision === 'allowed' || claim.decision === 'forced' ? claim : undefined;
+      // The end of the deadline is kept to record the delivery: the channels are cut before it (even
+      // one that ignores the deadline it was given), so the whole send, recording included, ends
+      // within deadlineMs, and therefore within the claim's lease (claimLeaseMs >= deadlineMs).
+      const reserve = claimed ? o.storeTimeoutMs : 0;
+      const channelsEnd = deadlineAt - reserve;
+      const controller = new AbortController();
+      const cancelCut = schedule(Math.max(0, channelsEnd - clock.now()), () =>
+        controller.abort(
+          new OperationTimeoutError(
+            `alert ${alert.key} was not sent within its ${o.deadlineMs} ms deadline` +
+              (reserve > 0 ? ` (the last ${reserve} ms are kept to record the delivery)` : ''),
+            { timeoutMs: o.deadlineMs },
+          ),
         ),
-      ),
-    );
-    let channels: ChannelOutcome[];
-    try {
-      channels = await runChannels(message, o.routes[alert.severity], channelsEnd, controller.signal);
-    } catch (error) {
-      if (reservedAt !== undefined) ownDeliveries.release(alert.key, reservedAt);
-      throw error;
-    } finally {
-      cancelCut();
-    }
-    const routed = o.routes[alert.severity];
-    const delivered = routed.length === 0 || channels.some((c) => c.status === 'sent');
-    if (reservedAt !== undefined) {
-      if (!delivered) ownDeliveries.release(alert.key, reservedAt);
-    } else if (delivered) {
-      ownDeliveries.record(alert.key, rule, now());
-    }
-    const partial: Omit<AlertResult, 'detail'> = {
-      ...base,
-      outcome: 'sent',
-      rateLimit: claim.decision,
-      ...(claim.decision === 'unavailable' ? { rateLimitError: claim.error } : {}),
-      ...(claimed ? { window: window(claimed.sent) } : {}),
-      channels: [...channels, logOutcome],
+      );
+      let channels: ChannelOutcome[];
+      try {
+        channels = await runChannels(message, o.routes[alert.severity], channelsEnd, controller.signal);
+      } catch (error) {
+        if (reservedAt !== undefined) ownDeliveries.release(alert.key, reservedAt);
+        throw error;
+      } finally {
+        cancelCut();
+      }
+      const routed = o.routes[alert.severity];
+      const delivered = routed.length === 0 || channels.some((c) => c.status === 'sent');
+      let deliveredAt = reservedAt;
+      if (reservedAt !== undefined) {
+        if (!delivered) ownDeliveries.release(alert.key, reservedAt);
+      } else if (delivered) {
+        deliveredAt = now();
+        ownDeliveries.record(alert.key, rule, deliveredAt);
+      }
+      // Sent without the store's word: written back to it once it answers again.
+      if (claim.decision === 'unavailable' && delivered && deliveredAt !== undefined) {
+        unrecorded.add(alert.key, rule, deliveredAt);
+      }
+      const partial: Omit<AlertResult, 'detail'> = {
+        ...base,
+        outcome: 'sent',
+        rateLimit: claim.decision,
+        ...(claim.decision === 'unavailable' ? { rateLimitError: claim.error } : {}),
+        ...(claimed ? { window: window(claimed.sent) } : {}),
+        channels: [...channels, logOutcome],
+      };
+      if (claimed) {
+        const left = Math.max(0, Math.min(o.storeTimeoutMs, deadlineAt - clock.now()));
+        const problem = delivered
+          ? await limiter.confirm(alert.key, claimed.claimId, now(), rule, left)
+          : await limiter.release(alert.key, claimed.claimId, rule, left);
+        if (delivered) partial.recorded = problem === undefined;
+        if (problem && delivered) partial.rateLimitError = problem;
+      }
+      const result = finish(partial);
+      if (!delivered) {
+        throw new AlertDeliveryError(`alert ${alert.key} was not delivered: ${result.detail}`, result);
+      }
+      return result;
     };
-    if (claimed) {
-      const left = Math.max(0, Math.min(o.storeTimeoutMs, deadlineAt - clock.now()));
-      const problem = delivered
-        ? await limiter.confirm(alert.key, claimed.claimId, now(), rule, left)
-        : await limiter.release(alert.key, claimed.claimId, rule, left);
-      if (delivered) partial.recorded = problem === undefined;
-      if (problem && delivered) partial.rateLimitError = problem;
+
+    const outageDeliveries = unrecorded.of(alert.key, now());
+    const claim: ClaimResult = await limiter.claim(alert.key, rule, force, undefined, outageDeliveries);
+    if (claim.decision === 'unavailable') return afterClaim(claim);
+    // The store answers (again): this key's outage deliveries went in with the claim; the other
+    // keys' are written back while this send goes on, and waited for before it resolves.
+    unrecorded.written(alert.key, outageDeliveries);
+    const writingBack = writeBackOthers(
+      alert.key,
+      Math.max(0, Math.min(o.storeTimeoutMs, deadlineAt - clock.now())),
+    );
+    try {
+      return await afterClaim(claim);
+    } finally {
+      await writingBack;
     }
-    const result = finish(partial);
-    if (!delivered) {
-      throw new AlertDeliveryError(`alert ${alert.key} was not delivered: ${result.detail}`, result);
-    }
-    return result;
   };
 
   const shutdown = o.shutdown === false ? undefined : (o.shutdown ?? defaultShutdownCoordinator());

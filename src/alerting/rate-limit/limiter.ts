@@ -15,6 +15,7 @@ import {
   release,
   serializeState,
   type WindowRule,
+  withDeliveries,
 } from './state.js';
 import type { RateLimitStore } from './store.js';
 
@@ -51,21 +52,31 @@ export class RateLimiter {
     return this.options.store.name;
   }
 
-  /** Takes a slot of `key`'s window for this send, or says why not. Never rejects. */
+  /**
+   * Takes a slot of `key`'s window for this send, or says why not. Never rejects. `unrecorded` are
+   * this instance's deliveries of `key` made while the store could not be asked: they are added to
+   * the record first (written even when the decision is to hold the alert back), so they count.
+   */
   async claim(
     key: string,
     rule: WindowRule,
     force: boolean,
     budgetMs = this.options.storeTimeoutMs,
+    unrecorded: readonly number[] = [],
   ): Promise<ClaimResult> {
     const claimId = this.options.newClaimId();
     try {
-      return await this.update(key, rule.max + EXTRA_ROUNDS, budgetMs, (state, now) => {
+      return await this.update(key, rule.max + EXTRA_ROUNDS, budgetMs, (stored, now) => {
+        const merged = unrecorded.length > 0 ? withDeliveries(stored, unrecorded, now, rule) : undefined;
+        const state = merged ?? stored;
         const decision = decide(state, claimId, rule, now, this.options.leaseMs, force);
+        // Nothing to claim: the record is still written when it gained the unrecorded deliveries.
+        const writeBack = merged === undefined ? {} : { next: merged };
         switch (decision.kind) {
           case 'mine':
             // Our own write whose answer was lost: the claim is in the record.
             return {
+              ...writeBack,
               done: { decision: force ? 'forced' : 'allowed', claimId, sent: decision.sent } as ClaimResult,
             };
           case 'claim':
@@ -75,10 +86,14 @@ export class RateLimiter {
             };
           case 'limited':
             return {
+              ...writeBack,
               done: { decision: 'limited', sent: decision.sent, nextAllowedAt: decision.nextAllowedAt },
             };
           case 'in_flight':
-            return { done: { decision: 'in_flight', sent: decision.sent, until: decision.until } };
+            return {
+              ...writeBack,
+              done: { decision: 'in_flight', sent: decision.sent, until: decision.until },
+            };
         }
       });
     } catch (error) {
@@ -95,6 +110,19 @@ export class RateLimiter {
     budgetMs = this.options.storeTimeoutMs,
   ): Promise<PipelineError | undefined> {
     return this.settle(key, rule, budgetMs, (state, now) => confirm(state, claimId, sentAt, now, rule));
+  }
+
+  /**
+   * Adds deliveries of `key` made while the store could not be asked to its record. Resolves with
+   * the error when it could not.
+   */
+  async writeBack(
+    key: string,
+    times: readonly number[],
+    rule: WindowRule,
+    budgetMs = this.options.storeTimeoutMs,
+  ): Promise<PipelineError | undefined> {
+    return this.settle(key, rule, budgetMs, (state, now) => withDeliveries(state, times, now, rule));
   }
 
   /** Frees the slot of `claimId` (nothing was sent). Resolves with the error when it could not. */

@@ -145,6 +145,25 @@ export function confirm(
   return { sent, claims: state.claims.filter((c) => c.id !== claimId) };
 }
 
+/**
+ * The record with `times` added: deliveries this instance made while the store could not be asked,
+ * written back once it answers, so that every instance counts them. Only times still in the window and
+ * not in the record yet are added (a retried write-back adds nothing twice); `undefined` when there
+ * are none. Like {@link confirm}, only the newest `rule.max` deliveries are kept.
+ */
+export function withDeliveries(
+  stored: RateLimitState,
+  times: readonly number[],
+  now: number,
+  rule: WindowRule,
+): RateLimitState | undefined {
+  const state = prune(stored, now, rule.windowMs);
+  const missing = times.filter((t) => t > now - rule.windowMs && t <= now && !state.sent.includes(t));
+  if (missing.length === 0) return undefined;
+  const sent = [...state.sent, ...missing].sort((a, b) => a - b).slice(-rule.max);
+  return { sent, claims: state.claims };
+}
+
 /** The record without the claim (its slot is free at once for the next sender), or `undefined` when it holds none. */
 export function release(
   stored: RateLimitState,

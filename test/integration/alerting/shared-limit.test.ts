@@ -259,6 +259,28 @@ describe('the rate limit shared through Cloud Storage (real @google-cloud/storag
     expect((await instance(Date.now, 'outage/').send(dlqAlert)).reason).toBe('rate_limited');
   });
 
+  it('deliveries made while the store was down are written back once it answers: neither the same instance nor another sends the key again in that window', async () => {
+    slack.messages.length = 0;
+    let clock = Date.parse('2026-12-01T12:00:00Z');
+    const now = () => clock;
+    const a = instance(now, 'write-back/', { storeTimeoutMs: 1000 });
+    const outage = storage.faults.add({ status: 503 });
+    const otherKey = { ...dlqAlert, key: 'dlq:billing-dlq-sub' };
+    expect(await a.send(dlqAlert)).toMatchObject({ outcome: 'sent', rateLimit: 'unavailable' });
+    expect(await a.send(otherKey)).toMatchObject({ outcome: 'sent', rateLimit: 'unavailable' });
+    outage.remove();
+    clock += 60_000;
+    // The same instance, store back: its outage delivery counts in the shared record (it sent before).
+    expect(await a.send(dlqAlert)).toMatchObject({ outcome: 'suppressed', reason: 'rate_limited' });
+    // That answer also wrote back the other key's outage delivery: a fresh instance holds both back.
+    expect(await instance(now, 'write-back/').send(dlqAlert)).toMatchObject({ reason: 'rate_limited' });
+    expect(await instance(now, 'write-back/').send(otherKey)).toMatchObject({ reason: 'rate_limited' });
+    expect(slack.messages).toHaveLength(2);
+    // After the window of the outage delivery, the key is sent again.
+    clock += 60 * 60_000;
+    expect(await instance(now, 'write-back/').send(dlqAlert)).toMatchObject({ rateLimit: 'allowed' });
+  });
+
   it('a store that cannot be reached at all (server gone) sends anyway', async () => {
     const gone = await startStorageStandIn({ buckets: [BUCKET] });
     const client = gone.client();

@@ -6,6 +6,7 @@ import {
   prune,
   release,
   serializeState,
+  withDeliveries,
 } from '../../../src/alerting/rate-limit/state.js';
 
 const rule = { windowMs: 60_000, max: 1 };
@@ -135,5 +136,23 @@ describe('rate-limit record from the future (garbage, or a writer whose clock is
     const beyond = { sent: [], claims: [{ id: 'ghost', until: now + 2 * hour + 1 }] };
     expect(decide(beyond, 'me', rule, now, lease, false).kind).toBe('claim');
     expect(confirm(beyond, 'me', now, now, rule)).toEqual({ sent: [now], claims: [] });
+  });
+
+  it('withDeliveries adds outage deliveries in the window once, keeps claims, and keeps the newest max', () => {
+    const now = 100_000;
+    const five = { windowMs: 60_000, max: 5 };
+    const stored = { sent: [50_000], claims: [{ id: 'c', until: now + 1 }] };
+    // 10_000 is out of the window, 200_000 ahead of now (a stepped clock): neither is written.
+    expect(withDeliveries(stored, [10_000, 60_000, 200_000], now, five)).toEqual({
+      sent: [50_000, 60_000],
+      claims: [{ id: 'c', until: now + 1 }],
+    });
+    // Already in the record: nothing to write (a retried write-back adds nothing twice).
+    expect(withDeliveries({ sent: [50_000, 60_000], claims: [] }, [60_000], now, five)).toBeUndefined();
+    expect(withDeliveries({ sent: [], claims: [] }, [], now, five)).toBeUndefined();
+    expect(
+      withDeliveries({ sent: [70_000], claims: [] }, [80_000, 90_000], now, { windowMs: 60_000, max: 2 })
+        ?.sent,
+    ).toEqual([80_000, 90_000]);
   });
 });
