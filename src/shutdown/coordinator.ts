@@ -116,8 +116,10 @@ function positiveMs(where: string, value: number | undefined): void {
  * process exits only when every task has finished or the total limit (8 s by default) has passed;
  * then the signal is raised again, once, so the process ends the way it would have without us. If
  * the application has its own listener for that signal, the exit is left to it (it can
- * `await coordinator.shutdown()` first). Tasks that throw or time out are reported and logged;
- * they never keep the others from running. Idle, it adds no listener and no timer.
+ * `await coordinator.shutdown()` first). A signal that arrives while a run started by `shutdown()` or
+ * `beforeExit` is going on waits for it and is then raised again the same way. Tasks that throw or
+ * time out are reported and logged; they never keep the others from running. Idle, it adds no
+ * listener and no timer.
  *
  * Most code uses the process-wide {@link onShutdown}; create your own coordinator for a different
  * limit, other signals, or tests (with a fake process and a test clock).
@@ -159,8 +161,12 @@ export function createShutdownCoordinator(options: ShutdownCoordinatorOptions = 
   let state: 'idle' | 'running' | 'done' = 'idle';
   let installed = false;
   let counter = 0;
-  let running: { promise: Promise<ShutdownReport>; join(entry: Entry): void } | undefined;
+  let running:
+    | { promise: Promise<ShutdownReport>; join(entry: Entry): void; trigger: ShutdownTrigger }
+    | undefined;
   let lastReport: ShutdownReport | undefined;
+  /** A signal received while a shutdown it did not start runs: raised again when that run ends. */
+  let signalWaiting = false;
 
   const listeners = new Map<string, () => void>();
   for (const signal of signals) listeners.set(signal, () => onSignal(signal));
@@ -179,16 +185,31 @@ export function createShutdownCoordinator(options: ShutdownCoordinatorOptions = 
   }
 
   function onSignal(signal: NodeSignal): void {
-    if (state === 'running') {
-      logger.warn(`shutdown: ${signal} received again; still waiting for the tasks`, { signal });
+    if (running !== undefined) {
+      if (signalWaiting || (running.trigger !== 'manual' && running.trigger !== 'beforeExit')) {
+        logger.warn(`shutdown: ${signal} received again; still waiting for the tasks`, { signal });
+        return;
+      }
+      // A shutdown started by shutdown() or beforeExit runs: the signal waits for it, then ends the
+      // process as it would have (our listener replaced Node's default action, so dropping the
+      // signal here would leave a process that was told to stop running until it is killed).
+      signalWaiting = true;
+      void running.promise.then(() => {
+        signalWaiting = false;
+        if (entries.size > 0) onSignal(signal);
+        else endBySignal(signal);
+      });
       return;
     }
-    void run(signal).then(() => {
-      uninstall();
-      // Our listener replaced Node's default action (exit). When nobody else listens, raise the
-      // signal once more so the process ends as it would have without us.
-      if (target.listenerCount(signal) === 0) target.kill(target.pid, signal);
-    });
+    void run(signal).then(() => endBySignal(signal));
+  }
+
+  function endBySignal(signal: NodeSignal): void {
+    state = 'done';
+    uninstall();
+    // Our listener replaced Node's default action (exit). When nobody else listens, raise the
+    // signal once more so the process ends as it would have without us.
+    if (target.listenerCount(signal) === 0) target.kill(target.pid, signal);
   }
 
   function onBeforeExit(): void {
@@ -249,7 +270,11 @@ export function createShutdownCoordinator(options: ShutdownCoordinatorOptions = 
     };
 
     // Registered before any task starts: a task that joins another one synchronously is started too.
-    const current = { promise: Promise.resolve(undefined as unknown as ShutdownReport), join: start };
+    const current = {
+      promise: Promise.resolve(undefined as unknown as ShutdownReport),
+      join: start,
+      trigger,
+    };
     running = current;
     current.promise = (async (): Promise<ShutdownReport> => {
       cancelTotal = schedule(timeoutMs, () => {

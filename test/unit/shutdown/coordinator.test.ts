@@ -252,6 +252,26 @@ describe('shutdown coordinator', () => {
     expect(runs).toBe(2);
   });
 
+  it('a SIGTERM that arrives while a shutdown started by shutdown() or beforeExit runs is not swallowed: it is raised again when the run ends', async () => {
+    for (const start of ['manual', 'beforeExit'] as const) {
+      const { target, coordinator } = setup();
+      const task = manualTask();
+      coordinator.onShutdown(task.task);
+      if (start === 'manual') void coordinator.shutdown();
+      else target.emit('beforeExit');
+      await settle();
+      target.emit('SIGTERM');
+      await settle();
+      expect(task.contexts).toHaveLength(1);
+      expect(target.kills).toEqual([]);
+      task.finish();
+      await settle();
+      expect(target.kills).toEqual([[7, 'SIGTERM']]);
+      expect(coordinator.state).toBe('done');
+      expect(target.listenerCount('SIGTERM')).toBe(0);
+    }
+  });
+
   it('listens only to the configured signals', async () => {
     const { target, coordinator } = setup({ signals: ['SIGTERM'], runOnBeforeExit: false });
     coordinator.onShutdown(() => undefined);
