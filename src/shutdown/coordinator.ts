@@ -118,8 +118,9 @@ function positiveMs(where: string, value: number | undefined): void {
  * the application has its own listener for that signal, the exit is left to it (it can
  * `await coordinator.shutdown()` first). A signal that arrives while a run started by `shutdown()` or
  * `beforeExit` is going on waits for it and is then raised again the same way. Tasks that throw or
- * time out are reported and logged; they never keep the others from running. Idle, it adds no
- * listener and no timer.
+ * time out are reported and logged; they never keep the others from running. A process that exits
+ * without a shutdown (`process.exit()`, an uncaught exception) logs at error each task that never
+ * ran or was still running. Idle, it adds no listener and no timer.
  *
  * Most code uses the process-wide {@link onShutdown}; create your own coordinator for a different
  * limit, other signals, or tests (with a fake process and a test clock).
@@ -167,10 +168,15 @@ export function createShutdownCoordinator(options: ShutdownCoordinatorOptions = 
   let lastReport: ShutdownReport | undefined;
   /** A signal received while a shutdown it did not start runs: raised again when that run ends. */
   let signalWaiting = false;
+  /** The tasks started and not yet finished, failed or timed out. */
+  const inFlight = new Set<Entry>();
 
   const listeners = new Map<string, () => void>();
   for (const signal of signals) listeners.set(signal, () => onSignal(signal));
   if (runOnBeforeExit) listeners.set('beforeExit', () => onBeforeExit());
+  // The process ends without a shutdown (process.exit(), an uncaught exception): what the joined
+  // tasks had to write is lost, and the last thing that can be done is to say so, synchronously.
+  listeners.set('exit', () => onExit());
 
   function install(): void {
     if (installed) return;
@@ -212,6 +218,18 @@ export function createShutdownCoordinator(options: ShutdownCoordinatorOptions = 
     if (target.listenerCount(signal) === 0) target.kill(target.pid, signal);
   }
 
+  function onExit(): void {
+    for (const entry of entries) {
+      logger.error(
+        `process exited before shutdown task '${entry.name}' ran (process.exit() skips the shutdown)`,
+        { task: entry.name },
+      );
+    }
+    for (const { name } of inFlight) {
+      logger.error(`process exited while shutdown task '${name}' was still running`, { task: name });
+    }
+  }
+
   function onBeforeExit(): void {
     // The tasks' own I/O makes the loop busy again; beforeExit fires once more afterwards, when
     // they are done and have left, so a dead endpoint cannot loop for ever.
@@ -238,9 +256,11 @@ export function createShutdownCoordinator(options: ShutdownCoordinatorOptions = 
           const controller = new AbortController();
           let cancelOwn: (() => void) | undefined;
           let done = false;
+          inFlight.add(entry);
           const settle = (outcome: ShutdownTaskOutcome): void => {
             if (done) return;
             done = true;
+            inFlight.delete(entry);
             timeOuts.delete(timeOut);
             cancelOwn?.();
             if (outcome.status === 'timed_out') {

@@ -6,6 +6,7 @@ import {
 } from '../../../src/shutdown/index.js';
 import { createTestClock } from '../../../src/testing/clock.js';
 import { FakeProcess } from '../../helpers/fake-process.js';
+import { recordingLogger } from '../../helpers/recording-logger.js';
 
 async function settle(): Promise<void> {
   for (let i = 0; i < 40; i += 1) await Promise.resolve();
@@ -270,6 +271,43 @@ describe('shutdown coordinator', () => {
       expect(coordinator.state).toBe('done');
       expect(target.listenerCount('SIGTERM')).toBe(0);
     }
+  });
+
+  it('a process that exits (process.exit) before its tasks ran or finished says so at ERROR, naming them', () => {
+    const target = new FakeProcess(7);
+    const logger = recordingLogger();
+    const coordinator = createShutdownCoordinator({ process: target, clock: createTestClock(), logger });
+    coordinator.onShutdown(() => undefined, { name: 'mlb unresolved players' });
+    coordinator.onShutdown(() => undefined, { name: 'nba unresolved players' });
+    target.emit('exit', 0);
+    const errors = logger.entries.filter((e) => e.level === 'error');
+    expect(errors.map((e) => e.message)).toEqual([
+      "process exited before shutdown task 'mlb unresolved players' ran (process.exit() skips the shutdown)",
+      "process exited before shutdown task 'nba unresolved players' ran (process.exit() skips the shutdown)",
+    ]);
+    // A task that joined and left again is not reported; nor is anything once the tasks ran.
+    const quiet = recordingLogger();
+    const other = createShutdownCoordinator({
+      process: new FakeProcess(8),
+      clock: createTestClock(),
+      logger: quiet,
+    });
+    other.onShutdown(() => undefined)();
+    expect(quiet.entries.filter((e) => e.level === 'error')).toEqual([]);
+  });
+
+  it('a process that exits while a task still runs says so at ERROR', async () => {
+    const { target } = setup();
+    const logger = recordingLogger();
+    const coordinator = createShutdownCoordinator({ process: target, clock: createTestClock(), logger });
+    const task = manualTask();
+    coordinator.onShutdown(task.task, { name: 'slow flush' });
+    void coordinator.shutdown();
+    await settle();
+    target.emit('exit', 0);
+    expect(logger.entries.filter((e) => e.level === 'error').map((e) => e.message)).toEqual([
+      "process exited while shutdown task 'slow flush' was still running",
+    ]);
   });
 
   it('listens only to the configured signals', async () => {
