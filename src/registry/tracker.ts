@@ -128,6 +128,19 @@ function hasLoneSurrogate(text: string): boolean {
   return LONE_SURROGATE.test(text);
 }
 
+/** The range of epoch ms a Date can hold. */
+const MAX_DATE_MS = 8.64e15;
+
+/**
+ * The `first_seen` of a row reported at `reportedAtMs`: the first miss's clock reading, but never
+ * after the report (a clock stepped back between the two) and never a reading that is not a time
+ * (the report's time stands in for it).
+ */
+function firstSeenOf(firstSeenMs: number, reportedAtMs: number): number {
+  if (!Number.isFinite(firstSeenMs) || Math.abs(firstSeenMs) > MAX_DATE_MS) return reportedAtMs;
+  return Math.min(firstSeenMs, reportedAtMs);
+}
+
 interface Accumulating {
   source: string;
   firstSeenMs: number;
@@ -463,29 +476,36 @@ export class UnresolvedPlayerTracker {
     if (this.#usedBatchIds.size > REMEMBERED_BATCH_IDS) {
       this.#usedBatchIds.delete(this.#usedBatchIds.values().next().value as string);
     }
-    const reportedAt = new Date(this.#clock.now()).toISOString();
-    let index = 0;
+    const reportedAtMs = this.#clock.now();
+    // A reading that is not a time throws here, before any entry moved.
+    const reportedAt = new Date(reportedAtMs).toISOString();
+    // Every row is built before any entry moves: nothing below can leave the batch half frozen.
+    const frozen: Array<{ slot: Slot; row: UnresolvedPlayerRow }> = [];
     for (const slot of this.#slots.values()) {
       const current = slot.current;
       // A player with a row still pending keeps collecting: its next row follows that one.
       if (!current || slot.pending) continue;
-      const row: UnresolvedPlayerRow = {
-        player_lookup: slot.lookup,
-        player_type: slot.type.toUpperCase(),
-        source: current.source,
-        first_seen: new Date(current.firstSeenMs).toISOString(),
-        occurrence_count: current.count,
-        reported_at: reportedAt,
-      };
+      frozen.push({
+        slot,
+        row: {
+          player_lookup: slot.lookup,
+          player_type: slot.type.toUpperCase(),
+          source: current.source,
+          first_seen: new Date(firstSeenOf(current.firstSeenMs, reportedAtMs)).toISOString(),
+          occurrence_count: current.count,
+          reported_at: reportedAt,
+        },
+      });
+    }
+    for (const [index, { slot, row }] of frozen.entries()) {
       slot.pending = { insertId: `${batchId}:${index}`, row };
       slot.current = undefined;
-      index += 1;
-      // A log line per player, once per batch (not per retry): a backup in Cloud Logging of what the
-      // table should receive.
-      this.#logger.warn('unresolved player', { ...row });
     }
-    this.#pendingRows += index;
-    return index > 0;
+    this.#pendingRows += frozen.length;
+    // A log line per player, once per batch (not per retry): a backup in Cloud Logging of what the
+    // table should receive.
+    for (const { row } of frozen) this.#logger.warn('unresolved player', { ...row });
+    return frozen.length > 0;
   }
 
   async #sendPending(): Promise<{ written: number; error?: PipelineError }> {

@@ -333,4 +333,30 @@ describe('UnresolvedPlayerTracker.flush against the BigQuery stand-in', () => {
       () => new UnresolvedPlayerTracker({ executor: executor(), sport: 'mlb', source: 'x\uD800', env: {} }),
     ).toThrow(/source has a lone surrogate/);
   });
+
+  it('a clock stepped back, or one reading that is not a time, holds back no player and writes first_seen <= reported_at', async () => {
+    const table = await freshUnresolvedTable();
+    let now = Date.parse('2026-06-01T12:00:00Z');
+    const tracker = new UnresolvedPlayerTracker({
+      executor: executor(),
+      sport: 'mlb',
+      source: 'pitcher_strikeouts_predictor',
+      table,
+      env: {},
+      clock: { now: () => now },
+    });
+    tracker.track('loganwebb', 'pitcher');
+    now = Number.NaN;
+    tracker.track('aaronjudge', 'batter');
+    // NTP steps the clock back an hour before the flush.
+    now = Date.parse('2026-06-01T11:00:00Z');
+    tracker.track('shoheiohtani', 'batter');
+    expect(await tracker.flush()).toEqual({ flushed: 3, retained: 0 });
+    const rows = await rowsOf(table);
+    expect(rows.map((r) => r.player_lookup)).toEqual(['aaronjudge', 'loganwebb', 'shoheiohtani']);
+    for (const row of rows) {
+      expect(Date.parse(String(row.first_seen))).toBeLessThanOrEqual(Date.parse(String(row.reported_at)));
+    }
+    expect(tracker.size).toBe(0);
+  });
 });
