@@ -1,4 +1,5 @@
 import { type ConfigEnv, getSportConfig } from '../config/index.js';
+import { parseQualifiedTableName } from '../config/table-name.js';
 import { PartialInsertError, type PipelineError, type RowFailure, toPipelineError } from '../errors/index.js';
 import { type Logger, silentLogger } from '../logging/index.js';
 import { type Clock, systemClock } from '../retry/index.js';
@@ -234,6 +235,9 @@ export class UnresolvedPlayerTracker {
     const config = getSportConfig(options.sport, options.env);
     const projectId = options.projectId ?? config.projectId;
     this.table = options.table ?? `${projectId}.${config.referenceDataset}.${UNRESOLVED_PLAYERS_TABLE}`;
+    // Checked now: a name that is not a table would fail every flush, and one with a backtick would
+    // break out of its quoting.
+    parseQualifiedTableName(this.table, 'an unresolved-players table');
     this.maxEntries = maxEntries;
     this.#executor = options.executor;
     this.#source = options.source;
