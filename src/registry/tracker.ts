@@ -129,6 +129,13 @@ function hasLoneSurrogate(text: string): boolean {
   return LONE_SURROGATE.test(text);
 }
 
+/** A clear TypeError for an argument of `track` that is not a string (`absent`: undefined and null are fine). */
+function checkArgument(name: string, value: unknown, absent: boolean): void {
+  if (typeof value === 'string' || (absent && (value === undefined || value === null))) return;
+  const got = value === null ? 'null' : typeof value;
+  throw new TypeError(`track: ${name} must be a string, got ${got}`);
+}
+
 /** The range of epoch ms a Date can hold. */
 const MAX_DATE_MS = 8.64e15;
 
@@ -271,6 +278,9 @@ export class UnresolvedPlayerTracker {
    * ```
    */
   track(lookup: string, playerType = 'unknown', source?: string): boolean {
+    checkArgument('lookup', lookup, false);
+    checkArgument('playerType', playerType, true);
+    checkArgument('source', source, true);
     const normalizedLookup = normalizePlayerLookup(lookup);
     if (normalizedLookup === '') {
       this.#logger.debug('unresolved player ignored: empty lookup after normalization', { lookup });

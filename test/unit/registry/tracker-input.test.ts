@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { UnresolvedPlayerTracker } from '../../../src/registry/index.js';
-import { MemoryExecutor } from './memory-executor.js';
+import { fakeClock, MemoryExecutor } from './memory-executor.js';
 
 const base = { sport: 'mlb', source: 'pitcher_strikeouts_predictor', env: {} };
 
@@ -24,4 +24,25 @@ describe('UnresolvedPlayerTracker: bad input is a clear TypeError, up front', ()
       ).toThrow(TypeError);
     },
   );
+
+  it('track() with a lookup, type or source that is not a string names the argument; nothing is recorded', () => {
+    const tracker = new UnresolvedPlayerTracker({
+      executor: new MemoryExecutor(),
+      ...base,
+      clock: fakeClock(),
+    });
+    for (const lookup of [123, null, undefined, {}, Symbol('x')] as unknown[]) {
+      expect(() => tracker.track(lookup as string)).toThrow(/track: lookup must be a string, got/);
+    }
+    expect(() => tracker.track('loganwebb', 7 as unknown as string)).toThrow(
+      /track: playerType must be a string, got number/,
+    );
+    expect(() => tracker.track('loganwebb', 'pitcher', 5 as unknown as string)).toThrow(
+      /track: source must be a string, got number/,
+    );
+    expect(tracker.size).toBe(0);
+    // The usual calls still work; undefined type and source take their defaults.
+    expect(tracker.track('loganwebb', undefined, undefined)).toBe(true);
+    expect(tracker.entries()).toMatchObject([{ playerLookup: 'loganwebb', playerType: 'unknown' }]);
+  });
 });
