@@ -200,6 +200,8 @@ export class PlayerRegistryReader {
   getUniversalId(lookup: string, options: LookupOptions & { required: false }): Promise<string | null>;
   getUniversalId(lookup: string, options?: LookupOptions): Promise<string | null>;
   async getUniversalId(lookup: string, options: LookupOptions = {}): Promise<string | null> {
+    checkLookupOptions('getUniversalId', options);
+    if (typeof lookup !== 'string') throw notAString('getUniversalId: lookup', lookup);
     const required = options.required ?? true;
     const type = typeFilter(options.playerType);
     const normalized = normalizePlayerLookup(lookup);
@@ -235,6 +237,14 @@ export class PlayerRegistryReader {
     lookups: readonly string[],
     options: LookupOptions = {},
   ): Promise<Map<string, string | null>> {
+    checkLookupOptions('getUniversalIdsBatch', options);
+    // A string is iterable too: each of its characters would be looked up and tracked as a player.
+    if (!Array.isArray(lookups)) {
+      throw notAString('getUniversalIdsBatch: lookups', lookups, 'an array of strings');
+    }
+    for (const [index, lookup] of lookups.entries()) {
+      if (typeof lookup !== 'string') throw notAString(`getUniversalIdsBatch: lookups[${index}]`, lookup);
+    }
     const required = options.required ?? false;
     const type = typeFilter(options.playerType);
     const answers = new Map<string, string | null>();
@@ -357,6 +367,14 @@ export class PlayerRegistryReader {
       throw error;
     }
   }
+}
+
+function checkLookupOptions(where: string, options: LookupOptions): void {
+  checkOptions(where, options, { playerType: 'string', required: 'boolean' }, OPTION_ALIASES);
+}
+
+function notAString(what: string, value: unknown, expected = 'a string'): TypeError {
+  return new TypeError(`${what} must be ${expected}, got ${value === null ? 'null' : typeof value}`);
 }
 
 function typeFilter(playerType: string | undefined): string | undefined {

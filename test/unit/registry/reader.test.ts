@@ -319,3 +319,34 @@ describe('PlayerRegistryReader: construction', () => {
     );
   });
 });
+
+describe('PlayerRegistryReader: bad arguments are clear TypeErrors, and nothing is queried or tracked', () => {
+  it('a batch given a string (not an array) is refused instead of looking up each of its characters', async () => {
+    const { executor, reader } = makeReader();
+    await expect(reader.getUniversalIdsBatch('loganwebb' as unknown as string[])).rejects.toThrow(
+      /getUniversalIdsBatch: lookups must be an array of strings, got string/,
+    );
+    expect(executor.queries).toEqual([]);
+    expect(reader.tracker.size).toBe(0);
+  });
+
+  it('a lookup, batch element or playerType that is not a string, and a misspelt option, name what was wrong', async () => {
+    const { executor, reader } = makeReader();
+    for (const lookup of [123, null, undefined, {}] as unknown[]) {
+      await expect(reader.getUniversalId(lookup as string)).rejects.toThrow(
+        /getUniversalId: lookup must be a string, got/,
+      );
+      await expect(reader.getUniversalIdsBatch(['loganwebb', lookup as string])).rejects.toThrow(
+        /getUniversalIdsBatch: lookups\[1\] must be a string, got/,
+      );
+    }
+    await expect(reader.getUniversalId('loganwebb', { playerType: 5 as unknown as string })).rejects.toThrow(
+      /playerType/,
+    );
+    await expect(
+      reader.getUniversalId('loganwebb', { requierd: false } as unknown as { required: false }),
+    ).rejects.toThrow(/unknown option 'requierd'. Did you mean 'required'/);
+    expect(executor.queries).toEqual([]);
+    expect(reader.tracker.size).toBe(0);
+  });
+});
