@@ -65,12 +65,13 @@ export class InvalidResourceNameError extends Error {
   readonly code = 'INVALID_RESOURCE_NAME';
   readonly transient = false;
   /** Which part was wrong. */
-  readonly kind: 'dataset' | 'table' | 'phase';
+  readonly kind: 'dataset' | 'table' | 'phase' | 'project';
   /** The rejected value. */
   readonly value: string;
 
-  constructor(kind: 'dataset' | 'table' | 'phase', value: string, rule: string) {
-    super(`Invalid ${kind} name ${JSON.stringify(value)}: ${rule}`);
+  /** `origin`: where the value came from (an environment variable), when not from the caller. */
+  constructor(kind: 'dataset' | 'table' | 'phase' | 'project', value: string, rule: string, origin?: string) {
+    super(`Invalid ${kind} name ${JSON.stringify(value)}${origin ? ` (from ${origin})` : ''}: ${rule}`);
     this.name = 'InvalidResourceNameError';
     this.kind = kind;
     this.value = value;

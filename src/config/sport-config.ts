@@ -1,6 +1,6 @@
 import { InvalidResourceNameError, UnknownSportError } from './errors.js';
 import { DEFAULT_SPORT, isKnownSport, type SportName } from './sports.js';
-import { isDatasetId, isTableId } from './table-name.js';
+import { isDatasetId, isProjectId, isTableId } from './table-name.js';
 
 /**
  * The GCP project every table and topic lives in when neither `GCP_PROJECT_ID` nor
@@ -80,6 +80,27 @@ function firstSet(...values: Array<string | undefined>): string | undefined {
   return undefined;
 }
 
+/**
+ * The project from the environment, checked: `table()` pastes it between backticks, where a backtick,
+ * a space or a stray '.' would change what the name refers to or break out of its quoting.
+ */
+function resolveProjectId(env: ConfigEnv): string {
+  for (const variable of ['GCP_PROJECT_ID', 'GOOGLE_CLOUD_PROJECT'] as const) {
+    const value = firstSet(env[variable]);
+    if (value === undefined) continue;
+    if (!isProjectId(value)) {
+      throw new InvalidResourceNameError(
+        'project',
+        value,
+        "use letters, digits, '-' and '_', optionally after a domain and ':' (example.com:my-project)",
+        variable,
+      );
+    }
+    return value;
+  }
+  return DEFAULT_PROJECT_ID;
+}
+
 function resolveSport(sport: string | undefined, env: ConfigEnv): SportName {
   const fromArgument = sport !== undefined;
   const raw = fromArgument ? sport : firstSet(env.SPORT);
@@ -115,7 +136,7 @@ function resolveSport(sport: string | undefined, env: ConfigEnv): SportName {
  */
 export function getSportConfig(sport?: string, env: ConfigEnv = defaultEnv()): SportConfig {
   const resolved = resolveSport(sport, env);
-  const projectId = firstSet(env.GCP_PROJECT_ID, env.GOOGLE_CLOUD_PROJECT) ?? DEFAULT_PROJECT_ID;
+  const projectId = resolveProjectId(env);
   const topicPrefix = resolved;
 
   const config: SportConfig = {

@@ -31,6 +31,11 @@ export function isDatasetId(value: string): boolean {
 }
 
 /** Whether `value` is a valid BigQuery table id (a partition decorator `$YYYYMMDD` included). @internal */
+/** A GCP project id as it may stand in a qualified table name (`example.com:project` included). */
+export function isProjectId(value: string): boolean {
+  return PROJECT_ID.test(value);
+}
+
 export function isTableId(value: string): boolean {
   return TABLE_ID.test(value);
 }

@@ -135,6 +135,35 @@ describe('getSportConfig: project id', () => {
   });
 });
 
+describe('getSportConfig: a project id or sport that cannot be one', () => {
+  it.each([
+    ['GCP_PROJECT_ID', 'my`project'],
+    ['GCP_PROJECT_ID', 'my project'],
+    ['GOOGLE_CLOUD_PROJECT', 'p.d'],
+    ['GOOGLE_CLOUD_PROJECT', 'a;DROP'],
+  ])('refuses %s=%j, naming the variable (table() pastes it between backticks)', (variable, value) => {
+    const read = () => getSportConfig('mlb', { [variable]: value });
+    expect(read).toThrow(InvalidResourceNameError);
+    expect(read).toThrow(
+      new RegExp(
+        `project name ${JSON.stringify(value).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\(from ${variable}\\)`,
+      ),
+    );
+    try {
+      read();
+    } catch (error) {
+      expect((error as InvalidResourceNameError).kind).toBe('project');
+    }
+  });
+
+  it('accepts ordinary and domain-scoped project ids', () => {
+    expect(
+      getSportConfig('mlb', { GCP_PROJECT_ID: 'example.com:my-project' }).table('mlb_raw', 'games'),
+    ).toBe('example.com:my-project.mlb_raw.games');
+    expect(getSportConfig('mlb', { GCP_PROJECT_ID: 'test-project' }).projectId).toBe('test-project');
+  });
+});
+
 describe('getSportConfig: reads process.env when called, not at import', () => {
   const saved = {
     SPORT: process.env.SPORT,
