@@ -103,6 +103,9 @@ function resolveProjectId(env: ConfigEnv): string {
 
 function resolveSport(sport: string | undefined, env: ConfigEnv): SportName {
   const fromArgument = sport !== undefined;
+  if (fromArgument && typeof sport !== 'string') {
+    throw new UnknownSportError(sport === null ? 'null' : `(a ${typeof sport})`, 'argument');
+  }
   const raw = fromArgument ? sport : firstSet(env.SPORT);
   if (raw === undefined) return DEFAULT_SPORT;
   // Case and surrounding spaces carry no meaning in a sport name: 'MLB' and ' mlb ' mean mlb.

@@ -162,6 +162,13 @@ describe('getSportConfig: a project id or sport that cannot be one', () => {
     ).toBe('example.com:my-project.mlb_raw.games');
     expect(getSportConfig('mlb', { GCP_PROJECT_ID: 'test-project' }).projectId).toBe('test-project');
   });
+
+  it('a sport that is not a string is a clear error, not "raw.trim is not a function"', () => {
+    for (const sport of [123, null, {}] as unknown[]) {
+      expect(() => getSportConfig(sport as string, EMPTY_ENV)).toThrow(UnknownSportError);
+      expect(() => getSportConfig(sport as string, EMPTY_ENV)).toThrow(/expected one of nba, mlb/);
+    }
+  });
 });
 
 describe('getSportConfig: reads process.env when called, not at import', () => {
