@@ -49,12 +49,27 @@ const schema = lazy(() =>
 /** The record lives in this custom metadata key: one GET reads it with the object's generation. */
 const STATE_KEY = 'gpr-rate-limit';
 
-/** Object-name characters kept as they are; others are %-escaped. */
-const SAFE = /[^A-Za-z0-9._:-]/g;
+/**
+ * The characters of a key that are %-escaped: all but these, taken a code point at a time (the `u`
+ * flag), so an emoji is escaped whole and not as two halves, which `encodeURIComponent` refuses.
+ */
+const SAFE = /[^A-Za-z0-9._:-]/gu;
+
+/**
+ * One character of a key, escaped: UTF-8 %-escapes, or `%u` and the code unit for a lone surrogate
+ * (half an emoji, which has no UTF-8 form; `%u` never comes out of `encodeURIComponent`, so no two
+ * keys share an object).
+ */
+function escapeChar(c: string): string {
+  if (c.length === 1 && /\p{Surrogate}/u.test(c)) {
+    return `%u${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
+  }
+  return encodeURIComponent(c);
+}
 
 /** The object of `key`: readable when short, a hash suffix keeps long keys within GCS's 1024 bytes. */
 export function objectNameOf(prefix: string, key: string): string {
-  const escaped = key.replace(SAFE, (c) => encodeURIComponent(c));
+  const escaped = key.replace(SAFE, escapeChar);
   if (escaped.length <= 200) return prefix + escaped;
   const digest = nodeCrypto().createHash('sha256').update(key).digest('hex').slice(0, 32);
   return `${prefix}${escaped.slice(0, 160)}~${digest}`;

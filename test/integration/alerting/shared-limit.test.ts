@@ -281,6 +281,22 @@ describe('the rate limit shared through Cloud Storage (real @google-cloud/storag
     expect(await instance(now, 'write-back/').send(dlqAlert)).toMatchObject({ rateLimit: 'allowed' });
   });
 
+  it.each([
+    ['an emoji', 'dlq:\u{1F3C0}-games-dlq-sub'],
+    ['a lone surrogate', 'dlq:games\uD800-sub'],
+    ['CJK and spaces', 'dlq:\u7403\u5458 \u9519\u8BEF'],
+  ])(
+    'a key with %s is limited through the store like any other (not sent without the limit each time)',
+    async (_, key) => {
+      slack.messages.length = 0;
+      const first = await instance(Date.now, 'unicode-keys/').send({ ...dlqAlert, key });
+      expect(first).toMatchObject({ outcome: 'sent', rateLimit: 'allowed', recorded: true });
+      const second = await instance(Date.now, 'unicode-keys/').send({ ...dlqAlert, key });
+      expect(second).toMatchObject({ outcome: 'suppressed', reason: 'rate_limited' });
+      expect(slack.messages).toHaveLength(1);
+    },
+  );
+
   it('a store that cannot be reached at all (server gone) sends anyway', async () => {
     const gone = await startStorageStandIn({ buckets: [BUCKET] });
     const client = gone.client();
