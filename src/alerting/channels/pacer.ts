@@ -15,6 +15,11 @@ export const MAX_PAUSE_MS = 5 * 60_000;
 export class Pacer {
   #queue: Promise<void> = Promise.resolve();
   #notBefore = Number.NEGATIVE_INFINITY;
+  /**
+   * The length of the hold behind `#notBefore` when it was set: no wait is longer, so a clock stepped
+   * back cannot turn a one-second hold into one as long as the step.
+   */
+  #holdMs = 0;
 
   constructor(
     private readonly minIntervalMs: number,
@@ -34,7 +39,7 @@ export class Pacer {
     try {
       await previous;
       signal?.throwIfAborted();
-      const wait = this.#notBefore - clock.now();
+      const wait = Math.min(this.#notBefore - clock.now(), this.#holdMs);
       if (wait > 0) {
         if (clock.now() + wait > latestAt) {
           throw new HttpTooManyRequestsError(
@@ -45,6 +50,7 @@ export class Pacer {
         await clock.sleep(wait, signal);
       }
       this.#notBefore = clock.now() + this.minIntervalMs;
+      this.#holdMs = this.minIntervalMs;
     } finally {
       done();
     }
@@ -56,6 +62,10 @@ export class Pacer {
    */
   pause(clock: Clock, ms: number): void {
     const wait = Number.isFinite(ms) ? Math.min(Math.max(0, ms), MAX_PAUSE_MS) : MAX_PAUSE_MS;
-    this.#notBefore = Math.max(this.#notBefore, clock.now() + wait);
+    const until = clock.now() + wait;
+    if (until > this.#notBefore) {
+      this.#notBefore = until;
+      this.#holdMs = Math.max(this.#holdMs, wait);
+    }
   }
 }

@@ -2,6 +2,7 @@ import { inspect } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   AlertDeliveryError,
+  type Clock,
   createAlertManager,
   HttpTooManyRequestsError,
   memoryRateLimitStore,
@@ -88,6 +89,28 @@ describe('Slack channel against the Slack stand-in', () => {
     } finally {
       await strict.close();
     }
+  });
+
+  it('a clock stepped back an hour does not hold Slack back for that hour (the pause is at most what was asked)', async () => {
+    const base = createTestClock({ startMs: Date.now() });
+    let offset = 0;
+    const clock: Clock = {
+      now: () => base.now() + offset,
+      sleep: (ms, signal) => base.sleep(ms, signal),
+      schedule: (ms, callback) => base.schedule(ms, callback),
+    };
+    const alerts = createAlertManager({
+      channels: [slackChannel({ webhookUrl: slack.webhookUrl })],
+      logger: silentLogger,
+      clock,
+    });
+    slack.messages.length = 0;
+    expect((await alerts.send(alert('warning'))).outcome).toBe('sent');
+    offset = -3_600_000;
+    expect((await alerts.send(alert('warning'))).outcome).toBe('sent');
+    expect(slack.messages).toHaveLength(2);
+    // The second post still waited its one second after the first, not an hour.
+    expect(base.sleeps.filter((ms) => ms > 1000)).toEqual([]);
   });
 
   it('an alert far over every Slack limit is cut so that Slack accepts it', async () => {
