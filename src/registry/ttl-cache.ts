@@ -2,7 +2,7 @@ import type { Clock } from '../retry/index.js';
 
 interface CacheEntry<V> {
   value: V;
-  expiresAt: number;
+  writtenAt: number;
 }
 
 /**
@@ -28,7 +28,10 @@ export class TtlCache<V> {
   get(key: string): { value: V } | undefined {
     const entry = this.#entries.get(key);
     if (entry === undefined) return undefined;
-    if (this.clock.now() >= entry.expiresAt) {
+    // Live only within the TTL after it was written. A time before that (the clock was stepped back)
+    // is expired too: kept, the entry would live as long as the step (an hour's stale miss).
+    const age = this.clock.now() - entry.writtenAt;
+    if (!(age >= 0 && age < this.ttlMs)) {
       this.#entries.delete(key);
       return undefined;
     }
@@ -38,7 +41,7 @@ export class TtlCache<V> {
   set(key: string, value: V): void {
     if (this.ttlMs <= 0) return;
     this.#entries.delete(key);
-    this.#entries.set(key, { value, expiresAt: this.clock.now() + this.ttlMs });
+    this.#entries.set(key, { value, writtenAt: this.clock.now() });
     while (this.#entries.size > this.maxEntries) {
       const oldest = this.#entries.keys().next();
       if (oldest.done) break;

@@ -350,3 +350,29 @@ describe('PlayerRegistryReader: bad arguments are clear TypeErrors, and nothing 
     expect(reader.tracker.size).toBe(0);
   });
 });
+
+describe('PlayerRegistryReader: a clock stepped back', () => {
+  it('does not keep a cached miss (or hit) alive for the length of the step: the registry is asked again', async () => {
+    const executor = new MemoryExecutor();
+    let now = Date.UTC(2026, 0, 20, 12);
+    const reader = new PlayerRegistryReader({
+      executor,
+      sport: 'mlb',
+      source: 'pitcher_strikeouts_predictor',
+      env: {},
+      clock: { now: () => now },
+    });
+    await expect(reader.getUniversalId('Paul Skenes', { required: false })).resolves.toBeNull();
+    // The registry learns the player; NTP steps the clock back an hour.
+    executor.registry.push({
+      player_lookup: 'paulskenes',
+      universal_player_id: 'mlb_skenes',
+      player_type: 'PITCHER',
+      processed_at: 3,
+    });
+    now -= 3_600_000;
+    now += 300_000; // one TTL later, as the process lived it
+    await expect(reader.getUniversalId('Paul Skenes', { required: false })).resolves.toBe('mlb_skenes');
+    expect(executor.queries).toHaveLength(2);
+  });
+});
