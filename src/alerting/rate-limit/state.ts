@@ -149,7 +149,7 @@ export function confirm(
  * The record with `times` added: deliveries this instance made while the store could not be asked,
  * written back once it answers, so that every instance counts them. Only times still in the window and
  * not in the record yet are added (a retried write-back adds nothing twice); `undefined` when there
- * are none. Like {@link confirm}, only the newest `rule.max` deliveries are kept.
+ * are none. Like `confirm`, only the newest `rule.max` deliveries are kept.
  */
 export function withDeliveries(
   stored: RateLimitState,
