@@ -91,3 +91,48 @@ describe('no secret reaches a classified message', () => {
     expect(JSON.stringify([err.message, { ...err }])).not.toMatch(/ya29|SECRET-TOKEN/);
   });
 });
+
+describe('credentials without a label in front of them', () => {
+  // The shapes of real credentials, with made-up values: an API key is `AIza` and 35 more characters,
+  // a JWT (an ID token, a signed service-account assertion) three base64url parts, the first `eyJ`.
+  const API_KEY = `AIzaSy${'D'.repeat(33)}`;
+  const JWT =
+    'eyJhbGciOiJSUzI1NiIsImtpZCI6IjEifQ.eyJzdWIiOiJzYUBwLmlhbS5nc2VydmljZWFjY291bnQuY29tIn0.c2lnbmF0dXJl';
+
+  it.each([
+    ['an API key echoed by the service', `API key not valid. Please pass a valid API key. (key ${API_KEY})`],
+    ['an API key at the end of a path', `GET https://www.googleapis.com/discovery/v1/apis/${API_KEY} failed`],
+    ['an ID token', `Token used too late: ${JWT}`],
+    [
+      'a signed assertion in a form body',
+      `grant_type=urn:ietf:params:oauth:grant-type:jwt-bearer&assertion=${JWT}`,
+    ],
+  ])('removes %s', (_label, text) => {
+    const out = redactSecrets(text);
+    expect(out).not.toContain(API_KEY.slice(0, 12));
+    expect(out).not.toContain(JWT.split('.')[1]);
+    expect(out).toContain('[REDACTED]');
+  });
+
+  it('removes every cookie of a Cookie header, not only the first', () => {
+    const out = redactSecrets('Cookie: theme=dark; SID=sessionSecret42; HSID=otherSecret7\nnext line');
+    expect(out).not.toContain('sessionSecret42');
+    expect(out).not.toContain('otherSecret7');
+    expect(out).toContain('Cookie: [REDACTED]');
+    expect(out).toContain('next line');
+  });
+
+  it('keeps ordinary identifiers that merely start alike', () => {
+    const text = 'Table AIza_games not found; eyJ is not a token; job eyJob.1 failed';
+    expect(redactSecrets(text)).toBe(text);
+  });
+
+  it('none of them survives in a typed error, its errors[] or its cause', () => {
+    const err = toPipelineError(
+      bigQueryHttpError({ status: 400, reason: 'invalid', message: `bad key ${API_KEY} or token ${JWT}` }),
+    );
+    const everything = `${err.message} ${JSON.stringify(err)} ${JSON.stringify(err.cause)}`;
+    expect(everything).not.toContain(API_KEY.slice(0, 12));
+    expect(everything).not.toContain(JWT.split('.')[1]);
+  });
+});

@@ -23,6 +23,9 @@ const HOSTILE: ReadonlyArray<readonly [string, string]> = [
   ['URL user info without an "@"', `https://user:${'p'.repeat(MB)}`],
   ['"://x:" repeated', '://x:'.repeat(MB / 5)],
   ['"-----BEGIN X" then 1 MB of capitals', `-----BEGIN ${'A'.repeat(MB)}`],
+  ['"eyJa.eyJ" repeated (JWT parts without an end)', '.eyJa.eyJ'.repeat(MB / 9)],
+  ['"AIza" repeated', 'AIza'.repeat(MB / 4)],
+  ['"cookie:" then 1 MB of spaces', `cookie:${' '.repeat(MB)}`],
 ];
 
 /**
