@@ -36,8 +36,10 @@ const SECRET_PATTERNS: ReadonlyArray<readonly [RegExp, string]> = [
   // The password of a URL's user info (`https://user:password@host/`). Anchored on `://`, and neither
   // part can cross a `/`, so each `://` is scanned at most up to the next one: linear.
   [/(:\/\/[^\s/?#@:]*:)[^\s/?#@]+@/g, `$1${REDACTED}@`],
-  // A user name alone can be the credential (`https://token@host`): the whole user info goes.
-  [/\b([a-z][a-z0-9+.-]*:\/\/)[^/@\s?#]+@/gi, `$1${REDACTED}@`],
+  // A user name alone can be the credential (`https://token@host`): the whole user info goes. The
+  // scheme starts only after a character that cannot be part of one (not at every word boundary), so
+  // a long run of dotted or hyphenated text is scanned once, not once per dot.
+  [/(?<![a-z0-9+.-])([a-z][a-z0-9+.-]*:\/\/)[^/@\s?#]+@/gi, `$1${REDACTED}@`],
 ];
 
 /**
