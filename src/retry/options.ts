@@ -165,7 +165,9 @@ export interface RetryOptions extends BackoffOptions {
   maxAttempts?: number;
   /**
    * Which failures are retried: a predicate, or a list of classes (matched against the typed error
-   * and against the value originally thrown). Default `isTransientError`.
+   * and against the value originally thrown). Default `isTransientError`. A predicate (or a class's
+   * `Symbol.hasInstance`) that throws means "not retryable": it is logged at warning and the caller
+   * gets the value the function threw.
    */
   retryOn?: RetryPredicate | ReadonlyArray<ErrorClass>;
   /**

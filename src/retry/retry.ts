@@ -268,7 +268,17 @@ async function retryLoop<T>(
 
     const error = toPipelineError(raw, { now: () => clock.now() });
     const circuitOpen = error instanceof CircuitBreakerOpenError;
-    if (!circuitOpen && !matchesRetryOn(o, error, raw, attempt)) {
+    let retryable = circuitOpen;
+    if (!circuitOpen) {
+      // A predicate that throws cannot say "retry": the caller gets what the function threw, not
+      // the predicate's bug, and the bug is logged.
+      try {
+        retryable = matchesRetryOn(o, error, raw, attempt);
+      } catch (hookError) {
+        logger.warn(`${name}: retryOn threw; not retrying`, { operation: name, attempt, hookError });
+      }
+    }
+    if (!retryable) {
       stop('not_retryable', error);
       logger.debug(`${name}: attempt ${attempt} failed with a non-retryable error: ${describe(error)}`, {
         operation: name,

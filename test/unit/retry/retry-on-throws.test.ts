@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { NetworkError } from '../../../src/errors/index.js';
+import { backoffDelays, type GiveUpInfo, type JitterStrategy, retry } from '../../../src/retry/index.js';
+import { createTestClock } from '../../../src/testing/clock.js';
+import { recordingLogger } from './helpers.js';
+
+/** What a socket reset looks like when Node throws it. */
+function reset(): Error {
+  return Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET', errno: -104, syscall: 'read' });
+}
+
+describe('a retryOn predicate that throws does not replace what the caller gets', () => {
+  it.each([
+    [
+      'a predicate function',
+      () => {
+        throw new Error('bug in my predicate');
+      },
+    ],
+    [
+      'a class list whose Symbol.hasInstance throws',
+      [
+        Object.defineProperty(class Weird extends Error {}, Symbol.hasInstance, {
+          value: () => {
+            throw new Error('bug in hasInstance');
+          },
+        }),
+      ],
+    ],
+  ] as const)('%s: the caller gets the thrown value, once; the bug is logged', async (_label, retryOn) => {
+    const clock = createTestClock();
+    const logger = recordingLogger();
+    const thrown = reset();
+    const giveUps: GiveUpInfo[] = [];
+    let calls = 0;
+    const outcome = await retry(
+      () => {
+        calls++;
+        throw thrown;
+      },
+      // biome-ignore lint/suspicious/noExplicitAny: both forms of retryOn under test
+      { clock, logger, retryOn: retryOn as any, maxAttempts: 5, onGiveUp: (i) => giveUps.push(i) },
+    ).then(
+      () => 'resolved',
+      (e: unknown) => e,
+    );
+    expect(outcome).toBe(thrown);
+    // Not retried: a predicate that cannot answer is no reason to call the service again.
+    expect(calls).toBe(1);
+    expect(giveUps.map((g) => g.reason)).toEqual(['not_retryable']);
+    const warning = logger.entries.find((e) => e.level === 'warn' && /retryOn/.test(e.message));
+    expect(warning?.message).toMatch(/retryOn threw/);
+    expect(String((warning?.fields.hookError as Error | undefined)?.message)).toMatch(/bug in/);
+  });
+});
