@@ -80,7 +80,9 @@ function resolveStrategy(jitter: JitterMode | JitterStrategy | undefined): Jitte
 
 /**
  * The successive delays (ms) that `retry` sleeps between attempts, as a pure, endless generator:
- * the first value is the delay before the second attempt. `retry` draws its sleeps from this very
+ * the first value is the delay before the second attempt. Every value is in `[0, maxDelayMs]`: a
+ * custom strategy's or random source's negative value counts as 0, and NaN, a value above the cap
+ * or a throw as `maxDelayMs`. `retry` draws its sleeps from this very
  * generator, so benchmarks, simulations and hand-written loops see exactly what `retry` would do.
  * (A `Retry-After` or an open circuit can still raise an individual sleep inside `retry`.)
  *
@@ -91,12 +93,24 @@ function resolveStrategy(jitter: JitterMode | JitterStrategy | undefined): Jitte
  * ```
  */
 export function* backoffDelays(options: BackoffOptions = {}): Generator<number, never, unknown> {
+  const maxDelayMs = options.maxDelayMs ?? DEFAULT_MAX_DELAY_MS;
   const next = resolveStrategy(options.jitter).start({
     baseDelayMs: options.baseDelayMs ?? DEFAULT_BASE_DELAY_MS,
-    maxDelayMs: options.maxDelayMs ?? DEFAULT_MAX_DELAY_MS,
+    maxDelayMs,
     random: options.random ?? Math.random,
   });
-  for (let retryIndex = 0; ; retryIndex++) yield next(retryIndex);
+  for (let retryIndex = 0; ; retryIndex++) {
+    // A strategy or random source that misbehaves (NaN, a negative or endless delay, a throw) gets
+    // the cap: a timer given NaN, a negative delay or more than 2^31 - 1 ms fires at once, which
+    // would turn the backoff into a hot loop against a failing service.
+    let delay: number;
+    try {
+      delay = next(retryIndex);
+    } catch {
+      delay = maxDelayMs;
+    }
+    yield delay < 0 ? 0 : delay <= maxDelayMs ? delay : maxDelayMs;
+  }
 }
 
 /** @internal Validates the jitter option eagerly (a generator body would only run on first `next`). */
