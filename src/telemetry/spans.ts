@@ -78,11 +78,35 @@ export function startSpan(name: string, options: StartSpanOptions = {}): Span | 
   }
 }
 
-/** Runs `fn` with `span` as the active span (so spans started inside are its children). */
+/**
+ * Runs `fn` with `span` as the active span (so spans started inside are its children). `fn` runs
+ * exactly once and its own result or throw is what the caller gets, even when the registered context
+ * manager throws before or after running it (the span is then simply not active).
+ */
 export function inSpan<T>(span: Span | undefined, fn: () => T): T {
   const api = span === undefined ? undefined : otel();
   if (api === undefined || span === undefined) return fn();
-  return api.context.with(api.trace.setSpan(api.context.active(), span), fn);
+  let ran = false;
+  let failed = false;
+  let outcome: unknown;
+  const run = (): T => {
+    ran = true;
+    try {
+      outcome = fn();
+    } catch (err) {
+      failed = true;
+      outcome = err;
+    }
+    if (failed) throw outcome;
+    return outcome as T;
+  };
+  try {
+    return api.context.with(api.trace.setSpan(api.context.active(), span), run);
+  } catch {
+    if (!ran) return fn();
+    if (failed) throw outcome;
+    return outcome as T;
+  }
 }
 
 /** `inSpan` for an async `fn`: a synchronous throw becomes a rejection, as an async call's would. */
