@@ -191,7 +191,10 @@ export interface RetryOptions extends BackoffOptions {
   honorRetryAfter?: boolean;
   /** Called before each sleep. A listener that throws (or rejects) is logged and ignored. */
   onRetry?: (info: RetryInfo) => void;
-  /** Called once when `retry` stops without a success. A listener that throws is logged and ignored. */
+  /**
+   * Called once when `retry` stops on a failure (see {@link GiveUpReason}); not when the caller's
+   * `signal` aborts, which is no failure of the operation. A listener that throws is logged and ignored.
+   */
   onGiveUp?: (info: GiveUpInfo) => void;
   /** Called once when an attempt succeeds. A listener that throws is logged and ignored. */
   onSuccess?: (info: RetrySuccessInfo) => void;
