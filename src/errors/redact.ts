@@ -18,9 +18,9 @@ const REDACTED = '[REDACTED]';
 const SECRET_PATTERNS: ReadonlyArray<readonly [RegExp, string]> = [
   [/-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(-----END [A-Z ]*PRIVATE KEY-----|$)/g, REDACTED],
   [/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/gi, `$1 ${REDACTED}`],
-  [/\b(authorization|x-goog-api-key)(["']?\s*[:=]\s*["']?)[^"',;\r\n}]+/gi, `$1$2${REDACTED}`],
-  // A Cookie header holds several credentials separated by `;`: everything up to the end of the line goes.
-  [/\b(cookie)(["']?\s*[:=]\s*["']?)[^"'\r\n}]+/gi, `$1$2${REDACTED}`],
+  // A header's whole value goes, up to the end of the line or the closing quote: a Cookie header holds
+  // several credentials separated by `;`, and an Authorization value can be a list.
+  [/\b(authorization|x-goog-api-key|cookie)(["']?\s*[:=]\s*["']?)[^"'\r\n}]+/gi, `$1$2${REDACTED}`],
   [
     /\b(access_token|refresh_token|id_token|client_secret|private_key|api_key|apikey|key|token|sig|signature|password)(["']?\s*[:=]\s*["']?)[^\s"'&,;}]+/gi,
     `$1$2${REDACTED}`,
@@ -29,8 +29,8 @@ const SECRET_PATTERNS: ReadonlyArray<readonly [RegExp, string]> = [
   // Credentials recognizable without a label: a Google API key (`AIza` and 35 more characters) and a
   // JWT (an ID token, a signed assertion: two base64url JSON parts, then the signature). The JWT may
   // start only after a character that cannot be part of it, so no run of text is scanned twice.
-  [/\bAIza[\w-]{35}/g, REDACTED],
-  [/(?<![\w-])eyJ[\w-]*\.eyJ[\w-]*\.[\w-]*/g, REDACTED],
+  [/AIza[\w-]{35}/g, REDACTED],
+  [/(?<![\w-])eyJ[\w-]*\.eyJ[\w.-]*/g, REDACTED],
   // A Slack incoming webhook's URL is its credential: /services/T<team>/B<bot>/<secret>.
   [/(\/services\/T[A-Za-z0-9]+\/B[A-Za-z0-9]+\/)[^\s/?#"']+/g, `$1${REDACTED}`],
   // The password of a URL's user info (`https://user:password@host/`). Anchored on `://`, and neither

@@ -103,12 +103,13 @@ export function* backoffDelays(options: BackoffOptions = {}): Generator<number, 
     // A strategy or random source that misbehaves (NaN, a negative or endless delay, a throw) gets
     // the cap: a timer given NaN, a negative delay or more than 2^31 - 1 ms fires at once, which
     // would turn the backoff into a hot loop against a failing service.
-    let delay: number;
+    let delay = maxDelayMs;
     try {
       delay = next(retryIndex);
     } catch {
-      delay = maxDelayMs;
+      // The cap, as set above.
     }
+    // biome-ignore lint/complexity/useMathMinMax: Math.min would pass NaN through; this gives the cap
     yield delay < 0 ? 0 : delay <= maxDelayMs ? delay : maxDelayMs;
   }
 }

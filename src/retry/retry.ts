@@ -160,12 +160,27 @@ function listen<E>(
 /** The context of every first attempt that nothing can abort: immutable, so one instance serves all. */
 const FIRST_CONTEXT: RetryContext = /* @__PURE__ */ Object.freeze({ attempt: 1, signal: NEVER_ABORTED });
 
-function matchesRetryOn(o: RetryOptions, error: PipelineError, raw: unknown, attempt: number): boolean {
+/**
+ * Whether `retryOn` retries this failure. A predicate (or a class's `Symbol.hasInstance`) that throws
+ * cannot say "retry": the bug is logged, and the caller gets what the function threw, not the bug.
+ */
+function matchesRetryOn(
+  o: RetryOptions,
+  error: PipelineError,
+  raw: unknown,
+  attempt: number,
+  logger: Logger,
+  name: string,
+): boolean {
   const retryOn = o.retryOn;
   if (retryOn === undefined) return isTransientError(error);
-  if (typeof retryOn === 'function') return retryOn(error, attempt);
-  for (const cls of retryOn) {
-    if (error instanceof cls || raw instanceof cls) return true;
+  try {
+    if (typeof retryOn === 'function') return retryOn(error, attempt);
+    for (const cls of retryOn) {
+      if (error instanceof cls || raw instanceof cls) return true;
+    }
+  } catch (hookError) {
+    logger.warn(`${name}: retryOn threw`, { operation: name, hookError });
   }
   return false;
 }
@@ -268,17 +283,7 @@ async function retryLoop<T>(
 
     const error = toPipelineError(raw, { now: () => clock.now() });
     const circuitOpen = error instanceof CircuitBreakerOpenError;
-    let retryable = circuitOpen;
-    if (!circuitOpen) {
-      // A predicate that throws cannot say "retry": the caller gets what the function threw, not
-      // the predicate's bug, and the bug is logged.
-      try {
-        retryable = matchesRetryOn(o, error, raw, attempt);
-      } catch (hookError) {
-        logger.warn(`${name}: retryOn threw; not retrying`, { operation: name, attempt, hookError });
-      }
-    }
-    if (!retryable) {
+    if (!circuitOpen && !matchesRetryOn(o, error, raw, attempt, logger, name)) {
       stop('not_retryable', error);
       logger.debug(`${name}: attempt ${attempt} failed with a non-retryable error: ${describe(error)}`, {
         operation: name,

@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { NetworkError } from '../../../src/errors/index.js';
-import { backoffDelays, type GiveUpInfo, type JitterStrategy, retry } from '../../../src/retry/index.js';
+import { backoffDelays, type JitterStrategy, retry } from '../../../src/retry/index.js';
 import { createTestClock } from '../../../src/testing/clock.js';
-import { recordingLogger } from './helpers.js';
 
 /** What a socket reset looks like when Node throws it. */
 function reset(): Error {

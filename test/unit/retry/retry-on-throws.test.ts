@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { NetworkError } from '../../../src/errors/index.js';
-import { backoffDelays, type GiveUpInfo, type JitterStrategy, retry } from '../../../src/retry/index.js';
+import { type GiveUpInfo, retry } from '../../../src/retry/index.js';
 import { createTestClock } from '../../../src/testing/clock.js';
 import { recordingLogger } from './helpers.js';
 
