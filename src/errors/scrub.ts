@@ -198,9 +198,19 @@ class Scrubber {
         const scrubbed = this.scrub(descriptor.value, depth + 1);
         if (scrubbed !== descriptor.value) changed = true;
         descriptor.value = scrubbed;
-      } else if (key === 'stack' && shape === 'error') {
-        // V8 may expose `stack` as an accessor that only works on the object it belongs to, not a copy.
-        descriptor.value = removeSecrets(String((value as { stack?: unknown }).stack ?? ''));
+      } else if (descriptor.get !== undefined) {
+        // An own getter runs in whatever serializer reads the copy (JSON.stringify, deep loggers), and
+        // V8's `stack` accessor works only on its own error: the copy keeps what the getter returns
+        // now, scrubbed, as a plain value. A getter that throws is not kept.
+        let current: unknown;
+        try {
+          current = Reflect.get(value, key);
+        } catch {
+          current = NOT_WALKED;
+        }
+        const scrubbed = this.scrub(current, depth + 1);
+        if (scrubbed !== current) changed = true;
+        descriptor.value = scrubbed;
         delete descriptor.get;
         delete descriptor.set;
         descriptor.writable = true;
