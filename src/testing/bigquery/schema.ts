@@ -2,6 +2,7 @@
  * BigQuery table schemas and their DuckDB counterparts.
  */
 import type { DuckDBType } from '@duckdb/node-api';
+import { normalizeTypeParameters } from './type-parameters.js';
 
 /**
  * A BigQuery `TableFieldSchema` as the REST API carries it (`schema.fields[]`): what the stand-in
@@ -59,8 +60,9 @@ export function legacyTypeName(type: string): string | undefined {
 }
 
 /**
- * Normalizes a schema received from a client: legacy type names, explicit modes, nested fields.
- * Throws a plain `Error` with BigQuery's wording for an unknown type.
+ * Normalizes a schema received from a client: legacy type names, explicit modes, nested fields,
+ * type parameters (`maxLength`, `precision`, `scale`, `roundingMode`) checked and kept as the REST
+ * API writes them. Throws a plain `Error` with BigQuery's wording for an unknown type.
  *
  * @internal
  */
@@ -71,7 +73,10 @@ export function normalizeSchema(fields: readonly BigQueryField[]): BigQueryField
     if (!field.name || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(field.name)) {
       throw new Error(`Invalid field name "${String(field.name)}".`);
     }
-    const out: BigQueryField = { ...field, type, mode: (field.mode?.toUpperCase() ?? 'NULLABLE') as never };
+    const out: BigQueryField = normalizeTypeParameters(
+      { ...field, type, mode: (field.mode?.toUpperCase() ?? 'NULLABLE') as never },
+      type,
+    );
     if (type === 'RECORD') {
       if (!field.fields?.length) throw new Error(`Field ${field.name} is type RECORD but has no schema.`);
       out.fields = normalizeSchema(field.fields);

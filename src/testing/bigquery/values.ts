@@ -10,6 +10,7 @@ import { StandInHttpError } from './http-errors.js';
 import type { BigQueryField } from './schema.js';
 import { legacyTypeName } from './schema.js';
 import { microsToSecondsText, microsToText, parseDateDays, parseTimestampMicros } from './time.js';
+import { applyTypeParameters, typeParameters } from './type-parameters.js';
 
 /**
  * The `@duckdb/node-api` module, loaded lazily by the stand-in.
@@ -448,6 +449,22 @@ function int64Text(value: unknown, text: string): string | undefined {
   return n < INT64_MIN || n > INT64_MAX ? undefined : t;
 }
 
+/** A value checked for its type, with the field's type parameters applied (NUMERIC rounded). */
+function withParameters(
+  problems: RowProblem[],
+  type: string,
+  field: BigQueryField,
+  value: string,
+  path: string,
+): string | null {
+  const params = typeParameters(field);
+  if (!params) return value;
+  const applied = applyTypeParameters(type, params, value, path);
+  if ('value' in applied) return applied.value;
+  problems.push({ reason: 'invalid', message: applied.problem, location: path });
+  return null;
+}
+
 function checkField(
   value: unknown,
   field: BigQueryField,
@@ -527,7 +544,7 @@ function checkField(
       // never a failed store after the append was acknowledged or its offset reserved.
       if (integerDigits(text.trim()) > MAX_INTEGER_DIGITS[type])
         return badValue(problems, `${type} (out of range)`, value, path);
-      return text.trim();
+      return withParameters(problems, type, field, text.trim(), path);
     case 'BOOLEAN':
       if (typeof value === 'boolean') return value;
       if (/^(true|1)$/i.test(text)) return true;
@@ -552,7 +569,7 @@ function checkField(
       return text;
     case 'BYTES':
       if (!/^[A-Za-z0-9+/=\s_-]*$/.test(text)) return badValue(problems, 'bytes', value, path);
-      return Buffer.from(text, 'base64').toString('base64');
+      return withParameters(problems, type, field, Buffer.from(text, 'base64').toString('base64'), path);
     case 'JSON':
       try {
         // Stored as BigQuery stores it: compact, keys sorted, numbers normalized.
@@ -560,6 +577,8 @@ function checkField(
       } catch {
         return badValue(problems, 'JSON', value, path);
       }
+    case 'STRING':
+      return withParameters(problems, type, field, text, path);
     default:
       return text;
   }

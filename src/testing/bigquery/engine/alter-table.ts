@@ -9,7 +9,9 @@ import { datasetNotFound, StandInHttpError, tableNotFound } from '../http-errors
 import type { BigQueryField } from '../schema.js';
 import { duckTableName, quoteIdent } from '../translate/duck-text.js';
 import type { AlterAction, TranslatedStatement } from '../translate/types.js';
+import { type TypeParameters, typeParameters } from '../type-parameters.js';
 import { catalogKey } from './catalog.js';
+import { googleSqlType } from './information-schema.js';
 import type { EngineContext, TableMeta } from './types.js';
 
 function invalid(message: string): StandInHttpError {
@@ -42,6 +44,29 @@ export function applyTableOptions(resource: Record<string, unknown>, options: Re
     }
   }
   resource.options = { ...((resource.options as Record<string, unknown> | undefined) ?? {}), ...options };
+}
+
+/**
+ * Whether `next` holds every value `current` holds, parameters considered: STRING(L) / BYTES(L) to a
+ * larger L or none; NUMERIC(P, S) / BIGNUMERIC(P, S) to a scale and an integer-digit count no
+ * smaller, or none.
+ */
+function widensParameters(current: BigQueryField, next: BigQueryField): boolean {
+  const from = typeParameters(current);
+  const to = typeParameters(next);
+  if (!to) return true;
+  if (!from) return false;
+  if (to.maxLength !== undefined) return from.maxLength !== undefined && to.maxLength >= from.maxLength;
+  const scale = (p: TypeParameters) => p.scale ?? 0;
+  return scale(to) >= scale(from) && to.precision! - scale(to) >= from.precision! - scale(from);
+}
+
+/** Gives a column the type parameters of `next` (none when it has none). */
+function setParameters(field: BigQueryField, next: BigQueryField): void {
+  for (const key of ['maxLength', 'precision', 'scale', 'roundingMode'] as const) {
+    if (next[key] === undefined) delete field[key];
+    else field[key] = next[key];
+  }
 }
 
 function columnIndex(meta: TableMeta, name: string): number {
@@ -137,7 +162,20 @@ async function applyTableAction(ctx: EngineContext, meta: TableMeta, a: AlterAct
       ) {
         throw invalid('Unsupported by the BigQuery stand-in: SET DATA TYPE of ARRAY or STRUCT columns');
       }
-      if (f.type === a.field.type) return;
+      if (f.type === a.field.type && !widensParameters(f, a.field)) {
+        throw invalid(
+          `ALTER TABLE ALTER COLUMN SET DATA TYPE requires that the existing column type (${googleSqlType(f)}) is assignable to the new type (${googleSqlType(a.field)})`,
+        );
+      }
+      if (f.type === a.field.type) {
+        setParameters(f, a.field);
+        return;
+      }
+      if (typeParameters(f) || typeParameters(a.field)) {
+        throw invalid(
+          'Unsupported by the BigQuery stand-in: SET DATA TYPE to another type with type parameters on either side',
+        );
+      }
       if (!WIDENINGS[f.type]?.includes(a.field.type)) {
         throw invalid(
           `ALTER TABLE ALTER COLUMN SET DATA TYPE requires that the existing column type (${f.type}) is assignable to the new type (${a.field.type})`,
@@ -145,6 +183,7 @@ async function applyTableAction(ctx: EngineContext, meta: TableMeta, a: AlterAct
       }
       await run(`ALTER COLUMN ${quoteIdent(f.name)} SET DATA TYPE ${a.duckType}`);
       f.type = a.field.type;
+      setParameters(f, a.field);
       return;
     }
     case 'setDefault': {

@@ -18,7 +18,8 @@ import { materializeMetadata } from './information-schema.js';
 import { bindParameters } from './query-parameters.js';
 import { checkColumnNames, normalizeRows } from './result-checks.js';
 import { checkStatementTables } from './statement-checks.js';
-import type { EngineContext, QueryOutcome, QueryRequest } from './types.js';
+import type { EngineContext, QueryOutcome, QueryRequest, TableMeta } from './types.js';
+import { enforceWriteConstraints, needsWriteChecks } from './write-constraints.js';
 
 /**
  * Runs (or, for a dry run, plans) a GoogleSQL request. The caller holds the engine's queue.
@@ -88,9 +89,18 @@ async function runStatements(
     if (stmt.multipleMatchCheck && !dryRun)
       await refuseMultipleMatches(ctx, stmt.multipleMatchCheck, values, types);
     let reader: Awaited<ReturnType<DuckDBConnection['runAndReadAll']>> | undefined;
+    // DML into a table with rules DuckDB does not enforce runs in a transaction checked before it
+    // commits (a dry run is already inside one and does not look for runtime errors).
+    const checked = dryRun ? undefined : writeTarget(ctx, stmt);
+    if (checked) await ctx.conn.run('BEGIN TRANSACTION');
     try {
       for (const sql of sqls) reader = await ctx.conn.runAndReadAll(sql, values, types);
+      if (checked) {
+        await enforceWriteConstraints(ctx, checked);
+        await ctx.conn.run('COMMIT');
+      }
     } catch (err) {
+      if (checked) await ctx.conn.run('ROLLBACK');
       throw mapDuckError(err);
     }
     const t = stmt.tables[0];
@@ -174,6 +184,14 @@ async function refuseMultipleMatches(
     return;
   }
   if (found) throw new StandInHttpError(400, 'invalidQuery', MULTIPLE_MATCH_MESSAGE);
+}
+
+/** The table a DML statement writes, when DML into it needs the checks of `write-constraints.ts`. */
+function writeTarget(ctx: EngineContext, stmt: TranslatedStatement): TableMeta | undefined {
+  if (!['INSERT', 'UPDATE', 'MERGE'].includes(stmt.statementType)) return undefined;
+  const target = stmt.tables.find((t) => t.role === 'insert' || t.role === 'modify');
+  const meta = target ? ctx.catalog.findTable(target) : undefined;
+  return meta && needsWriteChecks(meta.schema) ? meta : undefined;
 }
 
 function touch(catalog: Catalog, tables: TableReference[]): void {

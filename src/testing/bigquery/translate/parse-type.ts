@@ -4,6 +4,7 @@
  * @module
  */
 import type { BigQueryField } from '../schema.js';
+import { normalizeTypeParameters } from '../type-parameters.js';
 import { isWord, type TokenCursor, upper } from './cursor.js';
 import { quoteIdent } from './duck-text.js';
 import { optionsAt } from './options.js';
@@ -80,15 +81,33 @@ export function parseType(c: TokenCursor, i: number): ParsedType {
   }
   const scalar = SCALARS[word];
   if (!scalar) c.unsupported(`type ${tok!.text}`, i);
-  let duck = scalar.duck;
-  if (params.length && scalar.type === 'NUMERIC') duck = `DECIMAL(${params.join(',')})`;
-  if (params.length && scalar.type === 'BIGNUMERIC') {
-    // DuckDB's DECIMAL stops at 38 digits, so wider BIGNUMERICs are narrowed.
-    const p = Math.min(38, Number(params[0]));
-    const s = params.length > 1 ? Math.min(p, Number(params[1])) : Math.min(p, 18);
-    duck = `DECIMAL(${p},${s})`;
+  // Parameters are kept on the field; the column is stored as the unparameterized type and every
+  // write path applies them (type-parameters.ts), so results are typed as BigQuery types them.
+  const field: BigQueryField = { name: '', type: scalar.type, mode: 'NULLABLE' };
+  if (params.length) {
+    const numbers = params.map((p) => p.trim());
+    if (!numbers.every((p) => /^\d+$/.test(p)))
+      c.fail(`Type parameters of ${word} must be integer literals`, i);
+    if (scalar.type === 'STRING' || scalar.type === 'BYTES') {
+      if (numbers.length !== 1) c.fail(`${word} takes one parameter (its maximum length)`, i);
+      field.maxLength = numbers[0];
+    } else if (scalar.type === 'NUMERIC' || scalar.type === 'BIGNUMERIC') {
+      if (numbers.length > 2) c.fail(`${word} takes at most two parameters (precision, scale)`, i);
+      field.precision = numbers[0];
+      if (numbers.length === 2) field.scale = numbers[1];
+    } else {
+      c.fail(`Type ${word} does not take parameters`, i);
+    }
+    try {
+      Object.assign(field, normalizeTypeParameters({ ...field, name: word }, scalar.type), { name: '' });
+    } catch (err) {
+      const message = (err as Error).message;
+      if (message.startsWith('Unsupported by the BigQuery stand-in'))
+        c.unsupported(message.replace(/^.*?: /, '').replace(/ \(field [^)]*\)$/, ''), i);
+      c.fail(message.replace(`Field ${word}: `, `${word}: `), i);
+    }
   }
-  return { duck, field: { name: '', type: scalar.type, mode: 'NULLABLE' }, next };
+  return { duck: scalar.duck, field, next };
 }
 
 function parseArray(c: TokenCursor, i: number): ParsedType {

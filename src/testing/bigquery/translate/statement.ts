@@ -4,6 +4,7 @@
  * @module
  */
 import type { SqlToken } from '../tokenize-sql.js';
+import { hasTypeParameters } from '../type-parameters.js';
 import { isWord, TokenCursor, type TokenRange, upper } from './cursor.js';
 import { createStatement, schemaStatement } from './ddl.js';
 import { alterStatement } from './ddl-alter.js';
@@ -353,6 +354,8 @@ export class StatementTranslator extends TokenCursor {
       case 'ARRAY':
         if (this.isOp(nextIdx, '<')) {
           const type = parseType(this, i);
+          if (hasTypeParameters(type.field))
+            this.unsupported('typed ARRAY literal of a parameterized type', i);
           const open = this.next(type.next - 1);
           if (!this.isOp(open, '[')) this.unsupported('typed ARRAY without a [...] literal', i);
           const close = this.matching(open);

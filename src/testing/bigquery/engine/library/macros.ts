@@ -102,4 +102,22 @@ export const MACROS: readonly string[] = [
   // GENERATE_ARRAY: a step of 0 is an error; NULL in, NULL out.
   `CREATE MACRO bq_generate_array(a, b, step) AS CASE WHEN step = 0
      THEN error('Sequence step cannot be 0.') ELSE generate_series(a, b, step) END`,
+  // CAST to STRING(L) / BYTES(L): a longer value is an error (GoogleSQL does not truncate).
+  `CREATE MACRO bq_max_length(v, l, t) AS CASE WHEN length(v) > l
+     THEN error(t || ' has maximum length ' || l || ' but got a value with length ' || length(v))
+     ELSE v END`,
+  `CREATE MACRO bq_max_octets(v, l, t) AS CASE WHEN octet_length(v) > l
+     THEN error(t || ' has maximum length ' || l || ' but got a value with length ' || octet_length(v))
+     ELSE v END`,
+  // SAFE_CAST: NULL instead of the error (DuckDB's try() refuses error(), which it deems volatile).
+  `CREATE MACRO bq_max_length_or_null(v, l) AS CASE WHEN length(v) > l THEN NULL ELSE v END`,
+  `CREATE MACRO bq_max_octets_or_null(v, l) AS CASE WHEN octet_length(v) > l THEN NULL ELSE v END`,
+  `CREATE MACRO bq_fit_decimal_or_null(x, s, bound) AS CASE WHEN abs(round(x, s)) >= bound
+     THEN NULL ELSE round(x, s) END`,
+  // CAST to NUMERIC(P, S) / BIGNUMERIC(P, S): rounded half away from zero to S digits, an error when
+  // it then reaches \`bound\` (10^(P-S); NULL when the stored type is narrower anyway).
+  `CREATE MACRO bq_fit_decimal(x, s, bound, t) AS CASE WHEN abs(round(x, s)) >= bound
+     THEN error(t || ' does not fit value ' || CAST(x AS VARCHAR)
+       || ': it has more integer digits than its precision minus its scale allows')
+     ELSE round(x, s) END`,
 ];

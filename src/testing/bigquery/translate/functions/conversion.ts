@@ -2,6 +2,8 @@
  * CAST, SAFE_CAST and the conversion functions.
  * @module
  */
+import type { BigQueryField } from '../../schema.js';
+import { hasTypeParameters, parameterizedTypeName, typeParameters } from '../../type-parameters.js';
 import { upper } from '../cursor.js';
 import { duckScalarType, parseType } from '../parse-type.js';
 import { type Call, type FunctionTable, udf } from './call.js';
@@ -11,6 +13,46 @@ const STRICT_CASTS: Record<string, string> = {
   FLOAT: 'bq_cast_float64',
   BOOLEAN: 'bq_cast_bool',
 };
+
+/** Integer digits the stand-in stores for each decimal type (DuckDB DECIMAL(38, 9) / (38, 18)). */
+const STORED_INTEGER_DIGITS: Record<string, number> = { NUMERIC: 29, BIGNUMERIC: 20 };
+
+/**
+ * `CAST(x AS STRING(L) / BYTES(L) / NUMERIC(P, S) / BIGNUMERIC(P, S))`: GoogleSQL's conversion, then
+ * the parameters (a longer STRING or BYTES is an error; a decimal is rounded half away from zero to
+ * S digits, an error when it has more than P - S integer digits). The result has the unparameterized
+ * type, as in BigQuery. `undefined` for a type without parameters.
+ */
+function parameterizedCast(c: Call, field: BigQueryField, value: string, safe: boolean): string | undefined {
+  if (field.mode === 'REPEATED' || field.type === 'RECORD') {
+    if (hasTypeParameters(field)) c.unsupported(`${c.name} to a parameterized type inside ARRAY or STRUCT`);
+    return undefined;
+  }
+  const params = typeParameters(field);
+  if (!params) return undefined;
+  const typeName = quoteSql(parameterizedTypeName(field.type, params));
+  // SAFE_CAST: the conversion under try(), the parameters by the macros that answer NULL.
+  const convert = (sql: string) => (safe ? `try(${sql})` : sql);
+  const orNull = safe ? '_or_null' : '';
+  const label = safe ? '' : `, ${typeName}`;
+  if (field.type === 'STRING' || field.type === 'BYTES') {
+    const [fn, check] =
+      field.type === 'STRING' ? ['bq_string', 'bq_max_length'] : ['bq_bytes', 'bq_max_octets'];
+    return `${check}${orNull}(${convert(`${fn}(${value})`)}, ${params.maxLength}${label})`;
+  }
+  const base = duckScalarType(field.type);
+  const scale = params.scale ?? 0;
+  const integerDigits = params.precision! - scale;
+  const bound =
+    integerDigits < STORED_INTEGER_DIGITS[field.type]!
+      ? `CAST('1${'0'.repeat(integerDigits)}' AS DECIMAL(38, 0))`
+      : 'NULL';
+  return `CAST(bq_fit_decimal${orNull}(${convert(`CAST(${value} AS ${base})`)}, ${scale}, ${bound}${label}) AS ${base})`;
+}
+
+function quoteSql(text: string): string {
+  return `'${text.replace(/'/g, "''")}'`;
+}
 
 /** `CAST`/`SAFE_CAST(x AS T)` with T translated; `FORMAT` clauses are refused. */
 function cast(c: Call, safe: boolean): string {
@@ -26,6 +68,8 @@ function cast(c: Call, safe: boolean): string {
     tr.fail(`Syntax error: Unexpected ${extra.text}`, tr.next(type.next - 1));
   }
   const value = tr.emit(open + 1, as).trim();
+  const parameterized = parameterizedCast(c, type.field, value, safe);
+  if (parameterized) return parameterized;
   // GoogleSQL's TIMESTAMP conversions (zone names, truncated fractions, DATE and DATETIME read in UTC).
   if (type.field.mode !== 'REPEATED' && type.field.type === 'TIMESTAMP') {
     return safe ? `try(bq_timestamp(${value}))` : `bq_timestamp(${value})`;
