@@ -40,9 +40,15 @@ export function parseTimestampMicros(text: string): bigint | undefined {
 export function parseDateDays(text: string): number | undefined {
   const m = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(text.trim());
   if (!m) return undefined;
-  const ms = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
-  if (Number.isNaN(ms) || new Date(ms).getUTCDate() !== Number(m[3])) return undefined;
-  return ms / 86_400_000;
+  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  // BigQuery's DATE starts at 0001-01-01; setUTCFullYear, because Date.UTC reads years 0-99 as 19xx.
+  if (year < 1) return undefined;
+  const date = new Date(0);
+  date.setUTCFullYear(year, month - 1, day);
+  if (date.getUTCFullYear() !== year || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) {
+    return undefined;
+  }
+  return date.getTime() / 86_400_000;
 }
 
 /**

@@ -10,7 +10,7 @@ import { StandInHttpError } from './http-errors.js';
 import type { BigQueryField } from './schema.js';
 import { legacyTypeName } from './schema.js';
 import { microsToSecondsText, microsToText, parseDateDays, parseTimestampMicros } from './time.js';
-import { applyTypeParameters, typeParameters } from './type-parameters.js';
+import { applyTypeParameters, roundDecimalText, typeParameters } from './type-parameters.js';
 
 /**
  * The `@duckdb/node-api` module, loaded lazily by the stand-in.
@@ -449,6 +449,34 @@ function int64Text(value: unknown, text: string): string | undefined {
   return n < INT64_MIN || n > INT64_MAX ? undefined : t;
 }
 
+/**
+ * An unparameterized NUMERIC rounded half away from zero to its 9 fractional digits, as BigQuery
+ * writes it; a BIGNUMERIC with more fractional digits than the stand-in's 18 is refused (BigQuery
+ * keeps 38), never rounded silently.
+ */
+function storedDecimal(
+  problems: RowProblem[],
+  type: 'NUMERIC' | 'BIGNUMERIC',
+  text: string,
+  path: string,
+): string | null {
+  const scale = type === 'NUMERIC' ? 9 : 18;
+  const rounded = roundDecimalText(text, scale, 'ROUND_HALF_AWAY_FROM_ZERO').text;
+  if (
+    type === 'BIGNUMERIC' &&
+    roundDecimalText(text, 38, 'ROUND_HALF_AWAY_FROM_ZERO').text.replace(/0+$/, '') !==
+      rounded.replace(/0+$/, '')
+  ) {
+    problems.push({
+      reason: 'invalid',
+      message: `Unsupported by the BigQuery stand-in: BIGNUMERIC value with more than ${scale} fractional digits: ${text}`,
+      location: path,
+    });
+    return null;
+  }
+  return rounded;
+}
+
 /** A value checked for its type, with the field's type parameters applied (NUMERIC rounded). */
 function withParameters(
   problems: RowProblem[],
@@ -544,6 +572,7 @@ function checkField(
       // never a failed store after the append was acknowledged or its offset reserved.
       if (integerDigits(text.trim()) > MAX_INTEGER_DIGITS[type])
         return badValue(problems, `${type} (out of range)`, value, path);
+      if (!typeParameters(field)) return storedDecimal(problems, type, text.trim(), path);
       return withParameters(problems, type, field, text.trim(), path);
     case 'BOOLEAN':
       if (typeof value === 'boolean') return value;
@@ -556,6 +585,12 @@ function checkField(
       if (typeof value === 'number') micros = BigInt(Math.round(value * 1_000_000));
       else if (/^[+-]?\d+(\.\d+)?$/.test(text.trim()) && type === 'TIMESTAMP') {
         micros = BigInt(Math.round(Number(text) * 1_000_000));
+      } else if (
+        type === 'DATETIME' &&
+        !/^\d{4}-\d{1,2}-\d{1,2}(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?)?$/.test(text.trim())
+      ) {
+        // BigQuery's DATETIME form, which has no time zone: an offset or zone is refused, not converted.
+        micros = undefined;
       } else micros = parseTimestampMicros(text);
       if (micros === undefined)
         return badValue(problems, type === 'TIMESTAMP' ? 'timestamp' : 'datetime', value, path);
@@ -564,9 +599,13 @@ function checkField(
     case 'DATE':
       if (parseDateDays(text) === undefined) return badValue(problems, 'date', value, path);
       return text.trim();
-    case 'TIME':
-      if (!/^\d{1,2}:\d{2}(:\d{2}(\.\d{1,6})?)?$/.test(text)) return badValue(problems, 'time', value, path);
+    case 'TIME': {
+      // 00:00:00 to 23:59:59.999999, as BigQuery's TIME holds.
+      const m = /^(\d{1,2}):(\d{2})(:(\d{2})(\.\d{1,6})?)?$/.exec(text);
+      if (!m || Number(m[1]) > 23 || Number(m[2]) > 59 || Number(m[4] ?? 0) > 59)
+        return badValue(problems, 'time', value, path);
       return text;
+    }
     case 'BYTES':
       if (!/^[A-Za-z0-9+/=\s_-]*$/.test(text)) return badValue(problems, 'bytes', value, path);
       return withParameters(problems, type, field, Buffer.from(text, 'base64').toString('base64'), path);

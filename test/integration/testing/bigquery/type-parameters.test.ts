@@ -201,6 +201,45 @@ describe('parameterized types in the BigQuery stand-in, through the real client'
     });
   });
 
+  describe('values insertAll accepted and then could not store, or stored changed', () => {
+    it('TIME out of range, DATE before year 1 and DATETIME with a zone are invalid rows; DATE years below 100 keep their year', async () => {
+      const table = await ddlTable('id INT64, tm TIME, d DATE, dt DATETIME, bn BIGNUMERIC');
+      for (const [row, message] of [
+        [{ id: 1, tm: '25:00:00' }, 'Cannot convert value to time (bad value): 25:00:00'],
+        [{ id: 2, tm: '12:61:00' }, 'Cannot convert value to time (bad value): 12:61:00'],
+        [{ id: 3, d: '0000-01-01' }, 'Cannot convert value to date (bad value): 0000-01-01'],
+        [{ id: 4, dt: '2024-01-01 10:00:00+02:00' }, 'Cannot convert value to datetime (bad value)'],
+        [{ id: 5, bn: '1.0000000000000000001' }, 'BIGNUMERIC value with more than 18 fractional digits'],
+      ] as const) {
+        const err = (await failure(
+          bq.dataset('ds').table(table).insert([row]),
+        )) as unknown as PartialFailureLike;
+        expect(err.errors[0]?.errors[0]?.reason).toBe('invalid');
+        expect(err.errors[0]?.errors[0]?.message).toContain(message);
+      }
+      await bq
+        .dataset('ds')
+        .table(table)
+        .insert([
+          { id: 6, d: '0050-03-04', tm: '23:59:59.999999', dt: '2024-01-01 10:00:00' },
+          { id: 7, dt: '2024-01-01T10:00:00.5' },
+        ]);
+      expect(
+        await s.run(
+          `SELECT id, CAST(d AS STRING) AS d, CAST(tm AS STRING) AS tm, dt FROM ds.${table} ORDER BY id`,
+        ),
+      ).toEqual([
+        { id: 6, d: '0050-03-04', tm: '23:59:59.999999', dt: new Date('2024-01-01T10:00:00Z') },
+        { id: 7, d: null, tm: null, dt: new Date('2024-01-01T10:00:00.500Z') },
+      ]);
+      const [rows] = await bq.query({
+        query: 'SELECT CAST(@d AS STRING) AS d',
+        params: { d: bq.date('0050-03-04') },
+      });
+      expect(rows).toEqual([{ d: '0050-03-04' }]);
+    });
+  });
+
   describe('load jobs', () => {
     it('a row that does not fit its parameters fails the load with invalid; with maxBadRecords the others load, rounded', async () => {
       const table = await ddlTable('id INT64, s STRING(2), n NUMERIC(4, 1)');
