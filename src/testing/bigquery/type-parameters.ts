@@ -257,3 +257,20 @@ export function applyTypeParameters(
   }
   return { value };
 }
+
+/**
+ * Whether `next` holds every value `current` holds, parameters considered: STRING(L) / BYTES(L) to a
+ * larger L or none; NUMERIC(P, S) / BIGNUMERIC(P, S) to a scale and an integer-digit count no
+ * smaller, or none.
+ *
+ * @internal
+ */
+export function widensParameters(current: BigQueryField, next: BigQueryField): boolean {
+  const from = typeParameters(current);
+  const to = typeParameters(next);
+  if (!to) return true;
+  if (!from) return false;
+  if (to.maxLength !== undefined) return from.maxLength !== undefined && to.maxLength >= from.maxLength;
+  const scale = (p: TypeParameters) => p.scale ?? 0;
+  return scale(to) >= scale(from) && to.precision! - scale(to) >= from.precision! - scale(from);
+}

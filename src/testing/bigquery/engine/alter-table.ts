@@ -9,7 +9,7 @@ import { datasetNotFound, StandInHttpError, tableNotFound } from '../http-errors
 import type { BigQueryField } from '../schema.js';
 import { duckTableName, quoteIdent } from '../translate/duck-text.js';
 import type { AlterAction, TranslatedStatement } from '../translate/types.js';
-import { type TypeParameters, typeParameters } from '../type-parameters.js';
+import { typeParameters, widensParameters } from '../type-parameters.js';
 import { catalogKey } from './catalog.js';
 import { googleSqlType } from './information-schema.js';
 import type { EngineContext, TableMeta } from './types.js';
@@ -44,21 +44,6 @@ export function applyTableOptions(resource: Record<string, unknown>, options: Re
     }
   }
   resource.options = { ...((resource.options as Record<string, unknown> | undefined) ?? {}), ...options };
-}
-
-/**
- * Whether `next` holds every value `current` holds, parameters considered: STRING(L) / BYTES(L) to a
- * larger L or none; NUMERIC(P, S) / BIGNUMERIC(P, S) to a scale and an integer-digit count no
- * smaller, or none.
- */
-function widensParameters(current: BigQueryField, next: BigQueryField): boolean {
-  const from = typeParameters(current);
-  const to = typeParameters(next);
-  if (!to) return true;
-  if (!from) return false;
-  if (to.maxLength !== undefined) return from.maxLength !== undefined && to.maxLength >= from.maxLength;
-  const scale = (p: TypeParameters) => p.scale ?? 0;
-  return scale(to) >= scale(from) && to.precision! - scale(to) >= from.precision! - scale(from);
 }
 
 /** Gives a column the type parameters of `next` (none when it has none). */

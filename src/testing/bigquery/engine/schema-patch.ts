@@ -7,6 +7,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { StandInHttpError } from '../http-errors.js';
 import { type BigQueryField, duckTypeOfField, legacyTypeName, normalizeSchema } from '../schema.js';
 import { duckTableName, quoteIdent } from '../translate/duck-text.js';
+import { widensParameters } from '../type-parameters.js';
 import type { TableMeta } from './types.js';
 
 /**
@@ -50,12 +51,13 @@ export async function applySchemaPatch(
       );
     } else if (
       legacyTypeName(before.type) !== legacyTypeName(f.type) ||
-      (before.mode !== f.mode && !(before.mode === 'REQUIRED' && f.mode === 'NULLABLE'))
+      (before.mode !== f.mode && !(before.mode === 'REQUIRED' && f.mode === 'NULLABLE')) ||
+      !widensParameters(before, f)
     ) {
       throw new StandInHttpError(
         400,
         'invalid',
-        `Provided Schema does not match Table ${meta.projectId}:${meta.datasetId}.${meta.tableId}. Field ${f.name} has changed type or mode`,
+        `Provided Schema does not match Table ${meta.projectId}:${meta.datasetId}.${meta.tableId}. Field ${f.name} has changed type, mode or type parameters`,
       );
     } else if (before.mode === 'REQUIRED' && f.mode === 'NULLABLE') {
       await conn.run(`ALTER TABLE ${duckTableName(meta)} ALTER COLUMN ${quoteIdent(f.name)} DROP NOT NULL`);

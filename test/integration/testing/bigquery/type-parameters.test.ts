@@ -417,6 +417,45 @@ describe('parameterized types in the BigQuery stand-in, through the real client'
     });
   });
 
+  describe('tables.patch', () => {
+    it('a schema patch may relax parameters but not tighten them or add them to a column', async () => {
+      const table = await apiTable([
+        { name: 'id', type: 'INT64' },
+        { name: 's', type: 'STRING', maxLength: '3' },
+        { name: 'n', type: 'NUMERIC', precision: '5', scale: '2' },
+      ]);
+      const patch = (s2: Record<string, unknown>, n2: Record<string, unknown>) =>
+        bq
+          .dataset('ds')
+          .table(table)
+          .setMetadata({ schema: { fields: [{ name: 'id', type: 'INT64' }, s2, n2] } });
+      for (const [s2, n2] of [
+        [
+          { name: 's', type: 'STRING', maxLength: '2' },
+          { name: 'n', type: 'NUMERIC', precision: '5', scale: '2' },
+        ],
+        [
+          { name: 's', type: 'STRING', maxLength: '3' },
+          { name: 'n', type: 'NUMERIC', precision: '5', scale: '1' },
+        ],
+      ]) {
+        const err = await failure(patch(s2!, n2!));
+        expect(err.code).toBe(400);
+        expect(err.message).toContain('type parameters');
+      }
+      await patch(
+        { name: 's', type: 'STRING', maxLength: '10' },
+        { name: 'n', type: 'NUMERIC', precision: '8', scale: '3' },
+      );
+      const [meta] = await bq.dataset('ds').table(table).getMetadata();
+      expect(meta.schema.fields).toMatchObject([
+        { name: 'id' },
+        { name: 's', maxLength: '10' },
+        { name: 'n', precision: '8', scale: '3' },
+      ]);
+    });
+  });
+
   describe('ALTER COLUMN SET DATA TYPE', () => {
     it('widens parameters (a larger L, or none) and refuses narrowing them', async () => {
       const table = await ddlTable('id INT64, s STRING(3)');
