@@ -1,8 +1,10 @@
 import { httpStatusOf, jobFailed } from '../errors/bigquery-wire.js';
-import { GoogleApiError, toPipelineError } from '../errors/index.js';
+import { GoogleApiError, PipelineError, toPipelineError } from '../errors/index.js';
+import { NEVER_ABORTED } from '../retry/attempt.js';
 import type { RetryContext } from '../retry/index.js';
 import type { BigQueryClient } from './client.js';
 import type { CallScope } from './context.js';
+import { guardRequest } from './request-guard.js';
 import { cancelJob, getJob, type JobRef, type JobResource } from './rest.js';
 
 /** A job started by the current run (or found under its id after a 409). */
@@ -45,6 +47,28 @@ export interface JobPlan<T> {
   finish(attempt: RetryContext, job: RunningJob, control: JobControl): Promise<T>;
   /** Forgets the progress of a run that a new job replaces. */
   restart?(): void;
+  /**
+   * Set for a job that writes (a load): when the call gives up while the job may exist and its
+   * outcome is not known (a creating request whose answer was lost, a job not seen finishing), the job
+   * is read back once; if that cannot tell, the call rejects with `JOB_OUTCOME_UNKNOWN` naming the job
+   * instead of an error that reads as "nothing happened". Returns what the caller can do next.
+   */
+  unknownOutcome?: { advice(jobId: string): string };
+}
+
+/** The code of the error a writing job's call rejects with when it gave up not knowing the job's outcome. */
+export const JOB_OUTCOME_UNKNOWN = 'JOB_OUTCOME_UNKNOWN';
+
+/** How long the one read-back of a job whose outcome is unknown may take after the call gave up. */
+const READ_BACK_TIMEOUT_MS = 10_000;
+
+/**
+ * Whether a failed creating request may still have created the job: anything but an answer that
+ * refused it (a 4xx: bad request, quota, permission; 409 is handled before).
+ */
+function mayHaveCreated(err: unknown): boolean {
+  const status = httpStatusOf(err);
+  return status === undefined || status >= 500 || status === 408;
 }
 
 /**
@@ -71,6 +95,8 @@ export async function runJob<T>(client: BigQueryClient, scope: CallScope, plan: 
   let newJob = false;
   /** The next attempt refreshes the job before waiting again. */
   let verify = false;
+  /** A creating request of the current run failed in a way that may have created its job anyway. */
+  let maybeCreated = false;
 
   const refOf = (jobId: string): JobRef => ({ jobId, ...(plan.location ? { location: plan.location } : {}) });
   const fetch = (attempt: RetryContext, ref: JobRef): Promise<JobResource> =>
@@ -103,6 +129,8 @@ export async function runJob<T>(client: BigQueryClient, scope: CallScope, plan: 
       return await plan.start(attempt, id);
     } catch (err) {
       if (plan.idNamesJob && httpStatusOf(err) === 409) {
+        // The job exists: if reading it fails too, its outcome is what is unknown.
+        maybeCreated = true;
         scope.logger.debug(
           `BigQuery ${plan.what}: our job id exists already (an earlier request of this call created it); fetching the job`,
           {
@@ -114,8 +142,49 @@ export async function runJob<T>(client: BigQueryClient, scope: CallScope, plan: 
       }
       const error = toPipelineError(err);
       if (error instanceof GoogleApiError && error.requiresNewJobId) failedRun(true);
+      else if (plan.idNamesJob && mayHaveCreated(err)) maybeCreated = true;
       throw err;
     }
+  };
+
+  /**
+   * The call gave up on a job that writes and may exist: one read of it decides. A job that finished
+   * well is the call's result (its rows are written); one that failed, or was never created, leaves the
+   * call's error standing; anything else is `JOB_OUTCOME_UNKNOWN`.
+   */
+  const readBack = async (err: unknown, advice: (jobId: string) => string): Promise<T> => {
+    const ref = job?.ref ?? refOf(id);
+    const unknown = (why: string, cause: unknown) =>
+      new PipelineError(
+        `BigQuery ${plan.what} job ${ref.jobId}: the call gave up (${describe(err)}) while the job may exist, and ${why}: its rows may or may not be written. ${advice(ref.jobId)}`,
+        { code: JOB_OUTCOME_UNKNOWN, transient: false, cause },
+      );
+    if (scope.signal?.aborted) throw unknown('the call was aborted', err);
+    let resource: JobResource;
+    try {
+      resource = await guardRequest(
+        { attempt: 0, signal: NEVER_ABORTED },
+        'jobs.get',
+        () => getJob(client, ref),
+        {
+          timeoutMs: Math.min(scope.requestTimeoutMs, READ_BACK_TIMEOUT_MS),
+          clock: scope.clock,
+        },
+      );
+    } catch (readError) {
+      // Never created: the call's own error is the whole truth.
+      if (job === undefined && httpStatusOf(readError) === 404) throw err;
+      throw unknown(`reading it back failed (${describe(readError)})`, err);
+    }
+    if (jobFailed(resource)) {
+      failed = true;
+      throw toPipelineError({ status: resource.status, message: resource.status?.errorResult?.message });
+    }
+    if (resource.status?.state !== 'DONE')
+      throw unknown(`it is still ${resource.status?.state ?? 'running'}`, err);
+    const finished: RunningJob = { ref, resource, done: false };
+    job = finished;
+    return plan.finish({ attempt: 0, signal: NEVER_ABORTED }, finished, control);
   };
 
   try {
@@ -125,6 +194,7 @@ export async function runJob<T>(client: BigQueryClient, scope: CallScope, plan: 
         id = plan.chosenId !== undefined ? `${plan.chosenId}_r${run}` : plan.freshId();
         job = undefined;
         failed = false;
+        maybeCreated = false;
         newJob = false;
         verify = false;
         plan.restart?.();
@@ -152,8 +222,15 @@ export async function runJob<T>(client: BigQueryClient, scope: CallScope, plan: 
       }
     });
   } catch (err) {
+    const outcomeUnknown = !failed && (job === undefined ? maybeCreated : !job.done);
+    if (plan.unknownOutcome && outcomeUnknown) return readBack(err, plan.unknownOutcome.advice);
     // Do not leave a job running that nobody will read (abort, deadline, retries exhausted).
     if (job !== undefined && !job.done && !failed) cancelJob(client, job.ref);
     throw err;
   }
+}
+
+function describe(err: unknown): string {
+  const error = toPipelineError(err);
+  return `${error.name}: ${error.message}`;
 }

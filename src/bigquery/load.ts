@@ -1,12 +1,12 @@
 import { formatTableName, parseTableName } from '../config/table-name.js';
 import { jobFailed } from '../errors/bigquery-wire.js';
-import { toPipelineError } from '../errors/index.js';
+import { type PipelineError, toPipelineError } from '../errors/index.js';
 import { concurrencyOf, sendBatches } from './batch-pool.js';
 import { Batcher } from './batching.js';
 import type { BigQueryClient, BigQueryTableHandle, BigQueryUploadStream } from './client-types.js';
 import { type CallScope, newJobId, pollDelayMs } from './context.js';
 import { encodeRow } from './encode-row.js';
-import { type JobPlan, type RunningJob, runJob } from './job-runner.js';
+import { JOB_OUTCOME_UNKNOWN, type JobPlan, type RunningJob, runJob } from './job-runner.js';
 import { int64, type JobResource, jobRefOf } from './rest.js';
 import { RowLedger } from './row-ledger.js';
 import { operationName } from './telemetry.js';
@@ -113,6 +113,8 @@ export async function loadRows(
     .table(ref.tableId, location ? { location } : {});
   const ledger = new RowLedger('loaded', tableName, rows);
   const jobIds: string[] = new Array(parts.length);
+  /** Jobs the call gave up on while they may have loaded their rows. */
+  const unknownOutcomes: PipelineError[] = [];
   let outputRows = 0;
 
   const loadPart = async (part: LoadPart): Promise<void> => {
@@ -171,6 +173,12 @@ export async function loadRows(
       restart: () => {
         polls = 0;
       },
+      unknownOutcome: {
+        advice: (jobId) =>
+          parts.length === 1
+            ? `Read the job (jobs.get) before loading these rows again, or call loadRows again with { jobId: '${jobId}' }: a job of that id is read, not loaded twice`
+            : `Read the job (jobs.get) before loading rows ${part.start}..${part.end - 1} again`,
+      },
     };
     try {
       const loaded = await runJob(client, scope, plan);
@@ -179,19 +187,26 @@ export async function loadRows(
       ledger.written(part.end - part.start);
     } catch (err) {
       if (scope.signal?.aborted && err === scope.signal.reason) throw err;
-      ledger.refusedWhole(part.start, range(part.start, part.end), toPipelineError(err));
+      const error = toPipelineError(err);
+      if (error.code === JOB_OUTCOME_UNKNOWN) unknownOutcomes.push(error);
+      ledger.refusedWhole(part.start, range(part.start, part.end), error);
     } finally {
       body = undefined;
     }
   };
 
   let nextPart = 0;
-  await sendBatches(
-    concurrency,
-    () => parts[nextPart++],
-    loadPart,
-    () => ledger.stopped,
-  );
+  try {
+    await sendBatches(
+      concurrency,
+      () => parts[nextPart++],
+      loadPart,
+      () => ledger.stopped,
+    );
+  } catch (err) {
+    // An abort ends the call, but a job that may have loaded rows is never reported as a bare reason.
+    throw unknownOutcomes[0] ?? err;
+  }
   ledger.notSent(parts[nextPart]?.start ?? rows.length, rows.length);
   ledger.outcome(true, scope.logger, 'any');
   const ids = jobIds.filter((id): id is string => id !== undefined);

@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { BigQueryExecutor } from '../../../src/bigquery/index.js';
-import { BadRequestError } from '../../../src/errors/index.js';
+import { BadRequestError, PipelineError, ServiceUnavailableError } from '../../../src/errors/index.js';
+import { caught } from '../../helpers/caught.js';
 import { countRowsAndIds, GET_JOB, type Harness, startHarness, UPLOAD } from './helpers.js';
 
 const uploadJobId = (r: { body: unknown }) =>
@@ -78,6 +79,65 @@ describe('loadRows (batch load job from NDJSON) with the real client against the
       h.standIn.requests.slice(mark).filter((r) => r.method === 'GET' && GET_JOB.test(r.path)),
     ).toHaveLength(1);
     expect(h.standIn.requests.slice(mark).some((r) => r.path.endsWith(`/jobs/${jobId}`))).toBe(true);
+    expect(await count(table)).toEqual({ n: 3, d: 3 });
+  });
+
+  it('a call that gives up after an upload whose answer was lost reads the job back: loaded once, reported loaded', async () => {
+    const table = await freshTable();
+    h.standIn.faults.add({ method: 'POST', path: UPLOAD, reset: 'after', times: 1 });
+    h.standIn.faults.add({ method: 'POST', path: UPLOAD, error: { status: 503, reason: 'backendError' } });
+    const result = await bq.loadRows(table, rows);
+    expect(result.outputRows).toBe(3);
+    const sent = uploads();
+    expect(sent).toHaveLength(5);
+    expect(new Set(sent.map(uploadJobId))).toEqual(new Set([result.jobId]));
+    h.standIn.faults.clear();
+    expect(await count(table)).toEqual({ n: 3, d: 3 });
+  });
+
+  it('a call that gives up on a job whose outcome cannot be read says so, naming the job; loading again under that id loads once', async () => {
+    const table = await freshTable();
+    h.standIn.faults.add({ method: 'POST', path: UPLOAD, reset: 'after', times: 1 });
+    h.standIn.faults.add({ method: 'POST', path: UPLOAD, error: { status: 503, reason: 'backendError' } });
+    h.standIn.faults.add({ method: 'GET', path: GET_JOB, error: { status: 503, reason: 'backendError' } });
+    const error = await caught(bq.loadRows(table, rows));
+    expect(error).toBeInstanceOf(PipelineError);
+    expect(error).toMatchObject({ code: 'JOB_OUTCOME_UNKNOWN', transient: false });
+    expect((error as PipelineError).cause).toBeInstanceOf(ServiceUnavailableError);
+    const jobId = uploadJobId(uploads()[0]!);
+    expect((error as Error).message).toContain(jobId);
+    h.standIn.faults.clear();
+    // The rows were loaded by the first upload: the call did not say "failed" for them.
+    expect(await count(table)).toEqual({ n: 3, d: 3 });
+    const again = await bq.loadRows(table, rows, { jobId });
+    expect(again).toMatchObject({ jobId, outputRows: 3 });
+    expect(await count(table)).toEqual({ n: 3, d: 3 });
+  });
+
+  it('a call that gives up on an upload that created no job rejects with the upload error, after one read of the job', async () => {
+    const table = await freshTable();
+    h.standIn.faults.add({ method: 'POST', path: UPLOAD, error: { status: 503, reason: 'backendError' } });
+    const error = await caught(bq.loadRows(table, rows));
+    expect(error).toBeInstanceOf(ServiceUnavailableError);
+    const gets = h.standIn.requests.slice(mark).filter((r) => r.method === 'GET' && GET_JOB.test(r.path));
+    expect(gets.map((r) => r.status)).toEqual([404]);
+    expect(await count(table)).toEqual({ n: 0, d: 0 });
+  });
+
+  it('an abort after an upload whose answer was lost says the job may exist, naming it, not the bare reason', async () => {
+    const table = await freshTable();
+    h.standIn.faults.add({ method: 'POST', path: UPLOAD, reset: 'after', times: 1 });
+    const controller = new AbortController();
+    const reason = new Error('shutting down');
+    // The caller aborts (a SIGTERM) while the call waits to re-send the upload whose answer was lost.
+    const error = await caught(
+      bq.loadRows(table, rows, {
+        retry: { signal: controller.signal, onRetry: () => controller.abort(reason) },
+      }),
+    );
+    expect(error).toMatchObject({ code: 'JOB_OUTCOME_UNKNOWN', transient: false, cause: reason });
+    expect((error as Error).message).toContain(uploadJobId(uploads()[0]!));
+    expect(uploads()).toHaveLength(1);
     expect(await count(table)).toEqual({ n: 3, d: 3 });
   });
 
