@@ -82,6 +82,25 @@ describe('insertRows with the real client against the stand-in', () => {
     expect(rowsSent(since()[0]!).map((r) => r.insertId)).toEqual(['row-0', 'row-1', 'row-2']);
   });
 
+  it('an insertId function that throws is a TypeError naming the row and the table, its error kept as cause, before any request', async () => {
+    const table = await freshTable();
+    const thrown = new Error('no event_id');
+    const error = await caught(
+      bq.insertRows(table, rowsOf(3), {
+        insertId: (r) => {
+          if (r.id === 2) throw thrown;
+          return `row-${r.id}`;
+        },
+      }),
+    );
+    expect(error).toBeInstanceOf(TypeError);
+    expect((error as Error).message).toMatch(
+      /insertRows\(ds\.t\d+\): the insertId function threw for row 2: no event_id/,
+    );
+    expect((error as Error).cause).toBe(thrown);
+    expect(since()).toHaveLength(0);
+  });
+
   it('writes each row exactly once when every insertAll is applied and its answer lost once', async () => {
     const table = await freshTable();
     // Every odd-numbered insertAll (the first attempt of each batch, batches sent one at a time with
