@@ -101,6 +101,11 @@ export async function insertRows<R>(
   const tableName = formatTableName(ref);
   const where = `insertRows(${tableName})`;
   if (!Array.isArray(rows)) throw new TypeError(`${where} needs an array of rows`);
+  if (options.batchRows !== undefined && !(Number.isInteger(options.batchRows) && options.batchRows >= 1)) {
+    throw new RangeError(
+      `${where}: batchRows must be an integer from 1 to ${MAX_REQUEST_ROWS}, got ${options.batchRows}`,
+    );
+  }
   if (options.batchRows !== undefined && options.batchRows > MAX_REQUEST_ROWS) {
     throw new RangeError(
       `${where}: batchRows must be at most ${MAX_REQUEST_ROWS} (insertAll's limit per request), got ${options.batchRows}`,

@@ -262,6 +262,9 @@ describe('insertRows with the real client against the stand-in', () => {
 
   it.each([
     [{ batchRows: 50_001 }, /batchRows must be at most 50000/],
+    [{ batchRows: 1.5 }, /insertRows\(ds\.t\d+\): batchRows must be an integer from 1 to 50000, got 1\.5$/],
+    [{ batchRows: 0 }, /insertRows\(ds\.t\d+\): batchRows must be an integer from 1 to 50000, got 0$/],
+    [{ batchRows: Number.NaN }, /batchRows must be an integer from 1 to 50000, got NaN$/],
     [{ batchBytes: 11 * 1024 * 1024 }, /batchBytes must be at most 10485760/],
     [{ batchBytes: 100 }, /batchBytes must be more than 256 .*got 100$/],
     [{ batchBytes: 0 }, /batchBytes must be more than 256 .*got 0$/],
