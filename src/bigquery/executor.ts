@@ -5,6 +5,7 @@ import { bigQueryRetry, type RetryContext, type RetryOptions, systemClock } from
 import { validateRetryOptions } from '../retry/options.js';
 import { executeRetry } from '../retry/retry.js';
 import { safeLogger } from '../shared/safe-logger.js';
+import { defaultShutdownCoordinator, type ShutdownCoordinator } from '../shutdown/index.js';
 import { type BigQueryClient, createDefaultClient, withoutClientRetries } from './client.js';
 import type { CallScope, ExecutorContext } from './context.js';
 import { insertRows } from './insert.js';
@@ -109,10 +110,12 @@ export class BigQueryExecutor {
   readonly #context: ExecutorContext;
   readonly #storageWrite: StorageWriteContext;
   readonly #telemetry: ExecutorTelemetry;
+  readonly #shutdown: ShutdownCoordinator | false | undefined;
 
   constructor(options: BigQueryExecutorOptions = {}) {
     checkExecutorOptions('new BigQueryExecutor', options, EXECUTOR_OPTIONS);
     checkRetry('new BigQueryExecutor: option retry', options.retry);
+    this.#shutdown = checkShutdown(options.shutdown);
     this.#options = options;
     this.#guard = options.queryGuard;
     this.#maximumBytesBilled = bytesCap(options.maximumBytesBilled);
@@ -190,10 +193,12 @@ export class BigQueryExecutor {
   async update(sql: string, options: QueryOptions = {}): Promise<number> {
     checkCall('BigQueryExecutor.update', options, QUERY_OPTIONS);
     this.#stats.calls++;
-    return traceCall(this.#telemetry, { method: 'update', sql }, async () => {
-      const outcome = await this.#query(sql, options, 'update');
-      return outcome.dmlAffectedRows ?? 0;
-    });
+    return this.#whileWriting('update', () =>
+      traceCall(this.#telemetry, { method: 'update', sql }, async () => {
+        const outcome = await this.#query(sql, options, 'update');
+        return outcome.dmlAffectedRows ?? 0;
+      }),
+    );
   }
 
   /**
@@ -259,11 +264,13 @@ export class BigQueryExecutor {
     checkCall('BigQueryExecutor.insertRows', options, INSERT_OPTIONS);
     this.#stats.calls++;
     const scope = this.#scope(options);
-    return traceCall(
-      this.#telemetry,
-      { method: 'insertRows', table, ref: refOf(table) },
-      async () => insertRows(await this.#getClient(), scope, table, rows, options),
-      (result) => ({ written: result.inserted, failed: result.failed.length }),
+    return this.#whileWriting('insertRows', () =>
+      traceCall(
+        this.#telemetry,
+        { method: 'insertRows', table, ref: refOf(table) },
+        async () => insertRows(await this.#getClient(), scope, table, rows, options),
+        (result) => ({ written: result.inserted, failed: result.failed.length }),
+      ),
     );
   }
 
@@ -287,11 +294,13 @@ export class BigQueryExecutor {
     checkCall('BigQueryExecutor.loadRows', options, LOAD_OPTIONS);
     this.#stats.calls++;
     const scope = this.#scope(options);
-    return traceCall(
-      this.#telemetry,
-      { method: 'loadRows', table, ref: refOf(table) },
-      async () => loadRows(await this.#getClient(), scope, this.#context, table, rows, options),
-      (result) => ({ written: result.outputRows, failed: 0 }),
+    return this.#whileWriting('loadRows', () =>
+      traceCall(
+        this.#telemetry,
+        { method: 'loadRows', table, ref: refOf(table) },
+        async () => loadRows(await this.#getClient(), scope, this.#context, table, rows, options),
+        (result) => ({ written: result.outputRows, failed: 0 }),
+      ),
     );
   }
 
@@ -325,12 +334,36 @@ export class BigQueryExecutor {
     checkCall('BigQueryExecutor.writeRows', options, WRITE_OPTIONS);
     this.#stats.calls++;
     const scope = this.#scope(options);
-    return traceCall(
-      this.#telemetry,
-      { method: 'writeRows', table, ref: refOf(table) },
-      () => writeRows(this.#storageWrite, scope, table, rows, options),
-      (result) => ({ written: result.written, failed: 0 }),
+    return this.#whileWriting('writeRows', () =>
+      traceCall(
+        this.#telemetry,
+        { method: 'writeRows', table, ref: refOf(table) },
+        () => writeRows(this.#storageWrite, scope, table, rows, options),
+        (result) => ({ written: result.written, failed: 0 }),
+      ),
     );
+  }
+
+  /**
+   * Runs a write as a shutdown task: SIGTERM waits for it to settle (written, or failed and reported
+   * to its caller) before the process exits, instead of cutting it off half-written.
+   */
+  async #whileWriting<T>(method: string, write: () => Promise<T>): Promise<T> {
+    const shutdown = this.#shutdown === undefined ? defaultShutdownCoordinator() : this.#shutdown;
+    if (shutdown === false) return write();
+    let settled = (): void => {};
+    const finished = new Promise<void>((resolve) => {
+      settled = resolve;
+    });
+    const leave = shutdown.onShutdown(() => finished, {
+      name: `BigQueryExecutor.${method}: a write in flight`,
+    });
+    try {
+      return await write();
+    } finally {
+      settled();
+      leave();
+    }
   }
 
   #getClient(): Promise<BigQueryClient> {
@@ -436,6 +469,21 @@ export class BigQueryExecutor {
         guardRequest(attempt, what, work, { timeoutMs: requestTimeoutMs, clock }),
     };
   }
+}
+
+/** The `shutdown` option: a coordinator (anything with `onShutdown`), `false`, or absent (the process-wide one). */
+function checkShutdown(value: unknown): ShutdownCoordinator | false | undefined {
+  if (value === undefined || value === false) return value;
+  if (
+    typeof value !== 'object' ||
+    value === null ||
+    typeof (value as Partial<ShutdownCoordinator>).onShutdown !== 'function'
+  ) {
+    throw new TypeError(
+      `new BigQueryExecutor: option shutdown must be a shutdown coordinator (with onShutdown) or false, got ${value === true ? 'true' : typeof value}`,
+    );
+  }
+  return value as ShutdownCoordinator;
 }
 
 /** The table a call names, for its span; a bad name is left to the call itself to refuse. */

@@ -18,6 +18,7 @@ export const EXECUTOR_OPTIONS: OptionSpec = {
   writeClient: 'object',
   onRequest: 'function',
   recordQueryText: 'boolean',
+  shutdown: ['object', 'boolean'],
 };
 
 const CALL_OPTIONS: OptionSpec = { retry: 'object' };

@@ -1,5 +1,6 @@
 import type { RowFailure } from '../errors/index.js';
 import type { RetryOptions } from '../retry/index.js';
+import type { ShutdownCoordinator } from '../shutdown/index.js';
 import type { BigQueryClient } from './client.js';
 import type { QueryParams, QueryParamTypes } from './params.js';
 import type { QueryGuardOptions } from './query-guard.js';
@@ -61,6 +62,13 @@ export interface BigQueryExecutorOptions {
    * (names, ids) that should not reach a tracing backend.
    */
   recordQueryText?: boolean;
+  /**
+   * The shutdown a write in flight (`insertRows`, `loadRows`, `writeRows`, `update`) joins, so that
+   * SIGTERM (Cloud Run stopping the instance) waits for it to settle before the process exits, within
+   * the coordinator's limit (8 s by default), instead of cutting it off half-written. Reads do not
+   * join. Default: the process-wide one (`onShutdown`); `false`: none.
+   */
+  shutdown?: ShutdownCoordinator | false;
 }
 
 /**
