@@ -264,11 +264,12 @@ export class BigQueryExecutor {
     checkCall('BigQueryExecutor.insertRows', options, INSERT_OPTIONS);
     this.#stats.calls++;
     const scope = this.#scope(options);
+    const held = snapshot(rows);
     return this.#whileWriting('insertRows', () =>
       traceCall(
         this.#telemetry,
         { method: 'insertRows', table, ref: refOf(table) },
-        async () => insertRows(await this.#getClient(), scope, table, rows, options),
+        async () => insertRows(await this.#getClient(), scope, table, held, options),
         (result) => ({ written: result.inserted, failed: result.failed.length }),
       ),
     );
@@ -294,11 +295,12 @@ export class BigQueryExecutor {
     checkCall('BigQueryExecutor.loadRows', options, LOAD_OPTIONS);
     this.#stats.calls++;
     const scope = this.#scope(options);
+    const held = snapshot(rows);
     return this.#whileWriting('loadRows', () =>
       traceCall(
         this.#telemetry,
         { method: 'loadRows', table, ref: refOf(table) },
-        async () => loadRows(await this.#getClient(), scope, this.#context, table, rows, options),
+        async () => loadRows(await this.#getClient(), scope, this.#context, table, held, options),
         (result) => ({ written: result.outputRows, failed: 0 }),
       ),
     );
@@ -334,11 +336,12 @@ export class BigQueryExecutor {
     checkCall('BigQueryExecutor.writeRows', options, WRITE_OPTIONS);
     this.#stats.calls++;
     const scope = this.#scope(options);
+    const held = snapshot(rows);
     return this.#whileWriting('writeRows', () =>
       traceCall(
         this.#telemetry,
         { method: 'writeRows', table, ref: refOf(table) },
-        () => writeRows(this.#storageWrite, scope, table, rows, options),
+        () => writeRows(this.#storageWrite, scope, table, held, options),
         (result) => ({ written: result.written, failed: 0 }),
       ),
     );
@@ -484,6 +487,16 @@ function checkShutdown(value: unknown): ShutdownCoordinator | false | undefined 
     );
   }
   return value as ShutdownCoordinator;
+}
+
+/**
+ * The rows as the array holds them when the call is made. Rows are encoded batch by batch after the
+ * call returns its promise, so a caller that empties or refills its buffer at once (`buffer.length = 0`)
+ * would otherwise have other rows written, or none, reported as success. One pointer per row; the row
+ * objects themselves are not copied. Anything but an array is left for the call to refuse.
+ */
+function snapshot<R>(rows: readonly R[]): readonly R[] {
+  return Array.isArray(rows) ? rows.slice() : rows;
 }
 
 /** The table a call names, for its span; a bad name is left to the call itself to refuse. */

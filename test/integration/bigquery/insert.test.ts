@@ -101,6 +101,17 @@ describe('insertRows with the real client against the stand-in', () => {
     expect(since()).toHaveLength(0);
   });
 
+  it('writes the rows the array held when the call was made, though the caller empties or refills it at once', async () => {
+    const table = await freshTable();
+    const buffer: Row[] = rowsOf(1200);
+    const writing = bq.insertRows(table, buffer, { batchRows: 500 });
+    // A caller reusing its buffer for the next rows while the write runs.
+    buffer.length = 0;
+    buffer.push(...rowsOf(3, 5000));
+    expect(await writing).toEqual({ inserted: 1200, failed: [] });
+    expect(await count(table)).toEqual({ n: 1200, d: 1200 });
+  });
+
   it('writes each row exactly once when every insertAll is applied and its answer lost once', async () => {
     const table = await freshTable();
     // Every odd-numbered insertAll (the first attempt of each batch, batches sent one at a time with

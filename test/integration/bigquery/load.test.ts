@@ -141,6 +141,15 @@ describe('loadRows (batch load job from NDJSON) with the real client against the
     expect(await count(table)).toEqual({ n: 3, d: 3 });
   });
 
+  it('loads the rows the array held when the call was made, though the caller empties it at once', async () => {
+    const table = await freshTable();
+    const buffer = [...rows];
+    const loading = bq.loadRows(table, buffer);
+    buffer.length = 0;
+    expect((await loading).outputRows).toBe(3);
+    expect(await count(table)).toEqual({ n: 3, d: 3 });
+  });
+
   it('re-runs a load job that failed with a transient reason under a new job id', async () => {
     const table = await freshTable();
     h.standIn.faults.add({ method: 'POST', path: UPLOAD, jobError: { reason: 'backendError' }, times: 1 });

@@ -320,6 +320,15 @@ describe('writeRows through the Storage Write API (real clients against the stan
     expect(await ids(table)).toEqual([]);
   });
 
+  it('writes the rows the array held when the call was made, though the caller empties it at once', async () => {
+    const table = await freshTable();
+    const buffer = rowsOf(50);
+    const writing = executor().writeRows(table, buffer);
+    buffer.length = 0;
+    expect(await writing).toMatchObject({ written: 50 });
+    expect(await ids(table)).toHaveLength(50);
+  });
+
   it('bad options and inputs are refused before any request, naming the field', async () => {
     const bq = executor();
     await expect(bq.writeRows('ds.x', [], { mode: 'pending' as 'atomic' })).rejects.toThrow(
