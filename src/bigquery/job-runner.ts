@@ -54,6 +54,12 @@ export interface JobPlan<T> {
    * instead of an error that reads as "nothing happened". Returns what the caller can do next.
    */
   unknownOutcome?: { advice(jobId: string): string };
+  /**
+   * Set for a job that must not be re-run once it ran and failed (a script: the statements that ran
+   * before the failure are not rolled back). Returns the error the call rejects with instead of
+   * starting a new job.
+   */
+  notRerunnable?: (jobId: string, error: PipelineError) => PipelineError;
 }
 
 /** The code of the error a writing job's call rejects with when it gave up not knowing the job's outcome. */
@@ -112,6 +118,10 @@ export async function runJob<T>(client: BigQueryClient, scope: CallScope, plan: 
         message: resource.status?.errorResult?.message,
       });
       // A finished job cannot be polled back to life: if it is worth retrying at all, it is as a new job.
+      if (error.transient && plan.notRerunnable) {
+        failedRun(false);
+        throw plan.notRerunnable(job?.ref.jobId ?? id, error);
+      }
       failedRun(error.transient);
       throw error;
     },
@@ -215,8 +225,14 @@ export async function runJob<T>(client: BigQueryClient, scope: CallScope, plan: 
       } catch (err) {
         if (!failed) {
           const error = toPipelineError(err);
-          if (error instanceof GoogleApiError && error.requiresNewJobId) failedRun(true);
-          else if (error.transient && !current.done) verify = true;
+          if (error instanceof GoogleApiError && error.requiresNewJobId) {
+            // The job ran and failed: a job that must not run twice ends the call here.
+            if (plan.notRerunnable) {
+              failedRun(false);
+              throw plan.notRerunnable(current.ref.jobId, error);
+            }
+            failedRun(true);
+          } else if (error.transient && !current.done) verify = true;
         }
         throw err;
       }

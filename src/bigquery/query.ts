@@ -89,7 +89,20 @@ export async function runQuery(
     finish: (attempt, job) => pages.read(attempt, job),
     restart: () => pages.reset(),
   };
+  if (isScript(spec.sql)) plan.notRerunnable = scriptFailed;
   return runJob(client, scope, plan);
+}
+
+/**
+ * A script whose job failed, even for a transient reason, is not run again: BigQuery does not roll
+ * back the statements of a script that ran before the failing one (only a transaction inside the
+ * script is all or nothing), so a second run could apply them twice.
+ */
+function scriptFailed(jobId: string, error: PipelineError): PipelineError {
+  return new PipelineError(
+    `BigQuery script job ${jobId} failed (${error.name}: ${error.message}); it is not run again: the statements that ran before the failure are not rolled back, so a second run could apply them twice. Check what it changed before running it again, or make it all or nothing with BEGIN TRANSACTION ... COMMIT TRANSACTION`,
+    { code: 'SCRIPT_FAILED', transient: false, cause: error },
+  );
 }
 
 /** The progress of reading results, kept across attempts: a failure on page 3 resumes at page 3. */

@@ -6,6 +6,7 @@ import {
   NetworkError,
   NotFoundError,
   OperationTimeoutError,
+  PipelineError,
   ServiceUnavailableError,
   StreamingBufferError,
 } from '../../../src/errors/index.js';
@@ -244,6 +245,25 @@ describe('query faults: one retry layer, exactly one request per attempt', () =>
       expect(bq.stats.retries).toBe(1);
     },
   );
+
+  it('does not re-run a script whose job failed with a transient error: its statements that ran are not rolled back', async () => {
+    arm();
+    const script = 'INSERT INTO ds.t (id) VALUES (10); INSERT INTO ds.t (id) VALUES (11)';
+    h.standIn.faults.add({
+      method: 'POST',
+      path: INSERT_JOB,
+      jobError: { reason: 'backendError' },
+      times: 1,
+    });
+    const error = await bq.update(script).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PipelineError);
+    expect(error).toMatchObject({ code: 'SCRIPT_FAILED', transient: false });
+    expect((error as PipelineError).cause).toMatchObject({ code: expect.any(String), transient: true });
+    expect((error as Error).message).toMatch(/not rolled back/);
+    expect((error as Error).message).toContain(jobIdOf(since('POST', INSERT_JOB)[0]!));
+    expect(since('POST', INSERT_JOB)).toHaveLength(1);
+    expect(bq.stats.retries).toBe(0);
+  });
 
   it('does not re-run a job that failed for good', async () => {
     arm();
