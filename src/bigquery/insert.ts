@@ -236,14 +236,26 @@ export async function insertRows<R>(
           return;
         }
         const byPosition = new Map<number, ErrorDetail[]>();
-        for (const e of refused) if (e.index !== undefined) byPosition.set(e.index, e.reasons);
+        // Reasons of entries that name no row sent: no row of this answer can be taken as inserted.
+        const unplaced: ErrorDetail[] = [];
+        for (const e of refused) {
+          if (e.index !== undefined && e.index >= 0 && e.index < sending.length) {
+            byPosition.set(e.index, [...(byPosition.get(e.index) ?? []), ...e.reasons]);
+          } else unplaced.push(...e.reasons);
+        }
         const resend: number[] = [];
         let accepted = 0;
         sending.forEach((p, position) => {
           const reasons = byPosition.get(position);
-          // Not listed: accepted (with skipInvalidRows, valid rows are inserted next to invalid ones).
-          if (reasons === undefined) accepted++;
-          else if (isTransientRowFailure(reasons)) {
+          if (reasons === undefined) {
+            // Not listed: accepted (with skipInvalidRows, valid rows are inserted next to invalid
+            // ones), unless the answer holds errors it does not place: then re-sent under its id.
+            if (unplaced.length === 0) accepted++;
+            else {
+              lastReasons.set(p, unplaced);
+              resend.push(p);
+            }
+          } else if (isTransientRowFailure(reasons)) {
             lastReasons.set(p, reasons);
             resend.push(p);
           } else ledger.refused(batch.start + p, reasons, batch.ids[p]);

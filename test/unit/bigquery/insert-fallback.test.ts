@@ -51,3 +51,47 @@ describe('insertRows through table.insert (no request method)', () => {
     expect(result.failed).toMatchObject([{ index: 0, insertId: stableInsertId(rows[0]) }]);
   });
 });
+
+describe('insertRows and an answer whose insertErrors do not name a row sent', () => {
+  it.each([
+    ['without an index', { errors: [{ reason: 'backendError', message: 'x' }] }],
+    ['with an index past the rows sent', { index: 7, errors: [{ reason: 'backendError', message: 'x' }] }],
+  ])(
+    'an entry %s counts no row as inserted: the rows are re-sent under the same ids',
+    async (_name, entry) => {
+      let answers = 0;
+      const { client, calls } = fakeClient(() => {
+        if (answers++ > 0) return undefined;
+        return Object.assign(new Error('A failure occurred during this request.'), {
+          name: 'PartialFailureError',
+          response: { insertErrors: [entry] },
+        });
+      });
+      const bq = new BigQueryExecutor({ client: client as never, retry: { baseDelayMs: 0, jitter: 'none' } });
+      const rows = [{ id: 1 }, { id: 2 }];
+      expect(await bq.insertRows('ds.t', rows)).toEqual({ inserted: 2, failed: [] });
+      expect(calls).toHaveLength(2);
+      expect(calls[1]?.rows).toEqual(calls[0]?.rows);
+    },
+  );
+
+  it('an entry that never names a row reports every row it may concern, with its reasons, when the attempts run out', async () => {
+    const { client, calls } = fakeClient(() =>
+      Object.assign(new Error('A failure occurred during this request.'), {
+        name: 'PartialFailureError',
+        response: { insertErrors: [{ errors: [{ reason: 'invalid', message: 'row without index' }] }] },
+      }),
+    );
+    const bq = new BigQueryExecutor({
+      client: client as never,
+      retry: { baseDelayMs: 0, jitter: 'none', maxAttempts: 2 },
+    });
+    const result = await bq.insertRows('ds.t', [{ id: 1 }, { id: 2 }], { throwOnFailure: false });
+    expect(calls).toHaveLength(2);
+    expect(result.inserted).toBe(0);
+    expect(result.failed.map((f) => [f.index, f.reasons[0]?.message])).toEqual([
+      [0, 'row without index'],
+      [1, 'row without index'],
+    ]);
+  });
+});
