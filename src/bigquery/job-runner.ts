@@ -69,12 +69,12 @@ export const JOB_OUTCOME_UNKNOWN = 'JOB_OUTCOME_UNKNOWN';
 const READ_BACK_TIMEOUT_MS = 10_000;
 
 /**
- * Whether a failed creating request may still have created the job: anything but an answer that
- * refused it (a 4xx: bad request, quota, permission; 409 is handled before).
+ * Whether a failed creating request may still have created the job: one that got no answer (a
+ * connection reset, our timeout, an abort) may have been applied; one BigQuery answered with an error
+ * was not (409 is handled before).
  */
 function mayHaveCreated(err: unknown): boolean {
-  const status = httpStatusOf(err);
-  return status === undefined || status >= 500 || status === 408;
+  return httpStatusOf(err) === undefined;
 }
 
 /**

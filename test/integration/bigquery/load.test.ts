@@ -114,11 +114,23 @@ describe('loadRows (batch load job from NDJSON) with the real client against the
     expect(await count(table)).toEqual({ n: 3, d: 3 });
   });
 
-  it('a call that gives up on an upload that created no job rejects with the upload error, after one read of the job', async () => {
+  it('a call whose uploads were all answered with an error rejects with that error, reading no job', async () => {
     const table = await freshTable();
-    h.standIn.faults.add({ method: 'POST', path: UPLOAD, error: { status: 503, reason: 'backendError' } });
+    h.standIn.faults.add({ error: { status: 503, reason: 'backendError' } });
     const error = await caught(bq.loadRows(table, rows));
     expect(error).toBeInstanceOf(ServiceUnavailableError);
+    const gets = h.standIn.requests.slice(mark).filter((r) => r.method === 'GET' && GET_JOB.test(r.path));
+    expect(gets).toEqual([]);
+    h.standIn.faults.clear();
+    expect(await count(table)).toEqual({ n: 0, d: 0 });
+  });
+
+  it('a call that gives up after an upload whose answer was lost, when the job was never created, rejects with the upload error after one read', async () => {
+    const table = await freshTable();
+    // The connection is cut before the upload is applied: no job; the read-back says so (404).
+    h.standIn.faults.add({ method: 'POST', path: UPLOAD, reset: true });
+    const error = await caught(bq.loadRows(table, rows));
+    expect(error).toMatchObject({ code: 'NETWORK_ERROR' });
     const gets = h.standIn.requests.slice(mark).filter((r) => r.method === 'GET' && GET_JOB.test(r.path));
     expect(gets.map((r) => r.status)).toEqual([404]);
     expect(await count(table)).toEqual({ n: 0, d: 0 });
