@@ -1,5 +1,6 @@
 import type { DecodeFailure, PipelineError } from '../errors/index.js';
 import type { Envelope } from './envelope.js';
+import { MAX_ATTRIBUTE_VALUE_BYTES, MAX_ATTRIBUTES } from './pubsub-limits.js';
 
 /**
  * Why a message went to the dead-letter topic (the `dead_letter_reason` attribute): a decode failure
@@ -25,10 +26,6 @@ export type DeadLetterReason =
   | 'validation_failed'
   | 'handler_failed'
   | 'max_delivery_attempts';
-
-/** Pub/Sub's limits: 100 attributes per message, 1024 bytes per attribute value. */
-const MAX_ATTRIBUTES = 100;
-const MAX_ATTRIBUTE_VALUE_BYTES = 1024;
 
 /**
  * The attributes a dead-lettered message carries: the message's own attributes, then ours (which win on a

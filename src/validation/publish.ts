@@ -3,6 +3,7 @@ import { MessageValidationError, type ValidationIssue } from '../errors/index.js
 import type { NodeBuffer } from '../shared/node-types.js';
 import { formatIssuePath, parseMessage, schemaName } from './parse.js';
 import { publishTraced } from './publish-span.js';
+import { MAX_ATTRIBUTE_KEY_BYTES, MAX_ATTRIBUTE_VALUE_BYTES, MAX_ATTRIBUTES } from './pubsub-limits.js';
 import { assertZod4Schema } from './zod4-schema.js';
 
 /**
@@ -98,11 +99,6 @@ export async function publishValidated<S extends z.ZodType>(
   if (options?.orderingKey !== undefined) message.orderingKey = options.orderingKey;
   return publishTraced(topic, message);
 }
-
-/** Pub/Sub's limits on a message's attributes. */
-const MAX_ATTRIBUTES = 100;
-const MAX_ATTRIBUTE_KEY_BYTES = 256;
-const MAX_ATTRIBUTE_VALUE_BYTES = 1024;
 
 /**
  * Refuses attributes Pub/Sub (or its client) would refuse, before anything is sent: a value that is not

@@ -1,4 +1,12 @@
 import { PUBSUB_DEAD_LETTER_ATTRIBUTES } from '../../validation/dead-letter-attributes.js';
+import {
+  MAX_ATTRIBUTE_KEY_BYTES,
+  MAX_ATTRIBUTE_VALUE_BYTES,
+  MAX_ATTRIBUTES,
+  MAX_MESSAGES_PER_PUBLISH,
+  MAX_ORDERING_KEY_BYTES,
+  MAX_PUBLISH_REQUEST_BYTES,
+} from '../../validation/pubsub-limits.js';
 import { toWireTimestamp } from '../shared/timestamp.js';
 import { parseResourceName } from './names.js';
 import { rpcError } from './status.js';
@@ -174,8 +182,6 @@ export interface BrokerOptions {
   ackDeadlineScale: number;
 }
 
-const MAX_MESSAGE_BYTES = 10 * 1024 * 1024;
-
 /**
  * The in-memory Pub/Sub: topics, subscriptions, leases with real-timer ack deadlines, delivery
  * attempts and dead-lettering. gRPC-agnostic so that the services stay thin.
@@ -232,18 +238,25 @@ export class Broker {
   publish(topicName: unknown, messages: readonly PublishInput[]): string[] {
     const topic = this.#topic(topicName);
     if (messages.length === 0) throw rpcError('INVALID_ARGUMENT', 'The request contains no messages');
+    if (messages.length > MAX_MESSAGES_PER_PUBLISH) {
+      throw rpcError(
+        'INVALID_ARGUMENT',
+        `The request contains ${messages.length} messages, but the maximum allowed is ${MAX_MESSAGES_PER_PUBLISH}`,
+      );
+    }
     let bytes = 0;
     for (const m of messages) {
       const size = m.data?.length ?? 0;
-      bytes += size;
-      if (size === 0 && Object.keys(m.attributes ?? {}).length === 0) {
+      const attributes = Object.entries(m.attributes ?? {});
+      bytes += size + checkedAttributeBytes(attributes) + checkedOrderingKeyBytes(m.orderingKey);
+      if (size === 0 && attributes.length === 0) {
         throw rpcError('INVALID_ARGUMENT', 'Some messages contain no data and no attributes');
       }
     }
-    if (bytes > MAX_MESSAGE_BYTES) {
+    if (bytes > MAX_PUBLISH_REQUEST_BYTES) {
       throw rpcError(
         'INVALID_ARGUMENT',
-        `Request payload size exceeds the limit: ${MAX_MESSAGE_BYTES} bytes`,
+        `Request payload size exceeds the limit: ${MAX_PUBLISH_REQUEST_BYTES} bytes`,
       );
     }
     const ids = messages.map((m) => this.#append(topic, m).messageId);
@@ -644,4 +657,48 @@ export class Broker {
     }
     for (const [stream, messages] of batches) stream.send(messages);
   }
+}
+
+/**
+ * The bytes a message's attributes add to its request, refusing what Pub/Sub refuses: more than
+ * `MAX_ATTRIBUTES` of them, a key over `MAX_ATTRIBUTE_KEY_BYTES` or a value over
+ * `MAX_ATTRIBUTE_VALUE_BYTES` of UTF-8 (INVALID_ARGUMENT, worded as Pub/Sub words it).
+ */
+function checkedAttributeBytes(attributes: readonly [string, string][]): number {
+  if (attributes.length > MAX_ATTRIBUTES) {
+    throw rpcError(
+      'INVALID_ARGUMENT',
+      `The message has ${attributes.length} attributes, but the maximum allowed is ${MAX_ATTRIBUTES}. Refer to https://cloud.google.com/pubsub/quotas for more information.`,
+    );
+  }
+  let bytes = 0;
+  for (const [key, value] of attributes) {
+    const keyBytes = Buffer.byteLength(key, 'utf8');
+    const valueBytes = Buffer.byteLength(value, 'utf8');
+    if (keyBytes > MAX_ATTRIBUTE_KEY_BYTES) throw attributeTooLong('key', keyBytes, MAX_ATTRIBUTE_KEY_BYTES);
+    if (valueBytes > MAX_ATTRIBUTE_VALUE_BYTES) {
+      throw attributeTooLong('value', valueBytes, MAX_ATTRIBUTE_VALUE_BYTES);
+    }
+    bytes += keyBytes + valueBytes;
+  }
+  return bytes;
+}
+
+function attributeTooLong(part: 'key' | 'value', length: number, max: number): Error {
+  return rpcError(
+    'INVALID_ARGUMENT',
+    `One of the attributes in the request has a ${part} that is too long. The length is ${length} bytes, but the maximum allowed is ${max}. Refer to https://cloud.google.com/pubsub/quotas for more information.`,
+  );
+}
+
+/** The bytes of a message's ordering key, refusing one over `MAX_ORDERING_KEY_BYTES`. */
+function checkedOrderingKeyBytes(orderingKey: string | null | undefined): number {
+  const bytes = Buffer.byteLength(orderingKey ?? '', 'utf8');
+  if (bytes > MAX_ORDERING_KEY_BYTES) {
+    throw rpcError(
+      'INVALID_ARGUMENT',
+      `The ordering key is too long. The length is ${bytes} bytes, but the maximum allowed is ${MAX_ORDERING_KEY_BYTES}.`,
+    );
+  }
+  return bytes;
 }
