@@ -5,6 +5,7 @@ import { type Clock, systemClock } from '../retry/index.js';
 import { lazy } from '../shared/lazy.js';
 import { randomUUID } from '../shared/node-crypto.js';
 import { safeLogger } from '../shared/safe-logger.js';
+import { whileInFlight } from '../shutdown/in-flight.js';
 import { defaultShutdownCoordinator } from '../shutdown/index.js';
 import type { AlertMessage, ChannelContext } from './channels/channel.js';
 import { cutText } from './channels/cut.js';
@@ -515,17 +516,7 @@ export function createAlertManager(options: AlertManagerOptions = {}): AlertMana
   // (or its claim released) and logged, instead of leaving a claim that holds the alert for a lease.
   const send = async (input: AlertInput, sendOptions: SendOptions = {}): Promise<AlertResult> => {
     if (shutdown === undefined) return deliver(input, sendOptions);
-    let done = (): void => {};
-    const finished = new Promise<void>((resolve) => {
-      done = resolve;
-    });
-    const leave = shutdown.onShutdown(() => finished, { name: 'alert manager: a send in flight' });
-    try {
-      return await deliver(input, sendOptions);
-    } finally {
-      done();
-      leave();
-    }
+    return whileInFlight(shutdown, 'alert manager: a send in flight', () => deliver(input, sendOptions));
   };
 
   return {

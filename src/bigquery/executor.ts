@@ -5,6 +5,7 @@ import { bigQueryRetry, type RetryContext, type RetryOptions, systemClock } from
 import { validateRetryOptions } from '../retry/options.js';
 import { executeRetry } from '../retry/retry.js';
 import { safeLogger } from '../shared/safe-logger.js';
+import { whileInFlight } from '../shutdown/in-flight.js';
 import { defaultShutdownCoordinator, type ShutdownCoordinator } from '../shutdown/index.js';
 import { type BigQueryClient, createDefaultClient, withoutClientRetries } from './client.js';
 import type { CallScope, ExecutorContext } from './context.js';
@@ -354,19 +355,7 @@ export class BigQueryExecutor {
   async #whileWriting<T>(method: string, write: () => Promise<T>): Promise<T> {
     const shutdown = this.#shutdown === undefined ? defaultShutdownCoordinator() : this.#shutdown;
     if (shutdown === false) return write();
-    let settled = (): void => {};
-    const finished = new Promise<void>((resolve) => {
-      settled = resolve;
-    });
-    const leave = shutdown.onShutdown(() => finished, {
-      name: `BigQueryExecutor.${method}: a write in flight`,
-    });
-    try {
-      return await write();
-    } finally {
-      settled();
-      leave();
-    }
+    return whileInFlight(shutdown, `BigQueryExecutor.${method}: a write in flight`, write);
   }
 
   #getClient(): Promise<BigQueryClient> {
