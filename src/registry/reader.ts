@@ -6,6 +6,7 @@ import { type Clock, systemClock } from '../retry/index.js';
 import { checkOptions, OPTION_ALIASES } from '../shared/check-options.js';
 import { safeLogger } from '../shared/safe-logger.js';
 import { normalizePlayerLookup, normalizePlayerType } from './normalize.js';
+import { notAString } from './not-a-string.js';
 import { batchLookupSql, singleLookupSql } from './queries.js';
 import { UnresolvedPlayerTracker } from './tracker.js';
 import { TtlCache } from './ttl-cache.js';
@@ -371,10 +372,6 @@ export class PlayerRegistryReader {
 
 function checkLookupOptions(where: string, options: LookupOptions): void {
   checkOptions(where, options, { playerType: 'string', required: 'boolean' }, OPTION_ALIASES);
-}
-
-function notAString(what: string, value: unknown, expected = 'a string'): TypeError {
-  return new TypeError(`${what} must be ${expected}, got ${value === null ? 'null' : typeof value}`);
 }
 
 function typeFilter(playerType: string | undefined): string | undefined {

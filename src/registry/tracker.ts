@@ -10,6 +10,7 @@ import { defaultShutdownCoordinator } from '../shutdown/index.js';
 import { UNRESOLVED_PLAYERS_TABLE } from './ddl.js';
 import type { FlushOnExitOptions } from './exit-hook.js';
 import { normalizePlayerLookup, normalizePlayerType } from './normalize.js';
+import { notAString } from './not-a-string.js';
 import type { RegistryExecutor } from './types.js';
 
 /**
@@ -132,8 +133,7 @@ function hasLoneSurrogate(text: string): boolean {
 /** A clear TypeError for an argument of `track` that is not a string (`absent`: undefined and null are fine). */
 function checkArgument(name: string, value: unknown, absent: boolean): void {
   if (typeof value === 'string' || (absent && (value === undefined || value === null))) return;
-  const got = value === null ? 'null' : typeof value;
-  throw new TypeError(`track: ${name} must be a string, got ${got}`);
+  throw notAString(`track: ${name}`, value);
 }
 
 /** The range of epoch ms a Date can hold. */
