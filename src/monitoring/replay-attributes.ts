@@ -1,4 +1,5 @@
 import { DEAD_LETTER_ATTRIBUTE_NAMES, PUBSUB_DEAD_LETTER_ATTRIBUTES } from '../validation/index.js';
+import { MAX_ATTRIBUTES } from '../validation/pubsub-limits.js';
 import { REPLAY_COUNT_ATTRIBUTE, replayCountOf } from './dead-letters/sample.js';
 
 /**
@@ -35,18 +36,24 @@ const DROPPED: ReadonlySet<string> = new Set<string>([
 /**
  * The attributes to republish a dead-lettered message with: its own attributes without the ones
  * dead-lettering added (`dead_letter_reason`, `error_*`, `source_*`, `delivery_attempt` and Pub/Sub's
- * `CloudPubSubDeadLetterSource*`), plus {@link REPLAY_ATTRIBUTES}.
+ * `CloudPubSubDeadLetterSource*`), plus {@link REPLAY_ATTRIBUTES}, within Pub/Sub's 100 attributes per message.
  */
 export function replayAttributes(
   attributes: Record<string, string>,
   from: string,
   dlqMessageId: string,
 ): Record<string, string> {
-  const kept = Object.entries(attributes).filter(([name]) => !DROPPED.has(name));
-  return {
-    ...Object.fromEntries(kept),
+  const ours: Record<string, string> = {
     [REPLAY_ATTRIBUTES.replayedFrom]: from,
     [REPLAY_ATTRIBUTES.replayCount]: String(replayCountOf(attributes) + 1),
     [REPLAY_ATTRIBUTES.replayedMessageId]: dlqMessageId,
   };
+  // Pub/Sub refuses a message with more than MAX_ATTRIBUTES: a message that came with 98-100 of its
+  // own (Pub/Sub's dead-letter policy adds its four beyond them) could otherwise never be replayed.
+  // As when dead-lettering, ours win and the message's own are kept in order up to the room left.
+  const room = MAX_ATTRIBUTES - Object.keys(ours).length;
+  const kept = Object.entries(attributes)
+    .filter(([name]) => !DROPPED.has(name) && !(name in ours))
+    .slice(0, room);
+  return { ...Object.fromEntries(kept), ...ours };
 }
