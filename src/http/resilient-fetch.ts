@@ -282,29 +282,32 @@ class Exchange {
 
   attempt(context: RetryContext): Promise<Response> {
     const breaker = this.#breaker;
+    let round = 0;
     if (breaker !== undefined) {
-      const refusal = admit(breaker);
-      if (refusal !== undefined) return Promise.reject(refusal);
+      const admitted = admit(breaker);
+      if (typeof admitted !== 'number') return Promise.reject(admitted);
+      round = admitted;
     }
     this.#sent = false;
     const { concurrency, rateLimit } = this.#host;
     return concurrency === undefined && rateLimit === undefined
-      ? this.#send(context)
-      : this.#limited(context);
+      ? this.#send(context, round)
+      : this.#limited(context, round);
   }
 
-  async #limited(context: RetryContext): Promise<Response> {
+  /** `round`: the breaker's round the attempt was admitted in (see `admit`). */
+  async #limited(context: RetryContext, round: number): Promise<Response> {
     const { concurrency, rateLimit } = this.#host;
     await concurrency?.acquire(context.signal);
     try {
       await rateLimit?.take(context.signal);
-      return await this.#send(context);
+      return await this.#send(context, round);
     } finally {
       concurrency?.release();
     }
   }
 
-  async #send({ attempt, signal }: RetryContext): Promise<Response> {
+  async #send({ attempt, signal }: RetryContext, round: number): Promise<Response> {
     if (signal !== NEVER_ABORTED && signal.aborted) throw signal.reason;
     const request = this.#request;
     const o = this.#plan;
@@ -342,7 +345,7 @@ class Exchange {
           withBufferedBody(response, await readBodyCapped(response, o.maxResponseBytes, () => this.shownUrl));
         }
       } else if (request.signal !== undefined) followCallerSignal(response, request.signal, controller);
-      if (this.#breaker !== undefined) succeeded(this.#breaker);
+      if (this.#breaker !== undefined) succeeded(this.#breaker, round);
       return response;
     } catch (err) {
       const thrown =
@@ -352,7 +355,8 @@ class Exchange {
             ? controller.signal.reason
             : transportError(err, () => o.clock.now());
       // The request reached fetch, so the outcome speaks about the host, unless the caller cancelled.
-      if (this.#breaker !== undefined && request.signal?.aborted !== true) failed(this.#breaker, thrown);
+      if (this.#breaker !== undefined && request.signal?.aborted !== true)
+        failed(this.#breaker, thrown, round);
       throw thrown;
     } finally {
       if (pending !== undefined) stopTimeout(pending);

@@ -85,9 +85,9 @@ export interface CircuitBreakerOptions {
  * the whole class.
  */
 interface BreakerSteps {
-  admitCall(): CircuitBreakerOpenError | undefined;
-  recordSucceeded(): void;
-  recordFailed(err: unknown): PipelineError;
+  admitCall(): CircuitBreakerOpenError | number;
+  recordSucceeded(round: number): void;
+  recordFailed(err: unknown, round: number): PipelineError;
   isAtRest(): boolean;
   peekState(): CircuitState;
 }
@@ -96,19 +96,22 @@ function steps(breaker: CircuitBreaker): BreakerSteps {
   return breaker as unknown as BreakerSteps;
 }
 
-/** @internal The refusal when the circuit is open (entering half-open when it has expired), else undefined. */
-export function admit(breaker: CircuitBreaker): CircuitBreakerOpenError | undefined {
+/**
+ * @internal The refusal when the circuit is open (entering half-open when it has expired), else the
+ * round the call is admitted in, to hand back with its outcome.
+ */
+export function admit(breaker: CircuitBreaker): CircuitBreakerOpenError | number {
   return steps(breaker).admitCall();
 }
 
-/** @internal Records a success of an admitted call. */
-export function succeeded(breaker: CircuitBreaker): void {
-  steps(breaker).recordSucceeded();
+/** @internal Records a success of a call admitted in `round`. */
+export function succeeded(breaker: CircuitBreaker, round: number): void {
+  steps(breaker).recordSucceeded(round);
 }
 
-/** @internal Records a failure of an admitted call (through `isFailure`) and returns its typed view. */
-export function failed(breaker: CircuitBreaker, err: unknown): PipelineError {
-  return steps(breaker).recordFailed(err);
+/** @internal Records a failure of a call admitted in `round` (through `isFailure`); returns its typed view. */
+export function failed(breaker: CircuitBreaker, err: unknown, round: number): PipelineError {
+  return steps(breaker).recordFailed(err, round);
 }
 
 /** @internal Whether the breaker holds no state worth keeping: closed, no failure inside the window. */
@@ -164,7 +167,9 @@ function positive(name: string, value: number, integer: boolean): number {
  * `open`, calls are refused at once with a {@link CircuitBreakerOpenError} carrying `retryAfterMs`;
  * after `openMs` the next call finds it `half_open`, where `halfOpenSuccesses` successes close it and
  * any failure reopens it. Half-open admits every call that arrives (no probe quota), so a recovered
- * service is back in use within `halfOpenSuccesses` calls.
+ * service is back in use within `halfOpenSuccesses` calls. Only outcomes of calls admitted since the
+ * last state change count: a late answer to a call made before the circuit opened, or in an earlier
+ * half-open round, says nothing about the service now and is ignored.
  *
  * There are no timers: time is read from the clock when a call arrives, so an idle breaker costs
  * nothing and never keeps a Cloud Run or Cloud Functions instance alive.
@@ -192,6 +197,8 @@ export class CircuitBreaker {
   #failures: number[] = [];
   #openedAt = 0;
   #halfOpenCount = 0;
+  /** Counts state changes; a call's outcome counts only in the round it was admitted in. */
+  #round = 0;
   #observed = false;
 
   constructor(options: CircuitBreakerOptions = {}) {
@@ -216,15 +223,14 @@ export class CircuitBreaker {
    * ```
    */
   get state(): CircuitState {
-    if (this.#state === 'open' && this.#clock.now() - this.#openedAt >= this.#openMs) this.#toHalfOpen();
+    if (this.#state === 'open' && this.#remainingOpenMs() <= 0) this.#toHalfOpen();
     return this.#state;
   }
 
   /** The state as `state` reports it, without entering half-open (for metrics, read at any time). */
   // biome-ignore lint/correctness/noUnusedPrivateClassMembers: called through BreakerSteps, by the state gauge
   private peekState(): CircuitState {
-    if (this.#state === 'open' && this.#clock.now() - this.#openedAt >= this.#openMs) return 'half_open';
-    return this.#state;
+    return this.#state === 'open' && this.#remainingOpenMs() <= 0 ? 'half_open' : this.#state;
   }
 
   /**
@@ -243,51 +249,60 @@ export class CircuitBreaker {
    * ```
    */
   execute<T>(fn: () => Promise<T> | T): Promise<T> {
-    const refusal = this.admitCall();
-    if (refusal !== undefined) return Promise.reject(refusal);
+    const round = this.admitCall();
+    if (typeof round !== 'number') return Promise.reject(round);
     let result: Promise<T> | T;
     try {
       result = fn();
     } catch (err) {
-      this.recordFailed(err);
+      this.recordFailed(err, round);
       return Promise.reject(err);
     }
-    return Promise.resolve(result).then(this.#onValue, this.#onRejected) as Promise<T>;
+    return Promise.resolve(result).then(
+      (value) => {
+        this.recordSucceeded(round);
+        return value;
+      },
+      (err: unknown) => {
+        this.recordFailed(err, round);
+        throw err;
+      },
+    );
   }
 
-  readonly #onValue = <T>(value: T): T => {
-    this.#recordSuccess();
-    return value;
-  };
-
-  readonly #onRejected = (err: unknown): never => {
-    this.recordFailed(err);
-    throw err;
-  };
-
   /** The steps of `execute`, one by one (see `admit`). */
-  private admitCall(): CircuitBreakerOpenError | undefined {
+  private admitCall(): CircuitBreakerOpenError | number {
     if (!this.#observed) {
       // Joins the state gauge on first use, so that breakers made only to check options never show.
       this.#observed = true;
       observeGauge(breakerState, this, breakerReadings);
     }
-    if (this.#state !== 'open') return undefined;
-    const retryAfterMs = this.#openedAt + this.#openMs - this.#clock.now();
-    if (retryAfterMs > 0) return this.#openError(retryAfterMs);
-    this.#toHalfOpen();
-    return undefined;
+    if (this.#state === 'open') {
+      const retryAfterMs = this.#remainingOpenMs();
+      if (retryAfterMs > 0) return this.#openError(retryAfterMs);
+      this.#toHalfOpen();
+    }
+    return this.#round;
   }
 
-  // biome-ignore lint/correctness/noUnusedPrivateClassMembers: called through BreakerSteps, by succeeded()
-  private recordSucceeded(): void {
-    this.#recordSuccess();
-  }
-
-  private recordFailed(err: unknown): PipelineError {
+  private recordFailed(err: unknown, round: number): PipelineError {
     const error = toPipelineError(err, { now: () => this.#clock.now() });
-    if (this.#isFailure(error)) this.#recordFailure(error);
+    if (round === this.#round) {
+      try {
+        if (this.#isFailure(error)) this.#recordFailure(error);
+      } catch (hookError) {
+        // A predicate that cannot answer must not cut every caller off, nor replace what the caller gets.
+        this.#hookThrew('isFailure', hookError);
+      }
+    }
     return error;
+  }
+
+  /** Ms left of the open period. A clock stepped backward restarts the period rather than stretching it. */
+  #remainingOpenMs(): number {
+    const now = this.#clock.now();
+    if (now < this.#openedAt) this.#openedAt = now;
+    return this.#openedAt + this.#openMs - now;
   }
 
   // biome-ignore lint/correctness/noUnusedPrivateClassMembers: called through BreakerSteps, by atRest()
@@ -297,72 +312,70 @@ export class CircuitBreaker {
     return failures.length === 0 || failures[failures.length - 1]! <= this.#clock.now() - this.#windowMs;
   }
 
-  #recordSuccess(): void {
+  /** No call is admitted while open, so a success of the current round comes in closed or half-open. */
+  private recordSucceeded(round: number): void {
+    if (round !== this.#round) return;
     if (this.#state === 'closed') {
       if (this.#failures.length > 0) this.#failures = [];
-    } else if (this.#state === 'half_open' && ++this.#halfOpenCount >= this.#halfOpenSuccesses) {
-      this.#state = 'closed';
-      this.#failures = [];
-      this.#logger.info(`circuit ${this.#label()} closed after ${this.#halfOpenCount} successes`, {
-        circuit: this.key,
-        state: 'closed',
-      });
-      this.#changed('half_open', 'closed', `${this.#halfOpenCount} successes in half-open`, undefined);
+    } else if (++this.#halfOpenCount >= this.#halfOpenSuccesses) {
+      const successes = `${this.#halfOpenCount} successes`;
+      this.#move('closed', `${successes} in half-open`, `closed after ${successes}`);
     }
   }
 
   #recordFailure(error: PipelineError): void {
-    if (this.#state === 'open') return;
     const now = this.#clock.now();
-    if (this.#state === 'half_open') {
-      this.#open(now, 'a half-open trial failed', error);
-      return;
+    let why = 'a half-open trial failed';
+    if (this.#state === 'closed') {
+      const horizon = now - this.#windowMs;
+      // A failure stamped after `now` was seen before the clock stepped backward: its age is unknown.
+      const kept = this.#failures.filter((t) => t > horizon && t <= now);
+      kept.push(now);
+      this.#failures = kept;
+      if (kept.length < this.#threshold) return;
+      why = `${kept.length} failures within ${this.#windowMs} ms`;
     }
-    const horizon = now - this.#windowMs;
-    const kept = this.#failures.filter((t) => t > horizon);
-    kept.push(now);
-    this.#failures = kept;
-    if (kept.length >= this.#threshold) {
-      this.#open(now, `${kept.length} failures within ${this.#windowMs} ms`, error);
-    }
-  }
-
-  #open(now: number, why: string, error: PipelineError): void {
-    const from = this.#state;
-    this.#state = 'open';
     this.#openedAt = now;
-    this.#failures = [];
-    this.#logger.warn(`circuit ${this.#label()} opened: ${why}; refusing calls for ${this.#openMs} ms`, {
-      circuit: this.key,
-      state: 'open',
-      openMs: this.#openMs,
-      error,
-    });
-    this.#changed(from, 'open', why, error);
+    this.#move('open', why, `opened: ${why}; refusing calls for ${this.#openMs} ms`, error);
   }
 
   #toHalfOpen(): void {
-    this.#state = 'half_open';
-    this.#halfOpenCount = 0;
-    this.#logger.info(`circuit ${this.#label()} half-open: letting calls through to test the service`, {
-      circuit: this.key,
-      state: 'half_open',
-    });
-    this.#changed('open', 'half_open', `open for ${this.#openMs} ms`, undefined);
+    this.#move(
+      'half_open',
+      `open for ${this.#openMs} ms`,
+      'half-open: letting calls through to test the service',
+    );
   }
 
-  /** Tells listeners and metrics; a listener that throws is logged, never thrown into a call. */
-  #changed(from: CircuitState, to: CircuitState, cause: string, error: PipelineError | undefined): void {
+  /**
+   * Enters `to` and starts a new round (see `admit`); logs the change (opening, which alone has an
+   * `error`, at warning) and tells metrics and listeners. A listener that throws is logged, never
+   * thrown into a call.
+   */
+  #move(to: CircuitState, cause: string, message: string, error?: PipelineError): void {
+    const from = this.#state;
+    this.#state = to;
+    this.#round++;
+    this.#failures = [];
+    this.#halfOpenCount = 0;
+    const fields: Record<string, unknown> = { circuit: this.key, state: to };
+    if (error !== undefined) {
+      fields.openMs = this.#openMs;
+      fields.error = error;
+    }
+    this.#logger[error === undefined ? 'info' : 'warn'](`circuit ${this.#label()} ${message}`, fields);
     recordTransition(this.key, from, to);
     if (this.#onStateChange === undefined) return;
     const change: CircuitStateChange = { key: this.key, from, to, cause };
     if (error !== undefined) change.error = error;
-    notify(this.#onStateChange, change, (hookError) =>
-      this.#logger.warn(`circuit ${this.#label()}: onStateChange listener threw; ignoring it`, {
-        circuit: this.key,
-        hookError,
-      }),
-    );
+    notify(this.#onStateChange, change, (hookError) => this.#hookThrew('onStateChange listener', hookError));
+  }
+
+  #hookThrew(what: string, hookError: unknown): void {
+    this.#logger.warn(`circuit ${this.#label()}: ${what} threw; ignoring it`, {
+      circuit: this.key,
+      hookError,
+    });
   }
 
   #openError(retryAfterMs: number): CircuitBreakerOpenError {

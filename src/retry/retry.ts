@@ -83,15 +83,13 @@ export function executeRetry<T>(fn: RetryFunction<T>, o: RetryOptions): Promise<
   // The clock is read only for listeners that want the elapsed time.
   const startedAt =
     o.onSuccess === undefined && o.onGiveUp === undefined ? undefined : (o.clock ?? systemClock).now();
-  if (breaker !== undefined) {
-    const refusal = admit(breaker);
-    if (refusal !== undefined) return retryLoop(fn, o, { error: refusal }, startedAt);
-  }
+  const round = breaker === undefined ? 0 : admit(breaker);
+  if (typeof round !== 'number') return retryLoop(fn, o, { error: round }, startedAt);
   let result: Promise<T> | T;
   try {
     result = fn(FIRST_CONTEXT);
   } catch (err) {
-    if (breaker !== undefined) failed(breaker, err);
+    if (breaker !== undefined) failed(breaker, err, round);
     return retryLoop(fn, o, { error: err }, startedAt);
   }
   const promise = result instanceof Promise ? result : Promise.resolve(result);
@@ -108,7 +106,7 @@ export function executeRetry<T>(fn: RetryFunction<T>, o: RetryOptions): Promise<
   }
   return promise.then(
     (value: T) => {
-      if (breaker !== undefined) succeeded(breaker);
+      if (breaker !== undefined) succeeded(breaker, round);
       budget?.onSuccess();
       if (metricsEnabled()) recordSuccess(operationName(o, fn), 1);
       if (startedAt !== undefined) {
@@ -125,7 +123,7 @@ export function executeRetry<T>(fn: RetryFunction<T>, o: RetryOptions): Promise<
       return value;
     },
     (err: unknown) => {
-      if (breaker !== undefined) failed(breaker, err);
+      if (breaker !== undefined) failed(breaker, err, round);
       return retryLoop(fn, o, { error: err }, startedAt);
     },
   );
@@ -369,8 +367,8 @@ function runAttempt<T>(
       : guardedAttempt(fn, attempt, { signal, timeoutMs, timeoutMessage, reportedTimeoutMs, clock });
   const breaker = o.breaker;
   if (breaker === undefined) return run();
-  const refusal = admit(breaker);
-  if (refusal !== undefined) return Promise.reject(refusal);
+  const round = admit(breaker);
+  if (typeof round !== 'number') return Promise.reject(round);
   let pending: Promise<T>;
   try {
     pending = run();
@@ -379,12 +377,12 @@ function runAttempt<T>(
   }
   return pending.then(
     (value) => {
-      succeeded(breaker);
+      succeeded(breaker, round);
       return value;
     },
     (err: unknown) => {
       // The caller's own cancellation says nothing about the service: it is not a failure.
-      if (signal?.aborted !== true) failed(breaker, err);
+      if (signal?.aborted !== true) failed(breaker, err, round);
       throw err;
     },
   );
