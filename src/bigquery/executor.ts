@@ -181,9 +181,12 @@ export class BigQueryExecutor {
 
   /**
    * Runs a DML statement (UPDATE, DELETE, MERGE, INSERT ... SELECT) and returns the number of rows it
-   * affected. It goes through jobs.query like a query: every re-send carries the same `requestId`, so
-   * a statement whose answer was lost is not applied twice (BigQuery returns the first result within
-   * 15 minutes). DML on rows still in the streaming buffer fails with `StreamingBufferError`.
+   * affected. It runs as a job under our id (or `options.jobId`), so a statement whose answer was lost
+   * is not applied twice: the re-send's 409 reads the job. A call that gives up while the job may have
+   * run reads it back once: it resolves if the job ran, rejects with the job's typed error if it
+   * failed, and otherwise with `PipelineError` `JOB_OUTCOME_UNKNOWN` (not transient) naming the job;
+   * calling again with `{ jobId }` of that job reads it instead of running it twice. DML on rows still
+   * in the streaming buffer fails with `StreamingBufferError`.
    *
    * @example
    * ```ts

@@ -1,5 +1,5 @@
 import { httpStatusOf, jobFailed } from '../errors/bigquery-wire.js';
-import { GoogleApiError, PipelineError, toPipelineError } from '../errors/index.js';
+import { GoogleApiError, NotFoundError, PipelineError, toPipelineError } from '../errors/index.js';
 import { NEVER_ABORTED } from '../retry/attempt.js';
 import type { RetryContext } from '../retry/index.js';
 import type { BigQueryClient } from './client.js';
@@ -194,7 +194,12 @@ export async function runJob<T>(client: BigQueryClient, scope: CallScope, plan: 
       throw unknown(`it is still ${resource.status?.state ?? 'running'}`, err);
     const finished: RunningJob = { ref, resource, done: false };
     job = finished;
-    return plan.finish({ attempt: 0, signal: NEVER_ABORTED }, finished, control);
+    try {
+      return await plan.finish({ attempt: 0, signal: NEVER_ABORTED }, finished, control);
+    } catch (finishError) {
+      if (failed) throw finishError;
+      throw unknown(`it is DONE but reading its outcome failed (${describe(finishError)})`, err);
+    }
   };
 
   try {
@@ -232,6 +237,14 @@ export async function runJob<T>(client: BigQueryClient, scope: CallScope, plan: 
               throw plan.notRerunnable(current.ref.jobId, error);
             }
             failedRun(true);
+          } else if (error instanceof NotFoundError && !plan.unknownOutcome) {
+            // The job is gone (expired, deleted): a statement that only reads is run again as a new
+            // job. One that writes goes to the read-back below, which says whether it ran.
+            failedRun(true);
+            throw new PipelineError(
+              `BigQuery ${plan.what} job ${current.ref.jobId} was not found while its outcome was read; running it again as a new job`,
+              { code: 'JOB_NOT_FOUND', transient: true, cause: err },
+            );
           } else if (error.transient && !current.done) verify = true;
         }
         throw err;

@@ -6,7 +6,7 @@ import { type CallScope, newJobId, pollDelayMs } from './context.js';
 import { type JobPlan, type RunningJob, runJob, type Started } from './job-runner.js';
 import type { EncodedParameters } from './params.js';
 import { decodeRows, int64, type JobResource, jobRefOf, type QueryResponse, restCall } from './rest.js';
-import { isReadOnly, isScript } from './statement-kind.js';
+import { isDml, isReadOnly, isScript } from './statement-kind.js';
 import { operationName } from './telemetry.js';
 
 /** One query as the executor sends it: the statement and every request field of BigQuery's own. */
@@ -52,11 +52,18 @@ const SERVER_WAIT_MS = 10_000;
 
 /**
  * Whether the query needs a job of its own: a caller's job id, a dry run (its statistics are a job's),
- * or a script (it runs as a job with child jobs). Everything else goes through jobs.query, where
+ * a script (it runs as a job with child jobs), or a statement that changes rows (DML): a job under our
+ * id is the one thing BigQuery lets us read back when the answer is lost and the call gives up, where
+ * a jobs.query `requestId` cannot be looked up. Everything else goes through jobs.query, where
  * BigQuery answers a short query in the same request without creating a job.
  */
 export function needsJob(spec: Pick<QuerySpec, 'jobId' | 'dryRun' | 'sql'>): boolean {
-  return spec.jobId !== undefined || spec.dryRun || isScript(spec.sql);
+  return spec.jobId !== undefined || spec.dryRun || changesRows(spec.sql);
+}
+
+/** A script or a DML statement: running it twice could change rows twice. */
+function changesRows(sql: string): boolean {
+  return isScript(sql) || isDml(sql);
 }
 
 /**
@@ -90,6 +97,12 @@ export async function runQuery(
     restart: () => pages.reset(),
   };
   if (isScript(spec.sql)) plan.notRerunnable = scriptFailed;
+  if (!spec.dryRun && changesRows(spec.sql)) {
+    plan.unknownOutcome = {
+      advice: (jobId) =>
+        `Read the job (jobs.get) before running the statement again, or call ${spec.method} again with { jobId: '${jobId}' }: a job of that id is read, not run twice`,
+    };
+  }
   return runJob(client, scope, plan);
 }
 

@@ -24,6 +24,9 @@ const SCRIPT_KEYWORDS = new Set([
 /** Words that open a statement that only reads. */
 const READ_KEYWORDS = new Set(['SELECT', 'WITH']);
 
+/** Words that open a DML statement. */
+const DML_KEYWORDS = new Set(['INSERT', 'UPDATE', 'DELETE', 'MERGE', 'TRUNCATE']);
+
 // A cheap first look: without a semicolon or one of the script words, no tokenizing is needed.
 const MAYBE_SCRIPT = /;|\b(?:DECLARE|BEGIN|IF|LOOP|WHILE|REPEAT|FOR|CALL|EXECUTE|RAISE|RETURN|SET|CASE)\b/i;
 
@@ -58,6 +61,20 @@ export function isScript(sql: string): boolean {
  * @internal
  */
 export function isReadOnly(sql: string): boolean {
+  return opensWith(sql, READ_KEYWORDS) && !isScript(sql);
+}
+
+/**
+ * Whether `sql` is one DML statement (`INSERT`, `UPDATE`, `DELETE`, `MERGE`, `TRUNCATE TABLE`): one
+ * that changes rows, whose second run would change them again.
+ *
+ * @internal
+ */
+export function isDml(sql: string): boolean {
+  return opensWith(sql, DML_KEYWORDS) && !isScript(sql);
+}
+
+function opensWith(sql: string, words: ReadonlySet<string>): boolean {
   const first = firstWord(tokenizeSql(sql));
-  return first !== undefined && READ_KEYWORDS.has(first) && !isScript(sql);
+  return first !== undefined && words.has(first);
 }

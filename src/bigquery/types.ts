@@ -121,7 +121,8 @@ export interface QueryOptions extends CallOptions {
   labels?: Record<string, string>;
   /**
    * Run the query as a job of this id (jobs.insert; re-runs after a failed job get `<jobId>_r<n>`). By
-   * default a query goes through jobs.query, where BigQuery answers a short query without a job.
+   * default a query goes through jobs.query, where BigQuery answers a short query without a job; DML
+   * and scripts run as a job of a fresh id (`gpr_` + UUID).
    */
   jobId?: string;
   /** Rows per results page (`maxResults`); BigQuery's default when absent. */

@@ -125,16 +125,18 @@ describe('query faults: one retry layer, exactly one request per attempt', () =>
     expect(since('GET', QUERY_RESULTS)).toHaveLength(1);
   });
 
-  it('runs a DML statement exactly once when its jobs.query was applied and the answer lost', async () => {
+  it('runs a DML statement exactly once when its job insert was applied and the answer lost', async () => {
     arm();
     await h.executor().query('CREATE TABLE ds.counter (n INT64)');
     await h.executor().loadRows('ds.counter', [{ n: 0 }]);
     arm();
-    h.standIn.faults.add({ method: 'POST', path: JOBS_QUERY, sql: /UPDATE/, reset: 'after', times: 1 });
+    h.standIn.faults.add({ method: 'POST', path: INSERT_JOB, sql: /UPDATE/, reset: 'after', times: 1 });
     expect(await bq.update('UPDATE ds.counter SET n = n + 1 WHERE true')).toBe(1);
-    const sent = since('POST', JOBS_QUERY);
-    expect(sent.map((r) => r.status)).toEqual([undefined, 200]);
-    expect(requestIdOf(sent[0]!)).toBe(requestIdOf(sent[1]!));
+    // DML runs as a job under our id (never through jobs.query): the re-send's 409 reads the job.
+    expect(since('POST', JOBS_QUERY)).toHaveLength(0);
+    const sent = since('POST', INSERT_JOB);
+    expect(sent.map((r) => r.status)).toEqual([undefined, 409]);
+    expect(jobIdOf(sent[0]!)).toBe(jobIdOf(sent[1]!));
     expect(await h.executor().query('SELECT n FROM ds.counter')).toEqual([{ n: 1 }]);
   });
 
@@ -303,7 +305,7 @@ describe('query faults: one retry layer, exactly one request per attempt', () =>
     arm();
     h.standIn.faults.add({
       method: 'POST',
-      path: JOBS_QUERY,
+      path: INSERT_JOB,
       sql: /^UPDATE/,
       error: {
         status: 400,
@@ -315,7 +317,7 @@ describe('query faults: one retry layer, exactly one request per attempt', () =>
     const err = await bq.update('UPDATE ds.t SET id = id WHERE id = 1').catch((e: unknown) => e);
     expect(err).toBeInstanceOf(StreamingBufferError);
     expect((err as Error).message).toMatch(/streaming buffer/);
-    expect(since('POST', JOBS_QUERY)).toHaveLength(1);
+    expect(since('POST', INSERT_JOB)).toHaveLength(1);
   });
 
   it('makes exactly N requests for N attempts when everything fails (no hidden client retries)', async () => {

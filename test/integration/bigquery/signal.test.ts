@@ -1,6 +1,14 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CircuitBreaker, RetryBudget } from '../../../src/retry/index.js';
-import { fastRetry, type Harness, INSERT_ALL, JOBS_QUERY, QUERY_RESULTS, startHarness } from './helpers.js';
+import {
+  fastRetry,
+  type Harness,
+  INSERT_ALL,
+  INSERT_JOB,
+  JOBS_QUERY,
+  QUERY_RESULTS,
+  startHarness,
+} from './helpers.js';
 
 describe('AbortSignal: every method stops at once, between and during attempts', () => {
   let h: Harness;
@@ -72,9 +80,22 @@ describe('AbortSignal: every method stops at once, between and during attempts',
     const bq = h.executor({ retry: { ...fastRetry, attemptTimeoutMs: 60_000 } });
     h.standIn.faults.add({ method: 'POST', path: JOBS_QUERY, hang: true });
     const started = h.standIn.requests.length;
-    const pending = bq.update('DELETE FROM ds.t WHERE true', { retry: { signal: AbortSignal.timeout(100) } });
+    const pending = bq.query('SELECT 1 AS x', { retry: { signal: AbortSignal.timeout(100) } });
     await expect(pending).rejects.toMatchObject({ name: 'TimeoutError' });
     expect(h.standIn.requests.slice(started).filter((r) => JOBS_QUERY.test(r.path))).toHaveLength(1);
+  });
+
+  it('abandons a hung DML job insert on abort, saying the statement may have run (not the bare reason)', async () => {
+    const bq = h.executor({ retry: { ...fastRetry, attemptTimeoutMs: 60_000 } });
+    h.standIn.faults.add({ method: 'POST', path: INSERT_JOB, sql: /^DELETE/, hang: true });
+    const started = h.standIn.requests.length;
+    const signal = AbortSignal.timeout(100);
+    const error = await bq
+      .update('DELETE FROM ds.t WHERE true', { retry: { signal } })
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'JOB_OUTCOME_UNKNOWN', transient: false });
+    expect((error as Error).cause).toMatchObject({ name: 'TimeoutError' });
+    expect(h.standIn.requests.slice(started).filter((r) => INSERT_JOB.test(r.path))).toHaveLength(1);
   });
 
   it("a caller's AbortSignal.timeout opens no shared breaker and spends no budget", async () => {

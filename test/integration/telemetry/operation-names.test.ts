@@ -4,7 +4,8 @@ import { type BigQueryStandIn, startBigQueryStandIn } from '../../../src/testing
 import { createTestClock } from '../../../src/testing/clock.js';
 import { type OtelHarness, registerOtel } from '../../helpers/otel.js';
 
-const JOBS_QUERY = /\/projects\/[^/]+\/queries$/;
+/** jobs.insert: a DML statement runs as a job of our id. */
+const INSERT_JOB = /\/projects\/[^/]+\/jobs$/;
 
 describe('retry operation names of the executor (real clients against the stand-in)', () => {
   let s: BigQueryStandIn;
@@ -36,7 +37,7 @@ describe('retry operation names of the executor (real clients against the stand-
     }
     s.faults.add({
       method: 'POST',
-      path: JOBS_QUERY,
+      path: INSERT_JOB,
       error: { status: 503, reason: 'backendError' },
       times: 1,
     });

@@ -35,11 +35,19 @@ describe('statement kind: what may be re-sent late, and what needs a job', () =>
     expect(isScript(sql)).toBe(expected);
   });
 
-  it('sends a query through jobs.query unless a job id, a dry run or a script asks for a job', () => {
+  it('sends a query through jobs.query unless a job id, a dry run, a script or DML asks for a job', () => {
     expect(needsJob({ sql: 'SELECT 1', dryRun: false, jobId: undefined })).toBe(false);
-    expect(needsJob({ sql: 'UPDATE ds.t SET n = 1 WHERE true', dryRun: false, jobId: undefined })).toBe(
-      false,
-    );
+    expect(needsJob({ sql: 'CREATE TABLE ds.t (n INT64)', dryRun: false, jobId: undefined })).toBe(false);
+    for (const dml of [
+      'UPDATE ds.t SET n = 1 WHERE true',
+      'delete from ds.t where true',
+      'INSERT INTO ds.t (n) SELECT 1',
+      'MERGE ds.t USING ds.s ON false WHEN NOT MATCHED THEN INSERT ROW',
+      'TRUNCATE TABLE ds.t',
+      '/* why */ (UPDATE ds.t SET n = 1 WHERE true)',
+    ]) {
+      expect(needsJob({ sql: dml, dryRun: false, jobId: undefined }), dml).toBe(true);
+    }
     expect(needsJob({ sql: 'SELECT 1', dryRun: false, jobId: 'mine' })).toBe(true);
     expect(needsJob({ sql: 'SELECT 1', dryRun: true, jobId: undefined })).toBe(true);
     expect(needsJob({ sql: 'SELECT 1; SELECT 2', dryRun: false, jobId: undefined })).toBe(true);
