@@ -115,15 +115,24 @@ let checkedFetch: unknown;
 let checkedIsNode = false;
 
 /**
- * The abort handle for one attempt that calls `fetchImpl`: an `AttemptSignal` for Node's own
- * `fetch` when its `Request` follows one, else a real `AbortController`.
+ * Whether `fetchImpl` is Node's own `fetch` (remembered for the last one asked about): its requests
+ * follow their signal through the body, and the chunks of its bodies are buffers of its own. Any
+ * other `fetch` is trusted with neither.
  */
-export function abortForFetch(fetchImpl: unknown): AttemptAbort {
+export function isPlatformFetch(fetchImpl: unknown): boolean {
   if (fetchImpl !== checkedFetch) {
     checkedFetch = fetchImpl;
     checkedIsNode = isNodeFetch(fetchImpl);
   }
-  if (checkedIsNode) {
+  return checkedIsNode;
+}
+
+/**
+ * The abort handle for one attempt that calls `fetchImpl`: an `AttemptSignal` for Node's own
+ * `fetch` when its `Request` follows one, else a real `AbortController`.
+ */
+export function abortForFetch(fetchImpl: unknown): AttemptAbort {
+  if (isPlatformFetch(fetchImpl)) {
     requestFollowsAttemptSignals ??= probe();
     if (requestFollowsAttemptSignals) return new AttemptSignal();
   }

@@ -15,7 +15,8 @@ import { executeRetry } from '../retry/retry.js';
 import { tracingEnabled } from '../telemetry/api.js';
 import { ATTR } from '../telemetry/attributes.js';
 import { endSpan, inSpan, startSpan } from '../telemetry/spans.js';
-import { abortForFetch } from './attempt-signal.js';
+import { rejectOnAbort, until } from './abort-race.js';
+import { abortForFetch, isPlatformFetch } from './attempt-signal.js';
 import { startTimeout, stopTimeout } from './attempt-timeouts.js';
 import { withBufferedBody } from './buffered-response.js';
 import { type HttpHost, HttpHostRegistry } from './host-registry.js';
@@ -28,7 +29,7 @@ import {
   type ResilientFetchOptions,
 } from './options.js';
 import { NO_INIT, type PreparedRequest, prepareRequest } from './request.js';
-import { hasNullBody, readBodyCapped, readErrorBody } from './response-body.js';
+import { discardBody, hasNullBody, readBodyCapped, readErrorBody } from './response-body.js';
 import { scheduleOn } from './schedule.js';
 import { transportError } from './transport-error.js';
 
@@ -69,6 +70,17 @@ let processHosts: HttpHostRegistry | undefined;
 export function defaultHttpHosts(): HttpHostRegistry {
   processHosts ??= new HttpHostRegistry();
   return processHosts;
+}
+
+/**
+ * `fetch`'s answer; if it comes after the attempt was aborted (a `fetch` that ignored its signal, once
+ * the attempt gave up on it), its body is cancelled, so that nothing holds its connection.
+ */
+function answerOrRelease(answer: Promise<Response>, signal: AbortSignal): Promise<Response> {
+  return answer.then((response) => {
+    if (signal.aborted && response.body !== null && !response.bodyUsed) discardBody(response.body);
+    return response;
+  });
 }
 
 function notSent(error: PipelineError): boolean {
@@ -321,16 +333,21 @@ class Exchange {
     const pending = o.clock === systemClock ? startTimeout(o.attemptTimeoutMs, onTimeout) : undefined;
     const cancelTimer =
       pending === undefined ? scheduleOn(o.clock, o.attemptTimeoutMs, onTimeout) : undefined;
+    // A fetch that is not Node's may ignore its signal: its steps are raced against the abort.
+    const untrusted = isPlatformFetch(fetchImpl) ? undefined : { cut: rejectOnAbort(controller.signal) };
     try {
       this.#sent = true;
-      const response = await fetchImpl(
+      const answer = fetchImpl(
         request.url,
         request.init === NO_INIT
           ? { signal: controller.signal }
           : { ...request.init, signal: controller.signal },
       );
+      const response = await (untrusted === undefined
+        ? answer
+        : until(answerOrRelease(answer, controller.signal), untrusted.cut));
       if (response.status >= 400) {
-        const body = await readErrorBody(response);
+        const body = await readErrorBody(response, untrusted);
         throw httpErrorFromResponse(response, {
           method: request.method,
           url: request.url,
@@ -340,9 +357,12 @@ class Exchange {
       }
       if (o.bufferBody) {
         if (hasNullBody(request.method, response.status)) {
-          await response.body?.cancel().catch(() => {});
+          if (response.body !== null) discardBody(response.body);
         } else {
-          withBufferedBody(response, await readBodyCapped(response, o.maxResponseBytes, () => this.shownUrl));
+          withBufferedBody(
+            response,
+            await readBodyCapped(response, o.maxResponseBytes, () => this.shownUrl, untrusted),
+          );
         }
       } else if (request.signal !== undefined) followCallerSignal(response, request.signal, controller);
       if (this.#breaker !== undefined) succeeded(this.#breaker, round);

@@ -1,4 +1,5 @@
 import { PipelineError } from '../errors/index.js';
+import { until } from './abort-race.js';
 import { concatBytes } from './bytes.js';
 
 /** Default cap on a buffered response body: 64 MiB. */
@@ -28,29 +29,52 @@ export async function readBodyCapped(
   response: Response,
   maxBytes: number,
   urlForMessages: () => string,
+  untrusted?: UntrustedBody,
 ): Promise<Uint8Array<ArrayBuffer>> {
   const { body } = response;
   if (body === null) return new Uint8Array(0);
   const reader = body.getReader();
   const chunks: Uint8Array[] = [];
   let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    // What undici's own readers refuse too (only a custom `fetch` can hand out such a body).
-    if (!(value instanceof Uint8Array)) {
-      await reader.cancel().catch(() => {});
-      throw new TypeError(`Response from ${urlForMessages()}: a body chunk is not a Uint8Array`);
+  try {
+    for (;;) {
+      const { done, value } = await until(reader.read(), untrusted?.cut);
+      if (done) break;
+      // What undici's own readers refuse too (only a custom `fetch` can hand out such a body).
+      if (!(value instanceof Uint8Array)) {
+        throw new TypeError(`Response from ${urlForMessages()}: a body chunk is not a Uint8Array`);
+      }
+      total += value.byteLength;
+      const declared = chunks.length === 1 ? declaredDecodedLength(response.headers) : 0;
+      if (total > maxBytes || declared > maxBytes) {
+        throw responseTooLarge(urlForMessages(), maxBytes, declared > maxBytes ? declared : undefined);
+      }
+      chunks.push(value);
     }
-    total += value.byteLength;
-    const declared = chunks.length === 1 ? declaredDecodedLength(response.headers) : 0;
-    if (total > maxBytes || declared > maxBytes) {
-      await reader.cancel().catch(() => {});
-      throw responseTooLarge(urlForMessages(), maxBytes, declared > maxBytes ? declared : undefined);
-    }
-    chunks.push(value);
+  } catch (err) {
+    release(reader, err);
+    throw err;
   }
-  return chunks.length === 1 ? owned(chunks[0]!) : concatBytes(chunks, total);
+  if (chunks.length !== 1) return concatBytes(chunks, total);
+  // A custom `fetch` may keep (and later change) the buffer it handed out: only undici's are ours.
+  return untrusted === undefined ? owned(chunks[0]!) : new Uint8Array(chunks[0]!);
+}
+
+/**
+ * A body from a `fetch` that is not Node's own: each read is cut short by the attempt's abort (such a
+ * body may not follow the signal), and a chunk is copied rather than kept.
+ */
+export interface UntrustedBody {
+  /** Rejects with the attempt's abort reason. */
+  readonly cut: Promise<never>;
+}
+
+/**
+ * Cancels the rest of a body that is given up on, so that its connection is released, without waiting
+ * for the cancel to finish: a stream's cancel may never settle, and the attempt must end now.
+ */
+export function release(reader: ReadableStreamDefaultReader<unknown>, reason?: unknown): void {
+  reader.cancel(reason).catch(() => {});
 }
 
 /**
@@ -81,10 +105,13 @@ function owned(chunk: Uint8Array): Uint8Array<ArrayBuffer> {
  * attempt's timeout or the caller's signal interrupts, gives the snippet read so far (the status would
  * otherwise be lost, and a 404 retried as a network error).
  */
-export async function readErrorBody(response: Response): Promise<string | undefined> {
+export async function readErrorBody(
+  response: Response,
+  untrusted?: UntrustedBody,
+): Promise<string | undefined> {
   const type = response.headers.get('content-type') ?? '';
   if (response.body === null || (type !== '' && !/text|json|xml|html|problem/i.test(type))) {
-    await response.body?.cancel().catch(() => {});
+    if (response.body !== null) discardBody(response.body);
     return undefined;
   }
   const reader = response.body.getReader();
@@ -92,7 +119,7 @@ export async function readErrorBody(response: Response): Promise<string | undefi
   let total = 0;
   try {
     while (total < ERROR_BODY_BYTES) {
-      const { done, value } = await reader.read();
+      const { done, value } = await until(reader.read(), untrusted?.cut);
       // Only a custom `fetch` hands out other chunks (strings): the snippet stops there.
       if (done || !(value instanceof Uint8Array)) break;
       chunks.push(value);
@@ -101,9 +128,14 @@ export async function readErrorBody(response: Response): Promise<string | undefi
   } catch {
     // Cut off or aborted: keep what arrived.
   }
-  await reader.cancel().catch(() => {});
+  release(reader);
   if (total === 0) return undefined;
   return new TextDecoder().decode(concatBytes(chunks, Math.min(total, ERROR_BODY_BYTES)));
+}
+
+/** Cancels a body nobody will read (see `release`: not waited for). */
+export function discardBody(body: ReadableStream<unknown>): void {
+  body.cancel().catch(() => {});
 }
 
 /** Statuses whose response has no body by definition. */

@@ -1,0 +1,145 @@
+import { describe, expect, it } from 'vitest';
+import {
+  HttpHostRegistry,
+  OperationTimeoutError,
+  type ResilientFetchOptions,
+  resilientFetch,
+} from '../../../src/index.js';
+import { createTestClock } from '../../../src/testing/clock.js';
+
+// A `fetch` passed as an option is not Node's: it may ignore the signal it is given, hand out a body
+// that never ends, or keep the buffer it handed out. The attempt's guarantees must hold anyway.
+
+const URL_A = 'https://api.example.com/v1/games';
+const START = Date.parse('2026-01-01T00:00:00Z');
+
+/** Lets every pending promise step run (the attempt reaches the point where it waits). */
+const settle = () => new Promise((resolve) => setImmediate(resolve));
+
+function options(extra: Partial<ResilientFetchOptions> = {}) {
+  const clock = createTestClock({ startMs: START });
+  const base: ResilientFetchOptions = {
+    clock,
+    hosts: new HttpHostRegistry({ clock }),
+    attemptTimeoutMs: 1000,
+    maxAttempts: 2,
+    baseDelayMs: 10,
+    ...extra,
+  };
+  return { clock, options: base };
+}
+
+/** A stream that sends `first` and then nothing, and whose cancel never settles. */
+function stalledBody(first: Uint8Array): { stream: ReadableStream<Uint8Array>; cancelled: () => boolean } {
+  let cancelled = false;
+  const stream = new ReadableStream<Uint8Array>({
+    start(controller) {
+      controller.enqueue(first);
+    },
+    cancel() {
+      cancelled = true;
+      return new Promise<void>(() => {});
+    },
+  });
+  return { stream, cancelled: () => cancelled };
+}
+
+describe('a custom fetch that ignores the attempt signal still times out', () => {
+  it('a fetch that never answers and never looks at its signal: each attempt ends at its timeout', async () => {
+    let calls = 0;
+    const never = () => {
+      calls++;
+      return new Promise<Response>(() => {});
+    };
+    const { clock, options: o } = options({ fetch: never });
+    const call = resilientFetch(URL_A, undefined, o);
+    const outcome = call.then(
+      () => 'resolved',
+      (e: unknown) => e,
+    );
+    for (let i = 0; i < 2; i++) {
+      await settle();
+      clock.advance(1000);
+    }
+    await settle();
+    const error = await Promise.race([outcome, settle().then(() => 'still pending')]);
+    expect(error).toBeInstanceOf(OperationTimeoutError);
+    expect(calls).toBe(2);
+  });
+
+  it('a body that stops mid-way and ignores the signal: the attempt times out, is retried, and the stream is cancelled', async () => {
+    const bodies: Array<ReturnType<typeof stalledBody>> = [];
+    const stalls = async () => {
+      const body = stalledBody(new Uint8Array([1, 2, 3]));
+      bodies.push(body);
+      return new Response(body.stream, { status: 200 });
+    };
+    const { clock, options: o } = options({ fetch: stalls });
+    const outcome = resilientFetch(URL_A, undefined, o).then(
+      () => 'resolved',
+      (e: unknown) => e,
+    );
+    for (let i = 0; i < 2; i++) {
+      await settle();
+      clock.advance(1000);
+    }
+    await settle();
+    const error = await Promise.race([outcome, settle().then(() => 'still pending')]);
+    expect(error).toBeInstanceOf(OperationTimeoutError);
+    expect(bodies).toHaveLength(2);
+    expect(bodies.every((b) => b.cancelled())).toBe(true);
+  });
+
+  it('an error body that stops mid-way: the status is still reported, at the timeout', async () => {
+    const stalls = async () =>
+      new Response(stalledBody(new TextEncoder().encode('{"error":"not found"')).stream, {
+        status: 404,
+        headers: { 'content-type': 'application/json' },
+      });
+    const { clock, options: o } = options({ fetch: stalls });
+    const outcome = resilientFetch(URL_A, undefined, o).then(
+      () => 'resolved',
+      (e: unknown) => e,
+    );
+    await settle();
+    clock.advance(1000);
+    await settle();
+    const error = await Promise.race([outcome, settle().then(() => 'still pending')]);
+    expect(error).toMatchObject({ name: 'HttpNotFoundError', status: 404 });
+    expect((error as Error).message).toContain('not found');
+  });
+
+  it('a 204 whose body cancel never settles does not hold the call', async () => {
+    const noContent = async () => {
+      const response = new Response(null, { status: 204 });
+      Object.defineProperty(response, 'body', { value: stalledBody(new Uint8Array(1)).stream });
+      return response;
+    };
+    const { options: o } = options({ fetch: noContent });
+    const outcome = resilientFetch(URL_A, undefined, o).then(
+      (r) => r.status,
+      (e: unknown) => e,
+    );
+    await settle();
+    expect(await Promise.race([outcome, settle().then(() => 'still pending')])).toBe(204);
+  });
+});
+
+describe("the buffered body is the response's own", () => {
+  it('a custom fetch that hands out its own buffer in one chunk: changing that buffer later changes nothing', async () => {
+    const shared = new Uint8Array(new TextEncoder().encode('{"page":1}'));
+    const handsOutItsBuffer = async () =>
+      new Response(
+        new ReadableStream<Uint8Array>({
+          start(controller) {
+            controller.enqueue(shared);
+            controller.close();
+          },
+        }),
+      );
+    const { options: o } = options({ fetch: handsOutItsBuffer });
+    const response = await resilientFetch(URL_A, undefined, o);
+    shared.fill(0x20);
+    expect(await response.json()).toEqual({ page: 1 });
+  });
+});
