@@ -84,10 +84,15 @@ function isDroppedKey(key: unknown): boolean {
 
 class Scrubber {
   readonly #memo = new Map<unknown, unknown>();
+  readonly #clean: (text: string) => string;
   #nodes = 0;
 
+  constructor(clean: (text: string) => string) {
+    this.#clean = clean;
+  }
+
   scrub(value: unknown, depth: number): unknown {
-    if (typeof value === 'string') return removeSecrets(value);
+    if (typeof value === 'string') return this.#clean(value);
     if ((typeof value !== 'object' && typeof value !== 'function') || value === null) return value;
     if (this.#memo.has(value)) return this.#memo.get(value);
     try {
@@ -160,16 +165,21 @@ class Scrubber {
     return set;
   }
 
-  /** A fetch `Headers` holding a credential becomes a plain object without it. */
+  /**
+   * A fetch `Headers` holding a credential (by its name, or in its value) becomes a plain object
+   * without it.
+   */
   #headers(headers: Headers): unknown {
-    let secret = false;
-    for (const name of SECRET_KEYS) if (headers.has(name)) secret = true;
-    if (!secret) return headers;
+    let changed = false;
     const plain: Record<string, string> = {};
     headers.forEach((value, name) => {
-      if (!SECRET_KEYS.has(name.toLowerCase())) plain[name] = value;
+      if (SECRET_KEYS.has(name)) changed = true;
+      else {
+        plain[name] = this.#clean(value);
+        if (plain[name] !== value) changed = true;
+      }
     });
-    return plain;
+    return changed ? plain : headers;
   }
 
   #object(value: object, shape: Shape, depth: number): unknown {
@@ -254,11 +264,12 @@ function redactedParams(params: URLSearchParams): URLSearchParams {
  * (`authorization`, `cookie`, `access_token`, ...) also among the entries of a `Map`, redacts `URL`s
  * and removes credentials from strings. What lies deeper than the walk goes (12 levels, 10,000
  * objects) is replaced by a note saying so. The caller's value is never modified. Never throws: a
- * value that cannot be walked at all is kept as it is.
+ * value that cannot be walked at all is kept as it is. `clean` is what every string goes through
+ * (default: the credential patterns of `redactSecrets`).
  */
-export function scrubCause(value: unknown): unknown {
+export function scrubCause(value: unknown, clean: (text: string) => string = removeSecrets): unknown {
   try {
-    return new Scrubber().scrub(value, 0);
+    return new Scrubber(clean).scrub(value, 0);
   } catch {
     return value;
   }

@@ -29,6 +29,7 @@ import {
   type ResilientFetchOptions,
 } from './options.js';
 import { NO_INIT, type PreparedRequest, prepareRequest } from './request.js';
+import { requestSecrets, withoutRequestSecrets } from './request-secrets.js';
 import { discardBody, hasNullBody, readBodyCapped, readErrorBody } from './response-body.js';
 import { scheduleOn } from './schedule.js';
 import { transportError } from './transport-error.js';
@@ -262,6 +263,7 @@ class Exchange {
   /** Whether the current attempt has called `fetch`. */
   #sent = false;
   #shownUrl: string | undefined;
+  #secretValues: readonly string[] | undefined;
 
   constructor(
     request: PreparedRequest,
@@ -373,7 +375,7 @@ class Exchange {
           ? err
           : controller.signal.aborted
             ? controller.signal.reason
-            : transportError(err, () => o.clock.now());
+            : transportError(withoutRequestSecrets(err, this.#secrets()), () => o.clock.now());
       // The request reached fetch, so the outcome speaks about the host, unless the caller cancelled.
       if (this.#breaker !== undefined && request.signal?.aborted !== true)
         failed(this.#breaker, thrown, round);
@@ -383,6 +385,12 @@ class Exchange {
       else cancelTimer?.();
       if (forward !== undefined) signal.removeEventListener('abort', forward);
     }
+  }
+
+  /** The request's possible credentials, found on the first failure that may quote them. */
+  #secrets(): readonly string[] {
+    this.#secretValues ??= requestSecrets(this.#request.url, this.#request.init);
+    return this.#secretValues;
   }
 
   #timeoutError(attempt: number): OperationTimeoutError {

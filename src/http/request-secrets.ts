@@ -1,0 +1,101 @@
+import { removeSecrets } from '../errors/redact.js';
+import { scrubCause } from '../errors/scrub.js';
+
+/**
+ * Request headers whose values describe the request rather than authorize it: left in messages.
+ * Every other header value (`x-api-key`, `x-rapidapi-key`, `authorization`, `cookie`, a header of the
+ * API's own naming) counts as a credential.
+ */
+const PUBLIC_HEADERS: ReadonlySet<string> = new Set([
+  'accept',
+  'accept-encoding',
+  'accept-language',
+  'cache-control',
+  'content-encoding',
+  'content-language',
+  'content-length',
+  'content-type',
+  'idempotency-key',
+  'if-match',
+  'if-modified-since',
+  'if-none-match',
+  'if-unmodified-since',
+  'pragma',
+  'range',
+  'user-agent',
+]);
+
+/** Shorter values are not searched for: they would blank out ordinary words of a message. */
+const MIN_SECRET_LENGTH = 6;
+
+const REDACTED = '[REDACTED]';
+
+/** The name and value of each header as the caller gave them (a `Headers`, pairs or a record). */
+function headerEntries(headers: unknown): Array<readonly [string, string]> {
+  const entries: Array<readonly [string, string]> = [];
+  if (typeof headers !== 'object' || headers === null) return entries;
+  if (typeof Headers === 'function' && headers instanceof Headers) {
+    headers.forEach((value, name) => entries.push([name, value]));
+  } else if (Symbol.iterator in headers) {
+    for (const pair of headers as Iterable<unknown>) {
+      if (Array.isArray(pair) && pair.length >= 2) entries.push([String(pair[0]), String(pair[1])]);
+    }
+  } else {
+    for (const [name, value] of Object.entries(headers)) entries.push([name, String(value)]);
+  }
+  return entries;
+}
+
+function add(found: Set<string>, value: string): void {
+  for (const piece of [value, value.trim(), ...value.split(/[\s;,&]+/)]) {
+    // A cookie or a parameter: its value is the secret, its name is not.
+    const at = piece.indexOf('=');
+    for (const part of at > 0 ? [piece, piece.slice(at + 1)] : [piece]) {
+      if (part.length >= MIN_SECRET_LENGTH) found.add(part);
+    }
+  }
+}
+
+/**
+ * The values of a request that may be credentials: every header value but the descriptive ones
+ * above, and every value of the query string (an API key travels there as `apiKey`, `token`, or a
+ * name of the API's own), raw and decoded. Read from what the caller gave, without `new Headers`
+ * (which refuses a value with a control character, and names it in its message).
+ */
+export function requestSecrets(url: string, init: RequestInit): string[] {
+  const found = new Set<string>();
+  try {
+    for (const [name, value] of headerEntries(init.headers)) {
+      if (!PUBLIC_HEADERS.has(name.toLowerCase())) add(found, value);
+    }
+  } catch {
+    // Headers that cannot be read cannot have been sent either.
+  }
+  const query = /\?([^#]*)/.exec(url)?.[1] ?? '';
+  for (const parameter of query.split('&')) {
+    const value = parameter.slice(parameter.indexOf('=') + 1);
+    add(found, value);
+    try {
+      add(found, decodeURIComponent(value.replace(/\+/g, ' ')));
+    } catch {
+      // Not valid percent-encoding: only the raw form can appear.
+    }
+  }
+  // The longest first, so that a value containing a shorter one is removed whole.
+  return [...found].sort((a, b) => b.length - a.length);
+}
+
+/**
+ * `thrown` as a typed error may keep it: a copy without any of `secrets` in its strings (its message,
+ * its stack, any field of its `cause` chain), nor the credential patterns `redactSecrets` knows. What a
+ * `fetch` throws can quote the request: undici names a header value it refuses, and a wrapper's error
+ * may keep the `init` or the URL it was given.
+ */
+export function withoutRequestSecrets(thrown: unknown, secrets: readonly string[]): unknown {
+  if (secrets.length === 0) return thrown;
+  return scrubCause(thrown, (text) => {
+    let out = text;
+    for (const secret of secrets) if (out.includes(secret)) out = out.split(secret).join(REDACTED);
+    return removeSecrets(out);
+  });
+}
