@@ -30,8 +30,17 @@ function header(headers: unknown, name: string): string | undefined {
   return value === undefined || value === '' || value.length > MAX_VALUE_LENGTH ? undefined : value;
 }
 
+/**
+ * A plain decimal, or the largest of several (a header sent twice, which `Headers` joins with commas:
+ * the later reset is the one that holds).
+ */
 function seconds(value: string | undefined): number | undefined {
-  return value !== undefined && DECIMAL.test(value) ? Number(value) : undefined;
+  let largest: number | undefined;
+  for (const piece of value?.split(',') ?? []) {
+    const trimmed = piece.trim();
+    if (DECIMAL.test(trimmed)) largest = Math.max(largest ?? 0, Number(trimmed));
+  }
+  return largest;
 }
 
 /**

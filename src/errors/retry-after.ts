@@ -33,7 +33,7 @@ function parseOne(value: string, nowMs: number): number | undefined {
  * Parses an HTTP `Retry-After` value: delta seconds (`"120"`, also `"1.5"` leniently) or an HTTP date.
  * Returns milliseconds from `nowMs` (never negative, at most 2^31 - 1), or `undefined` when the value
  * is not either form. Several values (a response with more than one `Retry-After`, which `Headers`
- * joins with commas) give the longest wait.
+ * joins with commas) give the longest wait among those that are one of the two forms.
  *
  * @param value the header value
  * @param nowMs the current time in epoch milliseconds, used for the HTTP-date form
@@ -59,10 +59,11 @@ export function parseRetryAfter(value: string, nowMs: number): number | undefine
   let longest: number | undefined;
   for (let i = 0; i < pieces.length; i++) {
     let piece = pieces[i]!;
-    if (/^[A-Za-z]{3,9}$/.test(piece) && i + 1 < pieces.length) piece = `${piece}, ${pieces[++i]!}`;
+    if (/^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]{0,6}$/i.test(piece) && i + 1 < pieces.length)
+      piece = `${piece}, ${pieces[++i]!}`;
+    // A piece that is not a wait (a proxy's garbage next to the API's value) asks for nothing.
     const ms = parseOne(piece, nowMs);
-    if (ms === undefined) return undefined;
-    longest = Math.max(longest ?? 0, ms);
+    if (ms !== undefined) longest = Math.max(longest ?? 0, ms);
   }
   return longest;
 }
