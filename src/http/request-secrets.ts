@@ -35,7 +35,9 @@ function headerEntries(headers: unknown): Array<readonly [string, string]> {
   const entries: Array<readonly [string, string]> = [];
   if (typeof headers !== 'object' || headers === null) return entries;
   if (typeof Headers === 'function' && headers instanceof Headers) {
-    headers.forEach((value, name) => entries.push([name, value]));
+    headers.forEach((value, name) => {
+      entries.push([name, value]);
+    });
   } else if (Symbol.iterator in headers) {
     for (const pair of headers as Iterable<unknown>) {
       if (Array.isArray(pair) && pair.length >= 2) entries.push([String(pair[0]), String(pair[1])]);
