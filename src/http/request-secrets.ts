@@ -30,8 +30,13 @@ const MIN_SECRET_LENGTH = 6;
 
 const REDACTED = '[REDACTED]';
 
+/** Whether a header describes the request (its value is no credential); `name` in lower case. */
+export function isDescriptiveHeader(name: string): boolean {
+  return PUBLIC_HEADERS.has(name);
+}
+
 /** The name and value of each header as the caller gave them (a `Headers`, pairs or a record). */
-function headerEntries(headers: unknown): Array<readonly [string, string]> {
+export function headerEntries(headers: unknown): Array<readonly [string, string]> {
   const entries: Array<readonly [string, string]> = [];
   if (typeof headers !== 'object' || headers === null) return entries;
   if (typeof Headers === 'function' && headers instanceof Headers) {

@@ -1,6 +1,7 @@
 import { urlForErrors } from '../errors/index.js';
 import { onAbort } from '../shared/abort-fanout.js';
 import { concatBytes } from './bytes.js';
+import { headerEntries, isDescriptiveHeader } from './request-secrets.js';
 
 /** Default cap on a stream request body buffered so that it can be sent again: 8 MiB. */
 export const DEFAULT_MAX_REQUEST_BODY_BYTES = 8 * 1024 * 1024;
@@ -24,6 +25,11 @@ export interface PreparedRequest {
   readonly signal: AbortSignal | undefined;
   /** What every attempt passes to `fetch`, without `signal` (each attempt adds its own). */
   readonly init: RequestInit;
+  /**
+   * Redirects are followed here, not by `fetch`: the request carries a header that may be a credential
+   * (see `redirects.ts`) and lets `fetch` follow redirects.
+   */
+  readonly followsRedirects: boolean;
 }
 
 function isStreamBody(body: unknown): body is ReadableStream<Uint8Array> | AsyncIterable<Uint8Array> {
@@ -116,7 +122,15 @@ export function prepareRequest(
   const url = request ? request.url : String(input);
   const host = hostOf(url);
   if (request === undefined && (init === undefined || isEmpty(init))) {
-    return { url, host, method: 'GET', idempotent: true, signal: undefined, init: NO_INIT };
+    return {
+      url,
+      host,
+      method: 'GET',
+      idempotent: true,
+      signal: undefined,
+      init: NO_INIT,
+      followsRedirects: false,
+    };
   }
   // Only what the caller gave goes to fetch: every key it has to read costs time on every attempt.
   const merged: RequestInit = {};
@@ -249,5 +263,8 @@ function finish(
   // An empty key names no operation, so the server has nothing to recognize a repeat by.
   const idempotent =
     IDEMPOTENT_METHODS.has(method) || (new Headers(init.headers).get('idempotency-key') ?? '') !== '';
-  return { url, host, method, idempotent, signal, init };
+  const followsRedirects =
+    (init.redirect === undefined || init.redirect === 'follow') &&
+    headerEntries(init.headers).some(([name]) => !isDescriptiveHeader(name.toLowerCase()));
+  return { url, host, method, idempotent, signal, init, followsRedirects };
 }

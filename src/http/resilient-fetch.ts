@@ -28,6 +28,7 @@ import {
   planFetch,
   type ResilientFetchOptions,
 } from './options.js';
+import { fetchFollowingRedirects } from './redirects.js';
 import { NO_INIT, type PreparedRequest, prepareRequest } from './request.js';
 import { requestSecrets, withoutRequestSecrets } from './request-secrets.js';
 import { discardBody, hasNullBody, readBodyCapped, readErrorBody } from './response-body.js';
@@ -339,12 +340,13 @@ class Exchange {
     const untrusted = isPlatformFetch(fetchImpl) ? undefined : { cut: rejectOnAbort(controller.signal) };
     try {
       this.#sent = true;
-      const answer = fetchImpl(
-        request.url,
+      const init: RequestInit =
         request.init === NO_INIT
           ? { signal: controller.signal }
-          : { ...request.init, signal: controller.signal },
-      );
+          : { ...request.init, signal: controller.signal };
+      const answer = request.followsRedirects
+        ? fetchFollowingRedirects(fetchImpl, request.url, init)
+        : fetchImpl(request.url, init);
       const response = await (untrusted === undefined
         ? answer
         : until(answerOrRelease(answer, controller.signal), untrusted.cut));
