@@ -121,8 +121,8 @@ export function bodySnippetOf(body: string): string | undefined {
  * The typed {@link HttpError} for a response that is not 2xx: the class of its status
  * ({@link HttpTooManyRequestsError} for 429, ...), its URL without the query string, `retryAfterMs`
  * from `Retry-After` (and, for a rate limit, from `RateLimit-Reset` / `X-RateLimit-Reset`), and the
- * start of the body when you pass it. A 403 whose headers say the rate-limit quota is used up is
- * transient, as a 429 is. Never reads the body itself and never keeps the request's headers.
+ * start of the body when you pass it. A 403 whose headers say the rate-limit quota is used up, or
+ * that carries a `Retry-After`, is transient, as a 429 is. Never reads the body itself and never keeps the request's headers.
  *
  * @example
  * ```ts
@@ -142,14 +142,17 @@ export function httpErrorFromResponse(
   const url = rawUrl ? urlForErrors(rawUrl) : undefined;
   const method = options.method?.toUpperCase();
   const headers = response.headers;
-  const rateLimitedForbidden = status === 403 && quotaExhausted(headers);
-  const retryAfterMs = waitFromHeaders(headers, now(), status === 429 || rateLimitedForbidden);
+  const quotaUsedUp = status === 403 && quotaExhausted(headers);
+  const retryAfterMs = waitFromHeaders(headers, now(), status === 429 || quotaUsedUp);
+  // A 403 that says when to come back is a rate limit too (GitHub's secondary rate limit sends only
+  // Retry-After): the same request will be allowed then.
+  const rateLimitedForbidden = quotaUsedUp || (status === 403 && retryAfterMs !== undefined);
   const statusText = redactSecrets(response.statusText || standardStatusText(status));
   const bodySnippet = options.body === undefined ? undefined : bodySnippetOf(options.body);
   const message =
     `HTTP ${status}${statusText ? ` ${statusText}` : ''}` +
     `${url ? ` from ${method ? `${method} ` : ''}${url}` : ''}` +
-    `${rateLimitedForbidden ? ' (rate limit quota used up)' : ''}` +
+    `${quotaUsedUp ? ' (rate limit quota used up)' : rateLimitedForbidden ? ' (rate limited)' : ''}` +
     `${retryAfterMs !== undefined ? ` (retry after ${retryAfterMs} ms)` : ''}` +
     `${bodySnippet ? `: ${bodySnippet}` : ''}`;
   const details = {
