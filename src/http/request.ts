@@ -61,6 +61,12 @@ function chunkSource(body: ReadableStream<Uint8Array> | AsyncIterable<Uint8Array
   };
 }
 
+/** What a chunk is, for a message: its type, or its class. */
+function describeChunk(chunk: unknown): string {
+  if (chunk === null || typeof chunk !== 'object') return chunk === null ? 'null' : typeof chunk;
+  return (chunk as object).constructor?.name ?? 'an object without a prototype';
+}
+
 /**
  * Reads a stream body into one buffer, refusing more than `maxBytes` as soon as it is passed (the rest
  * is never read). An abort of `signal` stops the read at once, cancels the stream with the signal's
@@ -88,6 +94,11 @@ async function bufferStream(
       const { done, value } = await (aborted ? Promise.race([source.next(), aborted]) : source.next());
       if (done) break;
       const bytes = typeof value === 'string' ? new TextEncoder().encode(value) : value;
+      if (!(bytes instanceof Uint8Array)) {
+        throw new TypeError(
+          `resilientFetch ${what}: a chunk of the stream body is not a Uint8Array or a string (got ${describeChunk(bytes)})`,
+        );
+      }
       total += bytes.byteLength;
       if (total > maxBytes) {
         throw new TypeError(

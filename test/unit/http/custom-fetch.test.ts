@@ -143,3 +143,42 @@ describe("the buffered body is the response's own", () => {
     expect(await response.json()).toEqual({ page: 1 });
   });
 });
+
+describe('a stream body whose chunks are not bytes', () => {
+  it.each([
+    ['an ArrayBuffer', new ArrayBuffer(2), /got ArrayBuffer/],
+    ['a number', 5, /got number/],
+    ['a plain object', {}, /got Object/],
+  ])(
+    '%s is refused with a TypeError naming init.body, nothing sent, the source stopped',
+    async (_, chunk, got) => {
+      let stopped = false;
+      async function* source(): AsyncGenerator<unknown> {
+        try {
+          yield new Uint8Array([1]);
+          yield chunk;
+          yield new Uint8Array([2]);
+        } finally {
+          stopped = true;
+        }
+      }
+      let sent = 0;
+      const counting = async () => {
+        sent++;
+        return new Response('ok');
+      };
+      const { options: o } = options({ fetch: counting });
+      const error = await resilientFetch(URL_A, { method: 'PUT', body: source() as never }, o).catch(
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(TypeError);
+      expect((error as Error).message).toMatch(
+        /resilientFetch init\.body: a chunk of the stream body is not a Uint8Array/,
+      );
+      expect((error as Error).message).toMatch(got);
+      expect(sent).toBe(0);
+      await settle();
+      expect(stopped).toBe(true);
+    },
+  );
+});
