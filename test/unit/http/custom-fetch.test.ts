@@ -5,7 +5,7 @@ import {
   type ResilientFetchOptions,
   resilientFetch,
 } from '../../../src/index.js';
-import { createTestClock } from '../../../src/testing/clock.js';
+import { createTestClock, type TestClock } from '../../../src/testing/clock.js';
 
 // A `fetch` passed as an option is not Node's: it may ignore the signal it is given, hand out a body
 // that never ends, or keep the buffer it handed out. The attempt's guarantees must hold anyway.
@@ -44,6 +44,23 @@ function stalledBody(first: Uint8Array): { stream: ReadableStream<Uint8Array>; c
   return { stream, cancelled: () => cancelled };
 }
 
+/**
+ * What the call has come to after `timeouts` attempt timeouts of virtual time: its error, its value,
+ * or 'still pending'.
+ */
+async function outcomeAfter(call: Promise<unknown>, clock: TestClock, timeouts: number): Promise<unknown> {
+  const outcome = call.then(
+    () => 'resolved',
+    (e: unknown) => e,
+  );
+  for (let i = 0; i < timeouts; i++) {
+    await settle();
+    clock.advance(1000);
+  }
+  await settle();
+  return Promise.race([outcome, settle().then(() => 'still pending')]);
+}
+
 describe('a custom fetch that ignores the attempt signal still times out', () => {
   it('a fetch that never answers and never looks at its signal: each attempt ends at its timeout', async () => {
     let calls = 0;
@@ -52,17 +69,7 @@ describe('a custom fetch that ignores the attempt signal still times out', () =>
       return new Promise<Response>(() => {});
     };
     const { clock, options: o } = options({ fetch: never });
-    const call = resilientFetch(URL_A, undefined, o);
-    const outcome = call.then(
-      () => 'resolved',
-      (e: unknown) => e,
-    );
-    for (let i = 0; i < 2; i++) {
-      await settle();
-      clock.advance(1000);
-    }
-    await settle();
-    const error = await Promise.race([outcome, settle().then(() => 'still pending')]);
+    const error = await outcomeAfter(resilientFetch(URL_A, undefined, o), clock, 2);
     expect(error).toBeInstanceOf(OperationTimeoutError);
     expect(calls).toBe(2);
   });
@@ -75,16 +82,7 @@ describe('a custom fetch that ignores the attempt signal still times out', () =>
       return new Response(body.stream, { status: 200 });
     };
     const { clock, options: o } = options({ fetch: stalls });
-    const outcome = resilientFetch(URL_A, undefined, o).then(
-      () => 'resolved',
-      (e: unknown) => e,
-    );
-    for (let i = 0; i < 2; i++) {
-      await settle();
-      clock.advance(1000);
-    }
-    await settle();
-    const error = await Promise.race([outcome, settle().then(() => 'still pending')]);
+    const error = await outcomeAfter(resilientFetch(URL_A, undefined, o), clock, 2);
     expect(error).toBeInstanceOf(OperationTimeoutError);
     expect(bodies).toHaveLength(2);
     expect(bodies.every((b) => b.cancelled())).toBe(true);
@@ -97,14 +95,7 @@ describe('a custom fetch that ignores the attempt signal still times out', () =>
         headers: { 'content-type': 'application/json' },
       });
     const { clock, options: o } = options({ fetch: stalls });
-    const outcome = resilientFetch(URL_A, undefined, o).then(
-      () => 'resolved',
-      (e: unknown) => e,
-    );
-    await settle();
-    clock.advance(1000);
-    await settle();
-    const error = await Promise.race([outcome, settle().then(() => 'still pending')]);
+    const error = await outcomeAfter(resilientFetch(URL_A, undefined, o), clock, 1);
     expect(error).toMatchObject({ name: 'HttpNotFoundError', status: 404 });
     expect((error as Error).message).toContain('not found');
   });
