@@ -152,7 +152,7 @@ export function httpErrorFromResponse(
   const message =
     `HTTP ${status}${statusText ? ` ${statusText}` : ''}` +
     `${url ? ` from ${method ? `${method} ` : ''}${url}` : ''}` +
-    `${quotaUsedUp ? ' (rate limit quota used up)' : rateLimitedForbidden ? ' (rate limited)' : ''}` +
+    `${rateLimitedForbidden ? ' (rate limited)' : ''}` +
     `${retryAfterMs !== undefined ? ` (retry after ${retryAfterMs} ms)` : ''}` +
     `${bodySnippet ? `: ${bodySnippet}` : ''}`;
   const details = {

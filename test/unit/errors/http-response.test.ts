@@ -163,7 +163,7 @@ describe('httpErrorFromResponse', () => {
     );
     expect(err).toBeInstanceOf(HttpForbiddenError);
     expect(err).toMatchObject({ transient: true, retryAfterMs: 42_000 });
-    expect(err.message).toMatch(/rate limit quota used up/);
+    expect(err.message).toMatch(/rate limited/);
     // A plain 403 stays permanent, and a reset header alone does not make it transient.
     expect(httpErrorFromResponse(response(403, { 'x-ratelimit-reset': '5' }), { now })).toMatchObject({
       transient: false,
