@@ -48,6 +48,7 @@ export {
   type MonitorRunOptions,
 } from './monitor.js';
 export {
+  type ReplayDuplicate,
   type ReplayEvent,
   type ReplayOptions,
   type ReplayResult,

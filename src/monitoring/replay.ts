@@ -3,9 +3,11 @@ import type { ConfigEnv } from '../config/index.js';
 import { getSportConfig } from '../config/index.js';
 import { NotFoundError, type PipelineError, toPipelineError } from '../errors/index.js';
 import { type Logger, silentLogger } from '../logging/index.js';
+import { safeLogger } from '../shared/safe-logger.js';
 import type { MessagePublisher } from '../validation/index.js';
 import { booleanAt, integerAt, objectAt, refuseUnknownKeys, resourceIdOrPathAt } from './checks.js';
 import { ClientSet, type MonitorClients } from './clients.js';
+import { copyKeyOf, sourceMessageIdOf } from './dead-letters/copies.js';
 import { resourceProject } from './dead-letters/options.js';
 import { acknowledge, extend, type PulledMessage, pullBatch, release } from './dead-letters/pull.js';
 import { type DeadLetterSample, replayCountOf, toSample } from './dead-letters/sample.js';
@@ -72,7 +74,8 @@ export type ReplayEvent =
   | { type: 'pulled'; count: number }
   | { type: 'published'; messageId: string; newMessageId: string }
   | { type: 'acked'; messageIds: string[] }
-  | { type: 'held'; messageId: string; why: 'filtered' | 'exhausted' | 'dry_run' | 'over_max' };
+  | { type: 'held'; messageId: string; why: 'filtered' | 'exhausted' | 'dry_run' | 'over_max' }
+  | { type: 'duplicate'; messageId: string; duplicateOf: string; acked: boolean };
 
 /**
  * What runs a replay: the clients (or a publisher of your own) and the run's controls.
@@ -96,9 +99,40 @@ export interface ReplayRunOptions {
 }
 
 /**
+ * A dead-lettered message the run found to be another copy of a message it chose for replay (the
+ * same `source_message_id` and `source_subscription`, the same data): one source message
+ * dead-lettered twice. Only one copy is republished.
+ *
+ * @example
+ * ```ts
+ * import { replayDeadLetters, type ReplayDuplicate } from 'gcp-pipeline-resilience';
+ * const describe = (d: ReplayDuplicate) =>
+ *   `${d.messageId} is a copy of ${d.duplicateOf} (source ${d.sourceMessageId}): ${d.acked ? 'acknowledged' : 'left in the DLQ'}`;
+ * const result = await replayDeadLetters({ from: 'orders-dlq-sub', to: 'orders' });
+ * for (const d of result.duplicates) console.log(describe(d));
+ * ```
+ */
+export interface ReplayDuplicate {
+  /** The copy's id in the DLQ. */
+  messageId: string;
+  /** The DLQ id of the copy the run chose for replay. */
+  duplicateOf: string;
+  /** The id of the message that failed (`source_message_id`). */
+  sourceMessageId: string;
+  /**
+   * True when the copy was acknowledged (it left the DLQ) because `duplicateOf` was republished.
+   * False when it is still in the DLQ: a dry run, `duplicateOf` was not republished (its publish
+   * failed, or the run stopped first), or the acknowledgement failed (`error`).
+   */
+  acked: boolean;
+  /** Why an acknowledgement of the copy failed. */
+  error?: PipelineError;
+}
+
+/**
  * What a replay did. Every message it saw is in exactly one of `replayed`, `wouldReplay`,
- * `exhausted`, `failed` or the `skipped` count; messages in anything but `replayed` are still in
- * the DLQ.
+ * `exhausted`, `failed`, `duplicates` or the `skipped` count; messages in anything but `replayed`
+ * and the acknowledged `duplicates` are still in the DLQ.
  *
  * @example
  * ```ts
@@ -128,7 +162,15 @@ export interface ReplayResult {
    * run republishes it again (consumers can de-duplicate on `replayed_message_id`).
    */
   failed: Array<{ messageId: string; stage: 'publish' | 'ack'; error: PipelineError }>;
-  /** Messages seen again after this run republished them (an ack was lost): acknowledged, not republished twice. */
+  /**
+   * Copies of one source message (dead-lettered more than once) found in this run: one copy is
+   * republished, the others are acknowledged once it was, never republished. Dry run: listed, left.
+   */
+  duplicates: ReplayDuplicate[];
+  /**
+   * Messages seen again after this run republished them, or acknowledged them as duplicates (an ack
+   * was lost): acknowledged, not republished twice.
+   */
   reacknowledged: number;
   /**
    * Why the run ended: the DLQ had nothing more for it, `max` was reached, `signal` aborted it, or it
@@ -203,7 +245,9 @@ export function resolveReplayOptions(value: unknown, projectIdFallback?: string)
 class ReplayRun {
   readonly result: ReplayResult;
   /** What happened to each DLQ message id this run saw. */
-  readonly #seen = new Map<string, 'held' | 'published' | 'failed'>();
+  readonly #seen = new Map<string, 'held' | 'published' | 'failed' | 'duplicate'>();
+  /** The DLQ id of the copy chosen for replay of each source message, by `copyKeyOf`. */
+  readonly #chosen = new Map<string, string>();
   /** The current ack id of every message the run leaves in the DLQ. */
   readonly #held = new Map<string, string>();
   /** What each republished message became. */
@@ -211,6 +255,8 @@ class ReplayRun {
   #counted = 0;
   /** Set when a publish answered that the target topic does not exist: no later publish can succeed. */
   #targetMissing: PipelineError | undefined;
+  /** The caller's logger, made unable to throw into the run (a throw between a publish and its ack would misreport it). */
+  readonly logger: Logger;
 
   constructor(
     readonly options: ResolvedReplayOptions,
@@ -218,6 +264,7 @@ class ReplayRun {
     readonly publisher: MessagePublisher,
     readonly run: ReplayRunOptions,
   ) {
+    this.logger = run.logger === undefined ? silentLogger : safeLogger(run.logger);
     this.result = {
       from: options.from,
       to: options.to,
@@ -228,6 +275,7 @@ class ReplayRun {
       exhausted: [],
       skipped: 0,
       failed: [],
+      duplicates: [],
       reacknowledged: 0,
       stoppedBy: 'empty',
     };
@@ -241,7 +289,7 @@ class ReplayRun {
     try {
       this.run.onEvent?.(event);
     } catch (error) {
-      (this.run.logger ?? silentLogger).warn('replay onEvent threw; ignoring it', { error });
+      this.logger.warn('replay onEvent threw; ignoring it', { error });
     }
   }
 
@@ -291,10 +339,11 @@ class ReplayRun {
     const toPublish: PulledMessage[] = [];
     const again: PulledMessage[] = [];
     const newlyHeld: string[] = [];
+    const copies: Array<{ message: PulledMessage; duplicateOf: string }> = [];
     let fresh = 0;
     for (const message of batch) {
       const seen = this.#seen.get(message.messageId);
-      if (seen === 'published') {
+      if (seen === 'published' || seen === 'duplicate') {
         again.push(message);
         continue;
       }
@@ -306,7 +355,9 @@ class ReplayRun {
       }
       fresh += 1;
       const why = this.#classify(message);
-      if (why === 'replay') {
+      if (typeof why === 'object') {
+        copies.push({ message, duplicateOf: why.duplicateOf });
+      } else if (why === 'replay') {
         toPublish.push(message);
         this.#counted += 1;
       } else {
@@ -318,24 +369,27 @@ class ReplayRun {
     // One lease for the whole batch, long enough for its publishes (with the client's retries) and
     // acks: an ack after an expired lease may be ignored by Pub/Sub, leaving a republished message in
     // the DLQ, and a held message would come back while the run still needs it out of the way.
-    const leased = [...newlyHeld, ...toPublish.map((m) => m.ackId)];
+    const leased = [...newlyHeld, ...toPublish.map((m) => m.ackId), ...copies.map((c) => c.message.ackId)];
     if (leased.length > 0) {
       await extend(this.subscriber, this.path, leased, this.options.holdSeconds).catch(() => {
         // Not fatal: an expired lease only means the message may be pulled again (and recognized).
       });
     }
     await this.#publishAndAck(toPublish);
+    await this.#settleCopies(copies);
     return fresh > 0 || reacknowledged;
   }
 
-  #classify(message: PulledMessage): 'replay' | 'filtered' | 'exhausted' | 'dry_run' | 'over_max' {
+  #classify(
+    message: PulledMessage,
+  ): 'replay' | 'filtered' | 'exhausted' | 'dry_run' | 'over_max' | { duplicateOf: string } {
     const sample = toSample(message);
     if (this.options.filter) {
       let matches = false;
       try {
         matches = this.options.filter(sample) === true;
       } catch (error) {
-        (this.run.logger ?? silentLogger).warn('replay filter threw; the message stays in the DLQ', {
+        this.logger.warn('replay filter threw; the message stays in the DLQ', {
           messageId: message.messageId,
           error,
         });
@@ -343,12 +397,90 @@ class ReplayRun {
       if (!matches) return 'filtered';
     }
     if (sample.replayCount >= this.options.maxReplays) return 'exhausted';
+    // A copy of a message already chosen for replay is settled with that one, whatever `max` says:
+    // acknowledging a duplicate replays nothing.
+    const key = copyKeyOf(message);
+    const chosen = key === undefined ? undefined : this.#chosen.get(key);
+    if (chosen !== undefined) return { duplicateOf: chosen };
     if (this.#counted >= this.options.max) return 'over_max';
+    if (key !== undefined) this.#chosen.set(key, message.messageId);
     if (this.options.dryRun) {
       this.#counted += 1;
       return 'dry_run';
     }
     return 'replay';
+  }
+
+  /**
+   * Settles the copies of messages chosen for replay, after the chosen ones' publishes: a copy whose
+   * original was republished is acknowledged (it would only be replayed a second time); any other
+   * copy stays in the DLQ with its original (dry run, failed publish, run stopped first).
+   */
+  async #settleCopies(copies: Array<{ message: PulledMessage; duplicateOf: string }>): Promise<void> {
+    if (copies.length === 0) return;
+    const { logger } = this;
+    const toAck: Array<{ message: PulledMessage; entry: ReplayDuplicate }> = [];
+    for (const { message, duplicateOf } of copies) {
+      const entry: ReplayDuplicate = {
+        messageId: message.messageId,
+        duplicateOf,
+        sourceMessageId: sourceMessageIdOf(message),
+        acked: false,
+      };
+      this.result.duplicates.push(entry);
+      if (this.#seen.get(duplicateOf) === 'published') {
+        toAck.push({ message, entry });
+        continue;
+      }
+      this.#seen.set(message.messageId, 'held');
+      this.#held.set(message.messageId, message.ackId);
+      logger.warn('replay found a second copy of a message it did not republish; both stay in the DLQ', {
+        messageId: message.messageId,
+        duplicateOf,
+        sourceMessageId: entry.sourceMessageId,
+      });
+      this.emit({ type: 'duplicate', messageId: message.messageId, duplicateOf, acked: false });
+    }
+    if (toAck.length === 0) return;
+    try {
+      await acknowledge(
+        this.subscriber,
+        this.path,
+        toAck.map((c) => c.message.ackId),
+      );
+    } catch (caught) {
+      const error = toPipelineError(caught);
+      for (const { message, entry } of toAck) {
+        entry.error = error;
+        // Pulled again, it is acknowledged without a publish (see `#ackAgain`).
+        this.#seen.set(message.messageId, 'duplicate');
+      }
+      logger.warn('replay could not acknowledge duplicate copies; they are acknowledged when seen again', {
+        messageIds: toAck.map((c) => c.message.messageId),
+        error,
+      });
+      await release(
+        this.subscriber,
+        this.path,
+        toAck.map((c) => c.message.ackId),
+      ).catch(() => undefined);
+      return;
+    }
+    for (const { message, entry } of toAck) {
+      entry.acked = true;
+      this.#seen.set(message.messageId, 'duplicate');
+      logger.info('replay acknowledged a duplicate copy of a message it republished', {
+        messageId: message.messageId,
+        duplicateOf: entry.duplicateOf,
+        sourceMessageId: entry.sourceMessageId,
+      });
+      this.emit({
+        type: 'duplicate',
+        messageId: message.messageId,
+        duplicateOf: entry.duplicateOf,
+        acked: true,
+      });
+    }
   }
 
   #hold(message: PulledMessage, why: 'filtered' | 'exhausted' | 'dry_run' | 'over_max'): void {
@@ -374,6 +506,12 @@ class ReplayRun {
     }
     this.result.reacknowledged += messages.length;
     for (const { messageId } of messages) {
+      const copy = this.result.duplicates.find((d) => d.messageId === messageId && !d.acked);
+      if (copy !== undefined) {
+        copy.acked = true;
+        delete copy.error;
+        continue;
+      }
       // Its first ack had failed: now it is out of the DLQ, a completed replay.
       const index = this.result.failed.findIndex((f) => f.messageId === messageId && f.stage === 'ack');
       const published = this.#published.get(messageId);

@@ -115,6 +115,15 @@ export function formatReplay(result: ReplayResult): string[] {
       out.push(`  ${m.messageId} (replays: ${m.replayCount}) ${m.deadLetterReason ?? '?'}`);
   }
   if (result.skipped > 0) out.push(`${result.skipped} message(s) left in the DLQ: not selected`);
+  const copies = result.duplicates;
+  if (copies.length > 0) {
+    const acked = copies.filter((d) => d.acked).length;
+    out.push(
+      `${copies.length} duplicate cop${copies.length === 1 ? 'y' : 'ies'} of messages chosen for replay: ${acked} acknowledged, ${copies.length - acked} left in the DLQ`,
+    );
+    for (const d of copies)
+      out.push(`  ${d.messageId} = ${d.duplicateOf} (source ${d.sourceMessageId})${d.acked ? '' : ' left'}`);
+  }
   for (const f of result.failed)
     out.push(`failed (${f.stage}) ${f.messageId}: ${f.error.code}: ${f.error.message}`);
   if (result.error) out.push(`stopped: ${result.error.code}: ${result.error.message}`);
