@@ -50,6 +50,11 @@ export interface MessageMeta {
    * say, or the subscription has no dead-letter policy (Pub/Sub then reports 0).
    */
   deliveryAttempt: number | undefined;
+  /**
+   * Aborted when the handling gives up on this call (`handlerTimeoutMs`): stop the work, its result
+   * is ignored and the message is redelivered. Always set by `createMessageHandler` (not enumerable).
+   */
+  readonly signal?: AbortSignal;
 }
 
 /**

@@ -7,6 +7,7 @@ import {
   toPipelineError,
 } from '../errors/index.js';
 import { type Logger, silentLogger } from '../logging/index.js';
+import type { Clock } from '../retry/clock.js';
 import { checkOptions, OPTION_ALIASES, type OptionSpec } from '../shared/check-options.js';
 import type { NodeBuffer } from '../shared/node-types.js';
 import { safeLogger } from '../shared/safe-logger.js';
@@ -32,6 +33,7 @@ import {
   rawBytes,
   readEnvelope,
 } from './envelope.js';
+import { handlerTimeoutOption, type TimedCall, withHandlerTimeout } from './handler-timeout.js';
 import { parseMessage, schemaName } from './parse.js';
 import type { MessagePublisher } from './publish.js';
 import { publishTraced, shortName } from './publish-span.js';
@@ -113,6 +115,18 @@ export interface MessageHandlerBaseOptions {
   subscription?: string;
   /** Called once per message with what was decided. A listener that throws is logged and ignored. */
   onOutcome?: (event: MessageOutcomeEvent) => void;
+  /**
+   * How long one call of the handler may run, in ms. Past it the handling counts as a transient
+   * failure (`OperationTimeoutError`): the message is redelivered (on `maxDeliveryAttempts`,
+   * dead-lettered as `max_delivery_attempts`), `meta.signal` is aborted, and whatever the call does
+   * later is logged and ignored. A redelivery then runs the handler again, possibly while the old
+   * call is still going: at-least-once, as every Pub/Sub delivery is. Default 600000 (10 minutes,
+   * Pub/Sub's longest ack deadline); set it a little under your subscription's ack deadline (push)
+   * or your own bound on one message's work.
+   */
+  handlerTimeoutMs?: number;
+  /** Where `handlerTimeoutMs` is timed (its `schedule`). Default: the real clock. For tests. */
+  clock?: Clock;
 }
 
 /**
@@ -290,6 +304,8 @@ const HANDLER_OPTIONS: OptionSpec = {
   name: 'string',
   subscription: 'string',
   onOutcome: 'function',
+  handlerTimeoutMs: 'number',
+  clock: 'object',
 };
 
 /**
@@ -343,6 +359,7 @@ export function createMessageHandler<S extends z.ZodType>(
   const isTransient = options.isTransient ?? ((error: PipelineError) => isTransientError(error));
   const maxBytes = maxBytesOption(options.maxBytes, 'createMessageHandler');
   const name = schemaName(schema, options.name);
+  const handlerTimeoutMs = handlerTimeoutOption(options.handlerTimeoutMs, 'createMessageHandler');
   /** The handlings running now, by message (see `deliveryKey`). */
   const inFlight = new Map<string, { envelope: Envelope; result: Promise<HandlingResult> }>();
 
@@ -355,15 +372,15 @@ export function createMessageHandler<S extends z.ZodType>(
       const error = toPipelineError(caught);
       return reject(envelope, reasonOf(error), error, fields);
     }
-    try {
-      await handler(data, {
-        messageId: envelope.messageId,
-        attributes: envelope.attributes,
-        publishTime: envelope.publishTime,
-        deliveryAttempt: envelope.deliveryAttempt,
-      });
-    } catch (caught) {
-      const error = toPipelineError(caught);
+    const call = await withHandlerTimeout(
+      (signal) => handler(data, metaOf(envelope, signal)),
+      handlerTimeoutMs,
+      options.clock,
+      () => `${name} handler for message ${envelope.messageId ?? '(no id)'}`,
+    );
+    if (call.status === 'timed_out') return timedOut(envelope, call, fields);
+    if (call.status === 'failed') {
+      const error = toPipelineError(call.error);
       if (!isTransient(error)) return reject(envelope, 'handler_failed', error, fields);
       if (lastAttempt(envelope)) return reject(envelope, 'max_delivery_attempts', error, fields);
       logger.warn(`${name} message failed transiently; it will be redelivered`, {
@@ -376,6 +393,42 @@ export function createMessageHandler<S extends z.ZodType>(
     }
     logger.debug(`${name} message processed`, { ...fields, outcome: 'processed' });
     return { ack: true, outcome: 'processed' };
+  }
+
+  /**
+   * A handler call that outlived `handlerTimeoutMs`: a transient failure whatever `isTransient` says
+   * (nobody knows whether its work happened, so it is redelivered, never acked, and dead-lettered
+   * only on the last allowed attempt). What the call does later is logged, never acted on: the
+   * message has been answered.
+   */
+  function timedOut(
+    envelope: Envelope,
+    call: Extract<TimedCall, { status: 'timed_out' }>,
+    fields: Record<string, unknown>,
+  ): Promise<HandlingResult> | HandlingResult {
+    const { error } = call;
+    void call.late.then((late) => {
+      const lateError = late.status === 'failed' ? toPipelineError(late.error) : undefined;
+      logger.warn(
+        `${name} handler settled after its ${handlerTimeoutMs} ms timeout (${late.status === 'done' ? 'succeeded' : 'failed'}); the message was already answered for redelivery, so this result is ignored`,
+        {
+          ...fields,
+          late: late.status,
+          ...(lateError === undefined ? {} : { code: lateError.code, error: lateError }),
+        },
+      );
+    });
+    if (lastAttempt(envelope)) return reject(envelope, 'max_delivery_attempts', error, fields);
+    logger.warn(
+      `${name} handler did not settle within ${handlerTimeoutMs} ms; the message will be redelivered`,
+      {
+        ...fields,
+        outcome: 'retry',
+        code: error.code,
+        error,
+      },
+    );
+    return { ack: false, outcome: 'retry', error };
   }
 
   function lastAttempt(envelope: Envelope): boolean {
@@ -640,6 +693,21 @@ function readTrace(
   if (fromRequest === undefined || fromRequest.traceId === fromMessage.traceId)
     return { parent: fromMessage };
   return { parent: fromMessage, link: fromRequest };
+}
+
+/**
+ * What the handler gets besides the data. `signal` is not enumerable: a meta compared or spread
+ * as data stays the four fields it always was.
+ */
+function metaOf(envelope: Envelope, signal: AbortSignal): MessageMeta {
+  const meta: MessageMeta = {
+    messageId: envelope.messageId,
+    attributes: envelope.attributes,
+    publishTime: envelope.publishTime,
+    deliveryAttempt: envelope.deliveryAttempt,
+  };
+  Object.defineProperty(meta, 'signal', { value: signal, enumerable: false });
+  return meta;
 }
 
 /**

@@ -1,0 +1,71 @@
+import { OperationTimeoutError } from '../errors/index.js';
+import type { Clock } from '../retry/clock.js';
+
+/**
+ * Default of `handlerTimeoutMs`: 10 minutes, Pub/Sub's longest ack deadline. A push delivery cannot
+ * be waited on longer (Pub/Sub has redelivered it by then), and no delivery should hold its
+ * redeliveries for more.
+ */
+export const DEFAULT_HANDLER_TIMEOUT_MS = 600_000;
+
+/** The longest timer Node keeps (a larger delay fires at once). */
+const MAX_TIMER_MS = 2_147_483_647;
+
+/** Checks `handlerTimeoutMs` (a positive integer of milliseconds) and fills in the default. */
+export function handlerTimeoutOption(value: unknown, where: string): number {
+  if (value === undefined) return DEFAULT_HANDLER_TIMEOUT_MS;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > MAX_TIMER_MS) {
+    throw new RangeError(
+      `${where}: handlerTimeoutMs must be an integer number of milliseconds from 1 to ${MAX_TIMER_MS}, received ${String(value)}`,
+    );
+  }
+  return value;
+}
+
+/** Runs `callback` after `ms` on `clock`; a timer of the real clock does not keep the process alive. */
+function schedule(clock: Pick<Clock, 'schedule'> | undefined, ms: number, callback: () => void): () => void {
+  if (clock?.schedule !== undefined) return clock.schedule(ms, callback);
+  const timer = setTimeout(callback, ms);
+  timer.unref?.();
+  return () => clearTimeout(timer);
+}
+
+/** How a call run by {@link withHandlerTimeout} ended. */
+export type TimedCall =
+  | { status: 'done' }
+  | { status: 'failed'; error: unknown }
+  | { status: 'timed_out'; error: OperationTimeoutError; late: Promise<TimedCall> };
+
+/**
+ * Calls `call` with an AbortSignal and settles with its outcome, or with `timed_out` after
+ * `timeoutMs`, whichever comes first. On a timeout the signal is aborted (with the
+ * `OperationTimeoutError`) and `late` settles with what the call did in the end. A call that throws
+ * synchronously counts as failed.
+ */
+export async function withHandlerTimeout(
+  call: (signal: AbortSignal) => unknown,
+  timeoutMs: number,
+  clock: Pick<Clock, 'schedule'> | undefined,
+  describe: () => string,
+): Promise<TimedCall> {
+  const controller = new AbortController();
+  const running = new Promise<unknown>((resolve) => resolve(call(controller.signal))).then(
+    (): TimedCall => ({ status: 'done' }),
+    (error: unknown): TimedCall => ({ status: 'failed', error }),
+  );
+  let cancel = (): void => {};
+  const timedOut = new Promise<'timeout'>((resolve) => {
+    cancel = schedule(clock, timeoutMs, () => resolve('timeout'));
+  });
+  try {
+    const first = await Promise.race([running, timedOut]);
+    if (first !== 'timeout') return first;
+  } finally {
+    cancel();
+  }
+  const error = new OperationTimeoutError(`${describe()} did not settle within ${timeoutMs} ms`, {
+    timeoutMs,
+  });
+  controller.abort(error);
+  return { status: 'timed_out', error, late: running };
+}

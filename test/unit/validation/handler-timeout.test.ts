@@ -1,0 +1,183 @@
+import { describe, expect, it } from 'vitest';
+import { OperationTimeoutError } from '../../../src/errors/index.js';
+import { createTestClock } from '../../../src/testing/clock.js';
+import {
+  createMessageHandler,
+  type MessageMeta,
+  Phase2CompletionMessage,
+} from '../../../src/validation/index.js';
+import { RecordingTopic, recordingLogger, subscriberMessage } from './fakes.js';
+
+const good = Buffer.from(JSON.stringify({ processor_name: 'BdlGamesProcessor', game_date: '2026-01-23' }));
+
+/** Lets every pending promise callback run (no timers involved). */
+const settle = async () => {
+  for (let i = 0; i < 20; i++) await Promise.resolve();
+};
+
+/** A handler whose calls each wait for the test to settle them, recording their meta. */
+function controlledWork() {
+  const calls: Array<{ meta: MessageMeta; resolve: () => void; reject: (error: unknown) => void }> = [];
+  const work = (_data: unknown, meta: MessageMeta) =>
+    new Promise<void>((resolve, reject) => {
+      calls.push({ meta, resolve, reject });
+    });
+  return { calls, work };
+}
+
+describe('createMessageHandler: handlerTimeoutMs', () => {
+  it('a handling that never settles is answered for redelivery after the timeout, and a redelivery runs the handler again', async () => {
+    const clock = createTestClock();
+    const logger = recordingLogger();
+    const { calls, work } = controlledWork();
+    const handler = createMessageHandler(Phase2CompletionMessage, work, {
+      onInvalid: 'nack',
+      handlerTimeoutMs: 30_000,
+      clock,
+      logger,
+    });
+    const first = subscriberMessage(good, 1);
+    const firstDone = handler.subscription(first);
+    await settle();
+    // Redelivered while the first call runs: it joins that handling.
+    const joined = subscriberMessage(good, 2);
+    const joinedDone = handler.subscription(joined);
+    await settle();
+    expect(calls).toHaveLength(1);
+
+    clock.advance(29_999);
+    await settle();
+    expect([first.acks, first.nacks]).toEqual([0, 0]);
+    clock.advance(1);
+    await Promise.all([firstDone, joinedDone]);
+    expect([first.acks, first.nacks, joined.acks, joined.nacks]).toEqual([0, 1, 0, 1]);
+    const signal = calls[0]!.meta.signal!;
+    expect(signal.aborted).toBe(true);
+    expect(signal.reason).toBeInstanceOf(OperationTimeoutError);
+
+    // The next redelivery is not held by the call that never settled: it runs the handler again.
+    const again = subscriberMessage(good, 3);
+    const againDone = handler.subscription(again);
+    await settle();
+    expect(calls).toHaveLength(2);
+    expect(calls[1]!.meta.signal?.aborted).toBe(false);
+    calls[1]!.resolve();
+    await againDone;
+    expect([again.acks, again.nacks]).toEqual([1, 0]);
+
+    // The old call's late success changes nothing: logged, no second answer.
+    calls[0]!.resolve();
+    await settle();
+    expect([first.acks, first.nacks]).toEqual([0, 1]);
+    expect(logger.entries.map((e) => e.message)).toContainEqual(
+      expect.stringMatching(/settled after its 30000 ms timeout \(succeeded\).*ignored/),
+    );
+  });
+
+  it('the timeout is a transient failure whatever isTransient says; on the last attempt it is dead-lettered, never acked silently', async () => {
+    const clock = createTestClock();
+    const topic = new RecordingTopic();
+    const outcomes: unknown[] = [];
+    const handler = createMessageHandler(Phase2CompletionMessage, () => new Promise(() => {}), {
+      deadLetterTopic: topic,
+      maxDeliveryAttempts: 3,
+      isTransient: () => false,
+      handlerTimeoutMs: 1000,
+      clock,
+      onOutcome: (e) => outcomes.push([e.outcome, e.error?.code]),
+    });
+    const early = handler.handle({
+      message: { data: good.toString('base64'), messageId: 'm-1' },
+      deliveryAttempt: 2,
+    });
+    await settle();
+    clock.advance(1000);
+    expect(await early).toMatchObject({ ack: false, outcome: 'retry', error: { code: 'OPERATION_TIMEOUT' } });
+    expect(topic.published).toEqual([]);
+
+    const last = handler.handle({
+      message: { data: good.toString('base64'), messageId: 'm-1' },
+      deliveryAttempt: 3,
+    });
+    await settle();
+    clock.advance(1000);
+    expect(await last).toMatchObject({
+      ack: true,
+      outcome: 'dead_lettered',
+      reason: 'max_delivery_attempts',
+    });
+    expect(topic.published[0]?.attributes).toMatchObject({
+      dead_letter_reason: 'max_delivery_attempts',
+      error_code: 'OPERATION_TIMEOUT',
+    });
+    expect(outcomes).toEqual([
+      ['retry', 'OPERATION_TIMEOUT'],
+      ['dead_lettered', 'OPERATION_TIMEOUT'],
+    ]);
+  });
+
+  it('a late failure is logged, never an unhandled rejection, and push answers 503', async () => {
+    const clock = createTestClock();
+    const logger = recordingLogger();
+    const { calls, work } = controlledWork();
+    const handler = createMessageHandler(Phase2CompletionMessage, work, {
+      onInvalid: 'nack',
+      handlerTimeoutMs: 50,
+      clock,
+      logger,
+    });
+    const answer = handler.push({ message: { data: good.toString('base64'), messageId: 'm-7' } });
+    await settle();
+    clock.advance(50);
+    expect(await answer).toEqual({ status: 503, outcome: 'retry' });
+    calls[0]!.reject(new Error('gave up on abort'));
+    await settle();
+    expect(logger.entries).toContainEqual(
+      expect.objectContaining({ level: 'warn', message: expect.stringMatching(/\(failed\)/) }),
+    );
+  });
+
+  it('a handler that settles in time is untouched: its signal is never aborted, no timer is left', async () => {
+    const clock = createTestClock();
+    let seen: MessageMeta | undefined;
+    const handler = createMessageHandler(
+      Phase2CompletionMessage,
+      (_data, meta) => {
+        seen = meta;
+      },
+      { onInvalid: 'nack', clock },
+    );
+    const message = subscriberMessage(good);
+    await handler.subscription(message);
+    expect(message.acks).toBe(1);
+    expect(seen?.signal?.aborted).toBe(false);
+    expect(clock.pendingTimers).toBe(0);
+    // The meta stays its four fields when compared or spread.
+    expect(Object.keys(seen!)).toEqual(['messageId', 'attributes', 'publishTime', 'deliveryAttempt']);
+  });
+
+  it('refuses a handlerTimeoutMs that is not a positive integer of milliseconds, naming the option', () => {
+    for (const bad of [0, -1, 1.5, Number.NaN, Number.POSITIVE_INFINITY, 2 ** 31]) {
+      expect(() =>
+        createMessageHandler(Phase2CompletionMessage, () => {}, { onInvalid: 'nack', handlerTimeoutMs: bad }),
+      ).toThrow(/handlerTimeoutMs must be an integer/);
+    }
+  });
+
+  it('defaults to 10 minutes', async () => {
+    const clock = createTestClock();
+    const handler = createMessageHandler(Phase2CompletionMessage, () => new Promise(() => {}), {
+      onInvalid: 'nack',
+      clock,
+    });
+    const answer = handler.handle({ message: { data: good.toString('base64'), messageId: 'm-9' } });
+    await settle();
+    clock.advance(599_999);
+    await settle();
+    clock.advance(1);
+    expect(await answer).toMatchObject({
+      outcome: 'retry',
+      error: { code: 'OPERATION_TIMEOUT', timeoutMs: 600_000 },
+    });
+  });
+});
