@@ -7,6 +7,7 @@ import { executeRetry } from '../retry/retry.js';
 import { safeLogger } from '../shared/safe-logger.js';
 import { whileInFlight } from '../shutdown/in-flight.js';
 import { defaultShutdownCoordinator, type ShutdownCoordinator } from '../shutdown/index.js';
+import { shutdownOption } from '../shutdown/option.js';
 import { type BigQueryClient, createDefaultClient, withoutClientRetries } from './client.js';
 import type { CallScope, ExecutorContext } from './context.js';
 import { insertRows } from './insert.js';
@@ -116,7 +117,7 @@ export class BigQueryExecutor {
   constructor(options: BigQueryExecutorOptions = {}) {
     checkExecutorOptions('new BigQueryExecutor', options, EXECUTOR_OPTIONS);
     checkRetry('new BigQueryExecutor: option retry', options.retry);
-    this.#shutdown = checkShutdown(options.shutdown);
+    this.#shutdown = shutdownOption(options.shutdown, 'new BigQueryExecutor');
     this.#options = options;
     this.#guard = options.queryGuard;
     this.#maximumBytesBilled = bytesCap(options.maximumBytesBilled);
@@ -464,21 +465,6 @@ export class BigQueryExecutor {
         guardRequest(attempt, what, work, { timeoutMs: requestTimeoutMs, clock }),
     };
   }
-}
-
-/** The `shutdown` option: a coordinator (anything with `onShutdown`), `false`, or absent (the process-wide one). */
-function checkShutdown(value: unknown): ShutdownCoordinator | false | undefined {
-  if (value === undefined || value === false) return value;
-  if (
-    typeof value !== 'object' ||
-    value === null ||
-    typeof (value as Partial<ShutdownCoordinator>).onShutdown !== 'function'
-  ) {
-    throw new TypeError(
-      `new BigQueryExecutor: option shutdown must be a shutdown coordinator (with onShutdown) or false, got ${value === true ? 'true' : typeof value}`,
-    );
-  }
-  return value as ShutdownCoordinator;
 }
 
 /**

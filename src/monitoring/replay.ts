@@ -4,6 +4,8 @@ import { getSportConfig } from '../config/index.js';
 import { NotFoundError, type PipelineError, toPipelineError } from '../errors/index.js';
 import { type Logger, silentLogger } from '../logging/index.js';
 import { safeLogger } from '../shared/safe-logger.js';
+import { defaultShutdownCoordinator, type ShutdownCoordinator } from '../shutdown/index.js';
+import { shutdownOption } from '../shutdown/option.js';
 import type { MessagePublisher } from '../validation/index.js';
 import { booleanAt, integerAt, objectAt, refuseUnknownKeys, resourceIdOrPathAt } from './checks.js';
 import { ClientSet, type MonitorClients } from './clients.js';
@@ -93,6 +95,12 @@ export interface ReplayRunOptions {
   publisher?: MessagePublisher;
   /** Stops the run: no more pulls or publishes; what was published is still acknowledged, the rest handed back. */
   signal?: AbortSignal;
+  /**
+   * The shutdown the run joins: SIGTERM (or SIGINT) stops it as `signal` does (no more pulls or
+   * publishes), and the process exits only after the run has acknowledged what it published and
+   * handed back what it held. Default: the process-wide coordinator; `false` joins none.
+   */
+  shutdown?: ShutdownCoordinator | false;
   /** Called for every step; an `onEvent` that throws is logged and ignored. */
   onEvent?: (event: ReplayEvent) => void;
   logger?: Logger;
@@ -173,7 +181,8 @@ export interface ReplayResult {
    */
   reacknowledged: number;
   /**
-   * Why the run ended: the DLQ had nothing more for it, `max` was reached, `signal` aborted it, or it
+   * Why the run ended: the DLQ had nothing more for it, `max` was reached, `signal` aborted it (or
+   * the process began to shut down: SIGTERM), or it
    * `failed` (`error` says why): a Pull failed after the run had started (a first Pull that fails
    * rejects instead), or a publish found the target topic missing (`NotFoundError` from the run's own
    * publisher, not from a `publisher` you pass): every later publish would fail the same way, so the
@@ -255,6 +264,8 @@ class ReplayRun {
   #counted = 0;
   /** Set when a publish answered that the target topic does not exist: no later publish can succeed. */
   #targetMissing: PipelineError | undefined;
+  /** Aborted when the process shuts down (see `ReplayRunOptions.shutdown`). */
+  readonly #shutdown = new AbortController();
   /** The caller's logger, made unable to throw into the run (a throw between a publish and its ack would misreport it). */
   readonly logger: Logger;
 
@@ -293,14 +304,23 @@ class ReplayRun {
     }
   }
 
+  /** True once `signal` aborted or the process began to shut down: nothing more is pulled or published. */
+  get #stopped(): boolean {
+    return this.run.signal?.aborted === true || this.#shutdown.signal.aborted;
+  }
+
+  /** Stops the run at its next step (the shutdown's task). */
+  stop(): void {
+    this.#shutdown.abort();
+  }
+
   async execute(): Promise<ReplayResult> {
-    const { signal } = this.run;
     // Batches that held only messages this run had already seen (their leases expired): after a
     // few in a row the subscription holds nothing new for this run.
     let stale = 0;
     try {
       for (;;) {
-        if (signal?.aborted) {
+        if (this.#stopped) {
           this.result.stoppedBy = 'aborted';
           break;
         }
@@ -526,7 +546,7 @@ class ReplayRun {
   async #publishAndAck(messages: PulledMessage[]): Promise<void> {
     if (messages.length === 0) return;
     const published = await mapLimit(messages, 16, async (message) => {
-      if (this.run.signal?.aborted || this.#targetMissing !== undefined) {
+      if (this.#stopped || this.#targetMissing !== undefined) {
         this.#seen.set(message.messageId, 'held');
         this.#held.set(message.messageId, message.ackId);
         this.#counted -= 1;
@@ -640,6 +660,7 @@ export async function runReplay(
   clients: ClientSet,
   run: ReplayRunOptions,
 ): Promise<ReplayResult> {
+  const shutdown = shutdownOption(run.shutdown, 'replayDeadLetters');
   const subscriber = await clients.subscriber();
   await refuseLoop(subscriber, resolved);
   const publisher = run.publisher ?? (await clients.pubsub()).topic(resolved.to);
@@ -653,7 +674,23 @@ export async function runReplay(
       return replay.result;
     }
   }
-  return replay.execute();
+  if (shutdown === false) return replay.execute();
+  const running = replay.execute();
+  const leave = (shutdown ?? defaultShutdownCoordinator()).onShutdown(
+    () => {
+      replay.stop();
+      return running.then(
+        () => undefined,
+        () => undefined,
+      );
+    },
+    { name: `replayDeadLetters ${resolved.from}: a run in flight` },
+  );
+  try {
+    return await running;
+  } finally {
+    leave();
+  }
 }
 
 /**
