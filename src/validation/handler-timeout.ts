@@ -31,10 +31,10 @@ function schedule(clock: Pick<Clock, 'schedule'> | undefined, ms: number, callba
 }
 
 /** How a call run by {@link withHandlerTimeout} ended. */
-export type TimedCall =
-  | { status: 'done' }
+export type TimedCall<T = unknown> =
+  | { status: 'done'; value: T }
   | { status: 'failed'; error: unknown }
-  | { status: 'timed_out'; error: OperationTimeoutError; late: Promise<TimedCall> };
+  | { status: 'timed_out'; error: OperationTimeoutError; late: Promise<TimedCall<T>> };
 
 /**
  * Calls `call` with an AbortSignal and settles with its outcome, or with `timed_out` after
@@ -42,16 +42,16 @@ export type TimedCall =
  * `OperationTimeoutError`) and `late` settles with what the call did in the end. A call that throws
  * synchronously counts as failed.
  */
-export async function withHandlerTimeout(
-  call: (signal: AbortSignal) => unknown,
+export async function withHandlerTimeout<T>(
+  call: (signal: AbortSignal) => T | PromiseLike<T>,
   timeoutMs: number,
   clock: Pick<Clock, 'schedule'> | undefined,
   describe: () => string,
-): Promise<TimedCall> {
+): Promise<TimedCall<T>> {
   const controller = new AbortController();
-  const running = new Promise<unknown>((resolve) => resolve(call(controller.signal))).then(
-    (): TimedCall => ({ status: 'done' }),
-    (error: unknown): TimedCall => ({ status: 'failed', error }),
+  const running = new Promise<T>((resolve) => resolve(call(controller.signal))).then(
+    (value): TimedCall<T> => ({ status: 'done', value }),
+    (error: unknown): TimedCall<T> => ({ status: 'failed', error }),
   );
   let cancel = (): void => {};
   const timedOut = new Promise<'timeout'>((resolve) => {

@@ -478,10 +478,7 @@ export function createMessageHandler<S extends z.ZodType>(
       return { ack: true, outcome: 'discarded', reason, error };
     }
     try {
-      const deadLetterMessageId = await publishTraced(topic, {
-        data: Buffer.from(rawBytes(envelope)),
-        attributes: deadLetterAttributes(envelope, reason, error),
-      });
+      const deadLetterMessageId = await deadLetterPublish(topic, envelope, reason, error, fields);
       logger.error(`${name} message dead-lettered (${reason})`, {
         ...described,
         outcome: 'dead_lettered',
@@ -500,6 +497,41 @@ export function createMessageHandler<S extends z.ZodType>(
       });
       return { ack: false, outcome: 'dead_letter_failed', reason, error: publishError };
     }
+  }
+
+  /**
+   * The dead-letter publish, under `handlerTimeoutMs` like the handler: a publish that never
+   * settles (a publisher of the caller's that hangs) must not hold the message and its
+   * redeliveries for ever. Past the limit it counts as failed (the message is redelivered, never
+   * acked); if it lands later the message is dead-lettered twice, which a replay recognizes
+   * (`source_message_id`) and republishes once.
+   */
+  async function deadLetterPublish(
+    topic: MessagePublisher,
+    envelope: Envelope,
+    reason: DeadLetterReason,
+    error: PipelineError,
+    fields: Record<string, unknown>,
+  ): Promise<string> {
+    const call = await withHandlerTimeout(
+      () =>
+        publishTraced(topic, {
+          data: Buffer.from(rawBytes(envelope)),
+          attributes: deadLetterAttributes(envelope, reason, error),
+        }),
+      handlerTimeoutMs,
+      options.clock,
+      () => `${name} dead-letter publish of message ${envelope.messageId ?? '(no id)'}`,
+    );
+    if (call.status === 'done') return call.value;
+    if (call.status === 'failed') throw call.error;
+    void call.late.then((late) => {
+      logger.warn(
+        `${name} dead-letter publish settled after its ${handlerTimeoutMs} ms timeout (${late.status === 'done' ? 'published: the message may be dead-lettered twice' : 'failed'})`,
+        { ...fields, late: late.status },
+      );
+    });
+    throw call.error;
   }
 
   async function safeHandle(envelope: Envelope): Promise<HandlingResult> {

@@ -180,4 +180,34 @@ describe('createMessageHandler: handlerTimeoutMs', () => {
       error: { code: 'OPERATION_TIMEOUT', timeoutMs: 600_000 },
     });
   });
+
+  it('a dead-letter publish that never settles is a dead_letter_failed redelivery after the timeout, not a hang', async () => {
+    const clock = createTestClock();
+    const logger = recordingLogger();
+    let land: (id: string) => void = () => {};
+    const hanging = {
+      name: 'projects/p/topics/dlq',
+      publishMessage: () =>
+        new Promise<string>((resolve) => {
+          land = resolve;
+        }),
+    };
+    const handler = createMessageHandler(Phase2CompletionMessage, () => {}, {
+      deadLetterTopic: hanging,
+      handlerTimeoutMs: 5000,
+      clock,
+      logger,
+    });
+    const invalid = subscriberMessage(Buffer.from('{"game_date": 7}'));
+    const done = handler.subscription(invalid);
+    await settle();
+    clock.advance(5000);
+    await done;
+    expect([invalid.acks, invalid.nacks]).toEqual([0, 1]);
+    land('late-id');
+    await settle();
+    expect(logger.entries).toContainEqual(
+      expect.objectContaining({ level: 'warn', message: expect.stringMatching(/dead-lettered twice/) }),
+    );
+  });
 });
