@@ -3,6 +3,7 @@ import { ATTR, PUBSUB_SYSTEM } from '../telemetry/attributes.js';
 import { endSpan, inSpan, setAttributes, startSpan, traceparentOf } from '../telemetry/spans.js';
 import { PUBSUB_TRACEPARENT_ATTRIBUTE } from '../telemetry/trace-context.js';
 import type { MessagePublisher } from './publish.js';
+import { MAX_ATTRIBUTES } from './pubsub-limits.js';
 
 /** The last segment of a resource name: `projects/p/topics/t` -> `t`. */
 export function shortName(name: string | undefined): string | undefined {
@@ -22,7 +23,8 @@ export interface OutgoingMessage {
  * Publishes one message inside a PRODUCER span `send <topic>` (when an SDK is registered) and
  * carries the span's W3C `traceparent` in the `googclient_traceparent` attribute, as the Pub/Sub
  * client does, so that whoever handles the message continues the trace. An attribute of that name
- * set by the caller is kept. Rejects with the typed error.
+ * set by the caller is kept, and none is added to a message that already has Pub/Sub's 100
+ * attributes. Rejects with the typed error.
  */
 export async function publishTraced(topic: MessagePublisher, message: OutgoingMessage): Promise<string> {
   const destination = shortName(topic.name);
@@ -39,7 +41,14 @@ export async function publishTraced(topic: MessagePublisher, message: OutgoingMe
   });
   let outgoing = message;
   const traceparent = traceparentOf(span);
-  if (traceparent !== undefined && message.attributes?.[PUBSUB_TRACEPARENT_ATTRIBUTE] === undefined) {
+  // Trace context is optional; a message's place in Pub/Sub's 100 attributes is not: a message
+  // that already has 100 is published without it rather than refused (a dead-letter publish
+  // refused for its attributes would be redelivered for ever).
+  if (
+    traceparent !== undefined &&
+    message.attributes?.[PUBSUB_TRACEPARENT_ATTRIBUTE] === undefined &&
+    Object.keys(message.attributes ?? {}).length < MAX_ATTRIBUTES
+  ) {
     outgoing = {
       ...message,
       attributes: { ...message.attributes, [PUBSUB_TRACEPARENT_ATTRIBUTE]: traceparent },
