@@ -3,6 +3,7 @@ import type { ConfigEnv } from '../config/index.js';
 import { getSportConfig } from '../config/index.js';
 import { NotFoundError, type PipelineError, toPipelineError } from '../errors/index.js';
 import { type Logger, silentLogger } from '../logging/index.js';
+import { isThenable } from '../shared/is-thenable.js';
 import { safeLogger } from '../shared/safe-logger.js';
 import { defaultShutdownCoordinator, type ShutdownCoordinator } from '../shutdown/index.js';
 import { shutdownOption } from '../shutdown/option.js';
@@ -40,7 +41,10 @@ export interface ReplayOptions {
   to: string;
   /** Default: the sport config's project (`GCP_PROJECT_ID`, ...). */
   projectId?: string;
-  /** Replay only messages for which this returns true; the others stay in the DLQ. A filter that throws counts as false. */
+  /**
+   * Replay only messages for which this returns true; the others stay in the DLQ. A filter that
+   * throws counts as false; so does one that returns a promise (an `async` filter: logged at error).
+   */
   filter?: (message: DeadLetterSample) => boolean;
   /** Replay at most this many messages (default: all). */
   max?: number;
@@ -264,6 +268,7 @@ class ReplayRun {
   #counted = 0;
   /** Set when a publish answered that the target topic does not exist: no later publish can succeed. */
   #targetMissing: PipelineError | undefined;
+  #warnedAsyncFilter = false;
   /** Aborted when the process shuts down (see `ReplayRunOptions.shutdown`). */
   readonly #shutdown = new AbortController();
   /** The caller's logger, made unable to throw into the run (a throw between a publish and its ack would misreport it). */
@@ -407,7 +412,9 @@ class ReplayRun {
     if (this.options.filter) {
       let matches = false;
       try {
-        matches = this.options.filter(sample) === true;
+        const answer: unknown = this.options.filter(sample);
+        if (isThenable(answer)) this.#asyncFilter(answer);
+        matches = answer === true;
       } catch (error) {
         this.logger.warn('replay filter threw; the message stays in the DLQ', {
           messageId: message.messageId,
@@ -501,6 +508,21 @@ class ReplayRun {
         acked: true,
       });
     }
+  }
+
+  /**
+   * A filter that answered with a promise (an `async` filter) selects nothing: the run cannot wait
+   * for it per message. Said once per run, loudly, and its rejection is caught (unhandled, it would
+   * end the process).
+   */
+  #asyncFilter(answer: PromiseLike<unknown>): void {
+    Promise.resolve(answer).catch(() => undefined);
+    if (this.#warnedAsyncFilter) return;
+    this.#warnedAsyncFilter = true;
+    this.logger.error(
+      'replay filter returned a promise: a filter must answer true or false at once; no message it answered that way is replayed',
+      { from: this.options.from },
+    );
   }
 
   #hold(message: PulledMessage, why: 'filtered' | 'exhausted' | 'dry_run' | 'over_max'): void {

@@ -9,6 +9,7 @@ import {
 import { type Logger, silentLogger } from '../logging/index.js';
 import type { Clock } from '../retry/clock.js';
 import { checkOptions, OPTION_ALIASES, type OptionSpec } from '../shared/check-options.js';
+import { isThenable } from '../shared/is-thenable.js';
 import type { NodeBuffer } from '../shared/node-types.js';
 import { safeLogger } from '../shared/safe-logger.js';
 import { metricsEnabled } from '../telemetry/api.js';
@@ -754,14 +755,6 @@ function deliveryKey(envelope: Envelope, subscription: string | undefined): stri
 /** True when two deliveries carry the same data (a redelivery, not another message reusing an id). */
 function sameData(a: Envelope, b: Envelope): boolean {
   return Buffer.from(rawBytes(a)).equals(rawBytes(b));
-}
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (
-    (typeof value === 'object' || typeof value === 'function') &&
-    value !== null &&
-    typeof (value as { then?: unknown }).then === 'function'
-  );
 }
 
 function isEmptyPlainObject(value: unknown): boolean {

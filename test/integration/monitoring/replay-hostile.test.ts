@@ -35,3 +35,37 @@ describe('replayDeadLetters with hostile callbacks', () => {
     expect(gcp.pubsub.subscriptionStats('hostile-dlq-sub')).toMatchObject({ acked: 2, undelivered: 0 });
   });
 });
+
+describe('replayDeadLetters with an async filter', () => {
+  it('a filter that returns a promise (rejecting) selects nothing, says so once, and leaves no unhandled rejection', async () => {
+    const { dlq } = await createPipeline(gcp.pubsubClient, 'async-filter');
+    await deadLetter(dlq, [
+      { data: 'order-0', reason: 'handler_failed' },
+      { data: 'order-1', reason: 'handler_failed' },
+    ]);
+    const errors: string[] = [];
+    const logger: Logger = { debug() {}, info() {}, warn() {}, error: (message) => errors.push(message) };
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const result = await replayDeadLetters(
+        {
+          projectId: PROJECT,
+          from: 'async-filter-dlq-sub',
+          to: 'async-filter',
+          filter: (async () => {
+            throw new Error('lookup failed');
+          }) as unknown as () => boolean,
+        },
+        { clients: gcp.clients, logger },
+      );
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(result).toMatchObject({ replayed: [], skipped: 2 });
+      expect(errors).toEqual([expect.stringMatching(/filter returned a promise/)]);
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+  });
+});
