@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { REPLAY_ATTRIBUTES } from '../replay-attributes.js';
 import type { PulledMessage } from './pull.js';
 
 /** The attributes `deadLetterAttributes` sets that name the message that failed. */
@@ -6,18 +7,31 @@ const SOURCE_MESSAGE_ID = 'source_message_id';
 const SOURCE_SUBSCRIPTION = 'source_subscription';
 
 /**
- * What makes two dead-lettered messages copies of one source message (dead-lettered twice, e.g.
- * after a redelivery raced the first dead-letter publish): the same `source_message_id`, the same
- * `source_subscription` (a message id is unique only within its topic) and the same data. Two
- * messages that differ in any of them are never taken for one another, so a replay that acks a copy
- * can never drop a different message. `undefined` when the message names no source message id (it
- * was dead-lettered by Pub/Sub's own policy, or by another tool): it is never a copy.
+ * What makes two dead-lettered messages copies of one message, with the same data (compared by
+ * digest) in both cases:
+ * - a message that came from an earlier replay: the same `replayed_from` and `replayed_message_id`
+ *   (one DLQ message republished twice, after a lost publish answer, then dead-lettered again);
+ * - otherwise the same `source_message_id` and `source_subscription` (a message id is unique only
+ *   within its topic): one source message dead-lettered twice, e.g. after a redelivery raced the
+ *   first dead-letter publish.
+ * Messages that differ in any of these are never taken for one another, so a replay that acks a
+ * copy can never drop a different message. `undefined` when the message names neither (Pub/Sub's own
+ * dead-letter policy gives a forwarded message a new id and names no source): it is never a copy.
  */
 export function copyKeyOf(message: PulledMessage): string | undefined {
-  const sourceId = message.attributes[SOURCE_MESSAGE_ID];
-  if (sourceId === undefined || sourceId === '') return undefined;
-  const digest = createHash('sha256').update(message.data).digest('base64');
-  return `${message.attributes[SOURCE_SUBSCRIPTION] ?? ''}\u0000${sourceId}\u0000${digest}`;
+  const a = message.attributes;
+  const replayedId = a[REPLAY_ATTRIBUTES.replayedMessageId];
+  const replayedFrom = a[REPLAY_ATTRIBUTES.replayedFrom];
+  const sourceId = a[SOURCE_MESSAGE_ID];
+  let origin: string;
+  if (replayedId !== undefined && replayedId !== '' && replayedFrom !== undefined) {
+    origin = `replayed\u0000${replayedFrom}\u0000${replayedId}`;
+  } else if (sourceId !== undefined && sourceId !== '') {
+    origin = `source\u0000${a[SOURCE_SUBSCRIPTION] ?? ''}\u0000${sourceId}`;
+  } else {
+    return undefined;
+  }
+  return `${origin}\u0000${createHash('sha256').update(message.data).digest('base64')}`;
 }
 
 /** The source message id a copy names (for the result), when it names one. */

@@ -147,4 +147,19 @@ describe('replayDeadLetters and copies of one source message', () => {
     expect(result.replayed).toHaveLength(5);
     expect(republished(p.to)).toHaveLength(5);
   });
+
+  it('two dead letters of one earlier replay (republished twice after a lost publish answer) are copies', async () => {
+    const replayed = { replayed_from: 'orders-dlq-sub', replayed_message_id: '917', replay_count: '1' };
+    const p = await pipelineWith([
+      { data: 'order-r', source: 'new-1', attributes: replayed },
+      { data: 'order-r', source: 'new-2', attributes: replayed },
+      { data: 'order-r', source: 'new-3', attributes: { ...replayed, replayed_message_id: '918' } },
+    ]);
+    const result = await replay({ from: p.from, to: p.to });
+    expect(result.replayed.map((r) => r.messageId)).toEqual([p.ids[0], p.ids[2]]);
+    expect(result.duplicates).toEqual([
+      { messageId: p.ids[1], duplicateOf: p.ids[0], sourceMessageId: 'new-2', acked: true },
+    ]);
+    expect(republished(p.to)).toEqual(['order-r', 'order-r']);
+  });
 });
