@@ -30,7 +30,7 @@ function schedule(clock: Pick<Clock, 'schedule'> | undefined, ms: number, callba
   return () => clearTimeout(timer);
 }
 
-/** How a call run by {@link withHandlerTimeout} ended. */
+/** How a call run by `withHandlerTimeout` ended. */
 export type TimedCall<T = unknown> =
   | { status: 'done'; value: T }
   | { status: 'failed'; error: unknown }
