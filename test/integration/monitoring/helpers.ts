@@ -1,6 +1,8 @@
 import type { PubSub, Topic } from '@google-cloud/pubsub';
 import { v1 } from '@google-cloud/pubsub';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 import type { CliIo, DeadLetterSubscription, MonitorClients } from '../../../src/index.js';
+import { replayDeadLetters } from '../../../src/index.js';
 import {
   type LoggingStandIn,
   type MonitoringStandIn,
@@ -43,6 +45,58 @@ export async function startGcp(projectId: string, options: { ackDeadlineScale?: 
       await pubsubClient.close();
       await pubsub.close();
     },
+  };
+}
+
+/**
+ * The stand-ins of one test file of the replay (ack deadlines at 1/100: a lease the run could not
+ * hand back expires in 0.1-0.6 s), started before its tests and closed after them, faults cleared
+ * before each; and `replay`, which runs `replayDeadLetters` in that project with their clients.
+ */
+export function replaySuite(projectId: string): {
+  /** The started stand-ins (each field read when used: they start in `beforeAll`). */
+  gcp: Omit<Gcp, 'close'>;
+  replay: (
+    options: Parameters<typeof replayDeadLetters>[0],
+    run?: Parameters<typeof replayDeadLetters>[1],
+  ) => ReturnType<typeof replayDeadLetters>;
+} {
+  let started: Gcp | undefined;
+  beforeAll(async () => {
+    started = await startGcp(projectId, { ackDeadlineScale: 0.01 });
+  });
+  beforeEach(() => {
+    started?.pubsub.faults.clear();
+  });
+  afterAll(async () => {
+    await started?.close();
+  });
+  const get = (): Gcp => {
+    if (started === undefined) throw new Error('the stand-ins start in beforeAll');
+    return started;
+  };
+  const gcp = {
+    projectId,
+    get pubsub() {
+      return get().pubsub;
+    },
+    get monitoring() {
+      return get().monitoring;
+    },
+    get logging() {
+      return get().logging;
+    },
+    get pubsubClient() {
+      return get().pubsubClient;
+    },
+    get clients() {
+      return get().clients;
+    },
+  };
+  return {
+    gcp,
+    replay: (options, run = {}) =>
+      replayDeadLetters({ projectId, ...options }, { clients: get().clients, ...run }),
   };
 }
 

@@ -1,22 +1,10 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type ReplayEvent, replayDeadLetters } from '../../../src/index.js';
+import { describe, expect, it } from 'vitest';
+import type { ReplayEvent } from '../../../src/index.js';
 import { until } from '../testing/pubsub/helpers.js';
-import { contents, createPipeline, deadLetter, type Gcp, rawSubscriber, startGcp } from './helpers.js';
+import { contents, createPipeline, deadLetter, rawSubscriber, replaySuite } from './helpers.js';
 
 const PROJECT = 'replay-copies';
-let gcp: Gcp;
-
-beforeAll(async () => {
-  gcp = await startGcp(PROJECT, { ackDeadlineScale: 0.01 });
-});
-
-beforeEach(() => {
-  gcp.pubsub.faults.clear();
-});
-
-afterAll(async () => {
-  await gcp.close();
-});
+const { gcp, replay } = replaySuite(PROJECT);
 
 let pipelines = 0;
 type Letter = { data: string; source: string; attributes?: Record<string, string> };
@@ -34,11 +22,6 @@ async function pipelineWith(letters: Letter[]) {
   );
   return { name, ids, from: `${name}-dlq-sub`, to: name };
 }
-
-const replay = (
-  options: Parameters<typeof replayDeadLetters>[0],
-  run: Parameters<typeof replayDeadLetters>[1] = {},
-) => replayDeadLetters({ projectId: PROJECT, ...options }, { clients: gcp.clients, ...run });
 
 const republished = (topic: string) => gcp.pubsub.published(topic).map((m) => m.data.toString());
 

@@ -1,17 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Logger, replayDeadLetters } from '../../../src/index.js';
-import { createPipeline, deadLetter, type Gcp, startGcp } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import type { Logger } from '../../../src/index.js';
+import { createPipeline, deadLetter, replaySuite } from './helpers.js';
 
 const PROJECT = 'replay-hostile';
-let gcp: Gcp;
-
-beforeAll(async () => {
-  gcp = await startGcp(PROJECT, { ackDeadlineScale: 0.01 });
-});
-
-afterAll(async () => {
-  await gcp.close();
-});
+const { gcp, replay } = replaySuite(PROJECT);
 
 const throwing = (): never => {
   throw new Error('EPIPE');
@@ -25,10 +17,7 @@ describe('replayDeadLetters with hostile callbacks', () => {
       { data: 'order-1', reason: 'handler_failed' },
     ]);
     const logger: Logger = { debug: throwing, info: throwing, warn: throwing, error: throwing };
-    const result = await replayDeadLetters(
-      { projectId: PROJECT, from: 'hostile-dlq-sub', to: 'hostile' },
-      { clients: gcp.clients, logger, onEvent: throwing },
-    );
+    const result = await replay({ from: 'hostile-dlq-sub', to: 'hostile' }, { logger, onEvent: throwing });
     expect(result).toMatchObject({ failed: [], stoppedBy: 'empty' });
     expect(result.replayed).toHaveLength(2);
     expect(gcp.pubsub.published('hostile')).toHaveLength(2);
@@ -49,16 +38,15 @@ describe('replayDeadLetters with an async filter', () => {
     const onUnhandled = (reason: unknown) => unhandled.push(reason);
     process.on('unhandledRejection', onUnhandled);
     try {
-      const result = await replayDeadLetters(
+      const result = await replay(
         {
-          projectId: PROJECT,
           from: 'async-filter-dlq-sub',
           to: 'async-filter',
           filter: (async () => {
             throw new Error('lookup failed');
           }) as unknown as () => boolean,
         },
-        { clients: gcp.clients, logger },
+        { logger },
       );
       await new Promise((resolve) => setImmediate(resolve));
       expect(result).toMatchObject({ replayed: [], skipped: 2 });

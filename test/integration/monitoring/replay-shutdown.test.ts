@@ -1,20 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ReplayEvent, replayDeadLetters } from '../../../src/index.js';
+import { describe, expect, it } from 'vitest';
+import type { ReplayEvent } from '../../../src/index.js';
 import { createShutdownCoordinator, type ShutdownReport } from '../../../src/shutdown/index.js';
 import { FakeProcess } from '../../helpers/fake-process.js';
 import { until } from '../testing/pubsub/helpers.js';
-import { createPipeline, deadLetter, type Gcp, startGcp } from './helpers.js';
+import { createPipeline, deadLetter, replaySuite } from './helpers.js';
 
 const PROJECT = 'replay-shutdown';
-let gcp: Gcp;
-
-beforeAll(async () => {
-  gcp = await startGcp(PROJECT, { ackDeadlineScale: 0.01 });
-});
-
-afterAll(async () => {
-  await gcp.close();
-});
+const { gcp, replay } = replaySuite(PROJECT);
 
 describe('replayDeadLetters and SIGTERM', () => {
   it('SIGTERM mid-run stops it, and the shutdown waits until what it published is acknowledged and the rest handed back', async () => {
@@ -38,9 +30,9 @@ describe('replayDeadLetters and SIGTERM', () => {
       }
       if (event.type === 'acked') for (const id of event.messageIds) publishedNotAcked.delete(id);
     };
-    const result = await replayDeadLetters(
-      { projectId: PROJECT, from: 'sigterm-dlq-sub', to: 'sigterm', batchSize: 4 },
-      { clients: gcp.clients, shutdown: coordinator, onEvent },
+    const result = await replay(
+      { from: 'sigterm-dlq-sub', to: 'sigterm', batchSize: 4 },
+      { shutdown: coordinator, onEvent },
     ).then((r) => {
       order.push('run ended');
       return r;
@@ -65,10 +57,10 @@ describe('replayDeadLetters and SIGTERM', () => {
 
   it('refuses a shutdown option that is not a coordinator or false', async () => {
     await expect(
-      replayDeadLetters(
-        { projectId: PROJECT, from: 'sigterm-dlq-sub', to: 'sigterm' },
+      replay(
+        { from: 'sigterm-dlq-sub', to: 'sigterm' },
         // @ts-expect-error: hostile input
-        { clients: gcp.clients, shutdown: true },
+        { shutdown: true },
       ),
     ).rejects.toThrow(/replayDeadLetters: option shutdown must be a shutdown coordinator/);
   });
