@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { nodeCrypto } from '../../shared/node-crypto.js';
 import { REPLAY_ATTRIBUTES } from '../replay-attributes.js';
 import type { PulledMessage } from './pull.js';
 
@@ -31,7 +31,7 @@ export function copyKeyOf(message: PulledMessage): string | undefined {
   } else {
     return undefined;
   }
-  return `${origin}\u0000${createHash('sha256').update(message.data).digest('base64')}`;
+  return `${origin}\u0000${nodeCrypto().createHash('sha256').update(message.data).digest('base64')}`;
 }
 
 /** The source message id a copy names (for the result), when it names one. */
