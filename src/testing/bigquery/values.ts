@@ -5,7 +5,7 @@
 import type * as Duck from '@duckdb/node-api';
 import type { DuckDBType, DuckDBValue } from '@duckdb/node-api';
 import { canonicalJson } from './engine/library/json-value.js';
-import { intervalText } from './engine/library/text.js';
+import { datetimeText, intervalText, timeText } from './engine/library/text.js';
 import { StandInHttpError } from './http-errors.js';
 import type { BigQueryField } from './schema.js';
 import { legacyTypeName } from './schema.js';
@@ -227,16 +227,6 @@ function decimalText(text: string): string {
   return text.includes('.') ? text.replace(/0+$/, '').replace(/\.$/, '') : text;
 }
 
-function microsOfTime(v: { micros: bigint }): string {
-  const total = v.micros;
-  const secs = total / 1_000_000n;
-  const frac = (total % 1_000_000n).toString().padStart(6, '0').replace(/0+$/, '');
-  const hh = (secs / 3600n).toString().padStart(2, '0');
-  const mm = ((secs / 60n) % 60n).toString().padStart(2, '0');
-  const ss = (secs % 60n).toString().padStart(2, '0');
-  return `${hh}:${mm}:${ss}${frac ? `.${frac}` : ''}`;
-}
-
 /**
  * Converts DuckDB values to BigQuery's REST cell values (`{ v }` objects inside rows).
  *
@@ -265,12 +255,10 @@ export class WireCodec {
       return useInt64Timestamp ? value.micros.toString() : microsToSecondsText(value.micros);
     }
     if (value instanceof d.DuckDBTimestampValue) {
-      return microsToText(value.micros, '')
-        .replace(' ', 'T')
-        .replace(/\.?0+$/, '');
+      return datetimeText(value.micros, 'T');
     }
     if (value instanceof d.DuckDBDateValue) return value.toString();
-    if (value instanceof d.DuckDBTimeValue) return microsOfTime(value);
+    if (value instanceof d.DuckDBTimeValue) return timeText(value.micros);
     if (value instanceof d.DuckDBDecimalValue) return decimalText(value.toString());
     if (value instanceof d.DuckDBBlobValue) return Buffer.from(value.bytes).toString('base64');
     if (value instanceof d.DuckDBIntervalValue) return intervalText(value);
@@ -306,7 +294,7 @@ export class WireCodec {
       return new Date(Number(value.micros / 1000n));
     }
     if (value instanceof d.DuckDBDateValue) return value.toString();
-    if (value instanceof d.DuckDBTimeValue) return microsOfTime(value);
+    if (value instanceof d.DuckDBTimeValue) return timeText(value.micros);
     if (value instanceof d.DuckDBDecimalValue) return decimalText(value.toString());
     if (value instanceof d.DuckDBBlobValue) return Buffer.from(value.bytes);
     if (value instanceof d.DuckDBListValue || value instanceof d.DuckDBArrayValue) {

@@ -24,7 +24,7 @@ import {
   weekday,
   zoneOffsetMinutes,
 } from './civil.js';
-import { datetimeText } from './text.js';
+import { datetimeText, fractionText } from './text.js';
 import { type ScalarSpec, type SqlArg, SqlFunctionError } from './udf.js';
 
 type T = (d: DuckModule) => DuckDBType;
@@ -455,7 +455,7 @@ export const datetimeFunctions: ScalarSpec[] = [
       const abs = Math.abs(offset);
       const hh = String(Math.floor(abs / 60)).padStart(2, '0');
       const mm = abs % 60 ? `:${String(abs % 60).padStart(2, '0')}` : '';
-      return `${datetimeText(localMicros(micros(t), zone))}${sign}${hh}${mm}`;
+      return `${datetimeText(localMicros(micros(t), zone), ' ', fractionText)}${sign}${hh}${mm}`;
     },
   },
   ...(

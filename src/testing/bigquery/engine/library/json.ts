@@ -24,7 +24,15 @@ import {
   serialize,
   walk,
 } from './json-value.js';
-import { castToString, dateText, datetimeText, decimalToString, floatToString, timeText } from './text.js';
+import {
+  castToString,
+  dateText,
+  datetimeText,
+  decimalToString,
+  floatToString,
+  fractionText,
+  timeText,
+} from './text.js';
 import { type ScalarSpec, type SqlArg, SqlFunctionError, type SqlValue, TypeId } from './udf.js';
 
 type T = (d: DuckModule) => DuckDBType;
@@ -150,7 +158,7 @@ function sqlToJson(a: SqlArg, mask: JsonMask, forString: boolean, stringify: boo
     case TypeId.TIMESTAMP:
       return datetimeText((v as { micros: bigint }).micros, 'T');
     case TypeId.TIMESTAMP_TZ:
-      return `${datetimeText((v as { micros: bigint }).micros, 'T')}Z`;
+      return `${datetimeText((v as { micros: bigint }).micros, 'T', fractionText)}Z`;
     case TypeId.TIME:
       return timeText((v as { micros: bigint }).micros);
     case TypeId.LIST:

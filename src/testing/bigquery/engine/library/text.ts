@@ -61,11 +61,16 @@ export function decimalToString(v: { value: bigint; scale: number }): string {
   return `${neg ? '-' : ''}${int}${frac ? `.${frac}` : ''}`;
 }
 
-/** `.ffffff` fractional seconds trimmed to 0, 3 or 6 digits, as GoogleSQL prints them. */
+/** `.ffffff` fractional seconds trimmed to 0, 3 or 6 digits, as BigQuery prints a TIMESTAMP's. */
 export function fractionText(micros: number): string {
   if (micros === 0) return '';
   const six = String(micros).padStart(6, '0');
   return six.endsWith('000') ? `.${six.slice(0, 3)}` : `.${six}`;
+}
+
+/** `.ffffff` fractional seconds with all six digits, or none: BigQuery's DATETIME and TIME text. */
+export function civilFractionText(micros: number): string {
+  return micros === 0 ? '' : `.${String(micros).padStart(6, '0')}`;
 }
 
 /** `YYYY-MM-DD`. */
@@ -74,16 +79,23 @@ export function dateText(days: number): string {
   return `${pad(d.year, 4)}-${pad(d.month)}-${pad(d.day)}`;
 }
 
-/** `YYYY-MM-DD HH:MM:SS[.fff[fff]]` of epoch microseconds (no zone). */
-export function datetimeText(micros: bigint, separator = ' '): string {
+/**
+ * `YYYY-MM-DD HH:MM:SS[.ffffff]` of epoch microseconds (no zone): a DATETIME's text. `fraction`
+ * writes the fractional seconds (`fractionText` for a TIMESTAMP's 0, 3 or 6 digits).
+ */
+export function datetimeText(
+  micros: bigint,
+  separator = ' ',
+  fraction: (micros: number) => string = civilFractionText,
+): string {
   const c = civilFromMicros(micros);
-  return `${pad(c.year, 4)}-${pad(c.month)}-${pad(c.day)}${separator}${pad(c.hour)}:${pad(c.minute)}:${pad(c.second)}${fractionText(c.micros)}`;
+  return `${pad(c.year, 4)}-${pad(c.month)}-${pad(c.day)}${separator}${pad(c.hour)}:${pad(c.minute)}:${pad(c.second)}${fraction(c.micros)}`;
 }
 
-/** `HH:MM:SS[.fff[fff]]` of microseconds since midnight. */
+/** `HH:MM:SS[.ffffff]` of microseconds since midnight: a TIME's text. */
 export function timeText(micros: bigint): string {
   const sec = Number(micros / 1_000_000n);
-  return `${pad(Math.floor(sec / 3600))}:${pad(Math.floor(sec / 60) % 60)}:${pad(sec % 60)}${fractionText(Number(micros % 1_000_000n))}`;
+  return `${pad(Math.floor(sec / 3600))}:${pad(Math.floor(sec / 60) % 60)}:${pad(sec % 60)}${civilFractionText(Number(micros % 1_000_000n))}`;
 }
 
 /** BigQuery's canonical INTERVAL text `Y-M D H:M:S[.F]`. */
@@ -130,7 +142,7 @@ export function castToString(arg: SqlArg): string | null {
     case TypeId.TIMESTAMP:
       return datetimeText((value as { micros: bigint }).micros);
     case TypeId.TIMESTAMP_TZ:
-      return `${datetimeText((value as { micros: bigint }).micros)}+00`;
+      return `${datetimeText((value as { micros: bigint }).micros, ' ', fractionText)}+00`;
     case TypeId.TIME:
       return timeText((value as { micros: bigint }).micros);
     case TypeId.INTERVAL:
