@@ -24,8 +24,8 @@ export function mapDuckError(err: unknown): StandInHttpError {
   if (/^Parser Error/.test(first)) {
     return new StandInHttpError(400, 'invalidQuery', `Syntax error: ${first.replace(/^Parser Error: /, '')}`);
   }
-  if (/^Constraint Error: NOT NULL/.test(first)) {
-    return new StandInHttpError(400, 'invalidQuery', first.replace(/^Constraint Error: /, ''));
-  }
+  // DuckDB's "NOT NULL constraint failed: table.column" for a REQUIRED column, in BigQuery's words.
+  m = /^Constraint Error: NOT NULL constraint failed: [^.]*\.(.+)$/.exec(first);
+  if (m) return new StandInHttpError(400, 'invalidQuery', `Required field ${m[1]} cannot be null`);
   return new StandInHttpError(400, 'invalidQuery', `Query error (DuckDB in the BigQuery stand-in): ${first}`);
 }
