@@ -6,7 +6,13 @@
 import type { DuckDBType, DuckDBValue } from '@duckdb/node-api';
 import { StandInHttpError } from '../http-errors.js';
 import type { TranslatedStatement } from '../translate/types.js';
-import { type DuckModule, paramDuckType, paramDuckValue, type QueryParameter } from '../values.js';
+import {
+  type DuckModule,
+  paramDuckType,
+  paramDuckValue,
+  type QueryParameter,
+  type QueryParameterType,
+} from '../values.js';
 import type { QueryRequest } from './types.js';
 
 /**
@@ -18,9 +24,14 @@ export function bindParameters(
   duck: DuckModule,
   stmt: TranslatedStatement,
   req: QueryRequest,
-): { values: Record<string, DuckDBValue>; types: Record<string, DuckDBType> } {
+): {
+  values: Record<string, DuckDBValue>;
+  types: Record<string, DuckDBType>;
+  declared: Record<string, QueryParameterType>;
+} {
   const values: Record<string, DuckDBValue> = {};
   const types: Record<string, DuckDBType> = {};
+  const declared: Record<string, QueryParameterType> = {};
   const params = req.queryParameters ?? [];
   const positional = (req.parameterMode ?? '').toUpperCase() === 'POSITIONAL';
   if (stmt.positionalCount > 0) {
@@ -42,6 +53,7 @@ export function bindParameters(
       const name = `__pos${i + 1}`;
       types[name] = paramDuckType(duck, p.parameterType);
       values[name] = paramDuckValue(duck, p.parameterType, p.parameterValue, `positional parameter ${i + 1}`);
+      declared[name] = p.parameterType;
     }
   }
   for (const name of stmt.namedParameters) {
@@ -49,8 +61,9 @@ export function bindParameters(
     if (!p) throw new StandInHttpError(400, 'invalidQuery', `Query parameter '${name}' not found`);
     types[name] = paramDuckType(duck, p.parameterType);
     values[name] = paramDuckValue(duck, p.parameterType, p.parameterValue, name);
+    declared[name] = p.parameterType;
   }
-  return { values, types };
+  return { values, types, declared };
 }
 
 /**

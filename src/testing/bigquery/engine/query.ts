@@ -15,6 +15,7 @@ import { estimateBytes } from './bytes-estimate.js';
 import type { Catalog } from './catalog.js';
 import { mapDuckError } from './duck-errors.js';
 import { materializeMetadata } from './information-schema.js';
+import { refuseParameterMismatches } from './parameter-types.js';
 import { bindParameters } from './query-parameters.js';
 import { checkColumnNames, normalizeRows } from './result-checks.js';
 import { checkStatementTables } from './statement-checks.js';
@@ -79,7 +80,7 @@ async function runStatements(
   };
   for (const [i, stmt] of statements.entries()) {
     if (i > 0) checkStatementTables(ctx.catalog, stmt);
-    const { values, types } = bindParameters(ctx.duck, stmt, req);
+    const { values, types, declared } = bindParameters(ctx.duck, stmt, req);
     const skip = stmt.create?.ifNotExists && ctx.catalog.hasTable(stmt.tables[0]!);
     if (stmt.metadata) await materializeMetadata(ctx, stmt.metadata);
     // Statements the engine applies itself (ALTER, search indexes) have no SQL; LIKE / COPY have
@@ -94,7 +95,10 @@ async function runStatements(
     const checked = dryRun ? undefined : writeTarget(ctx, stmt);
     if (checked) await ctx.conn.run('BEGIN TRANSACTION');
     try {
-      for (const sql of sqls) reader = await ctx.conn.runAndReadAll(sql, values, types);
+      for (const sql of sqls) {
+        await refuseParameterMismatches(ctx.conn, sql, declared);
+        reader = await ctx.conn.runAndReadAll(sql, values, types);
+      }
       if (checked) {
         await enforceWriteConstraints(ctx, checked);
         await ctx.conn.run('COMMIT');
