@@ -434,6 +434,25 @@ export class Broker {
     };
   }
 
+  /**
+   * Refuses ack ids this subscription never issued (a message id passed for an ack id, another
+   * subscription's ack id), as Pub/Sub refuses them on Acknowledge and ModifyAckDeadline. An ack id
+   * it did issue is accepted even when stale (acked, nacked or expired): Pub/Sub ignores those.
+   */
+  checkAckIds(subscriptionName: unknown, ackIds: readonly string[]): void {
+    const sub = this.#subscription(subscriptionName);
+    const prefix = `${sub.id}-`;
+    for (const ackId of ackIds) {
+      const serial = ackId.startsWith(prefix) ? ackId.slice(prefix.length) : '';
+      if (!/^[1-9]\d*$/.test(serial) || Number(serial) >= this.#nextAckId) {
+        throw rpcError(
+          'INVALID_ARGUMENT',
+          `You have passed an invalid ack ID to the service (ack_id=${ackId}).`,
+        );
+      }
+    }
+  }
+
   acknowledge(subscriptionName: unknown, ackIds: readonly string[]): void {
     const sub = this.#subscription(subscriptionName);
     for (const ackId of ackIds) {

@@ -55,10 +55,12 @@ function subscriberMethods(broker: Broker): Record<string, Unary> {
     // Answers at once with what is ready (possibly nothing) rather than holding the call open.
     Pull: (req) => ({ receivedMessages: broker.pull(req.subscription, Number(req.maxMessages)) }),
     Acknowledge: (req) => {
+      broker.checkAckIds(req.subscription, req.ackIds ?? []);
       broker.acknowledge(req.subscription, req.ackIds ?? []);
       return EMPTY;
     },
     ModifyAckDeadline: (req) => {
+      broker.checkAckIds(req.subscription, req.ackIds ?? []);
       broker.modifyAckDeadline(req.subscription, req.ackIds ?? [], Number(req.ackDeadlineSeconds));
       return EMPTY;
     },
