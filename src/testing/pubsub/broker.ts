@@ -155,6 +155,10 @@ interface SubscriptionState {
   topic: string;
   ackDeadlineSeconds: number;
   deadLetterPolicy: DeadLetterPolicy | undefined;
+  /** `enableMessageOrdering`: a key's messages go in publish order, to one stream, redelivered together. */
+  ordered: boolean;
+  /** Ordered: acked messages a redelivery of an earlier message of their key would send again. */
+  ackedByKey: Map<string, QueueEntry[]>;
   resource: Record<string, unknown>;
   backlog: QueueEntry[];
   leases: Map<string, Lease>;
@@ -333,6 +337,8 @@ export class Broker {
       topic: topicName,
       ackDeadlineSeconds,
       deadLetterPolicy,
+      ordered: resource.enableMessageOrdering === true,
+      ackedByKey: new Map(),
       resource: stored,
       backlog: [],
       leases: new Map(),
@@ -457,7 +463,9 @@ export class Broker {
     const sub = this.#subscription(subscriptionName);
     for (const ackId of ackIds) {
       const lease = this.#release(sub, ackId);
-      if (lease) sub.stats.acked += 1;
+      if (!lease) continue;
+      sub.stats.acked += 1;
+      if (sub.ordered && lease.entry.message.orderingKey) this.#keepAcked(sub, lease.entry);
     }
     this.#pump(sub);
   }
@@ -646,8 +654,60 @@ export class Broker {
       }
       return;
     }
-    sub.backlog.push(entry);
+    if (sub.ordered && entry.message.orderingKey) this.#redeliverKey(sub, entry);
+    else sub.backlog.push(entry);
     this.#pump(sub);
+  }
+
+  /**
+   * Ordered delivery: a redelivered message comes back with every later message of its key that is
+   * outstanding or waiting, all in publish order and ahead of the key's other waiting messages, as
+   * Pub/Sub "redelivers every subsequent message with the same ordering key, including acknowledged
+   * messages".
+   */
+  /** Keeps an acked message of a key while an earlier message of that key may still be redelivered. */
+  #keepAcked(sub: SubscriptionState, entry: QueueEntry): void {
+    const key = entry.message.orderingKey;
+    let earliest = Number.POSITIVE_INFINITY;
+    for (const lease of sub.leases.values()) {
+      if (lease.entry.message.orderingKey === key) earliest = Math.min(earliest, sequence(lease.entry));
+    }
+    for (const waiting of sub.backlog) {
+      if (waiting.message.orderingKey === key) earliest = Math.min(earliest, sequence(waiting));
+    }
+    const kept = [...(sub.ackedByKey.get(key) ?? []), entry].filter((e) => sequence(e) > earliest);
+    if (kept.length > 0) sub.ackedByKey.set(key, kept);
+    else sub.ackedByKey.delete(key);
+  }
+
+  #redeliverKey(sub: SubscriptionState, entry: QueueEntry): void {
+    const key = entry.message.orderingKey;
+    const sameKey = (e: QueueEntry) => e.message.orderingKey === key;
+    const later = [...sub.leases.values()].filter(
+      (lease) => sameKey(lease.entry) && sequence(lease.entry) > sequence(entry),
+    );
+    for (const lease of later) this.#release(sub, lease.ackId);
+    const waiting = sub.backlog.filter(sameKey);
+    sub.backlog = sub.backlog.filter((e) => !sameKey(e));
+    const acked = (sub.ackedByKey.get(key) ?? []).filter((e) => sequence(e) > sequence(entry));
+    sub.ackedByKey.set(
+      key,
+      (sub.ackedByKey.get(key) ?? []).filter((e) => sequence(e) < sequence(entry)),
+    );
+    const again = [entry, ...later.map((lease) => lease.entry), ...acked, ...waiting].sort(
+      (a, b) => sequence(a) - sequence(b),
+    );
+    sub.backlog.unshift(...again);
+  }
+
+  #streamHoldingKey(sub: SubscriptionState, key: string): StreamState | undefined {
+    if (!key) return undefined;
+    for (const lease of sub.leases.values()) {
+      if (lease.stream && lease.entry.message.orderingKey === key && sub.streams.includes(lease.stream)) {
+        return lease.stream;
+      }
+    }
+    return undefined;
   }
 
   #pumpTopic(topicName: string): void {
@@ -669,13 +729,26 @@ export class Broker {
       }
       idle = 0;
       const entry = sub.backlog.shift()!;
-      const received = this.#lease(sub, entry, stream.deadlineSeconds, stream);
+      // Ordered: a key's messages go to the stream already holding that key's messages.
+      const target = (sub.ordered && this.#streamHoldingKey(sub, entry.message.orderingKey)) || stream;
+      const received = this.#lease(sub, entry, target.deadlineSeconds, target);
+      if (target !== stream) {
+        const held = batches.get(target);
+        if (held) held.push(received);
+        else batches.set(target, [received]);
+        continue;
+      }
       const batch = batches.get(stream);
       if (batch) batch.push(received);
       else batches.set(stream, [received]);
     }
     for (const [stream, messages] of batches) stream.send(messages);
   }
+}
+
+/** A message's place in publish order (message ids are issued in sequence). */
+function sequence(entry: QueueEntry): number {
+  return Number(entry.message.messageId);
 }
 
 /**
