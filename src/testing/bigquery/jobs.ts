@@ -66,8 +66,10 @@ export function pageWindow(
     typeof query.pageToken === 'string' && query.pageToken !== ''
       ? decodePageToken(query.pageToken)
       : Number(query.startIndex ?? 0) || 0;
-  const max = Number(query.maxResults);
-  const size = Number.isFinite(max) && max > 0 ? Math.min(max, maxPageRows) : maxPageRows;
+  const max =
+    query.maxResults === undefined || query.maxResults === '' ? Number.NaN : Number(query.maxResults);
+  // `maxResults: 0` asks for no rows (the job's status and schema only), as clients use it to poll.
+  const size = Number.isFinite(max) && max >= 0 ? Math.min(max, maxPageRows) : maxPageRows;
   return { start, size };
 }
 

@@ -1,0 +1,67 @@
+/**
+ * Paging query results and table rows through the real client: `maxResults` pages with a
+ * `pageToken`, and `maxResults: 0` asks for the job's status and schema with no rows (clients poll
+ * with it; the stand-in used to answer a full page).
+ */
+import type { BigQuery } from '@google-cloud/bigquery';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type BigQueryStandIn, startBigQueryStandIn } from '../../../../src/testing/bigquery/index.js';
+
+type Response = {
+  totalRows?: string;
+  jobComplete?: boolean;
+  pageToken?: string;
+  schema?: unknown;
+  rows?: unknown[];
+};
+
+describe('results paging, through the real client', () => {
+  let s: BigQueryStandIn;
+  let bq: BigQuery;
+
+  beforeAll(async () => {
+    s = await startBigQueryStandIn({ projectId: 'paging' });
+    bq = s.client({ autoRetry: false, maxRetries: 0 });
+    await bq.createDataset('ds');
+    await bq.dataset('ds').createTable('t', { schema: [{ name: 'id', type: 'INT64' }] });
+    await s.run('INSERT ds.t (id) SELECT x FROM UNNEST(GENERATE_ARRAY(1, 25)) AS x');
+  });
+  afterAll(() => s.close());
+
+  it('maxResults: 0 on getQueryResults answers the status, schema and totalRows without rows', async () => {
+    const [job] = await bq.createQueryJob({ query: 'SELECT id FROM ds.t ORDER BY id' });
+    const [rows, , response] = (await job.getQueryResults({
+      maxResults: 0,
+      autoPaginate: false,
+    })) as unknown as [unknown[], unknown, Response];
+    expect(rows).toEqual([]);
+    expect(response.jobComplete).toBe(true);
+    expect(response.totalRows).toBe('25');
+    expect(response.schema).toEqual({ fields: [{ name: 'id', type: 'INTEGER', mode: 'NULLABLE' }] });
+    expect(response.rows ?? []).toEqual([]);
+  });
+
+  it('maxResults pages with a pageToken until the last row, each row once', async () => {
+    const [job] = await bq.createQueryJob({ query: 'SELECT id FROM ds.t ORDER BY id' });
+    const seen: number[] = [];
+    let next: Record<string, unknown> | null = { maxResults: 10, autoPaginate: false };
+    while (next) {
+      const [rows, following] = (await job.getQueryResults(next)) as unknown as [
+        Array<{ id: number }>,
+        Record<string, unknown> | null,
+      ];
+      seen.push(...rows.map((r) => r.id));
+      next = following;
+    }
+    expect(seen).toEqual(Array.from({ length: 25 }, (_, i) => i + 1));
+  });
+
+  it('maxResults: 0 on tabledata.list answers no rows and the table total', async () => {
+    const [rows, , response] = (await bq
+      .dataset('ds')
+      .table('t')
+      .getRows({ maxResults: 0, autoPaginate: false })) as unknown as [unknown[], unknown, Response];
+    expect(rows).toEqual([]);
+    expect(response.totalRows).toBe('25');
+  });
+});
