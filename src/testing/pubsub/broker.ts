@@ -8,6 +8,7 @@ import {
   MAX_PUBLISH_REQUEST_BYTES,
 } from '../../validation/pubsub-limits.js';
 import { toWireTimestamp } from '../shared/timestamp.js';
+import { compileFilter, type MessageFilter } from './filter.js';
 import { parseResourceName } from './names.js';
 import { rpcError } from './status.js';
 
@@ -157,6 +158,8 @@ interface SubscriptionState {
   deadLetterPolicy: DeadLetterPolicy | undefined;
   /** `enableMessageOrdering`: a key's messages go in publish order, to one stream, redelivered together. */
   ordered: boolean;
+  /** `filter`: messages it does not pass never reach the subscription (Pub/Sub acks them itself). */
+  filter: MessageFilter;
   /** Ordered: acked messages a redelivery of an earlier message of their key would send again. */
   ackedByKey: Map<string, QueueEntry[]>;
   resource: Record<string, unknown>;
@@ -322,6 +325,7 @@ export class Broker {
       );
     }
     const deadLetterPolicy = this.#deadLetterPolicy(resource.deadLetterPolicy);
+    const filter = compileFilter(typeof resource.filter === 'string' ? resource.filter : '');
     const stored: Record<string, unknown> = {
       ...resource,
       name,
@@ -338,6 +342,7 @@ export class Broker {
       ackDeadlineSeconds,
       deadLetterPolicy,
       ordered: resource.enableMessageOrdering === true,
+      filter,
       ackedByKey: new Map(),
       resource: stored,
       backlog: [],
@@ -557,7 +562,7 @@ export class Broker {
     topic.published.push(message);
     // Fan-out happens at publish time: a subscription created later does not see this message.
     for (const sub of this.#subscriptions.values()) {
-      if (sub.topic !== topic.name) continue;
+      if (sub.topic !== topic.name || !sub.filter(message.attributes)) continue;
       sub.backlog.push({ message, attempts: 0 });
     }
     for (const waiter of [...this.#waiters]) {
