@@ -1,5 +1,6 @@
 import {
   evaluateFilter,
+  type FilterNode,
   FilterSyntaxError,
   type PatternCompiler,
   parseFilter,
@@ -73,16 +74,39 @@ function pubsubSeries(source: PubSubMetricsSource): Array<Series & { project: st
   });
 }
 
+const ONE_METRIC_TYPE =
+  'filter: a time series filter must name exactly one metric type (metric.type = "TYPE")';
+
+/**
+ * Whether a filter restricts the series to one metric type: `metric.type = "TYPE"` itself or as a
+ * term of a top-level AND. Cloud Monitoring lists time series of exactly one metric type, so
+ * `starts_with`, `one_of`, a regular expression or an OR over metric types is refused.
+ */
+function namesOneMetricType(node: FilterNode): boolean {
+  if (node.kind === 'and') return node.children.some(namesOneMetricType);
+  return (
+    node.kind === 'compare' &&
+    node.field.length === 2 &&
+    node.field[0] === 'metric' &&
+    node.field[1] === 'type' &&
+    node.op === '=' &&
+    node.value.kind === 'text'
+  );
+}
+
 function parse(filter: unknown, compilePattern: PatternCompiler) {
   if (typeof filter !== 'string' || !filter.includes('metric.type')) {
-    throw rpcError('INVALID_ARGUMENT', 'filter: a filter naming one metric.type is required');
+    throw rpcError('INVALID_ARGUMENT', ONE_METRIC_TYPE);
   }
+  let parsed: FilterNode;
   try {
-    return parseFilter(filter, 'monitoring', { compilePattern });
+    parsed = parseFilter(filter, 'monitoring', { compilePattern });
   } catch (error) {
     if (error instanceof FilterSyntaxError) throw rpcError('INVALID_ARGUMENT', `filter: ${error.message}`);
     throw error;
   }
+  if (!namesOneMetricType(parsed)) throw rpcError('INVALID_ARGUMENT', ONE_METRIC_TYPE);
+  return parsed;
 }
 
 /**
