@@ -132,3 +132,46 @@ describe('Monitoring stand-in: Pub/Sub metrics from the Pub/Sub stand-in’s liv
     expect(standIn.requests.at(-1)?.fault?.code).toBe(7);
   });
 });
+
+const UNDELIVERED = 'metric.type = "pubsub.googleapis.com/subscription/num_undelivered_messages"';
+
+function listFiltered(filter: string) {
+  const now = Math.floor(Date.now() / 1000);
+  return client.listTimeSeries({
+    name: `projects/${PROJECT}`,
+    filter,
+    interval: { startTime: { seconds: now - 60 }, endTime: { seconds: now } },
+  });
+}
+
+describe('Monitoring stand-in: ListTimeSeries lists exactly one metric type, through the real client', () => {
+  beforeAll(async () => {
+    const [topic] = await pubsub.createTopic('events');
+    await topic.createSubscription('events-sub');
+  });
+
+  it.each([
+    'metric.type = starts_with("pubsub.googleapis.com/subscription/")',
+    'metric.type = one_of("pubsub.googleapis.com/subscription/num_undelivered_messages", "pubsub.googleapis.com/subscription/dead_letter_message_count")',
+    `${UNDELIVERED} OR resource.labels.subscription_id = "events-sub"`,
+    `NOT ${UNDELIVERED}`,
+    'resource.type = "pubsub_subscription" AND metric.labels.metric_type = "x"',
+  ])('refuses %s with INVALID_ARGUMENT', async (filter) => {
+    await expect(listFiltered(filter)).rejects.toMatchObject({
+      code: 3,
+      details: expect.stringContaining('exactly one metric type'),
+    });
+  });
+
+  it('accepts metric.type = "TYPE" alone or as a term of an AND', async () => {
+    const [alone] = await listFiltered(UNDELIVERED);
+    const [narrowed] = await listFiltered(
+      `resource.type = "pubsub_subscription" AND ${UNDELIVERED} AND resource.labels.subscription_id = starts_with("events")`,
+    );
+    expect(alone.length).toBeGreaterThan(1);
+    expect(new Set(alone.map((s) => s.metric?.type))).toEqual(
+      new Set(['pubsub.googleapis.com/subscription/num_undelivered_messages']),
+    );
+    expect(narrowed.map((s) => s.resource?.labels?.subscription_id)).toEqual(['events-sub']);
+  });
+});
