@@ -70,7 +70,9 @@ export interface AlertDelivery {
 
 /**
  * Where the monitor sends its findings: anything with `send(finding)`. An alert manager, a Slack
- * webhook wrapper, a test double. Resolving to nothing means sent.
+ * webhook wrapper, a test double. Resolving to nothing means sent. The monitor passes a `signal`
+ * that aborts when its run is stopped (a shutdown's drain ran out): a sink should cut its delivery
+ * short then but still record what it delivered (an alert manager does).
  *
  * @example
  * ```ts
@@ -88,7 +90,7 @@ export interface AlertDelivery {
  */
 export interface AlertSink {
   // biome-ignore lint/suspicious/noConfusingVoidType: a sink written `async send(f) { await post(f) }` returns Promise<void>
-  send(finding: Finding): Promise<AlertDelivery | void>;
+  send(finding: Finding, options?: { signal?: AbortSignal }): Promise<AlertDelivery | void>;
   /**
    * The longest one `send` takes, ms, when the sink bounds it (an alert manager's `deadlineMs`). The
    * monitor refuses an `alertTimeoutMs` that is not longer: it would report as failed an alert that

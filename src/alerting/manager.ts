@@ -5,6 +5,7 @@ import { type Clock, systemClock } from '../retry/index.js';
 import { lazy } from '../shared/lazy.js';
 import { randomUUID } from '../shared/node-crypto.js';
 import { safeLogger } from '../shared/safe-logger.js';
+import { untilAborted } from '../shared/until-aborted.js';
 import { whileInFlight } from '../shutdown/in-flight.js';
 import { defaultShutdownCoordinator } from '../shutdown/index.js';
 import type { AlertMessage, ChannelContext } from './channels/channel.js';
@@ -67,6 +68,12 @@ export interface AlertInput {
 export interface SendOptions {
   /** Send even if the rate limit is reached (the delivery is still recorded). Backfill mode still applies. */
   force?: boolean;
+  /**
+   * Cuts the channels short when it aborts (a shutdown's drain ran out), as the deadline does: a
+   * channel that already took the alert is still recorded in the store, a claim no channel used is
+   * released, and the send resolves or rejects as usual.
+   */
+  signal?: AbortSignal;
 }
 
 /**
@@ -114,24 +121,6 @@ const alertSchema = lazy(() =>
     source: z.string().optional(),
   }),
 );
-
-/**
- * `work`, or the signal's reason once it aborts: a channel that ignores its signal cannot hold a send
- * past the deadline.
- */
-async function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) throw signal.reason;
-  let onAbort = (): void => {};
-  const aborted = new Promise<never>((_, reject) => {
-    onAbort = () => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
-  try {
-    return await Promise.race([work, aborted]);
-  } finally {
-    signal.removeEventListener('abort', onAbort);
-  }
-}
 
 /** Longest text of an alert kept in the log line. */
 const LOG_TEXT_MAX = 2000;
@@ -449,6 +438,10 @@ export function createAlertManager(options: AlertManagerOptions = {}): AlertMana
           ),
         ),
       );
+      const caller = sendOptions.signal;
+      const onCallerAbort = () => controller.abort(caller?.reason);
+      if (caller?.aborted) onCallerAbort();
+      else caller?.addEventListener('abort', onCallerAbort, { once: true });
       let channels: ChannelOutcome[];
       try {
         channels = await runChannels(message, o.routes[alert.severity], channelsEnd, controller.signal);
@@ -457,6 +450,7 @@ export function createAlertManager(options: AlertManagerOptions = {}): AlertMana
         throw error;
       } finally {
         cancelCut();
+        caller?.removeEventListener('abort', onCallerAbort);
       }
       const routed = o.routes[alert.severity];
       const delivered = routed.length === 0 || channels.some((c) => c.status === 'sent');

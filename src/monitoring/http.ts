@@ -2,6 +2,7 @@ import { type PipelineError, toPipelineError } from '../errors/index.js';
 import { type Logger, serializeError, silentLogger } from '../logging/index.js';
 import { safeLogger } from '../shared/safe-logger.js';
 import { createMonitor, type Monitor, type MonitorOptions } from './monitor.js';
+import type { MonitorReport } from './report.js';
 
 /**
  * The request fields the handler reads: those of Node's `IncomingMessage`, Express and the Functions
@@ -195,10 +196,26 @@ export function createMonitorHandler(
   monitor: Monitor | MonitorOptions = {},
   options: MonitorHandlerOptions = {},
 ): (req: MonitorHttpRequest, res: MonitorHttpResponse) => Promise<void> {
-  const target: Monitor = isMonitor(monitor) ? monitor : createMonitor(monitor);
+  const handle = monitorRequestHandler(isMonitor(monitor) ? monitor : createMonitor(monitor), options);
+  // Two parameters only: Express passes `next` third, which must not be read as a stop signal.
+  return (req, res) => handle(req, res);
+}
+
+/** The code a stopped run answers with (503): the instance is going down, try again elsewhere. */
+export const SHUTTING_DOWN = 'SHUTTING_DOWN';
+
+/**
+ * The handler of {@link createMonitorHandler}, with a stop signal per request (`gpr serve`'s drain):
+ * when it aborts, the run stops (no alert is started after it; the one being sent is finished and
+ * recorded) and the answer is a 503 {@link SHUTTING_DOWN} saying what was done. Internal.
+ */
+export function monitorRequestHandler(
+  target: Monitor,
+  options: MonitorHandlerOptions = {},
+): (req: MonitorHttpRequest, res: MonitorHttpResponse, signal?: AbortSignal) => Promise<void> {
   // A logger that throws (EPIPE on a closed stdout) must not turn a 500 into no answer at all.
   const logger = safeLogger(options.logger ?? silentLogger);
-  return async (req, res) => {
+  return async (req, res, signal) => {
     const method = (req.method ?? 'GET').toUpperCase();
     let url: URL;
     try {
@@ -233,13 +250,43 @@ export function createMonitorHandler(
         dryRun: flags.dryRun ?? false,
         ...(flags.includeLogging === undefined ? {} : { includeLogging: flags.includeLogging }),
         ...(flags.includeDeadLetters === undefined ? {} : { includeDeadLetters: flags.includeDeadLetters }),
+        ...(signal ? { signal } : {}),
       });
+      if (signal?.aborted) return send(res, 503, stoppedAfterChecks(report), { 'retry-after': '1' });
       return send(res, 200, report);
     } catch (caught) {
+      if (signal?.aborted) {
+        return send(
+          res,
+          503,
+          {
+            error: {
+              code: SHUTTING_DOWN,
+              message:
+                'the instance is shutting down: the run was stopped during its checks; no alert was sent',
+            },
+          },
+          { 'retry-after': '1' },
+        );
+      }
       const error = toPipelineError(caught);
       logger.error('monitor run failed', { error });
       return send(res, 500, errorBody(error));
     }
+  };
+}
+
+/** The 503 body of a run stopped while it sent its alerts: what was sent, and the report. */
+function stoppedAfterChecks(report: MonitorReport): unknown {
+  const { alertsSent, alertsSuppressed, alertsFailed, alertsNotSent } = report.summary;
+  return {
+    error: {
+      code: SHUTTING_DOWN,
+      message:
+        `the instance is shutting down: the run was stopped while it sent its alerts ` +
+        `(sent ${alertsSent}, suppressed ${alertsSuppressed}, failed ${alertsFailed}, not sent ${alertsNotSent})`,
+    },
+    report,
   };
 }
 

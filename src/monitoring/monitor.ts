@@ -3,6 +3,7 @@ import { type ConfigEnv, getSportConfig, type SportConfig } from '../config/inde
 import { OperationTimeoutError, toPipelineError } from '../errors/index.js';
 import { type Logger, silentLogger } from '../logging/index.js';
 import { safeLogger } from '../shared/safe-logger.js';
+import { untilAborted } from '../shared/until-aborted.js';
 import { integerAt, objectAt, refuseUnknownKeys } from './checks.js';
 import { ClientSet, type MonitorClients } from './clients.js';
 import type { DeadLetterSubscription } from './dead-letter-config.js';
@@ -161,8 +162,17 @@ function resolveProject(raw: Record<string, unknown>): { projectId: string; spor
   return { projectId, sport };
 }
 
-/** `sink.send(finding)`, or an {@link OperationTimeoutError} once `timeoutMs` has passed. */
-async function sendWithin(sink: AlertSink, finding: Finding, timeoutMs: number) {
+/**
+ * `sink.send(finding)`, or an {@link OperationTimeoutError} once `timeoutMs` has passed. The run's
+ * signal is handed to the sink (an alert manager cuts its channels and records what it delivered),
+ * but not raced here: the run waits for the sink's answer so that a delivery is recorded, not cut off.
+ */
+async function sendWithin(
+  sink: AlertSink,
+  finding: Finding,
+  timeoutMs: number,
+  signal: AbortSignal | undefined,
+) {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(
@@ -172,7 +182,7 @@ async function sendWithin(sink: AlertSink, finding: Finding, timeoutMs: number) 
     );
   });
   try {
-    return await Promise.race([sink.send(finding), timeout]);
+    return await Promise.race([sink.send(finding, signal ? { signal } : {}), timeout]);
   } finally {
     clearTimeout(timer);
   }
@@ -184,6 +194,7 @@ async function notify(
   dryRun: boolean,
   logger: Logger,
   timeoutMs: number,
+  signal: AbortSignal | undefined,
 ): Promise<NotificationRecord[]> {
   const records: NotificationRecord[] = [];
   for (const finding of findings) {
@@ -193,6 +204,13 @@ async function notify(
       title: finding.title,
       outcome: dryRun ? 'would_send' : sink ? 'sent' : 'no_sink',
     };
+    if (!dryRun && sink && signal?.aborted) {
+      // Stopped (a shutdown's drain ran out): the findings not yet sent are said, never dropped.
+      record.outcome = 'not_sent';
+      record.detail = 'the run was stopped before this alert was sent';
+      records.push(record);
+      continue;
+    }
     if (!dryRun) {
       const log =
         finding.severity === 'critical' || finding.severity === 'error' ? logger.error : logger.warn;
@@ -204,7 +222,7 @@ async function notify(
     }
     if (!dryRun && sink) {
       try {
-        const delivery = await sendWithin(sink, finding, timeoutMs);
+        const delivery = await sendWithin(sink, finding, timeoutMs, signal);
         if (delivery) {
           record.outcome = delivery.outcome;
           if (delivery.detail) record.detail = delivery.detail;
@@ -219,9 +237,13 @@ async function notify(
   return records;
 }
 
+/**
+ * One check's outcome. An abort ends the wait at once (a gRPC call in flight does not listen to the
+ * signal, and would hold the run for up to `callTimeoutMs`) and rejects with the signal's reason.
+ */
 async function attempt<T>(run: () => Promise<T>, signal: AbortSignal | undefined): Promise<CheckOutcome<T>> {
   try {
-    return { status: 'ok', result: await run() };
+    return { status: 'ok', result: await untilAborted(run(), signal) };
   } catch (caught) {
     signal?.throwIfAborted();
     return { status: 'failed', error: toPipelineError(caught) };
@@ -323,7 +345,7 @@ export function createMonitor(options: MonitorOptions = {}): Monitor {
       for (const finding of findings) {
         if (isBlindSpot(finding)) failed.push(finding.key.slice('check_failed:'.length));
       }
-      const notifications = await notify(findings, options.alertSink, dryRun, logger, alertTimeoutMs);
+      const notifications = await notify(findings, options.alertSink, dryRun, logger, alertTimeoutMs, signal);
       const degraded = failed.length > 0;
       const errorsFound = findings.some((f) => !isBlindSpot(f) && f.key !== 'check_failed:monitoring');
       const report: MonitorReport = {
@@ -344,6 +366,7 @@ export function createMonitor(options: MonitorOptions = {}): Monitor {
           alertsSent: notifications.filter((n) => n.outcome === 'sent').length,
           alertsSuppressed: notifications.filter((n) => n.outcome === 'suppressed').length,
           alertsFailed: notifications.filter((n) => n.outcome === 'failed').length,
+          alertsNotSent: notifications.filter((n) => n.outcome === 'not_sent').length,
         },
       };
       return withJson(report);

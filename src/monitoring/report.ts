@@ -22,7 +22,8 @@ export type CheckOutcome<T> =
 
 /**
  * What happened to one finding's alert: `sent` / `suppressed` (by the sink), `failed` (the sink
- * threw), `would_send` (dry run: nothing was sent), `no_sink` (no sink is configured).
+ * threw), `would_send` (dry run: nothing was sent), `no_sink` (no sink is configured), `not_sent`
+ * (the run's signal aborted before this finding's turn: a shutdown stopped the run).
  *
  * @example
  * ```ts
@@ -37,7 +38,7 @@ export interface NotificationRecord {
   key: string;
   severity: AlertSeverity;
   title: string;
-  outcome: 'sent' | 'suppressed' | 'failed' | 'would_send' | 'no_sink';
+  outcome: 'sent' | 'suppressed' | 'failed' | 'would_send' | 'no_sink' | 'not_sent';
   detail?: string;
   error?: PipelineError;
 }
@@ -83,6 +84,8 @@ export interface MonitorReport {
     alertsSuppressed: number;
     /** Findings whose sending failed (the sink threw or timed out). */
     alertsFailed: number;
+    /** Findings not sent because the run was stopped first (`not_sent` notifications). */
+    alertsNotSent: number;
   };
 }
 

@@ -90,9 +90,13 @@ export function formatReport(report: MonitorReport): string[] {
       if (n?.error) out.push(`      ${n.error.code}: ${n.error.message}`);
       if (f.recoveryCommands[0]) out.push(`      ${f.recoveryCommands[0]}`);
     }
-    const { alertsSent, alertsSuppressed, alertsFailed } = report.summary;
-    if (!report.dryRun)
-      out.push(`alerts: sent=${alertsSent} suppressed=${alertsSuppressed} failed=${alertsFailed}`);
+    const { alertsSent, alertsSuppressed, alertsFailed, alertsNotSent } = report.summary;
+    if (!report.dryRun) {
+      out.push(
+        `alerts: sent=${alertsSent} suppressed=${alertsSuppressed} failed=${alertsFailed}` +
+          (alertsNotSent > 0 ? ` not_sent=${alertsNotSent}` : ''),
+      );
+    }
   }
   return out;
 }

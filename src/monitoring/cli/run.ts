@@ -7,7 +7,7 @@ import { alertManagerFromEnv } from './alert-env.js';
 import { flag, integer, type ParsedArgs, parseArgs, single, UsageError } from './args.js';
 import { emulatorClients } from './emulators.js';
 import { formatDeadLetters, formatLogging, formatReplay, formatReport, printable } from './format.js';
-import { serve } from './serve.js';
+import { DEFAULT_DRAIN_MS, serve } from './serve.js';
 
 /**
  * What {@link runCli} writes to and reads from; the `gpr` binary passes the process's own.
@@ -36,7 +36,10 @@ const USAGE = `gpr: the gcp-pipeline-resilience monitor
   gpr dlq replay     --from SUBSCRIPTION [--to TOPIC] [--reason R]... [--max N] [--max-replays N] [--dry-run]
   gpr logging errors [--lookback MINUTES] [--threshold N]
   gpr check          [--dry-run] [--no-logging] [--no-dead-letters]
-  gpr serve          [--port N]     (GET /health, POST /check; PORT is read too)
+  gpr serve          [--port N] [--drain-ms N]
+                     GET /health, POST /check; PORT is read too. On SIGTERM it stops accepting,
+                     stops runs still going near the end of the drain (default 8000 ms, below
+                     Cloud Run's 10 s; GPR_DRAIN_MS too) and answers them 503 SHUTTING_DOWN
 
 common options: --project ID (default GCP_PROJECT_ID), --sport nba|mlb (default SPORT or nba), --json
 exit status: 0 nothing found, 1 something found, 2 usage or configuration error, 3 a check or replay failed
@@ -135,13 +138,17 @@ const COMMANDS: Record<string, Command> = {
     },
   },
   serve: {
-    options: ['port'],
+    options: ['port', 'drain-ms'],
     flags: [],
     alerts: true,
     async run(args, ctx) {
       const port = portNumber(integer(args, 'port'), '--port') ?? portNumber(ctx.io.env.PORT, 'PORT') ?? 8080;
+      const drainMs =
+        drainNumber(single(args, 'drain-ms'), '--drain-ms') ??
+        drainNumber(ctx.io.env.GPR_DRAIN_MS, 'GPR_DRAIN_MS') ??
+        DEFAULT_DRAIN_MS;
       const monitor = await ctx.monitor();
-      await serve(monitor, port, ctx.io.stderr);
+      await serve(monitor, port, ctx.io.stderr, { drainMs });
       return 0;
     },
   },
@@ -153,6 +160,19 @@ function portNumber(value: number | string | undefined, source: string): number 
   const text = String(value).trim();
   if (/^\d+$/.test(text) && Number(text) <= 65535) return Number(text);
   throw new UsageError(`${source} must be a port number from 0 to 65535, got ${JSON.stringify(value)}`);
+}
+
+/** The longest drain accepted, ms (a platform with a long grace period; Cloud Run's is 10 s). */
+const MAX_DRAIN_MS = 600_000;
+
+/** A drain budget in ms (1 to 600 000), or a `UsageError` naming where the bad value came from. */
+function drainNumber(value: string | undefined, source: string): number | undefined {
+  if (value === undefined) return undefined;
+  const text = value.trim();
+  if (/^\d+$/.test(text) && Number(text) >= 1 && Number(text) <= MAX_DRAIN_MS) return Number(text);
+  throw new UsageError(
+    `${source} must be a whole number of milliseconds from 1 to ${MAX_DRAIN_MS}, got ${JSON.stringify(value)}`,
+  );
 }
 
 function optional<K extends string, V>(key: K, value: V | undefined): Partial<Record<K, V>> {
