@@ -52,6 +52,33 @@ function firstChars(text: string, count: number): string {
   return chars.length <= count ? text : `${chars.slice(0, count).join('')}…`;
 }
 
+/** The most bytes one character takes in UTF-8 (and one U+FFFD stands for, in invalid data). */
+const MAX_UTF8_BYTES = 4;
+
+/**
+ * The first `count` characters of UTF-8 `data` (invalid bytes shown as U+FFFD), with `…` when there
+ * is more, decoding only what can be shown: `count * 4` bytes and one character more to know whether
+ * there is more. A cut in the middle of a character is moved back to its first byte, so the last
+ * character shown is never a U+FFFD made by the cut.
+ */
+export function sampleText(data: Pick<PulledMessage, 'dataBytes' | 'dataPrefix'>, count: number): string {
+  const limit = (count + 1) * MAX_UTF8_BYTES;
+  // One byte past the limit: whether the cut falls inside a character.
+  const read = data.dataPrefix(limit + 1);
+  let end = Math.min(read.length, limit);
+  if (read.length > limit && (read[limit]! & 0xc0) === 0x80) {
+    // Step back over the continuation bytes (10xxxxxx) to the first byte of the character cut.
+    let start = limit - 1;
+    while (start > limit - MAX_UTF8_BYTES && (read[start]! & 0xc0) === 0x80) start -= 1;
+    if ((read[start]! & 0xc0) === 0xc0) end = start;
+  }
+  // ignoreBOM: a byte-order mark at the start is data, shown like the rest.
+  const text = new TextDecoder('utf-8', { ignoreBOM: true }).decode(read.subarray(0, end));
+  const chars = Array.from(text);
+  if (chars.length <= count && end === data.dataBytes) return text;
+  return `${chars.slice(0, count).join('')}…`;
+}
+
 /** The sample view of a pulled message. */
 export function toSample(message: PulledMessage): DeadLetterSample {
   const a = message.attributes;
@@ -60,8 +87,8 @@ export function toSample(message: PulledMessage): DeadLetterSample {
     messageId: message.messageId,
     replayCount: replayCountOf(a),
     attributes: { ...a },
-    data: firstChars(message.data.toString('utf8'), SAMPLE_DATA_CHARS),
-    dataBytes: message.data.length,
+    data: sampleText(message, SAMPLE_DATA_CHARS),
+    dataBytes: message.dataBytes,
   };
   if (message.publishTime) sample.publishTime = message.publishTime.toISOString();
   if (a.dead_letter_reason) sample.deadLetterReason = a.dead_letter_reason;

@@ -1,0 +1,111 @@
+import type { v1 } from '@google-cloud/pubsub';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { pullBatch } from '../../../src/monitoring/dead-letters/pull.js';
+import { SAMPLE_DATA_CHARS, toSample } from '../../../src/monitoring/dead-letters/sample.js';
+import { mulberry32 } from '../../../src/testing/shared/prng.js';
+
+/** A message as the wire gives it (bytes over gRPC, base64 text over REST), through pullBatch's decoding. */
+async function pulled(data: Uint8Array | string, attributes: Record<string, string> = {}) {
+  const subscriber = {
+    pull: async () => [{ receivedMessages: [{ ackId: 'a', message: { messageId: 'm', data, attributes } }] }],
+  } as unknown as v1.SubscriberClient;
+  const [message] = await pullBatch(subscriber, 'projects/p/subscriptions/s', 1);
+  return message!;
+}
+
+/** What the sample must show: the first 200 characters of the whole data, decoded whole. */
+function reference(bytes: Buffer): string {
+  const chars = Array.from(bytes.toString('utf8'));
+  return chars.length <= SAMPLE_DATA_CHARS
+    ? chars.join('')
+    : `${chars.slice(0, SAMPLE_DATA_CHARS).join('')}…`;
+}
+
+/** The largest input, in bytes or base64 characters, any UTF-8 or base64 decoding was given meanwhile. */
+function watchDecoding() {
+  let largest = 0;
+  const note = (size: number) => {
+    largest = Math.max(largest, size);
+  };
+  const decode = TextDecoder.prototype.decode;
+  vi.spyOn(TextDecoder.prototype, 'decode').mockImplementation(function (this: TextDecoder, input, options) {
+    note((input as ArrayBufferView | undefined)?.byteLength ?? 0);
+    return decode.call(this, input, options);
+  });
+  const bufferText = Buffer.prototype.toString;
+  vi.spyOn(Buffer.prototype, 'toString').mockImplementation(function (this: Buffer, ...args) {
+    if (args[0] === undefined || /^utf-?8$/i.test(String(args[0]))) note(this.length);
+    return bufferText.apply(this, args as Parameters<Buffer['toString']>);
+  });
+  const from = Buffer.from;
+  vi.spyOn(Buffer, 'from').mockImplementation(((value: unknown, ...rest: unknown[]) => {
+    if (typeof value === 'string' && rest[0] === 'base64') note(value.length);
+    return (from as (...a: unknown[]) => Buffer)(value, ...rest);
+  }) as typeof Buffer.from);
+  return () => largest;
+}
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+describe('a dead-letter sample of a large message', () => {
+  const tenMegabytes = Buffer.alloc(10 * 1024 * 1024, 'é');
+
+  it('decodes only what it shows of a 10 MB body sent as bytes', async () => {
+    const message = await pulled(tenMegabytes);
+    const largest = watchDecoding();
+    const sample = toSample(message);
+    expect(largest()).toBeLessThanOrEqual(1024);
+    expect(sample.data).toBe(`${'é'.repeat(SAMPLE_DATA_CHARS)}…`);
+    expect(sample.dataBytes).toBe(tenMegabytes.length);
+  });
+
+  it('decodes only what it shows of a 10 MB body sent as base64 text, and the replay still has all of it', async () => {
+    const message = await pulled(tenMegabytes.toString('base64'));
+    const largest = watchDecoding();
+    const sample = toSample(message);
+    expect(largest()).toBeLessThanOrEqual(1500);
+    vi.restoreAllMocks();
+    expect(sample.data).toBe(`${'é'.repeat(SAMPLE_DATA_CHARS)}…`);
+    expect(sample.dataBytes).toBe(tenMegabytes.length);
+    expect(message.data.equals(tenMegabytes)).toBe(true);
+  });
+
+  it.each([
+    ['three-byte characters cut at the byte limit', Buffer.from(`a${'€'.repeat(300)}`)],
+    ['four-byte characters', Buffer.from('😀'.repeat(300))],
+    ['exactly 200 four-byte characters', Buffer.from('😀'.repeat(200))],
+    ['201 four-byte characters', Buffer.from('😀'.repeat(201))],
+    ['invalid bytes only', Buffer.alloc(5000, 0xff)],
+    ['stray continuation bytes', Buffer.alloc(5000, 0x80)],
+    [
+      'a lead byte with no continuation at the limit',
+      Buffer.concat([Buffer.alloc(803, 0x61), Buffer.from([0xf0, 0x61])]),
+    ],
+    ['a byte-order mark first', Buffer.from(`\uFEFF${'x'.repeat(300)}`)],
+    ['control characters', Buffer.from('\u0000\u001b[31m\r\n'.repeat(100))],
+    ['nothing', Buffer.alloc(0)],
+  ])('shows what decoding the whole body shows: %s', async (_name, bytes) => {
+    for (const wire of [bytes, bytes.toString('base64')]) {
+      const sample = toSample(await pulled(wire));
+      expect(sample.data).toBe(reference(bytes));
+      expect(sample.data.includes('\uFFFD') && !reference(bytes).includes('\uFFFD')).toBe(false);
+      expect(sample.dataBytes).toBe(bytes.length);
+    }
+  });
+
+  it('shows what decoding the whole body shows for 2,000 seeded random bodies around the cut', async () => {
+    const random = mulberry32(7);
+    // Bytes drawn from ASCII, lead bytes of each width, continuation bytes and invalid ones.
+    const alphabet = [0x61, 0x7f, 0xc3, 0xa9, 0xe2, 0x82, 0xac, 0xf0, 0x9f, 0x98, 0x80, 0xff, 0xc0];
+    for (let i = 0; i < 2000; i++) {
+      const length = 780 + Math.floor(random() * 60);
+      const bytes = Buffer.from(
+        Array.from({ length }, () => alphabet[Math.floor(random() * alphabet.length)]!),
+      );
+      const wire = i % 2 === 0 ? bytes : bytes.toString('base64');
+      expect(toSample(await pulled(wire)).data).toBe(reference(bytes));
+    }
+  });
+});
