@@ -1,7 +1,15 @@
 import type { MetricServiceClient } from '@google-cloud/monitoring';
+import { PipelineError } from '../../errors/index.js';
 import { quoteFilterString } from '../filter/index.js';
 
 const PREFIX = 'pubsub.googleapis.com/subscription';
+/**
+ * Pages of one metric read at most: one series per subscription is expected, so even a page size of
+ * one would need fewer for the subscriptions a monitor watches.
+ */
+const MAX_PAGES = 100;
+/** The code of the error Monitoring's figures are set aside with when its paging goes wrong. */
+const PAGING_ERROR = 'MONITORING_PAGING';
 
 /** What Cloud Monitoring said about one subscription (each value absent when it had no data). */
 export interface SubscriptionMetrics {
@@ -12,6 +20,8 @@ export interface SubscriptionMetrics {
 }
 
 type Points = Array<{ value?: { int64Value?: unknown } | null } | null> | null | undefined;
+/** The fields of a time series read here. */
+type Series = { resource?: { labels?: Record<string, string> | null } | null; points?: Points };
 
 /**
  * A point's int64 as a count: a non-negative whole number, else `undefined` (no data). A negative or
@@ -24,7 +34,8 @@ function toCount(value: unknown): number | undefined {
 }
 
 /**
- * Reads one metric for a set of subscriptions in one `ListTimeSeries` call. Gauges give their newest
+ * Reads one metric for a set of subscriptions with `ListTimeSeries` (one call, and one more per next
+ * page; a token seen twice or over 100 pages is an error: Monitoring's figures are then not used). Gauges give their newest
  * point (the API returns points newest first); deltas the sum of their points.
  */
 async function readMetric(
@@ -41,20 +52,40 @@ async function readMetric(
   const ids = subscriptions.map(quoteFilterString).join(', ');
   // Rounded up: an event in the current second is inside the window.
   const toTimestamp = (date: Date) => ({ seconds: Math.ceil(date.getTime() / 1000) });
-  call.signal?.throwIfAborted();
-  const [series] = await client.listTimeSeries(
-    {
-      name: `projects/${projectId}`,
-      filter: `metric.type = ${quoteFilterString(`${PREFIX}/${metric}`)} AND resource.type = "pubsub_subscription" AND resource.labels.subscription_id = one_of(${ids})`,
-      interval: { startTime: toTimestamp(window.start), endTime: toTimestamp(window.end) },
-      view: 'FULL',
-    },
-    { timeout: call.timeout },
-  );
-  for (const one of series ?? []) {
+  const series: Series[] = [];
+  // Paged here rather than by the client: its autoPaginate follows a token that comes back for ever.
+  const followed = new Set<string>();
+  let pageToken: string | undefined;
+  do {
+    call.signal?.throwIfAborted();
+    if (pageToken !== undefined) {
+      if (followed.has(pageToken) || followed.size >= MAX_PAGES) {
+        throw new PipelineError(
+          followed.has(pageToken)
+            ? `Cloud Monitoring returned the page token ${JSON.stringify(pageToken.slice(0, 40))} of ${metric} again: the series would repeat, so none is used`
+            : `Cloud Monitoring sent more than ${MAX_PAGES} pages of ${metric} for ${subscriptions.length} subscription(s): the series are not used`,
+          { code: PAGING_ERROR },
+        );
+      }
+      followed.add(pageToken);
+    }
+    const [page, next] = await client.listTimeSeries(
+      {
+        name: `projects/${projectId}`,
+        filter: `metric.type = ${quoteFilterString(`${PREFIX}/${metric}`)} AND resource.type = "pubsub_subscription" AND resource.labels.subscription_id = one_of(${ids})`,
+        interval: { startTime: toTimestamp(window.start), endTime: toTimestamp(window.end) },
+        view: 'FULL',
+        ...(pageToken ? { pageToken } : {}),
+      },
+      { timeout: call.timeout, autoPaginate: false },
+    );
+    series.push(...((page ?? []) as Series[]));
+    pageToken = (next as { pageToken?: string | null } | null | undefined)?.pageToken || undefined;
+  } while (pageToken !== undefined);
+  for (const one of series) {
     const id = one.resource?.labels?.subscription_id;
     if (!id) continue;
-    const values = ((one.points ?? []) as Points)!
+    const values = (one.points ?? [])
       .map((point) => toCount(point?.value?.int64Value))
       .filter((v): v is number => v !== undefined);
     if (values.length === 0) continue;
