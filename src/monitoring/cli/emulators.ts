@@ -1,5 +1,6 @@
 import type { ConfigEnv } from '../../config/index.js';
 import { closeLoggingClient, type MonitorClients } from '../clients.js';
+import { UsageError } from './args.js';
 
 /**
  * Environment variables that point the CLI's clients at local emulators or the `/testing` stand-ins
@@ -13,9 +14,27 @@ export const EMULATOR_VARIABLES = [
 ] as const;
 
 function hostPort(value: string, name: string): { apiEndpoint: string; port: number } {
-  const match = /^\[?([^\]]+?)\]?:(\d+)$/.exec(value.trim());
-  if (!match) throw new Error(`${name} must be host:port, got ${JSON.stringify(value)}`);
-  return { apiEndpoint: match[1]!, port: Number(match[2]) };
+  const match = /^\[?([^\]\s/]+?)\]?:(\d{1,5})$/.exec(value.trim());
+  const port = Number(match?.[2]);
+  if (!match || port < 1 || port > 65535) {
+    throw new UsageError(
+      `${name} must be host:port with a port from 1 to 65535 (e.g. localhost:8085), got ${JSON.stringify(value)}`,
+    );
+  }
+  return { apiEndpoint: match[1]!, port };
+}
+
+/**
+ * Checks every emulator variable that is set (an empty one counts as unset, as the Pub/Sub client
+ * reads it): a malformed one is a `UsageError` naming it, before any client exists. A blank or
+ * port-less value would otherwise send the CLI to Google itself, or wait out every call's timeout on
+ * a port that cannot exist.
+ */
+export function checkEmulatorVariables(env: ConfigEnv): void {
+  for (const name of EMULATOR_VARIABLES) {
+    const value = env[name];
+    if (value !== undefined && value !== '') hostPort(value, name);
+  }
 }
 
 /**

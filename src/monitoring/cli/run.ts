@@ -5,7 +5,7 @@ import { MonitorConfigError } from '../errors.js';
 import { createMonitor, type Monitor, type MonitorOptions } from '../monitor.js';
 import { alertManagerFromEnv } from './alert-env.js';
 import { flag, integer, type ParsedArgs, parseArgs, single, UsageError } from './args.js';
-import { emulatorClients } from './emulators.js';
+import { checkEmulatorVariables, emulatorClients } from './emulators.js';
 import { formatDeadLetters, formatLogging, formatReplay, formatReport, printable } from './format.js';
 import { DEFAULT_DRAIN_MS, serve } from './serve.js';
 
@@ -246,6 +246,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         };
         // Checked before any client is made: a configuration mistake is exit 2 with no call to Google.
         const probe = createMonitor({ ...base, ...options });
+        checkEmulatorVariables(io.env);
         let clients = io.clients;
         if (!clients) {
           const emulators = await emulatorClients(io.env, probe.projectId);
