@@ -1,6 +1,6 @@
 import type { AlertSink, Finding } from '../alerting/index.js';
 import { type ConfigEnv, getSportConfig, type SportConfig } from '../config/index.js';
-import { OperationTimeoutError, toPipelineError } from '../errors/index.js';
+import { OperationTimeoutError, PipelineError, toPipelineError } from '../errors/index.js';
 import { type Logger, silentLogger } from '../logging/index.js';
 import { safeLogger } from '../shared/safe-logger.js';
 import { untilAborted } from '../shared/until-aborted.js';
@@ -188,6 +188,37 @@ async function sendWithin(
   }
 }
 
+/** Longest delivery detail kept in a notification. */
+const DETAIL_MAX_CHARS = 2000;
+
+function describeAnswer(answer: unknown): string {
+  try {
+    return (JSON.stringify(answer) ?? String(answer)).slice(0, 200);
+  } catch {
+    return Object.prototype.toString.call(answer);
+  }
+}
+
+/**
+ * What a sink's answer says: nothing (sent), or `{ outcome: 'sent' | 'suppressed', detail? }`. Any
+ * other answer is an error: counted as sent or held back, an answer nobody understood would hide an
+ * alert that may not have gone out. A detail that is not text is left out, a long one cut.
+ */
+function readDelivery(answer: unknown): { outcome: 'sent' | 'suppressed'; detail?: string } | undefined {
+  if (answer === undefined || answer === null) return undefined;
+  const outcome = (answer as { outcome?: unknown } | undefined)?.outcome;
+  if (typeof answer !== 'object' || (outcome !== 'sent' && outcome !== 'suppressed')) {
+    throw new PipelineError(
+      `the alert sink answered ${describeAnswer(answer)}: expected nothing or { outcome: 'sent' | 'suppressed' }`,
+      { code: 'ALERT_SINK_ANSWER' },
+    );
+  }
+  const detail = (answer as { detail?: unknown }).detail;
+  return typeof detail === 'string' && detail !== ''
+    ? { outcome, detail: detail.length > DETAIL_MAX_CHARS ? `${detail.slice(0, DETAIL_MAX_CHARS)}…` : detail }
+    : { outcome };
+}
+
 async function notify(
   findings: Finding[],
   sink: AlertSink | undefined,
@@ -222,7 +253,7 @@ async function notify(
     }
     if (!dryRun && sink) {
       try {
-        const delivery = await sendWithin(sink, finding, timeoutMs, signal);
+        const delivery = readDelivery(await sendWithin(sink, finding, timeoutMs, signal));
         if (delivery) {
           record.outcome = delivery.outcome;
           if (delivery.detail) record.detail = delivery.detail;
