@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../../../src/index.js';
+
+async function gpr(argv: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await runCli(argv, {
+    stdout: (line) => out.push(line),
+    stderr: (line) => err.push(line),
+    env: { GCP_PROJECT_ID: 'p' },
+  });
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}
+
+describe('gpr --help', () => {
+  it('lists, for every command, exactly the options the command takes', async () => {
+    const help = await gpr(['--help']);
+    expect(help.code).toBe(0);
+    const lines = help.out.split('\n').filter((line) => /^ {2}gpr [a-z]/.test(line));
+    expect(lines.map((line) => /^ {2}gpr ([a-z]+(?: [a-z]+)?)\s/.exec(line)?.[1]?.trim())).toEqual([
+      'dlq status',
+      'dlq replay',
+      'logging errors',
+      'check',
+      'serve',
+    ]);
+    for (const line of lines) {
+      const command = /^ {2}gpr ([a-z]+(?: [a-z]+)?)\s/.exec(line)![1]!.trim();
+      const listed = [...line.matchAll(/--([a-z-]+)/g)].map((m) => m[1]!);
+      // An unknown option makes the command list the options it takes.
+      const refused = await gpr([...command.split(' '), '--no-such-option']);
+      expect(refused.code).toBe(2);
+      const taken = [...(/options here: (.*)\)/.exec(refused.err)?.[1] ?? '').matchAll(/--([a-z-]+)/g)].map(
+        (m) => m[1]!,
+      );
+      const common = ['project', 'sport', 'json'];
+      expect(new Set([...listed, ...common]), command).toEqual(new Set(taken));
+    }
+  });
+});
