@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import type { PubSub, Topic } from '@google-cloud/pubsub';
 import { v1 } from '@google-cloud/pubsub';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
@@ -215,4 +216,32 @@ export function cliIo(gcp: Gcp, env: Record<string, string> = {}): CliIo & { out
     env: { GCP_PROJECT_ID: gcp.projectId, ...env },
     clients: gcp.clients,
   };
+}
+
+/** An HTTP answer with a JSON body, as the monitor's handler gives it. */
+export interface JsonAnswer {
+  status: number | undefined;
+  // biome-ignore lint/suspicious/noExplicitAny: the body's shape is what each test asserts
+  json: any;
+}
+
+/** `POST` to the local server on `port` (no keep-alive), and its JSON answer. */
+export function post(
+  port: number,
+  path: string,
+  body: string | Buffer = '',
+  headers: Record<string, string> = {},
+): Promise<JsonAnswer> {
+  return new Promise<JsonAnswer>((resolve, reject) => {
+    const req = request({ port, path, method: 'POST', agent: false, headers }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => {
+        text += chunk;
+      });
+      res.on('end', () => resolve({ status: res.statusCode, json: JSON.parse(text) }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
 }

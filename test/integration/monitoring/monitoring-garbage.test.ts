@@ -1,47 +1,17 @@
-import type { MetricServiceClient } from '@google-cloud/monitoring';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkDeadLetters } from '../../../src/index.js';
-import { loadMonitoringPeers } from '../../../src/testing/monitoring/proto.js';
-import type { Msg } from '../../../src/testing/shared/grpc-server.js';
-import { toWireTimestamp } from '../../../src/testing/shared/timestamp.js';
 import { createPipeline, deadLetter, type Gcp, startGcp } from './helpers.js';
-import { serveHostile } from './hostile-server.js';
+import { gaugeSeries, hostileMonitoring } from './hostile-server.js';
 
 const PROJECT = 'garbage';
 const NOW = new Date();
 
 /** A Cloud Monitoring that answers every ListTimeSeries with `value` for each subscription asked about. */
-async function garbageMonitoring(value: unknown) {
-  const peers = await loadMonitoringPeers();
-  const server = await serveHostile(
-    peers,
-    'Cloud Monitoring',
-    'ListTimeSeries',
-    (request: Msg) => {
-      const ids = [...String(request.filter).matchAll(/"([^"]+)"/g)]
-        .map((m) => m[1]!)
-        .filter((id) => !id.includes('/') && id !== 'pubsub_subscription');
-      const point = { interval: { endTime: toWireTimestamp(NOW) }, value: { int64Value: value } };
-      return {
-        timeSeries: ids.map((id) => ({
-          resource: { type: 'pubsub_subscription', labels: { subscription_id: id } },
-          metricKind: 'GAUGE',
-          valueType: 'INT64',
-          points: [point],
-        })),
-        nextPageToken: '',
-      };
-    },
-    PROJECT,
-  );
-  const client = new peers.client.MetricServiceClient(server.clientOptions as never) as MetricServiceClient;
-  return {
-    client,
-    async close() {
-      await client.close();
-      server.shutdown();
-    },
-  };
+function garbageMonitoring(value: unknown) {
+  return hostileMonitoring(PROJECT, (_n, ids) => ({
+    timeSeries: ids.map((id) => gaugeSeries(id, value, NOW)),
+    nextPageToken: '',
+  }));
 }
 
 let gcp: Gcp;

@@ -1,5 +1,4 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { request } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -9,7 +8,7 @@ import {
   memoryRateLimitStore,
   silentLogger,
 } from '../../../src/index.js';
-import { createPipeline, deadLetter, type Gcp, startGcp, watch } from './helpers.js';
+import { createPipeline, deadLetter, type Gcp, post, startGcp, watch } from './helpers.js';
 
 // Only a guard against a hung child: with the drain bounded it ends long before.
 const HANG_GUARD_MS = 60_000;
@@ -31,23 +30,6 @@ function lineOf(child: ChildProcess, pattern: RegExp): Promise<string> {
   });
 }
 
-function post(
-  port: number,
-): Promise<{ status: number | undefined; json: { error: { code: string; message: string } } }> {
-  return new Promise((resolve, reject) => {
-    const req = request({ port, path: '/check', method: 'POST', agent: false }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => {
-        text += chunk;
-      });
-      res.on('end', () => resolve({ status: res.statusCode, json: JSON.parse(text) }));
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
-
 describe('gpr serve on SIGTERM, in its own process', () => {
   it(
     'stops accepting at once, answers a run still checking 503 SHUTTING_DOWN within its drain, and exits 0',
@@ -62,13 +44,13 @@ describe('gpr serve on SIGTERM, in its own process', () => {
         const listening = await lineOf(child, /listening on :\d+/);
         const port = Number(/:(\d+)/.exec(listening)?.[1]);
         const called = lineOf(child, /monitoring: called/);
-        const inFlight = post(port);
+        const inFlight = post(port, '/check');
         await called;
         const draining = lineOf(child, /draining 1 request/);
         child.kill('SIGTERM');
         await draining;
         // No new connection is taken once the drain has begun.
-        await expect(post(port)).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+        await expect(post(port, '/check')).rejects.toMatchObject({ code: 'ECONNREFUSED' });
         const answer = await inFlight;
         expect(answer.status).toBe(503);
         expect(answer.json.error.code).toBe('SHUTTING_DOWN');

@@ -1,7 +1,6 @@
-import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CliIo, runCli } from '../../../src/index.js';
-import { type Gcp, startGcp } from './helpers.js';
+import { type Gcp, post, startGcp } from './helpers.js';
 
 const PROJECT = 'serve';
 let gcp: Gcp;
@@ -13,26 +12,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await gcp.close();
 });
-
-interface Answer {
-  status: number | undefined;
-  json: Record<string, unknown>;
-}
-
-function post(port: number, path: string, body: string | Buffer, headers: Record<string, string>) {
-  return new Promise<Answer>((resolve, reject) => {
-    const req = request({ port, path, method: 'POST', agent: false, headers }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => {
-        text += chunk;
-      });
-      res.on('end', () => resolve({ status: res.statusCode, json: JSON.parse(text) }));
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
-}
 
 /** `gpr serve --port 0` in this process, the port it took, and how to stop it (as SIGTERM does). */
 async function startServe() {
