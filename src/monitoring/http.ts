@@ -207,7 +207,7 @@ export const SHUTTING_DOWN = 'SHUTTING_DOWN';
 /**
  * The handler of {@link createMonitorHandler}, with a stop signal per request (`gpr serve`'s drain):
  * when it aborts, the run stops (no alert is started after it; the one being sent is finished and
- * recorded) and the answer is a 503 {@link SHUTTING_DOWN} saying what was done. Internal.
+ * recorded) and the answer is a 503 `SHUTTING_DOWN` saying what was done. Internal.
  */
 export function monitorRequestHandler(
   target: Monitor,

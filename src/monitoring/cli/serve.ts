@@ -11,9 +11,9 @@ const MAX_BODY_BYTES = 64 * 1024;
  */
 export const DEFAULT_DRAIN_MS = 8000;
 
-/** Options of {@link serve}. */
+/** Options of `serve`. */
 export interface ServeOptions {
-  /** Total time from SIGTERM to the last answer, ms. Default {@link DEFAULT_DRAIN_MS}. */
+  /** Total time from SIGTERM to the last answer, ms. Default `DEFAULT_DRAIN_MS`. */
   drainMs?: number;
 }
 
