@@ -168,7 +168,6 @@ export async function serve(
       draining = true;
       // The answers still to come close their connection: a keep-alive one would hold the close.
       for (const { res } of inFlight) if (!res.headersSent) res.setHeader('connection', 'close');
-      log(`gpr monitor: draining ${inFlight.size} request(s) within ${drainMs} ms`);
       const stopTimer = setTimeout(stopRuns, Math.max(0, drainMs - stopReserveMs(drainMs)));
       const cutTimer = setTimeout(cutOff, drainMs);
       server.close(() => {
@@ -179,6 +178,8 @@ export async function serve(
         resolve();
       });
       server.closeIdleConnections();
+      // Said once the listening socket is closed: from here no new connection is served.
+      log(`gpr monitor: draining ${inFlight.size} request(s) within ${drainMs} ms`);
     };
     process.on('SIGTERM', onSignal);
     process.on('SIGINT', onSignal);
