@@ -4,12 +4,25 @@
  * to the process.
  * @module
  */
+import { readFileSync } from 'node:fs';
 import { runCli } from './monitoring/cli/run.js';
+
+/** The version of the installed package, read from its package.json (beside `dist/`), the one home of it. */
+function packageVersion(): string | undefined {
+  try {
+    const manifest: unknown = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+    const version = (manifest as { version?: unknown }).version;
+    return typeof version === 'string' ? version : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 runCli(process.argv.slice(2), {
   stdout: (line) => process.stdout.write(`${line}\n`),
   stderr: (line) => process.stderr.write(`${line}\n`),
   env: process.env,
+  version: packageVersion(),
 }).then(
   (status) => {
     process.exitCode = status;

@@ -28,6 +28,8 @@ export interface CliIo {
   env: ConfigEnv;
   /** Clients to use instead of creating them (tests, embedding). */
   clients?: MonitorClients;
+  /** What `gpr --version` prints: the `gpr` binary passes the installed package's version. */
+  version?: string;
 }
 
 const USAGE = `gpr: the gcp-pipeline-resilience monitor
@@ -42,6 +44,7 @@ const USAGE = `gpr: the gcp-pipeline-resilience monitor
                      Cloud Run's 10 s; GPR_DRAIN_MS too) and answers them 503 SHUTTING_DOWN
 
 common options: --project ID (default GCP_PROJECT_ID), --sport nba|mlb (default SPORT or nba), --json
+gpr --version prints the package's version, gpr --help this text
 exit status: 0 nothing found, 1 something found, 2 usage or configuration error, 3 a check or replay failed
 emulators: PUBSUB_EMULATOR_HOST, GPR_MONITORING_EMULATOR_HOST, GPR_LOGGING_EMULATOR_HOST (host:port)
 alerts of check and serve: SLACK_WEBHOOK_URL; SENDGRID_API_KEY, ALERT_EMAIL_FROM, ALERT_EMAIL_TO (a,b);
@@ -180,7 +183,12 @@ function optional<K extends string, V>(key: K, value: V | undefined): Partial<Re
 }
 
 /** Every option that takes no value, whatever the command. */
-const VALUELESS = new Set(['help', ...COMMON_FLAGS, ...Object.values(COMMANDS).flatMap((c) => c.flags)]);
+const VALUELESS = new Set([
+  'help',
+  'version',
+  ...COMMON_FLAGS,
+  ...Object.values(COMMANDS).flatMap((c) => c.flags),
+]);
 
 /**
  * The words of `argv` that are not options or option values (`--project p dlq status` is the
@@ -220,6 +228,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   }
   if (words[0] === 'help' || argv.includes('--help')) {
     io.stdout(USAGE);
+    return 0;
+  }
+  if (words[0] === 'version' || argv.includes('--version')) {
+    io.stdout(`gpr ${io.version ?? '(version unknown: not run from the installed package)'}`);
     return 0;
   }
   const name = [`${words[0]} ${words[1]}`, words[0]].find((candidate) => candidate && COMMANDS[candidate]);
