@@ -48,6 +48,12 @@ export interface JobPlan<T> {
   /** Forgets the progress of a run that a new job replaces. */
   restart?(): void;
   /**
+   * Checks that a job found under the run's id (after a 409) is this call's own work: a caller's id
+   * reused for another statement names someone else's job, whose outcome must not stand in for this
+   * one. Returns why it is not, or `undefined` when it is (or cannot be told).
+   */
+  foreign?(resource: JobResource): string | undefined;
+  /**
    * Set for a job that writes (a load): when the call gives up while the job may exist and its
    * outcome is not known (a creating request whose answer was lost, a job not seen finishing), the job
    * is read back once; if that cannot tell, the call rejects with `JOB_OUTCOME_UNKNOWN` naming the job
@@ -64,6 +70,9 @@ export interface JobPlan<T> {
 
 /** The code of the error a writing job's call rejects with when it gave up not knowing the job's outcome. */
 export const JOB_OUTCOME_UNKNOWN = 'JOB_OUTCOME_UNKNOWN';
+
+/** The code of the error a call rejects with when its job id names another statement's job. */
+export const JOB_ID_IN_USE = 'JOB_ID_IN_USE';
 
 /** How long the one read-back of a job whose outcome is unknown may take after the call gave up. */
 const READ_BACK_TIMEOUT_MS = 10_000;
@@ -148,7 +157,17 @@ export async function runJob<T>(client: BigQueryClient, scope: CallScope, plan: 
           },
         );
         const ref = refOf(id);
-        return { job: { ref, resource: await fetch(attempt, ref), done: false } };
+        const resource = await fetch(attempt, ref);
+        const foreign = plan.foreign?.(resource);
+        if (foreign !== undefined) {
+          // Not ours: nothing of this call ran, and the job must be neither cancelled nor read back.
+          failedRun(false);
+          throw new PipelineError(
+            `BigQuery ${plan.what} job id ${id} is in use by another job (${foreign}): its outcome is not this statement's, and this statement did not run under that id. Choose a job id of its own for each statement`,
+            { code: JOB_ID_IN_USE, transient: false },
+          );
+        }
+        return { job: { ref, resource, done: false } };
       }
       const error = toPipelineError(err);
       if (error instanceof GoogleApiError && error.requiresNewJobId) failedRun(true);

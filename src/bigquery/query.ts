@@ -95,6 +95,7 @@ export async function runQuery(
       : jobsQuery(client, scope, spec, serverWaitMs, pages),
     finish: (attempt, job) => pages.read(attempt, job),
     restart: () => pages.reset(),
+    foreign: (resource) => otherStatement(resource, spec.sql),
   };
   if (isScript(spec.sql)) plan.notRerunnable = scriptFailed;
   if (!spec.dryRun && changesRows(spec.sql)) {
@@ -104,6 +105,19 @@ export async function runQuery(
     };
   }
   return runJob(client, scope, plan);
+}
+
+/**
+ * Why a job found under our id is not this statement's: it ran other SQL (a caller's job id reused).
+ * A job whose configuration does not say its SQL is taken as ours.
+ */
+function otherStatement(resource: JobResource, sql: string): string | undefined {
+  const configuration = resource.configuration;
+  if (configuration === undefined) return undefined;
+  const query = configuration.query?.query;
+  if (query === sql) return undefined;
+  if (typeof query !== 'string') return `a ${configuration.jobType ?? 'non-query'} job`;
+  return `it ran ${JSON.stringify(query.length > 80 ? `${query.slice(0, 77)}...` : query)}`;
 }
 
 /**

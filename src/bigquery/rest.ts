@@ -16,6 +16,7 @@ export interface JobRef {
 /** The BigQuery `Job` resource fields the executor reads. */
 export interface JobResource {
   jobReference?: { jobId?: string; location?: string; projectId?: string };
+  configuration?: { jobType?: string; query?: { query?: string } };
   status?: { state?: string; errorResult?: { reason?: string; message?: string }; errors?: unknown[] };
   statistics?: {
     totalBytesProcessed?: string | number;

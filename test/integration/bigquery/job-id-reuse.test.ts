@@ -1,0 +1,65 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { NotFoundError, PipelineError } from '../../../src/errors/index.js';
+import { GET_JOB, type Harness, INSERT_JOB, QUERY_RESULTS, startHarness } from './helpers.js';
+
+/**
+ * A job id that exists already is read rather than run again, but only when it names the same
+ * statement: an id the caller reused for another statement must not stand in for it. And a job that
+ * failed for a missing table answers its results with a 404 too: that is its error, not a vanished job.
+ */
+describe('a query job found under an existing id, or answering 404', () => {
+  let h: Harness;
+  let tables = 0;
+  const caught = (p: Promise<unknown>) =>
+    p.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+
+  /** A fresh one-row counter table, `n = 0`. */
+  async function counter(): Promise<string> {
+    const table = `ds.reuse_${++tables}`;
+    await h.executor().query(`CREATE TABLE ${table} (n INT64)`);
+    await h.executor().loadRows(table, [{ n: 0 }]);
+    return table;
+  }
+
+  beforeAll(async () => {
+    h = await startHarness();
+    await h.standIn.client().createDataset('ds');
+  });
+  afterAll(() => h.close());
+  afterEach(() => h.standIn.faults.clear());
+
+  it('update under a job id that ran another statement rejects (not transient) instead of returning that job', async () => {
+    const table = await counter();
+    const bq = h.executor();
+    expect(await bq.update(`UPDATE ${table} SET n = n + 1 WHERE true`, { jobId: 'nightly_fix' })).toBe(1);
+    const error = await caught(
+      bq.update(`UPDATE ${table} SET n = n + 10 WHERE true`, { jobId: 'nightly_fix' }),
+    );
+    expect(error).toBeInstanceOf(PipelineError);
+    expect(error).toMatchObject({ code: 'JOB_ID_IN_USE', transient: false });
+    expect((error as Error).message).toContain('nightly_fix');
+    // Nothing was cancelled or read as this call's outcome; the first statement's change stands alone.
+    expect(h.requests('POST', /\/cancel$/)).toHaveLength(0);
+    expect(await bq.query(`SELECT n FROM ${table}`)).toEqual([{ n: 1 }]);
+  });
+
+  it('query under a job id of another statement rejects instead of answering the other rows', async () => {
+    const table = await counter();
+    const bq = h.executor();
+    expect(await bq.query(`SELECT n FROM ${table}`, { jobId: 'report_q' })).toEqual([{ n: 0 }]);
+    const error = await caught(bq.query(`SELECT n + 100 AS m FROM ${table}`, { jobId: 'report_q' }));
+    expect(error).toMatchObject({ code: 'JOB_ID_IN_USE', transient: false });
+  });
+
+  it('the same statement under its own job id is still read, not run twice', async () => {
+    const table = await counter();
+    const bq = h.executor();
+    const sql = `UPDATE ${table} SET n = n + 1 WHERE true`;
+    expect(await bq.update(sql, { jobId: 'once_only' })).toBe(1);
+    expect(await bq.update(sql, { jobId: 'once_only' })).toBe(1);
+    expect(await bq.query(`SELECT n FROM ${table}`)).toEqual([{ n: 1 }]);
+  });
+});
