@@ -143,6 +143,20 @@ export async function runJob<T>(client: BigQueryClient, scope: CallScope, plan: 
     },
   };
 
+  /** Whether jobs.get finds the job; one found failed throws its typed error (`control.fail`). */
+  const jobExists = async (attempt: RetryContext, current: RunningJob): Promise<boolean> => {
+    let resource: JobResource;
+    try {
+      resource = await fetch(attempt, current.ref);
+    } catch (readError) {
+      if (httpStatusOf(readError) === 404) return false;
+      throw readError;
+    }
+    current.resource = resource;
+    if (jobFailed(resource)) control.fail(resource);
+    return true;
+  };
+
   const start = async (attempt: RetryContext): Promise<Started<T>> => {
     try {
       return await plan.start(attempt, id);
@@ -257,8 +271,11 @@ export async function runJob<T>(client: BigQueryClient, scope: CallScope, plan: 
             }
             failedRun(true);
           } else if (error instanceof NotFoundError && !plan.unknownOutcome) {
-            // The job is gone (expired, deleted): a statement that only reads is run again as a new
-            // job. One that writes goes to the read-back below, which says whether it ran.
+            // Results of a job that failed answer with its error, so a 404 may be the job's own (a
+            // missing table): jobs.get tells. Only a job it cannot find either is gone (expired,
+            // deleted), and a statement that only reads is then run again as a new job. One that
+            // writes goes to the read-back below, which says whether it ran.
+            if (await jobExists(attempt, current)) throw err;
             failedRun(true);
             throw new PipelineError(
               `BigQuery ${plan.what} job ${current.ref.jobId} was not found while its outcome was read; running it again as a new job`,

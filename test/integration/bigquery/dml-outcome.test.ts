@@ -120,6 +120,13 @@ describe('update: a call that gives up on a statement that may have run reads it
       error: { status: 404, reason: 'notFound' },
       times: 1,
     });
+    // Gone for jobs.get too: a 404 of the results alone may be the job's own error (a missing table).
+    h.standIn.faults.add({
+      method: 'GET',
+      path: GET_JOB,
+      error: { status: 404, reason: 'notFound' },
+      times: 1,
+    });
     expect(await bq.query(`SELECT n FROM ${table}`)).toEqual([{ n: 0 }]);
     expect(since('POST', JOBS_QUERY)).toHaveLength(2);
   });

@@ -62,4 +62,17 @@ describe('a query job found under an existing id, or answering 404', () => {
     expect(await bq.update(sql, { jobId: 'once_only' })).toBe(1);
     expect(await bq.query(`SELECT n FROM ${table}`)).toEqual([{ n: 1 }]);
   });
+
+  it('a read whose job fails for a missing table rejects with NotFoundError after one job, not re-runs', async () => {
+    const bq = h.executor();
+    h.standIn.faults.add({ method: 'POST', path: INSERT_JOB, sql: /missing_table/, pendingPolls: 1 });
+    const mark = h.standIn.requests.length;
+    const error = await caught(bq.query('SELECT n FROM ds.missing_table', { jobId: 'reads_missing' }));
+    expect(error).toBeInstanceOf(NotFoundError);
+    expect((error as Error).message).toMatch(/missing_table/);
+    const since = h.standIn.requests.slice(mark);
+    expect(since.filter((r) => r.method === 'POST' && INSERT_JOB.test(r.path))).toHaveLength(1);
+    expect(since.filter((r) => r.method === 'GET' && QUERY_RESULTS.test(r.path)).length).toBeGreaterThan(0);
+    expect(since.filter((r) => r.method === 'GET' && GET_JOB.test(r.path)).length).toBeLessThanOrEqual(1);
+  });
 });
