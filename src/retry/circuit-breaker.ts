@@ -277,7 +277,10 @@ export class CircuitBreaker {
       this.#observed = true;
       observeGauge(breakerState, this, breakerReadings);
     }
-    if (this.#state === 'open') {
+    // A loop, not an `if`: a listener of the half-open change may have run a call that failed and
+    // reopened the circuit, and this call is then refused like any other while open (admitted, its
+    // success could close an open circuit). The reopened period is a full `openMs`, so it ends.
+    while (this.#state === 'open') {
       const retryAfterMs = this.#remainingOpenMs();
       if (retryAfterMs > 0) return this.#openError(retryAfterMs);
       this.#toHalfOpen();

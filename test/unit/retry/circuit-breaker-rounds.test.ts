@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ServiceUnavailableError } from '../../../src/errors/index.js';
+import { CircuitBreakerOpenError, ServiceUnavailableError } from '../../../src/errors/index.js';
 import { CircuitBreaker, retry } from '../../../src/retry/index.js';
 import { createTestClock } from '../../../src/testing/clock.js';
 import { recordingLogger } from './helpers.js';
@@ -168,5 +168,43 @@ describe('CircuitBreaker: hostile callbacks and clocks', () => {
     clock.advance(2000); // far more than the window since the first failure
     await breaker.execute(fail).catch(() => undefined);
     expect(breaker.state).toBe('closed');
+  });
+});
+
+describe('CircuitBreaker: a listener that calls back into the breaker', () => {
+  it('a call whose admission let a half-open listener reopen the circuit is refused, and cannot close it', async () => {
+    const clock = createTestClock();
+    const breaker: CircuitBreaker = new CircuitBreaker({
+      clock,
+      failureThreshold: 1,
+      halfOpenSuccesses: 1,
+      openMs: 1000,
+      // A probe fired from the listener, failing at once: the circuit is open again before the call
+      // that entered half-open is admitted.
+      onStateChange: (change) => {
+        if (change.to === 'half_open') {
+          breaker
+            .execute(() => {
+              throw new ServiceUnavailableError('probe failed');
+            })
+            .catch(() => undefined);
+        }
+      },
+    });
+    await breaker.execute(fail).catch(() => undefined);
+    clock.advance(1000);
+    let ran = false;
+    const outcome = await breaker
+      .execute(() => {
+        ran = true;
+        return ok();
+      })
+      .then(
+        (v) => v,
+        (e: unknown) => e,
+      );
+    expect(outcome).toBeInstanceOf(CircuitBreakerOpenError);
+    expect(ran).toBe(false);
+    expect(breaker.state).toBe('open');
   });
 });
