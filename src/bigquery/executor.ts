@@ -21,7 +21,7 @@ import {
   WRITE_OPTIONS,
 } from './option-keys.js';
 import { buildQueryParameters } from './params.js';
-import { type QueryOutcome, type QuerySpec, runQuery } from './query.js';
+import { changesRows, type QueryOutcome, type QuerySpec, runQuery } from './query.js';
 import { checkPartitionFilter, type QueryGuardOptions } from './query-guard.js';
 import { guardRequest } from './request-guard.js';
 import { int64 } from './rest.js';
@@ -160,7 +160,8 @@ export class BigQueryExecutor {
    * `requestId` (BigQuery de-duplicates every re-send of it) and `JOB_CREATION_OPTIONAL`, so BigQuery
    * answers without creating a job when it can; a long one continues on the job BigQuery created. All
    * pages are read. Parameters are typed by inference or `types`; a parameter that cannot be typed is a
-   * `TypeError` before any request.
+   * `TypeError` before any request. DML and scripts run as a job under our id, as with `update`, and
+   * join the shutdown like every write.
    *
    * @example
    * ```ts
@@ -174,10 +175,13 @@ export class BigQueryExecutor {
   async query<T = Record<string, unknown>>(sql: string, options: QueryOptions = {}): Promise<T[]> {
     checkCall('BigQueryExecutor.query', options, QUERY_OPTIONS);
     this.#stats.calls++;
-    return traceCall(this.#telemetry, { method: 'query', sql }, async () => {
-      const outcome = await this.#query(sql, options, 'query');
-      return outcome.rows as T[];
-    });
+    const run = () =>
+      traceCall(this.#telemetry, { method: 'query', sql }, async () => {
+        const outcome = await this.#query(sql, options, 'query');
+        return outcome.rows as T[];
+      });
+    // DML or a script through query() writes as much as through update(): SIGTERM waits for it too.
+    return typeof sql === 'string' && changesRows(sql) ? this.#whileWriting('query', run) : run();
   }
 
   /**

@@ -61,8 +61,12 @@ export function needsJob(spec: Pick<QuerySpec, 'jobId' | 'dryRun' | 'sql'>): boo
   return spec.jobId !== undefined || spec.dryRun || changesRows(spec.sql);
 }
 
-/** A script or a DML statement: running it twice could change rows twice. */
-function changesRows(sql: string): boolean {
+/**
+ * A script or a DML statement: running it twice could change rows twice.
+ *
+ * @internal
+ */
+export function changesRows(sql: string): boolean {
   return isScript(sql) || isDml(sql);
 }
 

@@ -41,6 +41,9 @@ describe('writes in flight join the shutdown (real clients against the stand-in)
     writeRows: (bq: BigQueryExecutor, table: string) => bq.writeRows(table, rows),
     update: (bq: BigQueryExecutor, table: string) =>
       bq.update(`INSERT INTO ${table} (id, name) SELECT x, 'n' FROM UNNEST(GENERATE_ARRAY(0, 19)) AS x`),
+    // DML through query() writes as much as through update().
+    query: (bq: BigQueryExecutor, table: string) =>
+      bq.query(`INSERT INTO ${table} (id, name) SELECT x, 'n' FROM UNNEST(GENERATE_ARRAY(0, 19)) AS x`),
   } as const;
 
   it.each(Object.keys(writes) as Array<keyof typeof writes>)(
