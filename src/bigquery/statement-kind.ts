@@ -24,8 +24,11 @@ const SCRIPT_KEYWORDS = new Set([
 /** Words that open a statement that only reads. */
 const READ_KEYWORDS = new Set(['SELECT', 'WITH']);
 
-/** Words that open a DML statement. */
-const DML_KEYWORDS = new Set(['INSERT', 'UPDATE', 'DELETE', 'MERGE', 'TRUNCATE']);
+/**
+ * Words that open a statement that changes rows: DML, and `LOAD DATA`, which appends rows like an
+ * `INSERT` (a second run loads the files twice).
+ */
+const DML_KEYWORDS = new Set(['INSERT', 'UPDATE', 'DELETE', 'MERGE', 'TRUNCATE', 'LOAD']);
 
 // A cheap first look: without a semicolon or one of the script words, no tokenizing is needed.
 const MAYBE_SCRIPT = /;|\b(?:DECLARE|BEGIN|IF|LOOP|WHILE|REPEAT|FOR|CALL|EXECUTE|RAISE|RETURN|SET|CASE)\b/i;
@@ -65,8 +68,8 @@ export function isReadOnly(sql: string): boolean {
 }
 
 /**
- * Whether `sql` is one DML statement (`INSERT`, `UPDATE`, `DELETE`, `MERGE`, `TRUNCATE TABLE`): one
- * that changes rows, whose second run would change them again.
+ * Whether `sql` is one DML statement (`INSERT`, `UPDATE`, `DELETE`, `MERGE`, `TRUNCATE TABLE`) or a
+ * `LOAD DATA`: one that changes rows, whose second run would change them again.
  *
  * @internal
  */

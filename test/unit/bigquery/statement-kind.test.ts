@@ -45,6 +45,9 @@ describe('statement kind: what may be re-sent late, and what needs a job', () =>
       'MERGE ds.t USING ds.s ON false WHEN NOT MATCHED THEN INSERT ROW',
       'TRUNCATE TABLE ds.t',
       '/* why */ (UPDATE ds.t SET n = 1 WHERE true)',
+      // Not DML by name, but it appends rows like an INSERT: a second run loads the files twice.
+      "LOAD DATA INTO ds.t FROM FILES (format = 'CSV', uris = ['gs://bucket/day.csv'])",
+      "-- nightly\nload data into ds.t from files (format = 'CSV', uris = ['gs://bucket/day.csv'])",
     ]) {
       expect(needsJob({ sql: dml, dryRun: false, jobId: undefined }), dml).toBe(true);
     }
