@@ -2,6 +2,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { BigQueryExecutor } from '../../../src/bigquery/index.js';
 import { BadRequestError, PipelineError, ServiceUnavailableError } from '../../../src/errors/index.js';
 import {
+  caught,
+  createCounter,
   GET_JOB,
   type Harness,
   INSERT_JOB,
@@ -22,17 +24,11 @@ describe('update: a call that gives up on a statement that may have run reads it
   let tables = 0;
   const since = (method: string, path: RegExp) =>
     h.standIn.requests.slice(mark).filter((r) => r.method === method && path.test(r.path));
-  const caught = (p: Promise<unknown>) =>
-    p.then(
-      () => undefined,
-      (e: unknown) => e,
-    );
 
   /** A fresh one-row counter table, `n = 0`. */
   async function counter(): Promise<string> {
     const table = `ds.counter_${++tables}`;
-    await h.executor().query(`CREATE TABLE ${table} (n INT64)`);
-    await h.executor().loadRows(table, [{ n: 0 }]);
+    await createCounter(h, table);
     mark = h.standIn.requests.length;
     bq = h.executor();
     return table;

@@ -54,3 +54,17 @@ export async function countRowsAndIds(
   if (counts === undefined) throw new Error(`no count came back for ${table}`);
   return counts;
 }
+
+/** What a promise rejected with, or `undefined` if it resolved. */
+export function caught(p: Promise<unknown>): Promise<unknown> {
+  return p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+}
+
+/** Creates `table` as a one-row counter, `n = 0` (a load job, so DML may change it at once). */
+export async function createCounter(h: Harness, table: string): Promise<void> {
+  await h.executor().query(`CREATE TABLE ${table} (n INT64)`);
+  await h.executor().loadRows(table, [{ n: 0 }]);
+}

@@ -1,6 +1,14 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { NotFoundError, PipelineError } from '../../../src/errors/index.js';
-import { GET_JOB, type Harness, INSERT_JOB, QUERY_RESULTS, startHarness } from './helpers.js';
+import {
+  caught,
+  createCounter,
+  GET_JOB,
+  type Harness,
+  INSERT_JOB,
+  QUERY_RESULTS,
+  startHarness,
+} from './helpers.js';
 
 /**
  * A job id that exists already is read rather than run again, but only when it names the same
@@ -10,17 +18,11 @@ import { GET_JOB, type Harness, INSERT_JOB, QUERY_RESULTS, startHarness } from '
 describe('a query job found under an existing id, or answering 404', () => {
   let h: Harness;
   let tables = 0;
-  const caught = (p: Promise<unknown>) =>
-    p.then(
-      () => undefined,
-      (e: unknown) => e,
-    );
 
   /** A fresh one-row counter table, `n = 0`. */
   async function counter(): Promise<string> {
     const table = `ds.reuse_${++tables}`;
-    await h.executor().query(`CREATE TABLE ${table} (n INT64)`);
-    await h.executor().loadRows(table, [{ n: 0 }]);
+    await createCounter(h, table);
     return table;
   }
 
