@@ -360,7 +360,8 @@ function fromGrpc(o: Obj): PipelineError | undefined {
 // ---------------------------------------------------------------------------------------------------
 // Transport: Node system errors, node-fetch FetchError, undici `fetch failed`, gaxios without response
 
-const NETWORK_CODES: ReadonlySet<string> = new Set([
+/** System and undici codes of a transport failure (also kept by `resilientFetch`'s scrubbing). */
+export const NETWORK_CODES: ReadonlySet<string> = new Set([
   'ECONNRESET',
   'ETIMEDOUT',
   'EPIPE',
@@ -388,7 +389,7 @@ const NETWORK_CODES: ReadonlySet<string> = new Set([
  * Why undici's `fetch` refused to go on, as its `fetch failed` cause says (a plain error, no system
  * code): the request's own redirect rules, which the same request meets again on every attempt.
  */
-const FETCH_REFUSAL =
+export const FETCH_REFUSAL =
   /^(?:unexpected redirect|redirect count exceeded|cross origin not allowed|URL scheme must be a HTTP\(S\) scheme)/;
 
 function networkCodeOf(o: unknown): string | undefined {

@@ -1,3 +1,4 @@
+import { FETCH_REFUSAL, NETWORK_CODES } from '../errors/classify.js';
 import { removeSecrets } from '../errors/redact.js';
 import { scrubCause } from '../errors/scrub.js';
 
@@ -100,9 +101,48 @@ export function requestSecrets(url: string, init: RequestInit): string[] {
  */
 export function withoutRequestSecrets(thrown: unknown, secrets: readonly string[]): unknown {
   if (secrets.length === 0) return thrown;
-  return scrubCause(thrown, (text) => {
-    let out = text;
-    for (const secret of secrets) if (out.includes(secret)) out = out.split(secret).join(REDACTED);
-    return removeSecrets(out);
-  });
+  return scrubCause(thrown, (text) => removeSecrets(withoutValues(text, secrets)));
+}
+
+/**
+ * The words the error is classified by (`fetch failed`, `terminated`, undici's refusals, the system
+ * codes): a request value equal to one of them (`?status=failed`) is no credential, and removing
+ * it there would turn a transient `fetch failed` into an unknown, permanent error.
+ */
+const CLASSIFIED_BY = new RegExp(
+  [
+    FETCH_REFUSAL.source.replace(/^\^/, ''),
+    'fetch failed',
+    'terminated',
+    'Premature close',
+    'socket hang up',
+    'other side closed',
+    ...NETWORK_CODES,
+  ].join('|'),
+  'g',
+);
+
+/**
+ * `text` with every occurrence of `secrets` replaced, except one lying inside a word the error is
+ * classified by. A secret that merely contains such a word is still removed whole.
+ */
+function withoutValues(text: string, secrets: readonly string[]): string {
+  const kept = [...text.matchAll(CLASSIFIED_BY)].map((m) => [m.index, m.index + m[0].length] as const);
+  const cuts: Array<[number, number]> = [];
+  for (const secret of secrets) {
+    for (let at = text.indexOf(secret); at !== -1; at = text.indexOf(secret, at + 1)) {
+      const end = at + secret.length;
+      if (!kept.some(([start, stop]) => start <= at && end <= stop)) cuts.push([at, end]);
+    }
+  }
+  if (cuts.length === 0) return text;
+  cuts.sort((a, b) => a[0] - b[0]);
+  let out = '';
+  let from = 0;
+  for (const [start, end] of cuts) {
+    if (end <= from) continue;
+    if (start >= from) out += `${text.slice(from, start)}${REDACTED}`;
+    from = end;
+  }
+  return out + text.slice(from);
 }

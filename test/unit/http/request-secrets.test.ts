@@ -102,3 +102,83 @@ describe('resilientFetch: the request’s credentials never reach the error', ()
     expect(shown).toContain('api.example.com');
   });
 });
+
+describe('resilientFetch: removing request values keeps the words an error is classified by', () => {
+  const noDelay = { hosts: new HttpHostRegistry(), maxAttempts: 2, baseDelayMs: 0, maxDelayMs: 0 };
+
+  it('a connection reset on ?status=failed is still a transient NetworkError, and retried', async () => {
+    let calls = 0;
+    const resets = async (): Promise<Response> => {
+      calls++;
+      const cause = Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' });
+      throw new TypeError('fetch failed', { cause });
+    };
+    const error = await failure(
+      resilientFetch('https://api.example.com/v1/jobs?status=failed', undefined, {
+        ...noDelay,
+        fetch: resets,
+      }),
+    );
+    expect(error.name).toBe('NetworkError');
+    expect(error.transient).toBe(true);
+    expect(error.message).toContain('fetch failed');
+    expect(calls).toBe(2);
+  });
+
+  it('a body cut off (terminated) on ?state=terminated is still a transient NetworkError', async () => {
+    const cut = async (): Promise<Response> => {
+      throw new TypeError('terminated', {
+        cause: Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' }),
+      });
+    };
+    const error = await failure(
+      resilientFetch('https://api.example.com/v1/jobs?state=terminated', undefined, {
+        ...noDelay,
+        maxAttempts: 1,
+        fetch: cut,
+      }),
+    );
+    expect(error.name).toBe('NetworkError');
+    expect(error.transient).toBe(true);
+  });
+
+  it("undici's refusal stays a refusal (not retried) when a header value is a word of it", async () => {
+    let calls = 0;
+    const refuses = async (): Promise<Response> => {
+      calls++;
+      throw new TypeError('fetch failed', { cause: new Error('redirect count exceeded') });
+    };
+    const error = await failure(
+      resilientFetch(
+        'https://api.example.com/v1/odds',
+        { headers: { 'x-follow-mode': 'redirect' } },
+        { ...noDelay, fetch: refuses },
+      ),
+    );
+    expect(error.transient).toBe(false);
+    expect(error.message).toContain('redirect count exceeded');
+    expect(calls).toBe(1);
+  });
+
+  it('a credential that merely contains such a word is still removed whole', async () => {
+    const secret = 'zz_terminated_fetch_failed_9Q';
+    const quotes = async (): Promise<Response> => {
+      throw new TypeError('fetch failed', { cause: refused() });
+    };
+    const quoting = async (_input: string | URL | Request, init?: RequestInit): Promise<Response> =>
+      quotes().catch((e: Error) => {
+        throw Object.assign(e, { detail: `sent ${new Headers(init?.headers).get('x-api-token')}` });
+      });
+    const error = await failure(
+      resilientFetch(
+        'https://api.example.com/v1/odds',
+        { headers: { 'x-api-token': secret } },
+        { ...noDelay, maxAttempts: 1, fetch: quoting },
+      ),
+    );
+    const shown = everything(error);
+    expect(shown).not.toContain(secret);
+    expect(shown).not.toContain('zz_');
+    expect(error.name).toBe('NetworkError');
+  });
+});
