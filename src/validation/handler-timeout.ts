@@ -22,6 +22,21 @@ export function handlerTimeoutOption(value: unknown, where: string): number {
   return value;
 }
 
+/**
+ * Checks the `clock` option: its `schedule`, when present, must be a function. Checked when the
+ * handler is made, not at the first message: a clock that cannot time a call would otherwise fail
+ * every delivery, each one redelivered for ever.
+ */
+export function handlerClockOption(clock: unknown, where: string): void {
+  if (clock === undefined) return;
+  const schedule = (clock as { schedule?: unknown }).schedule;
+  if (schedule !== undefined && typeof schedule !== 'function') {
+    throw new TypeError(
+      `${where}: clock.schedule must be a function (ms, callback) => cancel, received ${typeof schedule}`,
+    );
+  }
+}
+
 /** Runs `callback` after `ms` on `clock`; a timer of the real clock does not keep the process alive. */
 function schedule(clock: Pick<Clock, 'schedule'> | undefined, ms: number, callback: () => void): () => void {
   if (clock?.schedule !== undefined) return clock.schedule(ms, callback);
@@ -49,14 +64,17 @@ export async function withHandlerTimeout<T>(
   describe: () => string,
 ): Promise<TimedCall<T>> {
   const controller = new AbortController();
+  // The timer first: a clock whose `schedule` throws fails the handling before the call has done
+  // any work, rather than after it did the work whose outcome is then lost.
+  let fire = (): void => {};
+  const timedOut = new Promise<'timeout'>((resolve) => {
+    fire = () => resolve('timeout');
+  });
+  const cancel = schedule(clock, timeoutMs, () => fire());
   const running = new Promise<T>((resolve) => resolve(call(controller.signal))).then(
     (value): TimedCall<T> => ({ status: 'done', value }),
     (error: unknown): TimedCall<T> => ({ status: 'failed', error }),
   );
-  let cancel = (): void => {};
-  const timedOut = new Promise<'timeout'>((resolve) => {
-    cancel = schedule(clock, timeoutMs, () => resolve('timeout'));
-  });
   try {
     const first = await Promise.race([running, timedOut]);
     if (first !== 'timeout') return first;

@@ -34,7 +34,12 @@ import {
   rawBytes,
   readEnvelope,
 } from './envelope.js';
-import { handlerTimeoutOption, type TimedCall, withHandlerTimeout } from './handler-timeout.js';
+import {
+  handlerClockOption,
+  handlerTimeoutOption,
+  type TimedCall,
+  withHandlerTimeout,
+} from './handler-timeout.js';
 import { parseMessage, schemaName } from './parse.js';
 import type { MessagePublisher } from './publish.js';
 import { publishTraced, shortName } from './publish-span.js';
@@ -123,10 +128,14 @@ export interface MessageHandlerBaseOptions {
    * later is logged and ignored. A redelivery then runs the handler again, possibly while the old
    * call is still going: at-least-once, as every Pub/Sub delivery is. Default 600000 (10 minutes,
    * Pub/Sub's longest ack deadline); set it a little under your subscription's ack deadline (push)
-   * or your own bound on one message's work.
+   * or your own bound on one message's work. The dead-letter publish and, with `'ack-and-log'`, the
+   * logger's asynchronous write of the discard line each have the same limit (past it: redelivered).
    */
   handlerTimeoutMs?: number;
-  /** Where `handlerTimeoutMs` is timed (its `schedule`). Default: the real clock. For tests. */
+  /**
+   * Where `handlerTimeoutMs` is timed (its `schedule`, which must be a function when given: checked
+   * here). Default: the real clock. For tests.
+   */
   clock?: Clock;
 }
 
@@ -361,6 +370,7 @@ export function createMessageHandler<S extends z.ZodType>(
   const maxBytes = maxBytesOption(options.maxBytes, 'createMessageHandler');
   const name = schemaName(schema, options.name);
   const handlerTimeoutMs = handlerTimeoutOption(options.handlerTimeoutMs, 'createMessageHandler');
+  handlerClockOption(options.clock, 'createMessageHandler');
   /** The handlings running now, by message (see `deliveryKey`). */
   const inFlight = new Map<string, { envelope: Envelope; result: Promise<HandlingResult> }>();
 
@@ -457,22 +467,30 @@ export function createMessageHandler<S extends z.ZodType>(
       return { ack: false, outcome: 'nacked', reason, error };
     }
     if (onInvalid === 'ack-and-log' || topic === undefined) {
-      try {
-        // The caller's own logger, not the isolated one: the log line is the only trace of an acked
-        // message, so when it cannot be written (EPIPE) the message is redelivered, not acked. A
-        // logger that writes asynchronously is waited for, and its rejection counts the same.
-        const written: unknown = options.logger?.error(
-          `${name} message discarded (${reason}): acked without processing (onInvalid: 'ack-and-log')`,
-          { ...described, outcome: 'discarded' },
-        );
-        if (isThenable(written)) await written;
-      } catch (logFailure) {
+      // The caller's own logger, not the isolated one: the log line is the only trace of an acked
+      // message, so when it cannot be written (EPIPE) the message is redelivered, not acked. A
+      // logger that writes asynchronously is waited for, under `handlerTimeoutMs` like the handler
+      // (a write that never settles must not hold the message for ever), and its rejection or
+      // timeout counts the same.
+      const written = await withHandlerTimeout(
+        () => {
+          const line: unknown = options.logger?.error(
+            `${name} message discarded (${reason}): acked without processing (onInvalid: 'ack-and-log')`,
+            { ...described, outcome: 'discarded' },
+          );
+          return isThenable(line) ? line : undefined;
+        },
+        handlerTimeoutMs,
+        options.clock,
+        () => `${name} error log line of discarded message ${envelope.messageId ?? '(no id)'}`,
+      );
+      if (written.status !== 'done') {
         return {
           ack: false,
           outcome: 'retry',
           error: new PipelineError(
-            `${name} message could not be discarded: its error log line was not written; it will be redelivered`,
-            { code: 'DISCARD_NOT_LOGGED', transient: true, cause: logFailure },
+            `${name} message could not be discarded: its error log line was not written${written.status === 'timed_out' ? ` within ${handlerTimeoutMs} ms` : ''}; it will be redelivered`,
+            { code: 'DISCARD_NOT_LOGGED', transient: true, cause: written.error },
           ),
         };
       }

@@ -211,3 +211,65 @@ describe('createMessageHandler: handlerTimeoutMs', () => {
     );
   });
 });
+
+describe('createMessageHandler: what else handlerTimeoutMs and clock bound', () => {
+  const invalid = Buffer.from(JSON.stringify({ processor_name: '', game_date: 'yesterday' }));
+
+  it("'ack-and-log' with a log write that never settles: redelivered after the timeout, not held for ever", async () => {
+    const clock = createTestClock();
+    const logger = { ...recordingLogger(), error: () => new Promise<void>(() => {}) };
+    const handler = createMessageHandler(Phase2CompletionMessage, () => undefined, {
+      onInvalid: 'ack-and-log',
+      logger,
+      clock,
+      handlerTimeoutMs: 5_000,
+    });
+    const message = subscriberMessage(invalid);
+    const done = handler.subscription(message);
+    await settle();
+    clock.advance(5_000);
+    await done;
+    expect([message.acks, message.nacks]).toEqual([0, 1]);
+    const result = await (async () => {
+      const pending = handler.handle(invalid);
+      await settle();
+      clock.advance(5_000);
+      return pending;
+    })();
+    expect(result).toMatchObject({ ack: false, outcome: 'retry', error: { code: 'DISCARD_NOT_LOGGED' } });
+    expect(result.error?.message).toContain('within 5000 ms');
+    expect(clock.pendingTimers).toBe(0);
+  });
+
+  it('a clock whose schedule is not a function is refused when the handler is made', () => {
+    expect(() =>
+      createMessageHandler(Phase2CompletionMessage, () => undefined, {
+        onInvalid: 'nack',
+        clock: { now: () => 0, sleep: async () => {}, schedule: 5 } as never,
+      }),
+    ).toThrow(/clock\.schedule must be a function/);
+  });
+
+  it('a clock whose schedule throws fails the delivery before the handler does any work', async () => {
+    let calls = 0;
+    const clock = {
+      now: () => 0,
+      sleep: async () => {},
+      schedule: (): (() => void) => {
+        throw new Error('timer table full');
+      },
+    };
+    const handler = createMessageHandler(
+      Phase2CompletionMessage,
+      () => {
+        calls += 1;
+      },
+      { onInvalid: 'nack', clock },
+    );
+    const message = subscriberMessage(good);
+    await handler.subscription(message);
+    expect([message.acks, message.nacks]).toEqual([0, 1]);
+    // Its outcome would have been lost: the work must not have run.
+    expect(calls).toBe(0);
+  });
+});
