@@ -26,7 +26,7 @@ function refused(reason: string): TypeError {
  * naming) to whichever host the redirect names. Here every header but the descriptive ones
  * (`accept`, `content-type`, `user-agent`, ...) stays behind when the origin changes. Otherwise as
  * `fetch` follows: 20 redirects at most, 303 (and 301/302 after a POST) becomes a GET without the
- * body, and the response says `redirected`.
+ * body, and the response says `redirected`. No hop is sent once `init.signal` has aborted.
  */
 export async function fetchFollowingRedirects(
   fetchImpl: FetchFunction,
@@ -43,6 +43,9 @@ export async function fetchFollowingRedirects(
       return response;
     }
     if (response.body !== null) discardBody(response.body);
+    // A `fetch` that ignores its signal may answer after the attempt gave up: its redirect must not
+    // be followed behind the retry's back (a 307 would send the POST again).
+    if (init.signal?.aborted === true) throw init.signal.reason;
     if (redirects >= MAX_REDIRECTS) throw refused('redirect count exceeded');
     let next: URL;
     try {

@@ -173,3 +173,32 @@ describe('a stream body whose chunks are not bytes', () => {
     },
   );
 });
+
+describe('a custom fetch that ignores the attempt signal: redirects followed by resilientFetch', () => {
+  it('a redirect answered after the attempt gave up is not followed: the POST is not sent again behind the retry', async () => {
+    const seen: Array<{ url: string; method: string }> = [];
+    const late: Array<() => void> = [];
+    const ignoresSignal = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
+      seen.push({ url: String(input), method: init?.method ?? 'GET' });
+      if (String(input).endsWith('/v1/bets')) {
+        // The 307 arrives only when the test says so: after the attempt timed out.
+        await new Promise<void>((resolve) => late.push(resolve));
+        return new Response(null, { status: 307, headers: { location: '/v1/bets/accepted' } });
+      }
+      return new Response('ok', { status: 200 });
+    };
+    const { clock, options: o } = options({ fetch: ignoresSignal, maxAttempts: 1 });
+    const call = resilientFetch(
+      'https://api.example.com/v1/bets',
+      { method: 'POST', body: '{"stake":10}', headers: { 'x-rapidapi-key': 'rk_live_9f8e7d6c5b4a' } },
+      o,
+    );
+    const error = await outcomeAfter(call, clock, 1);
+    expect(error).toBeInstanceOf(OperationTimeoutError);
+    for (const answer of late) answer();
+    await settle();
+    await settle();
+    // Only the first request: the attempt it belonged to was over, so its redirect goes nowhere.
+    expect(seen).toEqual([{ url: 'https://api.example.com/v1/bets', method: 'POST' }]);
+  });
+});
