@@ -70,7 +70,17 @@ export async function withHandlerTimeout<T>(
   const timedOut = new Promise<'timeout'>((resolve) => {
     fire = () => resolve('timeout');
   });
-  const cancel = schedule(clock, timeoutMs, () => fire());
+  const cancelTimer: unknown = schedule(clock, timeoutMs, () => fire());
+  // A `schedule` that returns no cancel function (a timer handle, as `setTimeout` does) or one that
+  // throws must not turn the call's outcome into a failure: its work is done, and would be redone
+  // on every redelivery. The timer then simply fires into a race already decided.
+  const cancel = (): void => {
+    try {
+      if (typeof cancelTimer === 'function') cancelTimer();
+    } catch {
+      // Nothing to do: see above.
+    }
+  };
   const running = new Promise<T>((resolve) => resolve(call(controller.signal))).then(
     (value): TimedCall<T> => ({ status: 'done', value }),
     (error: unknown): TimedCall<T> => ({ status: 'failed', error }),

@@ -273,3 +273,29 @@ describe('createMessageHandler: what else handlerTimeoutMs and clock bound', () 
     expect(calls).toBe(0);
   });
 });
+
+describe('createMessageHandler: a clock whose schedule does not return a cancel function', () => {
+  it.each([
+    ['a timer handle (setTimeout’s return)', () => ({ ref() {}, unref() {} })],
+    [
+      'a cancel that throws',
+      () => () => {
+        throw new Error('already cancelled');
+      },
+    ],
+  ])('%s: the handler’s success is acked, not lost to a retry', async (_, cancelOf) => {
+    let calls = 0;
+    const clock = { now: () => 0, sleep: async () => {}, schedule: () => cancelOf() as never };
+    const handler = createMessageHandler(
+      Phase2CompletionMessage,
+      () => {
+        calls += 1;
+      },
+      { onInvalid: 'nack', clock },
+    );
+    const message = subscriberMessage(good);
+    await handler.subscription(message);
+    expect(calls).toBe(1);
+    expect([message.acks, message.nacks]).toEqual([1, 0]);
+  });
+});
