@@ -1,7 +1,7 @@
 import { type Clock, systemClock } from '../retry/index.js';
 import { MAX_TIMER_MS } from '../retry/options.js';
+import { scheduleOn } from '../retry/schedule.js';
 import { checkOptions, OPTION_ALIASES } from '../shared/check-options.js';
-import { scheduleOn } from './schedule.js';
 import { enqueue, type Waiter } from './waiters.js';
 
 /**
@@ -118,9 +118,14 @@ export class RateLimit {
       MAX_TIMER_MS,
       Math.max(1, Math.ceil(((1 - this.#tokens) * 1000) / this.requestsPerSecond)),
     );
-    this.#cancelTimer = scheduleOn(this.#clock, waitMs, () => {
-      this.#cancelTimer = undefined;
-      this.#pump();
-    });
+    this.#cancelTimer = scheduleOn(
+      this.#clock,
+      waitMs,
+      () => {
+        this.#cancelTimer = undefined;
+        this.#pump();
+      },
+      true,
+    );
   }
 }

@@ -12,6 +12,7 @@ import { inAttemptSpan } from '../retry/attempt-span.js';
 import { admit, failed, succeeded } from '../retry/circuit-breaker.js';
 import { type CircuitBreaker, type RetryContext, type RetryOptions, systemClock } from '../retry/index.js';
 import { executeRetry } from '../retry/retry.js';
+import { scheduleOn } from '../retry/schedule.js';
 import { tracingEnabled } from '../telemetry/api.js';
 import { ATTR } from '../telemetry/attributes.js';
 import { endSpan, inSpan, startSpan } from '../telemetry/spans.js';
@@ -32,7 +33,6 @@ import { fetchFollowingRedirects } from './redirects.js';
 import { NO_INIT, type PreparedRequest, prepareRequest } from './request.js';
 import { requestSecrets, withoutRequestSecrets } from './request-secrets.js';
 import { discardBody, hasNullBody, readBodyCapped, readErrorBody } from './response-body.js';
-import { scheduleOn } from './schedule.js';
 import { transportError } from './transport-error.js';
 
 /** Failures before the request reached the server: safe to retry whatever the method. */
@@ -335,7 +335,7 @@ class Exchange {
     // The system clock's timeouts share one timer per duration; an injected clock schedules its own.
     const pending = o.clock === systemClock ? startTimeout(o.attemptTimeoutMs, onTimeout) : undefined;
     const cancelTimer =
-      pending === undefined ? scheduleOn(o.clock, o.attemptTimeoutMs, onTimeout) : undefined;
+      pending === undefined ? scheduleOn(o.clock, o.attemptTimeoutMs, onTimeout, true) : undefined;
     // A fetch that is not Node's may ignore its signal: its steps are raced against the abort.
     const untrusted = isPlatformFetch(fetchImpl) ? undefined : { cut: rejectOnAbort(controller.signal) };
     try {

@@ -3,6 +3,7 @@ import { OperationTimeoutError } from '../errors/index.js';
 import { onAbort } from '../shared/abort-fanout.js';
 import type { Clock } from './clock.js';
 import type { RetryContext, RetryFunction } from './options.js';
+import { scheduleOn } from './schedule.js';
 
 /**
  * The signal handed to attempts when nothing can abort them: one shared instance, so the happy path
@@ -12,12 +13,6 @@ import type { RetryContext, RetryFunction } from './options.js';
  */
 export const NEVER_ABORTED: AbortSignal = new AbortController().signal;
 setMaxListeners(0, NEVER_ABORTED);
-
-function schedule(clock: Clock, ms: number, callback: () => void): () => void {
-  if (clock.schedule !== undefined) return clock.schedule(ms, callback);
-  const timer = setTimeout(callback, ms);
-  return () => clearTimeout(timer);
-}
 
 /** How one guarded attempt is limited. */
 export interface AttemptLimits {
@@ -52,7 +47,7 @@ export function guardedAttempt<T>(fn: RetryFunction<T>, attempt: number, limits:
       unsubscribe?.();
     };
     if (controller !== undefined && timeoutMs !== Number.POSITIVE_INFINITY) {
-      cancelTimer = schedule(limits.clock, timeoutMs, () => {
+      cancelTimer = scheduleOn(limits.clock, timeoutMs, () => {
         cancelTimer = undefined;
         unsubscribe?.();
         const error = new OperationTimeoutError(limits.timeoutMessage, {

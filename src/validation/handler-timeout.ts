@@ -1,5 +1,6 @@
 import { OperationTimeoutError } from '../errors/index.js';
 import type { Clock } from '../retry/clock.js';
+import { scheduleOn } from '../retry/schedule.js';
 
 /**
  * Default of `handlerTimeoutMs`: 10 minutes, Pub/Sub's longest ack deadline. A push delivery cannot
@@ -37,14 +38,6 @@ export function handlerClockOption(clock: unknown, where: string): void {
   }
 }
 
-/** Runs `callback` after `ms` on `clock`; a timer of the real clock does not keep the process alive. */
-function schedule(clock: Pick<Clock, 'schedule'> | undefined, ms: number, callback: () => void): () => void {
-  if (clock?.schedule !== undefined) return clock.schedule(ms, callback);
-  const timer = setTimeout(callback, ms);
-  timer.unref?.();
-  return () => clearTimeout(timer);
-}
-
 /** How a call run by `withHandlerTimeout` ended. */
 export type TimedCall<T = unknown> =
   | { status: 'done'; value: T }
@@ -70,17 +63,7 @@ export async function withHandlerTimeout<T>(
   const timedOut = new Promise<'timeout'>((resolve) => {
     fire = () => resolve('timeout');
   });
-  const cancelTimer: unknown = schedule(clock, timeoutMs, () => fire());
-  // A `schedule` that returns no cancel function (a timer handle, as `setTimeout` does) or one that
-  // throws must not turn the call's outcome into a failure: its work is done, and would be redone
-  // on every redelivery. The timer then simply fires into a race already decided.
-  const cancel = (): void => {
-    try {
-      if (typeof cancelTimer === 'function') cancelTimer();
-    } catch {
-      // Nothing to do: see above.
-    }
-  };
+  const cancel = scheduleOn(clock, timeoutMs, () => fire(), true);
   const running = new Promise<T>((resolve) => resolve(call(controller.signal))).then(
     (value): TimedCall<T> => ({ status: 'done', value }),
     (error: unknown): TimedCall<T> => ({ status: 'failed', error }),

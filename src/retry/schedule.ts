@@ -1,0 +1,31 @@
+import type { Clock } from './clock.js';
+
+/**
+ * Runs `callback` after `ms` on the clock's timers (virtual ones in tests), or on `setTimeout` when
+ * there is no clock or it has no `schedule`, and returns a cancel function that never throws. A
+ * custom `schedule` may return something that is no cancel function (a timer handle, as
+ * `(ms, cb) => setTimeout(cb, ms)` does) or a cancel that throws: its timer then stays and fires
+ * into a race already decided, rather than turning the outcome of the call it timed into an error
+ * (a request that succeeded, reported as failed and sent again). `unref`: the real timer does not
+ * keep the process alive.
+ */
+export function scheduleOn(
+  clock: Pick<Clock, 'schedule'> | undefined,
+  ms: number,
+  callback: () => void,
+  unref = false,
+): () => void {
+  if (clock?.schedule === undefined) {
+    const timer = setTimeout(callback, ms);
+    if (unref) timer.unref?.();
+    return () => clearTimeout(timer);
+  }
+  const cancel: unknown = clock.schedule(ms, callback);
+  return () => {
+    try {
+      if (typeof cancel === 'function') cancel();
+    } catch {
+      // See above: the timer fires into a decided race.
+    }
+  };
+}
