@@ -249,32 +249,34 @@ describe('createMessageHandler: what else handlerTimeoutMs and clock bound', () 
       }),
     ).toThrow(/clock\.schedule must be a function/);
   });
+});
 
-  it('a clock whose schedule throws fails the delivery before the handler does any work', async () => {
-    let calls = 0;
-    const clock = {
-      now: () => 0,
-      sleep: async () => {},
-      schedule: (): (() => void) => {
-        throw new Error('timer table full');
-      },
-    };
-    const handler = createMessageHandler(
-      Phase2CompletionMessage,
-      () => {
-        calls += 1;
-      },
-      { onInvalid: 'nack', clock },
-    );
-    const message = subscriberMessage(good);
-    await handler.subscription(message);
-    expect([message.acks, message.nacks]).toEqual([0, 1]);
+/** A handler made with a clock whose `schedule` does `schedule`, and how often its work ran. */
+async function handledWith(schedule: () => never) {
+  let calls = 0;
+  const clock = { now: () => 0, sleep: async () => {}, schedule };
+  const handler = createMessageHandler(
+    Phase2CompletionMessage,
+    () => {
+      calls += 1;
+    },
+    { onInvalid: 'nack', clock },
+  );
+  const message = subscriberMessage(good);
+  await handler.subscription(message);
+  return { calls, answers: [message.acks, message.nacks] };
+}
+
+describe('createMessageHandler: a clock whose schedule misbehaves', () => {
+  it('a schedule that throws fails the delivery before the handler does any work', async () => {
+    const { calls, answers } = await handledWith(() => {
+      throw new Error('timer table full');
+    });
+    expect(answers).toEqual([0, 1]);
     // Its outcome would have been lost: the work must not have run.
     expect(calls).toBe(0);
   });
-});
 
-describe('createMessageHandler: a clock whose schedule does not return a cancel function', () => {
   it.each([
     ['a timer handle (setTimeout’s return)', () => ({ ref() {}, unref() {} })],
     [
@@ -283,19 +285,9 @@ describe('createMessageHandler: a clock whose schedule does not return a cancel 
         throw new Error('already cancelled');
       },
     ],
-  ])('%s: the handler’s success is acked, not lost to a retry', async (_, cancelOf) => {
-    let calls = 0;
-    const clock = { now: () => 0, sleep: async () => {}, schedule: () => cancelOf() as never };
-    const handler = createMessageHandler(
-      Phase2CompletionMessage,
-      () => {
-        calls += 1;
-      },
-      { onInvalid: 'nack', clock },
-    );
-    const message = subscriberMessage(good);
-    await handler.subscription(message);
+  ])('a schedule returning %s: the handler’s success is acked, not lost to a retry', async (_, cancelOf) => {
+    const { calls, answers } = await handledWith(() => cancelOf() as never);
     expect(calls).toBe(1);
-    expect([message.acks, message.nacks]).toEqual([1, 0]);
+    expect(answers).toEqual([1, 0]);
   });
 });
