@@ -3,7 +3,6 @@ import { OperationTimeoutError } from '../errors/index.js';
 import { onAbort } from '../shared/abort-fanout.js';
 import type { Clock } from './clock.js';
 import type { RetryContext, RetryFunction } from './options.js';
-import { scheduleOn } from './schedule.js';
 
 /**
  * The signal handed to attempts when nothing can abort them: one shared instance, so the happy path
@@ -13,6 +12,16 @@ import { scheduleOn } from './schedule.js';
  */
 export const NEVER_ABORTED: AbortSignal = new AbortController().signal;
 setMaxListeners(0, NEVER_ABORTED);
+
+/**
+ * `scheduleOn` (schedule.ts) without its `unref` and its guarded cancel, which `cleanup` below does
+ * inline: the attempt is on every `retry` bundle's path, and every byte of it counts.
+ */
+function schedule(clock: Clock, ms: number, callback: () => void): () => void {
+  if (clock.schedule !== undefined) return clock.schedule(ms, callback);
+  const timer = setTimeout(callback, ms);
+  return () => clearTimeout(timer);
+}
 
 /** How one guarded attempt is limited. */
 export interface AttemptLimits {
@@ -43,11 +52,16 @@ export function guardedAttempt<T>(fn: RetryFunction<T>, attempt: number, limits:
     let cancelTimer: (() => void) | undefined;
     let unsubscribe: (() => void) | undefined;
     const cleanup = (): void => {
-      if (cancelTimer !== undefined) cancelTimer();
+      try {
+        cancelTimer?.();
+      } catch {
+        // A clock's `schedule` that returned no cancel function (a timer handle) or a cancel that
+        // throws: the attempt's outcome stands; the stray timer fires into a decided race.
+      }
       unsubscribe?.();
     };
     if (controller !== undefined && timeoutMs !== Number.POSITIVE_INFINITY) {
-      cancelTimer = scheduleOn(limits.clock, timeoutMs, () => {
+      cancelTimer = schedule(limits.clock, timeoutMs, () => {
         cancelTimer = undefined;
         unsubscribe?.();
         const error = new OperationTimeoutError(limits.timeoutMessage, {

@@ -13,19 +13,19 @@ export function scheduleOn(
   clock: Pick<Clock, 'schedule'> | undefined,
   ms: number,
   callback: () => void,
-  unref = false,
+  unref?: boolean,
 ): () => void {
   if (clock?.schedule === undefined) {
     const timer = setTimeout(callback, ms);
     if (unref) timer.unref?.();
     return () => clearTimeout(timer);
   }
-  const cancel: unknown = clock.schedule(ms, callback);
+  const cancel = clock.schedule(ms, callback);
   return () => {
     try {
-      if (typeof cancel === 'function') cancel();
+      cancel();
     } catch {
-      // See above: the timer fires into a decided race.
+      // Not a function, or it threw: see above, the timer fires into a decided race.
     }
   };
 }
