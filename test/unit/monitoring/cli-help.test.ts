@@ -1,13 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../../src/index.js';
 
-async function gpr(argv: string[]) {
+async function gpr(argv: string[], packageVersion?: string) {
   const out: string[] = [];
   const err: string[] = [];
   const code = await runCli(argv, {
     stdout: (line) => out.push(line),
     stderr: (line) => err.push(line),
     env: { GCP_PROJECT_ID: 'p' },
+    ...(packageVersion === undefined ? {} : { version: packageVersion }),
   });
   return { code, out: out.join('\n'), err: err.join('\n') };
 }
@@ -40,36 +41,24 @@ describe('gpr --help', () => {
 });
 
 describe('gpr --version', () => {
-  async function version(argv: string[], packageVersion: string | undefined) {
-    const out: string[] = [];
-    const err: string[] = [];
-    const code = await runCli(argv, {
-      stdout: (line) => out.push(line),
-      stderr: (line) => err.push(line),
-      env: { GCP_PROJECT_ID: 'p' },
-      ...(packageVersion === undefined ? {} : { version: packageVersion }),
-    });
-    return { code, out: out.join('\n'), err: err.join('\n') };
-  }
-
   it.each([
     [['--version']],
     [['version']],
     [['--project', 'p', '--version']],
     [['dlq', 'status', '--version']],
   ])('%j prints the version and exits 0, running nothing', async (argv) => {
-    const result = await version(argv, '9.8.7');
+    const result = await gpr(argv, '9.8.7');
     expect(result).toEqual({ code: 0, out: 'gpr 9.8.7', err: '' });
   });
 
   it('says when it does not know its version instead of printing nothing', async () => {
-    const result = await version(['--version'], undefined);
+    const result = await gpr(['--version'], undefined);
     expect(result.code).toBe(0);
     expect(result.out).toMatch(/^gpr \(version unknown/);
   });
 
   it('--help still wins over --version', async () => {
-    const result = await version(['--help', '--version'], '9.8.7');
+    const result = await gpr(['--help', '--version'], '9.8.7');
     expect(result.out).toContain('gpr dlq status');
   });
 });
