@@ -7,6 +7,7 @@
  */
 import { OperationTimeoutError, StorageError } from '../../errors/index.js';
 import type { Clock } from '../../retry/index.js';
+import { scheduleOn } from '../../retry/schedule.js';
 import type { BigQueryWriteClient } from './client.js';
 
 /** What one append was answered with. */
@@ -56,11 +57,10 @@ function numberOf(value: unknown): number | undefined {
   return Number.isFinite(n) ? n : undefined;
 }
 
+/** No timer for an unbounded wait; otherwise `scheduleOn`, whose cancel never throws. */
 function schedule(clock: Clock, ms: number, fn: () => void): () => void {
   if (!Number.isFinite(ms)) return () => undefined;
-  if (clock.schedule) return clock.schedule(ms, fn);
-  const timer = setTimeout(fn, ms);
-  return () => clearTimeout(timer);
+  return scheduleOn(clock, ms, fn);
 }
 
 /** An AppendRows connection to one write stream. */
