@@ -1,5 +1,6 @@
 import { OperationTimeoutError } from '../errors/index.js';
 import type { Clock } from '../retry/clock.js';
+import { MAX_TIMER_MS } from '../retry/options.js';
 import { scheduleOn } from '../retry/schedule.js';
 
 /**
@@ -8,9 +9,6 @@ import { scheduleOn } from '../retry/schedule.js';
  * redeliveries for more.
  */
 export const DEFAULT_HANDLER_TIMEOUT_MS = 600_000;
-
-/** The longest timer Node keeps (a larger delay fires at once). */
-const MAX_TIMER_MS = 2_147_483_647;
 
 /** Checks `handlerTimeoutMs` (a positive integer of milliseconds) and fills in the default. */
 export function handlerTimeoutOption(value: unknown, where: string): number {
