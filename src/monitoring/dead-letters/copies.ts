@@ -1,10 +1,12 @@
 import { nodeCrypto } from '../../shared/node-crypto.js';
+import type { DEAD_LETTER_ATTRIBUTE_NAMES } from '../../validation/index.js';
 import { REPLAY_ATTRIBUTES } from '../replay-attributes.js';
 import type { PulledMessage } from './pull.js';
 
-/** The attributes `deadLetterAttributes` sets that name the message that failed. */
-const SOURCE_MESSAGE_ID = 'source_message_id';
-const SOURCE_SUBSCRIPTION = 'source_subscription';
+/** The attributes `deadLetterAttributes` sets that name the message that failed (typed by its list). */
+type DeadLetterAttribute = (typeof DEAD_LETTER_ATTRIBUTE_NAMES)[number];
+const SOURCE_MESSAGE_ID: DeadLetterAttribute = 'source_message_id';
+const SOURCE_SUBSCRIPTION: DeadLetterAttribute = 'source_subscription';
 
 /**
  * What makes two dead-lettered messages copies of one message, with the same data (compared by
