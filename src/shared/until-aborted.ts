@@ -1,3 +1,5 @@
+import { onAbort } from './abort-fanout.js';
+
 /**
  * `work`, or a rejection with the signal's reason as soon as `signal` aborts: a call that does not
  * listen to the signal (a gRPC call in flight, a channel that ignores it) cannot hold its caller past
@@ -10,15 +12,15 @@ export async function untilAborted<T>(work: Promise<T>, signal: AbortSignal | un
     work.catch(() => undefined);
     throw signal.reason;
   }
-  let onAbort = (): void => {};
+  // Through the fan-out: one listener on a signal many calls share (a run's alerts, its checks).
+  let unsubscribe = (): void => {};
   const aborted = new Promise<never>((_, reject) => {
-    onAbort = () => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
+    unsubscribe = onAbort(signal, () => reject(signal.reason));
   });
   try {
     return await Promise.race([work, aborted]);
   } finally {
-    signal.removeEventListener('abort', onAbort);
-    work.catch(() => undefined);
+    // No catch on `work` here: the race already handles its later rejection.
+    unsubscribe();
   }
 }
