@@ -10,7 +10,8 @@ const SCAN_LIMIT = 2 * MAX_MESSAGE_LENGTH;
 
 const TRUNCATED = '... (truncated)';
 
-const REDACTED = '[REDACTED]';
+/** What a removed credential is replaced with, in every message and cause the package writes. */
+export const REDACTED = '[REDACTED]';
 
 // Each pattern keeps the label and replaces only the secret, so the message still says what was there.
 // The PEM block goes first: the `private_key` label pattern below would otherwise replace only its

@@ -1,5 +1,5 @@
 import { FETCH_REFUSAL, NETWORK_CODES } from '../errors/classify.js';
-import { removeSecrets } from '../errors/redact.js';
+import { REDACTED, removeSecrets } from '../errors/redact.js';
 import { scrubCause } from '../errors/scrub.js';
 
 /**
@@ -29,11 +29,9 @@ const PUBLIC_HEADERS: ReadonlySet<string> = new Set([
 /** Shorter values are not searched for: they would blank out ordinary words of a message. */
 const MIN_SECRET_LENGTH = 6;
 
-const REDACTED = '[REDACTED]';
-
-/** Whether a header describes the request (its value is no credential); `name` in lower case. */
+/** Whether a header describes the request (its value is no credential), whatever the name's case. */
 export function isDescriptiveHeader(name: string): boolean {
-  return PUBLIC_HEADERS.has(name);
+  return PUBLIC_HEADERS.has(name.toLowerCase());
 }
 
 /** The name and value of each header as the caller gave them (a `Headers`, pairs or a record). */
@@ -74,7 +72,7 @@ export function requestSecrets(url: string, init: RequestInit): string[] {
   const found = new Set<string>();
   try {
     for (const [name, value] of headerEntries(init.headers)) {
-      if (!PUBLIC_HEADERS.has(name.toLowerCase())) add(found, value);
+      if (!isDescriptiveHeader(name)) add(found, value);
     }
   } catch {
     // Headers that cannot be read cannot have been sent either.

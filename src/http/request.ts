@@ -276,6 +276,6 @@ function finish(
     IDEMPOTENT_METHODS.has(method) || (new Headers(init.headers).get('idempotency-key') ?? '') !== '';
   const followsRedirects =
     (init.redirect === undefined || init.redirect === 'follow') &&
-    headerEntries(init.headers).some(([name]) => !isDescriptiveHeader(name.toLowerCase()));
+    headerEntries(init.headers).some(([name]) => !isDescriptiveHeader(name));
   return { url, host, method, idempotent, signal, init, followsRedirects };
 }

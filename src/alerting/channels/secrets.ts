@@ -6,8 +6,7 @@
  */
 import { inspect } from 'node:util';
 import { PipelineError } from '../../errors/index.js';
-
-const REDACTED = '[REDACTED]';
+import { REDACTED } from '../../errors/redact.js';
 
 /** How deep the walk goes into `cause`, arrays and plain objects. */
 const MAX_DEPTH = 20;
