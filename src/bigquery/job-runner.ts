@@ -68,6 +68,11 @@ export interface JobPlan<T> {
   notRerunnable?: (jobId: string, error: PipelineError) => PipelineError;
 }
 
+/** The typed error of a job that finished failed, from its status (reason and message). */
+function jobError(resource: JobResource): PipelineError {
+  return toPipelineError({ status: resource.status, message: resource.status?.errorResult?.message });
+}
+
 /** The code of the error a writing job's call rejects with when it gave up not knowing the job's outcome. */
 export const JOB_OUTCOME_UNKNOWN = 'JOB_OUTCOME_UNKNOWN';
 
@@ -122,10 +127,7 @@ export async function runJob<T>(client: BigQueryClient, scope: CallScope, plan: 
   };
   const control: JobControl = {
     fail(resource) {
-      const error = toPipelineError({
-        status: resource.status,
-        message: resource.status?.errorResult?.message,
-      });
+      const error = jobError(resource);
       // A finished job cannot be polled back to life: if it is worth retrying at all, it is as a new job.
       if (error.transient && plan.notRerunnable) {
         failedRun(false);
@@ -221,7 +223,7 @@ export async function runJob<T>(client: BigQueryClient, scope: CallScope, plan: 
     }
     if (jobFailed(resource)) {
       failed = true;
-      throw toPipelineError({ status: resource.status, message: resource.status?.errorResult?.message });
+      throw jobError(resource);
     }
     if (resource.status?.state !== 'DONE')
       throw unknown(`it is still ${resource.status?.state ?? 'running'}`, err);
