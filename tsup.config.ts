@@ -1,34 +1,62 @@
-import { readFileSync } from 'node:fs';
-import { defineConfig } from 'tsup';
+import { readFileSync, rmSync } from 'node:fs';
+import { defineConfig, type Options } from 'tsup';
 
 /**
- * Every layer is its own entry so that code splitting gives each layer its own chunk: the public
- * entry point (`dist/index.js`) only re-exports from those chunks, and with `sideEffects: false` a
- * bundler drops every chunk whose names are not imported. The layer entries are internal (not in the
- * `exports` map). The layers are read from the re-exports of `src/index.ts`, so a new layer gets its
- * chunk without a change here. See docs/decisions/build.md.
+ * Two builds of the same sources, chosen by the `exports` map (docs/decisions/build.md):
+ *
+ * - `dist/` for bundlers (the `module` condition, which esbuild, webpack, Rollup and Vite set and
+ *   Node does not), ES modules only. Every layer is its own entry so that code splitting gives each
+ *   layer its own chunk; the public entry point (`dist/index.js`) only re-exports from those chunks,
+ *   and with `sideEffects: false` a bundler drops every chunk whose names are not imported. zod stays
+ *   an import, shared with the application's own. The layer entries are internal (not in the
+ *   `exports` map); they are read from the re-exports of `src/index.ts`, so a new layer gets its
+ *   chunk without a change here.
+ * - `dist/node/` for Node itself (the `default` and `require` conditions), ESM and CommonJS, and the
+ *   declarations of both builds: the two public entries and `gpr`, zod inlined. Node loads ES modules
+ *   file by file, and zod alone is about 95 files: a cold start pays for each file Node resolves,
+ *   reads and links more than for its bytes. The main entry is three files.
  */
 const layers = [
   ...readFileSync('src/index.ts', 'utf8').matchAll(/^export \* from '\.\/(\w+)\/index\.js';$/gm),
 ].map((match) => match[1]);
 if (layers.length === 0) throw new Error('tsup.config.ts: no layer re-exported by src/index.ts');
 
-const publicEntries = { index: 'src/index.ts', testing: 'src/testing/index.ts', cli: 'src/cli.ts' };
+const publicEntries = { index: 'src/index.ts', testing: 'src/testing/index.ts' };
 
-export default defineConfig({
-  entry: {
-    ...publicEntries,
-    ...Object.fromEntries(layers.map((layer) => [`layers/${layer}`, `src/${layer}/index.ts`])),
-  },
-  format: ['esm', 'cjs'],
-  // TSUP_NO_DTS=1 skips the declarations (minutes on a loaded machine) when only the JS is measured.
-  dts: process.env.TSUP_NO_DTS ? false : { entry: publicEntries },
+// The two builds run at once, so neither may clean: `dist/` is emptied here, once, before both.
+rmSync('dist', { recursive: true, force: true });
+
+const common: Options = {
   sourcemap: true,
-  clean: true,
+  clean: false,
   target: 'node20',
   splitting: true,
   treeshake: false,
   // The Pub/Sub stand-in resolves the protos shipped with the client from import.meta.url in ESM;
   // the shim gives the CJS build the same value.
   shims: true,
-});
+};
+
+export default defineConfig([
+  {
+    ...common,
+    entry: {
+      ...publicEntries,
+      ...Object.fromEntries(layers.map((layer) => [`layers/${layer}`, `src/${layer}/index.ts`])),
+    },
+    outDir: 'dist',
+    // Bundlers resolve `require` to Node's CommonJS build; the declarations are Node's build's.
+    format: ['esm'],
+    dts: false,
+  },
+  {
+    ...common,
+    // The `gpr` binary is for Node only.
+    entry: { ...publicEntries, cli: 'src/cli.ts' },
+    outDir: 'dist/node',
+    format: ['esm', 'cjs'],
+    noExternal: ['zod'],
+    // TSUP_NO_DTS=1 skips the declarations (minutes on a loaded machine) when only the JS is measured.
+    dts: process.env.TSUP_NO_DTS ? false : { entry: publicEntries },
+  },
+]);

@@ -1,7 +1,9 @@
 /**
- * The dual-package hazard, tested on the built package: an application importing the ESM build
- * (dist/index.js) while a dependency requires the CJS build (dist/index.cjs) holds two copies of every
- * class. `instanceof` must still answer correctly across them, both ways. `npm test` builds first.
+ * The dual-package hazard, tested on the built package: an application importing the ESM build while
+ * a dependency requires the CJS build holds two copies of every class. `instanceof` must still answer
+ * correctly across them, both ways. Node loads `dist/node/index.js` and `dist/node/index.cjs`; a
+ * bundler's import takes `dist/index.js` (the `module` condition) while a `require` of the package
+ * still reaches `dist/node/index.cjs`, so both pairs are checked. `npm test` builds first.
  */
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -14,8 +16,13 @@ type Build = Record<string, unknown> & {
 };
 type ErrorClass = new (message: string, options?: unknown) => Error;
 
-const esmPath = fileURLToPath(new URL('../../dist/index.js', import.meta.url));
-const cjsPath = fileURLToPath(new URL('../../dist/index.cjs', import.meta.url));
+const built = (file: string) => fileURLToPath(new URL(`../../dist/${file}`, import.meta.url));
+
+/** The ESM and CJS builds that can meet in one process. */
+const PAIRS = [
+  { pair: 'Node: ESM and CJS', esmPath: built('node/index.js'), cjsPath: built('node/index.cjs') },
+  { pair: "a bundler's ESM and Node's CJS", esmPath: built('index.js'), cjsPath: built('node/index.cjs') },
+];
 
 /** Constructor arguments for the classes whose options are required. */
 const OPTIONS: Record<string, unknown> = {
@@ -60,14 +67,6 @@ const ERROR_LAYER_CLASSES = [
 let esm: Build;
 let cjs: Build;
 
-beforeAll(async () => {
-  for (const path of [esmPath, cjsPath]) {
-    if (!existsSync(path)) throw new Error(`${path} is missing: build the package first (npx tsup)`);
-  }
-  esm = (await import(/* @vite-ignore */ pathToFileURL(esmPath).href)) as Build;
-  cjs = createRequire(import.meta.url)(cjsPath) as Build;
-});
-
 /** Every exported class that extends PipelineError in the given build (including PipelineError). */
 function errorClassNames(build: Build): string[] {
   return Object.keys(build)
@@ -87,7 +86,15 @@ function make(build: Build, name: string): Error {
   return new Class(`made by ${name}`, OPTIONS[name]);
 }
 
-describe('dual package: ESM and CJS builds side by side', () => {
+describe.each(PAIRS)('dual package, $pair builds side by side', ({ esmPath, cjsPath }) => {
+  beforeAll(async () => {
+    for (const path of [esmPath, cjsPath]) {
+      if (!existsSync(path)) throw new Error(`${path} is missing: build the package first (npx tsup)`);
+    }
+    esm = (await import(/* @vite-ignore */ pathToFileURL(esmPath).href)) as Build;
+    cjs = createRequire(import.meta.url)(cjsPath) as Build;
+  });
+
   it('really loads two distinct copies of every class', () => {
     expect(esm.PipelineError).toBeTypeOf('function');
     expect(cjs.PipelineError).toBeTypeOf('function');

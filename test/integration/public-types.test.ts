@@ -1,6 +1,6 @@
 /**
  * Every name a public declaration of the built types refers to is itself public: the bundled
- * `dist/*.d.ts` declare only what the two entry points export or what their exported declarations
+ * `dist/node/*.d.ts` declare only what the two entry points export or what their exported declarations
  * name, so a name declared there that neither entry point exports is a type users meet in a
  * signature (an option, a return value) but cannot import. `npm test` builds first.
  */
@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
-const dist = fileURLToPath(new URL('../../dist/', import.meta.url));
+const dist = fileURLToPath(new URL('../../dist/node/', import.meta.url));
 const DECLARATION =
   /^(?:export )?(?:declare )?(?:abstract )?(?:const|function|class|type|interface|enum)\s+([A-Za-z_$][\w$]*)/gm;
 // `declare const key: unique symbol`: the keys of methods the package calls itself; no caller can name them.

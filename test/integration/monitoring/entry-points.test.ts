@@ -203,8 +203,8 @@ describe('gpr check alerts through the channels its environment names', () => {
   });
 });
 
-describe('the gpr binary (dist/cli.js) as a process, pointed at the stand-ins by environment', () => {
-  const bin = fileURLToPath(new URL('../../../dist/cli.js', import.meta.url));
+describe('the gpr binary (dist/node/cli.js) as a process, pointed at the stand-ins by environment', () => {
+  const bin = fileURLToPath(new URL('../../../dist/node/cli.js', import.meta.url));
 
   it('runs dlq status --json', async () => {
     if (!existsSync(bin)) throw new Error(`${bin} is missing: build the package first (npx tsup)`);
