@@ -14,7 +14,7 @@ import { defineConfig, type Options } from 'tsup';
  * - `dist/node/` for Node itself (the `default` and `require` conditions), ESM and CommonJS, and the
  *   declarations of both builds: the two public entries and `gpr`, zod inlined. Node loads ES modules
  *   file by file, and zod alone is about 95 files: a cold start pays for each file Node resolves,
- *   reads and links more than for its bytes. The main entry is three files.
+ *   reads, decodes and compiles, and for its bytes. The main entry is three files.
  */
 const layers = [
   ...readFileSync('src/index.ts', 'utf8').matchAll(/^export \* from '\.\/(\w+)\/index\.js';$/gm),
@@ -56,6 +56,13 @@ export default defineConfig([
     outDir: 'dist/node',
     format: ['esm', 'cjs'],
     noExternal: ['zod'],
+    // Node decodes and compiles every byte it loads: the ES modules are whitespace and syntax
+    // minified, names kept (stack traces, class names). The CommonJS is not: tsup rewrites the
+    // CommonJS chunks after esbuild, and that rewrite breaks on minified class fields.
+    esbuildOptions(options, { format }) {
+      options.minifyWhitespace = format === 'esm';
+      options.minifySyntax = format === 'esm';
+    },
     // TSUP_NO_DTS=1 skips the declarations (minutes on a loaded machine) when only the JS is measured.
     dts: process.env.TSUP_NO_DTS ? false : { entry: publicEntries },
   },
