@@ -4,13 +4,17 @@
  * to the process.
  * @module
  */
-import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { runCli } from './monitoring/cli/run.js';
 
-/** The version of the installed package, read from its package.json (beside `dist/`), the one home of it. */
+/**
+ * The version of the installed package, read from its package.json, the one home of it. Found by the
+ * package's own name (Node resolves a package's name from inside it), not by a path relative to this
+ * file, which differs between `src/` and the builds.
+ */
 function packageVersion(): string | undefined {
   try {
-    const manifest: unknown = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+    const manifest: unknown = createRequire(import.meta.url)('gcp-pipeline-resilience/package.json');
     const version = (manifest as { version?: unknown }).version;
     return typeof version === 'string' ? version : undefined;
   } catch {
