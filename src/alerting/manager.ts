@@ -2,13 +2,14 @@ import * as z from 'zod';
 import { OperationTimeoutError, type PipelineError, toPipelineError } from '../errors/index.js';
 import { cloudLoggingLogger, type Logger } from '../logging/index.js';
 import { type Clock, systemClock } from '../retry/index.js';
+import { scheduleOn } from '../retry/schedule.js';
 import { lazy } from '../shared/lazy.js';
 import { randomUUID } from '../shared/node-crypto.js';
 import { safeLogger } from '../shared/safe-logger.js';
 import { untilAborted } from '../shared/until-aborted.js';
 import { whileInFlight } from '../shutdown/in-flight.js';
 import { defaultShutdownCoordinator } from '../shutdown/index.js';
-import type { AlertMessage, ChannelContext } from './channels/channel.js';
+import type { AlertChannel, AlertMessage, ChannelContext } from './channels/channel.js';
 import { cutText } from './channels/cut.js';
 import { parseOptions } from './checks.js';
 import { AlertDeliveryError } from './errors.js';
@@ -136,6 +137,21 @@ function times(n: number): string {
 
 function errorText(error: PipelineError | undefined): string {
   return error ? `${error.code}: ${error.message}` : 'unknown error';
+}
+
+/** The outcomes of channels that could not be called: each routed one failed with `error`. */
+function notRun(
+  channels: readonly AlertChannel[],
+  routed: readonly string[],
+  severity: AlertSeverity,
+  error: unknown,
+): ChannelOutcome[] {
+  const failure = toPipelineError(error);
+  return channels.map((channel) =>
+    routed.includes(channel.name)
+      ? { channel: channel.name, status: 'failed', attempts: 0, error: failure }
+      : { channel: channel.name, status: 'skipped', attempts: 0, detail: `not routed for ${severity}` },
+  );
 }
 
 function describe(
@@ -377,12 +393,6 @@ export function createAlertManager(options: AlertManagerOptions = {}): AlertMana
 
     const startedAt = clock.now();
     const deadlineAt = startedAt + o.deadlineMs;
-    const schedule =
-      clock.schedule ??
-      ((ms: number, cb: () => void) => {
-        const t = setTimeout(cb, ms);
-        return () => clearTimeout(t);
-      });
     const afterClaim = async (claim: ClaimResult): Promise<AlertResult> => {
       const window = (sent: number, nextAllowedAt?: number) => ({
         sent,
@@ -429,22 +439,34 @@ export function createAlertManager(options: AlertManagerOptions = {}): AlertMana
       const reserve = claimed ? o.storeTimeoutMs : 0;
       const channelsEnd = deadlineAt - reserve;
       const controller = new AbortController();
-      const cancelCut = schedule(Math.max(0, channelsEnd - clock.now()), () =>
-        controller.abort(
-          new OperationTimeoutError(
-            `alert ${alert.key} was not sent within its ${o.deadlineMs} ms deadline` +
-              (reserve > 0 ? ` (the last ${reserve} ms are kept to record the delivery)` : ''),
-            { timeoutMs: o.deadlineMs },
+      // The cut's cancel never throws (a `schedule` that returned a timer handle). A `schedule` that
+      // throws leaves the channels without a bound: none is called, each routed one fails with the
+      // clock's error, and the claim is released below like any send that reached no channel.
+      let cancelCut: () => void = () => undefined;
+      let clockError: unknown;
+      try {
+        cancelCut = scheduleOn(clock, Math.max(0, channelsEnd - clock.now()), () =>
+          controller.abort(
+            new OperationTimeoutError(
+              `alert ${alert.key} was not sent within its ${o.deadlineMs} ms deadline` +
+                (reserve > 0 ? ` (the last ${reserve} ms are kept to record the delivery)` : ''),
+              { timeoutMs: o.deadlineMs },
+            ),
           ),
-        ),
-      );
+        );
+      } catch (error) {
+        clockError = error;
+      }
       const caller = sendOptions.signal;
       const onCallerAbort = () => controller.abort(caller?.reason);
       if (caller?.aborted) onCallerAbort();
       else caller?.addEventListener('abort', onCallerAbort, { once: true });
       let channels: ChannelOutcome[];
       try {
-        channels = await runChannels(message, o.routes[alert.severity], channelsEnd, controller.signal);
+        channels =
+          clockError === undefined
+            ? await runChannels(message, o.routes[alert.severity], channelsEnd, controller.signal)
+            : notRun(o.channels, o.routes[alert.severity], alert.severity, clockError);
       } catch (error) {
         if (reservedAt !== undefined) ownDeliveries.release(alert.key, reservedAt);
         throw error;

@@ -137,7 +137,11 @@ const schema = lazy(() =>
     storeTimeoutMs: positiveInt(600_000).optional(),
     claimLeaseMs: positiveInt(MAX_CLAIM_LEASE_MS).optional(),
     now: fn<() => number>().optional(),
-    clock: withMethods<Clock>(['now', 'sleep'], 'expected a clock with now() and sleep()').optional(),
+    clock: withMethods<Clock>(['now', 'sleep'], 'expected a clock with now() and sleep()')
+      .refine((c) => c.schedule === undefined || typeof c.schedule === 'function', {
+        message: 'expected schedule(ms, callback) to be a function returning a cancel function',
+      })
+      .optional(),
     env: z.record(z.string(), z.string().optional()).optional(),
     shutdown: z.union([z.literal(false), withMethods<ShutdownCoordinator>(['onShutdown'])]).optional(),
   }),

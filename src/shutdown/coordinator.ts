@@ -1,5 +1,6 @@
 import { cloudLoggingLogger, type Logger } from '../logging/index.js';
 import type { Clock } from '../retry/index.js';
+import { scheduleOn } from '../retry/schedule.js';
 import { checkOptions, OPTION_ALIASES } from '../shared/check-options.js';
 import type { NodeSignal } from '../shared/node-types.js';
 import { safeLogger } from '../shared/safe-logger.js';
@@ -100,11 +101,6 @@ function lastResortLogger(): Logger {
   return cloudLoggingLogger({ minSeverity: 'ERROR', write: (line) => process.stderr.write(`${line}\n`) });
 }
 
-function defaultSchedule(ms: number, callback: () => void): () => void {
-  const timer = setTimeout(callback, ms);
-  return () => clearTimeout(timer);
-}
-
 function positiveMs(where: string, value: number | undefined): void {
   if (value !== undefined && !(value > 0 && value <= 2_147_483_647)) {
     throw new RangeError(`${where} must be a number of ms in (0, 2147483647], got ${value}`);
@@ -155,8 +151,30 @@ export function createShutdownCoordinator(options: ShutdownCoordinatorOptions = 
   const signals = [...(options.signals ?? (['SIGTERM', 'SIGINT'] as const))];
   const runOnBeforeExit = options.runOnBeforeExit ?? true;
   const target = options.process ?? (process as unknown as ShutdownProcess);
-  const schedule = options.clock ? options.clock.schedule.bind(options.clock) : defaultSchedule;
+  const clock = options.clock;
+  if (clock !== undefined && typeof clock.schedule !== 'function') {
+    throw new TypeError(
+      `createShutdownCoordinator: clock.schedule must be a function, got ${typeof clock.schedule}`,
+    );
+  }
   const logger = safeLogger(options.logger ?? lastResortLogger());
+  /**
+   * A limit on the clock's timers. Its cancel never throws (a `schedule` that returned a timer
+   * handle), and a `schedule` that throws puts the limit on `setTimeout` instead: a shutdown is the
+   * last chance to run the tasks, so a broken clock must neither skip them nor hang the process.
+   */
+  const schedule = (ms: number, callback: () => void): (() => void) => {
+    try {
+      return scheduleOn(clock, ms, callback);
+    } catch (error) {
+      logger.error(
+        `shutdown: the clock's schedule threw (${error instanceof Error ? error.message : String(error)}); ` +
+          'the limit runs on setTimeout',
+        { error },
+      );
+      return scheduleOn(undefined, ms, callback);
+    }
+  };
 
   const entries = new Set<Entry>();
   let state: 'idle' | 'running' | 'done' = 'idle';
