@@ -270,7 +270,13 @@ export function monitorRequestHandler(
         );
       }
       const error = toPipelineError(caught);
-      logger.error('monitor run failed', { error });
+      // The path without its query: a query string is the caller's, and may carry a token.
+      logger.error(`monitor run failed: ${method} ${path} answered 500`, {
+        error,
+        method,
+        path,
+        status: 500,
+      });
       return send(res, 500, errorBody(error));
     }
   };

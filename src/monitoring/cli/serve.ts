@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { OperationTimeoutError } from '../../errors/index.js';
+import { OperationTimeoutError, toPipelineError } from '../../errors/index.js';
+import { cloudLoggingLogger } from '../../logging/index.js';
 import { type MonitorHttpResponse, monitorRequestHandler, SHUTTING_DOWN } from '../http.js';
 import type { Monitor } from '../monitor.js';
 
@@ -104,7 +105,10 @@ export async function serve(
 ): Promise<void> {
   const drainMs = options.drainMs ?? DEFAULT_DRAIN_MS;
   const { createServer } = await import('node:http');
-  const handle = monitorRequestHandler(monitor);
+  // Its own 500s go to the same stream as its other lines, as Cloud Logging entries at ERROR (the
+  // error's message scrubbed of credentials, no cause, no query string): a failing monitor is seen.
+  const logger = cloudLoggingLogger({ write: log });
+  const handle = monitorRequestHandler(monitor, { logger });
   const inFlight = new Set<InFlight>();
   let draining = false;
   const server = createServer((req, res) => {
@@ -123,13 +127,20 @@ export async function serve(
     const refuse = (status: number, message: string) =>
       answer(res, status, { error: { code: 'BAD_REQUEST', field: 'body', message } });
     // The handler parses the body whatever its content type (Cloud Scheduler sends octet-stream).
-    readBody(req).then(
-      (body) =>
-        body === undefined
-          ? refuse(413, `request body over ${MAX_BODY_BYTES} bytes`)
-          : handle({ method: req.method, url: req.url, body }, writeOnce(res), entry.stop.signal),
-      (error: unknown) => refuse(400, (error as Error).message),
-    );
+    readBody(req)
+      .then(
+        (body) =>
+          body === undefined
+            ? refuse(413, `request body over ${MAX_BODY_BYTES} bytes`)
+            : handle({ method: req.method, url: req.url, body }, writeOnce(res), entry.stop.signal),
+        (error: unknown) => refuse(400, toPipelineError(error).message),
+      )
+      .catch((caught: unknown) => {
+        // The handler itself failed (not the run, which it answers): still one answer, and said.
+        const error = toPipelineError(caught);
+        logger.error(`monitor request failed: ${req.method ?? 'GET'} answered 500`, { error, status: 500 });
+        answer(res, 500, { error: { code: error.code, message: error.message } });
+      });
   });
   return new Promise((resolve, reject) => {
     server.once('error', reject);
