@@ -1,11 +1,21 @@
-import { PUBSUB_DEAD_LETTER_ATTRIBUTES } from '../../validation/index.js';
+import { DEAD_LETTER_ATTRIBUTE_NAMES, PUBSUB_DEAD_LETTER_ATTRIBUTES } from '../../validation/index.js';
 import type { PulledMessage } from './pull.js';
 
 /** The attribute a replay sets to how many times a message has been replayed. */
 export const REPLAY_COUNT_ATTRIBUTE = 'replay_count';
 
-/** How many characters of a message's data a sample shows. */
+/** How many characters of a message's data (and of each attribute's value) a sample shows. */
 export const SAMPLE_DATA_CHARS = 200;
+
+/** How many attributes a sample shows: those that say why it failed first (see `sampleAttributes`). */
+export const SAMPLE_MAX_ATTRIBUTES = 30;
+
+/** The attributes shown first: why the message was dead-lettered, by us and by Pub/Sub. */
+const EXPLAINING: readonly string[] = [
+  ...DEAD_LETTER_ATTRIBUTE_NAMES,
+  ...Object.values(PUBSUB_DEAD_LETTER_ATTRIBUTES),
+  REPLAY_COUNT_ATTRIBUTE,
+];
 
 /**
  * One dead-lettered message as the monitor shows it: ids, why it was dead-lettered (the attributes
@@ -33,8 +43,17 @@ export interface DeadLetterSample {
   deliveryAttempts?: number;
   /** How many times it has been replayed already. */
   replayCount: number;
-  /** Every attribute, as received. */
+  /**
+   * The attributes, at most 30: those that say why it failed first (`dead_letter_reason`,
+   * `error_code`, ..., Pub/Sub's `CloudPubSubDeadLetter*`), then the others in the order received.
+   * A name or value over 200 characters is cut and ends with `…`. The replay sends every attribute
+   * whole; only this view is bounded, so a report or an alert stays small whatever the message holds.
+   */
   attributes: Record<string, string>;
+  /** How many attributes were left out of `attributes`, when any were. */
+  attributesOmitted?: number;
+  /** The names (as shown) of the attributes whose name or value was cut, when any were. */
+  attributesCut?: string[];
   /** The first 200 characters of the data, as UTF-8 (invalid bytes shown as U+FFFD). */
   data: string;
   /** The data's full size in bytes. */
@@ -47,9 +66,40 @@ export function replayCountOf(attributes: Record<string, string>): number {
   return Number.isInteger(value) && value >= 0 ? value : 0;
 }
 
+/** The first `count` characters of `text`, with `…` when there is more; reads at most `2 * count + 2` code units. */
 function firstChars(text: string, count: number): string {
-  const chars = Array.from(text);
-  return chars.length <= count ? text : `${chars.slice(0, count).join('')}…`;
+  if (text.length <= count) return text;
+  // A character is one or two UTF-16 code units: `count` characters fit in `2 * count` units.
+  const chars = Array.from(text.slice(0, 2 * count + 2));
+  return chars.length <= count && text.length <= 2 * count + 2 ? text : `${chars.slice(0, count).join('')}…`;
+}
+
+/** The bounded view of a message's attributes (see {@link DeadLetterSample.attributes}). */
+function sampleAttributes(
+  all: Record<string, string>,
+): Pick<DeadLetterSample, 'attributes' | 'attributesOmitted' | 'attributesCut'> {
+  const names = Object.keys(all);
+  const first = EXPLAINING.filter((name) => Object.hasOwn(all, name));
+  const chosen = new Set(first);
+  for (const name of names) {
+    if (chosen.size >= SAMPLE_MAX_ATTRIBUTES) break;
+    chosen.add(name);
+  }
+  const attributes: Record<string, string> = {};
+  const cut: string[] = [];
+  for (const name of [...chosen].slice(0, SAMPLE_MAX_ATTRIBUTES)) {
+    const value = String(all[name]);
+    const shownName = firstChars(name, SAMPLE_DATA_CHARS);
+    const shownValue = firstChars(value, SAMPLE_DATA_CHARS);
+    attributes[shownName] = shownValue;
+    if (shownName !== name || shownValue !== value) cut.push(shownName);
+  }
+  const omitted = names.length - Object.keys(attributes).length;
+  return {
+    attributes,
+    ...(omitted > 0 ? { attributesOmitted: omitted } : {}),
+    ...(cut.length > 0 ? { attributesCut: cut } : {}),
+  };
 }
 
 /** The most bytes one character takes in UTF-8 (and one U+FFFD stands for, in invalid data). */
@@ -86,15 +136,15 @@ export function toSample(message: PulledMessage): DeadLetterSample {
   const sample: DeadLetterSample = {
     messageId: message.messageId,
     replayCount: replayCountOf(a),
-    attributes: { ...a },
+    ...sampleAttributes(a),
     data: sampleText(message, SAMPLE_DATA_CHARS),
     dataBytes: message.dataBytes,
   };
   if (message.publishTime) sample.publishTime = message.publishTime.toISOString();
-  if (a.dead_letter_reason) sample.deadLetterReason = a.dead_letter_reason;
-  if (a.error_code) sample.errorCode = a.error_code;
+  if (a.dead_letter_reason) sample.deadLetterReason = firstChars(a.dead_letter_reason, SAMPLE_DATA_CHARS);
+  if (a.error_code) sample.errorCode = firstChars(a.error_code, SAMPLE_DATA_CHARS);
   if (a.error_message) sample.errorMessage = firstChars(a.error_message, SAMPLE_DATA_CHARS);
-  if (a.source_message_id) sample.sourceMessageId = a.source_message_id;
+  if (a.source_message_id) sample.sourceMessageId = firstChars(a.source_message_id, SAMPLE_DATA_CHARS);
   if (Number.isInteger(attempts) && attempts > 0) sample.deliveryAttempts = attempts;
   return sample;
 }

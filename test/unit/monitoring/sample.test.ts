@@ -109,3 +109,31 @@ describe('a dead-letter sample of a large message', () => {
     }
   });
 });
+
+describe('a dead-letter sample of a message with huge attributes', () => {
+  it('keeps the attributes that say why first, cuts long values and says what was left out', async () => {
+    const attributes: Record<string, string> = {};
+    // 10 MB of attributes: 1000 of 10 kB each, received before the ones that explain the failure.
+    for (let i = 0; i < 1000; i += 1) attributes[`padding_${i}`] = 'x'.repeat(10 * 1024);
+    attributes.dead_letter_reason = 'handler_failed';
+    attributes.error_code = 'E'.repeat(5000);
+    attributes.source_message_id = '42';
+    const sample = toSample(await pulled('{}', attributes));
+    const kept = Object.keys(sample.attributes);
+    expect(kept.slice(0, 3)).toEqual(['dead_letter_reason', 'error_code', 'source_message_id']);
+    expect(JSON.stringify(sample).length).toBeLessThan(20_000);
+    expect(sample.attributes.dead_letter_reason).toBe('handler_failed');
+    expect(sample.attributes.error_code).toBe(`${'E'.repeat(SAMPLE_DATA_CHARS)}…`);
+    expect(sample.errorCode).toBe(`${'E'.repeat(SAMPLE_DATA_CHARS)}…`);
+    expect(sample.attributesOmitted).toBe(1003 - kept.length);
+    expect(sample.attributesCut).toContain('error_code');
+    expect(sample.attributesCut).toContain('padding_0');
+  });
+
+  it('leaves a message of ordinary attributes whole and says nothing was cut', async () => {
+    const sample = toSample(await pulled('{}', { dead_letter_reason: 'invalid_json', team: 'LAL' }));
+    expect(sample.attributes).toEqual({ dead_letter_reason: 'invalid_json', team: 'LAL' });
+    expect(sample.attributesOmitted).toBeUndefined();
+    expect(sample.attributesCut).toBeUndefined();
+  });
+});
