@@ -3,6 +3,7 @@ import { OperationTimeoutError, type PipelineError, toPipelineError } from '../e
 import { cloudLoggingLogger, type Logger } from '../logging/index.js';
 import { type Clock, systemClock } from '../retry/index.js';
 import { scheduleOn } from '../retry/schedule.js';
+import { onAbort } from '../shared/abort-fanout.js';
 import { lazy } from '../shared/lazy.js';
 import { randomUUID } from '../shared/node-crypto.js';
 import { safeLogger } from '../shared/safe-logger.js';
@@ -458,9 +459,10 @@ export function createAlertManager(options: AlertManagerOptions = {}): AlertMana
         clockError = error;
       }
       const caller = sendOptions.signal;
-      const onCallerAbort = () => controller.abort(caller?.reason);
-      if (caller?.aborted) onCallerAbort();
-      else caller?.addEventListener('abort', onCallerAbort, { once: true });
+      // Through the fan-out: a run's signal shared by all its sends holds one listener, not one each.
+      let leaveCaller = (): void => {};
+      if (caller?.aborted) controller.abort(caller.reason);
+      else if (caller !== undefined) leaveCaller = onAbort(caller, () => controller.abort(caller.reason));
       let channels: ChannelOutcome[];
       try {
         channels =
@@ -472,7 +474,7 @@ export function createAlertManager(options: AlertManagerOptions = {}): AlertMana
         throw error;
       } finally {
         cancelCut();
-        caller?.removeEventListener('abort', onCallerAbort);
+        leaveCaller();
       }
       const routed = o.routes[alert.severity];
       const delivered = routed.length === 0 || channels.some((c) => c.status === 'sent');

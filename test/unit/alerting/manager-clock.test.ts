@@ -92,3 +92,42 @@ describe('createAlertManager with a misbehaving clock', () => {
     ).toThrow(AlertConfigError);
   });
 });
+
+describe('createAlertManager: a signal shared by many sends', () => {
+  it('adds one abort listener to the caller signal however many sends share it, and none after', async () => {
+    const { getEventListeners } = await import('node:events');
+    const clock = createTestClock();
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const channel: AlertChannel = {
+      name: 'slack',
+      async send(_message, context) {
+        context.countAttempt();
+        await held;
+      },
+    };
+    const alerts = createAlertManager({
+      channels: [channel],
+      routes: { error: ['slack'] },
+      store: memoryRateLimitStore(),
+      logger: recordingLogger(),
+      clock,
+      now: () => T0 + clock.now(),
+      env: {},
+      shutdown: false,
+    });
+    const run = new AbortController();
+    const sends = Array.from({ length: 20 }, (_, i) =>
+      alerts.send({ ...alert, key: `processor:p${i}:insert` }, { signal: run.signal }),
+    );
+    for (let i = 0; i < 20; i += 1) await Promise.resolve();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(getEventListeners(run.signal, 'abort').length).toBeLessThanOrEqual(1);
+    release();
+    const results = await Promise.all(sends);
+    expect(results.every((r) => r.outcome === 'sent')).toBe(true);
+    expect(getEventListeners(run.signal, 'abort')).toHaveLength(0);
+  });
+});
