@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { retry } from '../../retry/index.js';
 import { lazy } from '../../shared/lazy.js';
 import type { NodeBuffer } from '../../shared/node-types.js';
+import { untilAborted } from '../../shared/until-aborted.js';
 import { channelName, credential, parseOptions, positiveInt, recipients, sender } from '../checks.js';
 import { AlertConfigError } from '../errors.js';
 import type { AlertChannel } from './channel.js';
@@ -152,6 +153,8 @@ export function smtpChannel(options: SmtpChannelOptions): AlertChannel {
           context.countAttempt();
           const pass =
             o.password === undefined ? undefined : await readCredential(o.password, 'SMTP password');
+          // Given up while the password was read: no dialogue is started for an attempt that ended.
+          if (signal.aborted) throw signal.reason;
           const transport = mailer.createTransport({
             host: o.host,
             port,
@@ -165,15 +168,10 @@ export function smtpChannel(options: SmtpChannelOptions): AlertChannel {
             disableUrlAccess: true,
             ...(o.tls === undefined ? {} : { tls: o.tls }),
           });
-          let stop = (): void => {};
-          const aborted = new Promise<never>((_, reject) => {
-            stop = () => reject(signal.reason);
-            if (signal.aborted) stop();
-            else signal.addEventListener('abort', stop, { once: true });
-          });
-          aborted.catch(() => {});
           try {
-            await Promise.race([
+            // nodemailer 10 ends the dialogue on the signal itself; the shared race also bounds an
+            // older peer (>= 6.9) that ignores it, with one listener per signal (see abort-fanout.ts).
+            await untilAborted(
               transport.sendMail({
                 from:
                   typeof o.from === 'string' ? o.from : { address: o.from.email, name: o.from.name ?? '' },
@@ -183,15 +181,14 @@ export function smtpChannel(options: SmtpChannelOptions): AlertChannel {
                 html: content.html,
                 signal,
               }),
-              aborted,
-            ]);
+              signal,
+            );
           } catch (error) {
             if (signal.aborted) throw signal.reason;
             // A server may echo the login back in its reply: the password never reaches the error.
             const secrets = pass === undefined ? [] : smtpPasswordSecrets(o.user ?? '', pass);
             throw withoutSecrets(SmtpError.from(error), secrets);
           } finally {
-            signal.removeEventListener('abort', stop);
             transport.close();
           }
         },

@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import {
   type AlertChannel,
@@ -95,7 +96,6 @@ describe('createAlertManager with a misbehaving clock', () => {
 
 describe('createAlertManager: a signal shared by many sends', () => {
   it('adds one abort listener to the caller signal however many sends share it, and none after', async () => {
-    const { getEventListeners } = await import('node:events');
     const clock = createTestClock();
     let release: () => void = () => undefined;
     const held = new Promise<void>((resolve) => {
