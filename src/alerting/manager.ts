@@ -127,6 +127,31 @@ const alertSchema = lazy(() =>
 /** Longest text of an alert kept in the log line. */
 const LOG_TEXT_MAX = 2000;
 
+/**
+ * The most fields, the longest field name and value, and the longest `source` the log line keeps.
+ * Cloud Logging refuses an entry over 256 KB, and the line is the alert of last resort: with these
+ * bounds it stays under about 40 KB whatever the alert holds.
+ */
+const LOG_FIELDS_MAX = 30;
+const LOG_FIELD_NAME_MAX = 100;
+const LOG_FIELD_VALUE_MAX = 500;
+const LOG_SOURCE_MAX = 200;
+
+/** The alert's fields as the log line shows them: bounded, and how many were left out. */
+function loggedFields(fields: AlertMessage['fields']): {
+  fields: Record<string, string | number | boolean>;
+  fields_omitted?: number;
+} {
+  const entries = Object.entries(fields);
+  const shown: Record<string, string | number | boolean> = {};
+  for (const [name, value] of entries.slice(0, LOG_FIELDS_MAX)) {
+    shown[cutText(name, LOG_FIELD_NAME_MAX)] =
+      typeof value === 'string' ? cutText(value, LOG_FIELD_VALUE_MAX) : value;
+  }
+  const omitted = entries.length - Object.keys(shown).length;
+  return omitted > 0 ? { fields: shown, fields_omitted: omitted } : { fields: shown };
+}
+
 function windowText(rule: WindowRule): string {
   const minutes = rule.windowMs / 60_000;
   return `${rule.max} per ${Number.isInteger(minutes) ? minutes : minutes.toFixed(1)} min`;
@@ -308,10 +333,10 @@ export function createAlertManager(options: AlertManagerOptions = {}): AlertMana
         alert: {
           key: message.key,
           severity: message.severity,
-          source: message.source,
+          source: cutText(message.source, LOG_SOURCE_MAX),
           title: cutText(message.title, LOG_TEXT_MAX),
           message: cutText(message.message, LOG_TEXT_MAX),
-          fields: message.fields,
+          ...loggedFields(message.fields),
           environment: message.environment,
           outcome: failed ? 'failed' : result.outcome,
           ...(result.reason ? { reason: result.reason } : {}),
