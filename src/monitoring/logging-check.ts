@@ -3,6 +3,7 @@ import type { AlertSeverity, Finding } from '../alerting/index.js';
 import type { ConfigEnv } from '../config/index.js';
 import { getSportConfig } from '../config/index.js';
 import { PipelineError, toPipelineError } from '../errors/index.js';
+import { redactSecrets } from '../errors/redact.js';
 import { integerAt, objectAt, refuseUnknownKeys, stringAt } from './checks.js';
 import type { ClientSet } from './clients.js';
 import { resourceProject } from './dead-letters/options.js';
@@ -267,14 +268,16 @@ function toLoggingSample(entry: Entry): LoggingSample {
     if (typeof json.error?.code === 'string' || typeof json.error?.code === 'number')
       errorCode = String(json.error.code);
   } else payload = '';
-  const sample: LoggingSample = { payload: cut(payload) };
+  // A pipeline's error line can hold a credential (a URL's token, a header): the sample goes on to
+  // the report, Slack and email, so the credential patterns are removed before the text is cut.
+  const sample: LoggingSample = { payload: cut(redactSecrets(payload)) };
   const time = metadata.timestamp;
   const date = time instanceof Date ? time : typeof time === 'string' ? new Date(time) : undefined;
   if (date && !Number.isNaN(date.getTime())) sample.timestamp = date.toISOString();
   if (typeof metadata.severity === 'string') sample.severity = metadata.severity;
   if (metadata.resource?.type) sample.resourceType = metadata.resource.type;
   if (metadata.logName) sample.logName = metadata.logName;
-  if (errorCode) sample.errorCode = errorCode;
+  if (errorCode) sample.errorCode = cut(redactSecrets(errorCode));
   return sample;
 }
 

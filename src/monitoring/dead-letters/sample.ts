@@ -1,3 +1,4 @@
+import { removeSecrets } from '../../errors/redact.js';
 import { DEAD_LETTER_ATTRIBUTE_NAMES, PUBSUB_DEAD_LETTER_ATTRIBUTES } from '../../validation/index.js';
 import type { PulledMessage } from './pull.js';
 
@@ -54,7 +55,11 @@ export interface DeadLetterSample {
   attributesOmitted?: number;
   /** The names (as shown) of the attributes whose name or value was cut, when any were. */
   attributesCut?: string[];
-  /** The first 200 characters of the data, as UTF-8 (invalid bytes shown as U+FFFD). */
+  /**
+   * The first 200 characters of the data, as UTF-8 (invalid bytes shown as U+FFFD). Here, in
+   * `errorMessage` and in `attributes`, credentials (tokens, keys, a webhook's secret) are replaced by
+   * `[REDACTED]`: a sample goes on to reports and alerts. The replay sends the message as it was.
+   */
   data: string;
   /** The data's full size in bytes. */
   dataBytes: number;
@@ -91,7 +96,7 @@ function sampleAttributes(
     const value = String(all[name]);
     const shownName = firstChars(name, SAMPLE_DATA_CHARS);
     const shownValue = firstChars(value, SAMPLE_DATA_CHARS);
-    attributes[shownName] = shownValue;
+    attributes[shownName] = removeSecrets(shownValue);
     if (shownName !== name || shownValue !== value) cut.push(shownName);
   }
   const omitted = names.length - Object.keys(attributes).length;
@@ -137,13 +142,13 @@ export function toSample(message: PulledMessage): DeadLetterSample {
     messageId: message.messageId,
     replayCount: replayCountOf(a),
     ...sampleAttributes(a),
-    data: sampleText(message, SAMPLE_DATA_CHARS),
+    data: removeSecrets(sampleText(message, SAMPLE_DATA_CHARS)),
     dataBytes: message.dataBytes,
   };
   if (message.publishTime) sample.publishTime = message.publishTime.toISOString();
   if (a.dead_letter_reason) sample.deadLetterReason = firstChars(a.dead_letter_reason, SAMPLE_DATA_CHARS);
   if (a.error_code) sample.errorCode = firstChars(a.error_code, SAMPLE_DATA_CHARS);
-  if (a.error_message) sample.errorMessage = firstChars(a.error_message, SAMPLE_DATA_CHARS);
+  if (a.error_message) sample.errorMessage = removeSecrets(firstChars(a.error_message, SAMPLE_DATA_CHARS));
   if (a.source_message_id) sample.sourceMessageId = firstChars(a.source_message_id, SAMPLE_DATA_CHARS);
   if (Number.isInteger(attempts) && attempts > 0) sample.deliveryAttempts = attempts;
   return sample;

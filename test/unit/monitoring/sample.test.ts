@@ -137,3 +137,20 @@ describe('a dead-letter sample of a message with huge attributes', () => {
     expect(sample.attributesCut).toBeUndefined();
   });
 });
+
+describe('a dead-letter sample of a message holding a credential', () => {
+  it('shows neither the token in its data, its error message nor its attributes', async () => {
+    const token = 'ya29.a0AfB_dead-lettered-token';
+    const sample = toSample(
+      await pulled(`{"url":"https://api.example.com/v1?access_token=${token}"}`, {
+        dead_letter_reason: 'handler_failed',
+        error_message: `GET https://api.example.com failed: Authorization: Bearer ${token}`,
+        callback: `https://hooks.slack.com/services/T0AAA/B0BBB/zzDeadLetterWebhookzz`,
+      }),
+    );
+    const printed = JSON.stringify(sample);
+    expect(printed).not.toContain(token);
+    expect(printed).not.toContain('zzDeadLetterWebhookzz');
+    expect(sample.deadLetterReason).toBe('handler_failed');
+  });
+});
