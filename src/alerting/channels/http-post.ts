@@ -3,11 +3,15 @@
  * errors, 408, 429 and 5xx, `Retry-After` honored, typed `HttpError`s), bounded by the manager's
  * deadline and cancelled by its signal. A POST is retried although it is not idempotent: a duplicate
  * alert is preferred to a lost one. Errors name the service; the URL they show has the secret part of
- * a webhook path redacted (`redactSecrets`).
+ * a webhook path redacted (`redactSecrets`). An accepted status is a delivery: the attempt ends with
+ * the headers, and the body (read only for a refusal such as Slack's `invalid_payload`) is read
+ * afterwards, bounded in size and time, and never makes the POST go again.
  * @module
  */
 import { HttpError, PipelineError, parseRetryAfter } from '../../errors/index.js';
 import { HttpHostRegistry, resilientFetch } from '../../http/index.js';
+import type { Clock } from '../../retry/index.js';
+import { scheduleOn } from '../../retry/schedule.js';
 import type { ChannelContext } from './channel.js';
 import { cutText } from './cut.js';
 import { withoutSecrets } from './secrets.js';
@@ -96,6 +100,9 @@ async function post(options: HttpPostOptions, context: ChannelContext): Promise<
         attemptTimeoutMs: options.attemptTimeoutMs,
         deadlineMs: context.deadlineMs,
         retryNonIdempotent: true,
+        // The attempt ends with the headers: a body cut off or still coming after an accepted status
+        // would otherwise fail the attempt and post the alert a second time.
+        bufferBody: false,
         breaker: false,
         budget: false,
         hosts: ALERT_HOSTS,
@@ -108,6 +115,7 @@ async function post(options: HttpPostOptions, context: ChannelContext): Promise<
     throw error === context.signal.reason ? error : labeled(error, options.label);
   }
   if (!options.accepted.includes(response.status)) {
+    discard(response);
     throw new HttpError(
       `${options.label}: answered HTTP ${response.status}, expected ${options.accepted.join(' or ')}`,
       {
@@ -116,13 +124,70 @@ async function post(options: HttpPostOptions, context: ChannelContext): Promise<
       },
     );
   }
-  const refusal = options.refusal?.(await response.text().catch(() => ''));
+  if (options.refusal === undefined) {
+    discard(response);
+    return;
+  }
+  const refusal = options.refusal(await acceptedBody(response, context.clock));
   if (refusal !== undefined) {
     throw new HttpError(
       `${options.label}: answered HTTP ${response.status} with ${JSON.stringify(cutText(refusal, 200))}, which is a refusal`,
       { status: response.status, transient: false },
     );
   }
+}
+
+/** The most of an accepted answer's body read for a refusal: Slack's codes are a few bytes. */
+const ACCEPTED_BODY_BYTES = 4096;
+
+/**
+ * How long an accepted answer's body is waited for. A refusal comes with its status; a body still
+ * coming after this is not one, and the delivery is not held (or failed by the deadline) for it.
+ */
+const ACCEPTED_BODY_WAIT_MS = 1000;
+
+/** Lets go of a body nobody reads, so that its connection is freed. */
+function discard(response: Response): void {
+  response.body?.cancel().catch(() => undefined);
+}
+
+/**
+ * The start of an accepted answer's body: at most `ACCEPTED_BODY_BYTES`, what arrived within
+ * `ACCEPTED_BODY_WAIT_MS`, or what arrived before the connection was cut. Never rejects: the status
+ * already says the alert was taken.
+ */
+async function acceptedBody(response: Response, clock: Clock): Promise<string> {
+  const body = response.body;
+  if (body === null) return '';
+  const reader = body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  let cancelWait = (): void => {};
+  const waited = new Promise<undefined>((resolve) => {
+    cancelWait = scheduleOn(clock, ACCEPTED_BODY_WAIT_MS, () => resolve(undefined), true);
+  });
+  try {
+    while (size < ACCEPTED_BODY_BYTES) {
+      const next = await Promise.race([reader.read(), waited]);
+      if (next === undefined || next.done) break;
+      chunks.push(next.value);
+      size += next.value.byteLength;
+    }
+  } catch {
+    // Cut off (a reset, the manager's deadline, a clock that cannot time): what arrived is read.
+  } finally {
+    cancelWait();
+    reader.cancel().catch(() => undefined);
+  }
+  const bytes = new Uint8Array(Math.min(size, ACCEPTED_BODY_BYTES));
+  let at = 0;
+  for (const chunk of chunks) {
+    if (at >= bytes.length) break;
+    const part = chunk.subarray(0, bytes.length - at);
+    bytes.set(part, at);
+    at += part.byteLength;
+  }
+  return new TextDecoder().decode(bytes);
 }
 
 /** The same error, its message led by the service's name (errors made by `resilientFetch` are ours to change). */

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { slackPayload } from '../../../src/index.js';
 
-const hostile = '<!channel> <!here|here> <@U123> <https://evil.example|click me> &amp; *bold* \u0000\u001b[31m';
+const hostile =
+  '<!channel> <!here|here> <@U123> <https://evil.example|click me> &amp; *bold* \u0000\u001b[31m';
 
 describe('slackPayload with hostile finding text', () => {
   it('no mention, broadcast or link survives from the title, message, fields, field names, commands or key', () => {
