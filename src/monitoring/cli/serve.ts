@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { OperationTimeoutError, toPipelineError } from '../../errors/index.js';
 import { cloudLoggingLogger } from '../../logging/index.js';
+import { safeLogger } from '../../shared/safe-logger.js';
 import { type MonitorHttpResponse, monitorRequestHandler, SHUTTING_DOWN } from '../http.js';
 import type { Monitor } from '../monitor.js';
 
@@ -107,7 +108,8 @@ export async function serve(
   const { createServer } = await import('node:http');
   // Its own 500s go to the same stream as its other lines, as Cloud Logging entries at ERROR (the
   // error's message scrubbed of credentials, no cause, no query string): a failing monitor is seen.
-  const logger = cloudLoggingLogger({ write: log });
+  // Wrapped: a stderr that throws (EPIPE) must not cost the request its answer.
+  const logger = safeLogger(cloudLoggingLogger({ write: log }));
   const handle = monitorRequestHandler(monitor, { logger });
   const inFlight = new Set<InFlight>();
   let draining = false;

@@ -47,4 +47,24 @@ describe('gpr serve: its own 500 answers', () => {
       await served;
     }
   });
+
+  it('still answers 500 when its log stream throws (a closed stderr)', async () => {
+    let announce: (line: string) => void = () => undefined;
+    const listening = new Promise<string>((resolve) => {
+      announce = resolve;
+    });
+    const served = serve(failingMonitor(), 0, (line) => {
+      if (line.includes('listening')) announce(line);
+      if (line.startsWith('{')) throw Object.assign(new Error('write EPIPE'), { code: 'EPIPE' });
+    });
+    const port = Number(/:(\d+)/.exec(await listening)?.[1]);
+    try {
+      const answer = await post(port, '/check', '');
+      expect(answer.status).toBe(500);
+      expect(answer.json.error.message).toMatch(/sink exploded/);
+    } finally {
+      process.emit('SIGTERM', 'SIGTERM');
+      await served;
+    }
+  });
 });
