@@ -21,25 +21,45 @@ export interface PinoLike {
   error(object: object, message: string): void;
 }
 
-function plain(value: unknown, depth: number): unknown {
+/** How deep the fields are walked; deeper values are written as `TOO_DEEP`. */
+const MAX_DEPTH = 16;
+const TOO_DEEP = '[too deep]';
+const CIRCULAR = '[circular]';
+
+/**
+ * The fields as pino should serialize them: every `Error`, at any depth and also inside class
+ * instances, becomes `serializeError`'s shape. Handed to pino raw, an error's enumerable fields
+ * (a Google client error's `config` holds the request's `Authorization` header) would be written
+ * out. Values with their own JSON form (`toJSON`: a Date, a Buffer) are handed on unchanged; a
+ * cycle and anything past `MAX_DEPTH` become markers (`[circular]`, `[too deep]`), so serialization cannot throw or
+ * overflow the stack.
+ */
+function plain(value: unknown, depth: number, seen: Set<object>): unknown {
   if (value instanceof Error) return serializeError(value);
   if (typeof value === 'bigint') return value.toString();
-  if (depth > 0 && value !== null && typeof value === 'object' && !Array.isArray(value)) {
-    const proto = Object.getPrototypeOf(value);
-    if (proto === Object.prototype || proto === null) {
-      const out: Record<string, unknown> = {};
-      for (const key of Object.keys(value))
-        out[key] = plain((value as Record<string, unknown>)[key], depth - 1);
-      return out;
+  if (value === null || typeof value !== 'object') return value;
+  if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return value;
+  if (seen.has(value)) return CIRCULAR;
+  if (depth >= MAX_DEPTH) return TOO_DEEP;
+  seen.add(value);
+  let out: unknown;
+  if (Array.isArray(value)) {
+    out = value.map((item) => plain(item, depth + 1, seen));
+  } else {
+    const copy: Record<string, unknown> = {};
+    for (const key of Object.keys(value)) {
+      copy[key] = plain((value as Record<string, unknown>)[key], depth + 1, seen);
     }
+    out = copy;
   }
-  if (depth > 0 && Array.isArray(value)) return value.map((item) => plain(item, depth - 1));
-  return value;
+  // Only the path from the root counts as a cycle: the same object twice side by side is written twice.
+  seen.delete(value);
+  return out;
 }
 
 /**
  * Adapts a pino logger to the library's {@link Logger}: `logger.warn(message, fields)` becomes
- * `pino.warn(fields, message)`. `Error` values in the fields (under any key, a few levels deep)
+ * `pino.warn(fields, message)`. `Error` values in the fields (under any key, at any depth)
  * become `{ name, message, code, transient }` ({@link serializeError}): pino serializes only an `err`
  * key by itself, and an `Error`'s name and message are not enumerable. While a trace is known (an
  * active OpenTelemetry span, or the message being handled) each entry also gets `trace_id`,
@@ -64,7 +84,7 @@ export function pinoLogger(target: PinoLike): Logger {
     (level: 'debug' | 'info' | 'warn' | 'error') =>
     (message: string, fields?: LogFields): void => {
       try {
-        const object = (fields === undefined ? {} : plain(fields, 4)) as Record<string, unknown>;
+        const object = (fields === undefined ? {} : plain(fields, 0, new Set())) as Record<string, unknown>;
         const trace = currentTraceParent();
         if (trace !== undefined) {
           object.trace_id = trace.traceId;

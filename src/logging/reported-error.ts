@@ -1,3 +1,4 @@
+import { removeSecrets } from '../errors/redact.js';
 import type { LogFields } from './logger.js';
 import { errorMessage, errorName } from './serialize-error.js';
 
@@ -43,20 +44,43 @@ export function errorOf(fields: LogFields): Error | undefined {
 
 /**
  * `stack_trace` in the form Error Reporting parses: `Name: message` and the `at` frames of the
- * error's own stack. The stack's own first lines are not reused (a message may span lines), and the
- * cause chain is left out (it can hold a client's request).
+ * error's own stack. The stack's own head is not reused: the message it repeats may span lines, and
+ * a line of it that begins with `at` (a quoted service answer) would pass for a frame, unredacted.
+ * Frames are redacted too (a stack rewritten after the fact can hold anything), and the cause chain
+ * is left out (it can hold a client's request).
  */
 export function stackTraceOf(error: Error): string {
   const head = `${errorName(error)}: ${errorMessage(error)}`;
-  let stack: unknown;
-  try {
-    stack = error.stack;
-  } catch {
-    stack = undefined;
-  }
-  if (typeof stack !== 'string') return head;
-  const frames = stack.split('\n').filter((line) => /^\s+at /.test(line));
+  const stack = readText(error, 'stack');
+  if (stack === undefined) return head;
+  const frames = framesOf(stack, stackHead(error))
+    .split('\n')
+    .filter((line) => /^\s+at /.test(line))
+    .map(removeSecrets);
   return frames.length === 0 ? head : `${head}\n${frames.join('\n')}`;
+}
+
+/** What V8 writes before the frames of a stack: `name: message` as they were when it was taken. */
+function stackHead(error: Error): string | undefined {
+  const name = readText(error, 'name');
+  const message = readText(error, 'message');
+  if (name === undefined || message === undefined) return undefined;
+  return message === '' ? name : `${name}: ${message}`;
+}
+
+/** The stack without its head, when it starts with it; else the whole stack (each line is checked). */
+function framesOf(stack: string, head: string | undefined): string {
+  return head !== undefined && stack.startsWith(head) ? stack.slice(head.length) : stack;
+}
+
+/** A field of a hostile error as text, `undefined` when it throws or is not a string. */
+function readText(error: Error, key: 'name' | 'message' | 'stack'): string | undefined {
+  try {
+    const value: unknown = (error as unknown as Record<string, unknown>)[key];
+    return typeof value === 'string' ? value : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The fields that turn an `ERROR` entry into an Error Reporting event. */

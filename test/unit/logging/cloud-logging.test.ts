@@ -140,6 +140,30 @@ describe('credentials in logged errors', () => {
     expect(entry.stack_trace).toMatch(/^Error: GET https:\/\/bigquery\.googleapis\.com\/x\?key=\[REDACTED\]/);
     expect(serializeError(raw).message).not.toMatch(/ya29\.FAKETOKEN/);
   });
+
+  it('never writes a credential from a message line that looks like a stack frame: stack_trace takes frames only from the stack itself', () => {
+    const { logger, lines } = capture({ projectId: 'p' });
+    // A service answer quoted in a message can hold lines that begin with "at", as frames do.
+    const raw = new Error(
+      'upstream said:\n    at https://x.example/cb?access_token=ya29.FRAMETOKEN\n    at Authorization: Bearer FRAMEBEARER',
+    );
+    logger.error('request failed', { error: raw });
+    const entry = JSON.parse(lines[0]!) as Record<string, string>;
+    expect(lines[0]).not.toMatch(/ya29\.FRAMETOKEN|FRAMEBEARER/);
+    // The message is stated once, in the head, not again among the frames.
+    expect(entry.stack_trace.match(/x\.example\/cb/g)).toHaveLength(1);
+    expect(entry.stack_trace).toMatch(/\n {4}at .*cloud-logging\.test\.ts/);
+  });
+
+  it('redacts a frame line that is not part of the message too (a stack rewritten after the fact)', () => {
+    const { logger, lines } = capture({ projectId: 'p' });
+    const raw = new Error('plain');
+    raw.stack =
+      'Error: plain\n    at fetch (https://x.example/?key=AIzaSyFRAMEKEY0123456789abcdefghijklmn:1:1)';
+    logger.error('request failed', { error: raw });
+    expect(lines[0]).not.toContain('AIzaSyFRAMEKEY');
+    expect((JSON.parse(lines[0]!) as Record<string, string>).stack_trace).toContain('key=[REDACTED]');
+  });
 });
 
 describe('hostile errors', () => {

@@ -57,3 +57,48 @@ describe('pinoLogger with hostile errors', () => {
     expect(serializeError(error)).toEqual({ name: 'Error', message: '<unreadable message>' });
   });
 });
+
+describe('pinoLogger: errors at any depth', () => {
+  // An error as @google-cloud clients throw it: its request (with the Authorization header) is an
+  // enumerable field, which JSON serialization (pino's) writes out.
+  function clientError(): Error {
+    return Object.assign(new Error('request failed'), {
+      config: { headers: { Authorization: 'Bearer DEEPSECRET' } },
+    });
+  }
+
+  it('serializes an Error nested deeper than a few levels, in objects and arrays, instead of handing it to pino raw', () => {
+    const { logger, calls } = capture();
+    logger.warn('deep object', { a: { b: { c: { d: { e: { f: clientError() } } } } } });
+    logger.warn('deep array', { list: [[[[[clientError()]]]]] });
+    for (const call of calls) expect(JSON.stringify(call.object)).not.toContain('DEEPSECRET');
+    expect(JSON.stringify(calls[0]?.object)).toContain('"f":{"name":"Error","message":"request failed"}');
+  });
+
+  it('serializes an Error held by a class instance, as JSON would visit its fields', () => {
+    const { logger, calls } = capture();
+    class Outcome {
+      constructor(readonly error: Error) {}
+    }
+    logger.warn('outcome', { outcome: new Outcome(clientError()) });
+    expect(JSON.stringify(calls[0]?.object)).not.toContain('DEEPSECRET');
+    expect(calls[0]?.object.outcome).toEqual({ error: { name: 'Error', message: 'request failed' } });
+  });
+
+  it('a cycle or an absurd depth in the fields never throws and never overflows the stack', () => {
+    const { logger, calls } = capture();
+    const cyclic: Record<string, unknown> = { n: 1 };
+    cyclic.self = cyclic;
+    let chain: Record<string, unknown> = {};
+    for (let i = 0; i < 100_000; i++) chain = { next: chain };
+    expect(() => logger.info('cycle', { cyclic })).not.toThrow();
+    expect(() => logger.info('chain', { chain })).not.toThrow();
+    expect(calls.map((c) => c.message)).toEqual(['cycle', 'chain']);
+    expect(() => JSON.stringify(calls[0]?.object)).not.toThrow();
+    expect(() => JSON.stringify(calls[1]?.object)).not.toThrow();
+    // Dates and other values with their own JSON form are handed on unchanged.
+    const at = new Date(0);
+    logger.info('date', { at });
+    expect(calls[2]?.object.at).toBe(at);
+  });
+});
