@@ -152,16 +152,33 @@ export function addEvent(span: Span | undefined, name: string, attributes: Attri
  */
 export function endSpan(span: Span | undefined, error?: ErrorLike, attributes?: Attributes): void {
   if (span === undefined) return;
+  // Each step on its own: a span (or an error) that throws from one must not keep the span from
+  // ending, or it is never exported and the trace loses the work.
+  if (attributes !== undefined) quietly(() => span.setAttributes(attributes));
+  if (error !== undefined) {
+    let type = 'Error';
+    let name = 'Error';
+    let message = '<unreadable message>';
+    quietly(() => {
+      type = errorType(error);
+    });
+    quietly(() => {
+      name = String(error.name);
+    });
+    quietly(() => {
+      message = spanErrorText(String(error.message));
+    });
+    quietly(() => span.setAttribute(ATTR.errorType, type));
+    quietly(() => span.setStatus({ code: 2, message: `${name}: ${message}` }));
+    quietly(() => span.addEvent('exception', { 'exception.type': type, 'exception.message': message }));
+  }
+  quietly(() => span.end());
+}
+
+/** Runs a call on a span; a broken span must not break the work. */
+function quietly(call: () => unknown): void {
   try {
-    if (attributes !== undefined) span.setAttributes(attributes);
-    if (error !== undefined) {
-      const type = errorType(error);
-      span.setAttribute(ATTR.errorType, type);
-      const message = spanErrorText(String(error.message));
-      span.setStatus({ code: 2, message: `${error.name}: ${message}` });
-      span.addEvent('exception', { 'exception.type': type, 'exception.message': message });
-    }
-    span.end();
+    call();
   } catch {
     // as above
   }
