@@ -35,3 +35,19 @@ export function batchLookupSql(table: string, withType: boolean): string {
     'ORDER BY player_lookup, processed_at DESC',
   ].join('\n');
 }
+
+/**
+ * The unresolved-player rows reported at any of `@reported_at` (an array of timestamps: the batches
+ * whose answer was lost), with both times as epoch milliseconds, so the tracker can tell which of
+ * its unsure rows BigQuery already holds.
+ *
+ * @internal
+ */
+export function landedRowsSql(table: string): string {
+  return [
+    'SELECT player_lookup, player_type, source, occurrence_count,',
+    '  UNIX_MILLIS(first_seen) AS first_seen_ms, UNIX_MILLIS(reported_at) AS reported_at_ms',
+    `FROM \`${table}\``,
+    'WHERE reported_at IN UNNEST(@reported_at)',
+  ].join('\n');
+}

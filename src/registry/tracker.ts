@@ -9,6 +9,7 @@ import { safeLogger } from '../shared/safe-logger.js';
 import { defaultShutdownCoordinator } from '../shutdown/index.js';
 import { UNRESOLVED_PLAYERS_TABLE } from './ddl.js';
 import type { FlushOnExitOptions } from './exit-hook.js';
+import { findLandedRows, landedKey } from './landed-rows.js';
 import { normalizePlayerLookup, normalizePlayerType } from './normalize.js';
 import { notAString } from './not-a-string.js';
 import type { RegistryExecutor } from './types.js';
@@ -71,7 +72,10 @@ export interface UnresolvedPlayer {
  * ```
  */
 export interface FlushResult {
-  /** Rows written by this call. */
+  /**
+   * Rows written by this call, including rows an earlier call sent whose answer was lost and which
+   * this call found in the table.
+   */
   flushed: number;
   /** Players still held after it (they will be written by a later flush). */
   retained: number;
@@ -123,6 +127,13 @@ const MAX_INSERT_ID_LENGTH = 128;
 /** Batch ids remembered to refuse a repeat: far more flushes than fit in BigQuery's de-duplication window. */
 const REMEMBERED_BATCH_IDS = 1_024;
 
+/**
+ * How long after a send whose answer was lost a re-send under the same insert ids is trusted to be
+ * de-duplicated by BigQuery (which promises "at least one minute" from the first insert); half of
+ * it, for the request's own duration and clock error. Later, the table is asked first.
+ */
+const DEDUP_TRUST_MS = 30_000;
+
 /** A lone UTF-16 surrogate (half of an emoji cut in two): text with no UTF-8 form. */
 const LONE_SURROGATE = /\p{Surrogate}/u;
 
@@ -158,6 +169,19 @@ interface Accumulating {
 interface PendingRow {
   insertId: string;
   row: UnresolvedPlayerRow;
+  /**
+   * Clock reading before the first send whose outcome is unknown (a lost answer, a failure that
+   * may have come after the write): the row may be in the table already.
+   */
+  unsureSinceMs?: number;
+}
+
+/** Whether a re-send of `pending` at `nowMs` may fall outside BigQuery's de-duplication window. */
+function pastDedupWindow(pending: PendingRow, nowMs: number): boolean {
+  if (pending.unsureSinceMs === undefined) return false;
+  const elapsed = nowMs - pending.unsureSinceMs;
+  // A clock stepped back (or a reading that is not a time) cannot tell: the table is asked.
+  return !(elapsed >= 0 && elapsed < DEDUP_TRUST_MS);
 }
 
 // One slot per (lookup, type). `pending` is a row frozen at snapshot time with a fixed insert id; it
@@ -174,9 +198,11 @@ interface Slot {
  * type) with a count, the first-seen time and the source, and writes them to the unresolved-players
  * table with {@link UnresolvedPlayerTracker.flush}.
  *
- * A failed flush loses nothing: entries stay until BigQuery has them, and a
- * retried flush re-sends the same rows with the same insert ids, so an insert whose answer was lost
- * is not written twice. Memory is bounded by `maxEntries`.
+ * A failed flush loses nothing: entries stay until BigQuery has them, and a retried flush re-sends
+ * the same rows with the same insert ids, so an insert whose answer was lost is not written twice.
+ * Past BigQuery's de-duplication window (30 s after such a send, to be safe) the tracker first asks
+ * the table which of those rows it holds and sends only the others. Memory is bounded by
+ * `maxEntries`.
  *
  * @example
  * ```ts
@@ -347,7 +373,8 @@ export class UnresolvedPlayerTracker {
    *
    * A batch is frozen before it is sent (fixed counts, fixed insert ids, one `reported_at`). If any
    * of it is not written, the next flush re-sends the unwritten rows unchanged, so a retry after a
-   * lost answer is de-duplicated by BigQuery; a player's later misses wait for its pending row, other
+   * lost answer is de-duplicated by BigQuery (from 30 s after the lost answer, rows the table already
+   * holds are not sent again); a player's later misses wait for its pending row, other
    * players travel with it (a row refused for good holds back no one else). Calls are serialized.
    *
    * @example
@@ -523,9 +550,19 @@ export class UnresolvedPlayerTracker {
   }
 
   async #sendPending(): Promise<{ written: number; error?: PipelineError }> {
-    const batch: Array<Slot & { pending: PendingRow }> = [];
+    let batch: Array<Slot & { pending: PendingRow }> = [];
     for (const slot of this.#slots.values()) {
       if (slot.pending) batch.push(slot as Slot & { pending: PendingRow });
+    }
+    // Read before anything is sent: the earliest time any row of this send can have been written.
+    const sentAtMs = this.#clock.now();
+    let written = 0;
+    const landed = await this.#landedEarlier(batch, sentAtMs);
+    if (landed.size > 0) {
+      for (const slot of landed) this.#forget(slot);
+      written = landed.size;
+      batch = batch.filter((slot) => !landed.has(slot));
+      if (batch.length === 0) return { written };
     }
     const rows = batch.map((slot) => slot.pending.row);
     const idOfRow = new Map<UnresolvedPlayerRow, string>(
@@ -546,7 +583,10 @@ export class UnresolvedPlayerTracker {
     } catch (thrown) {
       error = toPipelineError(thrown);
       // Nothing is known to be written unless the executor says which rows failed.
-      if (!(error instanceof PartialInsertError)) return { written: 0, error };
+      if (!(error instanceof PartialInsertError)) {
+        this.#markUnsure(batch, sentAtMs);
+        return { written, error };
+      }
       failures = error.failures;
     }
 
@@ -561,14 +601,16 @@ export class UnresolvedPlayerTracker {
       }
       failedIds.add(id);
     }
-    let written = 0;
+    const kept: Array<Slot & { pending: PendingRow }> = [];
     for (const slot of batch) {
-      if (failedIds.has(slot.pending.insertId)) continue;
-      delete (slot as Slot).pending;
-      this.#pendingRows -= 1;
+      if (failedIds.has(slot.pending.insertId)) {
+        kept.push(slot);
+        continue;
+      }
+      this.#forget(slot);
       written += 1;
-      if (!slot.current) this.#slots.delete(`${slot.lookup}\u0000${slot.type}`);
     }
+    this.#markUnsure(kept, sentAtMs);
     if (failedIds.size > 0 && error === undefined) {
       error = new PartialInsertError(
         `${failedIds.size} of ${rows.length} unresolved-player rows were not written`,
@@ -580,6 +622,50 @@ export class UnresolvedPlayerTracker {
       );
     }
     return error ? { written, error } : { written };
+  }
+
+  /**
+   * The rows of `batch` an earlier send may have written whose re-send BigQuery may no longer
+   * de-duplicate (its window is about a minute): those the table already holds. They are not sent
+   * again, which would write them twice. When the table cannot be asked (no permission to query, an
+   * outage), the rows are sent again under their insert ids: a possible duplicate, never a loss.
+   */
+  async #landedEarlier(batch: ReadonlyArray<Slot & { pending: PendingRow }>, nowMs: number) {
+    const landed = new Set<Slot & { pending: PendingRow }>();
+    const unsure = batch.filter((slot) => pastDedupWindow(slot.pending, nowMs));
+    if (unsure.length === 0) return landed;
+    let found: Set<string>;
+    try {
+      found = await findLandedRows(
+        this.#executor,
+        this.table,
+        unsure.map((slot) => slot.pending.row),
+      );
+    } catch (thrown) {
+      this.#logger.warn(
+        "unresolved players: could not check whether rows whose answer was lost were written; sending them again (a duplicate is possible past BigQuery's de-duplication window)",
+        { table: this.table, rows: unsure.length, error: toPipelineError(thrown) },
+      );
+      return landed;
+    }
+    for (const slot of unsure) {
+      if (found.has(landedKey(slot.pending.row))) landed.add(slot);
+      // Not in the table: the send below is a first send again.
+      else delete slot.pending.unsureSinceMs;
+    }
+    return landed;
+  }
+
+  /** Rows sent at `sentAtMs` and not known to be written: they may be in the table. */
+  #markUnsure(slots: ReadonlyArray<Slot & { pending: PendingRow }>, sentAtMs: number): void {
+    for (const slot of slots) slot.pending.unsureSinceMs ??= sentAtMs;
+  }
+
+  /** A pending row BigQuery holds: the slot goes unless misses arrived since. */
+  #forget(slot: Slot): void {
+    delete slot.pending;
+    this.#pendingRows -= 1;
+    if (!slot.current) this.#slots.delete(`${slot.lookup}\u0000${slot.type}`);
   }
 
   #reportOverflow(): void {

@@ -321,3 +321,50 @@ describe('flush: partial failure', () => {
     expect(warning?.fields).toMatchObject({ dropped: 2, maxEntries: 1 });
   });
 });
+
+describe('flush: a re-send past the de-duplication window', () => {
+  /** A flush whose insert fails with its outcome unknown, then `elapsedMs` until the next one. */
+  async function lostThenRetriedAfter(elapsedMs: number) {
+    const made = makeTracker();
+    made.tracker.track('loganwebb', 'pitcher');
+    made.executor.insertPlan.push({ kind: 'throw', error: googleServiceUnavailable(), applied: false });
+    expect((await made.tracker.flush()).error).toBeDefined();
+    made.clock.advance(elapsedMs);
+    return made;
+  }
+
+  it('within 30 s of the lost send, re-sends under the same ids without asking the table', async () => {
+    const { executor, tracker } = await lostThenRetriedAfter(29_999);
+    await expect(tracker.flush()).resolves.toEqual({ flushed: 1, retained: 0 });
+    expect(executor.queries).toHaveLength(0);
+    expect(executor.inserts[1]?.ids).toEqual(executor.inserts[0]?.ids);
+  });
+
+  it('from 30 s on, asks the table first; a query that fails means a re-send (never a loss) and a warning', async () => {
+    const { executor, tracker, logger } = await lostThenRetriedAfter(30_000);
+    executor.queryFailures.push(new Error('no bigquery.jobs.create permission'));
+    await expect(tracker.flush()).resolves.toEqual({ flushed: 1, retained: 0 });
+    expect(executor.queries).toHaveLength(1);
+    expect(executor.queries[0]?.sql).toMatch(/WHERE reported_at IN UNNEST\(@reported_at\)/);
+    expect(executor.queries[0]?.params.reported_at).toEqual([new Date(Date.UTC(2026, 0, 20, 17, 0, 0))]);
+    expect(executor.inserts[1]?.ids).toEqual(executor.inserts[0]?.ids);
+    expect(logger.entries.filter((e) => e.level === 'warn').map((e) => e.message)).toContainEqual(
+      expect.stringMatching(/could not check whether rows whose answer was lost were written/),
+    );
+  });
+
+  it('a row refused in an answer that did arrive is not marked unsure by a later healthy send', async () => {
+    const { executor, tracker, clock } = makeTracker();
+    tracker.track('loganwebb', 'pitcher');
+    tracker.track('gerritcole', 'pitcher');
+    executor.insertPlan.push({ kind: 'reject-rows', indexes: [1] });
+    expect((await tracker.flush()).error).toBeInstanceOf(PartialInsertError);
+    clock.advance(10_000);
+    // Written within the window: nothing left to check, so no query ever runs for it.
+    await expect(tracker.flush()).resolves.toEqual({ flushed: 1, retained: 0 });
+    clock.advance(600_000);
+    tracker.track('aaronjudge', 'batter');
+    await expect(tracker.flush()).resolves.toEqual({ flushed: 1, retained: 0 });
+    expect(executor.queries).toHaveLength(0);
+  });
+});

@@ -1,0 +1,73 @@
+import { landedRowsSql } from './queries.js';
+import type { UnresolvedPlayerRow } from './tracker.js';
+import type { RegistryExecutor } from './types.js';
+
+/** A row as `landedRowsSql` reads it back (integers may come back as numbers or strings). */
+interface LandedRow {
+  player_lookup: string;
+  player_type: string;
+  source: string;
+  occurrence_count: number | string;
+  first_seen_ms: number | string;
+  reported_at_ms: number | string;
+}
+
+/**
+ * One row's identity: every column, times as epoch ms. Two batches never share a `reported_at`
+ * with the same player, type, source, count and first sighting unless they are the same row.
+ */
+function keyOf(
+  lookup: string,
+  type: string,
+  source: string,
+  count: unknown,
+  firstSeenMs: unknown,
+  reportedAtMs: unknown,
+): string {
+  return [lookup, type, source, Number(count), Number(firstSeenMs), Number(reportedAtMs)].join('\u0000');
+}
+
+/**
+ * The identity of a row the tracker wrote (or tried to).
+ *
+ * @internal
+ */
+export function landedKey(row: UnresolvedPlayerRow): string {
+  return keyOf(
+    row.player_lookup,
+    row.player_type,
+    row.source,
+    row.occurrence_count,
+    Date.parse(row.first_seen),
+    Date.parse(row.reported_at),
+  );
+}
+
+/**
+ * Which of `rows` the table already holds: one query over the batches they were reported in.
+ * Rejects with the query's error (the caller decides what an unknown answer means).
+ *
+ * @internal
+ */
+export async function findLandedRows(
+  executor: RegistryExecutor,
+  table: string,
+  rows: readonly UnresolvedPlayerRow[],
+): Promise<Set<string>> {
+  const times = [...new Set(rows.map((row) => row.reported_at))].map((iso) => new Date(iso));
+  const found = await executor.query<LandedRow>(landedRowsSql(table), { params: { reported_at: times } });
+  const keys = new Set<string>();
+  for (const row of found) {
+    keys.add(
+      keyOf(
+        row.player_lookup,
+        row.player_type,
+        row.source,
+        row.occurrence_count,
+        row.first_seen_ms,
+        row.reported_at_ms,
+      ),
+    );
+  }
+  return keys;
+}
