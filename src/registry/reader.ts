@@ -35,7 +35,7 @@ export interface PlayerRegistryReaderOptions {
   source: string;
   /** How long an answer (a hit or a miss) is reused. Default 300000 (5 minutes). 0 disables. */
   cacheTtlMs?: number;
-  /** Most cached answers; the oldest go first. Default 100000. */
+  /** Most cached answers (an integer >= 0, or Infinity); the oldest go first. Default 100000. */
   maxCacheEntries?: number;
   /** Most lookups per batch query; a longer batch is split. Default 10000. */
   maxLookupsPerQuery?: number;
@@ -156,6 +156,14 @@ export class PlayerRegistryReader {
     parseQualifiedTableName(table, 'a registry table');
     const cacheTtlMs = options.cacheTtlMs ?? 300_000;
     if (!(cacheTtlMs >= 0)) throw new RangeError(`cacheTtlMs must be >= 0, got ${cacheTtlMs}`);
+    const maxCacheEntries = options.maxCacheEntries ?? 100_000;
+    // NaN would turn the bound off without a word (`size > NaN` is never true): memory without limit.
+    if (
+      !(Number.isInteger(maxCacheEntries) && maxCacheEntries >= 0) &&
+      maxCacheEntries !== Number.POSITIVE_INFINITY
+    ) {
+      throw new RangeError(`maxCacheEntries must be an integer >= 0 or Infinity, got ${maxCacheEntries}`);
+    }
     const maxLookups = options.maxLookupsPerQuery ?? 10_000;
     if (!Number.isInteger(maxLookups) || maxLookups < 1) {
       throw new RangeError(`maxLookupsPerQuery must be a positive integer, got ${maxLookups}`);
@@ -165,7 +173,7 @@ export class PlayerRegistryReader {
     this.#executor = options.executor;
     this.#source = options.source;
     this.#logger = options.logger === undefined ? silentLogger : safeLogger(options.logger);
-    this.#cache = new TtlCache(cacheTtlMs, options.maxCacheEntries ?? 100_000, clock);
+    this.#cache = new TtlCache(cacheTtlMs, maxCacheEntries, clock);
     this.#maxLookupsPerQuery = maxLookups;
     this.tracker =
       options.tracker ??

@@ -376,3 +376,42 @@ describe('PlayerRegistryReader: a clock stepped back', () => {
     expect(executor.queries).toHaveLength(2);
   });
 });
+
+describe('PlayerRegistryReader: the cache bound', () => {
+  it('refuses a maxCacheEntries that is not a whole number >= 0 (NaN turned the bound off: the cache grew without limit)', () => {
+    for (const maxCacheEntries of [Number.NaN, -1, 1.5]) {
+      expect(
+        () =>
+          new PlayerRegistryReader({
+            executor: new MemoryExecutor(),
+            sport: 'mlb',
+            source: 'p',
+            env: {},
+            maxCacheEntries,
+          }),
+      ).toThrow(
+        new RangeError(`maxCacheEntries must be an integer >= 0 or Infinity, got ${maxCacheEntries}`),
+      );
+    }
+  });
+
+  it('0 caches nothing; a whole number and Infinity cache as they say', async () => {
+    for (const [maxCacheEntries, queries] of [
+      [0, 2],
+      [1, 1],
+      [Number.POSITIVE_INFINITY, 1],
+    ] as const) {
+      const executor = new MemoryExecutor();
+      const reader = new PlayerRegistryReader({
+        executor,
+        sport: 'mlb',
+        source: 'p',
+        env: {},
+        maxCacheEntries,
+      });
+      await reader.getUniversalId('someone', { required: false });
+      await reader.getUniversalId('someone', { required: false });
+      expect(executor.queries).toHaveLength(queries);
+    }
+  });
+});
