@@ -28,18 +28,30 @@ export function runInTrace<T>(parent: TraceParent | undefined, fn: () => T): T {
  */
 export function currentTraceParent(): TraceParent | undefined {
   if (tracingEnabled()) {
-    const api = otel();
-    const span = api?.trace.getActiveSpan();
-    if (api !== undefined && span !== undefined) {
-      const context = span.spanContext();
-      if (api.isSpanContextValid(context)) {
-        return {
-          traceId: context.traceId,
-          spanId: context.spanId,
-          sampled: (context.traceFlags & api.TraceFlags.SAMPLED) === api.TraceFlags.SAMPLED,
-        };
-      }
-    }
+    const active = activeSpanParent();
+    if (active !== undefined) return active;
   }
   return incoming?.getStore();
+}
+
+/**
+ * The active span as a trace parent. A misbehaving SDK (a context manager whose `active()` throws,
+ * a span whose `spanContext()` does) counts as no active span: every log entry asks, and none may
+ * be lost to it.
+ */
+function activeSpanParent(): TraceParent | undefined {
+  try {
+    const api = otel();
+    const span = api?.trace.getActiveSpan();
+    if (api === undefined || span === undefined) return undefined;
+    const context = span.spanContext();
+    if (!api.isSpanContextValid(context)) return undefined;
+    return {
+      traceId: context.traceId,
+      spanId: context.spanId,
+      sampled: (context.traceFlags & api.TraceFlags.SAMPLED) === api.TraceFlags.SAMPLED,
+    };
+  } catch {
+    return undefined;
+  }
 }
