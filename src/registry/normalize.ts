@@ -35,3 +35,21 @@ export function normalizePlayerType(playerType: string | null | undefined): stri
   const trimmed = playerType?.trim().toLowerCase();
   return trimmed ? trimmed : 'unknown';
 }
+
+/**
+ * The longest lookup (normalized), player type or source the registry holds. Real ones are tens of
+ * characters; a longer one is a scraped page in a name field, which, held until the next flush or
+ * for a cache's TTL, would cost its size for each of `maxEntries` players.
+ *
+ * @internal
+ */
+export const MAX_PLAYER_TEXT_LENGTH = 1024;
+
+/**
+ * The start of a text for a log field or an error message, never the whole of a huge one.
+ *
+ * @internal
+ */
+export function preview(text: string): string {
+  return text.length > 64 ? `${text.slice(0, 64)}… (${text.length} characters)` : text;
+}

@@ -5,7 +5,7 @@ import { type Logger, silentLogger } from '../logging/index.js';
 import { type Clock, systemClock } from '../retry/index.js';
 import { checkOptions, OPTION_ALIASES } from '../shared/check-options.js';
 import { safeLogger } from '../shared/safe-logger.js';
-import { normalizePlayerLookup, normalizePlayerType } from './normalize.js';
+import { MAX_PLAYER_TEXT_LENGTH, normalizePlayerLookup, normalizePlayerType, preview } from './normalize.js';
 import { notAString } from './not-a-string.js';
 import { batchLookupSql, singleLookupSql } from './queries.js';
 import { UnresolvedPlayerTracker } from './tracker.js';
@@ -271,7 +271,7 @@ export class PlayerRegistryReader {
       if (cached !== undefined) {
         this.#stats.cacheHits += 1;
         answers.set(normalized, cached.value);
-      } else if (normalized === '') {
+      } else if (unlookable(normalized)) {
         this.#stats.cacheMisses += 1;
         answers.set(normalized, null);
       } else {
@@ -327,7 +327,7 @@ export class PlayerRegistryReader {
   }
 
   #lookupOne(normalized: string, type: string | undefined): Promise<string | null> {
-    if (normalized === '') return Promise.resolve(null);
+    if (unlookable(normalized)) return Promise.resolve(null);
     const key = cacheKey(normalized, type);
     // Concurrent lookups of the same player share one query.
     const existing = this.#inflight.get(key);
@@ -378,6 +378,15 @@ export class PlayerRegistryReader {
   }
 }
 
+/**
+ * A lookup no registry row can have: empty after normalization, or longer than any real one (a
+ * scraped page in a name field, which would be sent as a query parameter and cached for the TTL).
+ * It is a miss without a query.
+ */
+function unlookable(normalized: string): boolean {
+  return normalized === '' || normalized.length > MAX_PLAYER_TEXT_LENGTH;
+}
+
 function checkLookupOptions(where: string, options: LookupOptions): void {
   checkOptions(where, options, { playerType: 'string', required: 'boolean' }, OPTION_ALIASES);
 }
@@ -392,10 +401,13 @@ function cacheKey(normalized: string, type: string | undefined): string {
 }
 
 function notFound(lookup: string, normalized: string, playerType: string | undefined): PlayerNotFoundError {
-  const typed = playerType ? ` (${playerType})` : '';
-  const as = lookup === normalized ? '' : ` (looked up as ${JSON.stringify(normalized)})`;
-  return new PlayerNotFoundError(`Player ${JSON.stringify(lookup)}${typed}${as} is not in the registry`, {
-    lookup: normalized,
-    ...(playerType === undefined ? {} : { playerType }),
-  });
+  const typed = playerType ? ` (${preview(playerType)})` : '';
+  const as = lookup === normalized ? '' : ` (looked up as ${JSON.stringify(preview(normalized))})`;
+  return new PlayerNotFoundError(
+    `Player ${JSON.stringify(preview(lookup))}${typed}${as} is not in the registry`,
+    {
+      lookup: normalized,
+      ...(playerType === undefined ? {} : { playerType }),
+    },
+  );
 }

@@ -10,7 +10,7 @@ import { defaultShutdownCoordinator } from '../shutdown/index.js';
 import { UNRESOLVED_PLAYERS_TABLE } from './ddl.js';
 import type { FlushOnExitOptions } from './exit-hook.js';
 import { findLandedRows, landedKey } from './landed-rows.js';
-import { normalizePlayerLookup, normalizePlayerType } from './normalize.js';
+import { MAX_PLAYER_TEXT_LENGTH, normalizePlayerLookup, normalizePlayerType, preview } from './normalize.js';
 import { notAString } from './not-a-string.js';
 import type { RegistryExecutor } from './types.js';
 
@@ -261,6 +261,11 @@ export class UnresolvedPlayerTracker {
         'new UnresolvedPlayerTracker: option source has a lone surrogate (text with no UTF-8 form, which BigQuery cannot hold)',
       );
     }
+    if (options.source.length > MAX_PLAYER_TEXT_LENGTH) {
+      throw new TypeError(
+        `new UnresolvedPlayerTracker: option source is ${options.source.length} characters long; at most ${MAX_PLAYER_TEXT_LENGTH}`,
+      );
+    }
     const maxEntries = options.maxEntries ?? 10_000;
     if (!Number.isInteger(maxEntries) || maxEntries < 1) {
       throw new RangeError(`maxEntries must be a positive integer, got ${maxEntries}`);
@@ -291,8 +296,8 @@ export class UnresolvedPlayerTracker {
   }
 
   /**
-   * Records one miss. Returns false when it was not recorded: an empty normalized lookup, a type or
-   * source with a lone surrogate (text with no UTF-8 form, which BigQuery cannot hold), or a new
+   * Records one miss. Returns false when it was not recorded: an empty normalized lookup, a
+   * normalized lookup, type or source longer than 1024 characters, a type or source with a lone surrogate (text with no UTF-8 form, which BigQuery cannot hold), or a new
    * player while `maxEntries` are held (then `overflowCount` grows).
    *
    * @example
@@ -309,10 +314,26 @@ export class UnresolvedPlayerTracker {
     checkArgument('source', source, true);
     const normalizedLookup = normalizePlayerLookup(lookup);
     if (normalizedLookup === '') {
-      this.#logger.debug('unresolved player ignored: empty lookup after normalization', { lookup });
+      this.#logger.debug('unresolved player ignored: empty lookup after normalization', {
+        lookup: preview(lookup),
+      });
       return false;
     }
     const type = normalizePlayerType(playerType);
+    const tooLong = [normalizedLookup, type, source ?? ''].some(
+      (text) => text.length > MAX_PLAYER_TEXT_LENGTH,
+    );
+    if (tooLong) {
+      // Held until the next flush, it would cost its size for each player (maxEntries bounds how
+      // many, not how large); no real name, type or source comes near the limit.
+      this.#logger.warn('unresolved player not tracked: its lookup, type or source is too long', {
+        lookup: preview(normalizedLookup),
+        playerType: preview(type),
+        ...(source === undefined ? {} : { source: preview(source) }),
+        maxLength: MAX_PLAYER_TEXT_LENGTH,
+      });
+      return false;
+    }
     if (hasLoneSurrogate(type) || (source !== undefined && hasLoneSurrogate(source))) {
       // BigQuery cannot hold it and the executor refuses such a row: tracked, it would fail every
       // later flush of the whole batch, so it is refused here, where the caller sees `false`.

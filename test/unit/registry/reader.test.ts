@@ -415,3 +415,20 @@ describe('PlayerRegistryReader: the cache bound', () => {
     }
   });
 });
+
+describe('PlayerRegistryReader: huge lookups', () => {
+  const huge = `${'Logan Webb '.repeat(50_000)}`;
+
+  it('answers a lookup longer than 1024 characters as a miss, without a query, a cached answer or a tracked entry; its error message is short', async () => {
+    const { executor, reader } = makeReader();
+    await expect(reader.getUniversalId(huge, { required: false })).resolves.toBeNull();
+    const thrown = await reader.getUniversalId(huge).catch((e: unknown) => e);
+    expect(thrown).toBeInstanceOf(PlayerNotFoundError);
+    expect((thrown as Error).message.length).toBeLessThan(500);
+    const ids = await reader.getUniversalIdsBatch(['loganwebb', huge]);
+    expect([...ids.values()]).toEqual(['mlb_webb', null]);
+    expect(executor.queries).toHaveLength(1);
+    expect(executor.queries[0]?.params.player_lookups).toEqual(['loganwebb']);
+    expect(reader.tracker.size).toBe(0);
+  });
+});

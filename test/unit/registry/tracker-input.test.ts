@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { UnresolvedPlayerTracker } from '../../../src/registry/index.js';
-import { fakeClock, MemoryExecutor } from './memory-executor.js';
+import { fakeClock, MemoryExecutor, recordingLogger } from './memory-executor.js';
 
 const base = { sport: 'mlb', source: 'pitcher_strikeouts_predictor', env: {} };
 
@@ -44,5 +44,32 @@ describe('UnresolvedPlayerTracker: bad input is a clear TypeError, up front', ()
     // The usual calls still work; undefined type and source take their defaults.
     expect(tracker.track('loganwebb', undefined, undefined)).toBe(true);
     expect(tracker.entries()).toMatchObject([{ playerLookup: 'loganwebb', playerType: 'unknown' }]);
+  });
+});
+
+describe('UnresolvedPlayerTracker: huge input', () => {
+  // A scraped page whose name field holds the whole page: held as a player, each would cost its
+  // size until the next flush (maxEntries bounds how many, not how large).
+  const huge = 'Logan Webb '.repeat(50_000);
+
+  it('track() refuses a lookup, type or source longer than 1024 characters, with a warning that does not repeat it', () => {
+    const logger = recordingLogger();
+    const tracker = new UnresolvedPlayerTracker({ executor: new MemoryExecutor(), ...base, logger });
+    expect(tracker.track(huge, 'pitcher')).toBe(false);
+    expect(tracker.track('loganwebb', huge)).toBe(false);
+    expect(tracker.track('loganwebb', 'pitcher', huge)).toBe(false);
+    expect(tracker.size).toBe(0);
+    const warnings = logger.entries.filter((e) => e.level === 'warn');
+    expect(warnings).toHaveLength(3);
+    for (const warning of warnings) expect(JSON.stringify(warning).length).toBeLessThan(1_000);
+    // At the limit, a player is tracked as usual.
+    expect(tracker.track('a'.repeat(1024), 'b'.repeat(1024), 'c'.repeat(1024))).toBe(true);
+  });
+
+  it('refuses a source option longer than 1024 characters at construction', () => {
+    expect(
+      () =>
+        new UnresolvedPlayerTracker({ executor: new MemoryExecutor(), ...base, source: 'x'.repeat(1025) }),
+    ).toThrow(/source is 1025 characters long; at most 1024/);
   });
 });
