@@ -271,7 +271,7 @@ export class PlayerRegistryReader {
       if (cached !== undefined) {
         this.#stats.cacheHits += 1;
         answers.set(normalized, cached.value);
-      } else if (unlookable(normalized)) {
+      } else if (unlookable(normalized, type)) {
         this.#stats.cacheMisses += 1;
         answers.set(normalized, null);
       } else {
@@ -327,7 +327,7 @@ export class PlayerRegistryReader {
   }
 
   #lookupOne(normalized: string, type: string | undefined): Promise<string | null> {
-    if (unlookable(normalized)) return Promise.resolve(null);
+    if (unlookable(normalized, type)) return Promise.resolve(null);
     const key = cacheKey(normalized, type);
     // Concurrent lookups of the same player share one query.
     const existing = this.#inflight.get(key);
@@ -379,12 +379,16 @@ export class PlayerRegistryReader {
 }
 
 /**
- * A lookup no registry row can have: empty after normalization, or longer than any real one (a
+ * A lookup no registry row can have: empty after normalization, or it or its type longer than any real one (a
  * scraped page in a name field, which would be sent as a query parameter and cached for the TTL).
  * It is a miss without a query.
  */
-function unlookable(normalized: string): boolean {
-  return normalized === '' || normalized.length > MAX_PLAYER_TEXT_LENGTH;
+function unlookable(normalized: string, type: string | undefined): boolean {
+  return (
+    normalized === '' ||
+    normalized.length > MAX_PLAYER_TEXT_LENGTH ||
+    (type !== undefined && type.length > MAX_PLAYER_TEXT_LENGTH)
+  );
 }
 
 function checkLookupOptions(where: string, options: LookupOptions): void {

@@ -429,6 +429,10 @@ describe('PlayerRegistryReader: huge lookups', () => {
     expect([...ids.values()]).toEqual(['mlb_webb', null]);
     expect(executor.queries).toHaveLength(1);
     expect(executor.queries[0]?.params.player_lookups).toEqual(['loganwebb']);
+    await expect(
+      reader.getUniversalId('loganwebb', { playerType: huge, required: false }),
+    ).resolves.toBeNull();
+    expect(executor.queries).toHaveLength(1);
     expect(reader.tracker.size).toBe(0);
   });
 });
