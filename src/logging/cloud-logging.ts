@@ -85,6 +85,22 @@ function replacer(this: Record<string, unknown>, key: string, value: unknown): u
   return value;
 }
 
+/** The entry of a call whose fields could not be read or serialized: without them, saying why. */
+function fieldsFailedLine(
+  severity: CloudLoggingSeverity,
+  message: string,
+  time: string,
+  err: unknown,
+): string {
+  let why: string;
+  try {
+    why = err instanceof Error ? errorMessage(err) : String(err);
+  } catch {
+    why = '<unreadable error>';
+  }
+  return JSON.stringify({ severity, message, time, logFieldsError: why });
+}
+
 function defaultWrite(line: string): void {
   process.stdout.write(`${line}\n`);
 }
@@ -123,10 +139,17 @@ export function cloudLoggingLogger(options: CloudLoggingLoggerOptions = {}): Log
 
   const emit = (severity: CloudLoggingSeverity, message: string, fields: LogFields | undefined): void => {
     if (RANK[severity] < minRank) return;
-    const entry: Record<string, unknown> = { severity, message, time: new Date().toISOString() };
+    const time = new Date().toISOString();
+    const entry: Record<string, unknown> = { severity, message, time };
     if (fields !== undefined) {
-      for (const key of Object.keys(fields)) {
-        if (!RESERVED.has(key)) entry[key] = fields[key];
+      try {
+        for (const key of Object.keys(fields)) {
+          if (!RESERVED.has(key)) entry[key] = fields[key];
+        }
+      } catch (err) {
+        // Fields it cannot read (a throwing getter, a revoked proxy): the entry without them, as for a cycle.
+        write(fieldsFailedLine(severity, message, time, err));
+        return;
       }
     }
     if (labels !== undefined) entry['logging.googleapis.com/labels'] = labels;
@@ -150,12 +173,7 @@ export function cloudLoggingLogger(options: CloudLoggingLoggerOptions = {}): Log
     try {
       line = JSON.stringify(entry, replacer);
     } catch (err) {
-      line = JSON.stringify({
-        severity,
-        message,
-        time: entry.time,
-        logFieldsError: err instanceof Error ? errorMessage(err) : String(err),
-      });
+      line = fieldsFailedLine(severity, message, time, err);
     }
     write(line);
   };

@@ -108,6 +108,24 @@ describe('cloudLoggingLogger', () => {
     expect(typeof entry?.logFieldsError).toBe('string');
   });
 
+  it('never throws on fields it cannot read (a throwing getter, a revoked proxy): it writes the entry without them', () => {
+    const { logger, entries } = capture();
+    const hostile = Object.defineProperty({ ok: 1 }, 'secret', {
+      enumerable: true,
+      get() {
+        throw new Error('getter');
+      },
+    });
+    const { proxy, revoke } = Proxy.revocable({ a: 1 }, {});
+    revoke();
+    expect(() => logger.error('getter', hostile)).not.toThrow();
+    expect(() => logger.warn('revoked', proxy)).not.toThrow();
+    expect(entries().map((e) => [e.severity, e.message, typeof e.logFieldsError])).toEqual([
+      ['ERROR', 'getter', 'string'],
+      ['WARNING', 'revoked', 'string'],
+    ]);
+  });
+
   describe('default output', () => {
     afterEach(() => {
       vi.restoreAllMocks();
