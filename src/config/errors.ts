@@ -46,6 +46,17 @@ export class UnknownSportError extends Error {
   );
 }
 
+/** A rejected value as a message quotes it: at most its first 100 characters (the value itself is kept whole). */
+function quoted(value: unknown): string {
+  const text = typeof value === 'string' && value.length > 100 ? `${value.slice(0, 100)}…` : value;
+  if (typeof text === 'string') return JSON.stringify(text);
+  try {
+    return String(text);
+  } catch {
+    return `(a ${typeof value})`;
+  }
+}
+
 /**
  * Thrown by `SportConfig.table()` / `topic()` for a name that cannot be a BigQuery dataset, table or
  * Pub/Sub topic part. Rejecting dots and backticks keeps a caller's value from escaping the
@@ -71,7 +82,7 @@ export class InvalidResourceNameError extends Error {
 
   /** `origin`: where the value came from (an environment variable), when not from the caller. */
   constructor(kind: 'dataset' | 'table' | 'phase' | 'project', value: string, rule: string, origin?: string) {
-    super(`Invalid ${kind} name ${JSON.stringify(value)}${origin ? ` (from ${origin})` : ''}: ${rule}`);
+    super(`Invalid ${kind} name ${quoted(value)}${origin ? ` (from ${origin})` : ''}: ${rule}`);
     this.name = 'InvalidResourceNameError';
     this.kind = kind;
     this.value = value;

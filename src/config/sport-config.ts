@@ -63,7 +63,8 @@ export interface SportConfig {
   table(dataset: string, name: string): string;
 }
 
-// Pub/Sub topic ids: letters, digits and - _ . ~ + %; the phase is a suffix of one.
+// Pub/Sub topic ids: letters, digits and - _ . ~ + %, at most 255 characters; the phase is a suffix of one.
+const MAX_TOPIC_ID_LENGTH = 255;
 const TOPIC_PART = /^[A-Za-z0-9\-_.~+%]+$/;
 
 function defaultEnv(): ConfigEnv {
@@ -153,10 +154,19 @@ export function getSportConfig(sport?: string, env: ConfigEnv = defaultEnv()): S
     referenceDataset: `${resolved}_reference`,
     orchestrationDataset: `${resolved}_orchestration`,
     topic(phase: string): string {
-      if (!TOPIC_PART.test(phase)) {
+      // A phase that is not a string would be written out ('mlb-undefined' for an unset variable).
+      if (typeof phase !== 'string' || !TOPIC_PART.test(phase)) {
         throw new InvalidResourceNameError('phase', phase, 'use letters, digits and - _ . ~ + %');
       }
-      return `${topicPrefix}-${phase}`;
+      const topic = `${topicPrefix}-${phase}`;
+      if (topic.length > MAX_TOPIC_ID_LENGTH) {
+        throw new InvalidResourceNameError(
+          'phase',
+          phase,
+          `the topic id "${topicPrefix}-<phase>" must be at most ${MAX_TOPIC_ID_LENGTH} characters`,
+        );
+      }
+      return topic;
     },
     table(dataset: string, name: string): string {
       if (typeof dataset !== 'string' || !isDatasetId(dataset)) {

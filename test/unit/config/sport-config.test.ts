@@ -65,6 +65,30 @@ describe('getSportConfig: the original naming', () => {
     expect(() => config.topic('phase 1')).toThrow(InvalidResourceNameError);
   });
 
+  it('refuses a phase that is not a string (an unset variable made the topic "mlb-undefined") or makes a topic id longer than 255', () => {
+    const config = getSportConfig('mlb', EMPTY_ENV);
+    for (const phase of [undefined, null, 1, {}]) {
+      expect(() => config.topic(phase as unknown as string)).toThrow(InvalidResourceNameError);
+    }
+    expect(() => config.topic(undefined as unknown as string)).toThrow(/Invalid phase name undefined/);
+    expect(config.topic('p'.repeat(251))).toBe(`mlb-${'p'.repeat(251)}`);
+    expect(() => config.topic('p'.repeat(252))).toThrow(/at most 255 characters/);
+  });
+
+  it('quotes at most the start of a huge rejected name in its message', () => {
+    const config = getSportConfig('mlb', EMPTY_ENV);
+    const thrown = (() => {
+      try {
+        config.table('mlb_raw', `${'x'.repeat(1_000_000)}\``);
+      } catch (error) {
+        return error as InvalidResourceNameError;
+      }
+    })();
+    expect(thrown).toBeInstanceOf(InvalidResourceNameError);
+    expect(thrown?.message.length).toBeLessThan(300);
+    expect(thrown?.value.length).toBe(1_000_001);
+  });
+
   it('returns a frozen object', () => {
     const config = getSportConfig('nba', EMPTY_ENV);
     expect(Object.isFrozen(config)).toBe(true);
