@@ -94,7 +94,9 @@ export function formatTableName(ref: TableRef): string {
 
 /**
  * Parses a table name that must name its project (`project.dataset.table`), for the places that build
- * SQL or DDL outside any executor's default project.
+ * SQL or DDL outside any executor's default project. A partition decorator (`table$20260601`) is
+ * refused: it cannot follow FROM or CREATE TABLE, and a streaming insert through it fails for every
+ * row of another day.
  *
  * @internal
  */
@@ -108,6 +110,11 @@ export function parseQualifiedTableName(name: string, what: string): Required<Ta
   }
   if (ref?.projectId === undefined) {
     throw new TypeError(`Expected ${what} of the form project.dataset.table, got ${JSON.stringify(name)}`);
+  }
+  if (ref.tableId.includes('$')) {
+    throw new TypeError(
+      `Expected ${what} of the form project.dataset.table without a partition decorator ($...), got ${JSON.stringify(name)}`,
+    );
   }
   return ref as Required<TableRef>;
 }

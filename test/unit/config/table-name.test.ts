@@ -61,7 +61,6 @@ describe('one rule for table names, wherever a name is checked', () => {
     ['mlb_raw', 'box-scores', true],
     ['mlb_raw', 'box scores', true],
     ['mlb_raw', 'jeux_été', true],
-    ['mlb_raw', 'games$20260401', true],
     ['mlb-raw', 'games', false],
     ['mlb_raw', 'ga.mes', false],
     ['mlb_raw', 'x` OR 1=1 --', false],
@@ -82,6 +81,18 @@ describe('one rule for table names, wherever a name is checked', () => {
       }
     });
   }
+
+  it('a partition decorator is a valid name, which the registry refuses for its own use (FROM, CREATE TABLE)', () => {
+    const accepted = Object.fromEntries(
+      Object.entries(checkers).map(([name, check]) => [name, check('mlb_raw', 'games$20260401')]),
+    );
+    expect(accepted).toEqual({
+      parseTableName: true,
+      'SportConfig.table': true,
+      unresolvedPlayersTableDdl: false,
+      PlayerRegistryReader: false,
+    });
+  });
 
   it('a name that must carry its project refuses one without, and surrounding quotes or spaces', () => {
     expect(() => unresolvedPlayersTableDdl('mlb_reference.unresolved_players')).toThrow(

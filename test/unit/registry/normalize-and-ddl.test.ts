@@ -63,4 +63,10 @@ describe('the unresolved_players DDL', () => {
     expect(() => unresolvedPlayersTableDdl('mlb_reference.unresolved_players')).toThrow(TypeError);
     expect(() => unresolvedPlayersTableDdl('p.d.t`; DROP TABLE x; --')).toThrow(TypeError);
   });
+
+  it('refuses a partition decorator, which CREATE TABLE cannot take', () => {
+    expect(() => unresolvedPlayersTableDdl('p.mlb_reference.unresolved_players$20260601')).toThrow(
+      /without a partition decorator/,
+    );
+  });
 });

@@ -312,6 +312,13 @@ describe('PlayerRegistryReader: construction', () => {
     ).toThrow(TypeError);
   });
 
+  it('refuses a registry table with a partition decorator, which no query can read FROM', () => {
+    const executor = new MemoryExecutor();
+    expect(
+      () => new PlayerRegistryReader({ executor, sport: 'mlb', source: 's', table: 'p.d.registry$20260601' }),
+    ).toThrow(/without a partition decorator/);
+  });
+
   it('rejects an unknown sport', () => {
     const executor = new MemoryExecutor();
     expect(() => new PlayerRegistryReader({ executor, sport: 'nhl', source: 's' })).toThrow(

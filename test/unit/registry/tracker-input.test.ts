@@ -13,6 +13,11 @@ describe('UnresolvedPlayerTracker: bad input is a clear TypeError, up front', ()
     ],
     ['a table with a backtick', { table: 'p.d.t`; DROP TABLE x; --' }, /table/],
     ['a projectId with a backtick', { projectId: 'my`project' }, /my`project/],
+    [
+      'a table with a partition decorator (every flush on another day would fail)',
+      { table: 'p.mlb_reference.unresolved_players$20260601' },
+      /without a partition decorator/,
+    ],
   ])(
     'refuses %s at construction (every flush would fail, or break out of its quoting)',
     (_, extra, message) => {
