@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type { Engine, QueryOutcome, QueryRequest } from './engine.js';
 import { mapDuckError } from './engine.js';
 import { type ErrorProto, httpStatusForReason, StandInHttpError } from './http-errors.js';
+import { locationFinds } from './job-location.js';
 import type { WireCodec } from './values.js';
 
 /**
@@ -168,10 +169,13 @@ export class JobStore {
     return `job_${randomUUID().replace(/-/g, '')}`;
   }
 
-  /** Looks a job up, checking `location` when the request gives one. */
+  /**
+   * Looks a job up as a request naming it does: a request must give the job's location unless the job
+   * runs in the `US` or `EU` multi-region (404 otherwise, as BigQuery answers).
+   */
   get(projectId: string, jobId: string, location?: string): JobRecord {
     const job = this.jobs.get(this.key(projectId, jobId));
-    if (!job || (location && location.toUpperCase() !== job.location.toUpperCase())) {
+    if (!job || !locationFinds(location, job.location)) {
       throw new StandInHttpError(
         404,
         'notFound',

@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type { Engine, QueryRequest } from './engine.js';
 import type { BigQueryFaultRule } from './faults.js';
 import { StandInHttpError } from './http-errors.js';
+import { inferJobLocation } from './job-location.js';
 import { type JobRecord, type JobStore, pageOf, pageWindow, queryStatistics } from './jobs.js';
 import type { WireCodec } from './values.js';
 
@@ -176,10 +177,20 @@ export function createRoutes(deps: RouteDeps): Route[] {
     };
   };
 
+  /** The job's location: the request's, else where the data it touches lives (`inferJobLocation`). */
+  const locate = (
+    requested: unknown,
+    projectId: string,
+    touches: Parameters<typeof inferJobLocation>[2],
+  ): string =>
+    typeof requested === 'string' && requested !== ''
+      ? requested
+      : inferJobLocation(engine, projectId, touches);
+
   const newJob = (
     projectId: string,
     jobId: string,
-    location: string | undefined,
+    location: string,
     type: 'QUERY' | 'LOAD',
     configuration: Record<string, unknown>,
   ): JobRecord => {
@@ -187,7 +198,7 @@ export function createRoutes(deps: RouteDeps): Route[] {
     return {
       projectId,
       jobId,
-      location: location ?? deps.location,
+      location,
       jobType: type,
       configuration,
       state: 'RUNNING',
@@ -210,7 +221,7 @@ export function createRoutes(deps: RouteDeps): Route[] {
     const job = newJob(
       projectId,
       jobId,
-      typeof ref.location === 'string' ? ref.location : undefined,
+      locate(ref.location, projectId, { destination: obj(load.destinationTable) }),
       'LOAD',
       configuration,
     );
@@ -263,21 +274,22 @@ export function createRoutes(deps: RouteDeps): Route[] {
       const seen = requestId === undefined ? undefined : jobs.recall(projectId, requestId, fingerprint);
       if (seen?.answer !== undefined) return { status: 200, body: seen.answer };
       if (seen?.jobId !== undefined) {
-        const job = jobs.get(projectId, seen.jobId);
+        const job = jobs.get(projectId, seen.jobId, jobs.jobs.get(jobs.key(projectId, seen.jobId))?.location);
         const answer = jobs.results(job, await jobs.advance(job), q, useInt64, 'bigquery#queryResponse');
         return { status: 200, body: { ...answer, jobCreationReason: { code: seen.jobCreationReason } } };
       }
       const req = queryRequest(projectId, q, dryRun);
+      const location = locate(q.location, projectId, {
+        sql: req.query,
+        ...(req.defaultDataset ? { defaultDataset: req.defaultDataset } : {}),
+      });
       if (req.dryRun) {
         const o = await engine.query(req);
         return {
           status: 200,
           body: {
             kind: 'bigquery#queryResponse',
-            jobReference: {
-              projectId,
-              location: typeof q.location === 'string' ? q.location : deps.location,
-            },
+            jobReference: { projectId, location },
             jobComplete: true,
             totalBytesProcessed: String(o.totalBytesProcessed),
             cacheHit: false,
@@ -285,13 +297,7 @@ export function createRoutes(deps: RouteDeps): Route[] {
           },
         };
       }
-      const job = newJob(
-        projectId,
-        jobs.newJobId(),
-        typeof q.location === 'string' ? q.location : undefined,
-        'QUERY',
-        { query: { ...q } },
-      );
+      const job = newJob(projectId, jobs.newJobId(), location, 'QUERY', { query: { ...q } });
       job.sql = req.query;
       // JOB_CREATION_REQUIRED (the default) always creates a job; OPTIONAL only when the answer
       // cannot be given at once (still running, or more than one page).
@@ -337,7 +343,6 @@ export function createRoutes(deps: RouteDeps): Route[] {
       const projectId = params.project!;
       const configuration = obj(b.configuration);
       const ref = obj(b.jobReference);
-      const location = typeof ref.location === 'string' ? ref.location : undefined;
       if (configuration.load) {
         throw new StandInHttpError(
           400,
@@ -365,6 +370,10 @@ export function createRoutes(deps: RouteDeps): Route[] {
       }
       const dryRun = bool(configuration.dryRun);
       const req = queryRequest(projectId, q, dryRun);
+      const location = locate(ref.location, projectId, {
+        sql: req.query,
+        ...(req.defaultDataset ? { defaultDataset: req.defaultDataset } : {}),
+      });
       if (dryRun) {
         const o = await engine.query(req);
         const now = String(Date.now());
@@ -372,7 +381,7 @@ export function createRoutes(deps: RouteDeps): Route[] {
           status: 200,
           body: {
             kind: 'bigquery#job',
-            jobReference: { projectId, location: location ?? deps.location },
+            jobReference: { projectId, location },
             configuration: { ...configuration, jobType: 'QUERY' },
             status: { state: 'DONE' },
             statistics: {

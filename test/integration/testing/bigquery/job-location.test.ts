@@ -1,0 +1,65 @@
+import type { BigQuery } from '@google-cloud/bigquery';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type BigQueryStandIn, startBigQueryStandIn } from '../../../../src/testing/bigquery/index.js';
+import { type ApiErrorLike, failure } from './stand-in-fixture.js';
+
+/**
+ * A job runs where its data lives, and a request about a job in a single region must name that
+ * region: BigQuery answers jobs.get, getQueryResults and jobs.cancel without it with 404.
+ */
+describe('BigQuery stand-in: job locations', () => {
+  let s: BigQueryStandIn;
+  let bq: BigQuery;
+  beforeAll(async () => {
+    s = await startBigQueryStandIn();
+    bq = s.client();
+    await bq.createDataset('london', { location: 'europe-west2' });
+    await bq.createDataset('multi', { location: 'EU' });
+    await bq.dataset('london').createTable('t', { schema: 'n:INTEGER' });
+    await bq.dataset('multi').createTable('t', { schema: 'n:INTEGER' });
+  });
+  afterAll(() => s.close());
+
+  it("a query job that names no location runs in its table's dataset's region", async () => {
+    const [job] = await bq.createQueryJob({ query: 'SELECT n FROM london.t', jobId: 'in_london' });
+    expect(job.location).toBe('europe-west2');
+    expect((await job.getMetadata())[0].jobReference.location).toBe('europe-west2');
+    expect((await job.getQueryResults())[0]).toEqual([]);
+  });
+
+  it('jobs.get and getQueryResults without the location of a single-region job answer 404 naming it', async () => {
+    await bq.createQueryJob({ query: 'SELECT n FROM `london.t`', jobId: 'lost_in_london' });
+    const get = (await failure(bq.job('lost_in_london').getMetadata())) as ApiErrorLike;
+    expect(get.code).toBe(404);
+    expect(get.message).toContain('lost_in_london');
+    const results = (await failure(bq.job('lost_in_london').getQueryResults())) as ApiErrorLike;
+    expect(results.code).toBe(404);
+    const cancel = (await failure(bq.job('lost_in_london').cancel())) as ApiErrorLike;
+    expect(cancel.code).toBe(404);
+    const wrong = (await failure(bq.job('lost_in_london', { location: 'US' }).getMetadata())) as ApiErrorLike;
+    expect(wrong.code).toBe(404);
+    const [found] = await bq.job('lost_in_london', { location: 'EUROPE-WEST2' }).getMetadata();
+    expect(found.status.state).toBe('DONE');
+  });
+
+  it('a job in the EU or US multi-region is found without a location', async () => {
+    await bq.createQueryJob({ query: 'SELECT n FROM multi.t', jobId: 'in_eu' });
+    const [found] = await bq.job('in_eu').getMetadata();
+    expect(found.jobReference.location).toBe('EU');
+    await bq.createQueryJob({ query: 'SELECT 1 AS one', jobId: 'in_us' });
+    expect((await bq.job('in_us').getMetadata())[0].jobReference.location).toBe('US');
+  });
+
+  it("a load job runs in its destination's region", async () => {
+    const job = await new Promise<{ location?: string; metadata: { jobReference: { location: string } } }>(
+      (resolve, reject) => {
+        const stream = bq.dataset('london').table('t').createWriteStream('json');
+        stream.once('job', resolve);
+        stream.once('error', reject);
+        stream.end('{"n":1}\n');
+      },
+    );
+    expect(job.metadata.jobReference.location).toBe('europe-west2');
+    expect(await s.run('SELECT n FROM london.t')).toEqual([{ n: 1 }]);
+  });
+});
