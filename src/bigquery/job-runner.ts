@@ -39,8 +39,14 @@ export interface JobPlan<T> {
   freshId(): string;
   /** True when the id is sent as the job's id: a 409 on it means an earlier request of ours created it. */
   idNamesJob: boolean;
-  /** Where a job fetched by its id lives. */
+  /** Where a job fetched by its id lives, when the caller said (`location`). */
   location: string | undefined;
+  /**
+   * Where the job runs when `location` is not set: the location of the dataset it touches
+   * (datasets.get). Read only when a job must be found by its id without an answer that named its
+   * location: BigQuery finds a job in a single region only when jobs.get names the region.
+   */
+  locate?(): Promise<string | undefined>;
   /** The run's creating request (one request). */
   start(attempt: RetryContext, id: string): Promise<Started<T>>;
   /** Waits for the job and reads its outcome; keeps its progress, so a later attempt resumes it. */
@@ -118,7 +124,23 @@ export async function runJob<T>(client: BigQueryClient, scope: CallScope, plan: 
   /** A creating request of the current run failed in a way that may have created its job anyway. */
   let maybeCreated = false;
 
-  const refOf = (jobId: string): JobRef => ({ jobId, ...(plan.location ? { location: plan.location } : {}) });
+  /** The job's location once known: the caller's, a 409's message, or its dataset's (`plan.locate`). */
+  let location = plan.location;
+  /** Why `plan.locate` could not tell, for an error that must say the location is unknown. */
+  let locateFailure: string | undefined;
+  const refOf = (jobId: string): JobRef => ({ jobId, ...(location ? { location } : {}) });
+  /** Learns the job's location from its dataset before a job is looked up by id alone. */
+  const locateWith = async (
+    request: (work: () => Promise<string | undefined>) => Promise<string | undefined>,
+  ) => {
+    if (location !== undefined || plan.locate === undefined) return;
+    try {
+      location = await request(plan.locate);
+      if (location === undefined) locateFailure = 'its dataset names no location';
+    } catch (locateError) {
+      locateFailure = `reading its dataset failed (${describe(locateError)})`;
+    }
+  };
   const fetch = (attempt: RetryContext, ref: JobRef): Promise<JobResource> =>
     scope.request(attempt, 'jobs.get', () => getJob(client, ref));
   const failedRun = (rerun: boolean): void => {
@@ -172,6 +194,8 @@ export async function runJob<T>(client: BigQueryClient, scope: CallScope, plan: 
             jobId: id,
           },
         );
+        location ??= locationInMessage(err, id);
+        await locateWith((work) => scope.request(attempt, 'datasets.get', work));
         const ref = refOf(id);
         const resource = await fetch(attempt, ref);
         const foreign = plan.foreign?.(resource);
@@ -198,42 +222,48 @@ export async function runJob<T>(client: BigQueryClient, scope: CallScope, plan: 
    * call's error standing; anything else is `JOB_OUTCOME_UNKNOWN`.
    */
   const readBack = async (err: unknown, advice: (jobId: string) => string): Promise<T> => {
-    const ref = job?.ref ?? refOf(id);
-    const unknown = (why: string, cause: unknown) =>
+    const unknown = (jobId: string, why: string, cause: unknown) =>
       new PipelineError(
-        `BigQuery ${plan.what} job ${ref.jobId}: the call gave up (${describe(err)}) while the job may exist, and ${why}: its rows may or may not be written. ${advice(ref.jobId)}`,
+        `BigQuery ${plan.what} job ${jobId}: the call gave up (${describe(err)}) while the job may exist, and ${why}: its rows may or may not be written. ${advice(jobId)}`,
         { code: JOB_OUTCOME_UNKNOWN, transient: false, cause },
       );
-    if (scope.signal?.aborted) throw unknown('the call was aborted', err);
+    if (scope.signal?.aborted) throw unknown(job?.ref.jobId ?? id, 'the call was aborted', err);
+    const request = <R>(what: string, work: () => Promise<R>): Promise<R> =>
+      guardRequest({ attempt: 0, signal: NEVER_ABORTED }, what, work, {
+        timeoutMs: Math.min(scope.requestTimeoutMs, READ_BACK_TIMEOUT_MS),
+        clock: scope.clock,
+      });
+    if (job === undefined) await locateWith((work) => request('datasets.get', work));
+    const ref = job?.ref ?? refOf(id);
     let resource: JobResource;
     try {
-      resource = await guardRequest(
-        { attempt: 0, signal: NEVER_ABORTED },
-        'jobs.get',
-        () => getJob(client, ref),
-        {
-          timeoutMs: Math.min(scope.requestTimeoutMs, READ_BACK_TIMEOUT_MS),
-          clock: scope.clock,
-        },
-      );
+      resource = await request('jobs.get', () => getJob(client, ref));
     } catch (readError) {
-      // Never created: the call's own error is the whole truth.
-      if (job === undefined && httpStatusOf(readError) === 404) throw err;
-      throw unknown(`reading it back failed (${describe(readError)})`, err);
+      if (job === undefined && httpStatusOf(readError) === 404) {
+        // Never created: the call's own error is the whole truth. Unless the job's location is not
+        // known: BigQuery answers 404 for a job in a single region that jobs.get did not name.
+        if (ref.location !== undefined) throw err;
+        throw unknown(
+          ref.jobId,
+          `its location is not known (no \`location\` option${locateFailure ? `, and ${locateFailure}` : ''}), so jobs.get could not find it: BigQuery finds a job outside the US and EU multi-regions only by its location. Pass { location } to the executor or the call`,
+          err,
+        );
+      }
+      throw unknown(ref.jobId, `reading it back failed (${describe(readError)})`, err);
     }
     if (jobFailed(resource)) {
       failed = true;
       throw jobError(resource);
     }
     if (resource.status?.state !== 'DONE')
-      throw unknown(`it is still ${resource.status?.state ?? 'running'}`, err);
+      throw unknown(ref.jobId, `it is still ${resource.status?.state ?? 'running'}`, err);
     const finished: RunningJob = { ref, resource, done: false };
     job = finished;
     try {
       return await plan.finish({ attempt: 0, signal: NEVER_ABORTED }, finished, control);
     } catch (finishError) {
       if (failed) throw finishError;
-      throw unknown(`it is DONE but reading its outcome failed (${describe(finishError)})`, err);
+      throw unknown(ref.jobId, `it is DONE but reading its outcome failed (${describe(finishError)})`, err);
     }
   };
 
@@ -295,6 +325,19 @@ export async function runJob<T>(client: BigQueryClient, scope: CallScope, plan: 
     if (job !== undefined && !job.done && !failed) cancelJob(client, job.ref);
     throw err;
   }
+}
+
+/**
+ * The location a 409 names for our job id: BigQuery answers `Already Exists: Job
+ * project:LOCATION.jobId`, so the job whose creating answer was lost can be found where it runs.
+ */
+function locationInMessage(err: unknown, jobId: string): string | undefined {
+  const message = (err as { message?: unknown } | null)?.message;
+  if (typeof message !== 'string') return undefined;
+  const at = message.indexOf(`.${jobId}`);
+  if (at === -1) return undefined;
+  const match = /:([A-Za-z0-9-]+)$/.exec(message.slice(0, at));
+  return match?.[1];
 }
 
 function describe(err: unknown): string {

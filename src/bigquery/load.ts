@@ -6,6 +6,7 @@ import { Batcher } from './batching.js';
 import type { BigQueryClient, BigQueryTableHandle, BigQueryUploadStream } from './client-types.js';
 import { type CallScope, newJobId, pollDelayMs } from './context.js';
 import { encodeRow } from './encode-row.js';
+import { datasetLocation } from './job-location.js';
 import { JOB_OUTCOME_UNKNOWN, type JobPlan, type RunningJob, runJob } from './job-runner.js';
 import { int64, type JobResource, jobRefOf } from './rest.js';
 import { RowLedger } from './row-ledger.js';
@@ -108,6 +109,9 @@ export async function loadRows(
   }
 
   const location = options.location ?? defaults.location;
+  const dataset = ref.projectId
+    ? { projectId: ref.projectId, datasetId: ref.datasetId }
+    : { datasetId: ref.datasetId };
   const target = client
     .dataset(ref.datasetId, ref.projectId ? { projectId: ref.projectId } : {})
     .table(ref.tableId, location ? { location } : {});
@@ -133,6 +137,7 @@ export async function loadRows(
       freshId: () => newJobId(defaults.jobIdPrefix),
       idNamesJob: true,
       location,
+      locate: () => datasetLocation(client, dataset),
       async start(attempt, jobId) {
         body ??= ndjson(part, line);
         const data = body;

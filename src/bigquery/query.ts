@@ -3,6 +3,7 @@ import type { RetryContext } from '../retry/index.js';
 import { randomUUID } from '../shared/node-crypto.js';
 import type { BigQueryClient } from './client.js';
 import { type CallScope, newJobId, pollDelayMs } from './context.js';
+import { datasetLocation, firstDatasetOf } from './job-location.js';
 import { type JobPlan, type RunningJob, runJob, type Started } from './job-runner.js';
 import type { EncodedParameters } from './params.js';
 import { decodeRows, int64, type JobResource, jobRefOf, type QueryResponse, restCall } from './rest.js';
@@ -100,6 +101,10 @@ export async function runQuery(
     finish: (attempt, job) => pages.read(attempt, job),
     restart: () => pages.reset(),
     foreign: (resource) => otherStatement(resource, spec.sql),
+    locate: async () => {
+      const dataset = firstDatasetOf(spec.sql);
+      return dataset === undefined ? undefined : datasetLocation(client, dataset);
+    },
   };
   if (isScript(spec.sql)) plan.notRerunnable = scriptFailed;
   if (!spec.dryRun && changesRows(spec.sql)) {
