@@ -1,7 +1,14 @@
 import { httpStatusOf, jobFailed } from '../errors/bigquery-wire.js';
-import { GoogleApiError, NotFoundError, PipelineError, toPipelineError } from '../errors/index.js';
-import { NEVER_ABORTED } from '../retry/attempt.js';
+import {
+  GoogleApiError,
+  NotFoundError,
+  OperationTimeoutError,
+  PipelineError,
+  toPipelineError,
+} from '../errors/index.js';
 import type { RetryContext } from '../retry/index.js';
+import { scheduleOn } from '../retry/schedule.js';
+import { onAbort } from '../shared/abort-fanout.js';
 import type { BigQueryClient } from './client.js';
 import type { CallScope } from './context.js';
 import { guardRequest } from './request-guard.js';
@@ -228,8 +235,48 @@ export async function runJob<T>(client: BigQueryClient, scope: CallScope, plan: 
         { code: JOB_OUTCOME_UNKNOWN, transient: false, cause },
       );
     if (scope.signal?.aborted) throw unknown(job?.ref.jobId ?? id, 'the call was aborted', err);
+    const remainingMs = scope.remainingMs();
+    if (remainingMs <= 0) {
+      throw unknown(job?.ref.jobId ?? id, "the call's deadline passed before it could be read back", err);
+    }
+    // The read-back is part of the call: the caller's signal and what is left of its deadline end it.
+    const bound = new AbortController();
+    const stopDeadline = Number.isFinite(remainingMs)
+      ? scheduleOn(
+          scope.clock,
+          remainingMs,
+          () =>
+            bound.abort(
+              new OperationTimeoutError(`the call's deadline passed while the job was read back`, {
+                timeoutMs: remainingMs,
+              }),
+            ),
+          true,
+        )
+      : () => undefined;
+    const callerSignal = scope.signal;
+    const stopSignal = callerSignal
+      ? onAbort(callerSignal, () => bound.abort(callerSignal.reason))
+      : () => undefined;
+    try {
+      return await readBackWithin({ attempt: 0, signal: bound.signal }, err, unknown);
+    } finally {
+      stopDeadline();
+      stopSignal();
+    }
+  };
+
+  const readBackWithin = async (
+    context: RetryContext,
+    err: unknown,
+    unknown: (jobId: string, why: string, cause: unknown) => PipelineError,
+  ): Promise<T> => {
+    const gaveUp = (what: string, readError: unknown): string =>
+      context.signal.aborted
+        ? `${what} was cut short (${describe(context.signal.reason)})`
+        : `${what} failed (${describe(readError)})`;
     const request = <R>(what: string, work: () => Promise<R>): Promise<R> =>
-      guardRequest({ attempt: 0, signal: NEVER_ABORTED }, what, work, {
+      guardRequest(context, what, work, {
         timeoutMs: Math.min(scope.requestTimeoutMs, READ_BACK_TIMEOUT_MS),
         clock: scope.clock,
       });
@@ -249,7 +296,7 @@ export async function runJob<T>(client: BigQueryClient, scope: CallScope, plan: 
           err,
         );
       }
-      throw unknown(ref.jobId, `reading it back failed (${describe(readError)})`, err);
+      throw unknown(ref.jobId, gaveUp('reading it back', readError), err);
     }
     if (jobFailed(resource)) {
       failed = true;
@@ -260,10 +307,10 @@ export async function runJob<T>(client: BigQueryClient, scope: CallScope, plan: 
     const finished: RunningJob = { ref, resource, done: false };
     job = finished;
     try {
-      return await plan.finish({ attempt: 0, signal: NEVER_ABORTED }, finished, control);
+      return await plan.finish(context, finished, control);
     } catch (finishError) {
       if (failed) throw finishError;
-      throw unknown(ref.jobId, `it is DONE but reading its outcome failed (${describe(finishError)})`, err);
+      throw unknown(ref.jobId, `it is DONE but ${gaveUp('reading its outcome', finishError)}`, err);
     }
   };
 
