@@ -205,7 +205,9 @@ export async function runJob<T>(client: BigQueryClient, scope: CallScope, plan: 
         await locateWith((work) => scope.request(attempt, 'datasets.get', work));
         const ref = refOf(id);
         const resource = await fetch(attempt, ref);
-        const foreign = plan.foreign?.(resource);
+        // Only a caller's id can name someone else's job: ours are fresh UUIDs, and comparing them
+        // would risk refusing our own job over a detail BigQuery records differently.
+        const foreign = plan.chosenId === undefined ? undefined : plan.foreign?.(resource);
         if (foreign !== undefined) {
           // Not ours: nothing of this call ran, and the job must be neither cancelled nor read back.
           failedRun(false);

@@ -100,7 +100,7 @@ export async function runQuery(
       : jobsQuery(client, scope, spec, serverWaitMs, pages),
     finish: (attempt, job) => pages.read(attempt, job),
     restart: () => pages.reset(),
-    foreign: (resource) => otherStatement(resource, spec.sql),
+    foreign: (resource) => otherStatement(resource, spec),
     locate: async () => {
       const dataset = firstDatasetOf(spec.sql);
       return dataset === undefined ? undefined : datasetLocation(client, dataset);
@@ -117,16 +117,53 @@ export async function runQuery(
 }
 
 /**
- * Why a job found under our id is not this statement's: it ran other SQL (a caller's job id reused).
- * A job whose configuration does not say its SQL is taken as ours.
+ * Why a job found under our id is not this statement's: it ran other SQL, or the same SQL with other
+ * parameters (a caller's job id reused), as its configuration records them. A job whose configuration
+ * does not say its SQL is taken as ours.
  */
-function otherStatement(resource: JobResource, sql: string): string | undefined {
+function otherStatement(
+  resource: JobResource,
+  spec: Pick<QuerySpec, 'sql' | 'parameters'>,
+): string | undefined {
   const configuration = resource.configuration;
   if (configuration === undefined) return undefined;
   const query = configuration.query?.query;
-  if (query === sql) return undefined;
   if (typeof query !== 'string') return `a ${configuration.jobType ?? 'non-query'} job`;
-  return `it ran ${JSON.stringify(query.length > 80 ? `${query.slice(0, 77)}...` : query)}`;
+  if (query !== spec.sql) {
+    return `it ran ${JSON.stringify(query.length > 80 ? `${query.slice(0, 77)}...` : query)}`;
+  }
+  const differing = differingParameters(
+    configuration.query?.queryParameters ?? [],
+    spec.parameters?.queryParameters ?? [],
+  );
+  // Names and positions only: a parameter's value may be data the caller would not see in a log.
+  return differing.length === 0
+    ? undefined
+    : `it ran the same SQL with other parameters: ${differing.join(', ')}`;
+}
+
+/** The parameters (`@name`, or `?` by position) whose type or value differ between two lists. */
+function differingParameters(recorded: readonly unknown[], sent: readonly unknown[]): string[] {
+  const differing: string[] = [];
+  for (let i = 0; i < Math.max(recorded.length, sent.length); i++) {
+    if (canonicalJson(recorded[i]) === canonicalJson(sent[i])) continue;
+    const name = ((sent[i] ?? recorded[i]) as { name?: unknown } | undefined)?.name;
+    differing.push(typeof name === 'string' && name !== '' ? `@${name}` : `? #${i + 1}`);
+  }
+  return differing;
+}
+
+/** JSON with object keys sorted and `undefined` members left out: equal values give equal text. */
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v !== null && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(
+          Object.keys(v)
+            .sort()
+            .map((k) => [k, (v as Record<string, unknown>)[k]]),
+        )
+      : v,
+  );
 }
 
 /**

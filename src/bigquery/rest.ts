@@ -16,7 +16,15 @@ export interface JobRef {
 /** The BigQuery `Job` resource fields the executor reads. */
 export interface JobResource {
   jobReference?: { jobId?: string; location?: string; projectId?: string };
-  configuration?: { jobType?: string; query?: { query?: string } };
+  configuration?: {
+    jobType?: string;
+    query?: { query?: string; queryParameters?: unknown[] };
+    load?: {
+      destinationTable?: { projectId?: string; datasetId?: string; tableId?: string };
+      sourceFormat?: string;
+      writeDisposition?: string;
+    };
+  };
   status?: { state?: string; errorResult?: { reason?: string; message?: string }; errors?: unknown[] };
   statistics?: {
     totalBytesProcessed?: string | number;
@@ -26,7 +34,7 @@ export interface JobResource {
       statementType?: string;
       referencedTables?: Array<{ projectId?: string; datasetId?: string; tableId?: string }>;
     };
-    load?: { outputRows?: string | number };
+    load?: { outputRows?: string | number; inputFileBytes?: string | number };
   };
 }
 

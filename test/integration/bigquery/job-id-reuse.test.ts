@@ -56,6 +56,31 @@ describe('a query job found under an existing id, or answering 404', () => {
     expect(error).toMatchObject({ code: 'JOB_ID_IN_USE', transient: false });
   });
 
+  it('update under a job id that ran the same SQL with other parameters rejects instead of returning that job', async () => {
+    const table = await counter();
+    const bq = h.executor();
+    const sql = `UPDATE ${table} SET n = n + @step WHERE true`;
+    expect(await bq.update(sql, { jobId: 'step_fix', params: { step: 1 } })).toBe(1);
+    const error = await caught(bq.update(sql, { jobId: 'step_fix', params: { step: 10 } }));
+    expect(error).toMatchObject({ code: 'JOB_ID_IN_USE', transient: false });
+    expect((error as Error).message).toMatch(/other parameters: @step\)/);
+    // The same statement with the same parameters is read, not run twice.
+    expect(await bq.update(sql, { jobId: 'step_fix', params: { step: 1 } })).toBe(1);
+    expect(await bq.query(`SELECT n FROM ${table}`)).toEqual([{ n: 1 }]);
+  });
+
+  it('query under a job id of the same SQL with other positional parameters rejects', async () => {
+    const table = await counter();
+    const bq = h.executor();
+    const sql = `SELECT n + ? AS m FROM ${table}`;
+    expect(await bq.query(sql, { jobId: 'plus_q', params: [1] })).toEqual([{ m: 1 }]);
+    const error = await caught(bq.query(sql, { jobId: 'plus_q', params: [2] }));
+    expect(error).toMatchObject({ code: 'JOB_ID_IN_USE', transient: false });
+    const typed = await caught(bq.query(sql, { jobId: 'plus_q', params: [1.5] }));
+    expect(typed).toMatchObject({ code: 'JOB_ID_IN_USE' });
+    expect(await bq.query(sql, { jobId: 'plus_q', params: [1] })).toEqual([{ m: 1 }]);
+  });
+
   it('the same statement under its own job id is still read, not run twice', async () => {
     const table = await counter();
     const bq = h.executor();
