@@ -212,7 +212,7 @@ export async function runJob<T>(client: BigQueryClient, scope: CallScope, plan: 
           // Not ours: nothing of this call ran, and the job must be neither cancelled nor read back.
           failedRun(false);
           throw new PipelineError(
-            `BigQuery ${plan.what} job id ${id} is in use by another job (${foreign}): its outcome is not this statement's, and this statement did not run under that id. Choose a job id of its own for each statement`,
+            `BigQuery ${plan.what} job id ${id} is in use by another job (${foreign}): its outcome is not this ${plan.what}'s, and this ${plan.what} did not run under that id. Choose a job id of its own for each ${plan.what}`,
             { code: JOB_ID_IN_USE, transient: false },
           );
         }

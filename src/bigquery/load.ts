@@ -138,6 +138,16 @@ export async function loadRows(
       idNamesJob: true,
       location,
       locate: () => datasetLocation(client, dataset),
+      foreign: (resource) => {
+        // Called after a 409 on this run's upload, so `body` holds the part's NDJSON.
+        body ??= ndjson(part, line);
+        return otherLoad(resource, {
+          projectId: ref.projectId ?? (client as { projectId?: string }).projectId,
+          datasetId: ref.datasetId,
+          tableId: ref.tableId,
+          bytes: Buffer.byteLength(body),
+        });
+      },
       async start(attempt, jobId) {
         body ??= ndjson(part, line);
         const data = body;
@@ -216,6 +226,46 @@ export async function loadRows(
   ledger.outcome(true, scope.logger, 'any');
   const ids = jobIds.filter((id): id is string => id !== undefined);
   return { jobId: ids[0] ?? null, jobIds: ids, outputRows };
+}
+
+/**
+ * Why a job found under a caller's load job id is not this load: it is not a load, or it loads
+ * another table, another format or disposition, or (once BigQuery reports it) another number of
+ * bytes. BigQuery does not record the rows, so a load of the same size into the same table is taken
+ * as ours. A job whose configuration says nothing is taken as ours.
+ */
+function otherLoad(
+  resource: JobResource,
+  expected: { projectId: string | undefined; datasetId: string; tableId: string; bytes: number },
+): string | undefined {
+  const configuration = resource.configuration;
+  if (configuration === undefined) return undefined;
+  const load = configuration.load;
+  if (load === undefined) return `a ${configuration.jobType ?? 'non-load'} job`;
+  const table = load.destinationTable;
+  const named = (t: { projectId?: string; datasetId?: string; tableId?: string }) =>
+    [t.projectId, t.datasetId, t.tableId].filter((part) => part !== undefined).join('.');
+  if (
+    table !== undefined &&
+    (table.datasetId !== expected.datasetId ||
+      table.tableId !== expected.tableId ||
+      (table.projectId !== undefined &&
+        expected.projectId !== undefined &&
+        table.projectId !== expected.projectId))
+  ) {
+    return `it loads ${named(table)}`;
+  }
+  if (load.sourceFormat !== undefined && load.sourceFormat !== 'NEWLINE_DELIMITED_JSON') {
+    return `it loads ${load.sourceFormat}`;
+  }
+  if (load.writeDisposition !== undefined && load.writeDisposition !== 'WRITE_APPEND') {
+    return `it loads with ${load.writeDisposition}`;
+  }
+  const bytes = int64(resource.statistics?.load?.inputFileBytes);
+  if (bytes !== undefined && bytes !== expected.bytes) {
+    return `it loaded ${bytes} bytes of NDJSON, these rows are ${expected.bytes}`;
+  }
+  return undefined;
 }
 
 function ndjson(part: LoadPart, line: (i: number) => string): string {

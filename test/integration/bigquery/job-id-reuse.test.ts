@@ -81,6 +81,27 @@ describe('a query job found under an existing id, or answering 404', () => {
     expect(await bq.query(sql, { jobId: 'plus_q', params: [1] })).toEqual([{ m: 1 }]);
   });
 
+  it('loadRows under a job id of another load, another table or a query rejects JOB_ID_IN_USE; the same load is read', async () => {
+    const table = await counter();
+    const bq = h.executor();
+    expect((await bq.loadRows(table, [{ n: 1 }], { jobId: 'daily_load' })).outputRows).toBe(1);
+    const otherRows = await caught(bq.loadRows(table, [{ n: 2 }, { n: 3 }], { jobId: 'daily_load' }));
+    expect(otherRows).toBeInstanceOf(PipelineError);
+    expect(otherRows).toMatchObject({ code: 'JOB_ID_IN_USE', transient: false });
+    expect((otherRows as Error).message).toContain('daily_load');
+    const otherTable = await counter();
+    const elsewhere = await caught(bq.loadRows(otherTable, [{ n: 1 }], { jobId: 'daily_load' }));
+    expect(elsewhere).toMatchObject({ code: 'JOB_ID_IN_USE', transient: false });
+    expect((elsewhere as Error).message).toContain(table.split('.')[1]);
+    expect(await bq.query('SELECT 1 AS one', { jobId: 'was_a_query' })).toEqual([{ one: 1 }]);
+    const query = await caught(bq.loadRows(table, [{ n: 1 }], { jobId: 'was_a_query' }));
+    expect(query).toMatchObject({ code: 'JOB_ID_IN_USE', transient: false });
+    // The same load under its own id is read, not loaded twice.
+    expect((await bq.loadRows(table, [{ n: 1 }], { jobId: 'daily_load' })).outputRows).toBe(1);
+    expect(await bq.query(`SELECT n FROM ${table} ORDER BY n`)).toEqual([{ n: 0 }, { n: 1 }]);
+    expect(await bq.query(`SELECT n FROM ${otherTable}`)).toEqual([{ n: 0 }]);
+  });
+
   it('the same statement under its own job id is still read, not run twice', async () => {
     const table = await counter();
     const bq = h.executor();
