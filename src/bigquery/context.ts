@@ -40,6 +40,28 @@ export interface ExecutorContext {
   scope(call: CallOptions): CallScope;
 }
 
+/**
+ * The longest job id a caller may choose: BigQuery allows 1,024 characters, and the executor appends
+ * `_p<k>` to each job of a split load and `_r<n>` to each re-run.
+ */
+export const MAX_CHOSEN_JOB_ID_LENGTH = 1000;
+
+/** The longest `jobIdPrefix`: it is followed by a 36-character UUID and perhaps `_r<n>`. */
+export const MAX_JOB_ID_PREFIX_LENGTH = 960;
+
+/**
+ * Refuses a job id (or prefix) BigQuery would refuse or that would name another path: only letters,
+ * digits, '_' and '-', at least one (a prefix may be empty) and at most `max`. An empty id would read
+ * back `GET /jobs/`, which is jobs.list, after a lost answer.
+ */
+export function checkJobId(field: string, value: string, max: number, allowEmpty = false): void {
+  if ((value === '' && allowEmpty) || (value.length <= max && /^[A-Za-z0-9_-]+$/.test(value))) return;
+  const shown = JSON.stringify(value.length > 40 ? `${value.slice(0, 37)}...` : value);
+  throw new TypeError(
+    `${field} must be ${allowEmpty ? '0' : '1'} to ${max} letters (a-z, A-Z), digits, '_' or '-', got ${shown} (${value.length} characters)`,
+  );
+}
+
 /** A fresh job id: the prefix and a random UUID (BigQuery allows letters, digits, '_' and '-'). */
 export function newJobId(prefix: string): string {
   return `${prefix}${randomUUID()}`;

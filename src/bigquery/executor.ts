@@ -9,7 +9,13 @@ import { whileInFlight } from '../shutdown/in-flight.js';
 import { defaultShutdownCoordinator, type ShutdownCoordinator } from '../shutdown/index.js';
 import { shutdownOption } from '../shutdown/option.js';
 import { type BigQueryClient, createDefaultClient, withoutClientRetries } from './client.js';
-import type { CallScope, ExecutorContext } from './context.js';
+import {
+  type CallScope,
+  checkJobId,
+  type ExecutorContext,
+  MAX_CHOSEN_JOB_ID_LENGTH,
+  MAX_JOB_ID_PREFIX_LENGTH,
+} from './context.js';
 import { insertRows } from './insert.js';
 import { loadRows } from './load.js';
 import {
@@ -128,6 +134,9 @@ export class BigQueryExecutor {
       onRequest: options.onRequest,
       recordQueryText: options.recordQueryText === true,
     };
+    if (options.jobIdPrefix !== undefined) {
+      checkJobId('new BigQueryExecutor: jobIdPrefix', options.jobIdPrefix, MAX_JOB_ID_PREFIX_LENGTH, true);
+    }
     this.#context = {
       client: () => this.#getClient(),
       location: options.location,
@@ -397,6 +406,7 @@ export class BigQueryExecutor {
       wrapIntegers: options.wrapIntegers === true,
       jobIdPrefix: this.#context.jobIdPrefix,
     };
+    if (spec.jobId !== undefined) checkJobId('jobId', spec.jobId, MAX_CHOSEN_JOB_ID_LENGTH);
     if (spec.pageSize !== undefined && !(Number.isInteger(spec.pageSize) && spec.pageSize > 0)) {
       throw new RangeError(`pageSize must be a positive integer, got ${spec.pageSize}`);
     }

@@ -4,7 +4,7 @@ import { type PipelineError, toPipelineError } from '../errors/index.js';
 import { concurrencyOf, sendBatches } from './batch-pool.js';
 import { Batcher } from './batching.js';
 import type { BigQueryClient, BigQueryTableHandle, BigQueryUploadStream } from './client-types.js';
-import { type CallScope, newJobId, pollDelayMs } from './context.js';
+import { type CallScope, checkJobId, MAX_CHOSEN_JOB_ID_LENGTH, newJobId, pollDelayMs } from './context.js';
 import { encodeRow } from './encode-row.js';
 import { datasetLocation } from './job-location.js';
 import { JOB_OUTCOME_UNKNOWN, type JobPlan, type RunningJob, runJob } from './job-runner.js';
@@ -81,6 +81,7 @@ export async function loadRows(
   const where = `loadRows(${tableName})`;
   if (!Array.isArray(rows)) throw new TypeError(`${where} needs an array of rows`);
   const concurrency = concurrencyOf(options.concurrency, where);
+  if (options.jobId !== undefined) checkJobId(`${where}: jobId`, options.jobId, MAX_CHOSEN_JOB_ID_LENGTH);
   if (options.jobBytes !== undefined && !(options.jobBytes > 0)) {
     throw new RangeError(`${where}: jobBytes must be a positive number of bytes, got ${options.jobBytes}`);
   }
