@@ -17,6 +17,7 @@ import {
   MAX_JOB_ID_PREFIX_LENGTH,
 } from './context.js';
 import { insertRows } from './insert.js';
+import { checkLabels } from './labels.js';
 import { loadRows } from './load.js';
 import {
   checkExecutorOptions,
@@ -407,6 +408,7 @@ export class BigQueryExecutor {
       jobIdPrefix: this.#context.jobIdPrefix,
     };
     if (spec.jobId !== undefined) checkJobId('jobId', spec.jobId, MAX_CHOSEN_JOB_ID_LENGTH);
+    checkLabels(spec.labels);
     if (spec.pageSize !== undefined && !(Number.isInteger(spec.pageSize) && spec.pageSize > 0)) {
       throw new RangeError(`pageSize must be a positive integer, got ${spec.pageSize}`);
     }

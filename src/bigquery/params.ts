@@ -381,6 +381,29 @@ export function buildQueryParameters(
   params?: QueryParams,
   types?: QueryParamTypes,
 ): EncodedParameters | undefined {
+  try {
+    return encodeParameters(params, types);
+  } catch (err) {
+    if (err instanceof TypeError || err instanceof RangeError) throw err;
+    // The caller's object threw while it was read (a Proxy's trap, a getter): say so, typed.
+    throw new TypeError(`Query parameters could not be read: ${messageOf(err)}`, { cause: err });
+  }
+}
+
+/** Reads one parameter's value; a getter or Proxy that throws is a TypeError naming the parameter. */
+function readParameter(read: () => unknown, label: string): unknown {
+  try {
+    return read();
+  } catch (err) {
+    throw new TypeError(`${label} could not be read: ${messageOf(err)}`, { cause: err });
+  }
+}
+
+function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+function encodeParameters(params?: QueryParams, types?: QueryParamTypes): EncodedParameters | undefined {
   if (params === undefined || params === null) return undefined;
   if (Array.isArray(params)) {
     if (types !== undefined && !Array.isArray(types)) {
@@ -395,9 +418,14 @@ export function buildQueryParameters(
     if (params.length === 0) return undefined;
     return {
       parameterMode: 'positional',
-      queryParameters: params.map((value, i) =>
-        encodeOne(value, positionalTypes?.[i], `Query parameter #${i + 1}`),
-      ),
+      queryParameters: Array.from({ length: params.length }, (_, i) => {
+        const label = `Query parameter #${i + 1}`;
+        return encodeOne(
+          readParameter(() => params[i], label),
+          positionalTypes?.[i],
+          label,
+        );
+      }),
     };
   }
   if (typeof params !== 'object')
@@ -421,7 +449,11 @@ export function buildQueryParameters(
       const explicit = namedTypes && Object.hasOwn(namedTypes, name) ? namedTypes[name] : undefined;
       return {
         name,
-        ...encodeOne((params as Record<string, unknown>)[name], explicit, `Query parameter '${name}'`),
+        ...encodeOne(
+          readParameter(() => (params as Record<string, unknown>)[name], `Query parameter '${name}'`),
+          explicit,
+          `Query parameter '${name}'`,
+        ),
       };
     }),
   };
