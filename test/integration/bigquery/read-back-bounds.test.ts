@@ -62,66 +62,48 @@ describe('the read-back of a lost-answer statement is bounded by the call', () =
   afterAll(() => h.close());
   afterEach(() => h.standIn.faults.clear());
 
-  it("the caller's abort ends a hung jobs.get: JOB_OUTCOME_UNKNOWN at once", async () => {
-    clock = createTestClock();
-    const table = await counter();
-    loseThenRefuse();
-    h.standIn.faults.add({ method: 'GET', path: GET_JOB, hang: true });
-    const controller = new AbortController();
-    const pending = caught(
-      executor({ signal: controller.signal }).update(`UPDATE ${table} SET n = n + 1 WHERE true`),
-    );
-    await held(GET_JOB);
-    controller.abort(new Error('shutting down'));
-    const error = await pending;
-    expect(error).toBeInstanceOf(PipelineError);
-    expect(error).toMatchObject({ code: 'JOB_OUTCOME_UNKNOWN', transient: false });
-    expect((error as Error).message).toMatch(/cut short \(\w+: shutting down\)/);
-  });
+  /** The read-back request `path` hangs; `end` ends the call (an abort, the deadline) once it arrived. */
+  const hangs = [
+    ['jobs.get', GET_JOB, /reading it back/],
+    ['the results read of a DONE job', QUERY_RESULTS, /DONE but reading its outcome/],
+  ] as const;
+  const ends = [
+    {
+      what: "the caller's abort",
+      start: () => {
+        const controller = new AbortController();
+        return {
+          options: { signal: controller.signal },
+          end: () => controller.abort(new Error('shutting down')),
+        };
+      },
+      says: /cut short \(\w+: shutting down\)/,
+    },
+    {
+      // Before the 10 s jobs.get cap and the 600 s attemptTimeoutMs: only the deadline can end it.
+      what: "the call's 5 s deadline",
+      start: () => ({ options: { deadlineMs: 5_000 }, end: () => clock.advance(5_000) }),
+      says: /cut short \(\w+: the call's deadline passed while the job was read back\)/,
+    },
+  ];
 
-  it("the caller's abort ends the hung results read of a DONE job", async () => {
-    clock = createTestClock();
-    const table = await counter();
-    loseThenRefuse();
-    h.standIn.faults.add({ method: 'GET', path: QUERY_RESULTS, hang: true });
-    const controller = new AbortController();
-    const pending = caught(
-      executor({ signal: controller.signal }).update(`UPDATE ${table} SET n = n + 1 WHERE true`),
-    );
-    await held(QUERY_RESULTS);
-    controller.abort(new Error('shutting down'));
-    const error = await pending;
-    expect(error).toMatchObject({ code: 'JOB_OUTCOME_UNKNOWN', transient: false });
-    expect((error as Error).message).toMatch(/DONE but reading its outcome was cut short/);
-  });
-
-  it("the call's deadline ends a hung jobs.get, before the 10 s read-back cap", async () => {
-    clock = createTestClock();
-    const table = await counter();
-    loseThenRefuse();
-    h.standIn.faults.add({ method: 'GET', path: GET_JOB, hang: true });
-    const pending = caught(
-      executor({ deadlineMs: 5_000 }).update(`UPDATE ${table} SET n = n + 1 WHERE true`),
-    );
-    await held(GET_JOB);
-    clock.advance(5_000);
-    const error = await pending;
-    expect(error).toMatchObject({ code: 'JOB_OUTCOME_UNKNOWN', transient: false });
-    expect((error as Error).message).toMatch(/deadline passed while the job was read back/);
-  });
-
-  it("the call's deadline ends the hung results read of a DONE job, not attemptTimeoutMs", async () => {
-    clock = createTestClock();
-    const table = await counter();
-    loseThenRefuse();
-    h.standIn.faults.add({ method: 'GET', path: QUERY_RESULTS, hang: true });
-    const pending = caught(
-      executor({ deadlineMs: 5_000 }).update(`UPDATE ${table} SET n = n + 1 WHERE true`),
-    );
-    await held(QUERY_RESULTS);
-    clock.advance(5_000);
-    const error = await pending;
-    expect(error).toMatchObject({ code: 'JOB_OUTCOME_UNKNOWN', transient: false });
-    expect((error as PipelineError).message).toMatch(/deadline passed/);
-  });
+  for (const [request, path, step] of hangs) {
+    for (const { what, start, says } of ends) {
+      it(`${what} ends a hung ${request}: JOB_OUTCOME_UNKNOWN, not transient`, async () => {
+        clock = createTestClock();
+        const table = await counter();
+        loseThenRefuse();
+        h.standIn.faults.add({ method: 'GET', path, hang: true });
+        const { options, end } = start();
+        const pending = caught(executor(options).update(`UPDATE ${table} SET n = n + 1 WHERE true`));
+        await held(path);
+        end();
+        const error = await pending;
+        expect(error).toBeInstanceOf(PipelineError);
+        expect(error).toMatchObject({ code: 'JOB_OUTCOME_UNKNOWN', transient: false });
+        expect((error as Error).message).toMatch(step);
+        expect((error as Error).message).toMatch(says);
+      });
+    }
+  }
 });
