@@ -9,6 +9,7 @@ import {
   INSERT_JOB,
   JOBS_QUERY,
   jobIdOf,
+  loseThenRefuse,
   QUERY_RESULTS,
   startHarness,
 } from './helpers.js';
@@ -36,18 +37,8 @@ describe('update: a call that gives up on a statement that may have run reads it
   const counterValue = async (table: string) => h.executor().query(`SELECT n FROM ${table}`);
 
   /** The statement's creating request (whichever path it takes) is applied, its answer lost, then 503s. */
-  function loseThenRefuse(): void {
-    for (const path of [JOBS_QUERY, INSERT_JOB]) {
-      h.standIn.faults.add({ method: 'POST', path, sql: /UPDATE/, reset: 'after', times: 1 });
-    }
-    for (const path of [JOBS_QUERY, INSERT_JOB]) {
-      h.standIn.faults.add({
-        method: 'POST',
-        path,
-        sql: /UPDATE/,
-        error: { status: 503, reason: 'backendError' },
-      });
-    }
+  function loseThenRefuseUpdate(): void {
+    for (const path of [JOBS_QUERY, INSERT_JOB]) loseThenRefuse(h, path, /UPDATE/);
   }
 
   beforeAll(async () => {
@@ -59,7 +50,7 @@ describe('update: a call that gives up on a statement that may have run reads it
 
   it('resolves with the rows it changed when the job ran: applied once, reported applied', async () => {
     const table = await counter();
-    loseThenRefuse();
+    loseThenRefuseUpdate();
     expect(await bq.update(`UPDATE ${table} SET n = n + 1 WHERE true`)).toBe(1);
     const inserts = since('POST', INSERT_JOB);
     expect(new Set(inserts.map(jobIdOf)).size).toBe(1);
@@ -70,7 +61,7 @@ describe('update: a call that gives up on a statement that may have run reads it
 
   it('rejects with JOB_OUTCOME_UNKNOWN (not transient) naming the job when it cannot be read; updating again under that id applies it once', async () => {
     const table = await counter();
-    loseThenRefuse();
+    loseThenRefuseUpdate();
     h.standIn.faults.add({ method: 'GET', path: GET_JOB, error: { status: 503, reason: 'backendError' } });
     const error = await caught(bq.update(`UPDATE ${table} SET n = n + 1 WHERE true`));
     expect(error).toBeInstanceOf(PipelineError);
@@ -87,7 +78,7 @@ describe('update: a call that gives up on a statement that may have run reads it
 
   it("rejects with the job's own typed error when the read-back finds it failed", async () => {
     const table = await counter();
-    loseThenRefuse();
+    loseThenRefuseUpdate();
     const error = await caught(bq.update(`UPDATE ${table} SET missing_column = 1 WHERE true`));
     expect(error).toBeInstanceOf(BadRequestError);
     expect(since('GET', GET_JOB)).toHaveLength(1);

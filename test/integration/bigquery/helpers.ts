@@ -68,3 +68,13 @@ export async function createCounter(h: Harness, table: string): Promise<void> {
   await h.executor().query(`CREATE TABLE ${table} (n INT64)`);
   await h.executor().loadRows(table, [{ n: 0 }]);
 }
+
+/**
+ * The creating request (`POST` on `path`, of SQL matching `sql` when given) is applied and its answer
+ * lost once; every later one is refused with 503 until the retries run out.
+ */
+export function loseThenRefuse(h: Harness, path: RegExp, sql?: RegExp): void {
+  const match = { method: 'POST', path, ...(sql ? { sql } : {}) };
+  h.standIn.faults.add({ ...match, reset: 'after', times: 1 });
+  h.standIn.faults.add({ ...match, error: { status: 503, reason: 'backendError' } });
+}

@@ -1,6 +1,15 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { PipelineError } from '../../../src/errors/index.js';
-import { caught, createCounter, GET_JOB, type Harness, INSERT_JOB, startHarness, UPLOAD } from './helpers.js';
+import {
+  caught,
+  createCounter,
+  GET_JOB,
+  type Harness,
+  INSERT_JOB,
+  loseThenRefuse,
+  startHarness,
+  UPLOAD,
+} from './helpers.js';
 
 const DATASETS = /\/projects\/[^/]+\/datasets\/[^/]+$/;
 
@@ -23,17 +32,6 @@ describe('a lost-answer job in a single-region dataset, with no location option'
     return table;
   }
 
-  /** The creating request is applied and its answer lost; every later one is refused with 503. */
-  function loseThenRefuse(path: RegExp, sql?: RegExp): void {
-    h.standIn.faults.add({ method: 'POST', path, ...(sql ? { sql } : {}), reset: 'after', times: 1 });
-    h.standIn.faults.add({
-      method: 'POST',
-      path,
-      ...(sql ? { sql } : {}),
-      error: { status: 503, reason: 'backendError' },
-    });
-  }
-
   beforeAll(async () => {
     h = await startHarness();
     await h.standIn.client().createDataset('london', { location: 'europe-west2' });
@@ -43,7 +41,7 @@ describe('a lost-answer job in a single-region dataset, with no location option'
 
   it('update resolves with the rows it changed, read back in the dataset location', async () => {
     const table = await counter();
-    loseThenRefuse(INSERT_JOB, /UPDATE/);
+    loseThenRefuse(h, INSERT_JOB, /UPDATE/);
     expect(await h.executor().update(`UPDATE ${table} SET n = n + 1 WHERE true`)).toBe(1);
     expect(since('GET', GET_JOB).map((r) => r.query.location)).toEqual(['europe-west2']);
     h.standIn.faults.clear();
@@ -63,7 +61,7 @@ describe('a lost-answer job in a single-region dataset, with no location option'
 
   it('loadRows resolves with the rows loaded once', async () => {
     const table = await counter();
-    loseThenRefuse(UPLOAD);
+    loseThenRefuse(h, UPLOAD);
     const result = await h.executor().loadRows(table, [{ n: 5 }]);
     expect(result.outputRows).toBe(1);
     h.standIn.faults.clear();
@@ -72,7 +70,7 @@ describe('a lost-answer job in a single-region dataset, with no location option'
 
   it('when the dataset cannot be read either, rejects JOB_OUTCOME_UNKNOWN saying the location is not known', async () => {
     const table = await counter();
-    loseThenRefuse(INSERT_JOB, /UPDATE/);
+    loseThenRefuse(h, INSERT_JOB, /UPDATE/);
     h.standIn.faults.add({ method: 'GET', path: DATASETS, error: { status: 503, reason: 'backendError' } });
     const error = await caught(h.executor().update(`UPDATE ${table} SET n = n + 1 WHERE true`));
     expect(error).toBeInstanceOf(PipelineError);

@@ -9,6 +9,7 @@ import {
   GET_JOB,
   type Harness,
   INSERT_JOB,
+  loseThenRefuse,
   QUERY_RESULTS,
   startHarness,
 } from './helpers.js';
@@ -30,17 +31,6 @@ describe('the read-back of a lost-answer statement is bounded by the call', () =
     await createCounter(h, table);
     mark = h.standIn.requests.length;
     return table;
-  }
-
-  /** The UPDATE's jobs.insert is applied and its answer lost, then refused until the retries run out. */
-  function loseThenRefuse(): void {
-    h.standIn.faults.add({ method: 'POST', path: INSERT_JOB, sql: /UPDATE/, reset: 'after', times: 1 });
-    h.standIn.faults.add({
-      method: 'POST',
-      path: INSERT_JOB,
-      sql: /UPDATE/,
-      error: { status: 503, reason: 'backendError' },
-    });
   }
 
   function executor(extra: { deadlineMs?: number; signal?: AbortSignal }): BigQueryExecutor {
@@ -92,7 +82,7 @@ describe('the read-back of a lost-answer statement is bounded by the call', () =
       it(`${what} ends a hung ${request}: JOB_OUTCOME_UNKNOWN, not transient`, async () => {
         clock = createTestClock();
         const table = await counter();
-        loseThenRefuse();
+        loseThenRefuse(h, INSERT_JOB, /UPDATE/);
         h.standIn.faults.add({ method: 'GET', path, hang: true });
         const { options, end } = start();
         const pending = caught(executor(options).update(`UPDATE ${table} SET n = n + 1 WHERE true`));
