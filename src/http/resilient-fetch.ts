@@ -32,7 +32,13 @@ import {
 import { fetchFollowingRedirects } from './redirects.js';
 import { NO_INIT, type PreparedRequest, prepareRequest } from './request.js';
 import { requestSecrets, withoutRequestSecrets } from './request-secrets.js';
-import { discardBody, hasNullBody, readBodyCapped, readErrorBody } from './response-body.js';
+import {
+  discardBody,
+  hasNullBody,
+  isResponseTooLarge,
+  readBodyCapped,
+  readErrorBody,
+} from './response-body.js';
 import { transportError } from './transport-error.js';
 
 /** Failures before the request reached the server: safe to retry whatever the method. */
@@ -263,6 +269,8 @@ class Exchange {
   readonly #breaker: CircuitBreaker | undefined;
   /** Whether the current attempt has called `fetch`. */
   #sent = false;
+  /** A request that may not be sent twice was answered below 400, then its body was refused: never resent. */
+  #appliedUnread = false;
   #shownUrl: string | undefined;
   #secretValues: readonly string[] | undefined;
 
@@ -290,7 +298,7 @@ class Exchange {
    * to the host's budget. A request that may not be sent twice is retried only if it never left.
    */
   shouldRetry(error: PipelineError, attempt: number): boolean {
-    if (!this.#sent) return false;
+    if (!this.#sent || this.#appliedUnread) return false;
     if (!(this.#plan.retryNonIdempotent || this.#request.idempotent) && !notSent(error)) return false;
     return this.#plan.retryOn(error, attempt);
   }
@@ -363,10 +371,15 @@ class Exchange {
         if (hasNullBody(request.method, response.status)) {
           if (response.body !== null) discardBody(response.body);
         } else {
-          withBufferedBody(
-            response,
-            await readBodyCapped(response, o.maxResponseBytes, () => this.shownUrl, untrusted),
+          const answered = () => ({ url: this.shownUrl, method: request.method, status: response.status });
+          const bytes = await readBodyCapped(response, o.maxResponseBytes, answered, untrusted).catch(
+            (err: unknown) => {
+              // The server took the request; whatever `retryOn` says, it is not sent again.
+              if (!request.idempotent && isResponseTooLarge(err)) this.#appliedUnread = true;
+              throw err;
+            },
           );
+          withBufferedBody(response, bytes);
         }
       } else if (request.signal !== undefined) followCallerSignal(response, request.signal, controller);
       if (this.#breaker !== undefined) succeeded(this.#breaker, round);

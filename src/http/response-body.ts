@@ -7,12 +7,41 @@ export const DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
 /** How much of an error response is read for the error's body snippet. */
 export const ERROR_BODY_BYTES = 8 * 1024;
 
-/** A response body over `maxResponseBytes`: not transient (the next attempt gets the same body). */
-export function responseTooLarge(url: string, limit: number, seen: number | undefined): PipelineError {
+/** Methods that change nothing on the server (RFC 9110 "safe"): their answer applied nothing. */
+const SAFE_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE']);
+
+/** The request whose response is read: what the size error says about it. */
+export interface AnsweredRequest {
+  /** The URL as messages show it (no query string, no credentials). */
+  readonly url: string;
+  /** Upper case. */
+  readonly method: string;
+  /** The status the server answered with (below 400: the request was accepted). */
+  readonly status: number;
+}
+
+/**
+ * A response body over `maxResponseBytes`: not transient (the next attempt gets the same body). The
+ * server accepted the request before its body was refused, so for a method that changes state the
+ * message says the request may have been applied: sending it again as if it had failed may apply it twice.
+ */
+export function responseTooLarge(
+  request: AnsweredRequest,
+  limit: number,
+  seen: number | undefined,
+): PipelineError {
+  const applied = SAFE_METHODS.has(request.method)
+    ? ''
+    : ` The server answered ${request.status} to the ${request.method}, so it may have been applied: do not send it again as if it had failed.`;
   return new PipelineError(
-    `Response from ${url} is larger than maxResponseBytes (${limit} bytes${seen === undefined ? '' : `; content-length ${seen}`}); raise maxResponseBytes or pass bufferBody: false and stream it`,
+    `Response from ${request.url} is larger than maxResponseBytes (${limit} bytes${seen === undefined ? '' : `; content-length ${seen}`}); raise maxResponseBytes or pass bufferBody: false and stream it.${applied}`,
     { code: 'RESPONSE_TOO_LARGE', transient: false },
   );
+}
+
+/** Whether `error` is {@link responseTooLarge}'s. */
+export function isResponseTooLarge(error: unknown): boolean {
+  return error instanceof PipelineError && error.code === 'RESPONSE_TOO_LARGE';
 }
 
 /**
@@ -28,7 +57,7 @@ export function responseTooLarge(url: string, limit: number, seen: number | unde
 export async function readBodyCapped(
   response: Response,
   maxBytes: number,
-  urlForMessages: () => string,
+  answered: () => AnsweredRequest,
   untrusted?: UntrustedBody,
 ): Promise<Uint8Array<ArrayBuffer>> {
   const { body } = response;
@@ -42,12 +71,12 @@ export async function readBodyCapped(
       if (done) break;
       // What undici's own readers refuse too (only a custom `fetch` can hand out such a body).
       if (!(value instanceof Uint8Array)) {
-        throw new TypeError(`Response from ${urlForMessages()}: a body chunk is not a Uint8Array`);
+        throw new TypeError(`Response from ${answered().url}: a body chunk is not a Uint8Array`);
       }
       total += value.byteLength;
       const declared = chunks.length === 1 ? declaredDecodedLength(response.headers) : 0;
       if (total > maxBytes || declared > maxBytes) {
-        throw responseTooLarge(urlForMessages(), maxBytes, declared > maxBytes ? declared : undefined);
+        throw responseTooLarge(answered(), maxBytes, declared > maxBytes ? declared : undefined);
       }
       chunks.push(value);
     }

@@ -427,6 +427,35 @@ describe('resilientFetch: cancellation and options', () => {
     expect(fetch.seen).toHaveLength(1);
   });
 
+  it.each([
+    ['retryNonIdempotent off', {}],
+    [
+      'retryNonIdempotent and a retryOn that retries everything',
+      { retryNonIdempotent: true, retryOn: () => true },
+    ],
+  ] as const)(
+    'a POST answered 2xx with a body over maxResponseBytes says it may have been applied and is sent once (%s)',
+    async (_, extra) => {
+      const { fetch, options } = setup([{ status: 201, body: 'x'.repeat(100) }, { status: 201 }], {
+        maxResponseBytes: 10,
+        ...extra,
+      });
+      const err = await resilientFetch(URL_A, { method: 'POST', body: '{}' }, options).catch(
+        (e: unknown) => e,
+      );
+      expect(err).toMatchObject({ code: 'RESPONSE_TOO_LARGE', transient: false });
+      expect((err as Error).message).toMatch(/answered 201 to the POST, so it may have been applied/);
+      expect((err as Error).message).not.toContain('s3cret');
+      expect(fetch.seen).toHaveLength(1);
+    },
+  );
+
+  it('a GET over maxResponseBytes does not claim anything was applied', async () => {
+    const { options } = setup([{ status: 200, body: 'x'.repeat(100) }], { maxResponseBytes: 10 });
+    const err = await resilientFetch(URL_A, undefined, options).catch((e: unknown) => e);
+    expect((err as Error).message).not.toMatch(/applied/);
+  });
+
   it('an encoded body is capped by what it decodes to, not by its declared content-length', async () => {
     const headers = { 'content-length': '5', 'content-encoding': 'gzip' };
     const { options } = setup([{ status: 200, headers, body: 'x'.repeat(100) }], { maxResponseBytes: 10 });
