@@ -199,7 +199,24 @@ function resetSocket(socket: Socket): void {
  * await api.close();
  * ```
  */
-export async function startHttpStandIn(options: HttpStandInOptions = {}): Promise<HttpStandIn> {
+export function startHttpStandIn(options: HttpStandInOptions = {}): Promise<HttpStandIn> {
+  return serveHttpStandIn(options);
+}
+
+/** What a stand-in built on the HTTP one changes in it. */
+export interface HttpStandInHooks {
+  /**
+   * The answer of a `status` fault rule, in the service's own error shape (Cloud Storage's JSON error
+   * body); default: the rule's body, or `stand-in fault: HTTP <status>` as text.
+   */
+  faultAnswer?(rule: { status: number; headers?: Record<string, string>; body?: string }): HttpStandInAnswer;
+}
+
+/** @internal {@link startHttpStandIn}, with the hooks of a service stand-in built on it. */
+export async function serveHttpStandIn(
+  options: HttpStandInOptions,
+  hooks: HttpStandInHooks = {},
+): Promise<HttpStandIn> {
   checkOptions('startHttpStandIn', options, { port: 'number', routes: 'array' }, OPTION_ALIASES);
   for (const route of options.routes ?? []) checkRoute(route);
   const routes: HttpStandInRoute[] = [...(options.routes ?? [])];
@@ -262,11 +279,15 @@ export async function startHttpStandIn(options: HttpStandInOptions = {}): Promis
 
     if (rule === undefined) return send(res, entry, await answerOf(entry));
     if ('status' in rule) {
-      return send(res, entry, {
-        status: rule.status,
-        headers: rule.headers,
-        body: rule.body ?? `stand-in fault: HTTP ${rule.status}`,
-      });
+      return send(
+        res,
+        entry,
+        hooks.faultAnswer?.(rule) ?? {
+          status: rule.status,
+          headers: rule.headers,
+          body: rule.body ?? `stand-in fault: HTTP ${rule.status}`,
+        },
+      );
     }
     if ('delayMs' in rule) {
       await later(rule.delayMs);

@@ -64,6 +64,14 @@ export class ObjectStore {
     this.buckets.set(name, { created: new Date().toISOString(), objects: new Map() });
   }
 
+  /** Deletes an empty bucket (409 while it holds objects, as GCS answers). */
+  deleteBucket(name: string): void {
+    if (this.bucket(name).objects.size > 0) {
+      throw new StorageFault(409, 'conflict', 'The bucket you tried to delete is not empty.');
+    }
+    this.buckets.delete(name);
+  }
+
   bucket(name: string) {
     const bucket = this.buckets.get(name);
     if (!bucket) throw new StorageFault(404, 'notFound', 'The specified bucket does not exist.');
