@@ -62,7 +62,11 @@ export class LogStore {
       .filter((entry) => resourceNames.includes(entry.parent))
       .filter((entry) => !filter || evaluateFilter(filter, entry.view))
       .sort((a, b) => {
-        const diff = a.view.timestamp.getTime() - b.view.timestamp.getTime();
+        // Entries of the same timestamp in insertId order, as the service orders them (the client
+        // gives each entry an increasing insertId for that reason). Nanoseconds are compared too.
+        const diff =
+          compareTimestamps(a.wire.timestamp, b.wire.timestamp) ||
+          byInsertId(a.view.insertId, b.view.insertId);
         return descending ? -diff : diff;
       });
     const offset = decodePageToken(request.pageToken);
@@ -104,10 +108,22 @@ export class LogStore {
       timestamp:
         entry.timestamp && Number(entry.timestamp.seconds) > 0 ? entry.timestamp : toWireTimestamp(now),
       receiveTimestamp: toWireTimestamp(now),
-      insertId: entry.insertId || `standin-${this.#nextInsertId++}`,
+      // Zero-padded, so that the stand-in's own ids sort in the order they were given.
+      insertId: entry.insertId || `standin-${String(this.#nextInsertId++).padStart(12, '0')}`,
     };
     return { wire, view: entryView(wire), parent: `${match[1]}/${match[2]}` };
   }
+}
+
+/** Compares two wire timestamps (`{ seconds, nanos }`), to the nanosecond. */
+function compareTimestamps(a: Msg | undefined, b: Msg | undefined): number {
+  const seconds = BigInt(a?.seconds ?? 0) - BigInt(b?.seconds ?? 0);
+  if (seconds !== 0n) return seconds < 0n ? -1 : 1;
+  return Number(a?.nanos ?? 0) - Number(b?.nanos ?? 0);
+}
+
+function byInsertId(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 function orderIsDescending(orderBy: unknown): boolean {

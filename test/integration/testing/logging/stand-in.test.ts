@@ -83,6 +83,34 @@ describe('Logging stand-in with the real @google-cloud/logging client', () => {
     expect(seen.at(-1)).toBe('e0');
   });
 
+  it('orders entries of the same timestamp by insertId, as the service does, not by arrival', async () => {
+    const at = new Date('2026-02-01T00:00:00Z');
+    const log = logging.log('same-ms');
+    const write = (texts: string[], idPrefix: string) =>
+      log.write(
+        texts.map((text, i) =>
+          log.entry(
+            { severity: 'INFO', resource: global, timestamp: at, insertId: `${idPrefix}-${i}` },
+            text,
+          ),
+        ),
+      );
+    // The first write's ids sort after the second's: arrival order and insertId order disagree.
+    await write(['b0', 'b1', 'b2'], 'b');
+    await write(['a0', 'a1', 'a2'], 'a');
+    const list = async (orderBy: string) =>
+      (
+        await logging.getEntries({
+          // The end leaves out the client's once-per-process diagnostic entry, stamped now.
+          filter:
+            'logName="projects/logging-test/logs/same-ms" AND timestamp>="2026-01-01T00:00:00Z" AND timestamp<"2026-02-02T00:00:00Z"',
+          orderBy,
+        })
+      )[0].map((e) => String(e.data));
+    expect(await list('timestamp asc')).toEqual(['a0', 'a1', 'a2', 'b0', 'b1', 'b2']);
+    expect(await list('timestamp desc')).toEqual(['b2', 'b1', 'b0', 'a2', 'a1', 'a0']);
+  });
+
   it('returns only the entries of the projects named in resourceNames', async () => {
     const other = standIn.client({ projectId: 'someone-else' });
     const log = other.log('theirs');
