@@ -110,17 +110,31 @@ const ALIASES: Record<string, string> = { '-h': '--help' };
 export function parseDemoArgs(argv: readonly string[]): DemoArgs {
   const args: DemoArgs = { quiet: false, trace: false, help: false };
   for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] ?? '';
+    const given = argv[i] ?? '';
+    // `--seed=42` as well as `--seed 42`.
+    const eq = given.startsWith('--') ? given.indexOf('=') : -1;
+    const arg = eq === -1 ? given : given.slice(0, eq);
     const spec = OPTIONS[ALIASES[arg] ?? arg];
     if (spec === undefined) {
-      throw new Error(`unknown argument ${JSON.stringify(arg)}; run with --help for the options`);
+      throw new Error(`unknown argument ${JSON.stringify(given)}; run with --help for the options`);
     }
+    let inline = eq === -1 ? undefined : given.slice(eq + 1);
     spec.apply(args, () => {
+      if (inline !== undefined) {
+        const value = inline;
+        inline = undefined;
+        if (value === '') throw new Error(`${arg} needs a value`);
+        return value;
+      }
       const next = argv[++i];
       if (next === undefined || next.startsWith('--')) throw new Error(`${arg} needs a value`);
       return next;
     });
+    if (inline !== undefined) throw new Error(`${arg} takes no value, got ${JSON.stringify(given)}`);
   }
+  // On the stand-ins everything ends with the run: there is nothing to keep.
+  if (args.keep && args.projectId === undefined)
+    throw new Error('--keep needs --project (Google Cloud only)');
   return args;
 }
 
@@ -141,7 +155,10 @@ export function demoHelp(): string {
     'Runs the pipeline end to end on embedded stand-ins of BigQuery, Pub/Sub, Cloud Logging,',
     'Cloud Monitoring, Slack and Cloud Storage (no Google account), or on Google Cloud with --project.',
     '',
-    'Options:',
+    'Options (a value as `--seed 42` or `--seed=42`):',
     ...specs.map((s) => `  ${s.usage.padEnd(width)}  ${s.description}`),
+    '',
+    'SIGTERM or Ctrl-C stops the run after the step in progress, cleans up, lists what it had done',
+    'and exits 143 (130 for Ctrl-C); a second signal exits at once.',
   ].join('\n');
 }

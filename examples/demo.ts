@@ -36,6 +36,10 @@
  *     npm run demo -- --trace               # also print one message's OpenTelemetry trace and a retry table
  *     npm run demo -- --project my-project  # real Google Cloud (see below)
  *
+ * SIGTERM or Ctrl-C stops the run after the step in progress: it cleans up as at the end (stand-ins
+ * closed; on Google Cloud its datasets, topics and subscriptions deleted unless `--keep`), prints what it
+ * had done and exits 143 (SIGTERM) or 130 (Ctrl-C). A second signal exits at once.
+ *
  * Against Google Cloud (`--project ID`): the same steps, without a fault plan, using Application
  * Default Credentials (`gcloud auth application-default login`, or a service account on Cloud Run).
  * The identity needs BigQuery Data Editor + Job User and Pub/Sub Editor on the project. The demo creates
@@ -53,6 +57,11 @@
 
 import { demoHelp, parseDemoArgs } from './demo-args.js';
 
+/** The signals that stop the run, and the exit code of each (128 + its number, as a shell reports it). */
+const STOP_SIGNALS = ['SIGTERM', 'SIGINT'] as const;
+type StopSignal = (typeof STOP_SIGNALS)[number];
+const EXIT_CODES: Record<StopSignal, number> = { SIGTERM: 143, SIGINT: 130 };
+
 async function main(): Promise<number> {
   let parsed: ReturnType<typeof parseDemoArgs>;
   try {
@@ -66,9 +75,19 @@ async function main(): Promise<number> {
     console.log(demoHelp());
     return 0;
   }
+  // First of all, so that a signal during the (slow) loading below is handled too.
+  const stop = new AbortController();
+  let stoppedBy: StopSignal | undefined;
+  const onSignal = (signal: StopSignal) => {
+    if (stoppedBy !== undefined) process.exit(EXIT_CODES[signal]);
+    stoppedBy = signal;
+    console.error(`${signal}: stopping after the step in progress (send it again to exit at once)`);
+    stop.abort();
+  };
+  for (const signal of STOP_SIGNALS) process.on(signal, onSignal);
   // Loaded only now, so that --help and a mistyped argument answer without loading the pipeline.
   const tracing = trace ? (await import('./demo-trace.js')).startDemoTracing() : undefined;
-  const { runDemoPipeline } = await import('./demo-pipeline.js');
+  const { DemoInterrupted, runDemoPipeline } = await import('./demo-pipeline.js');
   const { formatReport } = await import('./demo-report.js');
   // On the stand-ins nothing may probe the GCE metadata server; on Google Cloud ADC may need it.
   if (options.projectId === undefined) process.env.METADATA_SERVER_DETECTION ??= 'none';
@@ -78,10 +97,25 @@ async function main(): Promise<number> {
       `gcp-pipeline-resilience demo on ${where}, seed ${options.seed ?? 1}, writer ${options.writer ?? 'storage'}`,
     );
   }
-  const summary = await runDemoPipeline({
-    ...options,
-    ...(quiet ? {} : { log: (line) => console.log(line) }),
-  });
+  let summary: Awaited<ReturnType<typeof runDemoPipeline>>;
+  try {
+    summary = await runDemoPipeline({
+      ...options,
+      signal: stop.signal,
+      ...(quiet ? {} : { log: (line) => console.log(line) }),
+    });
+  } catch (error) {
+    if (!(error instanceof DemoInterrupted) || stoppedBy === undefined) throw error;
+    const cleanup =
+      options.projectId === undefined
+        ? 'stand-ins closed'
+        : options.keep
+          ? 'datasets, topics and subscriptions kept (--keep)'
+          : 'datasets, topics and subscriptions deleted';
+    console.error(`demo stopped by ${stoppedBy} before it finished; ${cleanup}. Done:`);
+    for (const step of error.done.length > 0 ? error.done : ['nothing yet']) console.error(`  - ${step}`);
+    return EXIT_CODES[stoppedBy];
+  }
   if (!quiet) console.log(`done in ${(summary.durationMs / 1000).toFixed(1)} s`);
   if (tracing !== undefined) {
     for (const line of tracing.report()) console.log(line);

@@ -43,6 +43,18 @@ describe('the demo command line', () => {
     expect(() => parseDemoArgs(['--seed'])).toThrow('--seed needs a value');
     expect(() => parseDemoArgs(['--seed', '--quiet'])).toThrow('--seed needs a value');
     expect(() => parseDemoArgs(['--seed', '1.5'])).toThrow('--seed needs an integer, got "1.5"');
+    expect(() => parseDemoArgs(['--seed='])).toThrow('--seed needs a value');
+    expect(() => parseDemoArgs(['--quiet=yes'])).toThrow('--quiet takes no value, got "--quiet=yes"');
+    expect(() => parseDemoArgs(['--sed=3'])).toThrow('unknown argument "--sed=3"');
+    expect(() => parseDemoArgs(['--keep'])).toThrow('--keep needs --project (Google Cloud only)');
+  });
+
+  it('reads --name=value as --name value', () => {
+    expect(parseDemoArgs(['--seed=42', '--writer=insert-all', '--quiet'])).toMatchObject({
+      seed: 42,
+      writer: 'insert-all',
+      quiet: true,
+    });
   });
 
   it('lists every option it accepts in --help', () => {
