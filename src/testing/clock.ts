@@ -68,14 +68,21 @@ interface VirtualTimer {
  * clock.sleeps.length; // 2: two waits, no real time spent
  * ```
  */
+/** A NaN or infinite time would make `now()` NaN or Infinity for the rest of the test, silently. */
+function finite(what: string, ms: number): number {
+  if (!Number.isFinite(ms))
+    throw new RangeError(`createTestClock: ${what} must be a finite number, got ${ms}`);
+  return ms;
+}
+
 export function createTestClock(options: TestClockOptions = {}): TestClock {
-  let current = options.startMs ?? 0;
+  let current = finite('startMs', options.startMs ?? 0);
   let seq = 0;
   const sleeps: number[] = [];
   const timers: VirtualTimer[] = [];
 
   const advance = (ms: number): void => {
-    const target = current + Math.max(0, ms);
+    const target = current + Math.max(0, finite('advance: ms', ms));
     for (;;) {
       let next: VirtualTimer | undefined;
       for (const t of timers) {
@@ -104,10 +111,16 @@ export function createTestClock(options: TestClockOptions = {}): TestClock {
     sleep(ms: number, signal?: AbortSignal): Promise<void> {
       sleeps.push(ms);
       if (signal?.aborted) return Promise.reject(signal.reason);
-      advance(ms);
+      try {
+        advance(finite('sleep: ms', ms));
+      } catch (error) {
+        return Promise.reject(error);
+      }
       return Promise.resolve();
     },
     schedule(ms: number, callback: () => void): () => void {
+      // Infinity is a timer that never fires (a timeout switched off); NaN is a mistake.
+      if (Number.isNaN(ms)) throw new RangeError(`createTestClock: schedule: ms must be a number, got ${ms}`);
       const timer: VirtualTimer = { dueAt: current + Math.max(0, ms), seq: seq++, callback };
       timers.push(timer);
       return () => {
