@@ -1,6 +1,7 @@
 import type { Logging, LoggingOptions } from '@google-cloud/logging';
 import type * as Grpc from '@grpc/grpc-js';
 import { closeLoggingClient } from '../../monitoring/clients.js';
+import { checkOptions, OPTION_ALIASES } from '../../shared/check-options.js';
 import { FaultPlan, type GrpcFaultPlan } from '../shared/grpc-faults.js';
 import { bindLoopback, type GrpcRequestLogEntry, methodNames } from '../shared/grpc-server.js';
 import { loopbackClientOptions } from '../shared/peers.js';
@@ -87,6 +88,7 @@ export interface LoggingStandIn {
  * ```
  */
 export async function startLoggingStandIn(options: LoggingStandInOptions = {}): Promise<LoggingStandIn> {
+  checkOptions('startLoggingStandIn', options, { projectId: 'string', port: 'number' }, OPTION_ALIASES);
   const projectId = options.projectId ?? 'test-project';
   const [peers, compilePattern] = await Promise.all([loadLoggingPeers(), loadRe2Compiler()]);
   const store = new LogStore(compilePattern);

@@ -1,5 +1,6 @@
 import type { MetricServiceClient } from '@google-cloud/monitoring';
 import type * as Grpc from '@grpc/grpc-js';
+import { checkOptions, OPTION_ALIASES } from '../../shared/check-options.js';
 import { FaultPlan, type GrpcFaultPlan } from '../shared/grpc-faults.js';
 import {
   bindLoopback,
@@ -85,6 +86,20 @@ export interface MonitoringStandIn {
  * ```
  */
 export async function startMonitoringStandIn(options: MonitoringStandInOptions): Promise<MonitoringStandIn> {
+  if (
+    typeof (options as Partial<MonitoringStandInOptions> | undefined)?.pubsub?.subscriptionMetrics !==
+    'function'
+  ) {
+    throw new TypeError(
+      'startMonitoringStandIn: option pubsub is required: a Pub/Sub stand-in (or an object with subscriptionMetrics()) whose subscriptions the metrics report',
+    );
+  }
+  checkOptions(
+    'startMonitoringStandIn',
+    options,
+    { pubsub: 'object', projectId: 'string', port: 'number' },
+    OPTION_ALIASES,
+  );
   const projectId = options.projectId ?? 'test-project';
   const [peers, compilePattern] = await Promise.all([loadMonitoringPeers(), loadRe2Compiler()]);
   const [service] = peers.services as [Grpc.ServiceDefinition];

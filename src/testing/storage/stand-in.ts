@@ -4,6 +4,7 @@
  * @module
  */
 import type { Storage, StorageOptions } from '@google-cloud/storage';
+import { checkOptions, OPTION_ALIASES } from '../../shared/check-options.js';
 import { googleErrorBody } from '../bigquery/http-errors.js';
 import type { HttpFaultPlan } from '../http/faults.js';
 import { type HttpStandInAnswer, type HttpStandInRequest, serveHttpStandIn } from '../http/stand-in.js';
@@ -236,6 +237,12 @@ const FAULT_REASONS: Readonly<Record<number, string>> = {
  * ```
  */
 export async function startStorageStandIn(options: StorageStandInOptions = {}): Promise<StorageStandIn> {
+  checkOptions(
+    'startStorageStandIn',
+    options,
+    { projectId: 'string', buckets: 'array', port: 'number' },
+    OPTION_ALIASES,
+  );
   const projectId = options.projectId ?? 'test-project';
   const [mod] = await importPeers(
     'Cloud Storage',
