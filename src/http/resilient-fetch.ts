@@ -372,13 +372,14 @@ class Exchange {
           if (response.body !== null) discardBody(response.body);
         } else {
           const answered = () => ({ url: this.shownUrl, method: request.method, status: response.status });
-          const bytes = await readBodyCapped(response, o.maxResponseBytes, answered, untrusted).catch(
-            (err: unknown) => {
-              // The server took the request; whatever `retryOn` says, it is not sent again.
-              if (!request.idempotent && isResponseTooLarge(err)) this.#appliedUnread = true;
-              throw err;
-            },
-          );
+          let bytes: Uint8Array<ArrayBuffer>;
+          try {
+            bytes = await readBodyCapped(response, o.maxResponseBytes, answered, untrusted);
+          } catch (err) {
+            // The server took the request; whatever `retryOn` says, it is not sent again.
+            if (!request.idempotent && isResponseTooLarge(err)) this.#appliedUnread = true;
+            throw err;
+          }
           withBufferedBody(response, bytes);
         }
       } else if (request.signal !== undefined) followCallerSignal(response, request.signal, controller);
