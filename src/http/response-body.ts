@@ -39,7 +39,7 @@ export function responseTooLarge(
   );
 }
 
-/** Whether `error` is {@link responseTooLarge}'s. */
+/** Whether `error` is the one `responseTooLarge` makes. */
 export function isResponseTooLarge(error: unknown): boolean {
   return error instanceof PipelineError && error.code === 'RESPONSE_TOO_LARGE';
 }

@@ -49,7 +49,7 @@ export function splitMultipartBytes(
   return parts;
 }
 
-/** {@link splitMultipartBytes} with each part's content as UTF-8 text. */
+/** `splitMultipartBytes` with each part's content as UTF-8 text. */
 export function splitMultipart(
   body: Buffer,
   contentType: string,
