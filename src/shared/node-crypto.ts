@@ -1,4 +1,4 @@
-import { createRequire } from 'node:module';
+import { moduleRequire } from './module-require.js';
 
 /**
  * `node:crypto`, loaded the first time a caller needs it. Internal: not exported from the package.
@@ -7,14 +7,14 @@ import { createRequire } from 'node:module';
  * as the rest of the `retry` path costs to import. A module-level `import { randomUUID } from
  * 'node:crypto'` makes every application pay it at import, even one that never inserts a row or
  * sends an alert. Builtins always resolve, so a synchronous `require` at first use is safe in both
- * builds (tsup shims `import.meta.url` in the CommonJS one) and in a bundle (a bundler leaves
+ * builds and in a bundle, ES module or CommonJS (`moduleRequire`; a bundler leaves
  * `node:` builtins external).
  */
 let cached: typeof import('node:crypto') | undefined;
 
 /** The `node:crypto` module, required on the first call and cached. */
 export function nodeCrypto(): typeof import('node:crypto') {
-  cached ??= createRequire(import.meta.url)('node:crypto') as typeof import('node:crypto');
+  cached ??= moduleRequire()('node:crypto') as typeof import('node:crypto');
   return cached;
 }
 

@@ -1,4 +1,4 @@
-import { createRequire } from 'node:module';
+import { moduleRequire } from '../shared/module-require.js';
 
 /**
  * The OpenTelemetry API, loaded only when an application has registered an SDK. Internal: not
@@ -52,7 +52,7 @@ let loaded: OtelApi | null | undefined;
 export function otel(): OtelApi | undefined {
   if (loaded === undefined) {
     try {
-      loaded = createRequire(import.meta.url)('@opentelemetry/api') as OtelApi;
+      loaded = moduleRequire()('@opentelemetry/api') as OtelApi;
     } catch {
       loaded = null;
     }

@@ -4,6 +4,7 @@
  * @module
  */
 import { createRequire } from 'node:module';
+import { moduleRequire } from '../../shared/module-require.js';
 import type { BigQueryWriteClient } from '../client-types.js';
 
 export type { BigQueryWriteClient } from '../client-types.js';
@@ -49,9 +50,7 @@ export function loadStorageModule(): Promise<StorageModule> {
         { cause },
       );
     }
-    const requireFromClient = createRequire(
-      createRequire(typeof __filename === 'string' ? __filename : import.meta.url).resolve(ENTRY),
-    );
+    const requireFromClient = createRequire(moduleRequire().resolve(ENTRY));
     const protobuf = requireFromClient('protobufjs') as ProtobufApi;
     const descriptor = requireFromClient('protobufjs/ext/descriptor') as {
       DescriptorProto: { fromObject(object: unknown): unknown };

@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type * as Grpc from '@grpc/grpc-js';
+import { moduleRequire } from '../../shared/module-require.js';
 
 /** CJS modules reached through `import()` expose their exports on `default` in some loaders. */
 export function interop<T>(mod: T): T {
@@ -19,7 +20,7 @@ export function interop<T>(mod: T): T {
  * URL. (A bare `require` would be bundled into a throwing shim in the ESM build, so it is not used.)
  */
 export function resolver(): NodeJS.Require {
-  return createRequire(typeof __filename === 'string' ? __filename : import.meta.url);
+  return moduleRequire();
 }
 
 /** `<package>/build/protos`, found from the package's resolved entry file (its package.json is not exported). */
