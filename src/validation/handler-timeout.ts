@@ -10,6 +10,38 @@ import { scheduleOn } from '../retry/schedule.js';
  */
 export const DEFAULT_HANDLER_TIMEOUT_MS = 600_000;
 
+/** The longest share of `handlerTimeoutMs` kept for the step after a failed handler call. */
+export const MAX_FOLLOW_UP_MS = 30_000;
+
+/**
+ * How one handling's `handlerTimeoutMs` is shared. When a failed handler call can be followed by a
+ * step that does I/O (the dead-letter publish, or the discard line of `'ack-and-log'`), the handler
+ * call gets `handlerMs` and that step `followUpMs`, which add up to the limit: the whole handling,
+ * dead-lettering included, fits the one limit (a lease set a little above it is never exceeded).
+ * The step gets a tenth of the limit, at most {@link MAX_FOLLOW_UP_MS}. With `onInvalid: 'nack'`
+ * nothing follows and the handler call has the whole limit.
+ */
+export interface HandlingBudget {
+  /** The limit of the handler call. */
+  handlerMs: number;
+  /** The limit of the dead-letter publish (or discard line) after a handler call. */
+  followUpMs: number;
+  /** The whole limit: also the step's limit when no handler ran (the input could not be decoded). */
+  totalMs: number;
+}
+
+/** Shares `totalMs` between the handler call and the step after it (see {@link HandlingBudget}). */
+export function handlingBudget(totalMs: number, followUp: boolean, where: string): HandlingBudget {
+  if (!followUp) return { handlerMs: totalMs, followUpMs: totalMs, totalMs };
+  const followUpMs = Math.min(MAX_FOLLOW_UP_MS, Math.max(1, Math.floor(totalMs / 10)));
+  if (totalMs - followUpMs < 1) {
+    throw new RangeError(
+      `${where}: handlerTimeoutMs must be at least 2 when a failed message is dead-lettered or logged (the handler call and that step share it), received ${totalMs}`,
+    );
+  }
+  return { handlerMs: totalMs - followUpMs, followUpMs, totalMs };
+}
+
 /** Checks `handlerTimeoutMs` (a positive integer of milliseconds) and fills in the default. */
 export function handlerTimeoutOption(value: unknown, where: string): number {
   if (value === undefined) return DEFAULT_HANDLER_TIMEOUT_MS;

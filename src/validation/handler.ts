@@ -37,6 +37,7 @@ import {
 import {
   handlerClockOption,
   handlerTimeoutOption,
+  handlingBudget,
   type TimedCall,
   withHandlerTimeout,
 } from './handler-timeout.js';
@@ -122,14 +123,18 @@ export interface MessageHandlerBaseOptions {
   /** Called once per message with what was decided. A listener that throws is logged and ignored. */
   onOutcome?: (event: MessageOutcomeEvent) => void;
   /**
-   * How long one call of the handler may run, in ms. Past it the handling counts as a transient
-   * failure (`OperationTimeoutError`): the message is redelivered (on `maxDeliveryAttempts`,
-   * dead-lettered as `max_delivery_attempts`), `meta.signal` is aborted, and whatever the call does
-   * later is logged and ignored. A redelivery then runs the handler again, possibly while the old
-   * call is still going: at-least-once, as every Pub/Sub delivery is. Default 600000 (10 minutes,
-   * Pub/Sub's longest ack deadline); set it a little under your subscription's ack deadline (push)
-   * or your own bound on one message's work. The dead-letter publish and, with `'ack-and-log'`, the
-   * logger's asynchronous write of the discard line each have the same limit (past it: redelivered).
+   * How long the handling of one message may take, in ms, dead-lettering included. Default 600000
+   * (10 minutes, Pub/Sub's longest ack deadline); set it a little under your subscription's ack
+   * deadline (push) or your own bound on one message's work. When a failed message is dead-lettered
+   * or logged (any `onInvalid` but `'nack'`), the handler call gets nine tenths of it and the
+   * dead-letter publish (or the asynchronous write of `'ack-and-log'`'s discard line) the last tenth,
+   * at most 30 s: the two together never take longer than this limit. With `'nack'` the handler call
+   * has all of it. A handler call past its share counts as a transient failure
+   * (`OperationTimeoutError`): the message is redelivered (on `maxDeliveryAttempts`, dead-lettered as
+   * `max_delivery_attempts`), `meta.signal` is aborted, and whatever the call does later is logged
+   * and ignored; a redelivery then runs the handler again, possibly while the old call is still
+   * going: at-least-once, as every Pub/Sub delivery is. A dead-letter publish or discard line past
+   * its share: redelivered, never acked.
    */
   handlerTimeoutMs?: number;
   /**
@@ -370,6 +375,7 @@ export function createMessageHandler<S extends z.ZodType>(
   const maxBytes = maxBytesOption(options.maxBytes, 'createMessageHandler');
   const name = schemaName(schema, options.name);
   const handlerTimeoutMs = handlerTimeoutOption(options.handlerTimeoutMs, 'createMessageHandler');
+  const budget = handlingBudget(handlerTimeoutMs, onInvalid !== 'nack', 'createMessageHandler');
   handlerClockOption(options.clock, 'createMessageHandler');
   /** The handlings running now, by message (see `deliveryKey`). */
   const inFlight = new Map<string, { envelope: Envelope; result: Promise<HandlingResult> }>();
@@ -381,19 +387,20 @@ export function createMessageHandler<S extends z.ZodType>(
       data = parseMessage(schema, decodeBody(envelope, maxBytes), { name });
     } catch (caught) {
       const error = toPipelineError(caught);
-      return reject(envelope, reasonOf(error), error, fields);
+      return reject(envelope, reasonOf(error), error, fields, budget.totalMs);
     }
     const call = await withHandlerTimeout(
       (signal) => handler(data, metaOf(envelope, signal)),
-      handlerTimeoutMs,
+      budget.handlerMs,
       options.clock,
       () => `${name} handler for message ${envelope.messageId ?? '(no id)'}`,
     );
     if (call.status === 'timed_out') return timedOut(envelope, call, fields);
     if (call.status === 'failed') {
       const error = toPipelineError(call.error);
-      if (!isTransient(error)) return reject(envelope, 'handler_failed', error, fields);
-      if (lastAttempt(envelope)) return reject(envelope, 'max_delivery_attempts', error, fields);
+      if (!isTransient(error)) return reject(envelope, 'handler_failed', error, fields, budget.followUpMs);
+      if (lastAttempt(envelope))
+        return reject(envelope, 'max_delivery_attempts', error, fields, budget.followUpMs);
       logger.warn(`${name} message failed transiently; it will be redelivered`, {
         ...fields,
         outcome: 'retry',
@@ -421,7 +428,7 @@ export function createMessageHandler<S extends z.ZodType>(
     void call.late.then((late) => {
       const lateError = late.status === 'failed' ? toPipelineError(late.error) : undefined;
       logger.warn(
-        `${name} handler settled after its ${handlerTimeoutMs} ms timeout (${late.status === 'done' ? 'succeeded' : 'failed'}); the message was already answered for redelivery, so this result is ignored`,
+        `${name} handler settled after its ${budget.handlerMs} ms timeout (${late.status === 'done' ? 'succeeded' : 'failed'}); the message was already answered for redelivery, so this result is ignored`,
         {
           ...fields,
           late: late.status,
@@ -429,9 +436,10 @@ export function createMessageHandler<S extends z.ZodType>(
         },
       );
     });
-    if (lastAttempt(envelope)) return reject(envelope, 'max_delivery_attempts', error, fields);
+    if (lastAttempt(envelope))
+      return reject(envelope, 'max_delivery_attempts', error, fields, budget.followUpMs);
     logger.warn(
-      `${name} handler did not settle within ${handlerTimeoutMs} ms; the message will be redelivered`,
+      `${name} handler did not settle within ${budget.handlerMs} ms; the message will be redelivered`,
       {
         ...fields,
         outcome: 'retry',
@@ -456,6 +464,7 @@ export function createMessageHandler<S extends z.ZodType>(
     reason: DeadLetterReason,
     error: PipelineError,
     fields: Record<string, unknown>,
+    stepMs: number,
   ): Promise<HandlingResult> {
     const topic = options.deadLetterTopic;
     const described = { ...fields, reason, code: error.code, error };
@@ -469,7 +478,7 @@ export function createMessageHandler<S extends z.ZodType>(
     if (onInvalid === 'ack-and-log' || topic === undefined) {
       // The caller's own logger, not the isolated one: the log line is the only trace of an acked
       // message, so when it cannot be written (EPIPE) the message is redelivered, not acked. A
-      // logger that writes asynchronously is waited for, under `handlerTimeoutMs` like the handler
+      // logger that writes asynchronously is waited for, under the step's share of `handlerTimeoutMs`
       // (a write that never settles must not hold the message for ever), and its rejection or
       // timeout counts the same.
       const written = await withHandlerTimeout(
@@ -480,7 +489,7 @@ export function createMessageHandler<S extends z.ZodType>(
           );
           return isThenable(line) ? line : undefined;
         },
-        handlerTimeoutMs,
+        stepMs,
         options.clock,
         () => `${name} error log line of discarded message ${envelope.messageId ?? '(no id)'}`,
       );
@@ -489,7 +498,7 @@ export function createMessageHandler<S extends z.ZodType>(
           ack: false,
           outcome: 'retry',
           error: new PipelineError(
-            `${name} message could not be discarded: its error log line was not written${written.status === 'timed_out' ? ` within ${handlerTimeoutMs} ms` : ''}; it will be redelivered`,
+            `${name} message could not be discarded: its error log line was not written${written.status === 'timed_out' ? ` within ${stepMs} ms` : ''}; it will be redelivered`,
             { code: 'DISCARD_NOT_LOGGED', transient: true, cause: written.error },
           ),
         };
@@ -497,7 +506,7 @@ export function createMessageHandler<S extends z.ZodType>(
       return { ack: true, outcome: 'discarded', reason, error };
     }
     try {
-      const deadLetterMessageId = await deadLetterPublish(topic, envelope, reason, error, fields);
+      const deadLetterMessageId = await deadLetterPublish(topic, envelope, reason, error, fields, stepMs);
       logger.error(`${name} message dead-lettered (${reason})`, {
         ...described,
         outcome: 'dead_lettered',
@@ -519,9 +528,9 @@ export function createMessageHandler<S extends z.ZodType>(
   }
 
   /**
-   * The dead-letter publish, under `handlerTimeoutMs` like the handler: a publish that never
-   * settles (a publisher of the caller's that hangs) must not hold the message and its
-   * redeliveries for ever. Past the limit it counts as failed (the message is redelivered, never
+   * The dead-letter publish, under what is left of `handlerTimeoutMs` (`stepMs`, see
+   * `handlingBudget`): a publish that never settles (a publisher of the caller's that hangs) must
+   * not hold the message and its redeliveries for ever, nor outlive the message's lease. Past the limit it counts as failed (the message is redelivered, never
    * acked); if it lands later the message is dead-lettered twice, which a replay recognizes
    * (`source_message_id`) and republishes once.
    */
@@ -531,6 +540,7 @@ export function createMessageHandler<S extends z.ZodType>(
     reason: DeadLetterReason,
     error: PipelineError,
     fields: Record<string, unknown>,
+    stepMs: number,
   ): Promise<string> {
     const call = await withHandlerTimeout(
       () =>
@@ -538,7 +548,7 @@ export function createMessageHandler<S extends z.ZodType>(
           data: Buffer.from(rawBytes(envelope)),
           attributes: deadLetterAttributes(envelope, reason, error),
         }),
-      handlerTimeoutMs,
+      stepMs,
       options.clock,
       () => `${name} dead-letter publish of message ${envelope.messageId ?? '(no id)'}`,
     );
@@ -546,7 +556,7 @@ export function createMessageHandler<S extends z.ZodType>(
     if (call.status === 'failed') throw call.error;
     void call.late.then((late) => {
       logger.warn(
-        `${name} dead-letter publish settled after its ${handlerTimeoutMs} ms timeout (${late.status === 'done' ? 'published: the message may be dead-lettered twice' : 'failed'})`,
+        `${name} dead-letter publish settled after its ${stepMs} ms timeout (${late.status === 'done' ? 'published: the message may be dead-lettered twice' : 'failed'})`,
         { ...fields, late: late.status },
       );
     });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { OperationTimeoutError } from '../../../src/errors/index.js';
+import { OperationTimeoutError, PipelineError } from '../../../src/errors/index.js';
 import { createTestClock } from '../../../src/testing/clock.js';
 import {
   createMessageHandler,
@@ -209,6 +209,102 @@ describe('createMessageHandler: handlerTimeoutMs', () => {
     expect(logger.entries).toContainEqual(
       expect.objectContaining({ level: 'warn', message: expect.stringMatching(/dead-lettered twice/) }),
     );
+  });
+});
+
+describe('createMessageHandler: one limit for the whole handling, dead-lettering included', () => {
+  /** A dead-letter topic whose publishes never settle, counting them. */
+  function hangingTopic() {
+    const topic = {
+      name: 'projects/p/topics/dlq',
+      calls: 0,
+      publishMessage: () => new Promise<string>(() => {}),
+    };
+    topic.publishMessage = () => {
+      topic.calls += 1;
+      return new Promise<string>(() => {});
+    };
+    return topic;
+  }
+
+  it('last attempt: a handler that hangs and a dead-letter publish that hangs are answered at handlerTimeoutMs, not twice it', async () => {
+    const clock = createTestClock();
+    const topic = hangingTopic();
+    const handler = createMessageHandler(Phase2CompletionMessage, () => new Promise(() => {}), {
+      deadLetterTopic: topic,
+      maxDeliveryAttempts: 3,
+      handlerTimeoutMs: 1000,
+      clock,
+    });
+    const message = subscriberMessage(good, 3);
+    const done = handler.subscription(message);
+    await settle();
+    clock.advance(900);
+    await settle();
+    // The handler's share (nine tenths) is over: the dead-letter publish has the rest.
+    expect(topic.calls).toBe(1);
+    clock.advance(99);
+    await settle();
+    expect([message.acks, message.nacks]).toEqual([0, 0]);
+    clock.advance(1);
+    await done;
+    expect([message.acks, message.nacks]).toEqual([0, 1]);
+    expect(clock.now()).toBe(1000);
+    expect(clock.pendingTimers).toBe(0);
+  });
+
+  it('a permanent failure late in the handler call leaves the dead-letter publish only what remains of the limit', async () => {
+    const clock = createTestClock();
+    const topic = hangingTopic();
+    const { calls, work } = controlledWork();
+    const handler = createMessageHandler(Phase2CompletionMessage, work, {
+      deadLetterTopic: topic,
+      handlerTimeoutMs: 10_000,
+      clock,
+    });
+    const answer = handler.handle({ message: { data: good.toString('base64'), messageId: 'm-2' } });
+    await settle();
+    clock.advance(8_999);
+    calls[0]!.reject(new PipelineError('bad row', { code: 'BAD_ROW', transient: false }));
+    await settle();
+    expect(topic.calls).toBe(1);
+    clock.advance(1_000);
+    expect(await answer).toMatchObject({
+      ack: false,
+      outcome: 'dead_letter_failed',
+      reason: 'handler_failed',
+    });
+    expect(clock.now()).toBeLessThanOrEqual(10_000);
+  });
+
+  it("the dead-letter step's share is a tenth of the limit, at most 30 s; with 'nack' the handler has all of it", async () => {
+    const clock = createTestClock();
+    const hanging = (options: { deadLetterTopic?: ReturnType<typeof hangingTopic> }) =>
+      createMessageHandler(Phase2CompletionMessage, () => new Promise(() => {}), {
+        ...(options.deadLetterTopic ? { deadLetterTopic: options.deadLetterTopic } : { onInvalid: 'nack' }),
+        clock,
+      } as Parameters<typeof createMessageHandler>[2]);
+    const withTopic = hanging({ deadLetterTopic: hangingTopic() }).handle({
+      message: { data: good.toString('base64'), messageId: 'm-3' },
+    });
+    const nacking = hanging({}).handle({ message: { data: good.toString('base64'), messageId: 'm-4' } });
+    await settle();
+    clock.advance(570_000);
+    expect(await withTopic).toMatchObject({ outcome: 'retry', error: { timeoutMs: 570_000 } });
+    clock.advance(30_000);
+    expect(await nacking).toMatchObject({ outcome: 'retry', error: { timeoutMs: 600_000 } });
+  });
+
+  it('refuses a handlerTimeoutMs too short to share between the handler and the dead-letter step', () => {
+    expect(() =>
+      createMessageHandler(Phase2CompletionMessage, () => {}, {
+        deadLetterTopic: new RecordingTopic(),
+        handlerTimeoutMs: 1,
+      }),
+    ).toThrow(/handlerTimeoutMs must be at least 2 when a failed message is dead-lettered/);
+    expect(() =>
+      createMessageHandler(Phase2CompletionMessage, () => {}, { onInvalid: 'nack', handlerTimeoutMs: 1 }),
+    ).not.toThrow();
   });
 });
 
