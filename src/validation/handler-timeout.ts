@@ -2,6 +2,7 @@ import { OperationTimeoutError } from '../errors/index.js';
 import type { Clock } from '../retry/clock.js';
 import { MAX_TIMER_MS } from '../retry/options.js';
 import { scheduleOn } from '../retry/schedule.js';
+import { onAbort } from '../shared/abort-fanout.js';
 
 /**
  * Default of `handlerTimeoutMs`: 10 minutes, Pub/Sub's longest ack deadline. A push delivery cannot
@@ -78,15 +79,21 @@ export type TimedCall<T = unknown> =
  * Calls `call` with an AbortSignal and settles with its outcome, or with `timed_out` after
  * `timeoutMs`, whichever comes first. On a timeout the signal is aborted (with the
  * `OperationTimeoutError`) and `late` settles with what the call did in the end. A call that throws
- * synchronously counts as failed.
+ * synchronously counts as failed. When `stop` aborts first the signal is aborted with its reason
+ * (the call keeps running; the caller has stopped waiting for it).
  */
 export async function withHandlerTimeout<T>(
   call: (signal: AbortSignal) => T | PromiseLike<T>,
   timeoutMs: number,
   clock: Pick<Clock, 'schedule'> | undefined,
   describe: () => string,
+  stop?: AbortSignal,
 ): Promise<TimedCall<T>> {
   const controller = new AbortController();
+  // A shutdown that cuts the handling off aborts the call's signal too, with its own reason.
+  let unlink = (): void => {};
+  if (stop?.aborted) controller.abort(stop.reason);
+  else if (stop !== undefined) unlink = onAbort(stop, () => controller.abort(stop.reason));
   // The timer first: a clock whose `schedule` throws fails the handling before the call has done
   // any work, rather than after it did the work whose outcome is then lost.
   let fire = (): void => {};
@@ -103,6 +110,7 @@ export async function withHandlerTimeout<T>(
     if (first !== 'timeout') return first;
   } finally {
     cancel();
+    unlink();
   }
   const error = new OperationTimeoutError(`${describe()} did not settle within ${timeoutMs} ms`, {
     timeoutMs,

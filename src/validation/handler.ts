@@ -12,6 +12,8 @@ import { checkOptions, OPTION_ALIASES, type OptionSpec } from '../shared/check-o
 import { isThenable } from '../shared/is-thenable.js';
 import type { NodeBuffer } from '../shared/node-types.js';
 import { safeLogger } from '../shared/safe-logger.js';
+import type { ShutdownCoordinator } from '../shutdown/coordinator.js';
+import { shutdownOption } from '../shutdown/option.js';
 import { metricsEnabled } from '../telemetry/api.js';
 import { ATTR, PUBSUB_SYSTEM } from '../telemetry/attributes.js';
 import { runInTrace } from '../telemetry/current-trace.js';
@@ -34,6 +36,7 @@ import {
   rawBytes,
   readEnvelope,
 } from './envelope.js';
+import { handlingDrain } from './handler-drain.js';
 import {
   handlerClockOption,
   handlerTimeoutOption,
@@ -142,6 +145,15 @@ export interface MessageHandlerBaseOptions {
    * here). Default: the real clock. For tests.
    */
   clock?: Clock;
+  /**
+   * The shutdown the handlings join: on SIGTERM (or SIGINT) the process waits for the handlings in
+   * flight, which are answered as usual; one still running when the drain's time is up (the
+   * coordinator's limit less a margin of at most 1 s for the answers) is answered for redelivery
+   * (`retry`, code `SHUTTING_DOWN`, `meta.signal` aborted), never acked unfinished, and a delivery
+   * that arrives once the shutdown has begun is answered for redelivery without being handled.
+   * Default: the process-wide coordinator; `false` joins none.
+   */
+  shutdown?: ShutdownCoordinator | false;
 }
 
 /**
@@ -321,6 +333,7 @@ const HANDLER_OPTIONS: OptionSpec = {
   onOutcome: 'function',
   handlerTimeoutMs: 'number',
   clock: 'object',
+  shutdown: ['object', 'boolean'],
 };
 
 /**
@@ -377,10 +390,11 @@ export function createMessageHandler<S extends z.ZodType>(
   const handlerTimeoutMs = handlerTimeoutOption(options.handlerTimeoutMs, 'createMessageHandler');
   const budget = handlingBudget(handlerTimeoutMs, onInvalid !== 'nack', 'createMessageHandler');
   handlerClockOption(options.clock, 'createMessageHandler');
+  const drain = handlingDrain(shutdownOption(options.shutdown, 'createMessageHandler'), name);
   /** The handlings running now, by message (see `deliveryKey`). */
   const inFlight = new Map<string, { envelope: Envelope; result: Promise<HandlingResult> }>();
 
-  async function handle(envelope: Envelope): Promise<HandlingResult> {
+  async function handle(envelope: Envelope, stop: AbortSignal): Promise<HandlingResult> {
     const fields = { schema: name, messageId: envelope.messageId, deliveryAttempt: envelope.deliveryAttempt };
     let data: z.output<S>;
     try {
@@ -394,6 +408,7 @@ export function createMessageHandler<S extends z.ZodType>(
       budget.handlerMs,
       options.clock,
       () => `${name} handler for message ${envelope.messageId ?? '(no id)'}`,
+      stop,
     );
     if (call.status === 'timed_out') return timedOut(envelope, call, fields);
     if (call.status === 'failed') {
@@ -563,9 +578,9 @@ export function createMessageHandler<S extends z.ZodType>(
     throw call.error;
   }
 
-  async function safeHandle(envelope: Envelope): Promise<HandlingResult> {
+  async function safeHandle(envelope: Envelope, stop: AbortSignal): Promise<HandlingResult> {
     try {
-      return await handle(envelope);
+      return await handle(envelope, stop);
     } catch (caught) {
       // Only a throwing logger or isTransient gets here; redelivery is the safe answer.
       return { ack: false, outcome: 'retry', error: toPipelineError(caught) };
@@ -655,10 +670,24 @@ export function createMessageHandler<S extends z.ZodType>(
           : { [ATTR.pubsubDeliveryAttempt]: envelope.deliveryAttempt }),
       },
     });
-    return runInTrace(parent ?? link, () => inSpan(span, () => safeHandle(envelope))).then((result) => {
-      finish(result, envelope, span, started);
-      return result;
-    });
+    const fields = { schema: name, messageId: envelope.messageId, deliveryAttempt: envelope.deliveryAttempt };
+    return drain
+      .run(
+        (stop) => runInTrace(parent ?? link, () => inSpan(span, () => safeHandle(envelope, stop))),
+        (error): HandlingResult => {
+          logger.warn(error.message, { ...fields, outcome: 'retry', code: error.code });
+          return { ack: false, outcome: 'retry', error };
+        },
+        (late) =>
+          logger.warn(
+            `${name} handling cut off by the shutdown ended after all (${late.outcome}); its message had been answered for redelivery`,
+            { ...fields, late: late.outcome },
+          ),
+      )
+      .then((result) => {
+        finish(result, envelope, span, started);
+        return result;
+      });
   }
 
   function finish(

@@ -1,0 +1,125 @@
+import { PipelineError } from '../errors/index.js';
+import { onAbort } from '../shared/abort-fanout.js';
+import type { ShutdownCoordinator } from '../shutdown/coordinator.js';
+import { defaultShutdownCoordinator } from '../shutdown/default.js';
+
+/** The longest part of a shutdown's limit kept for answering the handlings it cut off. */
+const ANSWER_MARGIN_MS = 1_000;
+
+/** Runs the handlings of one message handler as part of the process's shutdown. */
+export interface HandlingDrain {
+  /**
+   * Runs `handling` while joined to the shutdown: resolves to its result, or to `cutOff(error)`
+   * when the process was already shutting down (the handling is not started) or the drain's time
+   * ran out first (the handling's `stop` signal is aborted; `late` gets what it did after all).
+   */
+  run<T>(
+    handling: (stop: AbortSignal) => Promise<T>,
+    cutOff: (error: PipelineError) => T,
+    late: (result: T) => void,
+  ): Promise<T>;
+}
+
+interface Running {
+  cut(error: PipelineError): void;
+}
+
+/**
+ * The drain of one message handler. While at least one handling runs, the handler has one task
+ * joined to `coordinator` (the process-wide one when `undefined`; none when `false`): on SIGTERM it
+ * waits for the handlings in flight, which finish and are answered as usual (acked when done). A
+ * handling still running when the task's time is up is cut off and answered for redelivery, never
+ * acked unfinished; the task ends `ANSWER_MARGIN_MS` (at most an eighth of the limit) before the
+ * coordinator's limit so that those answers (nacks, 503s) can still be sent. A delivery that arrives
+ * once the shutdown has begun is answered for redelivery without being handled.
+ */
+export function handlingDrain(option: ShutdownCoordinator | false | undefined, name: string): HandlingDrain {
+  const running = new Set<Running>();
+  let leave: (() => void) | undefined;
+  let drained: (() => void) | undefined;
+  const taskName = `createMessageHandler ${name}: handlings in flight`;
+
+  function stopping(coordinator: ShutdownCoordinator): boolean {
+    return coordinator.state === 'running' || coordinator.state === 'done';
+  }
+
+  function join(coordinator: ShutdownCoordinator): void {
+    const total = coordinator.timeoutMs;
+    const margin = typeof total === 'number' ? Math.min(ANSWER_MARGIN_MS, Math.floor(total / 8)) : 0;
+    leave = coordinator.onShutdown(
+      ({ signal }) => {
+        if (running.size === 0) return undefined;
+        return new Promise<void>((resolve) => {
+          drained = resolve;
+          onAbort(signal, () => {
+            const error = new PipelineError(
+              `${name} handling did not finish within the shutdown's drain; the message was answered for redelivery`,
+              { code: 'SHUTTING_DOWN', transient: true },
+            );
+            for (const handling of [...running]) handling.cut(error);
+          });
+        });
+      },
+      margin > 0 ? { name: taskName, timeoutMs: total - margin } : { name: taskName },
+    );
+  }
+
+  function remove(handling: Running): void {
+    running.delete(handling);
+    if (running.size > 0) return;
+    leave?.();
+    leave = undefined;
+    drained?.();
+    drained = undefined;
+  }
+
+  return {
+    run<T>(
+      handling: (stop: AbortSignal) => Promise<T>,
+      cutOff: (error: PipelineError) => T,
+      late: (result: T) => void,
+    ): Promise<T> {
+      if (option === false) return handling(new AbortController().signal);
+      const coordinator = option ?? defaultShutdownCoordinator();
+      if (stopping(coordinator)) {
+        return Promise.resolve(
+          cutOff(
+            new PipelineError(
+              `${name} message arrived while the process is shutting down; not handled, answered for redelivery`,
+              { code: 'SHUTTING_DOWN', transient: true },
+            ),
+          ),
+        );
+      }
+      return new Promise<T>((resolve, reject) => {
+        const stop = new AbortController();
+        let answered = false;
+        const entry: Running = {
+          cut(error) {
+            if (answered) return;
+            answered = true;
+            stop.abort(error);
+            remove(entry);
+            resolve(cutOff(error));
+          },
+        };
+        if (running.size === 0) join(coordinator);
+        running.add(entry);
+        new Promise<T>((start) => start(handling(stop.signal))).then(
+          (value) => {
+            if (answered) return late(value);
+            answered = true;
+            remove(entry);
+            resolve(value);
+          },
+          (error: unknown) => {
+            if (answered) return;
+            answered = true;
+            remove(entry);
+            reject(error);
+          },
+        );
+      });
+    },
+  };
+}

@@ -1,0 +1,112 @@
+import type { Message, PubSub, Subscription } from '@google-cloud/pubsub';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createShutdownCoordinator } from '../../../src/shutdown/index.js';
+import { type PubSubStandIn, startPubSubStandIn } from '../../../src/testing/pubsub/index.js';
+import {
+  createMessageHandler,
+  type MessageMeta,
+  Phase2CompletionMessage,
+  publishValidated,
+} from '../../../src/validation/index.js';
+import { FakeProcess } from '../../helpers/fake-process.js';
+import { recordingLogger } from '../../helpers/recording-logger.js';
+import { until } from '../testing/pubsub/helpers.js';
+
+let standIn: PubSubStandIn;
+let pubsub: PubSub;
+const subscriptions: Subscription[] = [];
+
+beforeAll(async () => {
+  standIn = await startPubSubStandIn({ projectId: 'handler-shutdown' });
+  pubsub = standIn.client();
+});
+
+afterAll(async () => {
+  for (const subscription of subscriptions) await subscription.close();
+  await pubsub.close();
+  await standIn.close();
+});
+
+async function pipeline(name: string) {
+  const [topic] = await pubsub.createTopic(name);
+  await topic.createSubscription(`${name}-sub`, { ackDeadlineSeconds: 60 });
+  const subscription = pubsub.subscription(`${name}-sub`);
+  subscriptions.push(subscription);
+  return { topic, subscription };
+}
+
+const completion = { processor_name: 'BdlGamesProcessor', game_date: '2026-01-23' };
+
+describe('createMessageHandler on SIGTERM, with the real streaming-pull client', () => {
+  it('a handling that finishes within the drain is acked; the process is killed only after', async () => {
+    const { topic, subscription } = await pipeline('drained');
+    const fake = new FakeProcess();
+    const coordinator = createShutdownCoordinator({
+      process: fake,
+      signals: ['SIGTERM'],
+      timeoutMs: 5_000,
+      logger: recordingLogger(),
+    });
+    let finish: () => void = () => {};
+    const handler = createMessageHandler(
+      Phase2CompletionMessage,
+      () =>
+        new Promise<void>((resolve) => {
+          finish = resolve;
+        }),
+      { onInvalid: 'nack', shutdown: coordinator },
+    );
+    let started = false;
+    subscription.on('message', (message: Message) => {
+      started = true;
+      void handler.subscription(message);
+    });
+    await publishValidated(topic, Phase2CompletionMessage, completion);
+    await until(() => started, 5_000, 'the handling started');
+    fake.emit('SIGTERM');
+    await until(() => coordinator.state === 'running', 5_000, 'the shutdown running');
+    expect(fake.kills).toEqual([]);
+    finish();
+    await until(() => fake.kills.length === 1, 5_000, 'the process killed');
+    await until(() => standIn.subscriptionStats('drained-sub')?.acked === 1, 5_000, 'the message acked');
+    expect(standIn.subscriptionStats('drained-sub')).toMatchObject({ acked: 1, nacked: 0 });
+  });
+
+  it('a handling still running when the drain is up is nacked and redelivered, never acked', async () => {
+    const { topic, subscription } = await pipeline('cut');
+    const fake = new FakeProcess();
+    const coordinator = createShutdownCoordinator({
+      process: fake,
+      signals: ['SIGTERM'],
+      timeoutMs: 400,
+      logger: recordingLogger(),
+    });
+    const calls: MessageMeta[] = [];
+    const hangs = createMessageHandler(
+      Phase2CompletionMessage,
+      (_data, meta) => {
+        calls.push(meta);
+        return new Promise<void>(() => {});
+      },
+      { onInvalid: 'nack', shutdown: coordinator },
+    );
+    subscription.on('message', (message: Message) => void hangs.subscription(message));
+    await publishValidated(topic, Phase2CompletionMessage, completion);
+    await until(() => calls.length === 1, 5_000, 'the handling started');
+    const report = await coordinator.shutdown('SIGTERM');
+    expect(report.tasks).toEqual([
+      { name: 'createMessageHandler Phase2CompletionMessage: handlings in flight', status: 'timed_out' },
+    ]);
+    expect(calls[0]?.signal?.aborted).toBe(true);
+    await until(() => (standIn.subscriptionStats('cut-sub')?.nacked ?? 0) >= 1, 5_000, 'the message nacked');
+    expect(standIn.subscriptionStats('cut-sub')?.acked).toBe(0);
+    // Redelivered: the next delivery reaches the handler (which now refuses it: shutting down).
+    await until(
+      () => (standIn.subscriptionStats('cut-sub')?.nacked ?? 0) >= 2,
+      5_000,
+      'the redelivery nacked',
+    );
+    expect(calls).toHaveLength(1);
+    expect(standIn.subscriptionStats('cut-sub')?.acked).toBe(0);
+  });
+});
