@@ -3,6 +3,8 @@ import type { ConfigEnv } from '../config/index.js';
 import { getSportConfig } from '../config/index.js';
 import { NotFoundError, type PipelineError, toPipelineError } from '../errors/index.js';
 import { type Logger, silentLogger } from '../logging/index.js';
+import type { Clock } from '../retry/clock.js';
+import { scheduleOn } from '../retry/schedule.js';
 import { isThenable } from '../shared/is-thenable.js';
 import { safeLogger } from '../shared/safe-logger.js';
 import { defaultShutdownCoordinator, type ShutdownCoordinator } from '../shutdown/index.js';
@@ -108,6 +110,11 @@ export interface ReplayRunOptions {
   /** Called for every step; an `onEvent` that throws is logged and ignored. */
   onEvent?: (event: ReplayEvent) => void;
   logger?: Logger;
+  /**
+   * Times the renewal of the leases of the messages being republished (its `schedule`). Default
+   * the real clock. For tests (with a stand-in whose ack deadlines are scaled, a clock scaled alike).
+   */
+  clock?: Pick<Clock, 'schedule'>;
 }
 
 /**
@@ -263,6 +270,11 @@ class ReplayRun {
   readonly #chosen = new Map<string, string>();
   /** The current ack id of every message the run leaves in the DLQ. */
   readonly #held = new Map<string, string>();
+  /**
+   * The ack ids of the batch being handled that still need their lease (not acknowledged or handed
+   * back yet): renewed every half lease while the batch's publishes and acks run.
+   */
+  readonly #leased = new Set<string>();
   /** What each republished message became. */
   readonly #published = new Map<string, { newMessageId: string; replayCount: number }>();
   #counted = 0;
@@ -400,9 +412,59 @@ class ReplayRun {
         // Not fatal: an expired lease only means the message may be pulled again (and recognized).
       });
     }
-    await this.#publishAndAck(toPublish);
-    await this.#settleCopies(copies);
+    // A publish may take longer than the lease (the client's retries through an outage): renewed
+    // meanwhile, or the DLQ message would be redelivered, to another run or consumer of the DLQ that
+    // republishes it again, and this run's ack would come too late to count.
+    for (const ackId of leased) this.#leased.add(ackId);
+    const stopRenewing = this.#renewLeases();
+    try {
+      await this.#publishAndAck(toPublish);
+      await this.#settleCopies(copies);
+    } finally {
+      stopRenewing();
+      this.#leased.clear();
+    }
     return fresh > 0 || reacknowledged;
+  }
+
+  /**
+   * Renews the leases in `#leased` every half `holdSeconds` until the returned function is called.
+   * A renewal that fails is logged and the next one tried: an expired lease only risks a second
+   * copy, which carries the same `replayed_message_id`.
+   */
+  #renewLeases(): () => void {
+    const periodMs = (this.options.holdSeconds * 1000) / 2;
+    let stopped = false;
+    let cancel = (): void => {};
+    const next = (): void => {
+      cancel = scheduleOn(this.run.clock, periodMs, () => void renew(), true);
+    };
+    const renew = async (): Promise<void> => {
+      if (stopped) return;
+      const ackIds = [...this.#leased];
+      if (ackIds.length > 0) {
+        try {
+          await extend(this.subscriber, this.path, ackIds, this.options.holdSeconds);
+        } catch (error) {
+          this.logger.warn('replay could not renew the leases of the messages it is republishing', {
+            from: this.options.from,
+            messages: ackIds.length,
+            error,
+          });
+        }
+      }
+      if (!stopped) next();
+    };
+    next();
+    return () => {
+      stopped = true;
+      cancel();
+    };
+  }
+
+  /** The ack ids no longer need a lease: acknowledged or handed back. */
+  #unlease(ackIds: readonly string[]): void {
+    for (const ackId of ackIds) this.#leased.delete(ackId);
   }
 
   #classify(
@@ -493,6 +555,7 @@ class ReplayRun {
       ).catch(() => undefined);
       return;
     }
+    this.#unlease(toAck.map((c) => c.message.ackId));
     for (const { message, entry } of toAck) {
       entry.acked = true;
       this.#seen.set(message.messageId, 'duplicate');
@@ -607,6 +670,7 @@ class ReplayRun {
         this.path,
         done.map((p) => p.message.ackId),
       );
+      this.#unlease(done.map((p) => p.message.ackId));
       for (const { message } of done) {
         this.result.replayed.push({
           messageId: message.messageId,
@@ -621,6 +685,7 @@ class ReplayRun {
       }
       // Handed straight back so that this run pulls them again and acknowledges them without
       // republishing; if that fails too, their leases expire and a later run does it.
+      this.#unlease(done.map((p) => p.message.ackId));
       await release(
         this.subscriber,
         this.path,

@@ -49,6 +49,22 @@ export async function startGcp(projectId: string, options: { ackDeadlineScale?: 
   };
 }
 
+/** The replay suites' ack deadlines run at this fraction of real time. */
+export const REPLAY_ACK_DEADLINE_SCALE = 0.01;
+
+/**
+ * A clock whose timers run at `scale` of real time, like a stand-in's ack deadlines: the replay's
+ * lease renewals then keep pace with the leases they renew.
+ */
+export function scaledClock(scale: number): { schedule(ms: number, callback: () => void): () => void } {
+  return {
+    schedule(ms, callback) {
+      const timer = setTimeout(callback, ms * scale);
+      return () => clearTimeout(timer);
+    },
+  };
+}
+
 /**
  * The stand-ins of one test file of the replay (ack deadlines at 1/100: a lease the run could not
  * hand back expires in 0.1-0.6 s), started before its tests and closed after them, faults cleared
@@ -64,7 +80,7 @@ export function replaySuite(projectId: string): {
 } {
   let started: Gcp | undefined;
   beforeAll(async () => {
-    started = await startGcp(projectId, { ackDeadlineScale: 0.01 });
+    started = await startGcp(projectId, { ackDeadlineScale: REPLAY_ACK_DEADLINE_SCALE });
   });
   beforeEach(() => {
     started?.pubsub.faults.clear();
@@ -97,7 +113,10 @@ export function replaySuite(projectId: string): {
   return {
     gcp,
     replay: (options, run = {}) =>
-      replayDeadLetters({ projectId, ...options }, { clients: get().clients, ...run }),
+      replayDeadLetters(
+        { projectId, ...options },
+        { clients: get().clients, clock: scaledClock(REPLAY_ACK_DEADLINE_SCALE), ...run },
+      ),
   };
 }
 

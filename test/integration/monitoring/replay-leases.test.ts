@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import type { MessagePublisher, ReplayResult } from '../../../src/index.js';
+import { until } from '../testing/pubsub/helpers.js';
+import { createPipeline, deadLetter, replaySuite } from './helpers.js';
+
+const PROJECT = 'replay-leases';
+// The stand-in's ack deadlines run at 1/100 (a 60 s lease lasts 600 ms), and `replay` times the
+// renewals with a clock scaled alike.
+const { gcp, replay } = replaySuite(PROJECT);
+describe('replayDeadLetters keeps its leases while it republishes', () => {
+  it('a publish slower than the lease: the DLQ message is not redelivered meanwhile, so a second run cannot replay it too', async () => {
+    const { dlq } = await createPipeline(gcp.pubsubClient, 'slow');
+    await deadLetter(dlq, [{ data: 'order-1', reason: 'handler_failed' }]);
+    const target = gcp.pubsubClient.topic('slow');
+    let second: Promise<ReplayResult> | undefined;
+    // The publish takes several leases' time (a client retrying through an outage); meanwhile a
+    // second run drains the same DLQ.
+    const slow: MessagePublisher = {
+      name: target.name,
+      async publishMessage(message) {
+        second ??= (async () => {
+          await new Promise((resolve) => setTimeout(resolve, 1_000));
+          return replay({ from: 'slow-dlq-sub', to: 'slow', holdSeconds: 60 }, { shutdown: false });
+        })();
+        await second;
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        return target.publishMessage(message);
+      },
+    };
+    const first = await replay(
+      { from: 'slow-dlq-sub', to: 'slow', holdSeconds: 60 },
+      { publisher: slow, shutdown: false },
+    );
+    const secondResult = await second!;
+    expect(first.replayed).toHaveLength(1);
+    expect(secondResult.replayed).toHaveLength(0);
+    expect(gcp.pubsub.published('slow').map((m) => m.data.toString())).toEqual(['order-1']);
+    expect(gcp.pubsub.subscriptionStats('slow-dlq-sub')).toMatchObject({ expired: 0, acked: 1 });
+  });
+
+  it('a renewal that fails is logged and the run goes on', async () => {
+    const { dlq } = await createPipeline(gcp.pubsubClient, 'renew-fails');
+    await deadLetter(dlq, [{ data: 'order-1', reason: 'handler_failed' }]);
+    const target = gcp.pubsubClient.topic('renew-fails');
+    const warnings: string[] = [];
+    let publishing = false;
+    let finish: () => void = () => {};
+    const slow: MessagePublisher = {
+      name: target.name,
+      async publishMessage(message) {
+        publishing = true;
+        await new Promise<void>((resolve) => {
+          finish = resolve;
+        });
+        return target.publishMessage(message);
+      },
+    };
+    const run = replay(
+      { from: 'renew-fails-dlq-sub', to: 'renew-fails', holdSeconds: 60 },
+      {
+        publisher: slow,
+        shutdown: false,
+        logger: {
+          debug() {},
+          info() {},
+          warn: (message: string) => warnings.push(message),
+          error() {},
+        },
+      },
+    );
+    await until(() => publishing, 5_000, 'the publish started');
+    gcp.pubsub.faults.add({ method: 'ModifyAckDeadline', code: 'PERMISSION_DENIED', times: 1 });
+    await until(
+      () => warnings.some((w) => w.includes('could not renew the leases')),
+      5_000,
+      'the failed renewal logged',
+    );
+    finish();
+    const result = await run;
+    expect(result.replayed).toHaveLength(1);
+    expect(result.failed).toEqual([]);
+  });
+});
