@@ -1,6 +1,6 @@
 import type { DecodeFailure, PipelineError } from '../errors/index.js';
 import type { Envelope } from './envelope.js';
-import { MAX_ATTRIBUTE_VALUE_BYTES, MAX_ATTRIBUTES } from './pubsub-limits.js';
+import { MAX_ATTRIBUTE_KEY_BYTES, MAX_ATTRIBUTE_VALUE_BYTES, MAX_ATTRIBUTES } from './pubsub-limits.js';
 
 /**
  * Why a message went to the dead-letter topic (the `dead_letter_reason` attribute): a decode failure
@@ -31,8 +31,10 @@ export type DeadLetterReason =
  * The attributes a dead-lettered message carries: the message's own attributes, then ours (which win on a
  * name clash): `dead_letter_reason`, `error_code`, `error_message` (cut to Pub/Sub's 1024-byte limit),
  * `source_message_id`, `delivery_attempt`, `source_subscription` and `source_input` when known.
- * The message's own attributes beyond Pub/Sub's limit of 100 are left out, so the dead-letter publish itself
- * can never be refused for its attributes.
+ * The message's own attributes beyond Pub/Sub's limit of 100 are left out, as are those Pub/Sub would
+ * refuse (an empty key, or one over 256 bytes: only a hand-made push body can carry them), and a value
+ * over 1024 bytes is cut to it, so the dead-letter publish itself can never be refused for its
+ * attributes (a refused one would be redelivered and refused again, for ever).
  *
  * @example
  * ```ts
@@ -61,8 +63,11 @@ export function deadLetterAttributes(
   }
   const room = MAX_ATTRIBUTES - Object.keys(ours).length;
   const kept = Object.entries(envelope.attributes)
-    .filter(([key]) => !(key in ours))
-    .slice(0, room);
+    .filter(
+      ([key]) => !(key in ours) && key !== '' && Buffer.byteLength(key, 'utf8') <= MAX_ATTRIBUTE_KEY_BYTES,
+    )
+    .slice(0, room)
+    .map(([key, value]) => [key, truncateUtf8(value, MAX_ATTRIBUTE_VALUE_BYTES)]);
   return { ...Object.fromEntries(kept), ...ours };
 }
 

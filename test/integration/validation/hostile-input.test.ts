@@ -202,3 +202,27 @@ describe('publishValidated checks attributes as Pub/Sub would, before anything i
     expect(standIn.published('attrs-at-limits')[0]?.attributes).toEqual(attributes);
   });
 });
+
+describe('createMessageHandler: a push body whose attributes Pub/Sub would refuse (real client dead-letter topic)', () => {
+  it('is dead-lettered with the attributes Pub/Sub accepts, not refused and redelivered for ever', async () => {
+    const [topic] = await pubsub.createTopic('hostile-attributes-dlq');
+    const handler = createMessageHandler(Phase2CompletionMessage, () => {}, {
+      deadLetterTopic: topic,
+      shutdown: false,
+    });
+    const result = await handler.push({
+      message: {
+        data: Buffer.from('{ not json').toString('base64'),
+        messageId: 'm-attrs',
+        attributes: { ['k'.repeat(300)]: 'long key', '': 'empty key', big: 'é'.repeat(800), tenant: 'nba' },
+      },
+      subscription: 'projects/hostile-input/subscriptions/push-sub',
+    });
+    expect(result).toEqual({ status: 200, outcome: 'dead_lettered' });
+    const [stored] = standIn.published('hostile-attributes-dlq');
+    expect(stored?.attributes).toMatchObject({ tenant: 'nba', dead_letter_reason: 'invalid_json' });
+    expect(Buffer.byteLength(stored!.attributes.big!, 'utf8')).toBeLessThanOrEqual(1024);
+    expect(Object.keys(stored!.attributes)).not.toContain('');
+    expect(Object.keys(stored!.attributes).every((key) => key.length <= 256)).toBe(true);
+  });
+});
