@@ -33,7 +33,11 @@ interface Running {
  * coordinator's limit so that those answers (nacks, 503s) can still be sent. A delivery that arrives
  * once the shutdown has begun is answered for redelivery without being handled.
  */
-export function handlingDrain(option: ShutdownCoordinator | false | undefined, name: string): HandlingDrain {
+export function handlingDrain(
+  option: ShutdownCoordinator | false | undefined,
+  name: string,
+  warn: (message: string, error: unknown) => void,
+): HandlingDrain {
   const running = new Set<Running>();
   let leave: (() => void) | undefined;
   let drained: (() => void) | undefined;
@@ -67,7 +71,11 @@ export function handlingDrain(option: ShutdownCoordinator | false | undefined, n
   function remove(handling: Running): void {
     running.delete(handling);
     if (running.size > 0) return;
-    leave?.();
+    try {
+      leave?.();
+    } catch (error) {
+      warn(`${name}: leaving the shutdown coordinator threw; ignoring it`, error);
+    }
     leave = undefined;
     drained?.();
     drained = undefined;
@@ -81,7 +89,17 @@ export function handlingDrain(option: ShutdownCoordinator | false | undefined, n
     ): Promise<T> {
       if (option === false) return handling(new AbortController().signal);
       const coordinator = option ?? defaultShutdownCoordinator();
-      if (stopping(coordinator)) {
+      let refuse: boolean;
+      try {
+        refuse = stopping(coordinator);
+        if (!refuse && running.size === 0) join(coordinator);
+      } catch (error) {
+        // A coordinator of the caller's that throws must not make the handling reject (it never
+        // does): the message is handled, just without the shutdown's wait.
+        warn(`${name}: the shutdown coordinator threw; this message is handled without joining it`, error);
+        return handling(new AbortController().signal);
+      }
+      if (refuse) {
         return Promise.resolve(
           cutOff(
             new PipelineError(
@@ -103,7 +121,6 @@ export function handlingDrain(option: ShutdownCoordinator | false | undefined, n
             resolve(cutOff(error));
           },
         };
-        if (running.size === 0) join(coordinator);
         running.add(entry);
         new Promise<T>((start) => start(handling(stop.signal))).then(
           (value) => {

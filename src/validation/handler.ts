@@ -390,7 +390,11 @@ export function createMessageHandler<S extends z.ZodType>(
   const handlerTimeoutMs = handlerTimeoutOption(options.handlerTimeoutMs, 'createMessageHandler');
   const budget = handlingBudget(handlerTimeoutMs, onInvalid !== 'nack', 'createMessageHandler');
   handlerClockOption(options.clock, 'createMessageHandler');
-  const drain = handlingDrain(shutdownOption(options.shutdown, 'createMessageHandler'), name);
+  const drain = handlingDrain(
+    shutdownOption(options.shutdown, 'createMessageHandler'),
+    name,
+    (message, error) => logger.warn(message, { schema: name, error }),
+  );
   /** The handlings running now, by message (see `deliveryKey`). */
   const inFlight = new Map<string, { envelope: Envelope; result: Promise<HandlingResult> }>();
 

@@ -190,3 +190,40 @@ async function until(condition: () => boolean): Promise<void> {
   for (let i = 0; i < 200 && !condition(); i++) await Promise.resolve();
   expect(condition()).toBe(true);
 }
+
+describe('createMessageHandler with a shutdown coordinator that misbehaves', () => {
+  it('one whose onShutdown or leave throws: the message is still handled and answered, handle() never rejects', async () => {
+    const logger = recordingLogger();
+    const joinThrows = createMessageHandler(Phase2CompletionMessage, () => {}, {
+      onInvalid: 'nack',
+      logger,
+      shutdown: {
+        onShutdown() {
+          throw new Error('coordinator broken');
+        },
+      } as never,
+    });
+    const message = subscriberMessage(good);
+    await joinThrows.subscription(message);
+    expect([message.acks, message.nacks]).toEqual([1, 0]);
+    expect(logger.entries.map((e) => e.message)).toContainEqual(
+      expect.stringMatching(/shutdown coordinator threw; this message is handled without joining it/),
+    );
+
+    const leaveThrows = createMessageHandler(Phase2CompletionMessage, () => {}, {
+      onInvalid: 'nack',
+      logger,
+      shutdown: {
+        onShutdown: () => () => {
+          throw new Error('cannot leave');
+        },
+      } as never,
+    });
+    expect(
+      await leaveThrows.handle({ message: { data: good.toString('base64'), messageId: 'm-8' } }),
+    ).toMatchObject({ ack: true, outcome: 'processed' });
+    expect(logger.entries.map((e) => e.message)).toContainEqual(
+      expect.stringMatching(/leaving the shutdown coordinator threw/),
+    );
+  });
+});
