@@ -19,7 +19,7 @@ export const MAX_FOLLOW_UP_MS = 30_000;
  * step that does I/O (the dead-letter publish, or the discard line of `'ack-and-log'`), the handler
  * call gets `handlerMs` and that step `followUpMs`, which add up to the limit: the whole handling,
  * dead-lettering included, fits the one limit (a lease set a little above it is never exceeded).
- * The step gets a tenth of the limit, at most {@link MAX_FOLLOW_UP_MS}. With `onInvalid: 'nack'`
+ * The step gets a tenth of the limit, at most `MAX_FOLLOW_UP_MS`. With `onInvalid: 'nack'`
  * nothing follows and the handler call has the whole limit.
  */
 export interface HandlingBudget {
@@ -31,7 +31,7 @@ export interface HandlingBudget {
   totalMs: number;
 }
 
-/** Shares `totalMs` between the handler call and the step after it (see {@link HandlingBudget}). */
+/** Shares `totalMs` between the handler call and the step after it (see `HandlingBudget`). */
 export function handlingBudget(totalMs: number, followUp: boolean, where: string): HandlingBudget {
   if (!followUp) return { handlerMs: totalMs, followUpMs: totalMs, totalMs };
   const followUpMs = Math.min(MAX_FOLLOW_UP_MS, Math.max(1, Math.floor(totalMs / 10)));

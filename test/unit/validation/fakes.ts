@@ -1,4 +1,4 @@
-import type { MessagePublisher, SubscriberMessage } from '../../../src/validation/index.js';
+import type { MessageMeta, MessagePublisher, SubscriberMessage } from '../../../src/validation/index.js';
 
 export interface PublishedMessage {
   data: Buffer;
@@ -56,4 +56,19 @@ export function subscriberMessage(
       this.nacks += 1;
     },
   };
+}
+
+/** Lets every pending promise callback run (no timers involved). */
+export async function settle(): Promise<void> {
+  for (let i = 0; i < 20; i++) await Promise.resolve();
+}
+
+/** A handler whose calls each wait for the test to settle them, recording their meta. */
+export function controlledWork() {
+  const calls: Array<{ meta: MessageMeta; resolve: () => void; reject: (error: unknown) => void }> = [];
+  const work = (_data: unknown, meta: MessageMeta) =>
+    new Promise<void>((resolve, reject) => {
+      calls.push({ meta, resolve, reject });
+    });
+  return { calls, work };
 }

@@ -2,29 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { PipelineError } from '../../../src/errors/index.js';
 import { createShutdownCoordinator, defaultShutdownCoordinator } from '../../../src/shutdown/index.js';
 import { createTestClock } from '../../../src/testing/clock.js';
-import {
-  createMessageHandler,
-  type MessageMeta,
-  Phase2CompletionMessage,
-} from '../../../src/validation/index.js';
+import { createMessageHandler, Phase2CompletionMessage } from '../../../src/validation/index.js';
 import { FakeProcess } from '../../helpers/fake-process.js';
-import { recordingLogger, subscriberMessage } from './fakes.js';
+import { controlledWork, recordingLogger, settle, subscriberMessage } from './fakes.js';
 
 const good = Buffer.from(JSON.stringify({ processor_name: 'BdlGamesProcessor', game_date: '2026-01-23' }));
-
-const settle = async () => {
-  for (let i = 0; i < 20; i++) await Promise.resolve();
-};
-
-/** A handler whose calls each wait for the test to settle them. */
-function controlledWork() {
-  const calls: Array<{ meta: MessageMeta; resolve: () => void; reject: (error: unknown) => void }> = [];
-  const work = (_data: unknown, meta: MessageMeta) =>
-    new Promise<void>((resolve, reject) => {
-      calls.push({ meta, resolve, reject });
-    });
-  return { calls, work };
-}
 
 function coordinatorOnFakeProcess() {
   const clock = createTestClock();

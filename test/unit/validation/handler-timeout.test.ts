@@ -6,24 +6,9 @@ import {
   type MessageMeta,
   Phase2CompletionMessage,
 } from '../../../src/validation/index.js';
-import { RecordingTopic, recordingLogger, subscriberMessage } from './fakes.js';
+import { controlledWork, RecordingTopic, recordingLogger, settle, subscriberMessage } from './fakes.js';
 
 const good = Buffer.from(JSON.stringify({ processor_name: 'BdlGamesProcessor', game_date: '2026-01-23' }));
-
-/** Lets every pending promise callback run (no timers involved). */
-const settle = async () => {
-  for (let i = 0; i < 20; i++) await Promise.resolve();
-};
-
-/** A handler whose calls each wait for the test to settle them, recording their meta. */
-function controlledWork() {
-  const calls: Array<{ meta: MessageMeta; resolve: () => void; reject: (error: unknown) => void }> = [];
-  const work = (_data: unknown, meta: MessageMeta) =>
-    new Promise<void>((resolve, reject) => {
-      calls.push({ meta, resolve, reject });
-    });
-  return { calls, work };
-}
 
 describe('createMessageHandler: handlerTimeoutMs', () => {
   it('a handling that never settles is answered for redelivery after the timeout, and a redelivery runs the handler again', async () => {
