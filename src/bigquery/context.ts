@@ -1,6 +1,7 @@
 import type { Logger } from '../logging/index.js';
 import type { Clock, RetryContext } from '../retry/index.js';
 import { randomUUID } from '../shared/node-crypto.js';
+import { quoteShort } from '../shared/quote-short.js';
 import type { BigQueryClient } from './client.js';
 import type { CallOptions } from './types.js';
 
@@ -56,7 +57,7 @@ export const MAX_JOB_ID_PREFIX_LENGTH = 960;
  */
 export function checkJobId(field: string, value: string, max: number, allowEmpty = false): void {
   if ((value === '' && allowEmpty) || (value.length <= max && /^[A-Za-z0-9_-]+$/.test(value))) return;
-  const shown = JSON.stringify(value.length > 40 ? `${value.slice(0, 37)}...` : value);
+  const shown = quoteShort(value, 40);
   throw new TypeError(
     `${field} must be ${allowEmpty ? '0' : '1'} to ${max} letters (a-z, A-Z), digits, '_' or '-', got ${shown} (${value.length} characters)`,
   );

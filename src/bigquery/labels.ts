@@ -4,6 +4,8 @@
  * outside them makes BigQuery refuse the whole job with a 400 that reads like a problem of the
  * statement, so they are checked before anything is sent.
  */
+import { quoteShort } from '../shared/quote-short.js';
+
 const MAX_LABELS = 64;
 const KEY = /^[\p{Ll}\p{Lo}][\p{Ll}\p{Lo}\p{N}_-]{0,62}$/u;
 const VALUE = /^[\p{Ll}\p{Lo}\p{N}_-]{0,63}$/u;
@@ -41,7 +43,7 @@ export function checkLabels(labels: unknown): void {
     }
     if (typeof value !== 'string' || !VALUE.test(value)) {
       throw new TypeError(
-        `labels: the value of ${JSON.stringify(key)} must be a string of 0 to 63 lowercase letters, digits, '_' or '-', got ${typeof value === 'string' ? JSON.stringify(value.length > 70 ? `${value.slice(0, 67)}...` : value) : typeof value}`,
+        `labels: the value of ${JSON.stringify(key)} must be a string of 0 to 63 lowercase letters, digits, '_' or '-', got ${typeof value === 'string' ? quoteShort(value, 70) : typeof value}`,
       );
     }
   }

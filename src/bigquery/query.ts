@@ -1,6 +1,7 @@
 import { PipelineError } from '../errors/index.js';
 import type { RetryContext } from '../retry/index.js';
 import { randomUUID } from '../shared/node-crypto.js';
+import { quoteShort } from '../shared/quote-short.js';
 import type { BigQueryClient } from './client.js';
 import { type CallScope, newJobId, pollDelayMs } from './context.js';
 import { datasetLocation, firstDatasetOf } from './job-location.js';
@@ -130,7 +131,7 @@ function otherStatement(
   const query = configuration.query?.query;
   if (typeof query !== 'string') return `a ${configuration.jobType ?? 'non-query'} job`;
   if (query !== spec.sql) {
-    return `it ran ${JSON.stringify(query.length > 80 ? `${query.slice(0, 77)}...` : query)}`;
+    return `it ran ${quoteShort(query, 80)}`;
   }
   const differing = differingParameters(
     configuration.query?.queryParameters ?? [],
