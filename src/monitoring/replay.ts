@@ -436,8 +436,17 @@ class ReplayRun {
     const periodMs = (this.options.holdSeconds * 1000) / 2;
     let stopped = false;
     let cancel = (): void => {};
+    // A `clock.schedule` that throws ends the renewals (logged), never the run: the renewal runs
+    // from a timer, where a throw would be an unhandled rejection.
     const next = (): void => {
-      cancel = scheduleOn(this.run.clock, periodMs, () => void renew(), true);
+      try {
+        cancel = scheduleOn(this.run.clock, periodMs, () => void renew(), true);
+      } catch (error) {
+        this.logger.warn('replay could not schedule the renewal of its leases; they may expire', {
+          from: this.options.from,
+          error,
+        });
+      }
     };
     const renew = async (): Promise<void> => {
       if (stopped) return;

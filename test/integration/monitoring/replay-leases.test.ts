@@ -80,4 +80,60 @@ describe('replayDeadLetters keeps its leases while it republishes', () => {
     expect(result.replayed).toHaveLength(1);
     expect(result.failed).toEqual([]);
   });
+
+  it('a clock whose schedule throws at a renewal: logged, no unhandled rejection, and the run goes on', async () => {
+    const { dlq } = await createPipeline(gcp.pubsubClient, 'clock-throws');
+    await deadLetter(dlq, [{ data: 'order-1', reason: 'handler_failed' }]);
+    const target = gcp.pubsubClient.topic('clock-throws');
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    const warnings: string[] = [];
+    let finish: () => void = () => {};
+    let calls = 0;
+    // The first timer is real (scaled like the stand-in's leases); the one after the renewal throws.
+    const clock = {
+      schedule(ms: number, callback: () => void): () => void {
+        calls += 1;
+        if (calls > 1) throw new Error('clock broken');
+        const timer = setTimeout(callback, ms / 100);
+        return () => clearTimeout(timer);
+      },
+    };
+    const slow: MessagePublisher = {
+      name: target.name,
+      async publishMessage(message) {
+        await new Promise<void>((resolve) => {
+          finish = resolve;
+        });
+        return target.publishMessage(message);
+      },
+    };
+    try {
+      const run = replay(
+        { from: 'clock-throws-dlq-sub', to: 'clock-throws', holdSeconds: 60 },
+        {
+          publisher: slow,
+          shutdown: false,
+          clock,
+          logger: {
+            debug() {},
+            info() {},
+            warn: (message: string) => warnings.push(message),
+            error() {},
+          },
+        },
+      );
+      await until(() => calls > 1, 5_000, 'the renewal tried to schedule the next one');
+      // A turn for a rejection of the renewal to be reported as unhandled.
+      await new Promise((resolve) => setImmediate(resolve));
+      finish();
+      const result = await run;
+      expect(result.replayed).toHaveLength(1);
+      expect(unhandled).toEqual([]);
+      expect(warnings.some((w) => w.includes('could not schedule'))).toBe(true);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+  });
 });
