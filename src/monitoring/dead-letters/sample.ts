@@ -95,9 +95,11 @@ function sampleAttributes(
   for (const name of [...chosen].slice(0, SAMPLE_MAX_ATTRIBUTES)) {
     const value = String(all[name]);
     const shownName = firstChars(name, SAMPLE_DATA_CHARS);
-    const shownValue = firstChars(value, SAMPLE_DATA_CHARS);
-    attributes[shownName] = removeSecrets(shownValue);
-    if (shownName !== name || shownValue !== value) cut.push(shownName);
+    // Credentials go before the cut: a credential the cut runs through is no longer recognizable.
+    const redacted = removeSecrets(value);
+    const shownValue = firstChars(redacted, SAMPLE_DATA_CHARS);
+    attributes[shownName] = shownValue;
+    if (shownName !== name || shownValue !== redacted) cut.push(shownName);
   }
   const omitted = names.length - Object.keys(attributes).length;
   return {
@@ -148,7 +150,7 @@ export function toSample(message: PulledMessage): DeadLetterSample {
   if (message.publishTime) sample.publishTime = message.publishTime.toISOString();
   if (a.dead_letter_reason) sample.deadLetterReason = firstChars(a.dead_letter_reason, SAMPLE_DATA_CHARS);
   if (a.error_code) sample.errorCode = firstChars(a.error_code, SAMPLE_DATA_CHARS);
-  if (a.error_message) sample.errorMessage = removeSecrets(firstChars(a.error_message, SAMPLE_DATA_CHARS));
+  if (a.error_message) sample.errorMessage = firstChars(removeSecrets(a.error_message), SAMPLE_DATA_CHARS);
   if (a.source_message_id) sample.sourceMessageId = firstChars(a.source_message_id, SAMPLE_DATA_CHARS);
   if (Number.isInteger(attempts) && attempts > 0) sample.deliveryAttempts = attempts;
   return sample;

@@ -153,4 +153,22 @@ describe('a dead-letter sample of a message holding a credential', () => {
     expect(printed).not.toContain('zzDeadLetterWebhookzz');
     expect(sample.deadLetterReason).toBe('handler_failed');
   });
+
+  it('removes a credential the 200-character cut runs through, in its error message and attributes', async () => {
+    // An API key and a URL's password that start before the cut and end after it: cut first, what
+    // is left of them is no longer recognizable as a credential and would be shown.
+    const key = `AIzaSy${'K'.repeat(33)}`;
+    const filler = 'x'.repeat(SAMPLE_DATA_CHARS - 10);
+    const sample = toSample(
+      await pulled('{}', {
+        error_message: `${filler} key ${key} was refused`,
+        upstream: `${filler} https://svc:zzPasswordOfTheUpstreamzz@db.example.com/`,
+      }),
+    );
+    const printed = JSON.stringify(sample);
+    expect(printed).not.toContain('AIzaSy');
+    expect(printed).not.toContain('zzPassword');
+    expect(sample.errorMessage).toBe(`${`${filler} key [REDACTED]`.slice(0, SAMPLE_DATA_CHARS)}…`);
+    expect(sample.attributesCut).toEqual(['error_message', 'upstream']);
+  });
 });
