@@ -10,6 +10,7 @@ import { resourceProject } from './dead-letters/options.js';
 import { MonitorConfigError } from './errors.js';
 import { FilterSyntaxError, MAX_LOGGING_FILTER_CHARS, parseFilter, severityLevel } from './filter/index.js';
 import { loggingFindings } from './findings.js';
+import { firstChars } from './first-chars.js';
 import {
   categoryFilter,
   DEFAULT_LOGGING_CATEGORIES,
@@ -246,10 +247,7 @@ const MAX_EMPTY_PAGES = 100;
 const PAGING_ERROR = 'LOGGING_PAGING';
 const SAMPLE_CHARS = 200;
 
-function cut(text: string): string {
-  const chars = Array.from(text);
-  return chars.length <= SAMPLE_CHARS ? text : `${chars.slice(0, SAMPLE_CHARS).join('')}…`;
-}
+const cut = (text: string): string => firstChars(text, SAMPLE_CHARS);
 
 function toLoggingSample(entry: Entry): LoggingSample {
   const metadata = entry.metadata as {

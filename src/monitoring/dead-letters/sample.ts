@@ -1,5 +1,6 @@
 import { removeSecrets } from '../../errors/redact.js';
 import { DEAD_LETTER_ATTRIBUTE_NAMES, PUBSUB_DEAD_LETTER_ATTRIBUTES } from '../../validation/index.js';
+import { firstChars } from '../first-chars.js';
 import type { PulledMessage } from './pull.js';
 
 /** The attribute a replay sets to how many times a message has been replayed. */
@@ -69,14 +70,6 @@ export interface DeadLetterSample {
 export function replayCountOf(attributes: Record<string, string>): number {
   const value = Number(attributes[REPLAY_COUNT_ATTRIBUTE]);
   return Number.isInteger(value) && value >= 0 ? value : 0;
-}
-
-/** The first `count` characters of `text`, with `…` when there is more; reads at most `2 * count + 2` code units. */
-function firstChars(text: string, count: number): string {
-  if (text.length <= count) return text;
-  // A character is one or two UTF-16 code units: `count` characters fit in `2 * count` units.
-  const chars = Array.from(text.slice(0, 2 * count + 2));
-  return chars.length <= count && text.length <= 2 * count + 2 ? text : `${chars.slice(0, count).join('')}…`;
 }
 
 /** The bounded view of a message's attributes (see {@link DeadLetterSample.attributes}). */
