@@ -176,6 +176,11 @@ interface PendingRow {
   unsureSinceMs?: number;
 }
 
+/** The key of a player's slot in `#slots`: its normalized lookup and its type. */
+function slotKey(lookup: string, type: string): string {
+  return `${lookup}\u0000${type}`;
+}
+
 /** Whether a re-send of `pending` at `nowMs` may fall outside BigQuery's de-duplication window. */
 function pastDedupWindow(pending: PendingRow, nowMs: number): boolean {
   if (pending.unsureSinceMs === undefined) return false;
@@ -342,7 +347,7 @@ export class UnresolvedPlayerTracker {
       });
       return false;
     }
-    const key = `${normalizedLookup}\u0000${type}`;
+    const key = slotKey(normalizedLookup, type);
     let slot = this.#slots.get(key);
     if (slot === undefined) {
       if (this.#slots.size >= this.maxEntries) {
@@ -686,7 +691,7 @@ export class UnresolvedPlayerTracker {
   #forget(slot: Slot): void {
     delete slot.pending;
     this.#pendingRows -= 1;
-    if (!slot.current) this.#slots.delete(`${slot.lookup}\u0000${slot.type}`);
+    if (!slot.current) this.#slots.delete(slotKey(slot.lookup, slot.type));
   }
 
   #reportOverflow(): void {
