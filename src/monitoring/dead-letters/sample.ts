@@ -102,6 +102,13 @@ function sampleAttributes(
   };
 }
 
+/**
+ * How many characters past the cut the data is decoded and redacted before it is cut: a credential
+ * of fixed length that the cut runs through (a Google API key is 39 characters) is still recognized
+ * whole. One longer than this that starts before the cut (a long URL password) can be shown in part.
+ */
+const SECRET_MARGIN_CHARS = 40;
+
 /** The most bytes one character takes in UTF-8 (and one U+FFFD stands for, in invalid data). */
 const MAX_UTF8_BYTES = 4;
 
@@ -137,7 +144,10 @@ export function toSample(message: PulledMessage): DeadLetterSample {
     messageId: message.messageId,
     replayCount: replayCountOf(a),
     ...sampleAttributes(a),
-    data: removeSecrets(sampleText(message, SAMPLE_DATA_CHARS)),
+    data: firstChars(
+      removeSecrets(sampleText(message, SAMPLE_DATA_CHARS + SECRET_MARGIN_CHARS)),
+      SAMPLE_DATA_CHARS,
+    ),
     dataBytes: message.dataBytes,
   };
   if (message.publishTime) sample.publishTime = message.publishTime.toISOString();

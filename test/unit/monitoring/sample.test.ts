@@ -154,6 +154,17 @@ describe('a dead-letter sample of a message holding a credential', () => {
     expect(sample.deadLetterReason).toBe('handler_failed');
   });
 
+  it('removes an API key its data holds across the 200-character cut', async () => {
+    const key = `AIzaSy${'K'.repeat(33)}`;
+    const sample = toSample(
+      await pulled(Buffer.from(`${'x'.repeat(SAMPLE_DATA_CHARS - 10)} key ${key} and more`)),
+    );
+    expect(sample.data).not.toContain('AIzaSy');
+    expect(sample.data).toBe(
+      `${`${'x'.repeat(SAMPLE_DATA_CHARS - 10)} key [REDACTED]`.slice(0, SAMPLE_DATA_CHARS)}…`,
+    );
+  });
+
   it('removes a credential the 200-character cut runs through, in its error message and attributes', async () => {
     // An API key and a URL's password that start before the cut and end after it: cut first, what
     // is left of them is no longer recognizable as a credential and would be shown.
