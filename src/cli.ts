@@ -4,8 +4,8 @@
  * to the process.
  * @module
  */
-import { createRequire } from 'node:module';
 import { runCli } from './monitoring/cli/run.js';
+import { moduleRequire } from './shared/module-require.js';
 
 /**
  * The version of the installed package, read from its package.json, the one home of it. Found by the
@@ -14,7 +14,7 @@ import { runCli } from './monitoring/cli/run.js';
  */
 function packageVersion(): string | undefined {
   try {
-    const manifest: unknown = createRequire(import.meta.url)('gcp-pipeline-resilience/package.json');
+    const manifest: unknown = moduleRequire()('gcp-pipeline-resilience/package.json');
     const version = (manifest as { version?: unknown }).version;
     return typeof version === 'string' ? version : undefined;
   } catch {
