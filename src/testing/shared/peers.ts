@@ -15,14 +15,6 @@ export function interop<T>(mod: T): T {
   return withDefault.default && typeof withDefault.default === 'object' ? withDefault.default : mod;
 }
 
-/**
- * A `require` for resolving package files. The CJS build knows its own file; the ESM build only its
- * URL. (A bare `require` would be bundled into a throwing shim in the ESM build, so it is not used.)
- */
-export function resolver(): NodeJS.Require {
-  return moduleRequire();
-}
-
 /** `<package>/build/protos`, found from the package's resolved entry file (its package.json is not exported). */
 export function protosDir(entry: string, packageName: string): string {
   let dir = path.dirname(entry);
@@ -118,7 +110,7 @@ export async function loadGrpcPeers<Client>(spec: GrpcPeerSpec<Client>): Promise
         spec.importClient().then(interop),
       ]),
   );
-  const clientEntry = resolver().resolve(spec.clientPackage);
+  const clientEntry = moduleRequire().resolve(spec.clientPackage);
   const protoEntry = spec.protoPackage ? createRequire(clientEntry).resolve(spec.protoPackage) : clientEntry;
   const definition = protoLoader.loadSync(spec.proto, {
     includeDirs: [protosDir(protoEntry, spec.protoPackage ?? spec.clientPackage), gaxProtosDir(protoEntry)],

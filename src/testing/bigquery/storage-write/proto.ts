@@ -6,7 +6,8 @@
  */
 import { createRequire } from 'node:module';
 import type * as Grpc from '@grpc/grpc-js';
-import { gaxProtosDir, importPeers, interop, once, protosDir, resolver } from '../../shared/peers.js';
+import { moduleRequire } from '../../../shared/module-require.js';
+import { gaxProtosDir, importPeers, interop, once, protosDir } from '../../shared/peers.js';
 
 const CLIENT_PACKAGE = '@google-cloud/bigquery-storage';
 const SERVICE = 'google.cloud.bigquery.storage.v1.BigQueryWrite';
@@ -63,7 +64,7 @@ export const loadStorageWritePeers: () => Promise<StorageWritePeers> = once(asyn
         import('@google-cloud/bigquery-storage/build/src/v1/index.js').then(interop),
       ]),
   );
-  const clientEntry = resolver().resolve('@google-cloud/bigquery-storage/build/src/v1/index.js');
+  const clientEntry = moduleRequire().resolve('@google-cloud/bigquery-storage/build/src/v1/index.js');
   const requireFromClient = createRequire(clientEntry);
   const definition = protoLoader.loadSync(
     ['google/cloud/bigquery/storage/v1/storage.proto', 'google/cloud/bigquery/storage/v1/annotations.proto'],
