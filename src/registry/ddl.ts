@@ -29,6 +29,13 @@ export const UNRESOLVED_PLAYERS_TABLE = 'unresolved_players';
 export function unresolvedPlayersTableDdl(tableId: string): string {
   // `project.dataset.table`, no backticks: the value goes between backticks in the DDL.
   parseQualifiedTableName(tableId, 'a table id');
+  return ddlFor(tableId);
+}
+
+// The statement for an id already known valid. `UNRESOLVED_PLAYERS_DDL` is built at import from a
+// literal id, so it skips the parser (compiling it at load costs every cold start; ddl.test.ts
+// checks that id).
+function ddlFor(tableId: string): string {
   return `CREATE TABLE IF NOT EXISTS \`${tableId}\` (
   player_lookup STRING NOT NULL OPTIONS (description = 'Normalized player name: lowercase, no spaces, e.g. loganwebb'),
   player_type STRING NOT NULL OPTIONS (description = 'PITCHER, BATTER or UNKNOWN'),
@@ -57,6 +64,4 @@ OPTIONS (
  * console.log(UNRESOLVED_PLAYERS_DDL); // paste into the BigQuery console, or run with bq query
  * ```
  */
-export const UNRESOLVED_PLAYERS_DDL: string = unresolvedPlayersTableDdl(
-  'nba-props-platform.mlb_reference.unresolved_players',
-);
+export const UNRESOLVED_PLAYERS_DDL: string = ddlFor('nba-props-platform.mlb_reference.unresolved_players');

@@ -40,6 +40,13 @@ describe('the unresolved_players DDL', () => {
     expect(file).toBe(UNRESOLVED_PLAYERS_DDL);
   });
 
+  it("is the validated builder's statement for the shipped table id", () => {
+    // The constant skips the parser at import; the same id through the public builder must agree.
+    expect(unresolvedPlayersTableDdl('nba-props-platform.mlb_reference.unresolved_players')).toBe(
+      UNRESOLVED_PLAYERS_DDL,
+    );
+  });
+
   it('declares the original columns, NOT NULL, partitioning, clustering and 90-day expiry', () => {
     const ddl = unresolvedPlayersTableDdl('p.mlb_reference.unresolved_players');
     expect(ddl).toMatch(/^CREATE TABLE IF NOT EXISTS `p\.mlb_reference\.unresolved_players` \(/);
