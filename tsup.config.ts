@@ -48,6 +48,9 @@ export default defineConfig([
     // Bundlers resolve `require` to Node's CommonJS build; the declarations are Node's build's.
     format: ['esm'],
     dts: false,
+    // The schemas are built at import here: zod is the application's copy, whose internals the
+    // deferred schemas of Node's build rely on may differ (src/validation/deferred-schema.ts).
+    define: { __GPR_EAGER_SCHEMAS__: 'true' },
     // No shims: this build is an ES module in Node and may be bundled to CommonJS, where
     // `import.meta` is empty and a shim computing `__filename` from it throws at load. The code finds
     // its own file at first use instead (src/shared/module-require.ts).

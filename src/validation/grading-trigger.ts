@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { deferredSchema } from './deferred-schema.js';
 import { optional, relativeOrCalendarDate, Sport } from './primitives.js';
 
 /**
@@ -14,12 +15,16 @@ import { optional, relativeOrCalendarDate, Sport } from './primitives.js';
  * parseMessage(GradingTriggerMessage, { target_date: '2026-01-23', sport: 'mlb' }).sport; // 'mlb'
  * ```
  */
-export const GradingTriggerMessage = z
-  .object({
-    target_date: relativeOrCalendarDate.default('yesterday').describe("'today', 'yesterday' or YYYY-MM-DD"),
-    sport: Sport.default('nba').describe('Sport to grade'),
-    correlation_id: optional(z.string({ error: 'must be a string' })).describe('Correlation id for tracing'),
-  })
-  .meta({ title: 'GradingTriggerMessage', description: 'Phase 6 grading trigger' });
+export const GradingTriggerMessage = deferredSchema(() =>
+  z
+    .object({
+      target_date: relativeOrCalendarDate.default('yesterday').describe("'today', 'yesterday' or YYYY-MM-DD"),
+      sport: Sport.default('nba').describe('Sport to grade'),
+      correlation_id: optional(z.string({ error: 'must be a string' })).describe(
+        'Correlation id for tracing',
+      ),
+    })
+    .meta({ title: 'GradingTriggerMessage', description: 'Phase 6 grading trigger' }),
+);
 /** The parsed {@link GradingTriggerMessage}. @example `const m: GradingTriggerMessage = parseMessage(GradingTriggerMessage, {});` */
 export type GradingTriggerMessage = z.infer<typeof GradingTriggerMessage>;

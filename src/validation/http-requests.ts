@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { deferredSchema } from './deferred-schema.js';
 import { calendarDate, optional, queryBoolean } from './primitives.js';
 
 /**
@@ -14,13 +15,15 @@ import { calendarDate, optional, queryBoolean } from './primitives.js';
  * // { target_date: '2026-01-23', force_heal: true, skip_phase3: false }
  * ```
  */
-export const SelfHealRequest = z
-  .object({
-    target_date: optional(calendarDate).describe('Target date, YYYY-MM-DD'),
-    force_heal: queryBoolean.default(false).describe('Heal even if the data looks complete'),
-    skip_phase3: queryBoolean.default(false).describe('Skip the Phase 3 checks'),
-  })
-  .meta({ title: 'SelfHealRequest', description: 'Self-heal HTTP request' });
+export const SelfHealRequest = deferredSchema(() =>
+  z
+    .object({
+      target_date: optional(calendarDate).describe('Target date, YYYY-MM-DD'),
+      force_heal: queryBoolean.default(false).describe('Heal even if the data looks complete'),
+      skip_phase3: queryBoolean.default(false).describe('Skip the Phase 3 checks'),
+    })
+    .meta({ title: 'SelfHealRequest', description: 'Self-heal HTTP request' }),
+);
 /** The parsed {@link SelfHealRequest}. @example `const r: SelfHealRequest = parseMessage(SelfHealRequest, req.query);` */
 export type SelfHealRequest = z.infer<typeof SelfHealRequest>;
 
@@ -35,12 +38,14 @@ export type SelfHealRequest = z.infer<typeof SelfHealRequest>;
  * parseMessage(ScraperAvailabilityRequest, { send_alert: 'false' }); // { date: null, send_alert: false }
  * ```
  */
-export const ScraperAvailabilityRequest = z
-  .object({
-    date: optional(calendarDate).describe('Date to check, YYYY-MM-DD (defaults to yesterday)'),
-    send_alert: queryBoolean.default(true).describe('Send a Slack alert when issues are found'),
-  })
-  .meta({ title: 'ScraperAvailabilityRequest', description: 'Scraper availability monitor HTTP request' });
+export const ScraperAvailabilityRequest = deferredSchema(() =>
+  z
+    .object({
+      date: optional(calendarDate).describe('Date to check, YYYY-MM-DD (defaults to yesterday)'),
+      send_alert: queryBoolean.default(true).describe('Send a Slack alert when issues are found'),
+    })
+    .meta({ title: 'ScraperAvailabilityRequest', description: 'Scraper availability monitor HTTP request' }),
+);
 /** The parsed {@link ScraperAvailabilityRequest}. @example `const r: ScraperAvailabilityRequest = parseMessage(ScraperAvailabilityRequest, {});` */
 export type ScraperAvailabilityRequest = z.infer<typeof ScraperAvailabilityRequest>;
 
@@ -55,11 +60,13 @@ export type ScraperAvailabilityRequest = z.infer<typeof ScraperAvailabilityReque
  * parseMessage(HealthSummaryRequest, {}); // { target_date: null, send_slack: true }
  * ```
  */
-export const HealthSummaryRequest = z
-  .object({
-    target_date: optional(calendarDate).describe('Summary date, YYYY-MM-DD (defaults to today)'),
-    send_slack: queryBoolean.default(true).describe('Send the Slack summary'),
-  })
-  .meta({ title: 'HealthSummaryRequest', description: 'Daily health summary HTTP request' });
+export const HealthSummaryRequest = deferredSchema(() =>
+  z
+    .object({
+      target_date: optional(calendarDate).describe('Summary date, YYYY-MM-DD (defaults to today)'),
+      send_slack: queryBoolean.default(true).describe('Send the Slack summary'),
+    })
+    .meta({ title: 'HealthSummaryRequest', description: 'Daily health summary HTTP request' }),
+);
 /** The parsed {@link HealthSummaryRequest}. @example `const r: HealthSummaryRequest = parseMessage(HealthSummaryRequest, {});` */
 export type HealthSummaryRequest = z.infer<typeof HealthSummaryRequest>;

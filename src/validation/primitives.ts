@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { KNOWN_SPORTS } from '../config/sports.js';
+import { deferredSchema } from './deferred-schema.js';
 
 /** zod's own date expression (month lengths and leap years), reused for `target_date` below. */
 const calendarDateRegex: RegExp = z.regexes.date;
@@ -20,7 +21,7 @@ const CALENDAR_DATE_MESSAGE = 'must be a real calendar date (YYYY-MM-DD)';
  * calendarDate.safeParse('2026-02-30').success; // false
  * ```
  */
-export const calendarDate = z.iso.date({ error: CALENDAR_DATE_MESSAGE });
+export const calendarDate = deferredSchema(() => z.iso.date({ error: CALENDAR_DATE_MESSAGE }));
 
 /**
  * True when `value` is a `YYYY-MM-DD` string naming a real calendar day (same rule as {@link calendarDate}).
@@ -47,11 +48,13 @@ export function isCalendarDate(value: unknown): value is string {
  * relativeOrCalendarDate.safeParse('tomorrow').success; // false
  * ```
  */
-export const relativeOrCalendarDate = z
-  .string({ error: "must be 'today', 'yesterday' or a real calendar date (YYYY-MM-DD)" })
-  .regex(new RegExp(`^(?:today|yesterday|${calendarDateRegex.source.slice(1, -1)})$`), {
-    error: "must be 'today', 'yesterday' or a real calendar date (YYYY-MM-DD)",
-  });
+export const relativeOrCalendarDate = deferredSchema(() =>
+  z
+    .string({ error: "must be 'today', 'yesterday' or a real calendar date (YYYY-MM-DD)" })
+    .regex(new RegExp(`^(?:today|yesterday|${calendarDateRegex.source.slice(1, -1)})$`), {
+      error: "must be 'today', 'yesterday' or a real calendar date (YYYY-MM-DD)",
+    }),
+);
 
 /**
  * A count that cannot be negative. Whole numbers only: `3.5` fails, and so does a numeric string (JSON
@@ -63,7 +66,9 @@ export const relativeOrCalendarDate = z
  * nonNegativeCount.safeParse(-1).success; // false: "must be >= 0"
  * ```
  */
-export const nonNegativeCount = z.int({ error: countError }).min(0, { error: 'must be >= 0' });
+export const nonNegativeCount = deferredSchema(() =>
+  z.int({ error: countError }).min(0, { error: 'must be >= 0' }),
+);
 
 /**
  * The issue message of a count: an integer past `Number.MAX_SAFE_INTEGER` is reported as too large (it
@@ -110,16 +115,18 @@ const booleanWordPattern = new RegExp(
  * queryBoolean.safeParse('maybe').success; // false
  * ```
  */
-export const queryBoolean = z.union(
-  [
-    z.boolean(),
-    z.literal([0, 1]).transform((value) => value === 1),
-    z
-      .string()
-      .regex(booleanWordPattern)
-      .transform((value) => TRUE_WORDS.has(value.toLowerCase())),
-  ],
-  { error: "must be a boolean (true/false, 1/0, 'yes'/'no', 'on'/'off')" },
+export const queryBoolean = deferredSchema(() =>
+  z.union(
+    [
+      z.boolean(),
+      z.literal([0, 1]).transform((value) => value === 1),
+      z
+        .string()
+        .regex(booleanWordPattern)
+        .transform((value) => TRUE_WORDS.has(value.toLowerCase())),
+    ],
+    { error: "must be a boolean (true/false, 1/0, 'yes'/'no', 'on'/'off')" },
+  ),
 );
 
 /**
@@ -139,16 +146,16 @@ export function fieldError(message: string): (issue: { input?: unknown }) => str
  *
  * @internal
  */
-export const requiredText = z
-  .string({ error: fieldError('must be a string') })
-  .min(1, { error: 'must not be empty' });
+export const requiredText = deferredSchema(() =>
+  z.string({ error: fieldError('must be a string') }).min(1, { error: 'must not be empty' }),
+);
 
 /**
  * A required calendar date whose missing key reads `Required` (see {@link calendarDate}).
  *
  * @internal
  */
-export const requiredDate = z.iso.date({ error: fieldError(CALENDAR_DATE_MESSAGE) });
+export const requiredDate = deferredSchema(() => z.iso.date({ error: fieldError(CALENDAR_DATE_MESSAGE) }));
 
 /**
  * The four statuses of a phase completion (`Literal["success","partial","failed","skipped"]`).
@@ -158,9 +165,11 @@ export const requiredDate = z.iso.date({ error: fieldError(CALENDAR_DATE_MESSAGE
  * PhaseStatus.parse('partial'); // 'partial'
  * ```
  */
-export const PhaseStatus = z.enum(['success', 'partial', 'failed', 'skipped'], {
-  error: fieldError("must be one of 'success', 'partial', 'failed', 'skipped'"),
-});
+export const PhaseStatus = deferredSchema(() =>
+  z.enum(['success', 'partial', 'failed', 'skipped'], {
+    error: fieldError("must be one of 'success', 'partial', 'failed', 'skipped'"),
+  }),
+);
 /** One of `'success' | 'partial' | 'failed' | 'skipped'`. @example `const s: PhaseStatus = 'skipped';` */
 export type PhaseStatus = z.infer<typeof PhaseStatus>;
 
@@ -172,9 +181,11 @@ export type PhaseStatus = z.infer<typeof PhaseStatus>;
  * ScraperStatus.safeParse('skipped').success; // false
  * ```
  */
-export const ScraperStatus = z.enum(['success', 'partial', 'failed'], {
-  error: fieldError("must be one of 'success', 'partial', 'failed'"),
-});
+export const ScraperStatus = deferredSchema(() =>
+  z.enum(['success', 'partial', 'failed'], {
+    error: fieldError("must be one of 'success', 'partial', 'failed'"),
+  }),
+);
 /** One of `'success' | 'partial' | 'failed'`. @example `const s: ScraperStatus = 'failed';` */
 export type ScraperStatus = z.infer<typeof ScraperStatus>;
 
@@ -186,8 +197,10 @@ export type ScraperStatus = z.infer<typeof ScraperStatus>;
  * Sport.parse('mlb'); // 'mlb'
  * ```
  */
-export const Sport = z.enum(KNOWN_SPORTS, {
-  error: fieldError(`must be one of ${KNOWN_SPORTS.map((sport) => `'${sport}'`).join(', ')}`),
-});
+export const Sport = deferredSchema(() =>
+  z.enum(KNOWN_SPORTS, {
+    error: fieldError(`must be one of ${KNOWN_SPORTS.map((sport) => `'${sport}'`).join(', ')}`),
+  }),
+);
 /** `'nba' | 'mlb'`. @example `const s: Sport = 'nba';` */
 export type Sport = z.infer<typeof Sport>;

@@ -1,7 +1,8 @@
 import * as z from 'zod';
+import { deferredSchema } from './deferred-schema.js';
 import { calendarDate, nonNegativeCount, optional, requiredText, ScraperStatus } from './primitives.js';
 
-const text = z.string({ error: 'must be a string' });
+const text = deferredSchema(() => z.string({ error: 'must be a string' }));
 
 /**
  * A Phase 1 scraper finished. Topic `nba-phase1-scrapers-complete`, consumed by the Phase 2 raw
@@ -22,25 +23,27 @@ const text = z.string({ error: 'must be a string' });
  * msg.game_date; // null
  * ```
  */
-export const ScraperCompletionMessage = z
-  .object({
-    scraper_name: requiredText.describe("Scraper name, e.g. 'bdl_player_boxscores'"),
-    gcs_path: requiredText.describe('GCS path of the scraped file'),
-    execution_id: requiredText.describe('Unique scraper execution identifier'),
-    status: ScraperStatus.describe('Scraper execution status'),
-    game_date: optional(calendarDate).describe('Game date, YYYY-MM-DD'),
-    record_count: optional(nonNegativeCount).describe('Records scraped'),
-    triggered_at: optional(text).describe('Scraper trigger timestamp'),
-    recovery: z
-      .boolean({ error: 'must be a boolean' })
-      .default(false)
-      .describe('Whether this is a recovery message'),
-    recovery_reason: optional(text).describe("Reason for recovery, e.g. 'cleanup_processor'"),
-    original_execution_id: optional(text).describe('Original execution id of a recovery'),
-  })
-  .meta({
-    title: 'ScraperCompletionMessage',
-    description: 'Phase 1 scraper completion (nba-phase1-scrapers-complete)',
-  });
+export const ScraperCompletionMessage = deferredSchema(() =>
+  z
+    .object({
+      scraper_name: requiredText.describe("Scraper name, e.g. 'bdl_player_boxscores'"),
+      gcs_path: requiredText.describe('GCS path of the scraped file'),
+      execution_id: requiredText.describe('Unique scraper execution identifier'),
+      status: ScraperStatus.describe('Scraper execution status'),
+      game_date: optional(calendarDate).describe('Game date, YYYY-MM-DD'),
+      record_count: optional(nonNegativeCount).describe('Records scraped'),
+      triggered_at: optional(text).describe('Scraper trigger timestamp'),
+      recovery: z
+        .boolean({ error: 'must be a boolean' })
+        .default(false)
+        .describe('Whether this is a recovery message'),
+      recovery_reason: optional(text).describe("Reason for recovery, e.g. 'cleanup_processor'"),
+      original_execution_id: optional(text).describe('Original execution id of a recovery'),
+    })
+    .meta({
+      title: 'ScraperCompletionMessage',
+      description: 'Phase 1 scraper completion (nba-phase1-scrapers-complete)',
+    }),
+);
 /** The parsed {@link ScraperCompletionMessage}. @example `const m: ScraperCompletionMessage = parseMessage(ScraperCompletionMessage, raw);` */
 export type ScraperCompletionMessage = z.infer<typeof ScraperCompletionMessage>;

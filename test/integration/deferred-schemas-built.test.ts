@@ -1,0 +1,96 @@
+/**
+ * Node's build (`dist/node/`) builds the exported schemas on first use; the bundler build (`dist/`)
+ * builds them at import, with the application's zod (docs/decisions/lazy-zod.md). This test holds the
+ * built files to both halves of that: nothing is built by the import in Node's build (ES module and
+ * CommonJS), everything is in the bundler's, and each exported schema of one build answers like the
+ * same schema of the other. `npm test` builds first.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+import * as z from 'zod';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const builds = {
+  node: `${root}dist/node/index.js`,
+  nodeCommonJs: `${root}dist/node/index.cjs`,
+  bundler: `${root}dist/index.js`,
+};
+
+type Exports = Record<string, unknown>;
+let node: Exports;
+let bundler: Exports;
+let schemaNames: string[];
+
+beforeAll(async () => {
+  for (const file of Object.values(builds)) {
+    if (!existsSync(file)) throw new Error(`${file} is missing: build the package first (npm run build)`);
+  }
+  bundler = (await import(/* @vite-ignore */ pathToFileURL(builds.bundler).href)) as Exports;
+  node = (await import(/* @vite-ignore */ pathToFileURL(builds.node).href)) as Exports;
+  schemaNames = Object.keys(bundler).filter((name) => bundler[name] instanceof z.ZodType);
+});
+
+/** How many own keys each named export has right after a fresh process loads `file`. */
+function ownKeysAtImport(file: string, names: string[]): Record<string, number> {
+  const load = file.endsWith('.cjs')
+    ? `const m = require(${JSON.stringify(file)});`
+    : `const m = await import(${JSON.stringify(pathToFileURL(file).href)});`;
+  const script = `${load}
+    const counts = Object.fromEntries(${JSON.stringify(names)}.map((n) => [n, Object.keys(m[n]).length]));
+    process.stdout.write(JSON.stringify(counts));`;
+  const type = file.endsWith('.cjs') ? 'commonjs' : 'module';
+  return JSON.parse(
+    execFileSync(process.execPath, [`--input-type=${type}`, '-e', script], { cwd: root }).toString(),
+  );
+}
+
+describe('exported schemas in the two builds', () => {
+  it('finds the exported schemas (the cases below would hold for none otherwise)', () => {
+    expect(schemaNames).toEqual(expect.arrayContaining(['Phase2CompletionMessage', 'Sport', 'calendarDate']));
+    expect(schemaNames.length).toBeGreaterThanOrEqual(14);
+  });
+
+  it("are not built by Node's import, ES module or CommonJS", () => {
+    for (const file of [builds.node, builds.nodeCommonJs]) {
+      const counts = ownKeysAtImport(file, schemaNames);
+      expect(Object.entries(counts).filter(([, keys]) => keys !== 0)).toEqual([]);
+    }
+  });
+
+  it("are built by the bundler build's import", () => {
+    const counts = ownKeysAtImport(builds.bundler, schemaNames);
+    expect(Object.entries(counts).filter(([, keys]) => keys === 0)).toEqual([]);
+  });
+
+  it('answer alike in both builds: JSON Schema, metadata, parses and issues', () => {
+    const samples: unknown[] = [
+      {},
+      { processor_name: 'BdlGamesProcessor', game_date: '2026-01-24', record_count: 3 },
+      { scraper_name: 'odds', gcs_path: 'gs://b/p', status: 'partial', game_date: '2026-02-30' },
+      { target_date: 'yesterday', sport: 'mlb', force: 'yes' },
+      'nba',
+      '2024-02-29',
+      7,
+      null,
+    ];
+    for (const name of schemaNames) {
+      const fromNode = node[name] as z.ZodType;
+      const fromBundler = bundler[name] as z.ZodType;
+      expect(z.globalRegistry.get(fromNode), name).toEqual(z.globalRegistry.get(fromBundler));
+      expect(z.toJSONSchema(fromNode, { io: 'input', unrepresentable: 'any' }), name).toEqual(
+        z.toJSONSchema(fromBundler, { io: 'input', unrepresentable: 'any' }),
+      );
+      for (const sample of samples) {
+        const a = fromNode.safeParse(sample);
+        const b = fromBundler.safeParse(sample);
+        expect({ success: a.success, data: a.data, issues: a.error?.issues }, name).toEqual({
+          success: b.success,
+          data: b.data,
+          issues: b.error?.issues,
+        });
+      }
+    }
+  });
+});
