@@ -12,6 +12,7 @@ export {
   type RegistryReaderStats,
 } from './reader.js';
 export {
+  type FlushOptions,
   type FlushResult,
   type UnresolvedPlayer,
   type UnresolvedPlayerRow,

@@ -1,3 +1,4 @@
+import { untilAborted } from '../shared/until-aborted.js';
 import { landedRowsSql } from './queries.js';
 import type { UnresolvedPlayerRow } from './tracker.js';
 import type { RegistryExecutor } from './types.js';
@@ -45,7 +46,8 @@ export function landedKey(row: UnresolvedPlayerRow): string {
 
 /**
  * Which of `rows` the table already holds: one query over the batches they were reported in.
- * Rejects with the query's error (the caller decides what an unknown answer means).
+ * Rejects with the query's error (the caller decides what an unknown answer means), or with the
+ * signal's reason as soon as it aborts, whether or not the query has answered.
  *
  * @internal
  */
@@ -53,9 +55,14 @@ export async function findLandedRows(
   executor: RegistryExecutor,
   table: string,
   rows: readonly UnresolvedPlayerRow[],
+  signal: AbortSignal,
 ): Promise<Set<string>> {
   const times = [...new Set(rows.map((row) => row.reported_at))].map((iso) => new Date(iso));
-  const found = await executor.query<LandedRow>(landedRowsSql(table), { params: { reported_at: times } });
+  // The executor may ignore the signal (any implementation of the interface): the wait ends anyway.
+  const found = await untilAborted(
+    executor.query<LandedRow>(landedRowsSql(table), { params: { reported_at: times }, retry: { signal } }),
+    signal,
+  );
   const keys = new Set<string>();
   for (const row of found) {
     keys.add(

@@ -6,9 +6,11 @@ import { type Clock, systemClock } from '../retry/index.js';
 import { checkOptions, OPTION_ALIASES } from '../shared/check-options.js';
 import { randomUUID } from '../shared/node-crypto.js';
 import { safeLogger } from '../shared/safe-logger.js';
+import { untilAborted } from '../shared/until-aborted.js';
 import { defaultShutdownCoordinator } from '../shutdown/index.js';
 import { UNRESOLVED_PLAYERS_TABLE } from './ddl.js';
 import type { FlushOnExitOptions } from './exit-hook.js';
+import { checkFlushTimeout, flushDeadline } from './flush-deadline.js';
 import { findLandedRows, landedKey } from './landed-rows.js';
 import { MAX_PLAYER_TEXT_LENGTH, normalizePlayerLookup, normalizePlayerType, preview } from './normalize.js';
 import { notAString } from './not-a-string.js';
@@ -84,6 +86,32 @@ export interface FlushResult {
 }
 
 /**
+ * Options of one {@link UnresolvedPlayerTracker.flush} call.
+ *
+ * @example
+ * ```ts
+ * import type { FlushOptions, UnresolvedPlayerTracker } from 'gcp-pipeline-resilience';
+ * declare const tracker: UnresolvedPlayerTracker;
+ * // At the end of a Cloud Functions invocation: at most 10 s, and stop if the request is cancelled.
+ * const options: FlushOptions = { timeoutMs: 10_000, signal: AbortSignal.timeout(15_000) };
+ * const { error } = await tracker.flush(options);
+ * ```
+ */
+export interface FlushOptions {
+  /**
+   * Stops waiting when it aborts: the flush resolves at once with the signal's reason as `error`, and
+   * every row not known to be written stays for a later flush.
+   */
+  signal?: AbortSignal;
+  /**
+   * This call's limit, ms, from the call (waiting for an earlier flush included); default the
+   * tracker's `flushTimeoutMs`. Past it the flush resolves with an `OperationTimeoutError`, keeping
+   * every row not known to be written.
+   */
+  timeoutMs?: number;
+}
+
+/**
  * Options of {@link UnresolvedPlayerTracker}.
  *
  * @example
@@ -111,8 +139,16 @@ export interface UnresolvedPlayerTrackerOptions {
   env?: ConfigEnv;
   /** Most distinct (lookup, type) pairs held at once; further new pairs are counted in `overflowCount`. */
   maxEntries?: number;
-  clock?: Pick<Clock, 'now'>;
+  /** Time for `first_seen`, `reported_at` and the de-duplication window; `schedule` times each flush. */
+  clock?: Pick<Clock, 'now' | 'schedule'>;
   logger?: Logger;
+  /**
+   * How long one flush may take, ms, before it stops waiting for BigQuery (a query or insert that
+   * never answers) and resolves with an `OperationTimeoutError`, keeping every row not known to be
+   * written. Default 120 000: past the executor's own 60 s per request, a bound on the rare call that
+   * hangs, so that no flush holds the next one (or shutdown) for ever.
+   */
+  flushTimeoutMs?: number;
   /**
    * Makes the id shared by a batch's insert ids (`<id>:<row>`); a random UUID by default. It must
    * differ for every batch, also across restarts: BigQuery drops a row whose insert id it saw in the
@@ -121,6 +157,9 @@ export interface UnresolvedPlayerTrackerOptions {
    */
   createBatchId?: () => string;
 }
+
+/** The default of `flushTimeoutMs`. */
+const DEFAULT_FLUSH_TIMEOUT_MS = 120_000;
 
 /** BigQuery's limit on an insert id. */
 const MAX_INSERT_ID_LENGTH = 128;
@@ -228,10 +267,12 @@ export class UnresolvedPlayerTracker {
   readonly table: string;
   /** The cap on distinct players held. */
   readonly maxEntries: number;
+  /** How long one flush may take by default, ms (`flushTimeoutMs`). */
+  readonly flushTimeoutMs: number;
 
   readonly #executor: RegistryExecutor;
   readonly #source: string;
-  readonly #clock: Pick<Clock, 'now'>;
+  readonly #clock: Pick<Clock, 'now' | 'schedule'>;
   readonly #logger: Logger;
   readonly #createBatchId: () => string;
   readonly #slots = new Map<string, Slot>();
@@ -240,7 +281,8 @@ export class UnresolvedPlayerTracker {
   #overflowReported = 0;
   /** The latest batch ids, oldest first (a Set keeps insertion order). */
   readonly #usedBatchIds = new Set<string>();
-  #flushing: Promise<FlushResult> = Promise.resolve({ flushed: 0, retained: 0 });
+  /** Settles when every flush called so far has finished: the next one waits for it. */
+  #flushing: Promise<unknown> = Promise.resolve();
   #unhookExit: (() => void) | undefined;
 
   constructor(options: UnresolvedPlayerTrackerOptions) {
@@ -258,6 +300,7 @@ export class UnresolvedPlayerTracker {
         clock: 'object',
         logger: 'object',
         createBatchId: 'function',
+        flushTimeoutMs: 'number',
       },
       OPTION_ALIASES,
     );
@@ -275,6 +318,8 @@ export class UnresolvedPlayerTracker {
     if (!Number.isInteger(maxEntries) || maxEntries < 1) {
       throw new RangeError(`maxEntries must be a positive integer, got ${maxEntries}`);
     }
+    const flushTimeoutMs = options.flushTimeoutMs ?? DEFAULT_FLUSH_TIMEOUT_MS;
+    checkFlushTimeout('new UnresolvedPlayerTracker: option flushTimeoutMs', flushTimeoutMs);
     const config = getSportConfig(options.sport, options.env);
     const projectId = options.projectId ?? config.projectId;
     this.table = options.table ?? `${projectId}.${config.referenceDataset}.${UNRESOLVED_PLAYERS_TABLE}`;
@@ -282,6 +327,7 @@ export class UnresolvedPlayerTracker {
     // break out of its quoting.
     parseQualifiedTableName(this.table, 'an unresolved-players table');
     this.maxEntries = maxEntries;
+    this.flushTimeoutMs = flushTimeoutMs;
     this.#executor = options.executor;
     this.#source = options.source;
     this.#clock = options.clock ?? systemClock;
@@ -403,6 +449,12 @@ export class UnresolvedPlayerTracker {
    * holds are not sent again); a player's later misses wait for its pending row, other
    * players travel with it (a row refused for good holds back no one else). Calls are serialized.
    *
+   * A flush ends by its deadline (`timeoutMs`, default the tracker's `flushTimeoutMs`) or its
+   * `signal`, even while BigQuery has not answered: the rows whose insert did not answer are kept
+   * and treated as possibly written (a later flush re-sends them under the same insert ids, or asks
+   * the table first), so nothing is lost and the next flush is not held. Only bad options throw
+   * (a `TypeError` or `RangeError`, before anything runs).
+   *
    * @example
    * ```ts
    * declare const tracker: UnresolvedPlayerTracker;
@@ -410,20 +462,35 @@ export class UnresolvedPlayerTracker {
    * if (result.error) console.warn(`kept ${result.retained} for the next flush`, result.error.code);
    * ```
    */
-  flush(): Promise<FlushResult> {
-    const run = this.#flushing.then(() => this.#flushIsolated());
-    this.#flushing = run;
+  flush(options: FlushOptions = {}): Promise<FlushResult> {
+    checkOptions('flush', options, { signal: 'signal', timeoutMs: 'number' }, OPTION_ALIASES);
+    const timeoutMs = options.timeoutMs ?? this.flushTimeoutMs;
+    checkFlushTimeout('flush: option timeoutMs', timeoutMs);
+    // From the call: time spent waiting for an earlier flush counts, so a caller's limit holds.
+    const deadline = flushDeadline(
+      this.#clock,
+      timeoutMs,
+      options.signal,
+      `unresolved players flush (${this.table})`,
+    );
+    const previous = this.#flushing;
+    const run = this.#flushAfter(previous, deadline.signal).finally(() => deadline.end());
+    // A flush that stopped waiting for the one before it must not let the next run beside that one.
+    this.#flushing = Promise.all([previous, run]);
     return run;
   }
 
-  /** `#flushNow`, with anything unexpected turned into the result's `error`: the chain never rejects. */
-  async #flushIsolated(): Promise<FlushResult> {
+  /** Waits for the earlier flushes (until `signal` aborts), then flushes. Never rejects. */
+  async #flushAfter(previous: Promise<unknown>, signal: AbortSignal): Promise<FlushResult> {
     try {
-      return await this.#flushNow();
+      await untilAborted(previous, signal);
+      return await this.#flushNow(signal);
     } catch (thrown) {
+      // Anything unexpected (and a deadline passed while waiting) becomes the result's `error`.
       const error = toPipelineError(thrown);
       this.#logger.error('unresolved players flush failed; entries kept for the next flush', {
         table: this.table,
+        retained: this.size,
         error,
       });
       return { flushed: 0, retained: this.size, error };
@@ -456,10 +523,11 @@ export class UnresolvedPlayerTracker {
     );
     const coordinator = options.coordinator ?? defaultShutdownCoordinator();
     const leave = coordinator.onShutdown(
-      async () => {
+      async (context) => {
         // It runs once; after that the tracker may join again (e.g. a script that keeps going).
         if (this.#unhookExit === unhook) this.#unhookExit = undefined;
-        const result = await this.flush();
+        // The task's signal aborts when its time is up: the flush then ends, keeping its rows.
+        const result = await this.flush(context?.signal === undefined ? {} : { signal: context.signal });
         // flush() reports instead of rejecting; the shutdown report must not call rows that were
         // not written "completed", so its error becomes the task's failure.
         if (result.error) throw result.error;
@@ -477,7 +545,7 @@ export class UnresolvedPlayerTracker {
     return unhook;
   }
 
-  async #flushNow(): Promise<FlushResult> {
+  async #flushNow(signal: AbortSignal): Promise<FlushResult> {
     this.#reportOverflow();
     let flushed = 0;
     // Each round freezes the new misses of players with no row pending and sends every pending row:
@@ -487,9 +555,11 @@ export class UnresolvedPlayerTracker {
     for (let round = 0; round < 2; round += 1) {
       let outcome: { written: number; error?: PipelineError };
       try {
+        // Past the deadline nothing more is sent (a round may have written rows already).
+        if (signal.aborted) throw signal.reason;
         this.#snapshot();
         if (this.#pendingRows === 0) break;
-        outcome = await this.#sendPending();
+        outcome = await this.#sendPending(signal);
       } catch (thrown) {
         // A callback that threw (createBatchId, the clock, a synchronous executor): nothing moved
         // that was not written, so every entry is still held.
@@ -575,7 +645,7 @@ export class UnresolvedPlayerTracker {
     return frozen.length > 0;
   }
 
-  async #sendPending(): Promise<{ written: number; error?: PipelineError }> {
+  async #sendPending(signal: AbortSignal): Promise<{ written: number; error?: PipelineError }> {
     let batch: Array<Slot & { pending: PendingRow }> = [];
     for (const slot of this.#slots.values()) {
       if (slot.pending) batch.push(slot as Slot & { pending: PendingRow });
@@ -583,7 +653,7 @@ export class UnresolvedPlayerTracker {
     // Read before anything is sent: the earliest time any row of this send can have been written.
     const sentAtMs = this.#clock.now();
     let written = 0;
-    const landed = await this.#landedEarlier(batch, sentAtMs);
+    const landed = await this.#landedEarlier(batch, sentAtMs, signal);
     if (landed.size > 0) {
       for (const slot of landed) this.#forget(slot);
       written = landed.size;
@@ -599,12 +669,18 @@ export class UnresolvedPlayerTracker {
     let failures: RowFailure[];
     let error: PipelineError | undefined;
     try {
-      const result = await this.#executor.insertRows(this.table, rows, {
-        insertId: (row, index) => idOfRow.get(row) ?? ids[index]!,
-        // One refused row must not hold back the others: they are written, it stays pending.
-        skipInvalidRows: true,
-        throwOnFailure: false,
-      });
+      // An insert that outlives the deadline is abandoned, not cancelled: it may still land, so its
+      // rows are kept as unsure below (a re-send reuses their ids, or asks the table first).
+      const result = await untilAborted(
+        this.#executor.insertRows(this.table, rows, {
+          insertId: (row, index) => idOfRow.get(row) ?? ids[index]!,
+          // One refused row must not hold back the others: they are written, it stays pending.
+          skipInvalidRows: true,
+          throwOnFailure: false,
+          retry: { signal },
+        }),
+        signal,
+      );
       failures = result.failed;
     } catch (thrown) {
       error = toPipelineError(thrown);
@@ -656,7 +732,11 @@ export class UnresolvedPlayerTracker {
    * again, which would write them twice. When the table cannot be asked (no permission to query, an
    * outage), the rows are sent again under their insert ids: a possible duplicate, never a loss.
    */
-  async #landedEarlier(batch: ReadonlyArray<Slot & { pending: PendingRow }>, nowMs: number) {
+  async #landedEarlier(
+    batch: ReadonlyArray<Slot & { pending: PendingRow }>,
+    nowMs: number,
+    signal: AbortSignal,
+  ) {
     const landed = new Set<Slot & { pending: PendingRow }>();
     const unsure = batch.filter((slot) => pastDedupWindow(slot.pending, nowMs));
     if (unsure.length === 0) return landed;
@@ -666,8 +746,12 @@ export class UnresolvedPlayerTracker {
         this.#executor,
         this.table,
         unsure.map((slot) => slot.pending.row),
+        signal,
       );
     } catch (thrown) {
+      // The flush's time is up: nothing is sent without the answer (the rows stay unsure, and a
+      // later flush asks again). Sending now could write a row the table already holds.
+      if (signal.aborted) throw thrown;
       this.#logger.warn(
         "unresolved players: could not check whether rows whose answer was lost were written; sending them again (a duplicate is possible past BigQuery's de-duplication window)",
         { table: this.table, rows: unsure.length, error: toPipelineError(thrown) },

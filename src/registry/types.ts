@@ -13,6 +13,8 @@ import type { RowFailure } from '../errors/index.js';
  */
 export interface RegistryQueryOptions {
   params?: Record<string, unknown>;
+  /** `signal` aborts when the registry stops waiting (a flush's deadline): the call may stop too. */
+  retry?: { signal?: AbortSignal };
 }
 
 /**
@@ -30,6 +32,8 @@ export interface RegistryInsertOptions<R> {
   /** Insert the valid rows of a request that has invalid ones (BigQuery's `skipInvalidRows`). */
   skipInvalidRows?: boolean;
   throwOnFailure?: boolean;
+  /** `signal` aborts when the registry stops waiting (a flush's deadline): the call may stop too. */
+  retry?: { signal?: AbortSignal };
 }
 
 /**

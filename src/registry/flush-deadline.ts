@@ -1,0 +1,62 @@
+import { OperationTimeoutError } from '../errors/index.js';
+import type { Clock } from '../retry/index.js';
+import { scheduleOn } from '../retry/schedule.js';
+import { onAbort } from '../shared/abort-fanout.js';
+
+/** The longest delay a Node timer keeps: a longer one fires at once (with a warning). */
+const MAX_TIMER_MS = 2_147_483_647;
+
+/** A `RangeError` naming `where` unless `value` is a whole number of ms a timer can wait. @internal */
+export function checkFlushTimeout(where: string, value: number): void {
+  if (Number.isInteger(value) && value >= 1 && value <= MAX_TIMER_MS) return;
+  throw new RangeError(
+    `${where} must be a whole number of milliseconds from 1 to ${MAX_TIMER_MS}, got ${value}`,
+  );
+}
+
+/** A flush's stop signal and the function that releases its timer and its listener. @internal */
+export interface FlushDeadline {
+  readonly signal: AbortSignal;
+  end(): void;
+}
+
+/**
+ * A signal that aborts when `timeoutMs` has passed on `clock` (with an `OperationTimeoutError` naming
+ * `what`) or when `outer` aborts (with its reason), whichever comes first. The timer runs on the
+ * clock's `schedule` (virtual in tests) and, on the real clock, does not keep the process alive. A
+ * clock whose `schedule` throws gets a real timer instead: the deadline must hold whatever the clock.
+ *
+ * @internal
+ */
+export function flushDeadline(
+  clock: Pick<Clock, 'schedule'>,
+  timeoutMs: number,
+  outer: AbortSignal | undefined,
+  what: string,
+): FlushDeadline {
+  const controller = new AbortController();
+  if (outer?.aborted) {
+    controller.abort(outer.reason);
+    return { signal: controller.signal, end: () => undefined };
+  }
+  const expire = (): void => {
+    controller.abort(
+      new OperationTimeoutError(`${what} did not finish within ${timeoutMs} ms`, { timeoutMs }),
+    );
+  };
+  let cancelTimer: () => void;
+  try {
+    cancelTimer = scheduleOn(clock, timeoutMs, expire, true);
+  } catch {
+    cancelTimer = scheduleOn(undefined, timeoutMs, expire, true);
+  }
+  const unsubscribe =
+    outer === undefined ? () => undefined : onAbort(outer, () => controller.abort(outer.reason));
+  return {
+    signal: controller.signal,
+    end() {
+      cancelTimer();
+      unsubscribe();
+    },
+  };
+}
