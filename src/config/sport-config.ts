@@ -1,6 +1,6 @@
 import { InvalidResourceNameError, UnknownSportError } from './errors.js';
 import { DEFAULT_SPORT, isKnownSport, type SportName } from './sports.js';
-import { isDatasetId, isProjectId, isTableId } from './table-name.js';
+import { isDatasetId, isProjectId, tableIdProblem } from './table-name.js';
 
 /**
  * The GCP project every table and topic lives in when neither `GCP_PROJECT_ID` nor
@@ -172,13 +172,8 @@ export function getSportConfig(sport?: string, env: ConfigEnv = defaultEnv()): S
       if (typeof dataset !== 'string' || !isDatasetId(dataset)) {
         throw new InvalidResourceNameError('dataset', dataset, 'use letters, digits and underscores');
       }
-      if (typeof name !== 'string' || !isTableId(name)) {
-        throw new InvalidResourceNameError(
-          'table',
-          name,
-          'use letters, digits, underscores, dashes and spaces (no dots or backticks)',
-        );
-      }
+      const problem = typeof name === 'string' ? tableIdProblem(name) : 'a table name is a string';
+      if (problem !== undefined) throw new InvalidResourceNameError('table', name, problem);
       return `${projectId}.${dataset}.${name}`;
     },
   };

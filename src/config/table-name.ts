@@ -16,32 +16,78 @@ export interface TableRef {
 }
 
 // The one home of BigQuery's naming rules; the executor, the registry reader, the DDL builder and the
-// sport config all check names here. Dataset ids: letters, digits and '_' (up to 1024). Table ids:
-// Unicode letters, marks, digits, connectors ('_'), dashes and spaces (up to 1024), plus '$' for a
-// partition decorator; never a '.', a backtick or a backslash, which would change what a qualified
-// name refers to or break out of its quoting. Project ids: letters, digits, '-' and '_', optionally
-// after a domain (`example.com:project`, the only form in which a project contains '.').
+// sport config all check names here. Dataset ids: letters, digits and '_', up to 1,024 characters
+// (all one byte). Table names: Unicode letters, marks, digits, connectors ('_'), dashes and spaces,
+// up to 1,024 UTF-8 bytes (BigQuery counts bytes: 513 'é' are too long), optionally followed by a
+// partition decorator ('$' and digits, or $__NULL__ / $__UNPARTITIONED__), which is not part of the
+// name; never a '.', a backtick or a backslash, which would change what a qualified name refers to
+// or break out of its quoting. Project ids: letters, digits, '-' and '_', optionally after a domain
+// (`example.com:project`, the only form in which a project contains '.'); the id itself is at most
+// 30 characters (Google's limit), the domain at most 253 (DNS's).
 const DATASET_ID = /^[A-Za-z0-9_]{1,1024}$/;
-const TABLE_ID = /^[\p{L}\p{M}\p{N}\p{Pc}\p{Pd}\p{Zs}$]{1,1024}$/u;
-const PROJECT_ID = /^(?:[A-Za-z0-9][A-Za-z0-9.-]*:)?[A-Za-z0-9][A-Za-z0-9_-]*$/;
+const TABLE_NAME = /^[\p{L}\p{M}\p{N}\p{Pc}\p{Pd}\p{Zs}]+$/u;
+const PARTITION_DECORATOR = /^\$(?:-?[0-9]+|__NULL__|__UNPARTITIONED__)$/;
+const PROJECT_ID = /^(?:[A-Za-z0-9][A-Za-z0-9.-]{0,252}:)?[A-Za-z0-9][A-Za-z0-9_-]{0,29}$/;
+
+/** BigQuery's limit on a table name, in UTF-8 bytes. */
+const MAX_TABLE_NAME_BYTES = 1024;
+
+/** Characters quoted of a rejected name in an error message: a hostile one cannot flood it. */
+const QUOTED_CHARACTERS = 100;
+
+/** The length of `text` in UTF-8 bytes and in characters (code points), counted without encoding it. */
+function utf8Length(text: string): { bytes: number; characters: number } {
+  let bytes = 0;
+  let characters = 0;
+  for (const char of text) {
+    const code = char.codePointAt(0) as number;
+    bytes += code < 0x80 ? 1 : code < 0x800 ? 2 : code < 0x10000 ? 3 : 4;
+    characters += 1;
+  }
+  return { bytes, characters };
+}
+
+/** `name` for an error message: its first characters and '...' when it is long. */
+function shown(name: string): string {
+  return name.length > QUOTED_CHARACTERS ? `${name.slice(0, QUOTED_CHARACTERS - 3)}...` : name;
+}
 
 /** Whether `value` is a valid BigQuery dataset id. @internal */
 export function isDatasetId(value: string): boolean {
   return DATASET_ID.test(value);
 }
 
-/** Whether `value` is a valid BigQuery table id (a partition decorator `$YYYYMMDD` included). @internal */
-/** A GCP project id as it may stand in a qualified table name (`example.com:project` included). */
+/** A GCP project id as it may stand in a qualified table name (`example.com:project` included). @internal */
 export function isProjectId(value: string): boolean {
   return PROJECT_ID.test(value);
 }
 
-export function isTableId(value: string): boolean {
-  return TABLE_ID.test(value);
+/**
+ * Why `value` is not a valid BigQuery table id (a partition decorator `$YYYYMMDD` included), or
+ * `undefined` when it is one. The name's length is counted in UTF-8 bytes, as BigQuery counts it.
+ *
+ * @internal
+ */
+export function tableIdProblem(value: string): string | undefined {
+  const dollar = value.indexOf('$');
+  const name = dollar === -1 ? value : value.slice(0, dollar);
+  const { bytes, characters } = utf8Length(name);
+  if (bytes > MAX_TABLE_NAME_BYTES) {
+    return `the table name is ${bytes} bytes in UTF-8 (${characters} characters); BigQuery allows at most ${MAX_TABLE_NAME_BYTES}`;
+  }
+  if (!TABLE_NAME.test(name)) {
+    return 'use letters, digits, underscores, dashes and spaces (no dots, backticks or backslashes)';
+  }
+  if (dollar !== -1 && !PARTITION_DECORATOR.test(value.slice(dollar))) {
+    return "'$' may only start a partition decorator ($YYYYMMDD, $YYYYMMDDHH, $YYYYMM, $YYYY, $<integer>, $__NULL__ or $__UNPARTITIONED__)";
+  }
+  return undefined;
 }
 
-function invalid(name: string): TypeError {
-  return new TypeError(`Table name '${name}' must be 'dataset.table' or 'project.dataset.table'`);
+function invalid(name: string, why?: string): TypeError {
+  return new TypeError(
+    `Table name '${shown(name)}' must be 'dataset.table' or 'project.dataset.table'${why === undefined ? '' : `: ${why}`}`,
+  );
 }
 
 /**
@@ -68,11 +114,13 @@ export function parseTableName(name: string): TableRef {
   const tableId = parts[parts.length - 1] as string;
   const datasetId = parts[parts.length - 2] as string;
   const projectId = parts.length > 2 ? parts.slice(0, -2).join('.') : undefined;
-  if (!DATASET_ID.test(datasetId) || !TABLE_ID.test(tableId)) throw invalid(name);
+  if (!DATASET_ID.test(datasetId)) throw invalid(name);
+  const problem = tableIdProblem(tableId);
+  if (problem !== undefined) throw invalid(name, problem);
   if (projectId !== undefined && !PROJECT_ID.test(projectId)) {
     if (projectId.includes('.') && !projectId.includes(':')) {
       throw new TypeError(
-        `Table name '${name}' has too many parts (only a domain-scoped project may contain '.')`,
+        `Table name '${shown(name)}' has too many parts (only a domain-scoped project may contain '.')`,
       );
     }
     throw invalid(name);
@@ -109,11 +157,13 @@ export function parseQualifiedTableName(name: string, what: string): Required<Ta
     ref = undefined;
   }
   if (ref?.projectId === undefined) {
-    throw new TypeError(`Expected ${what} of the form project.dataset.table, got ${JSON.stringify(name)}`);
+    throw new TypeError(
+      `Expected ${what} of the form project.dataset.table, got ${JSON.stringify(typeof name === 'string' ? shown(name) : name)}`,
+    );
   }
   if (ref.tableId.includes('$')) {
     throw new TypeError(
-      `Expected ${what} of the form project.dataset.table without a partition decorator ($...), got ${JSON.stringify(name)}`,
+      `Expected ${what} of the form project.dataset.table without a partition decorator ($...), got ${JSON.stringify(typeof name === 'string' ? shown(name) : name)}`,
     );
   }
   return ref as Required<TableRef>;

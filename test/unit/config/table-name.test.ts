@@ -31,6 +31,16 @@ describe('parseTableName', () => {
     },
   );
 
+  it("takes a project id of at most 30 characters (Google's limit), after a domain of at most 253", () => {
+    const id = `p${'x'.repeat(29)}`;
+    expect(parseTableName(`${id}.ds.t`).projectId).toBe(id);
+    expect(() => parseTableName(`${id}x.ds.t`)).toThrow(TypeError);
+    const domain = `${'d'.repeat(249)}.com`;
+    expect(parseTableName(`${domain}:proj.ds.t`).projectId).toBe(`${domain}:proj`);
+    expect(() => parseTableName(`d${domain}:proj.ds.t`)).toThrow(TypeError);
+    expect(() => getSportConfig('mlb', { GCP_PROJECT_ID: `${id}x` })).toThrow(InvalidResourceNameError);
+  });
+
   it('formats with and without a project', () => {
     expect(formatTableName({ projectId: 'p', datasetId: 'd', tableId: 't' })).toBe('p.d.t');
     expect(formatTableName({ datasetId: 'd', tableId: 't' })).toBe('d.t');
@@ -68,6 +78,24 @@ describe('one rule for table names, wherever a name is checked', () => {
     ['mlb_raw', 'line\nbreak', false],
     ['mlb_raw', '', false],
     ['', 'games', false],
+    // BigQuery's limit on a table name is 1,024 UTF-8 bytes, not characters.
+    ['mlb_raw', 'a'.repeat(1024), true],
+    ['mlb_raw', 'a'.repeat(1025), false],
+    ['mlb_raw', 'é'.repeat(512), true], // 2 bytes each: 1,024 bytes
+    ['mlb_raw', 'é'.repeat(513), false], // 513 characters, 1,026 bytes
+    ['mlb_raw', 'e\u0301'.repeat(341), true], // e + combining acute (a mark, 2 bytes): 1,023 bytes
+    ['mlb_raw', 'お'.repeat(341), true], // 3 bytes each: 1,023 bytes
+    ['mlb_raw', 'お'.repeat(342), false], // 342 characters, 1,026 bytes
+    ['mlb_raw', '𝒜'.repeat(256), true], // a letter outside the BMP, 4 bytes (2 UTF-16 units): 1,024 bytes
+    ['mlb_raw', '𝒜'.repeat(257), false],
+    // Dataset ids: letters, digits and underscores, up to 1,024 characters.
+    ['d'.repeat(1024), 'games', true],
+    ['d'.repeat(1025), 'games', false],
+    // '$' only introduces a partition decorator.
+    ['mlb_raw', 'ga$mes', false],
+    ['mlb_raw', '$20260401', false],
+    ['mlb_raw', 'games$', false],
+    ['mlb_raw', 'games$2026$04', false],
   ];
 
   for (const [name, check] of Object.entries(checkers)) {
@@ -82,16 +110,38 @@ describe('one rule for table names, wherever a name is checked', () => {
     });
   }
 
-  it('a partition decorator is a valid name, which the registry refuses for its own use (FROM, CREATE TABLE)', () => {
-    const accepted = Object.fromEntries(
-      Object.entries(checkers).map(([name, check]) => [name, check('mlb_raw', 'games$20260401')]),
-    );
-    expect(accepted).toEqual({
-      parseTableName: true,
-      'SportConfig.table': true,
-      unresolvedPlayersTableDdl: false,
-      PlayerRegistryReader: false,
-    });
+  it.each([
+    'games$20260401',
+    'games$2026040112',
+    'games$__UNPARTITIONED__',
+    'games$__NULL__',
+    `${'é'.repeat(512)}$20260401`, // the decorator does not count toward the name's 1,024 bytes
+  ])(
+    'a partition decorator (%s) is a valid name, which the registry refuses for its own use (FROM, CREATE TABLE)',
+    (table) => {
+      const accepted = Object.fromEntries(
+        Object.entries(checkers).map(([name, check]) => [name, check('mlb_raw', table)]),
+      );
+      expect(accepted).toEqual({
+        parseTableName: true,
+        'SportConfig.table': true,
+        unresolvedPlayersTableDdl: false,
+        PlayerRegistryReader: false,
+      });
+    },
+  );
+
+  it('says why a table id is refused: its length in UTF-8 bytes, quoting only the start of the name', () => {
+    const long = 'お'.repeat(342);
+    const thrown = caught(() => parseTableName(`mlb_raw.${long}`));
+    expect(thrown).toBeInstanceOf(TypeError);
+    expect(thrown.message).toMatch(/1026 bytes in UTF-8 \(342 characters\); BigQuery allows at most 1024/);
+    expect(thrown.message.length).toBeLessThan(400);
+    const fromConfig = caught(() => getSportConfig('mlb', {}).table('mlb_raw', long));
+    expect(fromConfig).toBeInstanceOf(InvalidResourceNameError);
+    expect(fromConfig.message).toMatch(/1026 bytes in UTF-8/);
+    const huge = caught(() => parseTableName(`mlb_raw.x\`${'y'.repeat(1_000_000)}`));
+    expect(huge.message.length).toBeLessThan(400);
   });
 
   it('a name that must carry its project refuses one without, and surrounding quotes or spaces', () => {
@@ -102,6 +152,15 @@ describe('one rule for table names, wherever a name is checked', () => {
     expect(() => unresolvedPlayersTableDdl(' p.d.t')).toThrow(TypeError);
   });
 });
+
+function caught(run: () => unknown): Error {
+  try {
+    run();
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error('expected a throw');
+}
 
 function accepts(run: () => unknown): boolean {
   try {
