@@ -25,7 +25,10 @@ function keyOf(
   firstSeenMs: unknown,
   reportedAtMs: unknown,
 ): string {
-  return [lookup, type, source, Number(count), Number(firstSeenMs), Number(reportedAtMs)].join('\u0000');
+  // JSON, not a join with a separator: a type or source may hold any character (NUL included), and
+  // two rows whose fields split the same text differently must never share a key (the missing one
+  // would be taken for written and forgotten).
+  return JSON.stringify([lookup, type, source, Number(count), Number(firstSeenMs), Number(reportedAtMs)]);
 }
 
 /**
