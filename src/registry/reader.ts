@@ -5,6 +5,8 @@ import { type Logger, silentLogger } from '../logging/index.js';
 import { type Clock, systemClock } from '../retry/index.js';
 import { checkOptions, OPTION_ALIASES } from '../shared/check-options.js';
 import { safeLogger } from '../shared/safe-logger.js';
+import { untilAborted } from '../shared/until-aborted.js';
+import { callDeadline, checkTimeoutMs } from './call-deadline.js';
 import { MAX_PLAYER_TEXT_LENGTH, normalizePlayerLookup, normalizePlayerType, preview } from './normalize.js';
 import { notAString } from './not-a-string.js';
 import { batchLookupSql, singleLookupSql } from './queries.js';
@@ -47,8 +49,16 @@ export interface PlayerRegistryReaderOptions {
   projectId?: string;
   /** Environment for the sport config; `process.env` by default. */
   env?: ConfigEnv;
-  clock?: Pick<Clock, 'now'>;
+  /** Time for the cache's TTL; `schedule` times each registry query. */
+  clock?: Pick<Clock, 'now' | 'schedule'>;
   logger?: Logger;
+  /**
+   * How long one registry query may go unanswered, ms, before its lookups reject with an
+   * `OperationTimeoutError` (neither cached nor tracked; the next lookup asks again). Default
+   * 120 000: past the executor's own 60 s per request, a bound on a call that hangs, so that no
+   * player's lookups wait on it for ever (concurrent lookups of a player share its query).
+   */
+  queryTimeoutMs?: number;
 }
 
 /**
@@ -121,6 +131,8 @@ export class PlayerRegistryReader {
   readonly #logger: Logger;
   readonly #cache: TtlCache<string | null>;
   readonly #maxLookupsPerQuery: number;
+  readonly #queryTimeoutMs: number;
+  readonly #clock: Pick<Clock, 'now' | 'schedule'>;
   readonly #inflight = new Map<string, Promise<string | null>>();
   readonly #stats: RegistryReaderStats = {
     lookups: 0,
@@ -147,9 +159,12 @@ export class PlayerRegistryReader {
         env: 'object',
         clock: 'object',
         logger: 'object',
+        queryTimeoutMs: 'number',
       },
       OPTION_ALIASES,
     );
+    const queryTimeoutMs = options.queryTimeoutMs ?? 120_000;
+    checkTimeoutMs('new PlayerRegistryReader: option queryTimeoutMs', queryTimeoutMs);
     const config = getSportConfig(options.sport, options.env);
     const projectId = options.projectId ?? config.projectId;
     const table = options.table ?? `${projectId}.${config.referenceDataset}.${config.sport}_players_registry`;
@@ -175,6 +190,8 @@ export class PlayerRegistryReader {
     this.#logger = options.logger === undefined ? silentLogger : safeLogger(options.logger);
     this.#cache = new TtlCache(cacheTtlMs, maxCacheEntries, clock);
     this.#maxLookupsPerQuery = maxLookups;
+    this.#queryTimeoutMs = queryTimeoutMs;
+    this.#clock = clock;
     this.tracker =
       options.tracker ??
       new UnresolvedPlayerTracker({
@@ -368,12 +385,24 @@ export class PlayerRegistryReader {
 
   async #run<T>(sql: string, params: Record<string, unknown>): Promise<T[]> {
     this.#stats.queries += 1;
+    const deadline = callDeadline(
+      this.#clock,
+      this.#queryTimeoutMs,
+      undefined,
+      `player registry query (${this.table})`,
+    );
     try {
-      return await this.#executor.query<T>(sql, { params });
+      // The executor may ignore the signal (any implementation of the interface): the wait ends anyway.
+      return await untilAborted(
+        this.#executor.query<T>(sql, { params, retry: { signal: deadline.signal } }),
+        deadline.signal,
+      );
     } catch (thrown) {
       const error = toPipelineError(thrown);
       this.#logger.error('player registry query failed', { table: this.table, error });
       throw error;
+    } finally {
+      deadline.end();
     }
   }
 }
@@ -400,8 +429,13 @@ function typeFilter(playerType: string | undefined): string | undefined {
   return trimmed ? normalizePlayerType(trimmed) : undefined;
 }
 
+/**
+ * The cache's key of a question: the lookup alone without a type filter, the lookup and the type
+ * with one. A type is any non-empty text ('any' included), so no spelling of it may stand for
+ * "no filter"; a normalized lookup holds no NUL, so the first NUL ends it.
+ */
 function cacheKey(normalized: string, type: string | undefined): string {
-  return `${normalized}\u0000${type ?? 'any'}`;
+  return type === undefined ? normalized : `${normalized}\u0000${type}`;
 }
 
 function notFound(lookup: string, normalized: string, playerType: string | undefined): PlayerNotFoundError {

@@ -8,9 +8,9 @@ import { randomUUID } from '../shared/node-crypto.js';
 import { safeLogger } from '../shared/safe-logger.js';
 import { untilAborted } from '../shared/until-aborted.js';
 import { defaultShutdownCoordinator } from '../shutdown/index.js';
+import { callDeadline, checkTimeoutMs } from './call-deadline.js';
 import { UNRESOLVED_PLAYERS_TABLE } from './ddl.js';
 import type { FlushOnExitOptions } from './exit-hook.js';
-import { checkFlushTimeout, flushDeadline } from './flush-deadline.js';
 import { findLandedRows, landedKey } from './landed-rows.js';
 import { MAX_PLAYER_TEXT_LENGTH, normalizePlayerLookup, normalizePlayerType, preview } from './normalize.js';
 import { notAString } from './not-a-string.js';
@@ -319,7 +319,7 @@ export class UnresolvedPlayerTracker {
       throw new RangeError(`maxEntries must be a positive integer, got ${maxEntries}`);
     }
     const flushTimeoutMs = options.flushTimeoutMs ?? DEFAULT_FLUSH_TIMEOUT_MS;
-    checkFlushTimeout('new UnresolvedPlayerTracker: option flushTimeoutMs', flushTimeoutMs);
+    checkTimeoutMs('new UnresolvedPlayerTracker: option flushTimeoutMs', flushTimeoutMs);
     const config = getSportConfig(options.sport, options.env);
     const projectId = options.projectId ?? config.projectId;
     this.table = options.table ?? `${projectId}.${config.referenceDataset}.${UNRESOLVED_PLAYERS_TABLE}`;
@@ -465,9 +465,9 @@ export class UnresolvedPlayerTracker {
   flush(options: FlushOptions = {}): Promise<FlushResult> {
     checkOptions('flush', options, { signal: 'signal', timeoutMs: 'number' }, OPTION_ALIASES);
     const timeoutMs = options.timeoutMs ?? this.flushTimeoutMs;
-    checkFlushTimeout('flush: option timeoutMs', timeoutMs);
+    checkTimeoutMs('flush: option timeoutMs', timeoutMs);
     // From the call: time spent waiting for an earlier flush counts, so a caller's limit holds.
-    const deadline = flushDeadline(
+    const deadline = callDeadline(
       this.#clock,
       timeoutMs,
       options.signal,

@@ -7,15 +7,15 @@ import { onAbort } from '../shared/abort-fanout.js';
 const MAX_TIMER_MS = 2_147_483_647;
 
 /** A `RangeError` naming `where` unless `value` is a whole number of ms a timer can wait. @internal */
-export function checkFlushTimeout(where: string, value: number): void {
+export function checkTimeoutMs(where: string, value: number): void {
   if (Number.isInteger(value) && value >= 1 && value <= MAX_TIMER_MS) return;
   throw new RangeError(
     `${where} must be a whole number of milliseconds from 1 to ${MAX_TIMER_MS}, got ${value}`,
   );
 }
 
-/** A flush's stop signal and the function that releases its timer and its listener. @internal */
-export interface FlushDeadline {
+/** A call's stop signal and the function that releases its timer and its listener. @internal */
+export interface CallDeadline {
   readonly signal: AbortSignal;
   end(): void;
 }
@@ -28,12 +28,12 @@ export interface FlushDeadline {
  *
  * @internal
  */
-export function flushDeadline(
+export function callDeadline(
   clock: Pick<Clock, 'schedule'>,
   timeoutMs: number,
   outer: AbortSignal | undefined,
   what: string,
-): FlushDeadline {
+): CallDeadline {
   const controller = new AbortController();
   if (outer?.aborted) {
     controller.abort(outer.reason);
