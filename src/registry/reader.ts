@@ -339,7 +339,9 @@ export class PlayerRegistryReader {
 
   #miss(lookup: string, normalized: string, playerType: string | undefined, required: boolean): void {
     this.#stats.notFound += 1;
-    this.tracker.track(normalized, playerType ?? 'unknown', this.#source);
+    // The name as asked for: the tracker normalizes it the same way, and a name it cannot key (大谷翔平)
+    // is then logged as it was, not as the empty lookup it normalizes to.
+    this.tracker.track(lookup, playerType ?? 'unknown', this.#source);
     if (required) throw notFound(lookup, normalized, playerType);
   }
 

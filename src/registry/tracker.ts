@@ -173,6 +173,9 @@ const REMEMBERED_BATCH_IDS = 1_024;
  */
 const DEDUP_TRUST_MS = 30_000;
 
+/** A letter or digit of any script: a lookup holding one names someone, even if it normalizes to nothing. */
+const HAS_LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;
+
 /** A lone UTF-16 surrogate (half of an emoji cut in two): text with no UTF-8 form. */
 const LONE_SURROGATE = /\p{Surrogate}/u;
 
@@ -347,7 +350,8 @@ export class UnresolvedPlayerTracker {
   }
 
   /**
-   * Records one miss. Returns false when it was not recorded: an empty normalized lookup, a
+   * Records one miss. Returns false when it was not recorded: an empty normalized lookup (a warning
+   * when the name had letters or digits of another script, `大谷翔平`), a
    * normalized lookup, type or source longer than 1024 characters, a type or source with a lone surrogate (text with no UTF-8 form, which BigQuery cannot hold), or a new
    * player while `maxEntries` are held (then `overflowCount` grows).
    *
@@ -365,9 +369,18 @@ export class UnresolvedPlayerTracker {
     checkArgument('source', source, true);
     const normalizedLookup = normalizePlayerLookup(lookup);
     if (normalizedLookup === '') {
-      this.#logger.debug('unresolved player ignored: empty lookup after normalization', {
-        lookup: preview(lookup),
-      });
+      if (HAS_LETTER_OR_DIGIT.test(lookup)) {
+        // A real name (大谷翔平, Дмитрий) that the lookup key, Latin letters and digits, cannot spell:
+        // not tracked (it would have no key), but never silently.
+        this.#logger.warn(
+          "unresolved player not tracked: its name has no letter or digit the registry's lookup key can hold (a-z, 0-9 after removing accents)",
+          { lookup: preview(lookup) },
+        );
+      } else {
+        this.#logger.debug('unresolved player ignored: empty lookup after normalization', {
+          lookup: preview(lookup),
+        });
+      }
       return false;
     }
     const type = normalizePlayerType(playerType);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { OperationTimeoutError } from '../../../src/errors/index.js';
 import { PlayerRegistryReader } from '../../../src/registry/index.js';
 import { createTestClock } from '../../../src/testing/clock.js';
-import { MemoryExecutor } from './memory-executor.js';
+import { MemoryExecutor, recordingLogger } from './memory-executor.js';
 
 /** Lets queued promise callbacks run (no timer involved). */
 async function settle(): Promise<void> {
@@ -66,6 +66,19 @@ describe('PlayerRegistryReader: hostile types and calls that never answer', () =
     expect(reader.tracker.size).toBe(0);
     executor.query = realQuery;
     await expect(reader.getUniversalId('loganwebb')).resolves.toBe('mlb_webb');
+  });
+
+  it('a name in a script the lookup key cannot spell is a miss the log shows, by the name asked for', async () => {
+    const executor = new MemoryExecutor();
+    const logger = recordingLogger();
+    const reader = new PlayerRegistryReader({ executor, sport: 'mlb', source: 's', env: {}, logger });
+    await expect(reader.getUniversalId('大谷翔平', { required: false })).resolves.toBeNull();
+    await expect(reader.getUniversalIdsBatch(['Дмитрий'])).resolves.toEqual(new Map([['Дмитрий', null]]));
+    expect(executor.queries).toHaveLength(0);
+    expect(logger.entries.filter((e) => e.level === 'warn').map((e) => e.fields?.lookup)).toEqual([
+      '大谷翔平',
+      'Дмитрий',
+    ]);
   });
 
   it.each([0, Number.NaN, Number.POSITIVE_INFINITY, 2 ** 31])('refuses queryTimeoutMs %s', (value) => {

@@ -78,3 +78,24 @@ describe('UnresolvedPlayerTracker: huge input', () => {
     ).toThrow(/source is 1025 characters long; at most 1024/);
   });
 });
+
+describe('track: a name in a script the lookup key cannot spell', () => {
+  it('warns (never silent) when letters or digits normalize to nothing; blank and punctuation stay at debug', () => {
+    const logger = recordingLogger();
+    const tracker = new UnresolvedPlayerTracker({
+      executor: new MemoryExecutor(),
+      sport: 'mlb',
+      source: 's',
+      env: {},
+      logger,
+    });
+    expect(tracker.track('大谷翔平', 'pitcher')).toBe(false);
+    expect(tracker.track('Дмитрий Орлов')).toBe(false);
+    expect(tracker.track(' .- ')).toBe(false);
+    expect(tracker.track('')).toBe(false);
+    const warnings = logger.entries.filter((e) => e.level === 'warn');
+    expect(warnings.map((e) => e.fields?.lookup)).toEqual(['大谷翔平', 'Дмитрий Орлов']);
+    expect(warnings[0]?.message).toMatch(/no letter or digit the registry's lookup key can hold/);
+    expect(logger.entries.filter((e) => e.level === 'debug')).toHaveLength(2);
+  });
+});
