@@ -694,6 +694,11 @@ export class UnresolvedPlayerTracker {
         }),
         signal,
       );
+      // An answer that does not list the failed rows says nothing about what was written: the
+      // rows are treated as after a lost answer (below), never as written or as not written.
+      if (!Array.isArray((result as { failed?: unknown } | undefined)?.failed)) {
+        throw new TypeError('the executor answered insertRows without a list of failed rows');
+      }
       failures = result.failed;
     } catch (thrown) {
       error = toPipelineError(thrown);
@@ -707,8 +712,11 @@ export class UnresolvedPlayerTracker {
 
     const knownIds = new Set(ids);
     const failedIds = new Set<string>();
-    for (const failure of failures) {
-      const id = failure.insertId ?? ids[failure.index];
+    for (const failure of failures as ReadonlyArray<RowFailure | null | undefined>) {
+      const id =
+        typeof failure === 'object' && failure !== null
+          ? (failure.insertId ?? ids[failure.index])
+          : undefined;
       if (id === undefined || !knownIds.has(id)) {
         // A failure we cannot place: keep the whole batch (its ids make the re-send harmless).
         for (const each of ids) failedIds.add(each);

@@ -224,3 +224,48 @@ describe('flush deadline: a call that never answers ends at the deadline, losing
     expect(() => tracker.flush({ signal: {} as AbortSignal })).toThrow(/signal/);
   });
 });
+
+describe('flush: an executor or clock that breaks its contract loses nothing', () => {
+  it.each([
+    ['no failed list', { inserted: 1 }],
+    ['no answer at all', undefined],
+    ['a failure that is not an object', { inserted: 0, failed: [null] }],
+  ])(
+    'an insert answered with %s keeps the rows as possibly written (asked for past the window)',
+    async (_, answer) => {
+      const { executor, clock, tracker } = makeTracker();
+      tracker.track('loganwebb', 'pitcher');
+      const realInsert = executor.insertRows.bind(executor);
+      executor.insertRows = (async (...args: Parameters<typeof realInsert>) => {
+        await realInsert(...args);
+        return answer;
+      }) as typeof realInsert;
+      const result = await tracker.flush();
+      expect(result).toMatchObject({ flushed: 0, retained: 1 });
+      expect(result.error).toBeInstanceOf(PipelineError);
+      executor.insertRows = realInsert;
+      clock.advance(60_000);
+      await tracker.flush();
+      // The answer said nothing usable: the rows may be in the table, so the table is asked first.
+      expect(executor.queries).toHaveLength(1);
+    },
+  );
+
+  it('a clock whose schedule throws still bounds the flush (on a real timer) and the flush writes', async () => {
+    const executor = new MemoryExecutor();
+    const tracker = new UnresolvedPlayerTracker({
+      executor,
+      sport: 'mlb',
+      source: 's',
+      env: {},
+      clock: {
+        now: () => Date.UTC(2026, 0, 20),
+        schedule: () => {
+          throw new Error('clock broken');
+        },
+      },
+    });
+    tracker.track('loganwebb');
+    await expect(tracker.flush()).resolves.toEqual({ flushed: 1, retained: 0 });
+  });
+});
