@@ -280,6 +280,8 @@ export class UnresolvedPlayerTracker {
   readonly #createBatchId: () => string;
   readonly #slots = new Map<string, Slot>();
   #pendingRows = 0;
+  /** The reported_at of the latest batch, ms: the next batch's is later. */
+  #lastReportedAtMs: number | undefined;
   #overflowCount = 0;
   #overflowReported = 0;
   /** The latest batch ids, oldest first (a Set keeps insertion order). */
@@ -626,9 +628,16 @@ export class UnresolvedPlayerTracker {
     if (this.#usedBatchIds.size > REMEMBERED_BATCH_IDS) {
       this.#usedBatchIds.delete(this.#usedBatchIds.values().next().value as string);
     }
-    const reportedAtMs = this.#clock.now();
+    let reportedAtMs = this.#clock.now();
+    // Each batch gets a reported_at of its own, later than the previous one's, even when the clock
+    // stands still or steps back: a row is told apart from an identical row of an earlier batch by
+    // it alone when the table is asked which rows landed (the same would be forgotten unwritten).
+    if (this.#lastReportedAtMs !== undefined && reportedAtMs <= this.#lastReportedAtMs) {
+      reportedAtMs = this.#lastReportedAtMs + 1;
+    }
     // A reading that is not a time throws here, before any entry moved.
     const reportedAt = new Date(reportedAtMs).toISOString();
+    this.#lastReportedAtMs = reportedAtMs;
     // Every row is built before any entry moves: nothing below can leave the batch half frozen.
     const frozen: Array<{ slot: Slot; row: UnresolvedPlayerRow }> = [];
     for (const slot of this.#slots.values()) {

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { RegistryExecutor, UnresolvedPlayerRow } from '../../../src/registry/index.js';
+import {
+  type RegistryExecutor,
+  type UnresolvedPlayerRow,
+  UnresolvedPlayerTracker,
+} from '../../../src/registry/index.js';
 import { findLandedRows, landedKey } from '../../../src/registry/landed-rows.js';
+import { fakeClock, googleServiceUnavailable, MemoryExecutor } from './memory-executor.js';
 
 const reportedAt = '2026-01-20T17:00:00.000Z';
 const firstSeen = '2026-01-20T16:59:00.000Z';
@@ -52,5 +57,45 @@ describe('findLandedRows: which rows the table holds', () => {
     );
     expect(found.has(landedKey(held))).toBe(true);
     expect(found.has(landedKey(missing))).toBe(false);
+  });
+});
+
+describe('flush: batches of one tracker never share a reported_at', () => {
+  it('with a clock that stands still, a lost batch is not taken for an earlier written one with the same row', async () => {
+    const executor = new MemoryExecutor();
+    // The table answers the landed-rows query from what it holds, as BigQuery would.
+    executor.query = (async <T>(_sql: string, options?: { params?: Record<string, unknown> }) => {
+      const times = ((options?.params?.reported_at as Date[] | undefined) ?? []).map((d) => d.getTime());
+      return executor
+        .rowsInTable()
+        .filter((r) => times.includes(Date.parse(r.reported_at as string)))
+        .map((r) => ({
+          ...r,
+          first_seen_ms: Date.parse(r.first_seen as string),
+          reported_at_ms: Date.parse(r.reported_at as string),
+        })) as T[];
+    }) as typeof executor.query;
+    const clock = fakeClock();
+    let batch = 0;
+    const tracker = new UnresolvedPlayerTracker({
+      executor,
+      sport: 'mlb',
+      source: 's',
+      env: {},
+      clock,
+      createBatchId: () => `batch${++batch}`,
+    });
+    tracker.track('loganwebb', 'pitcher');
+    await expect(tracker.flush()).resolves.toEqual({ flushed: 1, retained: 0 });
+    // The same miss again, at the same clock reading: an identical row but for reported_at.
+    tracker.track('loganwebb', 'pitcher');
+    executor.insertPlan.push({ kind: 'throw', error: googleServiceUnavailable(), applied: false });
+    expect((await tracker.flush()).error).toBeDefined();
+    clock.advance(60_000);
+    await expect(tracker.flush()).resolves.toEqual({ flushed: 1, retained: 0 });
+    // Both misses are in the table: the second was not forgotten as "already written".
+    expect(executor.rowsInTable().map((r) => r.occurrence_count)).toEqual([1, 1]);
+    const times = executor.rowsInTable().map((r) => Date.parse(r.reported_at as string));
+    expect(times[1]).toBeGreaterThan(times[0] as number);
   });
 });
