@@ -3,6 +3,7 @@
  * finds it, as BigQuery decides both.
  */
 import type { Engine } from './engine.js';
+import { datasetNotFound, type StandInHttpError } from './http-errors.js';
 import { tokenizeSql } from './tokenize-sql.js';
 
 /**
@@ -59,6 +60,55 @@ export function inferJobLocation(
   }
   const dd = touches.defaultDataset;
   return (dd && found(dd.projectId, dd.datasetId)) ?? engine.location;
+}
+
+/**
+ * BigQuery's refusal of a job run in a location that is not its data's: every dataset the job touches
+ * must be in the job's location (`US` is the multi-region, not `us-central1`; case does not matter),
+ * else the job fails with 404 `notFound` "Not found: Dataset <project>:<dataset> was not found in
+ * location <job's location>". A load touches its destination; a query every table it names that exists
+ * (a dotted name that is not an existing table, such as `alias.column`, touches nothing), and its
+ * default dataset. `undefined` when every touched dataset is in `location`.
+ *
+ * @internal
+ */
+export function locationMismatch(
+  engine: Engine,
+  projectId: string,
+  location: string,
+  touches: Parameters<typeof inferJobLocation>[2],
+): StandInHttpError | undefined {
+  const where = location.toUpperCase();
+  const check = (project: unknown, dataset: unknown, table?: string): StandInHttpError | undefined => {
+    if (typeof dataset !== 'string') return undefined;
+    const p = typeof project === 'string' && project !== '' ? project : projectId;
+    const found = datasetLocation(engine, p, dataset);
+    if (found === undefined || found.toUpperCase() === where) return undefined;
+    if (table !== undefined && !tableExists(engine, p, dataset, table)) return undefined;
+    return datasetNotFound(p, dataset, location);
+  };
+  const destination = touches.destination;
+  const refusal = destination && check(destination.projectId, destination.datasetId);
+  if (refusal) return refusal;
+  for (const path of touches.sql === undefined ? [] : tablePaths(touches.sql)) {
+    const table = path[path.length - 1];
+    const found =
+      path.length >= 3
+        ? check(path[path.length - 3], path[path.length - 2], table)
+        : check(projectId, path[0], table);
+    if (found) return found;
+  }
+  const dd = touches.defaultDataset;
+  return dd ? check(dd.projectId, dd.datasetId) : undefined;
+}
+
+function tableExists(engine: Engine, projectId: string, datasetId: string, tableId: string): boolean {
+  try {
+    engine.getTable(projectId, datasetId, tableId);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Dotted names of two or more parts in `sql` (`a.b`, `` `p.d.t` ``, `` `p`.d.t ``), split into parts. */

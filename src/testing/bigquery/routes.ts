@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type { Engine, QueryRequest } from './engine.js';
 import type { BigQueryFaultRule } from './faults.js';
 import { StandInHttpError } from './http-errors.js';
-import { inferJobLocation } from './job-location.js';
+import { inferJobLocation, locationMismatch } from './job-location.js';
 import { type JobRecord, type JobStore, pageOf, pageWindow, queryStatistics } from './jobs.js';
 import type { WireCodec } from './values.js';
 
@@ -218,15 +218,13 @@ export function createRoutes(deps: RouteDeps): Route[] {
     const load = obj(configuration.load);
     const ref = obj(metadata.jobReference);
     const jobId = typeof ref.jobId === 'string' ? ref.jobId : jobs.newJobId();
-    const job = newJob(
-      projectId,
-      jobId,
-      locate(ref.location, projectId, { destination: obj(load.destinationTable) }),
-      'LOAD',
-      configuration,
-    );
+    const touches = { destination: obj(load.destinationTable) };
+    const job = newJob(projectId, jobId, locate(ref.location, projectId, touches), 'LOAD', configuration);
     jobs.add(job);
-    if (!jobFault(job, fault)) {
+    const misplaced = locationMismatch(engine, projectId, job.location, touches);
+    if (misplaced) {
+      jobs.fail(job, misplaced);
+    } else if (!jobFault(job, fault)) {
       job.work = async () => {
         try {
           job.load = await engine.load(load, projectId, data);
@@ -279,11 +277,14 @@ export function createRoutes(deps: RouteDeps): Route[] {
         return { status: 200, body: { ...answer, jobCreationReason: { code: seen.jobCreationReason } } };
       }
       const req = queryRequest(projectId, q, dryRun);
-      const location = locate(q.location, projectId, {
+      const touches = {
         sql: req.query,
         ...(req.defaultDataset ? { defaultDataset: req.defaultDataset } : {}),
-      });
+      };
+      const location = locate(q.location, projectId, touches);
+      const misplaced = locationMismatch(engine, projectId, location, touches);
       if (req.dryRun) {
+        if (misplaced) throw misplaced;
         const o = await engine.query(req);
         return {
           status: 200,
@@ -302,7 +303,8 @@ export function createRoutes(deps: RouteDeps): Route[] {
       // JOB_CREATION_REQUIRED (the default) always creates a job; OPTIONAL only when the answer
       // cannot be given at once (still running, or more than one page).
       if (!optional) jobs.add(job);
-      if (!jobFault(job, fault)) job.work = jobs.queryWork(job, req);
+      if (misplaced) jobs.fail(job, misplaced);
+      else if (!jobFault(job, fault)) job.work = jobs.queryWork(job, req);
       const complete = await jobs.advance(job);
       const answer = jobs.results(job, complete, q, useInt64, 'bigquery#queryResponse');
       if (optional && complete && answer.pageToken === undefined) {
@@ -370,11 +372,14 @@ export function createRoutes(deps: RouteDeps): Route[] {
       }
       const dryRun = bool(configuration.dryRun);
       const req = queryRequest(projectId, q, dryRun);
-      const location = locate(ref.location, projectId, {
+      const touches = {
         sql: req.query,
         ...(req.defaultDataset ? { defaultDataset: req.defaultDataset } : {}),
-      });
+      };
+      const location = locate(ref.location, projectId, touches);
+      const misplaced = locationMismatch(engine, projectId, location, touches);
       if (dryRun) {
+        if (misplaced) throw misplaced;
         const o = await engine.query(req);
         const now = String(Date.now());
         return {
@@ -396,7 +401,9 @@ export function createRoutes(deps: RouteDeps): Route[] {
       const job = newJob(projectId, jobId, location, 'QUERY', configuration);
       job.sql = req.query;
       jobs.add(job);
-      if (!jobFault(job, fault)) {
+      if (misplaced) {
+        jobs.fail(job, misplaced);
+      } else if (!jobFault(job, fault)) {
         job.work = jobs.queryWork(job, req);
         await jobs.advance(job);
       }

@@ -62,4 +62,67 @@ describe('BigQuery stand-in: job locations', () => {
     expect(job.metadata.jobReference.location).toBe('europe-west2');
     expect(await s.run('SELECT n FROM london.t')).toEqual([{ n: 1 }]);
   });
+
+  it("a query job run in a location other than its dataset's fails with 404 notFound naming both", async () => {
+    // The job is created, failed (the client's createQueryJob rejects with its errorResult).
+    const created = (await failure(
+      bq.createQueryJob({ query: 'SELECT n FROM london.t', jobId: 'us_for_london', location: 'US' }),
+    )) as ApiErrorLike;
+    expect(created.message).toBe(`Not found: Dataset ${s.projectId}:london was not found in location US`);
+    const job = bq.job('us_for_london', { location: 'US' });
+    const [metadata] = await job.getMetadata();
+    expect(metadata.status.errorResult).toMatchObject({
+      reason: 'notFound',
+      message: `Not found: Dataset ${s.projectId}:london was not found in location US`,
+    });
+    const results = (await failure(job.getQueryResults())) as ApiErrorLike;
+    expect(results.code).toBe(404);
+  });
+
+  it('jobs.query and a dry run in the wrong location answer 404 notFound, and apply nothing', async () => {
+    const query = (await failure(
+      bq.query({ query: 'INSERT london.t (n) VALUES (7)', location: 'us-central1' }),
+    )) as ApiErrorLike;
+    expect(query.code).toBe(404);
+    expect(query.message).toBe(
+      `Not found: Dataset ${s.projectId}:london was not found in location us-central1`,
+    );
+    const dry = (await failure(
+      bq.createQueryJob({ query: 'SELECT n FROM multi.t', location: 'europe-west2', dryRun: true }),
+    )) as ApiErrorLike;
+    expect(dry.code).toBe(404);
+    expect(dry.message).toContain('multi was not found in location europe-west2');
+    expect(await s.run('SELECT n FROM london.t WHERE n = 7')).toEqual([]);
+  });
+
+  it('a query joining datasets of two locations fails in either; the same location in any case runs', async () => {
+    const both = (await failure(
+      bq.query({ query: 'SELECT a.n FROM london.t AS a JOIN multi.t AS b ON a.n = b.n' }),
+    )) as ApiErrorLike;
+    expect(both.code).toBe(404);
+    expect(both.message).toContain('multi was not found in location europe-west2');
+    expect(
+      (await bq.query({ query: 'SELECT n FROM london.t WHERE false', location: 'EUROPE-WEST2' }))[0],
+    ).toEqual([]);
+    // The US multi-region is not us-central1, nor the other way round.
+    await bq.createDataset('iowa', { location: 'us-central1' });
+    await bq.dataset('iowa').createTable('t', { schema: 'n:INTEGER' });
+    const us = (await failure(bq.query({ query: 'SELECT n FROM iowa.t', location: 'US' }))) as ApiErrorLike;
+    expect(us.message).toContain('iowa was not found in location US');
+  });
+
+  it("a load job run in a location other than its destination's fails with notFound and loads nothing", async () => {
+    const job = await new Promise<{
+      metadata: { status: { errorResult?: { reason: string; message: string } } };
+    }>((resolve, reject) => {
+      const stream = bq.dataset('london').table('t', { location: 'US' }).createWriteStream('json');
+      stream.once('job', resolve);
+      stream.once('error', reject);
+      stream.end('{"n":99}\n');
+    });
+    const failed = job.metadata;
+    expect(failed.status.errorResult?.reason).toBe('notFound');
+    expect(failed.status.errorResult?.message).toContain('london was not found in location US');
+    expect(await s.run('SELECT n FROM london.t WHERE n = 99')).toEqual([]);
+  });
 });
