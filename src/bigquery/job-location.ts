@@ -1,3 +1,4 @@
+import { NotFoundError, PipelineError, toPipelineError } from '../errors/index.js';
 import type { BigQueryClient } from './client.js';
 import { restCall } from './rest.js';
 import { tokenizeSql } from './sql-tokens.js';
@@ -58,4 +59,64 @@ export async function datasetLocation(
     ...(dataset.projectId ? { projectId: dataset.projectId } : {}),
   });
   return typeof resource?.location === 'string' && resource.location !== '' ? resource.location : undefined;
+}
+
+/** The code of the error a job run in a location other than its dataset's rejects with. */
+export const LOCATION_MISMATCH = 'LOCATION_MISMATCH';
+
+/**
+ * BigQuery's refusal of a job that names a dataset it cannot find where the job runs: `Not found:
+ * Dataset <project>:<dataset> was not found in location <X>`. The same words say "there is no such
+ * dataset" and "the dataset is in another location": only reading the dataset tells.
+ */
+const NOT_IN_LOCATION = /Not found: Dataset ([^\s:]+):(\S+) was not found in location ([A-Za-z0-9-]+)/;
+
+/** A job's "dataset not found in location X" refusal: the dataset and the location the job ran in. */
+export interface MisplacedDataset {
+  dataset: Required<DatasetRef>;
+  /** Where the job ran. */
+  jobLocation: string;
+  /** BigQuery's sentence, as it said it. */
+  said: string;
+  error: PipelineError;
+}
+
+/**
+ * The dataset and location of a "Dataset p:d was not found in location X" refusal (a `NotFoundError`
+ * from jobs.query, a dry run or a failed job), or `undefined` for any other error.
+ *
+ * @internal
+ */
+export function misplacedDatasetOf(err: unknown): MisplacedDataset | undefined {
+  const error = toPipelineError(err);
+  if (!(error instanceof NotFoundError)) return undefined;
+  const match = NOT_IN_LOCATION.exec(error.message);
+  if (match === null) return undefined;
+  const [said, projectId, datasetId, jobLocation] = match as unknown as [string, string, string, string];
+  return { dataset: { projectId, datasetId }, jobLocation, said, error };
+}
+
+/**
+ * The error of a job that ran in a location other than its dataset's (`datasetLocation` is where the
+ * dataset really is): `PipelineError` `LOCATION_MISMATCH`, not transient (the same job fails the same
+ * way anywhere but in the dataset's location), with BigQuery's error as its cause. `requested` is the
+ * location the call asked for (the call's or the executor's `location` option), `undefined` when
+ * BigQuery chose it.
+ *
+ * @internal
+ */
+export function locationMismatch(
+  misplaced: MisplacedDataset,
+  datasetLocation: string,
+  requested: string | undefined,
+): PipelineError {
+  const { dataset, jobLocation, said, error } = misplaced;
+  const chosen =
+    requested === undefined
+      ? 'no `location` option was given, so BigQuery ran it where another dataset it touches is: one job reads and writes datasets of one location only'
+      : `the \`location\` option (of the call, else of the executor) asked for ${requested}`;
+  return new PipelineError(
+    `BigQuery ran the job in location ${jobLocation}, but dataset ${dataset.projectId}:${dataset.datasetId} is in ${datasetLocation} (${chosen}). Run it with { location: '${datasetLocation}' }, or leave \`location\` out and BigQuery runs the job where its dataset is; retrying in ${jobLocation} fails the same way. BigQuery said: ${said}`,
+    { code: LOCATION_MISMATCH, transient: false, cause: error },
+  );
 }

@@ -11,6 +11,7 @@ import { scheduleOn } from '../retry/schedule.js';
 import { onAbort } from '../shared/abort-fanout.js';
 import type { BigQueryClient } from './client.js';
 import type { CallScope } from './context.js';
+import { datasetLocation, locationMismatch, misplacedDatasetOf } from './job-location.js';
 import { guardRequest } from './request-guard.js';
 import { cancelJob, getJob, type JobRef, type JobResource } from './rest.js';
 
@@ -372,8 +373,40 @@ export async function runJob<T>(client: BigQueryClient, scope: CallScope, plan: 
     if (plan.unknownOutcome && outcomeUnknown) return readBack(err, plan.unknownOutcome.advice);
     // Do not leave a job running that nobody will read (abort, deadline, retries exhausted).
     if (job !== undefined && !job.done && !failed) cancelJob(client, job.ref);
-    throw err;
+    throw await explainMisplaced(client, scope, err, plan.location);
   }
+}
+
+/**
+ * The call's error, or, when BigQuery refused the job with "Dataset p:d was not found in location X"
+ * and the dataset exists in another location, `LOCATION_MISMATCH` saying where it is. BigQuery's
+ * words are the same for a dataset that does not exist at all, so one datasets.get tells (bounded by
+ * the request timeout, at most 10 s, the caller's signal and what is left of the deadline); when it
+ * cannot tell, the error stands as BigQuery gave it.
+ */
+async function explainMisplaced(
+  client: BigQueryClient,
+  scope: CallScope,
+  err: unknown,
+  requested: string | undefined,
+): Promise<unknown> {
+  const misplaced = misplacedDatasetOf(err);
+  if (misplaced === undefined || scope.signal?.aborted) return err;
+  const timeoutMs = Math.min(scope.requestTimeoutMs, READ_BACK_TIMEOUT_MS, scope.remainingMs());
+  if (!(timeoutMs > 0)) return err;
+  let where: string | undefined;
+  try {
+    where = await guardRequest(
+      { attempt: 0, signal: scope.signal ?? new AbortController().signal },
+      'datasets.get',
+      () => datasetLocation(client, misplaced.dataset),
+      { timeoutMs, clock: scope.clock },
+    );
+  } catch {
+    return err;
+  }
+  if (where === undefined || where.toUpperCase() === misplaced.jobLocation.toUpperCase()) return err;
+  return locationMismatch(misplaced, where, requested);
 }
 
 /**
