@@ -32,6 +32,7 @@ import { changesRows, type QueryOutcome, type QuerySpec, runQuery } from './quer
 import { checkPartitionFilter, type QueryGuardOptions } from './query-guard.js';
 import { guardRequest } from './request-guard.js';
 import { int64 } from './rest.js';
+import { openingKeyword } from './statement-kind.js';
 import { createStorageWriteContext } from './storage-write/context.js';
 import { type StorageWriteContext, writeRows } from './storage-write/write-rows.js';
 import { type ExecutorTelemetry, traceAttempt, traceCall } from './telemetry.js';
@@ -80,6 +81,20 @@ function checkRetry(where: string, options: RetryOptions | undefined): void {
 function checkCall(where: string, options: CallOptions, spec: typeof QUERY_OPTIONS): void {
   checkExecutorOptions(where, options, spec);
   checkRetry(`${where}: option retry`, options.retry);
+}
+
+/**
+ * `update()` answers how many rows a statement changed; BigQuery reports that number for DML only. A
+ * statement that is not DML, `LOAD DATA` or a script (a query, DDL) is refused before any request:
+ * answering 0 for it would tell the caller that a statement ran and matched nothing. The opening
+ * keyword tells reliably (GoogleSQL opens DML with its verb; `WITH` opens a query).
+ */
+function checkChangesRows(sql: string): void {
+  if (typeof sql !== 'string' || sql.trim() === '' || changesRows(sql)) return;
+  const word = openingKeyword(sql);
+  throw new TypeError(
+    `BigQueryExecutor.update: sql opens with ${word ?? 'no keyword'}: not DML, so BigQuery reports no number of rows changed for it. update() runs DML (INSERT, UPDATE, DELETE, MERGE, TRUNCATE TABLE), LOAD DATA or a script; run this statement with query()`,
+  );
 }
 
 function positiveMs(name: string, value: number | undefined): number | undefined {
@@ -201,7 +216,9 @@ export class BigQueryExecutor {
    * run reads it back once: it resolves if the job ran, rejects with the job's typed error if it
    * failed, and otherwise with `PipelineError` `JOB_OUTCOME_UNKNOWN` (not transient) naming the job;
    * calling again with `{ jobId }` of that job reads it instead of running it twice. DML on rows still
-   * in the streaming buffer fails with `StreamingBufferError`.
+   * in the streaming buffer fails with `StreamingBufferError`. A statement that is not DML, `LOAD DATA`
+   * or a script (a `SELECT`, DDL) has no count of rows changed: it is refused with a `TypeError`
+   * before any request (run it with `query`).
    *
    * @example
    * ```ts
@@ -211,6 +228,7 @@ export class BigQueryExecutor {
    */
   async update(sql: string, options: QueryOptions = {}): Promise<number> {
     checkCall('BigQueryExecutor.update', options, QUERY_OPTIONS);
+    checkChangesRows(sql);
     this.#stats.calls++;
     return this.#whileWriting('update', () =>
       traceCall(this.#telemetry, { method: 'update', sql }, async () => {

@@ -77,6 +77,16 @@ export function isDml(sql: string): boolean {
   return opensWith(sql, DML_KEYWORDS) && !isScript(sql);
 }
 
+/**
+ * The keyword `sql` opens with, upper case (`SELECT`, `CREATE`, ...), past comments and opening
+ * parentheses; `undefined` when it opens with something else.
+ *
+ * @internal
+ */
+export function openingKeyword(sql: string): string | undefined {
+  return firstWord(tokenizeSql(sql));
+}
+
 function opensWith(sql: string, words: ReadonlySet<string>): boolean {
   const first = firstWord(tokenizeSql(sql));
   return first !== undefined && words.has(first);
