@@ -8,6 +8,7 @@ import { datasetLocation, firstDatasetOf } from './job-location.js';
 import { type JobPlan, type RunningJob, runJob, type Started } from './job-runner.js';
 import type { EncodedParameters } from './params.js';
 import { decodeRows, int64, type JobResource, jobRefOf, type QueryResponse, restCall } from './rest.js';
+import { sqlShape } from './sql-shape.js';
 import { isDml, isReadOnly, isScript } from './statement-kind.js';
 import { operationName } from './telemetry.js';
 
@@ -131,7 +132,7 @@ function otherStatement(
   const query = configuration.query?.query;
   if (typeof query !== 'string') return `a ${configuration.jobType ?? 'non-query'} job`;
   if (query !== spec.sql) {
-    return `it ran ${quoteShort(query, 80)}`;
+    return `it ran ${quoteShort(sqlShape(query), 80)}`;
   }
   const differing = differingParameters(
     configuration.query?.queryParameters ?? [],

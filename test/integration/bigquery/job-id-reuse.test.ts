@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { NotFoundError, PipelineError } from '../../../src/errors/index.js';
+import { deepStrings } from '../../helpers/deep-strings.js';
 import {
   caught,
   createCounter,
@@ -46,6 +47,27 @@ describe('a query job found under an existing id, or answering 404', () => {
     // Nothing was cancelled or read as this call's outcome; the first statement's change stands alone.
     expect(h.requests('POST', /\/cancel$/)).toHaveLength(0);
     expect(await bq.query(`SELECT n FROM ${table}`)).toEqual([{ n: 1 }]);
+  });
+
+  it("JOB_ID_IN_USE shows the other job's statement without its literals or comments: no credential reaches the message or any cause", async () => {
+    const table = await counter();
+    await h.executor().query(`CREATE TABLE ds.accounts (k STRING, password STRING, pin INT64)`);
+    const bq = h.executor();
+    // Built at run time: no credential-shaped literal sits in the source.
+    const apiKey = ['AIza', 'Sy', 'D4x9Qm2Lk7Tn1Pv8Rw3Zb6Hc5Jf0Ge9Ua'].join('');
+    const secret = ['hun', 'ter2', '-s3cr3t'].join('');
+    const first = `/* rotated by ${apiKey} */ INSERT ds.accounts (k, password, pin) VALUES ('${apiKey}', "password=${secret}", 482913)`;
+    expect(await bq.update(first, { jobId: 'shared_id' })).toBe(1);
+    const error = await caught(bq.update(`UPDATE ${table} SET n = n + 1 WHERE true`, { jobId: 'shared_id' }));
+    expect(error).toMatchObject({ code: 'JOB_ID_IN_USE', transient: false });
+    const message = (error as Error).message;
+    // The other statement is still recognizable by its shape.
+    expect(message).toContain('INSERT ds.accounts');
+    for (const text of deepStrings(error)) {
+      expect(text).not.toContain('AIza');
+      expect(text).not.toContain(secret);
+      expect(text).not.toContain('482913');
+    }
   });
 
   it('query under a job id of another statement rejects instead of answering the other rows', async () => {
