@@ -259,6 +259,23 @@ function pad(n: number, width = 2): string {
   return String(n).padStart(width, '0');
 }
 
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+
+/**
+ * An INT64 value's decimal text; one outside BigQuery's range is a `TypeError` naming the parameter
+ * before anything is sent (BigQuery would refuse the whole query with a 400 that names neither).
+ */
+function int64InRange(value: bigint, label: string): string {
+  if (value < INT64_MIN || value > INT64_MAX) {
+    const text = value.toString();
+    throw new TypeError(
+      `${label} is ${text.length > 40 ? `${text.slice(0, 37)}...` : text}, outside INT64's range (-2^63 to 2^63 - 1): send it as NUMERIC or BIGNUMERIC (types), or as a STRING`,
+    );
+  }
+  return value.toString();
+}
+
 function encodeScalar(
   value: unknown,
   type: BigQueryScalarType,
@@ -272,13 +289,16 @@ function encodeScalar(
     case 'BOOL':
       return typeof value === 'boolean' ? value : mismatch();
     case 'INT64':
-      if (typeof value === 'bigint') return value.toString();
+      if (typeof value === 'bigint') return int64InRange(value, label);
       if (typeof value === 'number') {
         if (!Number.isInteger(value)) mismatch();
         // Past 2^53 a JS number is already rounded; send its exact decimal form rather than 1e+21.
-        return Number.isSafeInteger(value) ? value : BigInt(value).toString();
+        return Number.isSafeInteger(value) ? value : int64InRange(BigInt(value), label);
       }
-      if (typeof value === 'string' && /^[+-]?\d+$/.test(value.trim())) return value.trim();
+      if (typeof value === 'string' && /^[+-]?\d+$/.test(value.trim())) {
+        int64InRange(BigInt(value.trim()), label);
+        return value.trim();
+      }
       return mismatch();
     case 'FLOAT64':
       if (typeof value === 'number') return Number.isFinite(value) ? value : String(value);

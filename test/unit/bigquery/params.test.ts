@@ -54,7 +54,7 @@ describe('buildQueryParameters', () => {
         ok: true,
         n: 5,
         x: 1.25,
-        big: 2n ** 70n,
+        big: 2n ** 62n,
         s: 'a@b',
         at,
         ids: [1, 2],
@@ -69,7 +69,7 @@ describe('buildQueryParameters', () => {
         {
           name: 'big',
           parameterType: { type: 'INT64' },
-          parameterValue: { value: '1180591620717411303424' },
+          parameterValue: { value: '4611686018427387904' },
         },
         { name: 's', parameterType: { type: 'STRING' }, parameterValue: { value: 'a@b' } },
         {
@@ -156,4 +156,30 @@ describe('buildQueryParameters', () => {
     expect(() => buildQueryParameters(['a'], { a: 'STRING' })).toThrow(/positional types/);
     expect(() => buildQueryParameters({ a: 1 }, ['STRING'])).toThrow(/named types/);
   });
+});
+
+describe("buildQueryParameters: INT64 values outside BigQuery's range", () => {
+  const MAX = 2n ** 63n - 1n;
+  const MIN = -(2n ** 63n);
+  it('sends the ends of the range as they are', () => {
+    const built = buildQueryParameters({ hi: MAX, lo: MIN, s: ` ${MAX} ` }, { s: 'INT64' });
+    expect(built?.queryParameters.map((p) => p.parameterValue.value)).toEqual([
+      MAX.toString(),
+      MIN.toString(),
+      MAX.toString(),
+    ]);
+  });
+
+  for (const [name, value, types] of [
+    ['a bigint past 2^63 - 1', MAX + 1n, undefined],
+    ['a bigint below -2^63', MIN - 1n, undefined],
+    ['an integer number past 2^63', 2 ** 64, undefined],
+    ['a decimal string past 2^63 - 1', '9223372036854775808', { x: 'INT64' }],
+    ['a bigint in an INT64 array', [1n, MAX + 1n], undefined],
+  ] as const) {
+    it(`refuses ${name} before sending, naming the parameter and the range`, () => {
+      expect(() => buildQueryParameters({ x: value }, types as never)).toThrow(TypeError);
+      expect(() => buildQueryParameters({ x: value }, types as never)).toThrow(/'x'.*outside INT64's range/);
+    });
+  }
 });
