@@ -69,7 +69,8 @@ export const LOCATION_MISMATCH = 'LOCATION_MISMATCH';
  * Dataset <project>:<dataset> was not found in location <X>`. The same words say "there is no such
  * dataset" and "the dataset is in another location": only reading the dataset tells.
  */
-const NOT_IN_LOCATION = /Not found: Dataset ([^\s:]+):(\S+) was not found in location ([A-Za-z0-9-]+)/;
+// A domain-scoped project (`example.com:proj`) holds a colon; a dataset id never does.
+const NOT_IN_LOCATION = /Not found: Dataset (\S+):([A-Za-z0-9_]+) was not found in location ([A-Za-z0-9-]+)/;
 
 /** A job's "dataset not found in location X" refusal: the dataset and the location the job ran in. */
 export interface MisplacedDataset {
