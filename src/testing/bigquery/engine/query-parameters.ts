@@ -29,9 +29,10 @@ export function bindParameters(
   types: Record<string, DuckDBType>;
   declared: Record<string, QueryParameterType>;
 } {
-  const values: Record<string, DuckDBValue> = {};
-  const types: Record<string, DuckDBType> = {};
-  const declared: Record<string, QueryParameterType> = {};
+  // Without a prototype: a parameter named `__proto__` is a key like any other, not a prototype.
+  const values: Record<string, DuckDBValue> = Object.create(null);
+  const types: Record<string, DuckDBType> = Object.create(null);
+  const declared: Record<string, QueryParameterType> = Object.create(null);
   const params = req.queryParameters ?? [];
   const positional = (req.parameterMode ?? '').toUpperCase() === 'POSITIONAL';
   if (stmt.positionalCount > 0) {

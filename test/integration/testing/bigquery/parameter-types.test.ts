@@ -127,4 +127,12 @@ describe('query parameter types, through the real client', () => {
       ).toEqual([{ game_id: 1 }, { game_id: 2 }]);
     });
   });
+
+  it('a parameter named like an Object.prototype member (__proto__, constructor) is bound like any other', async () => {
+    const [rows] = await bq.query({
+      query: 'SELECT @__proto__ AS a, @constructor AS b, @toString AS c',
+      params: JSON.parse('{"__proto__": 1, "constructor": "x", "toString": true}'),
+    });
+    expect(rows).toEqual([{ a: 1, b: 'x', c: true }]);
+  });
 });
