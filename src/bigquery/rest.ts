@@ -1,4 +1,5 @@
 import type { BigQueryClient } from './client.js';
+import { firstUnsafeInteger, unsafeIntegerError } from './unsafe-integers.js';
 
 /**
  * BigQuery REST through the client's own authenticated `request` (the @google-cloud/common `Service`
@@ -144,6 +145,10 @@ export function decodeRows(
     throw new TypeError(
       'BigQueryExecutor needs a @google-cloud/bigquery client to decode rows: the given client has no mergeSchemaWithRows_',
     );
+  }
+  if (!wrapIntegers) {
+    const unsafe = firstUnsafeInteger(response.schema.fields, response.rows);
+    if (unsafe !== undefined) throw unsafeIntegerError(unsafe);
   }
   return decoder.mergeSchemaWithRows_(response.schema, response.rows, {
     wrapIntegers,

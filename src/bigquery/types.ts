@@ -127,7 +127,11 @@ export interface QueryOptions extends CallOptions {
   jobId?: string;
   /** Rows per results page (`maxResults`); BigQuery's default when absent. */
   pageSize?: number;
-  /** Return INT64 as the client's `BigQueryInt` instead of a number (no precision loss past 2^53). */
+  /**
+   * Return INT64 as the client's `BigQueryInt` instead of a number (no precision loss past 2^53).
+   * Without it, results holding an INT64 past `Number.MAX_SAFE_INTEGER` reject with `PipelineError`
+   * `UNSAFE_INTEGER` naming the column, rather than return it rounded to another integer.
+   */
   wrapIntegers?: boolean;
 }
 
