@@ -28,7 +28,7 @@ export function errorBrand(name: string, namespace: string = BRAND_NAMESPACE): s
  *
  * A subclass that is not branded itself keeps ordinary `instanceof` semantics for its own checks
  * (`x instanceof MySubclass` compares prototypes), while its instances still carry the parent's brand.
- * The class also gets a stable `name` on its prototype, which survives minification.
+ * The class and its prototype also get a stable `name`, which survives minification and renaming.
  *
  * Returns the class so it can be used in a `static` block or as an expression.
  *
@@ -64,6 +64,10 @@ export function brandError<C extends abstract new (...args: never[]) => unknown>
     writable: true,
     configurable: true,
   });
+  // The class's own name too: a bundler may ship it as `_Name` (esbuild does for a class that refers to
+  // itself in a static initializer), and util.inspect, Node's uncaught-error output and pino's `err.type`
+  // read `constructor.name`.
+  Object.defineProperty(ctor, 'name', { value: name, configurable: true });
   Object.defineProperty(ctor, Symbol.hasInstance, {
     configurable: true,
     value: function hasBrand(this: unknown, instance: unknown): boolean {

@@ -116,6 +116,12 @@ describe.each(PAIRS)('dual package, $pair builds side by side', ({ esmPath, cjsP
     }
   });
 
+  it('gives every exported error class its exported name (the built class is `_Name` without it)', () => {
+    for (const build of [esm, cjs]) {
+      for (const name of errorClassNames(build)) expect((build[name] as ErrorClass).name).toBe(name);
+    }
+  });
+
   it.each(ERROR_LAYER_CLASSES)('%s: instanceof holds both ways and a plain Error is neither', (name) => {
     const EsmClass = esm[name] as ErrorClass;
     const CjsClass = cjs[name] as ErrorClass;

@@ -1,3 +1,4 @@
+import { inspect } from 'node:util';
 import { describe, expect, it, vi } from 'vitest';
 import * as errors from '../../../src/errors/index.js';
 
@@ -87,6 +88,14 @@ describe('brands', () => {
     const Renamed = class extends PipelineError {};
     brandError(Renamed, 'StableName');
     expect(new Renamed('x').name).toBe('StableName');
+  });
+
+  it('names the class itself too: util.inspect and pino read constructor.name, not the prototype', () => {
+    // esbuild emits `var _X = class _X` for a class that refers to itself in a static initializer.
+    const Renamed = class _ShippedAsUnderscore extends PipelineError {};
+    brandError(Renamed, 'StableName');
+    expect(Renamed.name).toBe('StableName');
+    expect(inspect(new Renamed('x'))).toMatch(/^StableName: x/);
   });
 
   it('returns the class so it can be used as an expression', () => {
