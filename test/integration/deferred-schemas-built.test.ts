@@ -32,18 +32,25 @@ beforeAll(async () => {
   schemaNames = Object.keys(bundler).filter((name) => bundler[name] instanceof z.ZodType);
 });
 
+/**
+ * What `body` (an expression over the loaded module `m` and the test's own zod `z`) gives in a fresh
+ * process that loads `file`: nothing else has used its schemas yet.
+ */
+function inFreshProcess(file: string, body: string, nodeFlags: string[] = []): unknown {
+  const commonJs = file.endsWith('.cjs');
+  const load = commonJs
+    ? `const m = require(${JSON.stringify(file)}); const z = require('zod');`
+    : `const m = await import(${JSON.stringify(pathToFileURL(file).href)}); const z = await import('zod');`;
+  const script = `${load}\nprocess.stdout.write(JSON.stringify(${body}));`;
+  const type = commonJs ? 'commonjs' : 'module';
+  const args = [...nodeFlags, `--input-type=${type}`, '-e', script];
+  return JSON.parse(execFileSync(process.execPath, args, { cwd: root }).toString());
+}
+
 /** How many own keys each named export has right after a fresh process loads `file`. */
 function ownKeysAtImport(file: string, names: string[]): Record<string, number> {
-  const load = file.endsWith('.cjs')
-    ? `const m = require(${JSON.stringify(file)});`
-    : `const m = await import(${JSON.stringify(pathToFileURL(file).href)});`;
-  const script = `${load}
-    const counts = Object.fromEntries(${JSON.stringify(names)}.map((n) => [n, Object.keys(m[n]).length]));
-    process.stdout.write(JSON.stringify(counts));`;
-  const type = file.endsWith('.cjs') ? 'commonjs' : 'module';
-  return JSON.parse(
-    execFileSync(process.execPath, [`--input-type=${type}`, '-e', script], { cwd: root }).toString(),
-  );
+  const counts = `Object.fromEntries(${JSON.stringify(names)}.map((n) => [n, Object.keys(m[n]).length]))`;
+  return inFreshProcess(file, counts) as Record<string, number>;
 }
 
 describe('exported schemas in the two builds', () => {
@@ -91,6 +98,34 @@ describe('exported schemas in the two builds', () => {
           issues: b.error?.issues,
         });
       }
+    }
+  });
+
+  it('answer alike before their first use: for...in, a registry entry the application added, a frozen schema', () => {
+    const body = `(() => {
+      const keys = []; for (const key in m.Phase2CompletionMessage) keys.push(key);
+      z.globalRegistry.add(m.Sport, { title: 'Mine' });
+      Object.freeze(m.calendarDate);
+      const frozen = z.object({ day: m.calendarDate }).safeParse({ day: '2024-02-30' });
+      return { keys, sport: [z.globalRegistry.get(m.Sport), z.toJSONSchema(m.Sport).title], frozen: frozen.error?.issues };
+    })()`;
+    const expected = inFreshProcess(builds.bundler, body);
+    expect(expected).toMatchObject({ keys: ['def', 'type'], sport: [{ title: 'Mine' }, 'Mine'] });
+    for (const file of [builds.node, builds.nodeCommonJs])
+      expect(inFreshProcess(file, body), file).toEqual(expected);
+  });
+
+  it("keep V8's fast properties once built, as an eagerly built schema does", () => {
+    const body = `[m.Phase2CompletionMessage.safeParse({}).success, %HasFastProperties(m.Phase2CompletionMessage),
+      m.Sport.parse('nba'), %HasFastProperties(m.Sport), %HasFastProperties(m.Sport.clone())]`;
+    for (const file of [builds.node, builds.nodeCommonJs]) {
+      expect(inFreshProcess(file, body, ['--allow-natives-syntax']), file).toEqual([
+        false,
+        true,
+        'nba',
+        true,
+        true,
+      ]);
     }
   });
 });

@@ -115,6 +115,53 @@ describe('deferredSchema', () => {
     expect(child.options).toEqual(['success', 'failed']);
   });
 
+  it('is in its class prototype chain before its first use, and for...in lists what the eager one does', () => {
+    const { deferred, eager, builds } = twins(message);
+    expect(Object.prototype.isPrototypeOf.call(z.ZodObject.prototype, deferred)).toBe(true);
+    expect(builds()).toBe(1);
+    const keys = (s: object) => {
+      const found: string[] = [];
+      for (const key in s) found.push(key);
+      return found;
+    };
+    const fresh = twins(message);
+    expect(keys(fresh.deferred)).toEqual(keys(fresh.eager));
+    expect(keys(deferred)).toEqual(keys(eager));
+  });
+
+  it('keeps a global-registry entry the application added before its first use', () => {
+    const { deferred, eager } = twins(message);
+    for (const s of [deferred, eager]) z.globalRegistry.add(s, { title: 'Mine' });
+    expect(z.globalRegistry.get(deferred)).toEqual(z.globalRegistry.get(eager));
+    expect(z.toJSONSchema(deferred)).toEqual(z.toJSONSchema(eager));
+    expect(deferred.meta()).toEqual({ title: 'Mine' });
+  });
+
+  it('copies only an entry the built schema has itself (metadata inherited through its parent stays inherited)', () => {
+    const { deferred, eager } = twins(() => message().refine(() => true));
+    expect(deferred.meta()).toEqual(eager.meta());
+    expect(z.globalRegistry.has(deferred)).toBe(z.globalRegistry.has(eager));
+  });
+
+  it('still composes and parses when frozen, sealed or made non-extensible before its first use', () => {
+    for (const lock of [Object.freeze, Object.seal, Object.preventExtensions]) {
+      const { deferred, eager } = twins(message);
+      const unlocked = message();
+      lock(deferred);
+      lock(eager);
+      // What zod itself does with a locked eager schema: composing reads only its internals.
+      const batch = (s: z.ZodType) => z.object({ messages: z.array(s) });
+      const input = { messages: [{ name: 'a' }, { name: '' }] };
+      expect(batch(deferred).safeParse(input)).toEqual(batch(eager).safeParse(input));
+      expect(deferred instanceof z.ZodObject).toBe(true);
+      expect(Object.isExtensible(deferred)).toBe(Object.isExtensible(eager));
+      // A locked eager schema cannot run its methods (zod 4.6 binds each one onto the schema at its
+      // first read); the deferred one runs them on the schema it built, as an unlocked one would.
+      expect(deferred.safeParse({ name: 'a' })).toEqual(unlocked.safeParse({ name: 'a' }));
+      expect(z.toJSONSchema(deferred)).toEqual(z.toJSONSchema(unlocked));
+    }
+  });
+
   it('has no own keys before its first use (the one difference, docs/decisions/lazy-zod.md)', () => {
     const { deferred, eager } = twins(message);
     expect(Object.keys(deferred)).toEqual([]);
