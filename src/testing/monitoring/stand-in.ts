@@ -69,9 +69,13 @@ export interface MonitoringStandIn {
  * Starts a Cloud Monitoring v3 `MetricService` on 127.0.0.1 that the real `@google-cloud/monitoring`
  * client talks to. `ListTimeSeries` serves `pubsub.googleapis.com/subscription/num_undelivered_messages`,
  * `oldest_unacked_message_age` (gauges) and `dead_letter_message_count` (delta) for every
- * subscription of the given Pub/Sub stand-in, read live: one point per series, no sampling delay.
+ * subscription of the given Pub/Sub stand-in, read live: one raw point per series, no sampling delay.
  * Filters are Monitoring filters (`metric.type = "..." AND resource.labels.subscription_id =
- * one_of(...)`). Other RPCs answer UNIMPLEMENTED. Needs the optional peers
+ * one_of(...)`). `aggregation` aligns (ALIGN_DELTA, ALIGN_RATE, ALIGN_SUM on the delta; ALIGN_MEAN,
+ * ALIGN_MIN, ALIGN_MAX, ALIGN_SUM, ALIGN_COUNT, ALIGN_NEXT_OLDER on the gauges) and reduces
+ * (REDUCE_SUM, REDUCE_MEAN, REDUCE_MIN, REDUCE_MAX, REDUCE_COUNT over `groupByFields`); anything else,
+ * an `orderBy` or a `secondaryAggregation` is INVALID_ARGUMENT. `pageSize` (points, or series in the
+ * HEADERS view) and `pageToken` page the answer. Other RPCs answer UNIMPLEMENTED. Needs the optional peers
  * `@google-cloud/monitoring`, `@grpc/grpc-js`, `@grpc/proto-loader` and `re2js`.
  *
  * @example

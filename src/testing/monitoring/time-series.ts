@@ -9,6 +9,15 @@ import type { PubSubSubscriptionMetrics } from '../pubsub/broker.js';
 import type { Msg } from '../shared/grpc-server.js';
 import { rpcError } from '../shared/grpc-status.js';
 import { fromWireTimestamp, toWireTimestamp } from '../shared/timestamp.js';
+import {
+  aggregate,
+  checkAlignerFor,
+  type MetricKind,
+  parseAggregation,
+  type SourceSeries,
+  type WireSeries,
+} from './aggregation.js';
+import { pageOf } from './pages.js';
 
 /**
  * Where the Monitoring stand-in reads its Pub/Sub metrics: a running Pub/Sub stand-in, or anything
@@ -29,19 +38,17 @@ export interface PubSubMetricsSource {
   subscriptionMetrics(): PubSubSubscriptionMetrics[];
 }
 
-interface Series {
-  metric: { type: string; labels: Record<string, string> };
-  resource: { type: string; labels: Record<string, string> };
-  metricKind: 'GAUGE' | 'DELTA';
-  valueType: 'INT64';
-  /** The point's value over [start, end]. */
-  value(start: Date, end: Date): number;
-}
-
 const PUBSUB = 'pubsub.googleapis.com/subscription';
 
+/** The kind of each metric the stand-in serves, known even when no series matches. */
+const METRIC_KINDS: Readonly<Record<string, MetricKind>> = {
+  [`${PUBSUB}/num_undelivered_messages`]: 'GAUGE',
+  [`${PUBSUB}/oldest_unacked_message_age`]: 'GAUGE',
+  [`${PUBSUB}/dead_letter_message_count`]: 'DELTA',
+};
+
 /** The three subscription metrics the monitor reads, for every subscription of the Pub/Sub stand-in. */
-function pubsubSeries(source: PubSubMetricsSource): Array<Series & { project: string }> {
+function pubsubSeries(source: PubSubMetricsSource): Array<SourceSeries & { project: string }> {
   return source.subscriptionMetrics().flatMap((m) => {
     const resource = {
       type: 'pubsub_subscription',
@@ -78,20 +85,26 @@ const ONE_METRIC_TYPE =
   'filter: a time series filter must name exactly one metric type (metric.type = "TYPE")';
 
 /**
- * Whether a filter restricts the series to one metric type: `metric.type = "TYPE"` itself or as a
- * term of a top-level AND. Cloud Monitoring lists time series of exactly one metric type, so
+ * The one metric type a filter restricts the series to: `metric.type = "TYPE"` itself or as a
+ * term of a top-level AND (`undefined` when there is none). Cloud Monitoring lists time series of exactly one metric type, so
  * `starts_with`, `one_of`, a regular expression or an OR over metric types is refused.
  */
-function namesOneMetricType(node: FilterNode): boolean {
-  if (node.kind === 'and') return node.children.some(namesOneMetricType);
-  return (
-    node.kind === 'compare' &&
+function metricTypeOf(node: FilterNode): string | undefined {
+  if (node.kind === 'and') {
+    for (const child of node.children) {
+      const type = metricTypeOf(child);
+      if (type !== undefined) return type;
+    }
+    return undefined;
+  }
+  return node.kind === 'compare' &&
     node.field.length === 2 &&
     node.field[0] === 'metric' &&
     node.field[1] === 'type' &&
     node.op === '=' &&
     node.value.kind === 'text'
-  );
+    ? node.value.text
+    : undefined;
 }
 
 function parse(filter: unknown, compilePattern: PatternCompiler) {
@@ -105,14 +118,17 @@ function parse(filter: unknown, compilePattern: PatternCompiler) {
     if (error instanceof FilterSyntaxError) throw rpcError('INVALID_ARGUMENT', `filter: ${error.message}`);
     throw error;
   }
-  if (!namesOneMetricType(parsed)) throw rpcError('INVALID_ARGUMENT', ONE_METRIC_TYPE);
-  return parsed;
+  const metricType = metricTypeOf(parsed);
+  if (metricType === undefined) throw rpcError('INVALID_ARGUMENT', ONE_METRIC_TYPE);
+  return { filter: parsed, metricType };
 }
 
 /**
- * ListTimeSeries over live state: one point per series, covering the requested interval (a gauge's
- * current value stamped at the interval's end, a delta's count within the interval). There is no
- * history and no sampling delay.
+ * ListTimeSeries over live state. Raw points (no aggregation, or ALIGN_NONE): one per series covering
+ * the requested interval (a gauge's current value stamped at the interval's end, a delta's count
+ * within the interval); there is no history and no sampling delay. With an aligner, one point per
+ * alignment period ending at the interval's end (a gauge's only sample falls in the newest), reduced
+ * per group when a reducer is set (see `aggregation.ts`). Series come in a stable order and are paged.
  */
 export function listTimeSeries(
   source: PubSubMetricsSource,
@@ -126,34 +142,45 @@ export function listTimeSeries(
       'INVALID_ARGUMENT',
       `name: expected projects/PROJECT_ID, got ${JSON.stringify(request.name)}`,
     );
-  const filter = parse(request.filter, compilePattern);
+  const { filter, metricType } = parse(request.filter, compilePattern);
   const requestedEnd = fromWireTimestamp(request.interval?.endTime);
   if (!requestedEnd) throw rpcError('INVALID_ARGUMENT', 'interval.end_time is required');
   const end = requestedEnd > now ? now : requestedEnd;
   const start = fromWireTimestamp(request.interval?.startTime) ?? end;
   if (start > end) throw rpcError('INVALID_ARGUMENT', 'interval.start_time must not be after end_time');
-  const reducer = request.aggregation?.crossSeriesReducer;
-  if (reducer && reducer !== 'REDUCE_NONE') {
-    throw rpcError(
-      'INVALID_ARGUMENT',
-      `aggregation.cross_series_reducer ${reducer} is not supported by the stand-in`,
-    );
+  if (typeof request.orderBy === 'string' && request.orderBy !== '') {
+    throw rpcError('INVALID_ARGUMENT', 'order_by is unsupported and must be left blank');
   }
+  const aggregation = parseAggregation(request);
+  const kind = METRIC_KINDS[metricType];
+  if (aggregation && kind) checkAlignerFor(aggregation, metricType, kind);
   const headersOnly = request.view === 'HEADERS';
-  const timeSeries = pubsubSeries(source)
+  const matching = pubsubSeries(source)
     .filter((series) => series.project === project && evaluateFilter(filter, series))
-    .map((series) => {
-      const interval =
-        series.metricKind === 'GAUGE'
-          ? { startTime: toWireTimestamp(end), endTime: toWireTimestamp(end) }
-          : { startTime: toWireTimestamp(start), endTime: toWireTimestamp(end) };
-      return {
-        metric: series.metric,
-        resource: series.resource,
-        metricKind: series.metricKind,
-        valueType: series.valueType,
-        points: headersOnly ? [] : [{ interval, value: { int64Value: String(series.value(start, end)) } }],
-      };
-    });
-  return { timeSeries, nextPageToken: '', executionErrors: [] };
+    .sort((a, b) => seriesKey(a).localeCompare(seriesKey(b)));
+  const timeSeries: WireSeries[] = aggregation
+    ? aggregate(matching, aggregation, start, end)
+    : matching.map((series) => rawSeries(series, start, end));
+  const { page, nextPageToken } = pageOf(request, timeSeries, headersOnly);
+  return {
+    timeSeries: headersOnly ? page.map((series) => ({ ...series, points: [] })) : page,
+    nextPageToken,
+    executionErrors: [],
+  };
+}
+
+const seriesKey = (series: SourceSeries) => JSON.stringify([series.metric, series.resource]);
+
+function rawSeries(series: SourceSeries, start: Date, end: Date): WireSeries {
+  const interval =
+    series.metricKind === 'GAUGE'
+      ? { startTime: toWireTimestamp(end), endTime: toWireTimestamp(end) }
+      : { startTime: toWireTimestamp(start), endTime: toWireTimestamp(end) };
+  return {
+    metric: series.metric,
+    resource: series.resource,
+    metricKind: series.metricKind,
+    valueType: series.valueType,
+    points: [{ interval, value: { int64Value: String(series.value(start, end)) } }],
+  };
 }
