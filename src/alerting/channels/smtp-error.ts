@@ -12,6 +12,11 @@ const CONNECTION_CODES = new Set([
   'EPIPE',
 ]);
 
+/** An SMTP reply line: a three-digit code, then a space, a hyphen or nothing (RFC 5321 4.2). */
+const SMTP_REPLY = /^[2-5]\d\d(?:[ -]|\r?$)/;
+/** How much of a reply that is not SMTP an error shows. */
+const REPLY_SHOWN = 80;
+
 /**
  * An SMTP send failed: the server refused a command (`responseCode` 4xx: try again later, transient;
  * 5xx: refused for good), the connection broke or timed out (transient), TLS or authentication failed
@@ -50,15 +55,31 @@ export class SmtpError extends PipelineError {
     this.command = details.command;
   }
 
-  /** The typed view of what nodemailer threw. */
+  /**
+   * The typed view of what nodemailer threw. A server reply that does not start with a three-digit
+   * code is not SMTP (a wrong port, a proxy, a broken server): said so, and not transient.
+   */
   static from(thrown: unknown): SmtpError {
     const e = (thrown ?? {}) as {
       message?: unknown;
       code?: unknown;
       responseCode?: unknown;
       command?: unknown;
+      response?: unknown;
     };
     const message = typeof e.message === 'string' ? e.message : String(thrown);
+    const command = typeof e.command === 'string' ? e.command : undefined;
+    if (typeof e.response === 'string' && !SMTP_REPLY.test(e.response.split('\n', 1)[0]!)) {
+      const shown = e.response.length > REPLY_SHOWN ? `${e.response.slice(0, REPLY_SHOWN)}…` : e.response;
+      return new SmtpError(
+        `SMTP send failed: the server's answer to ${command ?? 'the connection'} is not an SMTP reply (no three-digit code): ${JSON.stringify(shown)}`,
+        {
+          transient: false,
+          ...(typeof e.code === 'string' ? { smtpCode: e.code } : {}),
+          ...(command === undefined ? {} : { command }),
+        },
+      );
+    }
     return new SmtpError(`SMTP send failed: ${message}`, {
       ...(typeof e.responseCode === 'number' ? { responseCode: e.responseCode } : {}),
       ...(typeof e.code === 'string' ? { smtpCode: e.code } : {}),

@@ -24,22 +24,54 @@ export type SmtpStep = 'connect' | 'auth' | 'mail' | 'rcpt' | 'data';
 
 /**
  * A fault rule of the SMTP stand-in: at which step, how often, and what it does (exactly one of
- * `reply`, `drop`, `delayMs`).
+ * `reply`, `drop`, `delayMs`, `rawReply`). `rawReply` writes its `text` as the server's reply, byte
+ * for byte, instead of a well-formed one: a line that is not SMTP (`'HTTP/1.1 400 Bad Request\r\n'`),
+ * the first line of a multi-line reply (`'250-first\r\n'`) or a line cut short (`'25'`); then the
+ * server closes the connection (`afterwards: 'close'`, the default) or says nothing more (`'hang'`, until
+ * the client gives up). The message of a `data` step hit by it is not accepted.
  *
  * @example
  * ```ts
  * import { startSmtpStandIn, type SmtpFaultRule } from 'gcp-pipeline-resilience/testing';
  * const drop: SmtpFaultRule = { step: 'data', times: 1, drop: true };
  * const busy: SmtpFaultRule = { step: 'mail', times: 2, reply: { code: 451, message: 'Try again later' } };
+ * const notSmtp: SmtpFaultRule = { step: 'connect', times: 1, rawReply: { text: 'SSH-2.0-OpenSSH_9.6\r\n' } };
+ * const cutShort: SmtpFaultRule = { step: 'rcpt', times: 1, rawReply: { text: '250-2.1.5 Ok\r\n', afterwards: 'hang' } };
  * const smtp = await startSmtpStandIn({ users: { alerts: 'pw' } });
- * for (const rule of [busy, drop]) smtp.faults.add(rule);
+ * for (const rule of [busy, drop, notSmtp, cutShort]) smtp.faults.add(rule);
  * ```
  */
 export type SmtpFaultRule = CountedFaultRule & { step?: SmtpStep } & (
     | { reply: { code: number; message?: string } }
     | { drop: true }
     | { delayMs: number }
+    | { rawReply: { text: string; afterwards?: 'close' | 'hang' } }
   );
+
+/** The largest `rawReply.text`, characters: a malformed reply, not a flood. */
+const MAX_RAW_REPLY = 64 * 1024;
+
+function validateRule(rule: SmtpFaultRule): void {
+  if (
+    'reply' in rule &&
+    !(Number.isInteger(rule.reply.code) && rule.reply.code >= 400 && rule.reply.code <= 599)
+  ) {
+    throw new TypeError(`Fault 'reply.code' must be an SMTP error code (400-599), got ${rule.reply.code}`);
+  }
+  if ('rawReply' in rule) {
+    const raw = rule.rawReply as { text?: unknown; afterwards?: unknown } | null;
+    if (typeof raw?.text !== 'string' || raw.text.length === 0 || raw.text.length > MAX_RAW_REPLY) {
+      throw new TypeError(
+        `Fault 'rawReply.text' must be a non-empty string of at most ${MAX_RAW_REPLY} characters, got ${typeof raw?.text === 'string' ? `${raw.text.length} characters` : typeof raw?.text}`,
+      );
+    }
+    if (raw.afterwards !== undefined && raw.afterwards !== 'close' && raw.afterwards !== 'hang') {
+      throw new TypeError(
+        `Fault 'rawReply.afterwards' must be 'close' or 'hang', got ${JSON.stringify(raw.afterwards)}`,
+      );
+    }
+  }
+}
 
 /**
  * Options of {@link startSmtpStandIn}.
@@ -141,7 +173,7 @@ function subjectOf(raw: string): string {
  * Starts an SMTP submission stand-in on 127.0.0.1 with `smtp-server` (an optional peer): STARTTLS
  * (smtp-server's built-in certificate unless `tls` is given), login only over TLS when `users` are
  * given (535 otherwise), a size limit, and a fault plan per step: a `reply` with an SMTP code (4xx
- * temporary, 5xx permanent), a `drop` of the connection, or a `delayMs`. Records every accepted
+ * temporary, 5xx permanent), a `drop` of the connection, a `delayMs`, or a malformed `rawReply`. Records every accepted
  * message with its envelope, decoded subject and whether it came over TLS.
  *
  * @example
@@ -163,17 +195,8 @@ export async function startSmtpStandIn(options: SmtpStandInOptions = {}): Promis
   const sessions: SmtpStandIn['sessions'] = [];
   const sockets = new Map<number, Socket>();
   const faults = createFaultPlanOf<SmtpFaultRule, SmtpStep>({
-    actions: ['reply', 'drop', 'delayMs'],
-    validate(rule) {
-      if (
-        'reply' in rule &&
-        !(Number.isInteger(rule.reply.code) && rule.reply.code >= 400 && rule.reply.code <= 599)
-      ) {
-        throw new TypeError(
-          `Fault 'reply.code' must be an SMTP error code (400-599), got ${rule.reply.code}`,
-        );
-      }
-    },
+    actions: ['reply', 'drop', 'delayMs', 'rawReply'],
+    validate: validateRule,
     matches: (rule, step) => rule.step === undefined || rule.step === step,
   });
   const users = options.users;
@@ -206,6 +229,18 @@ export async function startSmtpStandIn(options: SmtpStandInOptions = {}): Promis
     if ('drop' in rule) {
       entry.dropped = true;
       sockets.get(session.remotePort)?.destroy();
+      return;
+    }
+    if ('rawReply' in rule) {
+      // Written on the session's own socket (the TLS one after STARTTLS), and smtp-server is never
+      // called back: the step neither goes on nor answers.
+      const socket = connectionSocket(session.id) ?? sockets.get(session.remotePort);
+      if (rule.rawReply.afterwards === 'hang') {
+        socket?.write(rule.rawReply.text);
+        return;
+      }
+      entry.dropped = true;
+      if (socket) socket.end(rule.rawReply.text, () => socket.destroy());
       return;
     }
     const timer = setTimeout(() => {
@@ -268,6 +303,13 @@ export async function startSmtpStandIn(options: SmtpStandInOptions = {}): Promis
     },
   });
   const net = (server as unknown as { server: import('node:net').Server }).server;
+  /** The socket smtp-server talks on for a session: the TLS one once STARTTLS upgraded it. */
+  function connectionSocket(id: string): Socket | undefined {
+    const connections = (server as unknown as { connections?: Set<{ id?: string; _socket?: Socket }> })
+      .connections;
+    for (const connection of connections ?? []) if (connection.id === id) return connection._socket;
+    return undefined;
+  }
   net.on('connection', (socket: Socket) => {
     const port = socket.remotePort;
     if (port === undefined) return;
