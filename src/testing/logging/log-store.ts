@@ -5,7 +5,7 @@ import {
   parseFilter,
 } from '../../monitoring/filter/index.js';
 import type { Msg } from '../shared/grpc-server.js';
-import { rpcError } from '../shared/grpc-status.js';
+import { RpcStatusError, rpcError } from '../shared/grpc-status.js';
 import { toWireTimestamp } from '../shared/timestamp.js';
 import { entryView, type LoggingStandInEntry } from './entry-view.js';
 
@@ -14,6 +14,11 @@ const LOG_NAME = /^(projects|organizations|folders|billingAccounts)\/([^/]+)\/lo
 const RESOURCE_NAME = /^(projects|organizations|folders|billingAccounts)\/[^/]+$/;
 const DEFAULT_PAGE_SIZE = 50;
 const MAX_PAGE_SIZE = 1000;
+/**
+ * Cloud Logging's limit on one entry, 256 KiB ("an approximate limit based on internal data sizes"):
+ * measured here as the UTF-8 size of the entry's plain JSON (payload as an object, not a Struct).
+ */
+const MAX_ENTRY_BYTES = 256 * 1024;
 
 interface Stored {
   wire: Msg;
@@ -33,15 +38,36 @@ export class LogStore {
   /** `compilePattern` runs the filters' `=~` patterns (RE2 in the stand-in). */
   constructor(private readonly compilePattern: PatternCompiler) {}
 
+  /**
+   * Checks every entry, then stores them: all or nothing, unless `partialSuccess` asks for the valid
+   * ones to be written anyway (the answer is then the first refusal, naming every refused entry).
+   * `dryRun` checks and answers, and stores nothing.
+   */
   write(request: Msg): void {
     const entries: Msg[] = request.entries ?? [];
     if (entries.length === 0)
       throw rpcError('INVALID_ARGUMENT', 'entries: at least one log entry is required');
     const now = new Date();
-    const prepared = entries.map((entry, index) => this.#prepare(entry, request, index, now));
-    // All or nothing (the request's partialSuccess only matters for invalid entries, and every
-    // entry was validated above before anything was stored).
-    this.#entries.push(...prepared);
+    const prepared: Stored[] = [];
+    const refused: RpcStatusError[] = [];
+    entries.forEach((entry, index) => {
+      try {
+        prepared.push(this.#prepare(entry, request, index, now));
+      } catch (error) {
+        if (!(error instanceof RpcStatusError)) throw error;
+        refused.push(error);
+      }
+    });
+    const [first] = refused;
+    if (first && request.partialSuccess !== true) throw first;
+    if (request.dryRun !== true) this.#entries.push(...prepared);
+    if (first) {
+      const details = refused.map((r) => r.details);
+      throw rpcError(
+        'INVALID_ARGUMENT',
+        `${refused.length} of ${entries.length} entries were not written (partial_success): ${details.join('; ')}`,
+      );
+    }
   }
 
   list(request: Msg): { entries: Msg[]; nextPageToken: string } {
@@ -111,7 +137,15 @@ export class LogStore {
       // Zero-padded, so that the stand-in's own ids sort in the order they were given.
       insertId: entry.insertId || `standin-${String(this.#nextInsertId++).padStart(12, '0')}`,
     };
-    return { wire, view: entryView(wire), parent: `${match[1]}/${match[2]}` };
+    const view = entryView(wire);
+    const size = Buffer.byteLength(JSON.stringify(view));
+    if (size > MAX_ENTRY_BYTES) {
+      throw rpcError(
+        'INVALID_ARGUMENT',
+        `entries[${index}]: Log entry with size ${(size / 1024).toFixed(1)}K exceeds maximum size of 256.0K`,
+      );
+    }
+    return { wire, view, parent: `${match[1]}/${match[2]}` };
   }
 }
 
