@@ -10,6 +10,7 @@ import {
 import { toWireTimestamp } from '../shared/timestamp.js';
 import { compileFilter, type MessageFilter } from './filter.js';
 import { parseResourceName } from './names.js';
+import { checkSubscriptionSettings, checkTopicSettings } from './settings.js';
 import { rpcError } from './status.js';
 
 /**
@@ -211,6 +212,7 @@ export class Broker {
   createTopic(resource: Record<string, unknown>): Record<string, unknown> {
     const name = parseResourceName('topics', resource.name).full;
     if (this.#topics.has(name)) throw rpcError('ALREADY_EXISTS', 'Topic already exists');
+    checkTopicSettings(resource);
     const stored = { ...resource, name, labels: resource.labels ?? {} };
     this.#topics.set(name, { name, resource: stored, published: [] });
     return stored;
@@ -316,6 +318,7 @@ export class Broker {
     if (pushConfig?.pushEndpoint) {
       throw rpcError('UNIMPLEMENTED', 'Push subscriptions are not supported by the Pub/Sub stand-in');
     }
+    checkSubscriptionSettings(resource);
     const requestedDeadline = Number(resource.ackDeadlineSeconds ?? 0);
     const ackDeadlineSeconds = requestedDeadline === 0 ? 10 : requestedDeadline;
     if (!Number.isInteger(ackDeadlineSeconds) || ackDeadlineSeconds < 10 || ackDeadlineSeconds > 600) {
