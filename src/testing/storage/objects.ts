@@ -4,6 +4,7 @@
  * @module
  */
 import { createHash } from 'node:crypto';
+import { bucketNameProblem, objectNameProblem } from './names.js';
 
 /** One stored object, as the JSON API describes it. */
 export interface StoredObject {
@@ -58,6 +59,9 @@ export class ObjectStore {
   constructor(private readonly crc32c: (content: Buffer) => string) {}
 
   createBucket(name: string): void {
+    const problem = bucketNameProblem(name);
+    if (problem)
+      throw new StorageFault(400, 'invalid', `Invalid bucket name ${JSON.stringify(name)}: ${problem}.`);
     if (this.buckets.has(name)) {
       throw new StorageFault(409, 'conflict', 'The requested bucket name is not available.');
     }
@@ -98,6 +102,14 @@ export class ObjectStore {
     pre: Preconditions,
   ): StoredObject {
     const bucket = this.bucket(bucketName);
+    const problem = objectNameProblem(name);
+    if (problem) {
+      throw new StorageFault(
+        400,
+        'invalid',
+        `The object name ${JSON.stringify(name.slice(0, 64))} is not valid: ${problem}.`,
+      );
+    }
     const current = bucket.objects.get(name);
     if (current) check(current, pre);
     else if (pre.ifGenerationMatch !== undefined && pre.ifGenerationMatch !== '0')

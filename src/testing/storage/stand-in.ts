@@ -64,8 +64,8 @@ export interface StorageStandInObject {
  * @example
  * ```ts
  * import { startStorageStandIn } from 'gcp-pipeline-resilience/testing';
- * const standIn = await startStorageStandIn({ buckets: ['b'] });
- * const file = standIn.client().bucket('b').file('state.json');
+ * const standIn = await startStorageStandIn({ buckets: ['state-bucket'] });
+ * const file = standIn.client().bucket('state-bucket').file('state.json');
  * await file.save('{}', { resumable: false, preconditionOpts: { ifGenerationMatch: 0 } });
  * await file.save('{}', { resumable: false, preconditionOpts: { ifGenerationMatch: 0 } }).catch((e) => e.code); // 412
  * await standIn.close();
@@ -165,6 +165,27 @@ function jsonBody(request: StorageRequest): Record<string, unknown> {
     // Answered below.
   }
   return fault(400, 'parseError', 'Parse Error');
+}
+
+/**
+ * The one byte range of a `Range: bytes=FIRST-LAST` (or `FIRST-`, or `-SUFFIX`) header, cut at the
+ * object's end; `undefined` without one (the whole object). A range that starts past the end is 416.
+ * Several ranges are not served (GCS answers one): the whole object then.
+ */
+function byteRange(header: unknown, size: number): { start: number; end: number } | undefined {
+  const match = typeof header === 'string' ? /^bytes=(\d*)-(\d*)$/.exec(header.trim()) : null;
+  if (!match || (match[1] === '' && match[2] === '')) return undefined;
+  const [first, last] = [match[1]!, match[2]!];
+  const start = first === '' ? Math.max(0, size - Number(last)) : Number(first);
+  const end = first === '' || last === '' ? size - 1 : Math.min(Number(last), size - 1);
+  if (start >= size || (first === '' && Number(last) === 0) || end < start) {
+    return fault(
+      416,
+      'requestedRangeNotSatisfiable',
+      `The requested range cannot be satisfied: ${header as string} of ${size} bytes`,
+    );
+  }
+  return { start, end };
 }
 
 /** The upload's resource and media: multipart (`uploadType=multipart`) or media alone (`uploadType=media`). */
@@ -280,10 +301,12 @@ export async function startStorageStandIn(options: StorageStandInOptions = {}): 
         ...(query.generation ? { generation: query.generation } : {}),
       });
       if (query.alt !== 'media') return json(200, objectResource(object));
+      const range = byteRange(request.headers.range, object.content.length);
       return {
-        status: 200,
-        body: object.content,
+        status: range ? 206 : 200,
+        body: range ? object.content.subarray(range.start, range.end + 1) : object.content,
         headers: {
+          ...(range ? { 'content-range': `bytes ${range.start}-${range.end}/${object.content.length}` } : {}),
           'content-type': object.contentType,
           'x-goog-generation': String(object.generation),
           'x-goog-metageneration': String(object.metageneration),
