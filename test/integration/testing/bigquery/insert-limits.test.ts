@@ -54,4 +54,15 @@ describe("the stand-in enforces insertAll's documented limits as BigQuery does",
     expect(await insertAll(standIn, rows)).toBeUndefined();
     expect(await standIn.run('SELECT COUNT(*) AS n FROM ds.t')).toEqual([{ n: 50_000 }]);
   });
+
+  it('a templateSuffix (a table created from this one per suffix) is refused, not written to the template', async () => {
+    const table = standIn.client({ autoRetry: false }).dataset('ds').table('t');
+    const before = await standIn.run('SELECT COUNT(*) AS n FROM ds.t');
+    const error = (await table
+      .insert([{ id: 7 }], { templateSuffix: '_20261201', partialRetries: 0 })
+      .catch((e: unknown) => e)) as { code?: number; errors?: Array<{ reason: string; message: string }> };
+    expect(error.code).toBe(400);
+    expect(error.errors?.[0]?.message).toMatch(/templateSuffix/);
+    expect(await standIn.run('SELECT COUNT(*) AS n FROM ds.t')).toEqual(before);
+  });
 });
