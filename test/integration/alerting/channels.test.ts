@@ -11,7 +11,7 @@ import {
   sendGridChannel,
   silentLogger,
   slackChannel,
-  smtpChannel,
+  type smtpChannel,
 } from '../../../src/index.js';
 import { createTestClock } from '../../../src/testing/clock.js';
 import {
@@ -22,6 +22,7 @@ import {
   startSlackStandIn,
   startSmtpStandIn,
 } from '../../../src/testing/index.js';
+import { smtpTestChannel } from '../../helpers/smtp-channel.js';
 
 let slack: SlackStandIn;
 let sendgrid: SendGridStandIn;
@@ -47,17 +48,7 @@ const alert = (severity: 'error' | 'warning' = 'error') => ({
   fields: { processor: 'phase2_games', failed_rows: 3 },
 });
 
-const email = (over: Partial<Parameters<typeof smtpChannel>[0]> = {}) =>
-  smtpChannel({
-    host: smtp.host,
-    port: smtp.port,
-    user: 'alerts',
-    password: async () => 'smtp-pass',
-    tls: smtp.clientTls,
-    from: 'alerts@example.com',
-    to: ['oncall@example.com'],
-    ...over,
-  });
+const email = (over: Partial<Parameters<typeof smtpChannel>[0]> = {}) => smtpTestChannel(smtp, over);
 
 describe('Slack channel against the Slack stand-in', () => {
   it("a 429 with Retry-After is waited out (the manager's clock records the wait), then delivered once", async () => {

@@ -4,9 +4,10 @@ import {
   createAlertManager,
   SmtpError,
   silentLogger,
-  smtpChannel,
+  type smtpChannel,
 } from '../../../src/index.js';
 import { type SmtpFaultRule, type SmtpStandIn, startSmtpStandIn } from '../../../src/testing/index.js';
+import { smtpTestChannel } from '../../helpers/smtp-channel.js';
 
 let smtp: SmtpStandIn;
 beforeAll(async () => {
@@ -20,17 +21,7 @@ beforeEach(() => {
   smtp.messages.length = 0;
 });
 
-const email = (over: Partial<Parameters<typeof smtpChannel>[0]> = {}) =>
-  smtpChannel({
-    host: smtp.host,
-    port: smtp.port,
-    user: 'alerts',
-    password: async () => 'smtp-pass',
-    tls: smtp.clientTls,
-    from: 'alerts@example.com',
-    to: ['oncall@example.com'],
-    ...over,
-  });
+const email = (over: Partial<Parameters<typeof smtpChannel>[0]> = {}) => smtpTestChannel(smtp, over);
 
 let n = 0;
 /** Sends one alert through the email channel alone; resolves to the channel's outcome. */
