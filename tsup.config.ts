@@ -71,6 +71,9 @@ export default defineConfig([
       options.minifyWhitespace = format === 'esm';
       options.minifySyntax = format === 'esm';
       options.minifyIdentifiers = format === 'esm';
+      // Node prints the source line of an uncaught error: a minified file of a few long lines would
+      // put 100 KB of code into one log entry.
+      options.lineLimit = 160;
       // tsup's ES module shim computes `__filename` at load for every chunk that names it, which
       // costs a cold start about 5 ms; `moduleRequire()` only reads `import.meta.url` at first use.
       if (format === 'esm') options.inject = options.inject?.filter((file) => !/esm_shims/.test(file));
