@@ -1,7 +1,7 @@
 import type { Logger } from '../logging/index.js';
 import type { Clock, RetryContext } from '../retry/index.js';
+import { quoteShort } from '../shared/first-chars.js';
 import { randomUUID } from '../shared/node-crypto.js';
-import { quoteShort } from '../shared/quote-short.js';
 import type { BigQueryClient } from './client.js';
 import type { CallOptions } from './types.js';
 

@@ -4,7 +4,7 @@
  * outside them makes BigQuery refuse the whole job with a 400 that reads like a problem of the
  * statement, so they are checked before anything is sent.
  */
-import { quoteShort } from '../shared/quote-short.js';
+import { quoteShort } from '../shared/first-chars.js';
 
 const MAX_LABELS = 64;
 const KEY = /^[\p{Ll}\p{Lo}][\p{Ll}\p{Lo}\p{N}_-]{0,62}$/u;

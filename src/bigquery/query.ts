@@ -1,7 +1,7 @@
 import { PipelineError } from '../errors/index.js';
 import type { RetryContext } from '../retry/index.js';
+import { quoteShort } from '../shared/first-chars.js';
 import { randomUUID } from '../shared/node-crypto.js';
-import { quoteShort } from '../shared/quote-short.js';
 import type { BigQueryClient } from './client.js';
 import { type CallScope, newJobId, pollDelayMs } from './context.js';
 import { datasetLocation, firstDatasetOf } from './job-location.js';

@@ -1,5 +1,6 @@
 // config is a leaf: of the errors layer it uses only the brand helper, which imports nothing.
 import { brandClass } from '../errors/brand.js';
+import { quoteShort } from '../shared/first-chars.js';
 import { KNOWN_SPORTS } from './sports.js';
 
 /**
@@ -48,10 +49,9 @@ export class UnknownSportError extends Error {
 
 /** A rejected value as a message quotes it: at most its first 100 characters (the value itself is kept whole). */
 function quoted(value: unknown): string {
-  const text = typeof value === 'string' && value.length > 100 ? `${value.slice(0, 100)}…` : value;
-  if (typeof text === 'string') return JSON.stringify(text);
+  if (typeof value === 'string') return quoteShort(value, 100);
   try {
-    return String(text);
+    return String(value);
   } catch {
     return `(a ${typeof value})`;
   }

@@ -3,7 +3,7 @@ import { httpErrorClassFor } from './http-status-errors.js';
 import { NetworkError } from './network-error.js';
 import { PipelineError } from './pipeline-error.js';
 import { quotaExhausted, waitFromHeaders } from './rate-limit-headers.js';
-import { redactSecrets } from './redact.js';
+import { cleanMessage, redactSecrets } from './redact.js';
 import { statusText as standardStatusText } from './status-table.js';
 
 /** Longest body snippet an error keeps, in characters. */
@@ -101,22 +101,6 @@ export function urlForErrors(url: string): string {
   return redactSecrets(shown);
 }
 
-/** C0 and C1 control characters (NULs of a binary body, terminal escape sequences), and DEL. */
-// biome-ignore lint/suspicious/noControlCharactersInRegex: matching them is the point: they must not reach logs.
-const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/g;
-
-/** The start of a body for an error: control characters dropped, whitespace collapsed, credentials removed, bounded. */
-export function bodySnippetOf(body: string): string | undefined {
-  const collapsed = body
-    .slice(0, MAX_BODY_SNIPPET * 4)
-    .replace(CONTROL_CHARACTERS, ' ')
-    .replace(/\s+/g, ' ')
-    .trim();
-  if (collapsed === '') return undefined;
-  const redacted = redactSecrets(collapsed);
-  return redacted.length > MAX_BODY_SNIPPET ? `${redacted.slice(0, MAX_BODY_SNIPPET)}...` : redacted;
-}
-
 /**
  * The typed {@link HttpError} for a response that is not 2xx: the class of its status
  * ({@link HttpTooManyRequestsError} for 429, ...), its URL without the query string, `retryAfterMs`
@@ -148,7 +132,9 @@ export function httpErrorFromResponse(
   // Retry-After): the same request will be allowed then.
   const rateLimitedForbidden = quotaUsedUp || (status === 403 && retryAfterMs !== undefined);
   const statusText = redactSecrets(response.statusText || standardStatusText(status));
-  const bodySnippet = options.body === undefined ? undefined : bodySnippetOf(options.body);
+  // The start of the body: control characters and runs of whitespace made one space, credentials removed.
+  const bodySnippet =
+    options.body === undefined ? undefined : cleanMessage(options.body, MAX_BODY_SNIPPET) || undefined;
   const message =
     `HTTP ${status}${statusText ? ` ${statusText}` : ''}` +
     `${url ? ` from ${method ? `${method} ` : ''}${url}` : ''}` +

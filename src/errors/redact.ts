@@ -1,14 +1,7 @@
+import { firstChars } from '../shared/first-chars.js';
+
 /** Longest service message kept in an error message; HTML error pages from proxies can be huge. */
 const MAX_MESSAGE_LENGTH = 2000;
-
-/**
- * How much of a text is ever looked at. Messages are cut to this before any pattern runs, so the
- * cost of redaction does not grow with the input (a 1 MB message costs what a 4 kB one does), and
- * redaction may shorten what is kept without losing the part that fits.
- */
-const SCAN_LIMIT = 2 * MAX_MESSAGE_LENGTH;
-
-const TRUNCATED = '... (truncated)';
 
 /** What a removed credential is replaced with, in every message and cause the package writes. */
 export const REDACTED = '[REDACTED]';
@@ -18,7 +11,7 @@ export const REDACTED = '[REDACTED]';
 // first word (`-----BEGIN`), and the block, no longer recognizable, would keep the key's body.
 const SECRET_PATTERNS: ReadonlyArray<readonly [RegExp, string]> = [
   [/-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(-----END [A-Z ]*PRIVATE KEY-----|$)/g, REDACTED],
-  [/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/gi, `$1 ${REDACTED}`],
+  [/\b(Bearer|Basic)\s+[\w.~+/=-]+/gi, `$1 ${REDACTED}`],
   // A header's whole value goes, up to the end of the line or the closing quote: a Cookie header holds
   // several credentials separated by `;`, and an Authorization value can be a list.
   [/\b(authorization|x-goog-api-key|cookie)(["']?\s*[:=]\s*["']?)[^"'\r\n}]+/gi, `$1$2${REDACTED}`],
@@ -26,7 +19,7 @@ const SECRET_PATTERNS: ReadonlyArray<readonly [RegExp, string]> = [
     /\b(access_token|refresh_token|id_token|client_secret|private_key|api_key|apikey|key|token|sig|signature|password)(["']?\s*[:=]\s*["']?)[^\s"'&,;}]+/gi,
     `$1$2${REDACTED}`,
   ],
-  [/\bya29\.[A-Za-z0-9._-]+/g, REDACTED],
+  [/\bya29\.[\w.-]+/g, REDACTED],
   // Credentials recognizable without a label: a Google API key (`AIza` and 35 more characters) and a
   // JWT (an ID token, a signed assertion: two base64url JSON parts, then the signature). The JWT may
   // start only after a character that cannot be part of it, so no run of text is scanned twice.
@@ -48,7 +41,8 @@ const SECRET_PATTERNS: ReadonlyArray<readonly [RegExp, string]> = [
  * basic tokens, `Authorization` headers, `access_token=` style parameters (in URLs, headers and JSON),
  * OAuth `ya29.` tokens, Google API keys (`AIza...`) and JWTs even without a label, every cookie of a
  * `Cookie` header, PEM private keys (also JSON-escaped, as in a service-account key file), the
- * secret part of Slack webhook URLs and a URL's user info. Also caps the length.
+ * secret part of Slack webhook URLs and a URL's user info. Also caps the length (2,000 characters,
+ * then `…`); a credential the cap runs through is removed whole, never shown in part.
  *
  * @example
  * ```ts
@@ -59,23 +53,53 @@ const SECRET_PATTERNS: ReadonlyArray<readonly [RegExp, string]> = [
  * ```
  */
 export function redactSecrets(text: string): string {
-  const cut = text.length > SCAN_LIMIT;
-  const out = removeSecrets(cut ? text.slice(0, SCAN_LIMIT) : text);
-  if (out.length > MAX_MESSAGE_LENGTH) return `${out.slice(0, MAX_MESSAGE_LENGTH)}${TRUNCATED}`;
-  return cut ? `${out}${TRUNCATED}` : out;
+  return redactedStart(text, MAX_MESSAGE_LENGTH);
+}
+
+/** C0 and C1 control characters (NULs of a binary body, terminal escape sequences), and DEL. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching them is the point: they must not reach logs.
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/g;
+
+/**
+ * Text from outside (a service's message, a response body) made fit for an error message: control
+ * characters and every run of whitespace made one space, trimmed, credentials removed, at most `count`
+ * characters (see `redactedStart`). Reads at most `4 * count` units, so the cost does not grow
+ * with the input; linear in that: `\s+` matches each run once and never backtracks into it.
+ */
+export function cleanMessage(text: string, count = MAX_MESSAGE_LENGTH): string {
+  const readLimit = 4 * count;
+  const more = text.length > readLimit;
+  const collapsed = (more ? text.slice(0, readLimit) : text)
+    .replace(CONTROL_CHARACTERS, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+  return redactedStart(collapsed, count, more);
 }
 
 /**
- * A service message made fit for an error message: cut first (see `SCAN_LIMIT`), every run of
- * whitespace that holds a line break made one space, trimmed, credentials removed. Linear in the
- * length it keeps: `\s+` matches each run once and never backtracks into it.
+ * The first `count` characters of `text` with its credentials removed, then `…` when there is more
+ * (or when `more` says `text` is itself only the start of a longer one, such as the decoded start of
+ * a message's data). Credentials go before the cut, so that one the cut runs through is still
+ * recognized whole and shown as `[REDACTED]`. Only the first `2 * count` units are read (the cost
+ * does not grow with the input); a credential that runs past those loses the end its pattern may
+ * need, so the read part's open end goes first (see `OPEN_END`): no credential shows in part.
  */
-export function cleanMessage(text: string): string {
-  const cut = text.length > SCAN_LIMIT;
-  const head = cut ? text.slice(0, SCAN_LIMIT) : text;
-  const collapsed = head.replace(/\s+/g, (run) => (run.includes('\n') ? ' ' : run)).trim();
-  return redactSecrets(cut ? `${collapsed}${TRUNCATED}` : collapsed);
+export function redactedStart(text: string, count: number, more?: boolean): string {
+  const scanLimit = 2 * count;
+  const cut = more || text.length > scanLimit;
+  const clean = removeSecrets(cut ? text.slice(0, scanLimit).replace(OPEN_END, '$1') : text);
+  return firstChars(clean, count, cut);
 }
+
+/**
+ * What may be the unfinished start of a credential at the end of a text that was cut, which no
+ * pattern recognizes: a Google API key cut short (`AIza` and fewer than 35 more characters), a URL's
+ * authority that the cut ends before its `@` (a user name and password: only the `://` is kept). A
+ * credential whose start a pattern still recognizes (after `Bearer `, `password=`,
+ * `-----BEGIN PRIVATE KEY-----`, `ya29.`, a JWT's `.eyJ`) is removed by the pattern itself. Linear: each alternative starts at a fixed string and stops at the end or at
+ * a character it cannot hold.
+ */
+const OPEN_END = /(?:AIza[\w-]{0,34}|(:\/\/)[^\s/?#@]*)$/;
 
 /**
  * The credential patterns of {@link redactSecrets} without the length cap, for text that is kept

@@ -1,16 +1,13 @@
 import type { AlertSeverity } from '../alerting/index.js';
+import { quoteShort } from '../shared/first-chars.js';
 import { MonitorConfigError } from './errors.js';
 
 /** Pub/Sub's resource-id rule: 3-255 characters, starting with a letter, not with `goog`. */
 const RESOURCE_ID = /^[A-Za-z][A-Za-z0-9\-_.~+%]{2,254}$/;
 const SEVERITIES: readonly AlertSeverity[] = ['critical', 'error', 'warning', 'info'];
 
-function quoted(text: string): string {
-  return JSON.stringify(text.length > 80 ? `${text.slice(0, 80)}…` : text);
-}
-
 function describe(value: unknown): string {
-  if (typeof value === 'string') return `the string ${quoted(value)}`;
+  if (typeof value === 'string') return `the string ${quoteShort(value, 80)}`;
   if (Array.isArray(value)) return 'an array';
   return value === null
     ? 'null'
@@ -80,7 +77,7 @@ export function resourceIdAt(value: unknown, field: string, kind: 'subscription'
   if (!RESOURCE_ID.test(id) || id.toLowerCase().startsWith('goog')) {
     throw new MonitorConfigError(
       field,
-      `${quoted(id)} is not a valid Pub/Sub ${kind} id (3-255 letters, digits and - _ . ~ + %, starting with a letter, not with "goog")`,
+      `${quoteShort(id, 80)} is not a valid Pub/Sub ${kind} id (3-255 letters, digits and - _ . ~ + %, starting with a letter, not with "goog")`,
     );
   }
   return id;

@@ -3,14 +3,14 @@ import type { AlertSeverity, Finding } from '../alerting/index.js';
 import type { ConfigEnv } from '../config/index.js';
 import { getSportConfig } from '../config/index.js';
 import { PipelineError, toPipelineError } from '../errors/index.js';
-import { redactSecrets } from '../errors/redact.js';
+import { redactedStart } from '../errors/redact.js';
+import { quoteShort } from '../shared/first-chars.js';
 import { integerAt, objectAt, refuseUnknownKeys, stringAt } from './checks.js';
 import type { ClientSet } from './clients.js';
 import { resourceProject } from './dead-letters/options.js';
 import { MonitorConfigError } from './errors.js';
 import { FilterSyntaxError, MAX_LOGGING_FILTER_CHARS, parseFilter, severityLevel } from './filter/index.js';
 import { loggingFindings } from './findings.js';
-import { firstChars } from './first-chars.js';
 import {
   categoryFilter,
   DEFAULT_LOGGING_CATEGORIES,
@@ -247,8 +247,6 @@ const MAX_EMPTY_PAGES = 100;
 const PAGING_ERROR = 'LOGGING_PAGING';
 const SAMPLE_CHARS = 200;
 
-const cut = (text: string): string => firstChars(text, SAMPLE_CHARS);
-
 function toLoggingSample(entry: Entry): LoggingSample {
   const metadata = entry.metadata as {
     timestamp?: unknown;
@@ -268,14 +266,14 @@ function toLoggingSample(entry: Entry): LoggingSample {
   } else payload = '';
   // A pipeline's error line can hold a credential (a URL's token, a header): the sample goes on to
   // the report, Slack and email, so the credential patterns are removed before the text is cut.
-  const sample: LoggingSample = { payload: cut(redactSecrets(payload)) };
+  const sample: LoggingSample = { payload: redactedStart(payload, SAMPLE_CHARS) };
   const time = metadata.timestamp;
   const date = time instanceof Date ? time : typeof time === 'string' ? new Date(time) : undefined;
   if (date && !Number.isNaN(date.getTime())) sample.timestamp = date.toISOString();
   if (typeof metadata.severity === 'string') sample.severity = metadata.severity;
   if (metadata.resource?.type) sample.resourceType = metadata.resource.type;
   if (metadata.logName) sample.logName = metadata.logName;
-  if (errorCode) sample.errorCode = cut(redactSecrets(errorCode));
+  if (errorCode) sample.errorCode = redactedStart(errorCode, SAMPLE_CHARS);
   return sample;
 }
 
@@ -310,7 +308,7 @@ async function countCategory(
       if (pageToken !== undefined) {
         if (followed.has(pageToken)) {
           throw new PipelineError(
-            `Cloud Logging returned the page token ${JSON.stringify(pageToken.slice(0, 40))} again: the count would repeat pages, so it is not given`,
+            `Cloud Logging returned the page token ${quoteShort(pageToken, 40)} again: the count would repeat pages, so it is not given`,
             { code: PAGING_ERROR },
           );
         }

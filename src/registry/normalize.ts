@@ -1,3 +1,5 @@
+import { firstChars } from '../shared/first-chars.js';
+
 // Lower-case, strip diacritics (NFD, drop combining marks), then keep only [a-z0-9]. Idempotent, so a lookup
 // that is already normalized ('loganwebb') is unchanged.
 const COMBINING_MARKS = /\p{Mn}/gu;
@@ -51,5 +53,6 @@ export const MAX_PLAYER_TEXT_LENGTH = 1024;
  * @internal
  */
 export function preview(text: string): string {
-  return text.length > 64 ? `${text.slice(0, 64)}… (${text.length} characters)` : text;
+  const start = firstChars(text, 64);
+  return start === text ? text : `${start} (${text.length} characters)`;
 }

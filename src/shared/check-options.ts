@@ -8,6 +8,8 @@
  * can see at once.
  */
 
+import { firstChars } from './first-chars.js';
+
 /** The kinds an option value can be checked for. */
 export type OptionKind =
   | 'number'
@@ -143,7 +145,7 @@ export function describeValue(value: unknown): string {
   if (Array.isArray(value)) return 'an array';
   switch (typeof value) {
     case 'string':
-      return `a string (${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)})`;
+      return `a string (${JSON.stringify(firstChars(value, 40))})`;
     case 'number':
     case 'boolean':
     case 'bigint':

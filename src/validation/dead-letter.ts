@@ -1,4 +1,5 @@
 import type { DecodeFailure, PipelineError } from '../errors/index.js';
+import { CUT_MARK } from '../shared/first-chars.js';
 import type { Envelope } from './envelope.js';
 import { MAX_ATTRIBUTE_KEY_BYTES, MAX_ATTRIBUTE_VALUE_BYTES, MAX_ATTRIBUTES } from './pubsub-limits.js';
 
@@ -78,8 +79,7 @@ export function deadLetterAttributes(
  */
 export function truncateUtf8(text: string, maxBytes: number): string {
   if (Buffer.byteLength(text, 'utf8') <= maxBytes) return text;
-  const ellipsis = '…';
-  let budget = maxBytes - Buffer.byteLength(ellipsis, 'utf8');
+  let budget = maxBytes - Buffer.byteLength(CUT_MARK, 'utf8');
   let out = '';
   for (const char of text) {
     const size = Buffer.byteLength(char, 'utf8');
@@ -87,5 +87,5 @@ export function truncateUtf8(text: string, maxBytes: number): string {
     budget -= size;
     out += char;
   }
-  return out + ellipsis;
+  return out + CUT_MARK;
 }

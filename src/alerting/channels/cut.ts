@@ -3,16 +3,16 @@
  * @module
  */
 
-const ELLIPSIS = '…';
+import { CUT_MARK } from '../../shared/first-chars.js';
 
 /** `text` if it has at most `max` UTF-16 units, else its start and `…` in exactly `max` units. */
 export function cutText(text: string, max: number): string {
   if (text.length <= max) return text;
-  let end = Math.max(0, max - ELLIPSIS.length);
+  let end = Math.max(0, max - CUT_MARK.length);
   // Never end on the first half of a surrogate pair.
   const last = text.charCodeAt(end - 1);
   if (last >= 0xd800 && last <= 0xdbff) end--;
-  return text.slice(0, end) + ELLIPSIS;
+  return text.slice(0, end) + CUT_MARK;
 }
 
 /** `text` if it encodes to at most `maxBytes` of UTF-8, else its start and a note of how much was cut. */

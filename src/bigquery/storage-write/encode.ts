@@ -6,6 +6,7 @@
  * @module
  */
 import type { ErrorDetail } from '../../errors/index.js';
+import { quoteShort } from '../../shared/first-chars.js';
 import type { StorageField, WriteSchema } from './schema.js';
 
 /** The outcome of encoding one row. */
@@ -37,8 +38,7 @@ class Problem extends Error {
 }
 
 function describe(value: unknown): string {
-  if (typeof value === 'string')
-    return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}...` : value);
+  if (typeof value === 'string') return quoteShort(value, 40);
   if (typeof value === 'bigint') return `${value}n`;
   if (value instanceof Date)
     return `Date(${Number.isNaN(value.getTime()) ? 'Invalid' : value.toISOString()})`;

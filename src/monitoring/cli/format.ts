@@ -1,3 +1,4 @@
+import { firstChars } from '../../shared/first-chars.js';
 import type { DeadLetterCheckResult } from '../dead-letters/check.js';
 import type { LoggingCheckResult } from '../logging-check.js';
 import type { ReplayResult } from '../replay.js';
@@ -68,8 +69,7 @@ export function formatLogging(result: LoggingCheckResult): string[] {
       c.category,
       c.status,
       c.count === undefined ? '-' : `${c.countIsLowerBound ? '>=' : ''}${c.count}`,
-      c.samples[0]?.payload.slice(0, 80) ??
-        (c.error ? `${c.error.code}: ${c.error.message}`.slice(0, 80) : '-'),
+      firstChars(c.samples[0]?.payload ?? (c.error ? `${c.error.code}: ${c.error.message}` : '-'), 80),
     ]),
   );
   out.push(`total: ${result.totalErrors} error(s) in the last ${result.lookbackMinutes} min`);

@@ -1,6 +1,6 @@
 import { removeSecrets } from '../../errors/redact.js';
 import { DEAD_LETTER_ATTRIBUTE_NAMES, PUBSUB_DEAD_LETTER_ATTRIBUTES } from '../../validation/index.js';
-import { firstChars } from '../first-chars.js';
+import { firstChars } from '../../shared/first-chars.js';
 import type { PulledMessage } from './pull.js';
 
 /** The attribute a replay sets to how many times a message has been replayed. */

@@ -1,3 +1,4 @@
+import { quoteShort } from '../../shared/first-chars.js';
 import type { FilterOperator } from './ast.js';
 
 /**
@@ -11,15 +12,11 @@ export class FilterSyntaxError extends Error {
   readonly filter: string;
 
   constructor(message: string, filter: string, position: number) {
-    super(`${message} at position ${position} of filter ${JSON.stringify(shorten(filter))}`);
+    super(`${message} at position ${position} of filter ${quoteShort(filter, 200)}`);
     this.name = 'FilterSyntaxError';
     this.position = position;
     this.filter = filter;
   }
-}
-
-function shorten(text: string): string {
-  return text.length > 200 ? `${text.slice(0, 200)}…` : text;
 }
 
 /** A token: punctuation, an operator, a quoted string, or a bare word (keywords are words). */
