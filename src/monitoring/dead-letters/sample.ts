@@ -1,6 +1,6 @@
-import { removeSecrets } from '../../errors/redact.js';
-import { DEAD_LETTER_ATTRIBUTE_NAMES, PUBSUB_DEAD_LETTER_ATTRIBUTES } from '../../validation/index.js';
+import { redactedStart, removeSecrets } from '../../errors/redact.js';
 import { firstChars } from '../../shared/first-chars.js';
+import { DEAD_LETTER_ATTRIBUTE_NAMES, PUBSUB_DEAD_LETTER_ATTRIBUTES } from '../../validation/index.js';
 import type { PulledMessage } from './pull.js';
 
 /** The attribute a replay sets to how many times a message has been replayed. */
@@ -88,7 +88,8 @@ function sampleAttributes(
   for (const name of [...chosen].slice(0, SAMPLE_MAX_ATTRIBUTES)) {
     const value = String(all[name]);
     const shownName = firstChars(name, SAMPLE_DATA_CHARS);
-    // Credentials go before the cut: a credential the cut runs through is no longer recognizable.
+    // Credentials go before the cut, from the whole value (Pub/Sub bounds it at 1 KB): a credential
+    // the cut runs through is no longer recognizable.
     const redacted = removeSecrets(value);
     const shownValue = firstChars(redacted, SAMPLE_DATA_CHARS);
     attributes[shownName] = shownValue;
@@ -102,25 +103,20 @@ function sampleAttributes(
   };
 }
 
-/**
- * How many characters past the cut the data is decoded and redacted before it is cut: a credential
- * of fixed length that the cut runs through (a Google API key is 39 characters) is still recognized
- * whole. One longer than this that starts before the cut (a long URL password) can be shown in part.
- */
-const SECRET_MARGIN_CHARS = 40;
-
 /** The most bytes one character takes in UTF-8 (and one U+FFFD stands for, in invalid data). */
 const MAX_UTF8_BYTES = 4;
 
 /**
- * The first `count` characters of UTF-8 `data` (invalid bytes shown as U+FFFD), with `…` when there
- * is more, decoding only what can be shown: `count * 4` bytes and one character more to know whether
- * there is more. A cut in the middle of a character is moved back to its first byte, so the last
- * character shown is never a U+FFFD made by the cut.
+ * The start of UTF-8 `data` (invalid bytes shown as U+FFFD) that holds its first `count` characters
+ * and one more, and whether more data follows, decoding only that much: `(count + 1) * 4` bytes and
+ * one more to know whether the cut falls inside a character. A cut in the middle of a character is
+ * moved back to its first byte, so the last character is never a U+FFFD made by the cut.
  */
-export function sampleText(data: Pick<PulledMessage, 'dataBytes' | 'dataPrefix'>, count: number): string {
+export function decodedStart(
+  data: Pick<PulledMessage, 'dataBytes' | 'dataPrefix'>,
+  count: number,
+): { text: string; more: boolean } {
   const limit = (count + 1) * MAX_UTF8_BYTES;
-  // One byte past the limit: whether the cut falls inside a character.
   const read = data.dataPrefix(limit + 1);
   let end = Math.min(read.length, limit);
   if (read.length > limit && (read[limit]! & 0xc0) === 0x80) {
@@ -131,9 +127,16 @@ export function sampleText(data: Pick<PulledMessage, 'dataBytes' | 'dataPrefix'>
   }
   // ignoreBOM: a byte-order mark at the start is data, shown like the rest.
   const text = new TextDecoder('utf-8', { ignoreBOM: true }).decode(read.subarray(0, end));
-  const chars = Array.from(text);
-  if (chars.length <= count && end === data.dataBytes) return text;
-  return `${chars.slice(0, count).join('')}…`;
+  return { text, more: end < data.dataBytes };
+}
+
+/**
+ * The first `count` characters of a message's data with its credentials removed, and `…` when there
+ * is more (see `redactedStart`).
+ */
+export function sampleText(data: Pick<PulledMessage, 'dataBytes' | 'dataPrefix'>, count: number): string {
+  const { text, more } = decodedStart(data, count);
+  return redactedStart(text, count, more);
 }
 
 /** The sample view of a pulled message. */
@@ -144,10 +147,7 @@ export function toSample(message: PulledMessage): DeadLetterSample {
     messageId: message.messageId,
     replayCount: replayCountOf(a),
     ...sampleAttributes(a),
-    data: firstChars(
-      removeSecrets(sampleText(message, SAMPLE_DATA_CHARS + SECRET_MARGIN_CHARS)),
-      SAMPLE_DATA_CHARS,
-    ),
+    data: sampleText(message, SAMPLE_DATA_CHARS),
     dataBytes: message.dataBytes,
   };
   if (message.publishTime) sample.publishTime = message.publishTime.toISOString();

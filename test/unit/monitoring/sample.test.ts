@@ -165,6 +165,22 @@ describe('a dead-letter sample of a message holding a credential', () => {
     );
   });
 
+  it('removes a URL password longer than 40 characters that the 200-character cut runs through', async () => {
+    // Redacting a fixed margin past the cut was not enough: a password longer than the margin still
+    // had no `@` in what was read, was not recognized, and its start was shown.
+    const password = 'zQ9'.repeat(84);
+    const fillers = [(n: number) => 'x'.repeat(n), (n: number) => '😀'.repeat(n)];
+    for (const filler of fillers) {
+      for (let start = SAMPLE_DATA_CHARS - 20; start <= SAMPLE_DATA_CHARS; start++) {
+        const data = `${filler(start - 13)} https://svc:${password}@db.example.com/ and more`;
+        const sample = toSample(await pulled(Buffer.from(data)));
+        for (const pair of ['zQ', 'Q9', '9z']) expect(sample.data).not.toContain(pair);
+        expect(sample.data).not.toMatch(/[Q9]…$/);
+        expect(sample.data.endsWith('…')).toBe(true);
+      }
+    }
+  });
+
   it('removes a credential the 200-character cut runs through, in its error message and attributes', async () => {
     // An API key and a URL's password that start before the cut and end after it: cut first, what
     // is left of them is no longer recognizable as a credential and would be shown.
