@@ -1,6 +1,7 @@
 import type { AlertSink, Finding } from '../alerting/index.js';
 import { type ConfigEnv, getSportConfig, type SportConfig } from '../config/index.js';
 import { OperationTimeoutError, PipelineError, toPipelineError } from '../errors/index.js';
+import { redactedStart } from '../errors/redact.js';
 import { type Logger, silentLogger } from '../logging/index.js';
 import { safeLogger } from '../shared/safe-logger.js';
 import { untilAborted } from '../shared/until-aborted.js';
@@ -193,7 +194,7 @@ const DETAIL_MAX_CHARS = 2000;
 
 function describeAnswer(answer: unknown): string {
   try {
-    return (JSON.stringify(answer) ?? String(answer)).slice(0, 200);
+    return redactedStart(JSON.stringify(answer) ?? String(answer), 200);
   } catch {
     return Object.prototype.toString.call(answer);
   }
@@ -202,7 +203,8 @@ function describeAnswer(answer: unknown): string {
 /**
  * What a sink's answer says: nothing (sent), or `{ outcome: 'sent' | 'suppressed', detail? }`. Any
  * other answer is an error: counted as sent or held back, an answer nobody understood would hide an
- * alert that may not have gone out. A detail that is not text is left out, a long one cut.
+ * alert that may not have gone out. A detail that is not text is left out; a detail goes on to the
+ * report and logs, so its credentials are removed, and a long one is cut.
  */
 function readDelivery(answer: unknown): { outcome: 'sent' | 'suppressed'; detail?: string } | undefined {
   if (answer === undefined || answer === null) return undefined;
@@ -215,7 +217,7 @@ function readDelivery(answer: unknown): { outcome: 'sent' | 'suppressed'; detail
   }
   const detail = (answer as { detail?: unknown }).detail;
   return typeof detail === 'string' && detail !== ''
-    ? { outcome, detail: detail.length > DETAIL_MAX_CHARS ? `${detail.slice(0, DETAIL_MAX_CHARS)}…` : detail }
+    ? { outcome, detail: redactedStart(detail, DETAIL_MAX_CHARS) }
     : { outcome };
 }
 

@@ -59,6 +59,30 @@ describe('the monitor with an alert sink that answers oddly', () => {
     expect(() => JSON.stringify(report)).not.toThrow();
   });
 
+  it('quotes no credential of an answer it did not understand, nor of a delivery detail', async () => {
+    const report = await runWith({
+      send: async () =>
+        ({
+          outcome: 'queued',
+          webhook: 'https://hooks.slack.com/services/T0AAA/B0BBB/zzSinkWebhookSecretzz',
+          auth: 'Bearer ya29.zzSinkAnswerTokenzz',
+        }) as never,
+    });
+    expect(report.notifications[0]).toMatchObject({ outcome: 'failed' });
+    expect(report.notifications[0]!.error?.message).toContain('queued');
+    const detailed = await runWith({
+      send: async () => ({
+        outcome: 'sent',
+        detail: 'posted with Authorization: Bearer ya29.zzSinkDetailTokenzz',
+      }),
+    });
+    expect(detailed.notifications[0]!.detail).toContain('posted with');
+    const printed = JSON.stringify([report, detailed]);
+    for (const secret of ['zzSinkWebhookSecretzz', 'zzSinkAnswerTokenzz', 'zzSinkDetailTokenzz']) {
+      expect(printed).not.toContain(secret);
+    }
+  });
+
   it('keeps a delivery detail only when it is text, cut to a line', async () => {
     const report = await runWith({ send: async () => ({ outcome: 'sent', detail: 'x'.repeat(10_000) }) });
     expect(report.notifications[0]).toMatchObject({ outcome: 'sent' });
