@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { OperationTimeoutError, type PipelineError, toPipelineError } from '../errors/index.js';
+import { redactedStart } from '../errors/redact.js';
 import { cloudLoggingLogger, type Logger } from '../logging/index.js';
 import { type Clock, systemClock } from '../retry/index.js';
 import { scheduleOn } from '../retry/schedule.js';
@@ -137,7 +138,10 @@ const LOG_FIELD_NAME_MAX = 100;
 const LOG_FIELD_VALUE_MAX = 500;
 const LOG_SOURCE_MAX = 200;
 
-/** The alert's fields as the log line shows them: bounded, and how many were left out. */
+/**
+ * The alert's fields as the log line shows them: bounded, credentials removed (a log is no place for
+ * them, and a field can quote a failed request), and how many were left out.
+ */
 function loggedFields(fields: AlertMessage['fields']): {
   fields: Record<string, string | number | boolean>;
   fields_omitted?: number;
@@ -146,7 +150,7 @@ function loggedFields(fields: AlertMessage['fields']): {
   const shown: Record<string, string | number | boolean> = {};
   for (const [name, value] of entries.slice(0, LOG_FIELDS_MAX)) {
     shown[cutText(name, LOG_FIELD_NAME_MAX)] =
-      typeof value === 'string' ? cutText(value, LOG_FIELD_VALUE_MAX) : value;
+      typeof value === 'string' ? redactedStart(value, LOG_FIELD_VALUE_MAX) : value;
   }
   const omitted = entries.length - Object.keys(shown).length;
   return omitted > 0 ? { fields: shown, fields_omitted: omitted } : { fields: shown };
@@ -328,14 +332,14 @@ export function createAlertManager(options: AlertManagerOptions = {}): AlertMana
         channels[c.channel] = c.status === 'failed' ? `failed: ${errorText(c.error)}` : c.status;
     }
     logger[level](
-      `alert ${failed ? 'not delivered' : result.outcome}: ${cutText(message.title, LOG_TEXT_MAX)}`,
+      `alert ${failed ? 'not delivered' : result.outcome}: ${redactedStart(message.title, LOG_TEXT_MAX)}`,
       {
         alert: {
           key: message.key,
           severity: message.severity,
-          source: cutText(message.source, LOG_SOURCE_MAX),
-          title: cutText(message.title, LOG_TEXT_MAX),
-          message: cutText(message.message, LOG_TEXT_MAX),
+          source: redactedStart(message.source, LOG_SOURCE_MAX),
+          title: redactedStart(message.title, LOG_TEXT_MAX),
+          message: redactedStart(message.message, LOG_TEXT_MAX),
           ...loggedFields(message.fields),
           environment: message.environment,
           outcome: failed ? 'failed' : result.outcome,
