@@ -72,21 +72,26 @@ describe('what importing the package costs a cold start in Node', () => {
 
   // `process.moduleLoadList` names every Node builtin loaded so far. The probe proves it can see the
   // two: it lists them once they are imported on purpose, after the package.
-  it('loads neither node:crypto (OpenSSL) nor node:http at import: they load on first use', async () => {
+  it('loads neither node:crypto (OpenSSL), node:http nor node:util at import: they load on first use', async () => {
     const script = `
-      const wanted = ['NativeModule crypto', 'NativeModule http'];
+      const wanted = ['NativeModule crypto', 'NativeModule http', 'NativeModule internal/util/parse_args/parse_args'];
       const loaded = () => wanted.filter((name) => process.moduleLoadList.includes(name));
       const before = loaded();
       await import('gcp-pipeline-resilience');
       const afterPackage = loaded();
       await import('node:crypto');
       await import('node:http');
+      await import('node:util'); // an ES module import of it loads its argument parser
       process.stdout.write(JSON.stringify({ before, afterPackage, afterProbe: loaded() }));`;
     const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], { cwd: root });
     expect(JSON.parse(stdout)).toEqual({
       before: [],
       afterPackage: [],
-      afterProbe: ['NativeModule crypto', 'NativeModule http'],
+      afterProbe: [
+        'NativeModule crypto',
+        'NativeModule http',
+        'NativeModule internal/util/parse_args/parse_args',
+      ],
     });
   });
 });

@@ -4,9 +4,9 @@
  * Mattermost hook, a key or a password that a server echoes back in its answer.
  * @module
  */
-import { inspect } from 'node:util';
 import { PipelineError } from '../../errors/index.js';
 import { REDACTED } from '../../errors/redact.js';
+import { moduleRequire } from '../../shared/module-require.js';
 
 /** How deep the walk goes into `cause`, arrays and plain objects. */
 const MAX_DEPTH = 20;
@@ -41,7 +41,15 @@ function everything(value: unknown): string {
   } catch {
     // A cycle or a BigInt: inspect below still shows every string.
   }
-  return `${inspect(value, { depth: MAX_DEPTH, showHidden: true })}\n${json}`;
+  return `${nodeUtil().inspect(value, { depth: MAX_DEPTH, showHidden: true })}\n${json}`;
+}
+
+// Required at first use: an ES module import of `node:util` loads every lazily loaded part of it
+// (its argument parser, its MIME types) at the package's import, a cost on every cold start.
+let util: typeof import('node:util') | undefined;
+function nodeUtil(): typeof import('node:util') {
+  util ??= moduleRequire()('node:util') as typeof import('node:util');
+  return util;
 }
 
 function walkable(value: object): boolean {
