@@ -8,12 +8,22 @@ import { UnsupportedSchemaError } from '../errors/index.js';
  * function` or a wrong error map. Internal.
  */
 export function assertZod4Schema(schema: unknown, where: string): asserts schema is z.ZodType {
-  if (typeof schema === 'object' && schema !== null && '_zod' in schema) return;
-  if (typeof schema === 'object' && schema !== null && '_def' in schema && 'safeParse' in schema) {
+  if (typeof schema === 'object' && schema !== null && '_zod' in schema) {
+    if (checked.has(schema)) return;
+    const path = zod3Inside(schema);
+    if (path === undefined) {
+      checked.add(schema);
+      return;
+    }
     throw new UnsupportedSchemaError(
-      `${where}: the schema is a zod 3 schema; gcp-pipeline-resilience needs zod 4 schemas. ` +
-        "Install zod@^4 and build it with `import { z } from 'zod'` (with zod 3.25 installed, " +
-        "`import { z } from 'zod/v4'` also works).",
+      `${where}: the schema holds a zod 3 schema at ${path}; gcp-pipeline-resilience needs zod 4 ` +
+        `schemas throughout (zod 4 cannot run a zod 3 part: every message would fail). ${ZOD4_FIX}`,
+      { kind: 'zod3' },
+    );
+  }
+  if (isZod3(schema)) {
+    throw new UnsupportedSchemaError(
+      `${where}: the schema is a zod 3 schema; gcp-pipeline-resilience needs zod 4 schemas. ${ZOD4_FIX}`,
       { kind: 'zod3' },
     );
   }
@@ -21,6 +31,70 @@ export function assertZod4Schema(schema: unknown, where: string): asserts schema
     `${where}: expected a zod 4 schema (such as z.object({...}) or Phase2CompletionMessage), got ${describe(schema)}`,
     { kind: 'not-a-schema' },
   );
+}
+
+const ZOD4_FIX =
+  "Install zod@^4 and build it with `import { z } from 'zod'` (with zod 3.25 installed, " +
+  "`import { z } from 'zod/v4'` also works).";
+
+/** zod 4 schemas already walked: a handler's schema is checked once, not on every message. */
+const checked = new WeakSet<object>();
+
+/** How many schemas a walk looks at before it gives up (a schema that large is checked no deeper). */
+const MAX_SCHEMAS_WALKED = 10_000;
+
+function isZod3(value: unknown): boolean {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    !('_zod' in value) &&
+    '_def' in value &&
+    'safeParse' in value
+  );
+}
+
+function isZod4(value: unknown): value is { _zod: { def: Record<string, unknown> } } {
+  return typeof value === 'object' && value !== null && '_zod' in value;
+}
+
+/**
+ * Where a zod 3 schema sits inside a zod 4 one (`Phase2CompletionMessage.extend({ x: z3.string() })`
+ * builds, and every parse then throws), as a path such as `shape.x`; undefined when there is none.
+ * Walks the definitions' schema-valued fields (`shape`, `innerType`, `element`, `options`, `in`,
+ * `out`, ...), not default values or functions (`z.lazy`'s getter is not called). A walk that
+ * throws (a hostile getter) finds nothing: the check must never refuse a schema zod accepts.
+ */
+function zod3Inside(root: object): string | undefined {
+  const seen = new WeakSet<object>([root]);
+  const queue: [unknown, string][] = [[root, '']];
+  let walked = 0;
+  try {
+    for (let next = queue.shift(); next !== undefined && walked <= MAX_SCHEMAS_WALKED; next = queue.shift()) {
+      const [schema, path] = next;
+      walked += 1;
+      if (!isZod4(schema)) continue;
+      const def = schema._zod.def;
+      for (const key of Object.keys(def)) {
+        const value = def[key];
+        const children: [unknown, string][] =
+          key === 'shape' && typeof value === 'object' && value !== null
+            ? Object.entries(value).map(([field, child]) => [child, `${path}${path ? '.' : ''}${field}`])
+            : Array.isArray(value) && value.length <= MAX_SCHEMAS_WALKED
+              ? value.map((child, index) => [child, `${path}${path ? '.' : ''}${key}[${index}]`])
+              : [[value, `${path}${path ? '.' : ''}${key}`]];
+        for (const [child, childPath] of children) {
+          if (isZod3(child)) return childPath;
+          if (isZod4(child) && !seen.has(child)) {
+            seen.add(child);
+            queue.push([child, childPath]);
+          }
+        }
+      }
+    }
+  } catch {
+    return undefined;
+  }
+  return undefined;
 }
 
 function describe(value: unknown): string {

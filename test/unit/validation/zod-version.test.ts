@@ -6,6 +6,7 @@ import { PipelineError, UnsupportedSchemaError } from '../../../src/errors/index
 import {
   createMessageHandler,
   decodePubSubMessage,
+  Phase2CompletionMessage,
   parseMessage,
   publishValidated,
   toJsonSchema,
@@ -68,5 +69,56 @@ describe('zod 4 is required: a zod 3 schema gets a typed error that says so', ()
     const mini = zm.object({ id: zm.string() }) as unknown as z.ZodType;
     expect(parseMessage(mini, { id: 'a' })).toEqual({ id: 'a' });
     expect(() => parseMessage(mini, {})).toThrow(/^Message: 1 issue: id: /);
+  });
+});
+
+describe('zod 4 throughout: a zod 3 part inside a zod 4 schema is refused where the schema is given', () => {
+  const holders: [string, z.ZodType, RegExp][] = [
+    ['a field', z.object({ id: z.string(), extra: z3.string() as unknown as z.ZodString }), /at extra;/],
+    [
+      'a field of an exported schema',
+      Phase2CompletionMessage.extend({ extra: z3.number() as unknown as z.ZodNumber }),
+      /at extra;/,
+    ],
+    [
+      'an array element inside an optional field',
+      z.object({ rows: z.array(z.object({ b: z3.string() as unknown as z.ZodString })).optional() }),
+      /at rows\.innerType\.element\.b;/,
+    ],
+    ['a union member', z.union([z.string(), z3.number() as unknown as z.ZodNumber]), /at options\[1\];/],
+  ];
+
+  it.each(holders)(
+    '%s: every entry point throws UnsupportedSchemaError with its path',
+    (_name, schema, path) => {
+      for (const call of [
+        () => parseMessage(schema, { id: 'a' }),
+        () => decodePubSubMessage(schema, envelope),
+        () => createMessageHandler(schema, () => {}, { onInvalid: 'nack' }),
+        () => toJsonSchema(schema),
+      ]) {
+        const error = thrown(call);
+        expect(error).toBeInstanceOf(UnsupportedSchemaError);
+        expect(error).toMatchObject({ kind: 'zod3', code: 'UNSUPPORTED_SCHEMA' });
+        expect((error as Error).message).toMatch(path);
+        expect((error as Error).message).toContain('zod@^4');
+      }
+    },
+  );
+
+  it('accepts a recursive zod 4 schema and reuses its answer on the next call', () => {
+    interface Tree {
+      name: string;
+      children: Tree[];
+    }
+    const Tree: z.ZodType<Tree> = z.object({
+      name: z.string(),
+      get children() {
+        return z.array(Tree);
+      },
+    });
+    const tree = { name: 'root', children: [{ name: 'leaf', children: [] }] };
+    expect(parseMessage(Tree, tree)).toEqual(tree);
+    expect(parseMessage(Tree, tree)).toEqual(tree);
   });
 });
