@@ -1,3 +1,4 @@
+import { lazy } from './lazy.js';
 import { moduleRequire } from './module-require.js';
 
 /**
@@ -10,13 +11,10 @@ import { moduleRequire } from './module-require.js';
  * builds and in a bundle, ES module or CommonJS (`moduleRequire`; a bundler leaves
  * `node:` builtins external).
  */
-let cached: typeof import('node:crypto') | undefined;
-
 /** The `node:crypto` module, required on the first call and cached. */
-export function nodeCrypto(): typeof import('node:crypto') {
-  cached ??= moduleRequire()('node:crypto') as typeof import('node:crypto');
-  return cached;
-}
+export const nodeCrypto: () => typeof import('node:crypto') = lazy(
+  () => moduleRequire()('node:crypto') as typeof import('node:crypto'),
+);
 
 /** `crypto.randomUUID()` without loading `node:crypto` at import. */
 export function randomUUID(): string {

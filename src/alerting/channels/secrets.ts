@@ -6,6 +6,7 @@
  */
 import { PipelineError } from '../../errors/index.js';
 import { REDACTED } from '../../errors/redact.js';
+import { lazy } from '../../shared/lazy.js';
 import { moduleRequire } from '../../shared/module-require.js';
 
 /** How deep the walk goes into `cause`, arrays and plain objects. */
@@ -46,11 +47,7 @@ function everything(value: unknown): string {
 
 // Required at first use: an ES module import of `node:util` loads every lazily loaded part of it
 // (its argument parser, its MIME types) at the package's import, a cost on every cold start.
-let util: typeof import('node:util') | undefined;
-function nodeUtil(): typeof import('node:util') {
-  util ??= moduleRequire()('node:util') as typeof import('node:util');
-  return util;
-}
+const nodeUtil = lazy(() => moduleRequire()('node:util') as typeof import('node:util'));
 
 function walkable(value: object): boolean {
   if (Array.isArray(value) || value instanceof Error) return true;
