@@ -74,14 +74,15 @@ function zod3Inside(root: object): string | undefined {
       walked += 1;
       if (!isZod4(schema)) continue;
       const def = schema._zod.def;
+      const at = (step: string) => (path ? `${path}.${step}` : step);
       for (const key of Object.keys(def)) {
         const value = def[key];
         const children: [unknown, string][] =
           key === 'shape' && typeof value === 'object' && value !== null
-            ? Object.entries(value).map(([field, child]) => [child, `${path}${path ? '.' : ''}${field}`])
+            ? Object.entries(value).map(([field, child]) => [child, at(field)])
             : Array.isArray(value) && value.length <= MAX_SCHEMAS_WALKED
-              ? value.map((child, index) => [child, `${path}${path ? '.' : ''}${key}[${index}]`])
-              : [[value, `${path}${path ? '.' : ''}${key}`]];
+              ? value.map((child, index) => [child, at(`${key}[${index}]`)])
+              : [[value, at(key)]];
         for (const [child, childPath] of children) {
           if (isZod3(child)) return childPath;
           if (isZod4(child) && !seen.has(child)) {
