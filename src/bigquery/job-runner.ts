@@ -7,6 +7,7 @@ import {
   PipelineError,
   toPipelineError,
 } from '../errors/index.js';
+import { NEVER_ABORTED } from '../retry/attempt.js';
 import type { RetryContext } from '../retry/index.js';
 import { scheduleOn } from '../retry/schedule.js';
 import { onAbort } from '../shared/abort-fanout.js';
@@ -407,7 +408,7 @@ async function explainMisplaced(
   let where: string | undefined;
   try {
     where = await guardRequest(
-      { attempt: 0, signal: scope.signal ?? new AbortController().signal },
+      { attempt: 0, signal: scope.signal ?? NEVER_ABORTED },
       'datasets.get',
       () => datasetLocation(client, misplaced.dataset),
       { timeoutMs, clock: scope.clock },
