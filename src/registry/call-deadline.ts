@@ -1,10 +1,8 @@
 import { OperationTimeoutError } from '../errors/index.js';
 import type { Clock } from '../retry/index.js';
+import { MAX_TIMER_MS } from '../retry/options.js';
 import { scheduleOn } from '../retry/schedule.js';
 import { onAbort } from '../shared/abort-fanout.js';
-
-/** The longest delay a Node timer keeps: a longer one fires at once (with a warning). */
-const MAX_TIMER_MS = 2_147_483_647;
 
 /** A `RangeError` naming `where` unless `value` is a whole number of ms a timer can wait. @internal */
 export function checkTimeoutMs(where: string, value: number): void {
