@@ -1,5 +1,6 @@
 import { brandClass } from '../../errors/brand.js';
 import { PipelineError, redactSecrets } from '../../errors/index.js';
+import { quoteShort } from '../../shared/first-chars.js';
 
 /** Nodemailer's codes for a connection that failed or broke: worth another attempt on a new connection. */
 const CONNECTION_CODES = new Set([
@@ -70,9 +71,8 @@ export class SmtpError extends PipelineError {
     const message = typeof e.message === 'string' ? e.message : String(thrown);
     const command = typeof e.command === 'string' ? e.command : undefined;
     if (typeof e.response === 'string' && !SMTP_REPLY.test(e.response.split('\n', 1)[0]!)) {
-      const shown = e.response.length > REPLY_SHOWN ? `${e.response.slice(0, REPLY_SHOWN)}…` : e.response;
       return new SmtpError(
-        `SMTP send failed: the server's answer to ${command ?? 'the connection'} is not an SMTP reply (no three-digit code): ${JSON.stringify(shown)}`,
+        `SMTP send failed: the server's answer to ${command ?? 'the connection'} is not an SMTP reply (no three-digit code): ${quoteShort(e.response, REPLY_SHOWN)}`,
         {
           transient: false,
           ...(typeof e.code === 'string' ? { smtpCode: e.code } : {}),
