@@ -395,11 +395,17 @@ export function createMessageHandler<S extends z.ZodType>(
     name,
     (message, error) => logger.warn(message, { schema: name, error }),
   );
+  /** The fields of every log line about one message. */
+  const logFields = (envelope: Envelope) => ({
+    schema: name,
+    messageId: envelope.messageId,
+    deliveryAttempt: envelope.deliveryAttempt,
+  });
   /** The handlings running now, by message (see `deliveryKey`). */
   const inFlight = new Map<string, { envelope: Envelope; result: Promise<HandlingResult> }>();
 
   async function handle(envelope: Envelope, stop: AbortSignal): Promise<HandlingResult> {
-    const fields = { schema: name, messageId: envelope.messageId, deliveryAttempt: envelope.deliveryAttempt };
+    const fields = logFields(envelope);
     let data: z.output<S>;
     try {
       data = parseMessage(schema, decodeBody(envelope, maxBytes), { name });
@@ -674,7 +680,7 @@ export function createMessageHandler<S extends z.ZodType>(
           : { [ATTR.pubsubDeliveryAttempt]: envelope.deliveryAttempt }),
       },
     });
-    const fields = { schema: name, messageId: envelope.messageId, deliveryAttempt: envelope.deliveryAttempt };
+    const fields = logFields(envelope);
     return drain
       .run(
         (stop) => runInTrace(parent ?? link, () => inSpan(span, () => safeHandle(envelope, stop))),
