@@ -67,11 +67,10 @@ function isZod4(value: unknown): value is { _zod: { def: Record<string, unknown>
 function zod3Inside(root: object): string | undefined {
   const seen = new WeakSet<object>([root]);
   const queue: [unknown, string][] = [[root, '']];
-  let walked = 0;
   try {
-    for (let next = queue.shift(); next !== undefined && walked <= MAX_SCHEMAS_WALKED; next = queue.shift()) {
-      const [schema, path] = next;
-      walked += 1;
+    // An index, not `shift()`: the queue is read once, in order, up to the bound.
+    for (let walked = 0; walked < queue.length && walked <= MAX_SCHEMAS_WALKED; walked += 1) {
+      const [schema, path] = queue[walked]!;
       if (!isZod4(schema)) continue;
       const def = schema._zod.def;
       const at = (step: string) => (path ? `${path}.${step}` : step);
