@@ -12,9 +12,10 @@ import { defineConfig, type Options } from 'tsup';
  *   `exports` map); they are read from the re-exports of `src/index.ts`, so a new layer gets its
  *   chunk without a change here.
  * - `dist/node/` for Node itself (the `default` and `require` conditions), ESM and CommonJS, and the
- *   declarations of both builds: the two public entries and `gpr`, zod inlined. Node loads ES modules
- *   file by file, and zod alone is about 95 files: a cold start pays for each file Node resolves,
- *   reads, decodes and compiles, and for its bytes. The main entry is three files.
+ *   declarations of both builds: the two public entries and `gpr`, zod inlined (the ES modules read
+ *   it from a file of their own, `zod.cjs`, on first use). Node loads ES modules file by file, and zod
+ *   alone is about 95 files: a cold start pays for each file Node resolves, reads, decodes and
+ *   compiles, and for its bytes. The main entry is three files.
  */
 const layers = [
   ...readFileSync('src/index.ts', 'utf8').matchAll(/^export \* from '\.\/(\w+)\/index\.js';$/gm),
@@ -68,6 +69,11 @@ export default defineConfig([
     // through `brandError`). The CommonJS is not: tsup rewrites the CommonJS chunks after esbuild,
     // and that rewrite breaks on minified class fields.
     esbuildOptions(options, { format }) {
+      // The ES modules read zod on first use from `zod.cjs` (the last build below) instead of
+      // compiling it at import (src/shared/zod-on-demand.ts says why the CommonJS build inlines it);
+      // a zod function missing from the forwarding file fails the build.
+      if (format === 'esm') options.alias = { zod: './src/shared/zod-on-demand.ts' };
+      options.logOverride = { ...options.logOverride, 'import-is-undefined': 'error' };
       options.minifyWhitespace = format === 'esm';
       options.minifySyntax = format === 'esm';
       options.minifyIdentifiers = format === 'esm';
@@ -80,5 +86,18 @@ export default defineConfig([
     },
     // TSUP_NO_DTS=1 skips the declarations (minutes on a loaded machine) when only the JS is measured.
     dts: process.env.TSUP_NO_DTS ? false : { entry: publicEntries },
+  },
+  {
+    ...common,
+    // zod for Node's ES module build: one CommonJS file, required on first use. Only the names the
+    // package calls (src/shared/zod-used.ts), minified: no chunks here for tsup's CommonJS rewrite.
+    entry: { zod: 'src/shared/zod-used.ts' },
+    outDir: 'dist/node',
+    format: ['cjs'],
+    noExternal: ['zod'],
+    splitting: false,
+    treeshake: true,
+    minify: true,
+    dts: false,
   },
 ]);

@@ -2,8 +2,11 @@ import * as z from 'zod';
 import { KNOWN_SPORTS } from '../config/sports.js';
 import { deferredSchema } from './deferred-schema.js';
 
-/** zod's own date expression (month lengths and leap years), reused for `target_date` below. */
-const calendarDateRegex: RegExp = z.regexes.date;
+/**
+ * zod's own date expression (month lengths and leap years), reused for `target_date` below. Read when
+ * used, not at import: Node's build loads zod on first use (src/shared/zod-on-demand.ts).
+ */
+const calendarDateRegex = (): RegExp => z.regexes.date;
 
 /** The issue message of every date field, so a dead-lettered message says exactly what was wrong. */
 const CALENDAR_DATE_MESSAGE = 'must be a real calendar date (YYYY-MM-DD)';
@@ -33,7 +36,7 @@ export const calendarDate = deferredSchema(() => z.iso.date({ error: CALENDAR_DA
  * ```
  */
 export function isCalendarDate(value: unknown): value is string {
-  return typeof value === 'string' && calendarDateRegex.test(value);
+  return typeof value === 'string' && calendarDateRegex().test(value);
 }
 
 /**
@@ -51,7 +54,7 @@ export function isCalendarDate(value: unknown): value is string {
 export const relativeOrCalendarDate = deferredSchema(() =>
   z
     .string({ error: "must be 'today', 'yesterday' or a real calendar date (YYYY-MM-DD)" })
-    .regex(new RegExp(`^(?:today|yesterday|${calendarDateRegex.source.slice(1, -1)})$`), {
+    .regex(new RegExp(`^(?:today|yesterday|${calendarDateRegex().source.slice(1, -1)})$`), {
       error: "must be 'today', 'yesterday' or a real calendar date (YYYY-MM-DD)",
     }),
 );

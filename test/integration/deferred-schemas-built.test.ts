@@ -6,8 +6,10 @@
  * same schema of the other. `npm test` builds first.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { build } from 'esbuild';
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as z from 'zod';
 
@@ -126,6 +128,61 @@ describe('exported schemas in the two builds', () => {
         true,
         true,
       ]);
+    }
+  });
+});
+
+describe("zod in Node's build", () => {
+  const zodFile = `${root}dist/node/zod.cjs`;
+
+  it('is read on first use by the ES modules, not at import; the CommonJS build inlines its own', () => {
+    const script = `
+      import { createRequire } from 'node:module';
+      const require = createRequire(import.meta.url);
+      const loaded = () => Object.keys(require.cache).filter((file) => file === ${JSON.stringify(zodFile)}).length;
+      const esm = await import(${JSON.stringify(pathToFileURL(builds.node).href)});
+      const cjs = require(${JSON.stringify(builds.nodeCommonJs)});
+      const atImport = loaded();
+      const parsed = [esm.Sport.parse('nba'), esm.calendarDate.safeParse('2025-02-29').success];
+      const afterEsmUse = loaded();
+      const parsedCjs = cjs.Sport.parse('mlb');
+      process.stdout.write(JSON.stringify({ atImport, afterEsmUse, afterCjsUse: loaded(), parsed, parsedCjs }));`;
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+      cwd: root,
+    }).toString();
+    expect(JSON.parse(out)).toEqual({
+      atImport: 0,
+      afterEsmUse: 1,
+      afterCjsUse: 1,
+      parsed: ['nba', false],
+      parsedCjs: 'mlb',
+    });
+  });
+
+  it('falls back to the zod package when an application bundled Node build has no zod.cjs beside it', async () => {
+    // Inside the repository, so that the bundle finds the zod package the way a deployed app would.
+    const dir = mkdtempSync(join(root, 'node_modules', '.gpr-bundled-node-build-'));
+    try {
+      const outfile = join(dir, 'app.mjs');
+      await build({
+        stdin: {
+          contents: `import { Phase2CompletionMessage } from ${JSON.stringify(builds.node)};
+            const issue = Phase2CompletionMessage.safeParse({ processor_name: 'p', game_date: '2026-02-30' }).error.issues[0];
+            console.log(JSON.stringify([issue.path, issue.message]));`,
+          resolveDir: dir,
+          loader: 'js',
+        },
+        bundle: true,
+        platform: 'node',
+        format: 'esm',
+        outfile,
+        logLevel: 'silent',
+      });
+      expect(readdirSync(dir)).toEqual(['app.mjs']);
+      const out = execFileSync(process.execPath, [outfile], { cwd: dir }).toString();
+      expect(JSON.parse(out)).toEqual([['game_date'], 'must be a real calendar date (YYYY-MM-DD)']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

@@ -1,0 +1,100 @@
+import { lazy } from './lazy.js';
+import { moduleRequire } from './module-require.js';
+import type * as Used from './zod-used.js';
+
+/**
+ * What `import * as z from 'zod'` in the package's sources resolves to in Node's ES module build
+ * (tsup.config.ts aliases `zod` to this file there, and only there). Internal: not exported from the
+ * package.
+ *
+ * Why: Node compiles every byte a module loads at import, and zod is about a quarter of the main
+ * entry's. The package needs zod only when a schema is first used or options of the alerting layer are
+ * first checked, and the exported schemas are already built on first use
+ * (src/validation/deferred-schema.ts). So each name here forwards to zod itself, read from
+ * `zod.cjs` beside the built files on the first call: a function that only calls `retry` never
+ * loads it.
+ *
+ * The bundler build (`dist/`) and the tests import zod itself: there the application's bundler
+ * decides what loads when. So does Node's CommonJS build, which inlines it: a bundler packing a
+ * CommonJS application follows only a plain `require('./file')`, which the CommonJS chunks cannot
+ * carry (tsup writes them from ES module chunks, where every `require` becomes esbuild's helper).
+ */
+type Zod = typeof Used;
+
+const zod = lazy((): Zod => {
+  try {
+    return moduleRequire()('./zod.cjs') as Zod;
+  } catch (err) {
+    // An application bundled from Node's build (a bundler told not to use the `module` condition)
+    // has no zod.cjs beside it: zod itself, a dependency of this package, serves instead.
+    if ((err as { code?: unknown }).code !== 'MODULE_NOT_FOUND') throw err;
+    return moduleRequire()('zod') as Zod;
+  }
+});
+
+/** A function of zod: forwards every call to the loaded one. */
+function call<K extends keyof Zod>(name: K): Zod[K] {
+  return ((...args: unknown[]) => (zod()[name] as (...args: unknown[]) => unknown)(...args)) as Zod[K];
+}
+
+/**
+ * An object of zod (`z.iso`, `z.regexes`, `z.globalRegistry`): reads each property from the loaded
+ * one, its methods bound to it. The sources only read properties of these objects.
+ */
+function objectOf<K extends keyof Zod>(name: K): Zod[K] {
+  return new Proxy(Object.create(null) as object, {
+    get: (_target, key) => {
+      const target = zod()[name] as object;
+      const value: unknown = Reflect.get(target, key);
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+    has: (_target, key) => Reflect.has(zod()[name] as object, key),
+  }) as Zod[K];
+}
+
+const instanceOf = call('instanceof');
+const enumOf = call('enum');
+
+export const array = call('array');
+export const boolean = call('boolean');
+export const custom = call('custom');
+export const email = call('email');
+export const globalRegistry = objectOf('globalRegistry');
+export const int = call('int');
+export const iso = objectOf('iso');
+export const literal = call('literal');
+export const number = call('number');
+export const object = call('object');
+export const partialRecord = call('partialRecord');
+export const record = call('record');
+export const regexes = objectOf('regexes');
+export const strictObject = call('strictObject');
+export const string = call('string');
+export const toJSONSchema = call('toJSONSchema');
+export const union = call('union');
+export const unknown = call('unknown');
+export { enumOf as enum, instanceOf as instanceof };
+
+/** Every name of zod-used.ts is forwarded: the compiler refuses this line when one is missing. */
+export const forwarded = {
+  array,
+  boolean,
+  custom,
+  email,
+  enum: enumOf,
+  globalRegistry,
+  instanceof: instanceOf,
+  int,
+  iso,
+  literal,
+  number,
+  object,
+  partialRecord,
+  record,
+  regexes,
+  strictObject,
+  string,
+  toJSONSchema,
+  union,
+  unknown,
+} satisfies Record<keyof Zod, unknown>;
