@@ -20,16 +20,20 @@ export interface ImportSample {
  * Imports `specifier` once in a fresh Node process started at the repository root (so the package
  * resolves itself by name, through its `exports` map) and returns how long the import took. Several
  * specifiers joined by ` + ` are imported one after the other in that process (an application that
- * imports the package and zod), and timed together.
+ * imports the package and zod), and timed together. What follows ` then ` is a statement run after the
+ * imports and timed with them, over the first module as `m0` (a first call that loads what the import
+ * deferred).
  *
  * @example
  * const { wallMs } = await coldImport('cockatiel');
  */
 export async function coldImport(specifier: string): Promise<ImportSample> {
-  const imports = specifier.split(' + ').map((s) => `await import(${JSON.stringify(s)});`);
+  const [modules = '', firstUse] = specifier.split(' then ');
+  const imports = modules.split(' + ').map((s, i) => `const m${i} = await import(${JSON.stringify(s)});`);
   const script = [
     'const c0 = process.cpuUsage(); const t0 = performance.now();',
     ...imports,
+    ...(firstUse === undefined ? [] : [`${firstUse};`]),
     'const wall = performance.now() - t0; const c = process.cpuUsage(c0);',
     'process.stdout.write(JSON.stringify({ wallMs: wall, cpuMs: (c.user + c.system) / 1000 }));',
   ].join('\n');
