@@ -28,7 +28,16 @@ const zod = lazy((): Zod => {
     // An application bundled from Node's build (a bundler told not to use the `module` condition)
     // has no zod.cjs beside it: zod itself, a dependency of this package, serves instead.
     if ((err as { code?: unknown }).code !== 'MODULE_NOT_FOUND') throw err;
-    return moduleRequire()('zod') as Zod;
+    const installed = moduleRequire()('zod') as Partial<Zod>;
+    // The one found there may be an older zod the application installed for itself.
+    if (typeof installed.toJSONSchema !== 'function') {
+      throw new Error(
+        'gcp-pipeline-resilience: zod.cjs is missing beside the bundle and the zod found instead is not zod 4; ' +
+          "bundle the package with the 'module' condition, or install zod@^4",
+        { cause: err },
+      );
+    }
+    return installed as Zod;
   }
 });
 

@@ -6,7 +6,8 @@
  * same schema of the other. `npm test` builds first.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
@@ -181,6 +182,36 @@ describe("zod in Node's build", () => {
       expect(readdirSync(dir)).toEqual(['app.mjs']);
       const out = execFileSync(process.execPath, [outfile], { cwd: dir }).toString();
       expect(JSON.parse(out)).toEqual([['game_date'], 'must be a real calendar date (YYYY-MM-DD)']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('names the problem when that fallback finds an older zod', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gpr-bundled-node-build-zod3-'));
+    try {
+      // The application's own zod is zod 3 (zod 4's `zod/v3` stands in for it).
+      mkdirSync(join(dir, 'node_modules', 'zod'), { recursive: true });
+      writeFileSync(
+        join(dir, 'node_modules', 'zod', 'index.js'),
+        `module.exports = require(${JSON.stringify(`${root}node_modules/zod/v3/index.cjs`)});`,
+      );
+      const outfile = join(dir, 'app.mjs');
+      await build({
+        stdin: {
+          contents: `import { Sport } from ${JSON.stringify(builds.node)};
+            try { Sport.parse('nba'); console.log('parsed'); } catch (err) { console.log(err.message); }`,
+          resolveDir: dir,
+          loader: 'js',
+        },
+        bundle: true,
+        platform: 'node',
+        format: 'esm',
+        outfile,
+        logLevel: 'silent',
+      });
+      const out = execFileSync(process.execPath, [outfile], { cwd: dir }).toString();
+      expect(out).toContain('zod.cjs is missing beside the bundle and the zod found instead is not zod 4');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
