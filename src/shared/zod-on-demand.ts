@@ -1,5 +1,6 @@
 import { lazy } from './lazy.js';
 import { moduleRequire } from './module-require.js';
+import type * as Self from './zod-on-demand.js';
 import type * as Used from './zod-used.js';
 
 /**
@@ -84,26 +85,6 @@ export const union = call('union');
 export const unknown = call('unknown');
 export { enumOf as enum, instanceOf as instanceof };
 
-/** Every name of zod-used.ts is forwarded: the compiler refuses this line when one is missing. */
-export const forwarded = {
-  array,
-  boolean,
-  custom,
-  email,
-  enum: enumOf,
-  globalRegistry,
-  instanceof: instanceOf,
-  int,
-  iso,
-  literal,
-  number,
-  object,
-  partialRecord,
-  record,
-  regexes,
-  strictObject,
-  string,
-  toJSONSchema,
-  union,
-  unknown,
-} satisfies Record<keyof Zod, unknown>;
+/** The compiler refuses this when a name of zod-used.ts is not forwarded above. */
+type Forwarded<Missing extends never> = Missing;
+export type EveryNameForwarded = Forwarded<Exclude<keyof Zod, keyof typeof Self>>;

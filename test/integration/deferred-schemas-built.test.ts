@@ -160,27 +160,35 @@ describe("zod in Node's build", () => {
     });
   });
 
+  /**
+   * Bundles `app` (ES module code importing Node's build by its path, as a bundler told not to use the
+   * `module` condition resolves it) into `dir`, runs it there and returns what it printed.
+   */
+  async function bundleAndRunIn(dir: string, app: string): Promise<string> {
+    const outfile = join(dir, 'app.mjs');
+    await build({
+      stdin: { contents: app, resolveDir: dir, loader: 'js' },
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      outfile,
+      logLevel: 'silent',
+    });
+    expect(readdirSync(dir)).toContain('app.mjs');
+    expect(readdirSync(dir)).not.toContain('zod.cjs');
+    return execFileSync(process.execPath, [outfile], { cwd: dir }).toString();
+  }
+
   it('falls back to the zod package when an application bundled Node build has no zod.cjs beside it', async () => {
     // Inside the repository, so that the bundle finds the zod package the way a deployed app would.
     const dir = mkdtempSync(join(root, 'node_modules', '.gpr-bundled-node-build-'));
     try {
-      const outfile = join(dir, 'app.mjs');
-      await build({
-        stdin: {
-          contents: `import { Phase2CompletionMessage } from ${JSON.stringify(builds.node)};
-            const issue = Phase2CompletionMessage.safeParse({ processor_name: 'p', game_date: '2026-02-30' }).error.issues[0];
-            console.log(JSON.stringify([issue.path, issue.message]));`,
-          resolveDir: dir,
-          loader: 'js',
-        },
-        bundle: true,
-        platform: 'node',
-        format: 'esm',
-        outfile,
-        logLevel: 'silent',
-      });
-      expect(readdirSync(dir)).toEqual(['app.mjs']);
-      const out = execFileSync(process.execPath, [outfile], { cwd: dir }).toString();
+      const out = await bundleAndRunIn(
+        dir,
+        `import { Phase2CompletionMessage } from ${JSON.stringify(builds.node)};
+        const issue = Phase2CompletionMessage.safeParse({ processor_name: 'p', game_date: '2026-02-30' }).error.issues[0];
+        console.log(JSON.stringify([issue.path, issue.message]));`,
+      );
       expect(JSON.parse(out)).toEqual([['game_date'], 'must be a real calendar date (YYYY-MM-DD)']);
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -196,21 +204,11 @@ describe("zod in Node's build", () => {
         join(dir, 'node_modules', 'zod', 'index.js'),
         `module.exports = require(${JSON.stringify(`${root}node_modules/zod/v3/index.cjs`)});`,
       );
-      const outfile = join(dir, 'app.mjs');
-      await build({
-        stdin: {
-          contents: `import { Sport } from ${JSON.stringify(builds.node)};
-            try { Sport.parse('nba'); console.log('parsed'); } catch (err) { console.log(err.message); }`,
-          resolveDir: dir,
-          loader: 'js',
-        },
-        bundle: true,
-        platform: 'node',
-        format: 'esm',
-        outfile,
-        logLevel: 'silent',
-      });
-      const out = execFileSync(process.execPath, [outfile], { cwd: dir }).toString();
+      const out = await bundleAndRunIn(
+        dir,
+        `import { Sport } from ${JSON.stringify(builds.node)};
+        try { Sport.parse('nba'); console.log('parsed'); } catch (err) { console.log(err.message); }`,
+      );
       expect(out).toContain('zod.cjs is missing beside the bundle and the zod found instead is not zod 4');
     } finally {
       rmSync(dir, { recursive: true, force: true });
