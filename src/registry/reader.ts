@@ -7,6 +7,7 @@ import { checkOptions, OPTION_ALIASES } from '../shared/check-options.js';
 import { safeLogger } from '../shared/safe-logger.js';
 import { untilAborted } from '../shared/until-aborted.js';
 import { callDeadline, checkTimeoutMs } from './call-deadline.js';
+import type { FlushOnExitOptions } from './exit-hook.js';
 import { MAX_PLAYER_TEXT_LENGTH, normalizePlayerLookup, normalizePlayerType, preview } from './normalize.js';
 import { notAString } from './not-a-string.js';
 import { batchLookupSql, singleLookupSql } from './queries.js';
@@ -43,6 +44,11 @@ export interface PlayerRegistryReaderOptions {
   maxLookupsPerQuery?: number;
   /** Where misses are recorded; the reader makes its own when absent. */
   tracker?: UnresolvedPlayerTracker;
+  /**
+   * The `flushOnExit` option of the tracker the reader makes (unused when `tracker` is given).
+   * Default `true`: while it holds misses it flushes them when the process shuts down.
+   */
+  flushOnExit?: boolean | FlushOnExitOptions;
   /** Fully qualified registry table; default `{project}.{sport}_reference.{sport}_players_registry`. */
   table?: string;
   /** Project of the default tables; default from the sport config (GCP_PROJECT_ID, ...). */
@@ -154,6 +160,7 @@ export class PlayerRegistryReader {
         maxCacheEntries: 'number',
         maxLookupsPerQuery: 'number',
         tracker: 'object',
+        flushOnExit: ['boolean', 'object'],
         table: 'string',
         projectId: 'string',
         env: 'object',
@@ -200,6 +207,7 @@ export class PlayerRegistryReader {
         source: options.source,
         ...(options.projectId === undefined ? {} : { projectId: options.projectId }),
         ...(options.env === undefined ? {} : { env: options.env }),
+        ...(options.flushOnExit === undefined ? {} : { flushOnExit: options.flushOnExit }),
         clock,
         logger: this.#logger,
       });

@@ -156,7 +156,19 @@ export interface UnresolvedPlayerTrackerOptions {
    * id, fails that flush (its entries are kept).
    */
   createBatchId?: () => string;
+  /**
+   * Whether the tracker flushes by itself when the process shuts down (SIGTERM, SIGINT, or the event
+   * loop running empty) while it holds rows. Default `true`: from the first recorded miss until a
+   * flush leaves it empty, it is joined to the process-wide shutdown coordinator, so misses of a
+   * function that never flushed reach the table at shutdown instead of dying with the process. An
+   * object joins with those options (a coordinator of your own, this flush's limit, its name).
+   * `false` opts out: rows held when the process ends are then lost unless you flush them yourself.
+   */
+  flushOnExit?: boolean | FlushOnExitOptions;
 }
+
+/** The options `flushOnExit` accepts, checked where they are given. */
+const FLUSH_ON_EXIT_SPEC = { coordinator: 'object', timeoutMs: 'number', name: 'string' } as const;
 
 /** The default of `flushTimeoutMs`. */
 const DEFAULT_FLUSH_TIMEOUT_MS = 120_000;
@@ -249,7 +261,8 @@ interface Slot {
  * the same rows with the same insert ids, so an insert whose answer was lost is not written twice.
  * Past BigQuery's de-duplication window (30 s after such a send, to be safe) the tracker first asks
  * the table which of those rows it holds and sends only the others. Memory is bounded by
- * `maxEntries`.
+ * `maxEntries`. While it holds rows it is joined to the process's shutdown (option `flushOnExit`,
+ * default `true`), so a SIGTERM flushes what no code flushed.
  *
  * @example
  * ```ts
@@ -260,8 +273,7 @@ interface Slot {
  *   sport: 'mlb',
  *   source: 'pitcher_strikeouts_predictor',
  * });
- * tracker.track('Logan Webb', 'pitcher');
- * tracker.flushOnExit();                  // Cloud Run: flush on SIGTERM
+ * tracker.track('Logan Webb', 'pitcher'); // from now until a flush empties it, SIGTERM flushes it
  * const { flushed, retained, error } = await tracker.flush();
  * ```
  */
@@ -289,6 +301,10 @@ export class UnresolvedPlayerTracker {
   /** Settles when every flush called so far has finished: the next one waits for it. */
   #flushing: Promise<unknown> = Promise.resolve();
   #unhookExit: (() => void) | undefined;
+  /** Who joined the shutdown: the tracker itself while it holds rows, or a `flushOnExit()` call. */
+  #exitJoinedBy: 'tracker' | 'call' | undefined;
+  /** The options the tracker joins with by itself; undefined when `flushOnExit: false`. */
+  readonly #autoExit: FlushOnExitOptions | undefined;
 
   constructor(options: UnresolvedPlayerTrackerOptions) {
     checkOptions(
@@ -306,9 +322,23 @@ export class UnresolvedPlayerTracker {
         logger: 'object',
         createBatchId: 'function',
         flushTimeoutMs: 'number',
+        flushOnExit: ['boolean', 'object'],
       },
       OPTION_ALIASES,
     );
+    if (typeof options.flushOnExit === 'object') {
+      checkOptions(
+        'new UnresolvedPlayerTracker: option flushOnExit',
+        options.flushOnExit,
+        FLUSH_ON_EXIT_SPEC,
+        OPTION_ALIASES,
+      );
+      // Checked now: the tracker joins later, inside `track`, which must not throw for it.
+      const { timeoutMs } = options.flushOnExit;
+      if (timeoutMs !== undefined) {
+        checkTimeoutMs('new UnresolvedPlayerTracker: option flushOnExit.timeoutMs', timeoutMs);
+      }
+    }
     if (hasLoneSurrogate(options.source)) {
       throw new TypeError(
         'new UnresolvedPlayerTracker: option source has a lone surrogate (text with no UTF-8 form, which BigQuery cannot hold)',
@@ -339,6 +369,8 @@ export class UnresolvedPlayerTracker {
     // Every log call is isolated: a logger that throws (EPIPE on stdout) must not fail a flush.
     this.#logger = safeLogger(options.logger ?? silentLogger);
     this.#createBatchId = options.createBatchId ?? randomUUID;
+    const exit = options.flushOnExit ?? true;
+    this.#autoExit = exit === false ? undefined : exit === true ? {} : { ...exit };
   }
 
   /** Distinct players held (written ones are gone; pending and new ones count once). */
@@ -423,7 +455,27 @@ export class UnresolvedPlayerTracker {
     } else {
       slot.current = { source: source ?? this.#source, firstSeenMs: this.#clock.now(), count: 1 };
     }
+    if (this.#unhookExit === undefined) this.#joinExitWhileHolding();
     return true;
+  }
+
+  /** Joins the shutdown by itself (unless `flushOnExit: false`): it now holds a row to lose. */
+  #joinExitWhileHolding(): void {
+    if (this.#autoExit === undefined) return;
+    try {
+      this.#joinExit(this.#autoExit, 'tracker');
+    } catch (error) {
+      // A coordinator of the caller's that throws must not fail `track`; the miss is recorded.
+      this.#logger.error('unresolved players tracker could not join the shutdown; flush it yourself', {
+        table: this.table,
+        error: toPipelineError(error),
+      });
+    }
+  }
+
+  /** Leaves a shutdown it joined by itself once nothing is held: an empty tracker has nothing to lose. */
+  #leaveExitIfEmpty(): void {
+    if (this.#exitJoinedBy === 'tracker' && this.size === 0) this.#unhookExit?.();
   }
 
   /**
@@ -489,7 +541,12 @@ export class UnresolvedPlayerTracker {
       `unresolved players flush (${this.table})`,
     );
     const previous = this.#flushing;
-    const run = this.#flushAfter(previous, deadline.signal).finally(() => deadline.end());
+    const run = this.#flushAfter(previous, deadline.signal)
+      .finally(() => deadline.end())
+      .then((result) => {
+        this.#leaveExitIfEmpty();
+        return result;
+      });
     // A flush that stopped waiting for the one before it must not let the next run beside that one.
     this.#flushing = Promise.all([previous, run]);
     return run;
@@ -520,27 +577,38 @@ export class UnresolvedPlayerTracker {
    * rows unwritten is a `failed` task in the shutdown report, with the flush's error. Idempotent: a
    * second call returns the same unhook function.
    *
+   * A tracker already joins by itself while it holds rows (the `flushOnExit` option, default `true`).
+   * Call this to stay joined whether or not it holds any, or to join with options of your own (they
+   * replace the tracker's). After `unhook()` a later miss joins again by itself, unless the tracker
+   * was made with `flushOnExit: false`.
+   *
    * @example
    * ```ts
+   * import { createShutdownCoordinator, type UnresolvedPlayerTracker } from 'gcp-pipeline-resilience';
    * declare const tracker: UnresolvedPlayerTracker;
-   * const unhook = tracker.flushOnExit();
+   * // A service whose platform allows 30 s after SIGTERM: this flush may take 20 of them.
+   * const unhook = tracker.flushOnExit({ coordinator: createShutdownCoordinator({ timeoutMs: 25_000 }), timeoutMs: 20_000 });
    * // ... later, if the tracker is retired early:
    * unhook();
    * ```
    */
   flushOnExit(options: FlushOnExitOptions = {}): () => void {
-    if (this.#unhookExit) return this.#unhookExit;
-    checkOptions(
-      'flushOnExit',
-      options,
-      { coordinator: 'object', timeoutMs: 'number', name: 'string' },
-      OPTION_ALIASES,
-    );
+    if (this.#unhookExit && this.#exitJoinedBy === 'call') return this.#unhookExit;
+    checkOptions('flushOnExit', options, FLUSH_ON_EXIT_SPEC, OPTION_ALIASES);
+    // Joined by itself while holding rows: the call's options (and its staying) replace that.
+    this.#unhookExit?.();
+    return this.#joinExit(options, 'call');
+  }
+
+  #joinExit(options: FlushOnExitOptions, by: 'tracker' | 'call'): () => void {
     const coordinator = options.coordinator ?? defaultShutdownCoordinator();
     const leave = coordinator.onShutdown(
       async (context) => {
         // It runs once; after that the tracker may join again (e.g. a script that keeps going).
-        if (this.#unhookExit === unhook) this.#unhookExit = undefined;
+        if (this.#unhookExit === unhook) {
+          this.#unhookExit = undefined;
+          this.#exitJoinedBy = undefined;
+        }
         // The task's signal aborts when its time is up: the flush then ends, keeping its rows.
         const result = await this.flush(context?.signal === undefined ? {} : { signal: context.signal });
         // flush() reports instead of rejecting; the shutdown report must not call rows that were
@@ -554,9 +622,13 @@ export class UnresolvedPlayerTracker {
     );
     const unhook = (): void => {
       leave();
-      if (this.#unhookExit === unhook) this.#unhookExit = undefined;
+      if (this.#unhookExit === unhook) {
+        this.#unhookExit = undefined;
+        this.#exitJoinedBy = undefined;
+      }
     };
     this.#unhookExit = unhook;
+    this.#exitJoinedBy = by;
     return unhook;
   }
 

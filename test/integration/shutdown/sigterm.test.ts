@@ -39,19 +39,22 @@ describe('SIGTERM with two trackers in one process (a real child process)', () =
   });
   afterAll(() => standIn.close());
 
-  it('exits only after both trackers flushed, then re-raises SIGTERM', async () => {
+  /** Runs the child with two trackers holding misses, sends it SIGTERM, and checks what landed. */
+  async function sigtermLandsEveryMiss(callFlushOnExit: boolean): Promise<void> {
     // The MLB flush needs three attempts (two 503s, 300 ms apart); the NBA one needs one.
-    standIn.faults.add({
-      method: 'POST',
-      path: /mlb_reference\/tables\/unresolved_players\/insertAll$/,
-      error: { status: 503, reason: 'backendError' },
-      times: 2,
-    });
+    const path = /mlb_reference\/tables\/unresolved_players\/insertAll$/;
+    const before = standIn.requests.length;
+    standIn.faults.add({ method: 'POST', path, error: { status: 503, reason: 'backendError' }, times: 2 });
     const child = spawn(
       process.execPath,
       ['--import', tsxLoader, join(here, 'fixtures', 'two-trackers.ts')],
       {
-        env: { ...process.env, STAND_IN_ENDPOINT: standIn.endpoint, STAND_IN_PROJECT: PROJECT },
+        env: {
+          ...process.env,
+          STAND_IN_ENDPOINT: standIn.endpoint,
+          STAND_IN_PROJECT: PROJECT,
+          CALL_FLUSH_ON_EXIT: callFlushOnExit ? '1' : '0',
+        },
         stdio: ['ignore', 'pipe', 'inherit'],
       },
     );
@@ -62,17 +65,24 @@ describe('SIGTERM with two trackers in one process (a real child process)', () =
 
     expect({ code, signal }).toEqual({ code: null, signal: 'SIGTERM' });
     // The premise: the MLB flush really was the slow one (two 503s before it landed).
-    const mlbInserts = standIn.requests.filter((r) =>
-      /mlb_reference\/tables\/unresolved_players\/insertAll$/.test(r.path),
-    );
+    const mlbInserts = standIn.requests.slice(before).filter((r) => path.test(r.path));
     expect(mlbInserts.map((r) => r.status)).toEqual([503, 503, 200]);
-    const nba = await standIn.run(
-      `SELECT player_lookup FROM ${PROJECT}.nba_reference.unresolved_players ORDER BY 1`,
-    );
-    const mlb = await standIn.run(
-      `SELECT player_lookup FROM ${PROJECT}.mlb_reference.unresolved_players ORDER BY 1`,
-    );
-    expect(nba.map((r) => r.player_lookup)).toEqual(['lebronjames', 'stephencurry']);
-    expect(mlb.map((r) => r.player_lookup)).toEqual(['aaronjudge', 'loganwebb']);
+    for (const [sport, expected] of [
+      ['nba', ['lebronjames', 'stephencurry']],
+      ['mlb', ['aaronjudge', 'loganwebb']],
+    ] as const) {
+      const table = `${PROJECT}.${sport}_reference.unresolved_players`;
+      const rows = await standIn.run(`SELECT player_lookup FROM ${table} ORDER BY 1`);
+      expect(rows.map((r) => r.player_lookup)).toEqual(expected);
+      await standIn.run(`DELETE FROM ${table} WHERE TRUE`);
+    }
+  }
+
+  it('exits only after both trackers flushed, then re-raises SIGTERM', async () => {
+    await sigtermLandsEveryMiss(true);
+  }, 60_000);
+
+  it('does the same when no code called flushOnExit(): trackers holding rows join by themselves', async () => {
+    await sigtermLandsEveryMiss(false);
   }, 60_000);
 });

@@ -26,6 +26,8 @@ function tracker(options: { logger?: Logger; createBatchId?: () => string; clock
     sport: 'mlb',
     source: 'pitcher_strikeouts_predictor',
     env: {},
+    // Rows left unwritten on purpose must not be flushed again when the test worker exits.
+    flushOnExit: false,
     clock: options.clock ?? fakeClock(),
     ...(options.logger ? { logger: options.logger } : {}),
     ...(options.createBatchId ? { createBatchId: options.createBatchId } : {}),

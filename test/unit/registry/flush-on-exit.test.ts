@@ -17,6 +17,8 @@ function makeTracker(sport = 'mlb') {
     sport,
     source: `${sport}_game_processor`,
     env: {},
+    // Joined by the calls under test only (flush-on-exit-default.test.ts covers joining by itself).
+    flushOnExit: false,
   });
   return { executor, tracker };
 }
