@@ -602,10 +602,16 @@ export class UnresolvedPlayerTracker {
 
   #joinExit(options: FlushOnExitOptions, by: 'tracker' | 'call'): () => void {
     const coordinator = options.coordinator ?? defaultShutdownCoordinator();
+    // Declared before joining: a coordinator may run the task before `onShutdown` returns (ours
+    // starts a task joined during a running shutdown on the next microtask; another might not).
+    let unhook: (() => void) | undefined;
+    let started = false;
     const leave = coordinator.onShutdown(
       async (context) => {
-        // It runs once; after that the tracker may join again (e.g. a script that keeps going).
-        if (this.#unhookExit === unhook) {
+        started = true;
+        // It runs once; after that the tracker may join again (e.g. a script that keeps going, or
+        // a miss recorded while this flush runs: it joins the running shutdown with a task of its own).
+        if (unhook !== undefined && this.#unhookExit === unhook) {
           this.#unhookExit = undefined;
           this.#exitJoinedBy = undefined;
         }
@@ -620,16 +626,21 @@ export class UnresolvedPlayerTracker {
         ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
       },
     );
-    const unhook = (): void => {
+    const leaveAgain = (): void => {
       leave();
-      if (this.#unhookExit === unhook) {
+      if (this.#unhookExit === leaveAgain) {
         this.#unhookExit = undefined;
         this.#exitJoinedBy = undefined;
       }
     };
-    this.#unhookExit = unhook;
-    this.#exitJoinedBy = by;
-    return unhook;
+    unhook = leaveAgain;
+    // A task that already ran must not leave the tracker believing it is joined: it would not join
+    // again, and the misses recorded from now on would have no flush at shutdown.
+    if (!started) {
+      this.#unhookExit = leaveAgain;
+      this.#exitJoinedBy = by;
+    }
+    return leaveAgain;
   }
 
   async #flushNow(signal: AbortSignal): Promise<FlushResult> {

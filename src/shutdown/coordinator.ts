@@ -267,7 +267,9 @@ export function createShutdownCoordinator(options: ShutdownCoordinatorOptions = 
     const timeOuts = new Set<() => void>();
     let cancelTotal: (() => void) | undefined;
 
-    const start = (entry: Entry): void => {
+    // `late`: joined while the run goes on. Such a task starts on the next microtask, never inside the
+    // joiner's `onShutdown` call, which has not yet returned the leave function the task may use.
+    const start = (entry: Entry, late = false): void => {
       entries.delete(entry);
       outcomes.push(
         new Promise<ShutdownTaskOutcome>((resolve) => {
@@ -292,17 +294,21 @@ export function createShutdownCoordinator(options: ShutdownCoordinatorOptions = 
             cancelOwn = schedule(entry.timeoutMs, timeOut);
           }
           const context: ShutdownContext = { trigger, signal: controller.signal };
-          let result: unknown;
-          try {
-            result = entry.task(context);
-          } catch (error) {
-            settle({ name: entry.name, status: 'failed', error });
-            return;
-          }
-          Promise.resolve(result).then(
-            () => settle({ name: entry.name, status: 'completed' }),
-            (error: unknown) => settle({ name: entry.name, status: 'failed', error }),
-          );
+          const invoke = (): void => {
+            let result: unknown;
+            try {
+              result = entry.task(context);
+            } catch (error) {
+              settle({ name: entry.name, status: 'failed', error });
+              return;
+            }
+            Promise.resolve(result).then(
+              () => settle({ name: entry.name, status: 'completed' }),
+              (error: unknown) => settle({ name: entry.name, status: 'failed', error }),
+            );
+          };
+          if (late) queueMicrotask(invoke);
+          else invoke();
         }),
       );
     };
@@ -310,7 +316,7 @@ export function createShutdownCoordinator(options: ShutdownCoordinatorOptions = 
     // Registered before any task starts: a task that joins another one synchronously is started too.
     const current = {
       promise: Promise.resolve(undefined as unknown as ShutdownReport),
-      join: start,
+      join: (entry: Entry) => start(entry, true),
       trigger,
     };
     running = current;

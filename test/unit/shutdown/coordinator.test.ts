@@ -183,6 +183,32 @@ describe('shutdown coordinator', () => {
     expect(target.kills).toEqual([[7, 'SIGTERM']]);
   });
 
+  it('a task that joins while a shutdown runs starts after onShutdown has returned its leave function', async () => {
+    const { target, coordinator } = setup();
+    const first = manualTask();
+    coordinator.onShutdown(first.task, { name: 'first' });
+    target.emit('SIGTERM');
+    await settle();
+    // A joiner whose task reads what onShutdown returned (a tracker compares its unhook function).
+    let leave: (() => void) | undefined;
+    let sawLeave: boolean | undefined;
+    leave = coordinator.onShutdown(
+      () => {
+        sawLeave = leave !== undefined;
+      },
+      { name: 'late' },
+    );
+    expect(sawLeave).toBeUndefined();
+    await settle();
+    expect(sawLeave).toBe(true);
+    first.finish();
+    const report = await coordinator.shutdown();
+    expect(report.tasks.map((task) => [task.name, task.status])).toEqual([
+      ['first', 'completed'],
+      ['late', 'completed'],
+    ]);
+  });
+
   it('a second SIGTERM while running neither restarts the tasks nor kills early', async () => {
     const { target, coordinator } = setup();
     const task = manualTask();
