@@ -22,19 +22,38 @@ import type * as Used from './zod-used.js';
  */
 type Zod = typeof Used;
 
+/** The usual fix: a bundler given its own conditions (esbuild's `--conditions`) drops `module`. */
+const HOW_TO_BUNDLE =
+  "bundle the package with the 'module' condition (a bundler's own conditions replace it: add it back)";
+
+function isModuleNotFound(err: unknown): boolean {
+  return (err as { code?: unknown } | null)?.code === 'MODULE_NOT_FOUND';
+}
+
 const zod = lazy((): Zod => {
   try {
     return moduleRequire()('./zod.cjs') as Zod;
   } catch (err) {
     // An application bundled from Node's build (a bundler told not to use the `module` condition)
     // has no zod.cjs beside it: zod itself, a dependency of this package, serves instead.
-    if ((err as { code?: unknown }).code !== 'MODULE_NOT_FOUND') throw err;
-    const installed = moduleRequire()('zod') as Partial<Zod>;
+    if (!isModuleNotFound(err)) throw err;
+    let installed: Partial<Zod>;
+    try {
+      installed = moduleRequire()('zod') as Partial<Zod>;
+    } catch (missing) {
+      // A bundle deployed without node_modules: the import worked, and only this first use fails.
+      if (!isModuleNotFound(missing)) throw missing;
+      throw new Error(
+        'gcp-pipeline-resilience: zod.cjs is missing beside the bundle and no zod is installed; ' +
+          `${HOW_TO_BUNDLE}, copy dist/node/zod.cjs of the package beside the bundle, or install zod@^4`,
+        { cause: missing },
+      );
+    }
     // The one found there may be an older zod the application installed for itself.
     if (typeof installed.toJSONSchema !== 'function') {
       throw new Error(
         'gcp-pipeline-resilience: zod.cjs is missing beside the bundle and the zod found instead is not zod 4; ' +
-          "bundle the package with the 'module' condition, or install zod@^4",
+          `${HOW_TO_BUNDLE}, or install zod@^4`,
         { cause: err },
       );
     }

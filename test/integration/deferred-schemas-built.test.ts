@@ -214,4 +214,22 @@ describe("zod in Node's build", () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('names the problem, at the first use, when the bundle is deployed without any zod', async () => {
+    // A slim image or a bundled function: no node_modules anywhere above the bundle.
+    const dir = mkdtempSync(join(tmpdir(), 'gpr-bundled-node-build-no-zod-'));
+    try {
+      const out = await bundleAndRunIn(
+        dir,
+        `import { Sport } from ${JSON.stringify(builds.node)};
+        console.log('imported');
+        try { Sport.parse('nba'); console.log('parsed'); } catch (err) { console.log(err.message); }`,
+      );
+      expect(out).toContain('imported');
+      expect(out).toContain('zod.cjs is missing beside the bundle and no zod is installed');
+      expect(out).toContain("the 'module' condition");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
