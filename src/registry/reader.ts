@@ -45,7 +45,7 @@ export interface PlayerRegistryReaderOptions {
   /** Where misses are recorded; the reader makes its own when absent. */
   tracker?: UnresolvedPlayerTracker;
   /**
-   * The `flushOnExit` option of the tracker the reader makes (unused when `tracker` is given).
+   * The `flushOnExit` option of the tracker the reader makes (a `TypeError` with `tracker`).
    * Default `true`: while it holds misses it flushes them when the process shuts down.
    */
   flushOnExit?: boolean | FlushOnExitOptions;
@@ -170,6 +170,12 @@ export class PlayerRegistryReader {
       },
       OPTION_ALIASES,
     );
+    if (options.tracker !== undefined && options.flushOnExit !== undefined) {
+      // The reader does not make a tracker then: an opt-out given here would be dropped unseen.
+      throw new TypeError(
+        'new PlayerRegistryReader: options tracker and flushOnExit exclude each other; give flushOnExit to the tracker',
+      );
+    }
     const queryTimeoutMs = options.queryTimeoutMs ?? 120_000;
     checkTimeoutMs('new PlayerRegistryReader: option queryTimeoutMs', queryTimeoutMs);
     const config = getSportConfig(options.sport, options.env);

@@ -80,6 +80,41 @@ describe('a tracker joins the shutdown by itself while it holds rows (option flu
     expect(coordinator.size).toBe(0);
   });
 
+  it.each(['SIGTERM', 'beforeExit'] as const)(
+    'misses recorded while the %s flush runs join the running shutdown and land too',
+    async (event) => {
+      const { target, coordinator, executor, tracker } = setUp();
+      tracker.track('a');
+      // Each insert records one more miss: b during the first, c during the second (a request a
+      // service still answers after SIGTERM).
+      const later = ['b', 'c'];
+      executor.duringInsert = () => {
+        const next = later.shift();
+        if (next !== undefined) tracker.track(next);
+      };
+      target.emit(event);
+      const report = await coordinator.shutdown();
+      await settle();
+      expect(executor.rowsInTable().map((row) => row.player_lookup)).toEqual(['a', 'b', 'c']);
+      expect(report.tasks.map((task) => task.status)).not.toContain('failed');
+      expect(tracker.size).toBe(0);
+    },
+  );
+
+  it('a flushOnExit() call while another shutdown task runs joins it and flushes', async () => {
+    const { target, coordinator, executor, tracker } = setUp(false);
+    tracker.track('a');
+    let release: () => void = () => undefined;
+    coordinator.onShutdown(() => new Promise<void>((resolve) => (release = resolve)), { name: 'other' });
+    target.emit('SIGTERM');
+    await settle();
+    tracker.flushOnExit({ coordinator });
+    release();
+    const report = await coordinator.shutdown();
+    expect(report.tasks.map((task) => task.status)).toEqual(['completed', 'completed']);
+    expect(executor.rowsInTable()).toEqual([expect.objectContaining({ player_lookup: 'a' })]);
+  });
+
   it('never joins with flushOnExit: false', () => {
     const { target, coordinator, tracker } = setUp(false);
     tracker.track('loganwebb');
@@ -141,6 +176,21 @@ describe('a tracker joins the shutdown by itself while it holds rows (option flu
     expect(make('yes')).toThrow(TypeError);
     expect(make({ timeOutMs: 5 })).toThrow(/timeOutMs/);
     expect(make({ timeoutMs: -1 })).toThrow(RangeError);
+  });
+
+  it('refuses flushOnExit on a reader given its tracker, where it would do nothing', () => {
+    const { tracker } = setUp();
+    expect(
+      () =>
+        new PlayerRegistryReader({
+          executor: new MemoryExecutor(),
+          sport: 'mlb',
+          source: 'x',
+          env: {},
+          tracker,
+          flushOnExit: false,
+        }),
+    ).toThrow(/tracker and flushOnExit exclude each other/);
   });
 
   it("the reader's own tracker joins on a miss, with the reader's flushOnExit option", async () => {
