@@ -9,6 +9,7 @@ const BRAND_NAMESPACE = 'gcp-pipeline-resilience';
  *
  * @example
  * ```ts
+ * import { errorBrand } from 'gcp-pipeline-resilience';
  * const sym = errorBrand('NotFoundError');
  * sym === Symbol.for('gcp-pipeline-resilience/NotFoundError'); // true
  * ```

@@ -35,6 +35,7 @@ import { GRPC_STATUS_NAMES, grpcRule, statusText } from './status-table.js';
  *
  * @example
  * ```ts
+ * import { systemClock, type ToPipelineErrorOptions } from 'gcp-pipeline-resilience';
  * const clock = systemClock;
  * const options: ToPipelineErrorOptions = { now: () => clock.now() };
  * ```
@@ -65,7 +66,7 @@ export interface ToPipelineErrorOptions {
  * @example
  * ```ts
  * import { BigQuery } from '@google-cloud/bigquery';
- * import { toPipelineError, ForbiddenError } from 'gcp-pipeline-resilience';
+ * import { cloudLoggingLogger, ForbiddenError, toPipelineError } from 'gcp-pipeline-resilience';
  * const bigquery = new BigQuery();
  * const sql = 'SELECT 1 AS x';
  * const logger = cloudLoggingLogger();

@@ -29,6 +29,7 @@ export type DecodeFailure =
  *
  * @example
  * ```ts
+ * import { MessageDecodeError, type MessageDecodeErrorOptions } from 'gcp-pipeline-resilience';
  * const raw = '{"game_date": ';
  * try {
  *   JSON.parse(raw);

@@ -46,6 +46,7 @@ export function rowFailuresForJson(failures: readonly RowFailure[]): Array<Recor
  *
  * @example
  * ```ts
+ * import { PartialInsertError, type PartialInsertErrorOptions } from 'gcp-pipeline-resilience';
  * const failures = [{ index: 3, row: { game_id: 'g4' }, reasons: [{ reason: 'invalid', message: 'no such field: pts' }] }];
  * const options: PartialInsertErrorOptions = { table: 'nba_raw.games', inserted: 98, failures };
  * throw new PartialInsertError('2 rows refused by nba_raw.games', options);

@@ -82,6 +82,7 @@ export class PipelineError extends Error {
    *
    * @example
    * ```ts
+   * import { PipelineError } from 'gcp-pipeline-resilience';
    * JSON.stringify(new PipelineError('flush failed', { code: 'FLUSH_FAILED' }));
    * // {"name":"PipelineError","message":"flush failed","code":"FLUSH_FAILED","transient":false}
    * ```

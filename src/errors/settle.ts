@@ -6,6 +6,7 @@ import type { PipelineError } from './pipeline-error.js';
  *
  * @example
  * ```ts
+ * import { type Result, settle } from 'gcp-pipeline-resilience';
  * function report(result: Result<number>): void {
  *   if (result.ok) console.log(result.value);
  *   else console.error(result.error.code);
@@ -22,7 +23,7 @@ export type Result<T> = { ok: true; value: T } | { ok: false; error: PipelineErr
  *
  * @example
  * ```ts
- * import { settle } from 'gcp-pipeline-resilience';
+ * import { BigQueryExecutor, settle } from 'gcp-pipeline-resilience';
  * const executor = new BigQueryExecutor({ projectId: 'nba-props-platform' });
  * declare function requeue(): void;
  *

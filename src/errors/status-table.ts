@@ -12,6 +12,7 @@
  *
  * @example
  * ```ts
+ * import { GRPC_STATUS_NAMES, startPubSubStandIn } from 'gcp-pipeline-resilience/testing';
  * const pubsub = await startPubSubStandIn();
  * pubsub.faults.add({ method: 'Publish', code: 'UNAVAILABLE', times: 1 });
  * // ... publish through pubsub.client(), then:

@@ -81,7 +81,7 @@ export interface StorageErrorOptions {
  *
  * @example
  * ```ts
- * import { StorageError } from 'gcp-pipeline-resilience';
+ * import { BigQueryExecutor, StorageError } from 'gcp-pipeline-resilience';
  * const bq = new BigQueryExecutor({ projectId: 'nba-props-platform' });
  * declare const rows: Array<Record<string, unknown>>;
  * try {
@@ -148,7 +148,7 @@ export interface RowErrorOptions {
  *
  * @example
  * ```ts
- * import { RowError } from 'gcp-pipeline-resilience';
+ * import { BigQueryExecutor, RowError } from 'gcp-pipeline-resilience';
  * const bq = new BigQueryExecutor({ projectId: 'nba-props-platform' });
  * declare const rows: Array<Record<string, unknown>>;
  * try {

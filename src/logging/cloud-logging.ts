@@ -125,6 +125,7 @@ function defaultWrite(line: string): void {
  *
  * @example
  * ```ts
+ * import { cloudLoggingLogger } from 'gcp-pipeline-resilience';
  * const logger = cloudLoggingLogger({ minSeverity: 'INFO', labels: { processor: 'phase2' } });
  * logger.warn('retrying', { attempt: 1, error: new Error('socket hang up') });
  * // {"severity":"WARNING","message":"retrying","time":"2026-…Z","attempt":1,"error":{"name":"Error","message":"socket hang up"},"logging.googleapis.com/labels":{"processor":"phase2"}}

@@ -20,6 +20,7 @@ export type LogFields = Record<string, unknown>;
  *
  * @example
  * ```ts
+ * import { type Logger, retry } from 'gcp-pipeline-resilience';
  * declare function fetchRows(): Promise<object[]>;
  * const logger: Logger = {
  *   debug: (m, f) => console.debug(m, f),
@@ -45,6 +46,7 @@ const noop = (): void => {};
  *
  * @example
  * ```ts
+ * import { retry, silentLogger } from 'gcp-pipeline-resilience';
  * declare function fetchRows(): Promise<object[]>;
  * await retry(() => fetchRows(), { logger: silentLogger }); // same as omitting `logger`
  * ```

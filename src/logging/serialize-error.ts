@@ -29,6 +29,7 @@ export interface SerializedError {
  *
  * @example
  * ```ts
+ * import { serializeError } from 'gcp-pipeline-resilience';
  * serializeError(new Error('boom')); // { name: 'Error', message: 'boom' }
  * ```
  */

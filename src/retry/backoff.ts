@@ -88,6 +88,7 @@ function resolveStrategy(jitter: JitterMode | JitterStrategy | undefined): Jitte
  *
  * @example
  * ```ts
+ * import { backoffDelays } from 'gcp-pipeline-resilience';
  * const delays = backoffDelays({ baseDelayMs: 100, maxDelayMs: 1000, jitter: 'none' });
  * Array.from({ length: 5 }, () => delays.next().value); // [100, 200, 400, 800, 1000]
  * ```

@@ -40,6 +40,7 @@ export interface RetryBudgetOptions {
  *
  * @example
  * ```ts
+ * import { RetryBudget, type RetryBudgetEvent } from 'gcp-pipeline-resilience';
  * const budget = new RetryBudget({
  *   name: 'bigquery',
  *   onExhausted: (e: RetryBudgetEvent) => console.warn(`${e.name}: retries paused (${e.tokens}/${e.maxTokens} tokens)`),
@@ -72,6 +73,7 @@ const SCALE = 1000;
  *
  * @example
  * ```ts
+ * import { retry, RetryBudget } from 'gcp-pipeline-resilience';
  * const budget = new RetryBudget(); // { maxTokens: 50, tokenRatio: 0.1 }
  * declare function loadDay(date: string): Promise<void>;
  *
@@ -127,6 +129,7 @@ export class RetryBudget {
    *
    * @example
    * ```ts
+   * import { RetryBudget } from 'gcp-pipeline-resilience';
    * new RetryBudget().tokens; // 50
    * ```
    */
@@ -139,6 +142,7 @@ export class RetryBudget {
    *
    * @example
    * ```ts
+   * import { RetryBudget } from 'gcp-pipeline-resilience';
    * const budget = new RetryBudget();
    * if (!budget.canRetry()) console.warn('retries paused: the downstream service is failing');
    * ```
@@ -152,6 +156,7 @@ export class RetryBudget {
    *
    * @example
    * ```ts
+   * import { RetryBudget } from 'gcp-pipeline-resilience';
    * const budget = new RetryBudget();
    * budget.onFailure();
    * ```
@@ -168,6 +173,7 @@ export class RetryBudget {
    *
    * @example
    * ```ts
+   * import { RetryBudget } from 'gcp-pipeline-resilience';
    * const budget = new RetryBudget();
    * budget.onSuccess();
    * ```

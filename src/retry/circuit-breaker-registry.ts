@@ -6,6 +6,7 @@ import { CircuitBreaker, type CircuitBreakerOptions, type CircuitState } from '.
  *
  * @example
  * ```ts
+ * import { CircuitBreakerRegistry, cloudLoggingLogger, retry } from 'gcp-pipeline-resilience';
  * declare function scrape(scraper: string): Promise<object[]>;
  *
  * const breakers = new CircuitBreakerRegistry({ openMs: 120_000, logger: cloudLoggingLogger() });
@@ -27,6 +28,7 @@ export class CircuitBreakerRegistry {
    *
    * @example
    * ```ts
+   * import { CircuitBreakerRegistry } from 'gcp-pipeline-resilience';
    * const registry = new CircuitBreakerRegistry();
    * registry.get('odds_api') === registry.get('odds_api'); // true
    * ```
@@ -46,6 +48,7 @@ export class CircuitBreakerRegistry {
    *
    * @example
    * ```ts
+   * import { CircuitBreakerRegistry } from 'gcp-pipeline-resilience';
    * const registry = new CircuitBreakerRegistry();
    * registry.get('retired_scraper');
    * registry.delete('retired_scraper'); // true
@@ -60,6 +63,7 @@ export class CircuitBreakerRegistry {
    *
    * @example
    * ```ts
+   * import { CircuitBreakerRegistry } from 'gcp-pipeline-resilience';
    * const registry = new CircuitBreakerRegistry();
    * registry.get('bdl_boxscores');
    * registry.states(); // { bdl_boxscores: 'closed' }

@@ -12,6 +12,7 @@ import { type Clock, systemClock } from './clock.js';
  *
  * @example
  * ```ts
+ * import { CircuitBreaker, type CircuitState } from 'gcp-pipeline-resilience';
  * const breaker = new CircuitBreaker({ key: 'odds_api' });
  * const state: CircuitState = breaker.state;
  * if (state === 'open') console.warn('odds_api is down; skipping this run');
@@ -24,6 +25,7 @@ export type CircuitState = 'closed' | 'open' | 'half_open';
  *
  * @example
  * ```ts
+ * import type { CircuitStateChange } from 'gcp-pipeline-resilience';
  * const onStateChange = (change: CircuitStateChange) =>
  *   console.warn(`circuit ${change.key ?? '(unnamed)'}: ${change.from} -> ${change.to} (${change.cause})`);
  * ```
@@ -176,6 +178,7 @@ function positive(name: string, value: number, integer: boolean): number {
  *
  * @example
  * ```ts
+ * import { CircuitBreaker, retry } from 'gcp-pipeline-resilience';
  * const breaker = new CircuitBreaker({ key: 'bigquery' });
  * const games = await breaker.execute(() => fetch('https://api.example.com/v1/games'));
  * // or let retry route every attempt through it:
@@ -219,6 +222,7 @@ export class CircuitBreaker {
    *
    * @example
    * ```ts
+   * import { CircuitBreaker } from 'gcp-pipeline-resilience';
    * new CircuitBreaker().state; // 'closed'
    * ```
    */
@@ -240,6 +244,7 @@ export class CircuitBreaker {
    *
    * @example
    * ```ts
+   * import { CircuitBreaker, CircuitBreakerOpenError } from 'gcp-pipeline-resilience';
    * const breaker = new CircuitBreaker({ key: 'odds_api' });
    * try {
    *   await breaker.execute(() => fetch('https://api.example.com/v1/odds'));

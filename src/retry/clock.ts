@@ -6,6 +6,7 @@ import { onAbort } from '../shared/abort-fanout.js';
  *
  * @example
  * ```ts
+ * import { type Clock, systemClock } from 'gcp-pipeline-resilience';
  * const clock: Clock = systemClock;
  * const controller = new AbortController();
  * await clock.sleep(250, controller.signal); // rejects with signal.reason if aborted meanwhile
@@ -32,6 +33,7 @@ export interface Clock {
  *
  * @example
  * ```ts
+ * import { retry, systemClock } from 'gcp-pipeline-resilience';
  * await retry(() => fetch('https://api.example.com/v1/games'), { clock: systemClock }); // the default
  * ```
  */

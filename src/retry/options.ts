@@ -11,6 +11,7 @@ import type { Clock } from './clock.js';
  *
  * @example
  * ```ts
+ * import { retry } from 'gcp-pipeline-resilience';
  * const url = 'https://api.example.com/v1/games';
  * await retry(({ attempt, signal }) => fetch(url, { signal, headers: { 'x-attempt': String(attempt) } }));
  * ```
@@ -31,6 +32,7 @@ export interface RetryContext {
  *
  * @example
  * ```ts
+ * import { retry, type RetryFunction } from 'gcp-pipeline-resilience';
  * const fetchStatus: RetryFunction<number> = async ({ signal }) =>
  *   (await fetch('https://api.example.com/v1/games', { signal })).status;
  * const status = await retry(fetchStatus, { attemptTimeoutMs: 10_000 });
@@ -43,6 +45,7 @@ export type RetryFunction<T> = (context: RetryContext) => Promise<T> | T;
  *
  * @example
  * ```ts
+ * import { retry, type RetryInfo } from 'gcp-pipeline-resilience';
  * const retriesByCode = new Map<string, number>();
  * const onRetry = (info: RetryInfo) =>
  *   retriesByCode.set(info.error.code, (retriesByCode.get(info.error.code) ?? 0) + 1);
@@ -69,6 +72,7 @@ export interface RetryInfo {
  *
  * @example
  * ```ts
+ * import type { GiveUpReason } from 'gcp-pipeline-resilience';
  * const alertWorthy = (reason: GiveUpReason) => reason === 'budget' || reason === 'circuit_open';
  * ```
  */
@@ -86,6 +90,7 @@ export type GiveUpReason =
  *
  * @example
  * ```ts
+ * import type { GiveUpInfo } from 'gcp-pipeline-resilience';
  * const onGiveUp = (info: GiveUpInfo) =>
  *   console.warn(`${info.operation} gave up after ${info.attempts} attempts (${info.reason}): ${info.error.code}`);
  * ```
@@ -107,6 +112,7 @@ export interface GiveUpInfo {
  *
  * @example
  * ```ts
+ * import type { RetrySuccessInfo } from 'gcp-pipeline-resilience';
  * const onSuccess = (info: RetrySuccessInfo) => {
  *   if (info.attempts > 1) console.info(`${info.operation} needed ${info.attempts} attempts`);
  * };
@@ -151,6 +157,12 @@ export type ErrorClass = abstract new (...args: any[]) => Error;
  *
  * @example
  * ```ts
+ * import {
+ *   CircuitBreaker,
+ *   cloudLoggingLogger,
+ *   RetryBudget,
+ *   type RetryOptions,
+ * } from 'gcp-pipeline-resilience';
  * const budget = new RetryBudget();
  * const breaker = new CircuitBreaker({ key: 'bigquery' });
  * const logger = cloudLoggingLogger();

@@ -9,6 +9,7 @@ import type { RetryOptions } from './options.js';
  * @example
  * ```ts
  * import { PubSub } from '@google-cloud/pubsub';
+ * import { cloudLoggingLogger, retry, retryFast } from 'gcp-pipeline-resilience';
  *
  * const topic = new PubSub().topic('nba-phase2-raw-complete');
  * await retry(() => topic.publishMessage({ json: { game_date: '2026-11-28' } }), {
@@ -28,6 +29,7 @@ export const retryFast: Readonly<RetryOptions> = /* @__PURE__ */ Object.freeze({
  *
  * @example
  * ```ts
+ * import { retryStandard, withRetry } from 'gcp-pipeline-resilience';
  * declare function fetchScheduleOnce(date: string): Promise<string[]>;
  *
  * const fetchSchedule = withRetry(fetchScheduleOnce, retryStandard);
@@ -45,6 +47,7 @@ export const retryStandard: Readonly<RetryOptions> = /* @__PURE__ */ Object.free
  *
  * @example
  * ```ts
+ * import { BigQueryExecutor, retry, retryPatient } from 'gcp-pipeline-resilience';
  * const executor = new BigQueryExecutor({ projectId: 'nba-props-platform' });
  * const rows = [{ game_id: 'g1', points: 31 }];
  * await retry(() => executor.loadRows('nba_analytics.player_game_summary', rows), retryPatient);
@@ -62,6 +65,7 @@ export const retryPatient: Readonly<RetryOptions> = /* @__PURE__ */ Object.freez
  *
  * @example
  * ```ts
+ * import { retry, retryAggressive, RetryBudget } from 'gcp-pipeline-resilience';
  * const budget = new RetryBudget();
  * await retry(() => fetch('https://api.example.com/v1/games'), { ...retryAggressive, budget });
  * ```
@@ -80,6 +84,7 @@ export const retryAggressive: Readonly<RetryOptions> = /* @__PURE__ */ Object.fr
  * @example
  * ```ts
  * import { BigQuery } from '@google-cloud/bigquery';
+ * import { bigQueryRetry, retry } from 'gcp-pipeline-resilience';
  *
  * const bigquery = new BigQuery();
  * const [rows] = await retry(() => bigquery.query({ query: 'SELECT 1 AS x' }), bigQueryRetry);
@@ -100,6 +105,7 @@ export const bigQueryRetry: Readonly<RetryOptions> = /* @__PURE__ */ Object.free
  *
  * @example
  * ```ts
+ * import { CircuitBreaker, retry, scraperRetry } from 'gcp-pipeline-resilience';
  * declare function scrapeBoxscores(date: string, signal: AbortSignal): Promise<object[]>;
  *
  * const breaker = new CircuitBreaker();

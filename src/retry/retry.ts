@@ -51,6 +51,7 @@ const DEFAULT_MAX_ATTEMPTS = 3;
  * @example
  * ```ts
  * import { BigQuery } from '@google-cloud/bigquery';
+ * import { cloudLoggingLogger, retry } from 'gcp-pipeline-resilience';
  *
  * const bigquery = new BigQuery();
  * const [rows] = await retry(

@@ -8,6 +8,7 @@ import { executeRetry } from './retry.js';
  *
  * @example
  * ```ts
+ * import { type Awaitable, retryWithJitter } from 'gcp-pipeline-resilience';
  * class Parser { @retryWithJitter() parse(): Awaitable<number> { return 1; } }
  * ```
  */
@@ -27,6 +28,7 @@ function checked(options: RetryOptions, where: string): RetryOptions {
  *
  * @example
  * ```ts
+ * import { BigQueryExecutor, retryStandard, withRetry } from 'gcp-pipeline-resilience';
  * const executor = new BigQueryExecutor({ projectId: 'nba-props-platform' });
  * const sql = 'SELECT game_id FROM `nba_raw.schedule` WHERE game_date = @date';
  * const loadGames = withRetry(async (date: string) => executor.query(sql, { params: { date } }), retryStandard);
@@ -55,6 +57,12 @@ export function withRetry<This, Args extends unknown[], R>(
  *
  * @example
  * ```ts
+ * import {
+ *   BigQueryExecutor,
+ *   cloudLoggingLogger,
+ *   retryStandard,
+ *   retryWithJitter,
+ * } from 'gcp-pipeline-resilience';
  * class GamesProcessor {
  *   constructor(private readonly executor: BigQueryExecutor) {}
  *

@@ -60,6 +60,7 @@ export interface ShutdownCoordinatorOptions {
  *
  * @example
  * ```ts
+ * import { createShutdownCoordinator, UnresolvedPlayerTracker } from 'gcp-pipeline-resilience';
  * declare const nbaTracker: UnresolvedPlayerTracker, mlbTracker: UnresolvedPlayerTracker;
  * const coordinator = createShutdownCoordinator();
  * coordinator.onShutdown(() => nbaTracker.flush(), { name: 'nba unresolved players' });
@@ -123,7 +124,7 @@ function positiveMs(where: string, value: number | undefined): void {
  *
  * @example
  * ```ts
- * import { createShutdownCoordinator } from 'gcp-pipeline-resilience';
+ * import { createShutdownCoordinator, UnresolvedPlayerTracker } from 'gcp-pipeline-resilience';
  * declare const tracker: UnresolvedPlayerTracker;
  * declare const subscription: { close(): Promise<void> }; // e.g. a Pub/Sub Subscription
  *

@@ -35,7 +35,7 @@ export function defaultShutdownCoordinator(): ShutdownCoordinator {
  *
  * @example
  * ```ts
- * import { onShutdown } from 'gcp-pipeline-resilience';
+ * import { onShutdown, UnresolvedPlayerTracker } from 'gcp-pipeline-resilience';
  * declare const nbaTracker: UnresolvedPlayerTracker, mlbTracker: UnresolvedPlayerTracker;
  *
  * const leave = onShutdown(() => nbaTracker.flush(), { name: 'nba unresolved players' });

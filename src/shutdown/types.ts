@@ -69,7 +69,7 @@ export interface ShutdownContext {
  *
  * @example
  * ```ts
- * import type { ShutdownTask } from 'gcp-pipeline-resilience';
+ * import { onShutdown, type ShutdownTask } from 'gcp-pipeline-resilience';
  * declare const pool: { end(): Promise<void> }; // e.g. a database pool
  * const closePool: ShutdownTask = async () => { await pool.end(); };
  * onShutdown(closePool, { name: 'db pool' });
@@ -82,7 +82,7 @@ export type ShutdownTask = (context: ShutdownContext) => unknown;
  *
  * @example
  * ```ts
- * import { onShutdown, type ShutdownTaskOptions } from 'gcp-pipeline-resilience';
+ * import { onShutdown, type ShutdownTaskOptions, UnresolvedPlayerTracker } from 'gcp-pipeline-resilience';
  * declare const tracker: UnresolvedPlayerTracker;
  * const options: ShutdownTaskOptions = { name: 'flush nba unresolved players', timeoutMs: 5_000 };
  * onShutdown(() => tracker.flush(), options);
@@ -119,6 +119,7 @@ export interface ShutdownTaskOutcome {
  *
  * @example
  * ```ts
+ * import { createShutdownCoordinator } from 'gcp-pipeline-resilience';
  * const coordinator = createShutdownCoordinator();
  * const report = await coordinator.shutdown();
  * for (const t of report.tasks) if (t.status !== 'completed') console.error(t.name, t.status);

@@ -28,6 +28,7 @@ export interface JitterParams {
  *
  * @example
  * ```ts
+ * import { type JitterStrategy, retry } from 'gcp-pipeline-resilience';
  * const constant: JitterStrategy = { name: 'constant', start: ({ baseDelayMs }) => () => baseDelayMs };
  * await retry(() => fetch('https://api.example.com/v1/games'), { jitter: constant });
  * ```
@@ -43,6 +44,7 @@ export interface JitterStrategy {
  *
  * @example
  * ```ts
+ * import { cappedExponential } from 'gcp-pipeline-resilience';
  * cappedExponential(1000, 15000, 3); // 8000
  * ```
  */
