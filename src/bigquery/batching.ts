@@ -14,7 +14,7 @@ export interface BatchLimits {
  *
  * @example
  * ```ts
- * import { DEFAULT_BATCH_ROWS } from 'gcp-pipeline-resilience';
+ * import { BigQueryExecutor, DEFAULT_BATCH_ROWS } from 'gcp-pipeline-resilience';
  * const bq = new BigQueryExecutor({ projectId: 'nba-props-platform' });
  * declare const rows: Array<Record<string, unknown>>;
  * await bq.insertRows('ds.t', rows, { batchRows: DEFAULT_BATCH_ROWS / 2 });

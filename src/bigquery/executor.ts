@@ -170,6 +170,7 @@ export class BigQueryExecutor {
    *
    * @example
    * ```ts
+   * import { BigQueryExecutor } from 'gcp-pipeline-resilience';
    * const bq = new BigQueryExecutor({ projectId: 'nba-props-platform' });
    * await bq.query('SELECT 1');
    * bq.stats; // { calls: 1, attempts: 1, retries: 0 }
@@ -190,6 +191,7 @@ export class BigQueryExecutor {
    *
    * @example
    * ```ts
+   * import { BigQueryExecutor } from 'gcp-pipeline-resilience';
    * const bq = new BigQueryExecutor({ projectId: 'nba-props-platform' });
    * const games = await bq.query<{ game_id: number; home: string }>(
    *   'SELECT game_id, home FROM mlb_raw.games WHERE game_date = @d AND home IN UNNEST(@teams)',
@@ -222,6 +224,7 @@ export class BigQueryExecutor {
    *
    * @example
    * ```ts
+   * import { BigQueryExecutor } from 'gcp-pipeline-resilience';
    * const bq = new BigQueryExecutor({ projectId: 'nba-props-platform' });
    * const n = await bq.update('DELETE FROM mlb_raw.games WHERE game_date = @d', { params: { d: new Date('2024-06-01') }, types: { d: 'DATE' } });
    * ```
@@ -244,6 +247,7 @@ export class BigQueryExecutor {
    *
    * @example
    * ```ts
+   * import { BigQueryExecutor } from 'gcp-pipeline-resilience';
    * const bq = new BigQueryExecutor({ projectId: 'nba-props-platform' });
    * const { totalBytesProcessed } = await bq.dryRun('SELECT * FROM mlb_raw.games WHERE game_date = @d', {
    *   params: { d: '2024-06-01' },
@@ -281,6 +285,7 @@ export class BigQueryExecutor {
    *
    * @example
    * ```ts
+   * import { BigQueryExecutor, PartialInsertError } from 'gcp-pipeline-resilience';
    * const bq = new BigQueryExecutor({ projectId: 'nba-props-platform' });
    * declare const rows: Array<Record<string, unknown>>;
    * try {
@@ -319,6 +324,7 @@ export class BigQueryExecutor {
    *
    * @example
    * ```ts
+   * import { BigQueryExecutor } from 'gcp-pipeline-resilience';
    * const bq = new BigQueryExecutor({ projectId: 'nba-props-platform' });
    * declare const rows: Array<Record<string, unknown>>;
    * const { jobId, outputRows } = await bq.loadRows('mlb_reference.unresolved_players', rows);

@@ -111,6 +111,7 @@ export type QueryParamTypes = Readonly<Record<string, BigQueryParamType>> | read
  *
  * @example
  * ```ts
+ * import { inferParameterType, type QueryParameterType } from 'gcp-pipeline-resilience';
  * const describe = (t: QueryParameterType): string =>
  *   t.arrayType ? `ARRAY<${describe(t.arrayType)}>` : t.type;
  * describe(inferParameterType([1, 2.5])); // 'ARRAY<FLOAT64>'

@@ -140,6 +140,7 @@ export interface QueryOptions extends CallOptions {
  *
  * @example
  * ```ts
+ * import { BigQueryExecutor } from 'gcp-pipeline-resilience';
  * const bq = new BigQueryExecutor({ projectId: 'nba-props-platform' });
  * const { totalBytesProcessed } = await bq.dryRun('SELECT * FROM mlb_raw.games WHERE game_date = @d', { params: { d: '2024-06-01' } });
  * ```
@@ -201,6 +202,7 @@ export interface InsertRowsOptions<R> extends CallOptions {
  *
  * @example
  * ```ts
+ * import { BigQueryExecutor } from 'gcp-pipeline-resilience';
  * const bq = new BigQueryExecutor({ projectId: 'nba-props-platform' });
  * declare const rows: Array<Record<string, unknown>>;
  * const { inserted, failed } = await bq.insertRows('mlb_raw.games', rows, { throwOnFailure: false });
@@ -247,6 +249,7 @@ export interface LoadRowsOptions extends CallOptions {
  *
  * @example
  * ```ts
+ * import { BigQueryExecutor } from 'gcp-pipeline-resilience';
  * const bq = new BigQueryExecutor({ projectId: 'nba-props-platform' });
  * declare const rows: Array<Record<string, unknown>>;
  * const { jobId, jobIds, outputRows } = await bq.loadRows('mlb_reference.unresolved_players', rows);
@@ -266,6 +269,7 @@ export interface LoadResult {
  *
  * @example
  * ```ts
+ * import { BigQueryExecutor } from 'gcp-pipeline-resilience';
  * const bq = new BigQueryExecutor({ projectId: 'nba-props-platform' });
  * const { calls, attempts, retries } = bq.stats;
  * ```
@@ -316,6 +320,7 @@ export interface WriteRowsOptions extends CallOptions {
  *
  * @example
  * ```ts
+ * import { BigQueryExecutor } from 'gcp-pipeline-resilience';
  * const bq = new BigQueryExecutor({ projectId: 'nba-props-platform' });
  * declare const rows: Array<Record<string, unknown>>;
  * const { written, commitTime } = await bq.writeRows('ds.events', rows);

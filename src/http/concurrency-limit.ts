@@ -6,6 +6,7 @@ import { enqueue, type Waiter } from './waiters.js';
  *
  * @example
  * ```ts
+ * import { ConcurrencyLimit } from 'gcp-pipeline-resilience';
  * const signal = AbortSignal.timeout(30_000);
  * const url = 'https://api.example.com/v1/games';
  * const limit = new ConcurrencyLimit(4);

@@ -76,6 +76,7 @@ export interface HttpHostRegistryOptions extends HttpHostPolicy {
  *
  * @example
  * ```ts
+ * import { HttpHostRegistry } from 'gcp-pipeline-resilience';
  * const hosts = new HttpHostRegistry();
  * const host = hosts.get('api.example.com');
  * host.breaker?.state; // 'closed'
@@ -176,6 +177,7 @@ export class HttpHostRegistry {
    *
    * @example
    * ```ts
+   * import { HttpHostRegistry } from 'gcp-pipeline-resilience';
    * const hosts = new HttpHostRegistry();
    * hosts.get('api.example.com') === hosts.get('API.example.com'); // true
    * ```
@@ -193,6 +195,7 @@ export class HttpHostRegistry {
    *
    * @example
    * ```ts
+   * import { HttpHostRegistry } from 'gcp-pipeline-resilience';
    * const hosts = new HttpHostRegistry();
    * hosts.states(); // { 'api.example.com': { breaker: 'closed', inFlight: 2, queued: 0, budgetTokens: 50 } }
    * ```

@@ -20,6 +20,7 @@ import { DEFAULT_MAX_RESPONSE_BYTES } from './response-body.js';
  *
  * @example
  * ```ts
+ * import { type FetchFunction, resilientFetch } from 'gcp-pipeline-resilience';
  * const timedFetch: FetchFunction = async (input, init) => {
  *   const started = Date.now();
  *   const response = await fetch(input, init);
@@ -38,6 +39,7 @@ export type FetchFunction = (input: string | URL | Request, init?: RequestInit) 
  *
  * @example
  * ```ts
+ * import { HttpHostRegistry, type ResilientFetchOptions } from 'gcp-pipeline-resilience';
  * const hosts = new HttpHostRegistry();
  * const options: ResilientFetchOptions = {
  *   maxAttempts: 3, attemptTimeoutMs: 20_000, deadlineMs: 60_000, key: 'odds_api', hosts,

@@ -32,6 +32,7 @@ const EPSILON = 1e-9;
  *
  * @example
  * ```ts
+ * import { RateLimit } from 'gcp-pipeline-resilience';
  * const signal = AbortSignal.timeout(30_000);
  * const limit = new RateLimit({ requestsPerSecond: 10, burst: 5 });
  * await limit.take(signal); // resolves when this request may start

@@ -157,6 +157,7 @@ export function resilientFetch(
  *
  * @example
  * ```ts
+ * import { createResilientFetch, HttpHostRegistry } from 'gcp-pipeline-resilience';
  * const hosts = new HttpHostRegistry();
  * const scraperFetch = createResilientFetch({ hosts, key: 'odds_api', deadlineMs: 120_000 });
  * await scraperFetch('https://api.example.com/v4/odds', undefined, { maxAttempts: 2 });

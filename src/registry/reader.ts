@@ -231,6 +231,7 @@ export class PlayerRegistryReader {
    *
    * @example
    * ```ts
+   * import { PlayerRegistryReader } from 'gcp-pipeline-resilience';
    * declare const reader: PlayerRegistryReader;
    * const id = await reader.getUniversalId('loganwebb', { playerType: 'pitcher' });
    * const maybe = await reader.getUniversalId('someone', { required: false }); // string | null
@@ -268,6 +269,7 @@ export class PlayerRegistryReader {
    *
    * @example
    * ```ts
+   * import { PlayerRegistryReader } from 'gcp-pipeline-resilience';
    * declare const reader: PlayerRegistryReader;
    * const ids = await reader.getUniversalIdsBatch(['loganwebb', 'Gerrit Cole'], { playerType: 'pitcher' });
    * ids.get('Gerrit Cole'); // 'mlb_000123' or null
@@ -343,6 +345,7 @@ export class PlayerRegistryReader {
    *
    * @example
    * ```ts
+   * import { PlayerRegistryReader } from 'gcp-pipeline-resilience';
    * declare const reader: PlayerRegistryReader;
    * reader.clearCache(); // e.g. after the registry was rebuilt
    * ```

@@ -391,6 +391,7 @@ export class UnresolvedPlayerTracker {
    *
    * @example
    * ```ts
+   * import { UnresolvedPlayerTracker } from 'gcp-pipeline-resilience';
    * declare const tracker: UnresolvedPlayerTracker;
    * tracker.track('loganwebb', 'pitcher');
    * tracker.track('LoganWebb', 'PITCHER'); // same player: count 2
@@ -483,6 +484,7 @@ export class UnresolvedPlayerTracker {
    *
    * @example
    * ```ts
+   * import { UnresolvedPlayerTracker } from 'gcp-pipeline-resilience';
    * declare const tracker: UnresolvedPlayerTracker;
    * for (const p of tracker.entries()) console.log(p.playerLookup, p.playerType, p.count);
    * ```
@@ -524,6 +526,7 @@ export class UnresolvedPlayerTracker {
    *
    * @example
    * ```ts
+   * import { UnresolvedPlayerTracker } from 'gcp-pipeline-resilience';
    * declare const tracker: UnresolvedPlayerTracker;
    * const result = await tracker.flush();
    * if (result.error) console.warn(`kept ${result.retained} for the next flush`, result.error.code);

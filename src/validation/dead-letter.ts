@@ -39,6 +39,7 @@ export type DeadLetterReason =
  *
  * @example
  * ```ts
+ * import { deadLetterAttributes, type Envelope, MessageValidationError } from 'gcp-pipeline-resilience';
  * declare const envelope: Envelope; // the message as the handler took it apart
  * const error = new MessageValidationError('Phase2CompletionMessage: game_date: Required', { issues: [] });
  * deadLetterAttributes(envelope, 'validation_failed', error);

@@ -8,6 +8,7 @@ import { assertZod4Schema } from './zod4-schema.js';
  *
  * @example
  * ```ts
+ * import { decodePubSubMessage, Phase2CompletionMessage } from 'gcp-pipeline-resilience';
  * declare const body: unknown; // a push request's body
  * decodePubSubMessage(Phase2CompletionMessage, body, { maxBytes: 1024 * 1024 });
  * ```
@@ -24,6 +25,11 @@ export interface DecodeOptions {
  *
  * @example
  * ```ts
+ * import {
+ *   type DecodedMessage,
+ *   decodePubSubMessage,
+ *   Phase2CompletionMessage,
+ * } from 'gcp-pipeline-resilience';
  * declare const body: unknown; // a push request's body
  * const { data, messageId }: DecodedMessage<Phase2CompletionMessage> = decodePubSubMessage(Phase2CompletionMessage, body);
  * ```
@@ -47,6 +53,7 @@ export interface DecodedMessage<T> extends MessageMeta {
  *
  * @example
  * ```ts
+ * import { decodePubSubMessage, Phase2CompletionMessage } from 'gcp-pipeline-resilience';
  * declare const app: { post(path: string, route: (req: { body: unknown }) => void): void }; // e.g. Express
  * app.post('/pubsub', (req) => {
  *   const { data, messageId, deliveryAttempt } = decodePubSubMessage(Phase2CompletionMessage, req.body);

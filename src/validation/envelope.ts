@@ -7,6 +7,11 @@ import { lazy } from '../shared/lazy.js';
  *
  * @example
  * ```ts
+ * import {
+ *   decodePubSubMessage,
+ *   DEFAULT_MAX_MESSAGE_BYTES,
+ *   Phase2CompletionMessage,
+ * } from 'gcp-pipeline-resilience';
  * declare const body: unknown; // a push request's body
  * decodePubSubMessage(Phase2CompletionMessage, body, { maxBytes: DEFAULT_MAX_MESSAGE_BYTES / 10 });
  * ```
@@ -33,6 +38,7 @@ export function maxBytesOption(value: unknown, caller: string): number {
  *
  * @example
  * ```ts
+ * import { createMessageHandler, type MessageMeta, Phase2CompletionMessage } from 'gcp-pipeline-resilience';
  * const handle = createMessageHandler(Phase2CompletionMessage, async (data, meta: MessageMeta) => {
  *   console.log(meta.messageId, meta.deliveryAttempt);
  * }, { onInvalid: 'nack' });
@@ -63,6 +69,7 @@ export interface MessageMeta {
  *
  * @example
  * ```ts
+ * import type { EnvelopeKind } from 'gcp-pipeline-resilience';
  * function describe(kind: EnvelopeKind): string {
  *   return kind === 'push' ? 'a push subscription request' : `a ${kind} input`;
  * }
@@ -88,6 +95,7 @@ export type EnvelopeBody =
  *
  * @example
  * ```ts
+ * import { deadLetterAttributes, type Envelope, NotFoundError } from 'gcp-pipeline-resilience';
  * const envelope: Envelope = {
  *   kind: 'push',
  *   body: { kind: 'base64', text: 'e30=' },

@@ -11,6 +11,7 @@ import { optional, relativeOrCalendarDate, Sport } from './primitives.js';
  *
  * @example
  * ```ts
+ * import { GradingTriggerMessage, parseMessage } from 'gcp-pipeline-resilience';
  * parseMessage(GradingTriggerMessage, {}); // { target_date: 'yesterday', sport: 'nba', correlation_id: null }
  * parseMessage(GradingTriggerMessage, { target_date: '2026-01-23', sport: 'mlb' }).sport; // 'mlb'
  * ```

@@ -78,7 +78,12 @@ export type MessageHandlerFunction<T> = (data: T, meta: MessageMeta) => unknown;
  *
  * @example
  * ```ts
- * import { createMessageHandler, Phase2CompletionMessage, type InvalidMessagePolicy } from 'gcp-pipeline-resilience';
+ * import {
+ *   cloudLoggingLogger,
+ *   createMessageHandler,
+ *   type InvalidMessagePolicy,
+ *   Phase2CompletionMessage,
+ * } from 'gcp-pipeline-resilience';
  * declare function work(data: Phase2CompletionMessage): Promise<void>;
  * // 'nack' when the subscription has its own dead-letter policy; 'ack-and-log' to drop with a log line.
  * const onInvalid: InvalidMessagePolicy = process.env.DLQ_POLICY_ON_SUBSCRIPTION ? 'nack' : 'ack-and-log';
@@ -161,6 +166,7 @@ export interface MessageHandlerBaseOptions {
  *
  * @example
  * ```ts
+ * import type { MessageOutcomeEvent } from 'gcp-pipeline-resilience';
  * const onOutcome = (e: MessageOutcomeEvent) => {
  *   if (e.outcome === 'dead_letter_failed') console.error(`message ${e.messageId} stuck: ${e.error?.code}`);
  * };
@@ -191,6 +197,11 @@ export interface MessageOutcomeEvent {
  * @example
  * ```ts
  * import { PubSub } from '@google-cloud/pubsub';
+ * import {
+ *   cloudLoggingLogger,
+ *   createMessageHandler,
+ *   Phase2CompletionMessage,
+ * } from 'gcp-pipeline-resilience';
  * const pubsub = new PubSub();
  * declare function work(data: Phase2CompletionMessage): Promise<void>;
  * createMessageHandler(Phase2CompletionMessage, work, {
@@ -228,6 +239,7 @@ export type MessageHandlerOptions = MessageHandlerBaseOptions &
  *
  * @example
  * ```ts
+ * import type { MessageHandler } from 'gcp-pipeline-resilience';
  * declare const handler: MessageHandler; // from createMessageHandler
  * declare const body: unknown; // a push request's body
  * const { outcome } = await handler.handle(body);
@@ -248,6 +260,7 @@ export type HandlingOutcome =
  *
  * @example
  * ```ts
+ * import type { HandlingResult, MessageHandler } from 'gcp-pipeline-resilience';
  * declare const handler: MessageHandler; // from createMessageHandler
  * declare const message: unknown; // a push body, a CloudEvent or a subscriber Message
  * const result: HandlingResult = await handler.handle(message);
@@ -270,6 +283,7 @@ export interface HandlingResult {
  * @example
  * ```ts
  * import { PubSub } from '@google-cloud/pubsub';
+ * import type { MessageHandler, SubscriberMessage } from 'gcp-pipeline-resilience';
  * declare const handler: MessageHandler; // from createMessageHandler
  * const subscription = new PubSub().subscription('nba-phase2-raw-complete-sub');
  * subscription.on('message', (message: SubscriberMessage) => void handler.subscription(message));
@@ -350,6 +364,7 @@ const HANDLER_OPTIONS: OptionSpec = {
  * @example
  * ```ts
  * import { PubSub } from '@google-cloud/pubsub';
+ * import { createMessageHandler, Phase2CompletionMessage } from 'gcp-pipeline-resilience';
  * const pubsub = new PubSub();
  * declare function orchestrate(gameDate: string, processor: string): Promise<void>;
  * type Reply = { sendStatus(code: number): void };

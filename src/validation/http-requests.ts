@@ -11,6 +11,7 @@ import { calendarDate, optional, queryBoolean } from './primitives.js';
  *
  * @example
  * ```ts
+ * import { parseMessage, SelfHealRequest } from 'gcp-pipeline-resilience';
  * parseMessage(SelfHealRequest, { target_date: '2026-01-23', force_heal: 'true' });
  * // { target_date: '2026-01-23', force_heal: true, skip_phase3: false }
  * ```
@@ -35,6 +36,7 @@ export type SelfHealRequest = z.infer<typeof SelfHealRequest>;
  *
  * @example
  * ```ts
+ * import { parseMessage, ScraperAvailabilityRequest } from 'gcp-pipeline-resilience';
  * parseMessage(ScraperAvailabilityRequest, { send_alert: 'false' }); // { date: null, send_alert: false }
  * ```
  */
@@ -57,6 +59,7 @@ export type ScraperAvailabilityRequest = z.infer<typeof ScraperAvailabilityReque
  *
  * @example
  * ```ts
+ * import { HealthSummaryRequest, parseMessage } from 'gcp-pipeline-resilience';
  * parseMessage(HealthSummaryRequest, {}); // { target_date: null, send_slack: true }
  * ```
  */

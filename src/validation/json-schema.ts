@@ -6,6 +6,7 @@ import { assertZod4Schema } from './zod4-schema.js';
  *
  * @example
  * ```ts
+ * import { Phase2CompletionMessage, toJsonSchema } from 'gcp-pipeline-resilience';
  * toJsonSchema(Phase2CompletionMessage, { io: 'output', id: 'https://example.com/phase2.json' });
  * ```
  */
@@ -29,6 +30,7 @@ export interface ToJsonSchemaOptions {
  * @example
  * ```ts
  * import { Ajv2020 } from 'ajv/dist/2020.js';
+ * import { Phase2CompletionMessage, toJsonSchema } from 'gcp-pipeline-resilience';
  * const schema = toJsonSchema(Phase2CompletionMessage);
  * schema.required; // ['processor_name', 'game_date']
  * new Ajv2020({ strict: false }).validate(schema, { processor_name: 'p', game_date: '2026-01-24' }); // true

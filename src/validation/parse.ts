@@ -11,6 +11,7 @@ const MAX_ISSUES_IN_MESSAGE = 10;
  * @example
  * ```ts
  * import { z } from 'zod';
+ * import { parseMessage } from 'gcp-pipeline-resilience';
  * const raw: unknown = JSON.parse('{"id":"o-1"}');
  * parseMessage(z.object({ id: z.string() }), raw, { name: 'OrderEvent' });
  * ```
@@ -28,6 +29,7 @@ export interface ParseMessageOptions {
  *
  * @example
  * ```ts
+ * import { MessageValidationError, parseMessage, Phase2CompletionMessage } from 'gcp-pipeline-resilience';
  * try {
  *   const msg = parseMessage(Phase2CompletionMessage, { game_date: '2026-01-24', record_count: -1 });
  * } catch (err) {
@@ -92,6 +94,7 @@ function describeThrown(thrown: unknown): string {
  *
  * @example
  * ```ts
+ * import { Phase2CompletionMessage, schemaName } from 'gcp-pipeline-resilience';
  * schemaName(Phase2CompletionMessage); // 'Phase2CompletionMessage'
  * ```
  */
@@ -107,6 +110,7 @@ export function schemaName(schema: z.ZodType, name?: string): string {
  *
  * @example
  * ```ts
+ * import { formatIssuePath } from 'gcp-pipeline-resilience';
  * formatIssuePath(['completed_processors', 1]); // 'completed_processors[1]'
  * ```
  */

@@ -14,6 +14,7 @@ const text = deferredSchema(() => z.string({ error: 'must be a string' }));
  *
  * @example
  * ```ts
+ * import { parseMessage, Phase2CompletionMessage } from 'gcp-pipeline-resilience';
  * const msg = parseMessage(Phase2CompletionMessage, { processor_name: 'BdlGamesProcessor', game_date: '2026-01-24' });
  * msg.status; // 'success'
  * msg.record_count; // 0
@@ -51,6 +52,7 @@ export type Phase2CompletionMessage = z.infer<typeof Phase2CompletionMessage>;
  *
  * @example
  * ```ts
+ * import { parseMessage, Phase3CompletionMessage } from 'gcp-pipeline-resilience';
  * const msg = parseMessage(Phase3CompletionMessage, {
  *   processor_name: 'PlayerGameSummaryProcessor', game_date: '2026-01-24', metadata: { rows: 12 },
  * });
@@ -88,6 +90,7 @@ export type Phase3CompletionMessage = z.infer<typeof Phase3CompletionMessage>;
  *
  * @example
  * ```ts
+ * import { parseMessage, Phase3AnalyticsMessage } from 'gcp-pipeline-resilience';
  * const msg = parseMessage(Phase3AnalyticsMessage, { game_date: '2026-01-24', completed_processors: ['nbac_schedule'] });
  * msg.trigger_source; // 'phase2_to_phase3'
  * ```

@@ -20,6 +20,7 @@ const CALENDAR_DATE_MESSAGE = 'must be a real calendar date (YYYY-MM-DD)';
  *
  * @example
  * ```ts
+ * import { calendarDate } from 'gcp-pipeline-resilience';
  * calendarDate.parse('2026-01-24'); // '2026-01-24'
  * calendarDate.safeParse('2026-02-30').success; // false
  * ```
@@ -31,6 +32,7 @@ export const calendarDate = deferredSchema(() => z.iso.date({ error: CALENDAR_DA
  *
  * @example
  * ```ts
+ * import { isCalendarDate } from 'gcp-pipeline-resilience';
  * isCalendarDate('2024-02-29'); // true
  * isCalendarDate('2023-02-29'); // false
  * ```
@@ -47,6 +49,7 @@ export function isCalendarDate(value: unknown): value is string {
  *
  * @example
  * ```ts
+ * import { relativeOrCalendarDate } from 'gcp-pipeline-resilience';
  * relativeOrCalendarDate.parse('yesterday'); // 'yesterday'
  * relativeOrCalendarDate.safeParse('tomorrow').success; // false
  * ```
@@ -65,6 +68,7 @@ export const relativeOrCalendarDate = deferredSchema(() =>
  *
  * @example
  * ```ts
+ * import { nonNegativeCount } from 'gcp-pipeline-resilience';
  * nonNegativeCount.parse(42); // 42
  * nonNegativeCount.safeParse(-1).success; // false: "must be >= 0"
  * ```
@@ -113,6 +117,7 @@ const booleanWordPattern = new RegExp(
  *
  * @example
  * ```ts
+ * import { queryBoolean } from 'gcp-pipeline-resilience';
  * queryBoolean.parse('TRUE'); // true
  * queryBoolean.parse(0); // false
  * queryBoolean.safeParse('maybe').success; // false
@@ -165,6 +170,7 @@ export const requiredDate = deferredSchema(() => z.iso.date({ error: fieldError(
  *
  * @example
  * ```ts
+ * import { PhaseStatus } from 'gcp-pipeline-resilience';
  * PhaseStatus.parse('partial'); // 'partial'
  * ```
  */
@@ -181,6 +187,7 @@ export type PhaseStatus = z.infer<typeof PhaseStatus>;
  *
  * @example
  * ```ts
+ * import { ScraperStatus } from 'gcp-pipeline-resilience';
  * ScraperStatus.safeParse('skipped').success; // false
  * ```
  */
@@ -197,6 +204,7 @@ export type ScraperStatus = z.infer<typeof ScraperStatus>;
  *
  * @example
  * ```ts
+ * import { Sport } from 'gcp-pipeline-resilience';
  * Sport.parse('mlb'); // 'mlb'
  * ```
  */

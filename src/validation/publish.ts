@@ -37,6 +37,7 @@ export interface MessagePublisher {
  * @example
  * ```ts
  * import { PubSub } from '@google-cloud/pubsub';
+ * import { Phase2CompletionMessage, publishValidated } from 'gcp-pipeline-resilience';
  * const topic = new PubSub().topic('nba-phase2-raw-complete', { messageOrdering: true });
  * const payload = { processor_name: 'BdlGamesProcessor', game_date: '2026-01-24', record_count: 240 };
  * await publishValidated(topic, Phase2CompletionMessage, payload, {}, { orderingKey: payload.game_date });
@@ -70,6 +71,7 @@ export interface PublishValidatedOptions {
  * @example
  * ```ts
  * import { PubSub } from '@google-cloud/pubsub';
+ * import { Phase2CompletionMessage, publishValidated } from 'gcp-pipeline-resilience';
  * const topic = new PubSub().topic('nba-phase2-raw-complete');
  * const id = await publishValidated(topic, Phase2CompletionMessage, {
  *   processor_name: 'BdlGamesProcessor', game_date: '2026-01-24', record_count: 240,

@@ -15,6 +15,7 @@ const text = deferredSchema(() => z.string({ error: 'must be a string' }));
  *
  * @example
  * ```ts
+ * import { parseMessage, ScraperCompletionMessage } from 'gcp-pipeline-resilience';
  * const msg = parseMessage(ScraperCompletionMessage, {
  *   scraper_name: 'bdl_player_boxscores', gcs_path: 'gs://bucket/2026-01-24/boxscores.json',
  *   execution_id: 'exec-123', status: 'success', record_count: 240,

@@ -15,6 +15,7 @@ import { SLACK_LIMITS } from './slack-limits.js';
  *
  * @example
  * ```ts
+ * import { type AlertMessage, slackPayload, type SlackPayloadOptions } from 'gcp-pipeline-resilience';
  * declare const message: AlertMessage;
  * const identity: SlackPayloadOptions = { username: 'Pipeline Alerts', iconEmoji: ':rotating_light:' };
  * await fetch(process.env.SLACK_WEBHOOK_URL!, {
@@ -35,6 +36,7 @@ export interface SlackPayloadOptions {
  *
  * @example
  * ```ts
+ * import { type AlertMessage, slackPayload, type SlackTextObject } from 'gcp-pipeline-resilience';
  * declare const message: AlertMessage;
  * const footer = slackPayload(message).attachments[0]?.blocks.at(-1);
  * const texts: SlackTextObject[] = footer?.type === 'context' ? footer.elements : [];
@@ -49,6 +51,7 @@ export type SlackTextObject = { type: 'plain_text' | 'mrkdwn'; text: string; emo
  *
  * @example
  * ```ts
+ * import { type AlertMessage, type SlackBlock, slackPayload } from 'gcp-pipeline-resilience';
  * declare const message: AlertMessage;
  * const header = slackPayload(message).attachments[0]?.blocks.find(
  *   (b): b is Extract<SlackBlock, { type: 'header' }> => b.type === 'header',
