@@ -56,6 +56,8 @@ interface VirtualTimer {
  *
  * @example
  * ```ts
+ * import { retry, ServiceUnavailableError } from 'gcp-pipeline-resilience';
+ * import { createTestClock } from 'gcp-pipeline-resilience/testing';
  * const clock = createTestClock();
  * let calls = 0;
  * const result = await retry(

@@ -78,6 +78,7 @@ export type BigQueryFaultRule = CountedFaultRule &
  *
  * @example
  * ```ts
+ * import { startBigQueryStandIn } from 'gcp-pipeline-resilience/testing';
  * const standIn = await startBigQueryStandIn();
  * const h = standIn.faults.add({ times: 1, error: { status: 503, reason: 'backendError' } });
  * h.hits; // how many requests it acted on so far
@@ -91,6 +92,7 @@ export type BigQueryFaultHandle = FaultHandle<BigQueryFaultRule>;
  *
  * @example
  * ```ts
+ * import { startBigQueryStandIn } from 'gcp-pipeline-resilience/testing';
  * const standIn = await startBigQueryStandIn();
  * standIn.faults.add({ path: /\/queries$/, times: 2, error: { status: 500, reason: 'backendError' } });
  * standIn.faults.clear();

@@ -10,6 +10,7 @@ import { normalizeTypeParameters } from './type-parameters.js';
  *
  * @example
  * ```ts
+ * import { type BigQueryField, translateSql } from 'gcp-pipeline-resilience/testing';
  * const columnPaths = (fields: BigQueryField[], prefix = ''): string[] =>
  *   fields.flatMap((f) => [`${prefix}${f.name}`, ...columnPaths(f.fields ?? [], `${prefix}${f.name}.`)]);
  * const [stmt] = translateSql('CREATE TABLE ds.t (id INT64 NOT NULL, s STRUCT<a STRING>)', { projectId: 'p' });

@@ -52,6 +52,7 @@ export { SqlTranslationError } from './translate/error.js';
  *
  * @example
  * ```ts
+ * import { translateSql } from 'gcp-pipeline-resilience/testing';
  * const [stmt] = translateSql(
  *   "SELECT name FROM `p.ds.users` WHERE id IN UNNEST(@ids) AND note != 'mail@x'",
  *   { projectId: 'p' },

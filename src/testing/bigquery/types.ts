@@ -11,6 +11,7 @@ import type { StorageWriteStandIn, WriteClientOptions } from './storage-write/st
  *
  * @example
  * ```ts
+ * import { BigQueryExecutor } from 'gcp-pipeline-resilience';
  * import { startBigQueryStandIn, type BigQueryStandInOptions } from 'gcp-pipeline-resilience/testing';
  * const euProject: BigQueryStandInOptions = { projectId: 'test-project', location: 'EU' };
  * const bigquery = await startBigQueryStandIn(euProject);
@@ -58,6 +59,7 @@ export interface BigQueryStandInOptions {
  *
  * @example
  * ```ts
+ * import { startBigQueryStandIn } from 'gcp-pipeline-resilience/testing';
  * const standIn = await startBigQueryStandIn();
  * const inserts = standIn.requests.filter((r) => r.path.endsWith('/insertAll'));
  * ```
@@ -83,6 +85,7 @@ export interface BigQueryRequestLog {
  *
  * @example
  * ```ts
+ * import { startBigQueryStandIn } from 'gcp-pipeline-resilience/testing';
  * const standIn = await startBigQueryStandIn();
  * const bq = standIn.client({ autoRetry: false });
  * await bq.createDataset('ds');

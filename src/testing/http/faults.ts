@@ -44,6 +44,7 @@ export type HttpFaultAction =
  *
  * @example
  * ```ts
+ * import { resilientFetch } from 'gcp-pipeline-resilience';
  * import { startHttpStandIn, type HttpFaultRule } from 'gcp-pipeline-resilience/testing';
  * const outage: HttpFaultRule = { method: 'GET', path: '/v1/games', times: 2, status: 503, headers: { 'retry-after': '1' } };
  * const api = await startHttpStandIn({ routes: [{ path: '/v1/games', json: { games: [] } }] });
@@ -58,6 +59,7 @@ export type HttpFaultRule = CountedFaultRule & RequestMatch & HttpFaultAction;
  *
  * @example
  * ```ts
+ * import { startHttpStandIn } from 'gcp-pipeline-resilience/testing';
  * const standIn = await startHttpStandIn();
  * const h = standIn.faults.add({ path: '/v1/games', times: 1, reset: true });
  * h.hits; // requests it acted on so far
@@ -70,6 +72,7 @@ export type HttpFaultHandle = FaultHandle<HttpFaultRule>;
  *
  * @example
  * ```ts
+ * import { startHttpStandIn } from 'gcp-pipeline-resilience/testing';
  * const standIn = await startHttpStandIn();
  * standIn.faults.add({ path: /^\/v1\//, rate: 0.2, seed: 7, status: 503 });
  * standIn.faults.clear();

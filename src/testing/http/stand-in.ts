@@ -14,6 +14,7 @@ import { createHttpFaultPlan, type HttpFaultPlan, type HttpFaultRule } from './f
  *
  * @example
  * ```ts
+ * import { startHttpStandIn } from 'gcp-pipeline-resilience/testing';
  * const standIn = await startHttpStandIn();
  * const posts = standIn.requests.filter((r) => r.method === 'POST' && r.path === '/v1/jobs');
  * ```
@@ -67,6 +68,7 @@ export interface HttpStandInAnswer {
  *
  * @example
  * ```ts
+ * import { startHttpStandIn } from 'gcp-pipeline-resilience/testing';
  * const standIn = await startHttpStandIn();
  * standIn.serve({ path: '/v1/games', json: { games: [] } });
  * standIn.serve({ method: 'POST', path: /^\/v1\/jobs$/, handler: (req) => ({ status: 201, json: { got: req.body } }) });
@@ -86,6 +88,7 @@ export interface HttpStandInRoute extends HttpStandInAnswer {
  *
  * @example
  * ```ts
+ * import { startHttpStandIn } from 'gcp-pipeline-resilience/testing';
  * const standIn = await startHttpStandIn({ routes: [{ path: '/health', body: 'ok' }] });
  * ```
  */
@@ -101,6 +104,8 @@ export interface HttpStandInOptions {
  *
  * @example
  * ```ts
+ * import { resilientFetch } from 'gcp-pipeline-resilience';
+ * import { startHttpStandIn } from 'gcp-pipeline-resilience/testing';
  * const api = await startHttpStandIn();
  * api.serve({ path: '/v1/games', json: [{ id: 1 }] });
  * api.faults.add({ path: '/v1/games', times: 1, status: 503, headers: { 'retry-after': '1' } });

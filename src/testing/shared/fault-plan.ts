@@ -12,6 +12,11 @@ import { mulberry32 } from './prng.js';
  *
  * @example
  * ```ts
+ * import {
+ *   type CountedFaultRule,
+ *   startHttpStandIn,
+ *   startPubSubStandIn,
+ * } from 'gcp-pipeline-resilience/testing';
  * const flaky: CountedFaultRule = { after: 2, rate: 0.3, seed: 7 }; // from the 3rd request on, 30 %
  * const api = await startHttpStandIn({ routes: [{ path: '/v1/games', json: { games: [] } }] });
  * api.faults.add({ ...flaky, path: '/v1/games', status: 503 });
@@ -37,6 +42,8 @@ export interface CountedFaultRule {
  *
  * @example
  * ```ts
+ * import { resilientFetch } from 'gcp-pipeline-resilience';
+ * import { type FaultHandle, type HttpFaultRule, startHttpStandIn } from 'gcp-pipeline-resilience/testing';
  * const api = await startHttpStandIn({ routes: [{ path: '/v1/games', json: { games: [] } }] });
  * const outage: FaultHandle<HttpFaultRule> = api.faults.add({ path: '/v1/games', status: 503 });
  * await resilientFetch(`${api.url}/v1/games`).catch(() => undefined);
@@ -60,6 +67,7 @@ export interface FaultHandle<Rule> {
  *
  * @example
  * ```ts
+ * import { type FaultPlanOf, startHttpStandIn } from 'gcp-pipeline-resilience/testing';
  * function failTwice<Rule>(faults: FaultPlanOf<Rule>, rule: Rule): void {
  *   faults.clear();
  *   faults.add(rule);
@@ -172,6 +180,7 @@ export function createFaultPlanOf<Rule extends CountedFaultRule, Candidate>(
  *
  * @example
  * ```ts
+ * import { type RequestMatch, startBigQueryStandIn } from 'gcp-pipeline-resilience/testing';
  * const inserts: RequestMatch = { method: 'POST', path: /\/insertAll$/ };
  * const bigquery = await startBigQueryStandIn();
  * bigquery.faults.add({ ...inserts, times: 2, error: { status: 503, reason: 'backendError' } });

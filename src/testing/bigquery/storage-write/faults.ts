@@ -15,6 +15,7 @@ import { type GrpcStatusName, statusName, toStatusCode } from '../../shared/grpc
  *
  * @example
  * ```ts
+ * import { startBigQueryStandIn, STORAGE_WRITE_METHODS } from 'gcp-pipeline-resilience/testing';
  * const standIn = await startBigQueryStandIn({ storageWrite: true });
  * // ... write through new BigQueryExecutor({ client: standIn.client(), writeClient: standIn.writeClient() }), then:
  * for (const method of STORAGE_WRITE_METHODS) {
@@ -94,6 +95,7 @@ export interface StorageWriteFaultRule extends CountedFaultRule {
  *
  * @example
  * ```ts
+ * import { startBigQueryStandIn } from 'gcp-pipeline-resilience/testing';
  * const standIn = await startBigQueryStandIn({ storageWrite: true });
  * const h = standIn.storageWrite.faults.add({ method: 'AppendRows', rate: 0.3, seed: 7, code: 'ABORTED' });
  * h.hits; // appends it acted on
@@ -106,6 +108,7 @@ export type StorageWriteFaultHandle = FaultHandle<StorageWriteFaultRule>;
  *
  * @example
  * ```ts
+ * import { startBigQueryStandIn } from 'gcp-pipeline-resilience/testing';
  * const standIn = await startBigQueryStandIn({ storageWrite: true });
  * standIn.storageWrite.faults.add({ method: 'CreateWriteStream', times: 2, code: 'UNAVAILABLE' });
  * standIn.storageWrite.faults.clear();
@@ -118,6 +121,7 @@ export type StorageWriteFaultPlan = FaultPlanOf<StorageWriteFaultRule>;
  *
  * @example
  * ```ts
+ * import { startBigQueryStandIn, type StorageWriteFault } from 'gcp-pipeline-resilience/testing';
  * const standIn = await startBigQueryStandIn({ storageWrite: true });
  * standIn.storageWrite.faults.add({ method: 'AppendRows', after: 2, times: 1, code: 'UNAVAILABLE' });
  * // ... write rows, then:

@@ -19,6 +19,7 @@ import type { WriteStreams } from './streams.js';
  *
  * @example
  * ```ts
+ * import { startBigQueryStandIn } from 'gcp-pipeline-resilience/testing';
  * const standIn = await startBigQueryStandIn({ storageWrite: true });
  * const appends = standIn.storageWrite.requests.filter((r) => r.method === 'AppendRows');
  * const lost = appends.filter((r) => r.fault?.served).length;

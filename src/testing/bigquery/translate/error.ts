@@ -8,6 +8,7 @@
  *
  * @example
  * ```ts
+ * import { SqlTranslationError, translateSql } from 'gcp-pipeline-resilience/testing';
  * try { translateSql('SELECT @@row_count', { projectId: 'p' }); } catch (e) {
  *   (e as SqlTranslationError).reason; // 'invalidQuery'
  * }

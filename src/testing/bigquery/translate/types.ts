@@ -9,6 +9,7 @@ import type { BigQueryField } from '../schema.js';
  *
  * @example
  * ```ts
+ * import { translateSql } from 'gcp-pipeline-resilience/testing';
  * translateSql('DELETE ds.t WHERE TRUE', { projectId: 'p' })[0]?.tables[0]?.role; // 'modify'
  * ```
  */
@@ -36,6 +37,7 @@ export interface TableReference {
  *
  * @example
  * ```ts
+ * import { translateSql } from 'gcp-pipeline-resilience/testing';
  * translateSql('UPDATE ds.t SET a = 1 WHERE TRUE', { projectId: 'p' })[0]?.statementType; // 'UPDATE'
  * ```
  */
@@ -94,6 +96,7 @@ export interface CreateTableInfo {
  *
  * @example
  * ```ts
+ * import { translateSql, type ViewInfo } from 'gcp-pipeline-resilience/testing';
  * const describe = (view: ViewInfo) => `${view.materialized ? 'materialized view' : 'view'} over: ${view.query}`;
  * const [stmt] = translateSql('CREATE VIEW ds.v AS SELECT 1 AS x', { projectId: 'p' });
  * if (stmt?.view) describe(stmt.view); // 'view over: SELECT 1 AS x'
@@ -113,6 +116,7 @@ export interface ViewInfo {
  *
  * @example
  * ```ts
+ * import { type AlterAction, translateSql } from 'gcp-pipeline-resilience/testing';
  * const [stmt] = translateSql('ALTER TABLE ds.t ADD COLUMN note STRING, DROP COLUMN old', { projectId: 'p' });
  * const kinds = (stmt?.alter ?? []).map((action: AlterAction) => action.kind); // ['addColumn', 'dropColumn']
  * ```
@@ -135,6 +139,7 @@ export type AlterAction =
  *
  * @example
  * ```ts
+ * import { type MetadataReference, translateSql } from 'gcp-pipeline-resilience/testing';
  * const [stmt] = translateSql('SELECT table_name FROM ds.INFORMATION_SCHEMA.TABLES', { projectId: 'p' });
  * const views = (stmt?.metadata ?? []).map((m: MetadataReference) => `${m.datasetId}.${m.view}`); // ['ds.TABLES']
  * ```
@@ -154,6 +159,7 @@ export interface MetadataReference {
  *
  * @example
  * ```ts
+ * import { translateSql } from 'gcp-pipeline-resilience/testing';
  * const [stmt] = translateSql('SELECT * FROM ds.t WHERE id = @id', { projectId: 'p' });
  * stmt?.sql; // 'SELECT * FROM "p.ds"."t" WHERE id = $id'
  * ```
