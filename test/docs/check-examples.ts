@@ -5,6 +5,10 @@
  * through tsconfig `paths`, and one TypeScript program checks them all. A failure is reported at the
  * example's own file and line, so the fix is one click away.
  *
+ * An example is a program a reader can paste as it is: nothing is added in front of it, so it imports
+ * every name it uses, the package's own included. One that uses an exported name without importing it
+ * fails with the names and the import line to add.
+ *
  * A block that is deliberately not a TypeScript program is marked: a README fence ```ts nocheck, or an
  * example whose first line is `// @noTypecheck`. Every example is a module (so top-level `await` works,
  * as it does in an ES module a reader pastes it into).
@@ -145,58 +149,27 @@ const ENTRIES = {
 } as const;
 type Entry = keyof typeof ENTRIES;
 
+/** Where a public name comes from, and whether it is only a type (imported as `type Name`). */
+interface Export {
+  readonly entry: Entry;
+  readonly typeOnly: boolean;
+}
+
 /** The names each public entry point exports (values and types). */
-function exportedNames(root: string, program: ts.Program): Map<string, Entry> {
+function exportedNames(root: string, program: ts.Program): Map<string, Export> {
   const checker = program.getTypeChecker();
-  const names = new Map<string, Entry>();
+  const names = new Map<string, Export>();
   // The main entry wins when both export a name.
   for (const entry of Object.keys(ENTRIES).reverse() as Entry[]) {
     const file = program.getSourceFile(join(root, ENTRIES[entry]));
     const symbol = file && checker.getSymbolAtLocation(file);
     if (!symbol) throw new Error(`cannot read the exports of ${ENTRIES[entry]}`);
-    for (const exported of checker.getExportsOfModule(symbol)) names.set(exported.name, entry);
-  }
-  return names;
-}
-
-/** Names an example declares or imports at its top level, and every identifier it uses. */
-function namesOf(code: string): { declared: Set<string>; used: Set<string> } {
-  const file = ts.createSourceFile('example.ts', code, ts.ScriptTarget.ES2022, true);
-  const declared = new Set<string>();
-  const bind = (name: ts.BindingName): void => {
-    if (ts.isIdentifier(name)) declared.add(name.text);
-    else for (const element of name.elements) if (!ts.isOmittedExpression(element)) bind(element.name);
-  };
-  for (const statement of file.statements) {
-    if (ts.isVariableStatement(statement)) {
-      for (const declaration of statement.declarationList.declarations) bind(declaration.name);
-    } else if (
-      (ts.isFunctionDeclaration(statement) ||
-        ts.isClassDeclaration(statement) ||
-        ts.isInterfaceDeclaration(statement) ||
-        ts.isTypeAliasDeclaration(statement) ||
-        ts.isEnumDeclaration(statement) ||
-        ts.isModuleDeclaration(statement)) &&
-      statement.name &&
-      ts.isIdentifier(statement.name)
-    ) {
-      declared.add(statement.name.text);
-    } else if (ts.isImportDeclaration(statement) && statement.importClause) {
-      const clause = statement.importClause;
-      if (clause.name) declared.add(clause.name.text);
-      const bindings = clause.namedBindings;
-      if (bindings && ts.isNamespaceImport(bindings)) declared.add(bindings.name.text);
-      if (bindings && ts.isNamedImports(bindings))
-        for (const e of bindings.elements) declared.add(e.name.text);
+    for (const exported of checker.getExportsOfModule(symbol)) {
+      const target = exported.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(exported) : exported;
+      names.set(exported.name, { entry, typeOnly: (target.flags & ts.SymbolFlags.Value) === 0 });
     }
   }
-  const used = new Set<string>();
-  const visit = (node: ts.Node): void => {
-    if (ts.isIdentifier(node)) used.add(node.text);
-    ts.forEachChild(node, visit);
-  };
-  visit(file);
-  return { declared, used };
+  return names;
 }
 
 /**
@@ -233,19 +206,95 @@ export function restatesOnly(code: string): boolean {
 }
 
 /**
- * The import line put in front of an example: the package's own names that the example uses but
- * neither declares nor imports itself. Examples leave these imports out, as the TSDoc of most
- * libraries does; a name the package does not export is never imported, so it fails the check.
+ * TypeScript's codes for a name that is not in scope: "Cannot find name 'x'" (and its "did you mean"
+ * variants), "Cannot find namespace 'x'" and "No value exists in scope for the shorthand property 'x'".
  */
-function preludeFor(code: string, exported: ReadonlyMap<string, Entry>): string {
-  const { declared, used } = namesOf(code);
+const NOT_IN_SCOPE = new Set([2304, 2503, 2552, 2662, 2663, 2833, 18004]);
+
+/** Sorted as Biome sorts import specifiers: by name, case aside, a `type` modifier aside. */
+function byName(a: string, b: string): number {
+  const [x, y] = [a.replace(/^type /, ''), b.replace(/^type /, '')];
+  const [lx, ly] = [x.toLowerCase(), y.toLowerCase()];
+  if (lx !== ly) return lx < ly ? -1 : 1;
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+/**
+ * The import lines that bring `names` in, one per entry point: `import type` when all of an entry's
+ * names are types, else a `type` modifier on each type, so the line also compiles under
+ * `verbatimModuleSyntax`.
+ */
+function importLines(names: Iterable<string>, exported: ReadonlyMap<string, Export>): string[] {
   const byEntry = new Map<Entry, string[]>();
-  for (const name of [...used].sort()) {
-    const entry = exported.get(name);
-    if (!entry || declared.has(name)) continue;
-    byEntry.set(entry, [...(byEntry.get(entry) ?? []), name]);
+  for (const name of names) {
+    const found = exported.get(name);
+    if (found) byEntry.set(found.entry, [...(byEntry.get(found.entry) ?? []), name]);
   }
-  return [...byEntry].map(([entry, names]) => `import { ${names.join(', ')} } from '${entry}'; `).join('');
+  // The main entry's line first, as the examples write them.
+  const entries = (Object.keys(ENTRIES) as Entry[]).filter((entry) => byEntry.has(entry));
+  return entries.map((entry) => {
+    const list = byEntry.get(entry) ?? [];
+    const allTypes = list.every((name) => exported.get(name)?.typeOnly);
+    const specifiers = list.map((name) =>
+      !allTypes && exported.get(name)?.typeOnly ? `type ${name}` : name,
+    );
+    return `import ${allTypes ? 'type ' : ''}{ ${specifiers.sort(byName).join(', ')} } from '${entry}';`;
+  });
+}
+
+/**
+ * The failure of an example that uses the package's exported names without importing them: it names
+ * them and gives the import lines to add, since a reader who pastes the example gets "Cannot find name"
+ * for each of them.
+ */
+function missingImportFailure(
+  example: DocExample,
+  missing: ReadonlySet<string>,
+  exported: ReadonlyMap<string, Export>,
+): ExampleFailure {
+  const names = [...missing].sort(byName);
+  return {
+    example,
+    at: `${example.source}:${example.line}`,
+    message: `the example uses ${names.join(', ')} without importing ${names.length === 1 ? 'it' : 'them'}: add ${importLines(names, exported).join(' ')}`,
+  };
+}
+
+/**
+ * The package's exported names that an example uses where they resolve to a global of the same name
+ * (lib.dom's `Credential`): without the import the example compiles against the wrong declaration,
+ * so TypeScript never says "Cannot find name".
+ */
+function globalsUsedForExports(
+  program: ts.Program,
+  bare: string,
+  byFile: ReadonlyMap<string, DocExample>,
+  exported: ReadonlyMap<string, Export>,
+): Array<[DocExample, string]> {
+  const checker = program.getTypeChecker();
+  const bareFile = program.getSourceFile(bare);
+  if (!bareFile) throw new Error(`cannot read ${bare}`);
+  const flags = ts.SymbolFlags.Value | ts.SymbolFlags.Type | ts.SymbolFlags.Namespace;
+  const globals = new Map(
+    checker
+      .getSymbolsInScope(bareFile, flags)
+      .filter((symbol) => exported.has(symbol.name))
+      .map((symbol) => [symbol.name, symbol]),
+  );
+  const found: Array<[DocExample, string]> = [];
+  if (globals.size === 0) return found;
+  for (const [file, example] of byFile) {
+    const visit = (node: ts.Node): void => {
+      const global = ts.isIdentifier(node) ? globals.get(node.text) : undefined;
+      if (global && checker.getSymbolAtLocation(node) === global) {
+        found.push([example, global.name]);
+      }
+      ts.forEachChild(node, visit);
+    };
+    const source = program.getSourceFile(file);
+    if (source) visit(source);
+  }
+  return found;
 }
 
 /** Writes each example to `outDir` and typechecks them together in one program. */
@@ -267,6 +316,7 @@ export function checkExamples(
     esModuleInterop: true,
     skipLibCheck: true,
     isolatedModules: true,
+    verbatimModuleSyntax: true,
     resolveJsonModule: true,
     types: ['node'],
     noEmit: true,
@@ -294,31 +344,48 @@ export function checkExamples(
         'the example only restates a type: show the symbol in use (passed to, or returned by, the API)',
     });
   }
-  const byFile = new Map<string, { example: DocExample; prelude: number }>();
+  const byFile = new Map<string, DocExample>();
   examples.forEach((example, index) => {
     const name = `${String(index).padStart(4, '0')}-${example.source.replace(/[^A-Za-z0-9]+/g, '_')}-${example.line}.ts`;
     const file = join(outDir, name);
-    // The prelude shares the first line and `export {}` comes last, so the line numbers stay those of
-    // the example; `export {}` also makes every example a module.
-    const prelude = preludeFor(example.code, exported);
-    writeFileSync(file, `${prelude}${example.code}\nexport {};\n`);
-    byFile.set(resolve(file), { example, prelude: prelude.length });
+    // `export {}` comes last, so the line numbers stay those of the example; it also makes every
+    // example a module.
+    writeFileSync(file, `${example.code}\nexport {};\n`);
+    byFile.set(resolve(file), example);
   });
-  const program = ts.createProgram([...byFile.keys()], options, undefined, entries);
+  // An empty module: what is in scope there is what a pasted example sees without importing anything.
+  const bare = join(outDir, 'bare.ts');
+  writeFileSync(bare, 'export {};\n');
+  const program = ts.createProgram([...byFile.keys(), bare], options, undefined, entries);
+  // Per example, the exported names it uses without importing them.
+  const missing = new Map<DocExample, Set<string>>();
+  const addMissing = (example: DocExample, name: string): void => {
+    missing.set(example, (missing.get(example) ?? new Set<string>()).add(name));
+  };
+  for (const [example, name] of globalsUsedForExports(program, bare, byFile, exported))
+    addMissing(example, name);
+  const typeErrors: ExampleFailure[] = [];
   for (const diagnostic of ts.getPreEmitDiagnostics(program)) {
     const message = ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n');
     const file = diagnostic.file ? resolve(diagnostic.file.fileName) : undefined;
-    const found = file ? byFile.get(file) : undefined;
-    if (!found || !diagnostic.file || diagnostic.start === undefined) {
+    const example = file ? byFile.get(file) : undefined;
+    if (!example || !diagnostic.file || diagnostic.start === undefined) {
       const where = diagnostic.file ? relative(root, diagnostic.file.fileName) : 'program';
-      failures.push({ example: { source: where, line: 0, code: '' }, at: where, message });
+      typeErrors.push({ example: { source: where, line: 0, code: '' }, at: where, message });
       continue;
     }
-    const { example, prelude } = found;
+    const name = diagnostic.file.text.slice(diagnostic.start, diagnostic.start + (diagnostic.length ?? 0));
+    if (NOT_IN_SCOPE.has(diagnostic.code) && exported.has(name)) {
+      addMissing(example, name);
+      continue;
+    }
     const { line, character } = diagnostic.file.getLineAndCharacterOfPosition(diagnostic.start);
-    const column = line === 0 ? Math.max(character - prelude, 0) + 1 : character + 1;
-    failures.push({ example, at: `${example.source}:${example.line + line}:${column}`, message });
+    typeErrors.push({ example, at: `${example.source}:${example.line + line}:${character + 1}`, message });
   }
+  // Missing imports first: some type errors follow from them (a parameter typed by a name not in
+  // scope is `any`).
+  for (const [example, names] of missing) failures.push(missingImportFailure(example, names, exported));
+  failures.push(...typeErrors);
   return failures;
 }
 

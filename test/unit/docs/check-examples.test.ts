@@ -77,29 +77,86 @@ describe('checkExamples', { timeout: 120_000 }, () => {
     mkdirSync(join(root, 'src/testing'), { recursive: true });
     writeFileSync(
       join(root, 'src/index.ts'),
-      'export function add(a: number, b: number): number { return a + b; }\nconst hidden = 1;\nexport { hidden as _h };\n',
+      [
+        'export function add(a: number, b: number): number { return a + b; }',
+        'export interface AddOptions { round: boolean }',
+        // lib.dom declares a `Credential` too: a pasted example that does not import it gets that one.
+        'export type Credential = () => string;',
+        'const hidden = 1;',
+        'export { hidden as _h };',
+      ].join('\n'),
     );
     writeFileSync(join(root, 'src/testing/index.ts'), 'export const standIn = { port: 1 };\n');
   });
   afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-  it('imports the package names an example uses, and reports errors at the documented line', () => {
+  it('checks each example as written, and reports errors at the documented line', () => {
     const failures = checkExamples(
       root,
       [
         {
           source: 'src/ok.ts',
           line: 10,
-          code: 'const n: number = add(1, 2);\nstandIn.port;\nawait Promise.resolve(n);',
+          code: [
+            "import { add, type AddOptions, type Credential } from 'gcp-pipeline-resilience';",
+            "import { standIn } from 'gcp-pipeline-resilience/testing';",
+            'const options: AddOptions = { round: true };',
+            "const key: Credential = () => 'k';",
+            'const n: number = add(standIn.port, key().length);',
+            'await Promise.resolve([n, options]);',
+          ].join('\n'),
         },
-        { source: 'src/bad.ts', line: 20, code: 'const s: string = add(1, 2);\nnotExported();' },
+        {
+          source: 'src/bad.ts',
+          line: 20,
+          code: "import { add } from 'gcp-pipeline-resilience';\nconst s: string = add(1, 2);\nnotExported();",
+        },
         { source: 'README.md', line: 30, code: "import { hidden } from 'gcp-pipeline-resilience';" },
+        // Under verbatimModuleSyntax, as in a reader's strictest project, a type is imported as a type.
+        { source: 'src/type.ts', line: 40, code: "import { AddOptions } from 'gcp-pipeline-resilience';" },
       ],
       join(root, 'out'),
     );
-    expect(failures.map((f) => f.at)).toEqual(['src/bad.ts:20:7', 'src/bad.ts:21:1', 'README.md:30:10']);
+    expect(failures.map((f) => f.at)).toEqual([
+      'src/bad.ts:21:7',
+      'src/bad.ts:22:1',
+      'README.md:30:10',
+      'src/type.ts:40:10',
+    ]);
     expect(failures[1]?.message).toContain("Cannot find name 'notExported'");
     expect(failures[2]?.message).toContain('hidden');
+    expect(failures[3]?.message).toContain('type-only import');
+  });
+
+  it('refuses an example that uses the package without importing it, naming the file, line and names', () => {
+    const failures = checkExamples(
+      root,
+      [
+        {
+          source: 'src/values.ts',
+          line: 7,
+          code: 'const options: AddOptions = { round: true };\nadd(standIn.port, Number(options.round));',
+        },
+        { source: 'src/types.ts', line: 12, code: 'declare const key: Credential;\nconsole.log(key);' },
+        {
+          source: 'README.md',
+          line: 50,
+          code: "import { add } from 'gcp-pipeline-resilience';\nconst sum = { add };\nsum.add(standIn.port, 1);",
+        },
+        {
+          source: 'README.md',
+          line: 60,
+          code: "import { add } from 'gcp-pipeline-resilience';\nimport { standIn } from 'gcp-pipeline-resilience/testing';\nadd(standIn.port, 1);",
+        },
+      ],
+      join(root, 'out-imports'),
+    );
+    expect(failures.map((f) => `${f.at} ${f.message}`)).toEqual([
+      // lib.dom's `Credential` would compile: the example is refused all the same.
+      "src/types.ts:12 the example uses Credential without importing it: add import type { Credential } from 'gcp-pipeline-resilience';",
+      "src/values.ts:7 the example uses add, AddOptions, standIn without importing them: add import { add, type AddOptions } from 'gcp-pipeline-resilience'; import { standIn } from 'gcp-pipeline-resilience/testing';",
+      "README.md:50 the example uses standIn without importing it: add import { standIn } from 'gcp-pipeline-resilience/testing';",
+    ]);
   });
 
   it('refuses a {@link} to a name neither entry point exports, and an example that only restates a type', () => {
@@ -115,7 +172,11 @@ describe('checkExamples', { timeout: 120_000 }, () => {
     expect(links.map((l) => `${l.line}:${l.target}`)).toEqual(['2:add', '2:standIn', '2:internalHelper']);
     const examples = [
       { source: 'src/restate.ts', line: 5, code: 'const n: number = 1;' },
-      { source: 'src/use.ts', line: 9, code: 'const n: number = add(1, 2);\nconsole.log(n);' },
+      {
+        source: 'src/use.ts',
+        line: 9,
+        code: "import { add } from 'gcp-pipeline-resilience';\nconst n: number = add(1, 2);\nconsole.log(n);",
+      },
     ];
     const failures = checkExamples(root, examples, join(root, 'out-links'), links);
     expect(failures.map((f) => `${f.at} ${f.message}`)).toEqual([
