@@ -1,3 +1,5 @@
+import type { Clock } from '../../retry/clock.js';
+import { scheduleOn } from '../../retry/schedule.js';
 import { PUBSUB_DEAD_LETTER_ATTRIBUTES } from '../../validation/dead-letter-attributes.js';
 import {
   MAX_ATTRIBUTE_KEY_BYTES,
@@ -10,6 +12,7 @@ import {
 import { toWireTimestamp } from '../shared/timestamp.js';
 import { compileFilter, type MessageFilter } from './filter.js';
 import { parseResourceName } from './names.js';
+import { type RetryBackoff, redeliveryDelayMs, retryBackoffOf } from './retry-policy.js';
 import { checkSubscriptionSettings, checkTopicSettings } from './settings.js';
 import { rpcError } from './status.js';
 
@@ -133,12 +136,15 @@ interface QueueEntry {
   message: PubSubStandInMessage;
   /** Delivery attempts made so far: 1 + nacks + expiries once delivered. */
   attempts: number;
+  /** Held back by the retry policy's backoff: waiting, but not to be delivered yet. */
+  held?: boolean;
 }
 
 interface Lease {
   ackId: string;
   entry: QueueEntry;
-  timer: NodeJS.Timeout;
+  /** Cancels the ack-deadline timer. */
+  cancelExpiry: () => void;
   stream: StreamState | undefined;
 }
 
@@ -157,6 +163,10 @@ interface SubscriptionState {
   topic: string;
   ackDeadlineSeconds: number;
   deadLetterPolicy: DeadLetterPolicy | undefined;
+  /** `retryPolicy`: how long a nacked or expired message is held back; none = redeliver at once. */
+  retryBackoff: RetryBackoff | undefined;
+  /** Cancels of the backoff timers running, cleared when the subscription or the broker goes. */
+  backoffTimers: Set<() => void>;
   /** `enableMessageOrdering`: a key's messages go in publish order, to one stream, redelivered together. */
   ordered: boolean;
   /** `filter`: messages it does not pass never reach the subscription (Pub/Sub acks them itself). */
@@ -188,11 +198,13 @@ interface Waiter {
 export interface BrokerOptions {
   /** Multiplies every ack deadline (1 = real time). */
   ackDeadlineScale: number;
+  /** Runs the ack-deadline and retry-backoff timers; `setTimeout` when absent. */
+  clock?: Pick<Clock, 'schedule'> | undefined;
 }
 
 /**
- * The in-memory Pub/Sub: topics, subscriptions, leases with real-timer ack deadlines, delivery
- * attempts and dead-lettering. gRPC-agnostic so that the services stay thin.
+ * The in-memory Pub/Sub: topics, subscriptions, leases with ack deadlines and retry backoffs on the
+ * clock's timers, delivery attempts and dead-lettering. gRPC-agnostic so that the services stay thin.
  */
 export class Broker {
   readonly #topics = new Map<string, TopicState>();
@@ -344,6 +356,8 @@ export class Broker {
       topic: topicName,
       ackDeadlineSeconds,
       deadLetterPolicy,
+      retryBackoff: retryBackoffOf(resource),
+      backoffTimers: new Set(),
       ordered: resource.enableMessageOrdering === true,
       filter,
       ackedByKey: new Map(),
@@ -365,8 +379,7 @@ export class Broker {
   deleteSubscription(name: unknown): void {
     const sub = this.#subscription(name);
     this.#subscriptions.delete(sub.name);
-    for (const lease of sub.leases.values()) clearTimeout(lease.timer);
-    sub.leases.clear();
+    this.#stopTimers(sub);
     for (const stream of [...sub.streams])
       stream.fail(5, `Subscription does not exist (resource=${sub.name})`);
     sub.streams.length = 0;
@@ -409,7 +422,7 @@ export class Broker {
     if (!(maxMessages > 0)) throw rpcError('INVALID_ARGUMENT', 'max_messages must be greater than 0');
     const out: WireReceivedMessage[] = [];
     while (out.length < maxMessages) {
-      const entry = sub.backlog.shift();
+      const entry = this.#takeNext(sub);
       if (!entry) break;
       out.push(this.#lease(sub, entry, sub.ackDeadlineSeconds, undefined));
     }
@@ -512,8 +525,7 @@ export class Broker {
   close(): void {
     this.#closed = true;
     for (const sub of this.#subscriptions.values()) {
-      for (const lease of sub.leases.values()) clearTimeout(lease.timer);
-      sub.leases.clear();
+      this.#stopTimers(sub);
       sub.streams.length = 0;
     }
     for (const waiter of this.#waiters) waiter.reject(new Error('The Pub/Sub stand-in was closed'));
@@ -521,6 +533,43 @@ export class Broker {
   }
 
   // ---- internals -------------------------------------------------------------------------
+
+  #stopTimers(sub: SubscriptionState): void {
+    for (const lease of sub.leases.values()) lease.cancelExpiry();
+    sub.leases.clear();
+    for (const cancel of sub.backoffTimers) cancel();
+    sub.backoffTimers.clear();
+  }
+
+  /**
+   * Takes the first backlog entry that may go out now: not held back by its backoff and, on an
+   * ordered subscription, not behind a held message of its key (a key's messages go in order).
+   */
+  #takeNext(sub: SubscriptionState): QueueEntry | undefined {
+    const blockedKeys = new Set<string>();
+    const index = sub.backlog.findIndex((entry) => {
+      const key = sub.ordered ? entry.message.orderingKey : '';
+      if (entry.held) {
+        if (key) blockedKeys.add(key);
+        return false;
+      }
+      return !(key && blockedKeys.has(key));
+    });
+    return index === -1 ? undefined : sub.backlog.splice(index, 1)[0];
+  }
+
+  /** Holds a redelivered entry back for its backoff, then offers it to the streams again. */
+  #holdBack(sub: SubscriptionState, entry: QueueEntry): void {
+    const delay = sub.retryBackoff ? redeliveryDelayMs(sub.retryBackoff, entry.attempts) : 0;
+    if (delay <= 0) return;
+    entry.held = true;
+    const cancel = scheduleOn(this.#options.clock, delay, () => {
+      sub.backoffTimers.delete(cancel);
+      entry.held = false;
+      this.#pump(sub);
+    });
+    sub.backoffTimers.add(cancel);
+  }
 
   #topic(name: unknown): TopicState {
     const full = parseResourceName('topics', name).full;
@@ -585,7 +634,12 @@ export class Broker {
   ): WireReceivedMessage {
     entry.attempts += 1;
     const ackId = `${sub.id}-${this.#nextAckId++}`;
-    const lease: Lease = { ackId, entry, stream, timer: this.#expiryTimer(sub, ackId, deadlineSeconds) };
+    const lease: Lease = {
+      ackId,
+      entry,
+      stream,
+      cancelExpiry: this.#expiryTimer(sub, ackId, deadlineSeconds),
+    };
     sub.leases.set(ackId, lease);
     if (stream) stream.outstanding += 1;
     const { message } = entry;
@@ -603,22 +657,19 @@ export class Broker {
     };
   }
 
-  #expiryTimer(sub: SubscriptionState, ackId: string, seconds: number): NodeJS.Timeout {
-    return setTimeout(
-      () => {
-        const lease = this.#release(sub, ackId);
-        if (!lease) return;
-        sub.stats.expired += 1;
-        this.#redeliver(sub, lease.entry);
-      },
-      seconds * 1000 * this.#options.ackDeadlineScale,
-    );
+  #expiryTimer(sub: SubscriptionState, ackId: string, seconds: number): () => void {
+    return scheduleOn(this.#options.clock, seconds * 1000 * this.#options.ackDeadlineScale, () => {
+      const lease = this.#release(sub, ackId);
+      if (!lease) return;
+      sub.stats.expired += 1;
+      this.#redeliver(sub, lease.entry);
+    });
   }
 
   #release(sub: SubscriptionState, ackId: string): Lease | undefined {
     const lease = sub.leases.get(ackId);
     if (!lease) return undefined;
-    clearTimeout(lease.timer);
+    lease.cancelExpiry();
     sub.leases.delete(ackId);
     if (lease.stream) lease.stream.outstanding -= 1;
     return lease;
@@ -634,8 +685,8 @@ export class Broker {
     }
     const lease = sub.leases.get(ackId);
     if (!lease) return;
-    clearTimeout(lease.timer);
-    lease.timer = this.#expiryTimer(sub, ackId, seconds);
+    lease.cancelExpiry();
+    lease.cancelExpiry = this.#expiryTimer(sub, ackId, seconds);
   }
 
   /** A nack or an expiry: deliver again, or dead-letter once the attempts are used up. */
@@ -662,6 +713,8 @@ export class Broker {
       }
       return;
     }
+    // Held back first: on an ordered subscription the later messages of its key then wait behind it.
+    this.#holdBack(sub, entry);
     if (sub.ordered && entry.message.orderingKey) this.#redeliverKey(sub, entry);
     else sub.backlog.push(entry);
     this.#pump(sub);
@@ -735,8 +788,10 @@ export class Broker {
         idle += 1;
         continue;
       }
+      const entry = this.#takeNext(sub);
+      // Everything waiting is held back by its backoff: its timer pumps again.
+      if (!entry) break;
       idle = 0;
-      const entry = sub.backlog.shift()!;
       // Ordered: a key's messages go to the stream already holding that key's messages.
       const target = (sub.ordered && this.#streamHoldingKey(sub, entry.message.orderingKey)) || stream;
       const received = this.#lease(sub, entry, target.deadlineSeconds, target);

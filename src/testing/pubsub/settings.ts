@@ -10,7 +10,7 @@ const MINUTE = 60;
 const DAY = 86_400;
 
 /** A `google.protobuf.Duration` as proto-loader decodes it, in seconds; `undefined` when unset. */
-function seconds(value: unknown): number | undefined {
+export function seconds(value: unknown): number | undefined {
   if (value === null || value === undefined) return undefined;
   const { seconds: whole, nanos } = value as { seconds?: unknown; nanos?: unknown };
   return Number(whole ?? 0) + Number(nanos ?? 0) / 1e9;

@@ -1,4 +1,5 @@
 import type { ClientConfig, PubSub } from '@google-cloud/pubsub';
+import type { Clock } from '../../retry/clock.js';
 import { FaultPlan } from '../shared/grpc-faults.js';
 import { bindLoopback, methodNames } from '../shared/grpc-server.js';
 import {
@@ -17,8 +18,12 @@ import { buildImplementation, type PubSubRequestLogEntry } from './services.js';
  *
  * @example
  * ```ts
- * import { startPubSubStandIn } from 'gcp-pipeline-resilience/testing';
+ * import { createTestClock, startPubSubStandIn } from 'gcp-pipeline-resilience/testing';
  * const standIn = await startPubSubStandIn({ projectId: 'demo', ackDeadlineScale: 0.01 });
+ * // Virtual timers: a nack under a 10 s minimum backoff comes back once the clock has moved 10 s.
+ * const clock = createTestClock();
+ * const virtual = await startPubSubStandIn({ clock });
+ * clock.advance(10_000);
  * ```
  */
 export interface PubSubStandInOptions {
@@ -31,6 +36,12 @@ export interface PubSubStandInOptions {
    * Pub/Sub enforces: `0.01` makes a 10 s deadline last 100 ms. Default 1 (real time).
    */
   ackDeadlineScale?: number;
+  /**
+   * Runs the stand-in's timers: ack deadlines and the retry policy's redelivery backoff. Pass
+   * `createTestClock()` and move it with `advance` to test a 10 s backoff or a deadline without
+   * waiting. Default: real timers. Publish times stay wall-clock times.
+   */
+  clock?: Pick<Clock, 'schedule'>;
 }
 
 /**
@@ -92,7 +103,7 @@ export interface PubSubStandIn {
 
 /**
  * Starts a Pub/Sub v1 gRPC server on 127.0.0.1 that the real `@google-cloud/pubsub` client talks to:
- * topics, subscriptions (ack deadline, dead-letter policy), Publish, Pull, StreamingPull,
+ * topics, subscriptions (ack deadline, dead-letter policy, retry policy backoff), Publish, Pull, StreamingPull,
  * Acknowledge and ModifyAckDeadline (0 = nack), with delivery-attempt counting and dead-lettering.
  * Other RPCs answer UNIMPLEMENTED. Needs the optional peers `@google-cloud/pubsub`, `@grpc/grpc-js`
  * and `@grpc/proto-loader`.
@@ -118,7 +129,7 @@ export async function startPubSubStandIn(options: PubSubStandInOptions = {}): Pr
   }
   const { grpc, PubSub: PubSubClass, publisher, subscriber } = await loadPubSubPeers();
 
-  const broker = new Broker({ ackDeadlineScale });
+  const broker = new Broker({ ackDeadlineScale, clock: options.clock });
   const faults = new FaultPlan('Pub/Sub', methodNames(publisher, subscriber));
   const requests: PubSubRequestLogEntry[] = [];
   const ctx = { broker, faults, requests };
