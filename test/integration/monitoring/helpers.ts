@@ -4,10 +4,12 @@ import { v1 } from '@google-cloud/pubsub';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
 import type { CliIo, DeadLetterSubscription, MonitorClients } from '../../../src/index.js';
 import { replayDeadLetters } from '../../../src/index.js';
+import type { Clock } from '../../../src/retry/clock.js';
 import {
   type LoggingStandIn,
   type MonitoringStandIn,
   type PubSubStandIn,
+  type PubSubStandInOptions,
   startLoggingStandIn,
   startMonitoringStandIn,
   startPubSubStandIn,
@@ -24,7 +26,10 @@ export interface Gcp {
   close(): Promise<void>;
 }
 
-export async function startGcp(projectId: string, options: { ackDeadlineScale?: number } = {}): Promise<Gcp> {
+export async function startGcp(
+  projectId: string,
+  options: Pick<PubSubStandInOptions, 'ackDeadlineScale' | 'clock'> = {},
+): Promise<Gcp> {
   const pubsub = await startPubSubStandIn({ projectId, ...options });
   const monitoring = await startMonitoringStandIn({ pubsub, projectId });
   const logging = await startLoggingStandIn({ projectId });
@@ -69,8 +74,15 @@ export function scaledClock(scale: number): { schedule(ms: number, callback: () 
  * The stand-ins of one test file of the replay (ack deadlines at 1/100: a lease the run could not
  * hand back expires in 0.1-0.6 s), started before its tests and closed after them, faults cleared
  * before each; and `replay`, which runs `replayDeadLetters` in that project with their clients.
+ * With `clock`, the Pub/Sub stand-in's ack deadlines and the replay's lease renewals run on it
+ * instead, at full length: no lease expires unless the test moves the clock, however slow the
+ * machine (at 1/100, a 10 s deadline is 100 ms of real time, which a loaded machine can spend
+ * between a pull and the lease the run then takes).
  */
-export function replaySuite(projectId: string): {
+export function replaySuite(
+  projectId: string,
+  suite: { clock?: Pick<Clock, 'schedule'> } = {},
+): {
   /** The started stand-ins (each field read when used: they start in `beforeAll`). */
   gcp: Omit<Gcp, 'close'>;
   replay: (
@@ -80,7 +92,10 @@ export function replaySuite(projectId: string): {
 } {
   let started: Gcp | undefined;
   beforeAll(async () => {
-    started = await startGcp(projectId, { ackDeadlineScale: REPLAY_ACK_DEADLINE_SCALE });
+    started = await startGcp(
+      projectId,
+      suite.clock ? { clock: suite.clock } : { ackDeadlineScale: REPLAY_ACK_DEADLINE_SCALE },
+    );
   });
   beforeEach(() => {
     started?.pubsub.faults.clear();
@@ -115,7 +130,7 @@ export function replaySuite(projectId: string): {
     replay: (options, run = {}) =>
       replayDeadLetters(
         { projectId, ...options },
-        { clients: get().clients, clock: scaledClock(REPLAY_ACK_DEADLINE_SCALE), ...run },
+        { clients: get().clients, clock: suite.clock ?? scaledClock(REPLAY_ACK_DEADLINE_SCALE), ...run },
       ),
   };
 }

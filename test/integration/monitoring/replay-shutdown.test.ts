@@ -1,12 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import type { ReplayEvent } from '../../../src/index.js';
 import { createShutdownCoordinator, type ShutdownReport } from '../../../src/shutdown/index.js';
+import { createTestClock } from '../../../src/testing/index.js';
 import { FakeProcess } from '../../helpers/fake-process.js';
 import { until } from '../testing/pubsub/helpers.js';
 import { createPipeline, deadLetter, replaySuite } from './helpers.js';
 
 const PROJECT = 'replay-shutdown';
-const { gcp, replay } = replaySuite(PROJECT);
+// Virtual time for the leases (the stand-in's deadlines and the run's renewals): the test is about
+// the order of the shutdown, and a lease that expired on a loaded machine would let the run's acks
+// be ignored, which is another test's subject (replay-leases.test.ts).
+const { gcp, replay } = replaySuite(PROJECT, { clock: createTestClock() });
 
 describe('replayDeadLetters and SIGTERM', () => {
   it('SIGTERM mid-run stops it, and the shutdown waits until what it published is acknowledged and the rest handed back', async () => {
