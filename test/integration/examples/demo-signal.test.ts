@@ -53,7 +53,8 @@ describe('stopping the demo', () => {
         child.kill('SIGTERM');
       }
     });
-    const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+    // 'close', not 'exit': the streams have then delivered everything the demo wrote.
+    const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
     expect(signalled).toBe(true);
     expect(code).toBe(143);
     expect(stderr).toContain('SIGTERM: stopping after the step in progress');
