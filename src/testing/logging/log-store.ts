@@ -33,6 +33,8 @@ interface Stored {
  */
 export class LogStore {
   readonly #entries: Stored[] = [];
+  /** `duplicateKey` of every stored entry. */
+  readonly #keys = new Set<string>();
   #nextInsertId = 1;
 
   /** `compilePattern` runs the filters' `=~` patterns (RE2 in the stand-in). */
@@ -60,7 +62,16 @@ export class LogStore {
     });
     const [first] = refused;
     if (first && request.partialSuccess !== true) throw first;
-    if (request.dryRun !== true) this.#entries.push(...prepared);
+    if (request.dryRun !== true) {
+      for (const entry of prepared) {
+        // Cloud Logging treats entries of one project with the same insertId and timestamp as
+        // duplicates and lists one: a retried write (same ids) must not show up twice.
+        const key = duplicateKey(entry);
+        if (this.#keys.has(key)) continue;
+        this.#keys.add(key);
+        this.#entries.push(entry);
+      }
+    }
     if (first) {
       const details = refused.map((r) => r.details);
       throw rpcError(
@@ -111,6 +122,7 @@ export class LogStore {
 
   clear(): void {
     this.#entries.length = 0;
+    this.#keys.clear();
   }
 
   #prepare(entry: Msg, request: Msg, index: number, now: Date): Stored {
@@ -147,6 +159,17 @@ export class LogStore {
     }
     return { wire, view, parent: `${match[1]}/${match[2]}` };
   }
+}
+
+/** What makes two entries one for Cloud Logging: the project, the insertId and the timestamp (to the nanosecond). */
+function duplicateKey(entry: Stored): string {
+  const { seconds, nanos } = entry.wire.timestamp as Msg;
+  return JSON.stringify([
+    entry.parent,
+    entry.view.insertId,
+    String(BigInt(seconds ?? 0)),
+    Number(nanos ?? 0),
+  ]);
 }
 
 /** Compares two wire timestamps (`{ seconds, nanos }`), to the nanosecond. */
