@@ -1,7 +1,8 @@
 /**
  * `ListTimeSeries` paging: `page_size` counts points in the FULL view and series in the HEADERS view
- * (100 000 when unset or larger); `page_token` must be a `next_page_token` this stand-in returned for
- * the same request.
+ * (100 000 when unset or larger); a series with more points than fit is split, the same series
+ * continuing on the next page with its older points; `page_token` must be a `next_page_token` this
+ * stand-in returned for the same request.
  * @module
  */
 import { createHash } from 'node:crypto';
@@ -17,21 +18,35 @@ function fingerprint(request: Msg): string {
   return createHash('sha256').update(JSON.stringify(rest)).digest('base64url').slice(0, 16);
 }
 
-function tokenFor(request: Msg, offset: number): string {
-  return Buffer.from(JSON.stringify({ o: offset, r: fingerprint(request) })).toString('base64url');
+/** Where a page starts: a series, and the first of its points not sent yet. */
+interface Position {
+  series: number;
+  point: number;
 }
 
-function offsetOf(request: Msg): number {
+function tokenFor(request: Msg, at: Position): string {
+  return Buffer.from(JSON.stringify({ o: at.series, p: at.point, r: fingerprint(request) })).toString(
+    'base64url',
+  );
+}
+
+function positionOf(request: Msg): Position {
   const token = request.pageToken;
-  if (token === undefined || token === null || token === '') return 0;
+  if (token === undefined || token === null || token === '') return { series: 0, point: 0 };
   let parsed: unknown;
   try {
     parsed = JSON.parse(Buffer.from(String(token), 'base64url').toString('utf8'));
   } catch {
     parsed = undefined;
   }
-  const { o, r } = (parsed ?? {}) as { o?: unknown; r?: unknown };
-  if (!Number.isSafeInteger(o) || (o as number) < 0 || typeof r !== 'string') {
+  const { o, p, r } = (parsed ?? {}) as { o?: unknown; p?: unknown; r?: unknown };
+  if (
+    !Number.isSafeInteger(o) ||
+    (o as number) < 0 ||
+    !Number.isSafeInteger(p) ||
+    (p as number) < 0 ||
+    typeof r !== 'string'
+  ) {
     throw rpcError('INVALID_ARGUMENT', 'page_token: not a next_page_token this service returned');
   }
   if (r !== fingerprint(request)) {
@@ -40,12 +55,14 @@ function offsetOf(request: Msg): number {
       'page_token: it was returned for a different request (name, filter, interval, aggregation and view must stay the same across pages)',
     );
   }
-  return o as number;
+  return { series: o as number, point: p as number };
 }
 
 /**
- * The page of `series` the request asks for, and the token of the next one ('' on the last). A page
- * holds whole series (at least one) whose points, or whose count in the HEADERS view, fit the page size.
+ * The page of `series` the request asks for, and the token of the next one ('' on the last). In the
+ * FULL view a page holds at most `page_size` points: a series that does not fit is cut, its newer
+ * points here and the rest (the same series, the same labels) first on the next page, as the API does;
+ * a series without points takes one place. In the HEADERS view a page holds `page_size` series.
  */
 export function pageOf<Series extends { points: unknown[] }>(
   request: Msg,
@@ -57,15 +74,29 @@ export function pageOf<Series extends { points: unknown[] }>(
     throw rpcError('INVALID_ARGUMENT', `page_size must be a positive number, got ${request.pageSize}`);
   }
   const size = requested === 0 ? MAX_PAGE_SIZE : Math.min(requested, MAX_PAGE_SIZE);
-  const offset = offsetOf(request);
+  let { series: index, point } = positionOf(request);
   const page: Series[] = [];
   let used = 0;
-  for (let i = offset; i < series.length; i++) {
-    const weight = headersOnly ? 1 : Math.max(1, series[i]!.points.length);
-    if (page.length > 0 && used + weight > size) break;
-    page.push(series[i]!);
-    used += weight;
+  while (index < series.length && used < size) {
+    const whole = series[index]!;
+    if (headersOnly || whole.points.length === 0) {
+      page.push(whole);
+      used += 1;
+      index += 1;
+      point = 0;
+      continue;
+    }
+    const taken = whole.points.slice(point, point + (size - used));
+    page.push(taken.length === whole.points.length ? whole : { ...whole, points: taken });
+    used += taken.length;
+    point += taken.length;
+    if (point >= whole.points.length) {
+      index += 1;
+      point = 0;
+    }
   }
-  const next = offset + page.length;
-  return { page, nextPageToken: next < series.length ? tokenFor(request, next) : '' };
+  return {
+    page,
+    nextPageToken: index < series.length ? tokenFor(request, { series: index, point }) : '',
+  };
 }

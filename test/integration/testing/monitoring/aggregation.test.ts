@@ -288,6 +288,45 @@ describe('Monitoring stand-in: ListTimeSeries pages (pageSize, pageToken)', () =
     expect(next?.pageToken).toBeTruthy();
   });
 
+  it('a series with more points than the page size is split: the same series continues on the next page, older points after newer', async () => {
+    const request = {
+      name: `projects/${PROJECT}`,
+      filter: DEAD,
+      interval,
+      aggregation: { alignmentPeriod: { seconds: 60 }, perSeriesAligner: 'ALIGN_DELTA' as const },
+    };
+    // Three series of ten points each, unpaged: the reference.
+    const [whole] = await client.listTimeSeries(request, { autoPaginate: false });
+    expect(whole.map((series) => series.points?.length)).toEqual([10, 10, 10]);
+
+    const pages: (typeof whole)[] = [];
+    let pageToken: string | undefined;
+    do {
+      const [page, next] = await client.listTimeSeries(
+        { ...request, pageSize: 4, ...(pageToken ? { pageToken } : {}) },
+        { autoPaginate: false },
+      );
+      pages.push(page);
+      pageToken = next?.pageToken || undefined;
+    } while (pageToken !== undefined && pages.length < 20);
+    // 30 points by 4: seven full pages and a last one of 2, the third page ending one series and
+    // starting the next.
+    const pointsPerPage = pages.map((page) =>
+      page.reduce((n, series) => n + (series.points?.length ?? 0), 0),
+    );
+    expect(pointsPerPage).toEqual([4, 4, 4, 4, 4, 4, 4, 2]);
+    expect(pages[2]!.map((series) => series.points?.length)).toEqual([2, 2]);
+    // Put back together in order, the chunks are the unpaged series, points newest first.
+    const key = (series: (typeof whole)[number]) => JSON.stringify([series.metric, series.resource]);
+    const joined: typeof whole = [];
+    for (const chunk of pages.flat()) {
+      const last = joined.at(-1);
+      if (last && key(last) === key(chunk)) last.points = [...(last.points ?? []), ...(chunk.points ?? [])];
+      else joined.push({ ...chunk, points: [...(chunk.points ?? [])] });
+    }
+    expect(joined).toEqual(whole);
+  });
+
   it('refuses a token it did not issue, one of another request, and a negative page size', async () => {
     const request = { name: `projects/${PROJECT}`, filter: UNDELIVERED, interval, pageSize: 1 };
     await expect(
