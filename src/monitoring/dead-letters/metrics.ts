@@ -20,9 +20,16 @@ export interface SubscriptionMetrics {
   deadLettered?: number;
 }
 
-type Points = Array<{ value?: { int64Value?: unknown } | null } | null> | null | undefined;
+type Point = {
+  value?: { int64Value?: unknown } | null;
+  interval?: { endTime?: { seconds?: unknown; nanos?: unknown } | null } | null;
+} | null;
 /** The fields of a time series read here. */
-type Series = { resource?: { labels?: Record<string, string> | null } | null; points?: Points };
+type Series = {
+  metric?: unknown;
+  resource?: { type?: unknown; labels?: Record<string, string> | null } | null;
+  points?: Point[] | null;
+};
 
 /**
  * A point's int64 as a count: a non-negative whole number, else `undefined` (no data). A negative or
@@ -32,6 +39,35 @@ function toCount(value: unknown): number | undefined {
   if (value === null || value === undefined) return undefined;
   const text = String(value).trim();
   return /^\d+$/.test(text) ? Number(text) : undefined;
+}
+
+/** A point's end time in seconds (nanoseconds as the fraction); -Infinity when it has none. */
+function endSeconds(point: Point): number {
+  const end = point?.interval?.endTime;
+  const seconds = Number(end?.seconds ?? Number.NaN) + Number(end?.nanos ?? 0) / 1e9;
+  return Number.isFinite(seconds) ? seconds : Number.NEGATIVE_INFINITY;
+}
+
+/**
+ * Cloud Monitoring splits a series longer than a page: the same series (same metric and resource)
+ * ends one page and starts the next with its older points. Consecutive chunks of one series are
+ * joined here, so that a gauge is read once from its newest point and a delta's points are summed
+ * once each, rather than each chunk counting as a series of its own.
+ */
+function joinSplitSeries(series: readonly Series[]): Series[] {
+  const joined: Series[] = [];
+  let lastKey: string | undefined;
+  for (const chunk of series) {
+    const key = JSON.stringify([chunk.metric ?? null, chunk.resource ?? null]);
+    const last = joined.at(-1);
+    if (last !== undefined && key === lastKey) {
+      last.points = [...(last.points ?? []), ...(chunk.points ?? [])];
+      continue;
+    }
+    joined.push({ ...chunk, points: [...(chunk.points ?? [])] });
+    lastKey = key;
+  }
+  return joined;
 }
 
 /**
@@ -83,14 +119,20 @@ async function readMetric(
     series.push(...((page ?? []) as Series[]));
     pageToken = (next as { pageToken?: string | null } | null | undefined)?.pageToken || undefined;
   } while (pageToken !== undefined);
-  for (const one of series) {
+  for (const one of joinSplitSeries(series)) {
     const id = one.resource?.labels?.subscription_id;
     if (!id) continue;
-    const values = (one.points ?? [])
-      .map((point) => toCount(point?.value?.int64Value))
-      .filter((v): v is number => v !== undefined);
-    if (values.length === 0) continue;
-    const value = kind === 'gauge' ? values[0]! : values.reduce((a, b) => a + b, 0);
+    const counted = (one.points ?? []).flatMap((point) => {
+      const value = toCount(point?.value?.int64Value);
+      return value === undefined ? [] : [{ value, at: endSeconds(point) }];
+    });
+    if (counted.length === 0) continue;
+    // A gauge is its newest point, found by time: newest first holds within a page, and a series
+    // split across pages goes on with older points, but nothing is lost by not relying on order.
+    const value =
+      kind === 'gauge'
+        ? counted.reduce((newest, p) => (p.at > newest.at ? p : newest)).value
+        : counted.reduce((sum, p) => sum + p.value, 0);
     // One series per subscription is expected; if there are more, deltas add up and gauges take the largest.
     const previous = out.get(id);
     out.set(id, kind === 'delta' ? (previous ?? 0) + value : Math.max(previous ?? value, value));

@@ -62,11 +62,14 @@ export function gaugeSeries(id: string, value: unknown, at: Date = new Date()): 
 }
 
 /**
- * A Cloud Monitoring whose ListTimeSeries answers `page(n, ids)`: `n` counts its requests from 0,
- * `ids` are the subscriptions the request's filter names. With a real client on it, its requests and
- * its shutdown.
+ * A Cloud Monitoring whose ListTimeSeries answers `page(n, ids, request)`: `n` counts its requests
+ * from 0, `ids` are the subscriptions the request's filter names. With a real client on it, its
+ * requests and its shutdown.
  */
-export async function hostileMonitoring(projectId: string, page: (n: number, ids: string[]) => Msg) {
+export async function hostileMonitoring(
+  projectId: string,
+  page: (n: number, ids: string[], request: Msg) => Msg,
+) {
   const peers = await loadMonitoringPeers();
   let n = 0;
   const server = await serveHostile(
@@ -77,7 +80,7 @@ export async function hostileMonitoring(projectId: string, page: (n: number, ids
       const ids = [...String(request.filter).matchAll(/"([^"]+)"/g)]
         .map((m) => m[1]!)
         .filter((id) => !id.includes('/') && id !== 'pubsub_subscription');
-      return page(n++, ids);
+      return page(n++, ids, request);
     },
     projectId,
   );

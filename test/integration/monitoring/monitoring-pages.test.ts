@@ -37,6 +37,48 @@ describe('checkDeadLetters when Cloud Monitoring pages oddly', () => {
     }
   }, 30_000);
 
+  it('a series split across pages is one series: a gauge is its newest point, a delta the sum of all', async () => {
+    const now = Date.now();
+    // Each metric's series comes in two chunks, as Cloud Monitoring splits a series longer than a
+    // page: the newest points first, the same series continued with older ones on the next page.
+    const monitoring = await hostileMonitoring(PROJECT, (_n, ids, request) => {
+      const gauge = !String(request.filter).includes('dead_letter_message_count');
+      const first = request.pageToken === '' || request.pageToken === undefined;
+      const values = gauge ? (first ? ['2', '40'] : ['50']) : first ? ['3', '2'] : ['1'];
+      const offset = first ? 0 : 2;
+      return {
+        timeSeries: ids.map((id) => ({
+          ...gaugeSeries(id, '0'),
+          metricKind: gauge ? 'GAUGE' : 'DELTA',
+          points: values.map((value, i) => ({
+            interval: { endTime: { seconds: Math.floor(now / 1000) - 60 * (offset + i) } },
+            value: { int64Value: value },
+          })),
+        })),
+        nextPageToken: first ? 'older-points' : '',
+      };
+    });
+    try {
+      const { dlq } = await createPipeline(gcp.pubsubClient, 'split');
+      await deadLetter(dlq, [{ data: 'x', reason: 'handler_failed' }]);
+      const result = await checkDeadLetters({
+        projectId: PROJECT,
+        subscriptions: [watch('split', { sourceSubscription: 'split-sub' })],
+        sampleSize: 0,
+        clients: { ...gcp.clients, monitoring: monitoring.client },
+      });
+      // The newest undelivered count, not the largest of the older points; every dead-letter point counted once.
+      expect(result.subscriptions[0]).toMatchObject({
+        messages: 2,
+        countSource: 'monitoring',
+        deadLetteredInLookback: 6,
+      });
+      expect(result.monitoringError).toBeUndefined();
+    } finally {
+      await monitoring.close();
+    }
+  });
+
   it('reads every page of a series list that comes in several', async () => {
     const monitoring = await hostileMonitoring(PROJECT, (n, ids) =>
       n % 2 === 0
