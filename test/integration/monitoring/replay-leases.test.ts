@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { MessagePublisher, ReplayResult } from '../../../src/index.js';
+import type { MessagePublisher } from '../../../src/index.js';
+import { createTestClock } from '../../../src/testing/index.js';
 import { until } from '../testing/pubsub/helpers.js';
 import { createPipeline, deadLetter, replaySuite } from './helpers.js';
 
@@ -8,36 +9,6 @@ const PROJECT = 'replay-leases';
 // renewals with a clock scaled alike.
 const { gcp, replay } = replaySuite(PROJECT);
 describe('replayDeadLetters keeps its leases while it republishes', () => {
-  it('a publish slower than the lease: the DLQ message is not redelivered meanwhile, so a second run cannot replay it too', async () => {
-    const { dlq } = await createPipeline(gcp.pubsubClient, 'slow');
-    await deadLetter(dlq, [{ data: 'order-1', reason: 'handler_failed' }]);
-    const target = gcp.pubsubClient.topic('slow');
-    let second: Promise<ReplayResult> | undefined;
-    // The publish takes several leases' time (a client retrying through an outage); meanwhile a
-    // second run drains the same DLQ.
-    const slow: MessagePublisher = {
-      name: target.name,
-      async publishMessage(message) {
-        second ??= (async () => {
-          await new Promise((resolve) => setTimeout(resolve, 1_000));
-          return replay({ from: 'slow-dlq-sub', to: 'slow', holdSeconds: 60 }, { shutdown: false });
-        })();
-        await second;
-        await new Promise((resolve) => setTimeout(resolve, 300));
-        return target.publishMessage(message);
-      },
-    };
-    const first = await replay(
-      { from: 'slow-dlq-sub', to: 'slow', holdSeconds: 60 },
-      { publisher: slow, shutdown: false },
-    );
-    const secondResult = await second!;
-    expect(first.replayed).toHaveLength(1);
-    expect(secondResult.replayed).toHaveLength(0);
-    expect(gcp.pubsub.published('slow').map((m) => m.data.toString())).toEqual(['order-1']);
-    expect(gcp.pubsub.subscriptionStats('slow-dlq-sub')).toMatchObject({ expired: 0, acked: 1 });
-  });
-
   it('a renewal that fails is logged and the run goes on', async () => {
     const { dlq } = await createPipeline(gcp.pubsubClient, 'renew-fails');
     await deadLetter(dlq, [{ data: 'order-1', reason: 'handler_failed' }]);
@@ -135,5 +106,54 @@ describe('replayDeadLetters keeps its leases while it republishes', () => {
     } finally {
       process.off('unhandledRejection', onUnhandled);
     }
+  });
+});
+
+describe('replayDeadLetters keeps its leases while it republishes (virtual time)', () => {
+  // The stand-in's deadlines and the run's renewals on one virtual clock: leases last their real
+  // length and only the test moves time, so a loaded machine cannot let a lease lapse between a pull
+  // and the run's first extension (at 1/100 of real time, 100 ms: the test failed under load).
+  const clock = createTestClock();
+  const { gcp, replay } = replaySuite(`${PROJECT}-virtual`, { clock });
+  const modAcks = () => gcp.pubsub.requests.filter((r) => r.method === 'ModifyAckDeadline').length;
+
+  it('a publish slower than the lease: the DLQ message is not redelivered meanwhile, so a second run cannot replay it too', async () => {
+    const { dlq } = await createPipeline(gcp.pubsubClient, 'slow');
+    await deadLetter(dlq, [{ data: 'order-1', reason: 'handler_failed' }]);
+    const target = gcp.pubsubClient.topic('slow');
+    let publishing = false;
+    let finish: () => void = () => {};
+    // The publish hangs (a client retrying through an outage) until the test lets it go.
+    const slow: MessagePublisher = {
+      name: target.name,
+      async publishMessage(message) {
+        publishing = true;
+        await new Promise<void>((resolve) => {
+          finish = resolve;
+        });
+        return target.publishMessage(message);
+      },
+    };
+    const first = replay(
+      { from: 'slow-dlq-sub', to: 'slow', holdSeconds: 60 },
+      { publisher: slow, shutdown: false },
+    );
+    await until(() => publishing, 5_000, 'the publish started');
+    // Five minutes (five leases of 60 s) pass while it hangs: the run renews every 30 s. Each step
+    // waits for the renewal to reach the stand-in and the next one to be scheduled (the message's
+    // deadline and the run's renewal: two timers) before time moves on.
+    for (let step = 0; step < 10; step++) {
+      const before = modAcks();
+      clock.advance(30_000);
+      await until(() => modAcks() > before && clock.pendingTimers === 2, 5_000, `renewal ${step + 1}`);
+    }
+    // Meanwhile a second run drains the same DLQ: the message is still leased, so it gets nothing.
+    const second = await replay({ from: 'slow-dlq-sub', to: 'slow', holdSeconds: 60 }, { shutdown: false });
+    finish();
+    const result = await first;
+    expect(result.replayed).toHaveLength(1);
+    expect(second.replayed).toHaveLength(0);
+    expect(gcp.pubsub.published('slow').map((m) => m.data.toString())).toEqual(['order-1']);
+    expect(gcp.pubsub.subscriptionStats('slow-dlq-sub')).toMatchObject({ expired: 0, acked: 1 });
   });
 });
