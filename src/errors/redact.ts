@@ -25,8 +25,24 @@ const SECRET_PATTERNS: ReadonlyArray<readonly [RegExp, string]> = [
   // start only after a character that cannot be part of it, so no run of text is scanned twice.
   [/AIza[\w-]{35}/g, REDACTED],
   [/(?<![\w-])eyJ[\w-]*\.eyJ[\w.-]*/g, REDACTED],
-  // A Slack incoming webhook's URL is its credential: /services/T<team>/B<bot>/<secret>.
+  // A Slack webhook's URL is its credential. On Slack's own hosts the whole path after the kind goes
+  // (`/services/`, `/triggers/`, `/workflows/`: each kind has its own shape), also URL-encoded (`%2F`,
+  // a URL in a query) or JSON-escaped (`\/`), up to what cannot be in its path (Slack's secrets are
+  // letters and digits), so the punctuation of the message around it stays. Elsewhere (a proxy, a Slack-compatible service) the
+  // incoming-webhook shape /services/T<team>/B<bot>/<secret> still gives the secret away.
+  [
+    /(hooks\.slack(?:-gov)?\.com(?:\\?\/|%2F)(?:(?:services|triggers|workflows)(?:\\?\/|%2F))?)(?:[^\s"'<>?#&()[\]{},;:|\\]|\\\/)+/gi,
+    `$1${REDACTED}`,
+  ],
   [/(\/services\/T[A-Za-z0-9]+\/B[A-Za-z0-9]+\/)[^\s/?#"']+/g, `$1${REDACTED}`],
+  // Slack tokens: bot, user, app-level, workspace, refresh, session, client and cookie tokens. Each is
+  // a fixed prefix and a run with digits in it (`xoxb-17653672481-...`); requiring a digit keeps
+  // ordinary hyphenated words that start alike. Starts only after a character that cannot be part of
+  // one, so a run is scanned once.
+  [/(?<![\w-])(?:xox[abcdeprs]|xapp)-(?=[A-Za-z0-9%-]*\d)[A-Za-z0-9%-]+/g, REDACTED],
+  // A SendGrid API key: `SG.`, a key id (22 characters today) and its secret (43), base64url. Lengths
+  // are not relied on (any two parts of 16 or more), so a key of another length is still removed.
+  [/(?<![\w.-])SG\.[\w-]{16,}\.[\w-]{16,}/g, REDACTED],
   // The password of a URL's user info (`https://user:password@host/`). Anchored on `://`, and neither
   // part can cross a `/`, so each `://` is scanned at most up to the next one: linear.
   [/(:\/\/[^\s/?#@:]*:)[^\s/?#@]+@/g, `$1${REDACTED}@`],
@@ -40,8 +56,9 @@ const SECRET_PATTERNS: ReadonlyArray<readonly [RegExp, string]> = [
  * Removes credentials from text that is about to go into an error message or a log line: bearer and
  * basic tokens, `Authorization` headers, `access_token=` style parameters (in URLs, headers and JSON),
  * OAuth `ya29.` tokens, Google API keys (`AIza...`) and JWTs even without a label, every cookie of a
- * `Cookie` header, PEM private keys (also JSON-escaped, as in a service-account key file), the
- * secret part of Slack webhook URLs and a URL's user info. Also caps the length (2,000 characters,
+ * `Cookie` header, PEM private keys (also JSON-escaped, as in a service-account key file), Slack
+ * tokens (`xoxb-`, `xoxp-`, `xapp-`, ...), SendGrid API keys (`SG.<id>.<secret>`), the path of a Slack
+ * webhook URL (the host stays) and a URL's user info. Also caps the length (2,000 characters,
  * then `…`); a credential the cap runs through is removed whole, never shown in part.
  *
  * @example
@@ -50,6 +67,8 @@ const SECRET_PATTERNS: ReadonlyArray<readonly [RegExp, string]> = [
  *
  * redactSecrets('GET /token?access_token=ya29.abc failed, Authorization: Bearer ya29.abc');
  * // 'GET /token?access_token=[REDACTED] failed, Authorization: [REDACTED]'
+ * redactSecrets(`POST ${process.env.SLACK_WEBHOOK_URL} failed: no_service`);
+ * // 'POST https://hooks.slack.com/services/[REDACTED] failed: no_service'
  * ```
  */
 export function redactSecrets(text: string): string {
@@ -99,7 +118,8 @@ export function redactedStart(text: string, count: number, more?: boolean): stri
  * `-----BEGIN PRIVATE KEY-----`, `ya29.`, a JWT's `.eyJ`) is removed by the pattern itself. Linear: each alternative starts at a fixed string and stops at the end or at
  * a character it cannot hold.
  */
-const OPEN_END = /(?:AIza[\w-]{0,34}|(:\/\/)[^\s/?#@]*)$/;
+const OPEN_END =
+  /(?:AIza[\w-]{0,34}|(?<![\w-])(?:xox[abcdeprs]|xapp)-[A-Za-z0-9%-]*|(?<![\w.-])SG\.[\w.-]*|(:\/\/)[^\s/?#@]*)$/;
 
 /**
  * The credential patterns of {@link redactSecrets} without the length cap, for text that is kept

@@ -30,6 +30,9 @@ const SECRET_KEYS: ReadonlySet<string> = new Set([
   'password',
   'api_key',
   'apikey',
+  // A webhook URL is the credential of the channel it posts to (Slack, Teams, a chat service).
+  'webhookurl',
+  'webhook_url',
 ]);
 
 /**

@@ -259,7 +259,7 @@ describe('slackChannel', () => {
       .send(message(), context().ctx)
       .catch((e: unknown) => e as Error);
     expect((error as Error).message).toBe(
-      'Slack webhook (slack): HTTP 404 Not Found from POST https://hooks.slack.com/services/T000/B000/[REDACTED]: no_service',
+      'Slack webhook (slack): HTTP 404 Not Found from POST https://hooks.slack.com/services/[REDACTED]: no_service',
     );
     expect(requests).toHaveLength(1);
   });

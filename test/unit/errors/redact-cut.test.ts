@@ -16,6 +16,9 @@ const SECRETS: ReadonlyArray<readonly [string, string]> = [
   ['a private-key block', `-----BEGIN PRIVATE KEY-----\n${BODY}\n${BODY}\n-----END PRIVATE KEY-----`],
   ['a URL password longer than 40 characters', `https://svc:${BODY}@db.example.com/x`],
   ['a JWT', `token eyJhbGciOiJub25lIn0.eyJ${BODY}.${BODY}`],
+  ['a Slack bot token', `Slack said invalid_auth for ${['xoxb', BODY].join('-')}`],
+  ['a SendGrid API key', `key ${['SG', BODY.slice(0, 22), BODY.slice(0, 43)].join('.')} was revoked`],
+  ['a Slack webhook URL', `POST https://hooks.slack.com/services/T0AAA/B0BBB/${BODY} failed`],
 ];
 
 function expectNoPart(out: string): void {

@@ -26,6 +26,13 @@ const HOSTILE: ReadonlyArray<readonly [string, string]> = [
   ['"eyJa.eyJ" repeated (JWT parts without an end)', '.eyJa.eyJ'.repeat(MB / 9)],
   ['"AIza" repeated', 'AIza'.repeat(MB / 4)],
   ['"cookie:" then 1 MB of spaces', `cookie:${' '.repeat(MB)}`],
+  ['"xoxb-" then 1 MB of letters without a digit', `xoxb-${'a'.repeat(MB)}`],
+  ['"xoxp-" repeated', 'xoxp-'.repeat(MB / 5)],
+  ['" xapp-a" repeated', ' xapp-a'.repeat(MB / 7)],
+  ['"SG." then 1 MB of letters', `SG.${'a'.repeat(MB)}`],
+  ['" SG.aaaa" repeated', ' SG.aaaa'.repeat(MB / 8)],
+  ['"hooks.slack.com/" repeated', 'hooks.slack.com/'.repeat(MB / 16)],
+  ['a Slack webhook path of 1 MB of escaped slashes', `hooks.slack.com/services/${'\\/'.repeat(MB / 2)}`],
 ];
 
 /**
@@ -83,6 +90,8 @@ describe('the strings of a kept cause are scrubbed in linear time too (they are 
     ['dotted names', 'a.'.repeat(64 * 1024)],
     ['hyphenated text', 'eyJ-'.repeat(32 * 1024)],
     ['minified script', 'window.a.b.c=d.e.f-g.h+i.j;'.repeat(5 * 1024)],
+    ['Slack-token-like words without a digit', ' xoxb-abc-def'.repeat(10 * 1024)],
+    ['SendGrid-like dotted words', ' SG.abcdefghijklmnopq.r'.repeat(6 * 1024)],
   ];
 
   it.each(RUNS)('a cause holding 128 KB of %s', (_label, body) => {
