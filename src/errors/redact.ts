@@ -42,7 +42,7 @@ const SECRET_PATTERNS: ReadonlyArray<readonly [RegExp, string]> = [
   [/(?<![\w-])(?:xox[abcdeprs]|xapp)-(?=[A-Za-z0-9%-]*\d)[A-Za-z0-9%-]+/g, REDACTED],
   // A SendGrid API key: `SG.`, a key id (22 characters today) and its secret (43), base64url. Lengths
   // are not relied on (any two parts of 16 or more), so a key of another length is still removed.
-  [/(?<![\w.-])SG\.[\w-]{16,}\.[\w-]{16,}/g, REDACTED],
+  [/(?<![\w-])SG\.[\w-]{16,}\.[\w-]{16,}/g, REDACTED],
   // The password of a URL's user info (`https://user:password@host/`). Anchored on `://`, and neither
   // part can cross a `/`, so each `://` is scanned at most up to the next one: linear.
   [/(:\/\/[^\s/?#@:]*:)[^\s/?#@]+@/g, `$1${REDACTED}@`],
@@ -73,6 +73,29 @@ const SECRET_PATTERNS: ReadonlyArray<readonly [RegExp, string]> = [
  */
 export function redactSecrets(text: string): string {
   return redactedStart(text, MAX_MESSAGE_LENGTH);
+}
+
+/**
+ * The most characters of a configuration value (an environment variable's, an option's) that a
+ * message or an error field shows: the longest value the variables read hold legitimately (a project
+ * id, at most 30 characters; a sport; a port; `host:port`) fits whole. A longer value is not what the
+ * variable should hold (a key pasted into the wrong one, say): only its start shows.
+ */
+export const SHOWN_VALUE_CHARACTERS = 32;
+
+/**
+ * A configuration value as an error shows it: credentials removed (as `redactSecrets` does), then at
+ * most `count` characters (default {@link SHOWN_VALUE_CHARACTERS}), then `…`. Every error that quotes
+ * an environment variable's value goes through here, and names the variable rather than relying on
+ * its value.
+ */
+export function shownValue(value: string, count: number = SHOWN_VALUE_CHARACTERS): string {
+  return redactedStart(value, count);
+}
+
+/** {@link shownValue} as a JSON string, the way messages quote a rejected value. */
+export function quoteValue(value: string, count: number = SHOWN_VALUE_CHARACTERS): string {
+  return JSON.stringify(shownValue(value, count));
 }
 
 /** C0 and C1 control characters (NULs of a binary body, terminal escape sequences), and DEL. */
@@ -119,7 +142,7 @@ export function redactedStart(text: string, count: number, more?: boolean): stri
  * a character it cannot hold.
  */
 const OPEN_END =
-  /(?:AIza[\w-]{0,34}|(?<![\w-])(?:xox[abcdeprs]|xapp)-[A-Za-z0-9%-]*|(?<![\w.-])SG\.[\w.-]*|(:\/\/)[^\s/?#@]*)$/;
+  /(?:AIza[\w-]{0,34}|(?<![\w-])(?:xox[abcdeprs]|xapp)-[A-Za-z0-9%-]*|(?<![\w-])SG\.[\w.-]*|(:\/\/)[^\s/?#@]*)$/;
 
 /**
  * The credential patterns of {@link redactSecrets} without the length cap, for text that is kept

@@ -62,6 +62,7 @@ const PLACES: ReadonlyArray<readonly [string, (secret: string) => string]> = [
   ['URL-encoded in a query', (s) => `GET https://proxy.example.com/?u=${encodeURIComponent(s)} failed`],
   ['after a line break', (s) => `line one\n${s}`],
   ['between parentheses', (s) => `(${s})`],
+  ['after a dot, as part of a qualified name', (s) => `Invalid table name games.${s}`],
 ];
 
 describe('redactSecrets: Slack tokens', () => {
