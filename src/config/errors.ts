@@ -1,11 +1,18 @@
-// config is a leaf: of the errors layer it uses only the brand helper, which imports nothing.
+// config is a leaf: of the errors layer it uses only the brand helper and the redaction patterns,
+// which import nothing of the taxonomy.
 import { brandClass } from '../errors/brand.js';
-import { quoteShort } from '../shared/first-chars.js';
+import { quoteValue, removeSecrets, shownValue } from '../errors/redact.js';
 import { KNOWN_SPORTS } from './sports.js';
+
+/** Characters of a rejected name given as an argument that a message quotes: a hostile one cannot flood it. */
+const QUOTED_ARGUMENT_CHARACTERS = 100;
 
 /**
  * Thrown by `getSportConfig` for a sport it does not know. A configuration mistake, never transient:
- * it is thrown at once, before any Google call, and names the sports that are known.
+ * it is thrown at once, before any Google call, and names the sports that are known. A value from
+ * the `SPORT` variable is shown, in the message and in `sport`, only with credentials removed and cut
+ * to its first 32 characters (a key set in the wrong variable does not reach the logs); one given as
+ * the argument, with credentials removed.
  *
  * @example
  * ```ts
@@ -23,7 +30,10 @@ export class UnknownSportError extends Error {
   readonly code = 'UNKNOWN_SPORT';
   /** Configuration errors never heal by retrying. */
   readonly transient = false;
-  /** The sport as it was given (before lower-casing). */
+  /**
+   * The sport as it was given (before lower-casing), credentials removed; from `SPORT`, also cut to
+   * its first 32 characters.
+   */
   readonly sport: string;
   /** The sports that would have been accepted. */
   readonly knownSports: readonly string[];
@@ -31,12 +41,11 @@ export class UnknownSportError extends Error {
   readonly origin: 'argument' | 'SPORT';
 
   constructor(sport: string, origin: 'argument' | 'SPORT' = 'argument') {
-    const from = origin === 'SPORT' ? 'the SPORT environment variable' : 'the argument';
-    super(
-      `Unknown sport ${JSON.stringify(sport)}: expected one of ${KNOWN_SPORTS.join(', ')} (from ${from})`,
-    );
+    const fromEnv = origin === 'SPORT';
+    const from = fromEnv ? 'the SPORT environment variable' : 'the argument';
+    super(`Unknown sport ${quoteValue(sport)}: expected one of ${KNOWN_SPORTS.join(', ')} (from ${from})`);
     this.name = 'UnknownSportError';
-    this.sport = sport;
+    this.sport = fromEnv ? shownValue(sport) : removeSecrets(sport);
     this.knownSports = KNOWN_SPORTS;
     this.origin = origin;
   }
@@ -47,9 +56,12 @@ export class UnknownSportError extends Error {
   );
 }
 
-/** A rejected value as a message quotes it: at most its first 100 characters (the value itself is kept whole). */
-function quoted(value: unknown): string {
-  if (typeof value === 'string') return quoteShort(value, 100);
+/**
+ * A rejected value as a message quotes it, credentials removed: at most its first 32 characters when
+ * an environment variable held it, 100 when the caller gave it.
+ */
+function quoted(value: unknown, fromEnv: boolean): string {
+  if (typeof value === 'string') return quoteValue(value, fromEnv ? undefined : QUOTED_ARGUMENT_CHARACTERS);
   try {
     return String(value);
   } catch {
@@ -60,7 +72,9 @@ function quoted(value: unknown): string {
 /**
  * Thrown by `SportConfig.table()` / `topic()` for a name that cannot be a BigQuery dataset, table or
  * Pub/Sub topic part. Rejecting dots and backticks keeps a caller's value from escaping the
- * backtick-quoted identifier it ends up in.
+ * backtick-quoted identifier it ends up in. A value read from an environment variable
+ * (`GCP_PROJECT_ID`, `GOOGLE_CLOUD_PROJECT`) is named by the variable and shown, in the message and in
+ * `value`, only with credentials removed and cut to its first 32 characters.
  *
  * @example
  * ```ts
@@ -77,15 +91,19 @@ export class InvalidResourceNameError extends Error {
   readonly transient = false;
   /** Which part was wrong. */
   readonly kind: 'dataset' | 'table' | 'phase' | 'project';
-  /** The rejected value. */
+  /**
+   * The rejected value, credentials removed; from an environment variable, also cut to its first 32
+   * characters. A caller's value is otherwise kept whole.
+   */
   readonly value: string;
 
-  /** `origin`: where the value came from (an environment variable), when not from the caller. */
+  /** `origin`: the environment variable the value came from, when not from the caller. */
   constructor(kind: 'dataset' | 'table' | 'phase' | 'project', value: string, rule: string, origin?: string) {
-    super(`Invalid ${kind} name ${quoted(value)}${origin ? ` (from ${origin})` : ''}: ${rule}`);
+    const fromEnv = origin !== undefined;
+    super(`Invalid ${kind} name ${quoted(value, fromEnv)}${fromEnv ? ` (from ${origin})` : ''}: ${rule}`);
     this.name = 'InvalidResourceNameError';
     this.kind = kind;
-    this.value = value;
+    this.value = typeof value !== 'string' ? value : fromEnv ? shownValue(value) : removeSecrets(value);
   }
 
   protected static readonly brand: symbol = /* @__PURE__ */ brandClass(
