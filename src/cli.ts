@@ -4,6 +4,7 @@
  * to the process.
  * @module
  */
+import { redactSecrets } from './errors/redact.js';
 import { runCli } from './monitoring/cli/run.js';
 import { moduleRequire } from './shared/module-require.js';
 
@@ -32,7 +33,8 @@ runCli(process.argv.slice(2), {
     process.exitCode = status;
   },
   (error: unknown) => {
-    process.stderr.write(`gpr: ${error instanceof Error ? error.message : String(error)}\n`);
+    // Outside `runCli`'s own handling (a bug, a failing stream): still no credential on stderr.
+    process.stderr.write(`gpr: ${redactSecrets(error instanceof Error ? error.message : String(error))}\n`);
     process.exitCode = 3;
   },
 );

@@ -1,3 +1,5 @@
+import { quoteValue } from '../../errors/redact.js';
+
 /** A command line split into positional words and `--name value` / `--name=value` / `--flag` options. */
 export interface ParsedArgs {
   positional: string[];
@@ -61,8 +63,7 @@ export function single(args: ParsedArgs, name: string): string | undefined {
 export function integer(args: ParsedArgs, name: string): number | undefined {
   const value = single(args, name);
   if (value === undefined) return undefined;
-  if (!/^\d+$/.test(value))
-    throw new UsageError(`--${name} needs a whole number, got ${JSON.stringify(value)}`);
+  if (!/^\d+$/.test(value)) throw new UsageError(`--${name} needs a whole number, got ${quoteValue(value)}`);
   return Number(value);
 }
 

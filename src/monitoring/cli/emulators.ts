@@ -1,4 +1,5 @@
 import type { ConfigEnv } from '../../config/index.js';
+import { quoteValue } from '../../errors/redact.js';
 import { closeLoggingClient, type MonitorClients } from '../clients.js';
 import { UsageError } from './args.js';
 
@@ -18,7 +19,7 @@ function hostPort(value: string, name: string): { apiEndpoint: string; port: num
   const port = Number(match?.[2]);
   if (!match || port < 1 || port > 65535) {
     throw new UsageError(
-      `${name} must be host:port with a port from 1 to 65535 (e.g. localhost:8085), got ${JSON.stringify(value)}`,
+      `${name} must be host:port with a port from 1 to 65535 (e.g. localhost:8085), got ${quoteValue(value)}`,
     );
   }
   return { apiEndpoint: match[1]!, port };

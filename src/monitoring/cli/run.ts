@@ -1,5 +1,6 @@
 import type { ConfigEnv } from '../../config/index.js';
-import { toPipelineError } from '../../errors/index.js';
+import { redactSecrets, toPipelineError } from '../../errors/index.js';
+import { quoteValue } from '../../errors/redact.js';
 import type { MonitorClients } from '../clients.js';
 import { MonitorConfigError } from '../errors.js';
 import { createMonitor, type Monitor, type MonitorOptions } from '../monitor.js';
@@ -157,12 +158,15 @@ const COMMANDS: Record<string, Command> = {
   },
 };
 
-/** A TCP port (0: any free one), or a `UsageError` naming where the bad value came from. */
+/**
+ * A TCP port (0: any free one), or a `UsageError` naming where the bad value came from and quoting it
+ * redacted and cut (`quoteValue`): a variable may hold what it should not.
+ */
 function portNumber(value: number | string | undefined, source: string): number | undefined {
   if (value === undefined) return undefined;
   const text = String(value).trim();
   if (/^\d+$/.test(text) && Number(text) <= 65535) return Number(text);
-  throw new UsageError(`${source} must be a port number from 0 to 65535, got ${JSON.stringify(value)}`);
+  throw new UsageError(`${source} must be a port number from 0 to 65535, got ${quoteValue(String(value))}`);
 }
 
 /** The longest drain accepted, ms (a platform with a long grace period; Cloud Run's is 10 s). */
@@ -174,7 +178,7 @@ function drainNumber(value: string | undefined, source: string): number | undefi
   const text = value.trim();
   if (/^\d+$/.test(text) && Number(text) >= 1 && Number(text) <= MAX_DRAIN_MS) return Number(text);
   throw new UsageError(
-    `${source} must be a whole number of milliseconds from 1 to ${MAX_DRAIN_MS}, got ${JSON.stringify(value)}`,
+    `${source} must be a whole number of milliseconds from 1 to ${MAX_DRAIN_MS}, got ${quoteValue(value)}`,
   );
 }
 
@@ -277,7 +281,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     return await command.run(args, ctx);
   } catch (error) {
     if (error instanceof UsageError || error instanceof MonitorConfigError) {
-      io.stderr(`gpr: ${error.message}`);
+      // Their messages quote values through `quoteValue` already; redacted again here, at the one
+      // place every message leaves by, so that a message built without it cannot show a credential.
+      io.stderr(`gpr: ${redactSecrets(error.message)}`);
       return 2;
     }
     const typed = toPipelineError(error);

@@ -1,5 +1,6 @@
 import type { ConfigEnv } from '../../config/index.js';
 import { getSportConfig } from '../../config/index.js';
+import { quoteValue } from '../../errors/redact.js';
 import { integerAt, objectAt, refuseUnknownKeys, resourceIdAt } from '../checks.js';
 import {
   type DeadLetterSubscription,
@@ -141,7 +142,8 @@ export function resolveDeadLetterOptions(
 /** A project id: non-empty, without slashes or spaces (older projects have ids outside the current 6-30 rule). */
 export function resourceProject(value: unknown, field: string): string {
   if (typeof value !== 'string' || value.trim() === '' || /[/\s]/.test(value)) {
-    throw new MonitorConfigError(field, `expected a project id, got ${JSON.stringify(value)}`);
+    const shown = typeof value === 'string' ? quoteValue(value) : JSON.stringify(value);
+    throw new MonitorConfigError(field, `expected a project id, got ${shown}`);
   }
   return value;
 }
