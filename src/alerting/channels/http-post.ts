@@ -55,6 +55,11 @@ export interface HttpPostOptions {
   refusal?: (body: string) => string | undefined;
   /** Values that must not appear in what is thrown, at any depth (the webhook URL, the API key). */
   secrets: readonly string[];
+  /**
+   * Said after the message of an answer with one of `statuses`, which point at the credential (a
+   * revoked webhook, a refused key): which setting to check, e.g. `check the API key in SENDGRID_API_KEY`.
+   */
+  hint?: { statuses: readonly number[]; text: string } | undefined;
 }
 
 /**
@@ -112,7 +117,7 @@ async function post(options: HttpPostOptions, context: ChannelContext): Promise<
     );
   } catch (error) {
     // The manager's own deadline or cancellation is shared by every channel: passed on untouched.
-    throw error === context.signal.reason ? error : labeled(error, options.label);
+    throw error === context.signal.reason ? error : labeled(error, options.label, options.hint);
   }
   if (!options.accepted.includes(response.status)) {
     discard(response);
@@ -190,11 +195,15 @@ async function acceptedBody(response: Response, clock: Clock): Promise<string> {
   return new TextDecoder().decode(bytes);
 }
 
-/** The same error, its message led by the service's name (errors made by `resilientFetch` are ours to change). */
-function labeled(error: unknown, label: string): unknown {
+/**
+ * The same error, its message led by the service's name and, for a status that points at the
+ * credential, followed by the hint (errors made by `resilientFetch` are ours to change).
+ */
+function labeled(error: unknown, label: string, hint: HttpPostOptions['hint']): unknown {
   if (error instanceof PipelineError && !error.message.startsWith(label)) {
+    const hinted = hint !== undefined && error instanceof HttpError && hint.statuses.includes(error.status);
     Object.defineProperty(error, 'message', {
-      value: `${label}: ${error.message}`,
+      value: `${label}: ${error.message}${hinted ? ` (${hint.text})` : ''}`,
       writable: true,
       configurable: true,
       enumerable: false,

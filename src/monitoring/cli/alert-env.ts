@@ -33,13 +33,26 @@ function value(env: ConfigEnv, name: string): string | undefined {
   return text ? text : undefined;
 }
 
-/** `make()`, with an option error reported under the variable it came from (its value is never shown). */
-function fromVariable<T>(name: string, make: () => T): T {
+/**
+ * The variable each option of a channel comes from: an option error is reported under it (its value
+ * is never shown). The channels name the variables of their secrets themselves (`env.NAME`).
+ */
+const OPTION_VARIABLES: Readonly<Record<string, string>> = {
+  from: 'ALERT_EMAIL_FROM',
+  to: 'ALERT_EMAIL_TO',
+  bucket: 'GPR_ALERT_BUCKET',
+};
+
+/** `make()`, with an option error reported under the variable it came from. */
+function fromVariables<T>(make: () => T): T {
   try {
     return make();
   } catch (error) {
-    if (error instanceof AlertConfigError) throw new UsageError(`${name}: ${error.message}`);
-    throw error;
+    if (!(error instanceof AlertConfigError)) throw error;
+    const [head = ''] = error.field.split(/[.[]/);
+    const variable = error.field.startsWith('env.') ? error.field.slice(4) : OPTION_VARIABLES[head];
+    const problem = error.message.slice(error.field.length + 2);
+    throw new UsageError(variable === undefined ? error.message : `${variable}: ${problem}`);
   }
 }
 
@@ -57,8 +70,9 @@ export async function alertManagerFromEnv(
   stderr: (line: string) => void,
 ): Promise<AlertManager | undefined> {
   const channels: AlertChannel[] = [];
-  const webhookUrl = value(env, 'SLACK_WEBHOOK_URL');
-  if (webhookUrl) channels.push(fromVariable('SLACK_WEBHOOK_URL', () => slackChannel({ webhookUrl })));
+  if (value(env, 'SLACK_WEBHOOK_URL')) {
+    channels.push(fromVariables(() => slackChannel({ webhookUrlVariable: 'SLACK_WEBHOOK_URL', env })));
+  }
   const given = EMAIL_VARIABLES.filter((name) => value(env, name) !== undefined);
   if (given.length > 0 && given.length < EMAIL_VARIABLES.length) {
     const missing = EMAIL_VARIABLES.filter((name) => !given.includes(name));
@@ -69,9 +83,10 @@ export async function alertManagerFromEnv(
   if (given.length === EMAIL_VARIABLES.length) {
     const to = (value(env, 'ALERT_EMAIL_TO') ?? '').split(',').map((address) => address.trim());
     channels.push(
-      fromVariable('SENDGRID_API_KEY, ALERT_EMAIL_FROM or ALERT_EMAIL_TO', () =>
+      fromVariables(() =>
         sendGridChannel({
-          apiKey: value(env, 'SENDGRID_API_KEY') ?? '',
+          apiKeyVariable: 'SENDGRID_API_KEY',
+          env,
           from: value(env, 'ALERT_EMAIL_FROM') ?? '',
           to,
         }),
@@ -83,7 +98,7 @@ export async function alertManagerFromEnv(
   let store: RateLimitStore | undefined;
   if (bucket) {
     const { Storage } = await import('@google-cloud/storage');
-    store = fromVariable('GPR_ALERT_BUCKET', () => gcsRateLimitStore({ storage: new Storage(), bucket }));
+    store = fromVariables(() => gcsRateLimitStore({ storage: new Storage(), bucket }));
   } else {
     stderr(
       'gpr: alert rate limits hold for this process only; set GPR_ALERT_BUCKET to share them with every run',

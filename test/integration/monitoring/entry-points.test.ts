@@ -190,7 +190,7 @@ describe('gpr check alerts through the channels its environment names', () => {
     const bad = io();
     bad.env = { ...bad.env, SLACK_WEBHOOK_URL: secret };
     expect(await runCli(['check', '--sport', 'mlb', '--no-logging'], bad)).toBe(2);
-    expect(bad.err.join('\n')).toMatch(/^gpr: SLACK_WEBHOOK_URL: webhookUrl: expected an https:\/\/ URL/);
+    expect(bad.err.join('\n')).toMatch(/^gpr: SLACK_WEBHOOK_URL: expected an https:\/\/ URL/);
     expect(bad.err.join('\n')).not.toContain('s3cr3t');
     const half = io();
     half.env = { ...half.env, SENDGRID_API_KEY: 'SG.key', ALERT_EMAIL_FROM: 'alerts@example.com' };

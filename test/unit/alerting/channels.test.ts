@@ -362,7 +362,7 @@ describe('options of the alerting layer: unknown keys and incomplete objects', (
     const far = configError(() =>
       sendGridChannel({ apiKey: 'k', from: 'a@example.com', to: ['b@example.com'], zzz: 1 } as never),
     );
-    expect(far.message).toContain('known options are apiKey, from, to');
+    expect(far.message).toContain('known options are apiKey, apiKeyVariable, env, from, to');
     expect(far.message).not.toContain('did you mean');
   });
 

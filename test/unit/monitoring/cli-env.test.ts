@@ -84,3 +84,29 @@ describe('gpr never echoes a key set in the wrong variable', () => {
     expect(err).toBe('gpr: PORT must be a port number from 0 to 65535, got "eighty"');
   });
 });
+
+describe('gpr names the alert variable that is wrong, never its value', () => {
+  const KEY = ['SG', 'Zq7abcdEFGHijklMNOPqrs', 'Zq7uvWXyz0123456789-_abcdefghijklmnopqrstuvw'].join('.');
+  const email = {
+    SENDGRID_API_KEY: KEY,
+    ALERT_EMAIL_FROM: 'alerts@example.com',
+    ALERT_EMAIL_TO: 'oncall@example.com',
+  };
+
+  it.each([
+    [{ ...email, ALERT_EMAIL_FROM: 'alerts' }, /^gpr: ALERT_EMAIL_FROM: expected an email address/],
+    [
+      { ...email, ALERT_EMAIL_TO: 'oncall@example.com, nobody' },
+      /^gpr: ALERT_EMAIL_TO: expected an email address/,
+    ],
+    [
+      { SLACK_WEBHOOK_URL: 'http://hooks.slack.com/services/T0/B0/Zq7secret' },
+      /^gpr: SLACK_WEBHOOK_URL: expected an https:\/\/ URL/,
+    ],
+  ])('%j', async (env, said) => {
+    const { code, err } = await gpr(['check', '--dry-run'], env);
+    expect(code).toBe(2);
+    expect(err).toMatch(said);
+    expect(err).not.toContain('Zq7');
+  });
+});
