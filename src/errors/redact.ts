@@ -85,7 +85,7 @@ export const SHOWN_VALUE_CHARACTERS = 32;
 
 /**
  * A configuration value as an error shows it: credentials removed (as `redactSecrets` does), then at
- * most `count` characters (default {@link SHOWN_VALUE_CHARACTERS}), then `…`. Every error that quotes
+ * most `count` characters (default `SHOWN_VALUE_CHARACTERS`), then `…`. Every error that quotes
  * an environment variable's value goes through here, and names the variable rather than relying on
  * its value.
  */
@@ -93,7 +93,7 @@ export function shownValue(value: string, count: number = SHOWN_VALUE_CHARACTERS
   return redactedStart(value, count);
 }
 
-/** {@link shownValue} as a JSON string, the way messages quote a rejected value. */
+/** `shownValue` as a JSON string, the way messages quote a rejected value. */
 export function quoteValue(value: string, count: number = SHOWN_VALUE_CHARACTERS): string {
   return JSON.stringify(shownValue(value, count));
 }
