@@ -1,4 +1,5 @@
 import { brandClass } from './brand.js';
+import { removeSecrets } from './redact.js';
 import { scrubCause } from './scrub.js';
 
 /**
@@ -79,6 +80,7 @@ export class PipelineError extends Error {
    * What `JSON.stringify` (and the loggers that call it: pino, winston, `console` JSON) write: the
    * name and message (which an `Error` keeps out of JSON by default) with the code, `transient` and
    * the other fields of the class, never the `cause` (it can hold a client's request) nor the stack.
+   * Credentials are removed from the message and the fields (as `redactSecrets` finds them).
    *
    * @example
    * ```ts
@@ -88,9 +90,12 @@ export class PipelineError extends Error {
    * ```
    */
   toJSON(): Record<string, unknown> {
-    const out: Record<string, unknown> = { name: this.name, message: this.message };
+    // The package's own messages are built from redacted parts; a message or a field that code
+    // outside it wrote (a subclass, `new PipelineError(\`post to ${url} failed\`)`) may not be.
+    const out: Record<string, unknown> = { name: this.name, message: removeSecrets(String(this.message)) };
     for (const key of Object.keys(this)) {
-      if (key !== 'cause' && key !== 'stack') out[key] = (this as unknown as Record<string, unknown>)[key];
+      if (key !== 'cause' && key !== 'stack')
+        out[key] = scrubCause((this as unknown as Record<string, unknown>)[key]);
     }
     return out;
   }

@@ -208,4 +208,18 @@ describe('no Slack or SendGrid credential survives in a typed error, at any dept
     expectNoSecret(printed(error));
     expect((error.cause as { options: { name: string } }).options.name).toBe('ops');
   });
+
+  it.each(ALL_SECRETS)(
+    '%s: in the message and a field of an error made outside the package, as toJSON writes it',
+    (_label, secret) => {
+      class PostFailed extends PipelineError {
+        readonly target = { url: secret, attempts: 3 };
+      }
+      const error = new PostFailed(`post to ${secret} failed`, { code: 'POST_FAILED' });
+      const json = JSON.stringify(error);
+      expectNoSecret(json);
+      expect(JSON.parse(json)).toMatchObject({ code: 'POST_FAILED', target: { attempts: 3 } });
+      expectNoSecret(JSON.stringify({ failures: [error] }));
+    },
+  );
 });
