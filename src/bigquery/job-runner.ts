@@ -1,12 +1,12 @@
 import { httpStatusOf, jobFailed } from '../errors/bigquery-wire.js';
 import {
   GoogleApiError,
-  NetworkError,
   NotFoundError,
   OperationTimeoutError,
   PipelineError,
   toPipelineError,
 } from '../errors/index.js';
+import { wasNotSent } from '../errors/not-sent.js';
 import { NEVER_ABORTED } from '../retry/attempt.js';
 import type { RetryContext } from '../retry/index.js';
 import { scheduleOn } from '../retry/schedule.js';
@@ -98,22 +98,14 @@ export const JOB_ID_IN_USE = 'JOB_ID_IN_USE';
 /** How long the one read-back of a job whose outcome is unknown may take after the call gave up. */
 const READ_BACK_TIMEOUT_MS = 10_000;
 
-/** Transport failures before a connection existed: nothing of the request reached BigQuery. */
-const NO_CONNECTION_CODES: ReadonlySet<string> = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN']);
-
-/** Whether the request failed before a connection to BigQuery existed, so nothing of it was sent. */
-function neverSent(err: unknown): boolean {
-  const error = toPipelineError(err);
-  return error instanceof NetworkError && NO_CONNECTION_CODES.has(error.systemCode ?? '');
-}
-
 /**
  * Whether a failed creating request may still have created the job: one that got no answer (a
  * connection reset, our timeout, an abort) may have been applied; one BigQuery answered with an error
- * was not (409 is handled before), nor one that was never sent.
+ * was not (409 is handled before), nor one that was never sent (`wasNotSent`: no connection, no
+ * credentials).
  */
 function mayHaveCreated(err: unknown): boolean {
-  return httpStatusOf(err) === undefined && !neverSent(err);
+  return httpStatusOf(err) === undefined && !wasNotSent(err);
 }
 
 /**

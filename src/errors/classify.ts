@@ -7,6 +7,7 @@ import {
   isTransientRowFailure,
   jobStatusDetails,
 } from './bigquery-wire.js';
+import { fromCredentials } from './credentials.js';
 import { fromFetchResponse } from './from-response.js';
 import type { ErrorDetail } from './google-api-error.js';
 import { parseGrpcMessage } from './grpc-codes.js';
@@ -112,6 +113,8 @@ function classify(err: unknown, now: () => number): PipelineError {
     return unknownError(' (an object that cannot be read was thrown, e.g. a revoked Proxy)', err);
   }
   return (
+    // First: a token endpoint's refusal carries an HTTP answer that is not the API's.
+    fromCredentials(err) ??
     fromFetchResponse(err, now) ??
     fromPartialFailure(err) ??
     fromAbortOrTimeout(err) ??

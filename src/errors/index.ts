@@ -5,6 +5,10 @@ export {
 } from './circuit-breaker-open-error.js';
 export { isTransientError, type ToPipelineErrorOptions, toPipelineError } from './classify.js';
 export {
+  CredentialsUnavailableError,
+  type CredentialsUnavailableErrorOptions,
+} from './credentials-unavailable-error.js';
+export {
   type HttpErrorFromResponseOptions,
   httpErrorFromResponse,
   isFetchResponse,

@@ -1,12 +1,12 @@
 import {
   HttpError,
   httpErrorFromResponse,
-  NetworkError,
   OperationTimeoutError,
   PipelineError,
   toPipelineError,
   urlForErrors,
 } from '../errors/index.js';
+import { wasNotSent } from '../errors/not-sent.js';
 import { NEVER_ABORTED } from '../retry/attempt.js';
 import { inAttemptSpan } from '../retry/attempt-span.js';
 import { admit, failed, succeeded } from '../retry/circuit-breaker.js';
@@ -40,16 +40,6 @@ import {
   readErrorBody,
 } from './response-body.js';
 import { transportError } from './transport-error.js';
-
-/** Failures before the request reached the server: safe to retry whatever the method. */
-const NOT_SENT_CODES: ReadonlySet<string> = new Set([
-  'ECONNREFUSED',
-  'UND_ERR_CONNECT_TIMEOUT',
-  'EAI_AGAIN',
-  'ENOTFOUND',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-]);
 
 /**
  * Every option of `retry` but the attempt timeout, each required (its value may be undefined): when
@@ -89,12 +79,6 @@ function answerOrRelease(answer: Promise<Response>, signal: AbortSignal): Promis
     if (signal.aborted && response.body !== null && !response.bodyUsed) discardBody(response.body);
     return response;
   });
-}
-
-function notSent(error: PipelineError): boolean {
-  return (
-    error instanceof NetworkError && error.systemCode !== undefined && NOT_SENT_CODES.has(error.systemCode)
-  );
 }
 
 /**
@@ -300,7 +284,7 @@ class Exchange {
    */
   shouldRetry(error: PipelineError, attempt: number): boolean {
     if (!this.#sent || this.#appliedUnread) return false;
-    if (!(this.#plan.retryNonIdempotent || this.#request.idempotent) && !notSent(error)) return false;
+    if (!(this.#plan.retryNonIdempotent || this.#request.idempotent) && !wasNotSent(error)) return false;
     return this.#plan.retryOn(error, attempt);
   }
 

@@ -1,6 +1,7 @@
 import { type ConfigEnv, getSportConfig } from '../config/index.js';
 import { parseQualifiedTableName } from '../config/table-name.js';
 import { PartialInsertError, type PipelineError, type RowFailure, toPipelineError } from '../errors/index.js';
+import { wasNotSent } from '../errors/not-sent.js';
 import { type Logger, silentLogger } from '../logging/index.js';
 import { type Clock, systemClock } from '../retry/index.js';
 import { checkOptions, OPTION_ALIASES } from '../shared/check-options.js';
@@ -799,7 +800,9 @@ export class UnresolvedPlayerTracker {
       error = toPipelineError(thrown);
       // Nothing is known to be written unless the executor says which rows failed.
       if (!(error instanceof PartialInsertError)) {
-        this.#markUnsure(batch, sentAtMs);
+        // A request that was not sent (no connection, no credentials) wrote nothing: its rows stay
+        // plainly pending, and the next flush need not ask the table whether they landed.
+        if (!wasNotSent(error)) this.#markUnsure(batch, sentAtMs);
         return { written, error };
       }
       failures = error.failures;

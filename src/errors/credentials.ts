@@ -1,0 +1,75 @@
+/**
+ * Failures to get credentials, told apart from failures of the call itself: google-auth-library's
+ * "no Application Default Credentials" error, and an OAuth token endpoint's refusal (RFC 6749 5.2:
+ * `{"error":"invalid_grant"}`, a string, where a Google API answers `{"error":{...}}`, an object).
+ * Read by duck-typing, as the rest of the classifier, so any client version is recognised.
+ */
+import { CREDENTIALS_FIX, CredentialsUnavailableError } from './credentials-unavailable-error.js';
+import { cleanMessage } from './redact.js';
+import { type Obj, objField, strField } from './safe-read.js';
+
+/** The start of google-auth-library's `NO_ADC_FOUND` message (every version since 2018 says it). */
+const NO_ADC = 'Could not load the default credentials';
+
+/** The token endpoint's error codes (RFC 6749 section 5.2): the grant or the client was refused. */
+const TOKEN_ENDPOINT_ERRORS: ReadonlySet<string> = new Set([
+  'invalid_request',
+  'invalid_client',
+  'invalid_grant',
+  'unauthorized_client',
+  'unsupported_grant_type',
+  'invalid_scope',
+]);
+
+/** Whether `o` is google-auth-library's "no Application Default Credentials" error. */
+export function isNoDefaultCredentials(o: unknown): boolean {
+  return strField(o, 'message')?.startsWith(NO_ADC) === true;
+}
+
+/** The OAuth error code of a token endpoint's refusal carried by `o` (a gaxios error), if any. */
+function tokenEndpointError(o: Obj): string | undefined {
+  const data = objField(objField(o, 'response'), 'data');
+  const code = strField(data, 'error');
+  return code !== undefined && TOKEN_ENDPOINT_ERRORS.has(code) ? code : undefined;
+}
+
+/**
+ * A missing-credentials failure as a typed error, or `undefined` when `o` is not one: no Application
+ * Default Credentials (the client then sent the request without credentials and the service refused
+ * it, so nothing was applied), or a token endpoint that refused the grant (the request was not sent).
+ */
+export function fromCredentials(o: Obj): CredentialsUnavailableError | undefined {
+  if (isNoDefaultCredentials(o)) {
+    return new CredentialsUnavailableError(
+      `No Google credentials: Application Default Credentials were not found, so the request was refused unauthenticated and nothing was applied. ${CREDENTIALS_FIX}`,
+      { cause: o },
+    );
+  }
+  const code = tokenEndpointError(o);
+  if (code === undefined) return undefined;
+  const description = strField(objField(objField(o, 'response'), 'data'), 'error_description');
+  return new CredentialsUnavailableError(
+    `No Google credentials: the token endpoint refused to issue an access token (${code}${description ? `: ${cleanMessage(description, 200)}` : ''}), so the request was not sent. ${CREDENTIALS_FIX}`,
+    { cause: o },
+  );
+}
+
+/**
+ * What an auth client threw when asked for a request's credentials (`getRequestHeaders`,
+ * `getAccessToken`), as the typed error: the request it was authorising was not sent. A transport
+ * failure of the auth client itself (the metadata server or the token endpoint did not answer) is
+ * transient, as `transient` of its own classification says; anything else is not.
+ *
+ * @param thrown what the auth client threw
+ * @param classified its classification by `toPipelineError` (passed in: this module sits below it)
+ */
+export function authClientFailure(
+  thrown: unknown,
+  classified: { message: string; transient: boolean },
+): CredentialsUnavailableError {
+  if (classified instanceof CredentialsUnavailableError) return classified;
+  return new CredentialsUnavailableError(
+    `No Google credentials: the auth client failed to provide them (${classified.message}), so the request was not sent. ${CREDENTIALS_FIX}`,
+    { cause: thrown, transient: classified.transient },
+  );
+}
