@@ -1,5 +1,6 @@
 import type { BigQuery, BigQueryOptions } from '@google-cloud/bigquery';
 import type { BigQueryClient } from './client-types.js';
+import { guardCredentials } from './credentials-guard.js';
 
 export type { BigQueryClient } from './client-types.js';
 
@@ -23,7 +24,8 @@ export async function createDefaultClient(
   const options: BigQueryOptions = { autoRetry: false };
   if (projectId !== undefined) options.projectId = projectId;
   if (location !== undefined) options.location = location;
-  return new mod.BigQuery(options);
+  // Through a sibling, as a user's client: its auth is the guarded one (see `withoutClientRetries`).
+  return withoutClientRetries(new mod.BigQuery(options));
 }
 
 /** The parts of a @google-cloud/common `Service` that a sibling client is built from. */
@@ -52,7 +54,9 @@ const DEFAULT_PROJECT_ID_TOKEN = '{{projectId}}';
  * so 0 works there, unlike the constructor's falsy check), covers HTTP status retries but not the
  * `noResponseRetries` that re-send after a connection reset. So we build a second client of the same
  * class with `autoRetry: false` that shares the user's auth client (same token cache), project,
- * endpoint, location, user agent and interceptors; the user's instance is not modified.
+ * endpoint, location, user agent and interceptors; the user's instance is not modified. The sibling
+ * sees the auth client through `guardCredentials`, so a request its auth could not authorise is known
+ * as not sent.
  *
  * A client that is not a @google-cloud/common `Service` (a hand-made fake, say) is returned as is.
  */
@@ -63,7 +67,7 @@ export function withoutClientRetries(client: BigQueryClient): BigQueryClient {
   const Ctor = client.constructor as new (options: BigQueryOptions) => BigQuery;
   const options: BigQueryOptions & Record<string, unknown> = {
     autoRetry: false,
-    authClient: internals.authClient as BigQueryOptions['authClient'],
+    authClient: guardCredentials(internals.authClient) as BigQueryOptions['authClient'],
   };
   if (internals.projectId && internals.projectId !== DEFAULT_PROJECT_ID_TOKEN)
     options.projectId = internals.projectId;

@@ -5,6 +5,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { BigQueryOptions } from '@google-cloud/bigquery';
+import { messageOf } from '../../shared/message-of.js';
 import { readRequestBody, splitMultipart } from '../shared/read-body.js';
 import { Engine, inferParameters, mapDuckError } from './engine.js';
 import { type BigQueryFaultRule, createFaultPlan } from './faults.js';
@@ -197,6 +198,22 @@ export async function startBigQueryStandIn(options: BigQueryStandInOptions = {})
       sendError(res, entry, err);
       return;
     }
+    if (options.requireCredentials === true && req.headers.authorization === undefined) {
+      // What BigQuery answers a request that carries no credentials; it reads nothing of it.
+      send(
+        res,
+        entry,
+        401,
+        googleErrorBody(
+          401,
+          'required',
+          'Request is missing required authentication credential. Expected OAuth 2 access token, login cookie or other valid authentication credential.',
+          'Authorization',
+        ),
+        { 'www-authenticate': 'Bearer realm="https://accounts.google.com/"' },
+      );
+      return;
+    }
     let match: { route: (typeof routes)[number]; params: Record<string, string> } | undefined;
     for (const r of routes) {
       if (r.method !== method) continue;
@@ -279,7 +296,7 @@ export async function startBigQueryStandIn(options: BigQueryStandInOptions = {})
   const server = createServer((req, res) => {
     handle(req, res).catch((err) => {
       if (!res.headersSent) {
-        const body = googleErrorBody(500, 'internalError', `BigQuery stand-in failure: ${String(err)}`);
+        const body = googleErrorBody(500, 'internalError', `BigQuery stand-in failure: ${messageOf(err)}`);
         res.writeHead(500, { 'content-type': JSON_TYPE });
         res.end(JSON.stringify(body));
       }

@@ -52,6 +52,14 @@ export interface BigQueryStandInOptions {
    * `@grpc/proto-loader` are installed; `true` makes their absence an error; `false` never serves it.
    */
   storageWrite?: boolean;
+  /**
+   * Answer 401 `UNAUTHENTICATED` (reason `required`), as BigQuery does, to every REST request without an
+   * `Authorization` header, before reading it (default `false`). For tests of a client without
+   * credentials: with no Application Default Credentials, `@google-cloud/bigquery` sends its requests
+   * unauthenticated. The pass-through auth of {@link BigQueryStandIn.client} sends none either: give
+   * such a client an `authClient` of its own.
+   */
+  requireCredentials?: boolean;
 }
 
 /**

@@ -20,7 +20,13 @@ describe('withoutClientRetries', () => {
     expect(sibling.apiEndpoint).toBe('http://127.0.0.1:9');
     expect(sibling.baseUrl).toBe(original.baseUrl);
     expect(sibling.providedUserAgent).toBe('mine');
-    expect(sibling.authClient).toBe(original.authClient);
+    // The same auth seen through the credentials guard: its state (token cache) is the original's.
+    const auth = original.authClient as unknown as Record<string, unknown>;
+    const shared = sibling.authClient as unknown as Record<string, unknown>;
+    expect(shared).not.toBe(auth);
+    expect(Object.getPrototypeOf(shared)).toBe(Object.getPrototypeOf(auth));
+    auth.marker = 'set on the original';
+    expect(shared.marker).toBe('set on the original');
     expect(sibling.interceptors).toBe(original.interceptors);
   });
 
