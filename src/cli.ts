@@ -6,6 +6,7 @@
  */
 import { redactSecrets } from './errors/redact.js';
 import { runCli } from './monitoring/cli/run.js';
+import { messageOf } from './shared/message-of.js';
 import { moduleRequire } from './shared/module-require.js';
 
 /**
@@ -34,7 +35,7 @@ runCli(process.argv.slice(2), {
   },
   (error: unknown) => {
     // Outside `runCli`'s own handling (a bug, a failing stream): still no credential on stderr.
-    process.stderr.write(`gpr: ${redactSecrets(error instanceof Error ? error.message : String(error))}\n`);
+    process.stderr.write(`gpr: ${redactSecrets(messageOf(error))}\n`);
     process.exitCode = 3;
   },
 );

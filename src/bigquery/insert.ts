@@ -1,7 +1,7 @@
 import { formatTableName, parseTableName } from '../config/table-name.js';
 import { insertErrorsOf, insertErrorsOfResponse, isTransientRowFailure } from '../errors/bigquery-wire.js';
 import { type ErrorDetail, PipelineError, toPipelineError } from '../errors/index.js';
-import { describeSafely, strField } from '../errors/safe-read.js';
+import { messageOf } from '../shared/message-of.js';
 import { concurrencyOf, sendBatches } from './batch-pool.js';
 import { Batcher, DEFAULT_BATCH_BYTES, DEFAULT_BATCH_ROWS } from './batching.js';
 import type { BigQueryClient } from './client.js';
@@ -141,10 +141,9 @@ export async function insertRows<R>(
       try {
         id = keyOf(rows[i] as R, i);
       } catch (err) {
-        throw new TypeError(
-          `${where}: the insertId function threw for row ${i}: ${describeSafely(err instanceof Error ? strField(err, 'message') : err)}`,
-          { cause: err },
-        );
+        throw new TypeError(`${where}: the insertId function threw for row ${i}: ${messageOf(err)}`, {
+          cause: err,
+        });
       }
       checkInsertId(id, i, tableName);
       checkSameRowPerId(firstWithId as Map<string, number>, rows, id, i, tableName);

@@ -5,6 +5,7 @@
  * statement, so they are checked before anything is sent.
  */
 import { quoteShort } from '../shared/first-chars.js';
+import { messageOf } from '../shared/message-of.js';
 
 const MAX_LABELS = 64;
 const KEY = /^[\p{Ll}\p{Lo}][\p{Ll}\p{Lo}\p{N}_-]{0,62}$/u;
@@ -26,7 +27,7 @@ export function checkLabels(labels: unknown): void {
   try {
     entries = Object.entries(labels);
   } catch (err) {
-    throw new TypeError(`labels could not be read: ${err instanceof Error ? err.message : String(err)}`, {
+    throw new TypeError(`labels could not be read: ${messageOf(err)}`, {
       cause: err,
     });
   }

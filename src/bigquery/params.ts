@@ -1,3 +1,5 @@
+import { messageOf } from '../shared/message-of.js';
+
 /**
  * A scalar GoogleSQL parameter type. Aliases (`INTEGER`, `INT`, `FLOAT`, `BOOLEAN`, `BIGINT`) are
  * accepted and normalized.
@@ -418,10 +420,6 @@ function readParameter(read: () => unknown, label: string): unknown {
   } catch (err) {
     throw new TypeError(`${label} could not be read: ${messageOf(err)}`, { cause: err });
   }
-}
-
-function messageOf(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }
 
 function encodeParameters(params?: QueryParams, types?: QueryParamTypes): EncodedParameters | undefined {

@@ -69,15 +69,4 @@ export function isInstance(value: unknown, ctor: abstract new (...args: never[])
   }
 }
 
-/** `String(value)` that never throws (a symbol, an object whose `toString` throws). */
-export function describeSafely(value: unknown): string {
-  try {
-    return String(value);
-  } catch {
-    try {
-      return Object.prototype.toString.call(value);
-    } catch {
-      return `[${typeof value}]`;
-    }
-  }
-}
+export { describeSafely } from '../shared/message-of.js';

@@ -1,3 +1,4 @@
+import { messageOf } from '../shared/message-of.js';
 /**
  * The cancellation handle of one attempt: what aborts `fetch` when the attempt times out or the caller
  * (or the deadline) cancels it.
@@ -75,10 +76,9 @@ export class AttemptSignal implements AttemptAbort {
         else listener.handleEvent(event);
       } catch (err) {
         // A listener's exception is reported, not thrown into the timer or the caller that aborted.
-        process.emitWarning(
-          `an abort listener of a resilientFetch attempt threw: ${err instanceof Error ? err.message : String(err)}`,
-          { code: 'GPR_ABORT_LISTENER' },
-        );
+        process.emitWarning(`an abort listener of a resilientFetch attempt threw: ${messageOf(err)}`, {
+          code: 'GPR_ABORT_LISTENER',
+        });
       }
     }
     this.onabort?.call(this, event);

@@ -3,6 +3,7 @@ import { type ConfigEnv, getSportConfig, type SportConfig } from '../config/inde
 import { OperationTimeoutError, PipelineError, toPipelineError } from '../errors/index.js';
 import { redactedStart } from '../errors/redact.js';
 import { type Logger, silentLogger } from '../logging/index.js';
+import { messageOf } from '../shared/message-of.js';
 import { safeLogger } from '../shared/safe-logger.js';
 import { untilAborted } from '../shared/until-aborted.js';
 import { integerAt, objectAt, refuseUnknownKeys } from './checks.js';
@@ -156,7 +157,7 @@ function resolveProject(raw: Record<string, unknown>): { projectId: string; spor
   try {
     sport = getSportConfig(raw.sport as string | undefined, raw.env as ConfigEnv | undefined);
   } catch (error) {
-    throw new MonitorConfigError('sport', (error as Error).message, { cause: error });
+    throw new MonitorConfigError('sport', messageOf(error), { cause: error });
   }
   const projectId =
     raw.projectId === undefined ? sport.projectId : resourceProject(raw.projectId, 'projectId');

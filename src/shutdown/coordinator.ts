@@ -2,6 +2,7 @@ import { cloudLoggingLogger, type Logger } from '../logging/index.js';
 import type { Clock } from '../retry/index.js';
 import { scheduleOn } from '../retry/schedule.js';
 import { checkOptions, OPTION_ALIASES } from '../shared/check-options.js';
+import { messageOf } from '../shared/message-of.js';
 import type { NodeSignal } from '../shared/node-types.js';
 import { safeLogger } from '../shared/safe-logger.js';
 import type {
@@ -169,8 +170,7 @@ export function createShutdownCoordinator(options: ShutdownCoordinatorOptions = 
       return scheduleOn(clock, ms, callback);
     } catch (error) {
       logger.error(
-        `shutdown: the clock's schedule threw (${error instanceof Error ? error.message : String(error)}); ` +
-          'the limit runs on setTimeout',
+        `shutdown: the clock's schedule threw (${messageOf(error)}); ` + 'the limit runs on setTimeout',
         { error },
       );
       return scheduleOn(undefined, ms, callback);

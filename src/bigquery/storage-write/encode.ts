@@ -7,6 +7,7 @@
  */
 import type { ErrorDetail } from '../../errors/index.js';
 import { quoteShort } from '../../shared/first-chars.js';
+import { messageOf } from '../../shared/message-of.js';
 import type { StorageField, WriteSchema } from './schema.js';
 
 /** The outcome of encoding one row. */
@@ -307,9 +308,7 @@ export function encodeRow(schema: WriteSchema, row: unknown, ignoreUnknownValues
     if (error instanceof Problem)
       return { problems: [{ reason: 'invalid', message: error.message, location: error.location }] };
     return {
-      problems: [
-        { reason: 'invalid', message: error instanceof Error ? error.message : String(error), location: '' },
-      ],
+      problems: [{ reason: 'invalid', message: messageOf(error), location: '' }],
     };
   }
 }

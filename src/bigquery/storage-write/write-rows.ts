@@ -20,6 +20,7 @@ import type { ErrorDetail, RowFailure } from '../../errors/index.js';
 import { isTransientError, RowError, StorageError, type StorageErrorCode } from '../../errors/index.js';
 import type { RetryContext } from '../../retry/index.js';
 import { onAbort } from '../../shared/abort-fanout.js';
+import { messageOf } from '../../shared/message-of.js';
 import { planBatches } from '../batching.js';
 import type { CallScope } from '../context.js';
 import { operationName } from '../telemetry.js';
@@ -201,7 +202,7 @@ async function withExactWrittenRows(
     const rowCount = Number(answer?.rowCount);
     if (!Number.isSafeInteger(rowCount)) throw new Error('no row count');
     const storage = error instanceof StorageError ? error : undefined;
-    const message = error instanceof Error ? error.message : String(error);
+    const message = messageOf(error);
     return new StorageError(
       `${message}; the stream was finalized: ${rowCount === 0 ? 'no row' : `rows 0..${rowCount - 1}`} of the call are written, the rest are not`,
       {

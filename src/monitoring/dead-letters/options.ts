@@ -1,6 +1,7 @@
 import type { ConfigEnv } from '../../config/index.js';
 import { getSportConfig } from '../../config/index.js';
 import { quoteValue } from '../../errors/redact.js';
+import { messageOf } from '../../shared/message-of.js';
 import { integerAt, objectAt, refuseUnknownKeys, resourceIdAt } from '../checks.js';
 import {
   type DeadLetterSubscription,
@@ -84,7 +85,7 @@ export function resolveDeadLetterOptions(
   try {
     sport = getSportConfig(raw.sport as string | undefined, env);
   } catch (error) {
-    throw new MonitorConfigError(at('sport'), (error as Error).message, { cause: error });
+    throw new MonitorConfigError(at('sport'), messageOf(error), { cause: error });
   }
   const projectId =
     raw.projectId === undefined

@@ -2,6 +2,7 @@
  * The BigQuery v2 REST endpoints of the stand-in.
  */
 import { randomUUID } from 'node:crypto';
+import { messageOf } from '../../shared/message-of.js';
 import type { Engine, QueryRequest } from './engine.js';
 import type { BigQueryFaultRule } from './faults.js';
 import { StandInHttpError } from './http-errors.js';
@@ -233,7 +234,7 @@ export function createRoutes(deps: RouteDeps): Route[] {
         } catch (err) {
           jobs.fail(
             job,
-            err instanceof StandInHttpError ? err : new StandInHttpError(400, 'invalid', String(err)),
+            err instanceof StandInHttpError ? err : new StandInHttpError(400, 'invalid', messageOf(err)),
           );
         }
       };

@@ -6,6 +6,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { checkOptions, OPTION_ALIASES, type OptionSpec } from '../../shared/check-options.js';
+import { messageOf } from '../../shared/message-of.js';
 import { readRequestBody } from '../shared/read-body.js';
 import { createHttpFaultPlan, type HttpFaultPlan, type HttpFaultRule } from './faults.js';
 
@@ -345,7 +346,7 @@ export async function serveHttpStandIn(
         return;
       }
       res.writeHead(500, { 'content-type': JSON_TYPE });
-      res.end(JSON.stringify({ error: `stand-in route failed: ${String(err)}` }));
+      res.end(JSON.stringify({ error: `stand-in route failed: ${messageOf(err)}` }));
     });
   });
   server.on('connection', (socket) => {

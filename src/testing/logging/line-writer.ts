@@ -1,5 +1,6 @@
 import type { Logging } from '@google-cloud/logging';
 import { LOG_SEVERITY_LEVELS } from '../../monitoring/filter/index.js';
+import { messageOf } from '../../shared/message-of.js';
 
 /**
  * Options of {@link LoggingStandIn.lineWriter}: where the entries of the lines go.
@@ -125,7 +126,7 @@ export function createLineWriter(
             written += 1;
           },
           (error: unknown) => {
-            errors.push(error instanceof Error ? error : new Error(String(error)));
+            errors.push(error instanceof Error ? error : new Error(messageOf(error)));
           },
         )
         .finally(() => pending.delete(done));

@@ -1,4 +1,5 @@
 import type * as Grpc from '@grpc/grpc-js';
+import { messageOf } from '../../shared/message-of.js';
 import type { FaultPlan, GrpcInjectedFault } from './grpc-faults.js';
 import { GRPC_STATUS_CODES, RpcStatusError } from './grpc-status.js';
 
@@ -45,7 +46,7 @@ export function recordCall(ctx: ServiceContext, method: string, request: Msg): G
 /** The gRPC status for anything a handler threw: its own status, or INTERNAL naming the stand-in. */
 export function toStatus(error: unknown, standIn: string): Partial<Grpc.StatusObject> {
   if (error instanceof RpcStatusError) return { code: error.code, details: error.details };
-  const message = error instanceof Error ? error.message : String(error);
+  const message = messageOf(error);
   return { code: GRPC_STATUS_CODES.INTERNAL, details: `${standIn} stand-in error: ${message}` };
 }
 

@@ -2,6 +2,8 @@
  * Error mapping: DuckDB's and the translator's errors as the errors BigQuery would give.
  * @module
  */
+
+import { messageOf } from '../../../shared/message-of.js';
 import { StandInHttpError } from '../http-errors.js';
 import { SqlTranslationError } from '../translate/error.js';
 
@@ -13,7 +15,7 @@ import { SqlTranslationError } from '../translate/error.js';
 export function mapDuckError(err: unknown): StandInHttpError {
   if (err instanceof StandInHttpError) return err;
   if (err instanceof SqlTranslationError) return new StandInHttpError(400, err.reason, err.message);
-  const raw = err instanceof Error ? err.message : String(err);
+  const raw = messageOf(err);
   const first = raw.split('\n')[0] ?? raw;
   let m = /Referenced column "?([^"\s]+)"? not found/.exec(first);
   if (m) return new StandInHttpError(400, 'invalidQuery', `Unrecognized name: ${m[1]}`);

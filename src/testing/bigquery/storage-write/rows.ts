@@ -4,6 +4,8 @@
  * into the JSON rows insertAll takes (so the same `checkRow` checks them against the table schema).
  * @module
  */
+
+import { messageOf } from '../../../shared/message-of.js';
 import type { BigQueryField } from '../schema.js';
 import { legacyTypeName } from '../schema.js';
 import { microsToText } from '../time.js';
@@ -72,7 +74,7 @@ export function rowDecoder(peers: StorageWritePeers, rawDescriptor: unknown): Ro
         const object = type.toObject(message, { longs: String, bytes: String, enums: String });
         return { row: (renamed ? rename(object, descriptor.name ?? '') : object) as Record<string, unknown> };
       } catch (error) {
-        return { problem: error instanceof Error ? error.message : String(error) };
+        return { problem: messageOf(error) };
       }
     },
   };

@@ -6,6 +6,7 @@
  * @module
  */
 import type { DuckDBConnection, DuckDBType, DuckDBValue } from '@duckdb/node-api';
+import { messageOf } from '../../../../shared/message-of.js';
 import type { DuckModule } from '../../values.js';
 
 /** DuckDB type ids used here (stable in the C API). */
@@ -214,7 +215,7 @@ export function registerScalar(conn: DuckDBConnection, duck: DuckModule, spec: S
         }
         output.flush();
       } catch (err) {
-        info.setError(err instanceof Error ? err.message : String(err));
+        info.setError(messageOf(err));
       }
     },
   });
