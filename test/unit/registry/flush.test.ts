@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { PartialInsertError, PipelineError, ServiceUnavailableError } from '../../../src/errors/index.js';
+import {
+  CredentialsUnavailableError,
+  PartialInsertError,
+  PipelineError,
+  ServiceUnavailableError,
+} from '../../../src/errors/index.js';
 import { UnresolvedPlayerTracker } from '../../../src/registry/index.js';
 import { fakeClock, googleServiceUnavailable, MemoryExecutor, recordingLogger } from './memory-executor.js';
 
@@ -352,6 +357,25 @@ describe('flush: a re-send past the de-duplication window', () => {
       expect.stringMatching(/could not check whether rows whose answer was lost were written/),
     );
   });
+
+  it.each([
+    ['no credentials', () => new CredentialsUnavailableError('the auth client threw')],
+    ['connection refused', () => Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' })],
+  ])(
+    'a send that was never made (%s) leaves its rows plainly pending: no table check later',
+    async (_, error) => {
+      const { executor, tracker, clock } = makeTracker();
+      tracker.track('loganwebb', 'pitcher');
+      executor.insertPlan.push({ kind: 'throw', error: error(), applied: false });
+      const failed = await tracker.flush();
+      expect(failed).toMatchObject({ flushed: 0, retained: 1 });
+      clock.advance(600_000);
+      await expect(tracker.flush()).resolves.toEqual({ flushed: 1, retained: 0 });
+      // Nothing can have landed: the re-send is a first send, without asking the table.
+      expect(executor.queries).toHaveLength(0);
+      expect(executor.inserts[1]?.ids).toEqual(executor.inserts[0]?.ids);
+    },
+  );
 
   it('a row refused in an answer that did arrive is not marked unsure by a later healthy send', async () => {
     const { executor, tracker, clock } = makeTracker();
