@@ -21,6 +21,12 @@ const TOKEN_ENDPOINT_ERRORS: ReadonlySet<string> = new Set([
   'invalid_scope',
 ]);
 
+/**
+ * grpc-js's words when the call credentials (the auth client) failed: the call was never started.
+ * google-gax clients (Pub/Sub, Storage Write) throw it with the auth client's message after it.
+ */
+const GRPC_PLUGIN_FAILED = 'Getting metadata from plugin failed with error: ';
+
 /** Whether `o` is google-auth-library's "no Application Default Credentials" error. */
 export function isNoDefaultCredentials(o: unknown): boolean {
   return strField(o, 'message')?.startsWith(NO_ADC) === true;
@@ -33,16 +39,37 @@ function tokenEndpointError(o: Obj): string | undefined {
   return code !== undefined && TOKEN_ENDPOINT_ERRORS.has(code) ? code : undefined;
 }
 
+/** What the auth client said, when `o` is a gRPC call failed by its call credentials. */
+function grpcPluginFailure(o: Obj): string | undefined {
+  for (const key of ['details', 'message']) {
+    const text = strField(o, key);
+    const at = text?.indexOf(GRPC_PLUGIN_FAILED) ?? -1;
+    if (text !== undefined && at >= 0) return text.slice(at + GRPC_PLUGIN_FAILED.length);
+  }
+  return undefined;
+}
+
 /**
  * A missing-credentials failure as a typed error, or `undefined` when `o` is not one: no Application
  * Default Credentials (the client then sent the request without credentials and the service refused
- * it, so nothing was applied), or a token endpoint that refused the grant (the request was not sent).
+ * it, so nothing was applied), a token endpoint that refused the grant, or a gRPC call whose call
+ * credentials failed (in both, the request was not sent).
  */
 export function fromCredentials(o: Obj): CredentialsUnavailableError | undefined {
   if (isNoDefaultCredentials(o)) {
     return new CredentialsUnavailableError(
       `No Google credentials: Application Default Credentials were not found, so the request was refused unauthenticated and nothing was applied. ${CREDENTIALS_FIX}`,
       { cause: o },
+    );
+  }
+  const grpcDetail = grpcPluginFailure(o);
+  if (grpcDetail !== undefined) {
+    // Missing ADC and a refused grant stay so; anything else the auth client met may pass (gRPC
+    // reports it as UNAVAILABLE unless the client gave a code).
+    const permanent = grpcDetail.includes(NO_ADC) || /\binvalid_grant\b/.test(grpcDetail);
+    return new CredentialsUnavailableError(
+      `No Google credentials: the auth client failed to provide them (${cleanMessage(grpcDetail, 500)}), so the gRPC call was not sent. ${CREDENTIALS_FIX}`,
+      { cause: o, transient: !permanent },
     );
   }
   const code = tokenEndpointError(o);

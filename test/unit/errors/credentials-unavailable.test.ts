@@ -44,6 +44,26 @@ describe('toPipelineError: credentials that could not be had', () => {
     );
   });
 
+  it('a gRPC call (Pub/Sub, Storage Write) failed by its call credentials: not sent; permanent for missing ADC', () => {
+    const grpc = (detail: string) =>
+      Object.assign(new Error(`14 UNAVAILABLE: Getting metadata from plugin failed with error: ${detail}`), {
+        code: 14,
+        details: `Getting metadata from plugin failed with error: ${detail}`,
+      });
+    const noAdc = toPipelineError(grpc(NO_ADC));
+    expect(noAdc).toBeInstanceOf(CredentialsUnavailableError);
+    expect(noAdc.transient).toBe(false);
+    expect(noAdc.message).toContain('gRPC call was not sent');
+    expect(wasNotSent(grpc(NO_ADC))).toBe(true);
+    const flaky = toPipelineError(grpc('metadata server timed out'));
+    expect(flaky).toBeInstanceOf(CredentialsUnavailableError);
+    expect(flaky.transient).toBe(true);
+    // The same status without the plugin's words is the service's own UNAVAILABLE.
+    expect(
+      toPipelineError(Object.assign(new Error('14 UNAVAILABLE: x'), { code: 14, details: 'x' })),
+    ).not.toBeInstanceOf(CredentialsUnavailableError);
+  });
+
   it('already typed: returned as is', () => {
     const typed = new CredentialsUnavailableError('no credentials');
     expect(toPipelineError(typed)).toBe(typed);
