@@ -27,6 +27,17 @@ const TOKEN_ENDPOINT_ERRORS: ReadonlySet<string> = new Set([
  */
 const GRPC_PLUGIN_FAILED = 'Getting metadata from plugin failed with error: ';
 
+const AUTH_CLIENT_FAILED = 'the auth client failed to provide them (';
+const NOT_SENT = ' was not sent';
+
+/** The typed error, its message saying what happened (`what`) and then how to fix it. */
+function noCredentials(what: string, cause: unknown, transient = false): CredentialsUnavailableError {
+  return new CredentialsUnavailableError(`No Google credentials: ${what}. ${CREDENTIALS_FIX}`, {
+    cause,
+    transient,
+  });
+}
+
 /** Whether `o` is google-auth-library's "no Application Default Credentials" error. */
 export function isNoDefaultCredentials(o: unknown): boolean {
   return strField(o, 'message')?.startsWith(NO_ADC) === true;
@@ -57,9 +68,9 @@ function grpcPluginFailure(o: Obj): string | undefined {
  */
 export function fromCredentials(o: Obj): CredentialsUnavailableError | undefined {
   if (isNoDefaultCredentials(o)) {
-    return new CredentialsUnavailableError(
-      `No Google credentials: Application Default Credentials were not found, so the request was refused unauthenticated and nothing was applied. ${CREDENTIALS_FIX}`,
-      { cause: o },
+    return noCredentials(
+      'Application Default Credentials were not found, so the request was refused unauthenticated and nothing was applied',
+      o,
     );
   }
   const grpcDetail = grpcPluginFailure(o);
@@ -67,17 +78,18 @@ export function fromCredentials(o: Obj): CredentialsUnavailableError | undefined
     // Missing ADC and a refused grant stay so; anything else the auth client met may pass (gRPC
     // reports it as UNAVAILABLE unless the client gave a code).
     const permanent = grpcDetail.includes(NO_ADC) || /\binvalid_grant\b/.test(grpcDetail);
-    return new CredentialsUnavailableError(
-      `No Google credentials: the auth client failed to provide them (${cleanMessage(grpcDetail, 500)}), so the gRPC call was not sent. ${CREDENTIALS_FIX}`,
-      { cause: o, transient: !permanent },
+    return noCredentials(
+      `${AUTH_CLIENT_FAILED}${cleanMessage(grpcDetail, 500)}), so the gRPC call${NOT_SENT}`,
+      o,
+      !permanent,
     );
   }
   const code = tokenEndpointError(o);
   if (code === undefined) return undefined;
   const description = strField(objField(objField(o, 'response'), 'data'), 'error_description');
-  return new CredentialsUnavailableError(
-    `No Google credentials: the token endpoint refused to issue an access token (${code}${description ? `: ${cleanMessage(description, 200)}` : ''}), so the request was not sent. ${CREDENTIALS_FIX}`,
-    { cause: o },
+  return noCredentials(
+    `the token endpoint refused to issue an access token (${code}${description ? `: ${cleanMessage(description, 200)}` : ''}), so the request${NOT_SENT}`,
+    o,
   );
 }
 
@@ -95,8 +107,9 @@ export function authClientFailure(
   classified: { message: string; transient: boolean },
 ): CredentialsUnavailableError {
   if (classified instanceof CredentialsUnavailableError) return classified;
-  return new CredentialsUnavailableError(
-    `No Google credentials: the auth client failed to provide them (${classified.message}), so the request was not sent. ${CREDENTIALS_FIX}`,
-    { cause: thrown, transient: classified.transient },
+  return noCredentials(
+    `${AUTH_CLIENT_FAILED}${classified.message}), so the request${NOT_SENT}`,
+    thrown,
+    classified.transient,
   );
 }
