@@ -115,10 +115,10 @@ describe('a BigQuery write by a client that cannot get credentials (real client,
   }
 
   /**
-   * Runs an insertRows and an update through an executor on `authClient`; each must fail typed and
-   * not sent, and the same rows written afterwards by a working client land exactly once.
+   * Runs an insertRows, an update and (unless `load` is false) a loadRows through an executor on
+   * `authClient`; each must fail typed and not sent, and the same rows written afterwards by a working client land exactly once.
    */
-  async function writesFail(authClient: OAuth2Client | undefined, detail: RegExp) {
+  async function writesFail(authClient: OAuth2Client | undefined, detail: RegExp, load = true) {
     const name = await freshTable();
     const rows = [
       { id: 1, n: 10 },
@@ -131,6 +131,10 @@ describe('a BigQuery write by a client that cannot get credentials (real client,
     expectCredentialsUnavailable(insertError, detail);
     const updateError = await caught(bq.update(`UPDATE ${name} SET n = n + 1 WHERE id = 0`));
     expectCredentialsUnavailable(updateError, detail);
+    if (load) {
+      const loadError = await caught(bq.loadRows(name, rows));
+      expectCredentialsUnavailable(loadError, detail);
+    }
 
     // Nothing of either write was applied: any request that reached BigQuery was refused unread.
     const reached = standIn.requests.slice(before);
@@ -170,7 +174,8 @@ describe('a BigQuery write by a client that cannot get credentials (real client,
     });
 
     it('insertRows and update reject with CredentialsUnavailableError; the requests went unauthenticated and were refused, once each', async () => {
-      const reached = await writesFail(undefined, /Application Default Credentials were not found/);
+      // loadRows is left out: its upload, sent unauthenticated, does not end (see the decision note).
+      const reached = await writesFail(undefined, /Application Default Credentials were not found/, false);
       // Not retried: nothing will change until someone fixes the setup.
       expect(reached.filter((r) => INSERT_ALL.test(r.path))).toHaveLength(1);
       expect(reached.filter((r) => JOBS_QUERY.test(r.path) || INSERT_JOB.test(r.path))).toHaveLength(1);
@@ -191,7 +196,7 @@ describe('a BigQuery write by a client that cannot get credentials (real client,
     const asked = tokenRequests;
     const reached = await writesFail(refusedGrantAuth(), /invalid_grant: Token has been expired or revoked/);
     expect(reached).toEqual([]);
-    // Asked once per write: a refused grant is not retried.
-    expect(tokenRequests - asked).toBe(2);
+    // Asked once per write (insert, update, load): a refused grant is not retried.
+    expect(tokenRequests - asked).toBe(3);
   });
 });
