@@ -174,7 +174,7 @@ describe('a BigQuery write by a client that cannot get credentials (real client,
     });
 
     it('insertRows and update reject with CredentialsUnavailableError; the requests went unauthenticated and were refused, once each', async () => {
-      // loadRows is left out: with missing ADC it never ends, guard or not (errors.md, decision 16).
+      // loadRows is left out: with missing ADC it never ends, guard or not (errors.md, decision 17).
       const reached = await writesFail(undefined, /Application Default Credentials were not found/, false);
       // Not retried: nothing will change until someone fixes the setup.
       expect(reached.filter((r) => INSERT_ALL.test(r.path))).toHaveLength(1);
