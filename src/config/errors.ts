@@ -70,9 +70,12 @@ function quoted(value: unknown, fromEnv: boolean): string {
 }
 
 /**
- * Thrown by `SportConfig.table()` / `topic()` for a name that cannot be a BigQuery dataset, table or
- * Pub/Sub topic part. Rejecting dots and backticks keeps a caller's value from escaping the
- * backtick-quoted identifier it ends up in. A value read from an environment variable
+ * Thrown by `SportConfig.table()` / `topic()`, by `parseTableName` and by everything that checks a
+ * table name through it (the executor, the registry reader and tracker, the DDL builder) for a name
+ * that cannot be a GCP project id, a BigQuery dataset or table id or a Pub/Sub topic part. `kind`
+ * names the part at fault and `value` is that part. Rejecting dots and backticks keeps a caller's
+ * value from escaping the backtick-quoted identifier it ends up in. It is a `TypeError` (bad input),
+ * so callers that catch those keep working. A value read from an environment variable
  * (`GCP_PROJECT_ID`, `GOOGLE_CLOUD_PROJECT`) is named by the variable and shown, in the message and in
  * `value`, only with credentials removed and cut to its first 32 characters.
  *
@@ -86,7 +89,7 @@ function quoted(value: unknown, fromEnv: boolean): string {
  * }
  * ```
  */
-export class InvalidResourceNameError extends Error {
+export class InvalidResourceNameError extends TypeError {
   readonly code = 'INVALID_RESOURCE_NAME';
   readonly transient = false;
   /** Which part was wrong. */
@@ -97,10 +100,20 @@ export class InvalidResourceNameError extends Error {
    */
   readonly value: string;
 
-  /** `origin`: the environment variable the value came from, when not from the caller. */
-  constructor(kind: 'dataset' | 'table' | 'phase' | 'project', value: string, rule: string, origin?: string) {
+  /**
+   * `origin`: where the value came from (an environment variable), when not from the caller;
+   * `within`: the whole name the part was found in (`project.dataset.table`), for the message.
+   */
+  constructor(
+    kind: 'dataset' | 'table' | 'phase' | 'project',
+    value: string,
+    rule: string,
+    origin?: string,
+    within?: string,
+  ) {
     const fromEnv = origin !== undefined;
-    super(`Invalid ${kind} name ${quoted(value, fromEnv)}${fromEnv ? ` (from ${origin})` : ''}: ${rule}`);
+    const where = `${fromEnv ? ` (from ${origin})` : ''}${within === undefined ? '' : ` in ${quoted(within, fromEnv)}`}`;
+    super(`Invalid ${kind} name ${quoted(value, fromEnv)}${where}: ${rule}`);
     this.name = 'InvalidResourceNameError';
     this.kind = kind;
     this.value = typeof value !== 'string' ? value : fromEnv ? shownValue(value) : removeSecrets(value);

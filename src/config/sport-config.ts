@@ -1,6 +1,6 @@
 import { InvalidResourceNameError, UnknownSportError } from './errors.js';
 import { DEFAULT_SPORT, isKnownSport, type SportName } from './sports.js';
-import { isDatasetId, isProjectId, tableIdProblem } from './table-name.js';
+import { isDatasetId, isProjectId, PROJECT_ID_PROBLEM, tableIdProblem } from './table-name.js';
 
 /**
  * The GCP project every table and topic lives in when neither `GCP_PROJECT_ID` nor
@@ -90,12 +90,7 @@ function resolveProjectId(env: ConfigEnv): string {
     const value = firstSet(env[variable]);
     if (value === undefined) continue;
     if (!isProjectId(value)) {
-      throw new InvalidResourceNameError(
-        'project',
-        value,
-        "use letters, digits, '-' and '_', optionally after a domain and ':' (example.com:my-project)",
-        variable,
-      );
+      throw new InvalidResourceNameError('project', value, PROJECT_ID_PROBLEM, variable);
     }
     return value;
   }

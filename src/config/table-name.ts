@@ -1,3 +1,5 @@
+import { InvalidResourceNameError } from './errors.js';
+
 /**
  * A parsed table name. `projectId` is absent when the caller wrote `dataset.table`; the executor's
  * project is used then.
@@ -21,13 +23,23 @@ export interface TableRef {
 // up to 1,024 UTF-8 bytes (BigQuery counts bytes: 513 'é' are too long), optionally followed by a
 // partition decorator ('$' and digits, or $__NULL__ / $__UNPARTITIONED__), which is not part of the
 // name; never a '.', a backtick or a backslash, which would change what a qualified name refers to
-// or break out of its quoting. Project ids: letters, digits, '-' and '_', optionally after a domain
-// (`example.com:project`, the only form in which a project contains '.'); the id itself is at most
-// 30 characters (Google's limit), the domain at most 253 (DNS's).
+// or break out of its quoting. Project ids: Google's rules (6 to 30 lowercase letters, digits and
+// hyphens, starting with a letter, not ending with a hyphen), optionally after a legacy domain
+// (`example.com:my-project`, the only form in which a project contains '.'; lowercase DNS labels, at
+// most 253 characters). An id Google could never have issued is a typo or a test value: refused
+// before any request rather than answered by BigQuery with a 404 or 400 that names another cause.
 const DATASET_ID = /^[A-Za-z0-9_]{1,1024}$/;
 const TABLE_NAME = /^[\p{L}\p{M}\p{N}\p{Pc}\p{Pd}\p{Zs}]+$/u;
 const PARTITION_DECORATOR = /^\$(?:-?[0-9]+|__NULL__|__UNPARTITIONED__)$/;
-const PROJECT_ID = /^(?:[A-Za-z0-9][A-Za-z0-9.-]{0,252}:)?[A-Za-z0-9][A-Za-z0-9_-]{0,29}$/;
+const PROJECT_ID =
+  /^(?:(?=[a-z0-9.-]{1,253}:)[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+:)?[a-z][a-z0-9-]{4,28}[a-z0-9]$/;
+
+/** Google's project-id rule, as an error message states it. */
+const PROJECT_ID_RULE =
+  "a project id is 6 to 30 characters of lowercase letters, digits and '-', starts with a letter and does not end with '-', optionally after a domain and ':' (example.com:my-project)";
+
+/** The dataset-id rule, as an error message states it. */
+const DATASET_ID_RULE = "a dataset id is 1 to 1024 characters of letters, digits and '_'";
 
 /** BigQuery's limit on a table name, in UTF-8 bytes. */
 const MAX_TABLE_NAME_BYTES = 1024;
@@ -57,6 +69,9 @@ export function isDatasetId(value: string): boolean {
   return DATASET_ID.test(value);
 }
 
+/** The rule a project id breaks, for messages. @internal */
+export const PROJECT_ID_PROBLEM = PROJECT_ID_RULE;
+
 /** A GCP project id as it may stand in a qualified table name (`example.com:project` included). @internal */
 export function isProjectId(value: string): boolean {
   return PROJECT_ID.test(value);
@@ -84,16 +99,16 @@ export function tableIdProblem(value: string): string | undefined {
   return undefined;
 }
 
-function invalid(name: string, why?: string): TypeError {
-  return new TypeError(
-    `Table name '${shown(name)}' must be 'dataset.table' or 'project.dataset.table'${why === undefined ? '' : `: ${why}`}`,
-  );
+function invalid(name: string): TypeError {
+  return new TypeError(`Table name '${shown(name)}' must be 'dataset.table' or 'project.dataset.table'`);
 }
 
 /**
  * Parses `dataset.table`, `project.dataset.table` or the backticked forms (`` `project.dataset.table` ``,
  * `` `project`.`dataset`.`table` ``). A domain-scoped project (`example.com:project.dataset.table`) is
- * accepted. Anything else is a `TypeError` naming the input, thrown before any request is made.
+ * accepted. A name of the wrong shape is a `TypeError`; a part that breaks its rule (Google's
+ * project-id rules, BigQuery's dataset and table rules) is an `InvalidResourceNameError` (also a
+ * `TypeError`) whose `kind` and `value` name the part. Both are thrown before any request is made.
  *
  * @example
  * ```ts
@@ -114,16 +129,19 @@ export function parseTableName(name: string): TableRef {
   const tableId = parts[parts.length - 1] as string;
   const datasetId = parts[parts.length - 2] as string;
   const projectId = parts.length > 2 ? parts.slice(0, -2).join('.') : undefined;
-  if (!DATASET_ID.test(datasetId)) throw invalid(name);
+  if (tableId === '' || datasetId === '' || projectId === '') throw invalid(name);
+  if (projectId?.includes('.') && !projectId.includes(':')) {
+    throw new TypeError(
+      `Table name '${shown(name)}' has too many parts (only a domain-scoped project may contain '.')`,
+    );
+  }
+  if (!DATASET_ID.test(datasetId)) {
+    throw new InvalidResourceNameError('dataset', datasetId, DATASET_ID_RULE, undefined, name);
+  }
   const problem = tableIdProblem(tableId);
-  if (problem !== undefined) throw invalid(name, problem);
+  if (problem !== undefined) throw new InvalidResourceNameError('table', tableId, problem, undefined, name);
   if (projectId !== undefined && !PROJECT_ID.test(projectId)) {
-    if (projectId.includes('.') && !projectId.includes(':')) {
-      throw new TypeError(
-        `Table name '${shown(name)}' has too many parts (only a domain-scoped project may contain '.')`,
-      );
-    }
-    throw invalid(name);
+    throw new InvalidResourceNameError('project', projectId, PROJECT_ID_RULE, undefined, name);
   }
   return projectId === undefined ? { datasetId, tableId } : { projectId, datasetId, tableId };
 }
@@ -153,7 +171,9 @@ export function parseQualifiedTableName(name: string, what: string): Required<Ta
   try {
     // The name goes between backticks as it is: no quoting of its own, nothing around it.
     if (typeof name === 'string' && !/[`\\]/.test(name) && name === name.trim()) ref = parseTableName(name);
-  } catch {
+  } catch (error) {
+    // A part that breaks its rule is named as precisely as parseTableName names it.
+    if (error instanceof InvalidResourceNameError) throw error;
     ref = undefined;
   }
   if (ref?.projectId === undefined) {

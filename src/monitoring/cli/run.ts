@@ -18,7 +18,7 @@ import { DEFAULT_DRAIN_MS, serve } from './serve.js';
  * import { runCli, type CliIo } from 'gcp-pipeline-resilience';
  * // Run the CLI in a test and capture what it prints.
  * const lines: string[] = [];
- * const io: CliIo = { stdout: (l) => lines.push(l), stderr: (l) => lines.push(l), env: { GCP_PROJECT_ID: 'p' } };
+ * const io: CliIo = { stdout: (l) => lines.push(l), stderr: (l) => lines.push(l), env: { GCP_PROJECT_ID: 'my-project' } };
  * const exitCode = await runCli(['dlq', 'status', '--json'], io);
  * ```
  */

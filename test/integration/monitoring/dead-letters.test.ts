@@ -192,8 +192,10 @@ describe('checkDeadLetters with the real clients on the stand-ins', () => {
       ['line-changed-dead-letter-sub', 'warning', 'not_found'],
       ['prediction-request-dlq-sub', 'warning', 'not_found'],
     ]);
-    expect(defaultDeadLetterSubscriptions('nba', { GCP_PROJECT_ID: 'p' })[2]?.recoveryCommand).toBe(
-      'npx gpr dlq replay --project p --from nba-phase2-raw-complete-dlq-sub --to nba-phase2-raw-complete --dry-run',
+    expect(
+      defaultDeadLetterSubscriptions('nba', { GCP_PROJECT_ID: 'test-project' })[2]?.recoveryCommand,
+    ).toBe(
+      'npx gpr dlq replay --project test-project --from nba-phase2-raw-complete-dlq-sub --to nba-phase2-raw-complete --dry-run',
     );
   });
 });

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CliIo, runCli } from '../../../src/index.js';
 import { type Gcp, post, startGcp } from './helpers.js';
 
-const PROJECT = 'serve';
+const PROJECT = 'serve-test';
 let gcp: Gcp;
 
 beforeAll(async () => {

@@ -17,8 +17,8 @@ describe('parseTableName', () => {
   });
 
   it('accepts a domain-scoped project', () => {
-    expect(parseTableName('example.com:proj.ds.t')).toEqual({
-      projectId: 'example.com:proj',
+    expect(parseTableName('example.com:my-proj.ds.t')).toEqual({
+      projectId: 'example.com:my-proj',
       datasetId: 'ds',
       tableId: 't',
     });
@@ -36,9 +36,53 @@ describe('parseTableName', () => {
     expect(parseTableName(`${id}.ds.t`).projectId).toBe(id);
     expect(() => parseTableName(`${id}x.ds.t`)).toThrow(TypeError);
     const domain = `${'d'.repeat(249)}.com`;
-    expect(parseTableName(`${domain}:proj.ds.t`).projectId).toBe(`${domain}:proj`);
-    expect(() => parseTableName(`d${domain}:proj.ds.t`)).toThrow(TypeError);
+    expect(parseTableName(`${domain}:my-proj.ds.t`).projectId).toBe(`${domain}:my-proj`);
+    expect(() => parseTableName(`d${domain}:my-proj.ds.t`)).toThrow(TypeError);
     expect(() => getSportConfig('mlb', { GCP_PROJECT_ID: `${id}x` })).toThrow(InvalidResourceNameError);
+  });
+
+  // Google's rules for a project id: 6 to 30 characters of lowercase letters, digits and hyphens,
+  // starting with a letter, not ending with a hyphen; a legacy domain-scoped id keeps its domain.
+  it.each([
+    ['abcdef', true],
+    [`a${'b'.repeat(29)}`, true],
+    ['my-project-2', true],
+    ['example.com:my-project', true],
+    ['abcde', false], // 5 characters
+    [`a${'b'.repeat(30)}`, false], // 31 characters
+    ['My-Project', false], // upper case
+    ['my_project', false], // underscore
+    ['1project', false], // starts with a digit
+    ['-project', false],
+    ['my-project-', false], // ends with a hyphen
+    ['example.com:My_Project', false],
+    ['example.com:proj', false], // the id after the domain follows the same rules
+    ['Example.COM:my-project', false],
+  ])('applies Google project-id rules to %j (valid: %s)', (projectId, valid) => {
+    const thrown = caughtOrUndefined(() => parseTableName(`${projectId}.ds.t`));
+    if (valid) {
+      expect(thrown).toBeUndefined();
+      expect(parseTableName(`${projectId}.ds.t`).projectId).toBe(projectId);
+      expect(getSportConfig('mlb', { GCP_PROJECT_ID: projectId }).projectId).toBe(projectId);
+      return;
+    }
+    // A typed error naming the part and the rule, still a TypeError for callers that catch those.
+    expect(thrown).toBeInstanceOf(InvalidResourceNameError);
+    expect(thrown).toBeInstanceOf(TypeError);
+    expect((thrown as InvalidResourceNameError).kind).toBe('project');
+    expect((thrown as InvalidResourceNameError).value).toBe(projectId);
+    expect((thrown as InvalidResourceNameError).code).toBe('INVALID_RESOURCE_NAME');
+    expect(thrown?.message).toMatch(/6 to 30 characters/);
+    expect(thrown?.message).toContain(`${projectId}.ds.t`);
+    expect(() => getSportConfig('mlb', { GCP_PROJECT_ID: projectId })).toThrow(InvalidResourceNameError);
+  });
+
+  it('names the part at fault for a bad dataset or table id', () => {
+    const dataset = caught(() => parseTableName('my-project.bad-ds.t')) as InvalidResourceNameError;
+    expect(dataset).toBeInstanceOf(InvalidResourceNameError);
+    expect([dataset.kind, dataset.value]).toEqual(['dataset', 'bad-ds']);
+    const table = caught(() => parseTableName('ds.ga$mes')) as InvalidResourceNameError;
+    expect([table.kind, table.value]).toEqual(['table', 'ga$mes']);
   });
 
   it('formats with and without a project', () => {
@@ -50,9 +94,9 @@ describe('parseTableName', () => {
 describe('one rule for table names, wherever a name is checked', () => {
   // Each checker answers whether project `p`, dataset `d` and table `t` make a valid name.
   const checkers: Record<string, (d: string, t: string) => boolean> = {
-    parseTableName: (d, t) => accepts(() => parseTableName(`proj.${d}.${t}`)),
+    parseTableName: (d, t) => accepts(() => parseTableName(`my-proj.${d}.${t}`)),
     'SportConfig.table': (d, t) => accepts(() => getSportConfig('mlb', {}).table(d, t)),
-    unresolvedPlayersTableDdl: (d, t) => accepts(() => unresolvedPlayersTableDdl(`proj.${d}.${t}`)),
+    unresolvedPlayersTableDdl: (d, t) => accepts(() => unresolvedPlayersTableDdl(`my-proj.${d}.${t}`)),
     PlayerRegistryReader: (d, t) =>
       accepts(
         () =>
@@ -61,7 +105,7 @@ describe('one rule for table names, wherever a name is checked', () => {
             sport: 'mlb',
             source: 'test',
             env: {},
-            table: `proj.${d}.${t}`,
+            table: `my-proj.${d}.${t}`,
           }),
       ),
   };
@@ -152,6 +196,15 @@ describe('one rule for table names, wherever a name is checked', () => {
     expect(() => unresolvedPlayersTableDdl(' p.d.t')).toThrow(TypeError);
   });
 });
+
+function caughtOrUndefined(run: () => unknown): Error | undefined {
+  try {
+    run();
+    return undefined;
+  } catch (error) {
+    return error as Error;
+  }
+}
 
 function caught(run: () => unknown): Error {
   try {

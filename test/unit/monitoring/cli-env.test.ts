@@ -7,7 +7,7 @@ async function gpr(argv: string[], env: Record<string, string>) {
   const code = await runCli(argv, {
     stdout: () => undefined,
     stderr: (line) => err.push(line),
-    env: { GCP_PROJECT_ID: 'p', ...env },
+    env: { GCP_PROJECT_ID: 'test-project', ...env },
   });
   return { code, err: err.join('\n') };
 }

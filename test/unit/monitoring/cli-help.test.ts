@@ -7,7 +7,7 @@ async function gpr(argv: string[], packageVersion?: string) {
   const code = await runCli(argv, {
     stdout: (line) => out.push(line),
     stderr: (line) => err.push(line),
-    env: { GCP_PROJECT_ID: 'p' },
+    env: { GCP_PROJECT_ID: 'test-project' },
     ...(packageVersion === undefined ? {} : { version: packageVersion }),
   });
   return { code, out: out.join('\n'), err: err.join('\n') };

@@ -170,6 +170,8 @@ describe('createMonitorHandler', () => {
 
   it('checks monitor options at construction', () => {
     expect(() => createMonitorHandler({ deadLetters: { threshold: -2 } })).toThrow(MonitorConfigError);
-    expect(() => createMonitorHandler(createMonitor({ env: { GCP_PROJECT_ID: 'p' } }))).not.toThrow();
+    expect(() =>
+      createMonitorHandler(createMonitor({ env: { GCP_PROJECT_ID: 'test-project' } })),
+    ).not.toThrow();
   });
 });

@@ -48,8 +48,8 @@ describe('the unresolved_players DDL', () => {
   });
 
   it('declares the original columns, NOT NULL, partitioning, clustering and 90-day expiry', () => {
-    const ddl = unresolvedPlayersTableDdl('p.mlb_reference.unresolved_players');
-    expect(ddl).toMatch(/^CREATE TABLE IF NOT EXISTS `p\.mlb_reference\.unresolved_players` \(/);
+    const ddl = unresolvedPlayersTableDdl('my-proj.mlb_reference.unresolved_players');
+    expect(ddl).toMatch(/^CREATE TABLE IF NOT EXISTS `my-proj\.mlb_reference\.unresolved_players` \(/);
     for (const column of [
       'player_lookup STRING NOT NULL',
       'player_type STRING NOT NULL',
@@ -72,7 +72,7 @@ describe('the unresolved_players DDL', () => {
   });
 
   it('refuses a partition decorator, which CREATE TABLE cannot take', () => {
-    expect(() => unresolvedPlayersTableDdl('p.mlb_reference.unresolved_players$20260601')).toThrow(
+    expect(() => unresolvedPlayersTableDdl('my-proj.mlb_reference.unresolved_players$20260601')).toThrow(
       /without a partition decorator/,
     );
   });

@@ -315,7 +315,13 @@ describe('PlayerRegistryReader: construction', () => {
   it('refuses a registry table with a partition decorator, which no query can read FROM', () => {
     const executor = new MemoryExecutor();
     expect(
-      () => new PlayerRegistryReader({ executor, sport: 'mlb', source: 's', table: 'p.d.registry$20260601' }),
+      () =>
+        new PlayerRegistryReader({
+          executor,
+          sport: 'mlb',
+          source: 's',
+          table: 'my-proj.d.registry$20260601',
+        }),
     ).toThrow(/without a partition decorator/);
   });
 

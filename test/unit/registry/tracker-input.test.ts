@@ -15,7 +15,7 @@ describe('UnresolvedPlayerTracker: bad input is a clear TypeError, up front', ()
     ['a projectId with a backtick', { projectId: 'my`project' }, /my`project/],
     [
       'a table with a partition decorator (every flush on another day would fail)',
-      { table: 'p.mlb_reference.unresolved_players$20260601' },
+      { table: 'my-proj.mlb_reference.unresolved_players$20260601' },
       /without a partition decorator/,
     ],
   ])(

@@ -115,8 +115,9 @@ describe('UnresolvedPlayerTracker: tracking', () => {
         .table,
     ).toBe('staging.mlb_reference.unresolved_players');
     expect(
-      new UnresolvedPlayerTracker({ executor, sport: 'nba', source: 's', projectId: 'p', env: {} }).table,
-    ).toBe('p.nba_reference.unresolved_players');
+      new UnresolvedPlayerTracker({ executor, sport: 'nba', source: 's', projectId: 'my-proj', env: {} })
+        .table,
+    ).toBe('my-proj.nba_reference.unresolved_players');
   });
 
   it('rejects a cap that is not a positive integer', () => {
