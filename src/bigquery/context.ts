@@ -47,8 +47,11 @@ export interface ExecutorContext {
  */
 export const MAX_CHOSEN_JOB_ID_LENGTH = 1000;
 
-/** The longest `jobIdPrefix`: it is followed by a 36-character UUID and perhaps `_r<n>`. */
-export const MAX_JOB_ID_PREFIX_LENGTH = 960;
+/**
+ * The longest `jobIdPrefix`: it is followed by a 36-character UUID, a load's 33-character content
+ * fingerprint and perhaps `_r<n>`, within BigQuery's 1,024.
+ */
+export const MAX_JOB_ID_PREFIX_LENGTH = 940;
 
 /**
  * Refuses a job id (or prefix) BigQuery would refuse or that would name another path: only letters,

@@ -1,6 +1,7 @@
 import { formatTableName, parseTableName } from '../config/table-name.js';
 import { jobFailed } from '../errors/bigquery-wire.js';
 import { type PipelineError, toPipelineError } from '../errors/index.js';
+import { nodeCrypto } from '../shared/node-crypto.js';
 import { concurrencyOf, sendBatches } from './batch-pool.js';
 import { Batcher } from './batching.js';
 import type { BigQueryClient, BigQueryTableHandle, BigQueryUploadStream } from './client-types.js';
@@ -51,6 +52,33 @@ function upload(
     stream.once('error', reject);
     stream.end(body);
   });
+}
+
+/** Hex characters of a job's content fingerprint: 128 bits of SHA-256. */
+const FINGERPRINT_CHARS = 32;
+
+/** An id that ends with a fingerprint: one a call reported, passed back. */
+const FINGERPRINTED = new RegExp(`_[0-9a-f]{${FINGERPRINT_CHARS}}$`);
+
+/** BigQuery's limit on a job id, in characters. */
+const MAX_JOB_ID_LENGTH = 1024;
+
+/** Room kept after a load job id for a re-run's `_r<n>`. */
+const RERUN_SUFFIX_ROOM = 8;
+
+/**
+ * The fingerprint of one job's NDJSON: the first 128 bits of its SHA-256, in hex. It ends every load
+ * job id, so two loads of different rows never share an id, whatever their sizes: BigQuery does not
+ * record a load's content, and a job found under an id that only matched by size used to stand in for
+ * rows it never loaded.
+ */
+function fingerprint(body: string): string {
+  return nodeCrypto().createHash('sha256').update(body).digest('hex').slice(0, FINGERPRINT_CHARS);
+}
+
+/** `base` followed by the fingerprint, unless it already ends with it (an id a call reported, passed back). */
+function withFingerprint(base: string, print: string): string {
+  return base.endsWith(`_${print}`) ? base : `${base}_${print}`;
 }
 
 /** Consecutive rows `start..end-1` loaded by one job. */
@@ -109,6 +137,16 @@ export async function loadRows(
     }
   }
 
+  if (options.jobId !== undefined) {
+    const longest = `${options.jobId}${parts.length === 1 ? '' : `_p${parts.length - 1}`}`.length;
+    const given = parts.length === 1 && FINGERPRINTED.test(options.jobId);
+    if (!given && longest + 1 + FINGERPRINT_CHARS + RERUN_SUFFIX_ROOM > MAX_JOB_ID_LENGTH) {
+      throw new TypeError(
+        `${where}: jobId is ${options.jobId.length} characters; with '_p<k>' and the ${FINGERPRINT_CHARS + 1}-character content fingerprint a job id would pass BigQuery's ${MAX_JOB_ID_LENGTH}`,
+      );
+    }
+  }
+
   const location = options.location ?? defaults.location;
   const dataset = ref.projectId
     ? { projectId: ref.projectId, datasetId: ref.datasetId }
@@ -123,19 +161,20 @@ export async function loadRows(
   let outputRows = 0;
 
   const loadPart = async (part: LoadPart): Promise<void> => {
+    let body: string | undefined = ndjson(part, line);
+    // Every id of the job ends with its content's fingerprint: the caller's id (or a fresh one) names
+    // these rows, and a call passing back an id it was given (which ends with it) names the same job.
+    const print = fingerprint(body);
     const chosenId =
       options.jobId === undefined
         ? undefined
-        : parts.length === 1
-          ? options.jobId
-          : `${options.jobId}_p${part.index}`;
-    let body: string | undefined;
+        : withFingerprint(parts.length === 1 ? options.jobId : `${options.jobId}_p${part.index}`, print);
     let polls = 0;
     const plan: JobPlan<{ jobId: string; outputRows: number }> = {
       name: operationName('loadRows'),
       what: 'load',
       chosenId,
-      freshId: () => newJobId(defaults.jobIdPrefix),
+      freshId: () => `${newJobId(defaults.jobIdPrefix)}_${print}`,
       idNamesJob: true,
       location,
       locate: () => datasetLocation(client, dataset),

@@ -230,8 +230,13 @@ export interface LoadRowsOptions extends CallOptions {
   /** Drop fields the table does not have. Default true, so a row with an extra key still loads. */
   ignoreUnknownValues?: boolean;
   /**
-   * The first job's id. Default: prefix + random UUID. When the rows are split into several jobs,
-   * job `k` gets `<jobId>_p<k>`.
+   * The first job's id, followed by `_` and the fingerprint of the job's rows (the first 32 hex
+   * characters of the SHA-256 of its NDJSON), so that other rows under the same id are a job of their
+   * own and land, while the same rows again read the job back instead of loading twice. An id that
+   * already ends with that fingerprint (one a call reported) is used as it is. Default: prefix +
+   * random UUID + fingerprint. When the rows are split into several jobs, job `k` gets
+   * `<jobId>_p<k>_<fingerprint>`. At most 983 characters (BigQuery's 1,024 less the fingerprint and a
+   * re-run's `_r<n>`), unless it ends with the fingerprint.
    */
   jobId?: string;
   location?: string;

@@ -103,24 +103,31 @@ describe('a query job found under an existing id, or answering 404', () => {
     expect(await bq.query(sql, { jobId: 'plus_q', params: [1] })).toEqual([{ m: 1 }]);
   });
 
-  it('loadRows under a job id of another load, another table or a query rejects JOB_ID_IN_USE; the same load is read', async () => {
+  it('loadRows under a caller job id: other rows are a job of their own and land; the same rows into another table reject JOB_ID_IN_USE; the same load is read', async () => {
     const table = await counter();
     const bq = h.executor();
-    expect((await bq.loadRows(table, [{ n: 1 }], { jobId: 'daily_load' })).outputRows).toBe(1);
-    const otherRows = await caught(bq.loadRows(table, [{ n: 2 }, { n: 3 }], { jobId: 'daily_load' }));
-    expect(otherRows).toBeInstanceOf(PipelineError);
-    expect(otherRows).toMatchObject({ code: 'JOB_ID_IN_USE', transient: false });
-    expect((otherRows as Error).message).toContain('daily_load');
+    const first = await bq.loadRows(table, [{ n: 1 }], { jobId: 'daily_load' });
+    expect(first.outputRows).toBe(1);
+    expect(first.jobId).toMatch(/^daily_load_[0-9a-f]{32}$/);
+    // Other rows under the same id (the id ends with the rows' fingerprint): loaded, not taken as done.
+    const otherRows = await bq.loadRows(table, [{ n: 2 }, { n: 3 }], { jobId: 'daily_load' });
+    expect(otherRows.outputRows).toBe(2);
+    expect(otherRows.jobId).not.toBe(first.jobId);
     const otherTable = await counter();
     const elsewhere = await caught(bq.loadRows(otherTable, [{ n: 1 }], { jobId: 'daily_load' }));
+    expect(elsewhere).toBeInstanceOf(PipelineError);
     expect(elsewhere).toMatchObject({ code: 'JOB_ID_IN_USE', transient: false });
+    expect((elsewhere as Error).message).toContain('daily_load');
     expect((elsewhere as Error).message).toContain(table.split('.')[1]);
-    expect(await bq.query('SELECT 1 AS one', { jobId: 'was_a_query' })).toEqual([{ one: 1 }]);
-    const query = await caught(bq.loadRows(table, [{ n: 1 }], { jobId: 'was_a_query' }));
-    expect(query).toMatchObject({ code: 'JOB_ID_IN_USE', transient: false });
-    // The same load under its own id is read, not loaded twice.
-    expect((await bq.loadRows(table, [{ n: 1 }], { jobId: 'daily_load' })).outputRows).toBe(1);
-    expect(await bq.query(`SELECT n FROM ${table} ORDER BY n`)).toEqual([{ n: 0 }, { n: 1 }]);
+    // The same load under its own id, or under the id the call reported, is read, not loaded twice.
+    expect((await bq.loadRows(table, [{ n: 1 }], { jobId: 'daily_load' })).jobId).toBe(first.jobId);
+    expect((await bq.loadRows(table, [{ n: 1 }], { jobId: first.jobId as string })).jobId).toBe(first.jobId);
+    expect(await bq.query(`SELECT n FROM ${table} ORDER BY n`)).toEqual([
+      { n: 0 },
+      { n: 1 },
+      { n: 2 },
+      { n: 3 },
+    ]);
     expect(await bq.query(`SELECT n FROM ${otherTable}`)).toEqual([{ n: 0 }]);
   });
 

@@ -46,6 +46,26 @@ describe('loadRows (batch load job from NDJSON) with the real client against the
     expect(await count(table)).toEqual({ n: 4, d: 4 });
   });
 
+  it('two different loads of the same byte size both land, under a caller job id or without one', async () => {
+    const table = await freshTable();
+    const first = [{ id: 1, name: 'a', at: null }];
+    const second = [{ id: 2, name: 'b', at: null }];
+    expect(JSON.stringify(first).length).toBe(JSON.stringify(second).length);
+    const a = await bq.loadRows(table, first, { jobId: 'daily_load' });
+    const b = await bq.loadRows(table, second, { jobId: 'daily_load' });
+    expect(a.outputRows).toBe(1);
+    expect(b.outputRows).toBe(1);
+    expect(a.jobId).not.toBe(b.jobId);
+    expect(await count(table)).toEqual({ n: 2, d: 2 });
+    // The same rows again under the same caller id are read back, not loaded twice.
+    expect(await bq.loadRows(table, second, { jobId: 'daily_load' })).toMatchObject({ jobId: b.jobId });
+    expect(await count(table)).toEqual({ n: 2, d: 2 });
+    const c = await bq.loadRows(table, [{ id: 3, name: 'c', at: null }]);
+    const d = await bq.loadRows(table, [{ id: 4, name: 'd', at: null }]);
+    expect(c.jobId).not.toBe(d.jobId);
+    expect(await count(table)).toEqual({ n: 4, d: 4 });
+  });
+
   it('makes no request for no rows', async () => {
     const table = await freshTable();
     expect(await bq.loadRows(table, [])).toEqual({ jobId: null, jobIds: [], outputRows: 0 });
