@@ -86,6 +86,21 @@ export interface LookupOptions {
    * `null`).
    */
   required?: boolean;
+  /**
+   * Stops waiting when it aborts: the lookup rejects at once with `signal.reason` and its registry
+   * query is aborted too (through the executor's `retry.signal`), unless another lookup of the same
+   * player without an aborted signal still waits on that shared query. An abandoned lookup is neither
+   * cached nor tracked.
+   */
+  signal?: AbortSignal;
+}
+
+/** A registry query that concurrent lookups of one player share, and how many of them still wait. */
+interface SharedLookup {
+  readonly promise: Promise<string | null>;
+  readonly controller: AbortController;
+  waiters: number;
+  settled: boolean;
 }
 
 /**
@@ -139,7 +154,7 @@ export class PlayerRegistryReader {
   readonly #maxLookupsPerQuery: number;
   readonly #queryTimeoutMs: number;
   readonly #clock: Pick<Clock, 'now' | 'schedule'>;
-  readonly #inflight = new Map<string, Promise<string | null>>();
+  readonly #inflight = new Map<string, SharedLookup>();
   readonly #stats: RegistryReaderStats = {
     lookups: 0,
     cacheHits: 0,
@@ -243,6 +258,8 @@ export class PlayerRegistryReader {
   async getUniversalId(lookup: string, options: LookupOptions = {}): Promise<string | null> {
     checkLookupOptions('getUniversalId', options);
     if (typeof lookup !== 'string') throw notAString('getUniversalId: lookup', lookup);
+    const signal = options.signal;
+    if (signal?.aborted) throw signal.reason;
     const required = options.required ?? true;
     const type = typeFilter(options.playerType);
     const normalized = normalizePlayerLookup(lookup);
@@ -255,7 +272,7 @@ export class PlayerRegistryReader {
       id = cached.value;
     } else {
       this.#stats.cacheMisses += 1;
-      id = await this.#lookupOne(normalized, type);
+      id = await this.#lookupOne(normalized, type, signal);
     }
     if (id === null) this.#miss(lookup, normalized, options.playerType, required);
     return id;
@@ -287,6 +304,8 @@ export class PlayerRegistryReader {
     for (const [index, lookup] of lookups.entries()) {
       if (typeof lookup !== 'string') throw notAString(`getUniversalIdsBatch: lookups[${index}]`, lookup);
     }
+    const signal = options.signal;
+    if (signal?.aborted) throw signal.reason;
     const required = options.required ?? false;
     const type = typeFilter(options.playerType);
     const answers = new Map<string, string | null>();
@@ -316,7 +335,7 @@ export class PlayerRegistryReader {
 
     for (let start = 0; start < toQuery.length; start += this.#maxLookupsPerQuery) {
       const chunk = toQuery.slice(start, start + this.#maxLookupsPerQuery);
-      const found = await this.#lookupMany(chunk, type);
+      const found = await this.#lookupMany(chunk, type, signal);
       for (const normalized of chunk) {
         const id = found.get(normalized) ?? null;
         this.#cache.set(cacheKey(normalized, type), id);
@@ -362,35 +381,69 @@ export class PlayerRegistryReader {
     if (required) throw notFound(lookup, normalized, playerType);
   }
 
-  #lookupOne(normalized: string, type: string | undefined): Promise<string | null> {
-    if (unlookable(normalized, type)) return Promise.resolve(null);
+  async #lookupOne(
+    normalized: string,
+    type: string | undefined,
+    signal: AbortSignal | undefined,
+  ): Promise<string | null> {
+    if (unlookable(normalized, type)) return null;
     const key = cacheKey(normalized, type);
-    // Concurrent lookups of the same player share one query.
-    const existing = this.#inflight.get(key);
-    if (existing) return existing;
-    const run = this.#queryOne(normalized, type).finally(() => this.#inflight.delete(key));
-    this.#inflight.set(key, run);
-    return run;
+    // Concurrent lookups of the same player share one query; it has its own stop signal, aborted
+    // only when every lookup waiting on it has left (one caller's abort must not fail the others).
+    let shared = this.#inflight.get(key);
+    if (shared === undefined) {
+      const controller = new AbortController();
+      const entry: SharedLookup = {
+        controller,
+        waiters: 0,
+        settled: false,
+        promise: this.#queryOne(normalized, type, controller.signal).finally(() => {
+          entry.settled = true;
+          if (this.#inflight.get(key) === entry) this.#inflight.delete(key);
+        }),
+      };
+      // Every waiter may leave before it settles: its rejection then has no one to reach.
+      entry.promise.catch(() => undefined);
+      this.#inflight.set(key, entry);
+      shared = entry;
+    }
+    shared.waiters += 1;
+    try {
+      return await untilAborted(shared.promise, signal);
+    } finally {
+      shared.waiters -= 1;
+      if (shared.waiters === 0 && !shared.settled && signal?.aborted) {
+        // The last waiter left: stop the query, and let the next lookup start afresh.
+        if (this.#inflight.get(key) === shared) this.#inflight.delete(key);
+        shared.controller.abort(signal.reason);
+      }
+    }
   }
 
-  async #queryOne(normalized: string, type: string | undefined): Promise<string | null> {
+  async #queryOne(normalized: string, type: string | undefined, signal: AbortSignal): Promise<string | null> {
     const params: Record<string, unknown> = { player_lookup: normalized };
     if (type !== undefined) params.player_type = type.toUpperCase();
     const rows = await this.#run<{ universal_player_id: string | null }>(
       singleLookupSql(this.table, type !== undefined),
       params,
+      signal,
     );
     const id = rows[0]?.universal_player_id ?? null;
     this.#cache.set(cacheKey(normalized, type), id);
     return id;
   }
 
-  async #lookupMany(normalized: string[], type: string | undefined): Promise<Map<string, string>> {
+  async #lookupMany(
+    normalized: string[],
+    type: string | undefined,
+    signal: AbortSignal | undefined,
+  ): Promise<Map<string, string>> {
     const params: Record<string, unknown> = { player_lookups: normalized };
     if (type !== undefined) params.player_type = type.toUpperCase();
     const rows = await this.#run<{ player_lookup: string; universal_player_id: string | null }>(
       batchLookupSql(this.table, type !== undefined),
       params,
+      signal,
     );
     const found = new Map<string, string>();
     for (const row of rows) {
@@ -402,12 +455,12 @@ export class PlayerRegistryReader {
     return found;
   }
 
-  async #run<T>(sql: string, params: Record<string, unknown>): Promise<T[]> {
+  async #run<T>(sql: string, params: Record<string, unknown>, signal: AbortSignal | undefined): Promise<T[]> {
     this.#stats.queries += 1;
     const deadline = callDeadline(
       this.#clock,
       this.#queryTimeoutMs,
-      undefined,
+      signal,
       `player registry query (${this.table})`,
     );
     try {
@@ -417,6 +470,8 @@ export class PlayerRegistryReader {
         deadline.signal,
       );
     } catch (thrown) {
+      // The caller's own abort is its reason, untouched, and no failure of the registry.
+      if (signal?.aborted && thrown === signal.reason) throw thrown;
       const error = toPipelineError(thrown);
       this.#logger.error('player registry query failed', { table: this.table, error });
       throw error;
@@ -440,7 +495,12 @@ function unlookable(normalized: string, type: string | undefined): boolean {
 }
 
 function checkLookupOptions(where: string, options: LookupOptions): void {
-  checkOptions(where, options, { playerType: 'string', required: 'boolean' }, OPTION_ALIASES);
+  checkOptions(
+    where,
+    options,
+    { playerType: 'string', required: 'boolean', signal: 'signal' },
+    OPTION_ALIASES,
+  );
 }
 
 function typeFilter(playerType: string | undefined): string | undefined {

@@ -106,6 +106,35 @@ describe('PlayerRegistryReader against the BigQuery stand-in', () => {
     });
   }
 
+  it('a lookup whose query hangs rejects at once when its signal aborts, and no request follows', async () => {
+    const reader = makeReader();
+    standIn.faults.add({ method: 'POST', path: /\/queries$/, hang: true });
+    const before = standIn.requests.length;
+    const controller = new AbortController();
+    const lookup = reader.getUniversalId('gerritcole', { signal: controller.signal });
+    let settled = false;
+    const outcome = lookup
+      .catch((error: unknown) => error)
+      .finally(() => {
+        settled = true;
+      });
+    while (standIn.requests.length === before && !settled) {
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    expect(settled).toBe(false);
+    const reason = new Error('request cancelled');
+    const abortedAt = performance.now();
+    controller.abort(reason);
+    expect(await outcome).toBe(reason);
+    expect(performance.now() - abortedAt).toBeLessThan(1_000);
+    const sent = standIn.requests.length;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(standIn.requests.length).toBe(sent);
+    expect(reader.tracker.size).toBe(0);
+    standIn.faults.clear();
+    await expect(reader.getUniversalId('gerritcole')).resolves.toBe('mlb_cole');
+  });
+
   it('resolves a lookup to its latest universal id, with and without a type', async () => {
     const reader = makeReader();
     expect(reader.table).toBe(REGISTRY);
