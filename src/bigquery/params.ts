@@ -304,7 +304,12 @@ function encodeScalar(
       }
       return mismatch();
     case 'FLOAT64':
-      if (typeof value === 'number') return Number.isFinite(value) ? value : String(value);
+      // JSON has no -0 (JSON.stringify(-0) is "0") nor NaN / Infinity: those go as the strings
+      // BigQuery reads for FLOAT64 ("-0", "NaN", "Infinity", "-Infinity"), so the value arrives as it was.
+      if (typeof value === 'number') {
+        if (Object.is(value, -0)) return '-0';
+        return Number.isFinite(value) ? value : String(value);
+      }
       if (typeof value === 'bigint') return Number(value);
       if (typeof value === 'string' && value.trim() !== '' && !Number.isNaN(Number(value)))
         return value.trim();

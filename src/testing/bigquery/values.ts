@@ -247,6 +247,8 @@ export class WireCodec {
       if (Number.isNaN(value)) return 'NaN';
       if (value === Number.POSITIVE_INFINITY) return 'Infinity';
       if (value === Number.NEGATIVE_INFINITY) return '-Infinity';
+      // String(-0) is "0": the sign of a FLOAT64 zero is kept, as the parameter that carried it is.
+      if (Object.is(value, -0)) return '-0';
       return String(value);
     }
     if (typeof value === 'boolean') return value ? 'true' : 'false';

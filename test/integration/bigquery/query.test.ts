@@ -67,6 +67,42 @@ describe('BigQueryExecutor queries with the real client against the stand-in', (
     expect((row.d as { value: string }).value).toBe('2024-02-29');
   });
 
+  it('sends a FLOAT64 -0, NaN, Infinity and -Infinity as they are, alone and in arrays', async () => {
+    const mark = h.standIn.requests.length;
+    // ATAN2(±0, -1) is ±π: the sign of the zero BigQuery received, whatever the results' formatting.
+    const [row] = await bq.query<{ x: number; side: number; nan: boolean; inf: number; ninf: number }>(
+      'SELECT @x AS x, ATAN2(@x, -1) AS side, IS_NAN(@n) AS nan, @i AS inf, @m AS ninf',
+      {
+        params: { x: -0, n: Number.NaN, i: Number.POSITIVE_INFINITY, m: Number.NEGATIVE_INFINITY },
+        types: { x: 'FLOAT64' },
+      },
+    );
+    expect(row?.side).toBeCloseTo(-Math.PI, 12);
+    expect(Object.is(row?.x, -0)).toBe(true);
+    expect(row).toMatchObject({ nan: true, inf: Number.POSITIVE_INFINITY, ninf: Number.NEGATIVE_INFINITY });
+    const sent = h.standIn.requests.slice(mark).find((r) => JOBS_QUERY.test(r.path));
+    const body = sent?.body as
+      | { queryParameters: Array<{ name: string; parameterValue: { value: unknown } }> }
+      | undefined;
+    const values = body?.queryParameters.map((p) => [p.name, p.parameterValue.value]);
+    expect(values).toEqual([
+      ['x', '-0'],
+      ['n', 'NaN'],
+      ['i', 'Infinity'],
+      ['m', '-Infinity'],
+    ]);
+    const [listed] = await bq.query<{ sides: number[] }>(
+      'SELECT ARRAY(SELECT ATAN2(v, -1) FROM UNNEST(@xs) AS v WITH OFFSET o ORDER BY o) AS sides',
+      { params: { xs: [1.5, -0, 0] } },
+    );
+    expect(listed?.sides.map((s) => Math.sign(s))).toEqual([1, -1, 1]);
+    // An inferred -0 is an integer (INT64 has no negative zero): sent as 0, by decision.
+    const [inferred] = await bq.query<{ side: number }>('SELECT ATAN2(@z, -1) AS side', {
+      params: { z: -0 },
+    });
+    expect(inferred?.side).toBeCloseTo(Math.PI, 12);
+  });
+
   it('binds positional parameters and arrays in IN UNNEST', async () => {
     const rows = await bq.query<{ id: number }>(
       'SELECT id FROM ds.players WHERE team = ? AND id IN UNNEST(?) ORDER BY id',
