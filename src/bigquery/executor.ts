@@ -4,6 +4,7 @@ import { type Logger, silentLogger } from '../logging/index.js';
 import { bigQueryRetry, type RetryContext, type RetryOptions, systemClock } from '../retry/index.js';
 import { validateRetryOptions } from '../retry/options.js';
 import { executeRetry } from '../retry/retry.js';
+import { readOptions } from '../shared/check-options.js';
 import { safeLogger } from '../shared/safe-logger.js';
 import { whileInFlight } from '../shutdown/in-flight.js';
 import { defaultShutdownCoordinator, type ShutdownCoordinator } from '../shutdown/index.js';
@@ -136,7 +137,13 @@ export class BigQueryExecutor {
   readonly #telemetry: ExecutorTelemetry;
   readonly #shutdown: ShutdownCoordinator | false | undefined;
 
-  constructor(options: BigQueryExecutorOptions = {}) {
+  constructor(given: BigQueryExecutorOptions = {}) {
+    // Each option is read once, here: the executor keeps what was checked, and a getter that throws is
+    // a TypeError naming it now, not a failure of some later call.
+    let options = readOptions('new BigQueryExecutor', given);
+    if (typeof options === 'object' && options !== null && options.retry !== undefined) {
+      options = { ...options, retry: readOptions('new BigQueryExecutor: option retry', options.retry) };
+    }
     checkExecutorOptions('new BigQueryExecutor', options, EXECUTOR_OPTIONS);
     checkRetry('new BigQueryExecutor: option retry', options.retry);
     this.#shutdown = shutdownOption(options.shutdown, 'new BigQueryExecutor');

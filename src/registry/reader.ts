@@ -3,7 +3,7 @@ import { parseQualifiedTableName } from '../config/table-name.js';
 import { PlayerNotFoundError, toPipelineError } from '../errors/index.js';
 import { type Logger, silentLogger } from '../logging/index.js';
 import { type Clock, systemClock } from '../retry/index.js';
-import { checkOptions, OPTION_ALIASES } from '../shared/check-options.js';
+import { checkOptions, OPTION_ALIASES, readOptions } from '../shared/check-options.js';
 import { safeLogger } from '../shared/safe-logger.js';
 import { untilAborted } from '../shared/until-aborted.js';
 import { callDeadline, checkTimeoutMs } from './call-deadline.js';
@@ -163,7 +163,9 @@ export class PlayerRegistryReader {
     queries: 0,
   };
 
-  constructor(options: PlayerRegistryReaderOptions) {
+  constructor(given: PlayerRegistryReaderOptions) {
+    // Each option is read once: a getter is not asked again later, and one that throws is a TypeError now.
+    const options = readOptions('new PlayerRegistryReader', given);
     checkOptions(
       'new PlayerRegistryReader',
       options,

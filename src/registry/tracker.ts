@@ -4,7 +4,7 @@ import { PartialInsertError, type PipelineError, type RowFailure, toPipelineErro
 import { wasNotSent } from '../errors/not-sent.js';
 import { type Logger, silentLogger } from '../logging/index.js';
 import { type Clock, systemClock } from '../retry/index.js';
-import { checkOptions, OPTION_ALIASES } from '../shared/check-options.js';
+import { checkOptions, OPTION_ALIASES, readOptions } from '../shared/check-options.js';
 import { randomUUID } from '../shared/node-crypto.js';
 import { safeLogger } from '../shared/safe-logger.js';
 import { untilAborted } from '../shared/until-aborted.js';
@@ -307,7 +307,9 @@ export class UnresolvedPlayerTracker {
   /** The options the tracker joins with by itself; undefined when `flushOnExit: false`. */
   readonly #autoExit: FlushOnExitOptions | undefined;
 
-  constructor(options: UnresolvedPlayerTrackerOptions) {
+  constructor(given: UnresolvedPlayerTrackerOptions) {
+    // Each option is read once: a getter is not asked again later, and one that throws is a TypeError now.
+    const options = readOptions('new UnresolvedPlayerTracker', given);
     checkOptions(
       'new UnresolvedPlayerTracker',
       options,

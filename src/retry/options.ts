@@ -279,7 +279,13 @@ export const RETRY_OPTION_KEYS: readonly string[] = /* @__PURE__ */ Object.freez
  */
 function keysLookRight(o: RetryOptions): boolean {
   for (const key in o) {
-    const value = (o as Record<string, unknown>)[key];
+    let value: unknown;
+    try {
+      value = (o as Record<string, unknown>)[key];
+    } catch {
+      // A getter that throws: the general check names the option and what it threw.
+      return false;
+    }
     // The key first: an unknown key is refused by the general check even when its value is undefined.
     if (value === undefined) {
       if (Object.hasOwn(RETRY_OPTION_SPEC, key)) continue;

@@ -230,7 +230,12 @@ export function optionsProblem(
   for (const key in options) {
     const accepts = predicates[key];
     if (accepts === undefined) return unknownKey(where, key, spec, aliases);
-    const value = (options as Record<string, unknown>)[key];
+    let value: unknown;
+    try {
+      value = (options as Record<string, unknown>)[key];
+    } catch (error) {
+      return unreadable(where, key, error);
+    }
     if (value !== undefined && !accepts(value)) {
       return new TypeError(
         `${where}: option ${key} must be ${expected(spec[key] as OptionKind)}, got ${describeValue(value)}`,
@@ -238,6 +243,49 @@ export function optionsProblem(
     }
   }
   return undefined;
+}
+
+/** The message of whatever a getter threw, cut short; never a throw itself. */
+function thrownMessage(error: unknown): string {
+  try {
+    const message = error instanceof Error ? error.message : String(error);
+    return firstChars(message, 100);
+  } catch {
+    return 'an unprintable value';
+  }
+}
+
+/** An option whose getter (or Proxy trap) threw: a TypeError naming it, with what it threw as `cause`. */
+function unreadable(where: string, key: string, error: unknown): TypeError {
+  return new TypeError(`${where}: option ${key} could not be read: ${thrownMessage(error)}`, {
+    cause: error,
+  });
+}
+
+/**
+ * A plain copy of an options object, each key read exactly once, for a constructor that keeps its
+ * options: a getter is not read again later (where it could throw, or answer something else than
+ * what was checked), and a getter that throws is a `TypeError` naming the option now. A value that is
+ * not an object comes back as it is, for the check to refuse.
+ */
+export function readOptions<T>(where: string, options: T): T {
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) return options;
+  const copy: Record<string, unknown> = {};
+  let keys: string[];
+  try {
+    keys = [];
+    for (const key in options) keys.push(key);
+  } catch (error) {
+    throw new TypeError(`${where}: the options could not be read: ${thrownMessage(error)}`, { cause: error });
+  }
+  for (const key of keys) {
+    try {
+      copy[key] = (options as Record<string, unknown>)[key];
+    } catch (error) {
+      throw unreadable(where, key, error);
+    }
+  }
+  return copy as T;
 }
 
 function unknownKey(where: string, key: string, spec: OptionSpec, aliases: readonly AliasTable[]): TypeError {
