@@ -90,6 +90,13 @@ export function locationMismatch(
   const destination = touches.destination;
   const refusal = destination && check(destination.projectId, destination.datasetId);
   if (refusal) return refusal;
+  // A table or view a DDL statement names (CREATE, DROP, ALTER, TRUNCATE) is in its dataset whether or
+  // not it exists yet: BigQuery refuses to create one in a dataset of another location.
+  for (const path of touches.sql === undefined ? [] : ddlTargets(touches.sql)) {
+    const found =
+      path.length >= 3 ? check(path[path.length - 3], path[path.length - 2]) : check(projectId, path[0]);
+    if (found) return found;
+  }
   for (const path of touches.sql === undefined ? [] : tablePaths(touches.sql)) {
     const table = path[path.length - 1];
     const found =
@@ -109,6 +116,53 @@ function tableExists(engine: Engine, projectId: string, datasetId: string, table
   } catch {
     return false;
   }
+}
+
+/** Words that may stand between a DDL verb and the TABLE / VIEW it acts on. */
+const DDL_VERBS = new Set(['CREATE', 'DROP', 'ALTER', 'TRUNCATE']);
+const DDL_MODIFIERS = new Set(['OR', 'REPLACE', 'TEMP', 'TEMPORARY', 'EXTERNAL', 'SNAPSHOT', 'MATERIALIZED']);
+
+/**
+ * The qualified names (two or more parts, split) of the tables and views that DDL statements in `sql`
+ * create, drop, alter or truncate: `CREATE [OR REPLACE] [TEMP | EXTERNAL | SNAPSHOT | MATERIALIZED]
+ * TABLE | VIEW [IF NOT EXISTS] <name>`, `DROP ... [IF EXISTS] <name>`, `ALTER TABLE <name>`, `TRUNCATE
+ * TABLE <name>`. A one-part name (a temporary table of a script) is in no dataset and is left out.
+ */
+function ddlTargets(sql: string): string[][] {
+  let tokens: ReturnType<typeof tokenizeSql>;
+  try {
+    tokens = tokenizeSql(sql).filter((t) => t.kind !== 'ws' && t.kind !== 'comment');
+  } catch {
+    return [];
+  }
+  const word = (i: number): string | undefined => {
+    const t = tokens[i];
+    return t?.kind === 'ident' ? t.value.toUpperCase() : undefined;
+  };
+  const targets: string[][] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    if (!DDL_VERBS.has(word(i) ?? '')) continue;
+    let j = i + 1;
+    while (DDL_MODIFIERS.has(word(j) ?? '')) j++;
+    if (word(j) !== 'TABLE' && word(j) !== 'VIEW') continue;
+    j++;
+    if (word(j) === 'IF') {
+      j++;
+      if (word(j) === 'NOT') j++;
+      if (word(j) === 'EXISTS') j++;
+    }
+    const parts: string[] = [];
+    for (;;) {
+      const t = tokens[j];
+      if (t === undefined || (t.kind !== 'ident' && t.kind !== 'quoted')) break;
+      parts.push(...t.value.split('.'));
+      const next = tokens[j + 1];
+      if (next?.kind !== 'op' || next.text !== '.') break;
+      j += 2;
+    }
+    if (parts.length >= 2) targets.push(parts);
+  }
+  return targets;
 }
 
 /** Dotted names of two or more parts in `sql` (`a.b`, `` `p.d.t` ``, `` `p`.d.t ``), split into parts. */

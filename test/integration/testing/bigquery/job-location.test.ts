@@ -111,6 +111,40 @@ describe('BigQuery stand-in: job locations', () => {
     expect(us.message).toContain('iowa was not found in location US');
   });
 
+  it("a table or view created by DDL in a dataset of another location fails with 404 notFound, as BigQuery's, and creates nothing", async () => {
+    const statements = [
+      'CREATE TABLE london.made_in_us (n INT64)',
+      'CREATE TABLE IF NOT EXISTS `london.made_in_us` (n INT64)',
+      'CREATE OR REPLACE TABLE london.made_in_us AS SELECT 1 AS n',
+      `CREATE VIEW \`${s.projectId}.london.made_in_us\` AS SELECT 1 AS n`,
+      'CREATE TEMP TABLE scratch (n INT64); CREATE TABLE london.made_in_us (n INT64)',
+    ];
+    for (const query of statements) {
+      const answer = (await failure(bq.query({ query, location: 'US' }))) as ApiErrorLike;
+      expect({ query, code: answer.code, message: answer.message }).toEqual({
+        query,
+        code: 404,
+        message: `Not found: Dataset ${s.projectId}:london was not found in location US`,
+      });
+    }
+    // jobs.insert: the job is created failed, with the same errorResult.
+    const created = (await failure(
+      bq.createQueryJob({
+        query: 'CREATE TABLE london.made_in_us (n INT64)',
+        location: 'US',
+        jobId: 'ddl_us',
+      }),
+    )) as ApiErrorLike;
+    expect(created.message).toBe(`Not found: Dataset ${s.projectId}:london was not found in location US`);
+    const [tables] = await bq.dataset('london').getTables();
+    expect(tables.map((t) => t.id)).not.toContain('made_in_us');
+    // In the dataset's own location, or with no location (BigQuery runs it where the dataset is), it is created.
+    await bq.query({ query: 'CREATE TABLE london.made_here (n INT64)', location: 'europe-west2' });
+    await bq.query({ query: 'CREATE TABLE london.made_anywhere (n INT64)' });
+    const [after] = await bq.dataset('london').getTables();
+    expect(after.map((t) => t.id)).toEqual(expect.arrayContaining(['made_here', 'made_anywhere']));
+  });
+
   it("a load job run in a location other than its destination's fails with notFound and loads nothing", async () => {
     const job = await new Promise<{
       metadata: { status: { errorResult?: { reason: string; message: string } } };
