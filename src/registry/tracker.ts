@@ -330,6 +330,11 @@ export class UnresolvedPlayerTracker {
       OPTION_ALIASES,
     );
     if (typeof options.flushOnExit === 'object') {
+      // Read once too: the tracker joins with this copy later.
+      options.flushOnExit = readOptions(
+        'new UnresolvedPlayerTracker: option flushOnExit',
+        options.flushOnExit,
+      );
       checkOptions(
         'new UnresolvedPlayerTracker: option flushOnExit',
         options.flushOnExit,
