@@ -1,5 +1,6 @@
 import { formatTableName, parseTableName } from '../config/table-name.js';
 import { jobFailed } from '../errors/bigquery-wire.js';
+import { refusedUnauthenticated } from '../errors/credentials.js';
 import { type PipelineError, toPipelineError } from '../errors/index.js';
 import { nodeCrypto } from '../shared/node-crypto.js';
 import { concurrencyOf, sendBatches } from './batch-pool.js';
@@ -43,15 +44,75 @@ function upload(
   signal: AbortSignal,
 ): Promise<UploadedJob> {
   return new Promise<UploadedJob>((resolve, reject) => {
-    const stream: BigQueryUploadStream = table.createWriteStream_(metadata);
+    const sent: SentUpload = {};
+    const stream: BigQueryUploadStream = withUploadHeaders(table, sent).createWriteStream_(metadata);
     signal.addEventListener('abort', () => stream.destroy(), { once: true });
     stream.once('job', (job: UploadedJob | null) => {
       if (job) resolve(job);
       else reject(new Error('BigQuery load upload was answered without a job reference'));
     });
-    stream.once('error', reject);
+    stream.once('error', (error) => {
+      // Sent unauthenticated after the client found no credentials, and refused: the insert and the
+      // query paths get the client's own "no credentials" error for this; the upload path does not.
+      const refused = sent.unauthenticated === true && (error as { code?: unknown }).code === 401;
+      reject(refused ? refusedUnauthenticated(error) : error);
+    });
     stream.end(body);
   });
+}
+
+/** What `createWriteStream_` reads of its table to send the upload (`@google-cloud/bigquery` 7-8). */
+interface UploadingTable {
+  bigQuery?: {
+    makeAuthenticatedRequest?: (reqOpts: { headers?: object }, config: Authenticating) => unknown;
+  };
+}
+
+/** The callbacks `@google-cloud/common` calls once the upload's credentials are settled. */
+interface Authenticating {
+  onAuthenticated?: (error: unknown, reqOpts?: { headers?: Record<string, unknown> }) => unknown;
+}
+
+/** What became of the upload's credentials: sent without any (found none, or an endpoint that needs none). */
+interface SentUpload {
+  unauthenticated?: boolean;
+}
+
+/**
+ * The table, as `createWriteStream_` sees it, with a header object on its upload request. Sent
+ * without credentials (a custom endpoint such as an emulator's, or no Application Default Credentials,
+ * after which the client tries unauthenticated), `@google-cloud/common` hands the multipart upload to
+ * teeny-request with no `headers`; setting its `Content-Type` then throws in a promise nobody awaits:
+ * an unhandled rejection that ends the process, or a load that never answers. With `headers: {}` the
+ * upload is sent, and the service's answer (a 401 without credentials) is the call's error.
+ */
+function withUploadHeaders(table: BigQueryTableHandle, sent: SentUpload): BigQueryTableHandle {
+  const client = (table as UploadingTable).bigQuery;
+  const send = client?.makeAuthenticatedRequest;
+  if (client === undefined || typeof send !== 'function') return table;
+  const makeAuthenticatedRequest = (reqOpts: { headers?: object }, config: Authenticating): unknown => {
+    const onAuthenticated = config?.onAuthenticated;
+    const watched: Authenticating =
+      typeof onAuthenticated !== 'function'
+        ? config
+        : {
+            ...config,
+            onAuthenticated: (error, authenticated) => {
+              const headers = authenticated?.headers ?? {};
+              sent.unauthenticated = !Object.keys(headers).some(
+                (name) => name.toLowerCase() === 'authorization',
+              );
+              return onAuthenticated(error, authenticated);
+            },
+          };
+    return send.call(client, { ...reqOpts, headers: { ...reqOpts.headers } }, watched);
+  };
+  // Everything else (the dataset, the endpoint, `job()` for the answer) is read through to the real ones.
+  return Object.create(table, {
+    bigQuery: {
+      value: Object.create(client, { makeAuthenticatedRequest: { value: makeAuthenticatedRequest } }),
+    },
+  }) as BigQueryTableHandle;
 }
 
 /** Hex characters of a job's content fingerprint: 128 bits of SHA-256. */

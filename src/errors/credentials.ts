@@ -61,18 +61,24 @@ function grpcPluginFailure(o: Obj): string | undefined {
 }
 
 /**
+ * A request the client sent without credentials, because Application Default Credentials were not
+ * found, and that the service refused (401): nothing was applied. `cause`: what the client rejected with.
+ */
+export function refusedUnauthenticated(cause: unknown): CredentialsUnavailableError {
+  return noCredentials(
+    'Application Default Credentials were not found, so the request was refused unauthenticated and nothing was applied',
+    cause,
+  );
+}
+
+/**
  * A missing-credentials failure as a typed error, or `undefined` when `o` is not one: no Application
  * Default Credentials (the client then sent the request without credentials and the service refused
  * it, so nothing was applied), a token endpoint that refused the grant, or a gRPC call whose call
  * credentials failed (in both, the request was not sent).
  */
 export function fromCredentials(o: Obj): CredentialsUnavailableError | undefined {
-  if (isNoDefaultCredentials(o)) {
-    return noCredentials(
-      'Application Default Credentials were not found, so the request was refused unauthenticated and nothing was applied',
-      o,
-    );
-  }
+  if (isNoDefaultCredentials(o)) return refusedUnauthenticated(o);
   const grpcDetail = grpcPluginFailure(o);
   if (grpcDetail !== undefined) {
     // Missing ADC and a refused grant stay so; anything else the auth client met may pass (gRPC
