@@ -87,4 +87,9 @@ export interface BigQueryWriteClient {
   /** Opens the bidirectional `AppendRows` stream. */
   appendRows(options?: object): unknown;
   getProjectId(): Promise<string>;
+  /**
+   * Creates the gRPC stub (and with it the credentials). Every other method calls it and rethrows
+   * its failure where no one awaits it, so the executor calls it first, itself.
+   */
+  initialize?(): Promise<unknown>;
 }

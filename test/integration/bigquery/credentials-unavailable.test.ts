@@ -185,6 +185,17 @@ describe('a BigQuery write by a client that cannot get credentials (real client,
       ).toHaveLength(1);
       expect(reached.filter((r) => upload(r.path))).toHaveLength(1);
     });
+
+    it('writeRows (Storage Write) rejects with CredentialsUnavailableError and leaves no unhandled rejection behind', async () => {
+      // The write client's own methods rethrow a failed start where no one awaits it: before, this
+      // call rejected typed and then the process died of that unhandled rejection (so did this run).
+      const bq = new BigQueryExecutor({ projectId: 'test-project', retry: fastRetry });
+      for (let call = 0; call < 2; call++) {
+        const error = await caught(bq.writeRows('ds.never_written', [{ id: 1 }]));
+        expect(error).toBeInstanceOf(CredentialsUnavailableError);
+        expect((error as CredentialsUnavailableError).transient).toBe(false);
+      }
+    });
   });
 
   it('an auth client whose getRequestHeaders throws: nothing reaches BigQuery', async () => {
