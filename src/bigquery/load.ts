@@ -119,7 +119,7 @@ function withUploadHeaders(table: BigQueryTableHandle, sent: SentUpload): BigQue
 const FINGERPRINT_CHARS = 32;
 
 /** An id that ends with a fingerprint: one a call reported, passed back. */
-const FINGERPRINTED = new RegExp(`_[0-9a-f]{${FINGERPRINT_CHARS}}$`);
+const FINGERPRINTED = new RegExp(`_[0-9a-f]{${FINGERPRINT_CHARS}}(_r\\d+)?$`);
 
 /** BigQuery's limit on a job id, in characters. */
 const MAX_JOB_ID_LENGTH = 1024;
@@ -139,7 +139,8 @@ function fingerprint(body: string): string {
 
 /** `base` followed by the fingerprint, unless it already ends with it (an id a call reported, passed back). */
 function withFingerprint(base: string, print: string): string {
-  return base.endsWith(`_${print}`) ? base : `${base}_${print}`;
+  // Also an id a re-run reported (`<id>_<print>_r<n>`): passed back, it names that job, not a new one.
+  return new RegExp(`_${print}(_r\\d+)?$`).test(base) ? base : `${base}_${print}`;
 }
 
 /** Consecutive rows `start..end-1` loaded by one job. */
@@ -230,6 +231,13 @@ export async function loadRows(
       options.jobId === undefined
         ? undefined
         : withFingerprint(parts.length === 1 ? options.jobId : `${options.jobId}_p${part.index}`, print);
+    // An id that looked passed back skipped the check above; one for other rows still gets the
+    // fingerprint appended, and must fit too (nothing of this part has been sent yet).
+    if (chosenId !== undefined && chosenId.length + RERUN_SUFFIX_ROOM > MAX_JOB_ID_LENGTH) {
+      throw new TypeError(
+        `${where}: jobId is ${options.jobId?.length} characters and does not end with these rows' fingerprint; with it appended the job id would pass BigQuery's ${MAX_JOB_ID_LENGTH}`,
+      );
+    }
     let polls = 0;
     const plan: JobPlan<{ jobId: string; outputRows: number }> = {
       name: operationName('loadRows'),

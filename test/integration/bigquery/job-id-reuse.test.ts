@@ -131,6 +131,32 @@ describe('a query job found under an existing id, or answering 404', () => {
     expect(await bq.query(`SELECT n FROM ${otherTable}`)).toEqual([{ n: 0 }]);
   });
 
+  it('loadRows under the id a re-run reported (`<id>_<print>_r1`), passed back, reads that job instead of loading again', async () => {
+    const table = await counter();
+    const bq = h.executor();
+    // The first job fails (a backend error): the load re-runs under `_r1` and reports that id.
+    h.standIn.faults.add({
+      method: 'POST',
+      path: /\/upload\//,
+      times: 1,
+      jobError: { reason: 'backendError' },
+    });
+    const first = await bq.loadRows(table, [{ n: 1 }, { n: 2 }], { jobId: 'rerun_load' });
+    expect(first.jobId).toMatch(/^rerun_load_[0-9a-f]{32}_r1$/);
+    const again = await bq.loadRows(table, [{ n: 1 }, { n: 2 }], { jobId: first.jobId as string });
+    expect(again.jobId).toBe(first.jobId);
+    expect(await bq.query(`SELECT COUNT(*) AS c FROM ${table}`)).toEqual([{ c: 3 }]);
+  });
+
+  it('loadRows refuses, before sending, a passed-back-looking id that other rows would push past 1,024 characters', async () => {
+    const table = await counter();
+    const looksPassedBack = `${'x'.repeat(967)}_${'a'.repeat(32)}`;
+    const error = await caught(h.executor().loadRows(table, [{ n: 1 }], { jobId: looksPassedBack }));
+    expect(error).toBeInstanceOf(TypeError);
+    expect((error as Error).message).toContain('1024');
+    expect(await h.executor().query(`SELECT COUNT(*) AS c FROM ${table}`)).toEqual([{ c: 1 }]);
+  });
+
   it('the same statement under its own job id is still read, not run twice', async () => {
     const table = await counter();
     const bq = h.executor();
