@@ -1,3 +1,4 @@
+import { quoteValue } from '../errors/redact.js';
 import { InvalidResourceNameError } from './errors.js';
 
 /**
@@ -100,7 +101,9 @@ export function tableIdProblem(value: string): string | undefined {
 }
 
 function invalid(name: string): TypeError {
-  return new TypeError(`Table name '${shown(name)}' must be 'dataset.table' or 'project.dataset.table'`);
+  return new TypeError(
+    `Table name ${quoteValue(name, QUOTED_CHARACTERS)} must be 'dataset.table' or 'project.dataset.table'`,
+  );
 }
 
 /**
@@ -132,7 +135,7 @@ export function parseTableName(name: string): TableRef {
   if (tableId === '' || datasetId === '' || projectId === '') throw invalid(name);
   if (projectId?.includes('.') && !projectId.includes(':')) {
     throw new TypeError(
-      `Table name '${shown(name)}' has too many parts (only a domain-scoped project may contain '.')`,
+      `Table name ${quoteValue(name, QUOTED_CHARACTERS)} has too many parts (only a domain-scoped project may contain '.')`,
     );
   }
   if (!DATASET_ID.test(datasetId)) {

@@ -224,3 +224,25 @@ function accepts(run: () => unknown): boolean {
     return false;
   }
 }
+
+describe('a table name that is refused whole is quoted safely', () => {
+  it.each([
+    ['a token', 'xoxb-17653672481-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx', 'xoxb-1765'],
+    ['a forged log line', 'x\n[ERROR] forged\u001b[31m', '\n'],
+    [
+      'too many parts holding a token',
+      'a.b.c.xoxb-17653672481-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx',
+      'xoxb-1765',
+    ],
+  ])('%s: credentials removed, control characters escaped', (_what, name, absent) => {
+    let message = '';
+    try {
+      parseTableName(name);
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toMatch(/^Table name "/);
+    expect(message).not.toContain(absent);
+    expect(message).not.toContain('\u001b');
+  });
+});
