@@ -40,9 +40,10 @@ const SECRET_PATTERNS: ReadonlyArray<readonly [RegExp, string]> = [
   // ordinary hyphenated words that start alike. Starts only after a character that cannot be part of
   // one, so a run is scanned once.
   [/(?<![\w-])(?:xox[abcdeprs]|xapp)-(?=[A-Za-z0-9%-]*\d)[A-Za-z0-9%-]+/g, REDACTED],
-  // A SendGrid API key: `SG.`, a key id (22 characters today) and its secret (43), base64url. Lengths
-  // are not relied on (any two parts of 16 or more), so a key of another length is still removed.
-  [/(?<![\w-])SG\.[\w-]{16,}\.[\w-]{16,}/g, REDACTED],
+  // A SendGrid API key: `SG.`, a key id (22 characters today) and its secret (43), base64url. Other
+  // lengths are allowed (an id of 16 or more, a secret of 40 or more); a shorter secret is left alone,
+  // because a BigQuery dataset named SG makes names of the same shape (`SG.customer_orders.line_items`).
+  [/(?<![\w-])SG\.[\w-]{16,}\.[\w-]{40,}/g, REDACTED],
   // The password of a URL's user info (`https://user:password@host/`). Anchored on `://`, and neither
   // part can cross a `/`, so each `://` is scanned at most up to the next one: linear.
   [/(:\/\/[^\s/?#@:]*:)[^\s/?#@]+@/g, `$1${REDACTED}@`],

@@ -135,6 +135,7 @@ describe('redactSecrets: no false positives on ordinary text', () => {
     'table xoxb_tokens_2024 in dataset slack_raw',
     'SG.Retail is a ticker; SG.cluster-1 is a host; Singapore (SG.) region',
     'SG.shortpart.shortpart is not a key',
+    'Unrecognized name: SG.customer_orders_daily.order_line_items_v2 at [1:8]',
     'see https://api.slack.com/messaging/webhooks and https://hooks.example.com/services/x',
     'Slack hooks are configured in hooks.yaml',
     'Not found: Table nba-props:nba_raw.games was not found in location US',
