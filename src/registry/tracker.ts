@@ -378,7 +378,8 @@ export class UnresolvedPlayerTracker {
     this.#logger = safeLogger(options.logger ?? silentLogger);
     this.#createBatchId = options.createBatchId ?? randomUUID;
     const exit = options.flushOnExit ?? true;
-    this.#autoExit = exit === false ? undefined : exit === true ? {} : { ...exit };
+    // An object is already the constructor's own copy (read once above).
+    this.#autoExit = exit === false ? undefined : exit === true ? {} : exit;
   }
 
   /** Distinct players held (written ones are gone; pending and new ones count once). */
@@ -617,15 +618,19 @@ export class UnresolvedPlayerTracker {
     // starts a task joined during a running shutdown on the next microtask; another might not).
     let unhook: (() => void) | undefined;
     let started = false;
+    /** Forgets this join, if it is still the tracker's: the tracker may join again. */
+    const forget = (): void => {
+      if (unhook !== undefined && this.#unhookExit === unhook) {
+        this.#unhookExit = undefined;
+        this.#exitJoinedBy = undefined;
+      }
+    };
     const leave = coordinator.onShutdown(
       async (context) => {
         started = true;
         // It runs once; after that the tracker may join again (e.g. a script that keeps going, or
         // a miss recorded while this flush runs: it joins the running shutdown with a task of its own).
-        if (unhook !== undefined && this.#unhookExit === unhook) {
-          this.#unhookExit = undefined;
-          this.#exitJoinedBy = undefined;
-        }
+        forget();
         // The task's signal aborts when its time is up: the flush then ends, keeping its rows.
         const result = await this.flush(context?.signal === undefined ? {} : { signal: context.signal });
         // flush() reports instead of rejecting; the shutdown report must not call rows that were
@@ -637,21 +642,17 @@ export class UnresolvedPlayerTracker {
         ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
       },
     );
-    const leaveAgain = (): void => {
+    unhook = (): void => {
       leave();
-      if (this.#unhookExit === leaveAgain) {
-        this.#unhookExit = undefined;
-        this.#exitJoinedBy = undefined;
-      }
+      forget();
     };
-    unhook = leaveAgain;
     // A task that already ran must not leave the tracker believing it is joined: it would not join
     // again, and the misses recorded from now on would have no flush at shutdown.
     if (!started) {
-      this.#unhookExit = leaveAgain;
+      this.#unhookExit = unhook;
       this.#exitJoinedBy = by;
     }
-    return leaveAgain;
+    return unhook;
   }
 
   async #flushNow(signal: AbortSignal): Promise<FlushResult> {
