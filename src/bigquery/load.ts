@@ -118,8 +118,11 @@ function withUploadHeaders(table: BigQueryTableHandle, sent: SentUpload): BigQue
 /** Hex characters of a job's content fingerprint: 128 bits of SHA-256. */
 const FINGERPRINT_CHARS = 32;
 
-/** An id that ends with a fingerprint: one a call reported, passed back. */
-const FINGERPRINTED = new RegExp(`_[0-9a-f]{${FINGERPRINT_CHARS}}(_r\\d+)?$`);
+/**
+ * The end of an id a call reported, passed back: a fingerprint (captured), and a re-run's `_r<n>` if
+ * the job ran again.
+ */
+const FINGERPRINTED = new RegExp(`_([0-9a-f]{${FINGERPRINT_CHARS}})(?:_r\\d+)?$`);
 
 /** BigQuery's limit on a job id, in characters. */
 const MAX_JOB_ID_LENGTH = 1024;
@@ -140,7 +143,7 @@ function fingerprint(body: string): string {
 /** `base` followed by the fingerprint, unless it already ends with it (an id a call reported, passed back). */
 function withFingerprint(base: string, print: string): string {
   // Also an id a re-run reported (`<id>_<print>_r<n>`): passed back, it names that job, not a new one.
-  return new RegExp(`_${print}(_r\\d+)?$`).test(base) ? base : `${base}_${print}`;
+  return FINGERPRINTED.exec(base)?.[1] === print ? base : `${base}_${print}`;
 }
 
 /** Consecutive rows `start..end-1` loaded by one job. */
