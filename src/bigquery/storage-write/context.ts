@@ -36,7 +36,7 @@ export function createStorageWriteContext(options: {
     defaultSchemas: new Map(),
     writeClient() {
       const given = options.writeClient;
-      // A client of ours that failed to start is dropped: the next call makes a fresh one.
+      // A failed start is not kept: the next call tries again (with a client of ours, a fresh one).
       client ??= (
         given !== undefined
           ? initialized(given)
