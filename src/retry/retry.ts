@@ -94,16 +94,10 @@ export function executeRetry<T>(fn: RetryFunction<T>, o: RetryOptions): Promise<
     return retryLoop(fn, o, { error: err }, startedAt);
   }
   const promise = result instanceof Promise ? result : Promise.resolve(result);
-  if (breaker === undefined && budget === undefined && startedAt === undefined) {
-    if (!metricsEnabled())
-      return promise.then(undefined, (err: unknown) => retryLoop(fn, o, { error: err }, startedAt));
-    return promise.then(
-      (value: T) => {
-        if (metricsEnabled()) recordSuccess(operationName(o, fn), 1);
-        return value;
-      },
-      (err: unknown) => retryLoop(fn, o, { error: err }, startedAt),
-    );
+  // Nothing to do on success: only a failure needs a closure (the general branch below does the
+  // same when its parts are absent, one more closure later).
+  if (breaker === undefined && budget === undefined && startedAt === undefined && !metricsEnabled()) {
+    return promise.then(undefined, (err: unknown) => retryLoop(fn, o, { error: err }, startedAt));
   }
   return promise.then(
     (value: T) => {
@@ -111,15 +105,7 @@ export function executeRetry<T>(fn: RetryFunction<T>, o: RetryOptions): Promise<
       budget?.onSuccess();
       if (metricsEnabled()) recordSuccess(operationName(o, fn), 1);
       if (startedAt !== undefined) {
-        const operation = operationName(o, fn);
-        const elapsedMs = (o.clock ?? systemClock).now() - startedAt;
-        listen(
-          o.onSuccess,
-          { attempts: 1, operation, elapsedMs },
-          loggerOf(o),
-          'onSuccess listener threw; ignoring it',
-          { operation },
-        );
+        reportSuccess(o, operationName(o, fn), 1, (o.clock ?? systemClock).now() - startedAt, loggerOf(o));
       }
       return value;
     },
@@ -154,6 +140,19 @@ function listen<E>(
   notify(listener, event, (hookError) =>
     logger.warn(`${fields.operation}: ${what}`, { ...fields, hookError }),
   );
+}
+
+/** Tells `onSuccess` (the inline first attempt and the loop share it). */
+function reportSuccess(
+  o: RetryOptions,
+  operation: string,
+  attempts: number,
+  elapsedMs: number,
+  logger: Logger,
+): void {
+  listen(o.onSuccess, { attempts, operation, elapsedMs }, logger, 'onSuccess listener threw; ignoring it', {
+    operation,
+  });
 }
 
 /** The context of every first attempt that nothing can abort: immutable, so one instance serves all. */
@@ -251,15 +250,7 @@ async function retryLoop<T>(
         const value = await runAttempt(fn, attempt, o, clock, name, deadlineAt);
         budget?.onSuccess();
         recordSuccess(name, attempt);
-        if (o.onSuccess !== undefined) {
-          listen(
-            o.onSuccess,
-            { attempts: attempt, operation: name, elapsedMs: clock.now() - startedAt },
-            logger,
-            'onSuccess listener threw; ignoring it',
-            { operation: name },
-          );
-        }
+        if (o.onSuccess !== undefined) reportSuccess(o, name, attempt, clock.now() - startedAt, logger);
         if (attempt > 1) {
           logger.info(`${name}: succeeded on attempt ${attempt}/${maxAttempts}`, {
             operation: name,
