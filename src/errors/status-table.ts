@@ -1,8 +1,8 @@
 /**
  * The one table of what an HTTP status means to this package: the `code` and default retry decision of
- * its error class, its reason phrase, and the gRPC codes that Google's clients translate to it. The
- * Google API error classes, the third-party HTTP error classes, the status-to-class lookup and the
- * gRPC rules all read it.
+ * its error class and its reason phrase, beside the status each gRPC code translates to. The Google
+ * API error classes, the third-party HTTP error classes, the status-to-class lookup and the gRPC
+ * rules all read it.
  * @module
  */
 
@@ -53,45 +53,45 @@ export interface StatusFacts {
 }
 
 /**
- * Every status this package names, one row each: `[status, reason phrase, code of its error class
- * ('' for a status without a class of its own), transient by default, the gRPC codes that mean it]`.
- * A gRPC code may say how it differs from its status: `:transient` or `:permanent` overrides the
- * retry default, `:deadline` makes the error a `DeadlineExceededError` rather than a plain 504.
- * Rows rather than objects: the table ships with every bundle that classifies errors.
+ * Every status this package names, one row each: `[status, reason phrase, code of its error class,
+ * transient by default]`. The code is the phrase in upper snake case (`true`: 'Bad Request' ->
+ * `'BAD_REQUEST'`) unless it is written out, and `''` for a status without a class of its own.
+ * Rows rather than objects, and codes derived rather than written twice: the table ships with every
+ * bundle that classifies errors.
  */
-const ROWS: ReadonlyArray<
-  readonly [status: number, text: string, code: string, transient: boolean, grpc?: string]
-> = [
-  [400, 'Bad Request', 'BAD_REQUEST', false, 'INVALID_ARGUMENT FAILED_PRECONDITION OUT_OF_RANGE'],
-  [401, 'Unauthorized', 'UNAUTHORIZED', false, 'UNAUTHENTICATED'],
-  [403, 'Forbidden', 'FORBIDDEN', false, 'PERMISSION_DENIED'],
-  [404, 'Not Found', 'NOT_FOUND', false, 'NOT_FOUND'],
-  [405, 'Method Not Allowed', '', false],
-  [408, 'Request Timeout', 'REQUEST_TIMEOUT', true],
-  // ABORTED is a concurrency conflict (a transaction lost a race): trying again is the documented fix.
-  [409, 'Conflict', 'CONFLICT', false, 'ALREADY_EXISTS ABORTED:transient'],
-  [410, 'Gone', 'GONE', false],
-  [412, 'Precondition Failed', 'PRECONDITION_FAILED', false],
-  [413, 'Payload Too Large', '', false],
-  [422, 'Unprocessable Content', '', false],
-  [429, 'Too Many Requests', 'TOO_MANY_REQUESTS', true, 'RESOURCE_EXHAUSTED'],
-  [499, 'Client Closed Request', 'CANCELLED', false, 'CANCELLED'],
-  // DATA_LOSS means unrecoverable loss or corruption: repeating the call cannot bring the data back.
-  [500, 'Internal Server Error', 'INTERNAL_SERVER_ERROR', true, 'UNKNOWN INTERNAL DATA_LOSS:permanent'],
-  [501, 'Not Implemented', 'NOT_IMPLEMENTED', false, 'UNIMPLEMENTED'],
-  [502, 'Bad Gateway', 'BAD_GATEWAY', true],
-  [503, 'Service Unavailable', 'SERVICE_UNAVAILABLE', true, 'UNAVAILABLE'],
-  [504, 'Gateway Timeout', 'GATEWAY_TIMEOUT', true, 'DEADLINE_EXCEEDED:deadline'],
-  [505, 'HTTP Version Not Supported', '', false],
-  [511, 'Network Authentication Required', '', false],
-];
+const ROWS: ReadonlyArray<readonly [status: number, text: string, code: string | true, transient: boolean]> =
+  [
+    [400, 'Bad Request', true, false],
+    [401, 'Unauthorized', true, false],
+    [403, 'Forbidden', true, false],
+    [404, 'Not Found', true, false],
+    [405, 'Method Not Allowed', '', false],
+    [408, 'Request Timeout', true, true],
+    [409, 'Conflict', true, false],
+    [410, 'Gone', true, false],
+    [412, 'Precondition Failed', true, false],
+    [413, 'Payload Too Large', '', false],
+    [422, 'Unprocessable Content', '', false],
+    [429, 'Too Many Requests', true, true],
+    [499, 'Client Closed Request', 'CANCELLED', false],
+    [500, 'Internal Server Error', true, true],
+    [501, 'Not Implemented', true, false],
+    [502, 'Bad Gateway', true, true],
+    [503, 'Service Unavailable', true, true],
+    [504, 'Gateway Timeout', true, true],
+    [505, 'HTTP Version Not Supported', '', false],
+    [511, 'Network Authentication Required', '', false],
+  ];
 
 let byStatus: ReadonlyMap<number, StatusFacts> | undefined;
 
 /** The facts of a status the table names, or `undefined`. Built on first use. */
 export function statusFacts(status: number): StatusFacts | undefined {
   byStatus ??= new Map(
-    ROWS.map(([row, text, code, transient]) => [row, code ? { text, code, transient } : { text, transient }]),
+    ROWS.map(([row, text, written, transient]) => {
+      const code = written === true ? text.toUpperCase().replaceAll(' ', '_') : written;
+      return [row, code ? { text, code, transient } : { text, transient }];
+    }),
   );
   return byStatus.get(status);
 }
@@ -128,25 +128,29 @@ export interface GrpcRule {
   deadline?: boolean;
 }
 
-let rulesByCode: ReadonlyMap<number, GrpcRule> | undefined;
+/**
+ * The HTTP status each gRPC code translates to, by code (`GRPC_STATUS_NAMES` order, as Google's
+ * clients map them): OK none, CANCELLED 499, UNKNOWN 500, INVALID_ARGUMENT 400, DEADLINE_EXCEEDED
+ * 504, NOT_FOUND 404, ALREADY_EXISTS 409, PERMISSION_DENIED 403, RESOURCE_EXHAUSTED 429,
+ * FAILED_PRECONDITION 400, ABORTED 409, OUT_OF_RANGE 400, UNIMPLEMENTED 501, INTERNAL 500,
+ * UNAVAILABLE 503, DATA_LOSS 500, UNAUTHENTICATED 401.
+ */
+const GRPC_HTTP_STATUS: readonly number[] = [
+  0, 499, 500, 400, 504, 404, 409, 403, 429, 400, 409, 400, 501, 500, 503, 500, 401,
+];
 
-/** The status a gRPC code translates to, and what differs from that status's defaults. */
+/**
+ * The status a gRPC code translates to, and what differs from that status's defaults: a
+ * DEADLINE_EXCEEDED (4) is a `DeadlineExceededError` rather than a plain 504; ABORTED (10) is a
+ * concurrency conflict (a transaction lost a race), for which trying again is the documented fix;
+ * DATA_LOSS (15) means unrecoverable loss or corruption, which repeating the call cannot bring back.
+ */
 export function grpcRule(code: number): GrpcRule | undefined {
-  rulesByCode ??= buildGrpcRules();
-  return rulesByCode.get(code);
-}
-
-// Built on first use, so importing the errors layer does no work a bundler must keep.
-function buildGrpcRules(): ReadonlyMap<number, GrpcRule> {
-  const rules = new Map<number, GrpcRule>();
-  for (const [httpStatus, , , , grpc] of ROWS) {
-    for (const entry of grpc?.split(' ') ?? []) {
-      const [name, how] = entry.split(':');
-      const rule: GrpcRule = { httpStatus };
-      if (how === 'deadline') rule.deadline = true;
-      else if (how !== undefined) rule.transient = how === 'transient';
-      rules.set(GRPC_STATUS_NAMES.indexOf(name as GrpcCodeName), rule);
-    }
-  }
-  return rules;
+  const httpStatus = GRPC_HTTP_STATUS[code];
+  if (!httpStatus) return undefined;
+  return code === 4
+    ? { httpStatus, deadline: true }
+    : code === 10 || code === 15
+      ? { httpStatus, transient: code === 10 }
+      : { httpStatus };
 }
