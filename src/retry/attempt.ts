@@ -47,7 +47,7 @@ export interface AttemptLimits {
 export function guardedAttempt<T>(fn: RetryFunction<T>, attempt: number, limits: AttemptLimits): Promise<T> {
   const { signal, timeoutMs } = limits;
   const controller =
-    timeoutMs === Number.POSITIVE_INFINITY && signal === undefined ? undefined : new AbortController();
+    timeoutMs === Infinity && signal === undefined ? undefined : new AbortController();
   return new Promise<T>((resolve, reject) => {
     let cancelTimer: (() => void) | undefined;
     let unsubscribe: (() => void) | undefined;
@@ -60,7 +60,7 @@ export function guardedAttempt<T>(fn: RetryFunction<T>, attempt: number, limits:
       }
       unsubscribe?.();
     };
-    if (controller !== undefined && timeoutMs !== Number.POSITIVE_INFINITY) {
+    if (controller !== undefined && timeoutMs !== Infinity) {
       cancelTimer = schedule(limits.clock, timeoutMs, () => {
         cancelTimer = undefined;
         unsubscribe?.();

@@ -210,7 +210,7 @@ async function retryLoop<T>(
   const maxDelayMs = o.maxDelayMs ?? DEFAULT_MAX_DELAY_MS;
   const { signal, budget } = o;
   const deadlineMs = o.deadlineMs;
-  const deadlineAt = deadlineMs === undefined ? Number.POSITIVE_INFINITY : clock.now() + deadlineMs;
+  const deadlineAt = deadlineMs === undefined ? Infinity : clock.now() + deadlineMs;
   let delays: Generator<number, never, unknown> | undefined;
 
   /** Records and reports that `retry` stops without a success. */
@@ -342,10 +342,10 @@ function runAttempt<T>(
 ): Promise<T> {
   const signal = o.signal;
   if (signal?.aborted) return Promise.reject(signal.reason);
-  let timeoutMs = o.attemptTimeoutMs ?? Number.POSITIVE_INFINITY;
+  let timeoutMs = o.attemptTimeoutMs ?? Infinity;
   let timeoutMessage = `${name}: attempt ${attempt} timed out after ${timeoutMs} ms`;
   let reportedTimeoutMs = timeoutMs;
-  if (deadlineAt !== Number.POSITIVE_INFINITY) {
+  if (deadlineAt !== Infinity) {
     const remaining = Math.max(0, deadlineAt - clock.now());
     if (remaining < timeoutMs) {
       timeoutMs = remaining;
@@ -354,7 +354,7 @@ function runAttempt<T>(
     }
   }
   const run = (): Promise<T> =>
-    timeoutMs === Number.POSITIVE_INFINITY && signal === undefined
+    timeoutMs === Infinity && signal === undefined
       ? Promise.resolve(fn({ attempt, signal: NEVER_ABORTED }))
       : guardedAttempt(fn, attempt, { signal, timeoutMs, timeoutMessage, reportedTimeoutMs, clock });
   const breaker = o.breaker;

@@ -126,7 +126,7 @@ export function suggestKey(
   );
   if (alias !== undefined) return alias;
   let best: string | undefined;
-  let bestDistance = Number.POSITIVE_INFINITY;
+  let bestDistance = Infinity;
   for (const key of known) {
     const d = distance(unknown, key);
     // About a third of the longer name may differ: maxEntry -> maxEntries, maxAtempts -> maxAttempts.
