@@ -46,8 +46,7 @@ export interface AttemptLimits {
  */
 export function guardedAttempt<T>(fn: RetryFunction<T>, attempt: number, limits: AttemptLimits): Promise<T> {
   const { signal, timeoutMs } = limits;
-  const controller =
-    timeoutMs === Infinity && signal === undefined ? undefined : new AbortController();
+  const controller = timeoutMs === Infinity && signal === undefined ? undefined : new AbortController();
   return new Promise<T>((resolve, reject) => {
     let cancelTimer: (() => void) | undefined;
     let unsubscribe: (() => void) | undefined;
