@@ -116,7 +116,7 @@ export class HttpError extends PipelineError {
   constructor(message: string, options: HttpErrorOptions) {
     super(message, {
       code: options.code ?? defaultCode(options.status),
-      transient: options.transient ?? isTransientHttpStatus(options.status),
+      transient: options.transient ?? isTransientStatus(options.status),
       ...('cause' in options ? { cause: options.cause } : {}),
     });
     this.status = options.status;

@@ -46,7 +46,7 @@ function googleErrorClass(
       });
     }
   };
-  Object.defineProperty(Class, 'name', { value: name });
+  // Names the class too (`Class.name`, `prototype.name`).
   brandClass(Class, name);
   return Class;
 }

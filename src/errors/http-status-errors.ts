@@ -40,7 +40,7 @@ function httpErrorClass(name: string, status: number): HttpStatusErrorClass {
       super(message, { statusText: facts.text, ...details, status, code: facts.code });
     }
   };
-  Object.defineProperty(Class, 'name', { value: name });
+  // Names the class too (`Class.name`, `prototype.name`).
   brandClass(Class, name);
   return Class;
 }
