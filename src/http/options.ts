@@ -7,7 +7,7 @@ import {
   type RetryPredicate,
   systemClock,
 } from '../retry/index.js';
-import { validateRetryOptions } from '../retry/options.js';
+import { retryOptionSpecWith, validateRetryOptions } from '../retry/options.js';
 import { scraperRetry } from '../retry/presets.js';
 import type { OptionSpec } from '../shared/check-options.js';
 import { HttpHostRegistry } from './host-registry.js';
@@ -99,7 +99,7 @@ function positiveInteger(name: string, value: unknown): void {
 }
 
 /** The keys `resilientFetch` adds to the retry options (unknown keys are refused with a hint). */
-const FETCH_OPTION_SPEC: OptionSpec = {
+const FETCH_OWN_OPTION_SPEC: OptionSpec = {
   breaker: ['object', 'boolean'],
   budget: ['object', 'boolean'],
   fetch: 'function',
@@ -110,6 +110,9 @@ const FETCH_OPTION_SPEC: OptionSpec = {
   maxResponseBytes: 'number',
   maxRequestBodyBytes: 'number',
 };
+
+/** Every key of `resilientFetch`'s options: the retry options with the ones above over them. */
+const FETCH_OPTION_SPEC: OptionSpec = /* @__PURE__ */ retryOptionSpecWith(FETCH_OWN_OPTION_SPEC);
 
 /**
  * One options object read once: checked (a `TypeError` or `RangeError` with a precise message), its

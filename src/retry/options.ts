@@ -329,17 +329,12 @@ function keysLookRight(o: RetryOptions): boolean {
   return true;
 }
 
-/** Specs of layers that take every retry option plus their own (`resilientFetch`), merged once. */
-const extendedSpecs = new WeakMap<OptionSpec, OptionSpec>();
-
-function specWith(extra: OptionSpec | undefined): OptionSpec {
-  if (extra === undefined) return RETRY_OPTION_SPEC;
-  let spec = extendedSpecs.get(extra);
-  if (spec === undefined) {
-    spec = { ...RETRY_OPTION_SPEC, ...extra };
-    extendedSpecs.set(extra, spec);
-  }
-  return spec;
+/**
+ * The spec of a layer that takes every retry option plus its own (`resilientFetch`): `extra` over
+ * `retry`'s. The layer merges once, where it is defined, so `retry`'s own check carries no merging.
+ */
+export function retryOptionSpecWith(extra: OptionSpec): OptionSpec {
+  return { ...RETRY_OPTION_SPEC, ...extra };
 }
 
 /**
@@ -349,16 +344,17 @@ function specWith(extra: OptionSpec | undefined): OptionSpec {
  * got, a number out of range a `RangeError`.
  *
  * @param where who is asking, for the message (`'retry'`, `'withRetry'`, ...)
- * @param extra the keys a layer built on `retry` adds to its options (and kinds it changes)
+ * @param spec the keys and kinds refused or accepted: `retry`'s, or a layer's from
+ *   {@link retryOptionSpecWith}
  */
 export function validateRetryOptions(
   o: RetryOptions,
   where = 'retry',
-  extra?: OptionSpec,
+  spec: OptionSpec = RETRY_OPTION_SPEC,
 ): Error | undefined {
   if (o === EMPTY) return undefined;
   if (!keysLookRight(o)) {
-    const problem = optionsProblem(where, o, specWith(extra), [RETRY_ALIASES]);
+    const problem = optionsProblem(where, o, spec, [RETRY_ALIASES]);
     if (problem !== undefined) return problem;
   }
   const { maxAttempts, baseDelayMs, maxDelayMs, deadlineMs, attemptTimeoutMs, retryOn } = o;
