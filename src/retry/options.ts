@@ -317,12 +317,9 @@ function keysLookRight(o: RetryOptions): boolean {
       case 'honorRetryAfter':
         if (typeof value !== 'boolean') return false;
         break;
-      case 'jitter':
-      case 'retryOn':
-      case 'signal':
-        // Rarer and with several accepted kinds: the general check decides.
-        return false;
       default:
+        // An unknown key, or jitter, retryOn or signal (rarer, with several accepted kinds): the
+        // general check decides.
         return false;
     }
   }
