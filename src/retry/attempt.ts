@@ -1,7 +1,7 @@
 import { setMaxListeners } from 'node:events';
 import { OperationTimeoutError } from '../errors/index.js';
 import { onAbort } from '../shared/abort-fanout.js';
-import type { Clock } from './clock.js';
+import { type Clock, systemClock } from './clock.js';
 import type { RetryContext, RetryFunction } from './options.js';
 
 /**
@@ -18,9 +18,8 @@ setMaxListeners(0, NEVER_ABORTED);
  * inline: the attempt is on every `retry` bundle's path, and every byte of it counts.
  */
 function schedule(clock: Clock, ms: number, callback: () => void): () => void {
-  if (clock.schedule !== undefined) return clock.schedule(ms, callback);
-  const timer = setTimeout(callback, ms);
-  return () => clearTimeout(timer);
+  // A clock without `schedule` gets the system clock's (a `setTimeout` and its `clearTimeout`).
+  return (clock.schedule !== undefined ? clock : systemClock).schedule!(ms, callback);
 }
 
 /** How one guarded attempt is limited. */
