@@ -100,10 +100,10 @@ export function statusFacts(status: number): StatusFacts | undefined {
  * The facts of `status` that its error class needs. Throws for a status without a class of its own:
  * a class is declared for a status only together with its row in the table.
  */
-export function classFacts(status: number): { code: string; transient: boolean; text: string } {
+export function classFacts(status: number): Required<StatusFacts> {
   const facts = statusFacts(status);
   if (facts?.code === undefined) throw new Error(`No error class facts for HTTP ${status}`);
-  return { code: facts.code, transient: facts.transient, text: facts.text };
+  return facts as Required<StatusFacts>;
 }
 
 /** The reason phrase of an HTTP status, for messages; empty for a status the table does not name. */
