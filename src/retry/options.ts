@@ -342,7 +342,7 @@ export function retryOptionSpecWith(extra: OptionSpec): OptionSpec {
  *
  * @param where who is asking, for the message (`'retry'`, `'withRetry'`, ...)
  * @param spec the keys and kinds refused or accepted: `retry`'s, or a layer's from
- *   {@link retryOptionSpecWith}
+ *   `retryOptionSpecWith`
  */
 export function validateRetryOptions(
   o: RetryOptions,
