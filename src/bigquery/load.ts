@@ -7,7 +7,8 @@ import { concurrencyOf, sendBatches } from './batch-pool.js';
 import { Batcher } from './batching.js';
 import type { BigQueryClient, BigQueryTableHandle, BigQueryUploadStream } from './client-types.js';
 import { type CallScope, checkJobId, MAX_CHOSEN_JOB_ID_LENGTH, newJobId, pollDelayMs } from './context.js';
-import { encodeRow } from './encode-row.js';
+import { encodeRow, type JsonValue } from './encode-row.js';
+import { canonicalJson } from './insert-id.js';
 import { datasetLocation } from './job-location.js';
 import { JOB_OUTCOME_UNKNOWN, type JobPlan, type RunningJob, runJob } from './job-runner.js';
 import { int64, type JobResource, jobRefOf } from './rest.js';
@@ -131,19 +132,45 @@ const MAX_JOB_ID_LENGTH = 1024;
 const RERUN_SUFFIX_ROOM = 8;
 
 /**
- * The fingerprint of one job's NDJSON: the first 128 bits of its SHA-256, in hex. It ends every load
- * job id, so two loads of different rows never share an id, whatever their sizes: BigQuery does not
- * record a load's content, and a job found under an id that only matched by size used to stand in for
- * rows it never loaded.
+ * One job's NDJSON, as sent, and the fingerprint of its rows: the first 128 bits, in hex, of the SHA-256 of their canonical
+ * NDJSON (each row as encoded for sending, with the keys of every object sorted, arrays in their
+ * order, one row a line). It ends every load job id, so two loads of different rows never share an
+ * id, whatever their sizes: BigQuery does not record a load's content, and a job found under an id
+ * that only matched by size used to stand in for rows it never loaded. Canonical, because BigQuery
+ * reads a row's fields by name: the same rows built with their keys in another order are the same
+ * load and must find its job, not load a second time. Values are hashed as sent (a `Date` as its ISO
+ * text, bytes as base64, a `bigint` or a client value class as its string), so two rows fingerprint
+ * alike only when BigQuery would read them alike.
  */
-function fingerprint(body: string): string {
+function encodePart(part: LoadPart, encoded: (i: number) => JsonValue): { body: string; print: string } {
+  const hash = nodeCrypto().createHash('sha256');
+  const lines: string[] = [];
+  for (let i = part.start; i < part.end; i++) {
+    const row = encoded(i);
+    lines.push(JSON.stringify(row));
+    // A line of JSON text never holds a raw newline, so the lines cannot run into each other.
+    hash.update(`${canonicalJson(row)}\n`);
+  }
+  return { body: `${lines.join('\n')}\n`, print: hash.digest('hex').slice(0, FINGERPRINT_CHARS) };
+}
+
+/**
+ * The fingerprint earlier versions gave the same rows: of their NDJSON exactly as sent, keys in the
+ * caller's order. Only read to recognise an id such a version reported, passed back.
+ */
+function sentFingerprint(body: string): string {
   return nodeCrypto().createHash('sha256').update(body).digest('hex').slice(0, FINGERPRINT_CHARS);
 }
 
-/** `base` followed by the fingerprint, unless it already ends with it (an id a call reported, passed back). */
-function withFingerprint(base: string, print: string): string {
+/**
+ * `base` followed by the fingerprint, unless it already ends with it (an id a call reported, passed
+ * back), or with the fingerprint an earlier version gave these same rows (`legacy`, read only then).
+ */
+function withFingerprint(base: string, print: string, legacy: () => string): string {
   // Also an id a re-run reported (`<id>_<print>_r<n>`): passed back, it names that job, not a new one.
-  return FINGERPRINTED.exec(base)?.[1] === print ? base : `${base}_${print}`;
+  const ending = FINGERPRINTED.exec(base)?.[1];
+  if (ending === undefined) return `${base}_${print}`;
+  return ending === print || ending === legacy() ? base : `${base}_${print}`;
 }
 
 /** Consecutive rows `start..end-1` loaded by one job. */
@@ -184,13 +211,14 @@ export async function loadRows(
   });
   if (rows.length === 0) return { jobId: null, jobIds: [], outputRows: 0 };
 
-  const line = (i: number): string => {
+  const encoded = (i: number): JsonValue => {
     try {
-      return JSON.stringify(encodeRow(rows[i]));
+      return encodeRow(rows[i]);
     } catch (err) {
       throw new TypeError(`${where}: row ${i}: ${(err as Error).message}`);
     }
   };
+  const line = (i: number): string => JSON.stringify(encoded(i));
   // Every row is checked, and the jobs' boundaries set, before the first request; each job's NDJSON
   // is made again only when it is next.
   const parts: LoadPart[] = [];
@@ -226,14 +254,16 @@ export async function loadRows(
   let outputRows = 0;
 
   const loadPart = async (part: LoadPart): Promise<void> => {
-    let body: string | undefined = ndjson(part, line);
+    const { body: sent, print } = encodePart(part, encoded);
+    let body: string | undefined = sent;
     // Every id of the job ends with its content's fingerprint: the caller's id (or a fresh one) names
     // these rows, and a call passing back an id it was given (which ends with it) names the same job.
-    const print = fingerprint(body);
     const chosenId =
       options.jobId === undefined
         ? undefined
-        : withFingerprint(parts.length === 1 ? options.jobId : `${options.jobId}_p${part.index}`, print);
+        : withFingerprint(parts.length === 1 ? options.jobId : `${options.jobId}_p${part.index}`, print, () =>
+            sentFingerprint(sent),
+          );
     // An id that looked passed back skipped the check above; one for other rows still gets the
     // fingerprint appended, and must fit too (nothing of this part has been sent yet).
     if (chosenId !== undefined && chosenId.length + RERUN_SUFFIX_ROOM > MAX_JOB_ID_LENGTH) {

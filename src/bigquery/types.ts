@@ -231,15 +231,16 @@ export interface LoadRowsOptions extends CallOptions {
   ignoreUnknownValues?: boolean;
   /**
    * The first job's id, followed by `_` and the fingerprint of the job's rows (the first 32 hex
-   * characters of the SHA-256 of its NDJSON), so that other rows under the same id are a job of their
-   * own and land, while the same rows again read the job back instead of loading twice. An id that
-   * already ends with that fingerprint, or with it and a re-run's `_r<n>` (one a call reported), is
-   * used as it is. Default: prefix + random UUID + fingerprint. When the rows are split into several
-   * jobs, job `k` gets `<jobId>_p<k>_<fingerprint>`. At most 983 characters (BigQuery's 1,024 less the
-   * fingerprint and a re-run's `_r<n>`), unless it ends with the fingerprint. The fingerprint is of
-   * the rows as encoded, keys in the order given: the same rows rebuilt with their keys in another
-   * order are other bytes, and under the same `jobId` a job of their own (build rows the same way
-   * each time, or pass back the id a call reported).
+   * characters of the SHA-256 of their canonical NDJSON), so that other rows under the same id are a
+   * job of their own and land, while the same rows again read the job back instead of loading twice.
+   * An id that already ends with that fingerprint, or with it and a re-run's `_r<n>` (one a call
+   * reported), is used as it is. Default: prefix + random UUID + fingerprint. When the rows are split
+   * into several jobs, job `k` gets `<jobId>_p<k>_<fingerprint>`. At most 983 characters (BigQuery's
+   * 1,024 less the fingerprint and a re-run's `_r<n>`), unless it ends with the fingerprint. The
+   * fingerprint is of the rows as encoded for sending (a `Date` as its ISO text, bytes as base64, a
+   * `bigint` or a client value class as its string) with the keys of every object sorted: the same
+   * rows rebuilt with their keys in another order are the same load and read its job back. The order
+   * of the rows and of array elements counts: reordered, they are other content and a job of their own.
    */
   jobId?: string;
   location?: string;

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { BigQueryExecutor } from '../../../src/bigquery/index.js';
 import { BadRequestError, PipelineError, ServiceUnavailableError } from '../../../src/errors/index.js';
@@ -64,6 +65,65 @@ describe('loadRows (batch load job from NDJSON) with the real client against the
     const d = await bq.loadRows(table, [{ id: 4, name: 'd', at: null }]);
     expect(c.jobId).not.toBe(d.jobId);
     expect(await count(table)).toEqual({ n: 4, d: 4 });
+  });
+
+  it('the same rows with their keys in another order are the same load: same job id, each row once', async () => {
+    await h
+      .executor()
+      .query(
+        'CREATE TABLE ds.reordered (id INT64, name STRING, at TIMESTAMP, big INT64, raw BYTES, meta STRUCT<a INT64, tags ARRAY<STRING>>)',
+      );
+    mark = h.standIn.requests.length;
+    const at = new Date('2024-01-01T00:00:00Z');
+    const built = [
+      {
+        id: 1,
+        name: 'a',
+        at,
+        big: 9007199254740993n,
+        raw: Buffer.from('hi'),
+        meta: { a: 1, tags: ['x', 'y'] },
+      },
+      { id: 2, name: 'b', at: null, big: 2n, raw: null, meta: { a: 2, tags: [] } },
+    ];
+    // Built again in another order, nested keys too, with equal values of other objects.
+    const rebuilt = [
+      {
+        meta: { tags: ['x', 'y'], a: 1 },
+        raw: Buffer.from('hi'),
+        big: 9007199254740993n,
+        at: new Date(at),
+        name: 'a',
+        id: 1,
+      },
+      { raw: null, meta: { tags: [], a: 2 }, big: 2n, name: 'b', at: null, id: 2 },
+    ];
+    const first = await bq.loadRows('ds.reordered', built, { jobId: 'nightly' });
+    const again = await bq.loadRows('ds.reordered', rebuilt, { jobId: 'nightly' });
+    expect(again.jobId).toBe(first.jobId);
+    expect(await count('ds.reordered')).toEqual({ n: 2, d: 2 });
+    // Only the fingerprint is canonical: the NDJSON sent keeps the caller's order.
+    const sent = uploads().map((u) => (u.body as { data: string }).data.split('\n')[0]);
+    expect(sent[0]).toMatch(/^\{"id":1,"name":"a",/);
+    expect(sent[1]).toMatch(/^\{"meta":\{"tags":\["x","y"\],"a":1\},/);
+    // An array keeps its order: other content, its own job.
+    const otherOrder = [{ ...built[0], id: 3, meta: { a: 1, tags: ['y', 'x'] } }];
+    const sameArray = [{ ...built[0], id: 3 }];
+    const a = await bq.loadRows('ds.reordered', otherOrder, { jobId: 'nightly' });
+    const b = await bq.loadRows('ds.reordered', sameArray, { jobId: 'nightly' });
+    expect(a.jobId).not.toBe(b.jobId);
+    expect(await count('ds.reordered')).toEqual({ n: 4, d: 3 });
+  });
+
+  it('an id an earlier version reported (fingerprint of the NDJSON as sent, keys unsorted), passed back, reads its job', async () => {
+    const table = await freshTable();
+    const unsorted = [{ name: 'a', id: 1, at: null }];
+    const ndjson = `${JSON.stringify(unsorted[0])}\n`;
+    const legacy = createHash('sha256').update(ndjson).digest('hex').slice(0, 32);
+    const reported = `gpr_${'0'.repeat(8)}_${legacy}`;
+    expect((await bq.loadRows(table, unsorted, { jobId: reported })).jobId).toBe(reported);
+    expect((await bq.loadRows(table, unsorted, { jobId: reported })).jobId).toBe(reported);
+    expect(await count(table)).toEqual({ n: 1, d: 1 });
   });
 
   it('makes no request for no rows', async () => {
