@@ -1,4 +1,4 @@
-import { parseTableName, type TableRef } from '../config/table-name.js';
+import { checkProjectId, parseTableName, type TableRef } from '../config/table-name.js';
 import { OperationTimeoutError, toPipelineError } from '../errors/index.js';
 import { type Logger, silentLogger } from '../logging/index.js';
 import { bigQueryRetry, type RetryContext, type RetryOptions, systemClock } from '../retry/index.js';
@@ -146,6 +146,10 @@ export class BigQueryExecutor {
     }
     checkExecutorOptions('new BigQueryExecutor', options, EXECUTOR_OPTIONS);
     checkRetry('new BigQueryExecutor: option retry', options.retry);
+    // The project of every short table name and of every job: one Google could never have issued (a
+    // typo, a value from the wrong variable) is refused now, as parseTableName refuses it in a name.
+    if (options.projectId !== undefined)
+      checkProjectId(options.projectId, 'new BigQueryExecutor: option projectId');
     this.#shutdown = shutdownOption(options.shutdown, 'new BigQueryExecutor');
     this.#options = options;
     this.#guard = options.queryGuard;

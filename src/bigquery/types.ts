@@ -29,6 +29,12 @@ export interface BigQueryExecutorOptions {
    * `{ projectId, location, autoRetry: false }`.
    */
   client?: BigQueryClient;
+  /**
+   * The project of jobs and of short table names (`dataset.table`). Checked at construction by
+   * Google's project-id rule, as `parseTableName` checks the project in a name: 6 to 30 lowercase
+   * letters, digits and `-`, starting with a letter, not ending with `-`, optionally after a legacy
+   * domain (`example.com:my-project`); any other value is an `InvalidResourceNameError`.
+   */
   projectId?: string;
   /** Default job location (e.g. `'US'`, `'EU'`). */
   location?: string;

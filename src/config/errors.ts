@@ -75,9 +75,10 @@ function quoted(value: unknown, fromEnv: boolean): string {
  * that cannot be a GCP project id, a BigQuery dataset or table id or a Pub/Sub topic part. `kind`
  * names the part at fault and `value` is that part. Rejecting dots and backticks keeps a caller's
  * value from escaping the backtick-quoted identifier it ends up in. It is a `TypeError` (bad input),
- * so callers that catch those keep working. A value read from an environment variable
- * (`GCP_PROJECT_ID`, `GOOGLE_CLOUD_PROJECT`) is named by the variable and shown, in the message and in
- * `value`, only with credentials removed and cut to its first 32 characters.
+ * so callers that catch those keep working. A project id read from an environment variable
+ * (`GCP_PROJECT_ID`, `GOOGLE_CLOUD_PROJECT`) or given as an option (`projectId` of `BigQueryExecutor`,
+ * `PlayerRegistryReader`, `UnresolvedPlayerTracker`) is named by the variable or the option and shown,
+ * in the message and in `value`, only with credentials removed and cut to its first 32 characters.
  *
  * @example
  * ```ts
@@ -95,13 +96,14 @@ export class InvalidResourceNameError extends TypeError {
   /** Which part was wrong. */
   readonly kind: 'dataset' | 'table' | 'phase' | 'project';
   /**
-   * The rejected value, credentials removed; from an environment variable, also cut to its first 32
-   * characters. A caller's value is otherwise kept whole.
+   * The rejected value, credentials removed; from an environment variable or an option, also cut to
+   * its first 32 characters. A name given as an argument is otherwise kept whole.
    */
   readonly value: string;
 
   /**
-   * `origin`: where the value came from (an environment variable), when not from the caller;
+   * `origin`: where the value came from (an environment variable, an option), when not from an
+   * argument;
    * `within`: the whole name the part was found in (`project.dataset.table`), for the message.
    */
   constructor(

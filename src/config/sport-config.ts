@@ -1,6 +1,6 @@
 import { InvalidResourceNameError, UnknownSportError } from './errors.js';
 import { DEFAULT_SPORT, isKnownSport, type SportName } from './sports.js';
-import { isDatasetId, isProjectId, PROJECT_ID_PROBLEM, tableIdProblem } from './table-name.js';
+import { checkProjectId, isDatasetId, tableIdProblem } from './table-name.js';
 
 /**
  * The GCP project every table and topic lives in when neither `GCP_PROJECT_ID` nor
@@ -89,10 +89,7 @@ function resolveProjectId(env: ConfigEnv): string {
   for (const variable of ['GCP_PROJECT_ID', 'GOOGLE_CLOUD_PROJECT'] as const) {
     const value = firstSet(env[variable]);
     if (value === undefined) continue;
-    if (!isProjectId(value)) {
-      throw new InvalidResourceNameError('project', value, PROJECT_ID_PROBLEM, variable);
-    }
-    return value;
+    return checkProjectId(value, variable);
   }
   return DEFAULT_PROJECT_ID;
 }

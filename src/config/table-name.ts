@@ -70,12 +70,22 @@ export function isDatasetId(value: string): boolean {
   return DATASET_ID.test(value);
 }
 
-/** The rule a project id breaks, for messages. @internal */
-export const PROJECT_ID_PROBLEM = PROJECT_ID_RULE;
-
 /** A GCP project id as it may stand in a qualified table name (`example.com:project` included). @internal */
 export function isProjectId(value: string): boolean {
   return PROJECT_ID.test(value);
+}
+
+/**
+ * `value` if it is a GCP project id (the rule of `parseTableName`), else an `InvalidResourceNameError`
+ * (kind `'project'`) naming `origin`, where the value came from: an environment variable or an option
+ * (`new BigQueryExecutor: option projectId`). The message and the error's `value` show it as every
+ * configuration value is shown: credentials removed, cut to its first 32 characters.
+ *
+ * @internal
+ */
+export function checkProjectId(value: string, origin: string): string {
+  if (!PROJECT_ID.test(value)) throw new InvalidResourceNameError('project', value, PROJECT_ID_RULE, origin);
+  return value;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { type ConfigEnv, getSportConfig } from '../config/index.js';
-import { parseQualifiedTableName } from '../config/table-name.js';
+import { checkProjectId, parseQualifiedTableName } from '../config/table-name.js';
 import { PlayerNotFoundError, toPipelineError } from '../errors/index.js';
 import { type Logger, silentLogger } from '../logging/index.js';
 import { type Clock, systemClock } from '../retry/index.js';
@@ -51,7 +51,7 @@ export interface PlayerRegistryReaderOptions {
   flushOnExit?: boolean | FlushOnExitOptions;
   /** Fully qualified registry table; default `{project}.{sport}_reference.{sport}_players_registry`. */
   table?: string;
-  /** Project of the default tables; default from the sport config (GCP_PROJECT_ID, ...). */
+  /** Project of the default tables; default from the sport config (GCP_PROJECT_ID, ...).; checked by Google's project-id rule (an `InvalidResourceNameError` otherwise). */
   projectId?: string;
   /** Environment for the sport config; `process.env` by default. */
   env?: ConfigEnv;
@@ -196,6 +196,9 @@ export class PlayerRegistryReader {
     const queryTimeoutMs = options.queryTimeoutMs ?? 120_000;
     checkTimeoutMs('new PlayerRegistryReader: option queryTimeoutMs', queryTimeoutMs);
     const config = getSportConfig(options.sport, options.env);
+    // Checked even beside \`table\` (the reader hands it to its tracker): a bad id is a mistake either way.
+    if (options.projectId !== undefined)
+      checkProjectId(options.projectId, 'new PlayerRegistryReader: option projectId');
     const projectId = options.projectId ?? config.projectId;
     const table = options.table ?? `${projectId}.${config.referenceDataset}.${config.sport}_players_registry`;
     parseQualifiedTableName(table, 'a registry table');

@@ -1,5 +1,5 @@
 import { type ConfigEnv, getSportConfig } from '../config/index.js';
-import { parseQualifiedTableName } from '../config/table-name.js';
+import { checkProjectId, parseQualifiedTableName } from '../config/table-name.js';
 import { PartialInsertError, type PipelineError, type RowFailure, toPipelineError } from '../errors/index.js';
 import { wasNotSent } from '../errors/not-sent.js';
 import { type Logger, silentLogger } from '../logging/index.js';
@@ -134,7 +134,7 @@ export interface UnresolvedPlayerTrackerOptions {
   source: string;
   /** Fully qualified `project.dataset.table`; default `{project}.{sport}_reference.unresolved_players`. */
   table?: string;
-  /** Project of the default table; default from the sport config (GCP_PROJECT_ID, ...). */
+  /** Project of the default table; default from the sport config (GCP_PROJECT_ID, ...).; checked by Google's project-id rule (an `InvalidResourceNameError` otherwise). */
   projectId?: string;
   /** Environment for the sport config; `process.env` by default. */
   env?: ConfigEnv;
@@ -364,6 +364,9 @@ export class UnresolvedPlayerTracker {
     const flushTimeoutMs = options.flushTimeoutMs ?? DEFAULT_FLUSH_TIMEOUT_MS;
     checkTimeoutMs('new UnresolvedPlayerTracker: option flushTimeoutMs', flushTimeoutMs);
     const config = getSportConfig(options.sport, options.env);
+    // Checked even beside \`table\` (the reader hands it to its tracker): a bad id is a mistake either way.
+    if (options.projectId !== undefined)
+      checkProjectId(options.projectId, 'new UnresolvedPlayerTracker: option projectId');
     const projectId = options.projectId ?? config.projectId;
     this.table = options.table ?? `${projectId}.${config.referenceDataset}.${UNRESOLVED_PLAYERS_TABLE}`;
     // Checked now: a name that is not a table would fail every flush, and one with a backtick would
