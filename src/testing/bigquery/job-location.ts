@@ -32,8 +32,8 @@ function datasetLocation(engine: Engine, projectId: string, datasetId: string): 
 /**
  * The location of a job whose request named none: BigQuery runs it where the data it touches lives.
  * A load runs in its destination table's dataset; a query in the dataset of the first table it names
- * (`ds.t`, `project.ds.t`, or a backtick path) that exists, else its default dataset's; anything else
- * in the stand-in's own location.
+ * (`ds.t`, `project.ds.t`, or a backtick path) that exists, else in the dataset a `DROP SCHEMA` or
+ * `ALTER SCHEMA` names, else its default dataset's; anything else in the stand-in's own location.
  *
  * @internal
  */
@@ -58,6 +58,10 @@ export function inferJobLocation(
       path.length >= 3 ? found(path[path.length - 3], path[path.length - 2]) : found(projectId, path[0]);
     if (location) return location;
   }
+  for (const path of touches.sql === undefined ? [] : schemaTargets(touches.sql)) {
+    const location = path.length === 2 ? found(path[0], path[1]) : found(projectId, path[0]);
+    if (location) return location;
+  }
   const dd = touches.defaultDataset;
   return (dd && found(dd.projectId, dd.datasetId)) ?? engine.location;
 }
@@ -67,8 +71,10 @@ export function inferJobLocation(
  * must be in the job's location (`US` is the multi-region, not `us-central1`; case does not matter),
  * else the job fails with 404 `notFound` "Not found: Dataset <project>:<dataset> was not found in
  * location <job's location>". A load touches its destination; a query every table it names that exists
- * (a dotted name that is not an existing table, such as `alias.column`, touches nothing), and its
- * default dataset. `undefined` when every touched dataset is in `location`.
+ * (a dotted name that is not an existing table, such as `alias.column`, touches nothing), the dataset
+ * of every table or view its DDL creates, drops, alters or truncates, every dataset a `DROP SCHEMA`
+ * or `ALTER SCHEMA` names, and its default dataset. `undefined` when every touched dataset is in
+ * `location`.
  *
  * @internal
  */
@@ -95,6 +101,12 @@ export function locationMismatch(
   for (const path of touches.sql === undefined ? [] : ddlTargets(touches.sql)) {
     const found =
       path.length >= 3 ? check(path[path.length - 3], path[path.length - 2]) : check(projectId, path[0]);
+    if (found) return found;
+  }
+  // A dataset that DROP SCHEMA or ALTER SCHEMA names is looked up in the job's location: one elsewhere
+  // is not found there, and is neither dropped nor changed.
+  for (const path of touches.sql === undefined ? [] : schemaTargets(touches.sql)) {
+    const found = path.length === 2 ? check(path[0], path[1]) : check(projectId, path[0]);
     if (found) return found;
   }
   for (const path of touches.sql === undefined ? [] : tablePaths(touches.sql)) {
@@ -129,16 +141,8 @@ const DDL_MODIFIERS = new Set(['OR', 'REPLACE', 'TEMP', 'TEMPORARY', 'EXTERNAL',
  * TABLE <name>`. A one-part name (a temporary table of a script) is in no dataset and is left out.
  */
 function ddlTargets(sql: string): string[][] {
-  let tokens: ReturnType<typeof tokenizeSql>;
-  try {
-    tokens = tokenizeSql(sql).filter((t) => t.kind !== 'ws' && t.kind !== 'comment');
-  } catch {
-    return [];
-  }
-  const word = (i: number): string | undefined => {
-    const t = tokens[i];
-    return t?.kind === 'ident' ? t.value.toUpperCase() : undefined;
-  };
+  const tokens = significantTokens(sql);
+  const word = wordAt(tokens);
   const targets: string[][] = [];
   for (let i = 0; i < tokens.length; i++) {
     if (!DDL_VERBS.has(word(i) ?? '')) continue;
@@ -151,28 +155,68 @@ function ddlTargets(sql: string): string[][] {
       if (word(j) === 'NOT') j++;
       if (word(j) === 'EXISTS') j++;
     }
-    const parts: string[] = [];
-    for (;;) {
-      const t = tokens[j];
-      if (t === undefined || (t.kind !== 'ident' && t.kind !== 'quoted')) break;
-      parts.push(...t.value.split('.'));
-      const next = tokens[j + 1];
-      if (next?.kind !== 'op' || next.text !== '.') break;
-      j += 2;
-    }
+    const parts = pathAt(tokens, j);
     if (parts.length >= 2) targets.push(parts);
   }
   return targets;
 }
 
-/** Dotted names of two or more parts in `sql` (`a.b`, `` `p.d.t` ``, `` `p`.d.t ``), split into parts. */
-function tablePaths(sql: string): string[][] {
-  let tokens: ReturnType<typeof tokenizeSql>;
+/**
+ * The datasets (`[dataset]` or `[project, dataset]`) that `DROP SCHEMA [IF EXISTS] <name>` and `ALTER
+ * SCHEMA [IF EXISTS] <name>` statements in `sql` name. `CREATE SCHEMA` is left out: dataset names
+ * are unique in a project whatever their location, so creating one that exists anywhere is BigQuery's
+ * 409 (or, with IF NOT EXISTS, nothing), as the engine answers.
+ */
+function schemaTargets(sql: string): string[][] {
+  const tokens = significantTokens(sql);
+  const word = wordAt(tokens);
+  const targets: string[][] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    const verb = word(i);
+    if ((verb !== 'DROP' && verb !== 'ALTER') || word(i + 1) !== 'SCHEMA') continue;
+    let j = i + 2;
+    if (word(j) === 'IF' && word(j + 1) === 'EXISTS') j += 2;
+    const parts = pathAt(tokens, j);
+    if (parts.length === 1 || parts.length === 2) targets.push(parts);
+  }
+  return targets;
+}
+
+type Tokens = ReturnType<typeof tokenizeSql>;
+
+/** The tokens of `sql` without whitespace and comments; none when it does not tokenize. */
+function significantTokens(sql: string): Tokens {
   try {
-    tokens = tokenizeSql(sql).filter((t) => t.kind !== 'ws' && t.kind !== 'comment');
+    return tokenizeSql(sql).filter((t) => t.kind !== 'ws' && t.kind !== 'comment');
   } catch {
     return [];
   }
+}
+
+/** The keyword (an unquoted word, upper-cased) at a token index, if any. */
+function wordAt(tokens: Tokens): (i: number) => string | undefined {
+  return (i) => {
+    const t = tokens[i];
+    return t?.kind === 'ident' ? t.value.toUpperCase() : undefined;
+  };
+}
+
+/** The dotted name starting at token `j` (`a.b`, `` `p.d.t` ``, `` `p`.d.t ``), split into parts. */
+function pathAt(tokens: Tokens, start: number): string[] {
+  const parts: string[] = [];
+  for (let j = start; ; j += 2) {
+    const t = tokens[j];
+    if (t === undefined || (t.kind !== 'ident' && t.kind !== 'quoted')) break;
+    parts.push(...t.value.split('.'));
+    const next = tokens[j + 1];
+    if (next?.kind !== 'op' || next.text !== '.') break;
+  }
+  return parts;
+}
+
+/** Dotted names of two or more parts in `sql` (`a.b`, `` `p.d.t` ``, `` `p`.d.t ``), split into parts. */
+function tablePaths(sql: string): string[][] {
+  const tokens = significantTokens(sql);
   const paths: string[][] = [];
   let current: string[] = [];
   let afterDot = false;

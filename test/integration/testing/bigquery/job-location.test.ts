@@ -145,6 +145,37 @@ describe('BigQuery stand-in: job locations', () => {
     expect(after.map((t) => t.id)).toEqual(expect.arrayContaining(['made_here', 'made_anywhere']));
   });
 
+  it('DROP SCHEMA and ALTER SCHEMA of a dataset in another location fail with 404 notFound, and drop or change nothing', async () => {
+    await bq.createDataset('lisbon', { location: 'europe-west1' });
+    await bq.dataset('lisbon').createTable('t', { schema: 'n:INTEGER' });
+    const statements = [
+      'DROP SCHEMA lisbon',
+      'DROP SCHEMA IF EXISTS lisbon CASCADE',
+      `DROP SCHEMA \`${s.projectId}.lisbon\` CASCADE`,
+      "ALTER SCHEMA lisbon SET OPTIONS (description = 'changed from the US')",
+      "ALTER SCHEMA IF EXISTS lisbon SET OPTIONS (description = 'changed from the US')",
+    ];
+    for (const query of statements) {
+      const answer = (await failure(bq.query({ query, location: 'US' }))) as ApiErrorLike;
+      expect({ query, code: answer.code, message: answer.message }).toEqual({
+        query,
+        code: 404,
+        message: `Not found: Dataset ${s.projectId}:lisbon was not found in location US`,
+      });
+    }
+    const [metadata] = await bq.dataset('lisbon').getMetadata();
+    expect(metadata.description).toBeUndefined();
+    expect((await bq.dataset('lisbon').getTables())[0].map((t) => t.id)).toEqual(['t']);
+    // In the dataset's own location, or with no location, they run.
+    await bq.query({
+      query: "ALTER SCHEMA lisbon SET OPTIONS (description = 'x')",
+      location: 'europe-west1',
+    });
+    expect((await bq.dataset('lisbon').getMetadata())[0].description).toBe('x');
+    await bq.query({ query: 'DROP SCHEMA lisbon CASCADE' });
+    expect((await bq.dataset('lisbon').exists())[0]).toBe(false);
+  });
+
   it("a load job run in a location other than its destination's fails with notFound and loads nothing", async () => {
     const job = await new Promise<{
       metadata: { status: { errorResult?: { reason: string; message: string } } };
