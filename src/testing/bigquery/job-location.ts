@@ -3,7 +3,7 @@
  * finds it, as BigQuery decides both.
  */
 import type { Engine } from './engine.js';
-import { datasetNotFound, type StandInHttpError } from './http-errors.js';
+import { datasetNotFound, StandInHttpError } from './http-errors.js';
 import { tokenizeSql } from './tokenize-sql.js';
 
 /**
@@ -63,7 +63,10 @@ export function inferJobLocation(
     if (location) return location;
   }
   const dd = touches.defaultDataset;
-  return (dd && found(dd.projectId, dd.datasetId)) ?? engine.location;
+  const fromDefault = dd && found(dd.projectId, dd.datasetId);
+  if (fromDefault) return fromDefault;
+  // A CREATE SCHEMA with a `location` option runs there: the dataset it creates is its data.
+  return (touches.sql === undefined ? undefined : createdSchemaLocations(touches.sql)[0]) ?? engine.location;
 }
 
 /**
@@ -118,7 +121,19 @@ export function locationMismatch(
     if (found) return found;
   }
   const dd = touches.defaultDataset;
-  return dd ? check(dd.projectId, dd.datasetId) : undefined;
+  const refusal2 = dd ? check(dd.projectId, dd.datasetId) : undefined;
+  if (refusal2) return refusal2;
+  // BigQuery: a CREATE SCHEMA `location` option and the job's location must match.
+  for (const option of touches.sql === undefined ? [] : createdSchemaLocations(touches.sql)) {
+    if (option.toUpperCase() !== where) {
+      return new StandInHttpError(
+        400,
+        'invalid',
+        `Invalid value: the location option of CREATE SCHEMA (${option}) does not match the location of the query job (${location})`,
+      );
+    }
+  }
+  return undefined;
 }
 
 function tableExists(engine: Engine, projectId: string, datasetId: string, tableId: string): boolean {
@@ -155,7 +170,7 @@ function ddlTargets(sql: string): string[][] {
       if (word(j) === 'NOT') j++;
       if (word(j) === 'EXISTS') j++;
     }
-    const parts = pathAt(tokens, j);
+    const { parts } = pathAt(tokens, j);
     if (parts.length >= 2) targets.push(parts);
   }
   return targets;
@@ -176,10 +191,42 @@ function schemaTargets(sql: string): string[][] {
     if ((verb !== 'DROP' && verb !== 'ALTER') || word(i + 1) !== 'SCHEMA') continue;
     let j = i + 2;
     if (word(j) === 'IF' && word(j + 1) === 'EXISTS') j += 2;
-    const parts = pathAt(tokens, j);
+    const { parts } = pathAt(tokens, j);
     if (parts.length === 1 || parts.length === 2) targets.push(parts);
   }
   return targets;
+}
+
+/**
+ * The `location` options of the `CREATE SCHEMA [IF NOT EXISTS] <name> OPTIONS (…)` statements in
+ * `sql`, as written (a string literal).
+ */
+function createdSchemaLocations(sql: string): string[] {
+  const tokens = significantTokens(sql);
+  const word = wordAt(tokens);
+  const locations: string[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    if (word(i) !== 'CREATE' || word(i + 1) !== 'SCHEMA') continue;
+    let j = i + 2;
+    if (word(j) === 'IF' && word(j + 1) === 'NOT' && word(j + 2) === 'EXISTS') j += 3;
+    j = pathAt(tokens, j).next;
+    if (word(j) !== 'OPTIONS' || tokens[j + 1]?.text !== '(') continue;
+    let depth = 0;
+    for (let k = j + 1; k < tokens.length; k++) {
+      const t = tokens[k] as Tokens[number];
+      if (t.kind === 'op' && t.text === '(') depth++;
+      else if (t.kind === 'op' && t.text === ')' && --depth === 0) break;
+      else if (
+        depth === 1 &&
+        word(k) === 'LOCATION' &&
+        tokens[k + 1]?.text === '=' &&
+        tokens[k + 2]?.kind === 'string'
+      ) {
+        locations.push((tokens[k + 2] as Tokens[number]).value);
+      }
+    }
+  }
+  return locations;
 }
 
 type Tokens = ReturnType<typeof tokenizeSql>;
@@ -201,17 +248,23 @@ function wordAt(tokens: Tokens): (i: number) => string | undefined {
   };
 }
 
-/** The dotted name starting at token `j` (`a.b`, `` `p.d.t` ``, `` `p`.d.t ``), split into parts. */
-function pathAt(tokens: Tokens, start: number): string[] {
+/**
+ * The dotted name starting at token `start` (`a.b`, `` `p.d.t` ``, `` `p`.d.t ``), split into parts,
+ * and the index of the token after it.
+ */
+function pathAt(tokens: Tokens, start: number): { parts: string[]; next: number } {
   const parts: string[] = [];
-  for (let j = start; ; j += 2) {
+  let j = start;
+  for (;;) {
     const t = tokens[j];
     if (t === undefined || (t.kind !== 'ident' && t.kind !== 'quoted')) break;
     parts.push(...t.value.split('.'));
-    const next = tokens[j + 1];
-    if (next?.kind !== 'op' || next.text !== '.') break;
+    j++;
+    const dot = tokens[j];
+    if (dot?.kind !== 'op' || dot.text !== '.') break;
+    j++;
   }
-  return parts;
+  return { parts, next: j };
 }
 
 /** Dotted names of two or more parts in `sql` (`a.b`, `` `p.d.t` ``, `` `p`.d.t ``), split into parts. */

@@ -284,6 +284,7 @@ export function createRoutes(deps: RouteDeps): Route[] {
       };
       const location = locate(q.location, projectId, touches);
       const misplaced = locationMismatch(engine, projectId, location, touches);
+      req.location = location;
       if (req.dryRun) {
         if (misplaced) throw misplaced;
         const o = await engine.query(req);
@@ -379,6 +380,7 @@ export function createRoutes(deps: RouteDeps): Route[] {
       };
       const location = locate(ref.location, projectId, touches);
       const misplaced = locationMismatch(engine, projectId, location, touches);
+      req.location = location;
       if (dryRun) {
         if (misplaced) throw misplaced;
         const o = await engine.query(req);

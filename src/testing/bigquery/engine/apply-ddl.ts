@@ -8,7 +8,7 @@ import { StandInHttpError, tableNotFound } from '../http-errors.js';
 import { type BigQueryField, duckColumnsDdl, fieldOfDuckType, normalizeSchema } from '../schema.js';
 import { duckTableName } from '../translate/duck-text.js';
 import type { TranslatedStatement } from '../translate/types.js';
-import { applyAlter } from './alter-table.js';
+import { applyAlter, applyTableOptions } from './alter-table.js';
 import { tableResourceFromDdl } from './catalog.js';
 import type { EngineContext, TableMeta } from './types.js';
 
@@ -70,13 +70,26 @@ export function copyTableSql(ctx: EngineContext, stmt: TranslatedStatement): str
  *
  * @internal
  */
-export async function applyDdlToCatalog(ctx: EngineContext, stmt: TranslatedStatement): Promise<void> {
+export async function applyDdlToCatalog(
+  ctx: EngineContext,
+  stmt: TranslatedStatement,
+  jobLocation?: string,
+): Promise<void> {
   const { catalog } = ctx;
   const t = stmt.tables[0];
   switch (stmt.statementType) {
     case 'CREATE_SCHEMA': {
       const s = stmt.schema!;
-      if (!catalog.hasDataset(s.projectId, s.datasetId)) catalog.recordDataset(s.projectId, s.datasetId, {});
+      if (catalog.hasDataset(s.projectId, s.datasetId)) return;
+      // BigQuery creates the dataset in its `location` option, else where the query job runs.
+      const { location, ...options } = s.options ?? {};
+      const where = typeof location === 'string' ? location : jobLocation;
+      const ds = catalog.recordDataset(
+        s.projectId,
+        s.datasetId,
+        where === undefined ? {} : { location: where },
+      );
+      if (Object.keys(options).length > 0) applyTableOptions(ds.resource, options);
       return;
     }
     case 'DROP_SCHEMA': {

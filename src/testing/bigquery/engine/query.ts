@@ -143,7 +143,7 @@ async function runStatements(
         break;
       }
       default: {
-        if (!dryRun) await applyDdlToCatalog(ctx, stmt);
+        if (!dryRun) await applyDdlToCatalog(ctx, stmt, req.location);
         last = {
           statementType: stmt.statementType,
           ddlOperationPerformed: skip

@@ -71,6 +71,8 @@ export interface QueryRequest {
   defaultDataset?: { projectId?: string; datasetId: string };
   dryRun?: boolean;
   maximumBytesBilled?: string | number;
+  /** The job's location (the request's, else inferred): where `CREATE SCHEMA` puts a dataset by default. */
+  location?: string;
 }
 
 /**

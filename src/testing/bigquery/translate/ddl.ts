@@ -9,7 +9,7 @@ import type { SqlToken } from '../tokenize-sql.js';
 import { isWord, upper } from './cursor.js';
 import { createView, searchIndex } from './ddl-views.js';
 import { duckSchemaName, quoteIdent } from './duck-text.js';
-import { optionList } from './options.js';
+import { optionList, optionsAt } from './options.js';
 import { parseType } from './parse-type.js';
 import type { StatementTranslator } from './statement.js';
 import type { CreateTableInfo, TranslatedStatement } from './types.js';
@@ -41,6 +41,8 @@ export function schemaStatement(
   const projectId = parts.length === 2 ? parts[0]! : tr.options.projectId;
   const datasetId = parts[parts.length - 1]!;
   const cascade = tr.upperNext(next - 1) === 'CASCADE';
+  // `CREATE SCHEMA d OPTIONS (location = '…', description = '…')`: what the catalog records of it.
+  const options = type === 'CREATE_SCHEMA' ? optionsAt(tr, tr.next(next - 1))?.options : undefined;
   const name = duckSchemaName(projectId, datasetId);
   const sql =
     type === 'CREATE_SCHEMA'
@@ -53,7 +55,7 @@ export function schemaStatement(
     tables: [],
     namedParameters: [],
     positionalCount: 0,
-    schema: { projectId, datasetId, ifExists, ifNotExists, cascade },
+    schema: { projectId, datasetId, ifExists, ifNotExists, cascade, ...(options ? { options } : {}) },
   };
 }
 

@@ -196,6 +196,8 @@ export interface TranslatedStatement {
     ifExists: boolean;
     ifNotExists: boolean;
     cascade: boolean;
+    /** `CREATE SCHEMA … OPTIONS (…)`, names lower-cased (`location`, `description`, …). */
+    options?: Record<string, unknown>;
   };
 }
 

@@ -176,6 +176,33 @@ describe('BigQuery stand-in: job locations', () => {
     expect((await bq.dataset('lisbon').exists())[0]).toBe(false);
   });
 
+  it('CREATE SCHEMA creates its dataset in its location option, else where the job runs; the two must agree', async () => {
+    const locationOf = async (dataset: string) => (await bq.dataset(dataset).getMetadata())[0].location;
+    await bq.query({ query: 'CREATE SCHEMA madrid', location: 'europe-southwest1' });
+    expect(await locationOf('madrid')).toBe('europe-southwest1');
+    // A table created there afterwards is in Madrid, and a job in the stand-in's default location is refused.
+    await bq.query({ query: 'CREATE TABLE madrid.t (n INT64)', location: 'europe-southwest1' });
+    const elsewhere = (await failure(
+      bq.query({ query: 'SELECT n FROM madrid.t', location: 'US' }),
+    )) as ApiErrorLike;
+    expect(elsewhere.message).toBe(`Not found: Dataset ${s.projectId}:madrid was not found in location US`);
+    const [job] = await bq.createQueryJob({
+      query: "CREATE SCHEMA IF NOT EXISTS tokyo OPTIONS (location = 'asia-northeast1', description = 'd')",
+    });
+    await job.getQueryResults();
+    expect(job.location).toBe('asia-northeast1');
+    expect(await locationOf('tokyo')).toBe('asia-northeast1');
+    expect((await bq.dataset('tokyo').getMetadata())[0].description).toBe('d');
+    const mismatch = (await failure(
+      bq.query({ query: "CREATE SCHEMA osaka OPTIONS (location = 'asia-northeast2')", location: 'US' }),
+    )) as ApiErrorLike;
+    expect(mismatch.code).toBe(400);
+    expect(mismatch.message).toContain('asia-northeast2');
+    expect((await bq.dataset('osaka').exists())[0]).toBe(false);
+    await bq.query({ query: 'CREATE SCHEMA plain' });
+    expect(await locationOf('plain')).toBe('US');
+  });
+
   it("a load job run in a location other than its destination's fails with notFound and loads nothing", async () => {
     const job = await new Promise<{
       metadata: { status: { errorResult?: { reason: string; message: string } } };
