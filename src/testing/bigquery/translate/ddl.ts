@@ -73,7 +73,9 @@ export function createStatement(tr: StatementTranslator, f: number): TranslatedS
     orReplace = true;
   }
   const kind = upper(tr.t[j]);
-  if (kind === 'TEMP' || kind === 'TEMPORARY') tr.unsupported('CREATE TEMP TABLE', j);
+  // Named as written: a TEMP FUNCTION is not a TEMP TABLE, a TABLE FUNCTION not a table.
+  if (kind === 'TEMP' || kind === 'TEMPORARY') tr.unsupported(`CREATE TEMP ${tr.upperNext(j)}`, j);
+  if (kind === 'TABLE' && tr.upperNext(j) === 'FUNCTION') tr.unsupported('CREATE TABLE FUNCTION', j);
   if (kind === 'SCHEMA') return schemaStatement(tr, f, 'CREATE_SCHEMA');
   if (kind === 'VIEW' || kind === 'MATERIALIZED') return createView(tr, f, j, orReplace);
   if (kind === 'SEARCH' && tr.upperNext(j) === 'INDEX') return searchIndex(tr, f, 'CREATE');
