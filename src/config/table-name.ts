@@ -60,9 +60,9 @@ function utf8Length(text: string): { bytes: number; characters: number } {
   return { bytes, characters };
 }
 
-/** `name` for an error message: its first characters and '...' when it is long. */
-function shown(name: string): string {
-  return name.length > QUOTED_CHARACTERS ? `${name.slice(0, QUOTED_CHARACTERS - 3)}...` : name;
+/** A name (or a value that is not one) for an error message: redacted, JSON-escaped, cut. */
+function quotedName(name: unknown): string {
+  return typeof name === 'string' ? quoteValue(name, QUOTED_CHARACTERS) : JSON.stringify(name);
 }
 
 /** Whether `value` is a valid BigQuery dataset id. @internal */
@@ -190,13 +190,11 @@ export function parseQualifiedTableName(name: string, what: string): Required<Ta
     ref = undefined;
   }
   if (ref?.projectId === undefined) {
-    throw new TypeError(
-      `Expected ${what} of the form project.dataset.table, got ${JSON.stringify(typeof name === 'string' ? shown(name) : name)}`,
-    );
+    throw new TypeError(`Expected ${what} of the form project.dataset.table, got ${quotedName(name)}`);
   }
   if (ref.tableId.includes('$')) {
     throw new TypeError(
-      `Expected ${what} of the form project.dataset.table without a partition decorator ($...), got ${JSON.stringify(typeof name === 'string' ? shown(name) : name)}`,
+      `Expected ${what} of the form project.dataset.table without a partition decorator ($...), got ${quotedName(name)}`,
     );
   }
   return ref as Required<TableRef>;

@@ -195,6 +195,24 @@ describe('one rule for table names, wherever a name is checked', () => {
     expect(() => unresolvedPlayersTableDdl('`p.d.t`')).toThrow(TypeError);
     expect(() => unresolvedPlayersTableDdl(' p.d.t')).toThrow(TypeError);
   });
+
+  it('a name that must carry its project is quoted redacted and escaped when refused, as parseTableName quotes it', () => {
+    // An obviously fake token, put together at run time.
+    const token = ['ya29', 'fake-test-token-Zq7'].join('.');
+    for (const name of [
+      `${token}.ds.t`,
+      `\`${token}\``,
+      `my-project.ds.t$20260601 ${token}`,
+      `a\nforged line`,
+    ]) {
+      const thrown = caught(() => unresolvedPlayersTableDdl(name));
+      expect(thrown).toBeInstanceOf(TypeError);
+      expect(thrown.message).not.toContain('Zq7');
+      expect(thrown.message).not.toContain('\n');
+    }
+    const partitioned = caught(() => unresolvedPlayersTableDdl(`my-project.ds.t$20260601`));
+    expect(partitioned.message).toContain('without a partition decorator');
+  });
 });
 
 function caughtOrUndefined(run: () => unknown): Error | undefined {
