@@ -9,7 +9,7 @@ export const REDACTED = '[REDACTED]';
 // Each pattern keeps the label and replaces only the secret, so the message still says what was there.
 // The PEM block goes first: the `private_key` label pattern below would otherwise replace only its
 // first word (`-----BEGIN`), and the block, no longer recognizable, would keep the key's body.
-const SECRET_PATTERNS: ReadonlyArray<readonly [RegExp, string]> = [
+const SECRET_PATTERNS: ReadonlyArray<readonly [RegExp, string | ((match: string) => string)]> = [
   [/-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(-----END [A-Z ]*PRIVATE KEY-----|$)/g, REDACTED],
   [/\b(Bearer|Basic)\s+[\w.~+/=-]+/gi, `$1 ${REDACTED}`],
   // A header's whole value goes, up to the end of the line or the closing quote: a Cookie header holds
@@ -26,20 +26,25 @@ const SECRET_PATTERNS: ReadonlyArray<readonly [RegExp, string]> = [
   [/AIza[\w-]{35}/g, REDACTED],
   [/(?<![\w-])eyJ[\w-]*\.eyJ[\w.-]*/g, REDACTED],
   // A Slack webhook's URL is its credential. On Slack's own hosts the whole path after the kind goes
-  // (`/services/`, `/triggers/`, `/workflows/`: each kind has its own shape), also URL-encoded (`%2F`,
-  // a URL in a query) or JSON-escaped (`\/`), up to what cannot be in its path (Slack's secrets are
-  // letters and digits), so the punctuation of the message around it stays. Elsewhere (a proxy, a Slack-compatible service) the
-  // incoming-webhook shape /services/T<team>/B<bot>/<secret> still gives the secret away.
+  // (`/services/`, `/triggers/`, `/workflows/`: each kind has its own shape), also URL-encoded once or
+  // more (`%2F`, `%252F`: a URL in a query, in a query of a query) or JSON-escaped (`\/`, `\u002f`),
+  // up to what cannot be in its path (Slack's secrets are letters and digits), so the punctuation of
+  // the message around it stays. Linear: it starts only at the fixed string `hooks.slack`, and the
+  // path's alternatives differ in their first characters, so the path is read once and never given
+  // back. Elsewhere (a proxy, a Slack-compatible service) the incoming-webhook shape
+  // /services/T<team>/B<bot>/<secret> still gives the secret away.
   [
-    /(hooks\.slack(?:-gov)?\.com(?:\\?\/|%2F)(?:(?:services|triggers|workflows)(?:\\?\/|%2F))?)(?:[^\s"'<>?#&()[\]{},;:|\\]|\\\/)+/gi,
+    /(hooks\.slack(?:-gov)?\.com(?:\\?\/|%(?:25)*2F|\\u002f)(?:(?:services|triggers|workflows)(?:\\?\/|%(?:25)*2F|\\u002f))?)(?:[^\s"'<>?#&()[\]{},;:|\\]|\\\/|\\u002f)+/gi,
     `$1${REDACTED}`,
   ],
   [/(\/services\/T[A-Za-z0-9]+\/B[A-Za-z0-9]+\/)[^\s/?#"']+/g, `$1${REDACTED}`],
   // Slack tokens: bot, user, app-level, workspace, refresh, session, client and cookie tokens. Each is
-  // a fixed prefix and a run with digits in it (`xoxb-17653672481-...`); requiring a digit keeps
-  // ordinary hyphenated words that start alike. Starts only after a character that cannot be part of
-  // one, so a run is scanned once.
-  [/(?<![\w-])(?:xox[abcdeprs]|xapp)-(?=[A-Za-z0-9%-]*\d)[A-Za-z0-9%-]+/g, REDACTED],
+  // a fixed prefix and a run with a digit in it (`xoxb-17653672481-...`); requiring one keeps
+  // ordinary hyphenated words that start alike (the run is matched whole, then kept when it has no
+  // digit). Found wherever it starts (`SLACK_xoxb-...`, `token-xoxb-...`, `%22xoxb-...`). Linear: an
+  // attempt starts only at the fixed prefix and always succeeds, taking the whole run, so no run is
+  // read twice (a lookahead for the digit, tried from every prefix inside one run, was quadratic).
+  [/(?:xox[abcdeprs]|xapp)-[A-Za-z0-9%-]*/g, (run: string) => (/\d/.test(run) ? REDACTED : run)],
   // A SendGrid API key: `SG.`, a key id (22 characters today) and its secret (43), base64url. Other
   // lengths are allowed (an id of 16 or more, a secret of 40 or more); a shorter secret is left alone,
   // because a BigQuery dataset named SG makes names of the same shape (`SG.customer_orders.line_items`).
@@ -140,10 +145,11 @@ export function redactedStart(text: string, count: number, more?: boolean): stri
  * authority that the cut ends before its `@` (a user name and password: only the `://` is kept). A
  * credential whose start a pattern still recognizes (after `Bearer `, `password=`,
  * `-----BEGIN PRIVATE KEY-----`, `ya29.`, a JWT's `.eyJ`) is removed by the pattern itself. Linear: each alternative starts at a fixed string and stops at the end or at
- * a character it cannot hold.
+ * a character it cannot hold; a Slack token's reads at most 64 characters (a longer run is removed
+ * by the token pattern when it holds a digit, and is no token when it does not).
  */
 const OPEN_END =
-  /(?:AIza[\w-]{0,34}|(?<![\w-])(?:xox[abcdeprs]|xapp)-[A-Za-z0-9%-]*|(?<![\w-])SG\.[\w.-]*|(:\/\/)[^\s/?#@]*)$/;
+  /(?:AIza[\w-]{0,34}|(?:xox[abcdeprs]|xapp)-[A-Za-z0-9%-]{0,64}|(?<![\w-])SG\.[\w.-]*|(:\/\/)[^\s/?#@]*)$/;
 
 /**
  * The credential patterns of {@link redactSecrets} without the length cap, for text that is kept
@@ -151,6 +157,7 @@ const OPEN_END =
  */
 export function removeSecrets(text: string): string {
   let out = text;
-  for (const [pattern, replacement] of SECRET_PATTERNS) out = out.replace(pattern, replacement);
+  // `as string`: `replace` takes a string or a function, but TypeScript has no overload for the union.
+  for (const [pattern, replacement] of SECRET_PATTERNS) out = out.replace(pattern, replacement as string);
   return out;
 }

@@ -78,6 +78,22 @@ describe('redactSecrets: Slack tokens', () => {
     const out = redactSecrets(`refreshed to xoxe.${SLACK_TOKENS[1]![1]}`);
     expectNoSecret(out);
   });
+
+  // A token glued to a name by `_` or `-`, or to a URL-encoded character, was left whole: the pattern
+  // started only after a character that cannot be part of a token.
+  const GLUED: ReadonlyArray<readonly [string, (secret: string) => string]> = [
+    ['after an underscore (a variable name)', (s) => `SLACK_${s} was refused`],
+    ['after a hyphen', (s) => `token-${s} was refused`],
+    ['after a URL-encoded quote', (s) => `GET /log?m=%22${s}%22 failed`],
+    ['after a URL-encoded equals sign', (s) => `GET /log?m=token%3D${s} failed`],
+  ];
+  for (const [kind, token] of SLACK_TOKENS) {
+    it.each(GLUED)(`removes a ${kind} token %s`, (_where, place) => {
+      const out = redactSecrets(place(token));
+      expectNoSecret(out);
+      expect(out).toContain('[REDACTED]');
+    });
+  }
 });
 
 describe('redactSecrets: Slack webhook URLs keep the host, not the path', () => {
@@ -102,6 +118,31 @@ describe('redactSecrets: Slack webhook URLs keep the host, not the path', () => 
     const out = redactSecrets(`answered ${escaped}`);
     expectNoSecret(out);
     expect(out).toContain('hooks.slack.com\\/services\\/[REDACTED]');
+  });
+
+  // Encoded twice (a URL in the query of a URL in a query) or JSON-escaped as `\u002f`, the path
+  // was left whole: only `%2F` and `\/` ended the host.
+  it.each(WEBHOOKS)('a %s URL-encoded twice (%252F) and three times (%25252F)', (_kind, url) => {
+    const twice = encodeURIComponent(encodeURIComponent(url));
+    expect(twice).toContain('%252F');
+    for (const encoded of [twice, encodeURIComponent(twice)]) {
+      const out = redactSecrets(`GET https://proxy.example.com/r?next=${encoded}&x=1 failed`);
+      expectNoSecret(out);
+      expect(out).not.toContain('T0AAAAAAA');
+      expect(out).toMatch(
+        /hooks\.slack(-gov)?\.com%(25)+2F(services|triggers|workflows)%(25)+2F\[REDACTED\]&x=1 failed$/,
+      );
+    }
+  });
+
+  it.each(WEBHOOKS)('a %s JSON-escaped as \\u002f, in either case', (_kind, url) => {
+    for (const slash of ['\\u002f', '\\u002F']) {
+      const escaped = JSON.stringify({ url }).replaceAll('/', slash);
+      const out = redactSecrets(`answered ${escaped}`);
+      expectNoSecret(out);
+      expect(out).not.toContain('T0AAAAAAA');
+      expect(out).toMatch(/com\\u002f(services|triggers|workflows)\\u002f\[REDACTED\]"}$/i);
+    }
   });
 
   it('a webhook URL without its scheme, in upper case', () => {

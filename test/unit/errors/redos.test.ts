@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { describe, expect, it } from 'vitest';
 import { redactSecrets, ServiceUnavailableError, toPipelineError } from '../../../src/errors/index.js';
+import { removeSecrets } from '../../../src/errors/redact.js';
 
 const MB = 1024 * 1024;
 
@@ -105,5 +106,57 @@ describe('the strings of a kept cause are scrubbed in linear time too (they are 
     // Still scrubbed, not skipped: the password at the very end is gone.
     expect((err.cause as { body: string }).body).not.toContain('hunter2');
     expect((err.cause as { body: string }).body.length).toBeGreaterThan(100_000);
+  });
+});
+
+/**
+ * The fastest of `runs` timings of `removeSecrets` on a fresh text from `build` each time, in
+ * milliseconds: the least disturbed by other processes. Fresh, because V8 caches the matches of a
+ * global pattern on the same string, which would time the cache.
+ */
+function fastestRemoval(build: (run: number) => string, runs: number): number {
+  let best = Number.POSITIVE_INFINITY;
+  for (let run = 0; run < runs; run++) {
+    const text = build(run);
+    const started = performance.now();
+    removeSecrets(text);
+    best = Math.min(best, performance.now() - started);
+  }
+  return best;
+}
+
+describe('removeSecrets (no length cap: kept causes, toJSON, the message of a PipelineError) is linear', () => {
+  const LENGTH = 200_000;
+  // Each text repeats a credential's prefix with a character before it that the old patterns allowed
+  // (`%`) or that a relaxed start would allow (`-`, `_`): a pattern that looks ahead for a digit from
+  // every prefix in one run reads the run once per prefix, quadratic ('%xoxb-' took 10 s here).
+  const ADVERSARIAL: ReadonlyArray<readonly [string, string]> = [
+    ["'xoxb-' repeated", 'xoxb-'.repeat(LENGTH / 5)],
+    ["'-xoxb' repeated", '-xoxb'.repeat(LENGTH / 5)],
+    ["'%xoxb-' repeated", '%xoxb-'.repeat(LENGTH / 6)],
+    ["'_xoxb-' repeated", '_xoxb-'.repeat(LENGTH / 6)],
+    ["'-xapp' repeated", '-xapp'.repeat(LENGTH / 5)],
+    ["a Slack host, then '%252F' repeated", `hooks.slack.com${'%252F'.repeat(LENGTH / 5)}`],
+    ["a Slack host, then '%25' repeated", `hooks.slack.com%${'25'.repeat(LENGTH / 2)}`],
+    ["a Slack host, then '\\u002f' repeated", `hooks.slack.com${'\\u002f'.repeat(LENGTH / 6)}`],
+    ["'hooks.slack.com%25' repeated", 'hooks.slack.com%25'.repeat(LENGTH / 18)],
+  ];
+  const PROSE = 'the quick brown fox jumps over the lazy dog; '.repeat(LENGTH / 45);
+
+  // Measured against ordinary text of the same length, not against a clock: linear work on these
+  // texts costs 1 to 15 times the prose (many matches allocate), a quadratic pattern thousands of
+  // times. The complexity class itself is not asserted from two lengths: from 50 KB to 200 KB these
+  // linear patterns already take 5 to 8 times as long (garbage collection grows with the matches), too
+  // close to the 16 of a quadratic one for a shared 2-core machine.
+  it.each(ADVERSARIAL)('%s (200 KB): well under 100 times 200 KB of prose', (_label, text) => {
+    for (let warm = 0; warm < 3; warm++) {
+      removeSecrets(`${warm}${PROSE}`);
+      removeSecrets(`${warm}${text}`);
+    }
+    const proseMs = fastestRemoval((run) => `${run}${PROSE}`, 5);
+    // Three runs only: a quadratic pattern takes seconds for each.
+    const textMs = fastestRemoval((run) => `${run}${text}`, 3);
+    // Below half a millisecond a timing is mostly noise: the prose counts as taking at least that.
+    expect(textMs / Math.max(proseMs, 0.5)).toBeLessThan(100);
   });
 });
