@@ -7,7 +7,7 @@
  * @module
  */
 import type { ErrorDetail } from './google-api-error.js';
-import { cleanMessage } from './redact.js';
+import { cleanMessage, removeSecrets } from './redact.js';
 import { field, intField, isObj, listOf, type Obj, objField, strField } from './safe-read.js';
 
 /**
@@ -119,7 +119,8 @@ export function errorDetailsOf(value: unknown): ErrorDetail[] {
     const reason = strField(e, 'reason');
     const location = strField(e, 'location');
     const domain = strField(e, 'domain');
-    if (reason) detail.reason = reason;
+    // Credentials removed, kept whole otherwise: the rules match it against fixed words.
+    if (reason) detail.reason = removeSecrets(reason);
     if (location) detail.location = location;
     if (domain) detail.domain = domain;
     return detail;

@@ -16,7 +16,7 @@ import { NetworkError } from './network-error.js';
 import { PartialInsertError, type RowFailure } from './partial-insert-error.js';
 import { PipelineError } from './pipeline-error.js';
 import { waitFromHeaders } from './rate-limit-headers.js';
-import { cleanMessage } from './redact.js';
+import { cleanMessage, removeSecrets } from './redact.js';
 import { durationToMs, readHeader } from './retry-after.js';
 import {
   describeSafely,
@@ -167,6 +167,21 @@ export function isTransientError(err: unknown): boolean {
 
 const clean = cleanMessage;
 
+/**
+ * A service's `reason` (an `ErrorInfo`'s, a gRPC error's), credentials removed: kept whole otherwise, so
+ * that it still matches the words the rules know (`rateLimitExceeded`). A service may echo what it
+ * was sent there.
+ */
+function reasonField(o: unknown): string | undefined {
+  const reason = strField(o, 'reason');
+  return reason && removeSecrets(reason);
+}
+
+/** ` (reason: <reason>)` for a message, cleaned as the rest of the service's text. */
+function reasonNote(reason: string | undefined): string {
+  return reason ? ` (reason: ${clean(reason, 200)})` : '';
+}
+
 // ---------------------------------------------------------------------------------------------------
 // @google-cloud/common PartialFailureError (table.insert with insertErrors)
 
@@ -255,7 +270,7 @@ function fromHttp(o: Obj, now: () => number): PipelineError | undefined {
   const errors = errorDetailsOf(ownErrors && ownErrors.length > 0 ? ownErrors : field(body, 'errors'));
   const rpcDetails = listOf(field(body, 'details')) ?? [];
   const errorInfo = rpcDetails.find((d) => strField(d, '@type')?.endsWith('google.rpc.ErrorInfo'));
-  const infoReason = strField(o, 'reason') ?? strField(errorInfo, 'reason');
+  const infoReason = reasonField(o) ?? reasonField(errorInfo);
   const domain = strField(o, 'domain') ?? strField(errorInfo, 'domain');
   const reasons = reasonsOf(errors, infoReason);
   const retryAfterMs =
@@ -267,7 +282,7 @@ function fromHttp(o: Obj, now: () => number): PipelineError | undefined {
   const text = statusText(httpStatus);
   const message =
     `Google API request failed with HTTP ${httpStatus}${text ? ` ${text}` : ''}` +
-    `${reasons[0] ? ` (reason: ${reasons[0]})` : ''}: ${serviceMessage}`;
+    `${reasonNote(reasons[0])}: ${serviceMessage}`;
   return apiErrorForStatus(
     httpStatus,
     message,
@@ -311,7 +326,7 @@ function fromJobStatus(o: Obj): PipelineError | undefined {
   const serviceMessage = clean(
     strField(o, 'message') || errors.map((e) => e.message).join('; ') || 'no message',
   );
-  const message = `BigQuery job failed (reason: ${reasons[0]}): ${serviceMessage}`;
+  const message = `BigQuery job failed${reasonNote(reasons[0])}: ${serviceMessage}`;
   return apiErrorForStatus(
     httpStatus,
     message,
@@ -338,7 +353,7 @@ function fromGrpc(o: Obj): PipelineError | undefined {
       rawMessage ||
       'no details',
   );
-  const reason = strField(o, 'reason') ?? strField(inner, 'reason');
+  const reason = reasonField(o) ?? reasonField(inner);
   const domain = strField(o, 'domain') ?? strField(inner, 'domain');
   const errors: ErrorDetail[] = reason ? [{ reason, message: details, ...(domain ? { domain } : {}) }] : [];
   const reasons = reason ? [reason] : [];
@@ -352,7 +367,7 @@ function fromGrpc(o: Obj): PipelineError | undefined {
     orderingKey !== undefined
       ? `Pub/Sub publish failed for ordering key "${clean(orderingKey)}"`
       : 'Google API call failed';
-  const message = `${what} with gRPC ${code} ${GRPC_STATUS_NAMES[code]}${reason ? ` (reason: ${reason})` : ''}: ${details}`;
+  const message = `${what} with gRPC ${code} ${GRPC_STATUS_NAMES[code]}${reasonNote(reason)}: ${details}`;
   return apiErrorForStatus(
     rule.httpStatus,
     message,
