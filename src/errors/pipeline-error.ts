@@ -36,6 +36,9 @@ export interface PipelineErrorOptions {
  * is kept at any depth: when the cause holds one (a client's `response.request.headers`, a gaxios
  * `config`, a token in a message), `cause` is a copy of it without the request and the credential, so
  * `util.inspect(err, { depth: 10 })` and deep serializers (Error Reporting, Sentry) cannot leak it.
+ * The message loses its credentials too, as `redactSecrets` finds them but never cut, before the
+ * stack is captured: an error made with the message `post failed: Authorization: Bearer <token>`
+ * has `post failed: Authorization: [REDACTED]` as its `message` and in its `stack`.
  *
  * @example
  * ```ts
@@ -61,7 +64,13 @@ export class PipelineError extends Error {
   declare readonly cause?: unknown;
 
   constructor(message: string, options: PipelineErrorOptions = {}) {
-    super(message, 'cause' in options ? { cause: scrubCause(options.cause) } : undefined);
+    // Credentials go before `Error` captures the stack, whose first line repeats the message: a
+    // `console.error(err)` prints the stack. Whole otherwise (no length cap): the caller chose it. The
+    // package's own messages are built from redacted parts, and stay as they are.
+    super(
+      typeof message === 'string' ? removeSecrets(message) : message,
+      'cause' in options ? { cause: scrubCause(options.cause) } : undefined,
+    );
     this.code = options.code ?? 'UNKNOWN';
     this.transient = options.transient ?? false;
     // Branded classes carry their name on the prototype; a user subclass that is not branded gets its

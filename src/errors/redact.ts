@@ -1,4 +1,4 @@
-import { firstChars } from '../shared/first-chars.js';
+import { CUT_MARK, firstChars } from '../shared/first-chars.js';
 
 /** Longest service message kept in an error message; HTML error pages from proxies can be huge. */
 const MAX_MESSAGE_LENGTH = 2000;
@@ -14,9 +14,15 @@ const SECRET_PATTERNS: ReadonlyArray<readonly [RegExp, string | ((match: string)
   [/\b(Bearer|Basic)\s+[\w.~+/=-]+/gi, `$1 ${REDACTED}`],
   // A header's whole value goes, up to the end of the line or the closing quote: a Cookie header holds
   // several credentials separated by `;`, and an Authorization value can be a list.
-  [/\b(authorization|x-goog-api-key|cookie)(["']?\s*[:=]\s*["']?)[^"'\r\n}]+/gi, `$1$2${REDACTED}`],
+  // A value that is already `[REDACTED]` is left alone (the `(?!...)`), here and in the patterns below
+  // that could take it: a message built from redacted parts (`... cookie: [REDACTED]), so the call was
+  // not sent. Set ...`) passes through again unchanged, instead of losing all that follows.
   [
-    /\b(access_token|refresh_token|id_token|client_secret|private_key|api_key|apikey|key|token|sig|signature|password)(["']?\s*[:=]\s*["']?)[^\s"'&,;}]+/gi,
+    /\b(authorization|x-goog-api-key|cookie)(["']?\s*[:=]\s*["']?)(?!\[REDACTED\])[^\s"'}][^"'\r\n}]*/gi,
+    `$1$2${REDACTED}`,
+  ],
+  [
+    /\b(access_token|refresh_token|id_token|client_secret|private_key|api_key|apikey|key|token|sig|signature|password)(["']?\s*[:=]\s*["']?)(?!\[REDACTED\])[^\s"'&,;}]+/gi,
     `$1$2${REDACTED}`,
   ],
   [/\bya29\.[\w.-]+/g, REDACTED],
@@ -31,13 +37,15 @@ const SECRET_PATTERNS: ReadonlyArray<readonly [RegExp, string | ((match: string)
   // up to what cannot be in its path (Slack's secrets are letters and digits), so the punctuation of
   // the message around it stays. Linear: it starts only at the fixed string `hooks.slack`, and the
   // path's alternatives differ in their first characters, so the path is read once and never given
-  // back. Elsewhere (a proxy, a Slack-compatible service) the incoming-webhook shape
+  // back. The kind is taken when there (a lookahead, then `\2`, cannot be backtracked into), so that a
+  // path already `[REDACTED]` is not taken again from its kind on. Elsewhere (a proxy, a
+  // Slack-compatible service) the incoming-webhook shape
   // /services/T<team>/B<bot>/<secret> still gives the secret away.
   [
-    /(hooks\.slack(?:-gov)?\.com(?:\\?\/|%(?:25)*2F|\\u002f)(?:(?:services|triggers|workflows)(?:\\?\/|%(?:25)*2F|\\u002f))?)(?:[^\s"'<>?#&()[\]{},;:|\\]|\\\/|\\u002f)+/gi,
+    /(hooks\.slack(?:-gov)?\.com(?:\\?\/|%(?:25)*2F|\\u002f)(?=((?:services|triggers|workflows)(?:\\?\/|%(?:25)*2F|\\u002f))?)\2)(?:[^\s"'<>?#&()[\]{},;:|\\]|\\\/|\\u002f)+/gi,
     `$1${REDACTED}`,
   ],
-  [/(\/services\/T[A-Za-z0-9]+\/B[A-Za-z0-9]+\/)[^\s/?#"']+/g, `$1${REDACTED}`],
+  [/(\/services\/T[A-Za-z0-9]+\/B[A-Za-z0-9]+\/)(?!\[REDACTED\])[^\s/?#"']+/g, `$1${REDACTED}`],
   // Slack tokens: bot, user, app-level, workspace, refresh, session, client and cookie tokens. Each is
   // a fixed prefix and a run with a digit in it (`xoxb-17653672481-...`); requiring one keeps
   // ordinary hyphenated words that start alike (the run is matched whole, then kept when it has no
@@ -136,7 +144,15 @@ export function redactedStart(text: string, count: number, more?: boolean): stri
   const scanLimit = 2 * count;
   const cut = more || text.length > scanLimit;
   const clean = removeSecrets(cut ? text.slice(0, scanLimit).replace(OPEN_END, '$1') : text);
-  return firstChars(clean, count, cut);
+  const shown = firstChars(clean, count, cut);
+  // A cut through `[REDACTED]` (or right before it) would leave `[REDAC…` (or `token=…`), which no
+  // longer reads as one, and which a second pass (a message built from this text) would take for a
+  // value: the cut moves past the marker.
+  const end = shown.length - 1;
+  const at = clean.lastIndexOf(REDACTED, end);
+  return shown !== clean && at >= 0 && at + REDACTED.length > end
+    ? clean.slice(0, at + REDACTED.length) + (at + REDACTED.length < clean.length || cut ? CUT_MARK : '')
+    : shown;
 }
 
 /**
