@@ -28,7 +28,8 @@ const TOKEN_ENDPOINT_ERRORS: ReadonlySet<string> = new Set([
 const GRPC_PLUGIN_FAILED = 'Getting metadata from plugin failed with error: ';
 
 const AUTH_CLIENT_FAILED = 'the auth client failed to provide them (';
-const NOT_SENT = ' was not sent';
+const NOT_SENT = ' was not sent (nothing reached the service)';
+const NO_ADC_FOUND = 'Application Default Credentials were not found';
 
 /** The typed error, its message saying what happened (`what`) and then how to fix it. */
 function noCredentials(what: string, cause: unknown, transient = false): CredentialsUnavailableError {
@@ -61,33 +62,41 @@ function grpcPluginFailure(o: Obj): string | undefined {
 }
 
 /**
- * A request the client sent without credentials, because Application Default Credentials were not
- * found, and that the service refused (401): nothing was applied. `cause`: what the client rejected with.
+ * An HTTP request the client sent without credentials, because Application Default Credentials were
+ * not found, and that the service refused (401): nothing was applied. `cause`: what the client
+ * rejected with.
  */
 export function refusedUnauthenticated(cause: unknown): CredentialsUnavailableError {
   return noCredentials(
-    'Application Default Credentials were not found, so the request was refused unauthenticated and nothing was applied',
+    `${NO_ADC_FOUND}, so the request was sent without credentials and refused (401): nothing was applied`,
     cause,
   );
 }
 
 /**
- * A missing-credentials failure as a typed error, or `undefined` when `o` is not one: no Application
- * Default Credentials (the client then sent the request without credentials and the service refused
- * it, so nothing was applied), a token endpoint that refused the grant, or a gRPC call whose call
- * credentials failed (in both, the request was not sent).
+ * A missing-credentials failure as a typed error, or `undefined` when `o` is not one: a gRPC call
+ * whose call credentials failed (not sent), google-auth-library's "no Application Default
+ * Credentials" error (nothing applied: a gRPC client sends nothing; an HTTP client sends the request
+ * without credentials and the service refuses it; the error alone does not say which), or a token
+ * endpoint that refused the grant (not sent).
  */
 export function fromCredentials(o: Obj): CredentialsUnavailableError | undefined {
-  if (isNoDefaultCredentials(o)) return refusedUnauthenticated(o);
+  // First: a gRPC error may carry the NO_ADC words at the start of its message, and was not sent.
   const grpcDetail = grpcPluginFailure(o);
   if (grpcDetail !== undefined) {
     // Missing ADC and a refused grant stay so; anything else the auth client met may pass (gRPC
     // reports it as UNAVAILABLE unless the client gave a code).
-    const permanent = grpcDetail.includes(NO_ADC) || /\binvalid_grant\b/.test(grpcDetail);
+    const noAdc = grpcDetail.includes(NO_ADC);
     return noCredentials(
-      `${AUTH_CLIENT_FAILED}${cleanMessage(grpcDetail, 500)}), so the gRPC call${NOT_SENT}`,
+      `${noAdc ? NO_ADC_FOUND : `${AUTH_CLIENT_FAILED}${cleanMessage(grpcDetail, 500)})`}, so the gRPC call${NOT_SENT}`,
       o,
-      !permanent,
+      !noAdc && !/\binvalid_grant\b/.test(grpcDetail),
+    );
+  }
+  if (isNoDefaultCredentials(o)) {
+    return noCredentials(
+      `${NO_ADC_FOUND}, so nothing was applied: a gRPC client (Pub/Sub, Storage Write) sent nothing, an HTTP client (BigQuery) sent the request without credentials and it was refused`,
+      o,
     );
   }
   const code = tokenEndpointError(o);

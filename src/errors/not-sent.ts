@@ -19,7 +19,8 @@ const NO_CONNECTION_CODES: ReadonlySet<string> = new Set([
  * Whether the failed request was certainly not carried out, so sending it again cannot apply it
  * twice: no connection was made (refused, no DNS answer, no route), or no credentials could be had
  * (the auth client threw, the token endpoint refused the grant: nothing was sent; or Application
- * Default Credentials were missing: the request went without credentials and was refused).
+ * Default Credentials were missing: a gRPC client sent nothing, an HTTP client's request went without
+ * credentials and was refused).
  *
  * The one home of this fact: the BigQuery job runner (a write that was not sent has no unknown
  * outcome), the unresolved-player tracker (its rows are not "maybe written") and `resilientFetch`

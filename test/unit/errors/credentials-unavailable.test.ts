@@ -5,6 +5,7 @@ import {
   NetworkError,
   toPipelineError,
 } from '../../../src/errors/index.js';
+import { refusedUnauthenticated } from '../../../src/errors/credentials.js';
 import { wasNotSent } from '../../../src/errors/not-sent.js';
 import { gaxiosHttpError, gaxiosTransportError } from './fixtures.js';
 
@@ -62,6 +63,61 @@ describe('toPipelineError: credentials that could not be had', () => {
     expect(
       toPipelineError(Object.assign(new Error('14 UNAVAILABLE: x'), { code: 14, details: 'x' })),
     ).not.toBeInstanceOf(CredentialsUnavailableError);
+  });
+
+  /** Every message of missing credentials names the fixes. */
+  function expectFixNamed(message: string): void {
+    expect(message).toContain('gcloud auth application-default login');
+    expect(message).toContain('GOOGLE_APPLICATION_CREDENTIALS');
+  }
+
+  it('missing ADC in a gRPC call (grpc-js: metadata plugin failed): the call was not sent, not "refused"', () => {
+    const detail = `Getting metadata from plugin failed with error: ${NO_ADC}`;
+    for (const thrown of [
+      // grpc-js callErrorFromStatus
+      Object.assign(new Error(`14 UNAVAILABLE: ${detail}`), { code: 14, details: detail }),
+      // a wrapper that puts the auth client's message first and keeps the gRPC status fields
+      Object.assign(new Error(NO_ADC), { code: 14, details: detail }),
+    ]) {
+      const err = toPipelineError(thrown);
+      expect(err).toBeInstanceOf(CredentialsUnavailableError);
+      expect(err.transient).toBe(false);
+      expect(err.message).toMatch(
+        /^No Google credentials: Application Default Credentials were not found, so the gRPC call was not sent \(nothing reached the service\)\. /,
+      );
+      expect(err.message).not.toMatch(/refused/);
+      expectFixNamed(err.message);
+    }
+  });
+
+  it('missing ADC, transport unknown: nothing was applied, and the message says what each kind of client did', () => {
+    const err = toPipelineError(new Error(NO_ADC));
+    expect(err.message).not.toMatch(/refused unauthenticated/);
+    expect(err.message).toContain(
+      'Application Default Credentials were not found, so nothing was applied: a gRPC client (Pub/Sub, Storage Write) sent nothing, an HTTP client (BigQuery) sent the request without credentials and it was refused.',
+    );
+    expectFixNamed(err.message);
+  });
+
+  it('an HTTP request known to have gone without credentials and been refused (401) says so', () => {
+    const err = refusedUnauthenticated(Object.assign(new Error('Unauthorized'), { code: 401 }));
+    expect(err.message).toContain(
+      'the request was sent without credentials and refused (401): nothing was applied',
+    );
+    expectFixNamed(err.message);
+    expect(wasNotSent(err)).toBe(true);
+  });
+
+  it('the auth client failing otherwise, or a refused grant: not sent, nothing reached the service', () => {
+    const detail = 'Getting metadata from plugin failed with error: metadata server timed out';
+    const grpc = toPipelineError(
+      Object.assign(new Error(`14 UNAVAILABLE: ${detail}`), { code: 14, details: detail }),
+    );
+    expect(grpc.message).toContain(
+      '(metadata server timed out), so the gRPC call was not sent (nothing reached the service)',
+    );
+    const grant = toPipelineError(gaxiosHttpError(400, { error: 'invalid_grant' }));
+    expect(grant.message).toContain('so the request was not sent (nothing reached the service)');
   });
 
   it('already typed: returned as is', () => {
