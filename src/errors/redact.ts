@@ -9,7 +9,7 @@ export const REDACTED = '[REDACTED]';
 // Each pattern keeps the label and replaces only the secret, so the message still says what was there.
 // The PEM block goes first: the `private_key` label pattern below would otherwise replace only its
 // first word (`-----BEGIN`), and the block, no longer recognizable, would keep the key's body.
-const SECRET_PATTERNS: ReadonlyArray<readonly [RegExp, string | ((match: string) => string)]> = [
+const SECRET_PATTERNS: ReadonlyArray<readonly [RegExp, string]> = [
   [/-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(-----END [A-Z ]*PRIVATE KEY-----|$)/g, REDACTED],
   [/\b(Bearer|Basic)\s+[\w.~+/=-]+/gi, `$1 ${REDACTED}`],
   // A header's whole value goes, up to the end of the line or the closing quote: a Cookie header holds
@@ -47,12 +47,14 @@ const SECRET_PATTERNS: ReadonlyArray<readonly [RegExp, string | ((match: string)
   ],
   [/(\/services\/T[A-Za-z0-9]+\/B[A-Za-z0-9]+\/)(?!\[REDACTED\])[^\s/?#"']+/g, `$1${REDACTED}`],
   // Slack tokens: bot, user, app-level, workspace, refresh, session, client and cookie tokens. Each is
-  // a fixed prefix and a run with a digit in it (`xoxb-17653672481-...`); requiring one keeps
-  // ordinary hyphenated words that start alike (the run is matched whole, then kept when it has no
-  // digit). Found wherever it starts (`SLACK_xoxb-...`, `token-xoxb-...`, `%22xoxb-...`). Linear: an
-  // attempt starts only at the fixed prefix and always succeeds, taking the whole run, so no run is
-  // read twice (a lookahead for the digit, tried from every prefix inside one run, was quadratic).
-  [/(?:xox[abcdeprs]|xapp)-[A-Za-z0-9%-]*/g, (run: string) => (/\d/.test(run) ? REDACTED : run)],
+  // a fixed prefix and a run with a digit among its first 64 characters (`xoxb-17653672481-...`: most
+  // have one right after the prefix; a cookie token's URL-encoded base64 has one there but for odds
+  // below 1 in 10,000); requiring one keeps ordinary hyphenated words that start alike. Found
+  // wherever it starts (`SLACK_xoxb-...`, `token-xoxb-...`, `%22xoxb-...`). Linear: an attempt
+  // starts only at the fixed prefix and looks at most 64 characters ahead (an unbounded lookahead,
+  // tried from every prefix inside one run, was quadratic: `%xoxb-` repeated); a match takes the
+  // whole run, so no run is taken twice.
+  [/(?:xox[abcdeprs]|xapp)-(?=[A-Za-z%-]{0,64}\d)[A-Za-z0-9%-]+/g, REDACTED],
   // A SendGrid API key: `SG.`, a key id (22 characters today) and its secret (43), base64url. Other
   // lengths are allowed (an id of 16 or more, a secret of 40 or more); a shorter secret is left alone,
   // because a BigQuery dataset named SG makes names of the same shape (`SG.customer_orders.line_items`).
@@ -161,8 +163,8 @@ export function redactedStart(text: string, count: number, more?: boolean): stri
  * authority that the cut ends before its `@` (a user name and password: only the `://` is kept). A
  * credential whose start a pattern still recognizes (after `Bearer `, `password=`,
  * `-----BEGIN PRIVATE KEY-----`, `ya29.`, a JWT's `.eyJ`) is removed by the pattern itself. Linear: each alternative starts at a fixed string and stops at the end or at
- * a character it cannot hold; a Slack token's reads at most 64 characters (a longer run is removed
- * by the token pattern when it holds a digit, and is no token when it does not).
+ * a character it cannot hold; a Slack token's reads at most 64 characters, as the token pattern
+ * looks no further for its digit.
  */
 const OPEN_END =
   /(?:AIza[\w-]{0,34}|(?:xox[abcdeprs]|xapp)-[A-Za-z0-9%-]{0,64}|(?<![\w-])SG\.[\w.-]*|(:\/\/)[^\s/?#@]*)$/;
@@ -173,7 +175,6 @@ const OPEN_END =
  */
 export function removeSecrets(text: string): string {
   let out = text;
-  // `as string`: `replace` takes a string or a function, but TypeScript has no overload for the union.
-  for (const [pattern, replacement] of SECRET_PATTERNS) out = out.replace(pattern, replacement as string);
+  for (const [pattern, replacement] of SECRET_PATTERNS) out = out.replace(pattern, replacement);
   return out;
 }

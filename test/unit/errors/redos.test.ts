@@ -144,10 +144,11 @@ describe('removeSecrets (no length cap: kept causes, toJSON, the message of a Pi
   const PROSE = 'the quick brown fox jumps over the lazy dog; '.repeat(LENGTH / 45);
 
   // Measured against ordinary text of the same length, not against a clock: linear work on these
-  // texts costs 1 to 15 times the prose (many matches allocate), a quadratic pattern thousands of
-  // times. The complexity class itself is not asserted from two lengths: from 50 KB to 200 KB these
-  // linear patterns already take 5 to 8 times as long (garbage collection grows with the matches), too
-  // close to the 16 of a quadratic one for a shared 2-core machine.
+  // texts costs at most about 10 times the prose (up to 64 steps per prefix), a quadratic pattern
+  // thousands of times. The complexity class itself is not asserted from two lengths: from 50 KB to
+  // 200 KB linear patterns (older ones too: ' key=a' repeated) already take 5 to 8 times as long
+  // (garbage collection grows with the matches), too close to the 16 of a quadratic one for a shared
+  // 2-core machine.
   it.each(ADVERSARIAL)('%s (200 KB): well under 100 times 200 KB of prose', (_label, text) => {
     for (let warm = 0; warm < 3; warm++) {
       removeSecrets(`${warm}${PROSE}`);
