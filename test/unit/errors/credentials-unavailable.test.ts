@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { refusedUnauthenticated } from '../../../src/errors/credentials.js';
 import {
   BadRequestError,
   CredentialsUnavailableError,
   NetworkError,
   toPipelineError,
 } from '../../../src/errors/index.js';
-import { refusedUnauthenticated } from '../../../src/errors/credentials.js';
 import { wasNotSent } from '../../../src/errors/not-sent.js';
 import { gaxiosHttpError, gaxiosTransportError } from './fixtures.js';
 
