@@ -95,7 +95,7 @@ export function fromCredentials(o: Obj): CredentialsUnavailableError | undefined
   }
   if (isNoDefaultCredentials(o)) {
     return noCredentials(
-      `${NO_ADC_FOUND}, so nothing was applied: a gRPC client (Pub/Sub, Storage Write) sent nothing, an HTTP client (BigQuery) sent the request without credentials and it was refused`,
+      `${NO_ADC_FOUND}, so nothing was applied: a gRPC call was not sent, an HTTP request was sent without them and refused`,
       o,
     );
   }

@@ -152,8 +152,9 @@ export function redactedStart(text: string, count: number, more?: boolean): stri
   // value: the cut moves past the marker.
   const end = shown.length - 1;
   const at = clean.lastIndexOf(REDACTED, end);
-  return shown !== clean && at >= 0 && at + REDACTED.length > end
-    ? clean.slice(0, at + REDACTED.length) + (at + REDACTED.length < clean.length || cut ? CUT_MARK : '')
+  const after = at + REDACTED.length;
+  return shown !== clean && at >= 0 && after > end
+    ? clean.slice(0, after) + (after < clean.length || cut ? CUT_MARK : '')
     : shown;
 }
 

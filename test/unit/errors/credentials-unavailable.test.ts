@@ -94,7 +94,7 @@ describe('toPipelineError: credentials that could not be had', () => {
     const err = toPipelineError(new Error(NO_ADC));
     expect(err.message).not.toMatch(/refused unauthenticated/);
     expect(err.message).toContain(
-      'Application Default Credentials were not found, so nothing was applied: a gRPC client (Pub/Sub, Storage Write) sent nothing, an HTTP client (BigQuery) sent the request without credentials and it was refused.',
+      'Application Default Credentials were not found, so nothing was applied: a gRPC call was not sent, an HTTP request was sent without them and refused.',
     );
     expectFixNamed(err.message);
   });
