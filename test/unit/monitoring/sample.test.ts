@@ -160,9 +160,8 @@ describe('a dead-letter sample of a message holding a credential', () => {
       await pulled(Buffer.from(`${'x'.repeat(SAMPLE_DATA_CHARS - 10)} key ${key} and more`)),
     );
     expect(sample.data).not.toContain('AIzaSy');
-    expect(sample.data).toBe(
-      `${`${'x'.repeat(SAMPLE_DATA_CHARS - 10)} key [REDACTED]`.slice(0, SAMPLE_DATA_CHARS)}…`,
-    );
+    // The cut runs through the marker, which is shown whole (a few characters over the limit).
+    expect(sample.data).toBe(`${'x'.repeat(SAMPLE_DATA_CHARS - 10)} key [REDACTED]…`);
   });
 
   it('removes a URL password longer than 40 characters that the 200-character cut runs through', async () => {
