@@ -277,7 +277,7 @@ export class Broker {
     if (bytes > MAX_PUBLISH_REQUEST_BYTES) {
       throw rpcError(
         'INVALID_ARGUMENT',
-        `Request payload size exceeds the limit: ${MAX_PUBLISH_REQUEST_BYTES} bytes`,
+        `Request payload size exceeds the limit: ${MAX_PUBLISH_REQUEST_BYTES} bytes.`,
       );
     }
     const ids = messages.map((m) => this.#append(topic, m).messageId);

@@ -134,7 +134,10 @@ export async function startPubSubStandIn(options: PubSubStandInOptions = {}): Pr
   const requests: PubSubRequestLogEntry[] = [];
   const ctx = { broker, faults, requests };
 
-  const server = new grpc.Server();
+  // grpc-js refuses requests over 4 MiB by default (RESOURCE_EXHAUSTED, which the client retries);
+  // Pub/Sub takes 10 MB per request and answers INVALID_ARGUMENT beyond. No transport limit here:
+  // the broker checks the size and answers as Pub/Sub does.
+  const server = new grpc.Server({ 'grpc.max_receive_message_length': -1 });
   // Handlers are wrapped before addService: grpc-js copies them when the service is added.
   server.addService(publisher, buildImplementation(ctx, publisher, 'publisher'));
   server.addService(subscriber, buildImplementation(ctx, subscriber, 'subscriber'));

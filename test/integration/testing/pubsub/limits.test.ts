@@ -59,4 +59,22 @@ describe("Pub/Sub stand-in: Pub/Sub's message limits, through the real client", 
       ordered.publishMessage({ data: Buffer.from('{}'), orderingKey: 'o'.repeat(1025) }),
     ).rejects.toMatchObject({ code: 3, details: expect.stringContaining('ordering key is too long') });
   });
+
+  it('takes a message of up to 10 MiB (grpc-js alone would refuse anything over 4 MiB)', async () => {
+    const id = await topic.publishMessage({ data: Buffer.alloc(10 * 1024 * 1024 - 100, 0x61), attributes: { a: 'b' } });
+    const [last] = standIn.published(topic.name).slice(-1);
+    expect(last?.messageId).toBe(id);
+    expect(last?.data.length).toBe(10 * 1024 * 1024 - 100);
+  });
+
+  it("refuses a request over 10 MiB with Pub/Sub's INVALID_ARGUMENT, not retried, and stores nothing", async () => {
+    const before = standIn.published(topic.name).length;
+    const publishes = () => standIn.requests.filter((r) => r.method === 'Publish').length;
+    const calls = publishes();
+    await expect(
+      topic.publishMessage({ data: Buffer.alloc(10 * 1024 * 1024 - 1, 0x61), attributes: { ab: 'c' } }),
+    ).rejects.toMatchObject({ code: 3, details: 'Request payload size exceeds the limit: 10485760 bytes.' });
+    expect(publishes() - calls).toBe(1);
+    expect(standIn.published(topic.name)).toHaveLength(before);
+  });
 });
