@@ -10,8 +10,11 @@ import type { MessagePublisher } from '../validation/index.js';
 
 /** What the monitor calls on a `PubSub` of `@google-cloud/pubsub`. */
 export interface MonitorPubSubClient {
-  /** The topic a replay publishes to. */
-  topic(name: string): MessagePublisher;
+  /**
+   * The topic a replay publishes to, with `messageOrdering: true`: a message that had an ordering
+   * key is republished with it.
+   */
+  topic(name: string, options?: { messageOrdering?: boolean }): MessagePublisher;
   /** The configuration the default subscriber client is built from (project, endpoint, credentials). */
   getClientConfig(): Promise<object>;
 }

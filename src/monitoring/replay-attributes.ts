@@ -1,4 +1,9 @@
-import { DEAD_LETTER_ATTRIBUTE_NAMES, PUBSUB_DEAD_LETTER_ATTRIBUTES } from '../validation/index.js';
+import { PipelineError } from '../errors/index.js';
+import {
+  deadLetterInfoOf,
+  ORDERING_KEY_OMITTED,
+  ownAttributesOf,
+} from '../validation/dead-letter-attributes.js';
 import { MAX_ATTRIBUTES } from '../validation/pubsub-limits.js';
 import { REPLAY_COUNT_ATTRIBUTE, replayCountOf } from './dead-letters/sample.js';
 
@@ -28,32 +33,44 @@ export const REPLAY_ATTRIBUTES = {
   replayedMessageId: 'replayed_message_id',
 } as const;
 
-const DROPPED: ReadonlySet<string> = new Set<string>([
-  ...DEAD_LETTER_ATTRIBUTE_NAMES,
-  ...Object.values(PUBSUB_DEAD_LETTER_ATTRIBUTES),
-]);
-
 /**
- * The attributes to republish a dead-lettered message with: its own attributes without the ones
- * dead-lettering added (`dead_letter_reason`, `error_*`, `source_*`, `delivery_attempt` and Pub/Sub's
- * `CloudPubSubDeadLetterSource*`), plus {@link REPLAY_ATTRIBUTES}, within Pub/Sub's 100 attributes per message.
+ * The message to republish for a dead-lettered one: exactly the attributes it had before it was
+ * dead-lettered (without ours, folded or not, and without Pub/Sub's `CloudPubSubDeadLetterSource*`),
+ * plus {@link REPLAY_ATTRIBUTES} within Pub/Sub's 100 attributes per message (`replay_count` first,
+ * then `replayed_message_id`, then `replayed_from`, as room allows: the count is what lets
+ * `maxReplays` stop a loop), and its ordering key when it had one. Throws (the message stays in the
+ * DLQ, reported as failed) when it cannot be republished as it was: 100 attributes of its own leave no
+ * place for `replay_count`, or its ordering key was too long to be kept when it was dead-lettered.
  */
-export function replayAttributes(
+export function replayMessage(
   attributes: Record<string, string>,
   from: string,
   dlqMessageId: string,
-): Record<string, string> {
-  const ours: Record<string, string> = {
-    [REPLAY_ATTRIBUTES.replayedFrom]: from,
-    [REPLAY_ATTRIBUTES.replayCount]: String(replayCountOf(attributes) + 1),
-    [REPLAY_ATTRIBUTES.replayedMessageId]: dlqMessageId,
+): { attributes: Record<string, string>; orderingKey?: string } {
+  const info = deadLetterInfoOf(attributes);
+  if (info[ORDERING_KEY_OMITTED] === 'true') {
+    throw new PipelineError(
+      `dead-lettered message ${dlqMessageId} had an ordering key too long to be kept with it: republishing it without that key would change its delivery order; republish it by hand`,
+      { code: 'REPLAY_NOT_POSSIBLE', transient: false },
+    );
+  }
+  const own = ownAttributesOf(attributes);
+  for (const name of Object.values(REPLAY_ATTRIBUTES)) delete own[name];
+  const ours: Array<[string, string]> = [
+    [REPLAY_ATTRIBUTES.replayCount, String(replayCountOf(attributes) + 1)],
+    [REPLAY_ATTRIBUTES.replayedMessageId, dlqMessageId],
+    [REPLAY_ATTRIBUTES.replayedFrom, from],
+  ];
+  const room = MAX_ATTRIBUTES - Object.keys(own).length;
+  if (room < 1) {
+    throw new PipelineError(
+      `dead-lettered message ${dlqMessageId} has ${MAX_ATTRIBUTES} attributes of its own: a replay has no place left for ${REPLAY_ATTRIBUTES.replayCount}, without which maxReplays could not stop it from looping; republish it by hand`,
+      { code: 'REPLAY_NOT_POSSIBLE', transient: false },
+    );
+  }
+  const key = info.source_ordering_key;
+  return {
+    attributes: { ...own, ...Object.fromEntries(ours.slice(0, room)) },
+    ...(key === undefined || key === '' ? {} : { orderingKey: key }),
   };
-  // Pub/Sub refuses a message with more than MAX_ATTRIBUTES: a message that came with 98-100 of its
-  // own (Pub/Sub's dead-letter policy adds its four beyond them) could otherwise never be replayed.
-  // As when dead-lettering, ours win and the message's own are kept in order up to the room left.
-  const room = MAX_ATTRIBUTES - Object.keys(ours).length;
-  const kept = Object.entries(attributes)
-    .filter(([name]) => !DROPPED.has(name) && !(name in ours))
-    .slice(0, room);
-  return { ...Object.fromEntries(kept), ...ours };
 }

@@ -18,7 +18,7 @@ import { acknowledge, extend, type PulledMessage, pullBatch, release } from './d
 import { type DeadLetterSample, replayCountOf, toSample } from './dead-letters/sample.js';
 import { MonitorConfigError } from './errors.js';
 import { mapLimit } from './map-limit.js';
-import { replayAttributes } from './replay-attributes.js';
+import { replayMessage } from './replay-attributes.js';
 
 /**
  * Options of {@link replayDeadLetters}.
@@ -647,11 +647,11 @@ class ReplayRun {
         this.result.skipped += 1;
         return undefined;
       }
+      let orderingKey: string | undefined;
       try {
-        const newMessageId = await this.publisher.publishMessage({
-          data: message.data,
-          attributes: replayAttributes(message.attributes, this.options.from, message.messageId),
-        });
+        const republished = replayMessage(message.attributes, this.options.from, message.messageId);
+        orderingKey = republished.orderingKey;
+        const newMessageId = await this.publisher.publishMessage({ data: message.data, ...republished });
         this.#seen.set(message.messageId, 'published');
         this.#published.set(message.messageId, {
           newMessageId,
@@ -663,6 +663,9 @@ class ReplayRun {
         this.#seen.set(message.messageId, 'failed');
         this.#held.set(message.messageId, message.ackId);
         const error = toPipelineError(caught);
+        // The Pub/Sub client pauses an ordering key after a failed publish (every later message with
+        // it would be refused): this one stays in the DLQ, the others with its key may still go.
+        if (orderingKey !== undefined) resumePublishing(this.publisher, orderingKey);
         // From the run's own publisher, the topic of `to`, NOT_FOUND can only mean that topic. A
         // publisher of the caller's may mean anything by it: its failures stay per message.
         if (error instanceof NotFoundError && this.run.publisher === undefined) this.#targetMissing ??= error;
@@ -759,7 +762,8 @@ export async function runReplay(
   const shutdown = shutdownOption(run.shutdown, 'replayDeadLetters');
   const subscriber = await clients.subscriber();
   await refuseLoop(subscriber, resolved);
-  const publisher = run.publisher ?? (await clients.pubsub()).topic(resolved.to);
+  // Ordering on, so that a message that had an ordering key is republished with it.
+  const publisher = run.publisher ?? (await clients.pubsub()).topic(resolved.to, { messageOrdering: true });
   const replay = new ReplayRun(resolved, subscriber, publisher, run);
   if (resolved.dryRun && run.publisher === undefined) {
     // A dry run publishes nothing, so nothing else would notice that the target topic is missing.
@@ -786,6 +790,17 @@ export async function runReplay(
     return await running;
   } finally {
     leave();
+  }
+}
+
+/** Lets a publisher (a `Topic` of `@google-cloud/pubsub`) publish with `key` again after a failure. */
+function resumePublishing(publisher: MessagePublisher, key: string): void {
+  const resume = (publisher as { resumePublishing?: unknown }).resumePublishing;
+  if (typeof resume !== 'function') return;
+  try {
+    (resume as (key: string) => void).call(publisher, key);
+  } catch {
+    // A publisher of the caller's that cannot resume: its later publishes with the key fail alone.
   }
 }
 

@@ -1,6 +1,8 @@
 /**
- * The names of the attributes {@link deadLetterAttributes} adds to a dead-lettered message (in the
- * order it adds them). A replay removes them before republishing.
+ * The names of the attributes {@link deadLetterAttributes} adds to a dead-lettered message when it has
+ * room for them (in the order it adds them). A replay removes them before republishing. When room is
+ * short they are folded, under the same names, into the one attribute `dead_letter` (a JSON object;
+ * see {@link DEAD_LETTER_INFO_ATTRIBUTE}).
  *
  * @example
  * ```ts
@@ -16,7 +18,82 @@ export const DEAD_LETTER_ATTRIBUTE_NAMES = [
   'source_message_id',
   'delivery_attempt',
   'source_subscription',
+  'source_ordering_key',
 ] as const;
+
+/**
+ * The attribute that holds a dead-lettered message's diagnostics as one compact JSON object (keys
+ * from {@link DEAD_LETTER_ATTRIBUTE_NAMES}) when the message has too many attributes of its own, or one
+ * whose name clashes with ours, for them to be separate: every attribute of the message is kept and
+ * ours take one place. A replay removes it; a message that arrives with an attribute of this name
+ * has it replaced (it is the one name reserved).
+ *
+ * @example
+ * ```ts
+ * import type { Message } from '@google-cloud/pubsub';
+ * import { DEAD_LETTER_INFO_ATTRIBUTE } from 'gcp-pipeline-resilience';
+ * const reasonOf = (message: Message): string | undefined =>
+ *   message.attributes.dead_letter_reason ??
+ *   JSON.parse(message.attributes[DEAD_LETTER_INFO_ATTRIBUTE] ?? '{}').dead_letter_reason;
+ * ```
+ */
+export const DEAD_LETTER_INFO_ATTRIBUTE = 'dead_letter';
+
+/**
+ * Set (to `'true'`) in the folded `dead_letter` object when the message's ordering key was too long
+ * to fit in it: a replay then refuses the message rather than republish it without its key.
+ *
+ * @internal
+ */
+export const ORDERING_KEY_OMITTED = 'source_ordering_key_omitted';
+
+/** One of the names {@link deadLetterAttributes} sets. */
+type DeadLetterAttributeName = (typeof DEAD_LETTER_ATTRIBUTE_NAMES)[number];
+
+/**
+ * The diagnostics a dead-lettered message carries, whichever form they took (separate attributes or
+ * the folded `dead_letter` object). Values are strings, as attributes are.
+ *
+ * @internal
+ */
+export function deadLetterInfoOf(
+  attributes: Record<string, string>,
+): Partial<Record<DeadLetterAttributeName | typeof ORDERING_KEY_OMITTED, string>> {
+  const folded = attributes[DEAD_LETTER_INFO_ATTRIBUTE];
+  if (folded !== undefined) {
+    try {
+      const value: unknown = JSON.parse(folded);
+      if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
+        const info: Record<string, string> = {};
+        for (const [key, item] of Object.entries(value)) if (typeof item === 'string') info[key] = item;
+        return info;
+      }
+    } catch {
+      // Not ours after all (a value some other tool set): read the separate attributes.
+    }
+  }
+  const info: Partial<Record<DeadLetterAttributeName, string>> = {};
+  for (const name of DEAD_LETTER_ATTRIBUTE_NAMES) {
+    const value = attributes[name];
+    if (value !== undefined) info[name] = value;
+  }
+  return info;
+}
+
+/**
+ * The attributes the message had before it was dead-lettered: without ours (the folded `dead_letter`
+ * object, or the separate ones when there is none) and without Pub/Sub's `CloudPubSubDeadLetterSource*`.
+ *
+ * @internal
+ */
+export function ownAttributesOf(attributes: Record<string, string>): Record<string, string> {
+  const folded = attributes[DEAD_LETTER_INFO_ATTRIBUTE] !== undefined;
+  const ours = new Set<string>([
+    ...(folded ? [DEAD_LETTER_INFO_ATTRIBUTE] : DEAD_LETTER_ATTRIBUTE_NAMES),
+    ...Object.values(PUBSUB_DEAD_LETTER_ATTRIBUTES),
+  ]);
+  return Object.fromEntries(Object.entries(attributes).filter(([name]) => !ours.has(name)));
+}
 
 /**
  * The attributes Pub/Sub itself adds to a message its dead-letter policy forwards: the delivery

@@ -112,6 +112,12 @@ export interface Envelope extends MessageMeta {
   kind: EnvelopeKind;
   body: EnvelopeBody;
   subscription: string | undefined;
+  /**
+   * The message's ordering key, when it has one (a subscriber `Message`'s `orderingKey`, a push
+   * body's `message.orderingKey`): kept by dead-lettering (`source_ordering_key`) so that a replay
+   * republishes the message with it.
+   */
+  orderingKey?: string;
 }
 
 /**
@@ -301,6 +307,7 @@ function fromSubscriberMessage(record: Record<string, unknown>): Envelope {
     publishTime: readTime(record.publishTime),
     deliveryAttempt: readAttempt(record.deliveryAttempt),
     subscription: undefined,
+    ...orderingKeyOf(record.orderingKey),
   };
 }
 
@@ -315,7 +322,13 @@ function fromPushBody(record: Record<string, unknown>, kind: 'push' | 'cloud_eve
     publishTime: readTime(message.publishTime ?? message.publish_time),
     deliveryAttempt: readAttempt(record.deliveryAttempt ?? record.delivery_attempt),
     subscription: typeof record.subscription === 'string' ? record.subscription : undefined,
+    ...orderingKeyOf(message.orderingKey ?? message.ordering_key),
   };
+}
+
+/** `{ orderingKey }` when `value` is a non-empty key (Pub/Sub's "no key" is the empty string). */
+function orderingKeyOf(value: unknown): { orderingKey?: string } {
+  return typeof value === 'string' && value !== '' ? { orderingKey: value } : {};
 }
 
 function pushData(data: unknown): EnvelopeBody {

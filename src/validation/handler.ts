@@ -27,7 +27,8 @@ import {
   type TraceParent,
   traceParentFromHeaders,
 } from '../telemetry/trace-context.js';
-import { type DeadLetterReason, deadLetterAttributes } from './dead-letter.js';
+import { type DeadLetterReason, deadLetterMessage } from './dead-letter.js';
+import { DEAD_LETTER_TOO_LARGE, deadLetterTooLarge } from './dead-letter-too-large.js';
 import {
   decodeBody,
   type Envelope,
@@ -234,8 +235,10 @@ export type MessageHandlerOptions = MessageHandlerBaseOptions &
  * `onInvalid` is `'ack-and-log'`), `nacked` (it could never succeed and `onInvalid` is `'nack'`: left
  * to the subscription's dead-letter policy), `retry` (redelivered: transient failure),
  * `dead_letter_failed` (redelivered: the dead-letter publish failed, and a message is never acked
- * before it is safe somewhere) or `no_body` (redelivered: there was no message at all, e.g. a push
- * endpoint without a JSON body parser).
+ * before it is safe somewhere), `dead_letter_too_large` (redelivered: the message cannot be
+ * dead-lettered within Pub/Sub's 10 MB per request, even with our attributes folded or left out; the
+ * subscription's own dead-letter policy is the backstop) or `no_body` (redelivered: there was no
+ * message at all, e.g. a push endpoint without a JSON body parser).
  *
  * @example
  * ```ts
@@ -253,6 +256,7 @@ export type HandlingOutcome =
   | 'nacked'
   | 'retry'
   | 'dead_letter_failed'
+  | 'dead_letter_too_large'
   | 'no_body';
 
 /**
@@ -556,14 +560,16 @@ export function createMessageHandler<S extends z.ZodType>(
       return { ack: true, outcome: 'dead_lettered', reason, error };
     } catch (caught) {
       const publishError = toPipelineError(caught);
+      const outcome =
+        publishError.code === DEAD_LETTER_TOO_LARGE ? 'dead_letter_too_large' : 'dead_letter_failed';
       logger.error(`${name} message could not be dead-lettered (${reason}); it will be redelivered`, {
         ...described,
-        outcome: 'dead_letter_failed',
+        outcome,
         deadLetterTopic: topic.name,
         deadLetterCode: publishError.code,
         deadLetterError: publishError,
       });
-      return { ack: false, outcome: 'dead_letter_failed', reason, error: publishError };
+      return { ack: false, outcome, reason, error: publishError };
     }
   }
 
@@ -582,12 +588,10 @@ export function createMessageHandler<S extends z.ZodType>(
     fields: Record<string, unknown>,
     stepMs: number,
   ): Promise<string> {
+    const message = deadLetterMessage(envelope, reason, error);
+    if (message === undefined) throw deadLetterTooLarge(envelope, name);
     const call = await withHandlerTimeout(
-      () =>
-        publishTraced(topic, {
-          data: Buffer.from(rawBytes(envelope)),
-          attributes: deadLetterAttributes(envelope, reason, error),
-        }),
+      () => publishTraced(topic, message),
       stepMs,
       options.clock,
       () => `${name} dead-letter publish of message ${envelope.messageId ?? '(no id)'}`,

@@ -1,5 +1,9 @@
 export { type DeadLetterReason, deadLetterAttributes } from './dead-letter.js';
-export { DEAD_LETTER_ATTRIBUTE_NAMES, PUBSUB_DEAD_LETTER_ATTRIBUTES } from './dead-letter-attributes.js';
+export {
+  DEAD_LETTER_ATTRIBUTE_NAMES,
+  DEAD_LETTER_INFO_ATTRIBUTE,
+  PUBSUB_DEAD_LETTER_ATTRIBUTES,
+} from './dead-letter-attributes.js';
 export { type DecodedMessage, type DecodeOptions, decodePubSubMessage } from './decode.js';
 export {
   DEFAULT_MAX_MESSAGE_BYTES,

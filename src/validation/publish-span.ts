@@ -3,7 +3,12 @@ import { ATTR, PUBSUB_SYSTEM } from '../telemetry/attributes.js';
 import { endSpan, inSpan, setAttributes, startSpan, traceparentOf } from '../telemetry/spans.js';
 import { PUBSUB_TRACEPARENT_ATTRIBUTE } from '../telemetry/trace-context.js';
 import type { MessagePublisher } from './publish.js';
-import { MAX_ATTRIBUTES } from './pubsub-limits.js';
+import {
+  MAX_ATTRIBUTES,
+  MAX_PUBLISH_REQUEST_BYTES,
+  publishedBytes,
+  REQUEST_OVERHEAD_ALLOWANCE,
+} from './pubsub-limits.js';
 
 /** The last segment of a resource name: `projects/p/topics/t` -> `t`. */
 export function shortName(name: string | undefined): string | undefined {
@@ -24,7 +29,7 @@ export interface OutgoingMessage {
  * carries the span's W3C `traceparent` in the `googclient_traceparent` attribute, as the Pub/Sub
  * client does, so that whoever handles the message continues the trace. An attribute of that name
  * set by the caller is kept, and none is added to a message that already has Pub/Sub's 100
- * attributes. Rejects with the typed error.
+ * attributes or would pass the 10 MB request limit with it. Rejects with the typed error.
  */
 export async function publishTraced(topic: MessagePublisher, message: OutgoingMessage): Promise<string> {
   const destination = shortName(topic.name);
@@ -49,10 +54,12 @@ export async function publishTraced(topic: MessagePublisher, message: OutgoingMe
     message.attributes?.[PUBSUB_TRACEPARENT_ATTRIBUTE] === undefined &&
     Object.keys(message.attributes ?? {}).length < MAX_ATTRIBUTES
   ) {
-    outgoing = {
+    const traced = {
       ...message,
       attributes: { ...message.attributes, [PUBSUB_TRACEPARENT_ATTRIBUTE]: traceparent },
     };
+    // Nor is its place in the 10 MB per request: a message fitted to the limit stays within it.
+    if (publishedBytes(traced) <= MAX_PUBLISH_REQUEST_BYTES - REQUEST_OVERHEAD_ALLOWANCE) outgoing = traced;
   }
   let id: string;
   try {

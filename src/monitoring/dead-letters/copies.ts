@@ -1,12 +1,7 @@
 import { nodeCrypto } from '../../shared/node-crypto.js';
-import type { DEAD_LETTER_ATTRIBUTE_NAMES } from '../../validation/index.js';
+import { deadLetterInfoOf } from '../../validation/dead-letter-attributes.js';
 import { REPLAY_ATTRIBUTES } from '../replay-attributes.js';
 import type { PulledMessage } from './pull.js';
-
-/** The attributes `deadLetterAttributes` sets that name the message that failed (typed by its list). */
-type DeadLetterAttribute = (typeof DEAD_LETTER_ATTRIBUTE_NAMES)[number];
-const SOURCE_MESSAGE_ID: DeadLetterAttribute = 'source_message_id';
-const SOURCE_SUBSCRIPTION: DeadLetterAttribute = 'source_subscription';
 
 /**
  * What makes two dead-lettered messages copies of one message, with the same data (compared by
@@ -24,12 +19,13 @@ export function copyKeyOf(message: PulledMessage): string | undefined {
   const a = message.attributes;
   const replayedId = a[REPLAY_ATTRIBUTES.replayedMessageId];
   const replayedFrom = a[REPLAY_ATTRIBUTES.replayedFrom];
-  const sourceId = a[SOURCE_MESSAGE_ID];
+  const info = deadLetterInfoOf(a);
+  const sourceId = info.source_message_id;
   let origin: string;
   if (replayedId !== undefined && replayedId !== '' && replayedFrom !== undefined) {
     origin = `replayed\u0000${replayedFrom}\u0000${replayedId}`;
   } else if (sourceId !== undefined && sourceId !== '') {
-    origin = `source\u0000${a[SOURCE_SUBSCRIPTION] ?? ''}\u0000${sourceId}`;
+    origin = `source\u0000${info.source_subscription ?? ''}\u0000${sourceId}`;
   } else {
     return undefined;
   }
@@ -38,5 +34,5 @@ export function copyKeyOf(message: PulledMessage): string | undefined {
 
 /** The source message id a copy names (for the result), when it names one. */
 export function sourceMessageIdOf(message: PulledMessage): string {
-  return message.attributes[SOURCE_MESSAGE_ID] ?? '';
+  return deadLetterInfoOf(message.attributes).source_message_id ?? '';
 }

@@ -1,6 +1,11 @@
 import { redactedStart, removeSecrets } from '../../errors/redact.js';
 import { firstChars } from '../../shared/first-chars.js';
-import { DEAD_LETTER_ATTRIBUTE_NAMES, PUBSUB_DEAD_LETTER_ATTRIBUTES } from '../../validation/index.js';
+import {
+  DEAD_LETTER_ATTRIBUTE_NAMES,
+  DEAD_LETTER_INFO_ATTRIBUTE,
+  deadLetterInfoOf,
+  PUBSUB_DEAD_LETTER_ATTRIBUTES,
+} from '../../validation/dead-letter-attributes.js';
 import type { PulledMessage } from './pull.js';
 
 /** The attribute a replay sets to how many times a message has been replayed. */
@@ -14,6 +19,7 @@ export const SAMPLE_MAX_ATTRIBUTES = 30;
 
 /** The attributes shown first: why the message was dead-lettered, by us and by Pub/Sub. */
 const EXPLAINING: readonly string[] = [
+  DEAD_LETTER_INFO_ATTRIBUTE,
   ...DEAD_LETTER_ATTRIBUTE_NAMES,
   ...Object.values(PUBSUB_DEAD_LETTER_ATTRIBUTES),
   REPLAY_COUNT_ATTRIBUTE,
@@ -142,7 +148,9 @@ export function sampleText(data: Pick<PulledMessage, 'dataBytes' | 'dataPrefix'>
 /** The sample view of a pulled message. */
 export function toSample(message: PulledMessage): DeadLetterSample {
   const a = message.attributes;
-  const attempts = Number(a.delivery_attempt ?? a[PUBSUB_DEAD_LETTER_ATTRIBUTES.deliveryCount]);
+  // Ours, whether separate attributes or folded into `dead_letter` (a message with many of its own).
+  const info = deadLetterInfoOf(a);
+  const attempts = Number(info.delivery_attempt ?? a[PUBSUB_DEAD_LETTER_ATTRIBUTES.deliveryCount]);
   const sample: DeadLetterSample = {
     messageId: message.messageId,
     replayCount: replayCountOf(a),
@@ -151,10 +159,12 @@ export function toSample(message: PulledMessage): DeadLetterSample {
     dataBytes: message.dataBytes,
   };
   if (message.publishTime) sample.publishTime = message.publishTime.toISOString();
-  if (a.dead_letter_reason) sample.deadLetterReason = firstChars(a.dead_letter_reason, SAMPLE_DATA_CHARS);
-  if (a.error_code) sample.errorCode = firstChars(a.error_code, SAMPLE_DATA_CHARS);
-  if (a.error_message) sample.errorMessage = firstChars(removeSecrets(a.error_message), SAMPLE_DATA_CHARS);
-  if (a.source_message_id) sample.sourceMessageId = firstChars(a.source_message_id, SAMPLE_DATA_CHARS);
+  if (info.dead_letter_reason)
+    sample.deadLetterReason = firstChars(info.dead_letter_reason, SAMPLE_DATA_CHARS);
+  if (info.error_code) sample.errorCode = firstChars(info.error_code, SAMPLE_DATA_CHARS);
+  if (info.error_message)
+    sample.errorMessage = firstChars(removeSecrets(info.error_message), SAMPLE_DATA_CHARS);
+  if (info.source_message_id) sample.sourceMessageId = firstChars(info.source_message_id, SAMPLE_DATA_CHARS);
   if (Number.isInteger(attempts) && attempts > 0) sample.deliveryAttempts = attempts;
   return sample;
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { replayAttributes } from '../../../src/monitoring/replay-attributes.js';
+import { PipelineError } from '../../../src/errors/index.js';
+import { replayMessage } from '../../../src/monitoring/replay-attributes.js';
 import { PUBSUB_DEAD_LETTER_ATTRIBUTES } from '../../../src/validation/index.js';
 
 const own = (count: number) =>
@@ -8,34 +9,60 @@ const forwarded = (attributes: Record<string, string>) => ({
   ...attributes,
   ...Object.fromEntries(Object.values(PUBSUB_DEAD_LETTER_ATTRIBUTES).map((name) => [name, '5'])),
 });
+const folded = (info: Record<string, string>) => ({ dead_letter: JSON.stringify(info) });
 
-describe('replayAttributes', () => {
-  it("stays within Pub/Sub's 100 attributes for a message that came with 100 of its own", () => {
-    // Pub/Sub's dead-letter policy forwarded it with its four attributes beyond the 100.
-    const out = replayAttributes(forwarded(own(100)), 'orders-dlq-sub', 'dlq-7');
-    expect(Object.keys(out)).toHaveLength(100);
-    expect(out).toMatchObject({
-      replayed_from: 'orders-dlq-sub',
-      replay_count: '1',
-      replayed_message_id: 'dlq-7',
-    });
-    // The message's own attributes are kept in order up to the room left: the last three go.
-    expect(Object.keys(out).filter((k) => k.startsWith('a'))).toEqual(Object.keys(own(97)));
-    for (const name of Object.values(PUBSUB_DEAD_LETTER_ATTRIBUTES)) expect(out).not.toHaveProperty(name);
+describe('replayMessage', () => {
+  it('restores exactly the attributes the message had, and replay_count first when room is short', () => {
+    const out = replayMessage(
+      { ...own(99), ...folded({ dead_letter_reason: 'handler_failed' }) },
+      'orders-dlq-sub',
+      'dlq-7',
+    );
+    expect(out.attributes).toEqual({ ...own(99), replay_count: '1' });
+    const two = replayMessage({ ...own(98), ...folded({ dead_letter_reason: 'x' }) }, 's', 'dlq-8');
+    expect(two.attributes).toEqual({ ...own(98), replay_count: '1', replayed_message_id: 'dlq-8' });
+  });
+
+  it("never drops one of the message's own attributes: with 100 of its own it refuses (no place for replay_count)", () => {
+    expect(() => replayMessage(forwarded(own(100)), 'orders-dlq-sub', 'dlq-7')).toThrow(PipelineError);
+    expect(() => replayMessage(forwarded(own(100)), 'orders-dlq-sub', 'dlq-7')).toThrow(/replay_count/);
   });
 
   it('keeps every own attribute when they fit, and counts an earlier replay', () => {
-    const out = replayAttributes(
-      forwarded({ ...own(97), replay_count: '2', replayed_from: 'old' }),
+    const out = replayMessage(
+      forwarded({ ...own(97), replay_count: '2', replayed_from: 'old', dead_letter_reason: 'x' }),
       's',
       'id',
     );
-    expect(Object.keys(out)).toHaveLength(100);
-    expect(out).toMatchObject({
+    expect(out.attributes).toEqual({
       ...own(97),
       replay_count: '3',
       replayed_from: 's',
       replayed_message_id: 'id',
     });
+    expect(out).not.toHaveProperty('orderingKey');
+  });
+
+  it('keeps an own attribute named like ours when ours were folded', () => {
+    const out = replayMessage({ error_code: 'E42', ...folded({ error_code: 'MESSAGE_DECODE' }) }, 's', 'id');
+    expect(out.attributes).toEqual({
+      error_code: 'E42',
+      replay_count: '1',
+      replayed_from: 's',
+      replayed_message_id: 'id',
+    });
+  });
+
+  it('hands back the ordering key, separate or folded, and refuses a message whose key could not be kept', () => {
+    expect(replayMessage({ source_ordering_key: 'game-0042', dead_letter_reason: 'x' }, 's', 'id')).toEqual({
+      attributes: { replay_count: '1', replayed_from: 's', replayed_message_id: 'id' },
+      orderingKey: 'game-0042',
+    });
+    expect(replayMessage(folded({ source_ordering_key: 'game-0042' }), 's', 'id').orderingKey).toBe(
+      'game-0042',
+    );
+    expect(() => replayMessage(folded({ source_ordering_key_omitted: 'true' }), 's', 'id')).toThrow(
+      /ordering key/,
+    );
   });
 });

@@ -61,7 +61,10 @@ describe("Pub/Sub stand-in: Pub/Sub's message limits, through the real client", 
   });
 
   it('takes a message of up to 10 MiB (grpc-js alone would refuse anything over 4 MiB)', async () => {
-    const id = await topic.publishMessage({ data: Buffer.alloc(10 * 1024 * 1024 - 100, 0x61), attributes: { a: 'b' } });
+    const id = await topic.publishMessage({
+      data: Buffer.alloc(10 * 1024 * 1024 - 100, 0x61),
+      attributes: { a: 'b' },
+    });
     const [last] = standIn.published(topic.name).slice(-1);
     expect(last?.messageId).toBe(id);
     expect(last?.data.length).toBe(10 * 1024 * 1024 - 100);
