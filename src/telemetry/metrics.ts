@@ -74,7 +74,7 @@ export const handlerOutcomes = {
   instrument: 'counter',
   unit: '{message}',
   description:
-    'Messages handled, by outcome (processed, retry, dead_lettered, discarded, nacked, dead_letter_failed, no_body) and reason',
+    'Messages handled, by outcome (processed, retry, dead_lettered, discarded, nacked, dead_letter_failed, dead_letter_too_large, no_body) and reason',
 } as const satisfies MetricDefinition;
 
 export const processDuration = {
