@@ -49,10 +49,7 @@ export function replayMessage(
 ): { attributes: Record<string, string>; orderingKey?: string } {
   const info = deadLetterInfoOf(attributes);
   if (info[ORDERING_KEY_OMITTED] === 'true') {
-    throw new PipelineError(
-      `dead-lettered message ${dlqMessageId} had an ordering key too long to be kept with it: republishing it without that key would change its delivery order; republish it by hand`,
-      { code: 'REPLAY_NOT_POSSIBLE', transient: false },
-    );
+    throw notPossible(dlqMessageId, 'its ordering key was too long to be kept');
   }
   const own = ownAttributesOf(attributes);
   for (const name of Object.values(REPLAY_ATTRIBUTES)) delete own[name];
@@ -63,9 +60,9 @@ export function replayMessage(
   ];
   const room = MAX_ATTRIBUTES - Object.keys(own).length;
   if (room < 1) {
-    throw new PipelineError(
-      `dead-lettered message ${dlqMessageId} has ${MAX_ATTRIBUTES} attributes of its own: a replay has no place left for ${REPLAY_ATTRIBUTES.replayCount}, without which maxReplays could not stop it from looping; republish it by hand`,
-      { code: 'REPLAY_NOT_POSSIBLE', transient: false },
+    throw notPossible(
+      dlqMessageId,
+      `${MAX_ATTRIBUTES} attributes of its own leave no place for replay_count`,
     );
   }
   const key = info.source_ordering_key;
@@ -73,4 +70,15 @@ export function replayMessage(
     attributes: { ...own, ...Object.fromEntries(ours.slice(0, room)) },
     ...(key === undefined || key === '' ? {} : { orderingKey: key }),
   };
+}
+
+/** Why a dead-lettered message cannot be republished as it was (it stays in the DLQ). */
+function notPossible(id: string, why: string): PipelineError {
+  return new PipelineError(
+    `dead-lettered message ${id} cannot be replayed as it was: ${why}; republish it by hand`,
+    {
+      code: 'REPLAY_NOT_POSSIBLE',
+      transient: false,
+    },
+  );
 }

@@ -13,7 +13,7 @@ export const DEAD_LETTER_TOO_LARGE = 'DEAD_LETTER_TOO_LARGE';
  */
 export function deadLetterTooLarge(envelope: Envelope, name: string): PipelineError {
   return new PipelineError(
-    `${name} message ${envelope.messageId ?? '(no id)'} cannot be dead-lettered: with its own attributes${envelope.orderingKey === undefined ? '' : ' and its ordering key'} it exceeds Pub/Sub's ${MAX_PUBLISH_REQUEST_BYTES}-byte request limit; it is redelivered, for the subscription's dead-letter policy to take`,
+    `${name} message ${envelope.messageId ?? '(no id)'} cannot be dead-lettered within Pub/Sub's ${MAX_PUBLISH_REQUEST_BYTES}-byte request limit`,
     { code: DEAD_LETTER_TOO_LARGE, transient: false },
   );
 }
