@@ -3,7 +3,8 @@ import { httpErrorClassFor } from './http-status-errors.js';
 import { NetworkError } from './network-error.js';
 import { PipelineError } from './pipeline-error.js';
 import { quotaExhausted, waitFromHeaders } from './rate-limit-headers.js';
-import { cleanMessage, redactSecrets } from './redact.js';
+import { cleanMessage, redactSecrets, removeSecrets } from './redact.js';
+import { scrubCause } from './scrub.js';
 import { statusText as standardStatusText } from './status-table.js';
 
 /** Longest body snippet an error keeps, in characters. */
@@ -120,10 +121,25 @@ export function httpErrorFromResponse(
   response: ResponseLike,
   options: HttpErrorFromResponseOptions = {},
 ): HttpError {
+  return httpErrorCleaned(response, options, undefined);
+}
+
+/**
+ * `httpErrorFromResponse`, with `clean` applied to every text the error takes from the response (the
+ * reason phrase, the URL, the body) before it is cut or put in the message: `resilientFetch` passes
+ * the removal of the request's own header and query values, which an API may echo back ("Invalid API
+ * key <key>") and which no pattern recognizes.
+ */
+export function httpErrorCleaned(
+  response: ResponseLike,
+  options: HttpErrorFromResponseOptions,
+  clean: ((text: string) => string) | undefined,
+): HttpError {
   const status = response.status;
   const now = options.now ?? Date.now;
   const rawUrl = response.url || options.url;
-  const url = rawUrl ? urlForErrors(rawUrl) : undefined;
+  const shownUrl = rawUrl ? urlForErrors(rawUrl) : undefined;
+  const url = shownUrl && clean ? clean(shownUrl) : shownUrl;
   const method = options.method?.toUpperCase();
   const headers = response.headers;
   const quotaUsedUp = status === 403 && quotaExhausted(headers);
@@ -131,10 +147,12 @@ export function httpErrorFromResponse(
   // A 403 that says when to come back is a rate limit too (GitHub's secondary rate limit sends only
   // Retry-After): the same request will be allowed then.
   const rateLimitedForbidden = quotaUsedUp || (status === 403 && retryAfterMs !== undefined);
-  const statusText = redactSecrets(response.statusText || standardStatusText(status));
-  // The start of the body: control characters and runs of whitespace made one space, credentials removed.
-  const bodySnippet =
-    options.body === undefined ? undefined : cleanMessage(options.body, MAX_BODY_SNIPPET) || undefined;
+  const reason = response.statusText || standardStatusText(status);
+  const statusText = redactSecrets(clean ? clean(reason) : reason);
+  // The start of the body: control characters and runs of whitespace made one space, credentials
+  // removed (the request's own values from the whole body first, so that the cut cannot split one).
+  const body = options.body === undefined || clean === undefined ? options.body : clean(options.body);
+  const bodySnippet = body === undefined ? undefined : cleanMessage(body, MAX_BODY_SNIPPET) || undefined;
   const message =
     `HTTP ${status}${statusText ? ` ${statusText}` : ''}` +
     `${url ? ` from ${method ? `${method} ` : ''}${url}` : ''}` +
@@ -148,7 +166,9 @@ export function httpErrorFromResponse(
     retryAfterMs,
     bodySnippet,
     ...(rateLimitedForbidden ? { transient: true } : {}),
-    ...('cause' in options ? { cause: options.cause } : {}),
+    ...('cause' in options
+      ? { cause: clean ? scrubCause(options.cause, (text) => removeSecrets(clean(text))) : options.cause }
+      : {}),
   };
   const Class = httpErrorClassFor(status);
   return Class ? new Class(message, details) : new HttpError(message, { ...details, status });

@@ -87,6 +87,11 @@ export function requestSecrets(url: string, init: RequestInit): string[] {
       // Not valid percent-encoding: only the raw form can appear.
     }
   }
+  // As an API may echo a value back: percent-encoded, or JSON-escaped (`\/` too, as PHP writes it).
+  for (const value of [...found]) {
+    const json = JSON.stringify(value).slice(1, -1);
+    for (const form of [encodeURIComponent(value), json, json.replace(/\//g, '\\/')]) found.add(form);
+  }
   // The longest first, so that a value containing a shorter one is removed whole.
   return [...found].sort((a, b) => b.length - a.length);
 }
@@ -119,6 +124,14 @@ const CLASSIFIED_BY = new RegExp(
   ].join('|'),
   'g',
 );
+
+/**
+ * `text` from a response (its body, reason phrase or URL) without any of `secrets`: an API may echo
+ * the key it refused, raw, percent-encoded or JSON-escaped.
+ */
+export function withoutRequestValues(text: string, secrets: readonly string[]): string {
+  return withoutValues(text, secrets);
+}
 
 /**
  * `text` with every occurrence of `secrets` replaced, except one lying inside a word the error is

@@ -1,11 +1,11 @@
 import {
   HttpError,
-  httpErrorFromResponse,
   OperationTimeoutError,
   PipelineError,
   toPipelineError,
   urlForErrors,
 } from '../errors/index.js';
+import { httpErrorCleaned } from '../errors/from-response.js';
 import { wasNotSent } from '../errors/not-sent.js';
 import { NEVER_ABORTED } from '../retry/attempt.js';
 import { inAttemptSpan } from '../retry/attempt-span.js';
@@ -31,7 +31,7 @@ import {
 } from './options.js';
 import { fetchFollowingRedirects } from './redirects.js';
 import { NO_INIT, type PreparedRequest, prepareRequest } from './request.js';
-import { requestSecrets, withoutRequestSecrets } from './request-secrets.js';
+import { requestSecrets, withoutRequestSecrets, withoutRequestValues } from './request-secrets.js';
 import {
   discardBody,
   hasNullBody,
@@ -93,7 +93,7 @@ function answerOrRelease(answer: Promise<Response>, signal: AbortSignal): Promis
  *   retried like any other failure, and the `Response` returned is complete.
  * - A status of 400 or more throws the typed {@link HttpError} of its class (`HttpTooManyRequestsError`,
  *   `HttpServiceUnavailableError`, ...), with the URL without its query string, `retryAfterMs` and the
- *   start of the body; never the request's headers. Transport failures throw a `NetworkError`, an
+ *   start of the body; never the request's header or query values, even echoed in the answer. Transport failures throw a `NetworkError`, an
  *   attempt that runs out of time an `OperationTimeoutError`.
  * - Retried: network failures, timeouts, 408, 429 and 5xx (not 501, 505, 511); never another 4xx.
  *   `Retry-After` (seconds or an HTTP date) and, for a 429, `RateLimit-Reset`-style headers set the
@@ -345,12 +345,19 @@ class Exchange {
         : until(answerOrRelease(answer, controller.signal), untrusted.cut));
       if (response.status >= 400) {
         const body = await readErrorBody(response, untrusted);
-        throw httpErrorFromResponse(response, {
-          method: request.method,
-          url: request.url,
-          now: () => o.clock.now(),
-          ...(body === undefined ? {} : { body }),
-        });
+        // An API may echo the request's key in its answer ("Invalid API key <key>"): the error keeps
+        // none of the request's header or query values, as for a transport failure.
+        const secrets = this.#secrets();
+        throw httpErrorCleaned(
+          response,
+          {
+            method: request.method,
+            url: request.url,
+            now: () => o.clock.now(),
+            ...(body === undefined ? {} : { body }),
+          },
+          secrets.length === 0 ? undefined : (text) => withoutRequestValues(text, secrets),
+        );
       }
       if (o.bufferBody) {
         if (hasNullBody(request.method, response.status)) {
