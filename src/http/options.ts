@@ -237,6 +237,8 @@ export function overlayOptions(
   defaults: ResilientFetchOptions,
   options: ResilientFetchOptions,
 ): ResilientFetchOptions {
+  // Not an object: handed on for the check to refuse, without walking a string's every index.
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) return options;
   const merged: Record<string, unknown> = { ...defaults };
   for (const key in options) {
     const value = (options as Record<string, unknown>)[key];

@@ -278,6 +278,8 @@ export const RETRY_OPTION_KEYS: readonly string[] = /* @__PURE__ */ Object.freez
  * the general check, which finds the problem and words the message.
  */
 function keysLookRight(o: RetryOptions): boolean {
+  // Not an object: refused by the general check, before `for...in` walks a string's every index.
+  if (typeof o !== 'object' || o === null) return false;
   for (const key in o) {
     let value: unknown;
     try {
