@@ -1,3 +1,4 @@
+import { httpErrorCleaned } from '../errors/from-response.js';
 import {
   HttpError,
   OperationTimeoutError,
@@ -5,7 +6,6 @@ import {
   toPipelineError,
   urlForErrors,
 } from '../errors/index.js';
-import { httpErrorCleaned } from '../errors/from-response.js';
 import { wasNotSent } from '../errors/not-sent.js';
 import { NEVER_ABORTED } from '../retry/attempt.js';
 import { inAttemptSpan } from '../retry/attempt-span.js';

@@ -1,7 +1,9 @@
 import type { z } from 'zod';
 import { MessageValidationError, type ValidationIssue } from '../errors/index.js';
+import { messageOf } from '../shared/message-of.js';
 import type { NodeBuffer } from '../shared/node-types.js';
-import { formatIssuePath, parseMessage, schemaName } from './parse.js';
+import { parseMessage, schemaName } from './parse.js';
+import { droppedKeys, issuesError, unfaithfulJson } from './publish-fidelity.js';
 import { publishTraced } from './publish-span.js';
 import { MAX_ATTRIBUTE_KEY_BYTES, MAX_ATTRIBUTE_VALUE_BYTES, MAX_ATTRIBUTES } from './pubsub-limits.js';
 import { assertZod4Schema } from './zod4-schema.js';
@@ -48,14 +50,26 @@ export interface PublishValidatedOptions {
   orderingKey?: string;
   /** The schema's name in error messages; defaults to its `title`. */
   name?: string;
+  /**
+   * Publish without the payload's keys that the schema does not know, instead of refusing it. Off by
+   * default: a key the schema drops (`recordCount` for `record_count`) is data the caller meant to
+   * send, and publishing without it loses that data without a word.
+   */
+  dropUnknownKeys?: boolean;
 }
 
 /**
- * Validates `payload` against `schema`, serializes the parsed value (defaults filled in, unknown keys
- * dropped) as UTF-8 JSON and publishes it with the topic's own `publishMessage`. Resolves to the
- * message id.
+ * Validates `payload` against `schema`, serializes the parsed value (defaults filled in) as UTF-8 JSON
+ * and publishes it with the topic's own `publishMessage`. Resolves to the message id.
  *
- * A payload that fails validation throws `MessageValidationError` and nothing is published. A publish
+ * What is published never lacks anything the caller gave. A payload that fails validation throws
+ * `MessageValidationError` and nothing is published; so does one with a key the schema does not know
+ * (it would be dropped: `recordCount` for `record_count` names the key it may have meant; opt in to
+ * dropping with `dropUnknownKeys: true`), a value JSON cannot carry as it is (a `Map`, a `Set`, a
+ * `bigint`, `NaN`, `undefined` in an array), or a parsed value that a consumer parsing the JSON with
+ * the same schema would not read back as it is (a `z.date()`, a transform that is not idempotent).
+ * Each issue names its path. Consumers (`parseMessage`) still drop unknown keys: a newer producer's
+ * field must not dead-letter an older consumer. A publish
  * failure is rethrown as its typed class (`toPipelineError`: `ServiceUnavailableError`,
  * `DeadlineExceededError`, `NotFoundError`, ...), with the client's error as `cause`.
  *
@@ -86,20 +100,61 @@ export async function publishValidated<S extends z.ZodType>(
   options?: PublishValidatedOptions,
 ): Promise<string> {
   assertZod4Schema(schema, 'publishValidated');
-  const data = parseMessage(
-    schema,
-    payload,
-    options?.name === undefined ? undefined : { name: options.name },
-  );
+  const name = schemaName(schema, options?.name);
   const message: { data: Buffer; attributes?: Record<string, string>; orderingKey?: string } = {
-    data: Buffer.from(JSON.stringify(data), 'utf8'),
+    data: Buffer.from(faithfulJson(schema, payload, name, options?.dropUnknownKeys === true), 'utf8'),
   };
   if (attributes !== undefined) {
-    checkAttributes(attributes, schemaName(schema, options?.name));
+    checkAttributes(attributes, name);
     if (Object.keys(attributes).length > 0) message.attributes = { ...attributes };
   }
   if (options?.orderingKey !== undefined) message.orderingKey = options.orderingKey;
   return publishTraced(topic, message);
+}
+
+/**
+ * The JSON text of the parsed `payload`, refused (a `MessageValidationError` naming each path) unless
+ * it carries everything the caller gave: no key the schema drops (unless `dropUnknownKeys`), no value
+ * JSON would change or refuse, and a consumer parsing the text with the same schema gets the same
+ * value back (a `z.date()` field, a transform that is not idempotent would not).
+ */
+function faithfulJson(schema: z.ZodType, payload: unknown, name: string, dropUnknownKeys: boolean): string {
+  const parsed = parseMessage(schema, payload, { name });
+  const issues = [...(dropUnknownKeys ? [] : droppedKeys(payload, parsed)), ...unfaithfulJson(parsed)];
+  if (issues.length > 0) throw issuesError(name, issues);
+  let text: string;
+  try {
+    text = JSON.stringify(parsed);
+  } catch (thrown) {
+    // A cycle (the walk above refuses every other value JSON.stringify throws on).
+    throw issuesError(
+      name,
+      [{ path: [], message: `cannot be written as JSON: ${messageOf(thrown)}`, code: 'not_json' }],
+      thrown,
+    );
+  }
+  let again: unknown;
+  try {
+    again = parseMessage(schema, JSON.parse(text), { name });
+  } catch (thrown) {
+    const issues = thrown instanceof MessageValidationError ? thrown.issues : [];
+    throw issuesError(
+      `${name} (as published, the JSON would fail the schema)`,
+      issues.length > 0 ? issues : [{ path: [], message: messageOf(thrown), code: 'not_json' }],
+      thrown,
+    );
+  }
+  if (JSON.stringify(again) !== text) {
+    throw issuesError(name, [
+      {
+        path: [],
+        message:
+          'a consumer parsing the published JSON with this schema would read another value (a transform that is not idempotent?)',
+        code: 'not_json',
+      },
+    ]);
+  }
+  return text;
 }
 
 /**
@@ -145,12 +200,5 @@ function checkAttributes(attributes: unknown, name: string): void {
         );
     }
   }
-  if (issues.length === 0) return;
-  const listed = issues.map((i) => `${formatIssuePath(i.path)}: ${i.message}`);
-  const shown =
-    listed.slice(0, 10).join('; ') + (listed.length > 10 ? `; and ${listed.length - 10} more` : '');
-  throw new MessageValidationError(
-    `${name}: ${issues.length} issue${issues.length === 1 ? '' : 's'}: ${shown}`,
-    { issues },
-  );
+  if (issues.length > 0) throw issuesError(name, issues);
 }

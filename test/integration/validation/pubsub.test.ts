@@ -125,6 +125,33 @@ describe('publishValidated with the real client', () => {
     expect(standIn.published('never-published')).toHaveLength(0);
   });
 
+  it('the bytes the service stores are the parsed message, every field the caller gave included', async () => {
+    const [topic] = await pubsub.createTopic('published-bytes');
+    await publishValidated(topic, Phase2CompletionMessage, good);
+    const [stored] = standIn.published('published-bytes');
+    expect(JSON.parse(stored!.data.toString('utf8'))).toEqual({
+      ...good,
+      phase: 'phase_2_raw',
+      execution_id: null,
+      correlation_id: null,
+      output_table: null,
+      output_dataset: null,
+      status: 'success',
+      timestamp: null,
+    });
+  });
+
+  it('refuses a payload with keys the schema would drop before any Publish RPC', async () => {
+    const [topic] = await pubsub.createTopic('would-strip');
+    const from = standIn.requests.length;
+    const payload = { processor_name: 'bdl', game_date: '2026-11-28', recordCount: 412, output_rows: 9 };
+    const failure = publishValidated(topic, Phase2CompletionMessage, payload);
+    await expect(failure).rejects.toBeInstanceOf(MessageValidationError);
+    await expect(failure).rejects.toThrow(/recordCount: .*did you mean 'record_count'/);
+    expect(publishCalls(from)).toHaveLength(0);
+    expect(standIn.published('would-strip')).toHaveLength(0);
+  });
+
   it('survives UNAVAILABLE twice through the client retry (three Publish RPCs, one message)', async () => {
     const [topic] = await pubsub.createTopic('flaky-publish');
     standIn.faults.add({ method: 'Publish', times: 2, code: 'UNAVAILABLE' });

@@ -13,7 +13,7 @@ import {
 import { grpcError, RecordingTopic } from './fakes.js';
 
 describe('publishValidated', () => {
-  it('publishes the parsed message (defaults filled, unknown keys dropped) as UTF-8 JSON', async () => {
+  it('publishes the parsed message (defaults filled) as UTF-8 JSON', async () => {
     const topic = new RecordingTopic();
     const id = await publishValidated(
       topic,
@@ -22,8 +22,7 @@ describe('publishValidated', () => {
         processor_name: 'BdlGamesProcessor',
         game_date: '2026-01-23',
         record_count: 3,
-        extra: 'dropped',
-      } as never,
+      },
       { source: 'bdl' },
     );
     expect(id).toBe('1');
