@@ -70,11 +70,11 @@ function safeParseOf<S extends z.ZodType>(
   try {
     return schema.safeParse(value, params) as z.ZodSafeParseResult<z.output<S>>;
   } catch (thrown) {
-    const message = `the schema threw: ${describeThrown(thrown)}`;
-    throw new MessageValidationError(`${name}: 1 issue: (root): ${message}`, {
-      issues: [{ path: [], message, code: 'custom' }],
-      cause: thrown,
-    });
+    throw issuesError(
+      name,
+      [{ path: [], message: `the schema threw: ${describeThrown(thrown)}`, code: 'custom' }],
+      thrown,
+    );
   }
 }
 
@@ -130,16 +130,25 @@ function validationError(name: string, error: z.ZodError): MessageValidationErro
     message: issue.message,
     code: issue.code,
   }));
-  const shown = issues
-    .slice(0, MAX_ISSUES_IN_MESSAGE)
-    .map((issue) => `${formatIssuePath(issue.path)}: ${issue.message}`);
-  const more =
-    issues.length > MAX_ISSUES_IN_MESSAGE ? `; and ${issues.length - MAX_ISSUES_IN_MESSAGE} more` : '';
-  const count = `${issues.length} issue${issues.length === 1 ? '' : 's'}`;
-  return new MessageValidationError(`${name}: ${count}: ${shown.join('; ')}${more}`, {
-    issues,
-    cause: error,
-  });
+  return issuesError(name, issues, error);
+}
+
+/**
+ * One `MessageValidationError` listing `issues` (the first 10 in its message, all in `issues`):
+ * `Phase2CompletionMessage: 2 issues: processor_name: Required; record_count: must be >= 0`.
+ */
+export function issuesError(
+  name: string,
+  issues: ValidationIssue[],
+  cause?: unknown,
+): MessageValidationError {
+  const n = issues.length;
+  const shown = issues.slice(0, MAX_ISSUES_IN_MESSAGE).map((i) => `${formatIssuePath(i.path)}: ${i.message}`);
+  const more = n > MAX_ISSUES_IN_MESSAGE ? `; and ${n - MAX_ISSUES_IN_MESSAGE} more` : '';
+  return new MessageValidationError(
+    `${name}: ${n} issue${n === 1 ? '' : 's'}: ${shown.join('; ')}${more}`,
+    cause === undefined ? { issues } : { issues, cause },
+  );
 }
 
 /** Lowest-precedence error map: only fills in what neither the schema nor its checks named. */

@@ -1,9 +1,8 @@
 import type { z } from 'zod';
-import { MessageValidationError, type ValidationIssue } from '../errors/index.js';
-import { messageOf } from '../shared/message-of.js';
+import type { ValidationIssue } from '../errors/index.js';
 import type { NodeBuffer } from '../shared/node-types.js';
-import { parseMessage, schemaName } from './parse.js';
-import { droppedKeys, issuesError, unfaithfulJson } from './publish-fidelity.js';
+import { issuesError, schemaName } from './parse.js';
+import { faithfulJson } from './publish-fidelity.js';
 import { publishTraced } from './publish-span.js';
 import { MAX_ATTRIBUTE_KEY_BYTES, MAX_ATTRIBUTE_VALUE_BYTES, MAX_ATTRIBUTES } from './pubsub-limits.js';
 import { assertZod4Schema } from './zod4-schema.js';
@@ -110,51 +109,6 @@ export async function publishValidated<S extends z.ZodType>(
   }
   if (options?.orderingKey !== undefined) message.orderingKey = options.orderingKey;
   return publishTraced(topic, message);
-}
-
-/**
- * The JSON text of the parsed `payload`, refused (a `MessageValidationError` naming each path) unless
- * it carries everything the caller gave: no key the schema drops (unless `dropUnknownKeys`), no value
- * JSON would change or refuse, and a consumer parsing the text with the same schema gets the same
- * value back (a `z.date()` field, a transform that is not idempotent would not).
- */
-function faithfulJson(schema: z.ZodType, payload: unknown, name: string, dropUnknownKeys: boolean): string {
-  const parsed = parseMessage(schema, payload, { name });
-  const issues = [...(dropUnknownKeys ? [] : droppedKeys(payload, parsed)), ...unfaithfulJson(parsed)];
-  if (issues.length > 0) throw issuesError(name, issues);
-  let text: string;
-  try {
-    text = JSON.stringify(parsed);
-  } catch (thrown) {
-    // A cycle (the walk above refuses every other value JSON.stringify throws on).
-    throw issuesError(
-      name,
-      [{ path: [], message: `cannot be written as JSON: ${messageOf(thrown)}`, code: 'not_json' }],
-      thrown,
-    );
-  }
-  let again: unknown;
-  try {
-    again = parseMessage(schema, JSON.parse(text), { name });
-  } catch (thrown) {
-    const issues = thrown instanceof MessageValidationError ? thrown.issues : [];
-    throw issuesError(
-      `${name} (as published, the JSON would fail the schema)`,
-      issues.length > 0 ? issues : [{ path: [], message: messageOf(thrown), code: 'not_json' }],
-      thrown,
-    );
-  }
-  if (JSON.stringify(again) !== text) {
-    throw issuesError(name, [
-      {
-        path: [],
-        message:
-          'a consumer parsing the published JSON with this schema would read another value (a transform that is not idempotent?)',
-        code: 'not_json',
-      },
-    ]);
-  }
-  return text;
 }
 
 /**
