@@ -1,4 +1,5 @@
 import { firstChars } from '../shared/first-chars.js';
+import { notAString } from './not-a-string.js';
 
 // Lower-case, strip diacritics (NFD, drop combining marks), then keep only [a-z0-9]. Idempotent, so a lookup
 // that is already normalized ('loganwebb') is unchanged.
@@ -7,7 +8,8 @@ const NOT_ALPHANUMERIC = /[^a-z0-9]/g;
 
 /**
  * The registry's `player_lookup` key for a name: lower case, no diacritics, letters and digits only,
- * as the registry's `player_lookup` column holds them.
+ * as the registry's `player_lookup` column holds them. A `name` that is not a string is a `TypeError`
+ * naming the function and the argument.
  *
  * @example
  * ```ts
@@ -19,12 +21,14 @@ const NOT_ALPHANUMERIC = /[^a-z0-9]/g;
  * ```
  */
 export function normalizePlayerLookup(name: string): string {
+  if (typeof name !== 'string') throw notAString('normalizePlayerLookup: name', name);
   return name.toLowerCase().normalize('NFD').replace(COMBINING_MARKS, '').replace(NOT_ALPHANUMERIC, '');
 }
 
 /**
  * The tracker's and the cache's spelling of a player type: trimmed and lower case, `'unknown'` when
- * absent or blank. The registry column and the flushed rows use the upper-case form.
+ * absent or blank. The registry column and the flushed rows use the upper-case form. Any other value
+ * that is not a string is a `TypeError` naming the function and the argument.
  *
  * @example
  * ```ts
@@ -34,7 +38,11 @@ export function normalizePlayerLookup(name: string): string {
  * ```
  */
 export function normalizePlayerType(playerType: string | null | undefined): string {
-  const trimmed = playerType?.trim().toLowerCase();
+  if (playerType === undefined || playerType === null) return 'unknown';
+  if (typeof playerType !== 'string') {
+    throw notAString('normalizePlayerType: playerType', playerType, 'a string, null or undefined');
+  }
+  const trimmed = playerType.trim().toLowerCase();
   return trimmed ? trimmed : 'unknown';
 }
 
