@@ -2,6 +2,7 @@
  * W3C trace context and Google's `X-Cloud-Trace-Context`, parsed and written without OpenTelemetry,
  * so that logs can name the trace of a message or a request even when no SDK is registered.
  */
+import { describeValue } from '../shared/check-options.js';
 
 /**
  * A trace position as W3C trace context carries it: 32 lowercase hex digits of trace id, 16 of span
@@ -70,8 +71,19 @@ export function parseTraceparent(value: unknown): TraceParent | undefined {
   return { traceId, spanId, sampled: (Number.parseInt(flags, 16) & 1) === 1 };
 }
 
+const TRACE_ID = /^[0-9a-f]{32}$/;
+const SPAN_ID = /^[0-9a-f]{16}$/;
+
+/** The TypeError of `formatTraceparent` for a `parent` it cannot write, saying what it expected. */
+function badParent(what: string, expected: string, value: unknown): TypeError {
+  return new TypeError(`formatTraceparent: ${what} must be ${expected}, got ${describeValue(value)}`);
+}
+
 /**
- * Writes a W3C `traceparent` (version `00`).
+ * Writes a W3C `traceparent` (version `00`). A `parent` that would not make a valid header (not an
+ * object, a trace id that is not 32 lowercase hex digits or is all zeros, a span id that is not 16 or
+ * is all zeros, `sampled` not a boolean) is a `TypeError` naming the field: a malformed header would
+ * be dropped by every receiver, silently cutting the trace.
  *
  * @example
  * ```ts
@@ -81,7 +93,18 @@ export function parseTraceparent(value: unknown): TraceParent | undefined {
  * ```
  */
 export function formatTraceparent(parent: TraceParent): string {
-  return `00-${parent.traceId}-${parent.spanId}-${parent.sampled ? '01' : '00'}`;
+  if (typeof parent !== 'object' || parent === null) {
+    throw badParent('parent', 'an object { traceId, spanId, sampled }', parent);
+  }
+  const { traceId, spanId, sampled } = parent;
+  if (typeof traceId !== 'string' || !TRACE_ID.test(traceId) || traceId === ZERO_TRACE) {
+    throw badParent('parent.traceId', '32 lowercase hex digits, not all zero', traceId);
+  }
+  if (typeof spanId !== 'string' || !SPAN_ID.test(spanId) || spanId === ZERO_SPAN) {
+    throw badParent('parent.spanId', '16 lowercase hex digits, not all zero', spanId);
+  }
+  if (typeof sampled !== 'boolean') throw badParent('parent.sampled', 'a boolean', sampled);
+  return `00-${traceId}-${spanId}-${sampled ? '01' : '00'}`;
 }
 
 const CLOUD_TRACE = /^([0-9a-fA-F]{32})(?:\/(\d{1,20}))?(?:;o=([0-9]+))?$/;
