@@ -5,6 +5,7 @@ import {
   toPipelineError,
 } from '../errors/index.js';
 import { type Logger, silentLogger } from '../logging/index.js';
+import { describeValue } from '../shared/check-options.js';
 import { safeLogger } from '../shared/safe-logger.js';
 import { metricsEnabled } from '../telemetry/api.js';
 import { notify } from '../telemetry/listeners.js';
@@ -47,6 +48,8 @@ const DEFAULT_MAX_ATTEMPTS = 3;
  *   retry while the budget is low. With a `breaker`, every attempt goes through it; an open circuit
  *   is waited for only if its `retryAfterMs` fits like a `Retry-After` would, else `retry` gives up
  *   with the `CircuitBreakerOpenError`.
+ * - A `fn` that is not a function, or options that are not an object or hold a bad option, reject
+ *   at once with a `TypeError` (a `RangeError` for a number out of range) naming what is wrong.
  *
  * @example
  * ```ts
@@ -61,6 +64,9 @@ const DEFAULT_MAX_ATTEMPTS = 3;
  * ```
  */
 export function retry<T>(fn: RetryFunction<T>, options: RetryOptions = EMPTY_OPTIONS): Promise<T> {
+  if (typeof fn !== 'function') {
+    return Promise.reject(new TypeError(`retry: fn must be the function to retry, got ${describeValue(fn)}`));
+  }
   const invalid = validateRetryOptions(options);
   if (invalid !== undefined) return Promise.reject(invalid);
   return executeRetry(fn, options);

@@ -1,3 +1,4 @@
+import { describeValue } from '../shared/check-options.js';
 import type { RetryOptions } from './options.js';
 import { validateRetryOptions } from './options.js';
 import { executeRetry } from './retry.js';
@@ -22,8 +23,8 @@ function checked(options: RetryOptions, where: string): RetryOptions {
 
 /**
  * Wraps `fn` so that every call is retried with `options`. `this` and the arguments are passed
- * through; the result is always a promise. Options are checked once, here (a bad option throws at
- * definition time). The operation is named after `fn` in logs unless `options.name` says otherwise.
+ * through; the result is always a promise. `fn` and the options are checked once, here: a `fn` that
+ * is not a function or a bad option throws a `TypeError` at definition time, not at the first call. The operation is named after `fn` in logs unless `options.name` says otherwise.
  * `fn` does not receive the attempt's signal: call `retry` directly when it needs one.
  *
  * @example
@@ -39,8 +40,11 @@ export function withRetry<This, Args extends unknown[], R>(
   fn: (this: This, ...args: Args) => R,
   options: RetryOptions = {},
 ): (this: This, ...args: Args) => Promise<Awaited<R>> {
-  const named = options.name === undefined && fn.name !== '' ? { ...options, name: fn.name } : options;
-  const resolved = checked(named, 'withRetry');
+  if (typeof fn !== 'function') {
+    throw new TypeError(`withRetry: fn must be the function to retry, got ${describeValue(fn)}`);
+  }
+  checked(options, 'withRetry');
+  const resolved = options.name === undefined && fn.name !== '' ? { ...options, name: fn.name } : options;
   return function retried(this: This, ...args: Args): Promise<Awaited<R>> {
     return executeRetry(() => fn.apply(this, args) as Awaited<R> | Promise<Awaited<R>>, resolved);
   };
