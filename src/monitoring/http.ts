@@ -1,6 +1,9 @@
 import { type PipelineError, toPipelineError } from '../errors/index.js';
 import { type Logger, serializeError, silentLogger } from '../logging/index.js';
+import { describeValue } from '../shared/check-options.js';
 import { safeLogger } from '../shared/safe-logger.js';
+import { refuseUnknownKeys } from './checks.js';
+import { MonitorConfigError } from './errors.js';
 import { createMonitor, type Monitor, type MonitorOptions } from './monitor.js';
 import type { MonitorReport } from './report.js';
 
@@ -180,7 +183,9 @@ function errorBody(error: PipelineError | BadRequest): unknown {
  *   `{ name, code, message }` (never a stack).
  *
  * Give it a {@link Monitor} or the options to create one (checked now: a {@link MonitorConfigError}
- * is thrown at construction, before the first request).
+ * is thrown at construction, before the first request). `undefined` means the default options;
+ * `null` or anything else that is not an object, as either argument, is a `MonitorConfigError`
+ * naming the argument.
  *
  * @example
  * ```ts
@@ -196,6 +201,11 @@ export function createMonitorHandler(
   monitor: Monitor | MonitorOptions = {},
   options: MonitorHandlerOptions = {},
 ): (req: MonitorHttpRequest, res: MonitorHttpResponse) => Promise<void> {
+  if (!isObject(monitor)) {
+    throw notAnObject('monitor', 'a Monitor (from createMonitor) or the options of one', monitor);
+  }
+  if (!isObject(options)) throw notAnObject('options', 'an object { logger? }', options);
+  refuseUnknownKeys(options, ['logger'], 'options');
   const handle = monitorRequestHandler(isMonitor(monitor) ? monitor : createMonitor(monitor), options);
   // Two parameters only: Express passes `next` third, which must not be read as a stop signal.
   return (req, res) => handle(req, res);
@@ -294,6 +304,15 @@ function stoppedAfterChecks(report: MonitorReport): unknown {
     },
     report,
   };
+}
+
+function isObject(value: unknown): value is object {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** An argument of `createMonitorHandler` that is not an object: the function, the argument, what it takes. */
+function notAnObject(field: string, expected: string, value: unknown): MonitorConfigError {
+  return new MonitorConfigError(field, `createMonitorHandler expects ${expected}, got ${describeValue(value)}`);
 }
 
 function isMonitor(value: Monitor | MonitorOptions): value is Monitor {
