@@ -1,3 +1,4 @@
+import { type AliasTable, checkOptions, type OptionSpec } from '../shared/check-options.js';
 import { currentTraceParent } from '../telemetry/current-trace.js';
 import type { LogFields, Logger } from './logger.js';
 import { errorOf, reportedErrorFields, type ServiceContext } from './reported-error.js';
@@ -49,6 +50,15 @@ export interface CloudLoggingLoggerOptions {
 }
 
 const RANK: Record<CloudLoggingSeverity, number> = { DEBUG: 0, INFO: 1, WARNING: 2, ERROR: 3 };
+const OPTION_SPEC: OptionSpec = {
+  write: 'function',
+  minSeverity: 'string',
+  labels: 'object',
+  projectId: 'string',
+  serviceContext: 'object',
+};
+/** pino's and winston's `level` (and the like) mean `minSeverity` here. */
+const LOGGER_ALIASES: readonly AliasTable[] = [[['minSeverity', 'level minlevel severity loglevel']]];
 const TRACE = 'logging.googleapis.com/trace';
 const SPAN_ID = 'logging.googleapis.com/spanId';
 const SAMPLED = 'logging.googleapis.com/trace_sampled';
@@ -122,6 +132,9 @@ function defaultWrite(line: string): void {
  * - Errors: an `ERROR` entry with an `Error` in its fields (`error`, `err`, or any field) takes the
  *   shape Error Reporting groups: `@type` ReportedErrorEvent, `stack_trace` (the error's name,
  *   message and frames; no cause) and `serviceContext`.
+ * - Options are checked now, as every options object of the library: `undefined` means the
+ *   defaults; `null` or another non-object, an unknown key (`level` suggests `minSeverity`) or a
+ *   value of the wrong kind is a `TypeError` naming it, an unknown `minSeverity` a `RangeError`.
  *
  * @example
  * ```ts
@@ -132,8 +145,16 @@ function defaultWrite(line: string): void {
  * ```
  */
 export function cloudLoggingLogger(options: CloudLoggingLoggerOptions = {}): Logger {
+  checkOptions('cloudLoggingLogger', options, OPTION_SPEC, LOGGER_ALIASES);
   const write = options.write ?? defaultWrite;
-  const minRank = RANK[options.minSeverity ?? 'DEBUG'];
+  const minSeverity = options.minSeverity ?? 'DEBUG';
+  // An own key only: `'toString'` must not pass for a severity.
+  if (!Object.hasOwn(RANK, minSeverity)) {
+    throw new RangeError(
+      `cloudLoggingLogger: option minSeverity must be one of ${Object.keys(RANK).join(', ')}, got ${JSON.stringify(minSeverity.slice(0, 40))}`,
+    );
+  }
+  const minRank = RANK[minSeverity];
   const labels = options.labels;
   const projectId = options.projectId ?? envProject();
   const serviceContext = options.serviceContext ?? envService();
