@@ -8,6 +8,7 @@ import { type Credential, readCredential } from './credential.js';
 import { emailContent } from './email-content.js';
 import { secretSource, VARIABLE_NAME } from './env-secret.js';
 import { type AlertFetch, httpPost } from './http-post.js';
+import { checkAlertMessage } from './message-check.js';
 
 /**
  * A sender: an address, or an address and a display name.
@@ -126,6 +127,7 @@ export function sendGridChannel(options: SendGridChannelOptions): AlertChannel {
   return {
     name,
     async send(message, context) {
+      checkAlertMessage('sendGridChannel: send', message);
       const key = await readCredential(apiKey, what);
       const content = emailContent(message, o.maxBodyBytes);
       await httpPost(

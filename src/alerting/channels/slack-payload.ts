@@ -4,9 +4,11 @@
  * text cut to Slack's limits.
  * @module
  */
+import { checkOptions, type OptionSpec } from '../../shared/check-options.js';
 import { ALERT_LEVEL_STYLES } from '../levels.js';
 import type { AlertMessage } from './channel.js';
 import { cutEscaped, cutText } from './cut.js';
+import { checkAlertMessage } from './message-check.js';
 import { SLACK_LIMITS } from './slack-limits.js';
 
 /**
@@ -112,9 +114,13 @@ function fieldBlocks(fields: AlertMessage['fields']): SlackTextObject[] {
   return out;
 }
 
+const OPTION_SPEC: OptionSpec = { channel: 'string', username: 'string', iconEmoji: 'string' };
+
 /**
  * The webhook payload `slackChannel` posts for `message`: to preview a message, or to post it with your
- * own client.
+ * own client. A `message` that is not a complete {@link AlertMessage} (an unknown severity, a missing
+ * title, `at` not a Date, ...) or options that are not {@link SlackPayloadOptions} are a `TypeError`
+ * naming the field.
  *
  * @example
  * ```ts
@@ -130,6 +136,8 @@ function fieldBlocks(fields: AlertMessage['fields']): SlackTextObject[] {
  * ```
  */
 export function slackPayload(message: AlertMessage, options: SlackPayloadOptions = {}): SlackWebhookPayload {
+  checkAlertMessage('slackPayload', message);
+  checkOptions('slackPayload', options, OPTION_SPEC, []);
   const style = ALERT_LEVEL_STYLES[message.severity];
   const summary = cutEscaped(
     `${style.emoji} [${message.environment}] ${style.label}: ${message.title}`,

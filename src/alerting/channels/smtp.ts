@@ -8,6 +8,7 @@ import { AlertConfigError } from '../errors.js';
 import type { AlertChannel } from './channel.js';
 import { type Credential, readCredential } from './credential.js';
 import { emailContent } from './email-content.js';
+import { checkAlertMessage } from './message-check.js';
 import { smtpPasswordSecrets, withoutSecrets } from './secrets.js';
 import type { EmailSender } from './sendgrid.js';
 import { SmtpError } from './smtp-error.js';
@@ -146,6 +147,7 @@ export function smtpChannel(options: SmtpChannelOptions): AlertChannel {
   return {
     name,
     async send(message, context) {
+      checkAlertMessage('smtpChannel: send', message);
       const mailer = await loadNodemailer();
       const content = emailContent(message, o.maxBodyBytes);
       await retry(
