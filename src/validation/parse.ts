@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { MessageValidationError, type ValidationIssue } from '../errors/index.js';
+import { describeValue } from '../shared/check-options.js';
 import { assertZod4Schema } from './zod4-schema.js';
 
 /** Issues listed in the error's message; `error.issues` always holds all of them. */
@@ -47,7 +48,7 @@ export function parseMessage<S extends z.ZodType>(
   // A per-call error map takes zod 4 off its fast path (about 5x slower on a valid message, measured in `npm run bench`),
   // and it only changes messages: so parse plainly, and only a message that fails is parsed again
   // with the map to word its issues.
-  const name = schemaName(schema, options?.name);
+  const name = nameOf(schema, options?.name);
   const fast = safeParseOf(schema, value, undefined, name);
   if (fast.success) return fast.data;
   const result = safeParseOf(schema, value, { error: requiredForMissing }, name);
@@ -90,7 +91,8 @@ function describeThrown(thrown: unknown): string {
 
 /**
  * The name used in messages and logs for a schema: `options.name`, else its `title` metadata
- * (every schema of this library has one), else `'Message'`.
+ * (every schema of this library has one), else `'Message'`. A `schema` that is not an object or a
+ * `name` that is not a string is a `TypeError` naming the argument.
  *
  * @example
  * ```ts
@@ -99,6 +101,17 @@ function describeThrown(thrown: unknown): string {
  * ```
  */
 export function schemaName(schema: z.ZodType, name?: string): string {
+  if (typeof schema !== 'object' || schema === null) {
+    throw new TypeError(`schemaName: schema must be a zod schema, got ${describeValue(schema)}`);
+  }
+  if (name !== undefined && typeof name !== 'string') {
+    throw new TypeError(`schemaName: name must be a string or undefined, got ${describeValue(name)}`);
+  }
+  return nameOf(schema, name);
+}
+
+/** `schemaName` without the argument checks, for `parseMessage` (whose schema is checked already). */
+function nameOf(schema: z.ZodType, name: string | undefined): string {
   if (name) return name;
   // zod/mini schemas have no `.meta()`; they get the fallback name.
   const title = typeof schema.meta === 'function' ? schema.meta()?.title : undefined;
@@ -107,6 +120,8 @@ export function schemaName(schema: z.ZodType, name?: string): string {
 
 /**
  * Renders an issue path the way a reader writes it: `record_count`, `metadata.rows[2]`, or `(root)`.
+ * A `path` that is not an array of strings, numbers and symbols is a `TypeError` naming the argument
+ * (a string is refused before its characters are walked).
  *
  * @example
  * ```ts
@@ -115,9 +130,18 @@ export function schemaName(schema: z.ZodType, name?: string): string {
  * ```
  */
 export function formatIssuePath(path: readonly PropertyKey[]): string {
+  if (!Array.isArray(path)) {
+    throw new TypeError(`formatIssuePath: path must be an array of keys, got ${describeValue(path)}`);
+  }
   if (path.length === 0) return '(root)';
   let out = '';
-  for (const key of path) {
+  for (const [i, key] of path.entries()) {
+    const kind = typeof key;
+    if (kind !== 'string' && kind !== 'number' && kind !== 'symbol') {
+      throw new TypeError(
+        `formatIssuePath: path[${i}] must be a string, a number or a symbol, got ${describeValue(key)}`,
+      );
+    }
     if (typeof key === 'number') out += `[${key}]`;
     else out += out.length === 0 ? String(key) : `.${String(key)}`;
   }
