@@ -160,7 +160,8 @@ export interface ResolvedManagerOptions extends AlertManagerOptions {
 
 /** Checks `options` and fills in the defaults; throws {@link AlertConfigError}. */
 export function resolveManagerOptions(options: unknown): ResolvedManagerOptions {
-  const o = parseOptions(schema(), options ?? {}, '') as AlertManagerOptions;
+  // Only undefined means the defaults: null is refused, as by every factory (docs/decisions/options.md).
+  const o = parseOptions(schema(), options === undefined ? {} : options, '') as AlertManagerOptions;
   const channels = o.channels ?? [];
   const names = new Set<string>();
   channels.forEach((c, i) => {
