@@ -312,7 +312,10 @@ function isObject(value: unknown): value is object {
 
 /** An argument of `createMonitorHandler` that is not an object: the function, the argument, what it takes. */
 function notAnObject(field: string, expected: string, value: unknown): MonitorConfigError {
-  return new MonitorConfigError(field, `createMonitorHandler expects ${expected}, got ${describeValue(value)}`);
+  return new MonitorConfigError(
+    field,
+    `createMonitorHandler expects ${expected}, got ${describeValue(value)}`,
+  );
 }
 
 function isMonitor(value: Monitor | MonitorOptions): value is Monitor {
