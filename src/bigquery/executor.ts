@@ -287,7 +287,9 @@ export class BigQueryExecutor {
 
   /**
    * Streams rows into a table with `insertAll`. Each row gets a deterministic insert id (your key
-   * function, or the SHA-256 of its content), so re-sent rows are de-duplicated by BigQuery. Only rows
+   * function, or the SHA-256 of its content, `stableInsertId(row)`, followed by `-k` for the k-th
+   * repeat of an identical row in the same call), so re-sent rows are de-duplicated by BigQuery while
+   * identical rows of one call are all written. Only rows
    * refused for transient reasons (`stopped`, `backendError`, ...) are re-sent. When rows are refused
    * for good (row by row, or a request refused as a whole with a 400), every other batch is still
    * sent, then `insertRows` rejects with `PartialInsertError` listing each refused row by its index in

@@ -148,18 +148,29 @@ export function insertIdOfCanonical(canonical: string): string {
  * The default insert id of a row: the SHA-256 (hex, 64 characters; BigQuery allows 128) of the
  * row's canonical JSON as it will be sent. The same row always gets the same id, in any process, so a
  * re-sent row (after a lost answer, or a whole re-run of the job that produced it) is de-duplicated by
- * BigQuery instead of written twice. Two rows with identical content get the same id, which is what
- * "insert this fact once" means; pass a key function to `insertRows` when identical rows are distinct
- * facts.
+ * BigQuery instead of written twice.
+ *
+ * Identical rows within one `insertRows` call are distinct rows (two free throws of one player in one
+ * game): the first gets this id and the k-th repeat (k = 1, 2, ...) this id followed by `-k`, so all of
+ * them are written, and a re-send or redelivery of the same rows, in any order, gets the same ids
+ * again. Identical rows in *different* calls share the id (and BigQuery keeps one within its
+ * de-duplication window): pass a key function to `insertRows` when such rows are distinct facts, or
+ * `insertId: (row) => stableInsertId(row)` to keep only one of identical rows within a call too.
  *
  * @example
  * ```ts
  * import { stableInsertId } from 'gcp-pipeline-resilience';
  * stableInsertId({ a: 1, b: 'x' }) === stableInsertId({ b: 'x', a: 1 }); // true
+ * const second = `${stableInsertId({ a: 1 })}-1`; // the id insertRows gives a second { a: 1 } in one call
  * ```
  */
 export function stableInsertId(row: unknown): string {
   return insertIdOfEncoded(encodeRow(row));
+}
+
+/** The id of copy `occurrence` (0: the first, the plain hash) of identical rows whose hash is `hash`. */
+export function numberedInsertId(hash: string, occurrence: number): string {
+  return occurrence === 0 ? hash : `${hash}-${occurrence}`;
 }
 
 /** `stableInsertId` of a row that is already encoded (saves encoding it twice). */

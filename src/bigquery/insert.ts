@@ -6,6 +6,7 @@ import { concurrencyOf, sendBatches } from './batch-pool.js';
 import { Batcher, DEFAULT_BATCH_BYTES, DEFAULT_BATCH_ROWS } from './batching.js';
 import type { BigQueryClient } from './client.js';
 import type { CallScope } from './context.js';
+import { DefaultInsertIds } from './default-insert-ids.js';
 import { encodeRow, type JsonValue } from './encode-row.js';
 import { canonicalJson, insertIdOfCanonical } from './insert-id.js';
 import { RowLedger } from './row-ledger.js';
@@ -47,7 +48,7 @@ function checkSameRowPerId(
   }
   if (canonicalJson(encodeRow(rows[first])) !== canonicalJson(encodeRow(rows[i]))) {
     throw new TypeError(
-      `insertRows(${tableName}): rows ${first} and ${i} have the same insert id ${JSON.stringify(id)} but different content; BigQuery would keep only one of them. Make the insertId function unique per row, or leave it out (the default id is a hash of the whole row)`,
+      `insertRows(${tableName}): rows ${first} and ${i} have the same insert id ${JSON.stringify(id)} but different content; BigQuery would keep only one of them. Make the insertId function unique per row, or leave it out (the default id is a hash of the whole row, numbered when identical rows repeat)`,
     );
   }
 }
@@ -150,6 +151,11 @@ export async function insertRows<R>(
       customIds[i] = id;
     }
   }
+  // Default ids: each row's hash, numbered for repeats of an identical row, in the caller's order
+  // (rows are made in that order below).
+  const defaultIds = customIds
+    ? undefined
+    : new DefaultInsertIds((i) => insertIdOfCanonical(canonicalJson(encodeRow(rows[i]))));
 
   /** Row `i`'s insert id and request text. */
   const rowText = (i: number): { id: string; text: string } => {
@@ -163,7 +169,7 @@ export async function insertRows<R>(
       // The canonical JSON serves the id hash, the byte size and the request body: it is the same
       // row as JSON.stringify(json), only with its keys in sorted order.
       jsonText = canonicalJson(json);
-      id = insertIdOfCanonical(jsonText);
+      id = (defaultIds as DefaultInsertIds).idOf(i, insertIdOfCanonical(jsonText));
     }
     return { id, text: `{"insertId":${JSON.stringify(id)},"json":${jsonText}}` };
   };
@@ -208,7 +214,7 @@ export async function insertRows<R>(
   const send = insertAllSender(target, flags);
 
   const ledger = new RowLedger('inserted', tableName, rows, (i) =>
-    customIds ? customIds[i] : rowText(i).id,
+    customIds ? customIds[i] : (defaultIds as DefaultInsertIds).idOf(i),
   );
 
   const sendBatch = async (batch: InsertBatch): Promise<void> => {

@@ -176,9 +176,12 @@ export interface DryRunResult {
  */
 export interface InsertRowsOptions<R> extends CallOptions {
   /**
-   * A row's insert id (at most 128 characters). Default: SHA-256 of the row's canonical JSON. BigQuery
-   * keeps one row per id, so two rows of one call with the same id must be the same row: two
-   * different rows given one id are refused up front with a `TypeError` naming both.
+   * A row's insert id (at most 128 characters). Default: SHA-256 of the row's canonical JSON
+   * (`stableInsertId(row)`), followed by `-k` for the k-th repeat of an identical row in the same call,
+   * so identical rows of one call are all written and a re-send of the same rows (in any order) gets
+   * the same ids. BigQuery keeps one row per id, so two rows of one call with
+   * the same id must be the same row: two different rows given one id are refused up front with a
+   * `TypeError` naming both; identical rows given one id are kept once (and each counted as inserted).
    */
   insertId?: (row: R, index: number) => string;
   /** Rows per `insertAll` request. Default 500; at most 50,000 (insertAll's limit). */

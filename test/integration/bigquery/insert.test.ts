@@ -135,6 +135,42 @@ describe('insertRows with the real client against the stand-in', () => {
     expect(await count(table)).toEqual({ n: 500, d: 500 });
   });
 
+  it('writes every copy of identical rows in one call (two free throws are two rows), each under its own id', async () => {
+    const table = await freshTable();
+    const freeThrow = { id: 7, name: 'free_throw_made' };
+    const rows = [freeThrow, { ...freeThrow }, { id: 8, name: 'foul' }, { ...freeThrow }];
+    expect(await bq.insertRows(table, rows)).toEqual({ inserted: 4, failed: [] });
+    expect(rowsSent(since()[0]!).map((r) => r.insertId)).toEqual([
+      stableInsertId(freeThrow),
+      `${stableInsertId(freeThrow)}-1`,
+      stableInsertId({ id: 8, name: 'foul' }),
+      `${stableInsertId(freeThrow)}-2`,
+    ]);
+    expect(await count(table)).toEqual({ n: 4, d: 2 });
+  });
+
+  it('identical rows: a lost answer and a redelivery of the same rows in another order write each copy once', async () => {
+    const table = await freshTable();
+    const a = { id: 1, name: 'a' };
+    const b = { id: 2, name: 'b' };
+    h.standIn.faults.add({ method: 'POST', path: INSERT_ALL, reset: 'after', times: 1 });
+    expect(await bq.insertRows(table, [a, b, a, a], { batchRows: 2, concurrency: 1 })).toEqual({
+      inserted: 4,
+      failed: [],
+    });
+    expect(await count(table)).toEqual({ n: 4, d: 2 });
+    // The redelivered message holds the same rows in another order: the same ids, nothing new.
+    expect(await bq.insertRows(table, [a, a, b, a])).toEqual({ inserted: 4, failed: [] });
+    expect(await count(table)).toEqual({ n: 4, d: 2 });
+  });
+
+  it('keeps one of identical rows when asked to, with insertId: stableInsertId', async () => {
+    const table = await freshTable();
+    const a = { id: 1, name: 'a' };
+    await bq.insertRows(table, [a, { ...a }], { insertId: (r) => stableInsertId(r) });
+    expect(await count(table)).toEqual({ n: 1, d: 1 });
+  });
+
   it('re-sends only the stopped rows, with the same ids, and reports invalid rows by caller index', async () => {
     const table = await freshTable();
     const rows: Row[] = rowsOf(5);
