@@ -315,8 +315,9 @@ export interface WriteRowsOptions extends CallOptions {
    * - `'atomic'` (default): every row of the call becomes visible at once, or none does (a PENDING
    *   stream, committed at the end). Exactly once across retries.
    * - `'committed'`: rows become visible as they are acknowledged; exactly once across retries and
-   *   reconnects (offsets). A failed call may have written a prefix: `StorageError.writtenRows` says
-   *   how many rows exactly (the stream is finalized to count them), so resend `rows.slice(writtenRows)`.
+   *   reconnects (offsets). A call that runs out of attempts finalizes its stream to count its rows:
+   *   when every row is there (only answers were lost) it resolves; otherwise it rejects, having written
+   *   a prefix: `StorageError.writtenRows` says how many rows exactly, so resend `rows.slice(writtenRows)`.
    * - `'default'`: the `_default` stream, at least once: a retry after a lost answer may duplicate
    *   rows. The highest throughput, no stream to create.
    */

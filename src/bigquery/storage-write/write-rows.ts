@@ -175,7 +175,19 @@ export async function writeRows(
       const timeoutMs = scope.signal?.aborted
         ? Math.min(scope.requestTimeoutMs, 5_000)
         : scope.requestTimeoutMs;
-      throw await withExactWrittenRows(client, tableName, state.stream, error, timeoutMs);
+      const rowCount = await finalizedRowCount(client, state.stream, timeoutMs);
+      if (rowCount === rows.length) {
+        // Every row is written (only answers were lost): the call did what it was asked. Rejecting
+        // would have the caller dead-letter or resend rows that are all in the table already.
+        scope.logger.warn('writeRows: the call failed but its finalized stream holds every row; done', {
+          table: tableName,
+          stream: state.stream,
+          rows: rows.length,
+          error: messageOf(error),
+        });
+        return { mode, written: rows.length, stream: state.stream };
+      }
+      throw rowCount === undefined ? error : withWrittenRows(tableName, state.stream, error, rowCount);
     }
     throw error;
   }
@@ -184,41 +196,46 @@ export async function writeRows(
 /**
  * A committed-mode call that failed may have written more than its acknowledged appends (answers
  * lost in flight). Finalizing the stream ends it and returns its exact row count, always a prefix of
- * the call's rows (offsets are contiguous): the error then says exactly which rows are written.
- * When even that fails, the error keeps the acknowledged count and says "at least".
+ * the call's rows (offsets are contiguous, chunks are consecutive rows in the caller's order).
+ * `undefined` when even that fails (the error then keeps the acknowledged count, "at least").
  */
-async function withExactWrittenRows(
+async function finalizedRowCount(
   client: BigQueryWriteClient,
-  table: string,
   stream: string,
-  error: unknown,
   timeoutMs: number,
-): Promise<unknown> {
+): Promise<number | undefined> {
   try {
     const [answer] = (await client.finalizeWriteStream(
       { name: stream },
       unaryCallOptions(Math.min(timeoutMs, 10_000)),
     )) as unknown as [{ rowCount?: unknown }];
     const rowCount = Number(answer?.rowCount);
-    if (!Number.isSafeInteger(rowCount)) throw new Error('no row count');
-    const storage = error instanceof StorageError ? error : undefined;
-    const message = messageOf(error);
-    return new StorageError(
-      `${message}; the stream was finalized: ${rowCount === 0 ? 'no row' : `rows 0..${rowCount - 1}`} of the call are written, the rest are not`,
-      {
-        storageCode: storage?.storageCode ?? 'APPEND_FAILED',
-        table,
-        stream,
-        ...(storage?.entity === undefined ? {} : { entity: storage.entity }),
-        ...(storage?.grpcCode === undefined ? {} : { grpcCode: storage.grpcCode }),
-        writtenRows: rowCount,
-        transient: false,
-        cause: error,
-      },
-    );
+    return Number.isSafeInteger(rowCount) ? rowCount : undefined;
   } catch {
-    return error;
+    return undefined;
   }
+}
+
+/**
+ * The error of a committed-mode call that wrote rows `0..rowCount-1` of its rows and not the rest:
+ * not transient (running the same call again would write the prefix twice); resend
+ * `rows.slice(rowCount)`.
+ */
+function withWrittenRows(table: string, stream: string, error: unknown, rowCount: number): StorageError {
+  const storage = error instanceof StorageError ? error : undefined;
+  return new StorageError(
+    `${messageOf(error)}; the stream was finalized: ${rowCount === 0 ? 'no row' : `rows 0..${rowCount - 1}`} of the call are written, rows ${rowCount}.. are not (resend rows.slice(${rowCount}))`,
+    {
+      storageCode: storage?.storageCode ?? 'APPEND_FAILED',
+      table,
+      stream,
+      ...(storage?.entity === undefined ? {} : { entity: storage.entity }),
+      ...(storage?.grpcCode === undefined ? {} : { grpcCode: storage.grpcCode }),
+      writtenRows: rowCount,
+      transient: false,
+      cause: error,
+    },
+  );
 }
 
 interface CallSpec {

@@ -286,6 +286,63 @@ describe('writeRows through the Storage Write API (real clients against the stan
     expect(await ids(table)).toEqual(rows.map((r) => r.id));
   });
 
+  it('committed: appends applied but their answers lost until the attempts run out: resolves, since the finalized stream holds every row', async () => {
+    const table = await freshTable();
+    const rows = rowsOf(50);
+    // From the 3rd append on, every append (and every resend of it) is stored, its answer lost.
+    s.storageWrite.faults.add({
+      method: 'AppendRows',
+      after: 2,
+      times: 10,
+      code: 'UNAVAILABLE',
+      served: true,
+    });
+    const result = await executor({ retry: { ...fastRetry, maxAttempts: 3 } }).writeRows(table, rows, {
+      mode: 'committed',
+      batchRows: 10,
+    });
+    s.storageWrite.faults.clear();
+    expect(result).toMatchObject({
+      mode: 'committed',
+      written: 50,
+      stream: expect.stringMatching(/\/streams\//),
+    });
+    expect(await ids(table)).toEqual(rows.map((r) => r.id));
+  });
+
+  it('committed: answers lost until the attempts run out, rows not all stored: rejects naming exactly the written prefix', async () => {
+    const table = await freshTable();
+    const rows = rowsOf(50);
+    // Appends 1-2 answered; the 3rd (rows 20-29) stored with its answer lost, and so is its resend
+    // (the 4th); every later append fails unapplied: rows 0-29 are stored, 30-49 are not.
+    s.storageWrite.faults.add({
+      method: 'AppendRows',
+      after: 2,
+      times: 2,
+      code: 'UNAVAILABLE',
+      served: true,
+    });
+    // A rule counts only the requests that reach it: this one skips the 1st and 2nd, fails the 5th on.
+    s.storageWrite.faults.add({ method: 'AppendRows', after: 2, code: 'UNAVAILABLE' });
+    const bq = executor({ retry: { ...fastRetry, maxAttempts: 3 } });
+    const error = await caught(
+      bq.writeRows(table, rows, { mode: 'committed', batchRows: 10, maxInflightRequests: 1 }),
+    );
+    s.storageWrite.faults.clear();
+    const stored = await ids(table);
+    expect(error).toBeInstanceOf(StorageError);
+    expect(error).toMatchObject({ transient: false, writtenRows: stored.length });
+    expect(stored).toEqual(rows.slice(0, 30).map((r) => r.id));
+    expect((error as Error).message).toMatch(
+      new RegExp(
+        `rows 0\\.\\.${stored.length - 1} of the call are written, rows ${stored.length}\\.\\. are not`,
+      ),
+    );
+    // Resending the rest writes every row exactly once.
+    await bq.writeRows(table, rows.slice((error as StorageError).writtenRows), { mode: 'committed' });
+    expect(await ids(table)).toEqual(rows.map((r) => r.id));
+  });
+
   it('default: at least once; a lost append answer is resent (the duplicate is the documented cost)', async () => {
     const table = await freshTable();
     s.storageWrite.faults.add({ method: 'AppendRows', times: 1, code: 'UNAVAILABLE', served: true });
