@@ -365,7 +365,10 @@ export class BigQueryExecutor {
   /**
    * Writes rows through the BigQuery Storage Write API (`@google-cloud/bigquery-storage`, an optional
    * peer). The default mode, `'atomic'`, makes every row of the call visible at once or none of them:
-   * a failed call leaves nothing behind, so a redelivered message rewrites its batch exactly once.
+   * a failed call leaves nothing behind, so retrying a failed call writes its batch exactly once. It is
+   * all or nothing per call, not across calls: a redelivery after a call that succeeded (its ack lost)
+   * writes the rows again; for that use `insertRows` (stable insert ids) or `loadRows` (the same
+   * `jobId`), or check before writing.
    * `'committed'` is exactly once with rows visible as they are acknowledged; `'default'` is at least
    * once on the `_default` stream. Rows are checked against the table's schema before anything is
    * sent: a row that does not fit rejects the call with `RowError` (its index in `rows`, the column

@@ -313,7 +313,8 @@ export interface ExecutorStats {
 export interface WriteRowsOptions extends CallOptions {
   /**
    * - `'atomic'` (default): every row of the call becomes visible at once, or none does (a PENDING
-   *   stream, committed at the end). Exactly once across retries.
+   *   stream, committed at the end). Exactly once across retries within the call; a second call with
+   *   the same rows (a redelivery after a lost ack) writes them again.
    * - `'committed'`: rows become visible as they are acknowledged; exactly once across retries and
    *   reconnects (offsets). A call that runs out of attempts finalizes its stream to count its rows:
    *   when every row is there (only answers were lost) it resolves; otherwise it rejects, having written

@@ -286,6 +286,15 @@ describe('writeRows through the Storage Write API (real clients against the stan
     expect(await ids(table)).toEqual(rows.map((r) => r.id));
   });
 
+  it('atomic: all or nothing per call; a second call with the same rows (a redelivery after a lost ack) writes them again', async () => {
+    // The documented limit (README "Which write path?"): atomic has no memory of earlier calls.
+    const table = await freshTable();
+    const rows = rowsOf(2);
+    await executor().writeRows(table, rows);
+    await executor().writeRows(table, rows);
+    expect(await ids(table)).toEqual([0, 0, 1, 1]);
+  });
+
   it('committed: appends applied but their answers lost until the attempts run out: resolves, since the finalized stream holds every row', async () => {
     const table = await freshTable();
     const rows = rowsOf(50);
