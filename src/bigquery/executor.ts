@@ -227,8 +227,8 @@ export class BigQueryExecutor {
    * affected. It runs as a job under our id (or `options.jobId`), so a statement whose answer was lost
    * is not applied twice: the re-send's 409 reads the job. A call that gives up while the job may have
    * run reads it back once: it resolves if the job ran, rejects with the job's typed error if it
-   * failed, and otherwise with `PipelineError` `JOB_OUTCOME_UNKNOWN` (not transient) naming the job;
-   * calling again with `{ jobId }` of that job reads it instead of running it twice. DML on rows still
+   * failed, and otherwise with `PipelineError` `JOB_OUTCOME_UNKNOWN` (not transient) naming the job
+   * (fields `jobId` and, when known, `location`); calling again with `{ jobId }` of that job reads it instead of running it twice. DML on rows still
    * in the streaming buffer fails with `StreamingBufferError`. A statement that is not DML, `LOAD DATA`
    * or a script (a `SELECT`, DDL) has no count of rows changed: it is refused with a `TypeError`
    * before any request (run it with `query`).
@@ -334,6 +334,11 @@ export class BigQueryExecutor {
    * Appends rows with a batch load job (NDJSON, WRITE_APPEND): no streaming buffer, so the rows can be
    * updated or deleted at once. Retried as a whole job; a job that
    * failed is re-run under a new job id, a lost answer is recovered by fetching the same job id.
+   * A call that gives up while its job may still load (an abort, a handler timeout, lost answers)
+   * rejects with `PipelineError` `JOB_OUTCOME_UNKNOWN` whose fields `jobId` and `location` name the
+   * job: call again with `{ jobId, location }` from it and the job is read back, not loaded twice. The
+   * default job id is random, so a redelivery without it loads again: give a `jobId` of your own
+   * (e.g. from the message id) to make redeliveries load once.
    *
    * @example
    * ```ts

@@ -235,11 +235,18 @@ export async function runJob<T>(client: BigQueryClient, scope: CallScope, plan: 
    * call's error standing; anything else is `JOB_OUTCOME_UNKNOWN`.
    */
   const readBack = async (err: unknown, advice: (jobId: string) => string): Promise<T> => {
-    const unknown = (jobId: string, why: string, cause: unknown) =>
-      new PipelineError(
-        `BigQuery ${plan.what} job ${jobId}: the call gave up (${describe(err)}) while the job may exist, and ${why}: its rows may or may not be written. ${advice(jobId)}`,
-        { code: JOB_OUTCOME_UNKNOWN, transient: false, cause },
+    // The job's id and location are fields, not only words of the message: the caller passes them
+    // back ({ jobId }, { location }) to read the job instead of writing its rows again.
+    const unknown = (jobId: string, why: string, cause: unknown) => {
+      const where = job?.ref.location ?? location;
+      return Object.assign(
+        new PipelineError(
+          `BigQuery ${plan.what} job ${jobId}: the call gave up (${describe(err)}) while the job may exist, and ${why}: its rows may or may not be written. ${advice(jobId)}`,
+          { code: JOB_OUTCOME_UNKNOWN, transient: false, cause },
+        ),
+        where === undefined ? { jobId } : { jobId, location: where },
       );
+    };
     if (scope.signal?.aborted) throw unknown(job?.ref.jobId ?? id, 'the call was aborted', err);
     const remainingMs = scope.remainingMs();
     if (remainingMs <= 0) {

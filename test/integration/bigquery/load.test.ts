@@ -233,6 +233,28 @@ describe('loadRows (batch load job from NDJSON) with the real client against the
     expect(await count(table)).toEqual({ n: 3, d: 3 });
   });
 
+  it('an abort while the job runs (a handler timeout) rejects with the job id and location as fields; passing them back reads the job, not a second load', async () => {
+    const table = await freshTable();
+    // A job that takes a while: the call is still polling it when the caller gives up.
+    h.standIn.faults.add({ path: UPLOAD, pendingPolls: 3, times: 1 });
+    const controller = new AbortController();
+    const reason = new Error('handler timed out');
+    const loading = caught(bq.loadRows(table, rows, { retry: { signal: controller.signal } }));
+    while (!h.standIn.requests.slice(mark).some((r) => r.method === 'GET' && GET_JOB.test(r.path))) {
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    controller.abort(reason);
+    const error = (await loading) as PipelineError & { jobId?: string; location?: string };
+    expect(error).toMatchObject({ code: 'JOB_OUTCOME_UNKNOWN', transient: false, cause: reason });
+    expect(error.jobId).toBe(uploadJobId(uploads()[0]!));
+    expect(error.location).toBe('US');
+    expect(JSON.parse(JSON.stringify(error))).toMatchObject({ jobId: error.jobId, location: 'US' });
+    // The redelivered message passes them back: the job (finished meanwhile) is read, not run again.
+    const again = await bq.loadRows(table, rows, { jobId: error.jobId, location: error.location });
+    expect(again).toMatchObject({ jobId: error.jobId, outputRows: 3 });
+    expect(await count(table)).toEqual({ n: 3, d: 3 });
+  });
+
   it('loads the rows the array held when the call was made, though the caller empties it at once', async () => {
     const table = await freshTable();
     const buffer = [...rows];
