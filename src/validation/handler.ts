@@ -70,12 +70,27 @@ import { assertZod4Schema } from './zod4-schema.js';
 export type MessageHandlerFunction<T> = (data: T, meta: MessageMeta) => unknown;
 
 /**
- * What happens to a message that can never succeed (undecodable, invalid, or failing permanently in
- * the handler): `'dead-letter'` publishes it to `deadLetterTopic` with the reason as attributes, then
- * acks it; `'nack'` leaves it to Pub/Sub (redelivered until the subscription's own dead-letter policy
- * takes it); `'ack-and-log'` acks it and logs it at error level (a `logger` other than `silentLogger` is
- * required, and a message whose log line cannot be written is redelivered, not acked: acking with
- * no trace is what the handler must never do).
+ * What happens to a message whose data is bad (undecodable or invalid): `'dead-letter'` publishes it
+ * to `deadLetterTopic` with the reason as attributes, then acks it; `'nack'` leaves it to Pub/Sub
+ * (redelivered until the subscription's own dead-letter policy takes it); `'ack-and-log'` acks it and
+ * logs it at error level (a `logger` other than `silentLogger` is required, and a message whose log
+ * line cannot be written is redelivered, not acked: acking with no trace is what the handler must
+ * never do).
+ *
+ * A valid message whose handler failed for good, or that failed transiently on
+ * `maxDeliveryAttempts`, is published to `deadLetterTopic` whenever there is one, whatever this
+ * policy says (a replay can still process it once the cause is fixed); only without a topic does
+ * this policy decide for it too. The whole table (outcome per policy, topic and failure):
+ *
+ * | `onInvalid` | topic | invalid data | permanent handler error | transient, attempt >= `maxDeliveryAttempts` |
+ * |---|---|---|---|---|
+ * | `'dead-letter'` (default) | yes | `dead_lettered` | `dead_lettered` | `dead_lettered` |
+ * | `'nack'` | yes | `nacked` | `dead_lettered` | `dead_lettered` |
+ * | `'ack-and-log'` | yes | `discarded` | `dead_lettered` | `dead_lettered` |
+ * | `'nack'` | no | `nacked` | `nacked` | `retry` (the subscription's policy decides) |
+ * | `'ack-and-log'` | no | `discarded` | `discarded` | `retry` (the subscription's policy decides) |
+ *
+ * (`'dead-letter'` without a topic is refused when the handler is made.)
  *
  * @example
  * ```ts
@@ -135,10 +150,10 @@ export interface MessageHandlerBaseOptions {
    * How long the handling of one message may take, in ms, dead-lettering included. Default 600000
    * (10 minutes, Pub/Sub's longest ack deadline); set it a little under your subscription's ack
    * deadline (push) or your own bound on one message's work. When a failed message is dead-lettered
-   * or logged (any `onInvalid` but `'nack'`), the handler call gets nine tenths of it and the
-   * dead-letter publish (or the asynchronous write of `'ack-and-log'`'s discard line) the last tenth,
-   * at most 30 s: the two together never take longer than this limit. With `'nack'` the handler call
-   * has all of it. A handler call past its share counts as a transient failure
+   * or logged (with a `deadLetterTopic`, or any `onInvalid` but `'nack'`), the handler call gets nine
+   * tenths of it and the dead-letter publish (or the asynchronous write of `'ack-and-log'`'s discard
+   * line) the last tenth, at most 30 s: the two together never take longer than this limit. With
+   * `'nack'` and no topic the handler call has all of it. A handler call past its share counts as a transient failure
    * (`OperationTimeoutError`): the message is redelivered (on `maxDeliveryAttempts`, dead-lettered as
    * `max_delivery_attempts`), `meta.signal` is aborted, and whatever the call does later is logged
    * and ignored; a redelivery then runs the handler again, possibly while the old call is still
@@ -217,9 +232,12 @@ export interface MessageOutcomeEvent {
 export type MessageHandlerOptions = MessageHandlerBaseOptions &
   (
     | {
-        /** Where undecodable, invalid and permanently failing messages go (a `Topic` of the client). */
+        /**
+         * Where permanently failing messages, and those that fail on `maxDeliveryAttempts`, go (a
+         * `Topic` of the client); undecodable and invalid ones too unless `onInvalid` says otherwise.
+         */
         deadLetterTopic: MessagePublisher;
-        /** Default `'dead-letter'`. */
+        /** What happens to undecodable and invalid messages. Default `'dead-letter'`. */
         onInvalid?: InvalidMessagePolicy;
       }
     | {
@@ -361,7 +379,8 @@ const HANDLER_OPTIONS: OptionSpec = {
  * - `handler` succeeds -> acked;
  * - `handler` throws a transient error -> redelivered (nack / non-2xx / rejection), except on
  *   `maxDeliveryAttempts`, where it is dead-lettered;
- * - `handler` throws a permanent error -> acked and dead-lettered;
+ * - `handler` throws a permanent error -> acked and dead-lettered (with a `deadLetterTopic`, whatever
+ *   `onInvalid` says: it is about bad data; see {@link InvalidMessagePolicy} for the whole table);
  * - the dead-letter publish fails -> redelivered, never acked: a message is never lost.
  * Each outcome is logged once with the message id, delivery attempt and error code.
  *
@@ -407,7 +426,13 @@ export function createMessageHandler<S extends z.ZodType>(
   const maxBytes = maxBytesOption(options.maxBytes, 'createMessageHandler');
   const name = schemaName(schema, options.name);
   const handlerTimeoutMs = handlerTimeoutOption(options.handlerTimeoutMs, 'createMessageHandler');
-  const budget = handlingBudget(handlerTimeoutMs, onInvalid !== 'nack', 'createMessageHandler');
+  // With a topic, a valid message that failed is dead-lettered whatever `onInvalid` says (see
+  // `policyFor`): the handler call then shares the limit with that publish.
+  const budget = handlingBudget(
+    handlerTimeoutMs,
+    onInvalid !== 'nack' || options.deadLetterTopic !== undefined,
+    'createMessageHandler',
+  );
   handlerClockOption(options.clock, 'createMessageHandler');
   const drain = handlingDrain(
     shutdownOption(options.shutdown, 'createMessageHandler'),
@@ -512,14 +537,15 @@ export function createMessageHandler<S extends z.ZodType>(
   ): Promise<HandlingResult> {
     const topic = options.deadLetterTopic;
     const described = { ...fields, reason, code: error.code, error };
-    if (onInvalid === 'nack') {
+    const policy = policyFor(reason, onInvalid, topic !== undefined);
+    if (policy === 'nack') {
       logger.error(
         `${name} message can never succeed (${reason}); nacked for the subscription's dead-letter policy`,
         { ...described, outcome: 'nacked' },
       );
       return { ack: false, outcome: 'nacked', reason, error };
     }
-    if (onInvalid === 'ack-and-log' || topic === undefined) {
+    if (policy === 'ack-and-log' || topic === undefined) {
       // The caller's own logger, not the isolated one: the log line is the only trace of an acked
       // message, so when it cannot be written (EPIPE) the message is redelivered, not acked. A
       // logger that writes asynchronously is waited for, under the step's share of `handlerTimeoutMs`
@@ -892,6 +918,23 @@ function invalidPolicyOf(options: MessageHandlerOptions | undefined): InvalidMes
     );
   }
   return (onInvalid as InvalidMessagePolicy | undefined) ?? 'dead-letter';
+}
+
+/**
+ * Where a message that will not be processed goes. `onInvalid` is about messages whose data is bad
+ * (undecodable or invalid). A valid message whose handler failed for good (`handler_failed`) or
+ * that used up its deliveries (`max_delivery_attempts`) is dead-lettered whenever there is a
+ * topic: acking it with a log line, or leaving it to a subscription that may have no dead-letter
+ * policy, would lose data that a replay could still process once the cause is fixed. Without a
+ * topic, `onInvalid` decides for every kind (`'nack'` or `'ack-and-log'`, an explicit choice).
+ */
+function policyFor(
+  reason: DeadLetterReason,
+  onInvalid: InvalidMessagePolicy,
+  hasTopic: boolean,
+): InvalidMessagePolicy {
+  const validButFailed = reason === 'handler_failed' || reason === 'max_delivery_attempts';
+  return hasTopic && validButFailed ? 'dead-letter' : onInvalid;
 }
 
 function reasonOf(error: PipelineError): DeadLetterReason {
