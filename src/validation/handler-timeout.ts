@@ -72,7 +72,15 @@ export function handlerClockOption(clock: unknown, where: string): void {
 /** How a call run by `withHandlerTimeout` ended. */
 export type TimedCall<T = unknown> =
   | { status: 'done'; value: T }
-  | { status: 'failed'; error: unknown }
+  | {
+      status: 'failed';
+      error: unknown;
+      /**
+       * True when the call's signal had been aborted (by `stop`) before it failed: the failure is
+       * most likely that abort, whatever the call threw (a `DOMException` `AbortError`, say).
+       */
+      aborted: boolean;
+    }
   | { status: 'timed_out'; error: OperationTimeoutError; late: Promise<TimedCall<T>> };
 
 /**
@@ -103,7 +111,7 @@ export async function withHandlerTimeout<T>(
   const cancel = scheduleOn(clock, timeoutMs, () => fire(), true);
   const running = new Promise<T>((resolve) => resolve(call(controller.signal))).then(
     (value): TimedCall<T> => ({ status: 'done', value }),
-    (error: unknown): TimedCall<T> => ({ status: 'failed', error }),
+    (error: unknown): TimedCall<T> => ({ status: 'failed', error, aborted: controller.signal.aborted }),
   );
   try {
     const first = await Promise.race([running, timedOut]);

@@ -465,6 +465,7 @@ export function createMessageHandler<S extends z.ZodType>(
       stop,
     );
     if (call.status === 'timed_out') return timedOut(envelope, call, fields);
+    if (call.status === 'failed' && (call.aborted || stop.aborted)) return cutOff(call.error, stop, fields);
     if (call.status === 'failed') {
       const error = toPipelineError(call.error);
       if (!isTransient(error)) return reject(envelope, 'handler_failed', error, fields, budget.followUpMs);
@@ -516,6 +517,33 @@ export function createMessageHandler<S extends z.ZodType>(
         error,
       },
     );
+    return { ack: false, outcome: 'retry', error };
+  }
+
+  /**
+   * A handler call that failed after the shutdown aborted its `meta.signal`: the failure is that
+   * abort (a `DOMException` `AbortError` would otherwise be a permanent `CancelledError` and the
+   * message dead-lettered), the work was cut short, not refused. The drain has already answered the
+   * message for redelivery, so nothing more is done with it (no dead-letter publish): this result
+   * only reaches the drain's log line about the late end.
+   */
+  function cutOff(thrown: unknown, stop: AbortSignal, fields: Record<string, unknown>): HandlingResult {
+    const handlerError = toPipelineError(thrown);
+    const error =
+      stop.reason instanceof PipelineError
+        ? stop.reason
+        : new PipelineError(`${name} handler was aborted by the shutdown`, {
+            code: 'SHUTTING_DOWN',
+            transient: true,
+            cause: thrown,
+          });
+    logger.warn(`${name} handler failed after the shutdown aborted it; the message is redelivered`, {
+      ...fields,
+      outcome: 'retry',
+      code: error.code,
+      handlerCode: handlerError.code,
+      handlerError,
+    });
     return { ack: false, outcome: 'retry', error };
   }
 
