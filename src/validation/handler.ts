@@ -1,6 +1,5 @@
 import type { z } from 'zod';
 import {
-  isTransientError,
   MessageDecodeError,
   MessageValidationError,
   PipelineError,
@@ -38,6 +37,7 @@ import {
   readEnvelope,
 } from './envelope.js';
 import { handlingDrain } from './handler-drain.js';
+import { transientOption, transientVerdict } from './handler-transient.js';
 import {
   handlerClockOption,
   handlerTimeoutOption,
@@ -133,7 +133,12 @@ export interface MessageHandlerBaseOptions {
    * the subscription's own policy decides.
    */
   maxDeliveryAttempts?: number;
-  /** Decides whether a handler error is worth a redelivery. Default: `isTransientError`. */
+  /**
+   * Decides whether a handler error is worth a redelivery. Default: `isTransientError`. Called
+   * synchronously: it must return `true` or `false`. An `async` function is refused when the handler
+   * is made; any other answer that is not a boolean (a Promise, `undefined`) is logged at error level
+   * and the failure counts as transient (redelivered; dead-lettered on `maxDeliveryAttempts`).
+   */
   isTransient?: (error: PipelineError) => boolean;
   /** Largest accepted data, in bytes. Default 10 MiB. */
   maxBytes?: number;
@@ -422,7 +427,7 @@ export function createMessageHandler<S extends z.ZodType>(
   }
   // A logger that throws (EPIPE) must not turn every delivery into a redelivery.
   const logger = options.logger === undefined ? silentLogger : safeLogger(options.logger);
-  const isTransient = options.isTransient ?? ((error: PipelineError) => isTransientError(error));
+  const isTransient = transientOption(options.isTransient, 'createMessageHandler');
   const maxBytes = maxBytesOption(options.maxBytes, 'createMessageHandler');
   const name = schemaName(schema, options.name);
   const handlerTimeoutMs = handlerTimeoutOption(options.handlerTimeoutMs, 'createMessageHandler');
@@ -468,7 +473,10 @@ export function createMessageHandler<S extends z.ZodType>(
     if (call.status === 'failed' && (call.aborted || stop.aborted)) return cutOff(call.error, stop, fields);
     if (call.status === 'failed') {
       const error = toPipelineError(call.error);
-      if (!isTransient(error)) return reject(envelope, 'handler_failed', error, fields, budget.followUpMs);
+      const transient = transientVerdict(isTransient, error, (message) =>
+        logger.error(`${name}: ${message}`, { ...fields, code: error.code, error }),
+      );
+      if (!transient) return reject(envelope, 'handler_failed', error, fields, budget.followUpMs);
       if (lastAttempt(envelope))
         return reject(envelope, 'max_delivery_attempts', error, fields, budget.followUpMs);
       logger.warn(`${name} message failed transiently; it will be redelivered`, {

@@ -1,0 +1,53 @@
+import { isTransientError, type PipelineError } from '../errors/index.js';
+import { isThenable } from '../shared/is-thenable.js';
+
+/** The `isTransient` option after its check: the caller's predicate, or the default. */
+export type TransientPredicate = (error: PipelineError) => boolean;
+
+/**
+ * Checks `isTransient` when the handler is made. It is called synchronously, for every failure, and
+ * only `true` or `false` mean anything: an `async` function returns a Promise, which is truthy, so
+ * every permanent failure would be redelivered for ever. Such a function (one declared `async`,
+ * which the engine says reliably) is refused here; any other non-boolean answer is caught per call
+ * by `transientVerdict`.
+ */
+export function transientOption(value: unknown, where: string): TransientPredicate {
+  if (value === undefined) return (error) => isTransientError(error);
+  const kind = Object.prototype.toString.call(value);
+  if (kind === '[object AsyncFunction]' || kind === '[object AsyncGeneratorFunction]') {
+    throw new TypeError(
+      `${where}: isTransient must be a synchronous function returning true or false; an async function returns a Promise, which would count as true for every failure (each permanent failure redelivered for ever)`,
+    );
+  }
+  return value as TransientPredicate;
+}
+
+/**
+ * Asks `isTransient` about `error`. An answer that is not a boolean (a Promise from a function that
+ * is not declared `async`, `undefined` from a missing `return`) is a configuration error: `misuse`
+ * is told (the handler logs it at error level) and the failure counts as transient, the answer that
+ * neither acks nor dead-letters a message on a broken predicate's word. `maxDeliveryAttempts` and
+ * the subscription's dead-letter policy still bound the redeliveries.
+ */
+export function transientVerdict(
+  isTransient: TransientPredicate,
+  error: PipelineError,
+  misuse: (message: string) => void,
+): boolean {
+  const verdict: unknown = isTransient(error);
+  if (typeof verdict === 'boolean') return verdict;
+  if (isThenable(verdict)) {
+    // Nobody waits for it: a rejection must not become an unhandled one.
+    Promise.resolve(verdict).catch(() => {});
+  }
+  misuse(
+    `isTransient returned ${describe(verdict)} instead of true or false; the failure counts as transient (redelivered, dead-lettered only on maxDeliveryAttempts or by the subscription's policy): make isTransient synchronous and return a boolean`,
+  );
+  return true;
+}
+
+function describe(value: unknown): string {
+  if (isThenable(value)) return 'a Promise';
+  if (value === null || value === undefined) return String(value);
+  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
+}
