@@ -5,8 +5,10 @@ import { PipelineError } from './pipeline-error.js';
  * What was passed where a zod 4 schema was expected.
  * - `'zod3'`: a zod 3 schema (`import { z } from 'zod'` with zod 3 installed, or `'zod/v3'`).
  * - `'not-a-schema'`: anything else (undefined, a plain object, a JSON Schema, another validator).
+ * - `'async'`: a zod 4 schema with an `async` refinement or transform, refused by
+ *   `createMessageHandler` (messages are validated synchronously: every one would fail).
  */
-export type UnsupportedSchemaKind = 'zod3' | 'not-a-schema';
+export type UnsupportedSchemaKind = 'zod3' | 'not-a-schema' | 'async';
 
 /**
  * Options of {@link UnsupportedSchemaError}.

@@ -26,6 +26,7 @@ import {
   type TraceParent,
   traceParentFromHeaders,
 } from '../telemetry/trace-context.js';
+import { assertSyncSchema } from './async-schema.js';
 import { type DeadLetterReason, deadLetterMessage } from './dead-letter.js';
 import { DEAD_LETTER_TOO_LARGE, deadLetterTooLarge } from './dead-letter-too-large.js';
 import {
@@ -37,7 +38,6 @@ import {
   readEnvelope,
 } from './envelope.js';
 import { handlingDrain } from './handler-drain.js';
-import { transientOption, transientVerdict } from './handler-transient.js';
 import {
   handlerClockOption,
   handlerTimeoutOption,
@@ -45,7 +45,8 @@ import {
   type TimedCall,
   withHandlerTimeout,
 } from './handler-timeout.js';
-import { parseMessage, schemaName } from './parse.js';
+import { transientOption, transientVerdict } from './handler-transient.js';
+import { isSchemaFault, parseMessage, schemaName } from './parse.js';
 import type { MessagePublisher } from './publish.js';
 import { publishTraced, shortName } from './publish-span.js';
 import { assertZod4Schema } from './zod4-schema.js';
@@ -416,6 +417,7 @@ export function createMessageHandler<S extends z.ZodType>(
   options: MessageHandlerOptions,
 ): MessageHandler {
   assertZod4Schema(schema, 'createMessageHandler');
+  assertSyncSchema(schema, 'createMessageHandler');
   checkOptions('createMessageHandler', options, HANDLER_OPTIONS, OPTION_ALIASES);
   const onInvalid = invalidPolicyOf(options);
   const { maxDeliveryAttempts } = options;
@@ -460,6 +462,7 @@ export function createMessageHandler<S extends z.ZodType>(
       data = parseMessage(schema, decodeBody(envelope, maxBytes), { name });
     } catch (caught) {
       const error = toPipelineError(caught);
+      if (isSchemaFault(caught)) return schemaFault(envelope, error, fields);
       return reject(envelope, reasonOf(error), error, fields, budget.totalMs);
     }
     const call = await withHandlerTimeout(
@@ -525,6 +528,33 @@ export function createMessageHandler<S extends z.ZodType>(
         error,
       },
     );
+    return { ack: false, outcome: 'retry', error };
+  }
+
+  /**
+   * The schema threw instead of reporting issues (a bug in a refinement or transform, an async
+   * refinement that a synchronous parse cannot run): a configuration error, as a push without a body
+   * is, not bad data. Dead-lettering it as `validation_failed` would ack every valid message while
+   * the schema is broken; it is logged at error level and redelivered, so that once the schema is
+   * fixed every message is processed. `maxDeliveryAttempts` (then `max_delivery_attempts`, code
+   * `SCHEMA_ERROR`, replayable) and the subscription's dead-letter policy still bound the
+   * redeliveries.
+   */
+  function schemaFault(
+    envelope: Envelope,
+    fault: PipelineError,
+    fields: Record<string, unknown>,
+  ): Promise<HandlingResult> | HandlingResult {
+    const threw = fault instanceof MessageValidationError ? fault.issues[0]?.message : undefined;
+    const error = new PipelineError(
+      `${name} ${threw ?? 'the schema threw'} (validating message ${envelope.messageId ?? '(no id)'}): ` +
+        'the schema is broken (a refinement or transform that throws, or an async one, which the synchronous parse cannot run), ' +
+        'a configuration error, not a bad message; answered for redelivery',
+      { code: 'SCHEMA_ERROR', transient: true, cause: fault.cause ?? fault },
+    );
+    if (lastAttempt(envelope))
+      return reject(envelope, 'max_delivery_attempts', error, fields, budget.totalMs);
+    logger.error(error.message, { ...fields, outcome: 'retry', code: error.code, error });
     return { ack: false, outcome: 'retry', error };
   }
 

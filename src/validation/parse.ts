@@ -71,11 +71,35 @@ function safeParseOf<S extends z.ZodType>(
   try {
     return schema.safeParse(value, params) as z.ZodSafeParseResult<z.output<S>>;
   } catch (thrown) {
-    throw issuesError(
+    const error = issuesError(
       name,
       [{ path: [], message: `the schema threw: ${describeThrown(thrown)}`, code: 'custom' }],
       thrown,
     );
+    if (!isStackOverflow(thrown)) schemaFaults.add(error);
+    throw error;
+  }
+}
+
+/** The validation errors made from a throw of the schema's own code (see `isSchemaFault`). */
+const schemaFaults = new WeakSet<object>();
+
+/**
+ * True when `error` is the `MessageValidationError` that `parseMessage` made because the schema's own
+ * code threw (a refinement or transform with a bug, an async refinement) rather than reporting
+ * issues: a fault of the schema, not of the message, which `createMessageHandler` answers for
+ * redelivery instead of dead-lettering. A stack overflow is left out: a recursive schema overflows
+ * on input nested too deep, a property of that one message. Internal.
+ */
+export function isSchemaFault(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && schemaFaults.has(error);
+}
+
+function isStackOverflow(thrown: unknown): boolean {
+  try {
+    return thrown instanceof RangeError && /call stack/i.test(thrown.message);
+  } catch {
+    return false;
   }
 }
 

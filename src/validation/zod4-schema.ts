@@ -10,7 +10,7 @@ import { UnsupportedSchemaError } from '../errors/index.js';
 export function assertZod4Schema(schema: unknown, where: string): asserts schema is z.ZodType {
   if (typeof schema === 'object' && schema !== null && '_zod' in schema) {
     if (checked.has(schema)) return;
-    const path = zod3Inside(schema);
+    const path = schemaPathWhere(schema, isZod3);
     if (path === undefined) {
       checked.add(schema);
       return;
@@ -58,16 +58,19 @@ function isZod4(value: unknown): value is { _zod: { def: Record<string, unknown>
 }
 
 /**
- * Where a zod 3 schema sits inside a zod 4 one (`Phase2CompletionMessage.extend({ x: z3.string() })`
- * builds, and every parse then throws), as a path such as `shape.x`; undefined when there is none.
- * Walks the definitions' schema-valued fields (`shape`, `innerType`, `element`, `options`, `in`,
- * `out`, ...), not default values or functions (`z.lazy`'s getter is not called). A walk that
- * throws (a hostile getter) finds nothing: the check must never refuse a schema zod accepts.
+ * Where, inside a zod 4 schema, the first part that `match` picks sits, as a path such as `shape.x`
+ * (`''` for the root itself); undefined when there is none. Used to find a zod 3 schema inside a
+ * zod 4 one (`Phase2CompletionMessage.extend({ x: z3.string() })` builds, and every parse then
+ * throws). Walks the definitions' schema-valued fields (`shape`, `innerType`, `element`, `options`,
+ * `in`, `out`, `checks`, ...), not default values or functions (`z.lazy`'s getter is not called).
+ * A walk that throws (a hostile getter) finds nothing: the check must never refuse a schema zod
+ * accepts. Internal.
  */
-function zod3Inside(root: object): string | undefined {
+export function schemaPathWhere(root: object, match: (part: unknown) => boolean): string | undefined {
   const seen = new WeakSet<object>([root]);
   const queue: [unknown, string][] = [[root, '']];
   try {
+    if (match(root)) return '';
     // An index, not `shift()`: the queue is read once, in order, up to the bound.
     for (let walked = 0; walked < queue.length && walked <= MAX_SCHEMAS_WALKED; walked += 1) {
       const [schema, path] = queue[walked]!;
@@ -83,7 +86,7 @@ function zod3Inside(root: object): string | undefined {
               ? value.map((child, index) => [child, at(`${key}[${index}]`)])
               : [[value, at(key)]];
         for (const [child, childPath] of children) {
-          if (isZod3(child)) return childPath;
+          if (match(child)) return childPath;
           if (isZod4(child) && !seen.has(child)) {
             seen.add(child);
             queue.push([child, childPath]);

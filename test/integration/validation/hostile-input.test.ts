@@ -77,27 +77,52 @@ describe('createMessageHandler on inputs that cannot be read (real client dead-l
 });
 
 describe('createMessageHandler with a schema whose own code throws', () => {
-  it('dead-letters the message as validation_failed, naming the schema failure', async () => {
-    const schema = z.object({ id: z.string() }).refine(() => {
-      throw new Error('lookup table not loaded');
+  it('is a configuration error: the message is nacked and redelivered (never dead-lettered as invalid), and processed once the schema is fixed (real client, streaming pull)', async () => {
+    const [policyDlq] = await pubsub.createTopic('schema-fault-policy-dlq');
+    const [topic] = await pubsub.createTopic('schema-fault');
+    // A dead-letter policy, so that Pub/Sub counts delivery attempts.
+    await topic.createSubscription('schema-fault-sub', {
+      deadLetterPolicy: { deadLetterTopic: policyDlq.name, maxDeliveryAttempts: 10 },
     });
-    let calls = 0;
-    const handler = createMessageHandler(schema, () => void calls++, {
+    let broken = true;
+    const schema = z.object({ id: z.string() }).refine(() => {
+      if (broken) throw new Error('lookup table not loaded');
+      return true;
+    });
+    const outcomes: Array<[string, number | undefined]> = [];
+    const handler = createMessageHandler(schema, () => undefined, {
       deadLetterTopic: deadLetters,
+      maxDeliveryAttempts: 5,
       name: 'Order',
+      shutdown: false,
+      onOutcome: (event) => {
+        outcomes.push([event.outcome, event.deliveryAttempt]);
+        // The deploy that fixes the schema, between two deliveries.
+        broken = false;
+      },
     });
     const before = standIn.published('hostile-dlq').length;
-    const data = Buffer.from('{"id":"a"}').toString('base64');
-    const result = await handler.handle({ message: { data, messageId: 'schema-1' } });
-    expect(result).toMatchObject({ ack: true, outcome: 'dead_lettered', reason: 'validation_failed' });
-    expect(calls).toBe(0);
-    const stored = await standIn.waitForPublished('hostile-dlq', { count: before + 1 });
-    expect(stored[before]?.attributes).toMatchObject({
-      dead_letter_reason: 'validation_failed',
-      error_code: 'MESSAGE_VALIDATION',
-      source_message_id: 'schema-1',
+    const subscription = pubsub.subscription('schema-fault-sub');
+    const settled = new Promise<void>((resolve) => {
+      subscription.on('message', (message: SubscriberMessage) => {
+        void handler.subscription(message).then(() => {
+          // Done once the message is no longer redelivered (processed, or wrongly dead-lettered).
+          if (outcomes.at(-1)?.[0] !== 'retry') resolve();
+        });
+      });
     });
-    expect(stored[before]?.attributes.error_message).toMatch(/the schema threw/);
+    try {
+      await topic.publishMessage({ data: Buffer.from('{"id":"a"}') });
+      await settled;
+    } finally {
+      await subscription.close();
+    }
+    expect(outcomes).toEqual([
+      ['retry', 1],
+      ['processed', 2],
+    ]);
+    expect(standIn.published('hostile-dlq')).toHaveLength(before);
+    expect(standIn.published('schema-fault-policy-dlq')).toHaveLength(0);
   });
 });
 
