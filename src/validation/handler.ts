@@ -387,7 +387,10 @@ const HANDLER_OPTIONS: OptionSpec = {
  *   `maxDeliveryAttempts`, where it is dead-lettered;
  * - `handler` throws a permanent error -> acked and dead-lettered (with a `deadLetterTopic`, whatever
  *   `onInvalid` says: it is about bad data; see {@link InvalidMessagePolicy} for the whole table);
- * - the dead-letter publish fails -> redelivered, never acked: a message is never lost.
+ * - the dead-letter publish fails -> redelivered, never acked: a message is never lost;
+ * - the schema throws instead of reporting issues -> redelivered and logged at error level (a broken
+ *   schema, not bad data; dead-lettered only on `maxDeliveryAttempts`). An `async` refinement or
+ *   transform is refused here, with `UnsupportedSchemaError`.
  * Each outcome is logged once with the message id, delivery attempt and error code.
  *
  * @example
