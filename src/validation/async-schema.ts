@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { UnsupportedSchemaError } from '../errors/index.js';
+import { isAsyncFunction } from '../shared/is-async-function.js';
 import { schemaPathWhere } from './zod4-schema.js';
 
 /** Schemas already walked and found synchronous: a handler's schema is walked once. */
@@ -20,9 +21,7 @@ export function assertSyncSchema(schema: z.ZodType, where: string): void {
   const path = schemaPathWhere(schema, hasAsyncFunction);
   if (path !== undefined) {
     throw new UnsupportedSchemaError(
-      `${where}: the schema has an async refinement or transform at ${path === '' ? '(root)' : path}; ` +
-        'messages are validated synchronously, so every message that reaches it would fail. ' +
-        'Validate with synchronous code, and do the asynchronous lookup in the handler.',
+      `${where}: async refinement or transform at ${path || '(root)'}; validation is synchronous`,
       { kind: 'async' },
     );
   }
@@ -33,11 +32,5 @@ function hasAsyncFunction(part: unknown): boolean {
   if (typeof part !== 'object' || part === null || !('_zod' in part)) return false;
   const internals = (part as { _zod: { def?: Record<string, unknown>; check?: unknown } })._zod;
   const def = internals.def ?? {};
-  return isAsync(def.fn) || isAsync(def.transform) || isAsync(internals.check);
-}
-
-function isAsync(value: unknown): boolean {
-  if (typeof value !== 'function') return false;
-  const kind = Object.prototype.toString.call(value);
-  return kind === '[object AsyncFunction]' || kind === '[object AsyncGeneratorFunction]';
+  return isAsyncFunction(def.fn) || isAsyncFunction(def.transform) || isAsyncFunction(internals.check);
 }

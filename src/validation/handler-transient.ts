@@ -1,4 +1,5 @@
 import { isTransientError, type PipelineError } from '../errors/index.js';
+import { isAsyncFunction } from '../shared/is-async-function.js';
 import { isThenable } from '../shared/is-thenable.js';
 
 /** The `isTransient` option after its check: the caller's predicate, or the default. */
@@ -13,11 +14,8 @@ export type TransientPredicate = (error: PipelineError) => boolean;
  */
 export function transientOption(value: unknown, where: string): TransientPredicate {
   if (value === undefined) return (error) => isTransientError(error);
-  const kind = Object.prototype.toString.call(value);
-  if (kind === '[object AsyncFunction]' || kind === '[object AsyncGeneratorFunction]') {
-    throw new TypeError(
-      `${where}: isTransient must be a synchronous function returning true or false; an async function returns a Promise, which would count as true for every failure (each permanent failure redelivered for ever)`,
-    );
+  if (isAsyncFunction(value)) {
+    throw new TypeError(`${where}: isTransient must be synchronous (a Promise counts as true)`);
   }
   return value as TransientPredicate;
 }
@@ -41,13 +39,7 @@ export function transientVerdict(
     Promise.resolve(verdict).catch(() => {});
   }
   misuse(
-    `isTransient returned ${describe(verdict)} instead of true or false; the failure counts as transient (redelivered, dead-lettered only on maxDeliveryAttempts or by the subscription's policy): make isTransient synchronous and return a boolean`,
+    `isTransient returned ${isThenable(verdict) ? 'a Promise' : String(verdict)}, not a boolean; counted as transient`,
   );
   return true;
-}
-
-function describe(value: unknown): string {
-  if (isThenable(value)) return 'a Promise';
-  if (value === null || value === undefined) return String(value);
-  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
 }

@@ -548,12 +548,9 @@ export function createMessageHandler<S extends z.ZodType>(
     fault: PipelineError,
     fields: Record<string, unknown>,
   ): Promise<HandlingResult> | HandlingResult {
-    const threw = fault instanceof MessageValidationError ? fault.issues[0]?.message : undefined;
     const error = new PipelineError(
-      `${name} ${threw ?? 'the schema threw'} (validating message ${envelope.messageId ?? '(no id)'}): ` +
-        'the schema is broken (a refinement or transform that throws, or an async one, which the synchronous parse cannot run), ' +
-        'a configuration error, not a bad message; answered for redelivery',
-      { code: 'SCHEMA_ERROR', transient: true, cause: fault.cause ?? fault },
+      `${name} schema is broken (a configuration error, not a bad message; redelivered): ${fault.message}`,
+      { code: 'SCHEMA_ERROR', transient: true, cause: fault.cause },
     );
     if (lastAttempt(envelope))
       return reject(envelope, 'max_delivery_attempts', error, fields, budget.totalMs);
@@ -569,21 +566,13 @@ export function createMessageHandler<S extends z.ZodType>(
    * only reaches the drain's log line about the late end.
    */
   function cutOff(thrown: unknown, stop: AbortSignal, fields: Record<string, unknown>): HandlingResult {
-    const handlerError = toPipelineError(thrown);
-    const error =
-      stop.reason instanceof PipelineError
-        ? stop.reason
-        : new PipelineError(`${name} handler was aborted by the shutdown`, {
-            code: 'SHUTTING_DOWN',
-            transient: true,
-            cause: thrown,
-          });
-    logger.warn(`${name} handler failed after the shutdown aborted it; the message is redelivered`, {
+    // `stop` is the only signal aborted before a call can fail: its reason is the drain's error.
+    const error = toPipelineError(stop.reason);
+    logger.warn(`${name} handler failed after the shutdown aborted it`, {
       ...fields,
       outcome: 'retry',
       code: error.code,
-      handlerCode: handlerError.code,
-      handlerError,
+      handlerError: toPipelineError(thrown),
     });
     return { ack: false, outcome: 'retry', error };
   }
