@@ -14,26 +14,39 @@ const REQUEST_KEYS: ReadonlySet<string> = new Set([
   'requestoptions',
 ]);
 
-/** Keys that hold a credential themselves, wherever they appear (a header object, a JSON body). */
-const SECRET_KEYS: ReadonlySet<string> = new Set([
-  'authorization',
-  'proxy-authorization',
-  'cookie',
-  'set-cookie',
-  'x-goog-api-key',
-  'x-api-key',
-  'access_token',
-  'refresh_token',
-  'id_token',
-  'client_secret',
-  'private_key',
-  'password',
-  'api_key',
-  'apikey',
-  // A webhook URL is the credential of the channel it posts to (Slack, Teams, a chat service).
-  'webhookurl',
-  'webhook_url',
-]);
+/**
+ * Names that hold a credential themselves, wherever they appear (a header, a JSON body, a `Map`): a
+ * rule on the name made lowercase without `-` and `_`, not a list of exact names, which missed every
+ * header a service invents (`x-auth-token`, `private-token`, `x-apisports-key`, `client-secret`). A
+ * name holding one of these words is dropped with its value...
+ */
+const SECRET_WORDS = /token|secret|passw(?:or)?d|apikey|authorization|cookie|credential|privatekey|signature/;
+
+/**
+ * ...unless it ends with a word that makes it a count, a kind, a place or a name of the credential,
+ * not the credential (`tokenCount`, `token_type`, `token_uri`, `secretName`, `private_key_id`,
+ * `signatureVersion`), or it is a page cursor (`nextPageToken`): the cursor of a list call is not a
+ * credential, and a caller may resume from it.
+ */
+const HARMLESS_ENDS =
+  /(?:count|counts|type|uri|url|name|names|id|ids|expiry|expiresat|expiresin|length|limit|version|policy|pagetoken|required)$/;
+
+/**
+ * Names that hold a credential without one of the words: short labels, a webhook URL (the credential
+ * of the channel it posts to: Slack, Teams, a chat service).
+ */
+const SECRET_NAMES: ReadonlySet<string> = new Set(['pwd', 'sig', 'webhookurl']);
+
+/** Whether a name (a key, a header name) holds a credential: see `SECRET_WORDS`. */
+function isSecretName(name: string): boolean {
+  const lower = name.toLowerCase();
+  // `x-<service>-key` is an API key header (`x-api-key`, `x-apisports-key`, `x-goog-api-key`).
+  if (/^x-(?:[\w-]*[-_])?key$/.test(lower)) return true;
+  const normalized = lower.replace(/[-_]/g, '');
+  return (
+    SECRET_NAMES.has(normalized) || (SECRET_WORDS.test(normalized) && !HARMLESS_ENDS.test(normalized))
+  );
+}
 
 /**
  * Bounds of the walk: errors are small. What lies past them (a cause chain 10,000 deep, a graph of
@@ -81,8 +94,7 @@ function shapeOf(value: object): Shape {
 /** A key whose value is dropped: the request a client made, or a credential itself. */
 function isDroppedKey(key: unknown): boolean {
   if (typeof key !== 'string') return false;
-  const lower = key.toLowerCase();
-  return REQUEST_KEYS.has(lower) || SECRET_KEYS.has(lower);
+  return REQUEST_KEYS.has(key.toLowerCase()) || isSecretName(key);
 }
 
 class Scrubber {
@@ -176,7 +188,7 @@ class Scrubber {
     let changed = false;
     const plain: Record<string, string> = {};
     headers.forEach((value, name) => {
-      if (SECRET_KEYS.has(name)) changed = true;
+      if (isSecretName(name)) changed = true;
       else {
         plain[name] = this.#clean(value);
         if (plain[name] !== value) changed = true;
