@@ -59,6 +59,14 @@ const MAX_NODES = 10_000;
 const NOT_WALKED = '[not kept: nested too deep or too large to check for credentials]';
 
 /**
+ * The most bytes one walk reads from byte arrays (a `Buffer` or `Uint8Array` response body, an
+ * `ArrayBuffer`), as text, for credentials: an error body echoing a key is small, and reading more
+ * would make classifying an error cost as much as the payload it carried (1 MB took 80 ms; 64 KB
+ * takes a few). Past it, bytes are not kept (see `#bytes`): the easy path cannot show a key.
+ */
+const MAX_BYTES_CHECKED = 64 * 1024;
+
+/**
  * What the walk does to an object: walk it and copy it if something inside must go (arrays, plain
  * objects, errors, other class instances such as the response stream @google-cloud/common throws
  * with, and the entries of a `Map` or `Set`, such as the one inside grpc-js `Metadata`), turn it into
@@ -66,7 +74,17 @@ const NOT_WALKED = '[not kept: nested too deep or too large to check for credent
  * (a `URL`, `URLSearchParams`), or keep it as it is (other values with internal slots, which a copy
  * would break, and which hold no request).
  */
-type Shape = 'array' | 'error' | 'object' | 'headers' | 'map' | 'set' | 'url' | 'params' | 'opaque';
+type Shape =
+  | 'array'
+  | 'error'
+  | 'object'
+  | 'headers'
+  | 'map'
+  | 'set'
+  | 'url'
+  | 'params'
+  | 'bytes'
+  | 'opaque';
 
 const OPAQUE: ReadonlyArray<abstract new (...args: never[]) => unknown> = [
   WeakMap,
@@ -74,7 +92,6 @@ const OPAQUE: ReadonlyArray<abstract new (...args: never[]) => unknown> = [
   Date,
   RegExp,
   Promise,
-  ArrayBuffer,
 ];
 
 function shapeOf(value: object): Shape {
@@ -87,6 +104,7 @@ function shapeOf(value: object): Shape {
   if (value instanceof Set) return 'set';
   if (value instanceof URL) return 'url';
   if (value instanceof URLSearchParams) return 'params';
+  if (value instanceof Uint8Array || value instanceof ArrayBuffer) return 'bytes';
   if (ArrayBuffer.isView(value) || OPAQUE.some((ctor) => value instanceof ctor)) return 'opaque';
   return 'object';
 }
@@ -101,6 +119,7 @@ class Scrubber {
   readonly #memo = new Map<unknown, unknown>();
   readonly #clean: (text: string) => string;
   #nodes = 0;
+  #bytesRead = 0;
 
   constructor(clean: (text: string) => string) {
     this.#clean = clean;
@@ -130,6 +149,8 @@ class Scrubber {
     switch (shape) {
       case 'opaque':
         return value;
+      case 'bytes':
+        return this.#bytes(value as Uint8Array | ArrayBuffer);
       case 'headers':
         return this.#headers(value as Headers);
       case 'map':
@@ -143,6 +164,28 @@ class Scrubber {
       default:
         return this.#object(value, shape, depth);
     }
+  }
+
+  /**
+   * Bytes (a response body a client kept as a `Buffer`) as they are, or, when their text holds a
+   * credential, a copy of the same kind without it. Read as Latin-1, one character per byte, so that
+   * every byte around a credential (binary data, UTF-8) comes back unchanged. Bytes past the walk's
+   * budget cannot be checked, so they are not kept: a note with their size stands in their place.
+   */
+  #bytes(value: Uint8Array | ArrayBuffer): unknown {
+    const view = value instanceof Uint8Array ? value : new Uint8Array(value);
+    this.#bytesRead += view.byteLength;
+    if (this.#bytesRead > MAX_BYTES_CHECKED) {
+      return `[not kept: ${view.byteLength} bytes, more than can be checked for credentials]`;
+    }
+    const text = Buffer.from(view.buffer, view.byteOffset, view.byteLength).toString('latin1');
+    const clean = this.#clean(text);
+    if (clean === text) return value;
+    const bytes = Buffer.from(clean, 'latin1');
+    if (Buffer.isBuffer(value)) return bytes;
+    const copy = new Uint8Array(bytes);
+    if (value instanceof ArrayBuffer) return copy.buffer;
+    return Object.setPrototypeOf(copy, Object.getPrototypeOf(value));
   }
 
   /** A `Map` (grpc-js keeps `Metadata` in one) without its credential entries, values walked. */
