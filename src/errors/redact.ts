@@ -17,12 +17,21 @@ const SECRET_PATTERNS: ReadonlyArray<readonly [RegExp, string]> = [
   // A value that is already `[REDACTED]` is left alone (the `(?!...)`), here and in the patterns below
   // that could take it: a message built from redacted parts (`... cookie: [REDACTED]), so the call was
   // not sent. Set ...`) passes through again unchanged, instead of losing all that follows.
+  // The separator is also `=>` (how `util.inspect` prints a `Map`, grpc-js `Metadata`), URL-encoded
+  // (`%3D`, `%3A`: a URL inside a query), and may open an array (`"authorization":["Token ..."]`).
+  // The bracket comes after its own spaces only, so no run of spaces can be split two ways (linear);
+  // a value never starts with one (nor with the `>` of `=>`), so `["[REDACTED]"]` is not taken again
+  // from its bracket. A label may follow an encoded character (`%3Faccess_token%3D...`).
   [
-    /\b(authorization|x-goog-api-key|cookie)(["']?\s*[:=]\s*["']?)(?!\[REDACTED\])[^\s"'}][^"'\r\n}]*/gi,
+    /\b(authorization|x-goog-api-key|cookie)(["']?\s*(?:=>|[:=]|%3[ad])\s*(?!\[REDACTED\])(?:\[\s*)?["']?)(?!\[REDACTED\])[^\s"'}[>][^"'\r\n}]*/gi,
     `$1$2${REDACTED}`,
   ],
+  // An API key header with only a space before its value (`x-goog-api-key AIza...` in a curl trace):
+  // header names only, never ordinary words, which are followed by a space all the time, and a value
+  // of 16 or more key characters, so that `x-goog-api-key is missing` stays as it is.
+  [/\b(x-goog-api-key|x-api-key)(\s+)[\w.~+/=-]{16,}/gi, `$1$2${REDACTED}`],
   [
-    /\b(access_token|refresh_token|id_token|client_secret|private_key|api_key|apikey|key|token|sig|signature|password)(["']?\s*[:=]\s*["']?)(?!\[REDACTED\])[^\s"'&,;}]+/gi,
+    /(?:\b|(?<=%[\da-f]{2}))(access_token|refresh_token|id_token|client_secret|private_key|api_key|apikey|key|token|sig|signature|password|passwd|pwd|secret)(["']?\s*(?:=>|[:=]|%3[ad])\s*(?!\[REDACTED\])(?:\[\s*)?["']?)(?!\[REDACTED\])[^\s"'&,;}[>][^\s"'&,;}]*/gi,
     `$1$2${REDACTED}`,
   ],
   [/\bya29\.[\w.-]+/g, REDACTED],
@@ -30,6 +39,12 @@ const SECRET_PATTERNS: ReadonlyArray<readonly [RegExp, string]> = [
   // JWT (an ID token, a signed assertion: two base64url JSON parts, then the signature). The JWT may
   // start only after a character that cannot be part of it, so no run of text is scanned twice.
   [/AIza[\w-]{35}/g, REDACTED],
+  // A Google OAuth client secret (`GOCSPX-` and 28 characters) and a Google refresh token (`1//0`, a
+  // character, then a long base64url run): both prefixes are fixed strings, and the run after them
+  // cannot hold another one (no `GOCSPX-` restarts inside a match; `1//0` has slashes), so each
+  // character is read once.
+  [/GOCSPX-[\w-]{20,}/g, REDACTED],
+  [/\b1\/\/0[\w-]{30,}/g, REDACTED],
   [/(?<![\w-])eyJ[\w-]*\.eyJ[\w.-]*/g, REDACTED],
   // A Slack webhook's URL is its credential. On Slack's own hosts the whole path after the kind goes
   // (`/services/`, `/triggers/`, `/workflows/`: each kind has its own shape), also URL-encoded once or
@@ -71,7 +86,8 @@ const SECRET_PATTERNS: ReadonlyArray<readonly [RegExp, string]> = [
 /**
  * Removes credentials from text that is about to go into an error message or a log line: bearer and
  * basic tokens, `Authorization` headers, `access_token=` style parameters (in URLs, headers and JSON),
- * OAuth `ya29.` tokens, Google API keys (`AIza...`) and JWTs even without a label, every cookie of a
+ * OAuth `ya29.` tokens, Google API keys (`AIza...`), OAuth client secrets (`GOCSPX-...`), refresh
+ * tokens (`1//0...`) and JWTs even without a label, every cookie of a
  * `Cookie` header, PEM private keys (also JSON-escaped, as in a service-account key file), Slack
  * tokens (`xoxb-`, `xoxp-`, `xapp-`, ...), SendGrid API keys (`SG.<id>.<secret>`), the path of a Slack
  * webhook URL (the host stays) and a URL's user info. Also caps the length (2,000 characters,
@@ -168,7 +184,7 @@ export function redactedStart(text: string, count: number, more?: boolean): stri
  * looks no further for its digit.
  */
 const OPEN_END =
-  /(?:AIza[\w-]{0,34}|(?:xox[abcdeprs]|xapp)-[A-Za-z0-9%-]{0,64}|(?<![\w-])SG\.[\w.-]*|(:\/\/)[^\s/?#@]*)$/;
+  /(?:AIza[\w-]{0,34}|GOCSPX-[\w-]*|\b1\/\/0[\w-]*|(?:xox[abcdeprs]|xapp)-[A-Za-z0-9%-]{0,64}|(?<![\w-])SG\.[\w.-]*|(:\/\/)[^\s/?#@]*)$/;
 
 /**
  * The credential patterns of {@link redactSecrets} without the length cap, for text that is kept

@@ -101,3 +101,38 @@ describe('messages built from redacted parts are not changed by a second pass', 
     }
   });
 });
+
+describe('credential shapes of grpc metadata, encoded URLs and Google OAuth clients', () => {
+  // Built at runtime, obviously fake.
+  const S = ['Zx9', 'fake', 'message', 'secret', 'value'].join('q');
+  it.each([
+    ['a header value inside a JSON array', `grpc metadata {"authorization":["Token ${S}"]}`],
+    ['a Map entry as util.inspect prints it', `Map(1) { 'authorization' => [ 'ApiKey ${S}' ] }`],
+    ['a label value inside an array', `{"access_token":["${S}"]}`],
+    ['a URL-encoded label', `callback ?next=https%3A%2F%2Fy%2F%3Faccess_token%3D${S}`],
+    ['a URL-encoded colon', `header x-goog-api-key%3A${S}`],
+    ['an API key header followed by a space', `curl -H x-goog-api-key ${S}`],
+    ['secret=', `secret=${S}`],
+    ['pwd=', `pwd=${S}`],
+    ['passwd=', `passwd: ${S}`],
+    ['a Google OAuth client secret, unlabeled', `oauth client GOCSPX-${'Ab1-'.repeat(7)} refused`],
+    ['a Google refresh token, unlabeled', `refresh failed for 1//0g${S}${S}`],
+  ])('%s', (_label, text) => {
+    const out = redactSecrets(text);
+    expect(out).toContain('[REDACTED]');
+    expect(out).not.toContain(S);
+    expect(out).not.toContain('Ab1-Ab1-');
+    // A second pass changes nothing (messages are built from redacted parts).
+    expect(redactSecrets(out)).toBe(out);
+  });
+
+  it.each([
+    'password is required',
+    'the secret manager secret was not found',
+    'Secret [projects/1/secrets/db] not found or has no versions.',
+    'retry 1//0 times',
+    'x-goog-api-key is missing',
+  ])('leaves prose alone: %s', (text) => {
+    expect(redactSecrets(text)).toBe(text);
+  });
+});

@@ -140,6 +140,19 @@ describe('removeSecrets (no length cap: kept causes, toJSON, the message of a Pi
     ["a Slack host, then '%25' repeated", `hooks.slack.com%${'25'.repeat(LENGTH / 2)}`],
     ["a Slack host, then '\\u002f' repeated", `hooks.slack.com${'\\u002f'.repeat(LENGTH / 6)}`],
     ["'hooks.slack.com%25' repeated", 'hooks.slack.com%25'.repeat(LENGTH / 18)],
+    // Separators that may open an array or be `=>` or encoded, labels after an encoded character,
+    // and the unlabeled Google shapes.
+    ['"authorization:" then spaces, "[" and spaces', `authorization:${' '.repeat(LENGTH / 2)}[${' '.repeat(LENGTH / 2)}`],
+    ["'key=>[ ' repeated", 'key=>[ '.repeat(LENGTH / 7)],
+    ["'cookie%3A[' repeated", 'cookie%3A['.repeat(LENGTH / 10)],
+    ["'%3Ftoken%3D' repeated", '%3Ftoken%3D'.repeat(LENGTH / 11)],
+    ["'%41%41' repeated", '%41'.repeat(LENGTH / 3)],
+    ["'x-goog-api-key ' then 200 KB of spaces", `x-goog-api-key${' '.repeat(LENGTH)}`],
+    ["'x-api-key a' repeated", 'x-api-key a'.repeat(LENGTH / 11)],
+    ["'GOCSPX-' repeated", 'GOCSPX-'.repeat(LENGTH / 7)],
+    ["' GOCSPX-a' repeated", ' GOCSPX-a'.repeat(LENGTH / 9)],
+    ["'1//0' repeated", '1//0'.repeat(LENGTH / 4)],
+    ["' 1//0aaaa' repeated", ' 1//0aaaa'.repeat(LENGTH / 9)],
   ];
   const PROSE = 'the quick brown fox jumps over the lazy dog; '.repeat(LENGTH / 45);
 
