@@ -18,34 +18,26 @@ const REQUEST_KEYS: ReadonlySet<string> = new Set([
  * Names that hold a credential themselves, wherever they appear (a header, a JSON body, a `Map`): a
  * rule on the name made lowercase without `-` and `_`, not a list of exact names, which missed every
  * header a service invents (`x-auth-token`, `private-token`, `x-apisports-key`, `client-secret`). A
- * name holding one of these words is dropped with its value...
+ * name holding one of these words, or one of the short labels, or a webhook URL (the credential of
+ * the channel it posts to), is dropped with its value...
  */
-const SECRET_WORDS = /token|secret|passw(?:or)?d|apikey|authorization|cookie|credential|privatekey|signature/;
+const SECRET_NAME =
+  /^(?:pwd|sig|webhookurl)$|token|secret|passw(?:or)?d|apikey|authorization|cookie|credential|privatekey|signature/;
 
 /**
  * ...unless it ends with a word that makes it a count, a kind, a place or a name of the credential,
  * not the credential (`tokenCount`, `token_type`, `token_uri`, `secretName`, `private_key_id`,
- * `signatureVersion`), or it is a page cursor (`nextPageToken`): the cursor of a list call is not a
+ * `tokenExpiresAt`), or it is a page cursor (`nextPageToken`): the cursor of a list call is not a
  * credential, and a caller may resume from it.
  */
-const HARMLESS_ENDS =
-  /(?:count|counts|type|uri|url|name|names|id|ids|expiry|expiresat|expiresin|length|limit|version|policy|pagetoken|required)$/;
+const HARMLESS_END = /(?:count|type|uri|name|id|pagetoken)s?$|expir/;
 
-/**
- * Names that hold a credential without one of the words: short labels, a webhook URL (the credential
- * of the channel it posts to: Slack, Teams, a chat service).
- */
-const SECRET_NAMES: ReadonlySet<string> = new Set(['pwd', 'sig', 'webhookurl']);
-
-/** Whether a name (a key, a header name) holds a credential: see `SECRET_WORDS`. */
+/** Whether a name (a key, a header name) holds a credential: see `SECRET_NAME`. */
 function isSecretName(name: string): boolean {
   const lower = name.toLowerCase();
-  // `x-<service>-key` is an API key header (`x-api-key`, `x-apisports-key`, `x-goog-api-key`).
-  if (/^x-(?:[\w-]*[-_])?key$/.test(lower)) return true;
   const normalized = lower.replace(/[-_]/g, '');
-  return (
-    SECRET_NAMES.has(normalized) || (SECRET_WORDS.test(normalized) && !HARMLESS_ENDS.test(normalized))
-  );
+  // `x-<service>-key` is an API key header (`x-api-key`, `x-apisports-key`, `x-goog-api-key`).
+  return /^x-.*-key$/.test(lower) || (SECRET_NAME.test(normalized) && !HARMLESS_END.test(normalized));
 }
 
 /**
@@ -92,6 +84,7 @@ const OPAQUE: ReadonlyArray<abstract new (...args: never[]) => unknown> = [
   Date,
   RegExp,
   Promise,
+  ArrayBuffer,
 ];
 
 function shapeOf(value: object): Shape {
@@ -104,7 +97,7 @@ function shapeOf(value: object): Shape {
   if (value instanceof Set) return 'set';
   if (value instanceof URL) return 'url';
   if (value instanceof URLSearchParams) return 'params';
-  if (value instanceof Uint8Array || value instanceof ArrayBuffer) return 'bytes';
+  if (value instanceof Uint8Array) return 'bytes';
   if (ArrayBuffer.isView(value) || OPAQUE.some((ctor) => value instanceof ctor)) return 'opaque';
   return 'object';
 }
@@ -150,7 +143,7 @@ class Scrubber {
       case 'opaque':
         return value;
       case 'bytes':
-        return this.#bytes(value as Uint8Array | ArrayBuffer);
+        return this.#bytes(value as Uint8Array);
       case 'headers':
         return this.#headers(value as Headers);
       case 'map':
@@ -168,24 +161,15 @@ class Scrubber {
 
   /**
    * Bytes (a response body a client kept as a `Buffer`) as they are, or, when their text holds a
-   * credential, a copy of the same kind without it. Read as Latin-1, one character per byte, so that
-   * every byte around a credential (binary data, UTF-8) comes back unchanged. Bytes past the walk's
-   * budget cannot be checked, so they are not kept: a note with their size stands in their place.
+   * credential, a `Buffer` copy without it. Read as Latin-1, one character per byte, so that every
+   * byte around a credential (binary data, UTF-8) comes back unchanged. Bytes past the walk's budget
+   * cannot be checked, so they are not kept.
    */
-  #bytes(value: Uint8Array | ArrayBuffer): unknown {
-    const view = value instanceof Uint8Array ? value : new Uint8Array(value);
-    this.#bytesRead += view.byteLength;
-    if (this.#bytesRead > MAX_BYTES_CHECKED) {
-      return `[not kept: ${view.byteLength} bytes, more than can be checked for credentials]`;
-    }
-    const text = Buffer.from(view.buffer, view.byteOffset, view.byteLength).toString('latin1');
+  #bytes(value: Uint8Array): unknown {
+    if ((this.#bytesRead += value.byteLength) > MAX_BYTES_CHECKED) return NOT_WALKED;
+    const text = Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('latin1');
     const clean = this.#clean(text);
-    if (clean === text) return value;
-    const bytes = Buffer.from(clean, 'latin1');
-    if (Buffer.isBuffer(value)) return bytes;
-    const copy = new Uint8Array(bytes);
-    if (value instanceof ArrayBuffer) return copy.buffer;
-    return Object.setPrototypeOf(copy, Object.getPrototypeOf(value));
+    return clean === text ? value : Buffer.from(clean, 'latin1');
   }
 
   /** A `Map` (grpc-js keeps `Metadata` in one) without its credential entries, values walked. */
