@@ -6,15 +6,6 @@ const MAX_MESSAGE_LENGTH = 2000;
 /** What a removed credential is replaced with, in every message and cause the package writes. */
 export const REDACTED = '[REDACTED]';
 
-/**
- * Between a label and its value: a quote, `:`, `=`, `=>` (how `util.inspect` prints a `Map`, grpc-js
- * `Metadata`) or URL-encoded `%3D`, `%3A` (a URL inside a query), spaces, and the opening of an array
- * (`"authorization":["Token ..."]`). The bracket comes after its own spaces only, so no run of spaces
- * can be split two ways (linear). A value that is already `[REDACTED]` (also in an array or quoted)
- * is left alone; a value never starts with `[` or with the `>` of `=>`.
- */
-const SEPARATOR = String.raw`(["']?\s*(?:=>|[:=]|%3[ad])\s*(?!\[?\s*["']?\[REDACTED\])(?:\[\s*)?["']?)`;
-
 // Each pattern keeps the label and replaces only the secret, so the message still says what was there.
 // The PEM block goes first: the `private_key` label pattern below would otherwise replace only its
 // first word (`-----BEGIN`), and the block, no longer recognizable, would keep the key's body.
@@ -26,9 +17,13 @@ const SECRET_PATTERNS: ReadonlyArray<readonly [RegExp, string]> = [
   // A value that is already `[REDACTED]` is left alone (the `(?!...)`), here and in the patterns below
   // that could take it: a message built from redacted parts (`... cookie: [REDACTED]), so the call was
   // not sent. Set ...`) passes through again unchanged, instead of losing all that follows.
-  // The separator: see `SEPARATOR`. A label may follow an encoded character (`%3Faccess_token%3D`).
+  // The separator is also `=>` (how `util.inspect` prints a `Map`, grpc-js `Metadata`), URL-encoded
+  // (`%3D`, `%3A`: a URL inside a query), and may open an array (`"authorization":["Token ..."]`).
+  // The bracket comes after its own spaces only, so no run of spaces can be split two ways (linear);
+  // a value never starts with one (nor with the `>` of `=>`), so `["[REDACTED]"]` is not taken again
+  // from its bracket. A label may follow an encoded character (`%3Faccess_token%3D...`).
   [
-    new RegExp(String.raw`\b(authorization|x-goog-api-key|cookie)${SEPARATOR}[^\s"'}[>][^"'\r\n}]*`, 'gi'),
+    /\b(authorization|x-goog-api-key|cookie)(["']?\s*(?:=>|[:=]|%3[ad])\s*(?!\[REDACTED\])(?:\[\s*)?["']?)(?!\[REDACTED\])[^\s"'}[>][^"'\r\n}]*/gi,
     `$1$2${REDACTED}`,
   ],
   // An API key header with only a space before its value (`x-goog-api-key AIza...` in a curl trace):
@@ -36,10 +31,7 @@ const SECRET_PATTERNS: ReadonlyArray<readonly [RegExp, string]> = [
   // of 16 or more key characters, so that `x-goog-api-key is missing` stays as it is.
   [/\b(x-goog-api-key|x-api-key)(\s+)[\w.~+/=-]{16,}/gi, `$1$2${REDACTED}`],
   [
-    new RegExp(
-      String.raw`(?:\b|(?<=%[\da-f]{2}))(access_token|refresh_token|id_token|client_secret|private_key|api_key|apikey|key|token|sig|signature|password|passwd|pwd|secret)${SEPARATOR}[^\s"'&,;}[>][^\s"'&,;}]*`,
-      'gi',
-    ),
+    /(?:\b|(?<=%[\da-f]{2}))(access_token|refresh_token|id_token|client_secret|private_key|api_key|apikey|key|token|sig|signature|password|passwd|pwd|secret)(["']?\s*(?:=>|[:=]|%3[ad])\s*(?!\[REDACTED\])(?:\[\s*)?["']?)(?!\[REDACTED\])[^\s"'&,;}[>][^\s"'&,;}]*/gi,
     `$1$2${REDACTED}`,
   ],
   [/\bya29\.[\w.-]+/g, REDACTED],
@@ -51,7 +43,8 @@ const SECRET_PATTERNS: ReadonlyArray<readonly [RegExp, string]> = [
   // character, then a long base64url run): both prefixes are fixed strings, and the run after them
   // cannot hold another one (no `GOCSPX-` restarts inside a match; `1//0` has slashes), so each
   // character is read once.
-  [/GOCSPX-[\w-]{20,}|\b1\/\/0[\w-]{30,}/g, REDACTED],
+  [/GOCSPX-[\w-]{20,}/g, REDACTED],
+  [/\b1\/\/0[\w-]{30,}/g, REDACTED],
   [/(?<![\w-])eyJ[\w-]*\.eyJ[\w.-]*/g, REDACTED],
   // A Slack webhook's URL is its credential. On Slack's own hosts the whole path after the kind goes
   // (`/services/`, `/triggers/`, `/workflows/`: each kind has its own shape), also URL-encoded once or
@@ -191,7 +184,7 @@ export function redactedStart(text: string, count: number, more?: boolean): stri
  * looks no further for its digit.
  */
 const OPEN_END =
-  /(?:AIza[\w-]{0,34}|(?:GOCSPX-|\b1\/\/0)[\w-]*|(?:xox[abcdeprs]|xapp)-[A-Za-z0-9%-]{0,64}|(?<![\w-])SG\.[\w.-]*|(:\/\/)[^\s/?#@]*)$/;
+  /(?:AIza[\w-]{0,34}|GOCSPX-[\w-]*|\b1\/\/0[\w-]*|(?:xox[abcdeprs]|xapp)-[A-Za-z0-9%-]{0,64}|(?<![\w-])SG\.[\w.-]*|(:\/\/)[^\s/?#@]*)$/;
 
 /**
  * The credential patterns of {@link redactSecrets} without the length cap, for text that is kept
