@@ -66,17 +66,7 @@ const MAX_BYTES_CHECKED = 64 * 1024;
  * (a `URL`, `URLSearchParams`), or keep it as it is (other values with internal slots, which a copy
  * would break, and which hold no request).
  */
-type Shape =
-  | 'array'
-  | 'error'
-  | 'object'
-  | 'headers'
-  | 'map'
-  | 'set'
-  | 'url'
-  | 'params'
-  | 'bytes'
-  | 'opaque';
+type Shape = 'array' | 'error' | 'object' | 'headers' | 'map' | 'set' | 'url' | 'params' | 'bytes' | 'opaque';
 
 const OPAQUE: ReadonlyArray<abstract new (...args: never[]) => unknown> = [
   WeakMap,
@@ -166,7 +156,8 @@ class Scrubber {
    * cannot be checked, so they are not kept.
    */
   #bytes(value: Uint8Array): unknown {
-    if ((this.#bytesRead += value.byteLength) > MAX_BYTES_CHECKED) return NOT_WALKED;
+    this.#bytesRead += value.byteLength;
+    if (this.#bytesRead > MAX_BYTES_CHECKED) return NOT_WALKED;
     const text = Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('latin1');
     const clean = this.#clean(text);
     return clean === text ? value : Buffer.from(clean, 'latin1');

@@ -142,7 +142,10 @@ describe('removeSecrets (no length cap: kept causes, toJSON, the message of a Pi
     ["'hooks.slack.com%25' repeated", 'hooks.slack.com%25'.repeat(LENGTH / 18)],
     // Separators that may open an array or be `=>` or encoded, labels after an encoded character,
     // and the unlabeled Google shapes.
-    ['"authorization:" then spaces, "[" and spaces', `authorization:${' '.repeat(LENGTH / 2)}[${' '.repeat(LENGTH / 2)}`],
+    [
+      '"authorization:" then spaces, "[" and spaces',
+      `authorization:${' '.repeat(LENGTH / 2)}[${' '.repeat(LENGTH / 2)}`,
+    ],
     ["'key=>[ ' repeated", 'key=>[ '.repeat(LENGTH / 7)],
     ["'cookie%3A[' repeated", 'cookie%3A['.repeat(LENGTH / 10)],
     ["'%3Ftoken%3D' repeated", '%3Ftoken%3D'.repeat(LENGTH / 11)],
