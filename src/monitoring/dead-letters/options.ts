@@ -1,5 +1,6 @@
 import type { ConfigEnv } from '../../config/index.js';
 import { getSportConfig } from '../../config/index.js';
+import { checkProjectId } from '../../config/table-name.js';
 import { quoteValue } from '../../errors/redact.js';
 import { messageOf } from '../../shared/message-of.js';
 import { integerAt, objectAt, refuseUnknownKeys, resourceIdAt } from '../checks.js';
@@ -91,6 +92,20 @@ export function resolveDeadLetterOptions(
     raw.projectId === undefined
       ? (projectIdFallback ?? sport.projectId)
       : resourceProject(raw.projectId, at('projectId'));
+  // Naming the default subscriptions follows the strict project-id rule, which a `projectId` option
+  // (checked more loosely above, to accept older ids) may break: the error must blame that option,
+  // not `GCP_PROJECT_ID`, which the caller may never have set.
+  if (raw.subscriptions === undefined && raw.projectId !== undefined) {
+    try {
+      checkProjectId(projectId, at('projectId'));
+    } catch (error) {
+      throw new MonitorConfigError(
+        at('projectId'),
+        `${messageOf(error)}; pass \`subscriptions\` to name the dead-letter subscriptions in it yourself`,
+        { cause: error },
+      );
+    }
+  }
   const listed =
     raw.subscriptions === undefined
       ? defaultDeadLetterSubscriptions(sport.sport, { ...env, GCP_PROJECT_ID: projectId })

@@ -222,6 +222,12 @@ describe('createMonitor refuses a bad configuration at construction, naming the 
       'logging.categories[0]',
       /nested more than 64 levels deep/,
     ],
+    [
+      'a project id the default subscriptions cannot be named in (blamed on the option, not GCP_PROJECT_ID)',
+      { deadLetters: { projectId: 'p' } },
+      'deadLetters.projectId',
+      /Invalid project name "p" \(from deadLetters\.projectId\).*pass `subscriptions`/,
+    ],
   ];
 
   it.each(cases)('%s', (_what, options, field, message) => {
