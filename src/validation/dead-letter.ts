@@ -68,8 +68,11 @@ export function deadLetterAttributes(
   reason: DeadLetterReason,
   error: PipelineError,
 ): Record<string, string> {
-  const own = ownAttributes(envelope);
-  const ours = ourAttributes(envelope, reason, error);
+  return combined(ownAttributes(envelope), ourAttributes(envelope, reason, error));
+}
+
+/** `own` and `ours` side by side when they fit and do not clash, else ours folded (see above). */
+function combined(own: Record<string, string>, ours: Record<string, string>): Record<string, string> {
   const names = Object.keys(ours);
   const clash =
     Object.hasOwn(own, DEAD_LETTER_INFO_ATTRIBUTE) || names.some((name) => Object.hasOwn(own, name));
@@ -94,17 +97,14 @@ export function deadLetterMessage(
 ): { data: Buffer; attributes: Record<string, string> } | undefined {
   const data = Buffer.from(rawBytes(envelope));
   const budget = MAX_PUBLISH_REQUEST_BYTES - REQUEST_OVERHEAD_ALLOWANCE;
-  const full = deadLetterAttributes(envelope, reason, error);
-  if (publishedBytes({ data, attributes: full }) <= budget) return { data, attributes: full };
   const own = ownAttributes(envelope);
+  const ours = ourAttributes(envelope, reason, error);
+  const full = combined(own, ours);
+  if (publishedBytes({ data, attributes: full }) <= budget) return { data, attributes: full };
   const ownBytes = publishedBytes({ data, attributes: own });
   if (Object.keys(own).length < MAX_ATTRIBUTES) {
     const room = budget - ownBytes - Buffer.byteLength(DEAD_LETTER_INFO_ATTRIBUTE, 'utf8');
-    const folded = withFolded(
-      own,
-      ourAttributes(envelope, reason, error),
-      Math.min(room, MAX_ATTRIBUTE_VALUE_BYTES),
-    );
+    const folded = withFolded(own, ours, Math.min(room, MAX_ATTRIBUTE_VALUE_BYTES));
     const info = deadLetterInfoOf(folded);
     const keyKept = envelope.orderingKey === undefined || info.source_ordering_key !== undefined;
     if (
