@@ -104,7 +104,7 @@ export function requestSecrets(url: string, init: RequestInit): string[] {
  */
 export function withoutRequestSecrets(thrown: unknown, secrets: readonly string[]): unknown {
   if (secrets.length === 0) return thrown;
-  return scrubCause(thrown, (text) => removeSecrets(withoutValues(text, secrets)));
+  return scrubCause(thrown, (text) => removeSecrets(withoutRequestValues(text, secrets)));
 }
 
 /**
@@ -126,18 +126,12 @@ const CLASSIFIED_BY = new RegExp(
 );
 
 /**
- * `text` from a response (its body, reason phrase or URL) without any of `secrets`: an API may echo
+ * `text` with every occurrence of `secrets` replaced, except one lying inside a word the error is
+ * classified by. A secret that merely contains such a word is still removed whole. Used on what a
+ * transport error says and on a response's text (its body, reason phrase or URL): an API may echo
  * the key it refused, raw, percent-encoded or JSON-escaped.
  */
 export function withoutRequestValues(text: string, secrets: readonly string[]): string {
-  return withoutValues(text, secrets);
-}
-
-/**
- * `text` with every occurrence of `secrets` replaced, except one lying inside a word the error is
- * classified by. A secret that merely contains such a word is still removed whole.
- */
-function withoutValues(text: string, secrets: readonly string[]): string {
   const kept = [...text.matchAll(CLASSIFIED_BY)].map((m) => [m.index, m.index + m[0].length] as const);
   const cuts: Array<[number, number]> = [];
   for (const secret of secrets) {
