@@ -49,6 +49,9 @@ export function parseArgs(
       value = next;
       i += 1;
     }
+    // `--to ''` is no topic: taken as absent it would fall back to a default (the configured source
+    // topic of a replay) the user did not ask for.
+    if (value === '') throw new UsageError(`--${name} needs a value, got an empty one`);
     options.set(name, [...(options.get(name) ?? []), value]);
   }
   return { positional, options };
@@ -63,7 +66,12 @@ export function single(args: ParsedArgs, name: string): string | undefined {
 export function integer(args: ParsedArgs, name: string): number | undefined {
   const value = single(args, name);
   if (value === undefined) return undefined;
-  if (!/^\d+$/.test(value)) throw new UsageError(`--${name} needs a whole number, got ${quoteValue(value)}`);
+  // Past 2^53 a number is not the one typed (9007199254740993 reads as ...992).
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(Number(value))) {
+    throw new UsageError(
+      `--${name} needs a whole number from 0 to ${Number.MAX_SAFE_INTEGER}, got ${quoteValue(value)}`,
+    );
+  }
   return Number(value);
 }
 
