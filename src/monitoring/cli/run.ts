@@ -143,6 +143,10 @@ const COMMANDS: Record<string, Command> = {
     flags: ['dry-run', 'no-logging', 'no-dead-letters'],
     alerts: true,
     async run(args, ctx) {
+      if (flag(args, 'no-logging') && flag(args, 'no-dead-letters')) {
+        // Nothing would be looked at, and the report would say `healthy` (exit 0).
+        throw new UsageError('check with both --no-logging and --no-dead-letters checks nothing: drop one');
+      }
       const monitor = await ctx.monitor();
       const report = await monitor.run({
         dryRun: flag(args, 'dry-run'),

@@ -86,4 +86,11 @@ describe('gpr refuses a bad command line with exit 2 and a message naming what w
     expect(code).toBe(2);
     expect(err.join('\n')).toMatch(/^gpr: sport: Unknown sport "xyz".*SPORT environment variable/);
   });
+
+  it('check with both checks turned off is a usage error, not a "healthy" report of nothing looked at', async () => {
+    const result = await gpr(['check', '--no-logging', '--no-dead-letters']);
+    expect(result.code).toBe(2);
+    expect(result.err).toMatch(/--no-logging and --no-dead-letters checks nothing/);
+    expect(result.out).not.toMatch(/healthy/);
+  });
 });
