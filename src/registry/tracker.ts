@@ -645,6 +645,13 @@ export class UnresolvedPlayerTracker {
         ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
       },
     );
+    if (coordinator.state === 'done') {
+      // The shutdown ran already (a manual `shutdown()`): nothing will flush these rows at exit.
+      this.#logger.error(
+        'unresolved players tracker joined a shutdown that already finished: its rows will not be flushed at exit; call flush() yourself',
+        { table: this.table, held: this.size },
+      );
+    }
     unhook = (): void => {
       leave();
       forget();
