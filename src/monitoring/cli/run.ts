@@ -46,7 +46,8 @@ const USAGE = `gpr: the gcp-pipeline-resilience monitor
 
 common options: --project ID (default GCP_PROJECT_ID), --sport nba|mlb (default SPORT or nba), --json
 gpr --version prints the package's version, gpr --help this text
-exit status: 0 nothing found, 1 something found, 2 usage or configuration error, 3 a check or replay failed
+exit status: 0 nothing found, 1 something found, 2 usage or configuration error, 3 a check, an alert or
+  a replay failed
 emulators: PUBSUB_EMULATOR_HOST, GPR_MONITORING_EMULATOR_HOST, GPR_LOGGING_EMULATOR_HOST (host:port)
 alerts of check and serve: SLACK_WEBHOOK_URL; SENDGRID_API_KEY, ALERT_EMAIL_FROM, ALERT_EMAIL_TO (a,b);
   GPR_ALERT_BUCKET (rate limits shared in Cloud Storage), ENVIRONMENT`;
@@ -154,7 +155,11 @@ const COMMANDS: Record<string, Command> = {
         includeDeadLetters: !flag(args, 'no-dead-letters'),
       });
       ctx.print(report, () => formatReport(report), args);
-      return report.status === 'degraded' ? 3 : report.status === 'errors_found' ? 1 : 0;
+      // An alert that did not go out (failed, or stopped before it was sent) is a failure of the run,
+      // not "something found": exit 1 would read as found and alerted.
+      const alertsLost = report.summary.alertsFailed + report.summary.alertsNotSent > 0;
+      if (report.status === 'degraded' || alertsLost) return 3;
+      return report.status === 'errors_found' ? 1 : 0;
     },
   },
   serve: {
