@@ -57,9 +57,19 @@ export function parseArgs(
   return { positional, options };
 }
 
-/** The last value of `--name`, if given. */
+/**
+ * The value of `--name`, if given. Given twice with different values it is a `UsageError`: which one
+ * was meant is unknown (`--project a --project b` would check one of them), as for the HTTP flags.
+ */
 export function single(args: ParsedArgs, name: string): string | undefined {
-  return args.options.get(name)?.at(-1);
+  const values = args.options.get(name);
+  const other = values?.find((value) => value !== values[0]);
+  if (other !== undefined) {
+    throw new UsageError(
+      `--${name} is given twice with different values (${quoteValue(values![0]!)} and ${quoteValue(other)})`,
+    );
+  }
+  return values?.[0];
 }
 
 /** `--name` as a non-negative integer, if given. */

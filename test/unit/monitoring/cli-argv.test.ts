@@ -51,6 +51,28 @@ describe('gpr refuses a bad command line with exit 2 and a message naming what w
     expect(result.err).toBe(`gpr: ${option} needs a value, got an empty one`);
   });
 
+  it.each([
+    [
+      ['dlq', 'status', '--project', 'first-project', '--project', 'other-project'],
+      '--project',
+      '"first-project" and "other-project"',
+    ],
+    [['--sport', 'mlb', 'dlq', 'status', '--sport', 'nba'], '--sport', '"mlb" and "nba"'],
+    [['dlq', 'status', '--threshold', '1', '--threshold=5'], '--threshold', '"1" and "5"'],
+  ])(
+    'an option that takes one value given twice with different values (%j) is refused, not the last one taken',
+    async (argv, option, values) => {
+      const result = await gpr(argv);
+      expect(result.code).toBe(2);
+      expect(result.err).toBe(`gpr: ${option} is given twice with different values (${values})`);
+    },
+  );
+
+  it('the same value twice is no conflict', async () => {
+    const result = await gpr(['dlq', 'status', '--sport', 'xyz', '--sport', 'xyz']);
+    expect(result.err).toMatch(/^gpr: --sport: Unknown sport "xyz"/);
+  });
+
   it('a whole number past 2^53 is refused rather than read as another number', async () => {
     const result = await gpr(['dlq', 'status', '--threshold', '9007199254740993']);
     expect(result.code).toBe(2);
