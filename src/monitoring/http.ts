@@ -118,6 +118,13 @@ function readFlags(url: URL, body: unknown): Record<(typeof FLAGS)[Flag], boolea
   };
   for (const [name, value] of url.searchParams) take(name, value, 'query');
   for (const [name, value] of Object.entries(bodyFlags(body))) take(name, value, 'body');
+  if (flags.includeLogging === false && flags.includeDeadLetters === false) {
+    // Nothing would be looked at, and the answer would be a 200 `healthy`.
+    throw new BadRequest(
+      'include_dead_letters',
+      'include_logging and include_dead_letters are both off: the run would check nothing',
+    );
+  }
   return flags as Record<(typeof FLAGS)[Flag], boolean | undefined>;
 }
 
@@ -178,7 +185,8 @@ function errorBody(error: PipelineError | BadRequest): unknown {
  * - `POST /check` (or `POST /`) -> runs the monitor and answers 200 with the report's JSON, whatever
  *   it found (a `degraded` report included); query or JSON-body flags `dry_run`, `include_logging`,
  *   `include_dead_letters` take `1/0`, `true/false`, `yes/no`. An unknown or malformed flag, or one
- *   given twice with conflicting values, is a 400 naming it (a typo in `dry_run` must not send alerts).
+ *   given twice with conflicting values, is a 400 naming it (a typo in `dry_run` must not send alerts);
+ *   so are `include_logging` and `include_dead_letters` both off (a run that checks nothing).
  * - any other path 404, another method 405 with `Allow`; an unexpected failure 500 with the error's
  *   `{ name, code, message }` (never a stack).
  *

@@ -16,6 +16,8 @@ export function checkTimeoutMs(where: string, value: number): void {
 export interface CallDeadline {
   readonly signal: AbortSignal;
   end(): void;
+  /** Ends the call now, as its deadline would (with `reason`). */
+  abort(reason: unknown): void;
 }
 
 /**
@@ -35,7 +37,7 @@ export function callDeadline(
   const controller = new AbortController();
   if (outer?.aborted) {
     controller.abort(outer.reason);
-    return { signal: controller.signal, end: () => undefined };
+    return { signal: controller.signal, end: () => undefined, abort: () => undefined };
   }
   const expire = (): void => {
     controller.abort(
@@ -55,6 +57,9 @@ export function callDeadline(
     end() {
       cancelTimer();
       unsubscribe();
+    },
+    abort(reason) {
+      controller.abort(reason);
     },
   };
 }

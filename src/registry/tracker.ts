@@ -1,6 +1,6 @@
 import { type ConfigEnv, getSportConfig } from '../config/index.js';
 import { checkProjectId, parseQualifiedTableName } from '../config/table-name.js';
-import { PartialInsertError, type PipelineError, type RowFailure, toPipelineError } from '../errors/index.js';
+import { PartialInsertError, PipelineError, type RowFailure, toPipelineError } from '../errors/index.js';
 import { wasNotSent } from '../errors/not-sent.js';
 import { type Logger, silentLogger } from '../logging/index.js';
 import { type Clock, systemClock } from '../retry/index.js';
@@ -9,7 +9,7 @@ import { randomUUID } from '../shared/node-crypto.js';
 import { safeLogger } from '../shared/safe-logger.js';
 import { untilAborted } from '../shared/until-aborted.js';
 import { defaultShutdownCoordinator } from '../shutdown/index.js';
-import { callDeadline, checkTimeoutMs } from './call-deadline.js';
+import { type CallDeadline, callDeadline, checkTimeoutMs } from './call-deadline.js';
 import { UNRESOLVED_PLAYERS_TABLE } from './ddl.js';
 import type { FlushOnExitOptions } from './exit-hook.js';
 import { findLandedRows, landedKey } from './landed-rows.js';
@@ -301,6 +301,8 @@ export class UnresolvedPlayerTracker {
   readonly #usedBatchIds = new Set<string>();
   /** Settles when every flush called so far has finished: the next one waits for it. */
   #flushing: Promise<unknown> = Promise.resolve();
+  /** The deadlines of the flushes called (not by a shutdown) and not yet finished: a shutdown cuts them. */
+  readonly #running = new Set<CallDeadline>();
   #unhookExit: (() => void) | undefined;
   /** Who joined the shutdown: the tracker itself while it holds rows, or a `flushOnExit()` call. */
   #exitJoinedBy: 'tracker' | 'call' | undefined;
@@ -545,6 +547,11 @@ export class UnresolvedPlayerTracker {
    * ```
    */
   flush(options: FlushOptions = {}): Promise<FlushResult> {
+    return this.#flush(options, true);
+  }
+
+  /** `cuttable`: a flush the shutdown's own flush may cut short (any but a shutdown's). */
+  #flush(options: FlushOptions, cuttable: boolean): Promise<FlushResult> {
     checkOptions('flush', options, { signal: 'signal', timeoutMs: 'number' }, OPTION_ALIASES);
     const timeoutMs = options.timeoutMs ?? this.flushTimeoutMs;
     checkTimeoutMs('flush: option timeoutMs', timeoutMs);
@@ -556,8 +563,12 @@ export class UnresolvedPlayerTracker {
       `unresolved players flush (${this.table})`,
     );
     const previous = this.#flushing;
+    if (cuttable) this.#running.add(deadline);
     const run = this.#flushAfter(previous, deadline.signal)
-      .finally(() => deadline.end())
+      .finally(() => {
+        deadline.end();
+        this.#running.delete(deadline);
+      })
       .then((result) => {
         this.#leaveExitIfEmpty();
         return result;
@@ -594,7 +605,9 @@ export class UnresolvedPlayerTracker {
    *
    * A tracker already joins by itself while it holds rows (the `flushOnExit` option, default `true`).
    * Call this to stay joined whether or not it holds any, or to join with options of your own (they
-   * replace the tracker's). After `unhook()` a later miss joins again by itself, unless the tracker
+   * replace the tracker's). A flush of yours still running when the shutdown starts (its insert
+   * hanging) is cut short, its result's error coded `FLUSH_SUPERSEDED`: the shutdown's flush sends
+   * its rows again under the same insert ids, with everything tracked since. After `unhook()` a later miss joins again by itself, unless the tracker
    * was made with `flushOnExit: false`.
    *
    * @example
@@ -634,8 +647,23 @@ export class UnresolvedPlayerTracker {
         // It runs once; after that the tracker may join again (e.g. a script that keeps going, or
         // a miss recorded while this flush runs: it joins the running shutdown with a task of its own).
         forget();
+        // A flush already running (a periodic one whose insert hangs) would hold this one past the
+        // shutdown's limit, and the misses tracked since it began would never be sent. It is cut
+        // now, as its deadline would: its rows stay pending as possibly written, and this flush
+        // sends them again under the same insert ids (BigQuery drops the copy), with the rest.
+        for (const running of this.#running) {
+          running.abort(
+            new PipelineError('unresolved players flush cut short: the shutdown flushes now', {
+              code: 'FLUSH_SUPERSEDED',
+              transient: true,
+            }),
+          );
+        }
         // The task's signal aborts when its time is up: the flush then ends, keeping its rows.
-        const result = await this.flush(context?.signal === undefined ? {} : { signal: context.signal });
+        const result = await this.#flush(
+          context?.signal === undefined ? {} : { signal: context.signal },
+          false,
+        );
         // flush() reports instead of rejecting; the shutdown report must not call rows that were
         // not written "completed", so its error becomes the task's failure.
         if (result.error) throw result.error;
@@ -645,6 +673,13 @@ export class UnresolvedPlayerTracker {
         ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
       },
     );
+    if (coordinator.state === 'done') {
+      // The shutdown ran already (a manual `shutdown()`): nothing will flush these rows at exit.
+      this.#logger.error(
+        'unresolved players tracker joined a shutdown that already finished: its rows will not be flushed at exit; call flush() yourself',
+        { table: this.table, held: this.size },
+      );
+    }
     unhook = (): void => {
       leave();
       forget();

@@ -387,7 +387,9 @@ export function createShutdownCoordinator(options: ShutdownCoordinatorOptions = 
         timeoutMs: taskOptions.timeoutMs,
       };
       if (state === 'done') {
-        logger.warn(`shutdown already finished; task '${entry.name}' will not run`, { task: entry.name });
+        // At error, like a task that failed: what it had to write dies with the process (a tracker
+        // used after a manual shutdown), and the default logger writes only errors.
+        logger.error(`shutdown already finished; task '${entry.name}' will not run`, { task: entry.name });
         return () => undefined;
       }
       entries.add(entry);

@@ -49,21 +49,39 @@ export function parseArgs(
       value = next;
       i += 1;
     }
+    // `--to ''` is no topic: taken as absent it would fall back to a default (the configured source
+    // topic of a replay) the user did not ask for.
+    if (value === '') throw new UsageError(`--${name} needs a value, got an empty one`);
     options.set(name, [...(options.get(name) ?? []), value]);
   }
   return { positional, options };
 }
 
-/** The last value of `--name`, if given. */
+/**
+ * The value of `--name`, if given. Given twice with different values it is a `UsageError`: which one
+ * was meant is unknown (`--project a --project b` would check one of them), as for the HTTP flags.
+ */
 export function single(args: ParsedArgs, name: string): string | undefined {
-  return args.options.get(name)?.at(-1);
+  const values = args.options.get(name);
+  const other = values?.find((value) => value !== values[0]);
+  if (other !== undefined) {
+    throw new UsageError(
+      `--${name} is given twice with different values (${quoteValue(values![0]!)} and ${quoteValue(other)})`,
+    );
+  }
+  return values?.[0];
 }
 
 /** `--name` as a non-negative integer, if given. */
 export function integer(args: ParsedArgs, name: string): number | undefined {
   const value = single(args, name);
   if (value === undefined) return undefined;
-  if (!/^\d+$/.test(value)) throw new UsageError(`--${name} needs a whole number, got ${quoteValue(value)}`);
+  // Past 2^53 a number is not the one typed (9007199254740993 reads as ...992).
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(Number(value))) {
+    throw new UsageError(
+      `--${name} needs a whole number from 0 to ${Number.MAX_SAFE_INTEGER}, got ${quoteValue(value)}`,
+    );
+  }
   return Number(value);
 }
 

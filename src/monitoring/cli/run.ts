@@ -46,7 +46,8 @@ const USAGE = `gpr: the gcp-pipeline-resilience monitor
 
 common options: --project ID (default GCP_PROJECT_ID), --sport nba|mlb (default SPORT or nba), --json
 gpr --version prints the package's version, gpr --help this text
-exit status: 0 nothing found, 1 something found, 2 usage or configuration error, 3 a check or replay failed
+exit status: 0 nothing found, 1 something found, 2 usage or configuration error, 3 a check, an alert or
+  a replay failed
 emulators: PUBSUB_EMULATOR_HOST, GPR_MONITORING_EMULATOR_HOST, GPR_LOGGING_EMULATOR_HOST (host:port)
 alerts of check and serve: SLACK_WEBHOOK_URL; SENDGRID_API_KEY, ALERT_EMAIL_FROM, ALERT_EMAIL_TO (a,b);
   GPR_ALERT_BUCKET (rate limits shared in Cloud Storage), ENVIRONMENT`;
@@ -57,6 +58,11 @@ const COMMON_FLAGS = ['json'];
 interface Command {
   options: string[];
   flags: string[];
+  /**
+   * The monitor option each command-line option sets (`MonitorConfigError.field`, or its start):
+   * an error on it names the option the user typed (`--subscription`), not the field.
+   */
+  fields?: Record<string, string>;
   /** Sends the findings to the alert manager the environment configures (`alert-env.ts`). */
   alerts?: boolean;
   run(args: ParsedArgs, ctx: Context): Promise<number>;
@@ -72,6 +78,11 @@ const COMMANDS: Record<string, Command> = {
   'dlq status': {
     options: ['subscription', 'threshold', 'sample'],
     flags: [],
+    fields: {
+      'deadLetters.only': 'subscription',
+      'deadLetters.threshold': 'threshold',
+      'deadLetters.sampleSize': 'sample',
+    },
     async run(args, ctx) {
       const subscriptions = args.options.get('subscription');
       const monitor = await ctx.monitor({
@@ -91,6 +102,7 @@ const COMMANDS: Record<string, Command> = {
   'dlq replay': {
     options: ['from', 'to', 'reason', 'max', 'max-replays'],
     flags: ['dry-run'],
+    fields: { from: 'from', to: 'to', max: 'max', maxReplays: 'max-replays' },
     async run(args, ctx) {
       const from = single(args, 'from');
       if (!from) throw new UsageError('dlq replay needs --from SUBSCRIPTION');
@@ -112,6 +124,7 @@ const COMMANDS: Record<string, Command> = {
   'logging errors': {
     options: ['lookback', 'threshold'],
     flags: [],
+    fields: { 'logging.lookbackMinutes': 'lookback', 'logging.threshold': 'threshold' },
     async run(args, ctx) {
       const monitor = await ctx.monitor({
         deadLetters: false,
@@ -131,6 +144,10 @@ const COMMANDS: Record<string, Command> = {
     flags: ['dry-run', 'no-logging', 'no-dead-letters'],
     alerts: true,
     async run(args, ctx) {
+      if (flag(args, 'no-logging') && flag(args, 'no-dead-letters')) {
+        // Nothing would be looked at, and the report would say `healthy` (exit 0).
+        throw new UsageError('check with both --no-logging and --no-dead-letters checks nothing: drop one');
+      }
       const monitor = await ctx.monitor();
       const report = await monitor.run({
         dryRun: flag(args, 'dry-run'),
@@ -138,7 +155,11 @@ const COMMANDS: Record<string, Command> = {
         includeDeadLetters: !flag(args, 'no-dead-letters'),
       });
       ctx.print(report, () => formatReport(report), args);
-      return report.status === 'degraded' ? 3 : report.status === 'errors_found' ? 1 : 0;
+      // An alert that did not go out (failed, or stopped before it was sent) is a failure of the run,
+      // not "something found": exit 1 would read as found and alerted.
+      const alertsLost = report.summary.alertsFailed + report.summary.alertsNotSent > 0;
+      if (report.status === 'degraded' || alertsLost) return 3;
+      return report.status === 'errors_found' ? 1 : 0;
     },
   },
   serve: {
@@ -195,6 +216,39 @@ const VALUELESS = new Set([
 ]);
 
 /**
+ * The message of a configuration error, naming the command-line option that set the field when the
+ * user gave it (`--subscription: "a b" is not a valid ...`), else the field (a value from the
+ * environment, `GCP_PROJECT_ID`, says so in the message).
+ */
+function configMessage(error: MonitorConfigError, command: Command, args: ParsedArgs | undefined): string {
+  const fields: Record<string, string> = { projectId: 'project', sport: 'sport', ...command.fields };
+  for (const [field, option] of Object.entries(fields)) {
+    const matches =
+      error.field === field || error.field.startsWith(`${field}[`) || error.field.startsWith(`${field}.`);
+    if (matches && args?.options.has(option) && error.message.startsWith(`${error.field}: `)) {
+      return `--${option}: ${error.message.slice(error.field.length + 2)}`;
+    }
+  }
+  return error.message;
+}
+
+/** `argv` as given by a JavaScript caller: anything but an array of strings is a usage error. */
+function checkArgv(argv: unknown): asserts argv is readonly string[] {
+  if (!Array.isArray(argv)) {
+    throw new UsageError(
+      `the arguments must be an array of strings, got ${argv === null ? 'null' : typeof argv}`,
+    );
+  }
+  for (const [index, arg] of argv.entries()) {
+    if (typeof arg !== 'string') {
+      throw new UsageError(
+        `argument ${index + 1} must be a string, got ${arg === null ? 'null' : typeof arg}`,
+      );
+    }
+  }
+}
+
+/**
  * The words of `argv` that are not options or option values (`--project p dlq status` is the
  * command `dlq status`: `p` is the value of `--project`).
  */
@@ -225,6 +279,12 @@ function commandWords(argv: readonly string[]): string[] {
  * ```
  */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  try {
+    checkArgv(argv);
+  } catch (error) {
+    io.stderr(`gpr: ${(error as UsageError).message}\n\n${USAGE}`);
+    return 2;
+  }
   const words = commandWords(argv);
   if (argv.length === 0) {
     io.stderr(USAGE);
@@ -238,26 +298,31 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     io.stdout(`gpr ${io.version ?? '(version unknown: not run from the installed package)'}`);
     return 0;
   }
-  const name = [`${words[0]} ${words[1]}`, words[0]].find((candidate) => candidate && COMMANDS[candidate]);
+  // Own keys only: `gpr constructor` must not find Object.prototype's.
+  const name = [`${words[0]} ${words[1]}`, words[0]].find(
+    (candidate) => candidate && Object.hasOwn(COMMANDS, candidate),
+  );
   if (!name) {
     io.stderr(`gpr: unknown command ${JSON.stringify(words.slice(0, 2).join(' '))}\n\n${USAGE}`);
     return 2;
   }
   const command = COMMANDS[name]!;
   const created: Array<{ close(): Promise<unknown> }> = [];
+  let args: ParsedArgs | undefined;
   try {
-    const args = parseArgs(argv, [...COMMON, ...command.options], [...COMMON_FLAGS, ...command.flags]);
-    const extra = args.positional.slice(name.split(' ').length);
+    const parsed = parseArgs(argv, [...COMMON, ...command.options], [...COMMON_FLAGS, ...command.flags]);
+    args = parsed;
+    const extra = parsed.positional.slice(name.split(' ').length);
     if (extra.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(extra[0])}`);
     const ctx: Context = {
       io,
       async monitor(options = {}) {
-        const project = single(args, 'project');
+        const project = single(parsed, 'project');
         const alertSink = command.alerts ? await alertManagerFromEnv(io.env, io.stderr) : undefined;
         const base: MonitorOptions = {
           env: io.env,
           ...optional('projectId', project),
-          ...optional('sport', single(args, 'sport')),
+          ...optional('sport', single(parsed, 'sport')),
           ...optional('alertSink', alertSink),
         };
         // Checked before any client is made: a configuration mistake is exit 2 with no call to Google.
@@ -273,17 +338,19 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         created.push(monitor);
         return monitor;
       },
-      print(json, human, parsed) {
-        if (flag(parsed, 'json')) io.stdout(JSON.stringify(json, null, 2));
+      print(json, human, given) {
+        if (flag(given, 'json')) io.stdout(JSON.stringify(json, null, 2));
         else for (const line of human()) io.stdout(printable(line));
       },
     };
-    return await command.run(args, ctx);
+    return await command.run(parsed, ctx);
   } catch (error) {
     if (error instanceof UsageError || error instanceof MonitorConfigError) {
       // Their messages quote values through `quoteValue` already; redacted again here, at the one
       // place every message leaves by, so that a message built without it cannot show a credential.
-      io.stderr(`gpr: ${redactSecrets(error.message)}`);
+      const message =
+        error instanceof MonitorConfigError ? configMessage(error, command, args) : error.message;
+      io.stderr(`gpr: ${redactSecrets(message)}`);
       return 2;
     }
     const typed = toPipelineError(error);

@@ -263,10 +263,14 @@ async function peekInto(
       result.oldestAgeSeconds = Math.max(0, Math.floor((ctx.now.getTime() - Math.min(...times)) / 1000));
   }
   const samples = peeked.messages.map(toSample);
+  // Counted in a Map: a reason is any text (`constructor`, `__proto__`), and an object's inherited
+  // members would be read as counts.
+  const counts = new Map<string, number>();
   for (const sample of samples) {
     const reason = sample.deadLetterReason ?? 'unknown';
-    result.reasons[reason] = (result.reasons[reason] ?? 0) + 1;
+    counts.set(reason, (counts.get(reason) ?? 0) + 1);
   }
+  result.reasons = Object.fromEntries(counts);
   result.sample = samples.slice(0, ctx.options.sampleSize);
 }
 

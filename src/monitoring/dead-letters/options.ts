@@ -94,13 +94,16 @@ export function resolveDeadLetterOptions(
       : resourceProject(raw.projectId, at('projectId'));
   // Naming the default subscriptions follows the strict project-id rule, which a `projectId` option
   // (checked more loosely above, to accept older ids) may break: the error must blame that option,
-  // not `GCP_PROJECT_ID`, which the caller may never have set.
-  if (raw.subscriptions === undefined && raw.projectId !== undefined) {
+  // not `GCP_PROJECT_ID`, which the caller may never have set. The fallback is the monitor's own
+  // `projectId` option (or the checked environment's id, which passes).
+  const projectField =
+    raw.projectId !== undefined ? at('projectId') : projectIdFallback !== undefined ? 'projectId' : undefined;
+  if (raw.subscriptions === undefined && projectField !== undefined) {
     try {
-      checkProjectId(projectId, at('projectId'));
+      checkProjectId(projectId, projectField);
     } catch (error) {
       throw new MonitorConfigError(
-        at('projectId'),
+        projectField,
         `${messageOf(error)}; pass \`subscriptions\` to name the dead-letter subscriptions in it yourself`,
         { cause: error },
       );

@@ -159,12 +159,13 @@ export function toSample(message: PulledMessage): DeadLetterSample {
     dataBytes: message.dataBytes,
   };
   if (message.publishTime) sample.publishTime = message.publishTime.toISOString();
-  if (info.dead_letter_reason)
-    sample.deadLetterReason = firstChars(info.dead_letter_reason, SAMPLE_DATA_CHARS);
-  if (info.error_code) sample.errorCode = firstChars(info.error_code, SAMPLE_DATA_CHARS);
-  if (info.error_message)
-    sample.errorMessage = firstChars(removeSecrets(info.error_message), SAMPLE_DATA_CHARS);
-  if (info.source_message_id) sample.sourceMessageId = firstChars(info.source_message_id, SAMPLE_DATA_CHARS);
+  // Each is an attribute anyone publishing to the topic can set, and each goes on to reports and
+  // alerts (the reasons into the finding's message): credentials removed, as from the data.
+  const shown = (value: string) => firstChars(removeSecrets(value), SAMPLE_DATA_CHARS);
+  if (info.dead_letter_reason) sample.deadLetterReason = shown(info.dead_letter_reason);
+  if (info.error_code) sample.errorCode = shown(info.error_code);
+  if (info.error_message) sample.errorMessage = shown(info.error_message);
+  if (info.source_message_id) sample.sourceMessageId = shown(info.source_message_id);
   if (Number.isInteger(attempts) && attempts > 0) sample.deliveryAttempts = attempts;
   return sample;
 }

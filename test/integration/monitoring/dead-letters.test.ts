@@ -169,6 +169,40 @@ describe('checkDeadLetters with the real clients on the stand-ins', () => {
     expect(methods).toEqual(['GetSubscription']);
   });
 
+  it('counts any reason text, and keeps credentials of the attributes out of the report and the alert', async () => {
+    const { dlq } = await createPipeline(gcp.pubsubClient, 'hostile');
+    const token = 'ya29.a0AfH6SMBabcdefghijklmnopqrstuvwxyz0123456789';
+    await deadLetter(dlq, [
+      { data: 'x', reason: 'constructor' },
+      { data: 'x', reason: 'toString' },
+      { data: 'x', reason: '__proto__' },
+      {
+        data: 'x',
+        reason: `upstream refused Authorization: Bearer ${token}`,
+        attributes: { error_code: `key ${token}` },
+      },
+    ]);
+    const result = await checkDeadLetters({
+      projectId: PROJECT,
+      subscriptions: [watch('hostile')],
+      sampleSize: 5,
+      clients: gcp.clients,
+    });
+    const [hostile] = result.subscriptions;
+    // An Object.prototype member was read as a count ("constructor xfunction Object() {...}1").
+    expect(Object.entries(hostile!.reasons)).toEqual([
+      ['constructor', 1],
+      ['toString', 1],
+      ['__proto__', 1],
+      ['upstream refused Authorization: [REDACTED]', 1],
+    ]);
+    const everything = JSON.stringify(result);
+    expect(everything).not.toContain(token);
+    expect(result.findings[0]?.message).toContain(
+      'Sampled reasons: constructor x1, toString x1, __proto__ x1, upstream refused Authorization: [REDACTED] x1.',
+    );
+  });
+
   it('an empty subscription is ok and is not peeked', async () => {
     await createPipeline(gcp.pubsubClient, 'empty');
     const before = gcp.pubsub.requests.length;

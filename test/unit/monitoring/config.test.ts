@@ -228,6 +228,12 @@ describe('createMonitor refuses a bad configuration at construction, naming the 
       'deadLetters.projectId',
       /Invalid project name "p" \(from deadLetters\.projectId\).*pass `subscriptions`/,
     ],
+    [
+      'a top-level project id the default subscriptions cannot be named in (blamed on it, not GCP_PROJECT_ID)',
+      { projectId: 'MY-PROJECT' },
+      'projectId',
+      /Invalid project name "MY-PROJECT" \(from projectId\).*pass `subscriptions`/,
+    ],
   ];
 
   it.each(cases)('%s', (_what, options, field, message) => {

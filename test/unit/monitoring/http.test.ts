@@ -86,6 +86,25 @@ describe('createMonitorHandler', () => {
     expect(runs).toEqual([]);
   });
 
+  it('refuses a run with both checks turned off (a 200 "healthy" of nothing looked at), and runs nothing', async () => {
+    const { monitor, runs } = fakeMonitor();
+    const none = await call(monitor, {
+      method: 'POST',
+      url: '/check?include_logging=0',
+      body: { include_dead_letters: false },
+    });
+    expect(none).toMatchObject({
+      status: 400,
+      json: {
+        error: {
+          code: 'BAD_REQUEST',
+          message: expect.stringMatching(/both off: the run would check nothing/),
+        },
+      },
+    });
+    expect(runs).toEqual([]);
+  });
+
   it('refuses a flag given twice with different values (query twice, or query and body), and runs nothing', async () => {
     const { monitor, runs } = fakeMonitor();
     const twice = await call(monitor, { method: 'POST', url: '/check?dry_run=1&dry_run=0' });

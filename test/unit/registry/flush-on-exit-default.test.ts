@@ -4,6 +4,7 @@ import { PlayerRegistryReader, UnresolvedPlayerTracker } from '../../../src/regi
 import { createShutdownCoordinator, type ShutdownCoordinator } from '../../../src/shutdown/index.js';
 import { createTestClock } from '../../../src/testing/clock.js';
 import { FakeProcess } from '../../helpers/fake-process.js';
+import { recordingLogger } from '../../helpers/recording-logger.js';
 import { MemoryExecutor } from './memory-executor.js';
 
 /** Lets queued promise callbacks run. */
@@ -209,5 +210,52 @@ describe('a tracker joins the shutdown by itself while it holds rows (option flu
     target.emit('SIGTERM');
     await settle();
     expect(executor.rowsInTable()).toEqual([expect.objectContaining({ player_lookup: 'nobodyknown' })]);
+  });
+
+  it('a miss recorded after a manual shutdown finished is said at error (tracker and coordinator), never dropped unseen', async () => {
+    const target = new FakeProcess();
+    const coordinatorLog = recordingLogger();
+    const trackerLog = recordingLogger();
+    const coordinator = createShutdownCoordinator({
+      process: target,
+      clock: createTestClock(),
+      logger: coordinatorLog,
+    });
+    const executor = new MemoryExecutor();
+    const tracker = new UnresolvedPlayerTracker({
+      executor,
+      sport: 'mlb',
+      source: 'mlb_game_processor',
+      env: {},
+      logger: trackerLog,
+      flushOnExit: { coordinator },
+    });
+    // A job that shuts down by hand at the end of a batch, then keeps going (a reused instance).
+    await coordinator.shutdown();
+    expect(coordinator.state).toBe('done');
+    expect(tracker.track('loganwebb')).toBe(true);
+    target.emit('exit');
+    await settle();
+    // Nothing flushes the row at exit: the process would lose it, so both logs say so at error
+    // (the coordinator's default logger writes errors only).
+    expect(executor.rowsInTable()).toEqual([]);
+    expect(coordinatorLog.entries).toContainEqual(
+      expect.objectContaining({
+        level: 'error',
+        message: expect.stringMatching(/already finished.*will not run/),
+      }),
+    );
+    expect(trackerLog.entries).toContainEqual(
+      expect.objectContaining({
+        level: 'error',
+        message: expect.stringMatching(/shutdown that already finished.*call flush\(\) yourself/),
+      }),
+    );
+    // Said once, not per miss.
+    tracker.track('blakesnell');
+    expect(trackerLog.entries.filter((e) => e.level === 'error')).toHaveLength(1);
+    // flush() still writes them.
+    await tracker.flush();
+    expect(executor.rowsInTable().map((r) => r.player_lookup)).toEqual(['loganwebb', 'blakesnell']);
   });
 });

@@ -158,4 +158,36 @@ describe('flushOnExit joins the shutdown coordinator', () => {
     expect(target.kills).toEqual([[4242, 'SIGTERM']]);
     expect(clock.pendingTimers).toBe(0);
   });
+
+  it('a flush already running whose insert hangs does not hold the shutdown flush: the misses tracked since are written', async () => {
+    const { executor, tracker } = makeTracker();
+    const target = new FakeProcess();
+    const { coordinator, clock } = coordinatorOn(target);
+    const insert = executor.insertRows.bind(executor);
+    let hungIds: string[] | undefined;
+    // The periodic flush's insert never answers (a connection that hangs, within its 120 s limit).
+    executor.insertRows = ((...args: Parameters<typeof insert>) => {
+      if (hungIds) return insert(...args);
+      const [, rows, options] = args;
+      hungIds = rows.map((row, index) => options?.insertId?.(row, index) ?? '');
+      return new Promise(() => {});
+    }) as typeof executor.insertRows;
+    tracker.track('loganwebb');
+    const periodic = tracker.flush();
+    await settle();
+    tracker.track('blakesnell'); // after the periodic flush froze its batch
+    tracker.flushOnExit({ coordinator });
+    target.emit('SIGTERM');
+    await settle();
+    // Before, the shutdown flush waited for the hung one until the 8 s limit, then gave up on both.
+    expect(executor.rowsInTable().map((row) => row.player_lookup)).toEqual(['loganwebb', 'blakesnell']);
+    expect(tracker.size).toBe(0);
+    expect(target.kills).toEqual([[4242, 'SIGTERM']]);
+    // The periodic flush ends at once, saying it was cut; its rows were kept, then written.
+    expect(await periodic).toMatchObject({ flushed: 0, error: { code: 'FLUSH_SUPERSEDED' } });
+    // The hung insert and the re-send share insert ids: BigQuery would keep one copy.
+    expect(hungIds).toHaveLength(1);
+    expect(executor.inserts.at(-1)?.ids[0]).toBe(hungIds![0]);
+    expect(clock.pendingTimers).toBe(0);
+  });
 });

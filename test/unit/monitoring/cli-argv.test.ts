@@ -1,0 +1,118 @@
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../../../src/index.js';
+
+/** Runs `gpr` in-process with no clients: every case here must end before any call to Google. */
+async function gpr(argv: unknown) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await runCli(argv as string[], {
+    stdout: (line) => out.push(line),
+    stderr: (line) => err.push(line),
+    env: { GCP_PROJECT_ID: 'test-project' },
+  });
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}
+
+describe('gpr refuses a bad command line with exit 2 and a message naming what was wrong', () => {
+  it.each([
+    ['a word of Object.prototype as the command', ['constructor'], /unknown command "constructor"/],
+    ['another one, with an argument', ['hasOwnProperty', 'x'], /unknown command "hasOwnProperty x"/],
+    ['toString', ['toString'], /unknown command "toString"/],
+  ])('%s is an unknown command, not a TypeError (exit 3)', async (_what, argv, message) => {
+    const result = await gpr(argv);
+    expect(result.code).toBe(2);
+    expect(result.err).toMatch(message);
+    expect(result.err).not.toMatch(/TypeError|UNKNOWN/);
+  });
+
+  it.each([
+    ['a number', [5], /argument 1 must be a string, got number/],
+    ['null among strings', ['dlq', null], /argument 2 must be a string, got null/],
+    ['a string instead of an array', 'dlq status', /must be an array of strings, got string/],
+    ['null instead of an array', null, /must be an array of strings, got null/],
+  ])(
+    'an argv of %s from a JavaScript caller is a usage error, not a rejection',
+    async (_what, argv, message) => {
+      const result = await gpr(argv);
+      expect(result.code).toBe(2);
+      expect(result.err).toMatch(message);
+    },
+  );
+
+  it.each([
+    ['--project=', ['--project=', 'dlq', 'status'], '--project'],
+    ['--project ""', ['dlq', 'status', '--project', ''], '--project'],
+    // Taken as absent, an empty --to replayed to the configured source topic instead.
+    ['--to ""', ['dlq', 'replay', '--from', 'nba-scraper-complete-dlq-sub', '--to', ''], '--to'],
+    ['--subscription=', ['dlq', 'status', '--subscription='], '--subscription'],
+  ])('an empty value (%s) is refused, naming the option', async (_what, argv, option) => {
+    const result = await gpr(argv);
+    expect(result.code).toBe(2);
+    expect(result.err).toBe(`gpr: ${option} needs a value, got an empty one`);
+  });
+
+  it.each([
+    [
+      ['dlq', 'status', '--project', 'first-project', '--project', 'other-project'],
+      '--project',
+      '"first-project" and "other-project"',
+    ],
+    [['--sport', 'mlb', 'dlq', 'status', '--sport', 'nba'], '--sport', '"mlb" and "nba"'],
+    [['dlq', 'status', '--threshold', '1', '--threshold=5'], '--threshold', '"1" and "5"'],
+  ])(
+    'an option that takes one value given twice with different values (%j) is refused, not the last one taken',
+    async (argv, option, values) => {
+      const result = await gpr(argv);
+      expect(result.code).toBe(2);
+      expect(result.err).toBe(`gpr: ${option} is given twice with different values (${values})`);
+    },
+  );
+
+  it('the same value twice is no conflict', async () => {
+    const result = await gpr(['dlq', 'status', '--sport', 'xyz', '--sport', 'xyz']);
+    expect(result.err).toMatch(/^gpr: --sport: Unknown sport "xyz"/);
+  });
+
+  it('a whole number past 2^53 is refused rather than read as another number', async () => {
+    const result = await gpr(['dlq', 'status', '--threshold', '9007199254740993']);
+    expect(result.code).toBe(2);
+    expect(result.err).toMatch(
+      /^gpr: --threshold needs a whole number from 0 to 9007199254740991, got "9007199254740993"/,
+    );
+  });
+
+  it.each([
+    [
+      ['dlq', 'status', '--subscription', 'a b'],
+      /^gpr: --subscription: "a b" is not a valid Pub\/Sub subscription id/,
+    ],
+    [['logging', 'errors', '--lookback', '0'], /^gpr: --lookback: expected an integer >= 1, got number 0/],
+    [['dlq', 'status', '--sport', 'xyz'], /^gpr: --sport: Unknown sport "xyz"/],
+    [['dlq', 'status', '--project', 'MY-PROJECT'], /^gpr: --project: Invalid project name "MY-PROJECT"/],
+  ])(
+    'a bad option value (%j) is blamed on the option typed, not on a field of the monitor options',
+    async (argv, message) => {
+      const result = await gpr(argv);
+      expect(result.code).toBe(2);
+      expect(result.err).toMatch(message);
+    },
+  );
+
+  it('a configuration error from the environment still names the variable, not an option not given', async () => {
+    const err: string[] = [];
+    const code = await runCli(['dlq', 'status'], {
+      stdout: () => undefined,
+      stderr: (line) => err.push(line),
+      env: { GCP_PROJECT_ID: 'test-project', SPORT: 'xyz' },
+    });
+    expect(code).toBe(2);
+    expect(err.join('\n')).toMatch(/^gpr: sport: Unknown sport "xyz".*SPORT environment variable/);
+  });
+
+  it('check with both checks turned off is a usage error, not a "healthy" report of nothing looked at', async () => {
+    const result = await gpr(['check', '--no-logging', '--no-dead-letters']);
+    expect(result.code).toBe(2);
+    expect(result.err).toMatch(/--no-logging and --no-dead-letters checks nothing/);
+    expect(result.out).not.toMatch(/healthy/);
+  });
+});
