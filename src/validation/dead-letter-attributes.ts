@@ -50,29 +50,55 @@ export const ORDERING_KEY_OMITTED = 'source_ordering_key_omitted';
 /** One of the names {@link deadLetterAttributes} sets. */
 type DeadLetterAttributeName = (typeof DEAD_LETTER_ATTRIBUTE_NAMES)[number];
 
+/** The names that may appear in the folded `dead_letter` object. */
+const FOLDED_NAMES: ReadonlySet<string> = new Set([...DEAD_LETTER_ATTRIBUTE_NAMES, ORDERING_KEY_OMITTED]);
+
+/**
+ * The folded `dead_letter` object when the attribute is ours: a JSON object of strings, all under
+ * our names. A `dead_letter` attribute of the message's own (one Pub/Sub's dead-letter policy
+ * forwarded, or another tool's) is not ours and stays the message's.
+ */
+function foldedInfo(attributes: Record<string, string>): Record<string, string> | undefined {
+  const folded = attributes[DEAD_LETTER_INFO_ATTRIBUTE];
+  if (folded === undefined) return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(folded);
+  } catch {
+    return undefined;
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  const entries = Object.entries(value);
+  if (entries.length === 0) return undefined;
+  for (const [key, item] of entries) if (!FOLDED_NAMES.has(key) || typeof item !== 'string') return undefined;
+  return Object.fromEntries(entries) as Record<string, string>;
+}
+
+/**
+ * True when the separate attributes named like ours are ours: `deadLetterAttributes` always sets
+ * `dead_letter_reason` when it adds them, and folds them whenever the message has an attribute of
+ * one of our names. Without it they are the message's own (a message forwarded by Pub/Sub's own
+ * dead-letter policy carrying an `error_code` of its own, say): read as ours, they would be dropped
+ * by a replay, and an own `source_ordering_key` would become the republished message's ordering key.
+ */
+function separateAreOurs(attributes: Record<string, string>): boolean {
+  return attributes.dead_letter_reason !== undefined;
+}
+
 /**
  * The diagnostics a dead-lettered message carries, whichever form they took (separate attributes or
- * the folded `dead_letter` object). Values are strings, as attributes are.
+ * the folded `dead_letter` object); `{}` for a message that carries none of ours (one forwarded by
+ * Pub/Sub's own dead-letter policy). Values are strings, as attributes are.
  *
  * @internal
  */
 export function deadLetterInfoOf(
   attributes: Record<string, string>,
 ): Partial<Record<DeadLetterAttributeName | typeof ORDERING_KEY_OMITTED, string>> {
-  const folded = attributes[DEAD_LETTER_INFO_ATTRIBUTE];
-  if (folded !== undefined) {
-    try {
-      const value: unknown = JSON.parse(folded);
-      if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
-        const info: Record<string, string> = {};
-        for (const [key, item] of Object.entries(value)) if (typeof item === 'string') info[key] = item;
-        return info;
-      }
-    } catch {
-      // Not ours after all (a value some other tool set): read the separate attributes.
-    }
-  }
+  const folded = foldedInfo(attributes);
+  if (folded !== undefined) return folded;
   const info: Partial<Record<DeadLetterAttributeName, string>> = {};
+  if (!separateAreOurs(attributes)) return info;
   for (const name of DEAD_LETTER_ATTRIBUTE_NAMES) {
     const value = attributes[name];
     if (value !== undefined) info[name] = value;
@@ -83,15 +109,14 @@ export function deadLetterInfoOf(
 /**
  * The attributes the message had before it was dead-lettered: without ours (the folded `dead_letter`
  * object, or the separate ones when there is none) and without Pub/Sub's `CloudPubSubDeadLetterSource*`.
+ * An attribute named like ours that is not ours (see `deadLetterInfoOf`) is kept.
  *
  * @internal
  */
 export function ownAttributesOf(attributes: Record<string, string>): Record<string, string> {
-  const folded = attributes[DEAD_LETTER_INFO_ATTRIBUTE] !== undefined;
-  const ours = new Set<string>([
-    ...(folded ? [DEAD_LETTER_INFO_ATTRIBUTE] : DEAD_LETTER_ATTRIBUTE_NAMES),
-    ...Object.values(PUBSUB_DEAD_LETTER_ATTRIBUTES),
-  ]);
+  const ours = new Set<string>(Object.values(PUBSUB_DEAD_LETTER_ATTRIBUTES));
+  if (foldedInfo(attributes) !== undefined) ours.add(DEAD_LETTER_INFO_ATTRIBUTE);
+  else if (separateAreOurs(attributes)) for (const name of DEAD_LETTER_ATTRIBUTE_NAMES) ours.add(name);
   return Object.fromEntries(Object.entries(attributes).filter(([name]) => !ours.has(name)));
 }
 
