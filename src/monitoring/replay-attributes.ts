@@ -41,11 +41,14 @@ export const REPLAY_ATTRIBUTES = {
  * `maxReplays` stop a loop), and its ordering key when it had one. Throws (the message stays in the
  * DLQ, reported as failed) when it cannot be republished as it was: 100 attributes of its own leave no
  * place for `replay_count`, or its ordering key was too long to be kept when it was dead-lettered.
+ * `orderingKey` is the DLQ message's own: Pub/Sub's dead-letter policy forwards a message with its
+ * key (and none of our attributes), so it is the key to restore when ours name none.
  */
 export function replayMessage(
   attributes: Record<string, string>,
   from: string,
   dlqMessageId: string,
+  orderingKey = '',
 ): { attributes: Record<string, string>; orderingKey?: string } {
   const info = deadLetterInfoOf(attributes);
   if (info[ORDERING_KEY_OMITTED] === 'true') {
@@ -65,7 +68,7 @@ export function replayMessage(
       `${MAX_ATTRIBUTES} attributes of its own leave no place for replay_count`,
     );
   }
-  const key = info.source_ordering_key;
+  const key = info.source_ordering_key ?? orderingKey;
   return {
     attributes: { ...own, ...Object.fromEntries(ours.slice(0, room)) },
     ...(key === undefined || key === '' ? {} : { orderingKey: key }),

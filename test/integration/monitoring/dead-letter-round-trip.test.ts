@@ -130,6 +130,28 @@ describe('dead letters keep every attribute and the ordering key, through a repl
     expect(p.last(p.name).attributes).not.toHaveProperty('source_ordering_key');
   });
 
+  it("the ordering key of a message Pub/Sub's own dead-letter policy forwarded survives the replay", async () => {
+    const p = await pipeline();
+    await gcp.pubsubClient
+      .topic(p.name)
+      .publishMessage({ data, attributes: { tenant: 'nba' }, orderingKey: 'game-0009' });
+    // Nacked on each of the subscription's 5 attempts: Pub/Sub forwards it to the DLQ, key and all.
+    const subscription = `projects/${PROJECT}/subscriptions/${p.name}-sub`;
+    for (let attempt = 1; attempt <= 5; attempt++) {
+      const [response] = await subscriber.pull({ subscription, maxMessages: 10 });
+      const ackIds = (response.receivedMessages ?? []).map((m) => m.ackId!);
+      expect(ackIds).toHaveLength(1);
+      await subscriber.modifyAckDeadline({ subscription, ackIds, ackDeadlineSeconds: 0 });
+    }
+    expect(p.last(`${p.name}-dlq`).orderingKey).toBe('game-0009');
+    const result = await p.replay();
+    expect(result.replayed).toHaveLength(1);
+    expect(p.last(p.name)).toMatchObject({
+      orderingKey: 'game-0009',
+      attributes: { tenant: 'nba', replay_count: '1' },
+    });
+  });
+
   it('a message near 10 MB is dead-lettered with ours folded; one with no room left is a distinct outcome', async () => {
     const p = await pipeline();
     // Room for 200 bytes of attributes under the limit (less 1 KiB kept for the request's framing):
