@@ -3,6 +3,7 @@ import {
   deadLetterInfoOf,
   ORDERING_KEY_OMITTED,
   ownAttributesOf,
+  PUBSUB_DEAD_LETTER_ATTRIBUTES,
 } from '../validation/dead-letter-attributes.js';
 import { MAX_ATTRIBUTES } from '../validation/pubsub-limits.js';
 import { REPLAY_COUNT_ATTRIBUTE, replayCountOf } from './dead-letters/sample.js';
@@ -40,7 +41,9 @@ export const REPLAY_ATTRIBUTES = {
  * then `replayed_message_id`, then `replayed_from`, as room allows: the count is what lets
  * `maxReplays` stop a loop), and its ordering key when it had one. Throws (the message stays in the
  * DLQ, reported as failed) when it cannot be republished as it was: 100 attributes of its own leave no
- * place for `replay_count`, or its ordering key was too long to be kept when it was dead-lettered.
+ * place for `replay_count`, its ordering key was too long to be kept when it was dead-lettered, or
+ * it was dead-lettered with 100 attributes of its own and none of ours (whether it had a key is not
+ * known).
  * `orderingKey` is the DLQ message's own: Pub/Sub's dead-letter policy forwards a message with its
  * key (and none of our attributes), so it is the key to restore when ours name none.
  */
@@ -53,6 +56,19 @@ export function replayMessage(
   const info = deadLetterInfoOf(attributes);
   if (info[ORDERING_KEY_OMITTED] === 'true') {
     throw notPossible(dlqMessageId, 'its ordering key was too long to be kept');
+  }
+  if (
+    Object.keys(info).length === 0 &&
+    Object.keys(attributes).length >= MAX_ATTRIBUTES &&
+    !Object.values(PUBSUB_DEAD_LETTER_ATTRIBUTES).some((name) => Object.hasOwn(attributes, name))
+  ) {
+    // The handler dead-letters a message with 100 attributes of its own (a replayed one counts its
+    // replay_count) with them alone: no place was left for source_ordering_key, so whether it had
+    // a key is not known, and republishing it without one could break its order.
+    throw notPossible(
+      dlqMessageId,
+      `it was dead-lettered with ${MAX_ATTRIBUTES} attributes of its own, which left no place for its ordering key, if it had one`,
+    );
   }
   const own = ownAttributesOf(attributes);
   for (const name of Object.values(REPLAY_ATTRIBUTES)) delete own[name];

@@ -130,6 +130,23 @@ describe('dead letters keep every attribute and the ordering key, through a repl
     expect(p.last(p.name).attributes).not.toHaveProperty('source_ordering_key');
   });
 
+  it('a replayed message filled to 100 attributes is dead-lettered again, and not replayed without its ordering key', async () => {
+    const p = await pipeline();
+    await gcp.pubsubClient
+      .topic(p.name)
+      .publishMessage({ data, attributes: own(99), orderingKey: 'game-0099' });
+    expect((await p.deliver()).outcome).toBe('dead_lettered');
+    expect((await p.replay()).replayed).toHaveLength(1);
+    // 99 of its own plus replay_count: no place is left for ours, source_ordering_key included.
+    expect(p.last(p.name)).toMatchObject({ orderingKey: 'game-0099', attributes: { replay_count: '1' } });
+    expect((await p.deliver()).outcome).toBe('dead_lettered');
+    const before = gcp.pubsub.published(p.name).length;
+    const result = await p.replay();
+    expect(result.replayed).toEqual([]);
+    expect(result.failed).toMatchObject([{ stage: 'publish', error: { code: 'REPLAY_NOT_POSSIBLE' } }]);
+    expect(gcp.pubsub.published(p.name)).toHaveLength(before);
+  });
+
   it("the ordering key of a message Pub/Sub's own dead-letter policy forwarded survives the replay", async () => {
     const p = await pipeline();
     await gcp.pubsubClient
