@@ -50,13 +50,11 @@ export const ORDERING_KEY_OMITTED = 'source_ordering_key_omitted';
 /** One of the names {@link deadLetterAttributes} sets. */
 type DeadLetterAttributeName = (typeof DEAD_LETTER_ATTRIBUTE_NAMES)[number];
 
-/** The names that may appear in the folded `dead_letter` object. */
-const FOLDED_NAMES: ReadonlySet<string> = new Set([...DEAD_LETTER_ATTRIBUTE_NAMES, ORDERING_KEY_OMITTED]);
-
 /**
- * The folded `dead_letter` object when the attribute is ours: a JSON object of strings, all under
- * our names. A `dead_letter` attribute of the message's own (one Pub/Sub's dead-letter policy
- * forwarded, or another tool's) is not ours and stays the message's.
+ * The folded `dead_letter` object when the attribute is ours: a JSON object naming the reason or the
+ * ordering key (every fold the handler publishes has one of them first), its string values. A
+ * `dead_letter` attribute of the message's own (one Pub/Sub's dead-letter policy forwarded, or
+ * another tool's) is not ours and stays the message's.
  */
 function foldedInfo(attributes: Record<string, string>): Record<string, string> | undefined {
   const folded = attributes[DEAD_LETTER_INFO_ATTRIBUTE];
@@ -68,10 +66,13 @@ function foldedInfo(attributes: Record<string, string>): Record<string, string> 
     return undefined;
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
-  const entries = Object.entries(value);
-  if (entries.length === 0) return undefined;
-  for (const [key, item] of entries) if (!FOLDED_NAMES.has(key) || typeof item !== 'string') return undefined;
-  return Object.fromEntries(entries) as Record<string, string>;
+  const info: Record<string, string> = Object.fromEntries(
+    Object.entries(value).filter((entry): entry is [string, string] => typeof entry[1] === 'string'),
+  );
+  const marked = ['dead_letter_reason', 'source_ordering_key', ORDERING_KEY_OMITTED].some((name) =>
+    Object.hasOwn(info, name),
+  );
+  return marked ? info : undefined;
 }
 
 /**

@@ -46,7 +46,11 @@ describe('replayMessage', () => {
   });
 
   it('keeps an own attribute named like ours when ours were folded', () => {
-    const out = replayMessage({ error_code: 'E42', ...folded({ error_code: 'MESSAGE_DECODE' }) }, 's', 'id');
+    const out = replayMessage(
+      { error_code: 'E42', ...folded({ dead_letter_reason: 'invalid_json', error_code: 'MESSAGE_DECODE' }) },
+      's',
+      'id',
+    );
     expect(out.attributes).toEqual({
       error_code: 'E42',
       replay_count: '1',
@@ -108,6 +112,23 @@ describe('replayMessage gives back attributes named like ours that are the messa
       replay_count: '1',
       replayed_message_id: 'id',
       replayed_from: 's',
+    });
+  });
+});
+
+describe('replayMessage reads a folded dead_letter with a field it does not know', () => {
+  it('still takes it for ours (the ordering key restored, dead_letter removed)', () => {
+    const out = replayMessage(
+      {
+        tenant: 'nba',
+        ...folded({ source_ordering_key: 'game-1', dead_letter_reason: 'x', source_publish_time: 't' }),
+      },
+      's',
+      'id',
+    );
+    expect(out).toEqual({
+      attributes: { tenant: 'nba', replay_count: '1', replayed_message_id: 'id', replayed_from: 's' },
+      orderingKey: 'game-1',
     });
   });
 });
