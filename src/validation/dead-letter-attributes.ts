@@ -25,8 +25,9 @@ export const DEAD_LETTER_ATTRIBUTE_NAMES = [
  * The attribute that holds a dead-lettered message's diagnostics as one compact JSON object (keys
  * from {@link DEAD_LETTER_ATTRIBUTE_NAMES}) when the message has too many attributes of its own, or one
  * whose name clashes with ours, for them to be separate: every attribute of the message is kept and
- * ours take one place. A replay removes it; a message that arrives with an attribute of this name
- * has it replaced (it is the one name reserved).
+ * ours take one place. A replay removes it. A message that arrives with an attribute of this name
+ * keeps it when ours fit as separate attributes; when they must be folded it is replaced (it is the
+ * one name reserved).
  *
  * @example
  * ```ts
@@ -55,8 +56,10 @@ type DeadLetterAttributeName = (typeof DEAD_LETTER_ATTRIBUTE_NAMES)[number];
  * ordering key (every fold the handler publishes has one of them first), its string values. A
  * `dead_letter` attribute of the message's own (one Pub/Sub's dead-letter policy forwarded, or
  * another tool's) is not ours and stays the message's.
+ *
+ * @internal
  */
-function foldedInfo(attributes: Record<string, string>): Record<string, string> | undefined {
+export function foldedInfo(attributes: Record<string, string>): Record<string, string> | undefined {
   const folded = attributes[DEAD_LETTER_INFO_ATTRIBUTE];
   if (folded === undefined) return undefined;
   let value: unknown;

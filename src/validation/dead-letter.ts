@@ -4,6 +4,7 @@ import {
   DEAD_LETTER_ATTRIBUTE_NAMES,
   DEAD_LETTER_INFO_ATTRIBUTE,
   deadLetterInfoOf,
+  foldedInfo,
   ORDERING_KEY_OMITTED,
 } from './dead-letter-attributes.js';
 import { type Envelope, rawBytes } from './envelope.js';
@@ -76,9 +77,9 @@ export function deadLetterAttributes(
 function combined(own: Record<string, string>, ours: Record<string, string>): Record<string, string> {
   // Every name of ours counts, not only those this message gets: an own `source_ordering_key` (or
   // `delivery_attempt`) beside ours would be read back as ours, by a replay too.
-  const clash = [DEAD_LETTER_INFO_ATTRIBUTE, ...DEAD_LETTER_ATTRIBUTE_NAMES].some((name) =>
-    Object.hasOwn(own, name),
-  );
+  // An own `dead_letter` that readers cannot take for ours (see `foldedInfo`) stays beside ours.
+  const clash =
+    DEAD_LETTER_ATTRIBUTE_NAMES.some((name) => Object.hasOwn(own, name)) || foldedInfo(own) !== undefined;
   if (!clash && Object.keys(own).length + Object.keys(ours).length <= MAX_ATTRIBUTES)
     return { ...own, ...ours };
   return withFolded(own, ours, MAX_ATTRIBUTE_VALUE_BYTES);

@@ -104,6 +104,32 @@ describe('replayMessage gives back attributes named like ours that are the messa
     expect(out.attributes).toMatchObject({ delivery_attempt: 'upstream-3', source_subscription: 'theirs' });
   });
 
+  it('an own dead_letter attribute is kept through the DLQ and the replay when ours fit beside it', () => {
+    const dead = deadLetterMessage(
+      readEnvelope({
+        message: {
+          data: 'e30=',
+          attributes: { dead_letter: 'true', tenant: 'nba' },
+          messageId: '9',
+          orderingKey: 'game-3',
+        },
+      }),
+      'handler_failed',
+      error,
+    )!.attributes;
+    expect(dead).toMatchObject({ dead_letter: 'true', dead_letter_reason: 'handler_failed' });
+    expect(replayMessage(dead, 's', 'id')).toEqual({
+      attributes: {
+        dead_letter: 'true',
+        tenant: 'nba',
+        replay_count: '1',
+        replayed_message_id: 'id',
+        replayed_from: 's',
+      },
+      orderingKey: 'game-3',
+    });
+  });
+
   it("a message Pub/Sub's own policy forwarded keeps its error_code, dead_letter and other attributes named like ours", () => {
     const theirs = { error_code: 'E42', source_input: 'csv', dead_letter: 'yes', source_message_id: 'up-1' };
     const out = replayMessage(forwarded(theirs), 's', 'id');
