@@ -60,34 +60,28 @@ type DeadLetterAttributeName = (typeof DEAD_LETTER_ATTRIBUTE_NAMES)[number];
  * @internal
  */
 export function foldedInfo(attributes: Record<string, string>): Record<string, string> | undefined {
-  const folded = attributes[DEAD_LETTER_INFO_ATTRIBUTE];
-  if (folded === undefined) return undefined;
   let value: unknown;
   try {
-    value = JSON.parse(folded);
+    value = JSON.parse(attributes[DEAD_LETTER_INFO_ATTRIBUTE] ?? '');
   } catch {
-    return undefined;
+    return undefined; // absent, or not JSON
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return undefined;
   const info: Record<string, string> = Object.fromEntries(
     Object.entries(value).filter((entry): entry is [string, string] => typeof entry[1] === 'string'),
   );
-  const marked = ['dead_letter_reason', 'source_ordering_key', ORDERING_KEY_OMITTED].some((name) =>
-    Object.hasOwn(info, name),
-  );
-  return marked ? info : undefined;
+  const marker = info.dead_letter_reason ?? info.source_ordering_key ?? info[ORDERING_KEY_OMITTED];
+  return marker === undefined ? undefined : info;
 }
 
-/**
- * True when the separate attributes named like ours are ours: `deadLetterAttributes` always sets
- * `dead_letter_reason` when it adds them, and folds them whenever the message has an attribute of
- * one of our names. Without it they are the message's own (a message forwarded by Pub/Sub's own
- * dead-letter policy carrying an `error_code` of its own, say): read as ours, they would be dropped
- * by a replay, and an own `source_ordering_key` would become the republished message's ordering key.
+/*
+ * Separate attributes named like ours are ours only next to `dead_letter_reason`:
+ * `deadLetterAttributes` always sets it when it adds them, and folds them whenever the message has
+ * an attribute of one of our names. Without it they are the message's own (a message forwarded by
+ * Pub/Sub's own dead-letter policy carrying an `error_code` of its own, say): read as ours, they
+ * would be dropped by a replay, and an own `source_ordering_key` would become the republished
+ * message's ordering key.
  */
-function separateAreOurs(attributes: Record<string, string>): boolean {
-  return attributes.dead_letter_reason !== undefined;
-}
 
 /**
  * The diagnostics a dead-lettered message carries, whichever form they took (separate attributes or
@@ -102,7 +96,7 @@ export function deadLetterInfoOf(
   const folded = foldedInfo(attributes);
   if (folded !== undefined) return folded;
   const info: Partial<Record<DeadLetterAttributeName, string>> = {};
-  if (!separateAreOurs(attributes)) return info;
+  if (attributes.dead_letter_reason === undefined) return info;
   for (const name of DEAD_LETTER_ATTRIBUTE_NAMES) {
     const value = attributes[name];
     if (value !== undefined) info[name] = value;
@@ -120,7 +114,8 @@ export function deadLetterInfoOf(
 export function ownAttributesOf(attributes: Record<string, string>): Record<string, string> {
   const ours = new Set<string>(Object.values(PUBSUB_DEAD_LETTER_ATTRIBUTES));
   if (foldedInfo(attributes) !== undefined) ours.add(DEAD_LETTER_INFO_ATTRIBUTE);
-  else if (separateAreOurs(attributes)) for (const name of DEAD_LETTER_ATTRIBUTE_NAMES) ours.add(name);
+  else if (attributes.dead_letter_reason !== undefined)
+    for (const name of DEAD_LETTER_ATTRIBUTE_NAMES) ours.add(name);
   return Object.fromEntries(Object.entries(attributes).filter(([name]) => !ours.has(name)));
 }
 

@@ -2,6 +2,7 @@ import { isTransientError, type PipelineError } from '../errors/index.js';
 import { redactSecrets } from '../errors/redact.js';
 import { isAsyncFunction } from '../shared/is-async-function.js';
 import { isThenable } from '../shared/is-thenable.js';
+import { describeThrown } from './parse.js';
 
 /** The `isTransient` option after its check: the caller's predicate, or the default. */
 export type TransientPredicate = (error: PipelineError) => boolean;
@@ -40,7 +41,7 @@ export function transientVerdict(
     // A predicate with a bug: as for an answer that is not a boolean. Before, the throw escaped
     // the handling: the message was redelivered with no log line and never dead-lettered on
     // `maxDeliveryAttempts`, with the predicate's error reported instead of the handler's.
-    misuse(`isTransient threw ${thrownText(thrown)}; counted as transient`);
+    misuse(`isTransient threw ${redactSecrets(describeThrown(thrown))}; counted as transient`);
     return true;
   }
   if (typeof verdict === 'boolean') return verdict;
@@ -52,15 +53,4 @@ export function transientVerdict(
     `isTransient returned ${isThenable(verdict) ? 'a Promise' : String(verdict)}, not a boolean; counted as transient`,
   );
   return true;
-}
-
-/** `Name: message` of a thrown value, without reading anything that could throw again. */
-function thrownText(thrown: unknown): string {
-  try {
-    return thrown instanceof Error
-      ? redactSecrets(`${thrown.name}: ${thrown.message}`)
-      : `a ${typeof thrown}`;
-  } catch {
-    return 'a value that cannot be read';
-  }
 }
