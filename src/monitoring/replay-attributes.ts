@@ -40,18 +40,27 @@ export const REPLAY_ATTRIBUTES = {
  * then `replayed_message_id`, then `replayed_from`, as room allows: the count is what lets
  * `maxReplays` stop a loop), and its ordering key when it had one. Throws (the message stays in the
  * DLQ, reported as failed) when it cannot be republished as it was: 100 attributes of its own leave no
- * place for `replay_count`, or its ordering key was too long to be kept when it was dead-lettered.
+ * place for `replay_count`, its ordering key was too long to be kept when it was dead-lettered, or
+ * it was dead-lettered with 100 attributes of its own and none of ours (whether it had a key is not
+ * known).
+ * `orderingKey` is the DLQ message's own: Pub/Sub's dead-letter policy forwards a message with its
+ * key (and none of our attributes), so it is the key to restore when ours name none.
  */
 export function replayMessage(
   attributes: Record<string, string>,
   from: string,
   dlqMessageId: string,
+  orderingKey = '',
 ): { attributes: Record<string, string>; orderingKey?: string } {
   const info = deadLetterInfoOf(attributes);
   if (info[ORDERING_KEY_OMITTED] === 'true') {
     throw notPossible(dlqMessageId, 'its ordering key was too long to be kept');
   }
   const own = ownAttributesOf(attributes);
+  // 100 of its own and none of ours: the handler dead-lettered it with its own alone (a replayed
+  // message's replay_count can be the 100th), leaving no place for source_ordering_key, so whether
+  // it had a key is not known. (One Pub/Sub's policy forwarded lost 4 to its attributes.)
+  const unknownKey = Object.keys(own).length >= MAX_ATTRIBUTES && Object.keys(info).length === 0;
   for (const name of Object.values(REPLAY_ATTRIBUTES)) delete own[name];
   const ours: Array<[string, string]> = [
     [REPLAY_ATTRIBUTES.replayCount, String(replayCountOf(attributes) + 1)],
@@ -59,13 +68,13 @@ export function replayMessage(
     [REPLAY_ATTRIBUTES.replayedFrom, from],
   ];
   const room = MAX_ATTRIBUTES - Object.keys(own).length;
-  if (room < 1) {
+  if (room < 1 || unknownKey) {
     throw notPossible(
       dlqMessageId,
-      `${MAX_ATTRIBUTES} attributes of its own leave no place for replay_count`,
+      `${MAX_ATTRIBUTES} attributes of its own leave no place for replay_count or an ordering key`,
     );
   }
-  const key = info.source_ordering_key;
+  const key = info.source_ordering_key ?? orderingKey;
   return {
     attributes: { ...own, ...Object.fromEntries(ours.slice(0, room)) },
     ...(key === undefined || key === '' ? {} : { orderingKey: key }),

@@ -649,7 +649,12 @@ class ReplayRun {
       }
       let orderingKey: string | undefined;
       try {
-        const republished = replayMessage(message.attributes, this.options.from, message.messageId);
+        const republished = replayMessage(
+          message.attributes,
+          this.options.from,
+          message.messageId,
+          message.orderingKey,
+        );
         orderingKey = republished.orderingKey;
         const newMessageId = await this.publisher.publishMessage({ data: message.data, ...republished });
         this.#seen.set(message.messageId, 'published');

@@ -25,8 +25,9 @@ export const DEAD_LETTER_ATTRIBUTE_NAMES = [
  * The attribute that holds a dead-lettered message's diagnostics as one compact JSON object (keys
  * from {@link DEAD_LETTER_ATTRIBUTE_NAMES}) when the message has too many attributes of its own, or one
  * whose name clashes with ours, for them to be separate: every attribute of the message is kept and
- * ours take one place. A replay removes it; a message that arrives with an attribute of this name
- * has it replaced (it is the one name reserved).
+ * ours take one place. A replay removes it. A message that arrives with an attribute of this name
+ * keeps it when ours fit as separate attributes; when they must be folded it is replaced (it is the
+ * one name reserved).
  *
  * @example
  * ```ts
@@ -51,28 +52,51 @@ export const ORDERING_KEY_OMITTED = 'source_ordering_key_omitted';
 type DeadLetterAttributeName = (typeof DEAD_LETTER_ATTRIBUTE_NAMES)[number];
 
 /**
+ * The folded `dead_letter` object when the attribute is ours: a JSON object naming the reason or the
+ * ordering key (every fold the handler publishes has one of them first), its string values. A
+ * `dead_letter` attribute of the message's own (one Pub/Sub's dead-letter policy forwarded, or
+ * another tool's) is not ours and stays the message's.
+ *
+ * @internal
+ */
+export function foldedInfo(attributes: Record<string, string>): Record<string, string> | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(attributes[DEAD_LETTER_INFO_ATTRIBUTE] ?? '');
+  } catch {
+    return undefined; // absent, or not JSON
+  }
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return undefined;
+  const info: Record<string, string> = Object.fromEntries(
+    Object.entries(value).filter((entry): entry is [string, string] => typeof entry[1] === 'string'),
+  );
+  const marker = info.dead_letter_reason ?? info.source_ordering_key ?? info[ORDERING_KEY_OMITTED];
+  return marker === undefined ? undefined : info;
+}
+
+/*
+ * Separate attributes named like ours are ours only next to `dead_letter_reason`:
+ * `deadLetterAttributes` always sets it when it adds them, and folds them whenever the message has
+ * an attribute of one of our names. Without it they are the message's own (a message forwarded by
+ * Pub/Sub's own dead-letter policy carrying an `error_code` of its own, say): read as ours, they
+ * would be dropped by a replay, and an own `source_ordering_key` would become the republished
+ * message's ordering key.
+ */
+
+/**
  * The diagnostics a dead-lettered message carries, whichever form they took (separate attributes or
- * the folded `dead_letter` object). Values are strings, as attributes are.
+ * the folded `dead_letter` object); `{}` for a message that carries none of ours (one forwarded by
+ * Pub/Sub's own dead-letter policy). Values are strings, as attributes are.
  *
  * @internal
  */
 export function deadLetterInfoOf(
   attributes: Record<string, string>,
 ): Partial<Record<DeadLetterAttributeName | typeof ORDERING_KEY_OMITTED, string>> {
-  const folded = attributes[DEAD_LETTER_INFO_ATTRIBUTE];
-  if (folded !== undefined) {
-    try {
-      const value: unknown = JSON.parse(folded);
-      if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
-        const info: Record<string, string> = {};
-        for (const [key, item] of Object.entries(value)) if (typeof item === 'string') info[key] = item;
-        return info;
-      }
-    } catch {
-      // Not ours after all (a value some other tool set): read the separate attributes.
-    }
-  }
+  const folded = foldedInfo(attributes);
+  if (folded !== undefined) return folded;
   const info: Partial<Record<DeadLetterAttributeName, string>> = {};
+  if (attributes.dead_letter_reason === undefined) return info;
   for (const name of DEAD_LETTER_ATTRIBUTE_NAMES) {
     const value = attributes[name];
     if (value !== undefined) info[name] = value;
@@ -83,15 +107,15 @@ export function deadLetterInfoOf(
 /**
  * The attributes the message had before it was dead-lettered: without ours (the folded `dead_letter`
  * object, or the separate ones when there is none) and without Pub/Sub's `CloudPubSubDeadLetterSource*`.
+ * An attribute named like ours that is not ours (see `deadLetterInfoOf`) is kept.
  *
  * @internal
  */
 export function ownAttributesOf(attributes: Record<string, string>): Record<string, string> {
-  const folded = attributes[DEAD_LETTER_INFO_ATTRIBUTE] !== undefined;
-  const ours = new Set<string>([
-    ...(folded ? [DEAD_LETTER_INFO_ATTRIBUTE] : DEAD_LETTER_ATTRIBUTE_NAMES),
-    ...Object.values(PUBSUB_DEAD_LETTER_ATTRIBUTES),
-  ]);
+  const ours = new Set<string>(Object.values(PUBSUB_DEAD_LETTER_ATTRIBUTES));
+  if (foldedInfo(attributes) !== undefined) ours.add(DEAD_LETTER_INFO_ATTRIBUTE);
+  else if (attributes.dead_letter_reason !== undefined)
+    for (const name of DEAD_LETTER_ATTRIBUTE_NAMES) ours.add(name);
   return Object.fromEntries(Object.entries(attributes).filter(([name]) => !ours.has(name)));
 }
 

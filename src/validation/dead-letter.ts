@@ -1,8 +1,10 @@
 import type { DecodeFailure, PipelineError } from '../errors/index.js';
 import { CUT_MARK } from '../shared/first-chars.js';
 import {
+  DEAD_LETTER_ATTRIBUTE_NAMES,
   DEAD_LETTER_INFO_ATTRIBUTE,
   deadLetterInfoOf,
+  foldedInfo,
   ORDERING_KEY_OMITTED,
 } from './dead-letter-attributes.js';
 import { type Envelope, rawBytes } from './envelope.js';
@@ -73,10 +75,13 @@ export function deadLetterAttributes(
 
 /** `own` and `ours` side by side when they fit and do not clash, else ours folded (see above). */
 function combined(own: Record<string, string>, ours: Record<string, string>): Record<string, string> {
-  const names = Object.keys(ours);
+  // Every name of ours counts, not only those this message gets: an own `source_ordering_key` (or
+  // `delivery_attempt`) beside ours would be read back as ours, by a replay too.
+  // An own `dead_letter` that readers cannot take for ours (see `foldedInfo`) stays beside ours.
   const clash =
-    Object.hasOwn(own, DEAD_LETTER_INFO_ATTRIBUTE) || names.some((name) => Object.hasOwn(own, name));
-  if (!clash && Object.keys(own).length + names.length <= MAX_ATTRIBUTES) return { ...own, ...ours };
+    DEAD_LETTER_ATTRIBUTE_NAMES.some((name) => Object.hasOwn(own, name)) || foldedInfo(own) !== undefined;
+  if (!clash && Object.keys(own).length + Object.keys(ours).length <= MAX_ATTRIBUTES)
+    return { ...own, ...ours };
   return withFolded(own, ours, MAX_ATTRIBUTE_VALUE_BYTES);
 }
 

@@ -354,11 +354,15 @@ function bare(kind: EnvelopeKind, body: EnvelopeBody): Envelope {
   };
 }
 
+/**
+ * The string attributes, each an own property: an attribute named `__proto__` (a push body's JSON
+ * holds it as such) is kept, where an assignment would have set the prototype and lost it.
+ */
 function readAttributes(value: unknown): Record<string, string> {
-  const out: Record<string, string> = {};
-  if (!isRecord(value)) return out;
-  for (const [key, item] of Object.entries(value)) if (typeof item === 'string') out[key] = item;
-  return out;
+  if (!isRecord(value)) return {};
+  return Object.fromEntries(
+    Object.entries(value).filter((entry): entry is [string, string] => typeof entry[1] === 'string'),
+  );
 }
 
 function readTime(value: unknown): Date | undefined {

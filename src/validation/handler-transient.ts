@@ -1,6 +1,8 @@
 import { isTransientError, type PipelineError } from '../errors/index.js';
+import { redactSecrets } from '../errors/redact.js';
 import { isAsyncFunction } from '../shared/is-async-function.js';
 import { isThenable } from '../shared/is-thenable.js';
+import { describeThrown } from './parse.js';
 
 /** The `isTransient` option after its check: the caller's predicate, or the default. */
 export type TransientPredicate = (error: PipelineError) => boolean;
@@ -22,7 +24,7 @@ export function transientOption(value: unknown, where: string): TransientPredica
 
 /**
  * Asks `isTransient` about `error`. An answer that is not a boolean (a Promise from a function that
- * is not declared `async`, `undefined` from a missing `return`) is a configuration error: `misuse`
+ * is not declared `async`, `undefined` from a missing `return`), or a throw, is a configuration error: `misuse`
  * is told (the handler logs it at error level) and the failure counts as transient, the answer that
  * neither acks nor dead-letters a message on a broken predicate's word. `maxDeliveryAttempts` and
  * the subscription's dead-letter policy still bound the redeliveries.
@@ -32,7 +34,16 @@ export function transientVerdict(
   error: PipelineError,
   misuse: (message: string) => void,
 ): boolean {
-  const verdict: unknown = isTransient(error);
+  let verdict: unknown;
+  try {
+    verdict = isTransient(error);
+  } catch (thrown) {
+    // A predicate with a bug: as for an answer that is not a boolean. Before, the throw escaped
+    // the handling: the message was redelivered with no log line and never dead-lettered on
+    // `maxDeliveryAttempts`, with the predicate's error reported instead of the handler's.
+    misuse(`isTransient threw ${redactSecrets(describeThrown(thrown))}; counted as transient`);
+    return true;
+  }
   if (typeof verdict === 'boolean') return verdict;
   if (isThenable(verdict)) {
     // Nobody waits for it: a rejection must not become an unhandled one.

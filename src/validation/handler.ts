@@ -137,8 +137,8 @@ export interface MessageHandlerBaseOptions {
   /**
    * Decides whether a handler error is worth a redelivery. Default: `isTransientError`. Called
    * synchronously: it must return `true` or `false`. An `async` function is refused when the handler
-   * is made; any other answer that is not a boolean (a Promise, `undefined`) is logged at error level
-   * and the failure counts as transient (redelivered; dead-lettered on `maxDeliveryAttempts`).
+   * is made; any other answer that is not a boolean (a Promise, `undefined`), or a throw, is logged at
+   * error level and the failure counts as transient (redelivered; dead-lettered on `maxDeliveryAttempts`).
    */
   isTransient?: (error: PipelineError) => boolean;
   /** Largest accepted data, in bytes. Default 10 MiB. */
@@ -695,7 +695,7 @@ export function createMessageHandler<S extends z.ZodType>(
     try {
       return await handle(envelope, stop);
     } catch (caught) {
-      // Only a throwing logger or isTransient gets here; redelivery is the safe answer.
+      // Nothing known gets here (the logger and isTransient are guarded); redelivery is the safe answer.
       return { ack: false, outcome: 'retry', error: toPipelineError(caught) };
     }
   }

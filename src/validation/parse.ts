@@ -103,8 +103,8 @@ function isStackOverflow(thrown: unknown): boolean {
   }
 }
 
-/** A one-line description of a thrown value that cannot itself throw. */
-function describeThrown(thrown: unknown): string {
+/** A one-line description of a thrown value that cannot itself throw. @internal */
+export function describeThrown(thrown: unknown): string {
   try {
     if (thrown instanceof Error) return `${thrown.name}: ${thrown.message}`;
     return typeof thrown === 'string' ? thrown : `a thrown ${thrown === null ? 'null' : typeof thrown}`;

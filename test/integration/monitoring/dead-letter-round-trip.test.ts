@@ -130,6 +130,45 @@ describe('dead letters keep every attribute and the ordering key, through a repl
     expect(p.last(p.name).attributes).not.toHaveProperty('source_ordering_key');
   });
 
+  it('a replayed message filled to 100 attributes is dead-lettered again, and not replayed without its ordering key', async () => {
+    const p = await pipeline();
+    await gcp.pubsubClient
+      .topic(p.name)
+      .publishMessage({ data, attributes: own(99), orderingKey: 'game-0099' });
+    expect((await p.deliver()).outcome).toBe('dead_lettered');
+    expect((await p.replay()).replayed).toHaveLength(1);
+    // 99 of its own plus replay_count: no place is left for ours, source_ordering_key included.
+    expect(p.last(p.name)).toMatchObject({ orderingKey: 'game-0099', attributes: { replay_count: '1' } });
+    expect((await p.deliver()).outcome).toBe('dead_lettered');
+    const before = gcp.pubsub.published(p.name).length;
+    const result = await p.replay();
+    expect(result.replayed).toEqual([]);
+    expect(result.failed).toMatchObject([{ stage: 'publish', error: { code: 'REPLAY_NOT_POSSIBLE' } }]);
+    expect(gcp.pubsub.published(p.name)).toHaveLength(before);
+  });
+
+  it("the ordering key of a message Pub/Sub's own dead-letter policy forwarded survives the replay", async () => {
+    const p = await pipeline();
+    await gcp.pubsubClient
+      .topic(p.name)
+      .publishMessage({ data, attributes: { tenant: 'nba' }, orderingKey: 'game-0009' });
+    // Nacked on each of the subscription's 5 attempts: Pub/Sub forwards it to the DLQ, key and all.
+    const subscription = `projects/${PROJECT}/subscriptions/${p.name}-sub`;
+    for (let attempt = 1; attempt <= 5; attempt++) {
+      const [response] = await subscriber.pull({ subscription, maxMessages: 10 });
+      const ackIds = (response.receivedMessages ?? []).map((m) => m.ackId!);
+      expect(ackIds).toHaveLength(1);
+      await subscriber.modifyAckDeadline({ subscription, ackIds, ackDeadlineSeconds: 0 });
+    }
+    expect(p.last(`${p.name}-dlq`).orderingKey).toBe('game-0009');
+    const result = await p.replay();
+    expect(result.replayed).toHaveLength(1);
+    expect(p.last(p.name)).toMatchObject({
+      orderingKey: 'game-0009',
+      attributes: { tenant: 'nba', replay_count: '1' },
+    });
+  });
+
   it('a message near 10 MB is dead-lettered with ours folded; one with no room left is a distinct outcome', async () => {
     const p = await pipeline();
     // Room for 200 bytes of attributes under the limit (less 1 KiB kept for the request's framing):

@@ -187,6 +187,7 @@ describe('a dead-letter sample of a message holding a credential', () => {
     const filler = 'x'.repeat(SAMPLE_DATA_CHARS - 10);
     const sample = toSample(
       await pulled('{}', {
+        dead_letter_reason: 'handler_failed',
         error_message: `${filler} key ${key} was refused`,
         upstream: `${filler} https://svc:zzPasswordOfTheUpstreamzz@db.example.com/`,
       }),

@@ -77,3 +77,26 @@ describe('createMessageHandler: isTransient must answer true or false, synchrono
     });
   });
 });
+
+describe('createMessageHandler: an isTransient that throws', () => {
+  it('is logged at error level and counts as transient: redelivered, dead-lettered on maxDeliveryAttempts (not for ever, not silently)', async () => {
+    const { topic, logger, handler } = handlerWith(() => {
+      throw new TypeError("Cannot read properties of undefined (reading 'code')");
+    });
+    expect(await handler.handle(delivery(1))).toMatchObject({
+      ack: false,
+      outcome: 'retry',
+      error: { code: 'BAD_REQUEST' },
+    });
+    expect(logger.entries.filter((e) => e.level === 'error').map((e) => e.message)).toEqual([
+      expect.stringMatching(/isTransient threw TypeError: Cannot read properties.*counted as transient/),
+    ]);
+    expect(topic.published).toEqual([]);
+    expect(await handler.handle(delivery(3))).toMatchObject({
+      ack: true,
+      outcome: 'dead_lettered',
+      reason: 'max_delivery_attempts',
+    });
+    expect(topic.published.map((m) => m.attributes?.error_code)).toEqual(['BAD_REQUEST']);
+  });
+});

@@ -161,3 +161,33 @@ describe('a push request with no body is a server misconfiguration, not a bad me
     },
   );
 });
+
+describe('an attribute named __proto__ in a push body', () => {
+  it('reaches the handler and the dead letter like any other attribute', async () => {
+    const topic = new RecordingTopic();
+    let seen: Record<string, string> = {};
+    const handler = createMessageHandler(
+      Phase2CompletionMessage,
+      (_data, meta) => {
+        seen = meta.attributes;
+        throw new BadRequestError('refused for good');
+      },
+      { deadLetterTopic: topic, shutdown: false },
+    );
+    // As a JSON body parser gives it: `__proto__` an own key of the attributes object.
+    const body = JSON.parse(
+      JSON.stringify({
+        message: { data: b64(good), messageId: 'm-1', attributes: { tenant: 'nba' } },
+        subscription: 'projects/p/subscriptions/s',
+      }).replace('"tenant"', '"__proto__":"kept","tenant"'),
+    );
+    expect((await handler.handle(body)).outcome).toBe('dead_lettered');
+    expect(Object.hasOwn(seen, '__proto__')).toBe(true);
+    expect(Object.entries(seen)).toEqual([
+      ['__proto__', 'kept'],
+      ['tenant', 'nba'],
+    ]);
+    const attributes = topic.published[0]!.attributes!;
+    expect(Object.getOwnPropertyDescriptor(attributes, '__proto__')?.value).toBe('kept');
+  });
+});
