@@ -97,11 +97,11 @@ describe('resilientFetch: an API that echoes the request’s credentials in its 
       (k: string) =>
         k.replace(/&/g, '&#38;').replace(/\//g, '&#47;').replace(/=/g, '&#61;').replace(/\+/g, '&#X2B;'),
     ];
-    for (const htmlEscape of pages) {
+    for (const escape of pages) {
       const url = await serve((req, res) => {
         res.writeHead(401, { 'content-type': 'text/html' });
         res.end(
-          `<html><body><p>Invalid API key ${htmlEscape(String(req.headers['x-api-key']))}</p></body></html>`,
+          `<html><body><p>Invalid API key ${escape(String(req.headers['x-api-key']))}</p></body></html>`,
         );
       });
       const error = await failure(
@@ -111,7 +111,7 @@ describe('resilientFetch: an API that echoes the request’s credentials in its 
           { hosts: new HttpHostRegistry(), maxAttempts: 1 },
         ),
       );
-      expectNone(error, htmlEscape(key));
+      expectNone(error, escape(key));
       expectNone(error, 'Html');
       expect(error.bodySnippet).toContain('Invalid API key [REDACTED]');
       await new Promise<void>((r) => server!.close(() => r()));
