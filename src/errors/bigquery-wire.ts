@@ -119,10 +119,11 @@ export function errorDetailsOf(value: unknown): ErrorDetail[] {
     const reason = strField(e, 'reason');
     const location = strField(e, 'location');
     const domain = strField(e, 'domain');
-    // Credentials removed, kept whole otherwise: the rules match it against fixed words.
+    // Credentials removed, kept whole otherwise: the rules match it against fixed words. The same
+    // for the location, which names the parameter a service refused and may quote its value.
     if (reason) detail.reason = removeSecrets(reason);
-    if (location) detail.location = location;
-    if (domain) detail.domain = domain;
+    if (location) detail.location = removeSecrets(location);
+    if (domain) detail.domain = removeSecrets(domain);
     return detail;
   });
 }

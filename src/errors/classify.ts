@@ -439,7 +439,9 @@ function fromNetwork(o: Obj): PipelineError | undefined {
     isNetwork = true;
     systemCode = 'ERR_STREAM_PREMATURE_CLOSE';
   }
-  if (!isNetwork && message === 'fetch failed') {
+  // undici: `fetch failed` (no answer), or `terminated` (the connection closed in the middle of the
+  // body, `response.json()` included), each with the socket's error as its cause.
+  if (!isNetwork && (message === 'fetch failed' || message === 'terminated')) {
     isNetwork = true;
     const cause = objField(o, 'cause');
     systemCode = cause ? (networkCodeOf(cause) ?? strField(cause, 'code')) : undefined;

@@ -66,9 +66,10 @@ export class PipelineError extends Error {
   constructor(message: string, options: PipelineErrorOptions = {}) {
     // Credentials go before `Error` captures the stack, whose first line repeats the message: a
     // `console.error(err)` prints the stack. Whole otherwise (no length cap): the caller chose it. The
-    // package's own messages are built from redacted parts, and stay as they are.
+    // package's own messages are built from redacted parts, and stay as they are. A message that is
+    // not a string (plain JS: `new PipelineError(err)`) is made text here, as `Error` would, first.
     super(
-      typeof message === 'string' ? removeSecrets(message) : message,
+      message === undefined ? message : removeSecrets(`${message}`),
       'cause' in options ? { cause: scrubCause(options.cause) } : undefined,
     );
     this.code = options.code ?? 'UNKNOWN';

@@ -30,9 +30,13 @@ const SECRET_PATTERNS: ReadonlyArray<readonly [RegExp, string]> = [
   // header names only, never ordinary words, which are followed by a space all the time, and a value
   // of 16 or more key characters, so that `x-goog-api-key is missing` stays as it is.
   [/\b(x-goog-api-key|x-api-key)(\s+)[\w.~+/=-]{16,}/gi, `$1$2${REDACTED}`],
+  // A label is also the end of a longer name (`accessToken`, `auth_token`, `clientSecret`,
+  // `x-api-key`), read from the start of its run only (linear), may be JSON-escaped
+  // (`\"password\":\"...\"`) or HTML-escaped (`key&#x3D;`), and a quoted value runs to its closing
+  // quote, spaces included (a passphrase).
   [
-    /(?:\b|(?<=%[\da-f]{2}))(access_token|refresh_token|id_token|client_secret|private_key|api_key|apikey|key|token|sig|signature|password|passwd|pwd|secret)(["']?\s*(?:=>|[:=]|%3[ad])\s*(?!\[REDACTED\])(?:\[\s*)?["']?)(?!\[REDACTED\])[^\s"'&,;}[>][^\s"'&,;}]*/gi,
-    `$1$2${REDACTED}`,
+    /((?<![\w-])[\w-]*?(?:token|secret|passw(?:or)?d|(?:api|private|secret|access)[_-]?key)|(?:\b|(?<=%[\da-f]{2}))(?:key|sig|signature|pwd))(\\?["']?\s*(?:=>|[:=]|%3[ad]|&#(?:x3d|61);)\s*(?!\[REDACTED\])(?:\[\s*)?)(\\?["'])?(?!\[REDACTED\])(?:(?<=")[^"\r\n]+|(?<=')[^'\r\n]+|[^\s"'&,;}[>\\][^\s"'&,;}]*)/gi,
+    `$1$2$3${REDACTED}`,
   ],
   [/\bya29\.[\w.-]+/g, REDACTED],
   // Credentials recognizable without a label: a Google API key (`AIza` and 35 more characters) and a
@@ -73,14 +77,16 @@ const SECRET_PATTERNS: ReadonlyArray<readonly [RegExp, string]> = [
   // A SendGrid API key: `SG.`, a key id (22 characters today) and its secret (43), base64url. Other
   // lengths are allowed (an id of 16 or more, a secret of 40 or more); a shorter secret is left alone,
   // because a BigQuery dataset named SG makes names of the same shape (`SG.customer_orders.line_items`).
-  [/(?<![\w-])SG\.[\w-]{16,}\.[\w-]{40,}/g, REDACTED],
+  // Glued to a name by `_` or `-` (`SENDGRID_SG.…`) it is still found; after a letter or digit not.
+  [/(?<![A-Za-z\d])SG\.[\w-]{16,}\.[\w-]{40,}/g, REDACTED],
   // The password of a URL's user info (`https://user:password@host/`). Anchored on `://`, and neither
-  // part can cross a `/`, so each `://` is scanned at most up to the next one: linear.
-  [/(:\/\/[^\s/?#@:]*:)[^\s/?#@]+@/g, `$1${REDACTED}@`],
+  // part can cross a `/`, so each `://` is scanned at most up to the next one: linear. The password
+  // runs to the last `@` before the host, as URL parsers read it (`user:pa@ss@host`).
+  [/(:\/\/[^\s/?#@:]*:)[^\s/?#]+@/g, `$1${REDACTED}@`],
   // A user name alone can be the credential (`https://token@host`): the whole user info goes. The
   // scheme starts only after a character that cannot be part of one (not at every word boundary), so
   // a long run of dotted or hyphenated text is scanned once, not once per dot.
-  [/(?<![a-z0-9+.-])([a-z][a-z0-9+.-]*:\/\/)[^/@\s?#]+@/gi, `$1${REDACTED}@`],
+  [/(?<![a-z0-9+.-])([a-z][a-z0-9+.-]*:\/\/)[^/\s?#]+@/gi, `$1${REDACTED}@`],
 ];
 
 /**
@@ -184,7 +190,7 @@ export function redactedStart(text: string, count: number, more?: boolean): stri
  * looks no further for its digit.
  */
 const OPEN_END =
-  /(?:AIza[\w-]{0,34}|GOCSPX-[\w-]*|\b1\/\/0[\w-]*|(?:xox[abcdeprs]|xapp)-[A-Za-z0-9%-]{0,64}|(?<![\w-])SG\.[\w.-]*|(:\/\/)[^\s/?#@]*)$/;
+  /(?:AIza[\w-]{0,34}|GOCSPX-[\w-]*|\b1\/\/0[\w-]*|(?:xox[abcdeprs]|xapp)-[A-Za-z0-9%-]{0,64}|(?<![A-Za-z\d])SG\.[\w.-]*|(:\/\/)[^\s/?#]*)$/;
 
 /**
  * The credential patterns of {@link redactSecrets} without the length cap, for text that is kept

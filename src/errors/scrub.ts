@@ -18,11 +18,11 @@ const REQUEST_KEYS: ReadonlySet<string> = new Set([
  * Names that hold a credential themselves, wherever they appear (a header, a JSON body, a `Map`): a
  * rule on the name made lowercase without `-` and `_`, not a list of exact names, which missed every
  * header a service invents (`x-auth-token`, `private-token`, `x-apisports-key`, `client-secret`). A
- * name holding one of these words, or one of the short labels, or a webhook URL (the credential of
- * the channel it posts to), is dropped with its value...
+ * name holding one of these words, or one of the short labels (`auth`: Node's `user:password`
+ * option), or a webhook URL (the credential of the channel it posts to), is dropped with its value...
  */
 const SECRET_NAME =
-  /^(?:pwd|sig|webhookurl)$|token|secret|passw(?:or)?d|apikey|authorization|cookie|credential|privatekey|signature/;
+  /^(?:pwd|sig|auth|webhookurl)$|token|secret|passw(?:or)?d|apikey|authorization|cookie|credential|privatekey|signature/;
 
 /**
  * ...unless it ends with a word that makes it a count, a kind, a place or a name of the credential,
@@ -74,7 +74,6 @@ const OPAQUE: ReadonlyArray<abstract new (...args: never[]) => unknown> = [
   Date,
   RegExp,
   Promise,
-  ArrayBuffer,
 ];
 
 function shapeOf(value: object): Shape {
@@ -87,8 +86,10 @@ function shapeOf(value: object): Shape {
   if (value instanceof Set) return 'set';
   if (value instanceof URL) return 'url';
   if (value instanceof URLSearchParams) return 'params';
-  if (value instanceof Uint8Array) return 'bytes';
-  if (ArrayBuffer.isView(value) || OPAQUE.some((ctor) => value instanceof ctor)) return 'opaque';
+  // Every byte container: a typed array or a `DataView` over a body, or the bare (shared) buffer.
+  if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer || value instanceof SharedArrayBuffer)
+    return 'bytes';
+  if (OPAQUE.some((ctor) => value instanceof ctor)) return 'opaque';
   return 'object';
 }
 
@@ -133,7 +134,7 @@ class Scrubber {
       case 'opaque':
         return value;
       case 'bytes':
-        return this.#bytes(value as Uint8Array);
+        return this.#bytes(value as ArrayBufferView);
       case 'headers':
         return this.#headers(value as Headers);
       case 'map':
@@ -150,15 +151,17 @@ class Scrubber {
   }
 
   /**
-   * Bytes (a response body a client kept as a `Buffer`) as they are, or, when their text holds a
-   * credential, a `Buffer` copy without it. Read as Latin-1, one character per byte, so that every
+   * Bytes (a response body a client kept as a `Buffer`, any other typed array or `DataView`, a bare
+   * `ArrayBuffer` or `SharedArrayBuffer`) as they are, or, when their text holds a credential, a
+   * `Buffer` copy without it. Read as Latin-1, one character per byte, so that every
    * byte around a credential (binary data, UTF-8) comes back unchanged. Bytes past the walk's budget
    * cannot be checked, so they are not kept.
    */
-  #bytes(value: Uint8Array): unknown {
-    this.#bytesRead += value.byteLength;
+  #bytes(value: ArrayBufferView | ArrayBufferLike): unknown {
+    const view = ArrayBuffer.isView(value) ? value : new Uint8Array(value);
+    this.#bytesRead += view.byteLength;
     if (this.#bytesRead > MAX_BYTES_CHECKED) return NOT_WALKED;
-    const text = Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('latin1');
+    const text = Buffer.from(view.buffer, view.byteOffset, view.byteLength).toString('latin1');
     const clean = this.#clean(text);
     return clean === text ? value : Buffer.from(clean, 'latin1');
   }

@@ -179,7 +179,8 @@ export interface RetryOptions extends BackoffOptions {
    * Which failures are retried: a predicate, or a list of classes (matched against the typed error
    * and against the value originally thrown). Default `isTransientError`. A predicate (or a class's
    * `Symbol.hasInstance`) that throws means "not retryable": it is logged at warning and the caller
-   * gets the value the function threw.
+   * gets the value the function threw. So does a predicate that answers anything but `true` or
+   * `false` (an `async` one's Promise would otherwise retry every failure, permanent ones too).
    */
   retryOn?: RetryPredicate | ReadonlyArray<ErrorClass>;
   /**

@@ -179,7 +179,15 @@ function matchesRetryOn(
   const retryOn = o.retryOn;
   if (retryOn === undefined) return isTransientError(error);
   try {
-    if (typeof retryOn === 'function') return retryOn(error, attempt);
+    if (typeof retryOn === 'function') {
+      // An answer that is not a boolean (the Promise of an `async` predicate, always truthy) would
+      // retry every failure, permanent ones too: it cannot say "retry", like a predicate that throws.
+      const answer: unknown = retryOn(error, attempt);
+      if (typeof answer === 'boolean') return answer;
+      // A rejected Promise must not become an unhandled rejection, which ends the process.
+      Promise.resolve(answer).catch(() => {});
+      throw new TypeError(`retryOn returned ${describeValue(answer)}, not a boolean`);
+    }
     for (const cls of retryOn) {
       if (error instanceof cls || raw instanceof cls) return true;
     }

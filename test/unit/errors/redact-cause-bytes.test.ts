@@ -41,6 +41,34 @@ describe('a byte body in a kept cause loses the credential its text holds', () =
     expect(causeOf(body).body).toBe(body);
   });
 
+  it.each([
+    ['a bare ArrayBuffer', (bytes: Uint8Array) => bytes.buffer],
+    ['a DataView', (bytes: Uint8Array) => new DataView(bytes.buffer)],
+    ['a Uint16Array', (bytes: Uint8Array) => new Uint16Array(bytes.buffer, 0, bytes.byteLength >> 1)],
+    [
+      'a SharedArrayBuffer',
+      (bytes: Uint8Array) => {
+        const shared = new SharedArrayBuffer(bytes.byteLength);
+        new Uint8Array(shared).set(bytes);
+        return shared;
+      },
+    ],
+  ])('%s echoing a token becomes a Buffer without it', (_label, wrap) => {
+    // An even length, so that the 16-bit view covers every byte.
+    const bytes = new TextEncoder().encode(`${BODY}${BODY.length % 2 === 0 ? '' : ' '}`);
+    const kept = causeOf(wrap(bytes)).body;
+    expect(Buffer.isBuffer(kept)).toBe(true);
+    expect((kept as Buffer).toString('latin1')).toContain('"access_token":"[REDACTED]"');
+    expect(inspect(kept)).not.toContain(
+      Buffer.from(SECRET).toString('hex').slice(0, 20).replace(/(..)/g, '$1 ').trim(),
+    );
+  });
+
+  it('a bare ArrayBuffer without a credential is kept as it is (identity)', () => {
+    const body = new TextEncoder().encode('{"error":"backendError"}').buffer;
+    expect(causeOf(body).body).toBe(body);
+  });
+
   it('bytes past what a walk checks are not kept, whatever they hold', () => {
     const big = Buffer.alloc(128 * 1024, 0x61);
     big.write(`token=${SECRET}`, 100 * 1024);

@@ -26,6 +26,8 @@ const SECRET_NAMES = [
   'privateKey',
   'signature',
   'Set-Cookie',
+  // Node's http.request option `auth: 'user:password'`.
+  'auth',
 ];
 
 describe('a kept cause drops every field whose name says it holds a credential', () => {

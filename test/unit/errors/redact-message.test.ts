@@ -61,6 +61,15 @@ describe('an error made with a credential in its message keeps it neither in mes
     expect(new PipelineError(undefined as unknown as string).message).toBe('');
     expect(new PipelineError(42 as unknown as string).message).toBe('42');
   });
+
+  it('an Error passed as the message (plain JavaScript: `new PipelineError(err)`) loses its credential', () => {
+    const thrown = new Error(`Authorization: Bearer ${TOKEN}`);
+    const err = new PipelineError(thrown as unknown as string);
+    expect(err.message).toBe('Error: Authorization: [REDACTED]');
+    expect(printed(err)).not.toContain('Zq7');
+    const described = { toString: () => `token=${TOKEN}` };
+    expect(new PipelineError(described as unknown as string).message).toBe('token=[REDACTED]');
+  });
 });
 
 describe('messages built from redacted parts are not changed by a second pass', () => {

@@ -93,3 +93,25 @@ describe('ordinary reasons are kept exactly: they decide the classification', ()
     expect(err.message).toBe('BigQuery job failed (reason: jobBackendError): Job failed: jobBackendError');
   });
 });
+
+describe('the location and domain of a service error detail lose a credential', () => {
+  it('errors[].location quoting the refused parameter with its value', () => {
+    const err = toPipelineError(
+      Object.assign(new Error('bad request'), {
+        response: {
+          status: 400,
+          data: {
+            error: {
+              code: 400,
+              message: 'bad request',
+              errors: [{ reason: 'invalid', message: 'bad', location: `key=${TOKEN}`, domain: TOKEN }],
+            },
+          },
+        },
+      }),
+    ) as GoogleApiError;
+    expect(printed(err)).not.toContain('Zq7');
+    expect(err.errors[0]?.location).toBe('key=[REDACTED]');
+    expect(err.reasons).toEqual(['invalid']);
+  });
+});

@@ -52,3 +52,39 @@ describe('a retryOn predicate that throws does not replace what the caller gets'
     expect(String((warning?.fields.hookError as Error | undefined)?.message)).toMatch(/bug in/);
   });
 });
+
+describe('a retryOn predicate that answers anything but a boolean cannot say "retry"', () => {
+  const WRONG_ANSWERS: ReadonlyArray<readonly [string, () => unknown]> = [
+    ['an async predicate (a Promise of false)', async (): Promise<boolean> => false],
+    [
+      'an async predicate that rejects',
+      (): Promise<boolean> => Promise.reject(new Error('bug in my predicate')),
+    ],
+    ['a string', (): string => 'no'],
+    ['an object', (): object => ({ retry: false })],
+  ];
+  it.each(WRONG_ANSWERS)(
+    '%s: a permanent failure is not retried, the bug is logged',
+    async (_label, retryOn) => {
+      const clock = createTestClock();
+      const logger = recordingLogger();
+      const thrown = new TypeError('x is not a function');
+      let calls = 0;
+      const outcome = await retry(
+        () => {
+          calls++;
+          throw thrown;
+        },
+        // biome-ignore lint/suspicious/noExplicitAny: a predicate of the wrong kind, as plain JS can pass
+        { clock, logger, retryOn: retryOn as any, maxAttempts: 5 },
+      ).then(
+        () => 'resolved',
+        (e: unknown) => e,
+      );
+      expect(outcome).toBe(thrown);
+      expect(calls).toBe(1);
+      const warning = logger.entries.find((e) => e.level === 'warn' && /retryOn/.test(e.message));
+      expect(String((warning?.fields.hookError as Error | undefined)?.message)).toMatch(/not a boolean/);
+    },
+  );
+});
