@@ -38,6 +38,11 @@ const SECRET_PATTERNS: ReadonlyArray<readonly [RegExp, string]> = [
     /((?<![\w-])[\w-]*?(?:token|secret|passw(?:or)?d|(?:api|private|secret|access)[_-]?key)|(?:\b|(?<=%[\da-f]{2}))(?:key|sig|signature|pwd))(\\?["']?\s*(?:=>|[:=]|%3[ad]|&#(?:x3d|61);)\s*(?!\[REDACTED\])(?:\[\s*)?)(\\?["'])?(?!\[REDACTED\])(?:(?<=")[^"\r\n]+|(?<=')[^'\r\n]+|[^\s"'&,;}[>\\][^\s"'&,;}]*)/gi,
     `$1$2$3${REDACTED}`,
   ],
+  // A password told in prose (`the password is hunter2`), unless the next word says something of it.
+  [
+    /\b(passw(?:or)?d|pwd)(\s+(?:is|was)\s+["']?)(?!\[|(?:not|too|required|missing|invalid|incorrect|wrong|empty|expired|set)\b)[^\s"']+/gi,
+    `$1$2${REDACTED}`,
+  ],
   [/\bya29\.[\w.-]+/g, REDACTED],
   // Credentials recognizable without a label: a Google API key (`AIza` and 35 more characters) and a
   // JWT (an ID token, a signed assertion: two base64url JSON parts, then the signature). The JWT may

@@ -125,19 +125,59 @@ const CLASSIFIED_BY = new RegExp(
   'g',
 );
 
+/** Characters an HTML escaper writes as an entity (`&amp;`, `&#x2F;`, `&#61;`, ...), and their names. */
+const HTML_SPECIAL = /[&<>"'/=+`]/;
+const ENTITY_NAMES: Readonly<Record<string, string>> = {
+  '&': 'amp',
+  '<': 'lt',
+  '>': 'gt',
+  '"': 'quot',
+  "'": 'apos',
+};
+
+/**
+ * A pattern for `secret` as an HTML page may echo it (an error page quoting the refused key, a
+ * `/`, `+` or `=` of a base64 key written as an entity): each such character as itself, its name,
+ * or its decimal or hexadecimal reference, however the escaper spells it. `undefined` when `secret`
+ * holds none of them (its raw form is all there is). Linear: a fixed sequence, each alternative
+ * starting with its own character.
+ */
+function htmlEscapedForms(secret: string): RegExp | undefined {
+  if (!HTML_SPECIAL.test(secret)) return undefined;
+  let source = '';
+  for (const c of secret) {
+    const literal = c.replace(/[\\^$.*+?()[\]{}|/-]/, '\\$&');
+    if (!HTML_SPECIAL.test(c)) {
+      source += literal;
+      continue;
+    }
+    const code = c.charCodeAt(0);
+    const hex = code.toString(16);
+    const name = ENTITY_NAMES[c];
+    source += `(?:${literal}|&#0*${code};|&#[xX]0*(?:${hex}|${hex.toUpperCase()});${name ? `|&${name};` : ''})`;
+  }
+  return new RegExp(source, 'g');
+}
+
 /**
  * `text` with every occurrence of `secrets` replaced, except one lying inside a word the error is
  * classified by. A secret that merely contains such a word is still removed whole. Used on what a
  * transport error says and on a response's text (its body, reason phrase or URL): an API may echo
- * the key it refused, raw, percent-encoded or JSON-escaped.
+ * the key it refused, raw, percent-encoded, JSON-escaped or HTML-escaped.
  */
 export function withoutRequestValues(text: string, secrets: readonly string[]): string {
   const kept = [...text.matchAll(CLASSIFIED_BY)].map((m) => [m.index, m.index + m[0].length] as const);
   const cuts: Array<[number, number]> = [];
+  const cut = (at: number, end: number): void => {
+    if (!kept.some(([start, stop]) => start <= at && end <= stop)) cuts.push([at, end]);
+  };
   for (const secret of secrets) {
     for (let at = text.indexOf(secret); at !== -1; at = text.indexOf(secret, at + 1)) {
-      const end = at + secret.length;
-      if (!kept.some(([start, stop]) => start <= at && end <= stop)) cuts.push([at, end]);
+      cut(at, at + secret.length);
+    }
+    const escaped = htmlEscapedForms(secret);
+    if (escaped !== undefined && text.includes('&')) {
+      for (const m of text.matchAll(escaped)) cut(m.index, m.index + m[0].length);
     }
   }
   if (cuts.length === 0) return text;

@@ -29,6 +29,8 @@ describe('credentials behind labels of other shapes are removed', () => {
     ['aws_secret_access_key', `aws_secret_access_key=${SECRET}`],
     ['HTML-escaped = (&#x3D;)', `<a href="/x?key&#x3D;${SECRET}&amp;alt=json">`],
     ['HTML-escaped = (&#61;)', `access_token&#61;${SECRET}`],
+    ['a password told in prose', `login failed: the password is ${SECRET}`],
+    ['a password told in prose, quoted', `Password was '${SECRET}'`],
   ])('%s', (_label, text) => {
     const out = redactSecrets(text);
     expect(out).not.toContain(SECRET);
@@ -58,7 +60,7 @@ describe('credentials behind labels of other shapes are removed', () => {
 
   it('reaches the message and the stack of a classified error', () => {
     const err = toPipelineError(new Error(`upstream said {\\"password\\":\\"${WORDS.join(' ')}\\"}`));
-    const pipeline = new PipelineError(`login failed: {"clientSecret": "${SECRET}"}`);
+    const pipeline = new PipelineError(`the password is ${SECRET}`);
     for (const text of [err.message, String(err.stack), pipeline.message, String(pipeline.stack)]) {
       expect(text).not.toContain(SECRET);
       for (const word of WORDS) expect(text).not.toContain(word);
@@ -68,6 +70,9 @@ describe('credentials behind labels of other shapes are removed', () => {
 
 describe('ordinary text keeps its words', () => {
   it.each([
+    'the password is required',
+    'password is too short',
+    'password was not set',
     'Invalid value for field tokenCount: 3',
     'token_type=Bearer',
     'Not found: Table p:SG.customer_orders_daily.order_line_items_v2',

@@ -156,12 +156,13 @@ describe('removeSecrets (no length cap: kept causes, toJSON, the message of a Pi
     ["' GOCSPX-a' repeated", ' GOCSPX-a'.repeat(LENGTH / 9)],
     ["'1//0' repeated", '1//0'.repeat(LENGTH / 4)],
     ["' 1//0aaaa' repeated", ' 1//0aaaa'.repeat(LENGTH / 9)],
-    // Labels read as the end of a longer name, JSON- or HTML-escaped, quoted values.
+    // Labels read as the end of a longer name, JSON- or HTML-escaped, quoted values, prose.
     ["'a-' repeated", 'a-'.repeat(LENGTH / 2)],
     ["'token_' repeated", 'token_'.repeat(LENGTH / 6)],
     ['\'\\"key\\":\' repeated', '\\"key\\":'.repeat(LENGTH / 9)],
     ["'key=\"' repeated", 'key="'.repeat(LENGTH / 5)],
     ["'key&#61;' repeated", 'key&#61;'.repeat(LENGTH / 8)],
+    ["' password is ' repeated", ' password is '.repeat(LENGTH / 13)],
     ["'://a:' then 200 KB of '@'", `://a:${'@'.repeat(LENGTH)}`],
     ["'_SG.' repeated", '_SG.'.repeat(LENGTH / 4)],
   ];

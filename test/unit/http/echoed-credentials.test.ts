@@ -88,6 +88,37 @@ describe('resilientFetch: an API that echoes the request’s credentials in its 
       expectNone(error, form);
   });
 
+  it('an HTML error page quoting the key with its / + = and & written as entities', async () => {
+    // A base64-like key, as an HTML escaper writes it: named, decimal or hexadecimal references.
+    const key = ['fake/Html', 'Key+4680=', '&x'].join('');
+    const pages = [
+      (k: string) =>
+        k.replace(/&/g, '&amp;').replace(/\//g, '&#x2F;').replace(/=/g, '&#x3D;').replace(/\+/g, '&#43;'),
+      (k: string) =>
+        k.replace(/&/g, '&#38;').replace(/\//g, '&#47;').replace(/=/g, '&#61;').replace(/\+/g, '&#X2B;'),
+    ];
+    for (const htmlEscape of pages) {
+      const url = await serve((req, res) => {
+        res.writeHead(401, { 'content-type': 'text/html' });
+        res.end(
+          `<html><body><p>Invalid API key ${htmlEscape(String(req.headers['x-api-key']))}</p></body></html>`,
+        );
+      });
+      const error = await failure(
+        resilientFetch(
+          `${url}/v1/games`,
+          { headers: { 'x-api-key': key } },
+          { hosts: new HttpHostRegistry(), maxAttempts: 1 },
+        ),
+      );
+      expectNone(error, htmlEscape(key));
+      expectNone(error, 'Html');
+      expect(error.bodySnippet).toContain('Invalid API key [REDACTED]');
+      await new Promise<void>((r) => server!.close(() => r()));
+      server = undefined;
+    }
+  });
+
   it('a key the 300-character snippet would cut through is removed whole, not shown in part', async () => {
     const url = await serve((req, res) => {
       res.writeHead(400, { 'content-type': 'text/plain' });
