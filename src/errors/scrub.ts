@@ -1,4 +1,4 @@
-import { removeSecrets } from './redact.js';
+import { REDACTED, removeSecrets } from './redact.js';
 
 /**
  * Keys whose whole value is dropped from a kept `cause`: the request a client made (its headers carry
@@ -233,6 +233,9 @@ class Scrubber {
     // Registered before the walk, so a cycle back to `value` points at the copy.
     this.#memo.set(value, copy);
     let changed = false;
+    // Node's `rawHeaders` is a flat list, a name then its value (`['Cookie', 'sid=...']`): in an
+    // array, a string after a credential's name (one header-like word) is that credential.
+    let afterSecretName = false;
     for (const key of Reflect.ownKeys(value)) {
       const descriptor = Object.getOwnPropertyDescriptor(value, key);
       if (descriptor === undefined) continue;
@@ -241,7 +244,10 @@ class Scrubber {
         continue;
       }
       if ('value' in descriptor) {
-        const scrubbed = this.scrub(descriptor.value, depth + 1);
+        const item: unknown = descriptor.value;
+        const scrubbed = afterSecretName && typeof item === 'string' ? REDACTED : this.scrub(item, depth + 1);
+        afterSecretName =
+          shape === 'array' && typeof item === 'string' && /^[\w-]{1,64}$/.test(item) && isSecretName(item);
         if (scrubbed !== descriptor.value) changed = true;
         descriptor.value = scrubbed;
       } else if (descriptor.get !== undefined) {

@@ -66,3 +66,29 @@ describe('a kept cause drops every field whose name says it holds a credential',
     expect((err.cause as { body: unknown }).body).toEqual(fields);
   });
 });
+
+describe("a kept cause drops the value after a credential's name in a flat list (Node's rawHeaders)", () => {
+  it.each(SECRET_NAMES)('%s', (name) => {
+    const rawHeaders = ['Accept', 'application/json', name, SECRET, 'Host', 'example.test'];
+    const thrown = Object.assign(new Error('socket hang up'), { code: 'ECONNRESET', rawHeaders });
+    const err = toPipelineError(thrown);
+    expect(inspect(err, { depth: 12 })).not.toContain(SECRET);
+    expect((err.cause as { rawHeaders: string[] }).rawHeaders).toEqual([
+      'Accept',
+      'application/json',
+      name,
+      '[REDACTED]',
+      'Host',
+      'example.test',
+    ]);
+    // The caller's own array is untouched.
+    expect(rawHeaders[3]).toBe(SECRET);
+  });
+
+  it('keeps a list of messages whose words merely mention a token', () => {
+    const errors = ['invalid token in request', 'the second message stays'];
+    const thrown = Object.assign(new Error('bad request'), { code: 400, errors });
+    const err = toPipelineError(thrown);
+    expect((err.cause as { errors: string[] }).errors).toEqual(errors);
+  });
+});
