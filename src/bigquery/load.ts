@@ -1,7 +1,7 @@
 import { formatTableName, parseTableName } from '../config/table-name.js';
 import { jobFailed } from '../errors/bigquery-wire.js';
 import { refusedUnauthenticated } from '../errors/credentials.js';
-import { type PipelineError, toPipelineError } from '../errors/index.js';
+import { PipelineError, toPipelineError } from '../errors/index.js';
 import { nodeCrypto } from '../shared/node-crypto.js';
 import { concurrencyOf, sendBatches } from './batch-pool.js';
 import { Batcher } from './batching.js';
@@ -240,6 +240,10 @@ export async function loadRows(
     }
   }
 
+  // The id that names the whole call: the caller's, or (a load split into several jobs) a fresh one,
+  // so that each job's id is `<base>_p<k>_<fingerprint>` and passing the base back (from an error
+  // whose outcome is unknown) names every job of the same rows again. A single job keeps a fresh id.
+  const base = options.jobId ?? (parts.length > 1 ? newJobId(defaults.jobIdPrefix) : undefined);
   const location = options.location ?? defaults.location;
   const dataset = ref.projectId
     ? { projectId: ref.projectId, datasetId: ref.datasetId }
@@ -259,9 +263,9 @@ export async function loadRows(
     // Every id of the job ends with its content's fingerprint: the caller's id (or a fresh one) names
     // these rows, and a call passing back an id it was given (which ends with it) names the same job.
     const chosenId =
-      options.jobId === undefined
+      base === undefined
         ? undefined
-        : withFingerprint(parts.length === 1 ? options.jobId : `${options.jobId}_p${part.index}`, print, () =>
+        : withFingerprint(parts.length === 1 ? base : `${base}_p${part.index}`, print, () =>
             sentFingerprint(sent),
           );
     // An id that looked passed back skipped the check above; one for other rows still gets the
@@ -344,8 +348,11 @@ export async function loadRows(
       ledger.written(part.end - part.start);
     } catch (err) {
       if (scope.signal?.aborted && err === scope.signal.reason) throw err;
-      const error = toPipelineError(err);
-      if (error.code === JOB_OUTCOME_UNKNOWN) unknownOutcomes.push(error);
+      let error = toPipelineError(err);
+      if (error.code === JOB_OUTCOME_UNKNOWN) {
+        if (parts.length > 1) error = wholeLoadUnknown(error, base as string, part, tableName);
+        unknownOutcomes.push(error);
+      }
       ledger.refusedWhole(part.start, range(part.start, part.end), error);
     } finally {
       body = undefined;
@@ -368,6 +375,28 @@ export async function loadRows(
   ledger.outcome(true, scope.logger, 'any');
   const ids = jobIds.filter((id): id is string => id !== undefined);
   return { jobId: ids[0] ?? null, jobIds: ids, outputRows };
+}
+
+/**
+ * The `JOB_OUTCOME_UNKNOWN` of a load split into several jobs, for one job (`partError`) whose
+ * outcome is unknown: its `jobId` is the load's `base`, which names every job of the same rows, so
+ * calling again with the same rows, `jobBytes` and `{ jobId, location }` reads each job that ran and
+ * loads only the others. The job's own id stays in the message and in `cause`.
+ */
+function wholeLoadUnknown(
+  partError: PipelineError,
+  base: string,
+  part: LoadPart,
+  table: string,
+): PipelineError {
+  const { jobId, location } = partError as PipelineError & { jobId?: string; location?: string };
+  return Object.assign(
+    new PipelineError(
+      `loadRows(${table}): job ${jobId} of rows ${part.start}..${part.end - 1} may or may not have loaded them (${partError.message}). Its id and those of the load's other jobs start with ${base}: call loadRows again with the same rows, the same jobBytes and { jobId: '${base}'${location ? `, location: '${location}'` : ''} } and each job that ran is read back, not loaded twice`,
+      { code: JOB_OUTCOME_UNKNOWN, transient: false, cause: partError },
+    ),
+    location === undefined ? { jobId: base } : { jobId: base, location },
+  );
 }
 
 /**
