@@ -70,6 +70,8 @@ interface CallState {
   chunks?: Chunk[];
   /** Chunks acknowledged, in order (the next chunk to send). */
   acked: number;
+  /** An append was sent: rows past the acknowledged ones may be written. */
+  appendSent?: boolean;
   /**
    * Default mode: chunks past `acked` known to be written (appends without offsets sent after one that
    * failed are applied anyway): a retry does not send them again.
@@ -187,7 +189,11 @@ export async function writeRows(
         });
         return { mode, written: rows.length, stream: state.stream };
       }
-      throw rowCount === undefined ? error : withWrittenRows(tableName, state.stream, error, rowCount);
+      if (rowCount !== undefined) throw withWrittenRows(tableName, state.stream, error, rowCount);
+      // Not counted: the acknowledged rows are written, and those sent after them may be. Neither a
+      // bare reason (an abort) nor a transient error may invite the whole call again.
+      if (state.appendSent) throw withUncountedRows(tableName, state, error);
+      throw error;
     }
     throw error;
   }
@@ -232,6 +238,28 @@ function withWrittenRows(table: string, stream: string, error: unknown, rowCount
       ...(storage?.entity === undefined ? {} : { entity: storage.entity }),
       ...(storage?.grpcCode === undefined ? {} : { grpcCode: storage.grpcCode }),
       writtenRows: rowCount,
+      transient: false,
+      cause: error,
+    },
+  );
+}
+
+/**
+ * The error of a committed-mode call whose stream could not be finalized to count its rows: rows
+ * `0..k-1` (the acknowledged chunks) are written, the rows after them may be; not transient.
+ */
+function withUncountedRows(table: string, state: CallState, error: unknown): StorageError {
+  const storage = error instanceof StorageError ? error : undefined;
+  const acked = (state.chunks ?? []).slice(0, state.acked).reduce((n, chunk) => n + chunk.rows.length, 0);
+  return new StorageError(
+    `${messageOf(error)}; ${acked === 0 ? 'no row' : `rows 0..${acked - 1}`} of the call are written and rows ${acked}.. may or may not be (the stream ${state.stream} could not be finalized to count them): read the table, or the stream's row count, before you resend rows.slice(${acked})`,
+    {
+      storageCode: storage?.storageCode ?? 'APPEND_FAILED',
+      table,
+      stream: state.stream as string,
+      ...(storage?.entity === undefined ? {} : { entity: storage.entity }),
+      ...(storage?.grpcCode === undefined ? {} : { grpcCode: storage.grpcCode }),
+      writtenRows: acked,
       transient: false,
       cause: error,
     },
@@ -449,6 +477,7 @@ class WriteCall {
         const chunk = chunks[i]!;
         await conn.ready(chunk.bytes.reduce((n, b) => n + b.length, 0));
         if (!conn.open || stopSending) break;
+        state.appendSent = true;
         answers.push(
           conn.send(chunk.bytes, withOffsets ? chunk.offset : undefined).then(
             (answer) => ({ answer }),
@@ -713,6 +742,7 @@ class WriteCall {
     delete state.schema;
     delete state.chunks;
     delete state.written;
+    delete state.appendSent;
     state.acked = 0;
     state.finalized = false;
   }
