@@ -1,6 +1,6 @@
 import { formatTableName, parseTableName } from '../config/table-name.js';
 import { insertErrorsOf, insertErrorsOfResponse, isTransientRowFailure } from '../errors/bigquery-wire.js';
-import { type ErrorDetail, PipelineError, toPipelineError } from '../errors/index.js';
+import { type ErrorDetail, PipelineError, type RowFailure, toPipelineError } from '../errors/index.js';
 import { messageOf } from '../shared/message-of.js';
 import { concurrencyOf, sendBatches } from './batch-pool.js';
 import { Batcher, DEFAULT_BATCH_BYTES, DEFAULT_BATCH_ROWS } from './batching.js';
@@ -213,8 +213,12 @@ export async function insertRows<R>(
   if (options.ignoreUnknownValues !== undefined) flags.ignoreUnknownValues = options.ignoreUnknownValues;
   const send = insertAllSender(target, flags);
 
-  const ledger = new RowLedger('inserted', tableName, rows, (i) =>
-    customIds ? customIds[i] : (defaultIds as DefaultInsertIds).idOf(i),
+  const ledger = new RowLedger(
+    'inserted',
+    tableName,
+    rows,
+    (i) => (customIds ? customIds[i] : (defaultIds as DefaultInsertIds).idOf(i)),
+    customIds ? undefined : repeatAdvice,
   );
 
   const sendBatch = async (batch: InsertBatch): Promise<void> => {
@@ -299,6 +303,21 @@ export async function insertRows<R>(
   ledger.notSent(nextRow, count);
   const { written, failed } = ledger.outcome(options.throwOnFailure !== false, scope.logger, 'stopping');
   return { inserted: written, failed };
+}
+
+/**
+ * What a failed call says when a failed row repeats an identical row of the call (its default id is
+ * `<hash>-k`): sent again by content alone, in a call of its own, it would be that call's first copy,
+ * under the id of the copy already written, and BigQuery would drop it while counting it inserted.
+ */
+function repeatAdvice(failed: readonly RowFailure[]): string | undefined {
+  const repeats = failed.filter((f) => f.insertId?.includes('-')).map((f) => f.index);
+  if (repeats.length === 0) return undefined;
+  const which =
+    repeats.length === 1
+      ? `row ${repeats[0]} repeats an identical row`
+      : `rows ${repeats.slice(0, 5).join(', ')}${repeats.length > 5 ? ', ...' : ''} repeat identical rows`;
+  return `${which} of the call: send the failed rows again with their ids (insertId: (_row, i) => failures[i].insertId), not by content alone, or a repeat is taken for the copy already written and dropped`;
 }
 
 /**
