@@ -195,6 +195,32 @@ describe('writeRows under hostile input (real clients against the stand-in)', ()
     expect(error).toMatchObject({ writtenRows: 4, transient: false });
   });
 
+  class Event {
+    readonly #id = 3;
+    get id() {
+      return this.#id;
+    }
+  }
+  it.each([
+    ['a Map for a STRUCT', { id: 1, meta: new Map([['source', 'a']]) }, 'meta', /Map/],
+    ['a Map inside a JSON value', { id: 1, payload: { tags: new Map([['a', 1]]) } }, 'payload', /Map/],
+    ['a Set for a JSON column', { id: 1, payload: new Set([1, 2]) }, 'payload', /Set/],
+    ['a class keeping its fields in getters', new Event(), '', /getter 'id'/],
+    ['a Date as the row', new Date(0), '', /Date/],
+    ['hexadecimal text for a FLOAT64', { id: 1, f: '0x10' }, 'f', /FLOAT64/],
+  ] as const)(
+    '%s is a row error naming it, as insertRows refuses it, never a row written with nulls or another value',
+    async (_what, row, location, message) => {
+      const table = await freshTable('id INT64, meta STRUCT<source STRING>, payload JSON, f FLOAT64');
+      const error = (await caught(executor().writeRows(table, [{ id: 0 }, row]))) as RowError;
+      expect(error).toBeInstanceOf(RowError);
+      expect(error.failures).toHaveLength(1);
+      expect(error.failures[0]).toMatchObject({ index: 1, reasons: [{ reason: 'invalid', location }] });
+      expect(error.failures[0]?.reasons[0]?.message).toMatch(message);
+      expect(await ids(table)).toEqual([]);
+    },
+  );
+
   it.each([
     ['INVALID_ARGUMENT', 'fails', [0, 1, 4, 5]],
     ['UNAVAILABLE', 'is retried', [0, 1, 2, 3, 4, 5]],
