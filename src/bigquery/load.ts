@@ -288,7 +288,7 @@ export async function loadRows(
         // Called after a 409 on this run's upload, so `body` holds the part's NDJSON.
         body ??= ndjson(part, line);
         return otherLoad(resource, {
-          projectId: ref.projectId ?? (client as { projectId?: string }).projectId,
+          projectId: ref.projectId ?? knownProjectId(client),
           datasetId: ref.datasetId,
           tableId: ref.tableId,
           bytes: Buffer.byteLength(body),
@@ -437,6 +437,16 @@ function otherLoad(
     return `it loaded ${bytes} bytes of NDJSON, these rows are ${expected.bytes}`;
   }
   return undefined;
+}
+
+/**
+ * The client's project, when it knows it: a client whose project comes from the environment says
+ * `{{projectId}}` until something asks the credentials for it (its requests fill it in), and that
+ * text must not be compared with the project a job names.
+ */
+function knownProjectId(client: BigQueryClient): string | undefined {
+  const projectId = (client as { projectId?: string }).projectId;
+  return projectId === undefined || projectId.includes('{{') ? undefined : projectId;
 }
 
 function ndjson(part: LoadPart, line: (i: number) => string): string {

@@ -282,6 +282,22 @@ describe('loadRows (batch load job from NDJSON) with the real client against the
     expect(await count(table)).toEqual({ n: 6, d: 6 });
   });
 
+  it('a client whose project comes from its credentials (no projectId) finds its own job after a lost upload answer, not "a job id in use"', async () => {
+    const table = await freshTable();
+    // As on Cloud Run: no projectId option, the credentials know the project.
+    const passThrough = h.standIn.client().authClient;
+    const authClient = Object.assign(Object.create(passThrough) as typeof passThrough, {
+      getProjectId: async () => 'test-project',
+    });
+    const client = h.standIn.client({ projectId: undefined, authClient: authClient as never });
+    expect(client.projectId).toBe('{{projectId}}');
+    h.standIn.faults.add({ method: 'POST', path: UPLOAD, reset: 'after', times: 1 });
+    const loaded = await h.executor({ client }).loadRows(table, rows, { jobId: 'message_123' });
+    expect(loaded.jobId).toBe(uploadJobId(uploads()[0]!));
+    expect(uploads()).toHaveLength(2);
+    expect(await count(table)).toEqual({ n: 3, d: 3 });
+  });
+
   it('loads the rows the array held when the call was made, though the caller empties it at once', async () => {
     const table = await freshTable();
     const buffer = [...rows];
