@@ -285,6 +285,10 @@ export async function loadRows(
       location,
       locate: () => datasetLocation(client, dataset),
       foreign: (resource) => {
+        // A base of our own (a fresh UUID, this call's) names no one else's job: as with a fresh
+        // id, a 409 on it is this call's upload, not compared (BigQuery may record a detail
+        // otherwise). A caller's id, passed back or not, is checked.
+        if (options.jobId === undefined) return undefined;
         // Called after a 409 on this run's upload, so `body` holds the part's NDJSON.
         body ??= ndjson(part, line);
         return otherLoad(resource, {
