@@ -1,6 +1,7 @@
 import { formatTableName, parseTableName } from '../config/table-name.js';
 import { insertErrorsOf, insertErrorsOfResponse, isTransientRowFailure } from '../errors/bigquery-wire.js';
 import { type ErrorDetail, PipelineError, type RowFailure, toPipelineError } from '../errors/index.js';
+import { quoteValue } from '../errors/redact.js';
 import { messageOf } from '../shared/message-of.js';
 import { concurrencyOf, sendBatches } from './batch-pool.js';
 import { Batcher, DEFAULT_BATCH_BYTES, DEFAULT_BATCH_ROWS } from './batching.js';
@@ -23,8 +24,15 @@ const PROJECT_ID_TOKEN = '{{projectId}}';
 
 function checkInsertId(id: unknown, i: number, tableName: string): void {
   if (typeof id !== 'string' || id.length === 0 || id.length > MAX_INSERT_ID_LENGTH) {
+    // Shown cut and without credentials: a key function may return a whole row, token included.
+    const got =
+      typeof id === 'string'
+        ? `${quoteValue(id)} (${id.length} characters)`
+        : id === null || typeof id === 'object' || typeof id === 'function' || typeof id === 'symbol'
+          ? `${id === null ? 'null' : `a ${typeof id}`}`
+          : String(id);
     throw new TypeError(
-      `insertRows(${tableName}): the insert id of row ${i} must be a non-empty string of at most ${MAX_INSERT_ID_LENGTH} characters, got ${JSON.stringify(id)}`,
+      `insertRows(${tableName}): the insert id of row ${i} must be a non-empty string of at most ${MAX_INSERT_ID_LENGTH} characters, got ${got}`,
     );
   }
 }
@@ -48,7 +56,7 @@ function checkSameRowPerId(
   }
   if (canonicalJson(encodeRow(rows[first])) !== canonicalJson(encodeRow(rows[i]))) {
     throw new TypeError(
-      `insertRows(${tableName}): rows ${first} and ${i} have the same insert id ${JSON.stringify(id)} but different content; BigQuery would keep only one of them. Make the insertId function unique per row, or leave it out (the default id is a hash of the whole row, numbered when identical rows repeat)`,
+      `insertRows(${tableName}): rows ${first} and ${i} have the same insert id ${quoteValue(id)} but different content; BigQuery would keep only one of them. Make the insertId function unique per row, or leave it out (the default id is a hash of the whole row, numbered when identical rows repeat)`,
     );
   }
 }
