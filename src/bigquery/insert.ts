@@ -25,12 +25,7 @@ const PROJECT_ID_TOKEN = '{{projectId}}';
 function checkInsertId(id: unknown, i: number, tableName: string): void {
   if (typeof id !== 'string' || id.length === 0 || id.length > MAX_INSERT_ID_LENGTH) {
     // Shown cut and without credentials: a key function may return a whole row, token included.
-    const got =
-      typeof id === 'string'
-        ? `${quoteValue(id)} (${id.length} characters)`
-        : id === null || typeof id === 'object' || typeof id === 'function' || typeof id === 'symbol'
-          ? `${id === null ? 'null' : `a ${typeof id}`}`
-          : String(id);
+    const got = typeof id === 'string' ? `${quoteValue(id)} (${id.length} characters)` : typeof id;
     throw new TypeError(
       `insertRows(${tableName}): the insert id of row ${i} must be a non-empty string of at most ${MAX_INSERT_ID_LENGTH} characters, got ${got}`,
     );
@@ -321,11 +316,7 @@ export async function insertRows<R>(
 function repeatAdvice(failed: readonly RowFailure[]): string | undefined {
   const repeats = failed.filter((f) => f.insertId?.includes('-')).map((f) => f.index);
   if (repeats.length === 0) return undefined;
-  const which =
-    repeats.length === 1
-      ? `row ${repeats[0]} repeats an identical row`
-      : `rows ${repeats.slice(0, 5).join(', ')}${repeats.length > 5 ? ', ...' : ''} repeat identical rows`;
-  return `${which} of the call: send the failed rows again with their ids (insertId: (_row, i) => failures[i].insertId), not by content alone, or a repeat is taken for the copy already written and dropped`;
+  return `row ${repeats.slice(0, 5).join(', ')}${repeats.length > 5 ? ', ...' : ''} repeats an identical row: resend failed rows with insertId: (_row, i) => failures[i].insertId`;
 }
 
 /**

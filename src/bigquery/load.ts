@@ -1,7 +1,7 @@
 import { formatTableName, parseTableName } from '../config/table-name.js';
 import { jobFailed } from '../errors/bigquery-wire.js';
 import { refusedUnauthenticated } from '../errors/credentials.js';
-import { PipelineError, toPipelineError } from '../errors/index.js';
+import { type PipelineError, toPipelineError } from '../errors/index.js';
 import { nodeCrypto } from '../shared/node-crypto.js';
 import { concurrencyOf, sendBatches } from './batch-pool.js';
 import { Batcher } from './batching.js';
@@ -342,7 +342,7 @@ export async function loadRows(
         advice: (jobId) =>
           parts.length === 1
             ? `Read the job (jobs.get) before loading these rows again, or call loadRows again with { jobId: '${jobId}' }: a job of that id is read, not loaded twice`
-            : `Read the job (jobs.get) before loading rows ${part.start}..${part.end - 1} again`,
+            : `Rows ${part.start}..${part.end - 1}: pass { jobId: '${base}' } with the same rows and jobBytes to read each job that ran`,
       },
     };
     try {
@@ -352,9 +352,11 @@ export async function loadRows(
       ledger.written(part.end - part.start);
     } catch (err) {
       if (scope.signal?.aborted && err === scope.signal.reason) throw err;
-      let error = toPipelineError(err);
+      const error = toPipelineError(err);
       if (error.code === JOB_OUTCOME_UNKNOWN) {
-        if (parts.length > 1) error = wholeLoadUnknown(error, base as string, part, tableName);
+        // Of a load split into jobs: the id to pass back is the one every job's id starts with
+        // (the job's own is in the message).
+        if (parts.length > 1) Object.assign(error, { jobId: base });
         unknownOutcomes.push(error);
       }
       ledger.refusedWhole(part.start, range(part.start, part.end), error);
@@ -379,28 +381,6 @@ export async function loadRows(
   ledger.outcome(true, scope.logger, 'any');
   const ids = jobIds.filter((id): id is string => id !== undefined);
   return { jobId: ids[0] ?? null, jobIds: ids, outputRows };
-}
-
-/**
- * The `JOB_OUTCOME_UNKNOWN` of a load split into several jobs, for one job (`partError`) whose
- * outcome is unknown: its `jobId` is the load's `base`, which names every job of the same rows, so
- * calling again with the same rows, `jobBytes` and `{ jobId, location }` reads each job that ran and
- * loads only the others. The job's own id stays in the message and in `cause`.
- */
-function wholeLoadUnknown(
-  partError: PipelineError,
-  base: string,
-  part: LoadPart,
-  table: string,
-): PipelineError {
-  const { jobId, location } = partError as PipelineError & { jobId?: string; location?: string };
-  return Object.assign(
-    new PipelineError(
-      `loadRows(${table}): job ${jobId} of rows ${part.start}..${part.end - 1} may or may not have loaded them (${partError.message}). Its id and those of the load's other jobs start with ${base}: call loadRows again with the same rows, the same jobBytes and { jobId: '${base}'${location ? `, location: '${location}'` : ''} } and each job that ran is read back, not loaded twice`,
-      { code: JOB_OUTCOME_UNKNOWN, transient: false, cause: partError },
-    ),
-    location === undefined ? { jobId: base } : { jobId: base, location },
-  );
 }
 
 /**

@@ -192,8 +192,9 @@ export async function writeRows(
       if (rowCount !== undefined) throw withWrittenRows(tableName, state.stream, error, rowCount);
       // Not counted: the acknowledged rows are written, and those sent after them may be. Neither a
       // bare reason (an abort) nor a transient error may invite the whole call again.
-      if (state.appendSent) throw withUncountedRows(tableName, state, error);
-      throw error;
+      if (!state.appendSent) throw error;
+      const acked = state.chunks!.slice(0, state.acked).reduce((n, chunk) => n + chunk.rows.length, 0);
+      throw withWrittenRows(tableName, state.stream, error, acked, true);
     }
     throw error;
   }
@@ -225,12 +226,19 @@ async function finalizedRowCount(
 /**
  * The error of a committed-mode call that wrote rows `0..rowCount-1` of its rows and not the rest:
  * not transient (running the same call again would write the prefix twice); resend
- * `rows.slice(rowCount)`.
+ * `rows.slice(rowCount)`. `uncounted`: the stream could not be finalized, `rowCount` is the
+ * acknowledged rows, and the rows after them may be written too.
  */
-function withWrittenRows(table: string, stream: string, error: unknown, rowCount: number): StorageError {
+function withWrittenRows(
+  table: string,
+  stream: string,
+  error: unknown,
+  rowCount: number,
+  uncounted = false,
+): StorageError {
   const storage = error instanceof StorageError ? error : undefined;
   return new StorageError(
-    `${messageOf(error)}; the stream was finalized: ${rowCount === 0 ? 'no row' : `rows 0..${rowCount - 1}`} of the call are written, rows ${rowCount}.. are not (resend rows.slice(${rowCount}))`,
+    `${messageOf(error)}; ${uncounted ? 'not finalized' : 'the stream was finalized'}: ${rowCount === 0 ? 'no row' : `rows 0..${rowCount - 1}`} of the call are written, rows ${rowCount}.. ${uncounted ? 'may be (read before you' : 'are not ('}resend rows.slice(${rowCount}))`,
     {
       storageCode: storage?.storageCode ?? 'APPEND_FAILED',
       table,
@@ -238,28 +246,6 @@ function withWrittenRows(table: string, stream: string, error: unknown, rowCount
       ...(storage?.entity === undefined ? {} : { entity: storage.entity }),
       ...(storage?.grpcCode === undefined ? {} : { grpcCode: storage.grpcCode }),
       writtenRows: rowCount,
-      transient: false,
-      cause: error,
-    },
-  );
-}
-
-/**
- * The error of a committed-mode call whose stream could not be finalized to count its rows: rows
- * `0..k-1` (the acknowledged chunks) are written, the rows after them may be; not transient.
- */
-function withUncountedRows(table: string, state: CallState, error: unknown): StorageError {
-  const storage = error instanceof StorageError ? error : undefined;
-  const acked = (state.chunks ?? []).slice(0, state.acked).reduce((n, chunk) => n + chunk.rows.length, 0);
-  return new StorageError(
-    `${messageOf(error)}; ${acked === 0 ? 'no row' : `rows 0..${acked - 1}`} of the call are written and rows ${acked}.. may or may not be (the stream ${state.stream} could not be finalized to count them): read the table, or the stream's row count, before you resend rows.slice(${acked})`,
-    {
-      storageCode: storage?.storageCode ?? 'APPEND_FAILED',
-      table,
-      stream: state.stream as string,
-      ...(storage?.entity === undefined ? {} : { entity: storage.entity }),
-      ...(storage?.grpcCode === undefined ? {} : { grpcCode: storage.grpcCode }),
-      writtenRows: acked,
       transient: false,
       cause: error,
     },
