@@ -217,6 +217,32 @@ function encodeValue(
 }
 
 /**
+ * Refuses an object whose own enumerable fields are not its data (a `Map`, a `Set`, a class keeping
+ * its data in getters or private fields, a `Date`, ...), as `encodeRow` refuses it: for a writer that
+ * reads a record's columns by name, which would otherwise write such a record as nulls. `path` names
+ * it in the error (`''`: the row).
+ *
+ * @internal
+ */
+export function checkRecordObject(value: object, path: string): void {
+  const proto = Object.getPrototypeOf(value);
+  if (proto === Object.prototype || proto === null) return;
+  if (checkClassInstance(value, path) !== undefined) {
+    throw new TypeError(`${describeField(path)} is a ${ctorName(value)}, not a record; pass a plain object`);
+  }
+}
+
+/**
+ * One value as `encodeRow` encodes a field (a JSON column's value): the same conversions and the same
+ * refusals, each naming `path`. `undefined` for `undefined`.
+ *
+ * @internal
+ */
+export function encodeJsonValue(value: unknown, path: string): JsonValue | undefined {
+  return encodeValue(value, path, []);
+}
+
+/**
  * Encodes one row into the JSON BigQuery's `insertAll` and NDJSON load jobs accept: `Date` becomes an
  * ISO-8601 string, `bigint` a decimal string, bytes (`Uint8Array`, `Buffer`, `ArrayBuffer`) base64,
  * non-finite numbers the strings `NaN` / `Infinity` / `-Infinity` (what BigQuery reads into FLOAT64),

@@ -336,7 +336,8 @@ export class BigQueryExecutor {
    * failed is re-run under a new job id, a lost answer is recovered by fetching the same job id.
    * A call that gives up while its job may still load (an abort, a handler timeout, lost answers)
    * rejects with `PipelineError` `JOB_OUTCOME_UNKNOWN` whose fields `jobId` and `location` name the
-   * job: call again with `{ jobId, location }` from it and the job is read back, not loaded twice. The
+   * job (of a load split into several jobs: the id every job's starts with): call again with the same
+   * rows and `{ jobId, location }` from it and the job is read back, not loaded twice. The
    * default job id is random, so a redelivery without it loads again: give a `jobId` of your own
    * (e.g. from the message id) to make redeliveries load once.
    *

@@ -1,6 +1,7 @@
 import { formatTableName, parseTableName } from '../config/table-name.js';
 import { insertErrorsOf, insertErrorsOfResponse, isTransientRowFailure } from '../errors/bigquery-wire.js';
-import { type ErrorDetail, PipelineError, toPipelineError } from '../errors/index.js';
+import { type ErrorDetail, PipelineError, type RowFailure, toPipelineError } from '../errors/index.js';
+import { quoteValue } from '../errors/redact.js';
 import { messageOf } from '../shared/message-of.js';
 import { concurrencyOf, sendBatches } from './batch-pool.js';
 import { Batcher, DEFAULT_BATCH_BYTES, DEFAULT_BATCH_ROWS } from './batching.js';
@@ -23,8 +24,10 @@ const PROJECT_ID_TOKEN = '{{projectId}}';
 
 function checkInsertId(id: unknown, i: number, tableName: string): void {
   if (typeof id !== 'string' || id.length === 0 || id.length > MAX_INSERT_ID_LENGTH) {
+    // Shown cut and without credentials: a key function may return a whole row, token included.
+    const got = typeof id === 'string' ? `${quoteValue(id)} (${id.length} characters)` : typeof id;
     throw new TypeError(
-      `insertRows(${tableName}): the insert id of row ${i} must be a non-empty string of at most ${MAX_INSERT_ID_LENGTH} characters, got ${JSON.stringify(id)}`,
+      `insertRows(${tableName}): the insert id of row ${i} must be a non-empty string of at most ${MAX_INSERT_ID_LENGTH} characters, got ${got}`,
     );
   }
 }
@@ -48,7 +51,7 @@ function checkSameRowPerId(
   }
   if (canonicalJson(encodeRow(rows[first])) !== canonicalJson(encodeRow(rows[i]))) {
     throw new TypeError(
-      `insertRows(${tableName}): rows ${first} and ${i} have the same insert id ${JSON.stringify(id)} but different content; BigQuery would keep only one of them. Make the insertId function unique per row, or leave it out (the default id is a hash of the whole row, numbered when identical rows repeat)`,
+      `insertRows(${tableName}): rows ${first} and ${i} have the same insert id ${quoteValue(id)} but different content; BigQuery would keep only one of them. Make the insertId function unique per row, or leave it out (the default id is a hash of the whole row, numbered when identical rows repeat)`,
     );
   }
 }
@@ -213,8 +216,12 @@ export async function insertRows<R>(
   if (options.ignoreUnknownValues !== undefined) flags.ignoreUnknownValues = options.ignoreUnknownValues;
   const send = insertAllSender(target, flags);
 
-  const ledger = new RowLedger('inserted', tableName, rows, (i) =>
-    customIds ? customIds[i] : (defaultIds as DefaultInsertIds).idOf(i),
+  const ledger = new RowLedger(
+    'inserted',
+    tableName,
+    rows,
+    (i) => (customIds ? customIds[i] : (defaultIds as DefaultInsertIds).idOf(i)),
+    customIds ? undefined : repeatAdvice,
   );
 
   const sendBatch = async (batch: InsertBatch): Promise<void> => {
@@ -299,6 +306,17 @@ export async function insertRows<R>(
   ledger.notSent(nextRow, count);
   const { written, failed } = ledger.outcome(options.throwOnFailure !== false, scope.logger, 'stopping');
   return { inserted: written, failed };
+}
+
+/**
+ * What a failed call says when a failed row repeats an identical row of the call (its default id is
+ * `<hash>-k`): sent again by content alone, in a call of its own, it would be that call's first copy,
+ * under the id of the copy already written, and BigQuery would drop it while counting it inserted.
+ */
+function repeatAdvice(failed: readonly RowFailure[]): string | undefined {
+  const repeats = failed.filter((f) => f.insertId?.includes('-')).map((f) => f.index);
+  if (repeats.length === 0) return undefined;
+  return `row ${repeats.slice(0, 5).join(', ')}${repeats.length > 5 ? ', ...' : ''} repeats an identical row: resend failed rows with insertId: (_row, i) => failures[i].insertId`;
 }
 
 /**

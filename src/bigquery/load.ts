@@ -240,6 +240,10 @@ export async function loadRows(
     }
   }
 
+  // The id that names the whole call: the caller's, or (a load split into several jobs) a fresh one,
+  // so that each job's id is `<base>_p<k>_<fingerprint>` and passing the base back (from an error
+  // whose outcome is unknown) names every job of the same rows again. A single job keeps a fresh id.
+  const base = options.jobId ?? (parts.length > 1 ? newJobId(defaults.jobIdPrefix) : undefined);
   const location = options.location ?? defaults.location;
   const dataset = ref.projectId
     ? { projectId: ref.projectId, datasetId: ref.datasetId }
@@ -259,9 +263,9 @@ export async function loadRows(
     // Every id of the job ends with its content's fingerprint: the caller's id (or a fresh one) names
     // these rows, and a call passing back an id it was given (which ends with it) names the same job.
     const chosenId =
-      options.jobId === undefined
+      base === undefined
         ? undefined
-        : withFingerprint(parts.length === 1 ? options.jobId : `${options.jobId}_p${part.index}`, print, () =>
+        : withFingerprint(parts.length === 1 ? base : `${base}_p${part.index}`, print, () =>
             sentFingerprint(sent),
           );
     // An id that looked passed back skipped the check above; one for other rows still gets the
@@ -281,10 +285,14 @@ export async function loadRows(
       location,
       locate: () => datasetLocation(client, dataset),
       foreign: (resource) => {
+        // A base of our own (a fresh UUID, this call's) names no one else's job: as with a fresh
+        // id, a 409 on it is this call's upload, not compared (BigQuery may record a detail
+        // otherwise). A caller's id, passed back or not, is checked.
+        if (options.jobId === undefined) return undefined;
         // Called after a 409 on this run's upload, so `body` holds the part's NDJSON.
         body ??= ndjson(part, line);
         return otherLoad(resource, {
-          projectId: ref.projectId ?? (client as { projectId?: string }).projectId,
+          projectId: ref.projectId ?? knownProjectId(client),
           datasetId: ref.datasetId,
           tableId: ref.tableId,
           bytes: Buffer.byteLength(body),
@@ -334,7 +342,7 @@ export async function loadRows(
         advice: (jobId) =>
           parts.length === 1
             ? `Read the job (jobs.get) before loading these rows again, or call loadRows again with { jobId: '${jobId}' }: a job of that id is read, not loaded twice`
-            : `Read the job (jobs.get) before loading rows ${part.start}..${part.end - 1} again`,
+            : `Rows ${part.start}..${part.end - 1}: pass { jobId: '${base}' } with the same rows and jobBytes to read each job that ran`,
       },
     };
     try {
@@ -345,7 +353,12 @@ export async function loadRows(
     } catch (err) {
       if (scope.signal?.aborted && err === scope.signal.reason) throw err;
       const error = toPipelineError(err);
-      if (error.code === JOB_OUTCOME_UNKNOWN) unknownOutcomes.push(error);
+      if (error.code === JOB_OUTCOME_UNKNOWN) {
+        // Of a load split into jobs: the id to pass back is the one every job's id starts with
+        // (the job's own is in the message).
+        if (parts.length > 1) Object.assign(error, { jobId: base });
+        unknownOutcomes.push(error);
+      }
       ledger.refusedWhole(part.start, range(part.start, part.end), error);
     } finally {
       body = undefined;
@@ -408,6 +421,16 @@ function otherLoad(
     return `it loaded ${bytes} bytes of NDJSON, these rows are ${expected.bytes}`;
   }
   return undefined;
+}
+
+/**
+ * The client's project, when it knows it: a client whose project comes from the environment says
+ * `{{projectId}}` until something asks the credentials for it (its requests fill it in), and that
+ * text must not be compared with the project a job names.
+ */
+function knownProjectId(client: BigQueryClient): string | undefined {
+  const projectId = (client as { projectId?: string }).projectId;
+  return projectId === undefined || projectId.includes('{{') ? undefined : projectId;
 }
 
 function ndjson(part: LoadPart, line: (i: number) => string): string {

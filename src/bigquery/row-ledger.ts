@@ -27,12 +27,14 @@ export class RowLedger {
   /**
    * @param verb `'inserted'` or `'loaded'`, for messages
    * @param insertIdOf a row's insert id, for the report (undefined for loads)
+   * @param advice what the error adds about sending the failed rows again, if anything
    */
   constructor(
     private readonly verb: string,
     private readonly table: string,
     private readonly rows: readonly unknown[],
     private readonly insertIdOf: (index: number) => string | undefined = () => undefined,
+    private readonly advice: (failed: readonly RowFailure[]) => string | undefined = () => undefined,
   ) {}
 
   /** `count` rows were written. */
@@ -150,8 +152,9 @@ export class RowLedger {
     const why = first.reasons.map((r) => r.reason ?? r.message).join(', ') || 'no reason given';
     const stopped = stoppedBy ? `; the rest was not sent after ${stoppedBy.name}: ${stoppedBy.message}` : '';
     const cause = stoppedBy ?? firstRequestError;
+    const advice = this.advice(failed);
     return new PartialInsertError(
-      `BigQuery refused ${failed.length} of ${this.rows.length} row(s) ${this.verb} into ${this.table} (first: row ${first.index}, ${why})${stopped}`,
+      `BigQuery refused ${failed.length} of ${this.rows.length} row(s) ${this.verb} into ${this.table} (first: row ${first.index}, ${why})${stopped}${advice ? `. ${advice}` : ''}`,
       {
         table: this.table,
         inserted: this.#written,

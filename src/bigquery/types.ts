@@ -244,7 +244,9 @@ export interface LoadRowsOptions extends CallOptions {
    * job of their own and land, while the same rows again read the job back instead of loading twice.
    * An id that already ends with that fingerprint, or with it and a re-run's `_r<n>` (one a call
    * reported), is used as it is. Default: prefix + random UUID + fingerprint. When the rows are split
-   * into several jobs, job `k` gets `<jobId>_p<k>_<fingerprint>`. At most 983 characters (BigQuery's
+   * into several jobs, job `k` gets `<jobId>_p<k>_<fingerprint>` (by default `<jobId>` is prefix +
+   * one random UUID for the call, the `jobId` of a `JOB_OUTCOME_UNKNOWN` error of such a load: passed
+   * back with the same rows and `jobBytes`, it names every job again). At most 983 characters (BigQuery's
    * 1,024 less the fingerprint and a re-run's `_r<n>`), unless it ends with the fingerprint. The
    * fingerprint is of the rows as encoded for sending (a `Date` as its ISO text, bytes as base64, a
    * `bigint` or a client value class as its string) with the keys of every object sorted: the same

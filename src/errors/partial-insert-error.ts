@@ -23,7 +23,11 @@ export interface RowFailure {
   index: number;
   /** The row as it was sent. */
   row: unknown;
-  /** The row's `insertId`, when it had one. */
+  /**
+   * The row's `insertId`, when it had one. Send a failed row again under it
+   * (`insertId: (_row, i) => failures[i].insertId`): a default id of a repeated identical row
+   * (`<hash>-k`) is not what the row alone gets in a call of its own.
+   */
   insertId?: string;
   /** What BigQuery said about the row (`reason` `'stopped'` means "not inserted because of other rows"). */
   reasons: ErrorDetail[];

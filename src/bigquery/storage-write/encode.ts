@@ -8,6 +8,7 @@
 import type { ErrorDetail } from '../../errors/index.js';
 import { quoteShort } from '../../shared/first-chars.js';
 import { messageOf } from '../../shared/message-of.js';
+import { checkRecordObject, encodeJsonValue } from '../encode-row.js';
 import type { StorageField, WriteSchema } from './schema.js';
 
 /** The outcome of encoding one row. */
@@ -129,8 +130,8 @@ function scalar(value: unknown, field: StorageField, path: string): unknown {
     }
     case 'DOUBLE':
       if (typeof value === 'number') return value;
-      if (typeof value === 'string' && value.trim() !== '' && !Number.isNaN(Number(value)))
-        return Number(value);
+      // Decimal text only: Number() also reads '0x10' as 16 and '0b1' as 1.
+      if (typeof value === 'string' && NUMERIC.test(value.trim())) return Number(value);
       if (typeof value === 'string' && /^[+-]?(nan|inf|infinity)$/i.test(value)) {
         return /nan/i.test(value) ? Number.NaN : value.startsWith('-') ? -Infinity : Infinity;
       }
@@ -168,12 +169,17 @@ function scalar(value: unknown, field: StorageField, path: string): unknown {
         }
         return value;
       }
-      try {
-        const text = JSON.stringify(value, (_k, v) => (typeof v === 'bigint' ? v.toString() : v));
-        if (text === undefined) throw new Error('undefined');
-        return text;
-      } catch {
-        throw bad('JSON-serializable');
+      {
+        // As insertRows encodes a field: a Map, a Set or a class whose data JSON would not see is
+        // refused (JSON.stringify wrote them as {}), a bigint is its digits, a Date its ISO text.
+        let encoded: unknown;
+        try {
+          encoded = encodeJsonValue(value, path);
+        } catch (error) {
+          throw new Problem(path, `${path}: ${messageOf(error)}`);
+        }
+        if (encoded === undefined) throw bad('JSON-serializable');
+        return JSON.stringify(encoded);
       }
     case 'TIMESTAMP':
       return timestampMicros(value, path);
@@ -241,6 +247,11 @@ function record(
   prefix: string,
   ignoreUnknownValues: boolean,
 ): Record<string, unknown> {
+  try {
+    checkRecordObject(row, prefix.slice(0, -1));
+  } catch (error) {
+    throw new Problem(prefix.slice(0, -1), messageOf(error));
+  }
   const out: Record<string, unknown> = {};
   const columns = columnsByName(fields);
   const given = new Map<StorageField, { key: string; value: unknown }>();

@@ -70,6 +70,8 @@ interface CallState {
   chunks?: Chunk[];
   /** Chunks acknowledged, in order (the next chunk to send). */
   acked: number;
+  /** An append was sent: rows past the acknowledged ones may be written. */
+  appendSent?: boolean;
   /**
    * Default mode: chunks past `acked` known to be written (appends without offsets sent after one that
    * failed are applied anyway): a retry does not send them again.
@@ -187,7 +189,12 @@ export async function writeRows(
         });
         return { mode, written: rows.length, stream: state.stream };
       }
-      throw rowCount === undefined ? error : withWrittenRows(tableName, state.stream, error, rowCount);
+      if (rowCount !== undefined) throw withWrittenRows(tableName, state.stream, error, rowCount);
+      // Not counted: the acknowledged rows are written, and those sent after them may be. Neither a
+      // bare reason (an abort) nor a transient error may invite the whole call again.
+      if (!state.appendSent) throw error;
+      const acked = state.chunks!.slice(0, state.acked).reduce((n, chunk) => n + chunk.rows.length, 0);
+      throw withWrittenRows(tableName, state.stream, error, acked, true);
     }
     throw error;
   }
@@ -219,12 +226,19 @@ async function finalizedRowCount(
 /**
  * The error of a committed-mode call that wrote rows `0..rowCount-1` of its rows and not the rest:
  * not transient (running the same call again would write the prefix twice); resend
- * `rows.slice(rowCount)`.
+ * `rows.slice(rowCount)`. `uncounted`: the stream could not be finalized, `rowCount` is the
+ * acknowledged rows, and the rows after them may be written too.
  */
-function withWrittenRows(table: string, stream: string, error: unknown, rowCount: number): StorageError {
+function withWrittenRows(
+  table: string,
+  stream: string,
+  error: unknown,
+  rowCount: number,
+  uncounted = false,
+): StorageError {
   const storage = error instanceof StorageError ? error : undefined;
   return new StorageError(
-    `${messageOf(error)}; the stream was finalized: ${rowCount === 0 ? 'no row' : `rows 0..${rowCount - 1}`} of the call are written, rows ${rowCount}.. are not (resend rows.slice(${rowCount}))`,
+    `${messageOf(error)}; ${uncounted ? 'not finalized' : 'the stream was finalized'}: ${rowCount === 0 ? 'no row' : `rows 0..${rowCount - 1}`} of the call are written, rows ${rowCount}.. ${uncounted ? 'may be (read before you' : 'are not ('}resend rows.slice(${rowCount}))`,
     {
       storageCode: storage?.storageCode ?? 'APPEND_FAILED',
       table,
@@ -449,6 +463,7 @@ class WriteCall {
         const chunk = chunks[i]!;
         await conn.ready(chunk.bytes.reduce((n, b) => n + b.length, 0));
         if (!conn.open || stopSending) break;
+        state.appendSent = true;
         answers.push(
           conn.send(chunk.bytes, withOffsets ? chunk.offset : undefined).then(
             (answer) => ({ answer }),
@@ -713,6 +728,7 @@ class WriteCall {
     delete state.schema;
     delete state.chunks;
     delete state.written;
+    delete state.appendSent;
     state.acked = 0;
     state.finalized = false;
   }

@@ -164,6 +164,42 @@ describe('insertRows with the real client against the stand-in', () => {
     expect(await count(table)).toEqual({ n: 4, d: 2 });
   });
 
+  it('identical rows: when a repeat was refused, the error says to resend it under its insertId, and doing so writes it (by content it would be taken for the copy written)', async () => {
+    const table = await freshTable();
+    const freeThrow = { id: 7, name: 'free_throw_made' };
+    // One row a request: the first copy lands, the requests of the second copy and of row 2 are refused.
+    h.standIn.faults.add({
+      method: 'POST',
+      path: INSERT_ALL,
+      after: 1,
+      times: 2,
+      error: { status: 400, reason: 'invalid' },
+    });
+    const error = (await caught(
+      bq.insertRows(table, [freeThrow, { ...freeThrow }, { id: 8, name: 'foul' }], {
+        batchRows: 1,
+        concurrency: 1,
+      }),
+    )) as PartialInsertError;
+    expect(error).toBeInstanceOf(PartialInsertError);
+    expect(error.failures.map((f) => [f.index, f.insertId])).toEqual([
+      [1, `${stableInsertId(freeThrow)}-1`],
+      [2, stableInsertId({ id: 8, name: 'foul' })],
+    ]);
+    expect(await count(table)).toEqual({ n: 1, d: 1 });
+    // Resent by content, row 1 is a call's first { id: 7 } again: the id of the copy written.
+    expect(error.message).toContain('row 1 repeats an identical row');
+    expect(error.message).toContain('insertId: (_row, i) => failures[i].insertId');
+    const { failures } = error;
+    const again = await bq.insertRows(
+      table,
+      failures.map((f) => f.row),
+      { insertId: (_row, i) => failures[i]!.insertId! },
+    );
+    expect(again).toEqual({ inserted: 2, failed: [] });
+    expect(await count(table)).toEqual({ n: 3, d: 2 });
+  });
+
   it('keeps one of identical rows when asked to, with insertId: stableInsertId', async () => {
     const table = await freshTable();
     const a = { id: 1, name: 'a' };

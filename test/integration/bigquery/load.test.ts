@@ -255,6 +255,49 @@ describe('loadRows (batch load job from NDJSON) with the real client against the
     expect(await count(table)).toEqual({ n: 3, d: 3 });
   });
 
+  it('an abort while one job of a load split into several runs names the whole load: passing its jobId back reads every job, loading each row once', async () => {
+    const table = await freshTable();
+    const six = Array.from({ length: 6 }, (_, i) => ({ id: i, name: `n${i}`, at: null }));
+    // 31 bytes a row of NDJSON: 62 bytes a job makes three jobs of two rows; the first takes a while.
+    const split = { jobBytes: 62, concurrency: 1 };
+    h.standIn.faults.add({ path: UPLOAD, pendingPolls: 3, times: 1 });
+    const controller = new AbortController();
+    const reason = new Error('handler timed out');
+    const loading = caught(bq.loadRows(table, six, { ...split, retry: { signal: controller.signal } }));
+    while (!h.standIn.requests.slice(mark).some((r) => r.method === 'GET' && GET_JOB.test(r.path))) {
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    controller.abort(reason);
+    const error = (await loading) as PipelineError & { jobId?: string; location?: string };
+    expect(error).toMatchObject({ code: 'JOB_OUTCOME_UNKNOWN', transient: false, location: 'US' });
+    expect(uploads()).toHaveLength(1);
+    expect(uploadJobId(uploads()[0]!).startsWith(`${error.jobId}_p0_`)).toBe(true);
+    expect(error.message).toContain(uploadJobId(uploads()[0]!));
+    // The redelivered message passes the id back with the same rows: the first job (finished
+    // meanwhile) is read, the two never started are loaded, under the same ids a first run gives.
+    const again = await bq.loadRows(table, six, { ...split, jobId: error.jobId, location: error.location });
+    expect(again.jobIds).toHaveLength(3);
+    expect(again.jobIds[0]).toBe(uploadJobId(uploads()[0]!));
+    expect(again.outputRows).toBe(6);
+    expect(await count(table)).toEqual({ n: 6, d: 6 });
+  });
+
+  it('a client whose project comes from its credentials (no projectId) finds its own job after a lost upload answer, not "a job id in use"', async () => {
+    const table = await freshTable();
+    // As on Cloud Run: no projectId option, the credentials know the project.
+    const passThrough = h.standIn.client().authClient;
+    const authClient = Object.assign(Object.create(passThrough) as typeof passThrough, {
+      getProjectId: async () => 'test-project',
+    });
+    const client = h.standIn.client({ projectId: undefined, authClient: authClient as never });
+    expect(client.projectId).toBe('{{projectId}}');
+    h.standIn.faults.add({ method: 'POST', path: UPLOAD, reset: 'after', times: 1 });
+    const loaded = await h.executor({ client }).loadRows(table, rows, { jobId: 'message_123' });
+    expect(loaded.jobId).toBe(uploadJobId(uploads()[0]!));
+    expect(uploads()).toHaveLength(2);
+    expect(await count(table)).toEqual({ n: 3, d: 3 });
+  });
+
   it('loads the rows the array held when the call was made, though the caller empties it at once', async () => {
     const table = await freshTable();
     const buffer = [...rows];

@@ -154,6 +154,73 @@ describe('writeRows under hostile input (real clients against the stand-in)', ()
     expect(error).toMatchObject({ writtenRows: 4, cause: reason });
   });
 
+  it('committed: an abort after rows became visible, when the stream cannot be finalized to count them, still says which rows are written and is not transient', async () => {
+    const table = await freshTable('id INT64, v NUMERIC');
+    s.storageWrite.faults.add({ method: 'AppendRows', after: 2, times: 1, hang: true });
+    s.storageWrite.faults.add({ method: 'FinalizeWriteStream', code: 'UNAVAILABLE' });
+    const mark = s.storageWrite.requests.length;
+    const controller = new AbortController();
+    const reason = new Error('SIGTERM');
+    const pending = caught(
+      executor().writeRows(table, rowsWith(1), {
+        mode: 'committed',
+        batchRows: 2,
+        retry: { signal: controller.signal },
+      }),
+    );
+    while (s.storageWrite.requests.slice(mark).filter((r) => r.method === 'AppendRows').length < 3) {
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    while ((await ids(table)).length < 4) await new Promise((resolve) => setImmediate(resolve));
+    controller.abort(reason);
+    const error = await pending;
+    s.storageWrite.faults.clear();
+    expect(await ids(table)).toEqual([0, 1, 2, 3]);
+    // The bare reason would have a redelivery write rows 0-3 a second time.
+    expect(error).toBeInstanceOf(StorageError);
+    expect(error).toMatchObject({ writtenRows: 4, transient: false, cause: reason });
+    expect((error as Error).message).toContain('rows.slice(4)');
+  });
+
+  it('committed: a call whose retries ran out on lost connections, when the stream cannot be finalized, is not transient and counts the acknowledged rows', async () => {
+    const table = await freshTable('id INT64, v NUMERIC');
+    // Rows 0-3 are acknowledged, then every connection is lost before the last append is answered.
+    s.storageWrite.faults.add({ method: 'AppendRows', after: 2, code: 'UNAVAILABLE' });
+    s.storageWrite.faults.add({ method: 'FinalizeWriteStream', code: 'UNAVAILABLE' });
+    const error = await caught(executor().writeRows(table, rowsWith(1), { mode: 'committed', batchRows: 2 }));
+    s.storageWrite.faults.clear();
+    expect(await ids(table)).toEqual([0, 1, 2, 3]);
+    // A transient error invites the whole call again: rows 0-3 would be written twice.
+    expect(error).toBeInstanceOf(StorageError);
+    expect(error).toMatchObject({ writtenRows: 4, transient: false });
+  });
+
+  class Event {
+    readonly #id = 3;
+    get id() {
+      return this.#id;
+    }
+  }
+  it.each([
+    ['a Map for a STRUCT', { id: 1, meta: new Map([['source', 'a']]) }, 'meta', /Map/],
+    ['a Map inside a JSON value', { id: 1, payload: { tags: new Map([['a', 1]]) } }, 'payload', /Map/],
+    ['a Set for a JSON column', { id: 1, payload: new Set([1, 2]) }, 'payload', /Set/],
+    ['a class keeping its fields in getters', new Event(), '', /getter 'id'/],
+    ['a Date as the row', new Date(0), '', /Date/],
+    ['hexadecimal text for a FLOAT64', { id: 1, f: '0x10' }, 'f', /FLOAT64/],
+  ] as const)(
+    '%s is a row error naming it, as insertRows refuses it, never a row written with nulls or another value',
+    async (_what, row, location, message) => {
+      const table = await freshTable('id INT64, meta STRUCT<source STRING>, payload JSON, f FLOAT64');
+      const error = (await caught(executor().writeRows(table, [{ id: 0 }, row]))) as RowError;
+      expect(error).toBeInstanceOf(RowError);
+      expect(error.failures).toHaveLength(1);
+      expect(error.failures[0]).toMatchObject({ index: 1, reasons: [{ reason: 'invalid', location }] });
+      expect(error.failures[0]?.reasons[0]?.message).toMatch(message);
+      expect(await ids(table)).toEqual([]);
+    },
+  );
+
   it.each([
     ['INVALID_ARGUMENT', 'fails', [0, 1, 4, 5]],
     ['UNAVAILABLE', 'is retried', [0, 1, 2, 3, 4, 5]],

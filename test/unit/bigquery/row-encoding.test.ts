@@ -272,6 +272,26 @@ describe('what is sent is what JSON would send, and a row is a JSON object', () 
     expect(bodies).toEqual([]);
   });
 
+  it('a refused insert id is quoted cut and without the credential it holds (a key function returning the whole row)', async () => {
+    const { client, bodies } = bodyRecordingClient();
+    const bq = new BigQueryExecutor({ client });
+    const token = `ya29.${'a0AfH6SMB'.repeat(8)}`;
+    const rows = [{ id: 1, token }];
+    const whole = await bq
+      .insertRows('ds.t', rows, { insertId: (r) => JSON.stringify(r).repeat(3) })
+      .catch((e: unknown) => e);
+    expect(whole).toBeInstanceOf(TypeError);
+    expect((whole as Error).message).not.toContain('a0AfH6SMB');
+    expect((whole as Error).message).toMatch(/\(\d+ characters\)$/);
+    const huge = await bq
+      .insertRows('ds.t', rows, { insertId: () => 'x'.repeat(5_000_000) })
+      .catch((e: unknown) => e);
+    expect(huge).toBeInstanceOf(TypeError);
+    expect((huge as Error).message.length).toBeLessThan(400);
+    expect((huge as Error).message).toContain('5000000 characters');
+    expect(bodies).toEqual([]);
+  });
+
   it('the same row twice under one insert id is a legitimate duplicate: sent, and de-duplicated by BigQuery', async () => {
     const { client, bodies } = bodyRecordingClient();
     const bq = new BigQueryExecutor({ client });
