@@ -305,7 +305,7 @@ export async function loadRows(
           jobId,
           sourceFormat: 'NEWLINE_DELIMITED_JSON',
           writeDisposition: 'WRITE_APPEND',
-          ignoreUnknownValues: options.ignoreUnknownValues ?? true,
+          ignoreUnknownValues: options.ignoreUnknownValues ?? false,
         };
         const job = await scope.request(attempt, 'jobs.insert (upload)', (signal) =>
           upload(target, data, metadata, signal),

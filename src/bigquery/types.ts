@@ -231,12 +231,16 @@ export interface InsertResult {
  * import { BigQueryExecutor, type LoadRowsOptions } from 'gcp-pipeline-resilience';
  * declare const rows: Array<Record<string, unknown>>;
  * const bq = new BigQueryExecutor();
- * const strict: LoadRowsOptions = { ignoreUnknownValues: false }; // an unknown field fails the job instead of being dropped
- * await bq.loadRows('nba_raw.games', rows, strict);
+ * // Rows with keys the table does not have: drop those keys on purpose (the default fails the job).
+ * const lenient: LoadRowsOptions = { ignoreUnknownValues: true };
+ * await bq.loadRows('nba_raw.games', rows, lenient);
  * ```
  */
 export interface LoadRowsOptions extends CallOptions {
-  /** Drop fields the table does not have. Default true, so a row with an extra key still loads. */
+  /**
+   * Drop fields the table does not have. Default false: a row with a key the table lacks (a misspelled
+   * column) fails the job for good, and its value is not silently lost; the rows stay with the caller.
+   */
   ignoreUnknownValues?: boolean;
   /**
    * The first job's id, followed by `_` and the fingerprint of the job's rows (the first 32 hex

@@ -329,7 +329,21 @@ describe('loadRows (batch load job from NDJSON) with the real client against the
     expect(await count(table)).toEqual({ n: 0, d: 0 });
   });
 
-  it('sends the original load configuration and NDJSON', async () => {
+  it('fails a row with a key the table lacks by default, loading nothing, instead of dropping its value', async () => {
+    const table = await freshTable();
+    const misspelled = [
+      { id: 1, name: 'a', at: null },
+      { id: 2, nmae: 'b', at: null },
+    ];
+    const err = await bq.loadRows(table, misspelled).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(BadRequestError);
+    expect(await count(table)).toEqual({ n: 0, d: 0 });
+    // The opt-in drops the unknown key and loads both rows.
+    await bq.loadRows(table, misspelled, { ignoreUnknownValues: true });
+    expect(await count(table)).toEqual({ n: 2, d: 2 });
+  });
+
+  it('sends the load configuration and NDJSON', async () => {
     const table = await freshTable();
     await bq.loadRows(table, rows);
     const body = uploads()[0]?.body as {
@@ -339,7 +353,7 @@ describe('loadRows (batch load job from NDJSON) with the real client against the
     expect(body.metadata.configuration.load).toMatchObject({
       sourceFormat: 'NEWLINE_DELIMITED_JSON',
       writeDisposition: 'WRITE_APPEND',
-      ignoreUnknownValues: true,
+      ignoreUnknownValues: false,
     });
     expect(body.data.split('\n')).toEqual([
       '{"id":1,"name":"a","at":"2024-01-01T00:00:00.000Z"}',
