@@ -130,7 +130,11 @@ export interface Monitor {
   readonly projectId: string;
   /** The subscriptions the dead-letter check watches (empty when it is off). */
   readonly deadLetterSubscriptions: readonly DeadLetterSubscription[];
-  /** Runs the checks, sends (or, in a dry run, lists) the findings, and reports. Never rejects for a failed check. */
+  /**
+   * Runs the checks, sends (or, in a dry run, lists) the findings, and reports. Never rejects for a
+   * failed check; rejects with a `MonitorConfigError` when both checks are off or excluded (nothing
+   * would be looked at, and `healthy` would be a lie).
+   */
   run(options?: MonitorRunOptions): Promise<MonitorReport>;
   checkDeadLetters(options?: { signal?: AbortSignal }): Promise<DeadLetterCheckResult>;
   checkLoggingErrors(options?: { signal?: AbortSignal }): Promise<LoggingCheckResult>;
@@ -356,6 +360,16 @@ export function createMonitor(options: MonitorOptions = {}): Monitor {
       const dryRun = runOptions.dryRun === true;
       const checkedAt = now();
       const skip = (reason: string) => ({ status: 'skipped' as const, reason });
+      // A run that looks at nothing must not answer `healthy`: that is a configuration mistake.
+      if (
+        (!deadLetters || runOptions.includeDeadLetters === false) &&
+        (!logging || runOptions.includeLogging === false)
+      ) {
+        throw new MonitorConfigError(
+          'run',
+          'nothing to check: the dead-letter and logging checks are both turned off or excluded from this run, so no report could say the pipeline is healthy',
+        );
+      }
       const [deadLetterOutcome, loggingOutcome] = await Promise.all([
         !deadLetters
           ? skip('not configured')

@@ -4,6 +4,7 @@ import {
   createMonitor,
   type DeadLetterSubscription,
   type Finding,
+  MonitorConfigError,
   type MonitorOptions,
 } from '../../../src/index.js';
 import { createPipeline, type Gcp, seedTwoFindings, startGcp } from './helpers.js';
@@ -204,6 +205,22 @@ describe('the monitor’s report', () => {
       deadLetters: { subscriptions: watched },
     }).run();
     expect(off.logging).toEqual({ status: 'skipped', reason: 'not configured' });
+  });
+
+  it('refuses a run that would look at nothing instead of answering healthy', async () => {
+    const offAndExcluded = createMonitor({
+      projectId: PROJECT,
+      clients: gcp.clients,
+      logging: false,
+      deadLetters: { subscriptions: watched },
+    }).run({ includeDeadLetters: false });
+    await expect(offAndExcluded).rejects.toBeInstanceOf(MonitorConfigError);
+    await expect(monitor().run({ includeDeadLetters: false, includeLogging: false })).rejects.toMatchObject({
+      code: 'MONITOR_CONFIG',
+      message: expect.stringContaining('nothing to check'),
+    });
+    // One check left is a real run.
+    expect((await monitor().run({ includeLogging: false })).deadLetters.status).toBe('ok');
   });
 
   it('serializes to JSON with no Error objects left and no stack traces', async () => {
