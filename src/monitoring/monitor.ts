@@ -1,12 +1,11 @@
 import type { AlertSink, Finding } from '../alerting/index.js';
-import { type ConfigEnv, getSportConfig, type SportConfig } from '../config/index.js';
+import type { ConfigEnv, SportConfig } from '../config/index.js';
 import { OperationTimeoutError, PipelineError, toPipelineError } from '../errors/index.js';
 import { redactedStart } from '../errors/redact.js';
 import { type Logger, silentLogger } from '../logging/index.js';
-import { messageOf } from '../shared/message-of.js';
 import { safeLogger } from '../shared/safe-logger.js';
 import { untilAborted } from '../shared/until-aborted.js';
-import { integerAt, objectAt, refuseUnknownKeys } from './checks.js';
+import { integerAt, objectAt, refuseUnknownKeys, resourceProject, sportConfigAt } from './checks.js';
 import { ClientSet, type MonitorClients } from './clients.js';
 import type { DeadLetterSubscription } from './dead-letter-config.js';
 import { type DeadLetterCheckResult, runDeadLetterCheck } from './dead-letters/check.js';
@@ -14,7 +13,6 @@ import {
   type DeadLetterCheckOptions,
   type ResolvedDeadLetterOptions,
   resolveDeadLetterOptions,
-  resourceProject,
 } from './dead-letters/options.js';
 import { MonitorConfigError } from './errors.js';
 import { checkFailedFinding } from './findings.js';
@@ -157,12 +155,7 @@ const KEYS = [
 ] as const;
 
 function resolveProject(raw: Record<string, unknown>): { projectId: string; sport: SportConfig } {
-  let sport: SportConfig;
-  try {
-    sport = getSportConfig(raw.sport as string | undefined, raw.env as ConfigEnv | undefined);
-  } catch (error) {
-    throw new MonitorConfigError('sport', messageOf(error), { cause: error });
-  }
+  const sport = sportConfigAt(raw.sport, raw.env, (key) => key);
   const projectId =
     raw.projectId === undefined ? sport.projectId : resourceProject(raw.projectId, 'projectId');
   return { projectId, sport };

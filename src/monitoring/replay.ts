@@ -1,6 +1,5 @@
 import type { v1 } from '@google-cloud/pubsub';
 import type { ConfigEnv } from '../config/index.js';
-import { getSportConfig } from '../config/index.js';
 import { NotFoundError, type PipelineError, toPipelineError } from '../errors/index.js';
 import { type Logger, silentLogger } from '../logging/index.js';
 import type { Clock } from '../retry/clock.js';
@@ -10,10 +9,17 @@ import { safeLogger } from '../shared/safe-logger.js';
 import { defaultShutdownCoordinator, type ShutdownCoordinator } from '../shutdown/index.js';
 import { shutdownOption } from '../shutdown/option.js';
 import type { MessagePublisher } from '../validation/index.js';
-import { booleanAt, integerAt, objectAt, refuseUnknownKeys, resourceIdOrPathAt } from './checks.js';
+import {
+  booleanAt,
+  integerAt,
+  objectAt,
+  refuseUnknownKeys,
+  resourceIdOrPathAt,
+  resourceProject,
+  sportConfigAt,
+} from './checks.js';
 import { ClientSet, type MonitorClients } from './clients.js';
 import { copyKeyOf, sourceMessageIdOf } from './dead-letters/copies.js';
-import { resourceProject } from './dead-letters/options.js';
 import { acknowledge, extend, type PulledMessage, pullBatch, release } from './dead-letters/pull.js';
 import { type DeadLetterSample, replayCountOf, toSample } from './dead-letters/sample.js';
 import { MonitorConfigError } from './errors.js';
@@ -238,7 +244,7 @@ export function resolveReplayOptions(value: unknown, projectIdFallback?: string)
   refuseUnknownKeys(raw, KEYS, '');
   const projectId =
     raw.projectId === undefined
-      ? (projectIdFallback ?? getSportConfig(undefined, raw.env as ConfigEnv | undefined).projectId)
+      ? (projectIdFallback ?? sportConfigAt(undefined, raw.env, (key) => key).projectId)
       : resourceProject(raw.projectId, 'projectId');
   if (raw.filter !== undefined && typeof raw.filter !== 'function') {
     throw new MonitorConfigError('filter', 'expected a function (message) => boolean');
