@@ -5,7 +5,14 @@ import { redactedStart } from '../errors/redact.js';
 import { type Logger, silentLogger } from '../logging/index.js';
 import { safeLogger } from '../shared/safe-logger.js';
 import { untilAborted } from '../shared/until-aborted.js';
-import { integerAt, objectAt, refuseUnknownKeys, resourceProject, sportConfigAt } from './checks.js';
+import {
+  integerAt,
+  objectAt,
+  refuseUnknownKeys,
+  resourceIdOrPathAt,
+  resourceProject,
+  sportConfigAt,
+} from './checks.js';
 import { ClientSet, type MonitorClients } from './clients.js';
 import type { DeadLetterSubscription } from './dead-letter-config.js';
 import { type DeadLetterCheckResult, runDeadLetterCheck } from './dead-letters/check.js';
@@ -414,14 +421,27 @@ export function createMonitor(options: MonitorOptions = {}): Monitor {
     },
 
     async replay(replayOptions, run = {}) {
-      const configured = deadLetters?.subscriptions.find((s) => s.subscription === replayOptions.from);
+      // `from` is checked first (an id, or a path in this project) and looked up by its id: an error
+      // about it names `from`, never the `to` the caller may not have given.
+      const from = resourceIdOrPathAt(
+        objectAt(replayOptions, 'options').from,
+        'from',
+        'subscription',
+        projectId,
+      );
+      const configured = deadLetters?.subscriptions.find((s) => s.subscription === from);
       const to = replayOptions.to ?? configured?.sourceTopic;
       if (to === undefined) {
+        if (configured) {
+          throw new MonitorConfigError(
+            'to',
+            `no sourceTopic is configured for ${from}: say where to replay to`,
+          );
+        }
+        const watched = (deadLetters?.subscriptions ?? []).map((s) => s.subscription).join(', ') || 'none';
         throw new MonitorConfigError(
-          'to',
-          configured
-            ? `no sourceTopic is configured for ${replayOptions.from}: say where to replay to`
-            : `unknown subscription ${JSON.stringify(replayOptions.from)} (configured: ${(deadLetters?.subscriptions ?? []).map((s) => s.subscription).join(', ') || 'none'}): say where to replay to`,
+          'from',
+          `${JSON.stringify(from)} is not a dead-letter subscription the monitor watches (configured: ${watched}): check the name, or say where to replay to (to)`,
         );
       }
       const resolved = resolveReplayOptions({ ...replayOptions, to, projectId });

@@ -840,18 +840,23 @@ async function missingTopic(
 }
 
 /**
- * Refuses a replay into the topic the dead-letter subscription itself reads: every message would
- * come straight back (until `maxReplays` stopped it). Best effort: without `subscriptions.get`
- * permission the check is skipped.
+ * Refuses a replay from a subscription that does not exist (naming it as the source: a dry run into a
+ * missing topic would otherwise blame only the topic), and one into the topic the dead-letter
+ * subscription itself reads: every message would come straight back (until `maxReplays` stopped it).
+ * Best effort: without `subscriptions.get` permission the checks are skipped.
  */
 async function refuseLoop(subscriber: v1.SubscriberClient, resolved: ResolvedReplayOptions): Promise<void> {
+  const subscription = `projects/${resolved.projectId}/subscriptions/${resolved.from}`;
   let topic: string | null | undefined;
   try {
-    [{ topic }] = await subscriber.getSubscription({
-      subscription: `projects/${resolved.projectId}/subscriptions/${resolved.from}`,
-    });
-  } catch {
-    return; // a missing subscription is reported by the first Pull, with its own error
+    [{ topic }] = await subscriber.getSubscription({ subscription });
+  } catch (caught) {
+    const error = toPipelineError(caught);
+    if (!(error instanceof NotFoundError)) return;
+    throw new NotFoundError(
+      `the subscription to replay from, ${subscription}, does not exist: nothing can be replayed from it`,
+      { cause: error, httpStatus: error.httpStatus, grpcCode: error.grpcCode },
+    );
   }
   if (topic === `projects/${resolved.projectId}/topics/${resolved.to}`) {
     throw new MonitorConfigError(

@@ -250,7 +250,12 @@ describe('createMonitor refuses a bad configuration at construction, naming the 
     ],
     [
       'a dead-letter project id with its own subscriptions',
-      { deadLetters: { projectId: 'proj$(id)', subscriptions: [{ subscription: 'orders-dlq-sub' }] } },
+      {
+        deadLetters: {
+          projectId: 'proj$(id)',
+          subscriptions: [{ subscription: 'orders-dlq-sub', severity: 'error' }],
+        },
+      },
       'deadLetters.projectId',
       /expected a project id, got "proj\$\(id\)"/,
     ],
@@ -289,12 +294,46 @@ describe('createMonitor refuses a bad configuration at construction, naming the 
     expect(monitor.deadLetterSubscriptions).toHaveLength(6);
   });
 
-  it('refuses a replay whose target it cannot know', async () => {
+  it('refuses a replay from a subscription it does not watch, blaming `from`, not `to`', async () => {
     const monitor = createMonitor({ env, sport: 'nba' });
     await expect(monitor.replay({ from: 'somewhere-dlq-sub' })).rejects.toMatchObject({
-      field: 'to',
-      message: expect.stringMatching(/unknown subscription "somewhere-dlq-sub"/),
+      field: 'from',
+      message: expect.stringMatching(
+        /^from: "somewhere-dlq-sub" is not a dead-letter subscription the monitor watches \(configured: nba-.*\): check the name, or say where to replay to \(to\)$/,
+      ),
     });
+  });
+
+  it('refuses a replay from a watched subscription with no sourceTopic, blaming `to`', async () => {
+    const monitor = createMonitor({
+      env,
+      deadLetters: {
+        subscriptions: [
+          {
+            subscription: 'orders-dlq-sub',
+            severity: 'error',
+            description: 'orders',
+            phaseFrom: 'a',
+            phaseTo: 'b',
+          },
+        ],
+      },
+    });
+    await expect(monitor.replay({ from: 'orders-dlq-sub' })).rejects.toMatchObject({
+      field: 'to',
+      message: 'to: no sourceTopic is configured for orders-dlq-sub: say where to replay to',
+    });
+  });
+
+  it("a replay's `from` is checked before it is looked up: a bad id or another project's path is blamed on it", async () => {
+    const monitor = createMonitor({ env, sport: 'nba' });
+    await expect(monitor.replay({ from: 'a b' })).rejects.toMatchObject({
+      field: 'from',
+      message: expect.stringMatching(/not a valid Pub\/Sub subscription id/),
+    });
+    await expect(
+      monitor.replay({ from: 'projects/someone-else/subscriptions/nba-phase2-raw-complete-dlq-sub' }),
+    ).rejects.toMatchObject({ field: 'from', message: expect.stringMatching(/is in project someone-else/) });
   });
 });
 
