@@ -678,7 +678,8 @@ export class UnresolvedPlayerTracker {
       },
     );
     if (coordinator.state === 'done') {
-      // The shutdown ran already (a manual `shutdown()`): nothing will flush these rows at exit.
+      // A coordinator that ran its shutdown and does not run tasks joined after it (ours runs them
+      // at once, and is `running` here): nothing will flush these rows at exit.
       this.#logger.error(
         'unresolved players tracker joined a shutdown that already finished: its rows will not be flushed at exit; call flush() yourself',
         { table: this.table, held: this.size },
