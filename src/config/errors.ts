@@ -1,7 +1,8 @@
 // config is a leaf: of the errors layer it uses only the brand helper and the redaction patterns,
-// which import nothing of the taxonomy.
+// which import nothing of the taxonomy; of shared, the value describer the retry path bundles anyway.
 import { brandClass } from '../errors/brand.js';
 import { quoteValue, removeSecrets, shownValue } from '../errors/redact.js';
+import { describeValue } from '../shared/check-options.js';
 import { KNOWN_SPORTS } from './sports.js';
 
 /** Characters of a rejected name given as an argument that a message quotes: a hostile one cannot flood it. */
@@ -127,13 +128,9 @@ export class InvalidResourceNameError extends TypeError {
   );
 }
 
-/** What a value is, for a message: its type, and a short look at a string or a number. */
+/** What a value is, for a message; a string as every configuration value is shown. */
 function described(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'string') return `a string (${quoteValue(value)})`;
-  if (typeof value === 'number' || typeof value === 'boolean') return `a ${typeof value} (${value})`;
-  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
+  return typeof value === 'string' ? `a string (${quoteValue(value)})` : describeValue(value);
 }
 
 /**

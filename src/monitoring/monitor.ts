@@ -423,12 +423,7 @@ export function createMonitor(options: MonitorOptions = {}): Monitor {
     async replay(replayOptions, run = {}) {
       // `from` is checked first (an id, or a path in this project) and looked up by its id: an error
       // about it names `from`, never the `to` the caller may not have given.
-      const from = resourceIdOrPathAt(
-        objectAt(replayOptions, 'options').from,
-        'from',
-        'subscription',
-        projectId,
-      );
+      const from = resourceIdOrPathAt(replayOptions?.from, 'from', 'subscription', projectId);
       const configured = deadLetters?.subscriptions.find((s) => s.subscription === from);
       const to = replayOptions.to ?? configured?.sourceTopic;
       if (to === undefined) {
@@ -441,7 +436,7 @@ export function createMonitor(options: MonitorOptions = {}): Monitor {
         const watched = (deadLetters?.subscriptions ?? []).map((s) => s.subscription).join(', ') || 'none';
         throw new MonitorConfigError(
           'from',
-          `${JSON.stringify(from)} is not a dead-letter subscription the monitor watches (configured: ${watched}): check the name, or say where to replay to (to)`,
+          `${JSON.stringify(from)} is not a watched dead-letter subscription (configured: ${watched}): check the name, or give \`to\``,
         );
       }
       const resolved = resolveReplayOptions({ ...replayOptions, to, projectId });

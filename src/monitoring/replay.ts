@@ -815,6 +815,11 @@ function resumePublishing(publisher: MessagePublisher, key: string): void {
   }
 }
 
+/** Pub/Sub's NOT_FOUND, said of what was missing (its own message names only a resource). */
+function renamed(error: NotFoundError, message: string): NotFoundError {
+  return new NotFoundError(message, { cause: error, httpStatus: error.httpStatus, grpcCode: error.grpcCode });
+}
+
 /**
  * Looks the run's own target topic up (GetTopic) and resolves to a `NotFoundError` naming it when
  * Pub/Sub says it does not exist. Best effort: a client without `getMetadata`, or a lookup refused
@@ -832,9 +837,9 @@ async function missingTopic(
   } catch (caught) {
     const error = toPipelineError(caught);
     if (!(error instanceof NotFoundError)) return undefined;
-    return new NotFoundError(
+    return renamed(
+      error,
       `replay target topic projects/${resolved.projectId}/topics/${resolved.to} does not exist: nothing can be replayed into it`,
-      { cause: error, httpStatus: error.httpStatus, grpcCode: error.grpcCode },
     );
   }
 }
@@ -853,10 +858,7 @@ async function refuseLoop(subscriber: v1.SubscriberClient, resolved: ResolvedRep
   } catch (caught) {
     const error = toPipelineError(caught);
     if (!(error instanceof NotFoundError)) return;
-    throw new NotFoundError(
-      `the subscription to replay from, ${subscription}, does not exist: nothing can be replayed from it`,
-      { cause: error, httpStatus: error.httpStatus, grpcCode: error.grpcCode },
-    );
+    throw renamed(error, `the subscription to replay from, ${subscription}, does not exist`);
   }
   if (topic === `projects/${resolved.projectId}/topics/${resolved.to}`) {
     throw new MonitorConfigError(

@@ -29,7 +29,7 @@ export function normalizePlayerLookup(name: string): string {
   const key = lookupKeyOf(name);
   if (key === undefined) {
     throw new PipelineError(
-      `normalizePlayerLookup: name is ${name.length} characters long; a player's name is at most ${MAX_PLAYER_TEXT_LENGTH} (${quoteShort(name, 64)})`,
+      `normalizePlayerLookup: name is ${name.length} characters long; at most ${MAX_PLAYER_TEXT_LENGTH} (${quoteShort(name, 64)})`,
       { code: 'PLAYER_NAME_TOO_LONG' },
     );
   }

@@ -498,16 +498,13 @@ export class PlayerRegistryReader {
 }
 
 /**
- * A lookup no registry row can have: empty after normalization, or it or its type longer than any real one (a
- * scraped page in a name field, which would be sent as a query parameter and cached for the TTL).
- * It is a miss without a query.
+ * A lookup no registry row can have: empty after normalization, or its type longer than any real one
+ * (a scraped page in a type field, which would be sent as a query parameter and cached for the TTL).
+ * It is a miss without a query. (A name longer than that never gets here: `lookupKeyOf`, and
+ * normalizing never lengthens a name.)
  */
 function unlookable(normalized: string, type: string | undefined): boolean {
-  return (
-    normalized === '' ||
-    normalized.length > MAX_PLAYER_TEXT_LENGTH ||
-    (type !== undefined && type.length > MAX_PLAYER_TEXT_LENGTH)
-  );
+  return normalized === '' || (type !== undefined && type.length > MAX_PLAYER_TEXT_LENGTH);
 }
 
 function checkLookupOptions(where: string, options: LookupOptions): void {
@@ -540,12 +537,11 @@ function notFound(
   playerType: string | undefined,
 ): PlayerNotFoundError {
   const typed = playerType ? ` (${preview(playerType)})` : '';
+  // A name too long to be looked up: the message's preview of it already gives its length.
   const as =
-    normalized === undefined
-      ? ` (${lookup.length} characters: a player's name is at most ${MAX_PLAYER_TEXT_LENGTH}, so it was not looked up)`
-      : lookup === normalized
-        ? ''
-        : ` (looked up as ${JSON.stringify(preview(normalized))})`;
+    normalized === undefined || lookup === normalized
+      ? ''
+      : ` (looked up as ${JSON.stringify(preview(normalized))})`;
   return new PlayerNotFoundError(
     `Player ${JSON.stringify(preview(lookup))}${typed}${as} is not in the registry`,
     {

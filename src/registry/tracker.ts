@@ -681,7 +681,7 @@ export class UnresolvedPlayerTracker {
       // A coordinator that ran its shutdown and does not run tasks joined after it (ours runs them
       // at once, and is `running` here): nothing will flush these rows at exit.
       this.#logger.error(
-        'unresolved players tracker joined a shutdown that already finished: its rows will not be flushed at exit; call flush() yourself',
+        'unresolved players tracker joined a finished shutdown that will not flush it: call flush() yourself',
         { table: this.table, held: this.size },
       );
     }

@@ -404,7 +404,7 @@ export function createShutdownCoordinator(options: ShutdownCoordinatorOptions = 
         // itself) and the process is still here: the task runs now, in a run of its own with the same
         // trigger and limits. Held for a shutdown that will not come again, a flush joined now (a
         // tracker's miss recorded after it) would die with the process.
-        if (state === 'done') void run(lastReport?.trigger ?? 'manual', false, true);
+        if (state === 'done') void run((lastReport as ShutdownReport).trigger, false, true);
       }
       return () => {
         if (!entries.delete(entry)) return;

@@ -153,7 +153,7 @@ describe('the gpr CLI (runCli), with the real clients on the stand-ins', () => {
     const unwatched = io();
     expect(await runCli(['dlq', 'replay', '--sport', 'mlb', '--from', 'unknown-sub'], unwatched)).toBe(2);
     expect(unwatched.err[0]).toMatch(
-      /^gpr: --from: "unknown-sub" is not a dead-letter subscription the monitor watches \(configured: mlb-/,
+      /^gpr: --from: "unknown-sub" is not a watched dead-letter subscription \(configured: mlb-/,
     );
     // With --to given, Pub/Sub is asked: the subscription that does not exist is named, as the source.
     for (const to of ['mlb-phase2-raw-complete', 'no-such-topic']) {
@@ -162,7 +162,7 @@ describe('the gpr CLI (runCli), with the real clients on the stand-ins', () => {
         const argv = ['dlq', 'replay', '--sport', 'mlb', '--from', 'unknown-sub', '--to', to, ...dryRun];
         expect(await runCli(argv, missing)).toBe(3);
         expect(missing.err[0]).toBe(
-          `gpr: NOT_FOUND: the subscription to replay from, projects/${PROJECT}/subscriptions/unknown-sub, does not exist: nothing can be replayed from it`,
+          `gpr: NOT_FOUND: the subscription to replay from, projects/${PROJECT}/subscriptions/unknown-sub, does not exist`,
         );
       }
     }

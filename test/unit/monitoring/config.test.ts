@@ -299,7 +299,7 @@ describe('createMonitor refuses a bad configuration at construction, naming the 
     await expect(monitor.replay({ from: 'somewhere-dlq-sub' })).rejects.toMatchObject({
       field: 'from',
       message: expect.stringMatching(
-        /^from: "somewhere-dlq-sub" is not a dead-letter subscription the monitor watches \(configured: nba-.*\): check the name, or say where to replay to \(to\)$/,
+        /^from: "somewhere-dlq-sub" is not a watched dead-letter subscription \(configured: nba-.*\): check the name, or give `to`$/,
       ),
     });
   });

@@ -52,7 +52,7 @@ describe("normalizePlayerLookup refuses a name longer than any player's (1024 ch
     expect(thrown).toBeInstanceOf(PipelineError);
     expect(thrown).toMatchObject({ code: 'PLAYER_NAME_TOO_LONG', transient: false });
     expect((thrown as Error).message).toMatch(
-      /^normalizePlayerLookup: name is 3000010 characters long; a player's name is at most 1024 \("\.{64}…"\)$/,
+      /^normalizePlayerLookup: name is 3000010 characters long; at most 1024 \("\.{64}…"\)$/,
     );
   });
 
