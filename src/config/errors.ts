@@ -1,7 +1,8 @@
 // config is a leaf: of the errors layer it uses only the brand helper and the redaction patterns,
-// which import nothing of the taxonomy.
+// which import nothing of the taxonomy; of shared, the value describer the retry path bundles anyway.
 import { brandClass } from '../errors/brand.js';
 import { quoteValue, removeSecrets, shownValue } from '../errors/redact.js';
+import { describeValue } from '../shared/check-options.js';
 import { KNOWN_SPORTS } from './sports.js';
 
 /** Characters of a rejected name given as an argument that a message quotes: a hostile one cannot flood it. */
@@ -124,5 +125,51 @@ export class InvalidResourceNameError extends TypeError {
   protected static readonly brand: symbol = /* @__PURE__ */ brandClass(
     InvalidResourceNameError,
     'InvalidResourceNameError',
+  );
+}
+
+/** What a value is, for a message; a string as every configuration value is shown. */
+function described(value: unknown): string {
+  return typeof value === 'string' ? `a string (${quoteValue(value)})` : describeValue(value);
+}
+
+/**
+ * Thrown by `getSportConfig` (and everything that reads the sport config with a caller's `env`) when
+ * `env` is not an object of environment variables (`null`, a string, a number, an array), or when a
+ * variable it reads (`SPORT`, `GCP_PROJECT_ID`, `GOOGLE_CLOUD_PROJECT`) holds something other than a
+ * string; `undefined` and `null` mean unset. `variable` names that variable, or is `undefined` when
+ * `env` itself is wrong. A string is shown as every configuration value is: credentials removed, cut
+ * to its first 32 characters. A `TypeError` (bad input), never transient.
+ *
+ * @example
+ * ```ts
+ * import { getSportConfig, InvalidConfigEnvError } from 'gcp-pipeline-resilience';
+ * try {
+ *   getSportConfig('nba', JSON.parse('null'));
+ * } catch (err) {
+ *   if (err instanceof InvalidConfigEnvError) console.error(err.message);
+ *   // env must be an object of environment variables, got null
+ * }
+ * ```
+ */
+export class InvalidConfigEnvError extends TypeError {
+  readonly code = 'INVALID_CONFIG_ENV';
+  readonly transient = false;
+  /** The variable whose value is wrong; `undefined` when `env` itself is not an object. */
+  readonly variable: string | undefined;
+
+  constructor(variable: string | undefined, value: unknown) {
+    super(
+      variable === undefined
+        ? `env must be an object of environment variables, got ${described(value)}`
+        : `env.${variable} must be a string, got ${described(value)}`,
+    );
+    this.name = 'InvalidConfigEnvError';
+    this.variable = variable;
+  }
+
+  protected static readonly brand: symbol = /* @__PURE__ */ brandClass(
+    InvalidConfigEnvError,
+    'InvalidConfigEnvError',
   );
 }

@@ -1,4 +1,4 @@
-import { InvalidResourceNameError, UnknownSportError } from './errors.js';
+import { InvalidConfigEnvError, InvalidResourceNameError, UnknownSportError } from './errors.js';
 import { DEFAULT_SPORT, isKnownSport, type SportName } from './sports.js';
 import { checkProjectId, isDatasetId, tableIdProblem } from './table-name.js';
 
@@ -73,12 +73,23 @@ function defaultEnv(): ConfigEnv {
   return (globalThis as { process?: { env?: ConfigEnv } }).process?.env ?? {};
 }
 
-function firstSet(...values: Array<string | undefined>): string | undefined {
-  for (const value of values) {
-    const trimmed = value?.trim();
-    if (trimmed) return trimmed;
-  }
-  return undefined;
+/**
+ * The variable's value, trimmed, or `undefined` when it is unset or blank. A value that is not a
+ * string (a caller's plain object: `{ GCP_PROJECT_ID: 42 }`) is an `InvalidConfigEnvError` naming
+ * the variable, not a `TypeError` from `trim`.
+ */
+function variableOf(env: ConfigEnv, variable: string): string | undefined {
+  const value: unknown = env[variable];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string') throw new InvalidConfigEnvError(variable, value);
+  return value.trim() || undefined;
+}
+
+/** `env` if it is an object of variables; else the error naming what it is. */
+function checkEnv(env: unknown): ConfigEnv {
+  if (typeof env !== 'object' || env === null || Array.isArray(env))
+    throw new InvalidConfigEnvError(undefined, env);
+  return env as ConfigEnv;
 }
 
 /**
@@ -87,7 +98,7 @@ function firstSet(...values: Array<string | undefined>): string | undefined {
  */
 function resolveProjectId(env: ConfigEnv): string {
   for (const variable of ['GCP_PROJECT_ID', 'GOOGLE_CLOUD_PROJECT'] as const) {
-    const value = firstSet(env[variable]);
+    const value = variableOf(env, variable);
     if (value === undefined) continue;
     return checkProjectId(value, variable);
   }
@@ -99,7 +110,7 @@ function resolveSport(sport: string | undefined, env: ConfigEnv): SportName {
   if (fromArgument && typeof sport !== 'string') {
     throw new UnknownSportError(sport === null ? 'null' : `(a ${typeof sport})`, 'argument');
   }
-  const raw = fromArgument ? sport : firstSet(env.SPORT);
+  const raw = fromArgument ? sport : variableOf(env, 'SPORT');
   if (raw === undefined) return DEFAULT_SPORT;
   // Case and surrounding spaces carry no meaning in a sport name: 'MLB' and ' mlb ' mean mlb.
   const normalized = raw.trim().toLowerCase();
@@ -112,7 +123,8 @@ function resolveSport(sport: string | undefined, env: ConfigEnv): SportName {
  * `nba`. `projectId` comes from `GCP_PROJECT_ID`, then `GOOGLE_CLOUD_PROJECT`, then
  * {@link DEFAULT_PROJECT_ID}. The environment is read on every call, so a test or a Cloud Run
  * revision that sets a variable after import sees it. An unknown sport throws
- * {@link UnknownSportError} naming the known ones.
+ * {@link UnknownSportError} naming the known ones; an `env` that is not an object of variables, or a
+ * variable read that holds something other than a string, throws {@link InvalidConfigEnvError}.
  *
  * @param sport - `'nba'` or `'mlb'` in any case; omit to use `SPORT` / `nba`.
  * @param env - The variables to read; `process.env` by default.
@@ -131,6 +143,7 @@ function resolveSport(sport: string | undefined, env: ConfigEnv): SportName {
  * ```
  */
 export function getSportConfig(sport?: string, env: ConfigEnv = defaultEnv()): SportConfig {
+  checkEnv(env);
   const resolved = resolveSport(sport, env);
   const projectId = resolveProjectId(env);
   const topicPrefix = resolved;

@@ -35,8 +35,8 @@ const PARTITION_DECORATOR = /^\$(?:-?[0-9]+|__NULL__|__UNPARTITIONED__)$/;
 const PROJECT_ID =
   /^(?:(?=[a-z0-9.-]{1,253}:)[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+:)?[a-z][a-z0-9-]{4,28}[a-z0-9]$/;
 
-/** Google's project-id rule, as an error message states it. */
-const PROJECT_ID_RULE =
+/** Google's project-id rule, as an error message states it. @internal */
+export const PROJECT_ID_RULE =
   "a project id is 6 to 30 characters of lowercase letters, digits and '-', starts with a letter and does not end with '-', optionally after a domain and ':' (example.com:my-project)";
 
 /** The dataset-id rule, as an error message states it. */

@@ -1,5 +1,9 @@
 import type { AlertSeverity } from '../alerting/index.js';
+import { type ConfigEnv, getSportConfig, type SportConfig, UnknownSportError } from '../config/index.js';
+import { isProjectId, PROJECT_ID_RULE } from '../config/table-name.js';
+import { quoteValue } from '../errors/redact.js';
 import { quoteShort } from '../shared/first-chars.js';
+import { messageOf } from '../shared/message-of.js';
 import { MonitorConfigError } from './errors.js';
 
 /** Pub/Sub's resource-id rule: 3-255 characters, starting with a letter, not with `goog`. */
@@ -99,4 +103,31 @@ export function resourceIdOrPathAt(
     throw new MonitorConfigError(field, `${describe(text)} is in project ${match[1]}, not in ${projectId}`);
   }
   return resourceIdAt(match[3], field, kind);
+}
+
+/**
+ * The sport config of the options' `sport` and `env`; what it refuses is a `MonitorConfigError` on the
+ * option at fault: `sport` for an unknown sport, `env` for an environment that is not one or a
+ * variable it holds (a `GCP_PROJECT_ID` that is not a project id), never `sport` for those.
+ */
+export function sportConfigAt(sport: unknown, env: unknown, at: (key: string) => string): SportConfig {
+  try {
+    return getSportConfig(sport as string | undefined, env as ConfigEnv | undefined);
+  } catch (error) {
+    throw new MonitorConfigError(at(error instanceof UnknownSportError ? 'sport' : 'env'), messageOf(error), {
+      cause: error,
+    });
+  }
+}
+
+/**
+ * A GCP project id by the one rule of the package (`parseTableName`, the executor, the registry, the
+ * sport config): it goes into filters, resource names and printed gcloud commands.
+ */
+export function resourceProject(value: unknown, field: string): string {
+  if (typeof value !== 'string' || !isProjectId(value)) {
+    const shown = typeof value === 'string' ? quoteValue(value) : describe(value);
+    throw new MonitorConfigError(field, `expected a project id, got ${shown}: ${PROJECT_ID_RULE}`);
+  }
+  return value;
 }

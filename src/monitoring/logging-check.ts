@@ -1,13 +1,18 @@
 import type { Entry, Logging } from '@google-cloud/logging';
 import type { AlertSeverity, Finding } from '../alerting/index.js';
 import type { ConfigEnv } from '../config/index.js';
-import { getSportConfig } from '../config/index.js';
 import { PipelineError, toPipelineError } from '../errors/index.js';
 import { redactedStart } from '../errors/redact.js';
 import { quoteShort } from '../shared/first-chars.js';
-import { integerAt, objectAt, refuseUnknownKeys, stringAt } from './checks.js';
+import {
+  integerAt,
+  objectAt,
+  refuseUnknownKeys,
+  resourceProject,
+  sportConfigAt,
+  stringAt,
+} from './checks.js';
 import type { ClientSet } from './clients.js';
-import { resourceProject } from './dead-letters/options.js';
 import { MonitorConfigError } from './errors.js';
 import { FilterSyntaxError, MAX_LOGGING_FILTER_CHARS, parseFilter, severityLevel } from './filter/index.js';
 import { loggingFindings } from './findings.js';
@@ -90,7 +95,7 @@ export function resolveLoggingOptions(
   const at = (key: string) => (field ? `${field}.${key}` : key);
   const projectId =
     raw.projectId === undefined
-      ? (projectIdFallback ?? getSportConfig(undefined, raw.env as ConfigEnv | undefined).projectId)
+      ? (projectIdFallback ?? sportConfigAt(undefined, raw.env, at).projectId)
       : resourceProject(raw.projectId, at('projectId'));
   const listed = raw.categories ?? DEFAULT_LOGGING_CATEGORIES;
   if (!Array.isArray(listed) || listed.length === 0) {

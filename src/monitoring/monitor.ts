@@ -1,12 +1,18 @@
 import type { AlertSink, Finding } from '../alerting/index.js';
-import { type ConfigEnv, getSportConfig, type SportConfig } from '../config/index.js';
+import type { ConfigEnv, SportConfig } from '../config/index.js';
 import { OperationTimeoutError, PipelineError, toPipelineError } from '../errors/index.js';
 import { redactedStart } from '../errors/redact.js';
 import { type Logger, silentLogger } from '../logging/index.js';
-import { messageOf } from '../shared/message-of.js';
 import { safeLogger } from '../shared/safe-logger.js';
 import { untilAborted } from '../shared/until-aborted.js';
-import { integerAt, objectAt, refuseUnknownKeys } from './checks.js';
+import {
+  integerAt,
+  objectAt,
+  refuseUnknownKeys,
+  resourceIdOrPathAt,
+  resourceProject,
+  sportConfigAt,
+} from './checks.js';
 import { ClientSet, type MonitorClients } from './clients.js';
 import type { DeadLetterSubscription } from './dead-letter-config.js';
 import { type DeadLetterCheckResult, runDeadLetterCheck } from './dead-letters/check.js';
@@ -14,7 +20,6 @@ import {
   type DeadLetterCheckOptions,
   type ResolvedDeadLetterOptions,
   resolveDeadLetterOptions,
-  resourceProject,
 } from './dead-letters/options.js';
 import { MonitorConfigError } from './errors.js';
 import { checkFailedFinding } from './findings.js';
@@ -157,12 +162,7 @@ const KEYS = [
 ] as const;
 
 function resolveProject(raw: Record<string, unknown>): { projectId: string; sport: SportConfig } {
-  let sport: SportConfig;
-  try {
-    sport = getSportConfig(raw.sport as string | undefined, raw.env as ConfigEnv | undefined);
-  } catch (error) {
-    throw new MonitorConfigError('sport', messageOf(error), { cause: error });
-  }
+  const sport = sportConfigAt(raw.sport, raw.env, (key) => key);
   const projectId =
     raw.projectId === undefined ? sport.projectId : resourceProject(raw.projectId, 'projectId');
   return { projectId, sport };
@@ -421,14 +421,22 @@ export function createMonitor(options: MonitorOptions = {}): Monitor {
     },
 
     async replay(replayOptions, run = {}) {
-      const configured = deadLetters?.subscriptions.find((s) => s.subscription === replayOptions.from);
+      // `from` is checked first (an id, or a path in this project) and looked up by its id: an error
+      // about it names `from`, never the `to` the caller may not have given.
+      const from = resourceIdOrPathAt(replayOptions?.from, 'from', 'subscription', projectId);
+      const configured = deadLetters?.subscriptions.find((s) => s.subscription === from);
       const to = replayOptions.to ?? configured?.sourceTopic;
       if (to === undefined) {
+        if (configured) {
+          throw new MonitorConfigError(
+            'to',
+            `no sourceTopic is configured for ${from}: say where to replay to`,
+          );
+        }
+        const watched = (deadLetters?.subscriptions ?? []).map((s) => s.subscription).join(', ') || 'none';
         throw new MonitorConfigError(
-          'to',
-          configured
-            ? `no sourceTopic is configured for ${replayOptions.from}: say where to replay to`
-            : `unknown subscription ${JSON.stringify(replayOptions.from)} (configured: ${(deadLetters?.subscriptions ?? []).map((s) => s.subscription).join(', ') || 'none'}): say where to replay to`,
+          'from',
+          `${JSON.stringify(from)} is not a watched dead-letter subscription (configured: ${watched}): check the name, or give \`to\``,
         );
       }
       const resolved = resolveReplayOptions({ ...replayOptions, to, projectId });

@@ -1,6 +1,5 @@
 import type { v1 } from '@google-cloud/pubsub';
 import type { ConfigEnv } from '../config/index.js';
-import { getSportConfig } from '../config/index.js';
 import { NotFoundError, type PipelineError, toPipelineError } from '../errors/index.js';
 import { type Logger, silentLogger } from '../logging/index.js';
 import type { Clock } from '../retry/clock.js';
@@ -10,10 +9,17 @@ import { safeLogger } from '../shared/safe-logger.js';
 import { defaultShutdownCoordinator, type ShutdownCoordinator } from '../shutdown/index.js';
 import { shutdownOption } from '../shutdown/option.js';
 import type { MessagePublisher } from '../validation/index.js';
-import { booleanAt, integerAt, objectAt, refuseUnknownKeys, resourceIdOrPathAt } from './checks.js';
+import {
+  booleanAt,
+  integerAt,
+  objectAt,
+  refuseUnknownKeys,
+  resourceIdOrPathAt,
+  resourceProject,
+  sportConfigAt,
+} from './checks.js';
 import { ClientSet, type MonitorClients } from './clients.js';
 import { copyKeyOf, sourceMessageIdOf } from './dead-letters/copies.js';
-import { resourceProject } from './dead-letters/options.js';
 import { acknowledge, extend, type PulledMessage, pullBatch, release } from './dead-letters/pull.js';
 import { type DeadLetterSample, replayCountOf, toSample } from './dead-letters/sample.js';
 import { MonitorConfigError } from './errors.js';
@@ -238,7 +244,7 @@ export function resolveReplayOptions(value: unknown, projectIdFallback?: string)
   refuseUnknownKeys(raw, KEYS, '');
   const projectId =
     raw.projectId === undefined
-      ? (projectIdFallback ?? getSportConfig(undefined, raw.env as ConfigEnv | undefined).projectId)
+      ? (projectIdFallback ?? sportConfigAt(undefined, raw.env, (key) => key).projectId)
       : resourceProject(raw.projectId, 'projectId');
   if (raw.filter !== undefined && typeof raw.filter !== 'function') {
     throw new MonitorConfigError('filter', 'expected a function (message) => boolean');
@@ -809,6 +815,11 @@ function resumePublishing(publisher: MessagePublisher, key: string): void {
   }
 }
 
+/** Pub/Sub's NOT_FOUND, said of what was missing (its own message names only a resource). */
+function renamed(error: NotFoundError, message: string): NotFoundError {
+  return new NotFoundError(message, { cause: error, httpStatus: error.httpStatus, grpcCode: error.grpcCode });
+}
+
 /**
  * Looks the run's own target topic up (GetTopic) and resolves to a `NotFoundError` naming it when
  * Pub/Sub says it does not exist. Best effort: a client without `getMetadata`, or a lookup refused
@@ -826,26 +837,28 @@ async function missingTopic(
   } catch (caught) {
     const error = toPipelineError(caught);
     if (!(error instanceof NotFoundError)) return undefined;
-    return new NotFoundError(
+    return renamed(
+      error,
       `replay target topic projects/${resolved.projectId}/topics/${resolved.to} does not exist: nothing can be replayed into it`,
-      { cause: error, httpStatus: error.httpStatus, grpcCode: error.grpcCode },
     );
   }
 }
 
 /**
- * Refuses a replay into the topic the dead-letter subscription itself reads: every message would
- * come straight back (until `maxReplays` stopped it). Best effort: without `subscriptions.get`
- * permission the check is skipped.
+ * Refuses a replay from a subscription that does not exist (naming it as the source: a dry run into a
+ * missing topic would otherwise blame only the topic), and one into the topic the dead-letter
+ * subscription itself reads: every message would come straight back (until `maxReplays` stopped it).
+ * Best effort: without `subscriptions.get` permission the checks are skipped.
  */
 async function refuseLoop(subscriber: v1.SubscriberClient, resolved: ResolvedReplayOptions): Promise<void> {
+  const subscription = `projects/${resolved.projectId}/subscriptions/${resolved.from}`;
   let topic: string | null | undefined;
   try {
-    [{ topic }] = await subscriber.getSubscription({
-      subscription: `projects/${resolved.projectId}/subscriptions/${resolved.from}`,
-    });
-  } catch {
-    return; // a missing subscription is reported by the first Pull, with its own error
+    [{ topic }] = await subscriber.getSubscription({ subscription });
+  } catch (caught) {
+    const error = toPipelineError(caught);
+    if (!(error instanceof NotFoundError)) return;
+    throw renamed(error, `the subscription to replay from, ${subscription}, does not exist`);
   }
   if (topic === `projects/${resolved.projectId}/topics/${resolved.to}`) {
     throw new MonitorConfigError(

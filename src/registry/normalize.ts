@@ -1,4 +1,5 @@
-import { firstChars } from '../shared/first-chars.js';
+import { PipelineError } from '../errors/index.js';
+import { firstChars, quoteShort } from '../shared/first-chars.js';
 import { notAString } from './not-a-string.js';
 
 // Lower-case, strip diacritics (NFD, drop combining marks), then keep only [a-z0-9]. Idempotent, so a lookup
@@ -9,7 +10,10 @@ const NOT_ALPHANUMERIC = /[^a-z0-9]/g;
 /**
  * The registry's `player_lookup` key for a name: lower case, no diacritics, letters and digits only,
  * as the registry's `player_lookup` column holds them. A `name` that is not a string is a `TypeError`
- * naming the function and the argument.
+ * naming the function and the argument. A name longer than 1024 characters (UTF-16 units, as given;
+ * real ones are tens) is not a player's but a scraped page in a name field: it is refused, unread,
+ * with a `PipelineError` of code `'PLAYER_NAME_TOO_LONG'`, never cut to fit (two names that differ
+ * past the cut would become one player).
  *
  * @example
  * ```ts
@@ -22,6 +26,24 @@ const NOT_ALPHANUMERIC = /[^a-z0-9]/g;
  */
 export function normalizePlayerLookup(name: string): string {
   if (typeof name !== 'string') throw notAString('normalizePlayerLookup: name', name);
+  const key = lookupKeyOf(name);
+  if (key === undefined) {
+    throw new PipelineError(
+      `normalizePlayerLookup: name is ${name.length} characters long; at most ${MAX_PLAYER_TEXT_LENGTH} (${quoteShort(name, 64)})`,
+      { code: 'PLAYER_NAME_TOO_LONG' },
+    );
+  }
+  return key;
+}
+
+/**
+ * The lookup key of `name`, or `undefined` when the name is longer than any player's: then nothing
+ * of it is read (the callers answer it as a miss and track nothing).
+ *
+ * @internal
+ */
+export function lookupKeyOf(name: string): string | undefined {
+  if (name.length > MAX_PLAYER_TEXT_LENGTH) return undefined;
   return name.toLowerCase().normalize('NFD').replace(COMBINING_MARKS, '').replace(NOT_ALPHANUMERIC, '');
 }
 
@@ -47,9 +69,10 @@ export function normalizePlayerType(playerType: string | null | undefined): stri
 }
 
 /**
- * The longest lookup (normalized), player type or source the registry holds. Real ones are tens of
- * characters; a longer one is a scraped page in a name field, which, held until the next flush or
- * for a cache's TTL, would cost its size for each of `maxEntries` players.
+ * The longest name (as given, before it is normalized), player type or source the registry takes.
+ * Real ones are tens of characters; a longer one is a scraped page in a name field, which would be
+ * normalized whole (CPU) and, held until the next flush or for a cache's TTL, cost its size for each
+ * of `maxEntries` players.
  *
  * @internal
  */

@@ -8,7 +8,7 @@ import { safeLogger } from '../shared/safe-logger.js';
 import { untilAborted } from '../shared/until-aborted.js';
 import { callDeadline, checkTimeoutMs } from './call-deadline.js';
 import type { FlushOnExitOptions } from './exit-hook.js';
-import { MAX_PLAYER_TEXT_LENGTH, normalizePlayerLookup, normalizePlayerType, preview } from './normalize.js';
+import { lookupKeyOf, MAX_PLAYER_TEXT_LENGTH, normalizePlayerType, preview } from './normalize.js';
 import { notAString } from './not-a-string.js';
 import { batchLookupSql, singleLookupSql } from './queries.js';
 import { UnresolvedPlayerTracker } from './tracker.js';
@@ -267,17 +267,18 @@ export class PlayerRegistryReader {
     if (signal?.aborted) throw signal.reason;
     const required = options.required ?? true;
     const type = typeFilter(options.playerType);
-    const normalized = normalizePlayerLookup(lookup);
+    // Undefined for a name longer than any player's: a miss, never read, cached or queried.
+    const normalized = lookupKeyOf(lookup);
     this.#stats.lookups += 1;
 
     let id: string | null;
-    const cached = this.#cache.get(cacheKey(normalized, type));
+    const cached = normalized === undefined ? undefined : this.#cache.get(cacheKey(normalized, type));
     if (cached !== undefined) {
       this.#stats.cacheHits += 1;
       id = cached.value;
     } else {
       this.#stats.cacheMisses += 1;
-      id = await this.#lookupOne(normalized, type, signal);
+      id = normalized === undefined ? null : await this.#lookupOne(normalized, type, signal);
     }
     if (id === null) this.#miss(lookup, normalized, options.playerType, required);
     return id;
@@ -318,8 +319,12 @@ export class PlayerRegistryReader {
     const queued = new Set<string>();
 
     for (const lookup of lookups) {
-      const normalized = normalizePlayerLookup(lookup);
+      const normalized = lookupKeyOf(lookup);
       this.#stats.lookups += 1;
+      if (normalized === undefined) {
+        this.#stats.cacheMisses += 1;
+        continue;
+      }
       if (answers.has(normalized) || queued.has(normalized)) {
         this.#stats.cacheHits += 1;
         continue;
@@ -351,15 +356,16 @@ export class PlayerRegistryReader {
     const result = new Map<string, string | null>();
     let firstMiss: string | undefined;
     for (const lookup of lookups) {
-      const id = answers.get(normalizePlayerLookup(lookup)) ?? null;
+      const normalized = lookupKeyOf(lookup);
+      const id = normalized === undefined ? null : (answers.get(normalized) ?? null);
       result.set(lookup, id);
       if (id === null) {
-        this.#miss(lookup, normalizePlayerLookup(lookup), options.playerType, false);
+        this.#miss(lookup, normalized, options.playerType, false);
         firstMiss ??= lookup;
       }
     }
     if (required && firstMiss !== undefined) {
-      throw notFound(firstMiss, normalizePlayerLookup(firstMiss), options.playerType);
+      throw notFound(firstMiss, lookupKeyOf(firstMiss), options.playerType);
     }
     return result;
   }
@@ -378,7 +384,12 @@ export class PlayerRegistryReader {
     this.#cache.clear();
   }
 
-  #miss(lookup: string, normalized: string, playerType: string | undefined, required: boolean): void {
+  #miss(
+    lookup: string,
+    normalized: string | undefined,
+    playerType: string | undefined,
+    required: boolean,
+  ): void {
     this.#stats.notFound += 1;
     // The name as asked for: the tracker normalizes it the same way, and a name it cannot key (大谷翔平)
     // is then logged as it was, not as the empty lookup it normalizes to.
@@ -487,16 +498,13 @@ export class PlayerRegistryReader {
 }
 
 /**
- * A lookup no registry row can have: empty after normalization, or it or its type longer than any real one (a
- * scraped page in a name field, which would be sent as a query parameter and cached for the TTL).
- * It is a miss without a query.
+ * A lookup no registry row can have: empty after normalization, or its type longer than any real one
+ * (a scraped page in a type field, which would be sent as a query parameter and cached for the TTL).
+ * It is a miss without a query. (A name longer than that never gets here: `lookupKeyOf`, and
+ * normalizing never lengthens a name.)
  */
 function unlookable(normalized: string, type: string | undefined): boolean {
-  return (
-    normalized === '' ||
-    normalized.length > MAX_PLAYER_TEXT_LENGTH ||
-    (type !== undefined && type.length > MAX_PLAYER_TEXT_LENGTH)
-  );
+  return normalized === '' || (type !== undefined && type.length > MAX_PLAYER_TEXT_LENGTH);
 }
 
 function checkLookupOptions(where: string, options: LookupOptions): void {
@@ -522,13 +530,22 @@ function cacheKey(normalized: string, type: string | undefined): string {
   return type === undefined ? normalized : `${normalized}\u0000${type}`;
 }
 
-function notFound(lookup: string, normalized: string, playerType: string | undefined): PlayerNotFoundError {
+/** `normalized`: undefined for a name longer than any player's (its `lookup` is then `''`). */
+function notFound(
+  lookup: string,
+  normalized: string | undefined,
+  playerType: string | undefined,
+): PlayerNotFoundError {
   const typed = playerType ? ` (${preview(playerType)})` : '';
-  const as = lookup === normalized ? '' : ` (looked up as ${JSON.stringify(preview(normalized))})`;
+  // A name too long to be looked up: the message's preview of it already gives its length.
+  const as =
+    normalized === undefined || lookup === normalized
+      ? ''
+      : ` (looked up as ${JSON.stringify(preview(normalized))})`;
   return new PlayerNotFoundError(
     `Player ${JSON.stringify(preview(lookup))}${typed}${as} is not in the registry`,
     {
-      lookup: normalized,
+      lookup: normalized ?? '',
       ...(playerType === undefined ? {} : { playerType }),
     },
   );

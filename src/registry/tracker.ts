@@ -398,10 +398,11 @@ export class UnresolvedPlayerTracker {
   }
 
   /**
-   * Records one miss. Returns false when it was not recorded: an empty normalized lookup (a warning
-   * when the name had letters or digits of another script, `大谷翔平`), a
-   * normalized lookup, type or source longer than 1024 characters, a type or source with a lone surrogate (text with no UTF-8 form, which BigQuery cannot hold), or a new
-   * player while `maxEntries` are held (then `overflowCount` grows).
+   * Records one miss. Returns false when it was not recorded: a lookup, type or source longer than
+   * 1024 characters as given (not read further; a warning), an empty normalized lookup (a warning
+   * when the name had letters or digits of another script, `大谷翔平`), a type or source with a lone
+   * surrogate (text with no UTF-8 form, which BigQuery cannot hold), or a new player while
+   * `maxEntries` are held (then `overflowCount` grows).
    *
    * @example
    * ```ts
@@ -416,6 +417,23 @@ export class UnresolvedPlayerTracker {
     checkArgument('lookup', lookup, false);
     checkArgument('playerType', playerType, true);
     checkArgument('source', source, true);
+    // Checked as given, before anything is normalized: a longer text is not read (a 3 MB page of
+    // punctuation around a name would be lower-cased and decomposed whole, then held as that name).
+    if (
+      [lookup, playerType, source].some(
+        (text) => typeof text === 'string' && text.length > MAX_PLAYER_TEXT_LENGTH,
+      )
+    ) {
+      // Held until the next flush, it would cost its size for each player (maxEntries bounds how
+      // many, not how large); no real name, type or source comes near the limit.
+      this.#logger.warn('unresolved player not tracked: its lookup, type or source is too long', {
+        lookup: preview(lookup),
+        ...(typeof playerType === 'string' ? { playerType: preview(playerType) } : {}),
+        ...(source === undefined ? {} : { source: preview(source) }),
+        maxLength: MAX_PLAYER_TEXT_LENGTH,
+      });
+      return false;
+    }
     const normalizedLookup = normalizePlayerLookup(lookup);
     if (normalizedLookup === '') {
       if (HAS_LETTER_OR_DIGIT.test(lookup)) {
@@ -433,20 +451,6 @@ export class UnresolvedPlayerTracker {
       return false;
     }
     const type = normalizePlayerType(playerType);
-    const tooLong = [normalizedLookup, type, source ?? ''].some(
-      (text) => text.length > MAX_PLAYER_TEXT_LENGTH,
-    );
-    if (tooLong) {
-      // Held until the next flush, it would cost its size for each player (maxEntries bounds how
-      // many, not how large); no real name, type or source comes near the limit.
-      this.#logger.warn('unresolved player not tracked: its lookup, type or source is too long', {
-        lookup: preview(normalizedLookup),
-        playerType: preview(type),
-        ...(source === undefined ? {} : { source: preview(source) }),
-        maxLength: MAX_PLAYER_TEXT_LENGTH,
-      });
-      return false;
-    }
     if (hasLoneSurrogate(type) || (source !== undefined && hasLoneSurrogate(source))) {
       // BigQuery cannot hold it and the executor refuses such a row: tracked, it would fail every
       // later flush of the whole batch, so it is refused here, where the caller sees `false`.
@@ -674,9 +678,10 @@ export class UnresolvedPlayerTracker {
       },
     );
     if (coordinator.state === 'done') {
-      // The shutdown ran already (a manual `shutdown()`): nothing will flush these rows at exit.
+      // A coordinator that ran its shutdown and does not run tasks joined after it (ours runs them
+      // at once, and is `running` here): nothing will flush these rows at exit.
       this.#logger.error(
-        'unresolved players tracker joined a shutdown that already finished: its rows will not be flushed at exit; call flush() yourself',
+        'unresolved players tracker joined a finished shutdown that will not flush it: call flush() yourself',
         { table: this.table, held: this.size },
       );
     }

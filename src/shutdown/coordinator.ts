@@ -72,7 +72,9 @@ export interface ShutdownCoordinator {
   /**
    * Joins a task; returns the function that leaves again (idempotent). The first task makes the
    * coordinator listen to its signals; when the last one leaves it stops listening. A task joined
-   * while a shutdown runs is started at once and waited for, within the same limit.
+   * while a shutdown runs is started at once and waited for, within the same limit. A task joined
+   * after a shutdown finished (`done`) is started at once too, in a run of its own with the same
+   * trigger and limits (`shutdown()` waits for it): what it has to write is not lost.
    */
   onShutdown(task: ShutdownTask, options?: ShutdownTaskOptions): () => void;
   /**
@@ -80,7 +82,10 @@ export interface ShutdownCoordinator {
    * when all have finished or timed out. Calls while one runs get the same promise.
    */
   shutdown(trigger?: ShutdownTrigger): Promise<ShutdownReport>;
-  /** `idle`, `running`, or `done` (after a signal or `shutdown()`: the process is going down). */
+  /**
+   * `idle`, `running`, or `done` (after a signal or `shutdown()`: the process is going down; a task
+   * joined then makes it `running` until that task ends).
+   */
   readonly state: 'idle' | 'running' | 'done';
   /** Tasks joined and not yet run. */
   readonly size: number;
@@ -115,8 +120,9 @@ function positiveMs(where: string, value: number | undefined): void {
  * then the signal is raised again, once, so the process ends the way it would have without us. If
  * the application has its own listener for that signal, the exit is left to it (it can
  * `await coordinator.shutdown()` first). A signal that arrives while a run started by `shutdown()` or
- * `beforeExit` is going on waits for it and is then raised again the same way. Tasks that throw or
- * time out are reported and logged; they never keep the others from running. A process that exits
+ * `beforeExit` is going on waits for it and is then raised again the same way. A task joined after a
+ * shutdown finished runs at once, within the same limits. Tasks that throw or time out are reported
+ * and logged; they never keep the others from running. A process that exits
  * without a shutdown (`process.exit()`, an uncaught exception) logs at error each task that never
  * ran or was still running. Idle, it adds no listener and no timer.
  *
@@ -181,9 +187,8 @@ export function createShutdownCoordinator(options: ShutdownCoordinatorOptions = 
   let state: 'idle' | 'running' | 'done' = 'idle';
   let installed = false;
   let counter = 0;
-  let running:
-    | { promise: Promise<ShutdownReport>; join(entry: Entry): void; trigger: ShutdownTrigger }
-    | undefined;
+  /** `bySignal`: started by our signal listener, which raises the signal again when it ends. */
+  let running: { promise: Promise<ShutdownReport>; join(entry: Entry): void; bySignal: boolean } | undefined;
   let lastReport: ShutdownReport | undefined;
   /** A signal received while a shutdown it did not start runs: raised again when that run ends. */
   let signalWaiting = false;
@@ -211,13 +216,14 @@ export function createShutdownCoordinator(options: ShutdownCoordinatorOptions = 
 
   function onSignal(signal: NodeSignal): void {
     if (running !== undefined) {
-      if (signalWaiting || (running.trigger !== 'manual' && running.trigger !== 'beforeExit')) {
+      if (signalWaiting || running.bySignal) {
         logger.warn(`shutdown: ${signal} received again; still waiting for the tasks`, { signal });
         return;
       }
-      // A shutdown started by shutdown() or beforeExit runs: the signal waits for it, then ends the
-      // process as it would have (our listener replaced Node's default action, so dropping the
-      // signal here would leave a process that was told to stop running until it is killed).
+      // A shutdown started by shutdown(), beforeExit or a task joined after a finished shutdown runs:
+      // the signal waits for it, then ends the process as it would have (our listener replaced
+      // Node's default action, so dropping the signal here would leave a process that was told to
+      // stop running until it is killed).
       signalWaiting = true;
       void running.promise.then(() => {
         signalWaiting = false;
@@ -226,7 +232,7 @@ export function createShutdownCoordinator(options: ShutdownCoordinatorOptions = 
       });
       return;
     }
-    void run(signal).then(() => endBySignal(signal));
+    void run(signal, true).then(() => endBySignal(signal));
   }
 
   function endBySignal(signal: NodeSignal): void {
@@ -255,7 +261,11 @@ export function createShutdownCoordinator(options: ShutdownCoordinatorOptions = 
     if (state === 'idle' && entries.size > 0) void run('beforeExit');
   }
 
-  function run(trigger: ShutdownTrigger): Promise<ShutdownReport> {
+  /**
+   * `bySignal`: started by our signal listener. `afterDone`: started by a task joined after a finished
+   * shutdown, from inside its `onShutdown` call (so its tasks start on the next microtask).
+   */
+  function run(trigger: ShutdownTrigger, bySignal = false, afterDone = false): Promise<ShutdownReport> {
     if (running) return running.promise;
     state = 'running';
     logger.info(`shutdown (${trigger}): running ${entries.size} task(s), ${timeoutMs} ms at most`, {
@@ -318,14 +328,14 @@ export function createShutdownCoordinator(options: ShutdownCoordinatorOptions = 
     const current = {
       promise: Promise.resolve(undefined as unknown as ShutdownReport),
       join: (entry: Entry) => start(entry, true),
-      trigger,
+      bySignal,
     };
     running = current;
     current.promise = (async (): Promise<ShutdownReport> => {
       cancelTotal = schedule(timeoutMs, () => {
         for (const timeOut of [...timeOuts]) timeOut();
       });
-      for (const entry of [...entries]) start(entry);
+      for (const entry of [...entries]) start(entry, afterDone);
       // Wait until every started task has an outcome; tasks that join meanwhile join the wait.
       let awaited = 0;
       while (awaited < outcomes.length) {
@@ -386,15 +396,16 @@ export function createShutdownCoordinator(options: ShutdownCoordinatorOptions = 
         name: taskOptions.name ?? `task-${++counter}`,
         timeoutMs: taskOptions.timeoutMs,
       };
-      if (state === 'done') {
-        // At error, like a task that failed: what it had to write dies with the process (a tracker
-        // used after a manual shutdown), and the default logger writes only errors.
-        logger.error(`shutdown already finished; task '${entry.name}' will not run`, { task: entry.name });
-        return () => undefined;
-      }
       entries.add(entry);
       if (running) running.join(entry);
-      else install();
+      else {
+        install();
+        // The shutdown finished (a batch job's manual `shutdown()`, a signal the application handles
+        // itself) and the process is still here: the task runs now, in a run of its own with the same
+        // trigger and limits. Held for a shutdown that will not come again, a flush joined now (a
+        // tracker's miss recorded after it) would die with the process.
+        if (state === 'done') void run((lastReport as ShutdownReport).trigger, false, true);
+      }
       return () => {
         if (!entries.delete(entry)) return;
         if (entries.size === 0 && state === 'idle') uninstall();

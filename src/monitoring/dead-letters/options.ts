@@ -1,9 +1,12 @@
 import type { ConfigEnv } from '../../config/index.js';
-import { getSportConfig } from '../../config/index.js';
-import { checkProjectId } from '../../config/table-name.js';
-import { quoteValue } from '../../errors/redact.js';
-import { messageOf } from '../../shared/message-of.js';
-import { integerAt, objectAt, refuseUnknownKeys, resourceIdAt } from '../checks.js';
+import {
+  integerAt,
+  objectAt,
+  refuseUnknownKeys,
+  resourceIdAt,
+  resourceProject,
+  sportConfigAt,
+} from '../checks.js';
 import {
   type DeadLetterSubscription,
   defaultDeadLetterSubscriptions,
@@ -82,33 +85,12 @@ export function resolveDeadLetterOptions(
   refuseUnknownKeys(raw, [...DEAD_LETTER_OPTION_KEYS], field);
   const at = (key: string) => (field ? `${field}.${key}` : key);
   const env = raw.env as ConfigEnv | undefined;
-  let sport: ReturnType<typeof getSportConfig>;
-  try {
-    sport = getSportConfig(raw.sport as string | undefined, env);
-  } catch (error) {
-    throw new MonitorConfigError(at('sport'), messageOf(error), { cause: error });
-  }
+  const sport = sportConfigAt(raw.sport, env, at);
+  // The same rule as the environment's GCP_PROJECT_ID: the default subscriptions are named in it.
   const projectId =
     raw.projectId === undefined
       ? (projectIdFallback ?? sport.projectId)
       : resourceProject(raw.projectId, at('projectId'));
-  // Naming the default subscriptions follows the strict project-id rule, which a `projectId` option
-  // (checked more loosely above, to accept older ids) may break: the error must blame that option,
-  // not `GCP_PROJECT_ID`, which the caller may never have set. The fallback is the monitor's own
-  // `projectId` option (or the checked environment's id, which passes).
-  const projectField =
-    raw.projectId !== undefined ? at('projectId') : projectIdFallback !== undefined ? 'projectId' : undefined;
-  if (raw.subscriptions === undefined && projectField !== undefined) {
-    try {
-      checkProjectId(projectId, projectField);
-    } catch (error) {
-      throw new MonitorConfigError(
-        projectField,
-        `${messageOf(error)}; pass \`subscriptions\` to name the dead-letter subscriptions in it yourself`,
-        { cause: error },
-      );
-    }
-  }
   const listed =
     raw.subscriptions === undefined
       ? defaultDeadLetterSubscriptions(sport.sport, { ...env, GCP_PROJECT_ID: projectId })
@@ -156,13 +138,4 @@ export function resolveDeadLetterOptions(
     lookbackMinutes: integerAt(raw.lookbackMinutes, at('lookbackMinutes'), 1, 15),
     callTimeoutMs: integerAt(raw.callTimeoutMs, at('callTimeoutMs'), 1000, 20_000),
   };
-}
-
-/** A project id: non-empty, without slashes or spaces (older projects have ids outside the current 6-30 rule). */
-export function resourceProject(value: unknown, field: string): string {
-  if (typeof value !== 'string' || value.trim() === '' || /[/\s]/.test(value)) {
-    const shown = typeof value === 'string' ? quoteValue(value) : JSON.stringify(value);
-    throw new MonitorConfigError(field, `expected a project id, got ${shown}`);
-  }
-  return value;
 }

@@ -149,6 +149,30 @@ describe('the gpr CLI (runCli), with the real clients on the stand-ins', () => {
     expect(gcp.pubsub.published('mlb-phase2-raw-complete').map((m) => m.data.toString())).toEqual(['{']);
   });
 
+  it('dlq replay names the --from subscription that is not watched or does not exist, never --to', async () => {
+    const unwatched = io();
+    expect(await runCli(['dlq', 'replay', '--sport', 'mlb', '--from', 'unknown-sub'], unwatched)).toBe(2);
+    expect(unwatched.err[0]).toMatch(
+      /^gpr: --from: "unknown-sub" is not a watched dead-letter subscription \(configured: mlb-/,
+    );
+    // With --to given, Pub/Sub is asked: the subscription that does not exist is named, as the source.
+    for (const to of ['mlb-phase2-raw-complete', 'no-such-topic']) {
+      for (const dryRun of [[], ['--dry-run']]) {
+        const missing = io();
+        const argv = ['dlq', 'replay', '--sport', 'mlb', '--from', 'unknown-sub', '--to', to, ...dryRun];
+        expect(await runCli(argv, missing)).toBe(3);
+        expect(missing.err[0]).toBe(
+          `gpr: NOT_FOUND: the subscription to replay from, projects/${PROJECT}/subscriptions/unknown-sub, does not exist`,
+        );
+      }
+    }
+    // A watched one given by its full path is found, with its source topic.
+    const byPath = io();
+    const path = `projects/${PROJECT}/subscriptions/mlb-phase2-raw-complete-dlq-sub`;
+    expect(await runCli(['dlq', 'replay', '--sport', 'mlb', '--from', path, '--dry-run'], byPath)).toBe(0);
+    expect(byPath.out[0]).toMatch(/from mlb-phase2-raw-complete-dlq-sub to mlb-phase2-raw-complete$/);
+  });
+
   it('check --dry-run prints the status line first; usage errors are exit 2', async () => {
     const cli = io();
     const status = await runCli(['check', '--sport', 'mlb', '--dry-run', '--no-logging'], cli);

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import {
   DEFAULT_PROJECT_ID,
   getSportConfig,
+  InvalidConfigEnvError,
   InvalidResourceNameError,
   isKnownSport,
   KNOWN_SPORTS,
@@ -192,6 +193,72 @@ describe('getSportConfig: a project id or sport that cannot be one', () => {
       expect(() => getSportConfig(sport as string, EMPTY_ENV)).toThrow(UnknownSportError);
       expect(() => getSportConfig(sport as string, EMPTY_ENV)).toThrow(/expected one of nba, mlb/);
     }
+  });
+});
+
+describe('getSportConfig: an environment that is not one', () => {
+  it.each([
+    ['null', null, /env must be an object of environment variables, got null/],
+    [
+      'a string',
+      'GCP_PROJECT_ID=p',
+      /env must be an object of environment variables, got a string \("GCP_PROJECT_ID=p"\)/,
+    ],
+    ['a number', 42, /env must be an object of environment variables, got a number \(42\)/],
+    ['an array', ['mlb'], /env must be an object of environment variables, got an array/],
+  ])('refuses %s with the config error naming it, not a TypeError from inside', (_what, env, message) => {
+    const read = () => getSportConfig('nba', env as never);
+    expect(read).toThrow(InvalidConfigEnvError);
+    expect(read).toThrow(message);
+    try {
+      read();
+    } catch (error) {
+      expect(error).toMatchObject({ code: 'INVALID_CONFIG_ENV', transient: false, variable: undefined });
+      expect(error).toBeInstanceOf(TypeError);
+    }
+  });
+
+  it.each([
+    ['GCP_PROJECT_ID', 42, /env\.GCP_PROJECT_ID must be a string, got a number \(42\)/],
+    ['GOOGLE_CLOUD_PROJECT', {}, /env\.GOOGLE_CLOUD_PROJECT must be a string, got an object/],
+    ['SPORT', true, /env\.SPORT must be a string, got a boolean \(true\)/],
+  ])('refuses %s holding %j, naming the variable', (variable, value, message) => {
+    const read = () => getSportConfig(undefined, { [variable]: value } as never);
+    expect(read).toThrow(InvalidConfigEnvError);
+    expect(read).toThrow(message);
+    try {
+      read();
+    } catch (error) {
+      expect((error as InvalidConfigEnvError).variable).toBe(variable);
+    }
+  });
+
+  it('shows a string env redacted and cut, as every configuration value', () => {
+    const secret = `Authorization: Bearer ${'x'.repeat(40)}`;
+    try {
+      getSportConfig('nba', secret as never);
+      expect.unreachable();
+    } catch (error) {
+      expect((error as Error).message).not.toContain('x'.repeat(20));
+      expect((error as Error).message).toContain('[REDACTED]');
+    }
+  });
+
+  it('still treats an unset (undefined or null) variable as absent', () => {
+    expect(getSportConfig(undefined, { SPORT: undefined, GCP_PROJECT_ID: null } as never)).toMatchObject({
+      sport: 'nba',
+      projectId: DEFAULT_PROJECT_ID,
+    });
+  });
+
+  it('carries the package brand', () => {
+    const error = new InvalidConfigEnvError(undefined, null);
+    expect(
+      (error as unknown as Record<symbol, unknown>)[
+        Symbol.for('gcp-pipeline-resilience/InvalidConfigEnvError')
+      ],
+    ).toBe(true);
+    expect(error.name).toBe('InvalidConfigEnvError');
   });
 });
 

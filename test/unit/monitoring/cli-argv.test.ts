@@ -88,7 +88,11 @@ describe('gpr refuses a bad command line with exit 2 and a message naming what w
     ],
     [['logging', 'errors', '--lookback', '0'], /^gpr: --lookback: expected an integer >= 1, got number 0/],
     [['dlq', 'status', '--sport', 'xyz'], /^gpr: --sport: Unknown sport "xyz"/],
-    [['dlq', 'status', '--project', 'MY-PROJECT'], /^gpr: --project: Invalid project name "MY-PROJECT"/],
+    [
+      ['dlq', 'status', '--project', 'MY-PROJECT'],
+      /^gpr: --project: expected a project id, got "MY-PROJECT": a project id is 6 to 30 characters/,
+    ],
+    [['logging', 'errors', '--project', 'proj;id'], /^gpr: --project: expected a project id, got "proj;id"/],
   ])(
     'a bad option value (%j) is blamed on the option typed, not on a field of the monitor options',
     async (argv, message) => {
@@ -107,6 +111,17 @@ describe('gpr refuses a bad command line with exit 2 and a message naming what w
     });
     expect(code).toBe(2);
     expect(err.join('\n')).toMatch(/^gpr: sport: Unknown sport "xyz".*SPORT environment variable/);
+  });
+
+  it('a GCP_PROJECT_ID that is not a project id is not blamed on the --sport given alongside', async () => {
+    const err: string[] = [];
+    const code = await runCli(['dlq', 'status', '--sport', 'mlb'], {
+      stdout: () => undefined,
+      stderr: (line) => err.push(line),
+      env: { GCP_PROJECT_ID: 'a;b' },
+    });
+    expect(code).toBe(2);
+    expect(err.join('\n')).toMatch(/^gpr: env: Invalid project name "a;b" \(from GCP_PROJECT_ID\)/);
   });
 
   it('check with both checks turned off is a usage error, not a "healthy" report of nothing looked at', async () => {

@@ -223,16 +223,59 @@ describe('createMonitor refuses a bad configuration at construction, naming the 
       /nested more than 64 levels deep/,
     ],
     [
-      'a project id the default subscriptions cannot be named in (blamed on the option, not GCP_PROJECT_ID)',
+      'a dead-letter project id that is not one (blamed on the option, not GCP_PROJECT_ID)',
       { deadLetters: { projectId: 'p' } },
       'deadLetters.projectId',
-      /Invalid project name "p" \(from deadLetters\.projectId\).*pass `subscriptions`/,
+      /expected a project id, got "p": a project id is 6 to 30 characters/,
     ],
     [
-      'a top-level project id the default subscriptions cannot be named in (blamed on it, not GCP_PROJECT_ID)',
+      'a top-level project id that is not one (blamed on it, not GCP_PROJECT_ID)',
       { projectId: 'MY-PROJECT' },
       'projectId',
-      /Invalid project name "MY-PROJECT" \(from projectId\).*pass `subscriptions`/,
+      /expected a project id, got "MY-PROJECT": a project id is 6 to 30 characters/,
+    ],
+    // The project id rule is the one of parseTableName, the executor and the registry: a looser one
+    // let through ids that end up in filters and in printed gcloud commands.
+    [
+      'a top-level project id with a shell metacharacter, the dead-letter check off',
+      { projectId: 'my-proj;rm', deadLetters: false },
+      'projectId',
+      /expected a project id, got "my-proj;rm"/,
+    ],
+    [
+      'a top-level project id with a backtick, the dead-letter check off',
+      { projectId: 'my`project', deadLetters: false },
+      'projectId',
+      /expected a project id, got "my`project"/,
+    ],
+    [
+      'a dead-letter project id with its own subscriptions',
+      {
+        deadLetters: {
+          projectId: 'proj$(id)',
+          subscriptions: [{ subscription: 'orders-dlq-sub', severity: 'error' }],
+        },
+      },
+      'deadLetters.projectId',
+      /expected a project id, got "proj\$\(id\)"/,
+    ],
+    [
+      'a logging project id in upper case',
+      { deadLetters: false, logging: { projectId: 'Upper-Project' } },
+      'logging.projectId',
+      /expected a project id, got "Upper-Project"/,
+    ],
+    [
+      'an env that is not an object (not blamed on sport)',
+      { env: null },
+      'env',
+      /env must be an object of environment variables, got null/,
+    ],
+    [
+      'a GCP_PROJECT_ID that is not a project id, with the sport given (blamed on the environment, not sport)',
+      { env: { GCP_PROJECT_ID: 'a;b' }, sport: 'mlb' },
+      'env',
+      /Invalid project name "a;b" \(from GCP_PROJECT_ID\)/,
     ],
   ];
 
@@ -251,20 +294,60 @@ describe('createMonitor refuses a bad configuration at construction, naming the 
     expect(monitor.deadLetterSubscriptions).toHaveLength(6);
   });
 
-  it('refuses a replay whose target it cannot know', async () => {
+  it('refuses a replay from a subscription it does not watch, blaming `from`, not `to`', async () => {
     const monitor = createMonitor({ env, sport: 'nba' });
     await expect(monitor.replay({ from: 'somewhere-dlq-sub' })).rejects.toMatchObject({
-      field: 'to',
-      message: expect.stringMatching(/unknown subscription "somewhere-dlq-sub"/),
+      field: 'from',
+      message: expect.stringMatching(
+        /^from: "somewhere-dlq-sub" is not a watched dead-letter subscription \(configured: nba-.*\): check the name, or give `to`$/,
+      ),
     });
+  });
+
+  it('refuses a replay from a watched subscription with no sourceTopic, blaming `to`', async () => {
+    const monitor = createMonitor({
+      env,
+      deadLetters: {
+        subscriptions: [
+          {
+            subscription: 'orders-dlq-sub',
+            severity: 'error',
+            description: 'orders',
+            phaseFrom: 'a',
+            phaseTo: 'b',
+          },
+        ],
+      },
+    });
+    await expect(monitor.replay({ from: 'orders-dlq-sub' })).rejects.toMatchObject({
+      field: 'to',
+      message: 'to: no sourceTopic is configured for orders-dlq-sub: say where to replay to',
+    });
+  });
+
+  it("a replay's `from` is checked before it is looked up: a bad id or another project's path is blamed on it", async () => {
+    const monitor = createMonitor({ env, sport: 'nba' });
+    await expect(monitor.replay({ from: 'a b' })).rejects.toMatchObject({
+      field: 'from',
+      message: expect.stringMatching(/not a valid Pub\/Sub subscription id/),
+    });
+    await expect(
+      monitor.replay({ from: 'projects/someone-else/subscriptions/nba-phase2-raw-complete-dlq-sub' }),
+    ).rejects.toMatchObject({ field: 'from', message: expect.stringMatching(/is in project someone-else/) });
   });
 });
 
 describe('replayDeadLetters checks its options before any call', () => {
   const cases: Array<[Record<string, unknown>, string]> = [
     [{ from: 'ab', to: 'orders' }, 'from'],
-    [{ from: 'orders-dlq-sub', to: 'projects/other/topics/orders', projectId: 'mine' }, 'to'],
-    [{ from: 'orders-dlq-sub', to: 'projects/mine/subscriptions/orders', projectId: 'mine' }, 'to'],
+    [{ from: 'orders-dlq-sub', to: 'projects/other/topics/orders', projectId: 'mine-project' }, 'to'],
+    [
+      { from: 'orders-dlq-sub', to: 'projects/mine-project/subscriptions/orders', projectId: 'mine-project' },
+      'to',
+    ],
+    [{ from: 'orders-dlq-sub', to: 'orders', projectId: 'mine' }, 'projectId'],
+    [{ from: 'orders-dlq-sub', to: 'orders', projectId: 'mine;project' }, 'projectId'],
+    [{ from: 'orders-dlq-sub', to: 'orders', env: 'GCP_PROJECT_ID=x' }, 'env'],
     [{ from: 'orders-dlq-sub', to: 'orders', maxReplays: 0 }, 'maxReplays'],
     [{ from: 'orders-dlq-sub', to: 'orders', max: 0 }, 'max'],
     [{ from: 'orders-dlq-sub', to: 'orders', batchSize: 5000 }, 'batchSize'],

@@ -448,4 +448,27 @@ describe('PlayerRegistryReader: huge lookups', () => {
     expect(executor.queries).toHaveLength(1);
     expect(reader.tracker.size).toBe(0);
   });
+
+  it('a name over 1024 characters as given is a miss even when it would normalize to a known player: never processed, never that player', async () => {
+    const { executor, reader } = makeReader();
+    const padded = `${'.'.repeat(2_000_000)}Logan Webb`;
+    await expect(reader.getUniversalId(padded, { required: false })).resolves.toBeNull();
+    const thrown = await reader.getUniversalId(padded).catch((e: unknown) => e);
+    expect(thrown).toBeInstanceOf(PlayerNotFoundError);
+    expect(thrown).toMatchObject({ lookup: '' });
+    expect((thrown as Error).message).toMatch(/\(2000010 characters\)" is not in the registry$/);
+    expect((thrown as Error).message.length).toBeLessThan(500);
+    const ids = await reader.getUniversalIdsBatch(['loganwebb', padded, 'Logan Webb']);
+    expect([...ids.entries()]).toEqual([
+      ['loganwebb', 'mlb_webb'],
+      [padded, null],
+      ['Logan Webb', 'mlb_webb'],
+    ]);
+    await expect(reader.getUniversalIdsBatch([padded], { required: true })).rejects.toBeInstanceOf(
+      PlayerNotFoundError,
+    );
+    expect(executor.queries).toHaveLength(1);
+    expect(executor.queries[0]?.params.player_lookups).toEqual(['loganwebb']);
+    expect(reader.tracker.size).toBe(0);
+  });
 });

@@ -71,6 +71,23 @@ describe('UnresolvedPlayerTracker: huge input', () => {
     expect(tracker.track('a'.repeat(1024), 'b'.repeat(1024), 'c'.repeat(1024))).toBe(true);
   });
 
+  it('track() refuses a name over 1024 characters as given, even one that would normalize to a short lookup; what it holds stays', async () => {
+    const logger = recordingLogger();
+    const executor = new MemoryExecutor();
+    const tracker = new UnresolvedPlayerTracker({ executor, ...base, logger });
+    expect(tracker.track('loganwebb', 'pitcher')).toBe(true);
+    // 3 MB of punctuation around a real name: it used to be processed whole and tracked as 'loganwebb'.
+    const padded = `${'.'.repeat(3_000_000)}Logan Webb`;
+    expect(tracker.track(padded, 'pitcher')).toBe(false);
+    expect(tracker.track('x', 'p'.repeat(1025))).toBe(false);
+    expect(tracker.entries()).toMatchObject([{ playerLookup: 'loganwebb', playerType: 'pitcher', count: 1 }]);
+    const warnings = logger.entries.filter((e) => e.level === 'warn');
+    expect(warnings).toHaveLength(2);
+    for (const warning of warnings) expect(JSON.stringify(warning).length).toBeLessThan(1_000);
+    await tracker.flush();
+    expect(executor.rowsInTable().map((r) => r.player_lookup)).toEqual(['loganwebb']);
+  });
+
   it('refuses a source option longer than 1024 characters at construction', () => {
     expect(
       () =>

@@ -209,6 +209,121 @@ describe('shutdown coordinator', () => {
     ]);
   });
 
+  describe('a task that joins after a shutdown finished runs at once, its work not lost', () => {
+    it('after a manual shutdown(): started on the next microtask, waited for by shutdown(), reported', async () => {
+      const { target, coordinator } = setup();
+      coordinator.onShutdown(() => undefined, { name: 'first' });
+      await coordinator.shutdown();
+      expect(coordinator.state).toBe('done');
+      const late = manualTask();
+      let leave: (() => void) | undefined;
+      let sawLeave: boolean | undefined;
+      leave = coordinator.onShutdown(
+        (context) => {
+          sawLeave = leave !== undefined;
+          return late.task(context);
+        },
+        { name: 'late flush' },
+      );
+      // Not inside onShutdown: the joiner may compare what the call returns.
+      expect(sawLeave).toBeUndefined();
+      expect(coordinator.state).toBe('running');
+      await settle();
+      expect(sawLeave).toBe(true);
+      expect(late.contexts).toHaveLength(1);
+      expect(late.contexts[0]?.trigger).toBe('manual');
+      const report = coordinator.shutdown();
+      late.finish();
+      expect(await report).toEqual({
+        trigger: 'manual',
+        tasks: [{ name: 'late flush', status: 'completed' }],
+      });
+      expect(coordinator.state).toBe('done');
+      expect(coordinator.size).toBe(0);
+      expect(target.kills).toEqual([]);
+    });
+
+    it('within the same limit on the injected clock: a late task that hangs is timed out and told', async () => {
+      const logger = recordingLogger();
+      const target = new FakeProcess(7);
+      const clock = createTestClock();
+      const coordinator = createShutdownCoordinator({ process: target, clock, timeoutMs: 5_000, logger });
+      await coordinator.shutdown();
+      const hung = manualTask();
+      coordinator.onShutdown(hung.task, { name: 'hung' });
+      const report = coordinator.shutdown();
+      await settle();
+      clock.advance(4_999);
+      await settle();
+      expect(hung.contexts[0]?.signal.aborted).toBe(false);
+      clock.advance(1);
+      expect(await report).toEqual({ trigger: 'manual', tasks: [{ name: 'hung', status: 'timed_out' }] });
+      expect(hung.contexts[0]?.signal.aborted).toBe(true);
+      expect(clock.pendingTimers).toBe(0);
+      expect(logger.entries.filter((e) => e.level === 'error').map((e) => e.message)).toEqual([
+        "shutdown task 'hung' did not finish within its limit",
+      ]);
+    });
+
+    it('after a signal the application handles itself: the task runs, with that signal as its trigger', async () => {
+      const { target, coordinator } = setup();
+      target.on('SIGTERM', () => undefined);
+      coordinator.onShutdown(() => undefined);
+      target.emit('SIGTERM');
+      await settle();
+      expect(coordinator.state).toBe('done');
+      const ran: string[] = [];
+      coordinator.onShutdown(({ trigger }) => void ran.push(trigger), { name: 'late' });
+      await settle();
+      expect(ran).toEqual(['SIGTERM']);
+      expect(coordinator.state).toBe('done');
+      expect(target.kills).toEqual([]);
+    });
+
+    it('a SIGTERM while such a task runs waits for it, then is raised again', async () => {
+      const { target, coordinator } = setup();
+      coordinator.onShutdown(() => undefined);
+      await coordinator.shutdown();
+      const late = manualTask();
+      coordinator.onShutdown(late.task, { name: 'late' });
+      await settle();
+      target.emit('SIGTERM');
+      await settle();
+      expect(target.kills).toEqual([]);
+      late.finish();
+      await settle();
+      expect(target.kills).toEqual([[7, 'SIGTERM']]);
+      expect(late.contexts).toHaveLength(1);
+    });
+
+    it('a failing late task is reported at error; an exit while one runs names it', async () => {
+      const logger = recordingLogger();
+      const target = new FakeProcess(7);
+      const coordinator = createShutdownCoordinator({ process: target, clock: createTestClock(), logger });
+      await coordinator.shutdown();
+      coordinator.onShutdown(
+        () => {
+          throw new Error('BigQuery unavailable');
+        },
+        { name: 'failing' },
+      );
+      const slow = manualTask();
+      coordinator.onShutdown(slow.task, { name: 'slow' });
+      await settle();
+      target.emit('exit', 0);
+      const errors = logger.entries.filter((e) => e.level === 'error').map((e) => e.message);
+      expect(errors).toEqual(["process exited while shutdown task 'slow' was still running"]);
+      slow.finish();
+      expect((await coordinator.shutdown()).tasks.map((t) => [t.name, t.status])).toEqual([
+        ['failing', 'failed'],
+        ['slow', 'completed'],
+      ]);
+      expect(logger.entries.filter((e) => e.level === 'error').map((e) => e.message)).toContain(
+        "shutdown task 'failing' failed",
+      );
+    });
+  });
+
   it('a second SIGTERM while running neither restarts the tasks nor kills early', async () => {
     const { target, coordinator } = setup();
     const task = manualTask();
