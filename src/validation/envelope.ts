@@ -1,5 +1,6 @@
 import { type DecodeFailure, MessageDecodeError } from '../errors/index.js';
 import { lazy } from '../shared/lazy.js';
+import { contentJson } from './content-json.js';
 
 /**
  * Pub/Sub's limit on a message's data, and the default `maxBytes` of decoding: 10 MiB. A payload over
@@ -229,7 +230,7 @@ export function rawBytes(envelope: Envelope): Uint8Array {
     case 'json_text':
       return Buffer.from(body.text, 'utf8');
     case 'value':
-      return Buffer.from(safeStringify(body.value), 'utf8');
+      return Buffer.from(contentJson(body.value), 'utf8');
     case 'missing':
     case 'invalid':
       return new Uint8Array(0);
@@ -391,18 +392,6 @@ function typeName(value: unknown): string {
 function describe(envelope: Envelope): string {
   const label = envelope.kind.replace('_', ' ');
   return envelope.messageId === undefined ? label : `${label} ${envelope.messageId}`;
-}
-
-function safeStringify(value: unknown): string {
-  try {
-    return JSON.stringify(value) ?? String(value);
-  } catch {
-    try {
-      return String(value);
-    } catch {
-      return '';
-    }
-  }
 }
 
 function tooLarge(where: string, size: number, maxBytes: number): MessageDecodeError {
