@@ -17,61 +17,54 @@ export function contentJson(value: unknown): string {
   // The objects on the path from the root: one met again closes a cycle; one met twice elsewhere
   // (shared, not circular) is written each time, as JSON.stringify does.
   const path = new Set<object>();
-  const unreadable = (e: unknown) => {
-    if (e === path) throw e;
-    return '[Unreadable]';
-  };
-  const walk = (v: unknown, key: string): unknown => {
-    const type = typeof v;
-    if (type === 'bigint') return String(v);
-    if (type === 'number') return Number.isFinite(v) ? v : String(v);
-    if (type === 'symbol') return `[${String(v)}]`;
-    if (type === 'function') return `[Function: ${(v as () => void).name || '(anonymous)'}]`;
-    if (type !== 'object' || v === null) return v;
-    const o = v as Record<string, unknown>;
-    if (path.has(o)) return '[Circular]';
-    // Deeper than any message: JSON.stringify's own recursion takes it (see below).
-    if (path.size > MAX_DEPTH) throw path;
-    path.add(o);
+  // `read` is called here, so that a getter that throws costs its own field only.
+  const walk = (read: () => unknown): unknown => {
     try {
-      if (typeof o.toJSON === 'function') {
+      const v = read();
+      const type = typeof v;
+      // A bigint, NaN and ±Infinity as their text (Number.isFinite of a bigint is false).
+      if (type === 'bigint' || type === 'number') return Number.isFinite(v) ? v : String(v);
+      if (type === 'symbol') return `[${String(v)}]`;
+      if (type === 'function') return `[Function: ${(v as () => void).name}]`;
+      if (!v || type !== 'object') return v;
+      const o = v as Record<string, unknown>;
+      if (path.has(o)) return '[Circular]';
+      // Deeper than any message: left to JSON.stringify's own recursion (see below).
+      if (path.size > MAX_DEPTH) throw path;
+      path.add(o);
+      try {
         let shown: unknown = o;
         try {
-          shown = o.toJSON(key);
-        } catch (e) {
+          if (typeof o.toJSON === 'function') shown = o.toJSON();
+        } catch {
           // A toJSON that throws: the object's own fields are its content.
-          if (e === path) throw e;
         }
-        if (shown !== o) return walk(shown, key);
+        if (shown !== o) return walk(() => shown);
+        // An array, a Map's [key, value] pairs, a Set's values; undefined is null there, as in JSON.
+        if (Array.isArray(o) || o instanceof Map || o instanceof Set)
+          return [...(o as Iterable<unknown>)].map((item) => walk(() => item) ?? null);
+        // fromEntries defines each key: `__proto__` stays a key and sets no prototype.
+        return Object.fromEntries(
+          Object.keys(o).flatMap((k) => {
+            const field = walk(() => o[k]);
+            return field === undefined ? [] : [[k, field]];
+          }),
+        );
+      } finally {
+        path.delete(o);
       }
-      if (o instanceof Map || o instanceof Set) return walk([...o], key);
-      if (Array.isArray(o)) return o.map((item, i) => walk(item, String(i)) ?? null);
-      // fromEntries defines each key: `__proto__` stays a key and sets no prototype.
-      return Object.fromEntries(
-        Object.keys(o).flatMap((k) => {
-          let field: unknown;
-          try {
-            field = walk(o[k], k);
-          } catch (e) {
-            field = unreadable(e);
-          }
-          return field === undefined ? [] : [[k, field]];
-        }),
-      );
     } catch (e) {
-      return unreadable(e);
-    } finally {
-      path.delete(o);
+      if (e === path) throw e;
+      return '[Unreadable]';
     }
   };
   try {
-    return JSON.stringify(walk(value, '')) ?? 'null';
+    return JSON.stringify(walk(() => value));
   } catch {
-    // Nested deeper than MAX_DEPTH: JSON.stringify's own recursion goes further.
     try {
-      return JSON.stringify(value) ?? 'null';
+      return JSON.stringify(value);
     } catch {
-      return '"[Unserializable]"';
+      return '"[Unreadable]"';
     }
   }
 }
