@@ -307,9 +307,20 @@ function fromSubscriberMessage(record: Record<string, unknown>): Envelope {
     attributes: readAttributes(record.attributes),
     publishTime: readTime(record.publishTime),
     deliveryAttempt: readAttempt(record.deliveryAttempt),
-    subscription: undefined,
+    subscription: subscriberName(record),
     ...orderingKeyOf(record.orderingKey),
   };
+}
+
+/**
+ * The subscription a `Message` of `@google-cloud/pubsub` came from (its subscriber's `name`, the
+ * only place the client keeps it): a message id is unique per topic, so one handler on two
+ * subscriptions of a topic gets the same id from each, and only the subscription tells them apart.
+ * `undefined` for any other message. A getter that throws makes the input unreadable, as any other.
+ */
+function subscriberName(record: Record<string, unknown>): string | undefined {
+  const name = (record._subscriber as { name?: unknown } | undefined)?.name;
+  return typeof name === 'string' ? name : undefined;
 }
 
 function fromPushBody(record: Record<string, unknown>, kind: 'push' | 'cloud_event'): Envelope {
