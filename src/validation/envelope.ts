@@ -1,5 +1,6 @@
 import { type DecodeFailure, MessageDecodeError } from '../errors/index.js';
 import { lazy } from '../shared/lazy.js';
+import { contentJson } from './content-json.js';
 
 /**
  * Pub/Sub's limit on a message's data, and the default `maxBytes` of decoding: 10 MiB. A payload over
@@ -229,7 +230,7 @@ export function rawBytes(envelope: Envelope): Uint8Array {
     case 'json_text':
       return Buffer.from(body.text, 'utf8');
     case 'value':
-      return Buffer.from(safeStringify(body.value), 'utf8');
+      return Buffer.from(contentJson(body.value), 'utf8');
     case 'missing':
     case 'invalid':
       return new Uint8Array(0);
@@ -306,9 +307,20 @@ function fromSubscriberMessage(record: Record<string, unknown>): Envelope {
     attributes: readAttributes(record.attributes),
     publishTime: readTime(record.publishTime),
     deliveryAttempt: readAttempt(record.deliveryAttempt),
-    subscription: undefined,
+    subscription: subscriberName(record),
     ...orderingKeyOf(record.orderingKey),
   };
+}
+
+/**
+ * The subscription a `Message` of `@google-cloud/pubsub` came from (its subscriber's `name`, the
+ * only place the client keeps it): a message id is unique per topic, so one handler on two
+ * subscriptions of a topic gets the same id from each, and only the subscription tells them apart.
+ * `undefined` for any other message. A getter that throws makes the input unreadable, as any other.
+ */
+function subscriberName(record: Record<string, unknown>): string | undefined {
+  const name = (record._subscriber as { name?: unknown } | undefined)?.name;
+  return typeof name === 'string' ? name : undefined;
 }
 
 function fromPushBody(record: Record<string, unknown>, kind: 'push' | 'cloud_event'): Envelope {
@@ -391,18 +403,6 @@ function typeName(value: unknown): string {
 function describe(envelope: Envelope): string {
   const label = envelope.kind.replace('_', ' ');
   return envelope.messageId === undefined ? label : `${label} ${envelope.messageId}`;
-}
-
-function safeStringify(value: unknown): string {
-  try {
-    return JSON.stringify(value) ?? String(value);
-  } catch {
-    try {
-      return String(value);
-    } catch {
-      return '';
-    }
-  }
 }
 
 function tooLarge(where: string, size: number, maxBytes: number): MessageDecodeError {

@@ -147,7 +147,8 @@ export interface MessageHandlerBaseOptions {
   name?: string;
   /**
    * The subscription the messages come from, for spans and metrics
-   * (`messaging.destination.subscription.name`) when the input does not say (a push body does).
+   * (`messaging.destination.subscription.name`) when the input does not say (a push body does, and
+   * so does a `Message` of `@google-cloud/pubsub`).
    */
   subscription?: string;
   /** Called once per message with what was decided. A listener that throws is logged and ignored. */

@@ -89,18 +89,20 @@ function sampleAttributes(
     if (chosen.size >= SAMPLE_MAX_ATTRIBUTES) break;
     chosen.add(name);
   }
-  const attributes: Record<string, string> = {};
   const cut: string[] = [];
-  for (const name of [...chosen].slice(0, SAMPLE_MAX_ATTRIBUTES)) {
-    const value = String(all[name]);
-    const shownName = firstChars(name, SAMPLE_DATA_CHARS);
-    // Credentials go before the cut, from the whole value (Pub/Sub bounds it at 1 KB): a credential
-    // the cut runs through is no longer recognizable.
-    const redacted = removeSecrets(value);
-    const shownValue = firstChars(redacted, SAMPLE_DATA_CHARS);
-    attributes[shownName] = shownValue;
-    if (shownName !== name || shownValue !== redacted) cut.push(shownName);
-  }
+  // Built by fromEntries, which defines each name: an attribute named `__proto__` is user data, kept
+  // as an own key (an assignment would have set the prototype, or dropped it).
+  const attributes: Record<string, string> = Object.fromEntries(
+    [...chosen].slice(0, SAMPLE_MAX_ATTRIBUTES).map((name) => {
+      const shownName = firstChars(name, SAMPLE_DATA_CHARS);
+      // Credentials go before the cut, from the whole value (Pub/Sub bounds it at 1 KB): a credential
+      // the cut runs through is no longer recognizable.
+      const redacted = removeSecrets(String(all[name]));
+      const shownValue = firstChars(redacted, SAMPLE_DATA_CHARS);
+      if (shownName !== name || shownValue !== redacted) cut.push(shownName);
+      return [shownName, shownValue];
+    }),
+  );
   const omitted = names.length - Object.keys(attributes).length;
   return {
     attributes,

@@ -203,6 +203,23 @@ describe('checkDeadLetters with the real clients on the stand-ins', () => {
     );
   });
 
+  it('samples an attribute named __proto__ as the user data it is (real client, stand-in)', async () => {
+    const { dlq } = await createPipeline(gcp.pubsubClient, 'proto-attr');
+    await deadLetter(dlq, [
+      { data: 'x', reason: 'handler_failed', attributes: JSON.parse('{"__proto__":"nba","tenant":"t1"}') },
+    ]);
+    const result = await checkDeadLetters({
+      projectId: PROJECT,
+      subscriptions: [watch('proto-attr')],
+      sampleSize: 5,
+      clients: gcp.clients,
+    });
+    const [sample] = result.subscriptions[0]!.sample;
+    expect(Object.getOwnPropertyDescriptor(sample!.attributes, '__proto__')?.value).toBe('nba');
+    expect(sample!.attributes).toMatchObject({ tenant: 't1', dead_letter_reason: 'handler_failed' });
+    expect(Object.getPrototypeOf(sample!.attributes)).toBe(Object.prototype);
+  });
+
   it('an empty subscription is ok and is not peeked', async () => {
     await createPipeline(gcp.pubsubClient, 'empty');
     const before = gcp.pubsub.requests.length;

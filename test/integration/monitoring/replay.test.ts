@@ -81,6 +81,18 @@ describe('replayDeadLetters with the real clients on the stand-ins', () => {
     expect(gcp.pubsub.subscriptionStats(p.from)).toMatchObject({ acked: 3, undelivered: 0, outstanding: 0 });
   });
 
+  it('an attribute named __proto__ is user data: the filter sees it and the replay republishes it', async () => {
+    const p = await pipelineWith(2, (i) => JSON.parse(`{"__proto__":"${i === 0 ? 'keep' : 'skip'}"}`));
+    const own = (a: Record<string, string>) => Object.getOwnPropertyDescriptor(a, '__proto__')?.value;
+    const result = await replay({ from: p.from, to: p.to, filter: (m) => own(m.attributes) === 'keep' });
+    expect(result).toMatchObject({ skipped: 1, failed: [] });
+    expect(result.replayed).toHaveLength(1);
+    const [out] = republished(p.to);
+    expect(out?.data).toBe('order-0');
+    expect(own(out!.attributes)).toBe('keep');
+    expect(({} as Record<string, unknown>).keep).toBeUndefined();
+  });
+
   it('dryRun lists what it would replay and changes nothing', async () => {
     const p = await pipelineWith(4);
     const before = gcp.pubsub.requests.length;

@@ -205,6 +205,8 @@ describe('createMessageHandler().subscription with the real client', () => {
       error_code: reason === 'invalid_json' ? 'MESSAGE_DECODE' : 'MESSAGE_VALIDATION',
       source_message_id: id,
       source_input: 'subscriber_message',
+      // Read from the client's Message: a message id alone does not say which subscription failed it.
+      source_subscription: `projects/validation-test/subscriptions/${name}-sub`,
     });
     if (reason === 'validation_failed')
       expect(dead?.attributes.error_message).toMatch(/game_date: must be a real calendar date/);
@@ -311,5 +313,36 @@ describe('createMessageHandler().subscription with the real client', () => {
       delivery_attempt: '2',
     });
     expect(standIn.subscriptionStats('unlucky-sub')).toMatchObject({ nacked: 1, acked: 1, outstanding: 0 });
+  });
+});
+
+describe('one handler on two subscriptions of one topic (real client, streaming pull)', () => {
+  it('processes the message once per subscription: the same message id from another subscription is not a redelivery', async () => {
+    const topic = await topicWithSubscription('fan-out');
+    await topic.createSubscription('fan-out-other-sub');
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const seen: string[] = [];
+    const handler = createMessageHandler(
+      Phase2CompletionMessage,
+      async (_data, meta) => {
+        seen.push(String(meta.messageId));
+        // Both deliveries are in flight at once, as with two subscriptions pulled side by side.
+        if (seen.length === 2) release();
+        await gate;
+      },
+      { onInvalid: 'nack', shutdown: false },
+    );
+    for (const name of ['fan-out-sub', 'fan-out-other-sub'])
+      open(name).on('message', (message: Message) => void handler.subscription(message));
+
+    const id = await publishValidated(topic, Phase2CompletionMessage, good);
+    await within(gate, 5000, 'both subscriptions to reach the handler');
+    for (const name of ['fan-out-sub', 'fan-out-other-sub'])
+      await until(() => standIn.subscriptionStats(name)?.acked === 1, 5000, `the ack on ${name}`);
+
+    expect(seen).toEqual([id, id]);
   });
 });

@@ -199,3 +199,30 @@ describe('a dead-letter sample of a message holding a credential', () => {
     expect(sample.attributesCut).toEqual(['error_message', 'upstream']);
   });
 });
+
+describe('a dead-letter sample of a message with an attribute named __proto__', () => {
+  // As the wire (and JSON.parse) gives it: `__proto__` an own key, user data like any other.
+  const attributes = JSON.parse('{"__proto__":"nba","dead_letter_reason":"handler_failed","tenant":"t1"}');
+
+  it('shows it as an own attribute, in order, and sets no prototype', async () => {
+    const sample = toSample(await pulled('x', attributes));
+    expect(Object.entries(sample.attributes)).toEqual([
+      ['dead_letter_reason', 'handler_failed'],
+      ['__proto__', 'nba'],
+      ['tenant', 't1'],
+    ]);
+    expect(Object.getPrototypeOf(sample.attributes)).toBe(Object.prototype);
+    expect(sample.attributesOmitted).toBeUndefined();
+    expect(JSON.stringify(sample.attributes)).toContain('"__proto__":"nba"');
+  });
+
+  it('one whose value is an object (a hand-made message) pollutes nothing', async () => {
+    const hostile = JSON.parse(
+      '{"__proto__":{"polluted":"yes"},"constructor":{"prototype":{"polluted":"yes"}}}',
+    );
+    const sample = toSample(await pulled('x', hostile));
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect(Object.getPrototypeOf(sample.attributes)).toBe(Object.prototype);
+    expect(Object.keys(sample.attributes)).toEqual(['__proto__', 'constructor']);
+  });
+});
