@@ -1,4 +1,5 @@
 import { checkProjectId, parseTableName, type TableRef } from '../config/table-name.js';
+import { withReasonClass } from '../errors/api-error-factory.js';
 import { OperationTimeoutError, toPipelineError } from '../errors/index.js';
 import { type Logger, silentLogger } from '../logging/index.js';
 import { bigQueryRetry, type RetryContext, type RetryOptions, systemClock } from '../retry/index.js';
@@ -519,7 +520,9 @@ export class BigQueryExecutor {
             return await traceAttempt(telemetry, attempt.attempt, () => fn(attempt));
           } catch (err) {
             if (signal?.aborted && err === signal.reason) throw err;
-            throw toPipelineError(err);
+            // One class per BigQuery reason, whichever request reported it (a job's failure comes
+            // back from jobs.query with a status of BigQuery's choosing, from jobs.get with none).
+            throw withReasonClass(toPipelineError(err));
           }
         }, options);
       },
