@@ -17,7 +17,13 @@
 
 import { formatTableName, parseTableName } from '../../config/table-name.js';
 import type { ErrorDetail, RowFailure } from '../../errors/index.js';
-import { isTransientError, RowError, StorageError, type StorageErrorCode } from '../../errors/index.js';
+import {
+  isTransientError,
+  RowError,
+  StorageError,
+  type StorageErrorCode,
+  UnsupportedSchemaError,
+} from '../../errors/index.js';
 import type { RetryContext } from '../../retry/index.js';
 import { onAbort } from '../../shared/abort-fanout.js';
 import { messageOf } from '../../shared/message-of.js';
@@ -173,7 +179,13 @@ export async function writeRows(
     // Whatever ended the call (a timeout, the breaker, the budget, the caller's abort too: rows may
     // be visible already, and a bare reason would have them resent): a RowError already counts exactly.
     // After an abort the one finalize is bounded more tightly (a shutdown is waiting).
-    if (mode === 'committed' && !(error instanceof RowError) && state.stream) {
+    // A schema the writer cannot describe is refused before any append: nothing to count or resend.
+    if (
+      mode === 'committed' &&
+      !(error instanceof RowError) &&
+      !(error instanceof UnsupportedSchemaError) &&
+      state.stream
+    ) {
       const timeoutMs = scope.signal?.aborted
         ? Math.min(scope.requestTimeoutMs, 5_000)
         : scope.requestTimeoutMs;
@@ -344,6 +356,9 @@ class WriteCall {
       }
       state.stream = name;
     } else {
+      // The schema is known to be writable before a stream is created: a table with a column the
+      // writer cannot describe is refused with no stream made and no row sent.
+      await this.#checkSchemaBeforeStream(attempt);
       const [stream] = (await this.#unary(attempt, 'CreateWriteStream', () =>
         this.#client.createWriteStream(
           { parent, writeStream: { type: mode === 'atomic' ? 'PENDING' : 'COMMITTED' } },
@@ -382,6 +397,32 @@ class WriteCall {
     delete state.written;
   }
 
+  /**
+   * Before the first stream of an atomic or committed call: the table's schema as its `_default`
+   * stream reports it (cached per executor, as default-mode calls cache it), compiled, so an
+   * unwritable one throws `UnsupportedSchemaError` now. Best effort: if the read fails, the created
+   * stream's own schema is checked instead (the same error, with an empty stream left uncommitted).
+   */
+  async #checkSchemaBeforeStream(attempt: RetryContext): Promise<void> {
+    const { parent } = this.#spec;
+    if (this.#ctx.defaultSchemas.has(parent)) return;
+    let fields: StorageField[] | undefined;
+    try {
+      const [stream] = (await this.#unary(attempt, 'GetWriteStream', () =>
+        this.#client.getWriteStream(
+          { name: `${parent}/streams/_default`, view: 'FULL' },
+          this.#callOptions(),
+        ),
+      )) as unknown as [{ tableSchema?: { fields?: StorageField[] } }];
+      fields = stream?.tableSchema?.fields ?? undefined;
+    } catch (error) {
+      if (attempt.signal?.aborted) throw error;
+      return;
+    }
+    if (fields === undefined || fields.length === 0) return;
+    this.#ctx.defaultSchemas.set(parent, this.#compile(fields));
+  }
+
   #compile(fields: StorageField[]): WriteSchema {
     if (fields.length === 0) {
       throw this.#error(
@@ -393,8 +434,13 @@ class WriteCall {
     try {
       return compileSchema(this.#mod, fields);
     } catch (error) {
-      if (error instanceof UnwritableSchemaError)
-        throw new TypeError(`writeRows(${this.#spec.tableName}): ${error.message}`);
+      if (error instanceof UnwritableSchemaError) {
+        const n = this.#spec.rows.length;
+        throw new UnsupportedSchemaError(
+          `writeRows(${this.#spec.tableName}): ${error.message}; none of the ${n} row(s) was sent (write them with insertRows or loadRows, which take any column type)`,
+          { kind: 'table' },
+        );
+      }
       throw error;
     }
   }
