@@ -23,6 +23,8 @@ export class RowLedger {
   readonly #requestErrors: Array<{ at: number; error: PipelineError }> = [];
   #stop: { at: number; error: PipelineError } | undefined;
   #rowRefusals = 0;
+  /** Rows that could not be read (encoded) when their batch or job was made: never sent. */
+  readonly #unreadable = new Set<number>();
 
   /**
    * @param verb `'inserted'` or `'loaded'`, for messages
@@ -63,6 +65,17 @@ export class RowLedger {
     }
   }
 
+  /**
+   * Row `index` could not be read when its batch or job was made, after the check of every row before
+   * the first request (a getter that throws on a later read, a value that changed into one that cannot
+   * be sent): it is refused with `error`'s words and stops the call, as a whole-request failure does.
+   */
+  unreadable(index: number, error: PipelineError): void {
+    this.#unreadable.add(index);
+    this.#fail(index, [{ reason: 'invalid', message: error.message }], this.insertIdOf(index), false);
+    if (this.#stop === undefined || index < this.#stop.at) this.#stop = { at: index, error };
+  }
+
   /** Whether a failure has stopped the call: no further batch is sent. */
   get stopped(): boolean {
     return this.#stop !== undefined;
@@ -76,7 +89,8 @@ export class RowLedger {
       { reason: 'stopped', message: `not sent: an earlier request failed (${stop.error.code})` },
     ];
     for (let index = from; index < to; index++) {
-      this.#fail(index, reasons, this.insertIdOf(index), stop.error.transient);
+      if (!this.#unreadable.has(index))
+        this.#fail(index, reasons, this.insertIdOf(index), stop.error.transient);
     }
   }
 
@@ -98,7 +112,7 @@ export class RowLedger {
     const failed = this.#failed.sort((a, b) => a.index - b.index);
     const stop = this.#stop;
     const requestErrors = this.#requestErrors.sort((a, b) => a.at - b.at).map((e) => e.error);
-    const explaining = soleError === 'stopping' ? stop?.error : requestErrors[0];
+    const explaining = soleError === 'stopping' ? stop?.error : (requestErrors[0] ?? stop?.error);
     if (
       explaining !== undefined &&
       this.#written === 0 &&
