@@ -214,14 +214,8 @@ export async function insertRows<R>(
       } catch (err) {
         // Read again now, after earlier batches may be written (a getter that throws on a later
         // read): this batch is not sent, the call stops, and the report says which rows were written.
-        ledger.unreadable(
-          nextRow,
-          new PipelineError(
-            `${where}: row ${nextRow} could not be read when its batch was made (${messageOf(err)}); rows ${batch.start}.. were not sent`,
-            { code: 'ROW_UNREADABLE', transient: false, cause: err },
-          ),
-        );
-        nextRow = batch.start;
+        ledger.unreadable(where, nextRow, err);
+        ledger.notSent(batch.start, nextRow++);
         return undefined;
       }
       if (batcher.startsNewBatch(Buffer.byteLength(row.text) + 1) && batch.texts.length > 0) {

@@ -1,7 +1,7 @@
 import { formatTableName, parseTableName } from '../config/table-name.js';
 import { jobFailed } from '../errors/bigquery-wire.js';
 import { refusedUnauthenticated } from '../errors/credentials.js';
-import { PipelineError, toPipelineError } from '../errors/index.js';
+import { type PipelineError, toPipelineError } from '../errors/index.js';
 import { messageOf } from '../shared/message-of.js';
 import { nodeCrypto } from '../shared/node-crypto.js';
 import { concurrencyOf, sendBatches } from './batch-pool.js';
@@ -269,14 +269,9 @@ export async function loadRows(
         return encodeRow(rows[i]);
       });
     } catch (err) {
-      ledger.unreadable(
-        reading,
-        new PipelineError(
-          `${where}: row ${reading} could not be read when its job was made (${messageOf(err)}); rows ${part.start}..${part.end - 1} were not loaded`,
-          { code: 'ROW_UNREADABLE', transient: false, cause: err },
-        ),
-      );
-      ledger.notSent(part.start, part.end);
+      ledger.unreadable(where, reading, err);
+      ledger.notSent(part.start, reading);
+      ledger.notSent(reading + 1, part.end);
       return;
     }
     const { body: sent, print } = made;

@@ -3,10 +3,11 @@ import {
   type ErrorDetail,
   GoogleApiError,
   PartialInsertError,
-  type PipelineError,
+  PipelineError,
   type RowFailure,
 } from '../errors/index.js';
 import type { Logger } from '../logging/index.js';
+import { messageOf } from '../shared/message-of.js';
 
 /**
  * The exact account of one write call (insertRows, loadRows) by the caller's row index: each row
@@ -23,8 +24,6 @@ export class RowLedger {
   readonly #requestErrors: Array<{ at: number; error: PipelineError }> = [];
   #stop: { at: number; error: PipelineError } | undefined;
   #rowRefusals = 0;
-  /** Rows that could not be read (encoded) when their batch or job was made: never sent. */
-  readonly #unreadable = new Set<number>();
 
   /**
    * @param verb `'inserted'` or `'loaded'`, for messages
@@ -68,10 +67,14 @@ export class RowLedger {
   /**
    * Row `index` could not be read when its batch or job was made, after the check of every row before
    * the first request (a getter that throws on a later read, a value that changed into one that cannot
-   * be sent): it is refused with `error`'s words and stops the call, as a whole-request failure does.
+   * be sent): it is refused with a `ROW_UNREADABLE` error naming it, and stops the call as a
+   * whole-request failure does.
    */
-  unreadable(index: number, error: PipelineError): void {
-    this.#unreadable.add(index);
+  unreadable(where: string, index: number, cause: unknown): void {
+    const error = new PipelineError(
+      `${where}: row ${index} could not be read again to be sent (${messageOf(cause)})`,
+      { code: 'ROW_UNREADABLE', transient: false, cause },
+    );
     this.#fail(index, [{ reason: 'invalid', message: error.message }], this.insertIdOf(index), false);
     if (this.#stop === undefined || index < this.#stop.at) this.#stop = { at: index, error };
   }
@@ -89,8 +92,7 @@ export class RowLedger {
       { reason: 'stopped', message: `not sent: an earlier request failed (${stop.error.code})` },
     ];
     for (let index = from; index < to; index++) {
-      if (!this.#unreadable.has(index))
-        this.#fail(index, reasons, this.insertIdOf(index), stop.error.transient);
+      this.#fail(index, reasons, this.insertIdOf(index), stop.error.transient);
     }
   }
 

@@ -100,17 +100,9 @@ export function withReasonClass(error: PipelineError): PipelineError {
   // A streaming-buffer refusal is chosen by its message, not its reason: it stays what it is.
   if (!(error instanceof GoogleApiError) || error.grpcCode !== undefined || error.code === 'STREAMING_BUFFER')
     return error;
-  const status = decidingReason(error.reasons)?.rule.httpStatus;
-  const Class = CLASSES.find((C) => C.httpStatus === status);
-  if (Class === undefined || error.constructor === Class) return error;
-  return new Class(error.message, {
-    httpStatus: error.httpStatus,
-    reasons: error.reasons,
-    errors: error.errors,
-    retryAfterMs: error.retryAfterMs,
-    domain: error.domain,
-    requiresNewJobId: error.requiresNewJobId,
-    transient: error.transient,
-    cause: error.cause,
-  });
+  const Class = CLASSES.find((C) => C.httpStatus === decidingReason(error.reasons)?.rule.httpStatus);
+  // Every field kept (`httpStatus`, reasons, `transient`, ...), but the code, which is the class's.
+  return Class === undefined || error.constructor === Class
+    ? error
+    : new Class(error.message, { ...error, code: undefined, cause: error.cause });
 }

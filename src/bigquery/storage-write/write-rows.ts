@@ -349,16 +349,21 @@ class WriteCall {
         fromCache = true;
         fields = cached.fields as StorageField[];
       } else {
-        const [stream] = (await this.#unary(attempt, 'GetWriteStream', () =>
-          this.#client.getWriteStream({ name, view: 'FULL' }, this.#callOptions()),
-        )) as unknown as [{ tableSchema?: { fields?: StorageField[] } }];
-        fields = stream?.tableSchema?.fields ?? [];
+        fields = await this.#tableFields(attempt);
       }
       state.stream = name;
     } else {
       // The schema is known to be writable before a stream is created: a table with a column the
       // writer cannot describe is refused with no stream made and no row sent.
-      await this.#checkSchemaBeforeStream(attempt);
+      // Best effort: if this read fails, the created stream's own schema is checked (the same error,
+      // an empty stream left uncommitted).
+      if (!this.#ctx.defaultSchemas.has(parent)) {
+        const known = await this.#tableFields(attempt).catch((error: unknown) => {
+          if (attempt.signal?.aborted) throw error;
+          return [];
+        });
+        if (known.length) this.#ctx.defaultSchemas.set(parent, this.#compile(known));
+      }
       const [stream] = (await this.#unary(attempt, 'CreateWriteStream', () =>
         this.#client.createWriteStream(
           { parent, writeStream: { type: mode === 'atomic' ? 'PENDING' : 'COMMITTED' } },
@@ -377,10 +382,7 @@ class WriteCall {
     if ('failures' in encoded && fromCache) {
       // The cached schema may be stale (a column added since): fetch it once more before refusing rows.
       this.#ctx.defaultSchemas.delete(parent);
-      const [stream] = (await this.#unary(attempt, 'GetWriteStream', () =>
-        this.#client.getWriteStream({ name: state.stream, view: 'FULL' }, this.#callOptions()),
-      )) as unknown as [{ tableSchema?: { fields?: StorageField[] } }];
-      state.schema = this.#compile(stream?.tableSchema?.fields ?? []);
+      state.schema = this.#compile(await this.#tableFields(attempt));
       encoded = this.#encode(state.schema);
     }
     if (mode === 'default') this.#ctx.defaultSchemas.set(parent, state.schema);
@@ -398,29 +400,18 @@ class WriteCall {
   }
 
   /**
-   * Before the first stream of an atomic or committed call: the table's schema as its `_default`
-   * stream reports it (cached per executor, as default-mode calls cache it), compiled, so an
-   * unwritable one throws `UnsupportedSchemaError` now. Best effort: if the read fails, the created
-   * stream's own schema is checked instead (the same error, with an empty stream left uncommitted).
+   * The table's schema as its `_default` stream reports it (GetWriteStream FULL). Atomic and committed
+   * calls read it too, before their first stream, and compile it (cached per executor, as default-mode
+   * calls cache it): a table the writer cannot describe is refused with no stream made.
    */
-  async #checkSchemaBeforeStream(attempt: RetryContext): Promise<void> {
-    const { parent } = this.#spec;
-    if (this.#ctx.defaultSchemas.has(parent)) return;
-    let fields: StorageField[] | undefined;
-    try {
-      const [stream] = (await this.#unary(attempt, 'GetWriteStream', () =>
-        this.#client.getWriteStream(
-          { name: `${parent}/streams/_default`, view: 'FULL' },
-          this.#callOptions(),
-        ),
-      )) as unknown as [{ tableSchema?: { fields?: StorageField[] } }];
-      fields = stream?.tableSchema?.fields ?? undefined;
-    } catch (error) {
-      if (attempt.signal?.aborted) throw error;
-      return;
-    }
-    if (fields === undefined || fields.length === 0) return;
-    this.#ctx.defaultSchemas.set(parent, this.#compile(fields));
+  async #tableFields(attempt: RetryContext): Promise<StorageField[]> {
+    const [stream] = (await this.#unary(attempt, 'GetWriteStream', () =>
+      this.#client.getWriteStream(
+        { name: `${this.#spec.parent}/streams/_default`, view: 'FULL' },
+        this.#callOptions(),
+      ),
+    )) as unknown as [{ tableSchema?: { fields?: StorageField[] } }];
+    return stream?.tableSchema?.fields ?? [];
   }
 
   #compile(fields: StorageField[]): WriteSchema {
@@ -437,7 +428,7 @@ class WriteCall {
       if (error instanceof UnwritableSchemaError) {
         const n = this.#spec.rows.length;
         throw new UnsupportedSchemaError(
-          `writeRows(${this.#spec.tableName}): ${error.message}; none of the ${n} row(s) was sent (write them with insertRows or loadRows, which take any column type)`,
+          `writeRows(${this.#spec.tableName}): ${error.message}; none of the ${n} row(s) was sent`,
           { kind: 'table' },
         );
       }
