@@ -1,4 +1,5 @@
 import { checkProjectId, parseTableName, type TableRef } from '../config/table-name.js';
+import { withReasonClass } from '../errors/api-error-factory.js';
 import { OperationTimeoutError, toPipelineError } from '../errors/index.js';
 import { type Logger, silentLogger } from '../logging/index.js';
 import { bigQueryRetry, type RetryContext, type RetryOptions, systemClock } from '../retry/index.js';
@@ -378,8 +379,10 @@ export class BigQueryExecutor {
    * `'committed'` is exactly once with rows visible as they are acknowledged; `'default'` is at least
    * once on the `_default` stream. Rows are checked against the table's schema before anything is
    * sent: a row that does not fit rejects the call with `RowError` (its index in `rows`, the column
-   * and the reason). Connection losses are resumed from the last acknowledged offset under the
-   * executor's retry policy, budget and breaker.
+   * and the reason). A table with a column the writer cannot describe (RANGE, INTERVAL) rejects with
+   * `UnsupportedSchemaError` (`kind: 'table'`) before any stream is created or row sent. Connection
+   * losses are resumed from the last acknowledged offset under the executor's retry policy, budget
+   * and breaker.
    *
    * @example
    * ```ts
@@ -519,7 +522,9 @@ export class BigQueryExecutor {
             return await traceAttempt(telemetry, attempt.attempt, () => fn(attempt));
           } catch (err) {
             if (signal?.aborted && err === signal.reason) throw err;
-            throw toPipelineError(err);
+            // One class per BigQuery reason, whichever request reported it (a job's failure comes
+            // back from jobs.query with a status of BigQuery's choosing, from jobs.get with none).
+            throw withReasonClass(toPipelineError(err));
           }
         }, options);
       },

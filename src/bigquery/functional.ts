@@ -4,8 +4,10 @@ import type { QueryParams } from './params.js';
 import type { LoadResult, LoadRowsOptions, QueryOptions } from './types.js';
 
 /**
- * How a functional helper finds its executor: the one you pass, or a shared one per project (created
- * on first use and reused, so a helper called in a loop does not build a client per call).
+ * How a functional helper finds its executor: the one you pass, or a shared one (created on first use
+ * and reused, so a helper called in a loop does not build a client per call). A shared executor is
+ * kept per client object and project: two clients (other credentials, location, endpoint) never share
+ * one, even for the same project; without a client, one per project over a default client.
  *
  * @example
  * ```ts
@@ -19,22 +21,35 @@ export interface FunctionalOptions {
   executor?: BigQueryExecutor;
   /** The project of the shared executor; the client's default project when absent. */
   projectId?: string;
-  /** A client for the shared executor of `projectId` (used only when that executor is first created). */
+  /** The client of the shared executor: each client object gets executors of its own. */
   client?: BigQueryClient;
 }
 
-const shared = new Map<string, BigQueryExecutor>();
+/** Executors over a default client, by project: nothing else tells them apart. */
+const byProject = new Map<string, BigQueryExecutor>();
+/**
+ * Executors over a caller's client, by that client object, then by project: a client's identity is its
+ * credentials, location and endpoint, which its project id does not tell apart. Weak, so a client
+ * dropped by its owner is not kept alive by its executor.
+ */
+const byClient = new WeakMap<BigQueryClient, Map<string, BigQueryExecutor>>();
 
 function executorFor(options: FunctionalOptions): BigQueryExecutor {
   if (options.executor) return options.executor;
   const key = options.projectId ?? '';
-  let executor = shared.get(key);
+  const client = options.client;
+  let executors = byProject;
+  if (client !== undefined && client !== null && typeof client === 'object') {
+    executors = byClient.get(client) ?? new Map<string, BigQueryExecutor>();
+    byClient.set(client, executors);
+  }
+  let executor = executors.get(key);
   if (executor === undefined) {
     executor = new BigQueryExecutor({
       ...(options.projectId !== undefined ? { projectId: options.projectId } : {}),
-      ...(options.client !== undefined ? { client: options.client } : {}),
+      ...(client !== undefined ? { client } : {}),
     });
-    shared.set(key, executor);
+    executors.set(key, executor);
   }
   return executor;
 }

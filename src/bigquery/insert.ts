@@ -49,10 +49,19 @@ function checkSameRowPerId(
     firstWithId.set(id, i);
     return;
   }
-  if (canonicalJson(encodeRow(rows[first])) !== canonicalJson(encodeRow(rows[i]))) {
+  if (textOf(rows, first, tableName) !== textOf(rows, i, tableName)) {
     throw new TypeError(
       `insertRows(${tableName}): rows ${first} and ${i} have the same insert id ${quoteValue(id)} but different content; BigQuery would keep only one of them. Make the insertId function unique per row, or leave it out (the default id is a hash of the whole row, numbered when identical rows repeat)`,
     );
+  }
+}
+
+/** Row `i`'s canonical JSON, read again before any request: a row that cannot be is named. */
+function textOf(rows: readonly unknown[], i: number, tableName: string): string {
+  try {
+    return canonicalJson(encodeRow(rows[i]));
+  } catch (err) {
+    throw new TypeError(`insertRows(${tableName}): row ${i}: ${messageOf(err)}`, { cause: err });
   }
 }
 
@@ -76,6 +85,9 @@ class RowsNotInsertedError extends PipelineError {
     );
   }
 }
+
+/** One row of an insertAll request, as `table.insert` takes it raw. */
+type RawRow = { insertId: string; json: { [key: string]: JsonValue } };
 
 /** Consecutive rows `start..end-1` of the caller's array, made only when their request is next. */
 interface InsertBatch {
@@ -138,7 +150,7 @@ export async function insertRows<R>(
     try {
       encodeRow(rows[i]);
     } catch (err) {
-      throw new TypeError(`${where}: row ${i}: ${(err as Error).message}`);
+      throw new TypeError(`${where}: row ${i}: ${messageOf(err)}`, { cause: err });
     }
     if (keyOf && customIds) {
       let id: string;
@@ -187,7 +199,7 @@ export async function insertRows<R>(
   /** Row `nextRow`, already made: it did not fit in the last batch and opens the next one. */
   let carried: { id: string; text: string } | undefined;
   const nextBatch = (): InsertBatch | undefined => {
-    if (nextRow >= count) return undefined;
+    if (nextRow >= count || ledger.stopped) return undefined;
     const batch: InsertBatch = { start: nextRow, ids: [], texts: [] };
     if (carried !== undefined) {
       batch.ids.push(carried.id);
@@ -196,7 +208,16 @@ export async function insertRows<R>(
       nextRow++;
     }
     while (nextRow < count) {
-      const row = rowText(nextRow);
+      let row: { id: string; text: string };
+      try {
+        row = rowText(nextRow);
+      } catch (err) {
+        // Read again now, after earlier batches may be written (a getter that throws on a later
+        // read): this batch is not sent, the call stops, and the report says which rows were written.
+        ledger.unreadable(where, nextRow, err);
+        ledger.notSent(batch.start, nextRow++);
+        return undefined;
+      }
       if (batcher.startsNewBatch(Buffer.byteLength(row.text) + 1) && batch.texts.length > 0) {
         carried = row;
         break;
@@ -220,7 +241,7 @@ export async function insertRows<R>(
     'inserted',
     tableName,
     rows,
-    (i) => (customIds ? customIds[i] : (defaultIds as DefaultInsertIds).idOf(i)),
+    (i) => (customIds ? customIds[i] : reportedId(defaultIds as DefaultInsertIds, i)),
     customIds ? undefined : repeatAdvice,
   );
 
@@ -235,11 +256,8 @@ export async function insertRows<R>(
         const refused = await scope.request(attempt, 'tabledata.insertAll', () =>
           send(
             sending.map((p) => batch.texts[p] as string),
-            () =>
-              sending.map((p) => ({
-                insertId: batch.ids[p] as string,
-                json: encodeRow(rows[batch.start + p]),
-              })),
+            // The rows as this batch made them (its texts), not read again from the caller's.
+            () => sending.map((p) => JSON.parse(batch.texts[p] as string) as RawRow),
           ),
         );
         if (refused.length === 0) {
@@ -309,6 +327,19 @@ export async function insertRows<R>(
 }
 
 /**
+ * Row `i`'s default insert id for a failure report. Made from the row, read again; a row that cannot
+ * be read any more (the one that stopped the call, or one never sent) is reported without an id
+ * rather than turn the report into a bare error.
+ */
+function reportedId(ids: DefaultInsertIds, i: number): string | undefined {
+  try {
+    return ids.idOf(i);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * What a failed call says when a failed row repeats an identical row of the call (its default id is
  * `<hash>-k`): sent again by content alone, in a call of its own, it would be that call's first copy,
  * under the id of the copy already written, and BigQuery would drop it while counting it inserted.
@@ -333,10 +364,7 @@ function insertAllSender(
   const bodyTail = `]${Object.entries(flags)
     .map(([k, v]) => `,${JSON.stringify(k)}:${JSON.stringify(v)}`)
     .join('')}}`;
-  return async (
-    texts: readonly string[],
-    rawRows: () => Array<{ insertId: string; json: { [key: string]: JsonValue } }>,
-  ) => {
+  return async (texts: readonly string[], rawRows: () => RawRow[]) => {
     const body = `{"rows":[${texts.join(',')}${bodyTail}`;
     if (typeof target.request === 'function' && !body.includes(PROJECT_ID_TOKEN)) {
       const [resp] = await target.request({

@@ -2,6 +2,7 @@ import { formatTableName, parseTableName } from '../config/table-name.js';
 import { jobFailed } from '../errors/bigquery-wire.js';
 import { refusedUnauthenticated } from '../errors/credentials.js';
 import { type PipelineError, toPipelineError } from '../errors/index.js';
+import { messageOf } from '../shared/message-of.js';
 import { nodeCrypto } from '../shared/node-crypto.js';
 import { concurrencyOf, sendBatches } from './batch-pool.js';
 import { Batcher } from './batching.js';
@@ -215,7 +216,7 @@ export async function loadRows(
     try {
       return encodeRow(rows[i]);
     } catch (err) {
-      throw new TypeError(`${where}: row ${i}: ${(err as Error).message}`);
+      throw new TypeError(`${where}: row ${i}: ${messageOf(err)}`, { cause: err });
     }
   };
   const line = (i: number): string => JSON.stringify(encoded(i));
@@ -258,7 +259,22 @@ export async function loadRows(
   let outputRows = 0;
 
   const loadPart = async (part: LoadPart): Promise<void> => {
-    const { body: sent, print } = encodePart(part, encoded);
+    // Rows are read again now, after earlier jobs may have loaded (a getter that throws on a later
+    // read): this job is not started, the call stops, and the report says which rows were loaded.
+    let reading = part.start;
+    let made: { body: string; print: string };
+    try {
+      made = encodePart(part, (i) => {
+        reading = i;
+        return encodeRow(rows[i]);
+      });
+    } catch (err) {
+      ledger.unreadable(where, reading, err);
+      ledger.notSent(part.start, reading);
+      ledger.notSent(reading + 1, part.end);
+      return;
+    }
+    const { body: sent, print } = made;
     let body: string | undefined = sent;
     // Every id of the job ends with its content's fingerprint: the caller's id (or a fresh one) names
     // these rows, and a call passing back an id it was given (which ends with it) names the same job.

@@ -3,10 +3,11 @@ import {
   type ErrorDetail,
   GoogleApiError,
   PartialInsertError,
-  type PipelineError,
+  PipelineError,
   type RowFailure,
 } from '../errors/index.js';
 import type { Logger } from '../logging/index.js';
+import { messageOf } from '../shared/message-of.js';
 
 /**
  * The exact account of one write call (insertRows, loadRows) by the caller's row index: each row
@@ -63,6 +64,21 @@ export class RowLedger {
     }
   }
 
+  /**
+   * Row `index` could not be read when its batch or job was made, after the check of every row before
+   * the first request (a getter that throws on a later read, a value that changed into one that cannot
+   * be sent): it is refused with a `ROW_UNREADABLE` error naming it, and stops the call as a
+   * whole-request failure does.
+   */
+  unreadable(where: string, index: number, cause: unknown): void {
+    const error = new PipelineError(
+      `${where}: row ${index} could not be read again to be sent (${messageOf(cause)})`,
+      { code: 'ROW_UNREADABLE', transient: false, cause },
+    );
+    this.#fail(index, [{ reason: 'invalid', message: error.message }], this.insertIdOf(index), false);
+    if (this.#stop === undefined || index < this.#stop.at) this.#stop = { at: index, error };
+  }
+
   /** Whether a failure has stopped the call: no further batch is sent. */
   get stopped(): boolean {
     return this.#stop !== undefined;
@@ -98,7 +114,7 @@ export class RowLedger {
     const failed = this.#failed.sort((a, b) => a.index - b.index);
     const stop = this.#stop;
     const requestErrors = this.#requestErrors.sort((a, b) => a.at - b.at).map((e) => e.error);
-    const explaining = soleError === 'stopping' ? stop?.error : requestErrors[0];
+    const explaining = soleError === 'stopping' ? stop?.error : (requestErrors[0] ?? stop?.error);
     if (
       explaining !== undefined &&
       this.#written === 0 &&

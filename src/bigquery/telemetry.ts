@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { TableRef } from '../config/table-name.js';
+import { withReasonClass } from '../errors/api-error-factory.js';
 import { type PipelineError, toPipelineError } from '../errors/index.js';
 import type { Logger } from '../logging/index.js';
 import type { Clock } from '../retry/index.js';
@@ -220,7 +221,8 @@ export function traceAttempt<T>(
       return value;
     },
     (err: unknown) => {
-      report(toPipelineError(err));
+      // The class the call's retry loop and its caller see (executor.ts), not the status's.
+      report(withReasonClass(toPipelineError(err)));
       throw err;
     },
   );

@@ -18,6 +18,7 @@ import {
   TooManyRequestsError,
   UnauthorizedError,
 } from './http-errors.js';
+import type { PipelineError } from './pipeline-error.js';
 import { isTransientStatus, statusFacts } from './status-table.js';
 
 // The class of each status. DeadlineExceededError (a 504 chosen by gRPC code) and StreamingBufferError
@@ -83,4 +84,25 @@ export function apiErrorForStatus(
 
 function stripUndefined(details: GoogleApiErrorDetails): GoogleApiErrorDetails {
   return Object.fromEntries(Object.entries(details).filter(([, v]) => v !== undefined));
+}
+
+/**
+ * A BigQuery error as the class its deciding reason stands for (the reason's status in
+ * bigquery-wire's table), whichever status carried it: BigQuery answers a job that failed with
+ * `backendError` with 500 or 503 from jobs.query, and reports it without a status in the job's own
+ * `status`, so by status alone one failure would be two classes depending on the request that saw it.
+ * `httpStatus` keeps the status the answer carried. gRPC errors (their code picks the class) and
+ * errors without a deciding reason are returned as they are.
+ *
+ * @internal
+ */
+export function withReasonClass(error: PipelineError): PipelineError {
+  // A streaming-buffer refusal is chosen by its message, not its reason: it stays what it is.
+  if (!(error instanceof GoogleApiError) || error.grpcCode !== undefined || error.code === 'STREAMING_BUFFER')
+    return error;
+  const Class = CLASSES.find((C) => C.httpStatus === decidingReason(error.reasons)?.rule.httpStatus);
+  // Every field kept (`httpStatus`, reasons, `transient`, ...), but the code, which is the class's.
+  return Class === undefined || error.constructor === Class
+    ? error
+    : new Class(error.message, { ...error, code: undefined, cause: error.cause });
 }

@@ -19,7 +19,11 @@ export interface ReasonRule {
   transient: boolean;
   /** The job failed inside BigQuery and must be retried as a new job (new job id, new requestId). */
   requiresNewJobId?: boolean;
-  /** The HTTP status this reason stands for when the error carries none (a failed job's `errorResult`). */
+  /**
+   * The HTTP status this reason stands for: the status of a failed job's `errorResult` (which carries
+   * none), and, for the executor's errors, the status whose class the error gets whatever status
+   * carried it (`withReasonClass`), so one failure is one class on every path.
+   */
   httpStatus: number;
 }
 

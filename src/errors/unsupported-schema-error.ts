@@ -7,8 +7,11 @@ import { PipelineError } from './pipeline-error.js';
  * - `'not-a-schema'`: anything else (undefined, a plain object, a JSON Schema, another validator).
  * - `'async'`: a zod 4 schema with an `async` refinement or transform, refused by
  *   `createMessageHandler` (messages are validated synchronously: every one would fail).
+ * - `'table'`: a BigQuery table whose schema `writeRows` cannot write through the Storage Write API
+ *   (a column of type RANGE or INTERVAL, or a name that is not a proto identifier), refused before any
+ *   stream is created or any row sent.
  */
-export type UnsupportedSchemaKind = 'zod3' | 'not-a-schema' | 'async';
+export type UnsupportedSchemaKind = 'zod3' | 'not-a-schema' | 'async' | 'table';
 
 /**
  * Options of {@link UnsupportedSchemaError}.
@@ -21,7 +24,9 @@ export interface UnsupportedSchemaErrorOptions {
 /**
  * A function that validates messages got something other than a zod 4 schema: most often a zod 3
  * schema, from a project that still has `zod@3` installed. Thrown at once, when the handler is created or
- * the message parsed, with the fix in the message, instead of a `TypeError` from inside zod.
+ * the message parsed, with the fix in the message, instead of a `TypeError` from inside zod. Also
+ * (`kind: 'table'`) `writeRows` into a table whose schema the Storage Write path cannot describe:
+ * nothing was written, the rows are the caller's to write another way (`insertRows`, `loadRows`).
  * Code `'UNSUPPORTED_SCHEMA'`, never transient: the same schema fails the same way every time.
  *
  * @example

@@ -17,7 +17,13 @@
 
 import { formatTableName, parseTableName } from '../../config/table-name.js';
 import type { ErrorDetail, RowFailure } from '../../errors/index.js';
-import { isTransientError, RowError, StorageError, type StorageErrorCode } from '../../errors/index.js';
+import {
+  isTransientError,
+  RowError,
+  StorageError,
+  type StorageErrorCode,
+  UnsupportedSchemaError,
+} from '../../errors/index.js';
 import type { RetryContext } from '../../retry/index.js';
 import { onAbort } from '../../shared/abort-fanout.js';
 import { messageOf } from '../../shared/message-of.js';
@@ -173,7 +179,13 @@ export async function writeRows(
     // Whatever ended the call (a timeout, the breaker, the budget, the caller's abort too: rows may
     // be visible already, and a bare reason would have them resent): a RowError already counts exactly.
     // After an abort the one finalize is bounded more tightly (a shutdown is waiting).
-    if (mode === 'committed' && !(error instanceof RowError) && state.stream) {
+    // A schema the writer cannot describe is refused before any append: nothing to count or resend.
+    if (
+      mode === 'committed' &&
+      !(error instanceof RowError) &&
+      !(error instanceof UnsupportedSchemaError) &&
+      state.stream
+    ) {
       const timeoutMs = scope.signal?.aborted
         ? Math.min(scope.requestTimeoutMs, 5_000)
         : scope.requestTimeoutMs;
@@ -337,13 +349,21 @@ class WriteCall {
         fromCache = true;
         fields = cached.fields as StorageField[];
       } else {
-        const [stream] = (await this.#unary(attempt, 'GetWriteStream', () =>
-          this.#client.getWriteStream({ name, view: 'FULL' }, this.#callOptions()),
-        )) as unknown as [{ tableSchema?: { fields?: StorageField[] } }];
-        fields = stream?.tableSchema?.fields ?? [];
+        fields = await this.#tableFields(attempt);
       }
       state.stream = name;
     } else {
+      // The schema is known to be writable before a stream is created: a table with a column the
+      // writer cannot describe is refused with no stream made and no row sent.
+      // Best effort: if this read fails, the created stream's own schema is checked (the same error,
+      // an empty stream left uncommitted).
+      if (!this.#ctx.defaultSchemas.has(parent)) {
+        const known = await this.#tableFields(attempt).catch((error: unknown) => {
+          if (attempt.signal?.aborted) throw error;
+          return [];
+        });
+        if (known.length) this.#ctx.defaultSchemas.set(parent, this.#compile(known));
+      }
       const [stream] = (await this.#unary(attempt, 'CreateWriteStream', () =>
         this.#client.createWriteStream(
           { parent, writeStream: { type: mode === 'atomic' ? 'PENDING' : 'COMMITTED' } },
@@ -362,10 +382,7 @@ class WriteCall {
     if ('failures' in encoded && fromCache) {
       // The cached schema may be stale (a column added since): fetch it once more before refusing rows.
       this.#ctx.defaultSchemas.delete(parent);
-      const [stream] = (await this.#unary(attempt, 'GetWriteStream', () =>
-        this.#client.getWriteStream({ name: state.stream, view: 'FULL' }, this.#callOptions()),
-      )) as unknown as [{ tableSchema?: { fields?: StorageField[] } }];
-      state.schema = this.#compile(stream?.tableSchema?.fields ?? []);
+      state.schema = this.#compile(await this.#tableFields(attempt));
       encoded = this.#encode(state.schema);
     }
     if (mode === 'default') this.#ctx.defaultSchemas.set(parent, state.schema);
@@ -382,6 +399,21 @@ class WriteCall {
     delete state.written;
   }
 
+  /**
+   * The table's schema as its `_default` stream reports it (GetWriteStream FULL). Atomic and committed
+   * calls read it too, before their first stream, and compile it (cached per executor, as default-mode
+   * calls cache it): a table the writer cannot describe is refused with no stream made.
+   */
+  async #tableFields(attempt: RetryContext): Promise<StorageField[]> {
+    const [stream] = (await this.#unary(attempt, 'GetWriteStream', () =>
+      this.#client.getWriteStream(
+        { name: `${this.#spec.parent}/streams/_default`, view: 'FULL' },
+        this.#callOptions(),
+      ),
+    )) as unknown as [{ tableSchema?: { fields?: StorageField[] } }];
+    return stream?.tableSchema?.fields ?? [];
+  }
+
   #compile(fields: StorageField[]): WriteSchema {
     if (fields.length === 0) {
       throw this.#error(
@@ -393,8 +425,13 @@ class WriteCall {
     try {
       return compileSchema(this.#mod, fields);
     } catch (error) {
-      if (error instanceof UnwritableSchemaError)
-        throw new TypeError(`writeRows(${this.#spec.tableName}): ${error.message}`);
+      if (error instanceof UnwritableSchemaError) {
+        const n = this.#spec.rows.length;
+        throw new UnsupportedSchemaError(
+          `writeRows(${this.#spec.tableName}): ${error.message}; none of the ${n} row(s) was sent`,
+          { kind: 'table' },
+        );
+      }
       throw error;
     }
   }

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { BigQueryExecutor } from '../../../src/bigquery/index.js';
-import { BadRequestError, PipelineError, ServiceUnavailableError } from '../../../src/errors/index.js';
+import { BadRequestError, InternalServerError, PipelineError } from '../../../src/errors/index.js';
 import {
   caught,
   createCounter,
@@ -66,7 +66,7 @@ describe('update: a call that gives up on a statement that may have run reads it
     const error = await caught(bq.update(`UPDATE ${table} SET n = n + 1 WHERE true`));
     expect(error).toBeInstanceOf(PipelineError);
     expect(error).toMatchObject({ code: 'JOB_OUTCOME_UNKNOWN', transient: false });
-    expect((error as PipelineError).cause).toBeInstanceOf(ServiceUnavailableError);
+    expect((error as PipelineError).cause).toBeInstanceOf(InternalServerError);
     const jobId = jobIdOf(since('POST', INSERT_JOB)[0]!);
     expect(jobId).toBeDefined();
     expect((error as Error).message).toContain(jobId);

@@ -9,6 +9,7 @@ import {
   PipelineError,
   ServiceUnavailableError,
   StreamingBufferError,
+  TooManyRequestsError,
 } from '../../../src/errors/index.js';
 import type { RetryInfo } from '../../../src/retry/index.js';
 import {
@@ -47,9 +48,11 @@ describe('query faults: one retry layer, exactly one request per attempt', () =>
   };
 
   it.each([
-    ['503 backendError', { status: 503, reason: 'backendError' }, ServiceUnavailableError],
+    // The reason picks the class (job-error-class.test.ts): backendError is one class on 500 and 503.
+    ['503 backendError', { status: 503, reason: 'backendError' }, InternalServerError],
     ['500 backendError', { status: 500, reason: 'backendError' }, InternalServerError],
-    ['403 rateLimitExceeded', { status: 403, reason: 'rateLimitExceeded' }, ForbiddenError],
+    ['403 rateLimitExceeded', { status: 403, reason: 'rateLimitExceeded' }, TooManyRequestsError],
+    ['503 without a reason', { status: 503, reason: 'somethingNew' }, ServiceUnavailableError],
   ])('retries jobs.query after %s: 2 requests, same requestId', async (_name, error, klass) => {
     arm();
     const seen: RetryInfo[] = [];
@@ -328,7 +331,8 @@ describe('query faults: one retry layer, exactly one request per attempt', () =>
       error: { status: 503, reason: 'backendError' },
     });
     const err = await bq.query(SQL, { retry: { maxAttempts: 4 } }).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(ServiceUnavailableError);
+    expect(err).toBeInstanceOf(InternalServerError);
+    expect(err).toMatchObject({ httpStatus: 503, reason: 'backendError', transient: true });
     expect(since('POST', JOBS_QUERY)).toHaveLength(4);
     expect(bq.stats).toEqual({ calls: 1, attempts: 4, retries: 3 });
   });

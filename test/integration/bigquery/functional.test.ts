@@ -6,6 +6,7 @@ import {
   updateBigQueryRows,
 } from '../../../src/bigquery/index.js';
 import { BadRequestError, NotFoundError } from '../../../src/errors/index.js';
+import { startBigQueryStandIn } from '../../../src/testing/bigquery/index.js';
 import { type Harness, JOBS_QUERY, startHarness } from './helpers.js';
 
 describe('functional helpers with the original names', () => {
@@ -60,11 +61,52 @@ describe('functional helpers with the original names', () => {
     );
   });
 
-  it('share one executor per project when none is given, wrapping the given client', async () => {
+  it('share one executor per client object and project, wrapping the given client', async () => {
     const client = h.standIn.client();
     const before = h.requests('POST', JOBS_QUERY).length;
     expect(await executeBigQuery('SELECT 1 AS x', { projectId: 'test-project', client })).toEqual([{ x: 1 }]);
-    expect(await executeBigQuery('SELECT 2 AS x', { projectId: 'test-project' })).toEqual([{ x: 2 }]);
+    expect(await executeBigQuery('SELECT 2 AS x', { projectId: 'test-project', client })).toEqual([{ x: 2 }]);
     expect(h.requests('POST', JOBS_QUERY).length - before).toBe(2);
+  });
+
+  it("never send a second client's calls through the first client of the same project", async () => {
+    // Two stand-ins on two ports, both of project test-project: two endpoints, as two credentials or
+    // locations would be. Each call must reach the client it was given.
+    const other = await startBigQueryStandIn();
+    try {
+      await other.client().createDataset('ds');
+      await other.client().dataset('ds').createTable('f', { schema: 'id:INTEGER,name:STRING' });
+      const first = h.standIn.client();
+      const second = other.client();
+      await insertBigQueryRows('ds.f', [{ id: 7, name: 'first' }], {
+        projectId: 'test-project',
+        client: first,
+      });
+      await insertBigQueryRows('ds.f', [{ id: 8, name: 'second' }], {
+        projectId: 'test-project',
+        client: second,
+      });
+      expect(
+        await executeBigQuery('SELECT name FROM ds.f WHERE id >= 7', {
+          projectId: 'test-project',
+          client: second,
+        }),
+      ).toEqual([{ name: 'second' }]);
+      expect(
+        await executeBigQueryWithParams(
+          'SELECT name FROM ds.f WHERE id >= @id',
+          { id: 7 },
+          {
+            projectId: 'test-project',
+            client: first,
+          },
+        ),
+      ).toEqual([{ name: 'first' }]);
+      expect(other.requests.filter((r) => r.method === 'POST' && JOBS_QUERY.test(r.path))).toHaveLength(1);
+      // The same client under another project is another executor too (its short names resolve there).
+      expect(await updateBigQueryRows("UPDATE ds.f SET name = 'z' WHERE id = 8", { client: second })).toBe(1);
+    } finally {
+      await other.close();
+    }
   });
 });

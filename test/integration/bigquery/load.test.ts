@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { BigQueryExecutor } from '../../../src/bigquery/index.js';
-import { BadRequestError, PipelineError, ServiceUnavailableError } from '../../../src/errors/index.js';
+import { BadRequestError, InternalServerError, PipelineError } from '../../../src/errors/index.js';
 import { caught } from '../../helpers/caught.js';
 import { countRowsAndIds, GET_JOB, type Harness, startHarness, UPLOAD } from './helpers.js';
 
@@ -183,7 +183,7 @@ describe('loadRows (batch load job from NDJSON) with the real client against the
     const error = await caught(bq.loadRows(table, rows));
     expect(error).toBeInstanceOf(PipelineError);
     expect(error).toMatchObject({ code: 'JOB_OUTCOME_UNKNOWN', transient: false });
-    expect((error as PipelineError).cause).toBeInstanceOf(ServiceUnavailableError);
+    expect((error as PipelineError).cause).toBeInstanceOf(InternalServerError);
     const jobId = uploadJobId(uploads()[0]!);
     expect((error as Error).message).toContain(jobId);
     h.standIn.faults.clear();
@@ -198,7 +198,7 @@ describe('loadRows (batch load job from NDJSON) with the real client against the
     const table = await freshTable();
     h.standIn.faults.add({ error: { status: 503, reason: 'backendError' } });
     const error = await caught(bq.loadRows(table, rows));
-    expect(error).toBeInstanceOf(ServiceUnavailableError);
+    expect(error).toBeInstanceOf(InternalServerError);
     const gets = h.standIn.requests.slice(mark).filter((r) => r.method === 'GET' && GET_JOB.test(r.path));
     expect(gets).toEqual([]);
     h.standIn.faults.clear();

@@ -2,10 +2,10 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { BigQueryExecutor, type BigQueryExecutorOptions } from '../../../src/bigquery/index.js';
 import {
   ForbiddenError,
+  InternalServerError,
   NetworkError,
   PartialInsertError,
   PlayerNotFoundError,
-  ServiceUnavailableError,
 } from '../../../src/errors/index.js';
 import {
   PlayerRegistryReader,
@@ -199,7 +199,8 @@ describe('PlayerRegistryReader against the BigQuery stand-in', () => {
       sql: /mlb_players_registry/,
       error: { status: 503, reason: 'backendError' },
     });
-    await expect(reader.getUniversalIdsBatch(['loganwebb'])).rejects.toBeInstanceOf(ServiceUnavailableError);
+    // backendError is an InternalServerError whatever status carried it (bigquery job-error-class.test.ts).
+    await expect(reader.getUniversalIdsBatch(['loganwebb'])).rejects.toBeInstanceOf(InternalServerError);
     expect(fault.hits).toBe(2);
     expect(reader.tracker.size).toBe(0);
   });

@@ -69,6 +69,7 @@ describe('one message traced across publish, handle and the BigQuery calls it ma
     subscription.on('message', (message: Message) => void handler.subscription(message));
 
     // One transient failure on each BigQuery call: each must show as a failed attempt then a good one.
+    // Its reason, backendError, makes it an INTERNAL_SERVER_ERROR whatever the status (a 503 here).
     bqStandIn.faults.add({
       method: 'POST',
       path: JOBS_QUERY,
@@ -140,7 +141,7 @@ describe('one message traced across publish, handle and the BigQuery calls it ma
       expect(
         attempts.map((s) => [attr(s, 'resilience.attempt.number'), attr(s, 'error.type') ?? 'ok']),
       ).toEqual([
-        [1, 'SERVICE_UNAVAILABLE'],
+        [1, 'INTERNAL_SERVER_ERROR'],
         [2, 'ok'],
       ]);
       expect(attempts[0]?.status.code).toBe(2);
@@ -151,11 +152,11 @@ describe('one message traced across publish, handle and the BigQuery calls it ma
   it('calls onRequest once per attempt with method, table, attempt, status and duration', () => {
     const inserts = requests.filter((r) => r.method === 'insertRows');
     expect(inserts.map((r) => [r.table, r.attempt, r.status])).toEqual([
-      ['ds.games', 1, 'SERVICE_UNAVAILABLE'],
+      ['ds.games', 1, 'INTERNAL_SERVER_ERROR'],
       ['ds.games', 2, 'ok'],
     ]);
     const queries = requests.filter((r) => r.method === 'query');
-    expect(queries[0]).toMatchObject({ attempt: 1, status: 'SERVICE_UNAVAILABLE' });
+    expect(queries[0]).toMatchObject({ attempt: 1, status: 'INTERNAL_SERVER_ERROR' });
     expect(queries.at(-1)).toMatchObject({ status: 'ok' });
     for (const r of requests) expect(Number.isInteger(r.durationMs) && r.durationMs >= 0).toBe(true);
   });
@@ -165,7 +166,7 @@ describe('one message traced across publish, handle and the BigQuery calls it ma
     const retried = attempts.filter(
       (p) =>
         p.attributes['resilience.outcome'] === 'retry' &&
-        p.attributes['error.type'] === 'SERVICE_UNAVAILABLE',
+        p.attributes['error.type'] === 'INTERNAL_SERVER_ERROR',
     );
     expect(retried.map((p) => p.attributes['resilience.operation.name']).sort()).toEqual([
       'bigquery.insertRows',

@@ -22,6 +22,34 @@ function fakeClient(answer: (rows: unknown[]) => unknown) {
 }
 
 describe('insertRows through table.insert (no request method)', () => {
+  it('re-sends a row from the batch it made, never reading the row again (a getter may throw then)', async () => {
+    let first = true;
+    const { client, calls } = fakeClient(() => {
+      if (!first) return undefined;
+      first = false;
+      return Object.assign(new Error('A failure occurred during this request.'), {
+        name: 'PartialFailureError',
+        response: { insertErrors: [{ index: 0, errors: [{ reason: 'backendError', message: 'x' }] }] },
+      });
+    });
+    let reads = 0;
+    const row = {};
+    Object.defineProperty(row, 'id', {
+      enumerable: true,
+      get() {
+        reads += 1;
+        // Read once to check it, once to make its batch; a third read is a bug.
+        if (reads > 2) throw new Error('read again');
+        return 1;
+      },
+    });
+    const bq = new BigQueryExecutor({ client: client as never, retry: { baseDelayMs: 0, jitter: 'none' } });
+    expect(await bq.insertRows('ds.t', [row])).toEqual({ inserted: 1, failed: [] });
+    expect(calls).toHaveLength(2);
+    expect(calls[1]?.rows).toEqual([{ insertId: stableInsertId({ id: 1 }), json: { id: 1 } }]);
+    expect(reads).toBe(2);
+  });
+
   it('sends raw rows with the stable ids and the flags, and turns partial failures into failed rows', async () => {
     let first = true;
     const { client, calls } = fakeClient(() => {
