@@ -233,12 +233,40 @@ class Scrubber {
     // Registered before the walk, so a cycle back to `value` points at the copy.
     this.#memo.set(value, copy);
     let changed = false;
+    // A hook (own or inherited) renders the object in place of its fields, from anything it can
+    // reach (a closure, a private field): tried once, and when what it renders holds a credential the
+    // copy renders through one that cleans what the hook returns, called on the original.
+    for (const key of RENDER_HOOKS) {
+      const hook: unknown = Reflect.get(value, key);
+      if (typeof hook !== 'function' || RENDERERS.has(hook)) continue;
+      let leaks = true;
+      try {
+        const out: unknown = Reflect.apply(
+          hook,
+          value,
+          key === 'toJSON' ? [''] : [2, { depth: 2, stylize: String }],
+        );
+        leaks =
+          typeof out === 'string'
+            ? this.#clean(out) !== out
+            : out !== value && this.scrub(out, depth + 1) !== out;
+      } catch {
+        // It needs what only util.inspect passes: what it renders is unknown, so it is cleaned.
+      }
+      if (leaks) {
+        changed = true;
+        Object.defineProperty(copy, key, {
+          value: renderer(hook, copy, value, this.#clean),
+          configurable: true,
+        });
+      }
+    }
     // Node's `rawHeaders` is a flat list, a name then its value (`['Cookie', 'sid=...']`): in an
     // array, a string after a credential's name (one header-like word) is that credential.
     let afterSecretName = false;
     for (const key of Reflect.ownKeys(value)) {
       const descriptor = Object.getOwnPropertyDescriptor(value, key);
-      if (descriptor === undefined) continue;
+      if (descriptor === undefined || (RENDER_HOOKS.includes(key) && Object.hasOwn(copy, key))) continue;
       if (shape !== 'array' && isDroppedKey(key)) {
         changed = true;
         continue;
@@ -276,6 +304,26 @@ class Scrubber {
 }
 
 const PIPELINE_BRAND = Symbol.for('gcp-pipeline-resilience/PipelineError');
+
+/** Methods through which an object renders itself, for `util.inspect` and for `JSON.stringify`. */
+const RENDER_HOOKS: readonly PropertyKey[] = [Symbol.for('nodejs.util.inspect.custom'), 'toJSON'];
+
+/** The hooks `renderer` made: a copy walked again keeps its own. */
+const RENDERERS = new WeakSet<object>();
+
+/**
+ * The hook a copy renders through: the original's, called on the original (it may need a private
+ * field or an internal slot the copy lacks), what it returns cleaned (text) or walked (anything
+ * else); the original itself comes back as the copy.
+ */
+function renderer(hook: Function, copy: object, original: object, clean: (text: string) => string): Function {
+  const render = (...args: unknown[]): unknown => {
+    const out: unknown = Reflect.apply(hook, original, args);
+    return out === original ? copy : typeof out === 'string' ? clean(out) : scrubCause(out, clean);
+  };
+  RENDERERS.add(render);
+  return render;
+}
 
 /** A `URL` as is, or a copy without the credentials in its query and user info. */
 function redactedUrl(url: URL): URL | string {
