@@ -105,7 +105,8 @@ function classify(err: unknown, now: () => number): PipelineError {
     return unknownError(' (a value carrying the PipelineError brand without its fields was thrown)', err);
   }
   if (err === undefined || err === null) return unknownError(`: ${String(err)} was thrown`, err);
-  if (typeof err === 'string') return unknownError(` (a string was thrown): ${clean(err)}`, err);
+  if (typeof err === 'string' || isInstance(err, String))
+    return unknownError(` (a string was thrown): ${clean(describeSafely(err))}`, err);
   if (!isObj(err) || typeof err === 'function') {
     return unknownError(` (a ${typeof err} was thrown): ${clean(describeSafely(err))}`, err);
   }

@@ -126,6 +126,12 @@ class Scrubber {
 
   #walk(value: object, depth: number): unknown {
     if (typeof value === 'function') return value;
+    // A boxed string (`new String('Bearer ...')`) is text; its indexed characters, one by one, are not.
+    if (value instanceof String) {
+      const text = String.prototype.valueOf.call(value);
+      const clean = this.#clean(text);
+      return clean === text ? value : new String(clean);
+    }
     // A typed error scrubbed its own cause when it was made.
     if ((value as Record<symbol, unknown>)[PIPELINE_BRAND] === true) return value;
     if (depth > MAX_DEPTH || ++this.#nodes > MAX_NODES) return NOT_WALKED;

@@ -91,3 +91,35 @@ describe('what a kept cause renders itself (util.inspect.custom, toJSON) loses i
     expect(text).toContain('kept');
   });
 });
+
+describe('a boxed string (new String(...)) is text like any other', () => {
+  const boxed = () => new String(`Bearer ${JWT}`);
+
+  it('thrown: the message says a string was thrown, and nothing shows the token', () => {
+    const err = toPipelineError(boxed());
+    expect(err.message).toBe('Unknown error (a string was thrown): Bearer [REDACTED]');
+    expect(rendered(err)).not.toContain('eyJzdWIi');
+  });
+
+  it('as a cause, at any depth', () => {
+    for (const err of [
+      new PipelineError('x', { cause: boxed() }),
+      toPipelineError(new Error('request failed', { cause: boxed() })),
+      toPipelineError(new Error('a', { cause: new Error('b', { cause: { detail: boxed() } }) })),
+    ]) {
+      expect(rendered(err)).not.toContain('eyJzdWIi');
+      expect(rendered(err)).toContain('[REDACTED]');
+    }
+  });
+
+  it('as the message of a thrown error: read as the message, without the token', () => {
+    const err = toPipelineError(Object.assign(new Error(), { message: boxed() }));
+    expect(err.message).toBe('Bearer [REDACTED]');
+    expect(rendered(err)).not.toContain('eyJzdWIi');
+  });
+
+  it('a boxed string without a credential is kept as it is', () => {
+    const cause = new String('plain words');
+    expect(new PipelineError('x', { cause }).cause).toBe(cause);
+  });
+});
