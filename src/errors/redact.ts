@@ -11,19 +11,23 @@ export const REDACTED = '[REDACTED]';
 // first word (`-----BEGIN`), and the block, no longer recognizable, would keep the key's body.
 const SECRET_PATTERNS: ReadonlyArray<readonly [RegExp, string]> = [
   [/-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(-----END [A-Z ]*PRIVATE KEY-----|$)/g, REDACTED],
-  [/\b(Bearer|Basic)\s+[\w.~+/=-]+/gi, `$1 ${REDACTED}`],
+  // The space may be URL-encoded, once or more (`bearer%20...`, `Bearer%2520...` in a query); it is kept
+  // as it was, and so are the encoded characters of the token (`%2B`) it runs through.
+  [/\b(Bearer|Basic)(\s+|%(?:25)*20)[\w.~+/=%-]+/gi, `$1$2${REDACTED}`],
   // A header's whole value goes, up to the end of the line or the closing quote: a Cookie header holds
   // several credentials separated by `;`, and an Authorization value can be a list.
   // A value that is already `[REDACTED]` is left alone (the `(?!...)`), here and in the patterns below
   // that could take it: a message built from redacted parts (`... cookie: [REDACTED]), so the call was
   // not sent. Set ...`) passes through again unchanged, instead of losing all that follows.
   // The separator is also `=>` (how `util.inspect` prints a `Map`, grpc-js `Metadata`), URL-encoded
-  // (`%3D`, `%3A`: a URL inside a query), and may open an array (`"authorization":["Token ..."]`).
+  // (`%3D`, `%3A`: a URL inside a query; `%253D`, `%25253D`: encoded again at each level of nesting),
+  // and may open an array (`"authorization":["Token ..."]`).
   // The bracket comes after its own spaces only, so no run of spaces can be split two ways (linear);
   // a value never starts with one (nor with the `>` of `=>`), so `["[REDACTED]"]` is not taken again
-  // from its bracket. A label may follow an encoded character (`%3Faccess_token%3D...`).
+  // from its bracket. A label may follow an encoded character (`%3Faccess_token%3D...`, `%253Fkey`;
+  // encoded at most five times there: a look back, tried at every position of a run, must be bounded).
   [
-    /\b(authorization|x-goog-api-key|cookie)(["']?\s*(?:=>|[:=]|%3[ad])\s*(?!\[REDACTED\])(?:\[\s*)?["']?)(?!\[REDACTED\])[^\s"'}[>][^"'\r\n}]*/gi,
+    /\b(authorization|x-goog-api-key|cookie)(["']?\s*(?:=>|[:=]|%(?:25)*3[ad])\s*(?!\[REDACTED\])(?:\[\s*)?["']?)(?!\[REDACTED\])[^\s"'}[>][^"'\r\n}]*/gi,
     `$1$2${REDACTED}`,
   ],
   // An API key header with only a space before its value (`x-goog-api-key AIza...` in a curl trace):
@@ -35,7 +39,7 @@ const SECRET_PATTERNS: ReadonlyArray<readonly [RegExp, string]> = [
   // (`\"password\":\"...\"`) or HTML-escaped (`key&#x3D;`), and a quoted value runs to its closing
   // quote, spaces included (a passphrase).
   [
-    /((?<![\w-])[\w-]*?(?:token|secret|passw(?:or)?d|(?:api|private|secret|access)[_-]?key)|(?:\b|(?<=%[\da-f]{2}))(?:key|sig|signature|pwd))(\\?["']?\s*(?:=>|[:=]|%3[ad]|&#(?:x3d|61);)\s*(?!\[REDACTED\])(?:\[\s*)?)(\\?["'])?(?!\[REDACTED\])(?:(?<=")[^"\r\n]+|(?<=')[^'\r\n]+|[^\s"'&,;}[>\\][^\s"'&,;}]*)/gi,
+    /((?<![\w-])[\w-]*?(?:token|secret|passw(?:or)?d|(?:api|private|secret|access)[_-]?key)|(?:\b|(?<=%(?:25){0,4}[\da-f]{2}))(?:key|sig|signature|pwd))(\\?["']?\s*(?:=>|[:=]|%(?:25)*3[ad]|&#(?:x3d|61);)\s*(?!\[REDACTED\])(?:\[\s*)?)(\\?["'])?(?!\[REDACTED\])(?:(?<=")[^"\r\n]+|(?<=')[^'\r\n]+|[^\s"'&,;}[>\\][^\s"'&,;}]*)/gi,
     `$1$2$3${REDACTED}`,
   ],
   // A password told in prose (`the password is hunter2`), unless the next word says something of it.

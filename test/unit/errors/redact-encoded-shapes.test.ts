@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { PipelineError, redactSecrets, toPipelineError } from '../../../src/errors/index.js';
+
+// Made up at run time; `Wv8` is in no other text here.
+const SECRET = ['fakeEncodedSecret', 'Wv8', 'abcdefghij'].join('');
+
+describe('URL-encoded more than once: the label and its value are still found', () => {
+  it.each([
+    [
+      'access_token%253D (a URL in a query of a URL)',
+      `GET /cb?next=%2Fx%3Faccess_token%253D${SECRET}%2526a%253Db`,
+    ],
+    ['access_token%25253D (three times)', `q=access_token%25253D${SECRET}`],
+    ['client_secret%253A', `next=client_secret%253A${SECRET}`],
+    ['key after %253F', `next=%2Fv1%253Fkey%253D${SECRET}`],
+    ['authorization%253A', `next=authorization%253ABearer%2520${SECRET}`],
+    ['bearer%20 in a URL', `https://api.example.com/cb?h=bearer%20${SECRET}&x=1`],
+    ['Bearer%2520', `https://api.example.com/cb?h=Bearer%2520${SECRET}`],
+    ['bearer%20 in a message', `proxy refused bearer%20${SECRET}`],
+  ])('%s', (_label, text) => {
+    const out = redactSecrets(text);
+    expect(out).not.toContain('Wv8');
+    expect(out).toContain('[REDACTED]');
+    expect(new PipelineError(text).message).not.toContain('Wv8');
+    expect(toPipelineError(new Error(text)).message).not.toContain('Wv8');
+  });
+
+  it('the encoded separator stays, so the text still reads as it was', () => {
+    expect(redactSecrets(`x=access_token%253D${SECRET}`)).toBe('x=access_token%253D[REDACTED]');
+    expect(redactSecrets(`h=bearer%20${SECRET}`)).toBe('h=bearer%20[REDACTED]');
+    expect(redactSecrets(`Authorization: Bearer ${SECRET}`)).toBe('Authorization: [REDACTED]');
+    expect(redactSecrets(`got Bearer ${SECRET}`)).toBe('got Bearer [REDACTED]');
+  });
+
+  it('a second pass leaves a redacted encoded value as it is', () => {
+    const once = redactSecrets(`next=authorization%253ABearer%2520${SECRET}&access_token%253D${SECRET}`);
+    expect(redactSecrets(once)).toBe(once);
+  });
+});
