@@ -74,6 +74,12 @@ const SECRET_PATTERNS: ReadonlyArray<readonly [RegExp, string]> = [
     `$1${REDACTED}`,
   ],
   [/(\/services\/T[A-Za-z0-9]+\/B[A-Za-z0-9]+\/)(?!\[REDACTED\])[^\s/?#"']+/g, `$1${REDACTED}`],
+  // A Discord webhook's URL is its credential too: `.../webhooks/<id>/<token>` (`discord.com`,
+  // `discordapp.com`, `/api/v10/`, a proxy), the id and token go, the host and what follows stay. An id
+  // is a snowflake (15 or more digits), so other services' `webhooks/42/...` paths stay. The
+  // separators are those of the Slack pattern, the same all along (`\2`). Linear: it starts at the
+  // fixed string `webhooks`, and each part ends where the next one's first character is.
+  [/(webhooks(\\?\/|%(?:25)*2F|\\u002f))(?!\[REDACTED\])\d{15,}\2[\w-]+/gi, `$1${REDACTED}`],
   // Slack tokens: bot, user, app-level, workspace, refresh, session, client and cookie tokens. Each is
   // a fixed prefix and a run with a digit among its first 64 characters (`xoxb-17653672481-...`: most
   // have one right after the prefix; a cookie token's URL-encoded base64 has one there but for odds
@@ -105,7 +111,7 @@ const SECRET_PATTERNS: ReadonlyArray<readonly [RegExp, string]> = [
  * tokens (`1//0...`) and JWTs even without a label, every cookie of a
  * `Cookie` header, PEM private keys (also JSON-escaped, as in a service-account key file), Slack
  * tokens (`xoxb-`, `xoxp-`, `xapp-`, ...), SendGrid API keys (`SG.<id>.<secret>`), the path of a Slack
- * webhook URL (the host stays) and a URL's user info. Also caps the length (2,000 characters,
+ * or Discord webhook URL (the host stays) and a URL's user info. Also caps the length (2,000 characters,
  * then `…`); a credential the cap runs through is removed whole, never shown in part.
  *
  * @example

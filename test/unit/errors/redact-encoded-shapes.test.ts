@@ -37,3 +37,33 @@ describe('URL-encoded more than once: the label and its value are still found', 
     expect(redactSecrets(once)).toBe(once);
   });
 });
+
+describe('a Discord webhook URL loses its id and token, whatever the host and encoding', () => {
+  const ID = '112233445566778899';
+  it.each([
+    ['discord.com', `POST https://discord.com/api/webhooks/${ID}/${SECRET}-_x failed: 404`],
+    ['discordapp.com, with a query', `https://discordapp.com/api/webhooks/${ID}/${SECRET}?wait=true`],
+    ['a versioned API on ptb.', `https://ptb.discord.com/api/v10/webhooks/${ID}/${SECRET}/slack`],
+    ['JSON-escaped', `{"url":"https:\\/\\/discord.com\\/api\\/webhooks\\/${ID}\\/${SECRET}"}`],
+    ['URL-encoded in a query', `next=https%3A%2F%2Fdiscord.com%2Fapi%2Fwebhooks%2F${ID}%2F${SECRET}`],
+    ['encoded twice', `next=https%253A%252F%252Fdiscord.com%252Fapi%252Fwebhooks%252F${ID}%252F${SECRET}`],
+    ['a proxy in front of Discord', `https://hooks.example.net/api/webhooks/${ID}/${SECRET}`],
+  ])('%s', (_label, text) => {
+    const out = redactSecrets(text);
+    expect(out).not.toContain('Wv8');
+    expect(out).not.toContain(ID);
+    expect(out).toContain('webhooks');
+    expect(toPipelineError(new Error(text)).message).not.toContain('Wv8');
+  });
+
+  it('the host and what follows the token stay', () => {
+    expect(redactSecrets(`POST https://discord.com/api/webhooks/${ID}/${SECRET}?wait=true failed`)).toBe(
+      'POST https://discord.com/api/webhooks/[REDACTED]?wait=true failed',
+    );
+  });
+
+  it('a webhooks path without an id of Discord shape is left alone', () => {
+    const text = 'GET https://api.example.com/api/webhooks/42/deliveries';
+    expect(redactSecrets(text)).toBe(text);
+  });
+});

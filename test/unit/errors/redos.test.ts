@@ -39,6 +39,8 @@ const HOSTILE: ReadonlyArray<readonly [string, string]> = [
   ['"access_token%" then 1 MB of "25"', `access_token%${'25'.repeat(MB / 2)}`],
   ['"bearer%" then 1 MB of "25"', `bearer%${'25'.repeat(MB / 2)}`],
   ['"bearer%2520" repeated', 'bearer%2520'.repeat(MB / 11)],
+  ['"webhooks/" then 1 MB of digits', `webhooks/${'1'.repeat(MB)}`],
+  ['"webhooks%2F1" repeated', 'webhooks%2F1'.repeat(MB / 12)],
 ];
 
 /**
