@@ -94,6 +94,11 @@ const SECRET_PATTERNS: ReadonlyArray<readonly [RegExp, string]> = [
   // because a BigQuery dataset named SG makes names of the same shape (`SG.customer_orders.line_items`).
   // Glued to a name by `_` or `-` (`SENDGRID_SG.…`) it is still found; after a letter or digit not.
   [/(?<![A-Za-z\d])SG\.[\w-]{16,}\.[\w-]{40,}/g, REDACTED],
+  // GitHub tokens: `gh` and a kind (`p` personal, `o` OAuth, `u` user, `s` server, `r` refresh), `_`, 36
+  // or more letters and digits; fine-grained ones `github_pat_` and 22 or more word characters. Found
+  // after anything but a letter or digit (`GH_ghp_...`). Linear as the SendGrid pattern: a match takes
+  // its whole run, and a failed attempt stops at the first character its run cannot hold.
+  [/(?<![A-Za-z\d])(?:gh[opsru]_[A-Za-z\d]{36,}|github_pat_\w{22,})/g, REDACTED],
   // The password of a URL's user info (`https://user:password@host/`). Anchored on `://`, and neither
   // part can cross a `/`, so each `://` is scanned at most up to the next one: linear. The password
   // runs to the last `@` before the host, as URL parsers read it (`user:pa@ss@host`).
@@ -110,7 +115,8 @@ const SECRET_PATTERNS: ReadonlyArray<readonly [RegExp, string]> = [
  * OAuth `ya29.` tokens, Google API keys (`AIza...`), OAuth client secrets (`GOCSPX-...`), refresh
  * tokens (`1//0...`) and JWTs even without a label, every cookie of a
  * `Cookie` header, PEM private keys (also JSON-escaped, as in a service-account key file), Slack
- * tokens (`xoxb-`, `xoxp-`, `xapp-`, ...), SendGrid API keys (`SG.<id>.<secret>`), the path of a Slack
+ * tokens (`xoxb-`, `xoxp-`, `xapp-`, ...), SendGrid API keys (`SG.<id>.<secret>`), GitHub tokens
+ * (`ghp_`, `gho_`, `ghu_`, `ghs_`, `ghr_`, `github_pat_`), the path of a Slack
  * or Discord webhook URL (the host stays) and a URL's user info. Also caps the length (2,000 characters,
  * then `…`); a credential the cap runs through is removed whole, never shown in part.
  *
@@ -205,7 +211,7 @@ export function redactedStart(text: string, count: number, more?: boolean): stri
  * looks no further for its digit.
  */
 const OPEN_END =
-  /(?:AIza[\w-]{0,34}|GOCSPX-[\w-]*|\b1\/\/0[\w-]*|(?:xox[abcdeprs]|xapp)-[A-Za-z0-9%-]{0,64}|(?<![A-Za-z\d])SG\.[\w.-]*|(:\/\/)[^\s/?#]*)$/;
+  /(?:AIza[\w-]{0,34}|GOCSPX-[\w-]*|\b1\/\/0[\w-]*|(?:xox[abcdeprs]|xapp)-[A-Za-z0-9%-]{0,64}|(?<![A-Za-z\d])(?:SG\.[\w.-]*|gh[opsru]_\w*|github_pat_\w*)|(:\/\/)[^\s/?#]*)$/;
 
 /**
  * The credential patterns of {@link redactSecrets} without the length cap, for text that is kept

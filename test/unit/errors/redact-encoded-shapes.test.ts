@@ -67,3 +67,32 @@ describe('a Discord webhook URL loses its id and token, whatever the host and en
     expect(redactSecrets(text)).toBe(text);
   });
 });
+
+describe('GitHub tokens are recognized without a label', () => {
+  // Built at run time in GitHub's shapes; `Wv8` marks each.
+  const body = `${SECRET}${'Q'.repeat(36)}`;
+  it.each([
+    ['ghp_ (personal, classic)', `ghp_${body}`],
+    ['gho_ (OAuth)', `gho_${body}`],
+    ['ghu_ (user-to-server)', `ghu_${body}`],
+    ['ghs_ (server-to-server)', `ghs_${body}`],
+    ['ghr_ (refresh)', `ghr_${body}`],
+    ['github_pat_ (fine-grained)', `github_pat_11ABCDEFG0_${body}`],
+  ])('%s: alone, glued to a name, and in a URL', (_label, token) => {
+    for (const text of [
+      `clone failed with ${token} (403)`,
+      `env GH_${token} was refused`,
+      `https://x-access:${token}@github.com/o/r.git`,
+      `https://api.github.com/?q=${token}`,
+    ]) {
+      expect(redactSecrets(text)).not.toContain('Wv8');
+      expect(toPipelineError(new Error(text)).message).not.toContain('Wv8');
+    }
+    expect(redactSecrets(`got ${token}.`)).toBe('got [REDACTED].');
+  });
+
+  it('shorter runs and ordinary words with the same start stay', () => {
+    const text = 'ghp_short, the ghs_ prefix, github_pat_ alone, and a graph_ of ghosts';
+    expect(redactSecrets(text)).toBe(text);
+  });
+});

@@ -41,6 +41,10 @@ const HOSTILE: ReadonlyArray<readonly [string, string]> = [
   ['"bearer%2520" repeated', 'bearer%2520'.repeat(MB / 11)],
   ['"webhooks/" then 1 MB of digits', `webhooks/${'1'.repeat(MB)}`],
   ['"webhooks%2F1" repeated', 'webhooks%2F1'.repeat(MB / 12)],
+  ['"ghp_" then 1 MB of letters', `ghp_${'a'.repeat(MB)}`],
+  ['" ghs_a" repeated', ' ghs_a'.repeat(MB / 6)],
+  ['"github_pat_" repeated', 'github_pat_'.repeat(MB / 11)],
+  ['"-github_pat_a" repeated', '-github_pat_a'.repeat(MB / 13)],
 ];
 
 /**
