@@ -412,10 +412,18 @@ export const NETWORK_CODES: ReadonlySet<string> = new Set([
 export const FETCH_REFUSAL =
   /^(?:unexpected redirect|redirect count exceeded|cross origin not allowed|URL scheme must be a HTTP\(S\) scheme)/;
 
+/**
+ * Codes of a transport failure that the same request meets again: DNS says the name does not exist
+ * (almost always a wrong endpoint; `EAI_AGAIN`, the temporary failure, stays transient), and undici's
+ * refusals of the request or of its answer (headers or body over the client's limits, a body that
+ * disagrees with its `content-length`, options it does not take).
+ */
+const DETERMINISTIC =
+  /^(?:ENOTFOUND|UND_ERR_(?:HEADERS_OVERFLOW|RES_EXCEEDED_MAX_SIZE|REQ_CONTENT_LENGTH_MISMATCH|INVALID_ARG|NOT_SUPPORTED))$/;
+
 function networkCodeOf(o: unknown): string | undefined {
   const code = strField(o, 'code');
-  if (code && NETWORK_CODES.has(code)) return code;
-  return undefined;
+  return code && (NETWORK_CODES.has(code) || DETERMINISTIC.test(code)) ? code : undefined;
 }
 
 function fromNetwork(o: Obj): PipelineError | undefined {
@@ -450,10 +458,8 @@ function fromNetwork(o: Obj): PipelineError | undefined {
     if (causeMessage) detail = `${message}: ${causeMessage}`;
   }
   if (!isNetwork) return undefined;
-  // ENOTFOUND: DNS says the name does not exist, almost always a wrong endpoint; EAI_AGAIN is the
-  // temporary DNS failure and stays transient.
   const transient =
-    systemCode !== 'ENOTFOUND' &&
+    !DETERMINISTIC.test(systemCode ?? '') &&
     !(
       systemCode === undefined &&
       message === 'fetch failed' &&
