@@ -457,6 +457,15 @@ function fromNetwork(o: Obj): PipelineError | undefined {
     const causeMessage = strField(cause, 'message');
     if (causeMessage) detail = `${message}: ${causeMessage}`;
   }
+  // A wrapper (`new Error('request failed', { cause })`, a library's own error class) says nothing of
+  // its own; a network code in its cause chain does, unless the wrapper has a code of its own (a status
+  // or a gRPC code was read before this). The bound also ends a cycle.
+  for (let link: unknown = o, depth = 0; !isNetwork && depth < 8 && field(o, 'code') === undefined; depth++) {
+    link = field(link, 'cause');
+    systemCode = networkCodeOf(link);
+    isNetwork = systemCode !== undefined;
+    if (isNetwork && strField(link, 'message')) detail = `${message}: ${strField(link, 'message')}`;
+  }
   if (!isNetwork) return undefined;
   const transient =
     !DETERMINISTIC.test(systemCode ?? '') &&
