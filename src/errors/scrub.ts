@@ -244,7 +244,8 @@ class Scrubber {
     // copy renders through one that cleans what the hook returns, called on the original.
     for (const key of RENDER_HOOKS) {
       const hook: unknown = Reflect.get(value, key);
-      if (typeof hook !== 'function' || RENDERERS.has(hook)) continue;
+      // A copy walked again tries its own hook: what that returns is clean already, so it stays.
+      if (typeof hook !== 'function') continue;
       let leaks = true;
       try {
         const out: unknown = Reflect.apply(
@@ -314,21 +315,16 @@ const PIPELINE_BRAND = Symbol.for('gcp-pipeline-resilience/PipelineError');
 /** Methods through which an object renders itself, for `util.inspect` and for `JSON.stringify`. */
 const RENDER_HOOKS: readonly PropertyKey[] = [Symbol.for('nodejs.util.inspect.custom'), 'toJSON'];
 
-/** The hooks `renderer` made: a copy walked again keeps its own. */
-const RENDERERS = new WeakSet<object>();
-
 /**
  * The hook a copy renders through: the original's, called on the original (it may need a private
  * field or an internal slot the copy lacks), what it returns cleaned (text) or walked (anything
  * else); the original itself comes back as the copy.
  */
 function renderer(hook: Function, copy: object, original: object, clean: (text: string) => string): Function {
-  const render = (...args: unknown[]): unknown => {
+  return (...args: unknown[]): unknown => {
     const out: unknown = Reflect.apply(hook, original, args);
     return out === original ? copy : typeof out === 'string' ? clean(out) : scrubCause(out, clean);
   };
-  RENDERERS.add(render);
-  return render;
 }
 
 /** A `URL` as is, or a copy without the credentials in its query and user info. */

@@ -123,3 +123,14 @@ describe('a boxed string (new String(...)) is text like any other', () => {
     expect(new PipelineError('x', { cause }).cause).toBe(cause);
   });
 });
+
+describe('a kept copy that renders through a cleaning hook', () => {
+  it('walked again (the cause of a new error) renders the same, without wrapping twice', () => {
+    const err = toPipelineError(new Error('x', { cause: new TokenClient(TOKEN) }));
+    const kept = causes(err)[1];
+    const again = new PipelineError('again', { cause: kept });
+    expect(again.cause).toBe(kept);
+    expect(inspect(again.cause)).toBe(inspect(kept));
+    expect(inspect(kept)).not.toContain('Qk4');
+  });
+});
