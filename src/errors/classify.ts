@@ -105,7 +105,8 @@ function classify(err: unknown, now: () => number): PipelineError {
     return unknownError(' (a value carrying the PipelineError brand without its fields was thrown)', err);
   }
   if (err === undefined || err === null) return unknownError(`: ${String(err)} was thrown`, err);
-  if (typeof err === 'string') return unknownError(` (a string was thrown): ${clean(err)}`, err);
+  if (typeof err === 'string' || isInstance(err, String))
+    return unknownError(` (a string was thrown): ${clean(describeSafely(err))}`, err);
   if (!isObj(err) || typeof err === 'function') {
     return unknownError(` (a ${typeof err} was thrown): ${clean(describeSafely(err))}`, err);
   }
@@ -411,10 +412,18 @@ export const NETWORK_CODES: ReadonlySet<string> = new Set([
 export const FETCH_REFUSAL =
   /^(?:unexpected redirect|redirect count exceeded|cross origin not allowed|URL scheme must be a HTTP\(S\) scheme)/;
 
+/**
+ * Codes of a transport failure that the same request meets again: DNS says the name does not exist
+ * (almost always a wrong endpoint; `EAI_AGAIN`, the temporary failure, stays transient), and undici's
+ * refusals of the request or of its answer (headers or body over the client's limits, a body that
+ * disagrees with its `content-length`, options it does not take).
+ */
+const DETERMINISTIC =
+  /^(?:ENOTFOUND|UND_ERR_(?:HEADERS_OVERFLOW|RES_EXCEEDED_MAX_SIZE|REQ_CONTENT_LENGTH_MISMATCH|INVALID_ARG|NOT_SUPPORTED))$/;
+
 function networkCodeOf(o: unknown): string | undefined {
   const code = strField(o, 'code');
-  if (code && NETWORK_CODES.has(code)) return code;
-  return undefined;
+  return code && (NETWORK_CODES.has(code) || DETERMINISTIC.test(code)) ? code : undefined;
 }
 
 function fromNetwork(o: Obj): PipelineError | undefined {
@@ -448,11 +457,18 @@ function fromNetwork(o: Obj): PipelineError | undefined {
     const causeMessage = strField(cause, 'message');
     if (causeMessage) detail = `${message}: ${causeMessage}`;
   }
+  // A wrapper (`new Error('request failed', { cause })`, a library's own error class) says nothing of
+  // its own; a network code in its cause chain does, unless the wrapper has a code of its own (a status
+  // or a gRPC code was read before this). The bound also ends a cycle.
+  for (let link: unknown = o, depth = 0; !isNetwork && depth < 8 && field(o, 'code') === undefined; depth++) {
+    link = field(link, 'cause');
+    systemCode = networkCodeOf(link);
+    isNetwork = systemCode !== undefined;
+    if (isNetwork && strField(link, 'message')) detail = `${message}: ${strField(link, 'message')}`;
+  }
   if (!isNetwork) return undefined;
-  // ENOTFOUND: DNS says the name does not exist, almost always a wrong endpoint; EAI_AGAIN is the
-  // temporary DNS failure and stays transient.
   const transient =
-    systemCode !== 'ENOTFOUND' &&
+    !DETERMINISTIC.test(systemCode ?? '') &&
     !(
       systemCode === undefined &&
       message === 'fetch failed' &&

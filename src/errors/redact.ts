@@ -11,19 +11,23 @@ export const REDACTED = '[REDACTED]';
 // first word (`-----BEGIN`), and the block, no longer recognizable, would keep the key's body.
 const SECRET_PATTERNS: ReadonlyArray<readonly [RegExp, string]> = [
   [/-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(-----END [A-Z ]*PRIVATE KEY-----|$)/g, REDACTED],
-  [/\b(Bearer|Basic)\s+[\w.~+/=-]+/gi, `$1 ${REDACTED}`],
+  // The space may be URL-encoded, once or more (`bearer%20...`, `Bearer%2520...` in a query); it is kept
+  // as it was, and so are the encoded characters of the token (`%2B`) it runs through.
+  [/\b(Bearer|Basic)(\s+|%(?:25)*20)[\w.~+/=%-]+/gi, `$1$2${REDACTED}`],
   // A header's whole value goes, up to the end of the line or the closing quote: a Cookie header holds
   // several credentials separated by `;`, and an Authorization value can be a list.
   // A value that is already `[REDACTED]` is left alone (the `(?!...)`), here and in the patterns below
   // that could take it: a message built from redacted parts (`... cookie: [REDACTED]), so the call was
   // not sent. Set ...`) passes through again unchanged, instead of losing all that follows.
   // The separator is also `=>` (how `util.inspect` prints a `Map`, grpc-js `Metadata`), URL-encoded
-  // (`%3D`, `%3A`: a URL inside a query), and may open an array (`"authorization":["Token ..."]`).
+  // (`%3D`, `%3A`: a URL inside a query; `%253D`, `%25253D`: encoded again at each level of nesting),
+  // and may open an array (`"authorization":["Token ..."]`).
   // The bracket comes after its own spaces only, so no run of spaces can be split two ways (linear);
   // a value never starts with one (nor with the `>` of `=>`), so `["[REDACTED]"]` is not taken again
-  // from its bracket. A label may follow an encoded character (`%3Faccess_token%3D...`).
+  // from its bracket. A label may follow an encoded character (`%3Faccess_token%3D...`, `%253Fkey`;
+  // encoded at most five times there: a look back, tried at every position of a run, must be bounded).
   [
-    /\b(authorization|x-goog-api-key|cookie)(["']?\s*(?:=>|[:=]|%3[ad])\s*(?!\[REDACTED\])(?:\[\s*)?["']?)(?!\[REDACTED\])[^\s"'}[>][^"'\r\n}]*/gi,
+    /\b(authorization|x-goog-api-key|cookie)(["']?\s*(?:=>|[:=]|%(?:25)*3[ad])\s*(?!\[REDACTED\])(?:\[\s*)?["']?)(?!\[REDACTED\])[^\s"'}[>][^"'\r\n}]*/gi,
     `$1$2${REDACTED}`,
   ],
   // An API key header with only a space before its value (`x-goog-api-key AIza...` in a curl trace):
@@ -35,7 +39,7 @@ const SECRET_PATTERNS: ReadonlyArray<readonly [RegExp, string]> = [
   // (`\"password\":\"...\"`) or HTML-escaped (`key&#x3D;`), and a quoted value runs to its closing
   // quote, spaces included (a passphrase).
   [
-    /((?<![\w-])[\w-]*?(?:token|secret|passw(?:or)?d|(?:api|private|secret|access)[_-]?key)|(?:\b|(?<=%[\da-f]{2}))(?:key|sig|signature|pwd))(\\?["']?\s*(?:=>|[:=]|%3[ad]|&#(?:x3d|61);)\s*(?!\[REDACTED\])(?:\[\s*)?)(\\?["'])?(?!\[REDACTED\])(?:(?<=")[^"\r\n]+|(?<=')[^'\r\n]+|[^\s"'&,;}[>\\][^\s"'&,;}]*)/gi,
+    /((?<![\w-])[\w-]*?(?:token|secret|passw(?:or)?d|(?:api|private|secret|access)[_-]?key)|(?:\b|(?<=%(?:25){0,4}[\da-f]{2}))(?:key|sig|signature|pwd))(\\?["']?\s*(?:=>|[:=]|%(?:25)*3[ad]|&#(?:x3d|61);)\s*(?!\[REDACTED\])(?:\[\s*)?)(\\?["'])?(?!\[REDACTED\])(?:(?<=")[^"\r\n]+|(?<=')[^'\r\n]+|[^\s"'&,;}[>\\][^\s"'&,;}]*)/gi,
     `$1$2$3${REDACTED}`,
   ],
   // A password told in prose (`the password is hunter2`), unless the next word says something of it.
@@ -70,6 +74,12 @@ const SECRET_PATTERNS: ReadonlyArray<readonly [RegExp, string]> = [
     `$1${REDACTED}`,
   ],
   [/(\/services\/T[A-Za-z0-9]+\/B[A-Za-z0-9]+\/)(?!\[REDACTED\])[^\s/?#"']+/g, `$1${REDACTED}`],
+  // A Discord webhook's URL is its credential too: `.../webhooks/<id>/<token>` (`discord.com`,
+  // `discordapp.com`, `/api/v10/`, a proxy), the id and token go, the host and what follows stay. An id
+  // is a snowflake (15 or more digits), so other services' `webhooks/42/...` paths stay. The
+  // separators are those of the Slack pattern, the same all along (`\2`). Linear: it starts at the
+  // fixed string `webhooks`, and each part ends where the next one's first character is.
+  [/(webhooks(\\?\/|%(?:25)*2F|\\u002f))(?!\[REDACTED\])\d{15,}\2[\w-]+/gi, `$1${REDACTED}`],
   // Slack tokens: bot, user, app-level, workspace, refresh, session, client and cookie tokens. Each is
   // a fixed prefix and a run with a digit among its first 64 characters (`xoxb-17653672481-...`: most
   // have one right after the prefix; a cookie token's URL-encoded base64 has one there but for odds
@@ -84,6 +94,11 @@ const SECRET_PATTERNS: ReadonlyArray<readonly [RegExp, string]> = [
   // because a BigQuery dataset named SG makes names of the same shape (`SG.customer_orders.line_items`).
   // Glued to a name by `_` or `-` (`SENDGRID_SG.…`) it is still found; after a letter or digit not.
   [/(?<![A-Za-z\d])SG\.[\w-]{16,}\.[\w-]{40,}/g, REDACTED],
+  // GitHub tokens: `gh` and a kind (`p` personal, `o` OAuth, `u` user, `s` server, `r` refresh), `_`, 36
+  // or more letters and digits; fine-grained ones `github_pat_` and 22 or more word characters. Found
+  // after anything but a letter or digit (`GH_ghp_...`). Linear as the SendGrid pattern: a match takes
+  // its whole run, and a failed attempt stops at the first character its run cannot hold.
+  [/(?<![A-Za-z\d])(?:gh[opsru]_[A-Za-z\d]{36,}|github_pat_\w{22,})/g, REDACTED],
   // The password of a URL's user info (`https://user:password@host/`). Anchored on `://`, and neither
   // part can cross a `/`, so each `://` is scanned at most up to the next one: linear. The password
   // runs to the last `@` before the host, as URL parsers read it (`user:pa@ss@host`).
@@ -100,8 +115,9 @@ const SECRET_PATTERNS: ReadonlyArray<readonly [RegExp, string]> = [
  * OAuth `ya29.` tokens, Google API keys (`AIza...`), OAuth client secrets (`GOCSPX-...`), refresh
  * tokens (`1//0...`) and JWTs even without a label, every cookie of a
  * `Cookie` header, PEM private keys (also JSON-escaped, as in a service-account key file), Slack
- * tokens (`xoxb-`, `xoxp-`, `xapp-`, ...), SendGrid API keys (`SG.<id>.<secret>`), the path of a Slack
- * webhook URL (the host stays) and a URL's user info. Also caps the length (2,000 characters,
+ * tokens (`xoxb-`, `xoxp-`, `xapp-`, ...), SendGrid API keys (`SG.<id>.<secret>`), GitHub tokens
+ * (`ghp_`, `gho_`, `ghu_`, `ghs_`, `ghr_`, `github_pat_`), the path of a Slack
+ * or Discord webhook URL (the host stays) and a URL's user info. Also caps the length (2,000 characters,
  * then `…`); a credential the cap runs through is removed whole, never shown in part.
  *
  * @example
@@ -195,7 +211,7 @@ export function redactedStart(text: string, count: number, more?: boolean): stri
  * looks no further for its digit.
  */
 const OPEN_END =
-  /(?:AIza[\w-]{0,34}|GOCSPX-[\w-]*|\b1\/\/0[\w-]*|(?:xox[abcdeprs]|xapp)-[A-Za-z0-9%-]{0,64}|(?<![A-Za-z\d])SG\.[\w.-]*|(:\/\/)[^\s/?#]*)$/;
+  /(?:AIza[\w-]{0,34}|GOCSPX-[\w-]*|\b1\/\/0[\w-]*|(?:xox[abcdeprs]|xapp)-[A-Za-z0-9%-]{0,64}|(?<![A-Za-z\d])(?:SG\.[\w.-]*|gh[opsru]_\w*|github_pat_\w*)|(:\/\/)[^\s/?#]*)$/;
 
 /**
  * The credential patterns of {@link redactSecrets} without the length cap, for text that is kept

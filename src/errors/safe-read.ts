@@ -26,10 +26,10 @@ export function field(value: unknown, key: string): unknown {
   }
 }
 
-/** A string field, or `undefined`. */
+/** A string field (a boxed one, `new String(...)`, as its text), or `undefined`. */
 export function strField(value: unknown, key: string): string | undefined {
   const v = field(value, key);
-  return typeof v === 'string' ? v : undefined;
+  return typeof v === 'string' ? v : isInstance(v, String) ? describeSafely(v) : undefined;
 }
 
 /** An integer field, or `undefined`. */
@@ -69,4 +69,6 @@ export function isInstance(value: unknown, ctor: abstract new (...args: never[])
   }
 }
 
-export { describeSafely } from '../shared/message-of.js';
+import { describeSafely } from '../shared/message-of.js';
+
+export { describeSafely };

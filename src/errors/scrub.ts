@@ -126,6 +126,12 @@ class Scrubber {
 
   #walk(value: object, depth: number): unknown {
     if (typeof value === 'function') return value;
+    // A boxed string (`new String('Bearer ...')`) is text; its indexed characters, one by one, are not.
+    if (value instanceof String) {
+      const text = String.prototype.valueOf.call(value);
+      const clean = this.#clean(text);
+      return clean === text ? value : new String(clean);
+    }
     // A typed error scrubbed its own cause when it was made.
     if ((value as Record<symbol, unknown>)[PIPELINE_BRAND] === true) return value;
     if (depth > MAX_DEPTH || ++this.#nodes > MAX_NODES) return NOT_WALKED;
@@ -233,12 +239,41 @@ class Scrubber {
     // Registered before the walk, so a cycle back to `value` points at the copy.
     this.#memo.set(value, copy);
     let changed = false;
+    // A hook (own or inherited) renders the object in place of its fields, from anything it can
+    // reach (a closure, a private field): tried once, and when what it renders holds a credential the
+    // copy renders through one that cleans what the hook returns, called on the original.
+    for (const key of RENDER_HOOKS) {
+      const hook: unknown = Reflect.get(value, key);
+      // A copy walked again tries its own hook: what that returns is clean already, so it stays.
+      if (typeof hook !== 'function') continue;
+      let leaks = true;
+      try {
+        const out: unknown = Reflect.apply(
+          hook,
+          value,
+          key === 'toJSON' ? [''] : [2, { depth: 2, stylize: String }],
+        );
+        leaks =
+          typeof out === 'string'
+            ? this.#clean(out) !== out
+            : out !== value && this.scrub(out, depth + 1) !== out;
+      } catch {
+        // It needs what only util.inspect passes: what it renders is unknown, so it is cleaned.
+      }
+      if (leaks) {
+        changed = true;
+        Object.defineProperty(copy, key, {
+          value: renderer(hook, copy, value, this.#clean),
+          configurable: true,
+        });
+      }
+    }
     // Node's `rawHeaders` is a flat list, a name then its value (`['Cookie', 'sid=...']`): in an
     // array, a string after a credential's name (one header-like word) is that credential.
     let afterSecretName = false;
     for (const key of Reflect.ownKeys(value)) {
       const descriptor = Object.getOwnPropertyDescriptor(value, key);
-      if (descriptor === undefined) continue;
+      if (descriptor === undefined || (RENDER_HOOKS.includes(key) && Object.hasOwn(copy, key))) continue;
       if (shape !== 'array' && isDroppedKey(key)) {
         changed = true;
         continue;
@@ -276,6 +311,21 @@ class Scrubber {
 }
 
 const PIPELINE_BRAND = Symbol.for('gcp-pipeline-resilience/PipelineError');
+
+/** Methods through which an object renders itself, for `util.inspect` and for `JSON.stringify`. */
+const RENDER_HOOKS: readonly PropertyKey[] = [Symbol.for('nodejs.util.inspect.custom'), 'toJSON'];
+
+/**
+ * The hook a copy renders through: the original's, called on the original (it may need a private
+ * field or an internal slot the copy lacks), what it returns cleaned (text) or walked (anything
+ * else); the original itself comes back as the copy.
+ */
+function renderer(hook: Function, copy: object, original: object, clean: (text: string) => string): Function {
+  return (...args: unknown[]): unknown => {
+    const out: unknown = Reflect.apply(hook, original, args);
+    return out === original ? copy : typeof out === 'string' ? clean(out) : scrubCause(out, clean);
+  };
+}
 
 /** A `URL` as is, or a copy without the credentials in its query and user info. */
 function redactedUrl(url: URL): URL | string {

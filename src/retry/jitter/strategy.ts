@@ -38,9 +38,15 @@ export interface JitterStrategy {
   start(params: JitterParams): (retryIndex: number) => number;
 }
 
+import { describeValue } from '../../shared/check-options.js';
+
+/** The parameter names of {@link cappedExponential}, in order, for its message. */
+const PARAMS = ['baseDelayMs', 'maxDelayMs', 'retryIndex'];
+
 /**
  * `min(maxDelayMs, baseDelayMs * 2^retryIndex)`: the capped exponential every strategy but
- * decorrelated starts from.
+ * decorrelated starts from. A parameter that is not a number (a custom strategy passing on what it
+ * was given) is a `TypeError` naming the parameter and the value; a numeric string is not coerced.
  *
  * @example
  * ```ts
@@ -49,5 +55,9 @@ export interface JitterStrategy {
  * ```
  */
 export function cappedExponential(baseDelayMs: number, maxDelayMs: number, retryIndex: number): number {
+  [baseDelayMs, maxDelayMs, retryIndex].forEach((value, at) => {
+    if (typeof value !== 'number')
+      throw new TypeError(`cappedExponential: ${PARAMS[at]} must be a number, got ${describeValue(value)}`);
+  });
   return Math.min(maxDelayMs, baseDelayMs * 2 ** retryIndex);
 }

@@ -19,6 +19,9 @@ const SECRETS: ReadonlyArray<readonly [string, string]> = [
   ['a Slack bot token', `Slack said invalid_auth for ${['xoxb', BODY].join('-')}`],
   ['a SendGrid API key', `key ${['SG', BODY.slice(0, 22), BODY.slice(0, 43)].join('.')} was revoked`],
   ['a Slack webhook URL', `POST https://hooks.slack.com/services/T0AAA/B0BBB/${BODY} failed`],
+  ['a Discord webhook URL', `POST https://discord.com/api/webhooks/112233445566778800/${BODY} failed`],
+  ['a GitHub token', `push refused for ghp_${BODY.slice(0, 40)}`],
+  ['a fine-grained GitHub token', `push refused for github_pat_${BODY}`],
 ];
 
 function expectNoPart(out: string): void {

@@ -34,6 +34,17 @@ const HOSTILE: ReadonlyArray<readonly [string, string]> = [
   ['" SG.aaaa" repeated', ' SG.aaaa'.repeat(MB / 8)],
   ['"hooks.slack.com/" repeated', 'hooks.slack.com/'.repeat(MB / 16)],
   ['a Slack webhook path of 1 MB of escaped slashes', `hooks.slack.com/services/${'\\/'.repeat(MB / 2)}`],
+  ['1 MB of "25" (an encoded label looked back for)', '25'.repeat(MB / 2)],
+  ['"%" then 1 MB of "25" then "key"', `%${'25'.repeat(MB / 2)}key=x`],
+  ['"access_token%" then 1 MB of "25"', `access_token%${'25'.repeat(MB / 2)}`],
+  ['"bearer%" then 1 MB of "25"', `bearer%${'25'.repeat(MB / 2)}`],
+  ['"bearer%2520" repeated', 'bearer%2520'.repeat(MB / 11)],
+  ['"webhooks/" then 1 MB of digits', `webhooks/${'1'.repeat(MB)}`],
+  ['"webhooks%2F1" repeated', 'webhooks%2F1'.repeat(MB / 12)],
+  ['"ghp_" then 1 MB of letters', `ghp_${'a'.repeat(MB)}`],
+  ['" ghs_a" repeated', ' ghs_a'.repeat(MB / 6)],
+  ['"github_pat_" repeated', 'github_pat_'.repeat(MB / 11)],
+  ['"-github_pat_a" repeated', '-github_pat_a'.repeat(MB / 13)],
 ];
 
 /**

@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { ServiceUnavailableError } from '../../../src/errors/index.js';
 import { jitterStrategies } from '../../../src/retry/backoff.js';
-import { backoffDelays, type JitterMode, type JitterStrategy, retry } from '../../../src/retry/index.js';
+import {
+  backoffDelays,
+  cappedExponential,
+  type JitterMode,
+  type JitterStrategy,
+  retry,
+} from '../../../src/retry/index.js';
 import { createTestClock } from '../../../src/testing/clock.js';
 import { seeded } from './helpers.js';
 
@@ -212,5 +218,27 @@ describe('retry sleeps exactly what backoffDelays yields', () => {
     ).rejects.toThrow();
     expect(draws).toBe(3);
     expect(clock.sleeps).toEqual([500, 1000, 2000]);
+  });
+});
+
+describe('cappedExponential refuses what is not a number with a TypeError naming it', () => {
+  it.each([
+    ['a symbol as baseDelayMs', [Symbol('base'), 1000, 1], /baseDelayMs must be a number, got a symbol/],
+    [
+      'a null-prototype object as maxDelayMs',
+      [100, Object.create(null), 1],
+      /maxDelayMs must be a number, got an object/,
+    ],
+    ['a string as retryIndex', [100, 1000, '2'], /retryIndex must be a number, got a string \("2"\)/],
+    ['a bigint as baseDelayMs', [10n, 1000, 1], /baseDelayMs must be a number, got a bigint \(10\)/],
+  ])('%s', (_label, args, message) => {
+    const call = () => (cappedExponential as (...a: unknown[]) => number)(...(args as unknown[]));
+    expect(call).toThrow(TypeError);
+    expect(call).toThrow(message);
+  });
+
+  it('numbers still give min(max, base * 2^index)', () => {
+    expect(cappedExponential(1000, 15000, 3)).toBe(8000);
+    expect(cappedExponential(1000, 5000, 10)).toBe(5000);
   });
 });
