@@ -1,3 +1,4 @@
+import { afterAll, beforeAll } from 'vitest';
 import type { BigQueryExecutorOptions } from '../../../src/bigquery/index.js';
 import { BigQueryExecutor } from '../../../src/bigquery/index.js';
 import type { RetryOptions } from '../../../src/retry/index.js';
@@ -77,4 +78,62 @@ export function loseThenRefuse(h: Harness, path: RegExp, sql?: RegExp): void {
   const match = { method: 'POST', path, ...(sql ? { sql } : {}) };
   h.standIn.faults.add({ ...match, reset: 'after', times: 1 });
   h.standIn.faults.add({ ...match, error: { status: 503, reason: 'backendError' } });
+}
+
+/** What {@link useWriteStandIn} gives the tests of one `describe`. */
+export interface WriteStandIn {
+  /** The stand-in (started in `beforeAll`). */
+  readonly s: BigQueryStandIn;
+  /** An executor writing through both real clients (BigQuery and Storage Write) of the stand-in. */
+  executor(options?: BigQueryExecutorOptions): BigQueryExecutor;
+  /** Creates a new table `ds.<prefix><n>` with these columns and returns its name. */
+  freshTable(columns?: string): Promise<string>;
+  /** The `id` column of a table, ascending. */
+  ids(table: string): Promise<number[]>;
+  /** The Storage Write requests of one method since `from` (an earlier length of the request log). */
+  calls(method: string, from: number): BigQueryStandIn['storageWrite']['requests'];
+}
+
+/**
+ * One BigQuery stand-in with its Storage Write service and a dataset `ds`, for the tests of the
+ * `describe` that calls this: started before them, closed after them.
+ */
+export function useWriteStandIn(tablePrefix: string): WriteStandIn {
+  let standIn: BigQueryStandIn | undefined;
+  let tableNo = 0;
+  beforeAll(async () => {
+    standIn = await startBigQueryStandIn();
+    await standIn.run('CREATE SCHEMA ds');
+  });
+  afterAll(async () => {
+    await standIn?.close();
+  });
+  const started = (): BigQueryStandIn => {
+    if (standIn === undefined) throw new Error('useWriteStandIn: the stand-in is used before beforeAll ran');
+    return standIn;
+  };
+  return {
+    get s() {
+      return started();
+    },
+    executor: (options = {}) =>
+      new BigQueryExecutor({
+        client: started().client(),
+        writeClient: started().writeClient(),
+        projectId: 'test-project',
+        retry: fastRetry,
+        ...options,
+      }),
+    freshTable: async (columns = 'id INT64 NOT NULL, name STRING') => {
+      const name = `ds.${tablePrefix}${++tableNo}`;
+      await started().run(`CREATE TABLE ${name} (${columns})`);
+      return name;
+    },
+    ids: async (table) =>
+      (await started().run(`SELECT id FROM ${table} ORDER BY id`)).map((r) => Number(r.id)),
+    calls: (method, from) =>
+      started()
+        .storageWrite.requests.slice(from)
+        .filter((r) => r.method === method),
+  };
 }

@@ -1,39 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BigQueryExecutor } from '../../../src/bigquery/index.js';
+import { describe, expect, it } from 'vitest';
 import { RowError, StorageError } from '../../../src/errors/index.js';
-import { type BigQueryStandIn, startBigQueryStandIn } from '../../../src/testing/bigquery/index.js';
 import { caught } from '../../helpers/caught.js';
-import { fastRetry } from './helpers.js';
+import { useWriteStandIn } from './helpers.js';
 
 /** Rows 0..5 with `value` in row 3 (the second row of the second chunk when batchRows is 2). */
 const rowsWith = (value: unknown) =>
   Array.from({ length: 6 }, (_, id) => (id === 3 ? { id, v: value } : { id }));
 
 describe('writeRows under hostile input (real clients against the stand-in)', () => {
-  let s: BigQueryStandIn;
-  let tableNo = 0;
-  const executor = () =>
-    new BigQueryExecutor({
-      client: s.client(),
-      writeClient: s.writeClient(),
-      projectId: 'test-project',
-      retry: fastRetry,
-    });
-  const freshTable = async (columns: string) => {
-    const name = `ds.adv${++tableNo}`;
-    await s.run(`CREATE TABLE ${name} (${columns})`);
-    return name;
-  };
-  const ids = async (table: string) =>
-    (await s.run(`SELECT id FROM ${table} ORDER BY id`)).map((r) => Number(r.id));
-
-  beforeAll(async () => {
-    s = await startBigQueryStandIn();
-    await s.run('CREATE SCHEMA ds');
-  });
-  afterAll(async () => {
-    await s.close();
-  });
+  const w = useWriteStandIn('adv');
+  const { executor, freshTable, ids } = w;
 
   it.each(['atomic', 'committed'] as const)(
     '%s: a NUMERIC beyond 29 integer digits is a row error, never a success with rows missing or duplicated',
@@ -72,19 +48,19 @@ describe('writeRows under hostile input (real clients against the stand-in)', ()
   it('an abort while the commit is in flight says the commit may be applied (it was), naming the stream', async () => {
     const table = await freshTable('id INT64, v NUMERIC');
     // The commit is applied at once; its answer would come 60 s later.
-    s.storageWrite.faults.add({ method: 'BatchCommitWriteStreams', times: 1, delayMs: 60_000 });
-    const mark = s.storageWrite.requests.length;
+    w.s.storageWrite.faults.add({ method: 'BatchCommitWriteStreams', times: 1, delayMs: 60_000 });
+    const mark = w.s.storageWrite.requests.length;
     const controller = new AbortController();
     const reason = new Error('SIGTERM');
     const pending = caught(
       executor().writeRows(table, rowsWith(1), { retry: { signal: controller.signal } }),
     );
-    while (!s.storageWrite.requests.slice(mark).some((r) => r.method === 'BatchCommitWriteStreams')) {
+    while (!w.s.storageWrite.requests.slice(mark).some((r) => r.method === 'BatchCommitWriteStreams')) {
       await new Promise((resolve) => setImmediate(resolve));
     }
     controller.abort(reason);
     const error = await pending;
-    s.storageWrite.faults.clear();
+    w.s.storageWrite.faults.clear();
     expect(await ids(table)).toEqual([0, 1, 2, 3, 4, 5]);
     // A bare abort reason would make a redelivered message write these rows a second time.
     expect(error).toBeInstanceOf(StorageError);
@@ -95,7 +71,7 @@ describe('writeRows under hostile input (real clients against the stand-in)', ()
   it('committed: a call that gives up on a timeout says exactly which rows are written', async () => {
     const table = await freshTable('id INT64, v NUMERIC');
     // The 3rd append is never answered (nor applied): rows 0-3 are visible, 4-5 are not.
-    s.storageWrite.faults.add({ method: 'AppendRows', after: 2, times: 1, hang: true });
+    w.s.storageWrite.faults.add({ method: 'AppendRows', after: 2, times: 1, hang: true });
     const error = await caught(
       executor().writeRows(table, rowsWith(1), {
         mode: 'committed',
@@ -103,7 +79,7 @@ describe('writeRows under hostile input (real clients against the stand-in)', ()
         retry: { maxAttempts: 1, attemptTimeoutMs: 2000 },
       }),
     );
-    s.storageWrite.faults.clear();
+    w.s.storageWrite.faults.clear();
     expect(await ids(table)).toEqual([0, 1, 2, 3]);
     // Without the count, a caller resending the call's rows duplicates 0-3.
     expect(error).toBeInstanceOf(StorageError);
@@ -114,7 +90,7 @@ describe('writeRows under hostile input (real clients against the stand-in)', ()
     '%s: a row larger than a Storage Write request is refused by index before anything is sent',
     async (mode) => {
       const table = await freshTable('id INT64, v STRING');
-      const mark = s.storageWrite.requests.length;
+      const mark = w.s.storageWrite.requests.length;
       const rows = [{ id: 0 }, { id: 1, v: 'x'.repeat(11 * 1024 * 1024) }, { id: 2 }];
       const error = await caught(executor().writeRows(table, rows, { mode }));
       expect(error).toBeInstanceOf(RowError);
@@ -122,15 +98,15 @@ describe('writeRows under hostile input (real clients against the stand-in)', ()
       expect((error as RowError).failures.map((f) => [f.index, f.reasons[0]?.message])).toEqual([
         [1, expect.stringMatching(/bytes.*10 MB/)],
       ]);
-      expect(s.storageWrite.requests.slice(mark).filter((r) => r.method === 'AppendRows')).toEqual([]);
+      expect(w.s.storageWrite.requests.slice(mark).filter((r) => r.method === 'AppendRows')).toEqual([]);
       expect(await ids(table)).toEqual([]);
     },
   );
 
   it('committed: an abort after rows became visible says exactly which rows are written', async () => {
     const table = await freshTable('id INT64, v NUMERIC');
-    s.storageWrite.faults.add({ method: 'AppendRows', after: 2, times: 1, hang: true });
-    const mark = s.storageWrite.requests.length;
+    w.s.storageWrite.faults.add({ method: 'AppendRows', after: 2, times: 1, hang: true });
+    const mark = w.s.storageWrite.requests.length;
     const controller = new AbortController();
     const reason = new Error('SIGTERM');
     const pending = caught(
@@ -140,14 +116,14 @@ describe('writeRows under hostile input (real clients against the stand-in)', ()
         retry: { signal: controller.signal },
       }),
     );
-    while (s.storageWrite.requests.slice(mark).filter((r) => r.method === 'AppendRows').length < 3) {
+    while (w.s.storageWrite.requests.slice(mark).filter((r) => r.method === 'AppendRows').length < 3) {
       await new Promise((resolve) => setImmediate(resolve));
     }
     // Abort once the first two appends are visible (the third one hangs).
     while ((await ids(table)).length < 4) await new Promise((resolve) => setImmediate(resolve));
     controller.abort(reason);
     const error = await pending;
-    s.storageWrite.faults.clear();
+    w.s.storageWrite.faults.clear();
     expect(await ids(table)).toEqual([0, 1, 2, 3]);
     // The bare reason would leave the caller to resend rows 0-3 a second time.
     expect(error).toBeInstanceOf(StorageError);
@@ -156,9 +132,9 @@ describe('writeRows under hostile input (real clients against the stand-in)', ()
 
   it('committed: an abort after rows became visible, when the stream cannot be finalized to count them, still says which rows are written and is not transient', async () => {
     const table = await freshTable('id INT64, v NUMERIC');
-    s.storageWrite.faults.add({ method: 'AppendRows', after: 2, times: 1, hang: true });
-    s.storageWrite.faults.add({ method: 'FinalizeWriteStream', code: 'UNAVAILABLE' });
-    const mark = s.storageWrite.requests.length;
+    w.s.storageWrite.faults.add({ method: 'AppendRows', after: 2, times: 1, hang: true });
+    w.s.storageWrite.faults.add({ method: 'FinalizeWriteStream', code: 'UNAVAILABLE' });
+    const mark = w.s.storageWrite.requests.length;
     const controller = new AbortController();
     const reason = new Error('SIGTERM');
     const pending = caught(
@@ -168,13 +144,13 @@ describe('writeRows under hostile input (real clients against the stand-in)', ()
         retry: { signal: controller.signal },
       }),
     );
-    while (s.storageWrite.requests.slice(mark).filter((r) => r.method === 'AppendRows').length < 3) {
+    while (w.s.storageWrite.requests.slice(mark).filter((r) => r.method === 'AppendRows').length < 3) {
       await new Promise((resolve) => setImmediate(resolve));
     }
     while ((await ids(table)).length < 4) await new Promise((resolve) => setImmediate(resolve));
     controller.abort(reason);
     const error = await pending;
-    s.storageWrite.faults.clear();
+    w.s.storageWrite.faults.clear();
     expect(await ids(table)).toEqual([0, 1, 2, 3]);
     // The bare reason would have a redelivery write rows 0-3 a second time.
     expect(error).toBeInstanceOf(StorageError);
@@ -185,10 +161,10 @@ describe('writeRows under hostile input (real clients against the stand-in)', ()
   it('committed: a call whose retries ran out on lost connections, when the stream cannot be finalized, is not transient and counts the acknowledged rows', async () => {
     const table = await freshTable('id INT64, v NUMERIC');
     // Rows 0-3 are acknowledged, then every connection is lost before the last append is answered.
-    s.storageWrite.faults.add({ method: 'AppendRows', after: 2, code: 'UNAVAILABLE' });
-    s.storageWrite.faults.add({ method: 'FinalizeWriteStream', code: 'UNAVAILABLE' });
+    w.s.storageWrite.faults.add({ method: 'AppendRows', after: 2, code: 'UNAVAILABLE' });
+    w.s.storageWrite.faults.add({ method: 'FinalizeWriteStream', code: 'UNAVAILABLE' });
     const error = await caught(executor().writeRows(table, rowsWith(1), { mode: 'committed', batchRows: 2 }));
-    s.storageWrite.faults.clear();
+    w.s.storageWrite.faults.clear();
     expect(await ids(table)).toEqual([0, 1, 2, 3]);
     // A transient error invites the whole call again: rows 0-3 would be written twice.
     expect(error).toBeInstanceOf(StorageError);
@@ -228,14 +204,14 @@ describe('writeRows under hostile input (real clients against the stand-in)', ()
     'default: an append refused in-band with %s %s; the appends sent after it were applied and are counted once, never resent',
     async (code, _what, stored) => {
       const table = await freshTable('id INT64, v NUMERIC');
-      s.storageWrite.faults.add({ method: 'AppendRows', after: 1, times: 1, code, inBand: true });
+      w.s.storageWrite.faults.add({ method: 'AppendRows', after: 1, times: 1, code, inBand: true });
       const outcome = await executor()
         .writeRows(table, rowsWith(1), { mode: 'default', batchRows: 2 })
         .then(
           (result) => result.written,
           (error: StorageError) => error.writtenRows,
         );
-      s.storageWrite.faults.clear();
+      w.s.storageWrite.faults.clear();
       expect(await ids(table)).toEqual(stored);
       expect(outcome).toBe(stored.length);
     },
@@ -255,7 +231,7 @@ describe('writeRows under hostile input (real clients against the stand-in)', ()
       );
       expect(result.written).toBe(2);
       expect(
-        await s.run(`SELECT id, Score AS score, meta.source AS source FROM ${table} ORDER BY id`),
+        await w.s.run(`SELECT id, Score AS score, meta.source AS source FROM ${table} ORDER BY id`),
       ).toEqual([
         { id: 1, score: 1.5, source: 'a' },
         { id: 2, score: 2.5, source: null },
@@ -279,7 +255,7 @@ describe('writeRows under hostile input (real clients against the stand-in)', ()
     async (mode) => {
       const table = await freshTable('id INT64, v NUMERIC');
       // The 2nd append passes every check, takes its offset, then storing its rows fails.
-      const fault = s.storageWrite.faults.add({
+      const fault = w.s.storageWrite.faults.add({
         method: 'AppendRows',
         after: 1,
         times: 1,

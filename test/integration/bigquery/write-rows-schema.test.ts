@@ -1,27 +1,19 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BigQueryExecutor } from '../../../src/bigquery/index.js';
+import { describe, expect, it } from 'vitest';
 import { StorageError, UnsupportedSchemaError } from '../../../src/errors/index.js';
-import { type BigQueryStandIn, startBigQueryStandIn } from '../../../src/testing/bigquery/index.js';
 import { caught } from '../../helpers/caught.js';
-import { fastRetry } from './helpers.js';
+import { useWriteStandIn } from './helpers.js';
 
 /**
  * A table whose schema the Storage Write path cannot describe (here an INTERVAL column) is refused
  * with `UnsupportedSchemaError` before anything happens to it: no stream, no append, the rows intact.
  */
 describe('writeRows into a table it cannot write (real clients against the stand-in)', () => {
-  let s: BigQueryStandIn;
-  let tableNo = 0;
-  const executor = () =>
-    new BigQueryExecutor({
-      client: s.client(),
-      writeClient: s.writeClient(),
-      projectId: 'test-project',
-      retry: fastRetry,
-    });
+  const w = useWriteStandIn('iv');
+  const { executor, calls } = w;
+  let unwritableNo = 0;
   const unwritableTable = async () => {
-    const id = `iv${++tableNo}`;
-    await s
+    const id = `iv${++unwritableNo}`;
+    await w.s
       .client()
       .dataset('ds')
       .createTable(id, {
@@ -34,23 +26,13 @@ describe('writeRows into a table it cannot write (real clients against the stand
       });
     return `ds.${id}`;
   };
-  const calls = (method: string, from: number) =>
-    s.storageWrite.requests.slice(from).filter((r) => r.method === method);
-
-  beforeAll(async () => {
-    s = await startBigQueryStandIn();
-    await s.run('CREATE SCHEMA ds');
-  });
-  afterAll(async () => {
-    await s.close();
-  });
 
   it.each(['committed', 'atomic', 'default'] as const)(
     '%s: refused up front with UnsupportedSchemaError, no stream created, no row sent',
     async (mode) => {
       const table = await unwritableTable();
       const rows = [{ id: 1 }, { id: 2 }];
-      const mark = s.storageWrite.requests.length;
+      const mark = w.s.storageWrite.requests.length;
       const error = await caught(executor().writeRows(table, rows, { mode }));
       expect(error).toBeInstanceOf(UnsupportedSchemaError);
       expect(error).not.toBeInstanceOf(StorageError);
@@ -60,16 +42,16 @@ describe('writeRows into a table it cannot write (real clients against the stand
       expect(calls('CreateWriteStream', mark)).toHaveLength(0);
       expect(calls('AppendRows', mark)).toHaveLength(0);
       expect(rows).toEqual([{ id: 1 }, { id: 2 }]);
-      expect(await s.run(`SELECT COUNT(*) AS n FROM ${table}`)).toEqual([{ n: 0 }]);
+      expect(await w.s.run(`SELECT COUNT(*) AS n FROM ${table}`)).toEqual([{ n: 0 }]);
     },
   );
 
   it("committed: when the schema could not be read first, the stream's own schema is checked: the same error, not APPEND_FAILED", async () => {
     const table = await unwritableTable();
-    const mark = s.storageWrite.requests.length;
-    s.storageWrite.faults.add({ method: 'GetWriteStream', times: 1, code: 'UNAVAILABLE' });
+    const mark = w.s.storageWrite.requests.length;
+    w.s.storageWrite.faults.add({ method: 'GetWriteStream', times: 1, code: 'UNAVAILABLE' });
     const error = await caught(executor().writeRows(table, [{ id: 1 }], { mode: 'committed' }));
-    s.storageWrite.faults.clear();
+    w.s.storageWrite.faults.clear();
     expect(error).toBeInstanceOf(UnsupportedSchemaError);
     expect(error).toMatchObject({ kind: 'table', transient: false });
     expect(calls('AppendRows', mark)).toHaveLength(0);

@@ -1,9 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BigQueryExecutor } from '../../../src/bigquery/index.js';
+import { describe, expect, it } from 'vitest';
 import { OperationTimeoutError, RowError, StorageError } from '../../../src/errors/index.js';
-import { type BigQueryStandIn, startBigQueryStandIn } from '../../../src/testing/bigquery/index.js';
 import { caught } from '../../helpers/caught.js';
-import { fastRetry } from './helpers.js';
+import { fastRetry, useWriteStandIn } from './helpers.js';
 
 /** The system clock, except that backoff pauses end at once (deadlines still use real timers). */
 const instantSleeps = { now: () => Date.now(), sleep: async () => undefined };
@@ -12,33 +10,8 @@ const rowsOf = (n: number, from = 0) =>
   Array.from({ length: n }, (_, i) => ({ id: from + i, name: `n${from + i}` }));
 
 describe('writeRows through the Storage Write API (real clients against the stand-in)', () => {
-  let s: BigQueryStandIn;
-  let tableNo = 0;
-  const executor = (options: ConstructorParameters<typeof BigQueryExecutor>[0] = {}) =>
-    new BigQueryExecutor({
-      client: s.client(),
-      writeClient: s.writeClient(),
-      projectId: 'test-project',
-      retry: fastRetry,
-      ...options,
-    });
-  const freshTable = async (columns = 'id INT64 NOT NULL, name STRING') => {
-    const name = `ds.w${++tableNo}`;
-    await s.run(`CREATE TABLE ${name} (${columns})`);
-    return name;
-  };
-  const ids = async (table: string) =>
-    (await s.run(`SELECT id FROM ${table} ORDER BY id`)).map((r) => Number(r.id));
-  const calls = (method: string, from: number) =>
-    s.storageWrite.requests.slice(from).filter((r) => r.method === method);
-
-  beforeAll(async () => {
-    s = await startBigQueryStandIn();
-    await s.run('CREATE SCHEMA ds');
-  });
-  afterAll(async () => {
-    await s.close();
-  });
+  const w = useWriteStandIn('w');
+  const { executor, freshTable, ids, calls } = w;
 
   it.each(['atomic', 'committed', 'default'] as const)(
     '%s mode writes every row once, with BigQuery types converted exactly',
@@ -69,7 +42,7 @@ describe('writeRows through the Storage Write API (real clients against the stan
       );
       expect(result).toMatchObject({ mode, written: 2 });
       if (mode === 'atomic') expect(result.commitTime).toBeInstanceOf(Date);
-      const [row] = await s.run(
+      const [row] = await w.s.run(
         `SELECT CAST(id AS STRING) AS id, name, UNIX_MICROS(seen) AS seen, CAST(played_on AS STRING) AS d, score, ok, CAST(amount AS STRING) AS amount, raw, tags, player.team AS team, player.jersey AS jersey FROM ${table} WHERE name = 'a'`,
       );
       expect(row).toMatchObject({
@@ -90,7 +63,7 @@ describe('writeRows through the Storage Write API (real clients against the stan
 
   it('refuses rows that do not fit before sending anything, by index and column, and writes nothing', async () => {
     const table = await freshTable('id INT64 NOT NULL, played_on DATE, ok BOOL');
-    const mark = s.storageWrite.requests.length;
+    const mark = w.s.storageWrite.requests.length;
     const error = await caught(
       executor().writeRows(table, [
         { id: 1 },
@@ -122,8 +95,8 @@ describe('writeRows through the Storage Write API (real clients against the stan
 
   it('atomic: a lost commit answer is resolved by reading the stream (GetWriteStream), never by committing twice', async () => {
     const table = await freshTable();
-    const mark = s.storageWrite.requests.length;
-    s.storageWrite.faults.add({
+    const mark = w.s.storageWrite.requests.length;
+    w.s.storageWrite.faults.add({
       method: 'BatchCommitWriteStreams',
       times: 1,
       code: 'UNAVAILABLE',
@@ -143,14 +116,14 @@ describe('writeRows through the Storage Write API (real clients against the stan
 
   it('atomic: the read-back of a lost commit is retried on its own; the stream is committed once', async () => {
     const table = await freshTable();
-    const mark = s.storageWrite.requests.length;
-    s.storageWrite.faults.add({
+    const mark = w.s.storageWrite.requests.length;
+    w.s.storageWrite.faults.add({
       method: 'BatchCommitWriteStreams',
       times: 1,
       code: 'UNAVAILABLE',
       served: true,
     });
-    s.storageWrite.faults.add({ method: 'GetWriteStream', times: 3, code: 'UNAVAILABLE' });
+    w.s.storageWrite.faults.add({ method: 'GetWriteStream', times: 3, code: 'UNAVAILABLE' });
     const result = await executor().writeRows(table, rowsOf(5), {
       retry: { maxAttempts: 2, baseDelayMs: 1, clock: instantSleeps },
     });
@@ -162,31 +135,31 @@ describe('writeRows through the Storage Write API (real clients against the stan
 
   it('atomic: a commit whose outcome cannot be read back is reported as COMMIT_OUTCOME_UNKNOWN, naming the stream', async () => {
     const table = await freshTable();
-    s.storageWrite.faults.add({
+    w.s.storageWrite.faults.add({
       method: 'BatchCommitWriteStreams',
       times: 1,
       code: 'UNAVAILABLE',
       served: true,
     });
-    s.storageWrite.faults.add({ method: 'GetWriteStream', code: 'UNAVAILABLE' });
+    w.s.storageWrite.faults.add({ method: 'GetWriteStream', code: 'UNAVAILABLE' });
     const error = await caught(
       executor().writeRows(table, rowsOf(5), {
         retry: { maxAttempts: 2, baseDelayMs: 1, clock: instantSleeps },
       }),
     );
-    s.storageWrite.faults.clear();
+    w.s.storageWrite.faults.clear();
     expect(error).toBeInstanceOf(StorageError);
     expect((error as StorageError).storageCode).toBe('COMMIT_OUTCOME_UNKNOWN');
     expect((error as StorageError).transient).toBe(false);
     expect((error as StorageError).stream).toMatch(/\/streams\//);
     // The stream named in the error is the one to read: here it was committed.
-    const [state] = await s.writeClient().getWriteStream({ name: (error as StorageError).stream });
+    const [state] = await w.s.writeClient().getWriteStream({ name: (error as StorageError).stream });
     expect(state.commitTime).toBeTruthy();
   });
 
   it('atomic: an append applied but whose answer was lost is resent at the same offset and counted once', async () => {
     const table = await freshTable();
-    s.storageWrite.faults.add({
+    w.s.storageWrite.faults.add({
       method: 'AppendRows',
       after: 1,
       times: 1,
@@ -200,11 +173,11 @@ describe('writeRows through the Storage Write API (real clients against the stan
 
   it('atomic: a call that fails leaves no row behind, even after some appends were acknowledged', async () => {
     const table = await freshTable();
-    s.storageWrite.faults.add({ method: 'AppendRows', after: 2, code: 'UNAVAILABLE' });
+    w.s.storageWrite.faults.add({ method: 'AppendRows', after: 2, code: 'UNAVAILABLE' });
     const error = await caught(
       executor().writeRows(table, rowsOf(50), { batchRows: 10, retry: { maxAttempts: 2, baseDelayMs: 1 } }),
     );
-    s.storageWrite.faults.clear();
+    w.s.storageWrite.faults.clear();
     expect(error).toBeInstanceOf(StorageError);
     expect((error as StorageError).storageCode).toBe('CONNECTION_LOST');
     expect((error as StorageError).grpcCode).toBe(14);
@@ -217,8 +190,8 @@ describe('writeRows through the Storage Write API (real clients against the stan
     const bq = executor();
     // The writer's schema says nothing is required; the table (changed behind its back) requires name.
     await bq.writeRows(table, [{ id: 0, name: 'x' }]);
-    await s.run(`CREATE OR REPLACE TABLE ${table} (id INT64, name STRING NOT NULL)`);
-    s.storageWrite.faults.add({ method: 'CreateWriteStream', times: 1, code: 'UNAVAILABLE' });
+    await w.s.run(`CREATE OR REPLACE TABLE ${table} (id INT64, name STRING NOT NULL)`);
+    w.s.storageWrite.faults.add({ method: 'CreateWriteStream', times: 1, code: 'UNAVAILABLE' });
     const error = await caught(
       bq.writeRows(table, [{ id: 1, name: 'a' }, { id: 2 }, { id: 3, name: 'c' }], {
         retry: { maxAttempts: 3, baseDelayMs: 1 },
@@ -231,14 +204,14 @@ describe('writeRows through the Storage Write API (real clients against the stan
 
   it('committed: exactly once across a lost append answer (ALREADY_EXISTS counts as written)', async () => {
     const table = await freshTable();
-    s.storageWrite.faults.add({
+    w.s.storageWrite.faults.add({
       method: 'AppendRows',
       after: 3,
       times: 1,
       code: 'UNAVAILABLE',
       served: true,
     });
-    s.storageWrite.faults.add({ method: 'AppendRows', after: 6, times: 1, code: 'ABORTED' });
+    w.s.storageWrite.faults.add({ method: 'AppendRows', after: 6, times: 1, code: 'ABORTED' });
     const result = await executor().writeRows(table, rowsOf(100), { mode: 'committed', batchRows: 10 });
     expect(result.written).toBe(100);
     expect(await ids(table)).toEqual(rowsOf(100).map((r) => r.id));
@@ -246,7 +219,7 @@ describe('writeRows through the Storage Write API (real clients against the stan
 
   it('committed: OUT_OF_RANGE is a bug in offsets and fails loudly, without retries', async () => {
     const table = await freshTable();
-    s.storageWrite.faults.add({
+    w.s.storageWrite.faults.add({
       method: 'AppendRows',
       after: 1,
       times: 1,
@@ -266,7 +239,7 @@ describe('writeRows through the Storage Write API (real clients against the stan
     const table = await freshTable();
     const rows = rowsOf(40);
     // The 2nd append is stored but its answer lost, and the call has no attempt left to find out.
-    s.storageWrite.faults.add({
+    w.s.storageWrite.faults.add({
       method: 'AppendRows',
       after: 1,
       times: 1,
@@ -302,7 +275,7 @@ describe('writeRows through the Storage Write API (real clients against the stan
     const table = await freshTable();
     const rows = rowsOf(50);
     // From the 3rd append on, every append (and every resend of it) is stored, its answer lost.
-    s.storageWrite.faults.add({
+    w.s.storageWrite.faults.add({
       method: 'AppendRows',
       after: 2,
       times: 10,
@@ -313,7 +286,7 @@ describe('writeRows through the Storage Write API (real clients against the stan
       mode: 'committed',
       batchRows: 10,
     });
-    s.storageWrite.faults.clear();
+    w.s.storageWrite.faults.clear();
     expect(result).toMatchObject({
       mode: 'committed',
       written: 50,
@@ -327,7 +300,7 @@ describe('writeRows through the Storage Write API (real clients against the stan
     const rows = rowsOf(50);
     // Appends 1-2 answered; the 3rd (rows 20-29) stored with its answer lost, and so is its resend
     // (the 4th); every later append fails unapplied: rows 0-29 are stored, 30-49 are not.
-    s.storageWrite.faults.add({
+    w.s.storageWrite.faults.add({
       method: 'AppendRows',
       after: 2,
       times: 2,
@@ -335,12 +308,12 @@ describe('writeRows through the Storage Write API (real clients against the stan
       served: true,
     });
     // A rule counts only the requests that reach it: this one skips the 1st and 2nd, fails the 5th on.
-    s.storageWrite.faults.add({ method: 'AppendRows', after: 2, code: 'UNAVAILABLE' });
+    w.s.storageWrite.faults.add({ method: 'AppendRows', after: 2, code: 'UNAVAILABLE' });
     const bq = executor({ retry: { ...fastRetry, maxAttempts: 3 } });
     const error = await caught(
       bq.writeRows(table, rows, { mode: 'committed', batchRows: 10, maxInflightRequests: 1 }),
     );
-    s.storageWrite.faults.clear();
+    w.s.storageWrite.faults.clear();
     const stored = await ids(table);
     expect(error).toBeInstanceOf(StorageError);
     expect(error).toMatchObject({ transient: false, writtenRows: stored.length });
@@ -357,7 +330,7 @@ describe('writeRows through the Storage Write API (real clients against the stan
 
   it('default: at least once; a lost append answer is resent (the duplicate is the documented cost)', async () => {
     const table = await freshTable();
-    s.storageWrite.faults.add({ method: 'AppendRows', times: 1, code: 'UNAVAILABLE', served: true });
+    w.s.storageWrite.faults.add({ method: 'AppendRows', times: 1, code: 'UNAVAILABLE', served: true });
     const result = await executor().writeRows(table, rowsOf(20), { mode: 'default', batchRows: 10 });
     expect(result.written).toBe(20);
     const got = await ids(table);
@@ -367,7 +340,7 @@ describe('writeRows through the Storage Write API (real clients against the stan
 
   it('an append that never answers is abandoned after attemptTimeoutMs and resent on a new connection', async () => {
     const table = await freshTable();
-    s.storageWrite.faults.add({ method: 'AppendRows', times: 1, hang: true });
+    w.s.storageWrite.faults.add({ method: 'AppendRows', times: 1, hang: true });
     const onRetry: unknown[] = [];
     const result = await executor().writeRows(table, rowsOf(5), {
       retry: { ...fastRetry, attemptTimeoutMs: 300, onRetry: (info) => onRetry.push(info.error) },
@@ -379,13 +352,13 @@ describe('writeRows through the Storage Write API (real clients against the stan
 
   it('aborting the signal stops the call at once with its reason, and an atomic call leaves nothing', async () => {
     const table = await freshTable();
-    s.storageWrite.faults.add({ method: 'AppendRows', times: 1, hang: true });
+    w.s.storageWrite.faults.add({ method: 'AppendRows', times: 1, hang: true });
     const controller = new AbortController();
     const pending = executor().writeRows(table, rowsOf(5), { retry: { signal: controller.signal } });
     const reason = new Error('shutting down');
     setTimeout(() => controller.abort(reason), 100);
     expect(await caught(pending)).toBe(reason);
-    s.storageWrite.faults.clear();
+    w.s.storageWrite.faults.clear();
     expect(await ids(table)).toEqual([]);
   });
 
