@@ -67,7 +67,8 @@ export function retry<T>(fn: RetryFunction<T>, options: RetryOptions = EMPTY_OPT
   if (typeof fn !== 'function') {
     return Promise.reject(new TypeError(`retry: fn must be the function to retry, got ${describeValue(fn)}`));
   }
-  const invalid = validateRetryOptions(options);
+  // The empty default needs no check: skipping the call keeps `retry(fn)` as cheap as it can be.
+  const invalid = options === EMPTY_OPTIONS ? undefined : validateRetryOptions(options);
   if (invalid !== undefined) return Promise.reject(invalid);
   return executeRetry(fn, options);
 }
@@ -103,7 +104,7 @@ export function executeRetry<T>(fn: RetryFunction<T>, o: RetryOptions): Promise<
   // Nothing to do on success: only a failure needs a closure (the general branch below does the
   // same when its parts are absent, one more closure later).
   if (breaker === undefined && budget === undefined && startedAt === undefined && !metricsEnabled()) {
-    return promise.then(undefined, (err: unknown) => retryLoop(fn, o, { error: err }, startedAt));
+    return promise.then(undefined, (err: unknown) => retryLoop(fn, o, { error: err }, undefined));
   }
   return promise.then(
     (value: T) => {
