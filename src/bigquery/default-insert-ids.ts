@@ -1,6 +1,15 @@
 import { numberedInsertId } from './insert-id.js';
 
-const INITIAL_SLOTS = 1024;
+const MIN_SLOTS = 1024;
+/** The most slots made up front (32 MiB): a call with more rows grows the table as it goes. */
+const MAX_INITIAL_SLOTS = 1 << 22;
+
+/** Slots for `rows` rows at most half full, so that the table need not grow (a growth holds both). */
+function slotsFor(rows: number): number {
+  let slots = MIN_SLOTS;
+  while (slots < rows * 2 && slots < MAX_INITIAL_SLOTS) slots *= 2;
+  return slots;
+}
 
 /**
  * The default insert ids of one `insertRows` call: row `i`'s `stableInsertId`, numbered when the
@@ -11,17 +20,18 @@ const INITIAL_SLOTS = 1024;
  * the equal rows before it), gives every row the same ids again, so BigQuery still de-duplicates it.
  *
  * Rows are numbered in the caller's order, as their batches are made (each row is hashed once, when
- * its request text is made). Memory: about 16 bytes per distinct row (an open-addressing table of the
- * first 4 bytes of each hash and the first row with them, in typed arrays: no object per row, and
- * several times faster than a `Map`); a prefix shared by two rows is told apart by their full hashes,
- * kept only for such prefixes.
+ * its request text is made). Memory: 16 to 32 bytes per row (an open-addressing table of the first 4
+ * bytes of each hash and the first row with them, in typed arrays, sized once for the call's rows: no
+ * object per row, several times faster than a `Map`, and no growth that would hold the old table and
+ * the new one at once); a prefix shared by two rows is told apart by their full hashes, kept only for
+ * such prefixes.
  *
  * @internal
  */
 export class DefaultInsertIds {
   /** Open addressing, linear probing: slot to a hash's first 4 bytes, and to 1 + its first row (0: empty). */
-  #prefixes = new Uint32Array(INITIAL_SLOTS);
-  #firsts = new Int32Array(INITIAL_SLOTS);
+  #prefixes: Uint32Array;
+  #firsts: Int32Array;
   #used = 0;
   /** Prefixes shared by more than one row, whose rows are counted by full hash in `#copiesSoFar`. */
   readonly #shared = new Set<number>();
@@ -31,8 +41,18 @@ export class DefaultInsertIds {
   /** Rows `0..#numbered-1` are numbered. */
   #numbered = 0;
 
-  /** @param hashOf row `i`'s `stableInsertId` (the SHA-256 hex of its canonical JSON) */
-  constructor(private readonly hashOf: (i: number) => string) {}
+  /**
+   * @param hashOf row `i`'s `stableInsertId` (the SHA-256 hex of its canonical JSON)
+   * @param rowCount the rows of the call, to size the table once (it still grows past them)
+   */
+  constructor(
+    private readonly hashOf: (i: number) => string,
+    rowCount = 0,
+  ) {
+    const slots = slotsFor(rowCount);
+    this.#prefixes = new Uint32Array(slots);
+    this.#firsts = new Int32Array(slots);
+  }
 
   /**
    * Row `i`'s insert id; `hash` is its `stableInsertId` when the caller just made it. Rows are numbered

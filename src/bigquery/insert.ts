@@ -170,7 +170,7 @@ export async function insertRows<R>(
   // (rows are made in that order below).
   const defaultIds = customIds
     ? undefined
-    : new DefaultInsertIds((i) => insertIdOfCanonical(canonicalJson(encodeRow(rows[i]))));
+    : new DefaultInsertIds((i) => insertIdOfCanonical(canonicalJson(encodeRow(rows[i]))), rows.length);
 
   /** Row `i`'s insert id and request text. */
   const rowText = (i: number): { id: string; text: string } => {

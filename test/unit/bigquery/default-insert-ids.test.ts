@@ -3,8 +3,8 @@ import { DefaultInsertIds } from '../../../src/bigquery/default-insert-ids.js';
 import { stableInsertId } from '../../../src/bigquery/insert-id.js';
 
 /** The ids a call of `rows` gets by default, made in order (as insertRows makes its batches). */
-function idsOf(rows: ReadonlyArray<Record<string, number | string>>): string[] {
-  const ids = new DefaultInsertIds((i) => stableInsertId(rows[i]));
+function idsOf(rows: ReadonlyArray<Record<string, number | string>>, rowCount?: number): string[] {
+  const ids = new DefaultInsertIds((i) => stableInsertId(rows[i]), rowCount);
   return rows.map((row, i) => ids.idOf(i, stableInsertId(row)));
 }
 
@@ -54,6 +54,9 @@ describe('default insert ids of one call', () => {
     });
     expect(idsOf(rows)).toEqual(expected);
     expect(new Set(expected).size).toBe(5000);
+    // Sized for the call's rows (no growth), or for fewer than come (it grows anyway): the same ids.
+    expect(idsOf(rows, rows.length)).toEqual(expected);
+    expect(idsOf(rows, 600)).toEqual(expected);
   });
 
   it('asked for a later row first (a report of rows never sent), numbers the rows between in order', () => {
