@@ -74,8 +74,8 @@ export async function executorOverhead(
         ]),
         note:
           `${fmt(calls)} calls each, rotating order, after 50 warm-up calls each; one process, loopback HTTP. ` +
-          'The executor inserts the job under its own job id (so that a failed job can be retried under a new ' +
-          'one) and then reads the results: the same two requests as the second row.',
+          'The executor sends a short query through jobs.query with a requestId (one request, as the first ' +
+          'row), so a retry after a lost answer finds the same job instead of running it twice.',
       },
       figures: {
         calls,
