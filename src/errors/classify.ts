@@ -498,11 +498,20 @@ function fromUnknown(o: Obj): PipelineError {
 }
 
 function summarize(o: Obj): string {
+  const seen = new WeakSet<object>();
   try {
-    const json = JSON.stringify(o);
+    // A bigint as its digits and an object met again as "[Circular]": JSON alone refuses both, and
+    // the tag alone ("[object Object]") would say nothing of what was thrown.
+    const json = JSON.stringify(o, (_key, v: unknown) => {
+      if (typeof v === 'bigint') return `${v}n`;
+      if (typeof v !== 'object' || v === null) return v;
+      if (seen.has(v)) return '[Circular]';
+      seen.add(v);
+      return v;
+    });
     if (json !== undefined) return json;
   } catch {
-    // A cycle, a BigInt, a throwing toJSON or getter: fall back to the tag.
+    // A throwing toJSON or getter: fall back to the tag.
   }
   try {
     return Object.prototype.toString.call(o);

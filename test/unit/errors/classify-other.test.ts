@@ -37,10 +37,21 @@ describe('toPipelineError: values that are not errors', () => {
     expect(toPipelineError(() => 1).message).toBe('Unknown error (a function was thrown): () => 1');
   });
 
-  it('an object that cannot be serialized is still summarized', () => {
-    const circular: Record<string, unknown> = {};
+  it('an object JSON cannot write is still summarized with what it holds: a cycle, a bigint', () => {
+    const circular: Record<string, unknown> = { stage: 'load' };
     circular.self = circular;
-    expect(toPipelineError(circular).message).toBe('Unknown error (an object was thrown): [object Object]');
+    expect(toPipelineError(circular).message).toBe(
+      'Unknown error (an object was thrown): {"stage":"load","self":"[Circular]"}',
+    );
+    expect(toPipelineError({ game_id: 10n }).message).toBe(
+      'Unknown error (an object was thrown): {"game_id":"10n"}',
+    );
+    const throwing = {
+      toJSON: () => {
+        throw new Error('no');
+      },
+    };
+    expect(toPipelineError(throwing).message).toBe('Unknown error (an object was thrown): [object Object]');
   });
 
   it('a plain Error keeps its message; other Error kinds are named', () => {
