@@ -8,8 +8,8 @@ const MAX_DEPTH = 1000;
  * must not cost the rest of the message. A bigint is its digits as a string, a cycle
  * `"[Circular]"` where it closes, a function `"[Function: name]"`, a symbol `"[Symbol(desc)]"`,
  * `NaN` and `±Infinity` their names, a `Map` its `[key, value]` pairs, a `Set` its values, an
- * object whose `toJSON` throws its own fields, a value that cannot be read `"[Unreadable]"`.
- * Never throws. See docs/decisions/validation.md.
+ * object whose `toJSON` throws or answers `undefined` its own fields, a value that cannot be read
+ * `"[Unreadable]"`. Never throws, never answers `undefined`. See docs/decisions/validation.md.
  *
  * @internal
  */
@@ -35,7 +35,9 @@ export function contentJson(value: unknown): string {
       try {
         let shown: unknown = o;
         try {
-          if (typeof o.toJSON === 'function') shown = o.toJSON();
+          const j = typeof o.toJSON === 'function' ? o.toJSON() : o;
+          // A toJSON answering undefined would drop the whole value (JSON writes nothing): its fields instead.
+          if (j !== undefined) shown = j;
         } catch {
           // A toJSON that throws: the object's own fields are its content.
         }
@@ -58,13 +60,19 @@ export function contentJson(value: unknown): string {
       return '[Unreadable]';
     }
   };
-  try {
-    return JSON.stringify(walk(() => value));
-  } catch {
+  // Never undefined (Buffer.from(undefined) throws, and the message would be redelivered forever):
+  // what JSON cannot write at all is the value's String(), as a JSON string.
+  const text = (f: () => string | undefined) => {
     try {
-      return JSON.stringify(value);
+      return f();
     } catch {
-      return '"[Unreadable]"';
+      return undefined;
     }
-  }
+  };
+  return (
+    text(() => JSON.stringify(walk(() => value))) ??
+    text(() => JSON.stringify(value)) ??
+    text(() => JSON.stringify(String(value))) ??
+    '"[Unreadable]"'
+  );
 }
