@@ -156,6 +156,35 @@ describe('the dead-letter data of a value is never lost to what JSON cannot writ
     });
   });
 
+  it('boxed primitives are their values, as in JSON; a fake box is its fields', async () => {
+    const fake = Object.assign(Object.create(Number.prototype) as object, { k: 1 });
+    const input = {
+      game_date: 'x',
+      n: new Number(5),
+      s: new String('abc'),
+      b: new Boolean(false),
+      g: Object(10n),
+      fake,
+    };
+    expect(JSON.parse(await deadLettered(input))).toEqual({
+      game_date: 'x',
+      n: 5,
+      s: 'abc',
+      b: false,
+      g: '10',
+      fake: { k: 1 },
+    });
+  });
+
+  it('an Error shows its name, message, stack and own fields such as code', async () => {
+    const error = Object.assign(new TypeError('boom', { cause: 'why' }), { code: 'E_X' });
+    const shown = JSON.parse(await deadLettered({ game_date: 'x', error })) as {
+      error: Record<string, unknown>;
+    };
+    expect(shown.error).toMatchObject({ name: 'TypeError', message: 'boom', cause: 'why', code: 'E_X' });
+    expect(shown.error.stack).toContain('TypeError: boom');
+  });
+
   it('hostile and unusual values are written, and the step never throws', async () => {
     let reads = 0;
     const secondReadThrows = Object.defineProperty({}, 'x', {
