@@ -8,8 +8,9 @@ const MAX_DEPTH = 1000;
  * must not cost the rest of the message. A bigint is its digits as a string, a cycle
  * `"[Circular]"` where it closes, a function `"[Function: name]"`, a symbol `"[Symbol(desc)]"`,
  * `NaN` and `±Infinity` their names, a `Map` its `[key, value]` pairs, a `Set` its values, an
- * object whose `toJSON` throws its own fields, a value that cannot be read `"[Unreadable]"`.
- * Never throws. See docs/decisions/validation.md.
+ * object whose `toJSON` throws or answers `undefined` its own fields, a boxed primitive its value,
+ * an `Error` its name, message, stack, cause and fields, a value that cannot be read
+ * `"[Unreadable]"`. Never throws, never answers `undefined`. See docs/decisions/validation.md.
  *
  * @internal
  */
@@ -35,7 +36,15 @@ export function contentJson(value: unknown): string {
       try {
         let shown: unknown = o;
         try {
-          if (typeof o.toJSON === 'function') shown = o.toJSON();
+          // A boxed primitive is its value, as in JSON. A fake (the prototype without the value
+          // inside) makes valueOf throw: its fields are its content.
+          const box = [Number, String, Boolean, BigInt].find((B) => o instanceof B);
+          const j =
+            typeof o.toJSON === 'function'
+              ? o.toJSON()
+              : box && (box.prototype.valueOf as () => unknown).call(o);
+          // A toJSON answering undefined would drop the whole value (JSON writes nothing): its fields instead.
+          if (j !== undefined) shown = j;
         } catch {
           // A toJSON that throws: the object's own fields are its content.
         }
@@ -43,9 +52,11 @@ export function contentJson(value: unknown): string {
         // An array, a Map's [key, value] pairs, a Set's values; undefined is null there, as in JSON.
         if (Array.isArray(o) || o instanceof Map || o instanceof Set)
           return [...(o as Iterable<unknown>)].map((item) => walk(() => item) ?? null);
+        // An Error's message and stack are not enumerable, and its name is inherited: named here.
         // fromEntries defines each key: `__proto__` stays a key and sets no prototype.
+        const keys = o instanceof Error ? ['name', 'message', 'stack', 'cause', 'errors'] : [];
         return Object.fromEntries(
-          Object.keys(o).flatMap((k) => {
+          [...new Set([...keys, ...Object.keys(o)])].flatMap((k) => {
             const field = walk(() => o[k]);
             return field === undefined ? [] : [[k, field]];
           }),
@@ -58,13 +69,19 @@ export function contentJson(value: unknown): string {
       return '[Unreadable]';
     }
   };
-  try {
-    return JSON.stringify(walk(() => value));
-  } catch {
+  // Never undefined (Buffer.from(undefined) throws, and the message would be redelivered forever):
+  // what JSON cannot write at all is the value's String(), as a JSON string.
+  const text = (f: () => string | undefined) => {
     try {
-      return JSON.stringify(value);
+      return f();
     } catch {
-      return '"[Unreadable]"';
+      return undefined;
     }
-  }
+  };
+  return (
+    text(() => JSON.stringify(walk(() => value))) ??
+    text(() => JSON.stringify(value)) ??
+    text(() => JSON.stringify(String(value))) ??
+    '"[Unreadable]"'
+  );
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { contentJson } from '../../../src/validation/content-json.js';
 import { createMessageHandler, Phase2CompletionMessage } from '../../../src/validation/index.js';
 import { RecordingTopic } from './fakes.js';
 
@@ -122,5 +123,102 @@ describe('a value nested deeper than any message', () => {
     for (let i = 0; i < 3000; i += 1) deep = { d: deep };
     const text = await deadLettered(deep);
     expect(text).toBe(`${'{"d":'.repeat(3000)}{"game_date":"x"}${'}'.repeat(3000)}`);
+  });
+});
+
+describe('the dead-letter data of a value is never lost to what JSON cannot write', () => {
+  it('a toJSON answering undefined (JSON writes nothing): the object is written with its own fields', async () => {
+    const input = {
+      game_date: 'x',
+      toJSON() {
+        return undefined;
+      },
+    };
+    expect(JSON.parse(await deadLettered(input))).toEqual({ game_date: 'x', toJSON: '[Function: toJSON]' });
+    const nested = { game_date: 'x', inner: { n: 1, toJSON: () => undefined } };
+    expect(JSON.parse(await deadLettered(nested))).toEqual({
+      game_date: 'x',
+      inner: { n: 1, toJSON: '[Function: toJSON]' },
+    });
+  });
+
+  it('a top-level value JSON cannot write at all is its String(), never undefined', () => {
+    expect(contentJson(undefined)).toBe('"undefined"');
+    const hostile = {
+      toJSON: () => undefined,
+      toString() {
+        throw new Error('no');
+      },
+    };
+    expect(JSON.parse(contentJson(hostile))).toEqual({
+      toJSON: '[Function: toJSON]',
+      toString: '[Function: toString]',
+    });
+  });
+
+  it('boxed primitives are their values, as in JSON; a fake box is its fields', async () => {
+    const fake = Object.assign(Object.create(Number.prototype) as object, { k: 1 });
+    const input = {
+      game_date: 'x',
+      n: new Number(5),
+      s: new String('abc'),
+      b: new Boolean(false),
+      g: Object(10n),
+      fake,
+    };
+    expect(JSON.parse(await deadLettered(input))).toEqual({
+      game_date: 'x',
+      n: 5,
+      s: 'abc',
+      b: false,
+      g: '10',
+      fake: { k: 1 },
+    });
+  });
+
+  it('an Error shows its name, message, stack and own fields such as code', async () => {
+    const error = Object.assign(new TypeError('boom', { cause: 'why' }), { code: 'E_X' });
+    const shown = JSON.parse(await deadLettered({ game_date: 'x', error })) as {
+      error: Record<string, unknown>;
+    };
+    expect(shown.error).toMatchObject({ name: 'TypeError', message: 'boom', cause: 'why', code: 'E_X' });
+    expect(shown.error.stack).toContain('TypeError: boom');
+  });
+
+  it('hostile and unusual values are written, and the step never throws', async () => {
+    let reads = 0;
+    const secondReadThrows = Object.defineProperty({}, 'x', {
+      enumerable: true,
+      get() {
+        if (reads++ > 0) throw new Error('second read');
+        return 1;
+      },
+    });
+    const trap = () => {
+      throw new Error('trap');
+    };
+    const hostileProxy = new Proxy({}, { get: trap, ownKeys: trap, getPrototypeOf: trap, has: trap });
+    const input = {
+      game_date: 'x',
+      [Symbol('hidden')]: 1,
+      secondReadThrows,
+      hostileProxy,
+      frozen: Object.freeze({ a: Object.freeze([1]) }),
+      typed: new Uint8Array([1, 2]),
+      invalidDate: new Date(Number.NaN),
+      buffer: Buffer.from('hi'),
+      url: new URL('https://example.test/a'),
+    };
+    expect(JSON.parse(await deadLettered(input))).toEqual({
+      game_date: 'x',
+      secondReadThrows: { x: 1 },
+      hostileProxy: '[Unreadable]',
+      frozen: { a: [1] },
+      typed: { 0: 1, 1: 2 },
+      invalidDate: null,
+      buffer: { type: 'Buffer', data: [104, 105] },
+      url: 'https://example.test/a',
+    });
+    expect(contentJson(hostileProxy)).toBe('"[Unreadable]"');
   });
 });
