@@ -459,12 +459,16 @@ function fromNetwork(o: Obj): PipelineError | undefined {
   }
   // A wrapper (`new Error('request failed', { cause })`, a library's own error class) says nothing of
   // its own; a network code in its cause chain does, unless the wrapper has a code of its own (a status
-  // or a gRPC code was read before this). The bound also ends a cycle.
+  // or a gRPC code was read before this). The walk ends at the first link that says something of its
+  // own (a code, a status, a response: not a network failure; a typed error: its own answer), and
+  // after 8 links (a cycle).
   for (let link: unknown = o, depth = 0; !isNetwork && depth < 8 && field(o, 'code') === undefined; depth++) {
     link = field(link, 'cause');
+    if (isInstance(link, PipelineError) && isWellFormed(link as Obj)) return link as PipelineError;
     systemCode = networkCodeOf(link);
     isNetwork = systemCode !== undefined;
     if (isNetwork && strField(link, 'message')) detail = `${message}: ${strField(link, 'message')}`;
+    if (['code', 'status', 'statusCode', 'response'].some((key) => field(link, key) !== undefined)) break;
   }
   if (!isNetwork) return undefined;
   const transient =
