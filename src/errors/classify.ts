@@ -19,6 +19,7 @@ import { waitFromHeaders } from './rate-limit-headers.js';
 import { cleanMessage, removeSecrets } from './redact.js';
 import { durationToMs, readHeader } from './retry-after.js';
 import {
+  boxedText,
   describeSafely,
   field,
   intField,
@@ -105,7 +106,7 @@ function classify(err: unknown, now: () => number): PipelineError {
     return unknownError(' (a value carrying the PipelineError brand without its fields was thrown)', err);
   }
   if (err === undefined || err === null) return unknownError(`: ${String(err)} was thrown`, err);
-  if (typeof err === 'string' || isInstance(err, String))
+  if (typeof err === 'string' || boxedText(err) !== undefined)
     return unknownError(` (a string was thrown): ${clean(describeSafely(err))}`, err);
   if (!isObj(err) || typeof err === 'function') {
     return unknownError(` (a ${typeof err} was thrown): ${clean(describeSafely(err))}`, err);
