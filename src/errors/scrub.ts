@@ -365,7 +365,7 @@ function renderer(hook: Function, copy: object, original: object, clean: (text: 
 
 const RENDERERS = new WeakSet<Function>();
 const MAX_RENDERED = 1 << 20;
-const TOO_LONG = '[not kept: rendered as more than 1 MiB of text, too long to check for credentials]';
+const TOO_LONG = '[not kept: too long to check for credentials]';
 
 /** A `URL` as is, or a copy without the credentials in its query and user info. */
 function redactedUrl(url: URL): URL | string {
