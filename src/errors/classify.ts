@@ -19,6 +19,7 @@ import { waitFromHeaders } from './rate-limit-headers.js';
 import { cleanMessage, removeSecrets } from './redact.js';
 import { durationToMs, readHeader } from './retry-after.js';
 import {
+  boxedText,
   describeSafely,
   field,
   intField,
@@ -105,7 +106,7 @@ function classify(err: unknown, now: () => number): PipelineError {
     return unknownError(' (a value carrying the PipelineError brand without its fields was thrown)', err);
   }
   if (err === undefined || err === null) return unknownError(`: ${String(err)} was thrown`, err);
-  if (typeof err === 'string' || isInstance(err, String))
+  if (typeof err === 'string' || boxedText(err) !== undefined)
     return unknownError(` (a string was thrown): ${clean(describeSafely(err))}`, err);
   if (!isObj(err) || typeof err === 'function') {
     return unknownError(` (a ${typeof err} was thrown): ${clean(describeSafely(err))}`, err);
@@ -459,12 +460,16 @@ function fromNetwork(o: Obj): PipelineError | undefined {
   }
   // A wrapper (`new Error('request failed', { cause })`, a library's own error class) says nothing of
   // its own; a network code in its cause chain does, unless the wrapper has a code of its own (a status
-  // or a gRPC code was read before this). The bound also ends a cycle.
+  // or a gRPC code was read before this). The walk ends at the first link that says something of its
+  // own (a code, a status, a response: not a network failure; a typed error: its own answer), and
+  // after 8 links (a cycle).
   for (let link: unknown = o, depth = 0; !isNetwork && depth < 8 && field(o, 'code') === undefined; depth++) {
     link = field(link, 'cause');
+    if (isInstance(link, PipelineError) && isWellFormed(link as Obj)) return link as PipelineError;
     systemCode = networkCodeOf(link);
     isNetwork = systemCode !== undefined;
     if (isNetwork && strField(link, 'message')) detail = `${message}: ${strField(link, 'message')}`;
+    if (['code', 'status', 'statusCode', 'response'].some((key) => field(link, key) !== undefined)) break;
   }
   if (!isNetwork) return undefined;
   const transient =

@@ -61,6 +61,18 @@ export function listOf(value: unknown): unknown[] | undefined {
 }
 
 /** `value instanceof ctor`, false when the check itself throws (a revoked Proxy, a throwing trap). */
+/**
+ * The text of a boxed string (`new String(...)`, a subclass's instance), read through its internal
+ * slot; `undefined` for anything else, a fake with `String.prototype` and no slot included.
+ */
+export function boxedText(value: unknown): string | undefined {
+  try {
+    return typeof value === 'object' && value !== null ? String.prototype.valueOf.call(value) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export function isInstance(value: unknown, ctor: abstract new (...args: never[]) => unknown): boolean {
   try {
     return value instanceof ctor;

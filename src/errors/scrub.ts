@@ -1,4 +1,5 @@
 import { REDACTED, removeSecrets } from './redact.js';
+import { boxedText } from './safe-read.js';
 
 /**
  * Keys whose whole value is dropped from a kept `cause`: the request a client made (its headers carry
@@ -66,7 +67,18 @@ const MAX_BYTES_CHECKED = 64 * 1024;
  * (a `URL`, `URLSearchParams`), or keep it as it is (other values with internal slots, which a copy
  * would break, and which hold no request).
  */
-type Shape = 'array' | 'error' | 'object' | 'headers' | 'map' | 'set' | 'url' | 'params' | 'bytes' | 'opaque';
+type Shape =
+  | 'string'
+  | 'array'
+  | 'error'
+  | 'object'
+  | 'headers'
+  | 'map'
+  | 'set'
+  | 'url'
+  | 'params'
+  | 'bytes'
+  | 'opaque';
 
 const OPAQUE: ReadonlyArray<abstract new (...args: never[]) => unknown> = [
   WeakMap,
@@ -117,7 +129,7 @@ class Scrubber {
       return this.#walk(value, depth);
     } catch (failure) {
       // A Proxy whose traps throw, a getter-only `stack` that fails: what cannot be walked cannot be
-      // checked. Nested, it is not kept; the thrown value itself is kept by `scrubCause`.
+      // checked, so it is not kept (`scrubCause` says so for the value itself).
       if (depth === 0) throw failure;
       this.#memo.set(value, NOT_WALKED);
       return NOT_WALKED;
@@ -126,16 +138,12 @@ class Scrubber {
 
   #walk(value: object, depth: number): unknown {
     if (typeof value === 'function') return value;
-    // A boxed string (`new String('Bearer ...')`) is text; its indexed characters, one by one, are not.
-    if (value instanceof String) {
-      const text = String.prototype.valueOf.call(value);
-      const clean = this.#clean(text);
-      return clean === text ? value : new String(clean);
-    }
     // A typed error scrubbed its own cause when it was made.
     if ((value as Record<symbol, unknown>)[PIPELINE_BRAND] === true) return value;
     if (depth > MAX_DEPTH || ++this.#nodes > MAX_NODES) return NOT_WALKED;
-    const shape = shapeOf(value);
+    // A boxed string (`new String('Bearer ...')`) is text, and an object with fields of its own.
+    const text = boxedText(value);
+    const shape = text === undefined ? shapeOf(value) : 'string';
     switch (shape) {
       case 'opaque':
         return value;
@@ -152,7 +160,7 @@ class Scrubber {
       case 'params':
         return redactedParams(value as URLSearchParams);
       default:
-        return this.#object(value, shape, depth);
+        return this.#object(value, shape, depth, text);
     }
   }
 
@@ -224,56 +232,56 @@ class Scrubber {
     return changed ? plain : headers;
   }
 
-  #object(value: object, shape: Shape, depth: number): unknown {
+  /** Whether what a hook renders now holds a credential, is too long to check, or is unknown. */
+  #leaks(hook: Function, value: object, key: PropertyKey, depth: number): boolean {
+    try {
+      const out: unknown = Reflect.apply(
+        hook,
+        value,
+        key === 'toJSON' ? [''] : [2, { depth: 2, stylize: String }],
+      );
+      return typeof out === 'string'
+        ? out.length > MAX_RENDERED || this.#clean(out) !== out
+        : out !== value && this.scrub(out, depth + 1) !== out;
+    } catch {
+      // It needs what only util.inspect passes: what it renders is unknown, so it is cleaned.
+      return true;
+    }
+  }
+
+  #object(value: object, shape: Shape, depth: number, text?: string): unknown {
     const proto = Object.getPrototypeOf(value) as object | null;
+    const cleanText = text === undefined ? text : this.#clean(text);
     const copy: object =
       shape === 'array'
         ? []
         : shape === 'error'
           ? Object.setPrototypeOf(new Error(), proto)
-          : Object.create(proto);
+          : cleanText !== undefined
+            ? Object.setPrototypeOf(new String(cleanText), proto)
+            : Object.create(proto);
     if (shape === 'error') {
       delete (copy as { stack?: unknown }).stack;
       delete (copy as { message?: unknown }).message;
     }
     // Registered before the walk, so a cycle back to `value` points at the copy.
     this.#memo.set(value, copy);
-    let changed = false;
-    // A hook (own or inherited) renders the object in place of its fields, from anything it can
-    // reach (a closure, a private field): tried once, and when what it renders holds a credential the
-    // copy renders through one that cleans what the hook returns, called on the original.
-    for (const key of RENDER_HOOKS) {
-      const hook: unknown = Reflect.get(value, key);
-      // A copy walked again tries its own hook: what that returns is clean already, so it stays.
-      if (typeof hook !== 'function') continue;
-      let leaks = true;
-      try {
-        const out: unknown = Reflect.apply(
-          hook,
-          value,
-          key === 'toJSON' ? [''] : [2, { depth: 2, stylize: String }],
-        );
-        leaks =
-          typeof out === 'string'
-            ? this.#clean(out) !== out
-            : out !== value && this.scrub(out, depth + 1) !== out;
-      } catch {
-        // It needs what only util.inspect passes: what it renders is unknown, so it is cleaned.
-      }
-      if (leaks) {
-        changed = true;
-        Object.defineProperty(copy, key, {
-          value: renderer(hook, copy, value, this.#clean),
-          configurable: true,
-        });
-      }
-    }
+    let changed = cleanText !== text;
     // Node's `rawHeaders` is a flat list, a name then its value (`['Cookie', 'sid=...']`): in an
     // array, a string after a credential's name (one header-like word) is that credential.
     let afterSecretName = false;
     for (const key of Reflect.ownKeys(value)) {
       const descriptor = Object.getOwnPropertyDescriptor(value, key);
-      if (descriptor === undefined || (RENDER_HOOKS.includes(key) && Object.hasOwn(copy, key))) continue;
+      if (
+        descriptor === undefined ||
+        // An own hook is set below; the cleaning one of a copy walked again is kept as it is.
+        (RENDER_HOOKS.includes(key) &&
+          typeof descriptor.value === 'function' &&
+          !RENDERERS.has(descriptor.value)) ||
+        // The characters of a boxed string are its text, cleaned above.
+        (text !== undefined && (key === 'length' || /^\d+$/.test(String(key))))
+      )
+        continue;
       if (shape !== 'array' && isDroppedKey(key)) {
         changed = true;
         continue;
@@ -304,6 +312,29 @@ class Scrubber {
       }
       Object.defineProperty(copy, key, descriptor);
     }
+    // A hook (own or inherited) renders the object in place of its fields, from anything it can
+    // reach (a closure, a private field, the depth util.inspect passes, later state). A copy renders
+    // through one that calls it on the original and cleans what it returns, every time; an object
+    // kept as it is keeps its hook, so that is tried (only then) and what it renders now decides.
+    for (const key of RENDER_HOOKS) {
+      let hook: unknown;
+      try {
+        hook = Reflect.get(value, key);
+      } catch {
+        continue;
+      }
+      if (
+        typeof hook !== 'function' ||
+        RENDERERS.has(hook) ||
+        !(changed || this.#leaks(hook, value, key, depth))
+      )
+        continue;
+      changed = true;
+      Object.defineProperty(copy, key, {
+        value: renderer(hook, copy, value, this.#clean),
+        configurable: true,
+      });
+    }
     if (changed) return copy;
     this.#memo.set(value, value);
     return value;
@@ -321,11 +352,20 @@ const RENDER_HOOKS: readonly PropertyKey[] = [Symbol.for('nodejs.util.inspect.cu
  * else); the original itself comes back as the copy.
  */
 function renderer(hook: Function, copy: object, original: object, clean: (text: string) => string): Function {
-  return (...args: unknown[]): unknown => {
+  const render = (...args: unknown[]): unknown => {
     const out: unknown = Reflect.apply(hook, original, args);
-    return out === original ? copy : typeof out === 'string' ? clean(out) : scrubCause(out, clean);
+    if (out === original) return copy;
+    if (typeof out !== 'string') return scrubCause(out, clean);
+    // Cleaning costs in proportion to the text: past a log line's worth, it is not kept.
+    return out.length > MAX_RENDERED ? TOO_LONG : clean(out);
   };
+  RENDERERS.add(render);
+  return render;
 }
+
+const RENDERERS = new WeakSet<Function>();
+const MAX_RENDERED = 1 << 20;
+const TOO_LONG = '[not kept: too long to check for credentials]';
 
 /** A `URL` as is, or a copy without the credentials in its query and user info. */
 function redactedUrl(url: URL): URL | string {
@@ -356,13 +396,13 @@ function redactedParams(params: URLSearchParams): URLSearchParams {
  * (`authorization`, `cookie`, `access_token`, ...) also among the entries of a `Map`, redacts `URL`s
  * and removes credentials from strings. What lies deeper than the walk goes (12 levels, 10,000
  * objects) is replaced by a note saying so. The caller's value is never modified. Never throws: a
- * value that cannot be walked at all is kept as it is. `clean` is what every string goes through
+ * value that cannot be walked at all is not kept either (the note stands in its place). `clean` is what every string goes through
  * (default: the credential patterns of `redactSecrets`).
  */
 export function scrubCause(value: unknown, clean: (text: string) => string = removeSecrets): unknown {
   try {
     return new Scrubber(clean).scrub(value, 0);
   } catch {
-    return value;
+    return NOT_WALKED;
   }
 }

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { NetworkError, toPipelineError } from '../../../src/errors/index.js';
+import {
+  NetworkError,
+  NotFoundError,
+  toPipelineError,
+  UnauthorizedError,
+} from '../../../src/errors/index.js';
 import { systemError } from './fixtures.js';
 
 /** An undici error as `fetch` gives it: `TypeError('fetch failed')` caused by the coded error. */
@@ -65,5 +70,32 @@ describe('a network code in the cause chain of a wrapping error', () => {
   it('a cause that is not an error with a network code changes nothing', () => {
     expect(toPipelineError(new Error('x', { cause: new Error('y') })).code).toBe('UNKNOWN');
     expect(toPipelineError(new Error('x', { cause: 'ECONNRESET' })).code).toBe('UNKNOWN');
+  });
+});
+
+describe('the cause-chain walk ends at the first link that says something of its own', () => {
+  const reset = (): Error => systemError('ECONNRESET', 'socket hang up');
+
+  it.each([
+    ['a status', () => Object.assign(new Error('bad request'), { status: 400, cause: reset() })],
+    ['a statusCode', () => Object.assign(new Error('bad request'), { statusCode: 400, cause: reset() })],
+    [
+      'a response',
+      () => Object.assign(new Error('forbidden'), { response: { status: 403 }, cause: reset() }),
+    ],
+    ['a non-network code', () => Object.assign(new Error('bad'), { code: 'ERR_BAD', cause: reset() })],
+  ])('a link with %s: not a NetworkError from a reset below it', (_name, link) => {
+    const err = toPipelineError(new Error('req', { cause: link() }));
+    expect(err).not.toBeInstanceOf(NetworkError);
+    expect(err.transient).toBe(false);
+  });
+
+  it('an already-typed link decides: its classification', () => {
+    const typed = new UnauthorizedError('no', { cause: reset() });
+    const err = toPipelineError(new Error('req', { cause: typed }));
+    expect(err).toBe(typed);
+    expect(err.transient).toBe(false);
+    const gone = new NotFoundError('gone');
+    expect(toPipelineError(new Error('req', { cause: gone }))).toBe(gone);
   });
 });
