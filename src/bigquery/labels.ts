@@ -4,7 +4,7 @@
  * outside them makes BigQuery refuse the whole job with a 400 that reads like a problem of the
  * statement, so they are checked before anything is sent.
  */
-import { quoteShort } from '../shared/first-chars.js';
+import { quoteValue } from '../errors/redact.js';
 import { messageOf } from '../shared/message-of.js';
 
 const MAX_LABELS = 64;
@@ -44,7 +44,7 @@ export function checkLabels(labels: unknown): void {
     }
     if (typeof value !== 'string' || !VALUE.test(value)) {
       throw new TypeError(
-        `labels: the value of ${JSON.stringify(key)} must be a string of 0 to 63 lowercase letters, digits, '_' or '-', got ${typeof value === 'string' ? quoteShort(value, 70) : typeof value}`,
+        `labels: the value of ${JSON.stringify(key)} must be a string of 0 to 63 lowercase letters, digits, '_' or '-', got ${typeof value === 'string' ? quoteValue(value, 70) : typeof value}`,
       );
     }
   }

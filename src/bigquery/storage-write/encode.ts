@@ -6,7 +6,7 @@
  * @module
  */
 import type { ErrorDetail } from '../../errors/index.js';
-import { quoteShort } from '../../shared/first-chars.js';
+import { quoteValue } from '../../errors/redact.js';
 import { messageOf } from '../../shared/message-of.js';
 import { checkRecordObject, encodeJsonValue } from '../encode-row.js';
 import type { StorageField, WriteSchema } from './schema.js';
@@ -40,7 +40,7 @@ class Problem extends Error {
 }
 
 function describe(value: unknown): string {
-  if (typeof value === 'string') return quoteShort(value, 40);
+  if (typeof value === 'string') return quoteValue(value, 40);
   if (typeof value === 'bigint') return `${value}n`;
   if (value instanceof Date)
     return `Date(${Number.isNaN(value.getTime()) ? 'Invalid' : value.toISOString()})`;
