@@ -4,7 +4,8 @@
  * outside them makes BigQuery refuse the whole job with a 400 that reads like a problem of the
  * statement, so they are checked before anything is sent.
  */
-import { quoteValue } from '../errors/redact.js';
+import { quoteValue, redactSecrets } from '../errors/redact.js';
+import { scrubCause } from '../errors/scrub.js';
 import { messageOf } from '../shared/message-of.js';
 
 const MAX_LABELS = 64;
@@ -27,8 +28,8 @@ export function checkLabels(labels: unknown): void {
   try {
     entries = Object.entries(labels);
   } catch (err) {
-    throw new TypeError(`labels could not be read: ${messageOf(err)}`, {
-      cause: err,
+    throw new TypeError(`labels could not be read: ${redactSecrets(messageOf(err))}`, {
+      cause: scrubCause(err),
     });
   }
   if (entries.length > MAX_LABELS) {
