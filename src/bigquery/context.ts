@@ -1,6 +1,6 @@
+import { quoteValue } from '../errors/redact.js';
 import type { Logger } from '../logging/index.js';
 import type { Clock, RetryContext } from '../retry/index.js';
-import { quoteShort } from '../shared/first-chars.js';
 import { randomUUID } from '../shared/node-crypto.js';
 import type { BigQueryClient } from './client.js';
 import type { CallOptions } from './types.js';
@@ -60,7 +60,7 @@ export const MAX_JOB_ID_PREFIX_LENGTH = 940;
  */
 export function checkJobId(field: string, value: string, max: number, allowEmpty = false): void {
   if ((value === '' && allowEmpty) || (value.length <= max && /^[A-Za-z0-9_-]+$/.test(value))) return;
-  const shown = quoteShort(value, 40);
+  const shown = quoteValue(value, 40);
   throw new TypeError(
     `${field} must be ${allowEmpty ? '0' : '1'} to ${max} letters (a-z, A-Z), digits, '_' or '-', got ${shown} (${value.length} characters)`,
   );

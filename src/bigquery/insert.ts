@@ -1,7 +1,8 @@
 import { formatTableName, parseTableName } from '../config/table-name.js';
 import { insertErrorsOf, insertErrorsOfResponse, isTransientRowFailure } from '../errors/bigquery-wire.js';
 import { type ErrorDetail, PipelineError, type RowFailure, toPipelineError } from '../errors/index.js';
-import { quoteValue } from '../errors/redact.js';
+import { quoteValue, redactSecrets } from '../errors/redact.js';
+import { scrubCause } from '../errors/scrub.js';
 import { messageOf } from '../shared/message-of.js';
 import { concurrencyOf, sendBatches } from './batch-pool.js';
 import { Batcher, DEFAULT_BATCH_BYTES, DEFAULT_BATCH_ROWS } from './batching.js';
@@ -61,7 +62,9 @@ function textOf(rows: readonly unknown[], i: number, tableName: string): string 
   try {
     return canonicalJson(encodeRow(rows[i]));
   } catch (err) {
-    throw new TypeError(`insertRows(${tableName}): row ${i}: ${messageOf(err)}`, { cause: err });
+    throw new TypeError(`insertRows(${tableName}): row ${i}: ${redactSecrets(messageOf(err))}`, {
+      cause: scrubCause(err),
+    });
   }
 }
 
@@ -150,16 +153,19 @@ export async function insertRows<R>(
     try {
       encodeRow(rows[i]);
     } catch (err) {
-      throw new TypeError(`${where}: row ${i}: ${messageOf(err)}`, { cause: err });
+      throw new TypeError(`${where}: row ${i}: ${redactSecrets(messageOf(err))}`, { cause: scrubCause(err) });
     }
     if (keyOf && customIds) {
       let id: string;
       try {
         id = keyOf(rows[i] as R, i);
       } catch (err) {
-        throw new TypeError(`${where}: the insertId function threw for row ${i}: ${messageOf(err)}`, {
-          cause: err,
-        });
+        throw new TypeError(
+          `${where}: the insertId function threw for row ${i}: ${redactSecrets(messageOf(err))}`,
+          {
+            cause: scrubCause(err),
+          },
+        );
       }
       checkInsertId(id, i, tableName);
       checkSameRowPerId(firstWithId as Map<string, number>, rows, id, i, tableName);

@@ -4,7 +4,8 @@
  * outside them makes BigQuery refuse the whole job with a 400 that reads like a problem of the
  * statement, so they are checked before anything is sent.
  */
-import { quoteShort } from '../shared/first-chars.js';
+import { quoteValue, redactSecrets } from '../errors/redact.js';
+import { scrubCause } from '../errors/scrub.js';
 import { messageOf } from '../shared/message-of.js';
 
 const MAX_LABELS = 64;
@@ -27,8 +28,8 @@ export function checkLabels(labels: unknown): void {
   try {
     entries = Object.entries(labels);
   } catch (err) {
-    throw new TypeError(`labels could not be read: ${messageOf(err)}`, {
-      cause: err,
+    throw new TypeError(`labels could not be read: ${redactSecrets(messageOf(err))}`, {
+      cause: scrubCause(err),
     });
   }
   if (entries.length > MAX_LABELS) {
@@ -44,7 +45,7 @@ export function checkLabels(labels: unknown): void {
     }
     if (typeof value !== 'string' || !VALUE.test(value)) {
       throw new TypeError(
-        `labels: the value of ${JSON.stringify(key)} must be a string of 0 to 63 lowercase letters, digits, '_' or '-', got ${typeof value === 'string' ? quoteShort(value, 70) : typeof value}`,
+        `labels: the value of ${JSON.stringify(key)} must be a string of 0 to 63 lowercase letters, digits, '_' or '-', got ${typeof value === 'string' ? quoteValue(value, 70) : typeof value}`,
       );
     }
   }

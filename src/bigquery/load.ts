@@ -2,6 +2,8 @@ import { formatTableName, parseTableName } from '../config/table-name.js';
 import { jobFailed } from '../errors/bigquery-wire.js';
 import { refusedUnauthenticated } from '../errors/credentials.js';
 import { type PipelineError, toPipelineError } from '../errors/index.js';
+import { redactSecrets } from '../errors/redact.js';
+import { scrubCause } from '../errors/scrub.js';
 import { messageOf } from '../shared/message-of.js';
 import { nodeCrypto } from '../shared/node-crypto.js';
 import { concurrencyOf, sendBatches } from './batch-pool.js';
@@ -216,7 +218,7 @@ export async function loadRows(
     try {
       return encodeRow(rows[i]);
     } catch (err) {
-      throw new TypeError(`${where}: row ${i}: ${messageOf(err)}`, { cause: err });
+      throw new TypeError(`${where}: row ${i}: ${redactSecrets(messageOf(err))}`, { cause: scrubCause(err) });
     }
   };
   const line = (i: number): string => JSON.stringify(encoded(i));

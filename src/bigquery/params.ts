@@ -1,3 +1,5 @@
+import { redactSecrets } from '../errors/redact.js';
+import { scrubCause } from '../errors/scrub.js';
 import { messageOf } from '../shared/message-of.js';
 
 /**
@@ -414,7 +416,9 @@ export function buildQueryParameters(
   } catch (err) {
     if (err instanceof TypeError || err instanceof RangeError) throw err;
     // The caller's object threw while it was read (a Proxy's trap, a getter): say so, typed.
-    throw new TypeError(`Query parameters could not be read: ${messageOf(err)}`, { cause: err });
+    throw new TypeError(`Query parameters could not be read: ${redactSecrets(messageOf(err))}`, {
+      cause: scrubCause(err),
+    });
   }
 }
 
@@ -423,7 +427,9 @@ function readParameter(read: () => unknown, label: string): unknown {
   try {
     return read();
   } catch (err) {
-    throw new TypeError(`${label} could not be read: ${messageOf(err)}`, { cause: err });
+    throw new TypeError(`${label} could not be read: ${redactSecrets(messageOf(err))}`, {
+      cause: scrubCause(err),
+    });
   }
 }
 

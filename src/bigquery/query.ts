@@ -1,6 +1,6 @@
 import { PipelineError } from '../errors/index.js';
+import { quoteValue } from '../errors/redact.js';
 import type { RetryContext } from '../retry/index.js';
-import { quoteShort } from '../shared/first-chars.js';
 import { randomUUID } from '../shared/node-crypto.js';
 import type { BigQueryClient } from './client.js';
 import { type CallScope, newJobId, pollDelayMs } from './context.js';
@@ -132,7 +132,7 @@ function otherStatement(
   const query = configuration.query?.query;
   if (typeof query !== 'string') return `a ${configuration.jobType ?? 'non-query'} job`;
   if (query !== spec.sql) {
-    return `it ran ${quoteShort(sqlShape(query), 80)}`;
+    return `it ran ${quoteValue(sqlShape(query), 80)}`;
   }
   const differing = differingParameters(
     configuration.query?.queryParameters ?? [],

@@ -100,9 +100,17 @@ export function withReasonClass(error: PipelineError): PipelineError {
   // A streaming-buffer refusal is chosen by its message, not its reason: it stays what it is.
   if (!(error instanceof GoogleApiError) || error.grpcCode !== undefined || error.code === 'STREAMING_BUFFER')
     return error;
-  const Class = CLASSES.find((C) => C.httpStatus === decidingReason(error.reasons)?.rule.httpStatus);
+  const status = decidingReason(error.reasons)?.rule.httpStatus;
+  // A 401 is a credential problem whatever reason comes with it (a ForbiddenError would send the
+  // caller to grant roles); `stopped` (499) says a job was cancelled, not that this caller cancelled
+  // it: a CancelledError would read "cancelled by the caller". Both keep the status's class.
+  if (status === undefined || status === 499 || error.httpStatus === 401) return error;
+  const Class = CLASSES.find((C) => C.httpStatus === status);
+  if (Class === undefined || error.constructor === Class) return error;
   // Every field kept (`httpStatus`, reasons, `transient`, ...), but the code, which is the class's.
-  return Class === undefined || error.constructor === Class
-    ? error
-    : new Class(error.message, { ...error, code: undefined, cause: error.cause });
+  const rebuilt = new Class(error.message, { ...error, code: undefined, cause: error.cause });
+  // The frames are where the failure was seen, not this function's: the original's, under the new header.
+  const frames = typeof error.stack === 'string' ? error.stack.indexOf('\n    at ') : -1;
+  if (frames >= 0) rebuilt.stack = `${rebuilt.name}: ${rebuilt.message}${error.stack!.slice(frames)}`;
+  return rebuilt;
 }

@@ -22,7 +22,8 @@ export interface ReasonRule {
   /**
    * The HTTP status this reason stands for: the status of a failed job's `errorResult` (which carries
    * none), and, for the executor's errors, the status whose class the error gets whatever status
-   * carried it (`withReasonClass`), so one failure is one class on every path.
+   * carried it (`withReasonClass`), so one failure is one class on every path; a 401 and `stopped`
+   * (499) keep the class of the status that carried them.
    */
   httpStatus: number;
 }

@@ -2,7 +2,6 @@ import type { AlertSeverity } from '../alerting/index.js';
 import { type ConfigEnv, getSportConfig, type SportConfig, UnknownSportError } from '../config/index.js';
 import { isProjectId, PROJECT_ID_RULE } from '../config/table-name.js';
 import { quoteValue } from '../errors/redact.js';
-import { quoteShort } from '../shared/first-chars.js';
 import { messageOf } from '../shared/message-of.js';
 import { MonitorConfigError } from './errors.js';
 
@@ -11,7 +10,7 @@ const RESOURCE_ID = /^[A-Za-z][A-Za-z0-9\-_.~+%]{2,254}$/;
 const SEVERITIES: readonly AlertSeverity[] = ['critical', 'error', 'warning', 'info'];
 
 function describe(value: unknown): string {
-  if (typeof value === 'string') return `the string ${quoteShort(value, 80)}`;
+  if (typeof value === 'string') return `the string ${quoteValue(value, 80)}`;
   if (Array.isArray(value)) return 'an array';
   return value === null
     ? 'null'
@@ -81,7 +80,7 @@ export function resourceIdAt(value: unknown, field: string, kind: 'subscription'
   if (!RESOURCE_ID.test(id) || id.toLowerCase().startsWith('goog')) {
     throw new MonitorConfigError(
       field,
-      `${quoteShort(id, 80)} is not a valid Pub/Sub ${kind} id (3-255 letters, digits and - _ . ~ + %, starting with a letter, not with "goog")`,
+      `${quoteValue(id, 80)} is not a valid Pub/Sub ${kind} id (3-255 letters, digits and - _ . ~ + %, starting with a letter, not with "goog")`,
     );
   }
   return id;

@@ -2,8 +2,7 @@ import type { Entry, Logging } from '@google-cloud/logging';
 import type { AlertSeverity, Finding } from '../alerting/index.js';
 import type { ConfigEnv } from '../config/index.js';
 import { PipelineError, toPipelineError } from '../errors/index.js';
-import { redactedStart } from '../errors/redact.js';
-import { quoteShort } from '../shared/first-chars.js';
+import { quoteValue, redactedStart } from '../errors/redact.js';
 import {
   integerAt,
   objectAt,
@@ -313,7 +312,7 @@ async function countCategory(
       if (pageToken !== undefined) {
         if (followed.has(pageToken)) {
           throw new PipelineError(
-            `Cloud Logging returned the page token ${quoteShort(pageToken, 40)} again: the count would repeat pages, so it is not given`,
+            `Cloud Logging returned the page token ${quoteValue(pageToken, 40)} again: the count would repeat pages, so it is not given`,
             { code: PAGING_ERROR },
           );
         }

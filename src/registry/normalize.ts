@@ -1,5 +1,5 @@
 import { PipelineError } from '../errors/index.js';
-import { firstChars, quoteShort } from '../shared/first-chars.js';
+import { quoteValue, shownValue } from '../errors/redact.js';
 import { notAString } from './not-a-string.js';
 
 // Lower-case, strip diacritics (NFD, drop combining marks), then keep only [a-z0-9]. Idempotent, so a lookup
@@ -29,7 +29,7 @@ export function normalizePlayerLookup(name: string): string {
   const key = lookupKeyOf(name);
   if (key === undefined) {
     throw new PipelineError(
-      `normalizePlayerLookup: name is ${name.length} characters long; at most ${MAX_PLAYER_TEXT_LENGTH} (${quoteShort(name, 64)})`,
+      `normalizePlayerLookup: name is ${name.length} characters long; at most ${MAX_PLAYER_TEXT_LENGTH} (${quoteValue(name, 64)})`,
       { code: 'PLAYER_NAME_TOO_LONG' },
     );
   }
@@ -84,6 +84,7 @@ export const MAX_PLAYER_TEXT_LENGTH = 1024;
  * @internal
  */
 export function preview(text: string): string {
-  const start = firstChars(text, 64);
+  // Credentials go before the cut: one the cut runs through would no longer be recognized.
+  const start = shownValue(text, 64);
   return start === text ? text : `${start} (${text.length} characters)`;
 }

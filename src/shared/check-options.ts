@@ -8,7 +8,8 @@
  * can see at once.
  */
 
-import { firstChars } from './first-chars.js';
+import { quoteValue, shownValue } from '../errors/redact.js';
+import { scrubCause } from '../errors/scrub.js';
 
 /** The kinds an option value can be checked for. */
 export type OptionKind =
@@ -145,7 +146,7 @@ export function describeValue(value: unknown): string {
   if (Array.isArray(value)) return 'an array';
   switch (typeof value) {
     case 'string':
-      return `a string (${JSON.stringify(firstChars(value, 40))})`;
+      return `a string (${quoteValue(value, 40)})`;
     case 'number':
     case 'boolean':
     case 'bigint':
@@ -249,7 +250,8 @@ export function optionsProblem(
 function thrownMessage(error: unknown): string {
   try {
     const message = error instanceof Error ? error.message : String(error);
-    return firstChars(message, 100);
+    // Credentials go before the cut: one the cut runs through would no longer be recognized.
+    return shownValue(message, 100);
   } catch {
     return 'an unprintable value';
   }
@@ -258,7 +260,7 @@ function thrownMessage(error: unknown): string {
 /** An option whose getter (or Proxy trap) threw: a TypeError naming it, with what it threw as `cause`. */
 function unreadable(where: string, key: string, error: unknown): TypeError {
   return new TypeError(`${where}: option ${key} could not be read: ${thrownMessage(error)}`, {
-    cause: error,
+    cause: scrubCause(error),
   });
 }
 
@@ -276,7 +278,9 @@ export function readOptions<T>(where: string, options: T): T {
     keys = [];
     for (const key in options) keys.push(key);
   } catch (error) {
-    throw new TypeError(`${where}: the options could not be read: ${thrownMessage(error)}`, { cause: error });
+    throw new TypeError(`${where}: the options could not be read: ${thrownMessage(error)}`, {
+      cause: scrubCause(error),
+    });
   }
   for (const key of keys) {
     try {

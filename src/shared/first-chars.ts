@@ -17,8 +17,3 @@ export function firstChars(text: string, count: number, more?: boolean): string 
   for (let n = 0; n < count && end < text.length; n++) end += text.codePointAt(end)! > 0xffff ? 2 : 1;
   return end < text.length || more ? text.slice(0, end) + CUT_MARK : text;
 }
-
-/** `text` as a JSON string for a message: at most its first `count` characters, then `…`. */
-export function quoteShort(text: string, count: number): string {
-  return JSON.stringify(firstChars(text, count));
-}

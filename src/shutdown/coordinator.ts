@@ -74,12 +74,14 @@ export interface ShutdownCoordinator {
    * coordinator listen to its signals; when the last one leaves it stops listening. A task joined
    * while a shutdown runs is started at once and waited for, within the same limit. A task joined
    * after a shutdown finished (`done`) is started at once too, in a run of its own with the same
-   * trigger and limits (`shutdown()` waits for it): what it has to write is not lost.
+   * trigger and limits (`shutdown()` waits for it): what it has to write is not lost. It starts on the
+   * next microtask; leaving before then means it never runs.
    */
   onShutdown(task: ShutdownTask, options?: ShutdownTaskOptions): () => void;
   /**
    * Runs every task now (what a signal does, without re-raising it) and resolves with the report
-   * when all have finished or timed out. Calls while one runs get the same promise.
+   * when all have finished or timed out. Calls while one runs get the same promise. After a
+   * finished shutdown, the report holds every task that ran: the shutdown's, then those joined later.
    */
   shutdown(trigger?: ShutdownTrigger): Promise<ShutdownReport>;
   /**
@@ -273,7 +275,8 @@ export function createShutdownCoordinator(options: ShutdownCoordinatorOptions = 
       tasks: entries.size,
       timeoutMs,
     });
-    const outcomes: Array<Promise<ShutdownTaskOutcome>> = [];
+    // `undefined`: a late task left before its queued start, so it never ran.
+    const outcomes: Array<Promise<ShutdownTaskOutcome | undefined>> = [];
     // One "you are out of time" per task still running, for the total limit.
     const timeOuts = new Set<() => void>();
     let cancelTotal: (() => void) | undefined;
@@ -281,20 +284,22 @@ export function createShutdownCoordinator(options: ShutdownCoordinatorOptions = 
     // `late`: joined while the run goes on. Such a task starts on the next microtask, never inside the
     // joiner's `onShutdown` call, which has not yet returned the leave function the task may use.
     const start = (entry: Entry, late = false): void => {
-      entries.delete(entry);
+      // A late task stays registered until its queued start: its leave function, called in between,
+      // still finds it, and the start then skips it.
+      if (!late) entries.delete(entry);
       outcomes.push(
-        new Promise<ShutdownTaskOutcome>((resolve) => {
+        new Promise<ShutdownTaskOutcome | undefined>((resolve) => {
           const controller = new AbortController();
           let cancelOwn: (() => void) | undefined;
           let done = false;
           inFlight.add(entry);
-          const settle = (outcome: ShutdownTaskOutcome): void => {
+          const settle = (outcome: ShutdownTaskOutcome | undefined): void => {
             if (done) return;
             done = true;
             inFlight.delete(entry);
             timeOuts.delete(timeOut);
             cancelOwn?.();
-            if (outcome.status === 'timed_out') {
+            if (outcome?.status === 'timed_out') {
               controller.abort(new Error(`shutdown task '${entry.name}' ran out of time`));
             }
             resolve(outcome);
@@ -318,8 +323,12 @@ export function createShutdownCoordinator(options: ShutdownCoordinatorOptions = 
               (error: unknown) => settle({ name: entry.name, status: 'failed', error }),
             );
           };
-          if (late) queueMicrotask(invoke);
-          else invoke();
+          if (late) {
+            queueMicrotask(() => {
+              if (entries.delete(entry)) invoke();
+              else settle(undefined);
+            });
+          } else invoke();
         }),
       );
     };
@@ -344,8 +353,11 @@ export function createShutdownCoordinator(options: ShutdownCoordinatorOptions = 
         await Promise.all(batch);
       }
       cancelTotal?.();
-      const tasks = await Promise.all(outcomes);
-      const report: ShutdownReport = { trigger, tasks };
+      const tasks = (await Promise.all(outcomes)).filter((t): t is ShutdownTaskOutcome => t !== undefined);
+      // A run for tasks joined after a finished shutdown continues it: its report (what a later
+      // `shutdown()` returns) holds every task that ran, the earlier runs' first.
+      const earlier = afterDone && lastReport !== undefined ? lastReport.tasks : [];
+      const report: ShutdownReport = { trigger, tasks: [...earlier, ...tasks] };
       for (const outcome of tasks) {
         if (outcome.status === 'failed') {
           logger.error(`shutdown task '${outcome.name}' failed`, {

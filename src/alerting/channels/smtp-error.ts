@@ -1,6 +1,6 @@
 import { brandClass } from '../../errors/brand.js';
 import { PipelineError, redactSecrets } from '../../errors/index.js';
-import { quoteShort } from '../../shared/first-chars.js';
+import { quoteValue } from '../../errors/redact.js';
 
 /** Nodemailer's codes for a connection that failed or broke: worth another attempt on a new connection. */
 const CONNECTION_CODES = new Set([
@@ -72,7 +72,7 @@ export class SmtpError extends PipelineError {
     const command = typeof e.command === 'string' ? e.command : undefined;
     if (typeof e.response === 'string' && !SMTP_REPLY.test(e.response.split('\n', 1)[0]!)) {
       return new SmtpError(
-        `SMTP send failed: the server's answer to ${command ?? 'the connection'} is not an SMTP reply (no three-digit code): ${quoteShort(e.response, REPLY_SHOWN)}`,
+        `SMTP send failed: the server's answer to ${command ?? 'the connection'} is not an SMTP reply (no three-digit code): ${quoteValue(e.response, REPLY_SHOWN)}`,
         {
           transient: false,
           ...(typeof e.code === 'string' ? { smtpCode: e.code } : {}),

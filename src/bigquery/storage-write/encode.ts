@@ -6,7 +6,7 @@
  * @module
  */
 import type { ErrorDetail } from '../../errors/index.js';
-import { quoteShort } from '../../shared/first-chars.js';
+import { quoteValue, redactSecrets } from '../../errors/redact.js';
 import { messageOf } from '../../shared/message-of.js';
 import { checkRecordObject, encodeJsonValue } from '../encode-row.js';
 import type { StorageField, WriteSchema } from './schema.js';
@@ -40,7 +40,7 @@ class Problem extends Error {
 }
 
 function describe(value: unknown): string {
-  if (typeof value === 'string') return quoteShort(value, 40);
+  if (typeof value === 'string') return quoteValue(value, 40);
   if (typeof value === 'bigint') return `${value}n`;
   if (value instanceof Date)
     return `Date(${Number.isNaN(value.getTime()) ? 'Invalid' : value.toISOString()})`;
@@ -176,7 +176,7 @@ function scalar(value: unknown, field: StorageField, path: string): unknown {
         try {
           encoded = encodeJsonValue(value, path);
         } catch (error) {
-          throw new Problem(path, `${path}: ${messageOf(error)}`);
+          throw new Problem(path, `${path}: ${redactSecrets(messageOf(error))}`);
         }
         if (encoded === undefined) throw bad('JSON-serializable');
         return JSON.stringify(encoded);
@@ -250,7 +250,7 @@ function record(
   try {
     checkRecordObject(row, prefix.slice(0, -1));
   } catch (error) {
-    throw new Problem(prefix.slice(0, -1), messageOf(error));
+    throw new Problem(prefix.slice(0, -1), redactSecrets(messageOf(error)));
   }
   const out: Record<string, unknown> = {};
   const columns = columnsByName(fields);
@@ -319,7 +319,7 @@ export function encodeRow(schema: WriteSchema, row: unknown, ignoreUnknownValues
     if (error instanceof Problem)
       return { problems: [{ reason: 'invalid', message: error.message, location: error.location }] };
     return {
-      problems: [{ reason: 'invalid', message: messageOf(error), location: '' }],
+      problems: [{ reason: 'invalid', message: redactSecrets(messageOf(error)), location: '' }],
     };
   }
 }

@@ -378,7 +378,10 @@ class WriteCall {
       fields = stream.tableSchema?.fields ?? [];
     }
     if (!state.schema || !fromCache) state.schema = this.#compile(fields);
-    let encoded = this.#encode(state.schema);
+    // Against a cached schema, unknown columns are refused even under ignoreUnknownValues: a column
+    // added since the schema was read would otherwise have its values dropped without a word. The
+    // refusal makes the schema read again; only then are truly unknown columns ignored.
+    let encoded = this.#encode(state.schema, fromCache ? false : undefined);
     if ('failures' in encoded && fromCache) {
       // The cached schema may be stale (a column added since): fetch it once more before refusing rows.
       this.#ctx.defaultSchemas.delete(parent);
@@ -436,12 +439,15 @@ class WriteCall {
     }
   }
 
-  #encode(schema: WriteSchema): { chunks: Chunk[] } | { failures: RowFailure[] } {
-    const { rows, limits, options } = this.#spec;
+  #encode(
+    schema: WriteSchema,
+    ignoreUnknownValues = this.#spec.options.ignoreUnknownValues === true,
+  ): { chunks: Chunk[] } | { failures: RowFailure[] } {
+    const { rows, limits } = this.#spec;
     const bytes: Uint8Array[] = [];
     const failures: RowFailure[] = [];
     rows.forEach((row, index) => {
-      const out = encodeRow(schema, row, options.ignoreUnknownValues === true);
+      const out = encodeRow(schema, row, ignoreUnknownValues);
       if ('problems' in out) failures.push({ index, row, reasons: out.problems });
       else if (out.bytes.length > MAX_REQUEST_BYTES) {
         // No request can carry it: sent alone it would fail the whole call with a bare APPEND_FAILED.

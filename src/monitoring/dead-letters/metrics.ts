@@ -1,6 +1,6 @@
 import type { MetricServiceClient } from '@google-cloud/monitoring';
 import { PipelineError } from '../../errors/index.js';
-import { quoteShort } from '../../shared/first-chars.js';
+import { quoteValue } from '../../errors/redact.js';
 import { quoteFilterString } from '../filter/index.js';
 
 const PREFIX = 'pubsub.googleapis.com/subscription';
@@ -99,7 +99,7 @@ async function readMetric(
       if (followed.has(pageToken) || followed.size >= MAX_PAGES) {
         throw new PipelineError(
           followed.has(pageToken)
-            ? `Cloud Monitoring returned the page token ${quoteShort(pageToken, 40)} of ${metric} again: the series would repeat, so none is used`
+            ? `Cloud Monitoring returned the page token ${quoteValue(pageToken, 40)} of ${metric} again: the series would repeat, so none is used`
             : `Cloud Monitoring sent more than ${MAX_PAGES} pages of ${metric} for ${subscriptions.length} subscription(s): the series are not used`,
           { code: PAGING_ERROR },
         );

@@ -1,4 +1,4 @@
-import { quoteShort } from '../../shared/first-chars.js';
+import { quoteValue } from '../../errors/redact.js';
 import type { FilterOperator } from './ast.js';
 
 /**
@@ -12,7 +12,7 @@ export class FilterSyntaxError extends Error {
   readonly filter: string;
 
   constructor(message: string, filter: string, position: number) {
-    super(`${message} at position ${position} of filter ${quoteShort(filter, 200)}`);
+    super(`${message} at position ${position} of filter ${quoteValue(filter, 200)}`);
     this.name = 'FilterSyntaxError';
     this.position = position;
     this.filter = filter;
