@@ -1,3 +1,7 @@
+import { redactSecrets } from '../errors/redact.js';
+import { scrubCause } from '../errors/scrub.js';
+import { messageOf } from '../shared/message-of.js';
+
 /**
  * A JSON value as sent to BigQuery.
  *
@@ -240,6 +244,25 @@ export function checkRecordObject(value: object, path: string): void {
  */
 export function encodeJsonValue(value: unknown, path: string): JsonValue | undefined {
   return encodeValue(value, path, []);
+}
+
+/**
+ * Row `i` of `rows` encoded by {@link encodeRow}, or the `TypeError` a write call (`where`, e.g.
+ * `insertRows(ds.t)`) answers for it: the row's index and what is wrong, credentials removed from the
+ * message and the cause.
+ *
+ * @internal
+ */
+export function encodeRowAt(
+  rows: readonly unknown[],
+  i: number,
+  where: string,
+): { [key: string]: JsonValue } {
+  try {
+    return encodeRow(rows[i]);
+  } catch (err) {
+    throw new TypeError(`${where}: row ${i}: ${redactSecrets(messageOf(err))}`, { cause: scrubCause(err) });
+  }
 }
 
 /**

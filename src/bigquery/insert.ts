@@ -9,7 +9,7 @@ import { Batcher, DEFAULT_BATCH_BYTES, DEFAULT_BATCH_ROWS } from './batching.js'
 import type { BigQueryClient } from './client.js';
 import type { CallScope } from './context.js';
 import { DefaultInsertIds } from './default-insert-ids.js';
-import { encodeRow, type JsonValue } from './encode-row.js';
+import { encodeRow, encodeRowAt, type JsonValue } from './encode-row.js';
 import { canonicalJson, insertIdOfCanonical } from './insert-id.js';
 import { RowLedger } from './row-ledger.js';
 import { operationName, recordResent } from './telemetry.js';
@@ -50,21 +50,11 @@ function checkSameRowPerId(
     firstWithId.set(id, i);
     return;
   }
-  if (textOf(rows, first, tableName) !== textOf(rows, i, tableName)) {
+  const where = `insertRows(${tableName})`;
+  if (canonicalJson(encodeRowAt(rows, first, where)) !== canonicalJson(encodeRowAt(rows, i, where))) {
     throw new TypeError(
       `insertRows(${tableName}): rows ${first} and ${i} have the same insert id ${quoteValue(id)} but different content; BigQuery would keep only one of them. Make the insertId function unique per row, or leave it out (the default id is a hash of the whole row, numbered when identical rows repeat)`,
     );
-  }
-}
-
-/** Row `i`'s canonical JSON, read again before any request: a row that cannot be is named. */
-function textOf(rows: readonly unknown[], i: number, tableName: string): string {
-  try {
-    return canonicalJson(encodeRow(rows[i]));
-  } catch (err) {
-    throw new TypeError(`insertRows(${tableName}): row ${i}: ${redactSecrets(messageOf(err))}`, {
-      cause: scrubCause(err),
-    });
   }
 }
 
@@ -150,11 +140,7 @@ export async function insertRows<R>(
   const customIds: string[] | undefined = keyOf ? new Array(count) : undefined;
   const firstWithId = keyOf ? new Map<string, number>() : undefined;
   for (let i = 0; i < count; i++) {
-    try {
-      encodeRow(rows[i]);
-    } catch (err) {
-      throw new TypeError(`${where}: row ${i}: ${redactSecrets(messageOf(err))}`, { cause: scrubCause(err) });
-    }
+    encodeRowAt(rows, i, where);
     if (keyOf && customIds) {
       let id: string;
       try {

@@ -2,15 +2,12 @@ import { formatTableName, parseTableName } from '../config/table-name.js';
 import { jobFailed } from '../errors/bigquery-wire.js';
 import { refusedUnauthenticated } from '../errors/credentials.js';
 import { type PipelineError, toPipelineError } from '../errors/index.js';
-import { redactSecrets } from '../errors/redact.js';
-import { scrubCause } from '../errors/scrub.js';
-import { messageOf } from '../shared/message-of.js';
 import { nodeCrypto } from '../shared/node-crypto.js';
 import { concurrencyOf, sendBatches } from './batch-pool.js';
 import { Batcher } from './batching.js';
 import type { BigQueryClient, BigQueryTableHandle, BigQueryUploadStream } from './client-types.js';
 import { type CallScope, checkJobId, MAX_CHOSEN_JOB_ID_LENGTH, newJobId, pollDelayMs } from './context.js';
-import { encodeRow, type JsonValue } from './encode-row.js';
+import { encodeRow, encodeRowAt, type JsonValue } from './encode-row.js';
 import { canonicalJson } from './insert-id.js';
 import { datasetLocation } from './job-location.js';
 import { JOB_OUTCOME_UNKNOWN, type JobPlan, type RunningJob, runJob } from './job-runner.js';
@@ -214,13 +211,7 @@ export async function loadRows(
   });
   if (rows.length === 0) return { jobId: null, jobIds: [], outputRows: 0 };
 
-  const encoded = (i: number): JsonValue => {
-    try {
-      return encodeRow(rows[i]);
-    } catch (err) {
-      throw new TypeError(`${where}: row ${i}: ${redactSecrets(messageOf(err))}`, { cause: scrubCause(err) });
-    }
-  };
+  const encoded = (i: number): JsonValue => encodeRowAt(rows, i, where);
   const line = (i: number): string => JSON.stringify(encoded(i));
   // Every row is checked, and the jobs' boundaries set, before the first request; each job's NDJSON
   // is made again only when it is next.
