@@ -5,6 +5,8 @@
  * instead of making `toPipelineError` itself throw.
  */
 
+import { describeSafely } from '../shared/message-of.js';
+
 /** A record read field by field; every read goes through `field`. */
 export type Obj = Record<string, unknown>;
 
@@ -60,7 +62,6 @@ export function listOf(value: unknown): unknown[] | undefined {
   }
 }
 
-/** `value instanceof ctor`, false when the check itself throws (a revoked Proxy, a throwing trap). */
 /**
  * The text of a boxed string (`new String(...)`, a subclass's instance), read through its internal
  * slot; `undefined` for anything else, a fake with `String.prototype` and no slot included.
@@ -73,6 +74,7 @@ export function boxedText(value: unknown): string | undefined {
   }
 }
 
+/** `value instanceof ctor`, false when the check itself throws (a revoked Proxy, a throwing trap). */
 export function isInstance(value: unknown, ctor: abstract new (...args: never[]) => unknown): boolean {
   try {
     return value instanceof ctor;
@@ -80,7 +82,5 @@ export function isInstance(value: unknown, ctor: abstract new (...args: never[])
     return false;
   }
 }
-
-import { describeSafely } from '../shared/message-of.js';
 
 export { describeSafely };
