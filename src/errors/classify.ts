@@ -463,12 +463,14 @@ function fromNetwork(o: Obj): PipelineError | undefined {
   // or a gRPC code was read before this). The walk ends at the first link that says something of its
   // own (a code, a status, a response: not a network failure; a typed error: its own answer), and
   // after 8 links (a cycle).
-  for (let link: unknown = o, depth = 0; !isNetwork && depth < 8 && field(o, 'code') === undefined; depth++) {
+  const ownCode = field(o, 'code') !== undefined;
+  for (let link: unknown = o, depth = 0; !isNetwork && !ownCode && depth < 8; depth++) {
     link = field(link, 'cause');
     if (isInstance(link, PipelineError) && isWellFormed(link as Obj)) return link as PipelineError;
     systemCode = networkCodeOf(link);
     isNetwork = systemCode !== undefined;
-    if (isNetwork && strField(link, 'message')) detail = `${message}: ${strField(link, 'message')}`;
+    const linkMessage = isNetwork ? strField(link, 'message') : undefined;
+    if (linkMessage) detail = `${message}: ${linkMessage}`;
     if (['code', 'status', 'statusCode', 'response'].some((key) => field(link, key) !== undefined)) break;
   }
   if (!isNetwork) return undefined;
