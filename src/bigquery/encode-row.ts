@@ -247,7 +247,7 @@ export function encodeJsonValue(value: unknown, path: string): JsonValue | undef
 }
 
 /**
- * Row `i` of `rows` encoded by {@link encodeRow}, or the `TypeError` a write call (`where`, e.g.
+ * Row `i` of `rows` encoded by `encodeRow`, or the `TypeError` a write call (`where`, e.g.
  * `insertRows(ds.t)`) answers for it: the row's index and what is wrong, credentials removed from the
  * message and the cause.
  *
