@@ -210,7 +210,7 @@ async function checkOne(
         // A full peek is a floor, and a floor at or under the threshold proves nothing: with
         // `threshold >= peekLimit` a queue of any size read `ok` whenever Monitoring was unreadable.
         result.error = new PipelineError(
-          `Cloud Monitoring had no data for it, and the peek filled its limit of ${limit} message(s) without passing the threshold (${threshold}): whether more wait is unknown; set peekLimit above the threshold`,
+          `Cloud Monitoring had no data for it, and the peek filled its limit of ${limit} message(s) without passing the threshold (${threshold}): whether more wait is unknown; Cloud Monitoring's count is needed (or a peekLimit above the threshold, at most 1000)`,
           { code: 'NO_DATA' },
         );
         return result;
