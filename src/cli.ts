@@ -24,9 +24,27 @@ function packageVersion(): string | undefined {
   }
 }
 
+/**
+ * A line writer on `stream` that outlives the stream's reader: `gpr ... | head -1` closes the pipe,
+ * and the next write's EPIPE came as an unhandled 'error' event that ended the process with exit 1
+ * ("found") and a stack, whatever the run's status was. The run's status stays the exit code; what
+ * it still had to say is dropped, as the reader asked.
+ */
+function lineWriter(stream: NodeJS.WriteStream): (line: string) => void {
+  let open = true;
+  stream.on('error', () => {
+    open = false;
+  });
+  return (line) => {
+    if (open) stream.write(`${line}\n`);
+  };
+}
+
+const stderr = lineWriter(process.stderr);
+
 runCli(process.argv.slice(2), {
-  stdout: (line) => process.stdout.write(`${line}\n`),
-  stderr: (line) => process.stderr.write(`${line}\n`),
+  stdout: lineWriter(process.stdout),
+  stderr,
   env: process.env,
   version: packageVersion(),
 }).then(
@@ -35,7 +53,7 @@ runCli(process.argv.slice(2), {
   },
   (error: unknown) => {
     // Outside `runCli`'s own handling (a bug, a failing stream): still no credential on stderr.
-    process.stderr.write(`gpr: ${redactSecrets(messageOf(error))}\n`);
+    stderr(`gpr: ${redactSecrets(messageOf(error))}`);
     process.exitCode = 3;
   },
 );

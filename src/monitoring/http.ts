@@ -233,34 +233,50 @@ export function monitorRequestHandler(
 ): (req: MonitorHttpRequest, res: MonitorHttpResponse, signal?: AbortSignal) => Promise<void> {
   // A logger that throws (EPIPE on a closed stdout) must not turn a 500 into no answer at all.
   const logger = safeLogger(options.logger ?? silentLogger);
+  /**
+   * `send`, never throwing: a response already answered (a timeout middleware, a framework's own
+   * error page) makes Node's `setHeader` throw, and a handler run as `void handler(req, res)` that
+   * rejected was an unhandled rejection, which ends a Node 20 process: the whole service, for one
+   * late answer. The answer that could not go out is logged instead.
+   */
+  const reply = (...args: Parameters<typeof send>): void => {
+    try {
+      send(...args);
+    } catch (error) {
+      logger.error(`monitor answer ${args[1]} could not be sent (was the response already answered?)`, {
+        error,
+        status: args[1],
+      });
+    }
+  };
   return async (req, res, signal) => {
     const method = (req.method ?? 'GET').toUpperCase();
     let url: URL;
     try {
       url = new URL(req.url ?? '/', 'http://monitor.invalid');
     } catch {
-      return send(res, 400, {
+      return reply(res, 400, {
         error: { code: 'BAD_REQUEST', field: 'url', message: 'malformed request URL' },
       });
     }
     const path = url.pathname.replace(/\/+$/, '') || '/';
     if (path === '/health') {
       if (method !== 'GET' && method !== 'HEAD')
-        return send(res, 405, { error: { code: 'METHOD_NOT_ALLOWED' } }, { allow: 'GET, HEAD' });
-      return send(res, 200, {
+        return reply(res, 405, { error: { code: 'METHOD_NOT_ALLOWED' } }, { allow: 'GET, HEAD' });
+      return reply(res, 200, {
         status: 'ok',
         projectId: target.projectId,
         deadLetterSubscriptions: target.deadLetterSubscriptions.map((s) => s.subscription),
       });
     }
-    if (path !== '/check' && path !== '/') return send(res, 404, { error: { code: 'NOT_FOUND', path } });
+    if (path !== '/check' && path !== '/') return reply(res, 404, { error: { code: 'NOT_FOUND', path } });
     if (method !== 'POST')
-      return send(res, 405, { error: { code: 'METHOD_NOT_ALLOWED' } }, { allow: 'POST' });
+      return reply(res, 405, { error: { code: 'METHOD_NOT_ALLOWED' } }, { allow: 'POST' });
     let flags: ReturnType<typeof readFlags>;
     try {
       flags = readFlags(url, req.body);
     } catch (error) {
-      if (error instanceof BadRequest) return send(res, 400, errorBody(error));
+      if (error instanceof BadRequest) return reply(res, 400, errorBody(error));
       throw error;
     }
     try {
@@ -270,8 +286,8 @@ export function monitorRequestHandler(
         ...(flags.includeDeadLetters === undefined ? {} : { includeDeadLetters: flags.includeDeadLetters }),
         ...(signal ? { signal } : {}),
       });
-      if (signal?.aborted) return send(res, 503, stoppedAfterChecks(report), { 'retry-after': '1' });
-      return send(res, 200, report);
+      if (signal?.aborted) return reply(res, 503, stoppedAfterChecks(report), { 'retry-after': '1' });
+      return reply(res, 200, report);
     } catch (caught) {
       if (signal?.aborted) {
         return send(
@@ -295,7 +311,7 @@ export function monitorRequestHandler(
         path,
         status: 500,
       });
-      return send(res, 500, errorBody(error));
+      return reply(res, 500, errorBody(error));
     }
   };
 }

@@ -3,6 +3,7 @@ import type { ConfigEnv, SportConfig } from '../config/index.js';
 import { OperationTimeoutError, PipelineError, toPipelineError } from '../errors/index.js';
 import { redactedStart } from '../errors/redact.js';
 import { type Logger, silentLogger } from '../logging/index.js';
+import { describeValue } from '../shared/check-options.js';
 import { safeLogger } from '../shared/safe-logger.js';
 import { untilAborted } from '../shared/until-aborted.js';
 import {
@@ -336,7 +337,7 @@ export function createMonitor(options: MonitorOptions = {}): Monitor {
       ? undefined
       : resolveLoggingOptions({ env: options.env, ...options.logging }, 'logging', projectId);
   const clients = new ClientSet(options.clients ?? {}, projectId);
-  const now = options.now ?? (() => new Date());
+  const now = checkedClock(options.now);
   // A logger that throws (EPIPE on a closed stdout) must not stop the findings reaching the sink.
   const logger = safeLogger(options.logger ?? silentLogger);
 
@@ -520,6 +521,25 @@ export async function checkLoggingErrors(
   );
 }
 
+/**
+ * `now`, checked at each reading: an invalid `Date` (or not a `Date`) made every window, filter and
+ * timestamp a bare `RangeError` (or `TypeError`) deep in a check; now it is a
+ * {@link MonitorConfigError} on `now`, before any call.
+ */
+function checkedClock(now: (() => Date) | undefined): () => Date {
+  if (now === undefined) return () => new Date();
+  return () => {
+    const date: unknown = now();
+    if (!(date instanceof Date) || Number.isNaN(date.getTime())) {
+      throw new MonitorConfigError(
+        'now',
+        `expected now() to answer a valid Date, got ${describeValue(date)}`,
+      );
+    }
+    return date;
+  };
+}
+
 /** Runs one check with its own clients (closing those it creates), at `now()`. */
 async function runWithOwnClients<T>(
   projectId: string,
@@ -528,7 +548,7 @@ async function runWithOwnClients<T>(
 ): Promise<T> {
   const clients = new ClientSet(run.clients ?? {}, projectId);
   try {
-    return await check(clients, (run.now ?? (() => new Date()))(), run.signal);
+    return await check(clients, checkedClock(run.now)(), run.signal);
   } finally {
     await clients.close();
   }

@@ -1,6 +1,6 @@
 import type { v1 } from '@google-cloud/pubsub';
 import type { ConfigEnv } from '../config/index.js';
-import { NotFoundError, type PipelineError, toPipelineError } from '../errors/index.js';
+import { NotFoundError, PipelineError, toPipelineError } from '../errors/index.js';
 import { type Logger, silentLogger } from '../logging/index.js';
 import type { Clock } from '../retry/clock.js';
 import { scheduleOn } from '../retry/schedule.js';
@@ -58,7 +58,11 @@ export interface ReplayOptions {
   max?: number;
   /** Messages replayed this many times already stay in the DLQ and are reported. Default 3. */
   maxReplays?: number;
-  /** List what would be replayed; publish and acknowledge nothing. */
+  /**
+   * List what would be replayed; publish and acknowledge nothing. Not done on a subscription with a
+   * dead-letter policy of its own (each message pulled counts a delivery attempt there): the run
+   * ends `failed` with `DRY_RUN_NOT_SAFE`.
+   */
   dryRun?: boolean;
   /** Messages per Pull. Default 100. */
   batchSize?: number;
@@ -206,7 +210,10 @@ export interface ReplayResult {
    * run stops at once and leaves the rest in the DLQ.
    */
   stoppedBy: 'empty' | 'max' | 'aborted' | 'failed';
-  /** The Pull failure that ended the run, when `stoppedBy` is `'failed'`. */
+  /**
+   * What ended the run when `stoppedBy` is `'failed'`: a Pull failure, the target topic missing, or a
+   * dry run refused (`DRY_RUN_NOT_SAFE`).
+   */
   error?: PipelineError;
   /** Set when handing held messages back failed: they return when their lease expires. */
   releaseError?: PipelineError;
@@ -772,10 +779,32 @@ export async function runReplay(
 ): Promise<ReplayResult> {
   const shutdown = shutdownOption(run.shutdown, 'replayDeadLetters');
   const subscriber = await clients.subscriber();
-  await refuseLoop(subscriber, resolved);
+  const ownPolicy = await refuseLoop(subscriber, resolved);
   // Ordering on, so that a message that had an ordering key is republished with it.
   const publisher = run.publisher ?? (await clients.pubsub()).topic(resolved.to, { messageOrdering: true });
   const replay = new ReplayRun(resolved, subscriber, publisher, run);
+  if (ownPolicy !== undefined) {
+    // Every message a run pulls and hands back counts one delivery attempt there, and Pub/Sub
+    // forwards it after maxDeliveryAttempts: a dry run hands back all it pulls, so a few of them
+    // moved the DLQ's messages on (to a topic perhaps without a subscription, where they are lost).
+    const forwarding = `${resolved.from} has a dead-letter policy of its own (to ${ownPolicy.topic} after ${ownPolicy.maxDeliveryAttempts} delivery attempts)`;
+    if (resolved.dryRun) {
+      replay.result.stoppedBy = 'failed';
+      replay.result.error = new PipelineError(
+        `dry run refused: ${forwarding}, and each message a dry run pulls counts one attempt, so dry runs would move them out of the DLQ; read the count with checkDeadLetters (gpr dlq status) instead`,
+        { code: 'DRY_RUN_NOT_SAFE', transient: false },
+      );
+      return replay.result;
+    }
+    replay.logger.warn(
+      `replay: ${forwarding}; each message this run leaves in it (filtered, exhausted, over max, failed) counts one more attempt`,
+      {
+        from: resolved.from,
+        deadLetterTopic: ownPolicy.topic,
+        maxDeliveryAttempts: ownPolicy.maxDeliveryAttempts,
+      },
+    );
+  }
   if (resolved.dryRun && run.publisher === undefined) {
     // A dry run publishes nothing, so nothing else would notice that the target topic is missing.
     const missing = await missingTopic(publisher, resolved);
@@ -848,22 +877,36 @@ async function missingTopic(
  * Refuses a replay from a subscription that does not exist (naming it as the source: a dry run into a
  * missing topic would otherwise blame only the topic), and one into the topic the dead-letter
  * subscription itself reads: every message would come straight back (until `maxReplays` stopped it).
- * Best effort: without `subscriptions.get` permission the checks are skipped.
+ * Resolves to the subscription's own dead-letter policy, when it has one. Best effort: without
+ * `subscriptions.get` permission the checks are skipped (and no policy is seen).
  */
-async function refuseLoop(subscriber: v1.SubscriberClient, resolved: ResolvedReplayOptions): Promise<void> {
+async function refuseLoop(
+  subscriber: v1.SubscriberClient,
+  resolved: ResolvedReplayOptions,
+): Promise<{ topic: string; maxDeliveryAttempts: number } | undefined> {
   const subscription = `projects/${resolved.projectId}/subscriptions/${resolved.from}`;
-  let topic: string | null | undefined;
+  let found:
+    | {
+        topic?: string | null;
+        deadLetterPolicy?: { deadLetterTopic?: string | null; maxDeliveryAttempts?: number | null } | null;
+      }
+    | undefined;
   try {
-    [{ topic }] = await subscriber.getSubscription({ subscription });
+    [found] = await subscriber.getSubscription({ subscription });
   } catch (caught) {
     const error = toPipelineError(caught);
-    if (!(error instanceof NotFoundError)) return;
+    if (!(error instanceof NotFoundError)) return undefined;
     throw renamed(error, `the subscription to replay from, ${subscription}, does not exist`);
   }
-  if (topic === `projects/${resolved.projectId}/topics/${resolved.to}`) {
+  if (found?.topic === `projects/${resolved.projectId}/topics/${resolved.to}`) {
     throw new MonitorConfigError(
       'to',
       `${resolved.to} is the topic ${resolved.from} reads: the replay would send every message back into the DLQ`,
     );
   }
+  const policy = found?.deadLetterPolicy;
+  // Pub/Sub's default when the policy leaves the attempts at 0.
+  return policy?.deadLetterTopic
+    ? { topic: policy.deadLetterTopic, maxDeliveryAttempts: policy.maxDeliveryAttempts || 5 }
+    : undefined;
 }

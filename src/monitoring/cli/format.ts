@@ -118,7 +118,17 @@ export function formatReplay(result: ReplayResult): string[] {
     for (const m of result.exhausted)
       out.push(`  ${m.messageId} (replays: ${m.replayCount}) ${m.deadLetterReason ?? '?'}`);
   }
-  if (result.skipped > 0) out.push(`${result.skipped} message(s) left in the DLQ: not selected`);
+  if (result.skipped > 0) {
+    const why =
+      result.stoppedBy === 'aborted' ? 'filtered out, or pulled when the run was stopped' : 'not selected';
+    out.push(`${result.skipped} message(s) left in the DLQ: ${why}`);
+  }
+  // Said, or an interrupted run reads as a finished one: "replayed 480" and 3520 still waiting.
+  if (result.stoppedBy === 'aborted')
+    out.push(
+      'stopped before the end (interrupted): messages may remain in the DLQ; run it again for the rest',
+    );
+  if (result.stoppedBy === 'max') out.push('stopped at --max: messages may remain in the DLQ');
   const copies = result.duplicates;
   if (copies.length > 0) {
     const acked = copies.filter((d) => d.acked).length;

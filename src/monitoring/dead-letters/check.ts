@@ -199,13 +199,22 @@ async function checkOne(
       }
       result.warnings.push(`no sample: ${notPeekedBecause(ownPolicy)}`);
     } else if (wantsPeek) {
-      await peekInto(
-        result,
-        subscriber,
-        path,
-        needsCount ? Math.max(peekLimit, sampleSize) : sampleSize,
-        ctx,
-      );
+      const limit = needsCount ? Math.max(peekLimit, sampleSize) : sampleSize;
+      await peekInto(result, subscriber, path, limit, ctx);
+      if (
+        needsCount &&
+        result.messages !== undefined &&
+        result.messages >= limit &&
+        result.messages <= threshold
+      ) {
+        // A full peek is a floor, and a floor at or under the threshold proves nothing: with
+        // `threshold >= peekLimit` a queue of any size read `ok` whenever Monitoring was unreadable.
+        result.error = new PipelineError(
+          `Cloud Monitoring had no data for it, and the peek filled its limit of ${limit} message(s) without passing the threshold (${threshold}): whether more wait is unknown; Cloud Monitoring's count is needed (or a peekLimit above the threshold, at most 1000)`,
+          { code: 'NO_DATA' },
+        );
+        return result;
+      }
     }
     if (result.messages === undefined) {
       result.error ??= new PipelineError(

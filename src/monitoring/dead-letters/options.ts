@@ -36,9 +36,9 @@ export interface DeadLetterCheckOptions {
   only?: string[];
   /** A subscription is reported when it holds more than this many messages. Default 0. */
   threshold?: number;
-  /** How many messages to sample from a subscription over the threshold (0: none, nothing pulled). Default 3. */
+  /** How many messages to sample from a subscription over the threshold (0: none, nothing pulled). Default 3, at most 100. */
   sampleSize?: number;
-  /** Most messages a peek pulls when Cloud Monitoring has no count. Default 100. */
+  /** Most messages a peek pulls when Cloud Monitoring has no count. Default 100, at most 1000. */
   peekLimit?: number;
   /** The window of `dead_letter_message_count` on source subscriptions. Default 15 minutes. */
   lookbackMinutes?: number;
@@ -73,6 +73,19 @@ export interface ResolvedDeadLetterOptions {
   peekLimit: number;
   lookbackMinutes: number;
   callTimeoutMs: number;
+}
+
+/**
+ * Most messages one peek pulls. Each is held, its data kept, until the peek hands them all back: a
+ * `peekLimit` of a million was accepted and meant a million 10 MB messages in memory and leased.
+ */
+const MAX_PEEK_LIMIT = 1000;
+/** Most messages sampled per subscription: every sample goes into the report and each alert. */
+const MAX_SAMPLE_SIZE = 100;
+
+function atMost(value: number, max: number, field: string): number {
+  if (value > max) throw new MonitorConfigError(field, `at most ${max}, got ${value}`);
+  return value;
 }
 
 /** Checks the options (throws {@link MonitorConfigError}) and fills in the defaults. */
@@ -133,8 +146,8 @@ export function resolveDeadLetterOptions(
     projectId,
     subscriptions,
     threshold: integerAt(raw.threshold, at('threshold'), 0, 0),
-    sampleSize: integerAt(raw.sampleSize, at('sampleSize'), 0, 3),
-    peekLimit: integerAt(raw.peekLimit, at('peekLimit'), 0, 100),
+    sampleSize: atMost(integerAt(raw.sampleSize, at('sampleSize'), 0, 3), MAX_SAMPLE_SIZE, at('sampleSize')),
+    peekLimit: atMost(integerAt(raw.peekLimit, at('peekLimit'), 0, 100), MAX_PEEK_LIMIT, at('peekLimit')),
     lookbackMinutes: integerAt(raw.lookbackMinutes, at('lookbackMinutes'), 1, 15),
     callTimeoutMs: integerAt(raw.callTimeoutMs, at('callTimeoutMs'), 1000, 20_000),
   };

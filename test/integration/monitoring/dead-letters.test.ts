@@ -108,6 +108,28 @@ describe('checkDeadLetters with the real clients on the stand-ins', () => {
     expect(gcp.pubsub.subscriptionStats('blind-dlq-sub')).toMatchObject({ acked: 0, undelivered: 2 });
   });
 
+  it('a peek that fills its limit at or under the threshold does not say ok: the count is unknown', async () => {
+    const { dlq } = await createPipeline(gcp.pubsubClient, 'fullpeek');
+    await deadLetter(
+      dlq,
+      Array.from({ length: 8 }, (_, i) => ({ data: `m${i}`, reason: 'invalid_json' })),
+    );
+    gcp.monitoring.faults.add({ method: 'ListTimeSeries', code: 'PERMISSION_DENIED' });
+    const result = await checkDeadLetters({
+      projectId: PROJECT,
+      subscriptions: [watch('fullpeek')],
+      // "more than 5": a peek of at most 5 can never say so, whatever the queue holds.
+      threshold: 5,
+      peekLimit: 5,
+      clients: gcp.clients,
+    });
+    const [sub] = result.subscriptions;
+    expect(sub).toMatchObject({ status: 'failed', countSource: 'peek', countIsLowerBound: true });
+    expect(sub!.error?.message).toMatch(/peekLimit/);
+    expect(result.findings.map((f) => f.key)).toContain('check_failed:dead_letters:fullpeek-dlq-sub');
+    expect(gcp.pubsub.subscriptionStats('fullpeek-dlq-sub')).toMatchObject({ acked: 0, undelivered: 8 });
+  });
+
   it('marks one unreadable subscription failed and still reads the others', async () => {
     const { dlq: a } = await createPipeline(gcp.pubsubClient, 'fine');
     await deadLetter(a, [{ data: 'a', reason: 'invalid_json' }]);

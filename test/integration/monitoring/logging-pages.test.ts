@@ -57,6 +57,8 @@ describe('checkLoggingErrors against a Cloud Logging whose pages never end', () 
   let endless: Awaited<ReturnType<typeof hostileLogging>>;
   let looping: Awaited<ReturnType<typeof hostileLogging>>;
   let sparse: Awaited<ReturnType<typeof hostileLogging>>;
+  let trickle: Awaited<ReturnType<typeof hostileLogging>>;
+  let mostlyEmpty: Awaited<ReturnType<typeof hostileLogging>>;
 
   beforeAll(async () => {
     // Empty pages with a fresh token every time (Cloud Logging may send empty pages with a token).
@@ -70,17 +72,33 @@ describe('checkLoggingErrors against a Cloud Logging whose pages never end', () 
       if (page === 5) return { entries: [entry(1), entry(2)], nextPageToken: 'p6' };
       return { entries: [entry(3)], nextPageToken: '' };
     });
+    // One entry per page and a fresh token for ever: 10 000 calls before maxEntries stopped it.
+    trickle = await hostileLogging((_request, call) => ({
+      entries: [entry(call)],
+      nextPageToken: `t${call}`,
+    }));
+    // 99 empty pages, then one entry, for ever: the empty-page limit never trips (about a million calls).
+    mostlyEmpty = await hostileLogging((_request, call) => ({
+      entries: call % 100 === 0 ? [entry(call)] : [],
+      nextPageToken: `t${call}`,
+    }));
   });
 
   afterAll(async () => {
-    await Promise.all([endless.close(), looping.close(), sparse.close()]);
+    await Promise.all([
+      endless.close(),
+      looping.close(),
+      sparse.close(),
+      trickle.close(),
+      mostlyEmpty.close(),
+    ]);
   });
 
-  const check = (client: Logging) =>
+  const check = (client: Logging, threshold = 0) =>
     checkLoggingErrors({
       projectId: 'hostile',
       categories: [category],
-      threshold: 0,
+      threshold,
       clients: { logging: client },
       now: () => NOW,
     });
@@ -111,4 +129,20 @@ describe('checkLoggingErrors against a Cloud Logging whose pages never end', () 
     expect(gcs!.count).toBeUndefined();
     expect(looping.lists()).toBe(2);
   });
+
+  it('stops after a bounded number of pages that trickle entries: over the threshold, a lower bound', async () => {
+    const result = await check(trickle.client);
+    expect(trickle.lists()).toBeLessThanOrEqual(200);
+    expect(result.categories[0]).toMatchObject({ status: 'errors_found', countIsLowerBound: true });
+    expect(result.categories[0]!.count).toBe(trickle.lists());
+  });
+
+  it('stops after a bounded number of mostly empty pages: under the threshold, the category failed', async () => {
+    const result = await check(mostlyEmpty.client, 1000);
+    expect(mostlyEmpty.lists()).toBeLessThanOrEqual(200);
+    const [gcs] = result.categories;
+    expect(gcs).toMatchObject({ status: 'failed', error: { code: 'LOGGING_PAGING' } });
+    expect(gcs!.count).toBeUndefined();
+    expect(result.findings.map((f) => f.key)).toEqual(['check_failed:logging:gcs_errors']);
+  }, 20_000);
 });

@@ -26,6 +26,15 @@ describe('createMonitor refuses a bad configuration at construction, naming the 
   const cases: Array<[string, MonitorOptions | Record<string, unknown>, string, RegExp]> = [
     ['an unknown option, with a hint', { deadLetter: {} }, 'deadLetter', /did you mean 'deadLetters'/],
     ['an unknown sport', { sport: 'nhl' }, 'sport', /Unknown sport "nhl"/],
+    // Each pulled message is held (and its data kept) until the peek ends: a million is a crash.
+    [
+      'a peekLimit past 1000',
+      { deadLetters: { peekLimit: 1_000_000 } },
+      'deadLetters.peekLimit',
+      /at most 1000/,
+    ],
+    // Every sample goes into the report and each alert.
+    ['a sampleSize past 100', { deadLetters: { sampleSize: 5000 } }, 'deadLetters.sampleSize', /at most 100/],
     [
       'a bad regular expression',
       {

@@ -147,6 +147,38 @@ describe('createMonitorHandler', () => {
     expect(JSON.parse(body)).toMatchObject({ error: { message: expect.stringContaining('boom') } });
   });
 
+  it('does not reject when the response was already answered (a timeout middleware): logged instead', async () => {
+    const { createServer, request } = await import('node:http');
+    const { monitor } = fakeMonitor();
+    const errors: string[] = [];
+    const logger = { debug() {}, info() {}, warn() {}, error: (m: string) => void errors.push(m) };
+    const handler = createMonitorHandler(monitor, { logger });
+    let outcome: Promise<void> | undefined;
+    const server = createServer((_req, res) => {
+      // Answered before the handler writes, as Express's connect-timeout does: Node's setHeader
+      // then throws ERR_HTTP_HEADERS_SENT.
+      res.writeHead(503).end('timed out');
+      outcome = handler({ method: 'POST', url: '/check' }, res);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as { port: number };
+      const status = await new Promise<number | undefined>((resolve, reject) => {
+        const req = request({ port, host: '127.0.0.1', method: 'POST', path: '/check' }, (res) => {
+          res.resume();
+          res.once('end', () => resolve(res.statusCode));
+        });
+        req.once('error', reject);
+        req.end();
+      });
+      expect(status).toBe(503);
+      await expect(outcome).resolves.toBeUndefined();
+      expect(errors.join(' ')).toMatch(/could not be sent/);
+    } finally {
+      server.close();
+    }
+  });
+
   it('reads a body given as text or bytes, and refuses one that is not a JSON object', async () => {
     const { monitor, runs } = fakeMonitor();
     await call(monitor, { method: 'POST', url: '/check', body: Buffer.from('{"dry_run": true}') });
