@@ -256,8 +256,13 @@ function parseJson(text: string, where: string): unknown {
   if (text.trim().length === 0) throw decodeError('missing_data', `${where}: data is blank`);
   try {
     return JSON.parse(text);
-  } catch (cause) {
-    throw decodeError('invalid_json', `${where}: data is not JSON (${(cause as Error).message})`, cause);
+  } catch (thrown) {
+    // V8 quotes up to ten characters either side of the fault: data (an unquoted secret's start,
+    // cut so that its key no longer shows) that would reach logs and the dead letter's attributes.
+    const said = thrown instanceof Error ? thrown.message : '';
+    const quote = said.indexOf('"');
+    const kept = (quote === -1 ? said : said.slice(0, quote).replace(/[\s,.]+$/, '')) || 'a syntax error';
+    throw decodeError('invalid_json', `${where}: data is not JSON (${kept})`, new SyntaxError(kept));
   }
 }
 
