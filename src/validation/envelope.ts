@@ -198,7 +198,8 @@ export function decodeBody(envelope: Envelope, maxBytes: number): unknown {
     case 'json_text': {
       const size = Buffer.byteLength(body.text, 'utf8');
       if (size > maxBytes) throw tooLarge(where, size, maxBytes);
-      return parseJson(body.text, where);
+      // One leading byte-order mark, as TextDecoder strips from bytes (`buffer.toString()` keeps it).
+      return parseJson(body.text.charCodeAt(0) === 0xfeff ? body.text.slice(1) : body.text, where);
     }
     case 'base64': {
       if (body.text.length === 0) throw decodeError('missing_data', `${where}: data is empty`);

@@ -227,3 +227,25 @@ describe('invalid JSON: the error does not quote the data', () => {
     expect(end.message).toContain('Unexpected end of JSON input');
   });
 });
+
+describe('a UTF-8 byte-order mark', () => {
+  const json = '{"processor_name":"p","game_date":"2026-01-24"}';
+  it('is stripped from JSON text given as a string, as it is from bytes', () => {
+    // `buffer.toString()` of a file saved with a BOM keeps it as U+FEFF: the same message as bytes
+    // decoded, as text it failed as invalid_json and was dead-lettered.
+    const fromBytes = decodePubSubMessage(Phase2CompletionMessage, Buffer.from(`\ufeff${json}`, 'utf8'));
+    const fromText = decodePubSubMessage(
+      Phase2CompletionMessage,
+      Buffer.from(`\ufeff${json}`, 'utf8').toString(),
+    );
+    expect(fromText.data).toEqual(fromBytes.data);
+    expect(fromText.data.processor_name).toBe('p');
+  });
+  it('only one, and only at the start: a BOM inside the text is still not JSON', () => {
+    const error = decodeFailure(
+      `{"processor_name":\ufeff"p","game_date":"2026-01-24"}`,
+    ) as MessageDecodeError;
+    expect(error.reason).toBe('invalid_json');
+    expect((decodeFailure(`\ufeff\ufeff${json}`) as MessageDecodeError).reason).toBe('invalid_json');
+  });
+});
