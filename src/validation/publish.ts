@@ -114,7 +114,7 @@ export async function publishValidated<S extends z.ZodType>(
 /**
  * Refuses attributes Pub/Sub (or its client) would refuse, before anything is sent: a value that is not
  * a string, an empty key, a key over 256 or a value over 1024 bytes of UTF-8, more than 100 of them, or
- * something other than an object. One `MessageValidationError` lists every issue, with its path
+ * something other than a plain object (a `Map` would go out with no attributes at all). One `MessageValidationError` lists every issue, with its path
  * (`attributes.<key>`): the same error a payload that fails its schema gets.
  */
 function checkAttributes(attributes: unknown, name: string): void {
@@ -127,6 +127,13 @@ function checkAttributes(attributes: unknown, name: string): void {
         ? 'null'
         : `a ${typeof attributes}`;
     issue(['attributes'], `must be an object of strings, got ${got}`);
+  } else if (![Object.prototype, null].includes(Object.getPrototypeOf(attributes))) {
+    // A Map's entries are not its own keys: it went out with no attributes at all, without a word.
+    const kind = (attributes as { constructor?: { name?: unknown } }).constructor?.name;
+    issue(
+      ['attributes'],
+      `must be a plain object of strings, got a ${typeof kind === 'string' && kind ? kind : 'non-plain object'}`,
+    );
   } else {
     const entries = Object.entries(attributes);
     if (entries.length > MAX_ATTRIBUTES)
