@@ -167,15 +167,50 @@ function readShape(input: unknown): Envelope {
     });
   }
   const record = input as Record<string, unknown>;
-  if (isSubscriberMessage(record)) return fromSubscriberMessage(record);
-  if (isRecord(record.data) && isRecord(record.data.message)) {
+  const unparsed = unparsedEventBody(record);
+  if (unparsed === undefined && isSubscriberMessage(record)) return fromSubscriberMessage(record);
+  const eventBody =
+    unparsed ?? (isRecord(record.data) && isRecord(record.data.message) ? record.data : undefined);
+  if (eventBody !== undefined) {
     // A CloudEvent's data is the push body itself ({ message, subscription }), structured or raw.
-    const envelope = fromPushBody(record.data, 'cloud_event');
+    const envelope = fromPushBody(eventBody, 'cloud_event');
     if (envelope.messageId === undefined && typeof record.id === 'string') envelope.messageId = record.id;
     return envelope;
   }
   if (isPushBody(record)) return fromPushBody(record, 'push');
   return bare('object', { kind: 'value', value: input });
+}
+
+/** Cloud Run's largest request: CloudEvent data past it is not read for a push body. */
+const MAX_EVENT_DATA_BYTES = 32 * 1024 * 1024;
+
+/**
+ * The push body (`{ message, subscription }`) a CloudEvent holds as data that was not parsed as
+ * JSON: the Functions Framework parses a binary-mode event's body by its content type (`text/*`
+ * gives a string, an unknown type a Buffer), and a structured event with binary data carries
+ * `data_base64`. Only for an object with a `specversion`; `undefined` when the data is not the
+ * JSON text of an object with a `message` object (the input is then read as before).
+ */
+function unparsedEventBody(record: Record<string, unknown>): Record<string, unknown> | undefined {
+  if (typeof record.specversion !== 'string') return undefined;
+  const { data } = record;
+  let text: string;
+  try {
+    if (typeof data === 'string') text = data;
+    else if (data instanceof Uint8Array) {
+      if (data.length > MAX_EVENT_DATA_BYTES) return undefined;
+      text = utf8().decode(data);
+    } else if (data === undefined && typeof record.data_base64 === 'string') {
+      const base64 = record.data_base64;
+      if ((base64.length * 3) / 4 > MAX_EVENT_DATA_BYTES || !isBase64(base64)) return undefined;
+      text = utf8().decode(Buffer.from(base64, 'base64'));
+    } else return undefined;
+    if (text.length > MAX_EVENT_DATA_BYTES || text.trimStart()[0] !== '{') return undefined;
+    const parsed: unknown = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+    return isRecord(parsed) && isRecord(parsed.message) ? parsed : undefined;
+  } catch {
+    return undefined; // not UTF-8 or not JSON: not a push body
+  }
 }
 
 /**
