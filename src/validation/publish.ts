@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import type { ValidationIssue } from '../errors/index.js';
 import type { NodeBuffer } from '../shared/node-types.js';
 import { issuesError, schemaName } from './parse.js';
-import { faithfulJson } from './publish-fidelity.js';
+import { faithfulJson, isPlain } from './publish-fidelity.js';
 import { publishTraced } from './publish-span.js';
 import { MAX_ATTRIBUTE_KEY_BYTES, MAX_ATTRIBUTE_VALUE_BYTES, MAX_ATTRIBUTES } from './pubsub-limits.js';
 import { assertZod4Schema } from './zod4-schema.js';
@@ -120,20 +120,14 @@ export async function publishValidated<S extends z.ZodType>(
 function checkAttributes(attributes: unknown, name: string): void {
   const issues: ValidationIssue[] = [];
   const issue = (path: PropertyKey[], message: string) => issues.push({ path, message, code: 'custom' });
-  if (typeof attributes !== 'object' || attributes === null || Array.isArray(attributes)) {
+  // Not a plain object: a Map (its entries are not own keys) went out with no attributes at all.
+  if (typeof attributes !== 'object' || attributes === null || !isPlain(attributes)) {
     const got = Array.isArray(attributes)
       ? 'an array'
       : attributes === null
         ? 'null'
-        : `a ${typeof attributes}`;
-    issue(['attributes'], `must be an object of strings, got ${got}`);
-  } else if (![Object.prototype, null].includes(Object.getPrototypeOf(attributes))) {
-    // A Map's entries are not its own keys: it went out with no attributes at all, without a word.
-    const kind = (attributes as { constructor?: { name?: unknown } }).constructor?.name;
-    issue(
-      ['attributes'],
-      `must be a plain object of strings, got a ${typeof kind === 'string' && kind ? kind : 'non-plain object'}`,
-    );
+        : `a ${typeof attributes === 'object' ? attributes.constructor?.name : typeof attributes}`;
+    issue(['attributes'], `must be a plain object of strings, got ${got}`);
   } else {
     const entries = Object.entries(attributes);
     if (entries.length > MAX_ATTRIBUTES)

@@ -85,7 +85,7 @@ export function schemaPathWhere(root: object, match: (part: unknown) => boolean)
             ? Object.entries(value).map(([field, child]) => [child, at(field)])
             : Array.isArray(value) && value.length <= MAX_SCHEMAS_WALKED
               ? value.map((child, index) => [child, at(`${key}[${index}]`)])
-              : key === 'getter' && def.type === 'lazy'
+              : key === 'getter' // only z.lazy's definition has one
                 ? [[lazyInner(value), at('innerType')]]
                 : [[value, at(key)]];
         for (const [child, childPath] of children) {
@@ -110,7 +110,6 @@ export function schemaPathWhere(root: object, match: (part: unknown) => boolean)
  * broken for every later parse. `undefined` when it throws.
  */
 function lazyInner(getter: unknown): unknown {
-  if (typeof getter !== 'function') return undefined;
   try {
     return (getter as () => unknown)();
   } catch {
