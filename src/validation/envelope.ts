@@ -167,15 +167,48 @@ function readShape(input: unknown): Envelope {
     });
   }
   const record = input as Record<string, unknown>;
-  if (isSubscriberMessage(record)) return fromSubscriberMessage(record);
-  if (isRecord(record.data) && isRecord(record.data.message)) {
+  const unparsed = unparsedEventBody(record);
+  if (unparsed === undefined && isSubscriberMessage(record)) return fromSubscriberMessage(record);
+  const eventBody =
+    unparsed ?? (isRecord(record.data) && isRecord(record.data.message) ? record.data : undefined);
+  if (eventBody !== undefined) {
     // A CloudEvent's data is the push body itself ({ message, subscription }), structured or raw.
-    const envelope = fromPushBody(record.data, 'cloud_event');
+    const envelope = fromPushBody(eventBody, 'cloud_event');
     if (envelope.messageId === undefined && typeof record.id === 'string') envelope.messageId = record.id;
     return envelope;
   }
   if (isPushBody(record)) return fromPushBody(record, 'push');
   return bare('object', { kind: 'value', value: input });
+}
+
+/**
+ * The push body (`{ message, subscription }`) a CloudEvent holds as data that was not parsed as
+ * JSON: the Functions Framework parses a binary-mode event's body by its content type (`text/*`
+ * gives a string, an unknown type a Buffer), and a structured event with binary data carries
+ * `data_base64`. Only for an object with a `specversion`; `undefined` when the data is not the
+ * JSON text of an object with a `message` object (the input is then read as before).
+ */
+function unparsedEventBody(record: Record<string, unknown>): Record<string, unknown> | undefined {
+  const { data } = record;
+  if (typeof record.specversion !== 'string' || isRecord(data)) return undefined;
+  try {
+    // Decoded as a message's data is (strict base64, UTF-8, one BOM, JSON). No size bound of its
+    // own: the HTTP layer that parsed the event accepted this body already.
+    const parsed = decodeBody(
+      bare(
+        'object',
+        typeof data === 'string'
+          ? { kind: 'json_text', text: data }
+          : data instanceof Uint8Array
+            ? { kind: 'bytes', bytes: data }
+            : { kind: 'base64', text: String(record.data_base64 ?? '') },
+      ),
+      Number.POSITIVE_INFINITY,
+    );
+    return isRecord(parsed) && isRecord(parsed.message) ? parsed : undefined;
+  } catch {
+    return undefined; // not a push body: the input is read as before
+  }
 }
 
 /**
@@ -198,7 +231,8 @@ export function decodeBody(envelope: Envelope, maxBytes: number): unknown {
     case 'json_text': {
       const size = Buffer.byteLength(body.text, 'utf8');
       if (size > maxBytes) throw tooLarge(where, size, maxBytes);
-      return parseJson(body.text, where);
+      // One leading byte-order mark, as TextDecoder strips from bytes (`buffer.toString()` keeps it).
+      return parseJson(body.text.charCodeAt(0) === 0xfeff ? body.text.slice(1) : body.text, where);
     }
     case 'base64': {
       if (body.text.length === 0) throw decodeError('missing_data', `${where}: data is empty`);
@@ -256,8 +290,11 @@ function parseJson(text: string, where: string): unknown {
   if (text.trim().length === 0) throw decodeError('missing_data', `${where}: data is blank`);
   try {
     return JSON.parse(text);
-  } catch (cause) {
-    throw decodeError('invalid_json', `${where}: data is not JSON (${(cause as Error).message})`, cause);
+  } catch (thrown) {
+    // V8 quotes up to ten characters either side of the fault: data (an unquoted secret's start,
+    // cut so that its key no longer shows) that would reach logs and the dead letter's attributes.
+    const kept = (thrown as Error).message.split('"')[0]!.replace(/[\s,.]+$/, '') || 'a syntax error';
+    throw decodeError('invalid_json', `${where}: data is not JSON (${kept})`, new SyntaxError(kept));
   }
 }
 

@@ -901,12 +901,14 @@ function readTrace(
 
 /**
  * What the handler gets besides the data. `signal` is not enumerable: a meta compared or spread
- * as data stays the four fields it always was.
+ * as data stays the four fields it always was. The attributes are a copy (a spread keeps an own
+ * `__proto__` key): the envelope's are what a dead letter is built from, the message as it
+ * arrived, whatever the handler did to its own.
  */
 function metaOf(envelope: Envelope, signal: AbortSignal): MessageMeta {
   const meta: MessageMeta = {
     messageId: envelope.messageId,
-    attributes: envelope.attributes,
+    attributes: { ...envelope.attributes },
     publishTime: envelope.publishTime,
     deliveryAttempt: envelope.deliveryAttempt,
   };

@@ -8,7 +8,8 @@ import { issuesError, parseMessage } from './parse.js';
 
 type Path = PropertyKey[];
 
-const isPlain = (value: object) => [Object.prototype, null].includes(Object.getPrototypeOf(value));
+/** A plain object: its prototype is `Object.prototype` or `null`. @internal */
+export const isPlain = (value: object) => [Object.prototype, null].includes(Object.getPrototypeOf(value));
 
 /** A key as a person may misspell it: no case, no `_`, `-` or spaces (`recordCount` ~ `record_count`). */
 const loosely = (key: string) => key.toLowerCase().replace(/[\s_-]/g, '');

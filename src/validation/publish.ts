@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import type { ValidationIssue } from '../errors/index.js';
 import type { NodeBuffer } from '../shared/node-types.js';
 import { issuesError, schemaName } from './parse.js';
-import { faithfulJson } from './publish-fidelity.js';
+import { faithfulJson, isPlain } from './publish-fidelity.js';
 import { publishTraced } from './publish-span.js';
 import { MAX_ATTRIBUTE_KEY_BYTES, MAX_ATTRIBUTE_VALUE_BYTES, MAX_ATTRIBUTES } from './pubsub-limits.js';
 import { assertZod4Schema } from './zod4-schema.js';
@@ -114,19 +114,20 @@ export async function publishValidated<S extends z.ZodType>(
 /**
  * Refuses attributes Pub/Sub (or its client) would refuse, before anything is sent: a value that is not
  * a string, an empty key, a key over 256 or a value over 1024 bytes of UTF-8, more than 100 of them, or
- * something other than an object. One `MessageValidationError` lists every issue, with its path
+ * something other than a plain object (a `Map` would go out with no attributes at all). One `MessageValidationError` lists every issue, with its path
  * (`attributes.<key>`): the same error a payload that fails its schema gets.
  */
 function checkAttributes(attributes: unknown, name: string): void {
   const issues: ValidationIssue[] = [];
   const issue = (path: PropertyKey[], message: string) => issues.push({ path, message, code: 'custom' });
-  if (typeof attributes !== 'object' || attributes === null || Array.isArray(attributes)) {
+  // Not a plain object: a Map (its entries are not own keys) went out with no attributes at all.
+  if (typeof attributes !== 'object' || attributes === null || !isPlain(attributes)) {
     const got = Array.isArray(attributes)
       ? 'an array'
       : attributes === null
         ? 'null'
-        : `a ${typeof attributes}`;
-    issue(['attributes'], `must be an object of strings, got ${got}`);
+        : `a ${typeof attributes === 'object' ? attributes.constructor?.name : typeof attributes}`;
+    issue(['attributes'], `must be a plain object of strings, got ${got}`);
   } else {
     const entries = Object.entries(attributes);
     if (entries.length > MAX_ATTRIBUTES)

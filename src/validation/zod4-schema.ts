@@ -62,7 +62,8 @@ function isZod4(value: unknown): value is { _zod: { def: Record<string, unknown>
  * (`''` for the root itself); undefined when there is none. Used to find a zod 3 schema inside a
  * zod 4 one (`Phase2CompletionMessage.extend({ x: z3.string() })` builds, and every parse then
  * throws). Walks the definitions' schema-valued fields (`shape`, `innerType`, `element`, `options`,
- * `in`, `out`, `checks`, ...), not default values or functions (`z.lazy`'s getter is not called).
+ * `in`, `out`, `checks`, ...) and what a `z.lazy`'s getter returns, not default values or other
+ * functions.
  * A walk that throws (a hostile getter) finds nothing: the check must never refuse a schema zod
  * accepts. Internal.
  */
@@ -84,7 +85,9 @@ export function schemaPathWhere(root: object, match: (part: unknown) => boolean)
             ? Object.entries(value).map(([field, child]) => [child, at(field)])
             : Array.isArray(value) && value.length <= MAX_SCHEMAS_WALKED
               ? value.map((child, index) => [child, at(`${key}[${index}]`)])
-              : [[value, at(key)]];
+              : key === 'getter' // only z.lazy's definition has one
+                ? [[lazyInner(value), at('innerType')]]
+                : [[value, at(key)]];
         for (const [child, childPath] of children) {
           if (match(child)) return childPath;
           if (isZod4(child) && !seen.has(child)) {
@@ -98,6 +101,20 @@ export function schemaPathWhere(root: object, match: (part: unknown) => boolean)
     return undefined;
   }
   return undefined;
+}
+
+/**
+ * The schema a `z.lazy` stands for, from its own getter (zod calls it only at the first parse, so a
+ * part held there is otherwise never seen). Called directly, not through zod's cached `innerType`:
+ * a getter that throws now (a schema defined further down the module) would leave that cache
+ * broken for every later parse. `undefined` when it throws.
+ */
+function lazyInner(getter: unknown): unknown {
+  try {
+    return (getter as () => unknown)();
+  } catch {
+    return undefined;
+  }
 }
 
 function describe(value: unknown): string {

@@ -202,7 +202,10 @@ describe('publishValidated checks attributes as Pub/Sub would, before anything i
       Object.fromEntries(Array.from({ length: 101 }, (_, i) => [`a${i}`, 'v'])),
       'attributes: at most 100 attributes, got 101',
     ],
-    ['an array', ['x'], 'attributes: must be an object of strings, got an array'],
+    ['an array', ['x'], 'attributes: must be a plain object of strings, got an array'],
+    // Object.entries of a Map is empty: it was published with no attributes at all, silently.
+    ['a Map', new Map([['source', 'bdl']]), 'attributes: must be a plain object of strings, got a Map'],
+    ['a Set', new Set(['source']), 'attributes: must be a plain object of strings, got a Set'],
   ];
   for (const [what, attributes, message] of cases) {
     it(`${what}: MessageValidationError naming it, and no Publish RPC`, async () => {

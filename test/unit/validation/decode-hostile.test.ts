@@ -179,3 +179,73 @@ describe('counts beyond the safe integer range', () => {
     }
   });
 });
+
+describe('invalid JSON: the error does not quote the data', () => {
+  // V8's SyntaxError quotes up to ten characters either side of the fault: a producer that templated
+  // a value in without quotes (`{"password": ${pw}}`) put the start of the secret in the error, cut
+  // so that the key name no longer told the redaction what it was. The error goes to logs and to
+  // the dead letter's `error_message`; the data itself is in the dead letter already.
+  const cases: Array<[string, string]> = [
+    ['an unquoted password', '{"processor_name":"p","password": hunter2secret}'],
+    ['an unquoted value alone', 'hunter2secret'],
+    ['a short text', '{"pw": s3cr3t}'],
+  ];
+  for (const [what, text] of cases) {
+    it(`${what}: invalid_json without the text around the fault, in the message or the cause`, async () => {
+      const body = { message: { data: Buffer.from(text).toString('base64'), messageId: '1' } };
+      const error = decodeFailure(body) as MessageDecodeError;
+      expect(error).toBeInstanceOf(MessageDecodeError);
+      expect(error.reason).toBe('invalid_json');
+      expect(error.message).toMatch(
+        /data is not JSON \(Unexpected token 'h'|data is not JSON \(Unexpected token 's'/,
+      );
+      for (const shown of [error.message, String((error.cause as Error | undefined)?.message)]) {
+        expect(shown).not.toMatch(/unter2|3cr3t|ecret/);
+      }
+      const logged: string[] = [];
+      const capture = (message: string, fields?: Record<string, unknown>) =>
+        logged.push(
+          message,
+          JSON.stringify(fields, (_k, v) =>
+            v instanceof Error ? `${v.message} ${String((v.cause as Error | undefined)?.message)}` : v,
+          ),
+        );
+      const handler = createMessageHandler(Phase2CompletionMessage, () => undefined, {
+        onInvalid: 'ack-and-log',
+        logger: { debug: capture, info: capture, warn: capture, error: capture },
+        shutdown: false,
+      });
+      await handler.handle(body);
+      expect(logged.join('\n')).toContain('invalid_json');
+      expect(logged.join('\n')).not.toMatch(/unter2|3cr3t|ecret/);
+    });
+  }
+  it('keeps what V8 says without quoting data (a position, an unexpected end)', () => {
+    const at = decodeFailure({ message: { data: Buffer.from('{"a":1} x').toString('base64') } }) as Error;
+    expect(at.message).toContain('Unexpected non-whitespace character after JSON at position 8');
+    const end = decodeFailure({ message: { data: Buffer.from('{"a":').toString('base64') } }) as Error;
+    expect(end.message).toContain('Unexpected end of JSON input');
+  });
+});
+
+describe('a UTF-8 byte-order mark', () => {
+  const json = '{"processor_name":"p","game_date":"2026-01-24"}';
+  it('is stripped from JSON text given as a string, as it is from bytes', () => {
+    // `buffer.toString()` of a file saved with a BOM keeps it as U+FEFF: the same message as bytes
+    // decoded, as text it failed as invalid_json and was dead-lettered.
+    const fromBytes = decodePubSubMessage(Phase2CompletionMessage, Buffer.from(`\ufeff${json}`, 'utf8'));
+    const fromText = decodePubSubMessage(
+      Phase2CompletionMessage,
+      Buffer.from(`\ufeff${json}`, 'utf8').toString(),
+    );
+    expect(fromText.data).toEqual(fromBytes.data);
+    expect(fromText.data.processor_name).toBe('p');
+  });
+  it('only one, and only at the start: a BOM inside the text is still not JSON', () => {
+    const error = decodeFailure(
+      `{"processor_name":\ufeff"p","game_date":"2026-01-24"}`,
+    ) as MessageDecodeError;
+    expect(error.reason).toBe('invalid_json');
+    expect((decodeFailure(`\ufeff\ufeff${json}`) as MessageDecodeError).reason).toBe('invalid_json');
+  });
+});

@@ -145,6 +145,44 @@ describe('decodePubSubMessage: CloudEvents from Eventarc', () => {
   it('refuses an event whose message has no data', () => {
     expect(decodeFailure({ data: { message: { attributes: { a: 'b' } } } }).reason).toBe('missing_data');
   });
+
+  describe('an event whose data was not parsed as JSON', () => {
+    // The Functions Framework parses a binary-mode event's body by its content type: text/* gives a
+    // string, an unknown type a Buffer; a structured event with binary data carries data_base64. The
+    // Buffer form was taken for a streaming-pull Message (data bytes and an id), the others for a
+    // bare object: the push body was validated as the message and every delivery dead-lettered.
+    const pushBody = JSON.stringify({ message, subscription: 'projects/p/subscriptions/eventarc-sub' });
+    const event = (fields: Record<string, unknown>) => ({
+      specversion: '1.0',
+      type: 'google.cloud.pubsub.topic.v1.messagePublished',
+      source: '//pubsub.googleapis.com/projects/p/topics/t',
+      id: '777',
+      ...fields,
+    });
+    it.each([
+      ['a string (text/plain)', event({ data: pushBody })],
+      ['a Buffer (application/octet-stream)', event({ data: Buffer.from(pushBody) })],
+      ['a Uint8Array', event({ data: new Uint8Array(Buffer.from(pushBody)) })],
+      [
+        'data_base64 (structured, binary data)',
+        event({ data_base64: Buffer.from(pushBody).toString('base64') }),
+      ],
+    ])('%s: decoded as the push body it holds', (_what, input) => {
+      const decoded = decodePubSubMessage(Phase2CompletionMessage, input);
+      expect(decoded).toMatchObject({ data: parsed, messageId: '777', attributes: { a: 'b' } });
+    });
+
+    it('data that is not a push body is still what it was (an event without a message)', () => {
+      const decoded = decodePubSubMessage(
+        z.object({ specversion: z.string(), data: z.string() }),
+        event({ data: 'hello' }),
+      );
+      expect(decoded.data).toEqual({ specversion: '1.0', data: 'hello' });
+      expect(() =>
+        decodePubSubMessage(Phase2CompletionMessage, event({ data: Buffer.from('{"not":"a push body"}') })),
+      ).toThrow(MessageValidationError);
+    });
+  });
 });
 
 describe('decodePubSubMessage: @google-cloud/pubsub Message, bytes, strings, objects', () => {

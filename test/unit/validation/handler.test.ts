@@ -360,3 +360,49 @@ describe('createMessageHandler: robustness', () => {
     expect(ours.dead_letter_reason).toBe('handler_failed');
   });
 });
+
+describe('createMessageHandler: the dead letter is the message as it arrived', () => {
+  it("a handler that changes meta.attributes does not change the dead letter's attributes", async () => {
+    // The handler's meta.attributes was the object the dead letter was later built from: an
+    // attribute the handler deleted was gone from the only copy kept (a replay could not restore
+    // it), and one it added was published as the message's own.
+    const topic = new RecordingTopic();
+    const handler = createMessageHandler(
+      Phase2CompletionMessage,
+      (_data, meta) => {
+        delete meta.attributes.origin;
+        meta.attributes.stage = 'enriched';
+        throw new BadRequestError('refused downstream', { httpStatus: 400 });
+      },
+      { deadLetterTopic: topic, shutdown: false },
+    );
+    const body = push(b64(good));
+    const result = await handler.handle(body);
+    expect(result).toMatchObject({ ack: true, outcome: 'dead_lettered', reason: 'handler_failed' });
+    expect(topic.published).toHaveLength(1);
+    expect(topic.published[0]?.attributes).toMatchObject({ origin: 'scraper' });
+    expect(topic.published[0]?.attributes).not.toHaveProperty('stage');
+    expect(body.message.attributes).toEqual({ origin: 'scraper' });
+  });
+
+  it('each handler call gets its own attributes, an own __proto__ key included', async () => {
+    const seen: Array<Record<string, string>> = [];
+    const handler = createMessageHandler(
+      Phase2CompletionMessage,
+      (_data, meta) => {
+        seen.push(meta.attributes);
+        meta.attributes.touched = 'yes';
+      },
+      { onInvalid: 'nack', shutdown: false },
+    );
+    const body = JSON.parse(
+      JSON.stringify({ message: { data: b64(good), messageId: 'p-1', attributes: { a: '1' } } }).replace(
+        '"a":"1"',
+        '"a":"1","__proto__":"kept"',
+      ),
+    );
+    await handler.handle(body);
+    expect(Object.keys(seen[0] ?? {})).toEqual(['a', '__proto__', 'touched']);
+    expect(Object.getPrototypeOf(seen[0])).toBe(Object.prototype);
+  });
+});

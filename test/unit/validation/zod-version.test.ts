@@ -86,6 +86,13 @@ describe('zod 4 throughout: a zod 3 part inside a zod 4 schema is refused where 
       /at rows\.innerType\.element\.b;/,
     ],
     ['a union member', z.union([z.string(), z3.number() as unknown as z.ZodNumber]), /at options\[1\];/],
+    [
+      // zod only calls a lazy's getter at the first parse: the check used to miss it, and every
+      // message then failed with "Cannot read properties of undefined (reading 'run')".
+      'a z.lazy field',
+      z.object({ id: z.lazy(() => z3.string() as unknown as z.ZodString) }),
+      /at id\.innerType;/,
+    ],
   ];
 
   it.each(holders)(
@@ -105,6 +112,32 @@ describe('zod 4 throughout: a zod 3 part inside a zod 4 schema is refused where 
       }
     },
   );
+
+  it('a z.lazy whose getter throws when checked is not refused, and still parses once it can', () => {
+    let ready = false;
+    const Later = z.object({ id: z.string() });
+    const schema = z.object({
+      item: z.lazy(() => {
+        if (!ready) throw new ReferenceError('Cannot access Later before initialization');
+        return Later;
+      }),
+    });
+    // The getter is called for the check only, outside zod's cache: a throw there must not leave
+    // zod's cached inner schema broken for the parses that follow.
+    expect(() => createMessageHandler(schema, () => {}, { onInvalid: 'nack' })).not.toThrow();
+    ready = true;
+    expect(parseMessage(schema, { item: { id: 'a' } })).toEqual({ item: { id: 'a' } });
+  });
+
+  it('accepts a recursive z.lazy schema (each getter call a new object) and parses it', () => {
+    interface Node {
+      name: string;
+      next?: Node | undefined;
+    }
+    const Node: z.ZodType<Node> = z.lazy(() => z.object({ name: z.string(), next: Node.optional() }));
+    const value = { name: 'a', next: { name: 'b' } };
+    expect(parseMessage(Node, value)).toEqual(value);
+  });
 
   it('accepts a recursive zod 4 schema and reuses its answer on the next call', () => {
     interface Tree {
