@@ -286,7 +286,9 @@ function record(
     if (mode === 'REPEATED') {
       if (!Array.isArray(value))
         throw new Problem(path, `${path}: a REPEATED column takes an array, got ${describe(value)}`);
-      out[field.name] = value.map((item, i) => {
+      // Array.from visits holes (as undefined); map would skip them and leave holes that
+      // protobufjs writes as the text "undefined" (a STRING) or 0.
+      out[field.name] = Array.from(value as unknown[], (item, i) => {
         if (item === null || item === undefined)
           throw new Problem(`${path}[${i}]`, `${path}[${i}]: null in a REPEATED column`);
         return scalar(item, field, `${path}[${i}]`);

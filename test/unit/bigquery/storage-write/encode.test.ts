@@ -163,6 +163,21 @@ describe('encodeRow: every value is converted explicitly or refused, naming the 
     expect(refused(s, { id: 1, p: { team: 'x', extra: 1 } }).location).toBe('p.extra');
   });
 
+  it('a hole in a REPEATED array is refused like a null, never written as the text "undefined" or a 0', () => {
+    const s = schemaOf(
+      { name: 'tags', type: 'STRING', mode: 'REPEATED' },
+      { name: 'ns', type: 'INT64', mode: 'REPEATED' },
+    );
+    const tags: string[] = [];
+    tags[2] = 'x';
+    expect(refused(s, { tags })).toMatchObject({
+      location: 'tags[0]',
+      message: 'tags[0]: null in a REPEATED column',
+    });
+    // biome-ignore lint/suspicious/noSparseArray: the hole is the point
+    expect(refused(s, { ns: [1, , 3] }).location).toBe('ns[1]');
+  });
+
   it('unknown columns are refused unless ignoreUnknownValues; non-object rows are refused', () => {
     const s = schemaOf({ name: 'id', type: 'INT64' });
     expect(refused(s, { id: 1, nope: 2 }).location).toBe('nope');
