@@ -446,7 +446,10 @@ class WriteCall {
     const { rows, limits } = this.#spec;
     const bytes: Uint8Array[] = [];
     const failures: RowFailure[] = [];
-    rows.forEach((row, index) => {
+    // An index loop, not forEach: a hole in the caller's array is a row to refuse, not one to skip
+    // (skipped, the call reported it written).
+    for (let index = 0; index < rows.length; index++) {
+      const row = rows[index];
       const out = encodeRow(schema, row, ignoreUnknownValues);
       if ('problems' in out) failures.push({ index, row, reasons: out.problems });
       else if (out.bytes.length > MAX_REQUEST_BYTES) {
@@ -463,7 +466,7 @@ class WriteCall {
           ],
         });
       } else bytes.push(out.bytes);
-    });
+    }
     if (failures.length > 0) return { failures };
     const batches = planBatches(
       bytes.map((b) => b.length + 4),

@@ -239,6 +239,22 @@ describe('writeRows under hostile input (real clients against the stand-in)', ()
     },
   );
 
+  it.each(['atomic', 'committed', 'default'] as const)(
+    '%s: a hole in the rows array is a row error naming its index, never a row skipped while the call reports it written',
+    async (mode) => {
+      const table = await freshTable('id INT64, v STRING');
+      const rows: Array<{ id: number }> = [{ id: 0 }];
+      rows[2] = { id: 2 };
+      const error = await caught(executor().writeRows(table, rows, { mode }));
+      expect(error).toBeInstanceOf(RowError);
+      expect((error as RowError).failures.map((f) => [f.index, f.reasons[0]?.message])).toEqual([
+        [1, 'A row must be an object, got undefined'],
+      ]);
+      expect((error as RowError).writtenRows).toBe(0);
+      expect(await ids(table)).toEqual([]);
+    },
+  );
+
   it('two keys of one row naming one column (differing only by case) are a row error naming both, never one picked silently', async () => {
     const table = await freshTable('id INT64, v STRING');
     const error = await caught(
