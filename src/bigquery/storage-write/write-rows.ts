@@ -201,7 +201,18 @@ export async function writeRows(
         });
         return { mode, written: rows.length, stream: state.stream };
       }
-      if (rowCount !== undefined) throw withWrittenRows(tableName, state.stream, error, rowCount);
+      if (rowCount !== undefined) {
+        // An exact 0 left nothing to write twice: the call is what to resend, as transient as its
+        // cause (an outage that refused every append must not have a handler dead-letter the batch).
+        throw withWrittenRows(
+          tableName,
+          state.stream,
+          error,
+          rowCount,
+          false,
+          rowCount === 0 && isTransientError(error),
+        );
+      }
       // Not counted: the acknowledged rows are written, and those sent after them may be. Neither a
       // bare reason (an abort) nor a transient error may invite the whole call again.
       if (!state.appendSent) throw error;
@@ -239,7 +250,8 @@ async function finalizedRowCount(
  * The error of a committed-mode call that wrote rows `0..rowCount-1` of its rows and not the rest:
  * not transient (running the same call again would write the prefix twice); resend
  * `rows.slice(rowCount)`. `uncounted`: the stream could not be finalized, `rowCount` is the
- * acknowledged rows, and the rows after them may be written too.
+ * acknowledged rows, and the rows after them may be written too. `transient`: only for an exact
+ * count of 0, whose resend is the call itself.
  */
 function withWrittenRows(
   table: string,
@@ -247,6 +259,7 @@ function withWrittenRows(
   error: unknown,
   rowCount: number,
   uncounted = false,
+  transient = false,
 ): StorageError {
   const storage = error instanceof StorageError ? error : undefined;
   return new StorageError(
@@ -258,7 +271,7 @@ function withWrittenRows(
       ...(storage?.entity === undefined ? {} : { entity: storage.entity }),
       ...(storage?.grpcCode === undefined ? {} : { grpcCode: storage.grpcCode }),
       writtenRows: rowCount,
-      transient: false,
+      transient,
       cause: error,
     },
   );

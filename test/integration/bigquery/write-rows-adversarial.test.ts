@@ -86,6 +86,29 @@ describe('writeRows under hostile input (real clients against the stand-in)', ()
     expect(error).toMatchObject({ writtenRows: 4, cause: { code: 'OPERATION_TIMEOUT' } });
   });
 
+  it('committed: a call whose appends all failed on an outage, its finalized stream empty, stays transient (a redelivery writes it once)', async () => {
+    const table = await freshTable('id INT64, v NUMERIC');
+    // Every append refused (not applied) until the attempts run out: nothing is written.
+    w.s.storageWrite.faults.add({ method: 'AppendRows', code: 'UNAVAILABLE' });
+    const error = await caught(
+      executor().writeRows(table, rowsWith(1), {
+        mode: 'committed',
+        batchRows: 2,
+        retry: { maxAttempts: 2 },
+      }),
+    );
+    w.s.storageWrite.faults.clear();
+    expect(await ids(table)).toEqual([]);
+    expect(error).toBeInstanceOf(StorageError);
+    // Counted exactly (the stream was finalized): 0 rows, so the call itself is the thing to resend.
+    // Not transient, a message handler dead-letters a batch that an outage kept out entirely.
+    expect(error).toMatchObject({ writtenRows: 0, transient: true });
+    expect(await executor().writeRows(table, rowsWith(1), { mode: 'committed' })).toMatchObject({
+      written: 6,
+    });
+    expect(await ids(table)).toEqual([0, 1, 2, 3, 4, 5]);
+  });
+
   it.each(['atomic', 'committed', 'default'] as const)(
     '%s: a row larger than a Storage Write request is refused by index before anything is sent',
     async (mode) => {
