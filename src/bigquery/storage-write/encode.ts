@@ -131,7 +131,12 @@ function scalar(value: unknown, field: StorageField, path: string): unknown {
     case 'DOUBLE':
       if (typeof value === 'number') return value;
       // Decimal text only: Number() also reads '0x10' as 16 and '0b1' as 1.
-      if (typeof value === 'string' && NUMERIC.test(value.trim())) return Number(value);
+      if (typeof value === 'string' && NUMERIC.test(value.trim())) {
+        // '1e400' reads as Infinity: another value than the one written. 'Infinity' is said below.
+        const n = Number(value);
+        if (!Number.isFinite(n)) throw bad('within the FLOAT64 range');
+        return n;
+      }
       if (typeof value === 'string' && /^[+-]?(nan|inf|infinity)$/i.test(value)) {
         return /nan/i.test(value) ? Number.NaN : value.startsWith('-') ? -Infinity : Infinity;
       }

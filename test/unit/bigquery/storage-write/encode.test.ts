@@ -47,6 +47,17 @@ describe('encodeRow: every value is converted explicitly or refused, naming the 
     expect(refused(s, { n: true }).location).toBe('n');
   });
 
+  it("FLOAT64: a decimal text beyond the FLOAT64 range is refused, never written as Infinity; 'Infinity' itself is kept", () => {
+    const s = schemaOf({ name: 'f', type: 'DOUBLE' });
+    expect(decoded(s, { f: '1.5e3' })).toEqual({ f: 1500 });
+    expect(decoded(s, { f: '-Infinity' })).toEqual({ f: -Infinity });
+    expect(refused(s, { f: '1e400' })).toMatchObject({
+      location: 'f',
+      message: expect.stringMatching(/FLOAT64 range/),
+    });
+    expect(refused(s, { f: '-2e308' }).location).toBe('f');
+  });
+
   it("BOOL: booleans and 'true'/'false' only ('yes' and 1 are refused, 'false' is false)", () => {
     const s = schemaOf({ name: 'b', type: 'BOOL' });
     expect(decoded(s, { b: 'false' })).toEqual({ b: false });
