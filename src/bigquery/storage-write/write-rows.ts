@@ -221,6 +221,23 @@ export async function writeRows(
       const acked = state.chunks!.slice(0, state.acked).reduce((n, chunk) => n + chunk.rows.length, 0);
       throw withWrittenRows(tableName, state.stream, error, acked, true);
     }
+    if (mode === 'default' && error instanceof StorageError) {
+      // A lost connection's error is made by the connection, which does not know what the call
+      // wrote: 0 there read as "nothing written" of rows that are in the table.
+      const written = call.writtenRows();
+      if (written !== error.writtenRows) {
+        throw new StorageError(error.message, {
+          storageCode: error.storageCode,
+          table: error.table,
+          ...(error.stream === undefined ? {} : { stream: error.stream }),
+          ...(error.entity === undefined ? {} : { entity: error.entity }),
+          ...(error.grpcCode === undefined ? {} : { grpcCode: error.grpcCode }),
+          writtenRows: written,
+          transient: error.transient,
+          ...(error.cause === undefined ? {} : { cause: error.cause }),
+        });
+      }
+    }
     throw error;
   }
 }
@@ -340,6 +357,11 @@ class WriteCall {
       state.finalized = true;
     }
     return this.#commit(attempt);
+  }
+
+  /** Rows known to be written so far (atomic: 0 until the commit). */
+  writtenRows(): number {
+    return this.#spec.mode === 'atomic' ? 0 : this.#writtenCount();
   }
 
   #result(): WriteResult {

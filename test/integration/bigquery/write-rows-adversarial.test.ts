@@ -109,6 +109,25 @@ describe('writeRows under hostile input (real clients against the stand-in)', ()
     expect(await ids(table)).toEqual([0, 1, 2, 3, 4, 5]);
   });
 
+  it('default: a call whose retries ran out on lost connections counts the rows its acknowledged appends wrote', async () => {
+    const table = await freshTable('id INT64, v NUMERIC');
+    // On every connection the first append is answered and the next one disconnects (not applied).
+    w.s.storageWrite.faults.add({ method: 'AppendRows', after: 1, code: 'UNAVAILABLE' });
+    const error = await caught(
+      executor().writeRows(table, rowsWith(1), { mode: 'default', batchRows: 2, retry: { maxAttempts: 2 } }),
+    );
+    w.s.storageWrite.faults.clear();
+    const stored = await ids(table);
+    expect(stored.length).toBeGreaterThan(0);
+    expect(error).toBeInstanceOf(StorageError);
+    // writtenRows 0 here said "nothing written" of rows that are in the table.
+    expect(error).toMatchObject({
+      storageCode: 'CONNECTION_LOST',
+      writtenRows: stored.length,
+      transient: true,
+    });
+  });
+
   it.each(['atomic', 'committed', 'default'] as const)(
     '%s: a row larger than a Storage Write request is refused by index before anything is sent',
     async (mode) => {
