@@ -252,8 +252,7 @@ export async function loadRows(
     undefined,
     base === undefined || parts.length === 1
       ? undefined
-      : () =>
-          `Pass { jobId: '${base}' } with the same rows and jobBytes to load them again: the jobs that loaded are read, not loaded twice`,
+      : () => `resend with { jobId: '${base}' }, same rows and jobBytes`,
   );
   const jobIds: string[] = new Array(parts.length);
   /** Jobs the call gave up on while they may have loaded their rows. */
@@ -403,17 +402,10 @@ export async function loadRows(
     // Some jobs of a split load may have loaded: the error names the load as its JOB_OUTCOME_UNKNOWN
     // does. Under our own random base a redelivery would load those jobs' rows again, so it is not
     // transient then; under the caller's jobId a redelivery re-makes the same job ids and reads them.
-    const named =
-      error.inserted > 0 && options.jobId === undefined && error.transient
-        ? new PartialInsertError(error.message, {
-            table: error.table,
-            inserted: error.inserted,
-            failures: error.failures,
-            transient: false,
-            ...(error.cause === undefined ? {} : { cause: error.cause }),
-          })
-        : error;
-    throw Object.assign(named, { jobId: base });
+    throw Object.assign(error, {
+      jobId: base,
+      ...(error.inserted > 0 && options.jobId === undefined ? { transient: false } : {}),
+    });
   }
   const ids = jobIds.filter((id): id is string => id !== undefined);
   return { jobId: ids[0] ?? null, jobIds: ids, outputRows };

@@ -44,7 +44,7 @@ const STREAMING_BUFFER = /streaming buffer/i;
  * BigQuery's 400 `invalidQuery` for a mutating statement aborted by a concurrent one on the same
  * table: it changed nothing, and Google's advice is to run it again, as a new job.
  */
-const CONCURRENT_UPDATE = /could not serialize access to table .* due to concurrent update/i;
+const CONCURRENT_UPDATE = /serialize access to table .* concurrent update/i;
 
 /**
  * Builds the class that matches an HTTP status. Statuses without a class get the base class with a code
