@@ -21,7 +21,6 @@ const MAX_REQUEST_BYTES = 10 * 1024 * 1024;
 const MAX_REQUEST_ROWS = 50_000;
 /** Request envelope: `{"rows":[...],"skipInvalidRows":..,"ignoreUnknownValues":..}` and slack. */
 const ENVELOPE_BYTES = 256;
-const PROJECT_ID_TOKEN = '{{projectId}}';
 
 function checkInsertId(id: unknown, i: number, tableName: string): void {
   if (typeof id !== 'string' || id.length === 0 || id.length > MAX_INSERT_ID_LENGTH) {
@@ -345,9 +344,10 @@ function repeatAdvice(failed: readonly RowFailure[]): string | undefined {
 /**
  * One insertAll request; resolves with the rows BigQuery refused (none: `[]`). The body is the rows'
  * request texts joined, sent as text through the table's `request` (the client would deep-copy and
- * serialize every row again). A client without `request` (not a @google-cloud/common object), or a body
- * holding `{{projectId}}` (which the client substitutes in JSON values but not in a text body), goes
- * through `table.insert` with the same ids, raw, with the client's partial retries off.
+ * serialize every row again, and replace `{{projectId}}` in every string of a JSON body, the rows'
+ * values included; a text body it leaves as written). A client without `request` (not a
+ * @google-cloud/common object) goes through `table.insert` with the same ids, raw, with the client's
+ * partial retries off.
  */
 function insertAllSender(
   target: InsertTarget,
@@ -358,7 +358,7 @@ function insertAllSender(
     .join('')}}`;
   return async (texts: readonly string[], rawRows: () => RawRow[]) => {
     const body = `{"rows":[${texts.join(',')}${bodyTail}`;
-    if (typeof target.request === 'function' && !body.includes(PROJECT_ID_TOKEN)) {
+    if (typeof target.request === 'function') {
       const [resp] = await target.request({
         method: 'POST',
         uri: '/insertAll',

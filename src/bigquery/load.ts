@@ -1,7 +1,7 @@
 import { formatTableName, parseTableName } from '../config/table-name.js';
 import { jobFailed } from '../errors/bigquery-wire.js';
 import { refusedUnauthenticated } from '../errors/credentials.js';
-import { type PipelineError, toPipelineError } from '../errors/index.js';
+import { PartialInsertError, type PipelineError, toPipelineError } from '../errors/index.js';
 import { nodeCrypto } from '../shared/node-crypto.js';
 import { concurrencyOf, sendBatches } from './batch-pool.js';
 import { Batcher } from './batching.js';
@@ -245,7 +245,15 @@ export async function loadRows(
   const target = client
     .dataset(ref.datasetId, ref.projectId ? { projectId: ref.projectId } : {})
     .table(ref.tableId, location ? { location } : {});
-  const ledger = new RowLedger('loaded', tableName, rows);
+  const ledger = new RowLedger(
+    'loaded',
+    tableName,
+    rows,
+    undefined,
+    base === undefined || parts.length === 1
+      ? undefined
+      : () => `resend with { jobId: '${base}' }, same rows and jobBytes`,
+  );
   const jobIds: string[] = new Array(parts.length);
   /** Jobs the call gave up on while they may have loaded their rows. */
   const unknownOutcomes: PipelineError[] = [];
@@ -387,7 +395,18 @@ export async function loadRows(
     throw unknownOutcomes[0] ?? err;
   }
   ledger.notSent(parts[nextPart]?.start ?? rows.length, rows.length);
-  ledger.outcome(true, scope.logger, 'any');
+  try {
+    ledger.outcome(true, scope.logger, 'any');
+  } catch (error) {
+    if (!(error instanceof PartialInsertError) || parts.length === 1) throw error;
+    // Some jobs of a split load may have loaded: the error names the load as its JOB_OUTCOME_UNKNOWN
+    // does. Under our own random base a redelivery would load those jobs' rows again, so it is not
+    // transient then; under the caller's jobId a redelivery re-makes the same job ids and reads them.
+    throw Object.assign(error, {
+      jobId: base,
+      ...(error.inserted > 0 && options.jobId === undefined ? { transient: false } : {}),
+    });
+  }
   const ids = jobIds.filter((id): id is string => id !== undefined);
   return { jobId: ids[0] ?? null, jobIds: ids, outputRows };
 }

@@ -367,7 +367,8 @@ function encodeOne(value: unknown, explicit: BigQueryParamType | undefined, labe
     parameterType: { type: 'ARRAY', arrayType: { type: resolved.scalar } },
     // BigQuery has no NULL arrays (a NULL array reads back as []), so a typed null is sent as empty.
     parameterValue: {
-      arrayValues: items.map((item, i) => {
+      // Array.from visits holes (map skips them, and a hole went out as a null element).
+      arrayValues: Array.from(items, (item, i) => {
         if (item === null || item === undefined) {
           throw new TypeError(
             `${label}[${i}] is ${item === null ? 'null' : 'undefined'}: BigQuery arrays cannot hold NULL`,

@@ -40,6 +40,11 @@ const CLASSES: readonly GoogleApiErrorClass[] = [
 ];
 
 const STREAMING_BUFFER = /streaming buffer/i;
+/**
+ * BigQuery's 400 `invalidQuery` for a mutating statement aborted by a concurrent one on the same
+ * table: it changed nothing, and Google's advice is to run it again, as a new job.
+ */
+const CONCURRENT_UPDATE = /serialize access to table .* concurrent update/i;
 
 /**
  * Builds the class that matches an HTTP status. Statuses without a class get the base class with a code
@@ -62,6 +67,9 @@ export function apiErrorForStatus(
       transient: decided.rule.transient,
       requiresNewJobId: decided.rule.requiresNewJobId,
     };
+  }
+  if (httpStatus === 400 && CONCURRENT_UPDATE.test(options.serviceMessage ?? message)) {
+    details = { ...details, transient: true, requiresNewJobId: true };
   }
   if (options.deadline) return new DeadlineExceededError(message, details);
   if (httpStatus === 400 && STREAMING_BUFFER.test(options.serviceMessage ?? message)) {

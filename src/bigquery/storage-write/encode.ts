@@ -131,7 +131,12 @@ function scalar(value: unknown, field: StorageField, path: string): unknown {
     case 'DOUBLE':
       if (typeof value === 'number') return value;
       // Decimal text only: Number() also reads '0x10' as 16 and '0b1' as 1.
-      if (typeof value === 'string' && NUMERIC.test(value.trim())) return Number(value);
+      if (typeof value === 'string' && NUMERIC.test(value.trim())) {
+        // '1e400' reads as Infinity: another value than the one written. 'Infinity' is said below.
+        const n = Number(value);
+        if (!Number.isFinite(n)) throw bad('within the FLOAT64 range');
+        return n;
+      }
       if (typeof value === 'string' && /^[+-]?(nan|inf|infinity)$/i.test(value)) {
         return /nan/i.test(value) ? Number.NaN : value.startsWith('-') ? -Infinity : Infinity;
       }
@@ -286,7 +291,9 @@ function record(
     if (mode === 'REPEATED') {
       if (!Array.isArray(value))
         throw new Problem(path, `${path}: a REPEATED column takes an array, got ${describe(value)}`);
-      out[field.name] = value.map((item, i) => {
+      // Array.from visits holes (as undefined); map would skip them and leave holes that
+      // protobufjs writes as the text "undefined" (a STRING) or 0.
+      out[field.name] = Array.from(value as unknown[], (item, i) => {
         if (item === null || item === undefined)
           throw new Problem(`${path}[${i}]`, `${path}[${i}]: null in a REPEATED column`);
         return scalar(item, field, `${path}[${i}]`);

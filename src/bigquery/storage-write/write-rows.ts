@@ -201,12 +201,30 @@ export async function writeRows(
         });
         return { mode, written: rows.length, stream: state.stream };
       }
-      if (rowCount !== undefined) throw withWrittenRows(tableName, state.stream, error, rowCount);
+      if (rowCount !== undefined) {
+        // An exact 0 left nothing to write twice: the call is what to resend, as transient as its
+        // cause (an outage that refused every append must not have a handler dead-letter the batch).
+        throw withWrittenRows(
+          tableName,
+          state.stream,
+          error,
+          rowCount,
+          false,
+          rowCount === 0 && isTransientError(error),
+        );
+      }
       // Not counted: the acknowledged rows are written, and those sent after them may be. Neither a
       // bare reason (an abort) nor a transient error may invite the whole call again.
       if (!state.appendSent) throw error;
       const acked = state.chunks!.slice(0, state.acked).reduce((n, chunk) => n + chunk.rows.length, 0);
       throw withWrittenRows(tableName, state.stream, error, acked, true);
+    }
+    if (mode === 'default' && error instanceof StorageError) {
+      // A lost connection's error is made by the connection, which does not know what the call
+      // wrote: 0 there read as "nothing written" of rows that are in the table.
+      const written = call.writtenRows();
+      // Set on the error itself (its own field): a copy costs the bundle more than the fix.
+      if (written !== error.writtenRows) Object.assign(error, { writtenRows: written });
     }
     throw error;
   }
@@ -239,7 +257,8 @@ async function finalizedRowCount(
  * The error of a committed-mode call that wrote rows `0..rowCount-1` of its rows and not the rest:
  * not transient (running the same call again would write the prefix twice); resend
  * `rows.slice(rowCount)`. `uncounted`: the stream could not be finalized, `rowCount` is the
- * acknowledged rows, and the rows after them may be written too.
+ * acknowledged rows, and the rows after them may be written too. `transient`: only for an exact
+ * count of 0, whose resend is the call itself.
  */
 function withWrittenRows(
   table: string,
@@ -247,6 +266,7 @@ function withWrittenRows(
   error: unknown,
   rowCount: number,
   uncounted = false,
+  transient = false,
 ): StorageError {
   const storage = error instanceof StorageError ? error : undefined;
   return new StorageError(
@@ -258,7 +278,7 @@ function withWrittenRows(
       ...(storage?.entity === undefined ? {} : { entity: storage.entity }),
       ...(storage?.grpcCode === undefined ? {} : { grpcCode: storage.grpcCode }),
       writtenRows: rowCount,
-      transient: false,
+      transient,
       cause: error,
     },
   );
@@ -325,6 +345,11 @@ class WriteCall {
       state.finalized = true;
     }
     return this.#commit(attempt);
+  }
+
+  /** Rows known to be written so far (atomic: 0 until the commit). */
+  writtenRows(): number {
+    return this.#spec.mode === 'atomic' ? 0 : this.#writtenCount();
   }
 
   #result(): WriteResult {
@@ -446,7 +471,10 @@ class WriteCall {
     const { rows, limits } = this.#spec;
     const bytes: Uint8Array[] = [];
     const failures: RowFailure[] = [];
-    rows.forEach((row, index) => {
+    // An index loop, not forEach: a hole in the caller's array is a row to refuse, not one to skip
+    // (skipped, the call reported it written).
+    for (let index = 0; index < rows.length; index++) {
+      const row = rows[index];
       const out = encodeRow(schema, row, ignoreUnknownValues);
       if ('problems' in out) failures.push({ index, row, reasons: out.problems });
       else if (out.bytes.length > MAX_REQUEST_BYTES) {
@@ -463,7 +491,7 @@ class WriteCall {
           ],
         });
       } else bytes.push(out.bytes);
-    });
+    }
     if (failures.length > 0) return { failures };
     const batches = planBatches(
       bytes.map((b) => b.length + 4),

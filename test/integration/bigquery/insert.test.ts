@@ -66,6 +66,13 @@ describe('insertRows with the real client against the stand-in', () => {
     expect(await count(table)).toEqual({ n: 1200, d: 1200 });
   });
 
+  it("writes a value holding the client's {{projectId}} token as given, never with the project substituted", async () => {
+    const table = await freshTable();
+    // The client replaces the token in every string of a JSON request body (a row's values too).
+    await bq.insertRows(table, [{ id: 1, name: 'see {{projectId}} docs' }]);
+    expect(await bq.query(`SELECT name FROM ${table}`)).toEqual([{ name: 'see {{projectId}} docs' }]);
+  });
+
   it('batches by bytes', async () => {
     const table = await freshTable();
     const rows = rowsOf(40).map((r) => ({ ...r, name: 'x'.repeat(1000) }));

@@ -1,7 +1,12 @@
 import { createHash } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { BigQueryExecutor } from '../../../src/bigquery/index.js';
-import { BadRequestError, InternalServerError, PipelineError } from '../../../src/errors/index.js';
+import {
+  BadRequestError,
+  InternalServerError,
+  PartialInsertError,
+  PipelineError,
+} from '../../../src/errors/index.js';
 import { caught } from '../../helpers/caught.js';
 import { countRowsAndIds, GET_JOB, type Harness, startHarness, UPLOAD } from './helpers.js';
 
@@ -278,6 +283,27 @@ describe('loadRows (batch load job from NDJSON) with the real client against the
     const again = await bq.loadRows(table, six, { ...split, jobId: error.jobId, location: error.location });
     expect(again.jobIds).toHaveLength(3);
     expect(again.jobIds[0]).toBe(uploadJobId(uploads()[0]!));
+    expect(again.outputRows).toBe(6);
+    expect(await count(table)).toEqual({ n: 6, d: 6 });
+  });
+
+  it('a load split into several jobs of which some loaded and one failed names the whole load: not transient, and passing its jobId back loads only the rest', async () => {
+    const table = await freshTable();
+    const six = Array.from({ length: 6 }, (_, i) => ({ id: i, name: `n${i}`, at: null }));
+    const split = { jobBytes: 62, concurrency: 1 };
+    // The second job's upload is refused until the attempts run out (never created): rows 0-1 loaded.
+    h.standIn.faults.add({ path: UPLOAD, after: 1, error: { status: 503, reason: 'backendError' } });
+    const error = (await caught(bq.loadRows(table, six, split))) as PartialInsertError & { jobId?: string };
+    h.standIn.faults.clear();
+    expect(error).toBeInstanceOf(PartialInsertError);
+    expect(error.inserted).toBe(2);
+    expect(error.failures.map((f) => f.index)).toEqual([2, 3, 4, 5]);
+    // Transient, a redelivery loaded rows 0-1 a second time under a new random id.
+    expect(error.transient).toBe(false);
+    expect(uploadJobId(uploads()[0]!).startsWith(`${error.jobId}_p0_`)).toBe(true);
+    expect(error.message).toContain(`jobId: '${error.jobId}'`);
+    expect(JSON.parse(JSON.stringify(error))).toMatchObject({ jobId: error.jobId });
+    const again = await bq.loadRows(table, six, { ...split, jobId: error.jobId });
     expect(again.outputRows).toBe(6);
     expect(await count(table)).toEqual({ n: 6, d: 6 });
   });

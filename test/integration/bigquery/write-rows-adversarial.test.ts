@@ -86,6 +86,48 @@ describe('writeRows under hostile input (real clients against the stand-in)', ()
     expect(error).toMatchObject({ writtenRows: 4, cause: { code: 'OPERATION_TIMEOUT' } });
   });
 
+  it('committed: a call whose appends all failed on an outage, its finalized stream empty, stays transient (a redelivery writes it once)', async () => {
+    const table = await freshTable('id INT64, v NUMERIC');
+    // Every append refused (not applied) until the attempts run out: nothing is written.
+    w.s.storageWrite.faults.add({ method: 'AppendRows', code: 'UNAVAILABLE' });
+    const error = await caught(
+      executor().writeRows(table, rowsWith(1), {
+        mode: 'committed',
+        batchRows: 2,
+        retry: { maxAttempts: 2 },
+      }),
+    );
+    w.s.storageWrite.faults.clear();
+    expect(await ids(table)).toEqual([]);
+    expect(error).toBeInstanceOf(StorageError);
+    // Counted exactly (the stream was finalized): 0 rows, so the call itself is the thing to resend.
+    // Not transient, a message handler dead-letters a batch that an outage kept out entirely.
+    expect(error).toMatchObject({ writtenRows: 0, transient: true });
+    expect(await executor().writeRows(table, rowsWith(1), { mode: 'committed' })).toMatchObject({
+      written: 6,
+    });
+    expect(await ids(table)).toEqual([0, 1, 2, 3, 4, 5]);
+  });
+
+  it('default: a call whose retries ran out on lost connections counts the rows its acknowledged appends wrote', async () => {
+    const table = await freshTable('id INT64, v NUMERIC');
+    // On every connection the first append is answered and the next one disconnects (not applied).
+    w.s.storageWrite.faults.add({ method: 'AppendRows', after: 1, code: 'UNAVAILABLE' });
+    const error = await caught(
+      executor().writeRows(table, rowsWith(1), { mode: 'default', batchRows: 2, retry: { maxAttempts: 2 } }),
+    );
+    w.s.storageWrite.faults.clear();
+    const stored = await ids(table);
+    expect(stored.length).toBeGreaterThan(0);
+    expect(error).toBeInstanceOf(StorageError);
+    // writtenRows 0 here said "nothing written" of rows that are in the table.
+    expect(error).toMatchObject({
+      storageCode: 'CONNECTION_LOST',
+      writtenRows: stored.length,
+      transient: true,
+    });
+  });
+
   it.each(['atomic', 'committed', 'default'] as const)(
     '%s: a row larger than a Storage Write request is refused by index before anything is sent',
     async (mode) => {
@@ -236,6 +278,22 @@ describe('writeRows under hostile input (real clients against the stand-in)', ()
         { id: 1, score: 1.5, source: 'a' },
         { id: 2, score: 2.5, source: null },
       ]);
+    },
+  );
+
+  it.each(['atomic', 'committed', 'default'] as const)(
+    '%s: a hole in the rows array is a row error naming its index, never a row skipped while the call reports it written',
+    async (mode) => {
+      const table = await freshTable('id INT64, v STRING');
+      const rows: Array<{ id: number }> = [{ id: 0 }];
+      rows[2] = { id: 2 };
+      const error = await caught(executor().writeRows(table, rows, { mode }));
+      expect(error).toBeInstanceOf(RowError);
+      expect((error as RowError).failures.map((f) => [f.index, f.reasons[0]?.message])).toEqual([
+        [1, 'A row must be an object, got undefined'],
+      ]);
+      expect((error as RowError).writtenRows).toBe(0);
+      expect(await ids(table)).toEqual([]);
     },
   );
 

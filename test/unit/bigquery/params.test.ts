@@ -91,6 +91,15 @@ describe('buildQueryParameters', () => {
     });
   });
 
+  it('a hole in a typed array is refused like an undefined element, before any request (it went as a null element)', () => {
+    const ids: number[] = [1];
+    ids[2] = 3;
+    expect(() => buildQueryParameters({ ids }, { ids: ['INT64'] })).toThrow(
+      new TypeError("Query parameter 'ids'[1] is undefined: BigQuery arrays cannot hold NULL"),
+    );
+    expect(() => buildQueryParameters({ ids }, { ids: 'ARRAY<INT64>' })).toThrow(/'ids'\[1\] is undefined/);
+  });
+
   it('sends typed nulls and typed empty arrays', () => {
     expect(
       buildQueryParameters(

@@ -47,6 +47,17 @@ describe('encodeRow: every value is converted explicitly or refused, naming the 
     expect(refused(s, { n: true }).location).toBe('n');
   });
 
+  it("FLOAT64: a decimal text beyond the FLOAT64 range is refused, never written as Infinity; 'Infinity' itself is kept", () => {
+    const s = schemaOf({ name: 'f', type: 'DOUBLE' });
+    expect(decoded(s, { f: '1.5e3' })).toEqual({ f: 1500 });
+    expect(decoded(s, { f: '-Infinity' })).toEqual({ f: -Infinity });
+    expect(refused(s, { f: '1e400' })).toMatchObject({
+      location: 'f',
+      message: expect.stringMatching(/FLOAT64 range/),
+    });
+    expect(refused(s, { f: '-2e308' }).location).toBe('f');
+  });
+
   it("BOOL: booleans and 'true'/'false' only ('yes' and 1 are refused, 'false' is false)", () => {
     const s = schemaOf({ name: 'b', type: 'BOOL' });
     expect(decoded(s, { b: 'false' })).toEqual({ b: false });
@@ -161,6 +172,21 @@ describe('encodeRow: every value is converted explicitly or refused, naming the 
     expect(refused(s, { id: 1, tags: ['a', null] }).location).toBe('tags[1]');
     expect(refused(s, { id: 1, p: {} }).location).toBe('p.team');
     expect(refused(s, { id: 1, p: { team: 'x', extra: 1 } }).location).toBe('p.extra');
+  });
+
+  it('a hole in a REPEATED array is refused like a null, never written as the text "undefined" or a 0', () => {
+    const s = schemaOf(
+      { name: 'tags', type: 'STRING', mode: 'REPEATED' },
+      { name: 'ns', type: 'INT64', mode: 'REPEATED' },
+    );
+    const tags: string[] = [];
+    tags[2] = 'x';
+    expect(refused(s, { tags })).toMatchObject({
+      location: 'tags[0]',
+      message: 'tags[0]: null in a REPEATED column',
+    });
+    // biome-ignore lint/suspicious/noSparseArray: the hole is the point
+    expect(refused(s, { ns: [1, , 3] }).location).toBe('ns[1]');
   });
 
   it('unknown columns are refused unless ignoreUnknownValues; non-object rows are refused', () => {
