@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import { urlForErrors } from '../errors/index.js';
 import { onAbort } from '../shared/abort-fanout.js';
 import { concatBytes } from './bytes.js';
@@ -45,8 +46,19 @@ interface ChunkSource {
   stop(reason: unknown): void;
 }
 
-function chunkSource(body: ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>): ChunkSource {
+function chunkSource(
+  body: ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>,
+  what: string,
+): ChunkSource {
   if (typeof ReadableStream === 'function' && body instanceof ReadableStream) {
+    // `fetch` refuses such a stream; reading it here would send what is left of it (nothing, for one
+    // read to its end) as if it were the whole body.
+    // `Readable.isDisturbed` reads web streams too (its types name only Node's).
+    if (body.locked || Readable.isDisturbed(body as unknown as Readable)) {
+      throw new TypeError(
+        `resilientFetch ${what}: the ReadableStream is ${body.locked ? 'locked by a reader' : 'already read or cancelled'}, so it cannot be sent whole; pass a fresh stream, or the bytes`,
+      );
+    }
     const reader = body.getReader();
     return {
       next: () => reader.read() as Promise<IteratorResult<Uint8Array, unknown>>,
@@ -79,7 +91,7 @@ async function bufferStream(
   what: string,
 ): Promise<Uint8Array<ArrayBuffer>> {
   if (signal?.aborted) throw signal.reason;
-  const source = chunkSource(body);
+  const source = chunkSource(body, what);
   let removeListener: (() => void) | undefined;
   const aborted =
     signal === undefined
