@@ -2,7 +2,12 @@ import { Readable } from 'node:stream';
 import { urlForErrors } from '../errors/index.js';
 import { onAbort } from '../shared/abort-fanout.js';
 import { concatBytes } from './bytes.js';
-import { headerEntries, isDescriptiveHeader } from './request-secrets.js';
+import {
+  headerEntries,
+  isDescriptiveHeader,
+  requestSecrets,
+  withoutRequestSecrets,
+} from './request-secrets.js';
 
 /** Default cap on a stream request body buffered so that it can be sent again: 8 MiB. */
 export const DEFAULT_MAX_REQUEST_BODY_BYTES = 8 * 1024 * 1024;
@@ -273,6 +278,19 @@ function isEmpty(init: RequestInit): boolean {
   return true;
 }
 
+/**
+ * The request's `Idempotency-Key` (empty when none). A header value the platform refuses (a CR, LF
+ * or NUL in a pasted key) throws its `TypeError`, which quotes the value: the request's own values
+ * are taken out of it first, as out of what `fetch` throws.
+ */
+function idempotencyKeyOf(url: string, init: RequestInit): string {
+  try {
+    return new Headers(init.headers).get('idempotency-key') ?? '';
+  } catch (err) {
+    throw withoutRequestSecrets(err, requestSecrets(url, init));
+  }
+}
+
 function finish(
   url: string,
   host: string,
@@ -284,8 +302,7 @@ function finish(
     throw new TypeError(`resilientFetch init.body: a ${method} request cannot have a body`);
   }
   // An empty key names no operation, so the server has nothing to recognize a repeat by.
-  const idempotent =
-    IDEMPOTENT_METHODS.has(method) || (new Headers(init.headers).get('idempotency-key') ?? '') !== '';
+  const idempotent = IDEMPOTENT_METHODS.has(method) || idempotencyKeyOf(url, init) !== '';
   const followsRedirects =
     (init.redirect === undefined || init.redirect === 'follow') &&
     headerEntries(init.headers).some(([name]) => !isDescriptiveHeader(name));
