@@ -44,4 +44,17 @@ describe('RateLimit: a wall clock stepped backwards', () => {
     stepBy(10_000);
     expect(limit.tokens).toBeLessThanOrEqual(2);
   });
+
+  it('one reading that is not a number neither refills nor stops later refills', async () => {
+    const { clock, base } = steppableClock();
+    let broken = false;
+    const flaky: Clock = { ...clock, now: () => (broken ? Number.NaN : clock.now()) };
+    const limit = new RateLimit({ requestsPerSecond: 10, burst: 1 }, flaky);
+    await limit.take();
+    broken = true;
+    expect(limit.tokens).toBe(0);
+    broken = false;
+    base.advance(100);
+    expect(limit.tokens).toBe(1);
+  });
 });
