@@ -55,15 +55,17 @@ function chunkSource(
   body: ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>,
   what: string,
 ): ChunkSource {
-  if (typeof ReadableStream === 'function' && body instanceof ReadableStream) {
-    // `fetch` refuses such a stream; reading it here would send what is left of it (nothing, for one
-    // read to its end) as if it were the whole body.
-    // `Readable.isDisturbed` reads web streams too (its types name only Node's).
-    if (body.locked || Readable.isDisturbed(body as unknown as Readable)) {
-      throw new TypeError(
-        `resilientFetch ${what}: the ReadableStream is ${body.locked ? 'locked by a reader' : 'already read or cancelled'}, so it cannot be sent whole; pass a fresh stream, or the bytes`,
-      );
-    }
+  const web = typeof ReadableStream === 'function' && body instanceof ReadableStream;
+  // `fetch` refuses a web or Node stream that was read from (or is locked); reading it here would
+  // send what is left of it (nothing, for one read to its end) as if it were the whole body.
+  // `Readable.isDisturbed` reads web streams too (its types name only Node's); a generator is never.
+  const locked = web && body.locked;
+  if (locked || Readable.isDisturbed(body as unknown as Readable)) {
+    throw new TypeError(
+      `resilientFetch ${what}: the ${web ? 'ReadableStream' : 'stream'} is ${locked ? 'locked by a reader' : 'already read or cancelled'}, so it cannot be sent whole; pass a fresh stream, or the bytes`,
+    );
+  }
+  if (web) {
     const reader = body.getReader();
     return {
       next: () => reader.read() as Promise<IteratorResult<Uint8Array, unknown>>,
