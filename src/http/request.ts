@@ -32,8 +32,8 @@ export interface PreparedRequest {
   /** What every attempt passes to `fetch`, without `signal` (each attempt adds its own). */
   readonly init: RequestInit;
   /**
-   * Redirects are followed here, not by `fetch`: the request carries a header that may be a credential
-   * (see `redirects.ts`) and lets `fetch` follow redirects.
+   * Redirects are followed here, not by `fetch`: the request lets `fetch` follow redirects and carries
+   * a header that may be a credential (see `redirects.ts`), or may not be sent twice.
    */
   readonly followsRedirects: boolean;
 }
@@ -305,8 +305,10 @@ function finish(
   }
   // An empty key names no operation, so the server has nothing to recognize a repeat by.
   const idempotent = IDEMPOTENT_METHODS.has(method) || idempotencyKeyOf(url, init) !== '';
+  // Followed here also when the request may not be sent twice: only then is a connection refused by
+  // the host a redirect names known not to be a refusal of the request itself (see `onAnswer`).
   const followsRedirects =
     (init.redirect === undefined || init.redirect === 'follow') &&
-    headerEntries(init.headers).some(([name]) => !isDescriptiveHeader(name));
+    (!idempotent || headerEntries(init.headers).some(([name]) => !isDescriptiveHeader(name)));
   return { url, host, method, idempotent, signal, init, followsRedirects };
 }
