@@ -27,7 +27,7 @@ function refused(reason: string): TypeError {
  * (`accept`, `content-type`, `user-agent`, ...) stays behind when the origin changes. Otherwise as
  * `fetch` follows: 20 redirects at most, 303 (and 301/302 after a POST) becomes a GET without the
  * body, and the response says `redirected`. No hop is sent once `init.signal` has aborted.
- * `onAnswer` is called once the first server answered (the request was received, whatever follows).
+ * `onAnswer` is called on every answer: from the first on, the request was received, whatever follows.
  */
 export async function fetchFollowingRedirects(
   fetchImpl: FetchFunction,
@@ -40,7 +40,7 @@ export async function fetchFollowingRedirects(
   for (let redirects = 0; ; redirects++) {
     const response = await fetchImpl(current.href, hop);
     // The request reached a server: a later hop that cannot connect does not make it unsent.
-    if (redirects === 0) onAnswer?.();
+    onAnswer?.();
     const location = REDIRECT_STATUSES.has(response.status) ? response.headers.get('location') : null;
     if (location === null) {
       if (redirects > 0) Object.defineProperty(response, 'redirected', { value: true });

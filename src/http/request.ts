@@ -59,11 +59,8 @@ function chunkSource(
   // `fetch` refuses a web or Node stream that was read from (or is locked); reading it here would
   // send what is left of it (nothing, for one read to its end) as if it were the whole body.
   // `Readable.isDisturbed` reads web streams too (its types name only Node's); a generator is never.
-  const locked = web && body.locked;
-  if (locked || Readable.isDisturbed(body as unknown as Readable)) {
-    throw new TypeError(
-      `resilientFetch ${what}: the ${web ? 'ReadableStream' : 'stream'} is ${locked ? 'locked by a reader' : 'already read or cancelled'}, so it cannot be sent whole; pass a fresh stream, or the bytes`,
-    );
+  if ((web && body.locked) || Readable.isDisturbed(body as unknown as Readable)) {
+    throw new TypeError(`resilientFetch ${what}: stream already read or locked`);
   }
   if (web) {
     const reader = body.getReader();

@@ -345,17 +345,9 @@ class Exchange {
           ? { signal: controller.signal }
           : { ...request.init, signal: controller.signal };
       const answer = request.followsRedirects
-        ? fetchFollowingRedirects(
-            fetchImpl,
-            request.url,
-            init,
-            // Only a request that may not be sent twice needs to know (see shouldRetry).
-            request.idempotent
-              ? undefined
-              : () => {
-                  this.#answered = true;
-                },
-          )
+        ? fetchFollowingRedirects(fetchImpl, request.url, init, () => {
+            this.#answered = true;
+          })
         : fetchImpl(request.url, init);
       const response = await (untrusted === undefined
         ? answer

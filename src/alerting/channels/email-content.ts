@@ -30,8 +30,8 @@ function escapeHtml(text: string): string {
 }
 
 /** The subject, text and HTML of `message` without its credentials, each body at most `maxBodyBytes` of UTF-8. */
-export function emailContent(given: AlertMessage, maxBodyBytes = DEFAULT_EMAIL_BODY_BYTES): EmailContent {
-  const message = withoutSecrets(given);
+export function emailContent(message: AlertMessage, maxBodyBytes = DEFAULT_EMAIL_BODY_BYTES): EmailContent {
+  message = withoutSecrets(message);
   const style = ALERT_LEVEL_STYLES[message.severity];
   const subject = cutText(
     `[${message.environment}] ${style.label}: ${message.title}`.replace(/[\r\n\t]+/g, ' '),

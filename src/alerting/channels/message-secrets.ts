@@ -9,10 +9,11 @@ import { isSecretName } from '../../errors/scrub.js';
 import type { AlertMessage } from './channel.js';
 
 /**
- * `message` with the credentials removed from its title, text, source, fields and recovery commands
+ * `message` with the credentials removed from its title, text, fields and recovery commands
  * (the whole text, before any channel cuts it, so that a cut never shows a credential's start); a
  * field named as a credential (`api_key`, `password`, `x-auth-token`) has its value replaced whatever
- * it looks like. The key and the environment are the alert's identity and configuration: kept.
+ * it looks like. The key, the source and the environment are the alert's identity and labels
+ * (no channel of ours shows the source; the log line cleans it): kept.
  */
 export function withoutSecrets(message: AlertMessage): AlertMessage {
   // fromEntries: a field named `__proto__` stays a field.
@@ -24,7 +25,6 @@ export function withoutSecrets(message: AlertMessage): AlertMessage {
   );
   return {
     ...message,
-    source: removeSecrets(message.source),
     title: removeSecrets(message.title),
     message: removeSecrets(message.message),
     fields,

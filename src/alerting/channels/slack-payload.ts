@@ -136,10 +136,10 @@ const OPTION_SPEC: OptionSpec = { channel: 'string', username: 'string', iconEmo
  * payload.attachments[0]?.color; // '#FF0000'
  * ```
  */
-export function slackPayload(given: AlertMessage, options: SlackPayloadOptions = {}): SlackWebhookPayload {
-  checkAlertMessage('slackPayload', given);
+export function slackPayload(message: AlertMessage, options: SlackPayloadOptions = {}): SlackWebhookPayload {
+  checkAlertMessage('slackPayload', message);
   checkOptions('slackPayload', options, OPTION_SPEC, []);
-  const message = withoutSecrets(given);
+  message = withoutSecrets(message);
   const style = ALERT_LEVEL_STYLES[message.severity];
   const summary = cutEscaped(
     `${style.emoji} [${message.environment}] ${style.label}: ${message.title}`,
