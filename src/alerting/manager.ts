@@ -13,6 +13,7 @@ import { whileInFlight } from '../shutdown/in-flight.js';
 import { defaultShutdownCoordinator } from '../shutdown/index.js';
 import type { AlertChannel, AlertMessage, ChannelContext } from './channels/channel.js';
 import { cutText } from './channels/cut.js';
+import { withoutSecrets } from './channels/message-secrets.js';
 import { parseOptions } from './checks.js';
 import { AlertDeliveryError } from './errors.js';
 import type { AlertSeverity, AlertSink } from './finding.js';
@@ -391,7 +392,8 @@ export function createAlertManager(options: AlertManagerOptions = {}): AlertMana
   const deliver = async (input: AlertInput, sendOptions: SendOptions): Promise<AlertResult> => {
     const alert = parseOptions(alertSchema(), input, 'alert');
     const force = sendOptions.force === true;
-    const message: AlertMessage = {
+    // Channels (custom ones included) and the log line get the alert without its credentials.
+    const message: AlertMessage = withoutSecrets({
       key: alert.key,
       source: alert.source ?? 'application',
       severity: alert.severity,
@@ -401,7 +403,7 @@ export function createAlertManager(options: AlertManagerOptions = {}): AlertMana
       recoveryCommands: alert.recoveryCommands ?? [],
       environment: o.environment,
       at: new Date(now()),
-    };
+    });
     const rule = ruleFor(o.rateLimits, alert.key);
     const base = { key: alert.key, severity: alert.severity };
     const finish = (partial: Omit<AlertResult, 'detail'>): AlertResult => {

@@ -34,7 +34,7 @@ const SECRET_NAME =
 const HARMLESS_END = /(?:count|type|uri|name|id|pagetoken)s?$|expir/;
 
 /** Whether a name (a key, a header name) holds a credential: see `SECRET_NAME`. */
-function isSecretName(name: string): boolean {
+export function isSecretName(name: string): boolean {
   const lower = name.toLowerCase();
   const normalized = lower.replace(/[-_]/g, '');
   // `x-<service>-key` is an API key header (`x-api-key`, `x-apisports-key`, `x-goog-api-key`).

@@ -97,8 +97,11 @@ export class RateLimit {
     const elapsed = now - this.#refilledAt;
     if (elapsed > 0) {
       this.#tokens = Math.min(this.burst, this.#tokens + (elapsed * this.requestsPerSecond) / 1000);
-      this.#refilledAt = now;
     }
+    // A wall clock set back (NTP) counts as no time passed, and refills resume from the new time;
+    // otherwise nothing would refill until the clock caught up with the old one. A reading that is
+    // not a number (NaN, falsy) is ignored.
+    if (elapsed) this.#refilledAt = now;
   }
 
   /** Serves the queue head while tokens last, then sets one timer for the next token. */

@@ -27,16 +27,20 @@ function refused(reason: string): TypeError {
  * (`accept`, `content-type`, `user-agent`, ...) stays behind when the origin changes. Otherwise as
  * `fetch` follows: 20 redirects at most, 303 (and 301/302 after a POST) becomes a GET without the
  * body, and the response says `redirected`. No hop is sent once `init.signal` has aborted.
+ * `onAnswer` is called on every answer: from the first on, the request was received, whatever follows.
  */
 export async function fetchFollowingRedirects(
   fetchImpl: FetchFunction,
   url: string,
   init: RequestInit,
+  onAnswer?: () => void,
 ): Promise<Response> {
   let current = new URL(url);
   let hop: RequestInit = { ...init, redirect: 'manual' };
   for (let redirects = 0; ; redirects++) {
     const response = await fetchImpl(current.href, hop);
+    // The request reached a server: a later hop that cannot connect does not make it unsent.
+    onAnswer?.();
     const location = REDIRECT_STATUSES.has(response.status) ? response.headers.get('location') : null;
     if (location === null) {
       if (redirects > 0) Object.defineProperty(response, 'redirected', { value: true });

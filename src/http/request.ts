@@ -1,7 +1,13 @@
+import { Readable } from 'node:stream';
 import { urlForErrors } from '../errors/index.js';
 import { onAbort } from '../shared/abort-fanout.js';
 import { concatBytes } from './bytes.js';
-import { headerEntries, isDescriptiveHeader } from './request-secrets.js';
+import {
+  headerEntries,
+  isDescriptiveHeader,
+  requestSecrets,
+  withoutRequestSecrets,
+} from './request-secrets.js';
 
 /** Default cap on a stream request body buffered so that it can be sent again: 8 MiB. */
 export const DEFAULT_MAX_REQUEST_BODY_BYTES = 8 * 1024 * 1024;
@@ -26,8 +32,8 @@ export interface PreparedRequest {
   /** What every attempt passes to `fetch`, without `signal` (each attempt adds its own). */
   readonly init: RequestInit;
   /**
-   * Redirects are followed here, not by `fetch`: the request carries a header that may be a credential
-   * (see `redirects.ts`) and lets `fetch` follow redirects.
+   * Redirects are followed here, not by `fetch`: the request lets `fetch` follow redirects and carries
+   * a header that may be a credential (see `redirects.ts`), or may not be sent twice.
    */
   readonly followsRedirects: boolean;
 }
@@ -45,8 +51,18 @@ interface ChunkSource {
   stop(reason: unknown): void;
 }
 
-function chunkSource(body: ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>): ChunkSource {
-  if (typeof ReadableStream === 'function' && body instanceof ReadableStream) {
+function chunkSource(
+  body: ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>,
+  what: string,
+): ChunkSource {
+  const web = typeof ReadableStream === 'function' && body instanceof ReadableStream;
+  // `fetch` refuses a web or Node stream that was read from (or is locked); reading it here would
+  // send what is left of it (nothing, for one read to its end) as if it were the whole body.
+  // `Readable.isDisturbed` reads web streams too (its types name only Node's); a generator is never.
+  if ((web && body.locked) || Readable.isDisturbed(body as unknown as Readable)) {
+    throw new TypeError(`resilientFetch ${what}: stream already read or locked`);
+  }
+  if (web) {
     const reader = body.getReader();
     return {
       next: () => reader.read() as Promise<IteratorResult<Uint8Array, unknown>>,
@@ -79,7 +95,7 @@ async function bufferStream(
   what: string,
 ): Promise<Uint8Array<ArrayBuffer>> {
   if (signal?.aborted) throw signal.reason;
-  const source = chunkSource(body);
+  const source = chunkSource(body, what);
   let removeListener: (() => void) | undefined;
   const aborted =
     signal === undefined
@@ -261,6 +277,19 @@ function isEmpty(init: RequestInit): boolean {
   return true;
 }
 
+/**
+ * The request's `Idempotency-Key` (empty when none). A header value the platform refuses (a CR, LF
+ * or NUL in a pasted key) throws its `TypeError`, which quotes the value: the request's own values
+ * are taken out of it first, as out of what `fetch` throws.
+ */
+function idempotencyKeyOf(url: string, init: RequestInit): string {
+  try {
+    return new Headers(init.headers).get('idempotency-key') ?? '';
+  } catch (err) {
+    throw withoutRequestSecrets(err, requestSecrets(url, init));
+  }
+}
+
 function finish(
   url: string,
   host: string,
@@ -272,10 +301,11 @@ function finish(
     throw new TypeError(`resilientFetch init.body: a ${method} request cannot have a body`);
   }
   // An empty key names no operation, so the server has nothing to recognize a repeat by.
-  const idempotent =
-    IDEMPOTENT_METHODS.has(method) || (new Headers(init.headers).get('idempotency-key') ?? '') !== '';
+  const idempotent = IDEMPOTENT_METHODS.has(method) || idempotencyKeyOf(url, init) !== '';
+  // Followed here also when the request may not be sent twice: only then is a connection refused by
+  // the host a redirect names known not to be a refusal of the request itself (see `onAnswer`).
   const followsRedirects =
     (init.redirect === undefined || init.redirect === 'follow') &&
-    headerEntries(init.headers).some(([name]) => !isDescriptiveHeader(name));
+    (!idempotent || headerEntries(init.headers).some(([name]) => !isDescriptiveHeader(name)));
   return { url, host, method, idempotent, signal, init, followsRedirects };
 }

@@ -254,6 +254,8 @@ class Exchange {
   readonly #breaker: CircuitBreaker | undefined;
   /** Whether the current attempt has called `fetch`. */
   #sent = false;
+  /** Whether a server answered the current attempt (a redirect may follow, and fail to connect). */
+  #answered = false;
   /** A request that may not be sent twice was answered below 400, then its body was refused: never resent. */
   #appliedUnread = false;
   #shownUrl: string | undefined;
@@ -284,7 +286,11 @@ class Exchange {
    */
   shouldRetry(error: PipelineError, attempt: number): boolean {
     if (!this.#sent || this.#appliedUnread) return false;
-    if (!(this.#plan.retryNonIdempotent || this.#request.idempotent) && !wasNotSent(error)) return false;
+    if (
+      !(this.#plan.retryNonIdempotent || this.#request.idempotent) &&
+      (this.#answered || !wasNotSent(error))
+    )
+      return false;
     return this.#plan.retryOn(error, attempt);
   }
 
@@ -297,6 +303,7 @@ class Exchange {
       round = admitted;
     }
     this.#sent = false;
+    this.#answered = false;
     const { concurrency, rateLimit } = this.#host;
     return concurrency === undefined && rateLimit === undefined
       ? this.#send(context, round)
@@ -338,7 +345,9 @@ class Exchange {
           ? { signal: controller.signal }
           : { ...request.init, signal: controller.signal };
       const answer = request.followsRedirects
-        ? fetchFollowingRedirects(fetchImpl, request.url, init)
+        ? fetchFollowingRedirects(fetchImpl, request.url, init, () => {
+            this.#answered = true;
+          })
         : fetchImpl(request.url, init);
       const response = await (untrusted === undefined
         ? answer

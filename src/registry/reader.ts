@@ -155,6 +155,11 @@ export class PlayerRegistryReader {
   readonly #queryTimeoutMs: number;
   readonly #clock: Pick<Clock, 'now' | 'schedule'>;
   readonly #inflight = new Map<string, SharedLookup>();
+  /**
+   * Bumped by `clearCache`: an answer to a query sent before the bump may predate the change the
+   * caller cleared the cache for, so it is returned to its waiters but not cached.
+   */
+  #generation = 0;
   readonly #stats: RegistryReaderStats = {
     lookups: 0,
     cacheHits: 0,
@@ -345,10 +350,11 @@ export class PlayerRegistryReader {
 
     for (let start = 0; start < toQuery.length; start += this.#maxLookupsPerQuery) {
       const chunk = toQuery.slice(start, start + this.#maxLookupsPerQuery);
+      const generation = this.#generation;
       const found = await this.#lookupMany(chunk, type, signal);
       for (const normalized of chunk) {
         const id = found.get(normalized) ?? null;
-        this.#cache.set(cacheKey(normalized, type), id);
+        if (generation === this.#generation) this.#cache.set(cacheKey(normalized, type), id);
         answers.set(normalized, id);
       }
     }
@@ -371,7 +377,8 @@ export class PlayerRegistryReader {
   }
 
   /**
-   * Forgets every cached answer (hits and misses).
+   * Forgets every cached answer (hits and misses). Queries already in flight still answer the lookups
+   * waiting on them, but a lookup from now on asks afresh, and their answers are not cached.
    *
    * @example
    * ```ts
@@ -381,7 +388,9 @@ export class PlayerRegistryReader {
    * ```
    */
   clearCache(): void {
+    this.#generation += 1;
     this.#cache.clear();
+    this.#inflight.clear();
   }
 
   #miss(
@@ -439,13 +448,14 @@ export class PlayerRegistryReader {
   async #queryOne(normalized: string, type: string | undefined, signal: AbortSignal): Promise<string | null> {
     const params: Record<string, unknown> = { player_lookup: normalized };
     if (type !== undefined) params.player_type = type.toUpperCase();
+    const generation = this.#generation;
     const rows = await this.#run<{ universal_player_id: string | null }>(
       singleLookupSql(this.table, type !== undefined),
       params,
       signal,
     );
     const id = rows[0]?.universal_player_id ?? null;
-    this.#cache.set(cacheKey(normalized, type), id);
+    if (generation === this.#generation) this.#cache.set(cacheKey(normalized, type), id);
     return id;
   }
 

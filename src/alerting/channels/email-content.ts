@@ -6,6 +6,7 @@
 import { ALERT_LEVEL_STYLES } from '../levels.js';
 import type { AlertMessage } from './channel.js';
 import { cutEscaped, cutText, cutUtf8 } from './cut.js';
+import { withoutSecrets } from './message-secrets.js';
 
 /** Longest subject kept: well within RFC 5322's 998-character line and what mail clients show. */
 const SUBJECT_MAX = 200;
@@ -28,8 +29,9 @@ function escapeHtml(text: string): string {
     .replaceAll("'", '&#39;');
 }
 
-/** The subject, text and HTML of `message`, each body at most `maxBodyBytes` of UTF-8. */
+/** The subject, text and HTML of `message` without its credentials, each body at most `maxBodyBytes` of UTF-8. */
 export function emailContent(message: AlertMessage, maxBodyBytes = DEFAULT_EMAIL_BODY_BYTES): EmailContent {
+  message = withoutSecrets(message);
   const style = ALERT_LEVEL_STYLES[message.severity];
   const subject = cutText(
     `[${message.environment}] ${style.label}: ${message.title}`.replace(/[\r\n\t]+/g, ' '),

@@ -9,6 +9,7 @@ import { ALERT_LEVEL_STYLES } from '../levels.js';
 import type { AlertMessage } from './channel.js';
 import { cutEscaped, cutText } from './cut.js';
 import { checkAlertMessage } from './message-check.js';
+import { withoutSecrets } from './message-secrets.js';
 import { SLACK_LIMITS } from './slack-limits.js';
 
 /**
@@ -138,6 +139,7 @@ const OPTION_SPEC: OptionSpec = { channel: 'string', username: 'string', iconEmo
 export function slackPayload(message: AlertMessage, options: SlackPayloadOptions = {}): SlackWebhookPayload {
   checkAlertMessage('slackPayload', message);
   checkOptions('slackPayload', options, OPTION_SPEC, []);
+  message = withoutSecrets(message);
   const style = ALERT_LEVEL_STYLES[message.severity];
   const summary = cutEscaped(
     `${style.emoji} [${message.environment}] ${style.label}: ${message.title}`,

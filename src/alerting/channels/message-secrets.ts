@@ -1,0 +1,33 @@
+/**
+ * An alert's text without credentials, for every channel: an alert often quotes a failed request
+ * (a URL with its key, an `Authorization` header) and Slack channels and mailboxes are read by more
+ * people, for longer, than the logs the key was kept out of.
+ * @module
+ */
+import { REDACTED, removeSecrets } from '../../errors/redact.js';
+import { isSecretName } from '../../errors/scrub.js';
+import type { AlertMessage } from './channel.js';
+
+/**
+ * `message` with the credentials removed from its title, text, fields and recovery commands
+ * (the whole text, before any channel cuts it, so that a cut never shows a credential's start); a
+ * field named as a credential (`api_key`, `password`, `x-auth-token`) has its value replaced whatever
+ * it looks like. The key, the source and the environment are the alert's identity and labels
+ * (no channel of ours shows the source; the log line cleans it): kept.
+ */
+export function withoutSecrets(message: AlertMessage): AlertMessage {
+  // fromEntries: a field named `__proto__` stays a field.
+  const fields: AlertMessage['fields'] = Object.fromEntries(
+    Object.entries(message.fields).map(([name, value]) => [
+      name,
+      isSecretName(name) ? REDACTED : typeof value === 'string' ? removeSecrets(value) : value,
+    ]),
+  );
+  return {
+    ...message,
+    title: removeSecrets(message.title),
+    message: removeSecrets(message.message),
+    fields,
+    recoveryCommands: message.recoveryCommands.map(removeSecrets),
+  };
+}
