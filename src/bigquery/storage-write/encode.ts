@@ -246,12 +246,36 @@ function columnsByName(fields: readonly StorageField[]): ReadonlyMap<string, Sto
   return columns;
 }
 
+/**
+ * A record as insertRows sends it (and JSON writes it): the result of its `toJSON` when it has one,
+ * which must be an object; else the record itself.
+ */
+function viaToJSON(value: Record<string, unknown>, location: string): Record<string, unknown> {
+  let json: unknown;
+  try {
+    const toJSON = value.toJSON;
+    // A Date is refused as a record by its name, not as the text its toJSON gives.
+    if (typeof toJSON !== 'function' || value instanceof Date) return value;
+    json = toJSON.call(value, location);
+  } catch (error) {
+    throw new Problem(
+      location,
+      `${location || 'the row'}: its toJSON threw: ${redactSecrets(messageOf(error))}`,
+    );
+  }
+  if (typeof json !== 'object' || json === null || Array.isArray(json) || json instanceof Date) {
+    throw new Problem(location, `${location || 'the row'}: its toJSON gave ${describe(json)}, not a record`);
+  }
+  return json as Record<string, unknown>;
+}
+
 function record(
-  row: Record<string, unknown>,
+  value: Record<string, unknown>,
   fields: readonly StorageField[],
   prefix: string,
   ignoreUnknownValues: boolean,
 ): Record<string, unknown> {
+  const row = viaToJSON(value, prefix.slice(0, -1));
   try {
     checkRecordObject(row, prefix.slice(0, -1));
   } catch (error) {

@@ -84,6 +84,8 @@ interface CallState {
    */
   written?: boolean[];
   finalized: boolean;
+  /** Default mode: the schema was the executor's cached one, not read for this call. */
+  schemaFromCache?: boolean;
   commitSent: boolean;
   /** What is known of the last commit sent: applied, not applied (read back or refused), or unknown. */
   commitOutcome?: 'committed' | 'uncommitted' | 'refused' | 'unknown';
@@ -412,7 +414,9 @@ class WriteCall {
       this.#ctx.defaultSchemas.delete(parent);
       state.schema = this.#compile(await this.#tableFields(attempt));
       encoded = this.#encode(state.schema);
+      fromCache = false;
     }
+    state.schemaFromCache = fromCache;
     if (mode === 'default') this.#ctx.defaultSchemas.set(parent, state.schema);
     if ('failures' in encoded) {
       // Nothing was sent: the stream (if any) is left empty and uncommitted.
@@ -579,6 +583,17 @@ class WriteCall {
             later.set(chunk, o);
             if ('answer' in o && !o.answer.error) this.#markWritten(chunk);
           });
+          if (
+            state.schemaFromCache &&
+            (outcome.answer.rowErrors?.length || outcome.answer.error.code === 3) &&
+            (await this.#refreshStaleSchema(attempt))
+          ) {
+            throw this.#error(
+              'SCHEMA_MISMATCH_EXTRA_FIELDS',
+              `AppendRows to ${conn.stream} was refused against the schema cached for ${tableName}, which the table no longer has; resending the rows not written on its current schema`,
+              { transient: true },
+            );
+          }
           if (outcome.answer.rowErrors?.length) throw this.#defaultRowError(index, outcome.answer, later);
         }
         this.#check(outcome.answer, chunks[index]!, index);
@@ -593,6 +608,46 @@ class WriteCall {
       conn.close();
       await sending.catch(() => undefined);
     }
+  }
+
+  /**
+   * Default mode: BigQuery refused an append encoded with the executor's cached schema, which may be
+   * stale (a column dropped since it was read: its values are refused even under
+   * ignoreUnknownValues, by every later call too). Reads the schema again and caches it; when it
+   * differs and every row not yet written fits it, re-encodes those chunks and returns true (resend
+   * them). Otherwise false: BigQuery's refusal stands, and the next call encodes on the fresh schema.
+   */
+  async #refreshStaleSchema(attempt: RetryContext): Promise<boolean> {
+    const state = this.#state;
+    const { parent, rows } = this.#spec;
+    state.schemaFromCache = false;
+    const stale = state.schema!;
+    if (this.#ctx.defaultSchemas.get(parent) === stale) this.#ctx.defaultSchemas.delete(parent);
+    let fresh: WriteSchema;
+    try {
+      fresh = this.#compile(await this.#tableFields(attempt));
+    } catch (error) {
+      if (attempt.signal?.aborted) throw error;
+      return false;
+    }
+    this.#ctx.defaultSchemas.set(parent, fresh);
+    if (JSON.stringify(fresh.fields) === JSON.stringify(stale.fields)) return false;
+    const ignoreUnknownValues = this.#spec.options.ignoreUnknownValues === true;
+    const chunks = state.chunks!;
+    const reencoded = new Map<number, Uint8Array[]>();
+    for (let c = state.acked; c < chunks.length; c++) {
+      if (state.written?.[c]) continue;
+      const bytes: Uint8Array[] = [];
+      for (const index of chunks[c]!.rows) {
+        const out = encodeRow(fresh, rows[index], ignoreUnknownValues);
+        if ('problems' in out) return false;
+        bytes.push(out.bytes);
+      }
+      reencoded.set(c, bytes);
+    }
+    for (const [c, bytes] of reencoded) chunks[c]!.bytes = bytes;
+    state.schema = fresh;
+    return true;
   }
 
   /** Interprets one answer; throws for anything but "these rows are written". */

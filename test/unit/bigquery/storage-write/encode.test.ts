@@ -189,6 +189,35 @@ describe('encodeRow: every value is converted explicitly or refused, naming the 
     expect(refused(s, { ns: [1, , 3] }).location).toBe('ns[1]');
   });
 
+  it('a row or a STRUCT with toJSON is written as its result, as insertRows sends it (not its own fields)', () => {
+    const s = schemaOf(
+      { name: 'id', type: 'INT64' },
+      { name: 'p', type: 'STRUCT', fields: [{ name: 'team', type: 'STRING' }] },
+    );
+    class Event {
+      constructor(private readonly _id: number) {}
+      toJSON() {
+        return { id: this._id, p: { toJSON: () => ({ team: 'LAL' }) } };
+      }
+    }
+    // Under ignoreUnknownValues its own field `_id` was skipped and `id` written NULL, silently.
+    const out = encodeRow(s, new Event(7), true);
+    if ('problems' in out) throw new Error(JSON.stringify(out.problems));
+    expect(decoded(s, new Event(7))).toEqual({ id: '7', p: { team: 'LAL' } });
+    expect(decoded(s, { id: 1, toJSON: () => ({ id: 2 }) })).toEqual({ id: '2' });
+    expect(refused(s, { toJSON: () => 'x' })).toMatchObject({
+      location: '',
+      message: expect.stringMatching(/toJSON gave .*, not a record/),
+    });
+    expect(
+      refused(s, {
+        toJSON() {
+          throw new Error('no');
+        },
+      }).message,
+    ).toMatch(/toJSON threw: no/);
+  });
+
   it('unknown columns are refused unless ignoreUnknownValues; non-object rows are refused', () => {
     const s = schemaOf({ name: 'id', type: 'INT64' });
     expect(refused(s, { id: 1, nope: 2 }).location).toBe('nope');
