@@ -101,17 +101,17 @@ export class HttpError extends PipelineError {
   protected static override readonly brand: symbol = /* @__PURE__ */ brandClass(HttpError, 'HttpError');
 
   /** The HTTP status of the response. */
-  readonly status: number;
+  declare readonly status: number;
   /** The reason phrase the server sent, or the standard one. */
-  readonly statusText: string;
+  declare readonly statusText: string;
   /** The URL that answered, without its query string, fragment or user info. */
-  readonly url?: string;
+  declare readonly url?: string;
   /** The request method, upper case, when known. */
-  readonly method?: string;
+  declare readonly method?: string;
   /** How long the server asked the client to wait before trying again, ms. */
-  readonly retryAfterMs?: number;
+  declare readonly retryAfterMs?: number;
   /** The start of the response body (bounded, credentials removed), when it was read. */
-  readonly bodySnippet?: string;
+  declare readonly bodySnippet?: string;
 
   constructor(message: string, options: HttpErrorOptions) {
     super(message, {

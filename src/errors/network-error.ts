@@ -39,7 +39,7 @@ export class NetworkError extends PipelineError {
   protected static override readonly brand: symbol = /* @__PURE__ */ brandClass(NetworkError, 'NetworkError');
 
   /** The code the transport reported, e.g. `'ECONNRESET'`, `'EAI_AGAIN'`, `'UND_ERR_SOCKET'`. */
-  readonly systemCode?: string;
+  declare readonly systemCode?: string;
 
   constructor(message: string, options: NetworkErrorOptions = {}) {
     super(message, {

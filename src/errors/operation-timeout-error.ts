@@ -47,7 +47,7 @@ export class OperationTimeoutError extends PipelineError {
   );
 
   /** The time limit that was exceeded, in milliseconds. */
-  readonly timeoutMs: number;
+  declare readonly timeoutMs: number;
 
   constructor(message: string, options: OperationTimeoutErrorOptions) {
     super(message, {

@@ -93,11 +93,11 @@ export class PartialInsertError extends PipelineError {
   );
 
   /** The table the rows were sent to. */
-  readonly table: string;
+  declare readonly table: string;
   /** How many rows were inserted. */
-  readonly inserted: number;
+  declare readonly inserted: number;
   /** The rows that were not, with BigQuery's reasons. */
-  readonly failures: RowFailure[];
+  declare readonly failures: RowFailure[];
 
   constructor(message: string, options: PartialInsertErrorOptions) {
     super(message, {
