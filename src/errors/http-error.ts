@@ -1,5 +1,5 @@
 import { brandClass } from './brand.js';
-import { PipelineError } from './pipeline-error.js';
+import { causeOf, PipelineError } from './pipeline-error.js';
 import { isTransientStatus } from './status-table.js';
 
 /**
@@ -117,7 +117,7 @@ export class HttpError extends PipelineError {
     super(message, {
       code: options.code ?? defaultCode(options.status),
       transient: options.transient ?? isTransientStatus(options.status),
-      ...('cause' in options ? { cause: options.cause } : {}),
+      ...causeOf(options),
     });
     this.status = options.status;
     this.statusText = options.statusText ?? '';

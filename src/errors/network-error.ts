@@ -1,5 +1,5 @@
 import { brandClass } from './brand.js';
-import { PipelineError } from './pipeline-error.js';
+import { causeOf, PipelineError } from './pipeline-error.js';
 
 /**
  * Options of {@link NetworkError}.
@@ -45,7 +45,7 @@ export class NetworkError extends PipelineError {
     super(message, {
       code: 'NETWORK_ERROR',
       transient: options.transient ?? true,
-      ...('cause' in options ? { cause: options.cause } : {}),
+      ...causeOf(options),
     });
     this.systemCode = options.systemCode;
   }

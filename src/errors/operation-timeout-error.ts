@@ -1,5 +1,5 @@
 import { brandClass } from './brand.js';
-import { PipelineError } from './pipeline-error.js';
+import { causeOf, PipelineError } from './pipeline-error.js';
 
 /**
  * Options of {@link OperationTimeoutError}.
@@ -53,7 +53,7 @@ export class OperationTimeoutError extends PipelineError {
     super(message, {
       code: 'OPERATION_TIMEOUT',
       transient: true,
-      ...('cause' in options ? { cause: options.cause } : {}),
+      ...causeOf(options),
     });
     this.timeoutMs = options.timeoutMs;
   }

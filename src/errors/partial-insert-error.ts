@@ -1,6 +1,6 @@
 import { brandClass } from './brand.js';
 import type { ErrorDetail } from './google-api-error.js';
-import { PipelineError } from './pipeline-error.js';
+import { causeOf, PipelineError } from './pipeline-error.js';
 
 /**
  * One row BigQuery refused in a streaming insert.
@@ -103,7 +103,7 @@ export class PartialInsertError extends PipelineError {
     super(message, {
       code: 'PARTIAL_INSERT',
       transient: options.transient ?? false,
-      ...('cause' in options ? { cause: options.cause } : {}),
+      ...causeOf(options),
     });
     this.table = options.table;
     this.inserted = options.inserted;

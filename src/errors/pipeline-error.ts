@@ -112,3 +112,11 @@ export class PipelineError extends Error {
     return out;
   }
 }
+
+/**
+ * `{ cause }` when `options` has one (even `undefined`), else `{}`: what a subclass passes on, so that
+ * an error made without a cause has no `cause` key, as `Error` does.
+ */
+export function causeOf(options: { cause?: unknown }): { cause?: unknown } {
+  return 'cause' in options ? { cause: options.cause } : {};
+}
