@@ -154,9 +154,8 @@ class Scrubber {
       case Shape.Headers:
         return this.#headers(value as Headers);
       case Shape.Map:
-        return this.#map(value as Map<unknown, unknown>, depth);
       case Shape.Set:
-        return this.#set(value as Set<unknown>, depth);
+        return this.#collection(value as Map<unknown, unknown>, depth, shape === Shape.Map);
       case Shape.Url:
         return redactedUrl(value as URL);
       case Shape.Params:
@@ -182,39 +181,34 @@ class Scrubber {
     return clean === text ? value : Buffer.from(clean, 'latin1');
   }
 
-  /** A `Map` (grpc-js keeps `Metadata` in one) without its credential entries, values walked. */
-  #map(map: Map<unknown, unknown>, depth: number): unknown {
-    const copy: Map<unknown, unknown> = Object.setPrototypeOf(new Map(), Object.getPrototypeOf(map));
-    this.#memo.set(map, copy);
+  /**
+   * A `Map` (grpc-js keeps `Metadata` in one) without its credential entries, keys and values walked,
+   * or a `Set` with its members walked: one walk, a `Set`'s entries being `[member, member]`.
+   */
+  #collection(collection: Map<unknown, unknown> | Set<unknown>, depth: number, isMap: boolean): unknown {
+    const copy: Map<unknown, unknown> | Set<unknown> = Object.setPrototypeOf(
+      isMap ? new Map() : new Set(),
+      Object.getPrototypeOf(collection),
+    );
+    this.#memo.set(collection, copy);
     let changed = false;
-    for (const [key, entry] of Map.prototype.entries.call(map) as IterableIterator<[unknown, unknown]>) {
-      if (isDroppedKey(key)) {
+    const entries = (isMap ? Map : Set).prototype.entries.call(collection as never) as IterableIterator<
+      [unknown, unknown]
+    >;
+    for (const [key, entry] of entries) {
+      if (isMap && isDroppedKey(key)) {
         changed = true;
         continue;
       }
       const scrubbedKey = this.scrub(key, depth + 1);
-      const scrubbed = this.scrub(entry, depth + 1);
+      const scrubbed = isMap ? this.scrub(entry, depth + 1) : scrubbedKey;
       if (scrubbedKey !== key || scrubbed !== entry) changed = true;
-      Map.prototype.set.call(copy, scrubbedKey, scrubbed);
+      if (isMap) Map.prototype.set.call(copy, scrubbedKey, scrubbed);
+      else Set.prototype.add.call(copy, scrubbed);
     }
     if (changed) return copy;
-    this.#memo.set(map, map);
-    return map;
-  }
-
-  /** A `Set` with its members walked. */
-  #set(set: Set<unknown>, depth: number): unknown {
-    const copy: Set<unknown> = Object.setPrototypeOf(new Set(), Object.getPrototypeOf(set));
-    this.#memo.set(set, copy);
-    let changed = false;
-    for (const member of Set.prototype.values.call(set) as IterableIterator<unknown>) {
-      const scrubbed = this.scrub(member, depth + 1);
-      if (scrubbed !== member) changed = true;
-      Set.prototype.add.call(copy, scrubbed);
-    }
-    if (changed) return copy;
-    this.#memo.set(set, set);
-    return set;
+    this.#memo.set(collection, collection);
+    return collection;
   }
 
   /**
