@@ -1,6 +1,6 @@
 import { brandClass } from './brand.js';
 import { GoogleApiError, type GoogleApiErrorDetails } from './google-api-error.js';
-import { classFacts, errorClassName } from './status-table.js';
+import { classFacts } from './status-table.js';
 
 /**
  * A per-status Google API error class: constructed as {@link GoogleApiError} is, with the HTTP status
@@ -29,6 +29,7 @@ export interface GoogleApiErrorClass {
  * the 15 classes, so that each costs a line, not a class body, in every bundle that classifies errors.
  */
 function googleErrorClass(
+  name: string,
   httpStatus: number,
   Parent: new (message: string, details?: GoogleApiErrorDetails) => GoogleApiError = GoogleApiError,
   code?: string,
@@ -46,7 +47,7 @@ function googleErrorClass(
     }
   };
   // Names the class too (`Class.name`, `prototype.name`).
-  brandClass(Class, errorClassName(code ?? classFacts(httpStatus).code));
+  brandClass(Class, name);
   return Class;
 }
 
@@ -63,7 +64,7 @@ function googleErrorClass(
  * err.code; // 'BAD_REQUEST'
  * ```
  */
-export const BadRequestError: GoogleApiErrorClass = /* @__PURE__ */ googleErrorClass(400);
+export const BadRequestError: GoogleApiErrorClass = /* @__PURE__ */ googleErrorClass('BadRequestError', 400);
 export type BadRequestError = GoogleApiError;
 
 /**
@@ -79,7 +80,10 @@ export type BadRequestError = GoogleApiError;
  * err.code; // 'UNAUTHORIZED'
  * ```
  */
-export const UnauthorizedError: GoogleApiErrorClass = /* @__PURE__ */ googleErrorClass(401);
+export const UnauthorizedError: GoogleApiErrorClass = /* @__PURE__ */ googleErrorClass(
+  'UnauthorizedError',
+  401,
+);
 export type UnauthorizedError = GoogleApiError;
 
 /**
@@ -95,7 +99,7 @@ export type UnauthorizedError = GoogleApiError;
  * err.code; // 'FORBIDDEN'
  * ```
  */
-export const ForbiddenError: GoogleApiErrorClass = /* @__PURE__ */ googleErrorClass(403);
+export const ForbiddenError: GoogleApiErrorClass = /* @__PURE__ */ googleErrorClass('ForbiddenError', 403);
 export type ForbiddenError = GoogleApiError;
 
 /**
@@ -111,7 +115,7 @@ export type ForbiddenError = GoogleApiError;
  * err.code; // 'NOT_FOUND'
  * ```
  */
-export const NotFoundError: GoogleApiErrorClass = /* @__PURE__ */ googleErrorClass(404);
+export const NotFoundError: GoogleApiErrorClass = /* @__PURE__ */ googleErrorClass('NotFoundError', 404);
 export type NotFoundError = GoogleApiError;
 
 /**
@@ -127,7 +131,7 @@ export type NotFoundError = GoogleApiError;
  * err.code; // 'CONFLICT'
  * ```
  */
-export const ConflictError: GoogleApiErrorClass = /* @__PURE__ */ googleErrorClass(409);
+export const ConflictError: GoogleApiErrorClass = /* @__PURE__ */ googleErrorClass('ConflictError', 409);
 export type ConflictError = GoogleApiError;
 
 /**
@@ -143,7 +147,10 @@ export type ConflictError = GoogleApiError;
  * err.code; // 'PRECONDITION_FAILED'
  * ```
  */
-export const PreconditionFailedError: GoogleApiErrorClass = /* @__PURE__ */ googleErrorClass(412);
+export const PreconditionFailedError: GoogleApiErrorClass = /* @__PURE__ */ googleErrorClass(
+  'PreconditionFailedError',
+  412,
+);
 export type PreconditionFailedError = GoogleApiError;
 
 /**
@@ -159,7 +166,10 @@ export type PreconditionFailedError = GoogleApiError;
  * err.code; // 'TOO_MANY_REQUESTS'
  * ```
  */
-export const TooManyRequestsError: GoogleApiErrorClass = /* @__PURE__ */ googleErrorClass(429);
+export const TooManyRequestsError: GoogleApiErrorClass = /* @__PURE__ */ googleErrorClass(
+  'TooManyRequestsError',
+  429,
+);
 export type TooManyRequestsError = GoogleApiError;
 
 /**
@@ -175,7 +185,7 @@ export type TooManyRequestsError = GoogleApiError;
  * err.code; // 'CANCELLED'
  * ```
  */
-export const CancelledError: GoogleApiErrorClass = /* @__PURE__ */ googleErrorClass(499);
+export const CancelledError: GoogleApiErrorClass = /* @__PURE__ */ googleErrorClass('CancelledError', 499);
 export type CancelledError = GoogleApiError;
 
 /**
@@ -191,7 +201,10 @@ export type CancelledError = GoogleApiError;
  * err.code; // 'INTERNAL_SERVER_ERROR'
  * ```
  */
-export const InternalServerError: GoogleApiErrorClass = /* @__PURE__ */ googleErrorClass(500);
+export const InternalServerError: GoogleApiErrorClass = /* @__PURE__ */ googleErrorClass(
+  'InternalServerError',
+  500,
+);
 export type InternalServerError = GoogleApiError;
 
 /**
@@ -207,7 +220,10 @@ export type InternalServerError = GoogleApiError;
  * err.code; // 'NOT_IMPLEMENTED'
  * ```
  */
-export const NotImplementedError: GoogleApiErrorClass = /* @__PURE__ */ googleErrorClass(501);
+export const NotImplementedError: GoogleApiErrorClass = /* @__PURE__ */ googleErrorClass(
+  'NotImplementedError',
+  501,
+);
 export type NotImplementedError = GoogleApiError;
 
 /**
@@ -223,7 +239,7 @@ export type NotImplementedError = GoogleApiError;
  * err.code; // 'BAD_GATEWAY'
  * ```
  */
-export const BadGatewayError: GoogleApiErrorClass = /* @__PURE__ */ googleErrorClass(502);
+export const BadGatewayError: GoogleApiErrorClass = /* @__PURE__ */ googleErrorClass('BadGatewayError', 502);
 export type BadGatewayError = GoogleApiError;
 
 /**
@@ -239,7 +255,10 @@ export type BadGatewayError = GoogleApiError;
  * err.code; // 'SERVICE_UNAVAILABLE'
  * ```
  */
-export const ServiceUnavailableError: GoogleApiErrorClass = /* @__PURE__ */ googleErrorClass(503);
+export const ServiceUnavailableError: GoogleApiErrorClass = /* @__PURE__ */ googleErrorClass(
+  'ServiceUnavailableError',
+  503,
+);
 export type ServiceUnavailableError = GoogleApiError;
 
 /**
@@ -255,7 +274,10 @@ export type ServiceUnavailableError = GoogleApiError;
  * err.code; // 'GATEWAY_TIMEOUT'
  * ```
  */
-export const GatewayTimeoutError: GoogleApiErrorClass = /* @__PURE__ */ googleErrorClass(504);
+export const GatewayTimeoutError: GoogleApiErrorClass = /* @__PURE__ */ googleErrorClass(
+  'GatewayTimeoutError',
+  504,
+);
 export type GatewayTimeoutError = GoogleApiError;
 
 /**
@@ -272,6 +294,7 @@ export type GatewayTimeoutError = GoogleApiError;
  * ```
  */
 export const DeadlineExceededError: GoogleApiErrorClass = /* @__PURE__ */ googleErrorClass(
+  'DeadlineExceededError',
   504,
   GatewayTimeoutError,
   'DEADLINE_EXCEEDED',
@@ -292,6 +315,7 @@ export type DeadlineExceededError = GoogleApiError;
  * ```
  */
 export const StreamingBufferError: GoogleApiErrorClass = /* @__PURE__ */ googleErrorClass(
+  'StreamingBufferError',
   400,
   BadRequestError,
   'STREAMING_BUFFER',

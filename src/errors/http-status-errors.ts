@@ -1,6 +1,6 @@
 import { brandClass } from './brand.js';
 import { HttpError, type HttpErrorDetails } from './http-error.js';
-import { classFacts, errorClassName } from './status-table.js';
+import { classFacts } from './status-table.js';
 
 // One class per status a scraper meets often enough to catch by name; every other status is an
 // HttpError with a generic code (docs/decisions/http.md).
@@ -32,7 +32,7 @@ export interface HttpStatusErrorClass {
  * and code. Explicit details win for the phrase (the server's own), never for the status. One
  * factory for the 12 classes, so that each costs a line, not a class body, in every bundle.
  */
-function httpErrorClass(status: number): HttpStatusErrorClass {
+function httpErrorClass(name: string, status: number): HttpStatusErrorClass {
   const Class = class extends HttpError {
     static readonly status: number = status;
     constructor(message: string, details: HttpErrorDetails = {}) {
@@ -41,7 +41,7 @@ function httpErrorClass(status: number): HttpStatusErrorClass {
     }
   };
   // Names the class too (`Class.name`, `prototype.name`).
-  brandClass(Class, `Http${errorClassName(classFacts(status).code)}`);
+  brandClass(Class, name);
   return Class;
 }
 
@@ -60,7 +60,10 @@ function httpErrorClass(status: number): HttpStatusErrorClass {
  * err.code; // 'BAD_REQUEST'
  * ```
  */
-export const HttpBadRequestError: HttpStatusErrorClass = /* @__PURE__ */ httpErrorClass(400);
+export const HttpBadRequestError: HttpStatusErrorClass = /* @__PURE__ */ httpErrorClass(
+  'HttpBadRequestError',
+  400,
+);
 export type HttpBadRequestError = HttpError;
 
 /**
@@ -78,7 +81,10 @@ export type HttpBadRequestError = HttpError;
  * err.code; // 'UNAUTHORIZED'
  * ```
  */
-export const HttpUnauthorizedError: HttpStatusErrorClass = /* @__PURE__ */ httpErrorClass(401);
+export const HttpUnauthorizedError: HttpStatusErrorClass = /* @__PURE__ */ httpErrorClass(
+  'HttpUnauthorizedError',
+  401,
+);
 export type HttpUnauthorizedError = HttpError;
 
 /**
@@ -96,7 +102,10 @@ export type HttpUnauthorizedError = HttpError;
  * err.code; // 'FORBIDDEN'
  * ```
  */
-export const HttpForbiddenError: HttpStatusErrorClass = /* @__PURE__ */ httpErrorClass(403);
+export const HttpForbiddenError: HttpStatusErrorClass = /* @__PURE__ */ httpErrorClass(
+  'HttpForbiddenError',
+  403,
+);
 export type HttpForbiddenError = HttpError;
 
 /**
@@ -114,7 +123,10 @@ export type HttpForbiddenError = HttpError;
  * err.code; // 'NOT_FOUND'
  * ```
  */
-export const HttpNotFoundError: HttpStatusErrorClass = /* @__PURE__ */ httpErrorClass(404);
+export const HttpNotFoundError: HttpStatusErrorClass = /* @__PURE__ */ httpErrorClass(
+  'HttpNotFoundError',
+  404,
+);
 export type HttpNotFoundError = HttpError;
 
 /**
@@ -132,7 +144,10 @@ export type HttpNotFoundError = HttpError;
  * err.code; // 'REQUEST_TIMEOUT'
  * ```
  */
-export const HttpRequestTimeoutError: HttpStatusErrorClass = /* @__PURE__ */ httpErrorClass(408);
+export const HttpRequestTimeoutError: HttpStatusErrorClass = /* @__PURE__ */ httpErrorClass(
+  'HttpRequestTimeoutError',
+  408,
+);
 export type HttpRequestTimeoutError = HttpError;
 
 /**
@@ -150,7 +165,10 @@ export type HttpRequestTimeoutError = HttpError;
  * err.code; // 'CONFLICT'
  * ```
  */
-export const HttpConflictError: HttpStatusErrorClass = /* @__PURE__ */ httpErrorClass(409);
+export const HttpConflictError: HttpStatusErrorClass = /* @__PURE__ */ httpErrorClass(
+  'HttpConflictError',
+  409,
+);
 export type HttpConflictError = HttpError;
 
 /**
@@ -168,7 +186,7 @@ export type HttpConflictError = HttpError;
  * err.code; // 'GONE'
  * ```
  */
-export const HttpGoneError: HttpStatusErrorClass = /* @__PURE__ */ httpErrorClass(410);
+export const HttpGoneError: HttpStatusErrorClass = /* @__PURE__ */ httpErrorClass('HttpGoneError', 410);
 export type HttpGoneError = HttpError;
 
 /**
@@ -187,7 +205,10 @@ export type HttpGoneError = HttpError;
  * err.code; // 'TOO_MANY_REQUESTS'
  * ```
  */
-export const HttpTooManyRequestsError: HttpStatusErrorClass = /* @__PURE__ */ httpErrorClass(429);
+export const HttpTooManyRequestsError: HttpStatusErrorClass = /* @__PURE__ */ httpErrorClass(
+  'HttpTooManyRequestsError',
+  429,
+);
 export type HttpTooManyRequestsError = HttpError;
 
 /**
@@ -205,7 +226,10 @@ export type HttpTooManyRequestsError = HttpError;
  * err.code; // 'INTERNAL_SERVER_ERROR'
  * ```
  */
-export const HttpInternalServerError: HttpStatusErrorClass = /* @__PURE__ */ httpErrorClass(500);
+export const HttpInternalServerError: HttpStatusErrorClass = /* @__PURE__ */ httpErrorClass(
+  'HttpInternalServerError',
+  500,
+);
 export type HttpInternalServerError = HttpError;
 
 /**
@@ -223,7 +247,10 @@ export type HttpInternalServerError = HttpError;
  * err.code; // 'BAD_GATEWAY'
  * ```
  */
-export const HttpBadGatewayError: HttpStatusErrorClass = /* @__PURE__ */ httpErrorClass(502);
+export const HttpBadGatewayError: HttpStatusErrorClass = /* @__PURE__ */ httpErrorClass(
+  'HttpBadGatewayError',
+  502,
+);
 export type HttpBadGatewayError = HttpError;
 
 /**
@@ -242,7 +269,10 @@ export type HttpBadGatewayError = HttpError;
  * err.code; // 'SERVICE_UNAVAILABLE'
  * ```
  */
-export const HttpServiceUnavailableError: HttpStatusErrorClass = /* @__PURE__ */ httpErrorClass(503);
+export const HttpServiceUnavailableError: HttpStatusErrorClass = /* @__PURE__ */ httpErrorClass(
+  'HttpServiceUnavailableError',
+  503,
+);
 export type HttpServiceUnavailableError = HttpError;
 
 /**
@@ -260,7 +290,10 @@ export type HttpServiceUnavailableError = HttpError;
  * err.code; // 'GATEWAY_TIMEOUT'
  * ```
  */
-export const HttpGatewayTimeoutError: HttpStatusErrorClass = /* @__PURE__ */ httpErrorClass(504);
+export const HttpGatewayTimeoutError: HttpStatusErrorClass = /* @__PURE__ */ httpErrorClass(
+  'HttpGatewayTimeoutError',
+  504,
+);
 export type HttpGatewayTimeoutError = HttpError;
 
 const CLASSES: readonly HttpStatusErrorClass[] = [

@@ -97,16 +97,6 @@ export function statusFacts(status: number): StatusFacts | undefined {
 }
 
 /**
- * The name of the class of a code: `BAD_REQUEST` -> `BadRequestError`, `INTERNAL_SERVER_ERROR` ->
- * `InternalServerError`. The classes take their names from their codes, so that no bundle carries
- * each name beside its code.
- */
-export function errorClassName(code: string): string {
-  const name = code.toLowerCase().replace(/(?:^|_)(\w)/g, (_match, first: string) => first.toUpperCase());
-  return name.endsWith('Error') ? name : `${name}Error`;
-}
-
-/**
  * The facts of `status` that its error class needs. Throws for a status without a class of its own:
  * a class is declared for a status only together with its row in the table.
  */
