@@ -74,17 +74,19 @@ const PERMANENT_REASONS: Readonly<Record<string, number>> = {
   stopped: 499,
 };
 
+/** Each table with what its reasons share: a reason's rule is that, and the reason's status. */
+const RULE_KINDS: ReadonlyArray<readonly [Readonly<Record<string, number>>, Omit<ReasonRule, 'httpStatus'>]> =
+  [
+    [TRANSIENT_REASONS, { transient: true }],
+    [NEW_JOB_REASONS, { transient: true, requiresNewJobId: true }],
+    [PERMANENT_REASONS, { transient: false }],
+  ];
+
 /** The rule for a BigQuery reason, or `undefined` for reasons that do not decide (e.g. `badRequest`). */
 export function reasonRule(reason: string): ReasonRule | undefined {
-  // Own keys only: 'constructor' or '__proto__' must not find Object.prototype's members.
-  if (Object.hasOwn(TRANSIENT_REASONS, reason)) {
-    return { transient: true, httpStatus: TRANSIENT_REASONS[reason] as number };
-  }
-  if (Object.hasOwn(NEW_JOB_REASONS, reason)) {
-    return { transient: true, requiresNewJobId: true, httpStatus: NEW_JOB_REASONS[reason] as number };
-  }
-  if (Object.hasOwn(PERMANENT_REASONS, reason)) {
-    return { transient: false, httpStatus: PERMANENT_REASONS[reason] as number };
+  for (const [table, rule] of RULE_KINDS) {
+    // Own keys only: 'constructor' or '__proto__' must not find Object.prototype's members.
+    if (Object.hasOwn(table, reason)) return { ...rule, httpStatus: table[reason] as number };
   }
   return undefined;
 }

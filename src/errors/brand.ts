@@ -58,32 +58,32 @@ export function brandError<C extends abstract new (...args: never[]) => unknown>
   namespace: string = BRAND_NAMESPACE,
 ): C {
   const brand = errorBrand(name, namespace);
-  Object.defineProperty(ctor.prototype, brand, { value: true, enumerable: false });
-  Object.defineProperty(ctor.prototype, 'name', {
-    value: name,
-    enumerable: false,
-    writable: true,
-    configurable: true,
+  Object.defineProperties(ctor.prototype, {
+    [brand]: { value: true, enumerable: false },
+    name: { value: name, enumerable: false, writable: true, configurable: true },
   });
-  // The class's own name too: a bundler may ship it as `_Name` (esbuild does for a class that refers to
-  // itself in a static initializer), and util.inspect, Node's uncaught-error output and pino's `err.type`
-  // read `constructor.name`.
-  Object.defineProperty(ctor, 'name', { value: name, configurable: true });
-  Object.defineProperty(ctor, Symbol.hasInstance, {
-    configurable: true,
-    value: function hasBrand(this: unknown, instance: unknown): boolean {
-      // Subclasses inherit this static method; an unbranded subclass must get prototype semantics,
-      // otherwise every parent instance would pass `instanceof Subclass`.
-      if (this !== ctor) {
-        return typeof this === 'function' && Function.prototype[Symbol.hasInstance].call(this, instance);
-      }
-      if ((typeof instance !== 'object' && typeof instance !== 'function') || instance === null) return false;
-      try {
-        return (instance as Record<symbol, unknown>)[brand] === true;
-      } catch {
-        // A revoked Proxy or a throwing trap: not one of ours, and `instanceof` must not throw.
-        return false;
-      }
+  Object.defineProperties(ctor, {
+    // The class's own name too: a bundler may ship it as `_Name` (esbuild does for a class that refers
+    // to itself in a static initializer), and util.inspect, Node's uncaught-error output and pino's
+    // `err.type` read `constructor.name`.
+    name: { value: name, configurable: true },
+    [Symbol.hasInstance]: {
+      configurable: true,
+      value: function hasBrand(this: unknown, instance: unknown): boolean {
+        // Subclasses inherit this static method; an unbranded subclass must get prototype semantics,
+        // otherwise every parent instance would pass `instanceof Subclass`.
+        if (this !== ctor) {
+          return typeof this === 'function' && Function.prototype[Symbol.hasInstance].call(this, instance);
+        }
+        if ((typeof instance !== 'object' && typeof instance !== 'function') || instance === null)
+          return false;
+        try {
+          return (instance as Record<symbol, unknown>)[brand] === true;
+        } catch {
+          // A revoked Proxy or a throwing trap: not one of ours, and `instanceof` must not throw.
+          return false;
+        }
+      },
     },
   });
   return ctor;

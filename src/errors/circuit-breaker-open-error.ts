@@ -41,9 +41,9 @@ export class CircuitBreakerOpenError extends PipelineError {
   );
 
   /** How long until the breaker lets a trial call through. */
-  readonly retryAfterMs: number;
+  declare readonly retryAfterMs: number;
   /** The breaker's key, if it has one. */
-  readonly key?: string;
+  declare readonly key?: string;
 
   constructor(message: string, options: CircuitBreakerOpenErrorOptions) {
     super(message, { code: 'CIRCUIT_BREAKER_OPEN', transient: false });

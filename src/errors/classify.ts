@@ -382,29 +382,14 @@ function fromGrpc(o: Obj): PipelineError | undefined {
 // Transport: Node system errors, node-fetch FetchError, undici `fetch failed`, gaxios without response
 
 /** System and undici codes of a transport failure (also kept by `resilientFetch`'s scrubbing). */
-export const NETWORK_CODES: ReadonlySet<string> = new Set([
-  'ECONNRESET',
-  'ETIMEDOUT',
-  'EPIPE',
-  'EAI_AGAIN',
-  'ECONNREFUSED',
-  'ENOTFOUND',
-  'ECONNABORTED',
-  'EHOSTUNREACH',
-  'EHOSTDOWN',
-  'ENETUNREACH',
-  'ENETDOWN',
-  'ENETRESET',
-  'EPROTO',
-  'ESOCKETTIMEDOUT',
-  'ERR_STREAM_PREMATURE_CLOSE',
-  'ERR_SOCKET_CONNECTION_TIMEOUT',
-  'UND_ERR_SOCKET',
-  'UND_ERR_CLOSED',
-  'UND_ERR_CONNECT_TIMEOUT',
-  'UND_ERR_HEADERS_TIMEOUT',
-  'UND_ERR_BODY_TIMEOUT',
-]);
+export const NETWORK_CODES: ReadonlySet<string> = /* @__PURE__ */ new Set(
+  /* @__PURE__ */ (
+    'ECONNRESET ETIMEDOUT EPIPE EAI_AGAIN ECONNREFUSED ENOTFOUND ECONNABORTED EHOSTUNREACH ' +
+    'EHOSTDOWN ENETUNREACH ENETDOWN ENETRESET EPROTO ESOCKETTIMEDOUT ' +
+    'ERR_STREAM_PREMATURE_CLOSE ERR_SOCKET_CONNECTION_TIMEOUT UND_ERR_SOCKET ' +
+    'UND_ERR_CLOSED UND_ERR_CONNECT_TIMEOUT UND_ERR_HEADERS_TIMEOUT UND_ERR_BODY_TIMEOUT'
+  ).split(' '),
+);
 
 /**
  * Why undici's `fetch` refused to go on, as its `fetch failed` cause says (a plain error, no system

@@ -1,5 +1,6 @@
 import { brandClass } from './brand.js';
 import { NetworkError } from './network-error.js';
+import { causeOf } from './pipeline-error.js';
 
 /** The code of {@link CredentialsUnavailableError}. */
 export const CREDENTIALS_UNAVAILABLE = 'CREDENTIALS_UNAVAILABLE';
@@ -62,7 +63,7 @@ export class CredentialsUnavailableError extends NetworkError {
   constructor(message: string, options: CredentialsUnavailableErrorOptions = {}) {
     super(message, {
       transient: options.transient ?? false,
-      ...('cause' in options ? { cause: options.cause } : {}),
+      ...causeOf(options),
     });
     // NetworkError names its own code; this subclass is the same failure with a precise code.
     (this as { code: string }).code = CREDENTIALS_UNAVAILABLE;

@@ -80,21 +80,21 @@ export class GoogleApiError extends PipelineError {
   );
 
   /** The HTTP status; for gRPC errors the canonical HTTP status of the gRPC code. */
-  readonly httpStatus?: number;
+  declare readonly httpStatus?: number;
   /** The numeric gRPC status code, when the error came over gRPC. */
-  readonly grpcCode?: number;
+  declare readonly grpcCode?: number;
   /** The first structured reason, e.g. `'rateLimitExceeded'`. */
-  readonly reason?: string;
+  declare readonly reason?: string;
   /** Every structured reason, in order. */
-  readonly reasons: string[];
+  declare readonly reasons: string[];
   /** The structured error entries. */
-  readonly errors: ErrorDetail[];
+  declare readonly errors: ErrorDetail[];
   /** How long the server asked the client to wait before trying again. */
-  readonly retryAfterMs?: number;
+  declare readonly retryAfterMs?: number;
   /** The `ErrorInfo` domain, when the service sent one. */
-  readonly domain?: string;
+  declare readonly domain?: string;
   /** True for BigQuery `jobBackendError`, `jobInternalError`, `jobRateLimitExceeded`: retry with a new job id. */
-  readonly requiresNewJobId: boolean;
+  declare readonly requiresNewJobId: boolean;
 
   constructor(message: string, details: GoogleApiErrorDetails = {}) {
     super(message, { ...details, code: details.code ?? 'GOOGLE_API_ERROR' });
@@ -103,8 +103,8 @@ export class GoogleApiError extends PipelineError {
       details.reasons ?? errors.flatMap((e) => (typeof e.reason === 'string' && e.reason ? [e.reason] : []));
     this.httpStatus = details.httpStatus;
     this.grpcCode = details.grpcCode;
-    this.reasons = reasons;
     this.reason = reasons[0];
+    this.reasons = reasons;
     this.errors = errors;
     this.retryAfterMs = details.retryAfterMs;
     this.domain = details.domain;

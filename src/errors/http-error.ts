@@ -1,5 +1,5 @@
 import { brandClass } from './brand.js';
-import { PipelineError } from './pipeline-error.js';
+import { causeOf, PipelineError } from './pipeline-error.js';
 import { isTransientStatus } from './status-table.js';
 
 /**
@@ -101,23 +101,23 @@ export class HttpError extends PipelineError {
   protected static override readonly brand: symbol = /* @__PURE__ */ brandClass(HttpError, 'HttpError');
 
   /** The HTTP status of the response. */
-  readonly status: number;
+  declare readonly status: number;
   /** The reason phrase the server sent, or the standard one. */
-  readonly statusText: string;
+  declare readonly statusText: string;
   /** The URL that answered, without its query string, fragment or user info. */
-  readonly url?: string;
+  declare readonly url?: string;
   /** The request method, upper case, when known. */
-  readonly method?: string;
+  declare readonly method?: string;
   /** How long the server asked the client to wait before trying again, ms. */
-  readonly retryAfterMs?: number;
+  declare readonly retryAfterMs?: number;
   /** The start of the response body (bounded, credentials removed), when it was read. */
-  readonly bodySnippet?: string;
+  declare readonly bodySnippet?: string;
 
   constructor(message: string, options: HttpErrorOptions) {
     super(message, {
       code: options.code ?? defaultCode(options.status),
       transient: options.transient ?? isTransientStatus(options.status),
-      ...('cause' in options ? { cause: options.cause } : {}),
+      ...causeOf(options),
     });
     this.status = options.status;
     this.statusText = options.statusText ?? '';

@@ -1,5 +1,5 @@
 import { brandClass } from './brand.js';
-import { PipelineError } from './pipeline-error.js';
+import { causeOf, PipelineError } from './pipeline-error.js';
 
 /**
  * Why a Pub/Sub message could not be decoded.
@@ -71,7 +71,7 @@ export class MessageDecodeError extends PipelineError {
     super(message, {
       code: 'MESSAGE_DECODE',
       transient: false,
-      ...('cause' in options ? { cause: options.cause } : {}),
+      ...causeOf(options),
     });
     this.reason = options.reason;
   }
@@ -148,7 +148,7 @@ export class MessageValidationError extends PipelineError {
     super(message, {
       code: 'MESSAGE_VALIDATION',
       transient: false,
-      ...('cause' in options ? { cause: options.cause } : {}),
+      ...causeOf(options),
     });
     this.issues = options.issues;
   }

@@ -1,5 +1,5 @@
 import { brandClass } from './brand.js';
-import { PipelineError } from './pipeline-error.js';
+import { causeOf, PipelineError } from './pipeline-error.js';
 
 /**
  * Options of {@link NetworkError}.
@@ -39,13 +39,13 @@ export class NetworkError extends PipelineError {
   protected static override readonly brand: symbol = /* @__PURE__ */ brandClass(NetworkError, 'NetworkError');
 
   /** The code the transport reported, e.g. `'ECONNRESET'`, `'EAI_AGAIN'`, `'UND_ERR_SOCKET'`. */
-  readonly systemCode?: string;
+  declare readonly systemCode?: string;
 
   constructor(message: string, options: NetworkErrorOptions = {}) {
     super(message, {
       code: 'NETWORK_ERROR',
       transient: options.transient ?? true,
-      ...('cause' in options ? { cause: options.cause } : {}),
+      ...causeOf(options),
     });
     this.systemCode = options.systemCode;
   }

@@ -1,5 +1,5 @@
 import { brandClass } from './brand.js';
-import { PipelineError } from './pipeline-error.js';
+import { causeOf, PipelineError } from './pipeline-error.js';
 
 /**
  * Options of {@link OperationTimeoutError}.
@@ -47,13 +47,13 @@ export class OperationTimeoutError extends PipelineError {
   );
 
   /** The time limit that was exceeded, in milliseconds. */
-  readonly timeoutMs: number;
+  declare readonly timeoutMs: number;
 
   constructor(message: string, options: OperationTimeoutErrorOptions) {
     super(message, {
       code: 'OPERATION_TIMEOUT',
       transient: true,
-      ...('cause' in options ? { cause: options.cause } : {}),
+      ...causeOf(options),
     });
     this.timeoutMs = options.timeoutMs;
   }

@@ -1,6 +1,6 @@
 import { brandClass } from './brand.js';
 import type { ErrorDetail } from './google-api-error.js';
-import { PipelineError } from './pipeline-error.js';
+import { causeOf, PipelineError } from './pipeline-error.js';
 
 /**
  * One row BigQuery refused in a streaming insert.
@@ -93,17 +93,17 @@ export class PartialInsertError extends PipelineError {
   );
 
   /** The table the rows were sent to. */
-  readonly table: string;
+  declare readonly table: string;
   /** How many rows were inserted. */
-  readonly inserted: number;
+  declare readonly inserted: number;
   /** The rows that were not, with BigQuery's reasons. */
-  readonly failures: RowFailure[];
+  declare readonly failures: RowFailure[];
 
   constructor(message: string, options: PartialInsertErrorOptions) {
     super(message, {
       code: 'PARTIAL_INSERT',
       transient: options.transient ?? false,
-      ...('cause' in options ? { cause: options.cause } : {}),
+      ...causeOf(options),
     });
     this.table = options.table;
     this.inserted = options.inserted;

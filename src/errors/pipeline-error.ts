@@ -57,10 +57,12 @@ export interface PipelineErrorOptions {
 export class PipelineError extends Error {
   protected static readonly brand: symbol = /* @__PURE__ */ brandClass(PipelineError, 'PipelineError');
 
+  // Fields are declared, not defined, here and in the subclasses: each constructor assigns every one,
+  // in the order declared, so the own keys are the same, and no bundle carries a definition per field.
   /** A stable, machine-readable code, e.g. `'SERVICE_UNAVAILABLE'`. */
-  readonly code: string;
+  declare readonly code: string;
   /** Whether trying the same operation again may succeed. */
-  readonly transient: boolean;
+  declare readonly transient: boolean;
   declare readonly cause?: unknown;
 
   constructor(message: string, options: PipelineErrorOptions = {}) {
@@ -109,4 +111,12 @@ export class PipelineError extends Error {
     }
     return out;
   }
+}
+
+/**
+ * `{ cause }` when `options` has one (even `undefined`), else `{}`: what a subclass passes on, so that
+ * an error made without a cause has no `cause` key, as `Error` does.
+ */
+export function causeOf(options: { cause?: unknown }): { cause?: unknown } {
+  return 'cause' in options ? { cause: options.cause } : {};
 }

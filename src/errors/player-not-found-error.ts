@@ -1,5 +1,5 @@
 import { brandClass } from './brand.js';
-import { PipelineError } from './pipeline-error.js';
+import { causeOf, PipelineError } from './pipeline-error.js';
 
 /**
  * Options of {@link PlayerNotFoundError}.
@@ -49,7 +49,7 @@ export class PlayerNotFoundError extends PipelineError {
     super(message, {
       code: 'PLAYER_NOT_FOUND',
       transient: false,
-      ...('cause' in options ? { cause: options.cause } : {}),
+      ...causeOf(options),
     });
     this.lookup = options.lookup;
     this.playerType = options.playerType;

@@ -67,18 +67,20 @@ const MAX_BYTES_CHECKED = 64 * 1024;
  * (a `URL`, `URLSearchParams`), or keep it as it is (other values with internal slots, which a copy
  * would break, and which hold no request).
  */
-type Shape =
-  | 'string'
-  | 'array'
-  | 'error'
-  | 'object'
-  | 'headers'
-  | 'map'
-  | 'set'
-  | 'url'
-  | 'params'
-  | 'bytes'
-  | 'opaque';
+// biome-ignore lint/suspicious/noConstEnum: not exported, so esbuild inlines it (isolatedModules allows that)
+const enum Shape {
+  String,
+  Array,
+  Error,
+  Object,
+  Headers,
+  Map,
+  Set,
+  Url,
+  Params,
+  Bytes,
+  Opaque,
+}
 
 const OPAQUE: ReadonlyArray<abstract new (...args: never[]) => unknown> = [
   WeakMap,
@@ -89,20 +91,20 @@ const OPAQUE: ReadonlyArray<abstract new (...args: never[]) => unknown> = [
 ];
 
 function shapeOf(value: object): Shape {
-  if (Array.isArray(value)) return 'array';
+  if (Array.isArray(value)) return Shape.Array;
   const proto = Object.getPrototypeOf(value);
-  if (proto === Object.prototype || proto === null) return 'object';
-  if (value instanceof Error) return 'error';
-  if (typeof Headers === 'function' && value instanceof Headers) return 'headers';
-  if (value instanceof Map) return 'map';
-  if (value instanceof Set) return 'set';
-  if (value instanceof URL) return 'url';
-  if (value instanceof URLSearchParams) return 'params';
+  if (proto === Object.prototype || proto === null) return Shape.Object;
+  if (value instanceof Error) return Shape.Error;
+  if (typeof Headers === 'function' && value instanceof Headers) return Shape.Headers;
+  if (value instanceof Map) return Shape.Map;
+  if (value instanceof Set) return Shape.Set;
+  if (value instanceof URL) return Shape.Url;
+  if (value instanceof URLSearchParams) return Shape.Params;
   // Every byte container: a typed array or a `DataView` over a body, or the bare (shared) buffer.
   if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer || value instanceof SharedArrayBuffer)
-    return 'bytes';
-  if (OPAQUE.some((ctor) => value instanceof ctor)) return 'opaque';
-  return 'object';
+    return Shape.Bytes;
+  if (OPAQUE.some((ctor) => value instanceof ctor)) return Shape.Opaque;
+  return Shape.Object;
 }
 
 /** A key whose value is dropped: the request a client made, or a credential itself. */
@@ -143,21 +145,20 @@ class Scrubber {
     if (depth > MAX_DEPTH || ++this.#nodes > MAX_NODES) return NOT_WALKED;
     // A boxed string (`new String('Bearer ...')`) is text, and an object with fields of its own.
     const text = boxedText(value);
-    const shape = text === undefined ? shapeOf(value) : 'string';
+    const shape = text === undefined ? shapeOf(value) : Shape.String;
     switch (shape) {
-      case 'opaque':
+      case Shape.Opaque:
         return value;
-      case 'bytes':
+      case Shape.Bytes:
         return this.#bytes(value as ArrayBufferView);
-      case 'headers':
+      case Shape.Headers:
         return this.#headers(value as Headers);
-      case 'map':
-        return this.#map(value as Map<unknown, unknown>, depth);
-      case 'set':
-        return this.#set(value as Set<unknown>, depth);
-      case 'url':
+      case Shape.Map:
+      case Shape.Set:
+        return this.#collection(value as Map<unknown, unknown>, depth, shape === Shape.Map);
+      case Shape.Url:
         return redactedUrl(value as URL);
-      case 'params':
+      case Shape.Params:
         return redactedParams(value as URLSearchParams);
       default:
         return this.#object(value, shape, depth, text);
@@ -180,39 +181,34 @@ class Scrubber {
     return clean === text ? value : Buffer.from(clean, 'latin1');
   }
 
-  /** A `Map` (grpc-js keeps `Metadata` in one) without its credential entries, values walked. */
-  #map(map: Map<unknown, unknown>, depth: number): unknown {
-    const copy: Map<unknown, unknown> = Object.setPrototypeOf(new Map(), Object.getPrototypeOf(map));
-    this.#memo.set(map, copy);
+  /**
+   * A `Map` (grpc-js keeps `Metadata` in one) without its credential entries, keys and values walked,
+   * or a `Set` with its members walked: one walk, a `Set`'s entries being `[member, member]`.
+   */
+  #collection(collection: Map<unknown, unknown> | Set<unknown>, depth: number, isMap: boolean): unknown {
+    const copy: Map<unknown, unknown> | Set<unknown> = Object.setPrototypeOf(
+      isMap ? new Map() : new Set(),
+      Object.getPrototypeOf(collection),
+    );
+    this.#memo.set(collection, copy);
     let changed = false;
-    for (const [key, entry] of Map.prototype.entries.call(map) as IterableIterator<[unknown, unknown]>) {
-      if (isDroppedKey(key)) {
+    const entries = (isMap ? Map : Set).prototype.entries.call(collection as never) as IterableIterator<
+      [unknown, unknown]
+    >;
+    for (const [key, entry] of entries) {
+      if (isMap && isDroppedKey(key)) {
         changed = true;
         continue;
       }
       const scrubbedKey = this.scrub(key, depth + 1);
-      const scrubbed = this.scrub(entry, depth + 1);
+      const scrubbed = isMap ? this.scrub(entry, depth + 1) : scrubbedKey;
       if (scrubbedKey !== key || scrubbed !== entry) changed = true;
-      Map.prototype.set.call(copy, scrubbedKey, scrubbed);
+      if (isMap) Map.prototype.set.call(copy, scrubbedKey, scrubbed);
+      else Set.prototype.add.call(copy, scrubbed);
     }
     if (changed) return copy;
-    this.#memo.set(map, map);
-    return map;
-  }
-
-  /** A `Set` with its members walked. */
-  #set(set: Set<unknown>, depth: number): unknown {
-    const copy: Set<unknown> = Object.setPrototypeOf(new Set(), Object.getPrototypeOf(set));
-    this.#memo.set(set, copy);
-    let changed = false;
-    for (const member of Set.prototype.values.call(set) as IterableIterator<unknown>) {
-      const scrubbed = this.scrub(member, depth + 1);
-      if (scrubbed !== member) changed = true;
-      Set.prototype.add.call(copy, scrubbed);
-    }
-    if (changed) return copy;
-    this.#memo.set(set, set);
-    return set;
+    this.#memo.set(collection, collection);
+    return collection;
   }
 
   /**
@@ -253,14 +249,14 @@ class Scrubber {
     const proto = Object.getPrototypeOf(value) as object | null;
     const cleanText = text === undefined ? text : this.#clean(text);
     const copy: object =
-      shape === 'array'
+      shape === Shape.Array
         ? []
-        : shape === 'error'
+        : shape === Shape.Error
           ? Object.setPrototypeOf(new Error(), proto)
           : cleanText !== undefined
             ? Object.setPrototypeOf(new String(cleanText), proto)
             : Object.create(proto);
-    if (shape === 'error') {
+    if (shape === Shape.Error) {
       delete (copy as { stack?: unknown }).stack;
       delete (copy as { message?: unknown }).message;
     }
@@ -282,7 +278,7 @@ class Scrubber {
         (text !== undefined && (key === 'length' || /^\d+$/.test(String(key))))
       )
         continue;
-      if (shape !== 'array' && isDroppedKey(key)) {
+      if (shape !== Shape.Array && isDroppedKey(key)) {
         changed = true;
         continue;
       }
@@ -290,7 +286,10 @@ class Scrubber {
         const item: unknown = descriptor.value;
         const scrubbed = afterSecretName && typeof item === 'string' ? REDACTED : this.scrub(item, depth + 1);
         afterSecretName =
-          shape === 'array' && typeof item === 'string' && /^[\w-]{1,64}$/.test(item) && isSecretName(item);
+          shape === Shape.Array &&
+          typeof item === 'string' &&
+          /^[\w-]{1,64}$/.test(item) &&
+          isSecretName(item);
         if (scrubbed !== descriptor.value) changed = true;
         descriptor.value = scrubbed;
       } else if (descriptor.get !== undefined) {

@@ -1,6 +1,6 @@
 import { brandClass } from './brand.js';
 import { type RowFailure, rowFailuresForJson } from './partial-insert-error.js';
-import { PipelineError } from './pipeline-error.js';
+import { causeOf, PipelineError } from './pipeline-error.js';
 
 /**
  * The Storage Write API's `StorageError.StorageErrorCode` names (google.cloud.bigquery.storage.v1),
@@ -107,7 +107,7 @@ export class StorageError extends PipelineError {
     super(message, {
       code: 'STORAGE_WRITE',
       transient: options.transient ?? false,
-      ...('cause' in options ? { cause: options.cause } : {}),
+      ...causeOf(options),
     });
     this.storageCode = options.storageCode;
     this.table = options.table;
@@ -170,7 +170,7 @@ export class RowError extends PipelineError {
     super(message, {
       code: 'ROW_ERROR',
       transient: false,
-      ...('cause' in options ? { cause: options.cause } : {}),
+      ...causeOf(options),
     });
     this.table = options.table;
     this.writtenRows = options.writtenRows;

@@ -83,9 +83,9 @@ const SCALE = 1000;
  */
 export class RetryBudget {
   /** The name given in the options. */
-  readonly name: string | undefined;
-  readonly maxTokens: number;
-  readonly tokenRatio: number;
+  declare readonly name: string | undefined;
+  declare readonly maxTokens: number;
+  declare readonly tokenRatio: number;
   #milli: number;
   readonly #maxMilli: number;
   readonly #ratioMilli: number;
@@ -114,12 +114,14 @@ export class RetryBudget {
     if (!(Number.isFinite(tokenRatio) && tokenRatio > 0)) {
       throw new RangeError(`RetryBudget tokenRatio must be a positive number; got ${tokenRatio}`);
     }
+    // The public fields are declared, not defined, and assigned in the order declared: the same own
+    // keys, without a field definition in the bundle.
+    this.name = options.name;
     this.maxTokens = maxTokens;
     this.tokenRatio = tokenRatio;
     this.#maxMilli = Math.round(maxTokens * SCALE);
     this.#ratioMilli = Math.max(1, Math.round(tokenRatio * SCALE));
     this.#milli = this.#maxMilli;
-    this.name = options.name;
     this.#onExhausted = options.onExhausted;
     this.#onRecovered = options.onRecovered;
   }

@@ -186,7 +186,7 @@ function positive(name: string, value: number, integer: boolean): number {
  * ```
  */
 export class CircuitBreaker {
-  readonly key: string | undefined;
+  declare readonly key: string | undefined;
   readonly #threshold: number;
   readonly #windowMs: number;
   readonly #openMs: number;

@@ -275,8 +275,9 @@ export const RETRY_OPTION_KEYS: readonly string[] = /* @__PURE__ */ Object.freez
 
 /**
  * The fast pre-check of `RETRY_OPTION_SPEC` that `retry` runs on every call (an options
- * literal is often new on each call): a `switch` on the key, no lookups. False sends the options to
- * the general check, which finds the problem and words the message.
+ * literal is often new on each call): the spec's one-kind entries checked with `typeof`, no
+ * predicates, no message. False sends the options to the general check, which finds the problem and
+ * words the message.
  */
 function keysLookRight(o: RetryOptions): boolean {
   // Not an object: refused by the general check, before `for...in` walks a string's every index.
@@ -289,42 +290,17 @@ function keysLookRight(o: RetryOptions): boolean {
       // A getter that throws: the general check names the option and what it threw.
       return false;
     }
-    // The key first: an unknown key is refused by the general check even when its value is undefined.
-    if (value === undefined) {
-      if (Object.hasOwn(RETRY_OPTION_SPEC, key)) continue;
+    // An unknown key is refused by the general check even when its value is undefined.
+    if (!Object.hasOwn(RETRY_OPTION_SPEC, key)) return false;
+    if (value === undefined) continue;
+    const kind = RETRY_OPTION_SPEC[key];
+    // jitter, retryOn and signal (rarer, with several accepted kinds or a shape): the general check decides.
+    if (
+      kind === 'object'
+        ? typeof value !== 'object' || value === null
+        : typeof kind !== 'string' || kind === 'signal' || typeof value !== kind
+    )
       return false;
-    }
-    switch (key) {
-      case 'maxAttempts':
-      case 'baseDelayMs':
-      case 'maxDelayMs':
-      case 'deadlineMs':
-      case 'attemptTimeoutMs':
-        if (typeof value !== 'number') return false;
-        break;
-      case 'budget':
-      case 'breaker':
-      case 'logger':
-      case 'clock':
-        if (typeof value !== 'object' || value === null) return false;
-        break;
-      case 'random':
-      case 'onRetry':
-      case 'onGiveUp':
-      case 'onSuccess':
-        if (typeof value !== 'function') return false;
-        break;
-      case 'name':
-        if (typeof value !== 'string') return false;
-        break;
-      case 'honorRetryAfter':
-        if (typeof value !== 'boolean') return false;
-        break;
-      default:
-        // An unknown key, or jitter, retryOn or signal (rarer, with several accepted kinds): the
-        // general check decides.
-        return false;
-    }
   }
   return true;
 }

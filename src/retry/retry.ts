@@ -134,18 +134,21 @@ function loggerOf(o: RetryOptions): Logger {
 }
 
 /**
- * Calls one of the options' listeners; one that throws (or rejects) is logged at warning with
- * `fields` and ignored, never turned into a failure.
+ * Calls the options' listener `key`; one that throws (or rejects) is logged at warning with `fields`
+ * and ignored, never turned into a failure.
  */
-function listen<E>(
-  listener: ((event: E) => void) | undefined,
-  event: E,
+function listen<K extends 'onRetry' | 'onGiveUp' | 'onSuccess'>(
+  o: RetryOptions,
+  key: K,
+  event: Parameters<NonNullable<RetryOptions[K]>>[0],
   logger: Logger,
-  what: string,
   fields: { operation: string; attempt?: number },
 ): void {
-  notify(listener, event, (hookError) =>
-    logger.warn(`${fields.operation}: ${what}`, { ...fields, hookError }),
+  notify(o[key] as ((event: unknown) => void) | undefined, event, (hookError) =>
+    logger.warn(
+      `${fields.operation}: ${key} listener threw; ignoring it${key === 'onRetry' ? ' and retrying' : ''}`,
+      { ...fields, hookError },
+    ),
   );
 }
 
@@ -157,9 +160,7 @@ function reportSuccess(
   elapsedMs: number,
   logger: Logger,
 ): void {
-  listen(o.onSuccess, { attempts, operation, elapsedMs }, logger, 'onSuccess listener threw; ignoring it', {
-    operation,
-  });
+  listen(o, 'onSuccess', { attempts, operation, elapsedMs }, logger, { operation });
 }
 
 /** The context of every first attempt that nothing can abort: immutable, so one instance serves all. */
@@ -232,10 +233,10 @@ async function retryLoop<T>(
   const stop = (reason: GiveUpReason, error: PipelineError): void => {
     recordGiveUp(name, attempt, reason, error);
     listen(
-      o.onGiveUp,
+      o,
+      'onGiveUp',
       { attempts: attempt, reason, error, operation: name, elapsedMs: clock.now() - startedAt },
       logger,
-      'onGiveUp listener threw; ignoring it',
       { operation: name, attempt },
     );
   };
@@ -330,16 +331,7 @@ async function retryLoop<T>(
       { operation: name, attempt, maxAttempts, delayMs: Math.round(delayMs), error },
     );
     recordRetry(name, attempt, delayMs, error);
-    listen(
-      o.onRetry,
-      { attempt, delayMs, error, operation: name },
-      logger,
-      'onRetry listener threw; ignoring it and retrying',
-      {
-        operation: name,
-        attempt,
-      },
-    );
+    listen(o, 'onRetry', { attempt, delayMs, error, operation: name }, logger, { operation: name, attempt });
     await clock.sleep(delayMs, signal);
     if (clock.now() >= deadlineAt) {
       throw giveUp('deadline', error, `the ${deadlineMs} ms deadline passed`);

@@ -171,21 +171,21 @@ function isSignal(value: unknown): boolean {
 
 type Predicate = (value: unknown) => boolean;
 
+/** The kinds that `typeof` alone does not tell; the others (number, string, ...) are their `typeof`. */
 const PREDICATES: Readonly<Record<string, Predicate>> = {
-  number: (v) => typeof v === 'number',
-  string: (v) => typeof v === 'string',
-  boolean: (v) => typeof v === 'boolean',
-  function: (v) => typeof v === 'function',
-  bigint: (v) => typeof v === 'bigint',
   object: (v) => typeof v === 'object' && v !== null && !Array.isArray(v),
   array: (v) => Array.isArray(v),
   signal: isSignal,
   any: () => true,
 };
 
+function kindPredicate(kind: string): Predicate {
+  return PREDICATES[kind] ?? ((v) => typeof v === kind);
+}
+
 function predicateOf(kind: OptionKind): Predicate {
-  if (typeof kind === 'string') return PREDICATES[kind] as Predicate;
-  const each = kind.map((k) => PREDICATES[k] as Predicate);
+  if (typeof kind === 'string') return kindPredicate(kind);
+  const each = kind.map(kindPredicate);
   return (v) => each.some((p) => p(v));
 }
 
