@@ -360,7 +360,10 @@ class ReplayRun {
         }
         let batch: PulledMessage[];
         try {
-          batch = await pullBatch(this.subscriber, this.path, this.options.batchSize);
+          // No more than `max` can still take: the rest would be handed back, one delivery attempt
+          // each on a DLQ subscription with a dead-letter policy of its own.
+          const room = this.options.max - this.#counted;
+          batch = await pullBatch(this.subscriber, this.path, Math.min(this.options.batchSize, room));
         } catch (caught) {
           // Nothing done yet: the caller gets the error itself. Otherwise the run so far is reported.
           if (this.#seen.size === 0) throw toPipelineError(caught);
