@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { OperationTimeoutError, type PipelineError, toPipelineError } from '../errors/index.js';
-import { redactedStart } from '../errors/redact.js';
+import { redactedStart, removeSecrets } from '../errors/redact.js';
 import { cloudLoggingLogger, type Logger } from '../logging/index.js';
 import { type Clock, systemClock } from '../retry/index.js';
 import { scheduleOn } from '../retry/schedule.js';
@@ -299,9 +299,9 @@ export function createAlertManager(options: AlertManagerOptions = {}): AlertMana
         if (problem === undefined) unrecorded.written(key, times);
         else {
           logger.warn(
-            `alert deliveries of ${key} made while the rate-limit store was down not yet recorded`,
+            `alert deliveries of ${removeSecrets(key)} made while the rate-limit store was down not yet recorded`,
             {
-              key,
+              key: removeSecrets(key),
               deliveries: times.length,
               error: problem,
             },
@@ -480,7 +480,7 @@ export function createAlertManager(options: AlertManagerOptions = {}): AlertMana
         cancelCut = scheduleOn(clock, Math.max(0, channelsEnd - clock.now()), () =>
           controller.abort(
             new OperationTimeoutError(
-              `alert ${alert.key} was not sent within its ${o.deadlineMs} ms deadline` +
+              `alert ${message.key} was not sent within its ${o.deadlineMs} ms deadline` +
                 (reserve > 0 ? ` (the last ${reserve} ms are kept to record the delivery)` : ''),
               { timeoutMs: o.deadlineMs },
             ),
@@ -538,7 +538,7 @@ export function createAlertManager(options: AlertManagerOptions = {}): AlertMana
       }
       const result = finish(partial);
       if (!delivered) {
-        throw new AlertDeliveryError(`alert ${alert.key} was not delivered: ${result.detail}`, result);
+        throw new AlertDeliveryError(`alert ${message.key} was not delivered: ${result.detail}`, result);
       }
       return result;
     };

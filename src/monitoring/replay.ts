@@ -202,7 +202,9 @@ export interface ReplayResult {
    */
   reacknowledged: number;
   /**
-   * Why the run ended: the DLQ had nothing more for it, `max` was reached, `signal` aborted it (or
+   * Why the run ended: the DLQ had nothing more for it (`empty`: a Pull returned nothing, or three
+   * Pulls in a row returned only messages this run had already seen, whose leases ran out; in that
+   * second case, with a `filter` over a large DLQ, messages it never saw may remain), `max` was reached, `signal` aborted it (or
    * the process began to shut down: SIGTERM), or it
    * `failed` (`error` says why): a Pull failed after the run had started (a first Pull that fails
    * rejects instead), or a publish found the target topic missing (`NotFoundError` from the run's own
@@ -360,7 +362,10 @@ class ReplayRun {
         }
         let batch: PulledMessage[];
         try {
-          batch = await pullBatch(this.subscriber, this.path, this.options.batchSize);
+          // No more than `max` can still take: the rest would be handed back, one delivery attempt
+          // each on a DLQ subscription with a dead-letter policy of its own.
+          const room = this.options.max - this.#counted;
+          batch = await pullBatch(this.subscriber, this.path, Math.min(this.options.batchSize, room));
         } catch (caught) {
           // Nothing done yet: the caller gets the error itself. Otherwise the run so far is reported.
           if (this.#seen.size === 0) throw toPipelineError(caught);

@@ -12,8 +12,9 @@ import type { AlertMessage } from './channel.js';
  * `message` with the credentials removed from its title, text, fields and recovery commands
  * (the whole text, before any channel cuts it, so that a cut never shows a credential's start); a
  * field named as a credential (`api_key`, `password`, `x-auth-token`) has its value replaced whatever
- * it looks like. The key, the source and the environment are the alert's identity and labels
- * (no channel of ours shows the source; the log line cleans it): kept.
+ * it looks like. The key is shown (footers, the log line), so it is cleaned too; the rate limit and
+ * the returned result keep the caller's raw key. The source and the environment are labels (no
+ * channel of ours shows the source; the log line cleans it): kept.
  */
 export function withoutSecrets(message: AlertMessage): AlertMessage {
   // fromEntries: a field named `__proto__` stays a field.
@@ -25,6 +26,7 @@ export function withoutSecrets(message: AlertMessage): AlertMessage {
   );
   return {
     ...message,
+    key: removeSecrets(message.key),
     title: removeSecrets(message.title),
     message: removeSecrets(message.message),
     fields,

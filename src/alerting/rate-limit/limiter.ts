@@ -6,6 +6,7 @@
  * @module
  */
 import { OperationTimeoutError, type PipelineError, toPipelineError } from '../../errors/index.js';
+import { removeSecrets } from '../../errors/redact.js';
 import { type Clock, retry } from '../../retry/index.js';
 import {
   confirm,
@@ -209,7 +210,7 @@ export class RateLimiter {
       if (written) return done;
     }
     throw new OperationTimeoutError(
-      `rate-limit record ${key} changed under this instance ${rounds} times in a row (store ${store.name})`,
+      `rate-limit record ${removeSecrets(key)} changed under this instance ${rounds} times in a row (store ${store.name})`,
       { timeoutMs: budgetMs },
     );
   }

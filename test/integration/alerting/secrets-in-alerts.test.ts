@@ -118,6 +118,51 @@ describe('credentials in an alert reach no channel', () => {
     expect(custom[0]?.fields.api_key).toBe('[REDACTED]');
   });
 
+  it('a key built from a URL with credentials shows cleaned; the raw key still limits and correlates', async () => {
+    slack.messages.length = 0;
+    sendgrid.mails.length = 0;
+    smtp.messages.length = 0;
+    const lines: unknown[] = [];
+    const record = (message: string, fields?: unknown) => void lines.push([message, fields]);
+    const logger: Logger = { debug: record, info: record, warn: record, error: record };
+    const manager = createAlertManager({
+      channels: [
+        slackChannel({ webhookUrl: slack.webhookUrl }),
+        sendGridChannel({
+          apiKey: 'SG.right-key',
+          from: 'alerts@example.com',
+          to: ['oncall@example.com'],
+          endpoint: sendgrid.endpoint,
+        }),
+        { ...smtpTestChannel(smtp), name: 'smtp' },
+      ],
+      routes: { error: ['slack', 'email', 'smtp'] },
+      rateLimits: { 'fetch:': { windowMinutes: 60 } },
+      logger,
+    });
+    const key = (password: string) =>
+      `fetch:https://user:${password}@db.example.com/x?api_key=AKIAABCDEFGHIJKLMNOP#Bearer ya29.a0AfH6SMBxyzxyzxyzxyzxyz`;
+    const first = await manager.send({ key: key('hunter2secret'), severity: 'error', title: 'fetch failed' });
+    expect(first).toMatchObject({ outcome: 'sent', key: key('hunter2secret') });
+    expect(leaks(JSON.stringify(slack.messages))).toEqual([]);
+    expect(leaks(JSON.stringify(sendgrid.mails))).toEqual([]);
+    expect(leaks(JSON.stringify(smtp.messages))).toEqual([]);
+    expect(leaks(JSON.stringify(lines))).toEqual([]);
+    expect(JSON.stringify(slack.messages)).toContain(
+      'key fetch:https://[REDACTED]@db.example.com/x?api_key=[REDACTED]',
+    );
+    // The limit and the dedup still count the raw key: the same key is held back, another is not.
+    const again = await manager.send({ key: key('hunter2secret'), severity: 'error', title: 'fetch failed' });
+    expect(again).toMatchObject({ outcome: 'suppressed', reason: 'rate_limited' });
+    const other = await manager.send({
+      key: key('s3cr3tpassw0rd'),
+      severity: 'error',
+      title: 'fetch failed',
+    });
+    expect(other.outcome).toBe('sent');
+    expect(leaks(JSON.stringify(lines))).toEqual([]);
+  });
+
   it('the payload builders clean what they are given directly, before any cut (no token start shows)', () => {
     const message: AlertMessage = {
       ...alert('secrets:2'),

@@ -168,6 +168,17 @@ describe('replayDeadLetters with the real clients on the stand-ins', () => {
     expect(throwing).toMatchObject({ replayed: [], skipped: 7 });
   });
 
+  it('max bounds each Pull: nothing is pulled only to be handed back (a delivery attempt each)', async () => {
+    const p = await pipelineWith(10);
+    const before = gcp.pubsub.requests.length;
+    const result = await replay({ from: p.from, to: p.to, max: 3 });
+    expect(result).toMatchObject({ stoppedBy: 'max', skipped: 0, failed: [] });
+    expect(result.replayed).toHaveLength(3);
+    const pulls = gcp.pubsub.requests.slice(before).filter((r) => r.method === 'Pull');
+    expect(pulls.map((r) => Number(r.request.maxMessages))).toEqual([3]);
+    expect(gcp.pubsub.subscriptionStats(p.from)).toMatchObject({ acked: 3, nacked: 0, undelivered: 7 });
+  });
+
   it('a publish that fails leaves the message in the DLQ and is reported; the others go on', async () => {
     const p = await pipelineWith(3);
     gcp.pubsub.faults.add({ method: 'Publish', code: 'PERMISSION_DENIED', times: 1 });
