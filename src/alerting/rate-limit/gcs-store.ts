@@ -1,6 +1,7 @@
 import type { Bucket, Storage, StorageOptions } from '@google-cloud/storage';
 import * as z from 'zod';
 import { PreconditionFailedError, toPipelineError } from '../../errors/index.js';
+import { removeSecrets } from '../../errors/redact.js';
 import { lazy } from '../../shared/lazy.js';
 import { nodeCrypto } from '../../shared/node-crypto.js';
 import { parseOptions, positiveInt } from '../checks.js';
@@ -67,10 +68,15 @@ function escapeChar(c: string): string {
   return encodeURIComponent(c);
 }
 
-/** The object of `key`: readable when short, a hash suffix keeps long keys within GCS's 1024 bytes. */
+/**
+ * The object of `key`: readable when short, a hash suffix keeps long keys within GCS's 1024 bytes.
+ * A key holding a credential (a URL's password, `?api_key=`) is named by its redacted text and a hash
+ * of the whole key: object names show in every bucket listing, and two such keys must still differ.
+ */
 export function objectNameOf(prefix: string, key: string): string {
-  const escaped = key.replace(SAFE, escapeChar);
-  if (escaped.length <= 200) return prefix + escaped;
+  const shown = removeSecrets(key);
+  const escaped = shown.replace(SAFE, escapeChar);
+  if (escaped.length <= 200 && shown === key) return prefix + escaped;
   const digest = nodeCrypto().createHash('sha256').update(key).digest('hex').slice(0, 32);
   return `${prefix}${escaped.slice(0, 160)}~${digest}`;
 }

@@ -297,6 +297,31 @@ describe('the rate limit shared through Cloud Storage (real @google-cloud/storag
     },
   );
 
+  it('a key holding a credential is named in the bucket without it, and still limited by the whole key', async () => {
+    slack.messages.length = 0;
+    const key = 'http:https://ops:s3cretPassw0rd@api.example.com/v1?api_key=AKfy12345678901234567890';
+    const other = key.replace('s3cretPassw0rd', 'an0therPassw0rd');
+    const prefix = 'secret-keys/';
+    expect(await instance(Date.now, prefix).send({ ...dlqAlert, key })).toMatchObject({
+      rateLimit: 'allowed',
+    });
+    expect(await instance(Date.now, prefix).send({ ...dlqAlert, key })).toMatchObject({
+      reason: 'rate_limited',
+    });
+    // A key that differs only in its password is another record, not the same object.
+    expect(await instance(Date.now, prefix).send({ ...dlqAlert, key: other })).toMatchObject({
+      rateLimit: 'allowed',
+    });
+    expect(slack.messages).toHaveLength(2);
+    const [files] = await storage.client().bucket(BUCKET).getFiles({ prefix });
+    const names = files.map((file) => file.name);
+    expect(names).toHaveLength(2);
+    for (const name of names) {
+      expect(name).not.toMatch(/s3cretPassw0rd|an0therPassw0rd|AKfy1234/);
+      expect(name).toMatch(/REDACTED/);
+    }
+  });
+
   it('a store that cannot be reached at all (server gone) sends anyway', async () => {
     const gone = await startStorageStandIn({ buckets: [BUCKET] });
     const client = gone.client();
