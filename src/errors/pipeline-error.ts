@@ -57,12 +57,13 @@ export interface PipelineErrorOptions {
 export class PipelineError extends Error {
   protected static readonly brand: symbol = /* @__PURE__ */ brandClass(PipelineError, 'PipelineError');
 
-  // Fields are declared, not defined, here and in the subclasses: each constructor assigns every one,
-  // in the order declared, so the own keys are the same, and no bundle carries a definition per field.
+  // The subclasses' fields are declared, not defined: each constructor assigns every one, in the order
+  // declared, so the own keys are the same. These two stay defined: a plain-JS subclass may have a
+  // getter for one on its prototype, and an assignment through it would throw at construction.
   /** A stable, machine-readable code, e.g. `'SERVICE_UNAVAILABLE'`. */
-  declare readonly code: string;
+  readonly code: string;
   /** Whether trying the same operation again may succeed. */
-  declare readonly transient: boolean;
+  readonly transient: boolean;
   declare readonly cause?: unknown;
 
   constructor(message: string, options: PipelineErrorOptions = {}) {

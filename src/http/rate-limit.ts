@@ -100,8 +100,9 @@ export class RateLimit {
     }
     // A wall clock set back (NTP) counts as no time passed, and refills resume from the new time;
     // otherwise nothing would refill until the clock caught up with the old one. A reading that is
-    // not a number (NaN, falsy) is ignored.
-    if (elapsed) this.#refilledAt = now;
+    // not a number (NaN, falsy) is ignored, unless the last one was not either (a NaN at construction
+    // would otherwise stop every refill).
+    if (elapsed || Number.isNaN(this.#refilledAt)) this.#refilledAt = now;
   }
 
   /** Serves the queue head while tokens last, then sets one timer for the next token. */

@@ -57,4 +57,17 @@ describe('RateLimit: a wall clock stepped backwards', () => {
     base.advance(100);
     expect(limit.tokens).toBe(1);
   });
+
+  it('a first reading that is not a number does not stop every later refill', async () => {
+    const { clock, base } = steppableClock();
+    let broken = true;
+    const flaky: Clock = { ...clock, now: () => (broken ? Number.NaN : clock.now()) };
+    // The reading taken at construction is NaN: the next number read is where refills start from.
+    const limit = new RateLimit({ requestsPerSecond: 10, burst: 1 }, flaky);
+    broken = false;
+    await limit.take();
+    expect(limit.tokens).toBe(0);
+    base.advance(100);
+    expect(limit.tokens).toBe(1);
+  });
 });
