@@ -13,8 +13,8 @@ import type { AlertMessage } from './channel.js';
  * (the whole text, before any channel cuts it, so that a cut never shows a credential's start); a
  * field named as a credential (`api_key`, `password`, `x-auth-token`) has its value replaced whatever
  * it looks like. The key is shown (footers, the log line), so it is cleaned too; the rate limit and
- * the returned result keep the caller's raw key. The source and the environment are labels (no
- * channel of ours shows the source; the log line cleans it): kept.
+ * the returned result keep the caller's raw key. The source is often named after what it watches
+ * (a URL), and a custom channel may show it: cleaned too. The environment is configuration: kept.
  */
 export function withoutSecrets(message: AlertMessage): AlertMessage {
   // fromEntries: a field named `__proto__` stays a field.
@@ -27,6 +27,7 @@ export function withoutSecrets(message: AlertMessage): AlertMessage {
   return {
     ...message,
     key: removeSecrets(message.key),
+    source: removeSecrets(message.source),
     title: removeSecrets(message.title),
     message: removeSecrets(message.message),
     fields,

@@ -44,11 +44,14 @@ const SECRETS = [
   'topsecretvalue1',
   'plain-looking-api-key-value',
   'rotated-4242-db-pass',
+  'srcpassw0rd9',
 ];
 
 const alert = (key: string) => ({
   key,
   severity: 'error' as const,
+  // A source named after the request it watches, credentials and all.
+  source: 'scraper https://bot:srcpassw0rd9@feeds.example.com/odds',
   title: 'failed GET https://user:hunter2secret@db.example.com/x?api_key=AKIAABCDEFGHIJKLMNOP',
   message:
     'Authorization: Bearer ya29.a0AfH6SMBxyzxyzxyzxyzxyz; token=ghp_abcdefghijklmnopqrstuvwxyz0123456789',
