@@ -290,7 +290,7 @@ export function monitorRequestHandler(
       return reply(res, 200, report);
     } catch (caught) {
       if (signal?.aborted) {
-        return send(
+        return reply(
           res,
           503,
           {

@@ -7,6 +7,7 @@ import {
   type MonitorHttpRequest,
   type MonitorRunOptions,
 } from '../../../src/index.js';
+import { monitorRequestHandler } from '../../../src/monitoring/http.js';
 
 /** A monitor whose run records its options and answers a fixed report (the handler is what is tested). */
 function fakeMonitor(
@@ -177,6 +178,30 @@ describe('createMonitorHandler', () => {
     } finally {
       server.close();
     }
+  });
+
+  it('does not reject when a run stopped by shutdown fails and the response was already answered', async () => {
+    const controller = new AbortController();
+    const { monitor } = fakeMonitor(async () => {
+      controller.abort();
+      throw new Error('stopped');
+    });
+    const errors: string[] = [];
+    const logger = { debug() {}, info() {}, warn() {}, error: (m: string) => void errors.push(m) };
+    const res = {
+      statusCode: 0,
+      setHeader() {
+        throw Object.assign(new Error('Cannot set headers after they are sent to the client'), {
+          code: 'ERR_HTTP_HEADERS_SENT',
+        });
+      },
+      end() {},
+    };
+    await expect(
+      // The handler with a stop signal per request, as `gpr serve` drains with.
+      monitorRequestHandler(monitor, { logger })({ method: 'POST', url: '/check' }, res, controller.signal),
+    ).resolves.toBeUndefined();
+    expect(errors.join(' ')).toMatch(/monitor answer 503 could not be sent/);
   });
 
   it('reads a body given as text or bytes, and refuses one that is not a JSON object', async () => {
