@@ -298,13 +298,10 @@ export function createAlertManager(options: AlertManagerOptions = {}): AlertMana
         const problem = await limiter.writeBack(key, times, rule, budgetMs);
         if (problem === undefined) unrecorded.written(key, times);
         else {
+          const shown = removeSecrets(key);
           logger.warn(
-            `alert deliveries of ${removeSecrets(key)} made while the rate-limit store was down not yet recorded`,
-            {
-              key: removeSecrets(key),
-              deliveries: times.length,
-              error: problem,
-            },
+            `alert deliveries of ${shown} made while the rate-limit store was down not yet recorded`,
+            { key: shown, deliveries: times.length, error: problem },
           );
         }
       }),
