@@ -64,9 +64,21 @@ export interface RestRequest {
   projectId?: string;
 }
 
-interface RequestingClient {
-  request(options: RestRequest, callback: (err: Error | null, body?: unknown) => void): unknown;
+/** A request whose JSON body travels as text, which the client sends as written. */
+interface TextRequest extends Omit<RestRequest, 'json'> {
+  body: string;
+  headers: Record<string, string>;
 }
+
+interface RequestingClient {
+  request(options: RestRequest | TextRequest, callback: (err: Error | null, body?: unknown) => void): unknown;
+  /** The client's project; `{{projectId}}` until its credentials are asked (@google-cloud/common). */
+  projectId?: string;
+  getProjectId?: () => Promise<string>;
+}
+
+/** The token @google-cloud/common replaces with the project id in a request's URI, query and JSON body. */
+const PROJECT_ID_TOKEN = '{{projectId}}';
 
 function requesting(client: BigQueryClient): RequestingClient {
   const candidate = client as unknown as Partial<RequestingClient>;
@@ -78,15 +90,56 @@ function requesting(client: BigQueryClient): RequestingClient {
   return candidate as RequestingClient;
 }
 
-/** Sends one request with the client's auth, endpoint, user agent and interceptors; resolves with the body. */
+/**
+ * Sends one request with the client's auth, endpoint, user agent and interceptors; resolves with the
+ * body. The client replaces `{{projectId}}` in every string of a JSON body, the SQL text and the
+ * parameter values included (`SELECT '{{projectId}}'` would return the project id): a body holding
+ * that text goes as text, which the client leaves as written, with the job reference's project
+ * resolved here (the one place the executor means the token). The URI still gets the client's
+ * project as before.
+ */
 export function restCall<T>(client: BigQueryClient, request: RestRequest): Promise<T> {
   const target = requesting(client);
+  if (request.json !== undefined) {
+    const text = JSON.stringify(request.json);
+    if (text.includes(PROJECT_ID_TOKEN)) return asText<T>(target, request, text);
+  }
+  return send<T>(target, request);
+}
+
+function send<T>(target: RequestingClient, request: RestRequest | TextRequest): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     target.request(request, (err, body) => {
       if (err) reject(err);
       else resolve(body as T);
     });
   });
+}
+
+async function asText<T>(target: RequestingClient, request: RestRequest, text: string): Promise<T> {
+  const { json, ...rest } = request;
+  let body = text;
+  const reference = (json as { jobReference?: { projectId?: unknown } } | null)?.jobReference;
+  if (reference?.projectId === PROJECT_ID_TOKEN) {
+    body = JSON.stringify({
+      ...(json as object),
+      jobReference: { ...reference, projectId: await projectIdOf(target) },
+    });
+  }
+  return send<T>(target, { ...rest, body, headers: { 'Content-Type': 'application/json' } });
+}
+
+/** The client's project, asking its credentials when it was not given (as the client itself would). */
+async function projectIdOf(target: RequestingClient): Promise<string> {
+  const known = target.projectId;
+  if (known !== undefined && known !== PROJECT_ID_TOKEN) return known;
+  if (typeof target.getProjectId === 'function') {
+    const found = await target.getProjectId();
+    if (typeof found === 'string' && found !== '' && found !== PROJECT_ID_TOKEN) return found;
+  }
+  throw new TypeError(
+    'BigQuery: the client knows no project id (give projectId to the client or the executor, or set GOOGLE_CLOUD_PROJECT)',
+  );
 }
 
 /** `jobs.get`: the job's current resource. */
