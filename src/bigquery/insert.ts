@@ -11,7 +11,7 @@ import type { CallScope } from './context.js';
 import { DefaultInsertIds } from './default-insert-ids.js';
 import { encodeRow, encodeRowAt, type JsonValue } from './encode-row.js';
 import { canonicalJson, insertIdOfCanonical } from './insert-id.js';
-import { collectUnsafeIntegers, type UnsafeRowInteger } from './int64.js';
+import { collectUnsafeIntegers, type UnsafeIntegers } from './int64.js';
 import { refuseUnsafeInt64 } from './int64-columns.js';
 import { RowLedger } from './row-ledger.js';
 import { operationName, recordResent } from './telemetry.js';
@@ -140,7 +140,7 @@ export async function insertRows<R>(
   const keyOf = options.insertId;
   const customIds: string[] | undefined = keyOf ? new Array(count) : undefined;
   const firstWithId = keyOf ? new Map<string, number>() : undefined;
-  const unsafe: UnsafeRowInteger[] = [];
+  const unsafe: UnsafeIntegers = new Map();
   for (let i = 0; i < count; i++) {
     collectUnsafeIntegers(encodeRowAt(rows, i, where), i, unsafe);
     if (keyOf && customIds) {

@@ -1,7 +1,7 @@
 import type { TableRef } from '../config/table-name.js';
 import type { BigQueryClient } from './client.js';
 import type { CallScope } from './context.js';
-import { formatValuePath, isInt64Path, type UnsafeRowInteger, unsafeIntegerAdvice } from './int64.js';
+import { formatValuePath, isInt64Path, type UnsafeIntegers, unsafeIntegerAdvice } from './int64.js';
 import { restCall } from './rest.js';
 import { type BigQueryMethod, operationName } from './telemetry.js';
 
@@ -19,11 +19,11 @@ export async function refuseUnsafeInt64(
   method: BigQueryMethod,
   ref: TableRef,
   where: string,
-  found: readonly UnsafeRowInteger[],
+  found: UnsafeIntegers,
 ): Promise<void> {
   // A client without `request` is not a @google-cloud/bigquery client (a test double of `insert`
   // alone): it cannot read a schema, and its rows go as before.
-  if (found.length === 0 || typeof (client as { request?: unknown }).request !== 'function') return;
+  if (found.size === 0 || typeof (client as { request?: unknown }).request !== 'function') return;
   // A partition decorator (`t$20260601`) names a part of the table; the schema is the table's.
   const table = await scope.run(operationName(method), (attempt) =>
     scope.request(attempt, 'tables.get', () =>
@@ -35,11 +35,12 @@ export async function refuseUnsafeInt64(
     ),
   );
   const fields = table?.schema?.fields;
-  const refused = found.filter((f) => isInt64Path(fields, f.path));
-  const first = refused[0];
-  if (first === undefined) return;
-  const rows = new Set(refused.map((f) => f.row)).size;
+  const refused = [...found.values()].filter((f) => isInt64Path(fields, f.first.path));
+  if (refused.length === 0) return;
+  // The first row of the call that holds one, as the other up-front refusals name the first row.
+  const { first } = refused.reduce((a, b) => (b.first.row < a.first.row ? b : a));
+  const others = refused.reduce((n, f) => n + f.count, 0) - 1;
   throw new TypeError(
-    `${where}: row ${first.row}: column '${formatValuePath(first.path)}' is INT64 and ${unsafeIntegerAdvice(first.value)}${rows > 1 ? ` (${rows - 1} more row(s) of this call hold such numbers in INT64 columns)` : ''}. Nothing was sent`,
+    `${where}: row ${first.row}: column '${formatValuePath(first.path)}' is INT64 and ${unsafeIntegerAdvice(first.value)}${others > 0 ? ` (${others} more such number(s) in INT64 columns in this call)` : ''}. Nothing was sent`,
   );
 }

@@ -64,17 +64,28 @@ export interface UnsafeRowInteger {
 }
 
 /**
- * Appends to `out` the integer numbers past 2^53 of an encoded row (plain objects, arrays, scalars),
- * each with its path. A row without any costs one visit per value.
+ * The integer numbers past 2^53 of a write's rows, one entry per column path (array indexes left
+ * out, so a REPEATED field is one entry): the first found, and how many there are in all. Its size is
+ * bounded by the table's columns, not by the rows.
+ */
+export type UnsafeIntegers = Map<string, { first: UnsafeRowInteger; count: number }>;
+
+/**
+ * Adds the integer numbers past 2^53 of one encoded row (plain objects, arrays, scalars) to `out`.
+ * A row without any costs one visit per value.
  */
 export function collectUnsafeIntegers(
   value: unknown,
   row: number,
-  out: UnsafeRowInteger[],
+  out: UnsafeIntegers,
   path: Array<string | number> = [],
 ): void {
   if (typeof value === 'number') {
-    if (isUnsafeIntegerNumber(value)) out.push({ row, path: [...path], value });
+    if (!isUnsafeIntegerNumber(value)) return;
+    const column = path.filter((step) => typeof step === 'string').join('\u0000');
+    const seen = out.get(column);
+    if (seen === undefined) out.set(column, { first: { row, path: [...path], value }, count: 1 });
+    else seen.count++;
     return;
   }
   if (typeof value !== 'object' || value === null) return;

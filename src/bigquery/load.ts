@@ -9,7 +9,7 @@ import type { BigQueryClient, BigQueryTableHandle, BigQueryUploadStream } from '
 import { type CallScope, checkJobId, MAX_CHOSEN_JOB_ID_LENGTH, newJobId, pollDelayMs } from './context.js';
 import { encodeRow, encodeRowAt, type JsonValue } from './encode-row.js';
 import { canonicalJson } from './insert-id.js';
-import { collectUnsafeIntegers, type UnsafeRowInteger } from './int64.js';
+import { collectUnsafeIntegers, type UnsafeIntegers } from './int64.js';
 import { refuseUnsafeInt64 } from './int64-columns.js';
 import { datasetLocation } from './job-location.js';
 import { JOB_OUTCOME_UNKNOWN, type JobPlan, type RunningJob, runJob } from './job-runner.js';
@@ -218,7 +218,7 @@ export async function loadRows(
   // Every row is checked, and the jobs' boundaries set, before the first request; each job's NDJSON
   // is made again only when it is next.
   const parts: LoadPart[] = [];
-  const unsafe: UnsafeRowInteger[] = [];
+  const unsafe: UnsafeIntegers = new Map();
   for (let i = 0; i < rows.length; i++) {
     const json = encoded(i);
     collectUnsafeIntegers(json, i, unsafe);

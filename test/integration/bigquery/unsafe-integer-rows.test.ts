@@ -157,4 +157,22 @@ describe('insertRows / loadRows: integer numbers past 2^53', () => {
     ]);
     expect(tablesGet()).toBe(1);
   });
+
+  it('a number reached through toJSON or a boxed Number is checked as it is sent; the message counts the others', async () => {
+    const table = await fresh();
+    const rows = [
+      { id: 1 },
+      { id: { toJSON: () => 2 ** 60 } },
+      // biome-ignore lint/suspicious/noExplicitAny: a boxed Number, as a hostile caller passes it
+      { id: new (Number as any)(2 ** 61) },
+      { ids: [2 ** 62, 2 ** 62, 1] },
+      { f: 2 ** 62 },
+    ];
+    const error = await caught(h.executor().insertRows(table, rows));
+    expect(error).toBeInstanceOf(TypeError);
+    expect((error as Error).message).toContain(
+      "row 1: column 'id' is INT64 and the number 1152921504606847000 is past",
+    );
+    expect((error as Error).message).toContain('(3 more such number(s) in INT64 columns in this call)');
+  });
 });
