@@ -1,7 +1,7 @@
 import type { TableRef } from '../config/table-name.js';
 import type { BigQueryClient } from './client.js';
 import type { CallScope } from './context.js';
-import { formatValuePath, isInt64Path, type UnsafeIntegers, unsafeIntegerAdvice } from './int64.js';
+import { isInt64Path, type UnsafeIntegers, unsafeIntegerAdvice, type ValuePath } from './int64.js';
 import { restCall } from './rest.js';
 import { type BigQueryMethod, operationName } from './telemetry.js';
 
@@ -34,13 +34,17 @@ export async function refuseUnsafeInt64(
       }),
     ),
   );
-  const fields = table?.schema?.fields;
-  const refused = [...found.values()].filter((f) => isInt64Path(fields, f.first.path));
-  if (refused.length === 0) return;
-  // The first row of the call that holds one, as the other up-front refusals name the first row.
-  const { first } = refused.reduce((a, b) => (b.first.row < a.first.row ? b : a));
-  const others = refused.reduce((n, f) => n + f.count, 0) - 1;
+  let first: { row: number; path: ValuePath; value: number } | undefined;
+  let count = 0;
+  for (const f of found.values()) {
+    if (!isInt64Path(table?.schema?.fields, f.path)) continue;
+    count += f.count;
+    // The first row of the call that holds one, as the other up-front refusals name the first row.
+    if (!first || f.row < first.row) first = f;
+  }
+  if (!first) return;
+  const column = first.path.map((step) => (typeof step === 'number' ? `[${step}]` : `.${step}`)).join('');
   throw new TypeError(
-    `${where}: row ${first.row}: column '${formatValuePath(first.path)}' is INT64 and ${unsafeIntegerAdvice(first.value)}${others > 0 ? ` (${others} more such number(s) in INT64 columns in this call)` : ''}. Nothing was sent`,
+    `${where}: row ${first.row}: INT64 column '${column.slice(1)}': ${unsafeIntegerAdvice(first.value)}${count > 1 ? ` (${count - 1} more in this call)` : ''}`,
   );
 }

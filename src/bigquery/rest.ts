@@ -72,8 +72,7 @@ interface TextRequest extends Omit<RestRequest, 'json'> {
 
 interface RequestingClient {
   request(options: RestRequest | TextRequest, callback: (err: Error | null, body?: unknown) => void): unknown;
-  /** The client's project; `{{projectId}}` until its credentials are asked (@google-cloud/common). */
-  projectId?: string;
+  /** The client's project, asking its credentials when it was not given (@google-cloud/common). */
   getProjectId?: () => Promise<string>;
 }
 
@@ -98,48 +97,26 @@ function requesting(client: BigQueryClient): RequestingClient {
  * resolved here (the one place the executor means the token). The URI still gets the client's
  * project as before.
  */
-export function restCall<T>(client: BigQueryClient, request: RestRequest): Promise<T> {
+export async function restCall<T>(client: BigQueryClient, request: RestRequest): Promise<T> {
   const target = requesting(client);
-  if (request.json !== undefined) {
-    const text = JSON.stringify(request.json);
-    if (text.includes(PROJECT_ID_TOKEN)) return asText<T>(target, request, text);
+  const { json, ...rest } = request;
+  let sent: RestRequest | TextRequest = request;
+  let body = json === undefined ? '' : JSON.stringify(json);
+  if (body.includes(PROJECT_ID_TOKEN)) {
+    const reference = (json as { jobReference?: { projectId?: unknown } }).jobReference;
+    if (reference?.projectId === PROJECT_ID_TOKEN) {
+      // What the client's own substitution would ask its credentials for.
+      const projectId = await target.getProjectId?.();
+      body = JSON.stringify({ ...(json as object), jobReference: { ...reference, projectId } });
+    }
+    sent = { ...rest, body, headers: { 'Content-Type': 'application/json' } };
   }
-  return send<T>(target, request);
-}
-
-function send<T>(target: RequestingClient, request: RestRequest | TextRequest): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    target.request(request, (err, body) => {
+    target.request(sent, (err, answer) => {
       if (err) reject(err);
-      else resolve(body as T);
+      else resolve(answer as T);
     });
   });
-}
-
-async function asText<T>(target: RequestingClient, request: RestRequest, text: string): Promise<T> {
-  const { json, ...rest } = request;
-  let body = text;
-  const reference = (json as { jobReference?: { projectId?: unknown } } | null)?.jobReference;
-  if (reference?.projectId === PROJECT_ID_TOKEN) {
-    body = JSON.stringify({
-      ...(json as object),
-      jobReference: { ...reference, projectId: await projectIdOf(target) },
-    });
-  }
-  return send<T>(target, { ...rest, body, headers: { 'Content-Type': 'application/json' } });
-}
-
-/** The client's project, asking its credentials when it was not given (as the client itself would). */
-async function projectIdOf(target: RequestingClient): Promise<string> {
-  const known = target.projectId;
-  if (known !== undefined && known !== PROJECT_ID_TOKEN) return known;
-  if (typeof target.getProjectId === 'function') {
-    const found = await target.getProjectId();
-    if (typeof found === 'string' && found !== '' && found !== PROJECT_ID_TOKEN) return found;
-  }
-  throw new TypeError(
-    'BigQuery: the client knows no project id (give projectId to the client or the executor, or set GOOGLE_CLOUD_PROJECT)',
-  );
 }
 
 /** `jobs.get`: the job's current resource. */

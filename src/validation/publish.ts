@@ -131,17 +131,16 @@ export async function publishValidated<S extends z.ZodType>(
  * key. The empty string is Pub/Sub's "no key" and passes.
  */
 function checkOrderingKey(key: unknown, name: string): void {
-  let problem: string | undefined;
-  if (typeof key !== 'string') problem = `must be a string, got ${key === null ? 'null' : `a ${typeof key}`}`;
-  else if (/\p{Surrogate}/u.test(key))
-    problem = 'holds a lone surrogate (half of a UTF-16 pair), which has no UTF-8 form';
-  else {
-    const bytes = Buffer.byteLength(key, 'utf8');
-    if (bytes > MAX_ORDERING_KEY_BYTES)
-      problem = `must be at most ${MAX_ORDERING_KEY_BYTES} bytes of UTF-8, got ${bytes}`;
-  }
-  if (problem !== undefined)
-    throw issuesError(name, [{ path: ['orderingKey'], message: problem, code: 'custom' }]);
+  const bytes = typeof key === 'string' ? Buffer.byteLength(key, 'utf8') : 0;
+  const problem =
+    typeof key !== 'string'
+      ? `must be a string, got ${key === null ? 'null' : `a ${typeof key}`}`
+      : /\p{Surrogate}/u.test(key)
+        ? 'holds a lone surrogate, which has no UTF-8 form'
+        : bytes > MAX_ORDERING_KEY_BYTES
+          ? `must be at most ${MAX_ORDERING_KEY_BYTES} bytes of UTF-8, got ${bytes}`
+          : undefined;
+  if (problem) throw issuesError(name, [{ path: ['orderingKey'], message: problem, code: 'custom' }]);
 }
 
 /**

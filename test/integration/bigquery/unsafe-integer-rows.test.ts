@@ -60,7 +60,7 @@ describe('insertRows / loadRows: integer numbers past 2^53', () => {
         const message = (error as Error).message;
         expect(message).toContain(`${method}(ds.${table.slice(3)})`);
         expect(message).toContain('row 1');
-        expect(message).toContain(`'${column}'`);
+        expect(message).toContain(`INT64 column '${column}'`);
         expect(message).toContain(shown);
         expect(message).toContain('bigint');
         expect(message).toContain('decimal string');
@@ -171,8 +171,8 @@ describe('insertRows / loadRows: integer numbers past 2^53', () => {
     const error = await caught(h.executor().insertRows(table, rows));
     expect(error).toBeInstanceOf(TypeError);
     expect((error as Error).message).toContain(
-      "row 1: column 'id' is INT64 and the number 1152921504606847000 is past",
+      "row 1: INT64 column 'id': the number 1152921504606847000 is past",
     );
-    expect((error as Error).message).toContain('(3 more such number(s) in INT64 columns in this call)');
+    expect((error as Error).message).toContain('(3 more in this call)');
   });
 });
