@@ -295,7 +295,9 @@ export class BigQueryExecutor {
    * for good (row by row, or a request refused as a whole with a 400), every other batch is still
    * sent, then `insertRows` rejects with `PartialInsertError` listing each refused row by its index in
    * `rows`, with BigQuery's reasons; `{ throwOnFailure: false }` returns them in `failed` instead.
-   * Empty input makes no request.
+   * Empty input makes no request. An integer number past `Number.MAX_SAFE_INTEGER` in an INT64
+   * column is a `TypeError` naming the row and the column before any row is sent (pass a `bigint` or
+   * a decimal string); the table's schema is read for that, and only then. `loadRows` does the same.
    *
    * @example
    * ```ts

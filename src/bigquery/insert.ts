@@ -11,6 +11,8 @@ import type { CallScope } from './context.js';
 import { DefaultInsertIds } from './default-insert-ids.js';
 import { encodeRow, encodeRowAt, type JsonValue } from './encode-row.js';
 import { canonicalJson, insertIdOfCanonical } from './insert-id.js';
+import { collectUnsafeIntegers, type UnsafeIntegers } from './int64.js';
+import { refuseUnsafeInt64 } from './int64-columns.js';
 import { RowLedger } from './row-ledger.js';
 import { operationName, recordResent } from './telemetry.js';
 import type { InsertResult, InsertRowsOptions } from './types.js';
@@ -138,8 +140,9 @@ export async function insertRows<R>(
   const keyOf = options.insertId;
   const customIds: string[] | undefined = keyOf ? new Array(count) : undefined;
   const firstWithId = keyOf ? new Map<string, number>() : undefined;
+  const unsafe: UnsafeIntegers = new Map();
   for (let i = 0; i < count; i++) {
-    encodeRowAt(rows, i, where);
+    collectUnsafeIntegers(encodeRowAt(rows, i, where), i, unsafe);
     if (keyOf && customIds) {
       let id: string;
       try {
@@ -157,6 +160,7 @@ export async function insertRows<R>(
       customIds[i] = id;
     }
   }
+  await refuseUnsafeInt64(client, scope, 'insertRows', ref, where, unsafe);
   // Default ids: each row's hash, numbered for repeats of an identical row, in the caller's order
   // (rows are made in that order below).
   const defaultIds = customIds

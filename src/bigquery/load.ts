@@ -9,6 +9,8 @@ import type { BigQueryClient, BigQueryTableHandle, BigQueryUploadStream } from '
 import { type CallScope, checkJobId, MAX_CHOSEN_JOB_ID_LENGTH, newJobId, pollDelayMs } from './context.js';
 import { encodeRow, encodeRowAt, type JsonValue } from './encode-row.js';
 import { canonicalJson } from './insert-id.js';
+import { collectUnsafeIntegers, type UnsafeIntegers } from './int64.js';
+import { refuseUnsafeInt64 } from './int64-columns.js';
 import { datasetLocation } from './job-location.js';
 import { JOB_OUTCOME_UNKNOWN, type JobPlan, type RunningJob, runJob } from './job-runner.js';
 import { int64, type JobResource, jobRefOf } from './rest.js';
@@ -216,8 +218,11 @@ export async function loadRows(
   // Every row is checked, and the jobs' boundaries set, before the first request; each job's NDJSON
   // is made again only when it is next.
   const parts: LoadPart[] = [];
+  const unsafe: UnsafeIntegers = new Map();
   for (let i = 0; i < rows.length; i++) {
-    if (batcher.startsNewBatch(Buffer.byteLength(line(i)) + 1) || i === 0) {
+    const json = encoded(i);
+    collectUnsafeIntegers(json, i, unsafe);
+    if (batcher.startsNewBatch(Buffer.byteLength(JSON.stringify(json)) + 1) || i === 0) {
       const last = parts.at(-1);
       if (last) last.end = i;
       parts.push({ index: parts.length, start: i, end: rows.length });
@@ -233,6 +238,7 @@ export async function loadRows(
       );
     }
   }
+  await refuseUnsafeInt64(client, scope, 'loadRows', ref, where, unsafe);
 
   // The id that names the whole call: the caller's, or (a load split into several jobs) a fresh one,
   // so that each job's id is `<base>_p<k>_<fingerprint>` and passing the base back (from an error

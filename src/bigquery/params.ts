@@ -1,6 +1,7 @@
 import { redactSecrets } from '../errors/redact.js';
 import { scrubCause } from '../errors/scrub.js';
 import { messageOf } from '../shared/message-of.js';
+import { INT64_MAX, INT64_MIN } from './int64.js';
 
 /**
  * A scalar GoogleSQL parameter type. Aliases (`INTEGER`, `INT`, `FLOAT`, `BOOLEAN`, `BIGINT`) are
@@ -263,9 +264,6 @@ function inferType(value: unknown, label: string): ResolvedType {
 function pad(n: number, width = 2): string {
   return String(n).padStart(width, '0');
 }
-
-const INT64_MIN = -(2n ** 63n);
-const INT64_MAX = 2n ** 63n - 1n;
 
 /**
  * An INT64 value's decimal text; one outside BigQuery's range is a `TypeError` naming the parameter

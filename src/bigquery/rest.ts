@@ -64,9 +64,20 @@ export interface RestRequest {
   projectId?: string;
 }
 
-interface RequestingClient {
-  request(options: RestRequest, callback: (err: Error | null, body?: unknown) => void): unknown;
+/** A request whose JSON body travels as text, which the client sends as written. */
+interface TextRequest extends Omit<RestRequest, 'json'> {
+  body: string;
+  headers: Record<string, string>;
 }
+
+interface RequestingClient {
+  request(options: RestRequest | TextRequest, callback: (err: Error | null, body?: unknown) => void): unknown;
+  /** The client's project, asking its credentials when it was not given (@google-cloud/common). */
+  getProjectId?: () => Promise<string>;
+}
+
+/** The token @google-cloud/common replaces with the project id in a request's URI, query and JSON body. */
+const PROJECT_ID_TOKEN = '{{projectId}}';
 
 function requesting(client: BigQueryClient): RequestingClient {
   const candidate = client as unknown as Partial<RequestingClient>;
@@ -78,13 +89,32 @@ function requesting(client: BigQueryClient): RequestingClient {
   return candidate as RequestingClient;
 }
 
-/** Sends one request with the client's auth, endpoint, user agent and interceptors; resolves with the body. */
-export function restCall<T>(client: BigQueryClient, request: RestRequest): Promise<T> {
+/**
+ * Sends one request with the client's auth, endpoint, user agent and interceptors; resolves with the
+ * body. The client replaces `{{projectId}}` in every string of a JSON body, the SQL text and the
+ * parameter values included (`SELECT '{{projectId}}'` would return the project id): a body holding
+ * that text goes as text, which the client leaves as written, with the job reference's project
+ * resolved here (the one place the executor means the token). The URI still gets the client's
+ * project as before.
+ */
+export async function restCall<T>(client: BigQueryClient, request: RestRequest): Promise<T> {
   const target = requesting(client);
+  const { json, ...rest } = request;
+  let sent: RestRequest | TextRequest = request;
+  let body = json === undefined ? '' : JSON.stringify(json);
+  if (body.includes(PROJECT_ID_TOKEN)) {
+    const reference = (json as { jobReference?: { projectId?: unknown } }).jobReference;
+    if (reference?.projectId === PROJECT_ID_TOKEN) {
+      // What the client's own substitution would ask its credentials for.
+      const projectId = await target.getProjectId?.();
+      body = JSON.stringify({ ...(json as object), jobReference: { ...reference, projectId } });
+    }
+    sent = { ...rest, body, headers: { 'Content-Type': 'application/json' } };
+  }
   return new Promise<T>((resolve, reject) => {
-    target.request(request, (err, body) => {
+    target.request(sent, (err, answer) => {
       if (err) reject(err);
-      else resolve(body as T);
+      else resolve(answer as T);
     });
   });
 }

@@ -4,7 +4,12 @@ import type { NodeBuffer } from '../shared/node-types.js';
 import { issuesError, schemaName } from './parse.js';
 import { faithfulJson, isPlain } from './publish-fidelity.js';
 import { publishTraced } from './publish-span.js';
-import { MAX_ATTRIBUTE_KEY_BYTES, MAX_ATTRIBUTE_VALUE_BYTES, MAX_ATTRIBUTES } from './pubsub-limits.js';
+import {
+  MAX_ATTRIBUTE_KEY_BYTES,
+  MAX_ATTRIBUTE_VALUE_BYTES,
+  MAX_ATTRIBUTES,
+  MAX_ORDERING_KEY_BYTES,
+} from './pubsub-limits.js';
 import { assertZod4Schema } from './zod4-schema.js';
 
 /**
@@ -45,7 +50,12 @@ export interface MessagePublisher {
  * ```
  */
 export interface PublishValidatedOptions {
-  /** Passed to `publishMessage`; the topic must have message ordering enabled. */
+  /**
+   * Passed to `publishMessage`. Checked first, like the attributes: a string of at most 1024 bytes
+   * of UTF-8 without a lone surrogate, or a `MessageValidationError` and nothing is published. `''`
+   * is Pub/Sub's "no key". Open the topic with `{ messageOrdering: true }`: other Pub/Sub clients
+   * require it to send keys (the Node client sends them either way).
+   */
   orderingKey?: string;
   /** The schema's name in error messages; defaults to its `title`. */
   name?: string;
@@ -66,8 +76,8 @@ export interface PublishValidatedOptions {
  * (it would be dropped: `recordCount` for `record_count` names the key it may have meant; opt in to
  * dropping with `dropUnknownKeys: true`), a value JSON cannot carry as it is (a `Map`, a `Set`, a
  * `bigint`, `NaN`, `undefined` in an array), or a parsed value that a consumer parsing the JSON with
- * the same schema would not read back as it is (a `z.date()`, a transform that is not idempotent).
- * Each issue names its path. Consumers (`parseMessage`) still drop unknown keys: a newer producer's
+ * the same schema would not read back as it is (a `z.date()`, a transform that is not idempotent),
+ * and so do attributes or an ordering key Pub/Sub would refuse or change. Each issue names its path. Consumers (`parseMessage`) still drop unknown keys: a newer producer's
  * field must not dead-letter an older consumer. A publish
  * failure is rethrown as its typed class (`toPipelineError`: `ServiceUnavailableError`,
  * `DeadlineExceededError`, `NotFoundError`, ...), with the client's error as `cause`.
@@ -107,8 +117,30 @@ export async function publishValidated<S extends z.ZodType>(
     checkAttributes(attributes, name);
     if (Object.keys(attributes).length > 0) message.attributes = { ...attributes };
   }
-  if (options?.orderingKey !== undefined) message.orderingKey = options.orderingKey;
+  if (options?.orderingKey !== undefined) {
+    checkOrderingKey(options.orderingKey, name);
+    message.orderingKey = options.orderingKey;
+  }
   return publishTraced(topic, message);
+}
+
+/**
+ * Refuses an ordering key Pub/Sub would refuse or change, before anything is queued: the client
+ * queues a keyed message under its key and learns of a key over 1024 bytes only from the Publish
+ * answer; a key that is not a string, or holds a lone surrogate (no UTF-8 form), went out as another
+ * key. The empty string is Pub/Sub's "no key" and passes.
+ */
+function checkOrderingKey(key: unknown, name: string): void {
+  const bytes = typeof key === 'string' ? Buffer.byteLength(key, 'utf8') : 0;
+  const problem =
+    typeof key !== 'string'
+      ? `must be a string, got ${key === null ? 'null' : `a ${typeof key}`}`
+      : /\p{Surrogate}/u.test(key)
+        ? 'holds a lone surrogate, which has no UTF-8 form'
+        : bytes > MAX_ORDERING_KEY_BYTES
+          ? `must be at most ${MAX_ORDERING_KEY_BYTES} bytes of UTF-8, got ${bytes}`
+          : undefined;
+  if (problem) throw issuesError(name, [{ path: ['orderingKey'], message: problem, code: 'custom' }]);
 }
 
 /**

@@ -9,13 +9,12 @@ import type { ErrorDetail } from '../../errors/index.js';
 import { quoteValue, redactSecrets } from '../../errors/redact.js';
 import { messageOf } from '../../shared/message-of.js';
 import { checkRecordObject, encodeJsonValue } from '../encode-row.js';
+import { int64Of } from '../int64.js';
 import type { StorageField, WriteSchema } from './schema.js';
 
 /** The outcome of encoding one row. */
 export type EncodedRow = { bytes: Uint8Array } | { problems: ErrorDetail[] };
 
-const INT64_MIN = -(2n ** 63n);
-const INT64_MAX = 2n ** 63n - 1n;
 /** BigQuery's TIMESTAMP, DATE and DATETIME range: 0001-01-01 to 9999-12-31 (UTC), in microseconds and days. */
 const MIN_MICROS = -62_135_596_800_000_000n;
 const MAX_MICROS = 253_402_300_799_999_999n;
@@ -117,15 +116,9 @@ function scalar(value: unknown, field: StorageField, path: string): unknown {
   const bad = (what: string) => new Problem(path, `${path}: ${describe(value)} is not ${what}`);
   switch (field.type) {
     case 'INT64': {
-      let n: bigint;
-      if (typeof value === 'bigint') n = value;
-      else if (typeof value === 'number') {
-        if (!Number.isSafeInteger(value))
-          throw bad('a safe integer for INT64 (pass a string or a bigint beyond 2^53)');
-        n = BigInt(value);
-      } else if (typeof value === 'string' && /^[+-]?\d+$/.test(value.trim())) n = BigInt(value.trim());
-      else throw bad('an INT64');
-      if (n < INT64_MIN || n > INT64_MAX) throw bad('within the INT64 range');
+      // The same rule as insertRows and loadRows (int64.ts).
+      const n = int64Of(value);
+      if (typeof n !== 'bigint') throw bad(n.not);
       return n.toString();
     }
     case 'DOUBLE':

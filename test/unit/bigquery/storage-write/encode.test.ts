@@ -43,6 +43,13 @@ describe('encodeRow: every value is converted explicitly or refused, naming the 
     });
     expect(refused(s, { n: 1.9 }).message).toMatch(/safe integer/);
     expect(refused(s, { n: 2 ** 53 + 2 }).message).toMatch(/safe integer/);
+    // The same rule and advice as insertRows and loadRows (int64.ts).
+    expect(refused(s, { n: 2 ** 53 + 2 }).message).toContain(
+      "a bigint (9007199254740994n) or a decimal string ('9007199254740994')",
+    );
+    expect(refused(s, { n: 1e21 }).message).toContain("outside INT64's range");
+    expect(decoded(s, { n: ' +42 ' })).toEqual({ n: '42' });
+    expect(decoded(s, { n: -0 })).toEqual({ n: '0' });
     expect(refused(s, { n: '9223372036854775808' }).message).toMatch(/INT64 range/);
     expect(refused(s, { n: true }).location).toBe('n');
   });
