@@ -72,7 +72,8 @@ export interface ShutdownCoordinator {
   /**
    * Joins a task; returns the function that leaves again (idempotent). The first task makes the
    * coordinator listen to its signals; when the last one leaves it stops listening. A task joined
-   * while a shutdown runs is started at once and waited for, within the same limit. A task joined
+   * while a shutdown runs is started at once and waited for, within the same limit (once that limit
+   * has passed, it is reported `timed_out` without being started). A task joined
    * after a shutdown finished (`done`) is started at once too, in a run of its own with the same
    * trigger and limits (`shutdown()` waits for it): what it has to write is not lost. It starts on the
    * next microtask; leaving before then means it never runs.
@@ -280,6 +281,8 @@ export function createShutdownCoordinator(options: ShutdownCoordinatorOptions = 
     // One "you are out of time" per task still running, for the total limit.
     const timeOuts = new Set<() => void>();
     let cancelTotal: (() => void) | undefined;
+    /** The total limit has passed: a task that joins from now on has no time left to run in. */
+    let expired = false;
 
     // `late`: joined while the run goes on. Such a task starts on the next microtask, never inside the
     // joiner's `onShutdown` call, which has not yet returned the leave function the task may use.
@@ -325,8 +328,11 @@ export function createShutdownCoordinator(options: ShutdownCoordinatorOptions = 
           };
           if (late) {
             queueMicrotask(() => {
-              if (entries.delete(entry)) invoke();
-              else settle(undefined);
+              if (!entries.delete(entry)) settle(undefined);
+              // Joined once the total limit had passed (a task reacting to its abort): no timer is
+              // left to end it, and started it would hold the run (and the signal's re-raise) for ever.
+              else if (expired) timeOut();
+              else invoke();
             });
           } else invoke();
         }),
@@ -342,6 +348,7 @@ export function createShutdownCoordinator(options: ShutdownCoordinatorOptions = 
     running = current;
     current.promise = (async (): Promise<ShutdownReport> => {
       cancelTotal = schedule(timeoutMs, () => {
+        expired = true;
         for (const timeOut of [...timeOuts]) timeOut();
       });
       for (const entry of [...entries]) start(entry, afterDone);
