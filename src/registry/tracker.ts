@@ -494,7 +494,17 @@ export class UnresolvedPlayerTracker {
 
   /** Leaves a shutdown it joined by itself once nothing is held: an empty tracker has nothing to lose. */
   #leaveExitIfEmpty(): void {
-    if (this.#exitJoinedBy === 'tracker' && this.size === 0) this.#unhookExit?.();
+    if (this.#exitJoinedBy !== 'tracker' || this.size !== 0) return;
+    try {
+      this.#unhookExit?.();
+    } catch (error) {
+      // A coordinator of the caller's whose leave function throws: the flush did its work and must
+      // still resolve (a rejection here also failed every later flush, queued behind this one).
+      this.#logger.error('unresolved players tracker could not leave the shutdown', {
+        table: this.table,
+        error: toPipelineError(error),
+      });
+    }
   }
 
   /**
@@ -577,8 +587,9 @@ export class UnresolvedPlayerTracker {
         this.#leaveExitIfEmpty();
         return result;
       });
-    // A flush that stopped waiting for the one before it must not let the next run beside that one.
-    this.#flushing = Promise.all([previous, run]);
+    // A flush that stopped waiting for the one before it must not let the next run beside that one;
+    // settled either way, so that nothing one flush does can fail the flushes queued after it.
+    this.#flushing = Promise.allSettled([previous, run]);
     return run;
   }
 
@@ -686,8 +697,13 @@ export class UnresolvedPlayerTracker {
       );
     }
     unhook = (): void => {
-      leave();
-      forget();
+      try {
+        leave();
+      } finally {
+        // Even when leaving threw: a tracker that believed itself joined would never join again, and
+        // its later misses would have no flush at shutdown; joining twice costs one empty flush.
+        forget();
+      }
     };
     // A task that already ran must not leave the tracker believing it is joined: it would not join
     // again, and the misses recorded from now on would have no flush at shutdown.
