@@ -1,7 +1,6 @@
 import { type ConfigEnv, getSportConfig } from '../config/index.js';
 import { checkProjectId, parseQualifiedTableName } from '../config/table-name.js';
 import { PartialInsertError, PipelineError, type RowFailure, toPipelineError } from '../errors/index.js';
-import { wasNotSent } from '../errors/not-sent.js';
 import { type Logger, silentLogger } from '../logging/index.js';
 import { type Clock, systemClock } from '../retry/index.js';
 import { checkOptions, OPTION_ALIASES, readOptions } from '../shared/check-options.js';
@@ -867,9 +866,10 @@ export class UnresolvedPlayerTracker {
       error = toPipelineError(thrown);
       // Nothing is known to be written unless the executor says which rows failed.
       if (!(error instanceof PartialInsertError)) {
-        // A request that was not sent (no connection, no credentials) wrote nothing: its rows stay
-        // plainly pending, and the next flush need not ask the table whether they landed.
-        if (!wasNotSent(error)) this.#markUnsure(batch, sentAtMs);
+        // Even an error saying the request was never sent (no connection, no credentials) leaves
+        // them unsure: it tells of the executor's last attempt only, and an earlier one (its answer
+        // lost) may have written them; re-sent past the de-duplication window they would be twice.
+        this.#markUnsure(batch, sentAtMs);
         return { written, error };
       }
       failures = error.failures;
