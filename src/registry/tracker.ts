@@ -493,17 +493,7 @@ export class UnresolvedPlayerTracker {
 
   /** Leaves a shutdown it joined by itself once nothing is held: an empty tracker has nothing to lose. */
   #leaveExitIfEmpty(): void {
-    if (this.#exitJoinedBy !== 'tracker' || this.size !== 0) return;
-    try {
-      this.#unhookExit?.();
-    } catch (error) {
-      // A coordinator of the caller's whose leave function throws: the flush did its work and must
-      // still resolve (a rejection here also failed every later flush, queued behind this one).
-      this.#logger.error('unresolved players tracker could not leave the shutdown', {
-        table: this.table,
-        error: toPipelineError(error),
-      });
-    }
+    if (this.#exitJoinedBy === 'tracker' && this.size === 0) this.#unhookExit?.();
   }
 
   /**
@@ -698,11 +688,17 @@ export class UnresolvedPlayerTracker {
     unhook = (): void => {
       try {
         leave();
-      } finally {
-        // Even when leaving threw: a tracker that believed itself joined would never join again, and
-        // its later misses would have no flush at shutdown; joining twice costs one empty flush.
-        forget();
+      } catch (error) {
+        // A coordinator of the caller's whose leave function throws: after a flush that emptied the
+        // tracker, a throw here rejected that flush and every flush queued behind it.
+        this.#logger.error('unresolved players tracker could not leave the shutdown', {
+          table: this.table,
+          error: toPipelineError(error),
+        });
       }
+      // Even when leaving threw: a tracker that believed itself joined would never join again, and
+      // its later misses would have no flush at shutdown; joining twice costs one empty flush.
+      forget();
     };
     // A task that already ran must not leave the tracker believing it is joined: it would not join
     // again, and the misses recorded from now on would have no flush at shutdown.
@@ -774,7 +770,7 @@ export class UnresolvedPlayerTracker {
     // as duplicates (within its de-duplication window), silently.
     if (this.#usedBatchIds.has(batchId)) {
       throw new TypeError(
-        `createBatchId returned ${JSON.stringify(batchId)} again; each batch needs an id of its own, or BigQuery drops its rows as duplicates of the earlier batch`,
+        `createBatchId returned ${JSON.stringify(batchId)} again; BigQuery would drop the batch as a duplicate of the earlier one`,
       );
     }
     this.#usedBatchIds.add(batchId);
@@ -939,7 +935,7 @@ export class UnresolvedPlayerTracker {
       // later flush asks again). Sending now could write a row the table already holds.
       if (signal.aborted) throw thrown;
       this.#logger.warn(
-        "unresolved players: could not check whether rows whose answer was lost were written; sending them again (a duplicate is possible past BigQuery's de-duplication window)",
+        'unresolved players: could not check whether rows whose answer was lost were written; sending them again (a duplicate is possible)',
         { table: this.table, rows: unsure.length, error: toPipelineError(thrown) },
       );
       return landed;
