@@ -111,6 +111,14 @@ function lastResortLogger(): Logger {
   return cloudLoggingLogger({ minSeverity: 'ERROR', write: (line) => process.stderr.write(`${line}\n`) });
 }
 
+/**
+ * The coordinators listening (on any process), each as what it does with a signal that `target` got
+ * before it joined: `false` when it listens elsewhere or not to that signal, or will raise one again
+ * itself (a run started by a signal, or one waiting to end); else the function that hands it the
+ * signal. A listener of the application, not in here, keeps the exit to the application.
+ */
+const coordinators = new Set<(target: object, signal: NodeSignal) => false | (() => void) | undefined>();
+
 function positiveMs(where: string, value: number | undefined): void {
   if (value !== undefined && !(value > 0 && value <= 2_147_483_647)) {
     throw new RangeError(`${where} must be a number of ms in (0, 2147483647], got ${value}`);
@@ -205,16 +213,22 @@ export function createShutdownCoordinator(options: ShutdownCoordinatorOptions = 
   // tasks had to write is lost, and the last thing that can be done is to say so, synchronously.
   listeners.set('exit', () => onExit());
 
+  // Our own listener of that signal is what hands it over.
+  const handOver = (on: object, signal: NodeSignal): false | (() => void) | undefined =>
+    on === target && !(signalWaiting || running?.bySignal) && listeners.get(signal);
+
   function install(): void {
     if (installed) return;
     installed = true;
     for (const [event, listener] of listeners) target.on(event, listener);
+    coordinators.add(handOver);
   }
 
   function uninstall(): void {
     if (!installed) return;
     installed = false;
     for (const [event, listener] of listeners) target.off(event, listener);
+    coordinators.delete(handOver);
   }
 
   function onSignal(signal: NodeSignal): void {
@@ -242,8 +256,16 @@ export function createShutdownCoordinator(options: ShutdownCoordinatorOptions = 
     state = 'done';
     uninstall();
     // Our listener replaced Node's default action (exit). When nobody else listens, raise the
-    // signal once more so the process ends as it would have without us.
-    if (target.listenerCount(signal) === 0) target.kill(target.pid, signal);
+    // signal once more so the process ends as it would have without us. A coordinator that joined
+    // after the signal came (a write in flight) never saw it: it gets the signal from us, runs its
+    // tasks and raises it when they are done. Raised for it instead, the signal could be taken
+    // by its listener and then dropped, when its last task left before the signal was delivered.
+    const hands = [...coordinators].map((other) => other(target, signal)).filter(Boolean) as Array<
+      () => void
+    >;
+    if (target.listenerCount(signal) > hands.length) return;
+    for (const hand of hands) hand();
+    if (hands.length === 0) target.kill(target.pid, signal);
   }
 
   function onExit(): void {
