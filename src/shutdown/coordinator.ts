@@ -73,7 +73,7 @@ export interface ShutdownCoordinator {
    * Joins a task; returns the function that leaves again (idempotent). The first task makes the
    * coordinator listen to its signals; when the last one leaves it stops listening. A task joined
    * while a shutdown runs is started at once and waited for, within the same limit (once that limit
-   * has passed, it is reported `timed_out` without being started). A task joined
+   * has passed, it is reported `timed_out` at once, and called with its signal already aborted). A task joined
    * after a shutdown finished (`done`) is started at once too, in a run of its own with the same
    * trigger and limits (`shutdown()` waits for it): what it has to write is not lost. It starts on the
    * next microtask; leaving before then means it never runs.
@@ -350,11 +350,13 @@ export function createShutdownCoordinator(options: ShutdownCoordinatorOptions = 
           };
           if (late) {
             queueMicrotask(() => {
-              if (!entries.delete(entry)) settle(undefined);
+              if (!entries.delete(entry)) return settle(undefined);
               // Joined once the total limit had passed (a task reacting to its abort): no timer is
-              // left to end it, and started it would hold the run (and the signal's re-raise) for ever.
-              else if (expired) timeOut();
-              else invoke();
+              // left to end it, and waited for it would hold the run (and the signal's re-raise) for
+              // ever. It is out of time at once, and still called, its signal aborted: a task that
+              // keeps state (a tracker noting it has left the shutdown) learns that it ran.
+              if (expired) timeOut();
+              invoke();
             });
           } else invoke();
         }),

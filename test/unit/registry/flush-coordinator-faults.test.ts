@@ -50,3 +50,46 @@ describe("a coordinator of the caller's that misbehaves when the tracker leaves 
     ]);
   });
 });
+
+describe('a miss recorded once the shutdown is out of time', () => {
+  it('is not left with a tracker that believes it is joined: the next miss joins again and flushes both', async () => {
+    const target = new FakeProcess();
+    const clock = createTestClock();
+    const coordinator = createShutdownCoordinator({ process: target, clock, timeoutMs: 1_000 });
+    const executor = new MemoryExecutor();
+    const insert = executor.insertRows.bind(executor);
+    let hang = true;
+    executor.insertRows = ((...args: Parameters<typeof insert>) =>
+      hang ? new Promise(() => undefined) : insert(...args)) as typeof executor.insertRows;
+    const tracker = new UnresolvedPlayerTracker({
+      executor,
+      sport: 'mlb',
+      source: 'mlb_game_processor',
+      env: {},
+      clock,
+      flushOnExit: { coordinator },
+    });
+    tracker.track('loganwebb');
+    // A request handler still running when the limit passes records a miss in the abort's wake.
+    coordinator.onShutdown((context) => {
+      context.signal.addEventListener('abort', () => tracker.track('blakesnell'));
+      return new Promise(() => undefined);
+    });
+    const report = coordinator.shutdown();
+    await Promise.resolve();
+    clock.advance(1_000);
+    expect((await report).tasks.map((t) => t.status)).toEqual(['timed_out', 'timed_out', 'timed_out']);
+    // The process lives on (a manual shutdown); BigQuery answers again, and a later miss arrives.
+    hang = false;
+    tracker.track('aaronjudge');
+    for (let i = 0; i < 40; i += 1) await Promise.resolve();
+    await coordinator.shutdown();
+    // With the late task never started, the tracker still thought itself joined: nothing flushed.
+    expect(executor.rowsInTable().map((row) => row.player_lookup)).toEqual([
+      'loganwebb',
+      'blakesnell',
+      'aaronjudge',
+    ]);
+    expect(tracker.size).toBe(0);
+  });
+});
