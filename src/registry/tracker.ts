@@ -1,7 +1,6 @@
 import { type ConfigEnv, getSportConfig } from '../config/index.js';
 import { checkProjectId, parseQualifiedTableName } from '../config/table-name.js';
 import { PartialInsertError, PipelineError, type RowFailure, toPipelineError } from '../errors/index.js';
-import { wasNotSent } from '../errors/not-sent.js';
 import { type Logger, silentLogger } from '../logging/index.js';
 import { type Clock, systemClock } from '../retry/index.js';
 import { checkOptions, OPTION_ALIASES, readOptions } from '../shared/check-options.js';
@@ -577,8 +576,9 @@ export class UnresolvedPlayerTracker {
         this.#leaveExitIfEmpty();
         return result;
       });
-    // A flush that stopped waiting for the one before it must not let the next run beside that one.
-    this.#flushing = Promise.all([previous, run]);
+    // A flush that stopped waiting for the one before it must not let the next run beside that one;
+    // settled either way, so that nothing one flush does can fail the flushes queued after it.
+    this.#flushing = Promise.allSettled([previous, run]);
     return run;
   }
 
@@ -686,7 +686,18 @@ export class UnresolvedPlayerTracker {
       );
     }
     unhook = (): void => {
-      leave();
+      try {
+        leave();
+      } catch (error) {
+        // A coordinator of the caller's whose leave function throws: after a flush that emptied the
+        // tracker, a throw here rejected that flush and every flush queued behind it.
+        this.#logger.error('unresolved players tracker could not leave the shutdown', {
+          table: this.table,
+          error: toPipelineError(error),
+        });
+      }
+      // Even when leaving threw: a tracker that believed itself joined would never join again, and
+      // its later misses would have no flush at shutdown; joining twice costs one empty flush.
       forget();
     };
     // A task that already ran must not leave the tracker believing it is joined: it would not join
@@ -759,7 +770,7 @@ export class UnresolvedPlayerTracker {
     // as duplicates (within its de-duplication window), silently.
     if (this.#usedBatchIds.has(batchId)) {
       throw new TypeError(
-        `createBatchId returned ${JSON.stringify(batchId)} again; each batch needs an id of its own, or BigQuery drops its rows as duplicates of the earlier batch`,
+        `createBatchId returned ${JSON.stringify(batchId)} again; BigQuery would drop the batch as a duplicate of the earlier one`,
       );
     }
     this.#usedBatchIds.add(batchId);
@@ -851,9 +862,10 @@ export class UnresolvedPlayerTracker {
       error = toPipelineError(thrown);
       // Nothing is known to be written unless the executor says which rows failed.
       if (!(error instanceof PartialInsertError)) {
-        // A request that was not sent (no connection, no credentials) wrote nothing: its rows stay
-        // plainly pending, and the next flush need not ask the table whether they landed.
-        if (!wasNotSent(error)) this.#markUnsure(batch, sentAtMs);
+        // Even an error saying the request was never sent (no connection, no credentials) leaves
+        // them unsure: it tells of the executor's last attempt only, and an earlier one (its answer
+        // lost) may have written them; re-sent past the de-duplication window they would be twice.
+        this.#markUnsure(batch, sentAtMs);
         return { written, error };
       }
       failures = error.failures;
@@ -923,7 +935,7 @@ export class UnresolvedPlayerTracker {
       // later flush asks again). Sending now could write a row the table already holds.
       if (signal.aborted) throw thrown;
       this.#logger.warn(
-        "unresolved players: could not check whether rows whose answer was lost were written; sending them again (a duplicate is possible past BigQuery's de-duplication window)",
+        'unresolved players: could not check whether rows whose answer was lost were written; sending them again (a duplicate is possible)',
         { table: this.table, rows: unsure.length, error: toPipelineError(thrown) },
       );
       return landed;

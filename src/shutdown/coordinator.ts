@@ -72,7 +72,8 @@ export interface ShutdownCoordinator {
   /**
    * Joins a task; returns the function that leaves again (idempotent). The first task makes the
    * coordinator listen to its signals; when the last one leaves it stops listening. A task joined
-   * while a shutdown runs is started at once and waited for, within the same limit. A task joined
+   * while a shutdown runs is started at once and waited for, within the same limit (once that limit
+   * has passed, it is reported `timed_out` at once, and called with its signal already aborted). A task joined
    * after a shutdown finished (`done`) is started at once too, in a run of its own with the same
    * trigger and limits (`shutdown()` waits for it): what it has to write is not lost. It starts on the
    * next microtask; leaving before then means it never runs.
@@ -109,6 +110,14 @@ interface Entry {
 function lastResortLogger(): Logger {
   return cloudLoggingLogger({ minSeverity: 'ERROR', write: (line) => process.stderr.write(`${line}\n`) });
 }
+
+/**
+ * The coordinators listening (on any process), each as what it does with a signal that `target` got
+ * before it joined: `false` when it listens elsewhere or not to that signal, or will raise one again
+ * itself (a run started by a signal, or one waiting to end); else the function that hands it the
+ * signal. A listener of the application, not in here, keeps the exit to the application.
+ */
+const coordinators = new Set<(target: object, signal: NodeSignal) => false | (() => void) | undefined>();
 
 function positiveMs(where: string, value: number | undefined): void {
   if (value !== undefined && !(value > 0 && value <= 2_147_483_647)) {
@@ -204,16 +213,22 @@ export function createShutdownCoordinator(options: ShutdownCoordinatorOptions = 
   // tasks had to write is lost, and the last thing that can be done is to say so, synchronously.
   listeners.set('exit', () => onExit());
 
+  // Our own listener of that signal is what hands it over.
+  const handOver = (on: object, signal: NodeSignal): false | (() => void) | undefined =>
+    on === target && !(signalWaiting || running?.bySignal) && listeners.get(signal);
+
   function install(): void {
     if (installed) return;
     installed = true;
     for (const [event, listener] of listeners) target.on(event, listener);
+    coordinators.add(handOver);
   }
 
   function uninstall(): void {
     if (!installed) return;
     installed = false;
     for (const [event, listener] of listeners) target.off(event, listener);
+    coordinators.delete(handOver);
   }
 
   function onSignal(signal: NodeSignal): void {
@@ -241,8 +256,16 @@ export function createShutdownCoordinator(options: ShutdownCoordinatorOptions = 
     state = 'done';
     uninstall();
     // Our listener replaced Node's default action (exit). When nobody else listens, raise the
-    // signal once more so the process ends as it would have without us.
-    if (target.listenerCount(signal) === 0) target.kill(target.pid, signal);
+    // signal once more so the process ends as it would have without us. A coordinator that joined
+    // after the signal came (a write in flight) never saw it: it gets the signal from us, runs its
+    // tasks and raises it when they are done. Raised for it instead, the signal could be taken
+    // by its listener and then dropped, when its last task left before the signal was delivered.
+    const hands = [...coordinators].map((other) => other(target, signal)).filter(Boolean) as Array<
+      () => void
+    >;
+    if (target.listenerCount(signal) > hands.length) return;
+    for (const hand of hands) hand();
+    if (hands.length === 0) target.kill(target.pid, signal);
   }
 
   function onExit(): void {
@@ -280,6 +303,8 @@ export function createShutdownCoordinator(options: ShutdownCoordinatorOptions = 
     // One "you are out of time" per task still running, for the total limit.
     const timeOuts = new Set<() => void>();
     let cancelTotal: (() => void) | undefined;
+    /** The total limit has passed: a task that joins from now on has no time left to run in. */
+    let expired = false;
 
     // `late`: joined while the run goes on. Such a task starts on the next microtask, never inside the
     // joiner's `onShutdown` call, which has not yet returned the leave function the task may use.
@@ -325,8 +350,13 @@ export function createShutdownCoordinator(options: ShutdownCoordinatorOptions = 
           };
           if (late) {
             queueMicrotask(() => {
-              if (entries.delete(entry)) invoke();
-              else settle(undefined);
+              if (!entries.delete(entry)) return settle(undefined);
+              // Joined once the total limit had passed (a task reacting to its abort): no timer is
+              // left to end it, and waited for it would hold the run (and the signal's re-raise) for
+              // ever. It is out of time at once, and still called, its signal aborted: a task that
+              // keeps state (a tracker noting it has left the shutdown) learns that it ran.
+              if (expired) timeOut();
+              invoke();
             });
           } else invoke();
         }),
@@ -342,6 +372,7 @@ export function createShutdownCoordinator(options: ShutdownCoordinatorOptions = 
     running = current;
     current.promise = (async (): Promise<ShutdownReport> => {
       cancelTotal = schedule(timeoutMs, () => {
+        expired = true;
         for (const timeOut of [...timeOuts]) timeOut();
       });
       for (const entry of [...entries]) start(entry, afterDone);
