@@ -111,7 +111,31 @@ function fieldsFailedLine(
   return JSON.stringify({ severity, message, time, logFieldsError: why });
 }
 
+/** Set once stdout's reader is gone (EPIPE): later entries are dropped instead of written. */
+let stdoutGone = false;
+let watchingStdout = false;
+
+/**
+ * A broken pipe on stdout (`node job.js | head`, a log collector that went away) is emitted as an
+ * 'error' event that, with no listener, ends the process: the logger must not end the work it
+ * reports on. Only EPIPE is taken (as pino's own destination does); any other error is left to Node
+ * as if no one listened.
+ */
+function onStdoutError(error: unknown): void {
+  if ((error as { code?: unknown } | null)?.code === 'EPIPE') {
+    stdoutGone = true;
+    return;
+  }
+  process.stdout.off('error', onStdoutError);
+  if (process.stdout.listenerCount('error') === 0) throw error;
+}
+
 function defaultWrite(line: string): void {
+  if (stdoutGone) return;
+  if (!watchingStdout) {
+    watchingStdout = true;
+    process.stdout.on('error', onStdoutError);
+  }
   process.stdout.write(`${line}\n`);
 }
 
