@@ -1,8 +1,9 @@
 import { type AliasTable, checkOptions, type OptionSpec } from '../shared/check-options.js';
 import { currentTraceParent } from '../telemetry/current-trace.js';
+import { logFields, logText } from './log-fields.js';
 import type { LogFields, Logger } from './logger.js';
 import { errorOf, reportedErrorFields, type ServiceContext } from './reported-error.js';
-import { errorMessage, serializeError } from './serialize-error.js';
+import { errorMessage } from './serialize-error.js';
 
 /**
  * Cloud Logging severities, in increasing order, as the structured-logging agent of Cloud Run and
@@ -49,6 +50,8 @@ export interface CloudLoggingLoggerOptions {
   serviceContext?: ServiceContext;
 }
 
+/** The largest line written: Cloud Logging refuses an entry over 256 KB, with what it adds to it. */
+const MAX_LINE_BYTES = 200 * 1024;
 const RANK: Record<CloudLoggingSeverity, number> = { DEBUG: 0, INFO: 1, WARNING: 2, ERROR: 3 };
 const OPTION_SPEC: OptionSpec = {
   write: 'function',
@@ -87,14 +90,6 @@ function envService(): ServiceContext {
   return { service: env.FUNCTION_TARGET || 'node' };
 }
 
-function replacer(this: Record<string, unknown>, key: string, value: unknown): unknown {
-  // `this[key]` is the value before its own toJSON ran: errors keep the one shape of serializeError.
-  const original = this[key];
-  if (original instanceof Error) return serializeError(original);
-  if (typeof value === 'bigint') return value.toString();
-  return value;
-}
-
 /** The entry of a call whose fields could not be read or serialized: without them, saying why. */
 function fieldsFailedLine(
   severity: CloudLoggingSeverity,
@@ -130,6 +125,15 @@ function onStdoutError(error: unknown): void {
   if (process.stdout.listenerCount('error') === 0) throw error;
 }
 
+/** The message as an entry holds it: text (whatever was passed), credentials removed, bounded. */
+function messageOf(message: unknown): string {
+  try {
+    return logText(typeof message === 'string' ? message : String(message));
+  } catch {
+    return '<unreadable message>';
+  }
+}
+
 function defaultWrite(line: string): void {
   if (stdoutGone) return;
   if (!watchingStdout) {
@@ -144,8 +148,12 @@ function defaultWrite(line: string): void {
  * logging expects on Cloud Run and Cloud Functions: `{ severity, message, time, ...fields }`.
  * `Error` values anywhere in the fields become `{ name, code, message, transient }` (no stack, no
  * cause: see {@link serializeError}). Fields cannot overwrite `severity`, `message`, `time` or the
- * fields below. A field that cannot be serialized (a cycle) never throws: the entry is written
- * without fields.
+ * fields below. Credentials are removed from the message and from the fields at any depth (text
+ * as `redactSecrets` does it; the whole value of a field named like one: `authorization`,
+ * `password`, `private_key`, `apiKey`, ...), and an entry is bounded (strings of 8,000 characters,
+ * 100 items or keys per array or object, 16 levels, about 24,000 characters of fields in all). A
+ * value that cannot be written (a cycle, a throwing getter or `toJSON`, a revoked proxy) becomes a
+ * marker in its place (`[circular]`, `[unreadable]`); the rest of the entry is kept.
  *
  * - Trace: every entry written while a trace is known names it in `logging.googleapis.com/trace`
  *   (`projects/<project>/traces/<id>`), `logging.googleapis.com/spanId` and
@@ -183,15 +191,14 @@ export function cloudLoggingLogger(options: CloudLoggingLoggerOptions = {}): Log
   const projectId = options.projectId ?? envProject();
   const serviceContext = options.serviceContext ?? envService();
 
-  const emit = (severity: CloudLoggingSeverity, message: string, fields: LogFields | undefined): void => {
+  const emit = (severity: CloudLoggingSeverity, text: string, fields: LogFields | undefined): void => {
     if (RANK[severity] < minRank) return;
+    const message = messageOf(text);
     const time = new Date().toISOString();
     const entry: Record<string, unknown> = { severity, message, time };
     if (fields !== undefined) {
       try {
-        for (const key of Object.keys(fields)) {
-          if (!RESERVED.has(key)) entry[key] = fields[key];
-        }
+        Object.assign(entry, logFields(fields, RESERVED));
       } catch (err) {
         // Fields it cannot read (a throwing getter, a revoked proxy): the entry without them, as for a cycle.
         write(fieldsFailedLine(severity, message, time, err));
@@ -217,9 +224,19 @@ export function cloudLoggingLogger(options: CloudLoggingLoggerOptions = {}): Log
     }
     let line: string;
     try {
-      line = JSON.stringify(entry, replacer);
+      line = JSON.stringify(entry);
     } catch (err) {
       line = fieldsFailedLine(severity, message, time, err);
+    }
+    // Fields are bounded in characters; text JSON escapes (`\u0001` is 6 bytes) can still make a line
+    // Cloud Logging would refuse whole. Only a long line is measured.
+    if (line.length > MAX_LINE_BYTES / 6 && Buffer.byteLength(line) > MAX_LINE_BYTES) {
+      line = fieldsFailedLine(
+        severity,
+        message.slice(0, 2000),
+        time,
+        `fields too large (${Buffer.byteLength(line)} bytes)`,
+      );
     }
     write(line);
   };
