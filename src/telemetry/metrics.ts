@@ -243,6 +243,12 @@ export const operationAttribute: (name: string) => string = /* @__PURE__ */ capp
  */
 export const collectionAttribute: (table: string) => string = /* @__PURE__ */ capped();
 
+/**
+ * A circuit breaker's name fit to be a metric attribute, capped the same way: a registry keyed by
+ * something unbounded (the hosts a crawler meets) would otherwise add series per key for good.
+ */
+export const breakerAttribute: (name: string) => string = /* @__PURE__ */ capped();
+
 // ---- gauges read at collection time from the live breakers and budgets ----
 
 type Reading = readonly [value: number, attributes: Attributes];
