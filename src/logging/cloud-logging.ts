@@ -178,7 +178,19 @@ function defaultWrite(line: string): void {
  */
 export function cloudLoggingLogger(options: CloudLoggingLoggerOptions = {}): Logger {
   checkOptions('cloudLoggingLogger', options, OPTION_SPEC, LOGGER_ALIASES);
-  const write = options.write ?? defaultWrite;
+  const given = options.write;
+  // `write` is typed to return nothing, yet an async function fits that type: its rejection (a full
+  // disk, a closed transport) would be unhandled, which ends a Node process. It is lost instead,
+  // like the entry.
+  const write =
+    given === undefined
+      ? defaultWrite
+      : (line: string): void => {
+          const out: unknown = given(line);
+          if (typeof (out as PromiseLike<unknown> | undefined)?.then === 'function') {
+            Promise.resolve(out).catch(() => {});
+          }
+        };
   const minSeverity = options.minSeverity ?? 'DEBUG';
   // An own key only: `'toString'` must not pass for a severity.
   if (!Object.hasOwn(RANK, minSeverity)) {

@@ -165,3 +165,24 @@ describe('cloudLoggingLogger: a line Cloud Logging would refuse whole', () => {
     expect(Buffer.byteLength(lines[0] ?? '')).toBeLessThan(200 * 1024);
   });
 });
+
+describe('cloudLoggingLogger with a write that fails', () => {
+  it('an async write that rejects (a file or a transport) is never an unhandled rejection, which ends a Node process', async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const logger = cloudLoggingLogger({
+        write: async () => {
+          throw new Error('disk full');
+        },
+      });
+      expect(() => logger.warn('retrying', { attempt: 1 })).not.toThrow();
+      await new Promise((resolve) => setImmediate(resolve));
+      await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+    expect(unhandled).toEqual([]);
+  });
+});
