@@ -186,3 +186,29 @@ describe('cloudLoggingLogger with a write that fails', () => {
     expect(unhandled).toEqual([]);
   });
 });
+
+describe('an error whose name or code carries a credential or is huge', () => {
+  function hostile(): Error {
+    const error = Object.assign(new Error('request failed'), {
+      code: `token=abc123tokenvalue${'c'.repeat(1_000_000)}`,
+    });
+    error.name = `Bearer ya29.SECRETTOKEN ${'n'.repeat(1_000_000)}`;
+    return error;
+  }
+
+  it.each(loggers())(
+    '%s writes its name and code without the credential, cut short, with the other fields',
+    (_name, logger, entries) => {
+      logger.error('failed', { error: hostile(), attempt: 2 });
+      const [entry] = entries();
+      const text = JSON.stringify(entry);
+      for (const secret of SECRETS) expect(text).not.toContain(secret);
+      expect(entry?.attempt).toBe(2);
+      const error = entry?.error as { name: string; code: string };
+      expect(error.name.startsWith('Bearer [REDACTED]')).toBe(true);
+      expect(error.name.length).toBeLessThan(1000);
+      expect(error.code.startsWith('token=[REDACTED]')).toBe(true);
+      expect(error.code.length).toBeLessThan(1000);
+    },
+  );
+});
