@@ -1,4 +1,4 @@
-import { type AliasTable, checkOptions, type OptionSpec } from '../shared/check-options.js';
+import { type AliasTable, checkOptions, describeValue, type OptionSpec } from '../shared/check-options.js';
 import { currentTraceParent } from '../telemetry/current-trace.js';
 import { logFields, logText } from './log-fields.js';
 import type { LogFields, Logger } from './logger.js';
@@ -125,6 +125,27 @@ function onStdoutError(error: unknown): void {
   if (process.stdout.listenerCount('error') === 0) throw error;
 }
 
+/**
+ * Cloud Logging takes `logging.googleapis.com/labels` as a map of strings; anything else is not a
+ * label (a Map is even written `{}`), so it is refused now rather than lost on every entry.
+ */
+function checkLabels(labels: object): void {
+  const proto: unknown = Object.getPrototypeOf(labels);
+  if (proto !== Object.prototype && proto !== null) {
+    const kind = (labels as { constructor?: { name?: unknown } }).constructor?.name;
+    throw new TypeError(
+      `cloudLoggingLogger: option labels must be a plain object of strings, got ${typeof kind === 'string' && kind !== '' ? `a ${kind.slice(0, 40)}` : 'an object'}`,
+    );
+  }
+  for (const [key, value] of Object.entries(labels)) {
+    if (typeof value !== 'string') {
+      throw new TypeError(
+        `cloudLoggingLogger: option labels.${key.slice(0, 40)} must be a string, got ${describeValue(value)}`,
+      );
+    }
+  }
+}
+
 /** The message as an entry holds it: text (whatever was passed), credentials removed, bounded. */
 function messageOf(message: unknown): string {
   try {
@@ -200,6 +221,7 @@ export function cloudLoggingLogger(options: CloudLoggingLoggerOptions = {}): Log
   }
   const minRank = RANK[minSeverity];
   const labels = options.labels;
+  if (labels !== undefined) checkLabels(labels);
   const projectId = options.projectId ?? envProject();
   const serviceContext = options.serviceContext ?? envService();
 

@@ -21,6 +21,8 @@ export interface PinoLike {
   error(object: object, message: string): void;
 }
 
+const LEVELS = ['debug', 'info', 'warn', 'error'] as const;
+
 /**
  * Adapts a pino logger to the library's {@link Logger}: `logger.warn(message, fields)` becomes
  * `pino.warn(fields, message)`. `Error` values in the fields (under any key, at any depth)
@@ -40,9 +42,16 @@ export interface PinoLike {
  * ```
  */
 export function pinoLogger(target: PinoLike): Logger {
-  if (target === null || typeof target !== 'object' || typeof target.warn !== 'function') {
+  if (target === null || typeof target !== 'object') {
     throw new TypeError(
       'pinoLogger needs a pino logger (an object with debug, info, warn and error methods)',
+    );
+  }
+  // Every level is checked now: a missing one would lose its entries silently, one by one.
+  const missing = LEVELS.filter((level) => typeof target[level] !== 'function');
+  if (missing.length > 0) {
+    throw new TypeError(
+      `pinoLogger needs a pino logger (an object with debug, info, warn and error methods); this one has no ${missing.join(', ')}`,
     );
   }
   const call =

@@ -102,3 +102,11 @@ describe('pinoLogger: errors at any depth', () => {
     expect(calls[2]?.object.at).toBe(at.toJSON());
   });
 });
+
+describe('pinoLogger checks its target', () => {
+  it('a target without one of debug, info, warn and error is a TypeError naming the missing method (its entries would be lost)', () => {
+    const partial = { warn: () => {}, error: () => {} };
+    expect(() => pinoLogger(partial as never)).toThrow(TypeError);
+    expect(() => pinoLogger(partial as never)).toThrow(/\bdebug\b/);
+  });
+});
