@@ -42,16 +42,14 @@ const LEVELS = ['debug', 'info', 'warn', 'error'] as const;
  * ```
  */
 export function pinoLogger(target: PinoLike): Logger {
-  if (target === null || typeof target !== 'object') {
-    throw new TypeError(
-      'pinoLogger needs a pino logger (an object with debug, info, warn and error methods)',
-    );
-  }
   // Every level is checked now: a missing one would lose its entries silently, one by one.
-  const missing = LEVELS.filter((level) => typeof target[level] !== 'function');
+  const missing =
+    target === null || typeof target !== 'object'
+      ? LEVELS
+      : LEVELS.filter((l) => typeof target[l] !== 'function');
   if (missing.length > 0) {
     throw new TypeError(
-      `pinoLogger needs a pino logger (an object with debug, info, warn and error methods); this one has no ${missing.join(', ')}`,
+      `pinoLogger needs a pino logger (an object with debug, info, warn and error methods), missing ${missing.join(', ')}`,
     );
   }
   const call =
