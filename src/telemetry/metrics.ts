@@ -208,11 +208,15 @@ export function count(definition: MetricDefinition, value: number, attributes: A
   }
 }
 
-/** Records a duration, given in ms, in seconds; a no-op without a meter provider. Never throws. */
+/**
+ * Records a duration, given in ms, in seconds; a no-op without a meter provider. Never throws. A
+ * negative duration (a wall clock stepped back between the two readings) counts as 0: the SDK
+ * would drop it, and the operation with it.
+ */
 export function recordSeconds(definition: MetricDefinition, ms: number, attributes: Attributes): void {
   if (!metricsEnabled()) return;
   try {
-    (instrument(definition) as Histogram | undefined)?.record(ms / 1000, attributes);
+    (instrument(definition) as Histogram | undefined)?.record(ms > 0 ? ms / 1000 : 0, attributes);
   } catch {
     // as above
   }
