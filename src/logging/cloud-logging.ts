@@ -222,7 +222,8 @@ export function cloudLoggingLogger(options: CloudLoggingLoggerOptions = {}): Log
     if (RANK[severity] < minRank) return;
     const message = messageOf(text);
     const time = new Date().toISOString();
-    const entry: Record<string, unknown> = { severity, message, time };
+    // No prototype, as the fields: an own `__proto__` field is copied as a field.
+    const entry: Record<string, unknown> = Object.assign(Object.create(null), { severity, message, time });
     if (fields !== undefined) {
       try {
         Object.assign(entry, logFields(fields, RESERVED));

@@ -92,7 +92,8 @@ export function logFields(
   };
 
   const entries = (object: Record<string, unknown>, depth: number): Record<string, unknown> => {
-    const out: Record<string, unknown> = {};
+    // No prototype: an own `__proto__` key (JSON from outside) is then a field like any other.
+    const out: Record<string, unknown> = Object.create(null);
     const keys = Object.keys(object).filter((key) => !skip?.has(key) || depth > 0);
     let kept = 0;
     for (; kept < keys.length && kept < MAX_ENTRIES && left > 0; kept++) {

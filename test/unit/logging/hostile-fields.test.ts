@@ -212,3 +212,14 @@ describe('an error whose name or code carries a credential or is huge', () => {
     },
   );
 });
+
+describe.each(loggers())('%s: an own __proto__ key (JSON from outside)', (_name, logger, entries) => {
+  it('is written as the field it is, at any depth, and pollutes nothing', () => {
+    const fields = JSON.parse('{"__proto__": {"polluted": "yes"}, "body": {"__proto__": {"x": 1}, "y": 2}}');
+    logger.info('parsed', fields);
+    const [entry] = entries();
+    expect(Object.getOwnPropertyDescriptor(entry, '__proto__')?.value).toEqual({ polluted: 'yes' });
+    expect(Object.getOwnPropertyDescriptor(entry?.body, '__proto__')?.value).toEqual({ x: 1 });
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+});
