@@ -63,7 +63,7 @@ export function pinoLogger(target: PinoLike): Logger {
           object.span_id = trace.spanId;
           object.trace_flags = trace.sampled ? '01' : '00';
         }
-        target[level](object, logText(typeof message === 'string' ? message : String(message)));
+        target[level](object, logText(String(message)));
       } catch {
         // A logger's failure has nowhere safer to go.
       }
