@@ -1,8 +1,9 @@
-import { type AliasTable, checkOptions, type OptionSpec } from '../shared/check-options.js';
+import { type AliasTable, checkOptions, describeValue, type OptionSpec } from '../shared/check-options.js';
 import { currentTraceParent } from '../telemetry/current-trace.js';
+import { logFields, logText } from './log-fields.js';
 import type { LogFields, Logger } from './logger.js';
 import { errorOf, reportedErrorFields, type ServiceContext } from './reported-error.js';
-import { errorMessage, serializeError } from './serialize-error.js';
+import { errorMessage } from './serialize-error.js';
 
 /**
  * Cloud Logging severities, in increasing order, as the structured-logging agent of Cloud Run and
@@ -49,6 +50,8 @@ export interface CloudLoggingLoggerOptions {
   serviceContext?: ServiceContext;
 }
 
+/** The largest line written: Cloud Logging refuses an entry over 256 KB, with what it adds to it. */
+const MAX_LINE_BYTES = 200 * 1024;
 const RANK: Record<CloudLoggingSeverity, number> = { DEBUG: 0, INFO: 1, WARNING: 2, ERROR: 3 };
 const OPTION_SPEC: OptionSpec = {
   write: 'function',
@@ -87,14 +90,6 @@ function envService(): ServiceContext {
   return { service: env.FUNCTION_TARGET || 'node' };
 }
 
-function replacer(this: Record<string, unknown>, key: string, value: unknown): unknown {
-  // `this[key]` is the value before its own toJSON ran: errors keep the one shape of serializeError.
-  const original = this[key];
-  if (original instanceof Error) return serializeError(original);
-  if (typeof value === 'bigint') return value.toString();
-  return value;
-}
-
 /** The entry of a call whose fields could not be read or serialized: without them, saying why. */
 function fieldsFailedLine(
   severity: CloudLoggingSeverity,
@@ -111,7 +106,54 @@ function fieldsFailedLine(
   return JSON.stringify({ severity, message, time, logFieldsError: why });
 }
 
+/** Set once stdout's reader is gone (EPIPE): later entries are dropped instead of written. */
+let stdoutGone = false;
+let watchingStdout = false;
+
+/**
+ * A broken pipe on stdout (`node job.js | head`, a log collector that went away) is emitted as an
+ * 'error' event that, with no listener, ends the process: the logger must not end the work it
+ * reports on. Only EPIPE is taken (as pino's own destination does); any other error is left to Node
+ * as if no one listened.
+ */
+function onStdoutError(error: unknown): void {
+  if ((error as { code?: unknown } | null)?.code === 'EPIPE') {
+    stdoutGone = true;
+    return;
+  }
+  process.stdout.off('error', onStdoutError);
+  if (process.stdout.listenerCount('error') === 0) throw error;
+}
+
+/**
+ * Cloud Logging takes `logging.googleapis.com/labels` as a map of strings: any other value is not a
+ * label, so it is refused now rather than lost on every entry.
+ */
+function checkLabels(labels: Record<string, unknown>): void {
+  for (const key in labels) {
+    if (typeof labels[key] !== 'string') {
+      throw new TypeError(
+        `cloudLoggingLogger: option labels.${key} must be a string, got ${describeValue(labels[key])}`,
+      );
+    }
+  }
+}
+
+/** The message as an entry holds it: text (whatever was passed), credentials removed, bounded. */
+function messageOf(message: unknown): string {
+  try {
+    return logText(String(message));
+  } catch {
+    return '<unreadable message>';
+  }
+}
+
 function defaultWrite(line: string): void {
+  if (stdoutGone) return;
+  if (!watchingStdout) {
+    watchingStdout = true;
+    process.stdout.on('error', onStdoutError);
+  }
   process.stdout.write(`${line}\n`);
 }
 
@@ -120,8 +162,12 @@ function defaultWrite(line: string): void {
  * logging expects on Cloud Run and Cloud Functions: `{ severity, message, time, ...fields }`.
  * `Error` values anywhere in the fields become `{ name, code, message, transient }` (no stack, no
  * cause: see {@link serializeError}). Fields cannot overwrite `severity`, `message`, `time` or the
- * fields below. A field that cannot be serialized (a cycle) never throws: the entry is written
- * without fields.
+ * fields below. Credentials are removed from the message and from the fields at any depth (text
+ * as `redactSecrets` does it; the whole value of a field named like one: `authorization`,
+ * `password`, `private_key`, `apiKey`, ...), and an entry is bounded (strings of 8,000 characters,
+ * 100 items or keys per array or object, 16 levels, about 24,000 characters of fields in all). A
+ * value that cannot be written (a cycle, a throwing getter or `toJSON`, a revoked proxy) becomes a
+ * marker in its place (`[circular]`, `[unreadable]`); the rest of the entry is kept.
  *
  * - Trace: every entry written while a trace is known names it in `logging.googleapis.com/trace`
  *   (`projects/<project>/traces/<id>`), `logging.googleapis.com/spanId` and
@@ -146,7 +192,19 @@ function defaultWrite(line: string): void {
  */
 export function cloudLoggingLogger(options: CloudLoggingLoggerOptions = {}): Logger {
   checkOptions('cloudLoggingLogger', options, OPTION_SPEC, LOGGER_ALIASES);
-  const write = options.write ?? defaultWrite;
+  const given = options.write;
+  // `write` is typed to return nothing, yet an async function fits that type: its rejection (a full
+  // disk, a closed transport) would be unhandled, which ends a Node process. It is lost instead,
+  // like the entry.
+  const write =
+    given === undefined
+      ? defaultWrite
+      : (line: string): void => {
+          const out: unknown = given(line);
+          if (typeof (out as PromiseLike<unknown> | undefined)?.then === 'function') {
+            Promise.resolve(out).catch(() => {});
+          }
+        };
   const minSeverity = options.minSeverity ?? 'DEBUG';
   // An own key only: `'toString'` must not pass for a severity.
   if (!Object.hasOwn(RANK, minSeverity)) {
@@ -156,18 +214,19 @@ export function cloudLoggingLogger(options: CloudLoggingLoggerOptions = {}): Log
   }
   const minRank = RANK[minSeverity];
   const labels = options.labels;
+  if (labels !== undefined) checkLabels(labels);
   const projectId = options.projectId ?? envProject();
   const serviceContext = options.serviceContext ?? envService();
 
-  const emit = (severity: CloudLoggingSeverity, message: string, fields: LogFields | undefined): void => {
+  const emit = (severity: CloudLoggingSeverity, text: string, fields: LogFields | undefined): void => {
     if (RANK[severity] < minRank) return;
+    const message = messageOf(text);
     const time = new Date().toISOString();
-    const entry: Record<string, unknown> = { severity, message, time };
+    // No prototype, as the fields: an own `__proto__` field is copied as a field.
+    const entry: Record<string, unknown> = Object.assign(Object.create(null), { severity, message, time });
     if (fields !== undefined) {
       try {
-        for (const key of Object.keys(fields)) {
-          if (!RESERVED.has(key)) entry[key] = fields[key];
-        }
+        Object.assign(entry, logFields(fields, RESERVED));
       } catch (err) {
         // Fields it cannot read (a throwing getter, a revoked proxy): the entry without them, as for a cycle.
         write(fieldsFailedLine(severity, message, time, err));
@@ -193,9 +252,19 @@ export function cloudLoggingLogger(options: CloudLoggingLoggerOptions = {}): Log
     }
     let line: string;
     try {
-      line = JSON.stringify(entry, replacer);
+      line = JSON.stringify(entry);
     } catch (err) {
       line = fieldsFailedLine(severity, message, time, err);
+    }
+    // Fields are bounded in characters; text JSON escapes (`\u0001` is 6 bytes) can still make a line
+    // Cloud Logging would refuse whole. Only a long line is measured.
+    if (line.length > MAX_LINE_BYTES / 6 && Buffer.byteLength(line) > MAX_LINE_BYTES) {
+      line = fieldsFailedLine(
+        severity,
+        message.slice(0, 2000),
+        time,
+        `fields too large (${Buffer.byteLength(line)} bytes)`,
+      );
     }
     write(line);
   };

@@ -1,4 +1,5 @@
 import { removeSecrets } from '../errors/redact.js';
+import { firstChars } from '../shared/first-chars.js';
 import type { LogFields } from './logger.js';
 import { errorMessage, errorName } from './serialize-error.js';
 
@@ -31,6 +32,13 @@ export interface ServiceContext {
 export const REPORTED_ERROR_EVENT =
   'type.googleapis.com/google.devtools.clouderrorreporting.v1beta1.ReportedErrorEvent';
 
+/**
+ * The most frames, and characters of one frame, in `stack_trace`: a stack taken with
+ * `Error.stackTraceLimit = Infinity` in a deep recursion must not make the entry too large to keep.
+ */
+const MAX_FRAMES = 100;
+const MAX_FRAME = 500;
+
 /** The error an entry is about: its `error` field, else `err`, else the first `Error` among its fields. */
 export function errorOf(fields: LogFields): Error | undefined {
   if (fields.error instanceof Error) return fields.error;
@@ -56,7 +64,8 @@ export function stackTraceOf(error: Error): string {
   const frames = framesOf(stack, stackHead(error))
     .split('\n')
     .filter((line) => /^\s+at /.test(line))
-    .map(removeSecrets);
+    .slice(0, MAX_FRAMES)
+    .map((line) => firstChars(removeSecrets(line), MAX_FRAME));
   return frames.length === 0 ? head : `${head}\n${frames.join('\n')}`;
 }
 

@@ -1,5 +1,8 @@
 // A dependency-free module of the errors layer (no import of its own): logging stays a leaf.
-import { redactSecrets } from '../errors/redact.js';
+import { redactedStart, redactSecrets } from '../errors/redact.js';
+
+/** The most characters of an error's name or code: both are short labels, unless hostile. */
+const MAX_LABEL = 200;
 
 /**
  * The shape an error takes in a log entry: enough to search and alert on, nothing more. The stack
@@ -24,7 +27,7 @@ export interface SerializedError {
 
 /**
  * Turns an `Error` into a {@link SerializedError}: `name`, `code`, `message` (credentials redacted,
- * as `redactSecrets` does), `transient`. Duck-typed
+ * as `redactSecrets` does; name and code cut at 200 characters), `transient`. Duck-typed
  * (the logging layer is a leaf and does not import the error taxonomy), so it works for any error.
  *
  * @example
@@ -37,7 +40,8 @@ export function serializeError(error: Error): SerializedError {
   const out: SerializedError = { name: errorName(error), message: errorMessage(error) };
   const code = readField(error, 'code');
   const transient = readField(error, 'transient');
-  if (typeof code === 'string' || typeof code === 'number') out.code = code;
+  if (typeof code === 'string') out.code = redactedStart(code, MAX_LABEL);
+  else if (typeof code === 'number') out.code = code;
   if (typeof transient === 'boolean') out.transient = transient;
   return out;
 }
@@ -61,14 +65,15 @@ function textField(error: Error, key: string): string | undefined {
 }
 
 /**
- * An error's `name`, never throwing: `'Error'` when the getter throws or the value cannot be
- * rendered. Every log and report path reads names through here, so a hostile error cannot make a
+ * An error's `name` (credentials removed, at most 200 characters), never throwing: `'Error'` when
+ * the getter throws or the value cannot be rendered. Every log and report path reads names through here, so a hostile error cannot make a
  * logger throw into the caller.
  *
  * @internal
  */
 export function errorName(error: Error): string {
-  return textField(error, 'name') ?? 'Error';
+  const text = textField(error, 'name');
+  return text === undefined ? 'Error' : redactedStart(text, MAX_LABEL);
 }
 
 /**

@@ -4,7 +4,13 @@ import { checkOptions, type OptionSpec, POLICY_ALIASES } from '../shared/check-o
 import { safeLogger } from '../shared/safe-logger.js';
 import { ATTR } from '../telemetry/attributes.js';
 import { notify } from '../telemetry/listeners.js';
-import { breakerState, breakerTransitions, count, observeGauge } from '../telemetry/metrics.js';
+import {
+  breakerAttribute,
+  breakerState,
+  breakerTransitions,
+  count,
+  observeGauge,
+} from '../telemetry/metrics.js';
 import { type Clock, systemClock } from './clock.js';
 
 /**
@@ -126,7 +132,7 @@ const STATES: readonly CircuitState[] = ['closed', 'open', 'half_open'];
 /** The `resilience.circuit_breaker.state` readings of one breaker: 1 for its state, 0 for the others. */
 function breakerReadings(breaker: CircuitBreaker): Array<readonly [number, Record<string, string>]> {
   const state = steps(breaker).peekState();
-  const name = breaker.key ?? '(unnamed)';
+  const name = breakerAttribute(breaker.key ?? '(unnamed)');
   return STATES.map(
     (s) => [s === state ? 1 : 0, { [ATTR.breakerName]: name, [ATTR.breakerState]: s }] as const,
   );
@@ -134,7 +140,7 @@ function breakerReadings(breaker: CircuitBreaker): Array<readonly [number, Recor
 
 function recordTransition(key: string | undefined, from: CircuitState, to: CircuitState): void {
   count(breakerTransitions, 1, {
-    [ATTR.breakerName]: key ?? '(unnamed)',
+    [ATTR.breakerName]: breakerAttribute(key ?? '(unnamed)'),
     [ATTR.breakerFrom]: from,
     [ATTR.breakerState]: to,
   });

@@ -208,11 +208,15 @@ export function count(definition: MetricDefinition, value: number, attributes: A
   }
 }
 
-/** Records a duration, given in ms, in seconds; a no-op without a meter provider. Never throws. */
+/**
+ * Records a duration, given in ms, in seconds; a no-op without a meter provider. Never throws. A
+ * negative duration (a wall clock stepped back between the two readings) counts as 0: the SDK
+ * would drop it, and the operation with it.
+ */
 export function recordSeconds(definition: MetricDefinition, ms: number, attributes: Attributes): void {
   if (!metricsEnabled()) return;
   try {
-    (instrument(definition) as Histogram | undefined)?.record(ms / 1000, attributes);
+    (instrument(definition) as Histogram | undefined)?.record(ms > 0 ? ms / 1000 : 0, attributes);
   } catch {
     // as above
   }
@@ -242,6 +246,12 @@ export const operationAttribute: (name: string) => string = /* @__PURE__ */ capp
  * id-sharded tables (`events_20260101`, `tmp_<uuid>`) would otherwise add a series per table.
  */
 export const collectionAttribute: (table: string) => string = /* @__PURE__ */ capped();
+
+/**
+ * A circuit breaker's name fit to be a metric attribute, capped the same way: a registry keyed by
+ * something unbounded (the hosts a crawler meets) would otherwise add series per key for good.
+ */
+export const breakerAttribute: (name: string) => string = /* @__PURE__ */ capped();
 
 // ---- gauges read at collection time from the live breakers and budgets ----
 

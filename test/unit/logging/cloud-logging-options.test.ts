@@ -47,3 +47,29 @@ describe('cloudLoggingLogger checks its options', () => {
     expect(lines).toHaveLength(1);
   });
 });
+
+describe('cloudLoggingLogger labels', () => {
+  // Cloud Logging takes `logging.googleapis.com/labels` as a map of strings: a number or an object
+  // there is not a label.
+  it.each([
+    [
+      'a number value',
+      { service: 42 },
+      'cloudLoggingLogger: option labels.service must be a string, got a number (42)',
+    ],
+    [
+      'an object value',
+      { service: { name: 'x' } },
+      'cloudLoggingLogger: option labels.service must be a string, got an object',
+    ],
+  ])('%s is a TypeError naming the label', (_, labels, message) => {
+    expect(() => cloudLoggingLogger({ labels } as never)).toThrow(TypeError);
+    expect(() => cloudLoggingLogger({ labels } as never)).toThrow(message);
+  });
+
+  it('string labels are written as given', () => {
+    const lines: string[] = [];
+    cloudLoggingLogger({ write: (line) => lines.push(line), labels: { service: 'phase2' } }).info('x');
+    expect(JSON.parse(lines[0] ?? '')['logging.googleapis.com/labels']).toEqual({ service: 'phase2' });
+  });
+});

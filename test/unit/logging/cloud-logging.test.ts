@@ -97,18 +97,18 @@ describe('cloudLoggingLogger', () => {
     expect(entry?.extra).toBe(1);
   });
 
-  it('never throws on fields it cannot serialize (a cycle): it writes the entry without them', () => {
+  it('never throws on a cycle in the fields: the field is written, [circular] where the cycle closes', () => {
     const { logger, entries } = capture();
     const cyclic: Record<string, unknown> = { name: 'loop' };
     cyclic.self = cyclic;
     expect(() => logger.warn('cyclic', { cyclic })).not.toThrow();
     const [entry] = entries();
     expect(entry).toMatchObject({ severity: 'WARNING', message: 'cyclic' });
-    expect(entry?.cyclic).toBeUndefined();
-    expect(typeof entry?.logFieldsError).toBe('string');
+    expect(entry?.cyclic).toEqual({ name: 'loop', self: '[circular]' });
+    expect(entry?.logFieldsError).toBeUndefined();
   });
 
-  it('never throws on fields it cannot read (a throwing getter, a revoked proxy): it writes the entry without them', () => {
+  it('never throws on fields it cannot read: a throwing getter is [unreadable] in place, fields that cannot be listed (a revoked proxy) leave the entry without them', () => {
     const { logger, entries } = capture();
     const hostile = Object.defineProperty({ ok: 1 }, 'secret', {
       enumerable: true,
@@ -121,9 +121,10 @@ describe('cloudLoggingLogger', () => {
     expect(() => logger.error('getter', hostile)).not.toThrow();
     expect(() => logger.warn('revoked', proxy)).not.toThrow();
     expect(entries().map((e) => [e.severity, e.message, typeof e.logFieldsError])).toEqual([
-      ['ERROR', 'getter', 'string'],
+      ['ERROR', 'getter', 'undefined'],
       ['WARNING', 'revoked', 'string'],
     ]);
+    expect(entries()[0]).toMatchObject({ ok: 1, secret: '[unreadable]' });
   });
 
   describe('default output', () => {

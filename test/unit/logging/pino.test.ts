@@ -96,9 +96,17 @@ describe('pinoLogger: errors at any depth', () => {
     expect(calls.map((c) => c.message)).toEqual(['cycle', 'chain']);
     expect(() => JSON.stringify(calls[0]?.object)).not.toThrow();
     expect(() => JSON.stringify(calls[1]?.object)).not.toThrow();
-    // Dates and other values with their own JSON form are handed on unchanged.
+    // Dates and other values with their own JSON form are written as JSON writes them.
     const at = new Date(0);
     logger.info('date', { at });
-    expect(calls[2]?.object.at).toBe(at);
+    expect(calls[2]?.object.at).toBe(at.toJSON());
+  });
+});
+
+describe('pinoLogger checks its target', () => {
+  it('a target without one of debug, info, warn and error is a TypeError naming the missing method (its entries would be lost)', () => {
+    const partial = { warn: () => {}, error: () => {} };
+    expect(() => pinoLogger(partial as never)).toThrow(TypeError);
+    expect(() => pinoLogger(partial as never)).toThrow(/\bdebug\b/);
   });
 });

@@ -1,0 +1,119 @@
+import { REDACTED, redactedStart } from '../errors/redact.js';
+import { serializeError } from './serialize-error.js';
+
+/**
+ * Fields made fit for a log line, by both loggers: what JSON would write, with every `Error` in
+ * {@link serializeError}'s shape, credentials removed at any depth, and a bounded size. A value that
+ * cannot be read (a throwing getter or `toJSON`, a revoked proxy), a cycle or a value past
+ * `MAX_DEPTH` becomes a marker in its own place: the other fields of the entry are kept.
+ * Internal: not exported from the package.
+ */
+
+/** How deep the fields are walked; deeper values are written as `TOO_DEEP`. */
+const MAX_DEPTH = 16;
+/** The most characters of one string (a response body, a file's content); then `…`. */
+const MAX_STRING = 8000;
+/** The most items of one array, keys of one object, kept; then a marker says how many more. */
+const MAX_ENTRIES = 100;
+/**
+ * About the most characters the fields of one entry take (strings, keys, markers, a few for every
+ * other value): Cloud Logging refuses entries over 256 KB, and this stays well under it for text
+ * that JSON writes as is (the logger checks the line's size as a last resort).
+ */
+const MAX_TEXT = 24_000;
+
+const TOO_DEEP = '[too deep]';
+const CIRCULAR = '[circular]';
+const UNREADABLE = '[unreadable]';
+const TRUNCATED = '[truncated]';
+
+/**
+ * Field names whose value is a credential whatever it looks like (headers, service-account JSON,
+ * config objects): `authorization`, `cookie`, `password`, `private_key`, `apiKey`, `x-goog-api-key`,
+ * `client_secret`, `accessToken`, `credentials`, ... A number or boolean under such a name is kept
+ * (`maxTokens: 50`).
+ */
+const CREDENTIAL_KEY =
+  /(?:authorization|cookie|passw(?:or)?d|pwd|secret|token|api[_-]?key|private[_-]?key|credentials?)$/i;
+
+/** Text as a log line may hold it: credentials removed, at most `MAX_STRING` characters. */
+export function logText(text: string): string {
+  return redactedStart(text, MAX_STRING);
+}
+
+/**
+ * `fields` walked into what a log line holds (see the module's comment), without the keys in `skip`.
+ * Throws only when `fields` itself cannot be listed (a revoked proxy). A key of any length is kept:
+ * the logger's last-resort size check covers it.
+ */
+export function logFields(
+  fields: Record<string, unknown>,
+  skip?: ReadonlySet<string>,
+): Record<string, unknown> {
+  // Objects on the path from the root (a cycle), not every object seen: the same object twice side
+  // by side is written twice, as JSON does.
+  const path = new Set<object>([fields]);
+  // Text characters still allowed; every value written costs some (a marker, a number), so that no
+  // shape of fields (a million references to one small array) escapes the bound.
+  let left = MAX_TEXT;
+
+  const walk = (value: unknown, depth: number): unknown => {
+    let out: unknown;
+    try {
+      out = written(value, depth);
+    } catch {
+      out = UNREADABLE;
+    }
+    left -= typeof out === 'string' ? out.length + 2 : 4;
+    return out;
+  };
+
+  const written = (value: unknown, depth: number): unknown => {
+    if (typeof value === 'string') return logText(value);
+    if (typeof value === 'bigint') return value.toString();
+    if (value === null || typeof value !== 'object') return value;
+    if (value instanceof Error) return serializeError(value);
+    if (path.has(value)) return CIRCULAR;
+    if (depth >= MAX_DEPTH) return TOO_DEEP;
+    path.add(value);
+    try {
+      const toJSON = (value as { toJSON?: unknown }).toJSON;
+      // What JSON would write (a Date's text, a Buffer's bytes), walked like any other value.
+      if (typeof toJSON === 'function') return walk(toJSON.call(value), depth + 1);
+      if (!Array.isArray(value)) return entries(value as Record<string, unknown>, depth);
+      const out: unknown[] = [];
+      for (let i = 0; i < value.length && i < MAX_ENTRIES && left > 0; i++)
+        out.push(walk(value[i], depth + 1));
+      if (out.length < value.length) out.push(`${TRUNCATED} ${value.length - out.length} more`);
+      return out;
+    } finally {
+      path.delete(value);
+    }
+  };
+
+  const entries = (object: Record<string, unknown>, depth: number): Record<string, unknown> => {
+    // No prototype: an own `__proto__` key (JSON from outside) is then a field like any other.
+    const out: Record<string, unknown> = Object.create(null);
+    const keys = Object.keys(object).filter((key) => !skip?.has(key) || depth > 0);
+    let kept = 0;
+    for (; kept < keys.length && kept < MAX_ENTRIES && left > 0; kept++) {
+      const key = keys[kept]!;
+      left -= key.length + 3;
+      let value: unknown;
+      try {
+        value = object[key];
+      } catch {
+        out[key] = UNREADABLE;
+        continue;
+      }
+      out[key] =
+        CREDENTIAL_KEY.test(key) && value !== null && (typeof value === 'string' || typeof value === 'object')
+          ? REDACTED
+          : walk(value, depth + 1);
+    }
+    if (kept < keys.length) out[TRUNCATED] = `${keys.length - kept} more`;
+    return out;
+  };
+
+  return entries(fields, 0);
+}
