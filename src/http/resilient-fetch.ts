@@ -20,8 +20,9 @@ import { rejectOnAbort, until } from './abort-race.js';
 import { abortForFetch, isPlatformFetch } from './attempt-signal.js';
 import { startTimeout, stopTimeout } from './attempt-timeouts.js';
 import { withBufferedBody } from './buffered-response.js';
+import type { ConcurrencyLimit } from './concurrency-limit.js';
 import { type HttpHost, HttpHostRegistry } from './host-registry.js';
-import { followCallerSignal } from './live-body.js';
+import { bodyHoldingSlot, followCallerSignal } from './live-body.js';
 import {
   EMPTY_FETCH_OPTIONS,
   type FetchPlan,
@@ -243,6 +244,11 @@ function exchange(plan: FetchPlan, request: PreparedRequest): Promise<Response> 
   );
 }
 
+/** The concurrency slot an attempt holds, if any; a live body may take it (then `slot` is cleared). */
+interface HeldSlot {
+  slot: ConcurrencyLimit | undefined;
+}
+
 /**
  * One call's attempts: the breaker, then the host's limits, then `fetch` and the body under the
  * attempt timeout. Only an attempt that reached `fetch` counts for the breaker and the retry budget.
@@ -314,15 +320,17 @@ class Exchange {
   async #limited(context: RetryContext, round: number): Promise<Response> {
     const { concurrency, rateLimit } = this.#host;
     await concurrency?.acquire(context.signal);
+    const held: HeldSlot = { slot: concurrency };
     try {
       await rateLimit?.take(context.signal);
-      return await this.#send(context, round);
+      return await this.#send(context, round, held);
     } finally {
-      concurrency?.release();
+      // Unless a live body took the slot with it.
+      held.slot?.release();
     }
   }
 
-  async #send({ attempt, signal }: RetryContext, round: number): Promise<Response> {
+  async #send({ attempt, signal }: RetryContext, round: number, held?: HeldSlot): Promise<Response> {
     if (signal !== NEVER_ABORTED && signal.aborted) throw signal.reason;
     const request = this.#request;
     const o = this.#plan;
@@ -368,6 +376,7 @@ class Exchange {
           secrets.length === 0 ? undefined : (text) => withoutRequestValues(text, secrets),
         );
       }
+      let live = response;
       if (o.bufferBody) {
         if (hasNullBody(request.method, response.status)) {
           if (response.body !== null) discardBody(response.body);
@@ -383,9 +392,23 @@ class Exchange {
           }
           withBufferedBody(response, bytes);
         }
-      } else if (request.signal !== undefined) followCallerSignal(response, request.signal, controller);
+      } else {
+        // The body is still to come: the request is in flight at the host until it is done.
+        const slot = held?.slot;
+        if (slot !== undefined && response.body !== null && !hasNullBody(request.method, response.status)) {
+          live = bodyHoldingSlot(
+            response,
+            response.body,
+            () => slot.release(),
+            controller.signal,
+            (free) => scheduleOn(o.clock, o.attemptTimeoutMs, free, true),
+          );
+          held!.slot = undefined;
+        }
+        if (request.signal !== undefined) followCallerSignal(live, request.signal, controller);
+      }
       if (this.#breaker !== undefined) succeeded(this.#breaker, round);
-      return response;
+      return live;
     } catch (err) {
       const thrown =
         err instanceof PipelineError
