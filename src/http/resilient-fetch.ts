@@ -30,7 +30,7 @@ import {
   planFetch,
   type ResilientFetchOptions,
 } from './options.js';
-import { fetchFollowingRedirects } from './redirects.js';
+import { followRedirects, isRedirectStatus } from './redirects.js';
 import { NO_INIT, type PreparedRequest, prepareRequest } from './request.js';
 import { requestSecrets, withoutRequestSecrets, withoutRequestValues } from './request-secrets.js';
 import {
@@ -107,7 +107,8 @@ function answerOrRelease(answer: Promise<Response>, signal: AbortSignal): Promis
  *   are; a stream body is buffered first (up to `maxRequestBodyBytes`, else a `TypeError` before
  *   anything is sent).
  * - Per host (or per `key`), from `hosts` (default {@link defaultHttpHosts}): a circuit breaker, a
- *   retry budget, and the concurrency and rate limits the registry was given.
+ *   retry budget, and the concurrency and rate limits the registry was given. A redirect hop is
+ *   governed by the host it goes to (its token, its slot, its breaker), within the attempt timeout.
  *
  * @example
  * ```ts
@@ -244,9 +245,16 @@ function exchange(plan: FetchPlan, request: PreparedRequest): Promise<Response> 
   );
 }
 
-/** The concurrency slot an attempt holds, if any; a live body may take it (then `slot` is cleared). */
-interface HeldSlot {
+/**
+ * Where an attempt stands: the host entry whose limits govern it, the concurrency slot it holds (a
+ * live body may take it with it; then `slot` is cleared), and the breaker its outcome counts for,
+ * with the round the breaker admitted it in (see `admit`). A redirect to another host moves it there.
+ */
+interface Leg {
+  host: HttpHost;
   slot: ConcurrencyLimit | undefined;
+  breaker: CircuitBreaker | undefined;
+  round: number;
 }
 
 /**
@@ -310,27 +318,70 @@ class Exchange {
     }
     this.#sent = false;
     this.#answered = false;
-    const { concurrency, rateLimit } = this.#host;
-    return concurrency === undefined && rateLimit === undefined
-      ? this.#send(context, round)
-      : this.#limited(context, round);
+    const host = this.#host;
+    const leg: Leg = { host, slot: undefined, breaker, round };
+    return host.concurrency === undefined && host.rateLimit === undefined
+      ? this.#send(context, leg)
+      : this.#limited(context, leg);
   }
 
-  /** `round`: the breaker's round the attempt was admitted in (see `admit`). */
-  async #limited(context: RetryContext, round: number): Promise<Response> {
-    const { concurrency, rateLimit } = this.#host;
+  async #limited(context: RetryContext, leg: Leg): Promise<Response> {
+    const { concurrency, rateLimit } = leg.host;
     await concurrency?.acquire(context.signal);
-    const held: HeldSlot = { slot: concurrency };
+    leg.slot = concurrency;
     try {
       await rateLimit?.take(context.signal);
-      return await this.#send(context, round, held);
+      return await this.#send(context, leg);
     } finally {
-      // Unless a live body took the slot with it.
-      held.slot?.release();
+      // Given back by `#send` (or taken by a live body) unless the wait for a token failed.
+      leg.slot?.release();
+      leg.slot = undefined;
     }
   }
 
-  async #send({ attempt, signal }: RetryContext, round: number, held?: HeldSlot): Promise<Response> {
+  /**
+   * Before a redirect hop to `next` is sent: the hop is one more request start at the host it goes
+   * to, so it takes a token there. Another host entry also takes over the attempt: the host that
+   * redirected answered (a success for its breaker), its slot is given back, and the target's breaker
+   * must admit the hop and its slot is taken; a failure from then on counts against the target. A
+   * wait in a queue here is never blamed on either breaker.
+   */
+  #hop(next: URL, leg: Leg, signal: AbortSignal): Promise<void> | undefined {
+    const target =
+      next.host === this.#request.host ? this.#host : (this.#plan.hosts ?? defaultHttpHosts()).get(next.host);
+    if (target !== leg.host) return this.#moveTo(target, leg, signal);
+    const rateLimit = target.rateLimit;
+    if (rateLimit === undefined) return undefined;
+    const breaker = leg.breaker;
+    leg.breaker = undefined;
+    return rateLimit.take(signal).then(() => {
+      leg.breaker = breaker;
+    });
+  }
+
+  async #moveTo(target: HttpHost, leg: Leg, signal: AbortSignal): Promise<void> {
+    if (leg.breaker !== undefined) succeeded(leg.breaker, leg.round);
+    leg.breaker = undefined;
+    leg.slot?.release();
+    leg.slot = undefined;
+    leg.host = target;
+    // The call's own entry keeps the call's breaker (a `breaker` option); `breaker: false` is for every host.
+    const breaker =
+      target === this.#host ? this.#breaker : this.#plan.breaker === false ? undefined : target.breaker;
+    let round = 0;
+    if (breaker !== undefined) {
+      const admitted = admit(breaker);
+      if (typeof admitted !== 'number') throw admitted;
+      round = admitted;
+    }
+    await target.concurrency?.acquire(signal);
+    leg.slot = target.concurrency;
+    await target.rateLimit?.take(signal);
+    leg.breaker = breaker;
+    leg.round = round;
+  }
+
+  async #send({ attempt, signal }: RetryContext, leg: Leg): Promise<Response> {
     if (signal !== NEVER_ABORTED && signal.aborted) throw signal.reason;
     const request = this.#request;
     const o = this.#plan;
@@ -350,16 +401,26 @@ class Exchange {
       this.#sent = true;
       const init: RequestInit =
         request.init === NO_INIT
-          ? { signal: controller.signal }
-          : { ...request.init, signal: controller.signal };
-      const answer = request.followsRedirects
-        ? fetchFollowingRedirects(fetchImpl, request.url, init, () => {
-            this.#answered = true;
-          })
-        : fetchImpl(request.url, init);
-      const response = await (untrusted === undefined
+          ? { signal: controller.signal, redirect: 'manual' }
+          : request.followsRedirects
+            ? { ...request.init, signal: controller.signal, redirect: 'manual' }
+            : { ...request.init, signal: controller.signal };
+      const answer = fetchImpl(request.url, init);
+      let response = await (untrusted === undefined
         ? answer
         : until(answerOrRelease(answer, controller.signal), untrusted.cut));
+      if (request.followsRedirects) {
+        // The request reached a server: a later hop that cannot connect does not make it unsent.
+        this.#answered = true;
+        if (isRedirectStatus(response.status)) {
+          const followed = followRedirects(fetchImpl, request.url, init, response, (next) =>
+            this.#hop(next, leg, controller.signal),
+          );
+          response = await (untrusted === undefined
+            ? followed
+            : until(answerOrRelease(followed, controller.signal), untrusted.cut));
+        }
+      }
       if (response.status >= 400) {
         const body = await readErrorBody(response, untrusted);
         // An API may echo the request's key in its answer ("Invalid API key <key>"): the error keeps
@@ -394,7 +455,7 @@ class Exchange {
         }
       } else {
         // The body is still to come: the request is in flight at the host until it is done.
-        const slot = held?.slot;
+        const slot = leg.slot;
         if (slot !== undefined && response.body !== null && !hasNullBody(request.method, response.status)) {
           live = bodyHoldingSlot(
             response,
@@ -403,11 +464,11 @@ class Exchange {
             controller.signal,
             (free) => scheduleOn(o.clock, o.attemptTimeoutMs, free, true),
           );
-          held!.slot = undefined;
+          leg.slot = undefined;
         }
         if (request.signal !== undefined) followCallerSignal(live, request.signal, controller);
       }
-      if (this.#breaker !== undefined) succeeded(this.#breaker, round);
+      if (leg.breaker !== undefined) succeeded(leg.breaker, leg.round);
       return live;
     } catch (err) {
       const thrown =
@@ -417,10 +478,12 @@ class Exchange {
             ? controller.signal.reason
             : transportError(withoutRequestSecrets(err, this.#secrets()), () => o.clock.now());
       // The request reached fetch, so the outcome speaks about the host, unless the caller cancelled.
-      if (this.#breaker !== undefined && request.signal?.aborted !== true)
-        failed(this.#breaker, thrown, round);
+      if (leg.breaker !== undefined && request.signal?.aborted !== true)
+        failed(leg.breaker, thrown, leg.round);
       throw thrown;
     } finally {
+      leg.slot?.release();
+      leg.slot = undefined;
       if (pending !== undefined) stopTimeout(pending);
       else cancelTimer?.();
       if (forward !== undefined) signal.removeEventListener('abort', forward);
