@@ -344,38 +344,29 @@ class Exchange {
    * to, so it takes a token there. Another host entry also takes over the attempt: the host that
    * redirected answered (a success for its breaker), its slot is given back, and the target's breaker
    * must admit the hop and its slot is taken; a failure from then on counts against the target. A
-   * wait in a queue here is never blamed on either breaker.
+   * wait in a queue here is never blamed on a breaker.
    */
-  #hop(next: URL, leg: Leg, signal: AbortSignal): Promise<void> | undefined {
+  async #hop(next: URL, leg: Leg, signal: AbortSignal): Promise<void> {
     const target =
       next.host === this.#request.host ? this.#host : (this.#plan.hosts ?? defaultHttpHosts()).get(next.host);
-    if (target !== leg.host) return this.#moveTo(target, leg, signal);
-    const rateLimit = target.rateLimit;
-    if (rateLimit === undefined) return undefined;
-    const breaker = leg.breaker;
+    let { breaker, round } = leg;
     leg.breaker = undefined;
-    return rateLimit.take(signal).then(() => {
-      leg.breaker = breaker;
-    });
-  }
-
-  async #moveTo(target: HttpHost, leg: Leg, signal: AbortSignal): Promise<void> {
-    if (leg.breaker !== undefined) succeeded(leg.breaker, leg.round);
-    leg.breaker = undefined;
-    leg.slot?.release();
-    leg.slot = undefined;
-    leg.host = target;
-    // The call's own entry keeps the call's breaker (a `breaker` option); `breaker: false` is for every host.
-    const breaker =
-      target === this.#host ? this.#breaker : this.#plan.breaker === false ? undefined : target.breaker;
-    let round = 0;
-    if (breaker !== undefined) {
-      const admitted = admit(breaker);
-      if (typeof admitted !== 'number') throw admitted;
-      round = admitted;
+    if (target !== leg.host) {
+      if (breaker !== undefined) succeeded(breaker, round);
+      leg.slot?.release();
+      leg.slot = undefined;
+      leg.host = target;
+      // The call's own entry keeps the call's breaker (a `breaker` option); `breaker: false` is for every host.
+      breaker =
+        target === this.#host ? this.#breaker : this.#plan.breaker === false ? undefined : target.breaker;
+      if (breaker !== undefined) {
+        const admitted = admit(breaker);
+        if (typeof admitted !== 'number') throw admitted;
+        round = admitted;
+      }
+      await target.concurrency?.acquire(signal);
+      leg.slot = target.concurrency;
     }
-    await target.concurrency?.acquire(signal);
-    leg.slot = target.concurrency;
     await target.rateLimit?.take(signal);
     leg.breaker = breaker;
     leg.round = round;
@@ -402,9 +393,11 @@ class Exchange {
       const init: RequestInit =
         request.init === NO_INIT
           ? { signal: controller.signal, redirect: 'manual' }
-          : request.followsRedirects
-            ? { ...request.init, signal: controller.signal, redirect: 'manual' }
-            : { ...request.init, signal: controller.signal };
+          : {
+              ...request.init,
+              signal: controller.signal,
+              redirect: request.followsRedirects ? 'manual' : request.init.redirect,
+            };
       const answer = fetchImpl(request.url, init);
       let response = await (untrusted === undefined
         ? answer
@@ -456,17 +449,17 @@ class Exchange {
       } else {
         // The body is still to come: the request is in flight at the host until it is done.
         const slot = leg.slot;
+        let free: (() => void) | undefined;
         if (slot !== undefined && response.body !== null && !hasNullBody(request.method, response.status)) {
-          live = bodyHoldingSlot(
+          [live, free] = bodyHoldingSlot(
             response,
             response.body,
             () => slot.release(),
-            controller.signal,
-            (free) => scheduleOn(o.clock, o.attemptTimeoutMs, free, true),
+            (release) => scheduleOn(o.clock, o.attemptTimeoutMs, release, true),
           );
           leg.slot = undefined;
         }
-        if (request.signal !== undefined) followCallerSignal(live, request.signal, controller);
+        if (request.signal !== undefined) followCallerSignal(live, request.signal, controller, free);
       }
       if (leg.breaker !== undefined) succeeded(leg.breaker, leg.round);
       return live;

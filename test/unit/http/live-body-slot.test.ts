@@ -23,12 +23,16 @@ function handFedBody() {
   };
 }
 
-/** A `fetch` whose every answer is a 200 with a body fed by hand; `bodies` in the order asked. */
+/**
+ * A `fetch` whose every answer is a 200 with a body fed by hand; `bodies` in the order asked. Its
+ * signal errors the body, as undici's does.
+ */
 function streamingFetch() {
   const bodies: Array<ReturnType<typeof handFedBody>> = [];
-  const fetch = async (input: string | URL | Request): Promise<Response> => {
+  const fetch = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
     const body = handFedBody();
     bodies.push(body);
+    init?.signal?.addEventListener('abort', () => body.fail(init.signal?.reason), { once: true });
     const response = new Response(body.stream, { status: 200, headers: { 'x-n': String(bodies.length) } });
     Object.defineProperty(response, 'url', { value: String(input) });
     return response;

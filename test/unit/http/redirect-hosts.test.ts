@@ -201,4 +201,95 @@ describe('a redirect to another host is governed by that host', () => {
     await next;
     expect(sent).toHaveLength(4);
   });
+
+  it("a streamed body (bufferBody: false) behind a redirect holds the target's slot until it is read", async () => {
+    const { call, hosts, sent } = setup(
+      {
+        'https://a.example/x': { redirect: 'https://b.example/y' },
+        'https://b.example/y': { status: 200, body: 'ok' },
+      },
+      { hosts: { 'b.example': { maxConcurrent: 1 } } },
+    );
+    const first = await call('https://a.example/x', { bufferBody: false });
+    let secondDone = false;
+    const second = call('https://a.example/x', { bufferBody: false }).then((r) => {
+      secondDone = true;
+      return r;
+    });
+    await tick();
+    expect(secondDone).toBe(false);
+    expect(hosts.states()['b.example']).toMatchObject({ inFlight: 1, queued: 1 });
+    expect(await first.text()).toBe('ok');
+    expect(await (await second).text()).toBe('ok');
+    expect(sent.filter((u) => u.includes('b.example'))).toHaveLength(2);
+    expect(hosts.states()['b.example']).toMatchObject({ inFlight: 0, queued: 0 });
+  });
+
+  it("the caller's abort while a hop waits for the target's slot rejects with its reason, counts on no breaker and leaves no waiter", async () => {
+    const { call, hosts, open, fetch, clock } = setup(
+      { 'https://a.example/x': { redirect: 'https://b.example/y' }, 'https://b.example/y': { gate: true } },
+      { breaker: { failureThreshold: 1 }, hosts: { 'b.example': { maxConcurrent: 1 } } },
+    );
+    const first = call('https://a.example/x');
+    const caller = new AbortController();
+    const second = resilientFetch(
+      'https://a.example/x',
+      { signal: caller.signal },
+      {
+        clock,
+        hosts,
+        fetch,
+        maxAttempts: 1,
+      },
+    ).catch((e: unknown) => e);
+    await tick();
+    expect(hosts.states()['b.example']).toMatchObject({ inFlight: 1, queued: 1 });
+    const reason = new Error('stop');
+    caller.abort(reason);
+    expect(await second).toBe(reason);
+    expect(hosts.states()['b.example']).toMatchObject({ inFlight: 1, queued: 0 });
+    open();
+    expect((await first).status).toBe(200);
+    expect(hosts.states()['a.example']?.breaker).toBe('closed');
+    expect(hosts.states()['b.example']).toMatchObject({ breaker: 'closed', inFlight: 0, queued: 0 });
+  });
+
+  it('50 concurrent redirected calls with failures at the target settle with every slot and queue empty', async () => {
+    let n = 0;
+    const clock = createTestClock();
+    const hosts = new HttpHostRegistry({
+      clock,
+      maxConcurrent: 2,
+      rateLimit: { requestsPerSecond: 1e6, burst: 1000 },
+      breaker: false,
+    });
+    const fetch = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
+      const url = String(input);
+      await tick();
+      if (init?.signal?.aborted) throw init.signal.reason;
+      if (url.startsWith('https://a.example')) {
+        return new Response(null, { status: 302, headers: { location: 'https://b.example/y' } });
+      }
+      const k = n++;
+      if (k % 5 === 0) throw new TypeError('fetch failed', { cause: new Error('other side closed') });
+      if (k % 5 === 1) return new Response('down', { status: 503 });
+      return new Response('ok', { status: 200 });
+    };
+    const results = await Promise.allSettled(
+      Array.from({ length: 50 }, (_, i) =>
+        resilientFetch('https://a.example/x', undefined, {
+          clock,
+          hosts,
+          fetch,
+          maxAttempts: 3,
+          baseDelayMs: 1,
+          bufferBody: i % 2 === 0,
+        }).then((r) => r.text()),
+      ),
+    );
+    expect(results.filter((r) => r.status === 'fulfilled').length).toBeGreaterThan(30);
+    for (const key of ['a.example', 'b.example']) {
+      expect(hosts.states()[key]).toMatchObject({ inFlight: 0, queued: 0 });
+    }
+  });
 });
