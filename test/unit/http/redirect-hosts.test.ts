@@ -292,4 +292,22 @@ describe('a redirect to another host is governed by that host', () => {
       expect(hosts.states()[key]).toMatchObject({ inFlight: 0, queued: 0 });
     }
   });
+
+  it("the deadline cuts a hop's wait for the target's token: the call gives up and the target's queue is left empty", async () => {
+    const { clock, call, hosts, sent } = setup(
+      { 'https://a.example/x': { redirect: 'https://b.example/y' }, 'https://b.example/y': { status: 200 } },
+      { hosts: { 'b.example': { rateLimit: { requestsPerSecond: 0.01, burst: 1 } } } },
+    );
+    await call('https://a.example/x');
+    const failing = call('https://a.example/x', { deadlineMs: 500, maxAttempts: 5 }).catch((e: unknown) => e);
+    await tick();
+    expect(hosts.states()['b.example']?.queued).toBe(1);
+    clock.advance(500);
+    const err = await failing;
+    expect(err).toBeInstanceOf(OperationTimeoutError);
+    expect(sent.filter((u) => u.includes('b.example'))).toHaveLength(1);
+    await tick();
+    expect(hosts.states()['b.example']).toMatchObject({ queued: 0, breaker: 'closed' });
+    expect(hosts.states()['a.example']?.breaker).toBe('closed');
+  });
 });
