@@ -7,9 +7,22 @@ let origin: HttpStandIn;
 let target: HttpStandIn;
 
 beforeAll(async () => {
-  target = await startHttpStandIn({ routes: [{ method: 'GET', path: '/data', json: { ok: true } }] });
+  target = await startHttpStandIn({
+    routes: [
+      { method: 'GET', path: '/data', json: { ok: true } },
+      // Back to the origin, which sends it here again: a loop across the two hosts.
+      {
+        method: 'GET',
+        path: '/loop',
+        handler: () => ({ status: 302, headers: { location: `${origin.url}/loop` } }),
+      },
+    ],
+  });
   origin = await startHttpStandIn({
-    routes: [{ method: 'GET', path: '/go', status: 302, headers: { location: `${target.url}/data` } }],
+    routes: [
+      { method: 'GET', path: '/go', status: 302, headers: { location: `${target.url}/data` } },
+      { method: 'GET', path: '/loop', status: 302, headers: { location: `${target.url}/loop` } },
+    ],
   });
 });
 afterAll(async () => {
@@ -57,5 +70,19 @@ describe('a redirect to another host, followed with real fetch, is governed by t
     );
     expect(target.requests).toHaveLength(2);
     expect(origin.requests).toHaveLength(3);
+  });
+
+  it('calls looping crosswise between two hosts of one slot each end with the refusal and free every slot', async () => {
+    const hosts = new HttpHostRegistry({ maxConcurrent: 1, breaker: { failureThreshold: 100 } });
+    const results = await Promise.all(
+      [origin, target, origin, target].map((api) =>
+        resilientFetch(`${api.url}/loop`, undefined, { hosts, maxAttempts: 1 }).catch((e: unknown) => e),
+      ),
+    );
+    for (const err of results) expect(String((err as Error).message)).toMatch(/redirect count exceeded/);
+    expect(origin.requests.length + target.requests.length).toBe(4 * 21);
+    for (const api of [origin, target]) {
+      expect(hosts.states()[host(api)]).toMatchObject({ inFlight: 0, queued: 0 });
+    }
   });
 });
