@@ -119,11 +119,14 @@ export class HttpError extends PipelineError {
       transient: options.transient ?? isTransientStatus(options.status),
       ...causeOf(options),
     });
-    this.status = options.status;
-    this.statusText = options.statusText ?? '';
-    this.url = options.url;
-    this.method = options.method;
-    this.retryAfterMs = options.retryAfterMs;
-    this.bodySnippet = options.bodySnippet;
+    // `Reflect.set`, not an assignment: a plain-JS subclass may compute a field with a getter on its
+    // prototype, which then wins (a setter gets the value) instead of the assignment throwing.
+    const put = Reflect.set;
+    put(this, 'status', options.status);
+    put(this, 'statusText', options.statusText ?? '');
+    put(this, 'url', options.url);
+    put(this, 'method', options.method);
+    put(this, 'retryAfterMs', options.retryAfterMs);
+    put(this, 'bodySnippet', options.bodySnippet);
   }
 }

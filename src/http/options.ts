@@ -74,6 +74,9 @@ export interface ResilientFetchOptions extends Omit<RetryOptions, 'signal' | 'bu
    * cut off mid-way is retried), and return a `Response` over the buffered bytes. Default true.
    * `false`: return the live `Response` as soon as the headers arrive; reading its body is then the
    * caller's business, outside any timeout or retry (`init.signal` still cuts it, as with `fetch`).
+   * With a `maxConcurrent` host, the body keeps the request's slot until it is read to its end, errors
+   * or is cancelled; a body not read within `attemptTimeoutMs` of the headers gives the slot back
+   * (and stays readable). Read or cancel every body you do not want.
    */
   bufferBody?: boolean;
   /** Largest body `bufferBody` reads, bytes; more fails with code `'RESPONSE_TOO_LARGE'`. Default 64 MiB. */

@@ -19,28 +19,33 @@ function refused(reason: string): TypeError {
   return new TypeError('fetch failed', { cause: new Error(reason) });
 }
 
+/** Whether a response with this status may be a redirect to follow (it still needs a `Location`). */
+export function isRedirectStatus(status: number): boolean {
+  return REDIRECT_STATUSES.has(status);
+}
+
 /**
- * `fetch` with redirects followed here rather than by `fetch`, for a request that carries a header
- * that may be a credential: `fetch` drops only `Authorization`, `Cookie` and `Proxy-Authorization`
- * when a redirect leaves the origin, and would hand an `X-Api-Key` (or any header of an API's own
- * naming) to whichever host the redirect names. Here every header but the descriptive ones
- * (`accept`, `content-type`, `user-agent`, ...) stays behind when the origin changes. Otherwise as
- * `fetch` follows: 20 redirects at most, 303 (and 301/302 after a POST) becomes a GET without the
- * body, and the response says `redirected`. No hop is sent once `init.signal` has aborted.
- * `onAnswer` is called on every answer: from the first on, the request was received, whatever follows.
+ * Follows the redirects of `first`, the answer to `url` sent with `init` (`redirect: 'manual'`),
+ * here rather than in `fetch`, for two reasons. Credentials: `fetch` drops only `Authorization`,
+ * `Cookie` and `Proxy-Authorization` when a redirect leaves the origin, and would hand an `X-Api-Key`
+ * (or any header of an API's own naming) to whichever host the redirect names; here every header but
+ * the descriptive ones (`accept`, `content-type`, `user-agent`, ...) stays behind when the origin
+ * changes. Per-host limits: `beforeHop` is awaited before each hop is sent, with the URL it goes to,
+ * so that the hop is governed by that host's limits and breaker. Otherwise as `fetch` follows: 20
+ * redirects at most, 303 (and 301/302 after a POST) becomes a GET without the body, and the response
+ * says `redirected`. No hop is sent once `init.signal` has aborted.
  */
-export async function fetchFollowingRedirects(
+export async function followRedirects(
   fetchImpl: FetchFunction,
   url: string,
   init: RequestInit,
-  onAnswer?: () => void,
+  first: Response,
+  beforeHop?: (next: URL) => Promise<void> | undefined,
 ): Promise<Response> {
   let current = new URL(url);
-  let hop: RequestInit = { ...init, redirect: 'manual' };
+  let hop = init;
+  let response = first;
   for (let redirects = 0; ; redirects++) {
-    const response = await fetchImpl(current.href, hop);
-    // The request reached a server: a later hop that cannot connect does not make it unsent.
-    onAnswer?.();
     const location = REDIRECT_STATUSES.has(response.status) ? response.headers.get('location') : null;
     if (location === null) {
       if (redirects > 0) Object.defineProperty(response, 'redirected', { value: true });
@@ -76,5 +81,13 @@ export async function fetchFollowingRedirects(
     }
     hop = toGet ? { ...hop, method: 'GET', body: null, headers } : { ...hop, headers };
     current = next;
+    const waiting = beforeHop?.(next);
+    if (waiting !== undefined) {
+      await waiting;
+      // The wait may have outlasted the attempt: a `fetch` that ignores its signal would still send.
+      const signal: AbortSignal | undefined | null = init.signal;
+      if (signal?.aborted === true) throw signal.reason;
+    }
+    response = await fetchImpl(current.href, hop);
   }
 }

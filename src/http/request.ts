@@ -2,12 +2,7 @@ import { Readable } from 'node:stream';
 import { urlForErrors } from '../errors/index.js';
 import { onAbort } from '../shared/abort-fanout.js';
 import { concatBytes } from './bytes.js';
-import {
-  headerEntries,
-  isDescriptiveHeader,
-  requestSecrets,
-  withoutRequestSecrets,
-} from './request-secrets.js';
+import { requestSecrets, withoutRequestSecrets } from './request-secrets.js';
 
 /** Default cap on a stream request body buffered so that it can be sent again: 8 MiB. */
 export const DEFAULT_MAX_REQUEST_BODY_BYTES = 8 * 1024 * 1024;
@@ -32,8 +27,10 @@ export interface PreparedRequest {
   /** What every attempt passes to `fetch`, without `signal` (each attempt adds its own). */
   readonly init: RequestInit;
   /**
-   * Redirects are followed here, not by `fetch`: the request lets `fetch` follow redirects and carries
-   * a header that may be a credential (see `redirects.ts`), or may not be sent twice.
+   * Redirects are followed here, not by `fetch` (the request lets `fetch` follow them): each hop is
+   * governed by the limits and the breaker of the host it goes to, a header that may be a credential
+   * stays behind when the origin changes, and the first answer tells a request that may not be sent
+   * twice that it was received (see `redirects.ts`).
    */
   readonly followsRedirects: boolean;
 }
@@ -156,7 +153,7 @@ export function prepareRequest(
       idempotent: true,
       signal: undefined,
       init: NO_INIT,
-      followsRedirects: false,
+      followsRedirects: true,
     };
   }
   // Only what the caller gave goes to fetch: every key it has to read costs time on every attempt.
@@ -302,10 +299,6 @@ function finish(
   }
   // An empty key names no operation, so the server has nothing to recognize a repeat by.
   const idempotent = IDEMPOTENT_METHODS.has(method) || idempotencyKeyOf(url, init) !== '';
-  // Followed here also when the request may not be sent twice: only then is a connection refused by
-  // the host a redirect names known not to be a refusal of the request itself (see `onAnswer`).
-  const followsRedirects =
-    (init.redirect === undefined || init.redirect === 'follow') &&
-    (!idempotent || headerEntries(init.headers).some(([name]) => !isDescriptiveHeader(name)));
+  const followsRedirects = init.redirect === undefined || init.redirect === 'follow';
   return { url, host, method, idempotent, signal, init, followsRedirects };
 }

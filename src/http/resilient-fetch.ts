@@ -20,8 +20,9 @@ import { rejectOnAbort, until } from './abort-race.js';
 import { abortForFetch, isPlatformFetch } from './attempt-signal.js';
 import { startTimeout, stopTimeout } from './attempt-timeouts.js';
 import { withBufferedBody } from './buffered-response.js';
+import type { ConcurrencyLimit } from './concurrency-limit.js';
 import { type HttpHost, HttpHostRegistry } from './host-registry.js';
-import { followCallerSignal } from './live-body.js';
+import { bodyHoldingSlot, followCallerSignal } from './live-body.js';
 import {
   EMPTY_FETCH_OPTIONS,
   type FetchPlan,
@@ -29,7 +30,7 @@ import {
   planFetch,
   type ResilientFetchOptions,
 } from './options.js';
-import { fetchFollowingRedirects } from './redirects.js';
+import { followRedirects, isRedirectStatus } from './redirects.js';
 import { NO_INIT, type PreparedRequest, prepareRequest } from './request.js';
 import { requestSecrets, withoutRequestSecrets, withoutRequestValues } from './request-secrets.js';
 import {
@@ -106,7 +107,8 @@ function answerOrRelease(answer: Promise<Response>, signal: AbortSignal): Promis
  *   are; a stream body is buffered first (up to `maxRequestBodyBytes`, else a `TypeError` before
  *   anything is sent).
  * - Per host (or per `key`), from `hosts` (default {@link defaultHttpHosts}): a circuit breaker, a
- *   retry budget, and the concurrency and rate limits the registry was given.
+ *   retry budget, and the concurrency and rate limits the registry was given. A redirect hop is
+ *   governed by the host it goes to (its token, its slot, its breaker), within the attempt timeout.
  *
  * @example
  * ```ts
@@ -244,6 +246,18 @@ function exchange(plan: FetchPlan, request: PreparedRequest): Promise<Response> 
 }
 
 /**
+ * Where an attempt stands: the host entry whose limits govern it, the concurrency slot it holds (a
+ * live body may take it with it; then `slot` is cleared), and the breaker its outcome counts for,
+ * with the round the breaker admitted it in (see `admit`). A redirect to another host moves it there.
+ */
+interface Leg {
+  host: HttpHost;
+  slot: ConcurrencyLimit | undefined;
+  breaker: CircuitBreaker | undefined;
+  round: number;
+}
+
+/**
  * One call's attempts: the breaker, then the host's limits, then `fetch` and the body under the
  * attempt timeout. Only an attempt that reached `fetch` counts for the breaker and the retry budget.
  */
@@ -304,25 +318,61 @@ class Exchange {
     }
     this.#sent = false;
     this.#answered = false;
-    const { concurrency, rateLimit } = this.#host;
-    return concurrency === undefined && rateLimit === undefined
-      ? this.#send(context, round)
-      : this.#limited(context, round);
+    const host = this.#host;
+    const leg: Leg = { host, slot: undefined, breaker, round };
+    return host.concurrency === undefined && host.rateLimit === undefined
+      ? this.#send(context, leg)
+      : this.#limited(context, leg);
   }
 
-  /** `round`: the breaker's round the attempt was admitted in (see `admit`). */
-  async #limited(context: RetryContext, round: number): Promise<Response> {
-    const { concurrency, rateLimit } = this.#host;
+  async #limited(context: RetryContext, leg: Leg): Promise<Response> {
+    const { concurrency, rateLimit } = leg.host;
     await concurrency?.acquire(context.signal);
+    leg.slot = concurrency;
     try {
       await rateLimit?.take(context.signal);
-      return await this.#send(context, round);
+      return await this.#send(context, leg);
     } finally {
-      concurrency?.release();
+      // Given back by `#send` (or taken by a live body) unless the wait for a token failed.
+      leg.slot?.release();
+      leg.slot = undefined;
     }
   }
 
-  async #send({ attempt, signal }: RetryContext, round: number): Promise<Response> {
+  /**
+   * Before a redirect hop to `next` is sent: the hop is one more request start at the host it goes
+   * to, so it takes a token there. Another host entry also takes over the attempt: the host that
+   * redirected answered (a success for its breaker), its slot is given back, and the target's breaker
+   * must admit the hop and its slot is taken; a failure from then on counts against the target. A
+   * wait in a queue here is never blamed on a breaker.
+   */
+  async #hop(next: URL, leg: Leg, signal: AbortSignal): Promise<void> {
+    const target =
+      next.host === this.#request.host ? this.#host : (this.#plan.hosts ?? defaultHttpHosts()).get(next.host);
+    let { breaker, round } = leg;
+    leg.breaker = undefined;
+    if (target !== leg.host) {
+      if (breaker !== undefined) succeeded(breaker, round);
+      leg.slot?.release();
+      leg.slot = undefined;
+      leg.host = target;
+      // The call's own entry keeps the call's breaker (a `breaker` option); `breaker: false` is for every host.
+      breaker =
+        target === this.#host ? this.#breaker : this.#plan.breaker === false ? undefined : target.breaker;
+      if (breaker !== undefined) {
+        const admitted = admit(breaker);
+        if (typeof admitted !== 'number') throw admitted;
+        round = admitted;
+      }
+      await target.concurrency?.acquire(signal);
+      leg.slot = target.concurrency;
+    }
+    await target.rateLimit?.take(signal);
+    leg.breaker = breaker;
+    leg.round = round;
+  }
+
+  async #send({ attempt, signal }: RetryContext, leg: Leg): Promise<Response> {
     if (signal !== NEVER_ABORTED && signal.aborted) throw signal.reason;
     const request = this.#request;
     const o = this.#plan;
@@ -342,16 +392,28 @@ class Exchange {
       this.#sent = true;
       const init: RequestInit =
         request.init === NO_INIT
-          ? { signal: controller.signal }
-          : { ...request.init, signal: controller.signal };
-      const answer = request.followsRedirects
-        ? fetchFollowingRedirects(fetchImpl, request.url, init, () => {
-            this.#answered = true;
-          })
-        : fetchImpl(request.url, init);
-      const response = await (untrusted === undefined
+          ? { signal: controller.signal, redirect: 'manual' }
+          : {
+              ...request.init,
+              signal: controller.signal,
+              redirect: request.followsRedirects ? 'manual' : request.init.redirect,
+            };
+      const answer = fetchImpl(request.url, init);
+      let response = await (untrusted === undefined
         ? answer
         : until(answerOrRelease(answer, controller.signal), untrusted.cut));
+      if (request.followsRedirects) {
+        // The request reached a server: a later hop that cannot connect does not make it unsent.
+        this.#answered = true;
+        if (isRedirectStatus(response.status)) {
+          const followed = followRedirects(fetchImpl, request.url, init, response, (next) =>
+            this.#hop(next, leg, controller.signal),
+          );
+          response = await (untrusted === undefined
+            ? followed
+            : until(answerOrRelease(followed, controller.signal), untrusted.cut));
+        }
+      }
       if (response.status >= 400) {
         const body = await readErrorBody(response, untrusted);
         // An API may echo the request's key in its answer ("Invalid API key <key>"): the error keeps
@@ -368,6 +430,7 @@ class Exchange {
           secrets.length === 0 ? undefined : (text) => withoutRequestValues(text, secrets),
         );
       }
+      let live = response;
       if (o.bufferBody) {
         if (hasNullBody(request.method, response.status)) {
           if (response.body !== null) discardBody(response.body);
@@ -383,9 +446,23 @@ class Exchange {
           }
           withBufferedBody(response, bytes);
         }
-      } else if (request.signal !== undefined) followCallerSignal(response, request.signal, controller);
-      if (this.#breaker !== undefined) succeeded(this.#breaker, round);
-      return response;
+      } else {
+        // The body is still to come: the request is in flight at the host until it is done.
+        const slot = leg.slot;
+        let free: (() => void) | undefined;
+        if (slot !== undefined && response.body !== null && !hasNullBody(request.method, response.status)) {
+          [live, free] = bodyHoldingSlot(
+            response,
+            response.body,
+            () => slot.release(),
+            (release) => scheduleOn(o.clock, o.attemptTimeoutMs, release, true),
+          );
+          leg.slot = undefined;
+        }
+        if (request.signal !== undefined) followCallerSignal(live, request.signal, controller, free);
+      }
+      if (leg.breaker !== undefined) succeeded(leg.breaker, leg.round);
+      return live;
     } catch (err) {
       const thrown =
         err instanceof PipelineError
@@ -394,10 +471,12 @@ class Exchange {
             ? controller.signal.reason
             : transportError(withoutRequestSecrets(err, this.#secrets()), () => o.clock.now());
       // The request reached fetch, so the outcome speaks about the host, unless the caller cancelled.
-      if (this.#breaker !== undefined && request.signal?.aborted !== true)
-        failed(this.#breaker, thrown, round);
+      if (leg.breaker !== undefined && request.signal?.aborted !== true)
+        failed(leg.breaker, thrown, leg.round);
       throw thrown;
     } finally {
+      leg.slot?.release();
+      leg.slot = undefined;
       if (pending !== undefined) stopTimeout(pending);
       else cancelTimer?.();
       if (forward !== undefined) signal.removeEventListener('abort', forward);

@@ -244,6 +244,54 @@ describe('resilientFetch against the HTTP stand-in (real fetch, loopback)', () =
     expect(hosts.states()[new URL(api.url).host]).toMatchObject({ inFlight: 0, queued: 0 });
   });
 
+  it('streamed bodies (bufferBody: false) count against maxConcurrent until they are read', async () => {
+    const hosts = new HttpHostRegistry({ maxConcurrent: 3 });
+    api.faults.add({ path: '/v1/games', slowBody: { intervalMs: 5, chunkBytes: 16 } });
+    // Counted here, from the headers to the end of the body: the stand-in sees a response close a
+    // moment after the client has read its end, so its own count can briefly include the next one.
+    let live = 0;
+    let maxLive = 0;
+    const pages = await Promise.all(
+      Array.from({ length: 12 }, async () => {
+        const response = await resilientFetch(games(), undefined, { ...options, hosts, bufferBody: false });
+        maxLive = Math.max(maxLive, ++live);
+        const page = (await response.json()) as unknown;
+        live--;
+        return page;
+      }),
+    );
+    expect(pages).toEqual(Array.from({ length: 12 }, () => PAGE));
+    expect(maxLive).toBe(3);
+    expect(hosts.states()[new URL(api.url).host]).toMatchObject({ inFlight: 0, queued: 0 });
+  });
+
+  it('a streamed body aborted by the caller, or cut off by the server, gives its slot back', async () => {
+    const hosts = new HttpHostRegistry({ maxConcurrent: 1 });
+    const state = () => hosts.states()[new URL(api.url).host];
+    api.faults.add({ path: '/v1/games', times: 1, slowBody: { intervalMs: 50, chunkBytes: 4 } });
+    const caller = new AbortController();
+    const live = await resilientFetch(
+      games(),
+      { signal: caller.signal },
+      { ...options, hosts, bufferBody: false },
+    );
+    const reader = live.body!.getReader();
+    await reader.read();
+    expect(state()).toMatchObject({ inFlight: 1 });
+    const reason = new Error('scraper stops');
+    caller.abort(reason);
+    await expect(reader.read()).rejects.toBe(reason);
+    expect(state()).toMatchObject({ inFlight: 0 });
+
+    api.faults.add({ path: '/v1/games', times: 1, truncateBody: 5 });
+    const cut = await resilientFetch(games(), undefined, { ...options, hosts, bufferBody: false });
+    await expect(cut.text()).rejects.toThrow(/terminated/);
+    expect(state()).toMatchObject({ inFlight: 0, queued: 0 });
+    await expect(
+      (await resilientFetch(games(), undefined, { ...options, hosts, bufferBody: false })).json(),
+    ).resolves.toEqual(PAGE);
+  });
+
   it('paces 100 concurrent calls with the rate limit (on the injected clock): never more than burst + rate * t', async () => {
     const clock = createTestClock();
     const rate = 20;
