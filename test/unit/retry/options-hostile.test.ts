@@ -1,0 +1,89 @@
+import { describe, expect, it } from 'vitest';
+import { ServiceUnavailableError } from '../../../src/errors/index.js';
+import { retry, retryWithJitter, withRetry } from '../../../src/retry/index.js';
+import { createTestClock } from '../../../src/testing/clock.js';
+import { caught } from '../../helpers/caught.js';
+
+const busy = () => Promise.reject(new ServiceUnavailableError('busy'));
+
+describe('retry options: retryOn lists hold error classes', () => {
+  // Each of these was accepted and silently retried nothing (a string or an arrow threw inside
+  // instanceof, which reads as "not retryable"; a CJS import that does not exist is undefined).
+  const notClasses: Array<[string, unknown, RegExp]> = [
+    [
+      'an error name',
+      'ServiceUnavailableError',
+      /retryOn\[0\] must be an error class \(a predicate goes alone\); got a string/,
+    ],
+    [
+      'an arrow predicate',
+      (e: { transient: boolean }) => e.transient,
+      /retryOn\[0\] must be an error class \(a predicate goes alone\); got a function/,
+    ],
+    [
+      'an import that does not exist',
+      undefined,
+      /retryOn\[0\] must be an error class \(a predicate goes alone\); got undefined/,
+    ],
+    ['null', null, /retryOn\[0\] must be an error class \(a predicate goes alone\); got null/],
+  ];
+
+  it.each(notClasses)('%s is refused before fn is called', async (_, entry, message) => {
+    let calls = 0;
+    const error = await caught(
+      retry(
+        () => {
+          calls++;
+          return busy();
+        },
+        { clock: createTestClock(), retryOn: [entry] as never },
+      ),
+    );
+    expect(error).toBeInstanceOf(TypeError);
+    expect((error as Error).message).toMatch(message);
+    expect(calls).toBe(0);
+  });
+
+  it('names the position of the bad entry', async () => {
+    const error = await caught(
+      retry(busy, { clock: createTestClock(), retryOn: [ServiceUnavailableError, 42] as never }),
+    );
+    expect((error as Error).message).toMatch(
+      /retryOn\[1\] must be an error class \(a predicate goes alone\); got a number \(42\)/,
+    );
+  });
+
+  it('a matcher whose Symbol.hasInstance throws on a plain object is refused: it would throw on most errors', async () => {
+    const Broken = {
+      [Symbol.hasInstance]: (e: { code: string }) => e.code.startsWith('5'),
+    };
+    const error = await caught(retry(busy, { clock: createTestClock(), retryOn: [Broken] as never }));
+    expect((error as Error).message).toMatch(/retryOn\[0\] must be an error class .*; got an object/);
+  });
+
+  it('withRetry and the decorator refuse it at definition time', () => {
+    expect(() => withRetry(busy, { retryOn: ['ServiceUnavailableError'] as never })).toThrow(TypeError);
+    expect(() => retryWithJitter({ retryOn: [(() => true) as never] })).toThrow(TypeError);
+  });
+
+  it('classes, ES5 constructors, bound classes and Symbol.hasInstance matchers are kept', async () => {
+    function LegacyError(this: { message: string }, message: string) {
+      this.message = message;
+    }
+    const Retryable = { [Symbol.hasInstance]: (e: unknown) => e instanceof ServiceUnavailableError };
+    class Bound extends Error {}
+    for (const entry of [ServiceUnavailableError, LegacyError, Retryable, Bound.bind(null)]) {
+      let calls = 0;
+      await caught(
+        retry(
+          () => {
+            calls++;
+            return busy();
+          },
+          { clock: createTestClock(), maxAttempts: 2, retryOn: [entry] as never },
+        ),
+      );
+      expect(calls).toBeGreaterThan(0);
+    }
+  });
+});
