@@ -215,7 +215,7 @@ export interface RetryOptions extends BackoffOptions {
   onSuccess?: (info: RetrySuccessInfo) => void;
   /** Retries log at warning, giving up at error, a late success at info. Default silent. */
   logger?: Logger;
-  /** Default `systemClock`. */
+  /** Default `systemClock`. Must have `now()` and `sleep()`; `schedule()` is optional. */
   clock?: Clock;
   /**
    * The operation's name in logs, events, timeout messages and metrics (`resilience.operation.name`:
@@ -335,7 +335,12 @@ export function validateRetryOptions(
     const problem = optionsProblem(where, o, spec, [RETRY_ALIASES]);
     if (problem !== undefined) return problem;
   }
-  const { maxAttempts, baseDelayMs, maxDelayMs, deadlineMs, attemptTimeoutMs, retryOn } = o;
+  const { maxAttempts, baseDelayMs, maxDelayMs, deadlineMs, attemptTimeoutMs, retryOn, clock } = o;
+  // A fake-timers clock (`now` a number, no `sleep`) passes every call that succeeds at once and
+  // breaks on the first failure, in the middle of an outage.
+  if (clock !== undefined && (typeof clock.now !== 'function' || typeof clock.sleep !== 'function')) {
+    return new TypeError('retry option clock must have now() and sleep()');
+  }
   if (
     maxAttempts !== undefined &&
     !(maxAttempts >= 1 && (Number.isInteger(maxAttempts) || maxAttempts === Infinity))

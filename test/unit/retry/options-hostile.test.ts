@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ServiceUnavailableError } from '../../../src/errors/index.js';
-import { retry, retryWithJitter, withRetry } from '../../../src/retry/index.js';
+import { CircuitBreaker, retry, retryWithJitter, withRetry } from '../../../src/retry/index.js';
 import { createTestClock } from '../../../src/testing/clock.js';
 import { caught } from '../../helpers/caught.js';
 
@@ -85,5 +85,47 @@ describe('retry options: retryOn lists hold error classes', () => {
       );
       expect(calls).toBeGreaterThan(0);
     }
+  });
+});
+
+describe('retry options: a clock must be a Clock', () => {
+  // A fake-timers clock (`now` is a number, no `sleep`), or one written for `now()` alone, passed on
+  // the happy path and broke only on the first failure: 'clock.sleep is not a function' instead of a
+  // retry, in the middle of an outage.
+  const notClocks: Array<[string, unknown]> = [
+    ['a fake-timers clock (now is a number)', { now: 0, tick: () => {} }],
+    ['a clock without sleep', { now: () => 0 }],
+    ['a clock without now', { sleep: () => Promise.resolve() }],
+  ];
+
+  it.each(notClocks)('%s is refused before fn is called', async (_, clock) => {
+    let calls = 0;
+    const error = await caught(
+      retry(
+        () => {
+          calls++;
+          return 'ok';
+        },
+        { clock: clock as never },
+      ),
+    );
+    expect(error).toBeInstanceOf(TypeError);
+    expect((error as Error).message).toMatch(/retry option clock must have now\(\) and sleep\(\)/);
+    expect(calls).toBe(0);
+  });
+
+  it('a CircuitBreaker refuses a clock without now() at construction', () => {
+    // It failed inside the failure bookkeeping, read as an isFailure bug: the circuit never opened.
+    expect(() => new CircuitBreaker({ clock: { now: 0 } as never })).toThrow(
+      /CircuitBreaker clock must have now\(\)/,
+    );
+  });
+
+  it('a Clock without schedule is still a Clock (schedule is optional)', async () => {
+    const test = createTestClock();
+    const clock = { now: test.now, sleep: test.sleep };
+    let calls = 0;
+    const outcome = await retry(() => (++calls < 2 ? busy() : 'ok'), { clock });
+    expect(outcome).toBe('ok');
   });
 });
