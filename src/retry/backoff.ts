@@ -68,7 +68,11 @@ export interface BackoffOptions {
 
 function resolveStrategy(jitter: JitterMode | JitterStrategy | undefined): JitterStrategy {
   if (jitter === undefined) return jitterStrategies[DEFAULT_JITTER];
-  if (typeof jitter === 'object') return jitter;
+  if (typeof jitter === 'object') {
+    // Checked here, with the options: without it, the first failure would fail on the missing call.
+    if (typeof jitter.start !== 'function') throw new TypeError('jitter strategy must have start()');
+    return jitter;
+  }
   const strategy = (jitterStrategies as Record<string, JitterStrategy | undefined>)[jitter];
   if (strategy === undefined) {
     throw new RangeError(
@@ -95,17 +99,21 @@ function resolveStrategy(jitter: JitterMode | JitterStrategy | undefined): Jitte
  */
 export function* backoffDelays(options: BackoffOptions = {}): Generator<number, never, unknown> {
   const maxDelayMs = options.maxDelayMs ?? DEFAULT_MAX_DELAY_MS;
-  const next = resolveStrategy(options.jitter).start({
+  const strategy = resolveStrategy(options.jitter);
+  const params = {
     baseDelayMs: options.baseDelayMs ?? DEFAULT_BASE_DELAY_MS,
     maxDelayMs,
     random: options.random ?? Math.random,
-  });
+  };
+  let next: ((retryIndex: number) => number) | undefined;
   for (let retryIndex = 0; ; retryIndex++) {
     // A strategy or random source that misbehaves (NaN, a negative or endless delay, a throw) gets
     // the cap: a timer given NaN, a negative delay or more than 2^31 - 1 ms fires at once, which
-    // would turn the backoff into a hot loop against a failing service.
+    // would turn the backoff into a hot loop against a failing service. A `start` that throws is
+    // such a throw (asked again at the next delay), not the end of the caller's call.
     let delay = maxDelayMs;
     try {
+      next ??= strategy.start(params);
       delay = next(retryIndex);
     } catch {
       // The cap, as set above.

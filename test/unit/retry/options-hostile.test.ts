@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { ServiceUnavailableError } from '../../../src/errors/index.js';
-import { CircuitBreaker, retry, retryWithJitter, withRetry } from '../../../src/retry/index.js';
+import {
+  backoffDelays,
+  CircuitBreaker,
+  type JitterStrategy,
+  retry,
+  retryWithJitter,
+  withRetry,
+} from '../../../src/retry/index.js';
 import { createTestClock } from '../../../src/testing/clock.js';
 import { caught } from '../../helpers/caught.js';
 
@@ -127,5 +134,48 @@ describe('retry options: a clock must be a Clock', () => {
     let calls = 0;
     const outcome = await retry(() => (++calls < 2 ? busy() : 'ok'), { clock });
     expect(outcome).toBe('ok');
+  });
+});
+
+describe('retry options: a jitter strategy must have start()', () => {
+  it('an object without start() is refused before fn is called (it broke on the first failure)', async () => {
+    let calls = 0;
+    const error = await caught(
+      retry(
+        () => {
+          calls++;
+          return busy();
+        },
+        { clock: createTestClock(), jitter: { name: 'mine' } as never },
+      ),
+    );
+    expect(error).toBeInstanceOf(TypeError);
+    expect((error as Error).message).toMatch(/jitter strategy must have start\(\)/);
+    expect(calls).toBe(0);
+    expect(() => backoffDelays({ jitter: {} as never }).next()).toThrow(
+      /jitter strategy must have start\(\)/,
+    );
+  });
+
+  it('a start() that throws gives the cap, like a draw that throws: the caller still gets what fn threw', async () => {
+    const clock = createTestClock();
+    const thrown = new ServiceUnavailableError('busy');
+    const jitter: JitterStrategy = {
+      name: 'strict',
+      start: ({ baseDelayMs }) => {
+        if (baseDelayMs === 0) throw new RangeError('strict: baseDelayMs must be positive');
+        return () => baseDelayMs;
+      },
+    };
+    const error = await caught(
+      retry(
+        () => {
+          throw thrown;
+        },
+        { clock, jitter, baseDelayMs: 0, maxDelayMs: 300, maxAttempts: 3 },
+      ),
+    );
+    expect(error).toBe(thrown);
+    expect(clock.sleeps).toEqual([300, 300]);
   });
 });
