@@ -67,16 +67,17 @@ export interface BackoffOptions {
 }
 
 function resolveStrategy(jitter: JitterMode | JitterStrategy | undefined): JitterStrategy {
-  if (jitter === undefined) return jitterStrategies[DEFAULT_JITTER];
-  if (typeof jitter === 'object') {
-    // Checked here, with the options: without it, the first failure would fail on the missing call.
-    if (typeof jitter.start !== 'function') throw new TypeError('jitter strategy must have start()');
-    return jitter;
-  }
-  const strategy = (jitterStrategies as Record<string, JitterStrategy | undefined>)[jitter];
-  if (strategy === undefined) {
+  const strategy: JitterStrategy | undefined =
+    jitter === undefined
+      ? jitterStrategies[DEFAULT_JITTER]
+      : typeof jitter === 'object'
+        ? jitter
+        : (jitterStrategies as Record<string, JitterStrategy | undefined>)[jitter];
+  // An object without `start` (or a name such as 'toString') would fail on the first retry, in the
+  // middle of an outage: refused with the options, like an unknown name.
+  if (typeof strategy?.start !== 'function') {
     throw new RangeError(
-      `jitter must be one of ${Object.keys(jitterStrategies).join(', ')} or a JitterStrategy; got ${JSON.stringify(jitter)}`,
+      `jitter must be one of ${Object.keys(jitterStrategies).join(', ')} or a JitterStrategy; got ${typeof jitter === 'object' ? 'no start()' : JSON.stringify(jitter)}`,
     );
   }
   return strategy;

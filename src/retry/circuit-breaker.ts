@@ -63,7 +63,7 @@ export interface CircuitBreakerOptions {
   openMs?: number;
   /** Successes in half-open that close the circuit. Default 3. */
   halfOpenSuccesses?: number;
-  /** Default {@link systemClock}. Only its `now()` is used. */
+  /** Default {@link systemClock}. Must have `now()` and `sleep()`, as every {@link Clock}. */
   clock?: Clock;
   /**
    * Which errors count as failures of the service. Default: transient errors only (`error.transient`):
@@ -150,7 +150,7 @@ const BREAKER_OPTION_SPEC: OptionSpec = {
   windowMs: 'number',
   openMs: 'number',
   halfOpenSuccesses: 'number',
-  clock: 'object',
+  clock: 'clock',
   isFailure: 'function',
   key: 'string',
   logger: 'object',
@@ -213,11 +213,7 @@ export class CircuitBreaker {
     this.#windowMs = positive('windowMs', options.windowMs ?? 60_000, false);
     this.#openMs = positive('openMs', options.openMs ?? 300_000, false);
     this.#halfOpenSuccesses = positive('halfOpenSuccesses', options.halfOpenSuccesses ?? 3, true);
-    const clock = options.clock ?? systemClock;
-    // A fake-timers clock (`now` a number) would fail inside the failure bookkeeping, read as an
-    // isFailure bug: the circuit would never open.
-    if (typeof clock.now !== 'function') throw new TypeError('CircuitBreaker clock must have now()');
-    this.#clock = clock;
+    this.#clock = options.clock ?? systemClock;
     this.#isFailure = options.isFailure ?? isTransient;
     this.#logger = options.logger === undefined ? silentLogger : safeLogger(options.logger);
     this.key = options.key;

@@ -117,14 +117,16 @@ describe('retry options: a clock must be a Clock', () => {
       ),
     );
     expect(error).toBeInstanceOf(TypeError);
-    expect((error as Error).message).toMatch(/retry option clock must have now\(\) and sleep\(\)/);
+    expect((error as Error).message).toMatch(
+      /retry: option clock must be a Clock \(now\(\) and sleep\(\)\), got an object/,
+    );
     expect(calls).toBe(0);
   });
 
-  it('a CircuitBreaker refuses a clock without now() at construction', () => {
+  it('a CircuitBreaker refuses it at construction', () => {
     // It failed inside the failure bookkeeping, read as an isFailure bug: the circuit never opened.
     expect(() => new CircuitBreaker({ clock: { now: 0 } as never })).toThrow(
-      /CircuitBreaker clock must have now\(\)/,
+      /new CircuitBreaker: option clock must be a Clock \(now\(\) and sleep\(\)\)/,
     );
   });
 
@@ -149,12 +151,14 @@ describe('retry options: a jitter strategy must have start()', () => {
         { clock: createTestClock(), jitter: { name: 'mine' } as never },
       ),
     );
-    expect(error).toBeInstanceOf(TypeError);
-    expect((error as Error).message).toMatch(/jitter strategy must have start\(\)/);
+    expect(error).toBeInstanceOf(RangeError);
+    expect((error as Error).message).toMatch(/or a JitterStrategy; got no start\(\)/);
     expect(calls).toBe(0);
     expect(() => backoffDelays({ jitter: {} as never }).next()).toThrow(
-      /jitter strategy must have start\(\)/,
+      /or a JitterStrategy; got no start\(\)/,
     );
+    // A name that only Object.prototype knows is no mode either.
+    expect(() => backoffDelays({ jitter: 'toString' as never }).next()).toThrow(/jitter must be one of/);
   });
 
   it('a start() that throws gives the cap, like a draw that throws: the caller still gets what fn threw', async () => {
