@@ -364,7 +364,7 @@ export function validateRetryOptions(
         void ({} instanceof (retryOn[i] as ErrorClass));
       } catch {
         return new TypeError(
-          `retry option retryOn[${i}] must be an error class (a predicate goes alone); got ${describeValue(retryOn[i])}`,
+          `retry option retryOn[${i}] must be an error class; got ${describeValue(retryOn[i])}`,
         );
       }
     }
