@@ -68,7 +68,8 @@ function wrap<This, Args extends unknown[], R>(
  * to say so: a synchronous method must declare a return type that admits a promise (for example
  * {@link Awaitable}), otherwise tsc reports that the decorator's return type is not assignable.
  * Anywhere but on a method (a field, a getter, an `accessor`, a class: JavaScript callers, since
- * TypeScript refuses them) it throws a `TypeError` when the class is defined.
+ * TypeScript refuses them), or run as a legacy `experimentalDecorators` decorator, it throws a
+ * `TypeError` when the class is defined.
  *
  * @example
  * ```ts
@@ -95,10 +96,11 @@ export function retryWithJitter(options: RetryOptions = {}) {
     context: ClassMethodDecoratorContext<This, (this: This, ...args: Args) => R>,
   ): (this: This, ...args: Args) => Promise<Awaited<R>> {
     // TypeScript refuses the others; in JavaScript a field's value became a rejected Promise per
-    // instance, a class's `new` returned a Promise, a getter's property a Promise.
+    // instance, a class's `new` returned a Promise, a getter's property a Promise. Under
+    // experimentalDecorators `context` is the property key (no kind), and the method ran unretried.
     const name = String(context.name);
     if (context.kind !== 'method') {
-      throw new TypeError(`@retryWithJitter decorates methods, not the ${context.kind} ${name}`);
+      throw new TypeError(`@retryWithJitter (TC39) decorates methods, not ${context.kind} ${name}`);
     }
     return wrap(method, options, name);
   };

@@ -20,7 +20,7 @@ describe('@retryWithJitter outside a method', () => {
         table = 'nba_raw.games';
       }
       return new Loader();
-    }).toThrow(/@retryWithJitter decorates methods, not the field table/);
+    }).toThrow(/@retryWithJitter \(TC39\) decorates methods, not field table/);
   });
 
   it('on a getter', () => {
@@ -32,7 +32,7 @@ describe('@retryWithJitter outside a method', () => {
         }
       }
       return Loader;
-    }).toThrow(/@retryWithJitter decorates methods, not the getter table/);
+    }).toThrow(/@retryWithJitter \(TC39\) decorates methods, not getter table/);
   });
 
   it('on an accessor', () => {
@@ -42,7 +42,7 @@ describe('@retryWithJitter outside a method', () => {
         accessor table = 'nba_raw.games';
       }
       return Loader;
-    }).toThrow(/@retryWithJitter decorates methods, not the accessor table/);
+    }).toThrow(/@retryWithJitter \(TC39\) decorates methods, not accessor table/);
   });
 
   it('on a class', () => {
@@ -50,7 +50,19 @@ describe('@retryWithJitter outside a method', () => {
       @decorate
       class Loader {}
       return Loader;
-    }).toThrow(/@retryWithJitter decorates methods, not the class Loader/);
+    }).toThrow(/@retryWithJitter \(TC39\) decorates methods, not class Loader/);
+  });
+
+  it('run as a legacy experimentalDecorators decorator (target, key, descriptor)', () => {
+    // Before, TypeScript's legacy __decorate took the returned function for a descriptor (one
+    // without `value`, so defineProperty changed nothing): the method silently ran without retries.
+    const legacy = retryWithJitter() as unknown as (
+      target: object,
+      key: string,
+      descriptor: object,
+    ) => unknown;
+    const descriptor = { value: async () => 1, writable: true, enumerable: false, configurable: true };
+    expect(() => legacy({}, 'loadDay', descriptor)).toThrow(/@retryWithJitter \(TC39\) decorates methods/);
   });
 
   it('on a method, static or private, it still decorates', async () => {
