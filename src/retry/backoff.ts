@@ -67,12 +67,17 @@ export interface BackoffOptions {
 }
 
 function resolveStrategy(jitter: JitterMode | JitterStrategy | undefined): JitterStrategy {
-  if (jitter === undefined) return jitterStrategies[DEFAULT_JITTER];
-  if (typeof jitter === 'object') return jitter;
-  const strategy = (jitterStrategies as Record<string, JitterStrategy | undefined>)[jitter];
-  if (strategy === undefined) {
+  const strategy: JitterStrategy | undefined =
+    jitter === undefined
+      ? jitterStrategies[DEFAULT_JITTER]
+      : typeof jitter === 'object'
+        ? jitter
+        : (jitterStrategies as Record<string, JitterStrategy | undefined>)[jitter];
+  // An object without `start` (or a name such as 'toString') would fail on the first retry, in the
+  // middle of an outage: refused with the options, like an unknown name.
+  if (typeof strategy?.start !== 'function') {
     throw new RangeError(
-      `jitter must be one of ${Object.keys(jitterStrategies).join(', ')} or a JitterStrategy; got ${JSON.stringify(jitter)}`,
+      `jitter must be one of ${Object.keys(jitterStrategies).join(', ')} or a JitterStrategy; got ${typeof jitter === 'object' ? 'no start()' : JSON.stringify(jitter)}`,
     );
   }
   return strategy;
@@ -95,17 +100,21 @@ function resolveStrategy(jitter: JitterMode | JitterStrategy | undefined): Jitte
  */
 export function* backoffDelays(options: BackoffOptions = {}): Generator<number, never, unknown> {
   const maxDelayMs = options.maxDelayMs ?? DEFAULT_MAX_DELAY_MS;
-  const next = resolveStrategy(options.jitter).start({
+  const strategy = resolveStrategy(options.jitter);
+  const params = {
     baseDelayMs: options.baseDelayMs ?? DEFAULT_BASE_DELAY_MS,
     maxDelayMs,
     random: options.random ?? Math.random,
-  });
+  };
+  let next: ((retryIndex: number) => number) | undefined;
   for (let retryIndex = 0; ; retryIndex++) {
     // A strategy or random source that misbehaves (NaN, a negative or endless delay, a throw) gets
     // the cap: a timer given NaN, a negative delay or more than 2^31 - 1 ms fires at once, which
-    // would turn the backoff into a hot loop against a failing service.
+    // would turn the backoff into a hot loop against a failing service. A `start` that throws is
+    // such a throw (asked again at the next delay), not the end of the caller's call.
     let delay = maxDelayMs;
     try {
+      next ??= strategy.start(params);
       delay = next(retryIndex);
     } catch {
       // The cap, as set above.

@@ -1,5 +1,6 @@
 import { CircuitBreakerOpenError, type PipelineError, toPipelineError } from '../errors/index.js';
 import { type Logger, silentLogger } from '../logging/index.js';
+import { booleanAnswer } from '../shared/boolean-answer.js';
 import { checkOptions, type OptionSpec, POLICY_ALIASES } from '../shared/check-options.js';
 import { safeLogger } from '../shared/safe-logger.js';
 import { ATTR } from '../telemetry/attributes.js';
@@ -68,13 +69,15 @@ export interface CircuitBreakerOptions {
   openMs?: number;
   /** Successes in half-open that close the circuit. Default 3. */
   halfOpenSuccesses?: number;
-  /** Default {@link systemClock}. */
+  /** Default {@link systemClock}. Must have `now()` and `sleep()`, as every {@link Clock}. */
   clock?: Clock;
   /**
    * Which errors count as failures of the service. Default: transient errors only (`error.transient`):
    * 503s, timeouts, resets and rate limits say the service is unwell, whereas a 404, a 400
    * `invalidQuery` or a 403 `accessDenied` say the request was wrong and must not cut off every
-   * other caller. Errors that do not count neither open nor close the circuit.
+   * other caller. Errors that do not count neither open nor close the circuit. A predicate that
+   * throws or answers anything but `true` or `false` (an `async` one's Promise) counts nothing and is
+   * logged at warning.
    */
   isFailure?: (error: PipelineError) => boolean;
   /** A name for logs and for {@link CircuitBreakerOpenError.key}. */
@@ -153,7 +156,7 @@ const BREAKER_OPTION_SPEC: OptionSpec = {
   windowMs: 'number',
   openMs: 'number',
   halfOpenSuccesses: 'number',
-  clock: 'object',
+  clock: 'clock',
   isFailure: 'function',
   key: 'string',
   logger: 'object',
@@ -303,7 +306,8 @@ export class CircuitBreaker {
     const error = toPipelineError(err, { now: () => this.#clock.now() });
     if (round === this.#round) {
       try {
-        if (this.#isFailure(error)) this.#recordFailure(error);
+        // Only a boolean answers: an async predicate's Promise would count every error, a 404 too.
+        if (booleanAnswer('isFailure', this.#isFailure(error))) this.#recordFailure(error);
       } catch (hookError) {
         // A predicate that cannot answer must not cut every caller off, nor replace what the caller gets.
         this.#hookThrew('isFailure', hookError);

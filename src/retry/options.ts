@@ -1,6 +1,6 @@
 import type { PipelineError } from '../errors/index.js';
 import type { Logger } from '../logging/index.js';
-import { type OptionSpec, optionsProblem, RETRY_ALIASES } from '../shared/check-options.js';
+import { describeValue, type OptionSpec, optionsProblem, RETRY_ALIASES } from '../shared/check-options.js';
 import { assertJitter, type BackoffOptions, DEFAULT_BASE_DELAY_MS, DEFAULT_MAX_DELAY_MS } from './backoff.js';
 import type { RetryBudget } from './budget.js';
 import type { CircuitBreaker } from './circuit-breaker.js';
@@ -181,6 +181,8 @@ export interface RetryOptions extends BackoffOptions {
    * `Symbol.hasInstance`) that throws means "not retryable": it is logged at warning and the caller
    * gets the value the function threw. So does a predicate that answers anything but `true` or
    * `false` (an `async` one's Promise would otherwise retry every failure, permanent ones too).
+   * Every entry of a list must work with `instanceof` (a class, or an object with
+   * `Symbol.hasInstance`); anything else (a name, an arrow predicate) is refused with the options.
    */
   retryOn?: RetryPredicate | ReadonlyArray<ErrorClass>;
   /**
@@ -213,7 +215,7 @@ export interface RetryOptions extends BackoffOptions {
   onSuccess?: (info: RetrySuccessInfo) => void;
   /** Retries log at warning, giving up at error, a late success at info. Default silent. */
   logger?: Logger;
-  /** Default `systemClock`. */
+  /** Default `systemClock`. Must have `now()` and `sleep()`; `schedule()` is optional. */
   clock?: Clock;
   /**
    * The operation's name in logs, events, timeout messages and metrics (`resilience.operation.name`:
@@ -261,7 +263,7 @@ const RETRY_OPTION_SPEC: OptionSpec = {
   onGiveUp: 'function',
   onSuccess: 'function',
   logger: 'object',
-  clock: 'object',
+  clock: 'clock',
   name: 'string',
 };
 
@@ -352,8 +354,20 @@ export function validateRetryOptions(
   const limitProblem =
     outOfRange('deadlineMs', deadlineMs, false) ?? outOfRange('attemptTimeoutMs', attemptTimeoutMs, false);
   if (limitProblem !== undefined) return limitProblem;
-  if (retryOn !== undefined && typeof retryOn !== 'function' && !Array.isArray(retryOn)) {
-    return new TypeError('retry option retryOn must be a predicate or an array of error classes');
+  // Not a function, so an array: the kind check above refused anything else.
+  if (retryOn !== undefined && typeof retryOn !== 'function') {
+    // An entry `instanceof` cannot use (a name, an arrow predicate, a CJS import that does not exist)
+    // would make every failure "not retryable", silently. A matcher's Symbol.hasInstance that throws
+    // on a plain object is refused too: it would throw on most errors.
+    for (let i = 0; i < retryOn.length; i++) {
+      try {
+        void ({} instanceof (retryOn[i] as ErrorClass));
+      } catch {
+        return new TypeError(
+          `retry option retryOn[${i}] must be an error class; got ${describeValue(retryOn[i])}`,
+        );
+      }
+    }
   }
   if (o.jitter !== undefined) {
     try {

@@ -5,6 +5,7 @@ import {
   toPipelineError,
 } from '../errors/index.js';
 import { type Logger, silentLogger } from '../logging/index.js';
+import { booleanAnswer } from '../shared/boolean-answer.js';
 import { describeValue } from '../shared/check-options.js';
 import { safeLogger } from '../shared/safe-logger.js';
 import { metricsEnabled } from '../telemetry/api.js';
@@ -184,11 +185,7 @@ function matchesRetryOn(
     if (typeof retryOn === 'function') {
       // An answer that is not a boolean (the Promise of an `async` predicate, always truthy) would
       // retry every failure, permanent ones too: it cannot say "retry", like a predicate that throws.
-      const answer: unknown = retryOn(error, attempt);
-      if (typeof answer === 'boolean') return answer;
-      // A rejected Promise must not become an unhandled rejection, which ends the process.
-      Promise.resolve(answer).catch(() => {});
-      throw new TypeError(`retryOn returned ${describeValue(answer)}, not a boolean`);
+      return booleanAnswer('retryOn', retryOn(error, attempt));
     }
     for (const cls of retryOn) {
       if (error instanceof cls || raw instanceof cls) return true;

@@ -44,8 +44,16 @@ export function withRetry<This, Args extends unknown[], R>(
   if (typeof fn !== 'function') {
     throw new TypeError(`withRetry: fn must be the function to retry, got ${describeValue(fn)}`);
   }
-  checked(options, 'withRetry');
-  const resolved = options.name === undefined && fn.name !== '' ? { ...options, name: fn.name } : options;
+  return wrap(fn, checked(options, 'withRetry'), fn.name);
+}
+
+/** The retried function, named `name` in logs unless the options name it. */
+function wrap<This, Args extends unknown[], R>(
+  fn: (this: This, ...args: Args) => R,
+  options: RetryOptions,
+  name: string,
+): (this: This, ...args: Args) => Promise<Awaited<R>> {
+  const resolved = options.name === undefined && name !== '' ? { ...options, name } : options;
   return function retried(this: This, ...args: Args): Promise<Awaited<R>> {
     return executeRetry(() => fn.apply(this, args) as Awaited<R> | Promise<Awaited<R>>, resolved);
   };
@@ -59,6 +67,9 @@ export function withRetry<This, Args extends unknown[], R>(
  * becomes async. TypeScript cannot change a method's declared type from a decorator, so it asks you
  * to say so: a synchronous method must declare a return type that admits a promise (for example
  * {@link Awaitable}), otherwise tsc reports that the decorator's return type is not assignable.
+ * Anywhere but on a method (a field, a getter, an `accessor`, a class: JavaScript callers, since
+ * TypeScript refuses them), or run as a legacy `experimentalDecorators` decorator, it throws a
+ * `TypeError` when the class is defined.
  *
  * @example
  * ```ts
@@ -84,9 +95,13 @@ export function retryWithJitter(options: RetryOptions = {}) {
     method: (this: This, ...args: Args) => R,
     context: ClassMethodDecoratorContext<This, (this: This, ...args: Args) => R>,
   ): (this: This, ...args: Args) => Promise<Awaited<R>> {
-    const resolved = options.name === undefined ? { ...options, name: String(context.name) } : options;
-    return function retried(this: This, ...args: Args): Promise<Awaited<R>> {
-      return executeRetry(() => method.apply(this, args) as Awaited<R> | Promise<Awaited<R>>, resolved);
-    };
+    // TypeScript refuses the others; in JavaScript a field's value became a rejected Promise per
+    // instance, a class's `new` returned a Promise, a getter's property a Promise. Under
+    // experimentalDecorators `context` is the property key (no kind), and the method ran unretried.
+    const name = String(context.name);
+    if (context.kind !== 'method') {
+      throw new TypeError(`@retryWithJitter (TC39) decorates methods, not ${context.kind} ${name}`);
+    }
+    return wrap(method, options, name);
   };
 }

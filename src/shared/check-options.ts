@@ -10,6 +10,7 @@
 
 import { quoteValue, shownValue } from '../errors/redact.js';
 import { scrubCause } from '../errors/scrub.js';
+import type { Clock } from '../retry/clock.js';
 
 /** The kinds an option value can be checked for. */
 export type OptionKind =
@@ -20,6 +21,7 @@ export type OptionKind =
   | 'object'
   | 'array'
   | 'signal'
+  | 'clock'
   | 'any'
   | ReadonlyArray<'number' | 'string' | 'boolean' | 'function' | 'object' | 'array' | 'bigint'>;
 
@@ -176,6 +178,9 @@ const PREDICATES: Readonly<Record<string, Predicate>> = {
   object: (v) => typeof v === 'object' && v !== null && !Array.isArray(v),
   array: (v) => Array.isArray(v),
   signal: isSignal,
+  // A fake-timers clock (`now` a number, no `sleep`) would pass every call that succeeds at once and
+  // break on the first failure, mid-outage.
+  clock: (v) => typeof (v as Clock)?.now === 'function' && typeof (v as Clock).sleep === 'function',
   any: () => true,
 };
 
@@ -191,6 +196,7 @@ function predicateOf(kind: OptionKind): Predicate {
 
 function expected(kind: OptionKind): string {
   if (kind === 'signal') return 'an AbortSignal';
+  if (kind === 'clock') return 'a Clock (now() and sleep())';
   const kinds: readonly string[] = typeof kind === 'string' ? [kind] : kind;
   return kinds.map((k) => (k === 'object' || k === 'array' ? `an ${k}` : `a ${k}`)).join(' or ');
 }

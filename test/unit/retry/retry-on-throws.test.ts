@@ -19,9 +19,11 @@ describe('a retryOn predicate that throws does not replace what the caller gets'
     [
       'a class list whose Symbol.hasInstance throws',
       [
+        // It throws on errors only: one that throws on a plain object is refused with the options.
         Object.defineProperty(class Weird extends Error {}, Symbol.hasInstance, {
-          value: () => {
-            throw new Error('bug in hasInstance');
+          value: (value: unknown) => {
+            if (value instanceof Error) throw new Error('bug in hasInstance');
+            return false;
           },
         }),
       ],
