@@ -82,6 +82,16 @@ export function retry<T>(fn: RetryFunction<T>, options: RetryOptions = EMPTY_OPT
  * failure, goes to the general loop.
  */
 export function executeRetry<T>(fn: RetryFunction<T>, o: RetryOptions): Promise<T> {
+  // A Promise-returning API must not also throw: an options getter that throws on a later read, or a
+  // returned Promise whose own `then` throws, is a rejection like any other failure.
+  try {
+    return startRetry(fn, o);
+  } catch (err) {
+    return Promise.reject(err);
+  }
+}
+
+function startRetry<T>(fn: RetryFunction<T>, o: RetryOptions): Promise<T> {
   if (o.signal !== undefined || o.attemptTimeoutMs !== undefined || o.deadlineMs !== undefined) {
     return retryLoop(fn, o, undefined, undefined);
   }
