@@ -201,7 +201,8 @@ export class HttpHostRegistry {
    * ```
    */
   states(): Record<string, HttpHostState> {
-    const out: Record<string, HttpHostState> = {};
+    // Entries, then fromEntries: own properties, so a key such as `__proto__` is listed as it is.
+    const out: Array<[string, HttpHostState]> = [];
     for (const [key, host] of this.#hosts) {
       const state: HttpHostState = {};
       if (host.breaker) state.breaker = host.breaker.state;
@@ -209,9 +210,9 @@ export class HttpHostRegistry {
       const queued = (host.concurrency?.queued ?? 0) + (host.rateLimit?.queued ?? 0);
       if (host.concurrency || host.rateLimit) state.queued = queued;
       if (host.budget) state.budgetTokens = host.budget.tokens;
-      out[key] = state;
+      out.push([key, state]);
     }
-    return out;
+    return Object.fromEntries(out);
   }
 
   #add(key: string): HttpHost {

@@ -70,8 +70,7 @@ export class CircuitBreakerRegistry {
    * ```
    */
   states(): Record<string, CircuitState> {
-    const out: Record<string, CircuitState> = {};
-    for (const [key, breaker] of this.#breakers) out[key] = breaker.state;
-    return out;
+    // fromEntries defines own properties: a key such as `__proto__` is listed, not made the prototype.
+    return Object.fromEntries([...this.#breakers].map(([key, breaker]) => [key, breaker.state]));
   }
 }

@@ -25,3 +25,15 @@ describe('resilientFetch: the host key of URLs with extra slashes after the sche
     ]);
   });
 });
+
+describe('HttpHostRegistry.states(): keys are own entries', () => {
+  it('a call keyed __proto__ is listed, not turned into the prototype', async () => {
+    const clock = createTestClock({ startMs: START });
+    const hosts = new HttpHostRegistry({ clock });
+    const fetch = scriptedFetch([{ status: 200, body: 'ok' }]);
+    await resilientFetch('http://a.example/x', undefined, { clock, hosts, fetch, key: '__proto__' });
+    const states = hosts.states();
+    expect(Object.keys(states)).toEqual(['__proto__']);
+    expect(Object.getPrototypeOf(states)).toBe(Object.prototype);
+  });
+});

@@ -226,6 +226,14 @@ describe('CircuitBreakerRegistry', () => {
     expect(a.key).toBe('bdl_boxscores');
   });
 
+  it('states() lists a breaker keyed __proto__ as its own entry', async () => {
+    const registry = new CircuitBreakerRegistry({ clock: createTestClock(), failureThreshold: 1 });
+    await failTimes(registry.get('__proto__'), 1);
+    const states = registry.states();
+    expect(Object.keys(states)).toEqual(['__proto__']);
+    expect(Object.getPrototypeOf(states)).toBe(Object.prototype);
+  });
+
   it('delete forgets a key: the next get makes a fresh, closed breaker', async () => {
     const clock = createTestClock();
     const registry = new CircuitBreakerRegistry({ clock, failureThreshold: 1 });
