@@ -1,7 +1,7 @@
 import { cloudLoggingLogger, type Logger } from '../logging/index.js';
 import type { Clock } from '../retry/index.js';
 import { scheduleOn } from '../retry/schedule.js';
-import { checkOptions, OPTION_ALIASES } from '../shared/check-options.js';
+import { checkOptions, describeValue, OPTION_ALIASES } from '../shared/check-options.js';
 import { messageOf } from '../shared/message-of.js';
 import type { NodeSignal } from '../shared/node-types.js';
 import { safeLogger } from '../shared/safe-logger.js';
@@ -168,6 +168,15 @@ export function createShutdownCoordinator(options: ShutdownCoordinatorOptions = 
   positiveMs('createShutdownCoordinator: timeoutMs', options.timeoutMs);
   const timeoutMs = options.timeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS;
   const signals = [...(options.signals ?? (['SIGTERM', 'SIGINT'] as const))];
+  // Only a JavaScript caller gets here with a bad name: 'sigterm' would never fire, and SIGKILL or
+  // SIGSTOP would throw a raw EINVAL from libuv when the first task joins.
+  signals.forEach((signal: unknown, i) => {
+    if (typeof signal !== 'string' || !/^SIG[A-Z]+\d*$/.test(signal) || /^SIG(KILL|STOP)$/.test(signal)) {
+      throw new TypeError(
+        `createShutdownCoordinator: signals[${i}] must be the name of a signal Node can catch, such as 'SIGTERM'; got ${describeValue(signal)}`,
+      );
+    }
+  });
   const runOnBeforeExit = options.runOnBeforeExit ?? true;
   const target = options.process ?? (process as unknown as ShutdownProcess);
   const clock = options.clock;
