@@ -220,9 +220,17 @@ export async function startBigQueryStandIn(options: BigQueryStandInOptions = {})
       const m = r.pattern.exec(path);
       if (!m) continue;
       const params: Record<string, string> = {};
-      r.keys.forEach((k, i) => {
-        params[k] = decodeURIComponent(m[i + 1]!);
-      });
+      for (const [i, k] of r.keys.entries()) {
+        const segment = m[i + 1]!;
+        try {
+          params[k] = decodeURIComponent(segment);
+        } catch {
+          // Google's front end refuses a malformed escape before any service sees it, with a 400
+          // the client does not retry (a 500 here would be retried for about 15 s).
+          sendError(res, entry, new StandInHttpError(400, 'invalid', `Invalid path segment: ${segment}`));
+          return;
+        }
+      }
       match = { route: r, params };
       break;
     }

@@ -52,4 +52,12 @@ describe('BigQuery stand-in: requests refused as a whole', () => {
     expect(err.errors?.[0]?.reason).toBe('invalid');
     expect((await bq.dataset('ds').table('t').getRows())[0]).toEqual([]);
   });
+
+  it('a malformed percent escape in the path is 400, not a 500 the client retries', async () => {
+    const err = await failure(bq.dataset('a%zz').get());
+    expect(err.code).toBe(400);
+    expect(err.errors?.[0]?.reason).toBe('invalid');
+    const logged = s.requests.find((r) => r.path.endsWith('/datasets/a%zz'));
+    expect(logged?.status).toBe(400);
+  });
 });
