@@ -310,10 +310,18 @@ export async function startBigQueryStandIn(options: BigQueryStandInOptions = {})
       }
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
-  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+    });
+  } catch (error) {
+    // A port already taken: what started before the server must not outlive the failed start (the
+    // Storage Write server would keep the test process alive).
+    await storageWrite?.close();
+    await engine.close();
+    throw error;
+  }
   const port = (server.address() as AddressInfo).port;
   endpoint = `http://127.0.0.1:${port}`;
 
