@@ -5,6 +5,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { BigQueryOptions } from '@google-cloud/bigquery';
+import { checkOptions, OPTION_ALIASES } from '../../shared/check-options.js';
 import { messageOf } from '../../shared/message-of.js';
 import { readRequestBody, splitMultipart } from '../shared/read-body.js';
 import { Engine, inferParameters, mapDuckError } from './engine.js';
@@ -57,6 +58,48 @@ function sqlOfBody(body: unknown): string | undefined {
 }
 
 /**
+ * A misspelt option (`projectID`) would be ignored and every test would run in `test-project`; a
+ * `maxPageRows` of 0 would answer every query with no rows; a NaN window would keep every id for ever.
+ */
+function checkStandInOptions(options: BigQueryStandInOptions): void {
+  const where = 'startBigQueryStandIn';
+  checkOptions(
+    where,
+    options,
+    {
+      projectId: 'string',
+      port: 'number',
+      location: 'string',
+      insertIdWindowMs: 'number',
+      minimumBytesBilledPerTable: 'number',
+      maxPageRows: 'number',
+      requestIdWindowMs: 'number',
+      storageWrite: 'boolean',
+      requireCredentials: 'boolean',
+    },
+    OPTION_ALIASES,
+  );
+  const { maxPageRows } = options;
+  if (maxPageRows !== undefined && !(Number.isInteger(maxPageRows) && maxPageRows > 0)) {
+    throw new RangeError(`${where}: maxPageRows must be a positive integer, got ${maxPageRows}`);
+  }
+  for (const key of ['insertIdWindowMs', 'requestIdWindowMs'] as const) {
+    const value = options[key];
+    if (value !== undefined && Number.isNaN(value)) {
+      throw new RangeError(
+        `${where}: ${key} must be a number of milliseconds (below 0: forget at once; Infinity: for ever), got NaN`,
+      );
+    }
+  }
+  const minimum = options.minimumBytesBilledPerTable;
+  if (minimum !== undefined && !(Number.isFinite(minimum) && minimum >= 0)) {
+    throw new RangeError(
+      `${where}: minimumBytesBilledPerTable must be a finite number, 0 or more, got ${minimum}`,
+    );
+  }
+}
+
+/**
  * Starts a BigQuery stand-in on 127.0.0.1. `@google-cloud/bigquery`, `google-auth-library` and
  * `@duckdb/node-api` are loaded here, on first use, so importing the testing entry point costs
  * nothing for code that never starts a stand-in.
@@ -78,6 +121,7 @@ function sqlOfBody(body: unknown): string | undefined {
  * ```
  */
 export async function startBigQueryStandIn(options: BigQueryStandInOptions = {}): Promise<BigQueryStandIn> {
+  checkStandInOptions(options);
   const projectId = options.projectId ?? 'test-project';
   const location = options.location ?? 'US';
   const need = <T>(name: string, load: () => Promise<T>): Promise<T> =>
