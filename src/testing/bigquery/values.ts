@@ -193,6 +193,8 @@ export function paramDuckValue(
       if (typeof raw === 'object' && raw !== null && Array.isArray((raw as { data?: unknown }).data)) {
         return duck.blobValue(Uint8Array.from((raw as { data: number[] }).data));
       }
+      // Buffer.from skips what is not base64: 'not base64!' became six other bytes. insertAll's rule.
+      if (!/^[A-Za-z0-9+/=\s_-]*$/.test(text)) throw badParam(name, type, raw);
       return duck.blobValue(Buffer.from(text, 'base64'));
     }
     case 'TIMESTAMP': {

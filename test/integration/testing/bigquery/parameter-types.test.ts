@@ -152,6 +152,15 @@ describe('query parameter types, through the real client', () => {
     expect(String((max[0] as { n: { value: string } }).n.value)).toBe('9223372036854775807');
   });
 
+  it('a BYTES parameter that is not base64 is refused, not decoded to other bytes', async () => {
+    const err = await failure(run('SELECT @b AS b', { b: 'not base64!' }, { b: 'BYTES' }));
+    expect(err.code).toBe(400);
+    expect(err.errors?.[0]?.reason).toBe('invalid');
+    expect(err.message).toContain('of type BYTES: "not base64!"');
+    const [row] = await run('SELECT @b AS b', { b: Buffer.from('hi') });
+    expect(Buffer.from(row?.b as Uint8Array).toString()).toBe('hi');
+  });
+
   it('a parameter named like an Object.prototype member (__proto__, constructor) is bound like any other', async () => {
     const [rows] = await bq.query({
       query: 'SELECT @__proto__ AS a, @constructor AS b, @toString AS c',
