@@ -2,7 +2,9 @@
  * Fault plans for the BigQuery stand-in: rules that match requests and make them fail, hang, lose
  * their answer or come back slowly.
  */
+import { checkOptions, OPTION_ALIASES, type OptionSpec } from '../../shared/check-options.js';
 import {
+  COUNTED_RULE_SPEC,
   type CountedFaultRule,
   createFaultPlanOf,
   type FaultHandle,
@@ -112,6 +114,95 @@ export interface FaultCandidate {
   kind: 'jobCreate' | 'insertAll' | 'other';
 }
 
+const RULE_SPEC: OptionSpec = {
+  ...COUNTED_RULE_SPEC,
+  method: 'string',
+  path: 'any',
+  sql: 'any',
+  error: 'object',
+  reset: ['boolean', 'string'],
+  delayMs: 'number',
+  hang: 'boolean',
+  jobError: 'object',
+  insertErrors: 'object',
+  pendingPolls: 'number',
+};
+
+const WHERE = 'BigQuery fault rule';
+
+function nonEmptyString(field: string, value: unknown): void {
+  if (typeof value !== 'string' || value === '') {
+    throw new TypeError(`Fault '${field}' must be a non-empty string, got ${JSON.stringify(value)}`);
+  }
+}
+
+function count(field: string, value: unknown): void {
+  if (!(typeof value === 'number' && Number.isInteger(value) && value >= 0)) {
+    throw new TypeError(`Fault '${field}' must be an integer >= 0, got ${String(value)}`);
+  }
+}
+
+/**
+ * Checks a rule's fields and action. A misspelt `times` made a one-off failure permanent; a `sql`
+ * string failed every request with a 500; `hang: false` hung; `reset: 'before'` did nothing.
+ */
+function checkRule(rule: BigQueryFaultRule): void {
+  checkOptions(WHERE, rule, RULE_SPEC, OPTION_ALIASES);
+  if (rule.path !== undefined && typeof rule.path !== 'string' && !(rule.path instanceof RegExp)) {
+    throw new TypeError(`Fault 'path' must be a string or a RegExp, got ${JSON.stringify(rule.path)}`);
+  }
+  if (rule.sql !== undefined && !(rule.sql instanceof RegExp)) {
+    throw new TypeError(`Fault 'sql' must be a RegExp, got ${JSON.stringify(rule.sql)}`);
+  }
+  if ('error' in rule) {
+    const e = rule.error;
+    checkOptions(
+      `${WHERE} error`,
+      e,
+      { status: 'number', reason: 'string', message: 'string', retryAfterSeconds: 'number' },
+      OPTION_ALIASES,
+    );
+    if (!(Number.isInteger(e.status) && e.status >= 400 && e.status <= 599)) {
+      throw new TypeError(
+        `Fault 'error.status' must be an HTTP status (400-599), got ${JSON.stringify(e.status)}`,
+      );
+    }
+    nonEmptyString('error.reason', e.reason);
+    if (e.retryAfterSeconds !== undefined) count('error.retryAfterSeconds', e.retryAfterSeconds);
+  }
+  if ('reset' in rule && rule.reset !== true && rule.reset !== 'after') {
+    throw new TypeError(`Fault 'reset' must be true or 'after', got ${JSON.stringify(rule.reset)}`);
+  }
+  if ('delayMs' in rule && !(Number.isFinite(rule.delayMs) && rule.delayMs >= 0)) {
+    throw new TypeError(`Fault 'delayMs' must be a finite number >= 0, got ${rule.delayMs}`);
+  }
+  if ('hang' in rule && rule.hang !== true) {
+    throw new TypeError(`Fault 'hang' must be true, got ${JSON.stringify(rule.hang)}`);
+  }
+  if ('pendingPolls' in rule) count('pendingPolls', rule.pendingPolls);
+  if ('jobError' in rule) {
+    const j = rule.jobError;
+    checkOptions(
+      `${WHERE} jobError`,
+      j,
+      { reason: 'string', message: 'string', status: 'number', afterPolls: 'number' },
+      OPTION_ALIASES,
+    );
+    nonEmptyString('jobError.reason', j.reason);
+    if (j.status !== undefined && !(Number.isInteger(j.status) && j.status >= 400 && j.status <= 599)) {
+      throw new TypeError(`Fault 'jobError.status' must be an HTTP status (400-599), got ${j.status}`);
+    }
+    if (j.afterPolls !== undefined) count('jobError.afterPolls', j.afterPolls);
+  }
+  if ('insertErrors' in rule) {
+    const i = rule.insertErrors;
+    checkOptions(`${WHERE} insertErrors`, i, { invalid: 'array', message: 'string' }, OPTION_ALIASES);
+    if (!Array.isArray(i.invalid))
+      throw new TypeError(`Fault 'insertErrors.invalid' must be an array of row indexes`);
+    for (const index of i.invalid) count('insertErrors.invalid[]', index);
+  }
+}
+
 /**
  * Creates a fault plan. `pick` finds the first rule that matches and is due to act, and counts it.
  *
@@ -120,6 +211,7 @@ export interface FaultCandidate {
 export function createFaultPlan(): PickingFaultPlan<BigQueryFaultRule, FaultCandidate> {
   return createFaultPlanOf<BigQueryFaultRule, FaultCandidate>({
     actions: ['error', 'reset', 'delayMs', 'hang', 'jobError', 'insertErrors', 'pendingPolls'],
+    validate: checkRule,
     matches(rule, c) {
       if (!requestMatches(rule, c.method, c.path)) return false;
       if (rule.sql && (c.sql === undefined || !rule.sql.test(c.sql))) return false;

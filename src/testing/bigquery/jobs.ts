@@ -63,15 +63,33 @@ export function pageWindow(
   start: number;
   size: number;
 } {
+  const startIndex = unsignedParam(query.startIndex, 'start_index', 'TYPE_UINT64');
   const start =
     typeof query.pageToken === 'string' && query.pageToken !== ''
       ? decodePageToken(query.pageToken)
-      : Number(query.startIndex ?? 0) || 0;
-  const max =
-    query.maxResults === undefined || query.maxResults === '' ? Number.NaN : Number(query.maxResults);
+      : (startIndex ?? 0);
+  const max = unsignedParam(query.maxResults, 'max_results', 'TYPE_UINT32');
   // `maxResults: 0` asks for no rows (the job's status and schema only), as clients use it to poll.
-  const size = Number.isFinite(max) && max >= 0 ? Math.min(max, maxPageRows) : maxPageRows;
+  const size = max === undefined ? maxPageRows : Math.min(max, maxPageRows);
   return { start, size };
+}
+
+/**
+ * An unsigned integer request parameter, refused as BigQuery refuses one it cannot read (400
+ * `invalid`, its wording): a negative `startIndex` used to answer the last rows (JavaScript's slice),
+ * a fractional one to skip a row on one path and two on the other.
+ */
+function unsignedParam(value: unknown, field: string, type: string): number | undefined {
+  if (value === undefined || value === '') return undefined;
+  const text = String(value);
+  if (!/^\d+$/.test(text)) {
+    throw new StandInHttpError(
+      400,
+      'invalid',
+      `Invalid value at '${field}' (${type}), ${JSON.stringify(text)}`,
+    );
+  }
+  return Number(text);
 }
 
 /**

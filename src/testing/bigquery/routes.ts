@@ -74,6 +74,20 @@ function route(
   return { name, method, pattern: new RegExp(`^${source}$`), keys, kind, handler };
 }
 
+/** JobReference.jobId: "only letters (a-z, A-Z), numbers (0-9), underscores (_), or dashes (-)", at most 1,024. */
+const JOB_ID = /^[A-Za-z0-9_-]{1,1024}$/;
+
+/** Refuses a job id BigQuery refuses (400 `invalid`, BigQuery's wording), before anything is created. */
+function checkJobId(jobId: string): void {
+  if (!JOB_ID.test(jobId)) {
+    throw new StandInHttpError(
+      400,
+      'invalid',
+      `Invalid job ID "${jobId}". Job IDs must be alphanumeric (plus underscores and dashes) and must be at most 1024 characters long.`,
+    );
+  }
+}
+
 function obj(body: unknown): Record<string, unknown> {
   return typeof body === 'object' && body !== null && !Array.isArray(body)
     ? (body as Record<string, unknown>)
@@ -218,7 +232,8 @@ export function createRoutes(deps: RouteDeps): Route[] {
     const configuration = obj(metadata.configuration);
     const load = obj(configuration.load);
     const ref = obj(metadata.jobReference);
-    const jobId = typeof ref.jobId === 'string' ? ref.jobId : jobs.newJobId();
+    const jobId = typeof ref.jobId === 'string' && ref.jobId !== '' ? ref.jobId : jobs.newJobId();
+    checkJobId(jobId);
     const touches = { destination: obj(load.destinationTable) };
     const job = newJob(projectId, jobId, locate(ref.location, projectId, touches), 'LOAD', configuration);
     jobs.add(job);
@@ -347,6 +362,7 @@ export function createRoutes(deps: RouteDeps): Route[] {
       const projectId = params.project!;
       const configuration = obj(b.configuration);
       const ref = obj(b.jobReference);
+      if (typeof ref.jobId === 'string' && ref.jobId !== '') checkJobId(ref.jobId);
       if (configuration.load) {
         throw new StandInHttpError(
           400,

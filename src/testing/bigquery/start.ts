@@ -5,6 +5,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { BigQueryOptions } from '@google-cloud/bigquery';
+import { checkOptions, OPTION_ALIASES } from '../../shared/check-options.js';
 import { messageOf } from '../../shared/message-of.js';
 import { readRequestBody, splitMultipart } from '../shared/read-body.js';
 import { Engine, inferParameters, mapDuckError } from './engine.js';
@@ -57,6 +58,48 @@ function sqlOfBody(body: unknown): string | undefined {
 }
 
 /**
+ * A misspelt option (`projectID`) would be ignored and every test would run in `test-project`; a
+ * `maxPageRows` of 0 would answer every query with no rows; a NaN window would keep every id for ever.
+ */
+function checkStandInOptions(options: BigQueryStandInOptions): void {
+  const where = 'startBigQueryStandIn';
+  checkOptions(
+    where,
+    options,
+    {
+      projectId: 'string',
+      port: 'number',
+      location: 'string',
+      insertIdWindowMs: 'number',
+      minimumBytesBilledPerTable: 'number',
+      maxPageRows: 'number',
+      requestIdWindowMs: 'number',
+      storageWrite: 'boolean',
+      requireCredentials: 'boolean',
+    },
+    OPTION_ALIASES,
+  );
+  const { maxPageRows } = options;
+  if (maxPageRows !== undefined && !(Number.isInteger(maxPageRows) && maxPageRows > 0)) {
+    throw new RangeError(`${where}: maxPageRows must be a positive integer, got ${maxPageRows}`);
+  }
+  for (const key of ['insertIdWindowMs', 'requestIdWindowMs'] as const) {
+    const value = options[key];
+    if (value !== undefined && Number.isNaN(value)) {
+      throw new RangeError(
+        `${where}: ${key} must be a number of milliseconds (below 0: forget at once; Infinity: for ever), got NaN`,
+      );
+    }
+  }
+  const minimum = options.minimumBytesBilledPerTable;
+  if (minimum !== undefined && !(Number.isFinite(minimum) && minimum >= 0)) {
+    throw new RangeError(
+      `${where}: minimumBytesBilledPerTable must be a finite number, 0 or more, got ${minimum}`,
+    );
+  }
+}
+
+/**
  * Starts a BigQuery stand-in on 127.0.0.1. `@google-cloud/bigquery`, `google-auth-library` and
  * `@duckdb/node-api` are loaded here, on first use, so importing the testing entry point costs
  * nothing for code that never starts a stand-in.
@@ -78,6 +121,7 @@ function sqlOfBody(body: unknown): string | undefined {
  * ```
  */
 export async function startBigQueryStandIn(options: BigQueryStandInOptions = {}): Promise<BigQueryStandIn> {
+  checkStandInOptions(options);
   const projectId = options.projectId ?? 'test-project';
   const location = options.location ?? 'US';
   const need = <T>(name: string, load: () => Promise<T>): Promise<T> =>
@@ -220,9 +264,17 @@ export async function startBigQueryStandIn(options: BigQueryStandInOptions = {})
       const m = r.pattern.exec(path);
       if (!m) continue;
       const params: Record<string, string> = {};
-      r.keys.forEach((k, i) => {
-        params[k] = decodeURIComponent(m[i + 1]!);
-      });
+      for (const [i, k] of r.keys.entries()) {
+        const segment = m[i + 1]!;
+        try {
+          params[k] = decodeURIComponent(segment);
+        } catch {
+          // Google's front end refuses a malformed escape before any service sees it, with a 400
+          // the client does not retry (a 500 here would be retried for about 15 s).
+          sendError(res, entry, new StandInHttpError(400, 'invalid', `Invalid path segment: ${segment}`));
+          return;
+        }
+      }
       match = { route: r, params };
       break;
     }
@@ -302,10 +354,18 @@ export async function startBigQueryStandIn(options: BigQueryStandInOptions = {})
       }
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
-  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+    });
+  } catch (error) {
+    // A port already taken: what started before the server must not outlive the failed start (the
+    // Storage Write server would keep the test process alive).
+    await storageWrite?.close();
+    await engine.close();
+    throw error;
+  }
   const port = (server.address() as AddressInfo).port;
   endpoint = `http://127.0.0.1:${port}`;
 

@@ -163,9 +163,13 @@ export function paramDuckValue(
   const text = String(raw);
   switch (type) {
     case 'INT64':
-    case 'INTEGER':
+    case 'INTEGER': {
       if (!/^[+-]?\d+$/.test(text.trim())) throw badParam(name, type, raw);
-      return BigInt(text.trim());
+      const n = BigInt(text.trim());
+      // Checked here: DuckDB's own overflow error would be an invalidQuery naming DuckDB.
+      if (n < INT64_MIN || n > INT64_MAX) throw badParam(name, type, raw);
+      return n;
+    }
     case 'FLOAT64':
     case 'FLOAT': {
       const n = Number(text);
@@ -189,6 +193,8 @@ export function paramDuckValue(
       if (typeof raw === 'object' && raw !== null && Array.isArray((raw as { data?: unknown }).data)) {
         return duck.blobValue(Uint8Array.from((raw as { data: number[] }).data));
       }
+      // Buffer.from skips what is not base64: 'not base64!' became six other bytes. insertAll's rule.
+      if (!/^[A-Za-z0-9+/=\s_-]*$/.test(text)) throw badParam(name, type, raw);
       return duck.blobValue(Buffer.from(text, 'base64'));
     }
     case 'TIMESTAMP': {
@@ -208,7 +214,8 @@ export function paramDuckValue(
     }
     case 'TIME': {
       const m = /^(\d{1,2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))?$/.exec(text);
-      if (!m) throw badParam(name, type, raw);
+      // 00:00:00 to 23:59:59.999999, as BigQuery's TIME holds ('99:99:99' became 100:40:39).
+      if (!m || Number(m[1]) > 23 || Number(m[2]) > 59 || Number(m[3]) > 59) throw badParam(name, type, raw);
       const micros =
         ((BigInt(m[1]!) * 60n + BigInt(m[2]!)) * 60n + BigInt(m[3]!)) * 1_000_000n +
         BigInt(((m[4] ?? '') + '000000').slice(0, 6));

@@ -247,8 +247,20 @@ export async function serveHttpStandIn(
     const route = routes.find((r) => routeMatches(r, entry.method, entry.path));
     if (route === undefined)
       return { status: 404, json: { error: `no route for ${entry.method} ${entry.path}` } };
-    if (route.handler) return route.handler(entry);
-    return route;
+    if (!route.handler) return route;
+    // A handler that throws (or answers nothing) is the route's answer, a 500: answered, logged, and
+    // subject to the fault like any other answer (`reset: 'after'` still drops it).
+    try {
+      const answer = await route.handler(entry);
+      if (typeof answer !== 'object' || answer === null) {
+        throw new TypeError(
+          `the handler answered ${answer === null ? 'null' : typeof answer}, not an object`,
+        );
+      }
+      return answer;
+    } catch (err) {
+      return { status: 500, json: { error: `stand-in route failed: ${messageOf(err)}` } };
+    }
   };
 
   const send = (res: ServerResponse, entry: HttpStandInRequest, answer: HttpStandInAnswer): void => {

@@ -1,5 +1,6 @@
 import type { ClientConfig, PubSub } from '@google-cloud/pubsub';
 import type { Clock } from '../../retry/clock.js';
+import { checkOptions, OPTION_ALIASES, optionsProblem } from '../../shared/check-options.js';
 import { FaultPlan } from '../shared/grpc-faults.js';
 import { bindLoopback, methodNames } from '../shared/grpc-server.js';
 import {
@@ -101,6 +102,9 @@ export interface PubSubStandIn {
   close(): Promise<void>;
 }
 
+/** The options of `waitForPublished`. */
+const WAIT_SPEC = { count: 'number', timeoutMs: 'number' } as const;
+
 /**
  * Starts a Pub/Sub v1 gRPC server on 127.0.0.1 that the real `@google-cloud/pubsub` client talks to:
  * topics, subscriptions (ack deadline, dead-letter policy, retry policy backoff), Publish, Pull, StreamingPull,
@@ -122,6 +126,16 @@ export interface PubSubStandIn {
  * ```
  */
 export async function startPubSubStandIn(options: PubSubStandInOptions = {}): Promise<PubSubStandIn> {
+  // A misspelt option (`projectID`) would be ignored, every helper then looking in `test-project`.
+  checkOptions(
+    'startPubSubStandIn',
+    options,
+    { projectId: 'string', port: 'number', ackDeadlineScale: 'number', clock: 'object' },
+    OPTION_ALIASES,
+  );
+  if (options.clock !== undefined && typeof options.clock.schedule !== 'function') {
+    throw new TypeError('startPubSubStandIn: option clock must have a schedule function (createTestClock())');
+  }
   const projectId = options.projectId ?? 'test-project';
   const ackDeadlineScale = options.ackDeadlineScale ?? 1;
   if (!(ackDeadlineScale > 0)) {
@@ -164,8 +178,16 @@ export async function startPubSubStandIn(options: PubSubStandInOptions = {}): Pr
       return client;
     },
     published: (topic) => broker.published(qualify('topics', projectId, topic)),
-    waitForPublished: (topic, wait = {}) =>
-      broker.waitForPublished(qualify('topics', projectId, topic), wait.count ?? 1, wait.timeoutMs ?? 5000),
+    waitForPublished: (topic, wait = {}) => {
+      // `{ timeout: 100 }` would wait the default 5 s instead.
+      const problem = optionsProblem('waitForPublished', wait, WAIT_SPEC, OPTION_ALIASES);
+      if (problem) return Promise.reject(problem);
+      return broker.waitForPublished(
+        qualify('topics', projectId, topic),
+        wait.count ?? 1,
+        wait.timeoutMs ?? 5000,
+      );
+    },
     subscriptionStats: (subscription) => broker.stats(qualify('subscriptions', projectId, subscription)),
     subscriptionMetrics: () => broker.metrics(),
     close() {

@@ -4,7 +4,17 @@
  * seeded probability `rate`, counted in `hits`. A stand-in supplies only what a rule matches and which actions it may hold.
  * @module
  */
+import type { OptionSpec } from '../../shared/check-options.js';
 import { mulberry32 } from './prng.js';
+
+/** The kinds of the counting fields, for a plan's check of a whole rule (unknown keys included). */
+export const COUNTED_RULE_SPEC: OptionSpec = {
+  name: 'string',
+  times: 'number',
+  after: 'number',
+  rate: 'number',
+  seed: 'number',
+};
 
 /**
  * The counting part of every stand-in's fault rule: how many matching requests it acts on, after how
@@ -134,6 +144,10 @@ export function createFaultPlanOf<Rule extends CountedFaultRule, Candidate>(
       }
       if (rule.rate !== undefined && !(rule.rate >= 0 && rule.rate <= 1)) {
         throw new RangeError(`Fault 'rate' must be between 0 and 1, got ${rule.rate}`);
+      }
+      // mulberry32 would take NaN as 0: two "different" seeds would fail the same calls.
+      if (rule.seed !== undefined && !Number.isFinite(rule.seed)) {
+        throw new TypeError(`Fault 'seed' must be a finite number, got ${rule.seed}`);
       }
       spec.validate?.(rule);
       counter++;

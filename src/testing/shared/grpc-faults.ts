@@ -3,7 +3,9 @@
  * `fault-plan.ts` with rules that name an RPC and answer it with a gRPC status.
  * @module
  */
+import { checkOptions, OPTION_ALIASES } from '../../shared/check-options.js';
 import {
+  COUNTED_RULE_SPEC,
   type CountedFaultRule,
   createFaultPlanOf,
   type FaultHandle,
@@ -95,6 +97,14 @@ export type GrpcFaultHandle = FaultHandle<GrpcFaultRule>;
  */
 export type GrpcFaultPlan = FaultPlanOf<GrpcFaultRule>;
 
+const GRPC_RULE_SPEC = {
+  ...COUNTED_RULE_SPEC,
+  method: 'string',
+  code: ['number', 'string'],
+  message: 'string',
+  served: 'boolean',
+} as const;
+
 /** A gRPC stand-in's fault plan; `take` is internal (the server asks it once per call). */
 export class FaultPlan implements GrpcFaultPlan {
   readonly #plan: PickingFaultPlan<GrpcFaultRule, string>;
@@ -105,6 +115,8 @@ export class FaultPlan implements GrpcFaultPlan {
     this.#plan = createFaultPlanOf<GrpcFaultRule, string>({
       actions: ['code'],
       validate(rule) {
+        // `time: 2` for `times: 2` would fail every call for the rest of the test.
+        checkOptions(`${service} fault rule`, rule, GRPC_RULE_SPEC, OPTION_ALIASES);
         if (!known.has(rule.method)) {
           throw new TypeError(
             `Unknown ${service} RPC '${rule.method}': expected one of ${[...known].sort().join(', ')}`,

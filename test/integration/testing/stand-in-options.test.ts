@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import {
+  startBigQueryStandIn,
   startLoggingStandIn,
   startMonitoringStandIn,
+  startPubSubStandIn,
   startStorageStandIn,
 } from '../../../src/testing/index.js';
 
@@ -28,5 +30,40 @@ describe('the stand-ins name a misspelt or missing option instead of ignoring it
     await expect(startMonitoringStandIn({ pubsub: {} } as never)).rejects.toThrow(
       /startMonitoringStandIn: option pubsub is required/,
     );
+  });
+
+  it('BigQuery: `projectID` would run every test in test-project; pages of 0 rows would answer every query with no rows, a NaN window keep ids for ever', async () => {
+    await expect(startBigQueryStandIn({ projectID: 'p' } as never)).rejects.toThrow(
+      /startBigQueryStandIn: unknown option 'projectID'\. Did you mean 'projectId'\?/,
+    );
+    await expect(startBigQueryStandIn({ storageWrite: 'no' } as never)).rejects.toThrow(
+      /startBigQueryStandIn: option storageWrite must be a boolean/,
+    );
+    await expect(startBigQueryStandIn({ maxPageRows: 0 })).rejects.toThrow(
+      /startBigQueryStandIn: maxPageRows must be a positive integer, got 0/,
+    );
+    await expect(startBigQueryStandIn({ insertIdWindowMs: Number.NaN })).rejects.toThrow(
+      /startBigQueryStandIn: insertIdWindowMs must be a number of milliseconds .*got NaN/,
+    );
+    await expect(startBigQueryStandIn({ requestIdWindowMs: Number.NaN })).rejects.toThrow(
+      /startBigQueryStandIn: requestIdWindowMs must be a number of milliseconds/,
+    );
+  });
+
+  it('Pub/Sub: `projectID`, a clock without schedule, and waitForPublished `timeout` for `timeoutMs`', async () => {
+    await expect(startPubSubStandIn({ projectID: 'p' } as never)).rejects.toThrow(
+      /startPubSubStandIn: unknown option 'projectID'\. Did you mean 'projectId'\?/,
+    );
+    await expect(startPubSubStandIn({ clock: {} as never })).rejects.toThrow(
+      /startPubSubStandIn: option clock must have a schedule function/,
+    );
+    const standIn = await startPubSubStandIn();
+    try {
+      await expect(standIn.waitForPublished('t', { timeout: 10 } as never)).rejects.toThrow(
+        /waitForPublished: unknown option 'timeout'\. Did you mean 'timeoutMs'\?/,
+      );
+    } finally {
+      await standIn.close();
+    }
   });
 });

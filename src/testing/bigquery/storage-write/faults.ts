@@ -2,7 +2,9 @@
  * The fault plan of the Storage Write stand-in: rules by RPC, built on the shared fault-plan core.
  * @module
  */
+import { checkOptions, OPTION_ALIASES } from '../../../shared/check-options.js';
 import {
+  COUNTED_RULE_SPEC,
   type CountedFaultRule,
   createFaultPlanOf,
   type FaultHandle,
@@ -140,6 +142,18 @@ export interface StorageWriteFault {
   hang?: boolean;
 }
 
+const STORAGE_WRITE_RULE_SPEC = {
+  ...COUNTED_RULE_SPEC,
+  method: 'string',
+  code: ['number', 'string'],
+  message: 'string',
+  served: 'boolean',
+  inBand: 'boolean',
+  storeFails: 'boolean',
+  delayMs: 'number',
+  hang: 'boolean',
+} as const;
+
 /** The plan plus `take`, which the service asks once per call. */
 export function createStorageWriteFaultPlan(): StorageWriteFaultPlan & {
   take(method: StorageWriteMethod): StorageWriteFault | undefined;
@@ -148,6 +162,7 @@ export function createStorageWriteFaultPlan(): StorageWriteFaultPlan & {
   const plan = createFaultPlanOf<StorageWriteFaultRule, string>({
     actions: ['code', 'delayMs', 'hang'],
     validate(rule) {
+      checkOptions('BigQuery Storage Write fault rule', rule, STORAGE_WRITE_RULE_SPEC, OPTION_ALIASES);
       if (!known.has(rule.method)) {
         throw new TypeError(
           `Unknown BigQuery Storage Write RPC '${rule.method}': expected one of ${STORAGE_WRITE_METHODS.join(', ')}`,

@@ -128,6 +128,39 @@ describe('query parameter types, through the real client', () => {
     });
   });
 
+  it('a TIME past 23:59:59 or an INT64 beyond 64 bits is refused as an invalid parameter value', async () => {
+    for (const time of ['24:00:00', '99:99:99', '23:60:00', '23:59:60']) {
+      const err = await failure(run('SELECT @t AS t', { t: bq.time(time) }));
+      expect(err.code).toBe(400);
+      expect(err.errors?.[0]?.reason).toBe('invalid');
+      expect(err.message).toContain(`of type TIME: "${time}"`);
+    }
+    expect(await run('SELECT @t AS t', { t: bq.time('23:59:59.999999') })).toEqual([
+      { t: { value: '23:59:59.999999' } },
+    ]);
+    for (const n of ['9223372036854775808', '-9223372036854775809']) {
+      const err = await failure(run('SELECT @n AS n', { n: bq.int(n) }));
+      expect(err.code).toBe(400);
+      expect(err.errors?.[0]?.reason).toBe('invalid');
+      expect(err.message).toContain(`of type INT64: "${n}"`);
+    }
+    const [max] = await bq.query({
+      query: 'SELECT @n AS n',
+      params: { n: bq.int('9223372036854775807') },
+      wrapIntegers: true,
+    });
+    expect(String((max[0] as { n: { value: string } }).n.value)).toBe('9223372036854775807');
+  });
+
+  it('a BYTES parameter that is not base64 is refused, not decoded to other bytes', async () => {
+    const err = await failure(run('SELECT @b AS b', { b: 'not base64!' }, { b: 'BYTES' }));
+    expect(err.code).toBe(400);
+    expect(err.errors?.[0]?.reason).toBe('invalid');
+    expect(err.message).toContain('of type BYTES: "not base64!"');
+    const [row] = await run('SELECT @b AS b', { b: Buffer.from('hi') });
+    expect(Buffer.from(row?.b as Uint8Array).toString()).toBe('hi');
+  });
+
   it('a parameter named like an Object.prototype member (__proto__, constructor) is bound like any other', async () => {
     const [rows] = await bq.query({
       query: 'SELECT @__proto__ AS a, @constructor AS b, @toString AS c',

@@ -64,4 +64,32 @@ describe('results paging, through the real client', () => {
     expect(rows).toEqual([]);
     expect(response.totalRows).toBe('25');
   });
+
+  it('a negative or fractional startIndex or maxResults is 400 invalid, as BigQuery reads them as unsigned integers', async () => {
+    const [job] = await bq.createQueryJob({ query: 'SELECT id FROM ds.t ORDER BY id' });
+    const table = bq.dataset('ds').table('t');
+    const cases: Array<[Record<string, unknown>, string]> = [
+      [{ startIndex: -2 }, `Invalid value at 'start_index' (TYPE_UINT64), "-2"`],
+      [{ startIndex: 1.5 }, `Invalid value at 'start_index' (TYPE_UINT64), "1.5"`],
+      [{ maxResults: -1 }, `Invalid value at 'max_results' (TYPE_UINT32), "-1"`],
+      [{ maxResults: 'ten' }, `Invalid value at 'max_results' (TYPE_UINT32), "ten"`],
+    ];
+    for (const [options, message] of cases) {
+      for (const call of [
+        () => job.getQueryResults({ ...options, autoPaginate: false }),
+        () => table.getRows({ ...options, autoPaginate: false }),
+      ]) {
+        const err = (await call().then(
+          () => undefined,
+          (e: unknown) => e,
+        )) as { code?: number; message?: string; errors?: Array<{ reason?: string }> } | undefined;
+        expect(err?.code).toBe(400);
+        expect(err?.errors?.[0]?.reason).toBe('invalid');
+        expect(err?.message).toBe(message);
+      }
+    }
+    // Before, getQueryResults with startIndex -2 answered the last two rows.
+    const [tail] = await job.getQueryResults({ startIndex: '23', autoPaginate: false });
+    expect(tail).toEqual([{ id: 24 }, { id: 25 }]);
+  });
 });

@@ -92,6 +92,24 @@ describe('startHttpStandIn', () => {
     expect(ran).toBe(1);
   });
 
+  it('a route handler that throws is a logged 500, and reset "after" still drops that answer', async () => {
+    api.serve({
+      path: '/broken',
+      handler: () => {
+        throw new Error('route bug');
+      },
+    });
+    const answered = await fetch(`${api.url}/broken`);
+    expect(answered.status).toBe(500);
+    expect(await answered.json()).toEqual({ error: 'stand-in route failed: route bug' });
+    api.faults.add({ path: '/broken', times: 1, reset: 'after' });
+    await expect(fetch(`${api.url}/broken`)).rejects.toThrow();
+    expect(api.requests.map((r) => [r.path, r.status, r.outcome])).toEqual([
+      ['/broken', 500, 'answered'],
+      ['/broken', undefined, 'reset'],
+    ]);
+  });
+
   it('refuses malformed rules with a message naming the field', () => {
     expect(() => api.faults.add({ path: '/x' } as never)).toThrow(/exactly one of: status, delayMs, hang/);
     expect(() => api.faults.add({ status: 503, hang: true } as never)).toThrow(/got status and hang/);
