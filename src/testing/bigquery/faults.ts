@@ -146,13 +146,22 @@ function count(field: string, value: unknown): void {
  * Checks a rule's fields and action. A misspelt `times` made a one-off failure permanent; a `sql`
  * string failed every request with a 500; `hang: false` hung; `reset: 'before'` did nothing.
  */
+/** What matching calls: a RegExp, or any object with a `test(text)` method (a custom matcher). */
+function isMatcher(value: unknown): boolean {
+  return typeof (value as { test?: unknown } | null)?.test === 'function';
+}
+
 function checkRule(rule: BigQueryFaultRule): void {
   checkOptions(WHERE, rule, RULE_SPEC, OPTION_ALIASES);
-  if (rule.path !== undefined && typeof rule.path !== 'string' && !(rule.path instanceof RegExp)) {
-    throw new TypeError(`Fault 'path' must be a string or a RegExp, got ${JSON.stringify(rule.path)}`);
+  if (rule.path !== undefined && typeof rule.path !== 'string' && !isMatcher(rule.path)) {
+    throw new TypeError(
+      `Fault 'path' must be a string, a RegExp or an object with a test method, got ${JSON.stringify(rule.path)}`,
+    );
   }
-  if (rule.sql !== undefined && !(rule.sql instanceof RegExp)) {
-    throw new TypeError(`Fault 'sql' must be a RegExp, got ${JSON.stringify(rule.sql)}`);
+  if (rule.sql !== undefined && !isMatcher(rule.sql)) {
+    throw new TypeError(
+      `Fault 'sql' must be a RegExp or an object with a test method, got ${JSON.stringify(rule.sql)}`,
+    );
   }
   if ('error' in rule) {
     const e = rule.error;

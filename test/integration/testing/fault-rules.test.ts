@@ -33,7 +33,7 @@ describe('fault rules are checked when added', () => {
     [
       'a path that is neither string nor RegExp',
       { path: 5, hang: true },
-      /'path' must be a string or a RegExp, got 5/,
+      /'path' must be a string, a RegExp or an object with a test method, got 5/,
     ],
     [
       'a status that is not an HTTP error status',
