@@ -10,7 +10,7 @@ const unsubscribeWhenCollected = /* @__PURE__ */ new FinalizationRegistry<() => 
  * Lets the caller's signal cut a body handed out unread (`bufferBody: false`), as it cuts the body of
  * a plain `fetch`: an abort after the headers aborts the attempt's request with the caller's reason,
  * so the reader rejects with it and the connection is closed, and `free` gives back the slot the body
- * holds (see {@link bodyHoldingSlot}) even when no read is pending. The attempt's timeout and the
+ * holds (see `bodyHoldingSlot`) even when no read is pending. The attempt's timeout and the
  * deadline do not follow the body; only the caller does. The subscription ends when the response is collected,
  * so that a long-lived signal shared by many calls does not gather subscriptions.
  */
@@ -37,7 +37,7 @@ const releaseWhenCollected = /* @__PURE__ */ new FinalizationRegistry<() => void
 
 /**
  * A live response (`bufferBody: false`) whose body holds the host's concurrency slot until it is
- * read to its end, errors or is cancelled (the caller's abort errors it; {@link followCallerSignal}
+ * read to its end, errors or is cancelled (the caller's abort errors it; `followCallerSignal`
  * also calls the returned `free`): `maxConcurrent` then bounds the bodies being streamed, not only
  * the requests waiting for headers. A body nobody reads must not hold the slot for ever: `safety`
  * schedules `free` (the caller passes the attempt timeout) and the timer stops at the first read,
