@@ -46,8 +46,8 @@ const releaseWhenCollected = /* @__PURE__ */ new FinalizationRegistry<() => void
  * The body stays readable after a safety release. `release` runs once.
  *
  * The response is a new `Response` over a stream that reads the platform's body through its reader
- * (the platform's own body methods read its internal stream, not `body`), with the status, headers,
- * `url` and `redirected` of the original.
+ * (the platform's own body methods read its internal stream, not `body`), with the status, status
+ * text, headers, `url` and `redirected` of the original.
  */
 export function bodyHoldingSlot(
   response: Response,
@@ -91,8 +91,11 @@ export function bodyHoldingSlot(
       // No read ahead: the first pull is the caller's first read.
       { highWaterMark: 0 },
     ),
-    response,
+    // Not `response` as the init: its statusText is what fetch decoded (UTF-8 past Latin-1 for
+    // some servers), which the constructor refuses; it is copied as it is below.
+    { status: response.status, headers: response.headers },
   );
+  Object.defineProperty(live, 'statusText', { value: response.statusText });
   Object.defineProperty(live, 'url', { value: response.url });
   if (response.redirected) Object.defineProperty(live, 'redirected', { value: true });
   // The stream, not the response: `const { body } = await resilientFetch(...)` drops the response
