@@ -264,7 +264,7 @@ const POLICY_SPEC: OptionSpec = {
   rateLimit: 'object',
 };
 
-const REGISTRY_SPEC: OptionSpec = { ...POLICY_SPEC, hosts: 'object', clock: 'object', maxHosts: 'number' };
+const REGISTRY_SPEC: OptionSpec = { ...POLICY_SPEC, hosts: 'object', clock: 'clock', maxHosts: 'number' };
 
 /** Default `maxHosts`. */
 const DEFAULT_MAX_HOSTS = 10_000;

@@ -1,7 +1,7 @@
 import { onAbort } from '../shared/abort-fanout.js';
 import type { AttemptAbort } from './attempt-signal.js';
 
-/** Unsubscribes a live response from the caller's signal once the response is collected. */
+/** Unsubscribes a live response from the caller's signal once it (or the body holding a slot) is collected. */
 const unsubscribeWhenCollected = /* @__PURE__ */ new FinalizationRegistry<() => void>((unsubscribe) =>
   unsubscribe(),
 );
@@ -11,7 +11,7 @@ const unsubscribeWhenCollected = /* @__PURE__ */ new FinalizationRegistry<() => 
  * a plain `fetch`: an abort after the headers aborts the attempt's request with the caller's reason,
  * so the reader rejects with it and the connection is closed, and `free` gives back the slot the body
  * holds (see `bodyHoldingSlot`) even when no read is pending. The attempt's timeout and the
- * deadline do not follow the body; only the caller does. The subscription ends when the response is collected,
+ * deadline do not follow the body; only the caller does. The subscription ends when the response (with `free`, its body) is collected,
  * so that a long-lived signal shared by many calls does not gather subscriptions.
  */
 export function followCallerSignal(
@@ -29,10 +29,11 @@ export function followCallerSignal(
     return;
   }
   const unsubscribe = onAbort(signal, cut);
-  unsubscribeWhenCollected.register(response, unsubscribe);
+  // A body holding a slot is followed as long as it lives: a caller may keep only `response.body`.
+  unsubscribeWhenCollected.register((free && response.body) ?? response, unsubscribe);
 }
 
-/** Gives a live body's slot back when its response is collected unread (or read in part). */
+/** Gives a live body's slot back when the body is collected unread (or read in part). */
 const releaseWhenCollected = /* @__PURE__ */ new FinalizationRegistry<() => void>((free) => free());
 
 /**
@@ -41,12 +42,12 @@ const releaseWhenCollected = /* @__PURE__ */ new FinalizationRegistry<() => void
  * also calls the returned `free`): `maxConcurrent` then bounds the bodies being streamed, not only
  * the requests waiting for headers. A body nobody reads must not hold the slot for ever: `safety`
  * schedules `free` (the caller passes the attempt timeout) and the timer stops at the first read,
- * from which the caller drives; a response collected before its body is done frees the slot too.
+ * from which the caller drives; a body collected before it is done frees the slot too.
  * The body stays readable after a safety release. `release` runs once.
  *
  * The response is a new `Response` over a stream that reads the platform's body through its reader
- * (the platform's own body methods read its internal stream, not `body`), with the status, headers,
- * `url` and `redirected` of the original.
+ * (the platform's own body methods read its internal stream, not `body`), with the status, status
+ * text, headers, `url` and `redirected` of the original.
  */
 export function bodyHoldingSlot(
   response: Response,
@@ -90,10 +91,15 @@ export function bodyHoldingSlot(
       // No read ahead: the first pull is the caller's first read.
       { highWaterMark: 0 },
     ),
-    response,
+    // Not `response` as the init: its statusText is what fetch decoded (UTF-8 past Latin-1 for
+    // some servers), which the constructor refuses; it is copied as it is below.
+    { status: response.status, headers: response.headers },
   );
+  Object.defineProperty(live, 'statusText', { value: response.statusText });
   Object.defineProperty(live, 'url', { value: response.url });
   if (response.redirected) Object.defineProperty(live, 'redirected', { value: true });
-  releaseWhenCollected.register(live, free);
+  // The stream, not the response: `const { body } = await resilientFetch(...)` drops the response
+  // while the body is being read, and the slot is held until that read ends.
+  releaseWhenCollected.register(live.body as ReadableStream<Uint8Array>, free);
   return [live, free];
 }

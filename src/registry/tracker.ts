@@ -577,8 +577,9 @@ export class UnresolvedPlayerTracker {
         return result;
       });
     // A flush that stopped waiting for the one before it must not let the next run beside that one;
-    // settled either way, so that nothing one flush does can fail the flushes queued after it.
-    this.#flushing = Promise.allSettled([previous, run]);
+    // settled either way, so that nothing one flush does can fail the flushes queued after it. Its
+    // value is dropped: held, each link would keep every earlier flush's result (errors included).
+    this.#flushing = Promise.allSettled([previous, run]).then(() => undefined);
     return run;
   }
 

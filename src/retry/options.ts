@@ -357,11 +357,14 @@ export function validateRetryOptions(
   // Not a function, so an array: the kind check above refused anything else.
   if (retryOn !== undefined && typeof retryOn !== 'function') {
     // An entry `instanceof` cannot use (a name, an arrow predicate, a CJS import that does not exist)
-    // would make every failure "not retryable", silently. A matcher's Symbol.hasInstance that throws
-    // on a plain object is refused too: it would throw on most errors.
+    // would make every failure "not retryable", silently. The engine's check is run on `{}`; a
+    // matcher of its own is not called with it, `{}` being no error (`e.message.includes(...)`).
     for (let i = 0; i < retryOn.length; i++) {
       try {
-        void ({} instanceof (retryOn[i] as ErrorClass));
+        const has: unknown = Object(retryOn[i])[Symbol.hasInstance];
+        if (has == null || has === Function[Symbol.hasInstance])
+          void ({} instanceof (retryOn[i] as ErrorClass));
+        else if (typeof has !== 'function') throw has;
       } catch {
         return new TypeError(
           `retry option retryOn[${i}] must be an error class; got ${describeValue(retryOn[i])}`,

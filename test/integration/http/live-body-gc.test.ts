@@ -16,6 +16,6 @@ describe('a streamed response dropped before its body is done', () => {
         (error, out, stderr) => (error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(out)),
       );
     });
-    expect(JSON.parse(stdout)).toEqual({ unread: [1, 0], readOnce: [1, 0] });
+    expect(JSON.parse(stdout)).toEqual({ unread: [1, 0], readOnce: [1, 0], bodyKept: [1, 0] });
   }, 90_000);
 });

@@ -112,6 +112,28 @@ describe('bufferBody: false holds the concurrency slot until the body is done', 
     expect(inFlight()).toBe(0);
   });
 
+  it('a reason phrase that fetch decoded past Latin-1 is kept: the 200 is not turned into an error', async () => {
+    // undici decodes the status line as UTF-8 ('Não OK – ✓'); Response's constructor takes only a
+    // ByteString as statusText, so a copy made through it threw a TypeError for this answer.
+    const clock = createTestClock();
+    const hosts = new HttpHostRegistry({ clock, maxConcurrent: 1, breaker: false });
+    const fetch = async (): Promise<Response> => {
+      const response = new Response('hi', { status: 200 });
+      Object.defineProperty(response, 'statusText', { value: 'Não OK – ✓' });
+      return response;
+    };
+    const response = await resilientFetch('https://api.example.com/x', undefined, {
+      clock,
+      hosts,
+      fetch,
+      bufferBody: false,
+      maxAttempts: 1,
+    });
+    expect([response.status, response.statusText]).toEqual([200, 'Não OK – ✓']);
+    expect(await response.text()).toBe('hi');
+    expect(hosts.states()['api.example.com']?.inFlight).toBe(0);
+  });
+
   it('a cancelled body frees the slot and cancels the stream underneath', async () => {
     const { call, bodies, inFlight } = setup(1);
     const response = await call();
