@@ -24,7 +24,8 @@ function checked(options: RetryOptions, where: string): RetryOptions {
 /**
  * Wraps `fn` so that every call is retried with `options`. `this` and the arguments are passed
  * through; the result is always a promise. `fn` and the options are checked once, here: a `fn` that
- * is not a function or a bad option throws a `TypeError` at definition time, not at the first call.
+ * is not a function or a bad option throws a `TypeError` (a `RangeError` for a number out of range)
+ * at definition time, not at the first call.
  * The operation is named after `fn` in logs unless `options.name` says otherwise.
  * `fn` does not receive the attempt's signal: call `retry` directly when it needs one.
  *
