@@ -5,9 +5,10 @@ import { describe, expect, it } from 'vitest';
 const root = resolve(import.meta.dirname, '../../..');
 
 /**
- * The exports of `entry` whose declarations carry no TSDoc. A comment separated from its declaration
- * by another one (a helper inserted in between) belongs to that other declaration: the export then
- * shows no documentation in an editor or in the published `.d.ts`.
+ * The exports of `entry` whose declarations carry no TSDoc with an `@example` (the convention for
+ * every public symbol). A comment separated from its declaration by another one (a helper inserted
+ * in between) belongs to that other declaration: the export then shows no documentation in an editor
+ * or in the published `.d.ts`.
  */
 function undocumentedExports(program: ts.Program, entry: string): string[] {
   const checker = program.getTypeChecker();
@@ -20,11 +21,14 @@ function undocumentedExports(program: ts.Program, entry: string): string[] {
     const symbol = exported.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(exported) : exported;
     const documented = (symbol.declarations ?? []).some((declaration) => {
       const statement = declaration.parent?.parent;
-      return (
-        ts.getJSDocCommentsAndTags(declaration).length > 0 ||
-        (statement !== undefined &&
-          ts.isVariableStatement(statement) &&
-          ts.getJSDocCommentsAndTags(statement).length > 0)
+      const docs = [
+        ...ts.getJSDocCommentsAndTags(declaration),
+        ...(statement !== undefined && ts.isVariableStatement(statement)
+          ? ts.getJSDocCommentsAndTags(statement)
+          : []),
+      ];
+      return docs.some(
+        (doc) => ts.isJSDoc(doc) && (doc.tags ?? []).some((tag) => tag.tagName.text === 'example'),
       );
     });
     if (!documented) missing.push(exported.name);
@@ -43,7 +47,7 @@ describe('public TSDoc', () => {
   });
 
   it.each(['src/index.ts', 'src/testing/index.ts'])(
-    'every export of %s has a TSDoc comment of its own',
+    'every export of %s has a TSDoc comment of its own, with an @example',
     (entry) => {
       expect(undocumentedExports(program, entry)).toEqual([]);
     },
