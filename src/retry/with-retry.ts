@@ -99,9 +99,13 @@ export function retryWithJitter(options: RetryOptions = {}) {
     // TypeScript refuses the others; in JavaScript a field's value became a rejected Promise per
     // instance, a class's `new` returned a Promise, a getter's property a Promise. Under
     // experimentalDecorators `context` is the property key (no kind), and the method ran unretried.
-    const name = String(context.name);
-    if (context.kind !== 'method') {
-      throw new TypeError(`@retryWithJitter (TC39) decorates methods, not ${context.kind} ${name}`);
+    // There `context?.kind` reads undefined from the key string, and the key is the name.
+    const kind = context?.kind;
+    const name = String(context?.name ?? context);
+    if (kind !== 'method') {
+      throw new TypeError(
+        `@retryWithJitter (TC39) decorates methods, not ${kind ?? 'under experimentalDecorators:'} ${name}`,
+      );
     }
     return wrap(method, options, name);
   };
