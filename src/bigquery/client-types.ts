@@ -33,19 +33,50 @@ export interface BigQueryClient {
   dataset(datasetId: string, options?: { projectId?: string }): BigQueryDatasetHandle;
 }
 
-/** A `Dataset` of `@google-cloud/bigquery`: the executor only opens its tables. */
+/**
+ * A `Dataset` of `@google-cloud/bigquery`: the executor only opens its tables.
+ *
+ * @example
+ * ```ts
+ * import { BigQuery } from '@google-cloud/bigquery';
+ * import type { BigQueryDatasetHandle } from 'gcp-pipeline-resilience';
+ * const dataset: BigQueryDatasetHandle = new BigQuery().dataset('nba_raw');
+ * const games = dataset.table('games', { location: 'US' });
+ * ```
+ */
 export interface BigQueryDatasetHandle {
   table(tableId: string, options?: { location?: string }): BigQueryTableHandle;
 }
 
-/** A `Table` of `@google-cloud/bigquery`: `insert` (insertAll) and the load-job upload stream. */
+/**
+ * A `Table` of `@google-cloud/bigquery`: `insert` (insertAll) and the load-job upload stream.
+ *
+ * @example
+ * ```ts
+ * import { BigQuery } from '@google-cloud/bigquery';
+ * import type { BigQueryTableHandle } from 'gcp-pipeline-resilience';
+ * const games: BigQueryTableHandle = new BigQuery().dataset('nba_raw').table('games');
+ * await games.insert([{ game_id: 'g1' }]); // insertAll, as the executor sends it
+ * ```
+ */
 export interface BigQueryTableHandle {
   insert(rows: object[], options?: object): Promise<unknown>;
   /** The upload of a load job; emits `job` (the created job) or `error`. */
   createWriteStream_(metadata: object): BigQueryUploadStream;
 }
 
-/** The writable upload stream of a load job, as far as the executor uses it. */
+/**
+ * The writable upload stream of a load job, as far as the executor uses it.
+ *
+ * @example
+ * ```ts
+ * import type { BigQueryTableHandle, BigQueryUploadStream } from 'gcp-pipeline-resilience';
+ * declare const table: BigQueryTableHandle;
+ * const upload: BigQueryUploadStream = table.createWriteStream_({ sourceFormat: 'NEWLINE_DELIMITED_JSON' });
+ * upload.once('job', (job) => console.log('load job', job?.id));
+ * upload.end('{"game_id":"g1"}\n');
+ * ```
+ */
 export interface BigQueryUploadStream {
   once(
     event: 'job',

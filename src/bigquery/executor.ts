@@ -342,7 +342,10 @@ export class BigQueryExecutor {
    * job (of a load split into several jobs: the id every job's starts with): call again with the same
    * rows and `{ jobId, location }` from it and the job is read back, not loaded twice. The
    * default job id is random, so a redelivery without it loads again: give a `jobId` of your own
-   * (e.g. from the message id) to make redeliveries load once.
+   * (e.g. from the message id) to make redeliveries load once. An integer number past
+   * `Number.MAX_SAFE_INTEGER` in an INT64 column is a `TypeError` naming the row and the column before
+   * anything is uploaded (pass a `bigint` or a decimal string), as in `insertRows`: the table's schema
+   * is read for that (`tables.get`), and only when a row holds such a number.
    *
    * @example
    * ```ts

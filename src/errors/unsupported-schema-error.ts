@@ -10,11 +10,30 @@ import { PipelineError } from './pipeline-error.js';
  * - `'table'`: a BigQuery table whose schema `writeRows` cannot write through the Storage Write API
  *   (a column of type RANGE or INTERVAL, or a name that is not a proto identifier), refused before any
  *   stream is created or any row sent.
+ *
+ * @example
+ * ```ts
+ * import { parseMessage, UnsupportedSchemaError, type UnsupportedSchemaKind } from 'gcp-pipeline-resilience';
+ * declare const schemaFromElsewhere: Parameters<typeof parseMessage>[0]; // e.g. built by zod 3
+ * let kind: UnsupportedSchemaKind | undefined;
+ * try {
+ *   parseMessage(schemaFromElsewhere, { game_date: '2026-01-24' });
+ * } catch (err) {
+ *   if (err instanceof UnsupportedSchemaError) kind = err.kind; // 'zod3': upgrade that schema to zod 4
+ * }
+ * ```
  */
 export type UnsupportedSchemaKind = 'zod3' | 'not-a-schema' | 'async' | 'table';
 
 /**
  * Options of {@link UnsupportedSchemaError}.
+ *
+ * @example
+ * ```ts
+ * import { UnsupportedSchemaError, type UnsupportedSchemaErrorOptions } from 'gcp-pipeline-resilience';
+ * const options: UnsupportedSchemaErrorOptions = { kind: 'zod3' };
+ * const error = new UnsupportedSchemaError('a zod 3 schema: upgrade to zod 4', options);
+ * ```
  */
 export interface UnsupportedSchemaErrorOptions {
   /** What was passed instead of a zod 4 schema. */

@@ -167,7 +167,9 @@ function defaultWrite(line: string): void {
  * `password`, `private_key`, `apiKey`, ...), and an entry is bounded (strings of 8,000 characters,
  * 100 items or keys per array or object, 16 levels, about 24,000 characters of fields in all). A
  * value that cannot be written (a cycle, a throwing getter or `toJSON`, a revoked proxy) becomes a
- * marker in its place (`[circular]`, `[unreadable]`); the rest of the entry is kept.
+ * marker in its place (`[circular]`, `[unreadable]`, `[too deep]`); the rest of the entry is kept.
+ * Written to `process.stdout` (no `write` option), an EPIPE (its reader has gone: `node job.js | head`)
+ * drops the entries written after it instead of ending the process. `labels` must be strings.
  *
  * - Trace: every entry written while a trace is known names it in `logging.googleapis.com/trace`
  *   (`projects/<project>/traces/<id>`), `logging.googleapis.com/spanId` and

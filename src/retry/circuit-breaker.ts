@@ -49,8 +49,8 @@ export interface CircuitStateChange {
 }
 
 /**
- * Options of {@link CircuitBreaker}. By default 5 transient failures within 60 s open the circuit for
- * 300 s, and 3 successes in half-open close it.
+ * Options of {@link CircuitBreaker}. By default 5 transient failures within 60 s (a success in between
+ * starts the count again) open the circuit for 300 s, and 3 successes in half-open close it.
  *
  * @example
  * ```ts
@@ -61,7 +61,7 @@ export interface CircuitStateChange {
  * ```
  */
 export interface CircuitBreakerOptions {
-  /** Failures within `windowMs` that open the circuit. Default 5. */
+  /** Failures within `windowMs`, with no success between them, that open the circuit. Default 5. */
   failureThreshold?: number;
   /** Sliding window over which failures are counted, ms. Default 60 000. */
   windowMs?: number;

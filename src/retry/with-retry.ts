@@ -24,7 +24,8 @@ function checked(options: RetryOptions, where: string): RetryOptions {
 /**
  * Wraps `fn` so that every call is retried with `options`. `this` and the arguments are passed
  * through; the result is always a promise. `fn` and the options are checked once, here: a `fn` that
- * is not a function or a bad option throws a `TypeError` at definition time, not at the first call.
+ * is not a function or a bad option throws a `TypeError` (a `RangeError` for a number out of range)
+ * at definition time, not at the first call.
  * The operation is named after `fn` in logs unless `options.name` says otherwise.
  * `fn` does not receive the attempt's signal: call `retry` directly when it needs one.
  *
@@ -98,9 +99,13 @@ export function retryWithJitter(options: RetryOptions = {}) {
     // TypeScript refuses the others; in JavaScript a field's value became a rejected Promise per
     // instance, a class's `new` returned a Promise, a getter's property a Promise. Under
     // experimentalDecorators `context` is the property key (no kind), and the method ran unretried.
-    const name = String(context.name);
-    if (context.kind !== 'method') {
-      throw new TypeError(`@retryWithJitter (TC39) decorates methods, not ${context.kind} ${name}`);
+    // There `context?.kind` reads undefined from the key string, and the key is the name.
+    const kind = context?.kind;
+    const name = String(context?.name ?? context);
+    if (kind !== 'method') {
+      throw new TypeError(
+        `@retryWithJitter (TC39) decorates methods, not ${kind ?? 'under experimentalDecorators:'} ${name}`,
+      );
     }
     return wrap(method, options, name);
   };

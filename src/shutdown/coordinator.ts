@@ -41,7 +41,11 @@ export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 8_000;
 export interface ShutdownCoordinatorOptions {
   /** Total limit from the signal to the last task, ms. Default 8000 (Cloud Run kills at 10 s). */
   timeoutMs?: number;
-  /** The signals that start a shutdown. Default `['SIGTERM', 'SIGINT']`. */
+  /**
+   * The signals that start a shutdown. Default `['SIGTERM', 'SIGINT']`. Each must be a name of a signal
+   * Node can catch (`'SIGTERM'`, not `'sigterm'`; not `SIGKILL` or `SIGSTOP`): anything else is a
+   * `TypeError` naming `signals[i]`, here rather than when the first task joins.
+   */
   signals?: readonly NodeSignal[];
   /** Also run the tasks when the event loop runs empty (`beforeExit`), for scripts. Default true. */
   runOnBeforeExit?: boolean;
@@ -50,8 +54,9 @@ export interface ShutdownCoordinatorOptions {
   /** Times the limits (tests pass `createTestClock()`). Default `setTimeout`. */
   clock?: Required<Pick<Clock, 'schedule'>>;
   /**
-   * Task failures and time-outs at error, the shutdown itself at info. Default: only the errors, as
-   * Cloud Logging JSON lines on stderr (what a failed task left undone must not go unseen).
+   * Task failures and time-outs at error, a second signal at warning, the shutdown itself at info.
+   * Default: only the errors, as Cloud Logging JSON lines on stderr (what a failed task left undone
+   * must not go unseen).
    */
   logger?: Logger;
 }

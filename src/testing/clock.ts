@@ -48,6 +48,13 @@ interface VirtualTimer {
   readonly callback: () => void;
 }
 
+/** A NaN or infinite time would make `now()` NaN or Infinity for the rest of the test, silently. */
+function finite(what: string, ms: number): number {
+  if (!Number.isFinite(ms))
+    throw new RangeError(`createTestClock: ${what} must be a finite number, got ${ms}`);
+  return ms;
+}
+
 /**
  * Creates a {@link TestClock}. `sleep(ms)` resolves at once and advances `now()` by `ms` (firing any
  * timer that falls due), so `retry` runs to completion without real time; it records each requested
@@ -70,13 +77,6 @@ interface VirtualTimer {
  * clock.sleeps.length; // 2: two waits, no real time spent
  * ```
  */
-/** A NaN or infinite time would make `now()` NaN or Infinity for the rest of the test, silently. */
-function finite(what: string, ms: number): number {
-  if (!Number.isFinite(ms))
-    throw new RangeError(`createTestClock: ${what} must be a finite number, got ${ms}`);
-  return ms;
-}
-
 export function createTestClock(options: TestClockOptions = {}): TestClock {
   let current = finite('startMs', options.startMs ?? 0);
   let seq = 0;

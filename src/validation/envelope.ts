@@ -81,6 +81,15 @@ export type EnvelopeKind = 'push' | 'cloud_event' | 'subscriber_message' | 'byte
 /**
  * The message body before decoding, as an {@link Envelope} carries it. Its use is shown with
  * `deadLetterAttributes`.
+ *
+ * @example
+ * ```ts
+ * import type { EnvelopeBody } from 'gcp-pipeline-resilience';
+ * function describeBody(body: EnvelopeBody): string {
+ *   if (body.kind === 'missing' || body.kind === 'invalid') return `no message: ${body.detail}`;
+ *   return body.kind === 'value' ? 'a parsed value' : `${body.kind} data`;
+ * }
+ * ```
  */
 export type EnvelopeBody =
   | { kind: 'bytes'; bytes: Uint8Array }

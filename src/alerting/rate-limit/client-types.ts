@@ -7,7 +7,17 @@
  * @module
  */
 
-/** What the GCS rate-limit store reads from a `Storage` of `@google-cloud/storage`. */
+/**
+ * What the GCS rate-limit store reads from a `Storage` of `@google-cloud/storage`.
+ *
+ * @example
+ * ```ts
+ * import { Storage } from '@google-cloud/storage';
+ * import { gcsRateLimitStore, type GcsStorageClient } from 'gcp-pipeline-resilience';
+ * const storage: GcsStorageClient = new Storage(); // a real client is one
+ * const store = gcsRateLimitStore({ storage, bucket: 'my-project-alert-state' });
+ * ```
+ */
 export interface GcsStorageClient {
   bucket(name: string): {
     file(name: string): {

@@ -1,6 +1,13 @@
 /**
  * The Vite plugin {@link lowerDecorators} returns. Declared here rather than imported from `vite`, so
  * the types of `gcp-pipeline-resilience/testing` need no Vite installed.
+ *
+ * @example
+ * ```ts
+ * import { type LowerDecoratorsPlugin, lowerDecorators } from 'gcp-pipeline-resilience/testing';
+ * const plugin: LowerDecoratorsPlugin = lowerDecorators();
+ * export default { plugins: [plugin] }; // vitest.config.ts
+ * ```
  */
 export interface LowerDecoratorsPlugin {
   readonly name: 'gcp-pipeline-resilience:lower-decorators';

@@ -62,7 +62,10 @@ describe('@retryWithJitter outside a method', () => {
       descriptor: object,
     ) => unknown;
     const descriptor = { value: async () => 1, writable: true, enumerable: false, configurable: true };
-    expect(() => legacy({}, 'loadDay', descriptor)).toThrow(/@retryWithJitter \(TC39\) decorates methods/);
+    // The message names the member and why; it used to read 'not undefined undefined'.
+    expect(() => legacy({}, 'loadDay', descriptor)).toThrow(
+      '@retryWithJitter (TC39) decorates methods, not under experimentalDecorators: loadDay',
+    );
   });
 
   it('on a method, static or private, it still decorates', async () => {

@@ -55,8 +55,10 @@ describe('withRetry', () => {
     await expect(result).resolves.toBe(42);
   });
 
-  it('throws a bad option at definition time', () => {
+  it('throws a bad option at definition time: a TypeError, a RangeError for a number out of range', () => {
+    expect(() => withRetry(() => 1, { maxAttempts: 0 })).toThrow(RangeError);
     expect(() => withRetry(() => 1, { maxAttempts: 0 })).toThrow(/maxAttempts/);
+    expect(() => withRetry(() => 1, { retryOn: ['ServiceUnavailableError'] as never })).toThrow(TypeError);
   });
 
   it('propagates a non-retryable error after one call', async () => {
