@@ -91,6 +91,22 @@ describe('a query job found under an existing id, or answering 404', () => {
     expect(await bq.query(`SELECT n FROM ${table}`)).toEqual([{ n: 1 }]);
   });
 
+  it("update under the caller's job id, its answer lost, is its own job though BigQuery records parameter values as strings: applied once, not JOB_ID_IN_USE", async () => {
+    const table = await counter();
+    const bq = h.executor();
+    const sql = `UPDATE ${table} SET n = n + @step WHERE @on AND @note IS NULL AND n IN UNNEST(@from) AND ARRAY_LENGTH(@none) = 0`;
+    const options = {
+      jobId: 'typed_fix',
+      params: { step: 5, on: true, note: null, from: [0, 1], none: [] },
+      types: { note: 'STRING' as const, none: ['INT64'] as const },
+    };
+    h.standIn.faults.add({ method: 'POST', path: INSERT_JOB, reset: 'after', times: 1 });
+    expect(await bq.update(sql, options)).toBe(1);
+    // Passed back after the fact (a redelivery), the same statement is read, not run twice.
+    expect(await bq.update(sql, options)).toBe(1);
+    expect(await bq.query(`SELECT n FROM ${table}`)).toEqual([{ n: 5 }]);
+  });
+
   it('query under a job id of the same SQL with other positional parameters rejects', async () => {
     const table = await counter();
     const bq = h.executor();
