@@ -192,6 +192,20 @@ export async function runJob<T>(client: BigQueryClient, scope: CallScope, plan: 
     return true;
   };
 
+  /** Throws `JOB_ID_IN_USE` when a job found by the run's id (not created in view) is another statement's. */
+  const refuseForeign = (resource: JobResource): void => {
+    // Only a caller's id can name someone else's job: ours are fresh UUIDs, and comparing them
+    // would risk refusing our own job over a detail BigQuery records differently.
+    const foreign = plan.chosenId === undefined ? undefined : plan.foreign?.(resource);
+    if (foreign === undefined) return;
+    // Not ours: nothing of this call ran, and the job must be neither cancelled nor read back.
+    failedRun(false);
+    throw new PipelineError(
+      `BigQuery ${plan.what} job id ${id} is in use by another job (${foreign}): its outcome is not this ${plan.what}'s, and this ${plan.what} did not run under that id. Choose a job id of its own for each ${plan.what}`,
+      { code: JOB_ID_IN_USE, transient: false },
+    );
+  };
+
   const start = async (attempt: RetryContext): Promise<Started<T>> => {
     try {
       return await plan.start(attempt, id);
@@ -209,17 +223,7 @@ export async function runJob<T>(client: BigQueryClient, scope: CallScope, plan: 
         await locateWith((work) => scope.request(attempt, 'datasets.get', work));
         const ref = refOf(id);
         const resource = await fetch(attempt, ref);
-        // Only a caller's id can name someone else's job: ours are fresh UUIDs, and comparing them
-        // would risk refusing our own job over a detail BigQuery records differently.
-        const foreign = plan.chosenId === undefined ? undefined : plan.foreign?.(resource);
-        if (foreign !== undefined) {
-          // Not ours: nothing of this call ran, and the job must be neither cancelled nor read back.
-          failedRun(false);
-          throw new PipelineError(
-            `BigQuery ${plan.what} job id ${id} is in use by another job (${foreign}): its outcome is not this ${plan.what}'s, and this ${plan.what} did not run under that id. Choose a job id of its own for each ${plan.what}`,
-            { code: JOB_ID_IN_USE, transient: false },
-          );
-        }
+        refuseForeign(resource);
         return { job: { ref, resource, done: false } };
       }
       const error = toPipelineError(err);
@@ -311,6 +315,8 @@ export async function runJob<T>(client: BigQueryClient, scope: CallScope, plan: 
       }
       throw unknown(ref.jobId, gaveUp('reading it back', readError), err);
     }
+    // Found by id alone (its creating answer lost): a caller's id may name another statement's job.
+    if (job === undefined) refuseForeign(resource);
     if (jobFailed(resource)) {
       failed = true;
       throw jobError(resource);

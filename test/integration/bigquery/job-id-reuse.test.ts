@@ -7,6 +7,7 @@ import {
   GET_JOB,
   type Harness,
   INSERT_JOB,
+  loseThenRefuse,
   QUERY_RESULTS,
   startHarness,
 } from './helpers.js';
@@ -171,6 +172,18 @@ describe('a query job found under an existing id, or answering 404', () => {
     expect(error).toBeInstanceOf(TypeError);
     expect((error as Error).message).toContain('1024');
     expect(await h.executor().query(`SELECT COUNT(*) AS c FROM ${table}`)).toEqual([{ c: 1 }]);
+  });
+
+  it("update under a job id of another statement whose answer was lost, then refused, rejects JOB_ID_IN_USE: the read-back does not report the other job's rows as its own", async () => {
+    const table = await counter();
+    const bq = h.executor();
+    expect(await bq.update(`UPDATE ${table} SET n = n + 1 WHERE true`, { jobId: 'taken_id' })).toBe(1);
+    // The 409 BigQuery answers for the taken id is lost; every re-send is then refused with 503.
+    loseThenRefuse(h, INSERT_JOB);
+    const error = await caught(bq.update(`UPDATE ${table} SET n = n + 10 WHERE true`, { jobId: 'taken_id' }));
+    expect(error).toMatchObject({ code: 'JOB_ID_IN_USE', transient: false });
+    h.standIn.faults.clear();
+    expect(await bq.query(`SELECT n FROM ${table}`)).toEqual([{ n: 1 }]);
   });
 
   it('the same statement under its own job id is still read, not run twice', async () => {
