@@ -372,8 +372,15 @@ export async function runJob<T>(client: BigQueryClient, scope: CallScope, plan: 
             // Results of a job that failed answer with its error, so a 404 may be the job's own (a
             // missing table): jobs.get tells. Only a job it cannot find either is gone (expired,
             // deleted), and a statement that only reads is then run again as a new job. One that
-            // writes goes to the read-back below, which says whether it ran.
-            if (await jobExists(attempt, current)) throw err;
+            // writes goes to the read-back below, which says whether it ran. A job found that did not
+            // fail makes the 404 not its own (a results read BigQuery answered too early or in error):
+            // read again, within the retry policy.
+            if (await jobExists(attempt, current)) {
+              throw new PipelineError(
+                `BigQuery ${plan.what} job ${current.ref.jobId} is ${current.resource?.status?.state ?? 'found'} but reading its results answered 404; reading them again (results expire 24 h after a job ends: if this persists, run it under a new job id)`,
+                { code: 'RESULTS_NOT_FOUND', transient: true, cause: err },
+              );
+            }
             failedRun(true);
             throw new PipelineError(
               `BigQuery ${plan.what} job ${current.ref.jobId} was not found while its outcome was read; running it again as a new job`,

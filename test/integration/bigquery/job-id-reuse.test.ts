@@ -195,6 +195,22 @@ describe('a query job found under an existing id, or answering 404', () => {
     expect(await bq.query(`SELECT n FROM ${table}`)).toEqual([{ n: 1 }]);
   });
 
+  it('a read whose results answer 404 while jobs.get finds its job well reads them again, instead of failing for good', async () => {
+    const table = await counter();
+    const bq = h.executor();
+    h.standIn.faults.add({
+      method: 'GET',
+      path: QUERY_RESULTS,
+      times: 1,
+      error: { status: 404, reason: 'notFound', message: 'Not found: Job test-project:US.results_404' },
+    });
+    const mark = h.standIn.requests.length;
+    expect(await bq.query(`SELECT n FROM ${table}`, { jobId: 'results_404' })).toEqual([{ n: 0 }]);
+    const since = h.standIn.requests.slice(mark);
+    // One job: the read is resumed, not the statement run again.
+    expect(since.filter((r) => r.method === 'POST' && INSERT_JOB.test(r.path))).toHaveLength(1);
+  });
+
   it('a read whose job fails for a missing table rejects with NotFoundError after one job, not re-runs', async () => {
     const bq = h.executor();
     h.standIn.faults.add({ method: 'POST', path: INSERT_JOB, sql: /missing_table/, pendingPolls: 1 });
