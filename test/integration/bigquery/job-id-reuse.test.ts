@@ -10,6 +10,7 @@ import {
   loseThenRefuse,
   QUERY_RESULTS,
   startHarness,
+  UPLOAD,
 } from './helpers.js';
 
 /**
@@ -184,6 +185,18 @@ describe('a query job found under an existing id, or answering 404', () => {
     expect(error).toMatchObject({ code: 'JOB_ID_IN_USE', transient: false });
     h.standIn.faults.clear();
     expect(await bq.query(`SELECT n FROM ${table}`)).toEqual([{ n: 1 }]);
+  });
+
+  it('loadRows of the same rows into another table under a taken job id, its answer lost, then refused, rejects JOB_ID_IN_USE: the other load is not reported as this one', async () => {
+    const first = await counter();
+    const second = await counter();
+    const bq = h.executor();
+    await bq.loadRows(first, [{ n: 7 }], { jobId: 'taken_load' });
+    loseThenRefuse(h, UPLOAD);
+    const error = await caught(bq.loadRows(second, [{ n: 7 }], { jobId: 'taken_load' }));
+    expect(error).toMatchObject({ code: 'JOB_ID_IN_USE', transient: false });
+    h.standIn.faults.clear();
+    expect(await bq.query(`SELECT n FROM ${second}`)).toEqual([{ n: 0 }]);
   });
 
   it('the same statement under its own job id is still read, not run twice', async () => {
