@@ -317,10 +317,8 @@ export async function runJob<T>(client: BigQueryClient, scope: CallScope, plan: 
     }
     // Found by id alone (its creating answer lost): a caller's id may name another statement's job.
     if (job === undefined) refuseForeign(resource);
-    if (jobFailed(resource)) {
-      failed = true;
-      throw jobError(resource);
-    }
+    // As on the call's own path: a script that failed is not offered for a second run.
+    if (jobFailed(resource)) control.fail(resource);
     if (resource.status?.state !== 'DONE')
       throw unknown(ref.jobId, `it is still ${resource.status?.state ?? 'running'}`, err);
     const finished: RunningJob = { ref, resource, done: false };
