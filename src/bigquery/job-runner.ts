@@ -120,7 +120,7 @@ function mayHaveCreated(err: unknown): boolean {
  *    new job (`<id>_r<n>` for a caller's id, else a fresh id or requestId). A job failed for good is not.
  *
  * When the call gives up (abort, deadline, attempts exhausted) on a job that may still be running, a
- * best-effort jobs.cancel stops it.
+ * best-effort jobs.cancel stops it, unless it runs under the caller's job id.
  */
 export async function runJob<T>(client: BigQueryClient, scope: CallScope, plan: JobPlan<T>): Promise<T> {
   let run = 0;
@@ -392,8 +392,9 @@ export async function runJob<T>(client: BigQueryClient, scope: CallScope, plan: 
   } catch (err) {
     const outcomeUnknown = !failed && (job === undefined ? maybeCreated : !job.done);
     if (plan.unknownOutcome && outcomeUnknown) return readBack(err, plan.unknownOutcome.advice);
-    // Do not leave a job running that nobody will read (abort, deadline, retries exhausted).
-    if (job !== undefined && !job.done && !failed) cancelJob(client, job.ref);
+    // Do not leave a job running that nobody will read (abort, deadline, retries exhausted). One under
+    // the caller's id is read by the next call with that id (a redelivery): cancelled, it would fail it.
+    if (job !== undefined && !job.done && !failed && plan.chosenId === undefined) cancelJob(client, job.ref);
     throw await explainMisplaced(client, scope, err, plan.location);
   }
 }
