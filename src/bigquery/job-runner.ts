@@ -375,7 +375,7 @@ export async function runJob<T>(client: BigQueryClient, scope: CallScope, plan: 
             // read again, within the retry policy.
             if (await jobExists(attempt, current)) {
               throw new PipelineError(
-                `BigQuery ${plan.what} job ${current.ref.jobId} is ${current.resource?.status?.state ?? 'found'} but reading its results answered 404; reading them again (results expire 24 h after a job ends: if this persists, run it under a new job id)`,
+                `BigQuery ${plan.what} job ${current.ref.jobId}: its results answered 404 though it did not fail; reading them again (they expire 24 h after the job: then use a new job id)`,
                 { code: 'RESULTS_NOT_FOUND', transient: true, cause: err },
               );
             }
