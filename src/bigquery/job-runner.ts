@@ -120,7 +120,7 @@ function mayHaveCreated(err: unknown): boolean {
  *    new job (`<id>_r<n>` for a caller's id, else a fresh id or requestId). A job failed for good is not.
  *
  * When the call gives up (abort, deadline, attempts exhausted) on a job that may still be running, a
- * best-effort jobs.cancel stops it.
+ * best-effort jobs.cancel stops it, unless it runs under the caller's job id.
  */
 export async function runJob<T>(client: BigQueryClient, scope: CallScope, plan: JobPlan<T>): Promise<T> {
   let run = 0;
@@ -192,6 +192,20 @@ export async function runJob<T>(client: BigQueryClient, scope: CallScope, plan: 
     return true;
   };
 
+  /** Throws `JOB_ID_IN_USE` when a job found by the run's id (not created in view) is another statement's. */
+  const refuseForeign = (resource: JobResource): void => {
+    // Only a caller's id can name someone else's job: ours are fresh UUIDs, and comparing them
+    // would risk refusing our own job over a detail BigQuery records differently.
+    const foreign = plan.chosenId === undefined ? undefined : plan.foreign?.(resource);
+    if (foreign === undefined) return;
+    // Not ours: nothing of this call ran, and the job must be neither cancelled nor read back.
+    failedRun(false);
+    throw new PipelineError(
+      `BigQuery ${plan.what} job id ${id} is in use by another job (${foreign}): its outcome is not this ${plan.what}'s, and this ${plan.what} did not run under that id. Choose a job id of its own for each ${plan.what}`,
+      { code: JOB_ID_IN_USE, transient: false },
+    );
+  };
+
   const start = async (attempt: RetryContext): Promise<Started<T>> => {
     try {
       return await plan.start(attempt, id);
@@ -209,17 +223,7 @@ export async function runJob<T>(client: BigQueryClient, scope: CallScope, plan: 
         await locateWith((work) => scope.request(attempt, 'datasets.get', work));
         const ref = refOf(id);
         const resource = await fetch(attempt, ref);
-        // Only a caller's id can name someone else's job: ours are fresh UUIDs, and comparing them
-        // would risk refusing our own job over a detail BigQuery records differently.
-        const foreign = plan.chosenId === undefined ? undefined : plan.foreign?.(resource);
-        if (foreign !== undefined) {
-          // Not ours: nothing of this call ran, and the job must be neither cancelled nor read back.
-          failedRun(false);
-          throw new PipelineError(
-            `BigQuery ${plan.what} job id ${id} is in use by another job (${foreign}): its outcome is not this ${plan.what}'s, and this ${plan.what} did not run under that id. Choose a job id of its own for each ${plan.what}`,
-            { code: JOB_ID_IN_USE, transient: false },
-          );
-        }
+        refuseForeign(resource);
         return { job: { ref, resource, done: false } };
       }
       const error = toPipelineError(err);
@@ -311,10 +315,10 @@ export async function runJob<T>(client: BigQueryClient, scope: CallScope, plan: 
       }
       throw unknown(ref.jobId, gaveUp('reading it back', readError), err);
     }
-    if (jobFailed(resource)) {
-      failed = true;
-      throw jobError(resource);
-    }
+    // Found by id alone (its creating answer lost): a caller's id may name another statement's job.
+    if (job === undefined) refuseForeign(resource);
+    // As on the call's own path: a script that failed is not offered for a second run.
+    if (jobFailed(resource)) control.fail(resource);
     if (resource.status?.state !== 'DONE')
       throw unknown(ref.jobId, `it is still ${resource.status?.state ?? 'running'}`, err);
     const finished: RunningJob = { ref, resource, done: false };
@@ -366,8 +370,15 @@ export async function runJob<T>(client: BigQueryClient, scope: CallScope, plan: 
             // Results of a job that failed answer with its error, so a 404 may be the job's own (a
             // missing table): jobs.get tells. Only a job it cannot find either is gone (expired,
             // deleted), and a statement that only reads is then run again as a new job. One that
-            // writes goes to the read-back below, which says whether it ran.
-            if (await jobExists(attempt, current)) throw err;
+            // writes goes to the read-back below, which says whether it ran. A job found that did not
+            // fail makes the 404 not its own (a results read BigQuery answered too early or in error):
+            // read again, within the retry policy.
+            if (await jobExists(attempt, current)) {
+              throw new PipelineError(
+                `BigQuery ${plan.what} job ${current.ref.jobId}: its results answered 404 though it did not fail; reading them again (they expire 24 h after the job: then use a new job id)`,
+                { code: 'RESULTS_NOT_FOUND', transient: true, cause: err },
+              );
+            }
             failedRun(true);
             throw new PipelineError(
               `BigQuery ${plan.what} job ${current.ref.jobId} was not found while its outcome was read; running it again as a new job`,
@@ -381,8 +392,9 @@ export async function runJob<T>(client: BigQueryClient, scope: CallScope, plan: 
   } catch (err) {
     const outcomeUnknown = !failed && (job === undefined ? maybeCreated : !job.done);
     if (plan.unknownOutcome && outcomeUnknown) return readBack(err, plan.unknownOutcome.advice);
-    // Do not leave a job running that nobody will read (abort, deadline, retries exhausted).
-    if (job !== undefined && !job.done && !failed) cancelJob(client, job.ref);
+    // Do not leave a job running that nobody will read (abort, deadline, retries exhausted). One under
+    // the caller's id is read by the next call with that id (a redelivery): cancelled, it would fail it.
+    if (job !== undefined && !job.done && !failed && plan.chosenId === undefined) cancelJob(client, job.ref);
     throw await explainMisplaced(client, scope, err, plan.location);
   }
 }

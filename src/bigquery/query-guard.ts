@@ -31,6 +31,8 @@ function isPathPiece(t: SqlToken): boolean {
   );
 }
 
+const isDot = (t: SqlToken): boolean => t.kind === 'punct' && t.text === '.';
+
 function collectPaths(tokens: SqlToken[]): PathRef[] {
   const paths: PathRef[] = [];
   let i = 0;
@@ -44,8 +46,10 @@ function collectPaths(tokens: SqlToken[]): PathRef[] {
     let j = i + 1;
     while (j < tokens.length) {
       const u = tokens[j] as SqlToken;
-      if (u.spaced || !isPathPiece(u)) break;
-      // A '-' only joins words inside a project id; `a - b` is spaced and never gets here.
+      // GoogleSQL lets whitespace or a comment separate any two tokens, a path's dots included
+      // (`ds . t`, `ds./**/t`); a '-' only joins words inside a project id, so `a - b` is two names.
+      const dotted = isDot(u) || isDot(tokens[j - 1] as SqlToken);
+      if ((u.spaced && !dotted) || !isPathPiece(u)) break;
       text += u.text;
       j++;
     }

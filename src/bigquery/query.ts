@@ -155,17 +155,23 @@ function differingParameters(recorded: readonly unknown[], sent: readonly unknow
   return differing;
 }
 
-/** JSON with object keys sorted and `undefined` members left out: equal values give equal text. */
+/**
+ * JSON with object keys sorted and `undefined` members left out: equal values give equal text. A
+ * parameter is compared as BigQuery records it: `QueryParameterValue.value` is a string (`42` reads
+ * back `"42"`), and a null value or an empty array reads back absent.
+ */
 function canonicalJson(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) =>
-    v !== null && typeof v === 'object' && !Array.isArray(v)
+  return JSON.stringify(value, (key, v: unknown) => {
+    if (key === 'value') return typeof v === 'object' || v === undefined ? (v ?? undefined) : String(v);
+    if (key === 'arrayValues' && Array.isArray(v) && v.length === 0) return undefined;
+    return v !== null && typeof v === 'object' && !Array.isArray(v)
       ? Object.fromEntries(
           Object.keys(v)
             .sort()
             .map((k) => [k, (v as Record<string, unknown>)[k]]),
         )
-      : v,
-  );
+      : v;
+  });
 }
 
 /**

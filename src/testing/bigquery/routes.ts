@@ -88,6 +88,34 @@ function checkJobId(jobId: string): void {
   }
 }
 
+/**
+ * A query job's configuration as BigQuery records it: `QueryParameterValue.value` is a string in the
+ * API's schema, so a parameter sent as `42` or `true` reads back from jobs.get as `"42"`, `"true"`,
+ * and a null value or an empty array is left out.
+ */
+function recordedQuery(configuration: Record<string, unknown>): Record<string, unknown> {
+  const query = obj(configuration.query);
+  if (!Array.isArray(query.queryParameters)) return configuration;
+  const value = (v: unknown): unknown => {
+    const o = obj(v);
+    const out: Record<string, unknown> = {};
+    if (o.value !== null && o.value !== undefined) out.value = String(o.value);
+    // An empty repeated field is left out of the JSON BigQuery answers with.
+    if (Array.isArray(o.arrayValues) && o.arrayValues.length > 0) out.arrayValues = o.arrayValues.map(value);
+    if (o.structValues !== null && typeof o.structValues === 'object') {
+      out.structValues = Object.fromEntries(
+        Object.entries(o.structValues as Record<string, unknown>).map(([k, v2]) => [k, value(v2)]),
+      );
+    }
+    return out;
+  };
+  const queryParameters = query.queryParameters.map((p: unknown) => {
+    const parameter = obj(p);
+    return { ...parameter, parameterValue: value(parameter.parameterValue) };
+  });
+  return { ...configuration, query: { ...query, queryParameters } };
+}
+
 function obj(body: unknown): Record<string, unknown> {
   return typeof body === 'object' && body !== null && !Array.isArray(body)
     ? (body as Record<string, unknown>)
@@ -215,7 +243,7 @@ export function createRoutes(deps: RouteDeps): Route[] {
       jobId,
       location,
       jobType: type,
-      configuration,
+      configuration: type === 'QUERY' ? recordedQuery(configuration) : configuration,
       state: 'RUNNING',
       pendingPolls: 0,
       creationTime: now,

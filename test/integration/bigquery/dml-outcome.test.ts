@@ -86,6 +86,36 @@ describe('update: a call that gives up on a statement that may have run reads it
     expect(await counterValue(table)).toEqual([{ n: 0 }]);
   });
 
+  it('a script whose job the read-back finds failed for a transient reason is SCRIPT_FAILED (not transient), not an error inviting a second run', async () => {
+    const table = await counter();
+    // The script's job runs, then fails (a backend error) once its status is read.
+    h.standIn.faults.add({
+      method: 'POST',
+      path: INSERT_JOB,
+      times: 1,
+      jobError: { reason: 'backendError', afterPolls: 1 },
+    });
+    // The call sees it running once, then never sees it fail: its reads are refused until it gives up.
+    h.standIn.faults.add({
+      method: 'GET',
+      path: QUERY_RESULTS,
+      after: 1,
+      error: { status: 503, reason: 'backendError' },
+    });
+    h.standIn.faults.add({
+      method: 'GET',
+      path: GET_JOB,
+      times: 2,
+      error: { status: 503, reason: 'backendError' },
+    });
+    const error = await caught(
+      h
+        .executor({ retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 2 } })
+        .update(`UPDATE ${table} SET n = n + 1 WHERE true; SELECT n FROM ${table}`),
+    );
+    expect(error).toMatchObject({ code: 'SCRIPT_FAILED', transient: false });
+  });
+
   it('a DML job that disappears while its results are read is JOB_OUTCOME_UNKNOWN naming it, not NotFoundError', async () => {
     const table = await counter();
     for (const path of [JOBS_QUERY, INSERT_JOB]) {

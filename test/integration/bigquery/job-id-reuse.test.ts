@@ -7,8 +7,10 @@ import {
   GET_JOB,
   type Harness,
   INSERT_JOB,
+  loseThenRefuse,
   QUERY_RESULTS,
   startHarness,
+  UPLOAD,
 } from './helpers.js';
 
 /**
@@ -91,6 +93,22 @@ describe('a query job found under an existing id, or answering 404', () => {
     expect(await bq.query(`SELECT n FROM ${table}`)).toEqual([{ n: 1 }]);
   });
 
+  it("update under the caller's job id, its answer lost, is its own job though BigQuery records parameter values as strings: applied once, not JOB_ID_IN_USE", async () => {
+    const table = await counter();
+    const bq = h.executor();
+    const sql = `UPDATE ${table} SET n = n + @step WHERE @on AND @note IS NULL AND n IN UNNEST(@from) AND ARRAY_LENGTH(@none) = 0`;
+    const options = {
+      jobId: 'typed_fix',
+      params: { step: 5, on: true, note: null, from: [0, 1], none: [] },
+      types: { note: 'STRING' as const, none: ['INT64'] as const },
+    };
+    h.standIn.faults.add({ method: 'POST', path: INSERT_JOB, reset: 'after', times: 1 });
+    expect(await bq.update(sql, options)).toBe(1);
+    // Passed back after the fact (a redelivery), the same statement is read, not run twice.
+    expect(await bq.update(sql, options)).toBe(1);
+    expect(await bq.query(`SELECT n FROM ${table}`)).toEqual([{ n: 5 }]);
+  });
+
   it('query under a job id of the same SQL with other positional parameters rejects', async () => {
     const table = await counter();
     const bq = h.executor();
@@ -157,6 +175,30 @@ describe('a query job found under an existing id, or answering 404', () => {
     expect(await h.executor().query(`SELECT COUNT(*) AS c FROM ${table}`)).toEqual([{ c: 1 }]);
   });
 
+  it("update under a job id of another statement whose answer was lost, then refused, rejects JOB_ID_IN_USE: the read-back does not report the other job's rows as its own", async () => {
+    const table = await counter();
+    const bq = h.executor();
+    expect(await bq.update(`UPDATE ${table} SET n = n + 1 WHERE true`, { jobId: 'taken_id' })).toBe(1);
+    // The 409 BigQuery answers for the taken id is lost; every re-send is then refused with 503.
+    loseThenRefuse(h, INSERT_JOB);
+    const error = await caught(bq.update(`UPDATE ${table} SET n = n + 10 WHERE true`, { jobId: 'taken_id' }));
+    expect(error).toMatchObject({ code: 'JOB_ID_IN_USE', transient: false });
+    h.standIn.faults.clear();
+    expect(await bq.query(`SELECT n FROM ${table}`)).toEqual([{ n: 1 }]);
+  });
+
+  it('loadRows of the same rows into another table under a taken job id, its answer lost, then refused, rejects JOB_ID_IN_USE: the other load is not reported as this one', async () => {
+    const first = await counter();
+    const second = await counter();
+    const bq = h.executor();
+    await bq.loadRows(first, [{ n: 7 }], { jobId: 'taken_load' });
+    loseThenRefuse(h, UPLOAD);
+    const error = await caught(bq.loadRows(second, [{ n: 7 }], { jobId: 'taken_load' }));
+    expect(error).toMatchObject({ code: 'JOB_ID_IN_USE', transient: false });
+    h.standIn.faults.clear();
+    expect(await bq.query(`SELECT n FROM ${second}`)).toEqual([{ n: 0 }]);
+  });
+
   it('the same statement under its own job id is still read, not run twice', async () => {
     const table = await counter();
     const bq = h.executor();
@@ -164,6 +206,22 @@ describe('a query job found under an existing id, or answering 404', () => {
     expect(await bq.update(sql, { jobId: 'once_only' })).toBe(1);
     expect(await bq.update(sql, { jobId: 'once_only' })).toBe(1);
     expect(await bq.query(`SELECT n FROM ${table}`)).toEqual([{ n: 1 }]);
+  });
+
+  it('a read whose results answer 404 while jobs.get finds its job well reads them again, instead of failing for good', async () => {
+    const table = await counter();
+    const bq = h.executor();
+    h.standIn.faults.add({
+      method: 'GET',
+      path: QUERY_RESULTS,
+      times: 1,
+      error: { status: 404, reason: 'notFound', message: 'Not found: Job test-project:US.results_404' },
+    });
+    const mark = h.standIn.requests.length;
+    expect(await bq.query(`SELECT n FROM ${table}`, { jobId: 'results_404' })).toEqual([{ n: 0 }]);
+    const since = h.standIn.requests.slice(mark);
+    // One job: the read is resumed, not the statement run again.
+    expect(since.filter((r) => r.method === 'POST' && INSERT_JOB.test(r.path))).toHaveLength(1);
   });
 
   it('a read whose job fails for a missing table rejects with NotFoundError after one job, not re-runs', async () => {

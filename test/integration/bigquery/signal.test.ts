@@ -54,6 +54,31 @@ describe('AbortSignal: every method stops at once, between and during attempts',
     expect(cancelled()).toBe(true);
   });
 
+  it("leaves a job of the caller's id running when aborted: the same call again (a redelivery) reads it instead of meeting a job it cancelled", async () => {
+    const bq = h.executor();
+    h.standIn.faults.add({ method: 'POST', path: INSERT_JOB, pendingPolls: 2, times: 1 });
+    h.standIn.faults.add({ path: QUERY_RESULTS, hang: true, times: 1 });
+    const controller = new AbortController();
+    const reason = new Error('SIGTERM');
+    const options = { jobId: 'report_2024_06_01' };
+    const mark = h.standIn.requests.length;
+    const pending = bq.query('SELECT 1 AS one', { ...options, retry: { signal: controller.signal } });
+    while (!h.standIn.requests.slice(mark).some((r) => QUERY_RESULTS.test(r.path) && r.fault !== undefined)) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    controller.abort(reason);
+    await expect(pending).rejects.toBe(reason);
+    // A cancel, if one were sent, is fire and forget: give it the time to arrive.
+    const cancels = () =>
+      h.standIn.requests.filter(
+        (r) => r.method === 'POST' && /\/jobs\/report_2024_06_01\/cancel$/.test(r.path),
+      );
+    for (let i = 0; i < 40 && cancels().length === 0; i++)
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(cancels()).toHaveLength(0);
+    expect(await bq.query('SELECT 1 AS one', options)).toEqual([{ one: 1 }]);
+  });
+
   it('stops between attempts when aborted during the backoff', async () => {
     const bq = h.executor({
       retry: { maxAttempts: 10, baseDelayMs: 10_000, maxDelayMs: 10_000, jitter: 'none' },

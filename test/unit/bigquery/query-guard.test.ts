@@ -72,6 +72,7 @@ describe('checkPartitionFilter', () => {
     'SELECT 1 -- FROM mlb_raw.games\nFROM other.t',
     'SELECT * FROM otherproj.nba_analytics.pgs',
     'UPDATE mlb_raw.games SET x = 1 WHERE game_date = @d',
+    'SELECT * FROM mlb_raw . games g WHERE g . game_date = @d',
   ])('lets %j through', (sql) => {
     expect(refuse(sql)).toBeUndefined();
   });
@@ -86,6 +87,11 @@ describe('checkPartitionFilter', () => {
     ['SELECT * FROM proj.nba_analytics.pgs', 'proj.nba_analytics.pgs'],
     ['SELECT * FROM nba_analytics.pgs', 'proj.nba_analytics.pgs'],
     ['DELETE FROM mlb_raw.games WHERE true', 'mlb_raw.games'],
+    // Tokens may be separated by whitespace or comments, a path's dots included.
+    ['SELECT * FROM mlb_raw . games', 'mlb_raw.games'],
+    ['SELECT * FROM mlb_raw./* x */games', 'mlb_raw.games'],
+    ['SELECT * FROM `mlb_raw`\n.`games` WHERE team = @t', 'mlb_raw.games'],
+    ['SELECT * FROM proj . nba_analytics . pgs', 'proj.nba_analytics.pgs'],
   ])('refuses %j', (sql, table) => {
     const err = refuse(sql);
     expect(err).toBeInstanceOf(QueryGuardError);
