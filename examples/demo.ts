@@ -55,6 +55,7 @@
  * ```
  */
 
+import { tolerateClosedPipes } from './closed-pipe.js';
 import { demoHelp, parseDemoArgs } from './demo-args.js';
 
 /** The signals that stop the run, and the exit code of each (128 + its number, as a shell reports it). */
@@ -63,6 +64,7 @@ type StopSignal = (typeof STOP_SIGNALS)[number];
 const EXIT_CODES: Record<StopSignal, number> = { SIGTERM: 143, SIGINT: 130 };
 
 async function main(): Promise<number> {
+  tolerateClosedPipes();
   let parsed: ReturnType<typeof parseDemoArgs>;
   try {
     parsed = parseDemoArgs(process.argv.slice(2));

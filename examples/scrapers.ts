@@ -35,6 +35,7 @@ import {
   startHttpStandIn,
   startPubSubStandIn,
 } from '../src/testing/index.js';
+import { tolerateClosedPipes } from './closed-pipe.js';
 import { publishCompletion } from './scraper-publish.js';
 
 /** Options of {@link runScrapers}. */
@@ -233,6 +234,7 @@ export async function runScrapers(options: ScrapersOptions = {}): Promise<Scrape
 }
 
 async function main(): Promise<number> {
+  tolerateClosedPipes();
   const args = process.argv.slice(2);
   let seed = 1;
   for (let i = 0; i < args.length; i++) {
