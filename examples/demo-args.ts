@@ -23,15 +23,33 @@ interface OptionSpec {
   apply: (args: DemoArgs, value: () => string) => void;
 }
 
+/**
+ * A seed as typed: decimal digits, optionally negative, within 2^53. `Number()` alone took `''` and
+ * blanks as 0, `0x10` and `1e3` as other spellings, a number past 2^53 as its neighbour, and `1e308`,
+ * whose fault seeds overflow to Infinity, as a crash in the middle of the run: each ran a seed other
+ * than the one on the command line, or none.
+ *
+ * @example
+ * ```ts
+ * parseSeed('-7', '--seed'); // -7
+ * ```
+ */
+export function parseSeed(raw: string, option: string): number {
+  const seed = Number(raw);
+  if (!/^-?\d+$/.test(raw) || !Number.isSafeInteger(seed)) {
+    throw new Error(
+      `${option} needs a whole number from -${Number.MAX_SAFE_INTEGER} to ${Number.MAX_SAFE_INTEGER}, got ${JSON.stringify(raw)}`,
+    );
+  }
+  return seed;
+}
+
 const OPTIONS: Record<string, OptionSpec> = {
   '--seed': {
     usage: '--seed N',
     description: 'seed of the fault plan and of the retry jitter (default 1)',
     apply: (args, value) => {
-      const raw = value();
-      const seed = Number(raw);
-      if (!Number.isInteger(seed)) throw new Error(`--seed needs an integer, got ${JSON.stringify(raw)}`);
-      args.seed = seed;
+      args.seed = parseSeed(value(), '--seed');
     },
   },
   '--project': {

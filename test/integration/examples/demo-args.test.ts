@@ -42,11 +42,31 @@ describe('the demo command line', () => {
     expect(() => parseDemoArgs(['--verbose'])).toThrow('unknown argument "--verbose"; run with --help');
     expect(() => parseDemoArgs(['--seed'])).toThrow('--seed needs a value');
     expect(() => parseDemoArgs(['--seed', '--quiet'])).toThrow('--seed needs a value');
-    expect(() => parseDemoArgs(['--seed', '1.5'])).toThrow('--seed needs an integer, got "1.5"');
+    expect(() => parseDemoArgs(['--seed', '1.5'])).toThrow(
+      '--seed needs a whole number from -9007199254740991 to 9007199254740991, got "1.5"',
+    );
     expect(() => parseDemoArgs(['--seed='])).toThrow('--seed needs a value');
     expect(() => parseDemoArgs(['--quiet=yes'])).toThrow('--quiet takes no value, got "--quiet=yes"');
     expect(() => parseDemoArgs(['--sed=3'])).toThrow('unknown argument "--sed=3"');
     expect(() => parseDemoArgs(['--keep'])).toThrow('--keep needs --project (Google Cloud only)');
+  });
+
+  it.each([
+    ['', 'an empty value, which Number() reads as 0'],
+    [' ', 'blanks, which Number() reads as 0'],
+    ['1e308', 'a number whose fault seeds overflow to Infinity (a TypeError stack, exit 1)'],
+    ['9007199254740993', 'a number past 2^53, which is not the one typed'],
+    ['0x10', 'hexadecimal'],
+    ['1e3', 'an exponent'],
+  ])('refuses --seed %j (%s), naming it, rather than running another seed', (raw) => {
+    expect(() => parseDemoArgs(['--seed', raw])).toThrow(
+      `--seed needs a whole number from -9007199254740991 to 9007199254740991, got ${JSON.stringify(raw)}`,
+    );
+  });
+
+  it('takes the largest seeds it accepts, negative ones too', () => {
+    expect(parseDemoArgs(['--seed', '9007199254740991']).seed).toBe(9007199254740991);
+    expect(parseDemoArgs(['--seed=-9007199254740991']).seed).toBe(-9007199254740991);
   });
 
   it('reads --name=value as --name value', () => {
