@@ -2,6 +2,7 @@
  * The demo's command line: one table of options that both the parser and `--help` read, so the help
  * text cannot drift from what is accepted.
  */
+import { isProjectId, PROJECT_ID_RULE } from '../src/config/table-name.js';
 import type { DemoOptions } from './demo-pipeline.js';
 
 /** What the command line asks for: the pipeline's options, plus how much to print. */
@@ -56,14 +57,30 @@ const OPTIONS: Record<string, OptionSpec> = {
     usage: '--project ID',
     description: 'run against this Google Cloud project (Application Default Credentials)',
     apply: (args, value) => {
-      args.projectId = value();
+      const project = value();
+      // Checked here, not when the pipeline names its tables: there it was a stack (exit 1) blaming
+      // GCP_PROJECT_ID, after the pipeline had loaded.
+      if (!isProjectId(project)) {
+        throw new Error(
+          `--project needs a Google Cloud project id (${PROJECT_ID_RULE}), got ${JSON.stringify(project)}`,
+        );
+      }
+      args.projectId = project;
     },
   },
   '--prefix': {
     usage: '--prefix P',
     description: 'prefix of the datasets, topics and subscriptions the demo creates',
     apply: (args, value) => {
-      args.prefix = value();
+      const prefix = value();
+      // It begins dataset ids (letters, digits, '_') and, with '-' for '_', topic and subscription ids
+      // (a letter first, not 'goog', at most 255 characters).
+      if (!/^[A-Za-z][A-Za-z0-9_]{0,199}$/.test(prefix) || /^goog/i.test(prefix)) {
+        throw new Error(
+          `--prefix needs a letter, then letters, digits and '_' (at most 200 characters, not starting with 'goog'), got ${JSON.stringify(prefix)}`,
+        );
+      }
+      args.prefix = prefix;
     },
   },
   '--location': {
@@ -145,7 +162,9 @@ export function parseDemoArgs(argv: readonly string[]): DemoArgs {
         return value;
       }
       const next = argv[++i];
-      if (next === undefined || next.startsWith('--')) throw new Error(`${arg} needs a value`);
+      // `--prefix ''` as `--prefix=`: on Google Cloud an empty prefix named the project's own
+      // `mlb_raw`... datasets, which the run drops at its end.
+      if (next === undefined || next === '' || next.startsWith('--')) throw new Error(`${arg} needs a value`);
       return next;
     });
     if (inline !== undefined) throw new Error(`${arg} takes no value, got ${JSON.stringify(given)}`);

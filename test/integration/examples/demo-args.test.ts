@@ -15,7 +15,7 @@ describe('the demo command line', () => {
         '--seed',
         '7',
         '--project',
-        'p',
+        'my-project',
         '--prefix',
         'x_',
         '--location',
@@ -29,7 +29,7 @@ describe('the demo command line', () => {
       quiet: true,
       trace: true,
       seed: 7,
-      projectId: 'p',
+      projectId: 'my-project',
       prefix: 'x_',
       location: 'EU',
       keep: true,
@@ -52,7 +52,6 @@ describe('the demo command line', () => {
   });
 
   it.each([
-    ['', 'an empty value, which Number() reads as 0'],
     [' ', 'blanks, which Number() reads as 0'],
     ['1e308', 'a number whose fault seeds overflow to Infinity (a TypeError stack, exit 1)'],
     ['9007199254740993', 'a number past 2^53, which is not the one typed'],
@@ -67,6 +66,37 @@ describe('the demo command line', () => {
   it('takes the largest seeds it accepts, negative ones too', () => {
     expect(parseDemoArgs(['--seed', '9007199254740991']).seed).toBe(9007199254740991);
     expect(parseDemoArgs(['--seed=-9007199254740991']).seed).toBe(-9007199254740991);
+  });
+
+  it.each([
+    [['--project', ''], '--project needs a value'],
+    [['--prefix', ''], '--prefix needs a value'],
+    [['--location', ''], '--location needs a value'],
+    [['--seed', ''], '--seed needs a value'],
+  ])('refuses an empty value given apart (%j) as it does `--name=`', (argv, message) => {
+    expect(() => parseDemoArgs(argv)).toThrow(message);
+  });
+
+  it.each([
+    ['x_y', 'underscore'],
+    ['My-Project', 'upper case'],
+    ['p', 'too short'],
+  ])('refuses --project %j (%s) naming the option, not GCP_PROJECT_ID', (project) => {
+    expect(() => parseDemoArgs(['--project', project])).toThrow(
+      `--project needs a Google Cloud project id (a project id is 6 to 30 characters`,
+    );
+  });
+
+  it.each([
+    ['a b', 'a blank'],
+    ['x-', "a '-', which no dataset id takes"],
+    ['1_', 'a digit first, which no topic id takes'],
+    ['goog_', "'goog', which Pub/Sub reserves"],
+    ['p'.repeat(201), 'too long for the topic ids'],
+  ])('refuses --prefix %j (%s) before anything is started', (prefix) => {
+    expect(() => parseDemoArgs(['--prefix', prefix])).toThrow(
+      `--prefix needs a letter, then letters, digits`,
+    );
   });
 
   it('reads --name=value as --name value', () => {
