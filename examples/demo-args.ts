@@ -144,6 +144,7 @@ const ALIASES: Record<string, string> = { '-h': '--help' };
  */
 export function parseDemoArgs(argv: readonly string[]): DemoArgs {
   const args: DemoArgs = { quiet: false, trace: false, help: false };
+  const values = new Map<OptionSpec, string>();
   for (let i = 0; i < argv.length; i++) {
     const given = argv[i] ?? '';
     // `--seed=42` as well as `--seed 42`.
@@ -154,7 +155,7 @@ export function parseDemoArgs(argv: readonly string[]): DemoArgs {
       throw new Error(`unknown argument ${JSON.stringify(given)}; run with --help for the options`);
     }
     let inline = eq === -1 ? undefined : given.slice(eq + 1);
-    spec.apply(args, () => {
+    const takeValue = (): string => {
       if (inline !== undefined) {
         const value = inline;
         inline = undefined;
@@ -166,6 +167,18 @@ export function parseDemoArgs(argv: readonly string[]): DemoArgs {
       // `mlb_raw`... datasets, which the run drops at its end.
       if (next === undefined || next === '' || next.startsWith('--')) throw new Error(`${arg} needs a value`);
       return next;
+    };
+    spec.apply(args, () => {
+      const value = takeValue();
+      // `--seed 1 ... --seed 2` ran seed 2 silently: which one was meant is unknown (as for `gpr`).
+      const before = values.get(spec);
+      if (before !== undefined && before !== value) {
+        throw new Error(
+          `${spec.usage.split(' ')[0]} is given twice with different values (${JSON.stringify(before)} and ${JSON.stringify(value)})`,
+        );
+      }
+      values.set(spec, value);
+      return value;
     });
     if (inline !== undefined) throw new Error(`${arg} takes no value, got ${JSON.stringify(given)}`);
   }

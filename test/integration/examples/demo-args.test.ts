@@ -99,6 +99,21 @@ describe('the demo command line', () => {
     );
   });
 
+  it.each([
+    [['--seed', '1', '--seed', '2'], '--seed is given twice with different values ("1" and "2")'],
+    [['--seed=1', '--quiet', '--seed', '01'], '--seed is given twice with different values ("1" and "01")'],
+    [['--writer', 'storage', '--writer=insert-all'], '--writer is given twice with different values'],
+  ])('refuses an option given twice with different values (%j), not the last one taken', (argv, message) => {
+    expect(() => parseDemoArgs(argv)).toThrow(message);
+  });
+
+  it('takes an option given twice with the same value, and a flag given twice', () => {
+    expect(parseDemoArgs(['--seed', '3', '--quiet', '--seed=3', '--quiet'])).toMatchObject({
+      seed: 3,
+      quiet: true,
+    });
+  });
+
   it('reads --name=value as --name value', () => {
     expect(parseDemoArgs(['--seed=42', '--writer=insert-all', '--quiet'])).toMatchObject({
       seed: 42,
