@@ -303,7 +303,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     (candidate) => candidate && Object.hasOwn(COMMANDS, candidate),
   );
   if (!name) {
-    io.stderr(`gpr: unknown command ${JSON.stringify(words.slice(0, 2).join(' '))}\n\n${USAGE}`);
+    // Quoted as every rejected value is (`quoteValue`): a key pasted as the first word is no command.
+    io.stderr(`gpr: unknown command ${quoteValue(words.slice(0, 2).join(' '))}\n\n${USAGE}`);
     return 2;
   }
   const command = COMMANDS[name]!;

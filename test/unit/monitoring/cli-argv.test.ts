@@ -131,3 +131,23 @@ describe('gpr refuses a bad command line with exit 2 and a message naming what w
     expect(result.out).not.toMatch(/healthy/);
   });
 });
+
+describe('gpr never echoes a key typed where the command belongs', () => {
+  // Made-up keys in the shapes of real ones, put together at run time; each secret part holds `Zq7`.
+  const SENDGRID_KEY = ['SG', 'Zq7abcdEFGHijklMNOPqrs', 'Zq7uvWXyz0123456789-_abcdefghijklmnopqrstuvw'].join(
+    '.',
+  );
+  const SLACK_TOKEN = ['xoxb', '17653672481', '19874698323', 'pdFZKVeTuE8sk7oOcZq7bqgy'].join('-');
+  /** No known shape: only its first 32 characters may show, and its secret part is past them. */
+  const OPAQUE = `a1b2c3d4e5f60718293a4b5c6d7e8f90${'Zq7f'.repeat(8)}`;
+
+  it.each([[[SENDGRID_KEY]], [[SLACK_TOKEN]], [['dlq', SLACK_TOKEN]], [[OPAQUE, 'status']]])(
+    '%j: exit 2, an unknown command, the key not shown',
+    async (argv) => {
+      const result = await gpr(argv);
+      expect(result.code).toBe(2);
+      expect(result.err).toMatch(/^gpr: unknown command "/);
+      expect(result.err).not.toContain('Zq7');
+    },
+  );
+});
