@@ -45,7 +45,7 @@ const USAGE = `gpr: the gcp-pipeline-resilience monitor
                      Cloud Run's 10 s; GPR_DRAIN_MS too) and answers them 503 SHUTTING_DOWN
 
 common options: --project ID (default GCP_PROJECT_ID), --sport nba|mlb (default SPORT or nba), --json
-gpr --version prints the package's version, gpr --help this text
+gpr --version prints the package's version, gpr --help (-h) this text
 exit status: 0 nothing found, 1 something found, 2 usage or configuration error, 3 a check, an alert or
   a replay failed
 emulators: PUBSUB_EMULATOR_HOST, GPR_MONITORING_EMULATOR_HOST, GPR_LOGGING_EMULATOR_HOST (host:port)
@@ -290,7 +290,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     io.stderr(USAGE);
     return 2;
   }
-  if (words[0] === 'help' || argv.includes('--help')) {
+  // `-h` only where a word stands, not as an option's value (`--reason -h`).
+  if (words[0] === 'help' || words.includes('-h') || argv.includes('--help')) {
     io.stdout(USAGE);
     return 0;
   }
