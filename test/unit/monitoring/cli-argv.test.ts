@@ -150,4 +150,32 @@ describe('gpr never echoes a key typed where the command belongs', () => {
       expect(result.err).not.toContain('Zq7');
     },
   );
+
+  it.each([[[`--${SENDGRID_KEY}`, 'dlq', 'status']], [[`--${OPAQUE}=x`, 'check']]])(
+    '%j: exit 2, an unknown option before the command, the key not shown',
+    async (argv) => {
+      const result = await gpr(argv);
+      expect(result.code).toBe(2);
+      expect(result.err).toMatch(/^gpr: unknown option --/);
+      expect(result.err).not.toContain('Zq7');
+    },
+  );
+});
+
+describe('gpr says what is missing when it finds no command', () => {
+  it.each([
+    [['--json'], 'gpr: no command given'],
+    [['--project', 'my-project', '--sport=mlb'], 'gpr: no command given'],
+    // The unknown option took `dlq` as its value: this was `unknown command "status"`.
+    [['--verbose', 'dlq', 'status'], 'gpr: unknown option --verbose'],
+    [['--debug', 'check'], 'gpr: unknown option --debug'],
+    [['dlq'], 'gpr: dlq needs a command: dlq status, dlq replay'],
+    [['logging'], 'gpr: logging needs a command: logging errors'],
+  ])('%j: exit 2, "%s", then the usage', async (argv, message) => {
+    const result = await gpr(argv);
+    expect(result.code).toBe(2);
+    expect(result.err.split('\n')[0]).toBe(message);
+    expect(result.err).toContain('gpr dlq status');
+    expect(result.out).toBe('');
+  });
 });
