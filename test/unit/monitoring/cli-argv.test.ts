@@ -87,6 +87,8 @@ describe('gpr refuses a bad command line with exit 2 and a message naming what w
       /^gpr: --subscription: "a b" is not a valid Pub\/Sub subscription id/,
     ],
     [['logging', 'errors', '--lookback', '0'], /^gpr: --lookback: expected an integer >= 1, got number 0/],
+    // This was exit 3, `UNKNOWN: RangeError: Invalid time value`, when the check ran.
+    [['logging', 'errors', '--lookback', '9007199254740991'], /^gpr: --lookback: at most 5256000/],
     [['dlq', 'status', '--sport', 'xyz'], /^gpr: --sport: Unknown sport "xyz"/],
     [
       ['dlq', 'status', '--project', 'MY-PROJECT'],
