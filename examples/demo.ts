@@ -135,8 +135,11 @@ main().then(
   (code) => {
     process.exitCode = code;
   },
-  (error: unknown) => {
-    console.error(error);
+  async (error: unknown) => {
+    const { failureLines } = await import('./demo-report.js');
+    const lines = failureLines(error);
+    if (lines === undefined) console.error(error);
+    else for (const line of lines) console.error(line);
     process.exitCode = 1;
   },
 );
