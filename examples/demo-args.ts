@@ -2,6 +2,7 @@
  * The demo's command line: one table of options that both the parser and `--help` read, so the help
  * text cannot drift from what is accepted.
  */
+import { isProjectId, PROJECT_ID_RULE } from '../src/config/table-name.js';
 import type { DemoOptions } from './demo-pipeline.js';
 
 /** What the command line asks for: the pipeline's options, plus how much to print. */
@@ -23,29 +24,63 @@ interface OptionSpec {
   apply: (args: DemoArgs, value: () => string) => void;
 }
 
+/**
+ * A seed as typed: decimal digits, optionally negative, within 2^53. `Number()` alone took `''` and
+ * blanks as 0, `0x10` and `1e3` as other spellings, a number past 2^53 as its neighbour, and `1e308`,
+ * whose fault seeds overflow to Infinity, as a crash in the middle of the run: each ran a seed other
+ * than the one on the command line, or none.
+ *
+ * @example
+ * ```ts
+ * parseSeed('-7', '--seed'); // -7
+ * ```
+ */
+export function parseSeed(raw: string, option: string): number {
+  const seed = Number(raw);
+  if (!/^-?\d+$/.test(raw) || !Number.isSafeInteger(seed)) {
+    throw new Error(
+      `${option} needs a whole number from -${Number.MAX_SAFE_INTEGER} to ${Number.MAX_SAFE_INTEGER}, got ${JSON.stringify(raw)}`,
+    );
+  }
+  return seed;
+}
+
 const OPTIONS: Record<string, OptionSpec> = {
   '--seed': {
     usage: '--seed N',
     description: 'seed of the fault plan and of the retry jitter (default 1)',
     apply: (args, value) => {
-      const raw = value();
-      const seed = Number(raw);
-      if (!Number.isInteger(seed)) throw new Error(`--seed needs an integer, got ${JSON.stringify(raw)}`);
-      args.seed = seed;
+      args.seed = parseSeed(value(), '--seed');
     },
   },
   '--project': {
     usage: '--project ID',
     description: 'run against this Google Cloud project (Application Default Credentials)',
     apply: (args, value) => {
-      args.projectId = value();
+      const project = value();
+      // Checked here, not when the pipeline names its tables: there it was a stack (exit 1) blaming
+      // GCP_PROJECT_ID, after the pipeline had loaded.
+      if (!isProjectId(project)) {
+        throw new Error(
+          `--project needs a Google Cloud project id (${PROJECT_ID_RULE}), got ${JSON.stringify(project)}`,
+        );
+      }
+      args.projectId = project;
     },
   },
   '--prefix': {
     usage: '--prefix P',
     description: 'prefix of the datasets, topics and subscriptions the demo creates',
     apply: (args, value) => {
-      args.prefix = value();
+      const prefix = value();
+      // It begins dataset ids (letters, digits, '_') and, with '-' for '_', topic and subscription ids
+      // (a letter first, not 'goog', at most 255 characters).
+      if (!/^[A-Za-z][A-Za-z0-9_]{0,199}$/.test(prefix) || /^goog/i.test(prefix)) {
+        throw new Error(
+          `--prefix needs a letter, then letters, digits and '_' (at most 200 characters, not starting with 'goog'), got ${JSON.stringify(prefix)}`,
+        );
+      }
+      args.prefix = prefix;
     },
   },
   '--location': {
@@ -109,6 +144,7 @@ const ALIASES: Record<string, string> = { '-h': '--help' };
  */
 export function parseDemoArgs(argv: readonly string[]): DemoArgs {
   const args: DemoArgs = { quiet: false, trace: false, help: false };
+  const values = new Map<OptionSpec, string>();
   for (let i = 0; i < argv.length; i++) {
     const given = argv[i] ?? '';
     // `--seed=42` as well as `--seed 42`.
@@ -119,7 +155,7 @@ export function parseDemoArgs(argv: readonly string[]): DemoArgs {
       throw new Error(`unknown argument ${JSON.stringify(given)}; run with --help for the options`);
     }
     let inline = eq === -1 ? undefined : given.slice(eq + 1);
-    spec.apply(args, () => {
+    const takeValue = (): string => {
       if (inline !== undefined) {
         const value = inline;
         inline = undefined;
@@ -127,8 +163,22 @@ export function parseDemoArgs(argv: readonly string[]): DemoArgs {
         return value;
       }
       const next = argv[++i];
-      if (next === undefined || next.startsWith('--')) throw new Error(`${arg} needs a value`);
+      // `--prefix ''` as `--prefix=`: on Google Cloud an empty prefix named the project's own
+      // `mlb_raw`... datasets, which the run drops at its end.
+      if (next === undefined || next === '' || next.startsWith('--')) throw new Error(`${arg} needs a value`);
       return next;
+    };
+    spec.apply(args, () => {
+      const value = takeValue();
+      // `--seed 1 ... --seed 2` ran seed 2 silently: which one was meant is unknown (as for `gpr`).
+      const before = values.get(spec);
+      if (before !== undefined && before !== value) {
+        throw new Error(
+          `${spec.usage.split(' ')[0]} is given twice with different values (${JSON.stringify(before)} and ${JSON.stringify(value)})`,
+        );
+      }
+      values.set(spec, value);
+      return value;
     });
     if (inline !== undefined) throw new Error(`${arg} takes no value, got ${JSON.stringify(given)}`);
   }

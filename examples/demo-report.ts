@@ -1,6 +1,7 @@
 /**
  * The demo's final report: a table of what was counted, then the one summary line.
  */
+import { PipelineError } from '../src/index.js';
 import { monitorLine } from './demo-monitor.js';
 import type { DemoSummary } from './demo-pipeline.js';
 
@@ -68,4 +69,19 @@ export function formatReport(s: DemoSummary): string[] {
   out.push(summaryLine(s));
   if (s.monitor) out.push(monitorLine(s.monitor));
   return out;
+}
+
+/**
+ * What the demo prints when it fails on an error of the package's taxonomy (no network, no
+ * credentials, a call Google refused): one line with its code and message, which say what to fix and
+ * hold no credential. Anything else is a bug and is printed whole, stack included (`undefined` here).
+ *
+ * @example
+ * ```ts
+ * for (const line of failureLines(error) ?? [String(error)]) console.error(line);
+ * ```
+ */
+export function failureLines(error: unknown): string[] | undefined {
+  if (!(error instanceof PipelineError)) return undefined;
+  return [`demo failed: ${error.code}: ${error.message}`];
 }

@@ -55,6 +55,7 @@
  * ```
  */
 
+import { tolerateClosedPipes } from './closed-pipe.js';
 import { demoHelp, parseDemoArgs } from './demo-args.js';
 
 /** The signals that stop the run, and the exit code of each (128 + its number, as a shell reports it). */
@@ -63,6 +64,7 @@ type StopSignal = (typeof STOP_SIGNALS)[number];
 const EXIT_CODES: Record<StopSignal, number> = { SIGTERM: 143, SIGINT: 130 };
 
 async function main(): Promise<number> {
+  tolerateClosedPipes();
   let parsed: ReturnType<typeof parseDemoArgs>;
   try {
     parsed = parseDemoArgs(process.argv.slice(2));
@@ -133,8 +135,11 @@ main().then(
   (code) => {
     process.exitCode = code;
   },
-  (error: unknown) => {
-    console.error(error);
+  async (error: unknown) => {
+    const { failureLines } = await import('./demo-report.js');
+    const lines = failureLines(error);
+    if (lines === undefined) console.error(error);
+    else for (const line of lines) console.error(line);
     process.exitCode = 1;
   },
 );

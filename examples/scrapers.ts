@@ -35,6 +35,8 @@ import {
   startHttpStandIn,
   startPubSubStandIn,
 } from '../src/testing/index.js';
+import { tolerateClosedPipes } from './closed-pipe.js';
+import { parseSeed } from './demo-args.js';
 import { publishCompletion } from './scraper-publish.js';
 
 /** Options of {@link runScrapers}. */
@@ -233,12 +235,21 @@ export async function runScrapers(options: ScrapersOptions = {}): Promise<Scrape
 }
 
 async function main(): Promise<number> {
+  tolerateClosedPipes();
   const args = process.argv.slice(2);
   let seed = 1;
-  for (let i = 0; i < args.length; i++) {
-    if (args[i] === '--seed' && Number.isInteger(Number(args[i + 1]))) seed = Number(args[++i]);
-    else {
-      console.error(`unknown argument ${args[i]} (use --seed N)`);
+  for (let i = 0; i < args.length; i += 2) {
+    const value = args[i + 1];
+    if (args[i] !== '--seed' || value === undefined) {
+      console.error(
+        `${args[i] === '--seed' ? '--seed needs a value' : `unknown argument ${args[i]}`} (use --seed N)`,
+      );
+      return 2;
+    }
+    try {
+      seed = parseSeed(value, '--seed');
+    } catch (error) {
+      console.error((error as Error).message);
       return 2;
     }
   }

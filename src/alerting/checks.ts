@@ -4,6 +4,7 @@
  * @module
  */
 import * as z from 'zod';
+import type { ConfigEnv } from '../config/index.js';
 import { OPTION_ALIASES, suggestKey } from '../shared/check-options.js';
 import { lazy } from '../shared/lazy.js';
 import type { AlertFetch } from './channels/http-post.js';
@@ -133,6 +134,20 @@ export const positiveInt = (max: number) => z.int().min(1).max(max);
 
 /** A function (callbacks, clocks). */
 export const fn = <T>() => z.custom<T>((v) => typeof v === 'function', { message: 'expected a function' });
+
+/**
+ * An `env` option: variables by name. `process.env` is one, yet `z.record` refused it (its prototype
+ * is not `Object.prototype`).
+ */
+export const envRecord = () =>
+  z.custom<ConfigEnv>(
+    (v) =>
+      !!v &&
+      typeof v === 'object' &&
+      !Array.isArray(v) &&
+      Object.values(v).every((x) => x === undefined || typeof x === 'string'),
+    { message: 'expected an object of strings (process.env)' },
+  );
 
 /** A sender: an address, or an address and a display name. */
 export const sender = lazy(() =>

@@ -9,7 +9,7 @@ import type { Clock } from '../retry/index.js';
 import { lazy } from '../shared/lazy.js';
 import type { ShutdownCoordinator } from '../shutdown/index.js';
 import type { AlertChannel } from './channels/channel.js';
-import { fn, parseOptions, positiveInt } from './checks.js';
+import { envRecord, fn, parseOptions, positiveInt } from './checks.js';
 import { AlertConfigError } from './errors.js';
 import type { AlertSeverity } from './finding.js';
 import { ALERT_SEVERITIES } from './levels.js';
@@ -142,7 +142,7 @@ const schema = lazy(() =>
         message: 'expected schedule(ms, callback) to be a function returning a cancel function',
       })
       .optional(),
-    env: z.record(z.string(), z.string().optional()).optional(),
+    env: envRecord().optional(),
     shutdown: z.union([z.literal(false), withMethods<ShutdownCoordinator>(['onShutdown'])]).optional(),
   }),
 );

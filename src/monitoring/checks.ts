@@ -48,6 +48,20 @@ export function integerAt(value: unknown, field: string, min: number, fallback: 
   return value;
 }
 
+/** `value`, or a `MonitorConfigError` on `field` when it is over `max`. */
+export function atMost(value: number, max: number, field: string): number {
+  if (value > max) throw new MonitorConfigError(field, `at most ${max}, got ${value}`);
+  return value;
+}
+
+/**
+ * A `lookbackMinutes`: 1 to 10 years (Cloud Logging's longest retention), default 15. Past it the
+ * window's start was no date, and the check failed when it ran (`RangeError: Invalid time value`,
+ * `gpr` exit 3) instead of being refused when the monitor is made.
+ */
+export const lookbackAt = (value: unknown, field: string): number =>
+  atMost(integerAt(value, field, 1, 15), 5_256_000, field);
+
 /** A non-empty string, or `fallback` when absent (`undefined` fallback: required). */
 export function stringAt(value: unknown, field: string, fallback?: string): string {
   if (value === undefined && fallback !== undefined) return fallback;

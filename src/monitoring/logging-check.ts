@@ -5,6 +5,7 @@ import { PipelineError, toPipelineError } from '../errors/index.js';
 import { quoteValue, redactedStart } from '../errors/redact.js';
 import {
   integerAt,
+  lookbackAt,
   objectAt,
   refuseUnknownKeys,
   resourceProject,
@@ -132,7 +133,7 @@ export function resolveLoggingOptions(
     projectId,
     categories,
     threshold: integerAt(raw.threshold, at('threshold'), 0, 5),
-    lookbackMinutes: integerAt(raw.lookbackMinutes, at('lookbackMinutes'), 1, 15),
+    lookbackMinutes: lookbackAt(raw.lookbackMinutes, at('lookbackMinutes')),
     minSeverity,
     resourceTypes: resourceTypes as string[],
     sampleSize: integerAt(raw.sampleSize, at('sampleSize'), 0, 3),

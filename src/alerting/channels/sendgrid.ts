@@ -1,7 +1,15 @@
 import * as z from 'zod';
 import type { ConfigEnv } from '../../config/index.js';
 import { lazy } from '../../shared/lazy.js';
-import { credential, httpChannelFields, parseOptions, recipients, sender, serviceUrl } from '../checks.js';
+import {
+  credential,
+  envRecord,
+  httpChannelFields,
+  parseOptions,
+  recipients,
+  sender,
+  serviceUrl,
+} from '../checks.js';
 import { AlertConfigError } from '../errors.js';
 import type { AlertChannel } from './channel.js';
 import { type Credential, readCredential } from './credential.js';
@@ -82,7 +90,7 @@ const schema = lazy(() =>
         message: 'expected the name of an environment variable such as SENDGRID_API_KEY',
       })
       .optional(),
-    env: z.record(z.string(), z.string().optional()).optional(),
+    env: envRecord().optional(),
     from: sender(),
     to: recipients(),
     endpoint: serviceUrl().optional(),

@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import type { ConfigEnv } from '../../config/index.js';
 import { lazy } from '../../shared/lazy.js';
-import { httpChannelFields, parseOptions, serviceUrl } from '../checks.js';
+import { envRecord, httpChannelFields, parseOptions, serviceUrl } from '../checks.js';
 import { AlertConfigError } from '../errors.js';
 import type { AlertChannel } from './channel.js';
 import { secretSource, VARIABLE_NAME } from './env-secret.js';
@@ -74,7 +74,7 @@ const schema = lazy(() =>
         message: 'expected the name of an environment variable such as SLACK_WEBHOOK_URL',
       })
       .optional(),
-    env: z.record(z.string(), z.string().optional()).optional(),
+    env: envRecord().optional(),
     channel: z.string().min(1).max(80).optional(),
     username: z.string().min(1).max(80).optional(),
     iconEmoji: z

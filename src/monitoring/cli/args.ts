@@ -1,4 +1,4 @@
-import { quoteValue } from '../../errors/redact.js';
+import { quoteValue, shownValue } from '../../errors/redact.js';
 
 /** A command line split into positional words and `--name value` / `--name=value` / `--flag` options. */
 export interface ParsedArgs {
@@ -35,7 +35,7 @@ export function parseArgs(
     const name = arg.slice(2, eq < 0 ? undefined : eq);
     if (!known.includes(name) && !flags.includes(name)) {
       throw new UsageError(
-        `unknown option --${name} (options here: ${[...known, ...flags].map((o) => `--${o}`).join(', ')})`,
+        `unknown option ${shownValue(`--${name}`)} (options here: ${[...known, ...flags].map((o) => `--${o}`).join(', ')})`,
       );
     }
     let value: string;

@@ -1,6 +1,6 @@
 import type { ConfigEnv } from '../../config/index.js';
 import { redactSecrets, toPipelineError } from '../../errors/index.js';
-import { quoteValue } from '../../errors/redact.js';
+import { quoteValue, shownValue } from '../../errors/redact.js';
 import type { MonitorClients } from '../clients.js';
 import { MonitorConfigError } from '../errors.js';
 import { createMonitor, type Monitor, type MonitorOptions } from '../monitor.js';
@@ -45,7 +45,7 @@ const USAGE = `gpr: the gcp-pipeline-resilience monitor
                      Cloud Run's 10 s; GPR_DRAIN_MS too) and answers them 503 SHUTTING_DOWN
 
 common options: --project ID (default GCP_PROJECT_ID), --sport nba|mlb (default SPORT or nba), --json
-gpr --version prints the package's version, gpr --help this text
+gpr --version prints the package's version, gpr --help (-h) this text
 exit status: 0 nothing found, 1 something found, 2 usage or configuration error, 3 a check, an alert or
   a replay failed
 emulators: PUBSUB_EMULATOR_HOST, GPR_MONITORING_EMULATOR_HOST, GPR_LOGGING_EMULATOR_HOST (host:port)
@@ -262,6 +262,25 @@ function commandWords(argv: readonly string[]): string[] {
   return words;
 }
 
+/** Every option some command takes. */
+const ANY_OPTION = new Set([...COMMON, ...VALUELESS, ...Object.values(COMMANDS).flatMap((c) => c.options)]);
+
+/**
+ * Why `argv` names no command. An option no command takes comes first: `commandWords` took the word
+ * after it as its value (`gpr --verbose dlq status` read as the command `status`). Quoted as every
+ * rejected value is (`quoteValue`): a key pasted as the first word is no command.
+ */
+function noCommand(argv: readonly string[], words: readonly string[]): string {
+  const unknown = argv.find((arg) => arg.startsWith('--') && !ANY_OPTION.has(arg.slice(2).split('=')[0]!));
+  if (unknown !== undefined) return `unknown option ${shownValue(unknown.split('=')[0]!)}`;
+  if (words.length === 0) return 'no command given';
+  const group = Object.keys(COMMANDS).filter((command) => command.startsWith(`${words[0]} `));
+  if (words.length === 1 && group.length > 0) {
+    return `${words[0]} needs a command: ${group.join(', ')}`;
+  }
+  return `unknown command ${quoteValue(words.slice(0, 2).join(' '))}`;
+}
+
 /**
  * The `gpr` command line (`npx gpr dlq status`, `npx gpr dlq replay ...`, `npx gpr check`,
  * `npx gpr serve`), callable in-process: resolves to the exit status instead of exiting. It runs the
@@ -290,7 +309,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     io.stderr(USAGE);
     return 2;
   }
-  if (words[0] === 'help' || argv.includes('--help')) {
+  // `-h` only where a word stands, not as an option's value (`--reason -h`).
+  if (words[0] === 'help' || words.includes('-h') || argv.includes('--help')) {
     io.stdout(USAGE);
     return 0;
   }
@@ -303,7 +323,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     (candidate) => candidate && Object.hasOwn(COMMANDS, candidate),
   );
   if (!name) {
-    io.stderr(`gpr: unknown command ${JSON.stringify(words.slice(0, 2).join(' '))}\n\n${USAGE}`);
+    io.stderr(`gpr: ${noCommand(argv, words)}\n\n${USAGE}`);
     return 2;
   }
   const command = COMMANDS[name]!;

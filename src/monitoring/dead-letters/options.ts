@@ -1,6 +1,8 @@
 import type { ConfigEnv } from '../../config/index.js';
 import {
+  atMost,
   integerAt,
+  lookbackAt,
   objectAt,
   refuseUnknownKeys,
   resourceIdAt,
@@ -83,11 +85,6 @@ const MAX_PEEK_LIMIT = 1000;
 /** Most messages sampled per subscription: every sample goes into the report and each alert. */
 const MAX_SAMPLE_SIZE = 100;
 
-function atMost(value: number, max: number, field: string): number {
-  if (value > max) throw new MonitorConfigError(field, `at most ${max}, got ${value}`);
-  return value;
-}
-
 /** Checks the options (throws {@link MonitorConfigError}) and fills in the defaults. */
 export function resolveDeadLetterOptions(
   value: unknown,
@@ -148,7 +145,7 @@ export function resolveDeadLetterOptions(
     threshold: integerAt(raw.threshold, at('threshold'), 0, 0),
     sampleSize: atMost(integerAt(raw.sampleSize, at('sampleSize'), 0, 3), MAX_SAMPLE_SIZE, at('sampleSize')),
     peekLimit: atMost(integerAt(raw.peekLimit, at('peekLimit'), 0, 100), MAX_PEEK_LIMIT, at('peekLimit')),
-    lookbackMinutes: integerAt(raw.lookbackMinutes, at('lookbackMinutes'), 1, 15),
+    lookbackMinutes: lookbackAt(raw.lookbackMinutes, at('lookbackMinutes')),
     callTimeoutMs: integerAt(raw.callTimeoutMs, at('callTimeoutMs'), 1000, 20_000),
   };
 }

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { runCli } from '../../../src/index.js';
 import { type SlackStandIn, startSlackStandIn } from '../../../src/testing/index.js';
 import { cliIo, createPipeline, deadLetter, type Gcp, startGcp } from '../monitoring/helpers.js';
@@ -37,5 +37,21 @@ describe('gpr check says by its exit status whether its alerts went out', () => 
     const io = cliIo(gcp, { SLACK_WEBHOOK_URL: slack.webhookUrl });
     expect(await runCli(check, io)).toBe(3);
     expect(io.out.join('\n')).toMatch(/alerts: sent=0 suppressed=0 failed=1/);
+  });
+});
+
+describe('gpr check with the environment the gpr binary passes: process.env itself', () => {
+  afterEach(() => {
+    vi.unstubAllEnvs();
+  });
+
+  it('reads the alert variables from it (its prototype is not Object.prototype: this was exit 2, "env: Invalid input: expected record")', async () => {
+    vi.stubEnv('GCP_PROJECT_ID', PROJECT);
+    vi.stubEnv('SLACK_WEBHOOK_URL', slack.webhookUrl);
+    const io = { ...cliIo(gcp), env: process.env };
+    const status = await runCli(check, io);
+    expect(io.err.join('\n')).not.toMatch(/expected record/);
+    expect(status).toBe(1);
+    expect(io.out.join('\n')).toMatch(/alerts: sent=1 suppressed=0 failed=0/);
   });
 });

@@ -15,7 +15,7 @@ describe('the demo command line', () => {
         '--seed',
         '7',
         '--project',
-        'p',
+        'my-project',
         '--prefix',
         'x_',
         '--location',
@@ -29,7 +29,7 @@ describe('the demo command line', () => {
       quiet: true,
       trace: true,
       seed: 7,
-      projectId: 'p',
+      projectId: 'my-project',
       prefix: 'x_',
       location: 'EU',
       keep: true,
@@ -42,11 +42,76 @@ describe('the demo command line', () => {
     expect(() => parseDemoArgs(['--verbose'])).toThrow('unknown argument "--verbose"; run with --help');
     expect(() => parseDemoArgs(['--seed'])).toThrow('--seed needs a value');
     expect(() => parseDemoArgs(['--seed', '--quiet'])).toThrow('--seed needs a value');
-    expect(() => parseDemoArgs(['--seed', '1.5'])).toThrow('--seed needs an integer, got "1.5"');
+    expect(() => parseDemoArgs(['--seed', '1.5'])).toThrow(
+      '--seed needs a whole number from -9007199254740991 to 9007199254740991, got "1.5"',
+    );
     expect(() => parseDemoArgs(['--seed='])).toThrow('--seed needs a value');
     expect(() => parseDemoArgs(['--quiet=yes'])).toThrow('--quiet takes no value, got "--quiet=yes"');
     expect(() => parseDemoArgs(['--sed=3'])).toThrow('unknown argument "--sed=3"');
     expect(() => parseDemoArgs(['--keep'])).toThrow('--keep needs --project (Google Cloud only)');
+  });
+
+  it.each([
+    [' ', 'blanks, which Number() reads as 0'],
+    ['1e308', 'a number whose fault seeds overflow to Infinity (a TypeError stack, exit 1)'],
+    ['9007199254740993', 'a number past 2^53, which is not the one typed'],
+    ['0x10', 'hexadecimal'],
+    ['1e3', 'an exponent'],
+  ])('refuses --seed %j (%s), naming it, rather than running another seed', (raw) => {
+    expect(() => parseDemoArgs(['--seed', raw])).toThrow(
+      `--seed needs a whole number from -9007199254740991 to 9007199254740991, got ${JSON.stringify(raw)}`,
+    );
+  });
+
+  it('takes the largest seeds it accepts, negative ones too', () => {
+    expect(parseDemoArgs(['--seed', '9007199254740991']).seed).toBe(9007199254740991);
+    expect(parseDemoArgs(['--seed=-9007199254740991']).seed).toBe(-9007199254740991);
+  });
+
+  it.each([
+    [['--project', ''], '--project needs a value'],
+    [['--prefix', ''], '--prefix needs a value'],
+    [['--location', ''], '--location needs a value'],
+    [['--seed', ''], '--seed needs a value'],
+  ])('refuses an empty value given apart (%j) as it does `--name=`', (argv, message) => {
+    expect(() => parseDemoArgs(argv)).toThrow(message);
+  });
+
+  it.each([
+    ['x_y', 'underscore'],
+    ['My-Project', 'upper case'],
+    ['p', 'too short'],
+  ])('refuses --project %j (%s) naming the option, not GCP_PROJECT_ID', (project) => {
+    expect(() => parseDemoArgs(['--project', project])).toThrow(
+      `--project needs a Google Cloud project id (a project id is 6 to 30 characters`,
+    );
+  });
+
+  it.each([
+    ['a b', 'a blank'],
+    ['x-', "a '-', which no dataset id takes"],
+    ['1_', 'a digit first, which no topic id takes'],
+    ['goog_', "'goog', which Pub/Sub reserves"],
+    ['p'.repeat(201), 'too long for the topic ids'],
+  ])('refuses --prefix %j (%s) before anything is started', (prefix) => {
+    expect(() => parseDemoArgs(['--prefix', prefix])).toThrow(
+      `--prefix needs a letter, then letters, digits`,
+    );
+  });
+
+  it.each([
+    [['--seed', '1', '--seed', '2'], '--seed is given twice with different values ("1" and "2")'],
+    [['--seed=1', '--quiet', '--seed', '01'], '--seed is given twice with different values ("1" and "01")'],
+    [['--writer', 'storage', '--writer=insert-all'], '--writer is given twice with different values'],
+  ])('refuses an option given twice with different values (%j), not the last one taken', (argv, message) => {
+    expect(() => parseDemoArgs(argv)).toThrow(message);
+  });
+
+  it('takes an option given twice with the same value, and a flag given twice', () => {
+    expect(parseDemoArgs(['--seed', '3', '--quiet', '--seed=3', '--quiet'])).toMatchObject({
+      seed: 3,
+      quiet: true,
+    });
   });
 
   it('reads --name=value as --name value', () => {

@@ -1,3 +1,6 @@
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { runScrapers } from '../../../examples/scrapers.js';
 
@@ -25,4 +28,28 @@ describe('examples/scrapers.ts on the stand-ins', () => {
     expect(summary.retries).toHaveLength(summary.faultsInjected);
     expect(summary.requests).toBe(4 + summary.faultsInjected);
   }, 60_000);
+});
+
+describe('npm run example:scrapers -- --seed N', () => {
+  const root = fileURLToPath(new URL('../../../', import.meta.url));
+  it.each([
+    ['', /--seed needs a whole number .*, got ""/],
+    ['0x10', /--seed needs a whole number .*, got "0x10"/],
+  ])(
+    'refuses --seed %j with exit 2 before running, rather than running another seed',
+    async (raw, message) => {
+      const failure = await promisify(execFile)(
+        process.execPath,
+        ['--import', 'tsx', 'examples/scrapers.ts', '--seed', raw],
+        { cwd: root },
+      ).then(
+        () => undefined,
+        (error: { code: number; stdout: string; stderr: string }) => error,
+      );
+      expect(failure?.code).toBe(2);
+      expect(failure?.stderr).toMatch(message);
+      expect(failure?.stdout).toBe('');
+    },
+    60_000,
+  );
 });

@@ -1,5 +1,5 @@
 import { inspect } from 'node:util';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   AlertConfigError,
   AlertDeliveryError,
@@ -205,5 +205,35 @@ describe('sendGridChannel reads its API key from a variable it names in errors',
       .catch((e: unknown) => e)) as Error;
     expect(error.message).not.toContain('check the API key');
     expect(printed(error)).not.toContain('Zq7');
+  });
+});
+
+describe('env: process.env itself', () => {
+  afterEach(() => {
+    vi.unstubAllEnvs();
+  });
+
+  // Its prototype is not Object.prototype, and z.record refused it: "env: Invalid input: expected record".
+  it('is taken by slackChannel, sendGridChannel and createAlertManager, as the default is', () => {
+    vi.stubEnv('SLACK_WEBHOOK_URL', WEBHOOK);
+    vi.stubEnv('SENDGRID_API_KEY', SENDGRID_KEY);
+    vi.stubEnv('ENVIRONMENT', 'staging');
+    const slack = slackChannel({ webhookUrlVariable: 'SLACK_WEBHOOK_URL', env: process.env });
+    const email = sendGridChannel({
+      apiKeyVariable: 'SENDGRID_API_KEY',
+      env: process.env,
+      from: 'alerts@example.com',
+      to: ['oncall@example.com'],
+    });
+    expect(slack.name).toBe('slack');
+    expect(email.name).toBe('email');
+    expect(() =>
+      createAlertManager({ channels: [slack], env: process.env, logger: silentLogger }),
+    ).not.toThrow();
+  });
+
+  it('still refuses an env that is not an object of strings, naming it', () => {
+    expect(() => slackChannel({ webhookUrlVariable: 'X', env: [] as never })).toThrow(AlertConfigError);
+    expect(() => slackChannel({ webhookUrlVariable: 'X', env: { X: 42 } as never })).toThrow(/env/);
   });
 });

@@ -87,6 +87,8 @@ describe('gpr refuses a bad command line with exit 2 and a message naming what w
       /^gpr: --subscription: "a b" is not a valid Pub\/Sub subscription id/,
     ],
     [['logging', 'errors', '--lookback', '0'], /^gpr: --lookback: expected an integer >= 1, got number 0/],
+    // This was exit 3, `UNKNOWN: RangeError: Invalid time value`, when the check ran.
+    [['logging', 'errors', '--lookback', '9007199254740991'], /^gpr: --lookback: at most 5256000/],
     [['dlq', 'status', '--sport', 'xyz'], /^gpr: --sport: Unknown sport "xyz"/],
     [
       ['dlq', 'status', '--project', 'MY-PROJECT'],
@@ -129,5 +131,53 @@ describe('gpr refuses a bad command line with exit 2 and a message naming what w
     expect(result.code).toBe(2);
     expect(result.err).toMatch(/--no-logging and --no-dead-letters checks nothing/);
     expect(result.out).not.toMatch(/healthy/);
+  });
+});
+
+describe('gpr never echoes a key typed where the command belongs', () => {
+  // Made-up keys in the shapes of real ones, put together at run time; each secret part holds `Zq7`.
+  const SENDGRID_KEY = ['SG', 'Zq7abcdEFGHijklMNOPqrs', 'Zq7uvWXyz0123456789-_abcdefghijklmnopqrstuvw'].join(
+    '.',
+  );
+  const SLACK_TOKEN = ['xoxb', '17653672481', '19874698323', 'pdFZKVeTuE8sk7oOcZq7bqgy'].join('-');
+  /** No known shape: only its first 32 characters may show, and its secret part is past them. */
+  const OPAQUE = `a1b2c3d4e5f60718293a4b5c6d7e8f90${'Zq7f'.repeat(8)}`;
+
+  it.each([[[SENDGRID_KEY]], [[SLACK_TOKEN]], [['dlq', SLACK_TOKEN]], [[OPAQUE, 'status']]])(
+    '%j: exit 2, an unknown command, the key not shown',
+    async (argv) => {
+      const result = await gpr(argv);
+      expect(result.code).toBe(2);
+      expect(result.err).toMatch(/^gpr: unknown command "/);
+      expect(result.err).not.toContain('Zq7');
+    },
+  );
+
+  it.each([[[`--${SENDGRID_KEY}`, 'dlq', 'status']], [[`--${OPAQUE}=x`, 'check']]])(
+    '%j: exit 2, an unknown option before the command, the key not shown',
+    async (argv) => {
+      const result = await gpr(argv);
+      expect(result.code).toBe(2);
+      expect(result.err).toMatch(/^gpr: unknown option --/);
+      expect(result.err).not.toContain('Zq7');
+    },
+  );
+});
+
+describe('gpr says what is missing when it finds no command', () => {
+  it.each([
+    [['--json'], 'gpr: no command given'],
+    [['--project', 'my-project', '--sport=mlb'], 'gpr: no command given'],
+    // The unknown option took `dlq` as its value: this was `unknown command "status"`.
+    [['--verbose', 'dlq', 'status'], 'gpr: unknown option --verbose'],
+    [['--debug', 'check'], 'gpr: unknown option --debug'],
+    [['dlq'], 'gpr: dlq needs a command: dlq status, dlq replay'],
+    [['logging'], 'gpr: logging needs a command: logging errors'],
+  ])('%j: exit 2, "%s", then the usage', async (argv, message) => {
+    const result = await gpr(argv);
+    expect(result.code).toBe(2);
+    expect(result.err.split('\n')[0]).toBe(message);
+    expect(result.err).toContain('gpr dlq status');
+    expect(result.out).toBe('');
   });
 });

@@ -40,6 +40,23 @@ describe('gpr --help', () => {
   });
 });
 
+describe('gpr -h', () => {
+  it.each([[['-h']], [['dlq', 'status', '-h']], [['--project', 'p', 'check', '-h']]])(
+    '%j prints the help on stdout and exits 0, as --help does',
+    async (argv) => {
+      const result = await gpr(argv);
+      const help = await gpr(['--help']);
+      expect(result).toEqual({ code: 0, out: help.out, err: '' });
+    },
+  );
+
+  it('a value -h of an option is that value, not a request for help', async () => {
+    const result = await gpr(['dlq', 'replay', '--from', 'some-dlq-sub', '--reason', '-h', '--max', 'x']);
+    expect(result.code).toBe(2);
+    expect(result.err).toMatch(/^gpr: --max needs a whole number/);
+  });
+});
+
 describe('gpr --version', () => {
   it.each([
     [['--version']],

@@ -35,6 +35,19 @@ describe('createMonitor refuses a bad configuration at construction, naming the 
     ],
     // Every sample goes into the report and each alert.
     ['a sampleSize past 100', { deadLetters: { sampleSize: 5000 } }, 'deadLetters.sampleSize', /at most 100/],
+    // Past it the window's start is no date: a RangeError ("Invalid time value") when the check ran.
+    [
+      'a logging lookbackMinutes past 10 years',
+      { logging: { lookbackMinutes: Number.MAX_SAFE_INTEGER } },
+      'logging.lookbackMinutes',
+      /at most 5256000/,
+    ],
+    [
+      'a dead-letter lookbackMinutes past 10 years',
+      { deadLetters: { lookbackMinutes: 5_256_001 } },
+      'deadLetters.lookbackMinutes',
+      /at most 5256000/,
+    ],
     [
       'a bad regular expression',
       {
