@@ -1,4 +1,5 @@
 import type { TableRef } from '../config/table-name.js';
+import { NotFoundError } from '../errors/index.js';
 import type { BigQueryClient } from './client.js';
 import type { CallScope } from './context.js';
 import { isInt64Path, type UnsafeIntegers, unsafeIntegerAdvice, type ValuePath } from './int64.js';
@@ -25,15 +26,23 @@ export async function refuseUnsafeInt64(
   // alone): it cannot read a schema, and its rows go as before.
   if (found.size === 0 || typeof (client as { request?: unknown }).request !== 'function') return;
   // A partition decorator (`t$20260601`) names a part of the table; the schema is the table's.
-  const table = await scope.run(operationName(method), (attempt) =>
-    scope.request(attempt, 'tables.get', () =>
-      restCall<{ schema?: { fields?: unknown } }>(client, {
-        method: 'GET',
-        uri: `/datasets/${encodeURIComponent(ref.datasetId)}/tables/${encodeURIComponent(ref.tableId.split('$')[0] as string)}`,
-        ...(ref.projectId ? { projectId: ref.projectId } : {}),
-      }),
-    ),
-  );
+  const table = await scope
+    .run(operationName(method), (attempt) =>
+      scope.request(attempt, 'tables.get', () =>
+        restCall<{ schema?: { fields?: unknown } }>(client, {
+          method: 'GET',
+          uri: `/datasets/${encodeURIComponent(ref.datasetId)}/tables/${encodeURIComponent(ref.tableId.split('$')[0] as string)}`,
+          ...(ref.projectId ? { projectId: ref.projectId } : {}),
+        }),
+      ),
+    )
+    .catch((err: unknown) => {
+      // A write refused for `tables.get` (a role that may only insert) must say why it read the schema.
+      if (err instanceof Error && !(err instanceof NotFoundError)) {
+        err.message = `${where}: reading the table's schema (tables.get) to check row ${Math.min(...[...found.values()].map((f) => f.row))}'s integer number past 2^53 (pass a bigint or a decimal string to skip it): ${err.message}`;
+      }
+      throw err;
+    });
   let first: { row: number; path: ValuePath; value: number } | undefined;
   let count = 0;
   for (const f of found.values()) {

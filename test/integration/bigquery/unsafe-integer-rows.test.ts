@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { NotFoundError, PartialInsertError } from '../../../src/errors/index.js';
+import { ForbiddenError, NotFoundError, PartialInsertError } from '../../../src/errors/index.js';
 import { caught } from '../../helpers/caught.js';
 import { type Harness, INSERT_ALL, startHarness, UPLOAD } from './helpers.js';
 
@@ -141,6 +141,23 @@ describe('insertRows / loadRows: integer numbers past 2^53', () => {
     const mark = h.standIn.requests.length;
     const error = await caught(h.executor().insertRows('ds.missing', [{ id: 2 ** 60 }]));
     expect(error).toBeInstanceOf(NotFoundError);
+    expect(h.standIn.requests.slice(mark).filter((r) => INSERT_ALL.test(r.path))).toEqual([]);
+  });
+
+  it('a role without tables.get: the ForbiddenError says why the write read the schema, nothing sent', async () => {
+    const table = await fresh();
+    const rule = h.standIn.faults.add({
+      method: 'GET',
+      path: new RegExp(`/tables/${table.slice(3)}$`),
+      error: { status: 403, reason: 'accessDenied', message: 'Permission bigquery.tables.get denied' },
+    });
+    const mark = h.standIn.requests.length;
+    const error = await caught(h.executor().insertRows(table, [{ id: 1 }, { id: 2 ** 60 }]));
+    rule.remove();
+    expect(error).toBeInstanceOf(ForbiddenError);
+    expect((error as Error).message).toMatch(
+      /reading the table's schema \(tables\.get\) to check row 1's integer number past 2\^53 .*Permission bigquery\.tables\.get denied/,
+    );
     expect(h.standIn.requests.slice(mark).filter((r) => INSERT_ALL.test(r.path))).toEqual([]);
   });
 
