@@ -44,7 +44,8 @@ const USAGE = `gpr: the gcp-pipeline-resilience monitor
                      stops runs still going near the end of the drain (default 8000 ms, below
                      Cloud Run's 10 s; GPR_DRAIN_MS too) and answers them 503 SHUTTING_DOWN
 
-common options: --project ID (default GCP_PROJECT_ID), --sport nba|mlb (default SPORT or nba), --json
+common options: --project ID (default GCP_PROJECT_ID, then GOOGLE_CLOUD_PROJECT, then nba-props-platform),
+  --sport nba|mlb (default SPORT or nba), --json
 gpr --version prints the package's version, gpr --help (-h) this text
 exit status: 0 nothing found, 1 something found, 2 usage or configuration error, 3 a check, an alert or
   a replay failed
