@@ -149,29 +149,33 @@ export type RequestHeaders =
   | { get(name: string): string | null }
   | Readonly<Record<string, string | readonly string[] | undefined>>;
 
-/** A header's value, case-insensitively; the first of repeated values. */
+/**
+ * A header's value, case-insensitively; the first of repeated values. Never throws: headers that
+ * cannot be read (a throwing getter or `get`, a revoked Proxy) carry no value, as a request with no
+ * trace header does.
+ */
 export function headerValue(headers: RequestHeaders | undefined, name: string): string | undefined {
   if (headers === undefined || headers === null || typeof headers !== 'object') return undefined;
-  if (typeof (headers as { get?: unknown }).get === 'function') {
-    try {
+  try {
+    if (typeof (headers as { get?: unknown }).get === 'function') {
       return (headers as { get(n: string): string | null }).get(name) ?? undefined;
-    } catch {
-      return undefined;
     }
-  }
-  const record = headers as Record<string, unknown>;
-  let value = record[name];
-  if (value === undefined) {
-    const lower = name.toLowerCase();
-    for (const key of Object.keys(record)) {
-      if (key.toLowerCase() === lower) {
-        value = record[key];
-        break;
+    const record = headers as Record<string, unknown>;
+    let value = record[name];
+    if (value === undefined) {
+      const lower = name.toLowerCase();
+      for (const key of Object.keys(record)) {
+        if (key.toLowerCase() === lower) {
+          value = record[key];
+          break;
+        }
       }
     }
+    if (Array.isArray(value)) value = value[0];
+    return typeof value === 'string' ? value : undefined;
+  } catch {
+    return undefined;
   }
-  if (Array.isArray(value)) value = value[0];
-  return typeof value === 'string' ? value : undefined;
 }
 
 /**
