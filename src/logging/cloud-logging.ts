@@ -130,6 +130,13 @@ function onStdoutError(error: unknown): void {
  * label, so it is refused now rather than lost on every entry.
  */
 function checkLabels(labels: Record<string, unknown>): void {
+  // A Map (or another class's instance) has no own keys to write: it would be `{}`.
+  const proto: unknown = Object.getPrototypeOf(labels);
+  if (proto !== Object.prototype && proto !== null) {
+    throw new TypeError(
+      `cloudLoggingLogger: option labels must be a plain object of strings, got ${describeValue(labels)}`,
+    );
+  }
   for (const key in labels) {
     if (typeof labels[key] !== 'string') {
       throw new TypeError(

@@ -67,6 +67,13 @@ describe('cloudLoggingLogger labels', () => {
     expect(() => cloudLoggingLogger({ labels } as never)).toThrow(message);
   });
 
+  it('a Map as labels is a TypeError (it has no own keys: it would be written as {})', () => {
+    const labels = new Map([['service', 'phase2']]);
+    expect(() => cloudLoggingLogger({ labels } as never)).toThrow(
+      /cloudLoggingLogger: option labels must be a plain object of strings/,
+    );
+  });
+
   it('string labels are written as given', () => {
     const lines: string[] = [];
     cloudLoggingLogger({ write: (line) => lines.push(line), labels: { service: 'phase2' } }).info('x');
