@@ -1,5 +1,6 @@
 import { redactSecrets } from '../errors/redact.js';
 import { scrubCause } from '../errors/scrub.js';
+import { isPlainObject } from '../shared/is-plain-object.js';
 import { messageOf } from '../shared/message-of.js';
 
 /**
@@ -229,8 +230,7 @@ function encodeValue(
  * @internal
  */
 export function checkRecordObject(value: object, path: string): void {
-  const proto = Object.getPrototypeOf(value);
-  if (proto === Object.prototype || proto === null) return;
+  if (isPlainObject(value)) return;
   if (checkClassInstance(value, path) !== undefined) {
     throw new TypeError(`${describeField(path)} is a ${ctorName(value)}, not a record; pass a plain object`);
   }

@@ -1,3 +1,4 @@
+import { isPlainObject } from '../shared/is-plain-object.js';
 import { nodeCrypto } from '../shared/node-crypto.js';
 import { encodeRow, type JsonValue } from './encode-row.js';
 
@@ -23,7 +24,7 @@ export function canonicalJson(value: JsonValue): string {
  * as `canonicalText`, about 4x faster than a property list. `undefined` for any other value.
  */
 function flatCanonicalText(value: object): string | undefined {
-  if (Array.isArray(value) || !isPlainRecord(value)) return undefined;
+  if (Array.isArray(value) || !isPlainObject(value)) return undefined;
   const record = value as Record<string, unknown>;
   const keys = Object.keys(record);
   for (let i = 0; i < keys.length; i++) {
@@ -93,18 +94,13 @@ function sortedOnce(keys: string[]): string[] {
   return lastSorted;
 }
 
-function isPlainRecord(value: object): boolean {
-  const proto = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
-}
-
 /**
  * The sorted keys of every object in `root`, or `undefined` when `JSON.stringify(root, list)` might
  * not give `canonicalText(root)`: a value that is not JSON (a class instance, a `Date`, `undefined`,
  * ...), or a `__proto__` key that other objects would read from their prototype.
  */
 function sortedPropertyList(root: object): string[] | undefined {
-  if (!Array.isArray(root) && !isPlainRecord(root)) return undefined;
+  if (!Array.isArray(root) && !isPlainObject(root)) return undefined;
   const all = new Set<string>();
   if (!collectKeys(root, all) || all.has('__proto__')) return undefined;
   return [...all].sort();
@@ -119,7 +115,7 @@ function collectKeys(value: unknown, into: Set<string>): boolean {
     for (let i = 0; i < value.length; i++) if (!collectKeys(value[i], into)) return false;
     return true;
   }
-  if (!isPlainRecord(value as object)) return false;
+  if (!isPlainObject(value as object)) return false;
   const record = value as Record<string, unknown>;
   const keys = Object.keys(record);
   // A non-enumerable own property would be written if another object put its name in the list.

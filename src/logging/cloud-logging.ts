@@ -1,4 +1,5 @@
 import { type AliasTable, checkOptions, describeValue, type OptionSpec } from '../shared/check-options.js';
+import { isPlainObject } from '../shared/is-plain-object.js';
 import { currentTraceParent } from '../telemetry/current-trace.js';
 import { logFields, logText } from './log-fields.js';
 import type { LogFields, Logger } from './logger.js';
@@ -131,8 +132,7 @@ function onStdoutError(error: unknown): void {
  */
 function checkLabels(labels: Record<string, unknown>): void {
   // A Map (or another class's instance) has no own keys to write: it would be `{}`.
-  const proto: unknown = Object.getPrototypeOf(labels);
-  if (proto !== Object.prototype && proto !== null) {
+  if (!isPlainObject(labels)) {
     throw new TypeError(
       `cloudLoggingLogger: option labels must be a plain object of strings, got ${describeValue(labels)}`,
     );

@@ -8,6 +8,7 @@ import {
 import { type Logger, silentLogger } from '../logging/index.js';
 import type { Clock } from '../retry/clock.js';
 import { checkOptions, OPTION_ALIASES, type OptionSpec } from '../shared/check-options.js';
+import { isPlainObject } from '../shared/is-plain-object.js';
 import { isThenable } from '../shared/is-thenable.js';
 import type { NodeBuffer } from '../shared/node-types.js';
 import { safeLogger } from '../shared/safe-logger.js';
@@ -933,8 +934,7 @@ function sameData(a: Envelope, b: Envelope): boolean {
 function isEmptyPlainObject(value: unknown): boolean {
   try {
     if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-    const proto = Object.getPrototypeOf(value);
-    return (proto === Object.prototype || proto === null) && Object.keys(value).length === 0;
+    return isPlainObject(value) && Object.keys(value).length === 0;
   } catch {
     // An object that cannot be inspected (a revoked Proxy) is not "no message": decoding reports it.
     return false;

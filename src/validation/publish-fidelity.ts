@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { MessageValidationError, ValidationIssue } from '../errors/index.js';
+import { isPlainObject } from '../shared/is-plain-object.js';
 import { messageOf } from '../shared/message-of.js';
 import { issuesError, parseMessage } from './parse.js';
 
@@ -7,9 +8,6 @@ import { issuesError, parseMessage } from './parse.js';
 // would change or refuse, and JSON the same schema reads back as it is. docs/decisions/validation.md.
 
 type Path = PropertyKey[];
-
-/** A plain object: its prototype is `Object.prototype` or `null`. @internal */
-export const isPlain = (value: object) => [Object.prototype, null].includes(Object.getPrototypeOf(value));
 
 /** A key as a person may misspell it: no case, no `_`, `-` or spaces (`recordCount` ~ `record_count`). */
 const loosely = (key: string) => key.toLowerCase().replace(/[\s_-]/g, '');
@@ -25,7 +23,7 @@ function droppedKeys(given: unknown, parsed: unknown, issues: ValidationIssue[])
     // The same value (`z.unknown()`, `z.any()`): the schema kept it whole.
     if (g === p || typeof g !== 'object' || !g || typeof p !== 'object' || !p) continue;
     const array = Array.isArray(g);
-    if (array ? !Array.isArray(p) || p.length !== g.length : Array.isArray(p) || !isPlain(p)) continue;
+    if (array ? !Array.isArray(p) || p.length !== g.length : Array.isArray(p) || !isPlainObject(p)) continue;
     for (const key of Object.keys(g)) {
       let value: unknown = null;
       try {
@@ -78,7 +76,7 @@ function jsonNoting(value: unknown, issues: ValidationIssue[]): string | undefin
           : refuse(`a ${type} would be left out`);
     }
     if (type === 'object' && v) {
-      if (!Array.isArray(v) && !isPlain(v))
+      if (!Array.isArray(v) && !isPlainObject(v))
         return refuse(
           `a ${(v as object).constructor?.name} is not plain JSON data (a Map or Set is published as {})`,
         );

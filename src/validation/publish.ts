@@ -1,8 +1,9 @@
 import type { z } from 'zod';
 import type { ValidationIssue } from '../errors/index.js';
+import { isPlainObject } from '../shared/is-plain-object.js';
 import type { NodeBuffer } from '../shared/node-types.js';
 import { issuesError, schemaName } from './parse.js';
-import { faithfulJson, isPlain } from './publish-fidelity.js';
+import { faithfulJson } from './publish-fidelity.js';
 import { publishTraced } from './publish-span.js';
 import {
   MAX_ATTRIBUTE_KEY_BYTES,
@@ -153,7 +154,7 @@ function checkAttributes(attributes: unknown, name: string): void {
   const issues: ValidationIssue[] = [];
   const issue = (path: PropertyKey[], message: string) => issues.push({ path, message, code: 'custom' });
   // Not a plain object: a Map (its entries are not own keys) went out with no attributes at all.
-  if (typeof attributes !== 'object' || attributes === null || !isPlain(attributes)) {
+  if (typeof attributes !== 'object' || attributes === null || !isPlainObject(attributes)) {
     const got = Array.isArray(attributes)
       ? 'an array'
       : attributes === null

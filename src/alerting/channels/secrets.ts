@@ -6,6 +6,7 @@
  */
 import { PipelineError } from '../../errors/index.js';
 import { REDACTED } from '../../errors/redact.js';
+import { isPlainObject } from '../../shared/is-plain-object.js';
 import { lazy } from '../../shared/lazy.js';
 import { moduleRequire } from '../../shared/module-require.js';
 
@@ -50,9 +51,7 @@ function everything(value: unknown): string {
 const nodeUtil = lazy(() => moduleRequire()('node:util') as typeof import('node:util'));
 
 function walkable(value: object): boolean {
-  if (Array.isArray(value) || value instanceof Error) return true;
-  const proto = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
+  return Array.isArray(value) || value instanceof Error || isPlainObject(value);
 }
 
 /**
