@@ -43,7 +43,11 @@ interface ServiceInternals {
   makeAuthenticatedRequest?: unknown;
 }
 
-const DEFAULT_PROJECT_ID_TOKEN = '{{projectId}}';
+/**
+ * The placeholder @google-cloud/common leaves as a client's project until its credentials name one,
+ * and replaces in a request's URI, query and JSON body.
+ */
+export const PROJECT_ID_TOKEN = '{{projectId}}';
 
 /**
  * A sibling of a user-given client with the client's own retries off.
@@ -69,7 +73,7 @@ export function withoutClientRetries(client: BigQueryClient): BigQueryClient {
     autoRetry: false,
     authClient: guardCredentials(internals.authClient) as BigQueryOptions['authClient'],
   };
-  if (internals.projectId && internals.projectId !== DEFAULT_PROJECT_ID_TOKEN)
+  if (internals.projectId && internals.projectId !== PROJECT_ID_TOKEN)
     options.projectId = internals.projectId;
   if (internals.location) options.location = internals.location;
   if (internals.apiEndpoint) options.apiEndpoint = internals.apiEndpoint;

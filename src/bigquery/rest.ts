@@ -1,4 +1,4 @@
-import type { BigQueryClient } from './client.js';
+import { type BigQueryClient, PROJECT_ID_TOKEN } from './client.js';
 import { firstUnsafeInteger, unsafeIntegerError } from './unsafe-integers.js';
 
 /**
@@ -75,9 +75,6 @@ interface RequestingClient {
   /** The client's project, asking its credentials when it was not given (@google-cloud/common). */
   getProjectId?: () => Promise<string>;
 }
-
-/** The token @google-cloud/common replaces with the project id in a request's URI, query and JSON body. */
-const PROJECT_ID_TOKEN = '{{projectId}}';
 
 function requesting(client: BigQueryClient): RequestingClient {
   const candidate = client as unknown as Partial<RequestingClient>;
