@@ -164,11 +164,10 @@ export function paramDuckValue(
   switch (type) {
     case 'INT64':
     case 'INTEGER': {
-      if (!/^[+-]?\d+$/.test(text.trim())) throw badParam(name, type, raw);
-      const n = BigInt(text.trim());
-      // Checked here: DuckDB's own overflow error would be an invalidQuery naming DuckDB.
-      if (n < INT64_MIN || n > INT64_MAX) throw badParam(name, type, raw);
-      return n;
+      // In range, checked here: DuckDB's own overflow error would be an invalidQuery naming DuckDB.
+      const digits = int64Text(raw, text);
+      if (digits === undefined) throw badParam(name, type, raw);
+      return BigInt(digits);
     }
     case 'FLOAT64':
     case 'FLOAT': {
@@ -194,7 +193,7 @@ export function paramDuckValue(
         return duck.blobValue(Uint8Array.from((raw as { data: number[] }).data));
       }
       // Buffer.from skips what is not base64: 'not base64!' became six other bytes. insertAll's rule.
-      if (!/^[A-Za-z0-9+/=\s_-]*$/.test(text)) throw badParam(name, type, raw);
+      if (!BASE64_TEXT.test(text)) throw badParam(name, type, raw);
       return duck.blobValue(Buffer.from(text, 'base64'));
     }
     case 'TIMESTAMP': {
@@ -436,6 +435,9 @@ function badValue(problems: RowProblem[], what: string, value: unknown, path: st
 const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
 
+/** BYTES as text: base64 (standard or URL-safe); `Buffer.from` would skip anything else, silently. */
+const BASE64_TEXT = /^[A-Za-z0-9+/=\s_-]*$/;
+
 /** An INT64 in range, as text; undefined for anything else. */
 function int64Text(value: unknown, text: string): string | undefined {
   // A number is read as the digits JSON sends for it (beyond 2^53, rounded ones).
@@ -604,7 +606,7 @@ function checkField(
       return text;
     }
     case 'BYTES':
-      if (!/^[A-Za-z0-9+/=\s_-]*$/.test(text)) return badValue(problems, 'bytes', value, path);
+      if (!BASE64_TEXT.test(text)) return badValue(problems, 'bytes', value, path);
       return withParameters(problems, type, field, Buffer.from(text, 'base64').toString('base64'), path);
     case 'JSON':
       try {
