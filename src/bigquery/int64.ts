@@ -75,12 +75,22 @@ export function collectUnsafeIntegers(
   }
 }
 
-/** A schema field as `tables.get` returns it (REST spelling: `INTEGER`, `RECORD`). */
-interface SchemaField {
+/** A schema field as the REST API sends it (`tables.get`, a results page), read with care. */
+export interface WireField {
   name?: unknown;
   type?: unknown;
   mode?: unknown;
   fields?: unknown;
+}
+
+/** An INT64 field: BigQuery spells types in upper case, and REST sends `INTEGER`. */
+export function isInt64Field(field: WireField | undefined): boolean {
+  return field?.type === 'INTEGER' || field?.type === 'INT64';
+}
+
+/** A STRUCT field (REST sends `RECORD`). */
+export function isRecordField(field: WireField | undefined): boolean {
+  return field?.type === 'RECORD' || field?.type === 'STRUCT';
 }
 
 /**
@@ -89,18 +99,18 @@ interface SchemaField {
  * the table does not have, is not INT64 (BigQuery decides those).
  */
 export function isInt64Path(fields: unknown, path: ValuePath): boolean {
-  let field: SchemaField | undefined;
+  let field: WireField | undefined;
   for (const step of path) {
     if (typeof step === 'number') {
       // An element of a REPEATED field is the field's own type.
       if (field?.mode !== 'REPEATED') return false;
       continue;
     }
-    const level = field ? (field.type === 'RECORD' || field.type === 'STRUCT' ? field.fields : 0) : fields;
+    const level = field ? (isRecordField(field) ? field.fields : 0) : fields;
     field = Array.isArray(level)
-      ? (level as SchemaField[]).find((f) => String(f.name).toLowerCase() === step.toLowerCase())
+      ? (level as WireField[]).find((f) => String(f.name).toLowerCase() === step.toLowerCase())
       : undefined;
     if (!field) return false;
   }
-  return field?.type === 'INTEGER' || field?.type === 'INT64';
+  return isInt64Field(field);
 }

@@ -1,12 +1,5 @@
 import { PipelineError } from '../errors/index.js';
-
-/** A schema field of a results page, as BigQuery sends it. */
-interface WireField {
-  name?: unknown;
-  type?: unknown;
-  mode?: unknown;
-  fields?: unknown;
-}
+import { isInt64Field, isRecordField, type WireField } from './int64.js';
 
 /** An INT64 value a JavaScript number cannot hold exactly: where it is and its decimal text. */
 export interface UnsafeInteger {
@@ -39,8 +32,8 @@ function inCell(field: WireField, cell: unknown, path: string): UnsafeInteger | 
     }
     return undefined;
   }
-  if (isInt64(field)) return isUnsafe(v) ? { column: path, value: v } : undefined;
-  if (isRecord(field)) return inRow(fieldsOf(field.fields), v, `${path}.`);
+  if (isInt64Field(field)) return isUnsafe(v) ? { column: path, value: v } : undefined;
+  if (isRecordField(field)) return inRow(fieldsOf(field.fields), v, `${path}.`);
   return undefined;
 }
 
@@ -73,22 +66,13 @@ export function firstUnsafeInteger(fields: unknown, rows: readonly unknown[]): U
   return undefined;
 }
 
-// BigQuery's schemas spell types in upper case; `INTEGER` and `RECORD` are what REST sends.
-function isInt64(field: WireField): boolean {
-  return field.type === 'INTEGER' || field.type === 'INT64';
-}
-
-function isRecord(field: WireField): boolean {
-  return field.type === 'RECORD' || field.type === 'STRUCT';
-}
-
 /** Whether a field holds an INT64 anywhere, worked out once per field of a schema. */
 const holdsInt64 = new WeakMap<WireField, boolean>();
 
 function mayHoldInt64(field: WireField): boolean {
   let known = holdsInt64.get(field);
   if (known === undefined) {
-    known = isInt64(field) || (isRecord(field) && fieldsOf(field.fields).some(mayHoldInt64));
+    known = isInt64Field(field) || (isRecordField(field) && fieldsOf(field.fields).some(mayHoldInt64));
     if (typeof field === 'object' && field !== null) holdsInt64.set(field, known);
   }
   return known;
