@@ -1,4 +1,4 @@
-import { REDACTED, redactedStart } from '../errors/redact.js';
+import { REDACTED, redactedStart, removeSecrets } from '../errors/redact.js';
 import { serializeError } from './serialize-error.js';
 
 /**
@@ -43,8 +43,8 @@ export function logText(text: string): string {
 
 /**
  * `fields` walked into what a log line holds (see the module's comment), without the keys in `skip`.
- * Throws only when `fields` itself cannot be listed (a revoked proxy). A key of any length is kept:
- * the logger's last-resort size check covers it.
+ * Throws only when `fields` itself cannot be listed (a revoked proxy). A key of any length is kept
+ * (the logger's last-resort size check covers it), its credentials removed.
  */
 export function logFields(
   fields: Record<string, unknown>,
@@ -95,23 +95,26 @@ export function logFields(
     // No prototype: an own `__proto__` key (JSON from outside) is then a field like any other.
     const out: Record<string, unknown> = Object.create(null);
     const keys = Object.keys(object).filter((key) => !skip?.has(key) || depth > 0);
+    const total = keys.length;
     let kept = 0;
     for (; kept < keys.length && kept < MAX_ENTRIES && left > 0; kept++) {
       const key = keys[kept]!;
-      left -= key.length + 3;
+      // A key may be a credential too (a count per URL holding its token).
+      const shown = removeSecrets(key);
+      left -= shown.length + 3;
       let value: unknown;
       try {
         value = object[key];
       } catch {
-        out[key] = UNREADABLE;
+        out[shown] = UNREADABLE;
         continue;
       }
-      out[key] =
+      out[shown] =
         CREDENTIAL_KEY.test(key) && value !== null && (typeof value === 'string' || typeof value === 'object')
           ? REDACTED
           : walk(value, depth + 1);
     }
-    if (kept < keys.length) out[TRUNCATED] = `${keys.length - kept} more`;
+    if (kept < total) out[TRUNCATED] = `${total - kept} more`;
     return out;
   };
 

@@ -223,3 +223,17 @@ describe.each(loggers())('%s: an own __proto__ key (JSON from outside)', (_name,
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 });
+
+describe.each(loggers())('%s: attacks on the field walk', (_name, logger, entries) => {
+  it('a credential written as a key (a per-URL count, a token used as a map key) is removed from the key', () => {
+    logger.info('by url', {
+      byUrl: {
+        'https://api.example.com/v1?access_token=abc123tokenvalue': 3,
+        'Bearer ya29.SECRETTOKEN': 1,
+      },
+    });
+    const text = JSON.stringify(entries());
+    for (const secret of SECRETS) expect(text).not.toContain(secret);
+    expect(text).toContain('api.example.com');
+  });
+});
