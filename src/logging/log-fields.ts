@@ -36,6 +36,11 @@ const TRUNCATED = '[truncated]';
 const CREDENTIAL_KEY =
   /(?:authorization|cookie|passw(?:or)?d|pwd|secret|token|api[_-]?key|private[_-]?key|credentials?)$/i;
 
+/** The length of a typed array (`Uint8Array`, `Float64Array`, ...), not of a `DataView`. */
+function typedLength(value: object): number | undefined {
+  return ArrayBuffer.isView(value) && !(value instanceof DataView) ? (value as Uint8Array).length : undefined;
+}
+
 /** Text as a log line may hold it: credentials removed, at most `MAX_STRING` characters. */
 export function logText(text: string): string {
   return redactedStart(text, MAX_STRING);
@@ -94,8 +99,14 @@ export function logFields(
   const entries = (object: Record<string, unknown>, depth: number): Record<string, unknown> => {
     // No prototype: an own `__proto__` key (JSON from outside) is then a field like any other.
     const out: Record<string, unknown> = Object.create(null);
-    const keys = Object.keys(object).filter((key) => !skip?.has(key) || depth > 0);
-    const total = keys.length;
+    // A typed array's keys are its indexes: only those kept are listed (ten million bytes would
+    // otherwise be ten million strings made for every entry).
+    const length = typedLength(object);
+    const keys =
+      length === undefined
+        ? Object.keys(object).filter((key) => !skip?.has(key) || depth > 0)
+        : Array.from({ length: Math.min(length, MAX_ENTRIES) }, (_, i) => String(i));
+    const total = length ?? keys.length;
     let kept = 0;
     for (; kept < keys.length && kept < MAX_ENTRIES && left > 0; kept++) {
       const key = keys[kept]!;
