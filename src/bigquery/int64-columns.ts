@@ -1,5 +1,5 @@
 import type { TableRef } from '../config/table-name.js';
-import { NotFoundError } from '../errors/index.js';
+import { NotFoundError, PipelineError } from '../errors/index.js';
 import type { BigQueryClient } from './client.js';
 import type { CallScope } from './context.js';
 import { isInt64Path, type UnsafeIntegers, unsafeIntegerAdvice, type ValuePath } from './int64.js';
@@ -38,7 +38,9 @@ export async function refuseUnsafeInt64(
     )
     .catch((err: unknown) => {
       // A write refused for `tables.get` (a role that may only insert) must say why it read the schema.
-      if (err instanceof Error && !(err instanceof NotFoundError)) {
+      // The caller's abort reason is theirs, often one shared by every call (and a DOMException's
+      // message cannot be set): it goes back untouched.
+      if (err instanceof PipelineError && !(err instanceof NotFoundError) && err !== scope.signal?.reason) {
         err.message = `${where}: reading the table's schema (tables.get) to check row ${Math.min(...[...found.values()].map((f) => f.row))}'s integer number past 2^53 (pass a bigint or a decimal string to skip it): ${err.message}`;
       }
       throw err;

@@ -74,6 +74,8 @@ interface RequestingClient {
   request(options: RestRequest | TextRequest, callback: (err: Error | null, body?: unknown) => void): unknown;
   /** The client's project, asking its credentials when it was not given (@google-cloud/common). */
   getProjectId?: () => Promise<string>;
+  /** Its google-auth-library `GoogleAuth`: `getClient` rejects when no credentials can be found. */
+  authClient?: { getClient?: () => Promise<unknown> };
 }
 
 function requesting(client: BigQueryClient): RequestingClient {
@@ -102,8 +104,12 @@ export async function restCall<T>(client: BigQueryClient, request: RestRequest):
   if (body.includes(PROJECT_ID_TOKEN)) {
     const reference = (json as { jobReference?: { projectId?: unknown } }).jobReference;
     if (reference?.projectId === PROJECT_ID_TOKEN) {
-      // What the client's own substitution would ask its credentials for.
-      const projectId = await target.getProjectId?.();
+      // What the client's own substitution would ask its credentials for. A project that cannot be
+      // found for want of any credentials is reported as that, as the client's own request does.
+      const projectId = await target.getProjectId?.().catch(async (err: unknown) => {
+        await target.authClient?.getClient?.();
+        throw err;
+      });
       body = JSON.stringify({ ...(json as object), jobReference: { ...reference, projectId } });
     }
     sent = { ...rest, body, headers: { 'Content-Type': 'application/json' } };

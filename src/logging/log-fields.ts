@@ -1,4 +1,4 @@
-import { REDACTED, redactedStart } from '../errors/redact.js';
+import { REDACTED, redactedStart, removeSecrets } from '../errors/redact.js';
 import { serializeError } from './serialize-error.js';
 
 /**
@@ -36,6 +36,11 @@ const TRUNCATED = '[truncated]';
 const CREDENTIAL_KEY =
   /(?:authorization|cookie|passw(?:or)?d|pwd|secret|token|api[_-]?key|private[_-]?key|credentials?)$/i;
 
+/** The length of a typed array (`Uint8Array`, `Float64Array`, ...), not of a `DataView`. */
+function typedLength(value: object): number | undefined {
+  return ArrayBuffer.isView(value) && !(value instanceof DataView) ? (value as Uint8Array).length : undefined;
+}
+
 /** Text as a log line may hold it: credentials removed, at most `MAX_STRING` characters. */
 export function logText(text: string): string {
   return redactedStart(text, MAX_STRING);
@@ -43,8 +48,8 @@ export function logText(text: string): string {
 
 /**
  * `fields` walked into what a log line holds (see the module's comment), without the keys in `skip`.
- * Throws only when `fields` itself cannot be listed (a revoked proxy). A key of any length is kept:
- * the logger's last-resort size check covers it.
+ * Throws only when `fields` itself cannot be listed (a revoked proxy). A key of any length is kept
+ * (the logger's last-resort size check covers it), its credentials removed.
  */
 export function logFields(
   fields: Record<string, unknown>,
@@ -94,24 +99,33 @@ export function logFields(
   const entries = (object: Record<string, unknown>, depth: number): Record<string, unknown> => {
     // No prototype: an own `__proto__` key (JSON from outside) is then a field like any other.
     const out: Record<string, unknown> = Object.create(null);
-    const keys = Object.keys(object).filter((key) => !skip?.has(key) || depth > 0);
+    // A typed array's keys are its indexes: only those kept are listed (ten million bytes would
+    // otherwise be ten million strings made for every entry).
+    const length = typedLength(object);
+    const keys =
+      length === undefined
+        ? Object.keys(object).filter((key) => !skip?.has(key) || depth > 0)
+        : Array.from({ length: Math.min(length, MAX_ENTRIES) }, (_, i) => String(i));
+    const total = length ?? keys.length;
     let kept = 0;
     for (; kept < keys.length && kept < MAX_ENTRIES && left > 0; kept++) {
       const key = keys[kept]!;
-      left -= key.length + 3;
+      // A key may be a credential too (a count per URL holding its token).
+      const shown = removeSecrets(key);
+      left -= shown.length + 3;
       let value: unknown;
       try {
         value = object[key];
       } catch {
-        out[key] = UNREADABLE;
+        out[shown] = UNREADABLE;
         continue;
       }
-      out[key] =
+      out[shown] =
         CREDENTIAL_KEY.test(key) && value !== null && (typeof value === 'string' || typeof value === 'object')
           ? REDACTED
           : walk(value, depth + 1);
     }
-    if (kept < keys.length) out[TRUNCATED] = `${keys.length - kept} more`;
+    if (kept < total) out[TRUNCATED] = `${total - kept} more`;
     return out;
   };
 

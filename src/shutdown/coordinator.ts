@@ -3,6 +3,7 @@ import type { Clock } from '../retry/index.js';
 import { scheduleOn } from '../retry/schedule.js';
 import { checkOptions, describeValue, OPTION_ALIASES } from '../shared/check-options.js';
 import { messageOf } from '../shared/message-of.js';
+import { moduleRequire } from '../shared/module-require.js';
 import type { NodeSignal } from '../shared/node-types.js';
 import { safeLogger } from '../shared/safe-logger.js';
 import type {
@@ -173,10 +174,16 @@ export function createShutdownCoordinator(options: ShutdownCoordinatorOptions = 
   positiveMs('createShutdownCoordinator: timeoutMs', options.timeoutMs);
   const timeoutMs = options.timeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS;
   const signals = [...(options.signals ?? (['SIGTERM', 'SIGINT'] as const))];
-  // Only a JavaScript caller gets here with a bad name: 'sigterm' would never fire, and SIGKILL or
-  // SIGSTOP would throw a raw EINVAL from libuv when the first task joins.
+  // Only a JavaScript caller gets here with a bad name: 'sigterm' or 'SIGTREM' would be an event
+  // that never fires, and SIGKILL or SIGSTOP would throw a raw EINVAL from libuv when the first task
+  // joins. The platform's own list says which names are signals (SIGBREAK is Windows').
+  const known = (moduleRequire()('node:os') as typeof import('node:os')).constants.signals;
   signals.forEach((signal: unknown, i) => {
-    if (typeof signal !== 'string' || !/^SIG[A-Z]+\d*$/.test(signal) || /^SIG(KILL|STOP)$/.test(signal)) {
+    if (
+      typeof signal !== 'string' ||
+      !(signal in known || signal === 'SIGBREAK') ||
+      /^SIG(KILL|STOP)$/.test(signal)
+    ) {
       throw new TypeError(
         `createShutdownCoordinator: signals[${i}] must be the name of a signal Node can catch, such as 'SIGTERM'; got ${describeValue(signal)}`,
       );

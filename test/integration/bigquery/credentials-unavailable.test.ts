@@ -186,6 +186,31 @@ describe('a BigQuery write by a client that cannot get credentials (real client,
       expect(reached.filter((r) => upload(r.path))).toHaveLength(1);
     });
 
+    it("a client without a project id: a job under the caller's jobId or a statement holding {{projectId}} rejects with CredentialsUnavailableError, nothing sent", async () => {
+      const unset = ['GCLOUD_PROJECT', 'GOOGLE_CLOUD_PROJECT', 'GCP_PROJECT', 'GCP_PROJECT_ID'];
+      for (const key of unset) {
+        saved[key] = process.env[key];
+        delete process.env[key];
+      }
+      const before = standIn.requests.length;
+      for (const [sql, options] of [
+        ['SELECT 1 AS t', { jobId: 'no_project_job' }],
+        ["SELECT '{{projectId}}' AS t", { jobId: 'no_project_job' }],
+        ["SELECT '{{projectId}}' AS t", {}],
+        ['SELECT 1 AS t', {}],
+      ] as const) {
+        // A fresh client each: google-auth-library remembers a failed project lookup.
+        const bq = new BigQueryExecutor({
+          client: standIn.client({ projectId: undefined, authClient: undefined }),
+          retry: fastRetry,
+        });
+        const error = await caught(bq.query(sql, options));
+        expect(error).toBeInstanceOf(CredentialsUnavailableError);
+        expect((error as CredentialsUnavailableError).transient).toBe(false);
+      }
+      expect(standIn.requests.slice(before)).toEqual([]);
+    });
+
     it('writeRows (Storage Write) rejects with CredentialsUnavailableError and leaves no unhandled rejection behind', async () => {
       // The write client's own methods rethrow a failed start where no one awaits it: before, this
       // call rejected typed and then the process died of that unhandled rejection (so did this run).

@@ -193,3 +193,34 @@ describe('insertRows / loadRows: integer numbers past 2^53', () => {
     expect((error as Error).message).toContain('(3 more in this call)');
   });
 });
+
+describe('insertRows / loadRows: the schema lookup and the caller abort reason', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness();
+    await h.standIn.client().createDataset('ds');
+    await h.executor().query('CREATE TABLE ds.a (id INT64)');
+  });
+  afterAll(() => h.close());
+
+  for (const method of ['insertRows', 'loadRows'] as const) {
+    it(`${method}: a signal aborted with its default reason rejects with that AbortError, not a TypeError from the message`, async () => {
+      const controller = new AbortController();
+      controller.abort();
+      const signal = controller.signal;
+      const write = h.executor()[method]('ds.a', [{ id: 2 ** 60 }], { retry: { signal } });
+      await expect(write).rejects.toBe(signal.reason);
+    });
+
+    it(`${method}: one reason shared by many calls (a shutdown) comes back untouched, its message not grown`, async () => {
+      const reason = new Error('shutting down');
+      const signal = AbortSignal.abort(reason);
+      for (let i = 0; i < 3; i++) {
+        await expect(h.executor()[method]('ds.a', [{ id: 2 ** 60 }], { retry: { signal } })).rejects.toBe(
+          reason,
+        );
+      }
+      expect(reason.message).toBe('shutting down');
+    });
+  }
+});

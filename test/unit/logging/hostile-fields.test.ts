@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { cloudLoggingLogger, type Logger, type PinoLike, pinoLogger } from '../../../src/logging/index.js';
 
 /** Both loggers, each with what it hands on (a JSON line, or the object pino would serialize). */
@@ -221,5 +221,36 @@ describe.each(loggers())('%s: an own __proto__ key (JSON from outside)', (_name,
     expect(Object.getOwnPropertyDescriptor(entry, '__proto__')?.value).toEqual({ polluted: 'yes' });
     expect(Object.getOwnPropertyDescriptor(entry?.body, '__proto__')?.value).toEqual({ x: 1 });
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+});
+
+describe.each(loggers())('%s: attacks on the field walk', (_name, logger, entries) => {
+  it('a credential written as a key (a per-URL count, a token used as a map key) is removed from the key', () => {
+    logger.info('by url', {
+      byUrl: {
+        'https://api.example.com/v1?access_token=abc123tokenvalue': 3,
+        'Bearer ya29.SECRETTOKEN': 1,
+      },
+    });
+    const text = JSON.stringify(entries());
+    for (const secret of SECRETS) expect(text).not.toContain(secret);
+    expect(text).toContain('api.example.com');
+  });
+
+  it('a typed array of ten million bytes is walked for its first entries only, never every index listed', () => {
+    const keys = vi.spyOn(Object, 'keys');
+    try {
+      logger.info('bytes', { body: new Uint8Array(10_000_000).fill(7) });
+      const longest = Math.max(
+        0,
+        ...keys.mock.results.map((r) => (Array.isArray(r.value) ? r.value.length : 0)),
+      );
+      expect(longest).toBeLessThan(1000);
+    } finally {
+      keys.mockRestore();
+    }
+    const body = entries().at(-1)?.body as Record<string, unknown>;
+    expect(body['0']).toBe(7);
+    expect(body['[truncated]']).toBe('9999900 more');
   });
 });

@@ -12,6 +12,8 @@ describe('createShutdownCoordinator: signals are catchable signal names', () => 
   const refused: Array<[string, unknown]> = [
     ['a lower-case name', 'sigterm'],
     ['a name without SIG', 'TERM'],
+    ['a misspelt name, an event that would never fire', 'SIGTREM'],
+    ['a made-up name', 'SIGSHUTDOWN'],
     ['SIGKILL, which cannot be caught', 'SIGKILL'],
     ['SIGSTOP, which cannot be caught', 'SIGSTOP'],
     ['a number', 15],
