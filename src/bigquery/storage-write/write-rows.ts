@@ -227,6 +227,23 @@ export async function writeRows(
       const written = call.writtenRows();
       // Set on the error itself (its own field): a copy costs the bundle more than the fix.
       if (written !== error.writtenRows) Object.assign(error, { writtenRows: written });
+    } else if (mode === 'default' && !(error instanceof RowError)) {
+      // An append timeout, the caller's abort, the breaker or the budget: a bare error says nothing
+      // of the rows already in the table, and a resend of the call would write them again. The
+      // caller's reason is the cause, untouched; the transience is the cause's.
+      const written = call.writtenRows();
+      if (written > 0) {
+        throw new StorageError(
+          `writeRows(${tableName}): ${messageOf(error)}; ${written} row(s) of the call were acknowledged written (rows whose answer was lost may be written too: the default stream is at least once)`,
+          {
+            storageCode: 'APPEND_FAILED',
+            table: tableName,
+            writtenRows: written,
+            transient: isTransientError(error),
+            cause: error,
+          },
+        );
+      }
     }
     throw error;
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { UnsupportedSchemaError } from '../../../src/errors/index.js';
+import { OperationTimeoutError, StorageError, UnsupportedSchemaError } from '../../../src/errors/index.js';
 import { caught } from '../../helpers/caught.js';
 import { useWriteStandIn } from './helpers.js';
 
@@ -49,4 +49,49 @@ describe('writeRows against a stuck connection, odd columns and give-ups (real c
       expect(await ids(table)).toEqual([]);
     },
   );
+
+  it('default: a call that gives up on an append timeout says how many rows its acknowledged appends wrote', async () => {
+    const table = await freshTable('id INT64');
+    // The 1st append is answered (rows 0-1 stored); the 2nd is stuck, and the connection with it.
+    w.s.storageWrite.faults.add({ method: 'AppendRows', after: 1, times: 1, hang: true });
+    const error = await caught(
+      executor().writeRows(table, sixRows(), {
+        mode: 'default',
+        batchRows: 2,
+        retry: { maxAttempts: 1, attemptTimeoutMs: 300 },
+      }),
+    );
+    w.s.storageWrite.faults.clear();
+    expect(await ids(table)).toEqual([0, 1]);
+    // Before: the bare OperationTimeoutError, no count: resending the call wrote rows 0-1 twice.
+    expect(error).toBeInstanceOf(StorageError);
+    expect(error).toMatchObject({ writtenRows: 2, transient: true });
+    expect((error as StorageError).cause).toBeInstanceOf(OperationTimeoutError);
+  });
+
+  it("default: a call aborted after rows were written says how many, with the caller's reason as its cause, untouched", async () => {
+    const table = await freshTable('id INT64');
+    w.s.storageWrite.faults.add({ method: 'AppendRows', after: 1, times: 1, hang: true });
+    const controller = new AbortController();
+    const reason = new Error('SIGTERM');
+    const mark = w.s.storageWrite.requests.length;
+    const pending = caught(
+      executor().writeRows(table, sixRows(), {
+        mode: 'default',
+        batchRows: 2,
+        // One append in flight: the 2nd is sent once the 1st is answered (rows 0-1 acknowledged).
+        maxInflightRequests: 1,
+        retry: { signal: controller.signal },
+      }),
+    );
+    while (w.calls('AppendRows', mark).length < 2) await new Promise((resolve) => setTimeout(resolve, 5));
+    controller.abort(reason);
+    const error = await pending;
+    w.s.storageWrite.faults.clear();
+    expect(await ids(table)).toEqual([0, 1]);
+    // Before: the bare reason, which reads as "nothing written".
+    expect(error).toBeInstanceOf(StorageError);
+    expect(error).toMatchObject({ writtenRows: 2, cause: reason });
+    expect(reason.message).toBe('SIGTERM');
+  });
 });
