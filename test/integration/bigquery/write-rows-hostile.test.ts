@@ -94,4 +94,33 @@ describe('writeRows against a stuck connection, odd columns and give-ups (real c
     expect(error).toMatchObject({ writtenRows: 2, cause: reason });
     expect(reason.message).toBe('SIGTERM');
   });
+
+  it.each(['writeRows', 'insertRows', 'loadRows'] as const)(
+    '%s: BYTES inside an ARRAY or a STRUCT are stored as the bytes given, as at the top level',
+    async (path) => {
+      const table = await freshTable(
+        'id INT64, top BYTES, arr ARRAY<BYTES>, rec STRUCT<b BYTES, bs ARRAY<BYTES>>, recs ARRAY<STRUCT<b BYTES>>',
+      );
+      const bytes = Buffer.from([0, 255, 92, 120]);
+      const rows = [
+        { id: 1, top: bytes, arr: [bytes], rec: { b: bytes, bs: [bytes] }, recs: [{ b: bytes }] },
+        // NULLs and empty arrays at each level stay NULL and empty.
+        { id: 2 },
+        { id: 3, arr: [], rec: { bs: [] }, recs: [{}] },
+      ];
+      const bq = executor();
+      if (path === 'writeRows') await bq.writeRows(table, rows);
+      else await bq[path](table, rows);
+      const read = await w.s.run(
+        `SELECT TO_HEX(top) AS top, TO_HEX(arr[SAFE_OFFSET(0)]) AS arr, TO_HEX(rec.b) AS rb, TO_HEX(rec.bs[SAFE_OFFSET(0)]) AS rbs, TO_HEX(recs[SAFE_OFFSET(0)].b) AS rsb, rec IS NULL AS no_rec, ARRAY_LENGTH(recs) AS recs FROM ${table} ORDER BY id`,
+      );
+      const hex = '00ff5c78';
+      // Before: the nested ones held the bytes of the base64 text ('AP9ceA==', 8 bytes), not the 4 bytes.
+      expect(read).toEqual([
+        { top: hex, arr: hex, rb: hex, rbs: hex, rsb: hex, no_rec: false, recs: 1 },
+        { top: null, arr: null, rb: null, rbs: null, rsb: null, no_rec: true, recs: 0 },
+        { top: null, arr: null, rb: null, rbs: null, rsb: null, no_rec: false, recs: 1 },
+      ]);
+    },
+  );
 });
