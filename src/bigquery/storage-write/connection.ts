@@ -201,8 +201,10 @@ export class AppendConnection {
         table: this.#options.table,
         stream: this.stream,
         ...(grpcCode === undefined ? {} : { grpcCode }),
-        // A close without a status (server OK end, client end) and the documented codes are retryable.
-        transient: grpcCode === undefined || RETRYABLE_CONNECTION_CODES.has(grpcCode),
+        // A close without a status (server OK end, client end) and the documented codes are retryable;
+        // so is RESOURCE_EXHAUSTED (a throughput or connection quota ends the stream with it), which
+        // is transient in-band and on every unary call too: a quota must not dead-letter a batch.
+        transient: grpcCode === undefined || RETRYABLE_CONNECTION_CODES.has(grpcCode) || grpcCode === 8,
         ...(error === undefined ? {} : { cause: error }),
       },
     );

@@ -123,4 +123,18 @@ describe('writeRows against a stuck connection, odd columns and give-ups (real c
       ]);
     },
   );
+
+  it.each(['atomic', 'committed', 'default'] as const)(
+    '%s: a connection ended with RESOURCE_EXHAUSTED (a throughput quota) is retried with backoff, as the same status in-band is',
+    async (mode) => {
+      const table = await freshTable('id INT64');
+      // "Exceeds 'AppendRows throughput' quota" ends the AppendRows stream with status 8.
+      w.s.storageWrite.faults.add({ method: 'AppendRows', times: 1, code: 'RESOURCE_EXHAUSTED' });
+      const result = await executor().writeRows(table, sixRows(), { mode, batchRows: 2 });
+      w.s.storageWrite.faults.clear();
+      // Before: rejected after one attempt, not transient (a handler dead-lettered a batch a quota delayed).
+      expect(result.written).toBe(6);
+      expect(await ids(table)).toEqual([0, 1, 2, 3, 4, 5]);
+    },
+  );
 });
