@@ -386,9 +386,8 @@ export class BigQueryExecutor {
    * sent: a row that does not fit rejects the call with `RowError` (its index in `rows`, the column
    * and the reason). A table with a column the writer cannot describe (RANGE, INTERVAL, a column
    * named `__proto__`) rejects with `UnsupportedSchemaError` (`kind: 'table'`) before any stream is
-   * created or row sent. Connection
-   * losses are resumed from the last acknowledged offset under the executor's retry policy, budget
-   * and breaker.
+   * created or row sent. Connection losses are resumed from the last acknowledged offset under the
+   * executor's retry policy, budget and breaker.
    *
    * @example
    * ```ts
