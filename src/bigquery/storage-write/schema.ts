@@ -57,7 +57,7 @@ function messageOf(name: string, fields: readonly StorageField[]): Record<string
     // the value would be dropped and the column written NULL without a word.
     if (f.name === '__proto__') {
       throw new UnwritableSchemaError(
-        `Column '__proto__' cannot be carried by a protobuf message in JavaScript (its value would be lost); write this table with insertRows or loadRows`,
+        `Column '__proto__' cannot be written through protobufjs; use insertRows or loadRows`,
       );
     }
     const mode = f.mode ?? 'NULLABLE';

@@ -233,16 +233,13 @@ export async function writeRows(
       // caller's reason is the cause, untouched; the transience is the cause's.
       const written = call.writtenRows();
       if (written > 0) {
-        throw new StorageError(
-          `writeRows(${tableName}): ${messageOf(error)}; ${written} row(s) of the call were acknowledged written (rows whose answer was lost may be written too: the default stream is at least once)`,
-          {
-            storageCode: 'APPEND_FAILED',
-            table: tableName,
-            writtenRows: written,
-            transient: isTransientError(error),
-            cause: error,
-          },
-        );
+        throw new StorageError(`${messageOf(error)}; ${written} row(s) of the call are written (at least)`, {
+          storageCode: 'APPEND_FAILED',
+          table: tableName,
+          writtenRows: written,
+          transient: isTransientError(error),
+          cause: error,
+        });
       }
     }
     throw error;
@@ -705,7 +702,7 @@ class WriteCall {
         { table: tableName, writtenRows: mode === 'atomic' ? 0 : written, failures },
       );
     }
-    const transient = RETRYABLE_CONNECTION_CODES.has(code) || code === 8;
+    const transient = RETRYABLE_CONNECTION_CODES.has(code);
     throw this.#error(
       STORAGE_CODE_NAMES[code] ?? 'APPEND_FAILED',
       `AppendRows to ${this.#state.stream} failed with gRPC ${code}: ${message}${code === 11 ? ' (an offset the writer planned is beyond the end of the stream: a bug in offsets)' : ''}`,
