@@ -18,7 +18,7 @@ describe('writeRows against a stuck connection, odd columns and give-ups (real c
       const result = await executor().writeRows(table, sixRows(), {
         mode,
         batchRows: 2,
-        retry: { maxAttempts: 3, baseDelayMs: 1, attemptTimeoutMs: 500 },
+        retry: { maxAttempts: 3, baseDelayMs: 1, attemptTimeoutMs: 1500 },
       });
       w.s.storageWrite.faults.clear();
       expect(result.written).toBe(6);
@@ -58,7 +58,7 @@ describe('writeRows against a stuck connection, odd columns and give-ups (real c
       executor().writeRows(table, sixRows(), {
         mode: 'default',
         batchRows: 2,
-        retry: { maxAttempts: 1, attemptTimeoutMs: 300 },
+        retry: { maxAttempts: 1, attemptTimeoutMs: 2000 },
       }),
     );
     w.s.storageWrite.faults.clear();
