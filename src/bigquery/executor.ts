@@ -384,10 +384,10 @@ export class BigQueryExecutor {
    * `'committed'` is exactly once with rows visible as they are acknowledged; `'default'` is at least
    * once on the `_default` stream. Rows are checked against the table's schema before anything is
    * sent: a row that does not fit rejects the call with `RowError` (its index in `rows`, the column
-   * and the reason). A table with a column the writer cannot describe (RANGE, INTERVAL) rejects with
-   * `UnsupportedSchemaError` (`kind: 'table'`) before any stream is created or row sent. Connection
-   * losses are resumed from the last acknowledged offset under the executor's retry policy, budget
-   * and breaker.
+   * and the reason). A table with a column the writer cannot describe (RANGE, INTERVAL, a column
+   * named `__proto__`) rejects with `UnsupportedSchemaError` (`kind: 'table'`) before any stream is
+   * created or row sent. Connection losses are resumed from the last acknowledged offset under the
+   * executor's retry policy, budget and breaker.
    *
    * @example
    * ```ts

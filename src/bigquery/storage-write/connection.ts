@@ -31,8 +31,12 @@ export interface ConnectionOptions {
   table: string;
 }
 
-/** gRPC codes after which the Storage Write docs say to reconnect and resend. */
-export const RETRYABLE_CONNECTION_CODES: ReadonlySet<number> = new Set([1, 4, 10, 13, 14]);
+/**
+ * gRPC codes worth resending after: the ones the Storage Write docs say to reconnect on (CANCELLED,
+ * DEADLINE_EXCEEDED, ABORTED, INTERNAL, UNAVAILABLE) and RESOURCE_EXHAUSTED, a quota, in-band or as
+ * the connection's status (transient on every unary call too: a quota must not dead-letter a batch).
+ */
+export const RETRYABLE_CONNECTION_CODES: ReadonlySet<number> = new Set([1, 4, 8, 10, 13, 14]);
 
 interface Pending {
   resolve(answer: AppendAnswer): void;
@@ -201,7 +205,7 @@ export class AppendConnection {
         table: this.#options.table,
         stream: this.stream,
         ...(grpcCode === undefined ? {} : { grpcCode }),
-        // A close without a status (server OK end, client end) and the documented codes are retryable.
+        // A close without a status (server OK end, client end) and the codes above are retryable.
         transient: grpcCode === undefined || RETRYABLE_CONNECTION_CODES.has(grpcCode),
         ...(error === undefined ? {} : { cause: error }),
       },

@@ -53,6 +53,13 @@ function messageOf(name: string, fields: readonly StorageField[]): Record<string
         `Column '${f.name}' is not a valid proto field name; writeRows supports column names of letters, digits and '_'`,
       );
     }
+    // protobufjs sets a message's fields by assignment, and assigning `__proto__` sets the prototype:
+    // the value would be dropped and the column written NULL without a word.
+    if (f.name === '__proto__') {
+      throw new UnwritableSchemaError(
+        `Column '__proto__' cannot be written through protobufjs; use insertRows or loadRows`,
+      );
+    }
     const mode = f.mode ?? 'NULLABLE';
     const label =
       mode === 'REPEATED'
@@ -81,8 +88,8 @@ function messageOf(name: string, fields: readonly StorageField[]): Record<string
 }
 
 /**
- * Compiles a Storage API table schema. Throws `UnwritableSchemaError` for RANGE, INTERVAL or a
- * column name that is not a proto identifier.
+ * Compiles a Storage API table schema. Throws `UnwritableSchemaError` for RANGE, INTERVAL, a
+ * column name that is not a proto identifier, or `__proto__`.
  */
 export function compileSchema(mod: StorageModule, fields: readonly StorageField[]): WriteSchema {
   const descriptor = messageOf('root', fields);

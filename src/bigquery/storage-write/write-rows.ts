@@ -227,6 +227,20 @@ export async function writeRows(
       const written = call.writtenRows();
       // Set on the error itself (its own field): a copy costs the bundle more than the fix.
       if (written !== error.writtenRows) Object.assign(error, { writtenRows: written });
+    } else if (mode === 'default' && !(error instanceof RowError)) {
+      // An append timeout, the caller's abort, the breaker or the budget: a bare error says nothing
+      // of the rows already in the table, and a resend of the call would write them again. The
+      // caller's reason is the cause, untouched; the transience is the cause's.
+      const written = call.writtenRows();
+      if (written > 0) {
+        throw new StorageError(`${messageOf(error)}; ${written} row(s) of the call are written (at least)`, {
+          storageCode: 'APPEND_FAILED',
+          table: tableName,
+          writtenRows: written,
+          transient: isTransientError(error),
+          cause: error,
+        });
+      }
     }
     throw error;
   }
@@ -688,7 +702,7 @@ class WriteCall {
         { table: tableName, writtenRows: mode === 'atomic' ? 0 : written, failures },
       );
     }
-    const transient = RETRYABLE_CONNECTION_CODES.has(code) || code === 8;
+    const transient = RETRYABLE_CONNECTION_CODES.has(code);
     throw this.#error(
       STORAGE_CODE_NAMES[code] ?? 'APPEND_FAILED',
       `AppendRows to ${this.#state.stream} failed with gRPC ${code}: ${message}${code === 11 ? ' (an offset the writer planned is beyond the end of the stream: a bug in offsets)' : ''}`,

@@ -5,7 +5,7 @@
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { StandInHttpError } from '../http-errors.js';
-import { duckTypeOfField, legacyTypeName } from '../schema.js';
+import { type BigQueryField, duckTypeOfField, legacyTypeName } from '../schema.js';
 import { duckTableName, quoteIdent } from '../translate/duck-text.js';
 import { checkRow, type RowProblem } from '../values.js';
 import type { TableMeta } from './types.js';
@@ -26,7 +26,12 @@ export async function insertValues(
   const exprs = meta.schema.map((f, i) => {
     const duckType = duckTypeOfField(f);
     const type = legacyTypeName(f.type);
-    if (f.mode === 'REPEATED' || type === 'RECORD') return `CAST(r->${i} AS ${duckType})`;
+    if (f.mode === 'REPEATED' || type === 'RECORD') {
+      // JSON cast to BLOB gives the text's own bytes, not what its base64 says: BYTES inside an array
+      // or a record are cast as text, then decoded, as top-level BYTES are.
+      if (!holdsBytes(f)) return `CAST(r->${i} AS ${duckType})`;
+      return decodedBytes(`CAST(r->${i} AS ${duckTypeOfField(bytesAsText(f))})`, f, 0);
+    }
     if (type === 'BYTES') return `from_base64(r->>${i})`;
     return `CAST(r->>${i} AS ${duckType})`;
   });
@@ -56,6 +61,34 @@ export async function insertValues(
       );
     }
   }
+}
+
+/** Whether a column holds BYTES, itself or in a record field at any depth. */
+function holdsBytes(field: BigQueryField): boolean {
+  const type = legacyTypeName(field.type);
+  return type === 'BYTES' || (type === 'RECORD' && (field.fields ?? []).some(holdsBytes));
+}
+
+/** The field with every BYTES in it (at any depth) typed STRING: the base64 text of the checked row. */
+function bytesAsText(field: BigQueryField): BigQueryField {
+  const type = legacyTypeName(field.type) === 'BYTES' ? 'STRING' : field.type;
+  return field.fields ? { ...field, type, fields: field.fields.map(bytesAsText) } : { ...field, type };
+}
+
+/** DuckDB SQL that turns `value` (typed by `bytesAsText(field)`) into the field's type, base64 decoded. */
+function decodedBytes(value: string, field: BigQueryField, depth: number): string {
+  if (field.mode === 'REPEATED') {
+    const item = `b${depth}`;
+    return `list_transform(${value}, ${item} -> ${decodedBytes(item, { ...field, mode: 'NULLABLE' }, depth + 1)})`;
+  }
+  const type = legacyTypeName(field.type);
+  if (type === 'BYTES') return `from_base64(${value})`;
+  if (type !== 'RECORD' || !holdsBytes(field)) return value;
+  const members = (field.fields ?? []).map((f) => {
+    const member = `struct_extract(${value}, '${f.name.replace(/'/g, "''")}')`;
+    return `${quoteIdent(f.name)} := ${holdsBytes(f) ? decodedBytes(member, f, depth + 1) : member}`;
+  });
+  return `CASE WHEN ${value} IS NULL THEN NULL ELSE struct_pack(${members.join(', ')}) END`;
 }
 
 /**

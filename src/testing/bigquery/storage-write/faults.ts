@@ -63,7 +63,8 @@ export type StorageWriteMethod = (typeof STORAGE_WRITE_METHODS)[number];
  *   in-band with `code`, and the stream's end moves back to that offset.
  * - `delayMs`: answer after this long (latency; AppendRows answers still arrive in order, and
  *   pipelined requests overlap their delays as they would on a real network).
- * - `hang: true`: never answer.
+ * - `hang: true`: never answer. On `AppendRows` the connection is stuck from there: the requests
+ *   after it are neither applied nor answered (the service answers a connection in order).
  *
  * @example
  * ```ts

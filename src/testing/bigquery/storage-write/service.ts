@@ -131,6 +131,11 @@ interface Connection {
   decoder?: RowDecoder;
   /** Set once the connection ended (by us or the client): later requests are dropped. */
   done: boolean;
+  /**
+   * Set by a `hang` fault: the service answers a connection's requests in order, so nothing after
+   * a request that is never answered is applied or answered either (the connection is stuck).
+   */
+  stuck?: boolean;
   /** Requests are checked and applied one after another, in arrival order. */
   work: Promise<void>;
   /** Responses are written one after another, each not before its due time. */
@@ -187,8 +192,11 @@ function appendRowsHandler(ctx: StorageWriteContext): Grpc.handleBidiStreamingCa
       fault: StorageWriteFault | undefined,
       dueAt: number,
     ): Promise<void> => {
-      if (conn.done || ctx.closed()) return;
-      if (fault?.hang) return;
+      if (conn.done || conn.stuck || ctx.closed()) return;
+      if (fault?.hang) {
+        conn.stuck = true;
+        return;
+      }
       if (fault?.code !== undefined && !fault.served && !fault.inBand && !fault.storeFails) {
         await conn.replies;
         return fail(fault.code, fault.message ?? '');
