@@ -179,9 +179,10 @@ function fetchWithPlan(plan: FetchPlan, input: string | URL | Request, init: Req
 
 /** Runs one prepared request under `retry`, with its host's state. */
 function exchange(plan: FetchPlan, request: PreparedRequest): Promise<Response> {
-  const host = (plan.hosts ?? defaultHttpHosts()).get(plan.key ?? request.host);
+  const hosts = plan.hosts ?? defaultHttpHosts();
+  const host = hosts.get(plan.key ?? request.host);
   const breaker = plan.breaker === undefined ? host.breaker : plan.breaker || undefined;
-  const calls = new Exchange(request, plan, host, breaker);
+  const calls = new Exchange(request, plan, hosts, host, breaker);
   const r = plan.retry;
   // Every retry option the caller gave, by the same name; the scrapers' preset where they gave none.
   // The attempt timeout and the breaker are left out: both are applied here, after the host's limits
@@ -264,6 +265,8 @@ interface Leg {
 class Exchange {
   readonly #request: PreparedRequest;
   readonly #plan: FetchPlan;
+  /** The registry the call's host came from: a redirect hop's host comes from it too. */
+  readonly #hosts: HttpHostRegistry;
   readonly #host: HttpHost;
   readonly #breaker: CircuitBreaker | undefined;
   /** Whether the current attempt has called `fetch`. */
@@ -278,11 +281,13 @@ class Exchange {
   constructor(
     request: PreparedRequest,
     plan: FetchPlan,
+    hosts: HttpHostRegistry,
     host: HttpHost,
     breaker: CircuitBreaker | undefined,
   ) {
     this.#request = request;
     this.#plan = plan;
+    this.#hosts = hosts;
     this.#host = host;
     this.#breaker = breaker;
   }
@@ -347,8 +352,7 @@ class Exchange {
    * wait in a queue here is never blamed on a breaker.
    */
   async #hop(next: URL, leg: Leg, signal: AbortSignal): Promise<void> {
-    const target =
-      next.host === this.#request.host ? this.#host : (this.#plan.hosts ?? defaultHttpHosts()).get(next.host);
+    const target = next.host === this.#request.host ? this.#host : this.#hosts.get(next.host);
     let { breaker, round } = leg;
     leg.breaker = undefined;
     if (target !== leg.host) {
