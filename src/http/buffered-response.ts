@@ -1,4 +1,5 @@
 import { lazy } from '../shared/lazy.js';
+import { describeAs } from './response-view.js';
 
 // Built on first use: the first TextDecoder of a process loads Node's encoding module.
 const decoder = lazy(() => new TextDecoder());
@@ -76,13 +77,8 @@ const BUFFERED_MEMBERS: PropertyDescriptorMap = {
       const state = stateOf(this);
       if (state === undefined || state.used)
         throw new TypeError('Response.clone: Body has already been consumed');
-      const copy = new Response(null, {
-        status: this.status,
-        statusText: this.statusText,
-        headers: this.headers,
-      });
-      Object.defineProperty(copy, 'url', { value: this.url });
-      if (this.redirected) Object.defineProperty(copy, 'redirected', { value: true });
+      // Status only through the constructor: it refuses a statusText that fetch decoded past Latin-1.
+      const copy = describeAs(new Response(null, { status: this.status }), this);
       return withBufferedBody(copy, state.bytes.slice());
     },
   },

@@ -1,5 +1,6 @@
 import { onAbort } from '../shared/abort-fanout.js';
 import type { AttemptAbort } from './attempt-signal.js';
+import { describeAs } from './response-view.js';
 
 /** Unsubscribes a live response from the caller's signal once it (or the body holding a slot) is collected. */
 const unsubscribeWhenCollected = /* @__PURE__ */ new FinalizationRegistry<() => void>((unsubscribe) =>
@@ -47,7 +48,7 @@ const releaseWhenCollected = /* @__PURE__ */ new FinalizationRegistry<() => void
  *
  * The response is a new `Response` over a stream that reads the platform's body through its reader
  * (the platform's own body methods read its internal stream, not `body`), with the status, status
- * text, headers, `url` and `redirected` of the original.
+ * text, headers, `type`, `url` and `redirected` of the original (`describeAs`), clones included.
  */
 export function bodyHoldingSlot(
   response: Response,
@@ -92,12 +93,10 @@ export function bodyHoldingSlot(
       { highWaterMark: 0 },
     ),
     // Not `response` as the init: its statusText is what fetch decoded (UTF-8 past Latin-1 for
-    // some servers), which the constructor refuses; it is copied as it is below.
+    // some servers), which the constructor refuses; it is laid over the copy as it is below.
     { status: response.status, headers: response.headers },
   );
-  Object.defineProperty(live, 'statusText', { value: response.statusText });
-  Object.defineProperty(live, 'url', { value: response.url });
-  if (response.redirected) Object.defineProperty(live, 'redirected', { value: true });
+  describeAs(live, response);
   // The stream, not the response: `const { body } = await resilientFetch(...)` drops the response
   // while the body is being read, and the slot is held until that read ends.
   releaseWhenCollected.register(live.body as ReadableStream<Uint8Array>, free);
