@@ -37,14 +37,32 @@ export function followCallerSignal(
 /** Gives a live body's slot back when the body is collected unread (or read in part). */
 const releaseWhenCollected = /* @__PURE__ */ new FinalizationRegistry<() => void>((free) => free());
 
+/** How a live body measures idleness: on the call's clock, cancelled by the returned function. */
+export interface IdleTimer {
+  /** `bodyIdleTimeoutMs`. */
+  readonly ms: number;
+  readonly now: () => number;
+  readonly schedule: (ms: number, callback: () => void) => () => void;
+  /** The error a read pending for `ms` without a chunk rejects with (and the body is cancelled with). */
+  readonly timedOut: () => unknown;
+}
+
 /**
  * A live response (`bufferBody: false`) whose body holds the host's concurrency slot until it is
  * read to its end, errors or is cancelled (the caller's abort errors it; `followCallerSignal`
  * also calls the returned `free`): `maxConcurrent` then bounds the bodies being streamed, not only
- * the requests waiting for headers. A body nobody reads must not hold the slot for ever: `safety`
- * schedules `free` (the caller passes the attempt timeout) and the timer stops at the first read,
- * from which the caller drives; a body collected before it is done frees the slot too.
- * The body stays readable after a safety release. `release` runs once.
+ * the requests waiting for headers. A body must not hold the slot for ever, so it may sit idle for
+ * `idle.ms` at most, counted from the headers, the last read and the last chunk:
+ *
+ * - a read pending (the server's turn) without a chunk for that long: the body is cancelled with
+ *   `idle.timedOut()`, which the pending read rejects with, and the slot goes back. A stalled server
+ *   and a reader dropped with a read pending (nothing else would end it but undici's 300 s body
+ *   timeout) look the same from here; either way nothing is arriving.
+ * - no read pending (the caller's turn) for that long: the slot goes back, nothing is cut; the body
+ *   stays readable, outside the limit.
+ *
+ * A body collected before it is done frees the slot too. `release` runs once. One timer at a time,
+ * re-armed for the rest of the period when it fires early, so a chunk costs a clock read, not a timer.
  *
  * The response is a new `Response` over a stream that reads the platform's body through its reader
  * (the platform's own body methods read its internal stream, not `body`), with the status, status
@@ -54,38 +72,74 @@ export function bodyHoldingSlot(
   response: Response,
   body: ReadableStream<Uint8Array>,
   release: () => void,
-  safety: (free: () => void) => () => void,
+  idle: IdleTimer,
 ): [live: Response, free: () => void] {
   const reader = body.getReader();
-  let stop: (() => void) | undefined;
   let held = true;
+  /** The read in progress, if any: the platform's body has the turn. */
+  let reading: ReadableStreamDefaultController<Uint8Array> | undefined;
+  let finished = false;
+  /** The idle timer errored the caller's stream: a late answer of the platform's read is dropped. */
+  let cut = false;
+  let last = idle.now();
+  let stop: (() => void) | undefined;
   const free = (): void => {
-    stop?.();
-    stop = undefined;
     if (held) release();
     held = false;
   };
-  stop = safety(free);
+  const end = (): void => {
+    finished = true;
+    stop?.();
+    stop = undefined;
+    free();
+  };
+  const check = (): void => {
+    stop = undefined;
+    if (finished) return;
+    const left = last + idle.ms - idle.now();
+    if (left > 0) {
+      stop = idle.schedule(left, check);
+    } else if (reading !== undefined) {
+      const reason = idle.timedOut();
+      cut = true;
+      reading.error(reason);
+      end();
+      reader.cancel(reason).catch(() => {});
+    } else {
+      // The caller's turn: only the slot goes back; a read later re-arms the count for the server.
+      free();
+    }
+  };
+  const arm = (): void => {
+    if (stop === undefined && !finished) stop = idle.schedule(last + idle.ms - idle.now(), check);
+  };
+  arm();
   const live = new Response(
     new ReadableStream<Uint8Array>(
       {
         pull(controller) {
-          stop?.();
-          stop = undefined;
+          last = idle.now();
+          reading = controller;
+          arm();
           return reader.read().then(
             (chunk) => {
+              reading = undefined;
+              if (cut) return;
+              last = idle.now();
               if (!chunk.done) return controller.enqueue(chunk.value);
-              free();
+              end();
               controller.close();
             },
             (err: unknown) => {
-              free();
+              reading = undefined;
+              if (cut) return;
+              end();
               controller.error(err);
             },
           );
         },
         cancel(reason) {
-          free();
+          end();
           return reader.cancel(reason);
         },
       },

@@ -455,12 +455,18 @@ class Exchange {
         const slot = leg.slot;
         let free: (() => void) | undefined;
         if (slot !== undefined && response.body !== null && !hasNullBody(request.method, response.status)) {
-          [live, free] = bodyHoldingSlot(
-            response,
-            response.body,
-            () => slot.release(),
-            (release) => scheduleOn(o.clock, o.attemptTimeoutMs, release, true),
-          );
+          const idleMs = o.bodyIdleTimeoutMs;
+          [live, free] = bodyHoldingSlot(response, response.body, () => slot.release(), {
+            ms: idleMs,
+            now: () => o.clock.now(),
+            schedule: (ms, callback) => scheduleOn(o.clock, ms, callback, true),
+            timedOut: () =>
+              new OperationTimeoutError(
+                `${request.method} ${this.shownUrl}: no body bytes for ${idleMs} ms while a read was pending ` +
+                  '(bodyIdleTimeoutMs); the body was cancelled',
+                { timeoutMs: idleMs },
+              ),
+          });
           leg.slot = undefined;
         }
         if (request.signal !== undefined) followCallerSignal(live, request.signal, controller, free);
