@@ -1,3 +1,5 @@
+import type { Clock } from '../retry/clock.js';
+import { scheduleOn } from '../retry/schedule.js';
 import { onAbort } from '../shared/abort-fanout.js';
 import type { AttemptAbort } from './attempt-signal.js';
 import { describeAs } from './response-view.js';
@@ -37,25 +39,15 @@ export function followCallerSignal(
 /** Gives a live body's slot back when the body is collected unread (or read in part). */
 const releaseWhenCollected = /* @__PURE__ */ new FinalizationRegistry<() => void>((free) => free());
 
-/** How a live body measures idleness: on the call's clock, cancelled by the returned function. */
-export interface IdleTimer {
-  /** `bodyIdleTimeoutMs`. */
-  readonly ms: number;
-  readonly now: () => number;
-  readonly schedule: (ms: number, callback: () => void) => () => void;
-  /** The error a read pending for `ms` without a chunk rejects with (and the body is cancelled with). */
-  readonly timedOut: () => unknown;
-}
-
 /**
  * A live response (`bufferBody: false`) whose body holds the host's concurrency slot until it is
  * read to its end, errors or is cancelled (the caller's abort errors it; `followCallerSignal`
  * also calls the returned `free`): `maxConcurrent` then bounds the bodies being streamed, not only
  * the requests waiting for headers. A body must not hold the slot for ever, so it may sit idle for
- * `idle.ms` at most, counted from the headers, the last read and the last chunk:
+ * `idleMs` at most (on `clock`), counted from the headers, the last read and the last chunk:
  *
  * - a read pending (the server's turn) without a chunk for that long: the body is cancelled with
- *   `idle.timedOut()`, which the pending read rejects with, and the slot goes back. A stalled server
+ *   `timedOut()`, which the pending read rejects with, and the slot goes back. A stalled server
  *   and a reader dropped with a read pending (nothing else would end it but undici's 300 s body
  *   timeout) look the same from here; either way nothing is arriving.
  * - no read pending (the caller's turn) for that long: the slot goes back, nothing is cut; the body
@@ -72,16 +64,17 @@ export function bodyHoldingSlot(
   response: Response,
   body: ReadableStream<Uint8Array>,
   release: () => void,
-  idle: IdleTimer,
+  clock: Clock,
+  idleMs: number,
+  timedOut: () => unknown,
 ): [live: Response, free: () => void] {
   const reader = body.getReader();
   let held = true;
   /** The read in progress, if any: the platform's body has the turn. */
   let reading: ReadableStreamDefaultController<Uint8Array> | undefined;
+  /** Read to its end, errored, cancelled (by the caller or for idling): no timer, no more answers. */
   let finished = false;
-  /** The idle timer errored the caller's stream: a late answer of the platform's read is dropped. */
-  let cut = false;
-  let last = idle.now();
+  let last = clock.now();
   let stop: (() => void) | undefined;
   const free = (): void => {
     if (held) release();
@@ -90,18 +83,17 @@ export function bodyHoldingSlot(
   const end = (): void => {
     finished = true;
     stop?.();
-    stop = undefined;
     free();
   };
-  const check = (): void => {
+  const arm = (): void => {
+    stop ??= scheduleOn(clock, last + idleMs - clock.now(), check, true);
+  };
+  function check(): void {
     stop = undefined;
     if (finished) return;
-    const left = last + idle.ms - idle.now();
-    if (left > 0) {
-      stop = idle.schedule(left, check);
-    } else if (reading !== undefined) {
-      const reason = idle.timedOut();
-      cut = true;
+    if (clock.now() - last < idleMs) arm();
+    else if (reading !== undefined) {
+      const reason = timedOut();
       reading.error(reason);
       end();
       reader.cancel(reason).catch(() => {});
@@ -109,30 +101,27 @@ export function bodyHoldingSlot(
       // The caller's turn: only the slot goes back; a read later re-arms the count for the server.
       free();
     }
-  };
-  const arm = (): void => {
-    if (stop === undefined && !finished) stop = idle.schedule(last + idle.ms - idle.now(), check);
-  };
+  }
   arm();
   const live = new Response(
     new ReadableStream<Uint8Array>(
       {
         pull(controller) {
-          last = idle.now();
+          last = clock.now();
           reading = controller;
-          arm();
+          if (!finished) arm();
           return reader.read().then(
             (chunk) => {
               reading = undefined;
-              if (cut) return;
-              last = idle.now();
+              if (finished) return;
+              last = clock.now();
               if (!chunk.done) return controller.enqueue(chunk.value);
               end();
               controller.close();
             },
             (err: unknown) => {
               reading = undefined;
-              if (cut) return;
+              if (finished) return;
               end();
               controller.error(err);
             },

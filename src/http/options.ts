@@ -293,12 +293,7 @@ export function planFetch(options: ResilientFetchOptions): FetchPlan {
         FETCH_OPTION_SPEC,
       );
   if (invalid !== undefined) throw invalid;
-  const idle = options.bodyIdleTimeoutMs;
-  if (idle !== undefined && !(idle > 0 && idle <= MAX_TIMER_MS)) {
-    throw new RangeError(
-      `resilientFetch option bodyIdleTimeoutMs must be a number of ms in (0, ${MAX_TIMER_MS}]; got ${String(idle)}`,
-    );
-  }
+  positiveInteger('bodyIdleTimeoutMs', options.bodyIdleTimeoutMs);
   positiveInteger('maxResponseBytes', options.maxResponseBytes);
   positiveInteger('maxRequestBodyBytes', options.maxRequestBodyBytes);
   if (options.fetch !== undefined && typeof options.fetch !== 'function') {
@@ -331,7 +326,8 @@ export function planFetch(options: ResilientFetchOptions): FetchPlan {
   return {
     attemptTimeoutMs: options.attemptTimeoutMs ?? DEFAULT_ATTEMPT_TIMEOUT_MS,
     bufferBody: options.bufferBody !== false,
-    bodyIdleTimeoutMs: idle ?? DEFAULT_BODY_IDLE_TIMEOUT_MS,
+    // A longer timer would fire at once: more than 24 days is as good as never.
+    bodyIdleTimeoutMs: Math.min(options.bodyIdleTimeoutMs ?? DEFAULT_BODY_IDLE_TIMEOUT_MS, MAX_TIMER_MS),
     maxResponseBytes: options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
     maxRequestBodyBytes: options.maxRequestBodyBytes ?? DEFAULT_MAX_REQUEST_BODY_BYTES,
     fetch: options.fetch,

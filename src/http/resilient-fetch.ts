@@ -456,17 +456,18 @@ class Exchange {
         let free: (() => void) | undefined;
         if (slot !== undefined && response.body !== null && !hasNullBody(request.method, response.status)) {
           const idleMs = o.bodyIdleTimeoutMs;
-          [live, free] = bodyHoldingSlot(response, response.body, () => slot.release(), {
-            ms: idleMs,
-            now: () => o.clock.now(),
-            schedule: (ms, callback) => scheduleOn(o.clock, ms, callback, true),
-            timedOut: () =>
+          [live, free] = bodyHoldingSlot(
+            response,
+            response.body,
+            () => slot.release(),
+            o.clock,
+            idleMs,
+            () =>
               new OperationTimeoutError(
-                `${request.method} ${this.shownUrl}: no body bytes for ${idleMs} ms while a read was pending ` +
-                  '(bodyIdleTimeoutMs); the body was cancelled',
+                `${request.method} ${this.shownUrl}: no body bytes for ${idleMs} ms (bodyIdleTimeoutMs)`,
                 { timeoutMs: idleMs },
               ),
-          });
+          );
           leg.slot = undefined;
         }
         if (request.signal !== undefined) followCallerSignal(live, request.signal, controller, free);

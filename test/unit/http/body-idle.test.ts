@@ -156,13 +156,25 @@ describe('bodyIdleTimeoutMs: a streamed body holding a slot is not held by an ab
     expect(bodies[0]!.state.cancelled).toBeUndefined();
   });
 
-  it('a value that is not a number of ms in (0, 2^31 - 1] is refused before anything is sent', async () => {
+  it('a value past the longest timer (2^31 - 1 ms) waits that long: it does not fire at once', async () => {
+    const { clock, call, bodies, inFlight } = setup(2 ** 40);
+    const response = await call();
+    const pending = response.body!.getReader().read();
+    await tick();
+    clock.advance(2 ** 31 - 2);
+    await tick();
+    expect(inFlight()).toBe(1);
+    bodies[0]!.push('still here');
+    expect((await pending).done).toBe(false);
+  });
+
+  it('a value that is not a positive integer is refused before anything is sent', async () => {
     let sent = 0;
     const fetch = async () => {
       sent++;
       return new Response('x');
     };
-    for (const bad of [0, -1, Number.NaN, Infinity, 2 ** 31]) {
+    for (const bad of [0, -1, 1.5, Number.NaN, Infinity]) {
       await expect(
         resilientFetch('https://a.example/', undefined, { fetch, bufferBody: false, bodyIdleTimeoutMs: bad }),
         String(bad),
