@@ -296,14 +296,13 @@ export function planFetch(options: ResilientFetchOptions): FetchPlan {
   positiveInteger('bodyIdleTimeoutMs', options.bodyIdleTimeoutMs);
   positiveInteger('maxResponseBytes', options.maxResponseBytes);
   positiveInteger('maxRequestBodyBytes', options.maxRequestBodyBytes);
-  if (options.fetch !== undefined && typeof options.fetch !== 'function') {
-    throw new TypeError(`resilientFetch option fetch must be a function; got ${typeof options.fetch}`);
-  }
   if (options.hosts !== undefined && !(options.hosts instanceof HttpHostRegistry)) {
     throw new TypeError('resilientFetch option hosts must be an HttpHostRegistry');
   }
+  // The kinds of `fetch`, `onRetry`, `name` and `key` were checked above (`onlyFetchKeys` or the
+  // general check); what remains is what a kind cannot say.
   const { key } = options;
-  if (key !== undefined && (typeof key !== 'string' || key === '')) {
+  if (key === '') {
     throw new TypeError('resilientFetch option key must be a non-empty string');
   }
   // An object of another class would fail only inside the call, with a message about its internals.
@@ -316,12 +315,6 @@ export function planFetch(options: ResilientFetchOptions): FetchPlan {
   }
   if (options.budget !== undefined && options.budget !== false && !(options.budget instanceof RetryBudget)) {
     throw new TypeError('resilientFetch option budget must be a RetryBudget or false');
-  }
-  if (options.onRetry !== undefined && typeof options.onRetry !== 'function') {
-    throw new TypeError(`resilientFetch option onRetry must be a function; got ${typeof options.onRetry}`);
-  }
-  if (options.name !== undefined && typeof options.name !== 'string') {
-    throw new TypeError(`resilientFetch option name must be a string; got ${typeof options.name}`);
   }
   return {
     attemptTimeoutMs: options.attemptTimeoutMs ?? DEFAULT_ATTEMPT_TIMEOUT_MS,
