@@ -247,6 +247,18 @@ function exchange(plan: FetchPlan, request: PreparedRequest): Promise<Response> 
 }
 
 /**
+ * The breaker's answer again, after a wait in the host's queues: it was asked before the wait (so
+ * that an open circuit refuses at once, without queueing), but it may have opened since, on the
+ * failures of the calls ahead in the queue, and a call admitted then must not be sent. The round is
+ * the current one: the outcome counts for the breaker as it is now.
+ */
+function readmit(breaker: CircuitBreaker): number {
+  const round = admit(breaker);
+  if (typeof round !== 'number') throw round;
+  return round;
+}
+
+/**
  * Where an attempt stands: the host entry whose limits govern it, the concurrency slot it holds (a
  * live body may take it with it; then `slot` is cleared), and the breaker its outcome counts for,
  * with the round the breaker admitted it in (see `admit`). A redirect to another host moves it there.
@@ -336,6 +348,7 @@ class Exchange {
     leg.slot = concurrency;
     try {
       await rateLimit?.take(context.signal);
+      if (leg.breaker !== undefined) leg.round = readmit(leg.breaker);
       return await this.#send(context, leg);
     } finally {
       // Given back by `#send` (or taken by a live body) unless the wait for a token failed.
@@ -372,6 +385,8 @@ class Exchange {
       leg.slot = target.concurrency;
     }
     await target.rateLimit?.take(signal);
+    if (breaker !== undefined && (target.concurrency !== undefined || target.rateLimit !== undefined))
+      round = readmit(breaker);
     leg.breaker = breaker;
     leg.round = round;
   }
