@@ -463,7 +463,7 @@ class Exchange {
             if (!request.idempotent && isResponseTooLarge(err)) this.#appliedUnread = true;
             throw err;
           }
-          withBufferedBody(response, bytes);
+          live = withBufferedBody(response, bytes);
         }
       } else {
         // The body is still to come: the request is in flight at the host until it is done.
