@@ -1,4 +1,5 @@
 import { lazy } from '../shared/lazy.js';
+import { describeAs } from './response-view.js';
 
 // Built on first use: the first TextDecoder of a process loads Node's encoding module.
 const decoder = lazy(() => new TextDecoder());
@@ -76,13 +77,8 @@ const BUFFERED_MEMBERS: PropertyDescriptorMap = {
       const state = stateOf(this);
       if (state === undefined || state.used)
         throw new TypeError('Response.clone: Body has already been consumed');
-      const copy = new Response(null, {
-        status: this.status,
-        statusText: this.statusText,
-        headers: this.headers,
-      });
-      Object.defineProperty(copy, 'url', { value: this.url });
-      if (this.redirected) Object.defineProperty(copy, 'redirected', { value: true });
+      // Status only through the constructor: it refuses a statusText that fetch decoded past Latin-1.
+      const copy = describeAs(new Response(null, { status: this.status }), this);
       return withBufferedBody(copy, state.bytes.slice());
     },
   },
@@ -101,9 +97,16 @@ let bufferedPrototype: object | undefined;
  * once, as the platform's would (a second read rejects with a `TypeError`; reading `body` counts as a
  * read). The object stays the platform's own `Response` (status, headers, `url`, `redirected`,
  * `instanceof`), which costs far less than building a new one and streaming the bytes through it again.
+ * A response of another `fetch` implementation is replaced by a platform copy: use the returned one.
  */
 export function withBufferedBody(response: Response, bytes: Uint8Array<ArrayBuffer>): Response {
   bufferedPrototype ??= Object.create(Response.prototype, BUFFERED_MEMBERS) as object;
+  // Another implementation's response (undici's npm package, node-fetch): its getters read its own
+  // state, which the platform's prototype cannot; a platform copy says what it says.
+  if (!((response as unknown) instanceof Response)) {
+    const { status, headers } = response;
+    response = describeAs(new Response(null, { status, headers }), response);
+  }
   // The state first, then the prototype: V8 moves an object that gains a property after its
   // prototype changed to a slow (dictionary) representation, which costs about 5 µs here and slows
   // every later read of the response; in this order both steps follow cached map transitions.

@@ -1,5 +1,8 @@
+import type { Clock } from '../retry/clock.js';
+import { scheduleOn } from '../retry/schedule.js';
 import { onAbort } from '../shared/abort-fanout.js';
 import type { AttemptAbort } from './attempt-signal.js';
+import { describeAs } from './response-view.js';
 
 /** Unsubscribes a live response from the caller's signal once it (or the body holding a slot) is collected. */
 const unsubscribeWhenCollected = /* @__PURE__ */ new FinalizationRegistry<() => void>((unsubscribe) =>
@@ -40,51 +43,92 @@ const releaseWhenCollected = /* @__PURE__ */ new FinalizationRegistry<() => void
  * A live response (`bufferBody: false`) whose body holds the host's concurrency slot until it is
  * read to its end, errors or is cancelled (the caller's abort errors it; `followCallerSignal`
  * also calls the returned `free`): `maxConcurrent` then bounds the bodies being streamed, not only
- * the requests waiting for headers. A body nobody reads must not hold the slot for ever: `safety`
- * schedules `free` (the caller passes the attempt timeout) and the timer stops at the first read,
- * from which the caller drives; a body collected before it is done frees the slot too.
- * The body stays readable after a safety release. `release` runs once.
+ * the requests waiting for headers. A body must not hold the slot for ever, so it may sit idle for
+ * `idleMs` at most (on `clock`), counted from the headers, the last read and the last chunk:
+ *
+ * - a read pending (the server's turn) without a chunk for that long: the body is cancelled with
+ *   `timedOut()`, which the pending read rejects with, and the slot goes back. A stalled server
+ *   and a reader dropped with a read pending (nothing else would end it but undici's 300 s body
+ *   timeout) look the same from here; either way nothing is arriving.
+ * - no read pending (the caller's turn) for that long: the slot goes back, nothing is cut; the body
+ *   stays readable, outside the limit.
+ *
+ * A body collected before it is done frees the slot too. `release` runs once. One timer at a time,
+ * re-armed for the rest of the period when it fires early, so a chunk costs a clock read, not a timer.
  *
  * The response is a new `Response` over a stream that reads the platform's body through its reader
  * (the platform's own body methods read its internal stream, not `body`), with the status, status
- * text, headers, `url` and `redirected` of the original.
+ * text, headers, `type`, `url` and `redirected` of the original (`describeAs`), clones included.
  */
 export function bodyHoldingSlot(
   response: Response,
   body: ReadableStream<Uint8Array>,
   release: () => void,
-  safety: (free: () => void) => () => void,
+  clock: Clock,
+  idleMs: number,
+  timedOut: () => unknown,
 ): [live: Response, free: () => void] {
   const reader = body.getReader();
-  let stop: (() => void) | undefined;
   let held = true;
+  /** The read in progress, if any: the platform's body has the turn. */
+  let reading: ReadableStreamDefaultController<Uint8Array> | undefined;
+  /** Read to its end, errored, cancelled (by the caller or for idling): no timer, no more answers. */
+  let finished = false;
+  let last = clock.now();
+  let stop: (() => void) | undefined;
   const free = (): void => {
-    stop?.();
-    stop = undefined;
     if (held) release();
     held = false;
   };
-  stop = safety(free);
+  const end = (): void => {
+    finished = true;
+    stop?.();
+    free();
+  };
+  const arm = (): void => {
+    stop ??= scheduleOn(clock, last + idleMs - clock.now(), check, true);
+  };
+  function check(): void {
+    stop = undefined;
+    if (finished) return;
+    if (clock.now() - last < idleMs) arm();
+    else if (reading !== undefined) {
+      const reason = timedOut();
+      reading.error(reason);
+      end();
+      reader.cancel(reason).catch(() => {});
+    } else {
+      // The caller's turn: only the slot goes back; a read later re-arms the count for the server.
+      free();
+    }
+  }
+  arm();
   const live = new Response(
     new ReadableStream<Uint8Array>(
       {
         pull(controller) {
-          stop?.();
-          stop = undefined;
+          last = clock.now();
+          reading = controller;
+          if (!finished) arm();
           return reader.read().then(
             (chunk) => {
+              reading = undefined;
+              if (finished) return;
+              last = clock.now();
               if (!chunk.done) return controller.enqueue(chunk.value);
-              free();
+              end();
               controller.close();
             },
             (err: unknown) => {
-              free();
+              reading = undefined;
+              if (finished) return;
+              end();
               controller.error(err);
             },
           );
         },
         cancel(reason) {
-          free();
+          end();
           return reader.cancel(reason);
         },
       },
@@ -92,12 +136,10 @@ export function bodyHoldingSlot(
       { highWaterMark: 0 },
     ),
     // Not `response` as the init: its statusText is what fetch decoded (UTF-8 past Latin-1 for
-    // some servers), which the constructor refuses; it is copied as it is below.
+    // some servers), which the constructor refuses; it is laid over the copy as it is below.
     { status: response.status, headers: response.headers },
   );
-  Object.defineProperty(live, 'statusText', { value: response.statusText });
-  Object.defineProperty(live, 'url', { value: response.url });
-  if (response.redirected) Object.defineProperty(live, 'redirected', { value: true });
+  describeAs(live, response);
   // The stream, not the response: `const { body } = await resilientFetch(...)` drops the response
   // while the body is being read, and the slot is held until that read ends.
   releaseWhenCollected.register(live.body as ReadableStream<Uint8Array>, free);

@@ -7,7 +7,7 @@ import {
   type RetryPredicate,
   systemClock,
 } from '../retry/index.js';
-import { retryOptionSpecWith, validateRetryOptions } from '../retry/options.js';
+import { MAX_TIMER_MS, retryOptionSpecWith, validateRetryOptions } from '../retry/options.js';
 import { scraperRetry } from '../retry/presets.js';
 import type { OptionSpec } from '../shared/check-options.js';
 import { HttpHostRegistry } from './host-registry.js';
@@ -75,10 +75,20 @@ export interface ResilientFetchOptions extends Omit<RetryOptions, 'signal' | 'bu
    * `false`: return the live `Response` as soon as the headers arrive; reading its body is then the
    * caller's business, outside any timeout or retry (`init.signal` still cuts it, as with `fetch`).
    * With a `maxConcurrent` host, the body keeps the request's slot until it is read to its end, errors
-   * or is cancelled; a body not read within `attemptTimeoutMs` of the headers gives the slot back
-   * (and stays readable). Read or cancel every body you do not want.
+   * or is cancelled, or sits idle for `bodyIdleTimeoutMs`. Read or cancel every body you do not want.
    */
   bufferBody?: boolean;
+  /**
+   * With `bufferBody: false` and a `maxConcurrent` host: how long, in ms, a body holding the host's
+   * slot may sit idle. While a read is pending (the server's turn), no chunk for this long cancels
+   * the body: the read rejects with an `OperationTimeoutError` (never a clean end, so a cut-off
+   * download is not taken as whole) and the slot goes back; this also frees a slot held by a reader
+   * abandoned with a read pending, which undici's own body timeout would hold for 300 s. While no
+   * read is pending (the caller's turn: a body not read yet, or a chunk being processed), no read for
+   * this long gives the slot back but cuts nothing: the body stays readable. Every chunk and every
+   * read restarts the count, so a slow download that keeps delivering is never cut. Default 60 000.
+   */
+  bodyIdleTimeoutMs?: number;
   /** Largest body `bufferBody` reads, bytes; more fails with code `'RESPONSE_TOO_LARGE'`. Default 64 MiB. */
   maxResponseBytes?: number;
   /**
@@ -87,6 +97,9 @@ export interface ResilientFetchOptions extends Omit<RetryOptions, 'signal' | 'bu
    */
   maxRequestBodyBytes?: number;
 }
+
+/** Default `bodyIdleTimeoutMs`: a minute without a chunk from the server, or without a read. */
+export const DEFAULT_BODY_IDLE_TIMEOUT_MS = 60_000;
 
 /** Default per-attempt timeout, 180 s ({@link scraperRetry}'s), covering the headers and the body. */
 export const DEFAULT_ATTEMPT_TIMEOUT_MS = scraperRetry.attemptTimeoutMs as number;
@@ -110,6 +123,7 @@ const FETCH_OWN_OPTION_SPEC: OptionSpec = {
   key: 'string',
   retryNonIdempotent: 'boolean',
   bufferBody: 'boolean',
+  bodyIdleTimeoutMs: 'number',
   maxResponseBytes: 'number',
   maxRequestBodyBytes: 'number',
 };
@@ -125,6 +139,7 @@ const FETCH_OPTION_SPEC: OptionSpec = /* @__PURE__ */ retryOptionSpecWith(FETCH_
 export interface FetchPlan {
   readonly attemptTimeoutMs: number;
   readonly bufferBody: boolean;
+  readonly bodyIdleTimeoutMs: number;
   readonly maxResponseBytes: number;
   readonly maxRequestBodyBytes: number;
   readonly fetch: FetchFunction | undefined;
@@ -199,6 +214,7 @@ function onlyFetchKeys(options: ResilientFetchOptions): boolean {
       case 'retryNonIdempotent':
         if (value !== undefined && typeof value !== 'boolean') return false;
         break;
+      case 'bodyIdleTimeoutMs':
       case 'maxResponseBytes':
       case 'maxRequestBodyBytes':
         if (value !== undefined && typeof value !== 'number') return false;
@@ -277,16 +293,16 @@ export function planFetch(options: ResilientFetchOptions): FetchPlan {
         FETCH_OPTION_SPEC,
       );
   if (invalid !== undefined) throw invalid;
+  positiveInteger('bodyIdleTimeoutMs', options.bodyIdleTimeoutMs);
   positiveInteger('maxResponseBytes', options.maxResponseBytes);
   positiveInteger('maxRequestBodyBytes', options.maxRequestBodyBytes);
-  if (options.fetch !== undefined && typeof options.fetch !== 'function') {
-    throw new TypeError(`resilientFetch option fetch must be a function; got ${typeof options.fetch}`);
-  }
   if (options.hosts !== undefined && !(options.hosts instanceof HttpHostRegistry)) {
     throw new TypeError('resilientFetch option hosts must be an HttpHostRegistry');
   }
+  // The kinds of `fetch`, `onRetry`, `name` and `key` were checked above (`onlyFetchKeys` or the
+  // general check); what remains is what a kind cannot say.
   const { key } = options;
-  if (key !== undefined && (typeof key !== 'string' || key === '')) {
+  if (key === '') {
     throw new TypeError('resilientFetch option key must be a non-empty string');
   }
   // An object of another class would fail only inside the call, with a message about its internals.
@@ -300,15 +316,11 @@ export function planFetch(options: ResilientFetchOptions): FetchPlan {
   if (options.budget !== undefined && options.budget !== false && !(options.budget instanceof RetryBudget)) {
     throw new TypeError('resilientFetch option budget must be a RetryBudget or false');
   }
-  if (options.onRetry !== undefined && typeof options.onRetry !== 'function') {
-    throw new TypeError(`resilientFetch option onRetry must be a function; got ${typeof options.onRetry}`);
-  }
-  if (options.name !== undefined && typeof options.name !== 'string') {
-    throw new TypeError(`resilientFetch option name must be a string; got ${typeof options.name}`);
-  }
   return {
     attemptTimeoutMs: options.attemptTimeoutMs ?? DEFAULT_ATTEMPT_TIMEOUT_MS,
     bufferBody: options.bufferBody !== false,
+    // A longer timer would fire at once: more than 24 days is as good as never.
+    bodyIdleTimeoutMs: Math.min(options.bodyIdleTimeoutMs ?? DEFAULT_BODY_IDLE_TIMEOUT_MS, MAX_TIMER_MS),
     maxResponseBytes: options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
     maxRequestBodyBytes: options.maxRequestBodyBytes ?? DEFAULT_MAX_REQUEST_BODY_BYTES,
     fetch: options.fetch,

@@ -1,6 +1,7 @@
 import type { FetchFunction } from './options.js';
 import { isDescriptiveHeader } from './request-secrets.js';
 import { discardBody } from './response-body.js';
+import { describeAs } from './response-view.js';
 
 const REDIRECT_STATUSES: ReadonlySet<number> = new Set([301, 302, 303, 307, 308]);
 /** As `fetch`: the 21st redirect fails. */
@@ -48,7 +49,8 @@ export async function followRedirects(
   for (let redirects = 0; ; redirects++) {
     const location = REDIRECT_STATUSES.has(response.status) ? response.headers.get('location') : null;
     if (location === null) {
-      if (redirects > 0) Object.defineProperty(response, 'redirected', { value: true });
+      // Its clones too: the platform's clone() would not see a property laid over the response.
+      if (redirects > 0) describeAs(response, { redirected: true });
       return response;
     }
     if (response.body !== null) discardBody(response.body);

@@ -179,9 +179,10 @@ function fetchWithPlan(plan: FetchPlan, input: string | URL | Request, init: Req
 
 /** Runs one prepared request under `retry`, with its host's state. */
 function exchange(plan: FetchPlan, request: PreparedRequest): Promise<Response> {
-  const host = (plan.hosts ?? defaultHttpHosts()).get(plan.key ?? request.host);
+  const hosts = plan.hosts ?? defaultHttpHosts();
+  const host = hosts.get(plan.key ?? request.host);
   const breaker = plan.breaker === undefined ? host.breaker : plan.breaker || undefined;
-  const calls = new Exchange(request, plan, host, breaker);
+  const calls = new Exchange(request, plan, hosts, host, breaker);
   const r = plan.retry;
   // Every retry option the caller gave, by the same name; the scrapers' preset where they gave none.
   // The attempt timeout and the breaker are left out: both are applied here, after the host's limits
@@ -246,6 +247,18 @@ function exchange(plan: FetchPlan, request: PreparedRequest): Promise<Response> 
 }
 
 /**
+ * The breaker's answer again, after a wait in the host's queues: it was asked before the wait (so
+ * that an open circuit refuses at once, without queueing), but it may have opened since, on the
+ * failures of the calls ahead in the queue, and a call admitted then must not be sent. The round is
+ * the current one: the outcome counts for the breaker as it is now.
+ */
+function readmit(breaker: CircuitBreaker): number {
+  const round = admit(breaker);
+  if (typeof round !== 'number') throw round;
+  return round;
+}
+
+/**
  * Where an attempt stands: the host entry whose limits govern it, the concurrency slot it holds (a
  * live body may take it with it; then `slot` is cleared), and the breaker its outcome counts for,
  * with the round the breaker admitted it in (see `admit`). A redirect to another host moves it there.
@@ -264,6 +277,8 @@ interface Leg {
 class Exchange {
   readonly #request: PreparedRequest;
   readonly #plan: FetchPlan;
+  /** The registry the call's host came from: a redirect hop's host comes from it too. */
+  readonly #hosts: HttpHostRegistry;
   readonly #host: HttpHost;
   readonly #breaker: CircuitBreaker | undefined;
   /** Whether the current attempt has called `fetch`. */
@@ -278,11 +293,13 @@ class Exchange {
   constructor(
     request: PreparedRequest,
     plan: FetchPlan,
+    hosts: HttpHostRegistry,
     host: HttpHost,
     breaker: CircuitBreaker | undefined,
   ) {
     this.#request = request;
     this.#plan = plan;
+    this.#hosts = hosts;
     this.#host = host;
     this.#breaker = breaker;
   }
@@ -331,6 +348,7 @@ class Exchange {
     leg.slot = concurrency;
     try {
       await rateLimit?.take(context.signal);
+      if (leg.breaker !== undefined) leg.round = readmit(leg.breaker);
       return await this.#send(context, leg);
     } finally {
       // Given back by `#send` (or taken by a live body) unless the wait for a token failed.
@@ -347,8 +365,7 @@ class Exchange {
    * wait in a queue here is never blamed on a breaker.
    */
   async #hop(next: URL, leg: Leg, signal: AbortSignal): Promise<void> {
-    const target =
-      next.host === this.#request.host ? this.#host : (this.#plan.hosts ?? defaultHttpHosts()).get(next.host);
+    const target = next.host === this.#request.host ? this.#host : this.#hosts.get(next.host);
     let { breaker, round } = leg;
     leg.breaker = undefined;
     if (target !== leg.host) {
@@ -368,6 +385,8 @@ class Exchange {
       leg.slot = target.concurrency;
     }
     await target.rateLimit?.take(signal);
+    if (breaker !== undefined && (target.concurrency !== undefined || target.rateLimit !== undefined))
+      round = readmit(breaker);
     leg.breaker = breaker;
     leg.round = round;
   }
@@ -444,18 +463,25 @@ class Exchange {
             if (!request.idempotent && isResponseTooLarge(err)) this.#appliedUnread = true;
             throw err;
           }
-          withBufferedBody(response, bytes);
+          live = withBufferedBody(response, bytes);
         }
       } else {
         // The body is still to come: the request is in flight at the host until it is done.
         const slot = leg.slot;
         let free: (() => void) | undefined;
         if (slot !== undefined && response.body !== null && !hasNullBody(request.method, response.status)) {
+          const idleMs = o.bodyIdleTimeoutMs;
           [live, free] = bodyHoldingSlot(
             response,
             response.body,
             () => slot.release(),
-            (release) => scheduleOn(o.clock, o.attemptTimeoutMs, release, true),
+            o.clock,
+            idleMs,
+            () =>
+              new OperationTimeoutError(
+                `${request.method} ${this.shownUrl}: no body bytes for ${idleMs} ms (bodyIdleTimeoutMs)`,
+                { timeoutMs: idleMs },
+              ),
           );
           leg.slot = undefined;
         }

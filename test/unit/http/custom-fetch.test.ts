@@ -202,3 +202,70 @@ describe('a custom fetch that ignores the attempt signal: redirects followed by 
     expect(seen).toEqual([{ url: 'https://api.example.com/v1/bets', method: 'POST' }]);
   });
 });
+
+/**
+ * A `Response` of another fetch implementation (undici's npm package, node-fetch 3, a polyfill): its
+ * own class, whose getters read its own internal state, and not an instance of the global `Response`.
+ */
+const FOREIGN = Symbol('foreign state');
+class ForeignResponse {
+  readonly [FOREIGN]: { status: number; headers: Headers; body: ReadableStream<Uint8Array> };
+  constructor(text: string, status = 200) {
+    this[FOREIGN] = {
+      status,
+      headers: new Headers({ 'content-type': 'application/json', 'x-n': '1' }),
+      body: new Blob([text]).stream(),
+    };
+  }
+  get status() {
+    return this[FOREIGN].status;
+  }
+  get ok() {
+    return this.status < 300;
+  }
+  get statusText() {
+    return 'OK';
+  }
+  get type() {
+    return 'basic';
+  }
+  get url() {
+    return URL_A;
+  }
+  get redirected() {
+    return false;
+  }
+  get headers() {
+    return this[FOREIGN].headers;
+  }
+  get body() {
+    return this[FOREIGN].body;
+  }
+  get bodyUsed() {
+    return false;
+  }
+}
+
+describe("a fetch whose Response is not the platform's class", () => {
+  it('the buffered answer is a platform Response with its status, headers and body', async () => {
+    const fetch = async () => new ForeignResponse('{"games":[1]}') as unknown as Response;
+    for (const maxConcurrent of [undefined, 1]) {
+      const response = await resilientFetch(URL_A, undefined, {
+        fetch,
+        maxAttempts: 1,
+        hosts: new HttpHostRegistry(maxConcurrent === undefined ? {} : { maxConcurrent }),
+      });
+      expect(response).toBeInstanceOf(Response);
+      expect([response.status, response.ok, response.statusText, response.type, response.url]).toEqual([
+        200,
+        true,
+        'OK',
+        'basic',
+        URL_A,
+      ]);
+      expect(response.headers.get('x-n')).toBe('1');
+      expect(await response.clone().json()).toEqual({ games: [1] });
+      expect(await response.json()).toEqual({ games: [1] });
+    }
+  });
+});

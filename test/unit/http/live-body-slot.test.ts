@@ -42,7 +42,7 @@ function streamingFetch() {
 
 const tick = () => new Promise((resolve) => setImmediate(resolve));
 
-function setup(maxConcurrent = 2, attemptTimeoutMs = 10_000) {
+function setup(maxConcurrent = 2, attemptTimeoutMs = 10_000, bodyIdleTimeoutMs?: number) {
   const clock = createTestClock();
   const hosts = new HttpHostRegistry({ clock, maxConcurrent, breaker: false });
   const { fetch, bodies } = streamingFetch();
@@ -54,6 +54,7 @@ function setup(maxConcurrent = 2, attemptTimeoutMs = 10_000) {
       bufferBody: false,
       attemptTimeoutMs,
       maxAttempts: 1,
+      ...(bodyIdleTimeoutMs === undefined ? {} : { bodyIdleTimeoutMs }),
     });
   const inFlight = () => hosts.states()['api.example.com']?.inFlight;
   return { clock, hosts, call, bodies, inFlight };
@@ -169,8 +170,8 @@ describe('bufferBody: false holds the concurrency slot until the body is done', 
     }
   });
 
-  it('a body never read gives its slot back after the attempt timeout (the body stays readable)', async () => {
-    const { clock, call, bodies, inFlight } = setup(1, 5_000);
+  it('a body never read gives its slot back after bodyIdleTimeoutMs, once (the body stays readable)', async () => {
+    const { clock, call, bodies, inFlight } = setup(1, 10_000, 5_000);
     const response = await call();
     let nextStarted = false;
     const next = call().then((r) => {
@@ -193,12 +194,13 @@ describe('bufferBody: false holds the concurrency slot until the body is done', 
     expect(inFlight()).toBe(0);
   });
 
-  it('a body being read keeps its slot past the attempt timeout', async () => {
+  it('a body being read keeps its slot past the attempt timeout, within bodyIdleTimeoutMs (60 s)', async () => {
     const { clock, call, bodies, inFlight } = setup(1, 5_000);
     const response = await call();
     const reader = response.body!.getReader();
     const pending = reader.read();
-    clock.advance(60_000);
+    await tick();
+    clock.advance(59_999);
     await tick();
     expect(inFlight()).toBe(1);
     bodies[0]!.push('slow');

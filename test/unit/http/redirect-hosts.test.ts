@@ -311,3 +311,25 @@ describe('a redirect to another host is governed by that host', () => {
     expect(hosts.states()['a.example']?.breaker).toBe('closed');
   });
 });
+
+describe('a target breaker that opens while redirected calls wait for its slot', () => {
+  it('the hops still queued are refused at their turn: nothing more is sent to the failing target', async () => {
+    const { call, sent } = setup(
+      {
+        'https://a.example/x': { redirect: 'https://b.example/y' },
+        'https://b.example/y': { status: 503 },
+      },
+      { hosts: { 'b.example': { maxConcurrent: 1, breaker: { failureThreshold: 2, openMs: 60_000 } } } },
+    );
+    const outcomes = await Promise.all(
+      Array.from({ length: 5 }, () =>
+        call('https://a.example/x').then(
+          () => 'ok',
+          (err: unknown) => (err instanceof CircuitBreakerOpenError ? 'refused' : 'failed'),
+        ),
+      ),
+    );
+    expect(outcomes).toEqual(['failed', 'failed', 'refused', 'refused', 'refused']);
+    expect(sent.filter((url) => url.startsWith('https://b.example'))).toHaveLength(2);
+  });
+});

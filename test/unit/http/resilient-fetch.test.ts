@@ -392,6 +392,11 @@ describe('resilientFetch: cancellation and options', () => {
     [{ attemptTimeoutMs: -1 }, /attemptTimeoutMs/],
     [{ maxResponseBytes: 1.5 }, /maxResponseBytes must be a positive integer; got 1.5/],
     [{ fetch: 'nope' }, /option fetch must be a function/],
+    [{ hosts: new HttpHostRegistry(), fetch: 5 }, /option fetch must be a function, got a number/],
+    [{ onRetry: 5 }, /option onRetry must be a function, got a number/],
+    [{ name: 5 }, /option name must be a string, got a number/],
+    [{ bodyIdleTimeoutMs: '60000' }, /option bodyIdleTimeoutMs must be a number/],
+    [{ bodyIdleTimeoutMs: 0 }, /bodyIdleTimeoutMs must be a positive integer; got 0/],
     [{ hosts: {} }, /option hosts must be an HttpHostRegistry/],
     [{ key: '' }, /option key must be a non-empty string/],
     // Mixed with a valid hosts registry: resilientFetch's own keys are checked as closely as retry's.
