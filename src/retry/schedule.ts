@@ -1,4 +1,4 @@
-import type { Clock } from './clock.js';
+import { type Clock, systemClock } from './clock.js';
 
 /**
  * Runs `callback` after `ms` on the clock's timers (virtual ones in tests), or on `setTimeout` when
@@ -7,7 +7,8 @@ import type { Clock } from './clock.js';
  * `(ms, cb) => setTimeout(cb, ms)` does) or a cancel that throws: its timer then stays and fires
  * into a race already decided, rather than turning the outcome of the call it timed into an error
  * (a request that succeeded, reported as failed and sent again). `unref`: the real timer does not
- * keep the process alive.
+ * keep the process alive; `systemClock`'s own `schedule` (the default clock, or a copy of it) has no
+ * way to say so, so its timers are made here.
  */
 export function scheduleOn(
   clock: Pick<Clock, 'schedule'> | undefined,
@@ -15,7 +16,7 @@ export function scheduleOn(
   callback: () => void,
   unref?: boolean,
 ): () => void {
-  if (clock?.schedule === undefined) {
+  if (clock?.schedule === undefined || clock.schedule === systemClock.schedule) {
     const timer = setTimeout(callback, ms);
     if (unref) timer.unref?.();
     return () => clearTimeout(timer);
