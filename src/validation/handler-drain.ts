@@ -12,12 +12,39 @@ export interface HandlingDrain {
    * Runs `handling` while joined to the shutdown: resolves to its result, or to `cutOff(error)`
    * when the process was already shutting down (the handling is not started) or the drain's time
    * ran out first (the handling's `stop` signal is aborted; `late` gets what it did after all).
+   * `answer`, when given, is called once with that result before it resolves: it sends the answer
+   * (an ack or nack) and may return a `flush` that waits for it to leave the process. During a
+   * shutdown that flush is called and is part of the drain (within its time): a process that exits
+   * with an answer still queued in its client loses it, and Pub/Sub redelivers work that was done.
+   * Outside a shutdown it is not called (the client sends its batch in its own time).
    */
   run<T>(
     handling: (stop: AbortSignal) => Promise<T>,
     cutOff: (error: PipelineError) => T,
     late: (result: T) => void,
+    answer?: Answer<T>,
   ): Promise<T>;
+}
+
+/** Sends a handling's answer; may return a flush that waits for it to leave the process. */
+export type Answer<T> = (result: T) => (() => PromiseLike<unknown>) | undefined;
+
+/** Sends an answer; a throw is the answer's own business (it never makes the handling reject). */
+function send<T>(answer: Answer<T> | undefined, result: T): (() => PromiseLike<unknown>) | undefined {
+  try {
+    return answer?.(result);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Runs a flush; one that throws has nothing to wait for. */
+function flushed(flush: () => PromiseLike<unknown>): PromiseLike<unknown> | undefined {
+  try {
+    return flush();
+  } catch {
+    return undefined;
+  }
 }
 
 interface Running {
@@ -45,6 +72,15 @@ export function handlingDrain(
 
   function stopping(coordinator: ShutdownCoordinator): boolean {
     return coordinator.state === 'running' || coordinator.state === 'done';
+  }
+
+  /** `stopping`, for a coordinator that already answered once: one that throws now is not stopping. */
+  function stillStopping(coordinator: ShutdownCoordinator): boolean {
+    try {
+      return stopping(coordinator);
+    } catch {
+      return false;
+    }
   }
 
   function join(coordinator: ShutdownCoordinator): void {
@@ -86,8 +122,13 @@ export function handlingDrain(
       handling: (stop: AbortSignal) => Promise<T>,
       cutOff: (error: PipelineError) => T,
       late: (result: T) => void,
+      answer?: Answer<T>,
     ): Promise<T> {
-      if (option === false) return handling(new AbortController().signal);
+      const answered = (result: T): T => {
+        void send(answer, result);
+        return result;
+      };
+      if (option === false) return handling(new AbortController().signal).then(answered);
       const coordinator = option ?? defaultShutdownCoordinator();
       let refuse: boolean;
       try {
@@ -97,41 +138,57 @@ export function handlingDrain(
         // A coordinator of the caller's that throws must not make the handling reject (it never
         // does): the message is handled, just without the shutdown's wait.
         warn(`${name}: the shutdown coordinator threw; this message is handled without joining it`, error);
-        return handling(new AbortController().signal);
+        return handling(new AbortController().signal).then(answered);
       }
       if (refuse) {
         return Promise.resolve(
-          cutOff(
-            new PipelineError(
-              `${name} message arrived while the process is shutting down; not handled, answered for redelivery`,
-              { code: 'SHUTTING_DOWN', transient: true },
+          answered(
+            cutOff(
+              new PipelineError(
+                `${name} message arrived while the process is shutting down; not handled, answered for redelivery`,
+                { code: 'SHUTTING_DOWN', transient: true },
+              ),
             ),
           ),
         );
       }
       return new Promise<T>((resolve, reject) => {
         const stop = new AbortController();
-        let answered = false;
+        let decided = false;
+        let leaving = false;
+        let sent: T;
+        const done = (value: T) => {
+          remove(entry);
+          resolve(value);
+        };
         const entry: Running = {
           cut(error) {
-            if (answered) return;
-            answered = true;
+            // Cut while its answer was leaving: the answer stands, the drain stops waiting for it.
+            if (leaving) return done(sent);
+            if (decided) return;
+            decided = true;
             stop.abort(error);
-            remove(entry);
-            resolve(cutOff(error));
+            done(answered(cutOff(error)));
           },
         };
         running.add(entry);
         new Promise<T>((start) => start(handling(stop.signal))).then(
           (value) => {
-            if (answered) return late(value);
-            answered = true;
-            remove(entry);
-            resolve(value);
+            if (decided) return late(value);
+            decided = true;
+            const flush = send(answer, value);
+            const wait = flush !== undefined && stillStopping(coordinator) ? flushed(flush) : undefined;
+            if (wait === undefined) return done(value);
+            leaving = true;
+            sent = value;
+            const left = () => {
+              if (running.has(entry)) done(value);
+            };
+            Promise.resolve(wait).then(left, left);
           },
           (error: unknown) => {
-            if (answered) return;
-            answered = true;
+            if (decided) return;
+            decided = true;
             remove(entry);
             reject(error);
           },
