@@ -29,19 +29,18 @@ export interface HandlingDrain {
 /** Sends a handling's answer; may return a flush that waits for it to leave the process. */
 export type Answer<T> = (result: T) => (() => PromiseLike<unknown>) | undefined;
 
-/** Sends an answer; a throw is the answer's own business (it never makes the handling reject). */
-function send<T>(answer: Answer<T> | undefined, result: T): (() => PromiseLike<unknown>) | undefined {
+/**
+ * Sends an answer and, when `flushing()` says so, starts its flush; a throw anywhere is the
+ * answer's own business (it never makes the handling reject): then there is nothing to wait for.
+ */
+function send<T>(
+  answer: Answer<T> | undefined,
+  result: T,
+  flushing?: () => boolean,
+): PromiseLike<unknown> | undefined {
   try {
-    return answer?.(result);
-  } catch {
-    return undefined;
-  }
-}
-
-/** Runs a flush; one that throws has nothing to wait for. */
-function flushed(flush: () => PromiseLike<unknown>): PromiseLike<unknown> | undefined {
-  try {
-    return flush();
+    const flush = answer?.(result);
+    return flush && flushing?.() ? flush() : undefined;
   } catch {
     return undefined;
   }
@@ -72,15 +71,6 @@ export function handlingDrain(
 
   function stopping(coordinator: ShutdownCoordinator): boolean {
     return coordinator.state === 'running' || coordinator.state === 'done';
-  }
-
-  /** `stopping`, for a coordinator that already answered once: one that throws now is not stopping. */
-  function stillStopping(coordinator: ShutdownCoordinator): boolean {
-    try {
-      return stopping(coordinator);
-    } catch {
-      return false;
-    }
   }
 
   function join(coordinator: ShutdownCoordinator): void {
@@ -155,8 +145,7 @@ export function handlingDrain(
       return new Promise<T>((resolve, reject) => {
         const stop = new AbortController();
         let decided = false;
-        let leaving = false;
-        let sent: T;
+        let leaving: (() => void) | undefined;
         const done = (value: T) => {
           remove(entry);
           resolve(value);
@@ -164,7 +153,7 @@ export function handlingDrain(
         const entry: Running = {
           cut(error) {
             // Cut while its answer was leaving: the answer stands, the drain stops waiting for it.
-            if (leaving) return done(sent);
+            if (leaving) return leaving();
             if (decided) return;
             decided = true;
             stop.abort(error);
@@ -176,15 +165,12 @@ export function handlingDrain(
           (value) => {
             if (decided) return late(value);
             decided = true;
-            const flush = send(answer, value);
-            const wait = flush !== undefined && stillStopping(coordinator) ? flushed(flush) : undefined;
+            const wait = send(answer, value, () => stopping(coordinator));
             if (wait === undefined) return done(value);
-            leaving = true;
-            sent = value;
-            const left = () => {
+            leaving = () => {
               if (running.has(entry)) done(value);
             };
-            Promise.resolve(wait).then(left, left);
+            Promise.resolve(wait).then(leaving, leaving);
           },
           (error: unknown) => {
             if (decided) return;
