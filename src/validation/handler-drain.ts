@@ -167,9 +167,8 @@ export function handlingDrain(
             decided = true;
             const wait = send(answer, value, () => stopping(coordinator));
             if (wait === undefined) return done(value);
-            leaving = () => {
-              if (running.has(entry)) done(value);
-            };
+            // `done` twice (the flush ends after a cut) only resolves and removes what is gone.
+            leaving = () => done(value);
             Promise.resolve(wait).then(leaving, leaving);
           },
           (error: unknown) => {

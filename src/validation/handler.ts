@@ -884,12 +884,10 @@ function answerMessage(
   result: HandlingResult,
 ): (() => PromiseLike<unknown>) | undefined {
   try {
-    if (result.ack) message.ack();
-    else message.nack();
-    const subscriber = (message as { _subscriber?: { _waitForFlush?: unknown } })._subscriber;
-    const flush = subscriber?._waitForFlush;
-    if (typeof flush !== 'function') return undefined;
-    return () => flush.call(subscriber) as PromiseLike<unknown>;
+    result.ack ? message.ack() : message.nack();
+    const subscriber = (message as { _subscriber?: { _waitForFlush?: () => PromiseLike<unknown> } })
+      ._subscriber;
+    return typeof subscriber?._waitForFlush === 'function' ? () => subscriber._waitForFlush!() : undefined;
   } catch {
     // ack()/nack() are fire-and-forget in the client; a throw here means the message is already
     // handled or the subscription is closing, and Pub/Sub will redeliver after the deadline anyway.
