@@ -12,12 +12,38 @@ export interface HandlingDrain {
    * Runs `handling` while joined to the shutdown: resolves to its result, or to `cutOff(error)`
    * when the process was already shutting down (the handling is not started) or the drain's time
    * ran out first (the handling's `stop` signal is aborted; `late` gets what it did after all).
+   * `answer`, when given, is called once with that result before it resolves: it sends the answer
+   * (an ack or nack) and may return a `flush` that waits for it to leave the process. During a
+   * shutdown that flush is called and is part of the drain (within its time): a process that exits
+   * with an answer still queued in its client loses it, and Pub/Sub redelivers work that was done.
+   * Outside a shutdown it is not called (the client sends its batch in its own time).
    */
   run<T>(
     handling: (stop: AbortSignal) => Promise<T>,
     cutOff: (error: PipelineError) => T,
     late: (result: T) => void,
+    answer?: Answer<T>,
   ): Promise<T>;
+}
+
+/** Sends a handling's answer; may return a flush that waits for it to leave the process. */
+export type Answer<T> = (result: T) => (() => PromiseLike<unknown>) | undefined;
+
+/**
+ * Sends an answer and, when `flushing()` says so, starts its flush; a throw anywhere is the
+ * answer's own business (it never makes the handling reject): then there is nothing to wait for.
+ */
+function send<T>(
+  answer: Answer<T> | undefined,
+  result: T,
+  flushing?: () => boolean,
+): PromiseLike<unknown> | undefined {
+  try {
+    const flush = answer?.(result);
+    return flush && flushing?.() ? flush() : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 interface Running {
@@ -86,8 +112,13 @@ export function handlingDrain(
       handling: (stop: AbortSignal) => Promise<T>,
       cutOff: (error: PipelineError) => T,
       late: (result: T) => void,
+      answer?: Answer<T>,
     ): Promise<T> {
-      if (option === false) return handling(new AbortController().signal);
+      const answered = (result: T): T => {
+        void send(answer, result);
+        return result;
+      };
+      if (option === false) return handling(new AbortController().signal).then(answered);
       const coordinator = option ?? defaultShutdownCoordinator();
       let refuse: boolean;
       try {
@@ -97,41 +128,52 @@ export function handlingDrain(
         // A coordinator of the caller's that throws must not make the handling reject (it never
         // does): the message is handled, just without the shutdown's wait.
         warn(`${name}: the shutdown coordinator threw; this message is handled without joining it`, error);
-        return handling(new AbortController().signal);
+        return handling(new AbortController().signal).then(answered);
       }
       if (refuse) {
         return Promise.resolve(
-          cutOff(
-            new PipelineError(
-              `${name} message arrived while the process is shutting down; not handled, answered for redelivery`,
-              { code: 'SHUTTING_DOWN', transient: true },
+          answered(
+            cutOff(
+              new PipelineError(
+                `${name} message arrived while the process is shutting down; not handled, answered for redelivery`,
+                { code: 'SHUTTING_DOWN', transient: true },
+              ),
             ),
           ),
         );
       }
       return new Promise<T>((resolve, reject) => {
         const stop = new AbortController();
-        let answered = false;
+        let decided = false;
+        let leaving: (() => void) | undefined;
+        const done = (value: T) => {
+          remove(entry);
+          resolve(value);
+        };
         const entry: Running = {
           cut(error) {
-            if (answered) return;
-            answered = true;
+            // Cut while its answer was leaving: the answer stands, the drain stops waiting for it.
+            if (leaving) return leaving();
+            if (decided) return;
+            decided = true;
             stop.abort(error);
-            remove(entry);
-            resolve(cutOff(error));
+            done(answered(cutOff(error)));
           },
         };
         running.add(entry);
         new Promise<T>((start) => start(handling(stop.signal))).then(
           (value) => {
-            if (answered) return late(value);
-            answered = true;
-            remove(entry);
-            resolve(value);
+            if (decided) return late(value);
+            decided = true;
+            const wait = send(answer, value, () => stopping(coordinator));
+            if (wait === undefined) return done(value);
+            // `done` twice (the flush ends after a cut) only resolves and removes what is gone.
+            leaving = () => done(value);
+            Promise.resolve(wait).then(leaving, leaving);
           },
           (error: unknown) => {
-            if (answered) return;
-            answered = true;
+            if (decided) return;
+            decided = true;
             remove(entry);
             reject(error);
           },

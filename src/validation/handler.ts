@@ -38,7 +38,7 @@ import {
   rawBytes,
   readEnvelope,
 } from './envelope.js';
-import { handlingDrain } from './handler-drain.js';
+import { type Answer as DrainAnswer, handlingDrain } from './handler-drain.js';
 import {
   handlerClockOption,
   handlerTimeoutOption,
@@ -180,6 +180,9 @@ export interface MessageHandlerBaseOptions {
    * coordinator's limit less a margin of at most 1 s for the answers) is answered for redelivery
    * (`retry`, code `SHUTTING_DOWN`, `meta.signal` aborted), never acked unfinished, and a delivery
    * that arrives once the shutdown has begun is answered for redelivery without being handled.
+   * With streaming pull (`subscription()`), the ack of a handling that ends during the drain is sent
+   * to Pub/Sub before the drain ends (the client would otherwise hold it in its batch as the process
+   * exits, and the message would be processed again).
    * Default: the process-wide coordinator; `false` joins none.
    */
   shutdown?: ShutdownCoordinator | false;
@@ -723,12 +726,14 @@ export function createMessageHandler<S extends z.ZodType>(
     input: unknown,
     via: string,
     headers: RequestHeaders | undefined,
+    answer?: Answer,
   ): Promise<HandlingResult> {
     const timed = options.onOutcome !== undefined || metricsEnabled();
     const started = timed ? performance.now() : 0;
     const missing = noMessage(input, via);
     if (missing !== undefined) {
       finish(missing, undefined, undefined, started);
+      answer?.(missing);
       return Promise.resolve(missing);
     }
     const envelope = readEnvelope(input);
@@ -745,10 +750,11 @@ export function createMessageHandler<S extends z.ZodType>(
       });
       return running.result.then((result) => {
         finish(result, envelope, undefined, started);
+        answer?.(result);
         return result;
       });
     }
-    const handled = handleObserved(input, envelope, headers, started);
+    const handled = handleObserved(input, envelope, headers, started, answer);
     if (key !== undefined) {
       inFlight.set(key, { envelope, result: handled });
       const forget = () => {
@@ -765,6 +771,7 @@ export function createMessageHandler<S extends z.ZodType>(
     envelope: Envelope,
     headers: RequestHeaders | undefined,
     started: number,
+    answer: Answer | undefined,
   ): Promise<HandlingResult> {
     const { parent, link } = traceOf(envelope, input, headers);
     const subscription = shortName(envelope.subscription ?? options.subscription);
@@ -798,6 +805,7 @@ export function createMessageHandler<S extends z.ZodType>(
             `${name} handling cut off by the shutdown ended after all (${late.outcome}); its message had been answered for redelivery`,
             { ...fields, late: late.outcome },
           ),
+        answer,
       )
       .then((result) => {
         finish(result, envelope, span, started);
@@ -853,16 +861,39 @@ export function createMessageHandler<S extends z.ZodType>(
         throw result.error ?? toPipelineError(new Error(`${name} message must be redelivered`));
     },
     async subscription(message) {
-      const result = await observed(message, 'subscription message', undefined);
-      try {
-        if (result.ack) message.ack();
-        else message.nack();
-      } catch {
-        // ack()/nack() are fire-and-forget in the client; a throw here means the message is already
-        // handled or the subscription is closing, and Pub/Sub will redeliver after the deadline anyway.
-      }
+      await observed(message, 'subscription message', undefined, (result) => answerMessage(message, result));
     },
   };
+}
+
+/** Sends a handling's answer; may return a flush (see `HandlingDrain.run`). Never throws. */
+type Answer = DrainAnswer<HandlingResult>;
+
+/**
+ * Acks or nacks a streaming-pull message, and returns the flush that waits for the client to send
+ * it. The client batches acks and nacks (100 ms by default) and `ack()` does not say when one was
+ * sent: a process that exits in between loses it, and Pub/Sub redelivers a message whose work was
+ * done. The subscriber of `@google-cloud/pubsub` (`message._subscriber`, where the client keeps it;
+ * not public API) sends what it holds at once and settles once sent with `_waitForFlush()`, what
+ * `subscription.close()` itself waits for. The drain calls it only during a shutdown (outside one,
+ * a flush per message would undo the client's batching). A message without it (another client, a
+ * hand-made one) is answered as before, with nothing to wait for.
+ */
+function answerMessage(
+  message: SubscriberMessage,
+  result: HandlingResult,
+): (() => PromiseLike<unknown>) | undefined {
+  try {
+    result.ack ? message.ack() : message.nack();
+    const subscriber = (message as { _subscriber?: { _waitForFlush?: () => PromiseLike<unknown> } })
+      ._subscriber;
+    return typeof subscriber?._waitForFlush === 'function' ? () => subscriber._waitForFlush!() : undefined;
+  } catch {
+    // ack()/nack() are fire-and-forget in the client; a throw here means the message is already
+    // handled or the subscription is closing, and Pub/Sub will redeliver after the deadline anyway.
+    // A message whose subscriber cannot be read has nothing to wait for.
+    return undefined;
+  }
 }
 
 /**

@@ -439,8 +439,9 @@ export class Broker {
     },
   ): StreamHandle {
     const sub = this.#subscription(subscriptionName);
+    checkStreamAckDeadline(options.deadlineSeconds);
     const stream: StreamState = {
-      deadlineSeconds: options.deadlineSeconds > 0 ? options.deadlineSeconds : sub.ackDeadlineSeconds,
+      deadlineSeconds: options.deadlineSeconds,
       maxOutstandingMessages: Math.max(0, options.maxOutstandingMessages),
       outstanding: 0,
       send: options.send,
@@ -450,7 +451,8 @@ export class Broker {
     this.#pump(sub);
     return {
       setDeadline: (seconds) => {
-        if (seconds > 0) stream.deadlineSeconds = seconds;
+        checkStreamAckDeadline(seconds);
+        stream.deadlineSeconds = seconds;
       },
       detach: () => {
         const index = sub.streams.indexOf(stream);
@@ -512,12 +514,14 @@ export class Broker {
         'modify_deadline_seconds and modify_deadline_ack_ids differ in length',
       );
     }
-    ackIds.forEach((ackId, i) => {
-      const s = seconds[i]!;
+    // The whole request is checked before any of it applies, as for ModifyAckDeadline.
+    for (const s of seconds) {
       if (!Number.isInteger(s) || s < 0 || s > 600) {
         throw rpcError('INVALID_ARGUMENT', `Invalid ack deadline given: ${s}`);
       }
-      this.#modify(sub, ackId, s);
+    }
+    ackIds.forEach((ackId, i) => {
+      this.#modify(sub, ackId, seconds[i]!);
     });
     this.#pump(sub);
   }
@@ -856,4 +860,18 @@ function checkedOrderingKeyBytes(orderingKey: string | null | undefined): number
     );
   }
   return bytes;
+}
+
+/**
+ * A StreamingPull stream's ack deadline: required on the first request and, when a later request
+ * changes it, from 10 to 600 seconds (the Pub/Sub reference), refused with INVALID_ARGUMENT in the
+ * emulator's words otherwise. Unlike a ModifyAckDeadline, 0 is not a nack here but out of range.
+ */
+function checkStreamAckDeadline(seconds: number): void {
+  if (!Number.isInteger(seconds) || seconds < 10 || seconds > 600) {
+    throw rpcError(
+      'INVALID_ARGUMENT',
+      `stream_ack_deadline_seconds must be between 10 and 600 seconds (got ${seconds})`,
+    );
+  }
 }

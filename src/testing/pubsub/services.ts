@@ -111,12 +111,15 @@ function streamingPull(ctx: Context): Grpc.handleBidiStreamingCall<Msg, Msg> {
             send,
             fail: (code, details) => fail({ code, details }),
           });
-        } else if (Number(request.streamAckDeadlineSeconds) > 0) {
+        } else if (Number(request.streamAckDeadlineSeconds ?? 0) !== 0) {
+          // proto3: 0 is the field left unset (a keep-alive), which leaves the deadline as it was.
           handle.setDeadline(Number(request.streamAckDeadlineSeconds));
         }
         const ackIds: string[] = request.ackIds ?? [];
-        if (ackIds.length > 0) ctx.broker.acknowledge(subscription, ackIds);
         const modifyIds: string[] = request.modifyDeadlineAckIds ?? [];
+        // A malformed ack id aborts the stream (the reference) before any of the request applies.
+        ctx.broker.checkAckIds(subscription, [...ackIds, ...modifyIds]);
+        if (ackIds.length > 0) ctx.broker.acknowledge(subscription, ackIds);
         if (modifyIds.length > 0) {
           const seconds: number[] = (request.modifyDeadlineSeconds ?? []).map(Number);
           ctx.broker.modifyAckDeadlines(subscription, modifyIds, seconds);

@@ -1,0 +1,134 @@
+import { describe, expect, it } from 'vitest';
+import { createShutdownCoordinator } from '../../../src/shutdown/index.js';
+import { createTestClock } from '../../../src/testing/clock.js';
+import { createMessageHandler, Phase2CompletionMessage } from '../../../src/validation/index.js';
+import { FakeProcess } from '../../helpers/fake-process.js';
+import { controlledWork, recordingLogger, settle, subscriberMessage } from './fakes.js';
+
+const good = Buffer.from(JSON.stringify({ processor_name: 'BdlGamesProcessor', game_date: '2026-01-23' }));
+
+function coordinatorOnFakeProcess() {
+  const clock = createTestClock();
+  const fake = new FakeProcess();
+  const coordinator = createShutdownCoordinator({
+    process: fake,
+    signals: ['SIGTERM'],
+    clock,
+    logger: recordingLogger(),
+  });
+  return { clock, fake, coordinator };
+}
+
+/**
+ * A streaming-pull message whose subscriber holds its answers until `flushed()`, as the client's
+ * ack batch does (`_waitForFlush`, where `@google-cloud/pubsub` keeps it).
+ */
+function batchedMessage(flush: () => PromiseLike<unknown> = () => Promise.resolve()) {
+  const message = subscriberMessage(good);
+  let flushes = 0;
+  Object.assign(message, {
+    _subscriber: {
+      _waitForFlush() {
+        flushes += 1;
+        return flush();
+      },
+    },
+  });
+  return { message, flushes: () => flushes };
+}
+
+async function until(condition: () => boolean): Promise<void> {
+  for (let i = 0; i < 200 && !condition(); i++) await Promise.resolve();
+  expect(condition()).toBe(true);
+}
+
+describe('createMessageHandler: the answer of a handling that ends during the drain leaves before the process', () => {
+  it('the shutdown waits for the client to send the ack, then kills the process', async () => {
+    const { fake, coordinator } = coordinatorOnFakeProcess();
+    const { calls, work } = controlledWork();
+    const handler = createMessageHandler(Phase2CompletionMessage, work, {
+      onInvalid: 'nack',
+      shutdown: coordinator,
+    });
+    let sent: () => void = () => {};
+    const { message, flushes } = batchedMessage(
+      () =>
+        new Promise<void>((resolve) => {
+          sent = resolve;
+        }),
+    );
+    const done = handler.subscription(message);
+    await settle();
+    fake.emit('SIGTERM');
+    await settle();
+    calls[0]!.resolve();
+    await until(() => flushes() === 1);
+    expect(message.acks).toBe(1);
+    await settle();
+    // Acked but not yet sent: the process must not end now.
+    expect(fake.kills).toEqual([]);
+    sent();
+    await done;
+    await until(() => fake.kills.length === 1);
+  });
+
+  it('outside a shutdown the answer is not flushed (the client keeps batching)', async () => {
+    const { coordinator } = coordinatorOnFakeProcess();
+    const handler = createMessageHandler(Phase2CompletionMessage, async () => {}, {
+      onInvalid: 'nack',
+      shutdown: coordinator,
+    });
+    const { message, flushes } = batchedMessage();
+    await handler.subscription(message);
+    expect(message.acks).toBe(1);
+    expect(flushes()).toBe(0);
+  });
+
+  it('a flush that never settles is given up at the drain limit: the ack stands, never turned into a nack', async () => {
+    const { clock, coordinator } = coordinatorOnFakeProcess();
+    const { calls, work } = controlledWork();
+    const handler = createMessageHandler(Phase2CompletionMessage, work, {
+      onInvalid: 'nack',
+      shutdown: coordinator,
+      clock,
+    });
+    const { message, flushes } = batchedMessage(() => new Promise<void>(() => {}));
+    const done = handler.subscription(message);
+    await settle();
+    const report = coordinator.shutdown('SIGTERM');
+    await settle();
+    calls[0]!.resolve();
+    await until(() => flushes() === 1);
+    clock.advance(7_000);
+    await done;
+    expect([message.acks, message.nacks]).toEqual([1, 0]);
+    expect((await report).tasks).toEqual([
+      { name: 'createMessageHandler Phase2CompletionMessage: handlings in flight', status: 'timed_out' },
+    ]);
+  });
+
+  it('a flush that throws or rejects leaves nothing to wait for; subscription() still resolves', async () => {
+    for (const flush of [
+      () => {
+        throw new Error('closed');
+      },
+      () => Promise.reject(new Error('closed')),
+    ]) {
+      const { fake, coordinator } = coordinatorOnFakeProcess();
+      const { calls, work } = controlledWork();
+      const handler = createMessageHandler(Phase2CompletionMessage, work, {
+        onInvalid: 'nack',
+        shutdown: coordinator,
+      });
+      const { message } = batchedMessage(flush);
+      const done = handler.subscription(message);
+      await settle();
+      fake.emit('SIGTERM');
+      await settle();
+      calls[0]!.resolve();
+      await done;
+      expect(message.acks).toBe(1);
+      await until(() => fake.kills.length === 1);
+    }
+  });
+});
