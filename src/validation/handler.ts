@@ -461,7 +461,7 @@ export function createMessageHandler<S extends z.ZodType>(
     deliveryAttempt: envelope.deliveryAttempt,
   });
   /** The handlings running now, by message (see `deliveryKey`). */
-  const inFlight = new Map<string, { envelope: Envelope; result: Promise<HandlingResult> }>();
+  const inFlight = new Map<string, InFlight>();
 
   async function handle(envelope: Envelope, stop: AbortSignal): Promise<HandlingResult> {
     const fields = logFields(envelope);
@@ -748,15 +748,21 @@ export function createMessageHandler<S extends z.ZodType>(
         messageId: envelope.messageId,
         deliveryAttempt: envelope.deliveryAttempt,
       });
+      // Its answer goes with the running handling's, inside the drain: the redelivery holds the
+      // newest ack id, the one Pub/Sub honours, and a process ending on SIGTERM must not lose it.
+      const joined = answer !== undefined && running.joined !== undefined;
+      if (joined) running.joined!.push(answer);
       return running.result.then((result) => {
         finish(result, envelope, undefined, started);
-        answer?.(result);
+        if (!joined) answer?.(result);
         return result;
       });
     }
-    const handled = handleObserved(input, envelope, headers, started, answer);
+    const entry: Partial<InFlight> & { joined: Answer[] } = { envelope, joined: [] };
+    const handled = handleObserved(input, envelope, headers, started, answerWithJoined(answer, entry));
     if (key !== undefined) {
-      inFlight.set(key, { envelope, result: handled });
+      entry.result = handled;
+      inFlight.set(key, entry as InFlight);
       const forget = () => {
         if (inFlight.get(key)?.result === handled) inFlight.delete(key);
       };
@@ -868,6 +874,26 @@ export function createMessageHandler<S extends z.ZodType>(
 
 /** Sends a handling's answer; may return a flush (see `HandlingDrain.run`). Never throws. */
 type Answer = DrainAnswer<HandlingResult>;
+
+/** A handling running now, and the answers of the redeliveries waiting for it (until it answers). */
+interface InFlight {
+  envelope: Envelope;
+  result: Promise<HandlingResult>;
+  joined?: Answer[];
+}
+
+/**
+ * The handling's answer, sent with those of the redeliveries that joined it by then; the flush
+ * waits for every one of them. Later redeliveries answer on their own (`joined` is cleared).
+ */
+function answerWithJoined(own: Answer | undefined, entry: { joined?: Answer[] }): Answer {
+  return (result) => {
+    const flushes = [...(entry.joined ?? []), ...(own ? [own] : [])].map((send) => send(result));
+    entry.joined = undefined;
+    const waits = flushes.filter((flush) => flush !== undefined);
+    return waits.length > 0 ? () => Promise.all(waits.map((flush) => flush())) : undefined;
+  };
+}
 
 /**
  * Acks or nacks a streaming-pull message, and returns the flush that waits for the client to send

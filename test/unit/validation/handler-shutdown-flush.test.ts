@@ -131,4 +131,37 @@ describe('createMessageHandler: the answer of a handling that ends during the dr
       await until(() => fake.kills.length === 1);
     }
   });
+
+  it('a redelivery that joined a running handling is answered inside the drain, with that handling', async () => {
+    const { fake, coordinator } = coordinatorOnFakeProcess();
+    const { calls, work } = controlledWork();
+    const handler = createMessageHandler(Phase2CompletionMessage, work, {
+      onInvalid: 'nack',
+      shutdown: coordinator,
+    });
+    const sent: Array<() => void> = [];
+    const hold = () =>
+      new Promise<void>((resolve) => {
+        sent.push(resolve);
+      });
+    const first = batchedMessage(hold);
+    // The lease ran out mid-handling: Pub/Sub delivers the message again, with a newer ack id.
+    const again = batchedMessage(hold);
+    const firstDone = handler.subscription(first.message);
+    await settle();
+    const againDone = handler.subscription(again.message);
+    await settle();
+    expect(calls).toHaveLength(1);
+    fake.emit('SIGTERM');
+    await settle();
+    calls[0]!.resolve();
+    await until(() => again.message.acks === 1);
+    // Both answers were queued before the drain ended: the newer ack id's ack is not left behind.
+    expect(first.message.acks).toBe(1);
+    expect(fake.kills).toEqual([]);
+    for (const resolve of sent) resolve();
+    await Promise.all([firstDone, againDone]);
+    await until(() => fake.kills.length === 1);
+    expect(again.flushes() + first.flushes()).toBeGreaterThanOrEqual(2);
+  });
 });
