@@ -1,9 +1,12 @@
 import { QueryGuardError } from '../errors/index.js';
+import { readPaths, type SqlPath } from './sql-paths.js';
 import { type SqlToken, tokenizeSql } from './sql-tokens.js';
 
 /**
  * The query guard's configuration: for each partitioned table (`dataset.table` or
- * `project.dataset.table`), the column a query must filter on.
+ * `project.dataset.table`; `dataset.prefix*` for every table whose name starts with the prefix), the
+ * column a query must filter on. A wildcard table in a statement (`dataset.games_*`) reads every
+ * configured table it can match.
  *
  * @example
  * ```ts
@@ -16,47 +19,6 @@ import { type SqlToken, tokenizeSql } from './sql-tokens.js';
  */
 export interface QueryGuardOptions {
   readonly partitionedTables: Readonly<Record<string, string>>;
-}
-
-/** A table path as written in the statement, with the index of its first token. */
-interface PathRef {
-  parts: string[];
-  tokenIndex: number;
-}
-
-// Path pieces that may be glued together without spaces: `a.b.c`, `` `p`.d.t ``, `my-project.d.t`.
-function isPathPiece(t: SqlToken): boolean {
-  return (
-    t.kind === 'word' || t.kind === 'quoted' || (t.kind === 'punct' && (t.text === '.' || t.text === '-'))
-  );
-}
-
-const isDot = (t: SqlToken): boolean => t.kind === 'punct' && t.text === '.';
-
-function collectPaths(tokens: SqlToken[]): PathRef[] {
-  const paths: PathRef[] = [];
-  let i = 0;
-  while (i < tokens.length) {
-    const t = tokens[i] as SqlToken;
-    if (t.kind !== 'word' && t.kind !== 'quoted') {
-      i++;
-      continue;
-    }
-    let text = t.kind === 'quoted' ? t.text : t.text;
-    let j = i + 1;
-    while (j < tokens.length) {
-      const u = tokens[j] as SqlToken;
-      // GoogleSQL lets whitespace or a comment separate any two tokens, a path's dots included
-      // (`ds . t`, `ds./**/t`); a '-' only joins words inside a project id, so `a - b` is two names.
-      const dotted = isDot(u) || isDot(tokens[j - 1] as SqlToken);
-      if ((u.spaced && !dotted) || !isPathPiece(u)) break;
-      text += u.text;
-      j++;
-    }
-    paths.push({ parts: text.split('.').filter((p) => p !== ''), tokenIndex: i });
-    i = j;
-  }
-  return paths;
 }
 
 const CLAUSE_END = new Set([
@@ -99,24 +61,61 @@ function whereRanges(tokens: SqlToken[]): Array<[number, number]> {
   return ranges;
 }
 
-function normalizeKey(key: string): string[] {
-  return key
-    .replace(/`/g, '')
-    .split('.')
-    .map((p) => p.trim().toLowerCase());
+/** A table, or a wildcard table (every table whose name starts with `table`), lower-cased. */
+interface TablePattern {
+  /** The project, when the name says it. */
+  project: string | undefined;
+  dataset: string;
+  table: string;
+  wildcard: boolean;
 }
 
-function matchesTable(pathParts: string[], keyParts: string[]): boolean {
-  const parts = pathParts.map((p) => p.toLowerCase());
-  if (parts.length < 2) return false;
-  // `dataset.table` keys match any project; `project.dataset.table` keys need the same project when
-  // the statement names one.
-  const [table, dataset] = [parts[parts.length - 1], parts[parts.length - 2]];
-  if (table !== keyParts[keyParts.length - 1] || dataset !== keyParts[keyParts.length - 2]) return false;
-  if (keyParts.length > 2 && parts.length > 2) {
-    return parts.slice(0, -2).join('.') === keyParts.slice(0, -2).join('.');
-  }
-  return true;
+function patternOf(parts: readonly string[], wildcard: boolean): TablePattern | undefined {
+  if (parts.length < 2) return undefined;
+  const lower = parts.map((p) => p.toLowerCase());
+  return {
+    project: lower.length > 2 ? lower.slice(0, -2).join('.') : undefined,
+    dataset: lower.at(-2) as string,
+    table: lower.at(-1) as string,
+    wildcard,
+  };
+}
+
+/** A configured key (`ds.t`, `p.ds.t`, `` `p.ds.t` ``, `ds.games_*`) as a table pattern. */
+function keyPattern(key: string): TablePattern | undefined {
+  const parts = key
+    .replace(/`/g, '')
+    .split('.')
+    .map((p) => p.trim());
+  const last = parts.at(-1) as string;
+  const wildcard = last.endsWith('*');
+  if (wildcard) parts[parts.length - 1] = last.slice(0, -1);
+  return patternOf(parts, wildcard);
+}
+
+/** Whether two names may be the same table: equal, or one a wildcard whose prefix the other starts with. */
+function namesOverlap(a: TablePattern, b: TablePattern): boolean {
+  if (a.wildcard && b.wildcard) return a.table.startsWith(b.table) || b.table.startsWith(a.table);
+  if (a.wildcard) return b.table.startsWith(a.table);
+  if (b.wildcard) return a.table.startsWith(b.table);
+  return a.table === b.table;
+}
+
+/**
+ * Whether a path of the statement may read the configured table. A `dataset.table` key matches any
+ * project; a `project.dataset.table` key needs the same project when the statement names one.
+ */
+function readsTable(path: SqlPath, key: TablePattern): boolean {
+  const read = patternOf(path.parts, path.wildcard);
+  if (read === undefined || read.dataset !== key.dataset || !namesOverlap(read, key)) return false;
+  return read.project === undefined || key.project === undefined || read.project === key.project;
+}
+
+/** Whether the path names the column: bare, as `alias.column`, or as a side of a glued `a-b`. */
+function namesColumn(path: SqlPath, column: string): boolean {
+  if (path.wildcard) return false;
+  const last = path.parts.at(-1);
+  return last?.toLowerCase().split('-').includes(column) === true;
 }
 
 /**
@@ -125,7 +124,8 @@ function matchesTable(pathParts: string[], keyParts: string[]): boolean {
  * inside strings and comments do not count, backticked and dotted paths are both recognized.
  *
  * The heuristic, in full: a configured table is "read" when a path `dataset.table` (or
- * `project.dataset.table`) appears anywhere in the statement; it is "filtered" when its partition
+ * `project.dataset.table`, or a wildcard `dataset.prefix*` that can match it; see `readPaths`)
+ * appears anywhere in the statement; it is "filtered" when its partition
  * column appears as a name (bare, or as the last part of `alias.column`) inside some `WHERE` clause of
  * the statement (the tokens after `WHERE` up to the next `GROUP`/`ORDER`/`LIMIT`/`HAVING`/`QUALIFY`/
  * `WINDOW`/set operator at the same parenthesis depth, or the closing parenthesis). It does not prove
@@ -139,19 +139,17 @@ export function checkPartitionFilter(sql: string, guard: QueryGuardOptions | und
   const entries = Object.entries(guard.partitionedTables);
   if (entries.length === 0) return;
   const tokens = tokenizeSql(sql);
-  const paths = collectPaths(tokens);
+  const paths = readPaths(tokens);
   let ranges: Array<[number, number]> | undefined;
   for (const [table, column] of entries) {
-    const keyParts = normalizeKey(table);
-    if (keyParts.length < 2) continue;
-    if (!paths.some((p) => matchesTable(p.parts, keyParts))) continue;
+    const key = keyPattern(table);
+    if (key === undefined) continue;
+    if (!paths.some((p) => readsTable(p, key))) continue;
     ranges ??= whereRanges(tokens);
     const col = column.toLowerCase();
     const filtered = paths.some(
       (p) =>
-        p.parts.length > 0 &&
-        (p.parts[p.parts.length - 1] as string).toLowerCase() === col &&
-        ranges!.some(([start, end]) => p.tokenIndex >= start && p.tokenIndex < end),
+        namesColumn(p, col) && ranges!.some(([start, end]) => p.tokenIndex >= start && p.tokenIndex < end),
     );
     if (!filtered) {
       throw new QueryGuardError(
