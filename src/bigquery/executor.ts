@@ -229,7 +229,10 @@ export class BigQueryExecutor {
    * is not applied twice: the re-send's 409 reads the job. A call that gives up while the job may have
    * run reads it back once: it resolves if the job ran, rejects with the job's typed error if it
    * failed, and otherwise with `PipelineError` `JOB_OUTCOME_UNKNOWN` (not transient) naming the job
-   * (fields `jobId` and, when known, `location`); calling again with `{ jobId }` of that job reads it instead of running it twice. DML on rows still
+   * (fields `jobId` and, when known, `location`); calling again with `{ jobId }` of that job reads it instead of running it twice. A
+   * job BigQuery stopped (its `jobTimeoutMs` ran out, or it was cancelled) rejects with
+   * `PipelineError` `JOB_STOPPED` (not transient; fields `jobId`, `timedOut`): it changed no rows,
+   * and its id only ever reads that stopped job, so run it again under a new job id. DML on rows still
    * in the streaming buffer fails with `StreamingBufferError`. A statement that is not DML, `LOAD DATA`
    * or a script (a `SELECT`, DDL) has no count of rows changed: it is refused with a `TypeError`
    * before any request (run it with `query`).
