@@ -31,7 +31,7 @@ import {
 } from './option-keys.js';
 import { buildQueryParameters } from './params.js';
 import { changesRows, type QueryOutcome, type QuerySpec, runQuery } from './query.js';
-import { checkPartitionFilter, type QueryGuardOptions } from './query-guard.js';
+import { checkPartitionFilter, checkQueryGuard, type QueryGuardOptions } from './query-guard.js';
 import { guardRequest } from './request-guard.js';
 import { int64 } from './rest.js';
 import { openingKeyword } from './statement-kind.js';
@@ -153,7 +153,7 @@ export class BigQueryExecutor {
       checkProjectId(options.projectId, 'new BigQueryExecutor: option projectId');
     this.#shutdown = shutdownOption(options.shutdown, 'new BigQueryExecutor');
     this.#options = options;
-    this.#guard = options.queryGuard;
+    this.#guard = checkQueryGuard(options.queryGuard, 'new BigQueryExecutor: option queryGuard');
     this.#maximumBytesBilled = bytesCap(options.maximumBytesBilled);
     if (options.client !== undefined) this.#client = Promise.resolve(withoutClientRetries(options.client));
     this.#telemetry = {

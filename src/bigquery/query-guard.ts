@@ -1,4 +1,5 @@
 import { QueryGuardError } from '../errors/index.js';
+import { isPlainObject } from '../shared/is-plain-object.js';
 import { readPaths, type SqlPath } from './sql-paths.js';
 import { type SqlToken, tokenizeSql } from './sql-tokens.js';
 
@@ -91,6 +92,48 @@ function keyPattern(key: string): TablePattern | undefined {
   const wildcard = last.endsWith('*');
   if (wildcard) parts[parts.length - 1] = last.slice(0, -1);
   return patternOf(parts, wildcard);
+}
+
+/**
+ * The query guard as the executor keeps it: checked, and copied, so a later change to the caller's
+ * object neither disarms it nor breaks a query. A key the guard could never match (no dataset, an
+ * empty part, a `*` before the end) used to guard nothing, silently; a column that is not a name
+ * refused every query of its table. Each is a `TypeError` naming the entry.
+ *
+ * @internal
+ */
+export function checkQueryGuard(guard: unknown, where: string): QueryGuardOptions | undefined {
+  if (guard === undefined) return undefined;
+  const tables = (guard as { partitionedTables?: unknown } | null)?.partitionedTables;
+  if (typeof tables !== 'object' || tables === null || !isPlainObject(tables)) {
+    throw new TypeError(
+      `${where}: partitionedTables must be a plain object mapping 'dataset.table' (or 'project.dataset.table', or 'dataset.prefix*') to its partition column`,
+    );
+  }
+  const copy: Record<string, string> = {};
+  for (const [key, column] of Object.entries(tables)) {
+    const entry = `${where}: partitionedTables[${JSON.stringify(key).replace(/^"|"$/g, "'")}]`;
+    const parts = key
+      .replace(/`/g, '')
+      .split('.')
+      .map((p) => p.trim());
+    const project = parts.slice(0, -2).join('.');
+    // A domain-scoped project (`example.com:proj`) holds dots; any other path has at most three parts.
+    const badProject = parts.length > 3 && !project.includes(':');
+    const wildcardInside = parts.some((p, i) =>
+      p.slice(0, i === parts.length - 1 ? -1 : undefined).includes('*'),
+    );
+    if (parts.length < 2 || parts.some((p) => p === '') || badProject || wildcardInside) {
+      throw new TypeError(
+        `${entry}: not a table name the guard can match; write 'dataset.table', 'project.dataset.table', or 'dataset.prefix*' for every table whose name starts with the prefix`,
+      );
+    }
+    if (typeof column !== 'string' || column.replace(/`/g, '').trim() === '') {
+      throw new TypeError(`${entry}: the partition column must be a column name (a non-empty string)`);
+    }
+    copy[key] = column.replace(/`/g, '').trim();
+  }
+  return Object.freeze({ partitionedTables: Object.freeze(copy) });
 }
 
 /** Whether two names may be the same table: equal, or one a wildcard whose prefix the other starts with. */

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { BigQueryExecutor } from '../../../src/bigquery/index.js';
 import { checkPartitionFilter } from '../../../src/bigquery/query-guard.js';
 import { tokenizeSql } from '../../../src/bigquery/sql-tokens.js';
 import { QueryGuardError } from '../../../src/errors/index.js';
@@ -207,5 +208,48 @@ describe('checkPartitionFilter', () => {
 
   it('does nothing without a guard', () => {
     expect(() => checkPartitionFilter('SELECT * FROM mlb_raw.games', undefined)).not.toThrow();
+  });
+});
+
+describe('queryGuard: its configuration is checked when the executor is made', () => {
+  const make = (queryGuard: unknown) => () => new BigQueryExecutor({ queryGuard } as never);
+
+  it.each([
+    // A key without a dataset guarded nothing, silently: every full scan of the table passed.
+    [{ partitionedTables: { games: 'game_date' } }, "partitionedTables['games']"],
+    [{ partitionedTables: { 'a.b.c.d': 'game_date' } }, "partitionedTables['a.b.c.d']"],
+    [{ partitionedTables: { 'mlb_raw.': 'game_date' } }, "partitionedTables['mlb_raw.']"],
+    [{ partitionedTables: { 'mlb_raw.ga*mes': 'game_date' } }, "partitionedTables['mlb_raw.ga*mes']"],
+    // A column no statement can name refused every query of the table.
+    [{ partitionedTables: { 'mlb_raw.games': '' } }, "partitionedTables['mlb_raw.games']"],
+    [{ partitionedTables: { 'mlb_raw.games': ' ' } }, "partitionedTables['mlb_raw.games']"],
+    [{ partitionedTables: { 'mlb_raw.games': 7 } }, "partitionedTables['mlb_raw.games']"],
+    [{ partitionedTables: null }, 'partitionedTables'],
+    [{ partitionedTables: new Map([['mlb_raw.games', 'game_date']]) }, 'partitionedTables'],
+    [{}, 'partitionedTables'],
+  ])('refuses %o with a TypeError naming %s', (guard, names) => {
+    expect(make(guard)).toThrow(TypeError);
+    expect(make(guard)).toThrow(names);
+  });
+
+  it('accepts dataset.table, project.dataset.table, backticks, a dashed project and a wildcard', () => {
+    expect(
+      make({
+        partitionedTables: {
+          'mlb_raw.games': 'game_date',
+          'my-project-2.mlb_raw.games': 'game_date',
+          '`proj.ds.t`': '`game_date`',
+          'ev.events_*': 'event_date',
+          'example.com:proj.ds.t': 'd',
+        },
+      }),
+    ).not.toThrow();
+  });
+
+  it('keeps the configuration it was given: a later change to the object does not disarm it', async () => {
+    const partitionedTables: Record<string, string> = { 'mlb_raw.games': 'game_date' };
+    const bq = new BigQueryExecutor({ queryGuard: { partitionedTables } });
+    delete partitionedTables['mlb_raw.games'];
+    await expect(bq.query('SELECT * FROM mlb_raw.games')).rejects.toBeInstanceOf(QueryGuardError);
   });
 });
