@@ -232,6 +232,8 @@ export async function runJob<T>(client: BigQueryClient, scope: CallScope, plan: 
 
   /** Set once the run's job was found under its id (a 409, a read-back) rather than created in view. */
   let foundUnderId = false;
+  /** Set once BigQuery answered 409 on the run's id: the job exists, whatever a jobs.get says. */
+  let conflicted = false;
   /**
    * The error of a job BigQuery stopped (`JOB_STOPPED`, not transient): what it left behind, and
    * that its id cannot run it again. BigQuery keeps a job id for good, so a call with the caller's
@@ -285,7 +287,19 @@ export async function runJob<T>(client: BigQueryClient, scope: CallScope, plan: 
         location ??= locationInMessage(err, id);
         await locateWith((work) => scope.request(attempt, 'datasets.get', work));
         const ref = refOf(id);
-        const resource = await fetch(attempt, ref);
+        conflicted = true;
+        let resource: JobResource;
+        try {
+          resource = await fetch(attempt, ref);
+        } catch (readError) {
+          if (httpStatusOf(readError) !== 404 || ref.location === undefined) throw readError;
+          // The 409 says the job exists: a 404 right after it is a job not visible yet (python-bigquery
+          // retries NotFound on this read too), never "not created". Read again on the next attempt.
+          throw new PipelineError(
+            `BigQuery ${plan.what} job ${id}: its id is taken (409) but jobs.get does not find it yet; reading it again`,
+            { code: 'JOB_NOT_VISIBLE', transient: true, cause: readError },
+          );
+        }
         refuseForeign(resource);
         foundUnderId = true;
         return { job: { ref, resource, done: false } };
@@ -369,6 +383,13 @@ export async function runJob<T>(client: BigQueryClient, scope: CallScope, plan: 
     try {
       resource = await request('jobs.get', () => getJob(client, ref));
     } catch (readError) {
+      if (job === undefined && httpStatusOf(readError) === 404 && conflicted && ref.location !== undefined) {
+        throw unknown(
+          ref.jobId,
+          'jobs.get does not find it although BigQuery answered 409 on its id (the job exists, not visible yet)',
+          err,
+        );
+      }
       if (job === undefined && httpStatusOf(readError) === 404) {
         // Never created: the call's own error is the whole truth. Unless the job's location is not
         // known: BigQuery answers 404 for a job in a single region that jobs.get did not name.
@@ -408,6 +429,7 @@ export async function runJob<T>(client: BigQueryClient, scope: CallScope, plan: 
         job = undefined;
         failed = false;
         maybeCreated = false;
+        conflicted = false;
         newJob = false;
         verify = false;
         plan.restart?.();
