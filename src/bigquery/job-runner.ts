@@ -109,12 +109,13 @@ export const JOB_STOPPED = 'JOB_STOPPED';
  * ("... User requested cancellation"); the words tell them apart. The error reference also lists
  * `timeout`. `undefined` for any other error (our own abort has no reason).
  */
-function stoppedBy(error: PipelineError): 'timeout' | 'cancel' | undefined {
+function stoppedBy(error: PipelineError): string | undefined {
   if (!(error instanceof GoogleApiError)) return undefined;
   if (error.reasons.includes('timeout')) return 'timeout';
-  if (!error.reasons.includes('stopped')) return undefined;
-  const said = [error.message, ...error.errors.map((e) => e.message ?? '')].join(' ');
-  return /job timed out/i.test(said) ? 'timeout' : 'cancel';
+  if (error.reasons.includes('stopped')) {
+    return /job timed out/i.test(error.message + JSON.stringify(error.errors)) ? 'timeout' : 'cancel';
+  }
+  return undefined;
 }
 
 /** How long the one read-back of a job whose outcome is unknown may take after the call gave up. */
@@ -240,34 +241,15 @@ export async function runJob<T>(client: BigQueryClient, scope: CallScope, plan: 
    * id (a redelivery) meets the stopped job through the 409 every time; as a `CancelledError` it read
    * as "this call was aborted" and invited exactly that retry.
    */
-  const stoppedError = (
-    jobId: string | undefined,
-    error: PipelineError,
-    how: 'timeout' | 'cancel',
-  ): PipelineError => {
+  const stoppedError = (jobId: string | undefined, error: PipelineError, how: string): PipelineError => {
     failedRun(false);
-    const job = jobId === undefined ? `BigQuery ${plan.what} job` : `BigQuery ${plan.what} job ${jobId}`;
-    const found = foundUnderId
-      ? ' (the job already under this id: an earlier request with it created it)'
-      : '';
-    const stopped =
-      how === 'timeout'
-        ? 'timed out: BigQuery stopped it when its jobTimeoutMs ran out'
-        : 'was cancelled before it finished';
-    const again =
-      plan.chosenId === undefined
-        ? 'To run it again, call again'
-        : `It is not run again under this id: BigQuery keeps a job id for good, and every call with { jobId: '${plan.chosenId}' } meets this stopped job. To run it again, use a new job id`;
-    const more =
-      how === 'timeout'
-        ? " with a larger jobTimeoutMs (by default the call's retry.deadlineMs) or less work"
-        : '';
+    const timedOut = how === 'timeout';
     return Object.assign(
       new PipelineError(
-        `${job}${found} ${stopped}, so ${plan.stoppedLeaves ?? 'nothing it would have written was applied'}. ${again}${more}. BigQuery said: ${error.message}`,
+        `BigQuery ${plan.what} job ${jobId ?? ''}${foundUnderId ? ' (already under this id)' : ''} ${timedOut ? 'timed out (jobTimeoutMs)' : 'was cancelled'}, so ${plan.stoppedLeaves ?? 'nothing was applied'}. ${plan.chosenId === undefined ? 'Run' : 'Its id only ever reads this stopped job: run'} it again under a new job id${timedOut ? ' with a larger jobTimeoutMs' : ''}. BigQuery said: ${error.message}`,
         { code: JOB_STOPPED, transient: false, cause: error },
       ),
-      { jobId: jobId ?? null, timedOut: how === 'timeout' },
+      { jobId: jobId ?? null, timedOut },
     );
   };
 
@@ -295,10 +277,11 @@ export async function runJob<T>(client: BigQueryClient, scope: CallScope, plan: 
           if (httpStatusOf(readError) !== 404 || ref.location === undefined) throw readError;
           // The 409 says the job exists: a 404 right after it is a job not visible yet (python-bigquery
           // retries NotFound on this read too), never "not created". Read again on the next attempt.
-          throw new PipelineError(
-            `BigQuery ${plan.what} job ${id}: its id is taken (409) but jobs.get does not find it yet; reading it again`,
-            { code: 'JOB_NOT_VISIBLE', transient: true, cause: readError },
-          );
+          throw new PipelineError(`BigQuery ${plan.what} job ${id}: 409, yet jobs.get finds no job`, {
+            code: 'JOB_NOT_VISIBLE',
+            transient: true,
+            cause: readError,
+          });
         }
         refuseForeign(resource);
         foundUnderId = true;
@@ -384,11 +367,7 @@ export async function runJob<T>(client: BigQueryClient, scope: CallScope, plan: 
       resource = await request('jobs.get', () => getJob(client, ref));
     } catch (readError) {
       if (job === undefined && httpStatusOf(readError) === 404 && conflicted && ref.location !== undefined) {
-        throw unknown(
-          ref.jobId,
-          'jobs.get does not find it although BigQuery answered 409 on its id (the job exists, not visible yet)',
-          err,
-        );
+        throw unknown(ref.jobId, 'jobs.get finds no job after a 409 on its id', err);
       }
       if (job === undefined && httpStatusOf(readError) === 404) {
         // Never created: the call's own error is the whole truth. Unless the job's location is not

@@ -62,35 +62,27 @@ function whereRanges(tokens: SqlToken[]): Array<[number, number]> {
   return ranges;
 }
 
-/** A table, or a wildcard table (every table whose name starts with `table`), lower-cased. */
-interface TablePattern {
-  /** The project, when the name says it. */
-  project: string | undefined;
-  dataset: string;
-  table: string;
-  wildcard: boolean;
-}
+/**
+ * A table, or a wildcard table (every table whose name starts with the third part), lower-cased:
+ * `[project or '', dataset, table, wildcard]`.
+ */
+type TablePattern = [string, string, string, boolean];
 
 function patternOf(parts: readonly string[], wildcard: boolean): TablePattern | undefined {
-  if (parts.length < 2) return undefined;
   const lower = parts.map((p) => p.toLowerCase());
-  return {
-    project: lower.length > 2 ? lower.slice(0, -2).join('.') : undefined,
-    dataset: lower.at(-2) as string,
-    table: lower.at(-1) as string,
-    wildcard,
-  };
+  const table = lower.pop() as string;
+  const dataset = lower.pop();
+  return dataset === undefined ? undefined : [lower.join('.'), dataset, table, wildcard];
 }
 
 /** A configured key (`ds.t`, `p.ds.t`, `` `p.ds.t` ``, `ds.games_*`) as a table pattern. */
 function keyPattern(key: string): TablePattern | undefined {
   const parts = key
     .replace(/`/g, '')
-    .split('.')
-    .map((p) => p.trim());
-  const last = parts.at(-1) as string;
-  const wildcard = last.endsWith('*');
-  if (wildcard) parts[parts.length - 1] = last.slice(0, -1);
+    .trim()
+    .split(/\s*\.\s*/);
+  const wildcard = (parts.at(-1) as string).endsWith('*');
+  if (wildcard) parts.push((parts.pop() as string).slice(0, -1));
   return patternOf(parts, wildcard);
 }
 
@@ -106,52 +98,39 @@ export function checkQueryGuard(guard: unknown, where: string): QueryGuardOption
   if (guard === undefined) return undefined;
   const tables = (guard as { partitionedTables?: unknown } | null)?.partitionedTables;
   if (typeof tables !== 'object' || tables === null || !isPlainObject(tables)) {
-    throw new TypeError(
-      `${where}: partitionedTables must be a plain object mapping 'dataset.table' (or 'project.dataset.table', or 'dataset.prefix*') to its partition column`,
-    );
+    throw new TypeError(`${where}: partitionedTables must map 'dataset.table' to its partition column`);
   }
   const copy: Record<string, string> = {};
   for (const [key, column] of Object.entries(tables)) {
-    const entry = `${where}: partitionedTables[${JSON.stringify(key).replace(/^"|"$/g, "'")}]`;
-    const parts = key
-      .replace(/`/g, '')
-      .split('.')
-      .map((p) => p.trim());
-    const project = parts.slice(0, -2).join('.');
-    // A domain-scoped project (`example.com:proj`) holds dots; any other path has at most three parts.
-    const badProject = parts.length > 3 && !project.includes(':');
-    const wildcardInside = parts.some((p, i) =>
-      p.slice(0, i === parts.length - 1 ? -1 : undefined).includes('*'),
-    );
-    if (parts.length < 2 || parts.some((p) => p === '') || badProject || wildcardInside) {
+    const entry = `${where}: partitionedTables['${key}']`;
+    // A domain-scoped project (`example.com:proj`) holds dots: only what follows its colon counts.
+    const path = key.replace(/`/g, '').replace(/^.*:/, '');
+    if (!/^([^.*]+\.)?[^.*]+\.([^.*]+|[^.*]*\*)$/.test(path)) {
       throw new TypeError(
-        `${entry}: not a table name the guard can match; write 'dataset.table', 'project.dataset.table', or 'dataset.prefix*' for every table whose name starts with the prefix`,
+        `${entry}: not a table the guard can match; write 'dataset.table', 'project.dataset.table' or 'dataset.prefix*'`,
       );
     }
-    if (typeof column !== 'string' || column.replace(/`/g, '').trim() === '') {
-      throw new TypeError(`${entry}: the partition column must be a column name (a non-empty string)`);
-    }
-    copy[key] = column.replace(/`/g, '').trim();
+    const name = typeof column === 'string' ? column.replace(/`/g, '').trim() : '';
+    if (name === '') throw new TypeError(`${entry}: the partition column must be a non-empty string`);
+    copy[key] = name;
   }
-  return Object.freeze({ partitionedTables: Object.freeze(copy) });
-}
-
-/** Whether two names may be the same table: equal, or one a wildcard whose prefix the other starts with. */
-function namesOverlap(a: TablePattern, b: TablePattern): boolean {
-  if (a.wildcard && b.wildcard) return a.table.startsWith(b.table) || b.table.startsWith(a.table);
-  if (a.wildcard) return b.table.startsWith(a.table);
-  if (b.wildcard) return a.table.startsWith(b.table);
-  return a.table === b.table;
+  return { partitionedTables: copy };
 }
 
 /**
- * Whether a path of the statement may read the configured table. A `dataset.table` key matches any
- * project; a `project.dataset.table` key needs the same project when the statement names one.
+ * Whether a path of the statement may read the configured table: same dataset; same project when
+ * both name one (a `dataset.table` key matches any project); and the same table, or a wildcard on
+ * either side whose prefix the other starts with.
  */
-function readsTable(path: SqlPath, key: TablePattern): boolean {
+function readsTable(path: SqlPath, [kp, kd, kt, kw]: TablePattern): boolean {
   const read = patternOf(path.parts, path.wildcard);
-  if (read === undefined || read.dataset !== key.dataset || !namesOverlap(read, key)) return false;
-  return read.project === undefined || key.project === undefined || read.project === key.project;
+  if (read === undefined) return false;
+  const [p, d, t, w] = read;
+  return (
+    d === kd &&
+    (p === '' || kp === '' || p === kp) &&
+    ((w && kt.startsWith(t)) || (kw && t.startsWith(kt)) || t === kt)
+  );
 }
 
 /** Whether the path names the column: bare, as `alias.column`, or as a side of a glued `a-b`. */

@@ -110,10 +110,10 @@ export async function runQuery(
   };
   if (isScript(spec.sql)) plan.notRerunnable = scriptFailed;
   plan.stoppedLeaves = isScript(spec.sql)
-    ? 'the statements of the script that finished before it was stopped are not rolled back (only a transaction inside it is all or nothing): check what it changed before running it again'
+    ? 'what its statements did before the stop is not rolled back'
     : isDml(spec.sql)
-      ? 'the statement changed no rows (a DML statement applies all or nothing)'
-      : 'it did not finish: no rows came back, and nothing it would have written was applied';
+      ? 'it changed no rows'
+      : 'nothing was applied';
   if (!spec.dryRun && changesRows(spec.sql)) {
     plan.unknownOutcome = {
       advice: (jobId) =>

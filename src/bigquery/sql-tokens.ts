@@ -16,22 +16,10 @@ export interface SqlToken {
 
 const WORD_START = /[A-Za-z_]/;
 const WORD_PART = /[A-Za-z0-9_]/;
-/** A GoogleSQL number: hex, or digits with an optional fraction and exponent (`58.`, `.5e-3`). */
-const NUMBER = /(?:0[xX][0-9A-Fa-f]+|(?:\d+(?:\.(?![A-Za-z_`])\d*)?|\.\d+)(?:[eE][+-]?\d+)?)/y;
 /** Token kinds that are a path's parts. */
 const NAME_KINDS = new Set<string>(['word', 'quoted']);
 
 const isPunct = (t: SqlToken | undefined, text: string): boolean => t?.kind === 'punct' && t.text === text;
-
-const SIMPLE_ESCAPES: Readonly<Record<string, string>> = {
-  a: '\x07',
-  b: '\b',
-  f: '\f',
-  n: '\n',
-  r: '\r',
-  t: '\t',
-  v: '\v',
-};
 
 /**
  * The character an escape sequence at `at` (a backslash) stands for in a quoted identifier, and the
@@ -40,18 +28,15 @@ const SIMPLE_ESCAPES: Readonly<Record<string, string>> = {
  */
 function decodeEscape(sql: string, at: number): [string, number] {
   const c = sql[at + 1] as string;
-  const hex = (length: number): [string, number] | undefined => {
-    const digits = sql.slice(at + 2, at + 2 + length);
-    if (digits.length !== length || !/^[0-9A-Fa-f]+$/.test(digits)) return undefined;
-    const code = Number.parseInt(digits, 16);
-    return code > 0x10ffff ? undefined : [String.fromCodePoint(code), length + 2];
-  };
-  const octal = /^[0-7]{3}$/.test(sql.slice(at + 1, at + 4))
-    ? ([String.fromCharCode(Number.parseInt(sql.slice(at + 1, at + 4), 8)), 4] as [string, number])
-    : undefined;
-  const decoded =
-    c === 'x' || c === 'X' ? hex(2) : c === 'u' ? hex(4) : c === 'U' ? hex(8) : (octal ?? undefined);
-  return decoded ?? [SIMPLE_ESCAPES[c] ?? c, 2];
+  const octal = /[0-7]/.test(c);
+  const size = octal ? 3 : ({ x: 2, X: 2, u: 4, U: 8 } as Record<string, number>)[c];
+  const digits = octal ? sql.slice(at + 1, at + 4) : sql.slice(at + 2, at + 2 + (size ?? 0));
+  const code = Number.parseInt(digits, octal ? 8 : 16);
+  if (size !== undefined && (octal ? /^[0-7]{3}$/ : /^[0-9a-f]+$/i).test(digits) && code <= 0x10ffff) {
+    return [String.fromCodePoint(code), octal ? 4 : size + 2];
+  }
+  const simple = 'abfnrtv'.indexOf(c);
+  return [simple < 0 ? c : ('\x07\b\f\n\r\t\v'[simple] as string), 2];
 }
 
 /**
@@ -182,11 +167,8 @@ export function tokenizeSql(sql: string): SqlToken[] {
       (c === '.' && next !== undefined && /[0-9]/.test(next) && !NAME_KINDS.has(previous?.kind ?? ''))
     ) {
       const start = i;
-      NUMBER.lastIndex = i;
-      const match = NUMBER.exec(sql) as RegExpExecArray;
-      i += match[0].length;
-      // `123abc` is no GoogleSQL token either; kept whole so no part of it reads as a name.
-      if (!match[0].includes('.')) while (i < n && WORD_PART.test(sql[i] as string)) i++;
+      // Dots included (`1.5`); a path's digit part after a dot or a dash is read above.
+      while (i < n && /[0-9A-Za-z_.]/.test(sql[i] as string)) i++;
       push('number', sql.slice(start, i), start);
       continue;
     }
