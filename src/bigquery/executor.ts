@@ -31,7 +31,7 @@ import {
 } from './option-keys.js';
 import { buildQueryParameters } from './params.js';
 import { changesRows, type QueryOutcome, type QuerySpec, runQuery } from './query.js';
-import { checkPartitionFilter, type QueryGuardOptions } from './query-guard.js';
+import { checkPartitionFilter, checkQueryGuard, type QueryGuardOptions } from './query-guard.js';
 import { guardRequest } from './request-guard.js';
 import { int64 } from './rest.js';
 import { openingKeyword } from './statement-kind.js';
@@ -153,7 +153,7 @@ export class BigQueryExecutor {
       checkProjectId(options.projectId, 'new BigQueryExecutor: option projectId');
     this.#shutdown = shutdownOption(options.shutdown, 'new BigQueryExecutor');
     this.#options = options;
-    this.#guard = options.queryGuard;
+    this.#guard = checkQueryGuard(options.queryGuard, 'new BigQueryExecutor: option queryGuard');
     this.#maximumBytesBilled = bytesCap(options.maximumBytesBilled);
     if (options.client !== undefined) this.#client = Promise.resolve(withoutClientRetries(options.client));
     this.#telemetry = {
@@ -229,7 +229,10 @@ export class BigQueryExecutor {
    * is not applied twice: the re-send's 409 reads the job. A call that gives up while the job may have
    * run reads it back once: it resolves if the job ran, rejects with the job's typed error if it
    * failed, and otherwise with `PipelineError` `JOB_OUTCOME_UNKNOWN` (not transient) naming the job
-   * (fields `jobId` and, when known, `location`); calling again with `{ jobId }` of that job reads it instead of running it twice. DML on rows still
+   * (fields `jobId` and, when known, `location`); calling again with `{ jobId }` of that job reads it instead of running it twice. A
+   * job BigQuery stopped (its `jobTimeoutMs` ran out, or it was cancelled) rejects with
+   * `PipelineError` `JOB_STOPPED` (not transient; fields `jobId`, `timedOut`): it changed no rows,
+   * and its id only ever reads that stopped job, so run it again under a new job id. DML on rows still
    * in the streaming buffer fails with `StreamingBufferError`. A statement that is not DML, `LOAD DATA`
    * or a script (a `SELECT`, DDL) has no count of rows changed: it is refused with a `TypeError`
    * before any request (run it with `query`).

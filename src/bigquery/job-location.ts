@@ -1,6 +1,7 @@
 import { NotFoundError, PipelineError, toPipelineError } from '../errors/index.js';
 import type { BigQueryClient } from './client.js';
 import { restCall } from './rest.js';
+import { readPaths } from './sql-paths.js';
 import { tokenizeSql } from './sql-tokens.js';
 
 /**
@@ -24,29 +25,13 @@ export interface DatasetRef {
  * @internal
  */
 export function firstDatasetOf(sql: string): DatasetRef | undefined {
-  let run = '';
-  const take = (): DatasetRef | undefined => {
-    const text = run;
-    run = '';
-    if (!text.includes('.')) return undefined;
-    const parts = text.split('.');
-    const datasetId = parts[parts.length - 2];
-    const projectId = parts[parts.length - 3];
-    if (!datasetId) return undefined;
-    return projectId ? { projectId, datasetId } : { datasetId };
-  };
-  for (const token of tokenizeSql(sql)) {
-    const joins = token.kind === 'punct' && (token.text === '.' || token.text === '-');
-    const name = token.kind === 'word' || token.kind === 'quoted';
-    if ((name || joins) && (run === '' || !token.spaced)) {
-      run += token.text;
-      continue;
-    }
-    const found = take();
-    if (found) return found;
-    if (name) run = token.text;
-  }
-  return take();
+  // The query guard's reading of a path (readPaths): `ds . t`, `proj.123ds.t`, `my-project-287.ds.t`.
+  const path = readPaths(tokenizeSql(sql)).find((p) => p.parts.length > 1);
+  if (path === undefined) return undefined;
+  const { parts } = path;
+  const datasetId = parts[parts.length - 2] as string;
+  const projectId = parts.slice(0, -2).join('.');
+  return projectId === '' ? { datasetId } : { projectId, datasetId };
 }
 
 /** datasets.get: the dataset's location, or `undefined` when BigQuery's answer names none. */

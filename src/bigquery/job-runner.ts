@@ -82,6 +82,11 @@ export interface JobPlan<T> {
    * starting a new job.
    */
   notRerunnable?: (jobId: string, error: PipelineError) => PipelineError;
+  /**
+   * What a job BigQuery stopped before it finished (its `jobTimeoutMs`, a cancel) left behind, for
+   * the message (`'the statement changed no rows'`). Without it: nothing it would have written.
+   */
+  stoppedLeaves?: string;
 }
 
 /** The typed error of a job that finished failed, from its status (reason and message). */
@@ -94,6 +99,24 @@ export const JOB_OUTCOME_UNKNOWN = 'JOB_OUTCOME_UNKNOWN';
 
 /** The code of the error a call rejects with when its job id names another statement's job. */
 export const JOB_ID_IN_USE = 'JOB_ID_IN_USE';
+
+/** The code of the error of a job BigQuery stopped before it finished: its `jobTimeoutMs` ran out, or it was cancelled. */
+export const JOB_STOPPED = 'JOB_STOPPED';
+
+/**
+ * How BigQuery stopped a job, from its error: `stopped` (HTTP 499) is both a job stopped at its
+ * `jobTimeoutMs` ("Job execution was cancelled: Job timed out after 2 sec") and one cancelled
+ * ("... User requested cancellation"); the words tell them apart. The error reference also lists
+ * `timeout`. `undefined` for any other error (our own abort has no reason).
+ */
+function stoppedBy(error: PipelineError): string | undefined {
+  if (!(error instanceof GoogleApiError)) return undefined;
+  if (error.reasons.includes('timeout')) return 'timeout';
+  if (error.reasons.includes('stopped')) {
+    return /job timed out/i.test(error.message + JSON.stringify(error.errors)) ? 'timeout' : 'cancel';
+  }
+  return undefined;
+}
 
 /** How long the one read-back of a job whose outcome is unknown may take after the call gave up. */
 const READ_BACK_TIMEOUT_MS = 10_000;
@@ -161,6 +184,8 @@ export async function runJob<T>(client: BigQueryClient, scope: CallScope, plan: 
   const control: JobControl = {
     fail(resource) {
       const error = jobError(resource);
+      const how = stoppedBy(error);
+      if (how !== undefined) throw stoppedError(job?.ref.jobId ?? id, error, how);
       // A finished job cannot be polled back to life: if it is worth retrying at all, it is as a new job.
       if (error.transient && plan.notRerunnable) {
         failedRun(false);
@@ -206,6 +231,28 @@ export async function runJob<T>(client: BigQueryClient, scope: CallScope, plan: 
     );
   };
 
+  /** Set once the run's job was found under its id (a 409, a read-back) rather than created in view. */
+  let foundUnderId = false;
+  /** Set once BigQuery answered 409 on the run's id: the job exists, whatever a jobs.get says. */
+  let conflicted = false;
+  /**
+   * The error of a job BigQuery stopped (`JOB_STOPPED`, not transient): what it left behind, and
+   * that its id cannot run it again. BigQuery keeps a job id for good, so a call with the caller's
+   * id (a redelivery) meets the stopped job through the 409 every time; as a `CancelledError` it read
+   * as "this call was aborted" and invited exactly that retry.
+   */
+  const stoppedError = (jobId: string | undefined, error: PipelineError, how: string): PipelineError => {
+    failedRun(false);
+    const timedOut = how === 'timeout';
+    return Object.assign(
+      new PipelineError(
+        `BigQuery ${plan.what} job ${jobId ?? ''}${foundUnderId ? ' (already under this id)' : ''} ${timedOut ? 'timed out (jobTimeoutMs)' : 'was cancelled'}, so ${plan.stoppedLeaves ?? 'nothing was applied'}. ${plan.chosenId === undefined ? 'Run' : 'Its id only ever reads this stopped job: run'} it again under a new job id${timedOut ? ' with a larger jobTimeoutMs' : ''}. BigQuery said: ${error.message}`,
+        { code: JOB_STOPPED, transient: false, cause: error },
+      ),
+      { jobId: jobId ?? null, timedOut },
+    );
+  };
+
   const start = async (attempt: RetryContext): Promise<Started<T>> => {
     try {
       return await plan.start(attempt, id);
@@ -222,11 +269,27 @@ export async function runJob<T>(client: BigQueryClient, scope: CallScope, plan: 
         location ??= locationInMessage(err, id);
         await locateWith((work) => scope.request(attempt, 'datasets.get', work));
         const ref = refOf(id);
-        const resource = await fetch(attempt, ref);
+        conflicted = true;
+        let resource: JobResource;
+        try {
+          resource = await fetch(attempt, ref);
+        } catch (readError) {
+          if (httpStatusOf(readError) !== 404 || ref.location === undefined) throw readError;
+          // The 409 says the job exists: a 404 right after it is a job not visible yet (python-bigquery
+          // retries NotFound on this read too), never "not created". Read again on the next attempt.
+          throw new PipelineError(`BigQuery ${plan.what} job ${id}: 409, yet jobs.get finds no job`, {
+            code: 'JOB_NOT_VISIBLE',
+            transient: true,
+            cause: readError,
+          });
+        }
         refuseForeign(resource);
+        foundUnderId = true;
         return { job: { ref, resource, done: false } };
       }
       const error = toPipelineError(err);
+      const how = stoppedBy(error);
+      if (how !== undefined) throw stoppedError(plan.idNamesJob ? id : undefined, error, how);
       if (error instanceof GoogleApiError && error.requiresNewJobId) failedRun(true);
       else if (plan.idNamesJob && mayHaveCreated(err)) maybeCreated = true;
       throw err;
@@ -303,6 +366,9 @@ export async function runJob<T>(client: BigQueryClient, scope: CallScope, plan: 
     try {
       resource = await request('jobs.get', () => getJob(client, ref));
     } catch (readError) {
+      if (job === undefined && httpStatusOf(readError) === 404 && conflicted && ref.location !== undefined) {
+        throw unknown(ref.jobId, 'jobs.get finds no job after a 409 on its id', err);
+      }
       if (job === undefined && httpStatusOf(readError) === 404) {
         // Never created: the call's own error is the whole truth. Unless the job's location is not
         // known: BigQuery answers 404 for a job in a single region that jobs.get did not name.
@@ -316,7 +382,10 @@ export async function runJob<T>(client: BigQueryClient, scope: CallScope, plan: 
       throw unknown(ref.jobId, gaveUp('reading it back', readError), err);
     }
     // Found by id alone (its creating answer lost): a caller's id may name another statement's job.
-    if (job === undefined) refuseForeign(resource);
+    if (job === undefined) {
+      refuseForeign(resource);
+      foundUnderId = true;
+    }
     // As on the call's own path: a script that failed is not offered for a second run.
     if (jobFailed(resource)) control.fail(resource);
     if (resource.status?.state !== 'DONE')
@@ -339,6 +408,7 @@ export async function runJob<T>(client: BigQueryClient, scope: CallScope, plan: 
         job = undefined;
         failed = false;
         maybeCreated = false;
+        conflicted = false;
         newJob = false;
         verify = false;
         plan.restart?.();
@@ -359,6 +429,9 @@ export async function runJob<T>(client: BigQueryClient, scope: CallScope, plan: 
       } catch (err) {
         if (!failed) {
           const error = toPipelineError(err);
+          // The results of a stopped job answer with its error: the job is DONE, nothing to read back.
+          const how = stoppedBy(error);
+          if (how !== undefined) throw stoppedError(current.ref.jobId, error, how);
           if (error instanceof GoogleApiError && error.requiresNewJobId) {
             // The job ran and failed: a job that must not run twice ends the call here.
             if (plan.notRerunnable) {

@@ -303,6 +303,7 @@ export async function loadRows(
       name: operationName('loadRows'),
       what: 'load',
       chosenId,
+      stoppedLeaves: 'no row was loaded',
       freshId: () => `${newJobId(defaults.jobIdPrefix)}_${print}`,
       idNamesJob: true,
       location,

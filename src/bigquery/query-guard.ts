@@ -1,9 +1,13 @@
 import { QueryGuardError } from '../errors/index.js';
+import { isPlainObject } from '../shared/is-plain-object.js';
+import { readPaths, type SqlPath } from './sql-paths.js';
 import { type SqlToken, tokenizeSql } from './sql-tokens.js';
 
 /**
  * The query guard's configuration: for each partitioned table (`dataset.table` or
- * `project.dataset.table`), the column a query must filter on.
+ * `project.dataset.table`; `dataset.prefix*` for every table whose name starts with the prefix), the
+ * column a query must filter on. A wildcard table in a statement (`dataset.games_*`) reads every
+ * configured table it can match.
  *
  * @example
  * ```ts
@@ -16,47 +20,6 @@ import { type SqlToken, tokenizeSql } from './sql-tokens.js';
  */
 export interface QueryGuardOptions {
   readonly partitionedTables: Readonly<Record<string, string>>;
-}
-
-/** A table path as written in the statement, with the index of its first token. */
-interface PathRef {
-  parts: string[];
-  tokenIndex: number;
-}
-
-// Path pieces that may be glued together without spaces: `a.b.c`, `` `p`.d.t ``, `my-project.d.t`.
-function isPathPiece(t: SqlToken): boolean {
-  return (
-    t.kind === 'word' || t.kind === 'quoted' || (t.kind === 'punct' && (t.text === '.' || t.text === '-'))
-  );
-}
-
-const isDot = (t: SqlToken): boolean => t.kind === 'punct' && t.text === '.';
-
-function collectPaths(tokens: SqlToken[]): PathRef[] {
-  const paths: PathRef[] = [];
-  let i = 0;
-  while (i < tokens.length) {
-    const t = tokens[i] as SqlToken;
-    if (t.kind !== 'word' && t.kind !== 'quoted') {
-      i++;
-      continue;
-    }
-    let text = t.kind === 'quoted' ? t.text : t.text;
-    let j = i + 1;
-    while (j < tokens.length) {
-      const u = tokens[j] as SqlToken;
-      // GoogleSQL lets whitespace or a comment separate any two tokens, a path's dots included
-      // (`ds . t`, `ds./**/t`); a '-' only joins words inside a project id, so `a - b` is two names.
-      const dotted = isDot(u) || isDot(tokens[j - 1] as SqlToken);
-      if ((u.spaced && !dotted) || !isPathPiece(u)) break;
-      text += u.text;
-      j++;
-    }
-    paths.push({ parts: text.split('.').filter((p) => p !== ''), tokenIndex: i });
-    i = j;
-  }
-  return paths;
 }
 
 const CLAUSE_END = new Set([
@@ -99,24 +62,82 @@ function whereRanges(tokens: SqlToken[]): Array<[number, number]> {
   return ranges;
 }
 
-function normalizeKey(key: string): string[] {
-  return key
-    .replace(/`/g, '')
-    .split('.')
-    .map((p) => p.trim().toLowerCase());
+/**
+ * A table, or a wildcard table (every table whose name starts with the third part), lower-cased:
+ * `[project or '', dataset, table, wildcard]`.
+ */
+type TablePattern = [string, string, string, boolean];
+
+function patternOf(parts: readonly string[], wildcard: boolean): TablePattern | undefined {
+  const lower = parts.map((p) => p.toLowerCase());
+  const table = lower.pop() as string;
+  const dataset = lower.pop();
+  return dataset === undefined ? undefined : [lower.join('.'), dataset, table, wildcard];
 }
 
-function matchesTable(pathParts: string[], keyParts: string[]): boolean {
-  const parts = pathParts.map((p) => p.toLowerCase());
-  if (parts.length < 2) return false;
-  // `dataset.table` keys match any project; `project.dataset.table` keys need the same project when
-  // the statement names one.
-  const [table, dataset] = [parts[parts.length - 1], parts[parts.length - 2]];
-  if (table !== keyParts[keyParts.length - 1] || dataset !== keyParts[keyParts.length - 2]) return false;
-  if (keyParts.length > 2 && parts.length > 2) {
-    return parts.slice(0, -2).join('.') === keyParts.slice(0, -2).join('.');
+/** A configured key (`ds.t`, `p.ds.t`, `` `p.ds.t` ``, `ds.games_*`) as a table pattern. */
+function keyPattern(key: string): TablePattern | undefined {
+  const parts = key
+    .replace(/`/g, '')
+    .trim()
+    .split(/\s*\.\s*/);
+  const wildcard = (parts.at(-1) as string).endsWith('*');
+  if (wildcard) parts.push((parts.pop() as string).slice(0, -1));
+  return patternOf(parts, wildcard);
+}
+
+/**
+ * The query guard as the executor keeps it: checked, and copied, so a later change to the caller's
+ * object neither disarms it nor breaks a query. A key the guard could never match (no dataset, an
+ * empty part, a `*` before the end) used to guard nothing, silently; a column that is not a name
+ * refused every query of its table. Each is a `TypeError` naming the entry.
+ *
+ * @internal
+ */
+export function checkQueryGuard(guard: unknown, where: string): QueryGuardOptions | undefined {
+  if (guard === undefined) return undefined;
+  const tables = (guard as { partitionedTables?: unknown } | null)?.partitionedTables;
+  if (typeof tables !== 'object' || tables === null || !isPlainObject(tables)) {
+    throw new TypeError(`${where}: partitionedTables must map 'dataset.table' to its partition column`);
   }
-  return true;
+  const copy: Record<string, string> = {};
+  for (const [key, column] of Object.entries(tables)) {
+    const entry = `${where}: partitionedTables['${key}']`;
+    // A domain-scoped project (`example.com:proj`) holds dots: only what follows its colon counts.
+    const path = key.replace(/`/g, '').replace(/^.*:/, '');
+    if (!/^([^.*]+\.)?[^.*]+\.([^.*]+|[^.*]*\*)$/.test(path)) {
+      throw new TypeError(
+        `${entry}: not a table the guard can match; write 'dataset.table', 'project.dataset.table' or 'dataset.prefix*'`,
+      );
+    }
+    const name = typeof column === 'string' ? column.replace(/`/g, '').trim() : '';
+    if (name === '') throw new TypeError(`${entry}: the partition column must be a non-empty string`);
+    copy[key] = name;
+  }
+  return { partitionedTables: copy };
+}
+
+/**
+ * Whether a path of the statement may read the configured table: same dataset; same project when
+ * both name one (a `dataset.table` key matches any project); and the same table, or a wildcard on
+ * either side whose prefix the other starts with.
+ */
+function readsTable(path: SqlPath, [kp, kd, kt, kw]: TablePattern): boolean {
+  const read = patternOf(path.parts, path.wildcard);
+  if (read === undefined) return false;
+  const [p, d, t, w] = read;
+  return (
+    d === kd &&
+    (p === '' || kp === '' || p === kp) &&
+    ((w && kt.startsWith(t)) || (kw && t.startsWith(kt)) || t === kt)
+  );
+}
+
+/** Whether the path names the column: bare, as `alias.column`, or as a side of a glued `a-b`. */
+function namesColumn(path: SqlPath, column: string): boolean {
+  if (path.wildcard) return false;
+  const last = path.parts.at(-1);
+  return last?.toLowerCase().split('-').includes(column) === true;
 }
 
 /**
@@ -125,7 +146,8 @@ function matchesTable(pathParts: string[], keyParts: string[]): boolean {
  * inside strings and comments do not count, backticked and dotted paths are both recognized.
  *
  * The heuristic, in full: a configured table is "read" when a path `dataset.table` (or
- * `project.dataset.table`) appears anywhere in the statement; it is "filtered" when its partition
+ * `project.dataset.table`, or a wildcard `dataset.prefix*` that can match it; see `readPaths`)
+ * appears anywhere in the statement; it is "filtered" when its partition
  * column appears as a name (bare, or as the last part of `alias.column`) inside some `WHERE` clause of
  * the statement (the tokens after `WHERE` up to the next `GROUP`/`ORDER`/`LIMIT`/`HAVING`/`QUALIFY`/
  * `WINDOW`/set operator at the same parenthesis depth, or the closing parenthesis). It does not prove
@@ -139,19 +161,17 @@ export function checkPartitionFilter(sql: string, guard: QueryGuardOptions | und
   const entries = Object.entries(guard.partitionedTables);
   if (entries.length === 0) return;
   const tokens = tokenizeSql(sql);
-  const paths = collectPaths(tokens);
+  const paths = readPaths(tokens);
   let ranges: Array<[number, number]> | undefined;
   for (const [table, column] of entries) {
-    const keyParts = normalizeKey(table);
-    if (keyParts.length < 2) continue;
-    if (!paths.some((p) => matchesTable(p.parts, keyParts))) continue;
+    const key = keyPattern(table);
+    if (key === undefined) continue;
+    if (!paths.some((p) => readsTable(p, key))) continue;
     ranges ??= whereRanges(tokens);
     const col = column.toLowerCase();
     const filtered = paths.some(
       (p) =>
-        p.parts.length > 0 &&
-        (p.parts[p.parts.length - 1] as string).toLowerCase() === col &&
-        ranges!.some(([start, end]) => p.tokenIndex >= start && p.tokenIndex < end),
+        namesColumn(p, col) && ranges!.some(([start, end]) => p.tokenIndex >= start && p.tokenIndex < end),
     );
     if (!filtered) {
       throw new QueryGuardError(

@@ -109,6 +109,11 @@ export async function runQuery(
     },
   };
   if (isScript(spec.sql)) plan.notRerunnable = scriptFailed;
+  plan.stoppedLeaves = isScript(spec.sql)
+    ? 'what its statements did before the stop is not rolled back'
+    : isDml(spec.sql)
+      ? 'it changed no rows'
+      : 'nothing was applied';
   if (!spec.dryRun && changesRows(spec.sql)) {
     plan.unknownOutcome = {
       advice: (jobId) =>

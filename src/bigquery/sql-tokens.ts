@@ -16,6 +16,43 @@ export interface SqlToken {
 
 const WORD_START = /[A-Za-z_]/;
 const WORD_PART = /[A-Za-z0-9_]/;
+/** Token kinds that are a path's parts. */
+const NAME_KINDS = new Set<string>(['word', 'quoted']);
+
+const isPunct = (t: SqlToken | undefined, text: string): boolean => t?.kind === 'punct' && t.text === text;
+
+/**
+ * The character an escape sequence at `at` (a backslash) stands for in a quoted identifier, and the
+ * sequence's length. A quoted identifier takes the escapes of a string literal: `` `g\u0061mes` `` is
+ * the table `games`, and a name read without decoding them would let it pass as another.
+ */
+function decodeEscape(sql: string, at: number): [string, number] {
+  const c = sql[at + 1] as string;
+  const octal = /[0-7]/.test(c);
+  const size = octal ? 3 : ({ x: 2, X: 2, u: 4, U: 8 } as Record<string, number>)[c];
+  const digits = octal ? sql.slice(at + 1, at + 4) : sql.slice(at + 2, at + 2 + (size ?? 0));
+  const code = Number.parseInt(digits, octal ? 8 : 16);
+  if (size !== undefined && (octal ? /^[0-7]{3}$/ : /^[0-9a-f]+$/i).test(digits) && code <= 0x10ffff) {
+    return [String.fromCodePoint(code), octal ? 4 : size + 2];
+  }
+  const simple = 'abfnrtv'.indexOf(c);
+  return [simple < 0 ? c : ('\x07\b\f\n\r\t\v'[simple] as string), 2];
+}
+
+/**
+ * What a digit starts when it continues a table path: a name right after `name.` (GoogleSQL reads
+ * any run of letters, digits and `_` after a path's dot as a name), a number glued after `name-` (a
+ * dashed project id). `undefined` elsewhere: an ordinary number.
+ */
+function digitContinuesPath(tokens: SqlToken[], spaced: boolean): 'word' | 'number' | undefined {
+  const [before, last] = [tokens.at(-2), tokens.at(-1)];
+  if (before === undefined) return undefined;
+  if (isPunct(last, '.') && NAME_KINDS.has(before.kind)) return 'word';
+  const dashed = !spaced && !(last as SqlToken).spaced;
+  if (isPunct(last, '-') && dashed && (NAME_KINDS.has(before.kind) || before.kind === 'number'))
+    return 'number';
+  return undefined;
+}
 
 /**
  * Splits a GoogleSQL statement into tokens: `'...'`, `"..."`, triple-quoted and `r`/`b`-prefixed
@@ -89,8 +126,9 @@ export function tokenizeSql(sql: string): SqlToken[] {
       let text = '';
       while (j < n && sql[j] !== '`') {
         if (sql[j] === '\\' && j + 1 < n) {
-          text += sql[j + 1];
-          j += 2;
+          const [decoded, length] = decodeEscape(sql, j);
+          text += decoded;
+          j += length;
           continue;
         }
         text += sql[j];
@@ -113,15 +151,24 @@ export function tokenizeSql(sql: string): SqlToken[] {
       i++;
       continue;
     }
+    const previous = tokens.at(-1);
+    const pathPart = /[0-9]/.test(c) ? digitContinuesPath(tokens, spaced) : undefined;
+    if (pathPart !== undefined) {
+      // A path part after a dot may start with a digit (`proj.123dataset.t`), and a dashed project id
+      // may hold a digit part (`my-project-287.ds.t`): one part, never a number that swallows the
+      // dots after it. After a dot it is a name; after a dash it stays a number (sqlShape hides it).
+      const start = i;
+      while (i < n && WORD_PART.test(sql[i] as string)) i++;
+      push(pathPart, sql.slice(start, i), start);
+      continue;
+    }
     if (
       /[0-9]/.test(c) ||
-      (c === '.' && next !== undefined && /[0-9]/.test(next) && tokens.at(-1)?.kind !== 'word')
+      (c === '.' && next !== undefined && /[0-9]/.test(next) && !NAME_KINDS.has(previous?.kind ?? ''))
     ) {
       const start = i;
-      while (i < n && /[0-9A-Za-z_.]/.test(sql[i] as string)) {
-        // Stop at a '.' that begins a path part (e.g. a project id starting with a digit is not ours).
-        i++;
-      }
+      // Dots included (`1.5`); a path's digit part after a dot or a dash is read above.
+      while (i < n && /[0-9A-Za-z_.]/.test(sql[i] as string)) i++;
       push('number', sql.slice(start, i), start);
       continue;
     }

@@ -248,6 +248,7 @@ export class JobStore {
    */
   async advance(job: JobRecord): Promise<boolean> {
     if (job.state === 'DONE') return true;
+    if (this.timedOut(job)) return true;
     if (job.pendingPolls > 0) {
       job.pendingPolls--;
       return false;
@@ -256,6 +257,26 @@ export class JobStore {
     delete job.work;
     if (work) await work();
     return (job.state as string) === 'DONE';
+  }
+
+  /**
+   * Stops a job still running past its `jobTimeoutMs`, as BigQuery does: `stopped`, HTTP 499
+   * (CANCELLED), "Job execution was cancelled: Job timed out after <n> sec". Nothing it would have
+   * changed is applied. A jobs.query request keeps the field in its own body.
+   */
+  private timedOut(job: JobRecord): boolean {
+    const query = job.configuration.query as { jobTimeoutMs?: unknown } | undefined;
+    const limitMs = Number(job.configuration.jobTimeoutMs ?? query?.jobTimeoutMs);
+    if (!(limitMs > 0) || Date.now() - job.startTime < limitMs) return false;
+    this.fail(
+      job,
+      {
+        reason: 'stopped',
+        message: `Job execution was cancelled: Job timed out after ${Math.floor(limitMs / 1000)} sec`,
+      },
+      499,
+    );
+    return true;
   }
 
   /** Cancels a running job (BigQuery's `stopped` errorResult). */

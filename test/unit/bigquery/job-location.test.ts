@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { locationMismatch, misplacedDatasetOf } from '../../../src/bigquery/job-location.js';
+import { firstDatasetOf, locationMismatch, misplacedDatasetOf } from '../../../src/bigquery/job-location.js';
 import { NotFoundError, PipelineError } from '../../../src/errors/index.js';
 
 const refusal = (text: string) => new NotFoundError(text);
@@ -41,5 +41,27 @@ describe("misplacedDatasetOf: BigQuery's 'Dataset p:d was not found in location 
     expect(error.message).toContain('ran the job in location US, but dataset p:d is in europe-west2');
     expect(error.message).toContain("{ location: 'europe-west2' }");
     expect(error.cause).toBe(found.error);
+  });
+});
+
+describe('firstDatasetOf: the dataset of the first table a statement names', () => {
+  it.each([
+    ['UPDATE ds.t SET n = 1 WHERE true', { datasetId: 'ds' }],
+    ['UPDATE proj.ds.t SET n = 1 WHERE true', { projectId: 'proj', datasetId: 'ds' }],
+    ['INSERT INTO `proj.ds.t` (n) VALUES (1)', { projectId: 'proj', datasetId: 'ds' }],
+    // The guard's reading of a path: whitespace and comments around a dot, digit-led parts, dashed ids.
+    ['UPDATE ds . t SET n = 1 WHERE true', { datasetId: 'ds' }],
+    ['DELETE FROM ds/* the table */./* */t WHERE true', { datasetId: 'ds' }],
+    ['UPDATE proj\n  .ds\n  .t SET n = 1 WHERE true', { projectId: 'proj', datasetId: 'ds' }],
+    ['UPDATE proj.123ds.t SET n = 1 WHERE true', { projectId: 'proj', datasetId: '123ds' }],
+    ['UPDATE my-project-287.ds.t SET n = 1 WHERE true', { projectId: 'my-project-287', datasetId: 'ds' }],
+    ['INSERT `example.com:proj`.ds.t (n) VALUES (1)', { projectId: 'example.com:proj', datasetId: 'ds' }],
+  ])('%j', (sql, dataset) => {
+    expect(firstDatasetOf(sql)).toEqual(dataset);
+  });
+
+  it('is undefined when no table is qualified', () => {
+    expect(firstDatasetOf('SELECT 1')).toBeUndefined();
+    expect(firstDatasetOf("SELECT 'ds.t' AS s")).toBeUndefined();
   });
 });

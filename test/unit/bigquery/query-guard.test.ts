@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { BigQueryExecutor } from '../../../src/bigquery/index.js';
 import { checkPartitionFilter } from '../../../src/bigquery/query-guard.js';
 import { tokenizeSql } from '../../../src/bigquery/sql-tokens.js';
 import { QueryGuardError } from '../../../src/errors/index.js';
@@ -42,6 +43,49 @@ describe('tokenizeSql', () => {
       ['punct', '='],
       ['string', "'a\\'@b'"],
     ]);
+  });
+
+  it('reads a digit-led part after a dot as a name, and a number never swallows the dots of a path', () => {
+    const kinds = (sql: string) => tokenizeSql(sql).map((t) => [t.kind, t.text]);
+    expect(kinds('FROM p.123ds.t')).toEqual([
+      ['word', 'FROM'],
+      ['word', 'p'],
+      ['punct', '.'],
+      ['word', '123ds'],
+      ['punct', '.'],
+      ['word', 't'],
+    ]);
+    expect(kinds('FROM my-proj-287.ds.t')).toEqual([
+      ['word', 'FROM'],
+      ['word', 'my'],
+      ['punct', '-'],
+      ['word', 'proj'],
+      ['punct', '-'],
+      ['number', '287'],
+      ['punct', '.'],
+      ['word', 'ds'],
+      ['punct', '.'],
+      ['word', 't'],
+    ]);
+    expect(kinds('SELECT 1.5, 58., .5, 0x1F, 4e2')).toEqual([
+      ['word', 'SELECT'],
+      ['number', '1.5'],
+      ['punct', ','],
+      ['number', '58.'],
+      ['punct', ','],
+      ['number', '.5'],
+      ['punct', ','],
+      ['number', '0x1F'],
+      ['punct', ','],
+      ['number', '4e2'],
+    ]);
+  });
+
+  it('decodes the escapes of a backticked name', () => {
+    expect(tokenizeSql('`a\\u0062\\x63\\144\\`e\\\\f\\n`')[0]).toMatchObject({
+      kind: 'quoted',
+      text: 'abcd`e\\f\n',
+    });
   });
 
   it('runs an unterminated string or comment to the end instead of throwing', () => {
@@ -99,7 +143,113 @@ describe('checkPartitionFilter', () => {
     expect((err as Error).message).toContain('game_date');
   });
 
+  describe('table names GoogleSQL allows unquoted, and wildcard tables', () => {
+    const guarded = {
+      partitionedTables: {
+        'mlb_raw.games_2024': 'game_date',
+        '123dataset.t': 'game_date',
+        'ds.7day': 'game_date',
+        'ev.events_*': 'event_date',
+      },
+    };
+    const refusal = (sql: string) => {
+      try {
+        checkPartitionFilter(sql, guarded);
+      } catch (err) {
+        return err;
+      }
+      return undefined;
+    };
+
+    it.each([
+      // A part after a dot may start with a digit; a dashed project id may end with digits.
+      ['SELECT * FROM proj.123dataset.t', '123dataset.t'],
+      ['SELECT * FROM `proj`.123dataset.t', '123dataset.t'],
+      ['SELECT * FROM ds.7day', 'ds.7day'],
+      ['SELECT * FROM ds . 7day', 'ds.7day'],
+      ['SELECT * FROM nba-props-287.ds.7day', 'ds.7day'],
+      ['SELECT * FROM my-project-2.mlb_raw.games_2024', 'mlb_raw.games_2024'],
+      // A wildcard that can match a guarded table reads it; _TABLE_SUFFIX does not prune its partitions.
+      ['SELECT * FROM mlb_raw.games_*', 'mlb_raw.games_2024'],
+      ["SELECT * FROM mlb_raw.games_* WHERE _TABLE_SUFFIX = '2024'", 'mlb_raw.games_2024'],
+      ['SELECT * FROM `proj.mlb_raw.games_2024*`', 'mlb_raw.games_2024'],
+      ['SELECT * FROM `proj.mlb_raw.games_20*` AS g', 'mlb_raw.games_2024'],
+      ['SELECT * FROM `proj`.`mlb_raw`.`games_*`', 'mlb_raw.games_2024'],
+      ['SELECT * FROM `mlb_raw.*`', 'mlb_raw.games_2024'],
+      // A configured wildcard guards every table it matches, and every wildcard that may overlap it.
+      ['SELECT * FROM ev.events_20240101', 'ev.events_*'],
+      ['SELECT * FROM ev.events_2024*', 'ev.events_*'],
+      ['SELECT * FROM `ev.event*`', 'ev.events_*'],
+      // Backticked names take the escapes of string literals.
+      ['SELECT * FROM `mlb_raw.g\\u0061mes_2024`', 'mlb_raw.games_2024'],
+      ['SELECT * FROM `mlb_raw`.`games\\x5f2024`', 'mlb_raw.games_2024'],
+    ])('refuses %j', (sql, table) => {
+      expect(refusal(sql)).toMatchObject({ name: 'QueryGuardError', rule: 'partition_filter', table });
+    });
+
+    it.each([
+      'SELECT * FROM mlb_raw.games_* WHERE game_date = @d',
+      'SELECT * FROM `proj.mlb_raw.games_2024*` WHERE game_date > @d',
+      'SELECT * FROM proj.123dataset.t WHERE game_date = @d',
+      'SELECT * FROM ds.7day d WHERE d.game_date = @d',
+      'SELECT * FROM ev.events_* WHERE event_date = @d',
+      // Other tables: a longer wildcard prefix, another dataset, a column list, a product.
+      'SELECT * FROM mlb_raw.games_2025*',
+      'SELECT * FROM mlb_raw.gamesx_*',
+      'SELECT * FROM ev.other_*',
+      'SELECT g.* FROM mlb_raw.teams g',
+      'SELECT mlb_raw.x*2 FROM other.t',
+      'SELECT * FROM ds.7days',
+      'SELECT * FROM ds.17day',
+    ])('lets %j through', (sql) => {
+      expect(refusal(sql)).toBeUndefined();
+    });
+  });
+
   it('does nothing without a guard', () => {
     expect(() => checkPartitionFilter('SELECT * FROM mlb_raw.games', undefined)).not.toThrow();
+  });
+});
+
+describe('queryGuard: its configuration is checked when the executor is made', () => {
+  const make = (queryGuard: unknown) => () => new BigQueryExecutor({ queryGuard } as never);
+
+  it.each([
+    // A key without a dataset guarded nothing, silently: every full scan of the table passed.
+    [{ partitionedTables: { games: 'game_date' } }, "partitionedTables['games']"],
+    [{ partitionedTables: { 'a.b.c.d': 'game_date' } }, "partitionedTables['a.b.c.d']"],
+    [{ partitionedTables: { 'mlb_raw.': 'game_date' } }, "partitionedTables['mlb_raw.']"],
+    [{ partitionedTables: { 'mlb_raw.ga*mes': 'game_date' } }, "partitionedTables['mlb_raw.ga*mes']"],
+    // A column no statement can name refused every query of the table.
+    [{ partitionedTables: { 'mlb_raw.games': '' } }, "partitionedTables['mlb_raw.games']"],
+    [{ partitionedTables: { 'mlb_raw.games': ' ' } }, "partitionedTables['mlb_raw.games']"],
+    [{ partitionedTables: { 'mlb_raw.games': 7 } }, "partitionedTables['mlb_raw.games']"],
+    [{ partitionedTables: null }, 'partitionedTables'],
+    [{ partitionedTables: new Map([['mlb_raw.games', 'game_date']]) }, 'partitionedTables'],
+    [{}, 'partitionedTables'],
+  ])('refuses %o with a TypeError naming %s', (guard, names) => {
+    expect(make(guard)).toThrow(TypeError);
+    expect(make(guard)).toThrow(names);
+  });
+
+  it('accepts dataset.table, project.dataset.table, backticks, a dashed project and a wildcard', () => {
+    expect(
+      make({
+        partitionedTables: {
+          'mlb_raw.games': 'game_date',
+          'my-project-2.mlb_raw.games': 'game_date',
+          '`proj.ds.t`': '`game_date`',
+          'ev.events_*': 'event_date',
+          'example.com:proj.ds.t': 'd',
+        },
+      }),
+    ).not.toThrow();
+  });
+
+  it('keeps the configuration it was given: a later change to the object does not disarm it', async () => {
+    const partitionedTables: Record<string, string> = { 'mlb_raw.games': 'game_date' };
+    const bq = new BigQueryExecutor({ queryGuard: { partitionedTables } });
+    delete partitionedTables['mlb_raw.games'];
+    await expect(bq.query('SELECT * FROM mlb_raw.games')).rejects.toBeInstanceOf(QueryGuardError);
   });
 });

@@ -67,6 +67,35 @@ export function bindParameters(
   return { values, types, declared };
 }
 
+/** A DuckDB string or quoted identifier (skipped), or a `$name` placeholder (group 1). */
+const PLACEHOLDER = /'(?:[^']|'')*'|"(?:[^"]|"")*"|\$([A-Za-z_][A-Za-z0-9_]*)/g;
+
+/**
+ * The statement with the placeholder of each parameter whose bound value does not carry its
+ * declared type cast to that type, as BigQuery types a parameter by its declaration: a NULL (DuckDB
+ * binds an untyped NULL, and `SELECT @n` came back INTEGER whatever `@n` was declared) and a JSON
+ * value (bound as text: `SELECT @j` came back STRING, where BigQuery answers a JSON column).
+ *
+ * @internal
+ */
+export function castToDeclaredTypes(
+  sql: string,
+  values: Readonly<Record<string, DuckDBValue>>,
+  types: Readonly<Record<string, DuckDBType>>,
+  declared: Readonly<Record<string, QueryParameterType>>,
+): string {
+  const castTypeOf = (name: string): string | undefined => {
+    const type = declared[name];
+    if (type === undefined) return undefined;
+    if (type.type.toUpperCase() === 'JSON') return 'JSON';
+    return values[name] === null ? String(types[name]) : undefined;
+  };
+  return sql.replace(PLACEHOLDER, (whole, name: string | undefined) => {
+    const cast = name === undefined ? undefined : castTypeOf(name);
+    return cast === undefined ? whole : `CAST(${whole} AS ${cast})`;
+  });
+}
+
 /**
  * BigQuery parameters for plain JavaScript values (for `Engine.run`).
  *

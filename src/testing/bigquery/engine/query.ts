@@ -16,7 +16,7 @@ import type { Catalog } from './catalog.js';
 import { mapDuckError } from './duck-errors.js';
 import { materializeMetadata } from './information-schema.js';
 import { refuseParameterMismatches } from './parameter-types.js';
-import { bindParameters } from './query-parameters.js';
+import { bindParameters, castToDeclaredTypes } from './query-parameters.js';
 import { checkColumnNames, normalizeRows } from './result-checks.js';
 import { checkStatementTables } from './statement-checks.js';
 import type { EngineContext, QueryOutcome, QueryRequest, TableMeta } from './types.js';
@@ -97,7 +97,11 @@ async function runStatements(
     try {
       for (const sql of sqls) {
         await refuseParameterMismatches(ctx.conn, sql, declared);
-        reader = await ctx.conn.runAndReadAll(sql, values, types);
+        reader = await ctx.conn.runAndReadAll(
+          castToDeclaredTypes(sql, values, types, declared),
+          values,
+          types,
+        );
       }
       if (checked) {
         await enforceWriteConstraints(ctx, checked);
