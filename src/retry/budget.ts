@@ -1,4 +1,4 @@
-import { checkOptions, POLICY_ALIASES } from '../shared/check-options.js';
+import { checkOptions, POLICY_ALIASES, readOptions } from '../shared/check-options.js';
 import { ATTR } from '../telemetry/attributes.js';
 import { notify } from '../telemetry/listeners.js';
 import { budgetExhaustions, budgetTokens, count, observeGauge } from '../telemetry/metrics.js';
@@ -93,7 +93,9 @@ export class RetryBudget {
   readonly #onRecovered: ((event: RetryBudgetEvent) => void) | undefined;
   #observed = false;
 
-  constructor(options: RetryBudgetOptions = {}) {
+  constructor(given: RetryBudgetOptions = {}) {
+    // Each key read once: a getter cannot answer the check and then something else.
+    const options = readOptions('new RetryBudget', given);
     checkOptions(
       'new RetryBudget',
       options,
