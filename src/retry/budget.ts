@@ -1,4 +1,4 @@
-import { checkOptions, POLICY_ALIASES, readOptions } from '../shared/check-options.js';
+import { checkOptions, POLICY_ALIASES } from '../shared/check-options.js';
 import { ATTR } from '../telemetry/attributes.js';
 import { notify } from '../telemetry/listeners.js';
 import { budgetExhaustions, budgetTokens, count, observeGauge } from '../telemetry/metrics.js';
@@ -95,11 +95,10 @@ export class RetryBudget {
   #observed = false;
 
   constructor(given: RetryBudgetOptions = {}) {
-    // Each key read once: a getter cannot answer the check and then something else.
-    const options = readOptions('new RetryBudget', given);
-    checkOptions(
+    // The copy as checked, each key read once: a getter cannot answer the check and then something else.
+    const options = checkOptions(
       'new RetryBudget',
-      options,
+      given,
       {
         maxTokens: 'number',
         tokenRatio: 'number',
@@ -114,14 +113,10 @@ export class RetryBudget {
     // Tokens are counted in thousandths: below one, a maxTokens rounded to an empty bucket that never
     // retried, and a tokenRatio was raised to one thousandth, silently.
     if (!(maxTokens >= 0.001 && maxTokens <= 1000)) {
-      throw new RangeError(
-        `RetryBudget maxTokens must be in [0.001, 1000] (tokens are counted in thousandths); got ${maxTokens}`,
-      );
+      throw new RangeError(`RetryBudget maxTokens must be in [0.001, 1000]; got ${maxTokens}`);
     }
     if (!(tokenRatio >= 0.001 && tokenRatio < Infinity)) {
-      throw new RangeError(
-        `RetryBudget tokenRatio must be at least 0.001 (tokens are counted in thousandths) and finite; got ${tokenRatio}`,
-      );
+      throw new RangeError(`RetryBudget tokenRatio must be a finite number >= 0.001; got ${tokenRatio}`);
     }
     // The public fields are declared, not defined, and assigned in the order declared: the same own
     // keys, without a field definition in the bundle.

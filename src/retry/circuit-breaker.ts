@@ -1,7 +1,7 @@
 import { CircuitBreakerOpenError, type PipelineError, toPipelineError } from '../errors/index.js';
 import { type Logger, silentLogger } from '../logging/index.js';
 import { booleanAnswer } from '../shared/boolean-answer.js';
-import { checkOptions, type OptionSpec, POLICY_ALIASES, readOptions } from '../shared/check-options.js';
+import { checkOptions, type OptionSpec, POLICY_ALIASES } from '../shared/check-options.js';
 import { safeLogger } from '../shared/safe-logger.js';
 import { ATTR } from '../telemetry/attributes.js';
 import { notify } from '../telemetry/listeners.js';
@@ -214,9 +214,8 @@ export class CircuitBreaker {
   #observed = false;
 
   constructor(given: CircuitBreakerOptions = {}) {
-    // Each key read once: a getter cannot answer the check and then something else.
-    const options = readOptions('new CircuitBreaker', given);
-    checkOptions('new CircuitBreaker', options, BREAKER_OPTION_SPEC, [POLICY_ALIASES]);
+    // The copy as checked, each key read once: a getter cannot answer the check and then something else.
+    const options = checkOptions('new CircuitBreaker', given, BREAKER_OPTION_SPEC, [POLICY_ALIASES]);
     this.#threshold = positive('failureThreshold', options.failureThreshold ?? 5, true);
     this.#windowMs = positive('windowMs', options.windowMs ?? 60_000, false);
     this.#openMs = positive('openMs', options.openMs ?? 300_000, false);

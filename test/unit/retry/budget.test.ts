@@ -51,7 +51,7 @@ describe('RetryBudget', () => {
     expect(new RetryBudget({ maxTokens: 100, tokenRatio: 0.5 }).tokens).toBe(100);
     expect(() => new RetryBudget({ maxTokens: 0 })).toThrow(/maxTokens must be in \[0\.001, 1000\]/);
     expect(() => new RetryBudget({ maxTokens: 1001 })).toThrow(/maxTokens/);
-    expect(() => new RetryBudget({ tokenRatio: 0 })).toThrow(/tokenRatio must be at least 0\.001/);
+    expect(() => new RetryBudget({ tokenRatio: 0 })).toThrow(/tokenRatio must be a finite number >= 0\.001/);
   });
 
   it('refuses a maxTokens below one thousandth, which rounded to an empty bucket that never retried', () => {
@@ -68,7 +68,9 @@ describe('RetryBudget', () => {
 
   it('refuses a tokenRatio below one thousandth, which was silently raised to 0.001', () => {
     expect(() => new RetryBudget({ tokenRatio: 0.0001 })).toThrow(RangeError);
-    expect(() => new RetryBudget({ tokenRatio: 0.0001 })).toThrow(/tokenRatio must be at least 0\.001/);
+    expect(() => new RetryBudget({ tokenRatio: 0.0001 })).toThrow(
+      /tokenRatio must be a finite number >= 0\.001/,
+    );
     const budget = new RetryBudget({ maxTokens: 1, tokenRatio: 0.001 });
     budget.onFailure();
     budget.onSuccess();
