@@ -13,7 +13,7 @@ import { notify } from '../telemetry/listeners.js';
 import { guardedAttempt, NEVER_ABORTED } from './attempt.js';
 import { backoffDelays, DEFAULT_MAX_DELAY_MS } from './backoff.js';
 import { admit, failed, succeeded } from './circuit-breaker.js';
-import { type Clock, systemClock } from './clock.js';
+import { abortReason, type Clock, systemClock } from './clock.js';
 import {
   EMPTY_OPTIONS,
   type GiveUpReason,
@@ -291,7 +291,7 @@ async function retryLoop<T>(
     // The caller's cancellation is not a failure of the operation: hand back their own reason.
     if (signal?.aborted) {
       recordCancelled(name);
-      throw signal.reason;
+      throw abortReason(signal);
     }
 
     const error = toPipelineError(raw, { now: () => clock.now() });
@@ -339,7 +339,12 @@ async function retryLoop<T>(
     );
     recordRetry(name, attempt, delayMs, error);
     listen(o, 'onRetry', { attempt, delayMs, error, operation: name }, logger, { operation: name, attempt });
-    await clock.sleep(delayMs, signal);
+    try {
+      await clock.sleep(delayMs, signal);
+    } catch (err) {
+      // A clock that rejects with `signal.reason` gives undefined for a polyfill's signal.
+      throw signal?.aborted ? abortReason(signal) : err;
+    }
     if (clock.now() >= deadlineAt) {
       throw giveUp('deadline', error, `the ${deadlineMs} ms deadline passed`);
     }
