@@ -7,6 +7,7 @@ import {
   RetryBudget,
   type RetryBudgetOptions,
   type RetryOptions,
+  retry,
   retryWithJitter,
   withRetry,
 } from '../../../src/retry/index.js';
@@ -152,5 +153,47 @@ describe('CircuitBreaker and RetryBudget read each option once', () => {
     });
     new RetryBudget(options);
     expect(reads).toEqual(Object.fromEntries(Object.keys(reads).map((k) => [k, 1])));
+  });
+});
+
+describe('retry is safe with options that change under it', () => {
+  it('a getter answering the check and then NaN cannot make the retries endless', async () => {
+    let reads = 0;
+    const options = {
+      clock: createTestClock(),
+      get maxAttempts() {
+        reads++;
+        // Valid for as many reads as the check makes, NaN (`attempt >= NaN` is never true) after.
+        return reads <= 2 ? 2 : Number.NaN;
+      },
+    };
+    const { fn, calls } = flaky(10);
+    await expect(retry(fn, options)).rejects.toBeInstanceOf(ServiceUnavailableError);
+    // `retry` reads the caller's object (no copy on every call: the happy path's cost); NaN stops it.
+    expect(calls()).toBe(1);
+  });
+
+  it('options a Proxy cannot list, or a retryOn list whose length throws, reject: never a synchronous throw', async () => {
+    const unlistable = new Proxy(
+      {},
+      {
+        ownKeys() {
+          throw new Error('ownKeys trap');
+        },
+      },
+    );
+    const badList = new Proxy([ServiceUnavailableError], {
+      get(target, key) {
+        if (key === 'length') throw new Error('length trap');
+        return Reflect.get(target, key);
+      },
+    });
+    for (const options of [unlistable, { retryOn: badList }] as RetryOptions[]) {
+      let returned: Promise<unknown> | undefined;
+      expect(() => {
+        returned = retry(() => 1, options);
+      }).not.toThrow();
+      await expect(returned).rejects.toThrow(/trap/);
+    }
   });
 });
