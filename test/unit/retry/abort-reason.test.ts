@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ServiceUnavailableError } from '../../../src/errors/index.js';
 import { retry, systemClock } from '../../../src/retry/index.js';
 import { createTestClock } from '../../../src/testing/clock.js';
-import { flush } from './helpers.js';
+import { flush, isSettled } from './helpers.js';
 
 /**
  * An AbortSignal polyfill of the kind older code ships (`abort-controller`): an EventTarget with
@@ -103,5 +103,55 @@ describe('systemClock.sleep with an AbortSignal that has no reason', () => {
     const p = rejection(systemClock.sleep(60_000, signal));
     signal.abort();
     expectAbortError(await p);
+  });
+});
+
+describe('retry: an abort during a sleep the clock does not end', () => {
+  it('a clock whose sleep ignores the signal (and never resolves) cannot hold the caller past the abort', async () => {
+    const controller = new AbortController();
+    const reason = new Error('caller stopped');
+    const clock = { now: () => 0, sleep: () => new Promise<void>(() => {}) };
+    let calls = 0;
+    const p = retry(
+      () => {
+        calls++;
+        throw new ServiceUnavailableError('down');
+      },
+      { clock, signal: controller.signal },
+    );
+    await flush();
+    controller.abort(reason);
+    expect(await isSettled(p)).toBe(true);
+    await expect(p).rejects.toBe(reason);
+    expect(calls).toBe(1);
+  });
+
+  it('and when onRetry aborts, before that sleep starts', async () => {
+    const controller = new AbortController();
+    const reason = new Error('caller stopped');
+    const clock = { now: () => 0, sleep: () => new Promise<void>(() => {}) };
+    const p = retry(
+      () => {
+        throw new ServiceUnavailableError('down');
+      },
+      { clock, signal: controller.signal, onRetry: () => controller.abort(reason) },
+    );
+    expect(await isSettled(p)).toBe(true);
+    await expect(p).rejects.toBe(reason);
+  });
+
+  it('the same with a polyfilled signal: an AbortError', async () => {
+    const signal = polyfill();
+    const clock = { now: () => 0, sleep: () => new Promise<void>(() => {}) };
+    const p = retry(
+      () => {
+        throw new ServiceUnavailableError('down');
+      },
+      { clock, signal },
+    );
+    await flush();
+    signal.abort();
+    expect(await isSettled(p)).toBe(true);
+    expectAbortError(await rejection(p));
   });
 });
