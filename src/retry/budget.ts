@@ -94,11 +94,11 @@ export class RetryBudget {
   readonly #onRecovered: ((event: RetryBudgetEvent) => void) | undefined;
   #observed = false;
 
-  constructor(given: RetryBudgetOptions = {}) {
+  constructor(options: RetryBudgetOptions = {}) {
     // The copy as checked, each key read once: a getter cannot answer the check and then something else.
-    const options = checkOptions(
+    const o = checkOptions(
       'new RetryBudget',
-      given,
+      options,
       {
         maxTokens: 'number',
         tokenRatio: 'number',
@@ -108,8 +108,8 @@ export class RetryBudget {
       },
       [POLICY_ALIASES],
     );
-    const maxTokens = options.maxTokens ?? DEFAULT_MAX_TOKENS;
-    const tokenRatio = options.tokenRatio ?? 0.1;
+    const maxTokens = o.maxTokens ?? DEFAULT_MAX_TOKENS;
+    const tokenRatio = o.tokenRatio ?? 0.1;
     // Tokens are counted in thousandths: below one, a maxTokens rounded to an empty bucket that never
     // retried, and a tokenRatio was raised to one thousandth, silently.
     if (!(maxTokens >= 0.001 && maxTokens <= 1000)) {
@@ -120,14 +120,14 @@ export class RetryBudget {
     }
     // The public fields are declared, not defined, and assigned in the order declared: the same own
     // keys, without a field definition in the bundle.
-    this.name = options.name;
+    this.name = o.name;
     this.maxTokens = maxTokens;
     this.tokenRatio = tokenRatio;
     this.#maxMilli = Math.round(maxTokens * SCALE);
     this.#ratioMilli = Math.round(tokenRatio * SCALE);
     this.#milli = this.#maxMilli;
-    this.#onExhausted = options.onExhausted;
-    this.#onRecovered = options.onRecovered;
+    this.#onExhausted = o.onExhausted;
+    this.#onRecovered = o.onRecovered;
   }
 
   /**

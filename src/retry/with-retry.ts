@@ -97,8 +97,8 @@ function wrap<This, Args extends unknown[], R>(
  * }
  * ```
  */
-export function retryWithJitter(given: RetryOptions = {}) {
-  const options = checked(given, '@retryWithJitter');
+export function retryWithJitter(options: RetryOptions = {}) {
+  const kept = checked(options, '@retryWithJitter');
   return function decorate<This, Args extends unknown[], R>(
     method: (this: This, ...args: Args) => R,
     context: ClassMethodDecoratorContext<This, (this: This, ...args: Args) => R>,
@@ -114,6 +114,6 @@ export function retryWithJitter(given: RetryOptions = {}) {
         `@retryWithJitter (TC39) decorates methods, not ${kind ?? 'under experimentalDecorators:'} ${name}`,
       );
     }
-    return wrap(method, options, name);
+    return wrap(method, kept, name);
   };
 }
