@@ -26,12 +26,13 @@ export interface RetryBudgetOptions {
   /** Called when successes have refilled it enough to allow retries again. A listener that throws is ignored. */
   onRecovered?: (event: RetryBudgetEvent) => void;
   /**
-   * Size of the bucket, and its initial content. gRPC A6 allows (0, 1000]. Default 50: with 10, the
+   * Size of the bucket, and its initial content, in [0.001, 1000] (gRPC A6 allows (0, 1000]; tokens
+   * are counted in thousandths, so less than one would be an empty bucket). Default 50: with 10, the
    * random clusters of failures that a 5 % failure rate still produces drain the bucket to half and
    * refuse retries that would have succeeded (docs/decisions/retry.md).
    */
   maxTokens?: number;
-  /** Tokens given back by each success (3 decimals, as in gRPC A6). Default 0.1. */
+  /** Tokens given back by each success (3 decimals, as in gRPC A6): at least 0.001. Default 0.1. */
   tokenRatio?: number;
 }
 
@@ -94,7 +95,8 @@ export class RetryBudget {
   #observed = false;
 
   constructor(options: RetryBudgetOptions = {}) {
-    checkOptions(
+    // The copy as checked, each key read once: a getter cannot answer the check and then something else.
+    const o = checkOptions(
       'new RetryBudget',
       options,
       {
@@ -106,24 +108,26 @@ export class RetryBudget {
       },
       [POLICY_ALIASES],
     );
-    const maxTokens = options.maxTokens ?? DEFAULT_MAX_TOKENS;
-    const tokenRatio = options.tokenRatio ?? 0.1;
-    if (!(Number.isFinite(maxTokens) && maxTokens > 0 && maxTokens <= 1000)) {
-      throw new RangeError(`RetryBudget maxTokens must be in (0, 1000]; got ${maxTokens}`);
+    const maxTokens = o.maxTokens ?? DEFAULT_MAX_TOKENS;
+    const tokenRatio = o.tokenRatio ?? 0.1;
+    // Tokens are counted in thousandths: below one, a maxTokens rounded to an empty bucket that never
+    // retried, and a tokenRatio was raised to one thousandth, silently.
+    if (!(maxTokens >= 0.001 && maxTokens <= 1000)) {
+      throw new RangeError(`RetryBudget maxTokens must be in [0.001, 1000]; got ${maxTokens}`);
     }
-    if (!(Number.isFinite(tokenRatio) && tokenRatio > 0)) {
-      throw new RangeError(`RetryBudget tokenRatio must be a positive number; got ${tokenRatio}`);
+    if (!(tokenRatio >= 0.001 && tokenRatio < Infinity)) {
+      throw new RangeError(`RetryBudget tokenRatio must be a finite number >= 0.001; got ${tokenRatio}`);
     }
     // The public fields are declared, not defined, and assigned in the order declared: the same own
     // keys, without a field definition in the bundle.
-    this.name = options.name;
+    this.name = o.name;
     this.maxTokens = maxTokens;
     this.tokenRatio = tokenRatio;
     this.#maxMilli = Math.round(maxTokens * SCALE);
-    this.#ratioMilli = Math.max(1, Math.round(tokenRatio * SCALE));
+    this.#ratioMilli = Math.round(tokenRatio * SCALE);
     this.#milli = this.#maxMilli;
-    this.#onExhausted = options.onExhausted;
-    this.#onRecovered = options.onRecovered;
+    this.#onExhausted = o.onExhausted;
+    this.#onRecovered = o.onRecovered;
   }
 
   /**

@@ -214,16 +214,17 @@ export class CircuitBreaker {
   #observed = false;
 
   constructor(options: CircuitBreakerOptions = {}) {
-    checkOptions('new CircuitBreaker', options, BREAKER_OPTION_SPEC, [POLICY_ALIASES]);
-    this.#threshold = positive('failureThreshold', options.failureThreshold ?? 5, true);
-    this.#windowMs = positive('windowMs', options.windowMs ?? 60_000, false);
-    this.#openMs = positive('openMs', options.openMs ?? 300_000, false);
-    this.#halfOpenSuccesses = positive('halfOpenSuccesses', options.halfOpenSuccesses ?? 3, true);
-    this.#clock = options.clock ?? systemClock;
-    this.#isFailure = options.isFailure ?? isTransient;
-    this.#logger = options.logger === undefined ? silentLogger : safeLogger(options.logger);
-    this.key = options.key;
-    this.#onStateChange = options.onStateChange;
+    // The copy as checked, each key read once: a getter cannot answer the check and then something else.
+    const o = checkOptions('new CircuitBreaker', options, BREAKER_OPTION_SPEC, [POLICY_ALIASES]);
+    this.#threshold = positive('failureThreshold', o.failureThreshold ?? 5, true);
+    this.#windowMs = positive('windowMs', o.windowMs ?? 60_000, false);
+    this.#openMs = positive('openMs', o.openMs ?? 300_000, false);
+    this.#halfOpenSuccesses = positive('halfOpenSuccesses', o.halfOpenSuccesses ?? 3, true);
+    this.#clock = o.clock ?? systemClock;
+    this.#isFailure = o.isFailure ?? isTransient;
+    this.#logger = o.logger === undefined ? silentLogger : safeLogger(o.logger);
+    this.key = o.key;
+    this.#onStateChange = o.onStateChange;
   }
 
   /**

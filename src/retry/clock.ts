@@ -28,6 +28,14 @@ export interface Clock {
 }
 
 /**
+ * @internal What an aborted `signal` rejects with: its `reason`, or, from a polyfill that leaves it
+ * undefined, a `DOMException` 'AbortError' as Node's own `abort()` gives, so that `catch (e)` never
+ * gets undefined. A caller's explicit `null` is theirs and stays.
+ */
+export const abortReason = (signal: AbortSignal): unknown =>
+  signal.reason !== undefined ? signal.reason : new DOMException('This operation was aborted', 'AbortError');
+
+/**
  * The real clock: `Date.now()` and `setTimeout`. Sleeps are cancellable and clear their timer on
  * abort, so an aborted retry keeps nothing alive.
  *
@@ -41,7 +49,7 @@ export const systemClock: Clock = /* @__PURE__ */ Object.freeze({
   now: () => Date.now(),
   sleep(ms: number, signal?: AbortSignal): Promise<void> {
     if (signal === undefined) return new Promise<void>((resolve) => setTimeout(resolve, ms));
-    if (signal.aborted) return Promise.reject(signal.reason);
+    if (signal.aborted) return Promise.reject(abortReason(signal));
     return new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
         unsubscribe();
@@ -50,7 +58,7 @@ export const systemClock: Clock = /* @__PURE__ */ Object.freeze({
       // One listener on the signal however many calls sleep on it (see abort-fanout.ts).
       const unsubscribe = onAbort(signal, () => {
         clearTimeout(timer);
-        reject(signal.reason);
+        reject(abortReason(signal));
       });
     });
   },

@@ -10,10 +10,10 @@ import { describeValue } from '../shared/check-options.js';
 import { safeLogger } from '../shared/safe-logger.js';
 import { metricsEnabled } from '../telemetry/api.js';
 import { notify } from '../telemetry/listeners.js';
-import { guardedAttempt, NEVER_ABORTED } from './attempt.js';
+import { type AttemptLimits, guardedAttempt, NEVER_ABORTED } from './attempt.js';
 import { backoffDelays, DEFAULT_MAX_DELAY_MS } from './backoff.js';
 import { admit, failed, succeeded } from './circuit-breaker.js';
-import { type Clock, systemClock } from './clock.js';
+import { abortReason, type Clock, systemClock } from './clock.js';
 import {
   EMPTY_OPTIONS,
   type GiveUpReason,
@@ -68,23 +68,23 @@ export function retry<T>(fn: RetryFunction<T>, options: RetryOptions = EMPTY_OPT
   if (typeof fn !== 'function') {
     return Promise.reject(new TypeError(`retry: fn must be the function to retry, got ${describeValue(fn)}`));
   }
-  // The empty default needs no check: skipping the call keeps `retry(fn)` as cheap as it can be.
-  const invalid = options === EMPTY_OPTIONS ? undefined : validateRetryOptions(options);
-  if (invalid !== undefined) return Promise.reject(invalid);
-  return executeRetry(fn, options);
+  return executeRetry(fn, options, true);
 }
 
 /**
- * `retry` without the option check, for wrappers that validated once at definition time.
- * The first attempt is run inline and cheaply when nothing can interrupt it (no signal, timeout or
- * deadline): a shared frozen context, no AbortController, no timer, no async frame, and the
+ * `retry` without the option check (unless `check`), for wrappers that validated once at definition
+ * time. The first attempt is run inline and cheaply when nothing can interrupt it (no signal, timeout
+ * or deadline): a shared frozen context, no AbortController, no timer, no async frame, and the
  * breaker's bookkeeping done here rather than through one more promise. Anything else, and every
  * failure, goes to the general loop.
  */
-export function executeRetry<T>(fn: RetryFunction<T>, o: RetryOptions): Promise<T> {
-  // A Promise-returning API must not also throw: an options getter that throws on a later read, or a
-  // returned Promise whose own `then` throws, is a rejection like any other failure.
+export function executeRetry<T>(fn: RetryFunction<T>, o: RetryOptions, check?: boolean): Promise<T> {
+  // A Promise-returning API must not also throw: options a Proxy cannot list, a returned Promise whose
+  // own `then` throws, are a rejection like any other failure.
   try {
+    // The empty default needs no check: skipping it keeps `retry(fn)` as cheap as it can be.
+    const invalid = check && o !== EMPTY_OPTIONS ? validateRetryOptions(o) : undefined;
+    if (invalid !== undefined) throw invalid;
     return startRetry(fn, o);
   } catch (err) {
     return Promise.reject(err);
@@ -291,7 +291,7 @@ async function retryLoop<T>(
     // The caller's cancellation is not a failure of the operation: hand back their own reason.
     if (signal?.aborted) {
       recordCancelled(name);
-      throw signal.reason;
+      throw abortReason(signal);
     }
 
     const error = toPipelineError(raw, { now: () => clock.now() });
@@ -307,7 +307,8 @@ async function retryLoop<T>(
     }
     // An open circuit made no call, so it neither spends nor earns budget.
     if (!circuitOpen) budget?.onFailure();
-    if (attempt >= maxAttempts) throw giveUp('exhausted', error, 'attempts exhausted');
+    // Not `attempt >= maxAttempts`: a getter that answered the check and then NaN would never stop.
+    if (!(attempt < maxAttempts)) throw giveUp('exhausted', error, 'attempts exhausted');
     if (!circuitOpen && budget !== undefined && !budget.canRetry()) {
       throw giveUp('budget', error, 'retry budget exhausted');
     }
@@ -339,7 +340,21 @@ async function retryLoop<T>(
     );
     recordRetry(name, attempt, delayMs, error);
     listen(o, 'onRetry', { attempt, delayMs, error, operation: name }, logger, { operation: name, attempt });
-    await clock.sleep(delayMs, signal);
+    try {
+      // Raced against the signal: a clock whose sleep ignores it (a hand-written one) cannot hold the
+      // caller past the abort (`onRetry` may have aborted it already: no listener would fire).
+      await (signal === undefined
+        ? clock.sleep(delayMs)
+        : signal.aborted
+          ? Promise.reject()
+          : guardedAttempt(() => clock.sleep(delayMs, signal), attempt, {
+              signal,
+              timeoutMs: Infinity,
+            } as AttemptLimits));
+    } catch (err) {
+      // A clock that rejects with `signal.reason` gives undefined for a polyfill's signal.
+      throw signal?.aborted ? abortReason(signal) : err;
+    }
     if (clock.now() >= deadlineAt) {
       throw giveUp('deadline', error, `the ${deadlineMs} ms deadline passed`);
     }

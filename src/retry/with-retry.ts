@@ -1,4 +1,4 @@
-import { describeValue } from '../shared/check-options.js';
+import { describeValue, readOptions } from '../shared/check-options.js';
 import type { RetryOptions } from './options.js';
 import { validateRetryOptions } from './options.js';
 import { executeRetry } from './retry.js';
@@ -15,10 +15,17 @@ import { executeRetry } from './retry.js';
  */
 export type Awaitable<T> = T | Promise<T>;
 
+/**
+ * The options as checked, kept for every later call: each key is read once (a getter cannot answer
+ * the check and then something else) and the `retryOn` list is copied, so that a caller mutating
+ * the object or the list afterwards cannot slip past the check (`maxAttempts: NaN` retried forever).
+ */
 function checked(options: RetryOptions, where: string): RetryOptions {
-  const invalid = validateRetryOptions(options, where);
+  const copy = readOptions(where, options);
+  if (Array.isArray(copy?.retryOn)) copy.retryOn = Array.from(copy.retryOn);
+  const invalid = validateRetryOptions(copy, where);
   if (invalid !== undefined) throw invalid;
-  return options;
+  return copy;
 }
 
 /**
@@ -91,7 +98,7 @@ function wrap<This, Args extends unknown[], R>(
  * ```
  */
 export function retryWithJitter(options: RetryOptions = {}) {
-  checked(options, '@retryWithJitter');
+  const kept = checked(options, '@retryWithJitter');
   return function decorate<This, Args extends unknown[], R>(
     method: (this: This, ...args: Args) => R,
     context: ClassMethodDecoratorContext<This, (this: This, ...args: Args) => R>,
@@ -107,6 +114,6 @@ export function retryWithJitter(options: RetryOptions = {}) {
         `@retryWithJitter (TC39) decorates methods, not ${kind ?? 'under experimentalDecorators:'} ${name}`,
       );
     }
-    return wrap(method, options, name);
+    return wrap(method, kept, name);
   };
 }

@@ -222,12 +222,14 @@ function compile(spec: OptionSpec): Readonly<Record<string, Predicate>> {
  * @param where what the options belong to, for the message: `'retry'`, `'new CircuitBreaker'`, ...
  * @param aliases the alias tables an unknown key is looked up in (no default, so that `retry`'s
  *   bundle keeps only its own)
+ * @param copy receives each value as it was read and checked (known keys only)
  */
 export function optionsProblem(
   where: string,
   options: unknown,
   spec: OptionSpec,
   aliases: readonly AliasTable[],
+  copy: Record<string, unknown> = {},
 ): TypeError | undefined {
   if (options === undefined) return undefined;
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
@@ -248,6 +250,7 @@ export function optionsProblem(
         `${where}: option ${key} must be ${expected(spec[key] as OptionKind)}, got ${describeValue(value)}`,
       );
     }
+    copy[key] = value;
   }
   return undefined;
 }
@@ -306,13 +309,18 @@ function unknownKey(where: string, key: string, spec: OptionSpec, aliases: reado
   return new TypeError(`${where}: unknown option '${key}'.${hint}`);
 }
 
-/** `optionsProblem`, thrown. */
-export function checkOptions(
+/**
+ * `optionsProblem`, thrown. Returns the options as checked, each key read once: a constructor that
+ * keeps this copy cannot meet a getter that answered the check and then something else.
+ */
+export function checkOptions<T>(
   where: string,
-  options: unknown,
+  options: T,
   spec: OptionSpec,
   aliases: readonly AliasTable[],
-): void {
-  const problem = optionsProblem(where, options, spec, aliases);
+): NonNullable<T> {
+  const copy = {};
+  const problem = optionsProblem(where, options, spec, aliases, copy);
   if (problem !== undefined) throw problem;
+  return copy as NonNullable<T>;
 }

@@ -49,9 +49,32 @@ describe('RetryBudget', () => {
 
   it('accepts custom sizes and rejects nonsense', () => {
     expect(new RetryBudget({ maxTokens: 100, tokenRatio: 0.5 }).tokens).toBe(100);
-    expect(() => new RetryBudget({ maxTokens: 0 })).toThrow(/maxTokens must be in \(0, 1000\]/);
+    expect(() => new RetryBudget({ maxTokens: 0 })).toThrow(/maxTokens must be in \[0\.001, 1000\]/);
     expect(() => new RetryBudget({ maxTokens: 1001 })).toThrow(/maxTokens/);
-    expect(() => new RetryBudget({ tokenRatio: 0 })).toThrow(/tokenRatio must be a positive number/);
+    expect(() => new RetryBudget({ tokenRatio: 0 })).toThrow(/tokenRatio must be a finite number >= 0\.001/);
+  });
+
+  it('refuses a maxTokens below one thousandth, which rounded to an empty bucket that never retried', () => {
+    for (const maxTokens of [0.0004, 0.0009, Number.MIN_VALUE]) {
+      expect(() => new RetryBudget({ maxTokens })).toThrow(RangeError);
+      expect(() => new RetryBudget({ maxTokens })).toThrow(/maxTokens must be in \[0\.001, 1000\]/);
+    }
+    const smallest = new RetryBudget({ maxTokens: 0.001 });
+    expect(smallest.tokens).toBe(0.001);
+    expect(smallest.canRetry()).toBe(true);
+    smallest.onFailure();
+    expect(smallest.canRetry()).toBe(false);
+  });
+
+  it('refuses a tokenRatio below one thousandth, which was silently raised to 0.001', () => {
+    expect(() => new RetryBudget({ tokenRatio: 0.0001 })).toThrow(RangeError);
+    expect(() => new RetryBudget({ tokenRatio: 0.0001 })).toThrow(
+      /tokenRatio must be a finite number >= 0\.001/,
+    );
+    const budget = new RetryBudget({ maxTokens: 1, tokenRatio: 0.001 });
+    budget.onFailure();
+    budget.onSuccess();
+    expect(budget.tokens).toBe(0.001);
   });
 });
 
