@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { MessageValidationError, type ValidationIssue } from '../errors/index.js';
+import { removeSecrets } from '../errors/redact.js';
 import { describeValue } from '../shared/check-options.js';
 import { assertZod4Schema } from './zod4-schema.js';
 
@@ -174,7 +175,9 @@ export function formatIssuePath(path: readonly PropertyKey[]): string {
 
 function validationError(name: string, error: z.ZodError): MessageValidationError {
   const issues: ValidationIssue[] = error.issues.map((issue) => ({
-    path: [...issue.path],
+    // A key can be what the message carried (a record's, an attribute's): a credential there is
+    // removed as it is from the message, so no reader of `issues` meets it.
+    path: issue.path.map((key) => (typeof key === 'string' ? removeSecrets(key) : key)),
     message: issue.message,
     code: issue.code,
   }));
