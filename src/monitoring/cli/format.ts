@@ -35,6 +35,29 @@ function age(seconds: number | undefined): string {
   return `${(seconds / 3600).toFixed(1)}h`;
 }
 
+/** How a check's part (a subscription, a category) was read: its count, or why there is none. */
+type Part = { read: true; floor: boolean } | { read: false; why: 'failed' | 'not found' };
+
+/**
+ * The `total:` line of a check: the sum of the counts read, said to be unknown when none could be
+ * read and a floor when some could not (or came from a peek). The result's own total is the sum of
+ * the known counts, so a check that read nothing has 0 there; printed bare it read as "nothing
+ * waiting" when nothing had been looked at.
+ */
+function totalLine(total: number, parts: readonly Part[], what: string, of: string): string {
+  const read = parts.filter((p) => p.read);
+  const unread = (['failed', 'not found'] as const)
+    .map((why) => [why, parts.filter((p) => !p.read && p.why === why).length] as const)
+    .filter(([, n]) => n > 0)
+    .map(([why, n]) => `${n} ${why}`)
+    .join(', ');
+  if (read.length === parts.length) {
+    return `total: ${read.some((p) => p.floor) ? '>=' : ''}${total} ${what} in ${parts.length} ${of}`;
+  }
+  if (read.length === 0) return `total: unknown: none of the ${parts.length} ${of} could be read (${unread})`;
+  return `total: at least ${total} ${what} in the ${read.length} of ${parts.length} ${of} read (${unread})`;
+}
+
 /** `dlq status` for people: one row per subscription, then the samples and what went wrong. */
 export function formatDeadLetters(result: DeadLetterCheckResult): string[] {
   const rows = result.subscriptions.map((s) => [
@@ -57,7 +80,19 @@ export function formatDeadLetters(result: DeadLetterCheckResult): string[] {
   }
   if (result.monitoringError)
     out.push(`Cloud Monitoring unreadable (${result.monitoringError.code}); counts from peeks`);
-  out.push(`total: ${result.totalMessages} message(s) in ${result.subscriptions.length} subscription(s)`);
+  out.push(
+    totalLine(
+      result.totalMessages,
+      result.subscriptions.map(
+        (s): Part =>
+          s.messages !== undefined
+            ? { read: true, floor: s.countIsLowerBound }
+            : { read: false, why: s.status === 'not_found' ? 'not found' : 'failed' },
+      ),
+      'message(s)',
+      'subscription(s)',
+    ),
+  );
   return out;
 }
 
@@ -72,7 +107,17 @@ export function formatLogging(result: LoggingCheckResult): string[] {
       firstChars(c.samples[0]?.payload ?? (c.error ? `${c.error.code}: ${c.error.message}` : '-'), 80),
     ]),
   );
-  out.push(`total: ${result.totalErrors} error(s) in the last ${result.lookbackMinutes} min`);
+  out.push(
+    `${totalLine(
+      result.totalErrors,
+      result.categories.map(
+        (c): Part =>
+          c.count !== undefined ? { read: true, floor: c.countIsLowerBound } : { read: false, why: 'failed' },
+      ),
+      'error(s)',
+      'categories',
+    )} in the last ${result.lookbackMinutes} min`,
+  );
   return out;
 }
 

@@ -74,6 +74,30 @@ describe('gpr refuses bad arguments with exit 2 and a clear message', () => {
     );
     expect(cli.err).toEqual([]);
     expect(status).toBe(1); // the subscription is missing: a finding
-    expect(cli.out.at(-1)).toBe('total: 0 message(s) in 1 subscription(s)');
+    expect(cli.out.at(-1)).toBe('total: unknown: none of the 1 subscription(s) could be read (1 not found)');
+  });
+});
+
+describe('gpr dlq status when nothing could be read', () => {
+  it('is exit 3 and says the total is unknown, not "total: 0"', async () => {
+    await createPipeline(gcp.pubsubClient, 'mlb-phase2-raw-complete');
+    // Not retried by the client: the check fails at once, as without the permissions.
+    const rules = [
+      gcp.pubsub.faults.add({ method: 'GetSubscription', code: 'PERMISSION_DENIED' }),
+      gcp.pubsub.faults.add({ method: 'Pull', code: 'PERMISSION_DENIED' }),
+      gcp.monitoring.faults.add({ method: 'ListTimeSeries', code: 'PERMISSION_DENIED' }),
+    ];
+    try {
+      const cli = io();
+      const status = await runCli(
+        ['dlq', 'status', '--sport', 'mlb', '--subscription', 'mlb-phase2-raw-complete-dlq-sub'],
+        cli,
+      );
+      expect(status).toBe(3);
+      expect(cli.out.at(-1)).toBe('total: unknown: none of the 1 subscription(s) could be read (1 failed)');
+      expect(cli.out.join('\n')).not.toMatch(/total: 0/);
+    } finally {
+      for (const rule of rules) rule.remove();
+    }
   });
 });
