@@ -5,7 +5,7 @@
  * @module
  */
 import { redactSecrets } from './errors/redact.js';
-import { runCli } from './monitoring/cli/run.js';
+import { runCli, SIGNAL_STATUS } from './monitoring/cli/run.js';
 import { messageOf } from './shared/message-of.js';
 import { moduleRequire } from './shared/module-require.js';
 
@@ -50,6 +50,13 @@ runCli(process.argv.slice(2), {
 }).then(
   (status) => {
     process.exitCode = status;
+    // `gpr serve` drained after a signal: the process ends by that signal, as the shutdown
+    // coordinator ends every process it drains. A listener still there (a coordinator whose tasks
+    // are still running) ends it instead, by the same signal; the status stays as a fallback.
+    const signal = (Object.keys(SIGNAL_STATUS) as Array<keyof typeof SIGNAL_STATUS>).find(
+      (name) => SIGNAL_STATUS[name] === status,
+    );
+    if (signal !== undefined && process.listenerCount(signal) === 0) process.kill(process.pid, signal);
   },
   (error: unknown) => {
     // Outside `runCli`'s own handling (a bug, a failing stream): still no credential on stderr.

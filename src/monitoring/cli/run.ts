@@ -8,7 +8,7 @@ import { alertManagerFromEnv } from './alert-env.js';
 import { flag, integer, type ParsedArgs, parseArgs, single, UsageError } from './args.js';
 import { checkEmulatorVariables, emulatorClients } from './emulators.js';
 import { formatDeadLetters, formatLogging, formatReplay, formatReport, printable } from './format.js';
-import { DEFAULT_DRAIN_MS, serve } from './serve.js';
+import { DEFAULT_DRAIN_MS, type ServeSignal, serve } from './serve.js';
 
 /**
  * What {@link runCli} writes to and reads from; the `gpr` binary passes the process's own.
@@ -48,7 +48,7 @@ common options: --project ID (default GCP_PROJECT_ID, then GOOGLE_CLOUD_PROJECT,
   --sport nba|mlb (default SPORT or nba), --json
 gpr --version prints the package's version, gpr --help (-h) this text
 exit status: 0 nothing found, 1 something found, 2 usage or configuration error, 3 a check, an alert or
-  a replay failed
+  a replay failed; gpr serve ends by the signal that stopped it, after its drain (143 SIGTERM, 130 SIGINT)
 emulators: PUBSUB_EMULATOR_HOST, GPR_MONITORING_EMULATOR_HOST, GPR_LOGGING_EMULATOR_HOST (host:port)
 alerts of check and serve: SLACK_WEBHOOK_URL; SENDGRID_API_KEY, ALERT_EMAIL_FROM, ALERT_EMAIL_TO (a,b);
   GPR_ALERT_BUCKET (rate limits shared in Cloud Storage), ENVIRONMENT`;
@@ -174,11 +174,19 @@ const COMMANDS: Record<string, Command> = {
         drainNumber(ctx.io.env.GPR_DRAIN_MS, 'GPR_DRAIN_MS') ??
         DEFAULT_DRAIN_MS;
       const monitor = await ctx.monitor();
-      await serve(monitor, port, ctx.io.stderr, { drainMs });
-      return 0;
+      return SIGNAL_STATUS[await serve(monitor, port, ctx.io.stderr, { drainMs })];
     },
   },
 };
+
+/**
+ * What `gpr serve` resolves to after the drain a signal started: 128 + the signal's number, the
+ * status a shell reports for a process the signal ended. The `gpr` binary ends the process by that
+ * signal (see `src/cli.ts`), as the shutdown coordinator does for every process it drains: a
+ * supervisor sees what it sent and expects (systemd counts an end by SIGTERM as clean; exit 0 would
+ * say the server stopped on its own).
+ */
+export const SIGNAL_STATUS: Readonly<Record<ServeSignal, number>> = { SIGINT: 130, SIGTERM: 143 };
 
 /**
  * A TCP port (0: any free one), or a `UsageError` naming where the bad value came from and quoting it

@@ -13,6 +13,9 @@ const MAX_BODY_BYTES = 64 * 1024;
  */
 export const DEFAULT_DRAIN_MS = 8000;
 
+/** The signals that start a drain; `serve` resolves with the one that did. */
+export type ServeSignal = 'SIGTERM' | 'SIGINT';
+
 /** Options of `serve`. */
 export interface ServeOptions {
   /** Total time from SIGTERM to the last answer, ms. Default `DEFAULT_DRAIN_MS`. */
@@ -91,7 +94,7 @@ interface InFlight {
  *    the one being sent (cut short and recorded by an alert manager), sends no more and answers 503
  *    with its report (`not_sent` for the rest);
  * 3. at `drainMs` whatever has not answered is answered 503 and its connection closed; the promise
- *    resolves once the server is closed.
+ *    resolves with the signal once the server is closed (the caller ends the process by it).
  *
  * The SIGTERM listener stays until the drain ends, so the shutdown coordinator (which waits for the
  * alert manager's sends in flight) does not end the process by raising the signal again meanwhile.
@@ -103,7 +106,7 @@ export async function serve(
   port: number,
   log: (line: string) => void,
   options: ServeOptions = {},
-): Promise<void> {
+): Promise<ServeSignal> {
   const drainMs = options.drainMs ?? DEFAULT_DRAIN_MS;
   const { createServer } = await import('node:http');
   // Its own 500s go to the same stream as its other lines, as Cloud Logging entries at ERROR (the
@@ -176,7 +179,7 @@ export async function serve(
       server.closeAllConnections();
     };
     // Ignored while a drain runs: a second SIGTERM must neither restart it nor end the process.
-    const onSignal = () => {
+    const onSignal = (signal: ServeSignal) => {
       if (draining) return;
       draining = true;
       // The answers still to come close their connection: a keep-alive one would hold the close.
@@ -188,7 +191,7 @@ export async function serve(
         clearTimeout(cutTimer);
         process.off('SIGTERM', onSignal);
         process.off('SIGINT', onSignal);
-        resolve();
+        resolve(signal);
       });
       server.closeIdleConnections();
       // Said once the listening socket is closed: from here no new connection is served.
