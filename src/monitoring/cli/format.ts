@@ -174,6 +174,12 @@ export function formatReplay(result: ReplayResult): string[] {
       'stopped before the end (interrupted): messages may remain in the DLQ; run it again for the rest',
     );
   if (result.stoppedBy === 'max') out.push('stopped at --max: messages may remain in the DLQ');
+  // Without it the run reads as one that went through the whole DLQ: "replayed 12", "skipped 300",
+  // and the --reason filter never looked at the messages the run did not reach.
+  if (result.unseenMayRemain)
+    out.push(
+      'stopped after 3 pulls in a row returned only messages this run had already seen (their leases ran out): messages it never saw may remain in the DLQ, unfiltered and not replayed; run it again for the rest',
+    );
   const copies = result.duplicates;
   if (copies.length > 0) {
     const acked = copies.filter((d) => d.acked).length;
