@@ -151,7 +151,10 @@ export interface ReplayDuplicate {
   messageId: string;
   /** The DLQ id of the copy the run chose for replay. */
   duplicateOf: string;
-  /** The id of the message that failed (`source_message_id`). */
+  /**
+   * The id of the message that failed (`source_message_id`), as a sample shows it: credentials
+   * replaced by `[REDACTED]`, at most 200 characters (anyone publishing to the DLQ topic sets it).
+   */
   sourceMessageId: string;
   /**
    * True when the copy was acknowledged (it left the DLQ) because `duplicateOf` was republished.
