@@ -17,6 +17,22 @@ export function printable(text: string): string {
   );
 }
 
+/**
+ * `printable` for text of several lines (a message followed by the usage): each line's control
+ * characters written as `\uXXXX`, the line breaks between them kept.
+ */
+export function printableLines(text: string): string {
+  return text.split('\n').map(printable).join('\n');
+}
+
+/**
+ * JSON text with the control characters `JSON.stringify` leaves as they are (DEL and the C1 range,
+ * CSI among them) written as `\uXXXX` escapes: the same JSON value, nothing for a terminal to act on.
+ */
+export function printableJson(json: string): string {
+  return json.replace(/[\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 function table(headers: string[], rows: Array<Array<string | number>>): string[] {
   const cells = [headers, ...rows.map((r) => r.map(String))];
   const widths = headers.map((_, i) => Math.max(...cells.map((r) => (r[i] ?? '').length)));

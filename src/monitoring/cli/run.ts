@@ -7,7 +7,15 @@ import { createMonitor, type Monitor, type MonitorOptions } from '../monitor.js'
 import { alertManagerFromEnv } from './alert-env.js';
 import { flag, integer, type ParsedArgs, parseArgs, single, UsageError } from './args.js';
 import { checkEmulatorVariables, emulatorClients } from './emulators.js';
-import { formatDeadLetters, formatLogging, formatReplay, formatReport, printable } from './format.js';
+import {
+  formatDeadLetters,
+  formatLogging,
+  formatReplay,
+  formatReport,
+  printable,
+  printableJson,
+  printableLines,
+} from './format.js';
 import { DEFAULT_DRAIN_MS, type ServeSignal, serve } from './serve.js';
 
 /**
@@ -306,7 +314,17 @@ function noCommand(argv: readonly string[], words: readonly string[]): string {
  * process.exitCode = status;
  * ```
  */
-export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+export async function runCli(argv: readonly string[], caller: CliIo): Promise<number> {
+  // Every line to stderr leaves through here: a message quotes what the user typed (an unknown
+  // option as given, a value JSON-quoted, which leaves DEL and C1 such as CSI as they are), and the
+  // arguments may hold terminal control sequences.
+  const io: CliIo = {
+    stdout: (line) => caller.stdout(line),
+    stderr: (line) => caller.stderr(printableLines(line)),
+    env: caller.env,
+    ...(caller.clients === undefined ? {} : { clients: caller.clients }),
+    ...(caller.version === undefined ? {} : { version: caller.version }),
+  };
   try {
     checkArgv(argv);
   } catch (error) {
@@ -368,7 +386,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         return monitor;
       },
       print(json, human, given) {
-        if (flag(given, 'json')) io.stdout(JSON.stringify(json, null, 2));
+        if (flag(given, 'json')) io.stdout(printableJson(JSON.stringify(json, null, 2)));
         else for (const line of human()) io.stdout(printable(line));
       },
     };

@@ -42,7 +42,10 @@ describe('gpr prints message data for people without handing the terminal contro
     // --json keeps the exact text (JSON escapes it).
     const json = io();
     await runCli(['dlq', 'status', '--sport', 'mlb', '--subscription', SUBSCRIPTION, '--json'], json);
+    // DEL and C1 (the CSI in the data), which JSON.stringify leaves raw, are escaped too.
+    for (const line of json.out) expect(line).not.toMatch(/[\u007f-\u009f]/);
     const parsed = JSON.parse(json.out.join('\n'));
+    expect(parsed.subscriptions[0].sample[0].data).toContain('\u009b31m');
     expect(parsed.subscriptions[0].sample[0].data.startsWith('\u001b[2J')).toBe(true);
   });
 });
