@@ -5,7 +5,7 @@
  * @module
  */
 import { redactSecrets } from './errors/redact.js';
-import { runCli, SIGNAL_STATUS } from './monitoring/cli/run.js';
+import { runCli } from './monitoring/cli/run.js';
 import { messageOf } from './shared/message-of.js';
 import { moduleRequire } from './shared/module-require.js';
 
@@ -42,6 +42,9 @@ function lineWriter(stream: NodeJS.WriteStream): (line: string) => void {
 
 const stderr = lineWriter(process.stderr);
 
+/** The statuses `gpr serve` resolves to after a drain (128 + the signal's number), and their signal. */
+const SIGNAL_OF_STATUS: Partial<Record<number, NodeJS.Signals>> = { 130: 'SIGINT', 143: 'SIGTERM' };
+
 runCli(process.argv.slice(2), {
   stdout: lineWriter(process.stdout),
   stderr,
@@ -53,9 +56,7 @@ runCli(process.argv.slice(2), {
     // `gpr serve` drained after a signal: the process ends by that signal, as the shutdown
     // coordinator ends every process it drains. A listener still there (a coordinator whose tasks
     // are still running) ends it instead, by the same signal; the status stays as a fallback.
-    const signal = (Object.keys(SIGNAL_STATUS) as Array<keyof typeof SIGNAL_STATUS>).find(
-      (name) => SIGNAL_STATUS[name] === status,
-    );
+    const signal = SIGNAL_OF_STATUS[status];
     if (signal !== undefined && process.listenerCount(signal) === 0) process.kill(process.pid, signal);
   },
   (error: unknown) => {

@@ -25,14 +25,6 @@ export function printableLines(text: string): string {
   return text.split('\n').map(printable).join('\n');
 }
 
-/**
- * JSON text with the control characters `JSON.stringify` leaves as they are (DEL and the C1 range,
- * CSI among them) written as `\uXXXX` escapes: the same JSON value, nothing for a terminal to act on.
- */
-export function printableJson(json: string): string {
-  return json.replace(/[\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-}
-
 function table(headers: string[], rows: Array<Array<string | number>>): string[] {
   const cells = [headers, ...rows.map((r) => r.map(String))];
   const widths = headers.map((_, i) => Math.max(...cells.map((r) => (r[i] ?? '').length)));
@@ -51,27 +43,13 @@ function age(seconds: number | undefined): string {
   return `${(seconds / 3600).toFixed(1)}h`;
 }
 
-/** How a check's part (a subscription, a category) was read: its count, or why there is none. */
-type Part = { read: true; floor: boolean } | { read: false; why: 'failed' | 'not found' };
-
 /**
- * The `total:` line of a check: the sum of the counts read, said to be unknown when none could be
- * read and a floor when some could not (or came from a peek). The result's own total is the sum of
- * the known counts, so a check that read nothing has 0 there; printed bare it read as "nothing
- * waiting" when nothing had been looked at.
+ * A check's total, and how many of its parts (subscriptions, categories) had no count. The result's
+ * total is the sum of the counts read, so a check that read nothing has 0 there: printed bare, it
+ * said "nothing waiting" when nothing had been looked at.
  */
-function totalLine(total: number, parts: readonly Part[], what: string, of: string): string {
-  const read = parts.filter((p) => p.read);
-  const unread = (['failed', 'not found'] as const)
-    .map((why) => [why, parts.filter((p) => !p.read && p.why === why).length] as const)
-    .filter(([, n]) => n > 0)
-    .map(([why, n]) => `${n} ${why}`)
-    .join(', ');
-  if (read.length === parts.length) {
-    return `total: ${read.some((p) => p.floor) ? '>=' : ''}${total} ${what} in ${parts.length} ${of}`;
-  }
-  if (read.length === 0) return `total: unknown: none of the ${parts.length} ${of} could be read (${unread})`;
-  return `total: at least ${total} ${what} in the ${read.length} of ${parts.length} ${of} read (${unread})`;
+function total(sum: number, unread: number, parts: number, rest: string): string {
+  return `total: ${unread === 0 ? sum : unread < parts ? `>=${sum}` : 'unknown'} ${rest}${unread ? ` (${unread} of ${parts} not read)` : ''}`;
 }
 
 /** `dlq status` for people: one row per subscription, then the samples and what went wrong. */
@@ -96,19 +74,9 @@ export function formatDeadLetters(result: DeadLetterCheckResult): string[] {
   }
   if (result.monitoringError)
     out.push(`Cloud Monitoring unreadable (${result.monitoringError.code}); counts from peeks`);
-  out.push(
-    totalLine(
-      result.totalMessages,
-      result.subscriptions.map(
-        (s): Part =>
-          s.messages !== undefined
-            ? { read: true, floor: s.countIsLowerBound }
-            : { read: false, why: s.status === 'not_found' ? 'not found' : 'failed' },
-      ),
-      'message(s)',
-      'subscription(s)',
-    ),
-  );
+  const subs = result.subscriptions;
+  const unread = subs.filter((s) => s.messages === undefined).length;
+  out.push(total(result.totalMessages, unread, subs.length, `message(s) in ${subs.length} subscription(s)`));
   return out;
 }
 
@@ -123,16 +91,15 @@ export function formatLogging(result: LoggingCheckResult): string[] {
       firstChars(c.samples[0]?.payload ?? (c.error ? `${c.error.code}: ${c.error.message}` : '-'), 80),
     ]),
   );
+  const { categories } = result;
+  const unread = categories.filter((c) => c.count === undefined).length;
   out.push(
-    `${totalLine(
+    total(
       result.totalErrors,
-      result.categories.map(
-        (c): Part =>
-          c.count !== undefined ? { read: true, floor: c.countIsLowerBound } : { read: false, why: 'failed' },
-      ),
-      'error(s)',
-      'categories',
-    )} in the last ${result.lookbackMinutes} min`,
+      unread,
+      categories.length,
+      `error(s) in the last ${result.lookbackMinutes} min`,
+    ),
   );
   return out;
 }
@@ -184,18 +151,13 @@ export function formatReplay(result: ReplayResult): string[] {
       result.stoppedBy === 'aborted' ? 'filtered out, or pulled when the run was stopped' : 'not selected';
     out.push(`${result.skipped} message(s) left in the DLQ: ${why}`);
   }
-  // Said, or an interrupted run reads as a finished one: "replayed 480" and 3520 still waiting.
-  if (result.stoppedBy === 'aborted')
+  // Said, or an interrupted run reads as a finished one: "replayed 480" and 3520 still waiting. A run
+  // that ended on messages it had seen already did not reach the others (nor filter them).
+  if (result.stoppedBy === 'aborted' || result.unseenMayRemain)
     out.push(
-      'stopped before the end (interrupted): messages may remain in the DLQ; run it again for the rest',
+      `stopped before the end (${result.unseenMayRemain ? 'only messages already seen came back' : 'interrupted'}): messages may remain in the DLQ; run it again`,
     );
   if (result.stoppedBy === 'max') out.push('stopped at --max: messages may remain in the DLQ');
-  // Without it the run reads as one that went through the whole DLQ: "replayed 12", "skipped 300",
-  // and the --reason filter never looked at the messages the run did not reach.
-  if (result.unseenMayRemain)
-    out.push(
-      'stopped after 3 pulls in a row returned only messages this run had already seen (their leases ran out): messages it never saw may remain in the DLQ, unfiltered and not replayed; run it again for the rest',
-    );
   const copies = result.duplicates;
   if (copies.length > 0) {
     const acked = copies.filter((d) => d.acked).length;

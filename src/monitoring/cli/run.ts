@@ -13,10 +13,9 @@ import {
   formatReplay,
   formatReport,
   printable,
-  printableJson,
   printableLines,
 } from './format.js';
-import { DEFAULT_DRAIN_MS, type ServeSignal, serve } from './serve.js';
+import { DEFAULT_DRAIN_MS, serve } from './serve.js';
 
 /**
  * What {@link runCli} writes to and reads from; the `gpr` binary passes the process's own.
@@ -48,15 +47,14 @@ const USAGE = `gpr: the gcp-pipeline-resilience monitor
   gpr logging errors [--lookback MINUTES] [--threshold N]
   gpr check          [--dry-run] [--no-logging] [--no-dead-letters]
   gpr serve          [--port N] [--drain-ms N]
-                     GET /health, POST /check; PORT is read too. On SIGTERM it stops accepting,
-                     stops runs still going near the end of the drain (default 8000 ms, below
-                     Cloud Run's 10 s; GPR_DRAIN_MS too) and answers them 503 SHUTTING_DOWN
+                     GET /health, POST /check (PORT, GPR_DRAIN_MS read too). SIGTERM: a drain
+                     (8000 ms), runs still going near its end answer 503, then it ends by the signal
 
 common options: --project ID (default GCP_PROJECT_ID, then GOOGLE_CLOUD_PROJECT, then nba-props-platform),
   --sport nba|mlb (default SPORT or nba), --json
 gpr --version prints the package's version, gpr --help (-h) this text
 exit status: 0 nothing found, 1 something found, 2 usage or configuration error, 3 a check, an alert or
-  a replay failed; gpr serve ends by the signal that stopped it, after its drain (143 SIGTERM, 130 SIGINT)
+  a replay failed
 emulators: PUBSUB_EMULATOR_HOST, GPR_MONITORING_EMULATOR_HOST, GPR_LOGGING_EMULATOR_HOST (host:port)
 alerts of check and serve: SLACK_WEBHOOK_URL; SENDGRID_API_KEY, ALERT_EMAIL_FROM, ALERT_EMAIL_TO (a,b);
   GPR_ALERT_BUCKET (rate limits shared in Cloud Storage), ENVIRONMENT`;
@@ -182,19 +180,11 @@ const COMMANDS: Record<string, Command> = {
         drainNumber(ctx.io.env.GPR_DRAIN_MS, 'GPR_DRAIN_MS') ??
         DEFAULT_DRAIN_MS;
       const monitor = await ctx.monitor();
-      return SIGNAL_STATUS[await serve(monitor, port, ctx.io.stderr, { drainMs })];
+      // 128 + the signal's number: see `serve`.
+      return await serve(monitor, port, ctx.io.stderr, { drainMs });
     },
   },
 };
-
-/**
- * What `gpr serve` resolves to after the drain a signal started: 128 + the signal's number, the
- * status a shell reports for a process the signal ended. The `gpr` binary ends the process by that
- * signal (see `src/cli.ts`), as the shutdown coordinator does for every process it drains: a
- * supervisor sees what it sent and expects (systemd counts an end by SIGTERM as clean; exit 0 would
- * say the server stopped on its own).
- */
-export const SIGNAL_STATUS: Readonly<Record<ServeSignal, number>> = { SIGINT: 130, SIGTERM: 143 };
 
 /**
  * A TCP port (0: any free one), or a `UsageError` naming where the bad value came from and quoting it
@@ -318,13 +308,9 @@ export async function runCli(argv: readonly string[], caller: CliIo): Promise<nu
   // Every line to stderr leaves through here: a message quotes what the user typed (an unknown
   // option as given, a value JSON-quoted, which leaves DEL and C1 such as CSI as they are), and the
   // arguments may hold terminal control sequences.
-  const io: CliIo = {
-    stdout: (line) => caller.stdout(line),
-    stderr: (line) => caller.stderr(printableLines(line)),
-    env: caller.env,
-    ...(caller.clients === undefined ? {} : { clients: caller.clients }),
-    ...(caller.version === undefined ? {} : { version: caller.version }),
-  };
+  const io: CliIo = Object.create(caller, {
+    stderr: { value: (line: string) => caller.stderr(printableLines(line)) },
+  });
   try {
     checkArgv(argv);
   } catch (error) {
@@ -386,7 +372,7 @@ export async function runCli(argv: readonly string[], caller: CliIo): Promise<nu
         return monitor;
       },
       print(json, human, given) {
-        if (flag(given, 'json')) io.stdout(printableJson(JSON.stringify(json, null, 2)));
+        if (flag(given, 'json')) io.stdout(printableLines(JSON.stringify(json, null, 2)));
         else for (const line of human()) io.stdout(printable(line));
       },
     };

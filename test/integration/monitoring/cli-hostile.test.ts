@@ -77,7 +77,7 @@ describe('gpr refuses bad arguments with exit 2 and a clear message', () => {
     );
     expect(cli.err).toEqual([]);
     expect(status).toBe(1); // the subscription is missing: a finding
-    expect(cli.out.at(-1)).toBe('total: unknown: none of the 1 subscription(s) could be read (1 not found)');
+    expect(cli.out.at(-1)).toBe('total: unknown message(s) in 1 subscription(s) (1 of 1 not read)');
   });
 });
 
@@ -97,7 +97,7 @@ describe('gpr dlq status when nothing could be read', () => {
         cli,
       );
       expect(status).toBe(3);
-      expect(cli.out.at(-1)).toBe('total: unknown: none of the 1 subscription(s) could be read (1 failed)');
+      expect(cli.out.at(-1)).toBe('total: unknown message(s) in 1 subscription(s) (1 of 1 not read)');
       expect(cli.out.join('\n')).not.toMatch(/total: 0/);
     } finally {
       for (const rule of rules) rule.remove();
