@@ -42,6 +42,9 @@ function lineWriter(stream: NodeJS.WriteStream): (line: string) => void {
 
 const stderr = lineWriter(process.stderr);
 
+/** The statuses `gpr serve` resolves to after a drain (128 + the signal's number), and their signal. */
+const SIGNAL_OF_STATUS: Partial<Record<number, NodeJS.Signals>> = { 130: 'SIGINT', 143: 'SIGTERM' };
+
 runCli(process.argv.slice(2), {
   stdout: lineWriter(process.stdout),
   stderr,
@@ -50,6 +53,11 @@ runCli(process.argv.slice(2), {
 }).then(
   (status) => {
     process.exitCode = status;
+    // `gpr serve` drained after a signal: the process ends by that signal, as the shutdown
+    // coordinator ends every process it drains. A listener still there (a coordinator whose tasks
+    // are still running) ends it instead, by the same signal; the status stays as a fallback.
+    const signal = SIGNAL_OF_STATUS[status];
+    if (signal !== undefined && process.listenerCount(signal) === 0) process.kill(process.pid, signal);
   },
   (error: unknown) => {
     // Outside `runCli`'s own handling (a bug, a failing stream): still no credential on stderr.

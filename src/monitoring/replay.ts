@@ -52,6 +52,11 @@ export interface ReplayOptions {
   /**
    * Replay only messages for which this returns true; the others stay in the DLQ. A filter that
    * throws counts as false; so does one that returns a promise (an `async` filter: logged at error).
+   * It is given each message's sample, the bounded view a report shows: the first 200 characters of
+   * the data (`dataBytes` is the whole size), at most 30 attributes (`attributesOmitted`), each cut
+   * at 200 (`attributesCut`), credentials replaced by `[REDACTED]`. A filter on what lies past
+   * that view answers on part of the message; the message itself is republished whole. A run that
+   * ends with `unseenMayRemain` has filtered part of the DLQ only.
    */
   filter?: (message: DeadLetterSample) => boolean;
   /** Replay at most this many messages (default: all). */
@@ -146,7 +151,10 @@ export interface ReplayDuplicate {
   messageId: string;
   /** The DLQ id of the copy the run chose for replay. */
   duplicateOf: string;
-  /** The id of the message that failed (`source_message_id`). */
+  /**
+   * The id of the message that failed (`source_message_id`), as a sample shows it: credentials
+   * replaced by `[REDACTED]`, at most 200 characters (anyone publishing to the DLQ topic sets it).
+   */
   sourceMessageId: string;
   /**
    * True when the copy was acknowledged (it left the DLQ) because `duplicateOf` was republished.
@@ -212,6 +220,14 @@ export interface ReplayResult {
    * run stops at once and leaves the rest in the DLQ.
    */
   stoppedBy: 'empty' | 'max' | 'aborted' | 'failed';
+  /**
+   * Set when the run ended `empty` because three Pulls in a row brought only messages it had already
+   * seen (their leases ran out while it held them), not because a Pull came back empty. Pub/Sub does
+   * not deliver unseen messages first, so the DLQ may still hold messages this run never saw, and
+   * that its `filter` never looked at: what it replayed and skipped covers part of the DLQ only. Run
+   * the replay again for the rest.
+   */
+  unseenMayRemain?: true;
   /**
    * What ended the run when `stoppedBy` is `'failed'`: a Pull failure, the target topic missing, or a
    * dry run refused (`DRY_RUN_NOT_SAFE`).
@@ -381,7 +397,10 @@ class ReplayRun {
           this.result.error = this.#targetMissing;
           break;
         }
-        if (stale >= 3) break;
+        if (stale >= 3) {
+          this.result.unseenMayRemain = true;
+          break;
+        }
       }
     } finally {
       await this.#releaseHeld();

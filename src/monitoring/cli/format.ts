@@ -17,6 +17,14 @@ export function printable(text: string): string {
   );
 }
 
+/**
+ * `printable` for text of several lines (a message followed by the usage): each line's control
+ * characters written as `\uXXXX`, the line breaks between them kept.
+ */
+export function printableLines(text: string): string {
+  return text.split('\n').map(printable).join('\n');
+}
+
 function table(headers: string[], rows: Array<Array<string | number>>): string[] {
   const cells = [headers, ...rows.map((r) => r.map(String))];
   const widths = headers.map((_, i) => Math.max(...cells.map((r) => (r[i] ?? '').length)));
@@ -33,6 +41,15 @@ function age(seconds: number | undefined): string {
   if (seconds < 120) return `${seconds}s`;
   if (seconds < 7200) return `${Math.round(seconds / 60)}m`;
   return `${(seconds / 3600).toFixed(1)}h`;
+}
+
+/**
+ * A check's total, and how many of its parts (subscriptions, categories) had no count. The result's
+ * total is the sum of the counts read, so a check that read nothing has 0 there: printed bare, it
+ * said "nothing waiting" when nothing had been looked at.
+ */
+function total(sum: number, unread: number, parts: number, rest: string): string {
+  return `total: ${unread === 0 ? sum : unread < parts ? `>=${sum}` : 'unknown'} ${rest}${unread ? ` (${unread} of ${parts} not read)` : ''}`;
 }
 
 /** `dlq status` for people: one row per subscription, then the samples and what went wrong. */
@@ -57,7 +74,9 @@ export function formatDeadLetters(result: DeadLetterCheckResult): string[] {
   }
   if (result.monitoringError)
     out.push(`Cloud Monitoring unreadable (${result.monitoringError.code}); counts from peeks`);
-  out.push(`total: ${result.totalMessages} message(s) in ${result.subscriptions.length} subscription(s)`);
+  const subs = result.subscriptions;
+  const unread = subs.filter((s) => s.messages === undefined).length;
+  out.push(total(result.totalMessages, unread, subs.length, `message(s) in ${subs.length} subscription(s)`));
   return out;
 }
 
@@ -72,7 +91,16 @@ export function formatLogging(result: LoggingCheckResult): string[] {
       firstChars(c.samples[0]?.payload ?? (c.error ? `${c.error.code}: ${c.error.message}` : '-'), 80),
     ]),
   );
-  out.push(`total: ${result.totalErrors} error(s) in the last ${result.lookbackMinutes} min`);
+  const { categories } = result;
+  const unread = categories.filter((c) => c.count === undefined).length;
+  out.push(
+    total(
+      result.totalErrors,
+      unread,
+      categories.length,
+      `error(s) in the last ${result.lookbackMinutes} min`,
+    ),
+  );
   return out;
 }
 
@@ -123,10 +151,11 @@ export function formatReplay(result: ReplayResult): string[] {
       result.stoppedBy === 'aborted' ? 'filtered out, or pulled when the run was stopped' : 'not selected';
     out.push(`${result.skipped} message(s) left in the DLQ: ${why}`);
   }
-  // Said, or an interrupted run reads as a finished one: "replayed 480" and 3520 still waiting.
-  if (result.stoppedBy === 'aborted')
+  // Said, or an interrupted run reads as a finished one: "replayed 480" and 3520 still waiting. A run
+  // that ended on messages it had seen already did not reach the others (nor filter them).
+  if (result.stoppedBy === 'aborted' || result.unseenMayRemain)
     out.push(
-      'stopped before the end (interrupted): messages may remain in the DLQ; run it again for the rest',
+      `stopped before the end (${result.unseenMayRemain ? 'only messages already seen came back' : 'interrupted'}): messages may remain in the DLQ; run it again`,
     );
   if (result.stoppedBy === 'max') out.push('stopped at --max: messages may remain in the DLQ');
   const copies = result.duplicates;

@@ -7,7 +7,14 @@ import { createMonitor, type Monitor, type MonitorOptions } from '../monitor.js'
 import { alertManagerFromEnv } from './alert-env.js';
 import { flag, integer, type ParsedArgs, parseArgs, single, UsageError } from './args.js';
 import { checkEmulatorVariables, emulatorClients } from './emulators.js';
-import { formatDeadLetters, formatLogging, formatReplay, formatReport, printable } from './format.js';
+import {
+  formatDeadLetters,
+  formatLogging,
+  formatReplay,
+  formatReport,
+  printable,
+  printableLines,
+} from './format.js';
 import { DEFAULT_DRAIN_MS, serve } from './serve.js';
 
 /**
@@ -40,9 +47,8 @@ const USAGE = `gpr: the gcp-pipeline-resilience monitor
   gpr logging errors [--lookback MINUTES] [--threshold N]
   gpr check          [--dry-run] [--no-logging] [--no-dead-letters]
   gpr serve          [--port N] [--drain-ms N]
-                     GET /health, POST /check; PORT is read too. On SIGTERM it stops accepting,
-                     stops runs still going near the end of the drain (default 8000 ms, below
-                     Cloud Run's 10 s; GPR_DRAIN_MS too) and answers them 503 SHUTTING_DOWN
+                     GET /health, POST /check (PORT, GPR_DRAIN_MS read too). SIGTERM: a drain
+                     (8000 ms), runs still going near its end answer 503, then it ends by the signal
 
 common options: --project ID (default GCP_PROJECT_ID, then GOOGLE_CLOUD_PROJECT, then nba-props-platform),
   --sport nba|mlb (default SPORT or nba), --json
@@ -174,8 +180,8 @@ const COMMANDS: Record<string, Command> = {
         drainNumber(ctx.io.env.GPR_DRAIN_MS, 'GPR_DRAIN_MS') ??
         DEFAULT_DRAIN_MS;
       const monitor = await ctx.monitor();
-      await serve(monitor, port, ctx.io.stderr, { drainMs });
-      return 0;
+      // 128 + the signal's number: see `serve`.
+      return await serve(monitor, port, ctx.io.stderr, { drainMs });
     },
   },
 };
@@ -298,7 +304,13 @@ function noCommand(argv: readonly string[], words: readonly string[]): string {
  * process.exitCode = status;
  * ```
  */
-export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+export async function runCli(argv: readonly string[], caller: CliIo): Promise<number> {
+  // Every line to stderr leaves through here: a message quotes what the user typed (an unknown
+  // option as given, a value JSON-quoted, which leaves DEL and C1 such as CSI as they are), and the
+  // arguments may hold terminal control sequences.
+  const io: CliIo = Object.create(caller, {
+    stderr: { value: (line: string) => caller.stderr(printableLines(line)) },
+  });
   try {
     checkArgv(argv);
   } catch (error) {
@@ -360,7 +372,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         return monitor;
       },
       print(json, human, given) {
-        if (flag(given, 'json')) io.stdout(JSON.stringify(json, null, 2));
+        if (flag(given, 'json')) io.stdout(printableLines(JSON.stringify(json, null, 2)));
         else for (const line of human()) io.stdout(printable(line));
       },
     };

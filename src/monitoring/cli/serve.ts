@@ -91,7 +91,11 @@ interface InFlight {
  *    the one being sent (cut short and recorded by an alert manager), sends no more and answers 503
  *    with its report (`not_sent` for the rest);
  * 3. at `drainMs` whatever has not answered is answered 503 and its connection closed; the promise
- *    resolves once the server is closed.
+ *    resolves once the server is closed, with 128 + the number of the signal that started the drain
+ *    (143 SIGTERM, 130 SIGINT): the status a shell reports for a process that signal ended. The
+ *    `gpr` binary ends the process by that signal, as the shutdown coordinator does for every
+ *    process it drains: a supervisor sees what it sent (systemd counts an end by SIGTERM as clean;
+ *    exit 0 said the server stopped on its own).
  *
  * The SIGTERM listener stays until the drain ends, so the shutdown coordinator (which waits for the
  * alert manager's sends in flight) does not end the process by raising the signal again meanwhile.
@@ -103,7 +107,7 @@ export async function serve(
   port: number,
   log: (line: string) => void,
   options: ServeOptions = {},
-): Promise<void> {
+): Promise<number> {
   const drainMs = options.drainMs ?? DEFAULT_DRAIN_MS;
   const { createServer } = await import('node:http');
   // Its own 500s go to the same stream as its other lines, as Cloud Logging entries at ERROR (the
@@ -176,7 +180,7 @@ export async function serve(
       server.closeAllConnections();
     };
     // Ignored while a drain runs: a second SIGTERM must neither restart it nor end the process.
-    const onSignal = () => {
+    const onSignal = (signal: NodeJS.Signals) => {
       if (draining) return;
       draining = true;
       // The answers still to come close their connection: a keep-alive one would hold the close.
@@ -188,7 +192,7 @@ export async function serve(
         clearTimeout(cutTimer);
         process.off('SIGTERM', onSignal);
         process.off('SIGINT', onSignal);
-        resolve();
+        resolve(signal === 'SIGINT' ? 130 : 143);
       });
       server.closeIdleConnections();
       // Said once the listening socket is closed: from here no new connection is served.

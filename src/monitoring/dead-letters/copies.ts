@@ -1,7 +1,10 @@
+import { removeSecrets } from '../../errors/redact.js';
+import { firstChars } from '../../shared/first-chars.js';
 import { nodeCrypto } from '../../shared/node-crypto.js';
 import { deadLetterInfoOf } from '../../validation/dead-letter-attributes.js';
 import { REPLAY_ATTRIBUTES } from '../replay-attributes.js';
 import type { PulledMessage } from './pull.js';
+import { SAMPLE_DATA_CHARS } from './sample.js';
 
 /**
  * What makes two dead-lettered messages copies of one message, with the same data (compared by
@@ -32,7 +35,14 @@ export function copyKeyOf(message: PulledMessage): string | undefined {
   return `${origin}\u0000${nodeCrypto().createHash('sha256').update(message.data).digest('base64')}`;
 }
 
-/** The source message id a copy names (for the result), when it names one. */
+/**
+ * The source message id a copy names, as the result, the log and `gpr` show it: credentials removed
+ * and cut at 200 characters, as in a sample (`DeadLetterSample.sourceMessageId`). It is an attribute
+ * anyone publishing to the DLQ topic can set; the key above compares the value as it is.
+ */
 export function sourceMessageIdOf(message: PulledMessage): string {
-  return deadLetterInfoOf(message.attributes).source_message_id ?? '';
+  return firstChars(
+    removeSecrets(deadLetterInfoOf(message.attributes).source_message_id ?? ''),
+    SAMPLE_DATA_CHARS,
+  );
 }

@@ -11,6 +11,14 @@ const PREFIX = 'pubsub.googleapis.com/subscription';
 const MAX_PAGES = 100;
 /** The code of the error Monitoring's figures are set aside with when its paging goes wrong. */
 const PAGING_ERROR = 'MONITORING_PAGING';
+/**
+ * The gRPC codes a ListTimeSeries is sent again on, within the call's `timeout` and the client's own
+ * backoff (100 ms, x1.3): DEADLINE_EXCEEDED (4), RESOURCE_EXHAUSTED (8, a read quota's 429) and
+ * UNAVAILABLE (14). The client's settings retry UNAVAILABLE only, so one 429 set Monitoring aside
+ * for the run (counts from peeks, and a warning finding that it was unreadable). The call is a read:
+ * sending it again changes nothing.
+ */
+const RETRY_CODES = [4, 8, 14];
 
 /** What Cloud Monitoring said about one subscription (each value absent when it had no data). */
 export interface SubscriptionMetrics {
@@ -114,7 +122,7 @@ async function readMetric(
         view: 'FULL',
         ...(pageToken ? { pageToken } : {}),
       },
-      { timeout: call.timeout, autoPaginate: false },
+      { timeout: call.timeout, autoPaginate: false, retry: { retryCodes: RETRY_CODES } },
     );
     series.push(...((page ?? []) as Series[]));
     pageToken = (next as { pageToken?: string | null } | null | undefined)?.pageToken || undefined;

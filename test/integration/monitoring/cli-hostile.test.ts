@@ -42,7 +42,10 @@ describe('gpr prints message data for people without handing the terminal contro
     // --json keeps the exact text (JSON escapes it).
     const json = io();
     await runCli(['dlq', 'status', '--sport', 'mlb', '--subscription', SUBSCRIPTION, '--json'], json);
+    // DEL and C1 (the CSI in the data), which JSON.stringify leaves raw, are escaped too.
+    for (const line of json.out) expect(line).not.toMatch(/[\u007f-\u009f]/);
     const parsed = JSON.parse(json.out.join('\n'));
+    expect(parsed.subscriptions[0].sample[0].data).toContain('\u009b31m');
     expect(parsed.subscriptions[0].sample[0].data.startsWith('\u001b[2J')).toBe(true);
   });
 });
@@ -74,6 +77,30 @@ describe('gpr refuses bad arguments with exit 2 and a clear message', () => {
     );
     expect(cli.err).toEqual([]);
     expect(status).toBe(1); // the subscription is missing: a finding
-    expect(cli.out.at(-1)).toBe('total: 0 message(s) in 1 subscription(s)');
+    expect(cli.out.at(-1)).toBe('total: unknown message(s) in 1 subscription(s) (1 of 1 not read)');
+  });
+});
+
+describe('gpr dlq status when nothing could be read', () => {
+  it('is exit 3 and says the total is unknown, not "total: 0"', async () => {
+    await createPipeline(gcp.pubsubClient, 'mlb-phase2-raw-complete');
+    // Not retried by the client: the check fails at once, as without the permissions.
+    const rules = [
+      gcp.pubsub.faults.add({ method: 'GetSubscription', code: 'PERMISSION_DENIED' }),
+      gcp.pubsub.faults.add({ method: 'Pull', code: 'PERMISSION_DENIED' }),
+      gcp.monitoring.faults.add({ method: 'ListTimeSeries', code: 'PERMISSION_DENIED' }),
+    ];
+    try {
+      const cli = io();
+      const status = await runCli(
+        ['dlq', 'status', '--sport', 'mlb', '--subscription', 'mlb-phase2-raw-complete-dlq-sub'],
+        cli,
+      );
+      expect(status).toBe(3);
+      expect(cli.out.at(-1)).toBe('total: unknown message(s) in 1 subscription(s) (1 of 1 not read)');
+      expect(cli.out.join('\n')).not.toMatch(/total: 0/);
+    } finally {
+      for (const rule of rules) rule.remove();
+    }
   });
 });
