@@ -1,4 +1,5 @@
 import { REDACTED, redactedStart, removeSecrets } from '../errors/redact.js';
+import { isSecretName } from '../errors/secret-name.js';
 import { serializeError } from './serialize-error.js';
 
 /**
@@ -26,15 +27,6 @@ const TOO_DEEP = '[too deep]';
 const CIRCULAR = '[circular]';
 const UNREADABLE = '[unreadable]';
 const TRUNCATED = '[truncated]';
-
-/**
- * Field names whose value is a credential whatever it looks like (headers, service-account JSON,
- * config objects): `authorization`, `cookie`, `password`, `private_key`, `apiKey`, `x-goog-api-key`,
- * `client_secret`, `accessToken`, `credentials`, ... A number or boolean under such a name is kept
- * (`maxTokens: 50`).
- */
-const CREDENTIAL_KEY =
-  /(?:authorization|cookie|passw(?:or)?d|pwd|secret|token|api[_-]?key|private[_-]?key|credentials?)$/i;
 
 /** The length of a typed array (`Uint8Array`, `Float64Array`, ...), not of a `DataView`. */
 function typedLength(value: object): number | undefined {
@@ -120,8 +112,10 @@ export function logFields(
         out[shown] = UNREADABLE;
         continue;
       }
+      // A field named as a credential (`isSecretName`) loses its value, unless it is a number or a
+      // boolean (`maxTokens: 50`), which no credential is.
       out[shown] =
-        CREDENTIAL_KEY.test(key) && value !== null && (typeof value === 'string' || typeof value === 'object')
+        isSecretName(key) && value !== null && (typeof value === 'string' || typeof value === 'object')
           ? REDACTED
           : walk(value, depth + 1);
     }
