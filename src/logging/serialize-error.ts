@@ -40,7 +40,7 @@ export function serializeError(error: Error): SerializedError {
   const out: SerializedError = { name: errorName(error), message: errorMessage(error) };
   const code = readField(error, 'code');
   const transient = readField(error, 'transient');
-  if (typeof code === 'string') out.code = redactedStart(code, MAX_LABEL);
+  if (typeof code === 'string') out.code = labelText(code);
   else if (typeof code === 'number') out.code = code;
   if (typeof transient === 'boolean') out.transient = transient;
   return out;
@@ -73,7 +73,17 @@ function textField(error: Error, key: string): string | undefined {
  */
 export function errorName(error: Error): string {
   const text = textField(error, 'name');
-  return text === undefined ? 'Error' : redactedStart(text, MAX_LABEL);
+  return text === undefined ? 'Error' : labelText(text);
+}
+
+/**
+ * An error's name or code as a log line (and a span's `error.type`) holds it: credentials removed,
+ * at most 200 characters.
+ *
+ * @internal
+ */
+export function labelText(text: string): string {
+  return redactedStart(text, MAX_LABEL);
 }
 
 /**

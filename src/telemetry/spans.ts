@@ -1,4 +1,6 @@
 import type { Attributes, AttributeValue, Context, Link, Span } from '@opentelemetry/api';
+import { removeSecrets } from '../errors/redact.js';
+import { labelText } from '../logging/serialize-error.js';
 import { otel, tracingEnabled } from './api.js';
 import { ATTR, SCOPE_NAME } from './attributes.js';
 import { spanErrorText } from './span-error-text.js';
@@ -148,7 +150,10 @@ export function addEvent(span: Span | undefined, name: string, attributes: Attri
 /**
  * Ends `span`: status error with `error.type` and an `exception` event (type and message, no stack:
  * stacks and causes can carry request data) when `error` is given, else leaves the status unset.
- * The message is recorded with values redacted (`spanErrorText`), on every span alike.
+ * The message is recorded with values redacted (`spanErrorText`), on every span alike; the type and
+ * name as a log line holds them (`labelText`: credentials removed, 200 characters), and the status
+ * message is cleaned again whole, so that a credential split between name and message
+ * (`password` and `hunter2`) does not join up into `password: hunter2` there.
  */
 export function endSpan(span: Span | undefined, error?: ErrorLike, attributes?: Attributes): void {
   if (span === undefined) return;
@@ -160,16 +165,20 @@ export function endSpan(span: Span | undefined, error?: ErrorLike, attributes?: 
     let name = 'Error';
     let message = '<unreadable message>';
     quietly(() => {
-      type = errorType(error);
+      type = labelText(errorType(error));
     });
     quietly(() => {
-      name = String(error.name);
+      name = labelText(String(error.name));
     });
     quietly(() => {
       message = spanErrorText(String(error.message));
     });
+    const head = `${name}: `;
+    const status = removeSecrets(head + message);
+    // What the join shows to be a credential goes from the message alone too (the exception event).
+    if (status.startsWith(head)) message = status.slice(head.length);
     quietly(() => span.setAttribute(ATTR.errorType, type));
-    quietly(() => span.setStatus({ code: 2, message: `${name}: ${message}` }));
+    quietly(() => span.setStatus({ code: 2, message: status }));
     quietly(() => span.addEvent('exception', { 'exception.type': type, 'exception.message': message }));
   }
   quietly(() => span.end());
