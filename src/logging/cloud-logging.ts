@@ -1,7 +1,7 @@
 import { type AliasTable, checkOptions, describeValue, type OptionSpec } from '../shared/check-options.js';
 import { isPlainObject } from '../shared/is-plain-object.js';
 import { currentTraceParent } from '../telemetry/current-trace.js';
-import { logFields, logText } from './log-fields.js';
+import { cloudLoggingOwns, logFieldsOf, logText } from './log-fields.js';
 import type { LogFields, Logger } from './logger.js';
 import { errorOf, reportedErrorFields, type ServiceContext } from './reported-error.js';
 import { errorMessage } from './serialize-error.js';
@@ -66,19 +66,6 @@ const LOGGER_ALIASES: readonly AliasTable[] = [[['minSeverity', 'level minlevel 
 const TRACE = 'logging.googleapis.com/trace';
 const SPAN_ID = 'logging.googleapis.com/spanId';
 const SAMPLED = 'logging.googleapis.com/trace_sampled';
-const RESERVED = new Set([
-  'severity',
-  'message',
-  'time',
-  'logging.googleapis.com/labels',
-  TRACE,
-  SPAN_ID,
-  SAMPLED,
-  '@type',
-  'stack_trace',
-  'serviceContext',
-]);
-
 function envProject(): string | undefined {
   const env = process.env;
   return env.GOOGLE_CLOUD_PROJECT || env.GCLOUD_PROJECT || env.GCP_PROJECT || env.GCP_PROJECT_ID || undefined;
@@ -168,8 +155,10 @@ function defaultWrite(line: string): void {
  * A {@link Logger} that writes one JSON line per entry in the format Cloud Logging's structured
  * logging expects on Cloud Run and Cloud Functions: `{ severity, message, time, ...fields }`.
  * `Error` values anywhere in the fields become `{ name, code, message, transient }` (no stack, no
- * cause: see {@link serializeError}). Fields cannot overwrite `severity`, `message`, `time` or the
- * fields below. Credentials are removed from the message and from the fields at any depth (text
+ * cause: see {@link serializeError}). A field named like one Cloud Logging reads into the entry
+ * itself (`severity`, `message`, `time`, `timestamp`, `httpRequest`, any `logging.googleapis.com/`
+ * name) or like the logger's own (`@type`, `stack_trace`, `serviceContext`, `logFieldsError`) is
+ * written under `reservedFields` instead: it can neither set nor forge the entry's own. Credentials are removed from the message and from the fields at any depth (text
  * as `redactSecrets` does it; the whole value of a field named like one: `authorization`,
  * `password`, `private_key`, `apiKey`, ...), and an entry is bounded (strings of 8,000 characters,
  * 100 items or keys per array or object, 16 levels, about 24,000 characters of fields in all). A
@@ -235,7 +224,7 @@ export function cloudLoggingLogger(options: CloudLoggingLoggerOptions = {}): Log
     const entry: Record<string, unknown> = Object.assign(Object.create(null), { severity, message, time });
     if (fields !== undefined) {
       try {
-        Object.assign(entry, logFields(fields, RESERVED));
+        Object.assign(entry, logFieldsOf(fields, cloudLoggingOwns));
       } catch (err) {
         // Fields it cannot read (a throwing getter, a revoked proxy): the entry without them, as for a cycle.
         write(fieldsFailedLine(severity, message, time, err));

@@ -39,14 +39,11 @@ export function logText(text: string): string {
 }
 
 /**
- * `fields` walked into what a log line holds (see the module's comment), without the keys in `skip`.
- * Throws only when `fields` itself cannot be listed (a revoked proxy). A key of any length is kept
- * (the logger's last-resort size check covers it), its credentials removed.
+ * `fields` walked into what a log line holds (see the module's comment). Throws only when `fields`
+ * itself cannot be listed (a revoked proxy). A key of any length is kept (the logger's last-resort
+ * size check covers it), its credentials removed.
  */
-export function logFields(
-  fields: Record<string, unknown>,
-  skip?: ReadonlySet<string>,
-): Record<string, unknown> {
+export function logFields(fields: Record<string, unknown>): Record<string, unknown> {
   // Objects on the path from the root (a cycle), not every object seen: the same object twice side
   // by side is written twice, as JSON does.
   const path = new Set<object>([fields]);
@@ -96,7 +93,7 @@ export function logFields(
     const length = typedLength(object);
     const keys =
       length === undefined
-        ? Object.keys(object).filter((key) => !skip?.has(key) || depth > 0)
+        ? Object.keys(object)
         : Array.from({ length: Math.min(length, MAX_ENTRIES) }, (_, i) => String(i));
     const total = length ?? keys.length;
     let kept = 0;
@@ -124,4 +121,54 @@ export function logFields(
   };
 
   return entries(fields, 0);
+}
+
+/** Where a caller's field is written when its name is one the entry's writer owns. */
+const RESERVED_FIELDS = 'reservedFields';
+
+/**
+ * The fields of a JSON line that Cloud Logging's agent reads into the entry itself (severity, time,
+ * trace, labels, HTTP request, insert id, operation, source location: every
+ * `logging.googleapis.com/` name, documented or not), the Error Reporting shape, and what
+ * `cloudLoggingLogger` writes of its own (`logFieldsError`).
+ */
+const CLOUD_LOGGING_KEYS: ReadonlySet<string> = new Set([
+  'severity',
+  'message',
+  'time',
+  'timestamp',
+  'timestampSeconds',
+  'timestampNanos',
+  'httpRequest',
+  '@type',
+  'stack_trace',
+  'serviceContext',
+  'logFieldsError',
+]);
+
+/** Whether a top-level key of a JSON line is one Cloud Logging (or the logger) gives a meaning to. */
+export function cloudLoggingOwns(key: string): boolean {
+  return CLOUD_LOGGING_KEYS.has(key) || key.startsWith('logging.googleapis.com/');
+}
+
+/**
+ * {@link logFields}, with every field whose name the entry's writer `owns` (and `reservedFields`
+ * itself) moved under `reservedFields`: at the top it would set or forge the entry's own (its
+ * severity, time, trace, labels), and dropped it would be lost. The caller's value is kept, nested.
+ */
+export function logFieldsOf(
+  fields: Record<string, unknown>,
+  owns: (key: string) => boolean,
+): Record<string, unknown> {
+  const written = logFields(fields);
+  const out: Record<string, unknown> = Object.create(null);
+  const moved: Record<string, unknown> = Object.create(null);
+  let anyMoved = false;
+  for (const key of Object.keys(written)) {
+    const reserved = key === RESERVED_FIELDS || owns(key);
+    anyMoved ||= reserved;
+    (reserved ? moved : out)[key] = written[key];
+  }
+  if (anyMoved) out[RESERVED_FIELDS] = moved;
+  return out;
 }
