@@ -1,7 +1,7 @@
 import { removeSecrets } from '../errors/redact.js';
 import { firstChars } from '../shared/first-chars.js';
 import type { LogFields } from './logger.js';
-import { errorMessage, errorName } from './serialize-error.js';
+import { errorMessage, errorName, messageAfterName } from './serialize-error.js';
 
 /**
  * Which service an error came from, as Error Reporting groups errors.
@@ -58,7 +58,8 @@ export function errorOf(fields: LogFields): Error | undefined {
  * is left out (it can hold a client's request).
  */
 export function stackTraceOf(error: Error): string {
-  const head = `${errorName(error)}: ${errorMessage(error)}`;
+  const name = errorName(error);
+  const head = `${name}: ${messageAfterName(name, errorMessage(error))}`;
   const stack = readText(error, 'stack');
   if (stack === undefined) return head;
   const frames = framesOf(stack, stackHead(error))

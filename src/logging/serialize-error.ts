@@ -1,5 +1,5 @@
 // A dependency-free module of the errors layer (no import of its own): logging stays a leaf.
-import { redactedStart, redactSecrets } from '../errors/redact.js';
+import { redactedStart, redactSecrets, removeSecrets } from '../errors/redact.js';
 
 /** The most characters of an error's name or code: both are short labels, unless hostile. */
 const MAX_LABEL = 200;
@@ -37,7 +37,8 @@ export interface SerializedError {
  * ```
  */
 export function serializeError(error: Error): SerializedError {
-  const out: SerializedError = { name: errorName(error), message: errorMessage(error) };
+  const name = errorName(error);
+  const out: SerializedError = { name, message: messageAfterName(name, errorMessage(error)) };
   const code = readField(error, 'code');
   const transient = readField(error, 'transient');
   if (typeof code === 'string') out.code = labelText(code);
@@ -96,4 +97,17 @@ export function labelText(text: string): string {
 export function errorMessage(error: Error): string {
   const text = textField(error, 'message');
   return text === undefined ? '<unreadable message>' : redactSecrets(text);
+}
+
+/**
+ * `message` (already redacted) cleaned once more as a reader sees it, after `name: `: a credential's
+ * label in the name and its value in the message (`password`, `hunter2`) join up into
+ * `password: hunter2` in a stack trace's head, a span's status, a log viewer's summary.
+ *
+ * @internal
+ */
+export function messageAfterName(name: string, message: string): string {
+  const head = `${name}: `;
+  const joined = removeSecrets(head + message);
+  return joined.startsWith(head) ? joined.slice(head.length) : message;
 }

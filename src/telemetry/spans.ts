@@ -1,6 +1,5 @@
 import type { Attributes, AttributeValue, Context, Link, Span } from '@opentelemetry/api';
-import { removeSecrets } from '../errors/redact.js';
-import { labelText } from '../logging/serialize-error.js';
+import { labelText, messageAfterName } from '../logging/serialize-error.js';
 import { otel, tracingEnabled } from './api.js';
 import { ATTR, SCOPE_NAME } from './attributes.js';
 import { spanErrorText } from './span-error-text.js';
@@ -151,9 +150,9 @@ export function addEvent(span: Span | undefined, name: string, attributes: Attri
  * Ends `span`: status error with `error.type` and an `exception` event (type and message, no stack:
  * stacks and causes can carry request data) when `error` is given, else leaves the status unset.
  * The message is recorded with values redacted (`spanErrorText`), on every span alike; the type and
- * name as a log line holds them (`labelText`: credentials removed, 200 characters), and the status
- * message is cleaned again whole, so that a credential split between name and message
- * (`password` and `hunter2`) does not join up into `password: hunter2` there.
+ * name as a log line holds them (`labelText`: credentials removed, 200 characters), and the message
+ * is cleaned again after the name (`messageAfterName`), so that a credential split between them
+ * (`password` and `hunter2`) does not join up into `password: hunter2` in the status.
  */
 export function endSpan(span: Span | undefined, error?: ErrorLike, attributes?: Attributes): void {
   if (span === undefined) return;
@@ -173,12 +172,10 @@ export function endSpan(span: Span | undefined, error?: ErrorLike, attributes?: 
     quietly(() => {
       message = spanErrorText(String(error.message));
     });
-    const head = `${name}: `;
-    const status = removeSecrets(head + message);
     // What the join shows to be a credential goes from the message alone too (the exception event).
-    if (status.startsWith(head)) message = status.slice(head.length);
+    message = messageAfterName(name, message);
     quietly(() => span.setAttribute(ATTR.errorType, type));
-    quietly(() => span.setStatus({ code: 2, message: status }));
+    quietly(() => span.setStatus({ code: 2, message: `${name}: ${message}` }));
     quietly(() => span.addEvent('exception', { 'exception.type': type, 'exception.message': message }));
   }
   quietly(() => span.end());
