@@ -1,3 +1,5 @@
+import { REDACTED } from '../errors/redact.js';
+import { isSecretName } from '../errors/secret-name.js';
 import { type AliasTable, checkOptions, describeValue, type OptionSpec } from '../shared/check-options.js';
 import { isPlainObject } from '../shared/is-plain-object.js';
 import { currentTraceParent } from '../telemetry/current-trace.js';
@@ -36,7 +38,10 @@ export interface CloudLoggingLoggerOptions {
   write?: (line: string) => void;
   /** Entries below this severity are dropped. Default `'DEBUG'` (everything). */
   minSeverity?: CloudLoggingSeverity;
-  /** Added to every entry as `logging.googleapis.com/labels`, which Cloud Logging indexes. */
+  /**
+   * Added to every entry as `logging.googleapis.com/labels`, which Cloud Logging indexes: read once,
+   * now (a later change to the object is not seen), credentials removed as from the fields.
+   */
   labels?: Record<string, string>;
   /**
    * The project of `logging.googleapis.com/trace` (`projects/<project>/traces/<trace id>`), which links
@@ -115,22 +120,28 @@ function onStdoutError(error: unknown): void {
 
 /**
  * Cloud Logging takes `logging.googleapis.com/labels` as a map of strings: any other value is not a
- * label, so it is refused now rather than lost on every entry.
+ * label, so it is refused now rather than lost on every entry. What every entry writes is a copy,
+ * read once (a label changed later, to a non-string or a credential, would bypass the check), and
+ * cleaned as the fields are: a label named as a credential is redacted, text loses its credentials.
  */
-function checkLabels(labels: Record<string, unknown>): void {
+function checkedLabels(labels: Record<string, unknown>): Record<string, string> {
   // A Map (or another class's instance) has no own keys to write: it would be `{}`.
   if (!isPlainObject(labels)) {
     throw new TypeError(
       `cloudLoggingLogger: option labels must be a plain object of strings, got ${describeValue(labels)}`,
     );
   }
+  const out: Record<string, string> = Object.create(null);
   for (const key in labels) {
-    if (typeof labels[key] !== 'string') {
+    const value = labels[key];
+    if (typeof value !== 'string') {
       throw new TypeError(
-        `cloudLoggingLogger: option labels.${key} must be a string, got ${describeValue(labels[key])}`,
+        `cloudLoggingLogger: option labels.${logText(key)} must be a string, got ${describeValue(value)}`,
       );
     }
+    out[logText(key)] = isSecretName(key) ? REDACTED : logText(value);
   }
+  return out;
 }
 
 /** The message as an entry holds it: text (whatever was passed), credentials removed, bounded. */
@@ -165,7 +176,8 @@ function defaultWrite(line: string): void {
  * value that cannot be written (a cycle, a throwing getter or `toJSON`, a revoked proxy) becomes a
  * marker in its place (`[circular]`, `[unreadable]`, `[too deep]`); the rest of the entry is kept.
  * Written to `process.stdout` (no `write` option), an EPIPE (its reader has gone: `node job.js | head`)
- * drops the entries written after it instead of ending the process. `labels` must be strings.
+ * drops the entries written after it instead of ending the process. `labels` must be strings; they are
+ * read once, when the logger is made, and written without credentials (as the fields are).
  *
  * - Trace: every entry written while a trace is known names it in `logging.googleapis.com/trace`
  *   (`projects/<project>/traces/<id>`), `logging.googleapis.com/spanId` and
@@ -211,8 +223,7 @@ export function cloudLoggingLogger(options: CloudLoggingLoggerOptions = {}): Log
     );
   }
   const minRank = RANK[minSeverity];
-  const labels = options.labels;
-  if (labels !== undefined) checkLabels(labels);
+  const labels = options.labels === undefined ? undefined : checkedLabels(options.labels);
   const projectId = options.projectId ?? envProject();
   const serviceContext = options.serviceContext ?? envService();
 
