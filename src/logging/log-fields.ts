@@ -1,4 +1,4 @@
-import { REDACTED, redactedStart, removeSecrets } from '../errors/redact.js';
+import { REDACTED, redactedStart } from '../errors/redact.js';
 import { isSecretName } from '../errors/secret-name.js';
 import { serializeError } from './serialize-error.js';
 
@@ -33,6 +33,20 @@ function typedLength(value: object): number | undefined {
   return ArrayBuffer.isView(value) && !(value instanceof DataView) ? (value as Uint8Array).length : undefined;
 }
 
+/**
+ * `key` as `out` gets it: text as a value is (a key may be a credential too: a count per URL holding
+ * its token; a key of megabytes would cost as much to clean every time), and not one `out` already
+ * has: two keys can be the same once cleaned or cut (`?token=a`, `?token=b`), and a caller's own
+ * `[truncated]` field is kept beside the marker. The later one gets ` (2)`, ` (3)`, ...
+ */
+function keyOf(out: Record<string, unknown>, key: string): string {
+  const shown = logText(key);
+  if (!(shown in out)) return shown;
+  let n = 2;
+  while (`${shown} (${n})` in out) n++;
+  return `${shown} (${n})`;
+}
+
 /** Text as a log line may hold it: credentials removed, at most `MAX_STRING` characters. */
 export function logText(text: string): string {
   return redactedStart(text, MAX_STRING);
@@ -40,8 +54,7 @@ export function logText(text: string): string {
 
 /**
  * `fields` walked into what a log line holds (see the module's comment). Throws only when `fields`
- * itself cannot be listed (a revoked proxy). A key of any length is kept (the logger's last-resort
- * size check covers it), its credentials removed.
+ * itself cannot be listed (a revoked proxy). Keys are cleaned and cut as text is (`keyOf`).
  */
 export function logFields(fields: Record<string, unknown>): Record<string, unknown> {
   // Objects on the path from the root (a cycle), not every object seen: the same object twice side
@@ -99,8 +112,7 @@ export function logFields(fields: Record<string, unknown>): Record<string, unkno
     let kept = 0;
     for (; kept < keys.length && kept < MAX_ENTRIES && left > 0; kept++) {
       const key = keys[kept]!;
-      // A key may be a credential too (a count per URL holding its token).
-      const shown = removeSecrets(key);
+      const shown = keyOf(out, key);
       left -= shown.length + 3;
       let value: unknown;
       try {
@@ -116,7 +128,7 @@ export function logFields(fields: Record<string, unknown>): Record<string, unkno
           ? REDACTED
           : walk(value, depth + 1);
     }
-    if (kept < total) out[TRUNCATED] = `${total - kept} more`;
+    if (kept < total) out[keyOf(out, TRUNCATED)] = `${total - kept} more`;
     return out;
   };
 
