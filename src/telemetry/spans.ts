@@ -53,22 +53,31 @@ function remote(parent: TraceParent) {
   };
 }
 
-/** Starts a span (a child of the active one, or of `parent`); undefined when nothing would record it. */
+/**
+ * Starts a span (a child of the active one, or of `parent`); undefined when nothing would record it.
+ * The name and the operation's name attribute are the caller's names (`retry`'s `name` can be a URL
+ * with its key): cleaned as a log line's labels are (`labelText`).
+ */
 export function startSpan(name: string, options: StartSpanOptions = {}): Span | undefined {
   if (!tracingEnabled()) return undefined;
   const api = otel();
   if (api === undefined) return undefined;
   try {
+    const operation = options.attributes?.[ATTR.operation];
+    const attributes =
+      typeof operation === 'string'
+        ? { ...options.attributes, [ATTR.operation]: labelText(operation) }
+        : options.attributes;
     let ctx: Context = api.context.active();
     if (options.parent !== undefined) ctx = api.trace.setSpanContext(ctx, remote(options.parent));
     if (options.parentSpan !== undefined) ctx = api.trace.setSpan(ctx, options.parentSpan);
     const links: Link[] | undefined =
       options.link === undefined ? undefined : [{ context: remote(options.link) }];
     return api.trace.getTracer(SCOPE_NAME).startSpan(
-      name,
+      labelText(name),
       {
         kind: KIND[options.kind ?? 'internal'],
-        ...(options.attributes === undefined ? {} : { attributes: options.attributes }),
+        ...(attributes === undefined ? {} : { attributes }),
         ...(links === undefined ? {} : { links }),
         ...(options.startTime === undefined ? {} : { startTime: options.startTime }),
       },
