@@ -92,7 +92,8 @@ function fieldsFailedLine(
 ): string {
   let why: string;
   try {
-    why = err instanceof Error ? errorMessage(err) : String(err);
+    // Whatever was thrown (a trap can throw a string holding anything): cleaned and bounded too.
+    why = err instanceof Error ? errorMessage(err) : logText(String(err));
   } catch {
     why = '<unreadable error>';
   }

@@ -114,3 +114,20 @@ describe('stack_trace of an error with a stack of megabytes', () => {
     expect(frames).toHaveLength(101);
   });
 });
+
+describe('fields that cannot be listed: the reason written in logFieldsError', () => {
+  it('is cleaned and bounded when what was thrown is not an Error (a string with a token)', () => {
+    const { logger, lines, entries } = capture();
+    const fields = new Proxy(
+      {},
+      {
+        ownKeys() {
+          throw `refused: access_token=${TOKEN} ${'x'.repeat(100_000)}`;
+        },
+      },
+    );
+    logger.warn('m', fields);
+    expect(lines[0]).not.toContain(TOKEN);
+    expect(String(entries()[0]?.logFieldsError).length).toBeLessThanOrEqual(8001);
+  });
+});
