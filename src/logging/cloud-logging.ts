@@ -3,10 +3,9 @@ import { isSecretName } from '../errors/secret-name.js';
 import { type AliasTable, checkOptions, describeValue, type OptionSpec } from '../shared/check-options.js';
 import { isPlainObject } from '../shared/is-plain-object.js';
 import { currentTraceParent } from '../telemetry/current-trace.js';
-import { cloudLoggingOwns, logFieldsOf, logText } from './log-fields.js';
+import { cloudLoggingOwns, failureText, logFieldsOf, logText } from './log-fields.js';
 import type { LogFields, Logger } from './logger.js';
 import { errorOf, reportedErrorFields, type ServiceContext } from './reported-error.js';
-import { errorMessage } from './serialize-error.js';
 
 /**
  * Cloud Logging severities, in increasing order, as the structured-logging agent of Cloud Run and
@@ -90,13 +89,7 @@ function fieldsFailedLine(
   time: string,
   err: unknown,
 ): string {
-  let why: string;
-  try {
-    // Whatever was thrown (a trap can throw a string holding anything): cleaned and bounded too.
-    why = err instanceof Error ? errorMessage(err) : logText(String(err));
-  } catch {
-    why = '<unreadable error>';
-  }
+  const why = failureText(err);
   return JSON.stringify({ severity, message, time, logFieldsError: why });
 }
 

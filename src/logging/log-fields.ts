@@ -1,6 +1,6 @@
 import { REDACTED, redactedStart } from '../errors/redact.js';
 import { isSecretName } from '../errors/secret-name.js';
-import { serializeError } from './serialize-error.js';
+import { errorMessage, serializeError } from './serialize-error.js';
 
 /**
  * Fields made fit for a log line, by both loggers: what JSON would write, with every `Error` in
@@ -45,6 +45,18 @@ function keyOf(out: Record<string, unknown>, key: string): string {
   let n = 2;
   while (`${shown} (${n})` in out) n++;
   return `${shown} (${n})`;
+}
+
+/**
+ * Why the fields could not be written, as `logFieldsError` says it: what was thrown, cleaned and
+ * bounded whatever it is (a trap can throw a string holding anything). Never throws.
+ */
+export function failureText(err: unknown): string {
+  try {
+    return err instanceof Error ? errorMessage(err) : logText(String(err));
+  } catch {
+    return '<unreadable error>';
+  }
 }
 
 /** Text as a log line may hold it: credentials removed, at most `MAX_STRING` characters. */

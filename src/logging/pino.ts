@@ -1,5 +1,5 @@
 import { currentTraceParent } from '../telemetry/current-trace.js';
-import { cloudLoggingOwns, logFieldsOf, logText } from './log-fields.js';
+import { cloudLoggingOwns, failureText, logFieldsOf, logText } from './log-fields.js';
 import type { LogFields, Logger } from './logger.js';
 
 /**
@@ -78,7 +78,13 @@ export function pinoLogger(target: PinoLike): Logger {
     (level: 'debug' | 'info' | 'warn' | 'error') =>
     (message: string, fields?: LogFields): void => {
       try {
-        const object = fields === undefined ? {} : logFieldsOf(fields, pinoOwns);
+        let object: Record<string, unknown>;
+        try {
+          object = fields === undefined ? {} : logFieldsOf(fields, pinoOwns);
+        } catch (err) {
+          // Fields it cannot list (a revoked proxy): the entry without them, saying why, as cloudLoggingLogger.
+          object = { logFieldsError: failureText(err) };
+        }
         const trace = currentTraceParent();
         if (trace !== undefined) {
           object.trace_id = trace.traceId;

@@ -131,3 +131,19 @@ describe('fields that cannot be listed: the reason written in logFieldsError', (
     expect(String(entries()[0]?.logFieldsError).length).toBeLessThanOrEqual(8001);
   });
 });
+
+describe('pinoLogger with fields that cannot be listed', () => {
+  it('still hands pino the entry, with logFieldsError saying why, as cloudLoggingLogger writes it', () => {
+    const calls: Array<[object, string]> = [];
+    const record = (object: object, message: string): void => {
+      calls.push([object, message]);
+    };
+    const target: PinoLike = { debug: record, info: record, warn: record, error: record };
+    const { proxy, revoke } = Proxy.revocable({}, {});
+    revoke();
+    pinoLogger(target).error('the load failed', proxy);
+    expect(calls).toHaveLength(1);
+    expect(calls[0]?.[1]).toBe('the load failed');
+    expect(calls[0]?.[0]).toMatchObject({ logFieldsError: expect.stringContaining('revoked') });
+  });
+});
