@@ -1,6 +1,6 @@
 import { REDACTED, redactedStart } from '../errors/redact.js';
 import { isSecretName } from '../errors/secret-name.js';
-import { errorMessage, serializeError } from './serialize-error.js';
+import { errorMessage, isError, serializeError } from './serialize-error.js';
 
 /**
  * Fields made fit for a log line, by both loggers: what JSON would write, with every `Error` in
@@ -91,7 +91,7 @@ export function logFields(fields: Record<string, unknown>): Record<string, unkno
     if (typeof value === 'string') return logText(value);
     if (typeof value === 'bigint') return value.toString();
     if (value === null || typeof value !== 'object') return value;
-    if (value instanceof Error) return serializeError(value);
+    if (isError(value)) return serializeError(value);
     if (path.has(value)) return CIRCULAR;
     if (depth >= MAX_DEPTH) return TOO_DEEP;
     path.add(value);

@@ -1,7 +1,7 @@
 import { removeSecrets } from '../errors/redact.js';
 import { firstChars } from '../shared/first-chars.js';
 import type { LogFields } from './logger.js';
-import { errorMessage, errorName, messageAfterName } from './serialize-error.js';
+import { errorMessage, errorName, isError, messageAfterName } from './serialize-error.js';
 
 /**
  * Which service an error came from, as Error Reporting groups errors.
@@ -46,11 +46,11 @@ const MAX_STACK_READ = 256 * 1024;
 
 /** The error an entry is about: its `error` field, else `err`, else the first `Error` among its fields. */
 export function errorOf(fields: LogFields): Error | undefined {
-  if (fields.error instanceof Error) return fields.error;
-  if (fields.err instanceof Error) return fields.err;
+  if (isError(fields.error)) return fields.error;
+  if (isError(fields.err)) return fields.err;
   for (const key of Object.keys(fields)) {
     const value = fields[key];
-    if (value instanceof Error) return value;
+    if (isError(value)) return value;
   }
   return undefined;
 }

@@ -111,3 +111,18 @@ export function messageAfterName(name: string, message: string): string {
   const joined = removeSecrets(head + message);
   return joined.startsWith(head) ? joined.slice(head.length) : message;
 }
+
+/**
+ * Whether `value` is an error, also one made in another realm (`node:vm`, a test sandbox), whose
+ * `Error` is not this one: `instanceof` alone wrote it as `{}` (its name and message are not
+ * enumerable). Never throws.
+ *
+ * @internal
+ */
+export function isError(value: unknown): value is Error {
+  try {
+    return value instanceof Error || Object.prototype.toString.call(value) === '[object Error]';
+  } catch {
+    return false;
+  }
+}

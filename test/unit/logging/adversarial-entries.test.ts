@@ -1,3 +1,4 @@
+import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { cloudLoggingLogger, type PinoLike, pinoLogger } from '../../../src/logging/index.js';
 
@@ -145,5 +146,27 @@ describe('pinoLogger with fields that cannot be listed', () => {
     expect(calls).toHaveLength(1);
     expect(calls[0]?.[1]).toBe('the load failed');
     expect(calls[0]?.[0]).toMatchObject({ logFieldsError: expect.stringContaining('revoked') });
+  });
+});
+
+describe('an Error made in another realm (node:vm, a test sandbox)', () => {
+  it('is written as an error (name, message, stack_trace), not as {}', () => {
+    const { logger, entries } = capture();
+    const error = runInNewContext('new TypeError("from the sandbox")') as Error;
+    expect(error instanceof Error).toBe(false);
+    logger.error('failed', { error });
+    const entry = entries()[0]!;
+    expect(entry.error).toEqual({ name: 'TypeError', message: 'from the sandbox' });
+    expect(String(entry.stack_trace)).toMatch(/^TypeError: from the sandbox/);
+  });
+
+  it('pinoLogger writes it as an error too', () => {
+    const seen: object[] = [];
+    const record = (object: object): void => {
+      seen.push(object);
+    };
+    const target: PinoLike = { debug: record, info: record, warn: record, error: record };
+    pinoLogger(target).warn('failed', { nested: { err: runInNewContext('new Error("sandboxed")') } });
+    expect(seen[0]).toMatchObject({ nested: { err: { name: 'Error', message: 'sandboxed' } } });
   });
 });
