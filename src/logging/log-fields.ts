@@ -40,11 +40,10 @@ function typedLength(value: object): number | undefined {
  * `[truncated]` field is kept beside the marker. The later one gets ` (2)`, ` (3)`, ...
  */
 function keyOf(out: Record<string, unknown>, key: string): string {
-  const shown = logText(key);
-  if (!(shown in out)) return shown;
-  let n = 2;
-  while (`${shown} (${n})` in out) n++;
-  return `${shown} (${n})`;
+  const base = logText(key);
+  let shown = base;
+  for (let n = 2; shown in out; n++) shown = `${base} (${n})`;
+  return shown;
 }
 
 /**
@@ -156,19 +155,11 @@ const RESERVED_FIELDS = 'reservedFields';
  * `logging.googleapis.com/` name, documented or not), the Error Reporting shape, and what
  * `cloudLoggingLogger` writes of its own (`logFieldsError`).
  */
-const CLOUD_LOGGING_KEYS: ReadonlySet<string> = new Set([
-  'severity',
-  'message',
-  'time',
-  'timestamp',
-  'timestampSeconds',
-  'timestampNanos',
-  'httpRequest',
-  '@type',
-  'stack_trace',
-  'serviceContext',
-  'logFieldsError',
-]);
+const CLOUD_LOGGING_KEYS: ReadonlySet<string> = new Set(
+  'severity message time timestamp timestampSeconds timestampNanos httpRequest @type stack_trace serviceContext logFieldsError'.split(
+    ' ',
+  ),
+);
 
 /** Whether a top-level key of a JSON line is one Cloud Logging (or the logger) gives a meaning to. */
 export function cloudLoggingOwns(key: string): boolean {
