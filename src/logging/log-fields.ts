@@ -155,11 +155,19 @@ const RESERVED_FIELDS = 'reservedFields';
  * `logging.googleapis.com/` name, documented or not), the Error Reporting shape, and what
  * `cloudLoggingLogger` writes of its own (`logFieldsError`).
  */
-const CLOUD_LOGGING_KEYS: ReadonlySet<string> = new Set(
-  'severity message time timestamp timestampSeconds timestampNanos httpRequest @type stack_trace serviceContext logFieldsError'.split(
-    ' ',
-  ),
-);
+const CLOUD_LOGGING_KEYS: ReadonlySet<string> = new Set([
+  'severity',
+  'message',
+  'time',
+  'timestamp',
+  'timestampSeconds',
+  'timestampNanos',
+  'httpRequest',
+  '@type',
+  'stack_trace',
+  'serviceContext',
+  'logFieldsError',
+]);
 
 /** Whether a top-level key of a JSON line is one Cloud Logging (or the logger) gives a meaning to. */
 export function cloudLoggingOwns(key: string): boolean {

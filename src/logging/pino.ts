@@ -30,9 +30,16 @@ const LEVELS = ['debug', 'info', 'warn', 'error'] as const;
  * Cloud Logging (`severity`, `message`, `logging.googleapis.com/trace` from a formatter or mixin)
  * is common, and the adapter cannot see its configuration.
  */
-const PINO_KEYS: ReadonlySet<string> = new Set(
-  'level time msg pid hostname trace_id span_id trace_flags'.split(' '),
-);
+const PINO_KEYS: ReadonlySet<string> = new Set([
+  'level',
+  'time',
+  'msg',
+  'pid',
+  'hostname',
+  'trace_id',
+  'span_id',
+  'trace_flags',
+]);
 const pinoOwns = (key: string): boolean => PINO_KEYS.has(key) || cloudLoggingOwns(key);
 
 /**
