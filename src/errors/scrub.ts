@@ -1,5 +1,6 @@
 import { REDACTED, removeSecrets } from './redact.js';
 import { boxedText } from './safe-read.js';
+import { isSecretName } from './secret-name.js';
 
 /**
  * Keys whose whole value is dropped from a kept `cause`: the request a client made (its headers carry
@@ -14,32 +15,6 @@ const REQUEST_KEYS: ReadonlySet<string> = new Set([
   'reqopts',
   'requestoptions',
 ]);
-
-/**
- * Names that hold a credential themselves, wherever they appear (a header, a JSON body, a `Map`): a
- * rule on the name made lowercase without `-` and `_`, not a list of exact names, which missed every
- * header a service invents (`x-auth-token`, `private-token`, `x-apisports-key`, `client-secret`). A
- * name holding one of these words, or one of the short labels (`auth`: Node's `user:password`
- * option), or a webhook URL (the credential of the channel it posts to), is dropped with its value...
- */
-const SECRET_NAME =
-  /^(?:pwd|sig|auth|webhookurl)$|token|secret|passw(?:or)?d|apikey|authorization|cookie|credential|privatekey|signature/;
-
-/**
- * ...unless it ends with a word that makes it a count, a kind, a place or a name of the credential,
- * not the credential (`tokenCount`, `token_type`, `token_uri`, `secretName`, `private_key_id`,
- * `tokenExpiresAt`), or it is a page cursor (`nextPageToken`): the cursor of a list call is not a
- * credential, and a caller may resume from it.
- */
-const HARMLESS_END = /(?:count|type|uri|name|id|pagetoken)s?$|expir/;
-
-/** Whether a name (a key, a header name) holds a credential: see `SECRET_NAME`. */
-export function isSecretName(name: string): boolean {
-  const lower = name.toLowerCase();
-  const normalized = lower.replace(/[-_]/g, '');
-  // `x-<service>-key` is an API key header (`x-api-key`, `x-apisports-key`, `x-goog-api-key`).
-  return /^x-.*-key$/.test(lower) || (SECRET_NAME.test(normalized) && !HARMLESS_END.test(normalized));
-}
 
 /**
  * Bounds of the walk: errors are small. What lies past them (a cause chain 10,000 deep, a graph of

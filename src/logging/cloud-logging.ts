@@ -1,10 +1,11 @@
+import { REDACTED } from '../errors/redact.js';
+import { isSecretName } from '../errors/secret-name.js';
 import { type AliasTable, checkOptions, describeValue, type OptionSpec } from '../shared/check-options.js';
 import { isPlainObject } from '../shared/is-plain-object.js';
 import { currentTraceParent } from '../telemetry/current-trace.js';
-import { logFields, logText } from './log-fields.js';
+import { cloudLoggingOwns, failureText, logFieldsOf, logText } from './log-fields.js';
 import type { LogFields, Logger } from './logger.js';
 import { errorOf, reportedErrorFields, type ServiceContext } from './reported-error.js';
-import { errorMessage } from './serialize-error.js';
 
 /**
  * Cloud Logging severities, in increasing order, as the structured-logging agent of Cloud Run and
@@ -36,7 +37,10 @@ export interface CloudLoggingLoggerOptions {
   write?: (line: string) => void;
   /** Entries below this severity are dropped. Default `'DEBUG'` (everything). */
   minSeverity?: CloudLoggingSeverity;
-  /** Added to every entry as `logging.googleapis.com/labels`, which Cloud Logging indexes. */
+  /**
+   * Added to every entry as `logging.googleapis.com/labels`, which Cloud Logging indexes: read once,
+   * now (a later change to the object is not seen), credentials removed as from the fields.
+   */
   labels?: Record<string, string>;
   /**
    * The project of `logging.googleapis.com/trace` (`projects/<project>/traces/<trace id>`), which links
@@ -66,19 +70,6 @@ const LOGGER_ALIASES: readonly AliasTable[] = [[['minSeverity', 'level minlevel 
 const TRACE = 'logging.googleapis.com/trace';
 const SPAN_ID = 'logging.googleapis.com/spanId';
 const SAMPLED = 'logging.googleapis.com/trace_sampled';
-const RESERVED = new Set([
-  'severity',
-  'message',
-  'time',
-  'logging.googleapis.com/labels',
-  TRACE,
-  SPAN_ID,
-  SAMPLED,
-  '@type',
-  'stack_trace',
-  'serviceContext',
-]);
-
 function envProject(): string | undefined {
   const env = process.env;
   return env.GOOGLE_CLOUD_PROJECT || env.GCLOUD_PROJECT || env.GCP_PROJECT || env.GCP_PROJECT_ID || undefined;
@@ -98,12 +89,7 @@ function fieldsFailedLine(
   time: string,
   err: unknown,
 ): string {
-  let why: string;
-  try {
-    why = err instanceof Error ? errorMessage(err) : String(err);
-  } catch {
-    why = '<unreadable error>';
-  }
+  const why = failureText(err);
   return JSON.stringify({ severity, message, time, logFieldsError: why });
 }
 
@@ -128,22 +114,28 @@ function onStdoutError(error: unknown): void {
 
 /**
  * Cloud Logging takes `logging.googleapis.com/labels` as a map of strings: any other value is not a
- * label, so it is refused now rather than lost on every entry.
+ * label, so it is refused now rather than lost on every entry. What every entry writes is a copy,
+ * read once (a label changed later, to a non-string or a credential, would bypass the check), and
+ * cleaned as the fields are: a label named as a credential is redacted, text loses its credentials.
  */
-function checkLabels(labels: Record<string, unknown>): void {
+function checkedLabels(labels: Record<string, unknown>): Record<string, string> {
   // A Map (or another class's instance) has no own keys to write: it would be `{}`.
   if (!isPlainObject(labels)) {
     throw new TypeError(
       `cloudLoggingLogger: option labels must be a plain object of strings, got ${describeValue(labels)}`,
     );
   }
+  const out: Record<string, string> = Object.create(null);
   for (const key in labels) {
-    if (typeof labels[key] !== 'string') {
+    const value = labels[key];
+    if (typeof value !== 'string') {
       throw new TypeError(
-        `cloudLoggingLogger: option labels.${key} must be a string, got ${describeValue(labels[key])}`,
+        `cloudLoggingLogger: option labels.${logText(key)} must be a string, got ${describeValue(value)}`,
       );
     }
+    out[logText(key)] = isSecretName(key) ? REDACTED : logText(value);
   }
+  return out;
 }
 
 /** The message as an entry holds it: text (whatever was passed), credentials removed, bounded. */
@@ -168,15 +160,18 @@ function defaultWrite(line: string): void {
  * A {@link Logger} that writes one JSON line per entry in the format Cloud Logging's structured
  * logging expects on Cloud Run and Cloud Functions: `{ severity, message, time, ...fields }`.
  * `Error` values anywhere in the fields become `{ name, code, message, transient }` (no stack, no
- * cause: see {@link serializeError}). Fields cannot overwrite `severity`, `message`, `time` or the
- * fields below. Credentials are removed from the message and from the fields at any depth (text
+ * cause: see {@link serializeError}). A field named like one Cloud Logging reads into the entry
+ * itself (`severity`, `message`, `time`, `timestamp`, `httpRequest`, any `logging.googleapis.com/`
+ * name) or like the logger's own (`@type`, `stack_trace`, `serviceContext`, `logFieldsError`) is
+ * written under `reservedFields` instead: it can neither set nor forge the entry's own. Credentials are removed from the message and from the fields at any depth (text
  * as `redactSecrets` does it; the whole value of a field named like one: `authorization`,
  * `password`, `private_key`, `apiKey`, ...), and an entry is bounded (strings of 8,000 characters,
  * 100 items or keys per array or object, 16 levels, about 24,000 characters of fields in all). A
  * value that cannot be written (a cycle, a throwing getter or `toJSON`, a revoked proxy) becomes a
  * marker in its place (`[circular]`, `[unreadable]`, `[too deep]`); the rest of the entry is kept.
  * Written to `process.stdout` (no `write` option), an EPIPE (its reader has gone: `node job.js | head`)
- * drops the entries written after it instead of ending the process. `labels` must be strings.
+ * drops the entries written after it instead of ending the process. `labels` must be strings; they are
+ * read once, when the logger is made, and written without credentials (as the fields are).
  *
  * - Trace: every entry written while a trace is known names it in `logging.googleapis.com/trace`
  *   (`projects/<project>/traces/<id>`), `logging.googleapis.com/spanId` and
@@ -222,8 +217,7 @@ export function cloudLoggingLogger(options: CloudLoggingLoggerOptions = {}): Log
     );
   }
   const minRank = RANK[minSeverity];
-  const labels = options.labels;
-  if (labels !== undefined) checkLabels(labels);
+  const labels = options.labels === undefined ? undefined : checkedLabels(options.labels);
   const projectId = options.projectId ?? envProject();
   const serviceContext = options.serviceContext ?? envService();
 
@@ -235,7 +229,7 @@ export function cloudLoggingLogger(options: CloudLoggingLoggerOptions = {}): Log
     const entry: Record<string, unknown> = Object.assign(Object.create(null), { severity, message, time });
     if (fields !== undefined) {
       try {
-        Object.assign(entry, logFields(fields, RESERVED));
+        Object.assign(entry, logFieldsOf(fields, cloudLoggingOwns));
       } catch (err) {
         // Fields it cannot read (a throwing getter, a revoked proxy): the entry without them, as for a cycle.
         write(fieldsFailedLine(severity, message, time, err));

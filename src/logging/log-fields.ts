@@ -1,5 +1,6 @@
-import { REDACTED, redactedStart, removeSecrets } from '../errors/redact.js';
-import { serializeError } from './serialize-error.js';
+import { REDACTED, redactedStart } from '../errors/redact.js';
+import { isSecretName } from '../errors/secret-name.js';
+import { errorMessage, isError, serializeError } from './serialize-error.js';
 
 /**
  * Fields made fit for a log line, by both loggers: what JSON would write, with every `Error` in
@@ -27,18 +28,34 @@ const CIRCULAR = '[circular]';
 const UNREADABLE = '[unreadable]';
 const TRUNCATED = '[truncated]';
 
-/**
- * Field names whose value is a credential whatever it looks like (headers, service-account JSON,
- * config objects): `authorization`, `cookie`, `password`, `private_key`, `apiKey`, `x-goog-api-key`,
- * `client_secret`, `accessToken`, `credentials`, ... A number or boolean under such a name is kept
- * (`maxTokens: 50`).
- */
-const CREDENTIAL_KEY =
-  /(?:authorization|cookie|passw(?:or)?d|pwd|secret|token|api[_-]?key|private[_-]?key|credentials?)$/i;
-
 /** The length of a typed array (`Uint8Array`, `Float64Array`, ...), not of a `DataView`. */
 function typedLength(value: object): number | undefined {
   return ArrayBuffer.isView(value) && !(value instanceof DataView) ? (value as Uint8Array).length : undefined;
+}
+
+/**
+ * `key` as `out` gets it: text as a value is (a key may be a credential too: a count per URL holding
+ * its token; a key of megabytes would cost as much to clean every time), and not one `out` already
+ * has: two keys can be the same once cleaned or cut (`?token=a`, `?token=b`), and a caller's own
+ * `[truncated]` field is kept beside the marker. The later one gets ` (2)`, ` (3)`, ...
+ */
+function keyOf(out: Record<string, unknown>, key: string): string {
+  const base = logText(key);
+  let shown = base;
+  for (let n = 2; shown in out; n++) shown = `${base} (${n})`;
+  return shown;
+}
+
+/**
+ * Why the fields could not be written, as `logFieldsError` says it: what was thrown, cleaned and
+ * bounded whatever it is (a trap can throw a string holding anything). Never throws.
+ */
+export function failureText(err: unknown): string {
+  try {
+    return err instanceof Error ? errorMessage(err) : logText(String(err));
+  } catch {
+    return '<unreadable error>';
+  }
 }
 
 /** Text as a log line may hold it: credentials removed, at most `MAX_STRING` characters. */
@@ -47,14 +64,10 @@ export function logText(text: string): string {
 }
 
 /**
- * `fields` walked into what a log line holds (see the module's comment), without the keys in `skip`.
- * Throws only when `fields` itself cannot be listed (a revoked proxy). A key of any length is kept
- * (the logger's last-resort size check covers it), its credentials removed.
+ * `fields` walked into what a log line holds (see the module's comment). Throws only when `fields`
+ * itself cannot be listed (a revoked proxy). Keys are cleaned and cut as text is (`keyOf`).
  */
-export function logFields(
-  fields: Record<string, unknown>,
-  skip?: ReadonlySet<string>,
-): Record<string, unknown> {
+export function logFields(fields: Record<string, unknown>): Record<string, unknown> {
   // Objects on the path from the root (a cycle), not every object seen: the same object twice side
   // by side is written twice, as JSON does.
   const path = new Set<object>([fields]);
@@ -77,7 +90,7 @@ export function logFields(
     if (typeof value === 'string') return logText(value);
     if (typeof value === 'bigint') return value.toString();
     if (value === null || typeof value !== 'object') return value;
-    if (value instanceof Error) return serializeError(value);
+    if (isError(value)) return serializeError(value);
     if (path.has(value)) return CIRCULAR;
     if (depth >= MAX_DEPTH) return TOO_DEEP;
     path.add(value);
@@ -104,14 +117,13 @@ export function logFields(
     const length = typedLength(object);
     const keys =
       length === undefined
-        ? Object.keys(object).filter((key) => !skip?.has(key) || depth > 0)
+        ? Object.keys(object)
         : Array.from({ length: Math.min(length, MAX_ENTRIES) }, (_, i) => String(i));
     const total = length ?? keys.length;
     let kept = 0;
     for (; kept < keys.length && kept < MAX_ENTRIES && left > 0; kept++) {
       const key = keys[kept]!;
-      // A key may be a credential too (a count per URL holding its token).
-      const shown = removeSecrets(key);
+      const shown = keyOf(out, key);
       left -= shown.length + 3;
       let value: unknown;
       try {
@@ -120,14 +132,66 @@ export function logFields(
         out[shown] = UNREADABLE;
         continue;
       }
+      // A field named as a credential (`isSecretName`) loses its value, unless it is a number or a
+      // boolean (`maxTokens: 50`), which no credential is.
       out[shown] =
-        CREDENTIAL_KEY.test(key) && value !== null && (typeof value === 'string' || typeof value === 'object')
+        isSecretName(key) && value !== null && (typeof value === 'string' || typeof value === 'object')
           ? REDACTED
           : walk(value, depth + 1);
     }
-    if (kept < total) out[TRUNCATED] = `${total - kept} more`;
+    if (kept < total) out[keyOf(out, TRUNCATED)] = `${total - kept} more`;
     return out;
   };
 
   return entries(fields, 0);
+}
+
+/** Where a caller's field is written when its name is one the entry's writer owns. */
+const RESERVED_FIELDS = 'reservedFields';
+
+/**
+ * The fields of a JSON line that Cloud Logging's agent reads into the entry itself (severity, time,
+ * trace, labels, HTTP request, insert id, operation, source location: every
+ * `logging.googleapis.com/` name, documented or not), the Error Reporting shape, and what
+ * `cloudLoggingLogger` writes of its own (`logFieldsError`).
+ */
+const CLOUD_LOGGING_KEYS: ReadonlySet<string> = new Set([
+  'severity',
+  'message',
+  'time',
+  'timestamp',
+  'timestampSeconds',
+  'timestampNanos',
+  'httpRequest',
+  '@type',
+  'stack_trace',
+  'serviceContext',
+  'logFieldsError',
+]);
+
+/** Whether a top-level key of a JSON line is one Cloud Logging (or the logger) gives a meaning to. */
+export function cloudLoggingOwns(key: string): boolean {
+  return CLOUD_LOGGING_KEYS.has(key) || key.startsWith('logging.googleapis.com/');
+}
+
+/**
+ * {@link logFields}, with every field whose name the entry's writer `owns` (and `reservedFields`
+ * itself) moved under `reservedFields`: at the top it would set or forge the entry's own (its
+ * severity, time, trace, labels), and dropped it would be lost. The caller's value is kept, nested.
+ */
+export function logFieldsOf(
+  fields: Record<string, unknown>,
+  owns: (key: string) => boolean,
+): Record<string, unknown> {
+  const written = logFields(fields);
+  const out: Record<string, unknown> = Object.create(null);
+  const moved: Record<string, unknown> = Object.create(null);
+  let anyMoved = false;
+  for (const key of Object.keys(written)) {
+    const reserved = key === RESERVED_FIELDS || owns(key);
+    anyMoved ||= reserved;
+    (reserved ? moved : out)[key] = written[key];
+  }
+  if (anyMoved) out[RESERVED_FIELDS] = moved;
+  return out;
 }

@@ -1,7 +1,7 @@
 import { removeSecrets } from '../errors/redact.js';
 import { firstChars } from '../shared/first-chars.js';
 import type { LogFields } from './logger.js';
-import { errorMessage, errorName } from './serialize-error.js';
+import { errorMessage, errorName, isError, messageAfterName } from './serialize-error.js';
 
 /**
  * Which service an error came from, as Error Reporting groups errors.
@@ -38,14 +38,19 @@ export const REPORTED_ERROR_EVENT =
  */
 const MAX_FRAMES = 100;
 const MAX_FRAME = 500;
+/**
+ * The most characters of a stack split into lines: room for the kept frames, and for lines that are
+ * not frames among them. A stack set by hand can be megabytes (two million frames took 1.7 s to split).
+ */
+const MAX_STACK_READ = 256 * 1024;
 
 /** The error an entry is about: its `error` field, else `err`, else the first `Error` among its fields. */
 export function errorOf(fields: LogFields): Error | undefined {
-  if (fields.error instanceof Error) return fields.error;
-  if (fields.err instanceof Error) return fields.err;
+  if (isError(fields.error)) return fields.error;
+  if (isError(fields.err)) return fields.err;
   for (const key of Object.keys(fields)) {
     const value = fields[key];
-    if (value instanceof Error) return value;
+    if (isError(value)) return value;
   }
   return undefined;
 }
@@ -58,10 +63,14 @@ export function errorOf(fields: LogFields): Error | undefined {
  * is left out (it can hold a client's request).
  */
 export function stackTraceOf(error: Error): string {
-  const head = `${errorName(error)}: ${errorMessage(error)}`;
+  const name = errorName(error);
+  const head = `${name}: ${messageAfterName(name, errorMessage(error))}`;
   const stack = readText(error, 'stack');
   if (stack === undefined) return head;
-  const frames = framesOf(stack, stackHead(error))
+  let rest = framesOf(stack, stackHead(error));
+  // The line the cut runs through is dropped, not shown in part (a credential cut short escapes the patterns).
+  if (rest.length > MAX_STACK_READ) rest = rest.slice(0, Math.max(0, rest.lastIndexOf('\n', MAX_STACK_READ)));
+  const frames = rest
     .split('\n')
     .filter((line) => /^\s+at /.test(line))
     .slice(0, MAX_FRAMES)

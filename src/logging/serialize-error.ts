@@ -1,5 +1,5 @@
 // A dependency-free module of the errors layer (no import of its own): logging stays a leaf.
-import { redactedStart, redactSecrets } from '../errors/redact.js';
+import { redactedStart, redactSecrets, removeSecrets } from '../errors/redact.js';
 
 /** The most characters of an error's name or code: both are short labels, unless hostile. */
 const MAX_LABEL = 200;
@@ -37,10 +37,11 @@ export interface SerializedError {
  * ```
  */
 export function serializeError(error: Error): SerializedError {
-  const out: SerializedError = { name: errorName(error), message: errorMessage(error) };
+  const name = errorName(error);
+  const out: SerializedError = { name, message: messageAfterName(name, errorMessage(error)) };
   const code = readField(error, 'code');
   const transient = readField(error, 'transient');
-  if (typeof code === 'string') out.code = redactedStart(code, MAX_LABEL);
+  if (typeof code === 'string') out.code = labelText(code);
   else if (typeof code === 'number') out.code = code;
   if (typeof transient === 'boolean') out.transient = transient;
   return out;
@@ -73,7 +74,17 @@ function textField(error: Error, key: string): string | undefined {
  */
 export function errorName(error: Error): string {
   const text = textField(error, 'name');
-  return text === undefined ? 'Error' : redactedStart(text, MAX_LABEL);
+  return text === undefined ? 'Error' : labelText(text);
+}
+
+/**
+ * An error's name or code as a log line (and a span's `error.type`) holds it: credentials removed,
+ * at most 200 characters.
+ *
+ * @internal
+ */
+export function labelText(text: string): string {
+  return redactedStart(text, MAX_LABEL);
 }
 
 /**
@@ -86,4 +97,32 @@ export function errorName(error: Error): string {
 export function errorMessage(error: Error): string {
   const text = textField(error, 'message');
   return text === undefined ? '<unreadable message>' : redactSecrets(text);
+}
+
+/**
+ * `message` (already redacted) cleaned once more as a reader sees it, after `name: `: a credential's
+ * label in the name and its value in the message (`password`, `hunter2`) join up into
+ * `password: hunter2` in a stack trace's head, a span's status, a log viewer's summary.
+ *
+ * @internal
+ */
+export function messageAfterName(name: string, message: string): string {
+  const head = `${name}: `;
+  const joined = removeSecrets(head + message);
+  return joined.startsWith(head) ? joined.slice(head.length) : message;
+}
+
+/**
+ * Whether `value` is an error, also one made in another realm (`node:vm`, a test sandbox), whose
+ * `Error` is not this one: `instanceof` alone wrote it as `{}` (its name and message are not
+ * enumerable). Never throws.
+ *
+ * @internal
+ */
+export function isError(value: unknown): value is Error {
+  try {
+    return value instanceof Error || Object.prototype.toString.call(value) === '[object Error]';
+  } catch {
+    return false;
+  }
 }

@@ -1,4 +1,5 @@
 import type { Attributes, Counter, Histogram, Meter, ObservableResult } from '@opentelemetry/api';
+import { labelText } from '../logging/serialize-error.js';
 import { metricsEnabled, otel, registeredMeterProvider } from './api.js';
 import { ATTR, SCOPE_NAME } from './attributes.js';
 
@@ -224,14 +225,20 @@ export function recordSeconds(definition: MetricDefinition, ms: number, attribut
 
 const MAX_ATTRIBUTE_VALUES = 200;
 
-/** Keeps the first 200 distinct values of one attribute; later ones become `_OTHER`. */
+/**
+ * Keeps the first 200 distinct values of one attribute, each as a log line holds a label
+ * (`labelText`: credentials removed, 200 characters: a name can be a URL with its key); later ones
+ * become `_OTHER`. Each value is cleaned once.
+ */
 function capped(): (value: string) => string {
-  const seen = new Set<string>();
+  const seen = new Map<string, string>();
   return (value) => {
-    if (seen.has(value)) return value;
+    const known = seen.get(value);
+    if (known !== undefined) return known;
     if (seen.size >= MAX_ATTRIBUTE_VALUES) return '_OTHER';
-    seen.add(value);
-    return value;
+    const clean = labelText(value);
+    seen.set(value, clean);
+    return clean;
   };
 }
 

@@ -1,4 +1,5 @@
 import type { Attributes, AttributeValue, Context, Link, Span } from '@opentelemetry/api';
+import { labelText, messageAfterName } from '../logging/serialize-error.js';
 import { otel, tracingEnabled } from './api.js';
 import { ATTR, SCOPE_NAME } from './attributes.js';
 import { spanErrorText } from './span-error-text.js';
@@ -52,22 +53,31 @@ function remote(parent: TraceParent) {
   };
 }
 
-/** Starts a span (a child of the active one, or of `parent`); undefined when nothing would record it. */
+/**
+ * Starts a span (a child of the active one, or of `parent`); undefined when nothing would record it.
+ * The name and the operation's name attribute are the caller's names (`retry`'s `name` can be a URL
+ * with its key): cleaned as a log line's labels are (`labelText`).
+ */
 export function startSpan(name: string, options: StartSpanOptions = {}): Span | undefined {
   if (!tracingEnabled()) return undefined;
   const api = otel();
   if (api === undefined) return undefined;
   try {
+    const operation = options.attributes?.[ATTR.operation];
+    const attributes =
+      typeof operation === 'string'
+        ? { ...options.attributes, [ATTR.operation]: labelText(operation) }
+        : options.attributes;
     let ctx: Context = api.context.active();
     if (options.parent !== undefined) ctx = api.trace.setSpanContext(ctx, remote(options.parent));
     if (options.parentSpan !== undefined) ctx = api.trace.setSpan(ctx, options.parentSpan);
     const links: Link[] | undefined =
       options.link === undefined ? undefined : [{ context: remote(options.link) }];
     return api.trace.getTracer(SCOPE_NAME).startSpan(
-      name,
+      labelText(name),
       {
         kind: KIND[options.kind ?? 'internal'],
-        ...(options.attributes === undefined ? {} : { attributes: options.attributes }),
+        ...(attributes === undefined ? {} : { attributes }),
         ...(links === undefined ? {} : { links }),
         ...(options.startTime === undefined ? {} : { startTime: options.startTime }),
       },
@@ -148,7 +158,10 @@ export function addEvent(span: Span | undefined, name: string, attributes: Attri
 /**
  * Ends `span`: status error with `error.type` and an `exception` event (type and message, no stack:
  * stacks and causes can carry request data) when `error` is given, else leaves the status unset.
- * The message is recorded with values redacted (`spanErrorText`), on every span alike.
+ * The message is recorded with values redacted (`spanErrorText`), on every span alike; the type and
+ * name as a log line holds them (`labelText`: credentials removed, 200 characters), and the message
+ * is cleaned again after the name (`messageAfterName`), so that a credential split between them
+ * (`password` and `hunter2`) does not join up into `password: hunter2` in the status.
  */
 export function endSpan(span: Span | undefined, error?: ErrorLike, attributes?: Attributes): void {
   if (span === undefined) return;
@@ -160,14 +173,16 @@ export function endSpan(span: Span | undefined, error?: ErrorLike, attributes?: 
     let name = 'Error';
     let message = '<unreadable message>';
     quietly(() => {
-      type = errorType(error);
+      type = labelText(errorType(error));
     });
     quietly(() => {
-      name = String(error.name);
+      name = labelText(String(error.name));
     });
     quietly(() => {
       message = spanErrorText(String(error.message));
     });
+    // What the join shows to be a credential goes from the message alone too (the exception event).
+    message = messageAfterName(name, message);
     quietly(() => span.setAttribute(ATTR.errorType, type));
     quietly(() => span.setStatus({ code: 2, message: `${name}: ${message}` }));
     quietly(() => span.addEvent('exception', { 'exception.type': type, 'exception.message': message }));

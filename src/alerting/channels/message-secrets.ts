@@ -5,7 +5,7 @@
  * @module
  */
 import { REDACTED, removeSecrets } from '../../errors/redact.js';
-import { isSecretName } from '../../errors/scrub.js';
+import { isSecretName } from '../../errors/secret-name.js';
 import type { AlertMessage } from './channel.js';
 
 /**

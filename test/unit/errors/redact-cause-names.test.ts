@@ -46,14 +46,13 @@ describe('a kept cause drops every field whose name says it holds a credential',
     );
   });
 
-  it('keeps what names a count, a kind, a place or a cursor, and what the taxonomy reads', () => {
+  it('keeps what names a count, a kind or a place, and what the taxonomy reads', () => {
     const fields = {
       tokenCount: 12,
       token_type: 'Bearer',
       token_uri: 'https://oauth2.googleapis.com/token',
       secretName: 'projects/p/secrets/db',
       private_key_id: 'abc123',
-      nextPageToken: 'CgwI',
       keyFile: '/etc/sa.json',
       reason: 'rateLimitExceeded',
       message: 'quota',
@@ -64,6 +63,12 @@ describe('a kept cause drops every field whose name says it holds a credential',
     const thrown = Object.assign(new Error('quota'), { code: 429, body: fields });
     const err = toPipelineError(thrown);
     expect((err.cause as { body: unknown }).body).toEqual(fields);
+  });
+
+  it('drops a page cursor too: the same rule as the log fields (docs/decisions/logging.md)', () => {
+    const thrown = Object.assign(new Error('quota'), { code: 429, body: { nextPageToken: 'CgwI', rows: 2 } });
+    const err = toPipelineError(thrown);
+    expect((err.cause as { body: unknown }).body).toEqual({ rows: 2 });
   });
 });
 
