@@ -90,15 +90,17 @@ describe('field keys: cleaned, bounded, and never one over another', () => {
 
   it('a key of megabytes is cut as a string value is (8,000 characters), and the entry keeps its fields', () => {
     const { logger, entries } = capture();
-    const fields = { ['k'.repeat(4_000_000)]: 1, kept: true };
+    const fields = { ['k'.repeat(32_000_000)]: 1, kept: true };
     const started = performance.now();
     logger.info('m', fields);
     const entry = entries()[0]!;
     expect(entry.logFieldsError).toBeUndefined();
     expect(entry.kept).toBe(true);
     expect(Object.keys(entry).some((key) => key.startsWith('kkkk') && key.length <= 8001)).toBe(true);
-    // Cleaning four megabytes took about 200 ms on the 2-core machine; a cut key reads 16,000 characters.
-    expect(performance.now() - started).toBeLessThan(100);
+    // Cleaning the whole key grows with its length (about 200 ms for four megabytes on the 2-core
+    // machine, so well over a second for these 32); a cut key reads 16,000 characters whatever its
+    // length. The bound is generous for a loaded machine and still far below the whole key's cost.
+    expect(performance.now() - started).toBeLessThan(500);
   });
 });
 
