@@ -2,6 +2,7 @@ import { checkProjectId, parseTableName, type TableRef } from '../config/table-n
 import { withReasonClass } from '../errors/api-error-factory.js';
 import { OperationTimeoutError, toPipelineError } from '../errors/index.js';
 import { type Logger, silentLogger } from '../logging/index.js';
+import { abortReason } from '../retry/clock.js';
 import { bigQueryRetry, type RetryContext, type RetryOptions, systemClock } from '../retry/index.js';
 import { validateRetryOptions } from '../retry/options.js';
 import { executeRetry } from '../retry/retry.js';
@@ -507,7 +508,7 @@ export class BigQueryExecutor {
       remainingMs: () => deadlineAt - clock.now(),
       run<T>(name: string, fn: (attempt: RetryContext) => Promise<T>): Promise<T> {
         // The caller's abort reason reaches the caller untouched, as `retry` does it.
-        if (signal?.aborted) return Promise.reject(signal.reason);
+        if (signal?.aborted) return Promise.reject(abortReason(signal));
         const options: RetryOptions = { ...base, name };
         if (deadlineAt !== Number.POSITIVE_INFINITY) {
           const left = deadlineAt - clock.now();
