@@ -80,10 +80,19 @@ function checkRetry(where: string, options: RetryOptions | undefined): void {
   if (problem !== undefined) throw problem;
 }
 
-/** A call's options: only the keys the method knows, of the right kinds, and a valid `retry`. */
-function checkCall(where: string, options: CallOptions, spec: typeof QUERY_OPTIONS): void {
+/**
+ * A call's options: only the keys the method knows, of the right kinds, and a valid `retry`. Returns
+ * them read once (the call's and its `retry`'s): the call runs on what was checked, not on the
+ * caller's object, which a getter or a later mutation could make answer something else.
+ */
+function checkCall<O extends CallOptions>(where: string, given: O, spec: typeof QUERY_OPTIONS): O {
+  let options = readOptions(where, given);
+  if (typeof options === 'object' && options !== null && options.retry !== undefined) {
+    options = { ...options, retry: readOptions(`${where}: option retry`, options.retry) };
+  }
   checkExecutorOptions(where, options, spec);
   checkRetry(`${where}: option retry`, options.retry);
+  return options;
 }
 
 /**
@@ -213,7 +222,7 @@ export class BigQueryExecutor {
    * ```
    */
   async query<T = Record<string, unknown>>(sql: string, options: QueryOptions = {}): Promise<T[]> {
-    checkCall('BigQueryExecutor.query', options, QUERY_OPTIONS);
+    options = checkCall('BigQueryExecutor.query', options, QUERY_OPTIONS);
     this.#stats.calls++;
     const run = () =>
       traceCall(this.#telemetry, { method: 'query', sql }, async () => {
@@ -246,7 +255,7 @@ export class BigQueryExecutor {
    * ```
    */
   async update(sql: string, options: QueryOptions = {}): Promise<number> {
-    checkCall('BigQueryExecutor.update', options, QUERY_OPTIONS);
+    options = checkCall('BigQueryExecutor.update', options, QUERY_OPTIONS);
     checkChangesRows(sql);
     this.#stats.calls++;
     return this.#whileWriting('update', () =>
@@ -271,7 +280,7 @@ export class BigQueryExecutor {
    * ```
    */
   async dryRun(sql: string, options: QueryOptions = {}): Promise<DryRunResult> {
-    checkCall('BigQueryExecutor.dryRun', options, QUERY_OPTIONS);
+    options = checkCall('BigQueryExecutor.dryRun', options, QUERY_OPTIONS);
     this.#stats.calls++;
     return traceCall(this.#telemetry, { method: 'dryRun', sql }, async () => {
       const outcome = await this.#query(sql, options, 'dryRun');
@@ -323,7 +332,7 @@ export class BigQueryExecutor {
     rows: readonly R[],
     options: InsertRowsOptions<R> = {},
   ): Promise<InsertResult> {
-    checkCall('BigQueryExecutor.insertRows', options, INSERT_OPTIONS);
+    options = checkCall('BigQueryExecutor.insertRows', options, INSERT_OPTIONS);
     this.#stats.calls++;
     const scope = this.#scope(options);
     const held = snapshot(rows);
@@ -364,7 +373,7 @@ export class BigQueryExecutor {
     rows: readonly unknown[],
     options: LoadRowsOptions = {},
   ): Promise<LoadResult> {
-    checkCall('BigQueryExecutor.loadRows', options, LOAD_OPTIONS);
+    options = checkCall('BigQueryExecutor.loadRows', options, LOAD_OPTIONS);
     this.#stats.calls++;
     const scope = this.#scope(options);
     const held = snapshot(rows);
@@ -410,7 +419,7 @@ export class BigQueryExecutor {
     rows: readonly unknown[],
     options: WriteRowsOptions = {},
   ): Promise<WriteResult> {
-    checkCall('BigQueryExecutor.writeRows', options, WRITE_OPTIONS);
+    options = checkCall('BigQueryExecutor.writeRows', options, WRITE_OPTIONS);
     this.#stats.calls++;
     const scope = this.#scope(options);
     const held = snapshot(rows);
