@@ -2,6 +2,7 @@ import { checkProjectId, parseTableName, type TableRef } from '../config/table-n
 import { withReasonClass } from '../errors/api-error-factory.js';
 import { OperationTimeoutError, toPipelineError } from '../errors/index.js';
 import { type Logger, silentLogger } from '../logging/index.js';
+import { abortReason } from '../retry/clock.js';
 import { bigQueryRetry, type RetryContext, type RetryOptions, systemClock } from '../retry/index.js';
 import { validateRetryOptions } from '../retry/options.js';
 import { executeRetry } from '../retry/retry.js';
@@ -79,10 +80,19 @@ function checkRetry(where: string, options: RetryOptions | undefined): void {
   if (problem !== undefined) throw problem;
 }
 
-/** A call's options: only the keys the method knows, of the right kinds, and a valid `retry`. */
-function checkCall(where: string, options: CallOptions, spec: typeof QUERY_OPTIONS): void {
+/**
+ * A call's options: only the keys the method knows, of the right kinds, and a valid `retry`. Returns
+ * them read once (the call's and its `retry`'s): the call runs on what was checked, not on the
+ * caller's object, which a getter or a later mutation could make answer something else.
+ */
+function checkCall<O extends CallOptions>(where: string, given: O, spec: typeof QUERY_OPTIONS): O {
+  let options = readOptions(where, given);
+  if (typeof options === 'object' && options !== null && options.retry !== undefined) {
+    options = { ...options, retry: readOptions(`${where}: option retry`, options.retry) };
+  }
   checkExecutorOptions(where, options, spec);
   checkRetry(`${where}: option retry`, options.retry);
+  return options;
 }
 
 /**
@@ -212,7 +222,7 @@ export class BigQueryExecutor {
    * ```
    */
   async query<T = Record<string, unknown>>(sql: string, options: QueryOptions = {}): Promise<T[]> {
-    checkCall('BigQueryExecutor.query', options, QUERY_OPTIONS);
+    options = checkCall('BigQueryExecutor.query', options, QUERY_OPTIONS);
     this.#stats.calls++;
     const run = () =>
       traceCall(this.#telemetry, { method: 'query', sql }, async () => {
@@ -245,7 +255,7 @@ export class BigQueryExecutor {
    * ```
    */
   async update(sql: string, options: QueryOptions = {}): Promise<number> {
-    checkCall('BigQueryExecutor.update', options, QUERY_OPTIONS);
+    options = checkCall('BigQueryExecutor.update', options, QUERY_OPTIONS);
     checkChangesRows(sql);
     this.#stats.calls++;
     return this.#whileWriting('update', () =>
@@ -270,7 +280,7 @@ export class BigQueryExecutor {
    * ```
    */
   async dryRun(sql: string, options: QueryOptions = {}): Promise<DryRunResult> {
-    checkCall('BigQueryExecutor.dryRun', options, QUERY_OPTIONS);
+    options = checkCall('BigQueryExecutor.dryRun', options, QUERY_OPTIONS);
     this.#stats.calls++;
     return traceCall(this.#telemetry, { method: 'dryRun', sql }, async () => {
       const outcome = await this.#query(sql, options, 'dryRun');
@@ -322,7 +332,7 @@ export class BigQueryExecutor {
     rows: readonly R[],
     options: InsertRowsOptions<R> = {},
   ): Promise<InsertResult> {
-    checkCall('BigQueryExecutor.insertRows', options, INSERT_OPTIONS);
+    options = checkCall('BigQueryExecutor.insertRows', options, INSERT_OPTIONS);
     this.#stats.calls++;
     const scope = this.#scope(options);
     const held = snapshot(rows);
@@ -363,7 +373,7 @@ export class BigQueryExecutor {
     rows: readonly unknown[],
     options: LoadRowsOptions = {},
   ): Promise<LoadResult> {
-    checkCall('BigQueryExecutor.loadRows', options, LOAD_OPTIONS);
+    options = checkCall('BigQueryExecutor.loadRows', options, LOAD_OPTIONS);
     this.#stats.calls++;
     const scope = this.#scope(options);
     const held = snapshot(rows);
@@ -409,7 +419,7 @@ export class BigQueryExecutor {
     rows: readonly unknown[],
     options: WriteRowsOptions = {},
   ): Promise<WriteResult> {
-    checkCall('BigQueryExecutor.writeRows', options, WRITE_OPTIONS);
+    options = checkCall('BigQueryExecutor.writeRows', options, WRITE_OPTIONS);
     this.#stats.calls++;
     const scope = this.#scope(options);
     const held = snapshot(rows);
@@ -507,7 +517,7 @@ export class BigQueryExecutor {
       remainingMs: () => deadlineAt - clock.now(),
       run<T>(name: string, fn: (attempt: RetryContext) => Promise<T>): Promise<T> {
         // The caller's abort reason reaches the caller untouched, as `retry` does it.
-        if (signal?.aborted) return Promise.reject(signal.reason);
+        if (signal?.aborted) return Promise.reject(abortReason(signal));
         const options: RetryOptions = { ...base, name };
         if (deadlineAt !== Number.POSITIVE_INFINITY) {
           const left = deadlineAt - clock.now();

@@ -3,6 +3,7 @@ import { insertErrorsOf, insertErrorsOfResponse, isTransientRowFailure } from '.
 import { type ErrorDetail, PipelineError, type RowFailure, toPipelineError } from '../errors/index.js';
 import { quoteValue, redactSecrets } from '../errors/redact.js';
 import { scrubCause } from '../errors/scrub.js';
+import { abortReason } from '../retry/clock.js';
 import { messageOf } from '../shared/message-of.js';
 import { concurrencyOf, sendBatches } from './batch-pool.js';
 import { Batcher, DEFAULT_BATCH_BYTES, DEFAULT_BATCH_ROWS } from './batching.js';
@@ -291,7 +292,7 @@ export async function insertRows<R>(
       });
     } catch (err) {
       // The caller's own abort: their reason, untouched; it ends the whole call.
-      if (scope.signal?.aborted && err === scope.signal.reason) throw err;
+      if (scope.signal?.aborted && err === abortReason(scope.signal)) throw err;
       if (err instanceof RowsNotInsertedError) {
         // Out of attempts with rows still refused for transient reasons: report them, do not lose them.
         scope.logger.warn('BigQuery insert gave up on rows refused for transient reasons', {

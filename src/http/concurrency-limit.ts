@@ -1,3 +1,4 @@
+import { abortReason } from '../retry/clock.js';
 import { enqueue, type Waiter } from './waiters.js';
 
 /**
@@ -43,7 +44,7 @@ export class ConcurrencyLimit {
   /** Resolves when the caller holds a slot; pair every resolved call with one `release()`. */
   acquire(signal?: AbortSignal): Promise<void> {
     if (this.#active < this.max && this.#queue.length === 0) {
-      if (signal?.aborted) return Promise.reject(signal.reason);
+      if (signal?.aborted) return Promise.reject(abortReason(signal));
       this.#active++;
       return Promise.resolve();
     }

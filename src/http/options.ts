@@ -9,7 +9,7 @@ import {
 } from '../retry/index.js';
 import { MAX_TIMER_MS, retryOptionSpecWith, validateRetryOptions } from '../retry/options.js';
 import { scraperRetry } from '../retry/presets.js';
-import type { OptionSpec } from '../shared/check-options.js';
+import { type OptionSpec, readOptions } from '../shared/check-options.js';
 import { HttpHostRegistry } from './host-registry.js';
 import { DEFAULT_MAX_REQUEST_BODY_BYTES } from './request.js';
 import { DEFAULT_MAX_RESPONSE_BYTES } from './response-body.js';
@@ -261,7 +261,9 @@ export function overlayOptions(
   const merged: Record<string, unknown> = { ...defaults };
   for (const key in options) {
     const value = (options as Record<string, unknown>)[key];
-    if (value !== undefined || !Object.hasOwn(merged, key)) merged[key] = value;
+    // Defined, not assigned: an own '__proto__' key (`JSON.parse` output) would set the prototype.
+    if (value !== undefined || !Object.hasOwn(merged, key))
+      Object.defineProperty(merged, key, { value, enumerable: true, writable: true, configurable: true });
   }
   return merged as ResilientFetchOptions;
 }
@@ -281,6 +283,9 @@ export function planFetch(options: ResilientFetchOptions): FetchPlan {
       "resilientFetch takes the caller's cancellation as init.signal, as fetch does; remove the signal option",
     );
   }
+  // Each option read once: the plan is made of what was checked, not of later reads of the caller's
+  // object (a getter that answered the check, then something else).
+  options = readOptions('resilientFetch', options);
   const fetchKeysOnly = onlyFetchKeys(options);
   const invalid = fetchKeysOnly
     ? undefined

@@ -1,3 +1,4 @@
+import { abortReason } from '../retry/clock.js';
 import { type Clock, systemClock } from '../retry/index.js';
 import { MAX_TIMER_MS } from '../retry/options.js';
 import { scheduleOn } from '../retry/schedule.js';
@@ -82,7 +83,7 @@ export class RateLimit {
     if (this.#queue.length === 0) {
       this.#refill();
       if (this.#tokens >= 1 - EPSILON) {
-        if (signal?.aborted) return Promise.reject(signal.reason);
+        if (signal?.aborted) return Promise.reject(abortReason(signal));
         this.#tokens = Math.max(0, this.#tokens - 1);
         return Promise.resolve();
       }

@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream';
 import { urlForErrors } from '../errors/index.js';
+import { abortReason } from '../retry/clock.js';
 import { onAbort } from '../shared/abort-fanout.js';
 import { concatBytes } from './bytes.js';
 import { requestSecrets, withoutRequestSecrets } from './request-secrets.js';
@@ -91,14 +92,14 @@ async function bufferStream(
   signal: AbortSignal | undefined,
   what: string,
 ): Promise<Uint8Array<ArrayBuffer>> {
-  if (signal?.aborted) throw signal.reason;
+  if (signal?.aborted) throw abortReason(signal);
   const source = chunkSource(body, what);
   let removeListener: (() => void) | undefined;
   const aborted =
     signal === undefined
       ? undefined
       : new Promise<never>((_, reject) => {
-          removeListener = onAbort(signal, () => reject(signal.reason));
+          removeListener = onAbort(signal, () => reject(abortReason(signal)));
         });
   const chunks: Uint8Array[] = [];
   let total = 0;

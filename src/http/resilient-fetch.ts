@@ -13,6 +13,7 @@ import { admit, failed, succeeded } from '../retry/circuit-breaker.js';
 import { type CircuitBreaker, type RetryContext, type RetryOptions, systemClock } from '../retry/index.js';
 import { executeRetry } from '../retry/retry.js';
 import { scheduleOn } from '../retry/schedule.js';
+import { readOptions } from '../shared/check-options.js';
 import { tracingEnabled } from '../telemetry/api.js';
 import { ATTR } from '../telemetry/attributes.js';
 import { endSpan, inSpan, startSpan } from '../telemetry/spans.js';
@@ -152,12 +153,14 @@ export function resilientFetch(
 export function createResilientFetch(
   defaults: ResilientFetchOptions,
 ): (input: string | URL | Request, init?: RequestInit, options?: ResilientFetchOptions) => Promise<Response> {
-  const base = planFetch(defaults);
+  // Read once: each call's options go over what was checked here, not over the caller's object again.
+  const fixed = readOptions('createResilientFetch', defaults);
+  const base = planFetch(fixed);
   return (input, init, options) => {
     if (options === undefined) return fetchWithPlan(base, input, init);
     let plan: FetchPlan;
     try {
-      plan = planFetch(overlayOptions(defaults, options));
+      plan = planFetch(overlayOptions(fixed, options));
     } catch (err) {
       return Promise.reject(err);
     }

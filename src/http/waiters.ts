@@ -1,3 +1,5 @@
+import { abortReason } from '../retry/clock.js';
+
 /** One caller waiting in a FIFO queue, removable when its signal aborts. */
 export interface Waiter {
   resolve(): void;
@@ -15,12 +17,13 @@ export function enqueue(
   signal: AbortSignal | undefined,
   onAbort: () => void,
 ): Promise<void> {
-  if (signal?.aborted) return Promise.reject(signal.reason);
+  if (signal?.aborted) return Promise.reject(abortReason(signal));
   return new Promise<void>((resolve, reject) => {
     const abort = (): void => {
       const index = queue.indexOf(waiter);
       if (index !== -1) queue.splice(index, 1);
-      reject(signal?.reason);
+      // Only ever added to a signal, so `signal` is set here.
+      reject(abortReason(signal as AbortSignal));
       onAbort();
     };
     const waiter: Waiter = {

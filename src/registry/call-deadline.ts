@@ -1,4 +1,5 @@
 import { OperationTimeoutError } from '../errors/index.js';
+import { abortReason } from '../retry/clock.js';
 import type { Clock } from '../retry/index.js';
 import { MAX_TIMER_MS } from '../retry/options.js';
 import { scheduleOn } from '../retry/schedule.js';
@@ -36,7 +37,7 @@ export function callDeadline(
 ): CallDeadline {
   const controller = new AbortController();
   if (outer?.aborted) {
-    controller.abort(outer.reason);
+    controller.abort(abortReason(outer));
     return { signal: controller.signal, end: () => undefined, abort: () => undefined };
   }
   const expire = (): void => {
@@ -51,7 +52,7 @@ export function callDeadline(
     cancelTimer = scheduleOn(undefined, timeoutMs, expire, true);
   }
   const unsubscribe =
-    outer === undefined ? () => undefined : onAbort(outer, () => controller.abort(outer.reason));
+    outer === undefined ? () => undefined : onAbort(outer, () => controller.abort(abortReason(outer)));
   return {
     signal: controller.signal,
     end() {

@@ -2,6 +2,7 @@ import { type ConfigEnv, getSportConfig } from '../config/index.js';
 import { checkProjectId, parseQualifiedTableName } from '../config/table-name.js';
 import { PlayerNotFoundError, toPipelineError } from '../errors/index.js';
 import { type Logger, silentLogger } from '../logging/index.js';
+import { abortReason } from '../retry/clock.js';
 import { type Clock, systemClock } from '../retry/index.js';
 import { checkOptions, OPTION_ALIASES, readOptions } from '../shared/check-options.js';
 import { safeLogger } from '../shared/safe-logger.js';
@@ -269,7 +270,7 @@ export class PlayerRegistryReader {
     checkLookupOptions('getUniversalId', options);
     if (typeof lookup !== 'string') throw notAString('getUniversalId: lookup', lookup);
     const signal = options.signal;
-    if (signal?.aborted) throw signal.reason;
+    if (signal?.aborted) throw abortReason(signal);
     const required = options.required ?? true;
     const type = typeFilter(options.playerType);
     // Undefined for a name longer than any player's: a miss, never read, cached or queried.
@@ -316,7 +317,7 @@ export class PlayerRegistryReader {
       if (typeof lookup !== 'string') throw notAString(`getUniversalIdsBatch: lookups[${index}]`, lookup);
     }
     const signal = options.signal;
-    if (signal?.aborted) throw signal.reason;
+    if (signal?.aborted) throw abortReason(signal);
     const required = options.required ?? false;
     const type = typeFilter(options.playerType);
     const answers = new Map<string, string | null>();
@@ -440,7 +441,7 @@ export class PlayerRegistryReader {
       if (shared.waiters === 0 && !shared.settled && signal?.aborted) {
         // The last waiter left: stop the query, and let the next lookup start afresh.
         if (this.#inflight.get(key) === shared) this.#inflight.delete(key);
-        shared.controller.abort(signal.reason);
+        shared.controller.abort(abortReason(signal));
       }
     }
   }
@@ -497,7 +498,7 @@ export class PlayerRegistryReader {
       );
     } catch (thrown) {
       // The caller's own abort is its reason, untouched, and no failure of the registry.
-      if (signal?.aborted && thrown === signal.reason) throw thrown;
+      if (signal?.aborted && thrown === abortReason(signal)) throw thrown;
       const error = toPipelineError(thrown);
       this.#logger.error('player registry query failed', { table: this.table, error });
       throw error;

@@ -32,8 +32,19 @@ export interface Clock {
  * undefined, a `DOMException` 'AbortError' as Node's own `abort()` gives, so that `catch (e)` never
  * gets undefined. A caller's explicit `null` is theirs and stays.
  */
-export const abortReason = (signal: AbortSignal): unknown =>
-  signal.reason !== undefined ? signal.reason : new DOMException('This operation was aborted', 'AbortError');
+export const abortReason = (signal: AbortSignal): unknown => {
+  if (signal.reason !== undefined) return signal.reason;
+  // One per signal, as a platform signal keeps its one reason: every layer rejects with the same
+  // object, so `thrown === abortReason(signal)` tells the caller's abort from a failure.
+  let made = madeReasons.get(signal);
+  if (made === undefined) {
+    made = new DOMException('This operation was aborted', 'AbortError');
+    madeReasons.set(signal, made);
+  }
+  return made;
+};
+
+const madeReasons = /* @__PURE__ */ new WeakMap<AbortSignal, DOMException>();
 
 /**
  * The real clock: `Date.now()` and `setTimeout`. Sleeps are cancellable and clear their timer on

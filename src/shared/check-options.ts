@@ -292,11 +292,16 @@ export function readOptions<T>(where: string, options: T): T {
     });
   }
   for (const key of keys) {
+    let value: unknown;
     try {
-      copy[key] = (options as Record<string, unknown>)[key];
+      value = (options as Record<string, unknown>)[key];
     } catch (error) {
       throw unreadable(where, key, error);
     }
+    // Defined, not assigned: `copy.__proto__ = value` (an own key of `JSON.parse` output) would set the
+    // copy's prototype, and the check would then read the value's keys as options. As its own key, it
+    // is refused as unknown.
+    Object.defineProperty(copy, key, { value, enumerable: true, writable: true, configurable: true });
   }
   return copy as T;
 }

@@ -1,3 +1,4 @@
+import { abortReason } from '../retry/clock.js';
 import { onAbort } from './abort-fanout.js';
 
 /**
@@ -10,12 +11,12 @@ export async function untilAborted<T>(work: Promise<T>, signal: AbortSignal | un
   if (signal.aborted) {
     // The work still runs: a rejection of it nobody waits for must not end the process.
     work.catch(() => undefined);
-    throw signal.reason;
+    throw abortReason(signal);
   }
   // Through the fan-out: one listener on a signal many calls share (a run's alerts, its checks).
   let unsubscribe = (): void => {};
   const aborted = new Promise<never>((_, reject) => {
-    unsubscribe = onAbort(signal, () => reject(signal.reason));
+    unsubscribe = onAbort(signal, () => reject(abortReason(signal)));
   });
   try {
     return await Promise.race([work, aborted]);

@@ -2,6 +2,7 @@
  * Virtual time for tests: a {@link Clock} whose sleeps and timers run without waiting.
  * @module
  */
+import { abortReason } from '../retry/clock.js';
 import type { Clock } from '../retry/index.js';
 
 /**
@@ -112,7 +113,7 @@ export function createTestClock(options: TestClockOptions = {}): TestClock {
     advance,
     sleep(ms: number, signal?: AbortSignal): Promise<void> {
       sleeps.push(ms);
-      if (signal?.aborted) return Promise.reject(signal.reason);
+      if (signal?.aborted) return Promise.reject(abortReason(signal));
       try {
         advance(finite('sleep: ms', ms));
       } catch (error) {

@@ -155,3 +155,15 @@ describe('retry: an abort during a sleep the clock does not end', () => {
     expectAbortError(await rejection(p));
   });
 });
+
+describe('the AbortError made for a polyfilled signal', () => {
+  it('is one object per signal, so every layer rejects with the same one', async () => {
+    const signal = polyfill();
+    signal.abort();
+    const clock = createTestClock();
+    const first = await rejection(retry(() => 1, { signal, clock }));
+    const second = await rejection(clock.sleep(1, signal));
+    expectAbortError(first);
+    expect(second).toBe(first);
+  });
+});

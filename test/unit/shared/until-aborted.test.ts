@@ -1,6 +1,7 @@
 import { getEventListeners } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { untilAborted } from '../../../src/shared/until-aborted.js';
+import { isAbortError, polyfillSignal, rejection } from '../../helpers/polyfill-signal.js';
 
 describe('untilAborted', () => {
   it('puts one listener on a signal however many calls wait on it, and removes it when they end', async () => {
@@ -33,5 +34,23 @@ describe('untilAborted', () => {
     fail(new Error('late'));
     await new Promise((resolve) => setImmediate(resolve));
     expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
+  });
+});
+
+describe('untilAborted with a polyfilled signal that aborts without a reason', () => {
+  it('already aborted, and aborted while waiting: an AbortError, not undefined', async () => {
+    const before = polyfillSignal();
+    before.abort();
+    expect(isAbortError(await rejection(untilAborted(new Promise(() => {}), before)))).toBe(true);
+    const during = polyfillSignal();
+    const waiting = rejection(untilAborted(new Promise(() => {}), during));
+    during.abort();
+    expect(isAbortError(await waiting)).toBe(true);
+  });
+
+  it('an explicit null reason stays null', async () => {
+    const controller = new AbortController();
+    controller.abort(null);
+    expect(await rejection(untilAborted(new Promise(() => {}), controller.signal))).toBeNull();
   });
 });
