@@ -23,6 +23,11 @@ export class ConcurrencyLimit {
   readonly max: number;
   #active = 0;
   readonly #queue: Waiter[] = [];
+  /**
+   * Held while callers wait: a slot may come back only on a timer that does not hold the process
+   * (a live body's idle release), and a caller awaiting it must not see the process exit first.
+   */
+  #hold: ReturnType<typeof setInterval> | undefined;
 
   constructor(max: number) {
     if (!(Number.isInteger(max) && max >= 1)) {
@@ -48,12 +53,21 @@ export class ConcurrencyLimit {
       this.#active++;
       return Promise.resolve();
     }
-    return enqueue(this.#queue, signal, () => {});
+    const waiting = enqueue(this.#queue, signal, () => this.#letGo());
+    if (this.#queue.length > 0) this.#hold ??= setInterval(() => {}, 2 ** 30);
+    return waiting;
+  }
+
+  #letGo(): void {
+    if (this.#queue.length > 0) return;
+    clearInterval(this.#hold);
+    this.#hold = undefined;
   }
 
   /** Gives the slot to the longest waiter, or frees it. */
   release(): void {
     const next = this.#queue.shift();
+    this.#letGo();
     if (next === undefined) {
       this.#active = Math.max(0, this.#active - 1);
       return;

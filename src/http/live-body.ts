@@ -90,7 +90,8 @@ export function bodyHoldingSlot(
   };
   function check(): void {
     stop = undefined;
-    if (finished) return;
+    // A body that gave its slot back is outside the limit: nothing to free, nothing to cut.
+    if (finished || !held) return;
     if (clock.now() - last < idleMs) arm();
     else if (reading !== undefined) {
       const reason = timedOut();
@@ -98,7 +99,7 @@ export function bodyHoldingSlot(
       end();
       reader.cancel(reason).catch(() => {});
     } else {
-      // The caller's turn: only the slot goes back; a read later re-arms the count for the server.
+      // The caller's turn: only the slot goes back; the body stays readable, no longer watched.
       free();
     }
   }
@@ -109,7 +110,7 @@ export function bodyHoldingSlot(
         pull(controller) {
           last = clock.now();
           reading = controller;
-          if (!finished) arm();
+          if (!finished && held) arm();
           return reader.read().then(
             (chunk) => {
               reading = undefined;

@@ -124,14 +124,12 @@ export class RateLimit {
       MAX_TIMER_MS,
       Math.max(1, Math.ceil(((1 - this.#tokens) * 1000) / this.requestsPerSecond)),
     );
-    this.#cancelTimer = scheduleOn(
-      this.#clock,
-      waitMs,
-      () => {
-        this.#cancelTimer = undefined;
-        this.#pump();
-      },
-      true,
-    );
+    // Not unref'd: a caller awaits this token, and between two calls of a sequential script the
+    // timer can be all the process holds (fetch's idle sockets do not): unref'd, it would exit there.
+    // An abandoned wait leaves the queue, and an empty queue cancels the timer.
+    this.#cancelTimer = scheduleOn(this.#clock, waitMs, () => {
+      this.#cancelTimer = undefined;
+      this.#pump();
+    });
   }
 }

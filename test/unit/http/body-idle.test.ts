@@ -140,6 +140,26 @@ describe('bodyIdleTimeoutMs: a streamed body holding a slot is not held by an ab
     expect(new TextDecoder().decode((await reader.read()).value)).toBe('two');
   });
 
+  it('a body whose slot went back while the caller held a chunk is outside the limit: a later slow read is not cut', async () => {
+    const { clock, call, next, started, bodies } = setup(30_000);
+    const response = await call();
+    const reader = response.body!.getReader();
+    bodies[0]!.push('one');
+    await reader.read();
+    void next();
+    clock.advance(30_000);
+    await tick();
+    expect(started()).toBe(1);
+    // The slot is back; the server now takes longer than the idle time over the next chunk.
+    const pending = reader.read();
+    await tick();
+    clock.advance(60_000);
+    await tick();
+    expect(bodies[0]!.state.cancelled).toBeUndefined();
+    bodies[0]!.push('two');
+    expect(new TextDecoder().decode((await pending).value)).toBe('two');
+  });
+
   it('a body never read gives its slot back after the idle time and stays readable', async () => {
     const { clock, call, next, started, bodies } = setup(30_000);
     const response = await call();
