@@ -236,7 +236,7 @@ export function optionsProblem(
     return new TypeError(`${where}: options must be an object, got ${describeValue(options)}`);
   }
   const predicates = compile(spec);
-  for (const key in options) {
+  for (const key of optionKeys(options)) {
     const accepts = predicates[key];
     if (accepts === undefined) return unknownKey(where, key, spec, aliases);
     let value: unknown;
@@ -266,6 +266,22 @@ function thrownMessage(error: unknown): string {
   }
 }
 
+/**
+ * The keys an options object offers: what `for...in` lists, and the getters on the prototypes of a
+ * class instance (neither own nor enumerable, yet read like any option, so not to be dropped).
+ */
+function optionKeys(options: object): string[] {
+  const keys: string[] = [];
+  for (const key in options) keys.push(key);
+  for (let proto = Object.getPrototypeOf(options); proto && proto !== Object.prototype; ) {
+    for (const name of Object.getOwnPropertyNames(proto)) {
+      if (!keys.includes(name) && Object.getOwnPropertyDescriptor(proto, name)?.get) keys.push(name);
+    }
+    proto = Object.getPrototypeOf(proto);
+  }
+  return keys;
+}
+
 /** An option whose getter (or Proxy trap) threw: a TypeError naming it, with what it threw as `cause`. */
 function unreadable(where: string, key: string, error: unknown): TypeError {
   return new TypeError(`${where}: option ${key} could not be read: ${thrownMessage(error)}`, {
@@ -284,8 +300,7 @@ export function readOptions<T>(where: string, options: T): T {
   const copy: Record<string, unknown> = {};
   let keys: string[];
   try {
-    keys = [];
-    for (const key in options) keys.push(key);
+    keys = optionKeys(options);
   } catch (error) {
     throw new TypeError(`${where}: the options could not be read: ${thrownMessage(error)}`, {
       cause: scrubCause(error),
