@@ -236,7 +236,13 @@ export function optionsProblem(
     return new TypeError(`${where}: options must be an object, got ${describeValue(options)}`);
   }
   const predicates = compile(spec);
-  for (const key of optionKeys(options)) {
+  let keys: string[];
+  try {
+    keys = optionKeys(options);
+  } catch (error) {
+    return unlistable(where, error);
+  }
+  for (const key of keys) {
     const accepts = predicates[key];
     if (accepts === undefined) return unknownKey(where, key, spec, aliases);
     let value: unknown;
@@ -266,20 +272,41 @@ function thrownMessage(error: unknown): string {
   }
 }
 
+/** Deeper than any class hierarchy: a chain this long is a Proxy answering itself, walked forever. */
+const MAX_PROTOTYPES = 64;
+
 /**
  * The keys an options object offers: what `for...in` lists, and the getters on the prototypes of a
- * class instance (neither own nor enumerable, yet read like any option, so not to be dropped).
+ * class instance (neither own nor enumerable, yet read like any option, so not to be dropped). A
+ * plain object (of this realm) costs one `getPrototypeOf` more than `for...in`. `__proto__` is
+ * skipped as a getter: it is `Object.prototype`'s, also another realm's (`node:vm`), where the walk
+ * does not stop. Throws what a Proxy trap throws, or a TypeError for an endless chain.
  */
 function optionKeys(options: object): string[] {
   const keys: string[] = [];
   for (const key in options) keys.push(key);
-  for (let proto = Object.getPrototypeOf(options); proto && proto !== Object.prototype; ) {
+  let proto = Object.getPrototypeOf(options);
+  if (proto === Object.prototype || proto === null) return keys;
+  const seen = new Set(keys);
+  for (let depth = 0; proto !== null && proto !== Object.prototype; depth++) {
+    if (depth === MAX_PROTOTYPES) throw new TypeError(`prototype chain deeper than ${MAX_PROTOTYPES}`);
     for (const name of Object.getOwnPropertyNames(proto)) {
-      if (!keys.includes(name) && Object.getOwnPropertyDescriptor(proto, name)?.get) keys.push(name);
+      if (name === '__proto__' || seen.has(name)) continue;
+      if (Object.getOwnPropertyDescriptor(proto, name)?.get) {
+        seen.add(name);
+        keys.push(name);
+      }
     }
     proto = Object.getPrototypeOf(proto);
   }
   return keys;
+}
+
+/** Options whose keys could not be listed (a Proxy trap threw, an endless prototype chain). */
+function unlistable(where: string, error: unknown): TypeError {
+  return new TypeError(`${where}: the options could not be read: ${thrownMessage(error)}`, {
+    cause: scrubCause(error),
+  });
 }
 
 /** An option whose getter (or Proxy trap) threw: a TypeError naming it, with what it threw as `cause`. */
@@ -302,9 +329,7 @@ export function readOptions<T>(where: string, options: T): T {
   try {
     keys = optionKeys(options);
   } catch (error) {
-    throw new TypeError(`${where}: the options could not be read: ${thrownMessage(error)}`, {
-      cause: scrubCause(error),
-    });
+    throw unlistable(where, error);
   }
   for (const key of keys) {
     let value: unknown;
