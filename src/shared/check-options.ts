@@ -236,28 +236,53 @@ export function optionsProblem(
     return new TypeError(`${where}: options must be an object, got ${describeValue(options)}`);
   }
   const predicates = compile(spec);
-  let keys: string[];
   try {
-    keys = optionKeys(options);
+    // A plain object (what `retry` gets on every call) is walked by `for...in` alone, with no list
+    // of keys built first.
+    const proto = Object.getPrototypeOf(options);
+    if (proto === Object.prototype || proto === null) {
+      for (const key in options) {
+        const problem = keyProblem(where, options, key, predicates, spec, aliases, copy);
+        if (problem !== undefined) return problem;
+      }
+      return undefined;
+    }
+    for (const key of optionKeys(options)) {
+      const problem = keyProblem(where, options, key, predicates, spec, aliases, copy);
+      if (problem !== undefined) return problem;
+    }
+    return undefined;
   } catch (error) {
+    // Only listing the keys can throw here (a Proxy trap, an endless prototype chain): a read is
+    // caught by `keyProblem`.
     return unlistable(where, error);
   }
-  for (const key of keys) {
-    const accepts = predicates[key];
-    if (accepts === undefined) return unknownKey(where, key, spec, aliases);
-    let value: unknown;
-    try {
-      value = (options as Record<string, unknown>)[key];
-    } catch (error) {
-      return unreadable(where, key, error);
-    }
-    if (value !== undefined && !accepts(value)) {
-      return new TypeError(
-        `${where}: option ${key} must be ${expected(spec[key] as OptionKind)}, got ${describeValue(value)}`,
-      );
-    }
-    copy[key] = value;
+}
+
+/** One key of `optionsProblem`: refused, unreadable, of the wrong kind, or copied. */
+function keyProblem(
+  where: string,
+  options: object,
+  key: string,
+  predicates: Readonly<Record<string, Predicate>>,
+  spec: OptionSpec,
+  aliases: readonly AliasTable[],
+  copy: Record<string, unknown>,
+): TypeError | undefined {
+  const accepts = predicates[key];
+  if (accepts === undefined) return unknownKey(where, key, spec, aliases);
+  let value: unknown;
+  try {
+    value = (options as Record<string, unknown>)[key];
+  } catch (error) {
+    return unreadable(where, key, error);
   }
+  if (value !== undefined && !accepts(value)) {
+    return new TypeError(
+      `${where}: option ${key} must be ${expected(spec[key] as OptionKind)}, got ${describeValue(value)}`,
+    );
+  }
+  copy[key] = value;
   return undefined;
 }
 
