@@ -236,4 +236,32 @@ describe('createMessageHandler: the answer of a handling that ends during the dr
       await until(() => fake.kills.length === 1);
     }
   });
+
+  it('redeliveries of a handling the drain cut off get its nack, joined before or after the cut', async () => {
+    const { clock, coordinator } = coordinatorOnFakeProcess();
+    const { calls, work } = controlledWork();
+    const handler = createMessageHandler(Phase2CompletionMessage, work, {
+      onInvalid: 'nack',
+      shutdown: coordinator,
+      clock,
+    });
+    const first = batchedMessage();
+    const before = batchedMessage();
+    const firstDone = handler.subscription(first.message);
+    await settle();
+    const beforeDone = handler.subscription(before.message);
+    await settle();
+    const report = coordinator.shutdown('SIGTERM');
+    await settle();
+    clock.advance(7_000);
+    await Promise.all([firstDone, beforeDone]);
+    const after = batchedMessage();
+    await handler.subscription(after.message);
+    // The work ends after the cut: nothing is acked for it.
+    calls[0]!.resolve();
+    await settle();
+    await report;
+    expect(calls).toHaveLength(1);
+    for (const { message } of [first, before, after]) expect([message.acks, message.nacks]).toEqual([0, 1]);
+  });
 });
