@@ -237,52 +237,26 @@ export function optionsProblem(
   }
   const predicates = compile(spec);
   try {
-    // A plain object (what `retry` gets on every call) is walked by `for...in` alone, with no list
-    // of keys built first.
-    const proto = Object.getPrototypeOf(options);
-    if (proto === Object.prototype || proto === null) {
-      for (const key in options) {
-        const problem = keyProblem(where, options, key, predicates, spec, aliases, copy);
-        if (problem !== undefined) return problem;
+    for (const key in optionKeys(options)) {
+      const accepts = predicates[key];
+      if (accepts === undefined) return unknownKey(where, key, spec, aliases);
+      let value: unknown;
+      try {
+        value = (options as Record<string, unknown>)[key];
+      } catch (error) {
+        return unreadable(where, key, error);
       }
-      return undefined;
+      if (value !== undefined && !accepts(value)) {
+        return new TypeError(
+          `${where}: option ${key} must be ${expected(spec[key] as OptionKind)}, got ${describeValue(value)}`,
+        );
+      }
+      copy[key] = value;
     }
-    for (const key of optionKeys(options)) {
-      const problem = keyProblem(where, options, key, predicates, spec, aliases, copy);
-      if (problem !== undefined) return problem;
-    }
-    return undefined;
   } catch (error) {
-    // Only listing the keys can throw here (a Proxy trap, an endless prototype chain): a read is
-    // caught by `keyProblem`.
+    // Only listing the keys gets here (a Proxy trap, an endless prototype chain): a read is caught above.
     return unlistable(where, error);
   }
-}
-
-/** One key of `optionsProblem`: refused, unreadable, of the wrong kind, or copied. */
-function keyProblem(
-  where: string,
-  options: object,
-  key: string,
-  predicates: Readonly<Record<string, Predicate>>,
-  spec: OptionSpec,
-  aliases: readonly AliasTable[],
-  copy: Record<string, unknown>,
-): TypeError | undefined {
-  const accepts = predicates[key];
-  if (accepts === undefined) return unknownKey(where, key, spec, aliases);
-  let value: unknown;
-  try {
-    value = (options as Record<string, unknown>)[key];
-  } catch (error) {
-    return unreadable(where, key, error);
-  }
-  if (value !== undefined && !accepts(value)) {
-    return new TypeError(
-      `${where}: option ${key} must be ${expected(spec[key] as OptionKind)}, got ${describeValue(value)}`,
-    );
-  }
-  copy[key] = value;
   return undefined;
 }
 
@@ -301,26 +275,23 @@ function thrownMessage(error: unknown): string {
 const MAX_PROTOTYPES = 64;
 
 /**
- * The keys an options object offers: what `for...in` lists, and the getters on the prototypes of a
- * class instance (neither own nor enumerable, yet read like any option, so not to be dropped). A
- * plain object (of this realm) costs one `getPrototypeOf` more than `for...in`. `__proto__` is
- * skipped as a getter: it is `Object.prototype`'s, also another realm's (`node:vm`), where the walk
- * does not stop. Throws what a Proxy trap throws, or a TypeError for an endless chain.
+ * What lists the keys an options object offers, for `for...in`: the object itself when it is plain
+ * (`for...in` lists them all, with nothing built: `retry` checks on every call), else an object
+ * naming what `for...in` lists and the getters on the prototypes of a class instance (neither own
+ * nor enumerable, yet read like any option, so not to be dropped). `__proto__` is skipped as a
+ * getter: it is `Object.prototype`'s, also another realm's (`node:vm`), where the walk does not
+ * stop. Throws what a Proxy trap throws, or a TypeError for an endless chain.
  */
-function optionKeys(options: object): string[] {
-  const keys: string[] = [];
-  for (const key in options) keys.push(key);
+function optionKeys(options: object): object {
   let proto = Object.getPrototypeOf(options);
-  if (proto === Object.prototype || proto === null) return keys;
-  const seen = new Set(keys);
+  if (proto === Object.prototype || proto === null) return options;
+  const keys: Record<string, true> = Object.create(null);
+  for (const key in options) keys[key] = true;
   for (let depth = 0; proto !== null && proto !== Object.prototype; depth++) {
-    if (depth === MAX_PROTOTYPES) throw new TypeError(`prototype chain deeper than ${MAX_PROTOTYPES}`);
+    if (depth === MAX_PROTOTYPES) throw new TypeError('endless prototype chain');
     for (const name of Object.getOwnPropertyNames(proto)) {
-      if (name === '__proto__' || seen.has(name)) continue;
-      if (Object.getOwnPropertyDescriptor(proto, name)?.get) {
-        seen.add(name);
-        keys.push(name);
-      }
+      if (name !== '__proto__' && !(name in keys) && Object.getOwnPropertyDescriptor(proto, name)?.get)
+        keys[name] = true;
     }
     proto = Object.getPrototypeOf(proto);
   }
@@ -352,7 +323,8 @@ export function readOptions<T>(where: string, options: T): T {
   const copy: Record<string, unknown> = {};
   let keys: string[];
   try {
-    keys = optionKeys(options);
+    keys = [];
+    for (const key in optionKeys(options)) keys.push(key);
   } catch (error) {
     throw unlistable(where, error);
   }
