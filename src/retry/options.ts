@@ -284,6 +284,14 @@ export const RETRY_OPTION_KEYS: readonly string[] = /* @__PURE__ */ Object.freez
 function keysLookRight(o: RetryOptions): boolean {
   // Not an object: refused by the general check, before `for...in` walks a string's every index.
   if (typeof o !== 'object' || o === null) return false;
+  // A class instance's options are getters on its prototype, which `for...in` does not list.
+  let proto: unknown;
+  try {
+    proto = Object.getPrototypeOf(o);
+  } catch {
+    return false;
+  }
+  if (proto !== Object.prototype && proto !== null) return false;
   for (const key in o) {
     let value: unknown;
     try {

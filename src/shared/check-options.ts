@@ -236,21 +236,26 @@ export function optionsProblem(
     return new TypeError(`${where}: options must be an object, got ${describeValue(options)}`);
   }
   const predicates = compile(spec);
-  for (const key of optionKeys(options)) {
-    const accepts = predicates[key];
-    if (accepts === undefined) return unknownKey(where, key, spec, aliases);
-    let value: unknown;
-    try {
-      value = (options as Record<string, unknown>)[key];
-    } catch (error) {
-      return unreadable(where, key, error);
+  try {
+    for (const key in optionKeys(options)) {
+      const accepts = predicates[key];
+      if (accepts === undefined) return unknownKey(where, key, spec, aliases);
+      let value: unknown;
+      try {
+        value = (options as Record<string, unknown>)[key];
+      } catch (error) {
+        return unreadable(where, key, error);
+      }
+      if (value !== undefined && !accepts(value)) {
+        return new TypeError(
+          `${where}: option ${key} must be ${expected(spec[key] as OptionKind)}, got ${describeValue(value)}`,
+        );
+      }
+      copy[key] = value;
     }
-    if (value !== undefined && !accepts(value)) {
-      return new TypeError(
-        `${where}: option ${key} must be ${expected(spec[key] as OptionKind)}, got ${describeValue(value)}`,
-      );
-    }
-    copy[key] = value;
+  } catch (error) {
+    // Only listing the keys gets here (a Proxy trap, an endless prototype chain): a read is caught above.
+    return unlistable(where, error);
   }
   return undefined;
 }
@@ -266,20 +271,38 @@ function thrownMessage(error: unknown): string {
   }
 }
 
+/** Deeper than any class hierarchy: a chain this long is a Proxy answering itself, walked forever. */
+const MAX_PROTOTYPES = 64;
+
 /**
- * The keys an options object offers: what `for...in` lists, and the getters on the prototypes of a
- * class instance (neither own nor enumerable, yet read like any option, so not to be dropped).
+ * What lists the keys an options object offers, for `for...in`: the object itself when it is plain
+ * (`for...in` lists them all, with nothing built: `retry` checks on every call), else an object
+ * naming what `for...in` lists and the getters on the prototypes of a class instance (neither own
+ * nor enumerable, yet read like any option, so not to be dropped). `__proto__` is skipped as a
+ * getter: it is `Object.prototype`'s, also another realm's (`node:vm`), where the walk does not
+ * stop. Throws what a Proxy trap throws, or a TypeError for an endless chain.
  */
-function optionKeys(options: object): string[] {
-  const keys: string[] = [];
-  for (const key in options) keys.push(key);
-  for (let proto = Object.getPrototypeOf(options); proto && proto !== Object.prototype; ) {
+function optionKeys(options: object): object {
+  let proto = Object.getPrototypeOf(options);
+  if (proto === Object.prototype || proto === null) return options;
+  const keys: Record<string, true> = Object.create(null);
+  for (const key in options) keys[key] = true;
+  for (let depth = 0; proto !== null && proto !== Object.prototype; depth++) {
+    if (depth === MAX_PROTOTYPES) throw new TypeError('endless prototype chain');
     for (const name of Object.getOwnPropertyNames(proto)) {
-      if (!keys.includes(name) && Object.getOwnPropertyDescriptor(proto, name)?.get) keys.push(name);
+      if (name !== '__proto__' && !(name in keys) && Object.getOwnPropertyDescriptor(proto, name)?.get)
+        keys[name] = true;
     }
     proto = Object.getPrototypeOf(proto);
   }
   return keys;
+}
+
+/** Options whose keys could not be listed (a Proxy trap threw, an endless prototype chain). */
+function unlistable(where: string, error: unknown): TypeError {
+  return new TypeError(`${where}: the options could not be read: ${thrownMessage(error)}`, {
+    cause: scrubCause(error),
+  });
 }
 
 /** An option whose getter (or Proxy trap) threw: a TypeError naming it, with what it threw as `cause`. */
@@ -300,11 +323,10 @@ export function readOptions<T>(where: string, options: T): T {
   const copy: Record<string, unknown> = {};
   let keys: string[];
   try {
-    keys = optionKeys(options);
+    keys = [];
+    for (const key in optionKeys(options)) keys.push(key);
   } catch (error) {
-    throw new TypeError(`${where}: the options could not be read: ${thrownMessage(error)}`, {
-      cause: scrubCause(error),
-    });
+    throw unlistable(where, error);
   }
   for (const key of keys) {
     let value: unknown;

@@ -750,8 +750,11 @@ export function createMessageHandler<S extends z.ZodType>(
       });
       // Its answer goes with the running handling's, inside the drain: the redelivery holds the
       // newest ack id, the one Pub/Sub honours, and a process ending on SIGTERM must not lose it.
-      const joined = answer !== undefined && running.joined !== undefined;
-      if (joined) running.joined!.push(answer);
+      // Once the handling has answered, its flush may still be pending inside the drain: this one
+      // answers at once, its flush joining the drain's wait.
+      const joined = answer !== undefined && (running.joined !== undefined || running.answered !== undefined);
+      if (joined && running.joined !== undefined) running.joined.push(answer);
+      else if (joined) answerLate(running.answered!, answer);
       return running.result.then((result) => {
         finish(result, envelope, undefined, started);
         if (!joined) answer?.(result);
@@ -880,19 +883,63 @@ interface InFlight {
   envelope: Envelope;
   result: Promise<HandlingResult>;
   joined?: Answer[];
+  /** Set once it answered (see `answerWithJoined`). */
+  answered?: Answered;
+}
+
+/** A handling's answer, and while the drain waits for its flush, how a later flush joins that wait. */
+interface Answered {
+  result: HandlingResult;
+  flushing?: (flush: () => PromiseLike<unknown>) => void;
+}
+
+/** Calls an answer or a flush; a throw is its own business (nothing to wait for). */
+function attempt<T>(call: () => T): T | undefined {
+  try {
+    return call();
+  } catch {
+    return undefined;
+  }
 }
 
 /**
- * The handling's answer, sent with those of the redeliveries that joined it by then; the flush
- * waits for every one of them. Later redeliveries answer on their own (`joined` is cleared).
+ * The handling's answer, sent with those of the redeliveries that joined it by then. Its flush
+ * waits for every one of theirs, and for those of redeliveries joining while it is pending (see
+ * `answerLate`); one that throws or rejects does not end the wait for the others.
  */
-function answerWithJoined(own: Answer | undefined, entry: { joined?: Answer[] }): Answer {
+function answerWithJoined(
+  own: Answer | undefined,
+  entry: { joined?: Answer[]; answered?: Answered },
+): Answer {
   return (result) => {
-    const flushes = [...(entry.joined ?? []), ...(own ? [own] : [])].map((send) => send(result));
+    const answers = [...(entry.joined ?? []), ...(own ? [own] : [])];
     entry.joined = undefined;
-    const waits = flushes.filter((flush) => flush !== undefined);
-    return waits.length > 0 ? () => Promise.all(waits.map((flush) => flush())) : undefined;
+    const answered: Answered = { result };
+    entry.answered = answered;
+    const flushes = answers.map((send) => attempt(() => send(result)));
+    return () => {
+      const waits: PromiseLike<unknown>[] = [];
+      answered.flushing = (flush) => {
+        const wait = attempt(flush);
+        if (wait !== undefined) waits.push(wait);
+      };
+      for (const flush of flushes) if (flush !== undefined) answered.flushing(flush);
+      return (async () => {
+        for (let seen = 0; seen < waits.length; ) {
+          const batch = waits.slice(seen);
+          seen = waits.length;
+          await Promise.allSettled(batch);
+        }
+        answered.flushing = undefined;
+      })();
+    };
   };
+}
+
+/** A redelivery joining a handling that already answered: answered at once, flushed with it. */
+function answerLate(answered: Answered, answer: Answer): void {
+  const flush = attempt(() => answer(answered.result));
+  if (flush !== undefined) answered.flushing?.(flush);
 }
 
 /**

@@ -177,11 +177,22 @@ function validationError(name: string, error: z.ZodError): MessageValidationErro
   const issues: ValidationIssue[] = error.issues.map((issue) => ({
     // A key can be what the message carried (a record's, an attribute's): a credential there is
     // removed as it is from the message, so no reader of `issues` meets it.
-    path: issue.path.map((key) => (typeof key === 'string' ? removeSecrets(key) : key)),
+    path: issue.path.map(withoutSecrets),
     message: issue.message,
     code: issue.code,
   }));
   return issuesError(name, issues, error);
+}
+
+/**
+ * A path key with credentials removed. A symbol (a key of an object message) keeps its identity
+ * unless its description held one: then it is a new symbol with the description cleaned.
+ */
+function withoutSecrets(key: PropertyKey): PropertyKey {
+  if (typeof key === 'string') return removeSecrets(key);
+  if (typeof key !== 'symbol' || key.description === undefined) return key;
+  const description = removeSecrets(key.description);
+  return description === key.description ? key : Symbol(description);
 }
 
 /**

@@ -164,4 +164,104 @@ describe('createMessageHandler: the answer of a handling that ends during the dr
     await until(() => fake.kills.length === 1);
     expect(again.flushes() + first.flushes()).toBeGreaterThanOrEqual(2);
   });
+
+  it('a redelivery that joins once the handling answered, while its flush is pending, is answered at once and flushed inside the drain', async () => {
+    const { fake, coordinator } = coordinatorOnFakeProcess();
+    const { calls, work } = controlledWork();
+    const handler = createMessageHandler(Phase2CompletionMessage, work, {
+      onInvalid: 'nack',
+      shutdown: coordinator,
+    });
+    const sent: Array<() => void> = [];
+    const hold = () =>
+      new Promise<void>((resolve) => {
+        sent.push(resolve);
+      });
+    const first = batchedMessage(hold);
+    const again = batchedMessage(hold);
+    const firstDone = handler.subscription(first.message);
+    await settle();
+    fake.emit('SIGTERM');
+    await settle();
+    calls[0]!.resolve();
+    await until(() => first.flushes() === 1);
+    // The first answer is sent, its flush pending: now the redelivery arrives.
+    const againDone = handler.subscription(again.message);
+    await until(() => again.message.acks === 1);
+    await until(() => again.flushes() === 1);
+    expect([again.message.nacks, calls.length]).toEqual([0, 1]);
+    sent[0]!();
+    await settle();
+    // The redelivery's ack (the newest ack id) is still on its way: the process must not end yet.
+    expect(fake.kills).toEqual([]);
+    sent[1]!();
+    await Promise.all([firstDone, againDone]);
+    await until(() => fake.kills.length === 1);
+  });
+
+  it("a joined delivery whose flush throws or rejects does not end the drain's wait for the others", async () => {
+    for (const broken of [
+      () => {
+        throw new Error('closed');
+      },
+      () => Promise.reject(new Error('closed')),
+    ]) {
+      const { fake, coordinator } = coordinatorOnFakeProcess();
+      const { calls, work } = controlledWork();
+      const handler = createMessageHandler(Phase2CompletionMessage, work, {
+        onInvalid: 'nack',
+        shutdown: coordinator,
+      });
+      let sent: () => void = () => {};
+      const first = batchedMessage(broken);
+      const again = batchedMessage(
+        () =>
+          new Promise<void>((resolve) => {
+            sent = resolve;
+          }),
+      );
+      const firstDone = handler.subscription(first.message);
+      await settle();
+      const againDone = handler.subscription(again.message);
+      await settle();
+      fake.emit('SIGTERM');
+      await settle();
+      calls[0]!.resolve();
+      await until(() => again.flushes() === 1);
+      await settle();
+      expect(fake.kills).toEqual([]);
+      sent();
+      await Promise.all([firstDone, againDone]);
+      expect([first.message.acks, again.message.acks]).toEqual([1, 1]);
+      await until(() => fake.kills.length === 1);
+    }
+  });
+
+  it('redeliveries of a handling the drain cut off get its nack, joined before or after the cut', async () => {
+    const { clock, coordinator } = coordinatorOnFakeProcess();
+    const { calls, work } = controlledWork();
+    const handler = createMessageHandler(Phase2CompletionMessage, work, {
+      onInvalid: 'nack',
+      shutdown: coordinator,
+      clock,
+    });
+    const first = batchedMessage();
+    const before = batchedMessage();
+    const firstDone = handler.subscription(first.message);
+    await settle();
+    const beforeDone = handler.subscription(before.message);
+    await settle();
+    const report = coordinator.shutdown('SIGTERM');
+    await settle();
+    clock.advance(7_000);
+    await Promise.all([firstDone, beforeDone]);
+    const after = batchedMessage();
+    await handler.subscription(after.message);
+    // The work ends after the cut: nothing is acked for it.
+    calls[0]!.resolve();
+    await settle();
+    await report;
+    expect(calls).toHaveLength(1);
+    for (const { message } of [first, before, after]) expect([message.acks, message.nacks]).toEqual([0, 1]);
+  });
 });

@@ -32,4 +32,20 @@ describe('MessageValidationError.issues keeps no credential in a path', () => {
     const error = caught(() => parseMessage(schema, { rows: [{ game_date: '2026-01-01' }, {}] }));
     expect(error.issues[0]!.path).toEqual(['rows', 1, 'game_date']);
   });
+
+  it('a symbol key of an object message whose description holds a token is redacted in issues[].path', () => {
+    const key = Symbol(`token=${token}`);
+    const error = caught(() => parseMessage(z.record(z.any(), z.number()), { [key]: 'not a number' }));
+    expect(error.message).not.toContain(token);
+    const shown = error.issues[0]!.path.map((k) => String(k)).join();
+    expect(shown).not.toContain(token);
+    expect(shown).toContain('[REDACTED]');
+    expect(inspect(error, { depth: 20 })).not.toContain(token);
+  });
+
+  it('a symbol key without a credential is kept as the same symbol', () => {
+    const key = Symbol('plain');
+    const error = caught(() => parseMessage(z.record(z.any(), z.number()), { [key]: 'not a number' }));
+    expect(error.issues[0]!.path).toEqual([key]);
+  });
 });
