@@ -175,7 +175,7 @@ export function cloudLoggingOwns(key: string): boolean {
 }
 
 /**
- * {@link logFields}, with every field whose name the entry's writer `owns` (and `reservedFields`
+ * `logFields`, with every field whose name the entry's writer `owns` (and `reservedFields`
  * itself) moved under `reservedFields`: at the top it would set or forge the entry's own (its
  * severity, time, trace, labels), and dropped it would be lost. The caller's value is kept, nested.
  */
