@@ -239,7 +239,7 @@ export function optionsProblem(
   try {
     for (const key in optionKeys(options)) {
       const accepts = predicates[key];
-      if (accepts === undefined) return unknownKey(where, key, spec, aliases);
+      if (accepts === undefined) return unknownKey(where, key, spec, aliases, options);
       let value: unknown;
       try {
         value = (options as Record<string, unknown>)[key];
@@ -298,6 +298,20 @@ function optionKeys(options: object): object {
   return keys;
 }
 
+/** The name of the built-in class an object is an instance of (not `Object`), if it is one. */
+function builtInName(value: object): string | undefined {
+  try {
+    const made = Object.getPrototypeOf(value)?.constructor;
+    return typeof made === 'function' &&
+      made.name !== 'Object' &&
+      Function.prototype.toString.call(made).endsWith('{ [native code] }')
+      ? made.name
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Options whose keys could not be listed (a Proxy trap threw, an endless prototype chain). */
 function unlistable(where: string, error: unknown): TypeError {
   return new TypeError(`${where}: the options could not be read: ${thrownMessage(error)}`, {
@@ -343,7 +357,16 @@ export function readOptions<T>(where: string, options: T): T {
   return copy as T;
 }
 
-function unknownKey(where: string, key: string, spec: OptionSpec, aliases: readonly AliasTable[]): TypeError {
+function unknownKey(
+  where: string,
+  key: string,
+  spec: OptionSpec,
+  aliases: readonly AliasTable[],
+  options?: object,
+): TypeError {
+  // A Map, a Set or a RegExp offers its own getters (`size`, `flags`): say what was given instead.
+  const builtIn = options && builtInName(options);
+  if (builtIn) return new TypeError(`${where}: options must be a plain object, got a ${builtIn}`);
   const known = Object.keys(spec);
   const suggestion = suggestKey(key, known, aliases);
   const hint =
