@@ -301,15 +301,14 @@ function optionKeys(options: object): object {
 /** The name of the built-in class an object is an instance of (not `Object`), if it is one. */
 function builtInName(value: object): string | undefined {
   try {
-    const made = Object.getPrototypeOf(value)?.constructor;
-    return typeof made === 'function' &&
-      made.name !== 'Object' &&
-      Function.prototype.toString.call(made).endsWith('{ [native code] }')
-      ? made.name
-      : undefined;
+    const made = Object.getPrototypeOf(value).constructor;
+    // A class of the caller's has its source; a built-in one is `[native code]`.
+    if (made.name !== 'Object' && /native code/.test(Function.prototype.toString.call(made)))
+      return made.name;
   } catch {
-    return undefined;
+    // No prototype, or no constructor: not a built-in's instance.
   }
+  return undefined;
 }
 
 /** Options whose keys could not be listed (a Proxy trap threw, an endless prototype chain). */
