@@ -5,7 +5,9 @@
  * alert is preferred to a lost one. Errors name the service; the URL they show has the secret part of
  * a webhook path redacted (`redactSecrets`). An accepted status is a delivery: the attempt ends with
  * the headers, and the body (read only for a refusal such as Slack's `invalid_payload`) is read
- * afterwards, bounded in size and time, and never makes the POST go again.
+ * afterwards, bounded in size and time, and never makes the POST go again. A redirect is not
+ * followed: it is a failed delivery naming its status and the origin it points to (see
+ * docs/decisions/alerting.md).
  * @module
  */
 import { HttpError, PipelineError, parseRetryAfter } from '../../errors/index.js';
@@ -96,7 +98,14 @@ async function post(options: HttpPostOptions, context: ChannelContext): Promise<
   try {
     response = await resilientFetch(
       options.url,
-      { method: 'POST', headers: options.headers, body: options.body, signal: context.signal },
+      // Not followed: a 307/308 would hand the alert (and a header of the API's naming) to another host.
+      {
+        method: 'POST',
+        headers: options.headers,
+        body: options.body,
+        signal: context.signal,
+        redirect: 'manual',
+      },
       {
         name: options.label,
         maxAttempts: options.maxAttempts,
@@ -121,8 +130,15 @@ async function post(options: HttpPostOptions, context: ChannelContext): Promise<
   }
   if (!options.accepted.includes(response.status)) {
     discard(response);
+    let to = response.headers.get('location') ?? '';
+    try {
+      // Its origin only: a webhook's token may be in the path or the query.
+      to = to && ` to ${new URL(to, options.url).origin}`;
+    } catch {
+      to = '';
+    }
     throw new HttpError(
-      `${options.label}: answered HTTP ${response.status}, expected ${options.accepted.join(' or ')}`,
+      `${options.label}: answered HTTP ${response.status}${to}, expected ${options.accepted.join(' or ')}`,
       {
         status: response.status,
         transient: false,
