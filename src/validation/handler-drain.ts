@@ -29,6 +29,15 @@ export interface HandlingDrain {
 /** Sends a handling's answer; may return a flush that waits for it to leave the process. */
 export type Answer<T> = (result: T) => (() => PromiseLike<unknown>) | undefined;
 
+/** Calls an answer or a flush; a throw is its own business (nothing to wait for). */
+export function attempt<T>(call: () => T): T | undefined {
+  try {
+    return call();
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Sends an answer and, when `flushing()` says so, starts its flush; a throw anywhere is the
  * answer's own business (it never makes the handling reject): then there is nothing to wait for.
@@ -38,12 +47,8 @@ function send<T>(
   result: T,
   flushing?: () => boolean,
 ): PromiseLike<unknown> | undefined {
-  try {
-    const flush = answer?.(result);
-    return flush && flushing?.() ? flush() : undefined;
-  } catch {
-    return undefined;
-  }
+  const flush = attempt(() => answer?.(result));
+  return flush && flushing?.() ? attempt(flush) : undefined;
 }
 
 interface Running {

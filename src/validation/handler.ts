@@ -38,7 +38,7 @@ import {
   rawBytes,
   readEnvelope,
 } from './envelope.js';
-import { type Answer as DrainAnswer, handlingDrain } from './handler-drain.js';
+import { attempt, type Answer as DrainAnswer, handlingDrain } from './handler-drain.js';
 import {
   handlerClockOption,
   handlerTimeoutOption,
@@ -752,16 +752,16 @@ export function createMessageHandler<S extends z.ZodType>(
       // newest ack id, the one Pub/Sub honours, and a process ending on SIGTERM must not lose it.
       // Once the handling has answered, its flush may still be pending inside the drain: this one
       // answers at once, its flush joining the drain's wait.
-      const joined = answer !== undefined && (running.joined !== undefined || running.answered !== undefined);
-      if (joined && running.joined !== undefined) running.joined.push(answer);
-      else if (joined) answerLate(running.answered!, answer);
+      if (answer !== undefined) {
+        if (running.answered === undefined) running.joined.push(answer);
+        else answerLate(running.answered, answer);
+      }
       return running.result.then((result) => {
         finish(result, envelope, undefined, started);
-        if (!joined) answer?.(result);
         return result;
       });
     }
-    const entry: Partial<InFlight> & { joined: Answer[] } = { envelope, joined: [] };
+    const entry: Omit<InFlight, 'result'> & Partial<InFlight> = { envelope, joined: [] };
     const handled = handleObserved(input, envelope, headers, started, answerWithJoined(answer, entry));
     if (key !== undefined) {
       entry.result = handled;
@@ -878,12 +878,12 @@ export function createMessageHandler<S extends z.ZodType>(
 /** Sends a handling's answer; may return a flush (see `HandlingDrain.run`). Never throws. */
 type Answer = DrainAnswer<HandlingResult>;
 
-/** A handling running now, and the answers of the redeliveries waiting for it (until it answers). */
+/** A handling running now, and the answers of the redeliveries that joined it before it answered. */
 interface InFlight {
   envelope: Envelope;
   result: Promise<HandlingResult>;
-  joined?: Answer[];
-  /** Set once it answered (see `answerWithJoined`). */
+  joined: Answer[];
+  /** Set once it answered (see `answerWithJoined`); a later joiner answers at once (`answerLate`). */
   answered?: Answered;
 }
 
@@ -893,27 +893,14 @@ interface Answered {
   flushing?: (flush: () => PromiseLike<unknown>) => void;
 }
 
-/** Calls an answer or a flush; a throw is its own business (nothing to wait for). */
-function attempt<T>(call: () => T): T | undefined {
-  try {
-    return call();
-  } catch {
-    return undefined;
-  }
-}
-
 /**
  * The handling's answer, sent with those of the redeliveries that joined it by then. Its flush
  * waits for every one of theirs, and for those of redeliveries joining while it is pending (see
  * `answerLate`); one that throws or rejects does not end the wait for the others.
  */
-function answerWithJoined(
-  own: Answer | undefined,
-  entry: { joined?: Answer[]; answered?: Answered },
-): Answer {
+function answerWithJoined(own: Answer | undefined, entry: { joined: Answer[]; answered?: Answered }): Answer {
   return (result) => {
-    const answers = [...(entry.joined ?? []), ...(own ? [own] : [])];
-    entry.joined = undefined;
+    const answers = [...entry.joined.splice(0), ...(own ? [own] : [])];
     const answered: Answered = { result };
     entry.answered = answered;
     const flushes = answers.map((send) => attempt(() => send(result)));
