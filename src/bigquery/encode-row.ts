@@ -183,8 +183,8 @@ function encodeValue(
     ancestors.pop();
     return out;
   }
-  const proto = Object.getPrototypeOf(obj);
-  if (proto !== Object.prototype && proto !== null) {
+  const plain = isPlainObject(obj);
+  if (!plain) {
     const ctor = (obj.constructor as { name?: string } | undefined)?.name;
     if (ctor !== undefined && CLIENT_VALUE_CLASSES.has(ctor) && 'value' in obj) {
       return encodeValue(obj.value, path, ancestors);
@@ -193,7 +193,7 @@ function encodeValue(
   if (!viaToJSON && typeof (obj as { toJSON?: unknown }).toJSON === 'function') {
     return encodeValue((obj as { toJSON(): unknown }).toJSON(), path, ancestors, true);
   }
-  if (proto !== Object.prototype && proto !== null) {
+  if (!plain) {
     const replaced = checkClassInstance(obj, path);
     if (replaced !== undefined) return encodeValue(replaced.replacement, path, ancestors);
   }

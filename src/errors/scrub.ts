@@ -1,3 +1,4 @@
+import { isPlainObject } from '../shared/is-plain-object.js';
 import { REDACTED, removeSecrets } from './redact.js';
 import { boxedText } from './safe-read.js';
 import { isSecretName } from './secret-name.js';
@@ -67,8 +68,7 @@ const OPAQUE: ReadonlyArray<abstract new (...args: never[]) => unknown> = [
 
 function shapeOf(value: object): Shape {
   if (Array.isArray(value)) return Shape.Array;
-  const proto = Object.getPrototypeOf(value);
-  if (proto === Object.prototype || proto === null) return Shape.Object;
+  if (isPlainObject(value)) return Shape.Object;
   if (value instanceof Error) return Shape.Error;
   if (typeof Headers === 'function' && value instanceof Headers) return Shape.Headers;
   if (value instanceof Map) return Shape.Map;

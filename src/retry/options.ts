@@ -1,6 +1,7 @@
 import type { PipelineError } from '../errors/index.js';
 import type { Logger } from '../logging/index.js';
 import { describeValue, type OptionSpec, optionsProblem, RETRY_ALIASES } from '../shared/check-options.js';
+import { isPlainObject } from '../shared/is-plain-object.js';
 import { assertJitter, type BackoffOptions, DEFAULT_BASE_DELAY_MS, DEFAULT_MAX_DELAY_MS } from './backoff.js';
 import type { RetryBudget } from './budget.js';
 import type { CircuitBreaker } from './circuit-breaker.js';
@@ -285,13 +286,11 @@ function keysLookRight(o: RetryOptions): boolean {
   // Not an object: refused by the general check, before `for...in` walks a string's every index.
   if (typeof o !== 'object' || o === null) return false;
   // A class instance's options are getters on its prototype, which `for...in` does not list.
-  let proto: unknown;
   try {
-    proto = Object.getPrototypeOf(o);
+    if (!isPlainObject(o)) return false;
   } catch {
     return false;
   }
-  if (proto !== Object.prototype && proto !== null) return false;
   for (const key in o) {
     let value: unknown;
     try {
