@@ -1,4 +1,4 @@
-import type { SqlToken } from './sql-tokens.js';
+import { isName, isPunct, type SqlToken } from './sql-tokens.js';
 
 /**
  * A name path as a statement writes it (`ds.t`, `proj.ds.t`, `` `proj.ds.t` ``, `my-project-287.ds.t`,
@@ -18,9 +18,6 @@ export interface SqlPath {
   /** Index of its first token. */
   tokenIndex: number;
 }
-
-const isPunct = (t: SqlToken | undefined, text: string): boolean => t?.kind === 'punct' && t.text === text;
-const isName = (t: SqlToken | undefined): t is SqlToken => t?.kind === 'word' || t?.kind === 'quoted';
 
 /** Tokens that, glued after a `*`, make it a multiplication (`ds.x*2`) rather than a wildcard's end. */
 function startsOperand(t: SqlToken | undefined): boolean {

@@ -19,7 +19,11 @@ const WORD_PART = /[A-Za-z0-9_]/;
 /** Token kinds that are a path's parts. */
 const NAME_KINDS = new Set<string>(['word', 'quoted']);
 
-const isPunct = (t: SqlToken | undefined, text: string): boolean => t?.kind === 'punct' && t.text === text;
+/** Whether a token is the punctuation `text`. */
+export const isPunct = (t: SqlToken | undefined, text: string): boolean =>
+  t?.kind === 'punct' && t.text === text;
+/** Whether a token is a path's part: a word or a quoted name (`NAME_KINDS`). */
+export const isName = (t: SqlToken | undefined): t is SqlToken => t !== undefined && NAME_KINDS.has(t.kind);
 
 /**
  * The character an escape sequence at `at` (a backslash) stands for in a quoted identifier, and the
