@@ -184,8 +184,7 @@ export async function runJob<T>(client: BigQueryClient, scope: CallScope, plan: 
   const control: JobControl = {
     fail(resource) {
       const error = jobError(resource);
-      const how = stoppedBy(error);
-      if (how !== undefined) throw stoppedError(job?.ref.jobId ?? id, error, how);
+      throwIfStopped(job?.ref.jobId ?? id, error);
       // A finished job cannot be polled back to life: if it is worth retrying at all, it is as a new job.
       if (error.transient && plan.notRerunnable) {
         failedRun(false);
@@ -236,15 +235,17 @@ export async function runJob<T>(client: BigQueryClient, scope: CallScope, plan: 
   /** Set once BigQuery answered 409 on the run's id: the job exists, whatever a jobs.get says. */
   let conflicted = false;
   /**
-   * The error of a job BigQuery stopped (`JOB_STOPPED`, not transient): what it left behind, and
+   * Throws the error of a job BigQuery stopped (`JOB_STOPPED`, not transient): what it left behind, and
    * that its id cannot run it again. BigQuery keeps a job id for good, so a call with the caller's
    * id (a redelivery) meets the stopped job through the 409 every time; as a `CancelledError` it read
    * as "this call was aborted" and invited exactly that retry.
    */
-  const stoppedError = (jobId: string | undefined, error: PipelineError, how: string): PipelineError => {
+  const throwIfStopped = (jobId: string | undefined, error: PipelineError): void => {
+    const how = stoppedBy(error);
+    if (how === undefined) return;
     failedRun(false);
     const timedOut = how === 'timeout';
-    return Object.assign(
+    throw Object.assign(
       new PipelineError(
         `BigQuery ${plan.what} job ${jobId ?? ''}${foundUnderId ? ' (already under this id)' : ''} ${timedOut ? 'timed out (jobTimeoutMs)' : 'was cancelled'}, so ${plan.stoppedLeaves ?? 'nothing was applied'}. ${plan.chosenId === undefined ? 'Run' : 'Its id only ever reads this stopped job: run'} it again under a new job id${timedOut ? ' with a larger jobTimeoutMs' : ''}. BigQuery said: ${error.message}`,
         { code: JOB_STOPPED, transient: false, cause: error },
@@ -288,8 +289,7 @@ export async function runJob<T>(client: BigQueryClient, scope: CallScope, plan: 
         return { job: { ref, resource, done: false } };
       }
       const error = toPipelineError(err);
-      const how = stoppedBy(error);
-      if (how !== undefined) throw stoppedError(plan.idNamesJob ? id : undefined, error, how);
+      throwIfStopped(plan.idNamesJob ? id : undefined, error);
       if (error instanceof GoogleApiError && error.requiresNewJobId) failedRun(true);
       else if (plan.idNamesJob && mayHaveCreated(err)) maybeCreated = true;
       throw err;
@@ -430,8 +430,7 @@ export async function runJob<T>(client: BigQueryClient, scope: CallScope, plan: 
         if (!failed) {
           const error = toPipelineError(err);
           // The results of a stopped job answer with its error: the job is DONE, nothing to read back.
-          const how = stoppedBy(error);
-          if (how !== undefined) throw stoppedError(current.ref.jobId, error, how);
+          throwIfStopped(current.ref.jobId, error);
           if (error instanceof GoogleApiError && error.requiresNewJobId) {
             // The job ran and failed: a job that must not run twice ends the call here.
             if (plan.notRerunnable) {
