@@ -8,9 +8,10 @@ import { type Logger, silentLogger } from '../logging/index.js';
 import { booleanAnswer } from '../shared/boolean-answer.js';
 import { describeValue } from '../shared/check-options.js';
 import { safeLogger } from '../shared/safe-logger.js';
+import { untilAborted } from '../shared/until-aborted.js';
 import { metricsEnabled } from '../telemetry/api.js';
 import { notify } from '../telemetry/listeners.js';
-import { type AttemptLimits, guardedAttempt, NEVER_ABORTED } from './attempt.js';
+import { guardedAttempt, NEVER_ABORTED } from './attempt.js';
 import { backoffDelays, DEFAULT_MAX_DELAY_MS } from './backoff.js';
 import { admit, failed, succeeded } from './circuit-breaker.js';
 import { abortReason, type Clock, systemClock } from './clock.js';
@@ -343,14 +344,7 @@ async function retryLoop<T>(
     try {
       // Raced against the signal: a clock whose sleep ignores it (a hand-written one) cannot hold the
       // caller past the abort (`onRetry` may have aborted it already: no listener would fire).
-      await (signal === undefined
-        ? clock.sleep(delayMs)
-        : signal.aborted
-          ? Promise.reject()
-          : guardedAttempt(() => clock.sleep(delayMs, signal), attempt, {
-              signal,
-              timeoutMs: Infinity,
-            } as AttemptLimits));
+      await untilAborted(clock.sleep(delayMs, signal), signal);
     } catch (err) {
       // A clock that rejects with `signal.reason` gives undefined for a polyfill's signal.
       throw signal?.aborted ? abortReason(signal) : err;
