@@ -2,15 +2,18 @@ import { type PipelineError, toPipelineError } from '../errors/index.js';
 import { type Logger, serializeError, silentLogger } from '../logging/index.js';
 import { describeValue } from '../shared/check-options.js';
 import { safeLogger } from '../shared/safe-logger.js';
+import { untilAborted } from '../shared/until-aborted.js';
 import { refuseUnknownKeys } from './checks.js';
 import { MonitorConfigError } from './errors.js';
 import { createMonitor, type Monitor, type MonitorOptions } from './monitor.js';
 import type { MonitorReport } from './report.js';
+import { MAX_BODY_BYTES, readBody, unreadBodyStream } from './request-body.js';
 
 /**
  * The request fields the handler reads: those of Node's `IncomingMessage`, Express and the Functions
  * Framework alike. `body` is a parsed JSON object, or its text or bytes (parsed here whatever the
- * content type); any other body is refused with a 400.
+ * content type); any other body is refused with a 400. A request stream whose body no framework read
+ * (a bare `node:http` server) is read here, up to 64 KB.
  *
  * @example
  * ```ts
@@ -272,9 +275,38 @@ export function monitorRequestHandler(
     if (path !== '/check' && path !== '/') return reply(res, 404, { error: { code: 'NOT_FOUND', path } });
     if (method !== 'POST')
       return reply(res, 405, { error: { code: 'METHOD_NOT_ALLOWED' } }, { allow: 'POST' });
+    let body = req.body;
+    const unread = unreadBodyStream(req, body);
+    if (unread !== undefined) {
+      try {
+        body = await untilAborted(readBody(unread), signal);
+      } catch {
+        if (signal?.aborted) {
+          return reply(
+            res,
+            503,
+            {
+              error: {
+                code: SHUTTING_DOWN,
+                message: 'the instance is shutting down: send the request again',
+              },
+            },
+            { 'retry-after': '1' },
+          );
+        }
+        return reply(res, 400, {
+          error: { code: 'BAD_REQUEST', field: 'body', message: 'the request body could not be read' },
+        });
+      }
+      if (body === undefined) {
+        return reply(res, 413, {
+          error: { code: 'BAD_REQUEST', field: 'body', message: `request body over ${MAX_BODY_BYTES} bytes` },
+        });
+      }
+    }
     let flags: ReturnType<typeof readFlags>;
     try {
-      flags = readFlags(url, req.body);
+      flags = readFlags(url, body);
     } catch (error) {
       if (error instanceof BadRequest) return reply(res, 400, errorBody(error));
       throw error;

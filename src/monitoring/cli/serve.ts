@@ -1,11 +1,10 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ServerResponse } from 'node:http';
 import { OperationTimeoutError, toPipelineError } from '../../errors/index.js';
 import { cloudLoggingLogger } from '../../logging/index.js';
 import { safeLogger } from '../../shared/safe-logger.js';
 import { type MonitorHttpResponse, monitorRequestHandler, SHUTTING_DOWN } from '../http.js';
 import type { Monitor } from '../monitor.js';
-
-const MAX_BODY_BYTES = 64 * 1024;
+import { MAX_BODY_BYTES, readBody } from '../request-body.js';
 
 /**
  * The default drain, ms from SIGTERM to the last answer: below Cloud Run's 10 s between SIGTERM and
@@ -26,23 +25,6 @@ export interface ServeOptions {
  */
 function stopReserveMs(drainMs: number): number {
   return Math.min(2000, Math.floor(drainMs / 4));
-}
-
-/** The request's body as text, or `undefined` when it is over `MAX_BODY_BYTES` (the rest is drained). */
-function readBody(req: IncomingMessage): Promise<string | undefined> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const onData = (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
-    };
-    req.on('data', onData);
-    req.once('error', reject);
-    req.once('end', () =>
-      resolve(size > MAX_BODY_BYTES ? undefined : Buffer.concat(chunks).toString('utf8')),
-    );
-  });
 }
 
 function answer(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {

@@ -75,6 +75,28 @@ describe('the HTTP handler on a plain node http server, with the real clients on
     expect(sent).toEqual([]);
   });
 
+  it('a JSON body of flags is read from the stream when no framework parsed it: dry_run holds', async () => {
+    const response = await fetch(`${base}/check`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ dry_run: true, include_logging: false }),
+    });
+    expect(response.status).toBe(200);
+    const report = await response.json();
+    expect(report).toMatchObject({ dryRun: true, logging: { status: 'skipped' } });
+    expect(sent).toEqual([]);
+  });
+
+  it('a body that is not a JSON object of flags, or too large, is refused before any run', async () => {
+    for (const body of ['[1]', '{"bogus":1}', 'not json']) {
+      const response = await fetch(`${base}/check`, { method: 'POST', body });
+      expect(response.status, body).toBe(400);
+    }
+    const huge = await fetch(`${base}/check`, { method: 'POST', body: 'x'.repeat(70 * 1024) });
+    expect(huge.status).toBe(413);
+    expect(sent).toEqual([]);
+  });
+
   it('POST /check sends the findings', async () => {
     const response = await fetch(`${base}/check`, { method: 'POST' });
     const report = await response.json();
