@@ -49,7 +49,7 @@ describe('retry around fetch', () => {
 
   it('no TSDoc example of the retry layer retries a bare fetch (whose 503 would be a success)', () => {
     const bare = /(?:retry|execute)\(\s*(?:async\s*)?\([^)]*\)\s*=>\s*(?:\(await\s+)?fetch\(/;
-    const offenders = sources(join(__dirname, '../../../src/retry')).flatMap((file) =>
+    const offenders = sources(join(__dirname, '../../../src')).flatMap((file) =>
       readFileSync(file, 'utf8')
         .split('\n')
         .map((line, i) => ({ line, at: `${file}:${i + 1}` }))
