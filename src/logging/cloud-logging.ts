@@ -27,9 +27,10 @@ export type CloudLoggingSeverity = 'DEBUG' | 'INFO' | 'WARNING' | 'ERROR';
  * @example
  * ```ts
  * import { cloudLoggingLogger, retry, type CloudLoggingLoggerOptions } from 'gcp-pipeline-resilience';
+ * declare function getGames(): Promise<Response>; // must throw on a failed status: fetch resolves on a 503
  * const forService = (service: string): CloudLoggingLoggerOptions => ({ minSeverity: 'INFO', labels: { service } });
  * const logger = cloudLoggingLogger(forService('phase2'));
- * await retry(() => fetch('https://api.example.com/v1/games'), { logger, name: 'games' });
+ * await retry(getGames, { logger, name: 'games' });
  * ```
  */
 export interface CloudLoggingLoggerOptions {

@@ -3,7 +3,8 @@ import { isSecretName } from '../errors/secret-name.js';
 import { errorMessage, isError, serializeError } from './serialize-error.js';
 
 /**
- * Fields made fit for a log line, by both loggers: what JSON would write, with every `Error` in
+ * Fields made fit for a log line, by both loggers: what JSON would write (but a `Map` as an object of
+ * its entries and a `Set` as an array, where JSON writes `{}`), with every `Error` in
  * {@link serializeError}'s shape, credentials removed at any depth, and a bounded size. A value that
  * cannot be read (a throwing getter or `toJSON`, a revoked proxy), a cycle or a value past
  * `MAX_DEPTH` becomes a marker in its own place: the other fields of the entry are kept.
@@ -98,18 +99,31 @@ export function logFields(fields: Record<string, unknown>): Record<string, unkno
       const toJSON = (value as { toJSON?: unknown }).toJSON;
       // What JSON would write (a Date's text, a Buffer's bytes), walked like any other value.
       if (typeof toJSON === 'function') return walk(toJSON.call(value), depth + 1);
+      // A Map or a Set has no own keys: JSON writes it as `{}`, and what the entry was about (the
+      // ids a batch lookup answered) would be gone without a marker. A Map is written as an object
+      // of its entries (keys as text, cleaned and redacted as an object's), a Set as an array.
+      if (value instanceof Map) return entries(mapObject(value), depth, value.size);
+      if (value instanceof Set) return items(value.values(), value.size, depth);
       if (!Array.isArray(value)) return entries(value as Record<string, unknown>, depth);
-      const out: unknown[] = [];
-      for (let i = 0; i < value.length && i < MAX_ENTRIES && left > 0; i++)
-        out.push(walk(value[i], depth + 1));
-      if (out.length < value.length) out.push(`${TRUNCATED} ${value.length - out.length} more`);
-      return out;
+      return items(value.values(), value.length, depth);
     } finally {
       path.delete(value);
     }
   };
 
-  const entries = (object: Record<string, unknown>, depth: number): Record<string, unknown> => {
+  const items = (values: Iterator<unknown>, total: number, depth: number): unknown[] => {
+    const out: unknown[] = [];
+    for (let next = values.next(); !next.done && out.length < MAX_ENTRIES && left > 0; next = values.next())
+      out.push(walk(next.value, depth + 1));
+    if (out.length < total) out.push(`${TRUNCATED} ${total - out.length} more`);
+    return out;
+  };
+
+  const entries = (
+    object: Record<string, unknown>,
+    depth: number,
+    size?: number,
+  ): Record<string, unknown> => {
     // No prototype: an own `__proto__` key (JSON from outside) is then a field like any other.
     const out: Record<string, unknown> = Object.create(null);
     // A typed array's keys are its indexes: only those kept are listed (ten million bytes would
@@ -119,7 +133,7 @@ export function logFields(fields: Record<string, unknown>): Record<string, unkno
       length === undefined
         ? Object.keys(object)
         : Array.from({ length: Math.min(length, MAX_ENTRIES) }, (_, i) => String(i));
-    const total = length ?? keys.length;
+    const total = size ?? length ?? keys.length;
     let kept = 0;
     for (; kept < keys.length && kept < MAX_ENTRIES && left > 0; kept++) {
       const key = keys[kept]!;
@@ -144,6 +158,33 @@ export function logFields(fields: Record<string, unknown>): Record<string, unkno
   };
 
   return entries(fields, 0);
+}
+
+/**
+ * A Map's first entries as an object to walk: keys as `String` gives them (a later key that reads
+ * the same, `1` and `'1'`, gets ` (2)`). Only what the bound can keep is copied; the walk is told
+ * the Map's size, so that its marker counts the rest.
+ */
+function mapObject(map: Map<unknown, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = Object.create(null);
+  let kept = 0;
+  for (const [key, value] of map) {
+    if (kept++ >= MAX_ENTRIES) break;
+    const base = typeof key === 'string' ? key : stringKey(key);
+    let shown = base;
+    for (let n = 2; shown in out; n++) shown = `${base} (${n})`;
+    out[shown] = value;
+  }
+  return out;
+}
+
+/** A Map key that is not a string, as text; one whose `String()` throws is marked instead. */
+function stringKey(key: unknown): string {
+  try {
+    return typeof key === 'symbol' ? key.toString() : String(key);
+  } catch {
+    return UNREADABLE;
+  }
 }
 
 /** Where a caller's field is written when its name is one the entry's writer owns. */

@@ -4,11 +4,12 @@
  * @example
  * ```ts
  * import { retry, type LogFields, type Logger } from 'gcp-pipeline-resilience';
+ * declare function getGames(): Promise<Response>; // must throw on a failed status: fetch resolves on a 503
  * // A logger of your own: every layer calls these four methods with a message and fields.
  * const line = (severity: string) => (message: string, fields: LogFields) =>
  *   console.log(JSON.stringify({ severity, message, ...fields }));
  * const logger: Logger = { debug: line('DEBUG'), info: line('INFO'), warn: line('WARNING'), error: line('ERROR') };
- * await retry(() => fetch('https://api.example.com/v1/games'), { logger });
+ * await retry(getGames, { logger });
  * ```
  */
 export type LogFields = Record<string, unknown>;

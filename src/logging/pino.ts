@@ -8,10 +8,11 @@ import type { LogFields, Logger } from './logger.js';
  * @example
  * ```ts
  * import { pinoLogger, retry, type PinoLike } from 'gcp-pipeline-resilience';
+ * declare function getGames(): Promise<Response>; // must throw on a failed status: fetch resolves on a 503
  * import pino from 'pino';
  * const child = (service: string): PinoLike => pino().child({ service });
  * const logger = pinoLogger(child('phase2'));
- * await retry(() => fetch('https://api.example.com/v1/games'), { logger });
+ * await retry(getGames, { logger });
  * ```
  */
 export interface PinoLike {

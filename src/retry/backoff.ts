@@ -50,9 +50,10 @@ export const DEFAULT_MAX_DELAY_MS = 15_000;
  * @example
  * ```ts
  * import { backoffDelays, retry, type BackoffOptions } from 'gcp-pipeline-resilience';
+ * declare function getGames(): Promise<Response>; // must throw on a failed status: fetch resolves on a 503
  * const schedule: BackoffOptions = { baseDelayMs: 5, maxDelayMs: 2000, jitter: 'full' };
  * const firstDelays = backoffDelays(schedule); // what retry would sleep, for a simulation
- * await retry(() => fetch('https://api.example.com/v1/games'), { ...schedule, maxAttempts: 5 });
+ * await retry(getGames, { ...schedule, maxAttempts: 5 });
  * ```
  */
 export interface BackoffOptions {

@@ -13,9 +13,10 @@ function budgetReadings(budget: RetryBudget): Array<readonly [number, Record<str
  * @example
  * ```ts
  * import { retry, RetryBudget, type RetryBudgetOptions } from 'gcp-pipeline-resilience';
+ * declare function getGames(): Promise<Response>; // must throw on a failed status: fetch resolves on a 503
  * const budgetFor = (callsPerRetry: number): RetryBudgetOptions => ({ maxTokens: 50, tokenRatio: 1 / callsPerRetry });
  * const budget = new RetryBudget(budgetFor(10)); // at most one retry per 10 successful calls, in an outage
- * await retry(() => fetch('https://api.example.com/v1/games'), { budget });
+ * await retry(getGames, { budget });
  * ```
  */
 export interface RetryBudgetOptions {

@@ -188,10 +188,11 @@ function positive(name: string, value: number, integer: boolean): number {
  * @example
  * ```ts
  * import { CircuitBreaker, retry } from 'gcp-pipeline-resilience';
- * const breaker = new CircuitBreaker({ key: 'bigquery' });
- * const games = await breaker.execute(() => fetch('https://api.example.com/v1/games'));
+ * declare function getGames(): Promise<Response>; // must throw on a failed status: fetch resolves on a 503
+ * const breaker = new CircuitBreaker({ key: 'games_api' });
+ * const games = await breaker.execute(getGames); // a resolved 503 would count as a success
  * // or let retry route every attempt through it:
- * await retry(() => fetch('https://api.example.com/v1/games'), { breaker });
+ * await retry(getGames, { breaker });
  * ```
  */
 export class CircuitBreaker {
@@ -255,9 +256,10 @@ export class CircuitBreaker {
    * @example
    * ```ts
    * import { CircuitBreaker, CircuitBreakerOpenError } from 'gcp-pipeline-resilience';
+   * declare function getOdds(): Promise<Response>; // must throw on a failed status: fetch resolves on a 503
    * const breaker = new CircuitBreaker({ key: 'odds_api' });
    * try {
-   *   await breaker.execute(() => fetch('https://api.example.com/v1/odds'));
+   *   await breaker.execute(getOdds);
    * } catch (e) {
    *   if (e instanceof CircuitBreakerOpenError) console.log(`skipped, retry in ${e.retryAfterMs} ms`);
    * }

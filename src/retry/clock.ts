@@ -53,7 +53,8 @@ const madeReasons = /* @__PURE__ */ new WeakMap<AbortSignal, DOMException>();
  * @example
  * ```ts
  * import { retry, systemClock } from 'gcp-pipeline-resilience';
- * await retry(() => fetch('https://api.example.com/v1/games'), { clock: systemClock }); // the default
+ * declare function getGames(): Promise<Response>; // must throw on a failed status: fetch resolves on a 503
+ * await retry(getGames, { clock: systemClock }); // the default
  * ```
  */
 export const systemClock: Clock = /* @__PURE__ */ Object.freeze({

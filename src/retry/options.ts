@@ -14,7 +14,11 @@ import type { Clock } from './clock.js';
  * ```ts
  * import { retry } from 'gcp-pipeline-resilience';
  * const url = 'https://api.example.com/v1/games';
- * await retry(({ attempt, signal }) => fetch(url, { signal, headers: { 'x-attempt': String(attempt) } }));
+ * await retry(async ({ attempt, signal }) => {
+ *   const res = await fetch(url, { signal, headers: { 'x-attempt': String(attempt) } });
+ *   if (!res.ok) throw res; // fetch resolves on a 503: thrown, it is retried as its HttpError
+ *   return res;
+ * });
  * ```
  */
 export interface RetryContext {
@@ -34,9 +38,13 @@ export interface RetryContext {
  * @example
  * ```ts
  * import { retry, type RetryFunction } from 'gcp-pipeline-resilience';
- * const fetchStatus: RetryFunction<number> = async ({ signal }) =>
- *   (await fetch('https://api.example.com/v1/games', { signal })).status;
- * const status = await retry(fetchStatus, { attemptTimeoutMs: 10_000 });
+ * // A function that resolves is a success: a 503 must be thrown to be retried.
+ * const fetchGames: RetryFunction<unknown> = async ({ signal }) => {
+ *   const res = await fetch('https://api.example.com/v1/games', { signal });
+ *   if (!res.ok) throw res; // typed as its HttpError (`toPipelineError`), transient for a 503
+ *   return res.json();
+ * };
+ * const games = await retry(fetchGames, { attemptTimeoutMs: 10_000 });
  * ```
  */
 export type RetryFunction<T> = (context: RetryContext) => Promise<T> | T;
@@ -47,10 +55,11 @@ export type RetryFunction<T> = (context: RetryContext) => Promise<T> | T;
  * @example
  * ```ts
  * import { retry, type RetryInfo } from 'gcp-pipeline-resilience';
+ * declare function getGames(): Promise<Response>; // must throw on a failed status: fetch resolves on a 503
  * const retriesByCode = new Map<string, number>();
  * const onRetry = (info: RetryInfo) =>
  *   retriesByCode.set(info.error.code, (retriesByCode.get(info.error.code) ?? 0) + 1);
- * await retry(() => fetch('https://api.example.com/v1/games'), { onRetry });
+ * await retry(getGames, { onRetry });
  * ```
  */
 export interface RetryInfo {
@@ -134,8 +143,9 @@ export interface RetrySuccessInfo {
  * @example
  * ```ts
  * import { retry, type RetryPredicate } from 'gcp-pipeline-resilience';
+ * declare function getGames(): Promise<Response>; // must throw on a failed status: fetch resolves on a 503
  * const transientButNotTimeouts: RetryPredicate = (error) => error.transient && error.code !== 'OPERATION_TIMEOUT';
- * await retry(() => fetch('https://api.example.com/v1/games'), { retryOn: transientButNotTimeouts });
+ * await retry(getGames, { retryOn: transientButNotTimeouts });
  * ```
  */
 export type RetryPredicate = (error: PipelineError, attempt: number) => boolean;
@@ -146,8 +156,9 @@ export type RetryPredicate = (error: PipelineError, attempt: number) => boolean;
  * @example
  * ```ts
  * import { NetworkError, retry, ServiceUnavailableError, type ErrorClass } from 'gcp-pipeline-resilience';
+ * declare function getGames(): Promise<Response>; // must throw on a failed status: fetch resolves on a 503
  * const outages: ErrorClass[] = [ServiceUnavailableError, NetworkError];
- * await retry(() => fetch('https://api.example.com/v1/games'), { retryOn: outages });
+ * await retry(getGames, { retryOn: outages });
  * ```
  */
 // biome-ignore lint/suspicious/noExplicitAny: constructor parameters of arbitrary error classes

@@ -66,8 +66,9 @@ export const retryPatient: Readonly<RetryOptions> = /* @__PURE__ */ Object.freez
  * @example
  * ```ts
  * import { retry, retryAggressive, RetryBudget } from 'gcp-pipeline-resilience';
+ * declare function getGames(): Promise<Response>; // must throw on a failed status: fetch resolves on a 503
  * const budget = new RetryBudget();
- * await retry(() => fetch('https://api.example.com/v1/games'), { ...retryAggressive, budget });
+ * await retry(getGames, { ...retryAggressive, budget });
  * ```
  */
 export const retryAggressive: Readonly<RetryOptions> = /* @__PURE__ */ Object.freeze({

@@ -50,6 +50,9 @@ const DEFAULT_MAX_ATTEMPTS = 3;
  *   retry while the budget is low. With a `breaker`, every attempt goes through it; an open circuit
  *   is waited for only if its `retryAfterMs` fits like a `Retry-After` would, else `retry` gives up
  *   with the `CircuitBreakerOpenError`.
+ * - A `fn` that resolves has succeeded, whatever it resolved to: `fetch` resolves on a 503, so throw
+ *   the response when it is not ok (`if (!res.ok) throw res`: `toPipelineError` types it as its
+ *   `HttpError`, transient for a 503), or call `resilientFetch`, which does that and retries itself.
  * - A `fn` that is not a function, or options that are not an object or hold a bad option, reject
  *   at once with a `TypeError` (a `RangeError` for a number out of range) naming what is wrong.
  *

@@ -4,13 +4,14 @@
  * @example
  * ```ts
  * import { retry, type JitterParams, type JitterStrategy } from 'gcp-pipeline-resilience';
+ * declare function getGames(): Promise<Response>; // must throw on a failed status: fetch resolves on a 503
  * // Linear backoff with ±20 %: base, 2 × base, 3 × base, ... up to the cap.
  * const linear: JitterStrategy = {
  *   name: 'linear',
  *   start: ({ baseDelayMs, maxDelayMs, random }: JitterParams) => (retryIndex) =>
  *     Math.min(maxDelayMs, baseDelayMs * (retryIndex + 1) * (0.8 + 0.4 * random())),
  * };
- * await retry(() => fetch('https://api.example.com/v1/games'), { jitter: linear });
+ * await retry(getGames, { jitter: linear });
  * ```
  */
 export interface JitterParams {
@@ -29,8 +30,9 @@ export interface JitterParams {
  * @example
  * ```ts
  * import { type JitterStrategy, retry } from 'gcp-pipeline-resilience';
+ * declare function getGames(): Promise<Response>; // must throw on a failed status: fetch resolves on a 503
  * const constant: JitterStrategy = { name: 'constant', start: ({ baseDelayMs }) => () => baseDelayMs };
- * await retry(() => fetch('https://api.example.com/v1/games'), { jitter: constant });
+ * await retry(getGames, { jitter: constant });
  * ```
  */
 export interface JitterStrategy {
