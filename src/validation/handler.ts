@@ -753,8 +753,12 @@ export function createMessageHandler<S extends z.ZodType>(
       // Once the handling has answered, its flush may still be pending inside the drain: this one
       // answers at once, its flush joining the drain's wait.
       if (answer !== undefined) {
-        if (running.answered === undefined) running.joined.push(answer);
-        else answerLate(running.answered, answer);
+        const { answered } = running;
+        if (answered === undefined) running.joined.push(answer);
+        else {
+          const flush = attempt(() => answer(answered));
+          if (flush) drain.hold(flush);
+        }
       }
       return running.result.then((result) => {
         finish(result, envelope, undefined, started);
@@ -883,50 +887,26 @@ interface InFlight {
   envelope: Envelope;
   result: Promise<HandlingResult>;
   joined: Answer[];
-  /** Set once it answered (see `answerWithJoined`); a later joiner answers at once (`answerLate`). */
-  answered?: Answered;
-}
-
-/** A handling's answer, and while the drain waits for its flush, how a later flush joins that wait. */
-interface Answered {
-  result: HandlingResult;
-  flushing?: (flush: () => PromiseLike<unknown>) => void;
+  /** Its answer, once sent: a later joiner is answered with it at once, its flush held by the drain. */
+  answered?: HandlingResult;
 }
 
 /**
  * The handling's answer, sent with those of the redeliveries that joined it by then. Its flush
- * waits for every one of theirs, and for those of redeliveries joining while it is pending (see
- * `answerLate`); one that throws or rejects does not end the wait for the others.
+ * waits for every one of theirs; one that throws or rejects does not end the wait for the others.
  */
-function answerWithJoined(own: Answer | undefined, entry: { joined: Answer[]; answered?: Answered }): Answer {
+function answerWithJoined(
+  own: Answer | undefined,
+  entry: { joined: Answer[]; answered?: HandlingResult },
+): Answer {
   return (result) => {
     const answers = [...entry.joined.splice(0), ...(own ? [own] : [])];
-    const answered: Answered = { result };
-    entry.answered = answered;
-    const flushes = answers.map((send) => attempt(() => send(result)));
-    return () => {
-      const waits: PromiseLike<unknown>[] = [];
-      answered.flushing = (flush) => {
-        const wait = attempt(flush);
-        if (wait !== undefined) waits.push(wait);
-      };
-      for (const flush of flushes) if (flush !== undefined) answered.flushing(flush);
-      return (async () => {
-        for (let seen = 0; seen < waits.length; ) {
-          const batch = waits.slice(seen);
-          seen = waits.length;
-          await Promise.allSettled(batch);
-        }
-        answered.flushing = undefined;
-      })();
-    };
+    entry.answered = result;
+    const flushes = answers.map((send) => attempt(() => send(result))).filter((flush) => flush !== undefined);
+    return flushes.length === 0
+      ? undefined
+      : () => Promise.allSettled(flushes.map((flush) => attempt(flush)));
   };
-}
-
-/** A redelivery joining a handling that already answered: answered at once, flushed with it. */
-function answerLate(answered: Answered, answer: Answer): void {
-  const flush = attempt(() => answer(answered.result));
-  if (flush !== undefined) answered.flushing?.(flush);
 }
 
 /**
