@@ -180,9 +180,10 @@ export interface MessageHandlerBaseOptions {
    * coordinator's limit less a margin of at most 1 s for the answers) is answered for redelivery
    * (`retry`, code `SHUTTING_DOWN`, `meta.signal` aborted), never acked unfinished, and a delivery
    * that arrives once the shutdown has begun is answered for redelivery without being handled.
-   * With streaming pull (`subscription()`), the ack of a handling that ends during the drain is sent
-   * to Pub/Sub before the drain ends (the client would otherwise hold it in its batch as the process
-   * exits, and the message would be processed again).
+   * With streaming pull (`subscription()`), the ack of a handling that ends during the drain, and the
+   * nack of one cut off or refused, is sent to Pub/Sub before the shutdown ends, within its limit
+   * (the client would otherwise hold it in its batch as the process exits: an ack lost means the
+   * message is processed again, a nack lost that it is redelivered only when its lease runs out).
    * Default: the process-wide coordinator; `false` joins none.
    */
   shutdown?: ShutdownCoordinator | false;
