@@ -150,7 +150,9 @@ function positiveMs(where: string, value: number | undefined): void {
  * ```ts
  * import { createShutdownCoordinator, UnresolvedPlayerTracker } from 'gcp-pipeline-resilience';
  * declare const tracker: UnresolvedPlayerTracker;
- * declare const subscription: { close(): Promise<void> }; // e.g. a Pub/Sub Subscription
+ * // e.g. a Pub/Sub Subscription; with closeOptions: { behavior: 'WAIT' } when a message handler
+ * // drains on this coordinator (the default, 'NACK', nacks the handlings still in the drain).
+ * declare const subscription: { close(): Promise<void> };
  *
  * const coordinator = createShutdownCoordinator({ timeoutMs: 8_000 });
  * coordinator.onShutdown(() => tracker.flush(), { name: 'unresolved players' });

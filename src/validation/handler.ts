@@ -184,6 +184,9 @@ export interface MessageHandlerBaseOptions {
    * nack of one cut off or refused, is sent to Pub/Sub before the shutdown ends, within its limit
    * (the client would otherwise hold it in its batch as the process exits: an ack lost means the
    * message is processed again, a nack lost that it is redelivered only when its lease runs out).
+   * A `subscription.close()` joined to the same shutdown runs at once, beside the drain: create that
+   * subscription with `closeOptions: { behavior: 'WAIT' }`; with the client's default (`'NACK'`)
+   * it nacks the handlings still in the drain and ignores their acks, and their work is done again.
    * Default: the process-wide coordinator; `false` joins none.
    */
   shutdown?: ShutdownCoordinator | false;

@@ -152,4 +152,46 @@ describe('createMessageHandler on SIGTERM, with the real streaming-pull client',
     expect(nackedAtKill).toBeGreaterThanOrEqual(1);
     expect(standIn.subscriptionStats('cut-kill-sub')?.acked).toBe(0);
   });
+
+  for (const behavior of ['NACK', 'WAIT'] as const) {
+    it(`a subscription closed by a task of the same shutdown (closeOptions.behavior ${behavior}) ${behavior === 'WAIT' ? 'lets the drain ack its handlings' : 'nacks the handlings still in the drain: their acks are ignored'}`, async () => {
+      const name = `close-${behavior.toLowerCase()}`;
+      const [topic] = await pubsub.createTopic(name);
+      await topic.createSubscription(`${name}-sub`, { ackDeadlineSeconds: 60 });
+      const subscription = pubsub.subscription(`${name}-sub`, {
+        closeOptions: { behavior },
+      });
+      const fake = new FakeProcess();
+      const coordinator = createShutdownCoordinator({
+        process: fake,
+        signals: ['SIGTERM'],
+        timeoutMs: 8_000,
+        logger: recordingLogger(),
+      });
+      coordinator.onShutdown(() => subscription.close(), { name: 'subscription' });
+      let finish: () => void = () => {};
+      let started = false;
+      const handler = createMessageHandler(
+        Phase2CompletionMessage,
+        () => {
+          started = true;
+          return new Promise<void>((resolve) => {
+            finish = resolve;
+          });
+        },
+        { onInvalid: 'nack', shutdown: coordinator },
+      );
+      subscription.on('message', (message: Message) => void handler.subscription(message));
+      await publishValidated(topic, Phase2CompletionMessage, completion);
+      await until(() => started, 5_000, 'the handling started');
+      fake.emit('SIGTERM');
+      await until(() => coordinator.state === 'running', 5_000, 'the shutdown running');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      finish();
+      await until(() => fake.kills.length === 1, 10_000, 'the process killed');
+      const stats = standIn.subscriptionStats(`${name}-sub`);
+      if (behavior === 'WAIT') expect(stats).toMatchObject({ acked: 1, nacked: 0 });
+      else expect(stats).toMatchObject({ acked: 0, nacked: 1 });
+    });
+  }
 });
