@@ -28,9 +28,10 @@ export interface HandlingDrain {
   /**
    * While a shutdown runs, calls `flush` and keeps the shutdown waiting until it settles (with the
    * handlings in flight while the drain's time lasts, else as a task of its own within the rest of
-   * the shutdown's limit); otherwise does nothing.
+   * the shutdown's limit); `afterDone`: also once it is over (a run of its own then waits for it,
+   * and the re-raised signal for that run). Otherwise does nothing.
    */
-  hold(flush: () => PromiseLike<unknown>): void;
+  hold(flush: () => PromiseLike<unknown>, afterDone?: boolean): void;
 }
 
 /** Sends a handling's answer; may return a flush that waits for it to leave the process. */
@@ -143,8 +144,8 @@ export function handlingDrain(
   }
 
   return {
-    hold(flush) {
-      if (option !== false) hold(option ?? defaultShutdownCoordinator(), flush, true);
+    hold(flush, afterDone) {
+      if (option !== false) hold(option ?? defaultShutdownCoordinator(), flush, afterDone);
     },
     run<T>(
       handling: (stop: AbortSignal) => Promise<T>,

@@ -761,7 +761,7 @@ export function createMessageHandler<S extends z.ZodType>(
         if (answered === undefined) running.joined.push(answer);
         else {
           const flush = attempt(() => answer(answered));
-          if (flush) drain.hold(flush);
+          if (flush) drain.hold(flush, true);
         }
       }
       return running.result.then((result) => {
@@ -864,16 +864,28 @@ export function createMessageHandler<S extends z.ZodType>(
     );
   }
 
+  /**
+   * The reply to a push request or a CloudEvent is written by the caller's framework on the
+   * microtasks after `push()` or `cloudEvent()` settles, after the drain let the handling go: during
+   * a shutdown the drain waits one more turn of the event loop for it, or the process may end first
+   * and Pub/Sub redeliver work that was done. (Not for a delivery refused once the shutdown is over:
+   * each would start a run of its own.)
+   */
+  function replyTurn(result: HandlingResult): HandlingResult {
+    drain.hold(() => new Promise((resolve) => setImmediate(resolve)), result.error?.code !== 'SHUTTING_DOWN');
+    return result;
+  }
+
   return {
     handle: (input, headers) => observed(input, 'input', headers),
     async push(body, headers) {
-      const result = await observed(body, 'push request', headers);
+      const result = replyTurn(await observed(body, 'push request', headers));
       if (result.outcome === 'no_body') return { status: 500, outcome: result.outcome };
       if (result.ack) return { status: 200, outcome: result.outcome };
       return { status: result.outcome === 'retry' ? 503 : 500, outcome: result.outcome };
     },
     async cloudEvent(event) {
-      const result = await observed(event, 'CloudEvent', undefined);
+      const result = replyTurn(await observed(event, 'CloudEvent', undefined));
       if (!result.ack)
         throw result.error ?? toPipelineError(new Error(`${name} message must be redelivered`));
     },

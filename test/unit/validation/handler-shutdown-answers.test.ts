@@ -169,3 +169,39 @@ describe('createMessageHandler on SIGTERM: a redelivery answered with a finished
     }
   });
 });
+
+describe('createMessageHandler on SIGTERM: a push reply written a few microtasks after push() resolves', () => {
+  for (const via of ['push', 'cloudEvent'] as const) {
+    it(`goes out before the process is killed (${via})`, async () => {
+      for (const awaits of [0, 3, 10]) {
+        const { fake, coordinator } = coordinatorOnFakeProcess();
+        const { calls, work } = controlledWork();
+        const handler = createMessageHandler(Phase2CompletionMessage, work, {
+          onInvalid: 'nack',
+          shutdown: coordinator,
+        });
+        const events: string[] = [];
+        const kill = fake.kill.bind(fake);
+        fake.kill = (pid, signal) => {
+          events.push('kill');
+          return kill(pid, signal);
+        };
+        const body = { message: { data: good.toString('base64'), messageId: 'push-1' } };
+        const event = { id: 'e-1', data: { message: { data: good.toString('base64'), messageId: 'ce-1' } } };
+        // The application's middleware, then the reply (what a framework does after the await).
+        const request = (via === 'push' ? handler.push(body) : handler.cloudEvent(event)).then(async () => {
+          for (let i = 0; i < awaits; i++) await Promise.resolve();
+          events.push('replied');
+        });
+        await settle();
+        fake.emit('SIGTERM');
+        await settle();
+        calls[0]!.resolve();
+        await request;
+        await new Promise((resolve) => setImmediate(resolve));
+        await settle();
+        expect({ awaits, events }).toEqual({ awaits, events: ['replied', 'kill'] });
+      }
+    });
+  }
+});
