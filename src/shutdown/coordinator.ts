@@ -150,7 +150,9 @@ function positiveMs(where: string, value: number | undefined): void {
  * ```ts
  * import { createShutdownCoordinator, UnresolvedPlayerTracker } from 'gcp-pipeline-resilience';
  * declare const tracker: UnresolvedPlayerTracker;
- * declare const subscription: { close(): Promise<void> }; // e.g. a Pub/Sub Subscription
+ * // e.g. a Pub/Sub Subscription; with closeOptions: { behavior: 'WAIT' } when a message handler
+ * // drains on this coordinator (the default, 'NACK', nacks the handlings still in the drain).
+ * declare const subscription: { close(): Promise<void> };
  *
  * const coordinator = createShutdownCoordinator({ timeoutMs: 8_000 });
  * coordinator.onShutdown(() => tracker.flush(), { name: 'unresolved players' });
@@ -219,11 +221,14 @@ export function createShutdownCoordinator(options: ShutdownCoordinatorOptions = 
   let state: 'idle' | 'running' | 'done' = 'idle';
   let installed = false;
   let counter = 0;
-  /** `bySignal`: started by our signal listener, which raises the signal again when it ends. */
-  let running: { promise: Promise<ShutdownReport>; join(entry: Entry): void; bySignal: boolean } | undefined;
+  /**
+   * `endsBy`: the signal raised again when the run ends: the one that started it, or one received
+   * while a run started otherwise went on.
+   */
+  let running:
+    | { promise: Promise<ShutdownReport>; join(entry: Entry): void; endsBy: NodeSignal | undefined }
+    | undefined;
   let lastReport: ShutdownReport | undefined;
-  /** A signal received while a shutdown it did not start runs: raised again when that run ends. */
-  let signalWaiting = false;
   /** The tasks started and not yet finished, failed or timed out. */
   const inFlight = new Set<Entry>();
 
@@ -236,7 +241,7 @@ export function createShutdownCoordinator(options: ShutdownCoordinatorOptions = 
 
   // Our own listener of that signal is what hands it over.
   const handOver = (on: object, signal: NodeSignal): false | (() => void) | undefined =>
-    on === target && !(signalWaiting || running?.bySignal) && listeners.get(signal);
+    on === target && !running?.endsBy && listeners.get(signal);
 
   function install(): void {
     if (installed) return;
@@ -253,24 +258,15 @@ export function createShutdownCoordinator(options: ShutdownCoordinatorOptions = 
   }
 
   function onSignal(signal: NodeSignal): void {
-    if (running !== undefined) {
-      if (signalWaiting || running.bySignal) {
-        logger.warn(`shutdown: ${signal} received again; still waiting for the tasks`, { signal });
-        return;
-      }
+    if (running?.endsBy) {
+      logger.warn(`shutdown: ${signal} received again; still waiting for the tasks`, { signal });
+    } else if (running) {
       // A shutdown started by shutdown(), beforeExit or a task joined after a finished shutdown runs:
       // the signal waits for it, then ends the process as it would have (our listener replaced
       // Node's default action, so dropping the signal here would leave a process that was told to
       // stop running until it is killed).
-      signalWaiting = true;
-      void running.promise.then(() => {
-        signalWaiting = false;
-        if (entries.size > 0) onSignal(signal);
-        else endBySignal(signal);
-      });
-      return;
-    }
-    void run(signal, true).then(() => endBySignal(signal));
+      running.endsBy = signal;
+    } else void run(signal, signal);
   }
 
   function endBySignal(signal: NodeSignal): void {
@@ -308,10 +304,10 @@ export function createShutdownCoordinator(options: ShutdownCoordinatorOptions = 
   }
 
   /**
-   * `bySignal`: started by our signal listener. `afterDone`: started by a task joined after a finished
+   * `endsBy`: started by our signal listener. `afterDone`: started by a task joined after a finished
    * shutdown, from inside its `onShutdown` call (so its tasks start on the next microtask).
    */
-  function run(trigger: ShutdownTrigger, bySignal = false, afterDone = false): Promise<ShutdownReport> {
+  function run(trigger: ShutdownTrigger, endsBy?: NodeSignal, afterDone = false): Promise<ShutdownReport> {
     if (running) return running.promise;
     state = 'running';
     logger.info(`shutdown (${trigger}): running ${entries.size} task(s), ${timeoutMs} ms at most`, {
@@ -388,7 +384,7 @@ export function createShutdownCoordinator(options: ShutdownCoordinatorOptions = 
     const current = {
       promise: Promise.resolve(undefined as unknown as ShutdownReport),
       join: (entry: Entry) => start(entry, true),
-      bySignal,
+      endsBy,
     };
     running = current;
     current.promise = (async (): Promise<ShutdownReport> => {
@@ -397,15 +393,20 @@ export function createShutdownCoordinator(options: ShutdownCoordinatorOptions = 
         for (const timeOut of [...timeOuts]) timeOut();
       });
       for (const entry of [...entries]) start(entry, afterDone);
-      // Wait until every started task has an outcome; tasks that join meanwhile join the wait.
-      let awaited = 0;
-      while (awaited < outcomes.length) {
-        const batch = outcomes.slice(awaited);
-        awaited = outcomes.length;
-        await Promise.all(batch);
+      // Wait until every started task has an outcome; tasks that join meanwhile join the wait, also
+      // one that joins while the last outcomes are being collected.
+      let ended: Array<ShutdownTaskOutcome | undefined> = [];
+      while (ended.length < outcomes.length) {
+        let awaited = 0;
+        while (awaited < outcomes.length) {
+          const batch = outcomes.slice(awaited);
+          awaited = outcomes.length;
+          await Promise.all(batch);
+        }
+        ended = await Promise.all(outcomes);
       }
       cancelTotal?.();
-      const tasks = (await Promise.all(outcomes)).filter((t): t is ShutdownTaskOutcome => t !== undefined);
+      const tasks = ended.filter((t): t is ShutdownTaskOutcome => t !== undefined);
       // A run for tasks joined after a finished shutdown continues it: its report (what a later
       // `shutdown()` returns) holds every task that ran, the earlier runs' first.
       const earlier = afterDone && lastReport !== undefined ? lastReport.tasks : [];
@@ -438,6 +439,12 @@ export function createShutdownCoordinator(options: ShutdownCoordinatorOptions = 
       }
       return report;
     })();
+    void current.promise.then(() => {
+      if (!current.endsBy) return;
+      // A task joined once the run had ended started a run of its own: the signal waits for it.
+      if (running) running.endsBy ??= current.endsBy;
+      else endBySignal(current.endsBy);
+    });
     return current.promise;
   }
 
@@ -468,7 +475,7 @@ export function createShutdownCoordinator(options: ShutdownCoordinatorOptions = 
         // itself) and the process is still here: the task runs now, in a run of its own with the same
         // trigger and limits. Held for a shutdown that will not come again, a flush joined now (a
         // tracker's miss recorded after it) would die with the process.
-        if (state === 'done') void run((lastReport as ShutdownReport).trigger, false, true);
+        if (state === 'done') void run((lastReport as ShutdownReport).trigger, undefined, true);
       }
       return () => {
         if (!entries.delete(entry)) return;

@@ -16,7 +16,8 @@ export interface HandlingDrain {
    * (an ack or nack) and may return a `flush` that waits for it to leave the process. During a
    * shutdown that flush is called and is part of the drain (within its time): a process that exits
    * with an answer still queued in its client loses it, and Pub/Sub redelivers work that was done.
-   * Outside a shutdown it is not called (the client sends its batch in its own time).
+   * Outside a shutdown it is not called (the client sends its batch in its own time). The flush of
+   * a cut-off or refused delivery's answer (a nack) is held as `hold` does.
    */
   run<T>(
     handling: (stop: AbortSignal) => Promise<T>,
@@ -24,6 +25,13 @@ export interface HandlingDrain {
     late: (result: T) => void,
     answer?: Answer<T>,
   ): Promise<T>;
+  /**
+   * While a shutdown runs, calls `flush` and keeps the shutdown waiting until it settles (with the
+   * handlings in flight while the drain's time lasts, else as a task of its own within the rest of
+   * the shutdown's limit); `afterDone`: also once it is over (a run of its own then waits for it,
+   * and the re-raised signal for that run). Otherwise does nothing.
+   */
+  hold(flush: () => PromiseLike<unknown>, afterDone?: boolean): void;
 }
 
 /** Sends a handling's answer; may return a flush that waits for it to leave the process. */
@@ -72,13 +80,13 @@ export function handlingDrain(
   const running = new Set<Running>();
   let leave: (() => void) | undefined;
   let drained: (() => void) | undefined;
-  const taskName = `createMessageHandler ${name}: handlings in flight`;
 
   function stopping(coordinator: ShutdownCoordinator): boolean {
     return coordinator.state === 'running' || coordinator.state === 'done';
   }
 
-  function join(coordinator: ShutdownCoordinator): void {
+  function join(coordinator: ShutdownCoordinator, what = 'handlings in flight'): void {
+    const taskName = `createMessageHandler ${name}: ${what}`;
     const total = coordinator.timeoutMs;
     const margin = typeof total === 'number' ? Math.min(ANSWER_MARGIN_MS, Math.floor(total / 8)) : 0;
     leave = coordinator.onShutdown(
@@ -91,7 +99,12 @@ export function handlingDrain(
               `${name} handling did not finish within the shutdown's drain; the message was answered for redelivery`,
               { code: 'SHUTTING_DOWN', transient: true },
             );
-            for (const handling of [...running]) handling.cut(error);
+            // This task is over: the nacks sent now are held by a task of their own (`hold`), in
+            // the time the coordinator's limit still leaves.
+            const cut = [...running];
+            running.clear();
+            leave = drained = undefined;
+            for (const handling of cut) handling.cut(error);
           });
         });
       },
@@ -100,8 +113,7 @@ export function handlingDrain(
   }
 
   function remove(handling: Running): void {
-    running.delete(handling);
-    if (running.size > 0) return;
+    if (!running.delete(handling) || running.size > 0) return;
     try {
       leave?.();
     } catch (error) {
@@ -112,7 +124,29 @@ export function handlingDrain(
     drained = undefined;
   }
 
+  /** `flush`, when the shutdown runs, as a member of the drain (see `HandlingDrain.hold`). */
+  function hold(coordinator: ShutdownCoordinator, flush: () => PromiseLike<unknown>, done = false): void {
+    try {
+      // `done`: also once the shutdown is over (a run of its own then waits for it, and the signal
+      // for that run). Not for the nack of a delivery refused then: the subscription may redeliver
+      // it for as long as the process lives, each a run of its own.
+      if (!(coordinator.state === 'running' || (done && coordinator.state === 'done'))) return;
+      const wait = attempt(flush);
+      if (wait === undefined) return;
+      if (running.size === 0) join(coordinator, 'answers being sent');
+      const release = () => remove(entry);
+      const entry: Running = { cut: release };
+      running.add(entry);
+      Promise.resolve(wait).then(release, release);
+    } catch (error) {
+      warn(`${name}: the shutdown coordinator threw; this answer is sent without waiting for it`, error);
+    }
+  }
+
   return {
+    hold(flush, afterDone) {
+      if (option !== false) hold(option ?? defaultShutdownCoordinator(), flush, afterDone);
+    },
     run<T>(
       handling: (stop: AbortSignal) => Promise<T>,
       cutOff: (error: PipelineError) => T,
@@ -135,14 +169,19 @@ export function handlingDrain(
         warn(`${name}: the shutdown coordinator threw; this message is handled without joining it`, error);
         return handling(new AbortController().signal).then(answered);
       }
+      /** A nack sent during the shutdown, its flush held by the drain. */
+      const refused = (error: PipelineError): T => {
+        const result = cutOff(error);
+        const flush = attempt(() => answer?.(result));
+        if (flush) hold(coordinator, flush);
+        return result;
+      };
       if (refuse) {
         return Promise.resolve(
-          answered(
-            cutOff(
-              new PipelineError(
-                `${name} message arrived while the process is shutting down; not handled, answered for redelivery`,
-                { code: 'SHUTTING_DOWN', transient: true },
-              ),
+          refused(
+            new PipelineError(
+              `${name} message arrived while the process is shutting down; not handled, answered for redelivery`,
+              { code: 'SHUTTING_DOWN', transient: true },
             ),
           ),
         );
@@ -162,7 +201,7 @@ export function handlingDrain(
             if (decided) return;
             decided = true;
             stop.abort(error);
-            done(answered(cutOff(error)));
+            done(refused(error));
           },
         };
         running.add(entry);

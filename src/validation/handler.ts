@@ -180,9 +180,13 @@ export interface MessageHandlerBaseOptions {
    * coordinator's limit less a margin of at most 1 s for the answers) is answered for redelivery
    * (`retry`, code `SHUTTING_DOWN`, `meta.signal` aborted), never acked unfinished, and a delivery
    * that arrives once the shutdown has begun is answered for redelivery without being handled.
-   * With streaming pull (`subscription()`), the ack of a handling that ends during the drain is sent
-   * to Pub/Sub before the drain ends (the client would otherwise hold it in its batch as the process
-   * exits, and the message would be processed again).
+   * With streaming pull (`subscription()`), the ack of a handling that ends during the drain, and the
+   * nack of one cut off or refused, is sent to Pub/Sub before the shutdown ends, within its limit
+   * (the client would otherwise hold it in its batch as the process exits: an ack lost means the
+   * message is processed again, a nack lost that it is redelivered only when its lease runs out).
+   * A `subscription.close()` joined to the same shutdown runs at once, beside the drain: create that
+   * subscription with `closeOptions: { behavior: 'WAIT' }`; with the client's default (`'NACK'`)
+   * it nacks the handlings still in the drain and ignores their acks, and their work is done again.
    * Default: the process-wide coordinator; `false` joins none.
    */
   shutdown?: ShutdownCoordinator | false;
@@ -753,8 +757,12 @@ export function createMessageHandler<S extends z.ZodType>(
       // Once the handling has answered, its flush may still be pending inside the drain: this one
       // answers at once, its flush joining the drain's wait.
       if (answer !== undefined) {
-        if (running.answered === undefined) running.joined.push(answer);
-        else answerLate(running.answered, answer);
+        const { answered } = running;
+        if (answered === undefined) running.joined.push(answer);
+        else {
+          const flush = attempt(() => answer(answered));
+          if (flush) drain.hold(flush, true);
+        }
       }
       return running.result.then((result) => {
         finish(result, envelope, undefined, started);
@@ -856,16 +864,28 @@ export function createMessageHandler<S extends z.ZodType>(
     );
   }
 
+  /**
+   * The reply to a push request or a CloudEvent is written by the caller's framework on the
+   * microtasks after `push()` or `cloudEvent()` settles, after the drain let the handling go: during
+   * a shutdown the drain waits one more turn of the event loop for it, or the process may end first
+   * and Pub/Sub redeliver work that was done. (Not for a delivery refused once the shutdown is over:
+   * each would start a run of its own.)
+   */
+  function replyTurn(result: HandlingResult): HandlingResult {
+    drain.hold(() => new Promise((resolve) => setImmediate(resolve)), result.error?.code !== 'SHUTTING_DOWN');
+    return result;
+  }
+
   return {
     handle: (input, headers) => observed(input, 'input', headers),
     async push(body, headers) {
-      const result = await observed(body, 'push request', headers);
+      const result = replyTurn(await observed(body, 'push request', headers));
       if (result.outcome === 'no_body') return { status: 500, outcome: result.outcome };
       if (result.ack) return { status: 200, outcome: result.outcome };
       return { status: result.outcome === 'retry' ? 503 : 500, outcome: result.outcome };
     },
     async cloudEvent(event) {
-      const result = await observed(event, 'CloudEvent', undefined);
+      const result = replyTurn(await observed(event, 'CloudEvent', undefined));
       if (!result.ack)
         throw result.error ?? toPipelineError(new Error(`${name} message must be redelivered`));
     },
@@ -883,50 +903,26 @@ interface InFlight {
   envelope: Envelope;
   result: Promise<HandlingResult>;
   joined: Answer[];
-  /** Set once it answered (see `answerWithJoined`); a later joiner answers at once (`answerLate`). */
-  answered?: Answered;
-}
-
-/** A handling's answer, and while the drain waits for its flush, how a later flush joins that wait. */
-interface Answered {
-  result: HandlingResult;
-  flushing?: (flush: () => PromiseLike<unknown>) => void;
+  /** Its answer, once sent: a later joiner is answered with it at once, its flush held by the drain. */
+  answered?: HandlingResult;
 }
 
 /**
  * The handling's answer, sent with those of the redeliveries that joined it by then. Its flush
- * waits for every one of theirs, and for those of redeliveries joining while it is pending (see
- * `answerLate`); one that throws or rejects does not end the wait for the others.
+ * waits for every one of theirs; one that throws or rejects does not end the wait for the others.
  */
-function answerWithJoined(own: Answer | undefined, entry: { joined: Answer[]; answered?: Answered }): Answer {
+function answerWithJoined(
+  own: Answer | undefined,
+  entry: { joined: Answer[]; answered?: HandlingResult },
+): Answer {
   return (result) => {
     const answers = [...entry.joined.splice(0), ...(own ? [own] : [])];
-    const answered: Answered = { result };
-    entry.answered = answered;
-    const flushes = answers.map((send) => attempt(() => send(result)));
-    return () => {
-      const waits: PromiseLike<unknown>[] = [];
-      answered.flushing = (flush) => {
-        const wait = attempt(flush);
-        if (wait !== undefined) waits.push(wait);
-      };
-      for (const flush of flushes) if (flush !== undefined) answered.flushing(flush);
-      return (async () => {
-        for (let seen = 0; seen < waits.length; ) {
-          const batch = waits.slice(seen);
-          seen = waits.length;
-          await Promise.allSettled(batch);
-        }
-        answered.flushing = undefined;
-      })();
-    };
+    entry.answered = result;
+    const flushes = answers.map((send) => attempt(() => send(result))).filter((flush) => flush !== undefined);
+    return flushes.length === 0
+      ? undefined
+      : () => Promise.allSettled(flushes.map((flush) => attempt(flush)));
   };
-}
-
-/** A redelivery joining a handling that already answered: answered at once, flushed with it. */
-function answerLate(answered: Answered, answer: Answer): void {
-  const flush = attempt(() => answer(answered.result));
-  if (flush !== undefined) answered.flushing?.(flush);
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { Message, PubSub, Subscription } from '@google-cloud/pubsub';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createShutdownCoordinator } from '../../../src/shutdown/index.js';
+import { createTestClock } from '../../../src/testing/clock.js';
 import { type PubSubStandIn, startPubSubStandIn } from '../../../src/testing/pubsub/index.js';
 import {
   createMessageHandler,
@@ -96,9 +97,11 @@ describe('createMessageHandler on SIGTERM, with the real streaming-pull client',
     const report = await coordinator.shutdown('SIGTERM');
     expect(report.tasks).toEqual([
       { name: 'createMessageHandler Phase2CompletionMessage: handlings in flight', status: 'timed_out' },
+      { name: 'createMessageHandler Phase2CompletionMessage: answers being sent', status: 'timed_out' },
     ]);
     expect(calls[0]?.signal?.aborted).toBe(true);
-    await until(() => (standIn.subscriptionStats('cut-sub')?.nacked ?? 0) >= 1, 5_000, 'the message nacked');
+    // The nack left the client within the shutdown: Pub/Sub has it when the shutdown ends.
+    expect(standIn.subscriptionStats('cut-sub')?.nacked).toBeGreaterThanOrEqual(1);
     expect(standIn.subscriptionStats('cut-sub')?.acked).toBe(0);
     // Redelivered: the next delivery reaches the handler (which now refuses it: shutting down).
     await until(
@@ -109,4 +112,86 @@ describe('createMessageHandler on SIGTERM, with the real streaming-pull client',
     expect(calls).toHaveLength(1);
     expect(standIn.subscriptionStats('cut-sub')?.acked).toBe(0);
   });
+
+  it('on SIGTERM the nack of a handling cut off by the drain reaches Pub/Sub before the process is killed', async () => {
+    const { topic, subscription } = await pipeline('cut-kill');
+    let nackedAtKill: number | undefined;
+    const fake = new (class extends FakeProcess {
+      override kill(pid: number, signal: NodeJS.Signals): boolean {
+        nackedAtKill = standIn.subscriptionStats('cut-kill-sub')?.nacked;
+        return super.kill(pid, signal);
+      }
+    })();
+    const clock = createTestClock();
+    const coordinator = createShutdownCoordinator({
+      process: fake,
+      signals: ['SIGTERM'],
+      clock,
+      logger: recordingLogger(),
+    });
+    let started = false;
+    const hangs = createMessageHandler(
+      Phase2CompletionMessage,
+      () => {
+        started = true;
+        return new Promise<void>(() => {});
+      },
+      { onInvalid: 'nack', shutdown: coordinator },
+    );
+    subscription.on('message', (message: Message) => void hangs.subscription(message));
+    await publishValidated(topic, Phase2CompletionMessage, completion);
+    await until(() => started, 5_000, 'the handling started');
+    fake.emit('SIGTERM');
+    // The drain's 7 s of the 8 s are up: the handling is cut off and nacked.
+    clock.advance(7_000);
+    await until(() => (standIn.subscriptionStats('cut-kill-sub')?.nacked ?? 0) >= 1, 5_000, 'the nack sent');
+    // The stand-in redelivers the nacked message at once and the handler refuses it, so the
+    // client's queues are never idle: its flush ends only with the shutdown's total limit.
+    clock.advance(1_000);
+    await until(() => fake.kills.length === 1, 5_000, 'the process killed');
+    expect(nackedAtKill).toBeGreaterThanOrEqual(1);
+    expect(standIn.subscriptionStats('cut-kill-sub')?.acked).toBe(0);
+  });
+
+  for (const behavior of ['NACK', 'WAIT'] as const) {
+    it(`a subscription closed by a task of the same shutdown (closeOptions.behavior ${behavior}) ${behavior === 'WAIT' ? 'lets the drain ack its handlings' : 'nacks the handlings still in the drain: their acks are ignored'}`, async () => {
+      const name = `close-${behavior.toLowerCase()}`;
+      const [topic] = await pubsub.createTopic(name);
+      await topic.createSubscription(`${name}-sub`, { ackDeadlineSeconds: 60 });
+      const subscription = pubsub.subscription(`${name}-sub`, {
+        closeOptions: { behavior },
+      });
+      const fake = new FakeProcess();
+      const coordinator = createShutdownCoordinator({
+        process: fake,
+        signals: ['SIGTERM'],
+        timeoutMs: 8_000,
+        logger: recordingLogger(),
+      });
+      coordinator.onShutdown(() => subscription.close(), { name: 'subscription' });
+      let finish: () => void = () => {};
+      let started = false;
+      const handler = createMessageHandler(
+        Phase2CompletionMessage,
+        () => {
+          started = true;
+          return new Promise<void>((resolve) => {
+            finish = resolve;
+          });
+        },
+        { onInvalid: 'nack', shutdown: coordinator },
+      );
+      subscription.on('message', (message: Message) => void handler.subscription(message));
+      await publishValidated(topic, Phase2CompletionMessage, completion);
+      await until(() => started, 5_000, 'the handling started');
+      fake.emit('SIGTERM');
+      await until(() => coordinator.state === 'running', 5_000, 'the shutdown running');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      finish();
+      await until(() => fake.kills.length === 1, 10_000, 'the process killed');
+      const stats = standIn.subscriptionStats(`${name}-sub`);
+      if (behavior === 'WAIT') expect(stats).toMatchObject({ acked: 1, nacked: 0 });
+      else expect(stats).toMatchObject({ acked: 0, nacked: 1 });
+    });
+  }
 });

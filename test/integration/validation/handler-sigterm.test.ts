@@ -113,47 +113,53 @@ describe('SIGTERM while 50 messages are in flight in a real subscriber process',
     }
   });
 
-  it('a push request whose handling finished within the drain gets its 200 before the process ends', async () => {
-    const child = spawn(process.execPath, ['--import', tsxLoader, join(here, 'fixtures', 'push-server.ts')], {
-      env: { ...process.env, HANDLE_MS: '300' },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    const exit = new Promise<{ signal: NodeJS.Signals | null }>((resolve) =>
-      child.once('exit', (_code, signal) => resolve({ signal })),
-    );
-    let out = '';
-    const port = await new Promise<number>((resolve) => {
-      child.stdout?.on('data', (chunk: Buffer) => {
-        out += chunk.toString();
-        const match = /listening (\d+)/.exec(out);
-        if (match) resolve(Number(match[1]));
+  for (const awaits of ['0', '10'] as const) {
+    it(`a push request whose handling finished within the drain gets its 200 before the process ends (reply ${awaits} microtasks after push())`, async () => {
+      const child = spawn(
+        process.execPath,
+        ['--import', tsxLoader, join(here, 'fixtures', 'push-server.ts')],
+        {
+          env: { ...process.env, HANDLE_MS: '300', REPLY_AFTER_AWAITS: awaits },
+          stdio: ['ignore', 'pipe', 'inherit'],
+        },
+      );
+      const exit = new Promise<{ signal: NodeJS.Signals | null }>((resolve) =>
+        child.once('exit', (_code, signal) => resolve({ signal })),
+      );
+      let out = '';
+      const port = await new Promise<number>((resolve) => {
+        child.stdout?.on('data', (chunk: Buffer) => {
+          out += chunk.toString();
+          const match = /listening (\d+)/.exec(out);
+          if (match) resolve(Number(match[1]));
+        });
       });
+      const body = {
+        message: {
+          data: Buffer.from(JSON.stringify({ processor_name: 'P', game_date: '2026-01-23' })).toString(
+            'base64',
+          ),
+          messageId: '1',
+          attributes: {},
+        },
+        subscription: 'projects/p/subscriptions/push-sub',
+      };
+      const response = fetch(`http://127.0.0.1:${port}/`, {
+        method: 'POST',
+        body: JSON.stringify(body),
+        headers: { 'content-type': 'application/json' },
+      }).then(
+        (r) => r.status,
+        (error: unknown) => String(error),
+      );
+      await new Promise<void>((resolve) => {
+        const check = () => (out.includes('started') ? resolve() : setTimeout(check, 5));
+        check();
+      });
+      child.kill('SIGTERM');
+      const { signal } = await exit;
+      expect(signal).toBe('SIGTERM');
+      expect(await response).toBe(200);
     });
-    const body = {
-      message: {
-        data: Buffer.from(JSON.stringify({ processor_name: 'P', game_date: '2026-01-23' })).toString(
-          'base64',
-        ),
-        messageId: '1',
-        attributes: {},
-      },
-      subscription: 'projects/p/subscriptions/push-sub',
-    };
-    const response = fetch(`http://127.0.0.1:${port}/`, {
-      method: 'POST',
-      body: JSON.stringify(body),
-      headers: { 'content-type': 'application/json' },
-    }).then(
-      (r) => r.status,
-      (error: unknown) => String(error),
-    );
-    await new Promise<void>((resolve) => {
-      const check = () => (out.includes('started') ? resolve() : setTimeout(check, 5));
-      check();
-    });
-    child.kill('SIGTERM');
-    const { signal } = await exit;
-    expect(signal).toBe('SIGTERM');
-    expect(await response).toBe(200);
-  });
+  }
 });
