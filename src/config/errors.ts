@@ -2,7 +2,8 @@
 // which import nothing of the taxonomy; of shared, the value describer the retry path bundles anyway.
 import { brandClass } from '../errors/brand.js';
 import { quoteValue, removeSecrets, shownValue } from '../errors/redact.js';
-import { describeValue } from '../shared/check-options.js';
+import { scrubCause } from '../errors/scrub.js';
+import { builtInName, describeValue, thrownMessage } from '../shared/check-options.js';
 import { KNOWN_SPORTS } from './sports.js';
 
 /** Characters of a rejected name given as an argument that a message quotes: a hostile one cannot flood it. */
@@ -130,15 +131,29 @@ export class InvalidResourceNameError extends TypeError {
 
 /** What a value is, for a message; a string as every configuration value is shown. */
 function described(value: unknown): string {
-  return typeof value === 'string' ? `a string (${quoteValue(value)})` : describeValue(value);
+  if (typeof value === 'string') return `a string (${quoteValue(value)})`;
+  // A Map or a URLSearchParams holds its variables as entries, not properties: say which it is.
+  const named = typeof value === 'object' && value !== null && !Array.isArray(value) && classNameOf(value);
+  return named ? `a ${named}` : describeValue(value);
+}
+
+/** The class an object is an instance of, when not a plain object's; never a throw. */
+function classNameOf(value: object): string | undefined {
+  try {
+    const name = builtInName(value) ?? Object.getPrototypeOf(value)?.constructor?.name;
+    return typeof name === 'string' && name !== '' && name !== 'Object' ? name : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
  * Thrown by `getSportConfig` (and everything that reads the sport config with a caller's `env`) when
  * `env` is not an object of environment variables (`null`, a string, a number, an array), or when a
  * variable it reads (`SPORT`, `GCP_PROJECT_ID`, `GOOGLE_CLOUD_PROJECT`) holds something other than a
- * string; `undefined` and `null` mean unset. `variable` names that variable, or is `undefined` when
- * `env` itself is wrong. A string is shown as every configuration value is: credentials removed, cut
+ * string or cannot be read (a getter or a Proxy trap that throws: what it threw is the `cause`,
+ * credentials removed); `undefined` and `null` mean unset. `variable` names that variable, or is
+ * `undefined` when `env` itself is wrong (a `Map` too: its entries are not variables). A string is shown as every configuration value is: credentials removed, cut
  * to its first 32 characters. A `TypeError` (bad input), never transient.
  *
  * @example
@@ -158,11 +173,15 @@ export class InvalidConfigEnvError extends TypeError {
   /** The variable whose value is wrong; `undefined` when `env` itself is not an object. */
   readonly variable: string | undefined;
 
-  constructor(variable: string | undefined, value: unknown) {
+  /** `unread`: the variable's read threw this instead of giving `value`. */
+  constructor(variable: string | undefined, value: unknown, unread?: { thrown: unknown }) {
     super(
       variable === undefined
         ? `env must be an object of environment variables, got ${described(value)}`
-        : `env.${variable} must be a string, got ${described(value)}`,
+        : unread
+          ? `env.${variable} could not be read: ${thrownMessage(unread.thrown)}`
+          : `env.${variable} must be a string, got ${described(value)}`,
+      unread && { cause: scrubCause(unread.thrown) },
     );
     this.name = 'InvalidConfigEnvError';
     this.variable = variable;

@@ -1,0 +1,96 @@
+import { describe, expect, it } from 'vitest';
+import { getSportConfig, InvalidConfigEnvError } from '../../../src/config/index.js';
+import { UnresolvedPlayerTracker } from '../../../src/registry/index.js';
+
+const TOKEN = `ya29.${'a0AfH6SMB'.repeat(6)}`;
+
+function thrownBy(read: () => unknown): unknown {
+  try {
+    read();
+  } catch (error) {
+    return error;
+  }
+  return expect.unreachable('it did not throw');
+}
+
+describe('getSportConfig: an env of the wrong kind is refused, never read as empty', () => {
+  it.each([
+    [
+      'a Map',
+      new Map([
+        ['SPORT', 'mlb'],
+        ['GCP_PROJECT_ID', 'staging-project'],
+      ]),
+      /got a Map/,
+    ],
+    ['a Set', new Set(['SPORT=mlb']), /got a Set/],
+    ['a Date', new Date(0), /got a Date/],
+    ['a URLSearchParams', new URLSearchParams('SPORT=mlb'), /got a URLSearchParams/],
+  ])(
+    '%s (its variables are not properties: read, it silently gave nba in the default project)',
+    (_what, env, message) => {
+      const error = thrownBy(() => getSportConfig(undefined, env as never));
+      expect(error).toBeInstanceOf(InvalidConfigEnvError);
+      expect(error).toMatchObject({ code: 'INVALID_CONFIG_ENV', variable: undefined });
+      expect((error as Error).message).toMatch(message);
+    },
+  );
+
+  it('still takes process.env, a null-prototype object, a frozen object and a Proxy of one', () => {
+    expect(getSportConfig('nba', process.env).sport).toBe('nba');
+    const bare = Object.assign(Object.create(null) as Record<string, string>, { SPORT: 'mlb' });
+    expect(getSportConfig(undefined, bare).sport).toBe('mlb');
+    expect(getSportConfig(undefined, Object.freeze({ SPORT: 'mlb' })).sport).toBe('mlb');
+    expect(getSportConfig(undefined, new Proxy({ SPORT: 'mlb' }, {})).sport).toBe('mlb');
+  });
+});
+
+describe('getSportConfig: a variable whose read throws', () => {
+  it('is the config error naming the variable, its message and cause without the credential', () => {
+    const env = {
+      get GCP_PROJECT_ID(): string {
+        throw new Error(`secret manager refused: Authorization: Bearer ${TOKEN}`);
+      },
+    };
+    const error = thrownBy(() => getSportConfig('mlb', env));
+    expect(error).toBeInstanceOf(InvalidConfigEnvError);
+    expect(error).toMatchObject({ code: 'INVALID_CONFIG_ENV', variable: 'GCP_PROJECT_ID' });
+    expect((error as Error).message).toMatch(/env\.GCP_PROJECT_ID could not be read: secret manager refused/);
+    expect((error as Error).message).not.toContain(TOKEN);
+    expect(String((error as Error & { cause?: Error }).cause?.message)).toMatch(/secret manager refused/);
+    expect(JSON.stringify((error as Error & { cause?: Error }).cause?.message)).not.toContain(TOKEN);
+  });
+
+  it('a Proxy whose get trap throws, for SPORT', () => {
+    const env = new Proxy(
+      {},
+      {
+        get() {
+          throw new TypeError(`Bearer ${TOKEN}`);
+        },
+      },
+    );
+    const error = thrownBy(() => getSportConfig(undefined, env));
+    expect(error).toBeInstanceOf(InvalidConfigEnvError);
+    expect(error).toMatchObject({ variable: 'SPORT' });
+    expect((error as Error).message).not.toContain(TOKEN);
+  });
+
+  it('reaches a tracker built with that env as the same typed error', () => {
+    const env = {
+      get GCP_PROJECT_ID(): string {
+        throw new Error('boom');
+      },
+    };
+    expect(
+      () =>
+        new UnresolvedPlayerTracker({
+          executor: { query: async () => [], insertRows: async () => ({ inserted: 0, failed: [] }) },
+          sport: 'mlb',
+          source: 's',
+          env,
+          flushOnExit: false,
+        }),
+    ).toThrow(InvalidConfigEnvError);
+  });
+});
