@@ -471,10 +471,23 @@ export class UnresolvedPlayerTracker {
     if (slot.current) {
       slot.current.count += 1;
     } else {
-      slot.current = { source: source ?? this.#source, firstSeenMs: this.#clock.now(), count: 1 };
+      slot.current = { source: source ?? this.#source, firstSeenMs: this.#readClock(), count: 1 };
     }
     if (this.#unhookExit === undefined) this.#joinExitWhileHolding();
     return true;
+  }
+
+  /**
+   * The clock's reading for a first miss, NaN when reading it throws: the miss is recorded all the
+   * same (a throw here escaped with a slot made and no count in it), and a reading that is not a
+   * time gets the report's time as `first_seen` (`firstSeenOf`).
+   */
+  #readClock(): number {
+    try {
+      return this.#clock.now();
+    } catch {
+      return Number.NaN;
+    }
   }
 
   /** Joins the shutdown by itself (unless `flushOnExit: false`): it now holds a row to lose. */
