@@ -230,9 +230,14 @@ interface PendingRow {
   unsureSinceMs?: number;
 }
 
-/** The key of a player's slot in `#slots`: its normalized lookup and its type. */
+/**
+ * The key of a player's slot in `#slots`: its normalized lookup and its type as written (upper case).
+ * Types that differ in lower case but are written alike ('ß' and 'ss', 'ı' and 'i') are one slot: as
+ * two, they made rows alike but for their insert ids, and the landed one stood for the other when the
+ * table was asked which rows landed, which was then forgotten unwritten.
+ */
 function slotKey(lookup: string, type: string): string {
-  return `${lookup}\u0000${type}`;
+  return `${lookup}\u0000${type.toUpperCase()}`;
 }
 
 /** Whether a re-send of `pending` at `nowMs` may fall outside BigQuery's de-duplication window. */
