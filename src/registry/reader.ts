@@ -266,8 +266,9 @@ export class PlayerRegistryReader {
   getUniversalId(lookup: string, options?: LookupOptions & { required?: true }): Promise<string>;
   getUniversalId(lookup: string, options: LookupOptions & { required: false }): Promise<string | null>;
   getUniversalId(lookup: string, options?: LookupOptions): Promise<string | null>;
-  async getUniversalId(lookup: string, options: LookupOptions = {}): Promise<string | null> {
-    checkLookupOptions('getUniversalId', options);
+  async getUniversalId(lookup: string, given: LookupOptions = {}): Promise<string | null> {
+    // The checked copy: a getter answered the check once and is not asked again.
+    const options = checkLookupOptions('getUniversalId', given);
     if (typeof lookup !== 'string') throw notAString('getUniversalId: lookup', lookup);
     const signal = options.signal;
     if (signal?.aborted) throw abortReason(signal);
@@ -306,9 +307,9 @@ export class PlayerRegistryReader {
    */
   async getUniversalIdsBatch(
     lookups: readonly string[],
-    options: LookupOptions = {},
+    given: LookupOptions = {},
   ): Promise<Map<string, string | null>> {
-    checkLookupOptions('getUniversalIdsBatch', options);
+    const options = checkLookupOptions('getUniversalIdsBatch', given);
     // A string is iterable too: each of its characters would be looked up and tracked as a player.
     if (!Array.isArray(lookups)) {
       throw notAString('getUniversalIdsBatch: lookups', lookups, 'an array of strings');
@@ -518,8 +519,9 @@ function unlookable(normalized: string, type: string | undefined): boolean {
   return normalized === '' || (type !== undefined && type.length > MAX_PLAYER_TEXT_LENGTH);
 }
 
-function checkLookupOptions(where: string, options: LookupOptions): void {
-  checkOptions(
+/** The options as checked, each read once. */
+function checkLookupOptions(where: string, options: LookupOptions): LookupOptions {
+  return checkOptions(
     where,
     options,
     { playerType: 'string', required: 'boolean', signal: 'signal' },

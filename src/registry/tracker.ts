@@ -572,8 +572,9 @@ export class UnresolvedPlayerTracker {
   }
 
   /** `cuttable`: a flush the shutdown's own flush may cut short (any but a shutdown's). */
-  #flush(options: FlushOptions, cuttable: boolean): Promise<FlushResult> {
-    checkOptions('flush', options, { signal: 'signal', timeoutMs: 'number' }, OPTION_ALIASES);
+  #flush(given: FlushOptions, cuttable: boolean): Promise<FlushResult> {
+    // The checked copy: a getter answered the check once and is not asked again.
+    const options = checkOptions('flush', given, { signal: 'signal', timeoutMs: 'number' }, OPTION_ALIASES);
     const timeoutMs = options.timeoutMs ?? this.flushTimeoutMs;
     checkTimeoutMs('flush: option timeoutMs', timeoutMs);
     // From the call: time spent waiting for an earlier flush counts, so a caller's limit holds.
@@ -645,10 +646,15 @@ export class UnresolvedPlayerTracker {
    */
   flushOnExit(options: FlushOnExitOptions = {}): () => void {
     if (this.#unhookExit && this.#exitJoinedBy === 'call') return this.#unhookExit;
-    checkOptions('flushOnExit', options, FLUSH_ON_EXIT_SPEC, OPTION_ALIASES);
+    const checked: FlushOnExitOptions = checkOptions(
+      'flushOnExit',
+      options,
+      FLUSH_ON_EXIT_SPEC,
+      OPTION_ALIASES,
+    );
     // Joined by itself while holding rows: the call's options (and its staying) replace that.
     this.#unhookExit?.();
-    return this.#joinExit(options, 'call');
+    return this.#joinExit(checked, 'call');
   }
 
   #joinExit(options: FlushOnExitOptions, by: 'tracker' | 'call'): () => void {
