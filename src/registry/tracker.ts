@@ -81,7 +81,15 @@ export interface FlushResult {
   flushed: number;
   /** Players still held after it (they will be written by a later flush). */
   retained: number;
-  /** Why some or all rows were not written; absent when everything tracked was written. */
+  /**
+   * Misses of new players `track` refused since the last flush that reported them, because
+   * `maxEntries` players were held; absent when none. They are lost: `error` says so too.
+   */
+  dropped?: number;
+  /**
+   * Why some or all rows were not written (or, coded `UNRESOLVED_PLAYERS_DROPPED`, why misses were
+   * never recorded: see `dropped`); absent when every miss was written.
+   */
   error?: PipelineError;
 }
 
@@ -735,7 +743,7 @@ export class UnresolvedPlayerTracker {
   }
 
   async #flushNow(signal: AbortSignal): Promise<FlushResult> {
-    this.#reportOverflow();
+    const lost = this.#reportOverflow();
     let flushed = 0;
     // Each round freezes the new misses of players with no row pending and sends every pending row:
     // an older batch's unwritten rows (unchanged, same ids) with the new ones, so a row refused for
@@ -763,11 +771,11 @@ export class UnresolvedPlayerTracker {
           pendingRows: this.#pendingRows,
           error: outcome.error,
         });
-        return { flushed, retained: this.size, error: outcome.error };
+        return { flushed, retained: this.size, ...lost, error: outcome.error };
       }
     }
     if (flushed > 0) this.#logger.info('unresolved players flushed', { table: this.table, flushed });
-    return { flushed, retained: this.size };
+    return { flushed, retained: this.size, ...lost };
   }
 
   #snapshot(): boolean {
@@ -985,14 +993,23 @@ export class UnresolvedPlayerTracker {
     if (!slot.current) this.#slots.delete(slotKey(slot.lookup, slot.type));
   }
 
-  #reportOverflow(): void {
+  /**
+   * The misses refused since the last report, for the flush result: a count and the error saying they
+   * are lost (a warning line alone let a flush that wrote the rest look like a success). Empty when none.
+   */
+  #reportOverflow(): { dropped?: number; error?: PipelineError } {
     const dropped = this.#overflowCount - this.#overflowReported;
-    if (dropped === 0) return;
+    if (dropped === 0) return {};
     this.#overflowReported = this.#overflowCount;
-    this.#logger.warn('unresolved player tracker full: misses of new players were not recorded', {
+    const error = new PipelineError(
+      `${dropped} misses of new players were not recorded: the tracker held maxEntries (${this.maxEntries}) players`,
+      { code: 'UNRESOLVED_PLAYERS_DROPPED', transient: false },
+    );
+    this.#logger.error('unresolved player tracker full: misses of new players were not recorded', {
       dropped,
       maxEntries: this.maxEntries,
       table: this.table,
     });
+    return { dropped, error };
   }
 }
