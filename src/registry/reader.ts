@@ -493,10 +493,15 @@ export class PlayerRegistryReader {
     );
     try {
       // The executor may ignore the signal (any implementation of the interface): the wait ends anyway.
-      return await untilAborted(
+      const rows: unknown = await untilAborted(
         this.#executor.query<T>(sql, { params, retry: { signal: deadline.signal } }),
         deadline.signal,
       );
+      // Read as rows, another answer is no row: every player "not found", cached and tracked as such.
+      if (!Array.isArray(rows)) {
+        throw new TypeError('the executor answered the registry query without a list of rows');
+      }
+      return rows as T[];
     } catch (thrown) {
       // The caller's own abort is its reason, untouched, and no failure of the registry.
       if (signal?.aborted && thrown === abortReason(signal)) throw thrown;
