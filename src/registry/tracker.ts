@@ -185,6 +185,11 @@ const DEFAULT_FLUSH_TIMEOUT_MS = 120_000;
 const MAX_INSERT_ID_LENGTH = 128;
 /** Batch ids remembered to refuse a repeat: far more flushes than fit in BigQuery's de-duplication window. */
 const REMEMBERED_BATCH_IDS = 1_024;
+/**
+ * How far behind the previous batch's reported_at a reading may be and still be replaced by the next
+ * millisecond after it (two flushes in one ms, a small step back); further, the clock is followed.
+ */
+const PIN_REPORTED_AT_MS = 1_000;
 
 /**
  * How long after a send whose answer was lost a re-send under the same insert ids is trusted to be
@@ -305,8 +310,10 @@ export class UnresolvedPlayerTracker {
   readonly #createBatchId: () => string;
   readonly #slots = new Map<string, Slot>();
   #pendingRows = 0;
-  /** The reported_at of the latest batch, ms: the next batch's is later. */
+  /** The reported_at of the latest batch, ms: the next batch's is later unless the clock stepped back. */
   #lastReportedAtMs: number | undefined;
+  /** The reported_at of the latest batches, ms, oldest first: a new batch takes none of them. */
+  readonly #usedReportedAt = new Set<number>();
   #overflowCount = 0;
   #overflowReported = 0;
   /** The latest batch ids, oldest first (a Set keeps insertion order). */
@@ -811,15 +818,24 @@ export class UnresolvedPlayerTracker {
       this.#usedBatchIds.delete(this.#usedBatchIds.values().next().value as string);
     }
     let reportedAtMs = this.#clock.now();
-    // Each batch gets a reported_at of its own, later than the previous one's, even when the clock
-    // stands still or steps back: a row is told apart from an identical row of an earlier batch by
-    // it alone when the table is asked which rows landed (the same would be forgotten unwritten).
-    if (this.#lastReportedAtMs !== undefined && reportedAtMs <= this.#lastReportedAtMs) {
-      reportedAtMs = this.#lastReportedAtMs + 1;
+    // Each batch gets a reported_at of its own, even when the clock stands still or steps back: a row
+    // is told apart from an identical row of an earlier batch by it alone when the table is asked
+    // which rows landed (the same would be forgotten unwritten). Within a second of the previous
+    // batch it follows that one; further back the clock is followed again (pinned past one reading
+    // two years ahead, every later batch went to a partition streaming refuses), and only a reading
+    // a recent batch had is moved on.
+    const last = this.#lastReportedAtMs;
+    if (last !== undefined && reportedAtMs <= last && last - reportedAtMs < PIN_REPORTED_AT_MS) {
+      reportedAtMs = last + 1;
     }
+    while (this.#usedReportedAt.has(reportedAtMs)) reportedAtMs += 1;
     // A reading that is not a time throws here, before any entry moved.
     const reportedAt = new Date(reportedAtMs).toISOString();
     this.#lastReportedAtMs = reportedAtMs;
+    this.#usedReportedAt.add(reportedAtMs);
+    if (this.#usedReportedAt.size > REMEMBERED_BATCH_IDS) {
+      this.#usedReportedAt.delete(this.#usedReportedAt.values().next().value as number);
+    }
     // Every row is built before any entry moves: nothing below can leave the batch half frozen.
     const frozen: Array<{ slot: Slot; row: UnresolvedPlayerRow }> = [];
     for (const slot of this.#slots.values()) {
