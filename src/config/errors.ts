@@ -3,7 +3,7 @@
 import { brandClass } from '../errors/brand.js';
 import { quoteValue, removeSecrets, shownValue } from '../errors/redact.js';
 import { scrubCause } from '../errors/scrub.js';
-import { builtInName, describeValue, thrownMessage } from '../shared/check-options.js';
+import { describeValue, thrownMessage } from '../shared/check-options.js';
 import { KNOWN_SPORTS } from './sports.js';
 
 /** Characters of a rejected name given as an argument that a message quotes: a hostile one cannot flood it. */
@@ -140,7 +140,7 @@ function described(value: unknown): string {
 /** The class an object is an instance of, when not a plain object's; never a throw. */
 function classNameOf(value: object): string | undefined {
   try {
-    const name = builtInName(value) ?? Object.getPrototypeOf(value)?.constructor?.name;
+    const name = Object.getPrototypeOf(value)?.constructor?.name;
     return typeof name === 'string' && name !== '' && name !== 'Object' ? name : undefined;
   } catch {
     return undefined;

@@ -92,23 +92,20 @@ function variableOf(env: ConfigEnv, variable: string): string | undefined {
   return value.trim() || undefined;
 }
 
-/** Whether `value` lists entries (a `URLSearchParams`, a `Headers`): no object of variables does. */
-function iterable(value: object): boolean {
-  try {
-    return typeof (value as { [Symbol.iterator]?: unknown })[Symbol.iterator] === 'function';
-  } catch {
-    // A Proxy whose every read throws: its first variable read says so, naming the variable.
-    return false;
-  }
-}
-
 /**
  * `env` if it is an object of variables; else the error naming what it is. A built-in's instance (a
  * `Map`, a `Date`) or an iterable (a `URLSearchParams`) holds its variables as entries that reading a property never finds: read
  * as empty, it gave the defaults (another sport, the default project) without a word.
  */
 function checkEnv(env: unknown): ConfigEnv {
-  if (typeof env !== 'object' || env === null || Array.isArray(env) || builtInName(env) || iterable(env))
+  // An iterable lists entries (a `URLSearchParams`, a `Headers`): no object of variables does.
+  if (
+    typeof env !== 'object' ||
+    env === null ||
+    Array.isArray(env) ||
+    builtInName(env) ||
+    Symbol.iterator in env
+  )
     throw new InvalidConfigEnvError(undefined, env);
   return env as ConfigEnv;
 }

@@ -499,7 +499,7 @@ export class PlayerRegistryReader {
       );
       // Read as rows, another answer is no row: every player "not found", cached and tracked as such.
       if (!Array.isArray(rows)) {
-        throw new TypeError('the executor answered the registry query without a list of rows');
+        throw new TypeError('registry query answered without a list of rows');
       }
       return rows as T[];
     } catch (thrown) {

@@ -185,6 +185,12 @@ const DEFAULT_FLUSH_TIMEOUT_MS = 120_000;
 const MAX_INSERT_ID_LENGTH = 128;
 /** Batch ids remembered to refuse a repeat: far more flushes than fit in BigQuery's de-duplication window. */
 const REMEMBERED_BATCH_IDS = 1_024;
+/** Adds `value` to the latest `REMEMBERED_BATCH_IDS` of `set`, forgetting the oldest past them. */
+function remember<T>(set: Set<T>, value: T): void {
+  set.add(value);
+  if (set.size > REMEMBERED_BATCH_IDS) set.delete(set.values().next().value as T);
+}
+
 /**
  * How far behind the previous batch's reported_at a reading may be and still be replaced by the next
  * millisecond after it (two flushes in one ms, a small step back); further, the clock is followed.
@@ -813,10 +819,7 @@ export class UnresolvedPlayerTracker {
         `createBatchId returned ${JSON.stringify(batchId)} again; BigQuery would drop the batch as a duplicate of the earlier one`,
       );
     }
-    this.#usedBatchIds.add(batchId);
-    if (this.#usedBatchIds.size > REMEMBERED_BATCH_IDS) {
-      this.#usedBatchIds.delete(this.#usedBatchIds.values().next().value as string);
-    }
+    remember(this.#usedBatchIds, batchId);
     let reportedAtMs = this.#clock.now();
     // Each batch gets a reported_at of its own, even when the clock stands still or steps back: a row
     // is told apart from an identical row of an earlier batch by it alone when the table is asked
@@ -832,10 +835,7 @@ export class UnresolvedPlayerTracker {
     // A reading that is not a time throws here, before any entry moved.
     const reportedAt = new Date(reportedAtMs).toISOString();
     this.#lastReportedAtMs = reportedAtMs;
-    this.#usedReportedAt.add(reportedAtMs);
-    if (this.#usedReportedAt.size > REMEMBERED_BATCH_IDS) {
-      this.#usedReportedAt.delete(this.#usedReportedAt.values().next().value as number);
-    }
+    remember(this.#usedReportedAt, reportedAtMs);
     // Every row is built before any entry moves: nothing below can leave the batch half frozen.
     const frozen: Array<{ slot: Slot; row: UnresolvedPlayerRow }> = [];
     for (const slot of this.#slots.values()) {
@@ -1018,14 +1018,10 @@ export class UnresolvedPlayerTracker {
     if (dropped === 0) return {};
     this.#overflowReported = this.#overflowCount;
     const error = new PipelineError(
-      `${dropped} misses of new players were not recorded: the tracker held maxEntries (${this.maxEntries}) players`,
+      `unresolved player tracker full (maxEntries ${this.maxEntries}): ${dropped} misses of new players were not recorded`,
       { code: 'UNRESOLVED_PLAYERS_DROPPED', transient: false },
     );
-    this.#logger.error('unresolved player tracker full: misses of new players were not recorded', {
-      dropped,
-      maxEntries: this.maxEntries,
-      table: this.table,
-    });
+    this.#logger.error(error.message, { dropped, maxEntries: this.maxEntries, table: this.table });
     return { dropped, error };
   }
 }

@@ -24,7 +24,7 @@ describe('a full tracker: the misses it could not record are in the flush result
     expect(result).toMatchObject({ flushed: 1, retained: 0, dropped: 2 });
     expect(result.error).toBeInstanceOf(PipelineError);
     expect(result.error).toMatchObject({ code: 'UNRESOLVED_PLAYERS_DROPPED', transient: false });
-    expect(result.error?.message).toMatch(/2 misses of new players were not recorded.*maxEntries \(1\)/);
+    expect(result.error?.message).toMatch(/full \(maxEntries 1\): 2 misses of new players were not recorded/);
     expect(logger.entries).toContainEqual(
       expect.objectContaining({ level: 'error', fields: expect.objectContaining({ dropped: 2 }) }),
     );

@@ -103,7 +103,7 @@ describe('PlayerRegistryReader: an executor that answers a query without a list 
       ]) {
         const error = await lookup().catch((thrown: unknown) => thrown);
         expect(error).toBeInstanceOf(PipelineError);
-        expect((error as Error).message).toMatch(/answered the registry query without a list of rows/);
+        expect((error as Error).message).toMatch(/registry query answered without a list of rows/);
       }
       expect(reader.tracker.size).toBe(0);
     },
