@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { getSportConfig, InvalidConfigEnvError } from '../../../src/config/index.js';
+import {
+  getSportConfig,
+  InvalidConfigEnvError,
+  KNOWN_SPORTS,
+  UnknownSportError,
+} from '../../../src/config/index.js';
 import { UnresolvedPlayerTracker } from '../../../src/registry/index.js';
 
 const TOKEN = `ya29.${'a0AfH6SMB'.repeat(6)}`;
@@ -92,5 +97,17 @@ describe('getSportConfig: a variable whose read throws', () => {
           flushOnExit: false,
         }),
     ).toThrow(InvalidConfigEnvError);
+  });
+});
+
+describe('the list of known sports is not the caller’s to change', () => {
+  it('KNOWN_SPORTS and an error’s knownSports are frozen: a push cannot make getSportConfig accept another sport', () => {
+    const error = thrownBy(() => getSportConfig('nhl', {})) as UnknownSportError;
+    // Before: knownSports was KNOWN_SPORTS itself, mutable; pushing to it made 'nhl' a known sport
+    // everywhere in the process (nhl_raw, nhl_reference, ...), and the message schema accepted it too.
+    expect(() => (error.knownSports as string[]).push('nhl')).toThrow(TypeError);
+    expect(() => (KNOWN_SPORTS as unknown as string[]).push('nhl')).toThrow(TypeError);
+    expect(Object.isFrozen(KNOWN_SPORTS)).toBe(true);
+    expect(() => getSportConfig('nhl', {})).toThrow(UnknownSportError);
   });
 });
