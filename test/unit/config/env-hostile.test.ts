@@ -104,7 +104,7 @@ describe('the list of known sports is not the caller’s to change', () => {
   it('KNOWN_SPORTS and an error’s knownSports are frozen: a push cannot make getSportConfig accept another sport', () => {
     const error = thrownBy(() => getSportConfig('nhl', {})) as UnknownSportError;
     // Before: knownSports was KNOWN_SPORTS itself, mutable; pushing to it made 'nhl' a known sport
-    // everywhere in the process (nhl_raw, nhl_reference, ...), and the message schema accepted it too.
+    // to getSportConfig and isKnownSport everywhere in the process (nhl_raw, nhl_reference, ...).
     expect(() => (error.knownSports as string[]).push('nhl')).toThrow(TypeError);
     expect(() => (KNOWN_SPORTS as unknown as string[]).push('nhl')).toThrow(TypeError);
     expect(Object.isFrozen(KNOWN_SPORTS)).toBe(true);
