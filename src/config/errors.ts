@@ -64,11 +64,8 @@ export class UnknownSportError extends Error {
  */
 function quoted(value: unknown, fromEnv: boolean): string {
   if (typeof value === 'string') return quoteValue(value, fromEnv ? undefined : QUOTED_ARGUMENT_CHARACTERS);
-  try {
-    return String(value);
-  } catch {
-    return `(a ${typeof value})`;
-  }
+  // Named by its kind, never by its text: String() of a URL keeps its password and key.
+  return described(value);
 }
 
 /**
@@ -99,7 +96,8 @@ export class InvalidResourceNameError extends TypeError {
   readonly kind: 'dataset' | 'table' | 'phase' | 'project';
   /**
    * The rejected value, credentials removed; from an environment variable or an option, also cut to
-   * its first 32 characters. A name given as an argument is otherwise kept whole.
+   * its first 32 characters. A name given as an argument is otherwise kept whole; a value that is not
+   * a string is named by its kind (`a URL`, `a number (1)`), never by its text.
    */
   readonly value: string;
 
@@ -120,7 +118,8 @@ export class InvalidResourceNameError extends TypeError {
     super(`Invalid ${kind} name ${quoted(value, fromEnv)}${where}: ${rule}`);
     this.name = 'InvalidResourceNameError';
     this.kind = kind;
-    this.value = typeof value !== 'string' ? value : fromEnv ? shownValue(value) : removeSecrets(value);
+    this.value =
+      typeof value !== 'string' ? described(value) : fromEnv ? shownValue(value) : removeSecrets(value);
   }
 
   protected static readonly brand: symbol = /* @__PURE__ */ brandClass(

@@ -5,7 +5,7 @@ import {
   KNOWN_SPORTS,
   UnknownSportError,
 } from '../../../src/config/index.js';
-import { UnresolvedPlayerTracker } from '../../../src/registry/index.js';
+import { UnresolvedPlayerTracker, unresolvedPlayersTableDdl } from '../../../src/registry/index.js';
 
 const TOKEN = `ya29.${'a0AfH6SMB'.repeat(6)}`;
 
@@ -109,5 +109,45 @@ describe('the list of known sports is not the caller’s to change', () => {
     expect(() => (KNOWN_SPORTS as unknown as string[]).push('nhl')).toThrow(TypeError);
     expect(Object.isFrozen(KNOWN_SPORTS)).toBe(true);
     expect(() => getSportConfig('nhl', {})).toThrow(UnknownSportError);
+  });
+});
+
+describe('a table, dataset or phase that is not a string', () => {
+  const secretUrl = 'https://user:s3cretPassw0rd@example.com/x?key=AIzaSyA1234567890abcdefghijklmnopqrstu';
+  it.each([
+    [
+      'a URL with a password as the table',
+      () => getSportConfig('mlb', {}).table('mlb_raw', new URL(secretUrl) as never),
+      /a URL/,
+    ],
+    ['a URL as the phase', () => getSportConfig('mlb', {}).topic(new URL(secretUrl) as never), /a URL/],
+    [
+      'an object whose text is a token, as the dataset',
+      () => getSportConfig('mlb', {}).table({ toString: () => `Bearer ${TOKEN}` } as never, 'games'),
+      /an object/,
+    ],
+  ])(
+    '%s is named by its kind: its text (String() of it) is neither in the message nor in value',
+    (_what, call, kind) => {
+      const error = thrownBy(call) as Error & { value: unknown };
+      // Before: String(value) went into the message and the raw object into `value`, password and all.
+      expect(error.message).toMatch(kind);
+      for (const text of [error.message, String(error.value)]) {
+        expect(text).not.toContain('s3cretPassw0rd');
+        expect(text).not.toContain('AIzaSy');
+        expect(text).not.toContain(TOKEN);
+      }
+      expect(typeof error.value).toBe('string');
+    },
+  );
+});
+
+describe('a table id that is not a string, where one must name its project', () => {
+  it('is named by its kind, not by its JSON (a URL password)', () => {
+    const url = new URL('https://user:s3cretPassw0rd@example.com/');
+    const error = thrownBy(() => unresolvedPlayersTableDdl(url as never)) as Error;
+    expect(error).toBeInstanceOf(TypeError);
+    expect(error.message).not.toContain('s3cretPassw0rd');
+    expect(error.message).toMatch(/got an object/);
   });
 });
