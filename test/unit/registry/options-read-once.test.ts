@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PlayerRegistryReader, UnresolvedPlayerTracker } from '../../../src/registry/index.js';
+import { createShutdownCoordinator } from '../../../src/shutdown/index.js';
 import { MemoryExecutor } from './memory-executor.js';
 
 /** An options object whose `key` answers `first` once, then throws: each option must be read once. */
@@ -80,5 +81,19 @@ describe('lookup and flush options are read once, as checked', () => {
       flushed: 1,
       retained: 0,
     });
+  });
+
+  it('flushOnExit: name, timeoutMs and coordinator as checked', () => {
+    const tracker = new UnresolvedPlayerTracker({
+      executor: new MemoryExecutor(),
+      sport: 'mlb',
+      source: 's',
+      env: {},
+      flushOnExit: false,
+    });
+    const coordinator = createShutdownCoordinator({ signals: [], runOnBeforeExit: false });
+    const unhook = tracker.flushOnExit(readOnce('name', 'mlb unresolved', { coordinator, timeoutMs: 1_000 }));
+    expect(typeof unhook).toBe('function');
+    unhook();
   });
 });
