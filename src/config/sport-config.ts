@@ -94,11 +94,11 @@ function variableOf(env: ConfigEnv, variable: string): string | undefined {
 
 /**
  * `env` if it is an object of variables; else the error naming what it is. A built-in's instance (a
- * `Map`, a `Date`) or an iterable (a `URLSearchParams`) holds its variables as entries that reading a property never finds: read
- * as empty, it gave the defaults (another sport, the default project) without a word.
+ * `Map`, a `Date`) or an iterable (a `URLSearchParams`, a `Headers`) holds its variables as entries
+ * that reading a property never finds: read as empty, it gave the defaults (another sport, the
+ * default project) without a word.
  */
 function checkEnv(env: unknown): ConfigEnv {
-  // An iterable lists entries (a `URLSearchParams`, a `Headers`): no object of variables does.
   if (
     typeof env !== 'object' ||
     env === null ||
