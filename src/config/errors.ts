@@ -2,7 +2,8 @@
 // which import nothing of the taxonomy; of shared, the value describer the retry path bundles anyway.
 import { brandClass } from '../errors/brand.js';
 import { quoteValue, removeSecrets, shownValue } from '../errors/redact.js';
-import { describeValue } from '../shared/check-options.js';
+import { scrubCause } from '../errors/scrub.js';
+import { describeValue, thrownMessage } from '../shared/check-options.js';
 import { KNOWN_SPORTS } from './sports.js';
 
 /** Characters of a rejected name given as an argument that a message quotes: a hostile one cannot flood it. */
@@ -63,11 +64,8 @@ export class UnknownSportError extends Error {
  */
 function quoted(value: unknown, fromEnv: boolean): string {
   if (typeof value === 'string') return quoteValue(value, fromEnv ? undefined : QUOTED_ARGUMENT_CHARACTERS);
-  try {
-    return String(value);
-  } catch {
-    return `(a ${typeof value})`;
-  }
+  // Named by its kind, never by its text: String() of a URL keeps its password and key.
+  return described(value);
 }
 
 /**
@@ -98,7 +96,8 @@ export class InvalidResourceNameError extends TypeError {
   readonly kind: 'dataset' | 'table' | 'phase' | 'project';
   /**
    * The rejected value, credentials removed; from an environment variable or an option, also cut to
-   * its first 32 characters. A name given as an argument is otherwise kept whole.
+   * its first 32 characters. A name given as an argument is otherwise kept whole; a value that is not
+   * a string is named by its kind (`a URL`, `a number (1)`), never by its text.
    */
   readonly value: string;
 
@@ -119,7 +118,8 @@ export class InvalidResourceNameError extends TypeError {
     super(`Invalid ${kind} name ${quoted(value, fromEnv)}${where}: ${rule}`);
     this.name = 'InvalidResourceNameError';
     this.kind = kind;
-    this.value = typeof value !== 'string' ? value : fromEnv ? shownValue(value) : removeSecrets(value);
+    this.value =
+      typeof value !== 'string' ? described(value) : fromEnv ? shownValue(value) : removeSecrets(value);
   }
 
   protected static readonly brand: symbol = /* @__PURE__ */ brandClass(
@@ -130,15 +130,29 @@ export class InvalidResourceNameError extends TypeError {
 
 /** What a value is, for a message; a string as every configuration value is shown. */
 function described(value: unknown): string {
-  return typeof value === 'string' ? `a string (${quoteValue(value)})` : describeValue(value);
+  if (typeof value === 'string') return `a string (${quoteValue(value)})`;
+  // A Map or a URLSearchParams holds its variables as entries, not properties: say which it is.
+  const named = typeof value === 'object' && value !== null && !Array.isArray(value) && classNameOf(value);
+  return named ? `a ${named}` : describeValue(value);
+}
+
+/** The class an object is an instance of, when not a plain object's; never a throw. */
+function classNameOf(value: object): string | undefined {
+  try {
+    const name = Object.getPrototypeOf(value)?.constructor?.name;
+    return typeof name === 'string' && name !== '' && name !== 'Object' ? name : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
  * Thrown by `getSportConfig` (and everything that reads the sport config with a caller's `env`) when
  * `env` is not an object of environment variables (`null`, a string, a number, an array), or when a
  * variable it reads (`SPORT`, `GCP_PROJECT_ID`, `GOOGLE_CLOUD_PROJECT`) holds something other than a
- * string; `undefined` and `null` mean unset. `variable` names that variable, or is `undefined` when
- * `env` itself is wrong. A string is shown as every configuration value is: credentials removed, cut
+ * string or cannot be read (a getter or a Proxy trap that throws: what it threw is the `cause`,
+ * credentials removed); `undefined` and `null` mean unset. `variable` names that variable, or is
+ * `undefined` when `env` itself is wrong (a `Map` too: its entries are not variables). A string is shown as every configuration value is: credentials removed, cut
  * to its first 32 characters. A `TypeError` (bad input), never transient.
  *
  * @example
@@ -158,11 +172,15 @@ export class InvalidConfigEnvError extends TypeError {
   /** The variable whose value is wrong; `undefined` when `env` itself is not an object. */
   readonly variable: string | undefined;
 
-  constructor(variable: string | undefined, value: unknown) {
+  /** `unread`: the variable's read threw this instead of giving `value`. */
+  constructor(variable: string | undefined, value: unknown, unread?: { thrown: unknown }) {
     super(
       variable === undefined
         ? `env must be an object of environment variables, got ${described(value)}`
-        : `env.${variable} must be a string, got ${described(value)}`,
+        : unread
+          ? `env.${variable} could not be read: ${thrownMessage(unread.thrown)}`
+          : `env.${variable} must be a string, got ${described(value)}`,
+      unread && { cause: scrubCause(unread.thrown) },
     );
     this.name = 'InvalidConfigEnvError';
     this.variable = variable;

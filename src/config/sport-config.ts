@@ -1,3 +1,4 @@
+import { builtInName } from '../shared/check-options.js';
 import { InvalidConfigEnvError, InvalidResourceNameError, UnknownSportError } from './errors.js';
 import { DEFAULT_SPORT, isKnownSport, type SportName } from './sports.js';
 import { checkProjectId, isDatasetId, tableIdProblem } from './table-name.js';
@@ -79,15 +80,32 @@ function defaultEnv(): ConfigEnv {
  * the variable, not a `TypeError` from `trim`.
  */
 function variableOf(env: ConfigEnv, variable: string): string | undefined {
-  const value: unknown = env[variable];
+  let value: unknown;
+  try {
+    value = env[variable];
+  } catch (thrown) {
+    // A getter or a Proxy trap (a secrets wrapper) that threw: its text may carry a credential.
+    throw new InvalidConfigEnvError(variable, undefined, { thrown });
+  }
   if (value === undefined || value === null) return undefined;
   if (typeof value !== 'string') throw new InvalidConfigEnvError(variable, value);
   return value.trim() || undefined;
 }
 
-/** `env` if it is an object of variables; else the error naming what it is. */
+/**
+ * `env` if it is an object of variables; else the error naming what it is. A built-in's instance (a
+ * `Map`, a `Date`) or an iterable (a `URLSearchParams`, a `Headers`) holds its variables as entries
+ * that reading a property never finds: read as empty, it gave the defaults (another sport, the
+ * default project) without a word.
+ */
 function checkEnv(env: unknown): ConfigEnv {
-  if (typeof env !== 'object' || env === null || Array.isArray(env))
+  if (
+    typeof env !== 'object' ||
+    env === null ||
+    Array.isArray(env) ||
+    builtInName(env) ||
+    Symbol.iterator in env
+  )
     throw new InvalidConfigEnvError(undefined, env);
   return env as ConfigEnv;
 }

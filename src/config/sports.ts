@@ -8,7 +8,9 @@
  * KNOWN_SPORTS; // ['nba', 'mlb']
  * ```
  */
-export const KNOWN_SPORTS = ['nba', 'mlb'] as const;
+// Frozen: the list is shared (every UnknownSportError's `knownSports` is it); a push to it made another
+// sport known to the whole process.
+export const KNOWN_SPORTS = /* @__PURE__ */ Object.freeze(['nba', 'mlb'] as const);
 
 /**
  * A sport the pipeline knows.

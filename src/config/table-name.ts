@@ -1,4 +1,5 @@
 import { quoteValue } from '../errors/redact.js';
+import { describeValue } from '../shared/check-options.js';
 import { InvalidResourceNameError } from './errors.js';
 
 /**
@@ -60,9 +61,12 @@ function utf8Length(text: string): { bytes: number; characters: number } {
   return { bytes, characters };
 }
 
-/** A name (or a value that is not one) for an error message: redacted, JSON-escaped, cut. */
+/**
+ * A name for an error message: redacted, JSON-escaped, cut; a value that is not one, by its kind
+ * (JSON of a URL is its text, password and key included).
+ */
 function quotedName(name: unknown): string {
-  return typeof name === 'string' ? quoteValue(name, QUOTED_CHARACTERS) : JSON.stringify(name);
+  return typeof name === 'string' ? quoteValue(name, QUOTED_CHARACTERS) : describeValue(name);
 }
 
 /** Whether `value` is a valid BigQuery dataset id. @internal */

@@ -266,8 +266,9 @@ export class PlayerRegistryReader {
   getUniversalId(lookup: string, options?: LookupOptions & { required?: true }): Promise<string>;
   getUniversalId(lookup: string, options: LookupOptions & { required: false }): Promise<string | null>;
   getUniversalId(lookup: string, options?: LookupOptions): Promise<string | null>;
-  async getUniversalId(lookup: string, options: LookupOptions = {}): Promise<string | null> {
-    checkLookupOptions('getUniversalId', options);
+  async getUniversalId(lookup: string, given: LookupOptions = {}): Promise<string | null> {
+    // The checked copy: a getter answered the check once and is not asked again.
+    const options = checkLookupOptions('getUniversalId', given);
     if (typeof lookup !== 'string') throw notAString('getUniversalId: lookup', lookup);
     const signal = options.signal;
     if (signal?.aborted) throw abortReason(signal);
@@ -306,9 +307,9 @@ export class PlayerRegistryReader {
    */
   async getUniversalIdsBatch(
     lookups: readonly string[],
-    options: LookupOptions = {},
+    given: LookupOptions = {},
   ): Promise<Map<string, string | null>> {
-    checkLookupOptions('getUniversalIdsBatch', options);
+    const options = checkLookupOptions('getUniversalIdsBatch', given);
     // A string is iterable too: each of its characters would be looked up and tracked as a player.
     if (!Array.isArray(lookups)) {
       throw notAString('getUniversalIdsBatch: lookups', lookups, 'an array of strings');
@@ -492,10 +493,15 @@ export class PlayerRegistryReader {
     );
     try {
       // The executor may ignore the signal (any implementation of the interface): the wait ends anyway.
-      return await untilAborted(
+      const rows: unknown = await untilAborted(
         this.#executor.query<T>(sql, { params, retry: { signal: deadline.signal } }),
         deadline.signal,
       );
+      // Read as rows, another answer is no row: every player "not found", cached and tracked as such.
+      if (!Array.isArray(rows)) {
+        throw new TypeError('registry query answered without a list of rows');
+      }
+      return rows as T[];
     } catch (thrown) {
       // The caller's own abort is its reason, untouched, and no failure of the registry.
       if (signal?.aborted && thrown === abortReason(signal)) throw thrown;
@@ -518,8 +524,9 @@ function unlookable(normalized: string, type: string | undefined): boolean {
   return normalized === '' || (type !== undefined && type.length > MAX_PLAYER_TEXT_LENGTH);
 }
 
-function checkLookupOptions(where: string, options: LookupOptions): void {
-  checkOptions(
+/** The options as checked, each read once. */
+function checkLookupOptions(where: string, options: LookupOptions): LookupOptions {
+  return checkOptions(
     where,
     options,
     { playerType: 'string', required: 'boolean', signal: 'signal' },

@@ -81,7 +81,15 @@ export interface FlushResult {
   flushed: number;
   /** Players still held after it (they will be written by a later flush). */
   retained: number;
-  /** Why some or all rows were not written; absent when everything tracked was written. */
+  /**
+   * Misses of new players `track` refused since the last flush that reported them, because
+   * `maxEntries` players were held; absent when none. They are lost: `error` says so too.
+   */
+  dropped?: number;
+  /**
+   * Why some or all rows were not written (or, coded `UNRESOLVED_PLAYERS_DROPPED`, why misses were
+   * never recorded: see `dropped`); absent when every miss was written.
+   */
   error?: PipelineError;
 }
 
@@ -177,6 +185,17 @@ const DEFAULT_FLUSH_TIMEOUT_MS = 120_000;
 const MAX_INSERT_ID_LENGTH = 128;
 /** Batch ids remembered to refuse a repeat: far more flushes than fit in BigQuery's de-duplication window. */
 const REMEMBERED_BATCH_IDS = 1_024;
+/** Adds `value` to the latest `REMEMBERED_BATCH_IDS` of `set`, forgetting the oldest past them. */
+function remember<T>(set: Set<T>, value: T): void {
+  set.add(value);
+  if (set.size > REMEMBERED_BATCH_IDS) set.delete(set.values().next().value as T);
+}
+
+/**
+ * How far behind the previous batch's reported_at a reading may be and still be replaced by the next
+ * millisecond after it (two flushes in one ms, a small step back); further, the clock is followed.
+ */
+const PIN_REPORTED_AT_MS = 1_000;
 
 /**
  * How long after a send whose answer was lost a re-send under the same insert ids is trusted to be
@@ -230,9 +249,14 @@ interface PendingRow {
   unsureSinceMs?: number;
 }
 
-/** The key of a player's slot in `#slots`: its normalized lookup and its type. */
+/**
+ * The key of a player's slot in `#slots`: its normalized lookup and its type as written (upper case).
+ * Types that differ in lower case but are written alike ('ß' and 'ss', 'ı' and 'i') are one slot: as
+ * two, they made rows alike but for their insert ids, and the landed one stood for the other when the
+ * table was asked which rows landed, which was then forgotten unwritten.
+ */
 function slotKey(lookup: string, type: string): string {
-  return `${lookup}\u0000${type}`;
+  return `${lookup}\u0000${type.toUpperCase()}`;
 }
 
 /** Whether a re-send of `pending` at `nowMs` may fall outside BigQuery's de-duplication window. */
@@ -292,8 +316,10 @@ export class UnresolvedPlayerTracker {
   readonly #createBatchId: () => string;
   readonly #slots = new Map<string, Slot>();
   #pendingRows = 0;
-  /** The reported_at of the latest batch, ms: the next batch's is later. */
+  /** The reported_at of the latest batch, ms: the next batch's is later unless the clock stepped back. */
   #lastReportedAtMs: number | undefined;
+  /** The reported_at of the latest batches, ms, oldest first: a new batch takes none of them. */
+  readonly #usedReportedAt = new Set<number>();
   #overflowCount = 0;
   #overflowReported = 0;
   /** The latest batch ids, oldest first (a Set keeps insertion order). */
@@ -471,10 +497,23 @@ export class UnresolvedPlayerTracker {
     if (slot.current) {
       slot.current.count += 1;
     } else {
-      slot.current = { source: source ?? this.#source, firstSeenMs: this.#clock.now(), count: 1 };
+      slot.current = { source: source ?? this.#source, firstSeenMs: this.#readClock(), count: 1 };
     }
     if (this.#unhookExit === undefined) this.#joinExitWhileHolding();
     return true;
+  }
+
+  /**
+   * The clock's reading for a first miss, NaN when reading it throws: the miss is recorded all the
+   * same (a throw here escaped with a slot made and no count in it), and a reading that is not a
+   * time gets the report's time as `first_seen` (`firstSeenOf`).
+   */
+  #readClock(): number {
+    try {
+      return this.#clock.now();
+    } catch {
+      return Number.NaN;
+    }
   }
 
   /** Joins the shutdown by itself (unless `flushOnExit: false`): it now holds a row to lose. */
@@ -554,8 +593,9 @@ export class UnresolvedPlayerTracker {
   }
 
   /** `cuttable`: a flush the shutdown's own flush may cut short (any but a shutdown's). */
-  #flush(options: FlushOptions, cuttable: boolean): Promise<FlushResult> {
-    checkOptions('flush', options, { signal: 'signal', timeoutMs: 'number' }, OPTION_ALIASES);
+  #flush(given: FlushOptions, cuttable: boolean): Promise<FlushResult> {
+    // The checked copy: a getter answered the check once and is not asked again.
+    const options = checkOptions('flush', given, { signal: 'signal', timeoutMs: 'number' }, OPTION_ALIASES);
     const timeoutMs = options.timeoutMs ?? this.flushTimeoutMs;
     checkTimeoutMs('flush: option timeoutMs', timeoutMs);
     // From the call: time spent waiting for an earlier flush counts, so a caller's limit holds.
@@ -627,10 +667,15 @@ export class UnresolvedPlayerTracker {
    */
   flushOnExit(options: FlushOnExitOptions = {}): () => void {
     if (this.#unhookExit && this.#exitJoinedBy === 'call') return this.#unhookExit;
-    checkOptions('flushOnExit', options, FLUSH_ON_EXIT_SPEC, OPTION_ALIASES);
+    const checked: FlushOnExitOptions = checkOptions(
+      'flushOnExit',
+      options,
+      FLUSH_ON_EXIT_SPEC,
+      OPTION_ALIASES,
+    );
     // Joined by itself while holding rows: the call's options (and its staying) replace that.
     this.#unhookExit?.();
-    return this.#joinExit(options, 'call');
+    return this.#joinExit(checked, 'call');
   }
 
   #joinExit(options: FlushOnExitOptions, by: 'tracker' | 'call'): () => void {
@@ -711,7 +756,7 @@ export class UnresolvedPlayerTracker {
   }
 
   async #flushNow(signal: AbortSignal): Promise<FlushResult> {
-    this.#reportOverflow();
+    const lost = this.#reportOverflow();
     let flushed = 0;
     // Each round freezes the new misses of players with no row pending and sends every pending row:
     // an older batch's unwritten rows (unchanged, same ids) with the new ones, so a row refused for
@@ -739,11 +784,11 @@ export class UnresolvedPlayerTracker {
           pendingRows: this.#pendingRows,
           error: outcome.error,
         });
-        return { flushed, retained: this.size, error: outcome.error };
+        return { flushed, retained: this.size, ...lost, error: outcome.error };
       }
     }
     if (flushed > 0) this.#logger.info('unresolved players flushed', { table: this.table, flushed });
-    return { flushed, retained: this.size };
+    return { flushed, retained: this.size, ...lost };
   }
 
   #snapshot(): boolean {
@@ -774,20 +819,23 @@ export class UnresolvedPlayerTracker {
         `createBatchId returned ${JSON.stringify(batchId)} again; BigQuery would drop the batch as a duplicate of the earlier one`,
       );
     }
-    this.#usedBatchIds.add(batchId);
-    if (this.#usedBatchIds.size > REMEMBERED_BATCH_IDS) {
-      this.#usedBatchIds.delete(this.#usedBatchIds.values().next().value as string);
-    }
+    remember(this.#usedBatchIds, batchId);
     let reportedAtMs = this.#clock.now();
-    // Each batch gets a reported_at of its own, later than the previous one's, even when the clock
-    // stands still or steps back: a row is told apart from an identical row of an earlier batch by
-    // it alone when the table is asked which rows landed (the same would be forgotten unwritten).
-    if (this.#lastReportedAtMs !== undefined && reportedAtMs <= this.#lastReportedAtMs) {
-      reportedAtMs = this.#lastReportedAtMs + 1;
+    // Each batch gets a reported_at of its own, even when the clock stands still or steps back: a row
+    // is told apart from an identical row of an earlier batch by it alone when the table is asked
+    // which rows landed (the same would be forgotten unwritten). Within a second of the previous
+    // batch it follows that one; further back the clock is followed again (pinned past one reading
+    // two years ahead, every later batch went to a partition streaming refuses), and only a reading
+    // a recent batch had is moved on.
+    const last = this.#lastReportedAtMs;
+    if (last !== undefined && reportedAtMs <= last && last - reportedAtMs < PIN_REPORTED_AT_MS) {
+      reportedAtMs = last + 1;
     }
+    while (this.#usedReportedAt.has(reportedAtMs)) reportedAtMs += 1;
     // A reading that is not a time throws here, before any entry moved.
     const reportedAt = new Date(reportedAtMs).toISOString();
     this.#lastReportedAtMs = reportedAtMs;
+    remember(this.#usedReportedAt, reportedAtMs);
     // Every row is built before any entry moves: nothing below can leave the batch half frozen.
     const frozen: Array<{ slot: Slot; row: UnresolvedPlayerRow }> = [];
     for (const slot of this.#slots.values()) {
@@ -961,14 +1009,19 @@ export class UnresolvedPlayerTracker {
     if (!slot.current) this.#slots.delete(slotKey(slot.lookup, slot.type));
   }
 
-  #reportOverflow(): void {
+  /**
+   * The misses refused since the last report, for the flush result: a count and the error saying they
+   * are lost (a warning line alone let a flush that wrote the rest look like a success). Empty when none.
+   */
+  #reportOverflow(): { dropped?: number; error?: PipelineError } {
     const dropped = this.#overflowCount - this.#overflowReported;
-    if (dropped === 0) return;
+    if (dropped === 0) return {};
     this.#overflowReported = this.#overflowCount;
-    this.#logger.warn('unresolved player tracker full: misses of new players were not recorded', {
-      dropped,
-      maxEntries: this.maxEntries,
-      table: this.table,
-    });
+    const error = new PipelineError(
+      `unresolved player tracker full (maxEntries ${this.maxEntries}): ${dropped} misses of new players were not recorded`,
+      { code: 'UNRESOLVED_PLAYERS_DROPPED', transient: false },
+    );
+    this.#logger.error(error.message, { dropped, maxEntries: this.maxEntries, table: this.table });
+    return { dropped, error };
   }
 }

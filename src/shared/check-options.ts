@@ -261,7 +261,7 @@ export function optionsProblem(
 }
 
 /** The message of whatever a getter threw, cut short; never a throw itself. */
-function thrownMessage(error: unknown): string {
+export function thrownMessage(error: unknown): string {
   try {
     const message = error instanceof Error ? error.message : String(error);
     // Credentials go before the cut: one the cut runs through would no longer be recognized.
@@ -299,7 +299,7 @@ function optionKeys(options: object): object {
 }
 
 /** The name of the built-in class an object is an instance of (not `Object`), if it is one. */
-function builtInName(value: object): string | undefined {
+export function builtInName(value: object): string | undefined {
   try {
     const made = Object.getPrototypeOf(value).constructor;
     // A class of the caller's has its source; a built-in one is `[native code]`.

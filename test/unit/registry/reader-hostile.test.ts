@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { OperationTimeoutError } from '../../../src/errors/index.js';
+import { OperationTimeoutError, PipelineError } from '../../../src/errors/index.js';
 import { PlayerRegistryReader } from '../../../src/registry/index.js';
 import { createTestClock } from '../../../src/testing/clock.js';
 import { MemoryExecutor, recordingLogger } from './memory-executor.js';
@@ -84,4 +84,28 @@ describe('PlayerRegistryReader: hostile types and calls that never answer', () =
   it.each([0, Number.NaN, Number.POSITIVE_INFINITY, 2 ** 31])('refuses queryTimeoutMs %s', (value) => {
     expect(() => makeReader({ queryTimeoutMs: value })).toThrow(/queryTimeoutMs/);
   });
+});
+
+describe('PlayerRegistryReader: an executor that answers a query without a list of rows', () => {
+  it.each([
+    ['undefined', undefined],
+    ['null', null],
+    ['an object', { rows: [] }],
+  ])(
+    'answered %s: the lookup rejects with a typed error saying so, and records no miss',
+    async (_what, answer) => {
+      const { executor, reader } = makeReader();
+      executor.query = (async () => answer) as unknown as typeof executor.query;
+      // Before: "Cannot read properties of undefined (reading '0')" / "rows is not iterable", untyped.
+      for (const lookup of [
+        () => reader.getUniversalId('nobody'),
+        () => reader.getUniversalIdsBatch(['nobody']),
+      ]) {
+        const error = await lookup().catch((thrown: unknown) => thrown);
+        expect(error).toBeInstanceOf(PipelineError);
+        expect((error as Error).message).toMatch(/registry query answered without a list of rows/);
+      }
+      expect(reader.tracker.size).toBe(0);
+    },
+  );
 });
