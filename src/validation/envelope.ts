@@ -335,6 +335,33 @@ function isSubscriberMessage(record: Record<string, unknown>): boolean {
   );
 }
 
+/**
+ * A push request's body as the handler reads it: a framework without a JSON body parser
+ * (`express.text()`, `express.raw()`, a bare `node:http` server) gives the text or bytes of
+ * `{ message, subscription }`. Read as a bare message, Pub/Sub's envelope would fail validation and
+ * be dead-lettered whole, its attributes inside its data. Text or bytes that hold a push body are
+ * that body; anything else is given back unchanged, to be read as before.
+ *
+ * @internal
+ */
+export function pushRequestBody(body: unknown): unknown {
+  const bytes = body instanceof ArrayBuffer ? new Uint8Array(body) : body;
+  if (typeof bytes !== 'string' && !(bytes instanceof Uint8Array)) return body;
+  try {
+    // No size bound of its own: the HTTP layer that read this body accepted it already.
+    const parsed = decodeBody(
+      bare(
+        'object',
+        typeof bytes === 'string' ? { kind: 'json_text', text: bytes } : { kind: 'bytes', bytes },
+      ),
+      Number.POSITIVE_INFINITY,
+    );
+    return isRecord(parsed) && isPushBody(parsed) ? parsed : body;
+  } catch {
+    return body;
+  }
+}
+
 function isPushBody(
   record: Record<string, unknown>,
 ): record is Record<string, unknown> & { message: object } {

@@ -1,4 +1,4 @@
-import { isTransientError, type PipelineError } from '../errors/index.js';
+import { CircuitBreakerOpenError, isTransientError, type PipelineError } from '../errors/index.js';
 import { redactSecrets } from '../errors/redact.js';
 import { isAsyncFunction } from '../shared/is-async-function.js';
 import { isThenable } from '../shared/is-thenable.js';
@@ -15,7 +15,10 @@ export type TransientPredicate = (error: PipelineError) => boolean;
  * by `transientVerdict`.
  */
 export function transientOption(value: unknown, where: string): TransientPredicate {
-  if (value === undefined) return (error) => isTransientError(error);
+  // An open breaker says the service is down for now, not that the message is bad: dead-lettering
+  // would send every valid message of the open window to the dead-letter queue.
+  if (value === undefined)
+    return (error) => isTransientError(error) || error instanceof CircuitBreakerOpenError;
   if (isAsyncFunction(value)) {
     throw new TypeError(`${where}: isTransient must be synchronous (a Promise counts as true)`);
   }

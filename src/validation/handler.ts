@@ -35,6 +35,7 @@ import {
   type Envelope,
   type MessageMeta,
   maxBytesOption,
+  pushRequestBody,
   rawBytes,
   readEnvelope,
 } from './envelope.js';
@@ -136,7 +137,9 @@ export interface MessageHandlerBaseOptions {
    */
   maxDeliveryAttempts?: number;
   /**
-   * Decides whether a handler error is worth a redelivery. Default: `isTransientError`. Called
+   * Decides whether a handler error is worth a redelivery. Default: `isTransientError`, and a
+   * `CircuitBreakerOpenError` (the service is down for now; the subscription's retry policy paces
+   * the redeliveries, `maxDeliveryAttempts` bounds them). Called
    * synchronously: it must return `true` or `false`. An `async` function is refused when the handler
    * is made; any other answer that is not a boolean (a Promise, `undefined`), or a throw, is logged at
    * error level and the failure counts as transient (redelivered; dead-lettered on `maxDeliveryAttempts`).
@@ -879,7 +882,7 @@ export function createMessageHandler<S extends z.ZodType>(
   return {
     handle: (input, headers) => observed(input, 'input', headers),
     async push(body, headers) {
-      const result = replyTurn(await observed(body, 'push request', headers));
+      const result = replyTurn(await observed(pushRequestBody(body), 'push request', headers));
       if (result.outcome === 'no_body') return { status: 500, outcome: result.outcome };
       if (result.ack) return { status: 200, outcome: result.outcome };
       return { status: result.outcome === 'retry' ? 503 : 500, outcome: result.outcome };
