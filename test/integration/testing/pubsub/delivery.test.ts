@@ -41,7 +41,7 @@ describe('Pub/Sub stand-in: delivery to the real client', () => {
       return true;
     });
     const id = await topic.publishMessage({ json: { order: 1 }, attributes: { source: 'test' } });
-    const [message] = await within(received, 5000, 'the message');
+    const [message] = await within(received, 15_000, 'the message');
 
     expect(message?.id).toBe(id);
     expect(JSON.parse(message!.data.toString())).toEqual({ order: 1 });
@@ -49,7 +49,7 @@ describe('Pub/Sub stand-in: delivery to the real client', () => {
     expect(message?.publishTime.getTime()).toBe(standIn.published('orders')[0]?.publishTime.getTime());
     // No dead-letter policy: Pub/Sub does not count delivery attempts.
     expect(message?.deliveryAttempt).toBe(0);
-    await until(() => standIn.subscriptionStats('orders-sub')?.acked === 1, 5000, 'the ack');
+    await until(() => standIn.subscriptionStats('orders-sub')?.acked === 1, 15_000, 'the ack');
     expect(standIn.subscriptionStats('orders-sub')).toMatchObject({ outstanding: 0, undelivered: 0 });
   });
 
@@ -69,7 +69,7 @@ describe('Pub/Sub stand-in: delivery to the real client', () => {
           r.request.subscription === 'projects/delivery-test/subscriptions/fanout-a',
       );
     // The client opens five streams; each message must still reach exactly one of them.
-    await until(() => opening().length === 5, 5000, 'the streams to open');
+    await until(() => opening().length === 5, 15_000, 'the streams to open');
     expect(opening()[0]?.request).toMatchObject({
       streamAckDeadlineSeconds: 10,
       maxOutstandingMessages: '1000',
@@ -78,10 +78,10 @@ describe('Pub/Sub stand-in: delivery to the real client', () => {
     const ids = await Promise.all(
       Array.from({ length: count }, (_, i) => topic.publishMessage({ data: Buffer.from(`m${i}`) })),
     );
-    const seen = await within(receivedA, 5000, `${count} messages`);
+    const seen = await within(receivedA, 15_000, `${count} messages`);
 
     expect(new Set(seen.map((m) => m.id))).toEqual(new Set(ids));
-    await until(() => standIn.subscriptionStats('fanout-a')?.acked === count, 5000, 'all acks');
+    await until(() => standIn.subscriptionStats('fanout-a')?.acked === count, 15_000, 'all acks');
     expect(standIn.subscriptionStats('fanout-a')).toMatchObject({ outstanding: 0, nacked: 0, expired: 0 });
     // Fan-out at publish time: the other subscription holds its own copy of every message.
     expect(standIn.subscriptionStats('fanout-b')?.undelivered).toBe(count);
@@ -205,7 +205,7 @@ describe('Pub/Sub stand-in: acks and deadlines sent over the StreamingPull strea
         deliveries.push(...response.receivedMessages);
         arrivals.shift()?.();
       });
-      const next = () => within(new Promise<void>((resolve) => arrivals.push(resolve)), 5000, 'a delivery');
+      const next = () => within(new Promise<void>((resolve) => arrivals.push(resolve)), 15_000, 'a delivery');
 
       stream.write({ subscription: sub.name, streamAckDeadlineSeconds: 60 });
       const first = next();
@@ -215,7 +215,7 @@ describe('Pub/Sub stand-in: acks and deadlines sent over the StreamingPull strea
       stream.write({ modifyDeadlineAckIds: [deliveries[0]!.ackId], modifyDeadlineSeconds: [0] });
       await second;
       stream.write({ ackIds: [deliveries[1]!.ackId] });
-      await until(() => standIn.subscriptionStats('raw-sub')?.acked === 1, 5000, 'the ack');
+      await until(() => standIn.subscriptionStats('raw-sub')?.acked === 1, 15_000, 'the ack');
 
       expect(deliveries.map((d) => d.deliveryAttempt)).toEqual([1, 2]);
       expect(standIn.subscriptionStats('raw-sub')).toMatchObject({
@@ -262,12 +262,12 @@ describe('Pub/Sub stand-in: ack deadlines', () => {
         return true;
       });
       await topic.publishMessage({ data: Buffer.from('late') });
-      const [first, second] = await within(received, 5000, 'the redelivery');
+      const [first, second] = await within(received, 15_000, 'the redelivery');
 
       expect(second?.id).toBe(first?.id);
       expect([first?.deliveryAttempt, second?.deliveryAttempt]).toEqual([1, 2]);
       expect(second?.ackId).not.toBe(first?.ackId);
-      await until(() => fast.subscriptionStats('slow-sub')?.acked === 1, 5000, 'the ack');
+      await until(() => fast.subscriptionStats('slow-sub')?.acked === 1, 15_000, 'the ack');
       expect(fast.subscriptionStats('slow-sub')?.expired).toBeGreaterThanOrEqual(1);
     } finally {
       await subscription.close();
