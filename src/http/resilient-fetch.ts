@@ -404,12 +404,20 @@ class Exchange {
     const forward = signal === NEVER_ABORTED ? undefined : () => controller.abort(signal.reason);
     if (forward !== undefined) signal.addEventListener('abort', forward, { once: true });
     const onTimeout = () => controller.abort(this.#timeoutError(attempt));
-    // The system clock's timeouts share one timer per duration; an injected clock schedules its own.
-    const pending = o.clock === systemClock ? startTimeout(o.attemptTimeoutMs, onTimeout) : undefined;
-    const cancelTimer =
-      pending === undefined ? scheduleOn(o.clock, o.attemptTimeoutMs, onTimeout, true) : undefined;
     // A fetch that is not Node's may ignore its signal: its steps are raced against the abort.
     const untrusted = isPlatformFetch(fetchImpl) ? undefined : { cut: rejectOnAbort(controller.signal) };
+    // The system clock's timeouts share one unref'd timer per duration: Node's fetch holds the process
+    // with its socket while it waits. Another fetch may hold nothing (a promise that never settles): its
+    // timer is a ref'd one of its own, so that the pending call ends in its timeout error instead of
+    // the process exiting under it. An injected clock schedules its own.
+    const pending =
+      o.clock === systemClock && untrusted === undefined
+        ? startTimeout(o.attemptTimeoutMs, onTimeout)
+        : undefined;
+    const cancelTimer =
+      pending === undefined
+        ? scheduleOn(o.clock, o.attemptTimeoutMs, onTimeout, untrusted === undefined)
+        : undefined;
     try {
       this.#sent = true;
       const init: RequestInit =
