@@ -436,8 +436,13 @@ class Exchange {
         // The request reached a server: a later hop that cannot connect does not make it unsent.
         this.#answered = true;
         if (isRedirectStatus(response.status)) {
-          const followed = followRedirects(fetchImpl, request.url, init, response, (next) =>
-            this.#hop(next, leg, controller.signal),
+          const followed = followRedirects(
+            fetchImpl,
+            request.url,
+            init,
+            response,
+            (next) => this.#hop(next, leg, controller.signal),
+            o.followCrossOriginBodyRedirects,
           );
           response = await (untrusted === undefined
             ? followed
