@@ -2,6 +2,7 @@ import type { Clock } from '../retry/clock.js';
 import { scheduleOn } from '../retry/schedule.js';
 import { onAbort } from '../shared/abort-fanout.js';
 import type { AttemptAbort } from './attempt-signal.js';
+import { readerOf } from './response-body.js';
 import { describeAs } from './response-view.js';
 
 /** Unsubscribes a live response from the caller's signal once it (or the body holding a slot) is collected. */
@@ -68,7 +69,7 @@ export function bodyHoldingSlot(
   idleMs: number,
   timedOut: () => unknown,
 ): [live: Response, free: () => void] {
-  const reader = body.getReader();
+  const reader = readerOf(body);
   let held = true;
   /** The read in progress, if any: the platform's body has the turn. */
   let reading: ReadableStreamDefaultController<Uint8Array> | undefined;
