@@ -22,6 +22,7 @@ import { abortForFetch, isPlatformFetch } from './attempt-signal.js';
 import { startTimeout, stopTimeout } from './attempt-timeouts.js';
 import { withBufferedBody } from './buffered-response.js';
 import type { ConcurrencyLimit } from './concurrency-limit.js';
+import { unsendableBody } from './foreign-fetch.js';
 import { type HttpHost, HttpHostRegistry } from './host-registry.js';
 import { bodyHoldingSlot, followCallerSignal } from './live-body.js';
 import {
@@ -182,6 +183,8 @@ function fetchWithPlan(plan: FetchPlan, input: string | URL | Request, init: Req
 
 /** Runs one prepared request under `retry`, with its host's state. */
 function exchange(plan: FetchPlan, request: PreparedRequest): Promise<Response> {
+  const unsendable = plan.fetch === undefined ? undefined : unsendableBody(plan.fetch, request.init.body);
+  if (unsendable !== undefined) return Promise.reject(unsendable);
   const hosts = plan.hosts ?? defaultHttpHosts();
   const host = hosts.get(plan.key ?? request.host);
   const breaker = plan.breaker === undefined ? host.breaker : plan.breaker || undefined;
