@@ -21,16 +21,9 @@ export function unsendableBody(fetchImpl: unknown, body: unknown): PipelineError
   if (typeof body !== 'object' || body === null || !isNodeFetch2(fetchImpl)) return undefined;
   const kind = (body as { [Symbol.toStringTag]?: unknown })[Symbol.toStringTag];
   if (kind !== 'Blob' && kind !== 'File' && kind !== 'FormData') return undefined;
-  const what =
-    kind === 'FormData'
-      ? 'sends a FormData as the text "[object FormData]"'
-      : `fails on a ${kind} after the request started`;
-  const instead =
-    kind === 'FormData'
-      ? "pass the form-data package's FormData"
-      : `pass its bytes (await body.arrayBuffer()) with its content-type`;
+  const form = kind === 'FormData';
   return new PipelineError(
-    `resilientFetch init.body: a ${kind} body cannot be sent by node-fetch 2 (the fetch option), which ${what}; ${instead}, or use Node's own fetch`,
+    `resilientFetch init.body: node-fetch 2 (the fetch option) cannot send a ${kind} body${form ? ' (it sends "[object FormData]")' : ''}; pass ${form ? "form-data's FormData" : 'its bytes'} or use Node's fetch`,
     { code: 'UNSUPPORTED_REQUEST_BODY', transient: false },
   );
 }

@@ -111,18 +111,13 @@ interface NodeBody {
 /**
  * The reader of a response body: a web stream's own, or, for a `fetch` whose `body` is a Node stream
  * (node-fetch 2) or another async iterable, one over its iterator, whose cancel destroys the stream
- * (its socket is let go). Anything else is refused with a `TypeError` that says what the body was.
+ * (its socket is let go).
  */
 export function readerOf<T>(body: ReadableStream<T>): BodyReader<T> {
   const other = body as unknown as NodeBody;
   if (typeof other.getReader === 'function') return body.getReader();
-  const iterate = other[Symbol.asyncIterator];
-  if (typeof iterate !== 'function') {
-    throw new TypeError(
-      'the fetch option answered with a body that is neither a ReadableStream nor async iterable',
-    );
-  }
-  const iterator = iterate.call(body);
+  // Not iterable either: the call throws a TypeError saying so.
+  const iterator = (other[Symbol.asyncIterator] as () => AsyncIterator<unknown>).call(body);
   return {
     read: () => iterator.next() as Promise<ReadableStreamReadResult<T>>,
     cancel: () => {
