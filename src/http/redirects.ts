@@ -37,6 +37,19 @@ function bodyRedirectRefused(response: Response, from: URL, to: URL, method: str
   );
 }
 
+/**
+ * `response`, when it is a server's answer; else what to throw: a network-error `Response` (status 0,
+ * from a polyfill or a test double) as `fetch` rejects a dropped connection, anything that is not a
+ * `Response` as what it is.
+ */
+export function checkedAnswer(response: Response): Response {
+  const status = (response as Partial<Response> | undefined)?.status;
+  if (typeof status === 'number' && status > 0) return response;
+  throw status === 0
+    ? refused('network error (a Response of status 0)')
+    : new TypeError(`the fetch option resolved to ${typeof response}, not a Response`);
+}
+
 /** Whether a response with this status may be a redirect to follow (it still needs a `Location`). */
 export function isRedirectStatus(status: number): boolean {
   return REDIRECT_STATUSES.has(status);
@@ -113,6 +126,6 @@ export async function followRedirects(
       const signal: AbortSignal | undefined | null = init.signal;
       if (signal?.aborted === true) throw signal.reason;
     }
-    response = await fetchImpl(current.href, hop);
+    response = checkedAnswer(await fetchImpl(current.href, hop));
   }
 }

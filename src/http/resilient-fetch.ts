@@ -32,7 +32,7 @@ import {
   planFetch,
   type ResilientFetchOptions,
 } from './options.js';
-import { followRedirects, isRedirectStatus } from './redirects.js';
+import { checkedAnswer, followRedirects, isRedirectStatus } from './redirects.js';
 import { NO_INIT, type PreparedRequest, prepareRequest } from './request.js';
 import { requestSecrets, withoutRequestSecrets, withoutRequestValues } from './request-secrets.js';
 import {
@@ -78,7 +78,8 @@ export function defaultHttpHosts(): HttpHostRegistry {
  * the attempt gave up on it), its body is cancelled, so that nothing holds its connection.
  */
 function answerOrRelease(answer: Promise<Response>, signal: AbortSignal): Promise<Response> {
-  return answer.then((response) => {
+  // A `fetch` may return its Response without a promise.
+  return Promise.resolve(answer).then((response) => {
     if (signal.aborted && response.body !== null && !response.bodyUsed) discardBody(response.body);
     return response;
   });
@@ -432,9 +433,11 @@ class Exchange {
               redirect: request.followsRedirects ? 'manual' : request.init.redirect,
             };
       const answer = fetchImpl(request.url, init);
-      let response = await (untrusted === undefined
-        ? answer
-        : until(answerOrRelease(answer, controller.signal), untrusted.cut));
+      let response = checkedAnswer(
+        await (untrusted === undefined
+          ? answer
+          : until(answerOrRelease(answer, controller.signal), untrusted.cut)),
+      );
       if (request.followsRedirects) {
         // The request reached a server: a later hop that cannot connect does not make it unsent.
         this.#answered = true;
