@@ -490,7 +490,7 @@ class Exchange {
       } else {
         // The body is still to come: the request is in flight at the host until it is done.
         const slot = leg.slot;
-        let free: (() => void) | undefined;
+        let free: ((reason: unknown) => void) | undefined;
         if (slot !== undefined && response.body !== null && !hasNullBody(request.method, response.status)) {
           const idleMs = o.bodyIdleTimeoutMs;
           [live, free] = bodyHoldingSlot(
