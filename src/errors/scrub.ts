@@ -132,9 +132,9 @@ class Scrubber {
       case Shape.Set:
         return this.#collection(value as Map<unknown, unknown>, depth, shape === Shape.Map);
       case Shape.Url:
-        return redactedUrl(value as URL);
+        return redactedUrl(value as URL, this.#clean);
       case Shape.Params:
-        return redactedParams(value as URLSearchParams);
+        return redactedParams(value as URLSearchParams, this.#clean);
       default:
         return this.#object(value, shape, depth, text);
     }
@@ -342,9 +342,9 @@ const MAX_RENDERED = 1 << 20;
 const TOO_LONG = '[not kept: too long to check for credentials]';
 
 /** A `URL` as is, or a copy without the credentials in its query and user info. */
-function redactedUrl(url: URL): URL | string {
+function redactedUrl(url: URL, cleanText: (text: string) => string): URL | string {
   const href = url.href;
-  const clean = removeSecrets(href);
+  const clean = cleanText(href);
   if (clean === href && url.password === '') return url;
   try {
     const copy = new URL(clean);
@@ -356,9 +356,9 @@ function redactedUrl(url: URL): URL | string {
 }
 
 /** `URLSearchParams` as they are, or a copy without the credentials among them. */
-function redactedParams(params: URLSearchParams): URLSearchParams {
+function redactedParams(params: URLSearchParams, cleanText: (text: string) => string): URLSearchParams {
   const text = params.toString();
-  const clean = removeSecrets(text);
+  const clean = cleanText(text);
   return clean === text ? params : new URLSearchParams(clean);
 }
 

@@ -1,3 +1,4 @@
+import { HttpError, type PipelineError } from '../errors/index.js';
 import { atRest } from '../retry/circuit-breaker.js';
 import {
   type CircuitBreaker,
@@ -29,7 +30,8 @@ import { RateLimit, type RateLimitOptions } from './rate-limit.js';
 export interface HttpHostPolicy {
   /**
    * Breaker options; default {@link CircuitBreaker}'s (5 failures in 60 s open it for 300 s; 3 half-open
-   * successes close it).
+   * successes close it), except that a 429 (or a rate-limit 403) that says when to come back is not a
+   * failure: the calls wait as it asks. An `isFailure` given here replaces that rule.
    */
   breaker?: Omit<CircuitBreakerOptions, 'clock' | 'key'> | false;
   /** Retry budget options; default `RetryBudget`'s (50 tokens, 0.1 back per success). */
@@ -69,6 +71,23 @@ export interface HttpHostRegistryOptions extends HttpHostPolicy {
    * forgotten, so the count can pass this while many hosts are failing. Default 10 000.
    */
   maxHosts?: number;
+}
+
+/**
+ * What counts against a host's breaker unless its policy says otherwise: a transient failure, but not
+ * a rate limit that says when to come back (a 429, or a rate-limit 403, with `retryAfterMs`). Such a
+ * server is pacing its client, and every call already waits as it asks; opening the circuit would
+ * turn a one-second limit into the breaker's whole `openMs` without a call.
+ */
+function hostFailure(error: PipelineError): boolean {
+  return (
+    error.transient &&
+    !(
+      error instanceof HttpError &&
+      error.retryAfterMs !== undefined &&
+      (error.status === 429 || error.status === 403)
+    )
+  );
 }
 
 /**
@@ -240,7 +259,13 @@ export class HttpHostRegistry {
   }
 
   #breakerRegistry(options: HttpHostPolicy['breaker']): CircuitBreakerRegistry | undefined {
-    return options === false ? undefined : new CircuitBreakerRegistry({ ...options, clock: this.#clock });
+    return options === false
+      ? undefined
+      : new CircuitBreakerRegistry({
+          ...options,
+          isFailure: options?.isFailure ?? hostFailure,
+          clock: this.#clock,
+        });
   }
 
   #create(key: string, policy: HttpHostPolicy): HttpHost {

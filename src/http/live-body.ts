@@ -2,6 +2,7 @@ import type { Clock } from '../retry/clock.js';
 import { scheduleOn } from '../retry/schedule.js';
 import { onAbort } from '../shared/abort-fanout.js';
 import type { AttemptAbort } from './attempt-signal.js';
+import { readerOf } from './response-body.js';
 import { describeAs } from './response-view.js';
 
 /** Unsubscribes a live response from the caller's signal once it (or the body holding a slot) is collected. */
@@ -12,8 +13,9 @@ const unsubscribeWhenCollected = /* @__PURE__ */ new FinalizationRegistry<() => 
 /**
  * Lets the caller's signal cut a body handed out unread (`bufferBody: false`), as it cuts the body of
  * a plain `fetch`: an abort after the headers aborts the attempt's request with the caller's reason,
- * so the reader rejects with it and the connection is closed, and `free` gives back the slot the body
- * holds (see `bodyHoldingSlot`) even when no read is pending. The attempt's timeout and the
+ * so the reader rejects with it and the connection is closed, and `free` errors the slot-holding body
+ * with the same reason and gives its slot back (see `bodyHoldingSlot`) even when no read is pending,
+ * or when the `fetch` ignores its signal. The attempt's timeout and the
  * deadline do not follow the body; only the caller does. The subscription ends when the response (with `free`, its body) is collected,
  * so that a long-lived signal shared by many calls does not gather subscriptions.
  */
@@ -21,11 +23,11 @@ export function followCallerSignal(
   response: Response,
   signal: AbortSignal,
   attempt: AttemptAbort,
-  free?: () => void,
+  free?: (reason: unknown) => void,
 ): void {
   const cut = (): void => {
     attempt.abort(signal.reason);
-    free?.();
+    free?.(signal.reason);
   };
   if (signal.aborted) {
     cut();
@@ -67,8 +69,11 @@ export function bodyHoldingSlot(
   clock: Clock,
   idleMs: number,
   timedOut: () => unknown,
-): [live: Response, free: () => void] {
-  const reader = body.getReader();
+): [live: Response, cut: (reason: unknown) => void] {
+  const reader = readerOf(body);
+  // Weakly: the caller's signal holds `cut`, and must not keep the body from being collected (which
+  // gives the slot back).
+  let liveController: WeakRef<ReadableStreamDefaultController<Uint8Array>> | undefined;
   let held = true;
   /** The read in progress, if any: the platform's body has the turn. */
   let reading: ReadableStreamDefaultController<Uint8Array> | undefined;
@@ -107,6 +112,9 @@ export function bodyHoldingSlot(
   const live = new Response(
     new ReadableStream<Uint8Array>(
       {
+        start(controller) {
+          liveController = new WeakRef(controller);
+        },
         pull(controller) {
           last = clock.now();
           reading = controller;
@@ -144,5 +152,15 @@ export function bodyHoldingSlot(
   // The stream, not the response: `const { body } = await resilientFetch(...)` drops the response
   // while the body is being read, and the slot is held until that read ends.
   releaseWhenCollected.register(live.body as ReadableStream<Uint8Array>, free);
-  return [live, free];
+  // The caller's abort: the body fails with its reason here, not only where the `fetch` follows its
+  // signal (one that ignores it would leave a read pending for ever), and the rest is cancelled.
+  const cut = (reason: unknown): void => {
+    if (!finished) {
+      liveController?.deref()?.error(reason);
+      end();
+      reader.cancel(reason).catch(() => {});
+    }
+    free();
+  };
+  return [live, cut];
 }

@@ -70,6 +70,14 @@ export interface ResilientFetchOptions extends Omit<RetryOptions, 'signal' | 'bu
    */
   retryNonIdempotent?: boolean;
   /**
+   * Follow a redirect that sends the request body on to another origin (scheme, host or port): a
+   * 307 or 308, or a 301/302 of a method other than POST. Default false: such a redirect fails the
+   * call with a permanent `HttpError` of its status (code `'REDIRECTION'`), naming the other origin,
+   * and nothing is sent there; redirects within the origin, and those that turn the request into a
+   * GET without its body, are followed. Headers that may be credentials stay behind either way.
+   */
+  followCrossOriginBodyRedirects?: boolean;
+  /**
    * Read the whole body inside the attempt, so that the attempt timeout and the retries cover it (a body
    * cut off mid-way is retried), and return a `Response` over the buffered bytes. Default true.
    * `false`: return the live `Response` as soon as the headers arrive; reading its body is then the
@@ -122,6 +130,7 @@ const FETCH_OWN_OPTION_SPEC: OptionSpec = {
   hosts: 'object',
   key: 'string',
   retryNonIdempotent: 'boolean',
+  followCrossOriginBodyRedirects: 'boolean',
   bufferBody: 'boolean',
   bodyIdleTimeoutMs: 'number',
   maxResponseBytes: 'number',
@@ -147,6 +156,7 @@ export interface FetchPlan {
   readonly key: string | undefined;
   readonly clock: Clock;
   readonly retryNonIdempotent: boolean;
+  readonly followCrossOriginBodyRedirects: boolean;
   /** `false`: none; `undefined`: the host's. */
   readonly breaker: CircuitBreaker | false | undefined;
   readonly budget: RetryBudget | false | undefined;
@@ -212,6 +222,7 @@ function onlyFetchKeys(options: ResilientFetchOptions): boolean {
         break;
       case 'bufferBody':
       case 'retryNonIdempotent':
+      case 'followCrossOriginBodyRedirects':
         if (value !== undefined && typeof value !== 'boolean') return false;
         break;
       case 'bodyIdleTimeoutMs':
@@ -333,6 +344,7 @@ export function planFetch(options: ResilientFetchOptions): FetchPlan {
     key,
     clock: options.clock ?? systemClock,
     retryNonIdempotent: options.retryNonIdempotent === true,
+    followCrossOriginBodyRedirects: options.followCrossOriginBodyRedirects === true,
     breaker: options.breaker,
     budget: options.budget,
     retryOn: predicateOf(options.retryOn),

@@ -1,3 +1,5 @@
+import { HttpError, urlForErrors } from '../errors/index.js';
+import { statusText } from '../errors/status-table.js';
 import type { FetchFunction } from './options.js';
 import { isDescriptiveHeader } from './request-secrets.js';
 import { discardBody } from './response-body.js';
@@ -20,6 +22,34 @@ function refused(reason: string): TypeError {
   return new TypeError('fetch failed', { cause: new Error(reason) });
 }
 
+/**
+ * The refusal of a redirect that would send the request's body to another origin: the status that
+ * asked for it (a permanent `HttpError`, code `REDIRECTION`), the URL that answered and the origin
+ * only of the one it named (its path and query are the other server's business, and may hold a token).
+ */
+function bodyRedirectRefused(response: Response, from: URL, to: URL, method: string): HttpError {
+  const { status } = response;
+  const url = urlForErrors(from.href);
+  const reason = statusText(status);
+  return new HttpError(
+    `HTTP ${status} ${reason} from ${method} ${url}: not followed, it would send the body to ${to.origin}; use the final URL or followCrossOriginBodyRedirects: true`,
+    { status, url, method, statusText: reason, transient: false },
+  );
+}
+
+/**
+ * `response`, when it is a server's answer; else what to throw: a network-error `Response` (status 0,
+ * from a polyfill or a test double) as `fetch` rejects a dropped connection, anything that is not a
+ * `Response` as what it is.
+ */
+export function checkedAnswer(response: Response): Response {
+  const status = (response as Partial<Response> | undefined)?.status;
+  if (typeof status === 'number' && status > 0) return response;
+  throw status === 0
+    ? refused('network error (a Response of status 0)')
+    : new TypeError(`the fetch option resolved to ${typeof response}, not a Response`);
+}
+
 /** Whether a response with this status may be a redirect to follow (it still needs a `Location`). */
 export function isRedirectStatus(status: number): boolean {
   return REDIRECT_STATUSES.has(status);
@@ -34,7 +64,9 @@ export function isRedirectStatus(status: number): boolean {
  * changes. Per-host limits: `beforeHop` is awaited before each hop is sent, with the URL it goes to,
  * so that the hop is governed by that host's limits and breaker. Otherwise as `fetch` follows: 20
  * redirects at most, 303 (and 301/302 after a POST) becomes a GET without the body, and the response
- * says `redirected`. No hop is sent once `init.signal` has aborted.
+ * says `redirected`. No hop is sent once `init.signal` has aborted. A hop that would send the body
+ * to another origin (a 307/308, or a 301/302 of a method other than POST) is refused with a
+ * permanent `HttpError` unless `bodyToOtherOrigins`: the caller posted its data to one server.
  */
 export async function followRedirects(
   fetchImpl: FetchFunction,
@@ -42,6 +74,7 @@ export async function followRedirects(
   init: RequestInit,
   first: Response,
   beforeHop?: (next: URL) => Promise<void> | undefined,
+  bodyToOtherOrigins = false,
 ): Promise<Response> {
   let current = new URL(url);
   let hop = init;
@@ -75,6 +108,9 @@ export async function followRedirects(
         : response.status !== 307 && response.status !== 308 && method === 'POST';
     if (toGet) for (const name of BODY_HEADERS) headers.delete(name);
     if (next.origin !== current.origin) {
+      if (!toGet && hop.body !== undefined && hop.body !== null && !bodyToOtherOrigins) {
+        throw bodyRedirectRefused(response, current, next, method);
+      }
       const names: string[] = [];
       headers.forEach((_, name) => {
         if (!isDescriptiveHeader(name)) names.push(name);
@@ -90,6 +126,6 @@ export async function followRedirects(
       const signal: AbortSignal | undefined | null = init.signal;
       if (signal?.aborted === true) throw signal.reason;
     }
-    response = await fetchImpl(current.href, hop);
+    response = checkedAnswer(await fetchImpl(current.href, hop));
   }
 }

@@ -22,6 +22,7 @@ import { abortForFetch, isPlatformFetch } from './attempt-signal.js';
 import { startTimeout, stopTimeout } from './attempt-timeouts.js';
 import { withBufferedBody } from './buffered-response.js';
 import type { ConcurrencyLimit } from './concurrency-limit.js';
+import { unsendableBody } from './foreign-fetch.js';
 import { type HttpHost, HttpHostRegistry } from './host-registry.js';
 import { bodyHoldingSlot, followCallerSignal } from './live-body.js';
 import {
@@ -31,7 +32,7 @@ import {
   planFetch,
   type ResilientFetchOptions,
 } from './options.js';
-import { followRedirects, isRedirectStatus } from './redirects.js';
+import { checkedAnswer, followRedirects, isRedirectStatus } from './redirects.js';
 import { NO_INIT, type PreparedRequest, prepareRequest } from './request.js';
 import { requestSecrets, withoutRequestSecrets, withoutRequestValues } from './request-secrets.js';
 import {
@@ -77,7 +78,8 @@ export function defaultHttpHosts(): HttpHostRegistry {
  * the attempt gave up on it), its body is cancelled, so that nothing holds its connection.
  */
 function answerOrRelease(answer: Promise<Response>, signal: AbortSignal): Promise<Response> {
-  return answer.then((response) => {
+  // A `fetch` may return its Response without a promise.
+  return Promise.resolve(answer).then((response) => {
     if (signal.aborted && response.body !== null && !response.bodyUsed) discardBody(response.body);
     return response;
   });
@@ -182,6 +184,8 @@ function fetchWithPlan(plan: FetchPlan, input: string | URL | Request, init: Req
 
 /** Runs one prepared request under `retry`, with its host's state. */
 function exchange(plan: FetchPlan, request: PreparedRequest): Promise<Response> {
+  const unsendable = plan.fetch === undefined ? undefined : unsendableBody(plan.fetch, request.init.body);
+  if (unsendable !== undefined) return Promise.reject(unsendable);
   const hosts = plan.hosts ?? defaultHttpHosts();
   const host = hosts.get(plan.key ?? request.host);
   const breaker = plan.breaker === undefined ? host.breaker : plan.breaker || undefined;
@@ -404,12 +408,20 @@ class Exchange {
     const forward = signal === NEVER_ABORTED ? undefined : () => controller.abort(signal.reason);
     if (forward !== undefined) signal.addEventListener('abort', forward, { once: true });
     const onTimeout = () => controller.abort(this.#timeoutError(attempt));
-    // The system clock's timeouts share one timer per duration; an injected clock schedules its own.
-    const pending = o.clock === systemClock ? startTimeout(o.attemptTimeoutMs, onTimeout) : undefined;
-    const cancelTimer =
-      pending === undefined ? scheduleOn(o.clock, o.attemptTimeoutMs, onTimeout, true) : undefined;
     // A fetch that is not Node's may ignore its signal: its steps are raced against the abort.
     const untrusted = isPlatformFetch(fetchImpl) ? undefined : { cut: rejectOnAbort(controller.signal) };
+    // The system clock's timeouts share one unref'd timer per duration: Node's fetch holds the process
+    // with its socket while it waits. Another fetch may hold nothing (a promise that never settles): its
+    // timer is a ref'd one of its own, so that the pending call ends in its timeout error instead of
+    // the process exiting under it. An injected clock schedules its own.
+    const pending =
+      o.clock === systemClock && untrusted === undefined
+        ? startTimeout(o.attemptTimeoutMs, onTimeout)
+        : undefined;
+    const cancelTimer =
+      pending === undefined
+        ? scheduleOn(o.clock, o.attemptTimeoutMs, onTimeout, untrusted === undefined)
+        : undefined;
     try {
       this.#sent = true;
       const init: RequestInit =
@@ -421,15 +433,22 @@ class Exchange {
               redirect: request.followsRedirects ? 'manual' : request.init.redirect,
             };
       const answer = fetchImpl(request.url, init);
-      let response = await (untrusted === undefined
-        ? answer
-        : until(answerOrRelease(answer, controller.signal), untrusted.cut));
+      let response = checkedAnswer(
+        await (untrusted === undefined
+          ? answer
+          : until(answerOrRelease(answer, controller.signal), untrusted.cut)),
+      );
       if (request.followsRedirects) {
         // The request reached a server: a later hop that cannot connect does not make it unsent.
         this.#answered = true;
         if (isRedirectStatus(response.status)) {
-          const followed = followRedirects(fetchImpl, request.url, init, response, (next) =>
-            this.#hop(next, leg, controller.signal),
+          const followed = followRedirects(
+            fetchImpl,
+            request.url,
+            init,
+            response,
+            (next) => this.#hop(next, leg, controller.signal),
+            o.followCrossOriginBodyRedirects,
           );
           response = await (untrusted === undefined
             ? followed
@@ -471,7 +490,7 @@ class Exchange {
       } else {
         // The body is still to come: the request is in flight at the host until it is done.
         const slot = leg.slot;
-        let free: (() => void) | undefined;
+        let free: ((reason: unknown) => void) | undefined;
         if (slot !== undefined && response.body !== null && !hasNullBody(request.method, response.status)) {
           const idleMs = o.bodyIdleTimeoutMs;
           [live, free] = bodyHoldingSlot(

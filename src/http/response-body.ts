@@ -62,7 +62,7 @@ export async function readBodyCapped(
 ): Promise<Uint8Array<ArrayBuffer>> {
   const { body } = response;
   if (body === null) return new Uint8Array(0);
-  const reader = body.getReader();
+  const reader = readerOf(body);
   const chunks: Uint8Array[] = [];
   let total = 0;
   try {
@@ -98,11 +98,43 @@ export interface UntrustedBody {
   readonly cut: Promise<never>;
 }
 
+/** What is read of a body: a web stream's reader, or the same two steps over a Node stream. */
+type BodyReader<T> = Pick<ReadableStreamDefaultReader<T>, 'read' | 'cancel'>;
+
+/** A Node stream (or an object that may be one): what node-fetch 2 gives as `body`. */
+interface NodeBody {
+  getReader?: unknown;
+  destroy?: () => void;
+  [Symbol.asyncIterator]?: () => AsyncIterator<unknown>;
+}
+
+/**
+ * The reader of a response body: a web stream's own, or, for a `fetch` whose `body` is a Node stream
+ * (node-fetch 2) or another async iterable, one over its iterator, whose cancel destroys the stream
+ * (its socket is let go).
+ */
+export function readerOf<T>(body: ReadableStream<T>): BodyReader<T> {
+  const other = body as unknown as NodeBody;
+  if (typeof other.getReader === 'function') return body.getReader();
+  // Not iterable either: the call throws a TypeError saying so.
+  const iterator = (other[Symbol.asyncIterator] as () => AsyncIterator<unknown>).call(body);
+  return {
+    read: () => iterator.next() as Promise<ReadableStreamReadResult<T>>,
+    cancel: () => {
+      discardBody(body);
+      return Promise.resolve();
+    },
+  };
+}
+
 /**
  * Cancels the rest of a body that is given up on, so that its connection is released, without waiting
  * for the cancel to finish: a stream's cancel may never settle, and the attempt must end now.
  */
-export function release(reader: ReadableStreamDefaultReader<unknown>, reason?: unknown): void {
+export function release(
+  reader: Pick<ReadableStreamDefaultReader<unknown>, 'cancel'>,
+  reason?: unknown,
+): void {
   reader.cancel(reason).catch(() => {});
 }
 
@@ -143,7 +175,7 @@ export async function readErrorBody(
     if (response.body !== null) discardBody(response.body);
     return undefined;
   }
-  const reader = response.body.getReader();
+  const reader = readerOf(response.body);
   const chunks: Uint8Array[] = [];
   let total = 0;
   try {
@@ -164,7 +196,10 @@ export async function readErrorBody(
 
 /** Cancels a body nobody will read (see `release`: not waited for). */
 export function discardBody(body: ReadableStream<unknown>): void {
-  body.cancel().catch(() => {});
+  const other = body as unknown as NodeBody;
+  // A Node stream (node-fetch 2) has no cancel; destroyed without a reason, it emits no 'error'.
+  if (typeof other.getReader !== 'function') other.destroy?.();
+  else body.cancel().catch(() => {});
 }
 
 /** Statuses whose response has no body by definition. */

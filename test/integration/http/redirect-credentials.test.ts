@@ -22,6 +22,7 @@ beforeAll(async () => {
         status: 303,
         headers: { location: `${other.url}/files/box.json` },
       },
+      { method: 'POST', path: '/v1/upload', status: 307, headers: { location: `${other.url}/files/in` } },
     ],
   });
 });
@@ -82,5 +83,33 @@ describe('a redirect to another origin does not carry the API key', () => {
     expect(err).toMatchObject({ name: 'NetworkError', transient: false });
     expect((err as Error).message).toMatch(/redirect count exceeded/);
     expect(api.requests).toHaveLength(21);
+  });
+});
+
+describe('a 307 to another origin does not carry the POST body there', () => {
+  it('fails with the typed 307, nothing sent to the other origin, not retried', async () => {
+    const err = await resilientFetch(
+      `${api.url}/v1/upload`,
+      { method: 'POST', headers, body: '{"rows":[1,2]}' },
+      { ...options(), maxAttempts: 3, baseDelayMs: 0 },
+    ).catch((e: unknown) => e);
+    expect(err).toMatchObject({ name: 'HttpError', status: 307, code: 'REDIRECTION', transient: false });
+    expect((err as Error).message).toContain(new URL(other.url).origin);
+    expect(api.requests).toHaveLength(1);
+    expect(other.requests).toHaveLength(0);
+  });
+
+  it('followCrossOriginBodyRedirects: true sends it on, without the key', async () => {
+    // The other stand-in has no route for it: its 404 is the proof that it got there.
+    await expect(
+      resilientFetch(
+        `${api.url}/v1/upload`,
+        { method: 'POST', headers, body: '{"rows":[1,2]}' },
+        { ...options(), followCrossOriginBodyRedirects: true },
+      ),
+    ).rejects.toMatchObject({ status: 404 });
+    expect(other.requests).toHaveLength(1);
+    expect(other.requests[0]).toMatchObject({ method: 'POST', body: '{"rows":[1,2]}' });
+    expect(other.requests[0]?.headers['x-rapidapi-key']).toBeUndefined();
   });
 });
