@@ -1,13 +1,20 @@
 import { QueryGuardError } from '../errors/index.js';
 import { isPlainObject } from '../shared/is-plain-object.js';
 import { readPaths, type SqlPath } from './sql-paths.js';
-import { type SqlToken, tokenizeSql } from './sql-tokens.js';
+import { isPunct, type SqlToken, stringValue, tokenizeSql } from './sql-tokens.js';
 
 /**
  * The query guard's configuration: for each partitioned table (`dataset.table` or
  * `project.dataset.table`; `dataset.prefix*` for every table whose name starts with the prefix), the
  * column a query must filter on. A wildcard table in a statement (`dataset.games_*`) reads every
  * configured table it can match.
+ *
+ * What it reads is the statement's text. The SQL of `EXECUTE IMMEDIATE '<literal>'` is checked like
+ * the statement; `EXECUTE IMMEDIATE` of anything else (a variable, `CONCAT(...)`, a parameter) is
+ * refused (`QueryGuardError`, rule `'dynamic_sql'`), since the guard cannot know what it will run.
+ * Views, table functions and procedures are **not** expanded: a query of a view over a guarded table,
+ * or a `CALL` of a procedure that scans it, passes. Guard the view's own name, or use
+ * `maximumBytesBilled` (BigQuery's own cap), for those.
  *
  * @example
  * ```ts
@@ -140,6 +147,50 @@ function namesColumn(path: SqlPath, column: string): boolean {
   return last?.toLowerCase().split('-').includes(column) === true;
 }
 
+const isWord = (t: SqlToken | undefined, word: string): boolean =>
+  t?.kind === 'word' && t.text.toUpperCase() === word;
+
+/**
+ * The SQL each `EXECUTE IMMEDIATE` of the statement runs. Only SQL written in the statement can be
+ * read: one string literal, or literals joined by `||`, ending the statement or followed by its
+ * `INTO` / `USING`. Anything else (a variable, `CONCAT`, a parameter, a parenthesis) is built at run
+ * time, and a guard that let it through would read as protection it does not give: refused, rule
+ * `'dynamic_sql'`.
+ */
+function immediateSql(tokens: readonly SqlToken[]): string[] {
+  const found: string[] = [];
+  for (let i = 0; i + 1 < tokens.length; i++) {
+    if (!isWord(tokens[i], 'EXECUTE') || !isWord(tokens[i + 1], 'IMMEDIATE')) continue;
+    let text: string | undefined = '';
+    let j = i + 2;
+    for (;;) {
+      const t = tokens[j];
+      const value = t?.kind === 'string' ? stringValue(t) : undefined;
+      if (value === undefined) {
+        text = undefined;
+        break;
+      }
+      text += value;
+      j++;
+      if (!(isPunct(tokens[j], '|') && isPunct(tokens[j + 1], '|') && !tokens[j + 1]!.spaced)) break;
+      j += 2;
+    }
+    const after = tokens[j];
+    if (
+      text === undefined ||
+      !(after === undefined || isPunct(after, ';') || isWord(after, 'INTO') || isWord(after, 'USING'))
+    ) {
+      throw new QueryGuardError(
+        'EXECUTE IMMEDIATE runs SQL built at run time, which the query guard cannot read: give it one string literal (literals joined by || count), or run the statement itself',
+        { rule: 'dynamic_sql' },
+      );
+    }
+    found.push(text);
+    i = j - 1;
+  }
+  return found;
+}
+
 /**
  * Refuses, with `QueryGuardError` (rule `'partition_filter'`), a statement that reads a configured
  * partitioned table without filtering on its partition column. It works on tokens, not text: names
@@ -154,6 +205,11 @@ function namesColumn(path: SqlPath, column: string): boolean {
  * the filter prunes partitions (a `WHERE game_date IS NOT NULL` passes, and a `WHERE` in another
  * subquery counts); it catches the common mistake, a full scan with no date filter at all.
  *
+ * The SQL of an `EXECUTE IMMEDIATE` string literal is checked as a statement of its own; an
+ * `EXECUTE IMMEDIATE` of anything else is refused (rule `'dynamic_sql'`, see `immediateSql`). What
+ * BigQuery keeps out of the statement is not read: a view, a table function or a procedure (`CALL`)
+ * over a guarded table passes.
+ *
  * @internal
  */
 export function checkPartitionFilter(sql: string, guard: QueryGuardOptions | undefined): void {
@@ -161,6 +217,7 @@ export function checkPartitionFilter(sql: string, guard: QueryGuardOptions | und
   const entries = Object.entries(guard.partitionedTables);
   if (entries.length === 0) return;
   const tokens = tokenizeSql(sql);
+  for (const inner of immediateSql(tokens)) checkPartitionFilter(inner, guard);
   const paths = readPaths(tokens);
   let ranges: Array<[number, number]> | undefined;
   for (const [table, column] of entries) {
