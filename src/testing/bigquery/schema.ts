@@ -70,18 +70,12 @@ export function legacyTypeName(type: string): string | undefined {
  *
  * @internal
  */
-export function normalizeSchema(fields: readonly BigQueryField[], nested = false): BigQueryField[] {
+export function normalizeSchema(fields: readonly BigQueryField[]): BigQueryField[] {
   return fields.map((field) => {
     const type = legacyTypeName(field.fields && !field.type ? 'RECORD' : String(field.type ?? ''));
     if (!type) throw new Error(`Invalid value for type: ${String(field.type)} is not a valid value`);
     if (!field.name || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(field.name)) {
       throw new Error(`Invalid field name "${String(field.name)}".`);
-    }
-    // Read back through DuckDB's client, a STRUCT field of this name is lost (see result-checks.ts).
-    if (nested && field.name === '__proto__') {
-      throw new Error(
-        'Unsupported by the BigQuery stand-in: a STRUCT field named __proto__ (a top-level column may have the name)',
-      );
     }
     const out: BigQueryField = normalizeTypeParameters(
       { ...field, type, mode: (field.mode?.toUpperCase() ?? 'NULLABLE') as never },
@@ -89,7 +83,7 @@ export function normalizeSchema(fields: readonly BigQueryField[], nested = false
     );
     if (type === 'RECORD') {
       if (!field.fields?.length) throw new Error(`Field ${field.name} is type RECORD but has no schema.`);
-      out.fields = normalizeSchema(field.fields, true);
+      out.fields = normalizeSchema(field.fields);
     } else {
       delete out.fields;
     }
