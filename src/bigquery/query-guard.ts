@@ -41,32 +41,28 @@ const CLAUSE_END = new Set([
   'EXCEPT',
 ]);
 
-/** Token index ranges [start, end) covered by WHERE clauses, nested ones included. */
-function whereRanges(tokens: SqlToken[]): Array<[number, number]> {
-  const ranges: Array<[number, number]> = [];
-  const depthAt: number[] = [];
+/**
+ * For each token, whether it lies inside a `WHERE` clause, nested ones included. A clause at
+ * parenthesis depth d runs from its `WHERE` to the `)` that closes depth d, or to the next
+ * `GROUP`/`ORDER`/.../`;` at depth d; everything between, deeper parentheses included, is inside.
+ * One pass: the open clauses are kept by depth (a statement near BigQuery's 1 MB limit holding
+ * thousands of nested `WHERE`s was read once per clause before: 27 s for 820 KB, all synchronous).
+ */
+function insideWhere(tokens: readonly SqlToken[]): boolean[] {
+  const inside: boolean[] = [];
+  const open = new Set<number>();
   let depth = 0;
   for (const t of tokens) {
-    depthAt.push(depth);
-    if (t.kind === 'punct' && t.text === '(') depth++;
-    else if (t.kind === 'punct' && t.text === ')') depth--;
-  }
-  for (let i = 0; i < tokens.length; i++) {
-    const t = tokens[i] as SqlToken;
-    if (t.kind !== 'word' || t.text.toUpperCase() !== 'WHERE') continue;
-    const d = depthAt[i] as number;
-    let j = i + 1;
-    for (; j < tokens.length; j++) {
-      const u = tokens[j] as SqlToken;
-      const du = depthAt[j] as number;
-      if (du < d) break;
-      if (u.kind === 'punct' && u.text === ')' && du === d) break;
-      if (du === d && u.kind === 'word' && CLAUSE_END.has(u.text.toUpperCase())) break;
-      if (du === d && u.kind === 'punct' && u.text === ';') break;
+    const word = t.kind === 'word' ? t.text.toUpperCase() : undefined;
+    if (isPunct(t, ')') || isPunct(t, ';') || (word !== undefined && CLAUSE_END.has(word))) {
+      open.delete(depth);
     }
-    ranges.push([i + 1, j]);
+    inside.push(open.size > 0);
+    if (word === 'WHERE') open.add(depth);
+    else if (isPunct(t, '(')) open.delete(++depth);
+    else if (isPunct(t, ')')) depth--;
   }
-  return ranges;
+  return inside;
 }
 
 /**
@@ -219,17 +215,14 @@ export function checkPartitionFilter(sql: string, guard: QueryGuardOptions | und
   const tokens = tokenizeSql(sql);
   for (const inner of immediateSql(tokens)) checkPartitionFilter(inner, guard);
   const paths = readPaths(tokens);
-  let ranges: Array<[number, number]> | undefined;
+  let inside: boolean[] | undefined;
   for (const [table, column] of entries) {
     const key = keyPattern(table);
     if (key === undefined) continue;
     if (!paths.some((p) => readsTable(p, key))) continue;
-    ranges ??= whereRanges(tokens);
+    inside ??= insideWhere(tokens);
     const col = column.toLowerCase();
-    const filtered = paths.some(
-      (p) =>
-        namesColumn(p, col) && ranges!.some(([start, end]) => p.tokenIndex >= start && p.tokenIndex < end),
-    );
+    const filtered = paths.some((p) => namesColumn(p, col) && inside![p.tokenIndex] === true);
     if (!filtered) {
       throw new QueryGuardError(
         `Query reads partitioned table ${table} without a filter on its partition column ${column}: add a WHERE condition on ${column} (a full scan bills every partition)`,
