@@ -298,9 +298,7 @@ function encodeScalar(
         // Past 2^53 a JS number may already be rounded (9007199254740993 is 9007199254740992):
         // whatever is sent, it may not be the value the caller meant.
         if (!Number.isSafeInteger(value)) {
-          throw new TypeError(
-            `${label}: ${unsafeIntegerAdvice(value)}; a measurement rather than an id goes as FLOAT64 (types)`,
-          );
+          throw new TypeError(`${label}: ${unsafeIntegerAdvice(value)}`);
         }
         return value;
       }

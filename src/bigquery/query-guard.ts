@@ -177,7 +177,7 @@ function immediateSql(tokens: readonly SqlToken[]): string[] {
       !(after === undefined || isPunct(after, ';') || isWord(after, 'INTO') || isWord(after, 'USING'))
     ) {
       throw new QueryGuardError(
-        'EXECUTE IMMEDIATE runs SQL built at run time, which the query guard cannot read: give it one string literal (literals joined by || count), or run the statement itself',
+        'EXECUTE IMMEDIATE: the query guard reads only a string literal (a raw one if it needs escapes)',
         { rule: 'dynamic_sql' },
       );
     }

@@ -30,7 +30,7 @@ export const isName = (t: SqlToken | undefined): t is SqlToken => t !== undefine
  * sequence's length. A quoted identifier takes the escapes of a string literal: `` `g\u0061mes` `` is
  * the table `games`, and a name read without decoding them would let it pass as another.
  */
-export function decodeEscape(sql: string, at: number): [string, number] {
+function decodeEscape(sql: string, at: number): [string, number] {
   const c = sql[at + 1] as string;
   const octal = /[0-7]/.test(c);
   const size = octal ? 3 : ({ x: 2, X: 2, u: 4, U: 8 } as Record<string, number>)[c];
@@ -189,27 +189,16 @@ export function tokenizeSql(sql: string): SqlToken[] {
 }
 
 /**
- * The value of a string literal token (`'...'`, `"..."`, triple-quoted, `r`-prefixed), escapes
- * decoded; `undefined` for a bytes literal (`b'...'`), which is not SQL text.
+ * The value of a string literal token (`'...'`, `"..."`, triple-quoted, `r`-prefixed); `undefined`
+ * for a bytes literal (`b'...'`), which is not SQL text, and for one holding a backslash escape
+ * outside a raw string: what it stands for is BigQuery's to read, not guessed here.
  *
  * @internal
  */
 export function stringValue(token: SqlToken): string | undefined {
-  const prefix = /^[rRbB]*/.exec(token.text)![0];
-  if (/b/i.test(prefix)) return undefined;
-  let body = token.text.slice(prefix.length);
-  const quote = body[0] as string;
-  const delimiter = body.startsWith(quote.repeat(3)) ? quote.repeat(3) : quote;
-  body = body.slice(delimiter.length);
-  if (body.endsWith(delimiter)) body = body.slice(0, -delimiter.length);
-  if (prefix !== '') return body;
-  let text = '';
-  for (let i = 0; i < body.length; ) {
-    if (body[i] === '\\' && i + 1 < body.length) {
-      const [decoded, length] = decodeEscape(body, i);
-      text += decoded;
-      i += length;
-    } else text += body[i++];
-  }
-  return text;
+  const m = /^([rR]?)('''|"""|'|")([\s\S]*)$/.exec(token.text);
+  if (!m) return undefined;
+  const [, raw, quote, rest] = m as unknown as [string, string, string, string];
+  const body = rest.endsWith(quote) ? rest.slice(0, -quote.length) : rest;
+  return raw || !body.includes('\\') ? body : undefined;
 }

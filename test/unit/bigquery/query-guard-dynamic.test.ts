@@ -25,11 +25,10 @@ describe('query guard and EXECUTE IMMEDIATE', () => {
     ).toBe('partition_filter');
   });
 
-  it('decodes the escapes of the literal before reading it', () => {
-    expect(refusal("EXECUTE IMMEDIATE 'SELECT * FROM mlb_raw.g\\u0061mes'")).toBe('partition_filter');
-    expect(refusal("EXECUTE IMMEDIATE 'SELECT * FROM mlb_raw.games WHERE x = \\'game_date\\''")).toBe(
-      'partition_filter',
-    );
+  it('refuses a literal holding an escape, which could hide a name (a raw literal is read as written)', () => {
+    expect(refusal("EXECUTE IMMEDIATE 'SELECT * FROM mlb_raw.g\\u0061mes'")).toBe('dynamic_sql');
+    expect(refusal("EXECUTE IMMEDIATE 'SELECT 1 WHERE x = \\'a\\''")).toBe('dynamic_sql');
+    expect(refusal('EXECUTE IMMEDIATE "SELECT 1 WHERE x = \'a\'"')).toBeUndefined();
   });
 
   it('folds literals joined by ||', () => {
