@@ -10,8 +10,9 @@ import { isPunct, type SqlToken, stringValue, tokenizeSql } from './sql-tokens.j
  * configured table it can match.
  *
  * What it reads is the statement's text. The SQL of `EXECUTE IMMEDIATE '<literal>'` is checked like
- * the statement; `EXECUTE IMMEDIATE` of anything else (a variable, `CONCAT(...)`, a parameter) is
- * refused (`QueryGuardError`, rule `'dynamic_sql'`), since the guard cannot know what it will run.
+ * the statement; `EXECUTE IMMEDIATE` of anything else (a variable, `CONCAT(...)`, a parameter, a
+ * literal holding a backslash escape: write it raw, `r'...'`) is refused (`QueryGuardError`, rule
+ * `'dynamic_sql'`), since the guard cannot know what it will run.
  * Views, table functions and procedures are **not** expanded: a query of a view over a guarded table,
  * or a `CALL` of a procedure that scans it, passes. Guard the view's own name, or use
  * `maximumBytesBilled` (BigQuery's own cap), for those.
@@ -151,7 +152,8 @@ const isWord = (t: SqlToken | undefined, word: string): boolean =>
  * read: one string literal, or literals joined by `||`, ending the statement or followed by its
  * `INTO` / `USING`. Anything else (a variable, `CONCAT`, a parameter, a parenthesis) is built at run
  * time, and a guard that let it through would read as protection it does not give: refused, rule
- * `'dynamic_sql'`.
+ * `'dynamic_sql'`. So is a non-raw literal with a backslash escape (`stringValue`): an escape can
+ * spell a name the guard would not see (`g\u0061mes`).
  */
 function immediateSql(tokens: readonly SqlToken[]): string[] {
   const found: string[] = [];
