@@ -1,7 +1,7 @@
 import { redactSecrets } from '../errors/redact.js';
 import { scrubCause } from '../errors/scrub.js';
 import { messageOf } from '../shared/message-of.js';
-import { INT64_MAX, INT64_MIN } from './int64.js';
+import { INT64_MAX, INT64_MIN, unsafeIntegerAdvice } from './int64.js';
 
 /**
  * A scalar GoogleSQL parameter type. Aliases (`INTEGER`, `INT`, `FLOAT`, `BOOLEAN`, `BIGINT`) are
@@ -295,8 +295,12 @@ function encodeScalar(
       if (typeof value === 'bigint') return int64InRange(value, label);
       if (typeof value === 'number') {
         if (!Number.isInteger(value)) mismatch();
-        // Past 2^53 a JS number is already rounded; send its exact decimal form rather than 1e+21.
-        return Number.isSafeInteger(value) ? value : int64InRange(BigInt(value), label);
+        // Past 2^53 a JS number may already be rounded (9007199254740993 is 9007199254740992):
+        // whatever is sent, it may not be the value the caller meant.
+        if (!Number.isSafeInteger(value)) {
+          throw new TypeError(`${label}: ${unsafeIntegerAdvice(value)}`);
+        }
+        return value;
       }
       if (typeof value === 'string' && /^[+-]?\d+$/.test(value.trim())) {
         int64InRange(BigInt(value.trim()), label);

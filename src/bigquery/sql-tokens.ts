@@ -187,3 +187,18 @@ export function tokenizeSql(sql: string): SqlToken[] {
   }
   return tokens;
 }
+
+/**
+ * The value of a string literal token (`'...'`, `"..."`, triple-quoted, `r`-prefixed); `undefined`
+ * for a bytes literal (`b'...'`), which is not SQL text, and for one holding a backslash escape
+ * outside a raw string: what it stands for is BigQuery's to read, not guessed here.
+ *
+ * @internal
+ */
+export function stringValue(token: SqlToken): string | undefined {
+  const m = /^([rR]?)('''|"""|'|")([\s\S]*)$/.exec(token.text);
+  if (!m) return undefined;
+  const [, raw, quote, rest] = m as unknown as [string, string, string, string];
+  const body = rest.endsWith(quote) ? rest.slice(0, -quote.length) : rest;
+  return raw || !body.includes('\\') ? body : undefined;
+}

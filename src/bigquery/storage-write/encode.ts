@@ -21,11 +21,16 @@ const MAX_MICROS = 253_402_300_799_999_999n;
 const MIN_DAY = -719_162;
 const MAX_DAY = 2_932_896;
 const RANGE = "within BigQuery's range (0001-01-01 to 9999-12-31)";
-const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-const DATETIME = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d{1,6})?)?$/;
-const TIME = /^(\d{2}):(\d{2})(?::(\d{2})(\.\d{1,6})?)?$/;
+// GoogleSQL's canonical forms, as BigQuery reads them from insertAll: one-digit month, day and hour
+// (`2026-1-2 3:04:05`), a DATETIME without its time, a TIMESTAMP with `/` between its date's parts.
+const DATE = /^(\d{4})-(\d{1,2})-(\d{1,2})$/;
+const DATETIME = /^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(\.\d{1,6})?)?)?$/;
+const TIME = /^(\d{1,2}):(\d{2})(?::(\d{2})(\.\d{1,6})?)?$/;
 const TIMESTAMP =
-  /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?)?\s*(Z|UTC|[+-]\d{2}(?::?\d{2})?)?$/i;
+  /^(\d{4})([-/])(\d{1,2})\2(\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?)?\s*(Z|UTC|[+-]\d{1,2}(?::?\d{2})?)?$/i;
+/** Seconds since the epoch as decimal text, which insertAll reads as a TIMESTAMP like the number. */
+const EPOCH_SECONDS = /^[+-]?\d+(\.\d+)?$/;
+const pad2 = (part: string | undefined): string => (part ?? '0').padStart(2, '0');
 const NUMERIC = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
@@ -77,11 +82,12 @@ function timestampMicros(value: unknown, path: string): string {
     if (Number.isNaN(ms)) throw new Problem(path, `${path}: an invalid Date is not a TIMESTAMP`);
     return inRange(BigInt(ms) * 1000n, value, path);
   }
-  // A number is seconds since the epoch, as insertAll reads it.
-  if (typeof value === 'number') {
-    if (!Number.isFinite(value)) throw new Problem(path, `${path}: ${value} is not a TIMESTAMP`);
+  // A number is seconds since the epoch, as insertAll reads it; so is its decimal text.
+  if (typeof value === 'number' || (typeof value === 'string' && EPOCH_SECONDS.test(value.trim()))) {
+    const seconds = Number(value);
+    if (!Number.isFinite(seconds)) throw new Problem(path, `${path}: ${describe(value)} is not a TIMESTAMP`);
     // Through BigInt, never String(number): 1e26 would be the text "1e+26", which INT64 misreads.
-    return inRange(BigInt(Math.round(value * 1_000_000)), value, path);
+    return inRange(BigInt(Math.round(seconds * 1_000_000)), value, path);
   }
   if (typeof value !== 'string')
     throw new Problem(
@@ -94,9 +100,8 @@ function timestampMicros(value: unknown, path: string): string {
       path,
       `${path}: ${describe(value)} is not a TIMESTAMP (use a Date or an ISO 8601 string)`,
     );
-  const [, date, h = '0', mi = '0', s = '0', frac = '', zone] = m;
-  const [y, mo, d] = date!.split('-').map(Number) as [number, number, number];
-  const days = daysOf(y, mo, d, path, value);
+  const [, y, , mo, d, h = '0', mi = '0', s = '0', frac = '', zone] = m;
+  const days = daysOf(Number(y), Number(mo), Number(d), path, value);
   if (Number(h) > 23 || Number(mi) > 59 || Number(s) > 59) {
     throw new Problem(path, `${path}: ${describe(value)} is not a valid time of day`);
   }
@@ -105,7 +110,7 @@ function timestampMicros(value: unknown, path: string): string {
     BigInt((Number(h) * 3600 + Number(mi) * 60 + Number(s)) * 1_000_000) +
     BigInt(`${frac}000000`.slice(0, 6));
   if (zone && !/^(z|utc)$/i.test(zone)) {
-    const zm = /^([+-])(\d{2}):?(\d{2})?$/.exec(zone)!;
+    const zm = /^([+-])(\d{1,2}):?(\d{2})?$/.exec(zone)!;
     const minutes = Number(zm[2]) * 60 + Number(zm[3] ?? 0);
     micros -= BigInt((zm[1] === '-' ? -1 : 1) * minutes) * 60_000_000n;
   }
@@ -123,6 +128,8 @@ function scalar(value: unknown, field: StorageField, path: string): unknown {
     }
     case 'DOUBLE':
       if (typeof value === 'number') return value;
+      // insertRows sends a bigint's digits, which BigQuery reads as the nearest double.
+      if (typeof value === 'bigint') return Number(value);
       // Decimal text only: Number() also reads '0x10' as 16 and '0b1' as 1.
       if (typeof value === 'string' && NUMERIC.test(value.trim())) {
         // '1e400' reads as Infinity: another value than the one written. 'Infinity' is said below.
@@ -201,18 +208,18 @@ function scalar(value: unknown, field: StorageField, path: string): unknown {
         return value.toISOString().replace('T', ' ').replace('Z', '');
       }
       const m = typeof value === 'string' ? DATETIME.exec(value.trim()) : null;
-      if (!m) throw bad("a DATETIME ('YYYY-MM-DD HH:MM:SS[.ffffff]')");
-      const [y, mo, d] = m[1]!.split('-').map(Number) as [number, number, number];
-      daysOf(y, mo, d, path, value);
-      if (Number(m[2]) > 23 || Number(m[3]) > 59 || Number(m[4] ?? 0) > 59) throw bad('a valid DATETIME');
-      return `${m[1]} ${m[2]}:${m[3]}:${m[4] ?? '00'}${m[5] ?? ''}`;
+      if (!m) throw bad("a DATETIME ('YYYY-MM-DD[ HH:MM[:SS[.ffffff]]]')");
+      const [, y, mo, d, h, mi, sec, frac = ''] = m;
+      daysOf(Number(y), Number(mo), Number(d), path, value);
+      if (Number(h ?? 0) > 23 || Number(mi ?? 0) > 59 || Number(sec ?? 0) > 59) throw bad('a valid DATETIME');
+      return `${y}-${pad2(mo)}-${pad2(d)} ${pad2(h)}:${pad2(mi)}:${pad2(sec)}${frac}`;
     }
     case 'TIME': {
       const m = typeof value === 'string' ? TIME.exec(value.trim()) : null;
       if (!m || Number(m[1]) > 23 || Number(m[2]) > 59 || Number(m[3] ?? 0) > 59) {
         throw bad("a TIME ('HH:MM:SS[.ffffff]')");
       }
-      return `${m[1]}:${m[2]}:${m[3] ?? '00'}${m[4] ?? ''}`;
+      return `${pad2(m[1])}:${m[2]}:${pad2(m[3])}${m[4] ?? ''}`;
     }
     case 'STRUCT':
       if (typeof value !== 'object' || value === null || Array.isArray(value) || value instanceof Date) {

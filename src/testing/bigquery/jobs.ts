@@ -262,11 +262,10 @@ export class JobStore {
   /**
    * Stops a job still running past its `jobTimeoutMs`, as BigQuery does: `stopped`, HTTP 499
    * (CANCELLED), "Job execution was cancelled: Job timed out after <n> sec". Nothing it would have
-   * changed is applied. A jobs.query request keeps the field in its own body.
+   * changed is applied. The field is the configuration's, for a jobs.query request's job too.
    */
   private timedOut(job: JobRecord): boolean {
-    const query = job.configuration.query as { jobTimeoutMs?: unknown } | undefined;
-    const limitMs = Number(job.configuration.jobTimeoutMs ?? query?.jobTimeoutMs);
+    const limitMs = Number(job.configuration.jobTimeoutMs);
     if (!(limitMs > 0) || Date.now() - job.startTime < limitMs) return false;
     this.fail(
       job,

@@ -93,6 +93,34 @@ function checkJobId(jobId: string): void {
  * API's schema, so a parameter sent as `42` or `true` reads back from jobs.get as `"42"`, `"true"`,
  * and a null value or an empty array is left out.
  */
+/** Fields of a jobs.query request that say how to answer it, not what the job is. */
+const REQUEST_ONLY = new Set([
+  'kind',
+  'maxResults',
+  'timeoutMs',
+  'location',
+  'formatOptions',
+  'requestId',
+  'jobCreationMode',
+]);
+/** Fields of a jobs.query request that BigQuery records on the job's configuration, not its query. */
+const JOB_LEVEL = new Set(['jobTimeoutMs', 'labels', 'dryRun']);
+
+/**
+ * The configuration of the job a jobs.query request makes, as BigQuery records it: `jobTimeoutMs`,
+ * `labels` and `dryRun` on the configuration, the query's own fields in `configuration.query`, and
+ * the request's answering options (`requestId`, `timeoutMs`, `maxResults`, ...) nowhere.
+ */
+function jobConfigurationOf(request: Record<string, unknown>): Record<string, unknown> {
+  const configuration: Record<string, unknown> = {};
+  const query: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(request)) {
+    if (JOB_LEVEL.has(key)) configuration[key] = value;
+    else if (!REQUEST_ONLY.has(key)) query[key] = value;
+  }
+  return { ...configuration, query };
+}
+
 function recordedQuery(configuration: Record<string, unknown>): Record<string, unknown> {
   const query = obj(configuration.query);
   if (!Array.isArray(query.queryParameters)) return configuration;
@@ -343,7 +371,7 @@ export function createRoutes(deps: RouteDeps): Route[] {
           },
         };
       }
-      const job = newJob(projectId, jobs.newJobId(), location, 'QUERY', { query: { ...q } });
+      const job = newJob(projectId, jobs.newJobId(), location, 'QUERY', jobConfigurationOf(q));
       job.sql = req.query;
       // JOB_CREATION_REQUIRED (the default) always creates a job; OPTIONAL only when the answer
       // cannot be given at once (still running, or more than one page).
@@ -409,6 +437,17 @@ export function createRoutes(deps: RouteDeps): Route[] {
         );
       }
       const q = obj(configuration.query);
+      for (const misplaced of ['jobTimeoutMs', 'labels', 'dryRun']) {
+        // Fields of the job's configuration, not of its query: BigQuery refuses them there, as it
+        // refuses any field it does not know.
+        if (Object.hasOwn(q, misplaced)) {
+          throw new StandInHttpError(
+            400,
+            'invalid',
+            `Invalid JSON payload received. Unknown name "${misplaced}" at 'job.configuration.query': Cannot find field.`,
+          );
+        }
+      }
       if (q.destinationTable) {
         throw new StandInHttpError(
           400,

@@ -6,6 +6,7 @@ import type * as Duck from '@duckdb/node-api';
 import type { DuckDBType, DuckDBValue } from '@duckdb/node-api';
 import { canonicalJson } from './engine/library/json-value.js';
 import { datetimeText, intervalText, timeText } from './engine/library/text.js';
+import { isGeographyText } from './geography.js';
 import { StandInHttpError } from './http-errors.js';
 import type { BigQueryField } from './schema.js';
 import { legacyTypeName } from './schema.js';
@@ -184,7 +185,9 @@ export function paramDuckValue(
       if (!/^(true|false)$/i.test(text)) throw badParam(name, type, raw);
       return text.toLowerCase() === 'true';
     case 'STRING':
+      return text;
     case 'GEOGRAPHY':
+      if (!isGeographyText(raw)) throw badParam(name, type, raw);
       return text;
     case 'JSON':
       return typeof raw === 'string' ? raw : JSON.stringify(raw);
@@ -617,6 +620,8 @@ function checkField(
       }
     case 'STRING':
       return withParameters(problems, type, field, text, path);
+    case 'GEOGRAPHY':
+      return isGeographyText(value) ? text : badValue(problems, 'geography', value, path);
     default:
       return text;
   }

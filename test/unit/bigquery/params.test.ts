@@ -192,3 +192,38 @@ describe("buildQueryParameters: INT64 values outside BigQuery's range", () => {
     });
   }
 });
+
+describe('buildQueryParameters: an INT64 number past 2^53', () => {
+  // 2 ** 53 + 1 cannot be a number: the literal 9007199254740993 is already 9007199254740992.
+  for (const [name, params, types, label] of [
+    ['inferred', { id: Number('9007199254740993') }, undefined, "'id'"],
+    ['typed INT64', { id: 2 ** 60 }, { id: 'INT64' }, "'id'"],
+    ['typed by an alias', { id: -(2 ** 53) - 2 }, { id: 'INTEGER' }, "'id'"],
+    ['in an inferred array', { ids: [1, 2 ** 53 + 2] }, undefined, "'ids'\\[1\\]"],
+    ['positional', [2 ** 55], undefined, '#1'],
+  ] as const) {
+    it(`is refused (${name}), naming the parameter and suggesting a bigint or a string`, () => {
+      const build = () => buildQueryParameters(params as never, types as never);
+      expect(build).toThrow(TypeError);
+      expect(build).toThrow(new RegExp(`${label}.*MAX_SAFE_INTEGER.*bigint \\(-?\\d+n\\).*string`));
+    });
+  }
+
+  it('keeps sending safe integers as numbers, and the same values as bigint or string exactly', () => {
+    const built = buildQueryParameters(
+      { a: 2 ** 53 - 1, b: -(2 ** 53 - 1), c: 9007199254740993n, d: '9007199254740993' },
+      { d: 'INT64' },
+    );
+    expect(built?.queryParameters.map((p) => p.parameterValue.value)).toEqual([
+      2 ** 53 - 1,
+      -(2 ** 53 - 1),
+      '9007199254740993',
+      '9007199254740993',
+    ]);
+  });
+
+  it('sends a large number typed FLOAT64 as it is', () => {
+    const built = buildQueryParameters({ x: 2 ** 60 }, { x: 'FLOAT64' });
+    expect(built?.queryParameters[0]?.parameterValue.value).toBe(2 ** 60);
+  });
+});

@@ -96,6 +96,25 @@ function normalizeValue(duck: DuckModule, field: BigQueryField, value: DuckDBVal
   return value;
 }
 
+/**
+ * DuckDB's client reads a STRUCT into a plain object by assignment, so a field named `__proto__`
+ * is lost there (and the fields after it shift when the row is written out): refused, never wrong.
+ *
+ * @internal
+ */
+export function checkStructFieldNames(fields: readonly BigQueryField[], nested = false): void {
+  for (const f of fields) {
+    if (nested && f.name === '__proto__') {
+      throw new StandInHttpError(
+        400,
+        'invalid',
+        'Unsupported by the BigQuery stand-in: a STRUCT field named __proto__ (a top-level column may have the name)',
+      );
+    }
+    if (f.fields) checkStructFieldNames(f.fields, true);
+  }
+}
+
 function needsWalk(field: BigQueryField): boolean {
   return (
     field.mode === 'REPEATED' ||
@@ -119,5 +138,6 @@ export function normalizeRows(
 ): DuckDBValue[][] {
   const walk = schema.map(needsWalk);
   if (!walk.some(Boolean)) return rows;
+  checkStructFieldNames(schema);
   return rows.map((row) => row.map((v, k) => (walk[k] ? normalizeValue(duck, schema[k]!, v) : v)));
 }

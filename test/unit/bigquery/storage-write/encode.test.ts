@@ -240,3 +240,46 @@ describe('encodeRow: every value is converted explicitly or refused, naming the 
     expect(() => schemaOf({ name: 'r', type: 'RANGE' })).toThrow(/RANGE/);
   });
 });
+
+describe('encodeRow takes what insertRows gets BigQuery to take (the canonical civil forms)', () => {
+  beforeAll(async () => {
+    mod = await loadStorageModule();
+  });
+
+  it('DATE: a one-digit month or day', () => {
+    const s = schemaOf({ name: 'd', type: 'DATE' });
+    expect(decoded(s, { d: '1970-1-2' })).toEqual({ d: 1 });
+    expect(refused(s, { d: '1970-1-32' }).location).toBe('d');
+  });
+
+  it('DATETIME: a date alone, one-digit parts; written zero-padded', () => {
+    const s = schemaOf({ name: 'dt', type: 'DATETIME' });
+    expect(decoded(s, { dt: '2026-01-02' })).toEqual({ dt: '2026-01-02 00:00:00' });
+    expect(decoded(s, { dt: '2026-1-2 3:04:05.25' })).toEqual({ dt: '2026-01-02 03:04:05.25' });
+    expect(decoded(s, { dt: '2026-1-2T3:04' })).toEqual({ dt: '2026-01-02 03:04:00' });
+    expect(refused(s, { dt: '2026-01-02 24:00:00' }).location).toBe('dt');
+    expect(refused(s, { dt: '2026-01-02 03:04:05Z' }).location).toBe('dt');
+  });
+
+  it('TIME: a one-digit hour; written zero-padded', () => {
+    const s = schemaOf({ name: 'tm', type: 'TIME' });
+    expect(decoded(s, { tm: '3:04:05' })).toEqual({ tm: '03:04:05' });
+    expect(decoded(s, { tm: '3:04' })).toEqual({ tm: '03:04:00' });
+    expect(refused(s, { tm: '3:4:5' }).location).toBe('tm');
+  });
+
+  it('TIMESTAMP: seconds since the epoch as decimal text, slashes, one-digit parts and zone hours', () => {
+    const s = schemaOf({ name: 't', type: 'TIMESTAMP' });
+    expect(decoded(s, { t: '1.5' })).toEqual({ t: '1500000' });
+    expect(decoded(s, { t: '-86400' })).toEqual({ t: '-86400000000' });
+    expect(decoded(s, { t: '1970/01/02' })).toEqual({ t: '86400000000' });
+    expect(decoded(s, { t: '1970-1-1 1:00:00+1' })).toEqual({ t: '0' });
+    expect(refused(s, { t: '1e3' }).location).toBe('t');
+  });
+
+  it('FLOAT64: a bigint, as its nearest double', () => {
+    const s = schemaOf({ name: 'f', type: 'DOUBLE' });
+    expect(decoded(s, { f: 5n })).toEqual({ f: 5 });
+    expect(decoded(s, { f: 2n ** 60n + 1n })).toEqual({ f: 2 ** 60 });
+  });
+});
