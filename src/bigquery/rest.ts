@@ -183,11 +183,62 @@ export function decodeRows(
     const unsafe = firstUnsafeInteger(response.schema.fields, response.rows);
     if (unsafe !== undefined) throw unsafeIntegerError(unsafe);
   }
-  return decoder.mergeSchemaWithRows_(response.schema, response.rows, {
-    wrapIntegers,
-    parseJSON: false,
-    listParams: { 'formatOptions.useInt64Timestamp': true },
-  });
+  const fields = response.schema.fields;
+  const renamed = holdsProto(fields) ? withoutProto(fields) : undefined;
+  const rows = decoder.mergeSchemaWithRows_(
+    renamed ? { ...response.schema, fields: renamed } : response.schema,
+    response.rows,
+    { wrapIntegers, parseJSON: false, listParams: { 'formatOptions.useInt64Timestamp': true } },
+  );
+  return renamed ? rows.map((row) => restoreProto(row, renamed)) : rows;
+}
+
+/**
+ * BigQuery allows a column (or struct field) named `__proto__`; the client's decoder builds a row by
+ * assignment, which sets a prototype instead of a property, so the column vanished (and a key
+ * `undefined` appeared). Such a field is decoded under a name no BigQuery field can have (it holds
+ * a NUL), then given back its name as an own property.
+ */
+const PROTO = '__proto__';
+const PROTO_STANDIN = '\u0000__proto__';
+
+interface DecodedField {
+  name?: unknown;
+  mode?: unknown;
+  fields?: unknown;
+}
+
+function holdsProto(fields: unknown): boolean {
+  return (
+    Array.isArray(fields) &&
+    (fields as DecodedField[]).some((f) => f?.name === PROTO || holdsProto(f?.fields))
+  );
+}
+
+function withoutProto(fields: unknown): DecodedField[] {
+  return (fields as DecodedField[]).map((f) => ({
+    ...f,
+    ...(f.name === PROTO ? { name: PROTO_STANDIN } : {}),
+    ...(Array.isArray(f.fields) ? { fields: withoutProto(f.fields) } : {}),
+  }));
+}
+
+function restoreProto(value: unknown, fields: readonly DecodedField[]): unknown {
+  if (typeof value !== 'object' || value === null) return value;
+  const byName = new Map(fields.map((f) => [f.name, f]));
+  return Object.fromEntries(
+    Object.entries(value).map(([key, v]) => {
+      const field = byName.get(key);
+      const nested = Array.isArray(field?.fields) ? (field.fields as DecodedField[]) : undefined;
+      const restored =
+        nested === undefined
+          ? v
+          : Array.isArray(v) && field?.mode === 'REPEATED'
+            ? v.map((item) => restoreProto(item, nested))
+            : restoreProto(v, nested);
+      return [key === PROTO_STANDIN ? PROTO : key, restored];
+    }),
+  );
 }
 
 /** A number from BigQuery's int64-as-string fields. */
