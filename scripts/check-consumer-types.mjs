@@ -8,7 +8,8 @@
  * the main entry loads are searched for an import of an optional peer dependency, which names the
  * file and the package.
  *
- * Two more projects check the `./testing` subpath the same way: one with only `@google-cloud/bigquery`
+ * Three more projects check the `./testing` subpath the same way: one with no peer (the clock, the
+ * HTTP and Slack stand-ins, fault rules), one with only `@google-cloud/bigquery`
  * and `@google-cloud/pubsub` beside it (what a pipeline's tests install) that starts the BigQuery and
  * Pub/Sub stand-ins and adds fault rules, and one with every peer the testing declarations import,
  * whose stand-ins' `client()` must still be the real client classes (not `any`).
@@ -63,6 +64,32 @@ export const handler = createMessageHandler(
 );
 // @ts-expect-error: the parsed message is typed, not any.
 export const wrong: string = parseMessage(Order, {}).quantity;
+`;
+
+/**
+ * The testing subpath with no Google client and no `@types/node`: the clock, the HTTP and Slack
+ * stand-ins and fault rules need none.
+ */
+const TESTING_NO_PEER_CONSUMER = `import {
+  type BigQueryFaultRule,
+  createTestClock,
+  type PubSubFaultRule,
+  startHttpStandIn,
+  startSlackStandIn,
+} from 'gcp-pipeline-resilience/testing';
+
+export async function standIns(): Promise<string> {
+  const clock = createTestClock();
+  await clock.sleep(10);
+  const http = await startHttpStandIn();
+  const slack = await startSlackStandIn();
+  const rules: [BigQueryFaultRule, PubSubFaultRule] = [
+    { path: /insertAll/, error: { status: 503, reason: 'backendError' }, times: 2 },
+    { method: 'Publish', code: 'UNAVAILABLE', times: 2 },
+  ];
+  void [slack, rules];
+  return http.url;
+}
 `;
 
 /**
@@ -133,6 +160,7 @@ export async function moreStandIns(): Promise<[v1.BigQueryWriteClient, Logging, 
  */
 const PROJECTS = [
   { name: 'main entry, no peer', links: [], code: CONSUMER },
+  { name: 'testing subpath, no peer', links: [], code: TESTING_NO_PEER_CONSUMER },
   {
     name: 'testing subpath with @google-cloud/bigquery and @google-cloud/pubsub only',
     links: ['@google-cloud/bigquery', '@google-cloud/pubsub'],
