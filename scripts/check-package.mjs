@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 /**
  * `npm run check:package`, after publint: packs the package into a temporary directory and runs
- * are-the-types-wrong on that tarball, then typechecks it as a fresh project with only zod and
- * typescript beside it (`check-consumer-types.mjs`). `attw --pack .` would pack into the repository root and then
+ * are-the-types-wrong on that tarball, then typechecks it in fresh projects: the main entry with only
+ * zod and typescript beside it, the testing subpath with no peer, with only the BigQuery and Pub/Sub
+ * clients, and with every peer (`check-consumer-types.mjs`). `attw --pack .` would pack into the repository root and then
  * delete every `gcp-pipeline-resilience-*.tgz` there, including one the user packed themselves.
  * Needs `npm run build` first.
  */
@@ -20,7 +21,7 @@ try {
   execFileSync(process.execPath, [attwBin(), tarball], { stdio: 'inherit' });
   const ms = await checkConsumerTypes(tarball);
   console.log(
-    `consumer types: a project with only this package, zod and typescript typechecks (nodenext, node16, bundler; ESM and CJS) in ${(ms / 1000).toFixed(1)} s`,
+    `consumer types: fresh projects typecheck (main entry with only zod and typescript; testing with no peer, with bigquery + pubsub only, with every peer; nodenext, node16, bundler; ESM and CJS) in ${(ms / 1000).toFixed(1)} s`,
   );
 } finally {
   rmSync(work, { recursive: true, force: true });

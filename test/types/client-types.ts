@@ -27,7 +27,13 @@ import {
   type ShutdownTrigger,
   type SubscriberMessage,
 } from '../../src/index.js';
-import type { BigQueryStandIn, PubSubStandIn } from '../../src/testing/index.js';
+import type {
+  BigQueryStandIn,
+  PubSubStandIn,
+  PubSubStandInMessage,
+  SmtpStandInOptions,
+  StorageStandInObject,
+} from '../../src/testing/index.js';
 
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
 const assertType = <T extends true>(): T | undefined => undefined;
@@ -98,5 +104,10 @@ export const standInExecutor = new BigQueryExecutor({
   writeClient: bigQueryStandIn.writeClient(),
 });
 export const standInClients: MonitorClients = { pubsub: pubSubStandIn.client() };
+// The stand-ins' bytes are Buffers where @types/node is loaded (NodeBuffer, so that a project
+// without it still compiles the testing declarations).
+assertType<Equal<PubSubStandInMessage['data'], Buffer>>();
+assertType<Equal<StorageStandInObject['content'], Buffer>>();
+assertType<Equal<NonNullable<SmtpStandInOptions['tls']>['key'], string | Buffer>>();
 
 export { bigquery, clients, gcs, notBigQuery, notLogging, notPublisher, topic, writeClient };

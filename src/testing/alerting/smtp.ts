@@ -4,6 +4,7 @@
  * @module
  */
 import type { Socket } from 'node:net';
+import type { NodeBuffer } from '../../shared/node-types.js';
 import { type CountedFaultRule, createFaultPlanOf, type FaultPlanOf } from '../shared/fault-plan.js';
 import { importPeers } from '../shared/peers.js';
 
@@ -88,7 +89,7 @@ export interface SmtpStandInOptions {
   /** Offer STARTTLS (default true). `false` makes a server that only speaks in clear. */
   starttls?: boolean;
   /** Your own certificate; default: smtp-server's built-in self-signed one (clients must not verify it). */
-  tls?: { key: string | Buffer; cert: string | Buffer };
+  tls?: { key: string | NodeBuffer; cert: string | NodeBuffer };
   /** Largest message accepted, bytes (552 above). Default 10 MiB. */
   maxMessageBytes?: number;
   /** The port on 127.0.0.1; default 0 (any free port). */

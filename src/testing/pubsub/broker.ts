@@ -1,5 +1,6 @@
 import type { Clock } from '../../retry/clock.js';
 import { scheduleOn } from '../../retry/schedule.js';
+import type { NodeBuffer } from '../../shared/node-types.js';
 import { PUBSUB_DEAD_LETTER_ATTRIBUTES } from '../../validation/dead-letter-attributes.js';
 import {
   MAX_ATTRIBUTE_KEY_BYTES,
@@ -30,7 +31,7 @@ import { rpcError } from './status.js';
  */
 export interface PubSubStandInMessage {
   messageId: string;
-  data: Buffer;
+  data: NodeBuffer;
   attributes: Record<string, string>;
   orderingKey: string;
   publishTime: Date;

@@ -5,6 +5,7 @@
  */
 import type { Storage, StorageOptions } from '@google-cloud/storage';
 import { checkOptions, OPTION_ALIASES } from '../../shared/check-options.js';
+import type { NodeBuffer } from '../../shared/node-types.js';
 import { googleErrorBody } from '../bigquery/http-errors.js';
 import type { HttpFaultPlan } from '../http/faults.js';
 import { type HttpStandInAnswer, type HttpStandInRequest, serveHttpStandIn } from '../http/stand-in.js';
@@ -54,7 +55,7 @@ export interface StorageStandInObject {
   readonly generation: number;
   readonly metageneration: number;
   readonly contentType: string;
-  readonly content: Buffer;
+  readonly content: NodeBuffer;
   readonly metadata: Readonly<Record<string, string>>;
 }
 
