@@ -32,7 +32,7 @@ function bodyRedirectRefused(response: Response, from: URL, to: URL, method: str
   const url = urlForErrors(from.href);
   const reason = statusText(status);
   return new HttpError(
-    `HTTP ${status} ${reason} from ${method} ${url}: not followed, it would send the body to ${to.origin}; use the final URL or followCrossOriginBodyRedirects: true`,
+    `HTTP ${status}${reason && ` ${reason}`} from ${method} ${url}: not followed, it would send the body to ${to.origin}; use the final URL or followCrossOriginBodyRedirects: true`,
     { status, url, method, statusText: reason, transient: false },
   );
 }
