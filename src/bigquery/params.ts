@@ -298,6 +298,8 @@ function encodeScalar(
         // Past 2^53 a JS number may already be rounded (9007199254740993 is 9007199254740992):
         // whatever is sent, it may not be the value the caller meant.
         if (!Number.isSafeInteger(value)) {
+          // Past INT64 itself, a bigint would not help: that message, which names the types that hold it.
+          int64InRange(BigInt(value), label);
           throw new TypeError(`${label}: ${unsafeIntegerAdvice(value)}`);
         }
         return value;

@@ -30,8 +30,9 @@ import { RateLimit, type RateLimitOptions } from './rate-limit.js';
 export interface HttpHostPolicy {
   /**
    * Breaker options; default {@link CircuitBreaker}'s (5 failures in 60 s open it for 300 s; 3 half-open
-   * successes close it), except that a 429 (or a rate-limit 403) that says when to come back is not a
-   * failure: the calls wait as it asks. An `isFailure` given here replaces that rule.
+   * successes close it), except that a 429 (or a rate-limit 403) that says when to come back, sooner
+   * than `openMs`, is not a failure: the calls wait as it asks. An `isFailure` given here replaces
+   * that rule.
    */
   breaker?: Omit<CircuitBreakerOptions, 'clock' | 'key'> | false;
   /** Retry budget options; default `RetryBudget`'s (50 tokens, 0.1 back per success). */
@@ -75,20 +76,22 @@ export interface HttpHostRegistryOptions extends HttpHostPolicy {
 
 /**
  * What counts against a host's breaker unless its policy says otherwise: a transient failure, but not
- * a rate limit that says when to come back (a 429, or a rate-limit 403, with `retryAfterMs`). Such a
- * server is pacing its client, and every call already waits as it asks; opening the circuit would
- * turn a one-second limit into the breaker's whole `openMs` without a call.
+ * a rate limit that says when to come back (a 429, or a rate-limit 403, with `retryAfterMs`) sooner
+ * than the circuit would open for (`openMs`). Such a server is pacing its client, and every call
+ * already waits as it asks; opening the circuit would turn a one-second limit into the breaker's
+ * whole `openMs` without a call. One that asks for as long or longer (a quota spent for the hour)
+ * counts: each call gives up at once, and only the open circuit keeps the next ones from asking
+ * again, for no longer than the server said.
  */
-function hostFailure(error: PipelineError): boolean {
-  return (
+const hostFailure =
+  (openMs: number) =>
+  (error: PipelineError): boolean =>
     error.transient &&
     !(
       error instanceof HttpError &&
-      error.retryAfterMs !== undefined &&
+      (error.retryAfterMs ?? openMs) < openMs &&
       (error.status === 429 || error.status === 403)
-    )
-  );
-}
+    );
 
 /**
  * The shared state of one host (or key), as {@link HttpHostRegistry.get} returns it.
@@ -263,7 +266,7 @@ export class HttpHostRegistry {
       ? undefined
       : new CircuitBreakerRegistry({
           ...options,
-          isFailure: options?.isFailure ?? hostFailure,
+          isFailure: options?.isFailure ?? hostFailure(options?.openMs ?? 300_000),
           clock: this.#clock,
         });
   }

@@ -1,4 +1,5 @@
 import type { Clock } from '../retry/clock.js';
+import { MAX_TIMER_MS } from '../retry/options.js';
 import { scheduleOn } from '../retry/schedule.js';
 import { onAbort } from '../shared/abort-fanout.js';
 import type { AttemptAbort } from './attempt-signal.js';
@@ -69,8 +70,11 @@ export function bodyHoldingSlot(
   clock: Clock,
   idleMs: number,
   timedOut: () => unknown,
+  holdsNoProcess = false,
 ): [live: Response, cut: (reason: unknown) => void] {
   const reader = readerOf(body);
+  /** Ends the ref'd timer that keeps the process alive while a read waits (see `pull`). */
+  let unhold: (() => void) | undefined;
   // Weakly: the caller's signal holds `cut`, and must not keep the body from being collected (which
   // gives the slot back).
   let liveController: WeakRef<ReadableStreamDefaultController<Uint8Array>> | undefined;
@@ -88,6 +92,7 @@ export function bodyHoldingSlot(
   const end = (): void => {
     finished = true;
     stop?.();
+    unhold?.();
     free();
   };
   const arm = (): void => {
@@ -118,9 +123,17 @@ export function bodyHoldingSlot(
         pull(controller) {
           last = clock.now();
           reading = controller;
-          if (!finished && held) arm();
+          if (!finished && held) {
+            arm();
+            // The idle timer is unref'd (a body nobody reads must not hold the process). A `fetch`
+            // that is not Node's may hold no I/O while its read waits: without a ref'd timer the
+            // process would exit under the read instead of the idle check ending it.
+            if (holdsNoProcess) unhold ??= scheduleOn(clock, MAX_TIMER_MS, () => {}, false);
+          }
           return reader.read().then(
             (chunk) => {
+              unhold?.();
+              unhold = undefined;
               reading = undefined;
               if (finished) return;
               last = clock.now();
@@ -129,6 +142,8 @@ export function bodyHoldingSlot(
               controller.close();
             },
             (err: unknown) => {
+              unhold?.();
+              unhold = undefined;
               reading = undefined;
               if (finished) return;
               end();

@@ -32,7 +32,7 @@ function bodyRedirectRefused(response: Response, from: URL, to: URL, method: str
   const url = urlForErrors(from.href);
   const reason = statusText(status);
   return new HttpError(
-    `HTTP ${status} ${reason} from ${method} ${url}: not followed, it would send the body to ${to.origin}; use the final URL or followCrossOriginBodyRedirects: true`,
+    `HTTP ${status}${reason && ` ${reason}`} from ${method} ${url}: not followed, it would send the body to ${to.origin}; use the final URL or followCrossOriginBodyRedirects: true`,
     { status, url, method, statusText: reason, transient: false },
   );
 }
@@ -40,11 +40,19 @@ function bodyRedirectRefused(response: Response, from: URL, to: URL, method: str
 /**
  * `response`, when it is a server's answer; else what to throw: a network-error `Response` (status 0,
  * from a polyfill or a test double) as `fetch` rejects a dropped connection, anything that is not a
- * `Response` as what it is.
+ * `Response` as what it is. A hand-written double with a status but no `headers` or `body` (null
+ * or a stream) is no `Response` either: it would fail later, inside the call, on what it lacks.
  */
 export function checkedAnswer(response: Response): Response {
-  const status = (response as Partial<Response> | undefined)?.status;
-  if (typeof status === 'number' && status > 0) return response;
+  const answer = response as Partial<Response> | undefined;
+  const status = answer?.status;
+  if (
+    typeof status === 'number' &&
+    status > 0 &&
+    typeof answer?.headers?.get === 'function' &&
+    answer.body !== undefined
+  )
+    return response;
   throw status === 0
     ? refused('network error (a Response of status 0)')
     : new TypeError(`the fetch option resolved to ${typeof response}, not a Response`);

@@ -504,6 +504,7 @@ class Exchange {
                 `${request.method} ${this.shownUrl}: no body bytes for ${idleMs} ms (bodyIdleTimeoutMs)`,
                 { timeoutMs: idleMs },
               ),
+            untrusted !== undefined,
           );
           leg.slot = undefined;
         }

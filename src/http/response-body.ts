@@ -105,6 +105,7 @@ type BodyReader<T> = Pick<ReadableStreamDefaultReader<T>, 'read' | 'cancel'>;
 interface NodeBody {
   getReader?: unknown;
   destroy?: () => void;
+  once?: (event: 'unpipe', listener: (source: NodeBody) => void) => void;
   [Symbol.asyncIterator]?: () => AsyncIterator<unknown>;
 }
 
@@ -194,11 +195,22 @@ export async function readErrorBody(
   return new TextDecoder().decode(concatBytes(chunks, Math.min(total, ERROR_BODY_BYTES)));
 }
 
+/**
+ * Destroys a Node stream and, as a web stream's cancel reaches back through its pipes, what is piped
+ * into it: node-fetch 2's body is a PassThrough fed by the response (through an inflater when
+ * encoded), and destroying only the body leaves the response paused with its socket open for ever.
+ * The source is known by the 'unpipe' the destroy makes it emit. Without a reason: no 'error'.
+ */
+function destroyWithSources(stream: NodeBody): void {
+  stream.once?.('unpipe', destroyWithSources);
+  stream.destroy?.();
+}
+
 /** Cancels a body nobody will read (see `release`: not waited for). */
 export function discardBody(body: ReadableStream<unknown>): void {
   const other = body as unknown as NodeBody;
-  // A Node stream (node-fetch 2) has no cancel; destroyed without a reason, it emits no 'error'.
-  if (typeof other.getReader !== 'function') other.destroy?.();
+  // A Node stream (node-fetch 2) has no cancel.
+  if (typeof other.getReader !== 'function') destroyWithSources(other);
   else body.cancel().catch(() => {});
 }
 

@@ -209,6 +209,13 @@ describe('buildQueryParameters: an INT64 number past 2^53', () => {
     });
   }
 
+  it('past INT64 itself (1e300) says so, briefly, and names the types that hold it', () => {
+    // Before: a 600-character message suggesting a bigint of 301 digits, which INT64 refuses too.
+    const build = () => buildQueryParameters({ x: 1e300 });
+    expect(build).toThrow(/'x' is 1\d+\.\.\., outside INT64's range.*NUMERIC or BIGNUMERIC/);
+    expect(() => build()).toThrow(expect.objectContaining({ message: expect.stringMatching(/^.{0,200}$/) }));
+  });
+
   it('keeps sending safe integers as numbers, and the same values as bigint or string exactly', () => {
     const built = buildQueryParameters(
       { a: 2 ** 53 - 1, b: -(2 ** 53 - 1), c: 9007199254740993n, d: '9007199254740993' },

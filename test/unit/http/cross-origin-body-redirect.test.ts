@@ -66,6 +66,8 @@ describe('a redirect that would send the request body to another origin', () => 
       expect(e.url).toBe('https://api.example.com/upload');
       expect(e.message).toContain('https://evil.example.net');
       expect(e.message).toContain('followCrossOriginBodyRedirects');
+      // No reason phrase is known for a 3xx: no gap left where it would be.
+      expect(e.message).toMatch(new RegExp(`^HTTP ${status} from POST https://api\\.example\\.com/upload: `));
       // The target's path and query are not the caller's business to log.
       expect(e.message).not.toContain('collect');
       expect(e.message).not.toContain('secret');

@@ -43,6 +43,10 @@ describe('a custom fetch that answers without a server', () => {
     ['undefined', undefined],
     ['a plain object', {}],
     ['a string', 'ok'],
+    // A hand-written double: a status, but no headers or body to read.
+    ['an object with a status only', { status: 200, ok: true, json: async () => ({}) }],
+    ['an error status without headers', { status: 404, ok: false }],
+    ['a status and headers, no body', { status: 200, headers: new Headers() }],
   ])('an answer that is no Response (%s) is a typed error that says so', async (_, answer) => {
     const error = await call(async () => answer).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PipelineError);

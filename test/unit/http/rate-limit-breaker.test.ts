@@ -53,6 +53,27 @@ describe("a host's breaker and rate limits that say when to come back", () => {
     expect(api.sent()).toBe(5);
   });
 
+  it('429s asking for at least the open period (a quota spent for the hour) still count: five open it', async () => {
+    // Before: never counted. Each call gave up at once (an hour is past maxDelayMs), and every new
+    // call sent one more request to a host that had asked for none for an hour; the open circuit
+    // spares it, and cuts it off no longer than it asked.
+    const hosts = new HttpHostRegistry({ clock: createTestClock() });
+    const api = answering(429, { 'retry-after': '3600' });
+    const errors = await failTimes(hosts, api.fetch, 8);
+    expect(hosts.get('api.example.com').breaker?.state).toBe('open');
+    expect(errors[5]).toMatchObject({ name: 'CircuitBreakerOpenError' });
+    expect(api.sent()).toBe(5);
+  });
+
+  it("the open period is the policy's: a 60 s Retry-After counts for a breaker open 30 s, not for one open 300 s", async () => {
+    const short = new HttpHostRegistry({ clock: createTestClock(), breaker: { openMs: 30_000 } });
+    await failTimes(short, answering(429, { 'retry-after': '60' }).fetch, 5);
+    expect(short.get('api.example.com').breaker?.state).toBe('open');
+    const long = new HttpHostRegistry({ clock: createTestClock() });
+    await failTimes(long, answering(429, { 'retry-after': '60' }).fetch, 8);
+    expect(long.get('api.example.com').breaker?.state).toBe('closed');
+  });
+
   it('a 503 with Retry-After (down for maintenance) still counts', async () => {
     const hosts = new HttpHostRegistry({ clock: createTestClock() });
     await failTimes(hosts, answering(503, { 'retry-after': '1' }).fetch, 5);
