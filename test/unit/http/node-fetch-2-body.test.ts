@@ -1,54 +1,10 @@
-import { createServer, type Server } from 'node:http';
-import { createRequire } from 'node:module';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type FetchFunction,
-  HttpHostRegistry,
-  PipelineError,
-  type ResilientFetchOptions,
-  resilientFetch,
-} from '../../../src/index.js';
+import { describe, expect, it } from 'vitest';
+import { type FetchFunction, PipelineError, resilientFetch } from '../../../src/index.js';
+import { echoServerForFile, nodeFetch, nodeFetchOptions, nodeFetchVersion } from './node-fetch-2-server.js';
 
-// node-fetch 2 is what many data pipelines still pass as their fetch. It is here only as a dependency
-// of @google-cloud/storage: resolved as that package sees it, so that the test runs the real thing.
-const storage = createRequire(import.meta.url).resolve('@google-cloud/storage');
-const fromStorage = createRequire(storage);
-const nodeFetch = fromStorage('node-fetch') as FetchFunction;
-const nodeFetchVersion = (fromStorage('node-fetch/package.json') as { version: string }).version;
-
-let server: Server;
-let url: string;
-const received: Array<{ path: string; type: string | undefined; body: string }> = [];
-
-beforeAll(async () => {
-  server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (chunk: Buffer) => {
-      body += chunk.toString();
-    });
-    req.on('end', () => {
-      received.push({ path: req.url ?? '', type: req.headers['content-type'], body });
-      if (req.url === '/missing') {
-        res.writeHead(404, { 'content-type': 'application/json' });
-        res.end('{"error":"no such game"}');
-        return;
-      }
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ got: body }));
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
-});
-afterAll(async () => {
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-});
-
-const options = (): ResilientFetchOptions => ({
-  fetch: nodeFetch,
-  hosts: new HttpHostRegistry(),
-  maxAttempts: 1,
-});
+const server = echoServerForFile();
+const received = server.received;
+const options = nodeFetchOptions;
 
 describe('node-fetch 2 as the fetch', () => {
   it('is node-fetch 2', () => {
@@ -71,9 +27,11 @@ describe('node-fetch 2 as the fetch', () => {
     '%s body, which node-fetch 2 cannot send, is refused before anything is sent, typed',
     async (_, body, kind) => {
       received.length = 0;
-      const error = await resilientFetch(`${url}/upload`, { method: 'POST', body: body() }, options()).catch(
-        (e: unknown) => e,
-      );
+      const error = await resilientFetch(
+        `${server.url()}/upload`,
+        { method: 'POST', body: body() },
+        options(),
+      ).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(PipelineError);
       const e = error as PipelineError;
       expect(e.code).toBe('UNSUPPORTED_REQUEST_BODY');
@@ -94,7 +52,7 @@ describe('node-fetch 2 as the fetch', () => {
     );
     await expect(
       resilientFetch(
-        `${url}/upload`,
+        `${server.url()}/upload`,
         { method: 'POST', body: new Blob(['x']) },
         { ...options(), fetch: crossFetch },
       ),
@@ -104,7 +62,7 @@ describe('node-fetch 2 as the fetch', () => {
   it('Node’s own fetch, and a fetch not known to be unable, get the Blob as it is', async () => {
     received.length = 0;
     const own = await resilientFetch(
-      `${url}/upload`,
+      `${server.url()}/upload`,
       { method: 'POST', body: new Blob(['blob']) },
       {
         ...options(),
@@ -114,7 +72,7 @@ describe('node-fetch 2 as the fetch', () => {
     expect(await own.json()).toEqual({ got: 'blob' });
     const wrapper: FetchFunction = (input, init) => globalThis.fetch(input, init);
     const wrapped = await resilientFetch(
-      `${url}/upload`,
+      `${server.url()}/upload`,
       { method: 'POST', body: new Blob(['blob']) },
       {
         ...options(),

@@ -1,17 +1,8 @@
 import { createServer, type Server } from 'node:http';
-import { createRequire } from 'node:module';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type FetchFunction,
-  HttpHostRegistry,
-  type ResilientFetchOptions,
-  resilientFetch,
-} from '../../../src/index.js';
-
-// The real node-fetch 2, as @google-cloud/storage depends on it (see node-fetch-2.test.ts).
-const storage = createRequire(import.meta.url).resolve('@google-cloud/storage');
-const nodeFetch = createRequire(storage)('node-fetch') as FetchFunction;
+import { HttpHostRegistry, type ResilientFetchOptions, resilientFetch } from '../../../src/index.js';
+import { nodeFetch } from './node-fetch-2-server.js';
 
 let server: Server;
 let url: string;
