@@ -5,22 +5,15 @@
 import type { BigQuery } from '@google-cloud/bigquery';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BigQueryStandIn, startBigQueryStandIn } from '../../../../src/testing/bigquery/index.js';
+import { postRest, type RestAnswer } from './stand-in-fixture.js';
 
-// biome-ignore lint/suspicious/noExplicitAny: the REST answer's shape is what each test asserts
-type Answer = any;
+type Answer = RestAnswer;
 
 describe('stand-in jobTimeoutMs location', () => {
   let s: BigQueryStandIn;
   let bq: BigQuery;
 
-  const rest = async (path: string, body: unknown): Promise<{ status: number; body: Answer }> => {
-    const r = await fetch(`${s.endpoint}/bigquery/v2/projects/${s.projectId}${path}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    });
-    return { status: r.status, body: await r.json() };
-  };
+  const rest = (path: string, body: unknown) => postRest(s, path, body);
   const get = async (path: string): Promise<Answer> =>
     (await fetch(`${s.endpoint}/bigquery/v2/projects/${s.projectId}${path}`)).json();
 

@@ -87,3 +87,20 @@ export async function failure(
   }
   throw new Error('expected the call to fail');
 }
+
+// biome-ignore lint/suspicious/noExplicitAny: the REST answer's shape is what each test asserts
+export type RestAnswer = any;
+
+/** POSTs `body` as JSON to a BigQuery REST path under the stand-in's project: the status and the answer. */
+export async function postRest(
+  s: BigQueryStandIn,
+  path: string,
+  body: unknown,
+): Promise<{ status: number; body: RestAnswer }> {
+  const r = await fetch(`${s.endpoint}/bigquery/v2/projects/${s.projectId}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  return { status: r.status, body: await r.json() };
+}
