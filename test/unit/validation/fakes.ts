@@ -1,4 +1,8 @@
+import { createShutdownCoordinator } from '../../../src/shutdown/index.js';
+import { createTestClock } from '../../../src/testing/clock.js';
 import type { MessageMeta, MessagePublisher, SubscriberMessage } from '../../../src/validation/index.js';
+import { FakeProcess } from '../../helpers/fake-process.js';
+import { recordingLogger } from '../../helpers/recording-logger.js';
 
 export interface PublishedMessage {
   data: Buffer;
@@ -71,4 +75,17 @@ export function controlledWork() {
       calls.push({ meta, resolve, reject });
     });
   return { calls, work };
+}
+
+/** A shutdown coordinator on a fake process and a test clock, for SIGTERM without a real signal. */
+export function coordinatorOnFakeProcess() {
+  const clock = createTestClock();
+  const fake = new FakeProcess();
+  const coordinator = createShutdownCoordinator({
+    process: fake,
+    signals: ['SIGTERM'],
+    clock,
+    logger: recordingLogger(),
+  });
+  return { clock, fake, coordinator };
 }

@@ -1,23 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { createShutdownCoordinator } from '../../../src/shutdown/index.js';
-import { createTestClock } from '../../../src/testing/clock.js';
 import { createMessageHandler, Phase2CompletionMessage } from '../../../src/validation/index.js';
-import { FakeProcess } from '../../helpers/fake-process.js';
-import { controlledWork, recordingLogger, settle, subscriberMessage } from './fakes.js';
+import { controlledWork, coordinatorOnFakeProcess, settle, subscriberMessage } from './fakes.js';
 
 const good = Buffer.from(JSON.stringify({ processor_name: 'BdlGamesProcessor', game_date: '2026-01-23' }));
-
-function coordinatorOnFakeProcess() {
-  const clock = createTestClock();
-  const fake = new FakeProcess();
-  const coordinator = createShutdownCoordinator({
-    process: fake,
-    signals: ['SIGTERM'],
-    clock,
-    logger: recordingLogger(),
-  });
-  return { clock, fake, coordinator };
-}
 
 /**
  * A streaming-pull message whose subscriber holds its answers until `flushed()`, as the client's

@@ -1,24 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { PipelineError } from '../../../src/errors/index.js';
-import { createShutdownCoordinator, defaultShutdownCoordinator } from '../../../src/shutdown/index.js';
-import { createTestClock } from '../../../src/testing/clock.js';
+import { defaultShutdownCoordinator } from '../../../src/shutdown/index.js';
 import { createMessageHandler, Phase2CompletionMessage } from '../../../src/validation/index.js';
-import { FakeProcess } from '../../helpers/fake-process.js';
-import { controlledWork, recordingLogger, settle, subscriberMessage } from './fakes.js';
+import {
+  controlledWork,
+  coordinatorOnFakeProcess,
+  recordingLogger,
+  settle,
+  subscriberMessage,
+} from './fakes.js';
 
 const good = Buffer.from(JSON.stringify({ processor_name: 'BdlGamesProcessor', game_date: '2026-01-23' }));
-
-function coordinatorOnFakeProcess() {
-  const clock = createTestClock();
-  const fake = new FakeProcess();
-  const coordinator = createShutdownCoordinator({
-    process: fake,
-    signals: ['SIGTERM'],
-    clock,
-    logger: recordingLogger(),
-  });
-  return { clock, fake, coordinator };
-}
 
 describe('createMessageHandler and the shutdown coordinator', () => {
   it('by default a handling in flight joins the process-wide shutdown, and leaves when it is answered', async () => {
