@@ -81,6 +81,37 @@ describe('getSportConfig: a variable whose read throws', () => {
     expect((error as Error).message).not.toContain(TOKEN);
   });
 
+  it.each([
+    [
+      'a Proxy whose has trap throws',
+      new Proxy(
+        {},
+        {
+          has() {
+            throw new Error(`vault refused: Authorization: Bearer ${TOKEN}`);
+          },
+        },
+      ),
+    ],
+    [
+      'a revoked Proxy',
+      (() => {
+        const { proxy, revoke } = Proxy.revocable({}, {});
+        revoke();
+        return proxy;
+      })(),
+    ],
+  ])('%s: the config error about env itself, message and cause without the credential', (_what, env) => {
+    // Before: the check of what env is (`Symbol.iterator in env`, `Array.isArray`) let the trap's
+    // throw escape raw, the credential in its message.
+    const error = thrownBy(() => getSportConfig('mlb', env as never));
+    expect(error).toBeInstanceOf(InvalidConfigEnvError);
+    expect(error).toMatchObject({ code: 'INVALID_CONFIG_ENV', variable: undefined });
+    expect((error as Error).message).toMatch(/^env could not be read: /);
+    expect((error as Error).message).not.toContain(TOKEN);
+    expect(JSON.stringify(String((error as Error & { cause?: Error }).cause?.message))).not.toContain(TOKEN);
+  });
+
   it('reaches a tracker built with that env as the same typed error', () => {
     const env = {
       get GCP_PROJECT_ID(): string {
