@@ -205,3 +205,36 @@ describe('createMessageHandler on SIGTERM: a push reply written a few microtasks
     });
   }
 });
+
+describe('createMessageHandler once a shutdown has finished and the process keeps running', () => {
+  it('a push answered without a body starts no shutdown run of its own (the report does not grow per push)', async () => {
+    const clock = createTestClock();
+    const logger = recordingLogger();
+    const coordinator = createShutdownCoordinator({
+      process: new FakeProcess(),
+      signals: ['SIGTERM'],
+      clock,
+      logger,
+    });
+    const handler = createMessageHandler(Phase2CompletionMessage, () => undefined, {
+      onInvalid: 'nack',
+      shutdown: coordinator,
+      clock,
+    });
+    // A batch job's manual shutdown, or a SIGTERM the application handles itself: the server is
+    // still up for a while and requests keep coming.
+    expect((await coordinator.shutdown()).tasks).toEqual([]);
+    const runs = () => logger.entries.filter((e) => /running \d+ task/.test(e.message)).length;
+    expect(runs()).toBe(1);
+    for (let i = 0; i < 3; i++) {
+      expect(await handler.push(undefined)).toEqual({ status: 500, outcome: 'no_body' });
+      await new Promise((resolve) => setImmediate(resolve));
+      await settle();
+    }
+    // Before: each 500 was held for a reply turn in a run of its own, a task "answers being sent"
+    // added to the report for ever, two log lines per request. A reply that is not an ack costs
+    // nothing when lost (Pub/Sub redelivers either way).
+    expect(runs()).toBe(1);
+    expect((await coordinator.shutdown()).tasks).toEqual([]);
+  });
+});
