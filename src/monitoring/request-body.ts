@@ -8,6 +8,7 @@ interface BodyStream {
   once(event: 'error', listener: (error: unknown) => void): unknown;
   readonly readableEnded?: boolean;
   readonly headers?: Record<string, string | string[] | undefined>;
+  readonly httpVersionMajor?: number;
 }
 
 /**
@@ -50,6 +51,10 @@ export function unreadBodyStream(req: unknown, parsed: unknown): BodyStream | un
   if (!emptyParse) return undefined;
   const headers = stream.headers ?? {};
   const length = headers['content-length'];
-  const hasBody = headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
+  // HTTP/2 has no transfer-encoding and content-length is optional there: a streamed body may come
+  // with neither, and a request without one ends at once when read.
+  const hasBody =
+    headers['transfer-encoding'] !== undefined ||
+    (length !== undefined ? length !== '0' : stream.httpVersionMajor === 2);
   return hasBody ? (stream as BodyStream) : undefined;
 }

@@ -180,6 +180,41 @@ describe('createMonitorHandler', () => {
     }
   });
 
+  it('reads the flags of a body sent over HTTP/2 without a content-length (node:http2 compat server)', async () => {
+    const http2 = await import('node:http2');
+    const { monitor, runs } = fakeMonitor();
+    const handler = createMonitorHandler(monitor);
+    const server = http2.createServer((req, res) => void handler(req as never, res as never));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const client = http2.connect(`http://127.0.0.1:${(server.address() as { port: number }).port}`);
+    try {
+      const ask = (body: string | undefined) =>
+        new Promise<number>((resolve, reject) => {
+          // HTTP/2 has no transfer-encoding and content-length is optional: a streamed body has neither.
+          const req = client.request({ ':method': 'POST', ':path': '/check' });
+          let status = 0;
+          req.once('response', (headers) => {
+            status = Number(headers[':status']);
+          });
+          req.once('error', reject);
+          req.on('data', () => undefined);
+          req.once('end', () => resolve(status));
+          if (body !== undefined) req.write(body);
+          req.end();
+        });
+      // Before: the body was taken for absent, and dry_run ran for real (alerts sent).
+      expect(await ask(JSON.stringify({ dry_run: true }))).toBe(200);
+      expect(runs.at(-1)).toMatchObject({ dryRun: true });
+      expect(await ask('{"bogus": 1}')).toBe(400);
+      expect(await ask(undefined)).toBe(200);
+      expect(runs.at(-1)).toMatchObject({ dryRun: false });
+      expect(runs).toHaveLength(2);
+    } finally {
+      client.close();
+      server.close();
+    }
+  });
+
   it('does not reject when a run stopped by shutdown fails and the response was already answered', async () => {
     const controller = new AbortController();
     const { monitor } = fakeMonitor(async () => {
