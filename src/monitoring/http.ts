@@ -13,7 +13,8 @@ import { bodyReadElsewhere, MAX_BODY_BYTES, readBody, unreadBodyStream } from '.
  * The request fields the handler reads: those of Node's `IncomingMessage`, Express and the Functions
  * Framework alike. `body` is a parsed JSON object, or its text or bytes (parsed here whatever the
  * content type); any other body is refused with a 400. A request stream whose body no framework read
- * (a bare `node:http` server) is read here, up to 64 KB.
+ * (a bare `node:http` server) is read here, up to 64 KB; one that something else read without setting
+ * `body` is refused with a 400 (its flags cannot be known).
  *
  * @example
  * ```ts
