@@ -131,9 +131,14 @@ export class InvalidResourceNameError extends TypeError {
 /** What a value is, for a message; a string as every configuration value is shown. */
 function described(value: unknown): string {
   if (typeof value === 'string') return `a string (${quoteValue(value)})`;
-  // A Map or a URLSearchParams holds its variables as entries, not properties: say which it is.
-  const named = typeof value === 'object' && value !== null && !Array.isArray(value) && classNameOf(value);
-  return named ? `a ${named}` : describeValue(value);
+  try {
+    // A Map or a URLSearchParams holds its variables as entries, not properties: say which it is.
+    const named = typeof value === 'object' && value !== null && !Array.isArray(value) && classNameOf(value);
+    return named ? `a ${named}` : describeValue(value);
+  } catch {
+    // A revoked Proxy (Array.isArray throws): the error being made must still be made.
+    return typeof value === 'function' ? 'a function' : 'an object';
+  }
 }
 
 /** The class an object is an instance of, when not a plain object's; never a throw. */

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   getSportConfig,
   InvalidConfigEnvError,
+  InvalidResourceNameError,
   KNOWN_SPORTS,
   UnknownSportError,
 } from '../../../src/config/index.js';
@@ -128,6 +129,24 @@ describe('getSportConfig: a variable whose read throws', () => {
           flushOnExit: false,
         }),
     ).toThrow(InvalidConfigEnvError);
+  });
+});
+
+describe('a revoked Proxy where a name or a variable goes', () => {
+  const revoked = () => {
+    const { proxy, revoke } = Proxy.revocable({}, {});
+    revoke();
+    return proxy;
+  };
+  it('is the typed error naming it by its kind, not a TypeError from describing it', () => {
+    // Before: describing the value for the message (Array.isArray of a revoked Proxy) threw first.
+    const env = thrownBy(() => getSportConfig(undefined, { SPORT: revoked() as never }));
+    expect(env).toBeInstanceOf(InvalidConfigEnvError);
+    expect(env).toMatchObject({ variable: 'SPORT' });
+    expect((env as Error).message).toMatch(/an object/);
+    const table = thrownBy(() => getSportConfig('mlb', {}).table('mlb_raw', revoked() as never));
+    expect(table).toBeInstanceOf(InvalidResourceNameError);
+    expect(table).toMatchObject({ kind: 'table', value: 'an object' });
   });
 });
 
