@@ -7,7 +7,7 @@ import { refuseUnknownKeys } from './checks.js';
 import { MonitorConfigError } from './errors.js';
 import { createMonitor, type Monitor, type MonitorOptions } from './monitor.js';
 import type { MonitorReport } from './report.js';
-import { bodyReadElsewhere, MAX_BODY_BYTES, readBody, unreadBodyStream } from './request-body.js';
+import { MAX_BODY_BYTES, readBody, unreadBodyStream } from './request-body.js';
 
 /**
  * The request fields the handler reads: those of Node's `IncomingMessage`, Express and the Functions
@@ -277,17 +277,16 @@ export function monitorRequestHandler(
     if (method !== 'POST')
       return reply(res, 405, { error: { code: 'METHOD_NOT_ALLOWED' } }, { allow: 'POST' });
     let body = req.body;
-    if (bodyReadElsewhere(req, body)) {
+    const unread = unreadBodyStream(req, body);
+    if (unread === 'gone') {
       return reply(res, 400, {
         error: {
           code: 'BAD_REQUEST',
           field: 'body',
-          message:
-            'the request body was read before this handler and not given to it as req.body: its flags cannot be known, nothing was run',
+          message: 'the request body was read before this handler (set req.body); nothing was run',
         },
       });
     }
-    const unread = unreadBodyStream(req, body);
     if (unread !== undefined) {
       try {
         body = await untilAborted(readBody(unread), signal);

@@ -36,45 +36,28 @@ export function readBody(req: BodyStream): Promise<string | undefined> {
  * The request stream whose body nobody has read, when the request says it has one: behind a bare
  * `node:http` server (no body parser) `req.body` is undefined, and Express 4 without a parser for the
  * body's content type leaves `{}`. Ignored, `{"dry_run": true}` would run for real and send alerts.
+ * `'gone'`: a body its headers announce was read by something else (the stream ended, `req.body`
+ * unset): its flags cannot be known. An HTTP/2 request may stream a body with neither
+ * `content-length` nor `transfer-encoding` (one without a body ends at once when read), so one
+ * without a length is read, and never taken for `'gone'`.
  */
-export function unreadBodyStream(req: unknown, parsed: unknown): BodyStream | undefined {
-  const stream = requestStream(req);
-  if (stream?.readableEnded !== false) return undefined;
+export function unreadBodyStream(req: unknown, parsed: unknown): BodyStream | 'gone' | undefined {
+  if (typeof req !== 'object' || req === null) return undefined;
+  const stream = req as Partial<BodyStream>;
+  if (typeof stream.on !== 'function' || typeof stream.once !== 'function') return undefined;
+  const headers = stream.headers ?? {};
+  const length = headers['content-length'];
+  const announced = headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
+  if (stream.readableEnded) return parsed === undefined && announced ? 'gone' : undefined;
   const emptyParse =
     parsed === undefined ||
     (typeof parsed === 'object' &&
       parsed !== null &&
       Object.getPrototypeOf(parsed) === Object.prototype &&
       Object.keys(parsed).length === 0);
-  return emptyParse && saysItHasBody(stream) ? stream : undefined;
-}
-
-/**
- * Whether a body was sent and read before the handler by something that did not hand it over
- * (`req.body` unset, the stream ended): the flags in it cannot be known, and ignored, a
- * `{"dry_run": true}` would run for real.
- */
-export function bodyReadElsewhere(req: unknown, parsed: unknown): boolean {
-  const stream = requestStream(req);
-  // Only when a header says so: an HTTP/2 request without a length may have had no body at all.
-  return parsed === undefined && stream?.readableEnded === true && saysItHasBody(stream, false);
-}
-
-function requestStream(req: unknown): BodyStream | undefined {
-  if (typeof req !== 'object' || req === null) return undefined;
-  const stream = req as Partial<BodyStream>;
-  return typeof stream.on === 'function' && typeof stream.once === 'function'
+  return stream.readableEnded === false &&
+    emptyParse &&
+    (announced || (length === undefined && stream.httpVersionMajor === 2))
     ? (stream as BodyStream)
     : undefined;
-}
-
-/**
- * Whether the request's headers say it has a body. `unsure`: what an HTTP/2 request without a length
- * counts as (it has no transfer-encoding, and the length is optional there: a streamed body may
- * come with neither, and a request without one ends at once when read).
- */
-function saysItHasBody(stream: BodyStream, unsure = stream.httpVersionMajor === 2): boolean {
-  const headers = stream.headers ?? {};
-  const length = headers['content-length'];
-  return headers['transfer-encoding'] !== undefined || (length !== undefined ? length !== '0' : unsure);
 }
