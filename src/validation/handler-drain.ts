@@ -67,6 +67,9 @@ interface Running {
   cut(error: PipelineError, final: boolean): void;
 }
 
+/** The drain's own task; the one of answers left leaving when it ends is another. */
+const DRAIN_TASK = 'handlings in flight';
+
 /**
  * The drain of one message handler. While at least one handling runs, the handler has one task
  * joined to `coordinator` (the process-wide one when `undefined`; none when `false`): on SIGTERM it
@@ -76,9 +79,6 @@ interface Running {
  * coordinator's limit so that those answers (nacks, 503s) can still be sent. A delivery that arrives
  * once the shutdown has begun is answered for redelivery without being handled.
  */
-/** The drain's own task; the one of answers left leaving when it ends is another. */
-const DRAIN_TASK = 'handlings in flight';
-
 export function handlingDrain(
   option: ShutdownCoordinator | false | undefined,
   name: string,
