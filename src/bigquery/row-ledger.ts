@@ -1,5 +1,6 @@
 import { isTransientRowFailure } from '../errors/bigquery-wire.js';
 import {
+  CircuitBreakerOpenError,
   type ErrorDetail,
   GoogleApiError,
   PartialInsertError,
@@ -58,7 +59,7 @@ export class RowLedger {
   refusedWhole(at: number, indexes: Iterable<number>, error: PipelineError): void {
     this.#requestErrors.push({ at, error });
     const reasons = requestReasons(error);
-    for (const index of indexes) this.#fail(index, reasons, this.insertIdOf(index), error.transient);
+    for (const index of indexes) this.#fail(index, reasons, this.insertIdOf(index), worthAgain(error));
     if (!isRefusedForItsContent(error) && (this.#stop === undefined || at < this.#stop.at)) {
       this.#stop = { at, error };
     }
@@ -92,7 +93,7 @@ export class RowLedger {
       { reason: 'stopped', message: `not sent: an earlier request failed (${stop.error.code})` },
     ];
     for (let index = from; index < to; index++) {
-      this.#fail(index, reasons, this.insertIdOf(index), stop.error.transient);
+      this.#fail(index, reasons, this.insertIdOf(index), worthAgain(stop.error));
     }
   }
 
@@ -180,6 +181,15 @@ export class RowLedger {
       },
     );
   }
+}
+
+/**
+ * Whether the rows a request error kept out are worth sending again: a transient error, or the open
+ * breaker an outage left (its own error is not transient, yet the rows were refused for no fault of
+ * theirs, and a handler would dead-letter the batch).
+ */
+function worthAgain(error: PipelineError): boolean {
+  return error.transient || error instanceof CircuitBreakerOpenError;
 }
 
 /** What the rows of a request refused as a whole failed with: the error's own entries. */

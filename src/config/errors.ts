@@ -131,9 +131,14 @@ export class InvalidResourceNameError extends TypeError {
 /** What a value is, for a message; a string as every configuration value is shown. */
 function described(value: unknown): string {
   if (typeof value === 'string') return `a string (${quoteValue(value)})`;
-  // A Map or a URLSearchParams holds its variables as entries, not properties: say which it is.
-  const named = typeof value === 'object' && value !== null && !Array.isArray(value) && classNameOf(value);
-  return named ? `a ${named}` : describeValue(value);
+  try {
+    // A Map or a URLSearchParams holds its variables as entries, not properties: say which it is.
+    const named = typeof value === 'object' && value !== null && !Array.isArray(value) && classNameOf(value);
+    return named ? `a ${named}` : describeValue(value);
+  } catch {
+    // A revoked Proxy (Array.isArray throws): the error being made must still be made.
+    return typeof value === 'function' ? 'a function' : 'an object';
+  }
 }
 
 /** The class an object is an instance of, when not a plain object's; never a throw. */
@@ -152,8 +157,10 @@ function classNameOf(value: object): string | undefined {
  * variable it reads (`SPORT`, `GCP_PROJECT_ID`, `GOOGLE_CLOUD_PROJECT`) holds something other than a
  * string or cannot be read (a getter or a Proxy trap that throws: what it threw is the `cause`,
  * credentials removed); `undefined` and `null` mean unset. `variable` names that variable, or is
- * `undefined` when `env` itself is wrong (a `Map` too: its entries are not variables). A string is shown as every configuration value is: credentials removed, cut
- * to its first 32 characters. A `TypeError` (bad input), never transient.
+ * `undefined` when `env` itself is wrong (a `Map` too: its entries are not variables; a Proxy whose
+ * trap throws when asked what it is: `env could not be read`, what it threw as the `cause`). A string
+ * is shown as every configuration value is: credentials removed, cut to its first 32 characters. A
+ * `TypeError` (bad input), never transient.
  *
  * @example
  * ```ts
@@ -175,10 +182,10 @@ export class InvalidConfigEnvError extends TypeError {
   /** `unread`: the variable's read threw this instead of giving `value`. */
   constructor(variable: string | undefined, value: unknown, unread?: { thrown: unknown }) {
     super(
-      variable === undefined
-        ? `env must be an object of environment variables, got ${described(value)}`
-        : unread
-          ? `env.${variable} could not be read: ${thrownMessage(unread.thrown)}`
+      unread
+        ? `env${variable === undefined ? '' : `.${variable}`} could not be read: ${thrownMessage(unread.thrown)}`
+        : variable === undefined
+          ? `env must be an object of environment variables, got ${described(value)}`
           : `env.${variable} must be a string, got ${described(value)}`,
       unread && { cause: scrubCause(unread.thrown) },
     );

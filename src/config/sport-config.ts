@@ -99,14 +99,15 @@ function variableOf(env: ConfigEnv, variable: string): string | undefined {
  * default project) without a word.
  */
 function checkEnv(env: unknown): ConfigEnv {
-  if (
-    typeof env !== 'object' ||
-    env === null ||
-    Array.isArray(env) ||
-    builtInName(env) ||
-    Symbol.iterator in env
-  )
-    throw new InvalidConfigEnvError(undefined, env);
+  if (typeof env !== 'object' || env === null) throw new InvalidConfigEnvError(undefined, env);
+  let wrongKind: boolean;
+  try {
+    wrongKind = Array.isArray(env) || Boolean(builtInName(env)) || Symbol.iterator in env;
+  } catch (thrown) {
+    // A Proxy whose `has` trap throws (a secrets wrapper), or a revoked one: its text may carry a credential.
+    throw new InvalidConfigEnvError(undefined, env, { thrown });
+  }
+  if (wrongKind) throw new InvalidConfigEnvError(undefined, env);
   return env as ConfigEnv;
 }
 

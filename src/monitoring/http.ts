@@ -13,7 +13,8 @@ import { MAX_BODY_BYTES, readBody, unreadBodyStream } from './request-body.js';
  * The request fields the handler reads: those of Node's `IncomingMessage`, Express and the Functions
  * Framework alike. `body` is a parsed JSON object, or its text or bytes (parsed here whatever the
  * content type); any other body is refused with a 400. A request stream whose body no framework read
- * (a bare `node:http` server) is read here, up to 64 KB.
+ * (a bare `node:http` server) is read here, up to 64 KB; one that something else read without setting
+ * `body` is refused with a 400 (its flags cannot be known).
  *
  * @example
  * ```ts
@@ -277,6 +278,15 @@ export function monitorRequestHandler(
       return reply(res, 405, { error: { code: 'METHOD_NOT_ALLOWED' } }, { allow: 'POST' });
     let body = req.body;
     const unread = unreadBodyStream(req, body);
+    if (unread === 'gone') {
+      return reply(res, 400, {
+        error: {
+          code: 'BAD_REQUEST',
+          field: 'body',
+          message: 'the request body was read before this handler (set req.body); nothing was run',
+        },
+      });
+    }
     if (unread !== undefined) {
       try {
         body = await untilAborted(readBody(unread), signal);

@@ -8,6 +8,7 @@ interface BodyStream {
   once(event: 'error', listener: (error: unknown) => void): unknown;
   readonly readableEnded?: boolean;
   readonly headers?: Record<string, string | string[] | undefined>;
+  readonly httpVersionMajor?: number;
 }
 
 /**
@@ -35,21 +36,28 @@ export function readBody(req: BodyStream): Promise<string | undefined> {
  * The request stream whose body nobody has read, when the request says it has one: behind a bare
  * `node:http` server (no body parser) `req.body` is undefined, and Express 4 without a parser for the
  * body's content type leaves `{}`. Ignored, `{"dry_run": true}` would run for real and send alerts.
+ * `'gone'`: a body its headers announce was read by something else (the stream ended, `req.body`
+ * unset): its flags cannot be known. An HTTP/2 request may stream a body with neither
+ * `content-length` nor `transfer-encoding` (one without a body ends at once when read), so one
+ * without a length is read, and never taken for `'gone'`.
  */
-export function unreadBodyStream(req: unknown, parsed: unknown): BodyStream | undefined {
+export function unreadBodyStream(req: unknown, parsed: unknown): BodyStream | 'gone' | undefined {
   if (typeof req !== 'object' || req === null) return undefined;
   const stream = req as Partial<BodyStream>;
   if (typeof stream.on !== 'function' || typeof stream.once !== 'function') return undefined;
-  if (stream.readableEnded !== false) return undefined;
+  const headers = stream.headers ?? {};
+  const length = headers['content-length'];
+  const announced = headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
+  if (stream.readableEnded) return parsed === undefined && announced ? 'gone' : undefined;
   const emptyParse =
     parsed === undefined ||
     (typeof parsed === 'object' &&
       parsed !== null &&
       Object.getPrototypeOf(parsed) === Object.prototype &&
       Object.keys(parsed).length === 0);
-  if (!emptyParse) return undefined;
-  const headers = stream.headers ?? {};
-  const length = headers['content-length'];
-  const hasBody = headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
-  return hasBody ? (stream as BodyStream) : undefined;
+  return stream.readableEnded === false &&
+    emptyParse &&
+    (announced || (length === undefined && stream.httpVersionMajor === 2))
+    ? (stream as BodyStream)
+    : undefined;
 }

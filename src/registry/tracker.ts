@@ -820,7 +820,9 @@ export class UnresolvedPlayerTracker {
       );
     }
     remember(this.#usedBatchIds, batchId);
-    let reportedAtMs = this.#clock.now();
+    // Whole milliseconds, as the text keeps them: a clock reading fractions (performance.now()) would
+    // otherwise give two batches of one millisecond readings that differ and the same reported_at.
+    let reportedAtMs = Math.floor(this.#clock.now());
     // Each batch gets a reported_at of its own, even when the clock stands still or steps back: a row
     // is told apart from an identical row of an earlier batch by it alone when the table is asked
     // which rows landed (the same would be forgotten unwritten). Within a second of the previous

@@ -60,8 +60,15 @@ function send<T>(
 }
 
 interface Running {
-  cut(error: PipelineError): void;
+  /**
+   * `final`: cut by the last task of the shutdown's answers, not by the drain's deadline: nothing
+   * holds an answer still leaving after it (a hold there would join again, for ever).
+   */
+  cut(error: PipelineError, final: boolean): void;
 }
+
+/** The drain's own task; the one of answers left leaving when it ends is another. */
+const DRAIN_TASK = 'handlings in flight';
 
 /**
  * The drain of one message handler. While at least one handling runs, the handler has one task
@@ -85,7 +92,7 @@ export function handlingDrain(
     return coordinator.state === 'running' || coordinator.state === 'done';
   }
 
-  function join(coordinator: ShutdownCoordinator, what = 'handlings in flight'): void {
+  function join(coordinator: ShutdownCoordinator, what = DRAIN_TASK): void {
     const taskName = `createMessageHandler ${name}: ${what}`;
     const total = coordinator.timeoutMs;
     const margin = typeof total === 'number' ? Math.min(ANSWER_MARGIN_MS, Math.floor(total / 8)) : 0;
@@ -104,7 +111,7 @@ export function handlingDrain(
             const cut = [...running];
             running.clear();
             leave = drained = undefined;
-            for (const handling of cut) handling.cut(error);
+            for (const handling of cut) handling.cut(error, what !== DRAIN_TASK);
           });
         });
       },
@@ -135,7 +142,8 @@ export function handlingDrain(
       if (wait === undefined) return;
       if (running.size === 0) join(coordinator, 'answers being sent');
       const release = () => remove(entry);
-      const entry: Running = { cut: release };
+      // Cut at the drain's deadline while still leaving: held again, in the rest of the limit.
+      const entry: Running = { cut: (_error, final) => (final ? release() : hold(coordinator, () => wait)) };
       running.add(entry);
       Promise.resolve(wait).then(release, release);
     } catch (error) {
@@ -189,15 +197,19 @@ export function handlingDrain(
       return new Promise<T>((resolve, reject) => {
         const stop = new AbortController();
         let decided = false;
-        let leaving: (() => void) | undefined;
+        let leaving: { wait: PromiseLike<unknown>; done: () => void } | undefined;
         const done = (value: T) => {
           remove(entry);
           resolve(value);
         };
         const entry: Running = {
-          cut(error) {
-            // Cut while its answer was leaving: the answer stands, the drain stops waiting for it.
-            if (leaving) return leaving();
+          cut(error, final) {
+            // Cut while its answer was leaving: the answer stands; its flush is held on in the rest
+            // of the shutdown's limit (an ack lost, the work would be done again).
+            if (leaving) {
+              if (!final) hold(coordinator, () => leaving!.wait);
+              return leaving.done();
+            }
             if (decided) return;
             decided = true;
             stop.abort(error);
@@ -212,8 +224,9 @@ export function handlingDrain(
             const wait = send(answer, value, () => stopping(coordinator));
             if (wait === undefined) return done(value);
             // `done` twice (the flush ends after a cut) only resolves and removes what is gone.
-            leaving = () => done(value);
-            Promise.resolve(wait).then(leaving, leaving);
+            const release = () => done(value);
+            leaving = { wait, done: release };
+            Promise.resolve(wait).then(release, release);
           },
           (error: unknown) => {
             if (decided) return;

@@ -871,11 +871,13 @@ export function createMessageHandler<S extends z.ZodType>(
    * The reply to a push request or a CloudEvent is written by the caller's framework on the
    * microtasks after `push()` or `cloudEvent()` settles, after the drain let the handling go: during
    * a shutdown the drain waits one more turn of the event loop for it, or the process may end first
-   * and Pub/Sub redeliver work that was done. (Not for a delivery refused once the shutdown is over:
-   * each would start a run of its own.)
+   * and Pub/Sub redeliver work that was done. Once the shutdown is over, only for an ack: each such
+   * hold starts a run of its own (added to the report), and a lost 5xx costs nothing (Pub/Sub
+   * redelivers either way), while a process that outlives its shutdown still gets deliveries refused
+   * or without a body.
    */
   function replyTurn(result: HandlingResult): HandlingResult {
-    drain.hold(() => new Promise((resolve) => setImmediate(resolve)), result.error?.code !== 'SHUTTING_DOWN');
+    drain.hold(() => new Promise((resolve) => setImmediate(resolve)), result.ack);
     return result;
   }
 

@@ -18,6 +18,7 @@
 import { formatTableName, parseTableName } from '../../config/table-name.js';
 import type { ErrorDetail, RowFailure } from '../../errors/index.js';
 import {
+  CircuitBreakerOpenError,
   isTransientError,
   RowError,
   StorageError,
@@ -205,14 +206,15 @@ export async function writeRows(
       }
       if (rowCount !== undefined) {
         // An exact 0 left nothing to write twice: the call is what to resend, as transient as its
-        // cause (an outage that refused every append must not have a handler dead-letter the batch).
+        // cause (an outage that refused every append must not have a handler dead-letter the batch;
+        // nor the breaker that outage opened, whose own error is not transient).
         throw withWrittenRows(
           tableName,
           state.stream,
           error,
           rowCount,
           false,
-          rowCount === 0 && isTransientError(error),
+          rowCount === 0 && (isTransientError(error) || error instanceof CircuitBreakerOpenError),
         );
       }
       // Not counted: the acknowledged rows are written, and those sent after them may be. Neither a

@@ -2,11 +2,13 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type BigQueryExecutor, stableInsertId } from '../../../src/bigquery/index.js';
 import {
   BadRequestError,
+  CircuitBreakerOpenError,
   ForbiddenError,
   InternalServerError,
   NotFoundError,
   PartialInsertError,
 } from '../../../src/errors/index.js';
+import { CircuitBreaker } from '../../../src/retry/index.js';
 import { caught } from '../../helpers/caught.js';
 import { countRowsAndIds, type Harness, INSERT_ALL, startHarness } from './helpers.js';
 
@@ -285,6 +287,28 @@ describe('insertRows with the real client against the stand-in', () => {
     expect(sent.map((r) => r.status)).toEqual([503, 503, 200]);
     expect(new Set(sent.map((r) => JSON.stringify(rowsSent(r).map((x) => x.insertId)))).size).toBe(1);
     expect(bq.stats).toEqual({ calls: 1, attempts: 3, retries: 2 });
+  });
+
+  it('marks the PartialInsertError transient when the rows left over were stopped by the open breaker', async () => {
+    const table = await freshTable();
+    // The first request lands; from the second on, an outage: the first refusal opens the breaker,
+    // and the retry of that request is refused by the breaker itself.
+    h.standIn.faults.add({
+      method: 'POST',
+      path: INSERT_ALL,
+      after: 1,
+      error: { status: 503, reason: 'backendError' },
+    });
+    const breaker = new CircuitBreaker({ failureThreshold: 1 });
+    const err = await caught(
+      bq.insertRows(table, rowsOf(6), { batchRows: 2, concurrency: 1, retry: { maxAttempts: 3, breaker } }),
+    );
+    expect(err).toBeInstanceOf(PartialInsertError);
+    expect((err as PartialInsertError).inserted).toBe(2);
+    expect((err as PartialInsertError).cause).toBeInstanceOf(CircuitBreakerOpenError);
+    // Before: not transient (the breaker's error is not), so a message handler dead-lettered a batch
+    // whose rows an outage kept out, which a redelivery writes once (same insert ids).
+    expect((err as PartialInsertError).transient).toBe(true);
   });
 
   it('gives up with the typed error when the transient failure outlasts the attempts', async () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { RowError, StorageError } from '../../../src/errors/index.js';
+import { CircuitBreakerOpenError, RowError, StorageError } from '../../../src/errors/index.js';
+import { CircuitBreaker } from '../../../src/retry/index.js';
 import { caught } from '../../helpers/caught.js';
 import { useWriteStandIn } from './helpers.js';
 
@@ -107,6 +108,27 @@ describe('writeRows under hostile input (real clients against the stand-in)', ()
       written: 6,
     });
     expect(await ids(table)).toEqual([0, 1, 2, 3, 4, 5]);
+  });
+
+  it('committed: a call ended by the open breaker, its finalized stream empty, stays transient (a handler redelivers, not dead-letters)', async () => {
+    const table = await freshTable('id INT64, v NUMERIC');
+    w.s.storageWrite.faults.add({ method: 'AppendRows', code: 'UNAVAILABLE' });
+    // The outage opens the breaker at the first refusal; the next attempt is refused by the breaker.
+    const breaker = new CircuitBreaker({ failureThreshold: 1 });
+    const error = await caught(
+      executor().writeRows(table, rowsWith(1), {
+        mode: 'committed',
+        batchRows: 2,
+        retry: { maxAttempts: 3, breaker },
+      }),
+    );
+    w.s.storageWrite.faults.clear();
+    expect(await ids(table)).toEqual([]);
+    expect(error).toBeInstanceOf(StorageError);
+    expect((error as StorageError).cause).toBeInstanceOf(CircuitBreakerOpenError);
+    // Before: not transient (an open breaker's error is not), so the message handler's default
+    // dead-lettered a batch the outage kept out entirely, as it does not the breaker's own error.
+    expect(error).toMatchObject({ writtenRows: 0, transient: true });
   });
 
   it('default: a call whose retries ran out on lost connections counts the rows its acknowledged appends wrote', async () => {

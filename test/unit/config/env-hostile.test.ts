@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   getSportConfig,
   InvalidConfigEnvError,
+  InvalidResourceNameError,
   KNOWN_SPORTS,
   UnknownSportError,
 } from '../../../src/config/index.js';
@@ -81,6 +82,37 @@ describe('getSportConfig: a variable whose read throws', () => {
     expect((error as Error).message).not.toContain(TOKEN);
   });
 
+  it.each([
+    [
+      'a Proxy whose has trap throws',
+      new Proxy(
+        {},
+        {
+          has() {
+            throw new Error(`vault refused: Authorization: Bearer ${TOKEN}`);
+          },
+        },
+      ),
+    ],
+    [
+      'a revoked Proxy',
+      (() => {
+        const { proxy, revoke } = Proxy.revocable({}, {});
+        revoke();
+        return proxy;
+      })(),
+    ],
+  ])('%s: the config error about env itself, message and cause without the credential', (_what, env) => {
+    // Before: the check of what env is (`Symbol.iterator in env`, `Array.isArray`) let the trap's
+    // throw escape raw, the credential in its message.
+    const error = thrownBy(() => getSportConfig('mlb', env as never));
+    expect(error).toBeInstanceOf(InvalidConfigEnvError);
+    expect(error).toMatchObject({ code: 'INVALID_CONFIG_ENV', variable: undefined });
+    expect((error as Error).message).toMatch(/^env could not be read: /);
+    expect((error as Error).message).not.toContain(TOKEN);
+    expect(JSON.stringify(String((error as Error & { cause?: Error }).cause?.message))).not.toContain(TOKEN);
+  });
+
   it('reaches a tracker built with that env as the same typed error', () => {
     const env = {
       get GCP_PROJECT_ID(): string {
@@ -97,6 +129,24 @@ describe('getSportConfig: a variable whose read throws', () => {
           flushOnExit: false,
         }),
     ).toThrow(InvalidConfigEnvError);
+  });
+});
+
+describe('a revoked Proxy where a name or a variable goes', () => {
+  const revoked = () => {
+    const { proxy, revoke } = Proxy.revocable({}, {});
+    revoke();
+    return proxy;
+  };
+  it('is the typed error naming it by its kind, not a TypeError from describing it', () => {
+    // Before: describing the value for the message (Array.isArray of a revoked Proxy) threw first.
+    const env = thrownBy(() => getSportConfig(undefined, { SPORT: revoked() as never }));
+    expect(env).toBeInstanceOf(InvalidConfigEnvError);
+    expect(env).toMatchObject({ variable: 'SPORT' });
+    expect((env as Error).message).toMatch(/an object/);
+    const table = thrownBy(() => getSportConfig('mlb', {}).table('mlb_raw', revoked() as never));
+    expect(table).toBeInstanceOf(InvalidResourceNameError);
+    expect(table).toMatchObject({ kind: 'table', value: 'an object' });
   });
 });
 

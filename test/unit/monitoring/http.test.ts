@@ -180,6 +180,81 @@ describe('createMonitorHandler', () => {
     }
   });
 
+  it('refuses, runs nothing, when a middleware read the body and did not give it as req.body', async () => {
+    const { createServer, request } = await import('node:http');
+    const { monitor, runs } = fakeMonitor();
+    const handler = createMonitorHandler(monitor);
+    const server = createServer((req, res) => {
+      // A logging middleware that reads the stream for itself and sets nothing.
+      req.resume();
+      req.once('end', () => void handler(req, res));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as { port: number };
+      const ask = (body: string) =>
+        new Promise<{ status?: number; text: string }>((resolve, reject) => {
+          const req = request(
+            { port, host: '127.0.0.1', method: 'POST', path: '/check', agent: false },
+            (res) => {
+              let text = '';
+              res.on('data', (chunk) => {
+                text += chunk;
+              });
+              res.once('end', () => resolve({ status: res.statusCode, text }));
+            },
+          );
+          req.once('error', reject);
+          req.end(body);
+        });
+      // Before: the flags were gone without a word, and dry_run ran for real (alerts sent).
+      const answer = await ask(JSON.stringify({ dry_run: true }));
+      expect(answer.status).toBe(400);
+      expect(answer.text).toMatch(/req\.body/);
+      expect(runs).toEqual([]);
+      // Without a body there is nothing to lose: the run goes on.
+      expect((await ask('')).status).toBe(200);
+      expect(runs).toHaveLength(1);
+    } finally {
+      server.close();
+    }
+  });
+
+  it('reads the flags of a body sent over HTTP/2 without a content-length (node:http2 compat server)', async () => {
+    const http2 = await import('node:http2');
+    const { monitor, runs } = fakeMonitor();
+    const handler = createMonitorHandler(monitor);
+    const server = http2.createServer((req, res) => void handler(req as never, res as never));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const client = http2.connect(`http://127.0.0.1:${(server.address() as { port: number }).port}`);
+    try {
+      const ask = (body: string | undefined) =>
+        new Promise<number>((resolve, reject) => {
+          // HTTP/2 has no transfer-encoding and content-length is optional: a streamed body has neither.
+          const req = client.request({ ':method': 'POST', ':path': '/check' });
+          let status = 0;
+          req.once('response', (headers) => {
+            status = Number(headers[':status']);
+          });
+          req.once('error', reject);
+          req.on('data', () => undefined);
+          req.once('end', () => resolve(status));
+          if (body !== undefined) req.write(body);
+          req.end();
+        });
+      // Before: the body was taken for absent, and dry_run ran for real (alerts sent).
+      expect(await ask(JSON.stringify({ dry_run: true }))).toBe(200);
+      expect(runs.at(-1)).toMatchObject({ dryRun: true });
+      expect(await ask('{"bogus": 1}')).toBe(400);
+      expect(await ask(undefined)).toBe(200);
+      expect(runs.at(-1)).toMatchObject({ dryRun: false });
+      expect(runs).toHaveLength(2);
+    } finally {
+      client.close();
+      server.close();
+    }
+  });
+
   it('does not reject when a run stopped by shutdown fails and the response was already answered', async () => {
     const controller = new AbortController();
     const { monitor } = fakeMonitor(async () => {

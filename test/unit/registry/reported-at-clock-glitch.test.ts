@@ -68,3 +68,19 @@ describe('reported_at after a clock that jumped ahead once and came back', () =>
     expect(Date.parse(String(reportedAt('c3'))) - START).toBeLessThan(1_000);
   });
 });
+
+describe('reported_at from a clock that reads fractions of a millisecond', () => {
+  it('two batches in the same millisecond still get a reported_at each (the text keeps whole ms only)', async () => {
+    const { tracker, setNow, reportedAt } = makeTracker();
+    // A clock such as performance.timeOrigin + performance.now(): later by half a millisecond, so not
+    // "behind" the previous batch, yet written as the same millisecond (toISOString drops the rest).
+    setNow(START + 0.2);
+    tracker.track('a1');
+    await tracker.flush();
+    setNow(START + 0.7);
+    tracker.track('b2');
+    await tracker.flush();
+    expect(reportedAt('a1')).toBe(new Date(START).toISOString());
+    expect(reportedAt('b2')).not.toBe(reportedAt('a1'));
+  });
+});

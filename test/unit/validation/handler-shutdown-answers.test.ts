@@ -106,6 +106,73 @@ describe('createMessageHandler on SIGTERM: the nacks the drain sends are flushed
   });
 });
 
+describe('createMessageHandler on SIGTERM: a nack still leaving when the drain ends is waited for in the rest of the limit', () => {
+  it('the nack of a delivery refused just before the drain deadline is flushed before the process ends', async () => {
+    const { clock, fake, coordinator } = coordinatorOnFakeProcess();
+    const { work } = controlledWork();
+    const handler = createMessageHandler(Phase2CompletionMessage, work, {
+      onInvalid: 'nack',
+      shutdown: coordinator,
+      clock,
+    });
+    // A long handling keeps the drain going to its deadline (7 s of the 8 s limit).
+    const long = batchedMessage();
+    void handler.subscription(long.message);
+    await settle();
+    fake.emit('SIGTERM');
+    await settle();
+    clock.advance(6_900);
+    await settle();
+    const late = batchedMessage();
+    late.message.id = 'sub-late';
+    await handler.subscription(late.message);
+    expect([late.message.acks, late.message.nacks]).toEqual([0, 1]);
+    expect(late.flushes).toHaveLength(1);
+    clock.advance(100);
+    await settle();
+    // The long handling was cut off and nacked; its nack is sent at once.
+    expect(long.flushes).toHaveLength(1);
+    long.flushes[0]!();
+    for (let i = 0; i < 10; i++) await settle();
+    // Before: the refused delivery's nack was held by the drain's own task only, which had just
+    // ended: the run ended with it still batched in the client, and the process was killed.
+    expect(fake.kills).toEqual([]);
+    late.flushes[0]!();
+    for (let i = 0; i < 10 && fake.kills.length === 0; i++) await settle();
+    expect(fake.kills).toHaveLength(1);
+  });
+});
+
+describe('createMessageHandler on SIGTERM: an ack still leaving when the drain ends is waited for in the rest of the limit', () => {
+  it('the ack of a handling that finished just before the drain deadline is flushed before the process ends', async () => {
+    const { clock, fake, coordinator } = coordinatorOnFakeProcess();
+    const { calls, work } = controlledWork();
+    const handler = createMessageHandler(Phase2CompletionMessage, work, {
+      onInvalid: 'nack',
+      shutdown: coordinator,
+      clock,
+    });
+    const { message, flushes } = batchedMessage();
+    const done = handler.subscription(message);
+    await settle();
+    fake.emit('SIGTERM');
+    await settle();
+    clock.advance(6_900);
+    calls[0]!.resolve();
+    await settle();
+    expect(flushes).toHaveLength(1);
+    clock.advance(100);
+    await done;
+    for (let i = 0; i < 10; i++) await settle();
+    // Before: the drain stopped waiting for it at its deadline and the run ended: killed with the
+    // ack still batched in the client, the message redelivered and its work done again.
+    expect([message.acks, message.nacks, fake.kills.length]).toEqual([1, 0, 0]);
+    flushes[0]!();
+    for (let i = 0; i < 10 && fake.kills.length === 0; i++) await settle();
+    expect(fake.kills).toHaveLength(1);
+  });
+});
+
 describe('createMessageHandler on SIGTERM: a redelivery answered with a finished handling is flushed before the process ends', () => {
   // The redelivery arrives d microtasks after the first delivery's flush settled: while the drain
   // lets go of that handling, the coordinator ends its run and the process is killed.
@@ -198,4 +265,37 @@ describe('createMessageHandler on SIGTERM: a push reply written a few microtasks
       }
     });
   }
+});
+
+describe('createMessageHandler once a shutdown has finished and the process keeps running', () => {
+  it('a push answered without a body starts no shutdown run of its own (the report does not grow per push)', async () => {
+    const clock = createTestClock();
+    const logger = recordingLogger();
+    const coordinator = createShutdownCoordinator({
+      process: new FakeProcess(),
+      signals: ['SIGTERM'],
+      clock,
+      logger,
+    });
+    const handler = createMessageHandler(Phase2CompletionMessage, () => undefined, {
+      onInvalid: 'nack',
+      shutdown: coordinator,
+      clock,
+    });
+    // A batch job's manual shutdown, or a SIGTERM the application handles itself: the server is
+    // still up for a while and requests keep coming.
+    expect((await coordinator.shutdown()).tasks).toEqual([]);
+    const runs = () => logger.entries.filter((e) => /running \d+ task/.test(e.message)).length;
+    expect(runs()).toBe(1);
+    for (let i = 0; i < 3; i++) {
+      expect(await handler.push(undefined)).toEqual({ status: 500, outcome: 'no_body' });
+      await new Promise((resolve) => setImmediate(resolve));
+      await settle();
+    }
+    // Before: each 500 was held for a reply turn in a run of its own, a task "answers being sent"
+    // added to the report for ever, two log lines per request. A reply that is not an ack costs
+    // nothing when lost (Pub/Sub redelivers either way).
+    expect(runs()).toBe(1);
+    expect((await coordinator.shutdown()).tasks).toEqual([]);
+  });
 });
