@@ -278,41 +278,27 @@ export function monitorRequestHandler(
       return reply(res, 405, { error: { code: 'METHOD_NOT_ALLOWED' } }, { allow: 'POST' });
     let body = req.body;
     const unread = unreadBodyStream(req, body);
+    const badBody = (status: number, message: string) =>
+      reply(res, status, { error: { code: 'BAD_REQUEST', field: 'body', message } });
+    /** The 503 of a request the shutdown stopped before its alerts: the caller sends it again. */
+    const shuttingDown = (what: string) =>
+      reply(
+        res,
+        503,
+        { error: { code: SHUTTING_DOWN, message: `the instance is shutting down: ${what}` } },
+        { 'retry-after': '1' },
+      );
     if (unread === 'gone') {
-      return reply(res, 400, {
-        error: {
-          code: 'BAD_REQUEST',
-          field: 'body',
-          message: 'the request body was read before this handler (set req.body); nothing was run',
-        },
-      });
+      return badBody(400, 'the request body was read before this handler (set req.body); nothing was run');
     }
     if (unread !== undefined) {
       try {
         body = await untilAborted(readBody(unread), signal);
       } catch {
-        if (signal?.aborted) {
-          return reply(
-            res,
-            503,
-            {
-              error: {
-                code: SHUTTING_DOWN,
-                message: 'the instance is shutting down: send the request again',
-              },
-            },
-            { 'retry-after': '1' },
-          );
-        }
-        return reply(res, 400, {
-          error: { code: 'BAD_REQUEST', field: 'body', message: 'the request body could not be read' },
-        });
+        if (signal?.aborted) return shuttingDown('send the request again');
+        return badBody(400, 'the request body could not be read');
       }
-      if (body === undefined) {
-        return reply(res, 413, {
-          error: { code: 'BAD_REQUEST', field: 'body', message: `request body over ${MAX_BODY_BYTES} bytes` },
-        });
-      }
+      if (body === undefined) return badBody(413, `request body over ${MAX_BODY_BYTES} bytes`);
     }
     let flags: ReturnType<typeof readFlags>;
     try {
@@ -331,20 +317,7 @@ export function monitorRequestHandler(
       if (signal?.aborted) return reply(res, 503, stoppedAfterChecks(report), { 'retry-after': '1' });
       return reply(res, 200, report);
     } catch (caught) {
-      if (signal?.aborted) {
-        return reply(
-          res,
-          503,
-          {
-            error: {
-              code: SHUTTING_DOWN,
-              message:
-                'the instance is shutting down: the run was stopped during its checks; no alert was sent',
-            },
-          },
-          { 'retry-after': '1' },
-        );
-      }
+      if (signal?.aborted) return shuttingDown('the run was stopped during its checks; no alert was sent');
       const error = toPipelineError(caught);
       // The path without its query: a query string is the caller's, and may carry a token.
       logger.error(`monitor run failed: ${method} ${path} answered 500`, {
