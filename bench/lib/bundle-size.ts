@@ -51,7 +51,7 @@ export const SIZE_CASES: readonly SizeCase[] = [
     name: 'import * (everything, zod included)',
     code: "import * as all from 'gcp-pipeline-resilience'; console.log(all);",
     targetKb: 150,
-    ceilingKb: 472.5,
+    ceilingKb: 473.5,
   },
 ];
 
