@@ -200,23 +200,26 @@ function readShape(input: unknown): Envelope {
 function unparsedEventBody(record: Record<string, unknown>): Record<string, unknown> | undefined {
   const { data } = record;
   if (typeof record.specversion !== 'string' || isRecord(data)) return undefined;
+  const parsed = decodedAccepted(
+    typeof data === 'string'
+      ? { kind: 'json_text', text: data }
+      : data instanceof Uint8Array
+        ? { kind: 'bytes', bytes: data }
+        : { kind: 'base64', text: String(record.data_base64 ?? '') },
+  );
+  // Not a push body: the input is read as before.
+  return isRecord(parsed) && isRecord(parsed.message) ? parsed : undefined;
+}
+
+/**
+ * A body an HTTP layer has already accepted, decoded as a message's data is (strict base64, UTF-8,
+ * one BOM, JSON) with no size bound of its own; `undefined` when it does not decode.
+ */
+function decodedAccepted(body: EnvelopeBody): unknown {
   try {
-    // Decoded as a message's data is (strict base64, UTF-8, one BOM, JSON). No size bound of its
-    // own: the HTTP layer that parsed the event accepted this body already.
-    const parsed = decodeBody(
-      bare(
-        'object',
-        typeof data === 'string'
-          ? { kind: 'json_text', text: data }
-          : data instanceof Uint8Array
-            ? { kind: 'bytes', bytes: data }
-            : { kind: 'base64', text: String(record.data_base64 ?? '') },
-      ),
-      Number.POSITIVE_INFINITY,
-    );
-    return isRecord(parsed) && isRecord(parsed.message) ? parsed : undefined;
+    return decodeBody(bare('object', body), Number.POSITIVE_INFINITY);
   } catch {
-    return undefined; // not a push body: the input is read as before
+    return undefined;
   }
 }
 
@@ -347,19 +350,10 @@ function isSubscriberMessage(record: Record<string, unknown>): boolean {
 export function pushRequestBody(body: unknown): unknown {
   const bytes = body instanceof ArrayBuffer ? new Uint8Array(body) : body;
   if (typeof bytes !== 'string' && !(bytes instanceof Uint8Array)) return body;
-  try {
-    // No size bound of its own: the HTTP layer that read this body accepted it already.
-    const parsed = decodeBody(
-      bare(
-        'object',
-        typeof bytes === 'string' ? { kind: 'json_text', text: bytes } : { kind: 'bytes', bytes },
-      ),
-      Number.POSITIVE_INFINITY,
-    );
-    return isRecord(parsed) && isPushBody(parsed) ? parsed : body;
-  } catch {
-    return body;
-  }
+  const parsed = decodedAccepted(
+    typeof bytes === 'string' ? { kind: 'json_text', text: bytes } : { kind: 'bytes', bytes },
+  );
+  return isRecord(parsed) && isPushBody(parsed) ? parsed : body;
 }
 
 function isPushBody(
