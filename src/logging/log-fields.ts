@@ -41,7 +41,11 @@ function typedLength(value: object): number | undefined {
  * `[truncated]` field is kept beside the marker. The later one gets ` (2)`, ` (3)`, ...
  */
 function keyOf(out: Record<string, unknown>, key: string): string {
-  const base = logText(key);
+  return unusedKey(out, logText(key));
+}
+
+/** `base`, or the first of `base (2)`, `base (3)`, ... that `out` does not hold yet. */
+function unusedKey(out: Record<string, unknown>, base: string): string {
   let shown = base;
   for (let n = 2; shown in out; n++) shown = `${base} (${n})`;
   return shown;
@@ -170,10 +174,7 @@ function mapObject(map: Map<unknown, unknown>): Record<string, unknown> {
   let kept = 0;
   for (const [key, value] of map) {
     if (kept++ >= MAX_ENTRIES) break;
-    const base = typeof key === 'string' ? key : stringKey(key);
-    let shown = base;
-    for (let n = 2; shown in out; n++) shown = `${base} (${n})`;
-    out[shown] = value;
+    out[unusedKey(out, typeof key === 'string' ? key : stringKey(key))] = value;
   }
   return out;
 }
